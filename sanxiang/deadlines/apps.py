@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DeadlinesConfig(AppConfig):
+    name = "sanxiang.deadlines"
+    verbose_name = "时限"
