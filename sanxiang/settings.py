@@ -32,6 +32,9 @@ SECRET_KEY = _secret_from_env_or_file("SANXIANG_SECRET_KEY", "secret_key")
 SIGNING_KEY = os.environ.get("SANXIANG_SIGNING_KEY", "")
 SIGNING_KEY_FILE = DATA_DIR / "signing_key"
 LEDGER_ORIGIN = os.environ.get("SANXIANG_LEDGER_ORIGIN", "sanxiang.local/ledger")
+# A new checkpoint is signed after a commit once the latest is this many entries or minutes old.
+LEDGER_CHECKPOINT_EVERY_ENTRIES = int(os.environ.get("SANXIANG_CHECKPOINT_ENTRIES", 10000))
+LEDGER_CHECKPOINT_EVERY_MINUTES = float(os.environ.get("SANXIANG_CHECKPOINT_MINUTES", 60))
 
 DEBUG = os.environ.get("SANXIANG_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("SANXIANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")

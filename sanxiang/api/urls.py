@@ -1,6 +1,8 @@
 from ninja import NinjaAPI
 
+from sanxiang.deadlines.api import router as deadlines_router
 from sanxiang.ledger.api import router as ledger_router
+from sanxiang.orgs.api import router as orgs_router
 
 api = NinjaAPI(
     title="Sanxiang API",
@@ -10,5 +12,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/ledger/", ledger_router)
+api.add_router("/deadlines/", deadlines_router)
+api.add_router("/public/", orgs_router)
 
 urlpatterns = api.urls[0]

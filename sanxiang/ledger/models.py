@@ -1,5 +1,6 @@
 """The ledger (留痕): append-only entries in an RFC 6962 Merkle log."""
 
+from django.conf import settings
 from django.db import models
 
 from sanxiang.lib.canonical import canonical_bytes
@@ -44,6 +45,7 @@ class LedgerEntry(models.Model):
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     state_digest = models.CharField(max_length=64, blank=True)
+    deleted = models.BooleanField(default=False)
     entry = models.TextField()
     leaf_hash = models.CharField(max_length=64)
 
@@ -53,3 +55,50 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"#{self.index} {self.action} {self.object_type}:{self.object_id}"
+
+
+class MerkleNode(models.Model):
+    """默克尔树节点 — hash of the complete aligned subtree over leaves
+    [index·2^level, (index+1)·2^level); level ≥ 1 (level 0 is `LedgerEntry.leaf_hash`)."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="ledger_node_position")]
+        verbose_name = "默克尔树节点"
+
+    def __str__(self):
+        return f"node({self.level}, {self.index})"
+
+
+class Checkpoint(models.Model):
+    """检查点 — a signed C2SP tlog-checkpoint note: origin, tree size, root hash, signatures."""
+
+    tree_size = models.BigIntegerField(db_index=True)
+    root_hash = models.CharField(max_length=64)
+    note = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "检查点"
+
+    def __str__(self):
+        return f"checkpoint {self.tree_size} {self.root_hash[:12]}"
+
+
+class Announcement(Ledgered):
+    """账本公告 — a statement an administrator appends to the ledger (e.g. "日历已复核")."""
+
+    text = models.TextField()
+    agency = models.CharField(max_length=64, blank=True)
+    posted_at = models.DateTimeField()
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "账本公告"
+
+    def __str__(self):
+        return self.text[:40]

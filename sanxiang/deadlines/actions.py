@@ -1,0 +1,371 @@
+"""Every write of the calendar and of obligations, each with its ledger entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.ledger.actions import append_entry
+
+from .engine import DeadlineError, DeadlineResult, check_unit, compute_due, parse_count, parse_date
+from .models import CalendarDay, CalendarYear, Obligation, ObligationExtension, ObligationPause, days_digest
+from .queries import get_calendar, profile_period, profile_value
+
+SEED_YEARS = range(2004, 2027)
+OPEN_STATES = (Obligation.OPEN, Obligation.OVERDUE)
+
+
+class CalendarError(DeadlineError):
+    """日历数据错误."""
+
+
+# --- calendar ------------------------------------------------------------------------------
+
+def validate_calendar_data(data) -> tuple[int, str, bool, list[tuple[dt.date, str, str]]]:
+    """Check a year file (format in docs/deadlines.md); return (year, source, official, days)."""
+    if not isinstance(data, dict):
+        raise CalendarError("日历文件应为一个 JSON 对象")
+    unknown = set(data) - {"year", "source", "official", "holidays", "workdays"}
+    if unknown:
+        raise CalendarError(f"日历文件含有未知字段：{'、'.join(sorted(unknown))}")
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
+        raise CalendarError(f"年份无效：「{year}」（应为 1990–2100 之间的整数）")
+    source = data.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise CalendarError("缺少来源（source），例如「国办发明电〔2025〕7号」")
+    official = data.get("official", True)
+    if not isinstance(official, bool):
+        raise CalendarError("official 应为 true 或 false")
+    days: dict[dt.date, tuple[str, str]] = {}
+
+    def add(value, kind, name, where):
+        if not isinstance(name, str) or not name.strip():
+            raise CalendarError(f"{where}缺少名称（name）")
+        try:
+            day = parse_date(value, "date")
+        except DeadlineError:
+            raise CalendarError(f"{where}的日期格式错误或日期不存在：「{value}」（应为 YYYY-MM-DD）")
+        if day.year != year:
+            raise CalendarError(f"{where}的日期 {day} 不在 {year} 年内")
+        if day in days:
+            other = days[day][0]
+            if other != kind:
+                raise CalendarError(f"{day} 同时被列为节假日和调休上班日，互相冲突")
+            raise CalendarError(f"{day} 重复出现")
+        if kind == CalendarDay.WORKDAY and day.weekday() < 5:
+            raise CalendarError(f"调休上班日 {day} 本来就是工作日（周一至周五），请核对通知")
+        days[day] = (kind, name.strip())
+
+    holidays = data.get("holidays")
+    workdays = data.get("workdays", [])
+    if not isinstance(holidays, list) or not holidays:
+        raise CalendarError("缺少节假日列表（holidays）")
+    if not isinstance(workdays, list):
+        raise CalendarError("调休上班日（workdays）应为列表")
+    for i, item in enumerate(holidays, 1):
+        where = f"第 {i} 个节假日"
+        if not isinstance(item, dict):
+            raise CalendarError(f"{where}应为对象")
+        name = item.get("name")
+        if "dates" in item:
+            if not isinstance(item["dates"], list) or not item["dates"]:
+                raise CalendarError(f"{where}的 dates 应为非空列表")
+            for value in item["dates"]:
+                add(value, CalendarDay.HOLIDAY, name, where)
+        elif "from" in item and "to" in item:
+            first, last = item["from"], item["to"]
+            try:
+                first_d, last_d = parse_date(first), parse_date(last)
+            except DeadlineError:
+                raise CalendarError(f"{where}的起止日期格式错误或日期不存在：「{first}」至「{last}」")
+            if last_d < first_d or (last_d - first_d).days > 30:
+                raise CalendarError(f"{where}的起止日期无效：{first} 至 {last}")
+            d = first_d
+            while d <= last_d:
+                add(d.isoformat(), CalendarDay.HOLIDAY, name, where)
+                d += dt.timedelta(days=1)
+        else:
+            raise CalendarError(f"{where}应给出 dates 列表或 from/to 起止日期")
+    for i, item in enumerate(workdays, 1):
+        where = f"第 {i} 个调休上班日"
+        if not isinstance(item, dict) or "date" not in item:
+            raise CalendarError(f"{where}应为含 date 和 name 的对象")
+        add(item["date"], CalendarDay.WORKDAY, item.get("name"), where)
+    rows = sorted((d, k, n) for d, (k, n) in days.items())
+    return year, source.strip(), official, rows
+
+
+@transaction.atomic
+def do_set_calendar_year(*, year: int, source: str, official: bool, days, actor,
+                         mode: str = "import") -> tuple[CalendarYear, bool]:
+    """Replace one year's exception days. Returns (year row, changed). Ledgered when changed."""
+    digest = days_digest(days)
+    row = CalendarYear.objects.select_for_update().filter(year=year).first()
+    if row and row.days_digest == digest and row.source == source and row.official == official:
+        return row, False
+    if row is None:
+        row = CalendarYear.objects.create(year=year, source=source, official=official,
+                                          days_digest=digest)
+    else:
+        row.days.all().delete()
+        row.source, row.official, row.days_digest = source, official, digest
+        row.save()
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(year=row, date=d, kind=k, name=n) for d, k, n in days])
+    append_entry(action="set_calendar_year", actor=actor, obj=row, agency="", payload={
+        "mode": mode, "year": year, "source": source, "official": official,
+        "holidays": sum(1 for _, k, _ in days if k == CalendarDay.HOLIDAY),
+        "workdays": sum(1 for _, k, _ in days if k == CalendarDay.WORKDAY),
+        "days_digest": digest,
+    })
+    recompute_open_obligations(actor=actor, reason=f"{year} 年日历变更")
+    return row, True
+
+
+def chinesecalendar_days(year: int):
+    import chinese_calendar as cc
+
+    full = {"清明": "清明节", "端午": "端午节", "中秋": "中秋节"}
+    names = {h.value: full.get(h.chinese, h.chinese) for h in cc.Holiday}
+    rows = [(d, CalendarDay.HOLIDAY, names.get(n, n)) for d, n in cc.holidays.items() if d.year == year]
+    rows += [(d, CalendarDay.WORKDAY, f"{names.get(n, n)}调休上班")
+             for d, n in cc.workdays.items() if d.year == year]
+    return sorted(rows)
+
+
+def seed_calendar(*, actor=None, years=SEED_YEARS) -> list[tuple[int, bool]]:
+    """Fill the years the `chinesecalendar` package knows; idempotent."""
+    from importlib.metadata import version
+
+    source = f"chinesecalendar {version('chinesecalendar')}"
+    done = []
+    for year in years:
+        existing = CalendarYear.objects.filter(year=year).first()
+        if existing and not existing.source.startswith("chinesecalendar"):
+            done.append((year, False))  # entered from a notice: the operator's data wins
+            continue
+        _, changed = do_set_calendar_year(year=year, source=source, official=True,
+                                          days=chinesecalendar_days(year), actor=actor, mode="seed")
+        done.append((year, changed))
+    return done
+
+
+def do_import_calendar(data, *, actor) -> tuple[CalendarYear, bool]:
+    """Enter a year from a State Council notice file (JSON, see docs). Refused whole on error."""
+    if isinstance(data, (str, Path)):
+        try:
+            data = json.loads(Path(data).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CalendarError(f"找不到日历文件：{data}")
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CalendarError(f"日历文件不是有效的 UTF-8 JSON：{exc}")
+    year, source, official, days = validate_calendar_data(data)
+    return do_set_calendar_year(year=year, source=source, official=official, days=days,
+                                actor=actor, mode="import")
+
+
+# --- obligations ---------------------------------------------------------------------------
+
+def compute_obligation(ob: Obligation) -> DeadlineResult:
+    """Due date of an obligation: base period, then each extension from the previous due date;
+    closed pauses do not count. While a pause is open the due date stays where it was."""
+    calendar = get_calendar()
+    pauses = [(p.start, p.end) for p in ob.pauses.all() if p.end is not None]
+    start = ob.start_at if ob.unit == "hours" else ob.start
+    result = compute_due(start, ob.count, ob.unit, calendar=calendar, pauses=pauses)
+    explanation, provisional, missing = list(result.explanation), result.provisional, set(result.missing_years)
+    for ext in ob.extensions.all():
+        previous = result.due
+        result = compute_due(previous, ext.count, ext.unit, calendar=calendar, pauses=pauses)
+        explanation.append(f"延期 {ext.count}{dict(Obligation.UNITS)[ext.unit]}（{ext.reason}），"
+                           f"自原到期日起算")
+        explanation += result.explanation[1:]
+        provisional = provisional or result.provisional
+        missing |= set(result.missing_years)
+    return DeadlineResult(ob.start_at or ob.start, ob.count, ob.unit, result.due, provisional,
+                          explanation, sorted(missing))
+
+
+def _apply_due(ob: Obligation, result: DeadlineResult):
+    if isinstance(result.due, dt.datetime):
+        ob.due_at, ob.due = result.due, timezone.localtime(result.due).date()
+    else:
+        ob.due_at, ob.due = None, result.due
+    ob.provisional = result.provisional
+
+
+def _entry(ob: Obligation, action: str, actor, payload: dict):
+    append_entry(action=action, actor=actor, obj=ob, agency=ob.agency, payload={
+        "due": ob.due_at or ob.due, "status": ob.status, **payload})
+
+
+def _check_open(ob: Obligation):
+    if ob.status not in OPEN_STATES:
+        raise DeadlineError(f"该时限已{ob.get_status_display()}，不能再变更", "status")
+
+
+@transaction.atomic
+def do_open_obligation(*, object_type: str, object_id, agency: str, kind: str, start,
+                       count=None, unit=None, rule: str = "", duty: str = "", unit_name: str = "",
+                       leader: str = "", note: str = "", actor) -> Obligation:
+    if not object_type or object_id in (None, "") or not agency or not kind:
+        raise DeadlineError("时限必须写明对象类型、对象编号、执法主体和种类", "subject")
+    unit_value = unit
+    if unit_value == "hours":
+        from .engine import parse_datetime
+        start_at = parse_datetime(start)
+        start_day = timezone.localtime(start_at).date()
+    else:
+        start_at, start_day = None, parse_date(start)
+    if rule and count is None:
+        count, unit_value = profile_period(agency, rule, on=start_day)
+        if unit_value == "hours" and start_at is None:
+            from .engine import parse_datetime
+            start_at = parse_datetime(start)
+    if count is None or unit_value is None:
+        raise DeadlineError("必须给出期限（count 和 unit）或规则配置中的期限名称（rule）", "count")
+    check_unit(unit_value)
+    count = parse_count(count, unit_value)
+    if duty:
+        routed = profile_value(agency, f"duties.{duty}", on=start_day)
+        if isinstance(routed, dict):
+            unit_name = unit_name or routed.get("unit", "")
+            leader = leader or routed.get("leader", "")
+    ob = Obligation(object_type=object_type, object_id=str(object_id), agency=agency, kind=kind,
+                    start=start_day, start_at=start_at, rule=rule, count=count, unit=unit_value,
+                    unit_name=unit_name, leader=leader, note=note, due=start_day)
+    result = compute_due(start_at or start_day, count, unit_value, calendar=get_calendar())
+    _apply_due(ob, result)
+    ob.save()
+    _entry(ob, "open_obligation", actor, {"kind": kind, "rule": rule, "count": count,
+                                          "unit": unit_value, "provisional": ob.provisional})
+    return ob
+
+
+def _recompute(ob: Obligation, today: dt.date | None = None) -> bool:
+    before = (ob.due, ob.due_at, ob.provisional, ob.status)
+    _apply_due(ob, compute_obligation(ob))
+    today = today or timezone.localdate()
+    if ob.status == Obligation.OVERDUE and ob.due >= today:
+        ob.status = Obligation.OPEN
+    ob.save()
+    return before != (ob.due, ob.due_at, ob.provisional, ob.status)
+
+
+@transaction.atomic
+def do_pause_obligation(ob: Obligation, *, start, reason: str, note: str = "", actor) -> ObligationPause:
+    ob = Obligation.objects.select_for_update().get(pk=ob.pk)
+    _check_open(ob)
+    start = parse_date(start, "start")
+    if reason not in dict(ObligationPause.REASONS):
+        raise DeadlineError(f"未知的中止事由「{reason}」", "reason")
+    if reason == "other" and not note.strip():
+        raise DeadlineError("事由为「其他」时必须写明具体情况", "note")
+    if start <= ob.start:
+        raise DeadlineError("中止日期必须晚于起算日", "start")
+    if ob.pauses.filter(end__isnull=True).exists():
+        raise DeadlineError("该时限已处于中止状态", "status")
+    last = ob.pauses.exclude(end__isnull=True).order_by("-end").first()
+    if last and start < last.end:
+        raise DeadlineError("中止期间不能与之前的中止期间重叠", "start")
+    pause = ObligationPause.objects.create(obligation=ob, start=start, reason=reason, note=note)
+    _entry(ob, "pause_obligation", actor, {"start": start, "reason": reason, "note": note})
+    return pause
+
+
+@transaction.atomic
+def do_resume_obligation(ob: Obligation, *, end, actor) -> Obligation:
+    """Restart the clock on `end`: the paused days [pause start, end) do not count."""
+    ob = Obligation.objects.select_for_update().get(pk=ob.pk)
+    _check_open(ob)
+    end = parse_date(end, "end")
+    pause = ob.pauses.filter(end__isnull=True).first()
+    if pause is None:
+        raise DeadlineError("该时限未处于中止状态", "status")
+    if end < pause.start:
+        raise DeadlineError("恢复日期不能早于中止日期", "end")
+    pause.end = end
+    pause.save()
+    _recompute(ob)
+    _entry(ob, "resume_obligation", actor, {"pause_start": pause.start, "end": end,
+                                            "paused_days": (end - pause.start).days})
+    return ob
+
+
+@transaction.atomic
+def do_extend_obligation(ob: Obligation, *, count, unit, approver, reason: str, date=None,
+                         actor) -> Obligation:
+    ob = Obligation.objects.select_for_update().get(pk=ob.pk)
+    _check_open(ob)
+    check_unit(unit)
+    if (unit == "hours") != (ob.unit == "hours"):
+        raise DeadlineError("小时时限只能按小时延期，按日计算的时限不能按小时延期", "unit")
+    count = parse_count(count, unit)
+    if approver is None:
+        raise DeadlineError("延期必须有批准人", "approver")
+    if not reason or not reason.strip():
+        raise DeadlineError("延期必须写明理由", "reason")
+    date = parse_date(date, "date") if date else timezone.localdate()
+    ObligationExtension.objects.create(obligation=ob, count=count, unit=unit, approver=approver,
+                                       reason=reason.strip(), date=date)
+    _recompute(ob)
+    _entry(ob, "extend_obligation", actor, {"count": count, "unit": unit, "reason": reason.strip(),
+                                            "approver": approver.get_username(), "date": date})
+    return ob
+
+
+@transaction.atomic
+def do_meet_obligation(ob: Obligation, *, at=None, actor) -> Obligation:
+    ob = Obligation.objects.select_for_update().get(pk=ob.pk)
+    _check_open(ob)
+    at = at or timezone.now()
+    late = (at > ob.due_at) if ob.due_at else (timezone.localtime(at).date() > ob.due)
+    ob.status, ob.met_at = Obligation.MET, at
+    ob.save()
+    _entry(ob, "meet_obligation", actor, {"met_at": at, "late": late})
+    return ob
+
+
+@transaction.atomic
+def do_waive_obligation(ob: Obligation, *, reason: str, actor) -> Obligation:
+    ob = Obligation.objects.select_for_update().get(pk=ob.pk)
+    _check_open(ob)
+    if not reason or not reason.strip():
+        raise DeadlineError("免除时限必须写明理由", "reason")
+    ob.status, ob.note = Obligation.WAIVED, reason.strip()[:300]
+    ob.save()
+    _entry(ob, "waive_obligation", actor, {"reason": reason.strip()})
+    return ob
+
+
+@transaction.atomic
+def do_mark_overdue_obligations(*, today: dt.date | None = None, actor=None) -> list[Obligation]:
+    """Sweep: open obligations past their due date (and not paused) become overdue."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    marked = []
+    for ob in Obligation.objects.select_for_update().filter(status=Obligation.OPEN, due__lte=today):
+        if ob.paused:
+            continue
+        late = (ob.due_at < now) if ob.due_at else ob.due < today
+        if late:
+            ob.status = Obligation.OVERDUE
+            ob.save()
+            _entry(ob, "mark_overdue_obligation", actor, {"today": today})
+            marked.append(ob)
+    return marked
+
+
+def recompute_open_obligations(*, actor=None, reason: str = "") -> int:
+    """After a calendar change: recompute every open day-based obligation; ledger the changed ones."""
+    changed = 0
+    for ob in Obligation.objects.filter(status__in=OPEN_STATES).exclude(unit="hours"):
+        if _recompute(ob):
+            _entry(ob, "recompute_obligation", actor, {"reason": reason})
+            changed += 1
+    return changed

@@ -1,0 +1,139 @@
+"""Holiday calendar and obligations (时限)."""
+
+from django.conf import settings
+from django.db import models
+
+from sanxiang.ledger.models import Ledgered
+from sanxiang.lib.canonical import canonical_bytes
+from sanxiang.lib.hashing import sha256_hex
+
+
+def days_digest(rows) -> str:
+    """Digest of a year's exception days, rows of (date, kind, name) in any order."""
+    items = sorted([d.isoformat() if hasattr(d, "isoformat") else d, k, n] for d, k, n in rows)
+    return sha256_hex(canonical_bytes(items))
+
+
+class CalendarYear(Ledgered):
+    """日历年度 — one year of the holiday calendar and where its data came from."""
+
+    year = models.PositiveIntegerField(unique=True)
+    official = models.BooleanField(default=True)
+    source = models.CharField(max_length=200)
+    days_digest = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    ledger_exclude = ("updated_at",)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = "日历年度"
+
+    def __str__(self):
+        return f"{self.year}（{'官方' if self.official else '临时'}）"
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        # Recomputed from the rows, so a CalendarDay edited behind the actions' back shows up.
+        state["days"] = days_digest(self.days.values_list("date", "kind", "name"))
+        return state
+
+
+class CalendarDay(models.Model):
+    """节假日或调休上班日 — an exception to the ordinary weekend/weekday pattern."""
+
+    HOLIDAY, WORKDAY = "holiday", "workday"
+    KINDS = [(HOLIDAY, "法定节假日"), (WORKDAY, "调休上班")]
+
+    year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(unique=True)
+    kind = models.CharField(max_length=8, choices=KINDS)
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "日历例外日"
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class Obligation(Ledgered):
+    """时限 — a legal deadline owed by an agency on a subject (a case, a publication…)."""
+
+    OPEN, MET, OVERDUE, WAIVED = "open", "met", "overdue", "waived"
+    STATUSES = [(OPEN, "进行中"), (MET, "已履行"), (OVERDUE, "已超期"), (WAIVED, "已免除")]
+    UNITS = [("hours", "小时"), ("days", "日"), ("workdays", "工作日"), ("months", "月")]
+
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    agency = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(max_length=64)
+    start = models.DateField()
+    start_at = models.DateTimeField(null=True, blank=True)  # hours only
+    rule = models.CharField(max_length=120, blank=True)
+    count = models.PositiveIntegerField()
+    unit = models.CharField(max_length=8, choices=UNITS)
+    due = models.DateField()
+    due_at = models.DateTimeField(null=True, blank=True)  # hours only
+    provisional = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=STATUSES, default=OPEN, db_index=True)
+    unit_name = models.CharField(max_length=120, blank=True)
+    leader = models.CharField(max_length=120, blank=True)
+    met_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["object_type", "object_id"]),
+                   models.Index(fields=["agency", "status", "due"])]
+        verbose_name = "时限"
+
+    def __str__(self):
+        return f"{self.kind} {self.object_type}:{self.object_id} 至 {self.due}"
+
+    @property
+    def paused(self) -> bool:
+        return any(p.end is None for p in self.pauses.all())
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        state["pauses"] = [[p.start, p.end, p.reason, p.note]
+                           for p in self.pauses.order_by("id")]
+        state["extensions"] = [[e.count, e.unit, e.approver_id, e.reason, e.date]
+                               for e in self.extensions.order_by("id")]
+        return state
+
+
+class ObligationPause(models.Model):
+    """中止计时 — a span whose days do not count toward the obligation (start ≤ day < end)."""
+
+    REASONS = [("中止", "中止"), ("听证", "听证"), ("公告", "公告"),
+               ("检测检验检疫鉴定", "检测、检验、检疫、鉴定"), ("权利人辨认鉴别", "权利人辨认或者鉴别"),
+               ("other", "其他")]
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="pauses")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=20, choices=REASONS)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = "中止计时"
+
+
+class ObligationExtension(models.Model):
+    """延期 — extra time approved by a named person, counted from the previous due date."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="extensions")
+    count = models.PositiveIntegerField()
+    unit = models.CharField(max_length=8, choices=Obligation.UNITS)
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300)
+    date = models.DateField()
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = "延期"

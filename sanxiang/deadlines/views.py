@@ -1,0 +1,56 @@
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from .engine import DeadlineError, compute_due
+from .forms import CalculatorForm
+from .models import CalendarYear
+from .queries import calendar_warnings
+
+
+def calculator(request):
+    """时限计算器 — public, works with and without JavaScript (htmx swaps only the result)."""
+    result = error = None
+    if "start" in request.GET:
+        form = CalculatorForm(request.GET)
+        if form.is_valid():
+            try:
+                data = form.cleaned_data
+                start = data["start"] if data["unit"] == "hours" else data["start"][:10]
+                result = compute_due(start, data["count"], data["unit"])
+            except DeadlineError as exc:
+                error = exc.message
+        else:
+            error = "；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items())
+    else:
+        form = CalculatorForm(initial={"start": timezone.localdate().isoformat(), "count": 7,
+                                       "unit": "workdays"})
+    context = {"form": form, "result": result, "error": error}
+    template = "deadlines/_result.html" if request.headers.get("HX-Request") else "deadlines/calculator.html"
+    return render(request, template, context, status=400 if error else 200)
+
+
+@login_required
+def calendar_view(request):
+    """节假日日历 — one year's holidays and make-up working days, official or provisional."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        if not 1990 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        year = today.year
+    row = CalendarYear.objects.filter(year=year).first()
+    years = list(CalendarYear.objects.values_list("year", "official"))
+    known = {y for y, _ in years}
+    for extra in (today.year, today.year + 1):
+        if extra not in known:
+            years.append((extra, False))
+    context = {
+        "year": year, "row": row, "days": list(row.days.all()) if row else [],
+        "years": sorted(years), "warnings": calendar_warnings(today),
+        "prev": year - 1, "next": year + 1,
+    }
+    return render(request, "deadlines/calendar.html", context)

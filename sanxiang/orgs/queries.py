@@ -1,0 +1,85 @@
+"""Reads for views and the API: every function takes the user and goes through `restrict`."""
+
+from django.http import Http404
+
+from .models import Agency, Certificate, DeviceIssue, Person, RoleAssignment, Training, Unit
+from .querysets import VIEW
+
+
+def agencies(user, action=VIEW):
+    return Agency.objects.restrict(user, action).order_by("kind", "code")
+
+
+def agency(user, code, action=VIEW) -> Agency:
+    found = Agency.objects.restrict(user, action).filter(code=code).first()
+    if found is None:
+        raise Http404("未找到该执法主体，或您无权查看。")
+    return found
+
+
+def units(user, agency_obj=None):
+    qs = Unit.objects.restrict(user).select_related("agency", "parent")
+    return qs.filter(agency=agency_obj) if agency_obj is not None else qs
+
+
+def unit(user, pk) -> Unit:
+    found = units(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("未找到该科室，或您无权查看。")
+    return found
+
+
+def unit_tree(user, agency_obj) -> list[tuple[int, Unit]]:
+    """(depth, unit) in tree order, for indented display."""
+    rows = list(units(user, agency_obj).order_by("id"))
+    children = {}
+    for u in rows:
+        children.setdefault(u.parent_id, []).append(u)
+    known = {u.pk for u in rows}
+    out = []
+
+    def walk(parent_id, depth):
+        for u in children.get(parent_id, []):
+            out.append((depth, u))
+            walk(u.pk, depth + 1)
+
+    for u in rows:
+        if u.parent_id is None or u.parent_id not in known:
+            out.append((0, u))
+            walk(u.pk, 1)
+    return out
+
+
+def people(user, **filters):
+    return Person.objects.restrict(user).filter(**filters).select_related("agency", "unit")
+
+
+def person(user, pk) -> Person:
+    found = people(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("未找到该人员，或您无权查看。")
+    return found
+
+
+def certificates(user, **filters):
+    return Certificate.objects.restrict(user).filter(**filters).select_related("person__agency")
+
+
+def trainings(user, **filters):
+    return Training.objects.restrict(user).filter(**filters)
+
+
+def device_issues(user, **filters):
+    return DeviceIssue.objects.restrict(user).filter(**filters).select_related("equipment")
+
+
+def roles(user, **filters):
+    return RoleAssignment.objects.restrict(user).filter(**filters).select_related("agency", "unit", "user")
+
+
+def public_certificate(number: str) -> Certificate | None:
+    """The public check (亮证) looks up one exact number; nothing else is reachable from it."""
+    number = (number or "").strip()
+    if not number or len(number) > 64:
+        return None
+    return Certificate.objects.select_related("person__agency").filter(number=number).first()

@@ -1,0 +1,468 @@
+"""Schema of rule profiles (规则配置) and the validation of their TOML files.
+
+A profile file has three top-level keys (`key`, `name`, `extends`) and then one TOML table per
+known value name, e.g. `[publicity.decision_deadline_short]`. A value is either one table
+(`value`, `citation`, optional `effective_from` / `effective_to`) or an array of such tables
+(`[[publicity.channels]]`) = several versions in time. `none = true` instead of `value` states
+explicitly that the rule sets nothing (only for names whose type allows it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+UNITS = {"hours": "小时", "days": "日", "workdays": "个工作日", "months": "个月"}
+
+SECTIONS = {
+    "publicity": "公示",
+    "records": "全过程记录",
+    "review": "法制审核",
+    "deadlines": "时限",
+    "staffing": "人员装备",
+    "duties": "职责分工",
+    "other": "其他",
+}
+
+TOP_KEYS = {"key", "name", "extends"}
+ENTRY_KEYS = {"value", "none", "citation", "effective_from", "effective_to"}
+
+
+class ProfileError(Exception):
+    """规则配置错误: a profile that does not load or does not validate."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """规则项定义: one known value name with its type, section and Chinese label."""
+
+    name: str
+    kind: str
+    section: str
+    label: str
+    nullable: bool = False
+    choices: tuple = ()
+
+
+def _s(name, kind, section, label, nullable=False, choices=()):
+    return Spec(name, kind, section, label, nullable, tuple(choices))
+
+
+DUTIES = {
+    "publish_decisions": "执法决定公开",
+    "update_lists": "事前公开信息与清单动态调整",
+    "publicity_review": "公示信息审核发布",
+    "withdrawal": "已公开决定的撤下与更正",
+    "random_inspection": "双随机抽查公示",
+    "annual_report": "行政执法统计年报",
+    "av_upload": "音像记录存储移交",
+    "archive": "案卷归档",
+    "legal_review": "重大执法决定法制审核",
+    "equipment": "音像记录设备配备",
+}
+
+_SPECS = [
+    # 公示
+    _s("publicity.decision_deadline_short", "period", "publicity", "短时限公开期限"),
+    _s("publicity.short_deadline_kinds", "list", "publicity", "适用短时限公开的决定类别"),
+    _s("publicity.decision_deadline_other", "period", "publicity", "其他执法决定公开期限"),
+    _s("publicity.decision_fields", "list", "publicity", "执法决定公开内容"),
+    _s(
+        "publicity.full_text_penalty", "enum", "publicity", "行政处罚决定书全文公示",
+        choices=("not_required", "encouraged", "required_general_procedure"),
+    ),
+    _s("publicity.random_inspection.published_items", "list", "publicity", "随机抽查公开内容"),
+    _s(
+        "publicity.random_inspection.normal_result_deadline", "period", "publicity",
+        "抽查结果正常的公示期限", nullable=True,
+    ),
+    _s(
+        "publicity.random_inspection.plan_publish_before_month", "int", "publicity",
+        "年度抽查计划须在该月之前公开", nullable=True,
+    ),
+    _s("publicity.takedown.on_revocation", "bool", "publicity", "决定被撤销、确认违法或重新作出时撤下"),
+    _s("publicity.takedown.after", "period", "publicity", "公示期满可撤下", nullable=True),
+    _s(
+        "publicity.takedown.serious_dishonesty_after", "period", "publicity",
+        "严重失信行政处罚公示期满可撤下", nullable=True,
+    ),
+    _s("publicity.takedown.mandatory", "bool", "publicity", "期满撤下为强制（否＝可以撤下）"),
+    _s("publicity.withdrawal_deadline", "period", "publicity", "撤下原决定信息的期限"),
+    _s("publicity.withdrawal_explanation_required", "bool", "publicity", "撤下时须公开说明"),
+    _s("publicity.update_after_change", "period", "publicity", "法律或职能变化后更新公示内容期限", nullable=True),
+    _s("publicity.annual_report.due", "annual_date", "publicity", "年度执法数据公开截止日", nullable=True),
+    _s(
+        "publicity.annual_report.unit_submission_due", "annual_date", "publicity",
+        "各部门报送年度数据截止日", nullable=True,
+    ),
+    _s("publicity.annual_report.recipients", "list", "publicity", "年度执法情况报送对象"),
+    _s("publicity.annual_report.channel", "str", "publicity", "年度数据公开载体", nullable=True),
+    _s("publicity.channels", "list", "publicity", "公示载体"),
+    _s("publicity.unified_platform", "str", "publicity", "统一公示平台", nullable=True),
+    _s(
+        "publicity.approval_scope", "enum", "publicity", "公示前审核范围",
+        choices=("all", "sensitive_only", "none"),
+    ),
+    _s("publicity.reasoned_decisions", "bool", "publicity", "说理式执法（决定说明证据、依据、裁量）"),
+    # 全过程记录
+    _s(
+        "records.av_upload_mode", "enum", "records", "音像记录存储方式",
+        choices=("within_limit", "with_case_file", "instant_encouraged", "centralized", "unspecified"),
+    ),
+    _s("records.av_upload_limit", "period", "records", "音像记录存储时限", nullable=True),
+    _s("records.av_upload_after_return", "period", "records", "异地或连续执法返回后存储时限", nullable=True),
+    _s("records.av_full_recording_acts", "list", "records", "应全程音像记录的执法活动"),
+    _s("records.av_gradual_acts", "list", "records", "逐步实现全程音像记录的程序"),
+    _s("records.av_dispute_prone_acts", "list", "records", "容易引发争议、应根据实际音像记录的过程"),
+    _s("records.av_metadata_fields", "list", "records", "音像记录应标明的信息"),
+    _s("records.archive_limit", "period", "records", "案卷归档时限", nullable=True),
+    _s(
+        "records.archive_trigger", "enum", "records", "归档时限起算",
+        choices=("action_end", "case_closed", "unspecified"),
+    ),
+    _s("records.archive_transfer_month", "int", "records", "上年度案卷集中移交档案部门的月份", nullable=True),
+    _s("records.party_copy_requires_approval", "bool", "records", "当事人复制记录须经机关负责人同意"),
+    _s("records.av_print_and_sign", "bool", "records", "照片打印、录音整理成文并经当事人签名"),
+    _s("records.av_voice_announcement", "bool", "records", "音像记录开始时语音说明时间地点人员行为"),
+    # 法制审核
+    _s("review.body", "str", "review", "法制审核机构"),
+    _s("review.penalty_body", "str", "review", "行政处罚决定审核机构", nullable=True),
+    _s("review.unit_reviewers_allowed", "bool", "review", "业务机构可确定本机构法制审核员"),
+    _s("review.scope", "list", "review", "应当法制审核的情形"),
+    _s("review.all_general_procedure_penalties", "bool", "review", "一般程序行政处罚决定均须法制审核"),
+    _s("review.time_limit", "period", "review", "重大执法决定审核时限", nullable=True),
+    _s("review.time_limit_max", "period", "review", "延期后审核时限上限", nullable=True),
+    _s("review.extension_approver", "str", "review", "延期审批人", nullable=True),
+    _s("review.penalty_time_limit", "period", "review", "行政处罚案件审核时限", nullable=True),
+    _s("review.opinion_kinds", "items", "review", "审核意见种类"),
+    _s("review.return_grounds", "list", "review", "提出审核建议或退回的情形"),
+    _s("review.outside_expertise", "list", "review", "可征求意见的外部专业人员"),
+    _s("review.reviewer_may_inquire_party", "bool", "review", "审核人员可向当事人了解情况、会同调查"),
+    _s(
+        "review.disagreement", "enum", "review", "意见不一致时的处理",
+        choices=("coordination", "collective_discussion", "leadership_decision"),
+    ),
+    _s("review.collective_discussion_cases", "list", "review", "须局领导集体讨论的情形"),
+    _s("review.form", "str", "review", "法制审核表", nullable=True),
+    _s("review.form_fields", "list", "review", "法制审核表栏目"),
+    _s("review.submission_package", "items", "review", "送审材料"),
+    _s("review.first_time_reviewer_qualification", "bool", "review", "初次从事法制审核须取得法律职业资格"),
+    # 时限
+    _s("deadlines.warning_lead_workdays", "int", "deadlines", "到期前黄色预警提前工作日数"),
+    # 人员装备
+    _s("staffing.reviewer_ratio_min", "number", "staffing", "法制审核人员占执法人员最低比例", nullable=True),
+    _s("staffing.reviewer_dedicated", "bool", "staffing", "法制审核由专人负责"),
+    _s("certificates.expiry_warning_days", "int", "staffing", "执法证到期提前提醒天数"),
+    _s("equipment.policy", "str", "staffing", "音像设备配备原则"),
+    _s("equipment.minimums", "minimums", "staffing", "音像记录设备最低配备"),
+    # 职责分工
+    *[_s(f"duties.{k}", "duty", "duties", label) for k, label in DUTIES.items()],
+    # 其他
+    _s("other.notes", "list", "other", "其他规定"),
+]
+
+SCHEMA: dict[str, Spec] = {spec.name: spec for spec in _SPECS}
+
+KIND_LABELS = {
+    "int": "整数",
+    "number": "数值",
+    "bool": "布尔值（true/false）",
+    "str": "字符串",
+    "list": "字符串列表",
+    "period": "期限表 {count = 整数, unit = hours|days|workdays|months}",
+    "annual_date": "每年日期字符串 \"MM-DD\"",
+    "enum": "取值之一",
+    "duty": "职责表 {unit = 责任科室, leader = 责任领导}",
+    "minimums": "设备配备表列表",
+    "items": "条目表列表 {code, label}",
+}
+
+
+@dataclass(frozen=True)
+class Version:
+    """规则值版本: one value of one name with its citation and the dates it is in force."""
+
+    name: str
+    value: object
+    citation: str
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    source: str
+
+    def covers(self, on: dt.date) -> bool:
+        if self.effective_from and on < self.effective_from:
+            return False
+        if self.effective_to and on > self.effective_to:
+            return False
+        return True
+
+
+@dataclass
+class ProfileData:
+    """规则配置文件: one validated profile file."""
+
+    key: str
+    name: str
+    extends: str | None
+    path: Path
+    versions: dict[str, list[Version]]
+
+
+def _fail(where: str, key: str, problem: str):
+    raise ProfileError(f"{where}：{key}：{problem}" if key else f"{where}：{problem}")
+
+
+def check_value(spec: Spec, value, where: str, key: str):
+    """Raise ProfileError unless `value` fits `spec`; return the normalised value."""
+    kind = spec.kind
+
+    def bad(expected=None):
+        _fail(where, key, f"类型错误，应为{expected or KIND_LABELS[kind]}，实际为 {value!r}")
+
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            bad()
+        if value < 0:
+            _fail(where, key, f"不能为负数：{value}")
+        return value
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            bad()
+        if value < 0:
+            _fail(where, key, f"不能为负数：{value}")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            bad()
+        return value
+    if kind == "str":
+        if not isinstance(value, str) or not value.strip():
+            bad("非空字符串")
+        return value
+    if kind == "enum":
+        if value not in spec.choices:
+            _fail(where, key, f"取值 {value!r} 无效，应为 {' | '.join(spec.choices)} 之一")
+        return value
+    if kind == "list":
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            bad()
+        return list(value)
+    if kind == "annual_date":
+        if not isinstance(value, str) or not re.fullmatch(r"\d{2}-\d{2}", value):
+            bad()
+        try:
+            dt.date(2024, int(value[:2]), int(value[3:]))
+        except ValueError:
+            _fail(where, key, f"日期 {value!r} 不存在")
+        return value
+    if kind == "period":
+        return check_period(value, where, key)
+    if kind == "duty":
+        if not isinstance(value, dict) or set(value) != {"unit", "leader"}:
+            bad()
+        for part in ("unit", "leader"):
+            if not isinstance(value[part], str) or not value[part].strip():
+                _fail(where, key, f"{part} 必须是非空字符串")
+        return dict(value)
+    if kind == "items":
+        if not isinstance(value, list):
+            bad()
+        codes = set()
+        for item in value:
+            if not isinstance(item, dict) or set(item) != {"code", "label"}:
+                _fail(where, key, f"条目应为 {{code, label}} 表，实际为 {item!r}")
+            if not all(isinstance(item[p], str) and item[p].strip() for p in ("code", "label")):
+                _fail(where, key, f"条目的 code 和 label 必须是非空字符串：{item!r}")
+            if item["code"] in codes:
+                _fail(where, key, f"条目代码重复：{item['code']}")
+            codes.add(item["code"])
+        return [dict(item) for item in value]
+    if kind == "minimums":
+        if not isinstance(value, list):
+            bad()
+        for row in value:
+            fields = {"group", "scope", "camera", "body_camera", "recorder"}
+            if not isinstance(row, dict) or set(row) != fields:
+                _fail(where, key, f"设备配备行应恰有字段 {sorted(fields)}，实际为 {row!r}")
+            if not isinstance(row["group"], str) or not row["group"].strip():
+                _fail(where, key, "group 必须是非空字符串")
+            if row["scope"] not in ("total", "each"):
+                _fail(where, key, f"scope 应为 total 或 each，实际为 {row['scope']!r}")
+            for part in ("camera", "body_camera", "recorder"):
+                n = row[part]
+                if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                    _fail(where, key, f"{part} 必须是非负整数，实际为 {n!r}")
+        return [dict(row) for row in value]
+    raise AssertionError(kind)
+
+
+def check_period(value, where="期限", key=""):
+    if not isinstance(value, dict) or set(value) != {"count", "unit"}:
+        _fail(where, key, f"类型错误，应为{KIND_LABELS['period']}，实际为 {value!r}")
+    count, unit = value["count"], value["unit"]
+    if unit not in UNITS:
+        _fail(where, key, f"未知的期限单位 {unit!r}，应为 hours | days | workdays | months")
+    if isinstance(count, bool) or not isinstance(count, int):
+        _fail(where, key, f"期限数值必须是整数，实际为 {count!r}")
+    if count <= 0:
+        _fail(where, key, f"期限不能为负数或零：{count}")
+    return {"count": count, "unit": unit}
+
+
+def _check_date(raw, where, key, field):
+    if raw is None:
+        return None
+    if isinstance(raw, dt.datetime) or not isinstance(raw, dt.date):
+        _fail(where, key, f"{field} 必须是日期（如 2019-11-01），实际为 {raw!r}")
+    return raw
+
+
+def _parse_entry(spec: Spec, raw, where: str, source: str, index=None) -> Version:
+    key = spec.name if index is None else f"{spec.name}[{index}]"
+    if not isinstance(raw, dict):
+        _fail(where, key, "应为包含 value 与 citation 的表")
+    extra = set(raw) - ENTRY_KEYS
+    if extra:
+        _fail(where, key, f"未知的字段 {', '.join(sorted(extra))}（允许 {', '.join(sorted(ENTRY_KEYS))}）")
+    citation = raw.get("citation")
+    if not isinstance(citation, str) or not citation.strip():
+        _fail(where, key, "缺少出处（citation）")
+    if raw.get("none") is not None:
+        if raw["none"] is not True or "value" in raw:
+            _fail(where, key, "none 只能写 none = true，且不能同时给出 value")
+        if not spec.nullable:
+            _fail(where, key, "该项不允许为空（none）")
+        value = None
+    elif "value" not in raw:
+        _fail(where, key, "缺少 value")
+    else:
+        value = check_value(spec, raw["value"], where, key)
+    start = _check_date(raw.get("effective_from"), where, key, "effective_from")
+    end = _check_date(raw.get("effective_to"), where, key, "effective_to")
+    if start and end and start > end:
+        _fail(where, key, f"生效日期 {start} 晚于失效日期 {end}")
+    return Version(spec.name, value, citation.strip(), start, end, source)
+
+
+def _check_overlap(versions: list[Version], where: str, name: str):
+    ordered = sorted(versions, key=lambda v: v.effective_from or dt.date.min)
+    for before, after in zip(ordered, ordered[1:]):
+        end = before.effective_to or dt.date.max
+        start = after.effective_from or dt.date.min
+        if start <= end:
+            _fail(where, name, f"版本的生效期间重叠（{before.effective_from or '始'}～"
+                               f"{before.effective_to or '今'} 与 {after.effective_from or '始'}～"
+                               f"{after.effective_to or '今'}）")
+    return ordered
+
+
+def _check_complete(versions: list[Version], where: str, name: str):
+    """The national default must have exactly one value on every date."""
+    if versions[0].effective_from is not None:
+        _fail(where, name, f"国家默认值在 {versions[0].effective_from} 之前没有值")
+    for before, after in zip(versions, versions[1:]):
+        if after.effective_from != before.effective_to + dt.timedelta(days=1):
+            _fail(where, name, f"国家默认值在 {before.effective_to} 与 {after.effective_from} 之间有空档")
+    if versions[-1].effective_to is not None:
+        _fail(where, name, f"国家默认值在 {versions[-1].effective_to} 之后没有值")
+
+
+def parse_file(path: Path) -> ProfileData:
+    """Read and validate one profile file on its own (its `extends` is checked by the registry)."""
+    path = Path(path)
+    where = path.name
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        _fail(where, "", "文件不存在")
+    except UnicodeDecodeError:
+        _fail(where, "", "文件不是 UTF-8 编码")
+    except tomllib.TOMLDecodeError as exc:
+        _fail(where, "", f"TOML 语法错误：{exc}")
+    key = raw.get("key")
+    if not isinstance(key, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", key):
+        _fail(where, "key", "缺少或无效（应为小写字母、数字和连字符）")
+    if key != path.stem:
+        _fail(where, "key", f"与文件名不一致（key = {key!r}，文件名应为 {key}.toml）")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        _fail(where, "name", "缺少机关名称")
+    extends = raw.get("extends")
+    if key == "national":
+        if extends is not None:
+            _fail(where, "extends", "国家默认配置不能继承其他配置")
+    elif not isinstance(extends, str) or not extends:
+        _fail(where, "extends", "缺少 extends（机关配置须继承 national）")
+
+    versions: dict[str, list[Version]] = {}
+
+    def walk(table: dict, prefix: str):
+        for part, item in table.items():
+            full = f"{prefix}{part}"
+            if not prefix and part in TOP_KEYS:
+                continue
+            if full in SCHEMA:
+                spec = SCHEMA[full]
+                if isinstance(item, list):
+                    if not item:
+                        _fail(where, full, "版本列表为空")
+                    parsed = [_parse_entry(spec, v, where, key, i) for i, v in enumerate(item)]
+                else:
+                    parsed = [_parse_entry(spec, item, where, key)]
+                versions[full] = _check_overlap(parsed, where, full)
+            elif isinstance(item, dict) and any(n.startswith(full + ".") for n in SCHEMA):
+                walk(item, full + ".")
+            else:
+                _fail(where, full, "未知的规则项")
+
+    walk(raw, "")
+    if key == "national":
+        missing = [n for n in SCHEMA if n not in versions]
+        if missing:
+            _fail(where, missing[0], f"国家默认配置缺少此项（共缺 {len(missing)} 项）")
+        for n, vs in versions.items():
+            _check_complete(vs, where, n)
+    return ProfileData(key, name.strip(), extends, path, versions)
+
+
+def format_value(spec: Spec, value) -> str:
+    """Human-readable Chinese rendering of a value (CLI and UI)."""
+    if value is None:
+        return "未规定"
+    kind = spec.kind
+    if kind == "period":
+        return format_period(value)
+    if kind == "bool":
+        return "是" if value else "否"
+    if kind == "list":
+        return "、".join(value) if value else "（无）"
+    if kind == "items":
+        return "；".join(f"{i['code']} {i['label']}" for i in value) if value else "（无）"
+    if kind == "duty":
+        return f"责任科室：{value['unit']}；责任领导：{value['leader']}"
+    if kind == "minimums":
+        if not value:
+            return "（无具体数量）"
+        rows = []
+        for r in value:
+            parts = [
+                f"{label}≥{r[f]}"
+                for f, label in (("camera", "照相机/摄像机"), ("body_camera", "执法记录仪"), ("recorder", "录音笔"))
+                if r[f]
+            ]
+            rows.append(f"{r['group']}（{'合计' if r['scope'] == 'total' else '每个'}）：{'，'.join(parts)}")
+        return "；".join(rows)
+    if kind == "annual_date":
+        return f"每年{int(value[:2])}月{int(value[3:])}日前"
+    if kind == "number" and spec.name.endswith("_ratio_min"):
+        return f"{value * 100:g}%"
+    if kind == "int" and spec.name.endswith("_month"):
+        return f"{value}月"
+    return str(value)
+
+
+def format_period(value) -> str:
+    return f"{value['count']}{UNITS[value['unit']]}"
