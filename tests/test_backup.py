@@ -6,9 +6,11 @@ in tmp_path, or — when the suite runs on PostgreSQL — fresh databases on the
 
 import base64
 import gzip
+import hashlib
 import json
 import os
 import secrets
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -59,20 +61,22 @@ class Installation:
         return self.sql(f"SELECT count(*) FROM sqlite_master WHERE name = '{table}'") > 0
 
 
-@pytest.fixture
-def installation(tmp_path):
-    """A factory of empty installations; PostgreSQL databases are dropped afterwards."""
-    created = []
+class Factory:
+    """Makes empty installations under `base`; drops their PostgreSQL databases on close."""
 
-    def make(name, **extra_env):
-        data_dir = tmp_path / name
+    def __init__(self, base: Path):
+        self.base = base
+        self.created = []
+
+    def __call__(self, name, **extra_env):
+        data_dir = self.base / name
         if ON_POSTGRES:
             import psycopg
 
             db = f"sx_backup_{name}_{secrets.token_hex(4)}"
             with psycopg.connect(SERVER_URL, autocommit=True) as conn:
                 conn.execute(f'CREATE DATABASE "{db}"')
-            created.append(db)
+            self.created.append(db)
             parts = urlsplit(SERVER_URL)
             url = urlunsplit(parts._replace(path="/" + db))
         else:
@@ -80,31 +84,69 @@ def installation(tmp_path):
             url = f"sqlite:///{data_dir / 'sanxiang.sqlite3'}"
         return Installation(data_dir, url, extra_env)
 
-    yield make
-    if ON_POSTGRES:
-        import psycopg
+    def close(self):
+        if ON_POSTGRES and self.created:
+            import psycopg
 
-        with psycopg.connect(SERVER_URL, autocommit=True) as conn:
-            for db in created:
-                conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            with psycopg.connect(SERVER_URL, autocommit=True) as conn:
+                for db in self.created:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
-def demo_installation(installation, name="source", **extra_env):
-    inst = installation(name, **extra_env)
+@pytest.fixture
+def installation(tmp_path):
+    factory = Factory(tmp_path)
+    yield factory
+    factory.close()
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    """One installation with the demo data and a recorded file, shared by the module (read only)."""
+    factory = Factory(tmp_path_factory.mktemp("source"))
+    inst = factory("source")
     inst.run("migrate", "--noinput", "-v0")
     inst.run("demo")
-    files = inst.data_dir / "files" / "evidence"
-    files.mkdir(parents=True)
-    (files / "现场照片.txt").write_text("不是真正的证据，只用来检查文件被备份。", encoding="utf-8")
-    return inst
+    # A stored file, recorded in the ledger as the records app will do (verify checks it).
+    inst.run("shell", "-c", REGISTER_FILE)
+    yield inst
+    factory.close()
+
+
+@pytest.fixture(scope="module")
+def pristine_backup(source, tmp_path_factory):
+    backup_dir = tmp_path_factory.mktemp("pristine") / "backup"
+    source.run("backup", str(backup_dir))
+    return backup_dir
+
+
+@pytest.fixture
+def backup_dir(pristine_backup, tmp_path):
+    """A private copy of the source's backup, free to damage."""
+    copy = tmp_path / "backup"
+    shutil.copytree(pristine_backup, copy)
+    os.chmod(copy, 0o700)
+    return copy
+
+
+REGISTER_FILE = """
+from django.conf import settings
+from django.db import transaction
+from sanxiang.ledger.actions import append_entry
+from sanxiang.lib.hashing import digest_stream
+path = settings.DATA_DIR / "files" / "evidence" / "现场照片.txt"
+path.parent.mkdir(parents=True)
+path.write_text("不是真正的证据，只用来检查文件被备份。", encoding="utf-8")
+with transaction.atomic(), open(path, "rb") as fh:
+    append_entry(action="store_file", files=[{"path": "evidence/现场照片.txt", **digest_stream(fh)}])
+"""
 
 
 def manifest_of(backup_dir):
     return json.loads((backup_dir / "manifest.json").read_text(encoding="utf-8"))
 
 
-def test_backup_then_restore_into_fresh_installation_verifies(installation, tmp_path):
-    source = demo_installation(installation)
+def test_backup_then_restore_into_fresh_installation_verifies(source, installation, tmp_path):
     assert source.run("verify").returncode == 0
     backup_dir = tmp_path / "backup"
     out = source.run("backup", str(backup_dir)).stdout
@@ -152,10 +194,7 @@ def test_backup_then_restore_into_fresh_installation_verifies(installation, tmp_
     assert target.sql("SELECT count(*) FROM auth_user") == users + 1
 
 
-def test_restore_into_non_empty_installation_is_refused(installation, tmp_path):
-    source = demo_installation(installation)
-    backup_dir = tmp_path / "backup"
-    source.run("backup", str(backup_dir))
+def test_restore_into_non_empty_installation_is_refused(source, backup_dir):
 
     entries = source.sql("SELECT count(*) FROM ledger_ledgerentry")
     users = source.sql("SELECT count(*) FROM auth_user")
@@ -167,10 +206,7 @@ def test_restore_into_non_empty_installation_is_refused(installation, tmp_path):
     assert source.sql("SELECT count(*) FROM auth_user") == users
 
 
-def test_restore_refused_when_only_one_user_exists(installation, tmp_path):
-    source = demo_installation(installation)
-    backup_dir = tmp_path / "backup"
-    source.run("backup", str(backup_dir))
+def test_restore_refused_when_only_one_user_exists(installation, backup_dir):
 
     target = installation("target")
     target.run("migrate", "--noinput", "-v0")
@@ -191,10 +227,7 @@ def test_restore_refused_when_only_one_user_exists(installation, tmp_path):
     ("no_manifest", "没有 manifest.json"),
     ("broken_manifest", "manifest.json 已损坏"),
 ])
-def test_corrupted_backup_is_refused_and_nothing_is_written(installation, tmp_path, damage, message):
-    source = demo_installation(installation)
-    backup_dir = tmp_path / "backup"
-    source.run("backup", str(backup_dir))
+def test_corrupted_backup_is_refused_and_nothing_is_written(installation, backup_dir, damage, message):
 
     if damage == "flip_database":
         path = backup_dir / "database.jsonl.gz"
@@ -225,11 +258,8 @@ def test_corrupted_backup_is_refused_and_nothing_is_written(installation, tmp_pa
     assert not (target.data_dir / "signing_key").exists()
 
 
-def test_rows_that_do_not_add_up_roll_back_everything(installation, tmp_path):
+def test_rows_that_do_not_add_up_roll_back_everything(installation, backup_dir):
     """A backup whose digests are consistent but whose data disagree with its counts is refused."""
-    source = demo_installation(installation)
-    backup_dir = tmp_path / "backup"
-    source.run("backup", str(backup_dir))
     manifest = manifest_of(backup_dir)
     path = backup_dir / "database.jsonl.gz"
     lines = gzip.decompress(path.read_bytes()).splitlines(keepends=True)
@@ -237,8 +267,6 @@ def test_rows_that_do_not_add_up_roll_back_everything(installation, tmp_path):
     last_entry = max(i for i, line in enumerate(lines) if b'"ledger.ledgerentry"' in line)
     del lines[last_entry]
     path.write_bytes(gzip.compress(b"".join(lines)))
-    import hashlib
-
     manifest["files"]["database.jsonl.gz"] = hashlib.sha256(path.read_bytes()).hexdigest()
     (backup_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
@@ -251,8 +279,7 @@ def test_rows_that_do_not_add_up_roll_back_everything(installation, tmp_path):
     assert not (target.data_dir / "files").exists()
 
 
-def test_backup_refuses_a_directory_that_is_not_empty(installation, tmp_path):
-    source = demo_installation(installation)
+def test_backup_refuses_a_directory_that_is_not_empty(source, tmp_path):
     backup_dir = tmp_path / "backup"
     backup_dir.mkdir()
     (backup_dir / "old.txt").write_text("旧文件")
@@ -267,10 +294,7 @@ def test_backup_refuses_a_directory_that_is_not_empty(installation, tmp_path):
     assert (empty / "manifest.json").exists()
 
 
-def test_restore_with_another_key_configured_trusts_the_backup_key(installation, tmp_path):
-    source = demo_installation(installation)
-    backup_dir = tmp_path / "backup"
-    source.run("backup", str(backup_dir))
+def test_restore_with_another_key_configured_trusts_the_backup_key(installation, backup_dir):
 
     other_key = base64.b64encode(os.urandom(32)).decode()
     target = installation("target", SANXIANG_SIGNING_KEY=other_key)

@@ -43,17 +43,11 @@ def test_bad_announcement_is_refused_and_writes_nothing(admin, text, message):
     assert not LedgerEntry.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_append_outside_a_transaction_is_refused():
-    with pytest.raises(RuntimeError):
-        # pytest-django wraps tests in a transaction; leave it to see the guard.
-        with transaction.atomic():
-            pass
-        from django.db import connection
-        connection.in_atomic_block, saved = False, connection.in_atomic_block
-        try:
-            append_entry(action="x")
-        finally:
-            connection.in_atomic_block = saved
+    with pytest.raises(RuntimeError, match="transaction.atomic"):
+        append_entry(action="stray_write")
+    assert not LedgerEntry.objects.exists()
 
 
 def test_stored_nodes_match_the_reference_tree(admin):

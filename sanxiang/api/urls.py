@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from sanxiang.deadlines.api import router as deadlines_router
 from sanxiang.ledger.api import router as ledger_router
 from sanxiang.orgs.api import router as orgs_router
+from sanxiang.profiles.api import router as profiles_router
 
 api = NinjaAPI(
     title="Sanxiang API",
@@ -14,5 +15,6 @@ api = NinjaAPI(
 api.add_router("/ledger/", ledger_router)
 api.add_router("/deadlines/", deadlines_router)
 api.add_router("/public/", orgs_router)
+api.add_router("/profiles/", profiles_router)
 
 urlpatterns = api.urls[0]

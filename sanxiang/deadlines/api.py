@@ -1,4 +1,5 @@
 from ninja import Router
+from ninja.responses import Status
 
 from .engine import DeadlineError, compute_due
 
@@ -9,6 +10,6 @@ router = Router(tags=["deadlines"])
 def compute(request, start: str = "", count: str = "", unit: str = ""):
     """Same JSON as `sanxiang deadline --json`; bad input → 400 `{"error", "field"}`."""
     try:
-        return 200, compute_due(start, count, unit).as_dict()
+        return Status(200, compute_due(start, count, unit).as_dict())
     except DeadlineError as exc:
-        return 400, {"error": exc.message, "field": exc.field}
+        return Status(400, {"error": exc.message, "field": exc.field})

@@ -40,20 +40,24 @@ class Calendar:
     official: frozenset = frozenset()
     sources: dict = field(default_factory=dict)
 
-    def is_working(self, day: dt.date) -> bool:
+    def _entry(self, day: dt.date):
         entry = self.days.get(day)
+        return entry if entry is not None and day.year in self.official else None
+
+    def is_working(self, day: dt.date) -> bool:
+        entry = self._entry(day)
         if entry is not None:
             return entry[0] == WORKDAY
         return day.weekday() < 5
 
     def describe_rest(self, day: dt.date) -> str:
-        entry = self.days.get(day)
+        entry = self._entry(day)
         if entry is not None and entry[0] == HOLIDAY:
             return f"{entry[1]}假期"
         return "周末"
 
     def makeup_name(self, day: dt.date) -> str | None:
-        entry = self.days.get(day)
+        entry = self._entry(day)
         if entry is not None and entry[0] == WORKDAY and day.weekday() >= 5:
             return entry[1]
         return None

@@ -78,7 +78,7 @@ class Obligation(Ledgered):
     due_at = models.DateTimeField(null=True, blank=True)  # hours only
     provisional = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=STATUSES, default=OPEN, db_index=True)
-    unit_name = models.CharField(max_length=120, blank=True)
+    unit_name = models.CharField(max_length=200, blank=True)
     leader = models.CharField(max_length=120, blank=True)
     met_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)

@@ -1,4 +1,3 @@
-import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Max, Q
+from django.db import connection
 
 from sanxiang.lib import merkle
 
-from .models import LedgerEntry, MerkleNode
 
 
 class TreeDamaged(Exception):
@@ -16,7 +15,10 @@ class TreeDamaged(Exception):
 
 
 def tree_size() -> int:
-    current = LedgerEntry.objects.aggregate(m=Max("index"))["m"]
+    # Raw SQL: this runs on every append, where ORM overhead dominates.
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT MAX("index") FROM ledger_ledgerentry')
+        current = cursor.fetchone()[0]
     return 0 if current is None else current + 1
 
 
@@ -26,18 +28,24 @@ def fetch(keys) -> dict[tuple[int, int], bytes]:
     for level, index in keys:
         by_level[level].append(index)
     found: dict[tuple[int, int], bytes] = {}
-    if by_level.get(0):
-        for index, leaf in LedgerEntry.objects.filter(index__in=by_level[0]).values_list(
-                "index", "leaf_hash"):
-            found[(0, index)] = bytes.fromhex(leaf)
-    node_filter = Q()
-    for level, indexes in by_level.items():
-        if level:
-            node_filter |= Q(level=level, index__in=indexes)
-    if node_filter:
-        for level, index, value in MerkleNode.objects.filter(node_filter).values_list(
-                "level", "index", "hash"):
-            found[(level, index)] = bytes.fromhex(value)
+    # Raw SQL: proofs are served to the public and must stay in the low milliseconds.
+    with connection.cursor() as cursor:
+        leaves = by_level.pop(0, None)
+        if leaves:
+            marks = ", ".join(["%s"] * len(leaves))
+            cursor.execute(f'SELECT "index", leaf_hash FROM ledger_ledgerentry WHERE "index" IN ({marks})',
+                           leaves)
+            for index, leaf in cursor.fetchall():
+                found[(0, index)] = bytes.fromhex(leaf)
+        if by_level:
+            where, params = [], []
+            for level, indexes in sorted(by_level.items()):
+                where.append(f'(level = %s AND "index" IN ({", ".join(["%s"] * len(indexes))}))')
+                params += [level, *indexes]
+            cursor.execute(f'SELECT level, "index", hash FROM ledger_merklenode WHERE {" OR ".join(where)}',
+                           params)
+            for level, index, value in cursor.fetchall():
+                found[(level, index)] = bytes.fromhex(value)
     return found
 
 
@@ -54,6 +62,10 @@ def _run(call):
 
 def root(size: int) -> bytes:
     return _run(lambda get: merkle.root(size, get))
+
+
+def root_range(lo: int, hi: int) -> bytes:
+    return _run(lambda get: merkle.range_hash(lo, hi, get))
 
 
 def inclusion_proof(index: int, size: int) -> list[bytes]:
@@ -78,12 +90,24 @@ def store_nodes_for(index: int, leaf: bytes) -> None:
         return
     n = index + 1
     siblings = [(level, (n >> level) - 2) for level in range(len(completed))]
-    found = fetch(siblings)
-    rows, current = [], leaf
-    for (level, sibling), (up_level, up_index) in zip(siblings, completed):
-        try:
-            current = merkle.node_hash(found[(level, sibling)], current)
-        except KeyError:
-            raise TreeDamaged(f"账本树缺少节点 (层 {level}, 序号 {sibling})，无法追加") from None
-        rows.append(MerkleNode(level=up_level, index=up_index, hash=current.hex()))
-    MerkleNode.objects.bulk_create(rows)
+    found: dict[tuple[int, int], bytes] = {}
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT leaf_hash FROM ledger_ledgerentry WHERE "index" = %s', [index - 1])
+        row = cursor.fetchone()
+        if row:
+            found[(0, index - 1)] = bytes.fromhex(row[0])
+        if len(siblings) > 1:
+            where = " OR ".join(['(level = %s AND "index" = %s)'] * (len(siblings) - 1))
+            cursor.execute(f'SELECT level, "index", hash FROM ledger_merklenode WHERE {where}',
+                           [v for key in siblings[1:] for v in key])
+            for level, node_index, value in cursor.fetchall():
+                found[(level, node_index)] = bytes.fromhex(value)
+        rows, current = [], leaf
+        for (level, sibling), (up_level, up_index) in zip(siblings, completed):
+            try:
+                current = merkle.node_hash(found[(level, sibling)], current)
+            except KeyError:
+                raise TreeDamaged(f"账本树缺少节点 (层 {level}, 序号 {sibling})，无法追加") from None
+            rows.append((up_level, up_index, current.hex()))
+        cursor.executemany('INSERT INTO ledger_merklenode (level, "index", hash) VALUES (%s, %s, %s)',
+                           rows)

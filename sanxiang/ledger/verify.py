@@ -28,7 +28,7 @@ from . import signing, tree
 from .models import Checkpoint, LedgerEntry, Ledgered, MerkleNode
 
 MAX_PER_CODE = 50
-COLUMN_FIELDS = ("agency", "actor", "action", "object_type", "object_id", "state_digest", "deleted")
+_decode = json.JSONDecoder().decode
 
 CODES = {
     "entry_modified": "条目被修改",
@@ -209,7 +209,7 @@ def _check_entries(report: Report, by_size, chunk: int) -> dict[str, dict]:
             data = text.encode("utf-8")
             leaf = hashlib.sha256(b"\x00" + data).digest()
             try:
-                body = json.loads(text)
+                body = _decode(text)
             except ValueError:
                 body = None
             if not isinstance(body, dict):
@@ -221,12 +221,12 @@ def _check_entries(report: Report, by_size, chunk: int) -> dict[str, dict]:
             else:
                 if leaf.hex() != leaf_hex:
                     report.add("entry_modified", f"第 {index} 条的内容与其叶哈希不符", index=index)
-                columns = dict(zip(COLUMN_FIELDS, row[3:]))
-                columns["deleted"] = bool(columns["deleted"])
-                if any(body.get(k, False if k == "deleted" else None) != v
-                       for k, v in columns.items()):
+                get = body.get
+                if ((get("agency"), get("actor"), get("action"), get("object_type"),
+                     get("object_id"), get("state_digest"), bool(get("deleted", False)))
+                        != (*row[3:9], bool(row[9]))):
                     report.add("entry_modified", f"第 {index} 条的数据列与其内容不一致", index=index)
-                for record in body.get("files") or []:
+                for record in get("files") or ():
                     if isinstance(record, dict) and isinstance(record.get("path"), str):
                         files[record["path"]] = record
             # Fold the leaf into the recomputed tree; compare each completed subtree.

@@ -124,6 +124,32 @@ def guess_unit_kind(name: str) -> str:
     return UnitKind.OTHER
 
 
+def duty_unit_names(text: str) -> list[str]:
+    """The single units named in a duty's free text ("政策法规科（牵头），各业务科室等配合" → 政策法规科).
+
+    Collective phrases (各业务科室, 其他执法业务科室) name no single unit and are skipped.
+    """
+    names = []
+    for part in re.split(r"[、，,；;]", re.sub(r"（[^）]*）|\([^)]*\)", "", text or "")):
+        part = part.strip()
+        for suffix in ("等配合", "等负责", "配合", "负责", "等"):
+            part = part.removesuffix(suffix)
+        if part and not part.startswith(("各", "其他", "相关")):
+            names.append(part)
+    return list(dict.fromkeys(names))
+
+
+
+def legal_review_units(agency: Agency) -> list[str] | None:
+    """Units where the profile lets reviewers sit, or None when any unit may have its own 法制审核员."""
+    from .indicators import profile_value
+
+    if profile_value(agency, "review.unit_reviewers_allowed", True):
+        return None
+    duty = profile_value(agency, "duties.legal_review", {}) or {}
+    return duty_unit_names(duty.get("unit", "") if isinstance(duty, dict) else "") or None
+
+
 # ---- agencies and units -------------------------------------------------------------------------
 
 @transaction.atomic
@@ -433,10 +459,10 @@ def do_enrol_totp(user, *, actor) -> str:
 
 
 @transaction.atomic
-def do_create_administrator(username, password, name, *, actor):
+def do_create_administrator(username, password, name, *, actor, password_hash=None):
     """Create a system administrator (系统管理员, superuser) with TOTP; returns (user, totp secret)."""
     _require_system_admin(actor)
-    user = do_create_user(username, name=name, password=password, actor=actor)
+    user = do_create_user(username, name=name, password=password, password_hash=password_hash, actor=actor)
     user.is_superuser = user.is_staff = True
     user.save(update_fields=["is_superuser", "is_staff"])
     append_entry(action="grant_superuser", actor=actor, object_type="auth.user", object_id=str(user.pk),
@@ -489,6 +515,11 @@ def do_assign_role(user, agency: Agency, role, *, unit: Unit | None = None, vali
                 raise OrgsError(f"授权对象格式应为“应用.模型:编号”：{ref}")
     elif scope:
         raise OrgsError("只有法律顾问、公职律师和行业专家的角色可以限定授权对象。")
+    if role == Role.REVIEWER and unit is not None:
+        allowed = legal_review_units(agency)
+        if allowed is not None and unit.name not in allowed:
+            raise OrgsError(f"按“{agency.name}”的规则配置，业务科室不得自设法制审核员；法制审核人员应设在"
+                            f"{'、'.join(allowed)}。")
     if role == Role.SUPERVISOR and agency.kind != AgencyKind.SUPERVISORY:
         raise OrgsError("执法监督角色只能设在监督机关。")
     assignment = RoleAssignment.objects.create(user=user, agency=agency, unit=unit, role=role,

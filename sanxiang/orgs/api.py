@@ -4,6 +4,7 @@ from datetime import date
 
 from django.utils import timezone
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from . import queries
 from .models import CertificateKind, CertificateStatus, PersonKind
@@ -38,7 +39,7 @@ class ErrorOut(Schema):
 def public_certificate(request, number: str):
     cert = queries.public_certificate(number)
     if cert is None:
-        return 404, {"code": "certificate_not_found", "message": f"未查到证号为“{number}”的证件。"}
+        return Status(404, {"code": "certificate_not_found", "message": f"未查到证号为“{number}”的证件。"})
     today = timezone.localdate()
     state = cert.status_on(today)
     auxiliary = cert.kind == CertificateKind.WORK or cert.person.kind == PersonKind.AUXILIARY
@@ -49,10 +50,10 @@ def public_certificate(request, number: str):
         message = "证件有效。"
     else:
         message = f"此证件{CertificateStatus(state).label}，持证人目前不得凭此证执法。"
-    return 200, {
+    return Status(200, {
         "number": cert.number, "name": cert.person.name, "agency": cert.person.agency.name,
         "kind": cert.kind, "kind_label": cert.get_kind_display(), "categories": cert.categories or [],
         "area": cert.area, "issuing_authority": cert.issuing_authority, "valid_from": cert.valid_from,
         "valid_to": cert.valid_to, "status": state, "status_label": CertificateStatus(state).label,
         "auxiliary": auxiliary, "may_enforce": may_enforce, "message": message,
-    }
+    })

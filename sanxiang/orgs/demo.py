@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from . import actions as A
+from .actions import duty_unit_names  # noqa: F401  (re-exported for tests)
 from .models import (
     Agency, AgencyKind, Certificate, CertificateKind, CertificateStatus, DeviceIssue, Equipment,
     LegalQualification, Person, PersonKind, Role, RoleAssignment, TotpDevice, Training, TrainingKind, Unit,
@@ -42,12 +43,14 @@ AGENCIES = [
         "name": "株洲市市场监督管理局",
         "jurisdiction": "株洲市行政区域", "categories": AMR,
         "issuer": "湖南省人民政府", "supervisors": ["zhuzhou-justice"],
-        "units": [("政策法规科", None, "局机关"), ("行政审批科", None, "局机关"), ("信用监管科", None, "局机关"),
-                  ("人事科", None, ""), ("办公室", None, ""),
-                  ("市场监管执法支队", None, "执法支队"), ("法制大队", "市场监管执法支队", "大队"),
-                  ("执法一大队", "市场监管执法支队", "大队"), ("执法二大队", "市场监管执法支队", "大队"),
-                  ("市食药检所", None, "检验检测所"), ("市计量所", None, "检验检测所"), ("市质检所", None, "检验检测所"),
-                  ("市场监管事务中心", None, "")],
+        "units": [("局机关", None, "局机关"), ("政策法规科", "局机关", "政策法规科"),
+                  ("行政审批科", "局机关", "业务科室"), ("信用监管科", "局机关", "业务科室"),
+                  ("抽检管理科", "局机关", "业务科室"), ("知识产权保护科", "局机关", "业务科室"),
+                  ("人事科", "局机关", ""), ("办公室", "局机关", ""),
+                  ("市市场监管执法支队", None, "执法支队"), ("法制大队", "市市场监管执法支队", "大队"),
+                  ("执法一大队", "市市场监管执法支队", "大队"), ("执法二大队", "市市场监管执法支队", "大队"),
+                  ("市食药检所", None, "食药检所"), ("市计量所", None, "计量所"), ("市质检所", None, "质检所"),
+                  ("市市场监管事务中心", None, ""), ("国检中心", None, ""), ("市ADR中心", None, "")],
         "officer_unit": "执法一大队", "review_unit": "政策法规科",
         "names": ["李卫东", "张红梅", "彭志刚", "谭丽华", "刘振宇", "邓美玲", "罗建军", "胡晓峰", "曾庆林", "易小兰",
                   "贺文斌", "周建华"],
@@ -59,7 +62,7 @@ AGENCIES = [
         "issuer": "宁夏回族自治区人民政府", "supervisors": [],
         "units": [("综合管理室", None, ""), ("市场建设运行室", None, ""), ("经济贸易管理室", None, ""),
                   ("经济技术合作室", None, "")],
-        "officer_unit": "市场建设运行室", "review_unit": "综合管理室",
+        "officer_unit": "市场建设运行室", "review_unit": "法制审核机构",
         "names": ["马丽萍", "杨建国", "丁晓军", "田志强", "虎彩霞", "纳文华", "王海燕", "李春生", "白玉兰", "郭志远"],
     },
     {
@@ -68,8 +71,8 @@ AGENCIES = [
         "jurisdiction": "乌鲁木齐高新技术产业开发区（新市区）行政区域",
         "categories": ["行政处罚", "行政检查", "劳动保障监察"],
         "issuer": "新疆维吾尔自治区人民政府", "supervisors": ["urumqi-gxq-justice"],
-        "units": [("行政执法科", None, ""), ("三项制度领导小组办公室", None, ""), ("办公室", None, "")],
-        "officer_unit": "行政执法科", "review_unit": "三项制度领导小组办公室",
+        "units": [("行政执法科", None, ""), ("办公室", None, "")],
+        "officer_unit": "行政执法科", "review_unit": "三项制度领导小组负责法制审核工作的机构",
         "names": ["买买提·吐尔逊", "张晓琳", "李国庆", "努尔古丽", "韩建平", "吴晓东", "郑美华", "高志明", "徐静", "迪丽拜尔"],
     },
     {
@@ -78,9 +81,9 @@ AGENCIES = [
         "jurisdiction": "泉州市鲤城区行政区域", "categories": AMR,
         "issuer": "福建省人民政府", "supervisors": [],
         "units": [("综合股", None, "局机关"), ("注册与行政审批股", None, "局机关"), ("信用监督管理股", None, "局机关"),
-                  ("设备安全监察股", None, "局机关"), ("海滨市场监管所", None, "市场监管所"),
+                  ("特种设备安全监察股", None, "局机关"), ("海滨市场监管所", None, "市场监管所"),
                   ("开元市场监管所", None, "市场监管所")],
-        "officer_unit": "海滨市场监管所", "review_unit": "综合股",
+        "officer_unit": "海滨市场监管所", "review_unit": "特种设备安全监察股",
         "names": ["林志强", "黄丽珍", "陈建成", "蔡雅琴", "王福生", "吴秀英", "许振华", "洪美玲", "庄文杰", "苏雅婷"],
     },
 ]
@@ -92,11 +95,13 @@ SUPERVISORY = [
      "jurisdiction": "株洲市", "person": "唐国华"},
 ]
 
-# Zhuzhou's table (001): enough devices to meet it, except 市质检所 which is one body camera short.
+# Zhuzhou's table (001): enough devices to meet it (the 支队 total includes its 大队), except 市质检所,
+# which is one body camera short so that the indicator has something to show.
 ZHUZHOU_EQUIPMENT = {
     "政策法规科": {"camera": 2, "body_camera": 1}, "行政审批科": {"camera": 2, "body_camera": 1},
-    "信用监管科": {"camera": 1, "body_camera": 1},
-    "市场监管执法支队": {"camera": 10, "recorder": 10, "body_camera": 20},
+    "信用监管科": {"camera": 1, "body_camera": 1}, "抽检管理科": {"body_camera": 1},
+    "知识产权保护科": {"body_camera": 1},
+    "市市场监管执法支队": {"camera": 10, "recorder": 10, "body_camera": 14},
     "法制大队": {"body_camera": 2}, "执法一大队": {"body_camera": 2}, "执法二大队": {"body_camera": 2},
     "市食药检所": {"camera": 2, "body_camera": 3}, "市计量所": {"camera": 2, "body_camera": 3},
     "市质检所": {"camera": 2, "body_camera": 2},
@@ -107,7 +112,7 @@ class _Loader:
     def __init__(self):
         self.today = timezone.localdate()
         self.logins: list[tuple[str, str, str]] = []
-        self._hash = None
+        self._hash = self._admin_hash = None
         User = get_user_model()
         self.User = User
 
@@ -115,6 +120,11 @@ class _Loader:
         if self._hash is None:
             self._hash = make_password(DEMO_PASSWORD)  # argon2 once, reused for every demo account
         return self._hash
+
+    def admin_hash(self):
+        if self._admin_hash is None:
+            self._admin_hash = make_password(ADMIN_PASSWORD)
+        return self._admin_hash
 
     def user(self, username, name, agency_code, role_label):
         user = self.User.objects.filter(username=username).first()
@@ -168,20 +178,16 @@ class _Loader:
 
     def duty_units(self, agency):
         """Every unit the profile's duties name (`duties.<duty>` → {unit, leader})."""
-        names = []
-        try:
-            from sanxiang.profiles.registry import get_profile
+        from sanxiang.profiles.registry import get_profile
 
-            profile = get_profile(agency.profile_key)
-            for key in profile.names():
-                if key.startswith("duties."):
-                    duty = profile.value(key) or {}
-                    if isinstance(duty, dict) and duty.get("unit"):
-                        names.append(duty["unit"])
-        except ImportError:
-            return
-        for name in dict.fromkeys(names):
-            self.unit(agency, name, group="")
+        profile = get_profile(agency.profile_key)
+        for key in profile.names():
+            if key.startswith("duties."):
+                duty = profile.value(key) or {}
+                for name in duty_unit_names(duty.get("unit", "") if isinstance(duty, dict) else ""):
+                    existing = Unit.objects.filter(agency=agency, name__in=[name, name.removesuffix("室")]).first()
+                    if existing is None:
+                        self.unit(agency, name)
 
     def enforcement_agency(self, spec):
         code, prefix, region = spec["code"], spec["prefix"], spec["region"]
@@ -191,6 +197,7 @@ class _Loader:
         for name, parent, group in spec["units"]:
             units[name] = self.unit(agency, name, units.get(parent), group)
         self.duty_units(agency)
+        units = {u.name: u for u in Unit.objects.filter(agency=agency)}
         names = iter(spec["names"])
         officer_unit, review_unit = units[spec["officer_unit"]], units[spec["review_unit"]]
         cats = [c for c in spec["categories"] if c != "行政许可"]
@@ -242,7 +249,7 @@ class _Loader:
         self.training(reviewer, "重大执法决定法制审核业务培训", date=dt.date(2025, 4, 18), hours=16)
         admin = self.User.objects.filter(username=f"{prefix}-admin").first()
         if admin is None:
-            admin = A.do_create_user(f"{prefix}-admin", name=f"{spec['name']}管理员", password=ADMIN_PASSWORD,
+            admin = A.do_create_user(f"{prefix}-admin", name=f"{spec['name']}管理员", password_hash=self.admin_hash(),
                                      actor=None, agency_code=code)
         self.logins.append(("管理员（需动态口令）", admin.username, code))
         self.role(admin, agency, Role.ADMINISTRATOR)
@@ -257,7 +264,7 @@ class _Loader:
         if agency.code == "zhuzhou-amr":
             plan = ZHUZHOU_EQUIPMENT
         else:
-            plan = {name: {"camera": 1, "body_camera": 2, "recorder": 1} for name, u in units.items() if u.equipment_group}
+            plan = {officer.unit.name: {"camera": 1, "body_camera": 2, "recorder": 1}}
         first_body = None
         for name, kinds in plan.items():
             for kind, count in kinds.items():
@@ -291,7 +298,8 @@ class _Loader:
                 self.zhuzhou_extras(agency, cats, cert, units)
         sysadmin = self.User.objects.filter(username=SYSADMIN).first()
         if sysadmin is None:
-            sysadmin, secret = A.do_create_administrator(SYSADMIN, ADMIN_PASSWORD, "系统管理员", actor=None)
+            sysadmin, secret = A.do_create_administrator(SYSADMIN, None, "系统管理员", actor=None,
+                                                        password_hash=self.admin_hash())
         self.logins.append(("系统管理员（需动态口令）", SYSADMIN, ""))
         self.admin_secrets.append((SYSADMIN, self.totp_secret(sysadmin)))
 

@@ -58,9 +58,10 @@ def equipment_shortfalls(agency: Agency) -> list[Shortfall]:
         if scope == "each":
             targets = [(u.name, counts[u.pk]) for u in members]
         else:
+            # "In total" counts the group's units together with the units below them.
             total = Counter()
-            for u in members:
-                total.update(counts[u.pk])
+            for uid in _with_descendants(units, {u.pk for u in members}):
+                total.update(counts[uid])
             label = "、".join(u.name for u in members) if members else f"{group}（未设科室）"
             targets = [(label if len(members) != 1 else members[0].name, total)]
         for name, have in targets:
@@ -69,6 +70,14 @@ def equipment_shortfalls(agency: Agency) -> list[Shortfall]:
                 if have[kind] < required:
                     shortfalls.append(Shortfall(group, scope, name, kind, required, have[kind]))
     return shortfalls
+
+
+def _with_descendants(units, roots: set[int]) -> set[int]:
+    found, frontier = set(roots), set(roots)
+    while frontier:
+        frontier = {u.pk for u in units if u.parent_id in frontier} - found
+        found |= frontier
+    return found
 
 
 @dataclass

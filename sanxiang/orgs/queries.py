@@ -54,6 +54,13 @@ def people(user, **filters):
     return Person.objects.restrict(user).filter(**filters).select_related("agency", "unit")
 
 
+def own_people(user):
+    """The person records linked to the user's own account (their own data is always theirs to see)."""
+    if not getattr(user, "is_authenticated", False):
+        return Person.objects.none()
+    return Person.objects.filter(user=user).select_related("agency", "unit")
+
+
 def person(user, pk) -> Person:
     found = people(user).filter(pk=pk).first()
     if found is None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from . import queries
 from .indicators import equipment_shortfalls, expiry_warnings, reviewer_ratio
-from .models import AgencyKind, CertificateKind, CertificateStatus, Person, PersonKind, Role
+from .models import AgencyKind, CertificateKind, CertificateStatus, PersonKind, Role
 from .querysets import current_roles
 
 
@@ -44,10 +44,9 @@ def role_home(request):
     user, today = request.user, timezone.localdate()
     roles = list(current_roles(user).select_related("agency", "unit"))
     role_set = {r.role for r in roles}
-    me = list(Person.objects.filter(user=user).select_related("agency", "unit")
-              .prefetch_related("certificates", "trainings", "qualifications", "device_issues__equipment"))
+    me = list(queries.own_people(user).prefetch_related("certificates", "trainings", "qualifications", "device_issues__equipment"))
     context = {"today": today, "roles": roles, "me": me, "sections": []}
-    if role_set & {Role.UNIT_HEAD} :
+    if Role.UNIT_HEAD in role_set:
         unit_ids = [r.unit_id for r in roles if r.role == Role.UNIT_HEAD and r.unit_id]
         context["unit_people"] = queries.people(user, unit_id__in=unit_ids).prefetch_related("certificates")
         context["unit_warnings"] = expiry_warnings(queries.certificates(user, person__unit_id__in=unit_ids), today)
@@ -122,7 +121,7 @@ def person_detail(request, pk):
         "qualifications": person.qualifications.all(),
         "trainings": queries.trainings(request.user, person=person),
         "devices": queries.device_issues(request.user, person=person),
-        "roles": queries.roles(request.user, user=person.user, active=True) if person.user_id else [],
+        "roles": queries.roles(request.user, user_id=person.user_id, active=True) if person.user_id else [],
     })
 
 

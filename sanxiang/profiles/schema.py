@@ -166,6 +166,25 @@ _SPECS = [
 
 SCHEMA: dict[str, Spec] = {spec.name: spec for spec in _SPECS}
 
+CHOICE_LABELS = {
+    "not_required": "不要求",
+    "encouraged": "鼓励全文公示",
+    "required_general_procedure": "一般程序处罚决定书应当全文公示",
+    "all": "全部公示信息须经审核",
+    "sensitive_only": "仅涉密、涉隐私或拟不公开的信息须审核审批",
+    "none": "不要求审核",
+    "within_limit": "在时限内存储至系统或专用存储器",
+    "with_case_file": "随案卷移交（原件交档案管理部门）",
+    "instant_encouraged": "探索即时上传",
+    "centralized": "相对集中、确保安全、可回溯存储",
+    "unspecified": "未规定",
+    "action_end": "自执法行为终结之日起",
+    "case_closed": "自办结之日起",
+    "coordination": "协调机制",
+    "collective_discussion": "报局领导集体讨论决定",
+    "leadership_decision": "协商不成的，双方意见报局领导研究决定",
+}
+
 KIND_LABELS = {
     "int": "整数",
     "number": "数值",
@@ -455,12 +474,18 @@ def format_value(spec: Spec, value) -> str:
             ]
             rows.append(f"{r['group']}（{'合计' if r['scope'] == 'total' else '每个'}）：{'，'.join(parts)}")
         return "；".join(rows)
+    if kind == "enum":
+        return CHOICE_LABELS.get(value, value)
     if kind == "annual_date":
         return f"每年{int(value[:2])}月{int(value[3:])}日前"
     if kind == "number" and spec.name.endswith("_ratio_min"):
         return f"{value * 100:g}%"
     if kind == "int" and spec.name.endswith("_month"):
         return f"{value}月"
+    if kind == "int" and spec.name.endswith("_workdays"):
+        return f"{value}个工作日"
+    if kind == "int" and spec.name.endswith("_days"):
+        return f"{value}日"
     return str(value)
 
 

@@ -1,0 +1,104 @@
+"""Browser-test harness: Playwright (sync API) driving Debian's chromium against `live_server`.
+
+Never `playwright install`: the browser is /usr/bin/chromium from Debian. Every test gets a fresh
+browser context (`page`, laptop size; `phone_page`, 390×844) and, on failure, a screenshot in
+var/screenshots/. Set SANXIANG_SCREENSHOTS=DIR to also keep the journeys' page screenshots there
+(docs/screenshots/ is made that way).
+"""
+
+import os
+import re
+from pathlib import Path
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still
+# synchronous and safe, so Django's async guard is switched off for the browser tests.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import pytest  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+FAILURE_DIR = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"缺少 {CHROMIUM}：请安装 Debian 软件包 chromium 和 fonts-noto-cjk（make test 会自动安装）")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def _page(browser, request, viewport, **extra):
+    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", **extra)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        FAILURE_DIR.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])[:120]
+        try:
+            page.screenshot(path=str(FAILURE_DIR / f"{name}.png"), full_page=True)
+        except Exception:  # a crashed page must not hide the test's own failure
+            pass
+    context.close()
+
+
+@pytest.fixture
+def page(browser, request, live_server):
+    """A fresh laptop-sized page; `page.base` is the live server's URL."""
+    for p in _page(browser, request, LAPTOP):
+        p.base = live_server.url
+        yield p
+
+
+@pytest.fixture
+def phone_page(browser, request, live_server):
+    """A fresh phone-sized page (390×844, touch) on the live server."""
+    for p in _page(browser, request, PHONE, is_mobile=True, has_touch=True, device_scale_factor=1):
+        p.base = live_server.url
+        yield p
+
+
+@pytest.fixture
+def demo(transactional_db, live_server):
+    """The demo data (`sanxiang demo`) in the live server's database; login throttling reset."""
+    from io import StringIO
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo", stdout=out)
+    cache.clear()
+    return out.getvalue()
+
+
+@pytest.fixture
+def shoot():
+    """shoot(page, name): keep a screenshot of the page when SANXIANG_SCREENSHOTS is set."""
+    target = os.environ.get("SANXIANG_SCREENSHOTS")
+
+    def take(page, name, full_page=True):
+        if target:
+            Path(target).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=full_page)
+
+    return take
