@@ -5,12 +5,13 @@ primary keys kept) so a restore reproduces every ledgered row bit for bit — th
 ledger cover primary keys, foreign-key ids and datetimes to the microsecond. Django's own
 `dumpdata` is not used because its JSON encoder cuts datetimes to milliseconds and its `loaddata`
 saves by UPDATE-then-INSERT, which the ledger's append-only triggers refuse.
-See docs/decisions/0002-backup-format.md.
+See docs/decisions/0004-backup-format.md.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import datetime as dt
 import gzip
 import hashlib
@@ -24,7 +25,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -99,6 +100,7 @@ def _decode(field, value):
     return value
 
 
+@functools.lru_cache(maxsize=4096)
 def _natural_key_of(label: str, pk):
     model = apps.get_model(label)
     return list(model._base_manager.get(pk=pk).natural_key())
@@ -387,8 +389,11 @@ def restore(source: Path, *, migrate=None) -> dict:
     try:
         if (source / FILES_DIR).is_dir():
             shutil.copytree(source / FILES_DIR, staging / FILES_DIR, copy_function=shutil.copy2)
-        with transaction.atomic():
-            _load_database(source / DATABASE_FILE, manifest)
+        try:
+            with transaction.atomic():
+                _load_database(source / DATABASE_FILE, manifest)
+        except DatabaseError as exc:
+            raise BackupError(f"写入数据库失败，已回滚，未恢复任何数据：{exc}")
         files = data_dir / FILES_DIR
         if (staging / FILES_DIR).is_dir():
             if files.exists():
