@@ -15,9 +15,7 @@ ANNOUNCEMENT_MAX = 2000
 _ENTRY_FIELDS = LedgerEntry._meta.concrete_fields
 _INSERT_SQL = "INSERT INTO ledger_ledgerentry ({}) VALUES ({})".format(
     ", ".join(f'"{f.column}"' for f in _ENTRY_FIELDS), ", ".join(["%s"] * len(_ENTRY_FIELDS)))
-
-
-_RELOAD: dict[type, tuple[str, list, list]] = {}
+_RELOAD: dict[type, tuple[str, list]] = {}
 
 
 def _reload(obj) -> None:
@@ -36,7 +34,7 @@ def _reload(obj) -> None:
         _RELOAD[model] = (sql, list(zip(fields, cols, converters)))
     sql, plan = _RELOAD[model]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [meta_pk_value(obj)])
+        cursor.execute(sql, [obj._meta.pk.get_db_prep_value(obj.pk, connection)])
         row = cursor.fetchone()
     if row is None:
         raise model.DoesNotExist(f"{model._meta.label} {obj.pk} 不存在，无法留痕")
@@ -48,19 +46,19 @@ def _reload(obj) -> None:
         setattr(obj, field.attname, value)
 
 
-def meta_pk_value(obj):
-    return obj._meta.pk.get_db_prep_value(obj.pk, connection)
-
-
 def _actor_name(actor) -> str:
     if actor is None:
         return "system"
     return getattr(actor, "username", None) or str(actor)
 
 
-def _next_index() -> int:
+def _last_leaf() -> tuple[int, bytes | None]:
+    """The next index and the previous leaf hash (the new leaf's level-0 sibling), in one query."""
     checkpoints.lock_ledger()
-    return tree.tree_size()
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT "index", leaf_hash FROM ledger_ledgerentry ORDER BY "index" DESC LIMIT 1')
+        row = cursor.fetchone()
+    return (0, None) if row is None else (row[0] + 1, bytes.fromhex(row[1]))
 
 
 def _check_checkpoint() -> None:
@@ -91,7 +89,7 @@ def append_entry(*, action: str, actor=None, obj: Ledgered | None = None, agency
         if not deleted:
             _reload(obj)
             state_digest = obj.ledger_digest()
-    index = _next_index()
+    index, previous_leaf = _last_leaf()
     now = timezone.now()
     body = {
         "index": index,
@@ -126,8 +124,8 @@ def append_entry(*, action: str, actor=None, obj: Ledgered | None = None, agency
     values = [f.get_db_prep_save(v, connection) for f, v in zip(_ENTRY_FIELDS, values)]
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_SQL, values)
-    entry._state.adding = False
-    tree.store_nodes_for(index, leaf)
+    entry._state.adding, entry._state.db = False, connection.alias
+    tree.store_nodes_for(index, leaf, previous_leaf)
     _schedule_checkpoint_check()
     return entry
 

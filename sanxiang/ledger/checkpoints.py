@@ -91,28 +91,29 @@ def take(force: bool = False) -> Checkpoint:
     return checkpoint
 
 
-_created_at: dict[int, dt.datetime] = {}
-
-
-def after_commit(size: int) -> None:
-    """Called once after a commit that appended entries; takes a checkpoint when one is due.
-
-    Cheap: one indexed query; the latest checkpoint's time is remembered by id.
-    """
+def _latest_size_and_time() -> tuple[int, dt.datetime] | None:
+    """(tree_size, created_at) of the latest checkpoint, by one raw indexed query: this runs
+    after every committed append, where the ORM's overhead would dominate."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, tree_size FROM ledger_checkpoint "
+        cursor.execute("SELECT tree_size, created_at FROM ledger_checkpoint "
                        "ORDER BY tree_size DESC, id DESC LIMIT 1")
         row = cursor.fetchone()
     if row is None:
-        take()
-        return
-    cid, cp_size = row
-    if size <= cp_size:
-        return
-    if size - cp_size < every_entries():
-        if cid not in _created_at:
-            _created_at.clear()
-            _created_at[cid] = Checkpoint.objects.only("created_at").get(pk=cid).created_at
-        if timezone.now() - _created_at[cid] < dt.timedelta(minutes=every_minutes()):
+        return None
+    col = Checkpoint._meta.get_field("created_at").get_col(Checkpoint._meta.db_table)
+    created_at = row[1]
+    for converter in [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]:
+        created_at = converter(created_at, col, connection)
+    return row[0], created_at
+
+
+def after_commit(size: int) -> None:
+    """Called once after a commit that appended entries; takes a checkpoint when one is due."""
+    seen = _latest_size_and_time()
+    if seen is not None:
+        cp_size, created_at = seen
+        if size <= cp_size or (
+                size - cp_size < every_entries()
+                and timezone.now() - created_at < dt.timedelta(minutes=every_minutes())):
             return
     take()

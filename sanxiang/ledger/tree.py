@@ -83,7 +83,7 @@ def nodes_completed_by(index: int) -> list[tuple[int, int]]:
     return [(level, (n >> level) - 1) for level in range(1, levels + 1)]
 
 
-def store_nodes_for(index: int, leaf: bytes) -> None:
+def store_nodes_for(index: int, leaf: bytes, previous_leaf: bytes | None = None) -> None:
     """Store the subtrees completed by appending leaf `index` (about one row per append)."""
     completed = nodes_completed_by(index)
     if not completed:
@@ -92,10 +92,12 @@ def store_nodes_for(index: int, leaf: bytes) -> None:
     siblings = [(level, (n >> level) - 2) for level in range(len(completed))]
     found: dict[tuple[int, int], bytes] = {}
     with connection.cursor() as cursor:
-        cursor.execute('SELECT leaf_hash FROM ledger_ledgerentry WHERE "index" = %s', [index - 1])
-        row = cursor.fetchone()
-        if row:
-            found[(0, index - 1)] = bytes.fromhex(row[0])
+        if previous_leaf is None:
+            cursor.execute('SELECT leaf_hash FROM ledger_ledgerentry WHERE "index" = %s', [index - 1])
+            row = cursor.fetchone()
+            previous_leaf = bytes.fromhex(row[0]) if row else None
+        if previous_leaf is not None:
+            found[(0, index - 1)] = previous_leaf
         if len(siblings) > 1:
             where = " OR ".join(['(level = %s AND "index" = %s)'] * (len(siblings) - 1))
             cursor.execute(f'SELECT level, "index", hash FROM ledger_merklenode WHERE {where}',
