@@ -136,8 +136,14 @@ def open_obligations():
 
 
 def obligations_for_unit(agency: str, unit_name: str):
-    """The unit's queue (责任科室待办): open and overdue obligations, earliest due first."""
-    return open_obligations().filter(agency=agency, unit_name=unit_name).order_by("due", "id")
+    """The unit's queue (责任科室待办): open and overdue obligations, earliest due first.
+
+    Seeds route a duty to several units in one phrase (e.g. "各业务科室、市市场监管执法支队"), so a
+    unit's queue holds every obligation whose routed unit text names it.
+    """
+    if not unit_name:
+        return Obligation.objects.none()
+    return open_obligations().filter(agency=agency, unit_name__contains=unit_name).order_by("due", "id")
 
 
 def escalated_obligations(agency: str, leader: str, today: dt.date | None = None):

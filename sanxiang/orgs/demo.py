@@ -189,6 +189,19 @@ class _Loader:
                     if existing is None:
                         self.unit(agency, name)
 
+    def obligations(self, agency, officer_unit):
+        """Legal deadlines routed by the profile's duties, so queues and escalation have content."""
+        code = agency.code
+        _demo_obligation(f"{code}-1", agency=code, kind="公示行政处罚决定（演示）",
+                         start=self.today - dt.timedelta(days=3), rule="publicity.decision_deadline_short",
+                         unit_name=officer_unit.name, duty="publish_decisions")
+        _demo_obligation(f"{code}-2", agency=code, kind="公示其他执法决定（演示）",
+                         start=self.today - dt.timedelta(days=40), rule="publicity.decision_deadline_other",
+                         unit_name=officer_unit.name, duty="publish_decisions")
+        _demo_obligation(f"{code}-3", agency=code, kind="重大执法决定法制审核（演示）",
+                         start=self.today - dt.timedelta(days=2), count=10, unit="workdays",
+                         duty="legal_review")
+
     def enforcement_agency(self, spec):
         code, prefix, region = spec["code"], spec["prefix"], spec["region"]
         agency = self.agency(code, spec["name"], jurisdiction=spec["jurisdiction"], categories=spec["categories"],
@@ -258,6 +271,7 @@ class _Loader:
         self.role(adviser, agency, Role.ADVISER, valid_to=self.today + dt.timedelta(days=180),
                   scope=[f"orgs.person:{officer.pk}", f"orgs.unit:{officer_unit.pk}"])
         self.equip(agency, units, officer, prefix)
+        self.obligations(agency, officer_unit)
         return agency, cats, cert, units
 
     def equip(self, agency, units, officer, prefix):
@@ -318,3 +332,11 @@ def load(stdout) -> list[str]:
     ]
     lines += [f"  {username}: {secret}" for username, secret in loader.admin_secrets]
     return lines
+
+
+def _demo_obligation(number, **kw):
+    from sanxiang.deadlines.actions import do_open_obligation
+    from sanxiang.deadlines.models import Obligation
+
+    found = Obligation.objects.filter(object_type="demo", object_id=number).first()
+    return found or do_open_obligation(object_type="demo", object_id=number, actor=None, **kw)

@@ -35,6 +35,26 @@ def _calendar_warnings(today):
         return []
 
 
+def _unit_queue(roles, today):
+    """责任科室待办: the obligations the profile's duties route to the head's units."""
+    from sanxiang.deadlines.queries import obligations_for_unit, warning_level
+
+    rows = []
+    for r in roles:
+        if r.role == Role.UNIT_HEAD and r.unit_id:
+            for ob in obligations_for_unit(r.agency.code, r.unit.name):
+                rows.append({"ob": ob, "level": warning_level(ob, today)})
+    return rows
+
+
+def _escalated(agencies, today):
+    """责任领导督办: overdue obligations of the agencies the leader or administrator oversees."""
+    from sanxiang.deadlines.queries import open_obligations
+
+    codes = [a.code for a in agencies]
+    return list(open_obligations().filter(agency__in=codes, due__lt=today).order_by("due", "id"))
+
+
 def _indicators(agency):
     return {"agency": agency, "shortfalls": equipment_shortfalls(agency), "ratio": reviewer_ratio(agency)}
 
@@ -50,6 +70,7 @@ def role_home(request):
         unit_ids = [r.unit_id for r in roles if r.role == Role.UNIT_HEAD and r.unit_id]
         context["unit_people"] = queries.people(user, unit_id__in=unit_ids).prefetch_related("certificates")
         context["unit_warnings"] = expiry_warnings(queries.certificates(user, person__unit_id__in=unit_ids), today)
+        context["unit_queue"] = _unit_queue(roles, today)
     admin_like = {Role.ADMINISTRATOR, Role.AGENCY_LEADER}
     if role_set & admin_like or user.is_superuser:
         if user.is_superuser:
@@ -60,6 +81,7 @@ def role_home(request):
         context["indicators"] = [_indicators(a) for a in agencies]
         context["expiry"] = expiry_warnings(queries.certificates(user, person__agency__in=agencies), today)
         context["calendar_warnings"] = _calendar_warnings(today)
+        context["escalated"] = _escalated(agencies, today)
     if Role.SUPERVISOR in role_set:
         own = [r.agency_id for r in roles if r.role == Role.SUPERVISOR]
         context["supervised"] = queries.agencies(user).filter(supervised_by__in=own).distinct()

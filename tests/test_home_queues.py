@@ -1,0 +1,47 @@
+"""Duties routed by the profile land in the unit head's queue; late ones escalate to the leader."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from sanxiang.deadlines.models import Obligation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("demo", stdout=open("/dev/null", "w"))
+
+
+def home_of(client, username):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username=username))
+    return client.get("/").content.decode()
+
+
+def test_unit_head_sees_the_obligations_routed_to_the_unit(client, demo):
+    page = home_of(client, "zhuzhou-head")
+    assert "本科室时限待办" in page
+    assert "公示行政处罚决定（演示）" in page
+    assert "已逾期" in page  # the 20-working-day one opened 40 days ago
+
+
+def test_leader_sees_overdue_obligations_escalated_and_not_other_agencies(client, demo):
+    page = home_of(client, "zhuzhou-leader")
+    assert "逾期督办" in page
+    assert "公示其他执法决定（演示）" in page
+    late = Obligation.objects.get(object_type="demo", object_id="zhuzhou-amr-2")
+    assert late.leader in page
+    escalated = page.split('id="escalated"')[1].split("</div>")[0]
+    overdue_here = Obligation.objects.filter(agency="zhuzhou-amr", due__lt=timezone.localdate()).count()
+    assert overdue_here >= 1
+    assert escalated.count('class="status-bad"') == overdue_here
+    other = home_of(client, "pingluo-leader").split('id="escalated"')[1].split("</div>")[0]
+    assert other.count('class="status-bad"') == Obligation.objects.filter(
+        agency="pingluo-commerce", due__lt=timezone.localdate()).count()
+
+
+def test_officer_home_has_no_unit_queue(client, demo):
+    assert "本科室时限待办" not in home_of(client, "zhuzhou-officer")
