@@ -62,11 +62,12 @@ def _last_leaf() -> tuple[int, bytes | None]:
 
 
 def _check_checkpoint() -> None:
-    checkpoints.after_commit(tree.tree_size())
+    checkpoints.after_commit(getattr(connection, "ledger_size", 0))
 
 
-def _schedule_checkpoint_check() -> None:
+def _schedule_checkpoint_check(size: int) -> None:
     # One cheap check per outermost transaction, after it commits (dropped on rollback).
+    connection.ledger_size = size
     if not any(item[1] is _check_checkpoint for item in connection.run_on_commit):
         transaction.on_commit(_check_checkpoint)
 
@@ -126,7 +127,7 @@ def append_entry(*, action: str, actor=None, obj: Ledgered | None = None, agency
         cursor.execute(_INSERT_SQL, values)
     entry._state.adding, entry._state.db = False, connection.alias
     tree.store_nodes_for(index, leaf, previous_leaf)
-    _schedule_checkpoint_check()
+    _schedule_checkpoint_check(index + 1)
     return entry
 
 
