@@ -107,13 +107,34 @@ def _latest_size_and_time() -> tuple[int, dt.datetime] | None:
     return row[0], created_at
 
 
+# (tree_size, created_at) of the newest checkpoint this process has seen. A checkpoint only
+# ever gets newer, so a stale value can only make one look due early; that is confirmed by a
+# query before signing. It spares a query after every commit.
+_seen_latest: tuple[int, dt.datetime] | None = None
+
+
+def _is_due(size: int, seen) -> bool:
+    if seen is None:
+        return True
+    cp_size, created_at = seen
+    return size > cp_size and (
+        size - cp_size >= every_entries()
+        or timezone.now() - created_at >= dt.timedelta(minutes=every_minutes()))
+
+
+def forget_seen_checkpoint() -> None:
+    """After the ledger tables are emptied (flush, restore), the remembered checkpoint is void."""
+    global _seen_latest
+    _seen_latest = None
+
+
 def after_commit(size: int) -> None:
     """Called once after a commit that appended entries; takes a checkpoint when one is due."""
-    seen = _latest_size_and_time()
-    if seen is not None:
-        cp_size, created_at = seen
-        if size <= cp_size or (
-                size - cp_size < every_entries()
-                and timezone.now() - created_at < dt.timedelta(minutes=every_minutes())):
-            return
-    take()
+    global _seen_latest
+    if _seen_latest is not None and size >= _seen_latest[0] and not _is_due(size, _seen_latest):
+        return
+    _seen_latest = _latest_size_and_time()
+    if not _is_due(size, _seen_latest):
+        return
+    checkpoint = take()
+    _seen_latest = (checkpoint.tree_size, checkpoint.created_at)
