@@ -21,28 +21,9 @@ from sanxiang.ledger.models import Announcement, Checkpoint, LedgerEntry
 from sanxiang.lib.hashing import digest_stream
 from sanxiang.lib.merkle import leaf_hash
 
+from tamper import SEED_A, SEED_B, drop_triggers, sql
+
 pytestmark = pytest.mark.django_db
-TABLES = ["ledger_ledgerentry", "ledger_merklenode", "ledger_checkpoint"]
-SEED_A = base64.b64encode(b"A" * 32).decode()
-SEED_B = base64.b64encode(b"B" * 32).decode()
-
-
-def drop_triggers():
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            if connection.vendor == "sqlite":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-
-
-def sql(statement, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-
-
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path):
     with override_settings(DATA_DIR=tmp_path, SIGNING_KEY=SEED_A):
