@@ -156,8 +156,19 @@ def seed_calendar(*, actor=None, years=SEED_YEARS) -> list[tuple[int, bool]]:
 
 
 def do_import_calendar(data, *, actor) -> tuple[CalendarYear, bool]:
-    """Enter a year from a State Council notice file (JSON, see docs). Refused whole on error."""
-    if isinstance(data, (str, Path)):
+    """Enter a year from a State Council notice file (JSON, see docs). Refused whole on error.
+
+    The calendar serves every agency, so only a system administrator (or the operator's CLI,
+    actor=None) may change it.
+    """
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        raise CalendarError("只有系统管理员可以录入或修改节假日安排")
+    if isinstance(data, bytes):
+        try:
+            data = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CalendarError(f"日历文件不是有效的 UTF-8 JSON：{exc}")
+    elif isinstance(data, (str, Path)):
         try:
             data = json.loads(Path(data).read_text(encoding="utf-8"))
         except FileNotFoundError:

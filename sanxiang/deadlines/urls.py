@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("calculator/", views.calculator, name="deadline-calculator"),
     path("calendar/", views.calendar_view, name="deadline-calendar"),
+    path("calendar/import/", views.calendar_import, name="deadline-calendar-import"),
 ]

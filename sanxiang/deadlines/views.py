@@ -1,8 +1,11 @@
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 
+from .actions import CalendarError, do_import_calendar
 from .engine import DeadlineError, compute_due
 from .forms import CalculatorForm
 from .models import CalendarYear
@@ -50,6 +53,32 @@ def calendar_view(request):
     context = {
         "year": year, "row": row, "days": list(row.days.all()) if row else [],
         "years": sorted(years), "warnings": calendar_warnings(today),
-        "prev": year - 1, "next": year + 1,
+        "prev": year - 1, "next": year + 1, "can_import": request.user.is_superuser,
     }
     return render(request, "deadlines/calendar.html", context)
+
+
+MAX_CALENDAR_FILE = 256 * 1024
+
+
+@login_required
+@require_POST
+def calendar_import(request):
+    """录入节假日安排: a system administrator uploads a year's notice file (same JSON as the CLI)."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要录入的日历文件（JSON）。")
+        return redirect("/deadlines/calendar/")
+    if upload.size > MAX_CALENDAR_FILE:
+        messages.error(request, "日历文件过大（上限 256 KB）。")
+        return redirect("/deadlines/calendar/")
+    try:
+        row, changed = do_import_calendar(upload.read(), actor=request.user)
+    except CalendarError as exc:
+        messages.error(request, f"未录入：{exc.message}")
+        return redirect("/deadlines/calendar/")
+    if changed:
+        messages.success(request, f"已录入 {row.year} 年节假日安排（{row.source}），未结时限已按新日历重新计算。")
+    else:
+        messages.info(request, f"{row.year} 年节假日安排与已有数据相同，未作更改。")
+    return redirect(f"/deadlines/calendar/?year={row.year}")
