@@ -1,0 +1,73 @@
+"""The operator command: `sanxiang --help` lists the subcommands; `sanxiang serve` serves the app."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+SANXIANG = str(Path(sys.executable).with_name("sanxiang"))
+
+
+def sqlite_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SANXIANG_DATA_DIR"] = str(tmp_path)
+    return env
+
+
+def test_help_lists_every_operator_command():
+    out = subprocess.run([SANXIANG, "--help"], capture_output=True, text=True, check=True).stdout
+    for command in ("serve", "demo", "verify", "deadline", "profiles", "calendar", "migrate",
+                    "createadmin", "backup", "restore"):
+        assert f"  {command} " in out, command
+
+
+def test_unknown_subcommand_fails():
+    result = subprocess.run([SANXIANG, "no-such-command"], capture_output=True, text=True)
+    assert result.returncode != 0
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read().decode()
+
+
+def test_serve_answers_on_loopback_with_static_files(tmp_path):
+    env = sqlite_env(tmp_path)
+    subprocess.run([SANXIANG, "migrate", "--noinput"], env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen([SANXIANG, "serve", f"127.0.0.1:{port}"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for _ in range(100):
+            try:
+                status, body = get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("server did not answer within 10 s")
+        assert status == 200 and '"ok"' in body
+        status, page = get(f"http://127.0.0.1:{port}/")
+        assert "三项" in page and "/static/vendor/htmx.min.js" in page
+        status, script = get(f"http://127.0.0.1:{port}/static/vendor/htmx.min.js")
+        assert status == 200 and "htmx" in script
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_refuses_a_malformed_address(tmp_path):
+    result = subprocess.run([SANXIANG, "serve", "127.0.0.1:http"], env=sqlite_env(tmp_path),
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and "ADDR:PORT" in result.stderr
