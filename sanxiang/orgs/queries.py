@@ -1,7 +1,9 @@
 """Reads for views and the API: every function takes the user and goes through `restrict`."""
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 
+from .errors import OrgsPermissionDenied
 from .models import Agency, Certificate, DeviceIssue, Person, RoleAssignment, Training, Unit
 from .querysets import VIEW
 
@@ -82,6 +84,28 @@ def device_issues(user, **filters):
 
 def roles(user, **filters):
     return RoleAssignment.objects.restrict(user).filter(**filters).select_related("agency", "unit", "user")
+
+
+def for_change(user, model, **lookup):
+    """The row an admin form hands to an action (the action then checks the permission itself).
+
+    A row the user may see is returned as usual. A row that exists but lies outside what the user
+    may see gives 403 without naming anything (the action would refuse it anyway); no row: 404.
+    """
+    found = model.objects.restrict(user).filter(**lookup).first()
+    if found is not None:
+        return found
+    if model.objects.filter(**lookup).exists():
+        raise OrgsPermissionDenied()
+    raise Http404("未找到该对象。")
+
+
+def account(username: str):
+    """The login account named `username` (exact match), for assigning a role; None if there is none."""
+    username = (username or "").strip()
+    if not username:
+        return None
+    return get_user_model().objects.filter(username=username, is_active=True).first()
 
 
 def public_certificate(number: str) -> Certificate | None:

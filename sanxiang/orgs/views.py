@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import queries
+from .actions import is_agency_admin
 from .indicators import equipment_shortfalls, expiry_warnings, reviewer_ratio
 from .models import AgencyKind, CertificateKind, CertificateStatus, PersonKind, Role
 from .querysets import current_roles
@@ -106,7 +107,10 @@ def agency_detail(request, code):
         "supervisors": agency.supervised_by.all(),
         "supervises": queries.agencies(request.user).filter(supervised_by=agency),
         "today": today,
+        "can_manage": is_agency_admin(request.user, agency),
     }
+    if context["can_manage"]:
+        context["roles"] = queries.roles(request.user, agency=agency, active=True).order_by("role", "id")
     if agency.kind == AgencyKind.ENFORCEMENT:
         context.update(_indicators(agency))
         context["expiry"] = expiry_warnings(queries.certificates(request.user, person__agency=agency), today)
@@ -121,6 +125,7 @@ def unit_detail(request, pk):
         "children": queries.units(request.user).filter(parent=unit),
         "people": queries.people(request.user, unit=unit),
         "equipment": unit.equipment.all(),
+        "can_manage": is_agency_admin(request.user, unit.agency),
     })
 
 
@@ -143,7 +148,9 @@ def person_detail(request, pk):
         "qualifications": person.qualifications.all(),
         "trainings": queries.trainings(request.user, person=person),
         "devices": queries.device_issues(request.user, person=person),
-        "roles": queries.roles(request.user, user_id=person.user_id, active=True) if person.user_id else [],
+        "roles": [{"role": r, "can_revoke": is_agency_admin(request.user, r.agency)}
+                  for r in queries.roles(request.user, user_id=person.user_id, active=True)] if person.user_id else [],
+        "can_manage": is_agency_admin(request.user, person.agency),
     })
 
 

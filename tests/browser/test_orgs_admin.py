@@ -1,0 +1,113 @@
+"""Journey: the Zhuzhou administrator issues a certificate and revokes it; the public check follows (管理员发证、吊销)."""
+
+import pyotp
+import pytest
+
+pytestmark = pytest.mark.browser
+
+DEMO_PASSWORD = "sanxiang-demo-2025"
+ADMIN_PASSWORD = "sanxiang-admin-2025"
+
+NUMBER = "430200TEST01"
+
+
+def log_in(page, username, password, totp=None):
+    """As in test_login.py: administrators give the dynamic code on a second step."""
+    page.goto(page.base + "/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    if totp is not None:
+        page.click("button[type=submit]")
+        page.wait_for_selector("#id_totp")
+        page.fill("#id_password", password)
+        page.fill("#id_totp", totp)
+    page.click("button[type=submit]")
+
+
+def admin_logs_in(page, username="zhuzhou-admin"):
+    from sanxiang.orgs.models import TotpDevice
+
+    secret = TotpDevice.objects.get(user__username=username).secret
+    log_in(page, username, ADMIN_PASSWORD, totp=pyotp.TOTP(secret).now())
+    page.wait_for_url(page.base + "/")
+
+
+def public_status(page, number):
+    page.goto(f"{page.base}/public/certificate/{number}/")
+    return page.locator("#status").inner_text()
+
+
+def test_admin_issues_then_revokes_a_certificate(demo, page, shoot):
+    from sanxiang.ledger.models import LedgerEntry
+    from sanxiang.orgs.models import Certificate, Person
+
+    officer = Person.objects.get(user__username="zhuzhou-officer")
+    admin_logs_in(page)
+    page.goto(page.base + "/agencies/zhuzhou-amr/")
+    page.click(f"a[href='/people/{officer.pk}/']")
+    page.click("#manage >> text=发放证件")
+    page.wait_for_selector("#action-form")
+    page.fill("#id_number", NUMBER)
+    page.check("input[name=categories] >> nth=0")
+    page.fill("#id_area", "株洲市")
+    page.fill("#id_issuing_authority", "湖南省人民政府")
+    page.fill("#id_valid_from", "2025-01-01")
+    page.fill("#id_valid_to", "2030-12-31")
+    page.click("#action-form button[type=submit]")
+    page.wait_for_url(f"{page.base}/people/{officer.pk}/")
+    assert f"已发放行政执法证 {NUMBER}" in page.inner_text("main")
+    cert = Certificate.objects.get(number=NUMBER)
+    assert LedgerEntry.objects.filter(action="issue_certificate", object_id=str(cert.pk),
+                                      actor="zhuzhou-admin").exists()
+    assert public_status(page, NUMBER) == "有效"
+    assert "证件有效" in page.inner_text("#verdict")
+
+    page.goto(f"{page.base}/people/{officer.pk}/")
+    page.click(f"a[href='/certificates/{cert.pk}/revoke/']")
+    page.wait_for_selector("#action-form")
+    page.fill("#id_reason", "违法执法，依法吊销")
+    page.click("#action-form button[type=submit]")
+    page.wait_for_url(f"{page.base}/people/{officer.pk}/")
+    assert "已吊销" in page.inner_text("main")
+    assert public_status(page, NUMBER) == "已吊销"
+    shoot(page, "certificate-revoked-by-admin")
+
+
+def test_duplicate_number_is_refused_in_the_form(demo, page):
+    from sanxiang.orgs.models import Certificate, Person
+
+    officer = Person.objects.get(user__username="zhuzhou-officer")
+    admin_logs_in(page)
+    page.goto(f"{page.base}/people/{officer.pk}/certificates/new/")
+    page.fill("#id_number", "43020000001")
+    page.check("input[name=categories] >> nth=0")
+    page.fill("#id_valid_from", "2025-01-01")
+    page.fill("#id_valid_to", "2030-12-31")
+    before = Certificate.objects.count()
+    page.click("#action-form button[type=submit]")
+    assert "证号 43020000001 已存在" in page.locator("[role=alert]").inner_text()
+    assert Certificate.objects.count() == before
+
+
+def test_certificate_form_on_a_phone(demo, phone_page, shoot):
+    from sanxiang.orgs.models import Person
+
+    officer = Person.objects.get(user__username="zhuzhou-officer")
+    admin_logs_in(phone_page)
+    phone_page.goto(f"{phone_page.base}/people/{officer.pk}/certificates/new/")
+    phone_page.wait_for_selector("#action-form")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    shoot(phone_page, "certificate-issue-form-phone")
+
+
+def test_officer_sees_no_admin_links(demo, page):
+    from sanxiang.orgs.models import Person
+
+    officer = Person.objects.get(user__username="zhuzhou-officer")
+    log_in(page, "zhuzhou-officer", DEMO_PASSWORD)
+    page.wait_for_url(page.base + "/")
+    page.goto(f"{page.base}/people/{officer.pk}/")
+    assert page.locator("#manage").count() == 0
+    response = page.goto(f"{page.base}/people/{officer.pk}/certificates/new/")
+    assert response.status == 403
+    assert "无权" in page.inner_text("main") or "管理员" in page.inner_text("main")
