@@ -54,7 +54,7 @@ def calendar_warnings(today: dt.date | None = None) -> list[str]:
     if today >= dt.date(today.year, 11, 1) and today.year + 1 not in official:
         warnings.append(
             f"{today.year + 1} 年的官方节假日安排尚未录入：请在国务院办公厅发布通知后用"
-            f"「sanxiang calendar import 文件」录入，否则跨年的时限将被标为临时。")
+            f"「节假日日历」页面（系统管理员）或「sanxiang calendar import 文件」录入，否则跨年的时限将被标为临时。")
     return warnings
 
 
