@@ -145,3 +145,19 @@ def test_createadmin_command_prints_totp_secret(capsys):
     secret = out.strip().rsplit("：", 1)[1]
     user = get_user_model().objects.get(username="ops")
     assert user.is_superuser and totp_valid(user, pyotp.TOTP(secret).now())
+
+
+def test_a_totp_code_works_once(client):
+    from django.test import Client
+
+    A.do_create_administrator("root2", "a-long-admin-password", "系统管理员", actor=None)
+    code = pyotp.TOTP(TotpDevice.objects.get(user__username="root2").secret).now()
+    assert _login(client, "root2", "a-long-admin-password", totp=code).status_code == 302
+    replay = _login(Client(), "root2", "a-long-admin-password", totp=code)
+    assert replay.status_code == 401 and "已使用过" in replay.content.decode()
+
+
+def test_not_found_and_forbidden_pages_speak_chinese(client, officer):
+    _login(client, "acc-officer", PASSWORD)
+    page = client.get("/people/999999/")
+    assert page.status_code == 404 and "未找到或无权查看" in page.content.decode()

@@ -47,9 +47,9 @@ def login_view(request):
                 if request.POST.get("totp"):
                     note_failure(request, username)
                     record_login_event(username, "login_failed_totp", request)
-                    context["error"] = "动态口令错误。"
+                    context["error"] = "动态口令错误或已使用过，请再次输入密码和新的动态口令。"
                 else:
-                    context["error"] = "管理员账号需要输入动态口令。"
+                    context["error"] = "管理员账号需要动态口令：请再次输入密码，并填写身份验证器上的 6 位动态口令。"
                 return render(request, "core/login.html", context, status=401)
         if user is None:
             note_failure(request, username)

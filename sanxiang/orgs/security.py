@@ -1,6 +1,7 @@
 """Account security: who needs TOTP, checking codes, and ledgering security events."""
 
 import pyotp
+from django.core.cache import cache
 
 from .models import Role, TotpDevice
 from .querysets import current_roles
@@ -21,7 +22,10 @@ def totp_valid(user, code) -> bool:
     if device is None:
         return False
     # One step either side tolerates clock drift between server and phone.
-    return pyotp.TOTP(device.secret).verify(code, valid_window=1)
+    if not pyotp.TOTP(device.secret).verify(code, valid_window=1):
+        return False
+    # A code seen once is spent (RFC 6238 §5.2): remember it for the three steps it could match.
+    return cache.add(f"totp-used:{user.pk}:{code}", True, timeout=90)
 
 
 def current_totp(user) -> str:
