@@ -137,3 +137,20 @@ def test_agency_pages_render_for_demo_admin(client):
     officer = Person.objects.get(user__username="zhuzhou-officer")
     page = client.get(f"/people/{officer.pk}/").content.decode()
     assert "<svg" in page and "三项制度专题培训" in page and "领用设备" in page
+
+
+def test_adviser_home_links_to_entrusted_objects_by_name_and_hides_agency_nav(client):
+    _load()
+    from django.contrib.auth import get_user_model
+
+    from sanxiang.orgs.models import RoleAssignment
+
+    adviser = get_user_model().objects.get(username="zhuzhou-adviser")
+    scope = RoleAssignment.objects.get(user=adviser, role="adviser").scope
+    person = Person.objects.get(pk=int(next(r for r in scope if r.startswith("orgs.person:")).split(":")[1]))
+    client.force_login(adviser)
+    page = client.get("/").content.decode()
+    assert f'href="/people/{person.pk}/"' in page and person.name in page
+    assert "orgs.person:" not in page
+    assert 'href="/agencies/"' not in page
+    assert client.get(f"/people/{person.pk}/").status_code == 200

@@ -16,8 +16,10 @@ from .querysets import current_roles
 def nav_items_for(user):
     items = [{"url": "/", "label": "工作台"}]
     if user.is_authenticated:
+        advisers_only = not user.is_superuser and not current_roles(user).exclude(role=Role.ADVISER).exists()
+        if not advisers_only:
+            items.append({"url": "/agencies/", "label": "执法主体"})
         items += [
-            {"url": "/agencies/", "label": "执法主体"},
             {"url": "/profiles/", "label": "规则配置"},
             {"url": "/deadlines/calendar/", "label": "节假日日历"},
             {"url": "/deadlines/calculator/", "label": "时限计算"},
@@ -56,6 +58,22 @@ def _escalated(agencies, today):
     return list(open_obligations().filter(agency__in=codes, due__lt=today).order_by("due", "id"))
 
 
+def _entrusted(user, role):
+    """The objects an adviser's assignment names, as links they can open (restricted reads)."""
+    pages = {"orgs.person": (queries.people, "/people/{}/"), "orgs.unit": (queries.units, "/units/{}/")}
+    items = []
+    for ref in role.scope or []:
+        kind, _, pk = str(ref).rpartition(":")
+        if kind in pages and pk.isdigit():
+            reader, url = pages[kind]
+            obj = reader(user).filter(pk=int(pk)).first()
+            if obj is not None:
+                items.append({"label": obj.name, "url": url.format(pk)})
+                continue
+        items.append({"label": ref, "url": ""})
+    return items
+
+
 def _indicators(agency):
     return {"agency": agency, "shortfalls": equipment_shortfalls(agency), "ratio": reviewer_ratio(agency)}
 
@@ -87,7 +105,7 @@ def role_home(request):
         own = [r.agency_id for r in roles if r.role == Role.SUPERVISOR]
         context["supervised"] = queries.agencies(user).filter(supervised_by__in=own).distinct()
     if Role.ADVISER in role_set:
-        context["adviser_roles"] = [r for r in roles if r.role == Role.ADVISER]
+        context["adviser_roles"] = [(r, _entrusted(user, r)) for r in roles if r.role == Role.ADVISER]
     return render(request, "orgs/home.html", context)
 
 
