@@ -158,3 +158,12 @@ def test_calendar_page_needs_login_and_shows_the_year(client):
     html = client.get("/deadlines/calendar/?year=2027").content.decode()
     assert "临时（缺少官方日历）" in html
     assert client.get("/deadlines/calendar/?year=abc").status_code == 200
+
+
+@pytest.mark.django_db
+def test_api_errors_are_readable_chinese_json(client):
+    response = client.get("/api/v1/deadlines/compute", {"start": "2025-02-30", "count": 7, "unit": "workdays"})
+    assert response.status_code == 400
+    body = response.content.decode("utf-8")
+    assert "\\u" not in body and response.json()["field"] == "start"
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["error"])

@@ -1,11 +1,20 @@
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from sanxiang.deadlines.api import router as deadlines_router
 from sanxiang.ledger.api import router as ledger_router
 from sanxiang.orgs.api import router as orgs_router
 from sanxiang.profiles.api import router as profiles_router
 
+
+class ReadableJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Chinese left readable (no \\uXXXX escapes) for people reading errors."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ReadableJSONRenderer(),
     title="Sanxiang API",
     version="1",
     description="三项 — 行政执法三项制度平台 JSON API",
