@@ -8,7 +8,7 @@ from sanxiang.profiles.api import router as profiles_router
 
 
 class ReadableJSONRenderer(JSONRenderer):
-    """UTF-8 JSON with Chinese left readable (no \\uXXXX escapes) for people reading errors."""
+    """UTF-8 JSON with Chinese left readable (no \\u escapes) for people reading errors."""
 
     json_dumps_params = {"ensure_ascii": False}
 
