@@ -1,0 +1,61 @@
+"""One family of errors for every app (错误): the service layer raises them, every interface
+turns them into its own form — a Chinese message on a page, one JSON shape in the API
+(`ErrorOut`), a message and an exit code on the CLI.
+
+- `RuleViolation` (400): bad input, or the law or a profile rule refuses; nothing was written.
+- `NotAuthenticated` (401): no login, or a token that is unknown, expired or revoked.
+- `NotPermitted` (403): the actor may not do this.
+- `NotFound` (404): no such object, or not one the actor may see (never says which).
+- `Conflict` (409): the object changed meanwhile (a stale edit), or a duplicate.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+
+class SanxiangError(Exception):
+    status = 400
+    code = "error"
+    default_message = "请求无法处理。"
+
+    def __init__(self, message: str | None = None, *, field: str | None = None,
+                 reasons: list[str] | None = None, code: str | None = None):
+        message = message or self.default_message
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.reasons = list(reasons) if reasons else [message]
+        if code:
+            self.code = code
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "field": self.field, "reasons": self.reasons}
+
+
+class RuleViolation(SanxiangError, ValueError):
+    status = 400
+    code = "rule_violation"
+    default_message = "输入有误或不符合规定，未作任何更改。"
+
+
+class NotAuthenticated(SanxiangError):
+    status = 401
+    code = "login_required"
+    default_message = "请先登录，或提供有效的访问令牌。"
+
+
+class NotPermitted(SanxiangError, PermissionDenied):
+    status = 403
+    code = "not_permitted"
+    default_message = "您无权执行此操作。"
+
+
+class NotFound(SanxiangError):
+    status = 404
+    code = "not_found"
+    default_message = "未找到该对象，或您无权查看。"
+
+
+class Conflict(SanxiangError):
+    status = 409
+    code = "conflict"
+    default_message = "该对象已被他人修改，请刷新后重试。"
