@@ -17,7 +17,7 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_configure(config):
-    # Acts that only the tests perform (a stored file, a recorded deletion) get labels too.
+    # An act only the tests perform (a recorded deletion) gets a label too.
     from sanxiang.ledger.registry import register_actions
 
-    register_actions({"store_file": "存储文件（测试）", "delete_announcement": "删除公告（测试）"})
+    register_actions({"delete_announcement": "删除公告（测试）"})

@@ -114,30 +114,30 @@ def test_first_request_takes_a_checkpoint_when_none_exists(client, ledger):
 
 
 @pytest.mark.parametrize("url,params,code", [
-    ("inclusion", {}, "bad_parameter"),
-    ("inclusion", {"index": "a", "size": "3"}, "bad_parameter"),
-    ("inclusion", {"index": "-1", "size": "3"}, "bad_parameter"),
+    ("inclusion", {}, "invalid_request"),
+    ("inclusion", {"index": "a", "size": "3"}, "invalid_request"),
+    ("inclusion", {"index": "-1", "size": "3"}, "invalid_request"),
     ("inclusion", {"index": "3", "size": "3"}, "bad_index"),
     ("inclusion", {"index": "0", "size": "0"}, "bad_size"),
     ("inclusion", {"index": "0", "size": "12"}, "bad_size"),
-    ("inclusion", {"index": "0", "size": "99999999999999999999999"}, "bad_parameter"),
+    ("inclusion", {"index": "0", "size": "99999999999999999999999"}, "invalid_request"),
     ("consistency", {"first": "0", "second": "5"}, "bad_size"),
     ("consistency", {"first": "6", "second": "5"}, "bad_size"),
     ("consistency", {"first": "1", "second": "12"}, "bad_size"),
-    ("consistency", {"first": "x"}, "bad_parameter"),
+    ("consistency", {"first": "x"}, "invalid_request"),
 ])
-def test_bad_parameters_get_400_in_chinese(client, ledger, url, params, code):
+def test_bad_parameters_get_400_or_422_in_chinese(client, ledger, url, params, code):
     response = client.get(f"{API}/proofs/{url}", params)
-    assert response.status_code == 400
+    assert response.status_code == (422 if code == "invalid_request" else 400)
     body = response.json()
     assert body["code"] == code
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["error"])
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"])
 
 
 def test_entries_need_login(client, ledger, user):
     response = client.get(f"{API}/entries/0")
     assert response.status_code == 401
-    assert response.json() == {"error": "请先登录", "code": "login_required"}
+    assert response.json()["code"] == "login_required"
     client.force_login(user)
     assert client.get(f"{API}/entries/99").status_code == 404
     assert client.get(f"{API}/entries/0").json()["index"] == 0

@@ -70,6 +70,7 @@ def test_api_lists_and_shows_profiles(client):
     assert data["values"]["records.archive_limit"]["value"] == {"count": 30, "unit": "days"}
     missing = client.get("/api/v1/profiles/atlantis")
     assert missing.status_code == 404
-    assert missing.json() == {"error": "未知的规则配置：atlantis", "code": "unknown_profile"}
+    assert missing.json() == {"code": "unknown_profile", "message": "未知的规则配置：atlantis", "field": None,
+                              "reasons": ["未知的规则配置：atlantis"]}
     bad = client.get("/api/v1/profiles/national?on=yesterday")
     assert bad.status_code == 400 and bad.json()["code"] == "bad_date"

@@ -15,21 +15,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from sanxiang.core.errors import RuleViolation
+from sanxiang.lib.periods import UNITS
+
 HOLIDAY = "holiday"
 WORKDAY = "workday"
-UNITS = {"hours": "小时", "days": "日", "workdays": "个工作日", "months": "个月"}
 LIMITS = {"hours": 87600, "days": 3650, "workdays": 2000, "months": 120}
 WEEKDAYS = "一二三四五六日"
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-class DeadlineError(ValueError):
+class DeadlineError(RuleViolation):
     """时限计算错误 — bad input, with a Chinese message and the offending field."""
 
+    code = "invalid_deadline"
+
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def _as_date(on) -> dt.date:
         try:
             return dt.date.fromisoformat(on)
         except ValueError:
-            raise ProfileError(f"日期格式错误：{on!r}，应为 YYYY-MM-DD") from None
+            raise ProfileError(f"日期格式错误：{on!r}，应为 YYYY-MM-DD", code="bad_date") from None
     raise ProfileError(f"日期格式错误：{on!r}，应为 YYYY-MM-DD")
 
 

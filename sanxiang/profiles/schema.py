@@ -15,7 +15,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-UNITS = {"hours": "小时", "days": "日", "workdays": "个工作日", "months": "个月"}
+from sanxiang.core.errors import RuleViolation
+from sanxiang.lib.periods import UNITS
+
 
 SECTIONS = {
     "publicity": "公示",
@@ -31,8 +33,10 @@ TOP_KEYS = {"key", "name", "extends"}
 ENTRY_KEYS = {"value", "none", "citation", "effective_from", "effective_to"}
 
 
-class ProfileError(Exception):
+class ProfileError(RuleViolation):
     """规则配置错误: a profile that does not load or does not validate."""
+
+    code = "invalid_profile"
 
 
 @dataclass(frozen=True)
