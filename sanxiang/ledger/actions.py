@@ -61,17 +61,6 @@ def _last_leaf() -> tuple[int, bytes | None]:
     return (0, None) if row is None else (row[0] + 1, bytes.fromhex(row[1]))
 
 
-def _check_checkpoint() -> None:
-    checkpoints.after_commit(getattr(connection, "ledger_size", 0))
-
-
-def _schedule_checkpoint_check(size: int) -> None:
-    # One cheap check per outermost transaction, after it commits (dropped on rollback).
-    connection.ledger_size = size
-    if not any(item[1] is _check_checkpoint for item in connection.run_on_commit):
-        transaction.on_commit(_check_checkpoint)
-
-
 def append_entry(*, action: str, actor=None, obj: Ledgered | None = None, agency: str = "",
                  object_type: str = "", object_id: str = "", payload: dict | None = None,
                  files: list[dict] | None = None, deleted: bool = False) -> LedgerEntry:
@@ -127,7 +116,6 @@ def append_entry(*, action: str, actor=None, obj: Ledgered | None = None, agency
         cursor.execute(_INSERT_SQL, values)
     entry._state.adding, entry._state.db = False, connection.alias
     tree.store_nodes_for(index, leaf, previous_leaf)
-    _schedule_checkpoint_check(index + 1)
     return entry
 
 

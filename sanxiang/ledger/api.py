@@ -2,6 +2,7 @@
 
 import base64
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from ninja import Router, Schema
 
@@ -48,12 +49,28 @@ def _int(value, name: str):
     return int(text)
 
 
-@router.get("/checkpoint", response={200: str}, summary="最新的已签名检查点（text/plain）")
+class UnavailableOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    reasons: list[str]
+
+
+NO_CHECKPOINT = "尚未签发检查点：账本为空，或定时任务（sanxiang worker）尚未运行。请稍后再试。"
+
+
+@router.get("/checkpoint", response={200: str, 503: UnavailableOut},
+            summary="最新的已签名检查点（text/plain）")
 def get_checkpoint(request):
-    """The latest signed checkpoint (C2SP tlog-checkpoint); signs a new one if none or stale."""
+    """The latest stored checkpoint (C2SP tlog-checkpoint). Never signs: the job runner does,
+    seconds after entries are appended; before the first one this answers 503."""
     latest = checkpoints.latest()
-    if checkpoints.is_stale(latest, tree.tree_size()):
-        latest = checkpoints.take()
+    if latest is None:
+        response = JsonResponse({"code": "no_checkpoint", "message": NO_CHECKPOINT, "field": None,
+                                 "reasons": [NO_CHECKPOINT]}, status=503,
+                                json_dumps_params={"ensure_ascii": False})
+        response["Retry-After"] = str(settings.JOB_INTERVALS.get("sign_checkpoint", 10))
+        return response
     return HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
 
 
