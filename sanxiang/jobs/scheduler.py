@@ -21,7 +21,11 @@ from .models import ScheduledRun
 
 def slot_start(interval: int, now: dt.datetime) -> dt.datetime:
     seconds = int(now.timestamp())
-    return dt.datetime.fromtimestamp(seconds - seconds % interval, tz=dt.timezone.utc)
+    return dt.datetime.fromtimestamp(seconds - seconds % interval, tz=dt.UTC)
+
+
+def _taken(schedule: schedules.Schedule, slot: dt.datetime) -> bool:
+    return ScheduledRun.objects.filter(schedule=schedule.name, slot=slot).exists()
 
 
 def _waiting(schedule: schedules.Schedule) -> bool:
@@ -37,7 +41,7 @@ def enqueue_due(now: dt.datetime | None = None) -> list[str]:
     for schedule in schedules.all_schedules():
         slot = slot_start(schedule.interval, now)
         # Reads first, so an idle tick takes no write lock (SQLite has one for the whole file).
-        if ScheduledRun.objects.filter(schedule=schedule.name, slot=slot).exists() or _waiting(schedule):
+        if _taken(schedule, slot) or _waiting(schedule):
             continue
         try:
             with transaction.atomic():

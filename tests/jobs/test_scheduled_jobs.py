@@ -151,6 +151,7 @@ def test_a_fresh_installation_stays_restorable_while_its_worker_runs():
     assert backup.occupied() == []
 
 
+@pytest.mark.django_db(transaction=True)  # a backup opens its own snapshot transaction
 def test_backups_leave_the_job_queue_out(tmp_path):
     do_post_announcement("备份前", actor=OPERATOR)
     Worker().run_once()

@@ -4,13 +4,13 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import IntegrityError, close_old_connections, transaction
 from django.conf import settings
+from django.db import IntegrityError, close_old_connections, transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from sanxiang.jobs import schedules
+from sanxiang.jobs import scheduler, schedules
 from sanxiang.jobs.models import ScheduledRun
 from sanxiang.jobs.scheduler import enqueue_due, slot_start
 from sanxiang.jobs.worker import Worker
@@ -74,8 +74,11 @@ def test_the_database_refuses_a_second_run_of_the_same_slot():
 if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
 
     @pytest.mark.django_db(transaction=True)
-    def test_concurrent_schedulers_enqueue_each_slot_once():
-        # Several workers waking at the same moment, each on its own database connection.
+    def test_concurrent_schedulers_enqueue_each_slot_once(monkeypatch):
+        # Several workers waking at the same moment, each on its own database connection. The
+        # cheap read-first checks are switched off, so only the unique constraint can decide.
+        monkeypatch.setattr(scheduler, "_taken", lambda schedule, slot: False)
+        monkeypatch.setattr(scheduler, "_waiting", lambda schedule: False)
         workers = 4
         barrier = threading.Barrier(workers)
         results, errors = [], []
