@@ -175,3 +175,10 @@ def test_serve_without_worker_starts_none(installation):
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=60)[0]
     assert "定时任务" not in output
+
+
+def test_help_lists_the_worker(capsys):
+    from sanxiang.cli import main
+
+    assert main(["--help"]) == 0
+    assert "  worker " in capsys.readouterr().out
