@@ -8,7 +8,8 @@ import os
 import sys
 
 OPERATOR_COMMANDS = {
-    "serve": "serve the web application (default 127.0.0.1:8000)",
+    "serve": "serve the web application (default 127.0.0.1:8000) with the job worker beside it",
+    "worker": "run the scheduled jobs and queued tasks until stopped",
     "demo": "load the demo data of the five seed agencies and print the logins",
     "verify": "verify the ledger, checkpoints, objects and files",
     "checkpoint": "sign a ledger checkpoint now",

@@ -32,9 +32,6 @@ SECRET_KEY = _secret_from_env_or_file("SANXIANG_SECRET_KEY", "secret_key")
 SIGNING_KEY = os.environ.get("SANXIANG_SIGNING_KEY", "")
 SIGNING_KEY_FILE = DATA_DIR / "signing_key"
 LEDGER_ORIGIN = os.environ.get("SANXIANG_LEDGER_ORIGIN", "sanxiang.local/ledger")
-# A new checkpoint is signed after a commit once the latest is this many entries or minutes old.
-LEDGER_CHECKPOINT_EVERY_ENTRIES = int(os.environ.get("SANXIANG_CHECKPOINT_ENTRIES", 10000))
-LEDGER_CHECKPOINT_EVERY_MINUTES = float(os.environ.get("SANXIANG_CHECKPOINT_MINUTES", 60))
 
 DEBUG = os.environ.get("SANXIANG_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("SANXIANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -51,6 +48,9 @@ INSTALLED_APPS = [
     "sanxiang.profiles",
     "sanxiang.deadlines",
     "sanxiang.orgs",
+    "django_tasks",
+    "django_tasks_db",
+    "sanxiang.jobs",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +94,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (任务): django-tasks with its database backend, so the embedded default needs no
+# other server; `sanxiang worker` runs them and the schedules below (see docs/operations.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _positive_number(env_name: str, default, kind=int):
+    text = os.environ.get(env_name, "")
+    try:
+        value = kind(text) if text.strip() else default
+    except ValueError:
+        value = None
+    if value is None or value <= 0:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"环境变量 {env_name} 应为正数，收到：{text!r}")
+    return value
+
+
+# Seconds between two runs of each scheduled job (定时任务), by schedule name.
+JOB_INTERVALS = {
+    "sign_checkpoint": _positive_number("SANXIANG_JOB_CHECKPOINT_SECONDS", 10),
+    "mark_overdue_obligations": _positive_number("SANXIANG_JOB_OVERDUE_SECONDS", 300),
+    "expire_certificates": _positive_number("SANXIANG_JOB_CERTIFICATES_SECONDS", 3600),
+    "prune_job_history": _positive_number("SANXIANG_JOB_PRUNE_SECONDS", 86400),
+}
+# How often an idle worker looks for due schedules and queued tasks; how long job history is kept.
+JOB_POLL_SECONDS = _positive_number("SANXIANG_WORKER_POLL_SECONDS", 1.0, float)
+JOB_HISTORY_DAYS = _positive_number("SANXIANG_JOB_HISTORY_DAYS", 14)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

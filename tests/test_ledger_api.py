@@ -6,7 +6,9 @@ import hashlib
 import pytest
 from django.contrib.auth import get_user_model
 
+from sanxiang.jobs.tasks import sign_checkpoint
 from sanxiang.ledger.actions import do_post_announcement
+from sanxiang.ledger.models import Checkpoint
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/ledger"
@@ -69,6 +71,7 @@ def user():
 def ledger(user):
     for i in range(11):
         do_post_announcement(f"公告 {i}", actor=user)
+    sign_checkpoint.call()  # what the job runner does seconds later
 
 
 def _checkpoint(client):
@@ -108,9 +111,24 @@ def test_consistency_proof_between_two_checkpoints(client, ledger, user):
     assert not check_consistency(old_size, new_size, new_root, new_root, hashes)
 
 
-def test_first_request_takes_a_checkpoint_when_none_exists(client, ledger):
-    size, _ = _checkpoint(client)
-    assert size == 11
+def test_before_the_first_checkpoint_the_api_answers_503_in_chinese(client, user):
+    do_post_announcement("尚未签发", actor=user)
+    response = client.get(f"{API}/checkpoint")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["code"] == "no_checkpoint" and "尚未签发检查点" in body["message"]
+    assert "尚未签发检查点" in response.content.decode("utf-8")  # readable, not \u-escaped
+    assert int(response["Retry-After"]) > 0
+    assert not Checkpoint.objects.exists()  # a public GET never signs
+
+
+def test_the_api_serves_the_latest_stored_checkpoint_and_never_signs(client, ledger, user):
+    for i in range(3):
+        do_post_announcement(f"检查点之后 {i}", actor=user)
+    assert _checkpoint(client)[0] == 11
+    assert Checkpoint.objects.count() == 1
+    sign_checkpoint.call()
+    assert _checkpoint(client)[0] == 14
 
 
 @pytest.mark.parametrize("url,params,code", [

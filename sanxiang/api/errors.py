@@ -46,6 +46,13 @@ def _validation(exc: ValidationError) -> RuleViolation:
     return error
 
 
+def request_error_response(request, error: SanxiangError):
+    """The error shape as a response, for a view that must add headers (e.g. Retry-After)."""
+    from sanxiang.api.urls import api
+
+    return api.create_response(request, error.as_dict(), status=error.status)
+
+
 def install(api) -> None:
     def render(request, error: SanxiangError):
         return api.create_response(request, error.as_dict(), status=error.status)

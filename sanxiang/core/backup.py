@@ -38,8 +38,10 @@ FILES_DIR = "files"
 TRUSTED_KEYS = "trusted_keys"
 BATCH = 2000
 
-# Rebuilt by `migrate` on every installation, or transient: never part of a backup.
-EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session", "admin.logentry"}
+# Rebuilt by `migrate` on every installation, or transient (sessions, the job queue and its
+# slots: a restored installation's worker starts afresh): never part of a backup.
+EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session", "admin.logentry",
+            "django_tasks_database.dbtaskresult", "jobs.scheduledrun"}
 
 
 class BackupError(Exception):

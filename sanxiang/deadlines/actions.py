@@ -367,21 +367,26 @@ def do_waive_obligation(ob: Obligation, *, reason: str, actor) -> Obligation:
     return ob
 
 
-@transaction.atomic
 def do_mark_overdue_obligations(*, today: dt.date | None = None, actor=None) -> list[Obligation]:
-    """Sweep: open obligations past their due date (and not paused) become overdue."""
+    """Sweep: open obligations past their due date (and not paused) become overdue.
+
+    Run by the job runner (actor JOBS). Each obligation changes in its own short transaction, so
+    a sweep interrupted half-way leaves each one open or overdue with its entry, never between,
+    and the next sweep marks the rest."""
     today = today or timezone.localdate()
-    now = timezone.now()
+    candidates = Obligation.objects.filter(status=Obligation.OPEN, due__lte=today)
     marked = []
-    for ob in Obligation.objects.select_for_update().filter(status=Obligation.OPEN, due__lte=today):
-        if ob.paused:
-            continue
-        late = (ob.due_at < now) if ob.due_at else ob.due < today
-        if late:
-            ob.status = Obligation.OVERDUE
-            ob.save()
-            _entry(ob, "mark_overdue_obligation", actor, {"today": today})
-            marked.append(ob)
+    for pk in list(candidates.values_list("pk", flat=True)):
+        with transaction.atomic():
+            ob = candidates.select_for_update().filter(pk=pk).first()
+            if ob is None or ob.paused:
+                continue
+            late = (ob.due_at < timezone.now()) if ob.due_at else ob.due < today
+            if late:
+                ob.status = Obligation.OVERDUE
+                ob.save()
+                _entry(ob, "mark_overdue_obligation", actor, {"today": today})
+                marked.append(ob)
     return marked
 
 

@@ -2,12 +2,13 @@
 
 import base64
 
+from django.conf import settings
 from django.http import HttpResponse
 from ninja import Path, Query, Router, Schema
 
 from sanxiang.access.policy import restrict
-from sanxiang.api.errors import error_responses
-from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
+from sanxiang.api.errors import ErrorOut, error_responses, request_error_response
+from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation, SanxiangError
 
 from . import checkpoints, tree
 from .models import LedgerEntry
@@ -37,14 +38,23 @@ class EntryOut(Schema):
 MAX_POSITION = 1 << 62
 
 
-@router.get("/checkpoint", summary="最新的已签名检查点（text/plain）", openapi_extra={"responses": {
-    200: {"description": "C2SP tlog-checkpoint 签名文本",
-          "content": {"text/plain": {"schema": {"type": "string"}}}}}})
+class NoCheckpoint(SanxiangError):
+    status = 503
+    code = "no_checkpoint"
+    default_message = "尚未签发检查点：账本为空，或定时任务（sanxiang worker）尚未运行。请稍后再试。"
+
+
+@router.get("/checkpoint", summary="最新的已签名检查点（text/plain）", response={503: ErrorOut}, openapi_extra={
+    "responses": {200: {"description": "C2SP tlog-checkpoint 签名文本",
+                        "content": {"text/plain": {"schema": {"type": "string"}}}}}})
 def get_checkpoint(request):
-    """The latest signed checkpoint (C2SP tlog-checkpoint); signs a new one if none or stale."""
+    """The latest stored checkpoint (C2SP tlog-checkpoint). Never signs: the job runner does,
+    seconds after entries are appended; before the first one this answers 503."""
     latest = checkpoints.latest()
-    if checkpoints.is_stale(latest, tree.tree_size()):
-        latest = checkpoints.take()
+    if latest is None:
+        response = request_error_response(request, NoCheckpoint())
+        response["Retry-After"] = str(settings.JOB_INTERVALS.get("sign_checkpoint", 10))
+        return response
     return HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
 
 
