@@ -11,7 +11,18 @@ from sanxiang.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.fixture
+def ledger_with_checkpoint(transactional_db):
+    """Some entries and a signed checkpoint, so the proofs have a tree to work on."""
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.ledger.actions import do_post_announcement, do_take_checkpoint
+
+    for i in range(5):
+        do_post_announcement(f"公告 {i}", actor=OPERATOR)
+    do_take_checkpoint(actor=OPERATOR)
+
+
+@pytest.mark.usefixtures("ledger_with_checkpoint")
 @schema.parametrize()
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
