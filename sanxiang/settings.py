@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sanxiang.profiles",
     "sanxiang.deadlines",
     "sanxiang.orgs",
+    "sanxiang.workflow",
 ]
 
 MIDDLEWARE = [
