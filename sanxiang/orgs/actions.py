@@ -19,7 +19,7 @@ from sanxiang.ledger.actions import append_entry
 
 from .errors import OrgsError, OrgsPermissionDenied
 from .models import (
-    AccountEvent, Agency, AgencyKind, Certificate, CertificateKind, CertificateStatus, DeviceIssue,
+    AccountEvent, Agency, AgencyKind, Certificate, CertificateKind, DeviceIssue,
     Equipment, EquipmentKind, EquipmentStatus, LegalQualification, Person, PersonKind, Role,
     RoleAssignment, TotpDevice, Training, TrainingKind, Unit, UnitKind,
 )

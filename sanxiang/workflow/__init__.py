@@ -5,11 +5,20 @@ actor=…, **inputs)` and show the choices with `available(obj, user)`. See docs
 """
 
 from .engine import Option, apply, apply_consequence, available, refusals
+from .guards import obligations_met
 from .tables import (
-    Opens, Param, Table, TableError, Transition, all_tables, get_table, register, table_for,
+    Opens,
+    Param,
+    Table,
+    TableError,
+    Transition,
+    all_tables,
+    get_table,
+    register,
+    table_for,
 )
 
 __all__ = [
     "Opens", "Option", "Param", "Table", "TableError", "Transition", "all_tables", "apply",
-    "apply_consequence", "available", "get_table", "refusals", "register", "table_for",
+    "apply_consequence", "available", "get_table", "obligations_met", "refusals", "register", "table_for",
 ]

@@ -241,6 +241,11 @@ class Table:
     def ledger_action(self, t: Transition) -> str:
         return t.ledger_action or f"{t.action}_{self.model_class._meta.model_name}"
 
+    def ledger_actions(self) -> dict[str, str]:
+        """The ledger action names this table appends, with Chinese labels (for the registry)."""
+        noun = self.model_class._meta.verbose_name
+        return {self.ledger_action(t): f"{noun}{t.label}" for t in self.transitions}
+
     # ---- acting (see engine) ------------------------------------------------------------------
 
     def available(self, obj, user):
