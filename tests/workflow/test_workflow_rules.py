@@ -274,3 +274,18 @@ def test_a_deadline_that_cannot_be_opened_refuses_the_whole_transition(zhuzhou):
     with pytest.raises(RuleViolation, match="无法开启时限“暂扣公示”：.*no.such.rule"):
         with_review(opens_rule="no.such.rule").apply(cert, "suspend", actor=admin, reason="调查")
     assert unchanged(cert, before) and not Obligation.objects.exists()
+
+
+def test_the_certificate_form_shows_a_conflict_instead_of_losing_an_update(cast, client, monkeypatch):
+    from sanxiang.orgs import editing
+
+    cert = new_certificate(cast["agency"])
+    stale = Certificate.objects.get(pk=cert.pk)  # what the administrator's page was built from
+    A.do_revoke_certificate(cert, reason="违法执法", actor=JOBS)  # meanwhile, someone else revokes it
+    monkeypatch.setattr(editing.queries, "for_change", lambda user, model, pk: stale)
+    client.force_login(cast["admin"])
+    page = client.post(f"/certificates/{cert.pk}/suspend/", {"reason": "调查"})
+    assert page.status_code == 409
+    assert "状态已被他人改为“已吊销”（您看到的是“有效”），请刷新后重试。" in page.content.decode()
+    assert reloaded(cert).status == CertificateStatus.REVOKED
+    assert [e.action for e in entries(cert)] == ["issue_certificate", "revoke_certificate"]
