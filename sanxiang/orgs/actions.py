@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sanxiang.access.policy import can
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 
@@ -39,11 +40,8 @@ def is_system_admin(actor) -> bool:
 
 
 def is_agency_admin(actor, agency: Agency) -> bool:
-    if is_system_admin(actor):
-        return True
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    return current_roles(actor).filter(role=Role.ADMINISTRATOR, agency=agency).exists()
+    """管理员: may `actor` manage `agency`'s organisation (the access policy's "change")."""
+    return is_system_admin(actor) or can(actor, "change", agency)
 
 
 def _require_system_admin(actor):
@@ -488,6 +486,23 @@ def do_record_account_event(username, event, address, *, actor) -> AccountEvent:
     return row
 
 
+def entrusted_ref(ref: str, agency: Agency) -> str:
+    """An adviser's scope entry ("orgs.person:12"), checked: an entrustable object of `agency`."""
+    from sanxiang.access.policy import agency_of
+
+    from .policies import ENTRUSTABLE
+
+    kind, _, pk = str(ref).rpartition(":")
+    models = {m._meta.label_lower: m for m in ENTRUSTABLE}
+    if kind not in models:
+        names = "、".join(m._meta.verbose_name for m in ENTRUSTABLE)
+        raise OrgsError(f"只能把{names}授权给法律顾问查看：{ref}")
+    obj = models[kind].objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    if obj is None or agency_of(obj) != agency:
+        raise OrgsError(f"授权对象不存在或不属于“{agency.name}”：{ref}")
+    return f"{kind}:{obj.pk}"
+
+
 @transaction.atomic
 def do_assign_role(user, agency: Agency, role, *, unit: Unit | None = None, valid_from=None, valid_to=None,
                    scope=(), actor) -> RoleAssignment:
@@ -505,9 +520,7 @@ def do_assign_role(user, agency: Agency, role, *, unit: Unit | None = None, vali
             raise OrgsError("法律顾问、公职律师和行业专家的授权必须有失效日期。")
         if not scope:
             raise OrgsError("法律顾问、公职律师和行业专家必须指定授权查看的对象。")
-        for ref in scope:
-            if not re.match(r"^[a-z_]+\.[a-z_]+:\S+$", ref):
-                raise OrgsError(f"授权对象格式应为“应用.模型:编号”：{ref}")
+        scope = [entrusted_ref(ref, agency) for ref in scope]
     elif scope:
         raise OrgsError("只有法律顾问、公职律师和行业专家的角色可以限定授权对象。")
     if role == Role.REVIEWER and unit is not None:

@@ -169,10 +169,13 @@ class Table:
                 if not (guard.__doc__ or "").strip():
                     raise TableError(f"{where}: guard {guard.__name__!r} of {t.action!r} needs a docstring "
                                      "(its Chinese description)")
-        labels = {}
+        labels, action_roles = {}, {}
         for t in self.transitions:
             if labels.setdefault(t.action, t.label) != t.label:
                 raise TableError(f"{where}: action {t.action!r} has two labels")
+            # The access policy grants per (model, action): one set of roles per action.
+            if set(action_roles.setdefault(t.action, t.roles)) != set(t.roles):
+                raise TableError(f"{where}: action {t.action!r} has two sets of roles")
         unreachable = set(self.states) - set(self.paths())
         if unreachable:
             raise TableError(f"{where}: unreachable states {sorted(unreachable)}")
@@ -258,25 +261,50 @@ class Table:
 
         return apply(obj, action, actor=actor, table=self, **params)
 
+    def roles(self, action: str) -> tuple[str, ...]:
+        return next((t.roles for t in self.transitions if t.action == action), ())
+
     def grants(self) -> list[tuple[str, str, dict[str, str]]]:
         """(model label, action, {role: scope}) for the access policy: each declared role within
-        the object's agency."""
+        the object's agency. System-only actions grant nothing (the system passes every check)."""
         label = self.model_class._meta.label_lower
-        return [(label, action, {role: "agency" for t in self.transitions if t.action == action
-                                 for role in t.roles})
-                for action in self.actions()]
+        return [(label, action, {role: "agency" for role in self.roles(action)})
+                for action in self.actions() if self.roles(action)]
 
 
 _REGISTRY: dict[str, Table] = {}
 
 
 def register(table: Table) -> Table:
-    """Make `table` known to `apply`/`available` on its model, the CLI and the generated docs."""
+    """Make `table` known to `apply`/`available` on its model, the access policy, the CLI and the
+    generated docs."""
     existing = _REGISTRY.get(table.name)
     if existing is not None and existing is not table:
         raise TableError(f"two transition tables are named {table.name!r}")
+    for other in _REGISTRY.values():
+        if other is table or other.model_class is not table.model_class:
+            continue
+        for action in set(other.actions()) & set(table.actions()):
+            if set(other.roles(action)) != set(table.roles(action)):
+                raise TableError(f"tables {other.name!r} and {table.name!r} give action {action!r} on the same "
+                                 "model different roles (the access policy keeps one rule per model and action)")
     _REGISTRY[table.name] = table
+    if apps.ready:
+        grant_roles(table)
     return table
+
+
+def grant_roles(table: Table) -> None:
+    """Put the table's roles into the access policy (`sanxiang.access.policy.grant`), so
+    `can(user, action, obj)` and `apply` answer alike. The model needs a registered policy."""
+    from sanxiang.access.policy import grant, policy_for
+
+    model = table.model_class
+    if policy_for(model) is None:
+        raise TableError(f"transition table {table.name!r}: {model._meta.label} has no access policy; "
+                         "register one in its app's policies.py")
+    for _, action, grants in table.grants():
+        grant(model, action, grants)
 
 
 def discover() -> None:

@@ -111,3 +111,26 @@ def test_the_operator_command():
         call_command("workflow", "diagram", "no-such-table", stdout=out, stderr=err)
     assert exit_.value.code == 2
     assert "错误：没有名为“no-such-table”的状态流转表。已有：" in err.getvalue() and "certificate" in err.getvalue()
+
+
+def test_one_action_has_one_set_of_roles_even_across_tables_of_a_model():
+    admins, heads = (Role.ADMINISTRATOR,), (Role.UNIT_HEAD,)
+    with pytest.raises(TableError, match="action 'finish' has two sets of roles"):
+        table([Transition("go", "a", "b", "前进"), Transition("finish", "a", "c", "结束", roles=admins),
+               Transition("finish", "b", "c", "结束", roles=heads)])
+    other = Table(name="other-certificate-table", label="另一种执法证状态", model=Certificate, state_field="status",
+                  states=dict(CertificateStatus.choices), initial="valid",
+                  transitions=[Transition("suspend", "valid", "suspended", "暂扣", roles=heads),
+                               Transition("revoke", ("valid", "suspended"), "revoked", "吊销", roles=admins),
+                               Transition("expire", "valid", "expired", "期满失效", roles=admins)])
+    with pytest.raises(TableError, match="give action 'suspend' on the same model different roles"):
+        register(other)
+
+
+def test_the_tables_roles_are_the_access_policys_rules():
+    from sanxiang.access.policy import rules_table
+
+    rows = set(rules_table())
+    assert ("orgs.certificate", "revoke", "administrator", ("agency",)) in rows
+    assert ("deadlines.obligation", "waive", "agency_leader", ("agency",)) in rows
+    assert not any(model == "deadlines.obligation" and action == "mark_overdue" for model, action, *_ in rows)
