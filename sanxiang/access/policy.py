@@ -288,6 +288,9 @@ def agency_of(obj):
 
 
 def agency_code_of(obj) -> str:
+    policy = policy_for(obj)
+    if policy is not None and policy.agency_code:
+        return getattr(obj, policy.agency_code) or ""
     agency = agency_of(obj)
     return agency.code if agency is not None else ""
 

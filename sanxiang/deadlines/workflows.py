@@ -58,7 +58,6 @@ OBLIGATION = register(Table(
     state_field="status",
     states=dict(Obligation.STATUSES),
     initial=OPEN,
-    agency="agency",
     subject=lambda ob: f"时限“{ob.kind}”",
     payload=lambda ob: {"due": ob.due_at or ob.due, "status": ob.status},
     transitions=[

@@ -25,7 +25,6 @@ CERTIFICATE = register(Table(
     state_field="status",
     states=dict(CertificateStatus.choices),
     initial=VALID,
-    agency="person__agency",
     subject=certificate_subject,
     payload=lambda cert: {"number": cert.number, "status": cert.status},
     transitions=[

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 
-from sanxiang.access.policy import can
+from sanxiang.access.policy import agency_code_of, can
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
 
 from .tables import Table, Transition, table_for
@@ -61,16 +61,9 @@ def _permission_message(table: Table, transition: Transition, obj) -> str:
 # ---- describing the object ----------------------------------------------------------------------
 
 def agency_code(table: Table, obj) -> str:
-    """The code of the agency that owns `obj` (ledger entries and deadlines are filed under it)."""
-    if callable(table.agency):
-        value = table.agency(obj)
-    else:
-        value = obj
-        for part in table.agency.split("__"):
-            value = getattr(value, part, None)
-            if value is None:
-                break
-    return getattr(value, "code", value) or ""
+    """The code of the agency that owns `obj`, as its access policy says (ledger entries and
+    deadlines are filed under it)."""
+    return agency_code_of(obj)
 
 
 def subject(table: Table, obj) -> str:

@@ -114,10 +114,10 @@ def guard_label(guard) -> str:
 class Table:
     """状态流转表 — the states of one model's `state_field` and the transitions between them.
 
-    `model` is a model class or an "app_label.Model" label. `agency` is the path from the object
-    to its agency ("person__agency"; the end may be an Agency or an agency code) or a callable
-    `obj -> Agency | code`. `subject(obj)` names the object in messages ("执法证 43020000001");
-    `payload(obj)` adds the keys every ledger entry of this table carries (read after the move).
+    `model` is a model class or an "app_label.Model" label; the model needs an access policy
+    (its app's policies.py), which also says which agency owns an object. `subject(obj)` names
+    the object in messages ("执法证 43020000001"); `payload(obj)` adds the keys every ledger
+    entry of this table carries (read after the move).
     """
 
     name: str
@@ -127,7 +127,6 @@ class Table:
     states: dict[str, str]
     initial: str
     transitions: tuple[Transition, ...]
-    agency: str | Callable[[Any], Any] = "agency"
     subject: Callable[[Any], str] | None = None
     payload: Callable[[Any], dict] | None = None
 
@@ -244,10 +243,10 @@ class Table:
     def ledger_action(self, t: Transition) -> str:
         return t.ledger_action or f"{t.action}_{self.model_class._meta.model_name}"
 
-    def ledger_actions(self) -> dict[str, str]:
-        """The ledger action names this table appends, with Chinese labels (for the registry)."""
-        noun = self.model_class._meta.verbose_name
-        return {self.ledger_action(t): f"{noun}{t.label}" for t in self.transitions}
+    def ledger_actions(self) -> list[str]:
+        """The ledger action names this table appends (each registered, with its Chinese label,
+        by the app's actions.py through `sanxiang.ledger.registry.register_actions`)."""
+        return list(dict.fromkeys(self.ledger_action(t) for t in self.transitions))
 
     # ---- acting (see engine) ------------------------------------------------------------------
 
@@ -296,13 +295,19 @@ def register(table: Table) -> Table:
 
 def grant_roles(table: Table) -> None:
     """Put the table's roles into the access policy (`sanxiang.access.policy.grant`), so
-    `can(user, action, obj)` and `apply` answer alike. The model needs a registered policy."""
+    `can(user, action, obj)` and `apply` answer alike. The model needs a registered policy, and
+    every ledger action of the table a registered name."""
     from sanxiang.access.policy import grant, policy_for
+    from sanxiang.ledger.registry import is_registered
 
     model = table.model_class
     if policy_for(model) is None:
         raise TableError(f"transition table {table.name!r}: {model._meta.label} has no access policy; "
                          "register one in its app's policies.py")
+    unregistered = [name for name in table.ledger_actions() if not is_registered(name)]
+    if unregistered:
+        raise TableError(f"transition table {table.name!r}: ledger actions {unregistered} are not registered; "
+                         "add them with their Chinese labels to register_actions in the app's actions.py")
     for _, action, grants in table.grants():
         grant(model, action, grants)
 

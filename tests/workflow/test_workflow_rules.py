@@ -223,7 +223,7 @@ def with_review(opens_rule="publicity.decision_deadline_short"):
     valid, suspended, revoked, expired = "valid", "suspended", "revoked", "expired"
     return Table(
         name="test-suspension-review", label="暂扣复查（测试）", model=Certificate, state_field="status",
-        states=dict(CertificateStatus.choices), initial=valid, agency="person__agency",
+        states=dict(CertificateStatus.choices), initial=valid,
         transitions=[
             Transition("suspend", valid, suspended, "暂扣", roles=admins, params=reason,
                        opens=[Opens("暂扣复查", count=10, unit="workdays", start=lambda c, p: dt.date(2025, 4, 30)),
