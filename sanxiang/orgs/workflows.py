@@ -31,6 +31,6 @@ CERTIFICATE = register(Table(
         Transition("suspend", VALID, SUSPENDED, "暂扣", roles=ADMINISTRATORS, params=REASON),
         Transition("reinstate", SUSPENDED, VALID, "恢复", roles=ADMINISTRATORS, params=REASON),
         Transition("revoke", (VALID, SUSPENDED), REVOKED, "吊销", roles=ADMINISTRATORS, params=REASON),
-        Transition("expire", (VALID, SUSPENDED), EXPIRED, "期满失效", roles=ADMINISTRATORS, params=REASON),
+        Transition("expire", (VALID, SUSPENDED), EXPIRED, "到期失效", roles=ADMINISTRATORS, params=REASON),
     ],
 ))

@@ -130,7 +130,7 @@ def test_available_offers_only_what_apply_accepts(cast, state, who):
 def test_available_for_an_officer_says_why_not(cast):
     cert = new_certificate(cast["agency"])
     options = {o.label: o for o in available(cert, cast["officer"])}
-    assert set(options) == {"暂扣", "吊销", "期满失效"}
+    assert set(options) == {"暂扣", "吊销", "到期失效"}
     assert not any(o.allowed for o in options.values())
     assert "管理员" in options["暂扣"].reason
     admin_options = available(cert, cast["admin"])
@@ -232,7 +232,7 @@ def with_review(opens_rule="publicity.decision_deadline_short"):
             Transition("reinstate", suspended, valid, "恢复", roles=admins, params=reason, closes=["暂扣复查"]),
             Transition("revoke", (valid, suspended), revoked, "吊销", roles=admins, params=reason,
                        guards=[obligations_met("暂扣公示")]),
-            Transition("expire", (valid, suspended), expired, "期满失效", roles=admins, params=reason),
+            Transition("expire", (valid, suspended), expired, "到期失效", roles=admins, params=reason),
         ])
 
 

@@ -125,7 +125,7 @@ def test_one_action_has_one_set_of_roles_even_across_tables_of_a_model():
                   states=dict(CertificateStatus.choices), initial="valid",
                   transitions=[Transition("suspend", "valid", "suspended", "暂扣", roles=heads),
                                Transition("revoke", ("valid", "suspended"), "revoked", "吊销", roles=admins),
-                               Transition("expire", "valid", "expired", "期满失效", roles=admins)])
+                               Transition("expire", "valid", "expired", "到期失效", roles=admins)])
     with pytest.raises(TableError, match="give action 'suspend' on the same model different roles"):
         register(other)
 
