@@ -16,6 +16,7 @@ OPERATOR_COMMANDS = {
     "deadline": "compute a legal deadline with its explanation",
     "profiles": "list | show KEY | diff A B | validate",
     "calendar": "show YEAR | import FILE | status",
+    "workflow": "list | diagram [NAME] [--format mermaid] | docs: the transition tables",
     "migrate": "create or update the database schema",
     "createadmin": "create a system administrator account",
     "backup": "backup DIR: database, ledger and files",

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from sanxiang.core.errors import Conflict
+
 from . import actions as A
 from . import forms as F
 from . import queries
@@ -54,6 +56,8 @@ def action_form(request, form_class, *, agency, title, subject, back, perform, d
                 error, status = exc.message, 403
             except OrgsError as exc:
                 error, status = exc.message, 400
+            except Conflict as exc:
+                error, status = exc.message, 409
             except ValidationError as exc:
                 error, status = "；".join(exc.messages), 400
             else:
