@@ -67,15 +67,15 @@ def test_a_paused_obligation_is_not_marked(obligation):
 def test_a_sweep_killed_half_way_leaves_a_consistent_state_and_the_next_run_completes(
         obligation, monkeypatch):
     obligations = [obligation(started=10 + i, days=1) for i in range(3)]
-    real_entry, calls = deadline_actions._entry, []
+    real_transition, calls = deadline_actions._transition, []
 
-    def dies_on_the_second(ob, action, actor, payload):
+    def dies_on_the_second(ob, action, actor, **params):
         calls.append(ob.pk)
         if len(calls) == 2:  # the process dies while the second obligation is being written
             raise SystemExit("killed")
-        return real_entry(ob, action, actor, payload)
+        return real_transition(ob, action, actor, **params)
 
-    monkeypatch.setattr(deadline_actions, "_entry", dies_on_the_second)
+    monkeypatch.setattr(deadline_actions, "_transition", dies_on_the_second)
     Worker().run_once()
     failed = DBTaskResult.objects.get(task_path=tasks.mark_overdue_obligations.module_path)
     assert failed.status == TaskResultStatus.FAILED and "killed" in failed.traceback
@@ -88,7 +88,7 @@ def test_a_sweep_killed_half_way_leaves_a_consistent_state_and_the_next_run_comp
     assert sorted(statuses.values()) == ["open", "open", "overdue"]
     assert verify.run().ok
 
-    monkeypatch.setattr(deadline_actions, "_entry", real_entry)
+    monkeypatch.setattr(deadline_actions, "_transition", real_transition)
     assert tasks.mark_overdue_obligations.call()["done"] == 2  # what the next slot's run does
     for ob in obligations:
         ob.refresh_from_db()
