@@ -76,7 +76,7 @@ TABLE = [
     # annual report
     ("urumqi-gxq-amr", "publicity.annual_report.due", "01-30"),
     ("urumqi-gxq-amr", "publicity.annual_report.recipients", ["区政府"]),
-    ("zhuzhou-amr", "publicity.annual_report.due", None),
+    ("zhuzhou-amr", "publicity.annual_report.due", "01-31"),  # the plan is silent: national applies
     ("zhuzhou-amr", "publicity.annual_report.unit_submission_due", "01-15"),
     ("zhuzhou-amr", "publicity.annual_report.recipients", ["市政府", "省市场监督管理局"]),
     ("quanzhou-licheng-amr", "publicity.annual_report.due", "01-31"),
@@ -236,7 +236,7 @@ def test_entry_names_source_and_citation():
     assert entry.value == wd(20)
     assert entry.source == "zhuzhou-amr"
     assert "001_e535f9fa007604fa.txt" in entry.citation and "20个工作日" in entry.citation
-    assert entry.effective_from is None and entry.effective_to is None
+    assert entry.effective_from == dt.date(2021, 4, 19) and entry.effective_to is None  # the plan's date
     inherited = get_profile("urumqi-gxq-hrss").entry("publicity.decision_deadline_short", on=ON)
     assert inherited.source == "national"
     assert "118号" in inherited.citation
