@@ -246,16 +246,16 @@ def workbench_obligations(user, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     scope = oversight_scope(user)
     result = {"queue": [], "overdue": [], "due_soon": [], "supervised": [], "scope": scope}
-    queue_q = models.Q()
+    reach = models.Q(pk__in=[])  # the OR of what reaches the user; an empty Q() would mean "all"
     for code, unit_name in scope["units"]:
-        queue_q |= models.Q(agency=code, unit_name__contains=unit_name)
+        reach |= models.Q(agency=code, unit_name__contains=unit_name)
     wide = set(scope["overseen"]) | set(scope["supervised"])
-    wide_q = models.Q() if scope["everything"] else models.Q(agency__in=wide)
+    if wide:
+        reach |= models.Q(agency__in=wide)
     if not scope["units"] and not wide and not scope["everything"]:
         return result
-    filters = (queue_q if scope["units"] else models.Q(pk__in=[])) | (wide_q if wide or scope["everything"]
-                                                                      else models.Q(pk__in=[]))
-    rows = list(open_obligations().filter(filters).order_by("due", "id"))
+    obligations = open_obligations() if scope["everything"] else open_obligations().filter(reach)
+    rows = list(obligations.order_by("due", "id"))
     names = _agency_names(ob.agency for ob in rows)
     level_of = Levels(today)
     unit_keys = scope["units"]
