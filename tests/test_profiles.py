@@ -194,7 +194,7 @@ def test_zhuzhou_equipment_table_row_by_row():
     ("urumqi-gxq-amr", "update_lists", "注册登记备案科", "分管领导"),
     ("quanzhou-licheng-amr", "annual_report", "特种设备安全监察股", "本局主要负责人"),
     ("national", "legal_review", "法制审核机构", "分管领导"),
-    ("urumqi-gxq-hrss", "update_lists", "法制机构", "分管领导"),  # seed silent: national
+    ("urumqi-gxq-hrss", "update_lists", "行政执法科", "局领导小组"),  # 局行政执法部门 (003 三（一）)
 ])
 def test_duties_route_to_unit_and_leader(key, duty, unit_part, leader):
     value = get_profile(key).value(f"duties.{duty}")
