@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.deadlines.actions import do_open_obligation
-from sanxiang.deadlines.models import Obligation
+from sanxiang.deadlines.models import CalendarYear, Obligation
 
 pytestmark = pytest.mark.django_db
 
@@ -134,14 +134,8 @@ def test_templates_and_views_use_url_names_not_paths():
     assert offenders == []
 
 
-def test_calendar_warning_tells_each_role_what_it_can_do(login, visible, db):
-    # No official calendar at all: this year's warning shows on the leader's and the sysadmin's page.
-    from django.core.management import call_command
-    import io
-
-    call_command("demo", stdout=io.StringIO())
-    from sanxiang.deadlines.models import CalendarYear
-
+def test_calendar_warning_tells_each_role_what_it_can_do(demo, login, visible):
+    # This year's calendar not official: the warning shows on the leader's and the sysadmin's page.
     CalendarYear.objects.filter(year=timezone.localdate().year).update(official=False)
     leader = visible(login("zhuzhou-leader").get(reverse("home")).content.decode())
     assert "请联系系统管理员录入" in leader
