@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from sanxiang.core.errors import Conflict
@@ -77,11 +78,11 @@ def action_form(request, form_class, *, agency, title, subject, back, perform, d
 
 
 def _agency_back(agency):
-    return f"/agencies/{agency.code}/"
+    return reverse("agency-detail", args=[agency.code])
 
 
 def _person_back(person):
-    return f"/people/{person.pk}/"
+    return reverse("person-detail", args=[person.pk])
 
 
 # ---- agency: units, people, roles ---------------------------------------------------------------
@@ -94,7 +95,7 @@ def unit_create(request, code):
         form_kwargs={"user": request.user, "agency": agency}, initial={"parent": request.GET.get("parent")},
         perform=lambda d: A.do_create_unit(agency, d["name"], kind=d["kind"] or None, parent=d["parent"],
                                            equipment_group=d["equipment_group"], actor=request.user),
-        done=lambda unit: (f"/units/{unit.pk}/", f"已新增科室“{unit.name}”。"),
+        done=lambda unit: (reverse("unit-detail", args=[unit.pk]), f"已新增科室“{unit.name}”。"),
     )
 
 
