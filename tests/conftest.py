@@ -14,3 +14,11 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"skipped under CI=true (nothing may be skipped): {reason}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_dir_prepared():
+    """The data directory and its keys, as `sanxiang migrate` creates them for an installation."""
+    from sanxiang.core.datadir import prepare
+
+    prepare(refuse_beside_data=False)  # the test database is not the installation's database
