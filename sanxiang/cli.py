@@ -4,7 +4,7 @@ Every subcommand is a Django management command of one of the apps, so it honour
 environment configuration (DATABASE_URL, SANXIANG_DATA_DIR, ...) as the web server.
 
 What every command shares lives here, once: the data directory and its keys are prepared for
-the commands that create an installation (`migrate`, `serve`, `demo`, `restore`); Sanxiang's own
+the commands that create an installation (`migrate`, `serve`, `demo`); Sanxiang's own
 commands refuse to run on a database that `sanxiang migrate` has not brought up to date;
 `migrate` then seeds the holiday calendar; operator errors end with a message and exit code 1,
 never a traceback; and output piped into `head` ends quietly.
@@ -28,7 +28,8 @@ OPERATOR_COMMANDS = {
 }
 
 # Commands that create or fill the data directory: they prepare it (directory, keys) first.
-PREPARES_DATA_DIR = {"migrate", "serve", "demo", "restore"}
+# (`restore` prepares it itself, once the backup has passed its checks.)
+PREPARES_DATA_DIR = {"migrate", "serve", "demo"}
 # Sanxiang commands that run without a migrated database (every other one needs it).
 WITHOUT_DATABASE = {"migrate", "restore", "profiles", "flush"}
 
@@ -77,7 +78,11 @@ def _run(argv) -> int:
             if command in PREPARES_DATA_DIR:
                 from sanxiang.core.datadir import prepare
 
-                prepare(signing_key=command != "restore")
+                prepare()
+            elif command == "restore":
+                from sanxiang.core.datadir import make_directory
+
+                make_directory()  # where SQLite can open the (still empty) database
     except (ImproperlyConfigured, DataDirError) as exc:
         raise OperatorError(str(exc)) from exc
 

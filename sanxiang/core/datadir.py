@@ -3,9 +3,10 @@
 Resolved once, when the settings are imported, without writing anything: `SANXIANG_DATA_DIR` if
 set, else `var/` next to the installation (the repository root), whatever the current directory.
 
-`prepare()` creates what is missing — the directory (0700), `files/` and `static/`, the Django
-secret and the ledger signing key (0600), an empty SQLite file (0600) — and is called by
-`sanxiang migrate`, `serve`, `demo` and `restore` and by the WSGI entry point. It refuses to create
+`prepare()` creates what is missing — the directory (0700), `static/`, the Django secret and the
+ledger signing key (0600), an empty SQLite file (0600) — and is called by `sanxiang migrate`,
+`serve` and `demo`, by `restore` (without the signing key, which comes from the backup) and by
+the WSGI entry point. It refuses to create
 a key next to existing data: there a missing key means a wrong directory or a lost key, and a new
 signing key would silently orphan every signed checkpoint.
 """
@@ -112,6 +113,17 @@ def secure_sqlite_files(path: Path) -> None:
             os.chmod(candidate, PRIVATE)
 
 
+def make_directory(settings=None) -> bool:
+    """Create the data directory (0700) if it is missing; True when it was created."""
+    if settings is None:
+        from django.conf import settings
+    data_dir = Path(settings.DATA_DIR)
+    if data_dir.exists():
+        return False
+    data_dir.mkdir(mode=0o700, parents=True)
+    return True
+
+
 def prepare(*, signing_key: bool = True, refuse_beside_data: bool = True, settings=None) -> list[str]:
     """Create the data directory and its keys where missing; return what was created.
 
@@ -137,11 +149,7 @@ def prepare(*, signing_key: bool = True, refuse_beside_data: bool = True, settin
                 "拒绝生成新密钥：请确认 SANXIANG_DATA_DIR 指向正确的数据目录，"
                 "或从备份中取回密钥文件（也可以用环境变量 SANXIANG_SECRET_KEY / SANXIANG_SIGNING_KEY 提供）。"
             )
-    created = []
-    if not data_dir.exists():
-        data_dir.mkdir(mode=0o700, parents=True)
-        created.append(str(data_dir))
-    (data_dir / FILES_DIR).mkdir(mode=0o700, exist_ok=True)
+    created = [str(data_dir)] if make_directory(settings) else []
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     if secret_path in wanted:
         secret = secrets.token_urlsafe(50)
