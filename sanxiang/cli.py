@@ -43,13 +43,13 @@ class OperatorError(Exception):
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
-    if not argv or argv[0] in ("-h", "--help", "help"):
-        print("用法: sanxiang <命令> [参数]\n")
-        for name, text in OPERATOR_COMMANDS.items():
-            print(f"  {name:<12} {text}")
-        print("\n其它 Django 管理命令也可用，例如 sanxiang shell。")
-        return 0
     try:
+        if not argv or argv[0] in ("-h", "--help", "help"):
+            print("用法: sanxiang <命令> [参数]\n")
+            for name, text in OPERATOR_COMMANDS.items():
+                print(f"  {name:<12} {text}")
+            print("\n其它 Django 管理命令也可用，例如 sanxiang shell。")
+            return 0
         return _run(argv)
     except OperatorError as exc:
         sys.stderr.write(f"{exc}\n")
