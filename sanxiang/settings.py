@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI from its own static files (/api/v1/docs works offline)
     "sanxiang.core",
+    "sanxiang.access",
     "sanxiang.ledger",
     "sanxiang.profiles",
     "sanxiang.deadlines",
