@@ -1,33 +1,26 @@
 """Sanxiang settings: one module, driven by the environment (healthchecks style).
 
-SQLite under ./var/ is the embedded default; DATABASE_URL switches to PostgreSQL.
+SQLite in the data directory (see sanxiang.core.datadir) is the embedded default; DATABASE_URL switches to PostgreSQL.
 """
 
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from sanxiang.core.datadir import read_key, resolve_data_dir
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("SANXIANG_DATA_DIR", Path.cwd() / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Nothing is written here: `sanxiang.core.datadir.prepare()` creates the directory and the keys.
+DATA_DIR = resolve_data_dir()
 
-
-def _secret_from_env_or_file(env_name: str, filename: str) -> str:
-    """Return the env value, or a random value kept in DATA_DIR (created once, mode 0600)."""
-    value = os.environ.get(env_name)
-    if value:
-        return value
-    path = DATA_DIR / filename
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
-
-
-SECRET_KEY = _secret_from_env_or_file("SANXIANG_SECRET_KEY", "secret_key")
+# Until `prepare()` has written DATA_DIR/secret_key, a process gets a throwaway secret: commands
+# that never sign a cookie need none, and `serve`, `migrate`, `demo` and wsgi.py prepare first.
+SECRET_KEY = (os.environ.get("SANXIANG_SECRET_KEY") or read_key(DATA_DIR / "secret_key")
+              or secrets.token_urlsafe(50))
 # The ledger's checkpoint signing key: see sanxiang.ledger.signing.
 SIGNING_KEY = os.environ.get("SANXIANG_SIGNING_KEY", "")
 SIGNING_KEY_FILE = DATA_DIR / "signing_key"
@@ -42,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI from its own static files (/api/v1/docs works offline)
     "sanxiang.core",
     "sanxiang.access",
     "sanxiang.ledger",
@@ -65,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sanxiang.api.middleware.ApiErrorShapeMiddleware",
+    "sanxiang.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "sanxiang.urls"
@@ -150,13 +145,40 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(DATA_DIR / "files")}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Behind a TLS-terminating reverse proxy (SANXIANG_HTTPS=1): cookies only over HTTPS, HSTS, and the
+# proxy's X-Forwarded-Proto trusted. The proxy must set that header itself (and strip a client's).
+HTTPS = os.environ.get("SANXIANG_HTTPS", "") == "1"
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes from the proxy's host speak plain HTTP
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SANXIANG_HSTS_SECONDS", 365 * 24 * 3600))
+    # includeSubDomains and preload commit every other host of the agency's domain to HTTPS:
+    # that is the domain owner's decision, not this application's (docs/decisions/0006).
+    SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+# Same-origin only; no inline script or style anywhere (sanxiang.core.middleware).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+# The address printed on certificates' QR codes and in public links, whatever host a page was
+# opened on (an officer's page opened on the intranet must still print the public address).
+PUBLIC_URL = os.environ.get("SANXIANG_PUBLIC_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+_public = urlsplit(PUBLIC_URL)
+if _public.scheme not in ("http", "https") or not _public.netloc or _public.path or _public.query:
+    raise ImproperlyConfigured(
+        f"SANXIANG_PUBLIC_URL 应为 http(s)://主机[:端口]，不含路径，收到：{PUBLIC_URL!r}")
 
 LOGGING = {
     "version": 1,

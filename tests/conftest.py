@@ -21,3 +21,11 @@ def pytest_configure(config):
     from sanxiang.ledger.registry import register_actions
 
     register_actions({"delete_announcement": "删除公告（测试）"})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_dir_prepared():
+    """The data directory and its keys, as `sanxiang migrate` creates them for an installation."""
+    from sanxiang.core.datadir import prepare
+
+    prepare(refuse_beside_data=False)  # the test database is not the installation's database

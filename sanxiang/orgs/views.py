@@ -3,8 +3,9 @@
 import segno
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
+
+from sanxiang.core.public import public_reverse
 
 from . import queries
 from .actions import is_agency_admin
@@ -54,8 +55,8 @@ def unit_detail(request, pk):
     })
 
 
-def public_certificate_url(request, number):
-    return request.build_absolute_uri(reverse("public-certificate-number", args=[number]))
+def public_certificate_url(number):
+    return public_reverse("public-certificate-number", number)
 
 
 @login_required
@@ -64,7 +65,7 @@ def person_detail(request, pk):
     today = timezone.localdate()
     certificates = []
     for cert in queries.certificates(request.user, person=person):
-        url = public_certificate_url(request, cert.number)
+        url = public_certificate_url(cert.number)
         certificates.append({"cert": cert, "status": cert.status_on(today), "label": cert.status_label_on(today),
                              "url": url, "qr": segno.make(url, error="m").svg_inline(scale=3)})
     return render(request, "orgs/person_detail.html", {
