@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
@@ -27,8 +28,8 @@ def fresh_cache():
 @pytest.fixture
 def officer():
     agency = T.agency("acc-amr")
-    user = A.do_create_user("acc-officer", name="张三", password=PASSWORD, actor=None)
-    A.do_assign_role(user, agency, Role.OFFICER, valid_from="2020-01-01", actor=None)
+    user = A.do_create_user("acc-officer", name="张三", password=PASSWORD, actor=OPERATOR)
+    A.do_assign_role(user, agency, Role.OFFICER, valid_from="2020-01-01", actor=OPERATOR)
     return user
 
 
@@ -84,7 +85,7 @@ def test_expired_session_is_logged_out(client, officer, settings):
 
 
 def test_system_administrator_needs_totp(client):
-    user, secret = A.do_create_administrator("root", "a-long-admin-password", "系统管理员", actor=None)
+    user, secret = A.do_create_administrator("root", "a-long-admin-password", "系统管理员", actor=OPERATOR)
     assert user.is_superuser and totp_required(user)
     response = _login(client, "root", "a-long-admin-password")
     assert response.status_code == 401 and "动态口令" in response.content.decode()
@@ -123,8 +124,8 @@ def test_password_change_is_validated_and_ledgered(officer):
 
 def test_role_changes_are_ledgered(officer):
     agency = T.agency("role-amr")
-    assignment = A.do_assign_role(officer, agency, Role.REVIEWER, actor=None)
-    A.do_revoke_role(assignment, reason="岗位调整", actor=None)
+    assignment = A.do_assign_role(officer, agency, Role.REVIEWER, actor=OPERATOR)
+    A.do_revoke_role(assignment, reason="岗位调整", actor=OPERATOR)
     actions = list(LedgerEntry.objects.filter(object_id=str(assignment.pk), object_type="orgs.roleassignment")
                    .order_by("index").values_list("action", flat=True))
     assert actions == ["assign_role", "revoke_role"]
@@ -133,7 +134,7 @@ def test_role_changes_are_ledgered(officer):
 def test_duplicate_username_is_refused(officer):
     count = get_user_model().objects.count()
     with pytest.raises(OrgsError, match="用户名已存在"):
-        A.do_create_user("ACC-officer", password=PASSWORD, actor=None)
+        A.do_create_user("ACC-officer", password=PASSWORD, actor=OPERATOR)
     assert get_user_model().objects.count() == count
 
 
@@ -150,7 +151,7 @@ def test_createadmin_command_prints_totp_secret(capsys):
 def test_a_totp_code_works_once(client):
     from django.test import Client
 
-    A.do_create_administrator("root2", "a-long-admin-password", "系统管理员", actor=None)
+    A.do_create_administrator("root2", "a-long-admin-password", "系统管理员", actor=OPERATOR)
     code = pyotp.TOTP(TotpDevice.objects.get(user__username="root2").secret).now()
     assert _login(client, "root2", "a-long-admin-password", totp=code).status_code == 302
     replay = _login(Client(), "root2", "a-long-admin-password", totp=code)

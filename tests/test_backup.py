@@ -132,13 +132,15 @@ def backup_dir(pristine_backup, tmp_path):
 REGISTER_FILE = """
 from django.conf import settings
 from django.db import transaction
+from sanxiang.access.actors import OPERATOR
 from sanxiang.ledger.actions import append_entry
 from sanxiang.lib.hashing import digest_stream
 path = settings.DATA_DIR / "files" / "evidence" / "现场照片.txt"
 path.parent.mkdir(parents=True)
 path.write_text("不是真正的证据，只用来检查文件被备份。", encoding="utf-8")
 with transaction.atomic(), open(path, "rb") as fh:
-    append_entry(action="store_file", files=[{"path": "evidence/现场照片.txt", **digest_stream(fh)}])
+    append_entry(action="store_file", actor=OPERATOR,
+                 files=[{"path": "evidence/现场照片.txt", **digest_stream(fh)}])
 """
 
 

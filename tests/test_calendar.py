@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.deadlines.actions import CalendarError, do_import_calendar, do_open_obligation, seed_calendar
 from sanxiang.deadlines.engine import compute_due
 from sanxiang.deadlines.models import CalendarDay, CalendarYear
@@ -37,10 +38,10 @@ def write(tmp_path, data, name="notice.json"):
 
 
 def test_seed_is_idempotent_and_ledgered_once_per_year():
-    done = seed_calendar(years=range(2024, 2027))
+    done = seed_calendar(actor=OPERATOR, years=range(2024, 2027))
     assert done == [(2024, True), (2025, True), (2026, True)]
     assert LedgerEntry.objects.filter(action="set_calendar_year").count() == 3
-    again = seed_calendar(years=range(2024, 2027))
+    again = seed_calendar(actor=OPERATOR, years=range(2024, 2027))
     assert again == [(2024, False), (2025, False), (2026, False)]
     assert LedgerEntry.objects.filter(action="set_calendar_year").count() == 3
     year = CalendarYear.objects.get(year=2025)
@@ -58,7 +59,7 @@ def test_seed_command_covers_2004_to_2026():
 
 
 def test_engine_reads_the_database_calendar():
-    seed_calendar(years=[2025])
+    seed_calendar(actor=OPERATOR, years=[2025])
     assert compute_due("2025-04-30", 7, "workdays").due == D("2025-05-14")
     assert compute_due("2025-04-30", 7, "workdays").provisional is False
     assert compute_due("2026-04-30", 7, "workdays").provisional is True
@@ -81,11 +82,11 @@ def test_import_enters_a_year_and_makes_it_official(tmp_path):
 def test_import_replaces_the_year_atomically(tmp_path):
     call_command("calendar", "import", write(tmp_path, NOTICE_2027))
     changed = dict(NOTICE_2027, holidays=[{"name": "元旦", "dates": ["2027-01-01"]}], workdays=[])
-    do_import_calendar(changed, actor=None)
+    do_import_calendar(changed, actor=OPERATOR)
     assert list(CalendarDay.objects.filter(year__year=2027).values_list("date", flat=True)) == [D("2027-01-01")]
     assert LedgerEntry.objects.filter(action="set_calendar_year").count() == 2
     # importing the same content again changes nothing
-    do_import_calendar(changed, actor=None)
+    do_import_calendar(changed, actor=OPERATOR)
     assert LedgerEntry.objects.filter(action="set_calendar_year").count() == 2
 
 
@@ -111,12 +112,12 @@ BAD = [
 
 @pytest.mark.parametrize("data,message", BAD)
 def test_bad_calendar_files_are_refused_and_write_nothing(tmp_path, data, message):
-    seed_calendar(years=[2026])
+    seed_calendar(actor=OPERATOR, years=[2026])
     call_command("calendar", "import", write(tmp_path, NOTICE_2027))
     before = (list(CalendarDay.objects.values_list("date", "kind", "name")),
               LedgerEntry.objects.count())
     with pytest.raises(CalendarError) as info:
-        do_import_calendar(write(tmp_path, data, "bad.json"), actor=None)
+        do_import_calendar(write(tmp_path, data, "bad.json"), actor=OPERATOR)
     assert message in info.value.message
     after = (list(CalendarDay.objects.values_list("date", "kind", "name")), LedgerEntry.objects.count())
     assert after == before
@@ -133,7 +134,7 @@ def test_import_command_refuses_with_exit_code_2_and_chinese_message(tmp_path, c
 
 
 def test_show_and_status_commands(capsys):
-    seed_calendar(years=[2025, 2026])
+    seed_calendar(actor=OPERATOR, years=[2025, 2026])
     call_command("calendar", "show", "2026")
     out = capsys.readouterr().out
     assert "2026-02-14 周六  调休上班" in out and "春节" in out
@@ -148,7 +149,7 @@ def test_show_and_status_commands(capsys):
     ("2026-12-31", ["2027 年的官方节假日安排尚未录入"]),
 ])
 def test_calendar_warnings_from_first_november(today, expected):
-    seed_calendar(years=[2026])
+    seed_calendar(actor=OPERATOR, years=[2026])
     warnings = calendar_warnings(D(today))
     assert len(warnings) == len(expected)
     for w, e in zip(warnings, expected):
@@ -156,14 +157,14 @@ def test_calendar_warnings_from_first_november(today, expected):
 
 
 def test_calendar_warning_disappears_after_import(tmp_path):
-    seed_calendar(years=[2026])
-    do_import_calendar(NOTICE_2027, actor=None)
+    seed_calendar(actor=OPERATOR, years=[2026])
+    do_import_calendar(NOTICE_2027, actor=OPERATOR)
     assert calendar_warnings(D("2026-11-15")) == []
     assert calendar_warnings(D("2027-11-15"))  # 2028 missing
 
 
 def test_a_day_edited_behind_the_actions_back_changes_the_year_digest():
-    seed_calendar(years=[2025])
+    seed_calendar(actor=OPERATOR, years=[2025])
     year = CalendarYear.objects.get(year=2025)
     last = LedgerEntry.objects.filter(object_type=year.ledger_type(), object_id=str(year.pk)).last()
     assert last.state_digest == year.ledger_digest()
@@ -175,19 +176,19 @@ def test_a_day_edited_behind_the_actions_back_changes_the_year_digest():
 
 
 def test_cache_reloads_after_a_change():
-    seed_calendar(years=[2027 - 1])
+    seed_calendar(actor=OPERATOR, years=[2027 - 1])
     first = get_calendar()
     assert get_calendar() is first
-    do_import_calendar(NOTICE_2027, actor=None)
+    do_import_calendar(NOTICE_2027, actor=OPERATOR)
     assert 2027 in get_calendar().official
 
 
 def test_open_obligations_are_recomputed_after_a_calendar_change(tmp_path):
-    seed_calendar(years=[2026])
+    seed_calendar(actor=OPERATOR, years=[2026])
     ob = do_open_obligation(object_type="case", object_id="1", agency="zhuzhou-amr", kind="公示",
-                            start="2027-01-28", count=7, unit="workdays", actor=None)
+                            start="2027-01-28", count=7, unit="workdays", actor=OPERATOR)
     assert ob.provisional and ob.due == D("2027-02-08")  # weekends only
-    do_import_calendar(NOTICE_2027, actor=None)
+    do_import_calendar(NOTICE_2027, actor=OPERATOR)
     ob.refresh_from_db()
     # 29 Jan (1), 1–4 Feb (2–5), 5–13 Feb holiday, Sun 14 Feb make-up (6), 15 Feb (7)
     assert ob.due == D("2027-02-15") and not ob.provisional

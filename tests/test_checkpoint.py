@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from gmssl import sm2
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.ledger import signing, tree
 from sanxiang.ledger.actions import do_post_announcement, do_take_checkpoint
 from sanxiang.ledger.models import Checkpoint
@@ -58,7 +59,7 @@ def test_checkpoint_text_and_ed25519_signature(entries):
 
 @override_settings(SIGNING_KEY=SEED_B64)
 def test_sm2_signature_line_verifies_with_gmssl(entries):
-    note = do_take_checkpoint(actor=None).note
+    note = do_take_checkpoint(actor=OPERATOR).note
     text, sigs = _split(note)
     raw = base64.b64decode(sigs[1].split(" ")[2])
     own = signing.signer()
@@ -71,7 +72,7 @@ def test_sm2_signature_line_verifies_with_gmssl(entries):
 
 @override_settings(SIGNING_KEY=SEED_B64)
 def test_forged_note_is_rejected(entries):
-    note = do_take_checkpoint(actor=None).note
+    note = do_take_checkpoint(actor=OPERATOR).note
     forged = note.replace("\n5\n", "\n4\n")
     opened = signing.open_note(forged, signing.trusted_verifiers())
     assert opened.failed and not opened.verified
@@ -80,14 +81,14 @@ def test_forged_note_is_rejected(entries):
 
 
 def test_unchanged_tree_reuses_the_latest_checkpoint(entries):
-    first = do_take_checkpoint(actor=None)
-    assert do_take_checkpoint(actor=None) == first
-    assert do_take_checkpoint(actor=None, force=True) != first
+    first = do_take_checkpoint(actor=OPERATOR)
+    assert do_take_checkpoint(actor=OPERATOR) == first
+    assert do_take_checkpoint(actor=OPERATOR, force=True) != first
     assert Checkpoint.objects.count() == 2
 
 
 def test_empty_ledger_checkpoint_has_the_empty_root():
-    checkpoint = do_take_checkpoint(actor=None)
+    checkpoint = do_take_checkpoint(actor=OPERATOR)
     assert checkpoint.tree_size == 0
     assert checkpoint.root_hash == hashlib.sha256(b"").hexdigest()
 

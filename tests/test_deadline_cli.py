@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.deadlines.actions import seed_calendar
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def calendar():
-    seed_calendar(years=[2025, 2026])
+    seed_calendar(actor=OPERATOR, years=[2025, 2026])
 
 
 def run_json(capsys, *args):

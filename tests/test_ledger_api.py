@@ -6,6 +6,7 @@ import hashlib
 import pytest
 from django.contrib.auth import get_user_model
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.jobs.tasks import sign_checkpoint
 from sanxiang.ledger.actions import do_post_announcement
 from sanxiang.ledger.models import Checkpoint
@@ -102,7 +103,7 @@ def test_consistency_proof_between_two_checkpoints(client, ledger, user):
     for i in range(6):
         do_post_announcement(f"后续 {i}", actor=user)
     from sanxiang.ledger.actions import do_take_checkpoint
-    do_take_checkpoint(actor=None)
+    do_take_checkpoint(actor=OPERATOR)
     new_size, new_root = _checkpoint(client)
     assert (old_size, new_size) == (11, 17)
     proof = client.get(f"{API}/proofs/consistency", {"first": old_size, "second": new_size}).json()

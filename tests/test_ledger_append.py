@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.ledger import tree
 from sanxiang.ledger.actions import append_entry, do_post_announcement
 from sanxiang.ledger.models import Announcement, Checkpoint, LedgerEntry, MerkleNode
@@ -45,7 +46,7 @@ def test_bad_announcement_is_refused_and_writes_nothing(admin, text, message):
 @pytest.mark.django_db(transaction=True)
 def test_append_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError, match="transaction.atomic"):
-        append_entry(action="stray_write")
+        append_entry(action="stray_write", actor=OPERATOR)
     assert not LedgerEntry.objects.exists()
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.deadlines import queries
 from sanxiang.deadlines.actions import (
     do_extend_obligation, do_mark_overdue_obligations, do_meet_obligation, do_open_obligation,
@@ -21,7 +22,7 @@ D = dt.date.fromisoformat
 
 @pytest.fixture(autouse=True)
 def calendar():
-    seed_calendar(years=[2025, 2026])
+    seed_calendar(actor=OPERATOR, years=[2025, 2026])
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def approver():
 
 def open_decision(start="2025-04-30", **kw):
     args = dict(object_type="case", object_id="42", agency="zhuzhou-amr", kind="公示处罚决定",
-                start=start, rule="publicity.decision_deadline_short", duty="legal_review", actor=None)
+                start=start, rule="publicity.decision_deadline_short", duty="legal_review", actor=OPERATOR)
     args.update(kw)
     return do_open_obligation(**args)
 
@@ -53,7 +54,7 @@ def test_open_takes_the_period_from_the_profile_and_routes_the_duty():
 def test_rule_in_force_on_the_start_date_and_hours_rule():
     ob = do_open_obligation(object_type="record", object_id="7", agency="urumqi-gxq-amr",
                             kind="音像上传", start="2025-09-30T20:00", rule="records.av_upload_limit",
-                            unit="hours", actor=None)
+                            unit="hours", actor=OPERATOR)
     assert ob.unit == "hours" and ob.due_at.isoformat() == "2025-10-01T12:00:00+00:00"  # 20:00 Beijing + 24 h
     assert ob.due == D("2025-10-01")
 
@@ -78,10 +79,10 @@ def test_bad_input_opens_nothing(kwargs, field):
 def test_pause_stops_the_clock_and_resume_moves_the_due_date():
     ob = open_decision(start="2025-03-03", rule="", count=10, unit="workdays")
     assert ob.due == D("2025-03-17")
-    do_pause_obligation(ob, start="2025-03-05", reason="检测检验检疫鉴定", actor=None)
+    do_pause_obligation(ob, start="2025-03-05", reason="检测检验检疫鉴定", actor=OPERATOR)
     ob.refresh_from_db()
     assert ob.paused and warning_level(ob, D("2025-03-20")) is None
-    do_resume_obligation(ob, end="2025-03-12", actor=None)
+    do_resume_obligation(ob, end="2025-03-12", actor=OPERATOR)
     ob.refresh_from_db()
     assert not ob.paused
     assert ob.due == D("2025-03-24")  # 5 working days paused
@@ -92,8 +93,8 @@ def test_pause_stops_the_clock_and_resume_moves_the_due_date():
 def test_pause_over_a_holiday_in_calendar_days():
     ob = open_decision(start="2025-09-01", rule="", count=90, unit="days")
     assert ob.due == D("2025-12-01")  # 30 Nov 2025 is a Sunday
-    do_pause_obligation(ob, start="2025-09-10", reason="听证", actor=None)
-    do_resume_obligation(ob, end="2025-09-20", actor=None)
+    do_pause_obligation(ob, start="2025-09-10", reason="听证", actor=OPERATOR)
+    do_resume_obligation(ob, end="2025-09-20", actor=OPERATOR)
     ob.refresh_from_db()
     assert ob.due == D("2025-12-10")
 
@@ -107,7 +108,7 @@ def test_pause_over_a_holiday_in_calendar_days():
 def test_bad_pauses_are_refused(kwargs, message):
     ob = open_decision(start="2025-03-03", rule="", count=10, unit="workdays")
     with pytest.raises(DeadlineError) as info:
-        do_pause_obligation(ob, actor=None, **kwargs)
+        do_pause_obligation(ob, actor=OPERATOR, **kwargs)
     assert message in info.value.message
     assert ObligationPause.objects.count() == 0
 
@@ -115,12 +116,12 @@ def test_bad_pauses_are_refused(kwargs, message):
 def test_double_pause_and_resume_without_pause_are_refused():
     ob = open_decision(start="2025-03-03", rule="", count=10, unit="workdays")
     with pytest.raises(DeadlineError, match="未处于中止状态"):
-        do_resume_obligation(ob, end="2025-03-06", actor=None)
-    do_pause_obligation(ob, start="2025-03-05", reason="中止", actor=None)
+        do_resume_obligation(ob, end="2025-03-06", actor=OPERATOR)
+    do_pause_obligation(ob, start="2025-03-05", reason="中止", actor=OPERATOR)
     with pytest.raises(DeadlineError, match="已处于中止状态"):
-        do_pause_obligation(ob, start="2025-03-06", reason="中止", actor=None)
+        do_pause_obligation(ob, start="2025-03-06", reason="中止", actor=OPERATOR)
     with pytest.raises(DeadlineError, match="不能早于中止日期"):
-        do_resume_obligation(ob, end="2025-03-04", actor=None)
+        do_resume_obligation(ob, end="2025-03-04", actor=OPERATOR)
 
 
 def test_extension_counts_from_the_previous_due_date(approver):
@@ -150,21 +151,21 @@ def test_bad_extensions_write_nothing(approver, kwargs, field):
     assert info.value.field == field
     assert ObligationExtension.objects.count() == 0 and LedgerEntry.objects.count() == before
     with pytest.raises(DeadlineError, match="批准人"):
-        do_extend_obligation(ob, count=3, unit="workdays", approver=None, reason="x", actor=None)
+        do_extend_obligation(ob, count=3, unit="workdays", approver=None, reason="x", actor=OPERATOR)
 
 
 def test_meet_and_waive_close_the_obligation():
     ob = open_decision()
-    do_meet_obligation(ob, at=dt.datetime(2025, 5, 15, 10, tzinfo=dt.timezone.utc), actor=None)
+    do_meet_obligation(ob, at=dt.datetime(2025, 5, 15, 10, tzinfo=dt.timezone.utc), actor=OPERATOR)
     ob.refresh_from_db()
     assert ob.status == "met" and ob.met_at
     assert '"late":true' in last_entry(ob).entry
     with pytest.raises(DeadlineError, match="已履行"):
-        do_waive_obligation(ob, reason="撤案", actor=None)
+        do_waive_obligation(ob, reason="撤案", actor=OPERATOR)
     other = open_decision(object_id="43")
     with pytest.raises(DeadlineError, match="理由"):
-        do_waive_obligation(other, reason="", actor=None)
-    do_waive_obligation(other, reason="案件终止调查", actor=None)
+        do_waive_obligation(other, reason="", actor=OPERATOR)
+    do_waive_obligation(other, reason="案件终止调查", actor=OPERATOR)
     other.refresh_from_db()
     assert other.status == "waived"
     assert last_entry(other).state_digest == other.ledger_digest()
@@ -203,13 +204,13 @@ def test_unit_queue_escalation_and_overdue_sweep():
     assert list(escalated_obligations("urumqi-gxq-amr", "分管法制的局领导", today=D("2025-05-20"))) == []
     levels = dict((o.object_id, lvl) for o, lvl in obligation_warnings("zhuzhou-amr", D("2025-05-20")))
     assert levels == {"1": "red", "3": "red"}
-    marked = do_mark_overdue_obligations(today=D("2025-05-20"))
+    marked = do_mark_overdue_obligations(today=D("2025-05-20"), actor=OPERATOR)
     assert {o.object_id for o in marked} == {"1", "3"}
     late.refresh_from_db()
     assert late.status == "overdue"
     assert last_entry(late).action == "mark_overdue_obligation"
     # an overdue obligation can still be met (late) and leaves the queue
-    do_meet_obligation(late, actor=None)
+    do_meet_obligation(late, actor=OPERATOR)
     assert late not in obligations_for_unit("zhuzhou-amr", "政策法规科")
 
 
@@ -220,7 +221,7 @@ def test_provisional_obligation_in_2027():
 
 def test_verify_catches_an_obligation_edited_behind_the_actions_back(approver):
     ob = open_decision()
-    do_extend_obligation(ob, count=2, unit="workdays", approver=approver, reason="批准", actor=None)
+    do_extend_obligation(ob, count=2, unit="workdays", approver=approver, reason="批准", actor=OPERATOR)
     from sanxiang.ledger import verify
     assert "object_modified" not in verify.run().codes()
     ObligationExtension.objects.update(count=20)

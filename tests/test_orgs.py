@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
@@ -55,11 +56,11 @@ def test_can_enforce_table(agency, desc, kind, status, vf, vt, cats, category, o
     cert = T.certificate(person, categories=cats, valid_from=dt.date.fromisoformat(vf),
                          valid_to=dt.date.fromisoformat(vt))
     if status == "suspended":
-        A.do_suspend_certificate(cert, reason="调查期间暂扣", actor=None)
+        A.do_suspend_certificate(cert, reason="调查期间暂扣", actor=OPERATOR)
     elif status == "revoked":
-        A.do_revoke_certificate(cert, reason="违法执法", actor=None)
+        A.do_revoke_certificate(cert, reason="违法执法", actor=OPERATOR)
     elif status == "expired":
-        A.do_expire_certificate(cert, actor=None)
+        A.do_expire_certificate(cert, actor=OPERATOR)
     decision = can_enforce(person, category, dt.date.fromisoformat(on))
     assert decision.ok is ok
     if reason:
@@ -90,7 +91,7 @@ def test_a_second_valid_certificate_is_enough(agency):
 
 def test_require_can_enforce_refuses_revoked_and_expired(agency):
     revoked = T.person(agency)
-    A.do_revoke_certificate(T.certificate(revoked), reason="违法执法", actor=None)
+    A.do_revoke_certificate(T.certificate(revoked), reason="违法执法", actor=OPERATOR)
     with pytest.raises(OrgsError) as exc:
         require_can_enforce(revoked, "行政处罚", dt.date(2025, 10, 8))
     assert "吊销" in exc.value.message
@@ -127,11 +128,11 @@ def test_bad_certificate_input_is_refused_and_nothing_written(agency, kwargs, me
 
 def test_status_changes_follow_their_order(agency):
     cert = T.certificate(T.person(agency))
-    A.do_suspend_certificate(cert, reason="调查", actor=None)
-    A.do_reinstate_certificate(cert, reason="调查结束", actor=None)
-    A.do_revoke_certificate(cert, reason="违法", actor=None)
+    A.do_suspend_certificate(cert, reason="调查", actor=OPERATOR)
+    A.do_reinstate_certificate(cert, reason="调查结束", actor=OPERATOR)
+    A.do_revoke_certificate(cert, reason="违法", actor=OPERATOR)
     with pytest.raises(OrgsError, match="已吊销"):
-        A.do_suspend_certificate(cert, reason="再次", actor=None)
+        A.do_suspend_certificate(cert, reason="再次", actor=OPERATOR)
     cert.refresh_from_db()
     assert cert.status == CertificateStatus.REVOKED
 
@@ -156,29 +157,29 @@ def test_only_the_agency_administrator_may_change_people_and_roles(agency):
 
 def test_profile_assignment_is_validated(agency):
     with pytest.raises(OrgsError, match="未知的规则配置：no-such-profile"):
-        A.do_assign_profile(agency, "no-such-profile", actor=None)
-    agency = A.do_assign_profile(agency, "zhuzhou-amr", actor=None)
+        A.do_assign_profile(agency, "no-such-profile", actor=OPERATOR)
+    agency = A.do_assign_profile(agency, "zhuzhou-amr", actor=OPERATOR)
     assert Agency.objects.get(pk=agency.pk).profile_key == "zhuzhou-amr"
 
 
 def test_every_write_is_ledgered_with_the_row_digest(agency):
     supervisor_body = T.agency("test-justice", kind="supervisory")
-    unit = A.do_create_unit(agency, "执法支队", actor=None)
-    brigade = A.do_create_unit(agency, "一大队", parent=unit, actor=None)
+    unit = A.do_create_unit(agency, "执法支队", actor=OPERATOR)
+    brigade = A.do_create_unit(agency, "一大队", parent=unit, actor=OPERATOR)
     person = T.person(agency, unit=brigade, user_obj=T.user())
     steps = [
-        lambda: A.do_update_agency(agency, jurisdiction="株洲市", supervised_by=["test-justice"], actor=None),
-        lambda: A.do_assign_profile(agency, "zhuzhou-amr", actor=None),
-        lambda: A.do_create_unit(agency, "政策法规科", actor=None),
+        lambda: A.do_update_agency(agency, jurisdiction="株洲市", supervised_by=["test-justice"], actor=OPERATOR),
+        lambda: A.do_assign_profile(agency, "zhuzhou-amr", actor=OPERATOR),
+        lambda: A.do_create_unit(agency, "政策法规科", actor=OPERATOR),
         lambda: T.person(agency),
         lambda: T.certificate(person),
-        lambda: A.do_suspend_certificate(person.certificates.first(), reason="调查", actor=None),
-        lambda: A.do_add_qualification(person, "A20191234", "2019-12-20", actor=None),
-        lambda: A.do_add_training(person, "三项制度培训", date="2025-03-14", hours=8, actor=None),
-        lambda: A.do_register_equipment(brigade, "body_camera", "ZF-001", actor=None),
-        lambda: A.do_issue_device(brigade.equipment.get(), person, "2025-01-06", actor=None),
-        lambda: A.do_assign_role(person.user, agency, Role.OFFICER, unit=brigade, actor=None),
-        lambda: A.do_revoke_role(person.user.role_assignments.get(), actor=None),
+        lambda: A.do_suspend_certificate(person.certificates.first(), reason="调查", actor=OPERATOR),
+        lambda: A.do_add_qualification(person, "A20191234", "2019-12-20", actor=OPERATOR),
+        lambda: A.do_add_training(person, "三项制度培训", date="2025-03-14", hours=8, actor=OPERATOR),
+        lambda: A.do_register_equipment(brigade, "body_camera", "ZF-001", actor=OPERATOR),
+        lambda: A.do_issue_device(brigade.equipment.get(), person, "2025-01-06", actor=OPERATOR),
+        lambda: A.do_assign_role(person.user, agency, Role.OFFICER, unit=brigade, actor=OPERATOR),
+        lambda: A.do_revoke_role(person.user.role_assignments.get(), actor=OPERATOR),
     ]
     for step in steps:
         before = LedgerEntry.objects.count()
@@ -194,12 +195,12 @@ def test_every_write_is_ledgered_with_the_row_digest(agency):
 
 
 def test_units_refuse_duplicates_and_foreign_parents(agency):
-    A.do_create_unit(agency, "政策法规科", actor=None)
+    A.do_create_unit(agency, "政策法规科", actor=OPERATOR)
     with pytest.raises(OrgsError, match="已有名为"):
-        A.do_create_unit(agency, "政策法规科", actor=None)
-    foreign = A.do_create_unit(T.agency(), "政策法规科", actor=None)
+        A.do_create_unit(agency, "政策法规科", actor=OPERATOR)
+    foreign = A.do_create_unit(T.agency(), "政策法规科", actor=OPERATOR)
     with pytest.raises(OrgsError, match="同一执法主体"):
-        A.do_create_unit(agency, "一大队", parent=foreign, actor=None)
+        A.do_create_unit(agency, "一大队", parent=foreign, actor=OPERATOR)
     assert Unit.objects.filter(agency=agency).count() == 1
 
 
@@ -228,13 +229,13 @@ def test_equipment_shortfalls_against_profile_minimums(agency, fake_profile):
         {"group": "执法支队", "scope": "total", "camera": 2, "body_camera": 3, "recorder": 0},
         {"group": "大队", "scope": "each", "camera": 0, "body_camera": 2, "recorder": 0},
     ]})
-    agency = A.do_assign_profile(agency, "zhuzhou-amr", actor=None)
-    detachment = A.do_create_unit(agency, "执法支队", equipment_group="执法支队", actor=None)
-    one = A.do_create_unit(agency, "一大队", parent=detachment, equipment_group="大队", actor=None)
-    A.do_create_unit(agency, "二大队", parent=detachment, equipment_group="大队", actor=None)
+    agency = A.do_assign_profile(agency, "zhuzhou-amr", actor=OPERATOR)
+    detachment = A.do_create_unit(agency, "执法支队", equipment_group="执法支队", actor=OPERATOR)
+    one = A.do_create_unit(agency, "一大队", parent=detachment, equipment_group="大队", actor=OPERATOR)
+    A.do_create_unit(agency, "二大队", parent=detachment, equipment_group="大队", actor=OPERATOR)
     for n, (unit, kind) in enumerate([(detachment, "camera"), (detachment, "camera"), (one, "body_camera"),
                                       (one, "body_camera")]):
-        A.do_register_equipment(unit, kind, f"EQ-{n}", actor=None)
+        A.do_register_equipment(unit, kind, f"EQ-{n}", actor=OPERATOR)
     found = {(s.unit, s.kind): (s.required, s.actual) for s in equipment_shortfalls(agency)}
     # The 支队 total counts its 大队 (2 body cameras of 3); 二大队 has none of its 2.
     assert found == {("执法支队", "body_camera"): (3, 2), ("二大队", "body_camera"): (2, 0)}
@@ -243,7 +244,7 @@ def test_equipment_shortfalls_against_profile_minimums(agency, fake_profile):
 
 def test_reviewer_ratio_against_profile(agency, fake_profile):
     fake_profile["staffing.reviewer_ratio_min"] = 0.05
-    agency = A.do_assign_profile(agency, "zhuzhou-amr", actor=None)
+    agency = A.do_assign_profile(agency, "zhuzhou-amr", actor=OPERATOR)
     for _ in range(20):
         T.person(agency, kind=PersonKind.OFFICER)
     T.person(agency, kind=PersonKind.AUXILIARY)
@@ -260,13 +261,13 @@ def test_reviewer_ratio_against_profile(agency, fake_profile):
 
 def test_certificate_expiry_warnings_use_profile_window(agency, fake_profile):
     fake_profile["certificates.expiry_warning_days"] = 30
-    agency = A.do_assign_profile(agency, "zhuzhou-amr", actor=None)
+    agency = A.do_assign_profile(agency, "zhuzhou-amr", actor=OPERATOR)
     today = dt.date(2025, 10, 8)
     soon = T.certificate(T.person(agency), valid_to=dt.date(2025, 11, 7))  # 30 days
     T.certificate(T.person(agency), valid_to=dt.date(2025, 11, 8))  # 31 days: no warning
     past = T.certificate(T.person(agency), valid_to=dt.date(2025, 10, 1))
     A.do_revoke_certificate(T.certificate(T.person(agency), valid_to=dt.date(2025, 10, 20)), reason="违法",
-                            actor=None)
+                            actor=OPERATOR)
     warnings = expiry_warnings(Certificate.objects.all(), today)
     assert [(w.certificate.pk, w.days_left) for w in warnings] == [(past.pk, -7), (soon.pk, 30)]
     assert "已于 2025-10-01 过期" in warnings[0].text
@@ -290,13 +291,13 @@ def test_unknown_mark_is_refused():
 def test_unit_reviewers_only_where_the_profile_allows(agency, fake_profile):
     fake_profile.update({"review.unit_reviewers_allowed": False,
                          "duties.legal_review": {"unit": "政策法规科", "leader": "分管法制的局领导"}})
-    agency = A.do_assign_profile(agency, "zhuzhou-amr", actor=None)
-    legal = A.do_create_unit(agency, "政策法规科", actor=None)
-    brigade = A.do_create_unit(agency, "执法一大队", actor=None)
+    agency = A.do_assign_profile(agency, "zhuzhou-amr", actor=OPERATOR)
+    legal = A.do_create_unit(agency, "政策法规科", actor=OPERATOR)
+    brigade = A.do_create_unit(agency, "执法一大队", actor=OPERATOR)
     before = LedgerEntry.objects.count()
     with pytest.raises(OrgsError, match="业务科室不得自设法制审核员；法制审核人员应设在政策法规科"):
-        A.do_assign_role(T.user(), agency, Role.REVIEWER, unit=brigade, actor=None)
+        A.do_assign_role(T.user(), agency, Role.REVIEWER, unit=brigade, actor=OPERATOR)
     assert LedgerEntry.objects.count() == before + 1  # only the T.user() account
-    A.do_assign_role(T.user(), agency, Role.REVIEWER, unit=legal, actor=None)
+    A.do_assign_role(T.user(), agency, Role.REVIEWER, unit=legal, actor=OPERATOR)
     fake_profile["review.unit_reviewers_allowed"] = True
-    A.do_assign_role(T.user(), agency, Role.REVIEWER, unit=brigade, actor=None)
+    A.do_assign_role(T.user(), agency, Role.REVIEWER, unit=brigade, actor=OPERATOR)

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
@@ -23,12 +24,12 @@ pytestmark = pytest.mark.django_db
 def world():
     agency = T.agency("form-amr")
     other = T.agency("other-amr")
-    unit = A.do_create_unit(agency, "执法一大队", actor=None)
+    unit = A.do_create_unit(agency, "执法一大队", actor=OPERATOR)
     person = T.person(agency, unit=unit, name="张执法", user_obj=T.user("zhang"))
     aux = T.person(agency, unit=unit, kind=PersonKind.AUXILIARY, name="王协管")
     cert = T.certificate(person, "FORM0001")
     newcomer = T.user("newcomer")
-    officer_role = A.do_assign_role(person.user, agency, Role.OFFICER, valid_from="2020-01-01", actor=None)
+    officer_role = A.do_assign_role(person.user, agency, Role.OFFICER, valid_from="2020-01-01", actor=OPERATOR)
     return {
         "agency": agency, "other": other, "unit": unit, "person": person, "aux": aux, "cert": cert,
         "newcomer": newcomer, "officer_role": officer_role,
@@ -176,7 +177,7 @@ def test_anonymous_is_sent_to_login(world, client, name):
 
 
 def test_superuser_may_use_the_forms(world, client):
-    sysadmin, _ = A.do_create_administrator("root-form", "a-long-password-9876", "系统管理员", actor=None)
+    sysadmin, _ = A.do_create_administrator("root-form", "a-long-password-9876", "系统管理员", actor=OPERATOR)
     client.force_login(sysadmin)
     response = client.post(f"/agencies/{world['agency'].code}/units/new/", {"name": "综合科"})
     assert response.status_code == 302
@@ -226,7 +227,7 @@ def test_role_form_for_unknown_user_and_foreign_unit(world, client):
     before = RoleAssignment.objects.count(), LedgerEntry.objects.count()
     response = client.post(url, {"username": "nobody", "role": "officer"})
     assert response.status_code == 400 and "未找到用户名为“nobody”的账号" in response.content.decode()
-    foreign_unit = A.do_create_unit(world["other"], "外单位科室", actor=None)
+    foreign_unit = A.do_create_unit(world["other"], "外单位科室", actor=OPERATOR)
     before = RoleAssignment.objects.count(), LedgerEntry.objects.count()
     response = client.post(url, {"username": "newcomer", "role": "officer", "unit": foreign_unit.pk})
     assert response.status_code == 400
@@ -268,7 +269,7 @@ def test_links_only_for_those_allowed(world, client):
     # An adviser may see the person but not change anything.
     adviser = T.user()
     A.do_assign_role(adviser, world["agency"], Role.ADVISER, valid_from="2020-01-01", valid_to="2099-01-01",
-                     scope=[f"orgs.person:{world['person'].pk}"], actor=None)
+                     scope=[f"orgs.person:{world['person'].pk}"], actor=OPERATOR)
     client.force_login(adviser)
     page = client.get(f"/people/{world['person'].pk}/").content.decode()
     assert page and not any(link in page for link in LINKS)

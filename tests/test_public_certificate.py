@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import PersonKind, Role
@@ -19,7 +20,7 @@ def certs():
                           valid_from=dt.date(2024, 1, 1), valid_to=dt.date(2099, 12, 31),
                           issuing_authority="湖南省人民政府")
     revoked = T.certificate(T.person(agency, name="钟国强"), "43020000005")
-    A.do_revoke_certificate(revoked, reason="违法执法", actor=None)
+    A.do_revoke_certificate(revoked, reason="违法执法", actor=OPERATOR)
     expired = T.certificate(T.person(agency, name="肖雅琴"), "43020000006", valid_to=dt.date(2024, 12, 31))
     aux = T.certificate(T.person(agency, kind=PersonKind.AUXILIARY, name="王协管"), "430200FZ0001", categories=[])
     return {"agency": agency, "officer": officer, "valid": valid, "revoked": revoked, "expired": expired, "aux": aux}
@@ -43,7 +44,7 @@ def test_revoked_and_expired_are_plain(client, certs, number, status_word):
 
 
 def test_suspended_shows_suspended(client, certs):
-    A.do_suspend_certificate(certs["valid"], reason="调查", actor=None)
+    A.do_suspend_certificate(certs["valid"], reason="调查", actor=OPERATOR)
     text = client.get("/public/certificate/43020000001/").content.decode()
     assert "已暂扣" in text and "证件有效" not in text
 

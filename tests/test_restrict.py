@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import Agency, Certificate, DeviceIssue, Equipment, Person, Role, RoleAssignment, Unit
@@ -21,12 +22,12 @@ def world():
     b = T.agency("amr-b")
     data = {"justice": justice}
     for agency in (a, b):
-        unit = A.do_create_unit(agency, "执法大队", actor=None)
+        unit = A.do_create_unit(agency, "执法大队", actor=OPERATOR)
         person = T.person(agency, unit=unit, user_obj=T.user())
         T.certificate(person)
-        eq = A.do_register_equipment(unit, "body_camera", f"{agency.code}-cam", actor=None)
-        A.do_issue_device(eq, person, "2025-01-06", actor=None)
-        A.do_assign_role(person.user, agency, Role.OFFICER, unit=unit, valid_from="2020-01-01", actor=None)
+        eq = A.do_register_equipment(unit, "body_camera", f"{agency.code}-cam", actor=OPERATOR)
+        A.do_issue_device(eq, person, "2025-01-06", actor=OPERATOR)
+        A.do_assign_role(person.user, agency, Role.OFFICER, unit=unit, valid_from="2020-01-01", actor=OPERATOR)
         data[agency.code] = {"agency": agency, "unit": unit, "person": person}
     return data
 
@@ -50,7 +51,7 @@ def test_deny_by_default(world, model):
 
 
 def test_superuser_sees_everything(world):
-    admin, _ = A.do_create_administrator("root", "a-long-admin-password", "系统管理员", actor=None)
+    admin, _ = A.do_create_administrator("root", "a-long-admin-password", "系统管理员", actor=OPERATOR)
     assert _agencies_seen(admin, Person) == {"amr-a", "amr-b"}
 
 
@@ -78,7 +79,7 @@ def test_role_outside_its_dates_or_revoked_gives_nothing(world):
     assert not Person.objects.restrict(future).exists()
     assert not Person.objects.restrict(past).exists()
     revoked = T.member(agency, Role.OFFICER)
-    A.do_revoke_role(revoked.role_assignments.get(), actor=None)
+    A.do_revoke_role(revoked.role_assignments.get(), actor=OPERATOR)
     assert not Person.objects.restrict(revoked).exists()
 
 
@@ -87,7 +88,7 @@ def test_adviser_sees_only_assigned_objects_until_expiry(world):
     today = timezone.localdate()
     adviser = T.user()
     A.do_assign_role(adviser, agency, Role.ADVISER, valid_from=today - dt.timedelta(days=10),
-                     valid_to=today + dt.timedelta(days=5), scope=[f"orgs.person:{person.pk}"], actor=None)
+                     valid_to=today + dt.timedelta(days=5), scope=[f"orgs.person:{person.pk}"], actor=OPERATOR)
     assert list(Person.objects.restrict(adviser)) == [person]
     for model in (Agency, Unit, Certificate, Equipment):
         assert not model.objects.restrict(adviser).exists(), model
@@ -102,9 +103,9 @@ def test_adviser_sees_only_assigned_objects_until_expiry(world):
 def test_adviser_assignment_needs_expiry_and_scope(world):
     agency = world["amr-a"]["agency"]
     with pytest.raises(A.OrgsError, match="失效日期"):
-        A.do_assign_role(T.user(), agency, Role.ADVISER, scope=["orgs.person:1"], actor=None)
+        A.do_assign_role(T.user(), agency, Role.ADVISER, scope=["orgs.person:1"], actor=OPERATOR)
     with pytest.raises(A.OrgsError, match="指定授权"):
-        A.do_assign_role(T.user(), agency, Role.ADVISER, valid_to="2030-01-01", actor=None)
+        A.do_assign_role(T.user(), agency, Role.ADVISER, valid_to="2030-01-01", actor=OPERATOR)
 
 
 def test_pages_go_through_restrict(world, client):

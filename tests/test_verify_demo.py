@@ -8,9 +8,9 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import override_settings
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.ledger import verify
 from sanxiang.ledger.actions import do_take_checkpoint
 from sanxiang.orgs.models import Certificate, CertificateStatus, RoleAssignment
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def demo(tmp_path):
     with override_settings(DATA_DIR=tmp_path, SIGNING_KEY=SEED_A):
         call_command("demo", stdout=io.StringIO())
-        do_take_checkpoint(force=True)
+        do_take_checkpoint(actor=OPERATOR, force=True)
         yield
 
 

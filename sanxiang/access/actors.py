@@ -40,3 +40,25 @@ MIGRATION = SystemActor("system:migrate", "数据迁移")
 
 def is_system_actor(actor) -> bool:
     return isinstance(actor, SystemActor)
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """访问者 — someone not logged in (e.g. a failed login): named in the ledger, granted nothing."""
+
+    username: str = "anonymous"
+    label: str = "未登录的访问者"
+
+    is_authenticated = False
+    is_active = False
+    is_superuser = False
+    is_staff = False
+    is_anonymous = True
+    pk = None
+    id = None
+
+    def __str__(self) -> str:
+        return self.username
+
+
+VISITOR = Visitor()

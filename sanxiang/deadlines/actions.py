@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.access.policy import is_system
 from sanxiang.core.errors import RuleViolation
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
@@ -155,7 +156,7 @@ def chinesecalendar_days(year: int):
     return sorted(rows)
 
 
-def seed_calendar(*, actor=None, years=SEED_YEARS) -> list[tuple[int, bool]]:
+def seed_calendar(*, actor, years=SEED_YEARS) -> list[tuple[int, bool]]:
     """Fill the years the `chinesecalendar` package knows; idempotent."""
     from importlib.metadata import version
 
@@ -175,10 +176,10 @@ def seed_calendar(*, actor=None, years=SEED_YEARS) -> list[tuple[int, bool]]:
 def do_import_calendar(data, *, actor) -> tuple[CalendarYear, bool]:
     """Enter a year from a State Council notice file (JSON, see docs). Refused whole on error.
 
-    The calendar serves every agency, so only a system administrator (or the operator's CLI,
-    actor=None) may change it.
+    The calendar serves every agency, so only a system administrator (or a system actor: the
+    operator's CLI, the migration) may change it.
     """
-    if actor is not None and not getattr(actor, "is_superuser", False):
+    if not is_system(actor):
         raise CalendarError("只有系统管理员可以录入或修改节假日安排")
     if isinstance(data, bytes):
         try:
@@ -376,7 +377,7 @@ def meet_obligations_of(*, object_type: str, object_id, kinds, actor, at=None) -
             for ob in found]
 
 
-def do_mark_overdue_obligations(*, today: dt.date | None = None, actor=None) -> list[Obligation]:
+def do_mark_overdue_obligations(*, today: dt.date | None = None, actor) -> list[Obligation]:
     """Sweep: open obligations past their due date (and not paused) become overdue.
 
     Run by the job runner (actor JOBS). Each obligation changes in its own short transaction, so
@@ -394,7 +395,7 @@ def do_mark_overdue_obligations(*, today: dt.date | None = None, actor=None) -> 
     return marked
 
 
-def recompute_open_obligations(*, actor=None, reason: str = "") -> int:
+def recompute_open_obligations(*, actor, reason: str = "") -> int:
     """After a calendar change: recompute every open day-based obligation; ledger the changed ones."""
     changed = 0
     for ob in Obligation.objects.filter(status__in=OPEN_STATES).exclude(unit="hours"):

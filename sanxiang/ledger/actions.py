@@ -50,7 +50,8 @@ def _reload(obj) -> None:
 
 def _actor_name(actor) -> str:
     if actor is None:
-        return "system"
+        # Every act has an actor: a person, or a system actor (sanxiang.access.actors).
+        raise RuntimeError("append_entry needs an actor (a user or a SystemActor), not None")
     return getattr(actor, "username", None) or str(actor)
 
 
@@ -95,7 +96,7 @@ def _last_leaf() -> tuple[int, bytes | None]:
     return (0, None) if row is None else (row[0] + 1, bytes.fromhex(row[1]))
 
 
-def append_entry(*, action: str, actor=None, obj: Ledgered | None = None, agency: str | None = None,
+def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str | None = None,
                  object_type: str = "", object_id: str = "", payload: dict | None = None,
                  files: list[dict] | None = None, deleted: bool = False) -> LedgerEntry:
     """Append one entry describing `action` on `obj` (its state after the action).
@@ -176,6 +177,6 @@ def do_post_announcement(text: str, *, actor, agency: str = "") -> Announcement:
     return announcement
 
 
-def do_take_checkpoint(*, actor=None, force: bool = False) -> Checkpoint:
+def do_take_checkpoint(*, actor, force: bool = False) -> Checkpoint:
     """签发检查点: sign and store a checkpoint of the current tree."""
     return checkpoints.take(force=force)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sanxiang.access.policy import can
+from sanxiang.access.policy import can, is_system
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry, changes
 from sanxiang.ledger.registry import register_actions
@@ -25,7 +25,6 @@ from .models import (
     Equipment, EquipmentKind, EquipmentStatus, LegalQualification, Person, PersonKind, Role,
     RoleAssignment, TotpDevice, Training, TrainingKind, Unit, UnitKind,
 )
-from .querysets import current_roles
 from .workflows import CERTIFICATE
 
 register_actions({
@@ -62,7 +61,7 @@ CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 # ---- checks -------------------------------------------------------------------------------------
 
 def is_system_admin(actor) -> bool:
-    return actor is None or bool(getattr(actor, "is_superuser", False))
+    return is_system(actor)
 
 
 def is_agency_admin(actor, agency: Agency) -> bool:

@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from sanxiang.access.actors import DEMO
+
 from . import actions as A
 from .actions import duty_unit_names
 from .models import (
@@ -152,42 +154,42 @@ class _Loader:
     def user(self, username, name, agency_code, role_label):
         user = self.User.objects.filter(username=username).first()
         if user is None:
-            user = A.do_create_user(username, name=name, password_hash=self.password_hash(), actor=None,
+            user = A.do_create_user(username, name=name, password_hash=self.password_hash(), actor=DEMO,
                                     agency_code=agency_code)
         self.logins.append((role_label, username, agency_code))
         return user
 
     def agency(self, code, name, **kw):
-        return Agency.objects.filter(code=code).first() or A.do_create_agency(code, name, actor=None, **kw)
+        return Agency.objects.filter(code=code).first() or A.do_create_agency(code, name, actor=DEMO, **kw)
 
     def unit(self, agency, name, parent=None, group=""):
         return Unit.objects.filter(agency=agency, name=name).first() or A.do_create_unit(
-            agency, name, parent=parent, equipment_group=group, actor=None)
+            agency, name, parent=parent, equipment_group=group, actor=DEMO)
 
     def person(self, agency, name, kind, unit=None, user=None, position="", remit=""):
         return Person.objects.filter(agency=agency, name=name).first() or A.do_create_person(
-            agency, name, kind=kind, unit=unit, user=user, position=position, remit=remit, actor=None)
+            agency, name, kind=kind, unit=unit, user=user, position=position, remit=remit, actor=DEMO)
 
     def certificate(self, person, number, **kw):
         return Certificate.objects.filter(number=number).first() or A.do_issue_certificate(
-            person, number, actor=None, **kw)
+            person, number, actor=DEMO, **kw)
 
     def role(self, user, agency, role, unit=None, valid_to=None, scope=()):
         found = RoleAssignment.objects.filter(user=user, agency=agency, role=role, active=True).first()
         return found or A.do_assign_role(user, agency, role, unit=unit, valid_from=ROLE_FROM, valid_to=valid_to,
-                                         scope=scope, actor=None)
+                                         scope=scope, actor=DEMO)
 
     def training(self, person, title, **kw):
         if not Training.objects.filter(person=person, title=title).exists():
-            A.do_add_training(person, title, actor=None, **kw)
+            A.do_add_training(person, title, actor=DEMO, **kw)
 
     def equipment(self, unit, kind, serial):
         return Equipment.objects.filter(serial=serial).first() or A.do_register_equipment(unit, kind, serial,
-                                                                                            actor=None)
+                                                                                            actor=DEMO)
 
     def totp_secret(self, user):
         device = TotpDevice.objects.filter(user=user).first()
-        return device.secret if device else A.do_enrol_totp(user, actor=None)
+        return device.secret if device else A.do_enrol_totp(user, actor=DEMO)
 
     # ---------------------------------------------------------------------------------------------
 
@@ -239,7 +241,7 @@ class _Loader:
         self.certificate(reviewer, f"{region}{2:05d}", categories=cats, valid_from=dt.date(2023, 6, 1),
                          valid_to=dt.date(2028, 5, 31), **cert)
         if not LegalQualification.objects.filter(person=reviewer).exists():
-            A.do_add_qualification(reviewer, f"A2019{region}{3:04d}", dt.date(2019, 12, 20), actor=None)
+            A.do_add_qualification(reviewer, f"A2019{region}{3:04d}", dt.date(2019, 12, 20), actor=DEMO)
         self.role(reviewer_user, agency, Role.REVIEWER, review_unit)
         head_user, head = login_person("head", "科室负责人", PersonKind.HEAD, officer_unit,
                                        f"{officer_unit.name}负责人", f"负责{officer_unit.name}执法办案和执法装备管理")
@@ -273,7 +275,7 @@ class _Loader:
         admin = self.User.objects.filter(username=f"{prefix}-admin").first()
         if admin is None:
             admin = A.do_create_user(f"{prefix}-admin", name=f"{spec['name']}管理员", password_hash=self.admin_hash(),
-                                     actor=None, agency_code=code)
+                                     actor=DEMO, agency_code=code)
         self.logins.append(("管理员（需动态口令）", admin.username, code))
         self.role(admin, agency, Role.ADMINISTRATOR)
         self.admin_secrets.append((admin.username, self.totp_secret(admin)))
@@ -302,7 +304,7 @@ class _Loader:
                                         serial_number(spec["region"], order.index(officer.unit.name) + 1,
                                                       "body_camera", 1))
         if not DeviceIssue.objects.filter(equipment=first_body).exists():
-            A.do_issue_device(first_body, officer, dt.date(2025, 1, 6), actor=None)
+            A.do_issue_device(first_body, officer, dt.date(2025, 1, 6), actor=DEMO)
 
     def zhuzhou_extras(self, agency, cats, cert, units):
         """One revoked and one expired certificate (seed 001 is the most detailed plan)."""
@@ -311,7 +313,7 @@ class _Loader:
         c = self.certificate(revoked, "43020000005", categories=cats, valid_from=dt.date(2022, 1, 1),
                              valid_to=dt.date(2027, 12, 31), **cert)
         if c.status == CertificateStatus.VALID:
-            A.do_revoke_certificate(c, reason="因违法执法被依法吊销执法证", actor=None)
+            A.do_revoke_certificate(c, reason="因违法执法被依法吊销执法证", actor=DEMO)
         expired = self.person(agency, "肖雅琴", PersonKind.OFFICER, officer_unit, position="执法队员")
         self.certificate(expired, "43020000006", categories=cats, valid_from=dt.date(2019, 1, 1),
                          valid_to=dt.date(2024, 12, 31), **cert)
@@ -325,7 +327,7 @@ class _Loader:
                 self.zhuzhou_extras(agency, cats, cert, units)
         sysadmin = self.User.objects.filter(username=SYSADMIN).first()
         if sysadmin is None:
-            sysadmin, secret = A.do_create_administrator(SYSADMIN, None, "系统管理员", actor=None,
+            sysadmin, secret = A.do_create_administrator(SYSADMIN, None, "系统管理员", actor=DEMO,
                                                         password_hash=self.admin_hash())
         self.logins.append(("系统管理员（需动态口令）", SYSADMIN, ""))
         self.admin_secrets.append((SYSADMIN, self.totp_secret(sysadmin)))
@@ -352,4 +354,4 @@ def _demo_obligation(number, **kw):
     from sanxiang.deadlines.models import Obligation
 
     found = Obligation.objects.filter(object_type="demo", object_id=number).first()
-    return found or do_open_obligation(object_type="demo", object_id=number, actor=None, **kw)
+    return found or do_open_obligation(object_type="demo", object_id=number, actor=DEMO, **kw)

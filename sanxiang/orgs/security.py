@@ -3,6 +3,8 @@
 import pyotp
 from django.core.cache import cache
 
+from sanxiang.access.actors import VISITOR
+
 from .models import Role, TotpDevice
 from .querysets import current_roles
 
@@ -39,5 +41,5 @@ def record_login_event(username, event, request):
 
     address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
     user = getattr(request, "user", None)
-    actor = user if user is not None and user.is_authenticated else None
+    actor = user if user is not None and user.is_authenticated else VISITOR
     do_record_account_event(username, event, address, actor=actor)

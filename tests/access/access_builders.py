@@ -17,7 +17,7 @@ from sanxiang.deadlines import actions as D
 from sanxiang.ledger.actions import do_post_announcement, do_take_checkpoint
 from sanxiang.ledger.models import Checkpoint, LedgerEntry, MerkleNode
 from sanxiang.orgs import actions as A
-from sanxiang.orgs.models import AccountEvent, TotpDevice
+from sanxiang.orgs.models import TotpDevice
 
 
 @dataclass

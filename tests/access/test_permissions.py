@@ -12,7 +12,6 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import AnonymousUser
 
 from sanxiang.access.policy import (
     AGENCY, ENTRUSTED, OWN, SELF, SUPERVISED, UNIT, VIEW, can, policy_for, registered_models, restrict,

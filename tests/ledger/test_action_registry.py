@@ -106,3 +106,16 @@ def test_verify_names_entries_whose_action_is_not_registered(monkeypatch):
 def test_system_actors_are_named_in_the_ledger():
     do_post_announcement("运维公告", actor=OPERATOR)
     assert _last().actor == "system:cli"
+
+
+def test_an_act_without_an_actor_is_refused_and_none_is_not_an_administrator():
+    from sanxiang.orgs.errors import OrgsPermissionDenied
+
+    before = LedgerEntry.objects.count()
+    with pytest.raises(RuntimeError, match="needs an actor"):
+        with transaction.atomic():
+            append_entry(action="post_announcement", actor=None, payload={})
+    agency = T.agency("no-actor-a")
+    with pytest.raises(OrgsPermissionDenied):
+        A.do_create_unit(agency, "无主科室", actor=None)
+    assert LedgerEntry.objects.count() == before + 1  # only the agency's creation

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.orgs.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ def test_training_hours_read_as_people_write_them(demo, login, visible):
     from sanxiang.orgs import actions as A
 
     person = Person.objects.get(user__username="zhuzhou-officer")
-    A.do_add_training(person, "执法文书制作培训", kind="training", date="2025-05-01", hours="1.5", actor=None)
+    A.do_add_training(person, "执法文书制作培训", kind="training", date="2025-05-01", hours="1.5", actor=OPERATOR)
     client = login("zhuzhou-officer")
     home = visible(client.get(reverse("home")).content.decode())
     detail = visible(client.get(reverse("person-detail", args=[person.pk])).content.decode())

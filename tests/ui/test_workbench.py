@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.deadlines.actions import do_open_obligation
 from sanxiang.deadlines.models import CalendarYear, Obligation
 
@@ -87,7 +88,7 @@ def _open(n, agency="zhuzhou-amr", unit_name="执法一大队"):
     for i in range(n):
         do_open_obligation(object_type="test", object_id=f"q-{agency}-{i}", agency=agency, kind="测试时限",
                            start=today - dt.timedelta(days=3 * i), count=5 + i % 7, unit="workdays",
-                           unit_name=unit_name, leader="分管领导", actor=None)
+                           unit_name=unit_name, leader="分管领导", actor=OPERATOR)
 
 
 @pytest.mark.parametrize("username", ["zhuzhou-head", "zhuzhou-leader", "zhuzhou-reviewer",

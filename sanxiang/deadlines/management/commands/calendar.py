@@ -9,6 +9,7 @@ from sanxiang.deadlines.actions import do_import_calendar, seed_calendar
 from sanxiang.deadlines.engine import DeadlineError
 from sanxiang.deadlines.models import CalendarYear
 from sanxiang.deadlines.queries import calendar_status, calendar_warnings
+from sanxiang.access.actors import OPERATOR
 
 
 class Command(BaseCommand):
@@ -27,14 +28,14 @@ class Command(BaseCommand):
         getattr(self, "do_" + opts["sub"])(opts)
 
     def do_seed(self, opts):
-        done = seed_calendar(actor=None)
+        done = seed_calendar(actor=OPERATOR)
         changed = [y for y, c in done if c]
         self.stdout.write(f"已检查 {len(done)} 个年度，更新 {len(changed)} 个"
                           + (f"：{', '.join(map(str, changed))}" if changed else "（无变化）"))
 
     def do_import(self, opts):
         try:
-            row, changed = do_import_calendar(opts["file"], actor=None)
+            row, changed = do_import_calendar(opts["file"], actor=OPERATOR)
         except DeadlineError as exc:
             sys.stderr.write(f"日历文件被拒绝，未写入任何数据：{exc.message}\n")
             sys.exit(2)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from sanxiang.ledger import signing
 from sanxiang.ledger.actions import do_take_checkpoint
+from sanxiang.access.actors import OPERATOR
 
 
 class Command(BaseCommand):
@@ -21,5 +22,5 @@ class Command(BaseCommand):
             self.stdout.write(own.ed25519.vkey)
             self.stdout.write(own.sm2.vkey)
             return
-        checkpoint = do_take_checkpoint(actor=None, force=force)
+        checkpoint = do_take_checkpoint(actor=OPERATOR, force=force)
         self.stdout.write(checkpoint.note, ending="")

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from sanxiang.access.actors import OPERATOR
 
 
 class Command(BaseCommand):
@@ -17,5 +18,5 @@ class Command(BaseCommand):
         password = password or os.environ.get("SANXIANG_ADMIN_PASSWORD")
         if not password:
             raise CommandError("请用 --password 或环境变量 SANXIANG_ADMIN_PASSWORD 提供密码。")
-        user, secret = do_create_administrator(username=username, password=password, name=name, actor=None)
+        user, secret = do_create_administrator(username=username, password=password, name=name, actor=OPERATOR)
         self.stdout.write(f"已创建管理员 {user.username}。TOTP 密钥（请录入身份验证器）：{secret}")
