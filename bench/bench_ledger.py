@@ -28,8 +28,9 @@ APPENDS = int(os.environ.get("BENCH_APPENDS", 5000))
 _pg_admin_url = os.environ.get("DATABASE_URL", "")
 _pg_db = None
 if _pg_admin_url:
-    import psycopg
     from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
 
     _pg_db = f"sanxiang_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(_pg_admin_url, autocommit=True) as admin:

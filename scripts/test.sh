@@ -25,7 +25,14 @@ run_pytest() {
     [ $rc -eq 0 ] || exit $rc
 }
 
-run_pytest sqlite -q "$@"
+echo "== 代码检查：ruff =="
+"$BIN/ruff" check sanxiang tests bench
+
+# Two processes (pytest-xdist): the machines have two cores. PARALLEL=0 runs in one.
+PARALLEL_ARGS=()
+[ "${PARALLEL:-2}" != "0" ] && PARALLEL_ARGS=(-n "${PARALLEL:-2}")
+
+run_pytest sqlite -q "${PARALLEL_ARGS[@]}" "$@"
 
 start_postgres "$work"
-DATABASE_URL="$PG_URL" run_pytest postgres -q "$@"
+DATABASE_URL="$PG_URL" run_pytest postgres -q "${PARALLEL_ARGS[@]}" "$@"

@@ -5,13 +5,12 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from test_calendar import NOTICE_2027
 
 from sanxiang.deadlines.actions import CalendarError, do_import_calendar
 from sanxiang.deadlines.engine import compute_due
 from sanxiang.deadlines.models import CalendarYear
 from sanxiang.ledger.models import LedgerEntry
-
-from test_calendar import NOTICE_2027
 
 pytestmark = pytest.mark.django_db
 

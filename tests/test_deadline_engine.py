@@ -7,8 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sanxiang.deadlines.actions import chinesecalendar_days
-from sanxiang.deadlines.engine import (
-    Calendar, DeadlineError, compute_due, working_days_between, WORKDAY)
+from sanxiang.deadlines.engine import WORKDAY, Calendar, DeadlineError, compute_due, working_days_between
 
 
 def official_calendar(years=range(2004, 2027)):

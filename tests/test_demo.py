@@ -11,8 +11,19 @@ from django.core.management import call_command
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import demo
 from sanxiang.orgs.models import (
-    AccountEvent, Agency, Certificate, CertificateStatus, DeviceIssue, Equipment, LegalQualification, Person,
-    PersonKind, RoleAssignment, TotpDevice, Training, Unit,
+    AccountEvent,
+    Agency,
+    Certificate,
+    CertificateStatus,
+    DeviceIssue,
+    Equipment,
+    LegalQualification,
+    Person,
+    PersonKind,
+    RoleAssignment,
+    TotpDevice,
+    Training,
+    Unit,
 )
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from sanxiang.ledger.actions import do_post_announcement, do_take_checkpoint
 from sanxiang.ledger.models import Checkpoint, LedgerEntry, MerkleNode
 
 
-
 def raw(sql, params=()):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

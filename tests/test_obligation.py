@@ -8,12 +8,18 @@ from django.contrib.auth import get_user_model
 from sanxiang.access.actors import OPERATOR
 from sanxiang.deadlines import queries
 from sanxiang.deadlines.actions import (
-    do_extend_obligation, do_mark_overdue_obligations, do_meet_obligation, do_open_obligation,
-    do_pause_obligation, do_resume_obligation, do_waive_obligation, seed_calendar)
+    do_extend_obligation,
+    do_mark_overdue_obligations,
+    do_meet_obligation,
+    do_open_obligation,
+    do_pause_obligation,
+    do_resume_obligation,
+    do_waive_obligation,
+    seed_calendar,
+)
 from sanxiang.deadlines.engine import DeadlineError
 from sanxiang.deadlines.models import Obligation, ObligationExtension, ObligationPause
-from sanxiang.deadlines.queries import (
-    escalated_obligations, obligation_warnings, obligations_for_unit, warning_level)
+from sanxiang.deadlines.queries import escalated_obligations, obligation_warnings, obligations_for_unit, warning_level
 from sanxiang.ledger.models import LedgerEntry
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,15 @@ from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import (
-    Certificate, CertificateStatus, LegalQualification, Person, PersonKind, Role, RoleAssignment, Training, Unit,
+    Certificate,
+    CertificateStatus,
+    LegalQualification,
+    Person,
+    PersonKind,
+    Role,
+    RoleAssignment,
+    Training,
+    Unit,
 )
 
 pytestmark = pytest.mark.django_db

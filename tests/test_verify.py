@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
+from tamper import SEED_A, SEED_B, drop_triggers, sql
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.ledger import checkpoints, signing, verify
@@ -20,8 +21,6 @@ from sanxiang.ledger.actions import append_entry, do_post_announcement, do_take_
 from sanxiang.ledger.models import Announcement, Checkpoint, LedgerEntry
 from sanxiang.lib.hashing import digest_stream
 from sanxiang.lib.merkle import leaf_hash
-
-from tamper import SEED_A, SEED_B, drop_triggers, sql
 
 pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)

@@ -9,13 +9,12 @@ import io
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from tamper import SEED_A, drop_triggers, sql
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.ledger import verify
 from sanxiang.ledger.actions import do_take_checkpoint
 from sanxiang.orgs.models import Certificate, CertificateStatus, RoleAssignment
-
-from tamper import SEED_A, drop_triggers, sql
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ See docs/decisions/0004-backup-format.md.
 from __future__ import annotations
 
 import base64
-import functools
 import datetime as dt
+import functools
 import gzip
 import hashlib
 import json

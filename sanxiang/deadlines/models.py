@@ -5,8 +5,8 @@ from django.db import models
 
 from sanxiang.ledger.models import Ledgered
 from sanxiang.lib.canonical import canonical_bytes
-from sanxiang.lib.periods import UNIT_CHOICES
 from sanxiang.lib.hashing import sha256_hex
+from sanxiang.lib.periods import UNIT_CHOICES
 
 
 def days_digest(rows) -> str:

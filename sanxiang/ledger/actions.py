@@ -10,7 +10,7 @@ from django.utils import timezone
 from sanxiang.lib.canonical import canonical_bytes
 
 from . import checkpoints, tree
-from .models import Announcement, Checkpoint, LedgerEntry, Ledgered
+from .models import Announcement, Checkpoint, Ledgered, LedgerEntry
 from .registry import is_registered
 
 ANNOUNCEMENT_MAX = 2000

@@ -9,7 +9,6 @@ from django.db import connection
 from sanxiang.lib import merkle
 
 
-
 class TreeDamaged(Exception):
     """A stored subtree needed for a proof is missing: run `sanxiang verify`."""
 

@@ -25,7 +25,7 @@ from sanxiang.lib.hashing import digest_stream
 
 from . import checkpoints as cp
 from . import signing, tree
-from .models import Checkpoint, LedgerEntry, Ledgered, MerkleNode
+from .models import Checkpoint, Ledgered, LedgerEntry, MerkleNode
 from .registry import is_registered
 
 MAX_PER_CODE = 50

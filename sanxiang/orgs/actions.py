@@ -21,9 +21,25 @@ from sanxiang.ledger.registry import register_actions
 
 from .errors import OrgsError, OrgsPermissionDenied
 from .models import (
-    AccountEvent, Agency, AgencyKind, Certificate, CertificateKind, DeviceIssue,
-    Equipment, EquipmentKind, EquipmentStatus, LegalQualification, Person, PersonKind, Role,
-    RoleAssignment, TotpDevice, Training, TrainingKind, Unit, UnitKind,
+    AccountEvent,
+    Agency,
+    AgencyKind,
+    Certificate,
+    CertificateKind,
+    DeviceIssue,
+    Equipment,
+    EquipmentKind,
+    EquipmentStatus,
+    LegalQualification,
+    Person,
+    PersonKind,
+    Role,
+    RoleAssignment,
+    TotpDevice,
+    Training,
+    TrainingKind,
+    Unit,
+    UnitKind,
 )
 from .workflows import CERTIFICATE
 

@@ -16,8 +16,22 @@ from sanxiang.access.actors import DEMO
 from . import actions as A
 from .actions import duty_unit_names
 from .models import (
-    Agency, AgencyKind, Certificate, CertificateKind, CertificateStatus, DeviceIssue, Equipment,
-    LegalQualification, Person, PersonKind, Role, RoleAssignment, TotpDevice, Training, TrainingKind, Unit,
+    Agency,
+    AgencyKind,
+    Certificate,
+    CertificateKind,
+    CertificateStatus,
+    DeviceIssue,
+    Equipment,
+    LegalQualification,
+    Person,
+    PersonKind,
+    Role,
+    RoleAssignment,
+    TotpDevice,
+    Training,
+    TrainingKind,
+    Unit,
 )
 
 DEMO_PASSWORD = "sanxiang-demo-2025"

@@ -22,6 +22,7 @@ from . import queries
 from .errors import OrgsError, OrgsPermissionDenied
 from .models import Agency, Certificate, Person, RoleAssignment
 
+
 def admin_form(view):
     """Login required, GET/POST only; a row outside the user's view (queries.for_change) is a Chinese 403 page."""
 

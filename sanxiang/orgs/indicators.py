@@ -5,8 +5,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import (
-    Agency, Certificate, CertificateKind, CertificateStatus, ENFORCEMENT_KINDS, Equipment, EquipmentKind,
-    EquipmentStatus, Person, PersonKind,
+    ENFORCEMENT_KINDS,
+    Agency,
+    Certificate,
+    CertificateKind,
+    CertificateStatus,
+    Equipment,
+    EquipmentKind,
+    EquipmentStatus,
+    Person,
+    PersonKind,
 )
 
 DEFAULT_EXPIRY_WARNING_DAYS = 60

@@ -9,8 +9,18 @@ certificates, trainings, devices and roles. Only the agency's administrators man
 from sanxiang.access.policy import AGENCY, ENTRUSTED, OWN, SELF, SUPERVISED, grant, register
 
 from .models import (
-    AccountEvent, Agency, Certificate, DeviceIssue, Equipment, LegalQualification, Person, Role, RoleAssignment,
-    TotpDevice, Training, Unit,
+    AccountEvent,
+    Agency,
+    Certificate,
+    DeviceIssue,
+    Equipment,
+    LegalQualification,
+    Person,
+    Role,
+    RoleAssignment,
+    TotpDevice,
+    Training,
+    Unit,
 )
 
 STAFF = [r for r in Role if r not in (Role.ADVISER, Role.SUPERVISOR)]

@@ -5,9 +5,10 @@ import itertools
 
 from django.contrib.auth.hashers import make_password
 
+from sanxiang.access.actors import OPERATOR
+
 from . import actions as A
 from .models import AgencyKind, PersonKind, Role
-from sanxiang.access.actors import OPERATOR
 
 _seq = itertools.count(1)
 _hash = None

@@ -23,7 +23,6 @@ from pathlib import Path
 from sanxiang.core.errors import RuleViolation
 from sanxiang.lib.periods import UNITS
 
-
 SECTIONS = {
     "publicity": "公示",
     "records": "全过程记录",

@@ -34,9 +34,9 @@ def _obligation(cast):
 
 
 def _scheduled_run(cast):
-    from sanxiang.jobs.models import ScheduledRun
-
     from django.utils import timezone
+
+    from sanxiang.jobs.models import ScheduledRun
 
     now = timezone.now()
     return ScheduledRun.objects.create(schedule="sign_checkpoint", slot=now, enqueued_at=now)

@@ -11,14 +11,23 @@ builder says the row belongs to), not from the policy's SQL, so a wrong filter s
 import datetime as dt
 
 import pytest
+from access_builders import build
 from django.apps import apps
 
 from sanxiang.access.policy import (
-    AGENCY, ENTRUSTED, OWN, SELF, SUPERVISED, UNIT, VIEW, can, policy_for, registered_models, restrict,
+    AGENCY,
+    ENTRUSTED,
+    OWN,
+    SELF,
+    SUPERVISED,
+    UNIT,
+    VIEW,
+    can,
+    policy_for,
+    registered_models,
+    restrict,
 )
 from sanxiang.orgs.models import Person
-
-from access_builders import build
 
 pytestmark = pytest.mark.django_db
 def expected(member, policy, action, built) -> bool:

@@ -5,11 +5,11 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.deadlines.actions import do_import_calendar, seed_calendar
 from sanxiang.deadlines.engine import DeadlineError
 from sanxiang.deadlines.models import CalendarYear
 from sanxiang.deadlines.queries import calendar_status, calendar_warnings
-from sanxiang.access.actors import OPERATOR
 
 
 class Command(BaseCommand):

@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.ledger import signing
 from sanxiang.ledger.actions import do_take_checkpoint
-from sanxiang.access.actors import OPERATOR
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+
 from sanxiang.access.actors import OPERATOR
 
 
