@@ -7,6 +7,8 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
+from sanxiang.access.policy import restrict
+
 from .engine import Calendar, DeadlineError, subtract_workdays
 from .models import CalendarDay, CalendarYear, Obligation
 
@@ -255,7 +257,8 @@ def workbench_obligations(user, today: dt.date | None = None) -> dict:
     if not scope["units"] and not wide and not scope["everything"]:
         return result
     obligations = open_obligations() if scope["everything"] else open_obligations().filter(reach)
-    rows = list(obligations.order_by("due", "id"))
+    # Whatever the routing says, only obligations the access policy lets the user read.
+    rows = list(restrict(obligations, user).order_by("due", "id"))
     names = _agency_names(ob.agency for ob in rows)
     level_of = Levels(today)
     unit_keys = scope["units"]
