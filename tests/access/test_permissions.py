@@ -73,7 +73,7 @@ def test_every_model_of_sanxiang_has_an_access_policy():
 def test_each_member_reads_and_acts_as_the_table_says(cast, model):
     policy = policy_for(model)
     built = build(cast, policy.label)
-    assert built is not None, f"add a builder for {policy.label} in tests/access/builders.py"
+    assert built is not None, f"add a builder for {policy.label} in tests/access/access_builders.py"
     obj = built.obj
     actions = sorted(set(policy.rules) | {VIEW, "change"})
     wrong = []
