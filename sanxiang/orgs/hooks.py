@@ -7,6 +7,7 @@ from django.utils import timezone
 from sanxiang.core.hooks import register_home_panel, register_menu_item, signed_in
 
 from . import queries
+from .guards import certificate_usable
 from .indicators import equipment_shortfalls, expiry_warnings, reviewer_ratio
 from .models import AgencyKind, Role
 from .querysets import current_roles
@@ -48,6 +49,9 @@ def me_panel(request):
     if not me:
         return None
     today = timezone.localdate()
+    for person in me:
+        for cert in person.certificates.all():
+            cert.usable_today, cert.label_today = certificate_usable(cert, today), cert.status_label_on(today)
     own_warnings = expiry_warnings(queries.own_certificates(request.user), today)
     context = {"me": me, "today": today,
                "shortcuts": [{"label": "我的信息", "url": reverse("person-detail", args=[me[0].pk])}]}
