@@ -9,7 +9,6 @@ from sanxiang.core.public import public_reverse
 from sanxiang.workflow import available
 
 from . import queries
-
 from .actions import is_agency_admin
 from .editing import CERTIFICATE_CHANGES
 from .guards import certificate_usable, is_auxiliary
