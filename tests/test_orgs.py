@@ -245,16 +245,18 @@ def test_equipment_shortfalls_against_profile_minimums(agency, fake_profile):
 def test_reviewer_ratio_against_profile(agency, fake_profile):
     fake_profile["staffing.reviewer_ratio_min"] = 0.05
     agency = A.do_assign_profile(agency, "zhuzhou-amr", actor=OPERATOR)
-    for _ in range(20):
-        T.person(agency, kind=PersonKind.OFFICER)
+    on = dt.date(2025, 10, 8)
+    for _ in range(21):
+        T.certificate(T.person(agency, kind=PersonKind.OFFICER))
+    T.person(agency, kind=PersonKind.OFFICER)  # no certificate: not counted (tests/orgs/test_single_rules.py)
     T.person(agency, kind=PersonKind.AUXILIARY)
-    ratio = reviewer_ratio(agency)
-    assert (ratio.reviewers, ratio.staff, ratio.ok) == (0, 20, False)
+    ratio = reviewer_ratio(agency, on)
+    assert (ratio.reviewers, ratio.staff, ratio.ok) == (0, 21, False)
     T.person(agency, kind=PersonKind.REVIEWER)
-    ratio = reviewer_ratio(agency)
+    ratio = reviewer_ratio(agency, on)
     assert (ratio.reviewers, ratio.staff, ratio.ok) == (1, 21, False)  # 4.8 % < 5 %
     T.person(agency, kind=PersonKind.REVIEWER)
-    assert reviewer_ratio(agency).ok
+    assert reviewer_ratio(agency, on).ok
     fake_profile["staffing.reviewer_ratio_min"] = None
     assert "未设下限" in reviewer_ratio(agency).text
 

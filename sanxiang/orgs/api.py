@@ -10,7 +10,8 @@ from sanxiang.api.errors import error_responses
 from sanxiang.core.errors import NotFound
 
 from . import queries
-from .models import CertificateKind, CertificateStatus, PersonKind
+from .guards import certificate_usable, is_auxiliary
+from .models import CertificateStatus
 
 router = Router(tags=["orgs"])
 
@@ -40,8 +41,8 @@ def public_certificate(request, number: str):
         raise NotFound(f"未查到证号为“{number}”的证件。", code="certificate_not_found")
     today = timezone.localdate()
     state = cert.status_on(today)
-    auxiliary = cert.kind == CertificateKind.WORK or cert.person.kind == PersonKind.AUXILIARY
-    may_enforce = not auxiliary and state == CertificateStatus.VALID and cert.valid_from <= today
+    auxiliary = is_auxiliary(cert)
+    may_enforce = certificate_usable(cert, today)
     if auxiliary:
         message = "持证人是辅助人员，不得从事行政执法活动。"
     elif may_enforce:

@@ -1,10 +1,15 @@
-"""Guards other apps call before an enforcement act: may this person enforce this category today?"""
+"""Guards other apps call before an enforcement act: may this person enforce this category today?
+
+The one rule for "is this certificate usable for enforcement on that day" lives here
+(`certificate_problems` / `certificate_usable`); `can_enforce`, the public certificate check
+(page and API), the workbench and the reviewer ratio all ask it.
+"""
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from .errors import OrgsError
-from .models import CertificateKind, CertificateStatus, Person, PersonKind
+from .models import Certificate, CertificateKind, CertificateStatus, Person, PersonKind
 
 
 @dataclass
@@ -18,11 +23,40 @@ class Decision:
         return self.ok
 
 
+def is_auxiliary(cert: Certificate) -> bool:
+    """A 工作证, or any certificate of 辅助人员: never grants enforcement."""
+    return cert.kind == CertificateKind.WORK or cert.person.kind == PersonKind.AUXILIARY
+
+
+def certificate_problems(cert: Certificate, on_date: dt.date) -> list[str]:
+    """Why `cert` does not let its holder enforce on `on_date` (empty: it does).
+
+    Usable means: an enforcement certificate of a non-auxiliary person, status valid, and
+    valid_from <= on_date <= valid_to. Categories are the caller's question (see can_enforce).
+    """
+    if is_auxiliary(cert):
+        return [f"{cert.person.name}为辅助人员，不得从事行政执法活动。"]
+    if cert.status == CertificateStatus.REVOKED:
+        return [f"执法证 {cert.number} 已被吊销。"]
+    if cert.status == CertificateStatus.SUSPENDED:
+        return [f"执法证 {cert.number} 已被暂扣。"]
+    if cert.status_on(on_date) == CertificateStatus.EXPIRED:
+        return [f"执法证 {cert.number} 已于 {cert.valid_to:%Y-%m-%d} 到期。"]
+    if on_date < cert.valid_from:
+        return [f"执法证 {cert.number} 自 {cert.valid_from:%Y-%m-%d} 起生效，{on_date:%Y-%m-%d} 尚未生效。"]
+    return []
+
+
+def certificate_usable(cert: Certificate, on_date: dt.date) -> bool:
+    """May the holder enforce with `cert` on `on_date` (any category it lists)?"""
+    return not certificate_problems(cert, on_date)
+
+
 def can_enforce(person: Person, category: str, on_date: dt.date) -> Decision:
     """Whether `person` may perform an enforcement act of `category` on `on_date`.
 
-    Auxiliary staff never may. Otherwise one enforcement certificate must be valid on that date
-    (status valid, valid_from <= date <= valid_to) and list the category.
+    Auxiliary staff never may. Otherwise one certificate must be usable on that date
+    (`certificate_usable`) and list the category.
     """
     if person.kind == PersonKind.AUXILIARY:
         return Decision(False, [f"{person.name}为辅助人员，不得从事行政执法活动。"])
@@ -31,15 +65,8 @@ def can_enforce(person: Person, category: str, on_date: dt.date) -> Decision:
         return Decision(False, [f"{person.name}未持有行政执法证。"])
     reasons = []
     for cert in certificates:
-        problems = []
-        if cert.status == CertificateStatus.REVOKED:
-            problems.append(f"执法证 {cert.number} 已被吊销。")
-        elif cert.status == CertificateStatus.SUSPENDED:
-            problems.append(f"执法证 {cert.number} 已被暂扣。")
-        elif cert.status == CertificateStatus.EXPIRED or on_date > cert.valid_to:
-            problems.append(f"执法证 {cert.number} 已于 {cert.valid_to:%Y-%m-%d} 到期。")
-        elif on_date < cert.valid_from:
-            problems.append(f"执法证 {cert.number} 自 {cert.valid_from:%Y-%m-%d} 起生效，{on_date:%Y-%m-%d} 尚未生效。")
+        cert.person = person
+        problems = certificate_problems(cert, on_date)
         if category not in (cert.categories or []):
             covered = "、".join(cert.categories or []) or "无"
             problems.append(f"执法证 {cert.number} 的执法类别（{covered}）不含“{category}”。")

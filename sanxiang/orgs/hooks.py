@@ -7,6 +7,8 @@ from django.utils import timezone
 from sanxiang.core.hooks import register_home_panel, register_menu_item, signed_in
 
 from . import queries
+from .actions import is_agency_admin
+from .guards import certificate_usable
 from .indicators import equipment_shortfalls, expiry_warnings, reviewer_ratio
 from .models import AgencyKind, Role
 from .querysets import current_roles
@@ -19,10 +21,6 @@ def _roles(request):
     if not hasattr(request, "_orgs_roles"):
         request._orgs_roles = list(current_roles(request.user).select_related("agency", "unit"))
     return request._orgs_roles
-
-
-def _has_role(request, *roles):
-    return any(r.role in roles for r in _roles(request))
 
 
 def sees_agencies(user):
@@ -48,6 +46,9 @@ def me_panel(request):
     if not me:
         return None
     today = timezone.localdate()
+    for person in me:
+        for cert in person.certificates.all():
+            cert.usable_today, cert.label_today = certificate_usable(cert, today), cert.status_label_on(today)
     own_warnings = expiry_warnings(queries.own_certificates(request.user), today)
     context = {"me": me, "today": today,
                "shortcuts": [{"label": "我的信息", "url": reverse("person-detail", args=[me[0].pk])}]}
@@ -86,7 +87,7 @@ def admin_panel(request):
     warnings = expiry_warnings(queries.certificates(user, person__agency__in=agencies), today)
     indicators = [{"agency": a, "shortfalls": equipment_shortfalls(a), "ratio": reviewer_ratio(a)} for a in agencies]
     shortcuts = []
-    if len(agencies) == 1 and (user.is_superuser or _has_role(request, Role.ADMINISTRATOR)):
+    if len(agencies) == 1 and is_agency_admin(user, agencies[0]):
         code = agencies[0].code
         shortcuts = [{"label": "新增人员", "url": reverse("person-create", args=[code])},
                      {"label": "分配角色", "url": reverse("role-assign", args=[code])}]

@@ -4,8 +4,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from .guards import certificate_usable
 from .models import (
-    ENFORCEMENT_KINDS,
     Agency,
     Certificate,
     CertificateKind,
@@ -90,7 +92,7 @@ def _with_descendants(units, roots: set[int]) -> set[int]:
 
 @dataclass
 class ReviewerRatio:
-    """法制审核人员占比 — reviewers among enforcement staff against the profile's minimum."""
+    """法制审核人员占比 — reviewers against enforcement staff (执法人员), and the profile's minimum."""
 
     reviewers: int
     staff: int
@@ -112,11 +114,22 @@ class ReviewerRatio:
         return base + (f"，达到不低于 {self.minimum:.0%} 的要求" if self.ok else f"，低于 {self.minimum:.0%} 的要求")
 
 
-def reviewer_ratio(agency: Agency) -> ReviewerRatio:
-    people = Person.objects.filter(agency=agency, kind__in=ENFORCEMENT_KINDS)
+def reviewer_ratio(agency: Agency, on_date: dt.date | None = None) -> ReviewerRatio:
+    """法制审核人员 against 执法人员 on `on_date` (today by default).
+
+    Seed 001 (Zhuzhou) 二（三）1.2): "全局法制审核人员不少于执法人员总数的5%" — and the national
+    and Licheng plans say the same. 执法人员 are the people who hold, that day, a usable
+    enforcement certificate (`guards.certificate_usable`): not leaders or officers without one,
+    not holders of a revoked, suspended, expired or not-yet-valid certificate, not 辅助人员; the
+    reviewers are counted apart (法制审核人员 are those of kind 法制审核人员, certificate or not).
+    """
+    on_date = on_date or timezone.localdate()
+    reviewers = Person.objects.filter(agency=agency, kind=PersonKind.REVIEWER).count()
+    certificates = Certificate.objects.filter(person__agency=agency, kind=CertificateKind.ENFORCEMENT) \
+        .exclude(person__kind=PersonKind.REVIEWER).select_related("person")
+    staff = len({c.person_id for c in certificates if certificate_usable(c, on_date)})
     minimum = profile_value(agency, "staffing.reviewer_ratio_min", None)
-    return ReviewerRatio(people.filter(kind=PersonKind.REVIEWER).count(), people.count(),
-                         None if minimum is None else float(minimum))
+    return ReviewerRatio(reviewers, staff, None if minimum is None else float(minimum))
 
 
 @dataclass

@@ -100,10 +100,6 @@ class PersonKind(models.TextChoices):
     STAFF = "staff", "其他工作人员"
 
 
-# People counted as enforcement staff for the reviewer ratio.
-ENFORCEMENT_KINDS = (PersonKind.OFFICER, PersonKind.REVIEWER, PersonKind.HEAD)
-
-
 class Person(OrgModel):
     """人员 — 执法人员, 法制审核人员, 辅助人员, 负责人 or other staff of an agency."""
 

@@ -6,11 +6,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from sanxiang.core.public import public_reverse
+from sanxiang.workflow import available
 
 from . import queries
 from .actions import is_agency_admin
+from .editing import CERTIFICATE_CHANGES
+from .guards import certificate_usable, is_auxiliary
 from .indicators import equipment_shortfalls, expiry_warnings, reviewer_ratio
-from .models import AgencyKind, CertificateKind, CertificateStatus, PersonKind
+from .models import AgencyKind, CertificateStatus
 
 
 def _indicators(agency):
@@ -66,8 +69,10 @@ def person_detail(request, pk):
     certificates = []
     for cert in queries.certificates(request.user, person=person):
         url = public_certificate_url(cert.number)
-        certificates.append({"cert": cert, "status": cert.status_on(today), "label": cert.status_label_on(today),
-                             "url": url, "qr": segno.make(url, error="m").svg_inline(scale=3)})
+        # The links are the certificate table's allowed moves that have a page (not "expire": the job's).
+        changes = [o for o in available(cert, request.user) if o.allowed and o.action in CERTIFICATE_CHANGES]
+        certificates.append({"cert": cert, "usable": certificate_usable(cert, today), "label": cert.status_label_on(today),
+                             "changes": changes, "url": url, "qr": segno.make(url, error="m").svg_inline(scale=3)})
     return render(request, "orgs/person_detail.html", {
         "person": person,
         "certificates": certificates,
@@ -97,7 +102,7 @@ def public_certificate(request, number=None):
                 "cert": cert,
                 "state": state,
                 "state_label": CertificateStatus(state).label,
-                "auxiliary": cert.kind == CertificateKind.WORK or cert.person.kind == PersonKind.AUXILIARY,
-                "usable": state == CertificateStatus.VALID and cert.valid_from <= today,
+                "auxiliary": is_auxiliary(cert),
+                "usable": certificate_usable(cert, today),
             })
     return render(request, "orgs/public_certificate.html", context, status=status)
