@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.guards import can_enforce, certificate_usable
@@ -24,7 +25,7 @@ def _cert(agency, *, person_kind=PersonKind.OFFICER, cert_kind=CertificateKind.E
     change = {"suspended": A.do_suspend_certificate, "revoked": A.do_revoke_certificate,
               "expired": A.do_expire_certificate}.get(status)
     if change:
-        change(cert, reason="测试", actor=None)
+        change(cert, reason="测试", actor=OPERATOR)
     return cert
 
 
@@ -107,7 +108,7 @@ def _op(label):
 def test_reviewer_ratio_counts_only_usable_certificate_holders():
     """Seed 001 (the real Zhuzhou profile): 法制审核人员不少于执法人员总数的5% — 执法人员 are those
     who may enforce that day."""
-    agency = A.do_assign_profile(T.agency(), "zhuzhou-amr", actor=None)
+    agency = A.do_assign_profile(T.agency(), "zhuzhou-amr", actor=OPERATOR)
     _cert(agency, name="到期队员", valid_to="2026-06-30")
     _cert(agency, name="吊销队员", status="revoked", valid_to="2099-12-31")
     _cert(agency, name="暂扣队员", status="suspended", valid_to="2099-12-31")
