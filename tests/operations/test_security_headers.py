@@ -97,8 +97,10 @@ def test_public_pages_stay_cacheable(client, path):
 
 
 def settings_env(**extra):
+    # A deployment's environment: not the test database, nor what the browser tests set for
+    # Playwright in this process (DJANGO_ALLOW_ASYNC_UNSAFE) — `check --deploy` rightly flags it.
     env = {k: v for k, v in os.environ.items()
-           if k != "DATABASE_URL" and not k.startswith("SANXIANG_")}
+           if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE") and not k.startswith("SANXIANG_")}
     env.update(PYTHONIOENCODING="utf-8", **extra)
     return env
 
