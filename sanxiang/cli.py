@@ -17,6 +17,7 @@ OPERATOR_COMMANDS = {
     "calendar": "show YEAR | import FILE | status",
     "migrate": "create or update the database schema",
     "createadmin": "create a system administrator account",
+    "token": "create USERNAME [--days N] [--label TEXT] | list [USERNAME] | revoke ID_OR_PREFIX",
     "backup": "backup DIR: database, ledger and files",
     "restore": "restore DIR into an empty installation",
 }

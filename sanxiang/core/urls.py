@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("sanxiang.accounts.urls")),
     path("", include("sanxiang.orgs.urls")),
     path("profiles/", include("sanxiang.profiles.urls")),
     path("deadlines/", include("sanxiang.deadlines.urls")),

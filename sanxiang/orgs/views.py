@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from sanxiang.accounts.actions import may_manage_account
+
 from . import queries
 from .actions import is_agency_admin
 from .indicators import equipment_shortfalls, expiry_warnings, reviewer_ratio
@@ -169,6 +171,7 @@ def person_detail(request, pk):
         "roles": [{"role": r, "can_revoke": is_agency_admin(request.user, r.agency)}
                   for r in queries.roles(request.user, user_id=person.user_id, active=True)] if person.user_id else [],
         "can_manage": is_agency_admin(request.user, person.agency),
+        "can_manage_account": person.user_id is not None and may_manage_account(request.user, person.user),
     })
 
 
