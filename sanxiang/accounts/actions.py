@@ -159,9 +159,9 @@ def do_create_account(person: Person, username, *, password=None, actor):
 def do_reset_password(user, *, password=None, actor):
     """重置密码: a new temporary password (generated and returned, or the administrator's own)."""
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
-    _require_manage(actor, user)
     if _is_self(actor, user):
         raise RuleViolation("请在“我的账号”中修改自己的密码。")
+    _require_manage(actor, user)
     generated = None if password else temporary_password()
     user.set_password(_validated_password(password or generated, user))
     user.save(update_fields=["password"])
@@ -176,9 +176,9 @@ def do_reset_password(user, *, password=None, actor):
 def do_disable_account(user, *, reason="", actor):
     """停用账号: no login, no session, no token works until it is enabled again."""
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
-    _require_manage(actor, user)
     if _is_self(actor, user):
         raise RuleViolation("不能停用自己的账号。")
+    _require_manage(actor, user)
     if not user.is_active:
         raise RuleViolation(f"账号 {user.username} 已是停用状态。")
     for assignment in RoleAssignment.objects.filter(user=user, role=Role.ADMINISTRATOR, active=True).select_related(

@@ -11,10 +11,12 @@ from .querysets import current_roles
 
 
 def totp_required(user) -> bool:
-    """Administrators (system admins and agency 管理员) must give a TOTP code at login."""
+    """Administrators (system admins and agency 管理员) must give a TOTP code at login; so must
+    anyone who has set one up for themselves."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return user.is_superuser or current_roles(user).filter(role=Role.ADMINISTRATOR).exists()
+    return (user.is_superuser or current_roles(user).filter(role=Role.ADMINISTRATOR).exists()
+            or TotpDevice.objects.filter(user=user).exists())
 
 
 def totp_valid(user, code) -> bool:
