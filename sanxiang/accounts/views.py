@@ -141,8 +141,12 @@ def create_token(request):
         success=lambda result: shown_once(
             request, title="访问令牌已创建", subject=result[0].label or "访问令牌", label="访问令牌",
             secret=result[1], back="/account/",
-            note=f"请立即复制保存：离开本页后无法再次查看。有效期至 {timezone.localtime(result[0].expires_at):%Y-%m-%d %H:%M}。"
+            note=f"请立即复制保存：离开本页后无法再次查看。有效期至 {_local(result[0].expires_at)}。"
                  "调用接口时在请求头中加入 Authorization: Bearer <访问令牌>。"))
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @login_required

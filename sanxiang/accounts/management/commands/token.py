@@ -69,6 +69,7 @@ class Command(BaseCommand):
 
         token = token_by_reference(reference)
         if token is None:
-            raise CommandError(f"找不到唯一对应“{reference}”的访问令牌（请用 sanxiang token list 中的编号或令牌开头）。")
+            raise CommandError(f"找不到唯一对应“{reference}”的访问令牌"
+                               "（请用 sanxiang token list 中的编号或令牌开头）。")
         do_revoke_api_token(token, reason=reason, actor=OPERATOR)
         self.stdout.write(f"已撤销 {token.user.username} 的访问令牌 {token.prefix}…（编号 {token.pk}）。")
