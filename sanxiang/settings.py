@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "sanxiang.core",
+    "sanxiang.access",
     "sanxiang.ledger",
     "sanxiang.profiles",
     "sanxiang.deadlines",

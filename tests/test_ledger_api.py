@@ -61,7 +61,8 @@ def check_consistency(m, n, old_root, new_root, path):
 
 @pytest.fixture
 def user():
-    return get_user_model().objects.create_user("api-reader", password="x" * 12)
+    # Entries without an agency (system-wide announcements) are the system administrator's to read.
+    return get_user_model().objects.create_superuser("api-reader", password="x" * 12)
 
 
 @pytest.fixture
@@ -140,6 +141,35 @@ def test_entries_need_login(client, ledger, user):
     client.force_login(user)
     assert client.get(f"{API}/entries/99").status_code == 404
     assert client.get(f"{API}/entries/0").json()["index"] == 0
+
+
+def test_entries_are_read_by_the_agencys_administrators_and_supervisors_only(client):
+    """An entry may name people and addresses: staff, other agencies and strangers get 404."""
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Role
+
+    justice = T.agency("entries-justice", kind="supervisory")
+    a = T.agency("entries-a", supervised_by=["entries-justice"])
+    b = T.agency("entries-b")
+    do_post_announcement("甲局公告", actor=T.member(a, Role.ADMINISTRATOR), agency=a.code)
+    url = f"{API}/entries/{_index_of(a.code)}"
+    readers = {"admin-a": T.member(a, Role.ADMINISTRATOR), "supervisor": T.member(justice, Role.SUPERVISOR)}
+    others = {"officer-a": T.member(a, Role.OFFICER), "leader-a": T.member(a, Role.AGENCY_LEADER),
+              "admin-b": T.member(b, Role.ADMINISTRATOR), "no-role": T.user()}
+    for name, who in readers.items():
+        client.force_login(who)
+        assert client.get(url).status_code == 200, name
+    for name, who in others.items():
+        client.force_login(who)
+        response = client.get(url)
+        assert response.status_code == 404, name
+        assert "甲局公告" not in response.content.decode()
+
+
+def _index_of(agency_code):
+    from sanxiang.ledger.models import LedgerEntry
+
+    return LedgerEntry.objects.filter(agency=agency_code, action="post_announcement").latest("index").index
 
 
 def test_openapi_lists_the_ledger_endpoints(client):

@@ -89,8 +89,10 @@ def test_adviser_sees_only_assigned_objects_until_expiry(world):
     A.do_assign_role(adviser, agency, Role.ADVISER, valid_from=today - dt.timedelta(days=10),
                      valid_to=today + dt.timedelta(days=5), scope=[f"orgs.person:{person.pk}"], actor=None)
     assert list(Person.objects.restrict(adviser)) == [person]
-    for model in (Agency, Unit, Certificate, Equipment, RoleAssignment):
+    for model in (Agency, Unit, Certificate, Equipment):
         assert not model.objects.restrict(adviser).exists(), model
+    # Their own assignment, and no one else's.
+    assert {r.user_id for r in RoleAssignment.objects.restrict(adviser)} == {adviser.pk}
     assert not Person.objects.restrict(adviser, "change").exists()
     later = today + dt.timedelta(days=6)
     assert not Person.objects.restrict(adviser, on_date=later).exists()

@@ -10,10 +10,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.ledger.actions import append_entry
+from sanxiang.ledger.registry import register_actions
 
 from .engine import DeadlineError, DeadlineResult, check_unit, compute_due, parse_count, parse_date
 from .models import CalendarDay, CalendarYear, Obligation, ObligationExtension, ObligationPause, days_digest
 from .queries import get_calendar, profile_period, profile_value
+
+register_actions({
+    "set_calendar_year": "录入节假日安排",
+    "open_obligation": "开始计时",
+    "pause_obligation": "中止计时",
+    "resume_obligation": "恢复计时",
+    "extend_obligation": "延长期限",
+    "meet_obligation": "按期履行",
+    "waive_obligation": "免除时限",
+    "mark_overdue_obligation": "标记超期",
+    "recompute_obligation": "重新计算期限",
+})
 
 SEED_YEARS = range(2004, 2027)
 OPEN_STATES = (Obligation.OPEN, Obligation.OVERDUE)

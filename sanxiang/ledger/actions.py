@@ -1,6 +1,7 @@
 """Appending to the ledger. Every domain action calls `append_entry` inside its transaction."""
 
 import hashlib
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -10,6 +11,7 @@ from sanxiang.lib.canonical import canonical_bytes
 
 from . import checkpoints, tree
 from .models import Announcement, Checkpoint, LedgerEntry, Ledgered
+from .registry import is_registered
 
 ANNOUNCEMENT_MAX = 2000
 _ENTRY_FIELDS = LedgerEntry._meta.concrete_fields
@@ -52,6 +54,39 @@ def _actor_name(actor) -> str:
     return getattr(actor, "username", None) or str(actor)
 
 
+class _Operation:
+    """One act: the entries appended in one outermost transaction share its id. It is also the
+    transaction's single on-commit callback (a cheap checkpoint check, dropped on rollback), which
+    is how the next append tells whether its transaction is a new one."""
+
+    def __init__(self):
+        self.id = uuid.uuid4().hex
+        self.size = 0
+
+    def __call__(self):
+        checkpoints.after_commit(self.size)
+
+
+def _operation() -> _Operation:
+    current = getattr(connection, "ledger_operation", None)
+    if current is None or not any(item[1] is current for item in connection.run_on_commit):
+        current = connection.ledger_operation = _Operation()
+        transaction.on_commit(current)
+    return current
+
+
+def changes(before: dict, after: dict) -> dict:
+    """Old and new values of the fields that changed, for update payloads."""
+    return {key: {"old": before.get(key), "new": value} for key, value in after.items()
+            if before.get(key) != value}
+
+
+def _agency_code(obj) -> str:
+    from sanxiang.access.policy import agency_code_of
+
+    return agency_code_of(obj)
+
+
 def _last_leaf() -> tuple[int, bytes | None]:
     """The next index and the previous leaf hash (the new leaf's level-0 sibling), in one query."""
     checkpoints.lock_ledger()
@@ -61,28 +96,22 @@ def _last_leaf() -> tuple[int, bytes | None]:
     return (0, None) if row is None else (row[0] + 1, bytes.fromhex(row[1]))
 
 
-def _check_checkpoint() -> None:
-    checkpoints.after_commit(getattr(connection, "ledger_size", 0))
-
-
-def _schedule_checkpoint_check(size: int) -> None:
-    # One cheap check per outermost transaction, after it commits (dropped on rollback).
-    connection.ledger_size = size
-    if not any(item[1] is _check_checkpoint for item in connection.run_on_commit):
-        transaction.on_commit(_check_checkpoint)
-
-
-def append_entry(*, action: str, actor=None, obj: Ledgered | None = None, agency: str = "",
+def append_entry(*, action: str, actor=None, obj: Ledgered | None = None, agency: str | None = None,
                  object_type: str = "", object_id: str = "", payload: dict | None = None,
                  files: list[dict] | None = None, deleted: bool = False) -> LedgerEntry:
     """Append one entry describing `action` on `obj` (its state after the action).
 
     Must run inside the caller's transaction, so the entry and the domain write commit together.
     `deleted=True` records that `obj` no longer exists (its state digest is empty).
+    `agency` defaults to the object's agency (its access policy says how to reach it).
     `files` lists stored files as {"path": relative to DATA_DIR/files, "sha256", "sm3", "size"}.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("append_entry must be called inside transaction.atomic")
+    if not is_registered(action):
+        raise RuntimeError(f"ledger action {action!r} is not registered (sanxiang.ledger.registry)")
+    if agency is None:
+        agency = _agency_code(obj) if obj is not None else ""
     state_digest = ""
     if obj is not None:
         object_type = object_type or obj.ledger_type()
@@ -90,6 +119,7 @@ def append_entry(*, action: str, actor=None, obj: Ledgered | None = None, agency
         if not deleted:
             _reload(obj)
             state_digest = obj.ledger_digest()
+    operation = _operation()
     index, previous_leaf = _last_leaf()
     now = timezone.now()
     body = {
@@ -98,6 +128,7 @@ def append_entry(*, action: str, actor=None, obj: Ledgered | None = None, agency
         "agency": agency,
         "actor": _actor_name(actor),
         "action": action,
+        "operation": operation.id,
         "object_type": object_type,
         "object_id": object_id,
         "state_digest": state_digest,
@@ -127,7 +158,7 @@ def append_entry(*, action: str, actor=None, obj: Ledgered | None = None, agency
         cursor.execute(_INSERT_SQL, values)
     entry._state.adding, entry._state.db = False, connection.alias
     tree.store_nodes_for(index, leaf, previous_leaf)
-    _schedule_checkpoint_check(index + 1)
+    operation.size = index + 1
     return entry
 
 

@@ -5,6 +5,8 @@ import base64
 from django.http import HttpResponse, JsonResponse
 from ninja import Router, Schema
 
+from sanxiang.access.policy import restrict
+
 from . import checkpoints, tree
 from .models import LedgerEntry
 
@@ -94,8 +96,10 @@ def get_consistency(request, first: str = None, second: str = None):
 def get_entry(request, index: int):
     if not request.user.is_authenticated:
         return _error(401, "login_required", "请先登录")
-    entry = LedgerEntry.objects.filter(index=index).first()
+    # The payload may name people and addresses: only the agency's administrators, its supervisors
+    # and the system administrator read it. Others learn nothing, not even that the entry exists.
+    entry = restrict(LedgerEntry.objects.filter(index=index), request.user).first()
     if entry is None:
-        return _error(404, "not_found", f"没有第 {index} 条")
+        return _error(404, "not_found", f"没有第 {index} 条，或您无权查看")
     return {"index": entry.index, "entry": base64.b64encode(entry.entry.encode("utf-8")).decode(),
             "leaf_hash": entry.leaf_hash}

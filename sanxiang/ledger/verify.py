@@ -26,6 +26,7 @@ from sanxiang.lib.hashing import digest_stream
 from . import checkpoints as cp
 from . import signing, tree
 from .models import Checkpoint, LedgerEntry, Ledgered, MerkleNode
+from .registry import is_registered
 
 MAX_PER_CODE = 50
 _decode = json.JSONDecoder().decode
@@ -226,6 +227,9 @@ def _check_entries(report: Report, by_size, chunk: int) -> dict[str, dict]:
                      get("object_id"), get("state_digest"), bool(get("deleted", False)))
                         != (*row[3:9], bool(row[9]))):
                     report.add("entry_modified", f"第 {index} 条的数据列与其内容不一致", index=index)
+                if not is_registered(str(get("action"))):
+                    report.add("unknown_action", f"第 {index} 条的动作“{get('action')}”未登记（不是本系统记录的动作）",
+                               index=index, action=get("action"))
                 for record in get("files") or ():
                     if isinstance(record, dict) and isinstance(record.get("path"), str):
                         files[record["path"]] = record

@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sanxiang.ledger.actions import append_entry
+from sanxiang.access.policy import can
+from sanxiang.ledger.actions import append_entry, changes
+from sanxiang.ledger.registry import register_actions
 
 from .errors import OrgsError, OrgsPermissionDenied
 from .models import (
@@ -23,6 +25,31 @@ from .models import (
     RoleAssignment, TotpDevice, Training, TrainingKind, Unit, UnitKind,
 )
 from .querysets import current_roles
+
+register_actions({
+    "create_agency": "设立执法主体",
+    "update_agency": "修改执法主体",
+    "assign_profile": "指定规则配置",
+    "create_unit": "设立科室",
+    "create_person": "登记人员",
+    "update_person": "修改人员信息",
+    "issue_certificate": "发放执法证",
+    "suspend_certificate": "暂扣执法证",
+    "reinstate_certificate": "恢复执法证",
+    "revoke_certificate": "吊销执法证",
+    "expire_certificate": "执法证到期失效",
+    "add_qualification": "登记法律职业资格",
+    "add_training": "登记培训考试",
+    "register_equipment": "登记执法装备",
+    "issue_device": "领用设备",
+    "return_device": "归还设备",
+    "create_user": "开设账号",
+    "enrol_totp": "设置动态口令",
+    "grant_superuser": "设立系统管理员",
+    "account_event": "账号安全事件",
+    "assign_role": "分配角色",
+    "revoke_role": "撤销角色",
+})
 
 # Used only when the profiles registry cannot be imported (e.g. a partial checkout).
 SEED_PROFILE_KEYS = ("national", "urumqi-gxq-amr", "zhuzhou-amr", "pingluo-commerce", "urumqi-gxq-hrss",
@@ -37,11 +64,8 @@ def is_system_admin(actor) -> bool:
 
 
 def is_agency_admin(actor, agency: Agency) -> bool:
-    if is_system_admin(actor):
-        return True
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    return current_roles(actor).filter(role=Role.ADMINISTRATOR, agency=agency).exists()
+    """管理员: may `actor` manage `agency`'s organisation (the access policy's "change")."""
+    return is_system_admin(actor) or can(actor, "change", agency)
 
 
 def _require_system_admin(actor):
@@ -179,20 +203,22 @@ def do_update_agency(agency: Agency, *, actor, name=None, jurisdiction=None, cat
                      supervised_by=None) -> Agency:
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     _require_agency_admin(actor, agency)
-    changes = {}
+    before = {"name": agency.name, "jurisdiction": agency.jurisdiction, "categories": agency.categories,
+              "supervised_by": sorted(agency.supervised_by.values_list("code", flat=True))}
+    new = {}
     if name is not None:
-        agency.name = changes["name"] = _text(name, "执法主体名称")
+        agency.name = new["name"] = _text(name, "执法主体名称")
     if jurisdiction is not None:
-        agency.jurisdiction = changes["jurisdiction"] = _text(jurisdiction, "管辖范围", required=False, max_length=2000)
+        agency.jurisdiction = new["jurisdiction"] = _text(jurisdiction, "管辖范围", required=False, max_length=2000)
     if categories is not None:
-        agency.categories = changes["categories"] = _string_list(list(categories), "执法类别")
+        agency.categories = new["categories"] = _string_list(list(categories), "执法类别")
     if supervised_by is not None:
         if not is_system_admin(actor):
             raise OrgsPermissionDenied("只有系统管理员可以调整监督关系。")
         agency.supervised_by.set(_supervisors(supervised_by))
-        changes["supervised_by"] = list(supervised_by)
+        new["supervised_by"] = sorted(supervised_by)
     agency.save()
-    append_entry(action="update_agency", actor=actor, obj=agency, agency=agency.code, payload=changes)
+    append_entry(action="update_agency", actor=actor, obj=agency, payload=changes(before, new))
     return agency
 
 
@@ -202,7 +228,7 @@ def do_assign_profile(agency: Agency, profile_key: str, *, actor) -> Agency:
     _require_agency_admin(actor, agency)
     agency.profile_key = check_profile_key(profile_key)
     agency.save(update_fields=["profile_key"])
-    append_entry(action="assign_profile", actor=actor, obj=agency, agency=agency.code,
+    append_entry(action="assign_profile", actor=actor, obj=agency,
                  payload={"profile_key": agency.profile_key})
     return agency
 
@@ -219,7 +245,7 @@ def do_create_unit(agency: Agency, name, *, kind=None, parent: Unit | None = Non
     unit = Unit.objects.create(agency=agency, name=name, parent=parent,
                                kind=_choice(kind or guess_unit_kind(name), UnitKind, "科室类型"),
                                equipment_group=_text(equipment_group, "装备分组", required=False, max_length=64))
-    append_entry(action="create_unit", actor=actor, obj=unit, agency=agency.code,
+    append_entry(action="create_unit", actor=actor, obj=unit,
                  payload={"name": name, "parent": parent.pk if parent else None, "kind": unit.kind})
     return unit
 
@@ -237,7 +263,7 @@ def do_create_person(agency: Agency, name, *, kind=PersonKind.OFFICER, unit: Uni
         kind=_choice(kind, PersonKind, "人员类别"), position=_text(position, "职务", required=False, max_length=100),
         remit=_text(remit, "分工", required=False, max_length=2000),
     )
-    append_entry(action="create_person", actor=actor, obj=person, agency=agency.code,
+    append_entry(action="create_person", actor=actor, obj=person,
                  payload={"name": person.name, "kind": person.kind, "unit": unit.pk if unit else None,
                           "user": user.username if user else None})
     return person
@@ -247,19 +273,21 @@ def do_create_person(agency: Agency, name, *, kind=PersonKind.OFFICER, unit: Uni
 def do_update_person(person: Person, *, actor, unit=None, position=None, remit=None, user=None) -> Person:
     person = Person.objects.select_for_update().select_related("agency").get(pk=person.pk)
     _require_agency_admin(actor, person.agency)
-    changes = {}
+    before = {"unit": person.unit_id, "position": person.position, "remit": person.remit,
+              "user": person.user.username if person.user_id else None}
+    new = {}
     if unit is not None:
         if unit.agency_id != person.agency_id:
             raise OrgsError("所在科室必须属于同一执法主体。")
-        person.unit, changes["unit"] = unit, unit.pk
+        person.unit, new["unit"] = unit, unit.pk
     if position is not None:
-        person.position = changes["position"] = _text(position, "职务", required=False, max_length=100)
+        person.position = new["position"] = _text(position, "职务", required=False, max_length=100)
     if remit is not None:
-        person.remit = changes["remit"] = _text(remit, "分工", required=False, max_length=2000)
+        person.remit = new["remit"] = _text(remit, "分工", required=False, max_length=2000)
     if user is not None:
-        person.user, changes["user"] = user, user.username
+        person.user, new["user"] = user, user.username
     person.save()
-    append_entry(action="update_person", actor=actor, obj=person, agency=person.agency.code, payload=changes)
+    append_entry(action="update_person", actor=actor, obj=person, payload=changes(before, new))
     return person
 
 
@@ -289,7 +317,7 @@ def do_issue_certificate(person: Person, number, *, categories, valid_from, vali
             )
     except IntegrityError:
         raise OrgsError(f"证号 {number} 已存在，不能重复发证。") from None
-    append_entry(action="issue_certificate", actor=actor, obj=cert, agency=person.agency.code,
+    append_entry(action="issue_certificate", actor=actor, obj=cert,
                  payload={"number": number, "person": person.pk, "kind": kind, "categories": categories,
                           "valid_from": valid_from, "valid_to": valid_to})
     return cert
@@ -301,10 +329,10 @@ def _change_certificate_status(cert, status, action, reason, actor, allowed_from
     reason = _text(reason, "原因", max_length=500)
     if cert.status not in allowed_from:
         raise OrgsError(f"执法证 {cert.number} 当前状态为“{cert.get_status_display()}”，不能执行此操作。")
-    cert.status = status
+    previous, cert.status = cert.status, status
     cert.save(update_fields=["status"])
-    append_entry(action=action, actor=actor, obj=cert, agency=cert.person.agency.code,
-                 payload={"number": cert.number, "status": status, "reason": reason})
+    append_entry(action=action, actor=actor, obj=cert,
+                 payload={"number": cert.number, "status": status, "from": previous, "reason": reason})
     return cert
 
 
@@ -339,7 +367,7 @@ def do_add_qualification(person: Person, number, obtained_on, *, actor) -> Legal
         person=person, number=_text(number, "法律职业资格证书编号", max_length=64),
         obtained_on=_date(obtained_on, "取得日期"),
     )
-    append_entry(action="add_qualification", actor=actor, obj=qualification, agency=person.agency.code,
+    append_entry(action="add_qualification", actor=actor, obj=qualification,
                  payload={"person": person.pk, "number": qualification.number})
     return qualification
 
@@ -360,7 +388,7 @@ def do_add_training(person: Person, title, *, date, kind=TrainingKind.TRAINING, 
         date=_date(date, "培训日期"), hours=round(hours, 1), score=None if score is None else round(score, 1),
         passed=passed,
     )
-    append_entry(action="add_training", actor=actor, obj=training, agency=person.agency.code,
+    append_entry(action="add_training", actor=actor, obj=training,
                  payload={"person": person.pk, "title": training.title, "kind": training.kind})
     return training
 
@@ -374,7 +402,7 @@ def do_register_equipment(unit: Unit, kind, serial, *, actor) -> Equipment:
     if Equipment.objects.filter(serial=serial).exists():
         raise OrgsError(f"设备编号 {serial} 已登记。")
     equipment = Equipment.objects.create(unit=unit, kind=_choice(kind, EquipmentKind, "设备类型"), serial=serial)
-    append_entry(action="register_equipment", actor=actor, obj=equipment, agency=unit.agency.code,
+    append_entry(action="register_equipment", actor=actor, obj=equipment,
                  payload={"unit": unit.pk, "kind": kind, "serial": serial})
     return equipment
 
@@ -390,7 +418,7 @@ def do_issue_device(equipment: Equipment, person: Person, issued_on, *, actor) -
     if equipment.issues.filter(returned_on__isnull=True).exists():
         raise OrgsError(f"设备 {equipment.serial} 尚未归还，不能再次领用。")
     issue = DeviceIssue.objects.create(equipment=equipment, person=person, issued_on=_date(issued_on, "领用日期"))
-    append_entry(action="issue_device", actor=actor, obj=issue, agency=equipment.unit.agency.code,
+    append_entry(action="issue_device", actor=actor, obj=issue,
                  payload={"equipment": equipment.serial, "person": person.pk})
     return issue
 
@@ -406,7 +434,7 @@ def do_return_device(issue: DeviceIssue, returned_on, *, actor) -> DeviceIssue:
         raise OrgsError("归还日期早于领用日期。")
     issue.returned_on = returned_on
     issue.save(update_fields=["returned_on"])
-    append_entry(action="return_device", actor=actor, obj=issue, agency=issue.equipment.unit.agency.code,
+    append_entry(action="return_device", actor=actor, obj=issue,
                  payload={"equipment": issue.equipment.serial})
     return issue
 
@@ -494,6 +522,23 @@ def do_record_account_event(username, event, address, *, actor) -> AccountEvent:
     return row
 
 
+def entrusted_ref(ref: str, agency: Agency) -> str:
+    """An adviser's scope entry ("orgs.person:12"), checked: an entrustable object of `agency`."""
+    from sanxiang.access.policy import agency_of
+
+    from .policies import ENTRUSTABLE
+
+    kind, _, pk = str(ref).rpartition(":")
+    models = {m._meta.label_lower: m for m in ENTRUSTABLE}
+    if kind not in models:
+        names = "、".join(m._meta.verbose_name for m in ENTRUSTABLE)
+        raise OrgsError(f"只能把{names}授权给法律顾问查看：{ref}")
+    obj = models[kind].objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    if obj is None or agency_of(obj) != agency:
+        raise OrgsError(f"授权对象不存在或不属于“{agency.name}”：{ref}")
+    return f"{kind}:{obj.pk}"
+
+
 @transaction.atomic
 def do_assign_role(user, agency: Agency, role, *, unit: Unit | None = None, valid_from=None, valid_to=None,
                    scope=(), actor) -> RoleAssignment:
@@ -511,9 +556,7 @@ def do_assign_role(user, agency: Agency, role, *, unit: Unit | None = None, vali
             raise OrgsError("法律顾问、公职律师和行业专家的授权必须有失效日期。")
         if not scope:
             raise OrgsError("法律顾问、公职律师和行业专家必须指定授权查看的对象。")
-        for ref in scope:
-            if not re.match(r"^[a-z_]+\.[a-z_]+:\S+$", ref):
-                raise OrgsError(f"授权对象格式应为“应用.模型:编号”：{ref}")
+        scope = [entrusted_ref(ref, agency) for ref in scope]
     elif scope:
         raise OrgsError("只有法律顾问、公职律师和行业专家的角色可以限定授权对象。")
     if role == Role.REVIEWER and unit is not None:
@@ -525,7 +568,7 @@ def do_assign_role(user, agency: Agency, role, *, unit: Unit | None = None, vali
         raise OrgsError("执法监督角色只能设在监督机关。")
     assignment = RoleAssignment.objects.create(user=user, agency=agency, unit=unit, role=role,
                                                valid_from=valid_from, valid_to=valid_to, scope=scope)
-    append_entry(action="assign_role", actor=actor, obj=assignment, agency=agency.code,
+    append_entry(action="assign_role", actor=actor, obj=assignment,
                  payload={"username": user.username, "role": role, "unit": unit.pk if unit else None,
                           "valid_from": valid_from, "valid_to": valid_to, "scope": scope})
     return assignment
@@ -543,6 +586,6 @@ def do_revoke_role(assignment: RoleAssignment, *, reason="", actor) -> RoleAssig
         check_keeps_an_administrator(assignment.agency, leaving_assignment=assignment)
     assignment.active = False
     assignment.save(update_fields=["active"])
-    append_entry(action="revoke_role", actor=actor, obj=assignment, agency=assignment.agency.code,
+    append_entry(action="revoke_role", actor=actor, obj=assignment,
                  payload={"username": assignment.user.username, "role": assignment.role, "reason": reason or ""})
     return assignment

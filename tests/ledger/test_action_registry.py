@@ -1,0 +1,108 @@
+"""Registered ledger actions, the derived agency, operation ids, old/new values, unknown actions."""
+
+import json
+
+import pytest
+from django.db import transaction
+
+from sanxiang.access.actors import OPERATOR
+from sanxiang.ledger import registry, verify
+from sanxiang.ledger.actions import append_entry, do_post_announcement
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.orgs import actions as A
+from sanxiang.orgs import testing as T
+
+pytestmark = pytest.mark.django_db
+
+
+def _body(entry):
+    return json.loads(entry.entry)
+
+
+def _last():
+    return LedgerEntry.objects.latest("index")
+
+
+def test_every_action_in_use_has_a_chinese_label():
+    labels = registry.registered()
+    for name in ("issue_certificate", "open_obligation", "post_announcement", "assign_role"):
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in labels[name]), name
+    assert registry.action_label("no_such_action") == "未登记的动作（no_such_action）"
+
+
+def test_an_unregistered_action_is_refused_and_nothing_is_appended():
+    before = LedgerEntry.objects.count()
+    with pytest.raises(RuntimeError, match="not registered"):
+        with transaction.atomic():
+            append_entry(action="invented_action", actor=OPERATOR, payload={})
+    assert LedgerEntry.objects.count() == before
+
+
+def test_the_agency_is_derived_from_the_object():
+    agency = T.agency("derived-a")
+    unit = A.do_create_unit(agency, "执法一队", actor=OPERATOR)
+    person = T.person(agency, unit=unit)
+    cert = T.certificate(person)
+    for obj in (unit, person, cert):
+        entry = LedgerEntry.objects.filter(object_type=obj.ledger_type(), object_id=str(obj.pk)).latest("index")
+        assert entry.agency == "derived-a"
+        assert _body(entry)["agency"] == "derived-a"
+
+
+# Real commits: inside pytest-django's per-test transaction every act would be one transaction.
+@pytest.mark.django_db(transaction=True)
+def test_entries_of_one_act_share_an_operation_id_and_acts_differ():
+    with transaction.atomic():
+        do_post_announcement("一", actor=OPERATOR)
+        do_post_announcement("二", actor=OPERATOR)
+    first, second = LedgerEntry.objects.order_by("-index")[:2][::-1]
+    do_post_announcement("三", actor=OPERATOR)
+    third = _last()
+    assert _body(first)["operation"] == _body(second)["operation"]
+    assert _body(third)["operation"] != _body(first)["operation"]
+    assert len(_body(third)["operation"]) == 32
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_act_does_not_lend_its_operation_id_to_the_next():
+    with pytest.raises(ValueError):
+        with transaction.atomic():
+            do_post_announcement("回滚", actor=OPERATOR)
+            raise ValueError("abort")
+    do_post_announcement("甲", actor=OPERATOR)
+    do_post_announcement("乙", actor=OPERATOR)
+    a, b = LedgerEntry.objects.order_by("-index")[:2]
+    assert _body(a)["operation"] != _body(b)["operation"]
+
+
+def test_updates_record_old_and_new_values():
+    agency = T.agency("changes-a")
+    A.do_update_agency(agency, name="新名称", jurisdiction="高新区", actor=OPERATOR)
+    payload = _body(_last())["payload"]
+    assert payload["name"] == {"old": "测试主体changes-a", "new": "新名称"}
+    assert payload["jurisdiction"] == {"old": "", "new": "高新区"}
+    person = T.person(agency)
+    A.do_update_person(person, position="队长", actor=OPERATOR)
+    assert _body(_last())["payload"] == {"position": {"old": "", "new": "队长"}}
+    cert = T.certificate(person)
+    A.do_suspend_certificate(cert, reason="调查", actor=OPERATOR)
+    payload = _body(_last())["payload"]
+    assert (payload["from"], payload["status"]) == ("valid", "suspended")
+
+
+def test_verify_names_entries_whose_action_is_not_registered(monkeypatch):
+    registry.register_actions({"retired_action": "已停用的动作"})
+    with transaction.atomic():
+        append_entry(action="retired_action", actor=OPERATOR, payload={})
+    index = _last().index
+    assert verify.run().ok
+    monkeypatch.delitem(registry._actions, "retired_action")
+    report = verify.run()
+    found = [f for f in report.findings if f.code == "unknown_action"]
+    assert [f.detail["index"] for f in found] == [index]
+    assert "retired_action" in found[0].message
+
+
+def test_system_actors_are_named_in_the_ledger():
+    do_post_announcement("运维公告", actor=OPERATOR)
+    assert _last().actor == "system:cli"
