@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
+from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs import actions as orgs_actions
 from sanxiang.orgs.errors import OrgsError
 from sanxiang.orgs.models import Agency, Person, Role, RoleAssignment, TotpDevice
@@ -27,6 +28,16 @@ from sanxiang.orgs.security import matching_step
 
 from . import tokens
 from .models import ApiToken, TemporaryPassword
+
+register_actions({
+    "create_account": "开通登录账号",
+    "reset_password": "重置密码",
+    "disable_account": "停用账号",
+    "enable_account": "启用账号",
+    "create_api_token": "创建访问令牌",
+    "revoke_api_token": "撤销访问令牌",
+    "use_api_token_new_address": "访问令牌首次从新地址使用",
+})
 
 # Letters that cannot be mistaken for one another when read aloud or copied from paper.
 _READABLE = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"

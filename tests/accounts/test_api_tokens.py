@@ -106,6 +106,12 @@ def test_a_login_only_endpoint_reads_with_a_token(office):
     assert _api(f"/api/v1/ledger/entries/{entry.index}").status_code == 401
     response = _api(f"/api/v1/ledger/entries/{entry.index}", token)
     assert response.status_code == 200 and response.json()["index"] == entry.index
+    # An officer's token reads only what the officer may: the agency's payloads are for its administrators.
+    _, officer_token = AA.do_create_api_token(office["officer_user"], actor=office["officer_user"])
+    assert _api(f"/api/v1/ledger/entries/{entry.index}", officer_token).status_code == 404
+    # Nor another agency's administrator's token.
+    _, foreign_token = AA.do_create_api_token(office["foreign_admin"], actor=office["foreign_admin"])
+    assert _api(f"/api/v1/ledger/entries/{entry.index}", foreign_token).status_code == 404
 
 
 def _is_token_error(response, message):
