@@ -43,6 +43,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from sanxiang.core.datadir import prepare  # noqa: E402
+
+prepare()  # the fresh data directory's keys, as `sanxiang migrate` creates them
+
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402

@@ -2,40 +2,167 @@
 
 Every subcommand is a Django management command of one of the apps, so it honours the same
 environment configuration (DATABASE_URL, SANXIANG_DATA_DIR, ...) as the web server.
+
+What every command shares lives here, once: the data directory and its keys are prepared for
+the commands that create an installation (`migrate`, `serve`, `demo`); Sanxiang's own
+commands refuse to run on a database that `sanxiang migrate` has not brought up to date;
+`migrate` then seeds the holiday calendar; operator errors end with a message and exit code 1,
+never a traceback; and output piped into `head` ends quietly.
 """
 
 import os
 import sys
 
 OPERATOR_COMMANDS = {
-    "serve": "serve the web application (default 127.0.0.1:8000)",
+    "serve": "serve the web application (default 127.0.0.1:8000) with the job worker beside it",
+    "worker": "run the scheduled jobs and queued tasks until stopped",
     "demo": "load the demo data of the five seed agencies and print the logins",
     "verify": "verify the ledger, checkpoints, objects and files",
     "checkpoint": "sign a ledger checkpoint now",
     "deadline": "compute a legal deadline with its explanation",
     "profiles": "list | show KEY | diff A B | validate",
     "calendar": "show YEAR | import FILE | status",
-    "migrate": "create or update the database schema",
+    "workflow": "list | diagram [NAME] [--format mermaid] | docs: the transition tables",
+    "migrate": "create or update the database schema (and seed the holiday calendar)",
     "createadmin": "create a system administrator account",
     "token": "create USERNAME [--days N] [--label TEXT] | list [USERNAME] | revoke ID_OR_PREFIX",
     "backup": "backup DIR: database, ledger and files",
     "restore": "restore DIR into an empty installation",
 }
 
+# Commands that create or fill the data directory: they prepare it (directory, keys) first.
+# (`restore` prepares it itself, once the backup has passed its checks.)
+PREPARES_DATA_DIR = {"migrate", "serve", "demo"}
+# Sanxiang commands that run without a migrated database (every other one needs it).
+WITHOUT_DATABASE = {"migrate", "restore", "profiles", "flush"}
+
+NOT_MIGRATED = "数据库尚未初始化：请先运行 `sanxiang migrate` 初始化数据库。"
+
+
+class OperatorError(Exception):
+    """A refusal the operator can act on: printed as is, exit code 1."""
+
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
-    if not argv or argv[0] in ("-h", "--help", "help"):
-        print("用法: sanxiang <命令> [参数]\n")
-        for name, text in OPERATOR_COMMANDS.items():
-            print(f"  {name:<12} {text}")
-        print("\n其它 Django 管理命令也可用，例如 sanxiang shell。")
-        return 0
+    try:
+        if not argv or argv[0] in ("-h", "--help", "help"):
+            print("用法：sanxiang <命令> [参数]\n")
+            for name, text in OPERATOR_COMMANDS.items():
+                print(f"  {name:<12} {text}")
+            print("\n其它 Django 管理命令也可用，例如 sanxiang shell。")
+            return 0
+        return _run(argv)
+    except OperatorError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    except BrokenPipeError:
+        # The reader (`| head`) has gone: drop the rest of the output, including what the
+        # interpreter would flush at exit, instead of printing a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _run(argv) -> int:
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    from sanxiang.core.datadir import DataDirError
+
+    command = argv[0]
+    asks_help = any(arg in ("-h", "--help") for arg in argv[1:])
+    try:
+        django.setup()
+        if not asks_help:
+            if _needs_database(command):
+                _require_migrated_database()
+            if command in PREPARES_DATA_DIR:
+                from sanxiang.core.datadir import prepare
+
+                prepare()
+            elif command == "restore":
+                from sanxiang.core.datadir import make_directory
+
+                make_directory()  # where SQLite can open the (still empty) database
+    except (ImproperlyConfigured, DataDirError) as exc:
+        raise OperatorError(str(exc)) from exc
+
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["sanxiang", *argv])
+    from sanxiang.ledger.signing import SigningKeyError
+
+    try:
+        execute_from_command_line(["sanxiang", *argv])
+    except SigningKeyError as exc:
+        raise OperatorError(str(exc)) from exc
+    if command == "migrate" and not asks_help:
+        _seed_calendar(quiet=_verbosity(argv) == 0)
     return 0
+
+
+def _needs_database(command: str) -> bool:
+    from django.core.management import get_commands
+
+    app = get_commands().get(command, "")
+    return app.startswith("sanxiang.") and command not in WITHOUT_DATABASE
+
+
+def _unapplied_migrations() -> int:
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from sanxiang.core.datadir import _sqlite_path
+
+    sqlite_path = _sqlite_path(settings)
+    if sqlite_path is not None and not sqlite_path.exists():
+        return -1  # never connect here: SQLite would create an empty database file
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def _require_migrated_database() -> None:
+    from django.db.utils import Error
+
+    try:
+        pending = _unapplied_migrations()
+    except Error as exc:
+        raise OperatorError(f"无法连接数据库：{str(exc).strip()}") from exc
+    if pending == -1:
+        raise OperatorError(NOT_MIGRATED)
+    if pending:
+        from django.db import connection
+        from django.db.migrations.recorder import MigrationRecorder
+
+        if not MigrationRecorder(connection).has_table():
+            raise OperatorError(NOT_MIGRATED)
+        raise OperatorError(f"数据库结构不是最新的（还有 {pending} 个迁移未执行）：请先运行 `sanxiang migrate`。")
+
+
+def _verbosity(argv) -> int:
+    for i, arg in enumerate(argv):
+        if arg.startswith("--verbosity="):
+            return int(arg.split("=", 1)[1])
+        if arg in ("-v", "--verbosity") and i + 1 < len(argv):
+            return int(argv[i + 1])
+        if arg.startswith("-v") and arg[2:].isdigit():
+            return int(arg[2:])
+    return 1
+
+
+def _seed_calendar(*, quiet: bool) -> None:
+    """A fresh installation computes right deadlines: seed the years chinesecalendar knows."""
+    if _unapplied_migrations() != 0:
+        return  # migrated backwards to an older state: leave the data alone
+    from sanxiang.access.actors import MIGRATION
+    from sanxiang.deadlines.actions import SEED_YEARS, seed_calendar
+
+    done = seed_calendar(actor=MIGRATION)
+    if not quiet:
+        changed = sum(1 for _, c in done if c)
+        print(f"节假日日历：{SEED_YEARS[0]}–{SEED_YEARS[-1]} 年已就绪（本次更新 {changed} 个年度）")
 
 
 if __name__ == "__main__":

@@ -1,40 +1,30 @@
 """Sanxiang settings: one module, driven by the environment (healthchecks style).
 
-SQLite under ./var/ is the embedded default; DATABASE_URL switches to PostgreSQL.
+SQLite in the data directory (see sanxiang.core.datadir) is the embedded default; DATABASE_URL switches to PostgreSQL.
 """
 
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from sanxiang.core.datadir import read_key, resolve_data_dir
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("SANXIANG_DATA_DIR", Path.cwd() / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Nothing is written here: `sanxiang.core.datadir.prepare()` creates the directory and the keys.
+DATA_DIR = resolve_data_dir()
 
-
-def _secret_from_env_or_file(env_name: str, filename: str) -> str:
-    """Return the env value, or a random value kept in DATA_DIR (created once, mode 0600)."""
-    value = os.environ.get(env_name)
-    if value:
-        return value
-    path = DATA_DIR / filename
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
-
-
-SECRET_KEY = _secret_from_env_or_file("SANXIANG_SECRET_KEY", "secret_key")
+# Until `prepare()` has written DATA_DIR/secret_key, a process gets a throwaway secret: commands
+# that never sign a cookie need none, and `serve`, `migrate`, `demo` and wsgi.py prepare first.
+SECRET_KEY = (os.environ.get("SANXIANG_SECRET_KEY") or read_key(DATA_DIR / "secret_key")
+              or secrets.token_urlsafe(50))
 # The ledger's checkpoint signing key: see sanxiang.ledger.signing.
 SIGNING_KEY = os.environ.get("SANXIANG_SIGNING_KEY", "")
 SIGNING_KEY_FILE = DATA_DIR / "signing_key"
 LEDGER_ORIGIN = os.environ.get("SANXIANG_LEDGER_ORIGIN", "sanxiang.local/ledger")
-# A new checkpoint is signed after a commit once the latest is this many entries or minutes old.
-LEDGER_CHECKPOINT_EVERY_ENTRIES = int(os.environ.get("SANXIANG_CHECKPOINT_ENTRIES", 10000))
-LEDGER_CHECKPOINT_EVERY_MINUTES = float(os.environ.get("SANXIANG_CHECKPOINT_MINUTES", 60))
 
 DEBUG = os.environ.get("SANXIANG_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("SANXIANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -45,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI from its own static files (/api/v1/docs works offline)
     "sanxiang.core",
     "sanxiang.access",
     "sanxiang.ledger",
@@ -52,6 +43,10 @@ INSTALLED_APPS = [
     "sanxiang.deadlines",
     "sanxiang.orgs",
     "sanxiang.accounts",
+    "django_tasks",
+    "django_tasks_db",
+    "sanxiang.jobs",
+    "sanxiang.workflow",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +61,8 @@ MIDDLEWARE = [
     "sanxiang.accounts.middleware.PasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sanxiang.api.middleware.ApiErrorShapeMiddleware",
+    "sanxiang.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "sanxiang.urls"
@@ -97,6 +94,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Background jobs (任务): django-tasks with its database backend, so the embedded default needs no
+# other server; `sanxiang worker` runs them and the schedules below (see docs/operations.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _positive_number(env_name: str, default, kind=int):
+    text = os.environ.get(env_name, "")
+    try:
+        value = kind(text) if text.strip() else default
+    except ValueError:
+        value = None
+    if value is None or value <= 0:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"环境变量 {env_name} 应为正数，收到：{text!r}")
+    return value
+
+
+# Seconds between two runs of each scheduled job (定时任务), by schedule name.
+JOB_INTERVALS = {
+    "sign_checkpoint": _positive_number("SANXIANG_JOB_CHECKPOINT_SECONDS", 10),
+    "mark_overdue_obligations": _positive_number("SANXIANG_JOB_OVERDUE_SECONDS", 300),
+    "expire_certificates": _positive_number("SANXIANG_JOB_CERTIFICATES_SECONDS", 3600),
+    "prune_job_history": _positive_number("SANXIANG_JOB_PRUNE_SECONDS", 86400),
+}
+# How often an idle worker looks for due schedules and queued tasks; how long job history is kept.
+JOB_POLL_SECONDS = _positive_number("SANXIANG_WORKER_POLL_SECONDS", 1.0, float)
+JOB_HISTORY_DAYS = _positive_number("SANXIANG_JOB_HISTORY_DAYS", 14)
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -127,13 +153,40 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(DATA_DIR / "files")}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Behind a TLS-terminating reverse proxy (SANXIANG_HTTPS=1): cookies only over HTTPS, HSTS, and the
+# proxy's X-Forwarded-Proto trusted. The proxy must set that header itself (and strip a client's).
+HTTPS = os.environ.get("SANXIANG_HTTPS", "") == "1"
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes from the proxy's host speak plain HTTP
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SANXIANG_HSTS_SECONDS", 365 * 24 * 3600))
+    # includeSubDomains and preload commit every other host of the agency's domain to HTTPS:
+    # that is the domain owner's decision, not this application's (docs/decisions/0006).
+    SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+# Same-origin only; no inline script or style anywhere (sanxiang.core.middleware).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+# The address printed on certificates' QR codes and in public links, whatever host a page was
+# opened on (an officer's page opened on the intranet must still print the public address).
+PUBLIC_URL = os.environ.get("SANXIANG_PUBLIC_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+_public = urlsplit(PUBLIC_URL)
+if _public.scheme not in ("http", "https") or not _public.netloc or _public.path or _public.query:
+    raise ImproperlyConfigured(
+        f"SANXIANG_PUBLIC_URL 应为 http(s)://主机[:端口]，不含路径，收到：{PUBLIC_URL!r}")
 
 LOGGING = {
     "version": 1,

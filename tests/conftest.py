@@ -17,7 +17,15 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_configure(config):
-    # Acts that only the tests perform (a stored file, a recorded deletion) get labels too.
+    # An act only the tests perform (a recorded deletion) gets a label too.
     from sanxiang.ledger.registry import register_actions
 
-    register_actions({"store_file": "存储文件（测试）", "delete_announcement": "删除公告（测试）"})
+    register_actions({"delete_announcement": "删除公告（测试）"})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_dir_prepared():
+    """The data directory and its keys, as `sanxiang migrate` creates them for an installation."""
+    from sanxiang.core.datadir import prepare
+
+    prepare(refuse_beside_data=False)  # the test database is not the installation's database

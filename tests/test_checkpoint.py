@@ -4,7 +4,6 @@ import base64
 import hashlib
 import io
 import os
-import stat
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -93,13 +92,17 @@ def test_empty_ledger_checkpoint_has_the_empty_root():
     assert checkpoint.root_hash == hashlib.sha256(b"").hexdigest()
 
 
-def test_key_is_generated_once_into_a_private_file(tmp_path):
+def test_a_missing_key_is_never_generated_on_use(tmp_path):
+    """Only `sanxiang migrate` (datadir.prepare) creates keys: see tests/operations/test_datadir.py."""
     path = tmp_path / "signing_key"
     with override_settings(SIGNING_KEY="", SIGNING_KEY_FILE=path):
         os.environ.pop("SANXIANG_SIGNING_KEY", None)
+        signing._cache.clear()
+        with pytest.raises(signing.SigningKeyError, match="sanxiang migrate"):
+            signing.signer()
+        assert not path.exists()
+        path.write_text(base64.b64encode(bytes(32)).decode() + "\n")
         first = signing.signer().ed25519.vkey
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert len(base64.b64decode(path.read_text())) == 32
         signing._cache.clear()
         assert signing.signer().ed25519.vkey == first
 

@@ -68,6 +68,7 @@ def test_serve_answers_on_loopback_with_static_files(tmp_path):
 
 
 def test_serve_refuses_a_malformed_address(tmp_path):
-    result = subprocess.run([SANXIANG, "serve", "127.0.0.1:http"], env=sqlite_env(tmp_path),
-                            capture_output=True, text=True)
+    env = sqlite_env(tmp_path)
+    subprocess.run([SANXIANG, "migrate", "--noinput", "-v0"], env=env, check=True, capture_output=True)
+    result = subprocess.run([SANXIANG, "serve", "127.0.0.1:http"], env=env, capture_output=True, text=True)
     assert result.returncode != 0 and "ADDR:PORT" in result.stderr

@@ -72,7 +72,7 @@ def test_cli_bad_input_exit_2_chinese_error(capsys, args, message):
     assert info.value.code == 2
     captured = capsys.readouterr()
     assert message in captured.err
-    assert message in json.loads(captured.out)["error"]
+    assert message in json.loads(captured.out)["message"]
 
 
 def test_cli_subprocess_exit_codes(tmp_path):
@@ -108,13 +108,20 @@ def test_api_compute_matches_cli(client, capsys):
     ({"start": "2025-03-01", "count": "x", "unit": "workdays"}, "count"),
     ({"start": "2025-03-01", "count": "5000", "unit": "workdays"}, "count"),
     ({"start": "2025-03-01", "count": "3", "unit": "fortnights"}, "unit"),
-    ({}, "unit"),
 ])
 def test_api_errors_are_400_with_field(client, params, field):
     response = client.get("/api/v1/deadlines/compute", params)
     assert response.status_code == 400
     body = response.json()
-    assert body["field"] == field and body["error"]
+    assert body["field"] == field and body["message"] and body["code"] == "invalid_deadline"
+
+
+def test_api_missing_parameters_are_422_naming_the_first(client):
+    response = client.get("/api/v1/deadlines/compute", {"count": "3", "unit": "days"})
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["code"], body["field"]) == ("invalid_request", "start")
+    assert "缺少参数 start" in body["message"]
 
 
 def test_api_is_in_openapi(client):
@@ -166,4 +173,4 @@ def test_api_errors_are_readable_chinese_json(client):
     assert response.status_code == 400
     body = response.content.decode("utf-8")
     assert "\\u" not in body and response.json()["field"] == "start"
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["error"])
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["message"])

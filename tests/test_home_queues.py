@@ -43,5 +43,7 @@ def test_leader_sees_overdue_obligations_escalated_and_not_other_agencies(client
         agency="pingluo-commerce", due__lt=timezone.localdate()).count()
 
 
-def test_officer_home_has_no_unit_queue(client, demo):
-    assert "本科室时限待办" not in home_of(client, "zhuzhou-officer")
+def test_officer_workbench_shows_the_unit_queue_but_not_the_agency_escalation(client, demo):
+    page = home_of(client, "zhuzhou-officer")
+    assert "本科室时限待办" in page and "公示行政处罚决定（演示）" in page
+    assert 'id="escalated"' not in page

@@ -6,7 +6,9 @@ import hashlib
 import pytest
 from django.contrib.auth import get_user_model
 
+from sanxiang.jobs.tasks import sign_checkpoint
 from sanxiang.ledger.actions import do_post_announcement
+from sanxiang.ledger.models import Checkpoint
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/ledger"
@@ -69,6 +71,7 @@ def user():
 def ledger(user):
     for i in range(11):
         do_post_announcement(f"公告 {i}", actor=user)
+    sign_checkpoint.call()  # what the job runner does seconds later
 
 
 def _checkpoint(client):
@@ -108,36 +111,51 @@ def test_consistency_proof_between_two_checkpoints(client, ledger, user):
     assert not check_consistency(old_size, new_size, new_root, new_root, hashes)
 
 
-def test_first_request_takes_a_checkpoint_when_none_exists(client, ledger):
-    size, _ = _checkpoint(client)
-    assert size == 11
+def test_before_the_first_checkpoint_the_api_answers_503_in_chinese(client, user):
+    do_post_announcement("尚未签发", actor=user)
+    response = client.get(f"{API}/checkpoint")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["code"] == "no_checkpoint" and "尚未签发检查点" in body["message"]
+    assert "尚未签发检查点" in response.content.decode("utf-8")  # readable, not \u-escaped
+    assert int(response["Retry-After"]) > 0
+    assert not Checkpoint.objects.exists()  # a public GET never signs
+
+
+def test_the_api_serves_the_latest_stored_checkpoint_and_never_signs(client, ledger, user):
+    for i in range(3):
+        do_post_announcement(f"检查点之后 {i}", actor=user)
+    assert _checkpoint(client)[0] == 11
+    assert Checkpoint.objects.count() == 1
+    sign_checkpoint.call()
+    assert _checkpoint(client)[0] == 14
 
 
 @pytest.mark.parametrize("url,params,code", [
-    ("inclusion", {}, "bad_parameter"),
-    ("inclusion", {"index": "a", "size": "3"}, "bad_parameter"),
-    ("inclusion", {"index": "-1", "size": "3"}, "bad_parameter"),
+    ("inclusion", {}, "invalid_request"),
+    ("inclusion", {"index": "a", "size": "3"}, "invalid_request"),
+    ("inclusion", {"index": "-1", "size": "3"}, "invalid_request"),
     ("inclusion", {"index": "3", "size": "3"}, "bad_index"),
     ("inclusion", {"index": "0", "size": "0"}, "bad_size"),
     ("inclusion", {"index": "0", "size": "12"}, "bad_size"),
-    ("inclusion", {"index": "0", "size": "99999999999999999999999"}, "bad_parameter"),
+    ("inclusion", {"index": "0", "size": "99999999999999999999999"}, "invalid_request"),
     ("consistency", {"first": "0", "second": "5"}, "bad_size"),
     ("consistency", {"first": "6", "second": "5"}, "bad_size"),
     ("consistency", {"first": "1", "second": "12"}, "bad_size"),
-    ("consistency", {"first": "x"}, "bad_parameter"),
+    ("consistency", {"first": "x"}, "invalid_request"),
 ])
-def test_bad_parameters_get_400_in_chinese(client, ledger, url, params, code):
+def test_bad_parameters_get_400_or_422_in_chinese(client, ledger, url, params, code):
     response = client.get(f"{API}/proofs/{url}", params)
-    assert response.status_code == 400
+    assert response.status_code == (422 if code == "invalid_request" else 400)
     body = response.json()
     assert body["code"] == code
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["error"])
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"])
 
 
 def test_entries_need_login(client, ledger, user):
     response = client.get(f"{API}/entries/0")
     assert response.status_code == 401
-    assert response.json() == {"error": "请先登录", "code": "login_required"}
+    assert response.json()["code"] == "login_required"
     client.force_login(user)
     assert client.get(f"{API}/entries/99").status_code == 404
     assert client.get(f"{API}/entries/0").json()["index"] == 0

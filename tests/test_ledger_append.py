@@ -1,4 +1,4 @@
-"""Appending: entries, stored Merkle nodes, announcements, periodic checkpoints."""
+"""Appending: entries, stored Merkle nodes, announcements; no checkpoint signed on commit."""
 
 import json
 
@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.test import override_settings
 
 from sanxiang.ledger import tree
 from sanxiang.ledger.actions import append_entry, do_post_announcement
@@ -79,31 +78,17 @@ def test_deletion_entry_records_deleted(admin):
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(LEDGER_CHECKPOINT_EVERY_ENTRIES=5, LEDGER_CHECKPOINT_EVERY_MINUTES=60)
-def test_checkpoint_is_taken_after_commit_when_stale(admin):
-    # Real commits (and, at teardown, the ledger-aware flush that empties the append-only tables).
-    do_post_announcement("第一条", actor=admin)
-    # No checkpoint yet: the first commit takes one.
-    assert list(Checkpoint.objects.values_list("tree_size", flat=True)) == [1]
-    for i in range(3):
+def test_commits_never_sign_a_checkpoint(admin):
+    # Real commits. Signing happens in the job runner (tests/jobs/), never inside a request.
+    for i in range(6):
         do_post_announcement(f"公告 {i}", actor=admin)
-    assert list(Checkpoint.objects.values_list("tree_size", flat=True)) == [1]
-    for i in range(2):
-        do_post_announcement(f"再一条 {i}", actor=admin)
-    assert list(Checkpoint.objects.order_by("id").values_list("tree_size", flat=True)) == [1, 6]
+    assert not Checkpoint.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-@override_settings(LEDGER_CHECKPOINT_EVERY_ENTRIES=1000, LEDGER_CHECKPOINT_EVERY_MINUTES=0)
-def test_checkpoint_is_taken_when_minutes_have_passed(admin):
-    do_post_announcement("一", actor=admin)
-    do_post_announcement("二", actor=admin)
-    assert list(Checkpoint.objects.order_by("id").values_list("tree_size", flat=True)) == [1, 2]
-
-
-def test_one_check_per_transaction(admin, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
+def test_the_after_commit_callback_signs_nothing(admin, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
             for i in range(5):
                 do_post_announcement(f"批量 {i}", actor=admin)
-    assert len(callbacks) == 1
+    assert len(callbacks) == 1  # the operation's marker, one per transaction
+    assert not Checkpoint.objects.exists()

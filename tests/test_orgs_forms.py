@@ -192,7 +192,7 @@ def test_certificate_lifecycle_suspend_reinstate_revoke(world, client):
     assert cert.status == CertificateStatus.SUSPENDED
     # Suspending twice is refused by the action, with its message.
     again = client.post(f"/certificates/{cert.pk}/suspend/", {"reason": "再次"})
-    assert again.status_code == 400 and "不能执行此操作" in again.content.decode()
+    assert again.status_code == 400 and "当前状态为“已暂扣”，不能执行“暂扣”" in again.content.decode()
     assert client.post(f"/certificates/{cert.pk}/reinstate/", {"reason": "调查结束"}).status_code == 302
     assert client.post(f"/certificates/{cert.pk}/revoke/", {"reason": "违法执法"}).status_code == 302
     cert.refresh_from_db()

@@ -76,7 +76,7 @@ TABLE = [
     # annual report
     ("urumqi-gxq-amr", "publicity.annual_report.due", "01-30"),
     ("urumqi-gxq-amr", "publicity.annual_report.recipients", ["区政府"]),
-    ("zhuzhou-amr", "publicity.annual_report.due", None),
+    ("zhuzhou-amr", "publicity.annual_report.due", "01-31"),  # the plan is silent: national applies
     ("zhuzhou-amr", "publicity.annual_report.unit_submission_due", "01-15"),
     ("zhuzhou-amr", "publicity.annual_report.recipients", ["市政府", "省市场监督管理局"]),
     ("quanzhou-licheng-amr", "publicity.annual_report.due", "01-31"),
@@ -194,7 +194,7 @@ def test_zhuzhou_equipment_table_row_by_row():
     ("urumqi-gxq-amr", "update_lists", "注册登记备案科", "分管领导"),
     ("quanzhou-licheng-amr", "annual_report", "特种设备安全监察股", "本局主要负责人"),
     ("national", "legal_review", "法制审核机构", "分管领导"),
-    ("urumqi-gxq-hrss", "update_lists", "法制机构", "分管领导"),  # seed silent: national
+    ("urumqi-gxq-hrss", "update_lists", "行政执法科", "局领导小组"),  # 局行政执法部门 (003 三（一）)
 ])
 def test_duties_route_to_unit_and_leader(key, duty, unit_part, leader):
     value = get_profile(key).value(f"duties.{duty}")
@@ -236,7 +236,7 @@ def test_entry_names_source_and_citation():
     assert entry.value == wd(20)
     assert entry.source == "zhuzhou-amr"
     assert "001_e535f9fa007604fa.txt" in entry.citation and "20个工作日" in entry.citation
-    assert entry.effective_from is None and entry.effective_to is None
+    assert entry.effective_from == dt.date(2021, 4, 19) and entry.effective_to is None  # the plan's date
     inherited = get_profile("urumqi-gxq-hrss").entry("publicity.decision_deadline_short", on=ON)
     assert inherited.source == "national"
     assert "118号" in inherited.citation

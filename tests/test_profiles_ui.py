@@ -1,5 +1,7 @@
 """Profile pages: /profiles/ and /profiles/<key>/ (login required, read-only)."""
 
+import re
+
 import pytest
 
 
@@ -35,9 +37,12 @@ def test_detail_shows_values_with_citations_grouped_by_section(user_client):
     for title in ("公示", "全过程记录", "法制审核", "时限", "人员装备", "职责分工"):
         assert f"<h2>{title}</h2>" in page
     assert "延期后审核时限上限" in page and "20个工作日" in page
-    assert "001_e535f9fa007604fa.txt 二（三）4.明确审核程序 3）" in page
+    assert "《全面推行行政执法“三项制度”有关工作的安排》 二（三）4.明确审核程序 3）" in page
+    assert "001_e535f9fa007604fa.txt" not in page  # people read the document's title, not a file name
     assert "<td>执法支队</td><td>合计</td><td>10</td><td>20</td><td>10</td>" in page
-    assert "沿用 national" in page
+    text = re.sub(r"<[^>]+>", " ", page.split("<main>")[1])
+    assert "沿用国家默认" in text and "national" not in text
+    assert "review.time_limit" not in text  # keys stay in the API and the CLI
     assert 'name="viewport"' in page  # phone-readable frame
     assert "按日期查看" in page and 'value="2024-06-01"' in page
 
@@ -70,6 +75,7 @@ def test_api_lists_and_shows_profiles(client):
     assert data["values"]["records.archive_limit"]["value"] == {"count": 30, "unit": "days"}
     missing = client.get("/api/v1/profiles/atlantis")
     assert missing.status_code == 404
-    assert missing.json() == {"error": "未知的规则配置：atlantis", "code": "unknown_profile"}
+    assert missing.json() == {"code": "unknown_profile", "message": "未知的规则配置：atlantis", "field": None,
+                              "reasons": ["未知的规则配置：atlantis"]}
     bad = client.get("/api/v1/profiles/national?on=yesterday")
     assert bad.status_code == 400 and bad.json()["code"] == "bad_date"

@@ -77,13 +77,23 @@ def test_api_public_certificate(client, certs):
     assert response.status_code == 404 and response.json()["code"] == "certificate_not_found"
 
 
-def test_person_page_prints_qr_of_public_url(client, certs):
+def test_person_page_prints_qr_of_public_url(client, certs, settings):
+    """The configured SANXIANG_PUBLIC_URL, not the host the page was opened on."""
+    settings.PUBLIC_URL = "https://zfz.example.gov.cn"
     user = T.member(certs["agency"], Role.OFFICER)
     client.force_login(user)
-    text = client.get(f"/people/{certs['officer'].pk}/").content.decode()
+    text = client.get(f"/people/{certs['officer'].pk}/", HTTP_HOST="localhost:8080").content.decode()
     assert "<svg" in text
-    assert "http://testserver/public/certificate/43020000001/" in text
+    assert "https://zfz.example.gov.cn/public/certificate/43020000001/" in text
+    assert "localhost:8080" not in text and "testserver" not in text
     import segno
 
-    expected = segno.make("http://testserver/public/certificate/43020000001/", error="m").svg_inline(scale=3)
+    expected = segno.make("https://zfz.example.gov.cn/public/certificate/43020000001/",
+                          error="m").svg_inline(scale=3)
     assert expected in text
+
+
+def test_public_url_defaults_to_the_local_server(client, certs):
+    client.force_login(T.member(certs["agency"], Role.OFFICER))
+    text = client.get(f"/people/{certs['officer'].pk}/").content.decode()
+    assert "http://127.0.0.1:8000/public/certificate/43020000001/" in text

@@ -3,6 +3,7 @@
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from sanxiang.api.errors import error_responses
 from sanxiang.core.errors import NotAuthenticated
 
 from . import queries
@@ -26,21 +27,12 @@ class MeOut(Schema):
     system_administrator: bool
 
 
-class AuthErrorOut(Schema):
-    """The shape of every error (sanxiang.core.errors); named apart until the API has one ErrorOut."""
-
-    code: str
-    message: str
-    field: str | None
-    reasons: list[str]
-
-
-@router.get("/me", response={200: MeOut, 401: AuthErrorOut}, summary="当前账号（用户名、姓名、角色）")
+@router.get("/me", response={200: MeOut, **error_responses(401)}, summary="当前账号（用户名、姓名、角色）")
 def me(request):
     """The account this request acts as (a session, or `Authorization: Bearer <访问令牌>`)."""
     user = request.user
     if not user.is_authenticated:
-        return Status(401, NotAuthenticated().as_dict())
+        raise NotAuthenticated()
     roles = [{"agency": r.agency.code, "agency_name": r.agency.name, "role": r.role, "role_label": r.get_role_display(),
               "unit": r.unit.name if r.unit else None, "valid_to": r.valid_to.isoformat() if r.valid_to else None}
              for r in queries.own_roles(user)]

@@ -5,7 +5,6 @@ from django.conf import settings
 
 PASSWORD = forms.PasswordInput(attrs={"autocomplete": "new-password"})
 CURRENT = forms.PasswordInput(attrs={"autocomplete": "current-password"})
-WIDE = {"style": "width:100%"}
 
 
 class CreateAccountForm(forms.Form):
@@ -21,7 +20,7 @@ class ResetPasswordForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", required=False, max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 3, **WIDE}))
+                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ChangePasswordForm(forms.Form):

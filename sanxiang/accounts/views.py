@@ -100,7 +100,7 @@ def change_password(request):
         update_session_auth_hash(request, user)
         request.session.pop(TEMPORARY_PASSWORD_FLAG, None)
         messages.success(request, "密码已修改。")
-        return redirect("/account/")
+        return redirect("my-account")
 
     return form_page(
         request, F.ChangePasswordForm, title="修改密码", back="/account/", button="修改密码",
@@ -120,7 +120,7 @@ def enrol_totp(request):
     def success(_):
         request.session.pop(PENDING_TOTP, None)
         messages.success(request, "动态口令已启用。今后登录时需要输入身份验证器上的 6 位动态口令。")
-        return redirect("/account/")
+        return redirect("my-account")
 
     return form_page(
         request, F.TotpForm, title="设置动态口令", back="/account/", button="确认启用",
@@ -159,7 +159,7 @@ def revoke_token(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"访问令牌 {token.prefix}… 已撤销。")
-    return redirect("/account/")
+    return redirect("my-account")
 
 
 # ---- administrators: a person's account ---------------------------------------------------------

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from sanxiang.accounts.api import router as accounts_router
+from sanxiang.api import errors
 from sanxiang.deadlines.api import router as deadlines_router
 from sanxiang.ledger.api import router as ledger_router
 from sanxiang.orgs.api import router as orgs_router
@@ -22,6 +23,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
 )
+errors.install(api)
 api.add_router("/ledger/", ledger_router)
 api.add_router("/deadlines/", deadlines_router)
 api.add_router("/public/", orgs_router)

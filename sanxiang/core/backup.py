@@ -38,8 +38,10 @@ FILES_DIR = "files"
 TRUSTED_KEYS = "trusted_keys"
 BATCH = 2000
 
-# Rebuilt by `migrate` on every installation, or transient: never part of a backup.
-EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session", "admin.logentry"}
+# Rebuilt by `migrate` on every installation, or transient (sessions, the job queue and its
+# slots: a restored installation's worker starts afresh): never part of a backup.
+EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session", "admin.logentry",
+            "django_tasks_database.dbtaskresult", "jobs.scheduledrun"}
 
 
 class BackupError(Exception):
@@ -380,8 +382,14 @@ def restore(source: Path, *, migrate=None) -> dict:
     if found:
         raise BackupError(
             "目标安装不是空的，拒绝恢复（" + "；".join(found) + "）。"
-            "请在新的数据目录和空数据库上恢复。"
+            "请在新的数据目录和空数据库上恢复（restore 自己建立数据库结构，无需先运行 sanxiang migrate）。"
         )
+    from sanxiang.core.datadir import DataDirError, prepare
+
+    try:
+        prepare(signing_key=False)  # the backup brings its own signing key
+    except DataDirError as exc:
+        raise BackupError(str(exc)) from exc
     if migrate is not None:
         migrate()
     data_dir = Path(settings.DATA_DIR)

@@ -1,4 +1,5 @@
-def navigation(request):
-    from sanxiang.orgs.views import nav_items_for
+from .hooks import menu_items
 
-    return {"nav_items": nav_items_for(request.user) if request.user.is_authenticated else []}
+
+def navigation(request):
+    return {"nav_items": menu_items(request.user)}

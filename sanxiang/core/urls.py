@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
@@ -7,8 +7,4 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("healthz", views.healthz, name="healthz"),
-    path("", include("sanxiang.accounts.urls")),
-    path("", include("sanxiang.orgs.urls")),
-    path("profiles/", include("sanxiang.profiles.urls")),
-    path("deadlines/", include("sanxiang.deadlines.urls")),
 ]

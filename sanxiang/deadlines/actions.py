@@ -9,12 +9,15 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.core.errors import RuleViolation
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
+from sanxiang.workflow import apply_consequence, refusals
 
 from .engine import DeadlineError, DeadlineResult, check_unit, compute_due, parse_count, parse_date
 from .models import CalendarDay, CalendarYear, Obligation, ObligationExtension, ObligationPause, days_digest
 from .queries import get_calendar, profile_period, profile_value
+from .workflows import OBLIGATION
 
 register_actions({
     "set_calendar_year": "录入节假日安排",
@@ -26,6 +29,7 @@ register_actions({
     "waive_obligation": "免除时限",
     "mark_overdue_obligation": "标记超期",
     "recompute_obligation": "重新计算期限",
+    "reopen_obligation": "解除超期",
 })
 
 SEED_YEARS = range(2004, 2027)
@@ -275,8 +279,10 @@ def _recompute(ob: Obligation, today: dt.date | None = None) -> bool:
     before = (ob.due, ob.due_at, ob.provisional, ob.status)
     _apply_due(ob, compute_obligation(ob))
     today = today or timezone.localdate()
-    if ob.status == Obligation.OVERDUE and ob.due >= today:
-        ob.status = Obligation.OPEN
+    reopen = OBLIGATION.find(Obligation.OVERDUE, "reopen")
+    if ob.status == Obligation.OVERDUE and not refusals(reopen, ob, None, {"today": today}):
+        # Part of the enclosing action (extension, resumed pause, calendar change), ledgered by it.
+        ob.status = reopen.target
     ob.save()
     return before != (ob.due, ob.due_at, ob.provisional, ob.status)
 
@@ -343,45 +349,48 @@ def do_extend_obligation(ob: Obligation, *, count, unit, approver, reason: str, 
     return ob
 
 
+def _transition(ob: Obligation, action: str, actor, **params) -> Obligation:
+    """One move of the obligation table (deadlines/workflows.py), its refusals worded as DeadlineError."""
+    try:
+        return OBLIGATION.apply(ob, action, actor=actor, **params)
+    except RuleViolation as exc:
+        raise DeadlineError(exc.message, "status" if exc.code == "transition_not_allowed" else exc.field) from None
+
+
 @transaction.atomic
 def do_meet_obligation(ob: Obligation, *, at=None, actor) -> Obligation:
-    ob = Obligation.objects.select_for_update().get(pk=ob.pk)
-    _check_open(ob)
-    at = at or timezone.now()
-    late = (at > ob.due_at) if ob.due_at else (timezone.localtime(at).date() > ob.due)
-    ob.status, ob.met_at = Obligation.MET, at
-    ob.save()
-    _entry(ob, "meet_obligation", actor, {"met_at": at, "late": late})
-    return ob
+    return _transition(ob, "meet", actor, met_at=at or timezone.now())
 
 
 @transaction.atomic
 def do_waive_obligation(ob: Obligation, *, reason: str, actor) -> Obligation:
-    ob = Obligation.objects.select_for_update().get(pk=ob.pk)
-    _check_open(ob)
-    if not reason or not reason.strip():
-        raise DeadlineError("免除时限必须写明理由", "reason")
-    ob.status, ob.note = Obligation.WAIVED, reason.strip()[:300]
-    ob.save()
-    _entry(ob, "waive_obligation", actor, {"reason": reason.strip()})
-    return ob
+    return _transition(ob, "waive", actor, reason=reason)
 
 
-@transaction.atomic
+def meet_obligations_of(*, object_type: str, object_id, kinds, actor, at=None) -> list[Obligation]:
+    """Meet the open deadlines of `kinds` on one object as part of an act the actor was already
+    permitted (a transition that closes them): the obligation table is checked, roles are not."""
+    found = Obligation.objects.select_for_update().filter(
+        object_type=object_type, object_id=str(object_id), kind__in=list(kinds), status__in=OPEN_STATES)
+    return [apply_consequence(ob, "meet", actor=actor, table=OBLIGATION, met_at=at or timezone.now())
+            for ob in found]
+
+
 def do_mark_overdue_obligations(*, today: dt.date | None = None, actor=None) -> list[Obligation]:
-    """Sweep: open obligations past their due date (and not paused) become overdue."""
+    """Sweep: open obligations past their due date (and not paused) become overdue.
+
+    Run by the job runner (actor JOBS). Each obligation changes in its own short transaction, so
+    a sweep interrupted half-way leaves each one open or overdue with its entry, never between,
+    and the next sweep marks the rest."""
     today = today or timezone.localdate()
-    now = timezone.now()
+    mark = OBLIGATION.find(Obligation.OPEN, "mark_overdue")
+    candidates = Obligation.objects.filter(status=Obligation.OPEN, due__lte=today)
     marked = []
-    for ob in Obligation.objects.select_for_update().filter(status=Obligation.OPEN, due__lte=today):
-        if ob.paused:
-            continue
-        late = (ob.due_at < now) if ob.due_at else ob.due < today
-        if late:
-            ob.status = Obligation.OVERDUE
-            ob.save()
-            _entry(ob, "mark_overdue_obligation", actor, {"today": today})
-            marked.append(ob)
+    for pk in list(candidates.values_list("pk", flat=True)):
+        with transaction.atomic():
+            ob = candidates.select_for_update().filter(pk=pk).first()
+            if ob is not None and not refusals(mark, ob, actor, {"today": today}):
+                marked.append(_transition(ob, "mark_overdue", actor, today=today))
     return marked
 
 

@@ -15,21 +15,27 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from sanxiang.core.errors import RuleViolation
+from sanxiang.lib.periods import UNITS
+
 HOLIDAY = "holiday"
 WORKDAY = "workday"
-UNITS = {"hours": "小时", "days": "日", "workdays": "个工作日", "months": "个月"}
 LIMITS = {"hours": 87600, "days": 3650, "workdays": 2000, "months": 120}
 WEEKDAYS = "一二三四五六日"
 TZ = ZoneInfo("Asia/Shanghai")
+# Start dates the engine accepts. With the longest periods (LIMITS) every due date stays far inside
+# what Python's dates can hold, so no input ends in an overflow.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2199, 12, 31)
 
 
-class DeadlineError(ValueError):
+class DeadlineError(RuleViolation):
     """时限计算错误 — bad input, with a Chinese message and the offending field."""
 
+    code = "invalid_deadline"
+
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,7 @@ def parse_count(value, unit: str) -> int:
         count = value
     else:
         text = str(value if value is not None else "").strip()
-        if not text.lstrip("-").isdigit():
+        if not text.lstrip("-").isdecimal():
             raise DeadlineError(f"期限数必须是正整数，收到「{text}」", "count")
         count = int(text)
     if count <= 0:
@@ -140,6 +146,14 @@ def parse_count(value, unit: str) -> int:
     if count > limit:
         raise DeadlineError(f"期限数过大：{count}{UNITS[unit]}，最多 {limit}{UNITS[unit]}", "count")
     return count
+
+
+def check_range(day: dt.date, field: str = "start") -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise DeadlineError(
+            f"起算日 {day.isoformat()} 超出可计算的范围（{EARLIEST.isoformat()} 至 {LATEST.isoformat()}）",
+            field)
+    return day
 
 
 def check_unit(unit) -> str:
@@ -194,8 +208,10 @@ def compute_due(start, count, unit, *, calendar: Calendar | None = None, pauses=
     unit = check_unit(unit)
     count = parse_count(count, unit)
     if unit == "hours":
-        return _compute_hours(parse_datetime(start), count, pauses)
-    start = parse_date(start)
+        start = parse_datetime(start)
+        check_range(start.date())
+        return _compute_hours(start, count, pauses)
+    start = check_range(parse_date(start))
     if calendar is None:
         from sanxiang.deadlines.queries import get_calendar
         calendar = get_calendar()

@@ -12,6 +12,10 @@ class CalculatorForm(forms.Form):
                             widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}))
     unit = forms.ChoiceField(label="单位", choices=UNIT_CHOICES)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "：")
+        super().__init__(*args, **kwargs)
+
     def clean_unit(self):
         value = self.cleaned_data["unit"]
         assert value in UNITS

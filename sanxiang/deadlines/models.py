@@ -5,6 +5,7 @@ from django.db import models
 
 from sanxiang.ledger.models import Ledgered
 from sanxiang.lib.canonical import canonical_bytes
+from sanxiang.lib.periods import UNIT_CHOICES
 from sanxiang.lib.hashing import sha256_hex
 
 
@@ -63,7 +64,7 @@ class Obligation(Ledgered):
 
     OPEN, MET, OVERDUE, WAIVED = "open", "met", "overdue", "waived"
     STATUSES = [(OPEN, "进行中"), (MET, "已履行"), (OVERDUE, "已超期"), (WAIVED, "已免除")]
-    UNITS = [("hours", "小时"), ("days", "日"), ("workdays", "工作日"), ("months", "月")]
+    UNITS = UNIT_CHOICES
 
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)

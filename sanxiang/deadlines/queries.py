@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import models
 from django.utils import timezone
 
 from .engine import Calendar, DeadlineError, subtract_workdays
@@ -44,18 +45,33 @@ def calendar_status(today: dt.date) -> list[dict]:
     return rows
 
 
-def calendar_warnings(today: dt.date | None = None) -> list[str]:
-    """Warnings for the administrator's home page (from 1 November: next year missing)."""
+CALENDAR_ACTIONS = {
+    "operator": "请在国务院办公厅发布通知后用「sanxiang calendar import 文件」录入",
+    "sysadmin": "请在国务院办公厅发布通知后在「节假日日历」页面录入",
+    "staff": "请联系系统管理员录入",
+}
+
+
+def calendar_warnings(today: dt.date | None = None, *, audience: str = "operator") -> list[str]:
+    """Warnings about missing official years (from 1 November: next year missing).
+
+    `audience` says what the reader can do about it: the CLI operator and the system administrator
+    can import the year, everyone else can only ask the system administrator.
+    """
     today = today or timezone.localdate()
     official = set(CalendarYear.objects.filter(official=True).values_list("year", flat=True))
     warnings = []
     if today.year not in official:
-        warnings.append(f"{today.year} 年的官方节假日安排尚未录入，本年度的时限均为临时结果（仅按周末计算）。")
+        warnings.append(f"{today.year} 年的官方节假日安排尚未录入，本年度的时限均为临时结果（仅按周末计算）。"
+                        f"{CALENDAR_ACTIONS[audience]}。")
     if today >= dt.date(today.year, 11, 1) and today.year + 1 not in official:
         warnings.append(
-            f"{today.year + 1} 年的官方节假日安排尚未录入：请在国务院办公厅发布通知后用"
-            f"「节假日日历」页面（系统管理员）或「sanxiang calendar import 文件」录入，否则跨年的时限将被标为临时。")
+            f"{today.year + 1} 年的官方节假日安排尚未录入，跨年的时限将被标为临时：{CALENDAR_ACTIONS[audience]}。")
     return warnings
+
+
+def calendar_audience(user) -> str:
+    return "sysadmin" if getattr(user, "is_superuser", False) else "staff"
 
 
 # --- profiles ------------------------------------------------------------------------------
@@ -154,3 +170,103 @@ def escalated_obligations(agency: str, leader: str, today: dt.date | None = None
 
 def obligations_for(object_type: str, object_id: str):
     return Obligation.objects.filter(object_type=object_type, object_id=str(object_id))
+
+
+# --- what a user sees on the workbench ---------------------------------------------------------
+
+def _roles_of(user):
+    from sanxiang.orgs.querysets import current_roles
+
+    return list(current_roles(user).select_related("agency", "unit"))
+
+
+def _agency_names(codes) -> dict[str, str]:
+    from sanxiang.orgs.models import Agency
+
+    return dict(Agency.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def oversight_scope(user) -> dict:
+    """Which obligations reach the user, by role (before the access module's per-object filter).
+
+    units:      (agency code, unit name) of every unit the user holds a role in — the unit's queue
+                (责任科室待办) reaches its head and its officers, reviewers, archivists and editors;
+    overseen:   agencies whose warnings reach the user as their leader or administrator (督办);
+    supervised: agencies the user's supervisory body oversees (执法监督);
+    everything: the system administrator sees every agency's warnings.
+    """
+    from sanxiang.orgs.models import Agency, Role
+
+    scope = {"units": [], "overseen": [], "supervised": [], "everything": bool(user.is_superuser)}
+    supervising = []
+    for role in _roles_of(user):
+        if role.role in (Role.ADVISER, Role.SUPERVISOR):
+            if role.role == Role.SUPERVISOR:
+                supervising.append(role.agency_id)
+            continue
+        if role.unit_id:
+            scope["units"].append((role.agency.code, role.unit.name))
+        if role.role in (Role.ADMINISTRATOR, Role.AGENCY_LEADER):
+            scope["overseen"].append(role.agency.code)
+    if supervising:
+        scope["supervised"] = sorted(set(Agency.objects.filter(supervised_by__in=supervising)
+                                         .values_list("code", flat=True)))
+    return scope
+
+
+class Levels:
+    """Warning levels of many obligations with one calendar load and one lead per agency."""
+
+    def __init__(self, today: dt.date):
+        self.today = today
+        self.calendar = None
+        self.leads: dict[str, int] = {}
+
+    def __call__(self, ob: Obligation) -> str | None:
+        if ob.status not in (Obligation.OPEN, Obligation.OVERDUE) or ob.paused:
+            return None
+        if self.today > ob.due:
+            return RED
+        if self.calendar is None:
+            self.calendar = get_calendar()
+        if ob.agency not in self.leads:
+            self.leads[ob.agency] = warning_lead(ob.agency, self.today)
+        return warning_level(ob, self.today, lead=self.leads[ob.agency], calendar=self.calendar)
+
+
+def workbench_obligations(user, today: dt.date | None = None) -> dict:
+    """The open obligations on the user's workbench, in a constant number of queries.
+
+    Returns {"queue", "overdue", "due_soon", "supervised": rows, "scope": oversight_scope(user)}; a row is
+    {"ob", "level", "agency_name"}: the queue is every open obligation routed to one of the user's
+    units; overdue/due_soon are the red/yellow warnings of the agencies they lead or administer
+    (every agency for the system administrator); supervised are the red/yellow warnings of the
+    agencies their body supervises.
+    """
+    today = today or timezone.localdate()
+    scope = oversight_scope(user)
+    result = {"queue": [], "overdue": [], "due_soon": [], "supervised": [], "scope": scope}
+    reach = models.Q(pk__in=[])  # the OR of what reaches the user; an empty Q() would mean "all"
+    for code, unit_name in scope["units"]:
+        reach |= models.Q(agency=code, unit_name__contains=unit_name)
+    wide = set(scope["overseen"]) | set(scope["supervised"])
+    if wide:
+        reach |= models.Q(agency__in=wide)
+    if not scope["units"] and not wide and not scope["everything"]:
+        return result
+    obligations = open_obligations() if scope["everything"] else open_obligations().filter(reach)
+    rows = list(obligations.order_by("due", "id"))
+    names = _agency_names(ob.agency for ob in rows)
+    level_of = Levels(today)
+    unit_keys = scope["units"]
+    for ob in rows:
+        row = {"ob": ob, "level": level_of(ob), "agency_name": names.get(ob.agency, ob.agency)}
+        if any(ob.agency == code and unit_name in ob.unit_name for code, unit_name in unit_keys):
+            result["queue"].append(row)
+        if not row["level"]:
+            continue
+        if scope["everything"] or ob.agency in scope["overseen"]:
+            result["overdue" if row["level"] == RED else "due_soon"].append(row)
+        elif ob.agency in scope["supervised"]:
+            result["supervised"].append(row)
+    return result

@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.utils import timezone
 
@@ -9,7 +10,7 @@ from .actions import CalendarError, do_import_calendar
 from .engine import DeadlineError, compute_due
 from .forms import CalculatorForm
 from .models import CalendarYear
-from .queries import calendar_warnings
+from .queries import calendar_audience, calendar_warnings
 
 
 def calculator(request):
@@ -52,7 +53,7 @@ def calendar_view(request):
             years.append((extra, False))
     context = {
         "year": year, "row": row, "days": list(row.days.all()) if row else [],
-        "years": sorted(years), "warnings": calendar_warnings(today),
+        "years": sorted(years), "warnings": calendar_warnings(today, audience=calendar_audience(request.user)),
         "prev": year - 1, "next": year + 1, "can_import": request.user.is_superuser,
     }
     return render(request, "deadlines/calendar.html", context)
@@ -68,17 +69,17 @@ def calendar_import(request):
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "请选择要录入的日历文件（JSON）。")
-        return redirect("/deadlines/calendar/")
+        return redirect("deadline-calendar")
     if upload.size > MAX_CALENDAR_FILE:
         messages.error(request, "日历文件过大（上限 256 KB）。")
-        return redirect("/deadlines/calendar/")
+        return redirect("deadline-calendar")
     try:
         row, changed = do_import_calendar(upload.read(), actor=request.user)
     except CalendarError as exc:
         messages.error(request, f"未录入：{exc.message}")
-        return redirect("/deadlines/calendar/")
+        return redirect("deadline-calendar")
     if changed:
         messages.success(request, f"已录入 {row.year} 年节假日安排（{row.source}），未结时限已按新日历重新计算。")
     else:
         messages.info(request, f"{row.year} 年节假日安排与已有数据相同，未作更改。")
-    return redirect(f"/deadlines/calendar/?year={row.year}")
+    return redirect(f"{reverse('deadline-calendar')}?year={row.year}")

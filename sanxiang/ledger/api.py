@@ -2,20 +2,18 @@
 
 import base64
 
-from django.http import HttpResponse, JsonResponse
-from ninja import Router, Schema
+from django.conf import settings
+from django.http import HttpResponse
+from ninja import Path, Query, Router, Schema
 
 from sanxiang.access.policy import restrict
+from sanxiang.api.errors import ErrorOut, error_responses, request_error_response
+from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation, SanxiangError
 
 from . import checkpoints, tree
 from .models import LedgerEntry
 
 router = Router(tags=["ledger"])
-
-
-class ErrorOut(Schema):
-    error: str
-    code: str
 
 
 class InclusionOut(Schema):
@@ -36,70 +34,67 @@ class EntryOut(Schema):
     leaf_hash: str
 
 
-def _error(status: int, code: str, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"error": message, "code": code, **extra}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
+# Tree positions: 0 ≤ n < 2^62 (anything else is refused as an invalid request, 422).
+MAX_POSITION = 1 << 62
 
 
-def _int(value, name: str):
-    if value is None or value == "":
-        raise ValueError(f"缺少参数 {name}")
-    text = str(value).strip()
-    if not text.isdigit() or len(text) > 18:
-        raise ValueError(f"参数 {name} 必须是非负整数")
-    return int(text)
+class NoCheckpoint(SanxiangError):
+    status = 503
+    code = "no_checkpoint"
+    default_message = "尚未签发检查点：账本为空，或定时任务（sanxiang worker）尚未运行。请稍后再试。"
 
 
-@router.get("/checkpoint", response={200: str}, summary="最新的已签名检查点（text/plain）")
+@router.get("/checkpoint", summary="最新的已签名检查点（text/plain）", response={503: ErrorOut}, openapi_extra={
+    "responses": {200: {"description": "C2SP tlog-checkpoint 签名文本",
+                        "content": {"text/plain": {"schema": {"type": "string"}}}}}})
 def get_checkpoint(request):
-    """The latest signed checkpoint (C2SP tlog-checkpoint); signs a new one if none or stale."""
+    """The latest stored checkpoint (C2SP tlog-checkpoint). Never signs: the job runner does,
+    seconds after entries are appended; before the first one this answers 503."""
     latest = checkpoints.latest()
-    if checkpoints.is_stale(latest, tree.tree_size()):
-        latest = checkpoints.take()
+    if latest is None:
+        response = request_error_response(request, NoCheckpoint())
+        response["Retry-After"] = str(settings.JOB_INTERVALS.get("sign_checkpoint", 10))
+        return response
     return HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
 
 
-@router.get("/proofs/inclusion", response={200: InclusionOut, 400: ErrorOut},
+@router.get("/proofs/inclusion", response={200: InclusionOut, **error_responses(400, 422)},
             summary="包含证明（RFC 6962 审计路径）")
-def get_inclusion(request, index: str = None, size: str = None):
-    try:
-        leaf_index, tree_size = _int(index, "index"), _int(size, "size")
-    except ValueError as exc:
-        return _error(400, "bad_parameter", str(exc))
+def get_inclusion(request, index: int = Query(..., ge=0, lt=MAX_POSITION),
+                  size: int = Query(..., ge=0, lt=MAX_POSITION)):
+    leaf_index, tree_size = index, size
     current = tree.tree_size()
     if tree_size < 1 or tree_size > current:
-        return _error(400, "bad_size", f"树大小必须在 1 到 {current} 之间", tree_size=current)
+        raise RuleViolation(f"树大小必须在 1 到 {current} 之间", field="size", code="bad_size")
     if leaf_index >= tree_size:
-        return _error(400, "bad_index", f"条目序号必须小于树大小 {tree_size}")
+        raise RuleViolation(f"条目序号必须小于树大小 {tree_size}", field="index", code="bad_index")
     hashes = tree.inclusion_proof(leaf_index, tree_size)
     return {"leaf_index": leaf_index, "tree_size": tree_size, "hashes": [h.hex() for h in hashes]}
 
 
-@router.get("/proofs/consistency", response={200: ConsistencyOut, 400: ErrorOut},
+@router.get("/proofs/consistency", response={200: ConsistencyOut, **error_responses(400, 422)},
             summary="一致性证明（RFC 6962）")
-def get_consistency(request, first: str = None, second: str = None):
-    try:
-        m, n = _int(first, "first"), _int(second, "second")
-    except ValueError as exc:
-        return _error(400, "bad_parameter", str(exc))
+def get_consistency(request, first: int = Query(..., ge=0, lt=MAX_POSITION),
+                    second: int = Query(..., ge=0, lt=MAX_POSITION)):
+    m, n = first, second
     current = tree.tree_size()
     if n > current:
-        return _error(400, "bad_size", f"second 不能大于当前树大小 {current}", tree_size=current)
+        raise RuleViolation(f"second 不能大于当前树大小 {current}", field="second", code="bad_size")
     if m < 1 or m > n:
-        return _error(400, "bad_size", "first 必须满足 1 ≤ first ≤ second")
+        raise RuleViolation("first 必须满足 1 ≤ first ≤ second", field="first", code="bad_size")
     hashes = tree.consistency_proof(m, n)
     return {"first": m, "second": n, "hashes": [h.hex() for h in hashes]}
 
 
-@router.get("/entries/{index}", response={200: EntryOut, 401: ErrorOut, 404: ErrorOut},
+@router.get("/entries/{index}", response={200: EntryOut, **error_responses(401, 404, 422)},
             summary="条目内容（需登录）")
-def get_entry(request, index: int):
+def get_entry(request, index: int = Path(..., ge=0, lt=MAX_POSITION)):
     if not request.user.is_authenticated:
-        return _error(401, "login_required", "请先登录")
+        raise NotAuthenticated()
     # The payload may name people and addresses: only the agency's administrators, its supervisors
     # and the system administrator read it. Others learn nothing, not even that the entry exists.
     entry = restrict(LedgerEntry.objects.filter(index=index), request.user).first()
     if entry is None:
-        return _error(404, "not_found", f"没有第 {index} 条，或您无权查看")
+        raise NotFound(f"没有第 {index} 条，或您无权查看")
     return {"index": entry.index, "entry": base64.b64encode(entry.entry.encode("utf-8")).decode(),
             "leaf_hash": entry.leaf_hash}

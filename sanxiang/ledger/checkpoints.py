@@ -1,9 +1,12 @@
-"""Checkpoints (检查点): C2SP tlog-checkpoint notes over the ledger's tree, signed and stored."""
+"""Checkpoints (检查点): C2SP tlog-checkpoint notes over the ledger's tree, signed and stored.
+
+Signed by the scheduled job `sign_checkpoint` (sanxiang.jobs) and by `sanxiang checkpoint`, never
+inside a request: a request only reads the latest stored checkpoint.
+"""
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,14 +24,6 @@ def lock_ledger() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PG_APPEND_LOCK])
-
-
-def every_entries() -> int:
-    return int(getattr(settings, "LEDGER_CHECKPOINT_EVERY_ENTRIES", 10000))
-
-
-def every_minutes() -> float:
-    return float(getattr(settings, "LEDGER_CHECKPOINT_EVERY_MINUTES", 60))
 
 
 def body(size: int, root: bytes, origin: str | None = None) -> str:
@@ -64,16 +59,10 @@ def latest() -> Checkpoint | None:
     return Checkpoint.objects.order_by("-tree_size", "-id").first()
 
 
-def is_stale(checkpoint: Checkpoint | None, size: int, now: dt.datetime | None = None) -> bool:
-    """A new checkpoint is due when none exists, or the tree grew and the latest is older than
-    the configured number of entries or minutes."""
-    if checkpoint is None:
-        return True
-    if size <= checkpoint.tree_size:
-        return False
-    now = now or timezone.now()
-    return (size - checkpoint.tree_size >= every_entries()
-            or now - checkpoint.created_at >= dt.timedelta(minutes=every_minutes()))
+def is_stale(checkpoint: Checkpoint | None, size: int) -> bool:
+    """A new checkpoint is due when entries were appended since the latest one (an empty ledger
+    has nothing to attest). The job runner asks this every few seconds (sanxiang.jobs)."""
+    return size > (checkpoint.tree_size if checkpoint is not None else 0)
 
 
 @transaction.atomic
@@ -89,52 +78,3 @@ def take(force: bool = False) -> Checkpoint:
     checkpoint = Checkpoint.objects.create(tree_size=size, root_hash=root.hex(), note=note,
                                            created_at=timezone.now())
     return checkpoint
-
-
-def _latest_size_and_time() -> tuple[int, dt.datetime] | None:
-    """(tree_size, created_at) of the latest checkpoint, by one raw indexed query: this runs
-    after every committed append, where the ORM's overhead would dominate."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tree_size, created_at FROM ledger_checkpoint "
-                       "ORDER BY tree_size DESC, id DESC LIMIT 1")
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    col = Checkpoint._meta.get_field("created_at").get_col(Checkpoint._meta.db_table)
-    created_at = row[1]
-    for converter in [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]:
-        created_at = converter(created_at, col, connection)
-    return row[0], created_at
-
-
-# (tree_size, created_at) of the newest checkpoint this process has seen. A checkpoint only
-# ever gets newer, so a stale value can only make one look due early; that is confirmed by a
-# query before signing. It spares a query after every commit.
-_seen_latest: tuple[int, dt.datetime] | None = None
-
-
-def _is_due(size: int, seen) -> bool:
-    if seen is None:
-        return True
-    cp_size, created_at = seen
-    return size > cp_size and (
-        size - cp_size >= every_entries()
-        or timezone.now() - created_at >= dt.timedelta(minutes=every_minutes()))
-
-
-def forget_seen_checkpoint() -> None:
-    """After the ledger tables are emptied (flush, restore), the remembered checkpoint is void."""
-    global _seen_latest
-    _seen_latest = None
-
-
-def after_commit(size: int) -> None:
-    """Called once after a commit that appended entries; takes a checkpoint when one is due."""
-    global _seen_latest
-    if _seen_latest is not None and size >= _seen_latest[0] and not _is_due(size, _seen_latest):
-        return
-    _seen_latest = _latest_size_and_time()
-    if not _is_due(size, _seen_latest):
-        return
-    checkpoint = take()
-    _seen_latest = (checkpoint.tree_size, checkpoint.created_at)

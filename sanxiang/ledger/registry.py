@@ -60,4 +60,6 @@ _loaded: list = []
 
 register_actions({
     "post_announcement": "发布账本公告",
+    # A stored file (its digests in the entry's `files`); the records app attaches it to a case.
+    "store_file": "存储文件",
 })

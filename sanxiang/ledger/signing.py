@@ -1,7 +1,8 @@
 """Signing checkpoints as C2SP signed notes (签名): Ed25519, plus an SM2 line (Sanxiang extension).
 
 The deployment's secret is one 32-byte seed, given as standard base64 in the environment variable
-`SANXIANG_SIGNING_KEY`, or generated on first use into `settings.SIGNING_KEY_FILE` (mode 0600).
+`SANXIANG_SIGNING_KEY`, or kept in `settings.SIGNING_KEY_FILE` (mode 0600), which
+`sanxiang.core.datadir.prepare()` generates for a new installation (never next to existing data).
 The Ed25519 key is that seed (RFC 8032); the SM2 private key is derived from it as
 d = 1 + (SHA-256("sanxiang-sm2-key" ‖ seed) mod (n − 2)).
 
@@ -128,15 +129,14 @@ def _load_seed() -> bytes:
     value = (getattr(settings, "SIGNING_KEY", "") or os.environ.get("SANXIANG_SIGNING_KEY", "")).strip()
     if not value:
         path = Path(settings.SIGNING_KEY_FILE)
-        if not path.exists():
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w") as fh:
-                    fh.write(base64.b64encode(os.urandom(32)).decode() + "\n")
-        value = path.read_text().strip()
+        try:
+            value = path.read_text().strip()
+        except FileNotFoundError:
+            # Never generated here: a new key beside existing checkpoints would orphan them all.
+            raise SigningKeyError(
+                f"未找到签名密钥 {path}（也未设置 SANXIANG_SIGNING_KEY）。新安装请先运行 "
+                "`sanxiang migrate`；已有数据的安装请确认 SANXIANG_DATA_DIR，或从备份中取回密钥。"
+            ) from None
     try:
         return base64.b64decode(value, validate=True)
     except ValueError as exc:

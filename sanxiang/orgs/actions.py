@@ -15,16 +15,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sanxiang.access.policy import can
+from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry, changes
 from sanxiang.ledger.registry import register_actions
 
 from .errors import OrgsError, OrgsPermissionDenied
 from .models import (
-    AccountEvent, Agency, AgencyKind, Certificate, CertificateKind, CertificateStatus, DeviceIssue,
+    AccountEvent, Agency, AgencyKind, Certificate, CertificateKind, DeviceIssue,
     Equipment, EquipmentKind, EquipmentStatus, LegalQualification, Person, PersonKind, Role,
     RoleAssignment, TotpDevice, Training, TrainingKind, Unit, UnitKind,
 )
 from .querysets import current_roles
+from .workflows import CERTIFICATE
 
 register_actions({
     "create_agency": "设立执法主体",
@@ -323,41 +325,34 @@ def do_issue_certificate(person: Person, number, *, categories, valid_from, vali
     return cert
 
 
-def _change_certificate_status(cert, status, action, reason, actor, allowed_from):
-    cert = Certificate.objects.select_for_update().select_related("person__agency").get(pk=cert.pk)
-    _require_agency_admin(actor, cert.person.agency)
-    reason = _text(reason, "原因", max_length=500)
-    if cert.status not in allowed_from:
-        raise OrgsError(f"执法证 {cert.number} 当前状态为“{cert.get_status_display()}”，不能执行此操作。")
-    previous, cert.status = cert.status, status
-    cert.save(update_fields=["status"])
-    append_entry(action=action, actor=actor, obj=cert,
-                 payload={"number": cert.number, "status": status, "from": previous, "reason": reason})
-    return cert
+def _change_certificate_status(cert, action, reason, actor):
+    """One move of the certificate table (orgs/workflows.py), its refusals worded as orgs errors."""
+    try:
+        return CERTIFICATE.apply(cert, action, actor=actor, reason=reason)
+    except NotPermitted as exc:
+        raise OrgsPermissionDenied(exc.message) from None
+    except RuleViolation as exc:
+        raise OrgsError(exc.message, exc.reasons) from None
 
 
 @transaction.atomic
 def do_suspend_certificate(cert: Certificate, *, reason, actor) -> Certificate:
-    return _change_certificate_status(cert, CertificateStatus.SUSPENDED, "suspend_certificate", reason, actor,
-                                      {CertificateStatus.VALID})
+    return _change_certificate_status(cert, "suspend", reason, actor)
 
 
 @transaction.atomic
 def do_reinstate_certificate(cert: Certificate, *, reason, actor) -> Certificate:
-    return _change_certificate_status(cert, CertificateStatus.VALID, "reinstate_certificate", reason, actor,
-                                      {CertificateStatus.SUSPENDED})
+    return _change_certificate_status(cert, "reinstate", reason, actor)
 
 
 @transaction.atomic
 def do_revoke_certificate(cert: Certificate, *, reason, actor) -> Certificate:
-    return _change_certificate_status(cert, CertificateStatus.REVOKED, "revoke_certificate", reason, actor,
-                                      {CertificateStatus.VALID, CertificateStatus.SUSPENDED})
+    return _change_certificate_status(cert, "revoke", reason, actor)
 
 
 @transaction.atomic
 def do_expire_certificate(cert: Certificate, *, reason="有效期届满", actor) -> Certificate:
-    return _change_certificate_status(cert, CertificateStatus.EXPIRED, "expire_certificate", reason, actor,
-                                      {CertificateStatus.VALID, CertificateStatus.SUSPENDED})
+    return _change_certificate_status(cert, "expire", reason, actor)
 
 
 @transaction.atomic

@@ -6,6 +6,9 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from sanxiang.api.errors import error_responses
+from sanxiang.core.errors import NotFound
+
 from . import queries
 from .models import CertificateKind, CertificateStatus, PersonKind
 
@@ -30,16 +33,11 @@ class CertificateOut(Schema):
     message: str
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
-@router.get("/certificates/{number}", response={200: CertificateOut, 404: ErrorOut}, auth=None)
+@router.get("/certificates/{number}", response={200: CertificateOut, **error_responses(404)}, auth=None)
 def public_certificate(request, number: str):
     cert = queries.public_certificate(number)
     if cert is None:
-        return Status(404, {"code": "certificate_not_found", "message": f"未查到证号为“{number}”的证件。"})
+        raise NotFound(f"未查到证号为“{number}”的证件。", code="certificate_not_found")
     today = timezone.localdate()
     state = cert.status_on(today)
     auxiliary = cert.kind == CertificateKind.WORK or cert.person.kind == PersonKind.AUXILIARY

@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from . import actions as A
-from .actions import duty_unit_names  # noqa: F401  (re-exported for tests)
+from .actions import duty_unit_names
 from .models import (
     Agency, AgencyKind, Certificate, CertificateKind, CertificateStatus, DeviceIssue, Equipment,
     LegalQualification, Person, PersonKind, Role, RoleAssignment, TotpDevice, Training, TrainingKind, Unit,
@@ -25,7 +25,9 @@ ROLE_FROM = dt.date(2024, 1, 1)
 
 AMR = ["行政处罚", "行政许可", "行政强制", "行政检查", "市场监督管理"]
 
-# Units: (name, parent name or None, equipment group). Groups match profile equipment.minimums.
+# Units: (name, parent name or None, equipment group), from each seed's own structure (never from
+# the text of a duty). Groups match profile equipment.minimums. Every unit a profile's duties name
+# is one of these (tests/ui/test_demo_units.py).
 AGENCIES = [
     {
         "code": "urumqi-gxq-amr", "prefix": "urumqi-amr", "region": "650106",
@@ -62,7 +64,7 @@ AGENCIES = [
         "issuer": "宁夏回族自治区人民政府", "supervisors": [],
         "units": [("综合管理室", None, ""), ("市场建设运行室", None, ""), ("经济贸易管理室", None, ""),
                   ("经济技术合作室", None, "")],
-        "officer_unit": "市场建设运行室", "review_unit": "法制审核机构",
+        "officer_unit": "市场建设运行室", "review_unit": "综合管理室",
         "names": ["马丽萍", "杨建国", "丁晓军", "田志强", "虎彩霞", "纳文华", "王海燕", "李春生", "白玉兰", "郭志远"],
     },
     {
@@ -71,8 +73,9 @@ AGENCIES = [
         "jurisdiction": "乌鲁木齐高新技术产业开发区（新市区）行政区域",
         "categories": ["行政处罚", "行政检查", "劳动保障监察"],
         "issuer": "新疆维吾尔自治区人民政府", "supervisors": ["urumqi-gxq-justice"],
-        "units": [("行政执法科", None, ""), ("办公室", None, "")],
-        "officer_unit": "行政执法科", "review_unit": "三项制度领导小组负责法制审核工作的机构",
+        # 003 names the 局行政执法部门 and, for legal review, members of the 三项制度 leading group.
+        "units": [("行政执法科", None, ""), ("办公室", None, ""), ("三项制度工作领导小组", None, "")],
+        "officer_unit": "行政执法科", "review_unit": "三项制度工作领导小组",
         "names": ["买买提·吐尔逊", "张晓琳", "李国庆", "努尔古丽", "韩建平", "吴晓东", "郑美华", "高志明", "徐静", "迪丽拜尔"],
     },
     {
@@ -80,7 +83,7 @@ AGENCIES = [
         "name": "泉州市鲤城区市场监督管理局",
         "jurisdiction": "泉州市鲤城区行政区域", "categories": AMR,
         "issuer": "福建省人民政府", "supervisors": [],
-        "units": [("综合股", None, "局机关"), ("注册与行政审批股", None, "局机关"), ("信用监督管理股", None, "局机关"),
+        "units": [("综合股", None, "局机关"), ("登记注册与行政审批股", None, "局机关"), ("信用监督管理股", None, "局机关"),
                   ("特种设备安全监察股", None, "局机关"), ("海滨市场监管所", None, "市场监管所"),
                   ("开元市场监管所", None, "市场监管所")],
         "officer_unit": "海滨市场监管所", "review_unit": "特种设备安全监察股",
@@ -106,6 +109,26 @@ ZHUZHOU_EQUIPMENT = {
     "市食药检所": {"camera": 2, "body_camera": 3}, "市计量所": {"camera": 2, "body_camera": 3},
     "市质检所": {"camera": 2, "body_camera": 2},
 }
+
+
+# Serial numbers as printed on the devices: a model prefix (执法记录仪 models are commonly named
+# DSJ-…), the year of purchase, the agency's region code and a running number per unit.
+SERIAL_PREFIX = {"camera": "XJ-D750", "body_camera": "DSJ-V7", "recorder": "LYB-X3"}
+
+
+def serial_number(region: str, unit_no: int, kind: str, n: int) -> str:
+    return f"{SERIAL_PREFIX[kind]}-2024{region}{unit_no:02d}{n:03d}"
+
+
+def duty_unit(agency, duty: str, units: dict):
+    """The first unit of the org chart that the profile's `duties.<duty>` names, if any."""
+    from sanxiang.profiles.registry import get_profile
+
+    value = get_profile(agency.profile_key).value(f"duties.{duty}") or {}
+    for name in duty_unit_names(value.get("unit", "")):
+        if name in units:
+            return units[name]
+    return None
 
 
 class _Loader:
@@ -176,19 +199,6 @@ class _Loader:
             self.person(body, spec["person"], PersonKind.STAFF, user=user, position="执法监督科科员")
             self.role(user, body, Role.SUPERVISOR)
 
-    def duty_units(self, agency):
-        """Every unit the profile's duties name (`duties.<duty>` → {unit, leader})."""
-        from sanxiang.profiles.registry import get_profile
-
-        profile = get_profile(agency.profile_key)
-        for key in profile.names():
-            if key.startswith("duties."):
-                duty = profile.value(key) or {}
-                for name in duty_unit_names(duty.get("unit", "") if isinstance(duty, dict) else ""):
-                    existing = Unit.objects.filter(agency=agency, name__in=[name, name.removesuffix("室")]).first()
-                    if existing is None:
-                        self.unit(agency, name)
-
     def obligations(self, agency, officer_unit):
         """Legal deadlines routed by the profile's duties, so queues and escalation have content."""
         code = agency.code
@@ -209,8 +219,6 @@ class _Loader:
         units = {}
         for name, parent, group in spec["units"]:
             units[name] = self.unit(agency, name, units.get(parent), group)
-        self.duty_units(agency)
-        units = {u.name: u for u in Unit.objects.filter(agency=agency)}
         names = iter(spec["names"])
         officer_unit, review_unit = units[spec["officer_unit"]], units[spec["review_unit"]]
         cats = [c for c in spec["categories"] if c != "行政许可"]
@@ -241,8 +249,10 @@ class _Loader:
         leader_user, leader = login_person("leader", "单位领导", PersonKind.HEAD, None, "副局长",
                                            "分管法制、行政执法三项制度和执法监督工作")
         self.role(leader_user, agency, Role.AGENCY_LEADER)
-        for suffix, label, role, unit in (("records", "档案管理人员", Role.RECORDS_KEEPER, units[spec["review_unit"]]),
-                                          ("publicity", "公示编辑", Role.PUBLICITY_EDITOR, units[spec["review_unit"]]),
+        records_unit = duty_unit(agency, "archive", units) or review_unit
+        publicity_unit = duty_unit(agency, "publicity_review", units) or review_unit
+        for suffix, label, role, unit in (("records", "档案管理人员", Role.RECORDS_KEEPER, records_unit),
+                                          ("publicity", "公示编辑", Role.PUBLICITY_EDITOR, publicity_unit),
                                           ("approval", "行政审批人员", Role.APPROVAL_STAFF, None)):
             user, _ = login_person(suffix, label, PersonKind.STAFF, unit, label)
             self.role(user, agency, role, unit)
@@ -270,24 +280,27 @@ class _Loader:
         adviser = self.user(f"{prefix}-adviser", f"{spec['names'][-1]}律师", code, "法律顾问")
         self.role(adviser, agency, Role.ADVISER, valid_to=self.today + dt.timedelta(days=180),
                   scope=[f"orgs.person:{officer.pk}", f"orgs.unit:{officer_unit.pk}"])
-        self.equip(agency, units, officer, prefix)
+        self.equip(agency, spec, units, officer)
         self.obligations(agency, officer_unit)
         return agency, cats, cert, units
 
-    def equip(self, agency, units, officer, prefix):
+    def equip(self, agency, spec, units, officer):
         if agency.code == "zhuzhou-amr":
             plan = ZHUZHOU_EQUIPMENT
         else:
             plan = {officer.unit.name: {"camera": 1, "body_camera": 2, "recorder": 1}}
-        first_body = None
+        order = [name for name, _, _ in spec["units"]]
         for name, kinds in plan.items():
+            unit = units[name]
             for kind, count in kinds.items():
-                for n in range(1, count + 1):
-                    eq = self.equipment(units[name], kind, f"{prefix}-{units[name].pk}-{kind}-{n:02d}")
-                    if first_body is None and kind == "body_camera" and units[name] == officer.unit:
-                        first_body = eq
+                have = Equipment.objects.filter(unit=unit, kind=kind).count()
+                for n in range(have + 1, count + 1):
+                    self.equipment(unit, kind, serial_number(spec["region"], order.index(name) + 1, kind, n))
+        first_body = Equipment.objects.filter(unit=officer.unit, kind="body_camera").order_by("id").first()
         if first_body is None:
-            first_body = self.equipment(officer.unit, "body_camera", f"{prefix}-{officer.unit.pk}-body_camera-issued")
+            first_body = self.equipment(officer.unit, "body_camera",
+                                        serial_number(spec["region"], order.index(officer.unit.name) + 1,
+                                                      "body_camera", 1))
         if not DeviceIssue.objects.filter(equipment=first_body).exists():
             A.do_issue_device(first_body, officer, dt.date(2025, 1, 6), actor=None)
 

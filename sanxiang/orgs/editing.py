@@ -11,9 +11,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from sanxiang.core.errors import SanxiangError
+from sanxiang.core.errors import Conflict, SanxiangError
 
 from . import actions as A
 from . import forms as F
@@ -56,6 +57,8 @@ def action_form(request, form_class, *, agency, title, subject, back, perform, d
                 error, status = exc.message, 403
             except OrgsError as exc:
                 error, status = exc.message, 400
+            except Conflict as exc:
+                error, status = exc.message, 409
             except SanxiangError as exc:
                 error, status = exc.message, exc.status
             except ValidationError as exc:
@@ -77,11 +80,11 @@ def action_form(request, form_class, *, agency, title, subject, back, perform, d
 
 
 def _agency_back(agency):
-    return f"/agencies/{agency.code}/"
+    return reverse("agency-detail", args=[agency.code])
 
 
 def _person_back(person):
-    return f"/people/{person.pk}/"
+    return reverse("person-detail", args=[person.pk])
 
 
 # ---- agency: units, people, roles ---------------------------------------------------------------
@@ -94,7 +97,7 @@ def unit_create(request, code):
         form_kwargs={"user": request.user, "agency": agency}, initial={"parent": request.GET.get("parent")},
         perform=lambda d: A.do_create_unit(agency, d["name"], kind=d["kind"] or None, parent=d["parent"],
                                            equipment_group=d["equipment_group"], actor=request.user),
-        done=lambda unit: (f"/units/{unit.pk}/", f"已新增科室“{unit.name}”。"),
+        done=lambda unit: (reverse("unit-detail", args=[unit.pk]), f"已新增科室“{unit.name}”。"),
     )
 
 

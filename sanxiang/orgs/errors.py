@@ -1,20 +1,17 @@
-"""Errors raised by orgs actions; each carries a message for people in 简体中文."""
+"""Errors raised by orgs actions: members of the one error family (`sanxiang.core.errors`)."""
 
-from django.core.exceptions import PermissionDenied
+from sanxiang.core.errors import NotPermitted, RuleViolation
 
 
-class OrgsError(ValueError):
+class OrgsError(RuleViolation):
     """Bad input or a rule violated: nothing was written."""
 
     def __init__(self, message: str, reasons: list[str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.reasons = reasons or [message]
+        super().__init__(message, reasons=reasons)
 
 
-class OrgsPermissionDenied(PermissionDenied):
+class OrgsPermissionDenied(NotPermitted):
     """The actor may not do this (service-layer authorisation)."""
 
     def __init__(self, message: str = "您无权执行此操作。"):
         super().__init__(message)
-        self.message = message

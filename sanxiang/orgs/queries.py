@@ -63,6 +63,13 @@ def own_people(user):
     return Person.objects.filter(user=user).select_related("agency", "unit")
 
 
+def own_certificates(user):
+    """The certificates of the user's own person records."""
+    if not getattr(user, "is_authenticated", False):
+        return Certificate.objects.none()
+    return Certificate.objects.filter(person__user=user).select_related("person__agency")
+
+
 def person(user, pk) -> Person:
     found = people(user).filter(pk=pk).first()
     if found is None:

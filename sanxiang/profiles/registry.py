@@ -69,7 +69,7 @@ def _as_date(on) -> dt.date:
         try:
             return dt.date.fromisoformat(on)
         except ValueError:
-            raise ProfileError(f"日期格式错误：{on!r}，应为 YYYY-MM-DD") from None
+            raise ProfileError(f"日期格式错误：{on!r}，应为 YYYY-MM-DD", code="bad_date") from None
     raise ProfileError(f"日期格式错误：{on!r}，应为 YYYY-MM-DD")
 
 
@@ -83,6 +83,7 @@ class Profile:
         self.name = data.name
         self.extends = data.extends
         self.path = data.path
+        self.document = data.document
 
     def __repr__(self):
         return f"<Profile {self.key}>"
@@ -105,10 +106,24 @@ class Profile:
         day = _as_date(on)
         for version in self._data.versions.get(name, ()):
             if version.covers(day):
+                if version.value is None and self.parent is not None:
+                    # A local document that is silent on a rule does not repeal the national one.
+                    inherited = self.parent.entry(name, on=day)
+                    if inherited.value is not None:
+                        return inherited
                 return _entry(version)
         if self.parent is None:
             raise ProfileError(f"{self._data.path.name}：{name}：{day} 没有有效值")
         return self.parent.entry(name, on=day)
+
+    def cite(self, entry: Entry) -> str:
+        """The entry's citation for people: source documents named by title, not by file name."""
+        profile = self
+        while profile is not None:
+            if profile.key == entry.source:
+                return profile.document.cite(entry.citation) if profile.document else entry.citation
+            profile = profile.parent
+        return entry.citation
 
     def value(self, name: str, on=None):
         return self.entry(name, on=on).value

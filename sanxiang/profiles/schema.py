@@ -5,6 +5,11 @@ known value name, e.g. `[publicity.decision_deadline_short]`. A value is either 
 (`value`, `citation`, optional `effective_from` / `effective_to`) or an array of such tables
 (`[[publicity.channels]]`) = several versions in time. `none = true` instead of `value` states
 explicitly that the rule sets nothing (only for names whose type allows it).
+
+An agency file may describe its source document in a `[document]` table (`file`, `title`,
+`effective_from`, optional `date_note`): the document's date is the default `effective_from` of
+every value of the file (before it, the national value applies), and citations that name the file
+are shown with the document's title (《title》) instead of the file name.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-UNITS = {"hours": "小时", "days": "日", "workdays": "个工作日", "months": "个月"}
+from sanxiang.core.errors import RuleViolation
+from sanxiang.lib.periods import UNITS
+
 
 SECTIONS = {
     "publicity": "公示",
@@ -27,12 +34,15 @@ SECTIONS = {
     "other": "其他",
 }
 
-TOP_KEYS = {"key", "name", "extends"}
+TOP_KEYS = {"key", "name", "extends", "document"}
+DOCUMENT_KEYS = {"file", "title", "effective_from", "date_note"}
 ENTRY_KEYS = {"value", "none", "citation", "effective_from", "effective_to"}
 
 
-class ProfileError(Exception):
+class ProfileError(RuleViolation):
     """规则配置错误: a profile that does not load or does not validate."""
+
+    code = "invalid_profile"
 
 
 @dataclass(frozen=True)
@@ -219,6 +229,20 @@ class Version:
         return True
 
 
+@dataclass(frozen=True)
+class SourceDocument:
+    """依据文件: the local document an agency profile is read from, with the date it took effect."""
+
+    file: str
+    title: str
+    effective_from: dt.date
+    date_note: str = ""
+
+    def cite(self, citation: str) -> str:
+        """The citation as people read it: 《title》 in place of the seed file name."""
+        return citation.replace(self.file, f"《{self.title}》")
+
+
 @dataclass
 class ProfileData:
     """规则配置文件: one validated profile file."""
@@ -228,6 +252,27 @@ class ProfileData:
     extends: str | None
     path: Path
     versions: dict[str, list[Version]]
+    document: SourceDocument | None = None
+
+
+def _parse_document(raw, where: str) -> SourceDocument | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        _fail(where, "document", "应为包含 file、title、effective_from 的表")
+    extra = set(raw) - DOCUMENT_KEYS
+    if extra:
+        _fail(where, "document", f"未知的字段 {', '.join(sorted(extra))}（允许 {', '.join(sorted(DOCUMENT_KEYS))}）")
+    for part in ("file", "title"):
+        if not isinstance(raw.get(part), str) or not raw[part].strip():
+            _fail(where, f"document.{part}", "缺少或为空")
+    start = _check_date(raw.get("effective_from"), where, "document", "effective_from")
+    if start is None:
+        _fail(where, "document.effective_from", "缺少文件生效日期")
+    note = raw.get("date_note", "")
+    if not isinstance(note, str):
+        _fail(where, "document.date_note", "应为字符串")
+    return SourceDocument(raw["file"].strip(), raw["title"].strip(), start, note.strip())
 
 
 def _fail(where: str, key: str, problem: str):
@@ -339,7 +384,7 @@ def _check_date(raw, where, key, field):
     return raw
 
 
-def _parse_entry(spec: Spec, raw, where: str, source: str, index=None) -> Version:
+def _parse_entry(spec: Spec, raw, where: str, source: str, index=None, default_from=None) -> Version:
     key = spec.name if index is None else f"{spec.name}[{index}]"
     if not isinstance(raw, dict):
         _fail(where, key, "应为包含 value 与 citation 的表")
@@ -359,7 +404,7 @@ def _parse_entry(spec: Spec, raw, where: str, source: str, index=None) -> Versio
         _fail(where, key, "缺少 value")
     else:
         value = check_value(spec, raw["value"], where, key)
-    start = _check_date(raw.get("effective_from"), where, key, "effective_from")
+    start = _check_date(raw.get("effective_from"), where, key, "effective_from") or default_from
     end = _check_date(raw.get("effective_to"), where, key, "effective_to")
     if start and end and start > end:
         _fail(where, key, f"生效日期 {start} 晚于失效日期 {end}")
@@ -416,6 +461,10 @@ def parse_file(path: Path) -> ProfileData:
     elif not isinstance(extends, str) or not extends:
         _fail(where, "extends", "缺少 extends（机关配置须继承 national）")
 
+    document = _parse_document(raw.get("document"), where)
+    if document is not None and key == "national":
+        _fail(where, "document", "国家默认配置不设依据文件日期（各项自带出处）")
+    default_from = document.effective_from if document else None
     versions: dict[str, list[Version]] = {}
 
     def walk(table: dict, prefix: str):
@@ -428,9 +477,9 @@ def parse_file(path: Path) -> ProfileData:
                 if isinstance(item, list):
                     if not item:
                         _fail(where, full, "版本列表为空")
-                    parsed = [_parse_entry(spec, v, where, key, i) for i, v in enumerate(item)]
+                    parsed = [_parse_entry(spec, v, where, key, i, default_from) for i, v in enumerate(item)]
                 else:
-                    parsed = [_parse_entry(spec, item, where, key)]
+                    parsed = [_parse_entry(spec, item, where, key, default_from=default_from)]
                 versions[full] = _check_overlap(parsed, where, full)
             elif isinstance(item, dict) and any(n.startswith(full + ".") for n in SCHEMA):
                 walk(item, full + ".")
@@ -444,7 +493,7 @@ def parse_file(path: Path) -> ProfileData:
             _fail(where, missing[0], f"国家默认配置缺少此项（共缺 {len(missing)} 项）")
         for n, vs in versions.items():
             _check_complete(vs, where, n)
-    return ProfileData(key, name.strip(), extends, path, versions)
+    return ProfileData(key, name.strip(), extends, path, versions, document)
 
 
 def format_value(spec: Spec, value) -> str:

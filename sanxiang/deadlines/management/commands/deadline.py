@@ -46,7 +46,7 @@ class Command(BaseCommand):
         except DeadlineError as exc:
             sys.stderr.write(f"错误：{exc.message}\n")
             if opts["json"]:
-                self.stdout.write(json.dumps({"error": exc.message, "field": exc.field},
+                self.stdout.write(json.dumps(exc.as_dict(),
                                              ensure_ascii=False))
             sys.exit(2)
         if opts["json"]:

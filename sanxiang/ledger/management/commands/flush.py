@@ -7,8 +7,6 @@ the DELETE/TRUNCATE through, and removes it again before committing.
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections, transaction
 
-from sanxiang.ledger.checkpoints import forget_seen_checkpoint
-
 
 class Command(FlushCommand):
     def handle(self, **options):
@@ -22,4 +20,3 @@ class Command(FlushCommand):
             super().handle(**options)
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM ledger_unlock")
-        forget_seen_checkpoint()

@@ -1,0 +1,39 @@
+"""Every API failure has one shape: {"code", "message" (中文), "field", "reasons"}."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+SHAPE = {"code", "message", "field", "reasons"}
+
+
+def _chinese(text):
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.mark.parametrize("method,url,params,status,code", [
+    ("get", "/api/v1/ledger/entries/0", {}, 401, "login_required"),
+    ("get", "/api/v1/ledger/entries/abc", {}, 422, "invalid_request"),
+    ("get", "/api/v1/ledger/proofs/inclusion", {"index": "x", "size": "1"}, 422, "invalid_request"),
+    ("get", "/api/v1/deadlines/compute", {"start": "2025-02-30", "count": "3", "unit": "days"}, 400,
+     "invalid_deadline"),
+    ("get", "/api/v1/profiles/atlantis", {}, 404, "unknown_profile"),
+    ("get", "/api/v1/profiles/national", {"on": "yesterday"}, 400, "bad_date"),
+    ("get", "/api/v1/public/certificates/NOPE-1", {}, 404, "certificate_not_found"),
+    ("post", "/api/v1/deadlines/compute", {}, 405, "http_error"),
+    ("get", "/api/v1/no-such-endpoint", {}, 404, "not_found"),
+])
+def test_errors_share_one_shape(client, method, url, params, status, code):
+    response = getattr(client, method)(url, params)
+    assert response.status_code == status
+    body = response.json()
+    assert set(body) == SHAPE
+    assert body["code"] == code
+    assert _chinese(body["message"]) and body["reasons"]
+
+
+def test_the_openapi_document_has_one_error_schema(client):
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    assert "ErrorOut" in schemas
+    assert not [name for name in schemas if "Error" in name and name != "ErrorOut"]
+    assert set(schemas["ErrorOut"]["properties"]) == SHAPE

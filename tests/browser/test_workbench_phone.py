@@ -1,0 +1,42 @@
+"""Journey on a phone (390 px): the workbench and the agency page keep names on one line and
+scroll wide tables sideways instead of squeezing them (工作台、人员表在手机上)."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+DEMO_PASSWORD = "sanxiang-demo-2025"
+
+
+def log_in(page, username):
+    page.goto(page.base + "/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/")
+
+
+def one_line(locator) -> bool:
+    """The element's text is laid out on a single line (one client rect per line of text)."""
+    return locator.evaluate("""el => {
+        const range = document.createRange(); range.selectNodeContents(el);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        return tops.size === 1;
+    }""")
+
+
+def test_names_stay_whole_and_wide_tables_scroll_on_a_phone(demo, phone_page, shoot):
+    page = phone_page
+    log_in(page, "zhuzhou-head")
+    page.wait_for_selector("#workbench .counts")
+    shoot(page, "workbench-head-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself never scrolls sideways
+    queue = page.locator("#unit-queue tr").nth(1)
+    assert one_line(queue.locator("td").first)
+    page.goto(page.base + "/agencies/zhuzhou-amr/")
+    shoot(page, "agency-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    name_cells = page.locator(".table-wrap td:first-child a")
+    assert name_cells.count() >= 10
+    for i in range(name_cells.count()):
+        assert one_line(name_cells.nth(i)), name_cells.nth(i).inner_text()
