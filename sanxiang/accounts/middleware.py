@@ -58,5 +58,5 @@ class PasswordChangeMiddleware:
         if (session is not None and session.get(TEMPORARY_PASSWORD_FLAG)
                 and not request.path.startswith(API_PREFIX)
                 and not request.path.startswith(ALLOWED_WITH_TEMPORARY_PASSWORD)):
-            return redirect("/account/password/")
+            return redirect("account-password")
         return self.get_response(request)

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -42,7 +43,7 @@ def account_page(view):
             return view(request, *args, **kwargs)
         except (OrgsPermissionDenied, SanxiangError) as exc:
             status = getattr(exc, "status", 403)
-            return render(request, "accounts/form.html", {"title": "无法操作", "error": exc.message, "back": "/"},
+            return render(request, "accounts/form.html", {"title": "无法操作", "error": exc.message, "back": reverse("home")},
                           status=status)
 
     return wrapper
@@ -103,7 +104,7 @@ def change_password(request):
         return redirect("my-account")
 
     return form_page(
-        request, F.ChangePasswordForm, title="修改密码", back="/account/", button="修改密码",
+        request, F.ChangePasswordForm, title="修改密码", back=reverse("my-account"), button="修改密码",
         subject="您的密码由管理员设置，请先设置自己的新密码。" if temporary else user.username,
         perform=lambda d: A.do_change_own_password(user, d["current_password"], d["new_password"], actor=user),
         success=success)
@@ -123,7 +124,7 @@ def enrol_totp(request):
         return redirect("my-account")
 
     return form_page(
-        request, F.TotpForm, title="设置动态口令", back="/account/", button="确认启用",
+        request, F.TotpForm, title="设置动态口令", back=reverse("my-account"), button="确认启用",
         subject="用身份验证器（如 FreeOTP、Google Authenticator、微信小程序“腾讯身份验证器”）扫描二维码，"
                 "或手工输入密钥，然后输入显示的 6 位数字确认。",
         perform=lambda d: A.do_confirm_totp(user, secret, d["code"], password=d["password"], actor=user),
@@ -135,12 +136,12 @@ def enrol_totp(request):
 def create_token(request):
     user = request.user
     return form_page(
-        request, F.TokenForm, title="创建访问令牌", back="/account/", button="创建",
+        request, F.TokenForm, title="创建访问令牌", back=reverse("my-account"), button="创建",
         subject="访问令牌供程序（手机应用、执法记录仪工作站、上级平台）调用接口，拥有您账号的全部权限。",
         perform=lambda d: A.do_create_api_token(user, label=d["label"], days=d["days"], actor=user),
         success=lambda result: shown_once(
             request, title="访问令牌已创建", subject=result[0].label or "访问令牌", label="访问令牌",
-            secret=result[1], back="/account/",
+            secret=result[1], back=reverse("my-account"),
             note=f"请立即复制保存：离开本页后无法再次查看。有效期至 {_local(result[0].expires_at)}。"
                  "调用接口时在请求头中加入 Authorization: Bearer <访问令牌>。"))
 
@@ -182,7 +183,7 @@ def _require_account(person):
 @account_page
 def account_create(request, pk):
     person = _person(request, pk)
-    back = f"/people/{person.pk}/"
+    back = reverse("person-detail", args=[person.pk])
 
     def success(result):
         user, generated = result
@@ -204,7 +205,7 @@ def account_create(request, pk):
 def account_reset_password(request, pk):
     person = _person(request, pk)
     user = _require_account(person)
-    back = f"/people/{person.pk}/"
+    back = reverse("person-detail", args=[person.pk])
 
     def success(generated):
         if generated is None:
@@ -231,7 +232,7 @@ def account_change(request, pk, op):
     action, title, button, done = ACCOUNT_CHANGES[op]
     person = _person(request, pk)
     user = _require_account(person)
-    back = f"/people/{person.pk}/"
+    back = reverse("person-detail", args=[person.pk])
 
     def success(changed):
         messages.success(request, done.format(changed.username))

@@ -53,7 +53,7 @@ def login_view(request):
         record_login_event(username, "login", request)
         if TemporaryPassword.objects.filter(user=user).exists():
             request.session[TEMPORARY_PASSWORD_FLAG] = True
-            return redirect("/account/password/")
+            return redirect("account-password")
         target = context["next"]
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = "/"
