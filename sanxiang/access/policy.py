@@ -278,19 +278,23 @@ def agency_of(obj):
     if policy.agency_code:
         from sanxiang.orgs.models import Agency
 
-        return Agency.objects.filter(code=getattr(obj, policy.agency_code)).first()
-    target = obj
-    for part in policy.agency.split("__"):
-        target = getattr(target, part, None)
-        if target is None:
+        return Agency.objects.filter(code=_follow(obj, policy.agency_code)).first()
+    return _follow(obj, policy.agency)
+
+
+def _follow(obj, path: str):
+    """The value at a Django lookup path ("person__agency") from an object, or None."""
+    for part in path.split("__"):
+        obj = getattr(obj, part, None)
+        if obj is None:
             return None
-    return target
+    return obj
 
 
 def agency_code_of(obj) -> str:
     policy = policy_for(obj)
     if policy is not None and policy.agency_code:
-        return getattr(obj, policy.agency_code) or ""
+        return _follow(obj, policy.agency_code) or ""
     agency = agency_of(obj)
     return agency.code if agency is not None else ""
 

@@ -30,7 +30,7 @@ def test_api_answers_400_with_the_start_field(client, start, count, unit):
     assert response.status_code == 400
     body = response.json()
     assert body["field"] == "start"
-    assert "超出可计算的范围" in body["error"] and "1900-01-01 至 2199-12-31" in body["error"]
+    assert "超出可计算的范围" in body["message"] and "1900-01-01 至 2199-12-31" in body["message"]
 
 
 @pytest.mark.parametrize("count", ["99999999999999999999999", "-5", "-0", "²", "1e3", "٣٠٠٠٠"])

@@ -1,0 +1,114 @@
+"""One builder per model with an access policy: a row in agency A, made through the actions.
+
+Each builder returns `Built(obj, agency, unit, owner)` — what the row belongs to, stated here
+independently of the policy's paths, so the permission tests can tell what each member should
+reach. A new model registers its policy and adds its builder here; `test_permissions` fails for
+a model without one. (`tests/access/access_builders.py`: test folders are not packages, so
+module names are unique across them.)
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from sanxiang.access.actors import OPERATOR
+from sanxiang.deadlines import actions as D
+from sanxiang.ledger.actions import do_post_announcement, do_take_checkpoint
+from sanxiang.ledger.models import Checkpoint, LedgerEntry, MerkleNode
+from sanxiang.orgs import actions as A
+from sanxiang.orgs.models import AccountEvent, TotpDevice
+
+
+@dataclass
+class Built:
+    obj: object
+    agency: object = None   # the orgs.Agency the row belongs to (None: system-wide)
+    unit: object = None     # the unit it belongs to, if any
+    owner: object = None    # the user whose own row it is, if any
+
+
+def _obligation(cast):
+    return D.do_open_obligation(object_type="demo", object_id="1", agency=cast.a.code, kind="公示（权限测试）",
+                                start="2026-03-02", count=7, unit="workdays", actor=OPERATOR)
+
+
+def _scheduled_run(cast):
+    from sanxiang.jobs.models import ScheduledRun
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    return ScheduledRun.objects.create(schedule="sign_checkpoint", slot=now, enqueued_at=now)
+
+
+def _build(cast, label):
+    a, unit, person = cast.a, cast.unit_a, cast.owned_person
+    if label == "orgs.agency":
+        return Built(a, a)
+    if label == "orgs.unit":
+        return Built(unit, a, unit)
+    if label == "orgs.person":
+        return Built(person, a, unit, cast.owner)
+    if label == "orgs.certificate":
+        return Built(cast.certificate, a, unit, cast.owner)
+    if label == "orgs.legalqualification":
+        return Built(A.do_add_qualification(person, "A20240001", "2020-09-01", actor=OPERATOR), a, unit, cast.owner)
+    if label == "orgs.training":
+        return Built(A.do_add_training(person, "行政处罚法专题", date="2025-05-06", hours=2, actor=OPERATOR),
+                     a, unit, cast.owner)
+    if label == "orgs.equipment":
+        return Built(cast.equipment, a, unit)
+    if label == "orgs.deviceissue":
+        return Built(A.do_issue_device(cast.equipment, person, "2025-01-06", actor=OPERATOR), a, unit, cast.owner)
+    if label == "orgs.roleassignment":
+        return Built(cast.owner_role, a, None, cast.owner)
+    if label == "orgs.totpdevice":
+        A.do_enrol_totp(cast.owner, actor=OPERATOR)
+        return Built(TotpDevice.objects.get(user=cast.owner), None, None, cast.owner)
+    if label == "orgs.accountevent":
+        return Built(A.do_record_account_event("someone", "login_failed", "10.0.0.9", actor=OPERATOR))
+    if label == "ledger.ledgerentry":
+        return Built(LedgerEntry.objects.filter(agency=a.code).latest("index"), a)
+    if label == "ledger.announcement":
+        return Built(do_post_announcement("甲局公告", agency=a.code, actor=OPERATOR), a)
+    if label == "ledger.checkpoint":
+        do_take_checkpoint(actor=OPERATOR, force=True)
+        return Built(Checkpoint.objects.latest("id"))
+    if label == "ledger.merklenode":
+        return Built(MerkleNode.objects.first())
+    if label == "deadlines.obligation":
+        return Built(_obligation(cast), a)
+    if label == "deadlines.obligationpause":
+        ob = _obligation(cast)
+        return Built(D.do_pause_obligation(ob, start="2026-03-04", reason="听证", actor=OPERATOR), a)
+    if label == "deadlines.obligationextension":
+        ob = _obligation(cast)
+        D.do_extend_obligation(ob, count=3, unit="workdays", approver=cast.members["leader-a"].user,
+                               reason="案情复杂", date="2026-03-05", actor=OPERATOR)
+        return Built(ob.extensions.get(), a)
+    if label == "deadlines.calendaryear":
+        from sanxiang.deadlines.models import CalendarYear
+        return Built(CalendarYear.objects.order_by("year").first() or _seed_year())
+    if label == "deadlines.calendarday":
+        from sanxiang.deadlines.models import CalendarDay
+        if not CalendarDay.objects.exists():
+            _seed_year()
+        return Built(CalendarDay.objects.first())
+    if label == "jobs.scheduledrun":
+        return Built(_scheduled_run(cast))
+    return None
+
+
+def _seed_year():
+    D.seed_calendar(actor=OPERATOR, years=[2026])
+    from sanxiang.deadlines.models import CalendarYear
+    return CalendarYear.objects.get(year=2026)
+
+
+def build(cast, label) -> Built | None:
+    with transaction.atomic():
+        return _build(cast, label)
+
+
+TODAY = dt.date.today()

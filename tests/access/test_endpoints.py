@@ -1,0 +1,71 @@
+"""Every page and API endpoint: deny by default. Anonymous visitors reach only the public ones;
+a member of agency B reaches none of agency A's pages."""
+
+import re
+
+import pytest
+from django.urls import URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+# Public on purpose: the certificate check (亮证), the deadline calculator, the ledger's proofs and
+# checkpoint, the rule profiles, the API documentation, login and health.
+PUBLIC = {
+    "", "login/", "healthz", "public/certificate/", "public/certificate/<str:number>/",
+    "deadlines/calculator/", "api/v1/openapi.json", "api/v1/docs", "api/v1/", "api/v1/ledger/checkpoint",
+    "api/v1/ledger/proofs/inclusion", "api/v1/ledger/proofs/consistency", "api/v1/deadlines/compute",
+    "api/v1/public/certificates/<number>", "api/v1/profiles/", "api/v1/profiles/<key>",
+    "profiles/", "profiles/<slug:key>/",
+}
+
+
+def _patterns(resolver=None, prefix=""):
+    for p in (resolver or get_resolver()).url_patterns:
+        if isinstance(p, URLResolver):
+            yield from _patterns(p, prefix + str(p.pattern))
+        else:
+            yield prefix + str(p.pattern)
+
+
+def _url(pattern, values):
+    if pattern.startswith("^"):
+        pattern = re.sub(r"\(\?P<pk>[^)]*\)", str(values["pk"]), pattern)
+        pattern = re.sub(r"\(\?P<op>[^)]*\)", "suspend", pattern).strip("^$")
+    def fill(match):
+        return str(values.get(match.group(2), "x"))
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, pattern)
+
+
+def _values(cast):
+    return {"code": cast.a.code, "pk": cast.owned_person.pk, "number": cast.certificate.number,
+            "key": "national", "index": 0}
+
+
+def test_the_public_list_names_real_endpoints():
+    assert PUBLIC <= set(_patterns())
+
+
+@pytest.mark.parametrize("pattern", sorted(set(_patterns()) - PUBLIC - {"logout/"}))
+def test_anonymous_visitors_are_sent_to_login(client, cast, pattern):
+    url = _url(pattern, _values(cast))
+    response = client.get(url)
+    if url.startswith("/api/"):
+        assert response.status_code == 401, url
+        assert response.json()["code"] == "login_required"
+    else:
+        assert response.status_code == 302 and response["Location"].startswith("/login/"), url
+
+
+@pytest.mark.parametrize("pattern", sorted(p for p in set(_patterns()) - PUBLIC
+                                           if "<" in p or p.startswith("^")))
+def test_another_agencys_staff_cannot_open_agency_a_pages(client, cast, pattern):
+    url = _url(pattern, _values(cast))
+    for name in ("administrator-b", "officer-b", "supervisor-b"):
+        client.force_login(cast.members[name].user)
+        response = client.get(url)
+        assert response.status_code in (403, 404), (name, url, response.status_code)
+        assert "张三" not in response.content.decode(), (name, url)
+
+
+def test_logout_is_post_only(client):
+    assert client.get("/logout/").status_code == 405
