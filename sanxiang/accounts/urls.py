@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
@@ -10,6 +10,6 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="token-revoke"),
     path("people/<int:pk>/account/new/", views.account_create, name="account-create"),
     path("people/<int:pk>/account/password/", views.account_reset_password, name="account-reset-password"),
-    re_path(r"^people/(?P<pk>[0-9]+)/account/(?P<op>%s)/$" % "|".join(views.ACCOUNT_CHANGES),
-            views.account_change, name="account-change"),
+    path("people/<int:pk>/account/disable/", views.account_change, {"op": "disable"}, name="account-disable"),
+    path("people/<int:pk>/account/enable/", views.account_change, {"op": "enable"}, name="account-enable"),
 ]

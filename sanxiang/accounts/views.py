@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from sanxiang.core.errors import SanxiangError
 from sanxiang.orgs import queries as orgs_queries
@@ -150,17 +150,19 @@ def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-@login_required
-@require_POST
+@account_page
 def revoke_token(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    try:
-        A.do_revoke_api_token(token, reason="本人撤销", actor=request.user)
-    except SanxiangError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"访问令牌 {token.prefix}… 已撤销。")
-    return redirect("my-account")
+
+    def success(revoked):
+        messages.success(request, f"访问令牌 {revoked.prefix}… 已撤销。")
+        return redirect("my-account")
+
+    return form_page(
+        request, F.ReasonForm, title="撤销访问令牌", subject=f"{token.label or '访问令牌'} · {token.prefix}…",
+        back=reverse("my-account"), button="撤销",
+        perform=lambda d: A.do_revoke_api_token(token, reason=d["reason"] or "本人撤销", actor=request.user),
+        success=success)
 
 
 # ---- administrators: a person's account ---------------------------------------------------------
