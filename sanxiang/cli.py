@@ -25,6 +25,7 @@ OPERATOR_COMMANDS = {
     "workflow": "list | diagram [NAME] [--format mermaid] | docs: the transition tables",
     "migrate": "create or update the database schema (and seed the holiday calendar)",
     "createadmin": "create a system administrator account",
+    "token": "create USERNAME [--days N] [--label TEXT] | list [USERNAME] | revoke ID_OR_PREFIX",
     "backup": "backup DIR: database, ledger and files",
     "restore": "restore DIR into an empty installation",
 }

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sanxiang.profiles",
     "sanxiang.deadlines",
     "sanxiang.orgs",
+    "sanxiang.accounts",
     "django_tasks",
     "django_tasks_db",
     "sanxiang.jobs",
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sanxiang.accounts.middleware.BearerTokenMiddleware",
+    "sanxiang.accounts.middleware.PasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sanxiang.api.middleware.ApiErrorShapeMiddleware",
@@ -134,9 +137,14 @@ SESSION_COOKIE_AGE = int(os.environ.get("SANXIANG_SESSION_SECONDS", 8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-# Failed logins allowed per account and per address within LOGIN_THROTTLE_WINDOW seconds.
-LOGIN_THROTTLE_LIMIT = int(os.environ.get("SANXIANG_LOGIN_THROTTLE_LIMIT", 5))
+# Failed logins allowed within LOGIN_THROTTLE_WINDOW seconds: per account name, and (higher, since
+# a whole office may share one NAT address) per address.
+LOGIN_THROTTLE_ACCOUNT_LIMIT = int(os.environ.get("SANXIANG_LOGIN_THROTTLE_ACCOUNT_LIMIT", 5))
+LOGIN_THROTTLE_ADDRESS_LIMIT = int(os.environ.get("SANXIANG_LOGIN_THROTTLE_ADDRESS_LIMIT", 50))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("SANXIANG_LOGIN_THROTTLE_WINDOW", 900))
+# API tokens (访问令牌): lifetime when none is given, and the longest allowed, in days.
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("SANXIANG_API_TOKEN_DAYS", 90))
+API_TOKEN_MAX_DAYS = int(os.environ.get("SANXIANG_API_TOKEN_MAX_DAYS", 730))
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -5,6 +5,7 @@ from sanxiang.api.urls import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("sanxiang.core.urls")),
+    path("", include("sanxiang.accounts.urls")),
     path("", include("sanxiang.orgs.urls")),
     path("profiles/", include("sanxiang.profiles.urls")),
     path("deadlines/", include("sanxiang.deadlines.urls")),

@@ -54,7 +54,7 @@ def test_login_works_and_is_ledgered_without_password(client, officer):
 
 
 def test_sixth_attempt_is_throttled_even_with_right_password(client, officer):
-    assert settings.LOGIN_THROTTLE_LIMIT == 5
+    assert settings.LOGIN_THROTTLE_ACCOUNT_LIMIT == 5
     for _ in range(5):
         response = _login(client, "acc-officer", "wrong-password")
         assert response.status_code == 401

@@ -37,6 +37,7 @@ def world():
     aux = T.person(agency, unit=unit, kind=PersonKind.AUXILIARY, name="王协管")
     cert = T.certificate(person, "FORM0001")
     newcomer = T.user("newcomer")
+    T.person(agency, unit=unit, name="李新", user_obj=newcomer)
     officer_role = A.do_assign_role(person.user, agency, Role.OFFICER, valid_from="2020-01-01", actor=OPERATOR)
     return {
         "agency": agency, "other": other, "unit": unit, "person": person, "aux": aux, "cert": cert,
@@ -98,15 +99,15 @@ FORMS = {
                       lambda w: {"number": "", "obtained_on": "2019-12-20"},
                       "法律职业资格证书编号不能为空"),
     "role": (lambda w: f"/agencies/{w['agency'].code}/roles/new/", RoleAssignment,
-             lambda w: {"username": "newcomer", "role": "officer", "unit": w["unit"].pk, "valid_from": "2025-01-01",
-                        "valid_to": "", "scope": ""},
-             lambda w: {"username": "newcomer", "role": "officer", "valid_from": "2025-06-01",
+             lambda w: {"account": w["newcomer"].pk, "role": "officer", "unit": w["unit"].pk,
+                        "valid_from": "2025-01-01", "valid_to": ""},
+             lambda w: {"account": w["newcomer"].pk, "role": "officer", "valid_from": "2025-06-01",
                         "valid_to": "2025-01-01"},
              "早于生效日期"),
     "role-adviser": (lambda w: f"/agencies/{w['agency'].code}/roles/new/", RoleAssignment,
-                     lambda w: {"username": "newcomer", "role": "adviser", "valid_to": "2030-01-01",
-                                "scope": f"orgs.person:{w['person'].pk}\n"},
-                     lambda w: {"username": "newcomer", "role": "adviser", "valid_to": "2030-01-01"},
+                     lambda w: {"account": w["newcomer"].pk, "role": "adviser", "valid_to": "2030-01-01",
+                                "scope": [f"orgs.person:{w['person'].pk}", f"orgs.unit:{w['unit'].pk}"]},
+                     lambda w: {"account": w["newcomer"].pk, "role": "adviser", "valid_to": "2030-01-01"},
                      "必须指定授权查看的对象"),
     "revoke-role": (lambda w: f"/roles/{w['officer_role'].pk}/revoke/", None,
                     lambda w: {"reason": "调离执法岗位"},
@@ -229,17 +230,25 @@ def test_issued_certificate_and_new_records_have_the_posted_values(world, client
     assert Person.objects.get(name="赵辅助").unit == world["unit"]
 
 
-def test_role_form_for_unknown_user_and_foreign_unit(world, client):
+def test_role_form_offers_the_agencys_accounts_and_objects_by_name(world, client):
     client.force_login(world["admin"])
     url = f"/agencies/{world['agency'].code}/roles/new/"
+    outsider = T.user("outsider")
+    T.person(world["other"], name="外单位人员", user_obj=outsider)
+    page = client.get(url).content.decode()
+    assert "李新（newcomer）" in page and "张执法（执法一大队）" in page
+    assert f'value="orgs.unit:{world["unit"].pk}"' in page
+    assert "outsider" not in page and "外单位人员" not in page
+    foreign_person = T.person(world["other"], name="外单位执法员")
     before = RoleAssignment.objects.count(), LedgerEntry.objects.count()
-    response = client.post(url, {"username": "nobody", "role": "officer"})
-    assert response.status_code == 400 and "未找到用户名为“nobody”的账号" in response.content.decode()
-    foreign_unit = A.do_create_unit(world["other"], "外单位科室", actor=OPERATOR)
-    before = RoleAssignment.objects.count(), LedgerEntry.objects.count()
-    response = client.post(url, {"username": "newcomer", "role": "officer", "unit": foreign_unit.pk})
-    assert response.status_code == 400
-    assert (RoleAssignment.objects.count(), LedgerEntry.objects.count()) == before
+    for data in ({"account": outsider.pk, "role": "officer"},
+                 {"account": world["newcomer"].pk, "role": "adviser", "valid_to": "2030-01-01",
+                  "scope": [f"orgs.person:{foreign_person.pk}"]},
+                 {"account": world["newcomer"].pk, "role": "officer",
+                  "unit": A.do_create_unit(world["other"], "外单位科室", actor=OPERATOR).pk}):
+        response = client.post(url, data)
+        assert response.status_code == 400 and "请更正下列错误" in response.content.decode()
+    assert (RoleAssignment.objects.count(), LedgerEntry.objects.count()) == (before[0], before[1] + 1)
 
 
 def test_revoked_role_cannot_be_revoked_again(world, client):

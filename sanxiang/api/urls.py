@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from sanxiang.accounts.api import router as accounts_router
 from sanxiang.api import errors
 from sanxiang.deadlines.api import router as deadlines_router
 from sanxiang.ledger.api import router as ledger_router
@@ -27,5 +28,6 @@ api.add_router("/ledger/", ledger_router)
 api.add_router("/deadlines/", deadlines_router)
 api.add_router("/public/", orgs_router)
 api.add_router("/profiles/", profiles_router)
+api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]

@@ -1,43 +1,31 @@
-"""Login with throttling (per account and per address) and TOTP for administrators."""
+"""Login with throttling (per account and per address, in the database) and TOTP for administrators."""
 
-from django.conf import settings
-from django.contrib.auth import authenticate, login
-from django.core.cache import cache
+from django.contrib.auth import authenticate, get_user_model, login
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-THROTTLE_MESSAGE = "登录失败次数过多，请 {minutes} 分钟后再试。"
+from sanxiang.accounts import throttle
 
 
-def _throttle_keys(request, username):
-    address = request.META.get("REMOTE_ADDR", "?")
-    return [f"login-fail:user:{username.lower()}", f"login-fail:addr:{address}"]
-
-
-def is_throttled(request, username) -> bool:
-    return any(cache.get(k, 0) >= settings.LOGIN_THROTTLE_LIMIT for k in _throttle_keys(request, username))
-
-
-def note_failure(request, username):
-    for key in _throttle_keys(request, username):
-        cache.add(key, 0, settings.LOGIN_THROTTLE_WINDOW)
-        cache.incr(key)
-
-
-def clear_failures(request, username):
-    cache.delete_many(_throttle_keys(request, username))
+def _disabled_account(username, password) -> bool:
+    """The password is right but the account is disabled (only then is the state worth telling)."""
+    user = get_user_model().objects.filter(username=username, is_active=False).first()
+    return user is not None and user.check_password(password)
 
 
 def login_view(request):
+    from sanxiang.accounts.middleware import TEMPORARY_PASSWORD_FLAG
+    from sanxiang.accounts.models import TemporaryPassword
     from sanxiang.orgs.security import record_login_event, totp_required, totp_valid
 
     context = {"next": request.GET.get("next", request.POST.get("next", "/")), "username": ""}
     if request.method == "POST":
         username = request.POST.get("username", "").strip()
         password = request.POST.get("password", "")
+        address = request.META.get("REMOTE_ADDR", "")
         context["username"] = username
-        if is_throttled(request, username):
-            context["error"] = THROTTLE_MESSAGE.format(minutes=settings.LOGIN_THROTTLE_WINDOW // 60)
+        if not throttle.begin_attempt(username, address):
+            context["error"] = throttle.message()
             record_login_event(username, "login_throttled", request)
             return render(request, "core/login.html", context, status=429)
         user = authenticate(request, username=username, password=password)
@@ -45,20 +33,27 @@ def login_view(request):
             context["need_totp"] = True
             if not totp_valid(user, request.POST.get("totp", "")):
                 if request.POST.get("totp"):
-                    note_failure(request, username)
                     record_login_event(username, "login_failed_totp", request)
                     context["error"] = "动态口令错误或已使用过，请再次输入密码和新的动态口令。"
                 else:
+                    # The password was right; asking for the code is not a failure.
+                    throttle.give_back(username, address, succeeded=False)
                     context["error"] = "管理员账号需要动态口令：请再次输入密码，并填写身份验证器上的 6 位动态口令。"
                 return render(request, "core/login.html", context, status=401)
         if user is None:
-            note_failure(request, username)
-            record_login_event(username, "login_failed", request)
-            context["error"] = "用户名或密码错误。"
+            if _disabled_account(username, password):
+                record_login_event(username, "login_disabled", request)
+                context["error"] = "该账号已停用，请联系本单位管理员。"
+            else:
+                record_login_event(username, "login_failed", request)
+                context["error"] = "用户名或密码错误。"
             return render(request, "core/login.html", context, status=401)
-        clear_failures(request, username)
+        throttle.give_back(username, address, succeeded=True)
         login(request, user)
         record_login_event(username, "login", request)
+        if TemporaryPassword.objects.filter(user=user).exists():
+            request.session[TEMPORARY_PASSWORD_FLAG] = True
+            return redirect("account-password")
         target = context["next"]
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = "/"

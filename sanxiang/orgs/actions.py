@@ -483,7 +483,8 @@ def do_create_user(username, *, name="", password=None, password_hash=None, acto
 def _new_totp(user, actor) -> str:
     secret = pyotp.random_base32()
     device, _ = TotpDevice.objects.update_or_create(user=user, defaults={"secret": secret,
-                                                                         "created_at": timezone.now()})
+                                                                         "created_at": timezone.now(),
+                                                                         "last_t": None})
     append_entry(action="enrol_totp", actor=actor, obj=device, payload={"username": user.username})
     return secret
 
@@ -589,6 +590,10 @@ def do_revoke_role(assignment: RoleAssignment, *, reason="", actor) -> RoleAssig
     _require_agency_admin(actor, assignment.agency)
     if not assignment.active:
         raise OrgsError("该角色已撤销。")
+    if assignment.role == Role.ADMINISTRATOR:
+        from sanxiang.accounts.actions import check_keeps_an_administrator
+
+        check_keeps_an_administrator(assignment.agency, leaving_assignment=assignment)
     assignment.active = False
     assignment.save(update_fields=["active"])
     append_entry(action="revoke_role", actor=actor, obj=assignment,

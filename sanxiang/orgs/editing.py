@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from sanxiang.core.errors import Conflict
+from sanxiang.core.errors import Conflict, SanxiangError
 
 from . import actions as A
 from . import forms as F
@@ -60,6 +60,8 @@ def action_form(request, form_class, *, agency, title, subject, back, perform, d
                 error, status = exc.message, 400
             except Conflict as exc:
                 error, status = exc.message, 409
+            except SanxiangError as exc:
+                error, status = exc.message, exc.status
             except ValidationError as exc:
                 error, status = "；".join(exc.messages), 400
             else:
@@ -117,8 +119,8 @@ def role_assign(request, code):
     agency = queries.for_change(request.user, Agency, code=code)
     return action_form(
         request, F.RoleForm, agency=agency, title="分配角色", subject=agency.name, back=_agency_back(agency),
-        form_kwargs={"user": request.user, "agency": agency}, initial={"username": request.GET.get("username", "")},
-        perform=lambda d: A.do_assign_role(d["username"], agency, d["role"], unit=d["unit"],
+        form_kwargs={"user": request.user, "agency": agency}, initial={"account": request.GET.get("account")},
+        perform=lambda d: A.do_assign_role(d["account"], agency, d["role"], unit=d["unit"],
                                            valid_from=d["valid_from"], valid_to=d["valid_to"], scope=d["scope"],
                                            actor=request.user),
         done=lambda r: (_agency_back(agency) + "#roles",

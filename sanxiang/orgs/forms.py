@@ -95,27 +95,38 @@ class QualificationForm(forms.Form):
     obtained_on = forms.DateField(label="取得日期", widget=DATE)
 
 
+class AccountChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        from sanxiang.accounts.queries import account_label
+
+        return account_label(obj)
+
+
 class RoleForm(_AgencyForm):
     unit_fields = ("unit",)
 
-    username = forms.CharField(label="用户名", max_length=150, help_text="已有的登录账号。")
+    account = AccountChoiceField(label="人员账号", queryset=None, empty_label="（请选择）",
+                                 help_text="本单位已开通账号的人员；没有账号的，请先在其人员页面“开通账号”。")
     role = forms.ChoiceField(label="角色", choices=Role.choices)
     unit = UnitChoiceField(label="科室", queryset=None, required=False, empty_label="（全单位）")
     valid_from = forms.DateField(label="生效日期", required=False, widget=DATE, help_text="不填为今天。")
     valid_to = forms.DateField(label="失效日期", required=False, widget=DATE,
                                help_text="法律顾问、公职律师和行业专家必填。")
-    scope = forms.CharField(label="授权对象", required=False, widget=forms.Textarea(attrs={"rows": 3, **WIDE}),
-                            help_text="仅法律顾问等：每行一个，如 orgs.person:12。")
+    scope = forms.MultipleChoiceField(label="授权对象", required=False,
+                                      widget=forms.SelectMultiple(attrs={"size": 8, **WIDE}),
+                                      help_text="仅法律顾问等：可多选本单位的人员和科室（按住 Ctrl 或 ⌘ 多选）。")
 
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        found = queries.account(username)
-        if found is None:
-            raise forms.ValidationError(f"未找到用户名为“{username}”的账号。")
-        return found
+    def __init__(self, *args, user, agency, **kwargs):
+        super().__init__(*args, user=user, agency=agency, **kwargs)
+        from sanxiang.accounts.queries import assignable_accounts
 
-    def clean_scope(self):
-        return [line.strip() for line in self.cleaned_data["scope"].splitlines() if line.strip()]
+        self.fields["account"].queryset = assignable_accounts(agency)
+        # Stored as "orgs.person:12" / "orgs.unit:3", as RoleAssignment.scope always was.
+        self.fields["scope"].choices = [
+            ("人员", [(f"orgs.person:{p.pk}", f"{p.name}（{p.unit.name if p.unit else p.get_kind_display()}）")
+                    for p in queries.people(user, agency=agency).order_by("unit_id", "id")]),
+            ("科室", [(f"orgs.unit:{u.pk}", u.name) for u in queries.units(user, agency).order_by("id")]),
+        ]
 
 
 class RevokeRoleForm(forms.Form):

@@ -280,9 +280,14 @@ class RoleAssignment(OrgModel):
 class TotpDevice(Ledgered):
     """动态口令 — the TOTP secret of an account that must use two factors (administrators)."""
 
+    # Moves at every login; what it guards (one use per code) needs no ledger entry per login.
+    ledger_exclude = ("last_t",)
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device")
     secret = models.CharField(max_length=64)
     created_at = models.DateTimeField()
+    # The last accepted time step (RFC 6238 T): a code of this step or an earlier one is refused.
+    last_t = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = "动态口令"

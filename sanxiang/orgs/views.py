@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from sanxiang.accounts.actions import may_manage_account
 from sanxiang.core.public import public_reverse
 from sanxiang.workflow import available
 
@@ -82,6 +83,7 @@ def person_detail(request, pk):
         "roles": [{"role": r, "can_revoke": is_agency_admin(request.user, r.agency)}
                   for r in queries.roles(request.user, user_id=person.user_id, active=True)] if person.user_id else [],
         "can_manage": is_agency_admin(request.user, person.agency),
+        "can_manage_account": person.user_id is not None and may_manage_account(request.user, person.user),
     })
 
 

@@ -97,6 +97,19 @@ def _build(cast, label):
         return Built(CalendarDay.objects.first())
     if label == "jobs.scheduledrun":
         return Built(_scheduled_run(cast))
+    if label == "accounts.apitoken":
+        from sanxiang.accounts.actions import do_create_api_token
+        return Built(do_create_api_token(cast.owner, label="权限测试", actor=OPERATOR)[0], None, None, cast.owner)
+    if label == "accounts.loginthrottle":
+        from sanxiang.accounts import throttle
+        from sanxiang.accounts.models import LoginThrottle
+        throttle.begin_attempt("someone", "10.0.0.9")
+        return Built(LoginThrottle.objects.get(kind="account", key="someone"))
+    if label == "accounts.temporarypassword":
+        from sanxiang.accounts.actions import do_reset_password
+        from sanxiang.accounts.models import TemporaryPassword
+        do_reset_password(cast.owner, actor=OPERATOR)
+        return Built(TemporaryPassword.objects.get(user=cast.owner), None, None, cast.owner)
     return None
 
 

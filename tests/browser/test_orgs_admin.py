@@ -111,3 +111,47 @@ def test_officer_sees_no_admin_links(demo, page):
     response = page.goto(f"{page.base}/people/{officer.pk}/certificates/new/")
     assert response.status == 403
     assert "无权" in page.inner_text("main") or "管理员" in page.inner_text("main")
+
+
+def test_admin_opens_an_account_for_a_new_officer_who_then_logs_in(demo, page, shoot):
+    """管理员为新执法人员开通账号、分配角色；本人用临时密码登录，先设置自己的密码，再进入工作台。"""
+    from sanxiang.ledger.models import LedgerEntry
+    from sanxiang.orgs.models import Person
+
+    admin_logs_in(page)
+    page.goto(page.base + "/agencies/zhuzhou-amr/people/new/")
+    page.fill("#id_name", "韩新锐")
+    page.select_option("#id_kind", "officer")
+    page.click("#action-form button[type=submit]")
+    person = Person.objects.get(name="韩新锐", agency__code="zhuzhou-amr")
+    page.wait_for_url(f"{page.base}/people/{person.pk}/")
+    page.click("#login-account >> text=开通账号")
+    page.wait_for_selector("#action-form")
+    page.fill("#id_username", "zhuzhou-hanxr")
+    page.click("#action-form button[type=submit]")
+    temporary = page.locator("#shown-once").inner_text().strip()
+    assert len(temporary) >= 12
+    shoot(page, "account-opened-temporary-password")
+    page.click("text=我已记下，返回")
+    page.click("#manage >> text=分配角色")
+    page.wait_for_selector("#action-form")
+    assert "韩新锐（zhuzhou-hanxr）" in page.locator("#id_account option:checked").inner_text()
+    page.select_option("#id_role", "officer")
+    page.click("#action-form button[type=submit]")
+    page.wait_for_url(page.base + "/agencies/zhuzhou-amr/#roles")
+    page.click("button.logout")
+    page.wait_for_url(page.base + "/")
+
+    log_in(page, "zhuzhou-hanxr", temporary)
+    page.wait_for_url(page.base + "/account/password/")
+    assert "请先设置自己的新密码" in page.inner_text("main")
+    page.fill("#id_current_password", temporary)
+    page.fill("#id_new_password", "hanxr-own-password-1")
+    page.fill("#id_new_password2", "hanxr-own-password-1")
+    page.click("#action-form button[type=submit]")
+    page.wait_for_url(page.base + "/account/")
+    assert "执法人员" in page.inner_text("#account")
+    page.goto(page.base + "/")
+    assert "韩新锐，您好" in page.inner_text("main")
+    assert LedgerEntry.objects.filter(action="create_account", actor="zhuzhou-admin").exists()
+    assert not LedgerEntry.objects.filter(entry__contains=temporary).exists()
