@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from sanxiang.access.actors import OPERATOR
 from sanxiang.accounts import actions as AA
 from sanxiang.accounts.models import ApiToken
 from sanxiang.cli import OPERATOR_COMMANDS
