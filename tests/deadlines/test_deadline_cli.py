@@ -14,7 +14,7 @@ from sanxiang.access.actors import OPERATOR
 from sanxiang.deadlines.actions import seed_calendar
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
