@@ -3,11 +3,13 @@
 
 import pytest
 import schemathesis
+from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from sanxiang.wsgi import application
-
+# Django's own WSGI application: `sanxiang.wsgi` also prepares the data directory, which looks at
+# the database — not allowed while tests are collected (the session fixture prepares it instead).
+application = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
