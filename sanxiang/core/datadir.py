@@ -14,6 +14,7 @@ signing key would silently orphan every signed checkpoint.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import secrets
 import sqlite3
@@ -92,10 +93,20 @@ def existing_data(settings=None) -> list[str]:
     return found
 
 
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text + "\n")
+def _write_private(path: Path, text: str) -> bool:
+    """Create `path` (0600) holding `text`, whole or not at all; False when another process
+    (a second server or test worker starting at the same moment) created it first."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+        os.link(tmp, path)  # atomic: fails if the file exists
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def secure_sqlite_files(path: Path) -> None:
@@ -118,9 +129,10 @@ def make_directory(settings=None) -> bool:
     if settings is None:
         from django.conf import settings
     data_dir = Path(settings.DATA_DIR)
-    if data_dir.exists():
+    try:
+        data_dir.mkdir(mode=0o700, parents=True)
+    except FileExistsError:
         return False
-    data_dir.mkdir(mode=0o700, parents=True)
     return True
 
 
@@ -152,17 +164,17 @@ def prepare(*, signing_key: bool = True, refuse_beside_data: bool = True, settin
     created = [str(data_dir)] if make_directory(settings) else []
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     if secret_path in wanted:
-        secret = secrets.token_urlsafe(50)
-        _write_private(secret_path, secret)
-        settings.SECRET_KEY = secret  # this process loaded its settings before the file existed
-        created.append(str(secret_path))
-    if signing_path in wanted:
-        _write_private(signing_path, base64.b64encode(os.urandom(32)).decode())
+        if _write_private(secret_path, secrets.token_urlsafe(50)):
+            created.append(str(secret_path))
+        # This process loaded its settings before the file existed.
+        settings.SECRET_KEY = secret_path.read_text(encoding="utf-8").strip()
+    if signing_path in wanted and _write_private(signing_path, base64.b64encode(os.urandom(32)).decode()):
         created.append(str(signing_path))
     sqlite_path = _sqlite_path(settings)
     if sqlite_path is not None:
         if not sqlite_path.exists():
             sqlite_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            os.close(os.open(sqlite_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(sqlite_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
         secure_sqlite_files(sqlite_path)
     return created
