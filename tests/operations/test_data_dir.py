@@ -89,6 +89,28 @@ def test_prepare_creates_private_keys_once(tmp_path):
     assert [(data_dir / n).read_text() for n in ("secret_key", "signing_key")] == keys
 
 
+def test_processes_starting_together_create_the_keys_once(tmp_path):
+    """Two servers (or test workers) starting at once: one creates each key, whole; the other
+    finds it and uses the same secret instead of failing or overwriting."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    data_dir = tmp_path / "data"
+    with ProcessPoolExecutor(4) as pool:
+        results = list(pool.map(_prepare_in_child, [str(data_dir)] * 8))
+    created = [path for paths, _ in results for path in paths]
+    assert sorted(p.rsplit("/", 1)[-1] for p in created if not p.endswith("data")) == ["secret_key", "signing_key"]
+    secret = (data_dir / "secret_key").read_text().strip()
+    # A process that raced for the key uses the one that won ("throwaway": the file already
+    # existed, so real settings would have read it at import).
+    assert {seen for _, seen in results} - {"throwaway"} == {secret}
+    assert not [p for p in data_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+def _prepare_in_child(data_dir):
+    settings = fake_settings(Path(data_dir))
+    return datadir.prepare(settings=settings), settings.SECRET_KEY
+
+
 def test_keys_given_in_the_environment_are_not_written(tmp_path, monkeypatch):
     monkeypatch.setenv("SANXIANG_SECRET_KEY", "x" * 60)
     data_dir = tmp_path / "data"
