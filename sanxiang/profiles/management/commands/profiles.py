@@ -1,11 +1,9 @@
 """`sanxiang profiles list | show KEY [--on DATE] [--json] | diff A B [--on DATE] | validate [FILE…]`."""
 
 import json
-import sys
 
-from django.core.management.base import BaseCommand
-
-from sanxiang.profiles.registry import ProfileError, _as_date, get_profile, list_profiles, validate_files
+from sanxiang.core.management.subcommands import SubcommandCommand
+from sanxiang.profiles.registry import _as_date, get_profile, list_profiles, validate_files
 from sanxiang.profiles.schema import SCHEMA, SECTIONS, format_value
 
 
@@ -15,7 +13,7 @@ def _dates(entry):
     return f"［{entry.effective_from or '始'} ～ {entry.effective_to or '今'}］"
 
 
-class Command(BaseCommand):
+class Command(SubcommandCommand):
     help = "规则配置：list | show KEY [--on DATE] [--json] | diff A B [--on DATE] | validate [FILE…]"
 
     def add_arguments(self, parser):
@@ -32,13 +30,6 @@ class Command(BaseCommand):
         diff.add_argument("--json", action="store_true", help="输出 JSON")
         validate = sub.add_parser("validate", help="校验规则配置文件（默认校验全部随附文件）")
         validate.add_argument("files", nargs="*")
-
-    def handle(self, *args, **options):
-        try:
-            getattr(self, f"do_{options['sub']}")(options)
-        except ProfileError as exc:
-            self.stderr.write(f"错误：{exc}")
-            sys.exit(2)
 
     def do_list(self, options):
         for key in list_profiles():

@@ -1,15 +1,13 @@
 """`sanxiang workflow list | diagram [NAME] [--format mermaid] | docs`."""
 
-import sys
 
-from django.core.management.base import BaseCommand
 
-from sanxiang.core.errors import NotFound
+from sanxiang.core.management.subcommands import SubcommandCommand
 from sanxiang.workflow.diagram import mermaid, reference
 from sanxiang.workflow.tables import all_tables, get_table
 
 
-class Command(BaseCommand):
+class Command(SubcommandCommand):
     help = "状态流转表：list | diagram [NAME] [--format mermaid] | docs"
 
     def add_arguments(self, parser):
@@ -19,13 +17,6 @@ class Command(BaseCommand):
         diagram.add_argument("name", nargs="?", help="状态流转表名称，例如 certificate")
         diagram.add_argument("--format", choices=["mermaid"], default="mermaid", help="图的格式（默认 mermaid）")
         sub.add_parser("docs", help="输出 docs/workflows.md 的内容")
-
-    def handle(self, *args, **options):
-        try:
-            getattr(self, f"do_{options['sub']}")(options)
-        except NotFound as exc:
-            self.stderr.write(f"错误：{exc.message}")
-            sys.exit(2)
 
     def do_list(self, options):
         for table in all_tables():
