@@ -19,6 +19,7 @@ OPERATOR_COMMANDS = {
     "demo": "load the demo data of the five seed agencies and print the logins",
     "verify": "verify the ledger, checkpoints, objects and files",
     "checkpoint": "sign a ledger checkpoint now",
+    "witness": "add URL --vkey VKEY | run | list | vkey | trust VKEY: witness (co-sign) ledgers' checkpoints",
     "deadline": "compute a legal deadline with its explanation",
     "profiles": "list | show KEY | diff A B | validate",
     "calendar": "show YEAR | import FILE | status",

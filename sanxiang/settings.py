@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "sanxiang.jobs",
     "sanxiang.workflow",
+    "sanxiang.witness",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,7 @@ JOB_INTERVALS = {
     "mark_overdue_obligations": _positive_number("SANXIANG_JOB_OVERDUE_SECONDS", 300),
     "expire_certificates": _positive_number("SANXIANG_JOB_CERTIFICATES_SECONDS", 3600),
     "prune_job_history": _positive_number("SANXIANG_JOB_PRUNE_SECONDS", 86400),
+    "witness_logs": _positive_number("SANXIANG_JOB_WITNESS_SECONDS", 30),
 }
 # How often an idle worker looks for due schedules and queued tasks; how long job history is kept.
 JOB_POLL_SECONDS = _positive_number("SANXIANG_WORKER_POLL_SECONDS", 1.0, float)
@@ -187,6 +189,9 @@ _public = urlsplit(PUBLIC_URL)
 if _public.scheme not in ("http", "https") or not _public.netloc or _public.path or _public.query:
     raise ImproperlyConfigured(
         f"SANXIANG_PUBLIC_URL 应为 http(s)://主机[:端口]，不含路径，收到：{PUBLIC_URL!r}")
+
+# The witness's name (c2sp.org/tlog-cosignature key name): a schema-less URL naming this instance.
+WITNESS_NAME = os.environ.get("SANXIANG_WITNESS_NAME", "").strip() or f"{_public.netloc}/witness"
 
 LOGGING = {
     "version": 1,

@@ -55,7 +55,9 @@ def get_checkpoint(request):
         response = request_error_response(request, NoCheckpoint())
         response["Retry-After"] = str(settings.JOB_INTERVALS.get("sign_checkpoint", 10))
         return response
-    return HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
+    from sanxiang.witness.served import with_cosignatures  # witnesses' lines, ignored by plain verifiers
+
+    return HttpResponse(with_cosignatures(latest.note, latest), content_type="text/plain; charset=utf-8")
 
 
 @router.get("/proofs/inclusion", response={200: InclusionOut, **error_responses(400, 422)},

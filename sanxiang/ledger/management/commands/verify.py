@@ -15,9 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
 
     def handle(self, *args, **options):
+        from sanxiang.witness.served import summary, summary_line
+
         report = verify.run()
+        witnesses = summary()
         if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
+            self.stdout.write(json.dumps({**report.as_dict(), "witnesses": witnesses}, ensure_ascii=False))
         else:
             self.stdout.write(
                 f"账本条目 {report.entries} 条，树节点 {report.nodes} 个，检查点 {report.checkpoints} 个，"
@@ -26,6 +29,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"[{finding.code}] {finding.message}")
             for code, count in report.suppressed.items():
                 self.stdout.write(f"[{code}] 另有 {count} 项同类问题未列出")
+            self.stdout.write(summary_line(witnesses))
             self.stdout.write("核验通过：记录未被篡改" if report.ok else
                               f"核验失败：发现 {len(report.findings)} 项问题")
         if not report.ok:
