@@ -16,6 +16,7 @@ PUBLIC = {
     "api/v1/ledger/proofs/inclusion", "api/v1/ledger/proofs/consistency", "api/v1/deadlines/compute",
     "api/v1/public/certificates/<number>", "api/v1/profiles/", "api/v1/profiles/<key>",
     "profiles/", "profiles/<slug:key>/",
+    "api/v1/witness/cosignatures", "api/v1/witness/checkpoint", "api/v1/witness/status",
 }
 
 
