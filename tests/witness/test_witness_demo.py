@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from sanxiang.access.actors import JOBS, OPERATOR
-from sanxiang.ledger import signing
+from sanxiang.ledger import signing, verify
 from sanxiang.ledger.actions import do_take_checkpoint
 from sanxiang.orgs.models import Agency
 from sanxiang.witness import served
@@ -24,17 +24,18 @@ def demo(transactional_db):
     call_command("demo", stdout=open("/dev/null", "w"))
 
 
-def test_each_supervising_justice_bureau_witnesses_the_demo_ledger(demo, live_server, settings):
+def test_each_supervising_justice_bureau_witnesses_the_demo_ledger(live_server, settings):
+    # `make run` serves at SANXIANG_PUBLIC_URL, which the demo registers; here that is the live server.
+    settings.PUBLIC_URL = live_server.url
+    call_command("demo", stdout=open("/dev/null", "w"))
     logs = list(WatchedLog.objects.select_related("holder").order_by("holder__code"))
     assert [log.holder.code for log in logs] == ["urumqi-gxq-justice", "zhuzhou-justice"]
-    assert {log.url for log in logs} == {settings.PUBLIC_URL}
+    assert {log.url for log in logs} == {live_server.url}
     assert "株洲市市场监督管理局" in logs[1].name
     assert sorted(TrustedWitness.objects.values_list("label", flat=True)) == sorted(log.holder.name for log in logs)
     call_command("demo", stdout=open("/dev/null", "w"))  # re-running adds nothing
     assert WatchedLog.objects.count() == 2 and TrustedWitness.objects.count() == 2
 
-    # `make run` serves at SANXIANG_PUBLIC_URL; here the server is the test's live server.
-    WatchedLog.objects.update(url=live_server.url)
     checkpoint = do_take_checkpoint(actor=OPERATOR)
     result = witness_logs.call()
     assert result["cosigned"] == 2 and not result["errors"], result
@@ -49,6 +50,8 @@ def test_each_supervising_justice_bureau_witnesses_the_demo_ledger(demo, live_se
     info = served.summary()
     assert info["latest"]["cosigners"] == 2
     assert "2/2 个受信见证方联署" in served.summary_line(info)
+    # Routine cosigning changed the witnesses' state, not their ledgered registration.
+    assert verify.run().ok
 
 
 def _home(client, username):
