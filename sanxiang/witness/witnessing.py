@@ -142,11 +142,15 @@ def _witness(log: WatchedLog, *, actor) -> Outcome:
         return _error(log, f"{log.url} 的检查点来源是“{parsed.origin}”，不是登记的“{log.origin}”")
     old_size, old_root = log.tree_size, bytes.fromhex(log.root_hash) if log.root_hash else b""
     proof: list[bytes] = []
-    if parsed.size < old_size:
+    if parsed.size == 0 and parsed.root != merkle.EMPTY_ROOT:
+        return _error(log, f"{log.url} 的检查点树大小为 0，根哈希却不是空树的哈希")
+    if not log.root_hash:
+        pass  # first sight: trusted on first use, as every witness does
+    elif parsed.size < old_size:
         return _alert(log, AlertKind.ROLLBACK,
                       f"{log.name}：检查点的树大小 {parsed.size} 小于已联署的 {old_size}，日志被回滚，拒绝联署",
                       note, actor=actor, size=parsed.size)
-    if parsed.size == old_size:
+    elif parsed.size == old_size:
         if parsed.root != old_root:
             return _alert(log, AlertKind.FORK,
                           f"{log.name}：树大小同为 {old_size}，根哈希却不同，日志分叉，拒绝联署",
@@ -155,7 +159,7 @@ def _witness(log: WatchedLog, *, actor) -> Outcome:
         if not log.delivered:
             _deliver(log, log.checkpoint)
         return Outcome(log, "unchanged", f"{log.name}：没有新的检查点（树大小 {old_size}）", old_size)
-    if old_size:
+    elif old_size:
         proof = fetch_consistency(log.url, old_size, parsed.size)
         if not merkle.verify_consistency(old_size, parsed.size, old_root, parsed.root, proof):
             return _alert(log, AlertKind.INCONSISTENT,

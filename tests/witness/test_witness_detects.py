@@ -159,3 +159,11 @@ def test_the_job_survives_any_one_log(fake_log, watched, closed_port):
     assert result["cosigned"] == 1 and len(result["errors"]) == 1
     assert "见证时出错" in result["errors"][0] or "公钥" in result["errors"][0]
     assert WatchedLog.objects.get(pk=watched.pk).tree_size == 3
+
+
+def test_an_empty_log_is_cosigned_then_followed_as_it_grows(fake_log, watched):
+    assert _round(watched).status == "cosigned"  # size 0, the empty tree's hash
+    fake_log.grow(3)
+    assert _round(watched).status == "cosigned"
+    assert WatchedLog.objects.get(pk=watched.pk).tree_size == 3
+    assert not WitnessAlert.objects.exists()
