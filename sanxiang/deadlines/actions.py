@@ -17,7 +17,7 @@ from sanxiang.workflow import apply_consequence, refusals
 
 from .engine import DeadlineError, DeadlineResult, check_unit, compute_due, parse_count, parse_date
 from .models import CalendarDay, CalendarYear, Obligation, ObligationExtension, ObligationPause, days_digest
-from .queries import get_calendar, profile_period, profile_value
+from .queries import get_calendar, profile_key_of, profile_period, profile_value
 from .workflows import OBLIGATION
 
 register_actions({
@@ -229,7 +229,7 @@ def _apply_due(ob: Obligation, result: DeadlineResult):
 
 
 def _entry(ob: Obligation, action: str, actor, payload: dict):
-    append_entry(action=action, actor=actor, obj=ob, agency=ob.agency, payload={
+    append_entry(action=action, actor=actor, obj=ob, payload={
         "due": ob.due_at or ob.due, "status": ob.status, **payload})
 
 
@@ -238,12 +238,46 @@ def _check_open(ob: Obligation):
         raise DeadlineError(f"该时限已{ob.get_status_display()}，不能再变更", "status")
 
 
+def _resolve_agency(agency):
+    """The agency an obligation is owed by, from an Agency or its code; unknown codes are refused."""
+    from sanxiang.orgs.models import Agency
+
+    if isinstance(agency, Agency):
+        return agency
+    found = Agency.objects.filter(code=str(agency or "")).first() if agency else None
+    if found is None:
+        raise DeadlineError(f"未知的执法主体「{agency}」", "agency")
+    return found
+
+
+def _resolve_units(agency, units, routed_text: str) -> list:
+    """责任科室: the units given (each must belong to the agency), else the agency's units that the
+    routed duty text names (`duty_unit_names`, the one rule for reading a duty's words)."""
+    from sanxiang.orgs.actions import duty_unit_names
+
+    if units:
+        units = list(units)
+        foreign = [u for u in units if u.agency_id != agency.pk]
+        if foreign:
+            raise DeadlineError(f"科室「{foreign[0].name}」不属于{agency.name}", "units")
+        return units
+    names = duty_unit_names(routed_text)
+    return list(agency.units.filter(name__in=names)) if names else []
+
+
 @transaction.atomic
-def do_open_obligation(*, object_type: str, object_id, agency: str, kind: str, start,
-                       count=None, unit=None, rule: str = "", duty: str = "", unit_name: str = "",
-                       leader: str = "", note: str = "", actor) -> Obligation:
+def do_open_obligation(*, object_type: str, object_id, agency, kind: str, start,
+                       count=None, unit=None, rule: str = "", duty: str = "", units=(),
+                       unit_name: str = "", leader: str = "", note: str = "", actor) -> Obligation:
+    """开始计时: open a legal deadline owed by `agency` (an Agency or its code) on a subject.
+
+    The period comes from `count`/`unit` or from the agency's profile (`rule`); the duty's routing
+    (`duty`, the profile's `duties.<duty>`) names the responsible units and the leader's position.
+    """
     if not object_type or object_id in (None, "") or not agency or not kind:
         raise DeadlineError("时限必须写明对象类型、对象编号、执法主体和种类", "subject")
+    agency = _resolve_agency(agency)
+    profile = profile_key_of(agency)
     unit_value = unit
     if unit_value == "hours":
         from .engine import parse_datetime
@@ -252,7 +286,7 @@ def do_open_obligation(*, object_type: str, object_id, agency: str, kind: str, s
     else:
         start_at, start_day = None, parse_date(start)
     if rule and count is None:
-        count, unit_value = profile_period(agency, rule, on=start_day)
+        count, unit_value = profile_period(profile, rule, on=start_day)
         if unit_value == "hours" and start_at is None:
             from .engine import parse_datetime
             start_at = parse_datetime(start)
@@ -261,18 +295,23 @@ def do_open_obligation(*, object_type: str, object_id, agency: str, kind: str, s
     check_unit(unit_value)
     count = parse_count(count, unit_value)
     if duty:
-        routed = profile_value(agency, f"duties.{duty}", on=start_day)
+        routed = profile_value(profile, f"duties.{duty}", on=start_day)
         if isinstance(routed, dict):
             unit_name = unit_name or routed.get("unit", "")
             leader = leader or routed.get("leader", "")
+    responsible = _resolve_units(agency, units, unit_name)
+    if units and not unit_name:
+        unit_name = "、".join(u.name for u in responsible)
     ob = Obligation(object_type=object_type, object_id=str(object_id), agency=agency, kind=kind,
                     start=start_day, start_at=start_at, rule=rule, count=count, unit=unit_value,
                     unit_name=unit_name, leader=leader, note=note, due=start_day)
     result = compute_due(start_at or start_day, count, unit_value, calendar=get_calendar())
     _apply_due(ob, result)
     ob.save()
+    ob.responsible_units.set(responsible)
     _entry(ob, "open_obligation", actor, {"kind": kind, "rule": rule, "count": count,
-                                          "unit": unit_value, "provisional": ob.provisional})
+                                          "unit": unit_value, "provisional": ob.provisional,
+                                          "responsible_units": [u.name for u in responsible]})
     return ob
 
 

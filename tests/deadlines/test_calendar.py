@@ -12,6 +12,7 @@ from sanxiang.deadlines.engine import compute_due
 from sanxiang.deadlines.models import CalendarDay, CalendarYear
 from sanxiang.deadlines.queries import calendar_warnings, get_calendar
 from sanxiang.ledger.models import LedgerEntry
+from sanxiang.orgs import testing as build
 
 pytestmark = pytest.mark.django_db
 D = dt.date.fromisoformat
@@ -185,7 +186,7 @@ def test_cache_reloads_after_a_change():
 
 def test_open_obligations_are_recomputed_after_a_calendar_change(tmp_path):
     seed_calendar(actor=OPERATOR, years=[2026])
-    ob = do_open_obligation(object_type="case", object_id="1", agency="zhuzhou-amr", kind="公示",
+    ob = do_open_obligation(object_type="case", object_id="1", agency=build.agency(), kind="公示",
                             start="2027-01-28", count=7, unit="workdays", actor=OPERATOR)
     assert ob.provisional and ob.due == D("2027-02-08")  # weekends only
     do_import_calendar(NOTICE_2027, actor=OPERATOR)
