@@ -66,4 +66,15 @@ def explain(exc: ValidationError, *, subject: str = "", where: Callable[[tuple],
                  if e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) == parent]
         owner = (where(parent) if where and parent else ".".join(map(str, parent))) or subject
         return f"{owner}含有未知字段：{'、'.join(sorted(names))}"
+    if error["type"] in ("greater_than_equal", "less_than_equal"):
+        bound = error["ctx"].get("ge", error["ctx"].get("le"))
+        return f"{place}不能{'小' if error['type'] == 'greater_than_equal' else '大'}于 {bound}"
+    if error["type"] == "literal_error":
+        return f"{place}应为 {error['ctx']['expected'].replace(' or ', ' 或 ')}"
     return f"{place}{PROBLEMS.get(error['type'], '格式错误')}"
+
+
+def where_in_list(loc: tuple) -> str:
+    """第 N 项的 field — places inside a list of tables, for people."""
+    parts = [f"第 {part + 1} 项" if isinstance(part, int) else str(part) for part in loc]
+    return "的 ".join(parts) + (" " if parts and not isinstance(loc[-1], int) else "")
