@@ -92,6 +92,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Each server thread keeps its connection between requests (opening one costs more than a simple
+# page); a broken one is noticed before use and replaced (docs/decisions/0015).
+_conn_max_age = os.environ.get("SANXIANG_DB_CONN_MAX_AGE", "600").strip() or "600"
+if not _conn_max_age.isdigit():
+    raise ImproperlyConfigured(f"环境变量 SANXIANG_DB_CONN_MAX_AGE 应为不小于 0 的整数（秒），收到：{_conn_max_age!r}")
+DATABASES["default"]["CONN_MAX_AGE"] = int(_conn_max_age)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (任务): django-tasks with its database backend, so the embedded default needs no
