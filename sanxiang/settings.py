@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sanxiang.core.public_cache.PublicPageCacheMiddleware",  # anonymous public pages (decision 0015)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,6 +127,9 @@ JOB_INTERVALS = {
     "expire_certificates": _positive_number("SANXIANG_JOB_CERTIFICATES_SECONDS", 3600),
     "prune_job_history": _positive_number("SANXIANG_JOB_PRUNE_SECONDS", 86400),
 }
+# Seconds a server process keeps a rendered public page at most (sanxiang.core.public_cache; 0: off).
+PUBLIC_CACHE_SECONDS = int(os.environ.get("SANXIANG_PUBLIC_CACHE_SECONDS", "60").strip() or 60)
+
 # How often an idle worker looks for due schedules and queued tasks; how long job history is kept.
 JOB_POLL_SECONDS = _positive_number("SANXIANG_WORKER_POLL_SECONDS", 1.0, float)
 JOB_HISTORY_DAYS = _positive_number("SANXIANG_JOB_HISTORY_DAYS", 14)
