@@ -29,3 +29,11 @@ def data_dir_prepared():
     from sanxiang.core.datadir import prepare
 
     prepare(refuse_beside_data=False)  # the test database is not the installation's database
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_page_cache():
+    """Each test's database starts over, and so may its ledger size: no page kept from another test."""
+    from sanxiang.core.public_cache import cache
+
+    cache.clear()

@@ -1,6 +1,6 @@
 """公开页面缓存 — each server process keeps the public pages it has rendered for anonymous visitors.
 
-The certificate check (the QR target), the calculator, the ledger proofs and the API description
+The certificate check (the QR target), the calculator, the ledger proofs, the rule profiles and the API pages
 are the same for every anonymous visitor until the data behind them changes, and every change of
 that data is an action that appends a ledger entry (docs/architecture.md). So a rendered answer is
 kept under the request (path and query, language, htmx or not), today's date (a certificate's
@@ -23,7 +23,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 # Paths whose anonymous answer depends only on the request, the date, ledgered data and the
-# installed files. Not the checkpoint: signing one appends no entry.
+# installed files. Not the checkpoint: signing one appends no entry. Not /api/v1/openapi.json: it
+# is built once per process anyway (sanxiang.api.urls) and must load without a database.
 CACHEABLE_PREFIXES = (
     "/public/certificate/",
     "/api/v1/public/certificates/",
@@ -31,7 +32,6 @@ CACHEABLE_PREFIXES = (
     "/api/v1/deadlines/compute",
     "/api/v1/ledger/proofs/",
     "/api/v1/profiles/",  # the shipped rule profiles: read once per process
-    "/api/v1/openapi.json",
     "/api/v1/docs",
 )
 CACHEABLE_EXACT = ("/",)
