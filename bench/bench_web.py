@@ -4,11 +4,15 @@ Serves the way `make run` does: `sanxiang migrate`, `sanxiang demo`, then `sanxi
 its job worker) on a free loopback port, on a temporary data directory (or the database
 DATABASE_URL names). The load generator is `wrk` (Debian), a separate process, 16 connections;
 each endpoint's requests/s and p50/p99 latency are reported with its ratio to the minimal view
-(`/healthz`: the whole middleware chain and one `SELECT 1`) measured in the same run, before and
-after the endpoints, so a machine that slows down midway shows up. Prints one JSON line.
+(`/healthz`: the whole middleware chain and one `SELECT 1`) measured between every two endpoints
+of the same run, and the server's CPU milliseconds per request (all its processes, from /proc)
+with the same ratio by CPU (`cpu_ratio`), which a busy shared machine disturbs less. Endpoints the
+public page cache serves are measured twice: as anonymous visitors get them, and with a cookie
+(rendered every time). Prints one JSON line.
 
 Knobs: BENCH_SECONDS (per endpoint, default 5), BENCH_CONNECTIONS (16), BENCH_SERVE_ARGS (extra
-`sanxiang serve` options, e.g. "--workers 1 --threads 8").
+`sanxiang serve` options, e.g. "--processes 1 --threads 8"), BENCH_ONLY (a regular expression:
+only the endpoints whose path matches). PYTHONPATH=<an older checkout> measures that version.
 """
 
 import json
@@ -33,6 +37,7 @@ SANXIANG = str(Path(sys.executable).with_name("sanxiang"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SERVE_ARGS = shlex.split(os.environ.get("BENCH_SERVE_ARGS", ""))
+ONLY = re.compile(os.environ.get("BENCH_ONLY", ""))
 ANCHOR = "/healthz"
 UNCACHED = "Cookie: bench=1"
 
@@ -70,7 +75,10 @@ def endpoints(certificate, size):
 
 def cacheable(path):
     sys.path.insert(0, str(ROOT))
-    from sanxiang.core.public_cache import CACHEABLE_EXACT, CACHEABLE_PREFIXES
+    try:
+        from sanxiang.core.public_cache import CACHEABLE_EXACT, CACHEABLE_PREFIXES
+    except ImportError:  # a version without the cache (PYTHONPATH pointing at an older checkout)
+        return False
 
     path = path.split("?", 1)[0]
     return path in CACHEABLE_EXACT or path.startswith(CACHEABLE_PREFIXES)
@@ -151,6 +159,17 @@ def process_tree_cpu(pid):
     return total
 
 
+def measured(pid, url, headers=()):
+    """load() plus the server's CPU (all its processes): on a shared machine the server may get
+    less than the cores, so CPU milliseconds per request is the steadier measure of its work."""
+    cpu_before, t0 = process_tree_cpu(pid), time.monotonic()
+    result = load(url, headers=headers)
+    cpu = process_tree_cpu(pid) - cpu_before
+    result["server_cpu_cores"] = round(cpu / (time.monotonic() - t0), 2)
+    result["server_cpu_ms"] = round(cpu * 1000 / max(result["rps"] * SECONDS, 1), 3)
+    return result
+
+
 def main():
     if shutil.which("wrk") is None:
         sys.exit("需要 wrk（Debian 软件包 wrk；scripts/bench.sh 会安装）")
@@ -175,24 +194,23 @@ def main():
             raise SystemExit("服务未在 120 秒内就绪（或没有签发检查点）")
         results, anchors = {}, []
         load(base + ANCHOR, seconds=2)  # warm every server process
-        anchors.append(load(base + ANCHOR))
+        anchors.append(measured(server.pid, base + ANCHOR))
         # The anchor is measured between every two endpoints: each endpoint's ratio is to the
         # anchor runs just before and after it, so a machine whose load changes midway (other
         # jobs on a shared host) moves both sides alike.
-        runs = [(name, path, ()) for name, path in endpoints(certificate, size)]
+        runs = [(name, path, ()) for name, path in endpoints(certificate, size) if ONLY.search(path)]
         # The same endpoints rendered every time: a browser that sends any cookie is never served
         # from the public page cache (sanxiang.core.public_cache).
         runs += [(f"{name}（不经缓存）", path, (UNCACHED,)) for name, path in endpoints(certificate, size)
-                 if cacheable(path)]
+                 if cacheable(path) and ONLY.search(path)]
         for name, path, headers in runs:
             load(base + path, seconds=1, headers=headers)
-            cpu_before, t0 = process_tree_cpu(server.pid), time.monotonic()
-            result = load(base + path, headers=headers)
-            result["server_cpu_cores"] = round((process_tree_cpu(server.pid) - cpu_before)
-                                               / (time.monotonic() - t0), 2)
-            anchors.append(load(base + ANCHOR))
+            result = measured(server.pid, base + path, headers)
+            anchors.append(measured(server.pid, base + ANCHOR))
             result["anchor_rps"] = round((anchors[-2]["rps"] + anchors[-1]["rps"]) / 2, 1)
             result["ratio"] = round(result["rps"] / result["anchor_rps"], 2)
+            anchor_cpu = (anchors[-2]["server_cpu_ms"] + anchors[-1]["server_cpu_ms"]) / 2
+            result["cpu_ratio"] = round(anchor_cpu / result["server_cpu_ms"], 2)
             results[name] = {"path": path, **result}
     finally:
         os.killpg(server.pid, signal.SIGINT)
@@ -206,6 +224,7 @@ def main():
 
     anchor_rps = sorted(a["rps"] for a in anchors)
     worst = min(results, key=lambda name: results[name]["ratio"])
+    worst_cpu = min(results, key=lambda name: results[name]["cpu_ratio"])
     slowest = max(results, key=lambda name: results[name]["p99_ms"])
     print(json.dumps({
         "bench": "web",
@@ -217,9 +236,11 @@ def main():
                    "rps_median": anchor_rps[len(anchor_rps) // 2], "rps_max": anchor_rps[-1],
                    "p50_ms_median": sorted(a["p50_ms"] for a in anchors)[len(anchors) // 2],
                    "p99_ms_max": max(a["p99_ms"] for a in anchors),
-                   "generator_cpu_cores": max(a["generator_cpu_cores"] for a in anchors)},
+                   "generator_cpu_cores": max(a["generator_cpu_cores"] for a in anchors),
+                   "server_cpu_ms_median": sorted(a["server_cpu_ms"] for a in anchors)[len(anchors) // 2]},
         "endpoints": results,
         "worst_ratio": {"name": worst, "ratio": results[worst]["ratio"]},
+        "worst_cpu_ratio": {"name": worst_cpu, "cpu_ratio": results[worst_cpu]["cpu_ratio"]},
         "worst_p99_ms": {"name": slowest, "p99_ms": results[slowest]["p99_ms"]},
         "target_ratio": 0.5,
         "target_p99_ms": 100,
