@@ -95,10 +95,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 # Each server thread keeps its connection between requests (opening one costs more than a simple
 # page); a broken one is noticed before use and replaced (docs/decisions/0015).
-_conn_max_age = os.environ.get("SANXIANG_DB_CONN_MAX_AGE", "600").strip() or "600"
-if not _conn_max_age.isdigit():
-    raise ImproperlyConfigured(f"环境变量 SANXIANG_DB_CONN_MAX_AGE 应为不小于 0 的整数（秒），收到：{_conn_max_age!r}")
-DATABASES["default"]["CONN_MAX_AGE"] = int(_conn_max_age)
+def _seconds(env_name: str, default: int) -> int:
+    text = os.environ.get(env_name, "").strip() or str(default)
+    if not text.isdigit():
+        raise ImproperlyConfigured(f"环境变量 {env_name} 应为不小于 0 的整数（秒），收到：{text!r}")
+    return int(text)
+
+
+DATABASES["default"]["CONN_MAX_AGE"] = _seconds("SANXIANG_DB_CONN_MAX_AGE", 600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -128,7 +132,7 @@ JOB_INTERVALS = {
     "prune_job_history": _positive_number("SANXIANG_JOB_PRUNE_SECONDS", 86400),
 }
 # Seconds a server process keeps a rendered public page at most (sanxiang.core.public_cache; 0: off).
-PUBLIC_CACHE_SECONDS = int(os.environ.get("SANXIANG_PUBLIC_CACHE_SECONDS", "60").strip() or 60)
+PUBLIC_CACHE_SECONDS = _seconds("SANXIANG_PUBLIC_CACHE_SECONDS", 60)
 
 # How often an idle worker looks for due schedules and queued tasks; how long job history is kept.
 JOB_POLL_SECONDS = _positive_number("SANXIANG_WORKER_POLL_SECONDS", 1.0, float)

@@ -1,7 +1,7 @@
 """公开页面缓存 — each server process keeps the public pages it has rendered for anonymous visitors.
 
-The certificate check (the QR target), the calculator, the ledger proofs, the rule profiles and the API pages
-are the same for every anonymous visitor until the data behind them changes, and every change of
+The certificate check (the QR target), the calculator, the ledger proofs, the rule profiles and
+the API pages are the same for every anonymous visitor until the data behind them changes, and every change of
 that data is an action that appends a ledger entry (docs/architecture.md). So a rendered answer is
 kept under the request (path and query, language, htmx or not), today's date (a certificate's
 state and the calculator's default date depend on it) and the ledger's size: the first request
@@ -68,7 +68,8 @@ def cacheable_response(response) -> bool:
 
 
 class PublicPageCache:
-    """A bounded, thread-safe map from key to (status, headers, body), oldest evicted first."""
+    """公开页面缓存: a bounded, thread-safe map from key to (status, headers, body), least recently
+    used evicted first."""
 
     def __init__(self, max_entries=MAX_ENTRIES):
         self.max_entries = max_entries

@@ -123,11 +123,12 @@ def test_serve_refuses_bad_sizes_with_a_message(installation, args, env, message
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_bad_connection_age_is_a_message(installation):
-    result = subprocess.run([SANXIANG, "check"], env=sqlite_env(installation, SANXIANG_DB_CONN_MAX_AGE="ten"),
+@pytest.mark.parametrize("name", ["SANXIANG_DB_CONN_MAX_AGE", "SANXIANG_PUBLIC_CACHE_SECONDS"])
+def test_a_bad_number_of_seconds_is_a_message(installation, name):
+    result = subprocess.run([SANXIANG, "check"], env=sqlite_env(installation, **{name: "ten"}),
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    assert "SANXIANG_DB_CONN_MAX_AGE" in result.stderr and "Traceback" not in result.stderr
+    assert name in result.stderr and "Traceback" not in result.stderr
 
 
 def test_the_served_database_is_in_wal_mode_and_waits_for_locks(installation):
