@@ -3,7 +3,7 @@
 The certificate check (the QR target), the calculator, the ledger proofs, the rule profiles and
 the API pages are the same for every anonymous visitor until the data behind them changes, and every change of
 that data is an action that appends a ledger entry (docs/architecture.md). So a rendered answer is
-kept under the request (path and query, language, htmx or not), today's date (a certificate's
+kept under the request (host, path and query, language, htmx or not), today's date (a certificate's
 state and the calculator's default date depend on it) and the ledger's size: the first request
 after any action renders afresh, a revoked certificate is never shown as valid. Each check costs
 one `SELECT MAX(...)` instead of the page's queries and template. Entries also expire after
@@ -113,8 +113,9 @@ class PublicPageCacheMiddleware:
         seconds = settings.PUBLIC_CACHE_SECONDS
         if not seconds or not cacheable_request(request):
             return self.get_response(request)
-        key = (request.get_full_path_info(), *(request.META.get(h, "") for h in KEYED_HEADERS),
-               timezone.localdate(), data_version())
+        # get_host() refuses a host outside ALLOWED_HOSTS (400), as CommonMiddleware would.
+        key = (request.get_host(), request.get_full_path_info(),
+               *(request.META.get(h, "") for h in KEYED_HEADERS), timezone.localdate(), data_version())
         now = time.monotonic()
         found = cache.get(key, now)
         if found is not None:

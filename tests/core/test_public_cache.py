@@ -99,3 +99,9 @@ def test_the_cache_keeps_a_bounded_number_of_pages():
         pages.put(n, f"page {n}", expires=100)
     assert [pages.get(n, now=0) for n in range(5)] == [None, None, "page 2", "page 3", "page 4"]
     assert pages.get(4, now=100) is None  # expired
+
+
+def test_a_host_outside_allowed_hosts_is_refused_even_when_the_page_is_kept(valid_certificate):
+    url = "/public/certificate/43029990001/"
+    assert Client().get(url).status_code == 200
+    assert Client().get(url, HTTP_HOST="evil.example").status_code == 400
