@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sanxiang.core.public_cache.PublicPageCacheMiddleware",  # anonymous public pages (decision 0015)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,6 +94,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Each server thread keeps its connection between requests (opening one costs more than a simple
+# page); a broken one is noticed before use and replaced (docs/decisions/0015).
+def _seconds(env_name: str, default: int) -> int:
+    text = os.environ.get(env_name, "").strip() or str(default)
+    if not text.isdigit():
+        raise ImproperlyConfigured(f"环境变量 {env_name} 应为不小于 0 的整数（秒），收到：{text!r}")
+    return int(text)
+
+
+DATABASES["default"]["CONN_MAX_AGE"] = _seconds("SANXIANG_DB_CONN_MAX_AGE", 600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (任务): django-tasks with its database backend, so the embedded default needs no
@@ -121,6 +133,9 @@ JOB_INTERVALS = {
     "prune_job_history": _positive_number("SANXIANG_JOB_PRUNE_SECONDS", 86400),
     "witness_logs": _positive_number("SANXIANG_JOB_WITNESS_SECONDS", 30),
 }
+# Seconds a server process keeps a rendered public page at most (sanxiang.core.public_cache; 0: off).
+PUBLIC_CACHE_SECONDS = _seconds("SANXIANG_PUBLIC_CACHE_SECONDS", 60)
+
 # How often an idle worker looks for due schedules and queued tasks; how long job history is kept.
 JOB_POLL_SECONDS = _positive_number("SANXIANG_WORKER_POLL_SECONDS", 1.0, float)
 JOB_HISTORY_DAYS = _positive_number("SANXIANG_JOB_HISTORY_DAYS", 14)

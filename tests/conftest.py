@@ -55,3 +55,11 @@ def demo_module(django_db_setup, django_db_blocker):
 def demo(demo_module, db):
     """The demo data, for tests that only read it or change it inside their own savepoint."""
     return demo_module
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_page_cache():
+    """Each test's database starts over, and so may its ledger size: no page kept from another test."""
+    from sanxiang.core.public_cache import cache
+
+    cache.clear()
