@@ -147,7 +147,6 @@ def main():
         datas = [row[0].encode() for row in cursor.fetchall()]
     anchor_s, root = best_of(3, lambda: rehash(datas))
     assert root.hex() == Checkpoint.objects.order_by("-tree_size").first().root_hash
-    del datas
     verify_s, report = best_of(3, lambda: verify.run(full=True, remember=False))
     checkpoints_total = Checkpoint.objects.count()
     verify.run()  # remembers the latest checkpoint
