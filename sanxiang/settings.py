@@ -127,7 +127,7 @@ def _positive_number(env_name: str, default, kind=int):
 
 # Seconds between two runs of each scheduled job (定时任务), by schedule name.
 JOB_INTERVALS = {
-    "sign_checkpoint": _positive_number("SANXIANG_JOB_CHECKPOINT_SECONDS", 10),
+    "sign_checkpoint": _positive_number("SANXIANG_JOB_CHECKPOINT_SECONDS", 5),
     "mark_overdue_obligations": _positive_number("SANXIANG_JOB_OVERDUE_SECONDS", 300),
     "expire_certificates": _positive_number("SANXIANG_JOB_CERTIFICATES_SECONDS", 3600),
     "prune_job_history": _positive_number("SANXIANG_JOB_PRUNE_SECONDS", 86400),

@@ -42,8 +42,8 @@ def accept(note: str) -> list[Cosignature]:
         parsed = checkpoints.parse_body(body)
     except (CosignatureError, ValueError) as exc:
         raise RuleViolation(f"联署格式错误：{exc}", code="bad_note") from None
-    checkpoint = Checkpoint.objects.filter(tree_size=parsed.size, root_hash=parsed.root.hex()).first()
-    if checkpoint is None or not checkpoint.note.startswith(body):
+    checkpoint = checkpoints.valid_at(parsed.size)
+    if checkpoint is None or checkpoint.root_hash != parsed.root.hex() or not checkpoint.note.startswith(body):
         raise NotFound(f"本部署没有签发过树大小为 {parsed.size}、这个根哈希的检查点（来源 {parsed.origin}）",
                        code="unknown_checkpoint")
     known = trusted_keys()
@@ -109,7 +109,7 @@ def latest_cosigned() -> Checkpoint | None:
 def summary() -> dict:
     """How many witnesses co-signed the latest checkpoint, and the latest co-signed one."""
     trusted = TrustedWitness.objects.count()
-    latest = checkpoints.latest()
+    latest = checkpoints.latest_valid()
 
     def describe(cp):
         if cp is None:

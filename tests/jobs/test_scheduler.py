@@ -30,7 +30,7 @@ def test_the_schedule_table_names_each_job_in_chinese_with_its_interval():
     table = {s.name: s for s in schedules.all_schedules()}
     assert NAMES <= set(table)
     assert table["mark_overdue_obligations"].label == "标记超期时限"
-    assert table["sign_checkpoint"].interval == 10
+    assert table["sign_checkpoint"].interval == 5
     with override_settings(JOB_INTERVALS={"sign_checkpoint": 3}):
         assert table["sign_checkpoint"].interval == 3
 
