@@ -675,6 +675,7 @@ def restore(source: Path, *, migrate=None) -> dict:
     _check_migrations(manifest)
     digest = sha256_file(source / MANIFEST)
     data_dir = Path(settings.DATA_DIR)
+    manifest["cleaned"] = remove_abandoned(data_dir, RESTORE_STAGING)
     marker = unfinished_restore()
     if marker is not None:
         if marker.get("manifest_sha256") != digest:
@@ -687,7 +688,6 @@ def restore(source: Path, *, migrate=None) -> dict:
             manifest["key_outcome"] = _finish(source, manifest, staged_files=None)
             return manifest
         (data_dir / UNFINISHED_RESTORE).unlink()  # killed before its database committed: start over
-    manifest["cleaned"] = remove_abandoned(data_dir, RESTORE_STAGING)
     found = occupied(_existing_tables())
     if found:
         raise BackupError(
