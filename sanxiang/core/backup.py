@@ -315,6 +315,8 @@ def read_snapshot():
         cursor.fetchone()
     try:
         yield
+        if not connection.connection.in_transaction:
+            raise BackupError("读快照在备份过程中被提前结束，备份不一致：请重新运行 sanxiang backup。")
     finally:
         with connection.cursor() as cursor:
             cursor.execute("ROLLBACK")
@@ -751,21 +753,26 @@ def _tables_exist() -> bool:
 
 def _restore_sqlite(staging: Path, build, source: Path, digest: str):
     """Build the database in a file of its own, then rename it over the empty one."""
-    target = Path(connection.settings_dict["NAME"])
+    target = Path(connection.settings_dict["NAME"]).absolute()
     _refuse_if_open(target)
-    staged = staging / target.name
-    os.close(os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    with _sqlite_database_at(staged):
-        build()  # SQLite's schema editor refuses to run inside a transaction: rows commit on their own
-        with connection.cursor() as cursor:
-            # One self-contained file to rename: no -wal beside it to lose or to mismatch.
-            cursor.execute("PRAGMA journal_mode=DELETE")
-    _refuse_if_open(target)
-    _fsync(staged)
-    _write_marker(source, digest)
-    pause.point("restore:commit")
-    os.replace(staged, target)
-    _fsync(target.parent)
+    with contextlib.ExitStack() as stack:
+        if target.parent.resolve() != staging.parent.resolve():
+            # DATABASE_URL puts the database elsewhere: stage beside it, on its file system.
+            remove_abandoned(target.parent, RESTORE_STAGING)
+            staging = stack.enter_context(Staging(target.parent, RESTORE_STAGING)).path
+        staged = staging / target.name
+        os.close(os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        with _sqlite_database_at(staged):
+            build()  # SQLite's schema editor refuses to run inside a transaction: rows commit on their own
+            with connection.cursor() as cursor:
+                # One self-contained file to rename: no -wal beside it to lose or to mismatch.
+                cursor.execute("PRAGMA journal_mode=DELETE")
+        _refuse_if_open(target)
+        _fsync(staged)
+        _write_marker(source, digest)
+        pause.point("restore:commit")
+        os.replace(staged, target)
+        _fsync(target.parent)
 
 
 def _refuse_if_open(target: Path):

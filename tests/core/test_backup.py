@@ -92,7 +92,7 @@ def test_backup_then_restore_into_fresh_installation_verifies(source, installati
 
     # The restored installation keeps working: new ids do not collide with restored ones.
     checkpoints = target.sql("SELECT count(*) FROM ledger_checkpoint")
-    target.run("checkpoint")
+    target.run("checkpoint", "--force")
     assert target.sql("SELECT count(*) FROM ledger_checkpoint") == checkpoints + 1
     assert target.run("verify", check=False).returncode == 0
     users = target.sql("SELECT count(*) FROM auth_user")
