@@ -155,7 +155,8 @@ def run_backup(source_tree: str = ""):
                    "backup", str(target)]
         env["PYTHONPATH"] = source_tree
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    # Run from the older tree: `python -c` puts the current directory first on sys.path.
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=source_tree or None)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"sanxiang backup failed: {result.stderr}")
