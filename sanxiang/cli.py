@@ -77,6 +77,11 @@ def _run(argv) -> int:
     try:
         django.setup()
         if not asks_help:
+            if command != "restore":
+                from sanxiang.core.backup import unfinished_restore_message
+
+                if unfinished := unfinished_restore_message():
+                    raise OperatorError(unfinished)
             if _needs_database(command):
                 _require_migrated_database()
             if command in PREPARES_DATA_DIR:

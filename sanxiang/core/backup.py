@@ -5,13 +5,22 @@ primary keys kept) so a restore reproduces every ledgered row bit for bit — th
 ledger cover primary keys, foreign-key ids and datetimes to the microsecond. Django's own
 `dumpdata` is not used because its JSON encoder cuts datetimes to milliseconds and its `loaddata`
 saves by UPDATE-then-INSERT, which the ledger's append-only triggers refuse.
-See docs/decisions/0004-backup-format.md.
+See docs/decisions/0002-backup-format.md.
+
+Both survive being killed at any point (docs/decisions/0012-kill-safe-backup-and-restore.md):
+a backup reads one snapshot that never blocks writers, is written into a hidden directory beside
+its target and renamed into place when whole; a restore builds the database aside (SQLite: a
+staged file renamed over the empty one; PostgreSQL: one transaction, schema included) and leaves
+a marker until files and key are in place, so an installation is either the old empty one or the
+restored one, and every command refuses while a restore is unfinished.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import fcntl
 import functools
 import gzip
 import hashlib
@@ -25,10 +34,12 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, connection, connections, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+
+from sanxiang.core import pause
 
 FORMAT = "sanxiang-backup/1"
 MANIFEST = "manifest.json"
@@ -37,6 +48,17 @@ KEY_FILE = "signing_key"
 FILES_DIR = "files"
 TRUSTED_KEYS = "trusted_keys"
 BATCH = 2000
+
+# A backup is written into `.sanxiang-backup-incomplete-<name>-<random>` beside its target, with
+# this note inside until it is whole; a restore stages inside the data directory. Each holds an
+# exclusive flock on its directory while its process lives, so a leftover whose lock is free was
+# abandoned (the process was killed) and is removed by the next run.
+BACKUP_STAGING = ".sanxiang-backup-incomplete-"
+RESTORE_STAGING = ".sanxiang-restore-incomplete-"
+INCOMPLETE_NOTE = "INCOMPLETE"
+# In the data directory from just before a restore's database commits until its files and key are
+# in place: every command but `restore` refuses to run while it exists.
+UNFINISHED_RESTORE = "restore_unfinished.json"
 
 # Rebuilt by `migrate` on every installation, or transient (sessions, the job queue and its
 # slots: a restored installation's worker starts afresh): never part of a backup.
@@ -186,7 +208,7 @@ def public_key_lines(key: bytes, origin: str) -> list[str] | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Backup
+# Staging directories, written whole or not at all
 
 
 def _write_secret(path: Path, data: bytes):
@@ -195,7 +217,113 @@ def _write_secret(path: Path, data: bytes):
         fh.write(data)
 
 
-def _dump_database(path: Path) -> dict[str, int]:
+def _replace_secret(path: Path, data: bytes):
+    """Write `path` (0600) whole: a reader, or a process killed meanwhile, sees old or new bytes."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    _write_secret(partial, data)
+    _fsync(partial)
+    os.replace(partial, path)
+    _fsync(path.parent)
+
+
+def _fsync(path: Path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path):
+    """Flush every file and directory under `root` before it is renamed into place: a power cut
+    after the rename must not leave a whole-looking backup with empty files."""
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            _fsync(Path(dirpath, name))
+        _fsync(Path(dirpath))
+
+
+class Staging:
+    """A private (0700) directory named `<parent>/<prefix>…`, locked while this process lives."""
+
+    def __init__(self, parent: Path, prefix: str):
+        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        self._fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        self.kept = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if not self.kept:
+            shutil.rmtree(self.path, ignore_errors=True)
+        os.close(self._fd)
+
+
+def remove_abandoned(parent: Path, prefix: str) -> list[str]:
+    """Delete the staging directories under `parent` that a killed process left; return them."""
+    removed = []
+    try:
+        children = sorted(parent.iterdir())
+    except FileNotFoundError:
+        return removed
+    for child in children:
+        if not child.name.startswith(prefix) or child.is_symlink() or not child.is_dir():
+            continue
+        try:
+            fd = os.open(child, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue  # another backup or restore is writing it right now
+        try:
+            shutil.rmtree(child)
+            removed.append(str(child))
+        finally:
+            os.close(fd)
+    return removed
+
+
+# ---------------------------------------------------------------------------------------------
+# Backup
+
+
+@contextlib.contextmanager
+def read_snapshot():
+    """One consistent view of the whole database for as long as the dump takes, blocking no writer.
+
+    PostgreSQL: a REPEATABLE READ READ ONLY transaction. SQLite: a read transaction (the
+    installation runs in WAL mode, where readers never block writers) — not Django's `atomic()`,
+    which here begins IMMEDIATE and would hold the write lock for the whole dump.
+    """
+    if connection.vendor != "sqlite":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        return
+    if connection.in_atomic_block:
+        raise RuntimeError("read_snapshot() cannot run inside a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+        cursor.execute("SELECT count(*) FROM sqlite_master")  # the snapshot starts at the first read
+        cursor.fetchone()
+    try:
+        yield
+        if not connection.connection.in_transaction:
+            raise BackupError("读快照在备份过程中被提前结束，备份不一致：请重新运行 sanxiang backup。")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ROLLBACK")
+
+
+def _dump_database(path: Path, recorded_files: dict[str, dict]) -> dict[str, int]:
+    """Write every table's rows; collect the files the dumped ledger records as present."""
     counts = {}
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=3) as out:
@@ -203,7 +331,9 @@ def _dump_database(path: Path) -> dict[str, int]:
             fields = list(model._meta.local_concrete_fields)
             natural = {f.attname: _natural_target(f) for f in fields}
             label = model._meta.label_lower
+            entry_column = [f.attname for f in fields].index("entry") if label == "ledger.ledgerentry" else None
             count = 0
+            pause.point(f"backup:table:{label}")
             rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in fields])
             for row in rows.iterator(BATCH):
                 values = {}
@@ -216,47 +346,150 @@ def _dump_database(path: Path) -> dict[str, int]:
                 out.write(json.dumps({"model": label, "row": values}, ensure_ascii=False).encode("utf-8"))
                 out.write(b"\n")
                 count += 1
+                if entry_column is not None and '"files":[{' in row[entry_column]:
+                    _note_files(row[entry_column], recorded_files)
             counts[label] = count
     return counts
 
 
+def _note_files(entry: str, recorded_files: dict[str, dict]):
+    """The latest mention of a path wins, as `verify` reads them."""
+    try:
+        body = json.loads(entry)
+    except ValueError:
+        return  # a damaged entry: `verify` names it; the backup keeps its bytes as they are
+    for record in body.get("files") or ():
+        if isinstance(record, dict) and isinstance(record.get("path"), str):
+            recorded_files[record["path"]] = record
+
+
+def _copy_recorded_files(recorded_files: dict[str, dict], target: Path) -> list[str]:
+    """Copy the files the snapshot's ledger records (0600, directories 0700); return warnings.
+
+    Files are copied after the snapshot closed, so a file stored while the backup ran, whose entry
+    the snapshot does not hold, is not copied: the backup stays what its ledger says.
+    """
+    source_root = (Path(settings.DATA_DIR) / FILES_DIR).resolve()
+    warnings, missing = [], []
+    for rel, record in sorted(recorded_files.items()):
+        if record.get("deleted"):
+            continue
+        source = (source_root / rel).resolve()
+        if source_root not in source.parents:
+            continue  # a path outside the files directory: `verify` names it
+        if not source.is_file():
+            missing.append(rel)
+            continue
+        copy = target / FILES_DIR / Path(rel)
+        for parent in reversed(copy.relative_to(target).parents):
+            if parent != Path("."):
+                (target / parent).mkdir(mode=0o700, exist_ok=True)
+        shutil.copy2(source, copy)
+        os.chmod(copy, 0o600)
+    if missing:
+        warnings.append(f"账本登记的 {len(missing)} 个文件在复制时已不存在，未备份："
+                        + "、".join(missing[:5]) + ("…" if len(missing) > 5 else ""))
+    if source_root.is_dir():
+        recorded = {(source_root / rel).resolve() for rel in recorded_files}
+        untracked = sum(1 for p in source_root.rglob("*") if p.is_file() and p.resolve() not in recorded)
+        if untracked:
+            warnings.append(f"文件目录中有 {untracked} 个账本未登记的文件，未备份（sanxiang verify 会在本安装上列出它们）。")
+    return warnings
+
+
+KEY_CHECK_CHECKPOINTS = 1000
+
+
+def key_problem(key: bytes | None, origin: str, trusted: str = "") -> str | None:
+    """Why `key` cannot be this ledger's signing key, or None when it is.
+
+    It is when its Ed25519 signature is on one of the latest checkpoints within the tree (a forged
+    row beyond the tree or with a bad signature is passed over — `verify` names those), or, just
+    after a key change before the new key signed anything, when a key listed in `trusted` (the
+    `trusted_keys` text) signed one. Read from the current database: during a backup its
+    snapshot, during a restore the rows not yet committed.
+    """
+    from sanxiang.ledger import signing
+    from sanxiang.ledger.models import Checkpoint, LedgerEntry
+
+    size = LedgerEntry.objects.count()
+    notes = list(Checkpoint.objects.filter(tree_size__lte=size).order_by("-tree_size", "-pk")
+                 .values_list("note", flat=True)[:KEY_CHECK_CHECKPOINTS])
+    if not notes:
+        return None
+    if key is None:
+        return "账本有已签名的检查点，备份中却没有签名密钥"
+    try:
+        signer = signing.Signer(base64.b64decode(key.strip(), validate=True), origin)
+    except Exception:  # not base64, or not 32 bytes
+        return "签名密钥格式不对（应为 base64 编码的 32 字节）"
+    verifiers = [signer.ed25519]
+    for line in trusted.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            with contextlib.suppress(signing.SigningKeyError):
+                verifiers.append(signing.parse_vkey(line))
+    verifiers = [v for v in verifiers if v.kind == "ed25519"]  # SM2 in pure Python is slow
+    for note in notes:
+        with contextlib.suppress(ValueError):
+            if signing.open_note(note, verifiers).verified:
+                return None
+    return (f"签名密钥（公钥 {signer.ed25519.vkey}）没有签署账本最新的 {len(notes)} 个检查点中的任何一个："
+            "这个密钥不属于这份账本")
+
+
 def backup(target: Path) -> dict:
-    """Write a backup of this installation into `target` (absent or empty); return the manifest."""
-    target = Path(target)
+    """Write a backup of this installation into `target` (absent or empty); return the manifest.
+
+    The manifest's `cleaned` lists abandoned staging directories removed beside the target.
+    """
+    target = Path(target).absolute()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"备份目录 {target} 已存在且不为空：请指定一个新的或空的目录。")
-    created = not target.exists()
-    target.mkdir(parents=True, exist_ok=True)
-    os.chmod(target, 0o700)
-    try:
-        return _backup_into(target)
-    except BaseException:
-        if created:
-            shutil.rmtree(target, ignore_errors=True)
-        else:
-            for child in target.iterdir():
-                shutil.rmtree(child) if child.is_dir() else child.unlink()
-        raise
+    target.parent.mkdir(parents=True, exist_ok=True)
+    cleaned = remove_abandoned(target.parent, BACKUP_STAGING)
+    with Staging(target.parent, f"{BACKUP_STAGING}{target.name}-") as staging:
+        _write_secret(staging.path / INCOMPLETE_NOTE, (
+            "这是一次没有完成的三项备份（sanxiang backup 被中断）：不能用于恢复。\n"
+            "下一次 sanxiang backup 会删除它；它含签名密钥和口令散列，也可以立即删除。\n"
+        ).encode("utf-8"))
+        manifest = _backup_into(staging.path)
+        (staging.path / INCOMPLETE_NOTE).unlink()
+        _fsync_tree(staging.path)
+        pause.point("backup:before-rename")
+        try:
+            os.replace(staging.path, target)  # rename(2) replaces an absent or empty directory
+        except OSError:
+            raise BackupError(f"备份目录 {target} 已存在且不为空（另一次备份刚刚写入？）：请指定一个新的目录。")
+        staging.kept = True
+        _fsync(target.parent)
+    manifest["cleaned"] = cleaned
+    return manifest
 
 
 def _backup_into(target: Path) -> dict:
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # One snapshot for every table: rows written meanwhile are either all in or all out.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        counts = _dump_database(target / DATABASE_FILE)
+    recorded_files: dict[str, dict] = {}
+    with read_snapshot():
+        pause.point("backup:snapshot")
+        counts = _dump_database(target / DATABASE_FILE, recorded_files)
         size, root = ledger_size_and_root()
         migrations = applied_migrations()
-        source_files = Path(settings.DATA_DIR) / FILES_DIR
-        if source_files.is_dir():
-            shutil.copytree(source_files, target / FILES_DIR, copy_function=shutil.copy2)
-    key = configured_key()
+        key = configured_key()
+        trusted = Path(settings.DATA_DIR) / TRUSTED_KEYS
+        trusted_text = trusted.read_text("utf-8") if trusted.is_file() else ""
+        wrong_key = key_problem(key[1] if key else None, settings.LEDGER_ORIGIN, trusted_text)
+    pause.point("backup:files")
+    warnings = _copy_recorded_files(recorded_files, target)
+    if wrong_key:
+        warnings.append(f"{wrong_key}。sanxiang restore 会拒绝这份备份：请配置正确的签名密钥再备份。")
     if key is not None:
         _write_secret(target / KEY_FILE, key[1])
+    if trusted_text:
+        _write_secret(target / TRUSTED_KEYS, trusted_text.encode("utf-8"))
     digests = {}
     for path in sorted(p for p in target.rglob("*") if p.is_file()):
-        digests[path.relative_to(target).as_posix()] = sha256_file(path)
+        if path.name != INCOMPLETE_NOTE or path.parent != target:
+            digests[path.relative_to(target).as_posix()] = sha256_file(path)
     manifest = {
         "format": FORMAT,
         "created_at": timezone.now().isoformat(),
@@ -266,8 +499,10 @@ def _backup_into(target: Path) -> dict:
         "migrations": migrations,
         "ledger": {"size": size, "root": root},
         "signing_key": KEY_FILE if key is not None else None,
+        "trusted_keys": TRUSTED_KEYS if trusted_text else None,
         "ledger_origin": settings.LEDGER_ORIGIN,
         "files": digests,
+        "warnings": warnings,
     }
     _write_secret(target / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
     return manifest
@@ -291,6 +526,9 @@ def read_manifest(source: Path) -> dict:
     source = Path(source)
     if not source.is_dir():
         raise BackupError(f"备份目录 {source} 不存在。")
+    if source.name.startswith(BACKUP_STAGING) or (source / INCOMPLETE_NOTE).exists():
+        raise BackupError(f"{source} 是一次被中断的备份留下的未完成目录，不能用于恢复："
+                          "请删除它，重新运行 sanxiang backup。")
     path = source / MANIFEST
     if not path.is_file():
         raise BackupError(f"{source} 中没有 {MANIFEST}：这不是完整的三项备份。")
@@ -369,16 +607,90 @@ def _check_migrations(manifest):
         )
 
 
+def unfinished_restore() -> dict | None:
+    """The marker of a restore that was interrupted after its database committed, or None."""
+    path = Path(settings.DATA_DIR) / UNFINISHED_RESTORE
+    try:
+        marker = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (ValueError, UnicodeDecodeError):
+        marker = {}
+    return marker if isinstance(marker, dict) else {}
+
+
+def unfinished_restore_message() -> str | None:
+    """The refusal every command but `restore` gives while a restore is unfinished."""
+    marker = unfinished_restore()
+    if marker is None:
+        return None
+    source = marker.get("source") or "（备份目录）"
+    return (f"数据目录 {settings.DATA_DIR} 中有一次没有完成的恢复（来自备份 {source}，"
+            f"标记文件 {UNFINISHED_RESTORE}）：数据库可能已恢复，但文件或签名密钥还没有就位。"
+            f"请重新运行 `sanxiang restore {source}` 完成它；在此之前其它命令一律拒绝运行。")
+
+
+def _write_marker(source: Path, manifest_digest: str):
+    _replace_secret(Path(settings.DATA_DIR) / UNFINISHED_RESTORE, json.dumps({
+        "source": str(source), "manifest_sha256": manifest_digest,
+        "started_at": timezone.now().isoformat(), "pid": os.getpid(),
+    }, ensure_ascii=False).encode("utf-8"))
+
+
+def _database_matches(manifest: dict) -> bool:
+    """True when this database holds exactly the backup's rows (a restore committed)."""
+    tables = _existing_tables()
+    by_label = {m._meta.label_lower: m for m in backup_models()}
+    for label, count in (manifest.get("counts") or {}).items():
+        model = by_label.get(label)
+        if model is None or model._meta.db_table not in tables or model._base_manager.count() != count:
+            return False
+    ledger = manifest.get("ledger") or {}
+    return ledger_size_and_root() == (ledger.get("size"), ledger.get("root"))
+
+
+@contextlib.contextmanager
+def _sqlite_database_at(path: Path):
+    """Point the default connection at another SQLite file for a while."""
+    conn = connections["default"]
+    conn.close()
+    original = conn.settings_dict["NAME"]
+    conn.settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        conn.close()  # the last connection to a WAL database folds its -wal file back in
+        conn.settings_dict["NAME"] = original
+
+
 def restore(source: Path, *, migrate=None) -> dict:
     """Restore the backup in `source` into this (empty) installation; return the manifest.
 
     `migrate` is called to create the schema (the management command passes `call_command`).
+    Killed at any point, the installation is the old (empty) one — perhaps with an abandoned
+    staging directory that the next restore removes — or the restored one; between the two, a
+    marker makes every other command refuse until `restore` is run again with the same backup,
+    which then finishes (files and key) instead of starting over.
     """
-    source = Path(source)
+    source = Path(source).absolute()
     manifest = read_manifest(source)
     _check_migrations(manifest)
-    tables = _existing_tables()
-    found = occupied(tables)
+    digest = sha256_file(source / MANIFEST)
+    data_dir = Path(settings.DATA_DIR)
+    manifest["cleaned"] = remove_abandoned(data_dir, RESTORE_STAGING)
+    marker = unfinished_restore()
+    if marker is not None:
+        if marker.get("manifest_sha256") != digest:
+            raise BackupError(
+                f"本安装有一次没有完成的恢复，来自另一个备份（{marker.get('source')}）："
+                "请用那个备份重新运行 sanxiang restore 完成它。"
+            )
+        if _tables_exist() and _database_matches(manifest):
+            manifest["resumed"] = True
+            manifest["key_outcome"] = _finish(source, manifest, staged_files=None)
+            return manifest
+        (data_dir / UNFINISHED_RESTORE).unlink()  # killed before its database committed: start over
+    found = occupied(_existing_tables())
     if found:
         raise BackupError(
             "目标安装不是空的，拒绝恢复（" + "；".join(found) + "）。"
@@ -390,27 +702,122 @@ def restore(source: Path, *, migrate=None) -> dict:
         prepare(signing_key=False)  # the backup brings its own signing key
     except DataDirError as exc:
         raise BackupError(str(exc)) from exc
-    if migrate is not None:
-        migrate()
-    data_dir = Path(settings.DATA_DIR)
-    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
-    try:
+    key = (source / manifest["signing_key"]).read_bytes() if manifest.get("signing_key") else None
+    trusted = (source / TRUSTED_KEYS).read_text("utf-8") if manifest.get("trusted_keys") else ""
+
+    def build():
+        pause.point("restore:schema")
+        if migrate is not None:
+            migrate()
+        pause.point("restore:rows")
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Django's migrations mark the foreign keys they create IMMEDIATE for the rest of
+                # their transaction; rows arrive table by table, so check them at commit.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            _load_database(source / DATABASE_FILE, manifest)
+            wrong_key = key_problem(key, manifest.get("ledger_origin") or settings.LEDGER_ORIGIN, trusted)
+            if wrong_key:
+                raise BackupError(f"{wrong_key}。拒绝恢复，未写入任何数据。")
+
+    with Staging(data_dir, RESTORE_STAGING) as staging:
+        staged_files = None
         if (source / FILES_DIR).is_dir():
-            shutil.copytree(source / FILES_DIR, staging / FILES_DIR, copy_function=shutil.copy2)
+            staged_files = staging.path / FILES_DIR
+            shutil.copytree(source / FILES_DIR, staged_files, copy_function=shutil.copy2)
         try:
-            with transaction.atomic():
-                _load_database(source / DATABASE_FILE, manifest)
+            if connection.vendor == "sqlite":
+                _restore_sqlite(staging.path, build, source, digest)
+            else:
+                # PostgreSQL's schema changes are transactional: schema and rows commit together.
+                with transaction.atomic():
+                    build()
+                    _write_marker(source, digest)
+                    pause.point("restore:commit")
         except DatabaseError as exc:
+            (data_dir / UNFINISHED_RESTORE).unlink(missing_ok=True)
             raise BackupError(f"写入数据库失败，已回滚，未恢复任何数据：{exc}")
-        files = data_dir / FILES_DIR
-        if (staging / FILES_DIR).is_dir():
-            if files.exists():
-                files.rmdir()  # checked empty above
-            os.replace(staging / FILES_DIR, files)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    manifest["key_outcome"] = _restore_key(source, manifest)
+        except BaseException:
+            (data_dir / UNFINISHED_RESTORE).unlink(missing_ok=True)
+            raise
+        manifest["key_outcome"] = _finish(source, manifest, staged_files)
     return manifest
+
+
+def _tables_exist() -> bool:
+    from sanxiang.ledger.models import LedgerEntry
+
+    return LedgerEntry._meta.db_table in _existing_tables()
+
+
+def _restore_sqlite(staging: Path, build, source: Path, digest: str):
+    """Build the database in a file of its own, then rename it over the empty one."""
+    target = Path(connection.settings_dict["NAME"]).absolute()
+    _refuse_if_open(target)
+    with contextlib.ExitStack() as stack:
+        if target.parent.resolve() != staging.parent.resolve():
+            # DATABASE_URL puts the database elsewhere: stage beside it, on its file system.
+            remove_abandoned(target.parent, RESTORE_STAGING)
+            staging = stack.enter_context(Staging(target.parent, RESTORE_STAGING)).path
+        staged = staging / target.name
+        os.close(os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        with _sqlite_database_at(staged):
+            build()  # SQLite's schema editor refuses to run inside a transaction: rows commit on their own
+            with connection.cursor() as cursor:
+                # One self-contained file to rename: no -wal beside it to lose or to mismatch.
+                cursor.execute("PRAGMA journal_mode=DELETE")
+        _refuse_if_open(target)
+        _fsync(staged)
+        _write_marker(source, digest)
+        pause.point("restore:commit")
+        os.replace(staged, target)
+        _fsync(target.parent)
+
+
+def _refuse_if_open(target: Path):
+    """Refuse while another process has the database open: the file is about to be replaced.
+
+    The last connection to close folds the -wal file back and deletes it and the -shm file (a
+    read-only one, as `datadir.prepare()` opens, leaves them): open and close one here, and what
+    remains belongs to someone else's connection.
+    """
+    import sqlite3
+
+    connection.close()
+    raw = sqlite3.connect(target)
+    try:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
+    busy = [p.name for p in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm"))
+            if p.exists()]
+    if busy:
+        raise BackupError(f"数据库 {target} 正被其它进程使用（存在 {'、'.join(busy)}）："
+                          "请先停止 sanxiang serve 和 worker，再恢复。未写入任何数据。")
+
+
+def _finish(source: Path, manifest: dict, staged_files: Path | None) -> str:
+    """After the database committed: put the files and the key in place, then drop the marker."""
+    data_dir = Path(settings.DATA_DIR)
+    pause.point("restore:files")
+    files = data_dir / FILES_DIR
+    placed = files.is_dir() and any(files.iterdir())
+    if (source / FILES_DIR).is_dir() and not placed:
+        with contextlib.ExitStack() as stack:
+            if staged_files is None:  # resuming: the killed run's staging directory is gone
+                staging = stack.enter_context(Staging(data_dir, RESTORE_STAGING))
+                staged_files = staging.path / FILES_DIR
+                shutil.copytree(source / FILES_DIR, staged_files, copy_function=shutil.copy2)
+            if files.exists():
+                files.rmdir()  # empty, checked above
+            os.replace(staged_files, files)
+            _fsync(data_dir)
+    pause.point("restore:key")
+    outcome = _restore_key(source, manifest)
+    (data_dir / UNFINISHED_RESTORE).unlink(missing_ok=True)
+    _fsync(data_dir)
+    return outcome
 
 
 def _load_database(path: Path, manifest: dict):
@@ -492,33 +899,48 @@ def _reset_sequences(model_list):
 
 
 def _restore_key(source: Path, manifest: dict) -> str:
-    """Put the backup's signing key back, or trust its public key when another key is configured."""
+    """Put the backup's signing key back, or trust its public key when another key is configured.
+
+    Run again after an interruption, it finds its own work done and changes nothing.
+    """
+    trusted = Path(settings.DATA_DIR) / TRUSTED_KEYS
+    if manifest.get("trusted_keys"):
+        _add_trusted(trusted, (source / TRUSTED_KEYS).read_text("utf-8").splitlines(),
+                     "# 由 sanxiang restore 加入：备份中的 trusted_keys")
     name = manifest.get("signing_key")
     if not name:
         return "备份中没有签名密钥。"
     key = (source / name).read_bytes()
     current = configured_key()
     if current is None:
-        _write_secret(Path(settings.SIGNING_KEY_FILE), key)
+        _replace_secret(Path(settings.SIGNING_KEY_FILE), key)
         return f"签名密钥已恢复到 {settings.SIGNING_KEY_FILE}（权限 0600）。"
     if current[1].strip() == key.strip():
+        if current[0] == "file" and manifest.get("resumed"):
+            return f"签名密钥已恢复到 {settings.SIGNING_KEY_FILE}（权限 0600）。"
         return "已配置的签名密钥与备份中的相同。"
-    trusted = Path(settings.DATA_DIR) / TRUSTED_KEYS
     lines = public_key_lines(key, manifest.get("ledger_origin") or settings.LEDGER_ORIGIN)
     if lines is None:
         # The public key cannot be derived here: keep the backup's key beside, for the operator.
         kept = Path(settings.DATA_DIR) / "restored_signing_key"
         if not kept.exists():
-            _write_secret(kept, key)
+            _replace_secret(kept, key)
         return (f"已配置了另一个签名密钥；备份的密钥已保存为 {kept}（权限 0600），"
                 f"请把它的公钥加入 {trusted}。")
-    existing = trusted.read_text("utf-8").splitlines() if trusted.exists() else []
-    new = [line for line in lines if line not in (x.strip() for x in existing)]
-    if new:
-        with open(trusted, "a", encoding="utf-8") as fh:
-            fh.write("# 由 sanxiang restore 加入：备份时的签名公钥\n")
-            fh.write("".join(line + "\n" for line in new))
+    _add_trusted(trusted, lines, "# 由 sanxiang restore 加入：备份时的签名公钥")
     return f"已配置了另一个签名密钥；备份密钥的公钥已加入 {trusted}。"
+
+
+def _add_trusted(path: Path, lines: list[str], comment: str):
+    """Add the verifier keys not yet listed in `trusted_keys`, rewriting the file whole."""
+    existing = path.read_text("utf-8") if path.exists() else ""
+    have = {x.strip() for x in existing.splitlines()}
+    new = [x.strip() for x in lines if x.strip() and not x.strip().startswith("#") and x.strip() not in have]
+    if new:
+        if existing and not existing.endswith("\n"):
+            existing += "\n"
+        text = existing + comment + "\n" + "".join(x + "\n" for x in new)
+        _replace_secret(path, text.encode("utf-8"))
 
 
 def is_secret_mode(path: Path) -> bool:

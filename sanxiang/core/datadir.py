@@ -62,7 +62,9 @@ def _sqlite_has_tables(path: Path) -> bool:
     if not path.is_file() or path.stat().st_size == 0:
         return False
     try:
-        with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as db:
+        # closing(): sqlite3's own `with` only commits; the connection would stay open until
+        # garbage collection, keeping the -wal and -shm files that `restore` reads as "in use".
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
             return db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
     except sqlite3.DatabaseError:
         return True  # unreadable or not SQLite: treat as someone's data, never overwrite keys for it

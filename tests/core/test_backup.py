@@ -9,88 +9,11 @@ import gzip
 import hashlib
 import json
 import os
-import secrets
 import shutil
-import sqlite3
 import stat
-import subprocess
-import sys
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-
-SANXIANG = str(Path(sys.executable).parent / "sanxiang")
-SERVER_URL = os.environ.get("DATABASE_URL", "")
-ON_POSTGRES = SERVER_URL.startswith(("postgres://", "postgresql://"))
-
-
-class Installation:
-    """One Sanxiang installation: a data directory and a database."""
-
-    def __init__(self, data_dir: Path, database_url: str, extra_env=None):
-        self.data_dir = data_dir
-        self.database_url = database_url
-        self.extra_env = extra_env or {}
-
-    def run(self, *args, check=True):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SANXIANG_")}
-        env.update(SANXIANG_DATA_DIR=str(self.data_dir), DATABASE_URL=self.database_url,
-                   PYTHONIOENCODING="utf-8", **self.extra_env)
-        result = subprocess.run([SANXIANG, *args], env=env, capture_output=True, text=True,
-                                timeout=300)
-        if check and result.returncode != 0:
-            raise AssertionError(f"sanxiang {' '.join(args)} → {result.returncode}\n"
-                                 f"{result.stdout}\n{result.stderr}")
-        return result
-
-    def sql(self, query):
-        """One scalar from this installation's database (read directly, not through Django)."""
-        if ON_POSTGRES:
-            import psycopg
-
-            with psycopg.connect(self.database_url) as conn:
-                return conn.execute(query).fetchone()[0]
-        path = urlsplit(self.database_url).path
-        with sqlite3.connect(path) as conn:
-            return conn.execute(query).fetchone()[0]
-
-    def table_exists(self, table):
-        if ON_POSTGRES:
-            return self.sql(f"SELECT count(*) FROM pg_tables WHERE tablename = '{table}'") > 0
-        return self.sql(f"SELECT count(*) FROM sqlite_master WHERE name = '{table}'") > 0
-
-
-class Factory:
-    """Makes empty installations under `base`; drops their PostgreSQL databases on close."""
-
-    def __init__(self, base: Path):
-        self.base = base
-        self.created = []
-
-    def __call__(self, name, **extra_env):
-        data_dir = self.base / name
-        if ON_POSTGRES:
-            import psycopg
-
-            db = f"sx_backup_{name}_{secrets.token_hex(4)}"
-            with psycopg.connect(SERVER_URL, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{db}"')
-            self.created.append(db)
-            parts = urlsplit(SERVER_URL)
-            url = urlunsplit(parts._replace(path="/" + db))
-        else:
-            data_dir.mkdir()
-            url = f"sqlite:///{data_dir / 'sanxiang.sqlite3'}"
-        return Installation(data_dir, url, extra_env)
-
-    def close(self):
-        if ON_POSTGRES and self.created:
-            import psycopg
-
-            with psycopg.connect(SERVER_URL, autocommit=True) as conn:
-                for db in self.created:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+from installations import ON_POSTGRES, REGISTER_FILE, Factory, manifest_of
 
 
 @pytest.fixture
@@ -109,6 +32,7 @@ def source(tmp_path_factory):
     inst.run("demo")
     # A stored file, recorded in the ledger as the records app will do (verify checks it).
     inst.run("shell", "-c", REGISTER_FILE)
+    inst.run("checkpoint")  # a signed checkpoint: restore checks the backup's key against it
     yield inst
     factory.close()
 
@@ -127,25 +51,6 @@ def backup_dir(pristine_backup, tmp_path):
     shutil.copytree(pristine_backup, copy)
     os.chmod(copy, 0o700)
     return copy
-
-
-REGISTER_FILE = """
-from django.conf import settings
-from django.db import transaction
-from sanxiang.access.actors import OPERATOR
-from sanxiang.ledger.actions import append_entry
-from sanxiang.lib.hashing import digest_stream
-path = settings.DATA_DIR / "files" / "evidence" / "现场照片.txt"
-path.parent.mkdir(parents=True)
-path.write_text("不是真正的证据，只用来检查文件被备份。", encoding="utf-8")
-with transaction.atomic(), open(path, "rb") as fh:
-    append_entry(action="store_file", actor=OPERATOR,
-                 files=[{"path": "evidence/现场照片.txt", **digest_stream(fh)}])
-"""
-
-
-def manifest_of(backup_dir):
-    return json.loads((backup_dir / "manifest.json").read_text(encoding="utf-8"))
 
 
 def test_backup_then_restore_into_fresh_installation_verifies(source, installation, tmp_path):
@@ -187,7 +92,7 @@ def test_backup_then_restore_into_fresh_installation_verifies(source, installati
 
     # The restored installation keeps working: new ids do not collide with restored ones.
     checkpoints = target.sql("SELECT count(*) FROM ledger_checkpoint")
-    target.run("checkpoint")
+    target.run("checkpoint", "--force")
     assert target.sql("SELECT count(*) FROM ledger_checkpoint") == checkpoints + 1
     assert target.run("verify", check=False).returncode == 0
     users = target.sql("SELECT count(*) FROM auth_user")
@@ -277,8 +182,32 @@ def test_rows_that_do_not_add_up_roll_back_everything(installation, backup_dir):
     refused = target.run("restore", str(backup_dir), check=False)
     assert refused.returncode == 1
     assert "已回滚" in refused.stderr
-    assert target.sql("SELECT count(*) FROM ledger_ledgerentry") == 0
-    assert target.sql("SELECT count(*) FROM auth_user") == 0
+    # Not even the schema stays: it was built aside (SQLite) or in the same transaction (PostgreSQL).
+    assert not target.table_exists("ledger_ledgerentry")
+    assert not target.table_exists("auth_user")
+    assert not (target.data_dir / "files").exists()
+    assert not (target.data_dir / "signing_key").exists()
+    assert [p.name for p in target.data_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_backup_whose_key_did_not_sign_its_checkpoints_is_refused(installation, backup_dir):
+    """A key file swapped in a backup (digest re-sealed) would sign new checkpoints in the
+    deployment's name while matching none of the old ones: refused before anything commits."""
+    manifest = manifest_of(backup_dir)
+    key = backup_dir / "signing_key"
+    key.write_text(base64.b64encode(os.urandom(32)).decode() + "\n")
+    manifest["files"]["signing_key"] = hashlib.sha256(key.read_bytes()).hexdigest()
+    (backup_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    target = installation("target")
+    refused = target.run("restore", str(backup_dir), check=False)
+    assert refused.returncode == 1
+    assert "没有签署账本最新的" in refused.stderr
+    assert "这个密钥不属于这份账本" in refused.stderr
+    assert "拒绝恢复，未写入任何数据" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not target.table_exists("ledger_ledgerentry")
+    assert not (target.data_dir / "signing_key").exists()
     assert not (target.data_dir / "files").exists()
 
 
@@ -297,7 +226,7 @@ def test_backup_refuses_a_directory_that_is_not_empty(source, tmp_path):
     assert (empty / "manifest.json").exists()
 
 
-def test_restore_with_another_key_configured_trusts_the_backup_key(installation, backup_dir):
+def test_restore_with_another_key_configured_trusts_the_backup_key(installation, backup_dir, tmp_path):
 
     other_key = base64.b64encode(os.urandom(32)).decode()
     target = installation("target", SANXIANG_SIGNING_KEY=other_key)
@@ -308,3 +237,33 @@ def test_restore_with_another_key_configured_trusts_the_backup_key(installation,
     assert trusted.count("sanxiang.local/ledger+") == 2  # Ed25519 and SM2 verifier keys
     verify = target.run("verify", check=False)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+    # Backed up again before its own key signed anything: the backup carries `trusted_keys`, so
+    # its key is accepted (the latest checkpoint is signed by a key it lists) and the third
+    # installation verifies the old checkpoints too.
+    second = tmp_path / "second"
+    made = target.run("backup", str(second))
+    assert "注意" not in made.stderr
+    assert manifest_of(second)["trusted_keys"] == "trusted_keys"
+    third = installation("third")
+    third.run("restore", str(second))
+    assert (third.data_dir / "signing_key").read_text().strip() == other_key
+    assert "由 sanxiang restore 加入" in (third.data_dir / "trusted_keys").read_text(encoding="utf-8")
+    verify = third.run("verify", check=False)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_files_the_ledger_does_not_record_are_left_out_with_a_warning(installation, tmp_path):
+    inst = installation("plain")
+    inst.run("migrate", "--noinput", "-v0")
+    inst.run("shell", "-c", REGISTER_FILE)
+    stray = inst.data_dir / "files" / "tmp" / "半截上传.part"
+    stray.parent.mkdir()
+    stray.write_text("未登记")
+    made = inst.run("backup", str(tmp_path / "backup"))
+    assert "1 个账本未登记的文件，未备份" in made.stderr
+    listed = manifest_of(tmp_path / "backup")["files"]
+    assert "files/evidence/现场照片.txt" in listed
+    assert not any("半截上传" in name for name in listed)
+    copied = tmp_path / "backup" / "files" / "evidence" / "现场照片.txt"
+    assert stat.S_IMODE(copied.stat().st_mode) == 0o600

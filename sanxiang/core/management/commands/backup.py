@@ -19,6 +19,10 @@ class Command(BaseCommand):
         except BackupError as exc:
             self.stderr.write(str(exc))
             sys.exit(1)
+        for leftover in manifest["cleaned"]:
+            self.stdout.write(f"已删除上次被中断的备份留下的未完成目录：{leftover}")
+        for warning in manifest["warnings"]:
+            self.stderr.write(f"注意：{warning}")
         ledger = manifest["ledger"]
         rows = sum(manifest["counts"].values())
         self.stdout.write(

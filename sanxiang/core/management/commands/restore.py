@@ -8,7 +8,8 @@ from sanxiang.core.backup import BackupError, restore
 
 
 class Command(BaseCommand):
-    help = "从备份目录 DIR 恢复到一个空的安装（空数据目录、空数据库）；先核对清单摘要。"
+    help = ("从备份目录 DIR 恢复到一个空的安装（空数据目录、空数据库）；先核对清单摘要和签名密钥。"
+            "被中断的恢复：用同一个备份再运行一次即可完成。")
 
     def add_arguments(self, parser):
         parser.add_argument("dir", help="由 sanxiang backup 写出的备份目录")
@@ -22,6 +23,10 @@ class Command(BaseCommand):
         except BackupError as exc:
             self.stderr.write(str(exc))
             sys.exit(1)
+        for leftover in manifest.get("cleaned", ()):
+            self.stdout.write(f"已删除上次被中断的恢复留下的未完成目录：{leftover}")
+        if manifest.get("resumed"):
+            self.stdout.write("上次的恢复在数据库提交之后被中断：数据库已是备份的内容，现已放好文件和签名密钥。")
         ledger = manifest["ledger"]
         rows = sum(manifest["counts"].values())
         self.stdout.write(
