@@ -7,9 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from sanxiang.lib.canonical import canonical_bytes
-
-from . import checkpoints, tree
+from . import checkpoints, sequencer, tree
 from .models import Announcement, Checkpoint, Ledgered, LedgerEntry
 from .registry import is_registered
 
@@ -57,14 +55,18 @@ def _actor_name(actor) -> str:
 
 class _Operation:
     """One act: the entries appended in one outermost transaction share its id. It is registered
-    as the transaction's on-commit callback only so that the next append can tell whether its
-    transaction is a new one; it does nothing (checkpoints are signed by the job runner)."""
+    as the transaction's on-commit callback so that the next append can tell whether its
+    transaction is a new one, and so that, once the act has committed, entries it left pending
+    are sequenced at once if the ledger lock is free (sanxiang.ledger.sequencer)."""
 
     def __init__(self):
         self.id = uuid.uuid4().hex
+        self.pending = False  # once an entry of the act is pending, the rest follow it
 
     def __call__(self):
-        pass
+        # On PostgreSQL another act may have left entries pending while this one held the lock.
+        if self.pending or connection.vendor == "postgresql":
+            sequencer.integrate_after_commit()
 
 
 def _operation() -> _Operation:
@@ -88,12 +90,23 @@ def _agency_code(obj) -> str:
 
 
 def _last_leaf() -> tuple[int, bytes | None]:
-    """The next index and the previous leaf hash (the new leaf's level-0 sibling), in one query."""
-    checkpoints.lock_ledger()
+    """The next index and the previous leaf hash (the new leaf's level-0 sibling), in one query.
+    The caller holds the ledger lock."""
     with connection.cursor() as cursor:
         cursor.execute('SELECT "index", leaf_hash FROM ledger_ledgerentry ORDER BY "index" DESC LIMIT 1')
         row = cursor.fetchone()
     return (0, None) if row is None else (row[0] + 1, bytes.fromhex(row[1]))
+
+
+def _sequence_inline(operation: _Operation) -> bool:
+    """Whether this entry gets its index now (see sequencer.mode); if so the lock is held."""
+    if operation.pending:
+        return False  # keep the act's entries in order: none may overtake a pending one
+    current = sequencer.mode()
+    if current == "inline":
+        checkpoints.lock_ledger()
+        return True
+    return current != "deferred" and sequencer.try_lock()
 
 
 def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str | None = None,
@@ -102,6 +115,9 @@ def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str
     """Append one entry describing `action` on `obj` (its state after the action).
 
     Must run inside the caller's transaction, so the entry and the domain write commit together.
+    Usually the entry gets its index at once; while another writer holds the ledger lock
+    (PostgreSQL) it commits as a `PendingEntry` instead and the returned entry's `index` is None
+    until the integrator sequences it, right after commit (docs/decisions/0014-sequencer.md).
     `deleted=True` records that `obj` no longer exists (its state digest is empty).
     `agency` defaults to the object's agency (its access policy says how to reach it).
     `files` lists stored files as {"path": relative to DATA_DIR/files, "sha256", "sm3", "size"}.
@@ -120,13 +136,12 @@ def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str
             _reload(obj)
             state_digest = obj.ledger_digest()
     operation = _operation()
-    index, previous_leaf = _last_leaf()
     now = timezone.now()
-    body = {
-        "index": index,
+    actor_name = _actor_name(actor)
+    text = sequencer.EntryText.of({
         "time": now.isoformat(),
         "agency": agency,
-        "actor": _actor_name(actor),
+        "actor": actor_name,
         "action": action,
         "operation": operation.id,
         "object_type": object_type,
@@ -135,22 +150,21 @@ def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str
         "deleted": bool(deleted),
         "files": files or [],
         "payload": payload or {},
-    }
-    entry_bytes = canonical_bytes(body)
-    leaf = hashlib.sha256(b"\x00" + entry_bytes).digest()
-    entry = LedgerEntry(
-        index=index,
-        created_at=now,
-        agency=agency,
-        actor=body["actor"],
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        state_digest=state_digest,
-        deleted=bool(deleted),
-        entry=entry_bytes.decode("utf-8"),
-        leaf_hash=leaf.hex(),
-    )
+    })
+    entry = LedgerEntry(created_at=now, agency=agency, actor=actor_name, action=action,
+                        object_type=object_type, object_id=object_id, state_digest=state_digest,
+                        deleted=bool(deleted))
+    if not _sequence_inline(operation):
+        operation.pending = True
+        sequencer.add_pending([(now, agency, actor_name, action, object_type, object_id,
+                                state_digest, bool(deleted), text.body, text.split)])
+        entry.entry = text.body  # no index yet: the integrator gives it one after commit
+        return entry
+    index, previous_leaf = _last_leaf()
+    entry.index = index
+    entry.entry = text.with_index(index)
+    leaf = hashlib.sha256(b"\x00" + entry.entry.encode("utf-8")).digest()
+    entry.leaf_hash = leaf.hex()
     # Raw INSERT: appends are the hot path and the ORM's per-query overhead dominates them.
     values = [getattr(entry, f.attname) for f in _ENTRY_FIELDS]
     values = [f.get_db_prep_save(v, connection) for f, v in zip(_ENTRY_FIELDS, values)]
