@@ -26,6 +26,7 @@ from . import schedules
 from .scheduler import enqueue_due
 
 logger = logging.getLogger("sanxiang.jobs")
+TICK_SECONDS = 0.2
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Worker:
         return ran
 
     def run_ticks(self) -> None:
+        """The sweeps registered with `schedules.register_tick`, every TICK_SECONDS."""
         for name, label, path in schedules.all_ticks():
             try:
                 import_string(path)()
@@ -98,4 +100,5 @@ class Worker:
             close_old_connections()
             deadline = time.monotonic() + self.poll
             while self.running and time.monotonic() < deadline:
-                time.sleep(min(0.2, self.poll))
+                time.sleep(min(TICK_SECONDS, self.poll))
+                self.run_ticks()

@@ -64,8 +64,7 @@ class _Operation:
         self.pending = False  # once an entry of the act is pending, the rest follow it
 
     def __call__(self):
-        # On PostgreSQL another act may have left entries pending while this one held the lock.
-        if self.pending or connection.vendor == "postgresql":
+        if self.pending:
             sequencer.integrate_after_commit()
 
 
@@ -168,10 +167,19 @@ def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str
     # Raw INSERT: appends are the hot path and the ORM's per-query overhead dominates them.
     values = [getattr(entry, f.attname) for f in _ENTRY_FIELDS]
     values = [f.get_db_prep_save(v, connection) for f, v in zip(_ENTRY_FIELDS, values)]
+    nodes = tree.nodes_for(index, leaf, previous_leaf)
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL, values)
+        if nodes and connection.vendor == "postgresql":
+            # One round trip for the entry and the subtrees it completes (the lock is held).
+            cursor.execute(f"WITH nodes AS ({tree.NODE_INSERT}"
+                           f"{', '.join(['(%s, %s, %s)'] * len(nodes))}) {_INSERT_SQL}",
+                           [v for row in nodes for v in row] + values)
+        else:
+            cursor.execute(_INSERT_SQL, values)
+            if nodes:
+                cursor.execute(tree.NODE_INSERT + ", ".join(["(%s, %s, %s)"] * len(nodes)),
+                               [v for row in nodes for v in row])
     entry._state.adding, entry._state.db = False, connection.alias
-    tree.store_nodes_for(index, leaf, previous_leaf)
     return entry
 
 
