@@ -18,9 +18,10 @@ _INSERT_SQL = "INSERT INTO ledger_ledgerentry ({}) VALUES ({})".format(
 _RELOAD: dict[type, tuple[str, list]] = {}
 
 
-def _reload(obj) -> None:
+def _reload(obj, also: str = ""):
     """Like `obj.refresh_from_db()` for concrete fields (the state is digested as stored), but
-    with one raw SELECT: refresh_from_db's ORM overhead was half the cost of an append."""
+    with one raw SELECT: refresh_from_db's ORM overhead was half the cost of an append.
+    `also` is one more SQL expression evaluated in the same round trip; its value is returned."""
     model = type(obj)
     if model not in _RELOAD:
         meta = model._meta
@@ -33,6 +34,8 @@ def _reload(obj) -> None:
                       for c in cols]
         _RELOAD[model] = (sql, list(zip(fields, cols, converters)))
     sql, plan = _RELOAD[model]
+    if also:
+        sql = sql.replace(" FROM ", f", {also} FROM ", 1)
     with connection.cursor() as cursor:
         cursor.execute(sql, [obj._meta.pk.get_db_prep_value(obj.pk, connection)])
         row = cursor.fetchone()
@@ -44,6 +47,7 @@ def _reload(obj) -> None:
         if field.is_relation and getattr(obj, field.attname) != value and field.is_cached(obj):
             field.delete_cached_value(obj)
         setattr(obj, field.attname, value)
+    return row[-1] if also else None
 
 
 def _actor_name(actor) -> str:
@@ -97,10 +101,26 @@ def _last_leaf() -> tuple[int, bytes | None]:
     return (0, None) if row is None else (row[0] + 1, bytes.fromhex(row[1]))
 
 
-def _sequence_inline(operation: _Operation) -> bool:
-    """Whether this entry gets its index now (see sequencer.mode); if so the lock is held."""
+def _lock_sql(operation: _Operation) -> str:
+    """The PostgreSQL lock call to fold into the object's reload (saving a round trip): the
+    lock must be held before the tree's right edge is read, and the reload comes first."""
+    if operation.pending or connection.vendor != "postgresql":
+        return ""
+    current = sequencer.mode()
+    if current == "deferred":
+        return ""
+    if current == "inline":
+        return f"(SELECT true FROM pg_advisory_xact_lock({checkpoints.PG_APPEND_LOCK}))"
+    return f"pg_try_advisory_xact_lock({checkpoints.PG_APPEND_LOCK})"
+
+
+def _sequence_inline(operation: _Operation, folded: bool | None) -> bool:
+    """Whether this entry gets its index now (see sequencer.mode); if so the lock is held.
+    `folded` is the outcome of the lock call made with the reload, None if none was made."""
     if operation.pending:
         return False  # keep the act's entries in order: none may overtake a pending one
+    if folded is not None:
+        return folded
     current = sequencer.mode()
     if current == "inline":
         checkpoints.lock_ledger()
@@ -128,13 +148,16 @@ def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str
     if agency is None:
         agency = _agency_code(obj) if obj is not None else ""
     state_digest = ""
+    operation = _operation()
+    folded = None
     if obj is not None:
         object_type = object_type or obj.ledger_type()
         object_id = object_id or str(obj.pk)
         if not deleted:
-            _reload(obj)
+            lock_sql = _lock_sql(operation)
+            locked = _reload(obj, lock_sql)
+            folded = bool(locked) if lock_sql else None
             state_digest = obj.ledger_digest()
-    operation = _operation()
     now = timezone.now()
     actor_name = _actor_name(actor)
     text = sequencer.EntryText.of({
@@ -153,7 +176,7 @@ def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str
     entry = LedgerEntry(created_at=now, agency=agency, actor=actor_name, action=action,
                         object_type=object_type, object_id=object_id, state_digest=state_digest,
                         deleted=bool(deleted))
-    if not _sequence_inline(operation):
+    if not _sequence_inline(operation, folded):
         operation.pending = True
         sequencer.add_pending([(now, agency, actor_name, action, object_type, object_id,
                                 state_digest, bool(deleted), text.body, text.split)])

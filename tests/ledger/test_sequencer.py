@@ -212,3 +212,14 @@ def test_a_writer_finding_the_lock_taken_does_not_wait_for_it():
     assert texts == ["先拿到锁", "没等锁"]
     assert not PendingEntry.objects.exists()
     assert_tree_is_the_reference_tree()
+
+
+@pytest.mark.parametrize("mode", ["auto", "inline"])
+def test_modes_that_take_the_lock_sequence_at_once(admin, mode):
+    with override_settings(LEDGER_SEQUENCING=mode):
+        note = do_post_announcement(f"{mode} 模式", actor=admin)
+        with transaction.atomic():  # an objectless entry takes the lock without a reload
+            entry = append_entry(action="post_announcement", actor=admin, agency="zhuzhou-amr")
+    assert entry.index == 1 and not PendingEntry.objects.exists()
+    assert LedgerEntry.objects.get(index=0).state_digest == note.ledger_digest()
+    assert_tree_is_the_reference_tree()
