@@ -22,7 +22,7 @@ from .actions import _actor_name, _agency_code, _operation
 from .registry import is_registered
 
 
-def _row(record: dict, *, now, actor_name: str, operation: str) -> tuple:
+def _row(record: dict, *, now, time_text: str, actor_name: str, operation: str) -> tuple:
     action = record["action"]
     if not is_registered(action):
         raise RuntimeError(f"ledger action {action!r} is not registered (sanxiang.ledger.registry)")
@@ -40,7 +40,7 @@ def _row(record: dict, *, now, actor_name: str, operation: str) -> tuple:
             digest = obj.ledger_digest()
     agency = agency or ""
     text = sequencer.EntryText.of({
-        "time": now.isoformat(), "agency": agency, "actor": actor_name, "action": action,
+        "time": time_text, "agency": agency, "actor": actor_name, "action": action,
         "operation": operation, "object_type": object_type, "object_id": object_id,
         "state_digest": "" if deleted else digest, "deleted": deleted,
         "files": record.get("files") or [], "payload": record.get("payload") or {},
@@ -64,6 +64,7 @@ def append_many(records: Iterable[dict], *, actor, batch: int = sequencer.BATCH)
     actor_name = _actor_name(actor)
     operation = _operation()
     now = timezone.now()
+    time_text = now.isoformat()
     locked = False
     count, rows = 0, []
 
@@ -78,7 +79,8 @@ def append_many(records: Iterable[dict], *, actor, batch: int = sequencer.BATCH)
             sequencer.sequence(rows)
 
     for record in records:
-        rows.append(_row(record, now=now, actor_name=actor_name, operation=operation.id))
+        rows.append(_row(record, now=now, time_text=time_text, actor_name=actor_name,
+                         operation=operation.id))
         if len(rows) >= batch:
             flush()
             count += len(rows)
