@@ -25,6 +25,10 @@ SECRET_KEY = (os.environ.get("SANXIANG_SECRET_KEY") or read_key(DATA_DIR / "secr
 SIGNING_KEY = os.environ.get("SANXIANG_SIGNING_KEY", "")
 SIGNING_KEY_FILE = DATA_DIR / "signing_key"
 LEDGER_ORIGIN = os.environ.get("SANXIANG_LEDGER_ORIGIN", "sanxiang.local/ledger")
+# How entries get their index (docs/decisions/0014-sequencer.md): auto (default), inline, deferred.
+LEDGER_SEQUENCING = os.environ.get("SANXIANG_LEDGER_SEQUENCING", "auto")
+if LEDGER_SEQUENCING not in ("auto", "inline", "deferred"):
+    raise ImproperlyConfigured("SANXIANG_LEDGER_SEQUENCING 只能是 auto、inline 或 deferred")
 
 DEBUG = os.environ.get("SANXIANG_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("SANXIANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")

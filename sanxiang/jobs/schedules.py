@@ -60,6 +60,21 @@ def _discover() -> None:
                     raise
 
 
+_TICKS: dict[str, tuple[str, str]] = {}
+
+
+def register_tick(name: str, label: str, function_path: str) -> None:
+    """A sweep the worker calls on every tick (every `JOB_POLL_SECONDS`), outside the task queue:
+    for work due within a second, where a queued task per second would only pile up history.
+    It must be cheap when there is nothing to do (one read)."""
+    _TICKS[name] = (label, function_path)
+
+
+def all_ticks() -> list[tuple[str, str, str]]:
+    _discover()
+    return [(name, label, path) for name, (label, path) in _TICKS.items()]
+
+
 def all_schedules() -> list[Schedule]:
     _discover()
     return list(_TABLE.values())

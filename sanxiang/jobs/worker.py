@@ -17,13 +17,16 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, close_old_connections
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from . import schedules
 from .scheduler import enqueue_due
 
 logger = logging.getLogger("sanxiang.jobs")
+TICK_SECONDS = 0.2
 
 
 @dataclass
@@ -72,7 +75,17 @@ class Worker:
             ran += 1
         return ran
 
+    def run_ticks(self) -> None:
+        """The sweeps registered with `schedules.register_tick`, every TICK_SECONDS."""
+        for name, label, path in schedules.all_ticks():
+            try:
+                import_string(path)()
+            except DatabaseError:
+                logger.exception("定时任务：%s（%s）失败，下一轮重试", label, name)
+
     def run_once(self, now=None) -> Iteration:
+        if self.running:
+            self.run_ticks()
         enqueued = enqueue_due(now) if self.running else []
         return Iteration(enqueued=enqueued, ran=self.run_ready_tasks())
 
@@ -87,4 +100,5 @@ class Worker:
             close_old_connections()
             deadline = time.monotonic() + self.poll
             while self.running and time.monotonic() < deadline:
-                time.sleep(min(0.2, self.poll))
+                time.sleep(min(TICK_SECONDS, self.poll))
+                self.run_ticks()

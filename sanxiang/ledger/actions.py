@@ -7,9 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from sanxiang.lib.canonical import canonical_bytes
-
-from . import checkpoints, tree
+from . import checkpoints, sequencer, tree
 from .models import Announcement, Checkpoint, Ledgered, LedgerEntry
 from .registry import is_registered
 
@@ -20,9 +18,10 @@ _INSERT_SQL = "INSERT INTO ledger_ledgerentry ({}) VALUES ({})".format(
 _RELOAD: dict[type, tuple[str, list]] = {}
 
 
-def _reload(obj) -> None:
+def _reload(obj, also: str = ""):
     """Like `obj.refresh_from_db()` for concrete fields (the state is digested as stored), but
-    with one raw SELECT: refresh_from_db's ORM overhead was half the cost of an append."""
+    with one raw SELECT: refresh_from_db's ORM overhead was half the cost of an append.
+    `also` is one more SQL expression evaluated in the same round trip; its value is returned."""
     model = type(obj)
     if model not in _RELOAD:
         meta = model._meta
@@ -35,6 +34,8 @@ def _reload(obj) -> None:
                       for c in cols]
         _RELOAD[model] = (sql, list(zip(fields, cols, converters)))
     sql, plan = _RELOAD[model]
+    if also:
+        sql = sql.replace(" FROM ", f", {also} FROM ", 1)
     with connection.cursor() as cursor:
         cursor.execute(sql, [obj._meta.pk.get_db_prep_value(obj.pk, connection)])
         row = cursor.fetchone()
@@ -46,6 +47,7 @@ def _reload(obj) -> None:
         if field.is_relation and getattr(obj, field.attname) != value and field.is_cached(obj):
             field.delete_cached_value(obj)
         setattr(obj, field.attname, value)
+    return row[-1] if also else None
 
 
 def _actor_name(actor) -> str:
@@ -57,14 +59,17 @@ def _actor_name(actor) -> str:
 
 class _Operation:
     """One act: the entries appended in one outermost transaction share its id. It is registered
-    as the transaction's on-commit callback only so that the next append can tell whether its
-    transaction is a new one; it does nothing (checkpoints are signed by the job runner)."""
+    as the transaction's on-commit callback so that the next append can tell whether its
+    transaction is a new one, and so that, once the act has committed, entries it left pending
+    are sequenced at once if the ledger lock is free (sanxiang.ledger.sequencer)."""
 
     def __init__(self):
         self.id = uuid.uuid4().hex
+        self.pending = False  # once an entry of the act is pending, the rest follow it
 
     def __call__(self):
-        pass
+        if self.pending:
+            sequencer.integrate_after_commit()
 
 
 def _operation() -> _Operation:
@@ -88,12 +93,39 @@ def _agency_code(obj) -> str:
 
 
 def _last_leaf() -> tuple[int, bytes | None]:
-    """The next index and the previous leaf hash (the new leaf's level-0 sibling), in one query."""
-    checkpoints.lock_ledger()
+    """The next index and the previous leaf hash (the new leaf's level-0 sibling), in one query.
+    The caller holds the ledger lock."""
     with connection.cursor() as cursor:
         cursor.execute('SELECT "index", leaf_hash FROM ledger_ledgerentry ORDER BY "index" DESC LIMIT 1')
         row = cursor.fetchone()
     return (0, None) if row is None else (row[0] + 1, bytes.fromhex(row[1]))
+
+
+def _lock_sql(operation: _Operation) -> str:
+    """The PostgreSQL lock call to fold into the object's reload (saving a round trip): the
+    lock must be held before the tree's right edge is read, and the reload comes first."""
+    if operation.pending or connection.vendor != "postgresql":
+        return ""
+    current = sequencer.mode()
+    if current == "deferred":
+        return ""
+    if current == "inline":
+        return f"(SELECT true FROM pg_advisory_xact_lock({checkpoints.PG_APPEND_LOCK}))"
+    return f"pg_try_advisory_xact_lock({checkpoints.PG_APPEND_LOCK})"
+
+
+def _sequence_inline(operation: _Operation, folded: bool | None) -> bool:
+    """Whether this entry gets its index now (see sequencer.mode); if so the lock is held.
+    `folded` is the outcome of the lock call made with the reload, None if none was made."""
+    if operation.pending:
+        return False  # keep the act's entries in order: none may overtake a pending one
+    if folded is not None:
+        return folded
+    current = sequencer.mode()
+    if current == "inline":
+        checkpoints.lock_ledger()
+        return True
+    return current != "deferred" and sequencer.try_lock()
 
 
 def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str | None = None,
@@ -102,6 +134,9 @@ def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str
     """Append one entry describing `action` on `obj` (its state after the action).
 
     Must run inside the caller's transaction, so the entry and the domain write commit together.
+    Usually the entry gets its index at once; while another writer holds the ledger lock
+    (PostgreSQL) it commits as a `PendingEntry` instead and the returned entry's `index` is None
+    until the integrator sequences it, right after commit (docs/decisions/0014-sequencer.md).
     `deleted=True` records that `obj` no longer exists (its state digest is empty).
     `agency` defaults to the object's agency (its access policy says how to reach it).
     `files` lists stored files as {"path": relative to DATA_DIR/files, "sha256", "sm3", "size"}.
@@ -113,20 +148,22 @@ def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str
     if agency is None:
         agency = _agency_code(obj) if obj is not None else ""
     state_digest = ""
+    operation = _operation()
+    folded = None
     if obj is not None:
         object_type = object_type or obj.ledger_type()
         object_id = object_id or str(obj.pk)
         if not deleted:
-            _reload(obj)
+            lock_sql = _lock_sql(operation)
+            locked = _reload(obj, lock_sql)
+            folded = bool(locked) if lock_sql else None
             state_digest = obj.ledger_digest()
-    operation = _operation()
-    index, previous_leaf = _last_leaf()
     now = timezone.now()
-    body = {
-        "index": index,
+    actor_name = _actor_name(actor)
+    text = sequencer.EntryText.of({
         "time": now.isoformat(),
         "agency": agency,
-        "actor": _actor_name(actor),
+        "actor": actor_name,
         "action": action,
         "operation": operation.id,
         "object_type": object_type,
@@ -135,29 +172,37 @@ def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str
         "deleted": bool(deleted),
         "files": files or [],
         "payload": payload or {},
-    }
-    entry_bytes = canonical_bytes(body)
-    leaf = hashlib.sha256(b"\x00" + entry_bytes).digest()
-    entry = LedgerEntry(
-        index=index,
-        created_at=now,
-        agency=agency,
-        actor=body["actor"],
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        state_digest=state_digest,
-        deleted=bool(deleted),
-        entry=entry_bytes.decode("utf-8"),
-        leaf_hash=leaf.hex(),
-    )
+    })
+    entry = LedgerEntry(created_at=now, agency=agency, actor=actor_name, action=action,
+                        object_type=object_type, object_id=object_id, state_digest=state_digest,
+                        deleted=bool(deleted))
+    if not _sequence_inline(operation, folded):
+        operation.pending = True
+        sequencer.add_pending([(now, agency, actor_name, action, object_type, object_id,
+                                state_digest, bool(deleted), text.body, text.split)])
+        entry.entry = text.body  # no index yet: the integrator gives it one after commit
+        return entry
+    index, previous_leaf = _last_leaf()
+    entry.index = index
+    entry.entry = text.with_index(index)
+    leaf = hashlib.sha256(b"\x00" + entry.entry.encode("utf-8")).digest()
+    entry.leaf_hash = leaf.hex()
     # Raw INSERT: appends are the hot path and the ORM's per-query overhead dominates them.
     values = [getattr(entry, f.attname) for f in _ENTRY_FIELDS]
     values = [f.get_db_prep_save(v, connection) for f, v in zip(_ENTRY_FIELDS, values)]
+    nodes = tree.nodes_for(index, leaf, previous_leaf)
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL, values)
+        if nodes and connection.vendor == "postgresql":
+            # One round trip for the entry and the subtrees it completes (the lock is held).
+            cursor.execute(f"WITH nodes AS ({tree.NODE_INSERT}"
+                           f"{', '.join(['(%s, %s, %s)'] * len(nodes))}) {_INSERT_SQL}",
+                           [v for row in nodes for v in row] + values)
+        else:
+            cursor.execute(_INSERT_SQL, values)
+            if nodes:
+                cursor.execute(tree.NODE_INSERT + ", ".join(["(%s, %s, %s)"] * len(nodes)),
+                               [v for row in nodes for v in row])
     entry._state.adding, entry._state.db = False, connection.alias
-    tree.store_nodes_for(index, leaf, previous_leaf)
     return entry
 
 

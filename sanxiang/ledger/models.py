@@ -57,6 +57,35 @@ class LedgerEntry(models.Model):
         return f"#{self.index} {self.action} {self.object_type}:{self.object_id}"
 
 
+class PendingEntry(models.Model):
+    """待排序条目 — an entry committed with its action but not yet given an index in the tree.
+
+    Written instead of a `LedgerEntry` when another writer holds the sequencing lock
+    (PostgreSQL) or `LEDGER_SEQUENCING = "deferred"`; the integrator (`sanxiang.ledger.sequencer`)
+    assigns indices in commit-visible order, writes the entries and the tree, and deletes these
+    rows, all in one transaction. `body` is the entry's canonical JSON without `index`, which
+    goes in at character `split` (see `sequencer.EntryText`).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    created_at = models.DateTimeField()
+    agency = models.CharField(max_length=64, blank=True)
+    actor = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    state_digest = models.CharField(max_length=64, blank=True)
+    deleted = models.BooleanField(default=False)
+    body = models.TextField()
+    split = models.IntegerField()
+
+    class Meta:
+        verbose_name = "待排序条目"
+
+    def __str__(self):
+        return f"pending {self.id} {self.action} {self.object_type}:{self.object_id}"
+
+
 class MerkleNode(models.Model):
     """默克尔树节点 — hash of the complete aligned subtree over leaves
     [index·2^level, (index+1)·2^level); level ≥ 1 (level 0 is `LedgerEntry.leaf_hash`)."""

@@ -7,9 +7,11 @@ and addresses — is for the agency's administrators, its supervisors and the sy
 from sanxiang.access.policy import AGENCY, SUPERVISED, register, register_public
 from sanxiang.orgs.models import Role
 
-from .models import Announcement, Checkpoint, LedgerEntry, MerkleNode
+from .models import Announcement, Checkpoint, LedgerEntry, MerkleNode, PendingEntry
 
 register(LedgerEntry, agency=None, agency_code="agency",
+         rules={"view": {Role.ADMINISTRATOR: AGENCY, Role.SUPERVISOR: SUPERVISED}})
+register(PendingEntry, agency=None, agency_code="agency",  # an entry waiting for its index
          rules={"view": {Role.ADMINISTRATOR: AGENCY, Role.SUPERVISOR: SUPERVISED}})
 register(Announcement, agency=None, agency_code="agency",
          rules={"view": {r: AGENCY for r in Role if r != Role.ADVISER} | {Role.SUPERVISOR: SUPERVISED}})

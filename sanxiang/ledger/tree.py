@@ -82,11 +82,24 @@ def nodes_completed_by(index: int) -> list[tuple[int, int]]:
     return [(level, (n >> level) - 1) for level in range(1, levels + 1)]
 
 
+NODE_INSERT = 'INSERT INTO ledger_merklenode (level, "index", hash) VALUES '
+
+
 def store_nodes_for(index: int, leaf: bytes, previous_leaf: bytes | None = None) -> None:
     """Store the subtrees completed by appending leaf `index` (about one row per append)."""
+    rows = nodes_for(index, leaf, previous_leaf)
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.execute(NODE_INSERT + ", ".join(["(%s, %s, %s)"] * len(rows)),
+                           [v for row in rows for v in row])
+
+
+def nodes_for(index: int, leaf: bytes, previous_leaf: bytes | None = None) -> list[tuple]:
+    """The (level, index, hex hash) rows of the subtrees leaf `index` completes, computed from
+    their left siblings (one indexed lookup when a subtree of four or more leaves completes)."""
     completed = nodes_completed_by(index)
     if not completed:
-        return
+        return []
     n = index + 1
     siblings = [(level, (n >> level) - 2) for level in range(len(completed))]
     found: dict[tuple[int, int], bytes] = {}
@@ -110,5 +123,4 @@ def store_nodes_for(index: int, leaf: bytes, previous_leaf: bytes | None = None)
             except KeyError:
                 raise TreeDamaged(f"账本树缺少节点 (层 {level}, 序号 {sibling})，无法追加") from None
             rows.append((up_level, up_index, current.hex()))
-        cursor.executemany('INSERT INTO ledger_merklenode (level, "index", hash) VALUES (%s, %s, %s)',
-                           rows)
+    return rows

@@ -36,7 +36,7 @@ from sanxiang.lib import merkle
 from sanxiang.lib.hashing import digest_stream
 
 from . import checkpoints as cp
-from . import signing, tree
+from . import sequencer, signing, tree
 from .models import Checkpoint, Ledgered, LedgerEntry, MerkleNode
 from .registry import is_registered
 
@@ -77,6 +77,7 @@ class Report:
     nodes: int = 0
     checkpoints: int = 0
     objects: int = 0
+    pending: int = 0
     files: int = 0
     mode: str = "full"
     checkpoints_verified_before: int = 0
@@ -109,6 +110,7 @@ class Report:
             "checkpoints_verified_before": self.checkpoints_verified_before,
             "pinned_size": self.pinned_size,
             "objects": self.objects,
+            "pending": self.pending,
             "files": self.files,
             "findings": [asdict(f) for f in self.findings],
             "suppressed": dict(self.suppressed),
@@ -176,6 +178,9 @@ def run(chunk: int = 20000, *, full: bool = False, pinned: Pinned | None = None,
     _check_consistency(report, sorted(([anchor] if anchor else []) + signed, key=lambda c: c.size))
     if pinned_cp is not None:
         _check_pinned_consistency(report, pinned_cp, roots)
+    # Entries committed but not yet sequenced: an object's or a file's latest state may be there.
+    report.pending = sequencer.pending_count()
+    files.update(sequencer.pending_files())
     _check_objects(report)
     _check_files(report, files)
     if report.ok and remember:
@@ -590,6 +595,7 @@ def _check_objects(report: Report) -> None:
         with connection.cursor() as cursor:
             cursor.execute(sql, [kind])
             last = {row[0]: row[1:] for row in cursor.fetchall()}
+        last.update(sequencer.pending_states(kind))
         for obj in model._base_manager.order_by("pk").iterator(chunk_size=2000):
             report.objects += 1
             key = str(obj.pk)

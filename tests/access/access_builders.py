@@ -15,7 +15,7 @@ from django.db import transaction
 from sanxiang.access.actors import OPERATOR
 from sanxiang.deadlines import actions as D
 from sanxiang.ledger.actions import do_post_announcement, do_take_checkpoint
-from sanxiang.ledger.models import Checkpoint, LedgerEntry, MerkleNode
+from sanxiang.ledger.models import Checkpoint, LedgerEntry, MerkleNode, PendingEntry
 from sanxiang.orgs import actions as A
 from sanxiang.orgs.models import TotpDevice
 
@@ -70,6 +70,13 @@ def _build(cast, label):
         return Built(A.do_record_account_event("someone", "login_failed", "10.0.0.9", actor=OPERATOR))
     if label == "ledger.ledgerentry":
         return Built(LedgerEntry.objects.filter(agency=a.code).latest("index"), a)
+    if label == "ledger.pendingentry":
+        entry = LedgerEntry.objects.filter(agency=a.code).latest("index")
+        return Built(PendingEntry.objects.create(
+            created_at=entry.created_at, agency=a.code, actor=entry.actor, action=entry.action,
+            object_type=entry.object_type, object_id=entry.object_id, deleted=False,
+            state_digest=entry.state_digest, body=entry.entry.replace(f',"index":{entry.index}', ""),
+            split=entry.entry.index(f',"index":{entry.index}')), a)
     if label == "ledger.announcement":
         return Built(do_post_announcement("甲局公告", agency=a.code, actor=OPERATOR), a)
     if label == "ledger.checkpoint":
