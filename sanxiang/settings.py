@@ -93,6 +93,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the application role whose grants `migrate` (run as the owner, with
+# SANXIANG_OWNER_DATABASE_URL) keeps right; see sanxiang.core.dbroles and docs/operations.md.
+DATABASE_APP_ROLE = os.environ.get("SANXIANG_DB_APP_ROLE", "").strip()
 
 # Background jobs (任务): django-tasks with its database backend, so the embedded default needs no
 # other server; `sanxiang worker` runs them and the schedules below (see docs/operations.md).
