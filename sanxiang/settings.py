@@ -121,10 +121,14 @@ JOB_INTERVALS = {
     "mark_overdue_obligations": _positive_number("SANXIANG_JOB_OVERDUE_SECONDS", 300),
     "expire_certificates": _positive_number("SANXIANG_JOB_CERTIFICATES_SECONDS", 3600),
     "prune_job_history": _positive_number("SANXIANG_JOB_PRUNE_SECONDS", 86400),
+    "prune_security_events": _positive_number("SANXIANG_JOB_SECURITY_EVENTS_SECONDS", 86400),
 }
 # How often an idle worker looks for due schedules and queued tasks; how long job history is kept.
 JOB_POLL_SECONDS = _positive_number("SANXIANG_WORKER_POLL_SECONDS", 1.0, float)
 JOB_HISTORY_DAYS = _positive_number("SANXIANG_JOB_HISTORY_DAYS", 14)
+# Security events (安全事件) are kept this many days; the Cybersecurity Law (网络安全法 第二十一条)
+# asks network logs to be kept no less than six months.
+SECURITY_EVENT_DAYS = _positive_number("SANXIANG_SECURITY_EVENT_DAYS", 365)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
