@@ -47,11 +47,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "sanxiang.jobs",
     "sanxiang.workflow",
+    "sanxiang.witness",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sanxiang.core.public_cache.PublicPageCacheMiddleware",  # anonymous public pages (decision 0015)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +94,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Each server thread keeps its connection between requests (opening one costs more than a simple
+# page); a broken one is noticed before use and replaced (docs/decisions/0015).
+def _seconds(env_name: str, default: int) -> int:
+    text = os.environ.get(env_name, "").strip() or str(default)
+    if not text.isdigit():
+        raise ImproperlyConfigured(f"环境变量 {env_name} 应为不小于 0 的整数（秒），收到：{text!r}")
+    return int(text)
+
+
+DATABASES["default"]["CONN_MAX_AGE"] = _seconds("SANXIANG_DB_CONN_MAX_AGE", 600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL: the application role whose grants `migrate` (run as the owner, with
 # SANXIANG_OWNER_DATABASE_URL) keeps right; see sanxiang.core.dbroles and docs/operations.md.
@@ -117,12 +130,16 @@ def _positive_number(env_name: str, default, kind=int):
 
 # Seconds between two runs of each scheduled job (定时任务), by schedule name.
 JOB_INTERVALS = {
-    "sign_checkpoint": _positive_number("SANXIANG_JOB_CHECKPOINT_SECONDS", 10),
+    "sign_checkpoint": _positive_number("SANXIANG_JOB_CHECKPOINT_SECONDS", 5),
     "mark_overdue_obligations": _positive_number("SANXIANG_JOB_OVERDUE_SECONDS", 300),
     "expire_certificates": _positive_number("SANXIANG_JOB_CERTIFICATES_SECONDS", 3600),
     "prune_job_history": _positive_number("SANXIANG_JOB_PRUNE_SECONDS", 86400),
     "prune_security_events": _positive_number("SANXIANG_JOB_SECURITY_EVENTS_SECONDS", 86400),
+    "witness_logs": _positive_number("SANXIANG_JOB_WITNESS_SECONDS", 30),
 }
+# Seconds a server process keeps a rendered public page at most (sanxiang.core.public_cache; 0: off).
+PUBLIC_CACHE_SECONDS = _seconds("SANXIANG_PUBLIC_CACHE_SECONDS", 60)
+
 # How often an idle worker looks for due schedules and queued tasks; how long job history is kept.
 JOB_POLL_SECONDS = _positive_number("SANXIANG_WORKER_POLL_SECONDS", 1.0, float)
 JOB_HISTORY_DAYS = _positive_number("SANXIANG_JOB_HISTORY_DAYS", 14)
@@ -194,6 +211,9 @@ _public = urlsplit(PUBLIC_URL)
 if _public.scheme not in ("http", "https") or not _public.netloc or _public.path or _public.query:
     raise ImproperlyConfigured(
         f"SANXIANG_PUBLIC_URL 应为 http(s)://主机[:端口]，不含路径，收到：{PUBLIC_URL!r}")
+
+# The witness's name (c2sp.org/tlog-cosignature key name): a schema-less URL naming this instance.
+WITNESS_NAME = os.environ.get("SANXIANG_WITNESS_NAME", "").strip() or f"{_public.netloc}/witness"
 
 LOGGING = {
     "version": 1,

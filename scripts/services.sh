@@ -6,6 +6,7 @@ ensure_debian_packages() {
     [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+    [ -x /usr/bin/wrk ] || missing+=(wrk)  # bench/bench_web.py's load generator
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" -ne 0 ]; then
         echo "缺少 Debian 软件包：${missing[*]}（请以 root 安装）" >&2

@@ -41,3 +41,37 @@ def data_dir_prepared():
     from sanxiang.core.datadir import prepare
 
     prepare(refuse_beside_data=False)  # the test database is not the installation's database
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker):
+    """The demo data (`sanxiang demo`), built once per test module and rolled back after it.
+
+    Each test of the module runs in a savepoint inside this transaction (pytest-django's `db`),
+    so what one test changes is gone before the next; building the demo once per module instead of
+    once per test saves about a second and a half per test.
+    """
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_module, db):
+    """The demo data, for tests that only read it or change it inside their own savepoint."""
+    return demo_module
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_page_cache():
+    """Each test's database starts over, and so may its ledger size: no page kept from another test."""
+    from sanxiang.core.public_cache import cache
+
+    cache.clear()

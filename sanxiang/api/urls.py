@@ -7,6 +7,7 @@ from sanxiang.deadlines.api import router as deadlines_router
 from sanxiang.ledger.api import router as ledger_router
 from sanxiang.orgs.api import router as orgs_router
 from sanxiang.profiles.api import router as profiles_router
+from sanxiang.witness.api import router as witness_router
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -15,7 +16,21 @@ class ReadableJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class SanxiangAPI(NinjaAPI):
+    """Builds the OpenAPI description once per process and path prefix: it is fixed by the code,
+    and building it costs about a hundred times a public endpoint (decision 0015). Callers only
+    serialise it; one that wants to change it must copy it first."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schemas = self.__dict__.setdefault("_openapi_schemas", {})
+        if path_prefix not in schemas:
+            schemas[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return schemas[path_prefix]
+
+
+api = SanxiangAPI(
     renderer=ReadableJSONRenderer(),
     title="Sanxiang API",
     version="1",
@@ -28,6 +43,7 @@ api.add_router("/ledger/", ledger_router)
 api.add_router("/deadlines/", deadlines_router)
 api.add_router("/public/", orgs_router)
 api.add_router("/profiles/", profiles_router)
+api.add_router("/witness/", witness_router)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]

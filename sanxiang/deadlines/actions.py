@@ -15,9 +15,11 @@ from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 from sanxiang.workflow import apply_consequence, refusals
 
+from . import calendar_file
+from .calendar_file import CalendarError
 from .engine import DeadlineError, DeadlineResult, check_unit, compute_due, parse_count, parse_date
 from .models import CalendarDay, CalendarYear, Obligation, ObligationExtension, ObligationPause, days_digest
-from .queries import get_calendar, profile_period, profile_value
+from .queries import get_calendar, profile_key_of, profile_period, profile_value
 from .workflows import OBLIGATION
 
 register_actions({
@@ -37,86 +39,7 @@ SEED_YEARS = range(2004, 2027)
 OPEN_STATES = (Obligation.OPEN, Obligation.OVERDUE)
 
 
-class CalendarError(DeadlineError):
-    """日历数据错误."""
-
-
 # --- calendar ------------------------------------------------------------------------------
-
-def validate_calendar_data(data) -> tuple[int, str, bool, list[tuple[dt.date, str, str]]]:
-    """Check a year file (format in docs/deadlines.md); return (year, source, official, days)."""
-    if not isinstance(data, dict):
-        raise CalendarError("日历文件应为一个 JSON 对象")
-    unknown = set(data) - {"year", "source", "official", "holidays", "workdays"}
-    if unknown:
-        raise CalendarError(f"日历文件含有未知字段：{'、'.join(sorted(unknown))}")
-    year = data.get("year")
-    if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
-        raise CalendarError(f"年份无效：「{year}」（应为 1990–2100 之间的整数）")
-    source = data.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise CalendarError("缺少来源（source），例如「国办发明电〔2025〕7号」")
-    official = data.get("official", True)
-    if not isinstance(official, bool):
-        raise CalendarError("official 应为 true 或 false")
-    days: dict[dt.date, tuple[str, str]] = {}
-
-    def add(value, kind, name, where):
-        if not isinstance(name, str) or not name.strip():
-            raise CalendarError(f"{where}缺少名称（name）")
-        try:
-            day = parse_date(value, "date")
-        except DeadlineError:
-            raise CalendarError(f"{where}的日期格式错误或日期不存在：「{value}」（应为 YYYY-MM-DD）")
-        if day.year != year:
-            raise CalendarError(f"{where}的日期 {day} 不在 {year} 年内")
-        if day in days:
-            other = days[day][0]
-            if other != kind:
-                raise CalendarError(f"{day} 同时被列为节假日和调休上班日，互相冲突")
-            raise CalendarError(f"{day} 重复出现")
-        if kind == CalendarDay.WORKDAY and day.weekday() < 5:
-            raise CalendarError(f"调休上班日 {day} 本来就是工作日（周一至周五），请核对通知")
-        days[day] = (kind, name.strip())
-
-    holidays = data.get("holidays")
-    workdays = data.get("workdays", [])
-    if not isinstance(holidays, list) or not holidays:
-        raise CalendarError("缺少节假日列表（holidays）")
-    if not isinstance(workdays, list):
-        raise CalendarError("调休上班日（workdays）应为列表")
-    for i, item in enumerate(holidays, 1):
-        where = f"第 {i} 个节假日"
-        if not isinstance(item, dict):
-            raise CalendarError(f"{where}应为对象")
-        name = item.get("name")
-        if "dates" in item:
-            if not isinstance(item["dates"], list) or not item["dates"]:
-                raise CalendarError(f"{where}的 dates 应为非空列表")
-            for value in item["dates"]:
-                add(value, CalendarDay.HOLIDAY, name, where)
-        elif "from" in item and "to" in item:
-            first, last = item["from"], item["to"]
-            try:
-                first_d, last_d = parse_date(first), parse_date(last)
-            except DeadlineError:
-                raise CalendarError(f"{where}的起止日期格式错误或日期不存在：「{first}」至「{last}」")
-            if last_d < first_d or (last_d - first_d).days > 30:
-                raise CalendarError(f"{where}的起止日期无效：{first} 至 {last}")
-            d = first_d
-            while d <= last_d:
-                add(d.isoformat(), CalendarDay.HOLIDAY, name, where)
-                d += dt.timedelta(days=1)
-        else:
-            raise CalendarError(f"{where}应给出 dates 列表或 from/to 起止日期")
-    for i, item in enumerate(workdays, 1):
-        where = f"第 {i} 个调休上班日"
-        if not isinstance(item, dict) or "date" not in item:
-            raise CalendarError(f"{where}应为含 date 和 name 的对象")
-        add(item["date"], CalendarDay.WORKDAY, item.get("name"), where)
-    rows = sorted((d, k, n) for d, (k, n) in days.items())
-    return year, source.strip(), official, rows
-
 
 @transaction.atomic
 def do_set_calendar_year(*, year: int, source: str, official: bool, days, actor,
@@ -193,7 +116,7 @@ def do_import_calendar(data, *, actor) -> tuple[CalendarYear, bool]:
             raise CalendarError(f"找不到日历文件：{data}")
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CalendarError(f"日历文件不是有效的 UTF-8 JSON：{exc}")
-    year, source, official, days = validate_calendar_data(data)
+    year, source, official, days = calendar_file.read(data)
     return do_set_calendar_year(year=year, source=source, official=official, days=days,
                                 actor=actor, mode="import")
 
@@ -229,7 +152,7 @@ def _apply_due(ob: Obligation, result: DeadlineResult):
 
 
 def _entry(ob: Obligation, action: str, actor, payload: dict):
-    append_entry(action=action, actor=actor, obj=ob, agency=ob.agency, payload={
+    append_entry(action=action, actor=actor, obj=ob, payload={
         "due": ob.due_at or ob.due, "status": ob.status, **payload})
 
 
@@ -238,12 +161,46 @@ def _check_open(ob: Obligation):
         raise DeadlineError(f"该时限已{ob.get_status_display()}，不能再变更", "status")
 
 
+def _resolve_agency(agency):
+    """The agency an obligation is owed by, from an Agency or its code; unknown codes are refused."""
+    from sanxiang.orgs.models import Agency
+
+    if isinstance(agency, Agency):
+        return agency
+    found = Agency.objects.filter(code=str(agency or "")).first() if agency else None
+    if found is None:
+        raise DeadlineError(f"未知的执法主体「{agency}」", "agency")
+    return found
+
+
+def _resolve_units(agency, units, routed_text: str) -> list:
+    """责任科室: the units given (each must belong to the agency), else the agency's units that the
+    routed duty text names (`duty_unit_names`, the one rule for reading a duty's words)."""
+    from sanxiang.orgs.actions import duty_unit_names
+
+    if units:
+        units = list(units)
+        foreign = [u for u in units if u.agency_id != agency.pk]
+        if foreign:
+            raise DeadlineError(f"科室「{foreign[0].name}」不属于{agency.name}", "units")
+        return units
+    names = duty_unit_names(routed_text)
+    return list(agency.units.filter(name__in=names)) if names else []
+
+
 @transaction.atomic
-def do_open_obligation(*, object_type: str, object_id, agency: str, kind: str, start,
-                       count=None, unit=None, rule: str = "", duty: str = "", unit_name: str = "",
-                       leader: str = "", note: str = "", actor) -> Obligation:
+def do_open_obligation(*, object_type: str, object_id, agency, kind: str, start,
+                       count=None, unit=None, rule: str = "", duty: str = "", units=(),
+                       unit_name: str = "", leader: str = "", note: str = "", actor) -> Obligation:
+    """开始计时: open a legal deadline owed by `agency` (an Agency or its code) on a subject.
+
+    The period comes from `count`/`unit` or from the agency's profile (`rule`); the duty's routing
+    (`duty`, the profile's `duties.<duty>`) names the responsible units and the leader's position.
+    """
     if not object_type or object_id in (None, "") or not agency or not kind:
         raise DeadlineError("时限必须写明对象类型、对象编号、执法主体和种类", "subject")
+    agency = _resolve_agency(agency)
+    profile = profile_key_of(agency)
     unit_value = unit
     if unit_value == "hours":
         from .engine import parse_datetime
@@ -252,7 +209,7 @@ def do_open_obligation(*, object_type: str, object_id, agency: str, kind: str, s
     else:
         start_at, start_day = None, parse_date(start)
     if rule and count is None:
-        count, unit_value = profile_period(agency, rule, on=start_day)
+        count, unit_value = profile_period(profile, rule, on=start_day)
         if unit_value == "hours" and start_at is None:
             from .engine import parse_datetime
             start_at = parse_datetime(start)
@@ -261,18 +218,23 @@ def do_open_obligation(*, object_type: str, object_id, agency: str, kind: str, s
     check_unit(unit_value)
     count = parse_count(count, unit_value)
     if duty:
-        routed = profile_value(agency, f"duties.{duty}", on=start_day)
+        routed = profile_value(profile, f"duties.{duty}", on=start_day)
         if isinstance(routed, dict):
             unit_name = unit_name or routed.get("unit", "")
             leader = leader or routed.get("leader", "")
+    responsible = _resolve_units(agency, units, unit_name)
+    if units and not unit_name:
+        unit_name = "、".join(u.name for u in responsible)
     ob = Obligation(object_type=object_type, object_id=str(object_id), agency=agency, kind=kind,
                     start=start_day, start_at=start_at, rule=rule, count=count, unit=unit_value,
                     unit_name=unit_name, leader=leader, note=note, due=start_day)
     result = compute_due(start_at or start_day, count, unit_value, calendar=get_calendar())
     _apply_due(ob, result)
     ob.save()
+    ob.responsible_units.set(responsible)
     _entry(ob, "open_obligation", actor, {"kind": kind, "rule": rule, "count": count,
-                                          "unit": unit_value, "provisional": ob.provisional})
+                                          "unit": unit_value, "provisional": ob.provisional,
+                                          "responsible_units": [u.name for u in responsible]})
     return ob
 
 

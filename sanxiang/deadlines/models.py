@@ -68,7 +68,10 @@ class Obligation(Ledgered):
 
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
-    agency = models.CharField(max_length=64, db_index=True)
+    # The agency's code is the column's value, so profile lookups and ledger entries read it
+    # without a join; the reference keeps it an agency that exists.
+    agency = models.ForeignKey("orgs.Agency", to_field="code", db_column="agency",
+                               on_delete=models.PROTECT, related_name="obligations")
     kind = models.CharField(max_length=64)
     start = models.DateField()
     start_at = models.DateTimeField(null=True, blank=True)  # hours only
@@ -79,8 +82,10 @@ class Obligation(Ledgered):
     due_at = models.DateTimeField(null=True, blank=True)  # hours only
     provisional = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=STATUSES, default=OPEN, db_index=True)
+    # 责任科室: the units whose queue the obligation reaches; `unit_name` keeps the rule's words.
+    responsible_units = models.ManyToManyField("orgs.Unit", blank=True, related_name="obligations")
     unit_name = models.CharField(max_length=200, blank=True)
-    leader = models.CharField(max_length=120, blank=True)
+    leader = models.CharField(max_length=120, blank=True)  # the position (责任领导), e.g. 分管领导
     met_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
 
@@ -99,6 +104,7 @@ class Obligation(Ledgered):
 
     def ledger_state(self) -> dict:
         state = super().ledger_state()
+        state["responsible_units"] = sorted(u.pk for u in self.responsible_units.all())
         state["pauses"] = [[p.start, p.end, p.reason, p.note]
                            for p in self.pauses.order_by("id")]
         state["extensions"] = [[e.count, e.unit, e.approver_id, e.reason, e.date]

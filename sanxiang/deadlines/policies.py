@@ -13,9 +13,9 @@ OBLIGATION_RULES = {
     "view": {**{r: AGENCY for r in Role if r not in (Role.ADVISER, Role.SUPERVISOR)},
              Role.SUPERVISOR: SUPERVISED},
 }
-register(Obligation, agency=None, agency_code="agency", rules=OBLIGATION_RULES)
+register(Obligation, agency=None, agency_code="agency_id", rules=OBLIGATION_RULES)
 # Pauses and extensions are read with their obligation, by the same people.
-register(ObligationPause, agency=None, agency_code="obligation__agency", rules=OBLIGATION_RULES)
-register(ObligationExtension, agency=None, agency_code="obligation__agency", rules=OBLIGATION_RULES)
+register(ObligationPause, agency=None, agency_code="obligation__agency_id", rules=OBLIGATION_RULES)
+register(ObligationExtension, agency=None, agency_code="obligation__agency_id", rules=OBLIGATION_RULES)
 register_public(CalendarYear)
 register_public(CalendarDay)

@@ -107,9 +107,16 @@ def profile_period(key: str, rule: str, on: dt.date | None = None) -> tuple[int,
     return value["count"], value["unit"]
 
 
-def warning_lead(agency: str, on: dt.date) -> int:
+def profile_key_of(agency) -> str:
+    """The profile an agency's deadlines follow: the one assigned to it, else the national one."""
+    from sanxiang.profiles.registry import NATIONAL
+
+    return agency.profile_key or NATIONAL
+
+
+def warning_lead(profile: str, on: dt.date) -> int:
     try:
-        value = profile_value(agency, "deadlines.warning_lead_workdays", on)
+        value = profile_value(profile, "deadlines.warning_lead_workdays", on)
     except DeadlineError:
         return DEFAULT_WARNING_LEAD_WORKDAYS
     return value if isinstance(value, int) and value >= 0 else DEFAULT_WARNING_LEAD_WORKDAYS
@@ -128,7 +135,7 @@ def warning_level(obligation: Obligation, today: dt.date, *, lead: int | None = 
     if today > obligation.due:
         return RED
     if lead is None:
-        lead = warning_lead(obligation.agency, today)
+        lead = warning_lead(profile_key_of(obligation.agency), today)
     if calendar is None:
         calendar = get_calendar()
     if today >= subtract_workdays(obligation.due, lead, calendar):
@@ -136,9 +143,10 @@ def warning_level(obligation: Obligation, today: dt.date, *, lead: int | None = 
     return None
 
 
-def obligation_warnings(agency: str, today: dt.date | None = None) -> list[tuple[Obligation, str]]:
+def obligation_warnings(agency, today: dt.date | None = None) -> list[tuple[Obligation, str]]:
+    """Red and yellow warnings of one agency's open obligations."""
     today = today or timezone.localdate()
-    lead = warning_lead(agency, today)
+    lead = warning_lead(profile_key_of(agency), today)
     calendar = get_calendar()
     found = []
     for ob in open_obligations().filter(agency=agency):
@@ -150,21 +158,21 @@ def obligation_warnings(agency: str, today: dt.date | None = None) -> list[tuple
 
 def open_obligations():
     return Obligation.objects.filter(
-        status__in=[Obligation.OPEN, Obligation.OVERDUE]).prefetch_related("pauses")
+        status__in=[Obligation.OPEN, Obligation.OVERDUE]
+    ).select_related("agency").prefetch_related("pauses", "responsible_units")
 
 
-def obligations_for_unit(agency: str, unit_name: str):
-    """The unit's queue (责任科室待办): open and overdue obligations, earliest due first.
-
-    Seeds route a duty to several units in one phrase (e.g. "各业务科室、市市场监管执法支队"), so a
-    unit's queue holds every obligation whose routed unit text names it.
-    """
-    if not unit_name:
-        return Obligation.objects.none()
-    return open_obligations().filter(agency=agency, unit_name__contains=unit_name).order_by("due", "id")
+def _routed_to(unit_ids) -> models.Q:
+    through = Obligation.responsible_units.through
+    return models.Q(pk__in=through.objects.filter(unit_id__in=unit_ids).values("obligation_id"))
 
 
-def escalated_obligations(agency: str, leader: str, today: dt.date | None = None):
+def obligations_for_unit(unit):
+    """The unit's queue (责任科室待办): open and overdue obligations routed to it, earliest due first."""
+    return open_obligations().filter(_routed_to([unit.pk])).order_by("due", "id")
+
+
+def escalated_obligations(agency, leader: str, today: dt.date | None = None):
     """Overdue obligations escalated to the responsible leader (责任领导督办)."""
     today = today or timezone.localdate()
     return open_obligations().filter(agency=agency, leader=leader, due__lt=today).order_by("due", "id")
@@ -182,16 +190,10 @@ def _roles_of(user):
     return list(current_roles(user).select_related("agency", "unit"))
 
 
-def _agency_names(codes) -> dict[str, str]:
-    from sanxiang.orgs.models import Agency
-
-    return dict(Agency.objects.filter(code__in=set(codes)).values_list("code", "name"))
-
-
 def oversight_scope(user) -> dict:
     """Which obligations reach the user, by role (before the access module's per-object filter).
 
-    units:      (agency code, unit name) of every unit the user holds a role in — the unit's queue
+    units:      ids of the units the user holds a role in — the unit's queue
                 (责任科室待办) reaches its head and its officers, reviewers, archivists and editors;
     overseen:   agencies whose warnings reach the user as their leader or administrator (督办);
     supervised: agencies the user's supervisory body oversees (执法监督);
@@ -207,7 +209,7 @@ def oversight_scope(user) -> dict:
                 supervising.append(role.agency_id)
             continue
         if role.unit_id:
-            scope["units"].append((role.agency.code, role.unit.name))
+            scope["units"].append(role.unit_id)
         if role.role in (Role.ADMINISTRATOR, Role.AGENCY_LEADER):
             scope["overseen"].append(role.agency.code)
     if supervising:
@@ -222,7 +224,7 @@ class Levels:
     def __init__(self, today: dt.date):
         self.today = today
         self.calendar = None
-        self.leads: dict[str, int] = {}
+        self.leads: dict[str, int] = {}  # by agency code
 
     def __call__(self, ob: Obligation) -> str | None:
         if ob.status not in (Obligation.OPEN, Obligation.OVERDUE) or ob.paused:
@@ -231,9 +233,9 @@ class Levels:
             return RED
         if self.calendar is None:
             self.calendar = get_calendar()
-        if ob.agency not in self.leads:
-            self.leads[ob.agency] = warning_lead(ob.agency, self.today)
-        return warning_level(ob, self.today, lead=self.leads[ob.agency], calendar=self.calendar)
+        if ob.agency_id not in self.leads:
+            self.leads[ob.agency_id] = warning_lead(profile_key_of(ob.agency), self.today)
+        return warning_level(ob, self.today, lead=self.leads[ob.agency_id], calendar=self.calendar)
 
 
 def workbench_obligations(user, today: dt.date | None = None) -> dict:
@@ -249,8 +251,8 @@ def workbench_obligations(user, today: dt.date | None = None) -> dict:
     scope = oversight_scope(user)
     result = {"queue": [], "overdue": [], "due_soon": [], "supervised": [], "scope": scope}
     reach = models.Q(pk__in=[])  # the OR of what reaches the user; an empty Q() would mean "all"
-    for code, unit_name in scope["units"]:
-        reach |= models.Q(agency=code, unit_name__contains=unit_name)
+    if scope["units"]:
+        reach |= _routed_to(scope["units"])
     wide = set(scope["overseen"]) | set(scope["supervised"])
     if wide:
         reach |= models.Q(agency__in=wide)
@@ -259,17 +261,16 @@ def workbench_obligations(user, today: dt.date | None = None) -> dict:
     obligations = open_obligations() if scope["everything"] else open_obligations().filter(reach)
     # Whatever the routing says, only obligations the access policy lets the user read.
     rows = list(restrict(obligations, user).order_by("due", "id"))
-    names = _agency_names(ob.agency for ob in rows)
     level_of = Levels(today)
-    unit_keys = scope["units"]
+    my_units = set(scope["units"])
     for ob in rows:
-        row = {"ob": ob, "level": level_of(ob), "agency_name": names.get(ob.agency, ob.agency)}
-        if any(ob.agency == code and unit_name in ob.unit_name for code, unit_name in unit_keys):
+        row = {"ob": ob, "level": level_of(ob), "agency_name": ob.agency.name}
+        if my_units.intersection(u.pk for u in ob.responsible_units.all()):
             result["queue"].append(row)
         if not row["level"]:
             continue
-        if scope["everything"] or ob.agency in scope["overseen"]:
+        if scope["everything"] or ob.agency_id in scope["overseen"]:
             result["overdue" if row["level"] == RED else "due_soon"].append(row)
-        elif ob.agency in scope["supervised"]:
+        elif ob.agency_id in scope["supervised"]:
             result["supervised"].append(row)
     return result

@@ -72,7 +72,8 @@ def get(name: str) -> Schedule:
 
 # The platform's own jobs. Warning escalation (黄/红预警, 责任领导督办) needs none: the levels and
 # the leader's list are computed from the due date whenever they are read.
-register("sign_checkpoint", "签发账本检查点", "sanxiang.jobs.tasks.sign_checkpoint", 10)
+# Checkpoints within seconds of a commit: entries are unsigned at most this long plus a poll.
+register("sign_checkpoint", "签发账本检查点", "sanxiang.jobs.tasks.sign_checkpoint", 5)
 register("mark_overdue_obligations", "标记超期时限", "sanxiang.jobs.tasks.mark_overdue_obligations", 300)
 register("expire_certificates", "执法证到期失效", "sanxiang.jobs.tasks.expire_certificates", 3600)
 register("prune_job_history", "清理任务记录", "sanxiang.jobs.tasks.prune_job_history", 86400)

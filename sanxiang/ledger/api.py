@@ -1,6 +1,8 @@
-"""Public ledger API (公开核验接口): checkpoint, inclusion and consistency proofs; entries with login."""
+"""Public ledger API (公开核验接口): checkpoints and their history, inclusion and consistency proofs;
+entries with login."""
 
 import base64
+import datetime as dt
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -44,18 +46,63 @@ class NoCheckpoint(SanxiangError):
     default_message = "尚未签发检查点：账本为空，或定时任务（sanxiang worker）尚未运行。请稍后再试。"
 
 
-@router.get("/checkpoint", summary="最新的已签名检查点（text/plain）", response={503: ErrorOut}, openapi_extra={
-    "responses": {200: {"description": "C2SP tlog-checkpoint 签名文本",
-                        "content": {"text/plain": {"schema": {"type": "string"}}}}}})
+_NOTE_RESPONSE = {"description": "C2SP tlog-checkpoint 签名文本（signed note）",
+                  "content": {"text/plain": {"schema": {"type": "string"}}}}
+
+
+def _note(checkpoint) -> HttpResponse:
+    """The signed note, followed by the witnesses' cosignature lines (plain verifiers ignore them)."""
+    from sanxiang.witness.served import with_cosignatures
+
+    return HttpResponse(with_cosignatures(checkpoint.note, checkpoint), content_type="text/plain; charset=utf-8")
+
+
+@router.get("/checkpoint", summary="最新的有效检查点（text/plain）", response={503: ErrorOut},
+            openapi_extra={"responses": {200: _NOTE_RESPONSE}})
 def get_checkpoint(request):
-    """The latest stored checkpoint (C2SP tlog-checkpoint). Never signs: the job runner does,
-    seconds after entries are appended; before the first one this answers 503."""
-    latest = checkpoints.latest()
+    """The latest valid checkpoint (C2SP tlog-checkpoint signed note). Never signs: the job
+    runner does, seconds after entries are appended; before the first one this answers 503.
+    Rows whose signature, origin, size or root do not hold are never served."""
+    latest = checkpoints.latest_valid()
     if latest is None:
         response = request_error_response(request, NoCheckpoint())
-        response["Retry-After"] = str(settings.JOB_INTERVALS.get("sign_checkpoint", 10))
+        response["Retry-After"] = str(settings.JOB_INTERVALS.get("sign_checkpoint", 5))
         return response
-    return HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
+    return _note(latest)
+
+
+class CheckpointSummary(Schema):
+    tree_size: int
+    root_hash: str
+    created_at: dt.datetime
+
+
+class CheckpointPage(Schema):
+    checkpoints: list[CheckpointSummary]
+    next_before: int | None
+
+
+@router.get("/checkpoints", response={200: CheckpointPage, **error_responses(422)},
+            summary="检查点历史（有效检查点，新的在前）")
+def list_checkpoints(request, before: int | None = Query(None, ge=1, lt=MAX_POSITION),
+                     limit: int = Query(50, ge=1, le=200)):
+    """Valid checkpoints, newest first, one per tree size. Page on with `before=next_before`;
+    the note of each is at `checkpoints/{tree_size}`."""
+    rows = checkpoints.valid_history(before=before, limit=limit)
+    return {"checkpoints": [{"tree_size": row.tree_size, "root_hash": row.root_hash,
+                             "created_at": row.created_at} for row in rows],
+            "next_before": rows[-1].tree_size if len(rows) == limit and rows[-1].tree_size > 0
+            else None}
+
+
+@router.get("/checkpoints/{size}", response={404: ErrorOut, 422: ErrorOut},
+            summary="指定树大小的有效检查点（text/plain）",
+            openapi_extra={"responses": {200: _NOTE_RESPONSE}})
+def get_checkpoint_at(request, size: int = Path(..., ge=0, lt=MAX_POSITION)):
+    checkpoint = checkpoints.valid_at(size)
+    if checkpoint is None:
+        raise NotFound(f"没有树大小为 {size} 的有效检查点", code="no_checkpoint")
+    return _note(checkpoint)
 
 
 @router.get("/proofs/inclusion", response={200: InclusionOut, **error_responses(400, 422)},

@@ -156,17 +156,35 @@ def signer() -> Signer:
     return _cache[cache_key]
 
 
+def parse_vkeys(text: str) -> list[Verifier]:
+    """Verifier keys one per line (`#` comments and blank lines allowed)."""
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(parse_vkey(line))
+    return out
+
+
+_trusted_cache: dict[tuple, list[Verifier]] = {}
+
+
 def trusted_verifiers() -> list[Verifier]:
     """The deployment's own public keys plus those listed in DATA_DIR/trusted_keys."""
     own = signer()
-    out = [own.ed25519, own.sm2]
     path = Path(settings.DATA_DIR) / "trusted_keys"
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            line = line.strip()
-            if line and not line.startswith("#"):
-                out.append(parse_vkey(line))
-    return out
+    try:
+        stat = path.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        version = None
+    # Read on every public checkpoint request: cached until the file changes.
+    cache_key = (own.ed25519.vkey, str(path), version)
+    if cache_key not in _trusted_cache:
+        listed = parse_vkeys(path.read_text(encoding="utf-8")) if version else []
+        _trusted_cache.clear()
+        _trusted_cache[cache_key] = [own.ed25519, own.sm2, *listed]
+    return list(_trusted_cache[cache_key])
 
 
 @dataclass

@@ -218,13 +218,13 @@ class _Loader:
     def obligations(self, agency, officer_unit):
         """Legal deadlines routed by the profile's duties, so queues and escalation have content."""
         code = agency.code
-        _demo_obligation(f"{code}-1", agency=code, kind="公示行政处罚决定（演示）",
+        _demo_obligation(f"{code}-1", agency=agency, kind="公示行政处罚决定（演示）",
                          start=self.today - dt.timedelta(days=3), rule="publicity.decision_deadline_short",
-                         unit_name=officer_unit.name, duty="publish_decisions")
-        _demo_obligation(f"{code}-2", agency=code, kind="公示其他执法决定（演示）",
+                         units=[officer_unit], duty="publish_decisions")
+        _demo_obligation(f"{code}-2", agency=agency, kind="公示其他执法决定（演示）",
                          start=self.today - dt.timedelta(days=40), rule="publicity.decision_deadline_other",
-                         unit_name=officer_unit.name, duty="publish_decisions")
-        _demo_obligation(f"{code}-3", agency=code, kind="重大执法决定法制审核（演示）",
+                         units=[officer_unit], duty="publish_decisions")
+        _demo_obligation(f"{code}-3", agency=agency, kind="重大执法决定法制审核（演示）",
                          start=self.today - dt.timedelta(days=2), count=10, unit="workdays",
                          duty="legal_review")
 

@@ -15,13 +15,18 @@ are shown with the document's title (《title》) instead of the file name.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from sanxiang.core.errors import RuleViolation
 from sanxiang.lib.periods import UNITS
+from sanxiang.lib.validation import StrictModel, explain, where_in_list
 
 SECTIONS = {
     "publicity": "公示",
@@ -174,6 +179,7 @@ _SPECS = [
 ]
 
 SCHEMA: dict[str, Spec] = {spec.name: spec for spec in _SPECS}
+SCHEMA_PERIOD = Spec("period", "period", "deadlines", "期限")
 
 CHOICE_LABELS = {
     "not_required": "不要求",
@@ -278,101 +284,108 @@ def _fail(where: str, key: str, problem: str):
     raise ProfileError(f"{where}：{key}：{problem}" if key else f"{where}：{problem}")
 
 
+# The value kinds as pydantic types (strict: 7 is not "7", true is not 1).
+NonEmpty = Annotated[str, Field(min_length=1)]
+NotNegative = Annotated[int, Field(ge=0)]
+
+
+class Period(StrictModel):
+    """期限: a count of hours, days, working days or months."""
+
+    count: int
+    unit: str
+
+    @model_validator(mode="after")
+    def known_unit_and_positive(self):
+        if self.unit not in UNITS:
+            raise ValueError(f"未知的期限单位 {self.unit!r}，应为 hours | days | workdays | months")
+        if self.count <= 0:
+            raise ValueError(f"期限不能为负数或零：{self.count}")
+        return self
+
+
+class Duty(StrictModel):
+    """职责分工: the responsible unit(s) and leader, in the document's words."""
+
+    unit: NonEmpty
+    leader: NonEmpty
+
+
+class Item(StrictModel):
+    code: NonEmpty
+    label: NonEmpty
+
+
+class EquipmentMinimum(StrictModel):
+    """设备配备行: minimum cameras, body cameras and recorders of a group of units."""
+
+    group: NonEmpty
+    scope: Literal["total", "each"]
+    camera: NotNegative
+    body_camera: NotNegative
+    recorder: NotNegative
+
+
+def _unique_codes(items: list[Item]) -> list[Item]:
+    codes = [item.code for item in items]
+    duplicate = next((c for c in codes if codes.count(c) > 1), None)
+    if duplicate:
+        raise ValueError(f"条目代码重复：{duplicate}")
+    return items
+
+
+def _existing_annual_date(value: str) -> str:
+    try:
+        dt.date(2024, int(value[:2]), int(value[3:]))
+    except ValueError:
+        raise ValueError(f"日期 {value!r} 不存在") from None
+    return value
+
+
+KIND_TYPES = {
+    "int": NotNegative,
+    "number": Annotated[int | float, Field(ge=0)],
+    "bool": bool,
+    "str": NonEmpty,
+    "list": list[NonEmpty],
+    "annual_date": Annotated[str, Field(pattern=r"^\d{2}-\d{2}$"), AfterValidator(_existing_annual_date)],
+    "period": Period,
+    "duty": Duty,
+    "items": Annotated[list[Item], AfterValidator(_unique_codes)],
+    "minimums": list[EquipmentMinimum],
+}
+_STRICT = ConfigDict(strict=True, str_strip_whitespace=True)
+
+
+@functools.cache
+def _adapter(kind: str, choices: tuple = ()) -> TypeAdapter:
+    if kind == "enum":
+        return TypeAdapter(Literal[choices], config=_STRICT)
+    cls = KIND_TYPES[kind]
+    return TypeAdapter(cls) if isinstance(cls, type) and issubclass(cls, StrictModel) else \
+        TypeAdapter(cls, config=_STRICT)
+
+
 def check_value(spec: Spec, value, where: str, key: str):
     """Raise ProfileError unless `value` fits `spec`; return the normalised value."""
-    kind = spec.kind
-
-    def bad(expected=None):
-        _fail(where, key, f"类型错误，应为{expected or KIND_LABELS[kind]}，实际为 {value!r}")
-
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            bad()
-        if value < 0:
+    try:
+        parsed = _adapter(spec.kind, spec.choices).validate_python(value)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        if error["type"] == "value_error":
+            _fail(where, key, str(error["ctx"]["error"]))
+        if error["type"] == "greater_than_equal" and spec.kind in ("int", "number"):
             _fail(where, key, f"不能为负数：{value}")
-        return value
-    if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            bad()
-        if value < 0:
-            _fail(where, key, f"不能为负数：{value}")
-        return value
-    if kind == "bool":
-        if not isinstance(value, bool):
-            bad()
-        return value
-    if kind == "str":
-        if not isinstance(value, str) or not value.strip():
-            bad("非空字符串")
-        return value
-    if kind == "enum":
-        if value not in spec.choices:
+        if spec.kind == "enum":
             _fail(where, key, f"取值 {value!r} 无效，应为 {' | '.join(spec.choices)} 之一")
-        return value
-    if kind == "list":
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            bad()
-        return list(value)
-    if kind == "annual_date":
-        if not isinstance(value, str) or not re.fullmatch(r"\d{2}-\d{2}", value):
-            bad()
-        try:
-            dt.date(2024, int(value[:2]), int(value[3:]))
-        except ValueError:
-            _fail(where, key, f"日期 {value!r} 不存在")
-        return value
-    if kind == "period":
-        return check_period(value, where, key)
-    if kind == "duty":
-        if not isinstance(value, dict) or set(value) != {"unit", "leader"}:
-            bad()
-        for part in ("unit", "leader"):
-            if not isinstance(value[part], str) or not value[part].strip():
-                _fail(where, key, f"{part} 必须是非空字符串")
-        return dict(value)
-    if kind == "items":
-        if not isinstance(value, list):
-            bad()
-        codes = set()
-        for item in value:
-            if not isinstance(item, dict) or set(item) != {"code", "label"}:
-                _fail(where, key, f"条目应为 {{code, label}} 表，实际为 {item!r}")
-            if not all(isinstance(item[p], str) and item[p].strip() for p in ("code", "label")):
-                _fail(where, key, f"条目的 code 和 label 必须是非空字符串：{item!r}")
-            if item["code"] in codes:
-                _fail(where, key, f"条目代码重复：{item['code']}")
-            codes.add(item["code"])
-        return [dict(item) for item in value]
-    if kind == "minimums":
-        if not isinstance(value, list):
-            bad()
-        for row in value:
-            fields = {"group", "scope", "camera", "body_camera", "recorder"}
-            if not isinstance(row, dict) or set(row) != fields:
-                _fail(where, key, f"设备配备行应恰有字段 {sorted(fields)}，实际为 {row!r}")
-            if not isinstance(row["group"], str) or not row["group"].strip():
-                _fail(where, key, "group 必须是非空字符串")
-            if row["scope"] not in ("total", "each"):
-                _fail(where, key, f"scope 应为 total 或 each，实际为 {row['scope']!r}")
-            for part in ("camera", "body_camera", "recorder"):
-                n = row[part]
-                if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-                    _fail(where, key, f"{part} 必须是非负整数，实际为 {n!r}")
-        return [dict(row) for row in value]
-    raise AssertionError(kind)
+        if error["loc"]:  # inside a table or list: say where and what
+            _fail(where, key, f"类型错误，应为{KIND_LABELS[spec.kind]}：{explain(exc, where=where_in_list)}")
+        _fail(where, key, f"类型错误，应为{KIND_LABELS[spec.kind]}，实际为 {value!r}")
+    return TypeAdapter(object).dump_python(parsed, mode="python") if isinstance(parsed, (list, StrictModel)) else parsed
 
 
 def check_period(value, where="期限", key=""):
-    if not isinstance(value, dict) or set(value) != {"count", "unit"}:
-        _fail(where, key, f"类型错误，应为{KIND_LABELS['period']}，实际为 {value!r}")
-    count, unit = value["count"], value["unit"]
-    if unit not in UNITS:
-        _fail(where, key, f"未知的期限单位 {unit!r}，应为 hours | days | workdays | months")
-    if isinstance(count, bool) or not isinstance(count, int):
-        _fail(where, key, f"期限数值必须是整数，实际为 {count!r}")
-    if count <= 0:
-        _fail(where, key, f"期限不能为负数或零：{count}")
-    return {"count": count, "unit": unit}
+    return check_value(SCHEMA_PERIOD, value, where, key)
 
 
 def _check_date(raw, where, key, field):

@@ -115,7 +115,33 @@ def _build(cast, label):
         from sanxiang.accounts.models import TemporaryPassword
         do_reset_password(cast.owner, actor=OPERATOR)
         return Built(TemporaryPassword.objects.get(user=cast.owner), None, None, cast.owner)
+    if label.startswith("witness."):
+        return _witness(cast, label)
     return None
+
+
+def _witness(cast, label):
+    import os
+
+    from django.utils import timezone
+
+    from sanxiang.ledger.signing import signer
+    from sanxiang.witness.actions import do_add_watched_log, do_raise_witness_alert, do_trust_witness
+    from sanxiang.witness.cosign import Cosigner
+    from sanxiang.witness.models import Cosignature
+
+    if label in ("witness.watchedlog", "witness.witnessalert"):
+        log = do_add_watched_log(url="http://127.0.0.1:8000", vkey=signer().ed25519.vkey, holder=cast.a,
+                                 actor=OPERATOR)
+        if label == "witness.watchedlog":
+            return Built(log, cast.a)
+        return Built(do_raise_witness_alert(log, kind="fork", message="分叉", offending="…", actor=OPERATOR), cast.a)
+    witness = do_trust_witness(vkey=Cosigner("perm.example/witness", os.urandom(32)).vkey, label="权限测试见证方",
+                               actor=OPERATOR)
+    if label == "witness.trustedwitness":
+        return Built(witness)
+    return Built(Cosignature.objects.create(witness=witness, tree_size=1, root_hash="00" * 32, line="—",
+                                            timestamp=1, received_at=timezone.now()))
 
 
 def _seed_year():

@@ -14,8 +14,10 @@ PUBLIC = {
     "", "login/", "healthz", "public/certificate/", "public/certificate/<str:number>/",
     "deadlines/calculator/", "api/v1/openapi.json", "api/v1/docs", "api/v1/", "api/v1/ledger/checkpoint",
     "api/v1/ledger/proofs/inclusion", "api/v1/ledger/proofs/consistency", "api/v1/deadlines/compute",
+    "api/v1/ledger/checkpoints", "api/v1/ledger/checkpoints/<size>",
     "api/v1/public/certificates/<number>", "api/v1/profiles/", "api/v1/profiles/<key>",
     "profiles/", "profiles/<slug:key>/",
+    "api/v1/witness/cosignatures", "api/v1/witness/checkpoint", "api/v1/witness/status",
 }
 
 

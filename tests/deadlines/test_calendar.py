@@ -12,6 +12,7 @@ from sanxiang.deadlines.engine import compute_due
 from sanxiang.deadlines.models import CalendarDay, CalendarYear
 from sanxiang.deadlines.queries import calendar_warnings, get_calendar
 from sanxiang.ledger.models import LedgerEntry
+from sanxiang.orgs import testing as build
 
 pytestmark = pytest.mark.django_db
 D = dt.date.fromisoformat
@@ -104,7 +105,17 @@ BAD = [
     ({**NOTICE_2027, "year": "2027"}, "年份无效"),
     ({**NOTICE_2027, "source": ""}, "缺少来源"),
     ({**NOTICE_2027, "holidays": []}, "缺少节假日列表"),
-    ({**NOTICE_2027, "extra": 1}, "未知字段"),
+    ({**NOTICE_2027, "extra": 1}, "日历文件含有未知字段：extra"),
+    ({**NOTICE_2027, "holidays": [{"name": "元旦", "dates": ["2027-01-01"], "note": "x"}]},
+     "第 1 个节假日含有未知字段：note"),
+    ({**NOTICE_2027, "holidays": ["元旦"]}, "第 1 个节假日应为对象"),
+    ({**NOTICE_2027, "holidays": [{"name": "元旦"}]}, "第 1 个节假日应给出 dates 列表或 from/to 起止日期"),
+    ({**NOTICE_2027, "holidays": [{"name": "元旦", "dates": []}]}, "第 1 个节假日的 dates 应为非空列表"),
+    ({**NOTICE_2027, "workdays": [{"name": "补班"}]}, "第 1 个调休上班日应为含 date 和 name 的对象"),
+    ({**NOTICE_2027, "workdays": {"date": "2027-02-06"}}, "调休上班日（workdays）应为列表"),
+    ({**NOTICE_2027, "official": "yes"}, "official 应为 true 或 false"),
+    ({**NOTICE_2027, "year": True}, "年份无效"),
+    ({**NOTICE_2027, "year": 1900}, "年份无效：「1900」"),
     ("{not json", "不是有效的 UTF-8 JSON"),
     ([1, 2], "应为一个 JSON 对象"),
 ]
@@ -185,7 +196,7 @@ def test_cache_reloads_after_a_change():
 
 def test_open_obligations_are_recomputed_after_a_calendar_change(tmp_path):
     seed_calendar(actor=OPERATOR, years=[2026])
-    ob = do_open_obligation(object_type="case", object_id="1", agency="zhuzhou-amr", kind="公示",
+    ob = do_open_obligation(object_type="case", object_id="1", agency=build.agency(), kind="公示",
                             start="2027-01-28", count=7, unit="workdays", actor=OPERATOR)
     assert ob.provisional and ob.due == D("2027-02-08")  # weekends only
     do_import_calendar(NOTICE_2027, actor=OPERATOR)

@@ -1,17 +1,11 @@
 """Duties routed by the profile land in the unit head's queue; late ones escalate to the leader."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from sanxiang.deadlines.models import Obligation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    call_command("demo", stdout=open("/dev/null", "w"))
 
 
 def home_of(client, username):

@@ -21,6 +21,9 @@ from sanxiang.deadlines.engine import DeadlineError
 from sanxiang.deadlines.models import Obligation, ObligationExtension, ObligationPause
 from sanxiang.deadlines.queries import escalated_obligations, obligation_warnings, obligations_for_unit, warning_level
 from sanxiang.ledger.models import LedgerEntry
+from sanxiang.orgs import testing as build
+from sanxiang.orgs.actions import do_create_unit
+from sanxiang.orgs.models import Agency
 
 pytestmark = pytest.mark.django_db
 D = dt.date.fromisoformat
@@ -29,6 +32,17 @@ D = dt.date.fromisoformat
 @pytest.fixture(autouse=True)
 def calendar():
     seed_calendar(actor=OPERATOR, years=[2025, 2026])
+
+
+@pytest.fixture(autouse=True)
+def agencies():
+    """Two agencies following their seed profiles; Zhuzhou has the units its duties name, and a
+    unit whose name is part of another's (法规科 in 政策法规科)."""
+    zhuzhou = build.agency("zhuzhou-amr", profile_key="zhuzhou-amr")
+    build.agency("urumqi-gxq-amr", profile_key="urumqi-gxq-amr")
+    units = {name: do_create_unit(zhuzhou, name, actor=OPERATOR)
+             for name in ("政策法规科", "法规科", "市市场监管执法支队")}
+    return zhuzhou, units
 
 
 @pytest.fixture
@@ -67,7 +81,7 @@ def test_rule_in_force_on_the_start_date_and_hours_rule():
 
 @pytest.mark.parametrize("kwargs,field", [
     (dict(rule="no.such.rule"), "rule"),
-    (dict(agency="no-such-agency"), "profile"),
+    (dict(agency="no-such-agency"), "agency"),
     (dict(rule="", count=None), "count"),
     (dict(rule="", count=0, unit="days"), "count"),
     (dict(rule="", count=5, unit="weeks"), "unit"),
@@ -200,15 +214,16 @@ def test_warning_lead_comes_from_the_profile(monkeypatch):
     assert warning_level(ob, D("2025-05-13")) == "yellow"
 
 
-def test_unit_queue_escalation_and_overdue_sweep():
+def test_unit_queue_escalation_and_overdue_sweep(agencies):
+    policy = agencies[1]["政策法规科"]
     late = open_decision(object_id="1")                                   # due 2025-05-14
     later = open_decision(object_id="2", start="2025-06-03")              # due 2025-06-12
     other_unit = open_decision(object_id="3", duty="publish_decisions")
-    assert list(obligations_for_unit("zhuzhou-amr", "政策法规科")) == [late, later]
-    assert other_unit not in obligations_for_unit("zhuzhou-amr", "政策法规科")
-    assert list(escalated_obligations("zhuzhou-amr", "分管法制的局领导", today=D("2025-05-20"))) == [late]
-    assert list(escalated_obligations("urumqi-gxq-amr", "分管法制的局领导", today=D("2025-05-20"))) == []
-    levels = dict((o.object_id, lvl) for o, lvl in obligation_warnings("zhuzhou-amr", D("2025-05-20")))
+    assert list(obligations_for_unit(policy)) == [late, later]
+    assert other_unit not in obligations_for_unit(policy)
+    assert list(escalated_obligations(agencies[0], "分管法制的局领导", today=D("2025-05-20"))) == [late]
+    assert list(escalated_obligations(Agency.objects.get(code="urumqi-gxq-amr"), "分管法制的局领导", today=D("2025-05-20"))) == []
+    levels = dict((o.object_id, lvl) for o, lvl in obligation_warnings(agencies[0], D("2025-05-20")))
     assert levels == {"1": "red", "3": "red"}
     marked = do_mark_overdue_obligations(today=D("2025-05-20"), actor=OPERATOR)
     assert {o.object_id for o in marked} == {"1", "3"}
@@ -217,7 +232,7 @@ def test_unit_queue_escalation_and_overdue_sweep():
     assert last_entry(late).action == "mark_overdue_obligation"
     # an overdue obligation can still be met (late) and leaves the queue
     do_meet_obligation(late, actor=OPERATOR)
-    assert late not in obligations_for_unit("zhuzhou-amr", "政策法规科")
+    assert late not in obligations_for_unit(policy)
 
 
 def test_provisional_obligation_in_2027():
@@ -232,3 +247,35 @@ def test_verify_catches_an_obligation_edited_behind_the_actions_back(approver):
     assert "object_modified" not in verify.run().codes()
     ObligationExtension.objects.update(count=20)
     assert "object_modified" in verify.run().codes()
+
+
+def test_duty_routes_to_the_units_it_names_not_to_units_whose_name_is_part_of_it(agencies):
+    units = agencies[1]
+    ob = open_decision()                                   # legal_review → 政策法规科
+    assert list(ob.responsible_units.all()) == [units["政策法规科"]]
+    assert ob not in obligations_for_unit(units["法规科"])
+    enforcement = open_decision(object_id="43", duty="publish_decisions")  # 各业务科室、市市场监管执法支队…
+    assert list(enforcement.responsible_units.all()) == [units["市市场监管执法支队"]]
+
+
+def test_given_units_must_belong_to_the_agency(agencies):
+    other = build.agency()
+    stranger = do_create_unit(other, "综合执法大队", actor=OPERATOR)
+    before = LedgerEntry.objects.count()
+    with pytest.raises(DeadlineError) as info:
+        open_decision(units=[stranger])
+    assert info.value.field == "units" and "不属于" in info.value.message
+    assert Obligation.objects.count() == 0 and LedgerEntry.objects.count() == before
+    mine = open_decision(units=[agencies[1]["法规科"]])
+    assert list(mine.responsible_units.all()) == [agencies[1]["法规科"]]
+    assert mine in obligations_for_unit(agencies[1]["法规科"])
+
+
+def test_an_agency_without_a_profile_follows_the_national_rules():
+    plain = build.agency()
+    ob = do_open_obligation(object_type="case", object_id="9", agency=plain, kind="公示处罚决定",
+                            start="2025-04-30", rule="publicity.decision_deadline_short", actor=OPERATOR)
+    national = do_open_obligation(object_type="case", object_id="10", agency=plain, kind="公示",
+                                  start="2025-04-30", rule="publicity.decision_deadline_other", actor=OPERATOR)
+    assert ob.agency == plain and ob.agency_id == plain.code
+    assert (national.count, national.unit) == (20, "workdays")

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 # Within the history the prune job keeps; 7 s into a minute, so +10 s stays in the same minutes.
 NOW = timezone.now().replace(second=7, microsecond=0)
 NAMES = {"sign_checkpoint", "mark_overdue_obligations", "expire_certificates", "prune_job_history",
-         "prune_security_events"}
+         "witness_logs", "prune_security_events"}
 
 
 def queued(name):
@@ -30,7 +30,7 @@ def test_the_schedule_table_names_each_job_in_chinese_with_its_interval():
     table = {s.name: s for s in schedules.all_schedules()}
     assert NAMES <= set(table)
     assert table["mark_overdue_obligations"].label == "标记超期时限"
-    assert table["sign_checkpoint"].interval == 10
+    assert table["sign_checkpoint"].interval == 5
     with override_settings(JOB_INTERVALS={"sign_checkpoint": 3}):
         assert table["sign_checkpoint"].interval == 3
 

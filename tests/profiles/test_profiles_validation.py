@@ -71,9 +71,9 @@ ENTRY = "[publicity.decision_deadline_short]\n"
     (GOOD + '\n[publicity.annual_report.due]\nvalue = "02-30"\ncitation = "x"\n',
      "publicity.annual_report.due", "不存在"),
     (GOOD + '\n[equipment.minimums]\nvalue = [{ group = "局机关", scope = "all", camera = 5, body_camera = 0, recorder = 0 }]\ncitation = "x"\n',
-     "equipment.minimums", "scope 应为 total 或 each"),
+     "equipment.minimums", "第 1 项的 scope 应为 'total' 或 'each'"),
     (GOOD + '\n[equipment.minimums]\nvalue = [{ group = "局机关", scope = "total", camera = -1, body_camera = 0, recorder = 0 }]\ncitation = "x"\n',
-     "equipment.minimums", "camera 必须是非负整数"),
+     "equipment.minimums", "第 1 项的 camera 不能小于 0"),
     (GOOD + '\n[duties.archive]\nvalue = { unit = "办公室" }\ncitation = "x"\n', "duties.archive", "类型错误"),
     (GOOD + '\n[duties.nope]\nvalue = { unit = "办公室", leader = "局长" }\ncitation = "x"\n', "duties.nope", "未知的规则项"),
 ])

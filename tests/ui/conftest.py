@@ -1,13 +1,6 @@
-import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -251,7 +251,7 @@ def test_a_transition_opens_and_meets_its_deadlines(zhuzhou):
     opened = {o.kind: o for o in Obligation.objects.filter(object_type="orgs.certificate", object_id=str(cert.pk))}
     assert set(opened) == {"暂扣复查", "暂扣公示"}
     assert opened["暂扣复查"].due == dt.date(2025, 5, 19)  # 10 working days after 30 April, over 劳动节
-    assert opened["暂扣复查"].agency == agency.code and opened["暂扣公示"].unit_name == "政策法规科"
+    assert opened["暂扣复查"].agency == agency and opened["暂扣公示"].unit_name == "政策法规科"
     assert all(o.status == Obligation.OPEN for o in opened.values())
 
     before = snapshot(cert)

@@ -5,37 +5,98 @@ import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 
 def worker_wanted(no_worker: bool) -> bool:
     return not no_worker and os.environ.get("SANXIANG_WORKER", "1").strip() not in ("0", "false", "no")
 
 
+def positive(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError(text)
+    return int(text)
+
+
+def default_processes() -> int:
+    """SANXIANG_WEB_PROCESSES, or one server process per CPU core (docs/operations.md, sizing)."""
+    text = os.environ.get("SANXIANG_WEB_PROCESSES", "").strip()
+    if not text:
+        return os.cpu_count() or 1
+    try:
+        return positive(text)
+    except ValueError:
+        raise CommandError(f"环境变量 SANXIANG_WEB_PROCESSES 应为正整数，收到：{text!r}") from None
+
+
+class WebServer:
+    """gunicorn's master with `gthread` workers, serving the application loaded here (decision 0015).
+
+    Built lazily so that importing this command does not import gunicorn."""
+
+    def __new__(cls, application, options):
+        from gunicorn.app.base import BaseApplication
+
+        class Server(BaseApplication):
+            def load_config(self):
+                for key, value in options.items():
+                    self.cfg.set(key, value)
+
+            def load(self):
+                return application
+
+        return Server()
+
+
 class Command(BaseCommand):
-    help = ("Serve Sanxiang with waitress on ADDR:PORT (default 127.0.0.1:8000), with the job "
-            "worker beside it unless --no-worker or SANXIANG_WORKER=0.")
+    help = ("Serve Sanxiang on ADDR:PORT (default 127.0.0.1:8000) with several server processes "
+            "(gunicorn), with the job worker beside it unless --no-worker or SANXIANG_WORKER=0.")
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--processes", type=int, default=None,
+                            help="server processes (default: SANXIANG_WEB_PROCESSES, else one per CPU core)")
+        parser.add_argument("--threads", type=int, default=4, help="threads per server process (default 4)")
         parser.add_argument("--no-worker", action="store_true",
                             help="do not start `sanxiang worker` (workers run separately)")
 
-    def handle(self, *args, addrport, threads, no_worker, **options):
+    def handle(self, *args, addrport, processes, threads, no_worker, **options):
         host, _, port = addrport.rpartition(":")
         if not port.isdigit():
             raise CommandError(f"地址格式应为 ADDR:PORT，收到：{addrport}")
+        processes = default_processes() if processes is None else processes
+        if processes < 1 or threads < 1:
+            raise CommandError(f"进程数和线程数应为正整数，收到：--processes {processes} --threads {threads}")
+        host = host or "127.0.0.1"
         call_command("collectstatic", interactive=False, verbosity=0)
-        from waitress import serve
 
         from sanxiang.wsgi import application
 
+        # Loaded once here and shared by the forked processes; a database connection opened while
+        # loading must not be shared with them.
+        connections.close_all()
+        server = WebServer(application, {
+            "bind": [f"{host}:{port}"],
+            "workers": processes,
+            "worker_class": "gthread",
+            "threads": threads,
+            "proc_name": "sanxiang",
+            "preload_app": True,
+            # Django decides about X-Forwarded-Proto (SANXIANG_HTTPS), not the server.
+            "forwarded_allow_ips": "",
+            "control_socket_disable": True,
+            "errorlog": "-",
+            "loglevel": "warning",
+        })
         worker = self.start_worker() if worker_wanted(no_worker) else None
-        # SIGTERM (a service manager stopping us) unwinds like Ctrl+C, so the worker is stopped too.
+        # SIGTERM (a service manager stopping us) unwinds like Ctrl+C, so the worker is stopped too;
+        # once serving, gunicorn's own handlers do the same.
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
-            self.stdout.write(f"三项平台已启动：http://{host or '127.0.0.1'}:{port}/  (Ctrl+C 停止)")
-            serve(application, host=host or "127.0.0.1", port=int(port), threads=threads)
+            self.stdout.write(f"三项平台已启动：http://{host}:{port}/  （{processes} 个服务进程 × "
+                              f"{threads} 线程；Ctrl+C 停止）")
+            self.stdout.flush()
+            server.run()
         finally:
             if worker is not None:
                 self.stop_worker(worker)
