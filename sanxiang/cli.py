@@ -29,6 +29,7 @@ OPERATOR_COMMANDS = {
     "token": "create USERNAME [--days N] [--label TEXT] | list [USERNAME] | revoke ID_OR_PREFIX",
     "backup": "backup DIR: database, ledger and files",
     "restore": "restore DIR into an empty installation",
+    "dbroles": "--app-role NAME [--apply]: PostgreSQL grants of the application role (run as the owner)",
 }
 
 # Commands that create or fill the data directory: they prepare it (directory, keys) first.
@@ -71,9 +72,11 @@ def _run(argv) -> int:
     from django.core.exceptions import ImproperlyConfigured
 
     from sanxiang.core.datadir import DataDirError
+    from sanxiang.core.dbroles import RoleError, use_owner_connection
 
     command = argv[0]
     asks_help = any(arg in ("-h", "--help") for arg in argv[1:])
+    use_owner_connection(command)
     try:
         django.setup()
         if not asks_help:
@@ -101,7 +104,7 @@ def _run(argv) -> int:
 
     try:
         execute_from_command_line(["sanxiang", *argv])
-    except SigningKeyError as exc:
+    except (SigningKeyError, RoleError) as exc:
         raise OperatorError(str(exc)) from exc
     if command == "migrate" and not asks_help:
         _seed_calendar(quiet=_verbosity(argv) == 0)

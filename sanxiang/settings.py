@@ -110,6 +110,9 @@ def _seconds(env_name: str, default: int) -> int:
 DATABASES["default"]["CONN_MAX_AGE"] = _seconds("SANXIANG_DB_CONN_MAX_AGE", 600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the application role whose grants `migrate` (run as the owner, with
+# SANXIANG_OWNER_DATABASE_URL) keeps right; see sanxiang.core.dbroles and docs/operations.md.
+DATABASE_APP_ROLE = os.environ.get("SANXIANG_DB_APP_ROLE", "").strip()
 
 # Background jobs (任务): django-tasks with its database backend, so the embedded default needs no
 # other server; `sanxiang worker` runs them and the schedules below (see docs/operations.md).
@@ -135,6 +138,7 @@ JOB_INTERVALS = {
     "mark_overdue_obligations": _positive_number("SANXIANG_JOB_OVERDUE_SECONDS", 300),
     "expire_certificates": _positive_number("SANXIANG_JOB_CERTIFICATES_SECONDS", 3600),
     "prune_job_history": _positive_number("SANXIANG_JOB_PRUNE_SECONDS", 86400),
+    "prune_security_events": _positive_number("SANXIANG_JOB_SECURITY_EVENTS_SECONDS", 86400),
     "witness_logs": _positive_number("SANXIANG_JOB_WITNESS_SECONDS", 30),
 }
 # Seconds a server process keeps a rendered public page at most (sanxiang.core.public_cache; 0: off).
@@ -143,6 +147,9 @@ PUBLIC_CACHE_SECONDS = _seconds("SANXIANG_PUBLIC_CACHE_SECONDS", 60)
 # How often an idle worker looks for due schedules and queued tasks; how long job history is kept.
 JOB_POLL_SECONDS = _positive_number("SANXIANG_WORKER_POLL_SECONDS", 1.0, float)
 JOB_HISTORY_DAYS = _positive_number("SANXIANG_JOB_HISTORY_DAYS", 14)
+# Security events (安全事件) are kept this many days; the Cybersecurity Law (网络安全法 第二十一条)
+# asks network logs to be kept no less than six months.
+SECURITY_EVENT_DAYS = _positive_number("SANXIANG_SECURITY_EVENT_DAYS", 365)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -17,6 +17,19 @@ def unauthenticated(error: NotAuthenticated) -> JsonResponse:
     return response
 
 
+def _count_dead_token(presented: str, address: str) -> None:
+    """A refused token is a security event of its address, and of its account if the token was real."""
+    from . import security_events
+    from .models import ApiToken
+    from .tokens import looks_like_token, token_hash
+
+    presented = (presented or "").strip()
+    token = None
+    if looks_like_token(presented):
+        token = ApiToken.objects.select_related("user").filter(token_hash=token_hash(presented)).first()
+    security_events.record("token_invalid", address=address, user=token.user if token else None)
+
+
 class BearerTokenMiddleware:
     """`Authorization: Bearer <token>` on /api/ requests authenticates as the token's user.
 
@@ -40,6 +53,7 @@ class BearerTokenMiddleware:
             try:
                 user, token = authenticate(presented, request.META.get("REMOTE_ADDR", ""))
             except NotAuthenticated as exc:
+                _count_dead_token(presented, request.META.get("REMOTE_ADDR", ""))
                 return unauthenticated(exc)
             request.user = user
             request.api_token = token

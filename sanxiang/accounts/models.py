@@ -78,3 +78,51 @@ class ApiToken(Ledgered):
 
     def state_label_on(self, now) -> str:
         return {"revoked": "已撤销", "expired": "已过期", "active": "有效"}[self.state_on(now)]
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN_FAILED = "login_failed", "登录失败（用户名或密码错误）"
+    LOGIN_THROTTLED = "login_throttled", "登录被限制（失败次数过多）"
+    LOGIN_FAILED_TOTP = "login_failed_totp", "动态口令错误"
+    LOGIN_DISABLED = "login_disabled", "已停用账号尝试登录"
+    TOKEN_INVALID = "token_invalid", "无效的访问令牌"
+
+
+class SecuritySubject(models.TextChoices):
+    ACCOUNT = "account", "账号"
+    ADDRESS = "address", "地址"
+
+
+class SecurityEvent(models.Model):
+    """安全事件 — what visitors who are not (yet) anyone tried: failed and throttled logins, wrong
+    dynamic codes, dead API tokens. Not legal records, so not in the ledger.
+
+    Aggregated so that a visitor cannot grow it without bound: one row per kind, per account or
+    address, per hour, with a count and a few distinct samples (the addresses an account was tried
+    from; the names tried from an address), each cut to a bounded length. Pruned after
+    `SECURITY_EVENT_DAYS` by the `prune_security_events` job.
+    """
+
+    kind = models.CharField(max_length=24, choices=SecurityEventKind.choices)
+    subject = models.CharField(max_length=8, choices=SecuritySubject.choices)
+    # The account's username (subject account) or the address (subject address).
+    key = models.CharField(max_length=150)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    # The code of the account's agency, so that its administrators see it ("" for addresses).
+    agency = models.CharField(max_length=64, blank=True, db_index=True)
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    samples = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "subject", "key", "hour"],
+                                               name="accounts_security_event_one_row_per_hour")]
+        indexes = [models.Index(fields=["hour"])]
+        ordering = ["-hour", "subject", "kind", "key"]
+        verbose_name = "安全事件"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.key} ×{self.count}"

@@ -44,3 +44,28 @@ def token_by_reference(reference: str):
         return None
     found = list(ApiToken.objects.select_related("user").filter(prefix__startswith=reference[:16])[:2])
     return found[0] if len(found) == 1 else None
+
+
+SECURITY_EVENT_ROWS = 300
+
+
+def may_see_security_events(user) -> bool:
+    """System administrators, and administrators of an agency (for its accounts)."""
+    from sanxiang.access.policy import is_system
+    from sanxiang.orgs.models import Role
+
+    return is_system(user) or current_roles(user).filter(role=Role.ADMINISTRATOR).exists()
+
+
+def security_events(user, *, subject="", kind=""):
+    """The latest security events `user` may see, newest hour first (at most SECURITY_EVENT_ROWS)."""
+    from sanxiang.access.policy import restrict
+
+    from .models import SecurityEvent, SecurityEventKind, SecuritySubject
+
+    rows = restrict(SecurityEvent.objects.all(), user).select_related("user")
+    if subject in SecuritySubject.values:
+        rows = rows.filter(subject=subject)
+    if kind in SecurityEventKind.values:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("-hour", "-last_at", "pk")[:SECURITY_EVENT_ROWS]

@@ -10,6 +10,7 @@ import functools
 
 import pyotp
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -244,3 +245,22 @@ def account_change(request, pk, op):
         request, F.ReasonForm, title=title, subject=_subject(person), back=back, button=button,
         allowed=A.may_manage_account(request.user, user),
         perform=lambda d: action(user, reason=d["reason"], actor=request.user), success=success)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET"])
+def security_events(request):
+    """安全事件: failed and throttled logins, wrong dynamic codes, dead tokens — per hour, counted."""
+    from .models import SecurityEventKind, SecuritySubject
+
+    if not queries.may_see_security_events(request.user):
+        return render(request, "accounts/form.html", {"title": "安全事件", "back": reverse("home"),
+                      "error": "只有系统管理员和本单位管理员可以查看安全事件。"}, status=403)
+    subject, kind = request.GET.get("subject", ""), request.GET.get("kind", "")
+    rows = list(queries.security_events(request.user, subject=subject, kind=kind))
+    return render(request, "accounts/security_events.html", {
+        "rows": rows, "subject": subject, "kind": kind, "limit": queries.SECURITY_EVENT_ROWS,
+        "subjects": SecuritySubject.choices, "kinds": SecurityEventKind.choices,
+        "retention_days": settings.SECURITY_EVENT_DAYS,
+    })

@@ -1,10 +1,15 @@
-"""Login with throttling (per account and per address, in the database) and TOTP for administrators."""
+"""Login with throttling (per account and per address, in the database) and TOTP for administrators.
+
+What a visitor causes before logging in (failures, throttling, a wrong dynamic code) is counted
+as a security event (安全事件, sanxiang.accounts.security_events), never ledgered; a successful
+login is an identified person's act and stays in the ledger.
+"""
 
 from django.contrib.auth import authenticate, get_user_model, login
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from sanxiang.accounts import throttle
+from sanxiang.accounts import security_events, throttle
 
 
 def _disabled_account(username, password) -> bool:
@@ -20,20 +25,20 @@ def login_view(request):
 
     context = {"next": request.GET.get("next", request.POST.get("next", "/")), "username": ""}
     if request.method == "POST":
-        username = request.POST.get("username", "").strip()
+        username = security_events.printable(request.POST.get("username", "")).strip()
         password = request.POST.get("password", "")
         address = request.META.get("REMOTE_ADDR", "")
         context["username"] = username
         if not throttle.begin_attempt(username, address):
             context["error"] = throttle.message()
-            record_login_event(username, "login_throttled", request)
+            security_events.record("login_throttled", username=username, address=address)
             return render(request, "core/login.html", context, status=429)
         user = authenticate(request, username=username, password=password)
         if user is not None and totp_required(user):
             context["need_totp"] = True
             if not totp_valid(user, request.POST.get("totp", "")):
                 if request.POST.get("totp"):
-                    record_login_event(username, "login_failed_totp", request)
+                    security_events.record("login_failed_totp", user=user, address=address)
                     context["error"] = "动态口令错误或已使用过，请再次输入密码和新的动态口令。"
                 else:
                     # The password was right; asking for the code is not a failure.
@@ -42,10 +47,10 @@ def login_view(request):
                 return render(request, "core/login.html", context, status=401)
         if user is None:
             if _disabled_account(username, password):
-                record_login_event(username, "login_disabled", request)
+                security_events.record("login_disabled", username=username, address=address)
                 context["error"] = "该账号已停用，请联系本单位管理员。"
             else:
-                record_login_event(username, "login_failed", request)
+                security_events.record("login_failed", username=username, address=address)
                 context["error"] = "用户名或密码错误。"
             return render(request, "core/login.html", context, status=401)
         throttle.give_back(username, address, succeeded=True)

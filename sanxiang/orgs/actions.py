@@ -525,6 +525,13 @@ def do_change_password(user, new_password, *, actor):
 
 @transaction.atomic
 def do_record_account_event(username, event, address, *, actor) -> AccountEvent:
+    """账号安全事件 of an identified person (a login, a password change): a legal record.
+
+    Visitors who are nobody yet cannot append here — what they cause is a security event
+    (sanxiang.accounts.security_events), aggregated outside the ledger.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        raise OrgsPermissionDenied("未登录的访问者不能写入账本；登录失败等记入安全事件。")
     row = AccountEvent.objects.create(username=(username or "")[:150], event=event, address=(address or "")[:64],
                                       created_at=timezone.now())
     append_entry(action="account_event", actor=actor, obj=row,

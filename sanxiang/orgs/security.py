@@ -59,7 +59,10 @@ def current_totp(user) -> str:
 
 
 def record_login_event(username, event, request):
-    """Ledger a login, failure or throttling (username and address only — never a password)."""
+    """Ledger a successful login by the person now logged in (username and address, never a password).
+
+    Failures and throttling are security events (sanxiang.accounts.security_events), not ledgered.
+    """
     from .actions import do_record_account_event
 
     address = request.META.get("REMOTE_ADDR", "") if request is not None else ""

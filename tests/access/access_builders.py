@@ -112,6 +112,11 @@ def _build(cast, label):
         from sanxiang.accounts.models import LoginThrottle
         throttle.begin_attempt("someone", "10.0.0.9")
         return Built(LoginThrottle.objects.get(kind="account", key="someone"))
+    if label == "accounts.securityevent":
+        from sanxiang.accounts import security_events
+        from sanxiang.accounts.models import SecurityEvent
+        security_events.record("login_failed", username=cast.owner.username, address="10.0.0.9")
+        return Built(SecurityEvent.objects.get(subject="account", key=cast.owner.username), a)
     if label == "accounts.temporarypassword":
         from sanxiang.accounts.actions import do_reset_password
         from sanxiang.accounts.models import TemporaryPassword

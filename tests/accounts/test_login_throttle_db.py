@@ -8,8 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from sanxiang.accounts import throttle
-from sanxiang.accounts.models import LoginThrottle
-from sanxiang.orgs.models import AccountEvent
+from sanxiang.accounts.models import LoginThrottle, SecurityEvent
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"  # as in conftest.py
@@ -51,7 +50,8 @@ def test_an_account_locks_after_five_failures_from_any_address(office):
     for address in (OFFICE, "10.3.3.3"):
         assert _login("acct-officer", PASSWORD, address=address).status_code == 429
     assert _login("ACCT-Officer", PASSWORD).status_code == 429  # the name is counted case-insensitively
-    assert AccountEvent.objects.filter(event="login_throttled").count() == 3
+    throttled = SecurityEvent.objects.get(kind="login_throttled", subject="account", key="acct-officer")
+    assert throttled.count == 3
     # Colleagues on the same addresses are not affected.
     assert _login("acct-admin-less", "x" * 12).status_code == 401
 

@@ -1,22 +1,24 @@
 """`flush`, aware of the append-only ledger: the one sanctioned way to empty it (tests, dev).
 
-Inserts a row into `ledger_unlock` within the same transaction as the flush, so the triggers let
-the DELETE/TRUNCATE through, and removes it again before committing.
+The triggers are lifted and put back inside the flush's own transaction (a schema change:
+sanxiang.ledger.guard.suspended), so no other connection ever sees the ledger unguarded and no
+row anywhere can unlock it. On PostgreSQL only the owner of the tables may do this: the
+application's role gets "must be owner of table" and nothing is deleted.
 """
 
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections, transaction
+
+from sanxiang.ledger.guard import APPEND_ONLY_TABLES, suspended
 
 
 class Command(FlushCommand):
     def handle(self, **options):
         database = options["database"]
         connection = connections[database]
-        if "ledger_unlock" not in connection.introspection.table_names():
+        existing = set(connection.introspection.table_names())
+        guarded = [table for table in APPEND_ONLY_TABLES if table in existing]
+        if not guarded:
             return super().handle(**options)
-        with transaction.atomic(using=database):
-            with connection.cursor() as cursor:
-                cursor.execute("INSERT INTO ledger_unlock (reason) VALUES ('flush')")
+        with transaction.atomic(using=database), suspended(connection, guarded):
             super().handle(**options)
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM ledger_unlock")

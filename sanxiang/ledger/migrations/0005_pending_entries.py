@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0003_append_only'),
+        ('ledger', '0004_guard_without_unlock'),
     ]
 
     operations = [
