@@ -21,46 +21,19 @@ with its own connection, as `sanxiang serve`'s workers are.
 import json
 import multiprocessing
 import os
-import sys
-import tempfile
 import threading
 import time
-import uuid
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 ACTIONS = int(os.environ.get("BENCH_ACTIONS", 4000))
 BULK = int(os.environ.get("BENCH_BULK", 20000))
 WRITERS = 8
-
-_pg_admin_url = os.environ.get("DATABASE_URL", "")
-_pg_db = None
-if _pg_admin_url:
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    _pg_db = f"sanxiang_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_pg_admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{_pg_db}"')
-    parts = urlsplit(_pg_admin_url)
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{_pg_db}"))
-os.environ["SANXIANG_DATA_DIR"] = tempfile.mkdtemp(prefix="sanxiang-bench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from sanxiang.core.datadir import prepare  # noqa: E402
-
-prepare()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from fresh import drop  # noqa: E402  (a fresh installation, Django set up)
 
 from sanxiang.access.actors import MIGRATION  # noqa: E402
 from sanxiang.ledger import sequencer, verify  # noqa: E402
@@ -230,7 +203,4 @@ if __name__ == "__main__":
     try:
         main()
     finally:
-        if _pg_db:
-            connections.close_all()
-            with psycopg.connect(_pg_admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{_pg_db}" WITH (FORCE)')
+        drop()

@@ -29,43 +29,19 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 FILLER = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("BENCH_BACKUP_ROWS", 300_000))
 ANCHOR_SECONDS = float(os.environ.get("BENCH_BACKUP_ANCHOR_SECONDS", 30))
 # An older source tree (e.g. `git archive <commit>`): its backup is measured too, for comparison.
 BEFORE = os.environ.get("BENCH_BACKUP_BEFORE", "")
-
-_pg_admin_url = os.environ.get("DATABASE_URL", "")
-_pg_db = None
-if _pg_admin_url:
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    _pg_db = f"sanxiang_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_pg_admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{_pg_db}"')
-    parts = urlsplit(_pg_admin_url)
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{_pg_db}"))
-os.environ["SANXIANG_DATA_DIR"] = tempfile.mkdtemp(prefix="sanxiang-bench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from sanxiang.core.datadir import prepare  # noqa: E402
-
-prepare()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from fresh import drop  # noqa: E402  (a fresh installation, Django set up)
 
 from sanxiang.access.actors import OPERATOR  # noqa: E402
 from sanxiang.ledger.actions import do_post_announcement, do_take_checkpoint  # noqa: E402
@@ -202,7 +178,4 @@ if __name__ == "__main__":
     try:
         main()
     finally:
-        if _pg_db:
-            connections.close_all()
-            with psycopg.connect(_pg_admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{_pg_db}" WITH (FORCE)')
+        drop()
