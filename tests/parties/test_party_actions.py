@@ -169,3 +169,23 @@ def test_an_adviser_reads_only_the_party_entrusted_to_them(world):
     assert can(world.adviser, "view", world.company)
     assert not can(world.adviser, "view", world.person)
     assert not can(world.adviser, "change", world.company)
+
+
+def test_a_duplicate_registered_meanwhile_hits_the_constraint_and_is_named(world, monkeypatch):
+    """Two officers registering the same company at once: the second's check ran before the first
+    committed, so the unique constraint refuses the row and the party is named all the same."""
+    from sanxiang.parties import actions
+
+    real, calls = actions._existing, []
+
+    def too_early(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 1:
+            return real(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "_existing", too_early)
+    before = _counts()
+    with pytest.raises(PartyExists) as refused:
+        do_register_party(world.a, kind="org", name="鸿源", credit_code=COMPANY_CODE, legal_representative="王",
+                          actor=world.officer)
+    assert refused.value.party == world.company and _counts() == before
