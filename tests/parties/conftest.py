@@ -1,19 +1,15 @@
 """Two agencies and the people who deal with their parties, built once per test module."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from party_numbers import COMPANY_CODE, ZHANG_ID
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import Role
 from sanxiang.parties.actions import do_register_party
-
-# Real-format numbers with correct check digits (computed with python-stdnum).
-ZHANG_ID = "11010519491231002X"        # 北京市朝阳区, 1949-12-31
-LI_ID = "650104198703152317"           # 乌鲁木齐市新市区, 1987-03-15
-COMPANY_CODE = "91110000600037341L"    # the example of GB 32100 (stdnum's doctest)
-SHOP_CODE = "92650104MA78D1Q57E"       # an individual business of 新市区
 
 
 @dataclass
@@ -45,7 +41,6 @@ def world_module(django_db_setup, django_db_blocker):
                                     legal_representative="王振华", actor=OPERATOR)
         person = do_register_party(a, kind="person", name="张三", id_number=ZHANG_ID, phone="13899821456",
                                    actor=OPERATOR)
-        import datetime as dt
         adviser = T.member(a, Role.ADVISER, scope=[f"parties.party:{company.pk}"],
                            valid_to=dt.date.today() + dt.timedelta(days=30))
         yield World(a, b, T.member(a, Role.OFFICER), T.member(a, Role.APPROVAL_STAFF), T.member(a, Role.REVIEWER),

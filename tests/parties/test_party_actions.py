@@ -1,7 +1,7 @@
 """登记当事人 and 修改当事人信息: who may, what each kind needs, duplicates, stale edits, the ledger."""
 
 import pytest
-from conftest import COMPANY_CODE, LI_ID, SHOP_CODE, ZHANG_ID
+from party_numbers import COMPANY_CODE, LI_ID, SHOP_CODE, ZHANG_ID
 
 from sanxiang.access.policy import can
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation

@@ -1,7 +1,7 @@
 """/api/v1/parties: the same guards as the actions, answers in the one error shape."""
 
 import pytest
-from conftest import COMPANY_CODE, LI_ID, ZHANG_ID
+from party_numbers import COMPANY_CODE, LI_ID, ZHANG_ID
 
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.parties.models import Party

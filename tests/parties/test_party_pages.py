@@ -1,7 +1,7 @@
 """The pages: list and search, register and edit forms, the dossier with sections from other apps."""
 
 import pytest
-from conftest import LI_ID, ZHANG_ID
+from party_numbers import LI_ID, ZHANG_ID
 
 from sanxiang.parties import dossier
 from sanxiang.parties.actions import do_update_party, version
