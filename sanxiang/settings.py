@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sanxiang.profiles",
     "sanxiang.deadlines",
     "sanxiang.orgs",
+    "sanxiang.parties",
     "sanxiang.accounts",
     "django_tasks",
     "django_tasks_db",

@@ -48,4 +48,13 @@ register(AccountEvent, agency=None, rules={})
 
 # Entrusting objects to an adviser: only these models may be named in an adviser's scope.
 ENTRUSTABLE = (Person, Unit)
+
+
+def make_entrustable(model) -> None:
+    """Let administrators entrust `model`'s rows to an adviser (from the model's app's policies.py)."""
+    global ENTRUSTABLE
+    if model not in ENTRUSTABLE:
+        ENTRUSTABLE = (*ENTRUSTABLE, model)
+
+
 grant(Agency, "entrust", MANAGE)

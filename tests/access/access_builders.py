@@ -124,7 +124,19 @@ def _build(cast, label):
         return Built(TemporaryPassword.objects.get(user=cast.owner), None, None, cast.owner)
     if label.startswith("witness."):
         return _witness(cast, label)
+    if label == "parties.party":
+        return Built(party_of_a(cast), a)
     return None
+
+
+def party_of_a(cast):
+    """A person party of agency A named like the owned person (test_endpoints looks for the name)."""
+    from sanxiang.parties.actions import do_register_party
+    from sanxiang.parties.models import Party
+
+    found = Party.objects.filter(agency=cast.a, id_number="11010519491231002X").first()
+    return found or do_register_party(cast.a, kind="person", name="张三", id_number="11010519491231002X",
+                                      actor=OPERATOR)
 
 
 def _witness(cast, label):
