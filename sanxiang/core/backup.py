@@ -630,6 +630,18 @@ def unfinished_restore_message() -> str | None:
             f"请重新运行 `sanxiang restore {source}` 完成它；在此之前其它命令一律拒绝运行。")
 
 
+class UnfinishedRestore(RuntimeError):
+    """恢复未完成 — a server or worker refuses to start (简体中文 message)."""
+
+
+def refuse_to_serve_if_restore_unfinished(what: str = "三项平台") -> None:
+    """Servers and the job worker must not start on a half-restored installation: its database
+    may be restored while its files or signing key are not in place yet (decision 0012)."""
+    message = unfinished_restore_message()
+    if message is not None:
+        raise UnfinishedRestore(f"{what}拒绝启动：{message}")
+
+
 def _write_marker(source: Path, manifest_digest: str):
     _replace_secret(Path(settings.DATA_DIR) / UNFINISHED_RESTORE, json.dumps({
         "source": str(source), "manifest_sha256": manifest_digest,
