@@ -84,6 +84,7 @@ def test_restore_refuses_a_witness_key_that_is_not_the_registered_one(witnessing
     # A target that already holds another witness key keeps it: the restore is refused.
     other = factory(f"occupied-{os.urandom(4).hex()}")
     theirs = base64.b64encode(os.urandom(32))
+    other.data_dir.mkdir(exist_ok=True)  # made by the factory on SQLite only
     (other.data_dir / "witness_key").write_bytes(theirs)
     refused = other.run("restore", str(backup_dir), check=False)
     assert refused.returncode == 1
