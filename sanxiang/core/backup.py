@@ -277,9 +277,14 @@ def _witness_key_refusal(keys: dict[str, bytes]) -> str | None:
 
 def _restore_witness_keys(source: Path, manifest: dict) -> str:
     """Put the backup's witness keys in place (0600, `witness_keys/` 0700); idempotent."""
+    from sanxiang.witness.models import WatchedLog
+
     names = manifest.get("witness_keys")
     if names is None:
-        return "备份早于见证密钥进入备份：若本安装是见证方，请手工取回 witness_key 和 witness_keys/。"
+        if not WatchedLog.objects.exists():
+            return ""
+        return ("这份备份早于见证密钥进入备份，其中没有见证密钥：请手工取回原安装数据目录中的 "
+                "witness_key 和 witness_keys/，否则本实例不能再以原见证身份联署。")
     data_dir = Path(settings.DATA_DIR)
     for rel in names:
         target = data_dir / rel
@@ -289,7 +294,7 @@ def _restore_witness_keys(source: Path, manifest: dict) -> str:
         target.parent.mkdir(mode=0o700, exist_ok=True)
         _replace_secret(target, data)
     if not names:
-        return "备份中没有见证密钥。"
+        return ""
     return f"见证密钥已恢复：{'、'.join(names)}（权限 0600）。"
 
 

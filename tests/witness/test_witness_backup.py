@@ -91,3 +91,18 @@ def test_restore_refuses_a_witness_key_that_is_not_the_registered_one(witnessing
     assert "目标数据目录已有另一把见证密钥" in refused.stderr, refused.stderr
     assert (other.data_dir / "witness_key").read_bytes() == theirs
     assert not other.table_exists("ledger_ledgerentry")
+
+
+def test_a_backup_from_before_witness_keys_restores_and_says_what_to_copy(witnessing, factory, tmp_path):
+    _, _, backup_dir = witnessing
+    older = tmp_path / "older"
+    shutil.copytree(backup_dir, older)
+    (older / "witness_key").unlink()
+    manifest = manifest_of(older)
+    del manifest["witness_keys"], manifest["files"]["witness_key"]
+    (older / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    target = factory(f"older-{os.urandom(4).hex()}")
+    restored = target.run("restore", str(older))
+    assert "早于见证密钥进入备份" in restored.stdout and "witness_key" in restored.stdout
+    refused = target.run("witness", "run", check=False)
+    assert refused.returncode == 2 and "拒绝生成新密钥" in refused.stderr, refused.stdout + refused.stderr
