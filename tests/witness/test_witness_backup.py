@@ -23,19 +23,22 @@ def factory(tmp_path_factory):
     made.close()
 
 
-@pytest.fixture
-def witnessing(fake_log, factory, tmp_path):
-    """An installation witnessing `fake_log` (first checkpoint co-signed), and its backup."""
-    fake_log.grow(3)
-    inst = factory(f"witness-{os.urandom(4).hex()}")
+@pytest.fixture(scope="module")
+def witnessing(module_fake_log, factory, tmp_path_factory):
+    """An installation witnessing the log (first checkpoint co-signed), and its backup; once per
+    module (the tests only read the backup)."""
+    module_fake_log.grow(3)
+    inst = factory("witness")
     inst.run("migrate", "--noinput", "-v0")
-    vkey = inst.run("witness", "add", fake_log.url, "--vkey", fake_log.vkey).stdout.strip().splitlines()[-1]
-    backup_dir = tmp_path / "backup"
+    vkey = inst.run("witness", "add", module_fake_log.url, "--vkey",
+                    module_fake_log.vkey).stdout.strip().splitlines()[-1]
+    backup_dir = tmp_path_factory.mktemp("witness-backup") / "backup"
     inst.run("backup", str(backup_dir))
     return inst, vkey, backup_dir
 
 
-def test_a_restored_witness_cosigns_with_the_same_key(witnessing, fake_log, factory):
+def test_a_restored_witness_cosigns_with_the_same_key(witnessing, module_fake_log, factory):
+    fake_log = module_fake_log
     source, vkey, backup_dir = witnessing
     kept = backup_dir / "witness_key"
     assert kept.read_bytes() == (source.data_dir / "witness_key").read_bytes()
