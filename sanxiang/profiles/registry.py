@@ -106,7 +106,7 @@ class Profile:
         day = _as_date(on)
         for version in self._data.versions.get(name, ()):
             if version.covers(day):
-                if version.value is None and self.parent is not None:
+                if version.value is None and not version.not_applicable and self.parent is not None:
                     # A local document that is silent on a rule does not repeal the national one.
                     inherited = self.parent.entry(name, on=day)
                     if inherited.value is not None:

@@ -4,7 +4,9 @@ A profile file has three top-level keys (`key`, `name`, `extends`) and then one 
 known value name, e.g. `[publicity.decision_deadline_short]`. A value is either one table
 (`value`, `citation`, optional `effective_from` / `effective_to`) or an array of such tables
 (`[[publicity.channels]]`) = several versions in time. `none = true` instead of `value` states
-explicitly that the rule sets nothing (only for names whose type allows it).
+explicitly that the rule sets nothing (only for names whose type allows it): in an agency file that
+is the document's silence, and the national value still applies; `not_applicable = true` says the
+national value's source does not bind the agency (a SAMR rule for a commerce bureau), so none does.
 
 An agency file may describe its source document in a `[document]` table (`file`, `title`,
 `effective_from`, optional `date_note`): the document's date is the default `effective_from` of
@@ -32,6 +34,7 @@ SECTIONS = {
     "publicity": "公示",
     "records": "全过程记录",
     "review": "法制审核",
+    "cases": "案件办理",
     "deadlines": "时限",
     "staffing": "人员装备",
     "duties": "职责分工",
@@ -40,7 +43,7 @@ SECTIONS = {
 
 TOP_KEYS = {"key", "name", "extends", "document"}
 DOCUMENT_KEYS = {"file", "title", "effective_from", "date_note"}
-ENTRY_KEYS = {"value", "none", "citation", "effective_from", "effective_to"}
+ENTRY_KEYS = {"value", "none", "not_applicable", "citation", "effective_from", "effective_to"}
 
 
 class ProfileError(RuleViolation):
@@ -164,6 +167,29 @@ _SPECS = [
     _s("review.form_fields", "list", "review", "法制审核表栏目"),
     _s("review.submission_package", "items", "review", "送审材料"),
     _s("review.first_time_reviewer_qualification", "bool", "review", "初次从事法制审核须取得法律职业资格"),
+    # 案件办理
+    _s("cases.verification_limit", "period", "cases", "案源核查期限"),
+    _s("cases.verification_extension", "period", "cases", "核查经批准可延长", nullable=True),
+    _s("cases.penalty_time_limit", "period", "cases", "行政处罚案件办案期限（自立案）"),
+    _s("cases.penalty_time_extension", "period", "cases", "办案期限经负责人批准可延长", nullable=True),
+    _s("cases.labour_inspection_time_limit", "period", "cases", "劳动保障监察案件办结期限（自立案）"),
+    _s("cases.labour_inspection_extension", "period", "cases", "劳动保障监察案件经批准可延长", nullable=True),
+    _s("cases.statement_window", "period", "cases", "告知后陈述申辩期限"),
+    _s("cases.hearing_request_window", "period", "cases", "告知后申请听证期限"),
+    _s("cases.hearing_notice_lead", "period", "cases", "听证通知提前期"),
+    _s("cases.service_limit", "period", "cases", "当事人不在场时决定书送达期限"),
+    _s("cases.announcement_service_period", "period", "cases", "公告送达视为送达期限"),
+    _s("cases.payment_limit", "period", "cases", "罚款缴纳期限（自收到决定书）"),
+    _s("cases.late_surcharge_percent_per_day", "number", "cases", "逾期不缴纳罚款每日加处罚款比例（不超过罚款数额）"),
+    _s("cases.onsite_collection_max", "int", "cases", "当场收缴罚款上限（元）"),
+    _s("cases.closing_limit", "period", "cases", "结案审批期限"),
+    _s("cases.simplified_fine_max", "amounts", "cases", "简易程序罚款上限（元）"),
+    _s("cases.simplified_materials_limit", "period", "cases", "简易程序材料交回归档期限"),
+    _s("cases.hearing_fine_threshold", "amounts", "cases", "应告知听证权利的罚款数额（元，达到即告知）"),
+    _s("cases.hearing_confiscation_threshold", "amounts", "cases", "应告知听证权利的没收数额（元，达到即告知）"),
+    _s("cases.preservation_decision_limit", "period", "cases", "先行登记保存后作出处理决定期限"),
+    _s("cases.seizure_limit", "period", "cases", "查封、扣押期限"),
+    _s("cases.seizure_extension", "period", "cases", "查封、扣押经批准可延长", nullable=True),
     # 时限
     _s("deadlines.warning_lead_workdays", "int", "deadlines", "到期前黄色预警提前工作日数"),
     # 人员装备
@@ -212,6 +238,7 @@ KIND_LABELS = {
     "duty": "职责表 {unit = 责任科室, leader = 责任领导}",
     "minimums": "设备配备表列表",
     "items": "条目表列表 {code, label}",
+    "amounts": "按当事人类别的金额表 {person = 整数, org = 整数}（个体工商户按 person）",
 }
 
 
@@ -225,6 +252,10 @@ class Version:
     effective_from: dt.date | None
     effective_to: dt.date | None
     source: str
+    # none = true is a local document's silence, which keeps the national value; not_applicable =
+    # true says the national value's source does not bind this agency (a SAMR rule for a commerce
+    # bureau), so nothing applies.
+    not_applicable: bool = False
 
     def covers(self, on: dt.date) -> bool:
         if self.effective_from and on < self.effective_from:
@@ -316,6 +347,13 @@ class Item(StrictModel):
     label: NonEmpty
 
 
+class Amounts(StrictModel):
+    """按当事人类别的金额: yuan for natural persons (individual businesses included) and organisations."""
+
+    person: NotNegative
+    org: NotNegative
+
+
 class EquipmentMinimum(StrictModel):
     """设备配备行: minimum cameras, body cameras and recorders of a group of units."""
 
@@ -353,6 +391,7 @@ KIND_TYPES = {
     "duty": Duty,
     "items": Annotated[list[Item], AfterValidator(_unique_codes)],
     "minimums": list[EquipmentMinimum],
+    "amounts": Amounts,
 }
 _STRICT = ConfigDict(strict=True, str_strip_whitespace=True)
 
@@ -406,7 +445,14 @@ def _parse_entry(spec: Spec, raw, where: str, source: str, index=None, default_f
     citation = raw.get("citation")
     if not isinstance(citation, str) or not citation.strip():
         _fail(where, key, "缺少出处（citation）")
-    if raw.get("none") is not None:
+    not_applicable = raw.get("not_applicable", False)
+    if not_applicable is not False:
+        if not_applicable is not True or "value" in raw or "none" in raw:
+            _fail(where, key, "not_applicable 只能写 not_applicable = true，且不能同时给出 value 或 none")
+        if not spec.nullable:
+            _fail(where, key, "该项不允许为空（not_applicable）")
+        value = None
+    elif raw.get("none") is not None:
         if raw["none"] is not True or "value" in raw:
             _fail(where, key, "none 只能写 none = true，且不能同时给出 value")
         if not spec.nullable:
@@ -416,11 +462,13 @@ def _parse_entry(spec: Spec, raw, where: str, source: str, index=None, default_f
         _fail(where, key, "缺少 value")
     else:
         value = check_value(spec, raw["value"], where, key)
-    start = _check_date(raw.get("effective_from"), where, key, "effective_from") or default_from
+    # Whether a national rule binds the agency does not depend on when its own document took effect.
+    start = _check_date(raw.get("effective_from"), where, key, "effective_from") or \
+        (None if not_applicable else default_from)
     end = _check_date(raw.get("effective_to"), where, key, "effective_to")
     if start and end and start > end:
         _fail(where, key, f"生效日期 {start} 晚于失效日期 {end}")
-    return Version(spec.name, value, citation.strip(), start, end, source)
+    return Version(spec.name, value, citation.strip(), start, end, source, not_applicable=not_applicable)
 
 
 def _check_overlap(versions: list[Version], where: str, name: str):
@@ -537,6 +585,12 @@ def format_value(spec: Spec, value) -> str:
         return "；".join(rows)
     if kind == "enum":
         return CHOICE_LABELS.get(value, value)
+    if kind == "amounts":
+        return f"自然人（含个体工商户）{value['person']:,}元；法人或其他组织{value['org']:,}元"
+    if kind == "number" and spec.name.endswith("_percent_per_day"):
+        return f"每日{value:g}%"
+    if kind == "int" and spec.name.endswith("_max"):
+        return f"{value:,}元"
     if kind == "annual_date":
         return f"每年{int(value[:2])}月{int(value[3:])}日前"
     if kind == "number" and spec.name.endswith("_ratio_min"):

@@ -138,6 +138,24 @@ TABLE = [
     ("zhuzhou-amr", "records.av_print_and_sign", True),
     ("urumqi-gxq-hrss", "records.av_voice_announcement", True),
     ("quanzhou-licheng-amr", "publicity.reasoned_decisions", True),
+    # case handling: national law and SAMR rules; agencies the SAMR rules do not bind
+    ("zhuzhou-amr", "cases.verification_limit", wd(15)),
+    ("zhuzhou-amr", "cases.penalty_time_limit", {"count": 90, "unit": "days"}),
+    ("zhuzhou-amr", "cases.penalty_time_extension", {"count": 30, "unit": "days"}),
+    ("pingluo-commerce", "cases.penalty_time_limit", {"count": 90, "unit": "days"}),
+    ("pingluo-commerce", "cases.penalty_time_extension", None),
+    ("pingluo-commerce", "cases.verification_extension", None),
+    ("urumqi-gxq-hrss", "cases.penalty_time_extension", None),
+    ("urumqi-gxq-hrss", "cases.labour_inspection_time_limit", wd(60)),
+    ("urumqi-gxq-hrss", "cases.labour_inspection_extension", wd(30)),
+    ("quanzhou-licheng-amr", "cases.simplified_fine_max", {"person": 200, "org": 3000}),
+    ("urumqi-gxq-amr", "cases.hearing_fine_threshold", {"person": 10000, "org": 100000}),
+    ("national", "cases.statement_window", wd(5)),
+    ("national", "cases.hearing_request_window", wd(5)),
+    ("national", "cases.service_limit", wd(7)),
+    ("national", "cases.payment_limit", {"count": 15, "unit": "days"}),
+    ("national", "cases.late_surcharge_percent_per_day", 3),
+    ("national", "cases.seizure_limit", {"count": 30, "unit": "days"}),
     # names other apps consume
     ("national", "deadlines.warning_lead_workdays", 3),
     ("zhuzhou-amr", "certificates.expiry_warning_days", 30),
@@ -284,6 +302,18 @@ def test_consumer_names_have_the_agreed_types():
         assert isinstance(p.value("equipment.minimums"), list)
         for duty in ("publish_decisions", "update_lists", "annual_report", "av_upload", "archive", "legal_review"):
             assert set(p.value(f"duties.{duty}")) == {"unit", "leader"}
+
+
+def test_a_national_rule_that_does_not_bind_the_agency_applies_on_no_date():
+    """SAMR's +30 days binds market regulators only: a commerce bureau has no extension, even before
+    its own document took effect (silence, by contrast, keeps the national value)."""
+    pingluo = get_profile("pingluo-commerce")
+    for on in ("2019-06-01", "2020-01-01", "2026-11-23"):
+        assert pingluo.value("cases.penalty_time_extension", on=on) is None
+    assert pingluo.entry("cases.penalty_time_extension").source == "pingluo-commerce"
+    assert "第六十条未规定延长" in pingluo.entry("cases.penalty_time_extension").citation
+    # A platform default says so in its citation.
+    assert pingluo.entry("cases.closing_limit").citation.startswith("平台默认值")
 
 
 def test_demo_validates_profiles():
