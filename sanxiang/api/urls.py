@@ -6,6 +6,7 @@ from sanxiang.api import errors
 from sanxiang.deadlines.api import router as deadlines_router
 from sanxiang.ledger.api import router as ledger_router
 from sanxiang.orgs.api import router as orgs_router
+from sanxiang.parties.api import router as parties_router
 from sanxiang.profiles.api import router as profiles_router
 from sanxiang.witness.api import router as witness_router
 
@@ -44,6 +45,7 @@ api.add_router("/deadlines/", deadlines_router)
 api.add_router("/public/", orgs_router)
 api.add_router("/profiles/", profiles_router)
 api.add_router("/witness/", witness_router)
+api.add_router("/parties/", parties_router)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]
