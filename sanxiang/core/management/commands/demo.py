@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Loaded in this order; each module has `load(stdout) -> list[str]` returning lines to print.
-DEMO_MODULES = ["sanxiang.profiles.demo", "sanxiang.deadlines.demo", "sanxiang.orgs.demo", "sanxiang.witness.demo"]
+DEMO_MODULES = ["sanxiang.profiles.demo", "sanxiang.deadlines.demo", "sanxiang.orgs.demo", "sanxiang.witness.demo",
+                "sanxiang.cases.demo"]
 
 
 class Command(BaseCommand):
