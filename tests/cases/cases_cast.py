@@ -78,7 +78,7 @@ INPUTS = {
     "conclude": {"penalties": ["warning", "fine"], "fine": "20000", "facts": "经查，当事人销售过期食品。"},
     "reinvestigate": {"reason": "证据不足"}, "notify": {}, "record_statement": {"statement": "初次违法，请求从轻"},
     "waive_rights": {}, "request_hearing": {}, "hold_hearing": {"record": "听证会已举行，当事人到场"},
-    "decide": {}, "serve": {"method": "direct"}, "record_payment": {"amount": "20000"},
+    "decide": {}, "serve": {"method": "direct"}, "record_payment": {"amount": "100"},
     "approve_deferral": {"days": 10, "reason": "经济困难"}, "apply_court": {"note": "逾期不缴"},
     "close": {}, "extend_time_limit": {"reason": "案情复杂"}, "decide_on_site": {}, "hand_in_materials": {},
 }
@@ -110,8 +110,19 @@ def reach(env, table, state, *, party=None):
         day += dt.timedelta(days=1)
         if action == "decide":
             step(env, table, case, "waive_rights", day)
+        if action == "close" and case.status in ("served", "executing"):
+            settle(env, table, case, day)
         case = step(env, table, case, action, day)
     return case, day
+
+
+def settle(env, table, case, day):
+    """Pay the rest of the fine and hand in the materials, so the case may close."""
+    owed = (case.decided_fine or 0) - case.paid_total
+    if owed > 0:
+        step(env, table, case, "record_payment", day, amount=str(owed))
+    if "hand_in_materials" in table.actions():
+        step(env, table, case, "hand_in_materials", day)
 
 
 def onsite_case(env, *, party=None, penalties=("fine",), fine="150", on=D0):
