@@ -163,6 +163,29 @@ class OnSiteActForm(forms.Form):
             (h.certificate.number, f"{h.person.name}（{h.certificate.number}）") for h in handlers]
 
 
+class RecusalRequestForm(forms.Form):
+    """申请回避."""
+
+    handler = forms.ChoiceField(label="被申请回避的承办人")
+    requested_by = forms.CharField(label="申请人", max_length=100, help_text="当事人或承办人本人。")
+    reason = forms.CharField(label="回避理由", max_length=500)
+    on = forms.DateField(label="日期", required=False, widget=DATE, help_text="不填为今天。")
+
+    def __init__(self, *args, handlers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.handlers = {str(h.pk): h for h in handlers}
+        self.fields["handler"].choices = [(str(h.pk), h.person.name) for h in handlers]
+
+
+class RecusalDecisionForm(forms.Form):
+    """回避决定."""
+
+    granted = forms.ChoiceField(label="决定", choices=[("yes", "决定回避"), ("no", "决定不予回避")],
+                                widget=forms.RadioSelect)
+    reason = forms.CharField(label="决定理由", max_length=500, required=False, help_text="不予回避的须写明理由。")
+    on = forms.DateField(label="日期", required=False, widget=DATE, help_text="不填为今天。")
+
+
 class ReviewSubmitForm(forms.Form):
     """提交法制审核."""
 

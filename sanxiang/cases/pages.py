@@ -218,8 +218,12 @@ def penalties_text(penalties, fine=None, confiscation=None) -> str:
     return "、".join(labels)
 
 
-def timeline(case, related: dict[str, list[int]]) -> list[dict]:
-    """Every ledger entry of the case and of the rows around it, oldest first (one query + names)."""
+def timeline(case, related: dict[str, list[int]], deadline_kinds: dict[int, str] | None = None) -> list[dict]:
+    """Every ledger entry of the case and of the rows around it, oldest first (one query + names):
+    when it was recorded, the day the act says it happened (its `on` input), what (the registry's
+    Chinese label, with the deadline's name for a deadline's entries), who, and the entry's index."""
+    import json
+
     from django.db.models import Q
 
     q = Q(object_type=CASE_TYPE, object_id=str(case.pk))
@@ -227,10 +231,21 @@ def timeline(case, related: dict[str, list[int]]) -> list[dict]:
         if ids:
             q |= Q(object_type=object_type, object_id__in=[str(i) for i in ids])
     entries = list(LedgerEntry.objects.filter(q, deleted=False).order_by("index")
-                   .only("index", "created_at", "actor", "action", "object_type"))
+                   .only("index", "created_at", "actor", "action", "object_type", "object_id", "entry"))
     names = _names(e.actor for e in entries)
-    return [{"index": e.index, "time": e.created_at, "actor": names.get(e.actor, "系统"),
-             "label": action_label(e.action)} for e in entries]
+    kinds = deadline_kinds or {}
+    rows = []
+    for e in entries:
+        label = action_label(e.action)
+        if e.object_type == Obligation._meta.label_lower and e.object_id.isdigit() and int(e.object_id) in kinds:
+            label = f"{label}（{kinds[int(e.object_id)]}）"
+        try:
+            on = json.loads(e.entry).get("payload", {}).get("on") or ""
+        except (ValueError, AttributeError):
+            on = ""
+        rows.append({"index": e.index, "time": e.created_at, "on": str(on)[:10], "actor": names.get(e.actor, "系统"),
+                     "label": label})
+    return rows
 
 
 def case_page(user, case) -> dict:
@@ -263,7 +278,7 @@ def case_page(user, case) -> dict:
     return {
         "case": case, "handlers": handlers, "active_handlers": [h for h in handlers if h.until is None],
         "parties": parties, "participants": participants, "recusals": recusals, "onsite_acts": onsite,
-        "reviews": reviews, "payments": payments, "deadlines": deadline_rows, "timeline": timeline(case, related),
+        "reviews": reviews, "payments": payments, "deadlines": deadline_rows, "timeline": timeline(case, related, {o.pk: o.kind for o in obligations}),
         "options": options,
         "proposed": penalties_text(case.proposed_penalties, case.proposed_fine, case.proposed_confiscation),
         "notified": penalties_text(case.notified_penalties, case.notified_fine, case.notified_confiscation),

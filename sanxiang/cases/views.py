@@ -145,6 +145,12 @@ def _forms(request, case, data, bound):
                                                                   "discretion": case.discretion})
         if data["active_handlers"]:
             out["onsite"] = bound.get("onsite") or F.OnSiteActForm(handlers=data["active_handlers"])
+            out["recusal"] = bound.get("recusal") or F.RecusalRequestForm(handlers=data["active_handlers"])
+    pending_recusals = [r for r in data["recusals"] if r.decision == r.PENDING]
+    if pending_recusals and can(user, "assign", case) and not any(
+            h.person.user_id == user.pk for h in data["handlers"]):
+        out["decide_recusal"] = {"recusal": pending_recusals[0],
+                                 "form": bound.get("decide_recusal") or F.RecusalDecisionForm()}
     handles = any(h.person.user_id == user.pk for h in data["active_handlers"])
     pending = [r for r in data["reviews"] if r.opinion == CaseReview.PENDING]
     if (handles and not pending and case.status in (CaseStatus.CONCLUDED, CaseStatus.NOTIFIED)
@@ -320,3 +326,34 @@ def case_review_opinion(request, pk):
 
     return _act(request, pk, "opinion", lambda case: F.ReviewOpinionForm(request.POST), perform,
                 "已提出法制审核意见。")
+
+
+@login_required
+def case_request_recusal(request, pk):
+    def make(case):
+        return F.RecusalRequestForm(request.POST, handlers=case.handlers.filter(until__isnull=True)
+                                    .select_related("person"))
+
+    def perform(case, form, version):
+        d = form.cleaned_data
+        C.do_request_recusal(case, form.handlers[d["handler"]], requested_by=d["requested_by"], reason=d["reason"],
+                             on=d["on"], actor=request.user)
+
+    return _act(request, pk, "recusal", make, perform, "已登记回避申请。")
+
+
+@login_required
+def case_decide_recusal(request, pk):
+    def perform(case, form, version):
+        from sanxiang.core.errors import Conflict
+
+        from .models import Recusal
+
+        recusal = case.recusals.filter(decision=Recusal.PENDING).order_by("id").first()
+        if recusal is None:
+            raise Conflict("该回避申请已作出决定，请刷新后查看。")
+        d = form.cleaned_data
+        C.do_decide_recusal(recusal, granted=d["granted"] == "yes", reason=d["reason"], on=d["on"], actor=request.user)
+
+    return _act(request, pk, "decide_recusal", lambda case: F.RecusalDecisionForm(request.POST), perform,
+                "已作出回避决定。")

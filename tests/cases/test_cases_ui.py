@@ -143,7 +143,8 @@ def test_a_general_penalty_through_the_pages(client, env):
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
     html = page(client, env.officer, f"{url}/")
-    for text in ("已结案", "警告、罚款 5,000.00 元", "直接送达", "作出处罚决定", "结案", "留痕序号"):
+    for text in ("已结案", "警告、罚款 5,000.00 元", "直接送达", "作出处罚决定", "结案", "留痕序号",
+                 "开始计时（办案期限）", "<td class=\"name\">2026-10-15</td>"):
         assert text in html, text
 
 
@@ -187,3 +188,21 @@ def test_lists_workbench_and_case_page_take_a_constant_number_of_queries(client,
     assert Case.objects.count() >= 20
     # the head's 待我审批 asks each waiting case's guards: bounded by the panel's length, not constant
     assert _count(client, env.head, "/") >= head_few
+
+
+def test_a_recusal_is_requested_and_decided_by_the_head_not_a_handler(client, env):
+    case = new_case(env)
+    handler = case.handlers.get(person=env.p2)
+    page(client, env.officer, f"/cases/{case.pk}/recusals/", status=302, state="clue", version="1",
+         handler=str(handler.pk), requested_by="张三", reason="与当事人有利害关系")
+    assert "作出回避决定" not in page(client, env.officer, f"/cases/{case.pk}/")  # a handler never decides
+    html = page(client, env.head, f"/cases/{case.pk}/recusals/decision/", status=400, state="clue", version="1",
+                granted="no")
+    assert "决定理由不能为空" in html  # 不予回避 needs a reason: refused, nothing decided
+    assert case.recusals.get().decision == "pending"
+    page(client, env.head, f"/cases/{case.pk}/recusals/decision/", status=302, state="clue", version="1",
+         granted="yes")
+    handler.refresh_from_db()
+    assert handler.until is not None
+    html = page(client, env.head, f"/cases/{case.pk}/")
+    assert "决定回避" in html
