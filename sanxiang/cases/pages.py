@@ -168,21 +168,31 @@ def awaiting_head(user, limit: int = 50) -> list:
                    and o.action != "extend_time_limit"]
         if options:
             waiting.append({"case": case, "actions": [o.label for o in options]})
+    # 法制审核 submitted to this user (not a move of the table: the review's own record)
+    reviews = (CaseReview.objects.filter(reviewer=user, opinion=CaseReview.PENDING)
+               .select_related("case__agency", "case__unit").order_by("submitted_on", "id")[:limit])
+    waiting += [{"case": r.case, "actions": ["法制审核"]} for r in reviews if r.case.pk not in
+                {w["case"].pk for w in waiting}]
     return waiting
 
 
 def escalations(user, limit: int = 50) -> dict | None:
-    """领导督办: overdue case time limits and open deadlines of the leader's agencies' cases."""
+    """领导督办: overdue deadlines of the leader's agencies' open cases, and the cases whose time limit
+    was extended — both in SQL, at most `limit` rows each."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
     agency_ids = list(current_roles(user).filter(role=Role.AGENCY_LEADER).values_list("agency_id", flat=True))
     if not agency_ids:
         return None
-    today = timezone.localdate()
-    cases = {c.pk: c for c in restrict(Case.objects.select_related("unit"), user).filter(agency_id__in=agency_ids)
-             .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.NOT_FILED])}
-    obs = (Obligation.objects.filter(object_type=CASE_TYPE, object_id__in=[str(pk) for pk in cases],
-                                     status__in=OPEN_STATES, due__lt=today).order_by("due", "id")[:limit])
+    open_cases = (restrict(Case.objects.all(), user).filter(agency_id__in=agency_ids)
+                  .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.NOT_FILED]))
+    ids_text = open_cases.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+    obs = list(Obligation.objects.filter(object_type=CASE_TYPE, object_id__in=ids_text, status__in=OPEN_STATES,
+                                         due__lt=timezone.localdate()).order_by("due", "id")[:limit])
+    cases = Case.objects.select_related("unit").in_bulk([int(ob.object_id) for ob in obs])
     rows = [{"case": cases[int(ob.object_id)], "ob": ob, "level": RED} for ob in obs]
-    extended = [c for c in cases.values() if c.time_limit_extensions]
+    extended = list(open_cases.filter(time_limit_extensions__gt=0).order_by("-created_at", "-id")[:limit])
     return {"overdue": rows, "extended": extended}
 
 

@@ -166,6 +166,10 @@ def _render_case(request, case, bound=None, status=200):
     data = pages.case_page(request.user, case)
     bound = bound or {}
     data["forms"] = _forms(request, case, data, bound)
+    for key, form in data["forms"].items():  # several forms on one page: ids kept apart
+        form = form.get("form") if isinstance(form, dict) else form
+        if hasattr(form, "auto_id"):
+            form.auto_id = f"{key}_%s"
     shown = {m["option"].action for m in data["forms"]["moves"]} | set(data["forms"])
     # A refusal on a form this user is not offered (someone else's step, a stale page): said on top.
     data["alerts"] = [e for key, form in bound.items() if key not in shown

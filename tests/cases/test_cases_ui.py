@@ -158,6 +158,14 @@ def test_the_workbench_panels(client, env):
     html = page(client, env.leader, "/")
     assert 'id="case-escalations"' in html and "案源核查期限" in html
     assert 'id="my-cases"' not in page(client, env.reviewer, "/")
+    # a review submitted to the reviewer waits on their workbench
+    C.do_investigate_case(C.do_file_case(case, actor=env.head, on=dt.date(2026, 9, 3)), actor=env.officer,
+                          on=dt.date(2026, 9, 4))
+    C.do_conclude_case(case, penalties=["warning"], flags=["complex"], actor=env.officer, on=dt.date(2026, 9, 5))
+    C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=dt.date(2026, 9, 5))
+    html = page(client, env.reviewer, "/")
+    assert 'id="case-approvals"' in html and "法制审核" in html
+    assert "提出法制审核意见" in page(client, env.reviewer, f"/cases/{case.pk}/")
 
 
 def test_the_party_dossier_lists_its_cases(client, env):
