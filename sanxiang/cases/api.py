@@ -149,7 +149,7 @@ def _detail(case: Case) -> dict:
     return {**_out(case), "parties": parties, "handlers": handlers}
 
 
-@router.get("/", response={200: list[CaseOut], **error_responses(401)}, summary="案件列表")
+@router.get("/", response={200: list[CaseOut], **error_responses(401, 422)}, summary="案件列表")
 def list_cases(request, status: str | None = None, mine: bool = False):
     """The cases the caller may read (their unit's, assigned, supervised…), newest first."""
     return Status(200, [_out(c) for c in queries.cases_for(_user(request), status=status, mine=mine)[:500]])
