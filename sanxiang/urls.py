@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("sanxiang.orgs.urls")),
     path("profiles/", include("sanxiang.profiles.urls")),
     path("deadlines/", include("sanxiang.deadlines.urls")),
+    path("cases/", include("sanxiang.cases.urls")),
 ]
