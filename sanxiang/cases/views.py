@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from sanxiang.core.errors import SanxiangError
 from sanxiang.deadlines.queries import Levels
@@ -62,10 +61,11 @@ def case_detail(request, pk):
 
 
 @login_required
-@require_POST
 def case_act(request, pk, action):
     """One move from the case page's form; a refusal re-renders the page with the reason."""
-    case = _case(request, pk)
+    case = _case(request, pk)  # someone who may not read the case learns nothing, whatever the method
+    if request.method != "POST":
+        return redirect(reverse("case-detail", args=[case.pk]))
     table = table_for(case)
     transition = next((t for t in table.transitions if t.action == action), None)
     if transition is None:
