@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from sanxiang.core.errors import SanxiangError
 from sanxiang.deadlines.queries import Levels
-from sanxiang.workflow import available, table_for
+from sanxiang.workflow import available
 
 from . import actions as C
 from . import queries
 from .models import CaseStatus, PenaltyType, ReviewFlag, ServiceMethod
+from .workflows import table_of
 
 LIST_INPUTS = ("penalties", "flags")
 
@@ -37,9 +38,9 @@ def case_list(request):
 def _page(request, case, *, error=None, status=200):
     levels = Levels(timezone.localdate())
     obligations = [{"ob": ob, "level": levels(ob)} for ob in queries.obligations_of(case)]
-    options = available(case, request.user)
+    options = available(case, request.user, table=table_of(case))
     return render(request, "cases/detail.html", {
-        "case": case, "table": table_for(case), "options": options, "error": error,
+        "case": case, "table": table_of(case), "options": options, "error": error,
         "parties": case.case_parties.select_related("party"),
         "handlers": case.handlers.select_related("person", "certificate"),
         "obligations": obligations, "timeline": queries.timeline(case),
@@ -66,7 +67,7 @@ def case_act(request, pk, action):
     case = _case(request, pk)  # someone who may not read the case learns nothing, whatever the method
     if request.method != "POST":
         return redirect(reverse("case-detail", args=[case.pk]))
-    table = table_for(case)
+    table = table_of(case)
     transition = next((t for t in table.transitions if t.action == action), None)
     if transition is None:
         raise Http404("没有该操作。")
