@@ -20,7 +20,7 @@ from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.guards import can_enforce
 from sanxiang.orgs.models import Certificate, CertificateKind, Role
-from sanxiang.workflow import apply_consequence, table_for
+from sanxiang.workflow import apply_consequence
 
 from . import guards as G
 from . import rules as R
@@ -42,7 +42,7 @@ from .models import (
     ReviewFlag,
     Source,
 )
-from .workflows import TABLES, _number
+from .workflows import TABLES, _number, table_of
 
 register_actions({
     **{table.ledger_action(t): t.label for table in TABLES.values() for t in table.transitions},
@@ -199,7 +199,7 @@ def _clean(case, action, params: dict) -> dict:
 
 def move_case(case, action: str, *, actor, version=None, **params) -> Case:
     """Perform `action` of the case's table with its consequences (the one path every interface uses)."""
-    table = table_for(case)
+    table = table_of(case)
     try:
         with transaction.atomic():
             locked = _lock(case)

@@ -13,11 +13,12 @@ from pydantic import ConfigDict
 
 from sanxiang.api.errors import error_responses
 from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
-from sanxiang.workflow import available, table_for
+from sanxiang.workflow import available
 
 from . import actions as C
 from . import queries
 from .models import Case
+from .workflows import table_of
 
 router = Router(tags=["cases"])
 
@@ -149,7 +150,7 @@ def _detail(case: Case) -> dict:
     return {**_out(case), "parties": parties, "handlers": handlers}
 
 
-@router.get("/", response={200: list[CaseOut], **error_responses(401)}, summary="案件列表")
+@router.get("/", response={200: list[CaseOut], **error_responses(401, 422)}, summary="案件列表")
 def list_cases(request, status: str | None = None, mine: bool = False):
     """The cases the caller may read (their unit's, assigned, supervised…), newest first."""
     return Status(200, [_out(c) for c in queries.cases_for(_user(request), status=status, mine=mine)[:500]])
@@ -183,7 +184,7 @@ def case_actions(request, case_id: str):
 
 def _options(request, case) -> list[dict]:
     options = []
-    for option in available(case, request.user):
+    for option in available(case, request.user, table=table_of(case)):
         params = [{"name": name, "label": p.label, "required": p.required}
                   for name, p in option.transition.params.items()]
         options.append({"action": option.action, "label": option.label, "allowed": option.allowed,
@@ -208,8 +209,8 @@ def act(request, case_id: str, action: str, data: ActionIn):
     to refuse a stale copy). Refusals: 400 with the reasons, 403, 409 when the case changed."""
     user = _user(request)
     case = _case(request, case_id)
-    if action not in table_for(case).actions():
-        raise RuleViolation(f"“{table_for(case).label}”没有“{action}”这一操作。", code="unknown_action", field="action")
+    if action not in table_of(case).actions():
+        raise RuleViolation(f"“{table_of(case).label}”没有“{action}”这一操作。", code="unknown_action", field="action")
     # The declared fields are validated by the schema; the action's own inputs are read as sent.
     raw = json.loads(request.body or b"{}")
     params = {k: v for k, v in raw.items() if k not in ("version", "on")}

@@ -70,9 +70,8 @@ class Loader:
 
     def run(self, case, steps):
         """Steps of (action, days ago, inputs); the head's and the reviewer's are taken by them."""
-        from sanxiang.workflow import table_for
-
         from . import actions as C
+        from .workflows import table_of
 
         for action, ago, params in steps:
             if action == "review":
@@ -81,7 +80,7 @@ class Loader:
                 C.do_record_case_review(review, opinion="pass", note="事实清楚，证据确凿，适用依据正确，程序合法。",
                                         on=self.day(ago), actor=self.reviewer_user)
                 continue
-            roles = table_for(case).roles(action)
+            roles = table_of(case).roles(action)
             actor = self.officer_user if "officer" in roles else self.head_user
             C.move_case(case, action, actor=actor, on=self.day(ago), **params)
         return case

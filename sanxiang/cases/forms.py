@@ -36,7 +36,7 @@ class TransitionForm(forms.Form):
     """操作表单 — the inputs of one transition, from its `params`."""
 
     def __init__(self, transition, *args, **kwargs):
-        kwargs.setdefault("prefix", transition.action)
+        kwargs.setdefault("auto_id", f"{transition.action}_%s")  # several moves on one page
         super().__init__(*args, **kwargs)
         self.transition = transition
         for name, spec in transition.params.items():

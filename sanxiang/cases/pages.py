@@ -54,9 +54,13 @@ class CaseNotFound(NotFound, Http404):
 
 # ---- the list ---------------------------------------------------------------------------------
 
-def cases_for(user, *, state: str = "", procedure: str = "", overdue: bool = False, action: str = "view"):
-    """The cases `user` may see, filtered by state, procedure and whether a deadline is overdue."""
+def cases_for(user, *, state: str = "", procedure: str = "", overdue: bool = False, mine: bool = False,
+              action: str = "view"):
+    """The cases `user` may see, filtered by state, procedure, whether a deadline is overdue and
+    whether the user handles them."""
     rows = restrict(Case.objects.select_related("agency", "unit"), user, action)
+    if mine:
+        rows = rows.filter(pk__in=CaseHandler.objects.filter(person__user=user, until__isnull=True).values("case_id"))
     if state:
         rows = rows.filter(status=state)
     if procedure:

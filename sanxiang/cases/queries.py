@@ -57,13 +57,22 @@ def timeline(case) -> list[dict]:
         rows |= Q(object_type=model_type, object_id__in=[str(i) for i in ids])
     rows |= Q(object_type="deadlines.obligation",
               object_id__in=[str(i) for i in obligations_of(case).values_list("pk", flat=True)])
-    entries = LedgerEntry.objects.filter(rows).order_by("index")
+    entries = list(LedgerEntry.objects.filter(rows).order_by("index"))
+    names = _names({e.actor for e in entries})
     out = []
     for e in entries:
         payload = json.loads(e.entry).get("payload", {})
-        out.append({"index": e.index, "at": e.created_at, "actor": e.actor, "action": e.action,
+        out.append({"index": e.index, "at": e.created_at, "actor": names.get(e.actor, e.actor), "action": e.action,
                     "label": action_label(e.action), "object_type": e.object_type, "payload": payload})
     return out
+
+
+def _names(usernames) -> dict[str, str]:
+    """People see names, not account names (system actors keep their Chinese-free labels)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(username__in=usernames)
+    return {u.username: u.get_full_name() or u.username for u in users}
 
 
 def _child_ids(case) -> dict[str, list[int]]:

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -41,14 +40,15 @@ def _error(form, exc: SanxiangError):
 def case_list(request):
     state = request.GET.get("state", "")
     procedure = request.GET.get("procedure", "")
-    overdue = request.GET.get("overdue") == "1"
+    overdue, mine = request.GET.get("overdue") == "1", request.GET.get("mine") == "1"
     found = pages.cases_for(request.user, state=state if state in CaseStatus.values else "",
-                            procedure=procedure if procedure in Procedure.values else "", overdue=overdue)
+                            procedure=procedure if procedure in Procedure.values else "", overdue=overdue,
+                            mine=mine)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     units = pages.units_to_open_in(request.user)
     return render(request, "cases/list.html", {
         "page": page, "rows": pages.case_rows(request.user, page.object_list), "state": state,
-        "procedure": procedure, "overdue": overdue, "states": CaseStatus.choices, "procedures": Procedure.choices,
+        "procedure": procedure, "overdue": overdue, "mine": mine, "states": CaseStatus.choices, "procedures": Procedure.choices,
         "may_open": bool(units),
     })
 
@@ -200,8 +200,8 @@ def _done(request, case, text):
 def case_move(request, pk, action):
     """One move of the case's table, with the inputs of its form."""
     case = pages.case_for(request.user, pk)
-    if request.method != "POST":  # after the read: a stranger learns nothing, even from a 405
-        return HttpResponseNotAllowed(["POST"])
+    if request.method != "POST":  # after the read: a stranger learns nothing; a reader goes to the case
+        return redirect("cases:detail", pk=case.pk)
     options = {o.action: o for o in pages.available(case, request.user)}
     option = options.get(action)
     if option is None:
@@ -231,7 +231,7 @@ def _act(request, pk, key, make_form, perform, done):
     """A non-table act of the case page: validate the form, call the action, show a refusal."""
     case = pages.case_for(request.user, pk)
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        return redirect("cases:detail", pk=case.pk)
     form = make_form(case)
     version = _seen(request, case)
     if form.is_valid():

@@ -240,3 +240,8 @@ PENALTY_SIMPLIFIED = register(Table(
 ))
 
 TABLES = {"penalty_general": PENALTY_GENERAL, "penalty_simplified": PENALTY_SIMPLIFIED}
+
+
+def table_of(case) -> Table:
+    """The case's table, without `workflow.table_for`'s module discovery on every call."""
+    return TABLES[case.workflow_table()]

@@ -38,11 +38,11 @@ def move(page, action, **inputs):
     for name, value in inputs.items():
         if isinstance(value, list):
             for v in value:
-                box.locator(f"input[name='{action}-{name}'][value='{v}']").check()
-        elif box.locator(f"select[name='{action}-{name}']").count():
-            box.locator(f"select[name='{action}-{name}']").select_option(value)
+                box.locator(f"input[name='{name}'][value='{v}']").check()
+        elif box.locator(f"select[name='{name}']").count():
+            box.locator(f"select[name='{name}']").select_option(value)
         else:
-            box.locator(f"[name='{action}-{name}']").fill(value)
+            box.locator(f"[name='{name}']").fill(value)
     box.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator("[role=alert]").count() == 0, page.locator("[role=alert]").all_inner_texts()

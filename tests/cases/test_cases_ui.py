@@ -49,6 +49,8 @@ def test_the_list_shows_a_units_cases_to_its_staff_and_nothing_to_another_agency
     assert "销售超过保质期的食品" not in page(client, env.officer, "/cases/?state=closed")
     assert "销售超过保质期的食品" in page(client, env.officer, "/cases/?state=clue&procedure=general")
     assert "销售超过保质期的食品" not in page(client, env.officer, "/cases/?overdue=1")
+    assert "销售超过保质期的食品" in page(client, env.officer, "/cases/?mine=1")
+    assert "销售超过保质期的食品" not in page(client, env.head, "/cases/?mine=1")  # the head reads, not handles
 
 
 def test_the_case_page_names_people_never_ids(client, env):
@@ -87,11 +89,11 @@ def test_a_refused_move_is_shown_in_chinese_and_writes_nothing(client, env):
     C.do_verify_case(case, actor=env.officer, on=dt.date(2026, 9, 2))
     n = entries()
     # 立案 without two qualified handlers: the guard's reason on the form
-    html = page(client, env.head, f"/cases/{case.pk}/do/file/", status=400, state="verifying", version="1",
-                **{"file-on": "2026-09-03"})
+    html = page(client, env.head, f"/cases/{case.pk}/act/file/", status=400, state="verifying", version="1",
+                on="2026-09-03")
     assert "执法人员不得少于两人" in html
     # the officer may not file: refused as not permitted
-    html = page(client, env.officer, f"/cases/{case.pk}/do/file/", status=403, state="verifying", version="1")
+    html = page(client, env.officer, f"/cases/{case.pk}/act/file/", status=403, state="verifying", version="1")
     assert "科室负责人" in html
     case.refresh_from_db()
     assert case.status == CaseStatus.VERIFYING and case.number == "" and entries() == n
@@ -102,8 +104,8 @@ def test_a_stale_tab_gets_the_conflict_and_keeps_what_was_typed(client, env):
     C.do_verify_case(case, actor=env.officer, on=dt.date(2026, 9, 2))
     n = entries()
     # the second tab still shows the clue
-    html = page(client, env.head, f"/cases/{case.pk}/do/not_file/", status=409, state="clue", version="1",
-                **{"not_file-reason": "证据不足以立案"})
+    html = page(client, env.head, f"/cases/{case.pk}/act/not_file/", status=409, state="clue", version="1",
+                reason="证据不足以立案")
     assert "已被他人改为" in html and "证据不足以立案" in html
     C.do_update_case(case, version=1, cause="销售过期食品", actor=env.officer)
     html = page(client, env.officer, f"/cases/{case.pk}/edit/", status=409, state="verifying", version="1",
@@ -119,15 +121,15 @@ def test_a_general_penalty_through_the_pages(client, env):
     def move(user, action, **inputs):
         case.refresh_from_db()
         client.force_login(user)
-        data = {"state": case.status, "version": case.version, **{f"{action}-{k}": v for k, v in inputs.items()}}
-        response = client.post(f"{url}/do/{action}/", data)
+        data = {"state": case.status, "version": case.version, **inputs}
+        response = client.post(f"{url}/act/{action}/", data)
         assert response.status_code == 302, response.content.decode()[:3000]
 
     move(env.officer, "verify", on="2026-09-21")
     move(env.head, "file", on="2026-09-25")
     move(env.officer, "investigate", on="2026-09-28")
     html = page(client, env.officer, f"{url}/")
-    assert "调查终结" in html and 'name="conclude-penalties"' in html and "警告" in html
+    assert "调查终结" in html and 'name="penalties"' in html and "警告" in html
     move(env.officer, "conclude", on="2026-09-29", penalties=["warning", "fine"], fine="5000",
          facts="经查，当事人销售过期食品。")
     move(env.officer, "notify", on="2026-09-30")
