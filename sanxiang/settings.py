@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sanxiang.deadlines",
     "sanxiang.orgs",
     "sanxiang.parties",
+    "sanxiang.cases",
     "sanxiang.accounts",
     "django_tasks",
     "django_tasks_db",

@@ -10,4 +10,5 @@ urlpatterns = [
     path("profiles/", include("sanxiang.profiles.urls")),
     path("deadlines/", include("sanxiang.deadlines.urls")),
     path("parties/", include("sanxiang.parties.urls")),
+    path("cases/", include("sanxiang.cases.urls")),
 ]

@@ -126,6 +126,51 @@ def _build(cast, label):
         return _witness(cast, label)
     if label == "parties.party":
         return Built(party_of_a(cast), a)
+    if label.startswith("cases."):
+        return _cases(cast, label)
+    return None
+
+
+def _cases(cast, label):
+    """A case of agency A handled by its unit, with its rows, made through the cases actions."""
+    from sanxiang.cases import actions as C
+    from sanxiang.cases.models import CaseAccess
+    from sanxiang.orgs import testing as T
+
+    a, unit = cast.a, cast.unit_a
+    case = C.do_create_case(a, unit=unit, source="report", cause="权限测试案件", category="行政处罚",
+                            clue_on="2026-03-02", actor=OPERATOR)
+    if label == "cases.case":
+        return Built(case, a, unit)
+    C.do_add_case_party(case, party_of_a(cast), actor=OPERATOR)
+    second = T.person(a, unit=unit, name="王五")
+    T.certificate(second)
+    first = C.do_assign_case_handler(case, cast.owned_person, actor=OPERATOR, on="2026-03-02")
+    C.do_assign_case_handler(case, second, actor=OPERATOR, on="2026-03-02")
+    rows = {
+        "cases.casehandler": lambda: first,
+        "cases.caseparty": lambda: case.case_parties.get(),
+        "cases.caseaccess": lambda: CaseAccess.objects.get(case=case),
+        "cases.caseparticipant": lambda: C.do_add_case_participant(case, role="witness", name="赵六", actor=OPERATOR),
+        "cases.recusal": lambda: C.do_request_recusal(case, first, requested_by="当事人", reason="利害关系",
+                                                      on="2026-03-03", actor=OPERATOR),
+        "cases.onsiteact": lambda: C.do_record_onsite_act(
+            case, place="某市场", certificate_numbers=[h.certificate.number for h in case.handlers.all()],
+            told_reason_basis_rights=True, video_recorded=True, date="2026-03-03", actor=OPERATOR),
+    }
+    if label in rows:
+        return Built(rows[label](), a, unit)
+    for action, params in (("verify", {}), ("file", {}), ("investigate", {}),
+                           ("conclude", {"penalties": ["fine"], "fine": "1000"}), ("notify", {})):
+        C.move_case(case, action, actor=OPERATOR, on="2026-03-04", **params)
+    if label == "cases.casereview":
+        reviewer = T.member(a, "reviewer")  # not a member of the cast: the assignment is not theirs
+        return Built(C.do_submit_case_review(case, reviewer=reviewer, on="2026-03-05", actor=OPERATOR), a, unit)
+    for action, params in (("waive_rights", {}), ("decide", {}), ("serve", {"method": "direct"}),
+                           ("record_payment", {"amount": "1000"})):
+        C.move_case(case, action, actor=OPERATOR, on="2026-03-05", **params)
+    if label == "cases.casepayment":
+        return Built(case.payments.get(), a, unit)
     return None
 
 

@@ -1,0 +1,733 @@
+"""Every write of cases: one `do_<verb>_<noun>(…, *, actor)` per act.
+
+Moves of a case go through its transition table (`workflows.py`, `apply`), which checks the
+permission, the state and the law (guards) and appends the ledger entry; the acts here add the
+rows (handlers, parties, participants, payments…) and the deadlines a move opens only in some
+cases, in the same transaction. Any refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sanxiang.access.policy import can, current_roles, is_system
+from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.deadlines import actions as D
+from sanxiang.deadlines.models import Obligation
+from sanxiang.deadlines.workflows import OBLIGATION
+from sanxiang.ledger.actions import append_entry
+from sanxiang.ledger.registry import register_actions
+from sanxiang.orgs.guards import can_enforce
+from sanxiang.orgs.models import Certificate, CertificateKind, Role
+from sanxiang.workflow import apply_consequence
+
+from . import guards as G
+from . import rules as R
+from .models import (
+    Case,
+    CaseAccess,
+    CaseHandler,
+    CaseKind,
+    CaseParticipant,
+    CaseParty,
+    CasePayment,
+    CaseReview,
+    CaseStatus,
+    OnSiteAct,
+    ParticipantRole,
+    PenaltyType,
+    Procedure,
+    Recusal,
+    ReviewFlag,
+    Source,
+)
+from .workflows import TABLES, _number, table_of
+
+register_actions({
+    **{table.ledger_action(t): t.label for table in TABLES.values() for t in table.transitions},
+    "create_case": "登记案件线索",
+    "create_onsite_case": "当场处罚立案",
+    "update_case": "修改案件信息",
+    "revise_case_proposal": "修改拟处罚内容",
+    "assign_case_handler": "指定承办人",
+    "remove_case_handler": "承办人退出",
+    "add_case_party": "列明当事人",
+    "add_case_participant": "登记案件参与人",
+    "record_onsite_act": "记录现场执法",
+    "request_recusal": "申请回避",
+    "decide_recusal": "作出回避决定",
+    "submit_case_review": "提交法制审核",
+    "record_case_review": "法制审核意见",
+    "record_case_payment": "缴款记录",
+})
+
+EDITABLE = {"cause": ("案由", 300), "facts": ("违法事实", 5000), "discretion": ("裁量理由", 5000)}
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+def _text(value, label, field, max_length, required=True) -> str:
+    if value is not None and not isinstance(value, str):
+        raise RuleViolation(f"{label}必须是文字。", field=field)
+    value = (value or "").strip()
+    if required and not value:
+        raise RuleViolation(f"{label}不能为空。", field=field)
+    if len(value) > max_length:
+        raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
+    return value
+
+
+def _lock(case) -> Case:
+    return Case.objects.select_for_update().select_related("agency").get(pk=case.pk)
+
+
+def _check_version(locked: Case, version) -> None:
+    if version is not None and int(version) != locked.version:
+        raise Conflict(f"案件{locked.title}已被他人修改（当前第 {locked.version} 版，您看到的是第 {version} 版），"
+                       "请刷新后重试。", field="version")
+
+
+def _obligation(case, kind):
+    return (Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk), kind=kind,
+                                      status__in=D.OPEN_STATES).order_by("-id").first())
+
+
+def _open(case, kind, rule, start, actor):
+    D.do_open_obligation(object_type=case.ledger_type(), object_id=case.pk, agency=case.agency, kind=kind,
+                         start=start, rule=rule, actor=actor)
+
+
+def _approver(actor):
+    if is_system(actor) and not getattr(actor, "pk", None):
+        return None
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _extend(case, kind, rule, *, actor, reason, on, count=None, unit=None):
+    ob = _obligation(case, kind)
+    if ob is None:
+        raise RuleViolation(f"本案没有进行中的{kind}，无需延长。", field="action")
+    if count is None:
+        found = R.period(case, rule, on)
+        if found is None:
+            raise RuleViolation(f"{case.agency.name}的规则配置不允许延长{kind}。")
+        count, unit = found
+    D.do_extend_obligation(ob, count=count, unit=unit, approver=_approver(actor), reason=reason, date=on,
+                           actor=actor)
+
+
+def _pause(case, reason, note, on, actor):
+    ob = _obligation(case, R.TIME_LIMIT)
+    if ob is not None and not ob.paused:
+        D.do_pause_obligation(ob, start=on, reason=reason, note=note, actor=actor)
+
+
+def _resume(case, on, actor):
+    ob = _obligation(case, R.TIME_LIMIT)
+    if ob is not None and ob.pauses.filter(end__isnull=True).exists():
+        D.do_resume_obligation(ob, end=on, actor=actor)
+
+
+def _waive(case, kind, reason, actor):
+    ob = _obligation(case, kind)
+    if ob is not None:
+        apply_consequence(ob, "waive", actor=actor, table=OBLIGATION, reason=reason)
+
+
+def _penalties(value) -> list[str]:
+    if isinstance(value, str):
+        value = [p for p in value.replace("，", ",").split(",") if p.strip()]
+    if not isinstance(value, (list, tuple)) or not value:
+        raise RuleViolation("须写明处罚种类。", field="penalties")
+    unknown = [str(p) for p in value if p not in PenaltyType.values]
+    if unknown:
+        raise RuleViolation(f"未知的处罚种类：{'、'.join(unknown)}（行政处罚法第九条）。", field="penalties")
+    return list(dict.fromkeys(value))
+
+
+def _flags(value) -> list[str]:
+    if isinstance(value, str):
+        value = [p for p in value.replace("，", ",").split(",") if p.strip()]
+    value = list(value or [])
+    unknown = [str(f) for f in value if f not in ReviewFlag.values]
+    if unknown:
+        raise RuleViolation(f"未知的法制审核情形：{'、'.join(unknown)}。", field="flags")
+    return sorted(set(value))
+
+
+def _proposal(penalties, fine, confiscation, flags) -> dict:
+    penalties = _penalties(penalties)
+    fine, confiscation = R.as_amount(fine, "fine"), R.as_amount(confiscation, "confiscation")
+    if PenaltyType.FINE in penalties and not fine:
+        raise RuleViolation("处罚种类含罚款的，须写明罚款数额。", field="fine")
+    if PenaltyType.FINE not in penalties and fine:
+        raise RuleViolation("处罚种类不含罚款，不应填写罚款数额。", field="fine")
+    confiscating = {PenaltyType.CONFISCATE_INCOME, PenaltyType.CONFISCATE_PROPERTY} & set(penalties)
+    if not confiscating and confiscation:
+        raise RuleViolation("处罚种类不含没收，不应填写没收金额。", field="confiscation")
+    return {"penalties": penalties, "fine": fine, "confiscation": confiscation, "flags": _flags(flags)}
+
+
+def _clean(case, action, params: dict) -> dict:
+    """Inputs of the API and forms (strings) made the types the guards and effects read."""
+    params = dict(params)
+    if "on" in params or action != "verify":
+        params["on"] = R.as_date(params.get("on"))
+        if params["on"] < case.clue_on:
+            raise RuleViolation(f"日期 {params['on']:%Y-%m-%d} 早于发现线索之日 {case.clue_on:%Y-%m-%d}。", field="on")
+    if action == "conclude":
+        params.update(_proposal(params.get("penalties"), params.get("fine"), params.get("confiscation"),
+                                params.get("flags")))
+    if action == "record_payment":
+        amount = R.as_amount(params.get("amount"), "amount")
+        if not amount:
+            raise RuleViolation("缴款金额须大于 0。", field="amount")
+        params["amount"] = amount
+    if action == "approve_deferral":
+        try:
+            days = int(params.get("days"))
+        except (TypeError, ValueError):
+            raise RuleViolation("延长天数须为正整数。", field="days") from None
+        if not 0 < days <= 3650:
+            raise RuleViolation("延长天数须为 1 至 3650 之间的整数。", field="days")
+        params["days"] = days
+    return params
+
+
+# ---- moves of the tables ----------------------------------------------------------------------
+
+def move_case(case, action: str, *, actor, version=None, **params) -> Case:
+    """Perform `action` of the case's table with its consequences (the one path every interface uses)."""
+    table = table_of(case)
+    try:
+        with transaction.atomic():
+            locked = _lock(case)
+            _check_version(locked, version)
+            params = _clean(locked, action, params)
+            on = params.get("on") or timezone.localdate()
+            moved = table.apply(case, action, actor=actor, **params)
+            _consequences(moved, action, actor=actor, on=on, params=params)
+    except IntegrityError:
+        raise Conflict("另一用户刚刚为同一机关立案，案号冲突，请重试。", field="number") from None
+    case.refresh_from_db()
+    return case
+
+
+def _consequences(case, action, *, actor, on, params):
+    if action == "extend_verification":
+        _extend(case, R.VERIFICATION, "cases.verification_extension", actor=actor, reason=params["reason"], on=on)
+    elif action == "suspend":
+        _pause(case, "中止", params["reason"], on, actor)
+    elif action == "resume" or action == "hold_hearing":
+        _resume(case, on, actor)
+    elif action == "terminate":
+        _resume(case, on, actor)
+        _waive(case, R.TIME_LIMIT, f"终止调查：{params['reason']}", actor)
+        _open(case, R.CLOSING, "cases.closing_limit", on, actor)
+    elif action == "notify" and case.hearing_right:
+        _open(case, R.HEARING_REQUEST, "cases.hearing_request_window", on, actor)
+    elif action == "request_hearing":
+        _pause(case, "听证", "当事人申请听证", on, actor)
+    elif action == "extend_time_limit":
+        reason = params["reason"]
+        if params.get("collective_discussion"):
+            reason = f"{reason}（经负责人集体讨论）"
+        _extend(case, R.TIME_LIMIT, "cases.penalty_time_extension", actor=actor, reason=reason, on=on)
+    elif action == "serve":
+        if case.decided_fine:
+            _open(case, R.PAYMENT, "cases.payment_limit", case.served_on, actor)
+        else:
+            _open(case, R.CLOSING, "cases.closing_limit", case.served_on, actor)
+    elif action == "record_payment":
+        _payment(case, params, actor)
+    elif action == "approve_deferral":
+        _extend(case, R.PAYMENT, "", actor=actor, reason=params["reason"], on=on, count=params["days"], unit="days")
+    elif action == "apply_court":
+        _waive(case, R.PAYMENT, f"申请人民法院强制执行{('：' + params['note']) if params.get('note') else ''}", actor)
+        _open(case, R.CLOSING, "cases.closing_limit", on, actor)
+
+
+def _payment(case, params, actor):
+    paid_on = params["on"]
+    surcharge = G.late_surcharge(case, paid_on)
+    payment = CasePayment.objects.create(case=case, amount=params["amount"], surcharge_due=surcharge, paid_on=paid_on,
+                                         receipt=params.get("receipt") or "")
+    append_entry(action="record_case_payment", actor=actor, obj=payment,
+                 payload={"case": case.number, "amount": payment.amount, "surcharge_due": surcharge})
+    if case.paid_total >= (case.decided_fine or 0) + surcharge:
+        D.meet_obligations_of(object_type=case.ledger_type(), object_id=case.pk, kinds=[R.PAYMENT], actor=actor)
+        if case.procedure == Procedure.GENERAL or not _obligation(case, R.CLOSING):
+            _open(case, R.CLOSING, "cases.closing_limit", paid_on, actor)
+
+
+def do_verify_case(case, *, actor, on=None):
+    """开始核查: the clue is verified within the profile's limit."""
+    return move_case(case, "verify", actor=actor, on=on)
+
+
+def do_extend_case_verification(case, *, reason, actor, on=None):
+    return move_case(case, "extend_verification", actor=actor, reason=reason, on=on)
+
+
+def do_file_case(case, *, actor, on=None):
+    """立案: the head files the case; it gets its number and its time limit starts."""
+    return move_case(case, "file", actor=actor, on=on)
+
+
+def do_not_file_case(case, *, reason, actor, on=None):
+    return move_case(case, "not_file", actor=actor, reason=reason, on=on)
+
+
+def do_investigate_case(case, *, actor, on=None):
+    return move_case(case, "investigate", actor=actor, on=on)
+
+
+def do_suspend_case(case, *, reason, actor, on=None):
+    """中止调查: the case time limit pauses."""
+    return move_case(case, "suspend", actor=actor, reason=reason, on=on)
+
+
+def do_resume_case(case, *, actor, on=None):
+    return move_case(case, "resume", actor=actor, on=on)
+
+
+def do_terminate_case(case, *, reason, actor, on=None):
+    return move_case(case, "terminate", actor=actor, reason=reason, on=on)
+
+
+def do_conclude_case(case, *, penalties, actor, fine=None, confiscation=None, flags=(), facts="", discretion="",
+                     on=None):
+    """调查终结 with the proposed decision."""
+    return move_case(case, "conclude", actor=actor, penalties=penalties, fine=fine, confiscation=confiscation,
+                     flags=flags, facts=facts, discretion=discretion, on=on)
+
+
+def do_reinvestigate_case(case, *, reason, actor, on=None):
+    return move_case(case, "reinvestigate", actor=actor, reason=reason, on=on)
+
+
+def do_notify_case(case, *, actor, on=None):
+    """告知: the statement window (and the hearing window where the proposal carries the right) opens."""
+    return move_case(case, "notify", actor=actor, on=on)
+
+
+def do_record_case_statement(case, *, statement, actor, on=None):
+    return move_case(case, "record_statement", actor=actor, statement=statement, on=on)
+
+
+def do_waive_case_rights(case, *, actor, note="", on=None):
+    return move_case(case, "waive_rights", actor=actor, note=note, on=on)
+
+
+def do_request_case_hearing(case, *, actor, on=None):
+    return move_case(case, "request_hearing", actor=actor, on=on)
+
+
+def do_hold_case_hearing(case, *, record, actor, on=None):
+    return move_case(case, "hold_hearing", actor=actor, record=record, on=on)
+
+
+def do_decide_case(case, *, actor, on=None, version=None):
+    """作出处罚决定 of the current proposal (gated by notice, windows, Art.45 and the legal review)."""
+    return move_case(case, "decide", actor=actor, on=on, version=version)
+
+
+def do_serve_case(case, *, method, actor, proof="", on=None):
+    return move_case(case, "serve", actor=actor, method=method, proof=proof, on=on)
+
+
+def do_record_case_payment(case, *, amount, actor, receipt="", on=None):
+    return move_case(case, "record_payment", actor=actor, amount=amount, receipt=receipt, on=on)
+
+
+def do_approve_case_deferral(case, *, days, reason, actor, on=None):
+    return move_case(case, "approve_deferral", actor=actor, days=days, reason=reason, on=on)
+
+
+def do_apply_case_court(case, *, actor, note="", on=None):
+    return move_case(case, "apply_court", actor=actor, note=note, on=on)
+
+
+def do_close_case(case, *, actor, note="", on=None):
+    return move_case(case, "close", actor=actor, note=note, on=on)
+
+
+def do_extend_case_time_limit(case, *, reason, actor, collective_discussion="", on=None):
+    return move_case(case, "extend_time_limit", actor=actor, reason=reason,
+                     collective_discussion=collective_discussion, on=on)
+
+
+def do_decide_case_on_site(case, *, actor, on=None):
+    return move_case(case, "decide_on_site", actor=actor, on=on)
+
+
+def do_hand_in_case_materials(case, *, actor, on=None):
+    return move_case(case, "hand_in_materials", actor=actor, on=on)
+
+
+# ---- creating a case --------------------------------------------------------------------------
+
+def _check_opening(agency, unit, category, kind, actor):
+    if not can(actor, "open_case", agency):
+        raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以登记案件。")
+    if unit is None or unit.agency_id != agency.pk:
+        raise RuleViolation(f"承办机构须为{agency.name}的科室或所队。", field="unit")
+    if kind != CaseKind.PENALTY:
+        label = CaseKind(kind).label if kind in CaseKind.values else kind
+        raise RuleViolation(f"“{label}”案件的办理流程尚未开放，目前只能办理行政处罚案件。", field="kind")
+    if category not in (agency.categories or []):
+        known = "、".join(agency.categories or []) or "无"
+        raise RuleViolation(f"执法类别“{category}”不在{agency.name}的执法类别（{known}）之中。", field="category")
+
+
+@transaction.atomic
+def do_create_case(agency, *, unit, source, cause, category, actor, kind=CaseKind.PENALTY, clue_on=None,
+                   confidentiality="internal") -> Case:
+    """登记线索: a clue of a general-procedure case, handled by `unit`."""
+    _check_opening(agency, unit, category, kind, actor)
+    if source not in Source.values:
+        raise RuleViolation(f"未知的案源“{source}”。", field="source")
+    cause = _text(cause, "案由", "cause", 300)
+    from sanxiang.orgs.marks import Confidentiality
+
+    if confidentiality not in Confidentiality.values:
+        raise RuleViolation(f"未知的保密标识“{confidentiality}”。", field="confidentiality")
+    case = Case.objects.create(agency=agency, unit=unit, kind=kind, procedure=Procedure.GENERAL, source=source,
+                               cause=cause, category=category, status=CaseStatus.CLUE, clue_on=R.as_date(clue_on, "clue_on"),
+                               confidentiality=confidentiality, created_at=timezone.now())
+    append_entry(action="create_case", actor=actor, obj=case,
+                 payload={"cause": cause, "source": source, "category": category, "unit": unit.name})
+    return case
+
+
+def do_create_onsite_case(agency, *, unit, cause, category, party, handlers, penalties, actor, fine=None, on=None,
+                          electronic_address="", address_consent_on=None) -> Case:
+    """当场处罚立案 (简易程序): the case, its party and its handlers, filed on site.
+
+    `handlers` is a list of `orgs.Person` (their usable certificate is found) or (person, certificate).
+    Only a warning or a fine within the profile's amounts for the party's kind (行政处罚法第五十一条).
+    """
+    try:
+        with transaction.atomic():
+            _check_opening(agency, unit, category, CaseKind.PENALTY, actor)
+            cause = _text(cause, "案由", "cause", 300)
+            on = R.as_date(on)
+            proposal = _proposal(penalties, fine, None, ())
+            case = Case(agency=agency, unit=unit, kind=CaseKind.PENALTY, procedure=Procedure.SIMPLIFIED,
+                        source=Source.INSPECTION, cause=cause, category=category, status=CaseStatus.FILED,
+                        clue_on=on, filed_on=on, proposed_penalties=proposal["penalties"], proposed_fine=proposal["fine"],
+                        created_at=timezone.now())
+            _number(case, on)
+            case.save()
+            append_entry(action="create_onsite_case", actor=actor, obj=case,
+                         payload={"cause": cause, "category": category, "unit": unit.name,
+                                  "penalties": proposal["penalties"], "fine": proposal["fine"]})
+            _add_party(case, party, electronic_address, address_consent_on, actor)
+            for h in handlers:
+                person, cert = h if isinstance(h, (tuple, list)) else (h, None)
+                _assign(case, person, cert, on, False, actor)
+            problem = G.simplified_problem(case, case.proposed_penalties, case.proposed_fine)
+            if problem:
+                raise RuleViolation(problem, field="fine" if "元" in problem else "penalties")
+            problems = G.handler_problems(case, on)
+            if problems:
+                raise RuleViolation("；".join(problems), reasons=problems, field="handlers")
+            return case
+    except IntegrityError:
+        raise Conflict("另一用户刚刚为同一机关立案，案号冲突，请重试。", field="number") from None
+
+
+# ---- edits (optimistic concurrency through `version`) ------------------------------------------
+
+@transaction.atomic
+def do_update_case(case, *, version, actor, **fields) -> Case:
+    """修改案由、违法事实、裁量理由、保密标识: refused as a conflict when someone saved meanwhile."""
+    locked = _lock(case)
+    if not can(actor, "change", locked):
+        raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以修改案件信息。")
+    _check_version(locked, version)
+    changes = {}
+    for name, value in fields.items():
+        if name == "confidentiality":
+            from sanxiang.orgs.marks import Confidentiality
+
+            if value not in Confidentiality.values:
+                raise RuleViolation(f"未知的保密标识“{value}”。", field=name)
+        elif name in EDITABLE:
+            label, max_length = EDITABLE[name]
+            value = _text(value, label, name, max_length, required=name == "cause")
+        else:
+            raise RuleViolation(f"不能修改“{name}”。", field=name)
+        if getattr(locked, name) != value:
+            changes[name] = [getattr(locked, name), value]
+            setattr(locked, name, value)
+    if not changes:
+        return locked
+    locked.version += 1
+    locked.save()
+    append_entry(action="update_case", actor=actor, obj=locked, payload={"changes": changes, "version": locked.version})
+    case.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def do_revise_case_proposal(case, *, version, penalties, actor, fine=None, confiscation=None, flags=()) -> Case:
+    """修改拟处罚内容 after the investigation (a heavier one than notified is refused at decision)."""
+    locked = _lock(case)
+    if not can(actor, "change", locked):
+        raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以修改拟处罚内容。")
+    _check_version(locked, version)
+    if locked.procedure != Procedure.GENERAL or locked.status not in (CaseStatus.CONCLUDED, CaseStatus.NOTIFIED):
+        raise RuleViolation(f"案件{locked.title}当前为“{locked.status_label}”，不能修改拟处罚内容。", field="status")
+    reason = G.actor_handles(locked, actor)
+    if reason:
+        raise NotPermitted(reason)
+    proposal = _proposal(penalties, fine, confiscation, flags)
+    before = {"penalties": locked.proposed_penalties, "fine": locked.proposed_fine,
+              "confiscation": locked.proposed_confiscation, "flags": locked.review_flags}
+    locked.proposed_penalties, locked.proposed_fine = proposal["penalties"], proposal["fine"]
+    locked.proposed_confiscation, locked.review_flags = proposal["confiscation"], proposal["flags"]
+    locked.version += 1
+    locked.save()
+    append_entry(action="revise_case_proposal", actor=actor, obj=locked,
+                 payload={"before": before, "after": proposal, "version": locked.version})
+    case.refresh_from_db()
+    return locked
+
+
+# ---- people around the case -------------------------------------------------------------------
+
+def _usable_certificate(person, category, on):
+    for cert in person.certificates.filter(kind=CertificateKind.ENFORCEMENT).order_by("-valid_to"):
+        if category in (cert.categories or []) and can_enforce(person, category, on).ok:
+            cert.person = person
+            from sanxiang.orgs.guards import certificate_usable
+
+            if certificate_usable(cert, on):
+                return cert
+    return None
+
+
+def _assign(case, person, certificate, on, lead, actor) -> CaseHandler:
+    if person.agency_id != case.agency_id:
+        raise RuleViolation(f"{person.name}不是{case.agency.name}的人员。", field="person")
+    decision = can_enforce(person, case.category, on)
+    if not decision.ok:
+        raise RuleViolation(f"{person.name}不能担任承办人：" + "；".join(decision.reasons), reasons=decision.reasons,
+                            field="person")
+    if certificate is None:
+        certificate = _usable_certificate(person, case.category, on)
+    elif not isinstance(certificate, Certificate) or certificate.person_id != person.pk:
+        raise RuleViolation(f"该执法证不属于{person.name}。", field="certificate")
+    else:
+        from sanxiang.orgs.guards import certificate_problems
+
+        certificate.person = person
+        problems = certificate_problems(certificate, on)
+        if case.category not in (certificate.categories or []):
+            problems.append(f"执法证 {certificate.number} 的执法类别不含“{case.category}”。")
+        if problems:
+            raise RuleViolation("；".join(problems), reasons=problems, field="certificate")
+    if certificate is None:
+        raise RuleViolation(f"{person.name}没有可用于“{case.category}”的有效执法证。", field="certificate")
+    if case.handlers.filter(person=person, until__isnull=True).exists():
+        raise RuleViolation(f"{person.name}已是本案承办人。", field="person")
+    if case.recusals.filter(handler__person=person, decision=Recusal.GRANTED).exists():
+        raise RuleViolation(f"{person.name}已决定回避本案，不能再担任承办人。", field="person")
+    handler = CaseHandler.objects.create(case=case, person=person, certificate=certificate, lead=lead, since=on)
+    if person.user_id:
+        CaseAccess.objects.get_or_create(case=case, user_id=person.user_id, reason=CaseAccess.HANDLER)
+    append_entry(action="assign_case_handler", actor=actor, obj=handler,
+                 payload={"case": case.number, "person": person.name, "certificate": certificate.number})
+    return handler
+
+
+@transaction.atomic
+def do_assign_case_handler(case, person, *, actor, certificate=None, lead=False, on=None) -> CaseHandler:
+    """指定承办人: a person of the agency who may enforce the case's category on that day."""
+    case = _lock(case)
+    if not can(actor, "assign", case):
+        raise NotPermitted("只有承办机构的负责人可以指定承办人。")
+    if case.status in (CaseStatus.CLOSED, CaseStatus.NOT_FILED):
+        raise RuleViolation(f"案件{case.title}已“{case.status_label}”，不能再指定承办人。", field="status")
+    return _assign(case, person, certificate, R.as_date(on), lead, actor)
+
+
+def _add_party(case, party, electronic_address, address_consent_on, actor) -> CaseParty:
+    if party.agency_id != case.agency_id:
+        raise RuleViolation(f"当事人“{party.name}”不是{case.agency.name}登记的当事人。", field="party")
+    if case.case_parties.filter(party=party).exists():
+        raise RuleViolation(f"“{party.name}”已是本案当事人。", field="party")
+    address = _text(electronic_address, "电子送达地址", "electronic_address", 200, required=False)
+    consent = R.as_date(address_consent_on, "address_consent_on") if address_consent_on else None
+    if consent and not address:
+        raise RuleViolation("签署电子送达确认的，须写明电子送达地址。", field="electronic_address")
+    link = CaseParty.objects.create(case=case, party=party, electronic_address=address, address_consent_on=consent,
+                                    added_at=timezone.now())
+    append_entry(action="add_case_party", actor=actor, obj=link,
+                 payload={"case": case.number, "party": party.name, "electronic_consent": bool(consent)})
+    return link
+
+
+@transaction.atomic
+def do_add_case_party(case, party, *, actor, electronic_address="", address_consent_on=None) -> CaseParty:
+    """列明当事人, with the electronic address the party consented to in a signed 送达地址确认书 (if any)."""
+    case = _lock(case)
+    if not can(actor, "change", case):
+        raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以列明当事人。")
+    if case.status not in (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING):
+        raise RuleViolation(f"案件{case.title}当前为“{case.status_label}”，不能再增加当事人。", field="status")
+    return _add_party(case, party, electronic_address, address_consent_on, actor)
+
+
+@transaction.atomic
+def do_add_case_participant(case, *, role, name, actor, id_number="", relation="", phone="",
+                            for_party=None) -> CaseParticipant:
+    """登记委托代理人、见证人或翻译人员."""
+    from sanxiang.parties.identity import check_named_person
+
+    case = _lock(case)
+    if not can(actor, "change", case):
+        raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记案件参与人。")
+    if role not in ParticipantRole.values:
+        raise RuleViolation(f"未知的参与人身份“{role}”。", field="role")
+    label = ParticipantRole(role).label
+    name, id_number = check_named_person(name, id_number, label=label)
+    if for_party is not None and for_party.case_id != case.pk:
+        raise RuleViolation("所代理的当事人不是本案当事人。", field="for_party")
+    row = CaseParticipant.objects.create(case=case, role=role, name=name, id_number=id_number,
+                                         relation=_text(relation, "关系", "relation", 100, required=False),
+                                         phone=_text(phone, "电话", "phone", 40, required=False), for_party=for_party)
+    append_entry(action="add_case_participant", actor=actor, obj=row, payload={"case": case.number, "role": role})
+    return row
+
+
+@transaction.atomic
+def do_record_onsite_act(case, *, place, certificate_numbers, told_reason_basis_rights, video_recorded, actor,
+                         date=None, note="") -> OnSiteAct:
+    """现场执法: the certificates shown, that reason, basis and rights were told, whether it was filmed."""
+    case = _lock(case)
+    if not can(actor, "change", case):
+        raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以记录现场执法。")
+    date = R.as_date(date, "date")
+    reason = G.actor_handles(case, actor, on=date)
+    if reason:
+        raise NotPermitted(reason)
+    place = _text(place, "执法地点", "place", 300)
+    numbers = [str(n).strip() for n in (certificate_numbers or []) if str(n).strip()]
+    handlers = {h.certificate.number: h for h in G.active_handlers(case, date)}
+    unknown = [n for n in numbers if n not in handlers]
+    if unknown:
+        raise RuleViolation(f"出示的执法证 {'、'.join(unknown)} 不是本案承办人当日所持的执法证。",
+                            field="certificate_numbers")
+    if len(set(numbers)) < 2:
+        raise RuleViolation("现场执法须至少两名执法人员出示执法证件（行政处罚法第四十二条、第五十五条）。",
+                            field="certificate_numbers")
+    problems = G.handler_problems(case, date)
+    if problems:
+        raise RuleViolation("；".join(problems), reasons=problems, field="certificate_numbers")
+    if told_reason_basis_rights is not True:
+        raise RuleViolation("现场执法须告知当事人执法事由、依据和权利义务（行政执法监督条例第十一条）。",
+                            field="told_reason_basis_rights")
+    act = OnSiteAct.objects.create(case=case, date=date, place=place, certificate_numbers=sorted(set(numbers)),
+                                   told_reason_basis_rights=True, video_recorded=bool(video_recorded),
+                                   note=_text(note, "备注", "note", 500, required=False))
+    append_entry(action="record_onsite_act", actor=actor, obj=act,
+                 payload={"case": case.number, "place": place, "video_recorded": act.video_recorded})
+    return act
+
+
+@transaction.atomic
+def do_request_recusal(case, handler, *, requested_by, reason, actor, on=None) -> Recusal:
+    """申请回避 (by the party or the handler)."""
+    case = _lock(case)
+    if not can(actor, "change", case):
+        raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记回避申请。")
+    if handler.case_id != case.pk or handler.until is not None:
+        raise RuleViolation("被申请回避的人不是本案现任承办人。", field="handler")
+    row = Recusal.objects.create(case=case, handler=handler,
+                                 requested_by=_text(requested_by, "申请人", "requested_by", 100),
+                                 reason=_text(reason, "回避理由", "reason", 500), requested_on=R.as_date(on))
+    append_entry(action="request_recusal", actor=actor, obj=row, payload={"case": case.number,
+                                                                         "handler": handler.person.name})
+    return row
+
+
+@transaction.atomic
+def do_decide_recusal(recusal, *, granted: bool, actor, reason="", on=None) -> Recusal:
+    """回避决定 by the head (never a handler of the case); a granted one removes the handler."""
+    recusal = Recusal.objects.select_for_update().select_related("case", "handler__person").get(pk=recusal.pk)
+    case = recusal.case
+    if not can(actor, "assign", case):
+        raise NotPermitted("回避由承办机构的负责人决定。")
+    problem = G.actor_not_handler(case, actor)
+    if problem:
+        raise NotPermitted(problem)
+    if recusal.decision != Recusal.PENDING:
+        raise Conflict("该回避申请已作出决定。", field="decision")
+    on = R.as_date(on)
+    recusal.decision = Recusal.GRANTED if granted else Recusal.REFUSED
+    recusal.decided_by, recusal.decided_on = actor if getattr(actor, "pk", None) else None, on
+    recusal.decision_reason = _text(reason, "决定理由", "reason", 500, required=not granted)
+    recusal.save()
+    append_entry(action="decide_recusal", actor=actor, obj=recusal, payload={"granted": bool(granted)})
+    if granted:
+        handler = recusal.handler
+        handler.until = on
+        handler.save()
+        CaseAccess.objects.filter(case=case, user_id=handler.person.user_id, reason=CaseAccess.HANDLER).delete()
+        append_entry(action="remove_case_handler", actor=actor, obj=handler, payload={"reason": "回避"})
+    return recusal
+
+
+# ---- legal review (minimal, until the legal-review issue) --------------------------------------
+
+@transaction.atomic
+def do_submit_case_review(case, *, reviewer, actor, on=None) -> CaseReview:
+    """提交法制审核 of the current proposal to a reviewer of the agency who did not handle the case."""
+    from .review_gate import proposal_of, review_required
+
+    case = _lock(case)
+    if not can(actor, "submit_review", case):
+        raise NotPermitted("只有本科室的执法人员或本案承办人可以提交法制审核。")
+    problem = G.actor_handles(case, actor)
+    if problem:
+        raise NotPermitted(problem)
+    if case.status not in (CaseStatus.CONCLUDED, CaseStatus.NOTIFIED):
+        raise RuleViolation(f"案件{case.title}当前为“{case.status_label}”，调查终结后方可提交法制审核。", field="status")
+    if not current_roles(reviewer).filter(agency=case.agency, role=Role.REVIEWER).exists():
+        raise RuleViolation(f"{getattr(reviewer, 'name', '') or reviewer}不是{case.agency.name}的法制审核人员。",
+                            field="reviewer")
+    if case.handlers.filter(person__user=reviewer).exists():
+        raise RuleViolation("审核人员不能审核自己承办的案件。", field="reviewer")
+    if case.reviews.filter(opinion=CaseReview.PENDING).exists():
+        raise Conflict("本案已有待审核的提交。", field="reviewer")
+    proposal = proposal_of(case)
+    _, found = review_required(case, proposal)
+    review = CaseReview.objects.create(case=case, reviewer=reviewer, proposal=proposal, rules=found,
+                                       submitted_on=R.as_date(on))
+    CaseAccess.objects.get_or_create(case=case, user=reviewer, reason=CaseAccess.REVIEWER)
+    append_entry(action="submit_case_review", actor=actor, obj=review,
+                 payload={"case": case.number, "reviewer": reviewer.get_username()})
+    return review
+
+
+@transaction.atomic
+def do_record_case_review(review, *, opinion, actor, note="", on=None) -> CaseReview:
+    """法制审核意见: 同意 (pass) or 退回 (return), by the reviewer the case was submitted to."""
+    review = CaseReview.objects.select_for_update().select_related("case").get(pk=review.pk)
+    if not is_system(actor) and getattr(actor, "pk", None) != review.reviewer_id:
+        raise NotPermitted("只有被指定的法制审核人员可以提出审核意见。")
+    if G.actor_not_handler(review.case, actor):
+        raise NotPermitted("审核人员不能审核自己承办的案件。")
+    if review.opinion != CaseReview.PENDING:
+        raise Conflict("该次审核已提出意见。", field="opinion")
+    if opinion not in (CaseReview.PASS, CaseReview.RETURN):
+        raise RuleViolation("审核意见须为“同意”或“退回”。", field="opinion")
+    review.opinion, review.reviewed_on = opinion, R.as_date(on)
+    review.note = _text(note, "审核意见", "note", 1000, required=opinion == CaseReview.RETURN)
+    review.save()
+    append_entry(action="record_case_review", actor=actor, obj=review, payload={"opinion": opinion})
+    return review
+

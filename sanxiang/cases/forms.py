@@ -1,0 +1,218 @@
+"""Forms of the case pages: inputs only — the actions check them (the law lives in actions.py).
+
+`TransitionForm` is built from a transition's `params` (their Chinese labels, required or not);
+inputs that are structured get their own field by name (penalty types, amounts, service method).
+"""
+
+from django import forms
+
+from .models import ParticipantRole, PenaltyType, Procedure, ReviewFlag, ServiceMethod, Source
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _structured(name, label, required):
+    """The field of a structured input, by the parameter's name (None: a plain text input)."""
+    if name == "on":
+        return forms.DateField(label=label, required=required, widget=DATE, help_text="不填为今天。")
+    if name == "penalties":
+        return forms.MultipleChoiceField(label=label, required=required, choices=PenaltyType.choices,
+                                         widget=forms.CheckboxSelectMultiple)
+    if name == "flags":
+        return forms.MultipleChoiceField(label=label, required=required, choices=ReviewFlag.choices,
+                                         widget=forms.CheckboxSelectMultiple,
+                                         help_text="属于行政处罚法第五十八条情形的，须经法制审核。")
+    if name in ("fine", "confiscation", "amount"):
+        return forms.DecimalField(label=f"{label}（元）", required=required, min_value=0, decimal_places=2,
+                                  max_digits=14, widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+    if name == "days":
+        return forms.IntegerField(label=label, required=required, min_value=1, max_value=3650)
+    if name == "method":
+        return forms.ChoiceField(label=label, required=required, choices=ServiceMethod.choices)
+    return None
+
+
+class TransitionForm(forms.Form):
+    """操作表单 — the inputs of one transition, from its `params`."""
+
+    def __init__(self, transition, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{transition.action}_%s")  # several moves on one page
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        for name, spec in transition.params.items():
+            label = getattr(spec, "label", spec)
+            required = getattr(spec, "required", True)
+            field = _structured(name, label, required)
+            if field is None:
+                max_length = getattr(spec, "max_length", 500)
+                widget = forms.Textarea(attrs={"rows": 3}) if max_length > 500 else None
+                field = forms.CharField(label=label, required=required, max_length=max_length, widget=widget)
+            self.fields[name] = field
+
+    def params(self) -> dict:
+        """The cleaned inputs as the action takes them (dates as dates, blanks left out)."""
+        out = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, "", []):
+                continue
+            out[name] = str(value) if name in ("fine", "confiscation", "amount") else value
+        return out
+
+
+class ClueForm(forms.Form):
+    """登记线索."""
+
+    unit = forms.ChoiceField(label="承办机构")
+    source = forms.ChoiceField(label="案源", choices=Source.choices)
+    cause = forms.CharField(label="案由", max_length=300, help_text="如：销售超过保质期的食品。")
+    category = forms.ChoiceField(label="执法类别")
+    clue_on = forms.DateField(label="发现线索日期", required=False, widget=DATE, help_text="不填为今天。")
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        units = list(units)
+        self.units = {str(u.pk): u for u in units}
+        many = len({u.agency_id for u in units}) > 1
+        self.fields["unit"].choices = [(str(u.pk), f"{u.agency.name} · {u.name}" if many else u.name) for u in units]
+        categories = []
+        for u in units:
+            for c in u.agency.categories or []:
+                if c not in categories:
+                    categories.append(c)
+        self.fields["category"].choices = [(c, c) for c in categories]
+
+
+class OnSiteCaseForm(forms.Form):
+    """当场处罚 (简易程序): the case, its party, two handlers and the penalty, on site."""
+
+    unit = forms.ChoiceField(label="承办机构")
+    cause = forms.CharField(label="案由", max_length=300)
+    category = forms.ChoiceField(label="执法类别")
+    party = forms.ChoiceField(label="当事人", help_text="先在“当事人”中登记，再在此选择。")
+    handlers = forms.MultipleChoiceField(label="执法人员（至少两名）", widget=forms.CheckboxSelectMultiple)
+    penalties = forms.MultipleChoiceField(label="处罚种类", widget=forms.CheckboxSelectMultiple,
+                                          choices=[(PenaltyType.WARNING, PenaltyType.WARNING.label),
+                                                   (PenaltyType.FINE, PenaltyType.FINE.label)])
+    fine = forms.DecimalField(label="罚款数额（元）", required=False, min_value=0, decimal_places=2, max_digits=14,
+                              widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+    on = forms.DateField(label="日期", required=False, widget=DATE, help_text="不填为今天。")
+
+    def __init__(self, *args, units=(), parties=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        units = list(units)
+        self.units = {str(u.pk): u for u in units}
+        self.fields["unit"].choices = [(str(u.pk), u.name) for u in units]
+        self.fields["category"].choices = [(c, c) for c in dict.fromkeys(
+            c for u in units for c in (u.agency.categories or []))]
+        self.parties = {str(p.pk): p for p in parties}
+        self.fields["party"].choices = [(str(p.pk), p.name) for p in parties]
+        self.people = {str(p.pk): p for p in people}
+        self.fields["handlers"].choices = [(str(p.pk), p.name) for p in people]
+
+
+class PartyPickForm(forms.Form):
+    """列明当事人 — one of the agency's registered parties, with a consented electronic address."""
+
+    party = forms.ChoiceField(label="当事人")
+    electronic_address = forms.CharField(label="电子送达地址", max_length=200, required=False,
+                                         help_text="当事人签署送达地址确认书同意电子送达的，填写。")
+    address_consent_on = forms.DateField(label="同意电子送达日期", required=False, widget=DATE)
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = {str(p.pk): p for p in parties}
+        self.fields["party"].choices = [(str(p.pk), p.name) for p in parties]
+
+
+class HandlerForm(forms.Form):
+    """指定承办人 — a person of the agency (the action checks the certificate and the category)."""
+
+    person = forms.ChoiceField(label="执法人员")
+    lead = forms.BooleanField(label="主办", required=False)
+    on = forms.DateField(label="日期", required=False, widget=DATE, help_text="不填为今天。")
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {str(p.pk): p for p in people}
+        self.fields["person"].choices = [(str(p.pk), p.name) for p in people]
+
+
+class ParticipantForm(forms.Form):
+    """登记委托代理人、见证人或翻译人员."""
+
+    role = forms.ChoiceField(label="身份", choices=ParticipantRole.choices)
+    name = forms.CharField(label="姓名", max_length=100)
+    id_number = forms.CharField(label="身份证件号码", max_length=64, required=False)
+    relation = forms.CharField(label="与当事人关系", max_length=100, required=False)
+    phone = forms.CharField(label="联系电话", max_length=40, required=False)
+
+
+class OnSiteActForm(forms.Form):
+    """现场执法记录."""
+
+    place = forms.CharField(label="执法地点", max_length=300)
+    certificate_numbers = forms.MultipleChoiceField(label="出示的执法证", widget=forms.CheckboxSelectMultiple)
+    told_reason_basis_rights = forms.BooleanField(label="已告知执法事由、依据和权利义务", required=False)
+    video_recorded = forms.BooleanField(label="全过程音像记录", required=False)
+    date = forms.DateField(label="日期", required=False, widget=DATE, help_text="不填为今天。")
+    note = forms.CharField(label="备注", max_length=500, required=False)
+
+    def __init__(self, *args, handlers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certificate_numbers"].choices = [
+            (h.certificate.number, f"{h.person.name}（{h.certificate.number}）") for h in handlers]
+
+
+class RecusalRequestForm(forms.Form):
+    """申请回避."""
+
+    handler = forms.ChoiceField(label="被申请回避的承办人")
+    requested_by = forms.CharField(label="申请人", max_length=100, help_text="当事人或承办人本人。")
+    reason = forms.CharField(label="回避理由", max_length=500)
+    on = forms.DateField(label="日期", required=False, widget=DATE, help_text="不填为今天。")
+
+    def __init__(self, *args, handlers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.handlers = {str(h.pk): h for h in handlers}
+        self.fields["handler"].choices = [(str(h.pk), h.person.name) for h in handlers]
+
+
+class RecusalDecisionForm(forms.Form):
+    """回避决定."""
+
+    granted = forms.ChoiceField(label="决定", choices=[("yes", "决定回避"), ("no", "决定不予回避")],
+                                widget=forms.RadioSelect)
+    reason = forms.CharField(label="决定理由", max_length=500, required=False, help_text="不予回避的须写明理由。")
+    on = forms.DateField(label="日期", required=False, widget=DATE, help_text="不填为今天。")
+
+
+class ReviewSubmitForm(forms.Form):
+    """提交法制审核."""
+
+    reviewer = forms.ChoiceField(label="法制审核人员")
+
+    def __init__(self, *args, reviewers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reviewers = {str(u.pk): u for u in reviewers}
+        self.fields["reviewer"].choices = [(str(u.pk), u.get_full_name() or u.username) for u in reviewers]
+
+
+class ReviewOpinionForm(forms.Form):
+    """法制审核意见."""
+
+    opinion = forms.ChoiceField(label="审核意见", choices=[("pass", "同意"), ("return", "退回")],
+                                widget=forms.RadioSelect)
+    note = forms.CharField(label="意见说明", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="退回的须写明理由。")
+
+
+class CaseEditForm(forms.Form):
+    """修改案由、违法事实、裁量理由."""
+
+    cause = forms.CharField(label="案由", max_length=300)
+    facts = forms.CharField(label="违法事实", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    discretion = forms.CharField(label="裁量理由", max_length=5000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+
+
+PROCEDURES = Procedure.choices

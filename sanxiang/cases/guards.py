@@ -1,0 +1,274 @@
+"""Guards of the case tables: the law, checked in the service layer for every path.
+
+Each guard is `(case, actor, **inputs) -> None | 中文理由`; its docstring's first line describes
+it in the generated diagrams. `available()` asks them without inputs, so every input has a default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from sanxiang.access.policy import is_system
+from sanxiang.orgs.guards import can_enforce
+
+from . import rules
+from .models import HEARING_TYPES, PenaltyType, ServiceMethod
+
+
+def _day(on) -> dt.date:
+    if isinstance(on, dt.date):
+        return on
+    try:
+        return dt.date.fromisoformat(str(on)) if on else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def active_handlers(case, on: dt.date):
+    return [h for h in case.handlers.select_related("person", "certificate")
+            if h.since <= on and (h.until is None or h.until > on)]
+
+
+def handler_problems(case, on: dt.date) -> list[str]:
+    """Why the case's handlers may not act on `on` (empty: at least two qualified handlers)."""
+    handlers = active_handlers(case, on)
+    problems, qualified = [], 0
+    for h in handlers:
+        decision = can_enforce(h.person, case.category, on)
+        if decision.ok:
+            qualified += 1
+        else:
+            problems += decision.reasons
+    if qualified < 2:
+        problems.insert(0, f"执法人员不得少于两人：{on:%Y-%m-%d} 本案具备“{case.category}”执法资格的承办人只有 "
+                           f"{qualified} 名（行政处罚法第四十二条）。")
+        return problems
+    return []
+
+
+def two_qualified_handlers(case, actor, on=None, **params):
+    """至少两名承办人当日持有效执法证且执法类别覆盖本案（辅助人员不得执法）"""
+    problems = handler_problems(case, _day(on))
+    return "；".join(problems) if problems else None
+
+
+def _person_ids(actor) -> set[int]:
+    return set(actor.people.values_list("pk", flat=True)) if getattr(actor, "pk", None) else set()
+
+
+def actor_handles(case, actor, on=None, **params):
+    """由本案承办人办理"""
+    if is_system(actor):
+        return None
+    ids = {h.person_id for h in active_handlers(case, _day(on))}
+    if not ids & _person_ids(actor):
+        return "只有本案的承办人可以办理此事项。"
+    return None
+
+
+def actor_not_handler(case, actor, **params):
+    """审批、审核、主持听证的人不是本案承办人"""
+    if is_system(actor):
+        return None
+    if case.handlers.filter(person__in=_person_ids(actor)).exists():
+        return "本案承办人不能审批、审核本案或主持本案听证。"
+    return None
+
+
+def has_party(case, actor, **params):
+    """已列明当事人"""
+    if not case.case_parties.exists():
+        return "尚未列明当事人。"
+    return None
+
+
+def has_proposal(case, actor, **params):
+    """已拟定处罚内容"""
+    if not case.proposed_penalties:
+        return "尚未拟定处罚内容（调查终结时提出）。"
+    return None
+
+
+def statement_windows_over(case, actor, on=None, **params):
+    """陈述申辩期和听证申请期已届满，或当事人已放弃"""
+    from sanxiang.deadlines.actions import OPEN_STATES
+    from sanxiang.deadlines.models import Obligation
+
+    if case.rights_waived_on:
+        return None
+    day = _day(on)
+    running = Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk),
+                                        kind__in=(rules.STATEMENT, rules.HEARING_REQUEST), status__in=OPEN_STATES,
+                                        due__gte=day)
+    first = running.order_by("due").first()
+    if first is not None:
+        return (f"{first.kind}至 {first.due:%Y-%m-%d} 届满，届满前（当事人未放弃的）不能作出处罚决定"
+                "（行政处罚法第四十四条、第六十四条）。")
+    return None
+
+
+def review_passed(case, actor, **params):
+    """依法须经法制审核的，审核已通过（行政处罚法第五十八条）"""
+    from .review_gate import proposal_of, review_problem
+
+    return review_problem(case, proposal_of(case))
+
+
+def heavier(case) -> list[str]:
+    """How the proposal exceeds what the party was told (empty: not heavier)."""
+    found = []
+    extra = sorted(set(case.proposed_penalties) - set(case.notified_penalties))
+    if extra:
+        found.append("增加了" + "、".join(PenaltyType(p).label for p in extra))
+    if (case.proposed_fine or 0) > (case.notified_fine or 0):
+        found.append(f"罚款由 {case.notified_fine or 0} 元增至 {case.proposed_fine} 元")
+    if (case.proposed_confiscation or 0) > (case.notified_confiscation or 0):
+        found.append(f"没收金额由 {case.notified_confiscation or 0} 元增至 {case.proposed_confiscation} 元")
+    return found
+
+
+def not_heavier_than_notified(case, actor, **params):
+    """不重于告知的处罚（不因陈述、申辩而加重处罚）"""
+    found = heavier(case)
+    if not found:
+        return None
+    if case.statement_on or case.hearing_held_on:
+        return (f"当事人已陈述、申辩，拟作出的处罚重于告知内容（{'；'.join(found)}）：不得因当事人陈述、申辩而给予"
+                "更重的处罚（行政处罚法第四十五条）。")
+    return f"拟作出的处罚重于告知内容（{'；'.join(found)}），须重新告知当事人。"
+
+
+def service_lawful(case, actor, method=None, proof=None, **params):
+    """电子送达须当事人签署送达地址确认书；留置送达须有照片或录像"""
+    if not method:
+        return None
+    if method not in ServiceMethod.values:
+        return f"未知的送达方式“{method}”。"
+    if method == ServiceMethod.ELECTRONIC:
+        missing = [cp.party.name for cp in case.case_parties.select_related("party")
+                   if not (cp.address_consent_on and cp.electronic_address)]
+        if missing:
+            return (f"{'、'.join(missing)}未签署同意电子送达的送达地址确认书，不能电子送达"
+                    "（行政处罚法第六十一条）。")
+    if method == ServiceMethod.LEFT and not (proof or "").strip():
+        return "留置送达须写明拍照或录像等记录（见证情况）。"
+    return None
+
+
+def simplified_within_limits(case, actor, **params):
+    """简易程序仅限警告或法定数额以内的罚款（行政处罚法第五十一条）"""
+    return simplified_problem(case, case.proposed_penalties, case.proposed_fine)
+
+
+def simplified_problem(case, penalties, fine) -> str | None:
+    allowed = {PenaltyType.WARNING, PenaltyType.FINE}
+    if not penalties:
+        return "当场处罚须写明处罚内容（警告或罚款）。"
+    other = [p for p in penalties if p not in allowed]
+    if other:
+        labels = "、".join(PenaltyType(p).label if p in PenaltyType.values else p for p in other)
+        return f"简易程序只适用于警告或罚款，不能当场决定{labels}（行政处罚法第五十一条）。"
+    if PenaltyType.FINE in penalties:
+        limit = rules.amount(case, "cases.simplified_fine_max")
+        if fine is None or fine <= 0:
+            return "罚款须写明数额。"
+        if fine > limit:
+            who = "公民" if rules.party_kind(case) == "person" else "法人或者其他组织"
+            return (f"对{who}当场罚款不得超过 {limit} 元（拟罚 {fine} 元），应适用普通程序"
+                    "（行政处罚法第五十一条）。")
+    return None
+
+
+def hearing_right(case, penalties, fine, confiscation, on=None) -> bool:
+    """Does the proposal carry the right to request a hearing (行政处罚法第六十三条, profile thresholds)?"""
+    if set(penalties) & {str(t) for t in HEARING_TYPES}:
+        return True
+    if fine is not None and fine >= rules.amount(case, "cases.hearing_fine_threshold", on):
+        return True
+    return confiscation is not None and confiscation >= rules.amount(case, "cases.hearing_confiscation_threshold", on)
+
+
+def hearing_may_be_requested(case, actor, on=None, **params):
+    """告知了听证权利且在听证申请期内"""
+    if case.hearing_held_on:
+        return "本案已举行听证。"
+    if not case.hearing_right:
+        return "告知的处罚不属于应当告知听证权利的情形，当事人不能申请听证。"
+    if case.rights_waived_on:
+        return "当事人已放弃陈述、申辩和听证权利。"
+    from sanxiang.deadlines.models import Obligation
+
+    window = Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk),
+                                       kind=rules.HEARING_REQUEST).order_by("-id").first()
+    if window is not None and window.due < _day(on):
+        return f"听证申请期已于 {window.due:%Y-%m-%d} 届满。"
+    return None
+
+
+def extension_lawful(case, actor, collective_discussion="", **params):
+    """首次延长由负责人批准；再次延长须经负责人集体讨论"""
+    if rules.period(case, "cases.penalty_time_extension") is None:
+        return f"{case.agency.name}的规则配置不允许延长办案期限。"
+    if case.time_limit_extensions >= 1 and not (collective_discussion or "").strip():
+        return "办案期限已延长过一次，再次延长须经负责人集体讨论，并记录讨论情况。"
+    return None
+
+
+def verification_not_extended(case, actor, **params):
+    """核查期限只能延长一次"""
+    from sanxiang.deadlines.models import Obligation
+
+    ob = Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk),
+                                   kind=rules.VERIFICATION).order_by("-id").first()
+    if rules.period(case, "cases.verification_extension") is None:
+        return f"{case.agency.name}的规则配置不允许延长核查期限。"
+    if ob is not None and ob.extensions.exists():
+        return "核查期限已延长过一次。"
+    return None
+
+
+def fine_outstanding(case, actor, **params):
+    """尚有未缴清的罚款"""
+    if not _open_kinds(case, rules.PAYMENT):
+        return "本案没有待缴的罚款。"
+    return None
+
+
+def materials_pending(case, actor, **params):
+    """简易程序案件材料尚未交回"""
+    if not _open_kinds(case, rules.MATERIALS):
+        return "本案材料已交回。"
+    return None
+
+
+def _open_kinds(case, *kinds) -> bool:
+    from sanxiang.deadlines.actions import OPEN_STATES
+    from sanxiang.deadlines.models import Obligation
+
+    return Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk), kind__in=kinds,
+                                     status__in=OPEN_STATES).exists()
+
+
+def no_pending_recusal(case, actor, **params):
+    """没有待决定的回避申请"""
+    if case.recusals.filter(decision="pending").exists():
+        return "有待决定的回避申请，须先作出回避决定。"
+    return None
+
+
+def late_surcharge(case, paid_on: dt.date) -> Decimal:
+    """加处罚款 on `paid_on`: 3 % (profile) of the fine per day after the payment deadline, capped at the fine."""
+    from sanxiang.deadlines.models import Obligation
+
+    fine = case.decided_fine or Decimal(0)
+    ob = Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk),
+                                   kind=rules.PAYMENT).order_by("-id").first()
+    if ob is None or not fine or paid_on <= ob.due:
+        return Decimal(0)
+    percent = Decimal(str(rules.value(case, "cases.late_surcharge_percent_per_day", paid_on)))
+    days = (paid_on - ob.due).days
+    return min(fine, (fine * percent * days / 100).quantize(Decimal("0.01")))
+

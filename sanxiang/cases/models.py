@@ -1,0 +1,339 @@
+"""Cases (案件) and the people and acts around them.
+
+A case's `status` is moved only by its transition table (`workflows.py`, one table per kind and
+procedure); its other fields are written by the actions (`actions.py`), each with its ledger entry.
+The field has no `choices` on purpose: each table declares the subset of `CaseStatus` it uses.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from sanxiang.access.policy import RestrictedManager
+from sanxiang.ledger.models import Ledgered
+from sanxiang.orgs.marks import Confidentiality
+
+
+class CaseKind(models.TextChoices):
+    """案件种类 — the enforcement kind; each kind (and procedure) has its transition table."""
+
+    PENALTY = "penalty", "行政处罚"
+    COERCION = "coercion", "行政强制"
+    INSPECTION = "inspection", "行政检查"
+    LICENCE = "licence", "行政许可"
+    CONFIRMATION = "confirmation", "行政确认"
+    ADJUDICATION = "adjudication", "行政裁决"
+    LABOUR_INSPECTION = "labour_inspection", "劳动保障监察"
+
+
+class Procedure(models.TextChoices):
+    """程序 — 普通程序 or 简易程序（当场处罚）."""
+
+    GENERAL = "general", "普通程序"
+    SIMPLIFIED = "simplified", "简易程序"
+
+
+class Source(models.TextChoices):
+    """案源 — where the clue came from."""
+
+    INSPECTION = "inspection", "监督检查"
+    COMPLAINT = "complaint", "投诉"
+    REPORT = "report", "举报"
+    TRANSFER = "transfer", "移送"
+    ASSIGNED = "assigned", "交办"
+    OTHER = "other", "其他"
+
+
+class CaseStatus(models.TextChoices):
+    """案件状态 — every state any case table uses (each table declares its own subset)."""
+
+    CLUE = "clue", "线索"
+    VERIFYING = "verifying", "核查中"
+    NOT_FILED = "not_filed", "不予立案"
+    FILED = "filed", "已立案"
+    INVESTIGATING = "investigating", "调查中"
+    SUSPENDED = "suspended", "已中止"
+    TERMINATED = "terminated", "已终止调查"
+    CONCLUDED = "concluded", "调查终结"
+    NOTIFIED = "notified", "已告知"
+    HEARING = "hearing", "听证中"
+    DECIDED = "decided", "已决定"
+    SERVED = "served", "已送达"
+    EXECUTING = "executing", "执行中"
+    COURT = "court", "申请法院强制执行"
+    CLOSED = "closed", "已结案"
+
+
+class PenaltyType(models.TextChoices):
+    """行政处罚种类 — 行政处罚法 第九条."""
+
+    WARNING = "warning", "警告"
+    CRITICISM = "criticism", "通报批评"
+    FINE = "fine", "罚款"
+    CONFISCATE_INCOME = "confiscate_income", "没收违法所得"
+    CONFISCATE_PROPERTY = "confiscate_property", "没收非法财物"
+    SUSPENSION = "suspension", "暂扣许可证件"
+    DOWNGRADE = "downgrade", "降低资质等级"
+    REVOCATION = "revocation", "吊销许可证件"
+    RESTRICTION = "restriction", "限制开展生产经营活动"
+    PRODUCTION_SUSPENSION = "production_suspension", "责令停产停业"
+    CLOSURE = "closure", "责令关闭"
+    PRACTICE_RESTRICTION = "practice_restriction", "限制从业"
+    DETENTION = "detention", "行政拘留"
+    OTHER = "other", "法律、行政法规规定的其他行政处罚"
+
+
+# 行政处罚法 第六十三条: besides large amounts, these types carry the right to a hearing.
+HEARING_TYPES = {PenaltyType.DOWNGRADE, PenaltyType.REVOCATION, PenaltyType.PRODUCTION_SUSPENSION,
+                 PenaltyType.CLOSURE, PenaltyType.PRACTICE_RESTRICTION, PenaltyType.SUSPENSION}
+
+
+class ReviewFlag(models.TextChoices):
+    """法制审核情形 — 行政处罚法 第五十八条 flags on a proposed decision."""
+
+    PUBLIC_INTEREST = "public_interest", "涉及重大公共利益"
+    COMPLEX = "complex", "案件情况疑难复杂、涉及多个法律关系"
+    OTHER_STATUTORY = "other_statutory", "法律、法规规定应当进行法制审核的其他情形"
+
+
+class ServiceMethod(models.TextChoices):
+    """送达方式 — legal-rules.md §3a."""
+
+    DIRECT = "direct", "直接送达"
+    LEFT = "left", "留置送达"
+    ELECTRONIC = "electronic", "电子送达"
+    POST = "post", "邮寄送达"
+    ANNOUNCEMENT = "announcement", "公告送达"
+
+
+class Case(Ledgered):
+    """案件 — one enforcement case of an agency, from clue to closing.
+
+    Room for later issues: records attach documents and evidence to a case and archive a closed
+    one (a state after 已结案); legal review replaces `CaseReview` and `review_gate`; publicity
+    reads the decision fields and the structured participants to redact.
+    """
+
+    agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="cases")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="cases")  # 承办机构
+    kind = models.CharField(max_length=24, choices=CaseKind.choices, default=CaseKind.PENALTY)
+    procedure = models.CharField(max_length=16, choices=Procedure.choices, default=Procedure.GENERAL)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    cause = models.CharField(max_length=300)  # 案由
+    category = models.CharField(max_length=64)  # 执法类别, matched against certificate categories
+    status = models.CharField(max_length=24, db_index=True)  # see CaseStatus; moved by the tables
+    number = models.CharField(max_length=64, blank=True)  # 案号, assigned at filing
+    number_year = models.PositiveIntegerField(null=True, blank=True)
+    number_seq = models.PositiveIntegerField(null=True, blank=True)
+    confidentiality = models.CharField(max_length=24, choices=Confidentiality.choices,
+                                       default=Confidentiality.INTERNAL)
+    clue_on = models.DateField()
+    filed_on = models.DateField(null=True, blank=True)
+    facts = models.TextField(blank=True)
+    discretion = models.TextField(blank=True)  # 裁量理由
+    # 拟作出的处罚 (the proposal) and what the party was told (告知) — Art.45 compares against it.
+    proposed_penalties = models.JSONField(default=list, blank=True)
+    proposed_fine = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    proposed_confiscation = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    review_flags = models.JSONField(default=list, blank=True)
+    notified_penalties = models.JSONField(default=list, blank=True)
+    notified_fine = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    notified_confiscation = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    notified_on = models.DateField(null=True, blank=True)
+    hearing_right = models.BooleanField(default=False)  # the notice told of the right to a hearing
+    statement_on = models.DateField(null=True, blank=True)
+    statement = models.TextField(blank=True)  # 陈述申辩
+    rights_waived_on = models.DateField(null=True, blank=True)
+    hearing_requested_on = models.DateField(null=True, blank=True)
+    hearing_held_on = models.DateField(null=True, blank=True)
+    # 决定
+    decided_penalties = models.JSONField(default=list, blank=True)
+    decided_fine = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    decided_confiscation = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    # 送达
+    service_method = models.CharField(max_length=16, choices=ServiceMethod.choices, blank=True)
+    service_proof = models.CharField(max_length=500, blank=True)
+    service_started_on = models.DateField(null=True, blank=True)  # 公告 published on
+    served_on = models.DateField(null=True, blank=True)
+    # 执行
+    paid_total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    court_applied_on = models.DateField(null=True, blank=True)
+    # 结案
+    closed_on = models.DateField(null=True, blank=True)
+    closing_note = models.CharField(max_length=500, blank=True)
+    end_reason = models.CharField(max_length=500, blank=True)  # 不予立案/终止 的理由
+    time_limit_extensions = models.PositiveIntegerField(default=0)
+    collective_discussion = models.TextField(blank=True)  # 集体讨论 records for further extensions
+    version = models.PositiveIntegerField(default=1)  # optimistic concurrency of non-state edits
+    created_at = models.DateTimeField()
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "案件"
+        constraints = [models.UniqueConstraint(fields=["agency", "number"], condition=~Q(number=""),
+                                               name="cases_case_unique_number")]
+        indexes = [models.Index(fields=["agency", "status"]), models.Index(fields=["unit", "status"])]
+
+    def __str__(self):
+        return self.number or f"线索 {self.pk}：{self.cause}"
+
+    def workflow_table(self) -> str:
+        return f"{self.kind}_{self.procedure}"
+
+    @property
+    def status_label(self) -> str:
+        try:
+            return CaseStatus(self.status).label
+        except ValueError:
+            return self.status
+
+    @property
+    def title(self) -> str:
+        return self.number or "（未立案）"
+
+
+class CaseAccess(models.Model):
+    """案件知悉人员 — users a case is assigned to (its handlers, its reviewer): the ASSIGNED scope."""
+
+    HANDLER, REVIEWER = "handler", "reviewer"
+    REASONS = [(HANDLER, "承办人"), (REVIEWER, "法制审核人员")]
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_accesses")
+    reason = models.CharField(max_length=16, choices=REASONS)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user", "reason"], name="cases_access_unique")]
+        verbose_name = "案件知悉人员"
+
+
+class CaseParty(Ledgered):
+    """案件当事人 — a party of a case, with the service address it confirmed (送达地址确认书)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="case_parties")
+    party = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="case_links")
+    electronic_address = models.CharField(max_length=200, blank=True)
+    address_consent_on = models.DateField(null=True, blank=True)  # signed consent to electronic service
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["case", "party"], name="cases_party_unique")]
+        verbose_name = "案件当事人"
+
+
+class ParticipantRole(models.TextChoices):
+    AGENT = "agent", "委托代理人"
+    WITNESS = "witness", "见证人"
+    INTERPRETER = "interpreter", "翻译人员"
+
+
+class CaseParticipant(Ledgered):
+    """案件参与人 — 委托代理人, 见证人 or 翻译人员, structured so publication knows whom to redact."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="participants")
+    role = models.CharField(max_length=16, choices=ParticipantRole.choices)
+    name = models.CharField(max_length=100)
+    id_number = models.CharField(max_length=64, blank=True)
+    relation = models.CharField(max_length=100, blank=True)  # e.g. 律师, 员工, 亲属
+    phone = models.CharField(max_length=40, blank=True)
+    for_party = models.ForeignKey(CaseParty, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "案件参与人"
+
+
+class CaseHandler(Ledgered):
+    """承办人 — an officer handling a case, with the certificate used; removed ones keep their row."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="handlers")
+    person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, related_name="case_handlings")
+    certificate = models.ForeignKey("orgs.Certificate", on_delete=models.PROTECT, related_name="+")
+    lead = models.BooleanField(default=False)  # 主办
+    since = models.DateField()
+    until = models.DateField(null=True, blank=True)  # removed (e.g. 回避) from this day
+
+    class Meta:
+        ordering = ["-lead", "id"]
+        verbose_name = "承办人"
+
+
+class Recusal(Ledgered):
+    """回避 — a request that a handler withdraw, and the head's decision."""
+
+    PENDING, GRANTED, REFUSED = "pending", "granted", "refused"
+    DECISIONS = [(PENDING, "待决定"), (GRANTED, "决定回避"), (REFUSED, "决定不予回避")]
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="recusals")
+    handler = models.ForeignKey(CaseHandler, on_delete=models.PROTECT, related_name="recusals")
+    requested_by = models.CharField(max_length=100)  # 当事人 or the handler himself
+    reason = models.CharField(max_length=500)
+    requested_on = models.DateField()
+    decision = models.CharField(max_length=16, choices=DECISIONS, default=PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_on = models.DateField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "回避"
+
+
+class OnSiteAct(Ledgered):
+    """现场执法 — what 执法监督条例 第十一条（六） checks at an on-site act."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="onsite_acts")
+    date = models.DateField()
+    place = models.CharField(max_length=300)
+    certificate_numbers = models.JSONField(default=list)  # 出示的执法证件
+    told_reason_basis_rights = models.BooleanField()  # 告知执法事由、依据、权利义务
+    video_recorded = models.BooleanField()  # 全过程音像记录
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = "现场执法"
+
+
+class CaseReview(Ledgered):
+    """法制审核（简） — a submission of the proposed decision and its reviewer's opinion.
+
+    The minimal record the decision gate reads until the legal-review issue replaces it.
+    """
+
+    PENDING, PASS, RETURN = "pending", "pass", "return"
+    OPINIONS = [(PENDING, "待审核"), (PASS, "同意"), (RETURN, "退回")]
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposal = models.JSONField()  # the proposal reviewed; a changed proposal needs a new review
+    rules = models.JSONField(default=list)  # the rules that required it
+    submitted_on = models.DateField()
+    opinion = models.CharField(max_length=16, choices=OPINIONS, default=PENDING)
+    note = models.CharField(max_length=1000, blank=True)
+    reviewed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "法制审核"
+
+
+class CasePayment(Ledgered):
+    """缴款 — a payment of the fine (and of the late surcharge 加处罚款)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    surcharge_due = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    paid_on = models.DateField()
+    receipt = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        verbose_name = "缴款"

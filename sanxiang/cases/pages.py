@@ -1,0 +1,353 @@
+"""Reads for the case pages (案件页面): each takes the user and goes through the access policy.
+
+The list and the workbench read a page of cases in a fixed number of queries whatever its length
+(parties, lead handlers and open deadlines of all its cases at once); the case page reads one case
+and everything around it, also in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.utils import timezone
+
+from sanxiang.access.actors import DEMO, JOBS, MIGRATION, OPERATOR
+from sanxiang.access.policy import current_roles, restrict
+from sanxiang.core.errors import NotFound
+from sanxiang.deadlines.actions import OPEN_STATES, compute_obligation
+from sanxiang.deadlines.models import Obligation
+from sanxiang.deadlines.queries import RED, YELLOW, get_calendar, profile_key_of, warning_lead, warning_level
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.ledger.registry import action_label
+from sanxiang.orgs.models import Role
+from sanxiang.workflow import available, table_for
+
+from .models import (
+    Case,
+    CaseHandler,
+    CaseParticipant,
+    CaseParty,
+    CasePayment,
+    CaseReview,
+    CaseStatus,
+    OnSiteAct,
+    PenaltyType,
+    Procedure,
+    Recusal,
+    ReviewFlag,
+    ServiceMethod,
+)
+
+CASE_TYPE = "cases.case"
+LEVEL_ORDER = {RED: 0, YELLOW: 1, None: 2}
+
+
+class CaseNotFound(NotFound, Http404):
+    """404 on a page and in the API: absent, or not the user's to see."""
+
+    code = "case_not_found"
+    default_message = "未找到该案件，或您无权查看。"
+
+
+# ---- the list ---------------------------------------------------------------------------------
+
+def cases_for(user, *, state: str = "", procedure: str = "", overdue: bool = False, mine: bool = False,
+              action: str = "view"):
+    """The cases `user` may see, filtered by state, procedure, whether a deadline is overdue and
+    whether the user handles them."""
+    rows = restrict(Case.objects.select_related("agency", "unit"), user, action)
+    if mine:
+        rows = rows.filter(pk__in=CaseHandler.objects.filter(person__user=user, until__isnull=True).values("case_id"))
+    if state:
+        rows = rows.filter(status=state)
+    if procedure:
+        rows = rows.filter(procedure=procedure)
+    if overdue:
+        late = Obligation.objects.filter(object_type=CASE_TYPE, status__in=OPEN_STATES,
+                                         due__lt=timezone.localdate()).values("object_id")
+        rows = rows.filter(pk__in=_ids_as_int(late))
+    return rows.order_by("-created_at", "-id")
+
+
+def _ids_as_int(object_ids):
+    """Obligation.object_id is text; compared as text to the case's primary key (portable)."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    return Case.objects.annotate(pk_text=Cast("pk", CharField())).filter(pk_text__in=object_ids).values("pk")
+
+
+def roles_by_agency(user) -> dict[int, set[str]]:
+    """{agency id: roles in force} of `user` (one query), to name a case's next steps on a list."""
+    found = defaultdict(set)
+    for agency_id, role in current_roles(user).values_list("agency_id", "role"):
+        found[agency_id].add(role)
+    return found
+
+
+def next_steps(case, roles: set[str], superuser: bool = False) -> list[str]:
+    """Labels of the case's next moves that `roles` may take in its state (the case page asks the
+    guards before offering a form; a list only names the steps, once each)."""
+    labels = []
+    for t in table_for(case).from_state(case.status):
+        if (superuser or roles & set(t.roles)) and t.label not in labels:
+            labels.append(t.label)
+    return labels
+
+
+def open_obligations(cases) -> dict[int, list[dict]]:
+    """{case id: [{ob, level}]} of the open deadlines of `cases` (two queries for any number)."""
+    ids = [str(c.pk) for c in cases]
+    if not ids:
+        return {}
+    today, calendar = timezone.localdate(), get_calendar()
+    leads, found = {}, defaultdict(list)
+    obs = (Obligation.objects.filter(object_type=CASE_TYPE, object_id__in=ids, status__in=OPEN_STATES)
+           .select_related("agency").prefetch_related("pauses").order_by("due", "id"))
+    for ob in obs:
+        key = profile_key_of(ob.agency)
+        if key not in leads:
+            leads[key] = warning_lead(key, today)
+        level = warning_level(ob, today, lead=leads[key], calendar=calendar)
+        found[int(ob.object_id)].append({"ob": ob, "level": level})
+    return found
+
+
+def case_rows(user, cases) -> list[dict]:
+    """What a list or a panel shows of each case: parties, lead handler, deadlines, next steps."""
+    cases = list(cases)
+    ids = [c.pk for c in cases]
+    parties, handlers = defaultdict(list), defaultdict(list)
+    for link in CaseParty.objects.filter(case_id__in=ids).select_related("party").order_by("id"):
+        parties[link.case_id].append(link.party.name)
+    for h in (CaseHandler.objects.filter(case_id__in=ids, until__isnull=True).select_related("person")
+              .order_by("-lead", "id")):
+        handlers[h.case_id].append(h.person.name)
+    deadlines = open_obligations(cases)
+    roles = roles_by_agency(user)
+    superuser = bool(getattr(user, "is_superuser", False))
+    rows = []
+    for case in cases:
+        obs = deadlines.get(case.pk, [])
+        worst = min((o["level"] for o in obs), key=lambda lv: LEVEL_ORDER[lv], default=None)
+        rows.append({"case": case, "parties": parties[case.pk], "handlers": handlers[case.pk], "deadlines": obs,
+                     "level": worst, "steps": next_steps(case, roles.get(case.agency_id, set()), superuser)})
+    return rows
+
+
+def state_choices(user) -> list[tuple[str, str]]:
+    return [(s.value, s.label) for s in CaseStatus]
+
+
+# ---- the workbench ----------------------------------------------------------------------------
+
+def my_cases(user):
+    """案件 the user handles now (open ones)."""
+    return (Case.objects.filter(handlers__person__user=user, handlers__until__isnull=True)
+            .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.NOT_FILED]).select_related("agency", "unit")
+            .distinct().order_by("-created_at", "-id"))
+
+
+def awaiting_head(user, limit: int = 50) -> list:
+    """待我审批: open cases of the head's units whose state has a move for a head's role, and that the
+    head may take now (the guards asked; the head never handles the case)."""
+    from .workflows import HEAD
+
+    head_roles = set(HEAD) | {Role.REVIEWER}
+    waiting_states = set()
+    for table_name in ("penalty_general", "penalty_simplified"):
+        from sanxiang.workflow import get_table
+
+        for t in get_table(table_name).transitions:
+            if set(t.roles) & set(HEAD) and t.action != "extend_time_limit":
+                waiting_states.update(t.source)
+    rows = restrict(Case.objects.select_related("agency", "unit"), user).filter(status__in=waiting_states)
+    rows = rows.exclude(handlers__person__user=user).order_by("created_at", "id")[:limit]
+    waiting = []
+    for case in rows:
+        options = [o for o in available(case, user) if o.allowed and set(o.transition.roles) & head_roles
+                   and o.action != "extend_time_limit"]
+        if options:
+            waiting.append({"case": case, "actions": [o.label for o in options]})
+    # 法制审核 submitted to this user (not a move of the table: the review's own record)
+    reviews = (CaseReview.objects.filter(reviewer=user, opinion=CaseReview.PENDING)
+               .select_related("case__agency", "case__unit").order_by("submitted_on", "id")[:limit])
+    waiting += [{"case": r.case, "actions": ["法制审核"]} for r in reviews if r.case.pk not in
+                {w["case"].pk for w in waiting}]
+    return waiting
+
+
+def escalations(user, limit: int = 50) -> dict | None:
+    """领导督办: overdue deadlines of the leader's agencies' open cases, and the cases whose time limit
+    was extended — both in SQL, at most `limit` rows each."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    agency_ids = list(current_roles(user).filter(role=Role.AGENCY_LEADER).values_list("agency_id", flat=True))
+    if not agency_ids:
+        return None
+    open_cases = (restrict(Case.objects.all(), user).filter(agency_id__in=agency_ids)
+                  .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.NOT_FILED]))
+    ids_text = open_cases.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+    obs = list(Obligation.objects.filter(object_type=CASE_TYPE, object_id__in=ids_text, status__in=OPEN_STATES,
+                                         due__lt=timezone.localdate()).order_by("due", "id")[:limit])
+    cases = Case.objects.select_related("unit").in_bulk([int(ob.object_id) for ob in obs])
+    rows = [{"case": cases[int(ob.object_id)], "ob": ob, "level": RED} for ob in obs]
+    extended = list(open_cases.filter(time_limit_extensions__gt=0).order_by("-created_at", "-id")[:limit])
+    return {"overdue": rows, "extended": extended}
+
+
+# ---- the case page ----------------------------------------------------------------------------
+
+def case_for(user, pk, action: str = "view") -> Case:
+    found = restrict(Case.objects.select_related("agency", "unit", "decided_by"), user, action).filter(pk=pk).first()
+    if found is None:
+        raise CaseNotFound()
+    return found
+
+
+def _names(usernames) -> dict[str, str]:
+    names = {a.username: a.label for a in (JOBS, OPERATOR, DEMO, MIGRATION)}
+    users = get_user_model().objects.filter(username__in=set(usernames))
+    names |= {u.username: u.get_full_name() or u.username for u in users}
+    return names
+
+
+def _money(value) -> str:
+    return "" if value in (None, "") else f"{value:,.2f} 元"
+
+
+def penalties_text(penalties, fine=None, confiscation=None) -> str:
+    labels = []
+    for p in penalties or []:
+        label = PenaltyType(p).label if p in PenaltyType.values else p
+        if p == PenaltyType.FINE and fine:
+            label += f" {_money(fine)}"
+        if p in (PenaltyType.CONFISCATE_INCOME, PenaltyType.CONFISCATE_PROPERTY) and confiscation:
+            label += f" {_money(confiscation)}"
+        labels.append(label)
+    return "、".join(labels)
+
+
+def timeline(case, related: dict[str, list[int]], deadline_kinds: dict[int, str] | None = None) -> list[dict]:
+    """Every ledger entry of the case and of the rows around it, oldest first (one query + names):
+    when it was recorded, the day the act says it happened (its `on` input), what (the registry's
+    Chinese label, with the deadline's name for a deadline's entries), who, and the entry's index."""
+    import json
+
+    from django.db.models import Q
+
+    q = Q(object_type=CASE_TYPE, object_id=str(case.pk))
+    for object_type, ids in related.items():
+        if ids:
+            q |= Q(object_type=object_type, object_id__in=[str(i) for i in ids])
+    entries = list(LedgerEntry.objects.filter(q, deleted=False).order_by("index")
+                   .only("index", "created_at", "actor", "action", "object_type", "object_id", "entry"))
+    names = _names(e.actor for e in entries)
+    kinds = deadline_kinds or {}
+    rows = []
+    for e in entries:
+        label = action_label(e.action)
+        if e.object_type == Obligation._meta.label_lower and e.object_id.isdigit() and int(e.object_id) in kinds:
+            label = f"{label}（{kinds[int(e.object_id)]}）"
+        try:
+            on = json.loads(e.entry).get("payload", {}).get("on") or ""
+        except (ValueError, AttributeError):
+            on = ""
+        rows.append({"index": e.index, "time": e.created_at, "on": str(on)[:10], "actor": names.get(e.actor, "系统"),
+                     "label": label})
+    return rows
+
+
+def case_page(user, case) -> dict:
+    """Everything the case page shows, in a fixed number of queries."""
+    handlers = list(case.handlers.select_related("person", "certificate"))
+    parties = list(case.case_parties.select_related("party"))
+    participants = list(case.participants.select_related("for_party__party"))
+    recusals = list(case.recusals.select_related("handler__person"))
+    onsite = list(case.onsite_acts.all())
+    reviews = list(case.reviews.select_related("reviewer"))
+    payments = list(case.payments.all())
+    obligations = list(Obligation.objects.filter(object_type=CASE_TYPE, object_id=str(case.pk))
+                       .select_related("agency").prefetch_related("pauses", "extensions").order_by("start", "id"))
+    today, calendar = timezone.localdate(), get_calendar()
+    lead = warning_lead(profile_key_of(case.agency), today)
+    deadline_rows = [{"ob": ob, "level": warning_level(ob, today, lead=lead, calendar=calendar),
+                      "explanation": compute_obligation(ob).explanation if ob.status in OPEN_STATES else []}
+                     for ob in obligations]
+    related = {
+        CaseHandler._meta.label_lower: [h.pk for h in handlers],
+        CaseParty._meta.label_lower: [p.pk for p in parties],
+        CaseParticipant._meta.label_lower: [p.pk for p in participants],
+        Recusal._meta.label_lower: [r.pk for r in recusals],
+        OnSiteAct._meta.label_lower: [a.pk for a in onsite],
+        CaseReview._meta.label_lower: [r.pk for r in reviews],
+        CasePayment._meta.label_lower: [p.pk for p in payments],
+        Obligation._meta.label_lower: [o.pk for o in obligations],
+    }
+    options = available(case, user)
+    return {
+        "case": case, "handlers": handlers, "active_handlers": [h for h in handlers if h.until is None],
+        "parties": parties, "participants": participants, "recusals": recusals, "onsite_acts": onsite,
+        "reviews": reviews, "payments": payments, "deadlines": deadline_rows, "timeline": timeline(case, related, {o.pk: o.kind for o in obligations}),
+        "options": options,
+        "proposed": penalties_text(case.proposed_penalties, case.proposed_fine, case.proposed_confiscation),
+        "notified": penalties_text(case.notified_penalties, case.notified_fine, case.notified_confiscation),
+        "decided": penalties_text(case.decided_penalties, case.decided_fine, case.decided_confiscation),
+        "flags": "、".join(ReviewFlag(f).label for f in case.review_flags if f in ReviewFlag.values),
+        "service_method": ServiceMethod(case.service_method).label if case.service_method else "",
+        "simplified": case.procedure == Procedure.SIMPLIFIED,
+    }
+
+
+def handler_candidates(case):
+    """People of the case's agency (names shown; the action checks certificates and categories)."""
+    from sanxiang.orgs.models import Person
+
+    taken = case.handlers.filter(until__isnull=True).values("person_id")
+    return Person.objects.filter(agency_id=case.agency_id).exclude(pk__in=taken).order_by("name", "id")
+
+
+def party_candidates(user, case, search: str = ""):
+    """Parties of the case's agency the user may see, matching `search` (the parties app's query)."""
+    from sanxiang.parties.queries import parties_for
+
+    taken = case.case_parties.values("party_id")
+    return parties_for(user, search).filter(agency_id=case.agency_id).exclude(pk__in=taken)
+
+
+def reviewers_of(case):
+    """法制审核人员 of the case's agency in force today, who do not handle the case."""
+    from sanxiang.orgs.models import RoleAssignment
+
+    today = timezone.localdate()
+    handling = case.handlers.values("person__user_id")
+    users = (RoleAssignment.objects.filter(agency_id=case.agency_id, role=Role.REVIEWER, active=True,
+                                           valid_from__lte=today)
+             .exclude(valid_to__lt=today).exclude(user_id__in=handling).values("user_id"))
+    return get_user_model().objects.filter(pk__in=users).order_by("username")
+
+
+def units_to_open_in(user):
+    """(agency, unit) pairs where `user` may register a clue: the units of the agencies granting it."""
+    from sanxiang.orgs.models import Agency, Unit
+
+    agencies = restrict(Agency.objects.all(), user, "open_case")
+    return list(Unit.objects.filter(agency__in=agencies).select_related("agency").order_by("agency__code", "name"))
+
+
+def dossier_cases(party, user):
+    """The 案件 section of a party's dossier: the cases of that party the reader may see."""
+    cases = list(restrict(Case.objects.select_related("unit"), user).filter(case_parties__party=party)
+                 .order_by("-created_at", "-id")[:100])
+    if not cases:
+        return None
+    return {"cases": [{"case": c, "decided": penalties_text(c.decided_penalties, c.decided_fine,
+                                                            c.decided_confiscation)} for c in cases]}
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,43 @@
+"""Who reads which cases (in SQL, through `restrict`).
+
+Officers see their unit's cases and those they handle; heads their unit (and those below); the
+agency's leaders all of it; supervisors the agencies they supervise; advisers the cases entrusted
+to them; reviewers the cases submitted to them. State secrets only to those assigned. The moves
+of the tables grant their own roles (workflows.py); creating a clue and editing are here.
+"""
+
+from sanxiang.access.policy import AGENCY, ASSIGNED, ENTRUSTED, SUPERVISED, UNIT, grant, register
+from sanxiang.orgs.models import Agency, Role
+
+from .models import (
+    Case,
+    CaseAccess,
+    CaseHandler,
+    CaseParticipant,
+    CaseParty,
+    CasePayment,
+    CaseReview,
+    OnSiteAct,
+    Recusal,
+)
+
+VIEW = {Role.OFFICER: (UNIT, ASSIGNED), Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY,
+        Role.SUPERVISOR: SUPERVISED, Role.ADVISER: ENTRUSTED, Role.REVIEWER: ASSIGNED}
+WORK = {Role.OFFICER: (UNIT, ASSIGNED), Role.UNIT_HEAD: UNIT}
+
+register(Case, agency="agency", unit="unit", assigned="accesses__user", mark="confidentiality", rules={
+    "view": VIEW,
+    "change": WORK,  # 案由、事实、裁量理由、当事人、参与人、现场执法记录
+    "assign": {Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY},  # 指定/更换承办人, 回避决定
+    "submit_review": WORK,
+})
+
+CHILD = dict(agency="case__agency", unit="case__unit", assigned="case__accesses__user",
+             mark="case__confidentiality", rules={"view": VIEW})
+for model in (CaseHandler, CaseParty, CaseParticipant, Recusal, OnSiteAct, CaseReview, CasePayment):
+    register(model, **CHILD)
+register(CaseAccess, agency="case__agency", unit="case__unit", assigned="case__accesses__user",
+         mark="case__confidentiality", rules={"view": {Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY}})
+
+# 登记线索 / 当场处罚: officers and heads of the agency (into a unit of it).
+grant(Agency, "open_case", {Role.OFFICER: AGENCY, Role.UNIT_HEAD: AGENCY})

@@ -1,0 +1,80 @@
+"""The profile values a case reads (never constants in code) and small date helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from sanxiang.core.errors import RuleViolation
+from sanxiang.deadlines.engine import DeadlineError
+from sanxiang.deadlines.queries import profile_key_of, profile_period, profile_value
+
+# Kinds of the deadlines (时限) a case opens; the names people see on the workbench.
+VERIFICATION = "案源核查期限"
+TIME_LIMIT = "办案期限"
+STATEMENT = "陈述申辩期"
+HEARING_REQUEST = "听证申请期"
+SERVICE = "决定书送达期限"
+PAYMENT = "罚款缴纳期限"
+CLOSING = "结案期限"
+MATERIALS = "简易程序材料交回期限"
+# Deadlines that must be met (or lawfully waived) before a case may close.
+MANDATORY = (TIME_LIMIT, SERVICE, PAYMENT, MATERIALS)
+
+
+def value(case, name: str, on: dt.date | None = None):
+    try:
+        return profile_value(profile_key_of(case.agency), name, on)
+    except DeadlineError as exc:
+        raise RuleViolation(f"{case.agency.name}的规则配置缺少“{name}”：{exc.message}", code="profile_value") from None
+
+
+def period(case, name: str, on: dt.date | None = None) -> tuple[int, str] | None:
+    """A period `(count, unit)` of the agency's profile, or None where the profile says there is none."""
+    if value(case, name, on) is None:
+        return None
+    return profile_period(profile_key_of(case.agency), name, on)
+
+
+def party_kind(case) -> str:
+    """The amounts key of the case's parties: "person" if any is a person or an individual
+    business (their thresholds are the lower ones), else "org"."""
+    kinds = {cp.party.kind for cp in case.case_parties.select_related("party")}
+    return "org" if kinds == {"org"} else "person"
+
+
+def amount(case, name: str, on: dt.date | None = None) -> Decimal:
+    amounts = value(case, name, on)
+    return Decimal(str(amounts[party_kind(case)]))
+
+
+def as_date(value_, field: str = "on") -> dt.date:
+    """A date input (a date, an ISO string, or nothing for today); a future date is refused."""
+    if value_ in (None, ""):
+        return timezone.localdate()
+    if isinstance(value_, dt.datetime):
+        value_ = value_.date()
+    if not isinstance(value_, dt.date):
+        try:
+            value_ = dt.date.fromisoformat(str(value_))
+        except ValueError:
+            raise RuleViolation(f"日期“{value_}”无效，应为 YYYY-MM-DD。", field=field) from None
+    if value_ > timezone.localdate():
+        raise RuleViolation(f"日期 {value_:%Y-%m-%d} 晚于今天，不能预先登记。", field=field)
+    return value_
+
+
+def as_amount(value_, field: str) -> Decimal | None:
+    if value_ in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value_))
+    except ArithmeticError:
+        raise RuleViolation(f"金额“{value_}”无效。", field=field) from None
+    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
+        raise RuleViolation(f"金额“{value_}”无效：应为不小于 0、最多两位小数的数字。", field=field)
+    if number >= Decimal("1e12"):
+        raise RuleViolation(f"金额“{value_}”过大。", field=field)
+    return number

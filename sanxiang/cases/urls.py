@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_create, name="create"),
+    path("on-site/", views.case_onsite, name="onsite"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/act/<slug:action>/", views.case_move, name="move"),
+    path("<int:pk>/parties/", views.case_add_party, name="add-party"),
+    path("<int:pk>/handlers/", views.case_assign_handler, name="assign-handler"),
+    path("<int:pk>/participants/", views.case_add_participant, name="add-participant"),
+    path("<int:pk>/on-site-acts/", views.case_record_onsite, name="record-onsite"),
+    path("<int:pk>/recusals/", views.case_request_recusal, name="request-recusal"),
+    path("<int:pk>/recusals/decision/", views.case_decide_recusal, name="decide-recusal"),
+    path("<int:pk>/edit/", views.case_edit, name="edit"),
+    path("<int:pk>/review/", views.case_submit_review, name="submit-review"),
+    path("<int:pk>/review/opinion/", views.case_review_opinion, name="review-opinion"),
+]

@@ -1,0 +1,247 @@
+"""The transition tables of cases (状态流转表): 行政处罚 普通程序 and 简易程序（当场处罚）.
+
+Each move names who may take it, the law it checks (guards.py) and the deadlines it opens and
+meets. Conditional deadlines (a hearing window only when the notice carried the right to a
+hearing, the payment deadline only when there is a fine) and pauses are opened by the actions
+(actions.py) in the same transaction.
+"""
+
+from django.utils import timezone
+
+from sanxiang.orgs.models import Role
+from sanxiang.workflow import Opens, Param, Table, Transition, obligations_met, register
+
+from . import guards as G
+from . import rules as R
+from .models import Case, CaseStatus
+
+S = CaseStatus
+OFFICER = (Role.OFFICER,)
+HEAD = (Role.UNIT_HEAD, Role.AGENCY_LEADER)  # 负责人: approvals never by a handler (actor_not_handler)
+HEARING_HOST = (Role.REVIEWER, Role.UNIT_HEAD, Role.AGENCY_LEADER)
+
+ON = {"on": Param("日期", required=False, text=False)}
+REASON = {**ON, "reason": Param("理由", max_length=500)}
+NOTE = {**ON, "note": Param("说明", required=False, max_length=500)}
+
+
+def _start(case, params):
+    return params.get("on") or timezone.localdate()
+
+
+def _number(case, on):
+    """案号: per agency and year, in filing order (the unique constraint catches a concurrent filing)."""
+    last = (Case.objects.filter(agency_id=case.agency_id, number_year=on.year).exclude(pk=case.pk)
+            .order_by("-number_seq").values_list("number_seq", flat=True).first()) or 0
+    case.number_year, case.number_seq = on.year, last + 1
+    prefix = "简" if case.procedure == "simplified" else "立"
+    case.number = f"{prefix}〔{on.year}〕{case.number_seq:04d}号"
+
+
+def file_effect(case, actor, on=None, **params):
+    on = on or timezone.localdate()
+    case.filed_on = on
+    _number(case, on)
+    return {"number": case.number}
+
+
+def end_effect(case, actor, reason="", **params):
+    case.end_reason = reason
+    return None
+
+
+def conclude_effect(case, actor, penalties=(), fine=None, confiscation=None, flags=(), facts="", discretion="",
+                    **params):
+    case.proposed_penalties, case.proposed_fine, case.proposed_confiscation = list(penalties), fine, confiscation
+    case.review_flags = list(flags or [])
+    if facts:
+        case.facts = facts
+    if discretion:
+        case.discretion = discretion
+    return None
+
+
+def notify_effect(case, actor, on=None, **params):
+    on = on or timezone.localdate()
+    case.notified_penalties = list(case.proposed_penalties)
+    case.notified_fine, case.notified_confiscation = case.proposed_fine, case.proposed_confiscation
+    case.notified_on = on
+    case.hearing_right = G.hearing_right(case, case.proposed_penalties, case.proposed_fine,
+                                         case.proposed_confiscation, on)
+    return {"penalties": case.notified_penalties, "fine": case.notified_fine,
+            "confiscation": case.notified_confiscation, "hearing_right": case.hearing_right}
+
+
+def statement_effect(case, actor, on=None, statement="", **params):
+    case.statement_on, case.statement = on or timezone.localdate(), statement
+    return None
+
+
+def waive_effect(case, actor, on=None, **params):
+    case.rights_waived_on = on or timezone.localdate()
+    return None
+
+
+def hearing_request_effect(case, actor, on=None, **params):
+    case.hearing_requested_on = on or timezone.localdate()
+    return None
+
+
+def hearing_effect(case, actor, on=None, **params):
+    case.hearing_held_on = on or timezone.localdate()
+    return None
+
+
+def decide_effect(case, actor, on=None, **params):
+    case.decided_penalties = list(case.proposed_penalties)
+    case.decided_fine, case.decided_confiscation = case.proposed_fine, case.proposed_confiscation
+    case.decided_on = on or timezone.localdate()
+    case.decided_by = actor if getattr(actor, "pk", None) and hasattr(actor, "people") else None
+    return {"penalties": case.decided_penalties, "fine": case.decided_fine,
+            "confiscation": case.decided_confiscation}
+
+
+def onsite_decide_effect(case, actor, on=None, **params):
+    extra = decide_effect(case, actor, on=on)
+    return extra
+
+
+def serve_effect(case, actor, on=None, method="", proof="", **params):
+    on = on or timezone.localdate()
+    case.service_method, case.service_proof, case.service_started_on = method, proof, on
+    if method == "announcement":
+        from sanxiang.deadlines.engine import compute_due
+        from sanxiang.deadlines.queries import get_calendar
+
+        count, unit = R.period(case, "cases.announcement_service_period", on)
+        case.served_on = compute_due(on, count, unit, calendar=get_calendar()).due  # deemed served
+    else:
+        case.served_on = on
+    return {"served_on": case.served_on}
+
+
+def payment_effect(case, actor, amount=None, **params):
+    case.paid_total = (case.paid_total or 0) + (amount or 0)
+    return {"paid_total": case.paid_total}
+
+
+def close_effect(case, actor, on=None, note="", **params):
+    case.closed_on, case.closing_note = on or timezone.localdate(), note or ""
+    return None
+
+
+def extension_effect(case, actor, collective_discussion="", **params):
+    case.time_limit_extensions += 1
+    if collective_discussion:
+        case.collective_discussion = "\n".join(filter(None, [case.collective_discussion, collective_discussion]))
+    return {"extensions": case.time_limit_extensions}
+
+
+CONCLUDE_PARAMS = {**ON, "penalties": Param("处罚种类", text=False), "fine": Param("罚款数额", required=False, text=False),
+                   "confiscation": Param("没收金额", required=False, text=False),
+                   "flags": Param("法制审核情形", required=False, text=False),
+                   "facts": Param("违法事实", required=False, max_length=5000),
+                   "discretion": Param("裁量理由", required=False, max_length=5000)}
+SERVE_PARAMS = {**ON, "method": Param("送达方式", max_length=16), "proof": Param("送达凭证", required=False)}
+PAYMENT_PARAMS = {**ON, "amount": Param("缴款金额", text=False), "receipt": Param("缴款凭证号", required=False, max_length=100)}
+EXTENSION_PARAMS = {**REASON, "collective_discussion": Param("集体讨论情况", required=False, max_length=2000)}
+# States in which the case time limit runs and may be extended.
+RUNNING = (S.FILED, S.INVESTIGATING, S.SUSPENDED, S.CONCLUDED, S.NOTIFIED, S.HEARING)
+HANDLING = (G.actor_handles, G.two_qualified_handlers)
+
+PENALTY_GENERAL_STATES = [S.CLUE, S.VERIFYING, S.NOT_FILED, S.FILED, S.INVESTIGATING, S.SUSPENDED, S.TERMINATED,
+                          S.CONCLUDED, S.NOTIFIED, S.HEARING, S.DECIDED, S.SERVED, S.EXECUTING, S.COURT, S.CLOSED]
+
+PENALTY_GENERAL = register(Table(
+    name="penalty_general", label="行政处罚案件（普通程序）", model=Case, state_field="status",
+    states={s.value: s.label for s in PENALTY_GENERAL_STATES}, initial=S.CLUE,
+    subject=lambda case: f"案件 {case.number}" if case.number else "该线索",
+    payload=lambda case: {"number": case.number, "status": case.status},
+    transitions=[
+        Transition("verify", S.CLUE, S.VERIFYING, "开始核查", roles=OFFICER, params=ON,
+                   opens=(Opens(R.VERIFICATION, rule="cases.verification_limit", start=_start),)),
+        Transition("extend_verification", S.VERIFYING, S.VERIFYING, "延长核查期限", roles=HEAD, params=REASON,
+                   guards=(G.actor_not_handler, G.verification_not_extended)),
+        Transition("file", S.VERIFYING, S.FILED, "立案", roles=HEAD, params=ON,
+                   guards=(G.actor_not_handler, G.has_party, G.two_qualified_handlers), effect=file_effect,
+                   closes=(R.VERIFICATION,),
+                   opens=(Opens(R.TIME_LIMIT, rule="cases.penalty_time_limit", start=_start),)),
+        Transition("not_file", S.VERIFYING, S.NOT_FILED, "不予立案", roles=HEAD, params=REASON,
+                   guards=(G.actor_not_handler,), effect=end_effect, closes=(R.VERIFICATION,)),
+        Transition("investigate", S.FILED, S.INVESTIGATING, "开始调查", roles=OFFICER, params=ON, guards=HANDLING),
+        Transition("suspend", S.INVESTIGATING, S.SUSPENDED, "中止调查", roles=HEAD, params=REASON,
+                   guards=(G.actor_not_handler,)),
+        Transition("resume", S.SUSPENDED, S.INVESTIGATING, "恢复调查", roles=HEAD, params=ON,
+                   guards=(G.actor_not_handler,)),
+        Transition("terminate", (S.INVESTIGATING, S.SUSPENDED), S.TERMINATED, "终止调查", roles=HEAD, params=REASON,
+                   guards=(G.actor_not_handler,), effect=end_effect),
+        Transition("conclude", S.INVESTIGATING, S.CONCLUDED, "调查终结", roles=OFFICER, params=CONCLUDE_PARAMS,
+                   guards=(*HANDLING, G.no_pending_recusal), effect=conclude_effect),
+        Transition("reinvestigate", S.CONCLUDED, S.INVESTIGATING, "补充调查", roles=HEAD, params=REASON,
+                   guards=(G.actor_not_handler,)),
+        Transition("notify", S.CONCLUDED, S.NOTIFIED, "告知", roles=OFFICER, params=ON,
+                   guards=(*HANDLING, G.has_proposal), effect=notify_effect,
+                   opens=(Opens(R.STATEMENT, rule="cases.statement_window", start=_start),)),
+        Transition("record_statement", S.NOTIFIED, S.NOTIFIED, "记录陈述申辩", roles=OFFICER,
+                   params={**ON, "statement": Param("陈述申辩内容", max_length=5000)}, guards=(G.actor_handles,),
+                   effect=statement_effect),
+        Transition("waive_rights", S.NOTIFIED, S.NOTIFIED, "当事人放弃陈述申辩和听证", roles=OFFICER, params=NOTE,
+                   guards=(G.actor_handles,), effect=waive_effect, closes=(R.STATEMENT, R.HEARING_REQUEST)),
+        Transition("request_hearing", S.NOTIFIED, S.HEARING, "申请听证", roles=OFFICER, params=ON,
+                   guards=(G.actor_handles, G.hearing_may_be_requested), effect=hearing_request_effect,
+                   closes=(R.HEARING_REQUEST,)),
+        Transition("hold_hearing", S.HEARING, S.NOTIFIED, "举行听证", roles=HEARING_HOST,
+                   params={**ON, "record": Param("听证情况", max_length=5000)}, guards=(G.actor_not_handler,),
+                   effect=hearing_effect),
+        Transition("decide", S.NOTIFIED, S.DECIDED, "作出处罚决定", roles=HEAD, params=ON,
+                   guards=(G.actor_not_handler, G.has_proposal, G.statement_windows_over, G.not_heavier_than_notified,
+                           G.review_passed),
+                   effect=decide_effect, closes=(R.TIME_LIMIT, R.STATEMENT, R.HEARING_REQUEST),
+                   opens=(Opens(R.SERVICE, rule="cases.service_limit", start=_start),)),
+        Transition("serve", S.DECIDED, S.SERVED, "送达", roles=OFFICER, params=SERVE_PARAMS,
+                   guards=(G.actor_handles, G.service_lawful), effect=serve_effect, closes=(R.SERVICE,)),
+        Transition("record_payment", (S.SERVED, S.EXECUTING), S.EXECUTING, "登记缴款", roles=OFFICER,
+                   params=PAYMENT_PARAMS, guards=(G.fine_outstanding,), effect=payment_effect),
+        Transition("approve_deferral", (S.SERVED, S.EXECUTING), S.EXECUTING, "批准延期或分期缴纳", roles=HEAD,
+                   params={**REASON, "days": Param("延长天数", text=False)},
+                   guards=(G.actor_not_handler, G.fine_outstanding)),
+        Transition("apply_court", (S.SERVED, S.EXECUTING), S.COURT, "申请法院强制执行", roles=HEAD, params=NOTE,
+                   guards=(G.actor_not_handler, G.fine_outstanding)),
+        Transition("close", (S.SERVED, S.EXECUTING, S.COURT, S.TERMINATED), S.CLOSED, "结案", roles=HEAD, params=NOTE,
+                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY)), effect=close_effect,
+                   closes=(R.CLOSING,)),
+        *[Transition("extend_time_limit", state, state, "延长办案期限", roles=HEAD, params=EXTENSION_PARAMS,
+                     guards=(G.actor_not_handler, G.extension_lawful), effect=extension_effect) for state in RUNNING],
+    ],
+))
+
+PENALTY_SIMPLIFIED_STATES = [S.FILED, S.DECIDED, S.SERVED, S.EXECUTING, S.CLOSED]
+
+PENALTY_SIMPLIFIED = register(Table(
+    name="penalty_simplified", label="行政处罚案件（简易程序·当场处罚）", model=Case, state_field="status",
+    states={s.value: s.label for s in PENALTY_SIMPLIFIED_STATES}, initial=S.FILED,
+    subject=lambda case: f"案件 {case.number}" if case.number else "该案件",
+    payload=lambda case: {"number": case.number, "status": case.status},
+    transitions=[
+        Transition("decide_on_site", S.FILED, S.DECIDED, "当场作出处罚决定", roles=OFFICER, params=ON,
+                   guards=(*HANDLING, G.has_party, G.simplified_within_limits), effect=onsite_decide_effect,
+                   opens=(Opens(R.MATERIALS, rule="cases.simplified_materials_limit", start=_start),)),
+        Transition("serve", S.DECIDED, S.SERVED, "送达", roles=OFFICER, params=SERVE_PARAMS,
+                   guards=(G.actor_handles, G.service_lawful), effect=serve_effect, closes=(R.SERVICE,)),
+        Transition("record_payment", (S.SERVED, S.EXECUTING), S.EXECUTING, "登记缴款", roles=OFFICER,
+                   params=PAYMENT_PARAMS, guards=(G.fine_outstanding,), effect=payment_effect),
+        *[Transition("hand_in_materials", state, state, "交回案件材料", roles=OFFICER, params=ON,
+                     guards=(G.actor_handles, G.materials_pending), closes=(R.MATERIALS,))
+          for state in (S.DECIDED, S.SERVED, S.EXECUTING)],
+        Transition("close", (S.SERVED, S.EXECUTING), S.CLOSED, "结案", roles=HEAD, params=NOTE,
+                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY)), effect=close_effect,
+                   closes=(R.CLOSING,)),
+    ],
+))
+
+TABLES = {"penalty_general": PENALTY_GENERAL, "penalty_simplified": PENALTY_SIMPLIFIED}
+
+
+def table_of(case) -> Table:
+    """The case's table, without `workflow.table_for`'s module discovery on every call."""
+    return TABLES[case.workflow_table()]

@@ -1,0 +1,298 @@
+"""The law in the service layer, table-driven with real dates: each bad input of issue 7 §6 is
+refused with its Chinese message and nothing is written."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from cases_cast import D0, INPUTS, new_case, onsite_case, person_with_cert, reach, step
+from django.db import transaction
+
+from sanxiang.access.actors import OPERATOR
+from sanxiang.cases import actions as C
+from sanxiang.cases.models import Case, CaseHandler, CaseParticipant
+from sanxiang.cases.review_gate import proposal_of, review_required
+from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.deadlines.models import Obligation
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.orgs import actions as A
+from sanxiang.orgs import testing as T
+from sanxiang.orgs.models import CertificateKind, PersonKind
+from sanxiang.workflow import get_table
+
+pytestmark = pytest.mark.django_db
+GENERAL = get_table("penalty_general")
+
+
+def snapshot():
+    return (Case.objects.count(), LedgerEntry.objects.count(), Obligation.objects.count(),
+            [c.ledger_digest() for c in Case.objects.order_by("pk")])
+
+
+def refused(fn, *args, error=RuleViolation, **kw):
+    before = snapshot()
+    with pytest.raises(error) as caught:
+        with transaction.atomic():
+            fn(*args, **kw)
+    assert snapshot() == before, "a refusal wrote something"
+    assert caught.value.message
+    return caught.value.message
+
+
+def ob(case, kind):
+    return Obligation.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=kind).latest("id")
+
+
+# ---- handlers -------------------------------------------------------------------------------------
+
+def test_unqualified_handlers_are_refused(env):
+    case = new_case(env, handlers=False)
+    expired = person_with_cert(env.agency, env.unit, valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2025, 12, 31))
+    assert "已于 2025-12-31 到期" in refused(C.do_assign_case_handler, case, expired, actor=env.head, on=D0)
+    aux = T.person(env.agency, unit=env.unit, kind=PersonKind.AUXILIARY)
+    T.certificate(aux, kind=CertificateKind.WORK, categories=[])
+    assert "辅助人员，不得从事行政执法活动" in refused(C.do_assign_case_handler, case, aux, actor=env.head, on=D0)
+    other_category = person_with_cert(env.agency, env.unit, categories=("行政检查",))
+    assert "不含“行政处罚”" in refused(C.do_assign_case_handler, case, other_category, actor=env.head, on=D0)
+    suspended = person_with_cert(env.agency, env.unit)
+    A.do_suspend_certificate(suspended.certificates.get(), reason="涉嫌违法执法", actor=OPERATOR)
+    assert "已被暂扣" in refused(C.do_assign_case_handler, case, suspended, actor=env.head, on=D0)
+    assert "负责人" in refused(C.do_assign_case_handler, case, env.p1, actor=env.officer, on=D0, error=NotPermitted)
+
+
+def test_a_single_handler_cannot_file_and_a_handler_cannot_approve(env):
+    case = new_case(env, handlers=False)
+    C.do_assign_case_handler(case, env.p1, actor=env.head, on=D0)
+    C.do_verify_case(case, actor=env.officer, on=D0)
+    message = refused(C.do_file_case, case, actor=env.head, on=D0 + dt.timedelta(days=1))
+    assert "执法人员不得少于两人" in message and "只有 1 名" in message
+    C.do_assign_case_handler(case, env.p2, actor=env.head, on=D0)
+    head_person = env.head.people.get()
+    C.do_assign_case_handler(case, head_person, actor=env.head, on=D0)
+    assert "承办人不能审批" in refused(C.do_file_case, case, actor=env.head, on=D0 + dt.timedelta(days=1))
+    C.do_file_case(case, actor=env.leader, on=D0 + dt.timedelta(days=1))
+    assert case.number.startswith("立〔2026〕")
+
+
+def test_a_certificate_suspended_after_assignment_stops_the_case(env):
+    case, day = reach(env, GENERAL, "filed")
+    cert = env.p2.certificates.get()
+    A.do_suspend_certificate(cert, reason="调查期间暂扣", actor=OPERATOR)
+    try:
+        message = refused(C.do_investigate_case, case, actor=env.officer, on=day)
+        assert "执法人员不得少于两人" in message and f"执法证 {cert.number} 已被暂扣" in message
+    finally:
+        A.do_reinstate_certificate(cert, reason="恢复", actor=OPERATOR)
+
+
+def test_an_outsider_and_a_non_handler_may_not_act(env):
+    case, day = reach(env, GENERAL, "filed")
+    refused(C.do_investigate_case, case, actor=env.outsider, on=day, error=NotPermitted)
+    stranger = T.member(env.agency, "officer", unit=env.unit)
+    assert "只有本案的承办人" in refused(C.do_investigate_case, case, actor=stranger, on=day)
+
+
+# ---- simplified procedure --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("party,penalties,fine,ok", [
+    ("person", ["warning"], None, True),
+    ("person", ["fine"], "200", True),
+    ("person", ["fine"], "200.01", False),
+    ("org", ["fine"], "3000", True),
+    ("org", ["fine"], "3001", False),
+    ("person", ["fine", "confiscate_income"], "50", False),
+])
+def test_simplified_procedure_only_within_the_statutory_amounts(env, party, penalties, fine, ok):
+    who = env.person_party if party == "person" else env.org_party
+    if ok:
+        case = onsite_case(env, party=who, penalties=penalties, fine=fine)
+        C.do_decide_case_on_site(case, actor=env.officer, on=D0)
+        assert case.status == "decided" and ob(case, "简易程序材料交回期限").due == dt.date(2026, 9, 10)
+    else:
+        message = refused(onsite_case, env, party=who, penalties=penalties, fine=fine)
+        assert "行政处罚法第五十一条" in message
+
+
+# ---- notice, windows, Art.45 ----------------------------------------------------------------------
+
+def test_no_decision_before_notice_or_before_the_windows_close(env):
+    case, day = reach(env, GENERAL, "concluded")
+    assert "的当前状态为“调查终结”，不能执行“作出处罚决定”" in refused(C.do_decide_case, case, actor=env.head, on=day)
+    notified_on = dt.date(2026, 9, 30)
+    C.do_notify_case(case, actor=env.officer, on=notified_on)
+    message = refused(C.do_decide_case, case, actor=env.head, on=dt.date(2026, 10, 13))
+    assert "至 2026-10-13 届满" in message
+    C.do_decide_case(case, actor=env.head, on=dt.date(2026, 10, 14))
+    assert case.status == "decided"
+
+
+def test_no_heavier_penalty_because_of_a_statement(env):
+    case, day = reach(env, GENERAL, "notified")
+    C.do_record_case_statement(case, statement="不服", actor=env.officer, on=day)
+    C.do_waive_case_rights(case, actor=env.officer, on=day)
+    C.do_revise_case_proposal(case, version=case.version, penalties=["warning", "fine"], fine="30000",
+                              actor=env.officer)
+    message = refused(C.do_decide_case, case, actor=env.head, on=day)
+    assert "行政处罚法第四十五条" in message and "罚款由 20000.00 元增至 30000.00 元" in message
+    C.do_revise_case_proposal(case, version=case.version, penalties=["warning", "fine"], fine="15000",
+                              actor=env.officer)
+    C.do_decide_case(case, actor=env.head, on=day)
+    assert case.decided_fine == Decimal("15000")
+
+
+# ---- service -----------------------------------------------------------------------------------------
+
+def test_electronic_service_only_with_a_signed_consent(env):
+    case, day = reach(env, GENERAL, "decided")
+    message = refused(C.do_serve_case, case, method="electronic", actor=env.officer, on=day)
+    assert "未签署同意电子送达的送达地址确认书" in message
+    assert "拍照或录像" in refused(C.do_serve_case, case, method="left", actor=env.officer, on=day)
+
+
+def test_electronic_service_with_consent_and_announcement_deemed_after_30_days(env):
+    case = C.do_create_case(env.agency, unit=env.unit, source="complaint", cause="虚假宣传", category="行政处罚",
+                            clue_on=D0, actor=env.officer)
+    C.do_add_case_party(case, env.org_party, electronic_address="legal@example.cn", address_consent_on=D0,
+                        actor=env.officer)
+    C.do_assign_case_handler(case, env.p1, actor=env.head, on=D0)
+    C.do_assign_case_handler(case, env.p2, actor=env.head, on=D0)
+    day = D0
+    for action in GENERAL.paths()["decided"]:
+        day += dt.timedelta(days=1)
+        if action == "decide":
+            step(env, GENERAL, case, "waive_rights", day)
+        step(env, GENERAL, case, action, day)
+    with transaction.atomic():
+        C.do_serve_case(case, method="electronic", actor=env.officer, on=day)
+        assert case.served_on == day
+        transaction.set_rollback(True)
+    case.refresh_from_db()
+    C.do_serve_case(case, method="announcement", proof="本局网站公告", actor=env.officer, on=dt.date(2026, 9, 20))
+    assert case.served_on == dt.date(2026, 10, 20)  # deemed served 30 days after the announcement
+    assert ob(case, "罚款缴纳期限").start == dt.date(2026, 10, 20)
+
+
+# ---- case time limit: pauses and extensions ------------------------------------------------------------
+
+def test_a_case_filed_on_2026_09_25_across_national_day_with_a_suspension(env):
+    case = new_case(env)
+    C.do_verify_case(case, actor=env.officer, on=dt.date(2026, 9, 21))
+    C.do_file_case(case, actor=env.head, on=dt.date(2026, 9, 25))
+    assert ob(case, "办案期限").due == dt.date(2026, 12, 24)
+    C.do_investigate_case(case, actor=env.officer, on=dt.date(2026, 9, 28))
+    C.do_suspend_case(case, reason="等待检验结果", actor=env.head, on=dt.date(2026, 10, 9))
+    C.do_resume_case(case, actor=env.head, on=dt.date(2026, 10, 14))
+    assert ob(case, "办案期限").due == dt.date(2026, 12, 29)  # 5 paused days do not count
+
+
+def test_extensions_first_by_the_head_then_only_by_collective_discussion(env):
+    case = new_case(env, clue_on=dt.date(2026, 7, 30))
+    C.do_verify_case(case, actor=env.officer, on=dt.date(2026, 7, 31))
+    C.do_file_case(case, actor=env.head, on=dt.date(2026, 8, 1))
+    assert ob(case, "办案期限").due == dt.date(2026, 10, 30)
+    C.do_extend_case_time_limit(case, reason="案情复杂", actor=env.head, on=dt.date(2026, 10, 20))
+    assert ob(case, "办案期限").due == dt.date(2026, 11, 30)  # +30 days = 11-29, a Sunday
+    message = refused(C.do_extend_case_time_limit, case, reason="仍需调查", actor=env.head, on=dt.date(2026, 11, 20))
+    assert "集体讨论" in message
+    C.do_extend_case_time_limit(case, reason="仍需调查", collective_discussion="2026-11-19 局务会集体讨论同意延期",
+                                actor=env.head, on=dt.date(2026, 11, 20))
+    assert case.time_limit_extensions == 2
+
+
+def test_a_hearing_pauses_the_time_limit_and_requires_a_review_after_it(env):
+    case, day = reach(env, GENERAL, "notified")
+    C.do_request_case_hearing(case, actor=env.officer, on=dt.date(2026, 9, 10))
+    C.do_hold_case_hearing(case, record="听证笔录", actor=env.reviewer, on=dt.date(2026, 9, 17))
+    assert ob(case, "办案期限").due == dt.date(2026, 12, 9)  # filed 09-03: 12-02 + 7 paused days
+    C.do_waive_case_rights(case, actor=env.officer, on=dt.date(2026, 9, 17))
+    message = refused(C.do_decide_case, case, actor=env.head, on=dt.date(2026, 9, 18))
+    assert "经过听证程序" in message and "行政处罚法第五十八条" in message
+    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=dt.date(2026, 9, 18))
+    refused(C.do_record_case_review, review, opinion="pass", actor=env.officer, error=NotPermitted)
+    C.do_record_case_review(review, opinion="pass", note="同意", actor=env.reviewer, on=dt.date(2026, 9, 18))
+    C.do_decide_case(case, actor=env.head, on=dt.date(2026, 9, 18))
+    assert case.status == "decided"
+
+
+def test_review_gate_art58_flags_and_a_changed_proposal(env):
+    case, day = reach(env, GENERAL, "notified")
+    C.do_revise_case_proposal(case, version=case.version, penalties=["warning", "fine"], fine="20000",
+                              flags=["complex"], actor=env.officer)
+    required, rules = review_required(case, proposal_of(case))
+    assert required and [r["key"] for r in rules] == ["complex"]
+    C.do_waive_case_rights(case, actor=env.officer, on=day)
+    assert "疑难复杂" in refused(C.do_decide_case, case, actor=env.head, on=day)
+    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=day)
+    C.do_record_case_review(review, opinion="return", note="证据不足", actor=env.reviewer, on=day)
+    assert "退回" in refused(C.do_decide_case, case, actor=env.head, on=day)
+    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=day)
+    C.do_record_case_review(review, opinion="pass", actor=env.reviewer, on=day)
+    C.do_revise_case_proposal(case, version=case.version, penalties=["warning", "fine"], fine="10000",
+                              flags=["complex"], actor=env.officer)
+    assert "须重新审核" in refused(C.do_decide_case, case, actor=env.head, on=day)
+    handler_reviewer = env.officer2
+    assert "不是" in refused(C.do_submit_case_review, case, reviewer=handler_reviewer, actor=env.officer, on=day)
+
+
+# ---- payment -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("paid_on,surcharge", [
+    (dt.date(2026, 9, 20), Decimal("0")),         # within 15 days
+    (dt.date(2026, 9, 24), Decimal("600.00")),    # one day late: 3 % of ¥20,000
+    (dt.date(2026, 10, 26), Decimal("19800.00")),  # 33 days late: 99 %
+    (dt.date(2026, 11, 2), Decimal("20000")),     # 40 days late: capped at the fine
+])
+def test_late_surcharge_three_percent_a_day_capped_at_the_fine(env, paid_on, surcharge):
+    case, day = reach(env, GENERAL, "served")  # served 09-08: 15 days, due 09-23
+    assert ob(case, "罚款缴纳期限").due == dt.date(2026, 9, 23)
+    C.do_record_case_payment(case, amount="20000", actor=env.officer, on=paid_on)
+    payment = case.payments.get()
+    assert payment.surcharge_due == surcharge
+    assert (ob(case, "罚款缴纳期限").status == Obligation.MET) == (surcharge == 0)
+
+
+# ---- participants, concurrency -------------------------------------------------------------------------
+
+def test_participants_are_structured_and_id_numbers_checked(env):
+    case = new_case(env)
+    message = refused(C.do_add_case_participant, case, role="agent", name="周律师", id_number="110105194912310021",
+                      actor=env.officer)
+    assert "校验位错误" in message
+    C.do_add_case_participant(case, role="agent", name="周律师", id_number="11010519491231002X", relation="律师",
+                              actor=env.officer)
+    assert CaseParticipant.objects.get(case=case).get_role_display() == "委托代理人"
+
+
+def test_stale_edits_are_conflicts(env):
+    case = new_case(env)
+    seen = Case.objects.get(pk=case.pk)
+    C.do_update_case(case, version=seen.version, facts="现场查获过期食品 12 箱", actor=env.officer)
+    message = refused(C.do_update_case, seen, version=seen.version, facts="另一版本", actor=env.officer2,
+                      error=Conflict)
+    assert "已被他人修改" in message
+    C.do_verify_case(case, actor=env.officer, on=D0)
+    message = refused(C.do_verify_case, seen, actor=env.officer, on=D0, error=Conflict)
+    assert "状态已被他人改为“核查中”" in message
+
+
+def test_onsite_act_records_certificates_shown_and_what_was_told(env):
+    case, day = reach(env, GENERAL, "investigating")
+    numbers = [h.certificate.number for h in CaseHandler.objects.filter(case=case)]
+    act = C.do_record_onsite_act(case, place="某某超市", certificate_numbers=numbers, told_reason_basis_rights=True,
+                                 video_recorded=True, date=day, actor=env.officer)
+    assert act.certificate_numbers == sorted(numbers)
+    assert "至少两名" in refused(C.do_record_onsite_act, case, place="某某超市", certificate_numbers=numbers[:1],
+                                told_reason_basis_rights=True, video_recorded=False, date=day, actor=env.officer)
+    assert "告知" in refused(C.do_record_onsite_act, case, place="某某超市", certificate_numbers=numbers,
+                            told_reason_basis_rights=False, video_recorded=False, date=day, actor=env.officer)
+
+
+def test_recusal_removes_the_handler(env):
+    case, day = reach(env, GENERAL, "investigating")
+    handler = case.handlers.get(person=env.p2)
+    recusal = C.do_request_recusal(case, handler, requested_by="当事人张三", reason="与当事人有利害关系",
+                                   actor=env.officer, on=day)
+    assert "待决定的回避申请" in refused(C.do_conclude_case, case, actor=env.officer, on=day,
+                                        **{k: v for k, v in INPUTS["conclude"].items()})
+    C.do_decide_recusal(recusal, granted=True, actor=env.head, on=day)
+    assert "只有 1 名" in refused(C.do_conclude_case, case, actor=env.officer, on=day, **INPUTS["conclude"])
