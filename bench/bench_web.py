@@ -3,7 +3,8 @@
 Serves the way `make run` does: `sanxiang migrate`, `sanxiang demo`, then `sanxiang serve` (with
 its job worker) on a free loopback port, on a temporary data directory (or the database
 DATABASE_URL names). The load generator is `wrk` (Debian), a separate process, 16 connections;
-each endpoint's requests/s and p50/p99 latency are reported with its ratio to the minimal view
+each endpoint's requests/s and p50/p95/p99 latency (wrk's own histogram of every request,
+read by a `done()` script since `--latency` prints no p95) are reported with its ratio to the minimal view
 (`/healthz`: the whole middleware chain and one `SELECT 1`) measured between every two endpoints
 of the same run, and the server's CPU milliseconds per request (all its processes, from /proc)
 with the same ratio by CPU (`cpu_ratio`), which a busy shared machine disturbs less. Endpoints the
@@ -51,8 +52,10 @@ print(cert.number, tree.tree_size())
 
 def endpoints(certificate, size):
     """(name, path) of every endpoint anonymous visitors get an answer from: the PUBLIC list of
-    tests/access/test_endpoints.py less /healthz (the anchor) and /profiles/… (they send anonymous
-    visitors to the login page)."""
+    tests/access/test_endpoints.py less /healthz (the anchor), /profiles/… (they send anonymous
+    visitors to the login page), the POST of cosignatures, /witness/checkpoint (404 here: the
+    demo witnesses fetch from SANXIANG_PUBLIC_URL, not the bench's port), /ledger/checkpoints/<size>
+    (the same code as the latest checkpoint) and /api/v1/ (a redirect)."""
     quarter = max(size // 4, 1)
     return [
         ("首页（未登录）", "/"),
@@ -64,6 +67,8 @@ def endpoints(certificate, size):
         ("时限计算器（计算）", "/deadlines/calculator/?start=2026-03-02&count=15&unit=workdays"),
         ("时限计算 API", "/api/v1/deadlines/compute?start=2026-03-02&count=15&unit=workdays"),
         ("检查点", "/api/v1/ledger/checkpoint"),
+        ("检查点历史", "/api/v1/ledger/checkpoints"),
+        ("见证状态", "/api/v1/witness/status"),
         ("包含证明", f"/api/v1/ledger/proofs/inclusion?index={quarter}&size={size}"),
         ("一致性证明", f"/api/v1/ledger/proofs/consistency?first={quarter}&second={size}"),
         ("执法规范 API 列表", "/api/v1/profiles/"),
@@ -76,12 +81,13 @@ def endpoints(certificate, size):
 def cacheable(path):
     sys.path.insert(0, str(ROOT))
     try:
-        from sanxiang.core.public_cache import CACHEABLE_EXACT, CACHEABLE_PREFIXES
+        from sanxiang.core import public_cache
     except ImportError:  # a version without the cache (PYTHONPATH pointing at an older checkout)
         return False
 
     path = path.split("?", 1)[0]
-    return path in CACHEABLE_EXACT or path.startswith(CACHEABLE_PREFIXES)
+    prefixes = public_cache.CACHEABLE_PREFIXES + getattr(public_cache, "CHECKPOINT_PREFIXES", ())
+    return path in public_cache.CACHEABLE_EXACT or path.startswith(prefixes)
 
 
 def free_port():
@@ -110,30 +116,39 @@ def wait_for(condition, seconds=120):
     return False
 
 
-def milliseconds(text):
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit], 2)
+# wrk's Lua hook at the end of a run: the latency percentiles (microseconds) wrk --latency omits.
+PERCENTILES_SCRIPT = """
+done = function(summary, latency, requests)
+  for _, p in ipairs({50, 95, 99}) do
+    io.write(string.format("percentile %d %d\\n", p, latency:percentile(p)))
+  end
+end
+"""
 
 
 def load(url, seconds=SECONDS, headers=()):
-    """wrk against one URL: requests/s, p50/p99 in ms, bad responses, generator CPU (cores)."""
+    """wrk against one URL: requests/s, p50/p95/p99 in ms, bad responses, generator CPU (cores)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     options = [f"-H{header}" for header in headers]
-    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", *options, url],
-                         capture_output=True, text=True, check=True).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(PERCENTILES_SCRIPT)
+        script.flush()
+        out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", script.name,
+                              *options, url], capture_output=True, text=True, check=True).stdout
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
-    if "99" not in latency:
+    latency = {p: round(int(us) / 1000, 2) for p, us in re.findall(r"^percentile (\d+) (\d+)$", out, re.M)}
+    if set(latency) != {"50", "95", "99"}:
         raise RuntimeError(f"wrk 的输出无法解析（{url}）：\n{out}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)$", out, re.M)
     return {
         "rps": round(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), 1),
-        "p50_ms": milliseconds(latency["50"]),
-        "p99_ms": milliseconds(latency["99"]),
+        "p50_ms": latency["50"],
+        "p95_ms": latency["95"],
+        "p99_ms": latency["99"],
         "bad_responses": int(bad.group(1)) if bad else 0,
         "socket_errors": errors.group(1).strip() if errors else "",
         "generator_cpu_cores": round(cpu / wall, 2),
@@ -207,11 +222,16 @@ def main():
             load(base + path, seconds=1, headers=headers)
             result = measured(server.pid, base + path, headers)
             anchors.append(measured(server.pid, base + ANCHOR))
-            result["anchor_rps"] = round((anchors[-2]["rps"] + anchors[-1]["rps"]) / 2, 1)
-            result["ratio"] = round(result["rps"] / result["anchor_rps"], 2)
+            anchor_rps = round((anchors[-2]["rps"] + anchors[-1]["rps"]) / 2, 1)
             anchor_cpu = (anchors[-2]["server_cpu_ms"] + anchors[-1]["server_cpu_ms"]) / 2
-            result["cpu_ratio"] = round(anchor_cpu / result["server_cpu_ms"], 2)
-            results[name] = {"path": path, **result}
+            # The ratios first, the latencies beside them, then the raw measures.
+            results[name] = {"path": path, "ratio": round(result["rps"] / anchor_rps, 2),
+                             "cpu_ratio": round(anchor_cpu / result["server_cpu_ms"], 2),
+                             "p50_ms": result.pop("p50_ms"), "p95_ms": result.pop("p95_ms"),
+                             "p99_ms": result.pop("p99_ms"), "anchor_rps": anchor_rps, **result}
+            print(f"{name:<24} {path[:60]:<60} ratio {results[name]['ratio']:>5} · cpu {results[name]['cpu_ratio']:>5}"
+                  f"  p50/p95/p99 {results[name]['p50_ms']}/{results[name]['p95_ms']}/{results[name]['p99_ms']} ms",
+                  file=sys.stderr, flush=True)
     finally:
         os.killpg(server.pid, signal.SIGINT)
         try:
@@ -235,6 +255,7 @@ def main():
         "anchor": {"path": ANCHOR, "runs": len(anchors), "rps_min": anchor_rps[0],
                    "rps_median": anchor_rps[len(anchor_rps) // 2], "rps_max": anchor_rps[-1],
                    "p50_ms_median": sorted(a["p50_ms"] for a in anchors)[len(anchors) // 2],
+                   "p95_ms_median": sorted(a["p95_ms"] for a in anchors)[len(anchors) // 2],
                    "p99_ms_max": max(a["p99_ms"] for a in anchors),
                    "generator_cpu_cores": max(a["generator_cpu_cores"] for a in anchors),
                    "server_cpu_ms_median": sorted(a["server_cpu_ms"] for a in anchors)[len(anchors) // 2]},

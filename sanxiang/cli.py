@@ -19,7 +19,7 @@ OPERATOR_COMMANDS = {
     "demo": "load the demo data of the five seed agencies and print the logins",
     "verify": "verify the ledger, checkpoints, objects and files [--full] [--key VKEY --checkpoint FILE]",
     "checkpoint": "sign a ledger checkpoint now; --vkey prints the verifier keys",
-    "witness": "add URL --vkey VKEY | run | list | vkey | trust VKEY: witness (co-sign) ledgers' checkpoints",
+    "witness": "add URL --vkey VKEY | remove LOG | run | list | vkey | trust VKEY: witness (co-sign) ledgers' checkpoints",
     "deadline": "compute a legal deadline with its explanation",
     "profiles": "list | show KEY | diff A B | validate",
     "calendar": "show YEAR | import FILE | status",

@@ -142,6 +142,7 @@ JOB_INTERVALS = {
     "prune_job_history": _positive_number("SANXIANG_JOB_PRUNE_SECONDS", 86400),
     "prune_security_events": _positive_number("SANXIANG_JOB_SECURITY_EVENTS_SECONDS", 86400),
     "witness_logs": _positive_number("SANXIANG_JOB_WITNESS_SECONDS", 30),
+    "prune_cosignatures": _positive_number("SANXIANG_JOB_COSIGNATURES_SECONDS", 86400),
 }
 # Seconds a server process keeps a rendered public page at most (sanxiang.core.public_cache; 0: off).
 PUBLIC_CACHE_SECONDS = _seconds("SANXIANG_PUBLIC_CACHE_SECONDS", 60)
@@ -152,6 +153,9 @@ JOB_HISTORY_DAYS = _positive_number("SANXIANG_JOB_HISTORY_DAYS", 14)
 # Security events (安全事件) are kept this many days; the Cybersecurity Law (网络安全法 第二十一条)
 # asks network logs to be kept no less than six months.
 SECURITY_EVENT_DAYS = _positive_number("SANXIANG_SECURITY_EVENT_DAYS", 365)
+# Witnesses' cosignatures of checkpoints signed in the last this many days are kept (and the latest
+# of each witness always); older ones are pruned (sanxiang.witness.served.prune).
+COSIGNATURE_KEEP_DAYS = _positive_number("SANXIANG_COSIGNATURE_KEEP_DAYS", 30)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("sanxiang.orgs.urls")),
     path("profiles/", include("sanxiang.profiles.urls")),
     path("deadlines/", include("sanxiang.deadlines.urls")),
+    path("parties/", include("sanxiang.parties.urls")),
     path("cases/", include("sanxiang.cases.urls")),
 ]

@@ -7,6 +7,7 @@ from sanxiang.cases.api import router as cases_router
 from sanxiang.deadlines.api import router as deadlines_router
 from sanxiang.ledger.api import router as ledger_router
 from sanxiang.orgs.api import router as orgs_router
+from sanxiang.parties.api import router as parties_router
 from sanxiang.profiles.api import router as profiles_router
 from sanxiang.witness.api import router as witness_router
 
@@ -45,6 +46,7 @@ api.add_router("/deadlines/", deadlines_router)
 api.add_router("/public/", orgs_router)
 api.add_router("/profiles/", profiles_router)
 api.add_router("/witness/", witness_router)
+api.add_router("/parties/", parties_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/", accounts_router)
 

@@ -1,4 +1,5 @@
-"""Backup and restore (备份与恢复) of one installation: database, ledger, files and signing key.
+"""Backup and restore (备份与恢复) of one installation: database, ledger, files, signing key and
+the witness identities' keys.
 
 The database is dumped engine-neutrally, table by table, as raw rows (column values with their
 primary keys kept) so a restore reproduces every ledgered row bit for bit — the state digests in the
@@ -26,6 +27,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -47,6 +49,10 @@ DATABASE_FILE = "database.jsonl.gz"
 KEY_FILE = "signing_key"
 FILES_DIR = "files"
 TRUSTED_KEYS = "trusted_keys"
+# The witness identities' seeds (sanxiang.witness.keys), at the same paths as in the data directory.
+WITNESS_KEY = "witness_key"
+WITNESS_KEYS_DIR = "witness_keys"
+_WITNESS_KEY_PATH = re.compile(r"^(witness_key|witness_keys/[A-Za-z0-9][A-Za-z0-9._-]{0,63})$")
 BATCH = 2000
 
 # A backup is written into `.sanxiang-backup-incomplete-<name>-<random>` beside its target, with
@@ -205,6 +211,91 @@ def public_key_lines(key: bytes, origin: str) -> list[str] | None:
     except Exception:  # no ledger signing module yet, or a key in another form
         return None
     return [signer.ed25519.vkey, signer.sm2.vkey]
+
+
+# ---------------------------------------------------------------------------------------------
+# Witness keys
+
+
+def witness_key_files() -> dict[str, bytes]:
+    """The witness identities' seeds in the data directory, by their path relative to it."""
+    data_dir = Path(settings.DATA_DIR)
+    candidates = [data_dir / WITNESS_KEY]
+    folder = data_dir / WITNESS_KEYS_DIR
+    if folder.is_dir():
+        candidates += sorted(folder.iterdir())
+    found = {}
+    for path in candidates:
+        rel = path.relative_to(data_dir).as_posix()
+        if _WITNESS_KEY_PATH.match(rel) and path.is_file() and not path.is_symlink():
+            found[rel] = path.read_bytes()
+    return found
+
+
+def _witness_key_path_of(log) -> str:
+    return f"{WITNESS_KEYS_DIR}/{log.holder.code}" if log.holder_id else WITNESS_KEY
+
+
+def witness_key_problems(keys: dict[str, bytes]) -> tuple[list[str], list[str]]:
+    """(keys that are not the one a watched log registered, identities without a key), as phrases.
+
+    Read from the current database, as `key_problem`: the snapshot during a backup, the rows not
+    yet committed during a restore. A key is compared by the verifier key it gives under the
+    identity's registered name."""
+    from sanxiang.witness.cosign import Cosigner
+    from sanxiang.witness.models import WatchedLog
+
+    wrong, missing = [], []
+    seen = set()
+    for log in WatchedLog.objects.select_related("holder").order_by("pk"):
+        rel = _witness_key_path_of(log)
+        if (rel, log.witness_vkey) in seen:
+            continue
+        seen.add((rel, log.witness_vkey))
+        if rel not in keys:
+            missing.append(f"见证身份 {log.witness_name} 的见证密钥 {rel}")
+            continue
+        try:
+            vkey = Cosigner(log.witness_name, base64.b64decode(keys[rel].strip(), validate=True)).vkey
+        except Exception:  # not base64, or not 32 bytes
+            vkey = None
+        if vkey != log.witness_vkey:
+            wrong.append(f"见证密钥 {rel} 不是见证的日志“{log.name}”登记的见证公钥 {log.witness_vkey} 所对应的密钥")
+    return wrong, missing
+
+
+def _witness_key_refusal(keys: dict[str, bytes]) -> str | None:
+    """Why a restore must not put these witness keys in place, or None."""
+    wrong, _ = witness_key_problems(keys)
+    data_dir = Path(settings.DATA_DIR)
+    for rel, data in sorted(keys.items()):
+        present = data_dir / rel
+        if present.exists() and present.read_bytes().strip() != data.strip():
+            wrong.append(f"目标数据目录已有另一把见证密钥 {present}（不会覆盖它）")
+    return "；".join(wrong) or None
+
+
+def _restore_witness_keys(source: Path, manifest: dict) -> str:
+    """Put the backup's witness keys in place (0600, `witness_keys/` 0700); idempotent."""
+    from sanxiang.witness.models import WatchedLog
+
+    names = manifest.get("witness_keys")
+    if names is None:
+        if not WatchedLog.objects.exists():
+            return ""
+        return ("这份备份早于见证密钥进入备份，其中没有见证密钥：请手工取回原安装数据目录中的 "
+                "witness_key 和 witness_keys/，否则本实例不能再以原见证身份联署。")
+    data_dir = Path(settings.DATA_DIR)
+    for rel in names:
+        target = data_dir / rel
+        data = (source / rel).read_bytes()
+        if target.exists() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(mode=0o700, exist_ok=True)
+        _replace_secret(target, data)
+    if not names:
+        return ""
+    return f"见证密钥已恢复：{'、'.join(names)}（权限 0600）。"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,6 +569,8 @@ def _backup_into(target: Path) -> dict:
         trusted = Path(settings.DATA_DIR) / TRUSTED_KEYS
         trusted_text = trusted.read_text("utf-8") if trusted.is_file() else ""
         wrong_key = key_problem(key[1] if key else None, settings.LEDGER_ORIGIN, trusted_text)
+        witness_keys = witness_key_files()
+        wrong_witness_keys, missing_witness_keys = witness_key_problems(witness_keys)
     pause.point("backup:files")
     warnings = _copy_recorded_files(recorded_files, target)
     if wrong_key:
@@ -486,6 +579,14 @@ def _backup_into(target: Path) -> dict:
         _write_secret(target / KEY_FILE, key[1])
     if trusted_text:
         _write_secret(target / TRUSTED_KEYS, trusted_text.encode("utf-8"))
+    for rel, data in witness_keys.items():
+        (target / rel).parent.mkdir(mode=0o700, exist_ok=True)
+        _write_secret(target / rel, data)
+    if wrong_witness_keys:
+        warnings.append("；".join(wrong_witness_keys) + "。sanxiang restore 会拒绝这份备份：请找回原来的见证密钥再备份。")
+    if missing_witness_keys:
+        warnings.append("数据目录中缺少" + "、".join(missing_witness_keys)
+                        + "：恢复后这些见证身份不能再联署，请从更早的备份取回密钥。")
     digests = {}
     for path in sorted(p for p in target.rglob("*") if p.is_file()):
         if path.name != INCOMPLETE_NOTE or path.parent != target:
@@ -500,6 +601,7 @@ def _backup_into(target: Path) -> dict:
         "ledger": {"size": size, "root": root},
         "signing_key": KEY_FILE if key is not None else None,
         "trusted_keys": TRUSTED_KEYS if trusted_text else None,
+        "witness_keys": sorted(witness_keys),
         "ledger_origin": settings.LEDGER_ORIGIN,
         "files": digests,
         "warnings": warnings,
@@ -551,6 +653,10 @@ def read_manifest(source: Path) -> dict:
             problems.append(f"文件 {name} 的 SHA-256 与清单不符")
     if DATABASE_FILE not in listed:
         problems.append(f"清单中没有数据库文件 {DATABASE_FILE}")
+    witness_keys = manifest.get("witness_keys")
+    if witness_keys is not None and (not isinstance(witness_keys, list) or any(
+            not isinstance(rel, str) or not _WITNESS_KEY_PATH.match(rel) or rel not in listed for rel in witness_keys)):
+        problems.append("清单中的见证密钥列表不合法")
     if problems:
         raise BackupError("备份已损坏，拒绝恢复，未写入任何数据：" + "；".join(problems) + "。")
     return manifest
@@ -630,6 +736,18 @@ def unfinished_restore_message() -> str | None:
             f"请重新运行 `sanxiang restore {source}` 完成它；在此之前其它命令一律拒绝运行。")
 
 
+class UnfinishedRestore(RuntimeError):
+    """恢复未完成 — a server or worker refuses to start (简体中文 message)."""
+
+
+def refuse_to_serve_if_restore_unfinished(what: str = "三项平台") -> None:
+    """Servers and the job worker must not start on a half-restored installation: its database
+    may be restored while its files or signing key are not in place yet (decision 0012)."""
+    message = unfinished_restore_message()
+    if message is not None:
+        raise UnfinishedRestore(f"{what}拒绝启动：{message}")
+
+
 def _write_marker(source: Path, manifest_digest: str):
     _replace_secret(Path(settings.DATA_DIR) / UNFINISHED_RESTORE, json.dumps({
         "source": str(source), "manifest_sha256": manifest_digest,
@@ -704,6 +822,7 @@ def restore(source: Path, *, migrate=None) -> dict:
         raise BackupError(str(exc)) from exc
     key = (source / manifest["signing_key"]).read_bytes() if manifest.get("signing_key") else None
     trusted = (source / TRUSTED_KEYS).read_text("utf-8") if manifest.get("trusted_keys") else ""
+    witness_keys = {rel: (source / rel).read_bytes() for rel in manifest.get("witness_keys") or ()}
 
     def build():
         pause.point("restore:schema")
@@ -720,6 +839,9 @@ def restore(source: Path, *, migrate=None) -> dict:
             wrong_key = key_problem(key, manifest.get("ledger_origin") or settings.LEDGER_ORIGIN, trusted)
             if wrong_key:
                 raise BackupError(f"{wrong_key}。拒绝恢复，未写入任何数据。")
+            wrong_witness_key = _witness_key_refusal(witness_keys)
+            if wrong_witness_key:
+                raise BackupError(f"{wrong_witness_key}。拒绝恢复，未写入任何数据。")
 
     with Staging(data_dir, RESTORE_STAGING) as staging:
         staged_files = None
@@ -813,6 +935,8 @@ def _finish(source: Path, manifest: dict, staged_files: Path | None) -> str:
                 files.rmdir()  # empty, checked above
             os.replace(staged_files, files)
             _fsync(data_dir)
+    pause.point("restore:witness-keys")
+    manifest["witness_key_outcome"] = _restore_witness_keys(source, manifest)
     pause.point("restore:key")
     outcome = _restore_key(source, manifest)
     (data_dir / UNFINISHED_RESTORE).unlink(missing_ok=True)

@@ -112,9 +112,18 @@ def supervised_panel(request):
             "expiry": warnings, "counts": _expiry_counts(warnings, "supervised")}
 
 
+# Entrustable objects (orgs.policies.ENTRUSTABLE) and how an adviser opens them: model label ->
+# (reader(user) -> restricted queryset, URL name taking the pk). Other apps add theirs.
+ENTRUSTED_PAGES = {"orgs.person": (queries.people, "person-detail"), "orgs.unit": (queries.units, "unit-detail")}
+
+
+def register_entrusted_page(label: str, reader, url_name: str) -> None:
+    ENTRUSTED_PAGES[label] = (reader, url_name)
+
+
 def _entrusted(user, role):
     """The objects an adviser's assignment names, as links they can open (restricted reads)."""
-    pages = {"orgs.person": (queries.people, "person-detail"), "orgs.unit": (queries.units, "unit-detail")}
+    pages = ENTRUSTED_PAGES
     items = []
     for ref in role.scope or []:
         kind, _, pk = str(ref).rpartition(":")

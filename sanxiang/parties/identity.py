@@ -46,12 +46,26 @@ def check_id_number(value, *, field="id_number", label="公民身份号码", tod
         raise RuleViolation(f"{label}出生日期不合理：{born:%Y年%m月%d日}。", field=field)
     if number[17] != ric.calc_check_digit(number):
         raise RuleViolation(f"{label}校验位错误：请逐位核对号码是否抄错。", field=field)
-    try:
-        ric.get_birth_place(number)
-    except StdnumError:
-        raise RuleViolation(f"{label}地址码不存在：前6位“{number[:6]}”不是出生时有效的行政区划代码。",
-                            field=field) from None
+    if not known_division(number[:6]):
+        raise RuleViolation(f"{label}地址码不存在：前6位“{number[:6]}”不是行政区划代码。", field=field)
     return number
+
+
+def known_division(code: str) -> bool:
+    """A county-level code that exists or once existed (stdnum's table of GB/T 2260 codes).
+
+    Not "existed in the birth year", as `ric.get_birth_place` asks: the code is that of the place
+    of registration when the number was first issued (from 1984), so a person born in 1975 in a
+    district created in 1983 carries its code. 830000 is the 台湾居民居住证 prefix.
+    """
+    from stdnum import numdb
+
+    if code == TAIWAN_RESIDENCE_PREFIX:
+        return True
+    return any("county" in props for _, props in numdb.get("cn/loc").info(code))
+
+
+TAIWAN_RESIDENCE_PREFIX = "830000"
 
 
 def check_credit_code(value, *, field="credit_code", label="统一社会信用代码") -> str:

@@ -25,6 +25,7 @@ from .models import TrustedWitness, WatchedLog, WitnessAlert
 
 register_actions({
     "add_watched_log": "登记见证的日志",
+    "remove_watched_log": "停止见证日志",
     "raise_witness_alert": "见证告警",
     "trust_witness": "登记受信见证方",
 })
@@ -71,7 +72,7 @@ def do_add_watched_log(*, url: str, vkey: str, name: str = "", holder=None, acto
     name = (name or "").strip() or f"{verifier.name} 的留痕账本"
     if len(name) > 100:
         raise RuleViolation("名称不能超过 100 个字", field="name")
-    if WatchedLog.objects.filter(witness_name=cosigner.name, origin=verifier.name).exists():
+    if WatchedLog.objects.filter(witness_name=cosigner.name, origin=verifier.name, removed_at=None).exists():
         raise Conflict(f"见证“{cosigner.name}”已在见证来源为“{verifier.name}”的日志。", code="already_watched")
     try:
         with transaction.atomic():
@@ -83,6 +84,24 @@ def do_add_watched_log(*, url: str, vkey: str, name: str = "", holder=None, acto
                        code="already_watched") from None
     append_entry(action="add_watched_log", actor=actor, obj=log,
                  payload={"url": base, "origin": verifier.name, "witness": cosigner.name})
+    return log
+
+
+@transaction.atomic
+def do_remove_watched_log(log: WatchedLog, *, actor) -> WatchedLog:
+    """停止见证日志: no more rounds for `log`. Its last co-signed checkpoint and its alerts stay
+    (evidence); the identity's key stays (its past cosignatures must remain verifiable). The
+    same log can be added again later, starting afresh (trust on first use)."""
+    _require_operator(actor)
+    log = WatchedLog.objects.select_for_update().get(pk=log.pk)
+    if log.removed_at is not None:
+        raise Conflict(f"已于 {timezone.localtime(log.removed_at):%Y-%m-%d %H:%M} 停止见证“{log.name}”。",
+                       code="already_removed")
+    log.removed_at = timezone.now()
+    log.save(update_fields=["removed_at"])
+    append_entry(action="remove_watched_log", actor=actor, obj=log,
+                 payload={"url": log.url, "origin": log.origin, "witness": log.witness_name,
+                          "tree_size": log.tree_size, "alerts": log.alerts.count()})
     return log
 
 

@@ -11,6 +11,8 @@ class WatchedLog(Ledgered):
 
     Registering it is a legal record (ledgered); the latest co-signed checkpoint and the outcome
     of each run are routine state, kept here but outside the ledger digest (`ledger_exclude`).
+    Removing it (停止见证) is ledgered too (`remove_watched_log`); the row stays, with its last
+    co-signed checkpoint and its alerts, as evidence.
     """
 
     name = models.CharField("名称", max_length=100)
@@ -30,13 +32,17 @@ class WatchedLog(Ledgered):
     checked_at = models.DateTimeField("最近检查时间", null=True, blank=True)
     last_error = models.TextField("最近一次问题", blank=True)
     delivered = models.BooleanField("联署已送达", default=False)
+    removed_at = models.DateTimeField("停止见证时间", null=True, blank=True)
 
+    # `removed_at` is outside the digest so that rows registered before it existed keep theirs;
+    # the removal itself is a ledger entry (remove_watched_log) with its time.
     ledger_exclude = ("tree_size", "root_hash", "checkpoint", "cosigned_at", "checked_at", "last_error",
-                      "delivered")
+                      "delivered", "removed_at")
 
     class Meta:
         verbose_name = "见证的日志"
-        constraints = [models.UniqueConstraint(fields=["witness_name", "origin"], name="witness_one_log_per_identity")]
+        constraints = [models.UniqueConstraint(fields=["witness_name", "origin"], name="witness_one_log_per_identity",
+                                               condition=models.Q(removed_at__isnull=True))]
 
     def __str__(self):
         return self.name

@@ -98,6 +98,30 @@ def with_cosignatures(note: str, checkpoint: Checkpoint | None = None) -> str:
     return note + "".join(f"{line}\n" for line in lines)
 
 
+def prune(now: dt.datetime | None = None) -> int:
+    """清理联署: delete superseded cosignatures; return how many.
+
+    Kept: each trusted witness's latest cosignature (the largest checkpoint it co-signed, served
+    at /api/v1/witness/checkpoint and counted by `verify`), and every cosignature of a checkpoint
+    signed in the last `COSIGNATURE_KEEP_DAYS` days (the served history a reader is likely to
+    check). Older checkpoints stay served, without their witnesses' lines. A witness's alerts
+    and the checkpoints it keeps as evidence (`WitnessAlert`, the witness's side) are other rows,
+    never touched here."""
+    from django.conf import settings
+    from django.db.models import Min
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.COSIGNATURE_KEEP_DAYS)
+    recent = Checkpoint.objects.filter(created_at__gte=cutoff).aggregate(size=Min("tree_size"))["size"]
+    latest = [row for row in (Cosignature.objects.filter(witness=witness).order_by("-tree_size", "-id")
+                              .values_list("id", flat=True).first()
+                              for witness in TrustedWitness.objects.all()) if row is not None]
+    stale = Cosignature.objects.exclude(pk__in=latest)
+    if recent is not None:
+        stale = stale.filter(tree_size__lt=recent)
+    deleted, _ = stale.delete()
+    return deleted
+
+
 def latest_cosigned() -> Checkpoint | None:
     """The largest checkpoint some trusted witness co-signed."""
     top = Cosignature.objects.order_by("-tree_size", "-id").first()

@@ -23,3 +23,12 @@ def witness_logs() -> dict:
         parts.append(f"{len(errors)} 个日志未能见证：" + "；".join(o.message for o in errors))
     return {"done": len(cosigned) + len(alerts), "summary": "，".join(parts),
             "cosigned": len(cosigned), "alerts": len(alerts), "errors": [o.message for o in errors]}
+
+
+@task()
+def prune_cosignatures() -> dict:
+    """清理联署: forget superseded cosignatures of old checkpoints (SANXIANG_COSIGNATURE_KEEP_DAYS)."""
+    from .served import prune
+
+    deleted = prune()
+    return {"done": deleted, "summary": f"清理了 {deleted} 条过期的联署" if deleted else ""}

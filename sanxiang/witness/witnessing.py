@@ -209,7 +209,8 @@ def our_cosignature(log: WatchedLog) -> str:
 def run(logs=None, *, actor) -> list[Outcome]:
     """A round over every watched log (or `logs`); a failure of one log never stops the others."""
     outcomes = []
-    for log in list(logs if logs is not None else WatchedLog.objects.select_related("holder").order_by("id")):
+    watched = WatchedLog.objects.filter(removed_at=None).select_related("holder").order_by("id")
+    for log in list(logs if logs is not None else watched):
         try:
             outcomes.append(witness_log(log, actor=actor))
         except Exception as exc:  # noqa: BLE001 — the worker must survive any one log

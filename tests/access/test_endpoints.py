@@ -39,8 +39,10 @@ def _url(pattern, values):
 
 
 def _values(cast):
+    from access_builders import party_of_a
+
     return {"code": cast.a.code, "pk": cast.owned_person.pk, "number": cast.certificate.number,
-            "key": "national", "index": 0}
+            "key": "national", "index": 0, "party": party_of_a(cast).pk}
 
 
 def test_the_public_list_names_real_endpoints():

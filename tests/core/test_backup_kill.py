@@ -185,6 +185,12 @@ def assert_new_state(target, backup_dir):
     key = target.data_dir / "signing_key"
     assert key.read_bytes() == (backup_dir / "signing_key").read_bytes()
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    witness_keys = manifest["witness_keys"]
+    assert witness_keys, "the demo's supervising bodies witness the ledger with keys of their own"
+    for rel in witness_keys:
+        restored = target.data_dir / rel
+        assert restored.read_bytes() == (backup_dir / rel).read_bytes()
+        assert stat.S_IMODE(restored.stat().st_mode) == 0o600
     assert not (target.data_dir / "restore_unfinished.json").exists()
     assert staging_left(target.data_dir, ".sanxiang-restore-incomplete-") == []
     verify = target.run("verify", check=False)
@@ -196,7 +202,8 @@ def assert_new_state(target, backup_dir):
     ("restore:rows", False),       # schema built (aside, or in the open transaction), no rows
     ("restore:commit", False),     # rows loaded and checked, marker written, not committed
     ("restore:files", True),       # database committed, files not in place
-    ("restore:key", True),         # files in place, signing key not
+    ("restore:witness-keys", True),  # files in place, witness keys and signing key not
+    ("restore:key", True),         # files and witness keys in place, signing key not
 ])
 def test_a_killed_restore_leaves_the_old_installation_or_one_that_refuses_until_finished(
         pristine_backup, fresh, tmp_path, point, committed):

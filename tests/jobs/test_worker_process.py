@@ -114,10 +114,10 @@ def test_several_workers_at_once_run_each_slot_once(installation):
     runs = query(env, "SELECT schedule, count(*) FROM jobs_scheduledrun GROUP BY schedule")
     assert {name for name, _ in runs} == {"sign_checkpoint", "mark_overdue_obligations",
                                           "expire_certificates", "prune_job_history", "witness_logs",
-                                          "prune_security_events"}
+                                          "prune_security_events", "prune_cosignatures"}
     assert all(count == 1 for _, count in runs), runs
     results = query(env, "SELECT task_path, status FROM django_tasks_database_dbtaskresult")
-    assert len(results) == 6 and {status for _, status in results} == {"SUCCESSFUL"}, results
+    assert len(results) == 7 and {status for _, status in results} == {"SUCCESSFUL"}, results
     assert query(env, "SELECT count(*) FROM ledger_ledgerentry "
                       "WHERE action = 'mark_overdue_obligation'") == [(1,)]
 

@@ -3,6 +3,7 @@ checkpoints signed with a real signing key over whatever history a test gives it
 one, then a rolled-back or forked one), the consistency proofs of that history, and that records
 the cosignatures delivered to it."""
 
+import contextlib
 import json
 import os
 import threading
@@ -87,16 +88,31 @@ def _handler(log: FakeLog):
     return Handler
 
 
-@pytest.fixture
-def fake_log():
+@contextlib.contextmanager
+def _serving():
     log = FakeLog()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(log))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     log.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield log
-    server.shutdown()
-    server.server_close()
+    try:
+        yield log
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def fake_log():
+    with _serving() as log:
+        yield log
+
+
+@pytest.fixture(scope="module")
+def module_fake_log():
+    """One log for a whole module, for fixtures that build installations once per module."""
+    with _serving() as log:
+        yield log
 
 
 @pytest.fixture

@@ -1,11 +1,16 @@
 import importlib
+import importlib.util
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Loaded in this order; each module has `load(stdout) -> list[str]` returning lines to print.
-DEMO_MODULES = ["sanxiang.profiles.demo", "sanxiang.deadlines.demo", "sanxiang.orgs.demo", "sanxiang.witness.demo",
-                "sanxiang.cases.demo"]
+
+def demo_modules() -> list[str]:
+    """`<app>.demo` of every installed app that has one, in INSTALLED_APPS order (an app after the
+    apps it builds on); each has `load(stdout) -> list[str]` returning lines to print."""
+    names = [f"{config.name}.demo" for config in apps.get_app_configs() if config.name.startswith("sanxiang.")]
+    return [name for name in names if importlib.util.find_spec(name) is not None]
 
 
 class Command(BaseCommand):
@@ -14,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         lines = []
         with transaction.atomic():
-            for name in DEMO_MODULES:
+            for name in demo_modules():
                 module = importlib.import_module(name)
                 lines += module.load(self.stdout) or []
         for line in lines:

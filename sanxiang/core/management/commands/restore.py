@@ -26,7 +26,7 @@ class Command(BaseCommand):
         for leftover in manifest.get("cleaned", ()):
             self.stdout.write(f"已删除上次被中断的恢复留下的未完成目录：{leftover}")
         if manifest.get("resumed"):
-            self.stdout.write("上次的恢复在数据库提交之后被中断：数据库已是备份的内容，现已放好文件和签名密钥。")
+            self.stdout.write("上次的恢复在数据库提交之后被中断：数据库已是备份的内容，现已放好文件、见证密钥和签名密钥。")
         ledger = manifest["ledger"]
         rows = sum(manifest["counts"].values())
         self.stdout.write(
@@ -34,4 +34,6 @@ class Command(BaseCommand):
             f"留痕账本 {ledger['size']} 条，根 {ledger['root']}。"
         )
         self.stdout.write(manifest["key_outcome"])
+        if manifest.get("witness_key_outcome"):
+            self.stdout.write(manifest["witness_key_outcome"])
         self.stdout.write("请运行 sanxiang verify 核验。")

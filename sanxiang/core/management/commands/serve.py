@@ -68,6 +68,12 @@ class Command(BaseCommand):
         if processes < 1 or threads < 1:
             raise CommandError(f"进程数和线程数应为正整数，收到：--processes {processes} --threads {threads}")
         host = host or "127.0.0.1"
+        from sanxiang.core.backup import UnfinishedRestore, refuse_to_serve_if_restore_unfinished
+
+        try:
+            refuse_to_serve_if_restore_unfinished()
+        except UnfinishedRestore as exc:
+            raise CommandError(str(exc)) from None
         call_command("collectstatic", interactive=False, verbosity=0)
 
         from sanxiang.wsgi import application

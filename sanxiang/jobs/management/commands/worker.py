@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.signals import task_finished
 
+from sanxiang.core.backup import UnfinishedRestore, refuse_to_serve_if_restore_unfinished
 from sanxiang.jobs import schedules
 from sanxiang.jobs.worker import Worker
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--exit-with-parent", type=int, default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args, once, worker_id, exit_with_parent, **options):
+        self._refuse_if_restore_unfinished()
         self._check_migrated()
         self.labels = {s.task.module_path: s.label for s in schedules.all_schedules()}
         task_finished.connect(self._report, weak=False)
@@ -46,13 +48,21 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
-        alive = (lambda: os.getppid() == exit_with_parent) if exit_with_parent else (lambda: True)
+        parent_alive = (lambda: os.getppid() == exit_with_parent) if exit_with_parent else (lambda: True)
         try:
-            worker.run(should_continue=alive)
+            # A restore begun meanwhile (its marker appears) stops the worker, as it would refuse
+            # to start: the data directory is being replaced under it.
+            worker.run(should_continue=lambda: parent_alive() and self._refuse_if_restore_unfinished() is None)
         except KeyboardInterrupt:
             self.stderr.write("定时任务已强制停止；被中断的任务会在下一时段重做。")
             raise SystemExit(1) from None
         self.stdout.write("定时任务已停止。")
+
+    def _refuse_if_restore_unfinished(self):
+        try:
+            refuse_to_serve_if_restore_unfinished("定时任务")
+        except UnfinishedRestore as exc:
+            raise CommandError(str(exc)) from None
 
     def _check_migrated(self):
         executor = MigrationExecutor(connection)

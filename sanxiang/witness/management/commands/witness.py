@@ -1,9 +1,10 @@
-"""`sanxiang witness add URL --vkey VKEY | run | list | vkey | trust VKEY`: the witness (见证)."""
+"""`sanxiang witness add URL --vkey VKEY | remove LOG | run | list | vkey | trust VKEY`: the witness (见证)."""
 
 import json
 import sys
 from pathlib import Path
 
+from django.db.models import Q
 from django.utils import timezone
 
 from sanxiang.access.actors import OPERATOR
@@ -35,17 +36,45 @@ def _holder(code):
     return holder
 
 
+def _watched(text, holder_code):
+    """The watched log named by its name, address or origin (and holder, when several match)."""
+    from sanxiang.witness.actions import normalise_url
+    from sanxiang.witness.models import WatchedLog
+
+    text = (text or "").strip()
+    matches = Q(name=text) | Q(origin=text)
+    try:
+        matches |= Q(url=normalise_url(text))
+    except RuleViolation:
+        pass
+    logs = WatchedLog.objects.filter(matches, removed_at=None).select_related("holder").order_by("id")
+    if holder_code:
+        logs = logs.filter(holder=_holder(holder_code))
+    found = list(logs)
+    if not found:
+        raise NotFound(f"没有正在见证的日志“{text}”（名称、地址或来源标识；sanxiang witness list 查看）。")
+    if len(found) > 1:
+        holders = "、".join(log.holder.code if log.holder_id else "（本实例）" for log in found)
+        raise RuleViolation(f"“{text}”对应 {len(found)} 个见证的日志（见证机构 {holders}）：请用 --holder 指定见证机构。",
+                            code="ambiguous")
+    return found[0]
+
+
 class Command(SubcommandCommand):
-    help = "见证（联署检查点）：add 登记要见证的日志 | run 见证一轮 | list 列出 | vkey 打印见证公钥 | trust 登记受信见证方"
+    help = ("见证（联署检查点）：add 登记要见证的日志 | remove 停止见证 | run 见证一轮 | list 列出 | "
+            "vkey 打印见证公钥 | trust 登记受信见证方")
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="sub", required=True, metavar="add|run|list|vkey|trust")
+        sub = parser.add_subparsers(dest="sub", required=True, metavar="add|remove|run|list|vkey|trust")
         add = sub.add_parser("add", help="登记一个要见证的日志（先取回并核验它的检查点）")
         add.add_argument("url", help="日志所在部署的地址，例如 https://zfj.example.gov.cn")
         add.add_argument("--vkey", required=True,
                          help="日志公钥（sanxiang checkpoint --public-key 打印的那一行），或存放它的文件")
         add.add_argument("--name", default="", help="显示名称，例如“株洲市市场监督管理局留痕账本”")
         add.add_argument("--holder", default="", help="以哪个机构（代码）的见证身份联署；省略时用本实例的见证身份")
+        remove = sub.add_parser("remove", help="停止见证一个日志（已联署的检查点和告警证据保留）")
+        remove.add_argument("log", help="见证的日志的名称、地址或来源标识（sanxiang witness list 查看）")
+        remove.add_argument("--holder", default="", help="见证机构代码（同一日志由多个见证身份见证时指定）")
         run = sub.add_parser("run", help="见证一轮：取回每个日志的检查点与一致性证明，核验后联署")
         run.add_argument("--json", action="store_true", help="以 JSON 输出")
         sub.add_parser("list", help="列出见证的日志、告警和本部署登记的受信见证方")
@@ -96,6 +125,15 @@ class Command(SubcommandCommand):
                           "`sanxiang witness trust '<见证公钥>' --label 见证方名称` 登记，联署才会被对方接受和公开：")
         self.stdout.write(cosigner(holder.code if holder else None).vkey)
 
+    def do_remove(self, options):
+        from sanxiang.witness.actions import do_remove_watched_log
+
+        log = do_remove_watched_log(_watched(options["log"], options["holder"]), actor=OPERATOR)
+        alerts = log.alerts.count()
+        kept = f"最后联署的检查点（树大小 {log.tree_size}）" + (f"和 {alerts} 条告警" if alerts else "")
+        self.stdout.write(f"已停止见证“{log.name}”（{log.url}，见证身份 {log.witness_name}）；{kept}仍保留作为证据，"
+                          "见证密钥也保留（过去的联署仍可核验）。")
+
     def do_run(self, options):
         from sanxiang.witness import witnessing
 
@@ -122,6 +160,9 @@ class Command(SubcommandCommand):
             when = timezone.localtime(log.cosigned_at).strftime("%Y-%m-%d %H:%M:%S") if log.cosigned_at else "尚未联署"
             holder = log.holder.name if log.holder_id else "本实例"
             state = f"告警 {alerts} 条" if alerts else ("正常" if not log.last_error else f"问题：{log.last_error}")
+            if log.removed_at:
+                state = f"已于 {timezone.localtime(log.removed_at):%Y-%m-%d %H:%M} 停止见证" + (
+                    f"（告警 {alerts} 条）" if alerts else "")
             self.stdout.write(f"{log.name}｜{log.url}｜见证机构 {holder}｜已联署树大小 {log.tree_size}（{when}）｜{state}")
         for alert in WitnessAlert.objects.select_related("log").order_by("-raised_at")[:20]:
             when = timezone.localtime(alert.raised_at).strftime("%Y-%m-%d %H:%M:%S")
