@@ -17,11 +17,12 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgresql` are deselected, not skipped, on SQLite: the PostgreSQL pass runs them."""
+    """Tests marked `postgresql` are deselected, not skipped, on SQLite: the PostgreSQL pass runs them.
+    Tests marked `own_sqlite_installation` are deselected on PostgreSQL: the SQLite pass runs them."""
     from django.conf import settings
 
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        return
+        return _deselect_own_sqlite_installations(config, items)
     deselected = [item for item in items if item.get_closest_marker("postgresql")]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
@@ -33,6 +34,7 @@ def pytest_configure(config):
     from sanxiang.ledger.registry import register_actions
 
     register_actions({"delete_announcement": "删除公告（测试）"})
+    _cheap_password_hashing()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -75,3 +77,44 @@ def fresh_public_page_cache():
     from sanxiang.core.public_cache import cache
 
     cache.clear()
+
+
+# --- Test time (docs/how-to.md "Test time") -------------------------------------------------------
+
+TEST_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                          "live_server", "django_db_setup", "demo_module"}
+
+
+def _deselect_own_sqlite_installations(config, items):
+    """On the PostgreSQL pass, leave out the tests that only start `sanxiang` processes on SQLite
+    installations of their own (DATABASE_URL removed from their environment) and use no test
+    database: they would run the very same thing a second time. A marked test that asks for the
+    test database is a mistake in the marking, and stops the run."""
+    marked = [item for item in items if item.get_closest_marker("own_sqlite_installation")]
+    for item in marked:
+        if TEST_DATABASE_FIXTURES & set(item.fixturenames) or item.get_closest_marker("django_db"):
+            raise pytest.UsageError(f"{item.nodeid}: marked own_sqlite_installation but uses the test database")
+    if marked:
+        config.hook.pytest_deselected(items=marked)
+        items[:] = [item for item in items if not item.get_closest_marker("own_sqlite_installation")]
+
+
+PRODUCTION_PASSWORD_HASHERS = []
+
+
+def _cheap_password_hashing():
+    """Argon2 at its lowest cost in this process (tests/password_hashing.py); the installation's
+    setting is kept for the `production_password_hashing` fixture."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    PRODUCTION_PASSWORD_HASHERS[:] = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["password_hashing.CheapArgon2PasswordHasher", *PRODUCTION_PASSWORD_HASHERS]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
+
+@pytest.fixture
+def production_password_hashing(settings):
+    """The installation's own password hashers (full-cost Argon2), for tests about hashing itself."""
+    settings.PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS

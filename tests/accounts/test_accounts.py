@@ -41,7 +41,7 @@ def _login(client, username, password, totp=None):
     return client.post("/login/", data)
 
 
-def test_passwords_are_hashed_with_argon2(officer):
+def test_passwords_are_hashed_with_argon2(production_password_hashing, officer):
     assert officer.password.startswith("argon2")
 
 

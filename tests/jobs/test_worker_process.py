@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+# Its `sanxiang` processes run on SQLite installations of their own: the SQLite pass runs it once.
+pytestmark = pytest.mark.own_sqlite_installation
+
 SANXIANG = str(Path(sys.executable).with_name("sanxiang"))
 FAST = {"SANXIANG_JOB_OVERDUE_SECONDS": "1", "SANXIANG_JOB_CHECKPOINT_SECONDS": "1",
         "SANXIANG_WORKER_POLL_SECONDS": "0.2"}

@@ -14,6 +14,9 @@ import pytest
 import sanxiang
 from sanxiang.core import datadir
 
+# Its `sanxiang` processes run on SQLite installations of their own: the SQLite pass runs it once.
+pytestmark = pytest.mark.own_sqlite_installation
+
 SANXIANG = str(Path(sys.executable).with_name("sanxiang"))
 REPO = Path(sanxiang.__file__).resolve().parent.parent
 

@@ -105,6 +105,7 @@ def settings_env(**extra):
     return env
 
 
+@pytest.mark.own_sqlite_installation  # SQLite installation of its own: the SQLite pass runs it
 def test_check_deploy_is_clean_in_https_mode(tmp_path):
     env = settings_env(SANXIANG_DATA_DIR=str(tmp_path / "data"), SANXIANG_HTTPS="1",
                        SANXIANG_SECRET_KEY=secrets.token_urlsafe(50))
@@ -139,6 +140,7 @@ HTTPS_PROBE = textwrap.dedent("""
 """)
 
 
+@pytest.mark.own_sqlite_installation  # SQLite installation of its own: the SQLite pass runs it
 def test_https_mode_redirects_marks_cookies_secure_and_sends_hsts(tmp_path):
     data_dir = tmp_path / "data"
     env = settings_env(SANXIANG_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="sanxiang.settings")

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Its `sanxiang` processes run on SQLite installations of their own: the SQLite pass runs it once.
+pytestmark = pytest.mark.own_sqlite_installation
+
 SANXIANG = str(Path(sys.executable).with_name("sanxiang"))
 
 
