@@ -79,7 +79,8 @@ def _text(value, label, field, max_length, required=True) -> str:
 
 
 def _lock(case) -> Case:
-    return Case.objects.select_for_update().select_related("agency").get(pk=case.pk)
+    # Only the case row: a join here would lock the agency row too on PostgreSQL (every case of it).
+    return Case.objects.select_for_update().get(pk=case.pk)
 
 
 def _check_version(locked: Case, version) -> None:
@@ -172,10 +173,9 @@ def _proposal(penalties, fine, confiscation, flags) -> dict:
 def _clean(case, action, params: dict) -> dict:
     """Inputs of the API and forms (strings) made the types the guards and effects read."""
     params = dict(params)
-    if "on" in params or action != "verify":
-        params["on"] = R.as_date(params.get("on"))
-        if params["on"] < case.clue_on:
-            raise RuleViolation(f"日期 {params['on']:%Y-%m-%d} 早于发现线索之日 {case.clue_on:%Y-%m-%d}。", field="on")
+    params["on"] = R.as_date(params.get("on"))  # every move takes the day it happened (default today)
+    if params["on"] < case.clue_on:
+        raise RuleViolation(f"日期 {params['on']:%Y-%m-%d} 早于发现线索之日 {case.clue_on:%Y-%m-%d}。", field="on")
     if action == "conclude":
         params.update(_proposal(params.get("penalties"), params.get("fine"), params.get("confiscation"),
                                 params.get("flags")))
@@ -257,7 +257,7 @@ def _payment(case, params, actor):
                  payload={"case": case.number, "amount": payment.amount, "surcharge_due": surcharge})
     if case.paid_total >= (case.decided_fine or 0) + surcharge:
         D.meet_obligations_of(object_type=case.ledger_type(), object_id=case.pk, kinds=[R.PAYMENT], actor=actor)
-        if case.procedure == Procedure.GENERAL or not _obligation(case, R.CLOSING):
+        if not _obligation(case, R.CLOSING):
             _open(case, R.CLOSING, "cases.closing_limit", paid_on, actor)
 
 
@@ -657,7 +657,7 @@ def do_request_recusal(case, handler, *, requested_by, reason, actor, on=None) -
 @transaction.atomic
 def do_decide_recusal(recusal, *, granted: bool, actor, reason="", on=None) -> Recusal:
     """回避决定 by the head (never a handler of the case); a granted one removes the handler."""
-    recusal = Recusal.objects.select_for_update().select_related("case", "handler__person").get(pk=recusal.pk)
+    recusal = Recusal.objects.select_for_update().get(pk=recusal.pk)
     case = recusal.case
     if not can(actor, "assign", case):
         raise NotPermitted("回避由承办机构的负责人决定。")
@@ -716,7 +716,7 @@ def do_submit_case_review(case, *, reviewer, actor, on=None) -> CaseReview:
 @transaction.atomic
 def do_record_case_review(review, *, opinion, actor, note="", on=None) -> CaseReview:
     """法制审核意见: 同意 (pass) or 退回 (return), by the reviewer the case was submitted to."""
-    review = CaseReview.objects.select_for_update().select_related("case").get(pk=review.pk)
+    review = CaseReview.objects.select_for_update().get(pk=review.pk)
     if not is_system(actor) and getattr(actor, "pk", None) != review.reviewer_id:
         raise NotPermitted("只有被指定的法制审核人员可以提出审核意见。")
     if G.actor_not_handler(review.case, actor):

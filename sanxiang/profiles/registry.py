@@ -29,6 +29,7 @@ class Entry:
     effective_from: dt.date | None
     effective_to: dt.date | None
     source: str
+    not_applicable: bool = False  # the national rule does not bind this agency (schema.Version)
 
     @property
     def spec(self):
@@ -55,7 +56,7 @@ class Difference:
 
 
 def _entry(v: Version) -> Entry:
-    return Entry(v.name, v.value, v.citation, v.effective_from, v.effective_to, v.source)
+    return Entry(v.name, v.value, v.citation, v.effective_from, v.effective_to, v.source, v.not_applicable)
 
 
 def _as_date(on) -> dt.date:

@@ -462,9 +462,7 @@ def _parse_entry(spec: Spec, raw, where: str, source: str, index=None, default_f
         _fail(where, key, "缺少 value")
     else:
         value = check_value(spec, raw["value"], where, key)
-    # Whether a national rule binds the agency does not depend on when its own document took effect.
-    start = _check_date(raw.get("effective_from"), where, key, "effective_from") or \
-        (None if not_applicable else default_from)
+    start = _check_date(raw.get("effective_from"), where, key, "effective_from") or default_from
     end = _check_date(raw.get("effective_to"), where, key, "effective_to")
     if start and end and start > end:
         _fail(where, key, f"生效日期 {start} 晚于失效日期 {end}")

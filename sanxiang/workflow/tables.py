@@ -312,11 +312,19 @@ def grant_roles(table: Table) -> None:
         grant(model, action, grants)
 
 
+_discovered = False
+
+
 def discover() -> None:
-    """Import every installed app's `workflows` module, where tables are declared and registered."""
+    """Import every installed app's `workflows` module, where tables are declared and registered.
+    Once per process: the search walks every app (tens of milliseconds), and tables are fixed by code."""
+    global _discovered
+    if _discovered:
+        return
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("workflows")
+    _discovered = True
 
 
 def all_tables() -> list[Table]:

@@ -89,3 +89,20 @@ def _any_case(env):
     from cases_cast import new_case
 
     return new_case(env)
+
+
+def test_a_token_acts_until_it_is_revoked(env):
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.accounts.actions import do_create_api_token, do_revoke_api_token
+
+    case = _any_case(env)
+    token, secret = do_create_api_token(env.officer, label="执法终端", actor=OPERATOR)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    r = Client().post(f"{BASE}{case.pk}/actions/verify", {"on": "2026-09-21"}, content_type="application/json", **auth)
+    assert r.status_code == 200, r.content
+    do_revoke_api_token(token, reason="终端遗失", actor=OPERATOR)
+    size = LedgerEntry.objects.count()
+    r = Client().post(f"{BASE}{case.pk}/actions/extend_verification", {"reason": "x"},
+                      content_type="application/json", **auth)
+    assert r.status_code == 401 and r.json()["code"] == "token_invalid"
+    assert LedgerEntry.objects.count() == size

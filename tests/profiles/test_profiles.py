@@ -305,11 +305,13 @@ def test_consumer_names_have_the_agreed_types():
 
 
 def test_a_national_rule_that_does_not_bind_the_agency_applies_on_no_date():
-    """SAMR's +30 days binds market regulators only: a commerce bureau has no extension, even before
-    its own document took effect (silence, by contrast, keeps the national value)."""
+    """SAMR's +30 days binds market regulators only: a commerce bureau has no extension (silence, by
+    contrast, keeps the national value). Like every agency value it applies from the agency's
+    document; before it, the platform knows only the national rules."""
     pingluo = get_profile("pingluo-commerce")
-    for on in ("2019-06-01", "2020-01-01", "2026-11-23"):
+    for on in ("2020-01-01", "2026-11-23"):
         assert pingluo.value("cases.penalty_time_extension", on=on) is None
+    assert pingluo.value("cases.penalty_time_extension", on="2019-12-31") == {"count": 30, "unit": "days"}
     assert pingluo.entry("cases.penalty_time_extension").source == "pingluo-commerce"
     assert "第六十条未规定延长" in pingluo.entry("cases.penalty_time_extension").citation
     # A platform default says so in its citation.
