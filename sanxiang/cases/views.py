@@ -27,13 +27,6 @@ PARTY_STATES = (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseSta
 ENDED = (CaseStatus.CLOSED, CaseStatus.NOT_FILED)
 
 
-def _error(form, exc: SanxiangError):
-    if exc.field and exc.field in form.fields:
-        form.add_error(exc.field, exc.message)
-    else:
-        form.add_error(None, exc.message)
-
-
 # ---- the list and the new-case forms ----------------------------------------------------------
 
 @login_required
@@ -76,7 +69,7 @@ def case_create(request):
                 case = C.do_create_case(unit.agency, unit=unit, source=data["source"], cause=data["cause"],
                                         category=data["category"], clue_on=data["clue_on"], actor=request.user)
             except SanxiangError as exc:
-                _error(form, exc)
+                exc.show_on(form)
                 status = exc.status
             else:
                 messages.success(request, "已登记线索。请列明当事人，由负责人指定承办人。")
@@ -109,7 +102,7 @@ def case_onsite(request):
                     penalties=data["penalties"], fine=str(data["fine"]) if data["fine"] is not None else None,
                     on=data["on"], actor=request.user)
             except SanxiangError as exc:
-                _error(form, exc)
+                exc.show_on(form)
                 status = exc.status
             else:
                 messages.success(request, f"已当场立案：{case.number}。")
@@ -217,7 +210,7 @@ def case_move(request, pk, action):
         try:
             C.move_case(case, action, actor=request.user, version=version, **form.params())
         except SanxiangError as exc:
-            _error(form, exc)
+            exc.show_on(form)
             status = exc.status
         else:
             return _done(request, case, f"已{transition.label}。")
@@ -238,7 +231,7 @@ def _act(request, pk, key, make_form, perform, done):
         try:
             perform(case, form, version)
         except SanxiangError as exc:
-            _error(form, exc)
+            exc.show_on(form)
             status = exc.status
         else:
             return _done(request, case, done)

@@ -30,6 +30,11 @@ class SanxiangError(Exception):
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.message, "field": self.field, "reasons": self.reasons}
 
+    def show_on(self, form) -> None:
+        """Put the message on the form's field it names, else on the whole form (pages show refusals
+        beside what the person typed, which is kept)."""
+        form.add_error(self.field if self.field and self.field in form.fields else None, self.message)
+
 
 class RuleViolation(SanxiangError, ValueError):
     status = 400

@@ -40,13 +40,6 @@ def party_detail(request, party):
     })
 
 
-def _form_error(form, exc: SanxiangError):
-    if exc.field and exc.field in form.fields:
-        form.add_error(exc.field, exc.message)
-    else:
-        form.add_error(None, exc.message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def party_create(request):
@@ -63,10 +56,10 @@ def party_create(request):
             try:
                 party = actions.do_register_party(agency, **form.party_fields(), actor=request.user)
             except actions.PartyExists as exc:
-                _form_error(form, exc)
+                exc.show_on(form)
                 existing, status = exc.party, 409
             except SanxiangError as exc:
-                _form_error(form, exc)
+                exc.show_on(form)
                 status = exc.status
             else:
                 messages.success(request, f"已登记当事人“{party.name}”。")
@@ -92,7 +85,7 @@ def party_edit(request, party):
             try:
                 actions.do_update_party(found, changes=form.party_fields(), expected=version, actor=request.user)
             except SanxiangError as exc:
-                _form_error(form, exc)
+                exc.show_on(form)
                 status = exc.status
             else:
                 messages.success(request, f"已保存当事人“{found.name}”的修改。")
