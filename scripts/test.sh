@@ -28,11 +28,12 @@ run_pytest() {
 echo "== 代码检查：ruff =="
 "$BIN/ruff" check sanxiang tests bench
 
+# The 15 slowest tests of each pass are listed, to keep the suite within its time budget.
 # Two processes (pytest-xdist): the machines have two cores. PARALLEL=0 runs in one.
 PARALLEL_ARGS=()
 [ "${PARALLEL:-2}" != "0" ] && PARALLEL_ARGS=(-n "${PARALLEL:-2}")
 
-run_pytest sqlite -q "${PARALLEL_ARGS[@]}" "$@"
+run_pytest sqlite -q --durations=15 "${PARALLEL_ARGS[@]}" "$@"
 
 start_postgres "$work"
-DATABASE_URL="$PG_URL" run_pytest postgres -q "${PARALLEL_ARGS[@]}" "$@"
+DATABASE_URL="$PG_URL" run_pytest postgres -q --durations=15 "${PARALLEL_ARGS[@]}" "$@"
