@@ -16,7 +16,8 @@ case numbers race: a losing filing is a `Conflict`, retried, counted in `file_co
   path, as many entries as the cases wrote (the anchor, measured right after, same writers);
 - *_ratio_to_appends: the cases' ledger entries per second over the anchor's — 1.0 would mean a
   case costs no more than its bare entries; entries_per_case counts them (obligations included);
-- ms_per_case_by_action_1: where a case's time goes with one writer;
+- ms_per_case_by_action_1: where a case's time goes with one writer; queries_per_case and
+  queries_per_append: the SQL statements of one case and of one bare append (BEGIN/COMMIT included);
 - verify_ok: `verify` over the whole ledger afterwards.
 """
 
@@ -34,6 +35,7 @@ from fresh import drop  # noqa: E402, I001  (a fresh installation, Django set up
 from case_lifecycle import make_cast, run_case  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from sanxiang.cases.models import Case  # noqa: E402
 from sanxiang.ledger import sequencer, verify  # noqa: E402
 from sanxiang.ledger.actions import do_post_announcement  # noqa: E402
@@ -121,6 +123,13 @@ def main():
     for i in range(WARM_UP):
         run_case(cast)
         appends_work(cast, 20, -20 * (i + 1), {})
+    # Statements per case and per bare append: machine-independent, and what the ratio mostly is.
+    with CaptureQueriesContext(connection) as case_queries:
+        run_case(cast)
+    with CaptureQueriesContext(connection) as append_queries:
+        appends_work(cast, 1, -1000, {})
+    result["queries_per_case"] = len(case_queries.captured_queries)
+    result["queries_per_append"] = len(append_queries.captured_queries)
     counted = [measure(cast, writers, result) for writers in (1, WRITERS)]
     cases = sum(c for c, _, _ in counted)
     result["actions_per_case"] = round(sum(a for _, a, _ in counted) / cases, 2)
