@@ -2,7 +2,7 @@
 writers, against bare ledger appends of the same count in the same run — "the case layer should
 cost little on top of the ledger" (issue 7 §5).
 
-    .venv/bin/python bench/bench_cases.py            (env BENCH_CASES, default 400)
+    .venv/bin/python bench/bench_cases.py            (env BENCH_CASES, default 200)
 
 Works in its own fresh database (a temporary SQLite file, or with DATABASE_URL a new PostgreSQL
 database on that server, dropped afterwards). Prints one JSON line. Writers are processes, each
@@ -26,7 +26,7 @@ import multiprocessing
 import os
 import time
 
-CASES = int(os.environ.get("BENCH_CASES", 400))
+CASES = int(os.environ.get("BENCH_CASES", 200))
 WRITERS = 8
 WARM_UP = 3
 
