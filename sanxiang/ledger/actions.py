@@ -92,13 +92,16 @@ def _agency_code(obj) -> str:
     return agency_code_of(obj)
 
 
-def _last_leaf() -> tuple[int, bytes | None]:
-    """The next index and the previous leaf hash (the new leaf's level-0 sibling), in one query.
-    The caller holds the ledger lock."""
+def _last_leaf() -> tuple[int, bytes | None, bool]:
+    """The next index, the previous leaf hash (the new leaf's level-0 sibling) and whether
+    committed entries wait to be sequenced, in one query. The caller holds the ledger lock."""
     with connection.cursor() as cursor:
-        cursor.execute('SELECT "index", leaf_hash FROM ledger_ledgerentry ORDER BY "index" DESC LIMIT 1')
+        cursor.execute('SELECT "index", leaf_hash, EXISTS (SELECT 1 FROM ledger_pendingentry) '
+                       'FROM ledger_ledgerentry ORDER BY "index" DESC LIMIT 1')
         row = cursor.fetchone()
-    return (0, None) if row is None else (row[0] + 1, bytes.fromhex(row[1]))
+    if row is None:
+        return 0, None, sequencer.has_pending()
+    return row[0] + 1, bytes.fromhex(row[1]), bool(row[2])
 
 
 def _lock_sql(operation: _Operation) -> str:
@@ -182,7 +185,12 @@ def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str
                                 state_digest, bool(deleted), text.body, text.split)])
         entry.entry = text.body  # no index yet: the integrator gives it one after commit
         return entry
-    index, previous_leaf = _last_leaf()
+    index, previous_leaf, pending = _last_leaf()
+    if pending:
+        # Committed pending entries go first: one may describe this very object, whose row the
+        # act only got once that entry's act had committed (an entry must not overtake it).
+        sequencer.sequence_pending()
+        index, previous_leaf, _ = _last_leaf()
     entry.index = index
     entry.entry = text.with_index(index)
     leaf = hashlib.sha256(b"\x00" + entry.entry.encode("utf-8")).digest()

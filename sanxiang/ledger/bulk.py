@@ -76,6 +76,7 @@ def append_many(records: Iterable[dict], *, actor, batch: int = sequencer.BATCH)
             if not locked:
                 checkpoints.lock_ledger()
                 locked = True
+                sequencer.sequence_pending()  # committed pending entries keep their place before these
             sequencer.sequence(rows)
 
     for record in records:

@@ -171,21 +171,36 @@ def integrate(*, wait: bool = True, batch: int = BATCH, known_pending: bool = Fa
                 checkpoints.lock_ledger()
             elif not try_lock():
                 return done
-            # Read after taking the lock: rows another integrator has just sequenced are gone.
-            pending = list(PendingEntry.objects.order_by("id").values_list("id", *ROW_FIELDS)[:batch])
-            if not pending:
+            count = _sequence_batch(batch)
+            if not count:
                 return done
-            sequence([row[1:] for row in pending])
-            ids = [row[0] for row in pending]
-            with connection.cursor() as cursor:
-                for start in range(0, len(ids), 500):
-                    part = ids[start:start + 500]
-                    cursor.execute(f"DELETE FROM ledger_pendingentry WHERE id IN "
-                                   f"({', '.join(['%s'] * len(part))})", part)
-        done += len(pending)
-        if len(pending) < batch:
+        done += count
+        if count < batch:
             break
     return done
+
+
+def _sequence_batch(batch: int) -> int:
+    """Sequence up to `batch` committed pending entries, oldest first; the caller holds the lock."""
+    # Read after taking the lock: rows another integrator has just sequenced are gone.
+    pending = list(PendingEntry.objects.order_by("id").values_list("id", *ROW_FIELDS)[:batch])
+    if not pending:
+        return 0
+    sequence([row[1:] for row in pending])
+    ids = [row[0] for row in pending]
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            cursor.execute(f"DELETE FROM ledger_pendingentry WHERE id IN "
+                           f"({', '.join(['%s'] * len(part))})", part)
+    return len(pending)
+
+
+def sequence_pending() -> None:
+    """Sequence every committed pending entry inside the caller's transaction, which holds the
+    lock: an inline append calls it first, so that it never overtakes one of them."""
+    while _sequence_batch(BATCH) == BATCH:
+        pass
 
 
 def integrate_after_commit() -> None:

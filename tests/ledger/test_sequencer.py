@@ -121,6 +121,25 @@ def test_inline_and_pending_entries_build_one_tree_across_batches(admin):
     assert verify.run().ok
 
 
+def test_an_inline_entry_never_overtakes_a_pending_entry_of_the_same_object(admin):
+    # Under contention (PostgreSQL) an act's entry commits pending; the next act on the same
+    # object may find the lock free before the integrator ran: its entry must still come after,
+    # or the object's last entry would be the older state (found by bench/bench_cases.py).
+    with deferred:
+        note = do_post_announcement("先排队", actor=admin)
+    new_act()
+    with transaction.atomic():
+        note.text = "随后修改"
+        note.save()
+        append_entry(action="post_announcement", actor=admin, obj=note, payload={"text": note.text})
+    assert not PendingEntry.objects.exists()
+    texts = [json.loads(e)["payload"]["text"] for e in LedgerEntry.objects.order_by("index")
+             .values_list("entry", flat=True)]
+    assert texts == ["先排队", "随后修改"]
+    report = verify.run()
+    assert report.ok, report.findings
+
+
 def test_entries_are_sequenced_right_after_the_act_commits(admin, django_capture_on_commit_callbacks):
     with deferred, django_capture_on_commit_callbacks(execute=True):
         do_post_announcement("提交后即排序", actor=admin)
