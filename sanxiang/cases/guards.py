@@ -269,6 +269,19 @@ def late_surcharge(case, paid_on: dt.date) -> Decimal:
     if ob is None or not fine or paid_on <= ob.due:
         return Decimal(0)
     percent = Decimal(str(rules.value(case, "cases.late_surcharge_percent_per_day", paid_on)))
-    days = (paid_on - ob.due).days
+    days = (paid_on - ob.due).days - appeal_days(case, ob.due, paid_on)
+    if days <= 0:
+        return Decimal(0)
     return min(fine, (fine * percent * days / 100).quantize(Decimal("0.01")))
 
+
+
+def appeal_days(case, after: dt.date, until: dt.date) -> int:
+    """Days in (after, until] during a 行政复议 or 行政诉讼 (from the application to the outcome): the late
+    surcharge does not accrue then (行政处罚法 第七十三条第三款)."""
+    days: set[dt.date] = set()
+    for appeal in case.appeals.all():
+        start = max(appeal.applied_on, after + dt.timedelta(days=1))
+        end = min(appeal.decided_on or until, until)
+        days.update(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
+    return len(days)
