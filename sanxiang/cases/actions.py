@@ -178,6 +178,22 @@ def _proposal(penalties, fine, confiscation, flags) -> dict:
     return {"penalties": penalties, "fine": fine, "confiscation": confiscation, "flags": _flags(flags)}
 
 
+def _hearing_date(value_, notice_on):
+    """The hearing's date: a future date is the point (unlike the other dates of a move)."""
+    import datetime as dt
+
+    if isinstance(value_, dt.date):
+        found = value_
+    else:
+        try:
+            found = dt.date.fromisoformat(str(value_ or ""))
+        except ValueError:
+            raise RuleViolation("须写明听证日期（YYYY-MM-DD）。", field="hearing_on") from None
+    if found <= notice_on:
+        raise RuleViolation("听证日期须晚于通知日期。", field="hearing_on")
+    return found
+
+
 def _clean(case, action, params: dict) -> dict:
     """Inputs of the API and forms (strings) made the types the guards and effects read."""
     params = dict(params)
@@ -187,6 +203,8 @@ def _clean(case, action, params: dict) -> dict:
     if action == "conclude":
         params.update(_proposal(params.get("penalties"), params.get("fine"), params.get("confiscation"),
                                 params.get("flags")))
+    if action == "notify_hearing":
+        params["hearing_on"] = _hearing_date(params.get("hearing_on"), params["on"])
     if action == "record_payment":
         amount = R.as_amount(params.get("amount"), "amount")
         if not amount:
@@ -330,6 +348,11 @@ def do_waive_case_rights(case, *, actor, note="", on=None):
 
 def do_request_case_hearing(case, *, actor, on=None):
     return move_case(case, "request_hearing", actor=actor, on=on)
+
+
+def do_notify_case_hearing(case, *, hearing_on, place, actor, on=None):
+    """送达听证通知 on `on` for a hearing on `hearing_on` — at least `cases.hearing_notice_lead` later."""
+    return move_case(case, "notify_hearing", actor=actor, hearing_on=hearing_on, place=place, on=on)
 
 
 def do_hold_case_hearing(case, *, record, actor, on=None):

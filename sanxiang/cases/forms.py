@@ -24,6 +24,9 @@ def _structured(name, label, required):
     """The field of a structured input, by the parameter's name (None: a plain text input)."""
     if name == "on":
         return forms.DateField(label=label, required=required, widget=DATE, help_text="不填为今天。")
+    if name == "hearing_on":
+        return forms.DateField(label=label, required=required, widget=DATE,
+                               help_text="须不早于通知送达后的听证通知提前期（行政处罚法第六十四条）。")
     if name == "penalties":
         return forms.MultipleChoiceField(label=label, required=required, choices=PenaltyType.choices,
                                          widget=forms.CheckboxSelectMultiple)

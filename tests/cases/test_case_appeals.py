@@ -171,3 +171,39 @@ def test_bad_pauses_are_refused(env, reason, note, actor, message, error):
     assert message in refused(C.do_pause_case_time_limit, case, reason=reason, note=note,
                               actor=getattr(env, actor), on=day, error=error)
     assert "没有因检测" in refused(C.do_resume_case_time_limit, case, actor=env.officer, on=day)
+
+
+# ---- 听证通知 (行政处罚法第六十四条（二）: 7 days = working days, Art.85) ---------------------------------
+
+@pytest.mark.parametrize("notice_on,hearing_on,earliest", [
+    (d(2026, 9, 11), d(2026, 9, 22), None),            # Fri → 7 working days: 14‥18, 20 (make-up Sunday), 21
+    (d(2026, 9, 11), d(2026, 9, 21), None),
+    (d(2026, 9, 11), d(2026, 9, 18), "2026-09-21"),
+    (d(2026, 9, 28), d(2026, 10, 12), "2026-10-13"),  # across National Day: 29, 30, 08, 09, 10 (Sat), 12, 13
+    (d(2026, 9, 28), d(2026, 10, 13), None),
+])
+def test_the_hearing_notice_lead(env, notice_on, hearing_on, earliest):
+    case, day = reach(env, GENERAL, "hearing")
+    if earliest:
+        message = refused(C.do_notify_case_hearing, case, hearing_on=hearing_on, place="本局听证室", actor=env.officer,
+                          on=notice_on)
+        assert f"听证最早于 {earliest} 举行" in message and "7 个工作日" in message
+        return
+    C.do_notify_case_hearing(case, hearing_on=hearing_on, place="本局听证室", actor=env.officer, on=notice_on)
+    case.refresh_from_db()
+    assert (case.hearing_notice_on, case.hearing_on) == (notice_on, hearing_on)
+
+
+def test_no_hearing_without_its_notice_nor_before_the_lead_nor_by_a_handler(env):
+    case, day = reach(env, GENERAL, "hearing")
+    assert "尚未送达听证通知" in refused(C.do_hold_case_hearing, case, record="听证笔录", actor=env.reviewer,
+                                         on=d(2026, 9, 25))
+    C.do_notify_case_hearing(case, hearing_on=d(2026, 9, 25), place="本局听证室", actor=env.officer, on=d(2026, 9, 14))
+    message = refused(C.do_hold_case_hearing, case, record="听证笔录", actor=env.reviewer, on=d(2026, 9, 21))
+    assert "最早于 2026-09-22 举行听证" in message  # Mon 09-14: 15‥18, 20 (make-up Sunday), 21, 22
+    refused(C.do_hold_case_hearing, case, record="听证笔录", actor=env.officer, on=d(2026, 9, 25), error=NotPermitted)
+    assert "听证日期须晚于通知日期" in refused(C.do_notify_case_hearing, case, hearing_on=d(2026, 9, 14),
+                                               place="本局听证室", actor=env.officer, on=d(2026, 9, 14))
+    C.do_hold_case_hearing(case, record="听证笔录", actor=env.reviewer, on=d(2026, 9, 25))
+    case.refresh_from_db()
+    assert case.status == "notified" and case.hearing_held_on == d(2026, 9, 25)
