@@ -66,6 +66,7 @@ register_actions({
     "record_case_payment": "缴款记录",
     "record_case_appeal": "登记行政复议/行政诉讼",
     "decide_case_appeal": "登记复议决定/裁判结果",
+    "mark_case_appeal": "标注复议/诉讼状态",
     "pause_case_time_limit": "案件期限中止计算",
     "resume_case_time_limit": "案件期限恢复计算",
 })
@@ -771,6 +772,15 @@ WITHDRAWAL = "撤下已公开决定"
 REMAKING = "重新作出行政处罚决定"
 
 
+def _mark_appeal(case, pending, actor):
+    """The case row changes too (复议/诉讼中), so it gets its own entry (`sanxiang verify` compares rows)."""
+    case.appeal_pending = pending
+    case.version += 1
+    case.save(update_fields=["appeal_pending", "version"])
+    append_entry(action="mark_case_appeal", actor=actor, obj=case,
+                 payload={"number": case.number, "appeal_pending": pending, "version": case.version})
+
+
 def _optional_date(value_, field):
     return R.as_date(value_, field) if value_ not in (None, "") else None
 
@@ -799,11 +809,9 @@ def do_record_case_appeal(case, *, kind, body, applied_on, actor, accepted_on=No
         raise Conflict(f"案件{case.title}已有尚未终结的行政复议或行政诉讼，请先登记其结果。", field="kind")
     appeal = CaseAppeal.objects.create(case=case, kind=kind, body=body, applied_on=applied_on, accepted_on=accepted_on,
                                        note=_text(note, "备注", "note", 1000, required=False))
-    case.appeal_pending = True
-    case.version += 1
-    case.save(update_fields=["appeal_pending", "version"])
     append_entry(action="record_case_appeal", actor=actor, obj=appeal,
                  payload={"case": case.number, "kind": label, "body": body, "applied_on": applied_on})
+    _mark_appeal(case, True, actor)
     return appeal
 
 
@@ -836,11 +844,9 @@ def do_decide_case_appeal(appeal, *, outcome, decided_on, actor, accepted_on=Non
     appeal.outcome, appeal.decided_on, appeal.accepted_on = outcome, decided_on, accepted_on
     appeal.note = "\n".join(filter(None, [appeal.note, _text(note, "备注", "note", 500, required=False)]))[:1000]
     appeal.save()
-    case.appeal_pending = False
-    case.version += 1
-    case.save(update_fields=["appeal_pending", "version"])
     append_entry(action="decide_case_appeal", actor=actor, obj=appeal,
                  payload={"case": case.number, "outcome": appeal.get_outcome_display(), "decided_on": decided_on})
+    _mark_appeal(case, False, actor)
     if outcome in WITHDRAWING_OUTCOMES:
         _open(case, WITHDRAWAL, "publicity.withdrawal_deadline", decided_on, actor)
     if outcome == AppealOutcome.REMAKE:

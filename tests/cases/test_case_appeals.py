@@ -61,6 +61,11 @@ def test_an_appeal_marks_the_case_until_its_outcome(env):
     C.do_record_case_appeal(case, kind="litigation", body="某区人民法院", applied_on=d(2026, 11, 5), actor=env.officer)
     labels = [e.action for e in LedgerEntry.objects.filter(object_type="cases.caseappeal")]
     assert labels == ["record_case_appeal", "decide_case_appeal", "record_case_appeal"]
+    # every row matches its last ledger entry (what `sanxiang verify` checks)
+    case.refresh_from_db()
+    for obj in (case, *case.appeals.all()):
+        last = LedgerEntry.objects.filter(object_type=obj.ledger_type(), object_id=str(obj.pk)).latest("index")
+        assert last.state_digest == obj.ledger_digest(), obj
 
 
 @pytest.mark.parametrize("inputs,message", [
