@@ -25,8 +25,12 @@ from sanxiang.workflow import apply_consequence
 from . import guards as G
 from . import rules as R
 from .models import (
+    WITHDRAWING_OUTCOMES,
+    AppealKind,
+    AppealOutcome,
     Case,
     CaseAccess,
+    CaseAppeal,
     CaseHandler,
     CaseKind,
     CaseParticipant,
@@ -60,6 +64,11 @@ register_actions({
     "submit_case_review": "提交法制审核",
     "record_case_review": "法制审核意见",
     "record_case_payment": "缴款记录",
+    "record_case_appeal": "登记行政复议/行政诉讼",
+    "decide_case_appeal": "登记复议决定/裁判结果",
+    "mark_case_appeal": "标注复议/诉讼状态",
+    "pause_case_time_limit": "案件期限中止计算",
+    "resume_case_time_limit": "案件期限恢复计算",
 })
 
 EDITABLE = {"cause": ("案由", 300), "facts": ("违法事实", 5000), "discretion": ("裁量理由", 5000)}
@@ -170,6 +179,22 @@ def _proposal(penalties, fine, confiscation, flags) -> dict:
     return {"penalties": penalties, "fine": fine, "confiscation": confiscation, "flags": _flags(flags)}
 
 
+def _hearing_date(value_, notice_on):
+    """The hearing's date: a future date is the point (unlike the other dates of a move)."""
+    import datetime as dt
+
+    if isinstance(value_, dt.date):
+        found = value_
+    else:
+        try:
+            found = dt.date.fromisoformat(str(value_ or ""))
+        except ValueError:
+            raise RuleViolation("须写明听证日期（YYYY-MM-DD）。", field="hearing_on") from None
+    if found <= notice_on:
+        raise RuleViolation("听证日期须晚于通知日期。", field="hearing_on")
+    return found
+
+
 def _clean(case, action, params: dict) -> dict:
     """Inputs of the API and forms (strings) made the types the guards and effects read."""
     params = dict(params)
@@ -179,6 +204,8 @@ def _clean(case, action, params: dict) -> dict:
     if action == "conclude":
         params.update(_proposal(params.get("penalties"), params.get("fine"), params.get("confiscation"),
                                 params.get("flags")))
+    if action == "notify_hearing":
+        params["hearing_on"] = _hearing_date(params.get("hearing_on"), params["on"])
     if action == "record_payment":
         amount = R.as_amount(params.get("amount"), "amount")
         if not amount:
@@ -322,6 +349,11 @@ def do_waive_case_rights(case, *, actor, note="", on=None):
 
 def do_request_case_hearing(case, *, actor, on=None):
     return move_case(case, "request_hearing", actor=actor, on=on)
+
+
+def do_notify_case_hearing(case, *, hearing_on, place, actor, on=None):
+    """送达听证通知 on `on` for a hearing on `hearing_on` — at least `cases.hearing_notice_lead` later."""
+    return move_case(case, "notify_hearing", actor=actor, hearing_on=hearing_on, place=place, on=on)
 
 
 def do_hold_case_hearing(case, *, record, actor, on=None):
@@ -731,3 +763,156 @@ def do_record_case_review(review, *, opinion, actor, note="", on=None) -> CaseRe
     append_entry(action="record_case_review", actor=actor, obj=review, payload={"opinion": opinion})
     return review
 
+
+
+# ---- 行政复议 / 行政诉讼 ---------------------------------------------------------------------------
+
+APPEALABLE = (CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.COURT, CaseStatus.CLOSED)
+WITHDRAWAL = "撤下已公开决定"
+REMAKING = "重新作出行政处罚决定"
+
+
+def _mark_appeal(case, pending, actor):
+    """The case row changes too (复议/诉讼中), so it gets its own entry (`sanxiang verify` compares rows)."""
+    case.appeal_pending = pending
+    case.version += 1
+    case.save(update_fields=["appeal_pending", "version"])
+    append_entry(action="mark_case_appeal", actor=actor, obj=case,
+                 payload={"number": case.number, "appeal_pending": pending, "version": case.version})
+
+
+def _optional_date(value_, field):
+    return R.as_date(value_, field) if value_ not in (None, "") else None
+
+
+@transaction.atomic
+def do_record_case_appeal(case, *, kind, body, applied_on, actor, accepted_on=None, note="") -> CaseAppeal:
+    """登记行政复议申请或行政诉讼: the case shows 复议/诉讼中 until the outcome is recorded."""
+    case = _lock(case)
+    if not can(actor, "change", case):
+        raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记行政复议或行政诉讼。")
+    if case.status not in APPEALABLE or case.decided_on is None:
+        raise RuleViolation(f"案件{case.title}当前为“{case.status_label}”，尚未作出决定，不能登记行政复议或行政诉讼。",
+                            field="status")
+    if kind not in AppealKind.values:
+        raise RuleViolation(f"未知的救济途径“{kind}”，应为行政复议或行政诉讼。", field="kind")
+    label = AppealKind(kind).label
+    body = _text(body, "复议机关" if kind == AppealKind.RECONSIDERATION else "受理法院", "body", 200)
+    applied_on = R.as_date(applied_on, "applied_on")
+    if applied_on < case.decided_on:
+        raise RuleViolation(f"申请日期 {applied_on:%Y-%m-%d} 早于处罚决定日期 {case.decided_on:%Y-%m-%d}。",
+                            field="applied_on")
+    accepted_on = _optional_date(accepted_on, "accepted_on")
+    if accepted_on and accepted_on < applied_on:
+        raise RuleViolation("受理日期不能早于申请日期。", field="accepted_on")
+    if case.appeals.filter(outcome="").exists():
+        raise Conflict(f"案件{case.title}已有尚未终结的行政复议或行政诉讼，请先登记其结果。", field="kind")
+    appeal = CaseAppeal.objects.create(case=case, kind=kind, body=body, applied_on=applied_on, accepted_on=accepted_on,
+                                       note=_text(note, "备注", "note", 1000, required=False))
+    append_entry(action="record_case_appeal", actor=actor, obj=appeal,
+                 payload={"case": case.number, "kind": label, "body": body, "applied_on": applied_on})
+    _mark_appeal(case, True, actor)
+    return appeal
+
+
+@transaction.atomic
+def do_decide_case_appeal(appeal, *, outcome, decided_on, actor, accepted_on=None, remake_days=None,
+                          note="") -> CaseAppeal:
+    """登记复议决定或裁判结果. 撤销、部分撤销、变更、确认违法、确认无效、责令重新作出 open the deadline to take
+    the published decision down (行政处罚法第四十八条); 责令重新作出 also the period the decision set for remaking."""
+    appeal = CaseAppeal.objects.select_for_update().get(pk=appeal.pk)
+    case = _lock(appeal.case)
+    if not can(actor, "change", case):
+        raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记复议决定或裁判结果。")
+    if not appeal.pending:
+        raise Conflict(f"该{appeal.get_kind_display()}已登记结果“{appeal.get_outcome_display()}”。", field="outcome")
+    if outcome not in AppealOutcome.values:
+        raise RuleViolation(f"未知的结果“{outcome}”。", field="outcome")
+    decided_on = R.as_date(decided_on, "decided_on")
+    accepted_on = _optional_date(accepted_on, "accepted_on") or appeal.accepted_on
+    if accepted_on and accepted_on < appeal.applied_on:
+        raise RuleViolation("受理日期不能早于申请日期。", field="accepted_on")
+    if decided_on < (accepted_on or appeal.applied_on):
+        raise RuleViolation(f"结果日期 {decided_on:%Y-%m-%d} 早于申请或受理日期。", field="decided_on")
+    if outcome == AppealOutcome.REMAKE:
+        try:
+            remake_days = int(remake_days)
+        except (TypeError, ValueError):
+            raise RuleViolation("责令重新作出的，须写明决定书规定的重新作出期限（天数）。", field="remake_days") from None
+        if not 0 < remake_days <= 3650:
+            raise RuleViolation("重新作出期限须为 1 至 3650 之间的天数。", field="remake_days")
+    appeal.outcome, appeal.decided_on, appeal.accepted_on = outcome, decided_on, accepted_on
+    appeal.note = "\n".join(filter(None, [appeal.note, _text(note, "备注", "note", 500, required=False)]))[:1000]
+    appeal.save()
+    append_entry(action="decide_case_appeal", actor=actor, obj=appeal,
+                 payload={"case": case.number, "outcome": appeal.get_outcome_display(), "decided_on": decided_on})
+    _mark_appeal(case, False, actor)
+    if outcome in WITHDRAWING_OUTCOMES:
+        _open(case, WITHDRAWAL, "publicity.withdrawal_deadline", decided_on, actor)
+    if outcome == AppealOutcome.REMAKE:
+        D.do_open_obligation(object_type=case.ledger_type(), object_id=case.pk, agency=case.agency, kind=REMAKING,
+                             start=decided_on, count=remake_days, unit="days",
+                             note=f"{appeal.get_kind_display()}：{appeal.body}", actor=actor)
+    return appeal
+
+
+# ---- pauses of the case time limit (检测、检验、检疫、鉴定; 公告) ---------------------------------------
+
+# 市场监督管理行政处罚程序规定 第六十四条: these periods do not count towards the case time limit; Art.18:
+# 检测、检验、检疫、鉴定 do not count towards the verification limit either.
+PAUSE_REASONS = {"检测检验检疫鉴定": (R.TIME_LIMIT, R.VERIFICATION), "公告": (R.TIME_LIMIT,)}
+
+
+def _running_limit(case, kinds):
+    for kind in kinds:
+        ob = _obligation(case, kind)
+        if ob is not None:
+            return ob
+    return None
+
+
+@transaction.atomic
+def do_pause_case_time_limit(case, *, reason, note, actor, on=None):
+    """检测、检验、检疫、鉴定 or 公告 begins: the case's running limit (办案期限, or 案源核查期限 for
+    检测/鉴定 during verification) stops counting from `on`."""
+    case = _lock(case)
+    if not can(actor, "change", case):
+        raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记期限中止。")
+    problem = G.actor_handles(case, actor)
+    if problem:
+        raise NotPermitted(problem)
+    if reason not in PAUSE_REASONS:
+        raise RuleViolation(f"“{reason}”不是可以中止办案期限的事由（检测、检验、检疫、鉴定或公告）。", field="reason")
+    note = _text(note, "具体情况", "note", 300)
+    on = R.as_date(on)
+    ob = _running_limit(case, PAUSE_REASONS[reason])
+    if ob is None:
+        kinds = "或".join(PAUSE_REASONS[reason])
+        raise RuleViolation(f"案件{case.title}当前没有正在计算的{kinds}，无需中止。", field="reason")
+    pause = D.do_pause_obligation(ob, start=on, reason=reason, note=note, actor=actor)  # refusals: DeadlineError
+    append_entry(action="pause_case_time_limit", actor=actor, obj=case,
+                 payload={"number": case.number, "deadline": ob.kind, "reason": reason, "note": note, "on": on})
+    return pause
+
+
+@transaction.atomic
+def do_resume_case_time_limit(case, *, actor, on=None):
+    """检测、检验、检疫、鉴定 or 公告 ended: the paused limit counts again from `on`."""
+    case = _lock(case)
+    if not can(actor, "change", case):
+        raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记期限恢复。")
+    problem = G.actor_handles(case, actor)
+    if problem:
+        raise NotPermitted(problem)
+    on = R.as_date(on)
+    for kind in (R.TIME_LIMIT, R.VERIFICATION):
+        ob = _obligation(case, kind)
+        pause = ob.pauses.filter(end__isnull=True).first() if ob else None
+        if pause is not None and pause.reason in PAUSE_REASONS:
+            break
+    else:
+        raise RuleViolation(f"案件{case.title}没有因检测、检验、检疫、鉴定或公告而中止的期限。", field="on")
+    D.do_resume_obligation(ob, end=on, actor=actor)
+    append_entry(action="resume_case_time_limit", actor=actor, obj=case,
+                 payload={"number": case.number, "deadline": ob.kind, "reason": pause.reason, "on": on})
+    return ob

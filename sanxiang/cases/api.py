@@ -74,6 +74,9 @@ class CaseOut(Schema):
     decided_on: dt.date | None
     served_on: dt.date | None
     closed_on: dt.date | None
+    appeal_pending: bool  # 复议/诉讼中
+    hearing_notice_on: dt.date | None
+    hearing_on: dt.date | None
     version: int
 
 
@@ -266,3 +269,144 @@ def add_party(request, case_id: str, data: PartyIn):
             summary="办案过程（留痕）")
 def case_timeline(request, case_id: str):
     return Status(200, queries.timeline(_case(request, case_id)))
+
+
+class AppealOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    body: str
+    applied_on: dt.date
+    accepted_on: dt.date | None
+    decided_on: dt.date | None
+    outcome: str
+    outcome_label: str
+    pending: bool
+    note: str
+
+
+class AppealIn(Schema):
+    kind: str
+    body: str
+    applied_on: dt.date | None = None
+    accepted_on: dt.date | None = None
+    note: str = ""
+
+
+class AppealOutcomeIn(Schema):
+    outcome: str
+    decided_on: dt.date | None = None
+    accepted_on: dt.date | None = None
+    remake_days: int | None = None
+    note: str = ""
+
+
+class PauseIn(Schema):
+    reason: str
+    note: str
+    on: dt.date | None = None
+
+
+class PauseOut(Schema):
+    id: int
+    deadline: str
+    reason: str
+    note: str
+    start: dt.date
+    end: dt.date | None
+
+
+class ResumeIn(Schema):
+    on: dt.date | None = None
+
+
+def _appeal_out(a) -> dict:
+    return {"id": a.pk, "kind": a.kind, "kind_label": a.get_kind_display(), "body": a.body, "applied_on": a.applied_on,
+            "accepted_on": a.accepted_on, "decided_on": a.decided_on, "outcome": a.outcome,
+            "outcome_label": a.get_outcome_display() if a.outcome else "", "pending": a.pending, "note": a.note}
+
+
+@router.get("/{case_id}/appeals", response={200: list[AppealOut], **error_responses(401, 404)},
+            summary="行政复议/行政诉讼")
+def list_appeals(request, case_id: str):
+    return Status(200, [_appeal_out(a) for a in _case(request, case_id).appeals.all()])
+
+
+@router.post("/{case_id}/appeals", response={201: AppealOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="登记行政复议/行政诉讼")
+def record_appeal(request, case_id: str, data: AppealIn):
+    appeal = C.do_record_case_appeal(_case(request, case_id), kind=data.kind, body=data.body,
+                                     applied_on=data.applied_on, accepted_on=data.accepted_on, note=data.note,
+                                     actor=_user(request))
+    return Status(201, _appeal_out(appeal))
+
+
+def _appeal(request, case_id, appeal_id):
+    case = _case(request, case_id)
+    appeal = case.appeals.filter(pk=int(appeal_id)).first() if str(appeal_id).isdigit() else None
+    if appeal is None:
+        raise NotFound("未找到该行政复议或行政诉讼。", code="appeal_not_found")
+    return appeal
+
+
+@router.get("/{case_id}/appeals/{appeal_id}", response={200: AppealOut, **error_responses(401, 404)},
+            summary="一次行政复议/行政诉讼")
+def get_appeal(request, case_id: str, appeal_id: str):
+    return Status(200, _appeal_out(_appeal(request, case_id, appeal_id)))
+
+
+@router.post("/{case_id}/appeals/{appeal_id}", response={200: AppealOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="登记复议决定/裁判结果")
+def decide_appeal(request, case_id: str, appeal_id: str, data: AppealOutcomeIn):
+    appeal = C.do_decide_case_appeal(_appeal(request, case_id, appeal_id), outcome=data.outcome,
+                                     decided_on=data.decided_on, accepted_on=data.accepted_on,
+                                     remake_days=data.remake_days, note=data.note, actor=_user(request))
+    return Status(200, _appeal_out(appeal))
+
+
+def _pause_out(pause) -> dict:
+    return {"id": pause.pk, "deadline": pause.obligation.kind, "reason": pause.reason, "note": pause.note,
+            "start": pause.start, "end": pause.end}
+
+
+def _pauses(case):
+    from sanxiang.deadlines.models import ObligationPause
+
+    ids = queries.obligations_of(case).values_list("pk", flat=True)
+    return ObligationPause.objects.filter(obligation_id__in=list(ids)).select_related("obligation").order_by("start", "id")
+
+
+@router.get("/{case_id}/pauses", response={200: list[PauseOut], **error_responses(401, 404)},
+            summary="期限中止计算的记录")
+def list_pauses(request, case_id: str):
+    return Status(200, [_pause_out(p) for p in _pauses(_case(request, case_id))])
+
+
+@router.post("/{case_id}/pauses", response={201: PauseOut, **error_responses(400, 401, 403, 404, 422)},
+             summary="期限中止计算（检测、检验、检疫、鉴定；公告）")
+def pause_time_limit(request, case_id: str, data: PauseIn):
+    pause = C.do_pause_case_time_limit(_case(request, case_id), reason=data.reason, note=data.note, on=data.on,
+                                       actor=_user(request))
+    return Status(201, _pause_out(pause))
+
+
+def _current_pause(request, case_id):
+    pause = _pauses(_case(request, case_id)).filter(end__isnull=True, reason__in=list(C.PAUSE_REASONS)).last()
+    if pause is None:
+        raise NotFound("本案没有因检测、检验、检疫、鉴定或公告而中止计算的期限。", code="pause_not_found")
+    return pause
+
+
+@router.get("/{case_id}/pauses/current", response={200: PauseOut, **error_responses(401, 404)},
+            summary="正在中止计算的期限")
+def current_pause(request, case_id: str):
+    return Status(200, _pause_out(_current_pause(request, case_id)))
+
+
+@router.post("/{case_id}/pauses/current", response={200: PauseOut, **error_responses(400, 401, 403, 404, 422)},
+             summary="期限恢复计算")
+def resume_time_limit(request, case_id: str, data: ResumeIn):
+    pause = _current_pause(request, case_id)
+    C.do_resume_case_time_limit(_case(request, case_id), on=data.on, actor=_user(request))
+    pause.refresh_from_db()
+    return Status(200, _pause_out(pause))

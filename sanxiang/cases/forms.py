@@ -6,7 +6,16 @@ inputs that are structured get their own field by name (penalty types, amounts, 
 
 from django import forms
 
-from .models import ParticipantRole, PenaltyType, Procedure, ReviewFlag, ServiceMethod, Source
+from .models import (
+    AppealKind,
+    AppealOutcome,
+    ParticipantRole,
+    PenaltyType,
+    Procedure,
+    ReviewFlag,
+    ServiceMethod,
+    Source,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -15,6 +24,9 @@ def _structured(name, label, required):
     """The field of a structured input, by the parameter's name (None: a plain text input)."""
     if name == "on":
         return forms.DateField(label=label, required=required, widget=DATE, help_text="不填为今天。")
+    if name == "hearing_on":
+        return forms.DateField(label=label, required=required, widget=DATE,
+                               help_text="须不早于通知送达后的听证通知提前期（行政处罚法第六十四条）。")
     if name == "penalties":
         return forms.MultipleChoiceField(label=label, required=required, choices=PenaltyType.choices,
                                          widget=forms.CheckboxSelectMultiple)
@@ -213,6 +225,42 @@ class CaseEditForm(forms.Form):
     facts = forms.CharField(label="违法事实", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     discretion = forms.CharField(label="裁量理由", max_length=5000, required=False,
                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+
+
+class AppealForm(forms.Form):
+    """登记行政复议/行政诉讼."""
+
+    kind = forms.ChoiceField(label="救济途径", choices=AppealKind.choices)
+    body = forms.CharField(label="复议机关或受理法院", max_length=200)
+    applied_on = forms.DateField(label="申请或起诉日期", required=False, widget=DATE, help_text="不填为今天。")
+    accepted_on = forms.DateField(label="受理日期", required=False, widget=DATE)
+    note = forms.CharField(label="备注", max_length=1000, required=False)
+
+
+class AppealOutcomeForm(forms.Form):
+    """登记复议决定/裁判结果."""
+
+    outcome = forms.ChoiceField(label="结果", choices=AppealOutcome.choices)
+    decided_on = forms.DateField(label="决定或裁判日期", required=False, widget=DATE, help_text="不填为今天。")
+    accepted_on = forms.DateField(label="受理日期", required=False, widget=DATE, help_text="登记时未填的可在此补填。")
+    remake_days = forms.IntegerField(label="重新作出期限（天）", required=False, min_value=1, max_value=3650,
+                                     help_text="责令重新作出的，按决定书或判决书写明的期限填写。")
+    note = forms.CharField(label="备注", max_length=500, required=False)
+
+
+class PauseForm(forms.Form):
+    """期限中止计算: 检测、检验、检疫、鉴定 or 公告."""
+
+    reason = forms.ChoiceField(label="事由", choices=[("检测检验检疫鉴定", "检测、检验、检疫、鉴定"), ("公告", "公告")])
+    note = forms.CharField(label="具体情况", max_length=300, help_text="如送检样品名称、检测机构或公告事项。")
+    on = forms.DateField(label="开始日期", required=False, widget=DATE, help_text="不填为今天。")
+
+
+class ResumeForm(forms.Form):
+    """期限恢复计算."""
+
+    on = forms.DateField(label="结束日期", required=False, widget=DATE, help_text="不填为今天。")
 
 
 PROCEDURES = Procedure.choices

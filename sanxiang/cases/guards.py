@@ -191,6 +191,40 @@ def hearing_right(case, penalties, fine, confiscation, on=None) -> bool:
     return confiscation is not None and confiscation >= rules.amount(case, "cases.hearing_confiscation_threshold", on)
 
 
+def earliest_hearing(case, notice_on: dt.date) -> tuple[dt.date, str]:
+    """The first day a hearing noticed on `notice_on` may be held (`cases.hearing_notice_lead`), and the lead
+    in words."""
+    from sanxiang.deadlines.engine import compute_due
+    from sanxiang.deadlines.queries import get_calendar
+
+    count, unit = rules.period(case, "cases.hearing_notice_lead", notice_on)
+    words = f"{count} 个工作日" if unit == "workdays" else f"{count} 日"
+    return compute_due(notice_on, count, unit, calendar=get_calendar()).due, words
+
+
+def hearing_notice_lead_kept(case, actor, on=None, hearing_on=None, **params):
+    """听证日期不早于通知后的听证通知提前期（cases.hearing_notice_lead）"""
+    if hearing_on is None:
+        return None
+    notice_on = _day(on)
+    earliest, words = earliest_hearing(case, notice_on)
+    if hearing_on < earliest:
+        return (f"听证通知须在举行听证前 {words}送达（行政处罚法第六十四条）：{notice_on:%Y-%m-%d} 通知的，"
+                f"听证最早于 {earliest:%Y-%m-%d} 举行。")
+    return None
+
+
+def hearing_notice_served(case, actor, on=None, **params):
+    """已送达听证通知，且举行日不早于通知提前期届满"""
+    if not case.hearing_notice_on:
+        return "尚未送达听证通知（行政处罚法第六十四条：举行听证的七日前通知当事人听证的时间、地点）。"
+    earliest, words = earliest_hearing(case, case.hearing_notice_on)
+    if _day(on) < earliest:
+        return (f"听证通知于 {case.hearing_notice_on:%Y-%m-%d} 送达，须满 {words}，"
+                f"最早于 {earliest:%Y-%m-%d} 举行听证。")
+    return None
+
+
 def hearing_may_be_requested(case, actor, on=None, **params):
     """告知了听证权利且在听证申请期内"""
     if case.hearing_held_on:
@@ -269,6 +303,19 @@ def late_surcharge(case, paid_on: dt.date) -> Decimal:
     if ob is None or not fine or paid_on <= ob.due:
         return Decimal(0)
     percent = Decimal(str(rules.value(case, "cases.late_surcharge_percent_per_day", paid_on)))
-    days = (paid_on - ob.due).days
+    days = (paid_on - ob.due).days - appeal_days(case, ob.due, paid_on)
+    if days <= 0:
+        return Decimal(0)
     return min(fine, (fine * percent * days / 100).quantize(Decimal("0.01")))
 
+
+
+def appeal_days(case, after: dt.date, until: dt.date) -> int:
+    """Days in (after, until] during a 行政复议 or 行政诉讼 (from the application to the outcome): the late
+    surcharge does not accrue then (行政处罚法 第七十三条第三款)."""
+    days: set[dt.date] = set()
+    for appeal in case.appeals.all():
+        start = max(appeal.applied_on, after + dt.timedelta(days=1))
+        end = min(appeal.decided_on or until, until)
+        days.update(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
+    return len(days)

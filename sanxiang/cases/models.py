@@ -167,6 +167,9 @@ class Case(Ledgered):
     end_reason = models.CharField(max_length=500, blank=True)  # 不予立案/终止 的理由
     time_limit_extensions = models.PositiveIntegerField(default=0)
     collective_discussion = models.TextField(blank=True)  # 集体讨论 records for further extensions
+    appeal_pending = models.BooleanField(default=False)  # 复议/诉讼中: supervisors see it (rules-2026 §1)
+    hearing_notice_on = models.DateField(null=True, blank=True)  # 听证通知 served on
+    hearing_on = models.DateField(null=True, blank=True)  # the hearing's date in the notice
     version = models.PositiveIntegerField(default=1)  # optimistic concurrency of non-state edits
     created_at = models.DateTimeField()
 
@@ -337,3 +340,54 @@ class CasePayment(Ledgered):
     class Meta:
         ordering = ["paid_on", "id"]
         verbose_name = "缴款"
+
+
+class AppealKind(models.TextChoices):
+    """救济途径 — 行政复议 or 行政诉讼 against a decision."""
+
+    RECONSIDERATION = "reconsideration", "行政复议"
+    LITIGATION = "litigation", "行政诉讼"
+
+
+class AppealOutcome(models.TextChoices):
+    """复议决定/裁判结果."""
+
+    UPHELD = "upheld", "维持"
+    REVOKED = "revoked", "撤销"
+    PARTLY_REVOKED = "partly_revoked", "部分撤销"
+    VARIED = "varied", "变更"
+    CONFIRMED_ILLEGAL = "confirmed_illegal", "确认违法"
+    CONFIRMED_VOID = "confirmed_void", "确认无效"
+    REMAKE = "remake", "责令重新作出"
+    DISMISSED = "dismissed", "驳回"
+    WITHDRAWN = "withdrawn", "撤回/终止"
+
+
+# 行政处罚法 第四十八条: these outcomes take the published decision down (publicity acts on the deadline).
+WITHDRAWING_OUTCOMES = {AppealOutcome.REVOKED, AppealOutcome.PARTLY_REVOKED, AppealOutcome.VARIED,
+                        AppealOutcome.CONFIRMED_ILLEGAL, AppealOutcome.CONFIRMED_VOID, AppealOutcome.REMAKE}
+
+
+class CaseAppeal(Ledgered):
+    """行政复议/行政诉讼 — the party's challenge of a case's decision, from application to outcome.
+
+    While one is pending the case shows 复议/诉讼中 (`Case.appeal_pending`) and the late surcharge
+    does not accrue (行政处罚法 第七十三条).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
+    kind = models.CharField(max_length=16, choices=AppealKind.choices)
+    body = models.CharField(max_length=200)  # 复议机关 or 人民法院
+    applied_on = models.DateField()
+    accepted_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=AppealOutcome.choices, blank=True)
+    note = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["applied_on", "id"]
+        verbose_name = "行政复议/行政诉讼"
+
+    @property
+    def pending(self) -> bool:
+        return not self.outcome

@@ -27,6 +27,7 @@ from sanxiang.workflow import available, table_for
 
 from .models import (
     Case,
+    CaseAppeal,
     CaseHandler,
     CaseParticipant,
     CaseParty,
@@ -271,6 +272,7 @@ def case_page(user, case) -> dict:
     onsite = list(case.onsite_acts.all())
     reviews = list(case.reviews.select_related("reviewer"))
     payments = list(case.payments.all())
+    appeals = list(case.appeals.all())
     obligations = list(Obligation.objects.filter(object_type=CASE_TYPE, object_id=str(case.pk))
                        .select_related("agency").prefetch_related("pauses", "extensions").order_by("start", "id"))
     today, calendar = timezone.localdate(), get_calendar()
@@ -286,13 +288,14 @@ def case_page(user, case) -> dict:
         OnSiteAct._meta.label_lower: [a.pk for a in onsite],
         CaseReview._meta.label_lower: [r.pk for r in reviews],
         CasePayment._meta.label_lower: [p.pk for p in payments],
+        CaseAppeal._meta.label_lower: [a.pk for a in appeals],
         Obligation._meta.label_lower: [o.pk for o in obligations],
     }
     options = available(case, user)
     return {
         "case": case, "handlers": handlers, "active_handlers": [h for h in handlers if h.until is None],
         "parties": parties, "participants": participants, "recusals": recusals, "onsite_acts": onsite,
-        "reviews": reviews, "payments": payments, "deadlines": deadline_rows, "timeline": timeline(case, related, {o.pk: o.kind for o in obligations}),
+        "reviews": reviews, "payments": payments, "appeals": appeals, "deadlines": deadline_rows, "timeline": timeline(case, related, {o.pk: o.kind for o in obligations}),
         "options": options,
         "proposed": penalties_text(case.proposed_penalties, case.proposed_fine, case.proposed_confiscation),
         "notified": penalties_text(case.notified_penalties, case.notified_fine, case.notified_confiscation),

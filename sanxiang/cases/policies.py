@@ -12,6 +12,7 @@ from sanxiang.orgs.models import Agency, Role
 from .models import (
     Case,
     CaseAccess,
+    CaseAppeal,
     CaseHandler,
     CaseParticipant,
     CaseParty,
@@ -34,7 +35,7 @@ register(Case, agency="agency", unit="unit", assigned="accesses__user", mark="co
 
 CHILD = dict(agency="case__agency", unit="case__unit", assigned="case__accesses__user",
              mark="case__confidentiality", rules={"view": VIEW})
-for model in (CaseHandler, CaseParty, CaseParticipant, Recusal, OnSiteAct, CaseReview, CasePayment):
+for model in (CaseHandler, CaseParty, CaseParticipant, Recusal, OnSiteAct, CaseReview, CasePayment, CaseAppeal):
     register(model, **CHILD)
 register(CaseAccess, agency="case__agency", unit="case__unit", assigned="case__accesses__user",
          mark="case__confidentiality", rules={"view": {Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY}})

@@ -16,7 +16,7 @@ from .models import Case, CaseStatus
 # States in which the next step is the head's (立案审批, 决定, 结案).
 WAITING_FOR_HEAD = (CaseStatus.VERIFYING, CaseStatus.NOTIFIED, CaseStatus.TERMINATED, CaseStatus.COURT)
 CHILD_TYPES = ("cases.casehandler", "cases.caseparty", "cases.caseparticipant", "cases.recusal",
-               "cases.onsiteact", "cases.casereview", "cases.casepayment")
+               "cases.onsiteact", "cases.casereview", "cases.casepayment", "cases.caseappeal")
 
 
 def cases_for(user, *, status: str | None = None, unit=None, mine: bool = False):
@@ -84,4 +84,5 @@ def _child_ids(case) -> dict[str, list[int]]:
         "cases.onsiteact": list(case.onsite_acts.values_list("pk", flat=True)),
         "cases.casereview": list(case.reviews.values_list("pk", flat=True)),
         "cases.casepayment": list(case.payments.values_list("pk", flat=True)),
+        "cases.caseappeal": list(case.appeals.values_list("pk", flat=True)),
     }

@@ -17,6 +17,10 @@ urlpatterns = [
     path("<int:pk>/recusals/", views.case_request_recusal, name="request-recusal"),
     path("<int:pk>/recusals/decision/", views.case_decide_recusal, name="decide-recusal"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
+    path("<int:pk>/appeals/", views.case_record_appeal, name="record-appeal"),
+    path("<int:pk>/appeals/outcome/", views.case_decide_appeal, name="decide-appeal"),
+    path("<int:pk>/pauses/", views.case_pause, name="pause"),
+    path("<int:pk>/pauses/end/", views.case_resume, name="resume"),
     path("<int:pk>/review/", views.case_submit_review, name="submit-review"),
     path("<int:pk>/review/opinion/", views.case_review_opinion, name="review-opinion"),
 ]

@@ -149,6 +149,18 @@ def _forms(request, case, data, bound):
     if (handles and not pending and case.status in (CaseStatus.CONCLUDED, CaseStatus.NOTIFIED)
             and can(user, "submit_review", case)):
         out["review"] = bound.get("review") or F.ReviewSubmitForm(reviewers=pages.reviewers_of(case))
+    if may_change and case.decided_on:
+        pending_appeal = next((a for a in data["appeals"] if a.pending), None)
+        if pending_appeal:
+            out["appeal_outcome"] = {"appeal": pending_appeal,
+                                     "form": bound.get("appeal_outcome") or F.AppealOutcomeForm()}
+        else:
+            out["appeal"] = bound.get("appeal") or F.AppealForm()
+    if handles and open_case:
+        if any(p.end is None and p.reason in C.PAUSE_REASONS for d in data["deadlines"] for p in d["ob"].pauses.all()):
+            out["resume"] = bound.get("resume") or F.ResumeForm()
+        else:
+            out["pause"] = bound.get("pause") or F.PauseForm()
     mine = [r for r in pending if r.reviewer_id == user.pk]
     if mine:
         out["opinion"] = {"review": mine[0], "form": bound.get("opinion") or F.ReviewOpinionForm()}
@@ -354,3 +366,42 @@ def case_decide_recusal(request, pk):
 
     return _act(request, pk, "decide_recusal", lambda case: F.RecusalDecisionForm(request.POST), perform,
                 "已作出回避决定。")
+
+
+@login_required
+def case_record_appeal(request, pk):
+    def perform(case, form, version):
+        C.do_record_case_appeal(case, **form.cleaned_data, actor=request.user)
+
+    return _act(request, pk, "appeal", lambda case: F.AppealForm(request.POST), perform,
+                "已登记行政复议或行政诉讼。")
+
+
+@login_required
+def case_decide_appeal(request, pk):
+    def perform(case, form, version):
+        from sanxiang.core.errors import Conflict
+
+        appeal = case.appeals.filter(outcome="").order_by("-id").first()
+        if appeal is None:
+            raise Conflict("该行政复议或行政诉讼已登记结果，请刷新后查看。")
+        C.do_decide_case_appeal(appeal, **form.cleaned_data, actor=request.user)
+
+    return _act(request, pk, "appeal_outcome", lambda case: F.AppealOutcomeForm(request.POST), perform,
+                "已登记复议决定或裁判结果。")
+
+
+@login_required
+def case_pause(request, pk):
+    def perform(case, form, version):
+        C.do_pause_case_time_limit(case, **form.cleaned_data, actor=request.user)
+
+    return _act(request, pk, "pause", lambda case: F.PauseForm(request.POST), perform, "期限已中止计算。")
+
+
+@login_required
+def case_resume(request, pk):
+    def perform(case, form, version):
+        C.do_resume_case_time_limit(case, on=form.cleaned_data["on"], actor=request.user)
+
+    return _act(request, pk, "resume", lambda case: F.ResumeForm(request.POST), perform, "期限已恢复计算。")

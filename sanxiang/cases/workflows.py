@@ -87,6 +87,11 @@ def hearing_request_effect(case, actor, on=None, **params):
     return None
 
 
+def hearing_notice_effect(case, actor, on=None, hearing_on=None, place="", **params):
+    case.hearing_notice_on, case.hearing_on = on or timezone.localdate(), hearing_on
+    return {"hearing_on": hearing_on, "place": place}
+
+
 def hearing_effect(case, actor, on=None, **params):
     case.hearing_held_on = on or timezone.localdate()
     return None
@@ -190,9 +195,13 @@ PENALTY_GENERAL = register(Table(
         Transition("request_hearing", S.NOTIFIED, S.HEARING, "申请听证", roles=OFFICER, params=ON,
                    guards=(G.actor_handles, G.hearing_may_be_requested), effect=hearing_request_effect,
                    closes=(R.HEARING_REQUEST,)),
+        Transition("notify_hearing", S.HEARING, S.HEARING, "送达听证通知", roles=OFFICER,
+                   params={**ON, "hearing_on": Param("听证日期", text=False),
+                           "place": Param("听证地点", max_length=300)},
+                   guards=(G.actor_handles, G.hearing_notice_lead_kept), effect=hearing_notice_effect),
         Transition("hold_hearing", S.HEARING, S.NOTIFIED, "举行听证", roles=HEARING_HOST,
-                   params={**ON, "record": Param("听证情况", max_length=5000)}, guards=(G.actor_not_handler,),
-                   effect=hearing_effect),
+                   params={**ON, "record": Param("听证情况", max_length=5000)},
+                   guards=(G.actor_not_handler, G.hearing_notice_served), effect=hearing_effect),
         Transition("decide", S.NOTIFIED, S.DECIDED, "作出处罚决定", roles=HEAD, params=ON,
                    guards=(G.actor_not_handler, G.has_proposal, G.statement_windows_over, G.not_heavier_than_notified,
                            G.review_passed),

@@ -171,6 +171,9 @@ def _cases(cast, label):
         C.move_case(case, action, actor=OPERATOR, on="2026-03-05", **params)
     if label == "cases.casepayment":
         return Built(case.payments.get(), a, unit)
+    if label == "cases.caseappeal":
+        return Built(C.do_record_case_appeal(case, kind="reconsideration", body="某市人民政府", applied_on="2026-03-06",
+                                             actor=OPERATOR), a, unit)
     return None
 
 

@@ -202,15 +202,17 @@ def test_extensions_first_by_the_head_then_only_by_collective_discussion(env):
 def test_a_hearing_pauses_the_time_limit_and_requires_a_review_after_it(env):
     case, day = reach(env, GENERAL, "notified")
     C.do_request_case_hearing(case, actor=env.officer, on=dt.date(2026, 9, 10))
-    C.do_hold_case_hearing(case, record="听证笔录", actor=env.reviewer, on=dt.date(2026, 9, 17))
-    assert ob(case, "办案期限").due == dt.date(2026, 12, 9)  # filed 09-03: 12-02 + 7 paused days
-    C.do_waive_case_rights(case, actor=env.officer, on=dt.date(2026, 9, 17))
-    message = refused(C.do_decide_case, case, actor=env.head, on=dt.date(2026, 9, 18))
+    C.do_notify_case_hearing(case, hearing_on=dt.date(2026, 9, 22), place="本局听证室", actor=env.officer,
+                             on=dt.date(2026, 9, 11))
+    C.do_hold_case_hearing(case, record="听证笔录", actor=env.reviewer, on=dt.date(2026, 9, 22))
+    assert ob(case, "办案期限").due == dt.date(2026, 12, 14)  # filed 09-03: 12-02 + 12 paused days
+    C.do_waive_case_rights(case, actor=env.officer, on=dt.date(2026, 9, 22))
+    message = refused(C.do_decide_case, case, actor=env.head, on=dt.date(2026, 9, 23))
     assert "经过听证程序" in message and "行政处罚法第五十八条" in message
-    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=dt.date(2026, 9, 18))
+    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=dt.date(2026, 9, 23))
     refused(C.do_record_case_review, review, opinion="pass", actor=env.officer, error=NotPermitted)
-    C.do_record_case_review(review, opinion="pass", note="同意", actor=env.reviewer, on=dt.date(2026, 9, 18))
-    C.do_decide_case(case, actor=env.head, on=dt.date(2026, 9, 18))
+    C.do_record_case_review(review, opinion="pass", note="同意", actor=env.reviewer, on=dt.date(2026, 9, 23))
+    C.do_decide_case(case, actor=env.head, on=dt.date(2026, 9, 23))
     assert case.status == "decided"
 
 
