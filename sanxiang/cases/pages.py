@@ -153,24 +153,17 @@ def my_cases(user):
 
 
 def awaiting_head(user, limit: int = 50) -> list:
-    """待我审批: open cases of the head's units whose state has a move for a head's role, and that the
-    head may take now (the guards asked; the head never handles the case)."""
-    from .workflows import HEAD
+    """待我审批: open cases of the head's units in a state where an approval move of any case table
+    (`Transition.approval`: 立案, 决定, 结案 …) waits, and that the head may take now (the guards
+    asked; the head never handles the case). Other moves of a head (中止, 延长期限) are not waiting."""
+    from .queries import waiting_for_head
+    from .workflows import approval_moves
 
-    head_roles = set(HEAD) | {Role.REVIEWER}
-    waiting_states = set()
-    for table_name in ("penalty_general", "penalty_simplified"):
-        from sanxiang.workflow import get_table
-
-        for t in get_table(table_name).transitions:
-            if set(t.roles) & set(HEAD) and t.action != "extend_time_limit":
-                waiting_states.update(t.source)
-    rows = restrict(Case.objects.select_related("agency", "unit"), user).filter(status__in=waiting_states)
-    rows = rows.exclude(handlers__person__user=user).order_by("created_at", "id")[:limit]
+    moves = approval_moves()
+    rows = waiting_for_head(user).select_related("agency", "unit").order_by("created_at", "id")[:limit]
     waiting = []
     for case in rows:
-        options = [o for o in available(case, user) if o.allowed and set(o.transition.roles) & head_roles
-                   and o.action != "extend_time_limit"]
+        options = [o for o in available(case, user) if o.allowed and o.action in moves.get(case.status, ())]
         if options:
             waiting.append({"case": case, "actions": [o.label for o in options]})
     # 法制审核 submitted to this user (not a move of the table: the review's own record)

@@ -70,6 +70,8 @@ class Transition:
       moves (e.g. the time it was met) and returns extra ledger payload.
     - `opens` / `closes`: deadlines opened, and kinds of deadlines met, by this transition.
     - `ledger_action`: the ledger's action name (default `<action>_<model name>`).
+    - `approval`: the object waits on its approver for this move (立案, 决定, 结案 …): the
+      approver's 待我审批 lists the objects where it is allowed now.
     """
 
     action: str
@@ -83,6 +85,7 @@ class Transition:
     opens: tuple[Opens, ...] = ()
     closes: tuple[str, ...] = ()
     ledger_action: str = ""
+    approval: bool = False
 
     def __post_init__(self):
         set_ = object.__setattr__
