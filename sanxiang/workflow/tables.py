@@ -258,10 +258,10 @@ class Table:
 
         return available(obj, user, table=self)
 
-    def apply(self, obj, action, *, actor, **params):
+    def apply(self, obj, action, *, actor, locked=None, **params):
         from .engine import apply
 
-        return apply(obj, action, actor=actor, table=self, **params)
+        return apply(obj, action, actor=actor, table=self, locked=locked, **params)
 
     def roles(self, action: str) -> tuple[str, ...]:
         return next((t.roles for t in self.transitions if t.action == action), ())
