@@ -9,6 +9,7 @@ from django import forms
 from .models import (
     AppealKind,
     AppealOutcome,
+    OnSiteGround,
     ParticipantRole,
     PenaltyType,
     Procedure,
@@ -41,6 +42,8 @@ def _structured(name, label, required):
         return forms.IntegerField(label=label, required=required, min_value=1, max_value=3650)
     if name == "method":
         return forms.ChoiceField(label=label, required=required, choices=ServiceMethod.choices)
+    if name == "onsite_ground":
+        return forms.ChoiceField(label=label, required=required, choices=OnSiteGround.choices)
     return None
 
 

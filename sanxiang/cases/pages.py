@@ -19,7 +19,7 @@ from sanxiang.access.policy import current_roles, restrict
 from sanxiang.core.errors import NotFound
 from sanxiang.deadlines.actions import OPEN_STATES, compute_obligation
 from sanxiang.deadlines.models import Obligation
-from sanxiang.deadlines.queries import RED, YELLOW, get_calendar, profile_key_of, warning_lead, warning_level
+from sanxiang.deadlines.queries import EXPIRED, RED, YELLOW, get_calendar, profile_key_of, warning_lead, warning_level
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.registry import action_label
 from sanxiang.orgs.models import Role
@@ -43,7 +43,7 @@ from .models import (
 )
 
 CASE_TYPE = "cases.case"
-LEVEL_ORDER = {RED: 0, YELLOW: 1, None: 2}
+LEVEL_ORDER = {RED: 0, YELLOW: 1, EXPIRED: 2, None: 2}
 
 
 class CaseNotFound(NotFound, Http404):
@@ -67,7 +67,7 @@ def cases_for(user, *, state: str = "", procedure: str = "", overdue: bool = Fal
     if procedure:
         rows = rows.filter(procedure=procedure)
     if overdue:
-        late = Obligation.objects.filter(object_type=CASE_TYPE, status__in=OPEN_STATES,
+        late = Obligation.objects.filter(object_type=CASE_TYPE, status__in=OPEN_STATES, bearer=Obligation.AGENCY,
                                          due__lt=timezone.localdate()).values("object_id")
         rows = rows.filter(pk__in=_ids_as_int(late))
     return rows.order_by("-created_at", "-id")
@@ -194,7 +194,8 @@ def escalations(user, limit: int = 50) -> dict | None:
                   .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.NOT_FILED]))
     ids_text = open_cases.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
     obs = list(Obligation.objects.filter(object_type=CASE_TYPE, object_id__in=ids_text, status__in=OPEN_STATES,
-                                         due__lt=timezone.localdate()).order_by("due", "id")[:limit])
+                                         bearer=Obligation.AGENCY, due__lt=timezone.localdate())
+               .order_by("due", "id")[:limit])
     cases = Case.objects.select_related("unit").in_bulk([int(ob.object_id) for ob in obs])
     rows = [{"case": cases[int(ob.object_id)], "ob": ob, "level": RED} for ob in obs]
     extended = list(open_cases.filter(time_limit_extensions__gt=0).order_by("-created_at", "-id")[:limit])
