@@ -888,6 +888,11 @@ def do_decide_case_appeal(appeal, *, outcome, decided_on, actor, accepted_on=Non
     return appeal
 
 
+def remaking_due(case) -> bool:
+    """An outcome ordered the decision remade and no new case does it yet."""
+    return _obligation(case, REMAKING) is not None and not case.remade_by.exists()
+
+
 @transaction.atomic
 def do_create_remade_case(case, *, actor, cause="", on=None) -> Case:
     """重新作出: a new case (a clue of the same unit, parties and category) that `remakes` the one whose
@@ -898,10 +903,10 @@ def do_create_remade_case(case, *, actor, cause="", on=None) -> Case:
     old = _lock(case)
     if not can(actor, "open_case", old.agency) or not can(actor, "change", old):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以重新立案。")
-    if _obligation(old, REMAKING) is None:
-        raise RuleViolation(f"案件{old.title}没有被责令重新作出的决定（或已重新作出）。", field="case")
     if old.remade_by.exists():
         raise Conflict(f"案件{old.title}已登记重新作出的案件。", field="case")
+    if _obligation(old, REMAKING) is None:
+        raise RuleViolation(f"案件{old.title}没有被责令重新作出的决定（或已重新作出）。", field="case")
     cause = _text(cause or f"重新作出：{old.cause}", "案由", "cause", 300)
     new = Case.objects.create(agency=old.agency, unit=old.unit, kind=old.kind, procedure=Procedure.GENERAL,
                               source=old.source, cause=cause, category=old.category, status=CaseStatus.CLUE,

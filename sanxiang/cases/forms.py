@@ -266,4 +266,11 @@ class ResumeForm(forms.Form):
     on = forms.DateField(label="结束日期", required=False, widget=DATE, help_text="不填为今天。")
 
 
+class RemakeForm(forms.Form):
+    """重新作出: a new case for the decision a 复议/诉讼 outcome ordered remade."""
+
+    cause = forms.CharField(label="案由", required=False, max_length=300, help_text="不填为“重新作出：原案由”。")
+    on = forms.DateField(label="登记日期", required=False, widget=DATE, help_text="不填为今天。")
+
+
 PROCEDURES = Procedure.choices

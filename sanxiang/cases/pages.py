@@ -264,6 +264,19 @@ def timeline(case, related: dict[str, list[int]], deadline_kinds: dict[int, str]
     return rows
 
 
+def surcharge_owed(case, on: dt.date | None = None):
+    """加处罚款 owed on `on` (today) while the fine is unpaid after its payment period (3 % a day of the
+    fine from the profile, capped at the fine, not during 复议/诉讼: `guards.late_surcharge`)."""
+    from decimal import Decimal
+
+    from . import guards
+
+    unpaid = (case.decided_fine or 0) - (case.paid_total or 0)
+    if unpaid <= 0 or case.status not in (CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.COURT):
+        return Decimal(0)
+    return guards.late_surcharge(case, on or timezone.localdate())
+
+
 def case_page(user, case) -> dict:
     """Everything the case page shows, in a fixed number of queries."""
     handlers = list(case.handlers.select_related("person", "certificate"))
@@ -304,6 +317,8 @@ def case_page(user, case) -> dict:
         "flags": "、".join(ReviewFlag(f).label for f in case.review_flags if f in ReviewFlag.values),
         "service_method": ServiceMethod(case.service_method).label if case.service_method else "",
         "simplified": case.procedure == Procedure.SIMPLIFIED,
+        "surcharge": surcharge_owed(case, today),
+        "remade_by": list(case.remade_by.all()),
     }
 
 
