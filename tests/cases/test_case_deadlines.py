@@ -311,3 +311,27 @@ def test_an_expired_payment_period_is_not_lateness_and_a_deferral_extends_it(env
     payment.refresh_from_db()
     assert (payment.status, payment.due) == (Obligation.OPEN, d(2026, 12, 22))  # 90 days from 09-23
     assert pages.surcharge_owed(case, d(2026, 9, 30)) == 0
+
+
+# ---- the API: remaking and on-site collection with the one error shape ------------------------------
+
+def test_remaking_and_collection_through_the_api(env):
+    api = Client()
+    api.force_login(env.officer)
+    case, _ = reach(env, GENERAL, "served")
+    before = written(case)
+    r = api.post(f"/api/v1/cases/{case.pk}/remake", {"on": "2026-10-05"}, content_type="application/json")
+    assert r.status_code == 400 and "没有被责令重新作出" in r.json()["message"] and r.json()["field"] == "case"
+    assert written(case) == before
+    appeal = C.do_record_case_appeal(case, kind="litigation", body="某区人民法院", applied_on=d(2026, 9, 10),
+                                     actor=env.officer)
+    C.do_decide_case_appeal(appeal, outcome="revoked", decided_on=d(2026, 10, 2), remake_days=60, actor=env.officer)
+    r = api.post(f"/api/v1/cases/{case.pk}/remake", {"on": "2026-10-05"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["remakes"] == case.pk and r.json()["status"] == "clue", r.content
+    onsite = served_on_site(env, "150")
+    before = written(onsite)
+    r = api.post(f"/api/v1/cases/{onsite.pk}/actions/collect_on_site",
+                 {"on": "2026-09-30", "amount": "150", "onsite_ground": "small", "receipt": "湘财罚No.0000201"},
+                 content_type="application/json")
+    assert r.status_code == 400 and "超过当场收缴上限" in r.json()["message"], r.content
+    assert written(onsite) == before
