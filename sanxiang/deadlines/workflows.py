@@ -61,6 +61,8 @@ def record_met(ob, actor, met_at=None, **params):
     at = met_at or timezone.now()
     ob.met_at = at
     late = (at > ob.due_at) if ob.due_at else (timezone.localtime(at).date() > ob.due)
+    if ob.bearer == Obligation.PARTY:
+        return {"met_at": at, "late": False, "after_expiry": late}  # the party's, not the agency's lateness
     return {"met_at": at, "late": late}
 
 

@@ -2,6 +2,7 @@
 never count as lateness — in the sweep, the warnings, the escalations and the workbench."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -72,6 +73,9 @@ def test_an_expired_period_may_be_met_waived_or_reopened_by_an_extension(agency)
     ob = do_extend_obligation(deferred, count=120, unit="days", approver=approver, reason="经济困难，批准延期缴纳",
                               actor=OPERATOR)
     assert [Obligation.objects.get(pk=o.pk).status for o in (paid, waived)] == ["met", "waived"]
+    met = LedgerEntry.objects.filter(object_type="deadlines.obligation", object_id=str(paid.pk)).order_by("index").last()
+    payload = json.loads(met.entry)["payload"]
+    assert (payload["late"], payload["after_expiry"]) == (False, True)  # paid late by the party: no agency lateness
     assert (ob.status, ob.due) == ("open", D("2027-01-06"))  # 09-08 + 120 days (2027 is provisional)
 
 
