@@ -335,3 +335,15 @@ def test_remaking_and_collection_through_the_api(env):
                  content_type="application/json")
     assert r.status_code == 400 and "超过当场收缴上限" in r.json()["message"], r.content
     assert written(onsite) == before
+
+
+def test_a_hearing_pauses_the_case_time_limit_from_the_request_to_the_hearing(env):
+    case, _ = reach(env, GENERAL, "investigating")  # filed 2026-09-03: 90 days → 12-02
+    case = step(env, GENERAL, case, "conclude", d(2026, 9, 24))
+    case = step(env, GENERAL, case, "notify", d(2026, 9, 25))  # the ¥20,000 fine carries the right to a hearing
+    case = step(env, GENERAL, case, "request_hearing", d(2026, 9, 28))
+    assert one(case, R.TIME_LIMIT).paused
+    case = step(env, GENERAL, case, "notify_hearing", d(2026, 9, 28), hearing_on="2026-10-20")
+    case = step(env, GENERAL, case, "hold_hearing", d(2026, 10, 20))
+    # 09-28 … 10-19 (22 days, 国庆 inside) do not count: 12-02 + 22 = 12-24
+    assert one(case, R.TIME_LIMIT).due == d(2026, 12, 24)
