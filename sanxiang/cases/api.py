@@ -399,6 +399,17 @@ def decide_appeal(request, case_id: str, appeal_id: str, data: AppealOutcomeIn):
     return Status(200, _appeal_out(appeal))
 
 
+class RemakeOut(Schema):
+    due: bool  # an outcome ordered the decision remade and no new case does it yet
+    remade_by: list[int]
+
+
+@router.get("/{case_id}/remake", response={200: RemakeOut, **error_responses(401, 404)}, summary="重新作出情况")
+def remake_state(request, case_id: str):
+    case = _case(request, case_id)
+    return Status(200, {"due": C.remaking_due(case), "remade_by": list(case.remade_by.values_list("pk", flat=True))})
+
+
 @router.post("/{case_id}/remake", response={201: CaseDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
              summary="重新作出决定（立新案）")
 def remake_case(request, case_id: str, data: RemakeIn):

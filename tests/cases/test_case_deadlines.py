@@ -328,6 +328,7 @@ def test_remaking_and_collection_through_the_api(env):
     C.do_decide_case_appeal(appeal, outcome="revoked", decided_on=d(2026, 10, 2), remake_days=60, actor=env.officer)
     r = api.post(f"/api/v1/cases/{case.pk}/remake", {"on": "2026-10-05"}, content_type="application/json")
     assert r.status_code == 201 and r.json()["remakes"] == case.pk and r.json()["status"] == "clue", r.content
+    assert api.get(f"/api/v1/cases/{case.pk}/remake").json() == {"due": False, "remade_by": [r.json()["id"]]}
     onsite = served_on_site(env, "150")
     before = written(onsite)
     r = api.post(f"/api/v1/cases/{onsite.pk}/actions/collect_on_site",
