@@ -9,6 +9,7 @@ from django import forms
 from .models import (
     AppealKind,
     AppealOutcome,
+    OnSiteGround,
     ParticipantRole,
     PenaltyType,
     Procedure,
@@ -41,6 +42,8 @@ def _structured(name, label, required):
         return forms.IntegerField(label=label, required=required, min_value=1, max_value=3650)
     if name == "method":
         return forms.ChoiceField(label=label, required=required, choices=ServiceMethod.choices)
+    if name == "onsite_ground":
+        return forms.ChoiceField(label=label, required=required, choices=OnSiteGround.choices)
     return None
 
 
@@ -261,6 +264,13 @@ class ResumeForm(forms.Form):
     """期限恢复计算."""
 
     on = forms.DateField(label="结束日期", required=False, widget=DATE, help_text="不填为今天。")
+
+
+class RemakeForm(forms.Form):
+    """重新作出: a new case for the decision a 复议/诉讼 outcome ordered remade."""
+
+    cause = forms.CharField(label="案由", required=False, max_length=300, help_text="不填为“重新作出：原案由”。")
+    on = forms.DateField(label="登记日期", required=False, widget=DATE, help_text="不填为今天。")
 
 
 PROCEDURES = Procedure.choices

@@ -172,6 +172,8 @@ class Case(Ledgered):
     hearing_on = models.DateField(null=True, blank=True)  # the hearing's date in the notice
     version = models.PositiveIntegerField(default=1)  # optimistic concurrency of non-state edits
     created_at = models.DateTimeField()
+    # 重新作出: the case whose decision a 复议/诉讼 outcome ordered remade (the old one keeps its decision).
+    remakes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="remade_by")
 
     objects = RestrictedManager()
 
@@ -187,6 +189,16 @@ class Case(Ledgered):
 
     def workflow_table(self) -> str:
         return f"{self.kind}_{self.procedure}"
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        if state.get("remakes_id") is None:
+            state.pop("remakes_id", None)  # cases ledgered before the field keep their digest
+        return state
+
+    def obligation_units(self) -> list:
+        """承办机构: every deadline the case opens reaches this unit's queue (its head sees it)."""
+        return [self.unit] if self.unit_id else []
 
     @property
     def status_label(self) -> str:
@@ -336,10 +348,26 @@ class CasePayment(Ledgered):
     surcharge_due = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     paid_on = models.DateField()
     receipt = models.CharField(max_length=100, blank=True)
+    # 当场收缴 (行政处罚法第六十八条、第六十九条): the ground; the receipt is the 专用票据 number (Art.70).
+    onsite_ground = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["paid_on", "id"]
         verbose_name = "缴款"
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        if not state.get("onsite_ground"):
+            state.pop("onsite_ground", None)  # payments ledgered before the field keep their digest
+        return state
+
+
+class OnSiteGround(models.TextChoices):
+    """当场收缴罚款的情形 (行政处罚法第六十八条、第六十九条)."""
+
+    SMALL = "small", "依法给予一百元以下罚款（第六十八条第一项）"
+    HARD_TO_ENFORCE = "hard_to_enforce", "不当场收缴事后难以执行（第六十八条第二项）"
+    REMOTE = "remote", "边远、水上、交通不便地区，当事人缴款确有困难并提出（第六十九条）"
 
 
 class AppealKind(models.TextChoices):

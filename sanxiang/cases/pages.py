@@ -19,7 +19,7 @@ from sanxiang.access.policy import current_roles, restrict
 from sanxiang.core.errors import NotFound
 from sanxiang.deadlines.actions import OPEN_STATES, compute_obligation
 from sanxiang.deadlines.models import Obligation
-from sanxiang.deadlines.queries import RED, YELLOW, get_calendar, profile_key_of, warning_lead, warning_level
+from sanxiang.deadlines.queries import EXPIRED, RED, YELLOW, get_calendar, profile_key_of, warning_lead, warning_level
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.registry import action_label
 from sanxiang.orgs.models import Role
@@ -43,7 +43,7 @@ from .models import (
 )
 
 CASE_TYPE = "cases.case"
-LEVEL_ORDER = {RED: 0, YELLOW: 1, None: 2}
+LEVEL_ORDER = {RED: 0, YELLOW: 1, EXPIRED: 2, None: 2}
 
 
 class CaseNotFound(NotFound, Http404):
@@ -67,7 +67,7 @@ def cases_for(user, *, state: str = "", procedure: str = "", overdue: bool = Fal
     if procedure:
         rows = rows.filter(procedure=procedure)
     if overdue:
-        late = Obligation.objects.filter(object_type=CASE_TYPE, status__in=OPEN_STATES,
+        late = Obligation.objects.filter(object_type=CASE_TYPE, status__in=OPEN_STATES, bearer=Obligation.AGENCY,
                                          due__lt=timezone.localdate()).values("object_id")
         rows = rows.filter(pk__in=_ids_as_int(late))
     return rows.order_by("-created_at", "-id")
@@ -187,7 +187,8 @@ def escalations(user, limit: int = 50) -> dict | None:
                   .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.NOT_FILED]))
     ids_text = open_cases.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
     obs = list(Obligation.objects.filter(object_type=CASE_TYPE, object_id__in=ids_text, status__in=OPEN_STATES,
-                                         due__lt=timezone.localdate()).order_by("due", "id")[:limit])
+                                         bearer=Obligation.AGENCY, due__lt=timezone.localdate())
+               .order_by("due", "id")[:limit])
     cases = Case.objects.select_related("unit").in_bulk([int(ob.object_id) for ob in obs])
     rows = [{"case": cases[int(ob.object_id)], "ob": ob, "level": RED} for ob in obs]
     extended = list(open_cases.filter(time_limit_extensions__gt=0).order_by("-created_at", "-id")[:limit])
@@ -256,6 +257,19 @@ def timeline(case, related: dict[str, list[int]], deadline_kinds: dict[int, str]
     return rows
 
 
+def surcharge_owed(case, on: dt.date | None = None):
+    """加处罚款 owed on `on` (today) while the fine is unpaid after its payment period (3 % a day of the
+    fine from the profile, capped at the fine, not during 复议/诉讼: `guards.late_surcharge`)."""
+    from decimal import Decimal
+
+    from . import guards
+
+    unpaid = (case.decided_fine or 0) - (case.paid_total or 0)
+    if unpaid <= 0 or case.status not in (CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.COURT):
+        return Decimal(0)
+    return guards.late_surcharge(case, on or timezone.localdate())
+
+
 def case_page(user, case) -> dict:
     """Everything the case page shows, in a fixed number of queries."""
     handlers = list(case.handlers.select_related("person", "certificate"))
@@ -296,6 +310,8 @@ def case_page(user, case) -> dict:
         "flags": "、".join(ReviewFlag(f).label for f in case.review_flags if f in ReviewFlag.values),
         "service_method": ServiceMethod(case.service_method).label if case.service_method else "",
         "simplified": case.procedure == Procedure.SIMPLIFIED,
+        "surcharge": surcharge_owed(case, today),
+        "remade_by": list(case.remade_by.all()),
     }
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/appeals/", views.case_record_appeal, name="record-appeal"),
     path("<int:pk>/appeals/outcome/", views.case_decide_appeal, name="decide-appeal"),
+    path("<int:pk>/remake/", views.case_remake, name="remake"),
     path("<int:pk>/pauses/", views.case_pause, name="pause"),
     path("<int:pk>/pauses/end/", views.case_resume, name="resume"),
     path("<int:pk>/review/", views.case_submit_review, name="submit-review"),

@@ -156,6 +156,8 @@ def _forms(request, case, data, bound):
                                      "form": bound.get("appeal_outcome") or F.AppealOutcomeForm()}
         else:
             out["appeal"] = bound.get("appeal") or F.AppealForm()
+        if C.remaking_due(case) and can(user, "open_case", case.agency):
+            out["remake"] = bound.get("remake") or F.RemakeForm()
     if handles and open_case:
         if any(p.end is None and p.reason in C.PAUSE_REASONS for d in data["deadlines"] for p in d["ob"].pauses.all()):
             out["resume"] = bound.get("resume") or F.ResumeForm()
@@ -389,6 +391,17 @@ def case_decide_appeal(request, pk):
 
     return _act(request, pk, "appeal_outcome", lambda case: F.AppealOutcomeForm(request.POST), perform,
                 "已登记复议决定或裁判结果。")
+
+
+@login_required
+def case_remake(request, pk):
+    made = []
+
+    def perform(case, form, version):
+        made.append(C.do_create_remade_case(case, **form.cleaned_data, actor=request.user))
+
+    response = _act(request, pk, "remake", lambda case: F.RemakeForm(request.POST), perform, "已登记重新作出的案件。")
+    return redirect("cases:detail", pk=made[0].pk) if made else response
 
 
 @login_required

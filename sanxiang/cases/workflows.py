@@ -149,6 +149,9 @@ CONCLUDE_PARAMS = {**ON, "penalties": Param("处罚种类", text=False), "fine":
                    "discretion": Param("裁量理由", required=False, max_length=5000)}
 SERVE_PARAMS = {**ON, "method": Param("送达方式", max_length=16), "proof": Param("送达凭证", required=False)}
 PAYMENT_PARAMS = {**ON, "amount": Param("缴款金额", text=False), "receipt": Param("缴款凭证号", required=False, max_length=100)}
+# 当场收缴 (行政处罚法第六十八条至第七十条): the ground, and the number of the 专用票据 handed to the party.
+ONSITE_PARAMS = {**ON, "amount": Param("收缴金额", text=False), "onsite_ground": Param("当场收缴情形", max_length=16),
+                 "receipt": Param("专用票据号码", max_length=100), "note": Param("具体情况", required=False, max_length=500)}
 EXTENSION_PARAMS = {**REASON, "collective_discussion": Param("集体讨论情况", required=False, max_length=2000)}
 # States in which the case time limit runs and may be extended.
 RUNNING = (S.FILED, S.INVESTIGATING, S.SUSPENDED, S.CONCLUDED, S.NOTIFIED, S.HEARING)
@@ -186,7 +189,7 @@ PENALTY_GENERAL = register(Table(
                    guards=(G.actor_not_handler,)),
         Transition("notify", S.CONCLUDED, S.NOTIFIED, "告知", roles=OFFICER, params=ON,
                    guards=(*HANDLING, G.has_proposal), effect=notify_effect,
-                   opens=(Opens(R.STATEMENT, rule="cases.statement_window", start=_start),)),
+                   opens=(Opens(R.STATEMENT, rule="cases.statement_window", start=_start, bearer=R.bearer(R.STATEMENT)),)),
         Transition("record_statement", S.NOTIFIED, S.NOTIFIED, "记录陈述申辩", roles=OFFICER,
                    params={**ON, "statement": Param("陈述申辩内容", max_length=5000)}, guards=(G.actor_handles,),
                    effect=statement_effect),
@@ -240,6 +243,10 @@ PENALTY_SIMPLIFIED = register(Table(
                    guards=(G.actor_handles, G.service_lawful), effect=serve_effect, closes=(R.SERVICE,)),
         Transition("record_payment", (S.SERVED, S.EXECUTING), S.EXECUTING, "登记缴款", roles=OFFICER,
                    params=PAYMENT_PARAMS, guards=(G.fine_outstanding,), effect=payment_effect),
+        Transition("collect_on_site", S.SERVED, S.EXECUTING, "当场收缴罚款", roles=OFFICER, params=ONSITE_PARAMS,
+                   guards=(G.actor_handles, G.fine_outstanding, G.onsite_collection_lawful), effect=payment_effect),
+        Transition("hand_in_collected_fine", S.EXECUTING, S.EXECUTING, "交回当场收缴的罚款", roles=OFFICER,
+                   params=ON, guards=(G.actor_handles, G.collected_fine_pending), closes=(R.ONSITE_HANDIN,)),
         *[Transition("hand_in_materials", state, state, "交回案件材料", roles=OFFICER, params=ON,
                      guards=(G.actor_handles, G.materials_pending), closes=(R.MATERIALS,))
           for state in (S.DECIDED, S.SERVED, S.EXECUTING)],

@@ -190,6 +190,10 @@ _SPECS = [
     _s("cases.preservation_decision_limit", "period", "cases", "先行登记保存后作出处理决定期限"),
     _s("cases.seizure_limit", "period", "cases", "查封、扣押期限"),
     _s("cases.seizure_extension", "period", "cases", "查封、扣押经批准可延长", nullable=True),
+    # 复议/诉讼期限与当场收缴 (deadlines)
+    _s("cases.reconsideration_period", "period", "cases", "当事人申请行政复议期限（自知道行政行为之日）"),
+    _s("cases.litigation_period", "period", "cases", "当事人提起行政诉讼期限（自知道作出行政行为之日）"),
+    _s("cases.onsite_collection_handin", "period", "cases", "当场收缴的罚款交至行政机关期限"),
     # 时限
     _s("deadlines.warning_lead_workdays", "int", "deadlines", "到期前黄色预警提前工作日数"),
     # 人员装备

@@ -208,12 +208,13 @@ def _open(t: Transition, obj, code, actor, params):
     from sanxiang.deadlines.actions import do_open_obligation
     from sanxiang.deadlines.engine import DeadlineError
 
+    units = obj.obligation_units() if hasattr(obj, "obligation_units") else ()
     for spec in t.opens:
         start = spec.start(obj, params) if spec.start else timezone.localdate()
         try:
             do_open_obligation(object_type=obj.ledger_type(), object_id=obj.pk, agency=code, kind=spec.kind,
                                start=start, count=spec.count, unit=spec.unit, rule=spec.rule, duty=spec.duty,
-                               actor=actor)
+                               units=units, bearer=spec.bearer, actor=actor)
         except DeadlineError as exc:
             # A rule missing from the agency's profile: refuse the whole transition, saying which.
             raise RuleViolation(f"无法开启时限“{spec.kind}”：{exc.message}", code="obligation_not_opened") from None

@@ -38,7 +38,10 @@ class Param:
 class Opens:
     """A deadline (时限) opened by a transition: a rule named in the agency's profile, or a fixed
     count and unit; `duty` routes it to the unit and leader the profile names for that duty.
-    `start(obj, params)` gives the start date (default: today)."""
+    `start(obj, params)` gives the start date (default: today). `bearer` "party" marks a period the
+    party holds (陈述申辩期…): once passed it is 已届满, never counted as the agency's lateness.
+    The subject's `obligation_units()` (if it has one, e.g. a case: its 承办机构) puts every
+    obligation in that unit's queue."""
 
     kind: str
     rule: str = ""
@@ -46,6 +49,7 @@ class Opens:
     unit: str | None = None
     duty: str = ""
     start: Callable[..., Any] | None = None
+    bearer: str = "agency"
 
     def __post_init__(self):
         if not self.kind:
@@ -54,6 +58,8 @@ class Opens:
             raise TableError(f"obligation {self.kind!r}: give a profile rule or a count and a unit")
         if self.unit is not None and self.unit not in UNITS:
             raise TableError(f"obligation {self.kind!r}: unknown unit {self.unit!r} (one of {UNITS})")
+        if self.bearer not in ("agency", "party"):
+            raise TableError(f"obligation {self.kind!r}: bearer must be 'agency' or 'party'")
 
 
 @dataclass(frozen=True)
