@@ -13,6 +13,7 @@ from sanxiang.workflow import Opens, Param, Table, Transition, obligations_met, 
 
 from . import guards as G
 from . import rules as R
+from .kinds import coercion as coercion_kind  # 行政强制: its table, and the guard of 结案
 from .models import Case, CaseStatus
 
 S = CaseStatus
@@ -217,7 +218,8 @@ PENALTY_GENERAL = register(Table(
         Transition("apply_court", (S.SERVED, S.EXECUTING), S.COURT, "申请法院强制执行", roles=HEAD, params=NOTE,
                    guards=(G.actor_not_handler, G.fine_outstanding)),
         Transition("close", (S.SERVED, S.EXECUTING, S.COURT, S.TERMINATED), S.CLOSED, "结案", roles=HEAD, params=NOTE,
-                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY)), effect=close_effect,
+                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY), coercion_kind.no_open_measure),
+                   effect=close_effect,
                    closes=(R.CLOSING,)),
         *[Transition("extend_time_limit", state, state, "延长办案期限", roles=HEAD, params=EXTENSION_PARAMS,
                      guards=(G.actor_not_handler, G.extension_lawful), effect=extension_effect) for state in RUNNING],
@@ -243,12 +245,14 @@ PENALTY_SIMPLIFIED = register(Table(
                      guards=(G.actor_handles, G.materials_pending), closes=(R.MATERIALS,))
           for state in (S.DECIDED, S.SERVED, S.EXECUTING)],
         Transition("close", (S.SERVED, S.EXECUTING), S.CLOSED, "结案", roles=HEAD, params=NOTE,
-                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY)), effect=close_effect,
+                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY), coercion_kind.no_open_measure),
+                   effect=close_effect,
                    closes=(R.CLOSING,)),
     ],
 ))
 
 TABLES = {"penalty_general": PENALTY_GENERAL, "penalty_simplified": PENALTY_SIMPLIFIED}
+TABLES.update(coercion_kind.TABLES)
 
 
 def table_of(case) -> Table:
