@@ -34,11 +34,13 @@ from .models import (
     CasePayment,
     CaseReview,
     CaseStatus,
+    CoerciveMeasure,
     OnSiteAct,
     PenaltyType,
     Procedure,
     Recusal,
     ReviewFlag,
+    SeizedItem,
     ServiceMethod,
 )
 
@@ -290,6 +292,9 @@ def case_page(user, case) -> dict:
         CasePayment._meta.label_lower: [p.pk for p in payments],
         CaseAppeal._meta.label_lower: [a.pk for a in appeals],
         Obligation._meta.label_lower: [o.pk for o in obligations],
+        # 行政强制措施 and their 清单 (their deadlines are shown in the section of the measures)
+        CoerciveMeasure._meta.label_lower: list(CoerciveMeasure.objects.filter(case=case).values_list("pk", flat=True)),
+        SeizedItem._meta.label_lower: list(SeizedItem.objects.filter(measure__case=case).values_list("pk", flat=True)),
     }
     options = available(case, user)
     return {
