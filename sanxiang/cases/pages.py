@@ -180,6 +180,15 @@ def awaiting_head(user, limit: int = 50) -> list:
                .select_related("case__agency", "case__unit").order_by("submitted_on", "id")[:limit])
     waiting += [{"case": r.case, "actions": ["法制审核"]} for r in reviews if r.case.pk not in
                 {w["case"].pk for w in waiting}]
+    # 行政强制措施 waiting for the head's approval before, or within 24 hours after, being implemented
+    from .kinds.coercion import measures_awaiting
+
+    for row in measures_awaiting(user, limit):
+        same = next((w for w in waiting if w["case"].pk == row["case"].pk), None)
+        if same is None:
+            waiting.append(row)
+        else:
+            same["actions"] = same["actions"] + row["actions"]
     return waiting
 
 

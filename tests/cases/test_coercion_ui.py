@@ -77,3 +77,13 @@ def test_strangers_cannot_post_and_a_measure_of_another_case_is_not_found(client
     page(client, env.head, f"/cases/{other.pk}/measures/{m.pk}/act/release/", 404, state="in_force",
          release_reason="no_violation")
     assert CoerciveMeasure.objects.get(pk=m.pk).status == "in_force" and START
+
+
+def test_the_head_sees_the_measures_waiting_for_approval(client, env):
+    m = in_force(env)
+    waiting = K.do_propose_measure(m.case, kind="seize", reason="另一批涉案物品", on=START, actor=env.officer)
+    html = page(client, env.head, "/")
+    assert 'id="case-approvals"' in html and "批准扣押" in html
+    K.do_refuse_measure(waiting, reason="理由不充分", on=START, actor=env.head)
+    assert "批准扣押" not in page(client, env.head, "/")
+    assert "批准扣押" not in page(client, env.outsider, "/")

@@ -650,3 +650,65 @@ def measures_of(case):
         m.deadlines = obs.get(m.pk, [])
         m.case = case
     return measures
+
+
+# ---- demo ---------------------------------------------------------------------------------------
+
+# The seed plans that name 查封、扣押 (and 先行登记保存) among their agencies' acts: the SAMR bureaus.
+DEMO_AGENCIES = ("zhuzhou-amr", "quanzhou-licheng-amr", "urumqi-gxq-amr")
+
+
+def demo_coercion(loader) -> int:
+    """Two penalty cases of a SAMR agency with measures in several states, made through the acts
+    (dates relative to today): a 查封 in force and near its end, an extended 扣押, a 查封 released,
+    a 先行登记保存 past its 7 working days, and a 扣押 waiting for the head. Returns the cases made."""
+    if loader.agency.code not in DEMO_AGENCIES:
+        return 0
+    officer, head = loader.officer_user, loader.head_user
+
+    def case_filed(cause, ago):
+        case = loader.clue(cause, ago, loader.org, source="inspection")
+        return loader.run(case, [("verify", ago, {}), ("file", ago - 1, {}), ("investigate", ago - 1, {})])
+
+    def measure(case, kind, ago, goods, *, approve=True):
+        m = do_propose_measure(case, kind=kind, reason="涉嫌经营不符合安全标准的商品，依据《中华人民共和国行政强制法》"
+                               "第二十二条、《市场监督管理行政处罚程序规定》相关条款", on=loader.day(ago), actor=officer)
+        for name, quantity, unit in goods:
+            do_add_seized_item(m, name=name, quantity=quantity, unit=unit, place="当事人仓库（已加贴封条）",
+                               actor=officer)
+        if approve:
+            do_approve_measure(m, actor=head, on=loader.day(ago), note="同意")
+            numbers = [h.certificate.number for h in case.handlers.filter(until__isnull=True)]
+            do_implement_measure(m, place="当事人经营场所", certificate_numbers=numbers, told_reason_basis_rights=True,
+                                 party_present=True, video_recorded=True, on=loader.day(ago), actor=officer,
+                                 record="执法人员二名出示执法证件，告知当事人采取措施的理由、依据及陈述申辩、复议诉讼权利，"
+                                        "当事人在场并签字确认清单。")
+        return m
+
+    first = case_filed("涉嫌销售不合格电动自行车头盔", 45)
+    measure(first, MeasureKind.SEAL, 28, [("电动自行车头盔", "86", "个")])  # 30 days end in two days
+    seized = measure(first, MeasureKind.SEIZE, 40, [("不合格充电器", "35", "个"), ("出厂检验报告（复印件）", "1", "份")])
+    do_extend_measure(seized, reason="需调取生产企业资料，案情复杂", party_told=True, on=loader.day(12), actor=head)
+    measure(first, MeasureKind.SEIZE, 1, [("库存头盔", "40", "个")], approve=False)  # waiting for the head
+
+    second = case_filed("涉嫌销售过期预包装食品", 30)
+    released = measure(second, MeasureKind.SEAL, 25, [("过期饮料", "12", "箱")])
+    do_release_measure(released, release_reason=ReleaseReason.UNRELATED, note="经核查，该批饮料在保质期内",
+                       on=loader.day(20), actor=head)
+    measure(second, MeasureKind.PRESERVATION, 15, [("过期糕点", "30", "盒")])  # 7 working days long past
+    return 2
+
+
+def measures_awaiting(user, limit: int = 50) -> list[dict]:
+    """待我审批 rows of the head's workbench: measures proposed, or implemented on site, that wait for
+    the head's approval (never those of cases the head handles), one row per case."""
+    from sanxiang.access.policy import restrict
+
+    mine = restrict(CoerciveMeasure.objects.select_related("case__agency", "case__unit"), user)  # the head's unit
+    rows = (restrict(mine, user, "approve").filter(status__in=(M.PROPOSED, M.EMERGENCY)).exclude(case__handlers__person__user=user)
+            .order_by("proposed_on", "id")[:limit])
+    found: dict[int, dict] = {}
+    for m in rows:
+        label = f"{'补办批准' if m.status == M.EMERGENCY else '批准'}{m.get_kind_display()}"
+        found.setdefault(m.case_id, {"case": m.case, "actions": []})["actions"].append(label)
+    return list(found.values())
