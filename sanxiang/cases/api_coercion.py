@@ -38,9 +38,9 @@ def _case(request, case_id):
 
 
 def _measure(request, measure_id) -> CoerciveMeasure:
-    found = None
+    user, found = _user(request), None  # anonymous: 401 before anything is looked up
     if str(measure_id).isdigit():
-        found = restrict(CoerciveMeasure.objects.select_related("case__agency", "case__unit"), _user(request)) \
+        found = restrict(CoerciveMeasure.objects.select_related("case__agency", "case__unit"), user) \
             .filter(pk=int(measure_id)).first()
     if found is None:
         raise NotFound("未找到该行政强制措施，或您无权查看。", code="measure_not_found")
@@ -192,6 +192,15 @@ def measure_actions(request, measure_id: str):
     return Status(200, _options(request, _measure(request, measure_id)))
 
 
+@router.get("/measures/{measure_id}/actions/{action}", response={200: ActionOut, **error_responses(401, 404)},
+            summary="某一操作能否办理及其输入")
+def measure_action(request, measure_id: str, action: str):
+    for option in _options(request, _measure(request, measure_id)):
+        if option["action"] == action:
+            return Status(200, option)
+    raise NotFound(f"该措施当前状态下没有“{action}”这一操作。", code="action_not_available")
+
+
 @router.post("/measures/{measure_id}/actions/{action}",
              response={200: MeasureOut, **error_responses(400, 401, 403, 404, 409, 422)},
              summary="办理行政强制措施（批准、实施、延长、检测、解除、处理决定）")
@@ -226,13 +235,23 @@ def add_item(request, measure_id: str, data: ItemIn):
     return Status(201, _item(item))
 
 
-@router.post("/measures/{measure_id}/items/{item_id}/custody",
-             response={200: ItemOut, **error_responses(400, 401, 403, 404, 422)}, summary="变更财物保管")
-def change_custody(request, measure_id: str, item_id: str, data: CustodyIn):
+def _item_of(request, measure_id, item_id):
     m = _measure(request, measure_id)
-    item = m.items.filter(pk=int(item_id)).first() if item_id.isdigit() else None
+    item = m.items.filter(pk=int(item_id)).first() if str(item_id).isdigit() else None
     if item is None:
         raise NotFound("未找到该财物。", code="item_not_found")
-    item = K.do_change_item_custody(item, place=data.place, custody=data.custody, custodian=data.custodian,
-                                    actor=_user(request))
+    return item
+
+
+@router.get("/measures/{measure_id}/items/{item_id}", response={200: ItemOut, **error_responses(401, 404)},
+            summary="清单的一项")
+def get_item(request, measure_id: str, item_id: str):
+    return Status(200, _item(_item_of(request, measure_id, item_id)))
+
+
+@router.post("/measures/{measure_id}/items/{item_id}",
+             response={200: ItemOut, **error_responses(400, 401, 403, 404, 422)}, summary="变更财物保管")
+def change_custody(request, measure_id: str, item_id: str, data: CustodyIn):
+    item = K.do_change_item_custody(_item_of(request, measure_id, item_id), place=data.place, custody=data.custody,
+                                    custodian=data.custodian, actor=_user(request))
     return Status(200, _item(item))

@@ -138,7 +138,7 @@ def section(request, case) -> dict:
 # ---- the pages the forms post to ----------------------------------------------------------------
 
 def _measure(case, measure_id) -> CoerciveMeasure:
-    m = CoerciveMeasure.objects.filter(case_id=case.pk, pk=measure_id).first()
+    m = CoerciveMeasure.objects.filter(case_id=case.pk, pk=int(measure_id)).first() if measure_id.isdigit() else None
     if m is None:
         raise pages.CaseNotFound("未找到该行政强制措施。")
     return m
