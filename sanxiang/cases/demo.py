@@ -119,7 +119,9 @@ class Loader:
                                          penalties=["fine"], fine="100", on=self.day(3), actor=self.officer_user)
         self.run(onsite, [("decide_on_site", 3, {}), ("serve", 3, {"method": "direct"}),
                           ("record_payment", 3, {"amount": "100"}), ("hand_in_materials", 1, {})])
-        return 6
+        from .kinds.coercion import demo_coercion  # 行政强制: measures in several states (SAMR agencies)
+
+        return 6 + demo_coercion(self)
 
 
 def load(stdout) -> list[str]:

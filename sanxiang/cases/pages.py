@@ -34,11 +34,13 @@ from .models import (
     CasePayment,
     CaseReview,
     CaseStatus,
+    CoerciveMeasure,
     OnSiteAct,
     PenaltyType,
     Procedure,
     Recusal,
     ReviewFlag,
+    SeizedItem,
     ServiceMethod,
 )
 
@@ -171,6 +173,15 @@ def awaiting_head(user, limit: int = 50) -> list:
                .select_related("case__agency", "case__unit").order_by("submitted_on", "id")[:limit])
     waiting += [{"case": r.case, "actions": ["法制审核"]} for r in reviews if r.case.pk not in
                 {w["case"].pk for w in waiting}]
+    # 行政强制措施 waiting for the head's approval before, or within 24 hours after, being implemented
+    from .kinds.coercion import measures_awaiting
+
+    for row in measures_awaiting(user, limit):
+        same = next((w for w in waiting if w["case"].pk == row["case"].pk), None)
+        if same is None:
+            waiting.append(row)
+        else:
+            same["actions"] = same["actions"] + row["actions"]
     return waiting
 
 
@@ -297,6 +308,9 @@ def case_page(user, case) -> dict:
         CasePayment._meta.label_lower: [p.pk for p in payments],
         CaseAppeal._meta.label_lower: [a.pk for a in appeals],
         Obligation._meta.label_lower: [o.pk for o in obligations],
+        # 行政强制措施 and their 清单 (their deadlines are shown in the section of the measures)
+        CoerciveMeasure._meta.label_lower: list(CoerciveMeasure.objects.filter(case=case).values_list("pk", flat=True)),
+        SeizedItem._meta.label_lower: list(SeizedItem.objects.filter(measure__case=case).values_list("pk", flat=True)),
     }
     options = available(case, user)
     return {

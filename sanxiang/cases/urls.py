@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_coercion
 
 app_name = "cases"
 
@@ -24,4 +24,8 @@ urlpatterns = [
     path("<int:pk>/pauses/end/", views.case_resume, name="resume"),
     path("<int:pk>/review/", views.case_submit_review, name="submit-review"),
     path("<int:pk>/review/opinion/", views.case_review_opinion, name="review-opinion"),
+    path("<int:pk>/measures/", views_coercion.measure_propose, name="measure-propose"),
+    path("<int:pk>/measures/<str:measure_id>/act/<slug:action>/", views_coercion.measure_move, name="measure-move"),
+    path("<int:pk>/measures/<str:measure_id>/items/", views_coercion.measure_add_item, name="measure-item"),
+    path("<int:pk>/measures/<str:measure_id>/custody/", views_coercion.measure_item_custody, name="measure-custody"),
 ]

@@ -13,6 +13,7 @@ from sanxiang.workflow import Opens, Param, Table, Transition, obligations_met, 
 
 from . import guards as G
 from . import rules as R
+from .kinds import coercion as coercion_kind  # 行政强制: its table, and the guard of 结案
 from .models import Case, CaseStatus
 
 S = CaseStatus
@@ -221,7 +222,8 @@ PENALTY_GENERAL = register(Table(
                    guards=(G.actor_not_handler, G.fine_outstanding)),
         Transition("close", (S.SERVED, S.EXECUTING, S.COURT, S.TERMINATED), S.CLOSED, "结案", roles=HEAD,
                    approval=True, params=NOTE,
-                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY)), effect=close_effect,
+                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY), coercion_kind.no_open_measure),
+                   effect=close_effect,
                    closes=(R.CLOSING,)),
         *[Transition("extend_time_limit", state, state, "延长办案期限", roles=HEAD, params=EXTENSION_PARAMS,
                      guards=(G.actor_not_handler, G.extension_lawful), effect=extension_effect) for state in RUNNING],
@@ -252,12 +254,14 @@ PENALTY_SIMPLIFIED = register(Table(
           for state in (S.DECIDED, S.SERVED, S.EXECUTING)],
         Transition("close", (S.SERVED, S.EXECUTING), S.CLOSED, "结案", roles=HEAD, approval=True,
                    params=NOTE,
-                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY)), effect=close_effect,
+                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY), coercion_kind.no_open_measure),
+                   effect=close_effect,
                    closes=(R.CLOSING,)),
     ],
 ))
 
 TABLES = {"penalty_general": PENALTY_GENERAL, "penalty_simplified": PENALTY_SIMPLIFIED}
+TABLES.update(coercion_kind.TABLES)
 
 
 def approval_moves() -> dict[str, set[str]]:
@@ -265,6 +269,8 @@ def approval_moves() -> dict[str, set[str]]:
     待我审批 lists (a state name means the same stage in every table that uses it)."""
     moves: dict[str, set[str]] = {}
     for table in TABLES.values():
+        if table.model_class is not Case:  # a measure's table (its own rows, its own panel)
+            continue
         for t in table.transitions:
             if t.approval:
                 for state in t.source:
