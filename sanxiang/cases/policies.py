@@ -42,3 +42,7 @@ register(CaseAccess, agency="case__agency", unit="case__unit", assigned="case__a
 
 # 登记线索 / 当场处罚: officers and heads of the agency (into a unit of it).
 grant(Agency, "open_case", {Role.OFFICER: AGENCY, Role.UNIT_HEAD: AGENCY})
+
+from .models import Inspection  # noqa: E402  行政检查
+
+register(Inspection, **CHILD)

@@ -190,6 +190,10 @@ _SPECS = [
     _s("cases.preservation_decision_limit", "period", "cases", "先行登记保存后作出处理决定期限"),
     _s("cases.seizure_limit", "period", "cases", "查封、扣押期限"),
     _s("cases.seizure_extension", "period", "cases", "查封、扣押经批准可延长", nullable=True),
+    # 行政检查 (国办发〔2024〕54号)
+    _s("cases.inspection_yearly_cap_per_enterprise", "int", "cases", "同一企业年度行政检查频次上限（次）",
+       nullable=True),
+    _s("cases.inspection_cap_exempt_sources", "list", "cases", "不受年度检查频次上限限制的检查来源"),
     # 时限
     _s("deadlines.warning_lead_workdays", "int", "deadlines", "到期前黄色预警提前工作日数"),
     # 人员装备
