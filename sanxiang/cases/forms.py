@@ -8,9 +8,9 @@ from django import forms
 
 from .models import (
     AppealKind,
+    AppealOutcome,
     InspectionResult,
     InspectionSource,
-    AppealOutcome,
     ParticipantRole,
     PenaltyType,
     Procedure,

@@ -30,7 +30,6 @@ from sanxiang.orgs.models import PersonKind, Role
 from sanxiang.workflow import Param, Table, Transition, register
 
 from .. import guards as G
-from .. import rules as R
 from ..models import Case, CaseKind, CaseStatus, Inspection, InspectionResult, InspectionSource, Procedure
 
 S = CaseStatus
