@@ -110,7 +110,8 @@ def create_inspection(request, data: InspectionIn):
 
 @router.get("/{case_id}", response={200: InspectionOut, **error_responses(401, 404)}, summary="行政检查及其结果")
 def get_inspection(request, case_id: str):
-    found = _readable(request).filter(case_id=int(case_id)).first() if case_id.isdigit() else None
+    readable = _readable(request)
+    found = readable.filter(case_id=int(case_id)).first() if case_id.isdigit() else None
     if found is None:
         raise NotFound("未找到该行政检查，或您无权查看。", code="inspection_not_found")
     return Status(200, _out(found))
