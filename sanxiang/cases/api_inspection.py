@@ -13,8 +13,8 @@ from sanxiang.access.policy import can, restrict
 from sanxiang.api.errors import error_responses
 from sanxiang.core.errors import NotAuthenticated, NotFound, NotPermitted
 
-from .kinds.inspection import CATEGORY, do_create_inspection
-from .models import Inspection
+from .kinds.inspection import CATEGORY, do_create_inspection, do_draw_random_inspections, replay_draw
+from .models import Inspection, RandomDraw
 
 router = Router(tags=["inspections"])
 
@@ -106,6 +106,85 @@ def create_inspection(request, data: InspectionIn):
                                 cause=data.cause, party=party, handlers=people, planned_on=data.planned_on,
                                 category=data.category, actor=user)
     return Status(201, _out(case.inspection))
+
+
+class DrawIn(Schema):
+    """双随机抽取: entities (party ids) to draw from, how many, and the inspector pool (default: every qualified
+    officer of the agency); `seed` only to repeat a published draw."""
+
+    agency: str
+    unit_id: int
+    cause: str
+    party_ids: list[int]
+    objects: int
+    inspectors: int = 2
+    person_ids: list[int] | None = None
+    planned_on: dt.date | None = None
+    seed: str | None = None
+
+
+class DrawRow(Schema):
+    party: int
+    people: list[int]
+
+
+class DrawOut(Schema):
+    id: int
+    cause: str
+    drawn_on: dt.date
+    seed: str
+    method: str  # sha256-rank-v1: ids ranked by SHA-256("seed:round:id"); rounds "objects", "inspectors:<party>"
+    party_pool: list[int]
+    person_pool: list[int]
+    result: list[DrawRow]
+    case_ids: list[int]
+    reproducible: bool
+
+
+def _draw_out(draw: RandomDraw) -> dict:
+    fields = ("id", "cause", "drawn_on", "seed", "method", "party_pool", "person_pool", "result")
+    return {**{f: getattr(draw, f) for f in fields}, "reproducible": replay_draw(draw),
+            "case_ids": list(draw.inspections.order_by("id").values_list("case_id", flat=True))}
+
+
+@router.get("/draws", response={200: list[DrawOut], **error_responses(401)}, summary="双随机抽取记录")
+def list_draws(request):
+    found = restrict(RandomDraw.objects.all(), _user(request))
+    return Status(200, [_draw_out(d) for d in found[:200]])
+
+
+@router.post("/draws", response={201: DrawOut, **error_responses(400, 401, 403, 404, 422)}, summary="双随机抽取")
+def create_draw(request, data: DrawIn):
+    from sanxiang.orgs.models import Agency, Person, Unit
+    from sanxiang.parties.models import Party
+
+    user = _user(request)
+    agency = Agency.objects.filter(code=data.agency).first()
+    if agency is None:
+        raise NotFound(f"未找到执法主体“{data.agency}”。", code="agency_not_found")
+    if not can(user, "open_case", agency):
+        raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以组织双随机抽取。")
+    parties = list(Party.objects.filter(pk__in=data.party_ids, agency=agency))
+    if len(parties) != len(set(data.party_ids)):
+        raise NotFound("抽查对象中有不属于该执法主体的当事人。", code="party_not_found")
+    people = None
+    if data.person_ids is not None:
+        people = list(Person.objects.filter(pk__in=data.person_ids, agency=agency))
+        if len(people) != len(set(data.person_ids)):
+            raise NotFound("检查人员中有不属于该执法主体的人员。", code="person_not_found")
+    draw = do_draw_random_inspections(agency, unit=Unit.objects.filter(pk=data.unit_id).first(), cause=data.cause,
+                                      parties=parties, objects=data.objects, inspectors=data.inspectors, people=people,
+                                      planned_on=data.planned_on, seed=data.seed, actor=user)
+    return Status(201, _draw_out(draw))
+
+
+@router.get("/draws/{draw_id}", response={200: DrawOut, **error_responses(401, 404)}, summary="双随机抽取及其复核")
+def get_draw(request, draw_id: str):
+    readable = restrict(RandomDraw.objects.all(), _user(request))
+    found = readable.filter(pk=int(draw_id)).first() if draw_id.isdigit() else None
+    if found is None:
+        raise NotFound("未找到该双随机抽取记录，或您无权查看。", code="draw_not_found")
+    return Status(200, _draw_out(found))
 
 
 @router.get("/{case_id}", response={200: InspectionOut, **error_responses(401, 404)}, summary="行政检查及其结果")

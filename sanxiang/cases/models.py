@@ -421,6 +421,29 @@ class InspectionResult(models.TextChoices):
     PROBLEMS = "problems", "发现问题"
 
 
+class RandomDraw(Ledgered):
+    """双随机抽取 — one draw of 双随机、一公开: objects drawn from a list of entities and, for each, inspectors
+    drawn from the qualified officers, by a recorded seed, so anyone can repeat the draw and get the same
+    result (`sanxiang.cases.kinds.inspection.replay_draw`)."""
+
+    agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="random_draws")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    cause = models.CharField(max_length=300)  # 抽查事项
+    drawn_on = models.DateField()
+    seed = models.CharField(max_length=64)
+    method = models.CharField(max_length=32)  # how candidates are ranked from the seed (see replay_draw)
+    party_pool = models.JSONField()  # candidate entity ids, as drawn from
+    person_pool = models.JSONField()  # candidate inspector ids (qualified on the day)
+    objects_drawn = models.PositiveIntegerField()
+    inspectors_each = models.PositiveIntegerField()
+    result = models.JSONField()  # [{"party": id, "people": [id, id]}]
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-drawn_on", "-id"]
+        verbose_name = "双随机抽取"
+
+
 class Inspection(Ledgered):
     """行政检查 — the inspection-specific record of a case of kind `inspection`: its source, the
     enterprise inspected (the case's party), the dates, the structured result the publicity issue
@@ -446,6 +469,7 @@ class Inspection(Ledgered):
                                         related_name="origin_inspection")  # 移交立案: the penalty clue
     finished_on = models.DateField(null=True, blank=True)  # 检查办结
     cancel_reason = models.CharField(max_length=500, blank=True)
+    draw = models.ForeignKey(RandomDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections")
 
     class Meta:
         ordering = ["-planned_on", "-id"]

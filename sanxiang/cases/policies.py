@@ -43,6 +43,8 @@ register(CaseAccess, agency="case__agency", unit="case__unit", assigned="case__a
 # 登记线索 / 当场处罚: officers and heads of the agency (into a unit of it).
 grant(Agency, "open_case", {Role.OFFICER: AGENCY, Role.UNIT_HEAD: AGENCY})
 
-from .models import Inspection  # noqa: E402  行政检查
+from .models import Inspection, RandomDraw  # noqa: E402  行政检查
 
 register(Inspection, **CHILD)
+register(RandomDraw, agency="agency", unit="unit", rules={"view": {
+    Role.OFFICER: UNIT, Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY, Role.SUPERVISOR: SUPERVISED}})

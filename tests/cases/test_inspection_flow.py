@@ -400,3 +400,60 @@ def test_the_shipped_profiles_set_no_cap_but_name_the_exempt_sources():
         assert profile.value(I.CAP_EXEMPT) == ["投诉举报", "转办交办"]
         assert "54号" in profile.entry(I.CAP).citation
 
+
+
+# ---- 双随机: a draw anyone can repeat ------------------------------------------------------------
+
+def test_a_random_draw_is_recorded_reproducible_and_opens_the_inspections(ienv):
+    import hashlib
+
+    from sanxiang.cases.models import RandomDraw
+
+    env = ienv
+    third = do_register_party(env.agency, kind="org", name="某某超市有限公司", credit_code="911101056000000000", legal_representative="郑某", actor=OPERATOR)
+    parties = [env.org_party, env.person_party, third]
+    before = counts()
+    draw = I.do_draw_random_inspections(env.agency, unit=env.unit, cause="2026 年双随机抽查", parties=parties,
+                                        objects=2, people=[env.p1, env.p2, env.p3], planned_on=D0,
+                                        seed="zhuzhou-2026-03", actor=env.officer)
+
+    def rank(round_, ids):  # the published method, written out again
+        return sorted(ids, key=lambda i: (hashlib.sha256(f"zhuzhou-2026-03:{round_}:{i}".encode()).hexdigest(), i))
+
+    chosen = rank("objects", sorted(p.pk for p in parties))[:2]
+    people = sorted(p.pk for p in (env.p1, env.p2, env.p3))
+    assert draw.result == [{"party": p, "people": sorted(rank(f"inspectors:{p}", people)[:2])} for p in chosen]
+    assert I.replay_draw(draw)
+    made = list(draw.inspections.select_related("case"))
+    assert sorted(i.case.case_parties.get().party_id for i in made) == sorted(chosen)
+    assert {i.source for i in made} == {"random"}
+    for ins in made:
+        row = next(r for r in draw.result if r["party"] == ins.case.case_parties.get().party_id)
+        assert sorted(ins.case.handlers.values_list("person_id", flat=True)) == row["people"]
+    assert counts()[0] == before[0] + 2
+    entry = LedgerEntry.objects.get(action="draw_random_inspections", object_id=str(draw.pk))
+    assert "zhuzhou-2026-03" in entry.entry
+    RandomDraw.objects.filter(pk=draw.pk).update(result=list(reversed(draw.result)))  # edited behind the actions
+    draw.refresh_from_db()
+    assert not I.replay_draw(draw) and not verify.run().ok
+
+
+@pytest.mark.parametrize("problem, message", [
+    ("auxiliary", "不具备"), ("too_many", "抽取对象数须在"), ("one_inspector", "两名以上"), ("empty", "须列出"),
+])
+def test_a_bad_draw_is_refused_with_nothing_written(ienv, problem, message):
+    env = ienv
+    kwargs = dict(unit=env.unit, cause="抽查", parties=[env.org_party, env.person_party], objects=1,
+                  people=[env.p1, env.p2], actor=env.officer, planned_on=D0)
+    if problem == "auxiliary":
+        kwargs["people"] = [env.p1, env.p2, env.aux]
+    elif problem == "too_many":
+        kwargs["objects"] = 3
+    elif problem == "one_inspector":
+        kwargs["inspectors"] = 1
+    elif problem == "empty":
+        kwargs["parties"] = []
+    before = counts()
+    with pytest.raises(RuleViolation) as refused:
+        I.do_draw_random_inspections(env.agency, **kwargs)
+    assert message in refused.value.message and counts() == before

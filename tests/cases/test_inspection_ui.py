@@ -84,3 +84,19 @@ def test_the_api_opens_moves_and_reads_an_inspection_with_the_error_shape(ienv):
     assert outsider.get(f"{API}{case_id}").status_code == 404
     r = outsider.post(API, body, content_type="application/json")
     assert r.status_code == 403 and r.json()["code"]
+
+
+def test_the_api_draws_by_a_seed_and_reports_that_the_draw_replays(ienv):
+    env, c = ienv, client_for(ienv.officer)
+    body = {"agency": env.agency.code, "unit_id": env.unit.pk, "cause": "双随机抽查", "objects": 1,
+            "party_ids": [env.org_party.pk, env.person_party.pk], "person_ids": [env.p1.pk, env.p2.pk, env.aux.pk],
+            "planned_on": str(D0), "seed": "公开的种子"}
+    before = counts()
+    r = c.post(API + "draws", body, content_type="application/json")
+    assert r.status_code == 400 and r.json()["field"] == "people" and counts() == before
+    r = c.post(API + "draws", {**body, "person_ids": [env.p1.pk, env.p2.pk]}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    got = c.get(API + "draws/%d" % r.json()["id"]).json()
+    assert got["reproducible"] and got["seed"] == "公开的种子" and len(got["case_ids"]) == 1
+    assert got["result"][0]["people"] == sorted([env.p1.pk, env.p2.pk])
+    assert client_for(env.outsider).get(API + "draws/%d" % got["id"]).status_code == 404

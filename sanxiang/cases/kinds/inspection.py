@@ -17,6 +17,7 @@ inspectors) with an `Inspection` row holding what is particular to it. The law c
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 
 from django.db import transaction
@@ -30,7 +31,16 @@ from sanxiang.orgs.models import PersonKind, Role
 from sanxiang.workflow import Param, Table, Transition, register
 
 from .. import guards as G
-from ..models import Case, CaseKind, CaseStatus, Inspection, InspectionResult, InspectionSource, Procedure
+from ..models import (
+    Case,
+    CaseKind,
+    CaseStatus,
+    Inspection,
+    InspectionResult,
+    InspectionSource,
+    Procedure,
+    RandomDraw,
+)
 
 S = CaseStatus
 OFFICER = (Role.OFFICER,)
@@ -47,6 +57,7 @@ CASE_SOURCE = {"planned": "other", "random": "other", "complaint": "complaint", 
 register_actions({
     "create_inspection": "登记行政检查",
     "record_inspection": "行政检查记录",
+    "draw_random_inspections": "双随机抽取",
 })
 
 
@@ -351,7 +362,7 @@ def _number(agency, year: int) -> str:
 
 @transaction.atomic
 def do_create_inspection(agency, *, unit, source, cause, party, handlers, actor, planned_on=None,
-                         category=CATEGORY, items=()) -> Case:
+                         category=CATEGORY, items=(), draw=None) -> Case:
     """登记行政检查: the inspection (计划/双随机/投诉举报/转办交办), the entity inspected and at least two
     inspectors holding a certificate for 行政检查 (never 辅助人员: 国办发〔2024〕54号) fixed in advance."""
     from .. import actions as C
@@ -387,8 +398,8 @@ def do_create_inspection(agency, *, unit, source, cause, party, handlers, actor,
                  payload={"number": case.number, "cause": cause, "source": source, "category": category,
                           "unit": unit.name, "planned_on": planned.isoformat()})
     inspection = Inspection(case=case, source=source, planned_on=planned, code=secrets.token_hex(8).upper(),
-                            items=as_items(items))
-    _record(inspection, actor, source=source, planned_on=planned)
+                            items=as_items(items), draw=draw)
+    _record(inspection, actor, source=source, planned_on=planned, draw=draw.pk if draw else None)
     C._add_party(case, party, "", None, actor)
     for i, person in enumerate(people):
         C._assign(case, person, None, since, i == 0, actor)
@@ -396,6 +407,92 @@ def do_create_inspection(agency, *, unit, source, cause, party, handlers, actor,
     if problems:
         raise RuleViolation("；".join(problems), reasons=problems, field="handlers")
     return case
+
+
+# ---- 双随机: the random draw of objects and inspectors ----------------------------------------------
+
+DRAW_METHOD = "sha256-rank-v1"
+
+
+def _rank(seed: str, round_: str, ids) -> list[int]:
+    """The ids ordered by SHA-256("seed:round:id") — anyone can repeat it with any SHA-256 tool."""
+    return sorted(ids, key=lambda i: (hashlib.sha256(f"{seed}:{round_}:{i}".encode()).hexdigest(), i))
+
+
+def draw_from(seed: str, party_pool, person_pool, objects: int, inspectors: int) -> list[dict]:
+    """The draw for `seed`: the first `objects` entities of the seed's ranking, and for each the first
+    `inspectors` officers of its own ranking (an officer may inspect several entities)."""
+    chosen = _rank(seed, "objects", party_pool)[:objects]
+    return [{"party": p, "people": sorted(_rank(seed, f"inspectors:{p}", person_pool)[:inspectors])} for p in chosen]
+
+
+def replay_draw(draw: RandomDraw) -> bool:
+    """Whether the recorded result is what the recorded seed and pools give."""
+    return draw.method == DRAW_METHOD and draw_from(draw.seed, draw.party_pool, draw.person_pool, draw.objects_drawn,
+                                                    draw.inspectors_each) == draw.result
+
+
+@transaction.atomic
+def do_draw_random_inspections(agency, *, unit, cause, parties, objects, actor, people=None, inspectors=2,
+                               planned_on=None, seed=None, category=CATEGORY) -> RandomDraw:
+    """双随机抽取: draw `objects` entities from `parties` and, for each, `inspectors` officers from `people`
+    (default: every officer of the agency qualified for 行政检查 on the day), by a recorded seed; then open
+    one 双随机 inspection per entity. The draw is ledgered with its pools, so it can be repeated."""
+    from sanxiang.orgs.guards import can_enforce
+    from sanxiang.orgs.models import Person
+
+    if not can(actor, "open_case", agency):
+        raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以组织双随机抽取。")
+    if unit is None or unit.agency_id != agency.pk:
+        raise RuleViolation(f"承办机构须为{agency.name}的科室或所队。", field="unit")
+    from .. import actions as C
+
+    cause = C._text(cause, "抽查事项", "cause", 300)
+    today = timezone.localdate()
+    planned = _date(planned_on, "planned_on", "计划检查日期") or today
+    day = min(planned, today)
+    pool = sorted({p.pk for p in parties or []})
+    if not pool:
+        raise RuleViolation("须列出抽查对象名录（至少一个）。", field="parties")
+    if any(p.agency_id != agency.pk for p in parties):
+        raise RuleViolation(f"抽查对象须为{agency.name}登记的当事人。", field="parties")
+    try:
+        objects, inspectors = int(objects), int(inspectors)
+    except (TypeError, ValueError):
+        raise RuleViolation("抽取数量须为整数。", field="objects") from None
+    if not 1 <= objects <= len(pool):
+        raise RuleViolation(f"抽取对象数须在 1 至 {len(pool)} 之间。", field="objects")
+    if inspectors < 2:
+        raise RuleViolation("每个对象须抽取两名以上检查人员。", field="inspectors")
+    if people is None:
+        people = [p for p in Person.objects.filter(agency=agency).exclude(kind=PersonKind.AUXILIARY)
+                  if can_enforce(p, category, day).ok]
+    people = list(people)
+    unqualified = [p.name for p in people if p.agency_id != agency.pk or not can_enforce(p, category, day).ok]
+    if unqualified:
+        raise RuleViolation(f"{'、'.join(unqualified)}不具备{day:%Y-%m-%d}实施行政检查的资格，不能进入检查人员名录"
+                            f"（{CITATION_54}：严禁执法辅助人员等实施行政检查）。", field="people")
+    person_pool = sorted({p.pk for p in people})
+    if len(person_pool) < inspectors:
+        raise RuleViolation(f"具备资格的检查人员只有 {len(person_pool)} 名，不足每个对象 {inspectors} 名。", field="people")
+    seed = (seed or secrets.token_hex(16)).strip()
+    if not seed or len(seed) > 64:
+        raise RuleViolation("随机种子须为 1 至 64 个字符。", field="seed")
+    result = draw_from(seed, pool, person_pool, objects, inspectors)
+    draw = RandomDraw.objects.create(agency=agency, unit=unit, cause=cause, drawn_on=today, seed=seed,
+                                     method=DRAW_METHOD, party_pool=pool, person_pool=person_pool,
+                                     objects_drawn=objects, inspectors_each=inspectors, result=result,
+                                     created_at=timezone.now())
+    append_entry(action="draw_random_inspections", actor=actor, obj=draw,
+                 payload={"seed": seed, "method": DRAW_METHOD, "party_pool": pool, "person_pool": person_pool,
+                          "result": result})
+    by_id = {p.pk: p for p in parties}
+    people_by_id = {p.pk: p for p in people}
+    for row in result:
+        do_create_inspection(agency, unit=unit, source=InspectionSource.RANDOM, cause=cause, party=by_id[row["party"]],
+                             handlers=[people_by_id[i] for i in row["people"]], planned_on=planned,
+                             category=category, actor=actor, draw=draw)
+    return draw
 
 
 # ---- the acts, by name ------------------------------------------------------------------------
