@@ -561,7 +561,8 @@ def dossier_inspections(party, user):
 # ---- demo -------------------------------------------------------------------------------------
 
 def demo_inspection(loader) -> int:
-    """Each agency's inspections of its demo enterprise, made by its officers through the acts: one planned,
+    """Each agency's inspections of its demo parties, made by its officers through the acts: one planned (drawn
+    by 双随机 from the agency's two demo parties),
     one in progress, one with a normal result, one with problems and an overdue rectification, one that
     became a penalty clue."""
     from .. import actions as C
@@ -581,7 +582,10 @@ def demo_inspection(loader) -> int:
                                video_recorded=True, date=loader.day(ago), actor=user)
 
     items = ["营业执照公示情况", "食品经营许可证", "进货查验记录"]
-    new("random", "双随机抽查：食品经营者日常监督检查", -10)
+    draw = do_draw_random_inspections(loader.agency, unit=loader.unit, cause="双随机抽查：食品经营者日常监督检查",
+                                      parties=[loader.org, loader.person], objects=1, people=[officer, second],
+                                      planned_on=loader.day(-10), seed=f"{loader.agency.code}-demo", actor=user)
+    made += [i.case for i in draw.inspections.all()]
     running = new("planned", "年度计划检查：经营场所卫生和台账", 5)
     do_send_inspection_notice(running, note="电话通知企业负责人", on=loader.day(4), actor=user)
     do_start_inspection(running, on=loader.day(3), actor=user)
