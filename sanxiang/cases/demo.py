@@ -128,6 +128,7 @@ def load(stdout) -> list[str]:
     from sanxiang.orgs.demo import AGENCIES
     from sanxiang.orgs.models import Agency
 
+    from .kinds.inspection import demo_inspection
     from .models import Case
 
     made = 0
@@ -136,4 +137,5 @@ def load(stdout) -> list[str]:
         if Case.objects.filter(agency=agency).exists():
             continue
         made += Loader(agency, spec["prefix"], spec["region"]).load()
-    return [f"案件：每个执法主体 6 件演示案件（本次新建 {made} 件）"]
+        made += demo_inspection(Loader(agency, spec["prefix"], spec["region"]))  # 行政检查
+    return [f"案件：每个执法主体 6 件演示案件和 5 件行政检查（另有 1 件由检查移交的线索；本次新建 {made} 件）"]

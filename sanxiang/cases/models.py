@@ -62,6 +62,15 @@ class CaseStatus(models.TextChoices):
     EXECUTING = "executing", "执行中"
     COURT = "court", "申请法院强制执行"
     CLOSED = "closed", "已结案"
+    # 行政检查 (inspection_general)
+    PLANNED = "planned", "待检查"
+    NOTICE_SENT = "notice_sent", "已通知检查"
+    INSPECTING = "inspecting", "检查中"
+    INSPECTED = "inspected", "已记录检查结果"
+    RECTIFYING = "rectifying", "责令整改中"
+    RECTIFIED = "rectified", "整改已复查"
+    HANDED_OVER = "handed_over", "已移交立案"
+    CANCELLED = "cancelled", "已取消检查"
 
 
 class PenaltyType(models.TextChoices):
@@ -533,3 +542,79 @@ class SeizedItem(Ledgered):
         if self.disposal == "returned":
             return "已解除，退还当事人"
         return MeasureOutcome(self.disposal).label if self.disposal in MeasureOutcome.values else ""
+# ---- 行政检查 ----------------------------------------------------------------------------------
+
+class InspectionSource(models.TextChoices):
+    """检查来源 — why an inspection is made (国办发〔2024〕54号 counts them against the yearly cap, or not)."""
+
+    PLANNED = "planned", "计划检查"
+    RANDOM = "random", "双随机抽查"
+    COMPLAINT = "complaint", "投诉举报"
+    REFERRAL = "referral", "转办交办"
+    OTHER = "other", "其他"
+
+
+class InspectionResult(models.TextChoices):
+    """检查结果 — 未发现问题 (published as a normal 双随机 result) or 发现问题."""
+
+    NORMAL = "normal", "未发现问题"
+    PROBLEMS = "problems", "发现问题"
+
+
+class RandomDraw(Ledgered):
+    """双随机抽取 — one draw of 双随机、一公开: objects drawn from a list of entities and, for each, inspectors
+    drawn from the qualified officers, by a recorded seed, so anyone can repeat the draw and get the same
+    result (`sanxiang.cases.kinds.inspection.replay_draw`)."""
+
+    agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="random_draws")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    cause = models.CharField(max_length=300)  # 抽查事项
+    drawn_on = models.DateField()
+    seed = models.CharField(max_length=64)
+    method = models.CharField(max_length=32)  # how candidates are ranked from the seed (see replay_draw)
+    party_pool = models.JSONField()  # candidate entity ids, as drawn from
+    person_pool = models.JSONField()  # candidate inspector ids (qualified on the day)
+    objects_drawn = models.PositiveIntegerField()
+    inspectors_each = models.PositiveIntegerField()
+    result = models.JSONField()  # [{"party": id, "people": [id, id]}]
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-drawn_on", "-id"]
+        verbose_name = "双随机抽取"
+
+
+class Inspection(Ledgered):
+    """行政检查 — the inspection-specific record of a case of kind `inspection`: its source, the
+    enterprise inspected (the case's party), the dates, the structured result the publicity issue
+    publishes under the entity's name, the rectification ordered and verified, and the penalty clue
+    it became (if any)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="inspection")
+    source = models.CharField(max_length=16, choices=InspectionSource.choices)
+    planned_on = models.DateField()
+    code = models.CharField(max_length=32, unique=True)  # 检查码 (扫码入企), shown to the enterprise
+    notice_on = models.DateField(null=True, blank=True)  # 检查通知
+    started_on = models.DateField(null=True, blank=True)  # 实施检查 (counts against the yearly cap)
+    ended_on = models.DateField(null=True, blank=True)  # 检查结束 = result recorded
+    result = models.CharField(max_length=16, choices=InspectionResult.choices, blank=True)
+    items = models.JSONField(default=list, blank=True)  # 检查事项 (items checked)
+    conclusion = models.CharField(max_length=2000, blank=True)  # 检查结论
+    problems = models.CharField(max_length=2000, blank=True)  # 发现的问题
+    rectification_ordered_on = models.DateField(null=True, blank=True)  # 责令整改
+    rectification_due = models.DateField(null=True, blank=True)
+    rectification_checked_on = models.DateField(null=True, blank=True)  # 整改复查
+    rectification_note = models.CharField(max_length=1000, blank=True)
+    penalty_case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="origin_inspection")  # 移交立案: the penalty clue
+    finished_on = models.DateField(null=True, blank=True)  # 检查办结
+    cancel_reason = models.CharField(max_length=500, blank=True)
+    draw = models.ForeignKey(RandomDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections")
+
+    class Meta:
+        ordering = ["-planned_on", "-id"]
+        verbose_name = "行政检查"
+        indexes = [models.Index(fields=["started_on"])]
+
+    def __str__(self):
+        return f"行政检查 {self.case.cause}"

@@ -368,6 +368,7 @@ def units_to_open_in(user):
 def dossier_cases(party, user):
     """The 案件 section of a party's dossier: the cases of that party the reader may see."""
     cases = list(restrict(Case.objects.select_related("unit"), user).filter(case_parties__party=party)
+                 .exclude(kind="inspection")  # their own section (行政检查)
                  .order_by("-created_at", "-id")[:100])
     if not cases:
         return None

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_create, name="create"),
     path("on-site/", views.case_onsite, name="onsite"),
+    path("inspections/new/", views.inspection_create, name="inspection-create"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/act/<slug:action>/", views.case_move, name="move"),
     path("<int:pk>/parties/", views.case_add_party, name="add-party"),

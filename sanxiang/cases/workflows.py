@@ -281,3 +281,7 @@ def approval_moves() -> dict[str, set[str]]:
 def table_of(case) -> Table:
     """The case's table, without `workflow.table_for`'s module discovery on every call."""
     return TABLES[case.workflow_table()]
+
+from .kinds.inspection import TABLES as INSPECTION_TABLES  # noqa: E402  行政检查
+
+TABLES.update(INSPECTION_TABLES)
