@@ -254,3 +254,7 @@ TABLES = {"penalty_general": PENALTY_GENERAL, "penalty_simplified": PENALTY_SIMP
 def table_of(case) -> Table:
     """The case's table, without `workflow.table_for`'s module discovery on every call."""
     return TABLES[case.workflow_table()]
+
+from .kinds import decision, labour, licence  # noqa: E402 — 行政许可, 行政确认/行政裁决, 劳动保障监察
+
+TABLES.update({**licence.TABLES, **decision.TABLES, **labour.TABLES})
