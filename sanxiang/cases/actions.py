@@ -451,7 +451,8 @@ def do_create_case(agency, *, unit, source, cause, category, actor, kind=CaseKin
                                cause=cause, category=category, status=initial, clue_on=R.as_date(clue_on, "clue_on"),
                                confidentiality=confidentiality, created_at=timezone.now())
     append_entry(action="create_case", actor=actor, obj=case,
-                 payload={"cause": cause, "source": source, "category": category, "unit": unit.name, "kind": kind})
+                 payload={"cause": cause, "source": source, "category": category, "unit": unit.name,
+                          **({"kind": kind} if kind != CaseKind.PENALTY else {})})
     module = kind_module(kind)
     if module is not None:
         module.opened(case, actor=actor)
