@@ -126,6 +126,8 @@ def load(stdout) -> list[str]:
     from sanxiang.orgs.demo import AGENCIES
     from sanxiang.orgs.models import Agency
 
+    from .kinds.labour import demo_labour
+    from .kinds.licence import demo_licence
     from .models import Case
 
     made = 0
@@ -133,5 +135,6 @@ def load(stdout) -> list[str]:
         agency = Agency.objects.get(code=spec["code"])
         if Case.objects.filter(agency=agency).exists():
             continue
-        made += Loader(agency, spec["prefix"], spec["region"]).load()
-    return [f"案件：每个执法主体 6 件演示案件（本次新建 {made} 件）"]
+        loader = Loader(agency, spec["prefix"], spec["region"])
+        made += loader.load() + demo_licence(loader) + demo_labour(loader)  # kinds/: 行政许可, 劳动保障监察
+    return [f"案件：每个执法主体的演示案件（本次新建 {made} 件）"]

@@ -14,7 +14,8 @@ from sanxiang.ledger.registry import action_label
 from .models import Case, CaseStatus
 
 # States in which the next step is the head's (立案审批, 决定, 结案).
-WAITING_FOR_HEAD = (CaseStatus.VERIFYING, CaseStatus.NOTIFIED, CaseStatus.TERMINATED, CaseStatus.COURT)
+WAITING_FOR_HEAD = (CaseStatus.VERIFYING, CaseStatus.NOTIFIED, CaseStatus.TERMINATED, CaseStatus.COURT,
+                    CaseStatus.REVIEWING, CaseStatus.RECTIFYING, CaseStatus.EXTENDING)  # 许可/确认决定, 整改复查, 延续
 CHILD_TYPES = ("cases.casehandler", "cases.caseparty", "cases.caseparticipant", "cases.recusal",
                "cases.onsiteact", "cases.casereview", "cases.casepayment", "cases.caseappeal")
 

@@ -11,6 +11,7 @@ A 责令改正 not complied with leads to the penalty path (调查终结 from �
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from django.utils import timezone
@@ -163,3 +164,29 @@ def do_order_rectification(case, *, content, rectify_by, actor, on=None):
 
 def do_cancel_labour_filing(case, *, reason, actor, on=None):
     return _move(case, "cancel_filing", actor=actor, reason=reason, on=on)
+
+
+def demo_labour(loader) -> int:
+    """劳动保障监察 demo cases of the HRSS agency: a complaint waiting to be filed, an investigation past its
+    60 working days, a 责令改正 running, one closed after correction; and a 工伤认定 (行政确认) under review."""
+    from ..models import CaseKind
+    from .licence import demo_case
+
+    if "劳动保障监察" not in (loader.agency.categories or []):
+        return 0
+    demo_case(loader, CaseKind.LABOUR_INSPECTION, "投诉拖欠农民工工资", 2, loader.person, source=Source.COMPLAINT)
+    loader.run(demo_case(loader, CaseKind.LABOUR_INSPECTION, "未依法签订劳动合同（举报）", 100, loader.org,
+                         source=Source.REPORT), [("file", 100, {}), ("investigate", 99, {})])
+    rectify_by = (loader.today + dt.timedelta(days=20)).isoformat()
+    loader.run(demo_case(loader, CaseKind.LABOUR_INSPECTION, "未按规定支付加班费（投诉）", 30, loader.person,
+                         source=Source.COMPLAINT),
+               [("file", 29, {}), ("investigate", 28, {}),
+                ("order_rectification", 10, {"content": "限期足额支付加班费", "rectify_by": rectify_by})])
+    loader.run(demo_case(loader, CaseKind.LABOUR_INSPECTION, "未依法缴纳社会保险费（检查发现）", 60, loader.org,
+                         source=Source.INSPECTION),
+               [("file", 59, {}), ("investigate", 58, {}),
+                ("order_rectification", 40, {"content": "补缴社会保险费", "rectify_by": loader.day(20).isoformat()}),
+                ("confirm_rectified", 18, {"note": "复查：已全额补缴"})])
+    loader.run(demo_case(loader, CaseKind.CONFIRMATION, "工伤认定申请", 10, loader.person, category="行政处罚"),
+               [("accept", 10, {}), ("start_review", 9, {})])
+    return 5

@@ -20,7 +20,7 @@ from sanxiang.workflow import Opens, Param, Table, Transition, register
 
 from .. import guards as G
 from .. import rules as R
-from ..models import Case, CaseStatus, DecisionOutcome, Source
+from ..models import Case, CaseKind, CaseStatus, DecisionOutcome, Source
 from ..workflows import (
     HEAD,
     HEARING_HOST,
@@ -547,3 +547,49 @@ def do_revoke_licence(case, *, reason, actor, on=None):
 
 def do_deregister_licence(case, *, reason, actor, on=None):
     return _move(case, "deregister", actor=actor, reason=reason, on=on)
+
+
+# ---- demo --------------------------------------------------------------------------------------
+
+DEMO_ITEMS = {"pingluo-commerce": "成品油零售经营许可"}
+
+
+def demo_case(loader, kind, cause, ago, party, *, source=Source.APPLICATION, category=None):
+    """A case of `kind` received `ago` days ago, with its party and the loader's two handlers."""
+    from .. import actions as C
+
+    agency = loader.agency
+    category = category or next(c for c in ("市场监督管理", "商务执法", "劳动保障监察", "行政处罚")
+                                if c in (agency.categories or []))
+    case = C.do_create_case(agency, unit=loader.unit, kind=kind, source=source, cause=cause, category=category,
+                            clue_on=loader.day(ago), actor=loader.officer_user)
+    C.do_add_case_party(case, party, actor=loader.officer_user)
+    C.do_assign_case_handler(case, loader.officer, lead=True, on=loader.day(ago), actor=loader.head_user)
+    C.do_assign_case_handler(case, loader.second, on=loader.day(ago), actor=loader.head_user)
+    return case
+
+
+def demo_licence(loader) -> int:
+    """行政许可 demo cases of an agency with the licensing function (the SAMR agencies, the commerce bureau):
+    a new application, one under review past its 20 working days, one waiting for the head's decision, one in
+    a hearing the applicant asked for, and a granted licence with its certificate."""
+    if "行政许可" not in (loader.agency.categories or []):
+        return 0
+    item = DEMO_ITEMS.get(loader.agency.code, "食品经营许可")
+    demo_case(loader, CaseKind.LICENCE, f"{item}（新办申请）", 1, loader.org)
+    loader.run(demo_case(loader, CaseKind.LICENCE, f"{item}（新办，超期未决）", 42, loader.person),
+               [("accept", 42, {}), ("start_review", 41, {})])
+    loader.run(demo_case(loader, CaseKind.LICENCE, f"{item}（待负责人决定）", 12, loader.org),
+               [("accept", 12, {}), ("start_review", 11, {}),
+                ("verify_on_site", 10, {"place": "申请人经营场所", "findings": "场所布局、设施设备符合要求"})])
+    loader.run(demo_case(loader, CaseKind.LICENCE, f"{item}（相邻住户申请听证）", 14, loader.org),
+               [("accept", 14, {}), ("start_review", 13, {}), ("inform_hearing_right", 12, {}),
+                ("request_hearing", 10, {})])
+    valid_until = (loader.today.replace(year=loader.today.year + 5)).isoformat()
+    loader.run(demo_case(loader, CaseKind.LICENCE, f"{item}（已发证）", 60, loader.org),
+               [("accept", 60, {}), ("start_review", 59, {}),
+                ("verify_on_site", 57, {"place": "申请人经营场所", "findings": "符合条件"}),
+                ("grant", 50, {"content": f"准予{item}"}),
+                ("issue_certificate", 45, {"licence_number": f"JY1{loader.agency.pk:05d}0000001",
+                                           "valid_until": valid_until})])
+    return 5
