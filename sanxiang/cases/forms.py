@@ -83,7 +83,7 @@ class ClueForm(forms.Form):
     """登记线索."""
 
     unit = forms.ChoiceField(label="承办机构")
-    kind = forms.ChoiceField(label="案件种类", choices=KINDS, initial=CaseKind.PENALTY,
+    kind = forms.ChoiceField(label="案件种类", choices=KINDS, initial=CaseKind.PENALTY, required=False,
                              help_text="行政许可、行政确认、行政裁决依申请办理（案源选“申请”，日期为收到申请材料之日）。")
     source = forms.ChoiceField(label="案源", choices=Source.choices)
     cause = forms.CharField(label="案由", max_length=300, help_text="如：销售超过保质期的食品；许可申请写申请事项。")

@@ -70,7 +70,7 @@ def case_create(request):
             data = form.cleaned_data
             unit = form.units[data["unit"]]
             try:
-                case = C.do_create_case(unit.agency, unit=unit, kind=data["kind"], source=data["source"],
+                case = C.do_create_case(unit.agency, unit=unit, kind=data["kind"] or "penalty", source=data["source"],
                                         cause=data["cause"], category=data["category"], clue_on=data["clue_on"],
                                         actor=request.user)
             except SanxiangError as exc:

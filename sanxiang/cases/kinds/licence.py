@@ -137,13 +137,15 @@ def _decided(case, actor, on, outcome, content):
 
 
 # ---- guards -----------------------------------------------------------------------------------
+# Guards about a day check the move's own date; asked without one (`available()`), they let the form be
+# offered, since the move may be recorded for an earlier day — the move itself is checked with its date.
 
 def supplement_in_time(case, actor, on=None, **params):
     """补正须在收到申请材料后的期限内一次告知全部内容（行政许可法第三十二条）"""
     if case.supplement_requested_on:
         return "已一次告知需要补正的全部内容，不能再次要求补正（行政许可法第三十二条：一次告知）。"
     ob = last_obligation(case, ACCEPTANCE)
-    if ob is not None and _day(on) > ob.due:
+    if on is not None and ob is not None and _day(on) > ob.due:
         return (f"补正告知期限已于 {ob.due:%Y-%m-%d} 届满：逾期不告知的，自收到申请材料之日起即为受理"
                 "（行政许可法第三十二条），应当受理。")
     return None
@@ -170,7 +172,7 @@ def hearing_requestable(case, actor, on=None, **params):
     if not case.hearing_right:
         return "尚未告知听证权利：直接涉及申请人与他人之间重大利益关系的，先告知申请人、利害关系人享有听证的权利。"
     ob = last_obligation(case, HEARING_WINDOW)
-    if ob is not None and _day(on) > ob.due:
+    if on is not None and ob is not None and _day(on) > ob.due:
         return f"听证申请期已于 {ob.due:%Y-%m-%d} 届满（行政许可法第四十七条：被告知听证权利之日起五日内提出）。"
     return None
 
@@ -230,7 +232,7 @@ def has_validity(case, actor, **params):
 
 def extension_applied_in_time(case, actor, on=None, **params):
     """延续申请在有效期届满三十日前提出（行政许可法第五十条）"""
-    if not case.licence_valid_until:
+    if not case.licence_valid_until or on is None:
         return None
     count, unit = R.period(case, "cases.licence_extension_application_lead")
     latest = case.licence_valid_until - dt.timedelta(days=count)
@@ -242,7 +244,7 @@ def extension_applied_in_time(case, actor, on=None, **params):
 
 def before_expiry(case, actor, on=None, **params):
     """在许可有效期届满前作出延续决定"""
-    if case.licence_valid_until and _day(on) > case.licence_valid_until:
+    if on is not None and case.licence_valid_until and _day(on) > case.licence_valid_until:
         return (f"许可有效期已于 {case.licence_valid_until:%Y-%m-%d} 届满，逾期未作决定的视为准予延续"
                 "（行政许可法第五十条），应登记“视为准予延续”。")
     return None
@@ -250,7 +252,7 @@ def before_expiry(case, actor, on=None, **params):
 
 def expiry_passed(case, actor, on=None, **params):
     """有效期届满仍未作出延续决定（视为准予延续）"""
-    if case.licence_valid_until and _day(on) <= case.licence_valid_until:
+    if on is not None and case.licence_valid_until and _day(on) <= case.licence_valid_until:
         return f"许可有效期至 {case.licence_valid_until:%Y-%m-%d}，届满前应当作出是否准予延续的决定。"
     return None
 
