@@ -152,25 +152,28 @@ def my_cases(user):
             .distinct().order_by("-created_at", "-id"))
 
 
+# A head's moves that nobody waits for: extensions, and a licence's later or optional moves (kinds/licence.py).
+NOT_AWAITED = {"extend_time_limit", "extend_decision", "order_hearing", "not_accept", "change_licence", "revoke",
+               "deregister"}
+
+
 def awaiting_head(user, limit: int = 50) -> list:
     """待我审批: open cases of the head's units whose state has a move for a head's role, and that the
     head may take now (the guards asked; the head never handles the case)."""
-    from .workflows import HEAD
+    from .workflows import HEAD, TABLES
 
     head_roles = set(HEAD) | {Role.REVIEWER}
     waiting_states = set()
-    for table_name in ("penalty_general", "penalty_simplified"):
-        from sanxiang.workflow import get_table
-
-        for t in get_table(table_name).transitions:
-            if set(t.roles) & set(HEAD) and t.action != "extend_time_limit":
+    for table in TABLES.values():
+        for t in table.transitions:
+            if set(t.roles) & set(HEAD) and t.action not in NOT_AWAITED:
                 waiting_states.update(t.source)
     rows = restrict(Case.objects.select_related("agency", "unit"), user).filter(status__in=waiting_states)
     rows = rows.exclude(handlers__person__user=user).order_by("created_at", "id")[:limit]
     waiting = []
     for case in rows:
         options = [o for o in available(case, user) if o.allowed and set(o.transition.roles) & head_roles
-                   and o.action != "extend_time_limit"]
+                   and o.action not in NOT_AWAITED]
         if options:
             waiting.append({"case": case, "actions": [o.label for o in options]})
     # 法制审核 submitted to this user (not a move of the table: the review's own record)
