@@ -75,6 +75,20 @@ register_actions({
 EDITABLE = {"cause": ("案由", 300), "facts": ("违法事实", 5000), "discretion": ("裁量理由", 5000)}
 
 
+# ---- kinds with a module of their own (sanxiang/cases/kinds/): opening, inputs, consequences -----
+
+KIND_MODULES = {CaseKind.LICENCE: "licence", CaseKind.CONFIRMATION: "decision", CaseKind.ADJUDICATION: "decision",
+                CaseKind.LABOUR_INSPECTION: "labour"}
+
+
+def kind_module(case_or_kind):
+    """The module of a case's kind (`opening_problem`, `opened`, `clean`, `consequences`), None for penalties."""
+    from importlib import import_module
+
+    name = KIND_MODULES.get(getattr(case_or_kind, "kind", case_or_kind))
+    return import_module(f"sanxiang.cases.kinds.{name}") if name else None
+
+
 # ---- helpers ----------------------------------------------------------------------------------
 
 def _text(value, label, field, max_length, required=True) -> str:
@@ -223,7 +237,8 @@ def _clean(case, action, params: dict) -> dict:
         if not 0 < days <= 3650:
             raise RuleViolation("延长天数须为 1 至 3650 之间的整数。", field="days")
         params["days"] = days
-    return params
+    kind = kind_module(case)
+    return kind.clean(case, action, params) if kind else params
 
 
 # ---- moves of the tables ----------------------------------------------------------------------
@@ -238,7 +253,8 @@ def move_case(case, action: str, *, actor, version=None, **params) -> Case:
             params = _clean(locked, action, params)
             on = params.get("on") or timezone.localdate()
             moved = table.apply(case, action, actor=actor, locked=locked, **params)
-            _consequences(moved, action, actor=actor, on=on, params=params)
+            kind = kind_module(moved)
+            (kind.consequences if kind else _consequences)(moved, action, actor=actor, on=on, params=params)
     except IntegrityError:
         raise Conflict("另一用户刚刚为同一机关立案，案号冲突，请重试。", field="number") from None
     case.refresh_from_db()
@@ -413,14 +429,19 @@ def do_hand_in_case_materials(case, *, actor, on=None):
 
 # ---- creating a case --------------------------------------------------------------------------
 
-def _check_opening(agency, unit, category, kind, actor):
+def _check_opening(agency, unit, category, kind, actor, source=None):
     if not can(actor, "open_case", agency):
         raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以登记案件。")
     if unit is None or unit.agency_id != agency.pk:
         raise RuleViolation(f"承办机构须为{agency.name}的科室或所队。", field="unit")
     if kind != CaseKind.PENALTY:
-        label = CaseKind(kind).label if kind in CaseKind.values else kind
-        raise RuleViolation(f"“{label}”案件的办理流程尚未开放，目前只能办理行政处罚案件。", field="kind")
+        module = kind_module(kind)
+        if module is None:
+            label = CaseKind(kind).label if kind in CaseKind.values else kind
+            raise RuleViolation(f"“{label}”案件的办理流程尚未开放。", field="kind")
+        problem = module.opening_problem(agency, kind, source)
+        if problem:
+            raise RuleViolation(problem, field="kind" if "案源" not in problem else "source")
     if category not in (agency.categories or []):
         known = "、".join(agency.categories or []) or "无"
         raise RuleViolation(f"执法类别“{category}”不在{agency.name}的执法类别（{known}）之中。", field="category")
@@ -430,7 +451,7 @@ def _check_opening(agency, unit, category, kind, actor):
 def do_create_case(agency, *, unit, source, cause, category, actor, kind=CaseKind.PENALTY, clue_on=None,
                    confidentiality="internal") -> Case:
     """登记线索: a clue of a general-procedure case, handled by `unit`."""
-    _check_opening(agency, unit, category, kind, actor)
+    _check_opening(agency, unit, category, kind, actor, source)
     if source not in Source.values:
         raise RuleViolation(f"未知的案源“{source}”。", field="source")
     cause = _text(cause, "案由", "cause", 300)
@@ -438,11 +459,16 @@ def do_create_case(agency, *, unit, source, cause, category, actor, kind=CaseKin
 
     if confidentiality not in Confidentiality.values:
         raise RuleViolation(f"未知的保密标识“{confidentiality}”。", field="confidentiality")
+    initial = TABLES[f"{kind}_{Procedure.GENERAL}"].initial
     case = Case.objects.create(agency=agency, unit=unit, kind=kind, procedure=Procedure.GENERAL, source=source,
-                               cause=cause, category=category, status=CaseStatus.CLUE, clue_on=R.as_date(clue_on, "clue_on"),
+                               cause=cause, category=category, status=initial, clue_on=R.as_date(clue_on, "clue_on"),
                                confidentiality=confidentiality, created_at=timezone.now())
     append_entry(action="create_case", actor=actor, obj=case,
-                 payload={"cause": cause, "source": source, "category": category, "unit": unit.name})
+                 payload={"cause": cause, "source": source, "category": category, "unit": unit.name,
+                          **({"kind": kind} if kind != CaseKind.PENALTY else {})})
+    module = kind_module(kind)
+    if module is not None:
+        module.opened(case, actor=actor)
     return case
 
 
@@ -594,7 +620,8 @@ def do_assign_case_handler(case, person, *, actor, certificate=None, lead=False,
     case = _lock(case)
     if not can(actor, "assign", case):
         raise NotPermitted("只有承办机构的负责人可以指定承办人。")
-    if case.status in (CaseStatus.CLOSED, CaseStatus.NOT_FILED):
+    if case.status in (CaseStatus.CLOSED, CaseStatus.NOT_FILED, CaseStatus.NOT_ACCEPTED, CaseStatus.DEREGISTERED,
+                       CaseStatus.CANCELLED):
         raise RuleViolation(f"案件{case.title}已“{case.status_label}”，不能再指定承办人。", field="status")
     return _assign(case, person, certificate, R.as_date(on), lead, actor)
 
@@ -621,7 +648,8 @@ def do_add_case_party(case, party, *, actor, electronic_address="", address_cons
     case = _lock(case)
     if not can(actor, "change", case):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以列明当事人。")
-    if case.status not in (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING):
+    if case.status not in (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING,
+                           CaseStatus.APPLIED, CaseStatus.SUPPLEMENT_REQUESTED, CaseStatus.ACCEPTED, CaseStatus.REVIEWING):
         raise RuleViolation(f"案件{case.title}当前为“{case.status_label}”，不能再增加当事人。", field="status")
     return _add_party(case, party, electronic_address, address_consent_on, actor)
 

@@ -77,6 +77,12 @@ class CaseOut(Schema):
     appeal_pending: bool  # 复议/诉讼中
     hearing_notice_on: dt.date | None
     hearing_on: dt.date | None
+    # 行政许可、行政确认、行政裁决、劳动保障监察
+    accepted_on: dt.date | None
+    decision_outcome: str
+    licence_number: str
+    licence_valid_until: dt.date | None
+    rectify_by: dt.date | None
     version: int
 
 
@@ -108,6 +114,7 @@ class RemakeIn(Schema):
 class CaseIn(Schema):
     agency: str
     unit_id: int
+    kind: str = "penalty"  # 行政许可 licence, 行政确认 confirmation, 行政裁决 adjudication, 劳动保障监察 labour_inspection
     source: str
     cause: str
     category: str
@@ -203,8 +210,9 @@ def create_case(request, data: CaseIn):
     unit = Unit.objects.filter(pk=data.unit_id).first()
     if agency is None:
         raise NotFound(f"未找到执法主体“{data.agency}”。", code="agency_not_found")
-    case = C.do_create_case(agency, unit=unit, source=data.source, cause=data.cause, category=data.category,
-                            clue_on=data.clue_on, confidentiality=data.confidentiality, actor=user)
+    case = C.do_create_case(agency, unit=unit, kind=data.kind, source=data.source, cause=data.cause,
+                            category=data.category, clue_on=data.clue_on, confidentiality=data.confidentiality,
+                            actor=user)
     return Status(201, _detail(case))
 
 

@@ -9,6 +9,7 @@ from django import forms
 from .models import (
     AppealKind,
     AppealOutcome,
+    CaseKind,
     InspectionResult,
     InspectionSource,
     OnSiteGround,
@@ -30,6 +31,8 @@ def _structured(name, label, required):
     if name == "hearing_on":
         return forms.DateField(label=label, required=required, widget=DATE,
                                help_text="须不早于通知送达后的听证通知提前期（行政处罚法第六十四条）。")
+    if name in ("valid_until", "rectify_by"):  # 许可有效期、责令改正期限: future dates
+        return forms.DateField(label=label, required=required, widget=DATE)
     if name == "penalties":
         return forms.MultipleChoiceField(label=label, required=required, choices=PenaltyType.choices,
                                          widget=forms.CheckboxSelectMultiple)
@@ -85,12 +88,19 @@ class TransitionForm(forms.Form):
         return out
 
 
+# The kinds that have their tables (行政强制、行政检查 are opened from their own pages).
+KINDS = [(k.value, k.label) for k in (CaseKind.PENALTY, CaseKind.LICENCE, CaseKind.CONFIRMATION,
+                                      CaseKind.ADJUDICATION, CaseKind.LABOUR_INSPECTION)]
+
+
 class ClueForm(forms.Form):
     """登记线索."""
 
     unit = forms.ChoiceField(label="承办机构")
+    kind = forms.ChoiceField(label="案件种类", choices=KINDS, initial=CaseKind.PENALTY, required=False,
+                             help_text="行政许可、行政确认、行政裁决依申请办理（案源选“申请”，日期为收到申请材料之日）。")
     source = forms.ChoiceField(label="案源", choices=Source.choices)
-    cause = forms.CharField(label="案由", max_length=300, help_text="如：销售超过保质期的食品。")
+    cause = forms.CharField(label="案由", max_length=300, help_text="如：销售超过保质期的食品；许可申请写申请事项。")
     category = forms.ChoiceField(label="执法类别")
     clue_on = forms.DateField(label="发现线索日期", required=False, widget=DATE, help_text="不填为今天。")
 

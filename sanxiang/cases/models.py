@@ -42,6 +42,7 @@ class Source(models.TextChoices):
     TRANSFER = "transfer", "移送"
     ASSIGNED = "assigned", "交办"
     OTHER = "other", "其他"
+    APPLICATION = "application", "申请"  # 行政许可、行政确认、行政裁决: on the applicant's application
 
 
 class CaseStatus(models.TextChoices):
@@ -67,10 +68,23 @@ class CaseStatus(models.TextChoices):
     NOTICE_SENT = "notice_sent", "已通知检查"
     INSPECTING = "inspecting", "检查中"
     INSPECTED = "inspected", "已记录检查结果"
-    RECTIFYING = "rectifying", "责令整改中"
+    RECTIFYING = "rectifying", "整改中"  # 责令整改 (检查), 限期整改 (劳动保障监察)
     RECTIFIED = "rectified", "整改已复查"
     HANDED_OVER = "handed_over", "已移交立案"
-    CANCELLED = "cancelled", "已取消检查"
+    CANCELLED = "cancelled", "已撤销"  # 检查取消, 劳动保障监察撤销立案
+    # 行政许可 (licence.py), 行政确认/行政裁决 (decision.py), 劳动保障监察 (labour.py)
+    APPLIED = "applied", "已申请"
+    SUPPLEMENT_REQUESTED = "supplement_requested", "待补正"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    ACCEPTED = "accepted", "已受理"
+    REVIEWING = "reviewing", "审查中"
+    ASSESSING = "assessing", "检验检测或专家评审中"
+    GRANTED = "granted", "准予许可（待发证）"
+    REFUSED = "refused", "不予许可"
+    LICENSED = "licensed", "已发证"
+    EXTENDING = "extending", "延续审查中"
+    REVOKED = "revoked", "已撤销许可"
+    DEREGISTERED = "deregistered", "已注销"
 
 
 class PenaltyType(models.TextChoices):
@@ -179,6 +193,22 @@ class Case(Ledgered):
     appeal_pending = models.BooleanField(default=False)  # 复议/诉讼中: supervisors see it (rules-2026 §1)
     hearing_notice_on = models.DateField(null=True, blank=True)  # 听证通知 served on
     hearing_on = models.DateField(null=True, blank=True)  # the hearing's date in the notice
+    # 行政许可 / 行政确认 / 行政裁决 / 劳动保障监察 (kinds/): the application's date is `clue_on`.
+    accepted_on = models.DateField(null=True, blank=True)  # 受理 (or deemed accepted: 行政许可法第三十二条)
+    supplement_requested_on = models.DateField(null=True, blank=True)  # 一次告知补正
+    supplement_materials = models.TextField(blank=True)  # 需补正的全部内容
+    decision_outcome = models.CharField(max_length=16, blank=True)  # DecisionOutcome (end of this module)
+    decision_content = models.TextField(blank=True)  # 决定内容或不予许可的理由
+    licence_number = models.CharField(max_length=100, blank=True)  # 许可证件编号
+    licence_valid_from = models.DateField(null=True, blank=True)
+    licence_valid_until = models.DateField(null=True, blank=True)  # None: no fixed term
+    certificate_issued_on = models.DateField(null=True, blank=True)
+    licence_changes = models.JSONField(default=list, blank=True)  # 变更: [{on, content}]
+    extension_applied_on = models.DateField(null=True, blank=True)  # 延续申请
+    revoked_on = models.DateField(null=True, blank=True)  # 撤销
+    deregistered_on = models.DateField(null=True, blank=True)  # 注销
+    rectify_by = models.DateField(null=True, blank=True)  # 责令改正的期限
+    rectified_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)  # optimistic concurrency of non-state edits
     created_at = models.DateTimeField()
     # 重新作出: the case whose decision a 复议/诉讼 outcome ordered remade (the old one keeps its decision).
@@ -618,3 +648,13 @@ class Inspection(Ledgered):
 
     def __str__(self):
         return f"行政检查 {self.case.cause}"
+# ---- 行政许可、行政确认、行政裁决、劳动保障监察 (sanxiang/cases/kinds/) ------------------------------------
+
+class DecisionOutcome(models.TextChoices):
+    """决定结果 — of a licence, a confirmation or adjudication, or a labour-security inspection."""
+
+    GRANTED = "granted", "准予行政许可"
+    REFUSED = "refused", "不予行政许可"
+    DECIDED = "decided", "作出决定"
+    RECTIFICATION = "rectification", "责令改正"
+    CANCELLED = "cancelled", "撤销立案"

@@ -23,8 +23,12 @@ from .models import CaseReview, CaseStatus, Procedure
 PAGE_SIZE = 50
 # The states in which the action still accepts parties (do_add_case_party refuses the others);
 # the page only uses it not to offer a form the action would refuse.
-PARTY_STATES = (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING)
-ENDED = (CaseStatus.CLOSED, CaseStatus.NOT_FILED)
+PARTY_STATES = (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING,
+                CaseStatus.APPLIED, CaseStatus.SUPPLEMENT_REQUESTED, CaseStatus.ACCEPTED, CaseStatus.REVIEWING)
+ENDED = (CaseStatus.CLOSED, CaseStatus.NOT_FILED, CaseStatus.NOT_ACCEPTED, CaseStatus.DEREGISTERED,
+         CaseStatus.CANCELLED)
+# Kinds whose periods pause through their own moves (行政许可法第四十五条), not the 办案期限 pause form.
+OWN_PAUSES = ("licence", "confirmation", "adjudication")
 
 
 # ---- the list and the new-case forms ----------------------------------------------------------
@@ -66,13 +70,15 @@ def case_create(request):
             data = form.cleaned_data
             unit = form.units[data["unit"]]
             try:
-                case = C.do_create_case(unit.agency, unit=unit, source=data["source"], cause=data["cause"],
-                                        category=data["category"], clue_on=data["clue_on"], actor=request.user)
+                case = C.do_create_case(unit.agency, unit=unit, kind=data["kind"] or "penalty", source=data["source"],
+                                        cause=data["cause"], category=data["category"], clue_on=data["clue_on"],
+                                        actor=request.user)
             except SanxiangError as exc:
                 exc.show_on(form)
                 status = exc.status
             else:
-                messages.success(request, "已登记线索。请列明当事人，由负责人指定承办人。")
+                what = "申请" if data["source"] == "application" else "线索"
+                messages.success(request, f"已登记{what}。请列明当事人，由负责人指定承办人。")
                 return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/form.html", {"title": "登记线索", "form": form, "submit": "登记"}, status=status)
 
@@ -193,7 +199,7 @@ def _forms(request, case, data, bound):
             out["appeal"] = bound.get("appeal") or F.AppealForm()
         if C.remaking_due(case) and can(user, "open_case", case.agency):
             out["remake"] = bound.get("remake") or F.RemakeForm()
-    if handles and open_case:
+    if handles and open_case and case.kind not in OWN_PAUSES:
         if any(p.end is None and p.reason in C.PAUSE_REASONS for d in data["deadlines"] for p in d["ob"].pauses.all()):
             out["resume"] = bound.get("resume") or F.ResumeForm()
         else:

@@ -285,3 +285,7 @@ def table_of(case) -> Table:
 from .kinds.inspection import TABLES as INSPECTION_TABLES  # noqa: E402  行政检查
 
 TABLES.update(INSPECTION_TABLES)
+
+from .kinds import decision, labour, licence  # noqa: E402 — 行政许可, 行政确认/行政裁决, 劳动保障监察
+
+TABLES.update({**licence.TABLES, **decision.TABLES, **labour.TABLES})
