@@ -39,7 +39,7 @@ def test_the_pages_show_the_kinds_to_their_people(client, demo):
     users = get_user_model().objects
     client.force_login(users.get(username="urumqi-hrss-head"))
     home = client.get("/").content.decode()
-    rectifying = Case.objects.get(agency__code="urumqi-gxq-hrss", status="rectifying")
+    rectifying = Case.objects.get(agency__code="urumqi-gxq-hrss", kind="labour_inspection", status="rectifying")
     assert f"/cases/{rectifying.pk}/" in home  # 整改复查 waits for the head
     html = client.get(f"/cases/{rectifying.pk}/").content.decode()
     assert "处理结果" in html and "责令改正" in html and "确认已改正并结案" in html
