@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sanxiang.access.policy import can, restrict
@@ -152,6 +152,8 @@ def within_yearly_cap(case, actor, on=None, **params):
     link = case.case_parties.select_related("party").first()
     if link is None or link.party.kind == "person":
         return None  # the cap is on inspections of enterprises (涉企)
+    if connection.in_atomic_block:  # apply(), not available(): two starts for one enterprise at once queue here
+        type(link.party).objects.select_for_update().filter(pk=link.party_id).first()
     done = inspections_of_party_in_year(case.agency, link.party, day.year, exclude_case=case, exempt=exempt).count()
     if done >= cap:
         kinds = "、".join(InspectionSource(s).label for s in sorted(exempt)) or "无"
