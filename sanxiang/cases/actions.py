@@ -89,8 +89,9 @@ def _text(value, label, field, max_length, required=True) -> str:
 
 
 def _lock(case) -> Case:
-    # Only the case row: a join here would lock the agency row too on PostgreSQL (every case of it).
-    return Case.objects.select_for_update().get(pk=case.pk)
+    # FOR UPDATE OF the case row only: without `of` the join would lock the agency row too on
+    # PostgreSQL (every case of it); the agency comes along because every move asks for it.
+    return Case.objects.select_related("agency").select_for_update(of=("self",)).get(pk=case.pk)
 
 
 def _check_version(locked: Case, version) -> None:
@@ -236,7 +237,7 @@ def move_case(case, action: str, *, actor, version=None, **params) -> Case:
             _check_version(locked, version)
             params = _clean(locked, action, params)
             on = params.get("on") or timezone.localdate()
-            moved = table.apply(case, action, actor=actor, **params)
+            moved = table.apply(case, action, actor=actor, locked=locked, **params)
             _consequences(moved, action, actor=actor, on=on, params=params)
     except IntegrityError:
         raise Conflict("另一用户刚刚为同一机关立案，案号冲突，请重试。", field="number") from None

@@ -119,13 +119,16 @@ class Loader:
                                          penalties=["fine"], fine="100", on=self.day(3), actor=self.officer_user)
         self.run(onsite, [("decide_on_site", 3, {}), ("serve", 3, {"method": "direct"}),
                           ("record_payment", 3, {"amount": "100"}), ("hand_in_materials", 1, {})])
-        return 6
+        from .kinds.coercion import demo_coercion  # 行政强制: measures in several states (SAMR agencies)
+
+        return 6 + demo_coercion(self)
 
 
 def load(stdout) -> list[str]:
     from sanxiang.orgs.demo import AGENCIES
     from sanxiang.orgs.models import Agency
 
+    from .kinds.inspection import demo_inspection
     from .models import Case
 
     made = 0
@@ -134,4 +137,5 @@ def load(stdout) -> list[str]:
         if Case.objects.filter(agency=agency).exists():
             continue
         made += Loader(agency, spec["prefix"], spec["region"]).load()
-    return [f"案件：每个执法主体 6 件演示案件（本次新建 {made} 件）"]
+        made += demo_inspection(Loader(agency, spec["prefix"], spec["region"]))  # 行政检查
+    return [f"案件：每个执法主体 6 件演示案件和 5 件行政检查（另有 1 件由检查移交的线索；本次新建 {made} 件）"]

@@ -9,6 +9,8 @@ from django import forms
 from .models import (
     AppealKind,
     AppealOutcome,
+    InspectionResult,
+    InspectionSource,
     OnSiteGround,
     ParticipantRole,
     PenaltyType,
@@ -44,6 +46,15 @@ def _structured(name, label, required):
         return forms.ChoiceField(label=label, required=required, choices=ServiceMethod.choices)
     if name == "onsite_ground":
         return forms.ChoiceField(label=label, required=required, choices=OnSiteGround.choices)
+    # 行政检查
+    if name == "result":
+        return forms.ChoiceField(label=label, required=required, choices=InspectionResult.choices,
+                                 widget=forms.RadioSelect)
+    if name == "items":
+        return forms.CharField(label=label, required=required, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text="每行一项，如：营业执照公示情况。")
+    if name == "deadline":
+        return forms.DateField(label=label, required=required, widget=DATE, help_text="整改期限届满之日。")
     return None
 
 
@@ -274,3 +285,25 @@ class RemakeForm(forms.Form):
 
 
 PROCEDURES = Procedure.choices
+
+
+class InspectionForm(forms.Form):
+    """登记行政检查: the entity, the source, what is inspected and the inspectors fixed in advance."""
+
+    unit = forms.ChoiceField(label="承办机构")
+    source = forms.ChoiceField(label="检查来源", choices=InspectionSource.choices)
+    cause = forms.CharField(label="检查事项", max_length=300, help_text="如：双随机抽查：食品经营者日常监督检查。")
+    party = forms.ChoiceField(label="被检查对象", help_text="先在“当事人”中登记，再在此选择。")
+    handlers = forms.MultipleChoiceField(label="检查人员（至少两名持执法证的执法人员）",
+                                         widget=forms.CheckboxSelectMultiple)
+    planned_on = forms.DateField(label="计划检查日期", required=False, widget=DATE, help_text="不填为今天。")
+
+    def __init__(self, *args, units=(), parties=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        units = list(units)
+        self.units = {str(u.pk): u for u in units}
+        self.fields["unit"].choices = [(str(u.pk), u.name) for u in units]
+        self.parties = {str(p.pk): p for p in parties}
+        self.fields["party"].choices = [(str(p.pk), p.name) for p in parties]
+        self.people = {str(p.pk): p for p in people}
+        self.fields["handlers"].choices = [(str(p.pk), p.name) for p in people]

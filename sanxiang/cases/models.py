@@ -62,6 +62,15 @@ class CaseStatus(models.TextChoices):
     EXECUTING = "executing", "执行中"
     COURT = "court", "申请法院强制执行"
     CLOSED = "closed", "已结案"
+    # 行政检查 (inspection_general)
+    PLANNED = "planned", "待检查"
+    NOTICE_SENT = "notice_sent", "已通知检查"
+    INSPECTING = "inspecting", "检查中"
+    INSPECTED = "inspected", "已记录检查结果"
+    RECTIFYING = "rectifying", "责令整改中"
+    RECTIFIED = "rectified", "整改已复查"
+    HANDED_OVER = "handed_over", "已移交立案"
+    CANCELLED = "cancelled", "已取消检查"
 
 
 class PenaltyType(models.TextChoices):
@@ -419,3 +428,193 @@ class CaseAppeal(Ledgered):
     @property
     def pending(self) -> bool:
         return not self.outcome
+
+
+# ---- 行政强制 (coercion): measures attached to a case, see cases/kinds/coercion.py ----------------
+
+class MeasureKind(models.TextChoices):
+    """行政强制措施种类 — 行政处罚法 第五十六条, 行政强制法 第九条."""
+
+    PRESERVATION = "preservation", "先行登记保存"
+    SEAL = "seal", "查封"
+    SEIZE = "seize", "扣押"
+
+
+class MeasureStatus(models.TextChoices):
+    """行政强制措施状态 — moved only by the `coercive_measure` table."""
+
+    PROPOSED = "proposed", "待批准"
+    APPROVED = "approved", "已批准待实施"
+    EMERGENCY = "emergency", "当场实施待补办批准"
+    IN_FORCE = "in_force", "实施中"
+    TESTING = "testing", "检测鉴定中"
+    REFUSED = "refused", "未批准"
+    WITHDRAWN = "withdrawn", "未实施"
+    RELEASED = "released", "已解除"
+    DISPOSED = "disposed", "已作出处理决定"
+
+
+class ReleaseReason(models.TextChoices):
+    """解除理由 — 行政强制法 第二十八条 (and 第十九条: not approved afterwards)."""
+
+    NO_VIOLATION = "no_violation", "当事人没有违法行为"
+    UNRELATED = "unrelated", "场所、设施或者财物与违法行为无关"
+    DECIDED = "decided", "已对违法行为作出处理决定，不再需要查封、扣押"
+    EXPIRED = "expired", "期限已经届满"
+    OTHER = "other", "其他不再需要采取措施的情形"
+    NOT_APPROVED = "not_approved", "当场实施后负责人认为不应当采取"
+
+
+class MeasureOutcome(models.TextChoices):
+    """处理决定 — 行政强制法 第二十七条; 先行登记保存 may turn into 查封、扣押."""
+
+    CONFISCATE = "confiscate", "依法没收"
+    DESTROY = "destroy", "依法销毁"
+    TRANSFER = "transfer", "随案移送"
+    SEAL_OR_SEIZE = "seal_or_seize", "依法查封、扣押"
+
+
+class CoerciveMeasure(Ledgered):
+    """行政强制措施 — a 先行登记保存, 查封 or 扣押 taken in a case, with its period and its end."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="measures")
+    kind = models.CharField(max_length=16, choices=MeasureKind.choices)
+    status = models.CharField(max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PROPOSED)
+    reason = models.CharField(max_length=500)  # 理由和依据
+    proposed_on = models.DateField()
+    approved_on = models.DateField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    emergency = models.BooleanField(default=False)  # 当场实施 before approval (行政强制法 第十九条)
+    emergency_reason = models.CharField(max_length=500, blank=True)
+    implemented_on = models.DateField(null=True, blank=True)  # the period counts from this day
+    implemented_at = models.DateTimeField(null=True, blank=True)
+    place = models.CharField(max_length=300, blank=True)
+    certificate_numbers = models.JSONField(default=list, blank=True)  # 出示的执法证件
+    told_reason_basis_rights = models.BooleanField(default=False)
+    party_present = models.BooleanField(default=False)  # 当事人到场（否则邀请见证人）
+    video_recorded = models.BooleanField(default=False)
+    record = models.TextField(blank=True)  # 现场笔录
+    extension_days = models.PositiveIntegerField(default=0)
+    extended_on = models.DateField(null=True, blank=True)
+    extension_reason = models.CharField(max_length=500, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    release_reason = models.CharField(max_length=16, choices=ReleaseReason.choices, blank=True)
+    outcome = models.CharField(max_length=16, choices=MeasureOutcome.choices, blank=True)
+    end_note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "行政强制措施"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}（{self.case.title}）"
+
+
+class Custody(models.TextChoices):
+    """保管方式 — 行政强制法 第二十六条."""
+
+    AGENCY = "agency", "行政机关保管"
+    THIRD_PARTY = "third_party", "委托第三人保管"
+    PARTY = "party", "交当事人保管（查封）"
+
+
+class SeizedItem(Ledgered):
+    """查封、扣押（先行登记保存）清单的一项 — 场所、设施或者财物 (行政强制法 第二十四条)."""
+
+    measure = models.ForeignKey(CoerciveMeasure, on_delete=models.PROTECT, related_name="items")
+    name = models.CharField(max_length=200)
+    spec = models.CharField(max_length=200, blank=True)  # 规格型号
+    quantity = models.DecimalField(max_digits=14, decimal_places=3)
+    unit = models.CharField(max_length=20)  # 计量单位
+    place = models.CharField(max_length=300)  # 存放地点
+    custody = models.CharField(max_length=16, choices=Custody.choices, default=Custody.AGENCY)
+    custodian = models.CharField(max_length=200, blank=True)  # 受托保管人
+    disposal = models.CharField(max_length=16, blank=True)  # returned / an outcome, set when the measure ends
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "查封扣押财物"
+
+    @property
+    def disposal_label(self) -> str:
+        if self.disposal == "returned":
+            return "已解除，退还当事人"
+        return MeasureOutcome(self.disposal).label if self.disposal in MeasureOutcome.values else ""
+# ---- 行政检查 ----------------------------------------------------------------------------------
+
+class InspectionSource(models.TextChoices):
+    """检查来源 — why an inspection is made (国办发〔2024〕54号 counts them against the yearly cap, or not)."""
+
+    PLANNED = "planned", "计划检查"
+    RANDOM = "random", "双随机抽查"
+    COMPLAINT = "complaint", "投诉举报"
+    REFERRAL = "referral", "转办交办"
+    OTHER = "other", "其他"
+
+
+class InspectionResult(models.TextChoices):
+    """检查结果 — 未发现问题 (published as a normal 双随机 result) or 发现问题."""
+
+    NORMAL = "normal", "未发现问题"
+    PROBLEMS = "problems", "发现问题"
+
+
+class RandomDraw(Ledgered):
+    """双随机抽取 — one draw of 双随机、一公开: objects drawn from a list of entities and, for each, inspectors
+    drawn from the qualified officers, by a recorded seed, so anyone can repeat the draw and get the same
+    result (`sanxiang.cases.kinds.inspection.replay_draw`)."""
+
+    agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="random_draws")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    cause = models.CharField(max_length=300)  # 抽查事项
+    drawn_on = models.DateField()
+    seed = models.CharField(max_length=64)
+    method = models.CharField(max_length=32)  # how candidates are ranked from the seed (see replay_draw)
+    party_pool = models.JSONField()  # candidate entity ids, as drawn from
+    person_pool = models.JSONField()  # candidate inspector ids (qualified on the day)
+    objects_drawn = models.PositiveIntegerField()
+    inspectors_each = models.PositiveIntegerField()
+    result = models.JSONField()  # [{"party": id, "people": [id, id]}]
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-drawn_on", "-id"]
+        verbose_name = "双随机抽取"
+
+
+class Inspection(Ledgered):
+    """行政检查 — the inspection-specific record of a case of kind `inspection`: its source, the
+    enterprise inspected (the case's party), the dates, the structured result the publicity issue
+    publishes under the entity's name, the rectification ordered and verified, and the penalty clue
+    it became (if any)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="inspection")
+    source = models.CharField(max_length=16, choices=InspectionSource.choices)
+    planned_on = models.DateField()
+    code = models.CharField(max_length=32, unique=True)  # 检查码 (扫码入企), shown to the enterprise
+    notice_on = models.DateField(null=True, blank=True)  # 检查通知
+    started_on = models.DateField(null=True, blank=True)  # 实施检查 (counts against the yearly cap)
+    ended_on = models.DateField(null=True, blank=True)  # 检查结束 = result recorded
+    result = models.CharField(max_length=16, choices=InspectionResult.choices, blank=True)
+    items = models.JSONField(default=list, blank=True)  # 检查事项 (items checked)
+    conclusion = models.CharField(max_length=2000, blank=True)  # 检查结论
+    problems = models.CharField(max_length=2000, blank=True)  # 发现的问题
+    rectification_ordered_on = models.DateField(null=True, blank=True)  # 责令整改
+    rectification_due = models.DateField(null=True, blank=True)
+    rectification_checked_on = models.DateField(null=True, blank=True)  # 整改复查
+    rectification_note = models.CharField(max_length=1000, blank=True)
+    penalty_case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="origin_inspection")  # 移交立案: the penalty clue
+    finished_on = models.DateField(null=True, blank=True)  # 检查办结
+    cancel_reason = models.CharField(max_length=500, blank=True)
+    draw = models.ForeignKey(RandomDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections")
+
+    class Meta:
+        ordering = ["-planned_on", "-id"]
+        verbose_name = "行政检查"
+        indexes = [models.Index(fields=["started_on"])]
+
+    def __str__(self):
+        return f"行政检查 {self.case.cause}"

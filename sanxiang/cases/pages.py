@@ -34,11 +34,13 @@ from .models import (
     CasePayment,
     CaseReview,
     CaseStatus,
+    CoerciveMeasure,
     OnSiteAct,
     PenaltyType,
     Procedure,
     Recusal,
     ReviewFlag,
+    SeizedItem,
     ServiceMethod,
 )
 
@@ -153,24 +155,17 @@ def my_cases(user):
 
 
 def awaiting_head(user, limit: int = 50) -> list:
-    """待我审批: open cases of the head's units whose state has a move for a head's role, and that the
-    head may take now (the guards asked; the head never handles the case)."""
-    from .workflows import HEAD
+    """待我审批: open cases of the head's units in a state where an approval move of any case table
+    (`Transition.approval`: 立案, 决定, 结案 …) waits, and that the head may take now (the guards
+    asked; the head never handles the case). Other moves of a head (中止, 延长期限) are not waiting."""
+    from .queries import waiting_for_head
+    from .workflows import approval_moves
 
-    head_roles = set(HEAD) | {Role.REVIEWER}
-    waiting_states = set()
-    for table_name in ("penalty_general", "penalty_simplified"):
-        from sanxiang.workflow import get_table
-
-        for t in get_table(table_name).transitions:
-            if set(t.roles) & set(HEAD) and t.action != "extend_time_limit":
-                waiting_states.update(t.source)
-    rows = restrict(Case.objects.select_related("agency", "unit"), user).filter(status__in=waiting_states)
-    rows = rows.exclude(handlers__person__user=user).order_by("created_at", "id")[:limit]
+    moves = approval_moves()
+    rows = waiting_for_head(user).select_related("agency", "unit").order_by("created_at", "id")[:limit]
     waiting = []
     for case in rows:
-        options = [o for o in available(case, user) if o.allowed and set(o.transition.roles) & head_roles
-                   and o.action != "extend_time_limit"]
+        options = [o for o in available(case, user) if o.allowed and o.action in moves.get(case.status, ())]
         if options:
             waiting.append({"case": case, "actions": [o.label for o in options]})
     # 法制审核 submitted to this user (not a move of the table: the review's own record)
@@ -178,6 +173,15 @@ def awaiting_head(user, limit: int = 50) -> list:
                .select_related("case__agency", "case__unit").order_by("submitted_on", "id")[:limit])
     waiting += [{"case": r.case, "actions": ["法制审核"]} for r in reviews if r.case.pk not in
                 {w["case"].pk for w in waiting}]
+    # 行政强制措施 waiting for the head's approval before, or within 24 hours after, being implemented
+    from .kinds.coercion import measures_awaiting
+
+    for row in measures_awaiting(user, limit):
+        same = next((w for w in waiting if w["case"].pk == row["case"].pk), None)
+        if same is None:
+            waiting.append(row)
+        else:
+            same["actions"] = same["actions"] + row["actions"]
     return waiting
 
 
@@ -304,6 +308,9 @@ def case_page(user, case) -> dict:
         CasePayment._meta.label_lower: [p.pk for p in payments],
         CaseAppeal._meta.label_lower: [a.pk for a in appeals],
         Obligation._meta.label_lower: [o.pk for o in obligations],
+        # 行政强制措施 and their 清单 (their deadlines are shown in the section of the measures)
+        CoerciveMeasure._meta.label_lower: list(CoerciveMeasure.objects.filter(case=case).values_list("pk", flat=True)),
+        SeizedItem._meta.label_lower: list(SeizedItem.objects.filter(measure__case=case).values_list("pk", flat=True)),
     }
     options = available(case, user)
     return {
@@ -361,6 +368,7 @@ def units_to_open_in(user):
 def dossier_cases(party, user):
     """The 案件 section of a party's dossier: the cases of that party the reader may see."""
     cases = list(restrict(Case.objects.select_related("unit"), user).filter(case_parties__party=party)
+                 .exclude(kind="inspection")  # their own section (行政检查)
                  .order_by("-created_at", "-id")[:100])
     if not cases:
         return None

@@ -18,8 +18,10 @@ from .models import (
     CaseParty,
     CasePayment,
     CaseReview,
+    CoerciveMeasure,
     OnSiteAct,
     Recusal,
+    SeizedItem,
 )
 
 VIEW = {Role.OFFICER: (UNIT, ASSIGNED), Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY,
@@ -40,5 +42,16 @@ for model in (CaseHandler, CaseParty, CaseParticipant, Recusal, OnSiteAct, CaseR
 register(CaseAccess, agency="case__agency", unit="case__unit", assigned="case__accesses__user",
          mark="case__confidentiality", rules={"view": {Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY}})
 
+# 行政强制措施: read with the case; proposed and listed (清单) by those who work on the case.
+register(CoerciveMeasure, **{**CHILD, "rules": {"view": VIEW, "change": WORK}})
+register(SeizedItem, agency="measure__case__agency", unit="measure__case__unit",
+         assigned="measure__case__accesses__user", mark="measure__case__confidentiality", rules={"view": VIEW})
+
 # 登记线索 / 当场处罚: officers and heads of the agency (into a unit of it).
 grant(Agency, "open_case", {Role.OFFICER: AGENCY, Role.UNIT_HEAD: AGENCY})
+
+from .models import Inspection, RandomDraw  # noqa: E402  行政检查
+
+register(Inspection, **CHILD)
+register(RandomDraw, agency="agency", unit="unit", rules={"view": {
+    Role.OFFICER: UNIT, Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY, Role.SUPERVISOR: SUPERVISED}})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_coercion
 
 app_name = "cases"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_create, name="create"),
     path("on-site/", views.case_onsite, name="onsite"),
+    path("inspections/new/", views.inspection_create, name="inspection-create"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/act/<slug:action>/", views.case_move, name="move"),
     path("<int:pk>/parties/", views.case_add_party, name="add-party"),
@@ -24,4 +25,8 @@ urlpatterns = [
     path("<int:pk>/pauses/end/", views.case_resume, name="resume"),
     path("<int:pk>/review/", views.case_submit_review, name="submit-review"),
     path("<int:pk>/review/opinion/", views.case_review_opinion, name="review-opinion"),
+    path("<int:pk>/measures/", views_coercion.measure_propose, name="measure-propose"),
+    path("<int:pk>/measures/<str:measure_id>/act/<slug:action>/", views_coercion.measure_move, name="measure-move"),
+    path("<int:pk>/measures/<str:measure_id>/items/", views_coercion.measure_add_item, name="measure-item"),
+    path("<int:pk>/measures/<str:measure_id>/custody/", views_coercion.measure_item_custody, name="measure-custody"),
 ]

@@ -111,6 +111,41 @@ def case_onsite(request):
                   status=status)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_create(request):
+    """登记行政检查."""
+    from sanxiang.orgs.models import Person
+    from sanxiang.parties.queries import parties_for
+
+    from .kinds.inspection import do_create_inspection
+
+    units = _opening_units(request)
+    agency_ids = {u.agency_id for u in units}
+    parties = list(parties_for(request.user).filter(agency_id__in=agency_ids)[:500])
+    people = list(Person.objects.filter(agency_id__in=agency_ids).order_by("name", "id"))
+    form = F.InspectionForm(request.POST or None, units=units, parties=parties, people=people)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            unit = form.units[data["unit"]]
+            try:
+                case = do_create_inspection(
+                    unit.agency, unit=unit, source=data["source"], cause=data["cause"],
+                    party=form.parties[data["party"]], handlers=[form.people[h] for h in data["handlers"]],
+                    planned_on=data["planned_on"], actor=request.user)
+            except SanxiangError as exc:
+                exc.show_on(form)
+                status = exc.status
+            else:
+                messages.success(request, f"已登记行政检查：{case.number}。")
+                return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"title": "登记行政检查", "form": form, "submit": "登记"},
+                  status=status)
+
+
 # ---- the case page ----------------------------------------------------------------------------
 
 def _forms(request, case, data, bound):

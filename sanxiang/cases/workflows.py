@@ -13,6 +13,7 @@ from sanxiang.workflow import Opens, Param, Table, Transition, obligations_met, 
 
 from . import guards as G
 from . import rules as R
+from .kinds import coercion as coercion_kind  # 行政强制: its table, and the guard of 结案
 from .models import Case, CaseStatus
 
 S = CaseStatus
@@ -170,11 +171,11 @@ PENALTY_GENERAL = register(Table(
                    opens=(Opens(R.VERIFICATION, rule="cases.verification_limit", start=_start),)),
         Transition("extend_verification", S.VERIFYING, S.VERIFYING, "延长核查期限", roles=HEAD, params=REASON,
                    guards=(G.actor_not_handler, G.verification_not_extended)),
-        Transition("file", S.VERIFYING, S.FILED, "立案", roles=HEAD, params=ON,
+        Transition("file", S.VERIFYING, S.FILED, "立案", roles=HEAD, approval=True, params=ON,
                    guards=(G.actor_not_handler, G.has_party, G.two_qualified_handlers), effect=file_effect,
                    closes=(R.VERIFICATION,),
                    opens=(Opens(R.TIME_LIMIT, rule="cases.penalty_time_limit", start=_start),)),
-        Transition("not_file", S.VERIFYING, S.NOT_FILED, "不予立案", roles=HEAD, params=REASON,
+        Transition("not_file", S.VERIFYING, S.NOT_FILED, "不予立案", roles=HEAD, approval=True, params=REASON,
                    guards=(G.actor_not_handler,), effect=end_effect, closes=(R.VERIFICATION,)),
         Transition("investigate", S.FILED, S.INVESTIGATING, "开始调查", roles=OFFICER, params=ON, guards=HANDLING),
         Transition("suspend", S.INVESTIGATING, S.SUSPENDED, "中止调查", roles=HEAD, params=REASON,
@@ -205,7 +206,7 @@ PENALTY_GENERAL = register(Table(
         Transition("hold_hearing", S.HEARING, S.NOTIFIED, "举行听证", roles=HEARING_HOST,
                    params={**ON, "record": Param("听证情况", max_length=5000)},
                    guards=(G.actor_not_handler, G.hearing_notice_served), effect=hearing_effect),
-        Transition("decide", S.NOTIFIED, S.DECIDED, "作出处罚决定", roles=HEAD, params=ON,
+        Transition("decide", S.NOTIFIED, S.DECIDED, "作出处罚决定", roles=HEAD, approval=True, params=ON,
                    guards=(G.actor_not_handler, G.has_proposal, G.statement_windows_over, G.not_heavier_than_notified,
                            G.review_passed),
                    effect=decide_effect, closes=(R.TIME_LIMIT, R.STATEMENT, R.HEARING_REQUEST),
@@ -219,8 +220,10 @@ PENALTY_GENERAL = register(Table(
                    guards=(G.actor_not_handler, G.fine_outstanding)),
         Transition("apply_court", (S.SERVED, S.EXECUTING), S.COURT, "申请法院强制执行", roles=HEAD, params=NOTE,
                    guards=(G.actor_not_handler, G.fine_outstanding)),
-        Transition("close", (S.SERVED, S.EXECUTING, S.COURT, S.TERMINATED), S.CLOSED, "结案", roles=HEAD, params=NOTE,
-                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY)), effect=close_effect,
+        Transition("close", (S.SERVED, S.EXECUTING, S.COURT, S.TERMINATED), S.CLOSED, "结案", roles=HEAD,
+                   approval=True, params=NOTE,
+                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY), coercion_kind.no_open_measure),
+                   effect=close_effect,
                    closes=(R.CLOSING,)),
         *[Transition("extend_time_limit", state, state, "延长办案期限", roles=HEAD, params=EXTENSION_PARAMS,
                      guards=(G.actor_not_handler, G.extension_lawful), effect=extension_effect) for state in RUNNING],
@@ -249,15 +252,36 @@ PENALTY_SIMPLIFIED = register(Table(
         *[Transition("hand_in_materials", state, state, "交回案件材料", roles=OFFICER, params=ON,
                      guards=(G.actor_handles, G.materials_pending), closes=(R.MATERIALS,))
           for state in (S.DECIDED, S.SERVED, S.EXECUTING)],
-        Transition("close", (S.SERVED, S.EXECUTING), S.CLOSED, "结案", roles=HEAD, params=NOTE,
-                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY)), effect=close_effect,
+        Transition("close", (S.SERVED, S.EXECUTING), S.CLOSED, "结案", roles=HEAD, approval=True,
+                   params=NOTE,
+                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY), coercion_kind.no_open_measure),
+                   effect=close_effect,
                    closes=(R.CLOSING,)),
     ],
 ))
 
 TABLES = {"penalty_general": PENALTY_GENERAL, "penalty_simplified": PENALTY_SIMPLIFIED}
+TABLES.update(coercion_kind.TABLES)
+
+
+def approval_moves() -> dict[str, set[str]]:
+    """State -> the approval moves (`Transition.approval`) leaving it, over every case table: what
+    待我审批 lists (a state name means the same stage in every table that uses it)."""
+    moves: dict[str, set[str]] = {}
+    for table in TABLES.values():
+        if table.model_class is not Case:  # a measure's table (its own rows, its own panel)
+            continue
+        for t in table.transitions:
+            if t.approval:
+                for state in t.source:
+                    moves.setdefault(state, set()).add(t.action)
+    return moves
 
 
 def table_of(case) -> Table:
     """The case's table, without `workflow.table_for`'s module discovery on every call."""
     return TABLES[case.workflow_table()]
+
+from .kinds.inspection import TABLES as INSPECTION_TABLES  # noqa: E402  行政检查
+
+TABLES.update(INSPECTION_TABLES)

@@ -194,6 +194,10 @@ _SPECS = [
     _s("cases.reconsideration_period", "period", "cases", "当事人申请行政复议期限（自知道行政行为之日）"),
     _s("cases.litigation_period", "period", "cases", "当事人提起行政诉讼期限（自知道作出行政行为之日）"),
     _s("cases.onsite_collection_handin", "period", "cases", "当场收缴的罚款交至行政机关期限"),
+    # 行政检查 (国办发〔2024〕54号)
+    _s("cases.inspection_yearly_cap_per_enterprise", "int", "cases", "同一企业年度行政检查频次上限（次）",
+       nullable=True),
+    _s("cases.inspection_cap_exempt_sources", "list", "cases", "不受年度检查频次上限限制的检查来源"),
     # 时限
     _s("deadlines.warning_lead_workdays", "int", "deadlines", "到期前黄色预警提前工作日数"),
     # 人员装备

@@ -76,6 +76,8 @@ class Transition:
       moves (e.g. the time it was met) and returns extra ledger payload.
     - `opens` / `closes`: deadlines opened, and kinds of deadlines met, by this transition.
     - `ledger_action`: the ledger's action name (default `<action>_<model name>`).
+    - `approval`: the object waits on its approver for this move (立案, 决定, 结案 …): the
+      approver's 待我审批 lists the objects where it is allowed now.
     """
 
     action: str
@@ -89,6 +91,7 @@ class Transition:
     opens: tuple[Opens, ...] = ()
     closes: tuple[str, ...] = ()
     ledger_action: str = ""
+    approval: bool = False
 
     def __post_init__(self):
         set_ = object.__setattr__
@@ -261,10 +264,10 @@ class Table:
 
         return available(obj, user, table=self)
 
-    def apply(self, obj, action, *, actor, **params):
+    def apply(self, obj, action, *, actor, locked=None, **params):
         from .engine import apply
 
-        return apply(obj, action, actor=actor, table=self, **params)
+        return apply(obj, action, actor=actor, table=self, locked=locked, **params)
 
     def roles(self, action: str) -> tuple[str, ...]:
         return next((t.roles for t in self.transitions if t.action == action), ())

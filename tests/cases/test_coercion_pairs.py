@@ -1,0 +1,162 @@
+"""Every (state, action) pair of the `coercive_measure` table: it moves as the table says, or it is
+refused with a Chinese reason and nothing is written (measure row, deadlines, ledger); and random
+walks (hypothesis) keep the invariants of 行政强制法 第二十五条 with the ledger verifying after each."""
+
+import datetime as dt
+
+import pytest
+from coercion_cast import START, on_site, proposed
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sanxiang.cases.kinds import coercion as K
+from sanxiang.cases.models import CoerciveMeasure
+from sanxiang.core.errors import SanxiangError
+from sanxiang.deadlines.models import Obligation
+from sanxiang.ledger import verify
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.workflow import get_table
+
+pytestmark = pytest.mark.django_db
+TABLE = get_table("coercive_measure")
+
+INPUTS = {
+    "approve": {}, "refuse": {"reason": "证据不足以采取强制措施"}, "withdraw": {"reason": "当事人已主动封存"},
+    "implement": "on_site", "implement_urgently": "on_site",
+    "approve_afterwards": {}, "refuse_afterwards": {"reason": "不属于紧急情况"},
+    "extend": {"reason": "案情复杂", "party_told": True}, "start_testing": {"testing": "送某检测中心", "party_told": True},
+    "end_testing": {"result": "不合格"}, "release": {"release_reason": "no_violation"},
+    "dispose": {"outcome": "transfer", "note": "移送公安机关"},
+}
+
+
+class Rollback(Exception):
+    pass
+
+
+def step(env, m, action, on):
+    params = INPUTS[action]
+    if params == "on_site":
+        params = on_site(m.case, **({"emergency_reason": "财物可能被转移"} if action == "implement_urgently" else {}))
+    actor = env.officer if "officer" in TABLE.roles(action) else env.head
+    return K.move_measure(m, action, actor=actor, on=on, **params)
+
+
+def written(m):
+    obs = Obligation.objects.filter(object_type="cases.coercivemeasure", object_id=str(m.pk))
+    return (CoerciveMeasure.objects.get(pk=m.pk).ledger_digest(), LedgerEntry.objects.count(),
+            sorted(obs.values_list("kind", "status", "due")))
+
+
+def spanning_tree():
+    tree, seen, queue = {s: [] for s in TABLE.states}, {TABLE.initial}, [TABLE.initial]
+    while queue:
+        state = queue.pop(0)
+        for t in TABLE.from_state(state):
+            if t.target not in seen:
+                seen.add(t.target)
+                tree[state].append((t.action, t.target))
+                queue.append(t.target)
+    return tree
+
+
+def try_every_action(env, m, state, on, tried):
+    before = written(m)
+    for action in TABLE.actions():
+        tried.add((state, action))
+        transition = TABLE.find(state, action)
+        if transition is None:
+            with pytest.raises(SanxiangError) as refused:
+                step(env, m, action, on)
+            assert f"不能执行“{TABLE.action_label(action)}”" in refused.value.message, (state, action)
+            assert written(m) == before, (state, action)
+            continue
+        try:
+            with transaction.atomic():
+                count = LedgerEntry.objects.filter(object_type="cases.coercivemeasure", object_id=str(m.pk)).count()
+                moved = step(env, m, action, on)
+                assert moved.status == CoerciveMeasure.objects.get(pk=m.pk).status == transition.target, (state, action)
+                first = LedgerEntry.objects.filter(object_type="cases.coercivemeasure", object_id=str(m.pk))[count]
+                assert first.action == TABLE.ledger_action(transition)
+                raise Rollback
+        except Rollback:
+            m.refresh_from_db()
+        assert m.status == state and written(m) == before, (state, action)
+
+
+def explore(env, m, state, day, tree, tried):
+    try_every_action(env, m, state, day + dt.timedelta(days=1), tried)
+    for action, child in tree[state]:
+        next_day = day + dt.timedelta(days=1)
+        try:
+            with transaction.atomic():
+                step(env, m, action, next_day)
+                assert m.status == child
+                explore(env, m, child, next_day, tree, tried)
+                raise Rollback
+        except Rollback:
+            m.refresh_from_db()
+
+
+def test_every_pair_moves_as_the_table_says_or_is_refused(env):
+    m = proposed(env)
+    tried = set()
+    explore(env, m, TABLE.initial, START, spanning_tree(), tried)
+    assert tried == {(s, a) for s in TABLE.states for a in TABLE.actions()}
+
+
+def test_release_is_possible_from_every_state_holding_the_goods():
+    for state in K.IN_FORCE:
+        assert TABLE.find(state, "release") or TABLE.find(state, "refuse_afterwards")
+
+
+LIMIT, EXTENSION = 30, 30
+
+
+def check_invariants(m, today):
+    """No measure holds goods beyond its period plus one lawful extension and the paused days; the
+    extension is within the profile; an ended measure has no running deadline and its goods are dealt with."""
+    m.refresh_from_db()
+    obs = Obligation.objects.filter(object_type="cases.coercivemeasure", object_id=str(m.pk), kind=K.SEIZURE_PERIOD)
+    assert m.extension_days <= EXTENSION
+    if m.status in K.IN_FORCE:
+        ob = obs.get()
+        paused = sum(((p.end or today) - p.start).days for p in ob.pauses.all())
+        latest = m.implemented_on + dt.timedelta(days=LIMIT + m.extension_days + paused + 10)  # + a rolled holiday
+        assert ob.due <= latest and ob.extensions.count() == (1 if m.extension_days else 0)
+    if m.status in ("released", "disposed"):
+        assert not obs.exclude(status="met").exists()
+        assert not m.items.filter(disposal="").exists()
+
+
+@settings(max_examples=6, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.data())
+def test_random_walks_keep_the_invariants(env, data):
+    m, day = proposed(env), START
+    for _ in range(12):
+        day += dt.timedelta(days=data.draw(st.integers(1, 12)))
+        here = [t.action for t in TABLE.from_state(m.status)]
+        action = data.draw(st.sampled_from(here) if here and data.draw(st.integers(0, 9)) < 8
+                           else st.sampled_from(TABLE.actions()))
+        right = env.officer if "officer" in TABLE.roles(action) else env.head
+        actor = right if data.draw(st.integers(0, 9)) < 8 else data.draw(st.sampled_from(
+            [env.officer, env.head, env.reviewer, env.outsider]))
+        before = written(m)
+        target = TABLE.find(m.status, action)
+        params = INPUTS[action]
+        if params == "on_site":
+            params = on_site(m.case, emergency_reason="财物可能被转移") if action == "implement_urgently" else on_site(m.case)
+        if action == "extend" and data.draw(st.booleans()):
+            params = {**params, "days": data.draw(st.integers(1, 45))}
+        try:
+            K.move_measure(m, action, actor=actor, on=day, **params)
+        except SanxiangError as refused:
+            assert refused.message and written(m) == before
+            m.refresh_from_db()
+        else:
+            assert target is not None and m.status == target.target
+        check_invariants(m, day)
+    report = verify.run()
+    assert report.ok, report.findings

@@ -1,0 +1,181 @@
+"""行政强制 rules with real dates: 30 days (+30 once) for 查封、扣押 (行政强制法 第二十五条), the time of
+检测 not counted, 7 working days for 先行登记保存 (行政处罚法 第五十六条), 24 hours after an emergency
+(第十九条), and the guards of 第十八条 — each refusal in Chinese with nothing written."""
+
+import datetime as dt
+
+import pytest
+from coercion_cast import START, certificates, head_as_handler, in_force, investigating, on_site, period, proposed
+
+from sanxiang.cases import actions as C
+from sanxiang.cases.kinds import coercion as K
+from sanxiang.cases.models import CoerciveMeasure, MeasureKind, SeizedItem
+from sanxiang.core.errors import NotPermitted, RuleViolation
+from sanxiang.deadlines.models import Obligation
+from sanxiang.ledger.models import LedgerEntry
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+
+def written():
+    return (LedgerEntry.objects.count(), Obligation.objects.count(), SeizedItem.objects.count(),
+            sorted(CoerciveMeasure.objects.values_list("pk", "status", "extension_days")))
+
+
+def refused(call, text, error=RuleViolation):
+    before = written()
+    with pytest.raises(error) as found:
+        call()
+    assert text in found.value.message, found.value.message
+    assert written() == before
+    return found.value
+
+
+@pytest.mark.parametrize("start,due", [
+    (D(2026, 3, 2), D(2026, 4, 1)),     # 30 days, not working days
+    (D(2026, 1, 30), D(2026, 3, 2)),    # across February; Mar 1 is a Sunday: the next working day
+    (D(2026, 9, 20), D(2026, 10, 20)),  # across the National Day holiday: calendar days still
+])
+def test_a_seizure_lasts_30_days_from_its_implementation(env, start, due):
+    m = in_force(env, day=start)
+    ob = period(m)
+    assert (ob.kind, ob.start, ob.due) == (K.SEIZURE_PERIOD, start, due)
+    assert list(ob.responsible_units.all()) == [m.case.unit]  # routed to the handling unit
+
+
+@pytest.mark.parametrize("start,due", [
+    (D(2026, 3, 2), D(2026, 3, 11)),    # Mon + 7 working days
+    (D(2026, 9, 28), D(2026, 10, 13)),  # across 国庆 (Oct 1–7 off, Oct 10 a working Saturday)
+])
+def test_a_preservation_is_decided_within_7_working_days(env, start, due):
+    m = in_force(env, kind=MeasureKind.PRESERVATION, day=start)
+    ob = period(m)
+    assert (ob.kind, ob.due) == (K.PRESERVATION_PERIOD, due)
+
+
+def test_an_extension_adds_at_most_30_days_once_and_testing_is_not_counted(env):
+    m = in_force(env)
+    refused(lambda: K.do_extend_measure(m, reason="案情复杂", party_told=True, days=31, on=D(2026, 3, 20), actor=env.head),
+            "延长期限不得超过 30 日")
+    refused(lambda: K.do_extend_measure(m, reason="案情复杂", party_told=False, on=D(2026, 3, 20), actor=env.head),
+            "书面告知当事人")
+    refused(lambda: K.do_extend_measure(m, reason="案情复杂", party_told=True, on=D(2026, 3, 20), actor=env.officer),
+            "科室负责人", NotPermitted)
+    K.do_extend_measure(m, reason="案情复杂", party_told=True, on=D(2026, 3, 20), actor=env.head)
+    assert (m.extension_days, period(m).due) == (30, D(2026, 5, 6))  # May 1 falls in 劳动节 (1–5 May)
+    refused(lambda: K.do_extend_measure(m, reason="再延", party_told=True, days=5, on=D(2026, 3, 21), actor=env.head),
+            "延长过一次")
+    K.do_start_measure_testing(m, testing="送某检测中心检验", party_told=True, on=D(2026, 4, 1), actor=env.officer)
+    K.do_end_measure_testing(m, result="不合格", on=D(2026, 4, 11), actor=env.officer)
+    # The ten days of testing do not count: the 30 days end on Sat 04-11 (so Mon 04-13), and the
+    # extension runs 30 days from there (the deadlines engine's rule: 自原到期日起算).
+    assert period(m).due == D(2026, 5, 13)
+
+
+def test_an_extension_after_the_period_ended_is_refused(env):
+    m = in_force(env)
+    refused(lambda: K.do_extend_measure(m, reason="案情复杂", party_told=True, on=D(2026, 4, 2), actor=env.head),
+            "已于 2026-04-01 届满")
+
+
+def test_a_preservation_is_neither_extended_nor_paused(env):
+    m = in_force(env, kind=MeasureKind.PRESERVATION)
+    refused(lambda: K.do_extend_measure(m, reason="复杂", party_told=True, on=D(2026, 3, 5), actor=env.head),
+            "先行登记保存不能延长")
+    refused(lambda: K.do_start_measure_testing(m, testing="送检", party_told=True, on=D(2026, 3, 5),
+                                               actor=env.officer), "先行登记保存不能延长")
+
+
+def test_the_head_approves_before_and_two_handlers_implement_on_site(env):
+    m = proposed(env)
+    refused(lambda: K.do_approve_measure(m, actor=env.officer, on=START), "科室负责人", NotPermitted)
+    head_as_handler(env, m.case)
+    refused(lambda: K.do_approve_measure(m, actor=env.head, on=START), "本案承办人不能批准")
+    refused(lambda: K.do_implement_measure(m, actor=env.officer, on=START, **on_site(m.case)), "不能执行“实施行政强制措施”")
+    K.do_approve_measure(m, actor=env.leader, on=START)  # the agency's leader, who does not handle it
+    assert m.approved_by == env.leader
+    one = on_site(m.case, certificate_numbers=certificates(m.case)[:1])
+    refused(lambda: K.do_implement_measure(m, actor=env.officer, on=START, **one), "两名以上执法人员出示执法身份证件")
+    untold = on_site(m.case, told_reason_basis_rights=False)
+    refused(lambda: K.do_implement_measure(m, actor=env.officer, on=START, **untold), "理由、依据")
+    refused(lambda: K.do_implement_measure(m, actor=env.leader, on=START, **on_site(m.case)), "只有", NotPermitted)
+    K.do_implement_measure(m, actor=env.officer, on=START, **on_site(m.case))
+    assert (m.status, m.implemented_on, m.told_reason_basis_rights) == ("in_force", START, True)
+
+
+def test_no_implementation_without_the_list(env):
+    m = proposed(env, items=0)
+    K.do_approve_measure(m, actor=env.head, on=START)
+    refused(lambda: K.do_implement_measure(m, actor=env.officer, on=START, **on_site(m.case)), "清单")
+
+
+def test_an_emergency_is_approved_within_24_hours_or_released_at_once(env):
+    m = proposed(env)
+    K.do_implement_measure(m, actor=env.officer, on=START, urgently=True, emergency_reason="当事人正在转移财物",
+                           **on_site(m.case))
+    report = Obligation.objects.get(object_type="cases.coercivemeasure", object_id=str(m.pk),
+                                    kind=K.EMERGENCY_APPROVAL)
+    assert (report.unit, report.count, report.due) == ("hours", 24, START + dt.timedelta(days=1))
+    refused(lambda: K.do_approve_measure_afterwards(m, actor=env.head, on=D(2026, 3, 4)), "超过二十四小时")
+    K.do_approve_measure_afterwards(m, actor=env.head, on=D(2026, 3, 3))
+    report.refresh_from_db()
+    assert m.status == "in_force" and report.status == "met" and period(m).due == D(2026, 4, 1)
+
+    other = proposed(env)
+    K.do_implement_measure(other, actor=env.officer, on=START, urgently=True, emergency_reason="财物可能灭失",
+                           **on_site(other.case))
+    K.do_refuse_measure_afterwards(other, reason="不属于紧急情况", on=START, actor=env.head)
+    assert other.status == "released" and other.release_reason == "not_approved"
+    assert set(other.items.values_list("disposal", flat=True)) == {"returned"}
+    assert not K._obligations(other, (*K.PERIODS, K.EMERGENCY_APPROVAL)).exists()
+
+
+def test_goods_of_an_ended_measure_are_not_touched(env):
+    m = in_force(env)
+    item = m.items.get()
+    refused(lambda: K.do_add_seized_item(m, name="追加", quantity="1", unit="箱", place="冷库", actor=env.officer),
+            "不能登记清单")
+    K.do_change_item_custody(item, place="本局罚没物品仓库", custody="agency", actor=env.officer)
+    K.do_release_measure(m, release_reason="no_violation", on=D(2026, 3, 10), actor=env.head)
+    refused(lambda: K.do_change_item_custody(item, place="别处", custody="agency", actor=env.officer),
+            "当前为“已解除”")
+    refused(lambda: K.do_release_measure(m, release_reason="expired", actor=env.head), "不能执行")
+
+
+@pytest.mark.parametrize("kwargs,text", [
+    ({"name": "", "quantity": "1", "unit": "箱", "place": "冷库"}, "名称不能为空"),
+    ({"name": "牛奶", "quantity": "0", "unit": "箱", "place": "冷库"}, "大于 0"),
+    ({"name": "牛奶", "quantity": "abc", "unit": "箱", "place": "冷库"}, "数量“abc”无效"),
+    ({"name": "牛奶", "quantity": "1", "unit": "箱", "place": "冷库", "custody": "third_party"}, "受托保管人不能为空"),
+    ({"name": "牛奶", "quantity": "1", "unit": "箱", "place": "冷库", "custody": "party"}, "只有查封"),
+])
+def test_a_bad_list_entry_is_refused(env, kwargs, text):
+    m = proposed(env, kind=MeasureKind.SEIZE, items=0)
+    refused(lambda: K.do_add_seized_item(m, actor=env.officer, **kwargs), text)
+
+
+def test_confiscation_goes_through_the_penalty_decision_and_the_case_closes_after(env):
+    m = in_force(env)
+    case = m.case
+    refused(lambda: K.do_dispose_measure(m, outcome="confiscate", on=D(2026, 3, 20), actor=env.head), "没收须由行政处罚决定作出")
+    refused(lambda: K.do_dispose_measure(m, outcome="destroy", on=D(2026, 3, 20), actor=env.head), "须写明依据")
+    refused(lambda: K.do_dispose_measure(m, outcome="seal_or_seize", on=D(2026, 3, 20), actor=env.head), "只能是")
+    for action, actor, params in (("conclude", env.officer, {"penalties": ["warning", "confiscate_property"]}),
+                                  ("notify", env.officer, {}), ("waive_rights", env.officer, {}),
+                                  ("decide", env.head, {}), ("serve", env.officer, {"method": "direct"})):
+        C.move_case(case, action, actor=actor, on=D(2026, 3, 20), **params)
+    refused(lambda: C.do_close_case(case, actor=env.head, on=D(2026, 3, 25)), "尚有未解除或未作出处理决定的行政强制措施")
+    K.do_dispose_measure(m, outcome="confiscate", on=D(2026, 3, 25), actor=env.head)
+    assert set(m.items.values_list("disposal", flat=True)) == {"confiscate"} and period(m).status == "met"
+    C.do_close_case(case, actor=env.head, on=D(2026, 3, 25))
+    assert case.status == "closed"
+
+
+def test_proposals_need_a_handler_and_a_case_under_investigation(env):
+    case = investigating(env)
+    refused(lambda: K.do_propose_measure(case, kind="seal", reason="x", actor=env.head), "只有本案的承办人", NotPermitted)
+    refused(lambda: K.do_propose_measure(case, kind="detain", reason="x", actor=env.officer), "未知的行政强制措施种类")
+    refused(lambda: K.do_propose_measure(case, kind="seal", reason="", actor=env.officer), "理由和依据不能为空")
+    refused(lambda: K.do_propose_measure(case, kind="seal", reason="x", actor=env.outsider), "只有本科室", NotPermitted)
