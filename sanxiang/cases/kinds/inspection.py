@@ -255,8 +255,10 @@ def rectification_effect(case, actor, on=None, deadline=None, requirement="", **
     ins.rectification_ordered_on, ins.rectification_due = on, due
     ins.rectification_note = requirement.strip()[:1000]
     _record(ins, actor, rectification_ordered_on=on, rectification_due=due)
+    # The inspected party's period (its lateness is not the agency's), in the handling unit's queue.
     do_open_obligation(object_type=case.ledger_type(), object_id=case.pk, agency=case.agency, kind=RECTIFICATION,
-                       start=on, count=(due - on).days, unit="days", note=ins.rectification_note[:200], actor=actor)
+                       start=on, count=(due - on).days, unit="days", note=ins.rectification_note[:200],
+                       units=case.obligation_units(), bearer="party", actor=actor)
     return {"deadline": due}
 
 
