@@ -5,6 +5,7 @@ from sanxiang.accounts.api import router as accounts_router
 from sanxiang.api import errors
 from sanxiang.cases.api import router as cases_router
 from sanxiang.cases.api_coercion import router as coercion_router
+from sanxiang.cases.api_inspection import router as inspections_router
 from sanxiang.deadlines.api import router as deadlines_router
 from sanxiang.ledger.api import router as ledger_router
 from sanxiang.orgs.api import router as orgs_router
@@ -50,6 +51,7 @@ api.add_router("/witness/", witness_router)
 api.add_router("/parties/", parties_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/coercion/", coercion_router)
+api.add_router("/inspections/", inspections_router)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]

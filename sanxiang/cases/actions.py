@@ -69,9 +69,24 @@ register_actions({
     "mark_case_appeal": "标注复议/诉讼状态",
     "pause_case_time_limit": "案件期限中止计算",
     "resume_case_time_limit": "案件期限恢复计算",
+    "create_remade_case": "重新作出决定立案",
 })
 
 EDITABLE = {"cause": ("案由", 300), "facts": ("违法事实", 5000), "discretion": ("裁量理由", 5000)}
+
+
+# ---- kinds with a module of their own (sanxiang/cases/kinds/): opening, inputs, consequences -----
+
+KIND_MODULES = {CaseKind.LICENCE: "licence", CaseKind.CONFIRMATION: "decision", CaseKind.ADJUDICATION: "decision",
+                CaseKind.LABOUR_INSPECTION: "labour"}
+
+
+def kind_module(case_or_kind):
+    """The module of a case's kind (`opening_problem`, `opened`, `clean`, `consequences`), None for penalties."""
+    from importlib import import_module
+
+    name = KIND_MODULES.get(getattr(case_or_kind, "kind", case_or_kind))
+    return import_module(f"sanxiang.cases.kinds.{name}") if name else None
 
 
 # ---- helpers ----------------------------------------------------------------------------------
@@ -88,8 +103,9 @@ def _text(value, label, field, max_length, required=True) -> str:
 
 
 def _lock(case) -> Case:
-    # Only the case row: a join here would lock the agency row too on PostgreSQL (every case of it).
-    return Case.objects.select_for_update().get(pk=case.pk)
+    # FOR UPDATE OF the case row only: without `of` the join would lock the agency row too on
+    # PostgreSQL (every case of it); the agency comes along because every move asks for it.
+    return Case.objects.select_related("agency").select_for_update(of=("self",)).get(pk=case.pk)
 
 
 def _check_version(locked: Case, version) -> None:
@@ -98,14 +114,16 @@ def _check_version(locked: Case, version) -> None:
                        "请刷新后重试。", field="version")
 
 
-def _obligation(case, kind):
+def _obligation(case, kind, states=D.OPEN_STATES):
     return (Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk), kind=kind,
-                                      status__in=D.OPEN_STATES).order_by("-id").first())
+                                      status__in=states).order_by("-id").first())
 
 
-def _open(case, kind, rule, start, actor):
+def _open(case, kind, rule, start, actor, **period):
+    """Open a deadline of the case: in its 承办机构's queue, held by the party or the agency per `kind`."""
     D.do_open_obligation(object_type=case.ledger_type(), object_id=case.pk, agency=case.agency, kind=kind,
-                         start=start, rule=rule, actor=actor)
+                         start=start, rule=rule, units=case.obligation_units(), bearer=R.bearer(kind), actor=actor,
+                         **period)
 
 
 def _approver(actor):
@@ -115,7 +133,7 @@ def _approver(actor):
 
 
 def _extend(case, kind, rule, *, actor, reason, on, count=None, unit=None):
-    ob = _obligation(case, kind)
+    ob = _obligation(case, kind, D.UNSETTLED)  # 延期缴纳 may follow a payment period that ran out
     if ob is None:
         raise RuleViolation(f"本案没有进行中的{kind}，无需延长。", field="action")
     if count is None:
@@ -140,7 +158,7 @@ def _resume(case, on, actor):
 
 
 def _waive(case, kind, reason, actor):
-    ob = _obligation(case, kind)
+    ob = _obligation(case, kind, D.UNSETTLED)
     if ob is not None:
         apply_consequence(ob, "waive", actor=actor, table=OBLIGATION, reason=reason)
 
@@ -206,7 +224,7 @@ def _clean(case, action, params: dict) -> dict:
                                 params.get("flags")))
     if action == "notify_hearing":
         params["hearing_on"] = _hearing_date(params.get("hearing_on"), params["on"])
-    if action == "record_payment":
+    if action in ("record_payment", "collect_on_site"):
         amount = R.as_amount(params.get("amount"), "amount")
         if not amount:
             raise RuleViolation("缴款金额须大于 0。", field="amount")
@@ -219,7 +237,8 @@ def _clean(case, action, params: dict) -> dict:
         if not 0 < days <= 3650:
             raise RuleViolation("延长天数须为 1 至 3650 之间的整数。", field="days")
         params["days"] = days
-    return params
+    kind = kind_module(case)
+    return kind.clean(case, action, params) if kind else params
 
 
 # ---- moves of the tables ----------------------------------------------------------------------
@@ -233,8 +252,9 @@ def move_case(case, action: str, *, actor, version=None, **params) -> Case:
             _check_version(locked, version)
             params = _clean(locked, action, params)
             on = params.get("on") or timezone.localdate()
-            moved = table.apply(case, action, actor=actor, **params)
-            _consequences(moved, action, actor=actor, on=on, params=params)
+            moved = table.apply(case, action, actor=actor, locked=locked, **params)
+            kind = kind_module(moved)
+            (kind.consequences if kind else _consequences)(moved, action, actor=actor, on=on, params=params)
     except IntegrityError:
         raise Conflict("另一用户刚刚为同一机关立案，案号冲突，请重试。", field="number") from None
     case.refresh_from_db()
@@ -266,8 +286,15 @@ def _consequences(case, action, *, actor, on, params):
             _open(case, R.PAYMENT, "cases.payment_limit", case.served_on, actor)
         else:
             _open(case, R.CLOSING, "cases.closing_limit", case.served_on, actor)
+        _open_appeal_windows(case, actor)
     elif action == "record_payment":
         _payment(case, params, actor)
+    elif action == "collect_on_site":
+        _payment(case, params, actor)
+        _open(case, R.ONSITE_HANDIN, "cases.onsite_collection_handin", on, actor)
+    elif action in ("decide", "decide_on_site") and case.remakes_id:
+        D.meet_obligations_of(object_type=case.ledger_type(), object_id=case.remakes_id, kinds=[REMAKING],
+                              actor=actor)
     elif action == "approve_deferral":
         _extend(case, R.PAYMENT, "", actor=actor, reason=params["reason"], on=on, count=params["days"], unit="days")
     elif action == "apply_court":
@@ -279,11 +306,13 @@ def _payment(case, params, actor):
     paid_on = params["on"]
     surcharge = G.late_surcharge(case, paid_on)
     payment = CasePayment.objects.create(case=case, amount=params["amount"], surcharge_due=surcharge, paid_on=paid_on,
-                                         receipt=params.get("receipt") or "")
+                                         receipt=params.get("receipt") or "", onsite_ground=params.get("onsite_ground") or "")
     append_entry(action="record_case_payment", actor=actor, obj=payment,
-                 payload={"case": case.number, "amount": payment.amount, "surcharge_due": surcharge})
+                 payload={"case": case.number, "amount": payment.amount, "surcharge_due": surcharge,
+                          **({"onsite_ground": payment.onsite_ground} if payment.onsite_ground else {})})
     if case.paid_total >= (case.decided_fine or 0) + surcharge:
-        D.meet_obligations_of(object_type=case.ledger_type(), object_id=case.pk, kinds=[R.PAYMENT], actor=actor)
+        D.meet_obligations_of(object_type=case.ledger_type(), object_id=case.pk, kinds=[R.PAYMENT], actor=actor,
+                              states=D.UNSETTLED)  # a fine paid after its period ran out is paid all the same
         if not _obligation(case, R.CLOSING):
             _open(case, R.CLOSING, "cases.closing_limit", paid_on, actor)
 
@@ -400,14 +429,19 @@ def do_hand_in_case_materials(case, *, actor, on=None):
 
 # ---- creating a case --------------------------------------------------------------------------
 
-def _check_opening(agency, unit, category, kind, actor):
+def _check_opening(agency, unit, category, kind, actor, source=None):
     if not can(actor, "open_case", agency):
         raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以登记案件。")
     if unit is None or unit.agency_id != agency.pk:
         raise RuleViolation(f"承办机构须为{agency.name}的科室或所队。", field="unit")
     if kind != CaseKind.PENALTY:
-        label = CaseKind(kind).label if kind in CaseKind.values else kind
-        raise RuleViolation(f"“{label}”案件的办理流程尚未开放，目前只能办理行政处罚案件。", field="kind")
+        module = kind_module(kind)
+        if module is None:
+            label = CaseKind(kind).label if kind in CaseKind.values else kind
+            raise RuleViolation(f"“{label}”案件的办理流程尚未开放。", field="kind")
+        problem = module.opening_problem(agency, kind, source)
+        if problem:
+            raise RuleViolation(problem, field="kind" if "案源" not in problem else "source")
     if category not in (agency.categories or []):
         known = "、".join(agency.categories or []) or "无"
         raise RuleViolation(f"执法类别“{category}”不在{agency.name}的执法类别（{known}）之中。", field="category")
@@ -417,7 +451,7 @@ def _check_opening(agency, unit, category, kind, actor):
 def do_create_case(agency, *, unit, source, cause, category, actor, kind=CaseKind.PENALTY, clue_on=None,
                    confidentiality="internal") -> Case:
     """登记线索: a clue of a general-procedure case, handled by `unit`."""
-    _check_opening(agency, unit, category, kind, actor)
+    _check_opening(agency, unit, category, kind, actor, source)
     if source not in Source.values:
         raise RuleViolation(f"未知的案源“{source}”。", field="source")
     cause = _text(cause, "案由", "cause", 300)
@@ -425,11 +459,16 @@ def do_create_case(agency, *, unit, source, cause, category, actor, kind=CaseKin
 
     if confidentiality not in Confidentiality.values:
         raise RuleViolation(f"未知的保密标识“{confidentiality}”。", field="confidentiality")
+    initial = TABLES[f"{kind}_{Procedure.GENERAL}"].initial
     case = Case.objects.create(agency=agency, unit=unit, kind=kind, procedure=Procedure.GENERAL, source=source,
-                               cause=cause, category=category, status=CaseStatus.CLUE, clue_on=R.as_date(clue_on, "clue_on"),
+                               cause=cause, category=category, status=initial, clue_on=R.as_date(clue_on, "clue_on"),
                                confidentiality=confidentiality, created_at=timezone.now())
     append_entry(action="create_case", actor=actor, obj=case,
-                 payload={"cause": cause, "source": source, "category": category, "unit": unit.name})
+                 payload={"cause": cause, "source": source, "category": category, "unit": unit.name,
+                          **({"kind": kind} if kind != CaseKind.PENALTY else {})})
+    module = kind_module(kind)
+    if module is not None:
+        module.opened(case, actor=actor)
     return case
 
 
@@ -581,7 +620,8 @@ def do_assign_case_handler(case, person, *, actor, certificate=None, lead=False,
     case = _lock(case)
     if not can(actor, "assign", case):
         raise NotPermitted("只有承办机构的负责人可以指定承办人。")
-    if case.status in (CaseStatus.CLOSED, CaseStatus.NOT_FILED):
+    if case.status in (CaseStatus.CLOSED, CaseStatus.NOT_FILED, CaseStatus.NOT_ACCEPTED, CaseStatus.DEREGISTERED,
+                       CaseStatus.CANCELLED):
         raise RuleViolation(f"案件{case.title}已“{case.status_label}”，不能再指定承办人。", field="status")
     return _assign(case, person, certificate, R.as_date(on), lead, actor)
 
@@ -608,7 +648,8 @@ def do_add_case_party(case, party, *, actor, electronic_address="", address_cons
     case = _lock(case)
     if not can(actor, "change", case):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以列明当事人。")
-    if case.status not in (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING):
+    if case.status not in (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING,
+                           CaseStatus.APPLIED, CaseStatus.SUPPLEMENT_REQUESTED, CaseStatus.ACCEPTED, CaseStatus.REVIEWING):
         raise RuleViolation(f"案件{case.title}当前为“{case.status_label}”，不能再增加当事人。", field="status")
     return _add_party(case, party, electronic_address, address_consent_on, actor)
 
@@ -770,6 +811,18 @@ def do_record_case_review(review, *, opinion, actor, note="", on=None) -> CaseRe
 APPEALABLE = (CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.COURT, CaseStatus.CLOSED)
 WITHDRAWAL = "撤下已公开决定"
 REMAKING = "重新作出行政处罚决定"
+# The party's windows a served decision opens (行政复议法 2023 第二十条; 行政诉讼法 第四十六条).
+APPEAL_WINDOWS = {AppealKind.RECONSIDERATION: (R.RECONSIDERATION_WINDOW, "cases.reconsideration_period"),
+                  AppealKind.LITIGATION: (R.LITIGATION_WINDOW, "cases.litigation_period")}
+# 撤销、部分撤销 may order remaking (行政复议法第六十四条, 行政诉讼法第七十条); 责令重新作出 always does.
+MAY_ORDER_REMAKING = {AppealOutcome.REVOKED, AppealOutcome.PARTLY_REVOKED, AppealOutcome.REMAKE}
+
+
+def _open_appeal_windows(case, actor):
+    """From the day the decision is served (the party knows it) the party may apply for 行政复议
+    (60 days) or sue (6 months); both are the party's periods, so they expire, never run late."""
+    for kind, rule in APPEAL_WINDOWS.values():
+        _open(case, kind, rule, case.served_on, actor)
 
 
 def _mark_appeal(case, pending, actor):
@@ -812,6 +865,9 @@ def do_record_case_appeal(case, *, kind, body, applied_on, actor, accepted_on=No
     append_entry(action="record_case_appeal", actor=actor, obj=appeal,
                  payload={"case": case.number, "kind": label, "body": body, "applied_on": applied_on})
     _mark_appeal(case, True, actor)
+    # The party used the window: it is met (an application after it expired leaves it 已届满).
+    D.meet_obligations_of(object_type=case.ledger_type(), object_id=case.pk, kinds=[APPEAL_WINDOWS[kind][0]],
+                          actor=actor)
     return appeal
 
 
@@ -834,13 +890,15 @@ def do_decide_case_appeal(appeal, *, outcome, decided_on, actor, accepted_on=Non
         raise RuleViolation("受理日期不能早于申请日期。", field="accepted_on")
     if decided_on < (accepted_on or appeal.applied_on):
         raise RuleViolation(f"结果日期 {decided_on:%Y-%m-%d} 早于申请或受理日期。", field="decided_on")
-    if outcome == AppealOutcome.REMAKE:
+    if outcome == AppealOutcome.REMAKE or (outcome in MAY_ORDER_REMAKING and remake_days not in (None, "")):
         try:
             remake_days = int(remake_days)
         except (TypeError, ValueError):
             raise RuleViolation("责令重新作出的，须写明决定书规定的重新作出期限（天数）。", field="remake_days") from None
         if not 0 < remake_days <= 3650:
             raise RuleViolation("重新作出期限须为 1 至 3650 之间的天数。", field="remake_days")
+    else:
+        remake_days = None  # only these outcomes order remaking
     appeal.outcome, appeal.decided_on, appeal.accepted_on = outcome, decided_on, accepted_on
     appeal.note = "\n".join(filter(None, [appeal.note, _text(note, "备注", "note", 500, required=False)]))[:1000]
     appeal.save()
@@ -849,18 +907,54 @@ def do_decide_case_appeal(appeal, *, outcome, decided_on, actor, accepted_on=Non
     _mark_appeal(case, False, actor)
     if outcome in WITHDRAWING_OUTCOMES:
         _open(case, WITHDRAWAL, "publicity.withdrawal_deadline", decided_on, actor)
-    if outcome == AppealOutcome.REMAKE:
-        D.do_open_obligation(object_type=case.ledger_type(), object_id=case.pk, agency=case.agency, kind=REMAKING,
-                             start=decided_on, count=remake_days, unit="days",
-                             note=f"{appeal.get_kind_display()}：{appeal.body}", actor=actor)
+    if isinstance(remake_days, int):
+        _open(case, REMAKING, "", decided_on, actor, count=remake_days, unit="days",
+              note=f"{appeal.get_kind_display()}：{appeal.body}")
+    if outcome in WITHDRAWING_OUTCOMES:
+        from .revocation import decision_revoked
+
+        decision_revoked(case, appeal, actor=actor)
     return appeal
+
+
+def remaking_due(case) -> bool:
+    """An outcome ordered the decision remade and no new case does it yet."""
+    return _obligation(case, REMAKING) is not None and not case.remade_by.exists()
+
+
+@transaction.atomic
+def do_create_remade_case(case, *, actor, cause="", on=None) -> Case:
+    """重新作出: a new case (a clue of the same unit, parties and category) that `remakes` the one whose
+    decision a 复议/诉讼 outcome ordered remade. The old case keeps its decision, its file and its
+    publication record (withdrawn by the publicity issue); the new one is handled afresh — verification,
+    filing, investigation, notice with the party's rights again — and its decision meets the old case's
+    remaking deadline. (行政诉讼法第七十一条: not the same decision on the same facts and reasons.)"""
+    old = _lock(case)
+    if not can(actor, "open_case", old.agency) or not can(actor, "change", old):
+        raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以重新立案。")
+    if old.remade_by.exists():
+        raise Conflict(f"案件{old.title}已登记重新作出的案件。", field="case")
+    if _obligation(old, REMAKING) is None:
+        raise RuleViolation(f"案件{old.title}没有被责令重新作出的决定（或已重新作出）。", field="case")
+    cause = _text(cause or f"重新作出：{old.cause}", "案由", "cause", 300)
+    new = Case.objects.create(agency=old.agency, unit=old.unit, kind=old.kind, procedure=Procedure.GENERAL,
+                              source=old.source, cause=cause, category=old.category, status=CaseStatus.CLUE,
+                              clue_on=R.as_date(on), confidentiality=old.confidentiality, created_at=timezone.now(),
+                              remakes=old)
+    append_entry(action="create_remade_case", actor=actor, obj=new,
+                 payload={"cause": cause, "remakes": old.number, "unit": old.unit.name})
+    for link in old.case_parties.select_related("party"):
+        _add_party(new, link.party, link.electronic_address, link.address_consent_on, actor)
+    return new
 
 
 # ---- pauses of the case time limit (检测、检验、检疫、鉴定; 公告) ---------------------------------------
 
 # 市场监督管理行政处罚程序规定 第六十四条: these periods do not count towards the case time limit; Art.18:
 # 检测、检验、检疫、鉴定 do not count towards the verification limit either.
-PAUSE_REASONS = {"检测检验检疫鉴定": (R.TIME_LIMIT, R.VERIFICATION), "公告": (R.TIME_LIMIT,)}
+# 权利人辨认或者鉴别 likewise (Art.64, Art.18); 责令退还多收价款 the case time limit (Art.64).
+PAUSE_REASONS = {"检测检验检疫鉴定": (R.TIME_LIMIT, R.VERIFICATION), "权利人辨认鉴别": (R.TIME_LIMIT, R.VERIFICATION),
+                 "公告": (R.TIME_LIMIT,), "责令退款": (R.TIME_LIMIT,)}
 
 
 def _running_limit(case, kinds):
@@ -882,7 +976,8 @@ def do_pause_case_time_limit(case, *, reason, note, actor, on=None):
     if problem:
         raise NotPermitted(problem)
     if reason not in PAUSE_REASONS:
-        raise RuleViolation(f"“{reason}”不是可以中止办案期限的事由（检测、检验、检疫、鉴定或公告）。", field="reason")
+        raise RuleViolation(f"“{reason}”不是可以中止办案期限的事由（检测、检验、检疫、鉴定，权利人辨认或者鉴别，"
+                            "公告，责令退还多收价款）。", field="reason")
     note = _text(note, "具体情况", "note", 300)
     on = R.as_date(on)
     ob = _running_limit(case, PAUSE_REASONS[reason])
@@ -911,7 +1006,7 @@ def do_resume_case_time_limit(case, *, actor, on=None):
         if pause is not None and pause.reason in PAUSE_REASONS:
             break
     else:
-        raise RuleViolation(f"案件{case.title}没有因检测、检验、检疫、鉴定或公告而中止的期限。", field="on")
+        raise RuleViolation(f"案件{case.title}没有因检测鉴定、辨认鉴别、公告或责令退款而中止的期限。", field="on")
     D.do_resume_obligation(ob, end=on, actor=actor)
     append_entry(action="resume_case_time_limit", actor=actor, obj=case,
                  payload={"number": case.number, "deadline": ob.kind, "reason": pause.reason, "on": on})

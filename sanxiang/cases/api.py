@@ -16,7 +16,7 @@ from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
 from sanxiang.workflow import available
 
 from . import actions as C
-from . import queries
+from . import pages, queries
 from .models import Case
 from .workflows import table_of
 
@@ -77,17 +77,44 @@ class CaseOut(Schema):
     appeal_pending: bool  # 复议/诉讼中
     hearing_notice_on: dt.date | None
     hearing_on: dt.date | None
+    # 行政许可、行政确认、行政裁决、劳动保障监察
+    accepted_on: dt.date | None
+    decision_outcome: str
+    licence_number: str
+    licence_valid_until: dt.date | None
+    rectify_by: dt.date | None
     version: int
+
+
+class DeadlineOut(Schema):
+    kind: str
+    bearer: str  # agency 执法机关 / party 当事人 (a party's period expires, it is never late)
+    start: dt.date
+    due: dt.date
+    status: str
+    status_label: str
+    level: str | None  # red 逾期 / yellow 临期 (the agency's only) / expired 已届满 (the party's)
+    units: list[str]  # 责任科室 (the case's 承办机构)
 
 
 class CaseDetailOut(CaseOut):
     parties: list[PartyOut]
     handlers: list[HandlerOut]
+    paid_total: Decimal
+    late_surcharge: Decimal  # 加处罚款 owed as of today on an unpaid fine past its payment period
+    remakes: int | None  # the case whose decision this one remakes
+    deadlines: list[DeadlineOut]
+
+
+class RemakeIn(Schema):
+    cause: str = ""
+    on: dt.date | None = None
 
 
 class CaseIn(Schema):
     agency: str
     unit_id: int
+    kind: str = "penalty"  # 行政许可 licence, 行政确认 confirmation, 行政裁决 adjudication, 劳动保障监察 labour_inspection
     source: str
     cause: str
     category: str
@@ -150,7 +177,22 @@ def _detail(case: Case) -> dict:
                 "electronic_consent": bool(cp.address_consent_on)} for cp in case.case_parties.select_related("party")]
     handlers = [{"id": h.pk, "person": h.person.name, "certificate": h.certificate.number, "lead": h.lead,
                  "since": h.since, "until": h.until} for h in case.handlers.select_related("person", "certificate")]
-    return {**_out(case), "parties": parties, "handlers": handlers}
+    return {**_out(case), "parties": parties, "handlers": handlers, "paid_total": case.paid_total,
+            "late_surcharge": pages.surcharge_owed(case), "remakes": case.remakes_id,
+            "deadlines": _deadlines(case)}
+
+
+def _deadlines(case) -> list[dict]:
+    from django.utils import timezone
+
+    from sanxiang.deadlines.queries import Levels
+
+    level_of = Levels(timezone.localdate())
+    return [{"kind": ob.kind, "bearer": ob.bearer, "start": ob.start, "due": ob.due, "status": ob.status,
+             "status_label": ob.get_status_display(), "level": level_of(ob),
+             "units": [u.name for u in ob.responsible_units.all()]}
+            for ob in queries.obligations_of(case).select_related("agency").prefetch_related("responsible_units")
+            .order_by("start", "id")]
 
 
 @router.get("/", response={200: list[CaseOut], **error_responses(401, 422)}, summary="案件列表")
@@ -168,8 +210,9 @@ def create_case(request, data: CaseIn):
     unit = Unit.objects.filter(pk=data.unit_id).first()
     if agency is None:
         raise NotFound(f"未找到执法主体“{data.agency}”。", code="agency_not_found")
-    case = C.do_create_case(agency, unit=unit, source=data.source, cause=data.cause, category=data.category,
-                            clue_on=data.clue_on, confidentiality=data.confidentiality, actor=user)
+    case = C.do_create_case(agency, unit=unit, kind=data.kind, source=data.source, cause=data.cause,
+                            category=data.category, clue_on=data.clue_on, confidentiality=data.confidentiality,
+                            actor=user)
     return Status(201, _detail(case))
 
 
@@ -362,6 +405,25 @@ def decide_appeal(request, case_id: str, appeal_id: str, data: AppealOutcomeIn):
                                      decided_on=data.decided_on, accepted_on=data.accepted_on,
                                      remake_days=data.remake_days, note=data.note, actor=_user(request))
     return Status(200, _appeal_out(appeal))
+
+
+class RemakeOut(Schema):
+    due: bool  # an outcome ordered the decision remade and no new case does it yet
+    remade_by: list[int]
+
+
+@router.get("/{case_id}/remake", response={200: RemakeOut, **error_responses(401, 404)}, summary="重新作出情况")
+def remake_state(request, case_id: str):
+    case = _case(request, case_id)
+    return Status(200, {"due": C.remaking_due(case), "remade_by": list(case.remade_by.values_list("pk", flat=True))})
+
+
+@router.post("/{case_id}/remake", response={201: CaseDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="重新作出决定（立新案）")
+def remake_case(request, case_id: str, data: RemakeIn):
+    """A new case that remakes this one's decision, after a 复议/诉讼 outcome ordered remaking."""
+    case = C.do_create_remade_case(_case(request, case_id), cause=data.cause, on=data.on, actor=_user(request))
+    return Status(201, _detail(case))
 
 
 def _pause_out(pause) -> dict:

@@ -128,6 +128,9 @@ def load(stdout) -> list[str]:
     from sanxiang.orgs.demo import AGENCIES
     from sanxiang.orgs.models import Agency
 
+    from .kinds.inspection import demo_inspection
+    from .kinds.labour import demo_labour
+    from .kinds.licence import demo_licence
     from .models import Case
 
     made = 0
@@ -135,5 +138,7 @@ def load(stdout) -> list[str]:
         agency = Agency.objects.get(code=spec["code"])
         if Case.objects.filter(agency=agency).exists():
             continue
-        made += Loader(agency, spec["prefix"], spec["region"]).load()
-    return [f"案件：每个执法主体 6 件演示案件（本次新建 {made} 件）"]
+        loader = Loader(agency, spec["prefix"], spec["region"])
+        made += loader.load() + demo_licence(loader) + demo_labour(loader)  # kinds/: 行政许可, 劳动保障监察
+        made += demo_inspection(Loader(agency, spec["prefix"], spec["region"]))  # 行政检查
+    return [f"案件：每个执法主体的演示案件、行政强制措施和行政检查（本次新建 {made} 件）"]

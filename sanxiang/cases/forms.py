@@ -9,6 +9,10 @@ from django import forms
 from .models import (
     AppealKind,
     AppealOutcome,
+    CaseKind,
+    InspectionResult,
+    InspectionSource,
+    OnSiteGround,
     ParticipantRole,
     PenaltyType,
     Procedure,
@@ -27,6 +31,8 @@ def _structured(name, label, required):
     if name == "hearing_on":
         return forms.DateField(label=label, required=required, widget=DATE,
                                help_text="须不早于通知送达后的听证通知提前期（行政处罚法第六十四条）。")
+    if name in ("valid_until", "rectify_by"):  # 许可有效期、责令改正期限: future dates
+        return forms.DateField(label=label, required=required, widget=DATE)
     if name == "penalties":
         return forms.MultipleChoiceField(label=label, required=required, choices=PenaltyType.choices,
                                          widget=forms.CheckboxSelectMultiple)
@@ -41,6 +47,17 @@ def _structured(name, label, required):
         return forms.IntegerField(label=label, required=required, min_value=1, max_value=3650)
     if name == "method":
         return forms.ChoiceField(label=label, required=required, choices=ServiceMethod.choices)
+    if name == "onsite_ground":
+        return forms.ChoiceField(label=label, required=required, choices=OnSiteGround.choices)
+    # 行政检查
+    if name == "result":
+        return forms.ChoiceField(label=label, required=required, choices=InspectionResult.choices,
+                                 widget=forms.RadioSelect)
+    if name == "items":
+        return forms.CharField(label=label, required=required, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text="每行一项，如：营业执照公示情况。")
+    if name == "deadline":
+        return forms.DateField(label=label, required=required, widget=DATE, help_text="整改期限届满之日。")
     return None
 
 
@@ -71,12 +88,19 @@ class TransitionForm(forms.Form):
         return out
 
 
+# The kinds that have their tables (行政强制、行政检查 are opened from their own pages).
+KINDS = [(k.value, k.label) for k in (CaseKind.PENALTY, CaseKind.LICENCE, CaseKind.CONFIRMATION,
+                                      CaseKind.ADJUDICATION, CaseKind.LABOUR_INSPECTION)]
+
+
 class ClueForm(forms.Form):
     """登记线索."""
 
     unit = forms.ChoiceField(label="承办机构")
+    kind = forms.ChoiceField(label="案件种类", choices=KINDS, initial=CaseKind.PENALTY, required=False,
+                             help_text="行政许可、行政确认、行政裁决依申请办理（案源选“申请”，日期为收到申请材料之日）。")
     source = forms.ChoiceField(label="案源", choices=Source.choices)
-    cause = forms.CharField(label="案由", max_length=300, help_text="如：销售超过保质期的食品。")
+    cause = forms.CharField(label="案由", max_length=300, help_text="如：销售超过保质期的食品；许可申请写申请事项。")
     category = forms.ChoiceField(label="执法类别")
     clue_on = forms.DateField(label="发现线索日期", required=False, widget=DATE, help_text="不填为今天。")
 
@@ -263,4 +287,33 @@ class ResumeForm(forms.Form):
     on = forms.DateField(label="结束日期", required=False, widget=DATE, help_text="不填为今天。")
 
 
+class RemakeForm(forms.Form):
+    """重新作出: a new case for the decision a 复议/诉讼 outcome ordered remade."""
+
+    cause = forms.CharField(label="案由", required=False, max_length=300, help_text="不填为“重新作出：原案由”。")
+    on = forms.DateField(label="登记日期", required=False, widget=DATE, help_text="不填为今天。")
+
+
 PROCEDURES = Procedure.choices
+
+
+class InspectionForm(forms.Form):
+    """登记行政检查: the entity, the source, what is inspected and the inspectors fixed in advance."""
+
+    unit = forms.ChoiceField(label="承办机构")
+    source = forms.ChoiceField(label="检查来源", choices=InspectionSource.choices)
+    cause = forms.CharField(label="检查事项", max_length=300, help_text="如：双随机抽查：食品经营者日常监督检查。")
+    party = forms.ChoiceField(label="被检查对象", help_text="先在“当事人”中登记，再在此选择。")
+    handlers = forms.MultipleChoiceField(label="检查人员（至少两名持执法证的执法人员）",
+                                         widget=forms.CheckboxSelectMultiple)
+    planned_on = forms.DateField(label="计划检查日期", required=False, widget=DATE, help_text="不填为今天。")
+
+    def __init__(self, *args, units=(), parties=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        units = list(units)
+        self.units = {str(u.pk): u for u in units}
+        self.fields["unit"].choices = [(str(u.pk), u.name) for u in units]
+        self.parties = {str(p.pk): p for p in parties}
+        self.fields["party"].choices = [(str(p.pk), p.name) for p in parties]
+        self.people = {str(p.pk): p for p in people}
+        self.fields["handlers"].choices = [(str(p.pk), p.name) for p in people]

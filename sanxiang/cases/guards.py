@@ -266,8 +266,36 @@ def verification_not_extended(case, actor, **params):
 
 def fine_outstanding(case, actor, **params):
     """尚有未缴清的罚款"""
-    if not _open_kinds(case, rules.PAYMENT):
+    if not _open_kinds(case, rules.PAYMENT, unsettled=True):
         return "本案没有待缴的罚款。"
+    return None
+
+
+def onsite_collection_lawful(case, actor, on=None, amount=None, onsite_ground=None, receipt="", note="", **params):
+    """当场收缴罚款：一百元以下，或事后难以执行、边远地区缴款确有困难（写明情况），并出具专用票据"""
+    from .models import OnSiteGround
+
+    if onsite_ground not in OnSiteGround.values:
+        return "须选择当场收缴罚款的情形（行政处罚法第六十八条、第六十九条）。"
+    if not (receipt or "").strip():
+        return "当场收缴罚款须向当事人出具专用票据，并登记票据号码（行政处罚法第七十条）。"
+    fine = case.decided_fine or Decimal(0)
+    if onsite_ground == OnSiteGround.SMALL:
+        limit = Decimal(str(rules.value(case, "cases.onsite_collection_max", _day(on))))
+        if fine > limit:
+            return (f"罚款 {fine} 元超过当场收缴上限 {limit} 元（行政处罚法第六十八条第一项），当事人应到指定银行"
+                    "或通过电子支付系统缴纳；不当场收缴事后难以执行或边远地区缴款确有困难的，选择相应情形并写明情况。")
+    elif not (note or "").strip():
+        return f"“{OnSiteGround(onsite_ground).label}”须写明具体情况。"
+    if amount is not None and amount > fine - (case.paid_total or 0):
+        return f"收缴金额 {amount} 元超过尚未缴纳的罚款 {fine - (case.paid_total or 0)} 元。"
+    return None
+
+
+def collected_fine_pending(case, actor, **params):
+    """当场收缴的罚款尚未交至行政机关"""
+    if not _open_kinds(case, rules.ONSITE_HANDIN):
+        return "本案没有待交回的当场收缴罚款。"
     return None
 
 
@@ -278,12 +306,13 @@ def materials_pending(case, actor, **params):
     return None
 
 
-def _open_kinds(case, *kinds) -> bool:
-    from sanxiang.deadlines.actions import OPEN_STATES
+def _open_kinds(case, *kinds, unsettled=False) -> bool:
+    """A deadline of `kinds` still runs (or, `unsettled`, also a party's period that ran out: an unpaid fine)."""
+    from sanxiang.deadlines.actions import OPEN_STATES, UNSETTLED
     from sanxiang.deadlines.models import Obligation
 
     return Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk), kind__in=kinds,
-                                     status__in=OPEN_STATES).exists()
+                                     status__in=UNSETTLED if unsettled else OPEN_STATES).exists()
 
 
 def no_pending_recusal(case, actor, **params):

@@ -39,7 +39,8 @@ def my_cases_panel(request):
                    {"label": "案件时限逾期", "count": red, "level": "red"}]
     return {"rows": rows, "by_state": by_state, "counts": counts,
             "shortcuts": [{"label": "新建线索", "url": reverse("cases:create")},
-                          {"label": "当场处罚", "url": reverse("cases:onsite")}]}
+                          {"label": "当场处罚", "url": reverse("cases:onsite")},
+                          {"label": "登记行政检查", "url": reverse("cases:inspection-create")}]}
 
 
 def approvals_panel(request):
@@ -65,3 +66,11 @@ register_home_panel("my-cases", "cases/_panel_mine.html", context=my_cases_panel
 register_home_panel("case-approvals", "cases/_panel_approvals.html", context=approvals_panel, order=6)
 register_home_panel("case-escalations", "cases/_panel_escalations.html", context=escalations_panel, order=7)
 register_dossier_section("cases", "案件", "cases/_dossier.html", context=pages.dossier_cases, order=10)
+register_dossier_section("inspections", "行政检查", "cases/_dossier_inspections.html",
+                         context=lambda party, user: _inspections_of(party, user), order=11)
+
+
+def _inspections_of(party, user):
+    from .kinds.inspection import dossier_inspections
+
+    return dossier_inspections(party, user)

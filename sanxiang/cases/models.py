@@ -42,6 +42,7 @@ class Source(models.TextChoices):
     TRANSFER = "transfer", "移送"
     ASSIGNED = "assigned", "交办"
     OTHER = "other", "其他"
+    APPLICATION = "application", "申请"  # 行政许可、行政确认、行政裁决: on the applicant's application
 
 
 class CaseStatus(models.TextChoices):
@@ -62,6 +63,28 @@ class CaseStatus(models.TextChoices):
     EXECUTING = "executing", "执行中"
     COURT = "court", "申请法院强制执行"
     CLOSED = "closed", "已结案"
+    # 行政检查 (inspection_general)
+    PLANNED = "planned", "待检查"
+    NOTICE_SENT = "notice_sent", "已通知检查"
+    INSPECTING = "inspecting", "检查中"
+    INSPECTED = "inspected", "已记录检查结果"
+    RECTIFYING = "rectifying", "整改中"  # 责令整改 (检查), 限期整改 (劳动保障监察)
+    RECTIFIED = "rectified", "整改已复查"
+    HANDED_OVER = "handed_over", "已移交立案"
+    CANCELLED = "cancelled", "已撤销"  # 检查取消, 劳动保障监察撤销立案
+    # 行政许可 (licence.py), 行政确认/行政裁决 (decision.py), 劳动保障监察 (labour.py)
+    APPLIED = "applied", "已申请"
+    SUPPLEMENT_REQUESTED = "supplement_requested", "待补正"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    ACCEPTED = "accepted", "已受理"
+    REVIEWING = "reviewing", "审查中"
+    ASSESSING = "assessing", "检验检测或专家评审中"
+    GRANTED = "granted", "准予许可（待发证）"
+    REFUSED = "refused", "不予许可"
+    LICENSED = "licensed", "已发证"
+    EXTENDING = "extending", "延续审查中"
+    REVOKED = "revoked", "已撤销许可"
+    DEREGISTERED = "deregistered", "已注销"
 
 
 class PenaltyType(models.TextChoices):
@@ -170,8 +193,26 @@ class Case(Ledgered):
     appeal_pending = models.BooleanField(default=False)  # 复议/诉讼中: supervisors see it (rules-2026 §1)
     hearing_notice_on = models.DateField(null=True, blank=True)  # 听证通知 served on
     hearing_on = models.DateField(null=True, blank=True)  # the hearing's date in the notice
+    # 行政许可 / 行政确认 / 行政裁决 / 劳动保障监察 (kinds/): the application's date is `clue_on`.
+    accepted_on = models.DateField(null=True, blank=True)  # 受理 (or deemed accepted: 行政许可法第三十二条)
+    supplement_requested_on = models.DateField(null=True, blank=True)  # 一次告知补正
+    supplement_materials = models.TextField(blank=True)  # 需补正的全部内容
+    decision_outcome = models.CharField(max_length=16, blank=True)  # DecisionOutcome (end of this module)
+    decision_content = models.TextField(blank=True)  # 决定内容或不予许可的理由
+    licence_number = models.CharField(max_length=100, blank=True)  # 许可证件编号
+    licence_valid_from = models.DateField(null=True, blank=True)
+    licence_valid_until = models.DateField(null=True, blank=True)  # None: no fixed term
+    certificate_issued_on = models.DateField(null=True, blank=True)
+    licence_changes = models.JSONField(default=list, blank=True)  # 变更: [{on, content}]
+    extension_applied_on = models.DateField(null=True, blank=True)  # 延续申请
+    revoked_on = models.DateField(null=True, blank=True)  # 撤销
+    deregistered_on = models.DateField(null=True, blank=True)  # 注销
+    rectify_by = models.DateField(null=True, blank=True)  # 责令改正的期限
+    rectified_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)  # optimistic concurrency of non-state edits
     created_at = models.DateTimeField()
+    # 重新作出: the case whose decision a 复议/诉讼 outcome ordered remade (the old one keeps its decision).
+    remakes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="remade_by")
 
     objects = RestrictedManager()
 
@@ -187,6 +228,16 @@ class Case(Ledgered):
 
     def workflow_table(self) -> str:
         return f"{self.kind}_{self.procedure}"
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        if state.get("remakes_id") is None:
+            state.pop("remakes_id", None)  # cases ledgered before the field keep their digest
+        return state
+
+    def obligation_units(self) -> list:
+        """承办机构: every deadline the case opens reaches this unit's queue (its head sees it)."""
+        return [self.unit] if self.unit_id else []
 
     @property
     def status_label(self) -> str:
@@ -336,10 +387,26 @@ class CasePayment(Ledgered):
     surcharge_due = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     paid_on = models.DateField()
     receipt = models.CharField(max_length=100, blank=True)
+    # 当场收缴 (行政处罚法第六十八条、第六十九条): the ground; the receipt is the 专用票据 number (Art.70).
+    onsite_ground = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["paid_on", "id"]
         verbose_name = "缴款"
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        if not state.get("onsite_ground"):
+            state.pop("onsite_ground", None)  # payments ledgered before the field keep their digest
+        return state
+
+
+class OnSiteGround(models.TextChoices):
+    """当场收缴罚款的情形 (行政处罚法第六十八条、第六十九条)."""
+
+    SMALL = "small", "依法给予一百元以下罚款（第六十八条第一项）"
+    HARD_TO_ENFORCE = "hard_to_enforce", "不当场收缴事后难以执行（第六十八条第二项）"
+    REMOTE = "remote", "边远、水上、交通不便地区，当事人缴款确有困难并提出（第六十九条）"
 
 
 class AppealKind(models.TextChoices):
@@ -505,3 +572,89 @@ class SeizedItem(Ledgered):
         if self.disposal == "returned":
             return "已解除，退还当事人"
         return MeasureOutcome(self.disposal).label if self.disposal in MeasureOutcome.values else ""
+# ---- 行政检查 ----------------------------------------------------------------------------------
+
+class InspectionSource(models.TextChoices):
+    """检查来源 — why an inspection is made (国办发〔2024〕54号 counts them against the yearly cap, or not)."""
+
+    PLANNED = "planned", "计划检查"
+    RANDOM = "random", "双随机抽查"
+    COMPLAINT = "complaint", "投诉举报"
+    REFERRAL = "referral", "转办交办"
+    OTHER = "other", "其他"
+
+
+class InspectionResult(models.TextChoices):
+    """检查结果 — 未发现问题 (published as a normal 双随机 result) or 发现问题."""
+
+    NORMAL = "normal", "未发现问题"
+    PROBLEMS = "problems", "发现问题"
+
+
+class RandomDraw(Ledgered):
+    """双随机抽取 — one draw of 双随机、一公开: objects drawn from a list of entities and, for each, inspectors
+    drawn from the qualified officers, by a recorded seed, so anyone can repeat the draw and get the same
+    result (`sanxiang.cases.kinds.inspection.replay_draw`)."""
+
+    agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="random_draws")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    cause = models.CharField(max_length=300)  # 抽查事项
+    drawn_on = models.DateField()
+    seed = models.CharField(max_length=64)
+    method = models.CharField(max_length=32)  # how candidates are ranked from the seed (see replay_draw)
+    party_pool = models.JSONField()  # candidate entity ids, as drawn from
+    person_pool = models.JSONField()  # candidate inspector ids (qualified on the day)
+    objects_drawn = models.PositiveIntegerField()
+    inspectors_each = models.PositiveIntegerField()
+    result = models.JSONField()  # [{"party": id, "people": [id, id]}]
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-drawn_on", "-id"]
+        verbose_name = "双随机抽取"
+
+
+class Inspection(Ledgered):
+    """行政检查 — the inspection-specific record of a case of kind `inspection`: its source, the
+    enterprise inspected (the case's party), the dates, the structured result the publicity issue
+    publishes under the entity's name, the rectification ordered and verified, and the penalty clue
+    it became (if any)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="inspection")
+    source = models.CharField(max_length=16, choices=InspectionSource.choices)
+    planned_on = models.DateField()
+    code = models.CharField(max_length=32, unique=True)  # 检查码 (扫码入企), shown to the enterprise
+    notice_on = models.DateField(null=True, blank=True)  # 检查通知
+    started_on = models.DateField(null=True, blank=True)  # 实施检查 (counts against the yearly cap)
+    ended_on = models.DateField(null=True, blank=True)  # 检查结束 = result recorded
+    result = models.CharField(max_length=16, choices=InspectionResult.choices, blank=True)
+    items = models.JSONField(default=list, blank=True)  # 检查事项 (items checked)
+    conclusion = models.CharField(max_length=2000, blank=True)  # 检查结论
+    problems = models.CharField(max_length=2000, blank=True)  # 发现的问题
+    rectification_ordered_on = models.DateField(null=True, blank=True)  # 责令整改
+    rectification_due = models.DateField(null=True, blank=True)
+    rectification_checked_on = models.DateField(null=True, blank=True)  # 整改复查
+    rectification_note = models.CharField(max_length=1000, blank=True)
+    penalty_case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="origin_inspection")  # 移交立案: the penalty clue
+    finished_on = models.DateField(null=True, blank=True)  # 检查办结
+    cancel_reason = models.CharField(max_length=500, blank=True)
+    draw = models.ForeignKey(RandomDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections")
+
+    class Meta:
+        ordering = ["-planned_on", "-id"]
+        verbose_name = "行政检查"
+        indexes = [models.Index(fields=["started_on"])]
+
+    def __str__(self):
+        return f"行政检查 {self.case.cause}"
+# ---- 行政许可、行政确认、行政裁决、劳动保障监察 (sanxiang/cases/kinds/) ------------------------------------
+
+class DecisionOutcome(models.TextChoices):
+    """决定结果 — of a licence, a confirmation or adjudication, or a labour-security inspection."""
+
+    GRANTED = "granted", "准予行政许可"
+    REFUSED = "refused", "不予行政许可"
+    DECIDED = "decided", "作出决定"
+    RECTIFICATION = "rectification", "责令改正"
+    CANCELLED = "cancelled", "撤销立案"

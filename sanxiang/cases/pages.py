@@ -19,7 +19,7 @@ from sanxiang.access.policy import current_roles, restrict
 from sanxiang.core.errors import NotFound
 from sanxiang.deadlines.actions import OPEN_STATES, compute_obligation
 from sanxiang.deadlines.models import Obligation
-from sanxiang.deadlines.queries import RED, YELLOW, get_calendar, profile_key_of, warning_lead, warning_level
+from sanxiang.deadlines.queries import EXPIRED, RED, YELLOW, get_calendar, profile_key_of, warning_lead, warning_level
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.registry import action_label
 from sanxiang.orgs.models import Role
@@ -45,7 +45,7 @@ from .models import (
 )
 
 CASE_TYPE = "cases.case"
-LEVEL_ORDER = {RED: 0, YELLOW: 1, None: 2}
+LEVEL_ORDER = {RED: 0, YELLOW: 1, EXPIRED: 2, None: 2}
 
 
 class CaseNotFound(NotFound, Http404):
@@ -69,7 +69,7 @@ def cases_for(user, *, state: str = "", procedure: str = "", overdue: bool = Fal
     if procedure:
         rows = rows.filter(procedure=procedure)
     if overdue:
-        late = Obligation.objects.filter(object_type=CASE_TYPE, status__in=OPEN_STATES,
+        late = Obligation.objects.filter(object_type=CASE_TYPE, status__in=OPEN_STATES, bearer=Obligation.AGENCY,
                                          due__lt=timezone.localdate()).values("object_id")
         rows = rows.filter(pk__in=_ids_as_int(late))
     return rows.order_by("-created_at", "-id")
@@ -155,24 +155,17 @@ def my_cases(user):
 
 
 def awaiting_head(user, limit: int = 50) -> list:
-    """待我审批: open cases of the head's units whose state has a move for a head's role, and that the
-    head may take now (the guards asked; the head never handles the case)."""
-    from .workflows import HEAD
+    """待我审批: open cases of the head's units in a state where an approval move of any case table
+    (`Transition.approval`: 立案, 决定, 结案 …) waits, and that the head may take now (the guards
+    asked; the head never handles the case). Other moves of a head (中止, 延长期限) are not waiting."""
+    from .queries import waiting_for_head
+    from .workflows import approval_moves
 
-    head_roles = set(HEAD) | {Role.REVIEWER}
-    waiting_states = set()
-    for table_name in ("penalty_general", "penalty_simplified"):
-        from sanxiang.workflow import get_table
-
-        for t in get_table(table_name).transitions:
-            if set(t.roles) & set(HEAD) and t.action != "extend_time_limit":
-                waiting_states.update(t.source)
-    rows = restrict(Case.objects.select_related("agency", "unit"), user).filter(status__in=waiting_states)
-    rows = rows.exclude(handlers__person__user=user).order_by("created_at", "id")[:limit]
+    moves = approval_moves()
+    rows = waiting_for_head(user).select_related("agency", "unit").order_by("created_at", "id")[:limit]
     waiting = []
     for case in rows:
-        options = [o for o in available(case, user) if o.allowed and set(o.transition.roles) & head_roles
-                   and o.action != "extend_time_limit"]
+        options = [o for o in available(case, user) if o.allowed and o.action in moves.get(case.status, ())]
         if options:
             waiting.append({"case": case, "actions": [o.label for o in options]})
     # 法制审核 submitted to this user (not a move of the table: the review's own record)
@@ -205,7 +198,8 @@ def escalations(user, limit: int = 50) -> dict | None:
                   .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.NOT_FILED]))
     ids_text = open_cases.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
     obs = list(Obligation.objects.filter(object_type=CASE_TYPE, object_id__in=ids_text, status__in=OPEN_STATES,
-                                         due__lt=timezone.localdate()).order_by("due", "id")[:limit])
+                                         bearer=Obligation.AGENCY, due__lt=timezone.localdate())
+               .order_by("due", "id")[:limit])
     cases = Case.objects.select_related("unit").in_bulk([int(ob.object_id) for ob in obs])
     rows = [{"case": cases[int(ob.object_id)], "ob": ob, "level": RED} for ob in obs]
     extended = list(open_cases.filter(time_limit_extensions__gt=0).order_by("-created_at", "-id")[:limit])
@@ -274,6 +268,19 @@ def timeline(case, related: dict[str, list[int]], deadline_kinds: dict[int, str]
     return rows
 
 
+def surcharge_owed(case, on: dt.date | None = None):
+    """加处罚款 owed on `on` (today) while the fine is unpaid after its payment period (3 % a day of the
+    fine from the profile, capped at the fine, not during 复议/诉讼: `guards.late_surcharge`)."""
+    from decimal import Decimal
+
+    from . import guards
+
+    unpaid = (case.decided_fine or 0) - (case.paid_total or 0)
+    if unpaid <= 0 or case.status not in (CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.COURT):
+        return Decimal(0)
+    return guards.late_surcharge(case, on or timezone.localdate())
+
+
 def case_page(user, case) -> dict:
     """Everything the case page shows, in a fixed number of queries."""
     handlers = list(case.handlers.select_related("person", "certificate"))
@@ -317,6 +324,8 @@ def case_page(user, case) -> dict:
         "flags": "、".join(ReviewFlag(f).label for f in case.review_flags if f in ReviewFlag.values),
         "service_method": ServiceMethod(case.service_method).label if case.service_method else "",
         "simplified": case.procedure == Procedure.SIMPLIFIED,
+        "surcharge": surcharge_owed(case, today),
+        "remade_by": list(case.remade_by.all()),
     }
 
 
@@ -359,6 +368,7 @@ def units_to_open_in(user):
 def dossier_cases(party, user):
     """The 案件 section of a party's dossier: the cases of that party the reader may see."""
     cases = list(restrict(Case.objects.select_related("unit"), user).filter(case_parties__party=party)
+                 .exclude(kind="inspection")  # their own section (行政检查)
                  .order_by("-created_at", "-id")[:100])
     if not cases:
         return None

@@ -49,3 +49,9 @@ register(SeizedItem, agency="measure__case__agency", unit="measure__case__unit",
 
 # 登记线索 / 当场处罚: officers and heads of the agency (into a unit of it).
 grant(Agency, "open_case", {Role.OFFICER: AGENCY, Role.UNIT_HEAD: AGENCY})
+
+from .models import Inspection, RandomDraw  # noqa: E402  行政检查
+
+register(Inspection, **CHILD)
+register(RandomDraw, agency="agency", unit="unit", rules={"view": {
+    Role.OFFICER: UNIT, Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY, Role.SUPERVISOR: SUPERVISED}})

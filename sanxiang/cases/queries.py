@@ -11,10 +11,8 @@ from sanxiang.deadlines.models import Obligation
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.registry import action_label
 
-from .models import Case, CaseStatus
+from .models import Case
 
-# States in which the next step is the head's (立案审批, 决定, 结案).
-WAITING_FOR_HEAD = (CaseStatus.VERIFYING, CaseStatus.NOTIFIED, CaseStatus.TERMINATED, CaseStatus.COURT)
 CHILD_TYPES = ("cases.casehandler", "cases.caseparty", "cases.caseparticipant", "cases.recusal",
                "cases.onsiteact", "cases.casereview", "cases.casepayment", "cases.caseappeal")
 
@@ -40,8 +38,11 @@ def case_for(user, pk) -> Case | None:
 
 
 def waiting_for_head(user):
-    """Cases of the head's units whose next step is theirs (待办)."""
-    return cases_for(user).filter(status__in=WAITING_FOR_HEAD).exclude(handlers__person__user=user)
+    """Cases of the head's units in a state an approval move leaves (待办; `approval_moves`), that
+    the head does not handle."""
+    from .workflows import approval_moves
+
+    return cases_for(user).filter(status__in=list(approval_moves())).exclude(handlers__person__user=user)
 
 
 def obligations_of(case):

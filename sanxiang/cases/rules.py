@@ -20,8 +20,18 @@ SERVICE = "决定书送达期限"
 PAYMENT = "罚款缴纳期限"
 CLOSING = "结案期限"
 MATERIALS = "简易程序材料交回期限"
+RECONSIDERATION_WINDOW = "申请行政复议期限"
+LITIGATION_WINDOW = "提起行政诉讼期限"
+ONSITE_HANDIN = "当场收缴罚款交回期限"
 # Deadlines that must be met (or lawfully waived) before a case may close.
-MANDATORY = (TIME_LIMIT, SERVICE, PAYMENT, MATERIALS)
+MANDATORY = (TIME_LIMIT, SERVICE, PAYMENT, MATERIALS, ONSITE_HANDIN)
+# Periods the party holds (当事人的期间): once passed they are 已届满, never the agency's lateness.
+PARTY_PERIODS = frozenset({STATEMENT, HEARING_REQUEST, PAYMENT, RECONSIDERATION_WINDOW, LITIGATION_WINDOW})
+
+
+def bearer(kind: str) -> str:
+    """Who holds a deadline of `kind`: "party" for the party's periods, else "agency"."""
+    return "party" if kind in PARTY_PERIODS else "agency"
 
 
 def value(case, name: str, on: dt.date | None = None):

@@ -23,8 +23,12 @@ from .models import CaseReview, CaseStatus, Procedure
 PAGE_SIZE = 50
 # The states in which the action still accepts parties (do_add_case_party refuses the others);
 # the page only uses it not to offer a form the action would refuse.
-PARTY_STATES = (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING)
-ENDED = (CaseStatus.CLOSED, CaseStatus.NOT_FILED)
+PARTY_STATES = (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING,
+                CaseStatus.APPLIED, CaseStatus.SUPPLEMENT_REQUESTED, CaseStatus.ACCEPTED, CaseStatus.REVIEWING)
+ENDED = (CaseStatus.CLOSED, CaseStatus.NOT_FILED, CaseStatus.NOT_ACCEPTED, CaseStatus.DEREGISTERED,
+         CaseStatus.CANCELLED)
+# Kinds whose periods pause through their own moves (行政许可法第四十五条), not the 办案期限 pause form.
+OWN_PAUSES = ("licence", "confirmation", "adjudication")
 
 
 # ---- the list and the new-case forms ----------------------------------------------------------
@@ -66,13 +70,15 @@ def case_create(request):
             data = form.cleaned_data
             unit = form.units[data["unit"]]
             try:
-                case = C.do_create_case(unit.agency, unit=unit, source=data["source"], cause=data["cause"],
-                                        category=data["category"], clue_on=data["clue_on"], actor=request.user)
+                case = C.do_create_case(unit.agency, unit=unit, kind=data["kind"] or "penalty", source=data["source"],
+                                        cause=data["cause"], category=data["category"], clue_on=data["clue_on"],
+                                        actor=request.user)
             except SanxiangError as exc:
                 exc.show_on(form)
                 status = exc.status
             else:
-                messages.success(request, "已登记线索。请列明当事人，由负责人指定承办人。")
+                what = "申请" if data["source"] == "application" else "线索"
+                messages.success(request, f"已登记{what}。请列明当事人，由负责人指定承办人。")
                 return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/form.html", {"title": "登记线索", "form": form, "submit": "登记"}, status=status)
 
@@ -108,6 +114,41 @@ def case_onsite(request):
                 messages.success(request, f"已当场立案：{case.number}。")
                 return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/form.html", {"title": "当场处罚（简易程序）", "form": form, "submit": "立案"},
+                  status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_create(request):
+    """登记行政检查."""
+    from sanxiang.orgs.models import Person
+    from sanxiang.parties.queries import parties_for
+
+    from .kinds.inspection import do_create_inspection
+
+    units = _opening_units(request)
+    agency_ids = {u.agency_id for u in units}
+    parties = list(parties_for(request.user).filter(agency_id__in=agency_ids)[:500])
+    people = list(Person.objects.filter(agency_id__in=agency_ids).order_by("name", "id"))
+    form = F.InspectionForm(request.POST or None, units=units, parties=parties, people=people)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            unit = form.units[data["unit"]]
+            try:
+                case = do_create_inspection(
+                    unit.agency, unit=unit, source=data["source"], cause=data["cause"],
+                    party=form.parties[data["party"]], handlers=[form.people[h] for h in data["handlers"]],
+                    planned_on=data["planned_on"], actor=request.user)
+            except SanxiangError as exc:
+                exc.show_on(form)
+                status = exc.status
+            else:
+                messages.success(request, f"已登记行政检查：{case.number}。")
+                return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"title": "登记行政检查", "form": form, "submit": "登记"},
                   status=status)
 
 
@@ -156,7 +197,9 @@ def _forms(request, case, data, bound):
                                      "form": bound.get("appeal_outcome") or F.AppealOutcomeForm()}
         else:
             out["appeal"] = bound.get("appeal") or F.AppealForm()
-    if handles and open_case:
+        if C.remaking_due(case) and can(user, "open_case", case.agency):
+            out["remake"] = bound.get("remake") or F.RemakeForm()
+    if handles and open_case and case.kind not in OWN_PAUSES:
         if any(p.end is None and p.reason in C.PAUSE_REASONS for d in data["deadlines"] for p in d["ob"].pauses.all()):
             out["resume"] = bound.get("resume") or F.ResumeForm()
         else:
@@ -389,6 +432,17 @@ def case_decide_appeal(request, pk):
 
     return _act(request, pk, "appeal_outcome", lambda case: F.AppealOutcomeForm(request.POST), perform,
                 "已登记复议决定或裁判结果。")
+
+
+@login_required
+def case_remake(request, pk):
+    made = []
+
+    def perform(case, form, version):
+        made.append(C.do_create_remade_case(case, **form.cleaned_data, actor=request.user))
+
+    response = _act(request, pk, "remake", lambda case: F.RemakeForm(request.POST), perform, "已登记重新作出的案件。")
+    return redirect("cases:detail", pk=made[0].pk) if made else response
 
 
 @login_required

@@ -150,6 +150,9 @@ CONCLUDE_PARAMS = {**ON, "penalties": Param("处罚种类", text=False), "fine":
                    "discretion": Param("裁量理由", required=False, max_length=5000)}
 SERVE_PARAMS = {**ON, "method": Param("送达方式", max_length=16), "proof": Param("送达凭证", required=False)}
 PAYMENT_PARAMS = {**ON, "amount": Param("缴款金额", text=False), "receipt": Param("缴款凭证号", required=False, max_length=100)}
+# 当场收缴 (行政处罚法第六十八条至第七十条): the ground, and the number of the 专用票据 handed to the party.
+ONSITE_PARAMS = {**ON, "amount": Param("收缴金额", text=False), "onsite_ground": Param("当场收缴情形", max_length=16),
+                 "receipt": Param("专用票据号码", max_length=100), "note": Param("具体情况", required=False, max_length=500)}
 EXTENSION_PARAMS = {**REASON, "collective_discussion": Param("集体讨论情况", required=False, max_length=2000)}
 # States in which the case time limit runs and may be extended.
 RUNNING = (S.FILED, S.INVESTIGATING, S.SUSPENDED, S.CONCLUDED, S.NOTIFIED, S.HEARING)
@@ -168,11 +171,11 @@ PENALTY_GENERAL = register(Table(
                    opens=(Opens(R.VERIFICATION, rule="cases.verification_limit", start=_start),)),
         Transition("extend_verification", S.VERIFYING, S.VERIFYING, "延长核查期限", roles=HEAD, params=REASON,
                    guards=(G.actor_not_handler, G.verification_not_extended)),
-        Transition("file", S.VERIFYING, S.FILED, "立案", roles=HEAD, params=ON,
+        Transition("file", S.VERIFYING, S.FILED, "立案", roles=HEAD, approval=True, params=ON,
                    guards=(G.actor_not_handler, G.has_party, G.two_qualified_handlers), effect=file_effect,
                    closes=(R.VERIFICATION,),
                    opens=(Opens(R.TIME_LIMIT, rule="cases.penalty_time_limit", start=_start),)),
-        Transition("not_file", S.VERIFYING, S.NOT_FILED, "不予立案", roles=HEAD, params=REASON,
+        Transition("not_file", S.VERIFYING, S.NOT_FILED, "不予立案", roles=HEAD, approval=True, params=REASON,
                    guards=(G.actor_not_handler,), effect=end_effect, closes=(R.VERIFICATION,)),
         Transition("investigate", S.FILED, S.INVESTIGATING, "开始调查", roles=OFFICER, params=ON, guards=HANDLING),
         Transition("suspend", S.INVESTIGATING, S.SUSPENDED, "中止调查", roles=HEAD, params=REASON,
@@ -187,7 +190,7 @@ PENALTY_GENERAL = register(Table(
                    guards=(G.actor_not_handler,)),
         Transition("notify", S.CONCLUDED, S.NOTIFIED, "告知", roles=OFFICER, params=ON,
                    guards=(*HANDLING, G.has_proposal), effect=notify_effect,
-                   opens=(Opens(R.STATEMENT, rule="cases.statement_window", start=_start),)),
+                   opens=(Opens(R.STATEMENT, rule="cases.statement_window", start=_start, bearer=R.bearer(R.STATEMENT)),)),
         Transition("record_statement", S.NOTIFIED, S.NOTIFIED, "记录陈述申辩", roles=OFFICER,
                    params={**ON, "statement": Param("陈述申辩内容", max_length=5000)}, guards=(G.actor_handles,),
                    effect=statement_effect),
@@ -203,7 +206,7 @@ PENALTY_GENERAL = register(Table(
         Transition("hold_hearing", S.HEARING, S.NOTIFIED, "举行听证", roles=HEARING_HOST,
                    params={**ON, "record": Param("听证情况", max_length=5000)},
                    guards=(G.actor_not_handler, G.hearing_notice_served), effect=hearing_effect),
-        Transition("decide", S.NOTIFIED, S.DECIDED, "作出处罚决定", roles=HEAD, params=ON,
+        Transition("decide", S.NOTIFIED, S.DECIDED, "作出处罚决定", roles=HEAD, approval=True, params=ON,
                    guards=(G.actor_not_handler, G.has_proposal, G.statement_windows_over, G.not_heavier_than_notified,
                            G.review_passed),
                    effect=decide_effect, closes=(R.TIME_LIMIT, R.STATEMENT, R.HEARING_REQUEST),
@@ -217,7 +220,8 @@ PENALTY_GENERAL = register(Table(
                    guards=(G.actor_not_handler, G.fine_outstanding)),
         Transition("apply_court", (S.SERVED, S.EXECUTING), S.COURT, "申请法院强制执行", roles=HEAD, params=NOTE,
                    guards=(G.actor_not_handler, G.fine_outstanding)),
-        Transition("close", (S.SERVED, S.EXECUTING, S.COURT, S.TERMINATED), S.CLOSED, "结案", roles=HEAD, params=NOTE,
+        Transition("close", (S.SERVED, S.EXECUTING, S.COURT, S.TERMINATED), S.CLOSED, "结案", roles=HEAD,
+                   approval=True, params=NOTE,
                    guards=(G.actor_not_handler, obligations_met(*R.MANDATORY), coercion_kind.no_open_measure),
                    effect=close_effect,
                    closes=(R.CLOSING,)),
@@ -241,10 +245,15 @@ PENALTY_SIMPLIFIED = register(Table(
                    guards=(G.actor_handles, G.service_lawful), effect=serve_effect, closes=(R.SERVICE,)),
         Transition("record_payment", (S.SERVED, S.EXECUTING), S.EXECUTING, "登记缴款", roles=OFFICER,
                    params=PAYMENT_PARAMS, guards=(G.fine_outstanding,), effect=payment_effect),
+        Transition("collect_on_site", S.SERVED, S.EXECUTING, "当场收缴罚款", roles=OFFICER, params=ONSITE_PARAMS,
+                   guards=(G.actor_handles, G.fine_outstanding, G.onsite_collection_lawful), effect=payment_effect),
+        Transition("hand_in_collected_fine", S.EXECUTING, S.EXECUTING, "交回当场收缴的罚款", roles=OFFICER,
+                   params=ON, guards=(G.actor_handles, G.collected_fine_pending), closes=(R.ONSITE_HANDIN,)),
         *[Transition("hand_in_materials", state, state, "交回案件材料", roles=OFFICER, params=ON,
                      guards=(G.actor_handles, G.materials_pending), closes=(R.MATERIALS,))
           for state in (S.DECIDED, S.SERVED, S.EXECUTING)],
-        Transition("close", (S.SERVED, S.EXECUTING), S.CLOSED, "结案", roles=HEAD, params=NOTE,
+        Transition("close", (S.SERVED, S.EXECUTING), S.CLOSED, "结案", roles=HEAD, approval=True,
+                   params=NOTE,
                    guards=(G.actor_not_handler, obligations_met(*R.MANDATORY), coercion_kind.no_open_measure),
                    effect=close_effect,
                    closes=(R.CLOSING,)),
@@ -255,6 +264,28 @@ TABLES = {"penalty_general": PENALTY_GENERAL, "penalty_simplified": PENALTY_SIMP
 TABLES.update(coercion_kind.TABLES)
 
 
+def approval_moves() -> dict[str, set[str]]:
+    """State -> the approval moves (`Transition.approval`) leaving it, over every case table: what
+    待我审批 lists (a state name means the same stage in every table that uses it)."""
+    moves: dict[str, set[str]] = {}
+    for table in TABLES.values():
+        if table.model_class is not Case:  # a measure's table (its own rows, its own panel)
+            continue
+        for t in table.transitions:
+            if t.approval:
+                for state in t.source:
+                    moves.setdefault(state, set()).add(t.action)
+    return moves
+
+
 def table_of(case) -> Table:
     """The case's table, without `workflow.table_for`'s module discovery on every call."""
     return TABLES[case.workflow_table()]
+
+from .kinds.inspection import TABLES as INSPECTION_TABLES  # noqa: E402  行政检查
+
+TABLES.update(INSPECTION_TABLES)
+
+from .kinds import decision, labour, licence  # noqa: E402 — 行政许可, 行政确认/行政裁决, 劳动保障监察
+
+TABLES.update({**licence.TABLES, **decision.TABLES, **labour.TABLES})

@@ -33,10 +33,13 @@ register_actions({
     "mark_overdue_obligation": "标记超期",
     "recompute_obligation": "重新计算期限",
     "reopen_obligation": "解除超期",
+    "expire_obligation": "当事人期间届满",
 })
 
 SEED_YEARS = range(2004, 2027)
 OPEN_STATES = (Obligation.OPEN, Obligation.OVERDUE)
+# Not yet settled: running, late, or a party's period that ran out unfulfilled (an unpaid fine).
+UNSETTLED = (Obligation.OPEN, Obligation.OVERDUE, Obligation.EXPIRED)
 
 
 # --- calendar ------------------------------------------------------------------------------
@@ -156,8 +159,8 @@ def _entry(ob: Obligation, action: str, actor, payload: dict):
         "due": ob.due_at or ob.due, "status": ob.status, **payload})
 
 
-def _check_open(ob: Obligation):
-    if ob.status not in OPEN_STATES:
+def _check_open(ob: Obligation, states=OPEN_STATES):
+    if ob.status not in states:
         raise DeadlineError(f"该时限已{ob.get_status_display()}，不能再变更", "status")
 
 
@@ -191,14 +194,18 @@ def _resolve_units(agency, units, routed_text: str) -> list:
 @transaction.atomic
 def do_open_obligation(*, object_type: str, object_id, agency, kind: str, start,
                        count=None, unit=None, rule: str = "", duty: str = "", units=(),
-                       unit_name: str = "", leader: str = "", note: str = "", actor) -> Obligation:
+                       unit_name: str = "", leader: str = "", note: str = "", bearer: str = Obligation.AGENCY,
+                       actor) -> Obligation:
     """开始计时: open a legal deadline owed by `agency` (an Agency or its code) on a subject.
 
     The period comes from `count`/`unit` or from the agency's profile (`rule`); the duty's routing
     (`duty`, the profile's `duties.<duty>`) names the responsible units and the leader's position.
+    `bearer` is who holds the period: the agency (default; late = 超期) or the party (届满, never late).
     """
     if not object_type or object_id in (None, "") or not agency or not kind:
         raise DeadlineError("时限必须写明对象类型、对象编号、执法主体和种类", "subject")
+    if bearer not in dict(Obligation.BEARERS):
+        raise DeadlineError(f"未知的期限承担方「{bearer}」（应为执法机关或当事人）", "bearer")
     agency = _resolve_agency(agency)
     profile = profile_key_of(agency)
     unit_value = unit
@@ -227,13 +234,13 @@ def do_open_obligation(*, object_type: str, object_id, agency, kind: str, start,
         unit_name = "、".join(u.name for u in responsible)
     ob = Obligation(object_type=object_type, object_id=str(object_id), agency=agency, kind=kind,
                     start=start_day, start_at=start_at, rule=rule, count=count, unit=unit_value,
-                    unit_name=unit_name, leader=leader, note=note, due=start_day)
+                    unit_name=unit_name, leader=leader, note=note, due=start_day, bearer=bearer)
     result = compute_due(start_at or start_day, count, unit_value, calendar=get_calendar())
     _apply_due(ob, result)
     ob.save()
     ob.responsible_units.set(responsible)
     _entry(ob, "open_obligation", actor, {"kind": kind, "rule": rule, "count": count,
-                                          "unit": unit_value, "provisional": ob.provisional,
+                                          "unit": unit_value, "provisional": ob.provisional, "bearer": bearer,
                                           "responsible_units": [u.name for u in responsible]})
     return ob
 
@@ -242,8 +249,8 @@ def _recompute(ob: Obligation, today: dt.date | None = None) -> bool:
     before = (ob.due, ob.due_at, ob.provisional, ob.status)
     _apply_due(ob, compute_obligation(ob))
     today = today or timezone.localdate()
-    reopen = OBLIGATION.find(Obligation.OVERDUE, "reopen")
-    if ob.status == Obligation.OVERDUE and not refusals(reopen, ob, None, {"today": today}):
+    reopen = OBLIGATION.find(ob.status, "reopen")
+    if reopen is not None and not refusals(reopen, ob, None, {"today": today}):
         # Part of the enclosing action (extension, resumed pause, calendar change), ledgered by it.
         ob.status = reopen.target
     ob.save()
@@ -294,7 +301,7 @@ def do_resume_obligation(ob: Obligation, *, end, actor) -> Obligation:
 def do_extend_obligation(ob: Obligation, *, count, unit, approver, reason: str, date=None,
                          actor) -> Obligation:
     ob = Obligation.objects.select_for_update().get(pk=ob.pk)
-    _check_open(ob)
+    _check_open(ob, UNSETTLED)  # a party's expired period may be extended (延期缴纳罚款)
     check_unit(unit)
     if (unit == "hours") != (ob.unit == "hours"):
         raise DeadlineError("小时时限只能按小时延期，按日计算的时限不能按小时延期", "unit")
@@ -330,37 +337,42 @@ def do_waive_obligation(ob: Obligation, *, reason: str, actor) -> Obligation:
     return _transition(ob, "waive", actor, reason=reason)
 
 
-def meet_obligations_of(*, object_type: str, object_id, kinds, actor, at=None) -> list[Obligation]:
+def meet_obligations_of(*, object_type: str, object_id, kinds, actor, at=None,
+                        states=OPEN_STATES) -> list[Obligation]:
     """Meet the open deadlines of `kinds` on one object as part of an act the actor was already
-    permitted (a transition that closes them): the obligation table is checked, roles are not."""
+    permitted (a transition that closes them): the obligation table is checked, roles are not.
+    A party's period that already ran out stays 已届满 unless `states` includes it (a late payment)."""
     found = Obligation.objects.select_for_update().filter(
-        object_type=object_type, object_id=str(object_id), kind__in=list(kinds), status__in=OPEN_STATES)
+        object_type=object_type, object_id=str(object_id), kind__in=list(kinds), status__in=states)
     return [apply_consequence(ob, "meet", actor=actor, table=OBLIGATION, met_at=at or timezone.now())
             for ob in found]
 
 
 def do_mark_overdue_obligations(*, today: dt.date | None = None, actor) -> list[Obligation]:
-    """Sweep: open obligations past their due date (and not paused) become overdue.
+    """Sweep: open obligations past their due date (and not paused) become overdue — the agency's;
+    a party's period becomes 已届满 instead (not lateness). Returns the changed ones.
 
     Run by the job runner (actor JOBS). Each obligation changes in its own short transaction, so
     a sweep interrupted half-way leaves each one open or overdue with its entry, never between,
     and the next sweep marks the rest."""
     today = today or timezone.localdate()
-    mark = OBLIGATION.find(Obligation.OPEN, "mark_overdue")
     candidates = Obligation.objects.filter(status=Obligation.OPEN, due__lte=today)
     marked = []
     for pk in list(candidates.values_list("pk", flat=True)):
         with transaction.atomic():
             ob = candidates.select_for_update().filter(pk=pk).first()
-            if ob is not None and not refusals(mark, ob, actor, {"today": today}):
-                marked.append(_transition(ob, "mark_overdue", actor, today=today))
+            if ob is None:
+                continue
+            action = "expire" if ob.bearer == Obligation.PARTY else "mark_overdue"
+            if not refusals(OBLIGATION.find(Obligation.OPEN, action), ob, actor, {"today": today}):
+                marked.append(_transition(ob, action, actor, today=today))
     return marked
 
 
 def recompute_open_obligations(*, actor, reason: str = "") -> int:
     """After a calendar change: recompute every open day-based obligation; ledger the changed ones."""
     changed = 0
-    for ob in Obligation.objects.filter(status__in=OPEN_STATES).exclude(unit="hours"):
+    for ob in Obligation.objects.filter(status__in=UNSETTLED).exclude(unit="hours"):
         if _recompute(ob):
             _entry(ob, "recompute_obligation", actor, {"reason": reason})
             changed += 1

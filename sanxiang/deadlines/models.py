@@ -60,10 +60,17 @@ class CalendarDay(models.Model):
 
 
 class Obligation(Ledgered):
-    """时限 — a legal deadline owed by an agency on a subject (a case, a publication…)."""
+    """时限 — a legal deadline on a subject (a case, a publication…), owed by the agency or held by
+    the party (当事人的期间: 陈述申辩期、听证申请期、缴款期、复议和诉讼期限).
 
-    OPEN, MET, OVERDUE, WAIVED = "open", "met", "overdue", "waived"
-    STATUSES = [(OPEN, "进行中"), (MET, "已履行"), (OVERDUE, "已超期"), (WAIVED, "已免除")]
+    Only the agency's deadlines can be late: a party's period that has passed is 已届满 (expired),
+    never 已超期, and counts in no warning, escalation or lateness figure.
+    """
+
+    OPEN, MET, OVERDUE, WAIVED, EXPIRED = "open", "met", "overdue", "waived", "expired"
+    STATUSES = [(OPEN, "进行中"), (MET, "已履行"), (OVERDUE, "已超期"), (WAIVED, "已免除"), (EXPIRED, "已届满")]
+    AGENCY, PARTY = "agency", "party"
+    BEARERS = [(AGENCY, "执法机关"), (PARTY, "当事人")]
     UNITS = UNIT_CHOICES
 
     object_type = models.CharField(max_length=64)
@@ -82,6 +89,7 @@ class Obligation(Ledgered):
     due_at = models.DateTimeField(null=True, blank=True)  # hours only
     provisional = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=STATUSES, default=OPEN, db_index=True)
+    bearer = models.CharField(max_length=8, choices=BEARERS, default=AGENCY)  # 期限承担方
     # 责任科室: the units whose queue the obligation reaches; `unit_name` keeps the rule's words.
     responsible_units = models.ManyToManyField("orgs.Unit", blank=True, related_name="obligations")
     unit_name = models.CharField(max_length=200, blank=True)
@@ -99,11 +107,17 @@ class Obligation(Ledgered):
         return f"{self.kind} {self.object_type}:{self.object_id} 至 {self.due}"
 
     @property
+    def party_held(self) -> bool:
+        return self.bearer == self.PARTY
+
+    @property
     def paused(self) -> bool:
         return any(p.end is None for p in self.pauses.all())
 
     def ledger_state(self) -> dict:
         state = super().ledger_state()
+        if state.get("bearer") == self.AGENCY:
+            state.pop("bearer")  # obligations ledgered before the field keep their digest
         state["responsible_units"] = sorted(u.pk for u in self.responsible_units.all())
         state["pauses"] = [[p.start, p.end, p.reason, p.note]
                            for p in self.pauses.order_by("id")]
@@ -117,7 +131,7 @@ class ObligationPause(models.Model):
 
     REASONS = [("中止", "中止"), ("听证", "听证"), ("公告", "公告"),
                ("检测检验检疫鉴定", "检测、检验、检疫、鉴定"), ("权利人辨认鉴别", "权利人辨认或者鉴别"),
-               ("other", "其他")]
+               ("责令退款", "责令退还多收价款"), ("other", "其他")]
 
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="pauses")
     start = models.DateField()

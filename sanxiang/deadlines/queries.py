@@ -125,11 +125,23 @@ def warning_lead(profile: str, on: dt.date) -> int:
 # --- obligations ---------------------------------------------------------------------------
 
 YELLOW, RED = "yellow", "red"
+EXPIRED = "expired"  # a party's period that has passed (已届满): shown, never counted as lateness
+
+
+def _party_level(obligation: Obligation, today: dt.date) -> str | None:
+    if obligation.status == Obligation.EXPIRED:
+        return EXPIRED
+    if obligation.status == Obligation.OPEN and not obligation.paused and today > obligation.due:
+        return EXPIRED
+    return None
 
 
 def warning_level(obligation: Obligation, today: dt.date, *, lead: int | None = None,
                   calendar: Calendar | None = None) -> str | None:
-    """red after the due date, yellow within the warning lead (working days) before it."""
+    """red after the due date, yellow within the warning lead (working days) before it — for the
+    agency's deadlines only; a party's period is "expired" once passed, else None."""
+    if obligation.bearer == Obligation.PARTY:
+        return _party_level(obligation, today)
     if obligation.status not in (Obligation.OPEN, Obligation.OVERDUE) or obligation.paused:
         return None
     if today > obligation.due:
@@ -144,12 +156,12 @@ def warning_level(obligation: Obligation, today: dt.date, *, lead: int | None = 
 
 
 def obligation_warnings(agency, today: dt.date | None = None) -> list[tuple[Obligation, str]]:
-    """Red and yellow warnings of one agency's open obligations."""
+    """Red and yellow warnings of one agency's open obligations (the agency's own, not the party's)."""
     today = today or timezone.localdate()
     lead = warning_lead(profile_key_of(agency), today)
     calendar = get_calendar()
     found = []
-    for ob in open_obligations().filter(agency=agency):
+    for ob in open_obligations().filter(agency=agency, bearer=Obligation.AGENCY):
         level = warning_level(ob, today, lead=lead, calendar=calendar)
         if level:
             found.append((ob, level))
@@ -173,9 +185,10 @@ def obligations_for_unit(unit):
 
 
 def escalated_obligations(agency, leader: str, today: dt.date | None = None):
-    """Overdue obligations escalated to the responsible leader (责任领导督办)."""
+    """Overdue obligations escalated to the responsible leader (责任领导督办); a party's period never is."""
     today = today or timezone.localdate()
-    return open_obligations().filter(agency=agency, leader=leader, due__lt=today).order_by("due", "id")
+    return (open_obligations().filter(agency=agency, leader=leader, due__lt=today, bearer=Obligation.AGENCY)
+            .order_by("due", "id"))
 
 
 def obligations_for(object_type: str, object_id: str):
@@ -227,6 +240,8 @@ class Levels:
         self.leads: dict[str, int] = {}  # by agency code
 
     def __call__(self, ob: Obligation) -> str | None:
+        if ob.bearer == Obligation.PARTY:
+            return _party_level(ob, self.today)
         if ob.status not in (Obligation.OPEN, Obligation.OVERDUE) or ob.paused:
             return None
         if self.today > ob.due:
@@ -267,7 +282,7 @@ def workbench_obligations(user, today: dt.date | None = None) -> dict:
         row = {"ob": ob, "level": level_of(ob), "agency_name": ob.agency.name}
         if my_units.intersection(u.pk for u in ob.responsible_units.all()):
             result["queue"].append(row)
-        if not row["level"]:
+        if row["level"] not in (RED, YELLOW):
             continue
         if scope["everything"] or ob.agency_id in scope["overseen"]:
             result["overdue" if row["level"] == RED else "due_soon"].append(row)

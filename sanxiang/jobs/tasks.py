@@ -43,11 +43,12 @@ def sign_checkpoint() -> dict:
 
 @task()
 def mark_overdue_obligations() -> dict:
-    """标记超期时限: open obligations past their due date become overdue."""
+    """标记超期时限: open obligations past their due date become overdue (a party's period: 已届满)."""
     from sanxiang.deadlines.actions import do_mark_overdue_obligations
 
     marked = do_mark_overdue_obligations(actor=JOBS)
-    return _done(len(marked), f"{len(marked)} 项时限已标记为超期")
+    expired = sum(1 for ob in marked if ob.status == ob.EXPIRED)
+    return _done(len(marked), f"{len(marked) - expired} 项时限已标记为超期，{expired} 项当事人期间已届满")
 
 
 @task()

@@ -190,6 +190,26 @@ _SPECS = [
     _s("cases.preservation_decision_limit", "period", "cases", "先行登记保存后作出处理决定期限"),
     _s("cases.seizure_limit", "period", "cases", "查封、扣押期限"),
     _s("cases.seizure_extension", "period", "cases", "查封、扣押经批准可延长", nullable=True),
+    # 复议/诉讼期限与当场收缴 (deadlines)
+    _s("cases.reconsideration_period", "period", "cases", "当事人申请行政复议期限（自知道行政行为之日）"),
+    _s("cases.litigation_period", "period", "cases", "当事人提起行政诉讼期限（自知道作出行政行为之日）"),
+    _s("cases.onsite_collection_handin", "period", "cases", "当场收缴的罚款交至行政机关期限"),
+    # 行政检查 (国办发〔2024〕54号)
+    _s("cases.inspection_yearly_cap_per_enterprise", "int", "cases", "同一企业年度行政检查频次上限（次）",
+       nullable=True),
+    _s("cases.inspection_cap_exempt_sources", "list", "cases", "不受年度检查频次上限限制的检查来源"),
+    # 行政许可 (行政许可法; 第八十二条: its periods count working days), 行政确认/裁决, 劳动保障监察 — kinds/
+    _s("cases.licence_acceptance_limit", "period", "cases", "行政许可申请受理或一次告知补正期限（自收到申请材料）"),
+    _s("cases.licence_decision_limit", "period", "cases", "行政许可决定期限（自受理）"),
+    _s("cases.licence_decision_extension", "period", "cases", "行政许可决定期限经负责人批准可延长", nullable=True),
+    _s("cases.licence_certificate_limit", "period", "cases", "准予许可后颁发、送达许可证件期限"),
+    _s("cases.licence_hearing_request_window", "period", "cases", "告知听证权利后申请听证期限"),
+    _s("cases.licence_hearing_organise_limit", "period", "cases", "收到听证申请后组织听证期限"),
+    _s("cases.licence_hearing_notice_lead", "period", "cases", "许可听证通知提前期"),
+    _s("cases.licence_extension_application_lead", "period", "cases", "许可延续申请须在有效期届满前提出的期间"),
+    _s("cases.confirmation_time_limit", "period", "cases", "行政确认决定期限（自受理）", nullable=True),
+    _s("cases.adjudication_time_limit", "period", "cases", "行政裁决决定期限（自受理）", nullable=True),
+    _s("cases.labour_complaint_acceptance_limit", "period", "cases", "劳动保障监察投诉受理期限（自接到投诉）"),
     # 时限
     _s("deadlines.warning_lead_workdays", "int", "deadlines", "到期前黄色预警提前工作日数"),
     # 人员装备

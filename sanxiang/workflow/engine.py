@@ -135,10 +135,11 @@ def available(obj, user, *, table: Table | None = None) -> list[Option]:
 
 # ---- writing ------------------------------------------------------------------------------------
 
-def apply(obj, action: str, *, actor, table: Table | None = None, **params):
+def apply(obj, action: str, *, actor, table: Table | None = None, locked=None, **params):
     """Perform `action` on `obj` as `actor` (see the module docstring). Returns the updated row;
-    `obj` itself is updated too, so the caller's copy is not left stale."""
-    return _apply(table or table_for(obj), obj, action, actor, params, check_permission=True)
+    `obj` itself is updated too, so the caller's copy is not left stale. `locked`: the same row,
+    already read with `select_for_update()` by the caller in its open transaction (not read again)."""
+    return _apply(table or table_for(obj), obj, action, actor, params, check_permission=True, locked=locked)
 
 
 def apply_consequence(obj, action: str, *, actor, table: Table | None = None, **params):
@@ -147,14 +148,17 @@ def apply_consequence(obj, action: str, *, actor, table: Table | None = None, **
     return _apply(table or table_for(obj), obj, action, actor, params, check_permission=False)
 
 
-def _apply(table: Table, obj, action, actor, params, *, check_permission):
+def _apply(table: Table, obj, action, actor, params, *, check_permission, locked=None):
     from sanxiang.ledger.actions import append_entry  # not at import: this package is an app
 
     if action not in table.actions():
         raise RuleViolation(f"“{table.label}”没有“{action}”这一操作。", code="unknown_action", field="action")
     model, field = table.model_class, table.state_field
+    if locked is not None and (locked.pk != obj.pk or not transaction.get_connection().in_atomic_block):
+        raise ValueError("`locked` must be the same row, locked in the caller's open transaction")
     with transaction.atomic():
-        locked = model._default_manager.select_for_update().filter(pk=obj.pk).first()
+        if locked is None:
+            locked = model._default_manager.select_for_update().filter(pk=obj.pk).first()
         if locked is None:
             raise NotFound(f"{subject(table, obj)}不存在或已被删除。")
         seen, current = getattr(obj, field), getattr(locked, field)
@@ -204,12 +208,13 @@ def _open(t: Transition, obj, code, actor, params):
     from sanxiang.deadlines.actions import do_open_obligation
     from sanxiang.deadlines.engine import DeadlineError
 
+    units = obj.obligation_units() if hasattr(obj, "obligation_units") else ()
     for spec in t.opens:
         start = spec.start(obj, params) if spec.start else timezone.localdate()
         try:
             do_open_obligation(object_type=obj.ledger_type(), object_id=obj.pk, agency=code, kind=spec.kind,
                                start=start, count=spec.count, unit=spec.unit, rule=spec.rule, duty=spec.duty,
-                               actor=actor)
+                               units=units, bearer=spec.bearer, actor=actor)
         except DeadlineError as exc:
             # A rule missing from the agency's profile: refuse the whole transition, saying which.
             raise RuleViolation(f"无法开启时限“{spec.kind}”：{exc.message}", code="obligation_not_opened") from None

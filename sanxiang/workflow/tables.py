@@ -38,7 +38,10 @@ class Param:
 class Opens:
     """A deadline (时限) opened by a transition: a rule named in the agency's profile, or a fixed
     count and unit; `duty` routes it to the unit and leader the profile names for that duty.
-    `start(obj, params)` gives the start date (default: today)."""
+    `start(obj, params)` gives the start date (default: today). `bearer` "party" marks a period the
+    party holds (陈述申辩期…): once passed it is 已届满, never counted as the agency's lateness.
+    The subject's `obligation_units()` (if it has one, e.g. a case: its 承办机构) puts every
+    obligation in that unit's queue."""
 
     kind: str
     rule: str = ""
@@ -46,6 +49,7 @@ class Opens:
     unit: str | None = None
     duty: str = ""
     start: Callable[..., Any] | None = None
+    bearer: str = "agency"
 
     def __post_init__(self):
         if not self.kind:
@@ -54,6 +58,8 @@ class Opens:
             raise TableError(f"obligation {self.kind!r}: give a profile rule or a count and a unit")
         if self.unit is not None and self.unit not in UNITS:
             raise TableError(f"obligation {self.kind!r}: unknown unit {self.unit!r} (one of {UNITS})")
+        if self.bearer not in ("agency", "party"):
+            raise TableError(f"obligation {self.kind!r}: bearer must be 'agency' or 'party'")
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,8 @@ class Transition:
       moves (e.g. the time it was met) and returns extra ledger payload.
     - `opens` / `closes`: deadlines opened, and kinds of deadlines met, by this transition.
     - `ledger_action`: the ledger's action name (default `<action>_<model name>`).
+    - `approval`: the object waits on its approver for this move (立案, 决定, 结案 …): the
+      approver's 待我审批 lists the objects where it is allowed now.
     """
 
     action: str
@@ -83,6 +91,7 @@ class Transition:
     opens: tuple[Opens, ...] = ()
     closes: tuple[str, ...] = ()
     ledger_action: str = ""
+    approval: bool = False
 
     def __post_init__(self):
         set_ = object.__setattr__
@@ -255,10 +264,10 @@ class Table:
 
         return available(obj, user, table=self)
 
-    def apply(self, obj, action, *, actor, **params):
+    def apply(self, obj, action, *, actor, locked=None, **params):
         from .engine import apply
 
-        return apply(obj, action, actor=actor, table=self, **params)
+        return apply(obj, action, actor=actor, table=self, locked=locked, **params)
 
     def roles(self, action: str) -> tuple[str, ...]:
         return next((t.roles for t in self.transitions if t.action == action), ())

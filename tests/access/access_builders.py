@@ -142,6 +142,24 @@ def _cases(cast, label):
                             clue_on="2026-03-02", actor=OPERATOR)
     if label == "cases.case":
         return Built(case, a, unit)
+    if label == "cases.inspection":
+        from sanxiang.cases.kinds.inspection import do_create_inspection
+
+        inspector = T.person(a, unit=unit, name="周检查")
+        for person in (cast.owned_person, inspector):
+            T.certificate(person, categories=["行政检查"])
+        found = do_create_inspection(a, unit=unit, source="random", cause="权限测试检查", party=party_of_a(cast),
+                                     handlers=[cast.owned_person, inspector], planned_on="2026-03-02", actor=OPERATOR)
+        return Built(found.inspection, a, unit)
+    if label == "cases.randomdraw":
+        from sanxiang.cases.kinds.inspection import do_draw_random_inspections
+
+        inspector = T.person(a, unit=unit, name="周检查")
+        for person in (cast.owned_person, inspector):
+            T.certificate(person, categories=["行政检查"])
+        return Built(do_draw_random_inspections(a, unit=unit, cause="权限测试抽查", parties=[party_of_a(cast)], objects=1,
+                                                people=[cast.owned_person, inspector], planned_on="2026-03-02",
+                                                seed="test", actor=OPERATOR), a, unit)
     C.do_add_case_party(case, party_of_a(cast), actor=OPERATOR)
     second = T.person(a, unit=unit, name="王五")
     T.certificate(second)

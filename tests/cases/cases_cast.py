@@ -82,6 +82,10 @@ INPUTS = {
     "decide": {}, "serve": {"method": "direct"}, "record_payment": {"amount": "100"},
     "approve_deferral": {"days": 10, "reason": "经济困难"}, "apply_court": {"note": "逾期不缴"},
     "close": {}, "extend_time_limit": {"reason": "案情复杂"}, "decide_on_site": {}, "hand_in_materials": {},
+    # the on-site case's fine is ¥150, above the ¥100 of Art.68(1): collected as hard to enforce later (Art.68(2))
+    "collect_on_site": {"amount": "100", "onsite_ground": "hard_to_enforce", "receipt": "湘财罚No.0000123",
+                        "note": "当事人系外地流动摊贩，事后难以执行"},
+    "hand_in_collected_fine": {},
 }
 
 

@@ -95,7 +95,8 @@ def test_no_appeal_before_a_decision_nor_by_an_outsider(env):
     ("upheld", None, None),
     ("dismissed", None, None),
     ("withdrawn", None, None),
-    ("revoked", d(2026, 10, 10), None),  # decided 10-02: 3 working days 10-08, 10-09, 10-10 (a make-up Saturday)
+    # decided 10-02: 3 working days 10-08, 10-09, 10-10 (a make-up Saturday); 撤销 with a period set orders remaking
+    ("revoked", d(2026, 10, 10), d(2026, 11, 2)),
     ("confirmed_void", d(2026, 10, 10), None),
     ("remake", d(2026, 10, 10), d(2026, 11, 2)),  # 30 days set by the decision (11-01 is a Sunday)
 ])

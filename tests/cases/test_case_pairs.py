@@ -26,6 +26,8 @@ REFUSED_BY_LAW = {
     ("penalty_general", "served", "close"): OUTSTANDING, ("penalty_general", "executing", "close"): OUTSTANDING,
     ("penalty_simplified", "served", "close"): OUTSTANDING, ("penalty_simplified", "executing", "close"): OUTSTANDING,
     ("penalty_general", "hearing", "hold_hearing"): "尚未送达听证通知",
+    # 执行中 is first reached by a bank payment: nothing collected on the spot to hand in.
+    ("penalty_simplified", "executing", "hand_in_collected_fine"): "没有待交回的当场收缴罚款",
 }
 
 

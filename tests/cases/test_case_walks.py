@@ -13,7 +13,7 @@ from sanxiang.cases import actions as C
 from sanxiang.cases.models import Case
 from sanxiang.cases.rules import MANDATORY
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
-from sanxiang.deadlines.actions import OPEN_STATES
+from sanxiang.deadlines.actions import UNSETTLED
 from sanxiang.deadlines.models import Obligation
 from sanxiang.ledger import verify
 from sanxiang.ledger.models import LedgerEntry
@@ -31,7 +31,7 @@ def check_invariants(case):
         assert case.notified_on is not None and case.decided_on >= case.notified_on
     if case.status == "closed":
         assert not Obligation.objects.filter(object_type="cases.case", object_id=str(case.pk), kind__in=MANDATORY,
-                                             status__in=OPEN_STATES).exists()
+                                             status__in=UNSETTLED).exists()
 
 
 def walk(env, table, case, data, steps=25):

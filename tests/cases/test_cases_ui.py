@@ -196,8 +196,32 @@ def test_lists_workbench_and_case_page_take_a_constant_number_of_queries(client,
     assert many == few, (few, many)
     assert page(client, env.officer, "/").count('class="case-row"') == 20  # the panel lists them all
     assert Case.objects.count() >= 20
-    # the head's 待我审批 asks each waiting case's guards: bounded by the panel's length, not constant
-    assert _count(client, env.head, "/") >= head_few
+    # cases under investigation wait for nobody's approval: the head's workbench does not grow with them
+    # (each case waiting for an approval is asked its guards: bounded by the panel's length)
+    for case in Case.objects.filter(status="verifying"):
+        C.do_investigate_case(C.do_file_case(case, actor=env.head, on=dt.date(2026, 9, 3)), actor=env.officer,
+                              on=dt.date(2026, 9, 4))
+    head_investigating = _count(client, env.head, "/")
+    for _ in range(5):
+        case = new_case(env)
+        C.do_verify_case(case, actor=env.officer, on=dt.date(2026, 9, 2))
+        C.do_investigate_case(C.do_file_case(case, actor=env.head, on=dt.date(2026, 9, 3)), actor=env.officer,
+                              on=dt.date(2026, 9, 4))
+    assert _count(client, env.head, "/") == head_investigating
+    assert head_investigating <= head_few
+
+
+def test_waiting_for_approval_lists_approval_moves_not_every_move_of_a_head(client, env):
+    waiting, investigating = new_case(env), new_case(env)
+    C.do_verify_case(waiting, actor=env.officer, on=dt.date(2026, 9, 2))
+    C.do_verify_case(investigating, actor=env.officer, on=dt.date(2026, 9, 2))
+    C.do_investigate_case(C.do_file_case(investigating, actor=env.head, on=dt.date(2026, 9, 3)),
+                          actor=env.officer, on=dt.date(2026, 9, 4))
+    html = page(client, env.head, "/")
+    panel = html[html.index('id="case-approvals"'):]
+    assert f"/cases/{waiting.pk}/" in panel and "立案" in panel
+    assert f"/cases/{investigating.pk}/" not in panel  # 中止/终止 are the head's to take, but nothing waits on them
+    assert "中止调查" not in panel
 
 
 def test_a_recusal_is_requested_and_decided_by_the_head_not_a_handler(client, env):

@@ -31,14 +31,15 @@ def test_leader_sees_overdue_obligations_escalated_and_not_other_agencies(client
     late = Obligation.objects.get(object_type="demo", object_id="zhuzhou-amr-2")
     assert late.leader in page
     escalated = page.split('id="escalated"')[1].split("</div>")[0]
-    # Open and past due (the demo cases' met deadlines are not overdue).
+    # Open, past due and the agency's (the demo cases' met deadlines are not overdue; a party's period
+    # that has passed is 已届满, not escalated).
     overdue_here = Obligation.objects.filter(agency="zhuzhou-amr", due__lt=timezone.localdate(),
-                                             status__in=OPEN).count()
+                                             status__in=OPEN, bearer=Obligation.AGENCY).count()
     assert overdue_here >= 1
     assert escalated.count('class="status-bad"') == overdue_here
     other = home_of(client, "pingluo-leader").split('id="escalated"')[1].split("</div>")[0]
     assert other.count('class="status-bad"') == Obligation.objects.filter(
-        agency="pingluo-commerce", due__lt=timezone.localdate(), status__in=OPEN).count()
+        agency="pingluo-commerce", due__lt=timezone.localdate(), status__in=OPEN, bearer=Obligation.AGENCY).count()
 
 
 def test_officer_workbench_shows_the_unit_queue_but_not_the_agency_escalation(client, demo):

@@ -26,7 +26,7 @@ def test_the_pairs_cover_every_state_and_action():
 @pytest.mark.parametrize("name,state,action", PAIRS, ids=[f"{n}:{s}:{a}" for n, s, a in PAIRS])
 def test_pair(name, state, action):
     table = get_table(name)
-    obj = build(name, state)
+    obj = build(name, state, action)
     digest, count, ledger_size = reloaded(obj).ledger_digest(), entries(obj).count(), LedgerEntry.objects.count()
     transition = table.find(state, action)
     if transition is None:

@@ -83,7 +83,7 @@ def test_random_walks_over_the_certificate_table(cast, steps):
 
 
 OBLIGATION_ROLES = {"meet": {"system", "admin", "leader", "unit_head"}, "waive": {"system", "admin", "leader"},
-                    "mark_overdue": {"system"}, "reopen": {"system"}}
+                    "mark_overdue": {"system"}, "reopen": {"system"}, "expire": {"system"}}
 DAYS = {"past": dt.date(2020, 1, 1), "future": dt.date(2030, 1, 1), "today": None}
 
 
@@ -100,6 +100,8 @@ def test_random_walks_over_the_obligation_table(cast, steps):
             return "RuleViolation"
         if action == "waive" and choice == "blank":
             return "RuleViolation"
+        if action == "expire":
+            return "RuleViolation"  # the walk's deadline is the agency's: it runs late, it never expires
         if action == "mark_overdue" and choice == "past":
             return "RuleViolation"  # not yet due on 2020-01-01
         if action == "reopen" and choice != "past":
@@ -109,7 +111,7 @@ def test_random_walks_over_the_obligation_table(cast, steps):
     def params(action, choice):
         if action == "waive":
             return {"reason": "" if choice == "blank" else "案件终止调查"}
-        if action in ("mark_overdue", "reopen") and choice != "blank":
+        if action in ("mark_overdue", "reopen", "expire") and choice != "blank":
             return {"today": DAYS[choice]}
         return {}
 

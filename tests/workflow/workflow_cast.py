@@ -19,6 +19,7 @@ INPUTS = {
         "meet": {},
         "waive": {"reason": "案件终止调查"},
         "mark_overdue": {"today": dt.date(2030, 1, 1)},
+        "expire": {"today": dt.date(2030, 1, 1)},
         "reopen": {"today": dt.date(2020, 1, 1)},
     },
 }
@@ -40,11 +41,14 @@ def new_obligation(agency=None, **kw):
 NEW = {"certificate": new_certificate, "obligation": new_obligation}
 
 
-def build(name, state):
-    """A new object of table `name` brought to `state` along the table's shortest path."""
+def build(name, state, then=None):
+    """A new object of table `name` brought to `state` along the table's shortest path (for a deadline
+    that path or the next action `then` expires, a party's period: only those expire)."""
     table = get_table(name)
-    obj = NEW[name]()
-    for action in table.paths()[state]:
+    path = table.paths()[state]
+    party = name == "obligation" and ("expire" in path or (then == "expire" and "mark_overdue" not in path))
+    obj = NEW[name](bearer="party") if party else NEW[name]()
+    for action in path:
         table.apply(obj, action, actor=JOBS, **INPUTS[name][action])
     assert getattr(obj, table.state_field) == state
     return obj

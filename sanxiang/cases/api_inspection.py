@@ -1,0 +1,196 @@
+"""行政检查 API: open an inspection and read its structured result (the moves go through the generic
+`/api/v1/cases/{id}/actions/{action}`: send_inspection_notice, start_inspection, record_inspection_result
+with `result`, `items`, `conclusion`, `problems`, order_rectification with `deadline`, …)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from sanxiang.access.policy import can, restrict
+from sanxiang.api.errors import error_responses
+from sanxiang.core.errors import NotAuthenticated, NotFound, NotPermitted
+
+from .kinds.inspection import CATEGORY, do_create_inspection, do_draw_random_inspections, replay_draw
+from .models import Inspection, RandomDraw
+
+router = Router(tags=["inspections"])
+
+
+def _user(request):
+    if not request.user.is_authenticated:
+        raise NotAuthenticated()
+    return request.user
+
+
+class InspectionIn(Schema):
+    agency: str
+    unit_id: int
+    source: str  # planned | random | complaint | referral | other
+    cause: str  # 检查事项
+    party_id: int  # the entity inspected (a party the agency registered)
+    handler_ids: list[int]  # the inspectors (orgs.Person ids), at least two
+    planned_on: dt.date | None = None
+    category: str = CATEGORY
+
+
+class InspectionOut(Schema):
+    case_id: int
+    number: str
+    status: str
+    status_label: str
+    source: str
+    cause: str
+    party: str
+    planned_on: dt.date
+    code: str  # 检查码 (扫码入企)
+    notice_on: dt.date | None
+    started_on: dt.date | None
+    ended_on: dt.date | None
+    result: str  # "" | normal | problems
+    items: list[str]
+    conclusion: str
+    problems: str
+    rectification_ordered_on: dt.date | None
+    rectification_due: dt.date | None
+    rectification_checked_on: dt.date | None
+    penalty_case_id: int | None
+    finished_on: dt.date | None
+
+
+def _out(ins: Inspection) -> dict:
+    case = ins.case
+    link = case.case_parties.select_related("party").first()
+    fields = ("source", "planned_on", "code", "notice_on", "started_on", "ended_on", "result", "items", "conclusion",
+              "problems", "rectification_ordered_on", "rectification_due", "rectification_checked_on",
+              "penalty_case_id", "finished_on")
+    return {"case_id": case.pk, "number": case.number, "status": case.status, "status_label": case.status_label,
+            "cause": case.cause, "party": link.party.name if link else "", **{f: getattr(ins, f) for f in fields}}
+
+
+def _readable(request):
+    return restrict(Inspection.objects.select_related("case"), _user(request))
+
+
+@router.get("/", response={200: list[InspectionOut], **error_responses(401, 422)}, summary="行政检查列表")
+def list_inspections(request, party_id: int | None = None, year: int | None = None):
+    """The inspections the caller may read, newest first; by entity (`party_id`) and year started."""
+    found = _readable(request)
+    if party_id is not None:
+        found = found.filter(case__case_parties__party_id=party_id)
+    if year is not None:
+        found = found.filter(started_on__year=year)
+    return Status(200, [_out(i) for i in found.order_by("-planned_on", "-id")[:500]])
+
+
+@router.post("/", response={201: InspectionOut, **error_responses(400, 401, 403, 404, 422)}, summary="登记行政检查")
+def create_inspection(request, data: InspectionIn):
+    from sanxiang.orgs.models import Agency, Person, Unit
+    from sanxiang.parties.models import Party
+
+    user = _user(request)
+    agency = Agency.objects.filter(code=data.agency).first()
+    if agency is None:
+        raise NotFound(f"未找到执法主体“{data.agency}”。", code="agency_not_found")
+    if not can(user, "open_case", agency):
+        raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以登记行政检查。")
+    party = Party.objects.filter(pk=data.party_id, agency=agency).first()
+    if party is None:
+        raise NotFound("未找到该被检查对象。", code="party_not_found")
+    people = list(Person.objects.filter(pk__in=data.handler_ids, agency=agency))
+    if len(people) != len(set(data.handler_ids)):
+        raise NotFound("检查人员中有不属于该执法主体的人员。", code="person_not_found")
+    case = do_create_inspection(agency, unit=Unit.objects.filter(pk=data.unit_id).first(), source=data.source,
+                                cause=data.cause, party=party, handlers=people, planned_on=data.planned_on,
+                                category=data.category, actor=user)
+    return Status(201, _out(case.inspection))
+
+
+class DrawIn(Schema):
+    """双随机抽取: entities (party ids) to draw from, how many, and the inspector pool (default: every qualified
+    officer of the agency); `seed` only to repeat a published draw."""
+
+    agency: str
+    unit_id: int
+    cause: str
+    party_ids: list[int]
+    objects: int
+    inspectors: int = 2
+    person_ids: list[int] | None = None
+    planned_on: dt.date | None = None
+    seed: str | None = None
+
+
+class DrawRow(Schema):
+    party: int
+    people: list[int]
+
+
+class DrawOut(Schema):
+    id: int
+    cause: str
+    drawn_on: dt.date
+    seed: str
+    method: str  # sha256-rank-v1: ids ranked by SHA-256("seed:round:id"); rounds "objects", "inspectors:<party>"
+    party_pool: list[int]
+    person_pool: list[int]
+    result: list[DrawRow]
+    case_ids: list[int]
+    reproducible: bool
+
+
+def _draw_out(draw: RandomDraw) -> dict:
+    fields = ("id", "cause", "drawn_on", "seed", "method", "party_pool", "person_pool", "result")
+    return {**{f: getattr(draw, f) for f in fields}, "reproducible": replay_draw(draw),
+            "case_ids": list(draw.inspections.order_by("id").values_list("case_id", flat=True))}
+
+
+@router.get("/draws", response={200: list[DrawOut], **error_responses(401)}, summary="双随机抽取记录")
+def list_draws(request):
+    found = restrict(RandomDraw.objects.all(), _user(request))
+    return Status(200, [_draw_out(d) for d in found[:200]])
+
+
+@router.post("/draws", response={201: DrawOut, **error_responses(400, 401, 403, 404, 422)}, summary="双随机抽取")
+def create_draw(request, data: DrawIn):
+    from sanxiang.orgs.models import Agency, Person, Unit
+    from sanxiang.parties.models import Party
+
+    user = _user(request)
+    agency = Agency.objects.filter(code=data.agency).first()
+    if agency is None:
+        raise NotFound(f"未找到执法主体“{data.agency}”。", code="agency_not_found")
+    if not can(user, "open_case", agency):
+        raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以组织双随机抽取。")
+    parties = list(Party.objects.filter(pk__in=data.party_ids, agency=agency))
+    if len(parties) != len(set(data.party_ids)):
+        raise NotFound("抽查对象中有不属于该执法主体的当事人。", code="party_not_found")
+    people = None
+    if data.person_ids is not None:
+        people = list(Person.objects.filter(pk__in=data.person_ids, agency=agency))
+        if len(people) != len(set(data.person_ids)):
+            raise NotFound("检查人员中有不属于该执法主体的人员。", code="person_not_found")
+    draw = do_draw_random_inspections(agency, unit=Unit.objects.filter(pk=data.unit_id).first(), cause=data.cause,
+                                      parties=parties, objects=data.objects, inspectors=data.inspectors, people=people,
+                                      planned_on=data.planned_on, seed=data.seed, actor=user)
+    return Status(201, _draw_out(draw))
+
+
+@router.get("/draws/{draw_id}", response={200: DrawOut, **error_responses(401, 404)}, summary="双随机抽取及其复核")
+def get_draw(request, draw_id: str):
+    readable = restrict(RandomDraw.objects.all(), _user(request))
+    found = readable.filter(pk=int(draw_id)).first() if draw_id.isdigit() else None
+    if found is None:
+        raise NotFound("未找到该双随机抽取记录，或您无权查看。", code="draw_not_found")
+    return Status(200, _draw_out(found))
+
+
+@router.get("/{case_id}", response={200: InspectionOut, **error_responses(401, 404)}, summary="行政检查及其结果")
+def get_inspection(request, case_id: str):
+    readable = _readable(request)
+    found = readable.filter(case_id=int(case_id)).first() if case_id.isdigit() else None
+    if found is None:
+        raise NotFound("未找到该行政检查，或您无权查看。", code="inspection_not_found")
+    return Status(200, _out(found))

@@ -1,0 +1,98 @@
+"""Journey of a 行政检查 in the browser, on a 390 px phone on site: opened with two inspectors (one
+auxiliary first: refused, nothing lost), started, the on-site record (certificates shown), a normal
+result, closed — and the result in the enterprise's dossier (一户式)."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
+from cases_cast import make_env  # noqa: E402
+
+pytestmark = pytest.mark.browser
+PASSWORD = "test-password-123"  # sanxiang.orgs.testing's accounts
+
+
+def log_in(page, user):
+    page.context.clear_cookies()
+    page.goto(page.base + "/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/")
+
+
+def move(page, action, **inputs):
+    """Open the move's form on the case page, fill it (a list checks boxes or radios), submit, expect no refusal."""
+    box = page.locator(f"#move-{action}")
+    box.locator("summary").click()
+    for name, value in inputs.items():
+        if isinstance(value, list):
+            for v in value:
+                box.locator(f"input[name='{name}'][value='{v}']").check()
+        else:
+            box.locator(f"[name='{name}']").fill(value)
+    box.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("[role=alert]").count() == 0, page.locator("[role=alert]").all_inner_texts()
+
+
+def state(page):
+    return page.locator("#case-state").inner_text()
+
+
+@pytest.fixture
+def world(transactional_db, live_server):
+    from django.core.cache import cache
+
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import PersonKind
+
+    env = make_env()
+    for p in (env.p1, env.p2):
+        T.certificate(p, categories=["行政检查"])
+    env.aux = T.person(env.agency, kind=PersonKind.AUXILIARY, unit=env.unit, name="吴协管")
+    cache.clear()
+    return env
+
+
+def test_an_inspection_with_a_normal_result_on_a_phone(world, phone_page, shoot):
+    env, page = world, phone_page
+    log_in(page, env.officer)
+    page.goto(page.base + "/cases/")
+    page.click("text=登记行政检查")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.select_option("#id_source", "random")
+    page.fill("#id_cause", "双随机抽查：食品经营者日常监督检查")
+    page.select_option("#id_party", label="某某食品有限公司")
+    page.check("#case-form input[name=handlers][value='%d']" % env.p1.pk)
+    page.check("#case-form input[name=handlers][value='%d']" % env.aux.pk)  # 辅助人员: refused (54号)
+    page.click("#case-form button[type=submit]")
+    assert "执法辅助人员" in page.locator("[role=alert]").first.inner_text()
+    assert page.input_value("#id_cause") == "双随机抽查：食品经营者日常监督检查"
+    page.uncheck("#case-form input[name=handlers][value='%d']" % env.aux.pk)
+    page.check("#case-form input[name=handlers][value='%d']" % env.p2.pk)
+    page.click("#case-form button[type=submit]")
+    assert "检〔" in page.locator("h1").inner_text() and state(page) == "待检查"
+    move(page, "start_inspection")
+    assert state(page) == "检查中"
+    box = page.locator("#act-onsite")
+    box.locator("summary").click()
+    box.locator("[name=place]").fill("某某食品有限公司经营场所")
+    for checkbox in box.locator("input[name=certificate_numbers]").all():
+        checkbox.check()
+    box.locator("input[name=told_reason_basis_rights]").check()
+    box.locator("input[name=video_recorded]").check()
+    box.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    move(page, "record_inspection_result", result=["normal"], items="营业执照公示情况\n进货查验记录",
+         conclusion="未发现问题。")
+    assert page.locator("#inspection-result").inner_text().startswith("未发现问题")
+    move(page, "finish_inspection")
+    assert state(page) == "已结案"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "inspection-normal-phone")
+    page.click("#case-people >> text=某某食品有限公司")
+    table = page.locator("#inspections-of-party")
+    assert "双随机抽查" in table.inner_text() and "未发现问题" in table.inner_text()

@@ -1,0 +1,102 @@
+"""行政检查 through the pages and the API: the opening form and its refusals, the case page's section,
+the party dossier, and the API with the one error shape — nothing written on refusal."""
+
+import pytest
+from cases_cast import D0
+from django.test import Client
+
+from sanxiang.cases.models import Case, Inspection
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.orgs import testing as T
+from sanxiang.orgs.models import PersonKind
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/inspections/"
+
+
+@pytest.fixture(scope="module")
+def ienv(env, django_db_blocker):
+    with django_db_blocker.unblock():
+        for p in (env.p1, env.p2):
+            T.certificate(p, categories=["行政检查"])
+        env.aux = T.person(env.agency, kind=PersonKind.AUXILIARY, unit=env.unit, name="吴协管")
+    return env
+
+
+def client_for(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def counts():
+    return Case.objects.count(), Inspection.objects.count(), LedgerEntry.objects.count()
+
+
+def test_the_form_refuses_an_auxiliary_inspector_then_opens_the_inspection(ienv):
+    env, c = ienv, client_for(ienv.officer)
+    form = {"unit": env.unit.pk, "source": "random", "cause": "双随机抽查：食品经营", "party": env.org_party.pk,
+            "handlers": [env.p1.pk, env.aux.pk], "planned_on": str(D0)}
+    before = counts()
+    r = c.post("/cases/inspections/new/", form)
+    assert r.status_code == 400 and "执法辅助人员，不得实施行政检查" in r.content.decode()
+    assert counts() == before
+    r = c.post("/cases/inspections/new/", {**form, "handlers": [env.p1.pk, env.p2.pk]})
+    assert r.status_code == 302
+    case = Case.objects.get(pk=int(r["Location"].rstrip("/").split("/")[-1]))
+    page = c.get(r["Location"]).content.decode()
+    assert "行政检查" in page and case.inspection.code in page and "双随机抽查" in page and "处罚内容" not in page
+    assert "实施检查" in page  # the move offered to the inspector
+    dossier = c.get(f"/parties/{env.org_party.pk}/").content.decode()
+    assert "inspections-of-party" in dossier and "双随机抽查：食品经营" in dossier
+
+
+def test_the_api_opens_moves_and_reads_an_inspection_with_the_error_shape(ienv):
+    env, c = ienv, client_for(ienv.officer)
+    body = {"agency": env.agency.code, "unit_id": env.unit.pk, "source": "complaint", "cause": "投诉举报核查",
+            "party_id": env.org_party.pk, "handler_ids": [env.p1.pk], "planned_on": str(D0)}
+    before = counts()
+    r = c.post(API, body, content_type="application/json")
+    assert r.status_code == 400 and set(r.json()) >= {"code", "message", "field", "reasons"}
+    assert "两名以上" in r.json()["message"] and counts() == before
+    r = c.post(API, {**body, "handler_ids": [env.p1.pk, env.p2.pk]}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    case_id = r.json()["case_id"]
+    assert r.json()["status_label"] == "待检查" and r.json()["source"] == "complaint"
+    moves = "/api/v1/cases/%d/actions/" % case_id
+    assert c.post(moves + "start_inspection", {"on": str(D0)}, content_type="application/json").status_code == 200
+    r = c.post(moves + "record_inspection_result", {"on": str(D0), "result": "normal", "items": ["营业执照"],
+                                                    "conclusion": "未发现问题"}, content_type="application/json")
+    assert r.status_code == 400 and "尚未记录现场检查" in r.json()["message"]
+    case = Case.objects.get(pk=case_id)
+    numbers = [h.certificate.number for h in case.handlers.all()]
+    r = c.post(f"/cases/{case_id}/on-site-acts/",
+               {"place": "经营场所", "certificate_numbers": numbers, "told_reason_basis_rights": "on",
+                "video_recorded": "on", "date": str(D0)})
+    assert r.status_code == 302
+    r = c.post(moves + "record_inspection_result", {"on": str(D0), "result": "normal", "items": ["营业执照"],
+                                                    "conclusion": "未发现问题"}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    got = c.get(f"{API}{case_id}").json()
+    assert (got["result"], got["items"], got["ended_on"]) == ("normal", ["营业执照"], str(D0))
+    assert [i["case_id"] for i in c.get(f"{API}?party_id={env.org_party.pk}").json()] == [case_id]
+    outsider = client_for(env.outsider)
+    assert outsider.get(f"{API}{case_id}").status_code == 404
+    r = outsider.post(API, body, content_type="application/json")
+    assert r.status_code == 403 and r.json()["code"]
+
+
+def test_the_api_draws_by_a_seed_and_reports_that_the_draw_replays(ienv):
+    env, c = ienv, client_for(ienv.officer)
+    body = {"agency": env.agency.code, "unit_id": env.unit.pk, "cause": "双随机抽查", "objects": 1,
+            "party_ids": [env.org_party.pk, env.person_party.pk], "person_ids": [env.p1.pk, env.p2.pk, env.aux.pk],
+            "planned_on": str(D0), "seed": "公开的种子"}
+    before = counts()
+    r = c.post(API + "draws", body, content_type="application/json")
+    assert r.status_code == 400 and r.json()["field"] == "people" and counts() == before
+    r = c.post(API + "draws", {**body, "person_ids": [env.p1.pk, env.p2.pk]}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    got = c.get(API + "draws/%d" % r.json()["id"]).json()
+    assert got["reproducible"] and got["seed"] == "公开的种子" and len(got["case_ids"]) == 1
+    assert got["result"][0]["people"] == sorted([env.p1.pk, env.p2.pk])
+    assert client_for(env.outsider).get(API + "draws/%d" % got["id"]).status_code == 404
