@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.access.policy import can
@@ -159,7 +160,7 @@ def _handle(request, pk, key, make_form, perform, done):
             status = exc.status
         else:
             messages.success(request, done)
-            return redirect(f"/cases/{case.pk}/#case-coercion")
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#case-coercion")
     else:
         status = 400
     request.coercion_bound = {key: form}
