@@ -30,8 +30,10 @@ echo "== 代码检查：ruff =="
 
 # The 15 slowest tests of each pass are listed, to keep the suite within its time budget.
 # Two processes (pytest-xdist): the machines have two cores. PARALLEL=0 runs in one.
+# worksteal: each process starts on one contiguous half of the suite (a module's fixtures are
+# built once, not once in each process) and takes tests from the other when it runs dry.
 PARALLEL_ARGS=()
-[ "${PARALLEL:-2}" != "0" ] && PARALLEL_ARGS=(-n "${PARALLEL:-2}")
+[ "${PARALLEL:-2}" != "0" ] && PARALLEL_ARGS=(-n "${PARALLEL:-2}" --dist worksteal)
 
 run_pytest sqlite -q --durations=15 "${PARALLEL_ARGS[@]}" "$@"
 

@@ -18,11 +18,13 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` are deselected, not skipped, on SQLite: the PostgreSQL pass runs them.
-    Tests marked `own_sqlite_installation` are deselected on PostgreSQL: the SQLite pass runs them."""
+    Tests marked `own_sqlite_installation`, and the browser tests, are deselected on PostgreSQL:
+    the SQLite pass runs them (docs/how-to.md "Test time")."""
     from django.conf import settings
 
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        return _deselect_own_sqlite_installations(config, items)
+        _deselect_own_sqlite_installations(config, items)
+        return _deselect_browser_tests(config, items)
     deselected = [item for item in items if item.get_closest_marker("postgresql")]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
@@ -97,6 +99,21 @@ def _deselect_own_sqlite_installations(config, items):
     if marked:
         config.hook.pytest_deselected(items=marked)
         items[:] = [item for item in items if not item.get_closest_marker("own_sqlite_installation")]
+
+
+def _is_browser_test(item):
+    return "browser" in item.fixturenames or item.get_closest_marker("browser") is not None
+
+
+def _deselect_browser_tests(config, items):
+    """On the PostgreSQL pass, leave out the tests that drive chromium: what they check is the
+    page in a browser (its scripts, layout, forms, phone width), and every view, action and query
+    they reach is reached on PostgreSQL by the page, API and action tests (Django's test client),
+    which run on both databases. Run twice, they cost a quarter of the PostgreSQL pass."""
+    browser = [item for item in items if _is_browser_test(item)]
+    if browser:
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [item for item in items if not _is_browser_test(item)]
 
 
 PRODUCTION_PASSWORD_HASHERS = []

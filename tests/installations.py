@@ -8,6 +8,7 @@ dropped afterwards. Used by the backup and restore tests.
 import json
 import os
 import secrets
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -92,6 +93,24 @@ class Factory:
             data_dir.mkdir()
             url = f"sqlite:///{data_dir / 'sanxiang.sqlite3'}"
         return Installation(data_dir, url, extra_env)
+
+    def copy_of(self, original: Installation, name) -> Installation:
+        """A copy of `original` (data directory, key files and database), free to change. The
+        original must have no process running: PostgreSQL copies a database as its template."""
+        data_dir = self.base / name
+        shutil.copytree(original.data_dir, data_dir)  # file modes too: keys stay 0600
+        if ON_POSTGRES:
+            import psycopg
+
+            db = f"sx_backup_{name}_{secrets.token_hex(4)}"
+            template = urlsplit(original.database_url).path.lstrip("/")
+            with psycopg.connect(SERVER_URL, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{db}" TEMPLATE "{template}"')
+            self.created.append(db)
+            url = urlunsplit(urlsplit(SERVER_URL)._replace(path="/" + db))
+        else:
+            url = f"sqlite:///{data_dir / 'sanxiang.sqlite3'}"
+        return Installation(data_dir, url, original.extra_env)
 
     def close(self):
         if ON_POSTGRES and self.created:

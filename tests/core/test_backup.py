@@ -24,24 +24,14 @@ def installation(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory):
-    """One installation with the demo data and a recorded file, shared by the module (read only)."""
-    factory = Factory(tmp_path_factory.mktemp("source"))
-    inst = factory("source")
-    inst.run("migrate", "--noinput", "-v0")
-    inst.run("demo")
-    # A stored file, recorded in the ledger as the records app will do (verify checks it).
-    inst.run("shell", "-c", REGISTER_FILE)
-    inst.run("checkpoint")  # a signed checkpoint: restore checks the backup's key against it
-    yield inst
-    factory.close()
+def source(installations, demo_installation):
+    """A copy of the demo installation (tests/core/conftest.py), shared by the module (read only)."""
+    return installations.copy_of(demo_installation, "backup-source")
 
 
 @pytest.fixture(scope="module")
-def pristine_backup(source, tmp_path_factory):
-    backup_dir = tmp_path_factory.mktemp("pristine") / "backup"
-    source.run("backup", str(backup_dir))
-    return backup_dir
+def pristine_backup(demo_backup):
+    return demo_backup
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import stat
 import time
 
 import pytest
-from installations import REGISTER_FILE, Factory, kill, manifest_of, wait_until_paused
+from installations import kill, manifest_of, wait_until_paused
 
 NOT_MIGRATED = "数据库尚未初始化"
 UNFINISHED = "有一次没有完成的恢复"
@@ -27,28 +27,20 @@ print("用户", get_user_model().objects.count())
 
 
 @pytest.fixture(scope="module")
-def factory(tmp_path_factory):
-    made = Factory(tmp_path_factory.mktemp("installations"))
-    yield made
-    made.close()
+def factory(installations):
+    return installations
 
 
 @pytest.fixture(scope="module")
-def source(factory):
-    """The demo data, a recorded file and a signed checkpoint; tests that write to it say so."""
-    inst = factory("source")
-    inst.run("migrate", "--noinput", "-v0")
-    inst.run("demo")
-    inst.run("shell", "-c", REGISTER_FILE)
-    inst.run("checkpoint")
-    return inst
+def source(factory, demo_installation):
+    """A copy of the demo installation (tests/core/conftest.py: the demo data, a recorded file and a
+    signed checkpoint); tests that write to it say so."""
+    return factory.copy_of(demo_installation, "kill-source")
 
 
 @pytest.fixture(scope="module")
-def pristine_backup(source, tmp_path_factory):
-    backup_dir = tmp_path_factory.mktemp("pristine") / "backup"
-    source.run("backup", str(backup_dir))
-    return backup_dir
+def pristine_backup(demo_backup):
+    return demo_backup
 
 
 @pytest.fixture
