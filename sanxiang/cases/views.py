@@ -83,18 +83,22 @@ def case_create(request):
     return render(request, "cases/form.html", {"title": "登记线索", "form": form, "submit": "登记"}, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_onsite(request):
-    """当场处罚 (简易程序)."""
+def _opening_choices(request) -> dict:
+    """The units the user may open a case in, and those agencies' parties and people to pick from."""
     from sanxiang.orgs.models import Person
     from sanxiang.parties.queries import parties_for
 
     units = _opening_units(request)
     agency_ids = {u.agency_id for u in units}
-    parties = list(parties_for(request.user).filter(agency_id__in=agency_ids)[:500])
-    people = list(Person.objects.filter(agency_id__in=agency_ids).order_by("name", "id"))
-    form = F.OnSiteCaseForm(request.POST or None, units=units, parties=parties, people=people)
+    return {"units": units, "parties": list(parties_for(request.user).filter(agency_id__in=agency_ids)[:500]),
+            "people": list(Person.objects.filter(agency_id__in=agency_ids).order_by("name", "id"))}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_onsite(request):
+    """当场处罚 (简易程序)."""
+    form = F.OnSiteCaseForm(request.POST or None, **_opening_choices(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -121,16 +125,9 @@ def case_onsite(request):
 @require_http_methods(["GET", "POST"])
 def inspection_create(request):
     """登记行政检查."""
-    from sanxiang.orgs.models import Person
-    from sanxiang.parties.queries import parties_for
-
     from .kinds.inspection import do_create_inspection
 
-    units = _opening_units(request)
-    agency_ids = {u.agency_id for u in units}
-    parties = list(parties_for(request.user).filter(agency_id__in=agency_ids)[:500])
-    people = list(Person.objects.filter(agency_id__in=agency_ids).order_by("name", "id"))
-    form = F.InspectionForm(request.POST or None, units=units, parties=parties, people=people)
+    form = F.InspectionForm(request.POST or None, **_opening_choices(request))
     status = 200
     if request.method == "POST":
         status = 400

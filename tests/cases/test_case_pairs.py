@@ -9,11 +9,10 @@ import datetime as dt
 import pytest
 from cases_cast import D0, INPUTS, new_case, onsite_case, settle, step
 from django.db import transaction
+from pairs_cast import Rollback, entries, spanning_tree, written
 
 from sanxiang.cases.models import Case
 from sanxiang.core.errors import RuleViolation
-from sanxiang.deadlines.models import Obligation
-from sanxiang.ledger.models import LedgerEntry
 from sanxiang.workflow import get_table
 
 pytestmark = pytest.mark.django_db
@@ -29,33 +28,6 @@ REFUSED_BY_LAW = {
     # 执行中 is first reached by a bank payment: nothing collected on the spot to hand in.
     ("penalty_simplified", "executing", "hand_in_collected_fine"): "没有待交回的当场收缴罚款",
 }
-
-
-class Rollback(Exception):
-    pass
-
-
-def written(case):
-    obs = Obligation.objects.filter(object_id=str(case.pk), object_type="cases.case")
-    return (Case.objects.get(pk=case.pk).ledger_digest(), LedgerEntry.objects.count(),
-            sorted(obs.values_list("kind", "status")))
-
-
-def entries(case):
-    return LedgerEntry.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("index")
-
-
-def spanning_tree(table):
-    """{state: [(action, child state)]}: each state's first discovery in breadth-first order."""
-    tree, seen, queue = {s: [] for s in table.states}, {table.initial}, [table.initial]
-    while queue:
-        state = queue.pop(0)
-        for t in table.from_state(state):
-            if t.target not in seen:
-                seen.add(t.target)
-                tree[state].append((t.action, t.target))
-                queue.append(t.target)
-    return tree
 
 
 def try_every_action(env, table, case, state, on, tried):

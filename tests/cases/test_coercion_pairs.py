@@ -9,6 +9,7 @@ from coercion_cast import START, on_site, proposed
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pairs_cast import Rollback, spanning_tree
 
 from sanxiang.cases.kinds import coercion as K
 from sanxiang.cases.models import CoerciveMeasure
@@ -31,10 +32,6 @@ INPUTS = {
 }
 
 
-class Rollback(Exception):
-    pass
-
-
 def step(env, m, action, on):
     params = INPUTS[action]
     if params == "on_site":
@@ -47,18 +44,6 @@ def written(m):
     obs = Obligation.objects.filter(object_type="cases.coercivemeasure", object_id=str(m.pk))
     return (CoerciveMeasure.objects.get(pk=m.pk).ledger_digest(), LedgerEntry.objects.count(),
             sorted(obs.values_list("kind", "status", "due")))
-
-
-def spanning_tree():
-    tree, seen, queue = {s: [] for s in TABLE.states}, {TABLE.initial}, [TABLE.initial]
-    while queue:
-        state = queue.pop(0)
-        for t in TABLE.from_state(state):
-            if t.target not in seen:
-                seen.add(t.target)
-                tree[state].append((t.action, t.target))
-                queue.append(t.target)
-    return tree
 
 
 def try_every_action(env, m, state, on, tried):
@@ -102,7 +87,7 @@ def explore(env, m, state, day, tree, tried):
 def test_every_pair_moves_as_the_table_says_or_is_refused(env):
     m = proposed(env)
     tried = set()
-    explore(env, m, TABLE.initial, START, spanning_tree(), tried)
+    explore(env, m, TABLE.initial, START, spanning_tree(TABLE), tried)
     assert tried == {(s, a) for s in TABLE.states for a in TABLE.actions()}
 
 

@@ -9,6 +9,7 @@ from cases_cast import D0, person_with_cert
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pairs_cast import Rollback
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.cases import actions as C
@@ -77,10 +78,6 @@ def written(case):
     obs = Obligation.objects.filter(object_id=str(case.pk), object_type="cases.case")
     return (Case.objects.get(pk=case.pk).ledger_digest(), Inspection.objects.get(case=case).ledger_digest(),
             LedgerEntry.objects.count(), Case.objects.count(), sorted(obs.values_list("kind", "status")))
-
-
-class Rollback(Exception):
-    pass
 
 
 # ---- every (state, action) pair ----------------------------------------------------------------

@@ -9,11 +9,10 @@ import datetime as dt
 import pytest
 from django.db import transaction
 from kinds_cast import D0, INPUTS, KIND_OF, make_kinds_env, new_kind_case, prepare, step
+from pairs_cast import Rollback, entries, spanning_tree, written
 
 from sanxiang.cases.models import Case
 from sanxiang.core.errors import RuleViolation
-from sanxiang.deadlines.models import Obligation
-from sanxiang.ledger.models import LedgerEntry
 from sanxiang.workflow import get_table
 
 pytestmark = pytest.mark.django_db
@@ -32,32 +31,6 @@ def kinds_env(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield make_kinds_env(profile_key="")
         transaction.set_rollback(True)
-
-
-class Rollback(Exception):
-    pass
-
-
-def written(case):
-    obs = Obligation.objects.filter(object_id=str(case.pk), object_type="cases.case")
-    return (Case.objects.get(pk=case.pk).ledger_digest(), LedgerEntry.objects.count(),
-            sorted(obs.values_list("kind", "status")))
-
-
-def entries(case):
-    return LedgerEntry.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("index")
-
-
-def spanning_tree(table):
-    tree, seen, queue = {s: [] for s in table.states}, {table.initial}, [table.initial]
-    while queue:
-        state = queue.pop(0)
-        for t in table.from_state(state):
-            if t.target not in seen:
-                seen.add(t.target)
-                tree[state].append((t.action, t.target))
-                queue.append(t.target)
-    return tree
 
 
 def try_every_action(env, table, case, state, on, tried):
