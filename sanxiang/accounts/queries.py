@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from sanxiang.core.ids import row_by_id
 from sanxiang.orgs.querysets import current_roles
 
 from .models import ApiToken, TemporaryPassword
@@ -39,7 +40,7 @@ def token_by_reference(reference: str):
     """A token by its id or by the beginning of its visible prefix (CLI); None if none or ambiguous."""
     reference = (reference or "").strip().rstrip("…")
     if reference.isdigit():
-        return ApiToken.objects.select_related("user").filter(pk=int(reference)).first()
+        return row_by_id(ApiToken.objects.select_related("user"), reference)
     if len(reference) < 6:
         return None
     found = list(ApiToken.objects.select_related("user").filter(prefix__startswith=reference[:16])[:2])

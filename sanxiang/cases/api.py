@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 
 from sanxiang.api.errors import error_responses
 from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
+from sanxiang.core.ids import row_by_id
 from sanxiang.workflow import available
 
 from . import actions as C
@@ -386,7 +387,7 @@ def record_appeal(request, case_id: str, data: AppealIn):
 
 def _appeal(request, case_id, appeal_id):
     case = _case(request, case_id)
-    appeal = case.appeals.filter(pk=int(appeal_id)).first() if str(appeal_id).isdigit() else None
+    appeal = row_by_id(case.appeals.all(), appeal_id)
     if appeal is None:
         raise NotFound("未找到该行政复议或行政诉讼。", code="appeal_not_found")
     return appeal

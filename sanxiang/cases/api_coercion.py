@@ -15,6 +15,7 @@ from pydantic import ConfigDict
 from sanxiang.access.policy import restrict
 from sanxiang.api.errors import error_responses
 from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
+from sanxiang.core.ids import row_by_id
 from sanxiang.workflow import available
 
 from . import queries
@@ -38,10 +39,8 @@ def _case(request, case_id):
 
 
 def _measure(request, measure_id) -> CoerciveMeasure:
-    user, found = _user(request), None  # anonymous: 401 before anything is looked up
-    if str(measure_id).isdigit():
-        found = restrict(CoerciveMeasure.objects.select_related("case__agency", "case__unit"), user) \
-            .filter(pk=int(measure_id)).first()
+    user = _user(request)  # anonymous: 401 before anything is looked up
+    found = row_by_id(restrict(CoerciveMeasure.objects.select_related("case__agency", "case__unit"), user), measure_id)
     if found is None:
         raise NotFound("未找到该行政强制措施，或您无权查看。", code="measure_not_found")
     return found
@@ -237,7 +236,7 @@ def add_item(request, measure_id: str, data: ItemIn):
 
 def _item_of(request, measure_id, item_id):
     m = _measure(request, measure_id)
-    item = m.items.filter(pk=int(item_id)).first() if str(item_id).isdigit() else None
+    item = row_by_id(m.items.all(), item_id)
     if item is None:
         raise NotFound("未找到该财物。", code="item_not_found")
     return item

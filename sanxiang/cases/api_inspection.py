@@ -12,6 +12,7 @@ from ninja.responses import Status
 from sanxiang.access.policy import can, restrict
 from sanxiang.api.errors import error_responses
 from sanxiang.core.errors import NotAuthenticated, NotFound, NotPermitted
+from sanxiang.core.ids import row_by_id
 
 from .kinds.inspection import CATEGORY, do_create_inspection, do_draw_random_inspections, replay_draw
 from .models import Inspection, RandomDraw
@@ -181,7 +182,7 @@ def create_draw(request, data: DrawIn):
 @router.get("/draws/{draw_id}", response={200: DrawOut, **error_responses(401, 404)}, summary="双随机抽取及其复核")
 def get_draw(request, draw_id: str):
     readable = restrict(RandomDraw.objects.all(), _user(request))
-    found = readable.filter(pk=int(draw_id)).first() if draw_id.isdigit() else None
+    found = row_by_id(readable, draw_id)
     if found is None:
         raise NotFound("未找到该双随机抽取记录，或您无权查看。", code="draw_not_found")
     return Status(200, _draw_out(found))
@@ -190,7 +191,7 @@ def get_draw(request, draw_id: str):
 @router.get("/{case_id}", response={200: InspectionOut, **error_responses(401, 404)}, summary="行政检查及其结果")
 def get_inspection(request, case_id: str):
     readable = _readable(request)
-    found = readable.filter(case_id=int(case_id)).first() if case_id.isdigit() else None
+    found = row_by_id(readable, case_id, "case_id")
     if found is None:
         raise NotFound("未找到该行政检查，或您无权查看。", code="inspection_not_found")
     return Status(200, _out(found))

@@ -233,7 +233,7 @@ def _seen(request, case):
     if state:
         case.status = state
     version = request.POST.get("version")
-    return int(version) if version and version.isdigit() else None
+    return int(version) if version and version.isascii() and version.isdigit() and len(version) < 10 else None
 
 
 def _done(request, case, text):

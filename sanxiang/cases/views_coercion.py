@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can
 from sanxiang.core.errors import SanxiangError
+from sanxiang.core.ids import row_by_id
 from sanxiang.deadlines.actions import OPEN_STATES
 from sanxiang.deadlines.queries import get_calendar, profile_key_of, warning_lead, warning_level
 from sanxiang.workflow import available
@@ -139,7 +140,7 @@ def section(request, case) -> dict:
 # ---- the pages the forms post to ----------------------------------------------------------------
 
 def _measure(case, measure_id) -> CoerciveMeasure:
-    m = CoerciveMeasure.objects.filter(case_id=case.pk, pk=int(measure_id)).first() if measure_id.isdigit() else None
+    m = row_by_id(CoerciveMeasure.objects.filter(case_id=case.pk), measure_id)
     if m is None:
         raise pages.CaseNotFound("未找到该行政强制措施。")
     return m

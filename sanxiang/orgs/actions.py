@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can, is_system
 from sanxiang.core.errors import NotPermitted, RuleViolation
+from sanxiang.core.ids import row_by_id
 from sanxiang.ledger.actions import append_entry, changes
 from sanxiang.ledger.registry import register_actions
 
@@ -550,7 +551,7 @@ def entrusted_ref(ref: str, agency: Agency) -> str:
     if kind not in models:
         names = "、".join(m._meta.verbose_name for m in ENTRUSTABLE)
         raise OrgsError(f"只能把{names}授权给法律顾问查看：{ref}")
-    obj = models[kind].objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    obj = row_by_id(models[kind].objects.all(), pk)
     if obj is None or agency_of(obj) != agency:
         raise OrgsError(f"授权对象不存在或不属于“{agency.name}”：{ref}")
     return f"{kind}:{obj.pk}"

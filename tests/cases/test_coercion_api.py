@@ -73,3 +73,14 @@ def test_an_item_on_a_released_measure_is_refused(env):
     r = post(client_for(env.officer), f"{BASE}measures/{m.pk}/items", {"name": "x", "quantity": "1", "unit": "件",
                                                                        "place": "仓库"})
     assert r.status_code == 400 and "已解除" in r.json()["message"] and LedgerEntry.objects.count() == size
+
+
+@pytest.mark.parametrize("bad", ["²", "١٢", "99999999999999999999", "0x1", "-1"])
+def test_an_id_that_is_not_a_plain_number_is_not_found_not_a_server_error(env, bad):
+    m = in_force(env)
+    officer = client_for(env.officer)
+    for url in (f"{BASE}measures/{bad}", f"{BASE}measures/{m.pk}/items/{bad}", f"/api/v1/inspections/{bad}",
+                f"/api/v1/inspections/draws/{bad}", f"/api/v1/cases/{m.case_id}/appeals/{bad}"):
+        r = officer.get(url)
+        assert r.status_code == 404, (url, r.status_code, r.content[:300])
+        assert r.json()["code"].endswith("_not_found") and r.json()["message"]
