@@ -893,6 +893,26 @@ def measures_of(case):
     return measures
 
 
+def overdue_measure_deadlines(cases, limit: int = 50, today=None) -> list[dict]:
+    """领导督办 rows of the measures of `cases` (a queryset): their agency's deadlines past due (查封扣押期限,
+    先行登记保存处理期限, 当场实施补办批准期限), each with the measure's name and its case, in SQL."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from sanxiang.deadlines.actions import OPEN_STATES
+    from sanxiang.deadlines.models import Obligation
+    from sanxiang.deadlines.queries import RED
+
+    ids_text = (CoerciveMeasure.objects.filter(case__in=cases).annotate(pk_text=Cast("pk", CharField()))
+                .values("pk_text"))
+    obs = list(Obligation.objects.filter(object_type=CoerciveMeasure.ledger_type(), object_id__in=ids_text,
+                                         status__in=OPEN_STATES, bearer=Obligation.AGENCY,
+                                         due__lt=today or timezone.localdate()).order_by("due", "id")[:limit])
+    measures = CoerciveMeasure.objects.select_related("case__unit").in_bulk([int(ob.object_id) for ob in obs])
+    return [{"case": measures[int(ob.object_id)].case, "ob": ob, "level": RED,
+             "subject": f"{measures[int(ob.object_id)].get_kind_display()}措施"} for ob in obs]
+
+
 # ---- demo ---------------------------------------------------------------------------------------
 
 # The seed plans that name 查封、扣押 (and 先行登记保存) among their agencies' acts: the SAMR bureaus.
