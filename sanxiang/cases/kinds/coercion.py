@@ -887,9 +887,12 @@ def measures_of(case):
                                          object_id__in=[str(m.pk) for m in measures])
                .prefetch_related("pauses").order_by("start", "id")):
         obs.setdefault(int(ob.object_id), []).append(ob)
+    by_pk = {m.pk: m for m in measures}
     for m in measures:
         m.deadlines = obs.get(m.pk, [])
         m.case = case
+        m.predecessor = by_pk.get(m.preserved_from_id)  # 先行登记保存 it continues, and the reverse
+        m.successor = next((x for x in measures if x.preserved_from_id == m.pk), None)
     return measures
 
 
