@@ -925,7 +925,8 @@ DEMO_AGENCIES = ("zhuzhou-amr", "quanzhou-licheng-amr", "urumqi-gxq-amr")
 def demo_coercion(loader) -> int:
     """Two penalty cases of a SAMR agency with measures in several states, made through the acts
     (dates relative to today): a 查封 in force and near its end, an extended 扣押, a 查封 released,
-    a 先行登记保存 past its 7 working days, and a 扣押 waiting for the head. Returns the cases made."""
+    a 先行登记保存 past its 7 working days, a 扣押 waiting for the head, a 扣押 with fresh goods sold and
+    another item returned, and a 先行登记保存 turned into an approved 扣押. Returns the cases made."""
     if loader.agency.code not in DEMO_AGENCIES:
         return 0
     officer, head = loader.officer_user, loader.head_user
@@ -960,6 +961,16 @@ def demo_coercion(loader) -> int:
     do_release_measure(released, release_reason=ReleaseReason.UNRELATED, note="经核查，该批饮料在保质期内",
                        on=loader.day(20), actor=head)
     measure(second, MeasureKind.PRESERVATION, 15, [("过期糕点", "30", "盒")])  # 7 working days long past
+    # Goods item by item: fresh goods sold with the head's approval (the proceeds held), one item returned.
+    fresh = measure(second, MeasureKind.SEIZE, 10, [("冰鲜带鱼", "200", "千克"), ("电子秤", "1", "台")])
+    fish, scale = fresh.items.all()
+    do_sell_seized_item(fish, method=SaleMethod.SALE, proceeds="5600.00", ground="冰鲜水产品不易保管，临近保质期",
+                        party_consent=True, on=loader.day(9), actor=head)
+    do_decide_seized_item(scale, outcome=RETURNED, basis="经核查计量准确，与违法行为无关", on=loader.day(8), actor=head)
+    # A 先行登记保存 decided as a 扣押 within its 7 working days: the 扣押 approved, waiting to be implemented.
+    kept = measure(second, MeasureKind.PRESERVATION, 3, [("无标签食用油", "48", "桶")])
+    do_seal_or_seize_preserved(kept, kind=MeasureKind.SEIZE, reason="经初步检验不合格，依据行政强制法第二十二条依法扣押",
+                               on=loader.day(1), actor=head)
     return 2
 
 
