@@ -220,7 +220,7 @@ def measure_move(request, pk, measure_id, action):
     def done(case):
         m = _measure(case, measure_id)
         if action == "decide_item" and not m.items.filter(disposal="").exists():
-            return f"已{transition.label}。清单的财物均已处理，请“{K.MEASURE.action_label('conclude')}”。"
+            return f"已{transition.label}。清单的财物均已处理，请“{K.MEASURE.action_label('end_by_items')}”。"
         if action == "seal_or_seize":
             return f"已{transition.label}：{m.continued_as.get_kind_display()}措施已批准，请实施并送达决定书。"
         return f"已{transition.label}。"

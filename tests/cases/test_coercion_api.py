@@ -99,7 +99,7 @@ def test_items_one_by_one_a_sale_and_a_preservation_turned_into_a_seizure_throug
     r = post(head, f"{BASE}measures/{m.pk}/actions/decide_item", {"on": "2026-03-05", "item": item.pk,
                                                                   "outcome": "returned", "basis": "与违法行为无关"})
     assert r.json()["items"][0]["disposal_label"] == "已解除，退还拍卖所得款项"
-    r = post(head, f"{BASE}measures/{m.pk}/actions/conclude", {"on": "2026-03-05"})
+    r = post(head, f"{BASE}measures/{m.pk}/actions/end_by_items", {"on": "2026-03-05"})
     assert (r.status_code, r.json()["status_label"], r.json()["deadlines"][0]["status"]) == (200, "已作出处理决定", "met")
 
     kept = in_force(env, kind="preservation")
@@ -116,7 +116,7 @@ def test_items_one_by_one_a_sale_and_a_preservation_turned_into_a_seizure_throug
     ("decide_item", {"outcome": "confiscate"}, 400, "guard_refused"),
     ("sell_item", {"method": "sale", "proceeds": "-5", "ground": "易腐"}, 400, "rule_violation"),
     ("sell_item", {"method": "sale", "proceeds": "5", "ground": "易腐", "party_consent": False}, 400, "guard_refused"),
-    ("conclude", {}, 400, "guard_refused"),
+    ("end_by_items", {}, 400, "guard_refused"),
     ("seal_or_seize", {"measure_kind": "seize", "reason": "x"}, 400, "guard_refused"),
 ])
 def test_bad_item_moves_have_the_error_shape_and_write_nothing(env, action, data, status, code):

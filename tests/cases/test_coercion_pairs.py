@@ -32,7 +32,7 @@ INPUTS = {
     "decide_item": lambda m: {"item": undecided(m).pk, "outcome": "returned", "basis": "与违法行为无关"},
     "sell_item": lambda m: {"item": undecided(m).pk, "method": "sale", "proceeds": "1280.50",
                             "ground": "冷鲜肉临近保质期，不易保管", "party_consent": True},
-    "conclude": {"note": "逐项处理完毕"},
+    "end_by_items": {"note": "逐项处理完毕"},
     "seal_or_seize": {"measure_kind": "seize", "reason": "经检验不合格，依法扣押"},
 }
 
@@ -58,8 +58,8 @@ def params_of(m, action):
 
 
 def prepare(env, m, action, on):
-    """What a move needs before it: `conclude` follows a decision on every item."""
-    if action == "conclude":
+    """What a move needs before it: `end_by_items` follows a decision on every item."""
+    if action == "end_by_items":
         for item in m.items.filter(disposal=""):
             K.do_decide_seized_item(item, outcome="returned", on=on, actor=env.head)
         m.refresh_from_db()

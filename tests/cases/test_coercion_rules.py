@@ -213,9 +213,9 @@ def test_the_measure_ends_once_every_item_has_its_outcome(env):
     K.do_implement_measure(m, actor=env.officer, on=START, **on_site(m.case))
     first, second = m.items.all()
     K.do_decide_seized_item(first, outcome="transfer", basis="移送公安机关", on=D(2026, 3, 9), actor=env.head)
-    refused(lambda: K.do_conclude_measure(m, on=D(2026, 3, 9), actor=env.head), f"尚有财物未作出处理（{second.name}）")
+    refused(lambda: K.do_end_measure_by_items(m, on=D(2026, 3, 9), actor=env.head), f"尚有财物未作出处理（{second.name}）")
     K.do_decide_seized_item(second, outcome="returned", on=D(2026, 3, 10), actor=env.head)
-    K.do_conclude_measure(m, on=D(2026, 3, 10), actor=env.head)
+    K.do_end_measure_by_items(m, on=D(2026, 3, 10), actor=env.head)
     assert (m.status, m.ended_on, m.outcome, period(m).status) == ("disposed", D(2026, 3, 10), "", "met")
 
 

@@ -373,7 +373,7 @@ def sell_item_effect(m, actor, on=None, item=None, method="", proceeds=None, gro
     return {"item_name": item.name}
 
 
-def conclude_effect(m, actor, on=None, note="", **params):
+def end_by_items_effect(m, actor, on=None, note="", **params):
     outcomes = set(m.items.values_list("disposal", flat=True))
     single = outcomes.pop() if len(outcomes) == 1 else ""
     m.ended_on, m.outcome, m.end_note = _today(on), single if single in MeasureOutcome.values else "", note or ""
@@ -439,7 +439,7 @@ MEASURE = Table(
                    params={**ON, "outcome": Param("处理决定", max_length=16),
                            "note": Param("依据或接收机关", required=False)},
                    guards=(approver_not_handler, outcome_lawful), effect=dispose_effect),
-        # Item by item (行政强制法 第二十七条、第二十八条): the measure ends by `conclude` once every item has one.
+        # Item by item (行政强制法 第二十七条、第二十八条): the measure ends by `end_by_items` once every item has one.
         *[Transition("decide_item", state, state, "对一项财物作出处理", roles=HEAD,
                      params={**ON, "item": Param("财物", text=False), "outcome": Param("处理", max_length=16),
                              "basis": Param("依据、接收机关或说明", required=False)},
@@ -453,9 +453,9 @@ MEASURE = Table(
                                                     text=False)},
                      guards=(approver_not_handler, item_undecided, sale_lawful), effect=sell_item_effect)
           for state in (M.IN_FORCE, M.TESTING)],
-        Transition("conclude", M.IN_FORCE, M.DISPOSED, "财物已逐项处理，终结措施", roles=HEAD,
+        Transition("end_by_items", M.IN_FORCE, M.DISPOSED, "财物已逐项处理，终结措施", roles=HEAD,
                    params={**ON, "note": Param("说明", required=False)},
-                   guards=(approver_not_handler, every_item_decided), effect=conclude_effect),
+                   guards=(approver_not_handler, every_item_decided), effect=end_by_items_effect),
         Transition("seal_or_seize", M.IN_FORCE, M.DISPOSED, "决定查封、扣押先行登记保存的财物", roles=HEAD,
                    params={**ON, "measure_kind": Param("措施", max_length=16), "reason": Param("理由和依据")},
                    guards=(approver_not_handler, preservation_only, within_preservation_period, items_to_carry,
@@ -666,7 +666,7 @@ def _consequences(m, action, *, actor, params):
                    {"measure": m.pk, "name": item.name, "method": item.sale_method, "proceeds": item.sale_proceeds,
                     "ground": item.sale_ground})
         append_entry(action=f"{action.split('_')[0]}_seizeditem", actor=actor, obj=item, payload=payload)
-    elif action == "conclude":
+    elif action == "end_by_items":
         _end_obligations(m, on, actor)
     elif action == "seal_or_seize":
         _end_obligations(m, on, actor)
@@ -748,9 +748,9 @@ def do_sell_seized_item(item, *, method, proceeds, ground, party_consent, actor,
     return item
 
 
-def do_conclude_measure(measure, *, actor, note="", on=None):
+def do_end_measure_by_items(measure, *, actor, note="", on=None):
     """终结: every item has its own outcome; the measure's period is met."""
-    return move_measure(measure, "conclude", actor=actor, note=note, on=on)
+    return move_measure(measure, "end_by_items", actor=actor, note=note, on=on)
 
 
 def do_seal_or_seize_preserved(measure, *, kind, reason, actor, on=None) -> CoerciveMeasure:
