@@ -27,6 +27,7 @@ from .kinds import coercion as K
 from .models import CoerciveMeasure, Custody, MeasureKind, MeasureOutcome, ReleaseReason, SaleMethod
 
 DATE = forms.DateInput(attrs={"type": "date"})
+ITEM_MOVES = ("decide_item", "sell_item")  # offered while an item is left to decide (or to sell)
 FLAGS = ("told_reason_basis_rights", "party_present", "video_recorded", "party_told", "party_consent")
 
 
@@ -139,7 +140,12 @@ def section(request, case) -> dict:
     rows = []
     for m in measures:
         moves, refused = [], []
+        items = list(m.items.all())
+        undecided = [i for i in items if not i.disposal]
         for option in available(m, user):
+            if option.action in ITEM_MOVES and not [i for i in undecided if not (option.action == "sell_item"
+                                                                                 and i.sold_on)]:
+                continue  # nothing left to decide or to sell
             if option.allowed:
                 key = f"{m.pk}:{option.action}"
                 moves.append({"option": option, "form": bound.get(key) or MeasureMoveForm(option.transition, m)})
@@ -148,7 +154,6 @@ def section(request, case) -> dict:
                 refused.append(option)
         deadlines = [{"ob": ob, "level": warning_level(ob, today, lead=lead, calendar=calendar)
                       if ob.status in OPEN_STATES else None} for ob in m.deadlines]
-        items = list(m.items.all())
         row = {"m": m, "moves": moves, "refused": refused, "deadlines": deadlines, "items": items}
         if handles and may_change and m.status in K.LISTING:
             row["item_form"] = bound.get(f"{m.pk}:item") or ItemForm(auto_id=f"m{m.pk}_item_%s")

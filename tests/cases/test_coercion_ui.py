@@ -115,6 +115,8 @@ def test_goods_item_by_item_a_sale_and_the_measure_concluded_on_the_page(client,
     response = client.post(f"{base}decide_item/", {"state": "in_force", "item": milk.pk, "outcome": "destroy",
                                                    "basis": "已变质，依法销毁"}, follow=True)
     assert "请“财物已逐项处理，终结措施”" in response.content.decode()
+    html = page(client, env.head, url)  # nothing left to decide: no item form, the end is offered
+    assert f'id="measure-{m.pk}-decide_item"' not in html and f'id="measure-{m.pk}-end_by_items"' in html
     page(client, env.head, f"{base}end_by_items/", 302, state="in_force")
     html = page(client, env.officer, url).split('id="case-coercion"')[1].split("</section>")[0]
     for text in ("已作出处理决定", "逐项处理（见清单）", "已解除，退还变卖所得款项", "依法销毁", "已变质，依法销毁"):

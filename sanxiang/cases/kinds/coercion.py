@@ -214,7 +214,9 @@ def item_undecided(m, actor, item=None, **params):
     if item is None:
         return None
     if item.disposal:
-        return f"“{item.name}”已于 {item.disposed_on or m.ended_on:%Y-%m-%d} 作出处理（{item.disposal_label}），不能再次处理。"
+        day = item.disposed_on or m.ended_on
+        when = f"已于 {day:%Y-%m-%d} " if day else "已"
+        return f"“{item.name}”{when}作出处理（{item.disposal_label}），不能再次处理。"
     return None
 
 
