@@ -271,6 +271,8 @@ class AppealOutcomeForm(forms.Form):
     remake_days = forms.IntegerField(label="重新作出期限（天）", required=False, min_value=1, max_value=3650,
                                      help_text="责令重新作出的，按决定书或判决书写明的期限填写。")
     note = forms.CharField(label="备注", max_length=500, required=False)
+    received_on = forms.DateField(label="收到复议决定书日期", required=False, widget=DATE,
+                                  help_text="复议决定适用：当事人起诉期限十五日自此日起算；不填为决定日期。")
 
 
 class PauseForm(forms.Form):
