@@ -59,16 +59,19 @@ class InspectionOut(Schema):
     rectification_checked_on: dt.date | None
     penalty_case_id: int | None
     finished_on: dt.date | None
+    code_scanned: bool | None  # 扫码入企 recorded at the start (None: not recorded)
+    warnings: list[str] = []  # 重复检查预警 (single reads and the opening; not in the list)
 
 
-def _out(ins: Inspection) -> dict:
+def _out(ins: Inspection, *, warnings: bool = True) -> dict:
     case = ins.case
     link = case.case_parties.select_related("party").first()
     fields = ("source", "planned_on", "code", "notice_on", "started_on", "ended_on", "result", "items", "conclusion",
               "problems", "rectification_ordered_on", "rectification_due", "rectification_checked_on",
-              "penalty_case_id", "finished_on")
+              "penalty_case_id", "finished_on", "code_scanned")
     return {"case_id": case.pk, "number": case.number, "status": case.status, "status_label": case.status_label,
-            "cause": case.cause, "party": link.party.name if link else "", **{f: getattr(ins, f) for f in fields}}
+            "cause": case.cause, "party": link.party.name if link else "", **{f: getattr(ins, f) for f in fields},
+            "warnings": ins.warnings if warnings else []}
 
 
 def _readable(request):
@@ -83,7 +86,7 @@ def list_inspections(request, party_id: int | None = None, year: int | None = No
         found = found.filter(case__case_parties__party_id=party_id)
     if year is not None:
         found = found.filter(started_on__year=year)
-    return Status(200, [_out(i) for i in found.order_by("-planned_on", "-id")[:500]])
+    return Status(200, [_out(i, warnings=False) for i in found.order_by("-planned_on", "-id")[:500]])
 
 
 @router.post("/", response={201: InspectionOut, **error_responses(400, 401, 403, 404, 422)}, summary="登记行政检查")

@@ -58,6 +58,9 @@ def _structured(name, label, required):
                                help_text="每行一项，如：营业执照公示情况。")
     if name == "deadline":
         return forms.DateField(label=label, required=required, widget=DATE, help_text="整改期限届满之日。")
+    if name == "code_scanned":
+        return forms.ChoiceField(label=label, required=required, choices=[("", "未记录"), ("scanned", "企业已扫码（已出示检查码）"),
+                                 ("not_scanned", "未扫码")], help_text="扫码入企（国办发〔2024〕54号）；未扫码的计入预警。")
     return None
 
 
