@@ -14,7 +14,14 @@ from sanxiang.api.errors import error_responses
 from sanxiang.core.errors import NotAuthenticated, NotFound, NotPermitted
 from sanxiang.core.ids import row_by_id
 
-from .kinds.inspection import CATEGORY, do_create_inspection, do_draw_random_inspections, replay_draw
+from .kinds.inspection import (
+    CATEGORY,
+    DRAW_NOT_PERMITTED,
+    do_create_inspection,
+    do_draw_random_inspections,
+    may_draw,
+    replay_draw,
+)
 from .models import Inspection, RandomDraw
 
 router = Router(tags=["inspections"])
@@ -120,7 +127,8 @@ class DrawIn(Schema):
     unit_id: int
     cause: str
     party_ids: list[int]
-    objects: int
+    objects: int | None = None
+    ratio: float | None = None  # 抽查比例 (percent, rounded up) when `objects` is not given
     inspectors: int = 2
     person_ids: list[int] | None = None
     planned_on: dt.date | None = None
@@ -166,8 +174,8 @@ def create_draw(request, data: DrawIn):
     agency = Agency.objects.filter(code=data.agency).first()
     if agency is None:
         raise NotFound(f"未找到执法主体“{data.agency}”。", code="agency_not_found")
-    if not can(user, "open_case", agency):
-        raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以组织双随机抽取。")
+    if not may_draw(user, agency):
+        raise NotPermitted(DRAW_NOT_PERMITTED.format(agency.name))
     parties = list(Party.objects.filter(pk__in=data.party_ids, agency=agency))
     if len(parties) != len(set(data.party_ids)):
         raise NotFound("抽查对象中有不属于该执法主体的当事人。", code="party_not_found")
@@ -177,7 +185,7 @@ def create_draw(request, data: DrawIn):
         if len(people) != len(set(data.person_ids)):
             raise NotFound("检查人员中有不属于该执法主体的人员。", code="person_not_found")
     draw = do_draw_random_inspections(agency, unit=Unit.objects.filter(pk=data.unit_id).first(), cause=data.cause,
-                                      parties=parties, objects=data.objects, inspectors=data.inspectors, people=people,
+                                      parties=parties, objects=data.objects, ratio=data.ratio, inspectors=data.inspectors, people=people,
                                       planned_on=data.planned_on, seed=data.seed, actor=user)
     return Status(201, _draw_out(draw))
 

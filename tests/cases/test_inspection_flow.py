@@ -412,7 +412,7 @@ def test_a_random_draw_is_recorded_reproducible_and_opens_the_inspections(ienv):
     before = counts()
     draw = I.do_draw_random_inspections(env.agency, unit=env.unit, cause="2026 年双随机抽查", parties=parties,
                                         objects=2, people=[env.p1, env.p2, env.p3], planned_on=D0,
-                                        seed="zhuzhou-2026-03", actor=env.officer)
+                                        seed="zhuzhou-2026-03", actor=env.head)
 
     def rank(round_, ids):  # the published method, written out again
         return sorted(ids, key=lambda i: (hashlib.sha256(f"zhuzhou-2026-03:{round_}:{i}".encode()).hexdigest(), i))
@@ -437,11 +437,12 @@ def test_a_random_draw_is_recorded_reproducible_and_opens_the_inspections(ienv):
 
 @pytest.mark.parametrize("problem, message", [
     ("auxiliary", "不具备"), ("too_many", "抽取对象数须在"), ("one_inspector", "两名以上"), ("empty", "须列出"),
+    ("ratio", "抽查比例须大于 0"), ("ratio_text", "抽查比例“一半”无效"), ("officer", "科室负责人、单位领导或法制审核人员"),
 ])
 def test_a_bad_draw_is_refused_with_nothing_written(ienv, problem, message):
     env = ienv
     kwargs = dict(unit=env.unit, cause="抽查", parties=[env.org_party, env.person_party], objects=1,
-                  people=[env.p1, env.p2], actor=env.officer, planned_on=D0)
+                  people=[env.p1, env.p2], actor=env.head, planned_on=D0)
     if problem == "auxiliary":
         kwargs["people"] = [env.p1, env.p2, env.aux]
     elif problem == "too_many":
@@ -450,8 +451,12 @@ def test_a_bad_draw_is_refused_with_nothing_written(ienv, problem, message):
         kwargs["inspectors"] = 1
     elif problem == "empty":
         kwargs["parties"] = []
+    elif problem in ("ratio", "ratio_text"):
+        kwargs.update(objects=None, ratio=0 if problem == "ratio" else "一半")
+    elif problem == "officer":
+        kwargs["actor"] = env.officer  # an inspector does not draw who inspects
     before = counts()
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted if problem == "officer" else RuleViolation) as refused:
         I.do_draw_random_inspections(env.agency, **kwargs)
     assert message in refused.value.message and counts() == before
 
@@ -561,3 +566,9 @@ def test_the_shipped_profiles_warn_by_the_hainan_defaults_and_name_the_source():
         assert "不具约束力" in profile.entry(I.REPEAT_WINDOW).citation
         assert profile.value("cases.litigation_after_reconsideration") == {"count": 15, "unit": "days"}
         assert "第四十五条" in profile.entry("cases.litigation_after_reconsideration").citation
+
+
+@pytest.mark.parametrize("ratio, pool, expected", [(10, 25, 3), (4, 25, 1), (50, 4, 2), (100, 3, 3), (0.5, 3, 1),
+                                                   (33.3, 3, 1)])
+def test_a_ratio_draws_that_share_of_the_list_rounded_up(ratio, pool, expected):
+    assert I.count_for_ratio(ratio, pool) == expected

@@ -478,7 +478,7 @@ def do_create_inspection(agency, *, unit, source, cause, party, handlers, actor,
     inspectors holding a certificate for 行政检查 (never 辅助人员: 国办发〔2024〕54号) fixed in advance."""
     from .. import actions as C
 
-    if not can(actor, "open_case", agency):
+    if draw is None and not can(actor, "open_case", agency):  # a draw's inspections: the draw's permission
         raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以登记行政检查。")
     if unit is None or unit.agency_id != agency.pk:
         raise RuleViolation(f"承办机构须为{agency.name}的科室或所队。", field="unit")
@@ -547,22 +547,42 @@ def replay_draw(draw: RandomDraw) -> bool:
                                                     draw.inspectors_each) == draw.result
 
 
+DRAW_NOT_PERMITTED = "只有“{}”的科室负责人、单位领导或法制审核人员可以组织双随机抽取（抽取与实施检查的人员分离）。"
+
+
+def may_draw(user, agency) -> bool:
+    return can(user, "draw_random_inspections", agency)
+
+
+def count_for_ratio(ratio, pool_size: int) -> int:
+    """抽查比例 (percent of the list, rounded up: a ratio never draws nobody)."""
+    try:
+        ratio = float(ratio)
+    except (TypeError, ValueError):
+        raise RuleViolation(f"抽查比例“{ratio}”无效，应为 0 至 100 之间的百分数。", field="ratio") from None
+    if not 0 < ratio <= 100:
+        raise RuleViolation(f"抽查比例须大于 0 且不超过 100（现为 {ratio:g}）。", field="ratio")
+    return max(1, -(-round(ratio * pool_size * 100) // 10000))
+
+
 @transaction.atomic
-def do_draw_random_inspections(agency, *, unit, cause, parties, objects, actor, people=None, inspectors=2,
-                               planned_on=None, seed=None, category=CATEGORY) -> RandomDraw:
-    """双随机抽取: draw `objects` entities from `parties` and, for each, `inspectors` officers from `people`
-    (default: every officer of the agency qualified for 行政检查 on the day), by a recorded seed; then open
-    one 双随机 inspection per entity. The draw is ledgered with its pools, so it can be repeated."""
+def do_draw_random_inspections(agency, *, unit, cause, parties, actor, objects=None, ratio=None, people=None,
+                               inspectors=2, planned_on=None, seed=None, category=CATEGORY, items=()) -> RandomDraw:
+    """双随机抽取: draw `objects` entities (or `ratio` percent of them) from `parties` and, for each,
+    `inspectors` officers from `people` (default: every officer of the agency qualified for 行政检查 on the
+    day), by a recorded seed; then open one 双随机 inspection per entity. The draw is ledgered with its
+    pools, so it can be repeated. Run by a head, a leader or the legal office, not by the inspectors."""
     from sanxiang.orgs.guards import can_enforce
     from sanxiang.orgs.models import Person
 
-    if not can(actor, "open_case", agency):
-        raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以组织双随机抽取。")
+    if not may_draw(actor, agency):
+        raise NotPermitted(DRAW_NOT_PERMITTED.format(agency.name))
     if unit is None or unit.agency_id != agency.pk:
         raise RuleViolation(f"承办机构须为{agency.name}的科室或所队。", field="unit")
     from .. import actions as C
 
     cause = C._text(cause, "抽查事项", "cause", 300)
+    items = as_items(items)  # 检查事项清单: every inspection drawn checks these
     today = timezone.localdate()
     planned = _date(planned_on, "planned_on", "计划检查日期") or today
     day = min(planned, today)
@@ -571,10 +591,12 @@ def do_draw_random_inspections(agency, *, unit, cause, parties, objects, actor, 
         raise RuleViolation("须列出抽查对象名录（至少一个）。", field="parties")
     if any(p.agency_id != agency.pk for p in parties):
         raise RuleViolation(f"抽查对象须为{agency.name}登记的当事人。", field="parties")
+    if objects in (None, "") and ratio not in (None, ""):
+        objects = count_for_ratio(ratio, len(pool))
     try:
         objects, inspectors = int(objects), int(inspectors)
     except (TypeError, ValueError):
-        raise RuleViolation("抽取数量须为整数。", field="objects") from None
+        raise RuleViolation("抽取数量须为整数（或填写抽查比例）。", field="objects") from None
     if not 1 <= objects <= len(pool):
         raise RuleViolation(f"抽取对象数须在 1 至 {len(pool)} 之间。", field="objects")
     if inspectors < 2:
@@ -606,7 +628,7 @@ def do_draw_random_inspections(agency, *, unit, cause, parties, objects, actor, 
     for row in result:
         do_create_inspection(agency, unit=unit, source=InspectionSource.RANDOM, cause=cause, party=by_id[row["party"]],
                              handlers=[people_by_id[i] for i in row["people"]], planned_on=planned,
-                             category=category, actor=actor, draw=draw)
+                             category=category, actor=actor, draw=draw, items=items)
     return draw
 
 
@@ -732,7 +754,8 @@ def demo_inspection(loader) -> int:
     items = ["营业执照公示情况", "食品经营许可证", "进货查验记录"]
     draw = do_draw_random_inspections(loader.agency, unit=loader.unit, cause="双随机抽查：食品经营者日常监督检查",
                                       parties=[loader.org, loader.person], objects=1, people=[officer, second],
-                                      planned_on=loader.day(-10), seed=f"{loader.agency.code}-demo", actor=user)
+                                      planned_on=loader.day(-10), seed=f"{loader.agency.code}-demo",
+                                      actor=loader.head_user)
     made += [i.case for i in draw.inspections.all()]
     running = new("planned", "年度计划检查：经营场所卫生和台账", 5)
     do_send_inspection_notice(running, note="电话通知企业负责人", on=loader.day(4), actor=user)
