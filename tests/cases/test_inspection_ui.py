@@ -174,3 +174,34 @@ def test_a_repeated_inspection_is_warned_on_opening_the_case_page_the_dossier_th
     assert "inspection-warnings-of-party" in c.get(f"/parties/{env.org_party.pk}/").content.decode()
     home = client_for(env.head).get("/").content.decode()
     assert "repeated-inspections" in home and env.org_party.name in home
+
+
+def test_the_repeated_inspection_panel_reads_in_a_constant_number_of_queries(ienv):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.cases.kinds import inspection as I
+    from sanxiang.parties.actions import do_register_party
+
+    env = ienv
+
+    def twice(party):
+        for on in (D0, D0 + dt.timedelta(days=20)):
+            I.do_create_inspection(env.agency, unit=env.unit, source="planned", cause="计划检查", party=party,
+                                   handlers=[env.p1, env.p2], planned_on=on, actor=env.officer)
+
+    def measured():
+        with CaptureQueriesContext(connection) as queries:
+            rows = I.repeated_inspections(env.head)
+        return len(rows), len(queries)
+
+    twice(env.org_party)
+    one = measured()
+    for code in ("911101056000000013", "911101056000000026"):
+        twice(do_register_party(env.agency, kind="org", name=f"企业{code[-3:]}", credit_code=code,
+                                legal_representative="郑某", actor=OPERATOR))
+    three = measured()
+    assert one[0] == 1 and three[0] == 3 and three[1] == one[1], (one, three)
