@@ -503,6 +503,7 @@ def test_inspections_without_the_code_are_warned_from_the_second_in_a_year(ienv,
     started(env, dt.date(2025, 6, 2))  # last year: not counted
     case = new_inspection(env, planned=dt.date(2026, 9, 1))
     I.do_start_inspection(case, on=dt.date(2026, 9, 1), actor=env.officer, code_scanned="not_scanned")
+    case.refresh_from_db()
     unscanned = [w for w in case.inspection.warnings if w.startswith("未扫码检查预警")]
     if expected is None:
         assert not unscanned
