@@ -667,6 +667,8 @@ class Inspection(Ledgered):
     finished_on = models.DateField(null=True, blank=True)  # 检查办结
     cancel_reason = models.CharField(max_length=500, blank=True)
     draw = models.ForeignKey(RandomDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections")
+    # 扫码入企: at the start the enterprise scanned (or was shown) the code; None = not recorded (counted as not)
+    code_scanned = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["-planned_on", "-id"]
@@ -675,6 +677,13 @@ class Inspection(Ledgered):
 
     def __str__(self):
         return f"行政检查 {self.case.cause}"
+
+    @property
+    def warnings(self) -> list[str]:
+        """重复检查预警 of this inspection under its agency's profile (kinds/inspection.py)."""
+        from .kinds.inspection import inspection_warnings
+
+        return inspection_warnings(self)
 # ---- 行政许可、行政确认、行政裁决、劳动保障监察 (sanxiang/cases/kinds/) ------------------------------------
 
 class DecisionOutcome(models.TextChoices):
