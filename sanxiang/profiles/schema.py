@@ -210,6 +210,8 @@ _SPECS = [
     _s("cases.confirmation_time_limit", "period", "cases", "行政确认决定期限（自受理）", nullable=True),
     _s("cases.adjudication_time_limit", "period", "cases", "行政裁决决定期限（自受理）", nullable=True),
     _s("cases.labour_complaint_acceptance_limit", "period", "cases", "劳动保障监察投诉受理期限（自接到投诉）"),
+    _s("cases.labour_limitation_period", "period", "cases", "劳动保障违法行为不再查处的期限（自行为发生或终了之日）",
+       nullable=True),
     # 时限
     _s("deadlines.warning_lead_workdays", "int", "deadlines", "到期前黄色预警提前工作日数"),
     # 人员装备
