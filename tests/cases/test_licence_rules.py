@@ -473,3 +473,65 @@ def test_a_complaint_outside_labour_inspection_is_transferred_from_the_clue(kenv
     assert Obligation.objects.get(object_id=str(case.pk), kind=L.ACCEPTANCE).status == "met"
     html = client.get(f"/cases/{case.pk}/").content.decode()
     assert "移送区住房和建设局（不属于劳动保障监察事项，移送有关部门处理）" in html
+
+
+@pytest.mark.parametrize("moves, met, waived", [
+    ([], [L.ACCEPTANCE], []),
+    ([("file", D(2026, 9, 2)), ("investigate", D(2026, 9, 2)), ("conclude", D(2026, 9, 3)), ("notify", D(2026, 9, 4))],
+     [L.ACCEPTANCE, "办案期限"], ["听证申请期", "陈述申辩期"]),  # a ¥200,000 fine: the right to a hearing too
+    ([("file", D(2026, 9, 2)), ("investigate", D(2026, 9, 2)), ("suspend", D(2026, 9, 3))], [L.ACCEPTANCE, "办案期限"],
+     []),
+])
+def test_a_transfer_meets_the_agencys_deadlines_and_ends_the_partys(kenv, moves, met, waived):
+    case = new_kind_case(kenv, "labour_inspection", on=D(2026, 9, 1))
+    for action, on in moves:
+        step(kenv, LABOUR, case, action, on)
+    case = step(kenv, LABOUR, case, "transfer_case", D(2026, 9, 7))
+    obs = Obligation.objects.filter(object_id=str(case.pk), object_type="cases.case")
+    assert sorted(obs.filter(status="met").values_list("kind", flat=True)) == sorted(met)
+    assert sorted(obs.filter(status="waived").values_list("kind", flat=True)) == sorted(waived)
+    assert not obs.filter(status__in=("open", "overdue")).exists()
+
+
+def test_the_api_takes_the_new_moves_and_refuses_in_the_json_error_shape(kenv, client):
+    client.force_login(kenv.officer)
+    body = {"agency": kenv.agency.code, "unit_id": kenv.unit.pk, "kind": "licence", "source": "application",
+            "cause": "食品经营许可（即办）", "category": "行政许可", "clue_on": "2026-09-01", "on_the_spot": True}
+    made = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert made.status_code == 201 and Case.objects.get(pk=made.json()["id"]).decidable_on_the_spot
+    bad = client.post("/api/v1/cases/", {**body, "kind": "confirmation"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["field"] == "on_the_spot"
+    case = new_kind_case(kenv, "labour_inspection", on=D(2026, 9, 1))
+    client.force_login(kenv.head)
+    before = state(case)
+    late = client.post(f"/api/v1/cases/{case.pk}/actions/file", {"on": "2026-09-01", "act_on": "2024-08-01"},
+                       content_type="application/json")
+    assert late.status_code == 400 and set(late.json()) >= {"code", "message", "field", "reasons"}
+    assert "至 2026-08-01 届满" in late.json()["message"] and state(case) == before
+    wrong = client.post(f"/api/v1/cases/{case.pk}/actions/transfer_case",
+                        {"on": "2026-09-02", "transfer_ground": "nowhere", "recipient": "某局", "reason": "不属于"},
+                        content_type="application/json")
+    assert wrong.status_code == 400 and wrong.json()["field"] == "transfer_ground" and state(case) == before
+    filed = client.post(f"/api/v1/cases/{case.pk}/actions/file",
+                        {"on": "2026-09-01", "act_on": "2025-01-01", "act_ended_on": "2026-08-20"},
+                        content_type="application/json")
+    assert filed.status_code == 200 and filed.json()["status"] == "filed"
+
+
+def test_the_new_case_page_registers_an_application_decidable_on_the_spot(kenv, client):
+    client.force_login(kenv.officer)
+    form = client.get("/cases/new/").content.decode()
+    assert 'name="on_the_spot"' in form and "可当场作出许可决定" in form
+    posted = client.post("/cases/new/", {"unit": str(kenv.unit.pk), "kind": "licence", "source": "application",
+                                         "cause": "食品经营许可（即办件）", "category": "行政许可",
+                                         "clue_on": "2026-09-01", "on_the_spot": "on"})
+    assert posted.status_code == 302
+    assert Case.objects.get(cause="食品经营许可（即办件）").decidable_on_the_spot
+
+
+def test_unset_new_fields_leave_the_digest_of_cases_ledgered_before(kenv):
+    case = new_kind_case(kenv, "labour_inspection", on=D(2026, 9, 1))
+    state_ = Case.objects.get(pk=case.pk).ledger_state()
+    assert not set(state_) & {"decidable_on_the_spot", "act_on", "act_ended_on", "transfer_ground", "transferred_to"}
+    case = step(kenv, LABOUR, case, "file", D(2026, 9, 1))
+    assert Case.objects.get(pk=case.pk).ledger_state()["act_on"] == D(2026, 6, 1)
