@@ -155,7 +155,7 @@ LABOUR_INSPECTION_GENERAL = register(Table(
                    params={**ON, "note": Param("复查情况", required=False, max_length=500)},
                    guards=(G.actor_not_handler,), effect=rectified_effect, closes=(RECTIFICATION,)),
         # 移送 (劳动保障监察条例第十八条第二款; 行政执法机关移送涉嫌犯罪案件的规定第五条: 负责人审批)
-        Transition("transfer_case", TRANSFERABLE, S.TRANSFERRED, "移送", roles=HEAD, approval=True,
+        Transition("transfer_case", TRANSFERABLE, S.TRANSFERRED, "移送", roles=HEAD,
                    params={**ON, "transfer_ground": Param("移送情形", text=False),
                            "recipient": Param("接收移送的机关", max_length=200),
                            "reason": Param("移送理由", max_length=1000)},

@@ -480,7 +480,7 @@ LICENCE_GENERAL = register(Table(
         Transition("deregister", (S.LICENSED, S.REVOKED), S.DEREGISTERED, "注销许可", roles=HEAD, params=REASON,
                    guards=HEAD_GUARDS, effect=deregister_effect),
         # 当场作出书面的行政许可决定 (Art.34 第二款) and 申请人撤回申请 (终止办理)
-        Transition("decide_on_the_spot", S.APPLIED, S.GRANTED, "当场作出准予许可决定", roles=HEAD, approval=True,
+        Transition("decide_on_the_spot", S.APPLIED, S.GRANTED, "当场作出准予许可决定", roles=HEAD,
                    params={**ON, "content": Param("许可内容", required=False, max_length=2000)},
                    guards=(*HEAD_GUARDS, G.has_party, decidable_on_the_spot),
                    effect=on_the_spot_effect, closes=(ACCEPTANCE,),
