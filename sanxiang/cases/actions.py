@@ -9,10 +9,12 @@ cases, in the same transaction. Any refusal writes nothing.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from sanxiang.access.policy import can, current_roles, is_system
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.core.rows import reload_row
 from sanxiang.deadlines import actions as D
 from sanxiang.deadlines.models import Obligation
 from sanxiang.deadlines.workflows import OBLIGATION
@@ -104,8 +106,17 @@ def _text(value, label, field, max_length, required=True) -> str:
 
 def _lock(case) -> Case:
     # FOR UPDATE OF the case row only: without `of` the join would lock the agency row too on
-    # PostgreSQL (every case of it); the agency comes along because every move asks for it.
-    return Case.objects.select_related("agency").select_for_update(of=("self",)).get(pk=case.pk)
+    # PostgreSQL (every case of it); the agency and the unit come along because every move asks
+    # for them (the owner of its entries and deadlines, the queue they reach).
+    return Case.objects.select_related("agency", "unit").select_for_update(of=("self",)).get(pk=case.pk)
+
+
+def lock_for_move(case) -> Case:
+    """`_lock`, with the handlers, their people and certificates read along (2 queries): nearly
+    every move's guards ask who handles the case and whether they may enforce."""
+    handlers = CaseHandler.objects.select_related("person", "certificate").prefetch_related("person__certificates")
+    return (Case.objects.select_related("agency", "unit").select_for_update(of=("self",))
+            .prefetch_related(Prefetch("handlers", queryset=handlers)).get(pk=case.pk))
 
 
 def _check_version(locked: Case, version) -> None:
@@ -248,7 +259,7 @@ def move_case(case, action: str, *, actor, version=None, **params) -> Case:
     table = table_of(case)
     try:
         with transaction.atomic():
-            locked = _lock(case)
+            locked = lock_for_move(case)
             _check_version(locked, version)
             params = _clean(locked, action, params)
             on = params.get("on") or timezone.localdate()
@@ -257,7 +268,8 @@ def move_case(case, action: str, *, actor, version=None, **params) -> Case:
             (kind.consequences if kind else _consequences)(moved, action, actor=actor, on=on, params=params)
     except IntegrityError:
         raise Conflict("另一用户刚刚为同一机关立案，案号冲突，请重试。", field="number") from None
-    case.refresh_from_db()
+    reload_row(case)
+    case.__dict__.pop("_prefetched_objects_cache", None)
     return case
 
 

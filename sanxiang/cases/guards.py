@@ -27,9 +27,16 @@ def _day(on) -> dt.date:
         return timezone.localdate()
 
 
+def case_handlers(case):
+    """The case's handlers (past ones too) with their person and certificate: as read with the
+    locked case when a move did so (`actions.lock_for_move`), else read now."""
+    if "handlers" in getattr(case, "_prefetched_objects_cache", ()):
+        return case.handlers.all()
+    return case.handlers.select_related("person", "certificate")
+
+
 def active_handlers(case, on: dt.date):
-    return [h for h in case.handlers.select_related("person", "certificate")
-            if h.since <= on and (h.until is None or h.until > on)]
+    return [h for h in case_handlers(case) if h.since <= on and (h.until is None or h.until > on)]
 
 
 def handler_problems(case, on: dt.date) -> list[str]:
@@ -55,16 +62,15 @@ def two_qualified_handlers(case, actor, on=None, **params):
     return "；".join(problems) if problems else None
 
 
-def _person_ids(actor) -> set[int]:
-    return set(actor.people.values_list("pk", flat=True)) if getattr(actor, "pk", None) else set()
+def _is_actor(handler, actor) -> bool:
+    return getattr(actor, "pk", None) is not None and handler.person.user_id == actor.pk
 
 
 def actor_handles(case, actor, on=None, **params):
     """由本案承办人办理"""
     if is_system(actor):
         return None
-    ids = {h.person_id for h in active_handlers(case, _day(on))}
-    if not ids & _person_ids(actor):
+    if not any(_is_actor(h, actor) for h in active_handlers(case, _day(on))):
         return "只有本案的承办人可以办理此事项。"
     return None
 
@@ -73,7 +79,7 @@ def actor_not_handler(case, actor, **params):
     """审批、审核、主持听证的人不是本案承办人"""
     if is_system(actor):
         return None
-    if case.handlers.filter(person__in=_person_ids(actor)).exists():
+    if any(_is_actor(h, actor) for h in case_handlers(case)):
         return "本案承办人不能审批、审核本案或主持本案听证。"
     return None
 

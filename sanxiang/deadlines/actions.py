@@ -238,10 +238,16 @@ def do_open_obligation(*, object_type: str, object_id, agency, kind: str, start,
     result = compute_due(start_at or start_day, count, unit_value, calendar=get_calendar())
     _apply_due(ob, result)
     ob.save()
-    ob.responsible_units.set(responsible)
-    _entry(ob, "open_obligation", actor, {"kind": kind, "rule": rule, "count": count,
-                                          "unit": unit_value, "provisional": ob.provisional, "bearer": bearer,
-                                          "responsible_units": [u.name for u in responsible]})
+    Obligation.responsible_units.through.objects.bulk_create(
+        [Obligation.responsible_units.through(obligation=ob, unit=u) for u in responsible])
+    # What was just written, so the entry's digest needs no reading back; dropped afterwards.
+    ob._prefetched_objects_cache = {"responsible_units": responsible, "pauses": [], "extensions": []}
+    try:
+        _entry(ob, "open_obligation", actor, {"kind": kind, "rule": rule, "count": count,
+                                              "unit": unit_value, "provisional": ob.provisional, "bearer": bearer,
+                                              "responsible_units": [u.name for u in responsible]})
+    finally:
+        del ob._prefetched_objects_cache
     return ob
 
 
@@ -344,7 +350,7 @@ def meet_obligations_of(*, object_type: str, object_id, kinds, actor, at=None,
     A party's period that already ran out stays 已届满 unless `states` includes it (a late payment)."""
     found = Obligation.objects.select_for_update().filter(
         object_type=object_type, object_id=str(object_id), kind__in=list(kinds), status__in=states)
-    return [apply_consequence(ob, "meet", actor=actor, table=OBLIGATION, met_at=at or timezone.now())
+    return [apply_consequence(ob, "meet", actor=actor, table=OBLIGATION, locked=ob, met_at=at or timezone.now())
             for ob in found]
 
 

@@ -118,11 +118,13 @@ class Obligation(Ledgered):
         state = super().ledger_state()
         if state.get("bearer") == self.AGENCY:
             state.pop("bearer")  # obligations ledgered before the field keep their digest
+        # `.all()`, sorted here: a prefetch cache is used when the writer just set one (an obligation
+        # it has opened has no pauses or extensions), and read otherwise.
         state["responsible_units"] = sorted(u.pk for u in self.responsible_units.all())
         state["pauses"] = [[p.start, p.end, p.reason, p.note]
-                           for p in self.pauses.order_by("id")]
+                           for p in sorted(self.pauses.all(), key=lambda p: p.pk)]
         state["extensions"] = [[e.count, e.unit, e.approver_id, e.reason, e.date]
-                               for e in self.extensions.order_by("id")]
+                               for e in sorted(self.extensions.all(), key=lambda e: e.pk)]
         return state
 
 

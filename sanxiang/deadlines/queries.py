@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from sanxiang.access.policy import restrict
@@ -14,6 +14,8 @@ from .models import CalendarDay, CalendarYear, Obligation
 
 DEFAULT_WARNING_LEAD_WORKDAYS = 3
 _cache: dict = {"key": None, "calendar": None}
+_CALENDAR_KEY_SQL = 'SELECT "year", "official", "days_digest" FROM {} ORDER BY "year"'.format(
+    CalendarYear._meta.db_table)
 
 
 def load_calendar() -> Calendar:
@@ -31,7 +33,10 @@ def load_calendar() -> Calendar:
 
 def get_calendar() -> Calendar:
     """The calendar, loaded once and reloaded only when a year's content changed."""
-    key = tuple(CalendarYear.objects.order_by("year").values_list("year", "official", "days_digest"))
+    # Raw: asked before every deadline computed, and the ORM's compiling cost more than the query.
+    with connection.cursor() as cursor:
+        cursor.execute(_CALENDAR_KEY_SQL)
+        key = tuple(tuple(row) for row in cursor.fetchall())
     if _cache["key"] != key or _cache["calendar"] is None:
         _cache["calendar"] = load_calendar()
         _cache["key"] = key

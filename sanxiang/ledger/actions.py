@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from sanxiang.core.rows import reload_row
+
 from . import checkpoints, sequencer, tree
 from .models import Announcement, Checkpoint, Ledgered, LedgerEntry
 from .registry import is_registered
@@ -15,41 +17,6 @@ ANNOUNCEMENT_MAX = 2000
 _ENTRY_FIELDS = LedgerEntry._meta.concrete_fields
 _INSERT_SQL = "INSERT INTO ledger_ledgerentry ({}) VALUES ({})".format(
     ", ".join(f'"{f.column}"' for f in _ENTRY_FIELDS), ", ".join(["%s"] * len(_ENTRY_FIELDS)))
-_RELOAD: dict[type, tuple[str, list]] = {}
-
-
-def _reload(obj, also: str = ""):
-    """Like `obj.refresh_from_db()` for concrete fields (the state is digested as stored), but
-    with one raw SELECT: refresh_from_db's ORM overhead was half the cost of an append.
-    `also` is one more SQL expression evaluated in the same round trip; its value is returned."""
-    model = type(obj)
-    if model not in _RELOAD:
-        meta = model._meta
-        fields = list(meta.concrete_fields)
-        cols = [f.get_col(meta.db_table) for f in fields]
-        sql = "SELECT {} FROM {} WHERE {} = %s".format(
-            ", ".join(connection.ops.quote_name(f.column) for f in fields),
-            connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column))
-        converters = [[*connection.ops.get_db_converters(c), *c.get_db_converters(connection)]
-                      for c in cols]
-        _RELOAD[model] = (sql, list(zip(fields, cols, converters)))
-    sql, plan = _RELOAD[model]
-    if also:
-        sql = sql.replace(" FROM ", f", {also} FROM ", 1)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [obj._meta.pk.get_db_prep_value(obj.pk, connection)])
-        row = cursor.fetchone()
-    if row is None:
-        raise model.DoesNotExist(f"{model._meta.label} {obj.pk} 不存在，无法留痕")
-    for (field, col, converters), value in zip(plan, row):
-        for converter in converters:
-            value = converter(value, col, connection)
-        if field.is_relation and getattr(obj, field.attname) != value and field.is_cached(obj):
-            field.delete_cached_value(obj)
-        setattr(obj, field.attname, value)
-    return row[-1] if also else None
-
-
 def _actor_name(actor) -> str:
     if actor is None:
         # Every act has an actor: a person, or a system actor (sanxiang.access.actors).
@@ -158,7 +125,7 @@ def append_entry(*, action: str, actor, obj: Ledgered | None = None, agency: str
         object_id = object_id or str(obj.pk)
         if not deleted:
             lock_sql = _lock_sql(operation)
-            locked = _reload(obj, lock_sql)
+            locked = reload_row(obj, lock_sql)
             folded = bool(locked) if lock_sql else None
             state_digest = obj.ledger_digest()
     now = timezone.now()

@@ -60,7 +60,8 @@ def can_enforce(person: Person, category: str, on_date: dt.date) -> Decision:
     """
     if person.kind == PersonKind.AUXILIARY:
         return Decision(False, [f"{person.name}为辅助人员，不得从事行政执法活动。"])
-    certificates = list(person.certificates.filter(kind=CertificateKind.ENFORCEMENT))
+    # `.all()` then filtered: uses the certificates a caller read along with the person (a case move).
+    certificates = [c for c in person.certificates.all() if c.kind == CertificateKind.ENFORCEMENT]
     if not certificates:
         return Decision(False, [f"{person.name}未持有行政执法证。"])
     reasons = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 
-from sanxiang.access.policy import agency_code_of, can
+from sanxiang.access.policy import agency_code_of, agency_of, can
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
 
 from .tables import Table, Transition, table_for
@@ -142,10 +142,10 @@ def apply(obj, action: str, *, actor, table: Table | None = None, locked=None, *
     return _apply(table or table_for(obj), obj, action, actor, params, check_permission=True, locked=locked)
 
 
-def apply_consequence(obj, action: str, *, actor, table: Table | None = None, **params):
+def apply_consequence(obj, action: str, *, actor, table: Table | None = None, locked=None, **params):
     """Like `apply`, for a move that follows from an act the actor was already permitted (a case
     transition meeting its deadline): the table and guards are checked, permission is not."""
-    return _apply(table or table_for(obj), obj, action, actor, params, check_permission=False)
+    return _apply(table or table_for(obj), obj, action, actor, params, check_permission=False, locked=locked)
 
 
 def _apply(table: Table, obj, action, actor, params, *, check_permission, locked=None):
@@ -209,10 +209,11 @@ def _open(t: Transition, obj, code, actor, params):
     from sanxiang.deadlines.engine import DeadlineError
 
     units = obj.obligation_units() if hasattr(obj, "obligation_units") else ()
+    owner = agency_of(obj) or code  # the row's agency as already loaded, else resolved from its code
     for spec in t.opens:
         start = spec.start(obj, params) if spec.start else timezone.localdate()
         try:
-            do_open_obligation(object_type=obj.ledger_type(), object_id=obj.pk, agency=code, kind=spec.kind,
+            do_open_obligation(object_type=obj.ledger_type(), object_id=obj.pk, agency=owner, kind=spec.kind,
                                start=start, count=spec.count, unit=spec.unit, rule=spec.rule, duty=spec.duty,
                                units=units, bearer=spec.bearer, actor=actor)
         except DeadlineError as exc:
