@@ -76,3 +76,30 @@ def test_random_walks_keep_the_invariants(walk_env, name, data):
     walk(walk_env, table, new_kind_case(walk_env, KIND_OF[name], on=D0, on_the_spot=name == "licence_general"), data)
     report = verify.run()
     assert report.ok, report.findings
+
+
+ENDINGS = {"licence_general": "withdraw_application", "labour_inspection_general": "transfer_case"}
+
+
+@pytest.mark.parametrize("name", sorted(ENDINGS))
+@WALK
+@given(data=st.data())
+def test_walks_ended_by_withdrawal_or_transfer_leave_nothing_running(walk_env, name, data):
+    """A random stretch, then the applicant's withdrawal or the transfer where the table allows it (or a
+    当场决定 on the day of receipt), then more random moves: all refused, no deadline left running."""
+    table = get_table(name)
+    case = new_kind_case(walk_env, KIND_OF[name], on=D0, on_the_spot=name == "licence_general")
+    if name == "licence_general" and data.draw(st.booleans()):
+        C.move_case(case, "decide_on_the_spot", actor=walk_env.head, on=D0, **INPUTS["decide_on_the_spot"])
+        assert case.status == "granted" and case.accepted_on == case.decided_on == D0
+    walk(walk_env, table, case, data, steps=data.draw(st.integers(0, 6)))
+    ending = ENDINGS[name]
+    if table.find(case.status, ending) is None:
+        return
+    on = case.clue_on + dt.timedelta(days=20)
+    C.move_case(case, ending, actor=actor_for(walk_env, table, ending), on=on, **INPUTS[ending])
+    assert case.status in ("withdrawn", "transferred")
+    walk(walk_env, table, case, data, steps=4)
+    assert case.status in ("withdrawn", "transferred")
+    report = verify.run()
+    assert report.ok, report.findings
