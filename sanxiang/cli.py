@@ -108,6 +108,7 @@ def _run(argv) -> int:
         raise OperatorError(str(exc)) from exc
     if command == "migrate" and not asks_help:
         _seed_calendar(quiet=_verbosity(argv) == 0)
+        _backfill_bearers(quiet=_verbosity(argv) == 0)
     return 0
 
 
@@ -172,6 +173,18 @@ def _seed_calendar(*, quiet: bool) -> None:
     if not quiet:
         changed = sum(1 for _, c in done if c)
         print(f"节假日日历：{SEED_YEARS[0]}–{SEED_YEARS[-1]} 年已就绪（本次更新 {changed} 个年度）")
+
+
+def _backfill_bearers(*, quiet: bool) -> None:
+    """Obligations opened before the bearer existed: the party's periods become the party's (ledgered)."""
+    if _unapplied_migrations() != 0:
+        return
+    from sanxiang.access.actors import MIGRATION
+    from sanxiang.deadlines.backfill import backfill_bearers
+
+    changed = backfill_bearers(actor=MIGRATION)
+    if changed and not quiet:
+        print(f"期限承担方：{len(changed)} 个当事人的期间已补记为当事人承担")
 
 
 if __name__ == "__main__":

@@ -191,7 +191,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(DATA_DIR / "files")}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # The content-addressed store of documents, evidence and recordings (sanxiang/storage/).
+    "records": {"BACKEND": "sanxiang.storage.DataDirFileStorage"},
 }
+if os.environ.get("SANXIANG_S3_BUCKET", "").strip():
+    # S3 (django-storages + boto3). The secret key comes from the environment or a 0600 file.
+    _s3_secret = os.environ.get("SANXIANG_S3_SECRET_KEY", "") or read_key(
+        Path(os.environ.get("SANXIANG_S3_SECRET_KEY_FILE", "") or DATA_DIR / "s3_secret_key"))
+    STORAGES["records"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ["SANXIANG_S3_BUCKET"].strip(),
+        "endpoint_url": os.environ.get("SANXIANG_S3_ENDPOINT", "").strip() or None,
+        "region_name": os.environ.get("SANXIANG_S3_REGION", "").strip() or "us-east-1",
+        "access_key": os.environ.get("SANXIANG_S3_ACCESS_KEY", "").strip(),
+        "secret_key": _s3_secret,
+        "file_overwrite": True,  # content-addressed: the same name always holds the same bytes
+        "default_acl": None,
+    }}
 WHITENOISE_USE_FINDERS = True
 
 # Behind a TLS-terminating reverse proxy (SANXIANG_HTTPS=1): cookies only over HTTPS, HSTS, and the

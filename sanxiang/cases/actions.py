@@ -891,9 +891,10 @@ def do_record_case_appeal(case, *, kind, body, applied_on, actor, accepted_on=No
 
 @transaction.atomic
 def do_decide_case_appeal(appeal, *, outcome, decided_on, actor, accepted_on=None, remake_days=None,
-                          note="") -> CaseAppeal:
+                          note="", received_on=None) -> CaseAppeal:
     """登记复议决定或裁判结果. 撤销、部分撤销、变更、确认违法、确认无效、责令重新作出 open the deadline to take
-    the published decision down (行政处罚法第四十八条); 责令重新作出 also the period the decision set for remaking."""
+    the published decision down (行政处罚法第四十八条); 责令重新作出 also the period the decision set for remaking.
+    A 复议决定 opens the party's 15 days to sue from `received_on` (收到复议决定书, default the decision day)."""
     appeal = CaseAppeal.objects.select_for_update().get(pk=appeal.pk)
     case = _lock(appeal.case)
     if not can(actor, "change", case):
@@ -917,6 +918,7 @@ def do_decide_case_appeal(appeal, *, outcome, decided_on, actor, accepted_on=Non
             raise RuleViolation("重新作出期限须为 1 至 3650 之间的天数。", field="remake_days")
     else:
         remake_days = None  # only these outcomes order remaking
+    received_on = _litigation_start(appeal, outcome, decided_on, received_on)
     appeal.outcome, appeal.decided_on, appeal.accepted_on = outcome, decided_on, accepted_on
     appeal.note = "\n".join(filter(None, [appeal.note, _text(note, "备注", "note", 500, required=False)]))[:1000]
     appeal.save()
@@ -928,11 +930,44 @@ def do_decide_case_appeal(appeal, *, outcome, decided_on, actor, accepted_on=Non
     if isinstance(remake_days, int):
         _open(case, REMAKING, "", decided_on, actor, count=remake_days, unit="days",
               note=f"{appeal.get_kind_display()}：{appeal.body}")
+    if received_on is not None:
+        _open_litigation_after_reconsideration(case, appeal, received_on, actor)
     if outcome in WITHDRAWING_OUTCOMES:
         from .revocation import decision_revoked
 
         decision_revoked(case, appeal, actor=actor)
     return appeal
+
+
+# 行政诉讼法 第四十五条: after a 复议决定 the party may sue within 15 days of receiving it.
+LITIGATION_AFTER_RECONSIDERATION = "cases.litigation_after_reconsideration"
+
+
+def _litigation_start(appeal, outcome, decided_on, received_on):
+    """The day the party's window to sue after a 复议决定 starts, or None when none opens: a court's
+    judgment, or a 复议 withdrawn or terminated (no 复议决定; the window of 第四十六条 runs on)."""
+    if appeal.kind != AppealKind.RECONSIDERATION:
+        if received_on not in (None, ""):
+            raise RuleViolation("收到决定书日期只适用于复议决定（据以计算起诉期限）。", field="received_on")
+        return None
+    received_on = _optional_date(received_on, "received_on") or decided_on
+    if received_on < decided_on:
+        raise RuleViolation(f"收到复议决定书日期 {received_on:%Y-%m-%d} 早于复议决定日期 {decided_on:%Y-%m-%d}。",
+                            field="received_on")
+    return None if outcome == AppealOutcome.WITHDRAWN else received_on
+
+
+def _open_litigation_after_reconsideration(case, appeal, received_on, actor):
+    """The party's 提起行政诉讼期限 from receiving the 复议决定书; the six months of 第四十六条 still running
+    since service no longer govern (the suit now follows the 复议), so they are waived with that reason.
+    A 诉讼 recorded later meets it (`do_record_case_appeal`)."""
+    superseded = Obligation.objects.select_for_update().filter(
+        object_type=case.ledger_type(), object_id=str(case.pk), kind=R.LITIGATION_WINDOW, status=Obligation.OPEN)
+    for ob in superseded:
+        apply_consequence(ob, "waive", actor=actor, table=OBLIGATION,
+                          reason="已经行政复议：起诉期限自收到复议决定书之日起计算（行政诉讼法第四十五条）")
+    _open(case, R.LITIGATION_WINDOW, LITIGATION_AFTER_RECONSIDERATION, received_on, actor,
+          note=f"不服{appeal.body}的复议决定（{appeal.get_outcome_display()}），自收到复议决定书之日起算")
 
 
 def remaking_due(case) -> bool:

@@ -344,6 +344,7 @@ class AppealOutcomeIn(Schema):
     accepted_on: dt.date | None = None
     remake_days: int | None = None
     note: str = ""
+    received_on: dt.date | None = None  # 收到复议决定书之日: the 15 days to sue count from it (default decided_on)
 
 
 class PauseIn(Schema):
@@ -405,7 +406,8 @@ def get_appeal(request, case_id: str, appeal_id: str):
 def decide_appeal(request, case_id: str, appeal_id: str, data: AppealOutcomeIn):
     appeal = C.do_decide_case_appeal(_appeal(request, case_id, appeal_id), outcome=data.outcome,
                                      decided_on=data.decided_on, accepted_on=data.accepted_on,
-                                     remake_days=data.remake_days, note=data.note, actor=_user(request))
+                                     remake_days=data.remake_days, note=data.note, received_on=data.received_on,
+                                     actor=_user(request))
     return Status(200, _appeal_out(appeal))
 
 

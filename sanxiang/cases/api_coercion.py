@@ -58,6 +58,14 @@ class ItemOut(Schema):
     custodian: str
     disposal: str
     disposal_label: str
+    disposed_on: dt.date | None
+    disposal_basis: str
+    sale_method: str
+    sale_method_label: str
+    sold_on: dt.date | None
+    sale_proceeds: Decimal | None
+    sale_ground: str
+    carried_from: int | None
 
 
 class DeadlineOut(Schema):
@@ -88,6 +96,8 @@ class MeasureOut(Schema):
     release_reason: str
     outcome: str
     end_note: str
+    preserved_from: int | None
+    continued_as: int | None
     items: list[ItemOut]
     deadlines: list[DeadlineOut]
 
@@ -116,6 +126,7 @@ class CustodyIn(Schema):
 
 class MoveIn(Schema):
     """The move's inputs (see `GET …/actions`): `on`, `reason`, `days`, `release_reason`, `outcome`…;
+    `item` (an item's id) for `decide_item` and `sell_item`; `measure_kind` (seal/seize) for `seal_or_seize`;
     `state`, the status the caller saw, refuses a stale copy (409)."""
 
     model_config = ConfigDict(extra="allow")
@@ -140,7 +151,16 @@ class ActionOut(Schema):
 def _item(i) -> dict[str, Any]:
     return {"id": i.pk, "name": i.name, "spec": i.spec, "quantity": i.quantity, "unit": i.unit, "place": i.place,
             "custody": i.custody, "custody_label": i.get_custody_display(), "custodian": i.custodian,
-            "disposal": i.disposal, "disposal_label": i.disposal_label}
+            "disposal": i.disposal, "disposal_label": i.disposal_label, "disposed_on": i.disposed_on,
+            "disposal_basis": i.disposal_basis, "sale_method": i.sale_method,
+            "sale_method_label": i.get_sale_method_display(), "sold_on": i.sold_on, "sale_proceeds": i.sale_proceeds,
+            "sale_ground": i.sale_ground, "carried_from": i.carried_from_id}
+
+
+def _successor(m) -> int | None:
+    if hasattr(m, "successor"):  # read with the case's measures
+        return m.successor.pk if m.successor else None
+    return CoerciveMeasure.objects.filter(preserved_from_id=m.pk).values_list("pk", flat=True).first()
 
 
 def _out(m) -> dict[str, Any]:
@@ -154,6 +174,7 @@ def _out(m) -> dict[str, Any]:
             "approved_on": m.approved_on, "emergency": m.emergency, "implemented_on": m.implemented_on,
             "place": m.place, "extension_days": m.extension_days, "extended_on": m.extended_on,
             "ended_on": m.ended_on, "release_reason": m.release_reason, "outcome": m.outcome, "end_note": m.end_note,
+            "preserved_from": m.preserved_from_id, "continued_as": _successor(m),
             "items": [_item(i) for i in m.items.all()],
             "deadlines": [{"kind": ob.kind, "start": ob.start, "due": ob.due, "due_at": ob.due_at,
                            "status": ob.status, "paused": ob.paused} for ob in deadlines]}
@@ -202,7 +223,7 @@ def measure_action(request, measure_id: str, action: str):
 
 @router.post("/measures/{measure_id}/actions/{action}",
              response={200: MeasureOut, **error_responses(400, 401, 403, 404, 409, 422)},
-             summary="办理行政强制措施（批准、实施、延长、检测、解除、处理决定）")
+             summary="办理行政强制措施（批准、实施、延长、检测、解除、处理决定、逐项处理、拍卖变卖、转为查封扣押）")
 def move_measure(request, measure_id: str, action: str, data: MoveIn):
     """Refusals: 400 with the reasons (the law), 403 (who), 409 (the state changed meanwhile)."""
     user = _user(request)

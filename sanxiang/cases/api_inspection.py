@@ -14,7 +14,14 @@ from sanxiang.api.errors import error_responses
 from sanxiang.core.errors import NotAuthenticated, NotFound, NotPermitted
 from sanxiang.core.ids import row_by_id
 
-from .kinds.inspection import CATEGORY, do_create_inspection, do_draw_random_inspections, replay_draw
+from .kinds.inspection import (
+    CATEGORY,
+    DRAW_NOT_PERMITTED,
+    do_create_inspection,
+    do_draw_random_inspections,
+    may_draw,
+    replay_draw,
+)
 from .models import Inspection, RandomDraw
 
 router = Router(tags=["inspections"])
@@ -59,16 +66,19 @@ class InspectionOut(Schema):
     rectification_checked_on: dt.date | None
     penalty_case_id: int | None
     finished_on: dt.date | None
+    code_scanned: bool | None  # 扫码入企 recorded at the start (None: not recorded)
+    warnings: list[str] = []  # 重复检查预警 (single reads and the opening; not in the list)
 
 
-def _out(ins: Inspection) -> dict:
+def _out(ins: Inspection, *, warnings: bool = True) -> dict:
     case = ins.case
     link = case.case_parties.select_related("party").first()
     fields = ("source", "planned_on", "code", "notice_on", "started_on", "ended_on", "result", "items", "conclusion",
               "problems", "rectification_ordered_on", "rectification_due", "rectification_checked_on",
-              "penalty_case_id", "finished_on")
+              "penalty_case_id", "finished_on", "code_scanned")
     return {"case_id": case.pk, "number": case.number, "status": case.status, "status_label": case.status_label,
-            "cause": case.cause, "party": link.party.name if link else "", **{f: getattr(ins, f) for f in fields}}
+            "cause": case.cause, "party": link.party.name if link else "", **{f: getattr(ins, f) for f in fields},
+            "warnings": ins.warnings if warnings else []}
 
 
 def _readable(request):
@@ -83,7 +93,7 @@ def list_inspections(request, party_id: int | None = None, year: int | None = No
         found = found.filter(case__case_parties__party_id=party_id)
     if year is not None:
         found = found.filter(started_on__year=year)
-    return Status(200, [_out(i) for i in found.order_by("-planned_on", "-id")[:500]])
+    return Status(200, [_out(i, warnings=False) for i in found.order_by("-planned_on", "-id")[:500]])
 
 
 @router.post("/", response={201: InspectionOut, **error_responses(400, 401, 403, 404, 422)}, summary="登记行政检查")
@@ -117,7 +127,8 @@ class DrawIn(Schema):
     unit_id: int
     cause: str
     party_ids: list[int]
-    objects: int
+    objects: int | None = None
+    ratio: float | None = None  # 抽查比例 (percent, rounded up) when `objects` is not given
     inspectors: int = 2
     person_ids: list[int] | None = None
     planned_on: dt.date | None = None
@@ -163,8 +174,8 @@ def create_draw(request, data: DrawIn):
     agency = Agency.objects.filter(code=data.agency).first()
     if agency is None:
         raise NotFound(f"未找到执法主体“{data.agency}”。", code="agency_not_found")
-    if not can(user, "open_case", agency):
-        raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以组织双随机抽取。")
+    if not may_draw(user, agency):
+        raise NotPermitted(DRAW_NOT_PERMITTED.format(agency.name))
     parties = list(Party.objects.filter(pk__in=data.party_ids, agency=agency))
     if len(parties) != len(set(data.party_ids)):
         raise NotFound("抽查对象中有不属于该执法主体的当事人。", code="party_not_found")
@@ -174,7 +185,7 @@ def create_draw(request, data: DrawIn):
         if len(people) != len(set(data.person_ids)):
             raise NotFound("检查人员中有不属于该执法主体的人员。", code="person_not_found")
     draw = do_draw_random_inspections(agency, unit=Unit.objects.filter(pk=data.unit_id).first(), cause=data.cause,
-                                      parties=parties, objects=data.objects, inspectors=data.inspectors, people=people,
+                                      parties=parties, objects=data.objects, ratio=data.ratio, inspectors=data.inspectors, people=people,
                                       planned_on=data.planned_on, seed=data.seed, actor=user)
     return Status(201, _draw_out(draw))
 

@@ -59,6 +59,9 @@ def _structured(name, label, required):
                                help_text="每行一项，如：营业执照公示情况。")
     if name == "deadline":
         return forms.DateField(label=label, required=required, widget=DATE, help_text="整改期限届满之日。")
+    if name == "code_scanned":
+        return forms.ChoiceField(label=label, required=required, choices=[("", "未记录"), ("scanned", "企业已扫码（已出示检查码）"),
+                                 ("not_scanned", "未扫码")], help_text="扫码入企（国办发〔2024〕54号）；未扫码的计入预警。")
     # 劳动保障监察: the violation's dates (第二十条 时效) and the ground of a transfer (第十八条第二款)
     if name in ("act_on", "act_ended_on"):
         return forms.DateField(label=label, required=required, widget=DATE,
@@ -281,6 +284,8 @@ class AppealOutcomeForm(forms.Form):
     remake_days = forms.IntegerField(label="重新作出期限（天）", required=False, min_value=1, max_value=3650,
                                      help_text="责令重新作出的，按决定书或判决书写明的期限填写。")
     note = forms.CharField(label="备注", max_length=500, required=False)
+    received_on = forms.DateField(label="收到复议决定书日期", required=False, widget=DATE,
+                                  help_text="复议决定适用：当事人起诉期限十五日自此日起算；不填为决定日期。")
 
 
 class PauseForm(forms.Form):

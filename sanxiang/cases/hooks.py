@@ -74,3 +74,32 @@ def _inspections_of(party, user):
     from .kinds.inspection import dossier_inspections
 
     return dossier_inspections(party, user)
+
+
+# ---- 行政检查: 双随机抽查 and 重复检查预警 for heads, leaders, the legal office and supervisors --------------
+
+INSPECTION_OVERSIGHT = (Role.UNIT_HEAD, Role.AGENCY_LEADER, Role.REVIEWER, Role.SUPERVISOR)
+
+
+def oversees_inspections(user) -> bool:
+    return signed_in(user) and (user.is_superuser or _has_role(user, *INSPECTION_OVERSIGHT))
+
+
+def inspection_oversight_panel(request):
+    """双随机抽查与重复检查预警: the entities whose latest inspection draws a warning, and the way to a draw."""
+    from .kinds.inspection import repeated_inspections
+    from .views_inspection import draw_agencies
+
+    if not oversees_inspections(request.user):
+        return None
+    repeated = repeated_inspections(request.user, limit=PANEL_ROWS)
+    may_draw = bool(draw_agencies(request.user))
+    if not repeated and not may_draw:
+        return None
+    counts = [{"label": "重复检查预警", "count": len(repeated), "level": "yellow"}] if repeated else []
+    return {"repeated": repeated, "may_draw": may_draw, "counts": counts}
+
+
+register_menu_item("双随机抽查", "cases:draws", order=16, visible=oversees_inspections)
+register_home_panel("inspection-oversight", "cases/_panel_inspections.html", context=inspection_oversight_panel,
+                    order=8)

@@ -556,6 +556,9 @@ class CoerciveMeasure(Ledgered):
     outcome = models.CharField(max_length=16, choices=MeasureOutcome.choices, blank=True)
     end_note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()
+    # 先行登记保存 decided as 查封、扣押 (行政处罚法 第五十六条): the preservation this measure continues.
+    preserved_from = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="continued_as")
 
     class Meta:
         ordering = ["id"]
@@ -573,6 +576,13 @@ class Custody(models.TextChoices):
     PARTY = "party", "交当事人保管（查封）"
 
 
+class SaleMethod(models.TextChoices):
+    """先行处置方式 — 拍卖 or 变卖 of 鲜活物品或者其他不易保管的财物 (行政强制法 第二十八条第二款)."""
+
+    AUCTION = "auction", "拍卖"
+    SALE = "sale", "变卖"
+
+
 class SeizedItem(Ledgered):
     """查封、扣押（先行登记保存）清单的一项 — 场所、设施或者财物 (行政强制法 第二十四条)."""
 
@@ -584,7 +594,20 @@ class SeizedItem(Ledgered):
     place = models.CharField(max_length=300)  # 存放地点
     custody = models.CharField(max_length=16, choices=Custody.choices, default=Custody.AGENCY)
     custodian = models.CharField(max_length=200, blank=True)  # 受托保管人
-    disposal = models.CharField(max_length=16, blank=True)  # returned / an outcome, set when the measure ends
+    disposal = models.CharField(max_length=16, blank=True)  # returned / an outcome: the item's own or its measure's
+    disposed_on = models.DateField(null=True, blank=True)
+    disposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    disposal_basis = models.CharField(max_length=500, blank=True)  # 依据、接收机关或说明
+    # 拍卖、变卖 of goods that do not keep (行政强制法 第二十八条第二款): the proceeds stand in for the goods.
+    sale_method = models.CharField(max_length=16, choices=SaleMethod.choices, blank=True)
+    sold_on = models.DateField(null=True, blank=True)
+    sale_proceeds = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    sale_ground = models.CharField(max_length=500, blank=True)
+    sale_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+")
+    carried_from = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="carried_to")  # the preserved item it continues
 
     class Meta:
         ordering = ["id"]
@@ -592,9 +615,13 @@ class SeizedItem(Ledgered):
 
     @property
     def disposal_label(self) -> str:
+        sold = self.sold_on is not None
         if self.disposal == "returned":
-            return "已解除，退还当事人"
-        return MeasureOutcome(self.disposal).label if self.disposal in MeasureOutcome.values else ""
+            return f"已解除，退还{self.get_sale_method_display()}所得款项" if sold else "已解除，退还当事人"
+        if self.disposal in MeasureOutcome.values:
+            label = MeasureOutcome(self.disposal).label
+            return f"{label}（{self.get_sale_method_display()}所得款项）" if sold else label
+        return ""
 # ---- 行政检查 ----------------------------------------------------------------------------------
 
 class InspectionSource(models.TextChoices):
@@ -663,6 +690,8 @@ class Inspection(Ledgered):
     finished_on = models.DateField(null=True, blank=True)  # 检查办结
     cancel_reason = models.CharField(max_length=500, blank=True)
     draw = models.ForeignKey(RandomDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections")
+    # 扫码入企: at the start the enterprise scanned (or was shown) the code; None = not recorded (counted as not)
+    code_scanned = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["-planned_on", "-id"]
@@ -671,6 +700,13 @@ class Inspection(Ledgered):
 
     def __str__(self):
         return f"行政检查 {self.case.cause}"
+
+    @property
+    def warnings(self) -> list[str]:
+        """重复检查预警 of this inspection under its agency's profile (kinds/inspection.py)."""
+        from .kinds.inspection import inspection_warnings
+
+        return inspection_warnings(self)
 # ---- 行政许可、行政确认、行政裁决、劳动保障监察 (sanxiang/cases/kinds/) ------------------------------------
 
 class DecisionOutcome(models.TextChoices):
@@ -681,4 +717,3 @@ class DecisionOutcome(models.TextChoices):
     DECIDED = "decided", "作出决定"
     RECTIFICATION = "rectification", "责令改正"
     CANCELLED = "cancelled", "撤销立案"
-

@@ -202,6 +202,9 @@ def escalations(user, limit: int = 50) -> dict | None:
                .order_by("due", "id")[:limit])
     cases = Case.objects.select_related("unit").in_bulk([int(ob.object_id) for ob in obs])
     rows = [{"case": cases[int(ob.object_id)], "ob": ob, "level": RED} for ob in obs]
+    from .kinds.coercion import overdue_measure_deadlines  # 行政强制: the measures' own deadlines
+
+    rows = sorted(rows + overdue_measure_deadlines(open_cases, limit), key=lambda r: (r["ob"].due, r["ob"].pk))[:limit]
     extended = list(open_cases.filter(time_limit_extensions__gt=0).order_by("-created_at", "-id")[:limit])
     return {"overdue": rows, "extended": extended}
 

@@ -55,3 +55,5 @@ from .models import Inspection, RandomDraw  # noqa: E402  行政检查
 register(Inspection, **CHILD)
 register(RandomDraw, agency="agency", unit="unit", rules={"view": {
     Role.OFFICER: UNIT, Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY, Role.SUPERVISOR: SUPERVISED}})
+# 双随机抽取: organised by heads, leaders or the legal office (法制审核人员), apart from the inspectors drawn.
+grant(Agency, "draw_random_inspections", {Role.UNIT_HEAD: AGENCY, Role.AGENCY_LEADER: AGENCY, Role.REVIEWER: AGENCY})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_coercion
+from . import views, views_coercion, views_inspection
 
 app_name = "cases"
 
@@ -29,4 +29,8 @@ urlpatterns = [
     path("<int:pk>/measures/<str:measure_id>/act/<slug:action>/", views_coercion.measure_move, name="measure-move"),
     path("<int:pk>/measures/<str:measure_id>/items/", views_coercion.measure_add_item, name="measure-item"),
     path("<int:pk>/measures/<str:measure_id>/custody/", views_coercion.measure_item_custody, name="measure-custody"),
+    # 双随机抽查 (kinds/inspection.py)
+    path("inspections/draws/", views_inspection.draw_list, name="draws"),
+    path("inspections/draws/new/", views_inspection.draw_create, name="draw-create"),
+    path("inspections/draws/<str:pk>/", views_inspection.draw_detail, name="draw-detail"),
 ]

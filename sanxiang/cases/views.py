@@ -144,6 +144,8 @@ def inspection_create(request):
                 status = exc.status
             else:
                 messages.success(request, f"已登记行政检查：{case.number}。")
+                for warning in case.inspection_warnings:
+                    messages.warning(request, warning)
                 return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/form.html", {"title": "登记行政检查", "form": form, "submit": "登记"},
                   status=status)

@@ -24,10 +24,19 @@ from sanxiang.workflow import available
 from . import forms as F
 from . import pages
 from .kinds import coercion as K
-from .models import CoerciveMeasure, Custody, MeasureKind, MeasureOutcome, ReleaseReason
+from .models import CoerciveMeasure, Custody, MeasureKind, MeasureOutcome, ReleaseReason, SaleMethod
 
 DATE = forms.DateInput(attrs={"type": "date"})
-FLAGS = ("told_reason_basis_rights", "party_present", "video_recorded", "party_told")
+ITEM_MOVES = ("decide_item", "sell_item")  # offered while an item is left to decide (or to sell)
+FLAGS = ("told_reason_basis_rights", "party_present", "video_recorded", "party_told", "party_consent")
+
+
+def _item_text(i) -> str:
+    return f"{i.name} {i.quantity.normalize():f}{i.unit}"
+
+
+def _item_outcome_label(value) -> str:
+    return "退还当事人（解除）" if value == K.RETURNED else MeasureOutcome(value).label
 
 
 class MeasureMoveForm(F.TransitionForm):
@@ -52,9 +61,25 @@ class MeasureMoveForm(F.TransitionForm):
             elif name == "release_reason":
                 self.fields[name] = forms.ChoiceField(label=label, choices=[
                     c for c in ReleaseReason.choices if c[0] != ReleaseReason.NOT_APPROVED])
+            elif name == "outcome" and transition.action == "decide_item":
+                self.fields[name] = forms.ChoiceField(label=label, choices=[
+                    (o, _item_outcome_label(o)) for o in K.ITEM_OUTCOMES[measure.kind]])
             elif name == "outcome":
                 self.fields[name] = forms.ChoiceField(label=label, choices=[
                     (o.value, o.label) for o in (MeasureOutcome(x) for x in K.OUTCOMES[measure.kind])])
+            elif name == "item":
+                left = [i for i in measure.items.all() if not i.disposal
+                        and not (transition.action == "sell_item" and i.sold_on)]
+                self.fields[name] = forms.ChoiceField(label=label, choices=[(str(i.pk), _item_text(i)) for i in left])
+            elif name == "method":
+                self.fields[name] = forms.ChoiceField(label=label, choices=SaleMethod.choices)
+            elif name == "proceeds":
+                self.fields[name] = forms.DecimalField(
+                    label=label, min_value=0, decimal_places=2, max_digits=14,
+                    widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+            elif name == "measure_kind":
+                self.fields[name] = forms.ChoiceField(label=label, choices=[
+                    (k.value, k.label) for k in (MeasureKind.SEAL, MeasureKind.SEIZE)])
             elif name in ("record", "testing"):
                 self.fields[name] = forms.CharField(label=label, required=required, max_length=5000,
                                                     widget=forms.Textarea(attrs={"rows": 3}))
@@ -99,7 +124,7 @@ class CustodyForm(forms.Form):
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.items = {str(i.pk): i for i in items}
-        self.fields["item"].choices = [(str(i.pk), f"{i.name} {i.quantity.normalize():f}{i.unit}") for i in items]
+        self.fields["item"].choices = [(str(i.pk), _item_text(i)) for i in items]
 
 
 def section(request, case) -> dict:
@@ -115,7 +140,12 @@ def section(request, case) -> dict:
     rows = []
     for m in measures:
         moves, refused = [], []
+        items = list(m.items.all())
+        undecided = [i for i in items if not i.disposal]
         for option in available(m, user):
+            if option.action in ITEM_MOVES and not [i for i in undecided if not (option.action == "sell_item"
+                                                                                 and i.sold_on)]:
+                continue  # nothing left to decide or to sell
             if option.allowed:
                 key = f"{m.pk}:{option.action}"
                 moves.append({"option": option, "form": bound.get(key) or MeasureMoveForm(option.transition, m)})
@@ -124,7 +154,6 @@ def section(request, case) -> dict:
                 refused.append(option)
         deadlines = [{"ob": ob, "level": warning_level(ob, today, lead=lead, calendar=calendar)
                       if ob.status in OPEN_STATES else None} for ob in m.deadlines]
-        items = list(m.items.all())
         row = {"m": m, "moves": moves, "refused": refused, "deadlines": deadlines, "items": items}
         if handles and may_change and m.status in K.LISTING:
             row["item_form"] = bound.get(f"{m.pk}:item") or ItemForm(auto_id=f"m{m.pk}_item_%s")
@@ -160,7 +189,7 @@ def _handle(request, pk, key, make_form, perform, done):
             exc.show_on(form)
             status = exc.status
         else:
-            messages.success(request, done)
+            messages.success(request, done(case) if callable(done) else done)
             return redirect(reverse("cases:detail", args=[case.pk]) + "#case-coercion")
     else:
         status = 400
@@ -193,7 +222,15 @@ def measure_move(request, pk, measure_id, action):
         m.status = request.POST.get("state") or m.status  # what the form was filled against: a stale tab conflicts
         K.move_measure(m, action, actor=request.user, **form.params())
 
-    return _handle(request, pk, f"{measure_id}:{action}", make, perform, f"已{transition.label}。")
+    def done(case):
+        m = _measure(case, measure_id)
+        if action == "decide_item" and not m.items.filter(disposal="").exists():
+            return f"已{transition.label}。清单的财物均已处理，请“{K.MEASURE.action_label('end_by_items')}”。"
+        if action == "seal_or_seize":
+            return f"已{transition.label}：{m.continued_as.get_kind_display()}措施已批准，请实施并送达决定书。"
+        return f"已{transition.label}。"
+
+    return _handle(request, pk, f"{measure_id}:{action}", make, perform, done)
 
 
 @login_required

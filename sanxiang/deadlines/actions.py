@@ -32,6 +32,7 @@ register_actions({
     "waive_obligation": "免除时限",
     "mark_overdue_obligation": "标记超期",
     "recompute_obligation": "重新计算期限",
+    "backfill_obligation_bearer": "补记期限承担方",  # backfill.py: periods opened before the bearer existed
     "reopen_obligation": "解除超期",
     "expire_obligation": "当事人期间届满",
 })

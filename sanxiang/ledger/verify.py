@@ -32,8 +32,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
+from sanxiang import storage
 from sanxiang.lib import merkle
-from sanxiang.lib.hashing import digest_stream
 
 from . import checkpoints as cp
 from . import sequencer, signing, tree
@@ -619,35 +619,29 @@ def _check_objects(report: Report) -> None:
 
 # --- files ----------------------------------------------------------------------------------
 
-def files_root() -> Path:
-    return Path(settings.DATA_DIR) / "files"
-
-
 def _check_files(report: Report, files: dict[str, dict]) -> None:
-    root = files_root().resolve()
-    present: set[Path] = set()
+    """Every file the entries list is in the store (sanxiang/storage/, filesystem or S3) with the
+    recorded digests and size; every stored file is listed by some entry."""
+    present: set[str] = set()
     for rel, record in sorted(files.items()):
-        path = (root / rel).resolve()
-        if root not in path.parents:
+        try:
+            rel = storage.checked_path(rel)
+        except storage.StorageError:
             report.add("file_modified", f"条目中的文件路径不合法：{rel}", path=rel)
             continue
         if record.get("deleted"):
             continue
-        present.add(path)
+        present.add(rel)
         report.files += 1
-        if not path.is_file():
+        try:
+            digest = storage.rehash(rel)
+        except storage.StorageError:
             report.add("file_missing", f"文件缺失：{rel}", path=rel)
             continue
-        with path.open("rb") as fh:
-            digest = digest_stream(fh)
         for key in ("sha256", "sm3", "size"):
             if key in record and record[key] != digest[key]:
                 report.add("file_modified", f"文件被修改：{rel}（{key} 不符）", path=rel)
                 break
-    if root.is_dir():
-        for dirpath, _, names in os.walk(root):
-            for name in names:
-                path = Path(dirpath, name).resolve()
-                if path not in present:
-                    rel = str(path.relative_to(root))
-                    report.add("file_untracked", f"未登记的文件：{rel}", path=rel)
+    for rel in storage.paths():
+        if rel not in present:
+            report.add("file_untracked", f"未登记的文件：{rel}", path=rel)

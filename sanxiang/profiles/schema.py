@@ -210,6 +210,12 @@ _SPECS = [
     _s("cases.confirmation_time_limit", "period", "cases", "行政确认决定期限（自受理）", nullable=True),
     _s("cases.adjudication_time_limit", "period", "cases", "行政裁决决定期限（自受理）", nullable=True),
     _s("cases.labour_complaint_acceptance_limit", "period", "cases", "劳动保障监察投诉受理期限（自接到投诉）"),
+    # 复议后起诉期限 (行政诉讼法第四十五条); 重复检查预警 (rules-2026.md §3, 海南的可配置默认值)
+    _s("cases.litigation_after_reconsideration", "period", "cases", "不服复议决定提起行政诉讼期限（自收到复议决定书）"),
+    _s("cases.inspection_repeat_window", "period", "cases", "同一企业在此期间内再次被检查即预警", nullable=True),
+    _s("cases.inspection_without_code_warning", "int", "cases", "同一企业未扫码（未出示检查码）检查达到此次数即预警",
+       nullable=True),
+    _s("cases.inspection_repeat_refuses", "bool", "cases", "重复检查预警时拒绝实施检查（否＝只提示）"),
     _s("cases.labour_limitation_period", "period", "cases", "劳动保障违法行为不再查处的期限（自行为发生或终了之日）",
        nullable=True),
     # 时限

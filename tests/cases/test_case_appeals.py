@@ -9,6 +9,7 @@ from cases_cast import new_case, reach
 from django.db import transaction
 
 from sanxiang.cases import actions as C
+from sanxiang.cases import rules as R
 from sanxiang.cases.models import CaseAppeal
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.deadlines.models import Obligation
@@ -213,3 +214,53 @@ def test_no_hearing_without_its_notice_nor_before_the_lead_nor_by_a_handler(env)
     C.do_hold_case_hearing(case, record="听证笔录", actor=env.reviewer, on=d(2026, 9, 25))
     case.refresh_from_db()
     assert case.status == "notified" and case.hearing_held_on == d(2026, 9, 25)
+
+
+# ---- 行政诉讼法第四十五条: 15 days to sue after a 复议决定 ------------------------------------------------
+
+@pytest.mark.parametrize("outcome,decided_on,received_on,due", [
+    ("upheld", d(2026, 9, 30), None, d(2026, 10, 15)),  # 15 days from the decision day (received that day)
+    ("upheld", d(2026, 10, 2), d(2026, 10, 2), d(2026, 10, 19)),  # 10-17 a Saturday → Monday
+    ("dismissed", d(2026, 9, 18), d(2026, 9, 20), d(2026, 10, 8)),  # 10-05 falls in 国庆 (10-01…10-07)
+    ("revoked", d(2026, 10, 9), d(2026, 10, 12), d(2026, 10, 27)),
+    ("withdrawn", d(2026, 10, 2), None, None),  # 撤回/终止: no 复议决定, the six months run on
+])
+def test_a_reconsideration_decision_opens_the_partys_fifteen_days_to_sue(env, outcome, decided_on, received_on, due):
+    case, day = reach(env, GENERAL, "served")  # served 09-08: six months to sue, to 2027-03-08
+    six_months = obligations(case, R.LITIGATION_WINDOW).get()
+    assert six_months.due == d(2027, 3, 8) and six_months.bearer == "party"
+    appeal = C.do_record_case_appeal(case, kind="reconsideration", body="某市人民政府", applied_on=d(2026, 9, 10),
+                                     actor=env.officer)
+    C.do_decide_case_appeal(appeal, outcome=outcome, decided_on=decided_on, received_on=received_on, remake_days=30,
+                            actor=env.officer)
+    after = obligations(case, R.LITIGATION_WINDOW).exclude(pk=six_months.pk).first()
+    six_months.refresh_from_db()
+    if due is None:
+        assert after is None and six_months.status == "open"
+        return
+    assert (after.due, after.bearer, after.status, after.rule) == (due, "party", "open",
+                                                                   "cases.litigation_after_reconsideration")
+    assert six_months.status == "waived" and "第四十五条" in six_months.note
+    # the party sues: the window is met; the ledger agrees with every row
+    C.do_record_case_appeal(case, kind="litigation", body="某区人民法院", applied_on=max(received_on or decided_on,
+                                                                                   d(2026, 10, 14)), actor=env.officer)
+    after.refresh_from_db()
+    assert after.status == "met"
+    for ob in (after, six_months):
+        last = LedgerEntry.objects.filter(object_type=ob.ledger_type(), object_id=str(ob.pk)).latest("index")
+        assert last.state_digest == ob.ledger_digest()
+
+
+@pytest.mark.parametrize("kind,received_on,message", [
+    ("reconsideration", d(2026, 10, 1), "早于复议决定日期 2026-10-02"),
+    ("reconsideration", d(2027, 1, 4), "晚于今天"),
+    ("reconsideration", "10月5日", "无效"),
+    ("litigation", d(2026, 10, 5), "只适用于复议决定"),
+])
+def test_a_bad_receipt_date_is_refused_with_nothing_written(env, kind, received_on, message):
+    case, day = reach(env, GENERAL, "served")
+    appeal = C.do_record_case_appeal(case, kind=kind, body="某市人民政府", applied_on=d(2026, 9, 10), actor=env.officer)
+    assert message in refused(C.do_decide_case_appeal, appeal, outcome="upheld", decided_on=d(2026, 10, 2),
+                              received_on=received_on, actor=env.officer)
+    appeal.refresh_from_db()
+    assert appeal.pending

@@ -78,3 +78,24 @@ def test_a_testing_pause_through_the_api(env):
     assert [p["reason"] for p in officer.get(f"{BASE}{case.pk}/pauses").json()] == ["检测检验检疫鉴定"]
     labels = [e["label"] for e in officer.get(f"{BASE}{case.pk}/timeline").json()]
     assert "案件期限中止计算" in labels and "案件期限恢复计算" in labels
+
+
+def test_a_reconsideration_decision_through_the_api_opens_fifteen_days_from_its_receipt(env):
+    from sanxiang.deadlines.models import Obligation
+
+    case, day = reach(env, GENERAL, "served")
+    officer = client_for(env.officer)
+    appeal = post(officer, f"{BASE}{case.pk}/appeals", {"kind": "reconsideration", "body": "某市人民政府",
+                                                        "applied_on": "2026-09-10"}).json()
+    url = f"{BASE}{case.pk}/appeals/{appeal['id']}"
+    entries = LedgerEntry.objects.count()
+    r = post(officer, url, {"outcome": "upheld", "decided_on": "2026-10-09", "received_on": "2026-10-08"})
+    assert r.status_code == 400 and r.json()["field"] == "received_on" and "早于复议决定日期" in r.json()["message"]
+    assert LedgerEntry.objects.count() == entries and CaseAppeal.objects.get(pk=appeal["id"]).pending
+    r = post(officer, url, {"outcome": "upheld", "decided_on": "2026-10-09", "received_on": "2026-10-12"})
+    assert r.status_code == 200, r.content
+    window = Obligation.objects.get(object_id=str(case.pk), rule="cases.litigation_after_reconsideration")
+    assert (window.start, window.due, window.bearer) == (dt.date(2026, 10, 12), dt.date(2026, 10, 27), "party")
+    deadlines = {d["kind"]: d for d in officer.get(f"{BASE}{case.pk}").json()["deadlines"]
+                 if d["status"] == "open"}
+    assert deadlines["提起行政诉讼期限"]["due"] == "2026-10-27" and deadlines["提起行政诉讼期限"]["bearer"] == "party"

@@ -84,3 +84,50 @@ def test_an_id_that_is_not_a_plain_number_is_not_found_not_a_server_error(env, b
         r = officer.get(url)
         assert r.status_code == 404, (url, r.status_code, r.content[:300])
         assert r.json()["code"].endswith("_not_found") and r.json()["message"]
+
+
+def test_items_one_by_one_a_sale_and_a_preservation_turned_into_a_seizure_through_the_api(env):
+    m = in_force(env)
+    head = client_for(env.head)
+    item = m.items.get()
+    r = post(head, f"{BASE}measures/{m.pk}/actions/sell_item",
+             {"on": "2026-03-04", "item": item.pk, "method": "auction", "proceeds": 1280.5, "ground": "鲜活水产品",
+              "party_consent": True})
+    assert r.status_code == 200, r.content
+    sold = r.json()["items"][0]
+    assert (sold["sale_method_label"], sold["sold_on"], sold["sale_proceeds"]) == ("拍卖", "2026-03-04", "1280.50")
+    r = post(head, f"{BASE}measures/{m.pk}/actions/decide_item", {"on": "2026-03-05", "item": item.pk,
+                                                                  "outcome": "returned", "basis": "与违法行为无关"})
+    assert r.json()["items"][0]["disposal_label"] == "已解除，退还拍卖所得款项"
+    r = post(head, f"{BASE}measures/{m.pk}/actions/end_by_items", {"on": "2026-03-05"})
+    assert (r.status_code, r.json()["status_label"], r.json()["deadlines"][0]["status"]) == (200, "已作出处理决定", "met")
+
+    kept = in_force(env, kind="preservation")
+    r = post(head, f"{BASE}measures/{kept.pk}/actions/seal_or_seize",
+             {"on": "2026-03-05", "measure_kind": "seal", "reason": "依法查封"})
+    assert r.status_code == 200, r.content
+    new = head.get(f"{BASE}measures/{r.json()['continued_as']}").json()
+    assert (new["kind_label"], new["status_label"], new["preserved_from"]) == ("查封", "已批准待实施", kept.pk)
+    assert new["items"][0]["carried_from"] == kept.items.get().pk
+
+
+@pytest.mark.parametrize("action,data,status,code", [
+    ("decide_item", {"item": 999999, "outcome": "returned"}, 400, "rule_violation"),
+    ("decide_item", {"outcome": "confiscate"}, 400, "guard_refused"),
+    ("sell_item", {"method": "sale", "proceeds": "-5", "ground": "易腐"}, 400, "rule_violation"),
+    ("sell_item", {"method": "sale", "proceeds": "5", "ground": "易腐", "party_consent": False}, 400, "guard_refused"),
+    ("end_by_items", {}, 400, "guard_refused"),
+    ("seal_or_seize", {"measure_kind": "seize", "reason": "x"}, 400, "guard_refused"),
+])
+def test_bad_item_moves_have_the_error_shape_and_write_nothing(env, action, data, status, code):
+    m = in_force(env)
+    if action in ("sell_item",) or "outcome" in data and "item" not in data:
+        data = {"item": m.items.get().pk, **data}
+    before = (LedgerEntry.objects.count(), CoerciveMeasure.objects.get(pk=m.pk).ledger_digest(),
+              m.items.get().ledger_digest())
+    r = post(client_for(env.head), f"{BASE}measures/{m.pk}/actions/{action}", {"on": "2026-03-05", **data})
+    assert r.status_code == status, r.content
+    body = r.json()
+    assert body["code"] == code and body["message"] and isinstance(body["reasons"], list)
+    assert (LedgerEntry.objects.count(), CoerciveMeasure.objects.get(pk=m.pk).ledger_digest(),
+            m.items.get().ledger_digest()) == before

@@ -3,9 +3,11 @@
 (第十九条), and the guards of 第十八条 — each refusal in Chinese with nothing written."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from coercion_cast import START, certificates, head_as_handler, in_force, investigating, on_site, period, proposed
+from django.utils import timezone
 
 from sanxiang.cases import actions as C
 from sanxiang.cases.kinds import coercion as K
@@ -179,3 +181,156 @@ def test_proposals_need_a_handler_and_a_case_under_investigation(env):
     refused(lambda: K.do_propose_measure(case, kind="detain", reason="x", actor=env.officer), "未知的行政强制措施种类")
     refused(lambda: K.do_propose_measure(case, kind="seal", reason="", actor=env.officer), "理由和依据不能为空")
     refused(lambda: K.do_propose_measure(case, kind="seal", reason="x", actor=env.outsider), "只有本科室", NotPermitted)
+
+
+# ---- goods item by item, 拍卖/变卖, 先行登记保存 → 查封/扣押, 督办 ----------------------------------------
+
+def items(m):
+    return {i.name: i for i in m.items.all()}
+
+
+def test_each_item_gets_its_own_outcome_and_release_all_reaches_only_the_rest(env):
+    m = proposed(env, items=3)
+    K.do_approve_measure(m, actor=env.head, on=START)
+    K.do_implement_measure(m, actor=env.officer, on=START, **on_site(m.case))
+    first, second, third = m.items.all()
+    K.do_decide_seized_item(first, outcome="returned", basis="经核查与违法行为无关", on=D(2026, 3, 5), actor=env.head)
+    K.do_decide_seized_item(second, outcome="destroy", basis="食品安全法第一百二十四条，已变质", on=D(2026, 3, 6),
+                            actor=env.head)
+    m.refresh_from_db()
+    assert m.status == "in_force" and period(m).status == "open"  # the third is still held
+    K.do_release_measure(m, release_reason="no_violation", on=D(2026, 3, 10), actor=env.head)  # one act for the rest
+    got = {i.name: (i.disposal, i.disposed_on, i.disposed_by_id) for i in m.items.all()}
+    assert got == {first.name: ("returned", D(2026, 3, 5), env.head.pk),
+                   second.name: ("destroy", D(2026, 3, 6), env.head.pk),
+                   third.name: ("returned", D(2026, 3, 10), env.head.pk)}
+    assert items(m)[second.name].disposal_label == "依法销毁" and period(m).status == "met"
+
+
+def test_the_measure_ends_once_every_item_has_its_outcome(env):
+    m = proposed(env, items=2)
+    K.do_approve_measure(m, actor=env.head, on=START)
+    K.do_implement_measure(m, actor=env.officer, on=START, **on_site(m.case))
+    first, second = m.items.all()
+    K.do_decide_seized_item(first, outcome="transfer", basis="移送公安机关", on=D(2026, 3, 9), actor=env.head)
+    refused(lambda: K.do_end_measure_by_items(m, on=D(2026, 3, 9), actor=env.head), f"尚有财物未作出处理（{second.name}）")
+    K.do_decide_seized_item(second, outcome="returned", on=D(2026, 3, 10), actor=env.head)
+    K.do_end_measure_by_items(m, on=D(2026, 3, 10), actor=env.head)
+    assert (m.status, m.ended_on, m.outcome, period(m).status) == ("disposed", D(2026, 3, 10), "", "met")
+
+
+@pytest.mark.parametrize("who,params,text,error", [
+    ("officer", {"outcome": "returned"}, "科室负责人", NotPermitted),
+    ("head", {"outcome": "confiscate"}, "没收须由行政处罚决定作出", RuleViolation),
+    ("head", {"outcome": "destroy"}, "须写明依据", RuleViolation),
+    ("head", {"outcome": "seal_or_seize"}, "决定查封、扣押", RuleViolation),
+    ("head", {"outcome": "burn"}, "须选择该项财物的处理", RuleViolation),
+    ("head", {"outcome": "returned", "item": "999999"}, "须选择本措施清单中的一项财物", RuleViolation),
+    ("head", {"outcome": "returned", "item": "²"}, "须选择本措施清单中的一项财物", RuleViolation),
+])
+def test_a_bad_item_decision_is_refused(env, who, params, text, error):
+    m = in_force(env)
+    params = {"item": m.items.get().pk, **params}
+    refused(lambda: K.move_measure(m, "decide_item", actor=getattr(env, who), on=D(2026, 3, 5), **params), text, error)
+
+
+def test_an_item_is_decided_once_and_not_by_its_handler(env):
+    m = in_force(env)
+    item = m.items.get()
+    K.do_decide_seized_item(item, outcome="returned", on=D(2026, 3, 5), actor=env.head)
+    refused(lambda: K.do_decide_seized_item(item, outcome="returned", on=D(2026, 3, 6), actor=env.head),
+            "已于 2026-03-05 作出处理")
+    other = in_force(env)
+    head_as_handler(env, other.case)
+    refused(lambda: K.do_decide_seized_item(other.items.get(), outcome="returned", actor=env.head), "本案承办人不能批准")
+
+
+def test_perishable_goods_sold_leave_their_proceeds_in_their_place(env):
+    m = proposed(env, kind=MeasureKind.SEIZE, items=2)
+    K.do_approve_measure(m, actor=env.head, on=START)
+    K.do_implement_measure(m, actor=env.officer, on=START, **on_site(m.case))
+    milk, other = m.items.all()
+    item = K.do_sell_seized_item(milk, method="auction", proceeds="1280.50", ground="鲜奶临近保质期，不易保管",
+                                 party_consent=True, on=D(2026, 3, 4), actor=env.head)
+    assert (item.sold_on, item.sale_proceeds, item.sale_approved_by, item.disposal) == (
+        D(2026, 3, 4), Decimal("1280.50"), env.head, "")
+    refused(lambda: K.do_sell_seized_item(milk, method="sale", proceeds="10", ground="再卖", party_consent=True,
+                                          actor=env.head), "已于 2026-03-04 拍卖")
+    refused(lambda: K.do_decide_seized_item(milk, outcome="destroy", basis="变质", actor=env.head), "不能销毁")
+    refused(lambda: K.do_dispose_measure(m, outcome="destroy", note="变质", actor=env.head), "不能销毁")
+    K.do_release_measure(m, release_reason="unrelated", on=D(2026, 3, 10), actor=env.head)
+    assert items(m)[milk.name].disposal_label == "已解除，退还拍卖所得款项"  # 第二十八条第二款
+    assert items(m)[other.name].disposal_label == "已解除，退还当事人"
+
+
+@pytest.mark.parametrize("who,params,text,error", [
+    ("officer", {}, "科室负责人", NotPermitted),
+    ("head", {"method": "burn"}, "须选择处置方式", RuleViolation),
+    ("head", {"proceeds": "-1"}, "所得款项“-1”无效", RuleViolation),
+    ("head", {"proceeds": "12.345"}, "最多两位小数", RuleViolation),
+    ("head", {"proceeds": "abc"}, "所得款项“abc”无效", RuleViolation),
+    ("head", {"party_consent": False}, "须经权利人同意或者申请", RuleViolation),
+    ("head", {"ground": ""}, "不能为空", RuleViolation),
+])
+def test_a_bad_sale_is_refused(env, who, params, text, error):
+    m = in_force(env)
+    params = {"item": m.items.get().pk, "method": "sale", "proceeds": "300", "ground": "活鱼不易保管",
+              "party_consent": True, **params}
+    refused(lambda: K.move_measure(m, "sell_item", actor=getattr(env, who), on=D(2026, 3, 5), **params), text, error)
+
+
+@pytest.mark.parametrize("start,on,allowed", [
+    (D(2026, 3, 2), D(2026, 3, 11), True),    # the 7th working day
+    (D(2026, 3, 2), D(2026, 3, 12), False),   # past it: released by itself (行政处罚法第五十六条)
+    (D(2026, 9, 28), D(2026, 10, 13), True),  # across 国庆: Oct 1–7 off, Oct 10 worked
+    (D(2026, 9, 28), D(2026, 10, 14), False),
+])
+def test_preserved_goods_are_sealed_or_seized_within_7_working_days(env, start, on, allowed):
+    m = in_force(env, kind=MeasureKind.PRESERVATION, day=start)
+    call = lambda: K.do_seal_or_seize_preserved(m, kind="seize", reason="经检验系不合格产品，依法扣押", on=on,  # noqa: E731
+                                                 actor=env.head)
+    if not allowed:
+        refused(call, f"已于 {period(m).due:%Y-%m-%d} 届满")
+        return
+    new = call()
+    m.refresh_from_db()
+    assert (m.status, m.outcome, m.ended_on, period(m).status) == ("disposed", "seal_or_seize", on, "met")
+    assert (new.kind, new.status, new.approved_on, new.approved_by, new.preserved_from) == (
+        "seize", "approved", on, env.head, m)
+    assert [(i.name, i.quantity, i.carried_from.measure_id) for i in new.items.all()] == [
+        (i.name, i.quantity, m.pk) for i in m.items.all()]
+    assert set(m.items.values_list("disposal", flat=True)) == {"seal_or_seize"}
+    K.do_implement_measure(new, actor=env.officer, on=on, **on_site(new.case))  # its own period from that day
+    assert (period(new).kind, period(new).start, period(new).due - on) == (K.SEIZURE_PERIOD, on, dt.timedelta(30))
+
+
+def test_only_the_undecided_preserved_goods_are_carried_over(env):
+    m = proposed(env, kind=MeasureKind.PRESERVATION, items=2)
+    K.do_approve_measure(m, actor=env.head, on=START)
+    K.do_implement_measure(m, actor=env.officer, on=START, **on_site(m.case))
+    kept, returned = m.items.all()
+    K.do_decide_seized_item(returned, outcome="returned", on=D(2026, 3, 3), actor=env.head)
+    refused(lambda: K.do_seal_or_seize_preserved(m, kind="seize", reason="x", on=D(2026, 3, 4), actor=env.officer),
+            "科室负责人", NotPermitted)
+    refused(lambda: K.move_measure(m, "seal_or_seize", measure_kind="preservation", reason="x", on=D(2026, 3, 4),
+                                   actor=env.head), "须选择查封或者扣押")
+    new = K.do_seal_or_seize_preserved(m, kind="seal", reason="依法查封", on=D(2026, 3, 4), actor=env.head)
+    assert [i.name for i in new.items.all()] == [kept.name]
+    sealed = in_force(env)
+    refused(lambda: K.do_seal_or_seize_preserved(sealed, kind="seize", reason="x", on=D(2026, 3, 4), actor=env.head),
+            "不是先行登记保存")
+
+
+def test_overdue_measure_deadlines_reach_the_leaders_escalations(env):
+    from sanxiang.cases import pages
+    from sanxiang.deadlines.queries import escalated_obligations
+
+    m = in_force(env, day=D(2026, 3, 2))  # 查封扣押期限 due 2026-04-01
+    late = period(m)
+    today = timezone.localdate()
+    rows = [r for r in pages.escalations(env.leader)["overdue"] if r["ob"].pk == late.pk]
+    assert [(r["case"], r["subject"], r["ob"].kind) for r in rows] == [(m.case, "查封措施", K.SEIZURE_PERIOD)]
+    assert late.pk in [o.pk for o in escalated_obligations(env.agency, late.leader, today)]
+    assert pages.escalations(env.officer) is None  # leaders only
+    K.do_release_measure(m, release_reason="expired", on=D(2026, 4, 2), actor=env.head)
+    assert late.pk not in [r["ob"].pk for r in pages.escalations(env.leader)["overdue"]]

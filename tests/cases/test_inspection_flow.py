@@ -412,7 +412,7 @@ def test_a_random_draw_is_recorded_reproducible_and_opens_the_inspections(ienv):
     before = counts()
     draw = I.do_draw_random_inspections(env.agency, unit=env.unit, cause="2026 年双随机抽查", parties=parties,
                                         objects=2, people=[env.p1, env.p2, env.p3], planned_on=D0,
-                                        seed="zhuzhou-2026-03", actor=env.officer)
+                                        seed="zhuzhou-2026-03", actor=env.head)
 
     def rank(round_, ids):  # the published method, written out again
         return sorted(ids, key=lambda i: (hashlib.sha256(f"zhuzhou-2026-03:{round_}:{i}".encode()).hexdigest(), i))
@@ -437,11 +437,12 @@ def test_a_random_draw_is_recorded_reproducible_and_opens_the_inspections(ienv):
 
 @pytest.mark.parametrize("problem, message", [
     ("auxiliary", "不具备"), ("too_many", "抽取对象数须在"), ("one_inspector", "两名以上"), ("empty", "须列出"),
+    ("ratio", "抽查比例须大于 0"), ("ratio_text", "抽查比例“一半”无效"), ("officer", "科室负责人、单位领导或法制审核人员"),
 ])
 def test_a_bad_draw_is_refused_with_nothing_written(ienv, problem, message):
     env = ienv
     kwargs = dict(unit=env.unit, cause="抽查", parties=[env.org_party, env.person_party], objects=1,
-                  people=[env.p1, env.p2], actor=env.officer, planned_on=D0)
+                  people=[env.p1, env.p2], actor=env.head, planned_on=D0)
     if problem == "auxiliary":
         kwargs["people"] = [env.p1, env.p2, env.aux]
     elif problem == "too_many":
@@ -450,7 +451,125 @@ def test_a_bad_draw_is_refused_with_nothing_written(ienv, problem, message):
         kwargs["inspectors"] = 1
     elif problem == "empty":
         kwargs["parties"] = []
+    elif problem in ("ratio", "ratio_text"):
+        kwargs.update(objects=None, ratio=0 if problem == "ratio" else "一半")
+    elif problem == "officer":
+        kwargs["actor"] = env.officer  # an inspector does not draw who inspects
     before = counts()
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted if problem == "officer" else RuleViolation) as refused:
         I.do_draw_random_inspections(env.agency, **kwargs)
     assert message in refused.value.message and counts() == before
+
+
+# ---- 重复检查预警 (rules-2026.md §3: 海南 defaults as profile values) ----------------------------------
+
+def start_entry(case):
+    import json
+
+    entry = LedgerEntry.objects.filter(action="record_inspection", object_id=str(case.inspection.pk)).latest("index")
+    return json.loads(entry.entry)["payload"]
+
+
+@pytest.mark.parametrize("earlier, later, warned", [
+    ("2026-03-02", "2026-04-30", True),   # 59 days apart
+    ("2026-03-02", "2026-05-01", True),   # 60 days: still within the window
+    ("2026-03-02", "2026-05-02", False),  # 61 days
+    ("2025-12-20", "2026-01-10", True),   # across the new year: the window is not the calendar year
+])
+def test_a_second_inspection_within_sixty_days_is_warned_not_refused(ienv, earlier, later, warned):
+    env = ienv
+    started(env, dt.date.fromisoformat(earlier), source="complaint")
+    case = new_inspection(env, planned=dt.date.fromisoformat(later))
+    assert bool(case.inspection_warnings) == warned  # at opening
+    I.do_start_inspection(case, on=later, actor=env.officer, code_scanned="scanned")
+    case.refresh_from_db()
+    assert case.status == "inspecting"  # a warning, not a refusal (the shipped profiles)
+    warnings = case.inspection.warnings
+    assert bool(warnings) == warned and start_entry(case)["warnings"] == warnings
+    if warned:
+        assert f"已有 1 次检查（{earlier}）" in warnings[0] and "60 日内被检查两次即预警" in warnings[0]
+
+
+@pytest.mark.parametrize("first, second, expected", [
+    ("not_scanned", None, 3),      # unrecorded counts as not scanned; the third, started without it, too
+    ("scanned", "not_scanned", 2),
+    ("scanned", "scanned", None),  # only this one: below the 2 of the profile
+])
+def test_inspections_without_the_code_are_warned_from_the_second_in_a_year(ienv, first, second, expected):
+    env = ienv
+    for on, scanned in (("2026-01-05", first), ("2026-05-06", second)):
+        case = new_inspection(env, planned=dt.date.fromisoformat(on))
+        I.do_start_inspection(case, on=on, actor=env.officer, code_scanned=scanned)
+    started(env, dt.date(2025, 6, 2))  # last year: not counted
+    case = new_inspection(env, planned=dt.date(2026, 9, 1))
+    I.do_start_inspection(case, on=dt.date(2026, 9, 1), actor=env.officer, code_scanned="not_scanned")
+    case.refresh_from_db()
+    unscanned = [w for w in case.inspection.warnings if w.startswith("未扫码检查预警")]
+    if expected is None:
+        assert not unscanned
+    else:
+        assert f"2026 年已有 {expected} 次检查未扫码入企" in unscanned[0]
+
+
+def test_a_bad_code_value_is_refused_with_nothing_written(ienv):
+    env = ienv
+    case = new_inspection(env, planned=D0)
+    before = written(case)
+    with pytest.raises(RuleViolation) as refused:
+        I.do_start_inspection(case, on=D0, actor=env.officer, code_scanned="maybe")
+    assert "检查码情况“maybe”无效" in refused.value.message and written(case) == before
+
+
+@pytest.fixture
+def refusing(ienv, tmp_path, monkeypatch):
+    """An agency whose profile makes the warning a refusal."""
+    from sanxiang.orgs import actions as A
+    from sanxiang.profiles import registry
+
+    path = tmp_path / "strict.toml"
+    path.write_text(textwrap.dedent("""\
+        key = "strict"
+        name = "重复检查即拒绝的机关"
+        extends = "national"
+
+        [cases.inspection_repeat_refuses]
+        value = true
+        citation = "测试：本机关规定重复检查预警时不得实施检查"
+        """), encoding="utf-8")
+    reg = registry.Registry(registry.DATA_DIR, extra_files=[path])
+    monkeypatch.setattr(registry, "_default", lambda: reg)
+    A.do_assign_profile(ienv.agency, "strict", actor=OPERATOR)
+    ienv.agency.refresh_from_db()
+    yield ienv
+    ienv.agency.profile_key = ""
+
+
+def test_where_the_profile_says_so_a_repeated_inspection_is_refused(refusing):
+    env = refusing
+    first = new_inspection(env, planned=dt.date(2026, 3, 2))
+    before = counts()
+    with pytest.raises(RuleViolation) as refused:
+        with transaction.atomic():
+            new_inspection(env, planned=dt.date(2026, 4, 1))
+    assert "不得安排检查" in refused.value.message and counts() == before
+    I.do_start_inspection(first, on=dt.date(2026, 3, 2), actor=env.officer, code_scanned="scanned")
+    assert first.status == "inspecting"
+
+
+def test_the_shipped_profiles_warn_by_the_hainan_defaults_and_name_the_source():
+    from sanxiang.profiles.registry import get_profile, list_profiles
+
+    for key in list_profiles():
+        profile = get_profile(key)
+        assert profile.value(I.REPEAT_WINDOW) == {"count": 60, "unit": "days"}
+        assert profile.value(I.WITHOUT_CODE) == 2 and profile.value(I.REPEAT_REFUSES) is False
+        assert "海南" in profile.entry(I.REPEAT_WINDOW).citation
+        assert "不具约束力" in profile.entry(I.REPEAT_WINDOW).citation
+        assert profile.value("cases.litigation_after_reconsideration") == {"count": 15, "unit": "days"}
+        assert "第四十五条" in profile.entry("cases.litigation_after_reconsideration").citation
+
+
+@pytest.mark.parametrize("ratio, pool, expected", [(10, 25, 3), (4, 25, 1), (50, 4, 2), (100, 3, 3), (0.5, 3, 1),
+                                                   (33.3, 3, 1)])
+def test_a_ratio_draws_that_share_of_the_list_rounded_up(ratio, pool, expected):
+    assert I.count_for_ratio(ratio, pool) == expected

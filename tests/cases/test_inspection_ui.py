@@ -87,7 +87,7 @@ def test_the_api_opens_moves_and_reads_an_inspection_with_the_error_shape(ienv):
 
 
 def test_the_api_draws_by_a_seed_and_reports_that_the_draw_replays(ienv):
-    env, c = ienv, client_for(ienv.officer)
+    env, c = ienv, client_for(ienv.head)
     body = {"agency": env.agency.code, "unit_id": env.unit.pk, "cause": "双随机抽查", "objects": 1,
             "party_ids": [env.org_party.pk, env.person_party.pk], "person_ids": [env.p1.pk, env.p2.pk, env.aux.pk],
             "planned_on": str(D0), "seed": "公开的种子"}
@@ -100,3 +100,108 @@ def test_the_api_draws_by_a_seed_and_reports_that_the_draw_replays(ienv):
     assert got["reproducible"] and got["seed"] == "公开的种子" and len(got["case_ids"]) == 1
     assert got["result"][0]["people"] == sorted([env.p1.pk, env.p2.pk])
     assert client_for(env.outsider).get(API + "draws/%d" % got["id"]).status_code == 404
+
+
+# ---- 双随机抽查 page and 重复检查预警 on the pages ------------------------------------------------------
+
+DRAWS = "/cases/inspections/draws/"
+
+
+def test_a_head_runs_a_draw_on_its_page_sees_names_and_how_to_replay_it(ienv):
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.cases.models import RandomDraw
+    from sanxiang.parties.actions import do_register_party
+
+    env, c = ienv, client_for(ienv.head)
+    third = do_register_party(env.agency, kind="org", name="某某超市有限公司", credit_code="911101056000000000",
+                              legal_representative="郑某", actor=OPERATOR)
+    page = c.get(DRAWS + "new/").content.decode()
+    assert "组织双随机抽取" in page and "某某超市有限公司" in page and env.p1.name in page
+    assert env.aux.name not in page  # auxiliary staff never enter the inspector list
+    form = {"unit": env.unit.pk, "cause": "2026 年食品经营者双随机抽查", "items": "营业执照公示\n进货查验记录",
+            "parties": [env.org_party.pk, third.pk], "people": [env.p1.pk, env.p2.pk], "objects": 3,
+            "inspectors": 2, "planned_on": str(D0), "seed": "第二季度-公开种子"}
+    before = counts()
+    r = c.post(DRAWS + "new/", form)
+    assert r.status_code == 400 and "抽取对象数须在 1 至 2 之间" in r.content.decode() and counts() == before
+    r = c.post(DRAWS + "new/", {**form, "objects": "", "ratio": "50"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    draw = RandomDraw.objects.get(seed="第二季度-公开种子")
+    assert draw.objects_drawn == 1
+    page = c.get(r["Location"]).content.decode()
+    assert "结果与记录一致" in page and "第二季度-公开种子" in page and "sha256sum" in page
+    ins = draw.inspections.select_related("case").get()
+    assert ins.case.number in page and env.p1.name in page and env.p2.name in page
+    assert ins.items == ["营业执照公示", "进货查验记录"]
+    assert "2026 年食品经营者双随机抽查" in c.get(DRAWS).content.decode()
+    assert "双随机抽查" in c.get("/").content.decode()  # the menu and the home panel
+
+
+def test_an_inspector_cannot_draw_and_an_outsider_cannot_read_a_draw(ienv):
+    from sanxiang.cases.kinds.inspection import do_draw_random_inspections
+
+    env = ienv
+    officer = client_for(env.officer)
+    assert officer.get(DRAWS + "new/").status_code == 403
+    before = counts()
+    r = officer.post(DRAWS + "new/", {"unit": env.unit.pk, "cause": "抽查", "parties": [env.org_party.pk],
+                                      "objects": 1, "inspectors": 2})
+    assert r.status_code == 403 and counts() == before
+    draw = do_draw_random_inspections(env.agency, unit=env.unit, cause="抽查", parties=[env.org_party], objects=1,
+                                      people=[env.p1, env.p2], planned_on=D0, actor=env.head)
+    assert officer.get(f"{DRAWS}{draw.pk}/").status_code == 200  # the unit's officers read it
+    assert client_for(env.outsider).get(f"{DRAWS}{draw.pk}/").status_code == 404
+    assert client_for(env.head).get(f"{DRAWS}abc/").status_code == 404
+
+
+def test_a_repeated_inspection_is_warned_on_opening_the_case_page_the_dossier_the_api_and_the_home_panel(ienv):
+    import datetime as dt
+
+    from sanxiang.cases.kinds import inspection as I
+
+    env, c = ienv, client_for(ienv.officer)
+    earlier = I.do_create_inspection(env.agency, unit=env.unit, source="complaint", cause="投诉举报核查",
+                                     party=env.org_party, handlers=[env.p1, env.p2], planned_on=D0, actor=env.officer)
+    I.do_start_inspection(earlier, on=D0, actor=env.officer)
+    form = {"unit": env.unit.pk, "source": "planned", "cause": "年度计划检查", "party": env.org_party.pk,
+            "handlers": [env.p1.pk, env.p2.pk], "planned_on": str(D0 + dt.timedelta(days=30))}
+    r = c.post("/cases/inspections/new/", form, follow=True)
+    page = r.content.decode()
+    assert r.status_code == 200 and "重复检查预警" in page and "inspection-warnings" in page  # message + section
+    case_id = r.redirect_chain[-1][0].rstrip("/").split("/")[-1]
+    got = c.get(f"{API}{case_id}").json()
+    assert got["warnings"] and "重复检查预警" in got["warnings"][0]
+    assert "inspection-warnings-of-party" in c.get(f"/parties/{env.org_party.pk}/").content.decode()
+    home = client_for(env.head).get("/").content.decode()
+    assert "repeated-inspections" in home and env.org_party.name in home
+
+
+def test_the_repeated_inspection_panel_reads_in_a_constant_number_of_queries(ienv):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.cases.kinds import inspection as I
+    from sanxiang.parties.actions import do_register_party
+
+    env = ienv
+
+    def twice(party):
+        for on in (D0, D0 + dt.timedelta(days=20)):
+            I.do_create_inspection(env.agency, unit=env.unit, source="planned", cause="计划检查", party=party,
+                                   handlers=[env.p1, env.p2], planned_on=on, actor=env.officer)
+
+    def measured():
+        with CaptureQueriesContext(connection) as queries:
+            rows = I.repeated_inspections(env.head)
+        return len(rows), len(queries)
+
+    twice(env.org_party)
+    one = measured()
+    for code in ("911101056000000013", "911101056000000026"):
+        twice(do_register_party(env.agency, kind="org", name=f"企业{code[-3:]}", credit_code=code,
+                                legal_representative="郑某", actor=OPERATOR))
+    three = measured()
+    assert one[0] == 1 and three[0] == 3 and three[1] == one[1], (one, three)

@@ -40,6 +40,7 @@ from ..models import (
     MeasureStatus,
     PenaltyType,
     ReleaseReason,
+    SaleMethod,
     SeizedItem,
 )
 
@@ -60,17 +61,23 @@ LISTING = (M.PROPOSED, M.APPROVED, M.EMERGENCY)  # the 清单 is made before or 
 # Case states in which a measure may be proposed: while the facts are being established.
 PROPOSING_STATES = (CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.SUSPENDED,
                     CaseStatus.CONCLUDED, CaseStatus.NOTIFIED, CaseStatus.HEARING)
-OUTCOMES = {MeasureKind.PRESERVATION: (MeasureOutcome.SEAL_OR_SEIZE, MeasureOutcome.CONFISCATE,
-                                       MeasureOutcome.TRANSFER),
+# 依法查封、扣押 of preserved goods is its own move (`seal_or_seize`: a new measure over the same items).
+OUTCOMES = {MeasureKind.PRESERVATION: (MeasureOutcome.CONFISCATE, MeasureOutcome.TRANSFER),
             MeasureKind.SEAL: (MeasureOutcome.CONFISCATE, MeasureOutcome.DESTROY, MeasureOutcome.TRANSFER),
             MeasureKind.SEIZE: (MeasureOutcome.CONFISCATE, MeasureOutcome.DESTROY, MeasureOutcome.TRANSFER)}
 RETURNED = "returned"
+# What one item may become by itself (`decide_item`): returned, or the measure kind's outcomes.
+ITEM_OUTCOMES = {kind: (RETURNED, *outcomes) for kind, outcomes in OUTCOMES.items()}
 
 register_actions({  # the table's own moves are registered below, with their labels
     "propose_coercivemeasure": "提请采取行政强制措施",
     "add_seizeditem": "登记查封扣押财物清单",
     "change_seizeditem_custody": "变更查封扣押财物保管",
     "end_seizeditem": "查封扣押财物处理完毕",
+    "decide_seizeditem": "对一项查封扣押财物作出处理",
+    "sell_seizeditem": "拍卖、变卖查封扣押财物",
+    "carry_seizeditem": "先行登记保存财物转入查封扣押清单",
+    "continue_coercivemeasure": "先行登记保存转为查封、扣押",
 })
 
 
@@ -188,6 +195,8 @@ def outcome_lawful(m, actor, outcome=None, note="", **params):
         return "没收须由行政处罚决定作出：本案尚未作出含“没收非法财物”的处罚决定（行政处罚法第九条、行政强制法第二十七条）。"
     if outcome in (MeasureOutcome.DESTROY, MeasureOutcome.TRANSFER) and not (note or "").strip():
         return f"“{MeasureOutcome(outcome).label}”须写明依据或接收机关。"
+    if outcome == MeasureOutcome.DESTROY and m.items.filter(disposal="", sold_on__isnull=False).exists():
+        return "已拍卖、变卖的财物只剩所得款项，不能销毁：请对其逐项作出处理。"
     return None
 
 
@@ -197,6 +206,87 @@ def release_reason_lawful(m, actor, release_reason=None, **params):
         return None
     if release_reason == ReleaseReason.NOT_APPROVED:
         return "“当场实施后负责人认为不应当采取”只适用于不予补办批准。"
+    return None
+
+
+def item_undecided(m, actor, item=None, **params):
+    """该项财物属于本措施且尚未处理"""
+    if item is None:
+        return None
+    if item.disposal:
+        day = item.disposed_on or m.ended_on
+        when = f"已于 {day:%Y-%m-%d} " if day else "已"
+        return f"“{item.name}”{when}作出处理（{item.disposal_label}），不能再次处理。"
+    return None
+
+
+def item_outcome_lawful(m, actor, item=None, outcome=None, basis="", **params):
+    """逐项处理：退还，或措施种类允许的处理决定（行政强制法第二十七条、第二十八条）"""
+    if outcome is None or item is None:
+        return None
+    if outcome == MeasureOutcome.SEAL_OR_SEIZE:
+        return "先行登记保存的财物依法查封、扣押，须办理“决定查封、扣押”（由负责人批准，另行计算期限）。"
+    if outcome not in ITEM_OUTCOMES[m.kind]:
+        allowed = "、".join("退还" if o == RETURNED else MeasureOutcome(o).label for o in ITEM_OUTCOMES[m.kind])
+        return f"{m.get_kind_display()}的财物只能逐项：{allowed}。"
+    if outcome == RETURNED:
+        return None
+    if outcome == MeasureOutcome.DESTROY and item.sold_on:
+        return f"“{item.name}”已{item.get_sale_method_display()}，只剩所得款项，不能销毁。"
+    return outcome_lawful(m, actor, outcome=outcome, note=basis)
+
+
+def every_item_decided(m, actor, **params):
+    """清单的每一项财物都已作出处理"""
+    left = [i.name for i in m.items.all() if not i.disposal]
+    if not m.items.exists():
+        return "清单为空，没有可以处理的财物：请解除措施。"
+    if left:
+        return f"尚有财物未作出处理（{'、'.join(left[:5])}{'等' if len(left) > 5 else ''}），不能终结措施。"
+    return None
+
+
+def sale_lawful(m, actor, item=None, method=None, proceeds=None, party_consent=None, **params):
+    """鲜活物品或者其他不易保管的财物，经负责人批准拍卖、变卖，所得款项代替原物（行政强制法第二十八条第二款）"""
+    if item is None:
+        return None
+    if item.sold_on:
+        return f"“{item.name}”已于 {item.sold_on:%Y-%m-%d} {item.get_sale_method_display()}，不能再次处置。"
+    if method is not None and method not in SaleMethod.values:
+        return "处置方式只能是拍卖或者变卖。"
+    if party_consent is not None and party_consent is not True:
+        return ("先行处置须经权利人同意或者申请；权利人不明确的，须依法公告期满"
+                "（《市场监督管理行政处罚程序规定》先行处置的规定）。")
+    return None
+
+
+def preservation_only(m, actor, **params):
+    """仅限先行登记保存"""
+    if m.kind != MeasureKind.PRESERVATION:
+        return f"{m.get_kind_display()}不是先行登记保存，不能“决定查封、扣押”（已采取的查封、扣押可延长或作出处理决定）。"
+    return None
+
+
+def within_preservation_period(m, actor, on=None, **params):
+    """在七个工作日的处理期限内（行政处罚法第五十六条）"""
+    ob = _period(m)
+    if ob is not None and _day(on) > ob.due:
+        return (f"先行登记保存处理期限已于 {ob.due:%Y-%m-%d} 届满，逾期未采取措施的先行登记保存自动解除，"
+                "不能再转为查封、扣押（行政处罚法第五十六条）。")
+    return None
+
+
+def items_to_carry(m, actor, **params):
+    """尚有未作出处理的财物可以查封、扣押"""
+    if not m.items.filter(disposal="").exists():
+        return "先行登记保存的财物均已作出处理，没有可以查封、扣押的财物。"
+    return None
+
+
+def seal_or_seize_kind(m, actor, measure_kind=None, **params):
+    """查封或者扣押"""
+    if measure_kind is not None and measure_kind not in (MeasureKind.SEAL, MeasureKind.SEIZE):
+        return "先行登记保存只能转为查封或者扣押。"
     return None
 
 
@@ -268,6 +358,35 @@ def dispose_effect(m, actor, on=None, outcome="", note="", **params):
     return None
 
 
+def _user(actor):
+    return actor if getattr(actor, "pk", None) and hasattr(actor, "people") else None
+
+
+def decide_item_effect(m, actor, on=None, item=None, outcome="", basis="", **params):
+    item.disposal, item.disposed_on, item.disposed_by, item.disposal_basis = outcome, _today(on), _user(actor), basis
+    item.save(update_fields=["disposal", "disposed_on", "disposed_by", "disposal_basis"])
+    return {"item_name": item.name}
+
+
+def sell_item_effect(m, actor, on=None, item=None, method="", proceeds=None, ground="", **params):
+    item.sale_method, item.sold_on, item.sale_proceeds = method, _today(on), proceeds
+    item.sale_ground, item.sale_approved_by = ground, _user(actor)
+    item.save(update_fields=["sale_method", "sold_on", "sale_proceeds", "sale_ground", "sale_approved_by"])
+    return {"item_name": item.name}
+
+
+def end_by_items_effect(m, actor, on=None, note="", **params):
+    outcomes = set(m.items.values_list("disposal", flat=True))
+    single = outcomes.pop() if len(outcomes) == 1 else ""
+    m.ended_on, m.outcome, m.end_note = _today(on), single if single in MeasureOutcome.values else "", note or ""
+    return {"outcomes": sorted(set(m.items.values_list("disposal", flat=True)))}
+
+
+def continue_effect(m, actor, on=None, reason="", **params):
+    m.ended_on, m.outcome, m.end_note = _today(on), MeasureOutcome.SEAL_OR_SEIZE, reason[:500]
+    return None
+
+
 # ---- the table ----------------------------------------------------------------------------------
 
 ON = {"on": Param("日期", required=False, text=False)}
@@ -322,6 +441,28 @@ MEASURE = Table(
                    params={**ON, "outcome": Param("处理决定", max_length=16),
                            "note": Param("依据或接收机关", required=False)},
                    guards=(approver_not_handler, outcome_lawful), effect=dispose_effect),
+        # Item by item (行政强制法 第二十七条、第二十八条): the measure ends by `end_by_items` once every item has one.
+        *[Transition("decide_item", state, state, "对一项财物作出处理", roles=HEAD,
+                     params={**ON, "item": Param("财物", text=False), "outcome": Param("处理", max_length=16),
+                             "basis": Param("依据、接收机关或说明", required=False)},
+                     guards=(approver_not_handler, item_undecided, item_outcome_lawful), effect=decide_item_effect)
+          for state in (M.IN_FORCE, M.TESTING)],
+        *[Transition("sell_item", state, state, "批准拍卖、变卖不易保管的财物", roles=HEAD,
+                     params={**ON, "item": Param("财物", text=False), "method": Param("处置方式", max_length=16),
+                             "proceeds": Param("所得款项（元）", text=False),
+                             "ground": Param("鲜活或者不易保管的情形"),
+                             "party_consent": Param("权利人同意或者申请（权利人不明的已公告期满）", required=False,
+                                                    text=False)},
+                     guards=(approver_not_handler, item_undecided, sale_lawful), effect=sell_item_effect)
+          for state in (M.IN_FORCE, M.TESTING)],
+        Transition("end_by_items", M.IN_FORCE, M.DISPOSED, "财物已逐项处理，终结措施", roles=HEAD,
+                   params={**ON, "note": Param("说明", required=False)},
+                   guards=(approver_not_handler, every_item_decided), effect=end_by_items_effect),
+        Transition("seal_or_seize", M.IN_FORCE, M.DISPOSED, "决定查封、扣押先行登记保存的财物", roles=HEAD,
+                   params={**ON, "measure_kind": Param("措施", max_length=16), "reason": Param("理由和依据")},
+                   guards=(approver_not_handler, preservation_only, within_preservation_period, items_to_carry,
+                           seal_or_seize_kind),
+                   effect=continue_effect),
     ],
 )
 
@@ -368,7 +509,39 @@ def _clean(m, action, params: dict) -> dict:
         raise RuleViolation("须选择解除理由（行政强制法第二十八条）。", field="release_reason")
     if action == "dispose" and params.get("outcome") not in MeasureOutcome.values:
         raise RuleViolation("须选择处理决定。", field="outcome")
+    if action in ("decide_item", "sell_item"):
+        params["item"] = _item_of(m, params.get("item"))
+    if action == "decide_item" and params.get("outcome") not in (RETURNED, *MeasureOutcome.values):
+        raise RuleViolation("须选择该项财物的处理。", field="outcome")
+    if action == "sell_item":
+        if params.get("method") not in SaleMethod.values:
+            raise RuleViolation("须选择处置方式：拍卖或者变卖。", field="method")
+        params["proceeds"] = _amount(params.get("proceeds"))
+        params["party_consent"] = bool(_flag(params.get("party_consent")))
+    if action == "seal_or_seize" and params.get("measure_kind") not in (MeasureKind.SEAL, MeasureKind.SEIZE):
+        raise RuleViolation("须选择查封或者扣押。", field="measure_kind")
     return params
+
+
+def _item_of(m, value) -> SeizedItem:
+    from sanxiang.core.ids import row_by_id
+
+    if isinstance(value, SeizedItem):
+        value = value.pk
+    item = None if value in (None, "") else row_by_id(SeizedItem.objects.filter(measure_id=m.pk), value)
+    if item is None:
+        raise RuleViolation("须选择本措施清单中的一项财物。", field="item")
+    return item
+
+
+def _amount(value) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise RuleViolation(f"所得款项“{value}”无效。", field="proceeds") from None
+    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")) or number >= 10 ** 12:
+        raise RuleViolation(f"所得款项“{value}”无效：应为不小于 0、最多两位小数的金额（元）。", field="proceeds")
+    return number
 
 
 def move_measure(measure, action: str, *, actor, **params) -> CoerciveMeasure:
@@ -418,14 +591,41 @@ def _end_obligations(m, on, actor):
                           actor=actor)
 
 
-def _end_items(m, disposal, actor):
+def _end_items(m, disposal, actor, on=None, basis=""):
+    """The measure's decision reaches the items still without their own (those already decided keep theirs)."""
     from sanxiang.ledger.actions import append_entry
 
-    for item in m.items.select_for_update():
-        item.disposal = disposal
-        item.save(update_fields=["disposal"])
+    for item in m.items.select_for_update().filter(disposal=""):
+        item.disposal, item.disposed_on, item.disposed_by, item.disposal_basis = disposal, on, _user(actor), basis
+        item.save(update_fields=["disposal", "disposed_on", "disposed_by", "disposal_basis"])
         append_entry(action="end_seizeditem", actor=actor, obj=item,
                      payload={"measure": m.pk, "name": item.name, "disposal": disposal})
+
+
+def _continue_as_seal_or_seize(m, actor, on, kind, reason):
+    """决定查封、扣押 preserved goods: a new measure, approved by this act, over the items not yet decided
+    (each carried over, its preserved row marked 依法查封、扣押); implemented and timed as any measure."""
+    from sanxiang.ledger.actions import append_entry
+
+    new = CoerciveMeasure.objects.create(case=m.case, kind=kind, status=M.APPROVED, reason=reason, proposed_on=on,
+                                         approved_on=on, approved_by=_user(actor), preserved_from=m,
+                                         created_at=timezone.now())
+    append_entry(action="continue_coercivemeasure", actor=actor, obj=new,
+                 payload={"case": m.case.number, "kind": kind, "reason": reason, "on": on, "preserved_from": m.pk})
+    for old in m.items.select_for_update().filter(disposal=""):
+        item = SeizedItem.objects.create(measure=new, name=old.name, spec=old.spec, quantity=old.quantity,
+                                         unit=old.unit, place=old.place, custody=old.custody, custodian=old.custodian,
+                                         sale_method=old.sale_method, sold_on=old.sold_on,
+                                         sale_proceeds=old.sale_proceeds, sale_ground=old.sale_ground,
+                                         sale_approved_by=old.sale_approved_by, carried_from=old)
+        append_entry(action="carry_seizeditem", actor=actor, obj=item,
+                     payload={"measure": new.pk, "from": old.pk, "name": item.name, "quantity": item.quantity})
+        old.disposal, old.disposed_on, old.disposed_by = MeasureOutcome.SEAL_OR_SEIZE, on, _user(actor)
+        old.disposal_basis = reason
+        old.save(update_fields=["disposal", "disposed_on", "disposed_by", "disposal_basis"])
+        append_entry(action="end_seizeditem", actor=actor, obj=old,
+                     payload={"measure": m.pk, "name": old.name, "disposal": old.disposal, "carried_to": item.pk})
+    return new
 
 
 def _consequences(m, action, *, actor, params):
@@ -454,10 +654,25 @@ def _consequences(m, action, *, actor, params):
         D.do_resume_obligation(_period(m), end=on, actor=actor)
     elif action in ("release", "refuse_afterwards"):
         _end_obligations(m, on, actor)
-        _end_items(m, RETURNED, actor)
+        _end_items(m, RETURNED, actor, on, params.get("note") or params.get("reason") or "")
     elif action == "dispose":
         _end_obligations(m, on, actor)
-        _end_items(m, params["outcome"], actor)
+        _end_items(m, params["outcome"], actor, on, params.get("note") or "")
+    elif action in ("decide_item", "sell_item"):
+        from sanxiang.ledger.actions import append_entry
+
+        item = params["item"]
+        item.refresh_from_db()
+        payload = ({"measure": m.pk, "name": item.name, "disposal": item.disposal, "basis": item.disposal_basis}
+                   if action == "decide_item" else
+                   {"measure": m.pk, "name": item.name, "method": item.sale_method, "proceeds": item.sale_proceeds,
+                    "ground": item.sale_ground})
+        append_entry(action=f"{action.split('_')[0]}_seizeditem", actor=actor, obj=item, payload=payload)
+    elif action == "end_by_items":
+        _end_obligations(m, on, actor)
+    elif action == "seal_or_seize":
+        _end_obligations(m, on, actor)
+        _continue_as_seal_or_seize(m, actor, on, params["measure_kind"], params["reason"])
 
 
 def _approver(actor):
@@ -515,8 +730,36 @@ def do_release_measure(measure, *, release_reason, actor, note="", on=None):
 
 
 def do_dispose_measure(measure, *, outcome, actor, note="", on=None):
-    """处理决定 (第二十七条): confiscated through the penalty decision, destroyed, transferred."""
+    """处理决定 (第二十七条): confiscated through the penalty decision, destroyed, transferred — every item
+    not yet decided by itself."""
     return move_measure(measure, "dispose", actor=actor, outcome=outcome, note=note, on=on)
+
+
+def do_decide_seized_item(item, *, outcome, actor, basis="", on=None) -> SeizedItem:
+    """逐项处理: one item returned (解除), confiscated, destroyed or transferred; the measure holds the rest."""
+    move_measure(item.measure, "decide_item", actor=actor, item=item.pk, outcome=outcome, basis=basis, on=on)
+    item.refresh_from_db()
+    return item
+
+
+def do_sell_seized_item(item, *, method, proceeds, ground, party_consent, actor, on=None) -> SeizedItem:
+    """拍卖、变卖 (第二十八条第二款) with the head's approval: the proceeds are held in the item's place."""
+    move_measure(item.measure, "sell_item", actor=actor, item=item.pk, method=method, proceeds=proceeds,
+                 ground=ground, party_consent=party_consent, on=on)
+    item.refresh_from_db()
+    return item
+
+
+def do_end_measure_by_items(measure, *, actor, note="", on=None):
+    """终结: every item has its own outcome; the measure's period is met."""
+    return move_measure(measure, "end_by_items", actor=actor, note=note, on=on)
+
+
+def do_seal_or_seize_preserved(measure, *, kind, reason, actor, on=None) -> CoerciveMeasure:
+    """先行登记保存 → 查封/扣押 within the 7 working days (行政处罚法 第五十六条): ends the preservation and
+    returns the new measure (已批准待实施, the undecided items carried over; its period opens when implemented)."""
+    move_measure(measure, "seal_or_seize", actor=actor, measure_kind=kind, reason=reason, on=on)
+    return CoerciveMeasure.objects.get(preserved_from=measure)
 
 
 # ---- acts outside the table: proposing a measure, its 清单 -----------------------------------------
@@ -646,10 +889,33 @@ def measures_of(case):
                                          object_id__in=[str(m.pk) for m in measures])
                .prefetch_related("pauses").order_by("start", "id")):
         obs.setdefault(int(ob.object_id), []).append(ob)
+    by_pk = {m.pk: m for m in measures}
     for m in measures:
         m.deadlines = obs.get(m.pk, [])
         m.case = case
+        m.predecessor = by_pk.get(m.preserved_from_id)  # 先行登记保存 it continues, and the reverse
+        m.successor = next((x for x in measures if x.preserved_from_id == m.pk), None)
     return measures
+
+
+def overdue_measure_deadlines(cases, limit: int = 50, today=None) -> list[dict]:
+    """领导督办 rows of the measures of `cases` (a queryset): their agency's deadlines past due (查封扣押期限,
+    先行登记保存处理期限, 当场实施补办批准期限), each with the measure's name and its case, in SQL."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from sanxiang.deadlines.actions import OPEN_STATES
+    from sanxiang.deadlines.models import Obligation
+    from sanxiang.deadlines.queries import RED
+
+    ids_text = (CoerciveMeasure.objects.filter(case__in=cases).annotate(pk_text=Cast("pk", CharField()))
+                .values("pk_text"))
+    obs = list(Obligation.objects.filter(object_type=CoerciveMeasure.ledger_type(), object_id__in=ids_text,
+                                         status__in=OPEN_STATES, bearer=Obligation.AGENCY,
+                                         due__lt=today or timezone.localdate()).order_by("due", "id")[:limit])
+    measures = CoerciveMeasure.objects.select_related("case__unit").in_bulk([int(ob.object_id) for ob in obs])
+    return [{"case": measures[int(ob.object_id)].case, "ob": ob, "level": RED,
+             "subject": f"{measures[int(ob.object_id)].get_kind_display()}措施"} for ob in obs]
 
 
 # ---- demo ---------------------------------------------------------------------------------------
@@ -661,7 +927,8 @@ DEMO_AGENCIES = ("zhuzhou-amr", "quanzhou-licheng-amr", "urumqi-gxq-amr")
 def demo_coercion(loader) -> int:
     """Two penalty cases of a SAMR agency with measures in several states, made through the acts
     (dates relative to today): a 查封 in force and near its end, an extended 扣押, a 查封 released,
-    a 先行登记保存 past its 7 working days, and a 扣押 waiting for the head. Returns the cases made."""
+    a 先行登记保存 past its 7 working days, a 扣押 waiting for the head, a 扣押 with fresh goods sold and
+    another item returned, and a 先行登记保存 turned into an approved 扣押. Returns the cases made."""
     if loader.agency.code not in DEMO_AGENCIES:
         return 0
     officer, head = loader.officer_user, loader.head_user
@@ -696,6 +963,16 @@ def demo_coercion(loader) -> int:
     do_release_measure(released, release_reason=ReleaseReason.UNRELATED, note="经核查，该批饮料在保质期内",
                        on=loader.day(20), actor=head)
     measure(second, MeasureKind.PRESERVATION, 15, [("过期糕点", "30", "盒")])  # 7 working days long past
+    # Goods item by item: fresh goods sold with the head's approval (the proceeds held), one item returned.
+    fresh = measure(second, MeasureKind.SEIZE, 10, [("冰鲜带鱼", "200", "千克"), ("电子秤", "1", "台")])
+    fish, scale = fresh.items.all()
+    do_sell_seized_item(fish, method=SaleMethod.SALE, proceeds="5600.00", ground="冰鲜水产品不易保管，临近保质期",
+                        party_consent=True, on=loader.day(9), actor=head)
+    do_decide_seized_item(scale, outcome=RETURNED, basis="经核查计量准确，与违法行为无关", on=loader.day(8), actor=head)
+    # A 先行登记保存 decided as a 扣押 within its 7 working days: the 扣押 approved, waiting to be implemented.
+    kept = measure(second, MeasureKind.PRESERVATION, 3, [("无标签食用油", "48", "桶")])
+    do_seal_or_seize_preserved(kept, kind=MeasureKind.SEIZE, reason="经初步检验不合格，依据行政强制法第二十二条依法扣押",
+                               on=loader.day(1), actor=head)
     return 2
 
 

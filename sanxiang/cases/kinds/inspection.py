@@ -132,6 +132,77 @@ def inspections_of_party_in_year(agency, party, year: int, *, exclude_case=None,
     return found.exclude(source__in=list(exempt))
 
 
+# ---- repeated inspections (重复检查预警: rules-2026.md §3, 海南 defaults as profile values) --------------
+
+REPEAT_WINDOW = "cases.inspection_repeat_window"
+WITHOUT_CODE = "cases.inspection_without_code_warning"
+REPEAT_REFUSES = "cases.inspection_repeat_refuses"
+
+
+def _profile(agency, name, on):
+    from sanxiang.deadlines.queries import profile_key_of, profile_value
+
+    return profile_value(profile_key_of(agency), name, on)
+
+
+def repeat_window_days(agency, on: dt.date) -> int | None:
+    """The warning window in calendar days (None: the profile sets none)."""
+    window = _profile(agency, REPEAT_WINDOW, on)
+    if not window:
+        return None
+    count, unit = int(window["count"]), window["unit"]
+    return count * 31 if unit == "months" else count * 7 // 5 if unit == "workdays" else count
+
+
+def _dated(ins) -> dt.date:
+    return ins.started_on or ins.planned_on
+
+
+def repeat_warnings(agency, party, on: dt.date, *, exclude_case=None, scanned=None) -> list[str]:
+    """The warnings for inspecting `party` on `on`: another inspection of it by the agency (started, or
+    planned and not cancelled) within the profile's window before or after; and, in the calendar year,
+    inspections started without the code (扫码入企) reaching the profile's count — this one included when
+    `scanned` is False (being started without it). Warnings, not refusals (see `repeat_not_refused`)."""
+    found = (Inspection.objects.filter(case__agency=agency, case__case_parties__party=party)
+             .exclude(case__status=S.CANCELLED).only("started_on", "planned_on", "code_scanned", "case_id"))
+    if exclude_case is not None:
+        found = found.exclude(case=exclude_case)
+    return _warnings_from(agency, party, on, list(found), scanned)
+
+
+def _warnings_from(agency, party, on, found, scanned) -> list[str]:
+    warnings = []
+    days = repeat_window_days(agency, on)
+    if days:
+        near = sorted(_dated(i) for i in found if abs((_dated(i) - on).days) <= days)
+        if near:
+            dates = "、".join(f"{d:%Y-%m-%d}" for d in near[:5])
+            warnings.append(f"重复检查预警：{party.name}在前后 {days} 日内已有 {len(near)} 次检查（{dates}），"
+                            f"同一企业 {days} 日内被检查两次即预警（本机关规则配置，默认值取自海南省预警规则）。")
+    threshold = _profile(agency, WITHOUT_CODE, on)
+    if threshold:
+        unscanned = sum(1 for i in found if i.started_on and i.started_on.year == on.year and i.code_scanned is not True)
+        unscanned += 1 if scanned is False else 0
+        if unscanned >= threshold:
+            warnings.append(f"未扫码检查预警：{party.name}在 {on.year} 年已有 {unscanned} 次检查未扫码入企（未出示检查码），"
+                            f"达到预警次数 {threshold} 次（国办发〔2024〕54号推行扫码入企；次数为本机关规则配置）。")
+    return warnings
+
+
+def inspection_warnings(ins) -> list[str]:
+    """The warnings of one inspection on its own date (started, or planned); none once cancelled."""
+    if ins.case.status == S.CANCELLED:
+        return []
+    party = _party_of(ins.case)
+    return repeat_warnings(ins.case.agency, party, _dated(ins), exclude_case=ins.case_id,
+                           scanned=_scanned_if_started(ins)) if party else []
+
+
+def _party_of(case):
+    link = case.case_parties.select_related("party").first()
+    return link.party if link else None
+
+
 # ---- guards -----------------------------------------------------------------------------------
 
 def has_party(case, actor, **params):
@@ -159,6 +230,36 @@ def within_yearly_cap(case, actor, on=None, **params):
         kinds = "、".join(InspectionSource(s).label for s in sorted(exempt)) or "无"
         return (f"{link.party.name}在 {day.year} 年已接受本机关 {done} 次检查，达到本机关公布的年度检查频次上限 "
                 f"{cap} 次（{CITATION_54}），不能再实施检查；不受上限限制的情形：{kinds}。")
+    return None
+
+
+def repeat_not_refused(case, actor, on=None, code_scanned=None, **params):
+    """未触发重复检查预警，或本机关规则配置只提示不拒绝"""
+    day = _day(on)
+    party = _party_of(case)
+    if party is None or not _profile(case.agency, REPEAT_REFUSES, day):
+        return None
+    warnings = repeat_warnings(case.agency, party, day, exclude_case=case, scanned=_scanned(code_scanned) is True)
+    return ("本机关规则配置规定重复检查预警时不得实施检查：" + "；".join(warnings)) if warnings else None
+
+
+def _scanned(value) -> bool | None:
+    """检查码: "scanned" (企业已扫码或已出示) / "not_scanned" / nothing recorded."""
+    if value in (None, ""):
+        return None
+    if value in (True, "scanned"):
+        return True
+    if value in (False, "not_scanned"):
+        return False
+    raise RuleViolation(f"检查码情况“{value}”无效，应为已扫码（已出示）或未扫码。", field="code_scanned")
+
+
+def code_scanned_valid(case, actor, code_scanned=None, **params):
+    """检查码情况为已扫码、未扫码或未填"""
+    try:
+        _scanned(code_scanned)
+    except RuleViolation as exc:
+        return exc.message
     return None
 
 
@@ -229,11 +330,15 @@ def notice_effect(case, actor, on=None, note="", **params):
     return {"notice_on": ins.notice_on}
 
 
-def start_effect(case, actor, on=None, **params):
+def start_effect(case, actor, on=None, code_scanned=None, **params):
     ins = case.inspection
-    ins.started_on = _day(on)
-    _record(ins, actor, started_on=ins.started_on)
-    return {"code": ins.code}
+    ins.started_on, ins.code_scanned = _day(on), _scanned(code_scanned)
+    party = _party_of(case)
+    # Shown on the case page and ledgered with the move: who started the inspection was warned.
+    warnings = repeat_warnings(case.agency, party, ins.started_on, exclude_case=case,
+                               scanned=ins.code_scanned is True) if party else []
+    _record(ins, actor, started_on=ins.started_on, code_scanned=ins.code_scanned, warnings=warnings)
+    return {"code": ins.code, "warnings": warnings}
 
 
 def result_effect(case, actor, on=None, result="", items=None, conclusion="", problems="", **params):
@@ -324,8 +429,10 @@ INSPECTION_GENERAL = register(Table(
         Transition("send_inspection_notice", S.PLANNED, S.NOTICE_SENT, "送达检查通知", roles=OFFICER,
                    params={**ON, "note": Param("通知方式和内容", required=False, max_length=500)},
                    guards=(G.actor_handles,), effect=notice_effect),
-        Transition("start_inspection", (S.PLANNED, S.NOTICE_SENT), S.INSPECTING, "实施检查", roles=OFFICER, params=ON,
-                   guards=(*HANDLING, has_party, within_yearly_cap), effect=start_effect),
+        Transition("start_inspection", (S.PLANNED, S.NOTICE_SENT), S.INSPECTING, "实施检查", roles=OFFICER,
+                   params={**ON, "code_scanned": Param("检查码", required=False, text=False)},
+                   guards=(*HANDLING, has_party, within_yearly_cap, code_scanned_valid, repeat_not_refused),
+                   effect=start_effect),
         Transition("record_inspection_result", S.INSPECTING, S.INSPECTED, "登记检查结果", roles=OFFICER,
                    params={**ON, "result": Param("检查结果", max_length=16),
                            "items": Param("检查事项", text=False),
@@ -371,7 +478,7 @@ def do_create_inspection(agency, *, unit, source, cause, party, handlers, actor,
     inspectors holding a certificate for 行政检查 (never 辅助人员: 国办发〔2024〕54号) fixed in advance."""
     from .. import actions as C
 
-    if not can(actor, "open_case", agency):
+    if draw is None and not can(actor, "open_case", agency):  # a draw's inspections: the draw's permission
         raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以登记行政检查。")
     if unit is None or unit.agency_id != agency.pk:
         raise RuleViolation(f"承办机构须为{agency.name}的科室或所队。", field="unit")
@@ -410,6 +517,10 @@ def do_create_inspection(agency, *, unit, source, cause, party, handlers, actor,
     problems = G.handler_problems(case, since)
     if problems:
         raise RuleViolation("；".join(problems), reasons=problems, field="handlers")
+    case.inspection_warnings = repeat_warnings(agency, party, planned, exclude_case=case)
+    if case.inspection_warnings and _profile(agency, REPEAT_REFUSES, planned):
+        raise RuleViolation("本机关规则配置规定重复检查预警时不得安排检查：" + "；".join(case.inspection_warnings),
+                            reasons=case.inspection_warnings, field="party")
     return case
 
 
@@ -436,22 +547,42 @@ def replay_draw(draw: RandomDraw) -> bool:
                                                     draw.inspectors_each) == draw.result
 
 
+DRAW_NOT_PERMITTED = "只有“{}”的科室负责人、单位领导或法制审核人员可以组织双随机抽取（抽取与实施检查的人员分离）。"
+
+
+def may_draw(user, agency) -> bool:
+    return can(user, "draw_random_inspections", agency)
+
+
+def count_for_ratio(ratio, pool_size: int) -> int:
+    """抽查比例 (percent of the list, rounded up: a ratio never draws nobody)."""
+    try:
+        ratio = float(ratio)
+    except (TypeError, ValueError):
+        raise RuleViolation(f"抽查比例“{ratio}”无效，应为 0 至 100 之间的百分数。", field="ratio") from None
+    if not 0 < ratio <= 100:
+        raise RuleViolation(f"抽查比例须大于 0 且不超过 100（现为 {ratio:g}）。", field="ratio")
+    return max(1, -(-round(ratio * pool_size * 100) // 10000))
+
+
 @transaction.atomic
-def do_draw_random_inspections(agency, *, unit, cause, parties, objects, actor, people=None, inspectors=2,
-                               planned_on=None, seed=None, category=CATEGORY) -> RandomDraw:
-    """双随机抽取: draw `objects` entities from `parties` and, for each, `inspectors` officers from `people`
-    (default: every officer of the agency qualified for 行政检查 on the day), by a recorded seed; then open
-    one 双随机 inspection per entity. The draw is ledgered with its pools, so it can be repeated."""
+def do_draw_random_inspections(agency, *, unit, cause, parties, actor, objects=None, ratio=None, people=None,
+                               inspectors=2, planned_on=None, seed=None, category=CATEGORY, items=()) -> RandomDraw:
+    """双随机抽取: draw `objects` entities (or `ratio` percent of them) from `parties` and, for each,
+    `inspectors` officers from `people` (default: every officer of the agency qualified for 行政检查 on the
+    day), by a recorded seed; then open one 双随机 inspection per entity. The draw is ledgered with its
+    pools, so it can be repeated. Run by a head, a leader or the legal office, not by the inspectors."""
     from sanxiang.orgs.guards import can_enforce
     from sanxiang.orgs.models import Person
 
-    if not can(actor, "open_case", agency):
-        raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以组织双随机抽取。")
+    if not may_draw(actor, agency):
+        raise NotPermitted(DRAW_NOT_PERMITTED.format(agency.name))
     if unit is None or unit.agency_id != agency.pk:
         raise RuleViolation(f"承办机构须为{agency.name}的科室或所队。", field="unit")
     from .. import actions as C
 
     cause = C._text(cause, "抽查事项", "cause", 300)
+    items = as_items(items)  # 检查事项清单: every inspection drawn checks these
     today = timezone.localdate()
     planned = _date(planned_on, "planned_on", "计划检查日期") or today
     day = min(planned, today)
@@ -460,10 +591,12 @@ def do_draw_random_inspections(agency, *, unit, cause, parties, objects, actor, 
         raise RuleViolation("须列出抽查对象名录（至少一个）。", field="parties")
     if any(p.agency_id != agency.pk for p in parties):
         raise RuleViolation(f"抽查对象须为{agency.name}登记的当事人。", field="parties")
+    if objects in (None, "") and ratio not in (None, ""):
+        objects = count_for_ratio(ratio, len(pool))
     try:
         objects, inspectors = int(objects), int(inspectors)
     except (TypeError, ValueError):
-        raise RuleViolation("抽取数量须为整数。", field="objects") from None
+        raise RuleViolation("抽取数量须为整数（或填写抽查比例）。", field="objects") from None
     if not 1 <= objects <= len(pool):
         raise RuleViolation(f"抽取对象数须在 1 至 {len(pool)} 之间。", field="objects")
     if inspectors < 2:
@@ -495,7 +628,7 @@ def do_draw_random_inspections(agency, *, unit, cause, parties, objects, actor, 
     for row in result:
         do_create_inspection(agency, unit=unit, source=InspectionSource.RANDOM, cause=cause, party=by_id[row["party"]],
                              handlers=[people_by_id[i] for i in row["people"]], planned_on=planned,
-                             category=category, actor=actor, draw=draw)
+                             category=category, actor=actor, draw=draw, items=items)
     return draw
 
 
@@ -512,9 +645,10 @@ def do_send_inspection_notice(case, *, actor, note="", on=None):
     return _move(case, "send_inspection_notice", actor=actor, note=note, on=on)
 
 
-def do_start_inspection(case, *, actor, on=None):
-    """实施检查: two qualified inspectors, within the enterprise's yearly cap."""
-    return _move(case, "start_inspection", actor=actor, on=on)
+def do_start_inspection(case, *, actor, on=None, code_scanned=None):
+    """实施检查: two qualified inspectors, within the enterprise's yearly cap; `code_scanned` records 扫码入企
+    ("scanned" / "not_scanned"); repeated-inspection warnings go into the move's ledger entry."""
+    return _move(case, "start_inspection", actor=actor, on=on, code_scanned=code_scanned)
 
 
 def do_record_inspection_result(case, *, result, items, conclusion, actor, problems="", on=None):
@@ -559,7 +693,39 @@ def dossier_inspections(party, user):
     for ins in found:
         if ins.started_on:
             years[ins.started_on.year] = years.get(ins.started_on.year, 0) + 1
-    return {"inspections": found, "years": sorted(years.items(), reverse=True)}
+    latest = max((ins for ins in found if ins.case.status != S.CANCELLED), key=_dated, default=None)
+    warnings = inspection_warnings(latest) if latest else []
+    return {"inspections": found, "years": sorted(years.items(), reverse=True), "warnings": warnings}
+
+
+def _scanned_if_started(ins) -> bool | None:
+    return (ins.code_scanned is True) if ins.started_on else None
+
+
+def repeated_inspections(user, today: dt.date | None = None, limit: int = 50) -> list[dict]:
+    """重复检查预警 for heads and supervisors: the entities, among the inspections the reader may see, whose
+    latest inspection (in the last year) draws a warning under their agency's profile."""
+    today = today or timezone.localdate()
+    found = (restrict(Inspection.objects.all(), user).exclude(case__status=S.CANCELLED)
+             .filter(planned_on__gte=today - dt.timedelta(days=366))
+             .select_related("case__agency").prefetch_related("case__case_parties__party"))
+    by_party: dict[int, list] = {}
+    parties = {}
+    for ins in found:
+        link = next(iter(ins.case.case_parties.all()), None)
+        if link is not None:
+            by_party.setdefault(link.party_id, []).append(ins)
+            parties[link.party_id] = link.party
+    rows = []
+    for party_id, group in by_party.items():
+        latest = max(group, key=_dated)
+        others = [i for i in group if i is not latest]
+        warnings = _warnings_from(latest.case.agency, parties[party_id], _dated(latest), others,
+                                  _scanned_if_started(latest))
+        if warnings:
+            rows.append({"party": parties[party_id], "agency": latest.case.agency, "on": _dated(latest),
+                         "warnings": warnings})
+    return sorted(rows, key=lambda r: r["on"], reverse=True)[:limit]
 
 
 # ---- demo -------------------------------------------------------------------------------------
@@ -588,7 +754,8 @@ def demo_inspection(loader) -> int:
     items = ["营业执照公示情况", "食品经营许可证", "进货查验记录"]
     draw = do_draw_random_inspections(loader.agency, unit=loader.unit, cause="双随机抽查：食品经营者日常监督检查",
                                       parties=[loader.org, loader.person], objects=1, people=[officer, second],
-                                      planned_on=loader.day(-10), seed=f"{loader.agency.code}-demo", actor=user)
+                                      planned_on=loader.day(-10), seed=f"{loader.agency.code}-demo",
+                                      actor=loader.head_user)
     made += [i.case for i in draw.inspections.all()]
     running = new("planned", "年度计划检查：经营场所卫生和台账", 5)
     do_send_inspection_notice(running, note="电话通知企业负责人", on=loader.day(4), actor=user)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_merge_kinds'),
+        ('cases', '0006_merge_gaps'),
     ]
 
     operations = [

@@ -1,0 +1,161 @@
+"""The content-addressed file store (存储): where documents, evidence and recordings keep their bytes.
+
+    stored = put(stream)            # one pass: SHA-256 and SM3 computed as the bytes are written
+    stored.record()                 # {"path", "sha256", "sm3", "size"}: what a ledger entry lists
+    with open_file(stored.path) as fh: ...
+    rehash(path) / paths() / exists(path)     # what `sanxiang verify` asks of the store
+
+A file's path is its SHA-256 (`sha256/ab/abcdef…`), so the same bytes are stored once, a stored
+file is never overwritten with other bytes, and a changed file no longer matches its name. The
+back end is Django's `STORAGES["records"]`: the filesystem under DATA_DIR/files by default, or S3
+(django-storages + boto3; tested against SeaweedFS) when `SANXIANG_S3_BUCKET` is set — see
+docs/operations.md "File storage". Nothing here knows about cases: records and documents build on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, storages
+
+CHUNK = 1 << 20
+PREFIX = "sha256"
+
+
+class StorageError(Exception):
+    """A stored file cannot be read or written (the message is for people, in 中文)."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """存储文件 — bytes in the store, named by their SHA-256."""
+
+    path: str
+    sha256: str
+    sm3: str
+    size: int
+
+    def record(self) -> dict:
+        return asdict(self)
+
+
+class DataDirFileStorage(FileSystemStorage):
+    """The filesystem back end: DATA_DIR/files, read at each use (tests, restores and
+    `SANXIANG_DATA_DIR` move the data directory; a path fixed at start-up would not follow)."""
+
+    @property
+    def base_location(self):
+        return str(settings.DATA_DIR / "files")
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def backend():
+    return storages["records"]
+
+
+def path_for(sha256: str) -> str:
+    return f"{PREFIX}/{sha256[:2]}/{sha256}"
+
+
+def checked_path(path: str) -> str:
+    """`path` if it names a place inside the store (relative, no `..`), else StorageError."""
+    text = str(path)
+    if not text or "\\" in text or any(part in ("", ".", "..") for part in text.split("/")):
+        raise StorageError(f"文件路径不合法：{path}")
+    return text
+
+
+class _Spooled(File):
+    """A finished temporary file: the filesystem back end moves it into place instead of copying."""
+
+    def temporary_file_path(self):
+        return self.name
+
+
+def put(stream, *, limit: int | None = None) -> StoredFile:
+    """Store the bytes read from `stream` (a binary file object) and return where they are.
+
+    The bytes go to a temporary file under DATA_DIR/tmp while both digests are computed (constant
+    memory, one pass), then into the store under their SHA-256 unless already there. `limit`:
+    refuse (StorageError, nothing stored) a stream longer than this many bytes.
+    """
+    spool_dir = settings.DATA_DIR / "tmp"
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    sha, sm3, size = hashlib.sha256(), hashlib.new("sm3"), 0
+    fd, spool = tempfile.mkstemp(dir=spool_dir, prefix="put-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    raise StorageError(f"文件超过允许的大小（{limit} 字节）")
+                sha.update(chunk)
+                sm3.update(chunk)
+                out.write(chunk)
+        return put_spooled(spool, StoredFile("", sha.hexdigest(), sm3.hexdigest(), size))
+    finally:
+        if os.path.exists(spool):
+            os.unlink(spool)
+
+
+def put_spooled(spool: str | os.PathLike, digest: StoredFile) -> StoredFile:
+    """Move a local file whose digests are already known (e.g. a finished upload) into the store.
+    The caller computed `digest` while writing it; the file is consumed (moved or deleted)."""
+    stored = StoredFile(path_for(digest.sha256), digest.sha256, digest.sm3, digest.size)
+    store = backend()
+    try:
+        if not store.exists(stored.path):
+            with open(spool, "rb") as fh:
+                saved = store.save(stored.path, _Spooled(fh, name=str(spool)))
+            if saved != stored.path:
+                # Two writers stored the same bytes at once: keep one copy under the digest's name.
+                store.delete(saved)
+    except OSError as exc:
+        raise StorageError(f"文件存储失败：{exc}") from exc
+    finally:
+        if os.path.exists(spool):
+            os.unlink(spool)
+    return stored
+
+
+def open_file(path: str):
+    """The stored file at `path`, opened for binary reading (stream it; it may be large)."""
+    try:
+        return backend().open(checked_path(path), "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise StorageError(f"文件缺失：{path}") from exc
+
+
+def exists(path: str) -> bool:
+    return backend().exists(checked_path(path))
+
+
+def rehash(path: str) -> dict:
+    """{"sha256", "sm3", "size"} of the stored bytes at `path`, read again in one pass."""
+    sha, sm3, size = hashlib.sha256(), hashlib.new("sm3"), 0
+    with open_file(path) as fh:
+        while chunk := fh.read(CHUNK):
+            sha.update(chunk)
+            sm3.update(chunk)
+            size += len(chunk)
+    return {"sha256": sha.hexdigest(), "sm3": sm3.hexdigest(), "size": size}
+
+
+def paths(top: str = ""):
+    """Every stored path (relative to the store), walking the back end's listing."""
+    try:
+        dirs, files = backend().listdir(top)
+    except FileNotFoundError:  # the filesystem store's directory before its first file
+        return
+    for name in files:
+        yield f"{top}/{name}" if top else name
+    for name in dirs:
+        yield from paths(f"{top}/{name}" if top else name)
