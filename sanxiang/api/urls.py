@@ -36,6 +36,7 @@ class SanxiangAPI(NinjaAPI):
 
 api = SanxiangAPI(
     renderer=ReadableJSONRenderer(),
+    parser=errors.ObjectBodyParser(),
     title="Sanxiang API",
     version="1",
     description="三项 — 行政执法三项制度平台 JSON API",

@@ -83,8 +83,10 @@ def as_amount(value_, field: str) -> Decimal | None:
         number = Decimal(str(value_))
     except ArithmeticError:
         raise RuleViolation(f"金额“{value_}”无效。", field=field) from None
-    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
+    if not number.is_finite() or number < 0:
         raise RuleViolation(f"金额“{value_}”无效：应为不小于 0、最多两位小数的数字。", field=field)
-    if number >= Decimal("1e12"):
+    if number >= Decimal("1e12"):  # checked first: quantizing 1e400 overflows the decimal context
         raise RuleViolation(f"金额“{value_}”过大。", field=field)
+    if number != number.quantize(Decimal("0.01")):
+        raise RuleViolation(f"金额“{value_}”无效：应为不小于 0、最多两位小数的数字。", field=field)
     return number

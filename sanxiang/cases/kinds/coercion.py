@@ -539,7 +539,7 @@ def _amount(value) -> Decimal:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise RuleViolation(f"所得款项“{value}”无效。", field="proceeds") from None
-    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")) or number >= 10 ** 12:
+    if not number.is_finite() or number < 0 or number >= 10 ** 12 or number != number.quantize(Decimal("0.01")):
         raise RuleViolation(f"所得款项“{value}”无效：应为不小于 0、最多两位小数的金额（元）。", field="proceeds")
     return number
 
@@ -812,7 +812,7 @@ def _quantity(value) -> Decimal:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise RuleViolation(f"数量“{value}”无效。", field="quantity") from None
-    if not number.is_finite() or number <= 0 or number != number.quantize(Decimal("0.001")) or number >= 10 ** 11:
+    if not number.is_finite() or number <= 0 or number >= 10 ** 11 or number != number.quantize(Decimal("0.001")):
         raise RuleViolation(f"数量“{value}”无效：应为大于 0、最多三位小数的数字。", field="quantity")
     return number
 
