@@ -37,7 +37,7 @@ def _case(request, case_id) -> Case:
     return found
 
 
-class PartyOut(Schema):
+class CasePartyOut(Schema):
     id: int
     name: str
     kind: str
@@ -87,7 +87,7 @@ class CaseOut(Schema):
     version: int
 
 
-class DeadlineOut(Schema):
+class CaseDeadlineOut(Schema):
     kind: str
     bearer: str  # agency 执法机关 / party 当事人 (a party's period expires, it is never late)
     start: dt.date
@@ -99,12 +99,12 @@ class DeadlineOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
-    parties: list[PartyOut]
+    parties: list[CasePartyOut]
     handlers: list[HandlerOut]
     paid_total: Decimal
     late_surcharge: Decimal  # 加处罚款 owed as of today on an unpaid fine past its payment period
     remakes: int | None  # the case whose decision this one remakes
-    deadlines: list[DeadlineOut]
+    deadlines: list[CaseDeadlineOut]
 
 
 class RemakeIn(Schema):
@@ -124,18 +124,18 @@ class CaseIn(Schema):
     on_the_spot: bool = False  # 行政许可: the matter may be decided on the spot (行政许可法第三十四条第二款)
 
 
-class ParamOut(Schema):
+class ActionParamOut(Schema):
     name: str
     label: str
     required: bool
 
 
-class ActionOut(Schema):
+class CaseActionOut(Schema):
     action: str
     label: str
     allowed: bool
     reason: str
-    params: list[ParamOut]
+    params: list[ActionParamOut]
 
 
 class ActionIn(Schema):
@@ -153,13 +153,13 @@ class HandlerIn(Schema):
     on: dt.date | None = None
 
 
-class PartyIn(Schema):
+class CasePartyIn(Schema):
     party_id: int
     electronic_address: str = ""
     address_consent_on: dt.date | None = None
 
 
-class EntryOut(Schema):
+class TimelineEntryOut(Schema):
     index: int | None
     at: dt.datetime
     actor: str
@@ -223,7 +223,7 @@ def get_case(request, case_id: str):
     return Status(200, _detail(_case(request, case_id)))
 
 
-@router.get("/{case_id}/actions", response={200: list[ActionOut], **error_responses(401, 404)},
+@router.get("/{case_id}/actions", response={200: list[CaseActionOut], **error_responses(401, 404)},
             summary="当前可办理的操作")
 def case_actions(request, case_id: str):
     """The moves of the case's current state, each allowed for the caller or refused with the reason."""
@@ -240,7 +240,7 @@ def _options(request, case) -> list[dict]:
     return options
 
 
-@router.get("/{case_id}/actions/{action}", response={200: ActionOut, **error_responses(401, 404)},
+@router.get("/{case_id}/actions/{action}", response={200: CaseActionOut, **error_responses(401, 404)},
             summary="某一操作能否办理及其输入")
 def case_action(request, case_id: str, action: str):
     case = _case(request, case_id)
@@ -289,14 +289,14 @@ def add_handler(request, case_id: str, data: HandlerIn):
                         "since": h.since, "until": h.until})
 
 
-@router.get("/{case_id}/parties", response={200: list[PartyOut], **error_responses(401, 404)}, summary="当事人")
+@router.get("/{case_id}/parties", response={200: list[CasePartyOut], **error_responses(401, 404)}, summary="当事人")
 def list_parties(request, case_id: str):
     return Status(200, _detail(_case(request, case_id))["parties"])
 
 
-@router.post("/{case_id}/parties", response={201: PartyOut, **error_responses(400, 401, 403, 404, 422)},
+@router.post("/{case_id}/parties", response={201: CasePartyOut, **error_responses(400, 401, 403, 404, 422)},
              summary="列明当事人")
-def add_party(request, case_id: str, data: PartyIn):
+def add_party(request, case_id: str, data: CasePartyIn):
     from sanxiang.parties.models import Party
 
     user = _user(request)
@@ -310,7 +310,7 @@ def add_party(request, case_id: str, data: PartyIn):
                         "electronic_consent": bool(link.address_consent_on)})
 
 
-@router.get("/{case_id}/timeline", response={200: list[EntryOut], **error_responses(401, 404)},
+@router.get("/{case_id}/timeline", response={200: list[TimelineEntryOut], **error_responses(401, 404)},
             summary="办案过程（留痕）")
 def case_timeline(request, case_id: str):
     return Status(200, queries.timeline(_case(request, case_id)))

@@ -68,7 +68,7 @@ class ItemOut(Schema):
     carried_from: int | None
 
 
-class DeadlineOut(Schema):
+class MeasureDeadlineOut(Schema):
     kind: str
     start: dt.date
     due: dt.date
@@ -99,7 +99,7 @@ class MeasureOut(Schema):
     preserved_from: int | None
     continued_as: int | None
     items: list[ItemOut]
-    deadlines: list[DeadlineOut]
+    deadlines: list[MeasureDeadlineOut]
 
 
 class MeasureIn(Schema):
@@ -134,18 +134,18 @@ class MoveIn(Schema):
     state: str | None = None
 
 
-class ParamOut(Schema):
+class MeasureParamOut(Schema):
     name: str
     label: str
     required: bool
 
 
-class ActionOut(Schema):
+class MeasureActionOut(Schema):
     action: str
     label: str
     allowed: bool
     reason: str
-    params: list[ParamOut]
+    params: list[MeasureParamOut]
 
 
 def _item(i) -> dict[str, Any]:
@@ -206,13 +206,13 @@ def _options(request, m) -> list[dict]:
             for o in available(m, request.user, table=K.MEASURE)]
 
 
-@router.get("/measures/{measure_id}/actions", response={200: list[ActionOut], **error_responses(401, 404)},
+@router.get("/measures/{measure_id}/actions", response={200: list[MeasureActionOut], **error_responses(401, 404)},
             summary="行政强制措施当前可办理的操作")
 def measure_actions(request, measure_id: str):
     return Status(200, _options(request, _measure(request, measure_id)))
 
 
-@router.get("/measures/{measure_id}/actions/{action}", response={200: ActionOut, **error_responses(401, 404)},
+@router.get("/measures/{measure_id}/actions/{action}", response={200: MeasureActionOut, **error_responses(401, 404)},
             summary="某一操作能否办理及其输入")
 def measure_action(request, measure_id: str, action: str):
     for option in _options(request, _measure(request, measure_id)):
