@@ -3,6 +3,7 @@ from ninja.renderers import JSONRenderer
 
 from sanxiang.accounts.api import router as accounts_router
 from sanxiang.api import errors
+from sanxiang.cases import api_procedure  # noqa: F401 — adds its routes to the cases router
 from sanxiang.cases.api import router as cases_router
 from sanxiang.cases.api_coercion import router as coercion_router
 from sanxiang.cases.api_inspection import router as inspections_router

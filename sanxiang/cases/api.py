@@ -9,7 +9,7 @@ from typing import Any
 
 from ninja import Router, Schema
 from ninja.responses import Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from sanxiang.api.errors import error_responses
 from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
@@ -218,6 +218,46 @@ def create_case(request, data: CaseIn):
     return Status(201, _detail(case))
 
 
+# Before "/{case_id}", which would otherwise take the path.
+class OnSiteCaseIn(Schema):
+    """当场处罚 (简易程序): the handlers are people (`person_ids`, at least two) of the agency."""
+
+    agency: str
+    unit_id: int
+    cause: str = Field(..., max_length=300)
+    category: str = Field(..., max_length=64)
+    party_id: int
+    person_ids: list[int]
+    penalties: list[str]
+    fine: str | None = None
+    on: dt.date | None = None
+
+
+@router.post("/on-site", response={201: CaseDetailOut, **error_responses(400, 401, 403, 404, 409, 422)}, summary="当场处罚（简易程序）立案")
+def create_onsite_case(request, data: OnSiteCaseIn):
+    from sanxiang.orgs.models import Agency, Person, Unit
+    from sanxiang.parties.models import Party
+
+    user = _user(request)
+    agency = Agency.objects.filter(code=data.agency).first()
+    if agency is None:
+        raise NotFound(f"未找到执法主体“{data.agency}”。", code="agency_not_found")
+    unit = Unit.objects.filter(pk=data.unit_id, agency=agency).first()
+    if unit is None:
+        raise NotFound("未找到该承办机构。", code="unit_not_found")
+    party = Party.objects.filter(pk=data.party_id, agency=agency).first()
+    if party is None:
+        raise NotFound("未找到该当事人。", code="party_not_found")
+    people = {p.pk: p for p in Person.objects.filter(agency=agency, pk__in=data.person_ids)}
+    missing = [i for i in data.person_ids if i not in people]
+    if missing:
+        raise NotFound("未找到所选的执法人员。", code="person_not_found")
+    case = C.do_create_onsite_case(agency, unit=unit, cause=data.cause, category=data.category, party=party,
+                                   handlers=[people[i] for i in dict.fromkeys(data.person_ids)],
+                                   penalties=data.penalties, fine=data.fine, on=data.on, actor=user)
+    return Status(201, _detail(case))
+
+
 @router.get("/{case_id}", response={200: CaseDetailOut, **error_responses(401, 404)}, summary="案件详情")
 def get_case(request, case_id: str):
     return Status(200, _detail(_case(request, case_id)))
@@ -283,7 +323,11 @@ def add_handler(request, case_id: str, data: HandlerIn):
     person = Person.objects.filter(pk=data.person_id, agency=case.agency).first()
     if person is None:
         raise NotFound("未找到该人员。", code="person_not_found")
-    cert = Certificate.objects.filter(pk=data.certificate_id).first() if data.certificate_id else None
+    cert = None
+    if data.certificate_id is not None:
+        cert = Certificate.objects.filter(pk=data.certificate_id, person=person).first()
+        if cert is None:
+            raise NotFound(f"未找到{person.name}的该执法证。", code="certificate_not_found")
     h = C.do_assign_case_handler(case, person, certificate=cert, lead=data.lead, on=data.on, actor=user)
     return Status(201, {"id": h.pk, "person": person.name, "certificate": h.certificate.number, "lead": h.lead,
                         "since": h.since, "until": h.until})

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from sanxiang.ledger.registry import action_label
 from sanxiang.orgs.models import Role
 from sanxiang.workflow import available, table_for
 
+from . import guards as G
 from .models import (
     Case,
     CaseAppeal,
@@ -91,13 +93,24 @@ def roles_by_agency(user) -> dict[int, set[str]]:
     return found
 
 
-def next_steps(case, roles: set[str], superuser: bool = False) -> list[str]:
-    """Labels of the case's next moves that `roles` may take in its state (the case page asks the
-    guards before offering a form; a list only names the steps, once each)."""
+# The guards a list asks of each row: they read the case row and its handlers with their
+# certificates, read once for the whole page (`case_rows`), so a list never names a step the
+# service would refuse for who acts (承办人, 两名持证执法人员) or what was told (听证权利). The
+# case page asks every guard before offering a form.
+LIST_GUARDS = frozenset({G.actor_handles, G.actor_not_handler, G.two_qualified_handlers, G.has_proposal,
+                         G.hearing_may_be_requested})
+
+
+def next_steps(case, roles: set[str], superuser: bool = False, user=None) -> list[str]:
+    """Labels of the case's next moves that `roles` may take in its state and that the list's
+    guards (`LIST_GUARDS`, asked when `user` is given) allow, once each."""
     labels = []
     for t in table_for(case).from_state(case.status):
-        if (superuser or roles & set(t.roles)) and t.label not in labels:
-            labels.append(t.label)
+        if not (superuser or roles & set(t.roles)) or t.label in labels:
+            continue
+        if user is not None and any(guard(case, user) for guard in t.guards if guard in LIST_GUARDS):
+            continue
+        labels.append(t.label)
     return labels
 
 
@@ -126,9 +139,11 @@ def case_rows(user, cases) -> list[dict]:
     parties, handlers = defaultdict(list), defaultdict(list)
     for link in CaseParty.objects.filter(case_id__in=ids).select_related("party").order_by("id"):
         parties[link.case_id].append(link.party.name)
-    for h in (CaseHandler.objects.filter(case_id__in=ids, until__isnull=True).select_related("person")
-              .order_by("-lead", "id")):
-        handlers[h.case_id].append(h.person.name)
+    # Every handler (past ones too) with person and certificates, as the list's guards read them.
+    prefetch_related_objects(cases, Prefetch("handlers", queryset=CaseHandler.objects.select_related(
+        "person", "certificate").prefetch_related("person__certificates").order_by("-lead", "id")))
+    for case in cases:
+        handlers[case.pk] = [h.person.name for h in case.handlers.all() if h.until is None]
     deadlines = open_obligations(cases)
     roles = roles_by_agency(user)
     superuser = bool(getattr(user, "is_superuser", False))
@@ -137,7 +152,7 @@ def case_rows(user, cases) -> list[dict]:
         obs = deadlines.get(case.pk, [])
         worst = min((o["level"] for o in obs), key=lambda lv: LEVEL_ORDER[lv], default=None)
         rows.append({"case": case, "parties": parties[case.pk], "handlers": handlers[case.pk], "deadlines": obs,
-                     "level": worst, "steps": next_steps(case, roles.get(case.agency_id, set()), superuser)})
+                     "level": worst, "steps": next_steps(case, roles.get(case.agency_id, set()), superuser, user)})
     return rows
 
 
@@ -332,12 +347,22 @@ def case_page(user, case) -> dict:
     }
 
 
-def handler_candidates(case):
-    """People of the case's agency (names shown; the action checks certificates and categories)."""
-    from sanxiang.orgs.models import Person
+def enforcement_staff(agency_ids, on: dt.date | None = None):
+    """People of the agencies who may enforce on `on` (today): not 辅助人员, with a 行政执法证 in
+    force. Only they are offered as handlers; the action still checks the case's category."""
+    from sanxiang.orgs.models import Certificate, CertificateKind, CertificateStatus, Person, PersonKind
 
+    on = on or timezone.localdate()
+    certified = Certificate.objects.filter(kind=CertificateKind.ENFORCEMENT, status=CertificateStatus.VALID,
+                                           valid_from__lte=on, valid_to__gte=on).values("person_id")
+    return (Person.objects.filter(agency_id__in=list(agency_ids), pk__in=certified)
+            .exclude(kind=PersonKind.AUXILIARY).order_by("name", "id"))
+
+
+def handler_candidates(case):
+    """People of the case's agency who may enforce today and do not handle the case yet."""
     taken = case.handlers.filter(until__isnull=True).values("person_id")
-    return Person.objects.filter(agency_id=case.agency_id).exclude(pk__in=taken).order_by("name", "id")
+    return enforcement_staff([case.agency_id]).exclude(pk__in=taken)
 
 
 def party_candidates(user, case, search: str = ""):

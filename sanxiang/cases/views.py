@@ -85,13 +85,12 @@ def case_create(request):
 
 def _opening_choices(request) -> dict:
     """The units the user may open a case in, and those agencies' parties and people to pick from."""
-    from sanxiang.orgs.models import Person
     from sanxiang.parties.queries import parties_for
 
     units = _opening_units(request)
     agency_ids = {u.agency_id for u in units}
     return {"units": units, "parties": list(parties_for(request.user).filter(agency_id__in=agency_ids)[:500]),
-            "people": list(Person.objects.filter(agency_id__in=agency_ids).order_by("name", "id"))}
+            "people": list(pages.enforcement_staff(agency_ids))}
 
 
 @login_required

@@ -106,3 +106,64 @@ def test_a_token_acts_until_it_is_revoked(env):
                       content_type="application/json", **auth)
     assert r.status_code == 401 and r.json()["code"] == "token_invalid"
     assert LedgerEntry.objects.count() == size
+
+
+def test_the_api_does_what_the_case_page_does(env):
+    """Defect 16: 当场处罚, editing, participants, on-site acts, recusal, legal review and revising the
+    proposal (行政处罚法第四十五条) are reachable through the API, with the same refusals."""
+    from cases_cast import reach
+
+    from sanxiang.cases.workflows import PENALTY_GENERAL
+
+    officer, head, reviewer = client_for(env.officer), client_for(env.head), client_for(env.reviewer)
+    r = post(officer, f"{BASE}on-site", {"agency": env.agency.code, "unit_id": env.unit.pk, "cause": "占道经营",
+                                         "category": "行政处罚", "party_id": env.person_party.pk,
+                                         "person_ids": [env.p1.pk, env.p2.pk], "penalties": ["warning"]})
+    assert r.status_code == 201 and r.json()["procedure"] == "simplified", r.content
+    case, _ = reach(env, PENALTY_GENERAL, "concluded")
+    url = f"{BASE}{case.pk}/"
+    r = officer.patch(url.rstrip("/"), {"version": case.version, "facts": "经查，销售过期食品十二盒。"}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    version = r.json()["version"]
+    r = officer.patch(url.rstrip("/"), {"version": version - 1, "cause": "改"}, content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "conflict"
+    r = post(officer, f"{url}proposal", {"version": version, "penalties": ["warning"]})
+    assert r.status_code == 200 and r.json()["proposed_penalties"] == ["warning"], r.content
+    r = post(officer, f"{url}participants", {"role": "witness", "name": "刘见证"})
+    assert r.status_code == 201 and r.json()["role_label"] == "见证人", r.content
+    assert [p["name"] for p in officer.get(f"{url}participants").json()] == ["刘见证"]
+    numbers = [h["certificate"] for h in officer.get(f"{url}handlers").json()]
+    r = post(officer, f"{url}on-site-acts", {"place": "某超市", "certificate_numbers": numbers,
+                                              "told_reason_basis_rights": True, "video_recorded": True})
+    assert r.status_code == 201, r.content
+    size = LedgerEntry.objects.count()
+    r = post(officer, f"{url}on-site-acts", {"place": "某超市", "certificate_numbers": numbers[:1],
+                                              "told_reason_basis_rights": True})
+    assert r.status_code == 400 and r.json()["field"] == "certificate_numbers"
+    assert LedgerEntry.objects.count() == size
+    r = post(officer, f"{url}reviews", {"reviewer": env.reviewer.username})
+    assert r.status_code == 201 and r.json()["opinion"] == "pending", r.content
+    review = r.json()["id"]
+    assert post(officer, f"{url}reviews/{review}", {"opinion": "pass"}).status_code == 403
+    r = post(reviewer, f"{url}reviews/{review}", {"opinion": "pass", "note": "事实清楚，适用法律正确。"})
+    assert r.status_code == 200 and r.json()["opinion_label"] == "同意", r.content
+    handler = officer.get(f"{url}handlers").json()[1]["id"]
+    r = post(officer, f"{url}recusals", {"handler_id": handler, "requested_by": "张三", "reason": "系当事人近亲属"})
+    assert r.status_code == 201, r.content
+    recusal = r.json()["id"]
+    assert post(officer, f"{url}recusals/{recusal}", {"granted": True}).status_code == 403
+    r = post(head, f"{url}recusals/{recusal}", {"granted": True})
+    assert r.status_code == 200 and r.json()["decision"] == "granted", r.content
+
+
+def test_an_unknown_certificate_is_refused_not_ignored(env):
+    """Defect 21: `certificate_id` of no certificate is a 404, not a silently chosen other one."""
+    case = _any_case(env)
+    from sanxiang.orgs import testing as T
+
+    person = T.person(env.agency, unit=env.unit, name="陈新")
+    T.certificate(person)
+    size = LedgerEntry.objects.count()
+    r = post(client_for(env.head), f"{BASE}{case.pk}/handlers", {"person_id": person.pk, "certificate_id": 999999})
+    assert r.status_code == 404 and r.json()["code"] == "certificate_not_found"
+    assert LedgerEntry.objects.count() == size

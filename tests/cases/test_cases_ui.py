@@ -240,3 +240,40 @@ def test_a_recusal_is_requested_and_decided_by_the_head_not_a_handler(client, en
     assert handler.until is not None
     html = page(client, env.head, f"/cases/{case.pk}/")
     assert "决定回避" in html
+
+
+def test_lists_never_name_a_step_the_service_refuses(client, env):
+    """Defect 10: 下一步 asks the guards of who acts — after a handler's certificate is suspended the
+    officer's list no longer offers 调查终结, which the service would refuse (不得少于两人)."""
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.orgs.actions import do_suspend_certificate
+
+    case = new_case(env)
+    C.do_verify_case(case, actor=env.officer, on=dt.date(2026, 9, 2))
+    C.do_investigate_case(C.do_file_case(case, actor=env.head, on=dt.date(2026, 9, 3)), actor=env.officer,
+                          on=dt.date(2026, 9, 4))
+
+    def steps(url):
+        html = page(client, env.officer, url)
+        row = html.split(f'href="/cases/{case.pk}/"', 1)[1].split("</tr>", 1)[0]
+        return row.rsplit("<td>", 1)[1]
+
+    assert "调查终结" in steps("/cases/?state=investigating")
+    do_suspend_certificate(env.p2.certificates.get(), reason="涉嫌违规执法", actor=OPERATOR)
+    assert "调查终结" not in steps("/cases/?state=investigating")
+    assert "调查终结" not in steps("/")
+
+
+def test_handlers_offered_are_people_who_may_enforce(client, env):
+    """Defect 10: the 当场处罚 and 指定承办人 forms offer neither 辅助人员 nor people without a
+    行政执法证 in force (the service refuses them)."""
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import PersonKind
+
+    helper = T.person(env.agency, kind=PersonKind.AUXILIARY, unit=env.unit, name="周辅助")
+    T.certificate(helper, kind="work")
+    T.person(env.agency, unit=env.unit, name="吴无证")
+    for url in ("/cases/on-site/", f"/cases/{new_case(env, handlers=False).pk}/"):
+        html = page(client, env.head, url)
+        assert "王执法" in html, url
+        assert "周辅助" not in html and "吴无证" not in html, url

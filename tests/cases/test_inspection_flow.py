@@ -547,13 +547,18 @@ def refusing(ienv, tmp_path, monkeypatch):
 def test_where_the_profile_says_so_a_repeated_inspection_is_refused(refusing):
     env = refusing
     first = new_inspection(env, planned=dt.date(2026, 3, 2))
+    second = new_inspection(env, planned=dt.date(2026, 4, 1))  # the first has not happened: nothing to repeat
+    I.do_start_inspection(first, on=dt.date(2026, 3, 2), actor=env.officer, code_scanned="scanned")
+    assert first.status == "inspecting"
     before = counts()
     with pytest.raises(RuleViolation) as refused:
         with transaction.atomic():
-            new_inspection(env, planned=dt.date(2026, 4, 1))
+            new_inspection(env, planned=dt.date(2026, 4, 15))
     assert "不得安排检查" in refused.value.message and counts() == before
-    I.do_start_inspection(first, on=dt.date(2026, 3, 2), actor=env.officer, code_scanned="scanned")
-    assert first.status == "inspecting"
+    with pytest.raises(RuleViolation) as refused:
+        with transaction.atomic():
+            I.do_start_inspection(second, on=dt.date(2026, 4, 1), actor=env.officer, code_scanned="scanned")
+    assert "不得实施检查" in refused.value.message and counts() == before
 
 
 def test_the_shipped_profiles_warn_by_the_hainan_defaults_and_name_the_source():

@@ -38,8 +38,9 @@ def test_the_form_refuses_an_auxiliary_inspector_then_opens_the_inspection(ienv)
     form = {"unit": env.unit.pk, "source": "random", "cause": "双随机抽查：食品经营", "party": env.org_party.pk,
             "handlers": [env.p1.pk, env.aux.pk], "planned_on": str(D0)}
     before = counts()
+    assert env.aux.name not in c.get("/cases/inspections/new/").content.decode()  # never offered (defect 10)
     r = c.post("/cases/inspections/new/", form)
-    assert r.status_code == 400 and "执法辅助人员，不得实施行政检查" in r.content.decode()
+    assert r.status_code == 400 and "errorlist" in r.content.decode()  # a forged choice is refused too
     assert counts() == before
     r = c.post("/cases/inspections/new/", {**form, "handlers": [env.p1.pk, env.p2.pk]})
     assert r.status_code == 302
@@ -190,8 +191,9 @@ def test_the_repeated_inspection_panel_reads_in_a_constant_number_of_queries(ien
 
     def twice(party):
         for on in (D0, D0 + dt.timedelta(days=20)):
-            I.do_create_inspection(env.agency, unit=env.unit, source="planned", cause="计划检查", party=party,
-                                   handlers=[env.p1, env.p2], planned_on=on, actor=env.officer)
+            case = I.do_create_inspection(env.agency, unit=env.unit, source="planned", cause="计划检查", party=party,
+                                          handlers=[env.p1, env.p2], planned_on=on, actor=env.officer)
+            I.do_start_inspection(case, on=on, actor=env.officer)
 
     def measured():
         with CaptureQueriesContext(connection) as queries:
@@ -205,3 +207,28 @@ def test_the_repeated_inspection_panel_reads_in_a_constant_number_of_queries(ien
                                 legal_representative="郑某", actor=OPERATOR))
     three = measured()
     assert one[0] == 1 and three[0] == 3 and three[1] == one[1], (one, three)
+
+
+def test_a_planned_inspection_that_has_not_happened_is_neither_counted_nor_the_latest(ienv):
+    """Defect 17: only an inspection that took place (started) counts for 重复检查/未扫码 warnings and is
+    shown as the party's 最近检查; one only planned for a later day is not."""
+    import datetime as dt
+
+    from sanxiang.cases.kinds import inspection as I
+
+    env = ienv
+    done = I.do_create_inspection(env.agency, unit=env.unit, source="planned", cause="计划检查", party=env.org_party,
+                                  handlers=[env.p1, env.p2], planned_on=D0, actor=env.officer)
+    I.do_start_inspection(done, on=D0, actor=env.officer, code_scanned="not_scanned")
+    planned = I.do_create_inspection(env.agency, unit=env.unit, source="planned", cause="计划检查",
+                                     party=env.org_party, handlers=[env.p1, env.p2],
+                                     planned_on=D0 + dt.timedelta(days=20), actor=env.officer)
+    assert planned.inspection_warnings  # planning a second within the window is warned (the first took place)
+    assert I.repeated_inspections(env.head) == []  # one inspection took place: nothing repeated
+    third = I.do_create_inspection(env.agency, unit=env.unit, source="planned", cause="计划检查",
+                                   party=env.org_party, handlers=[env.p1, env.p2],
+                                   planned_on=D0 + dt.timedelta(days=10), actor=env.officer)
+    warned = [w for w in third.inspection_warnings if w.startswith("重复检查预警")]
+    assert warned and "已有 1 次检查（2026-09-01）" in warned[0]  # the planned one is not counted
+    home = client_for(env.head).get("/").content.decode()
+    assert "2026-09-21" not in home

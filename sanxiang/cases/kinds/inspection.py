@@ -159,11 +159,12 @@ def _dated(ins) -> dt.date:
 
 
 def repeat_warnings(agency, party, on: dt.date, *, exclude_case=None, scanned=None) -> list[str]:
-    """The warnings for inspecting `party` on `on`: another inspection of it by the agency (started, or
-    planned and not cancelled) within the profile's window before or after; and, in the calendar year,
+    """The warnings for inspecting `party` on `on`: another inspection of it by the agency that took place
+    (started; one only planned has not happened) within the profile's window before or after; and, in the
+    calendar year,
     inspections started without the code (扫码入企) reaching the profile's count — this one included when
     `scanned` is False (being started without it). Warnings, not refusals (see `repeat_not_refused`)."""
-    found = (Inspection.objects.filter(case__agency=agency, case__case_parties__party=party)
+    found = (Inspection.objects.filter(case__agency=agency, case__case_parties__party=party, started_on__isnull=False)
              .exclude(case__status=S.CANCELLED).only("started_on", "planned_on", "code_scanned", "case_id"))
     if exclude_case is not None:
         found = found.exclude(case=exclude_case)
@@ -174,7 +175,7 @@ def _warnings_from(agency, party, on, found, scanned) -> list[str]:
     warnings = []
     days = repeat_window_days(agency, on)
     if days:
-        near = sorted(_dated(i) for i in found if abs((_dated(i) - on).days) <= days)
+        near = sorted(i.started_on for i in found if i.started_on and abs((i.started_on - on).days) <= days)
         if near:
             dates = "、".join(f"{d:%Y-%m-%d}" for d in near[:5])
             warnings.append(f"重复检查预警：{party.name}在前后 {days} 日内已有 {len(near)} 次检查（{dates}），"
@@ -693,7 +694,8 @@ def dossier_inspections(party, user):
     for ins in found:
         if ins.started_on:
             years[ins.started_on.year] = years.get(ins.started_on.year, 0) + 1
-    latest = max((ins for ins in found if ins.case.status != S.CANCELLED), key=_dated, default=None)
+    latest = max((ins for ins in found if ins.case.status != S.CANCELLED and ins.started_on),
+                 key=lambda ins: ins.started_on, default=None)
     warnings = inspection_warnings(latest) if latest else []
     return {"inspections": found, "years": sorted(years.items(), reverse=True), "warnings": warnings}
 
@@ -704,10 +706,11 @@ def _scanned_if_started(ins) -> bool | None:
 
 def repeated_inspections(user, today: dt.date | None = None, limit: int = 50) -> list[dict]:
     """重复检查预警 for heads and supervisors: the entities, among the inspections the reader may see, whose
-    latest inspection (in the last year) draws a warning under their agency's profile."""
+    latest inspection that took place (started in the last year; a planned one has not) draws a warning
+    under their agency's profile."""
     today = today or timezone.localdate()
     found = (restrict(Inspection.objects.all(), user).exclude(case__status=S.CANCELLED)
-             .filter(planned_on__gte=today - dt.timedelta(days=366))
+             .filter(started_on__gte=today - dt.timedelta(days=366), started_on__lte=today)
              .select_related("case__agency").prefetch_related("case__case_parties__party"))
     by_party: dict[int, list] = {}
     parties = {}
