@@ -8,6 +8,8 @@ cases, in the same transaction. Any refusal writes nothing.
 
 from __future__ import annotations
 
+import re
+
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -644,12 +646,20 @@ def do_assign_case_handler(case, person, *, actor, certificate=None, lead=False,
     return _assign(case, person, certificate, R.as_date(on), lead, actor)
 
 
+# 电子送达 to what the party named in the 送达地址确认书: 传真、电子邮件 (行政处罚法第六十一条) or a mobile number.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+PHONE_OR_FAX = re.compile(r"\+?\d[\d\- ]{5,18}\d")
+
+
 def _add_party(case, party, electronic_address, address_consent_on, actor) -> CaseParty:
     if party.agency_id != case.agency_id:
         raise RuleViolation(f"当事人“{party.name}”不是{case.agency.name}登记的当事人。", field="party")
     if case.case_parties.filter(party=party).exists():
         raise RuleViolation(f"“{party.name}”已是本案当事人。", field="party")
     address = _text(electronic_address, "电子送达地址", "electronic_address", 200, required=False)
+    if address and not (EMAIL.fullmatch(address) or PHONE_OR_FAX.fullmatch(address)):
+        raise RuleViolation(f"电子送达地址“{address}”无效：应为电子邮箱、手机号码或传真号码（行政处罚法第六十一条）。",
+                            field="electronic_address")
     consent = R.as_date(address_consent_on, "address_consent_on") if address_consent_on else None
     if consent and not address:
         raise RuleViolation("签署电子送达确认的，须写明电子送达地址。", field="electronic_address")

@@ -298,3 +298,24 @@ def test_recusal_removes_the_handler(env):
                                         **{k: v for k, v in INPUTS["conclude"].items()})
     C.do_decide_recusal(recusal, granted=True, actor=env.head, on=day)
     assert "只有 1 名" in refused(C.do_conclude_case, case, actor=env.officer, on=day, **INPUTS["conclude"])
+
+
+@pytest.mark.parametrize("address, accepted", [
+    ("legal@example.cn", True), ("13812345678", True), ("0731-28881234", True), ("+86 731 2888 1234", True),
+    ("not an address", False), ("legal@", False), ("123", False),
+])
+def test_an_electronic_address_is_an_email_phone_or_fax_number(env, address, accepted):
+    """Defect 21: 电子送达 goes to 传真、电子邮件 (行政处罚法第六十一条) or a mobile number named by the party."""
+    case = C.do_create_case(env.agency, unit=env.unit, source="complaint", cause="虚假宣传", category="行政处罚",
+                            clue_on=D0, actor=env.officer)
+    size = LedgerEntry.objects.count()
+    if accepted:
+        link = C.do_add_case_party(case, env.org_party, electronic_address=address, address_consent_on=D0,
+                                   actor=env.officer)
+        assert link.electronic_address == address
+    else:
+        with pytest.raises(RuleViolation) as refused:
+            C.do_add_case_party(case, env.org_party, electronic_address=address, address_consent_on=D0,
+                                actor=env.officer)
+        assert refused.value.field == "electronic_address" and "电子送达地址" in refused.value.message
+        assert LedgerEntry.objects.count() == size

@@ -40,7 +40,7 @@ def test_the_form_refuses_an_auxiliary_inspector_then_opens_the_inspection(ienv)
     before = counts()
     assert env.aux.name not in c.get("/cases/inspections/new/").content.decode()  # never offered (defect 10)
     r = c.post("/cases/inspections/new/", form)
-    assert r.status_code == 400 and "errorlist" in r.content.decode()  # a forged choice is refused too
+    assert r.status_code == 400 and 'class="error"' in r.content.decode()  # a forged choice is refused too
     assert counts() == before
     r = c.post("/cases/inspections/new/", {**form, "handlers": [env.p1.pk, env.p2.pk]})
     assert r.status_code == 302
@@ -172,6 +172,9 @@ def test_a_repeated_inspection_is_warned_on_opening_the_case_page_the_dossier_th
     case_id = r.redirect_chain[-1][0].rstrip("/").split("/")[-1]
     got = c.get(f"{API}{case_id}").json()
     assert got["warnings"] and "重复检查预警" in got["warnings"][0]
+    # the dossier and the panel warn once the second inspection has taken place (defect 17)
+    assert "inspection-warnings-of-party" not in c.get(f"/parties/{env.org_party.pk}/").content.decode()
+    I.do_start_inspection(Case.objects.get(pk=case_id), on=D0 + dt.timedelta(days=30), actor=env.officer)
     assert "inspection-warnings-of-party" in c.get(f"/parties/{env.org_party.pk}/").content.decode()
     home = client_for(env.head).get("/").content.decode()
     assert "repeated-inspections" in home and env.org_party.name in home
