@@ -24,7 +24,7 @@ from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.guards import can_enforce
 from sanxiang.orgs.models import Certificate, CertificateKind, Role
-from sanxiang.workflow import apply_consequence
+from sanxiang.workflow import apply_consequence, join_reasons
 
 from . import guards as G
 from . import rules as R
@@ -452,6 +452,11 @@ def _check_opening(agency, unit, category, kind, actor, source=None):
         module = kind_module(kind)
         if module is None:
             label = CaseKind(kind).label if kind in CaseKind.values else kind
+            if kind == CaseKind.INSPECTION:
+                raise RuleViolation("行政检查请通过“登记行政检查”登记（接口 POST /api/v1/inspections/）。", field="kind")
+            if kind == CaseKind.COERCION:
+                raise RuleViolation("行政强制措施在所属案件中提请（案件页“提请行政强制措施”，接口 "
+                                    "POST /api/v1/coercion/cases/{案件}/measures）。", field="kind")
             raise RuleViolation(f"“{label}”案件的办理流程尚未开放。", field="kind")
         problem = module.opening_problem(agency, kind, source)
         if problem:
@@ -523,7 +528,11 @@ def do_create_onsite_case(agency, *, unit, cause, category, party, handlers, pen
                 raise RuleViolation(problem, field="fine" if "元" in problem else "penalties")
             problems = G.handler_problems(case, on)
             if problems:
-                raise RuleViolation("；".join(problems), reasons=problems, field="handlers")
+                raise RuleViolation(join_reasons(problems), reasons=problems, field="handlers")
+            # The one who records it decided it on site: otherwise every later step of the case is theirs
+            # to take and would be refused (由本案承办人办理).
+            if G.actor_handles(case, actor, on=on):
+                raise RuleViolation("当场处罚由在场的执法人员当场作出：登记人须是所选执法人员之一。", field="handlers")
             return case
     except IntegrityError:
         raise Conflict("另一用户刚刚为同一机关立案，案号冲突，请重试。", field="number") from None
@@ -827,7 +836,9 @@ def do_record_case_review(review, *, opinion, actor, note="", on=None) -> CaseRe
     if opinion not in (CaseReview.PASS, CaseReview.RETURN):
         raise RuleViolation("审核意见须为“同意”或“退回”。", field="opinion")
     review.opinion, review.reviewed_on = opinion, R.as_date(on)
-    review.note = _text(note, "审核意见", "note", 1000, required=opinion == CaseReview.RETURN)
+    if opinion == CaseReview.RETURN and not (note or "").strip():
+        raise RuleViolation("退回须写明理由：需补正、补充调查或修改的事项。", field="note")
+    review.note = _text(note, "审核意见", "note", 1000, required=False)
     review.save()
     append_entry(action="record_case_review", actor=actor, obj=review, payload={"opinion": opinion})
     return review

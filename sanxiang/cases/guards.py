@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import is_system
 from sanxiang.orgs.guards import can_enforce
+from sanxiang.workflow import join_reasons
 
 from . import rules
 from .models import HEARING_TYPES, PenaltyType, ServiceMethod
@@ -50,8 +51,10 @@ def handler_problems(case, on: dt.date) -> list[str]:
         else:
             problems += decision.reasons
     if qualified < 2:
+        # 行政处罚法第四十二条 binds penalties only; other kinds are not cited a penalty article.
+        cited = "（行政处罚法第四十二条）" if case.kind == "penalty" else ""
         problems.insert(0, f"执法人员不得少于两人：{on:%Y-%m-%d} 本案具备“{case.category}”执法资格的承办人只有 "
-                           f"{qualified} 名（行政处罚法第四十二条）。")
+                           f"{qualified} 名{cited}。")
         return problems
     return []
 
@@ -59,7 +62,7 @@ def handler_problems(case, on: dt.date) -> list[str]:
 def two_qualified_handlers(case, actor, on=None, **params):
     """至少两名承办人当日持有效执法证且执法类别覆盖本案（辅助人员不得执法）"""
     problems = handler_problems(case, _day(on))
-    return "；".join(problems) if problems else None
+    return join_reasons(problems) if problems else None
 
 
 def _is_actor(handler, actor) -> bool:

@@ -107,6 +107,12 @@ def _clean_params(t: Transition, params: dict) -> dict:
     return clean
 
 
+def join_reasons(reasons) -> str:
+    """Sentences joined into one message: "甲；乙。", never "甲。；乙。"."""
+    parts = [r.strip().rstrip("。；") for r in reasons if r and r.strip()]
+    return "；".join(parts) + "。" if parts else ""
+
+
 def refusals(t: Transition, obj, actor, params: dict | None = None) -> list[str]:
     """The guards' reasons for refusing `t` on `obj` now (empty: the guards allow it)."""
     reasons = []
@@ -129,7 +135,7 @@ def available(obj, user, *, table: Table | None = None) -> list[Option]:
             options.append(Option(t, False, _permission_message(table, t, obj)))
             continue
         reasons = refusals(t, obj, user)
-        options.append(Option(t, not reasons, "；".join(reasons)))
+        options.append(Option(t, not reasons, join_reasons(reasons)))
     return options
 
 
@@ -176,7 +182,7 @@ def _apply(table: Table, obj, action, actor, params, *, check_permission, locked
         params = _clean_params(t, params)
         reasons = refusals(t, locked, actor, params)
         if reasons:
-            raise RuleViolation("；".join(reasons), reasons=reasons, code="guard_refused")
+            raise RuleViolation(join_reasons(reasons), reasons=reasons, code="guard_refused")
 
         setattr(locked, field, t.target)
         extra = t.effect(locked, actor, **params) if t.effect else None

@@ -319,3 +319,44 @@ def test_an_electronic_address_is_an_email_phone_or_fax_number(env, address, acc
                                 actor=env.officer)
         assert refused.value.field == "electronic_address" and "电子送达地址" in refused.value.message
         assert LedgerEntry.objects.count() == size
+
+
+def test_an_onsite_case_is_recorded_by_one_of_its_officers(env):
+    """Defect 21: an officer registering a 当场处罚 that names two other officers is refused (every later
+    step would be refused to them), and nothing is written."""
+    third = person_with_cert(env.agency, env.unit, name="孙执法")
+    size = LedgerEntry.objects.count()
+    with pytest.raises(RuleViolation) as refused:
+        C.do_create_onsite_case(env.agency, unit=env.unit, cause="占道经营", category="行政处罚",
+                                party=env.person_party, handlers=[env.p2, third], penalties=["warning"],
+                                on=D0, actor=env.officer)
+    assert refused.value.field == "handlers" and "登记人须是所选执法人员之一" in refused.value.message
+    assert LedgerEntry.objects.count() == size
+
+
+def test_a_returned_review_asks_for_the_reason(env):
+    case, day = reach(env, GENERAL, "concluded")
+    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=day)
+    with pytest.raises(RuleViolation) as refused:
+        C.do_record_case_review(review, opinion="return", note=" ", actor=env.reviewer, on=day)
+    assert refused.value.field == "note" and "退回须写明理由" in refused.value.message
+
+
+@pytest.mark.parametrize("kind, pointer", [("inspection", "/api/v1/inspections/"), ("coercion", "/measures")])
+def test_kinds_opened_elsewhere_say_where(env, kind, pointer):
+    with pytest.raises(RuleViolation) as refused:
+        C.do_create_case(env.agency, unit=env.unit, kind=kind, source="report", cause="x", category="行政处罚",
+                         actor=env.officer)
+    assert pointer in refused.value.message and "尚未开放" not in refused.value.message
+
+
+def test_refusal_reasons_are_joined_without_doubled_punctuation(env):
+    """Defect 21: "甲。；乙。" reads badly; the joined message is "甲；乙。"."""
+    from sanxiang.workflow import join_reasons
+
+    assert join_reasons(["尚未列明当事人。", "执法人员不得少于两人。"]) == "尚未列明当事人；执法人员不得少于两人。"
+    case = new_case(env, handlers=False)
+    step(env, GENERAL, case, "verify", D0)
+    with pytest.raises(RuleViolation) as refused:
+        step(env, GENERAL, case, "file", D0)
+    assert "。；" not in refused.value.message

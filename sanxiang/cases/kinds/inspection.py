@@ -28,7 +28,7 @@ from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.models import PersonKind, Role
-from sanxiang.workflow import Param, Table, Transition, register
+from sanxiang.workflow import Param, Table, Transition, join_reasons, register
 
 from .. import guards as G
 from ..models import (
@@ -241,7 +241,7 @@ def repeat_not_refused(case, actor, on=None, code_scanned=None, **params):
     if party is None or not _profile(case.agency, REPEAT_REFUSES, day):
         return None
     warnings = repeat_warnings(case.agency, party, day, exclude_case=case, scanned=_scanned(code_scanned) is True)
-    return ("本机关规则配置规定重复检查预警时不得实施检查：" + "；".join(warnings)) if warnings else None
+    return ("本机关规则配置规定重复检查预警时不得实施检查：" + join_reasons(warnings)) if warnings else None
 
 
 def _scanned(value) -> bool | None:
@@ -517,10 +517,10 @@ def do_create_inspection(agency, *, unit, source, cause, party, handlers, actor,
         C._assign(case, person, None, since, i == 0, actor)
     problems = G.handler_problems(case, since)
     if problems:
-        raise RuleViolation("；".join(problems), reasons=problems, field="handlers")
+        raise RuleViolation(join_reasons(problems), reasons=problems, field="handlers")
     case.inspection_warnings = repeat_warnings(agency, party, planned, exclude_case=case)
     if case.inspection_warnings and _profile(agency, REPEAT_REFUSES, planned):
-        raise RuleViolation("本机关规则配置规定重复检查预警时不得安排检查：" + "；".join(case.inspection_warnings),
+        raise RuleViolation("本机关规则配置规定重复检查预警时不得安排检查：" + join_reasons(case.inspection_warnings),
                             reasons=case.inspection_warnings, field="party")
     return case
 
