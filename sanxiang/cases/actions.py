@@ -61,6 +61,7 @@ register_actions({
     "assign_case_handler": "指定承办人",
     "remove_case_handler": "承办人退出",
     "add_case_party": "列明当事人",
+    "confirm_case_party_address": "登记送达地址确认书",
     "add_case_participant": "登记案件参与人",
     "record_onsite_act": "记录现场执法",
     "request_recusal": "申请回避",
@@ -660,11 +661,7 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 PHONE_OR_FAX = re.compile(r"\+?\d[\d\- ]{5,18}\d")
 
 
-def _add_party(case, party, electronic_address, address_consent_on, actor) -> CaseParty:
-    if party.agency_id != case.agency_id:
-        raise RuleViolation(f"当事人“{party.name}”不是{case.agency.name}登记的当事人。", field="party")
-    if case.case_parties.filter(party=party).exists():
-        raise RuleViolation(f"“{party.name}”已是本案当事人。", field="party")
+def _service_address(electronic_address, address_consent_on) -> tuple:
     address = _text(electronic_address, "电子送达地址", "electronic_address", 200, required=False)
     if address and not (EMAIL.fullmatch(address) or PHONE_OR_FAX.fullmatch(address)):
         raise RuleViolation(f"电子送达地址“{address}”无效：应为电子邮箱、手机号码或传真号码（行政处罚法第六十一条）。",
@@ -672,6 +669,32 @@ def _add_party(case, party, electronic_address, address_consent_on, actor) -> Ca
     consent = R.as_date(address_consent_on, "address_consent_on") if address_consent_on else None
     if consent and not address:
         raise RuleViolation("签署电子送达确认的，须写明电子送达地址。", field="electronic_address")
+    return address, consent
+
+
+@transaction.atomic
+def do_confirm_case_party_address(link: CaseParty, *, electronic_address, address_consent_on, actor) -> CaseParty:
+    """送达地址确认书 signed after the party was listed: the electronic address it consents to (or none)."""
+    case = _lock(link.case)
+    if not can(actor, "change", case):
+        raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记送达地址确认书。")
+    if case.status in (CaseStatus.CLOSED, CaseStatus.NOT_FILED):
+        raise RuleViolation(f"案件{case.title}当前为“{case.status_label}”，不能再登记送达地址确认书。", field="status")
+    address, consent = _service_address(electronic_address, address_consent_on)
+    link = CaseParty.objects.select_for_update().get(pk=link.pk)
+    link.electronic_address, link.address_consent_on = address, consent
+    link.save(update_fields=["electronic_address", "address_consent_on"])
+    append_entry(action="confirm_case_party_address", actor=actor, obj=link,
+                 payload={"case": case.number, "party": link.party.name, "electronic_consent": bool(consent)})
+    return link
+
+
+def _add_party(case, party, electronic_address, address_consent_on, actor) -> CaseParty:
+    if party.agency_id != case.agency_id:
+        raise RuleViolation(f"当事人“{party.name}”不是{case.agency.name}登记的当事人。", field="party")
+    if case.case_parties.filter(party=party).exists():
+        raise RuleViolation(f"“{party.name}”已是本案当事人。", field="party")
+    address, consent = _service_address(electronic_address, address_consent_on)
     link = CaseParty.objects.create(case=case, party=party, electronic_address=address, address_consent_on=consent,
                                     added_at=timezone.now())
     append_entry(action="add_case_party", actor=actor, obj=link,

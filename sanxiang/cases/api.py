@@ -354,6 +354,26 @@ def add_party(request, case_id: str, data: CasePartyIn):
                         "electronic_consent": bool(link.address_consent_on)})
 
 
+class CasePartyAddressIn(Schema):
+    """送达地址确认书 signed after listing: the consented electronic address (e-mail, phone or fax)."""
+
+    electronic_address: str = ""
+    address_consent_on: dt.date | None = None
+
+
+@router.post("/{case_id}/parties/{party_id}", response={200: CasePartyOut, **error_responses(400, 401, 403, 404, 422)},
+             summary="登记送达地址确认书（电子送达地址）")
+def confirm_party_address(request, case_id: str, party_id: str, data: CasePartyAddressIn):
+    case = _case(request, case_id)
+    link = row_by_id(case.case_parties.select_related("party"), party_id, field="party_id")
+    if link is None:
+        raise NotFound("该当事人不是本案当事人。", code="party_not_found")
+    link = C.do_confirm_case_party_address(link, electronic_address=data.electronic_address,
+                                           address_consent_on=data.address_consent_on, actor=_user(request))
+    return Status(200, {"id": link.party_id, "name": link.party.name, "kind": link.party.kind,
+                        "electronic_consent": bool(link.address_consent_on)})
+
+
 @router.get("/{case_id}/timeline", response={200: list[TimelineEntryOut], **error_responses(401, 404)},
             summary="办案过程（留痕）")
 def case_timeline(request, case_id: str):

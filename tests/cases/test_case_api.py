@@ -167,3 +167,18 @@ def test_an_unknown_certificate_is_refused_not_ignored(env):
     r = post(client_for(env.head), f"{BASE}{case.pk}/handlers", {"person_id": person.pk, "certificate_id": 999999})
     assert r.status_code == 404 and r.json()["code"] == "certificate_not_found"
     assert LedgerEntry.objects.count() == size
+
+
+def test_an_electronic_service_consent_signed_after_listing_is_recorded(env):
+    """Defect 16: the 送达地址确认书 may be signed after the party was listed; a bad address writes nothing."""
+    case = _any_case(env)
+    url = f"{BASE}{case.pk}/parties/{env.person_party.pk}"
+    officer = client_for(env.officer)
+    size = LedgerEntry.objects.count()
+    r = post(officer, url, {"electronic_address": "not an address", "address_consent_on": str(D0)})
+    assert r.status_code == 400 and r.json()["field"] == "electronic_address"
+    assert LedgerEntry.objects.count() == size
+    r = post(officer, url, {"electronic_address": "zhangsan@example.cn", "address_consent_on": str(D0)})
+    assert r.status_code == 200 and r.json()["electronic_consent"] is True, r.content
+    assert officer.get(f"{BASE}{case.pk}/parties").json()[0]["electronic_consent"] is True
+    assert post(officer, f"{BASE}{case.pk}/parties/{env.org_party.pk}", {}).status_code == 404
