@@ -236,7 +236,7 @@ def test_confirmation_and_adjudication_limit_from_the_profile(kenv, kind, accept
     ("licence", "report", "行政许可", "案源应为“申请”"),
     ("confirmation", "complaint", "行政处罚", "案源应为“申请”"),
     ("labour_inspection", "application", "劳动保障监察", "案源应为投诉"),
-    ("coercion", "report", "行政处罚", "尚未开放"),
+    ("coercion", "report", "行政处罚", "在所属案件中提请"),
     ("nonsense", "report", "行政处罚", "尚未开放"),
 ])
 def test_opening_a_kind_with_bad_input_writes_nothing(kenv, kind, source, category, text):
