@@ -233,6 +233,13 @@ class OnSiteCaseIn(Schema):
     on: dt.date | None = None
 
 
+@router.get("/on-site", response={200: list[CaseOut], **error_responses(401)}, summary="当场处罚（简易程序）案件列表")
+def list_onsite_cases(request):
+    """The simplified-procedure cases the caller may read, newest first."""
+    found = queries.cases_for(_user(request)).filter(procedure="simplified")[:500]
+    return Status(200, [_out(c) for c in found])
+
+
 @router.post("/on-site", response={201: CaseDetailOut, **error_responses(400, 401, 403, 404, 409, 422)}, summary="当场处罚（简易程序）立案")
 def create_onsite_case(request, data: OnSiteCaseIn):
     from sanxiang.orgs.models import Agency, Person, Unit
@@ -361,17 +368,31 @@ class CasePartyAddressIn(Schema):
     address_consent_on: dt.date | None = None
 
 
+def _case_party(request, case_id, party_id):
+    link = row_by_id(_case(request, case_id).case_parties.select_related("party"), party_id, field="party_id")
+    if link is None:
+        raise NotFound("该当事人不是本案当事人。", code="party_not_found")
+    return link
+
+
+def _party_out(link) -> dict:
+    return {"id": link.party_id, "name": link.party.name, "kind": link.party.kind,
+            "electronic_consent": bool(link.address_consent_on)}
+
+
+@router.get("/{case_id}/parties/{party_id}", response={200: CasePartyOut, **error_responses(401, 404)},
+            summary="本案的一名当事人")
+def get_case_party(request, case_id: str, party_id: str):
+    return Status(200, _party_out(_case_party(request, case_id, party_id)))
+
+
 @router.post("/{case_id}/parties/{party_id}", response={200: CasePartyOut, **error_responses(400, 401, 403, 404, 422)},
              summary="登记送达地址确认书（电子送达地址）")
 def confirm_party_address(request, case_id: str, party_id: str, data: CasePartyAddressIn):
-    case = _case(request, case_id)
-    link = row_by_id(case.case_parties.select_related("party"), party_id, field="party_id")
-    if link is None:
-        raise NotFound("该当事人不是本案当事人。", code="party_not_found")
-    link = C.do_confirm_case_party_address(link, electronic_address=data.electronic_address,
+    link = C.do_confirm_case_party_address(_case_party(request, case_id, party_id),
+                                           electronic_address=data.electronic_address,
                                            address_consent_on=data.address_consent_on, actor=_user(request))
-    return Status(200, {"id": link.party_id, "name": link.party.name, "kind": link.party.kind,
-                        "electronic_consent": bool(link.address_consent_on)})
+    return Status(200, _party_out(link))
 
 
 @router.get("/{case_id}/timeline", response={200: list[TimelineEntryOut], **error_responses(401, 404)},

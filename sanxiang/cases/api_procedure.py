@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from ninja import Schema
@@ -46,6 +47,27 @@ class ProposalIn(Schema):
     fine: str | None = None
     confiscation: str | None = None
     flags: list[str] = []
+
+
+class ProposalOut(Schema):
+    version: int
+    penalties: list[str]
+    fine: Decimal | None
+    confiscation: Decimal | None
+    flags: list[str]
+    notified_penalties: list[str]  # what the party was told (告知): a heavier decision is refused
+    notified_fine: Decimal | None
+
+
+def _proposal(case) -> dict:
+    return {"version": case.version, "penalties": case.proposed_penalties, "fine": case.proposed_fine,
+            "confiscation": case.proposed_confiscation, "flags": case.review_flags,
+            "notified_penalties": case.notified_penalties, "notified_fine": case.notified_fine}
+
+
+@router.get("/{case_id}/proposal", response={200: ProposalOut, **error_responses(401, 404)}, summary="拟处罚内容")
+def get_proposal(request, case_id: str):
+    return Status(200, _proposal(_case(request, case_id)))
 
 
 @router.post("/{case_id}/proposal", response={200: CaseDetailOut, **ERRORS}, summary="修改拟处罚内容")
@@ -189,12 +211,22 @@ def request_recusal(request, case_id: str, data: RecusalIn):
     return Status(201, _recusal(row))
 
 
-@router.post("/{case_id}/recusals/{recusal_id}", response={200: RecusalOut, **ERRORS}, summary="作出回避决定")
-def decide_recusal(request, case_id: str, recusal_id: str, data: RecusalDecisionIn):
-    recusal = row_by_id(_case(request, case_id).recusals.all(), recusal_id)
+def _recusal_of(request, case_id, recusal_id):
+    recusal = row_by_id(_case(request, case_id).recusals.select_related("handler__person"), recusal_id)
     if recusal is None:
         raise NotFound("未找到该回避申请。", code="recusal_not_found")
-    row = C.do_decide_recusal(recusal, granted=data.granted, reason=data.reason, on=data.on, actor=_user(request))
+    return recusal
+
+
+@router.get("/{case_id}/recusals/{recusal_id}", response={200: RecusalOut, **error_responses(401, 404)},
+            summary="一项回避申请")
+def get_recusal(request, case_id: str, recusal_id: str):
+    return Status(200, _recusal(_recusal_of(request, case_id, recusal_id)))
+
+
+@router.post("/{case_id}/recusals/{recusal_id}", response={200: RecusalOut, **ERRORS}, summary="作出回避决定")
+def decide_recusal(request, case_id: str, recusal_id: str, data: RecusalDecisionIn):
+    row = C.do_decide_recusal(_recusal_of(request, case_id, recusal_id), granted=data.granted, reason=data.reason, on=data.on, actor=_user(request))
     return Status(200, _recusal(row))
 
 
@@ -243,12 +275,22 @@ def submit_review(request, case_id: str, data: ReviewIn):
     return Status(201, _review(review))
 
 
-@router.post("/{case_id}/reviews/{review_id}", response={200: ReviewOut, **ERRORS}, summary="提出法制审核意见")
-def record_review(request, case_id: str, review_id: str, data: ReviewOpinionIn):
-    review = row_by_id(_case(request, case_id).reviews.all(), review_id)
+def _review_of(request, case_id, review_id):
+    review = row_by_id(_case(request, case_id).reviews.select_related("reviewer"), review_id)
     if review is None:
         raise NotFound("未找到该次法制审核。", code="review_not_found")
-    review = C.do_record_case_review(review, opinion=data.opinion, note=data.note, on=data.on, actor=_user(request))
+    return review
+
+
+@router.get("/{case_id}/reviews/{review_id}", response={200: ReviewOut, **error_responses(401, 404)},
+            summary="一次法制审核")
+def get_review(request, case_id: str, review_id: str):
+    return Status(200, _review(_review_of(request, case_id, review_id)))
+
+
+@router.post("/{case_id}/reviews/{review_id}", response={200: ReviewOut, **ERRORS}, summary="提出法制审核意见")
+def record_review(request, case_id: str, review_id: str, data: ReviewOpinionIn):
+    review = C.do_record_case_review(_review_of(request, case_id, review_id), opinion=data.opinion, note=data.note, on=data.on, actor=_user(request))
     return Status(200, _review(review))
 
 

@@ -129,6 +129,7 @@ def test_the_api_does_what_the_case_page_does(env):
     assert r.status_code == 409 and r.json()["code"] == "conflict"
     r = post(officer, f"{url}proposal", {"version": version, "penalties": ["warning"]})
     assert r.status_code == 200 and r.json()["proposed_penalties"] == ["warning"], r.content
+    assert officer.get(f"{url}proposal").json()["penalties"] == ["warning"]
     r = post(officer, f"{url}participants", {"role": "witness", "name": "刘见证"})
     assert r.status_code == 201 and r.json()["role_label"] == "见证人", r.content
     assert [p["name"] for p in officer.get(f"{url}participants").json()] == ["刘见证"]
@@ -147,6 +148,7 @@ def test_the_api_does_what_the_case_page_does(env):
     assert post(officer, f"{url}reviews/{review}", {"opinion": "pass"}).status_code == 403
     r = post(reviewer, f"{url}reviews/{review}", {"opinion": "pass", "note": "事实清楚，适用法律正确。"})
     assert r.status_code == 200 and r.json()["opinion_label"] == "同意", r.content
+    assert officer.get(f"{url}reviews/{review}").json()["opinion"] == "pass"
     handler = officer.get(f"{url}handlers").json()[1]["id"]
     r = post(officer, f"{url}recusals", {"handler_id": handler, "requested_by": "张三", "reason": "系当事人近亲属"})
     assert r.status_code == 201, r.content
@@ -154,6 +156,7 @@ def test_the_api_does_what_the_case_page_does(env):
     assert post(officer, f"{url}recusals/{recusal}", {"granted": True}).status_code == 403
     r = post(head, f"{url}recusals/{recusal}", {"granted": True})
     assert r.status_code == 200 and r.json()["decision"] == "granted", r.content
+    assert officer.get(f"{url}recusals/{recusal}").json()["decision_label"]
 
 
 def test_an_unknown_certificate_is_refused_not_ignored(env):
