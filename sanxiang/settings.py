@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sanxiang.jobs",
     "sanxiang.workflow",
     "sanxiang.witness",
+    "sanxiang.records",
 ]
 
 MIDDLEWARE = [
