@@ -108,6 +108,8 @@ def collection(request):
     if request.method == "OPTIONS":
         return _answer(204, _capabilities())
     try:
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
         if request.method != "POST":
             error = SanxiangError(f"该接口不支持 {request.method} 方法（可用：OPTIONS, POST）。", code="http_error")
             error.status = 405
@@ -131,15 +133,17 @@ def resource(request, upload_id):
     if request.method == "OPTIONS":
         return _answer(204, _capabilities())
     try:
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        upload = queries.upload_for(request.user, upload_id)
+        if upload is None:
+            raise NotFound("未找到该上传，或您无权查看。", code="upload_not_found")
         if request.method not in ("HEAD", "PATCH", "DELETE"):
             error = SanxiangError(f"该接口不支持 {request.method} 方法（可用：HEAD, PATCH, DELETE, OPTIONS）。",
                                   code="http_error")
             error.status = 405
             return _answer(405, {"Allow": "HEAD, PATCH, DELETE, OPTIONS"}, error, request.method)
         user = _checked(request)
-        upload = queries.upload_for(user, upload_id)
-        if upload is None:
-            raise NotFound("未找到该上传，或您无权查看。", code="upload_not_found")
         if request.method == "HEAD":
             headers = {"Upload-Offset": upload.offset, "Upload-Length": upload.length}
             if upload.metadata:
