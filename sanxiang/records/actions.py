@@ -57,6 +57,11 @@ class ChecksumMismatch(SanxiangError):
     default_message = "数据校验和不符，本段数据已丢弃，请重新发送。"
 
 
+class LeaseLost(Conflict):
+    code = "upload_busy"
+    default_message = "本次传输停顿过久，已由另一个请求接续；请查询进度（HEAD）后再续传。"
+
+
 class TooLarge(SanxiangError):
     status = 413
     code = "upload_too_large"
@@ -238,16 +243,18 @@ def do_append_upload(upload: Upload, stream, *, offset: int, content_length: int
                     break
                 if offset + received + len(chunk) > upload.length:
                     raise TooLarge(f"数据超出声明的文件大小（{upload.length} 字节），本段数据已丢弃。")
+                if time.monotonic() - renewed > LEASE_SECONDS / 3:
+                    # Before writing: a client that stalled past the lease may have been overtaken.
+                    if not Upload.objects.filter(pk=upload.pk, lease=token).update(
+                            lease_until=timezone.now() + dt.timedelta(seconds=LEASE_SECONDS)):
+                        raise LeaseLost()
+                    renewed = time.monotonic()
                 out.write(chunk)
                 if hashing is not None:
                     hashing.result()  # the helper hashes the pieces in order, one chunk behind at most
                 hashing = side.submit(_update_all, side_hashers, chunk)
                 digests.sha256.update(chunk)
                 received += len(chunk)
-                if time.monotonic() - renewed > LEASE_SECONDS / 3:
-                    Upload.objects.filter(pk=upload.pk, lease=token).update(
-                        lease_until=timezone.now() + dt.timedelta(seconds=LEASE_SECONDS))
-                    renewed = time.monotonic()
             if hashing is not None:
                 hashing.result()
             if checksum and (content_length is not None and received != content_length
@@ -257,6 +264,8 @@ def do_append_upload(upload: Upload, stream, *, offset: int, content_length: int
             if offset < content.HEAD_BYTES and (new_offset >= content.HEAD_BYTES or new_offset == upload.length):
                 out.flush()
                 _check_type(path)  # once, as soon as the first bytes are in
+    except LeaseLost:
+        raise  # the file is another request's now: leave it alone
     except BaseException:
         with open(path, "r+b") as out:
             out.truncate(offset)

@@ -1,11 +1,13 @@
 """The tus endpoint through the Django client: each bad input of issue 8 §8 that applies to uploads."""
 
 import base64
+import datetime as dt
 import hashlib
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from sanxiang import storage
 from sanxiang.access.actors import OPERATOR
@@ -247,3 +249,32 @@ def test_a_resume_in_a_fresh_process_rehashes_the_partial_file_once(officer):
     actions._DIGESTS.clear()  # what a restart (or another server process) starts with
     assert patch(officer, url, PNG[25000:], 25000).status_code == 204
     assert Upload.objects.get().sm3 == hashlib.new("sm3", PNG).hexdigest()
+
+
+def test_a_request_that_stalled_past_its_lease_is_overtaken_and_writes_no_more(officer, monkeypatch):
+    url = create(officer, len(PNG))
+    upload = Upload.objects.get()
+    monkeypatch.setattr(actions, "LEASE_SECONDS", 0)  # every chunk renews; a stalled request's lease has lapsed
+
+    class StalledClient:
+        """Sends a first chunk, stalls; meanwhile the client's retry takes over and sends everything."""
+
+        def __init__(self):
+            self.calls = 0
+
+        def read(self, n):
+            self.calls += 1
+            if self.calls == 1:
+                return PNG[:10000]
+            if self.calls == 2:
+                Upload.objects.filter(pk=upload.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
+                assert patch(officer, url, PNG, 0).status_code == 204
+                return PNG[10000:20000]
+            return b""
+
+    with pytest.raises(actions.LeaseLost):
+        actions.do_append_upload(upload, StalledClient(), offset=0, content_length=None, actor=upload.owner)
+    upload.refresh_from_db()
+    assert upload.complete and upload.sha256 == hashlib.sha256(PNG).hexdigest()
+    with storage.open_file(upload.path) as fh:
+        assert fh.read() == PNG
