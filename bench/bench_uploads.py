@@ -7,9 +7,10 @@ loopback port (one process, no worker). A file of BENCH_UPLOAD_MB MiB (an MP4 he
 bytes) is uploaded with one tus POST and PATCHes of BENCH_UPLOAD_CHUNK_MB MiB (default: the whole
 file in one PATCH, streamed from disk), and, in this process, read once computing SHA-256 and SM3
 in one pass (the anchor: what the server cannot beat, since it does that and writes the bytes).
-Prints one JSON line: both throughputs in MiB/s, their ratio, and the growth of the server's peak
+BENCH_UPLOAD_STORE=s3 stores into a SeaweedFS started for the run (tests/seaweedfs.py) instead of
+the filesystem: the completion then uploads the file to it inside the request. Prints one JSON line: both throughputs in MiB/s, their ratio, and the growth of the server's peak
 resident memory (VmHWM after the upload less VmRSS before it, of the server process that took
-it). Issue 8 §7 asks for a ratio ≥ 0.5 and growth ≤ 64 MiB for 1 GiB.
+it, warmed by a 64 KiB upload first). Issue 8 §7 asks for a ratio ≥ 0.5 and growth ≤ 64 MiB for 1 GiB.
 """
 
 import hashlib
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 
 MIB = 1 << 20
 SIZE_MB = int(os.environ.get("BENCH_UPLOAD_MB", 256))
+STORE = os.environ.get("BENCH_UPLOAD_STORE", "filesystem")  # or "s3": a SeaweedFS started here
 CHUNK_MB = int(os.environ.get("BENCH_UPLOAD_CHUNK_MB", 0)) or SIZE_MB
 
 from django.core.management import call_command  # noqa: E402
@@ -90,6 +92,7 @@ def memory_kib(pid: int, field: str) -> int:
 
 def upload(port: int, token: str, path: Path) -> float:
     size = path.stat().st_size
+    chunk = min(CHUNK_MB * MIB, size)
     headers = {"Authorization": f"Bearer {token}", "Tus-Resumable": "1.0.0"}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600, blocksize=MIB)
     started = time.perf_counter()
@@ -101,7 +104,7 @@ def upload(port: int, token: str, path: Path) -> float:
     offset = 0
     with open(path, "rb") as fh:
         while offset < size:
-            length = min(CHUNK_MB * MIB, size - offset)
+            length = min(chunk, size - offset)
             fh.seek(offset)
             conn.request("PATCH", location, body=_Limited(fh, length), headers={
                 **headers, "Upload-Offset": str(offset), "Content-Length": str(length),
@@ -137,6 +140,14 @@ def main():
     sample = work / "sample.mp4"
     make_file(sample)
     env = {**os.environ, "SANXIANG_WORKER": "0"}
+    seaweed = None
+    if STORE == "s3":
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+        from seaweedfs import ACCESS_KEY, BUCKET, SECRET_KEY, SeaweedFS
+
+        seaweed = SeaweedFS(work / "seaweedfs").start()
+        env.update(SANXIANG_S3_BUCKET=BUCKET, SANXIANG_S3_ENDPOINT=seaweed.endpoint,
+                   SANXIANG_S3_ACCESS_KEY=ACCESS_KEY, SANXIANG_S3_SECRET_KEY=SECRET_KEY)
     server = subprocess.Popen([SANXIANG, "serve", f"127.0.0.1:{port}", "--processes", "1", "--no-worker"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -146,10 +157,11 @@ def main():
                     break
             except OSError:
                 time.sleep(0.1)
-        # Warm the server (imports, connection) with a tiny request before measuring memory.
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("OPTIONS", "/api/v1/uploads/")
-        conn.getresponse().read()
+        # Warm the server (imports, the database connection, the S3 client) with a small upload
+        # before measuring memory: what is measured is what an upload needs, not the first one's set-up.
+        warm = work / "warm.mp4"
+        warm.write_bytes(sample.read_bytes()[:1 << 16])
+        upload(port, token, warm)
         pids = process_tree(server.pid)
         before = {pid: memory_kib(pid, "VmRSS") for pid in pids}
         hash_in_process(sample)  # the page cache holds the file for both measurements
@@ -159,10 +171,12 @@ def main():
     finally:
         server.terminate()
         server.wait(30)
-    done = Upload.objects.get()
+        if seaweed is not None:
+            seaweed.stop()
+    done = Upload.objects.get(length=SIZE_MB * MIB)
     assert done.complete and done.length == SIZE_MB * MIB
     result = {
-        "bench": "uploads", "database": connection.vendor, "size_mib": SIZE_MB, "patch_mib": CHUNK_MB,
+        "bench": "uploads", "database": connection.vendor, "store": STORE, "size_mib": SIZE_MB, "patch_mib": CHUNK_MB,
         "hash_mib_s": round(SIZE_MB / anchor, 1), "tus_mib_s": round(SIZE_MB / ingest, 1),
         "ratio": round(anchor / ingest, 3), "server_peak_rss_growth_mib": round(growth / 1024, 1),
         "targets": {"ratio": ">= 0.5", "server_peak_rss_growth_mib": "<= 64 (1 GiB)"},
