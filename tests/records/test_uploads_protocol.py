@@ -213,10 +213,14 @@ def test_a_revoked_token_is_401_and_appends_nothing(officer):
 def test_the_session_needs_its_csrf_token_anonymous_visitors_their_login(officer):
     anonymous = Client()
     assert anonymous.post("/api/v1/uploads/", HTTP_UPLOAD_LENGTH="10", **TUS).status_code == 401
-    strict = Client(enforce_csrf_checks=True)
-    strict.force_login(Upload.objects.model._meta.get_field("owner").related_model.objects.first())
-    response = strict.post("/api/v1/uploads/", HTTP_UPLOAD_LENGTH="10", **TUS)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(T.member(T.agency("up-csrf")))
+    response = browser.post("/api/v1/uploads/", HTTP_UPLOAD_LENGTH="10", **TUS)
     assert response.status_code == 403 and response.json()["code"] == "csrf_failed"
+    secret = "a" * 32  # the CSRF cookie's value, sent back in X-CSRFToken as tus-js-client is told to
+    browser.cookies["csrftoken"] = secret
+    assert browser.post("/api/v1/uploads/", HTTP_UPLOAD_LENGTH="10", HTTP_X_CSRFTOKEN=secret,
+                        **TUS).status_code == 201
 
 
 def test_a_wrong_protocol_version_is_412(officer):
