@@ -216,6 +216,8 @@ _SPECS = [
     _s("cases.inspection_without_code_warning", "int", "cases", "同一企业未扫码（未出示检查码）检查达到此次数即预警",
        nullable=True),
     _s("cases.inspection_repeat_refuses", "bool", "cases", "重复检查预警时拒绝实施检查（否＝只提示）"),
+    _s("cases.labour_limitation_period", "period", "cases", "劳动保障违法行为不再查处的期限（自行为发生或终了之日）",
+       nullable=True),
     # 时限
     _s("deadlines.warning_lead_workdays", "int", "deadlines", "到期前黄色预警提前工作日数"),
     # 人员装备
