@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import shutil
 import threading
 import time
 from collections import OrderedDict
@@ -301,27 +302,31 @@ def _check_type(path) -> str:
 
 
 def _finish(upload: Upload, token: str, digests: _Digests, *, actor) -> Upload:
-    """上传完成: the partial file goes into the store (a rename on the filesystem) and the upload
-    records it, with its ledger entry, in one transaction. The partial file is linked, not moved,
-    until the transaction commits, so a failed finish can be retried with an empty PATCH."""
+    """上传完成: the partial file goes into the store (a rename on the filesystem, a multipart upload
+    on S3), then the upload records it with its ledger entry in one transaction.
+
+    The store's copy is made before that transaction: sending a large file to S3 must not hold the
+    database's write lock (on SQLite it would stop every other writer). The partial file is linked,
+    not moved, and removed only after commit, so a failed finish is retried by a PATCH at the end
+    offset with no body; the store, named by digest, keeps the bytes once either way. A process that
+    dies between the two leaves the stored file unlisted (`verify`: untracked) until that retry."""
     path = partial_path(upload)
+    media_type = _check_type(path)
     spool = limits.partial_dir() / f"{upload.pk}.finishing-{token}"
+    try:
+        os.link(path, spool)
+    except OSError:
+        shutil.copyfile(path, spool)
+    stored = storage.put_spooled(spool, storage.StoredFile(
+        "", digests.sha256.hexdigest(), digests.sm3.hexdigest(), digests.offset))
     with transaction.atomic():
         locked = Upload.objects.select_for_update().filter(pk=upload.pk, lease=token).first()
         if locked is None:
-            raise Conflict("另一个请求正在向该上传追加数据，请稍后查询进度（HEAD）再续传。", code="upload_busy")
-        try:
-            os.link(path, spool)
-        except OSError:
-            import shutil
-
-            shutil.copyfile(path, spool)
-        stored = storage.put_spooled(spool, storage.StoredFile(
-            "", digests.sha256.hexdigest(), digests.sm3.hexdigest(), digests.offset))
+            raise LeaseLost()
         locked.offset = digests.offset
         locked.touched_at = locked.completed_at = timezone.now()
         locked.lease, locked.lease_until = "", None
-        locked.media_type = _check_type(path)
+        locked.media_type = media_type
         locked.path, locked.sha256, locked.sm3 = stored.path, stored.sha256, stored.sm3
         locked.save()
         append_entry(action="complete_upload", actor=actor, obj=locked, files=[stored.record()],

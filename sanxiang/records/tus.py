@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
+from sanxiang import storage
 from sanxiang.core.errors import NotAuthenticated, NotFound, NotPermitted, RuleViolation, SanxiangError
 
 from . import actions, limits, queries
@@ -161,6 +162,10 @@ def resource(request, upload_id):
             upload, request, offset=_integer_header(request, "Upload-Offset"),
             content_length=_integer_header(request, "Content-Length", required=False),
             checksum_header=request.headers.get("Upload-Checksum", ""), actor=user)
+    except storage.StorageError as exc:
+        error = SanxiangError(f"{exc}；已接收的数据仍在，请稍后以空请求体续传以完成上传。", code="storage_unavailable")
+        error.status = 503
+        return _refuse(request, error)
     except SanxiangError as error:
         return _refuse(request, error)
     return _answer(204, {"Upload-Offset": upload.offset})

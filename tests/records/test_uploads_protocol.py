@@ -3,6 +3,7 @@
 import base64
 import datetime as dt
 import hashlib
+import os
 from urllib.parse import urlsplit
 
 import pytest
@@ -282,3 +283,23 @@ def test_a_request_that_stalled_past_its_lease_is_overtaken_and_writes_no_more(o
     assert upload.complete and upload.sha256 == hashlib.sha256(PNG).hexdigest()
     with storage.open_file(upload.path) as fh:
         assert fh.read() == PNG
+
+
+def test_a_finish_the_store_refused_is_completed_by_an_empty_patch(officer, monkeypatch):
+    url = create(officer, len(PNG))
+    real_put = storage.put_spooled
+
+    def unreachable(spool, digest):
+        os.unlink(spool)
+        raise storage.StorageError("文件存储失败：连接被拒绝")
+
+    monkeypatch.setattr(storage, "put_spooled", unreachable)
+    response = patch(officer, url, PNG, 0)
+    assert response.status_code == 503 and "以空请求体续传" in response.json()["message"]
+    assert officer.head(url, **TUS)["Upload-Offset"] == str(len(PNG)) and stored_paths() == []
+    assert not Upload.objects.get().complete
+    monkeypatch.setattr(storage, "put_spooled", real_put)
+    empty = officer.generic("PATCH", url, b"", CONTENT_TYPE="application/offset+octet-stream",
+                            HTTP_UPLOAD_OFFSET=str(len(PNG)), **TUS)
+    assert empty.status_code == 204
+    assert Upload.objects.get().sha256 == hashlib.sha256(PNG).hexdigest() and verify.run().ok
