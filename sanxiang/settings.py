@@ -196,12 +196,12 @@ STORAGES = {
     "records": {"BACKEND": "sanxiang.storage.DataDirFileStorage"},
 }
 def _s3_transfer_config():
-    """Multipart uploads holding at most 4 parts of 8 MiB in memory (boto3's default, 10 parts read
+    """Multipart uploads holding at most 2 parts of 8 MiB in memory (boto3's default, 10 parts read
     ahead, made a 256 MiB upload's completion grow the server by 130 MiB; decision 0026)."""
     from boto3.s3.transfer import TransferConfig
 
-    config = TransferConfig(multipart_chunksize=8 << 20, max_concurrency=4)
-    config.max_in_memory_upload_chunks = 4
+    config = TransferConfig(multipart_chunksize=8 << 20, max_concurrency=2)
+    config.max_in_memory_upload_chunks = 2
     return config
 
 
