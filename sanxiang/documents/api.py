@@ -11,13 +11,14 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from sanxiang import storage
+from sanxiang.access.policy import restrict
 from sanxiang.api.errors import error_responses
 from sanxiang.cases import queries as case_queries
-from sanxiang.core.errors import Conflict, NotAuthenticated, NotFound
+from sanxiang.core.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
 
 from . import actions, kinds, queries
 from .fill import MAX_TEMPLATE_BYTES
-from .models import Document
+from .models import Document, DocumentStatus, DocumentTemplate
 
 router = Router(tags=["documents"])
 
@@ -32,7 +33,10 @@ def _user(request):
 
 
 def _case(request, case_id):
-    found = case_queries.case_for(_user(request), case_id)
+    user = _user(request)
+    if case_id in (None, ""):
+        raise RuleViolation("请指定案件（case_id）。", field="case_id")
+    found = case_queries.case_for(user, case_id)
     if found is None:
         raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
     return found
@@ -94,15 +98,15 @@ class TemplateOut(Schema):
     reason: str
 
 
-@router.get("/", response={200: list[DocumentOut], **error_responses(401, 404, 422)}, summary="案件的执法文书")
-def list_documents(request, case_id: int):
+@router.get("/", response={200: list[DocumentOut], **error_responses(400, 401, 404, 422)}, summary="案件的执法文书")
+def list_documents(request, case_id: int | None = None):
     case = _case(request, case_id)
     return Status(200, [_out(d) for d in queries.documents_of(request.user, case)])
 
 
-@router.get("/kinds", response={200: list[KindOut], **error_responses(401, 404, 422)},
+@router.get("/kinds", response={200: list[KindOut], **error_responses(400, 401, 404, 422)},
             summary="案件当前可生成的文书种类")
-def available(request, case_id: int):
+def available(request, case_id: int | None = None):
     case = _case(request, case_id)
     return Status(200, [{"kind": s.kind, "label": s.label,
                          "inputs": [{"name": i.name, "label": i.label, "required": i.required, "help": i.help}
@@ -123,9 +127,48 @@ def generate(request, data: GenerateIn):
     return Status(201, _out(document))
 
 
+@router.get("/templates", response={200: list[TemplateOut], **error_responses(400, 401, 404, 422)},
+            summary="本机关上传的文书模板版本")
+def list_templates(request, agency: str = ""):
+    from sanxiang.orgs.models import Agency
+
+    user = _user(request)
+    found = restrict(Agency.objects.filter(code=agency), user).first() if agency else None
+    if found is None:
+        raise NotFound(f"未找到执法主体“{agency}”。", code="agency_not_found")
+    rows = restrict(DocumentTemplate.objects.filter(agency=found), user).order_by("kind", "-version")
+    return Status(200, [_template_out(row) for row in rows])
+
+
+def _template_out(row) -> dict:
+    return {"id": row.pk, "kind": row.kind, "version": row.version, "sha256": row.sha256, "reason": row.reason}
+
+
 @router.get("/{document_id}", response={200: DocumentOut, **error_responses(401, 404)}, summary="执法文书")
 def get_document(request, document_id: str):
     return Status(200, _out(_document(request, document_id)))
+
+
+class IssueCheckOut(Schema):
+    may_issue: bool
+    reason: str
+
+
+@router.get("/{document_id}/issue", response={200: IssueCheckOut, **error_responses(401, 404)},
+            summary="能否签发（及不能的原因）")
+def issue_check(request, document_id: str):
+    from sanxiang.access.policy import can
+
+    document = _document(request, document_id)
+    if document.status == DocumentStatus.ISSUED:
+        reason = "已签发，不能重复签发；如需更正，请生成更正文书。"
+    elif document.status != DocumentStatus.GENERATED:
+        reason = f"{document.get_status_display()}，PDF 生成后才能签发。"
+    elif not can(request.user, "issue", document):
+        reason = "只有承办机构负责人或单位领导可以签发执法文书。"
+    else:
+        reason = ""
+    return Status(200, {"may_issue": not reason, "reason": reason})
 
 
 @router.post("/{document_id}/issue", response={200: DocumentOut, **error_responses(400, 401, 403, 404, 409)},
@@ -163,6 +206,5 @@ def upload_template(request, agency: Form[str], kind: Form[str], reason: Form[st
         raise NotFound(f"未找到执法主体“{agency}”。", code="agency_not_found")
     data = file.read(MAX_TEMPLATE_BYTES + 1)
     row = actions.do_upload_document_template(found, kind, data, reason=reason, actor=user)
-    return Status(201, {"id": row.pk, "kind": row.kind, "version": row.version, "sha256": row.sha256,
-                        "reason": row.reason})
+    return Status(201, _template_out(row))
 

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from sanxiang.access.policy import can, restrict
 from sanxiang.cases import pages as case_pages
@@ -54,9 +53,10 @@ def section(request, case) -> dict:
 
 
 @login_required
-@require_POST
 def generate(request, pk, kind):
     case = case_pages.case_for(request.user, pk)
+    if request.method != "POST":  # after the read: a stranger learns nothing; a reader goes to the case
+        return redirect(f"{case_pages_url(case)}#case-documents")
     spec = kinds.SPECS.get(kind)
     if spec is None:
         raise DocumentNotFound("没有这种执法文书。")
@@ -78,11 +78,12 @@ def generate(request, pk, kind):
 
 
 @login_required
-@require_POST
 def issue(request, pk):
     document = queries.document_for(request.user, pk)
     if document is None:
         raise DocumentNotFound()
+    if request.method != "POST":
+        return redirect(f"{case_pages_url(document.case)}#case-documents")
     try:
         actions.do_issue_document(document, actor=request.user)
     except SanxiangError as exc:
