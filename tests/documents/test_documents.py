@@ -188,7 +188,7 @@ def test_two_concurrent_generators_get_consecutive_numbers():
     import threading
 
     from cases_cast import make_env
-    from django.db import close_old_connections
+    from django.db import connection
 
     env = make_env()
     cases = [decided_case(env, "filed") for _ in range(2)]
@@ -202,7 +202,7 @@ def test_two_concurrent_generators_get_consecutive_numbers():
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
-            close_old_connections()
+            connection.close()  # the thread's own connection, so the test database can be dropped
 
     threads = [threading.Thread(target=generate, args=(case,)) for case in cases]
     for thread in threads:
