@@ -116,7 +116,12 @@ class TemplateForm(forms.Form):
 
 
 def managed_agencies(user):
-    return [a for a in restrict(Agency.objects.all(), user) if can(user, "manage_document_templates", a)]
+    """The agencies whose templates `user` replaces (their 管理员 or 单位领导; not the system
+    administrator, who belongs to no agency)."""
+    if not user.is_authenticated or user.is_superuser:
+        return []
+    agencies = restrict(Agency.objects.filter(role_assignments__user=user).distinct(), user)
+    return [a for a in agencies if can(user, "manage_document_templates", a)]
 
 
 @login_required
@@ -124,7 +129,7 @@ def templates(request):
     agencies = managed_agencies(request.user)
     if not agencies:
         raise DocumentNotFound("您无权管理文书模板。")
-    agency = agencies[0]
+    agency = next((a for a in agencies if a.code == request.GET.get("agency")), agencies[0])
     form = TemplateForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
