@@ -461,9 +461,13 @@ def _check_opening(agency, unit, category, kind, actor, source=None):
 
 @transaction.atomic
 def do_create_case(agency, *, unit, source, cause, category, actor, kind=CaseKind.PENALTY, clue_on=None,
-                   confidentiality="internal") -> Case:
-    """登记线索: a clue of a general-procedure case, handled by `unit`."""
+                   confidentiality="internal", on_the_spot=False) -> Case:
+    """登记线索: a clue of a general-procedure case, handled by `unit`.
+
+    `on_the_spot`: a licence application whose matter may be decided on the spot (行政许可法第三十四条第二款)."""
     _check_opening(agency, unit, category, kind, actor, source)
+    if on_the_spot and kind != CaseKind.LICENCE:
+        raise RuleViolation("只有行政许可申请可以注明“可当场作出决定”。", field="on_the_spot")
     if source not in Source.values:
         raise RuleViolation(f"未知的案源“{source}”。", field="source")
     cause = _text(cause, "案由", "cause", 300)
@@ -474,10 +478,12 @@ def do_create_case(agency, *, unit, source, cause, category, actor, kind=CaseKin
     initial = TABLES[f"{kind}_{Procedure.GENERAL}"].initial
     case = Case.objects.create(agency=agency, unit=unit, kind=kind, procedure=Procedure.GENERAL, source=source,
                                cause=cause, category=category, status=initial, clue_on=R.as_date(clue_on, "clue_on"),
-                               confidentiality=confidentiality, created_at=timezone.now())
+                               confidentiality=confidentiality, decidable_on_the_spot=bool(on_the_spot),
+                               created_at=timezone.now())
     append_entry(action="create_case", actor=actor, obj=case,
                  payload={"cause": cause, "source": source, "category": category, "unit": unit.name,
-                          **({"kind": kind} if kind != CaseKind.PENALTY else {})})
+                          **({"kind": kind} if kind != CaseKind.PENALTY else {}),
+                          **({"on_the_spot": True} if on_the_spot else {})})
     module = kind_module(kind)
     if module is not None:
         module.opened(case, actor=actor)

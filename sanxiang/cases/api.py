@@ -121,6 +121,7 @@ class CaseIn(Schema):
     category: str
     clue_on: dt.date | None = None
     confidentiality: str = "internal"
+    on_the_spot: bool = False  # 行政许可: the matter may be decided on the spot (行政许可法第三十四条第二款)
 
 
 class ParamOut(Schema):
@@ -213,7 +214,7 @@ def create_case(request, data: CaseIn):
         raise NotFound(f"未找到执法主体“{data.agency}”。", code="agency_not_found")
     case = C.do_create_case(agency, unit=unit, kind=data.kind, source=data.source, cause=data.cause,
                             category=data.category, clue_on=data.clue_on, confidentiality=data.confidentiality,
-                            actor=user)
+                            on_the_spot=data.on_the_spot, actor=user)
     return Status(201, _detail(case))
 
 

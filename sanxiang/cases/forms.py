@@ -19,6 +19,7 @@ from .models import (
     ReviewFlag,
     ServiceMethod,
     Source,
+    TransferGround,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -61,6 +62,13 @@ def _structured(name, label, required):
     if name == "code_scanned":
         return forms.ChoiceField(label=label, required=required, choices=[("", "未记录"), ("scanned", "企业已扫码（已出示检查码）"),
                                  ("not_scanned", "未扫码")], help_text="扫码入企（国办发〔2024〕54号）；未扫码的计入预警。")
+    # 劳动保障监察: the violation's dates (第二十条 时效) and the ground of a transfer (第十八条第二款)
+    if name in ("act_on", "act_ended_on"):
+        return forms.DateField(label=label, required=required, widget=DATE,
+                               help_text="违法行为有连续或者继续状态的，填写终了之日；时效自终了之日起计算。"
+                               if name == "act_ended_on" else "")
+    if name == "transfer_ground":
+        return forms.ChoiceField(label=label, required=required, choices=TransferGround.choices)
     return None
 
 
@@ -106,6 +114,8 @@ class ClueForm(forms.Form):
     cause = forms.CharField(label="案由", max_length=300, help_text="如：销售超过保质期的食品；许可申请写申请事项。")
     category = forms.ChoiceField(label="执法类别")
     clue_on = forms.DateField(label="发现线索日期", required=False, widget=DATE, help_text="不填为今天。")
+    on_the_spot = forms.BooleanField(label="可当场作出许可决定", required=False,
+                                     help_text="仅行政许可：申请事项依法能够当场作出决定的（行政许可法第三十四条第二款）。")
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -85,6 +85,9 @@ class CaseStatus(models.TextChoices):
     EXTENDING = "extending", "延续审查中"
     REVOKED = "revoked", "已撤销许可"
     DEREGISTERED = "deregistered", "已注销"
+    # licence (licence.py: 申请人撤回申请), labour (labour.py: 移送)
+    WITHDRAWN = "withdrawn", "已撤回申请（终止办理）"
+    TRANSFERRED = "transferred", "已移送"
 
 
 class PenaltyType(models.TextChoices):
@@ -127,6 +130,17 @@ class ServiceMethod(models.TextChoices):
     ELECTRONIC = "electronic", "电子送达"
     POST = "post", "邮寄送达"
     ANNOUNCEMENT = "announcement", "公告送达"
+
+
+class TransferGround(models.TextChoices):
+    """移送的情形 — 劳动保障监察条例 第十八条第二款."""
+
+    NOT_COMPETENT = "not_competent", "不属于劳动保障监察事项，移送有关部门处理"
+    CRIME = "crime", "涉嫌犯罪，依法移送司法机关"
+
+
+# Case fields added after cases were ledgered (left out of the digest while unset).
+LATER_FIELDS = ("decidable_on_the_spot", "act_on", "act_ended_on", "transfer_ground", "transferred_to")
 
 
 class Case(Ledgered):
@@ -209,6 +223,12 @@ class Case(Ledgered):
     deregistered_on = models.DateField(null=True, blank=True)  # 注销
     rectify_by = models.DateField(null=True, blank=True)  # 责令改正的期限
     rectified_on = models.DateField(null=True, blank=True)
+    # licence (当场决定: 行政许可法第三十四条第二款) and labour (时效: 劳动保障监察条例第二十条; 移送: 第十八条第二款)
+    decidable_on_the_spot = models.BooleanField(default=False)  # 该申请事项可以当场作出决定（登记申请时注明）
+    act_on = models.DateField(null=True, blank=True)  # 违法行为发生之日
+    act_ended_on = models.DateField(null=True, blank=True)  # 连续或者继续状态终了之日
+    transfer_ground = models.CharField(max_length=16, choices=TransferGround.choices, blank=True)
+    transferred_to = models.CharField(max_length=200, blank=True)  # 接收移送的机关
     version = models.PositiveIntegerField(default=1)  # optimistic concurrency of non-state edits
     created_at = models.DateTimeField()
     # 重新作出: the case whose decision a 复议/诉讼 outcome ordered remade (the old one keeps its decision).
@@ -233,6 +253,9 @@ class Case(Ledgered):
         state = super().ledger_state()
         if state.get("remakes_id") is None:
             state.pop("remakes_id", None)  # cases ledgered before the field keep their digest
+        for name in LATER_FIELDS:  # the licence/labour block: unset, a case ledgered before keeps its digest
+            if state.get(name) in (None, False, ""):
+                state.pop(name, None)
         return state
 
     def obligation_units(self) -> list:

@@ -72,7 +72,7 @@ def case_create(request):
             try:
                 case = C.do_create_case(unit.agency, unit=unit, kind=data["kind"] or "penalty", source=data["source"],
                                         cause=data["cause"], category=data["category"], clue_on=data["clue_on"],
-                                        actor=request.user)
+                                        on_the_spot=data["on_the_spot"], actor=request.user)
             except SanxiangError as exc:
                 exc.show_on(form)
                 status = exc.status

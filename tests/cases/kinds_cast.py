@@ -53,10 +53,10 @@ def make_kinds_env(profile_key="urumqi-gxq-hrss") -> Env:
     return Env(agency, unit, officer, officer2, p1, p2, head, reviewer, party, outsider)
 
 
-def new_kind_case(env, kind, *, on=D0, source=None, handlers=True, party=True):
+def new_kind_case(env, kind, *, on=D0, source=None, handlers=True, party=True, on_the_spot=False):
     source = source or ("complaint" if kind == "labour_inspection" else "application")
     case = C.do_create_case(env.agency, unit=env.unit, kind=kind, source=source, cause="食品经营许可",
-                            category=CATEGORY_OF[kind], clue_on=on, actor=env.officer)
+                            category=CATEGORY_OF[kind], clue_on=on, on_the_spot=on_the_spot, actor=env.officer)
     if party:
         C.do_add_case_party(case, env.party, actor=env.officer)
     if handlers:
@@ -81,14 +81,18 @@ INPUTS = {
     "apply_extension": {}, "grant_extension": {"valid_until": "2036-09-30"}, "refuse_extension": {"reason": "不再符合条件"},
     "deem_extension": {}, "revoke": {"reason": "以欺骗手段取得许可（行政许可法第六十九条第二款）"},
     "deregister": {"reason": "被许可人申请注销"}, "make_decision": {"content": "认定为工伤"},
+    "decide_on_the_spot": {"content": "准予食品经营许可（当场决定）"},
+    "withdraw_application": {"requested_by": "申请人孙某", "reason": "经营场所另行选址"},
     # 劳动保障监察 (with the penalty moves it reuses)
-    "file": {}, "not_file": {"reason": "不属于劳动保障监察事项"}, "investigate": {}, "suspend": {"reason": "等待鉴定"},
+    "file": {"act_on": "2026-06-01"}, "not_file": {"reason": "不属于劳动保障监察事项"}, "investigate": {}, "suspend": {"reason": "等待鉴定"},
     "resume": {}, "conclude": {"penalties": ["fine"], "fine": "200000", "facts": "经查，用人单位拖欠工资。"},
     "reinvestigate": {"reason": "证据不足"}, "notify": {}, "waive_rights": {}, "decide": {},
     "record_payment": {"amount": "100"}, "approve_deferral": {"days": 10, "reason": "经济困难"},
     "apply_court": {"note": "逾期不缴"}, "extend_time_limit": {"reason": "案情复杂"},
     "cancel_filing": {"reason": "违法行为轻微并已改正"},
     "order_correction": {"content": "补发拖欠工资", "rectify_by": "2026-12-31"}, "confirm_rectified": {},
+    "transfer_case": {"transfer_ground": "crime", "recipient": "某市公安局某分局",
+                      "reason": "经责令支付仍不支付劳动报酬，涉嫌拒不支付劳动报酬罪"},
 }
 
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from django.db import transaction
-from kinds_cast import make_kinds_env, new_kind_case, step
+from kinds_cast import INPUTS, make_kinds_env, new_kind_case, step
 
 from sanxiang.cases import actions as C
 from sanxiang.cases.kinds import labour as L
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 LICENCE = get_table("licence_general")
 LABOUR = get_table("labour_inspection_general")
+L_INPUTS = INPUTS["transfer_case"]
 
 
 @pytest.fixture(scope="module")
@@ -289,7 +290,248 @@ def test_the_api_opens_a_licence_and_refuses_in_the_json_error_shape(kenv, clien
     assert (Case.objects.count(), LedgerEntry.objects.count()) == before
     case_id = made.json()["id"]
     actions = {a["action"]: a for a in client.get(f"/api/v1/cases/{case_id}/actions").json()}
-    assert set(actions) == {"accept", "request_supplement", "not_accept"}
+    assert set(actions) == {"accept", "request_supplement", "not_accept", "decide_on_the_spot", "withdraw_application"}
     refused_move = client.post(f"/api/v1/cases/{case_id}/actions/accept", {"on": "2026-09-02"},
                                content_type="application/json")
     assert refused_move.status_code == 400 and "承办人" in refused_move.json()["message"]
+
+
+# ---- 当场决定 (行政许可法第三十四条第二款), 撤回申请 ------------------------------------------------------
+
+@pytest.mark.parametrize("on_the_spot, received, supplement, decided, refusal", [
+    (True, D(2026, 9, 30), None, D(2026, 9, 30), None),
+    (False, D(2026, 9, 30), None, D(2026, 9, 30), "未注明该事项可以当场作出决定"),
+    (True, D(2026, 9, 29), None, D(2026, 9, 30), "于 2026-09-29 收到，当场作出决定须在当日"),
+    # 补正 then complete on 30 Sep: decided on the spot that day, no longer on the day of receipt.
+    (True, D(2026, 9, 28), (D(2026, 9, 28), D(2026, 9, 30)), D(2026, 9, 30), None),
+    (True, D(2026, 9, 28), (D(2026, 9, 28), D(2026, 9, 30)), D(2026, 10, 8), "于 2026-09-30 收到"),
+])
+def test_on_the_spot_decision_only_for_a_decidable_matter_on_the_day_complete(kenv, on_the_spot, received,
+                                                                              supplement, decided, refusal):
+    case = new_kind_case(kenv, "licence", on=received, on_the_spot=on_the_spot)
+    if supplement:
+        step(kenv, LICENCE, case, "request_supplement", supplement[0])
+        step(kenv, LICENCE, case, "receive_supplement", supplement[1])
+    if refusal:
+        refused(kenv, LICENCE, case, "decide_on_the_spot", decided, refusal)
+        return
+    case = step(kenv, LICENCE, case, "decide_on_the_spot", decided)
+    assert (case.status, case.decision_outcome, case.accepted_on, case.decided_on) == ("granted", "granted", decided,
+                                                                                      decided)
+    assert case.number.startswith("许〔2026〕") and case.decided_by == kenv.head
+    assert Obligation.objects.filter(object_id=str(case.pk), kind=LI.ACCEPTANCE).latest("id").status == "met"
+    assert not Obligation.objects.filter(object_id=str(case.pk), kind=LI.DECISION).exists()
+    assert due(case, LI.CERTIFICATE) == D(2026, 10, 20)  # 10 working days after 30 Sep (国庆, 10 Oct worked)
+    assert step(kenv, LICENCE, case, "issue_certificate", decided).status == "licensed"
+
+
+def test_on_the_spot_is_the_heads_and_only_for_licences(kenv):
+    case = new_kind_case(kenv, "licence", on=D(2026, 9, 1), on_the_spot=True)
+    before = state(case)
+    with pytest.raises(NotPermitted):
+        C.move_case(case, "decide_on_the_spot", actor=kenv.officer, on=D(2026, 9, 1))
+    assert state(case) == before
+    entry = LedgerEntry.objects.filter(object_id=str(case.pk), action="create_case").get()
+    assert json.loads(entry.entry)["payload"]["on_the_spot"] is True
+    counts = (Case.objects.count(), LedgerEntry.objects.count(), Obligation.objects.count())
+    with pytest.raises(RuleViolation) as error:
+        C.do_create_case(kenv.agency, unit=kenv.unit, kind="labour_inspection", source="complaint", cause="欠薪",
+                         category="劳动保障监察", on_the_spot=True, actor=kenv.officer)
+    assert "只有行政许可申请" in error.value.message
+    assert (Case.objects.count(), LedgerEntry.objects.count(), Obligation.objects.count()) == counts
+
+
+def test_same_day_acceptance_is_recorded_as_on_the_spot(kenv):
+    for accepted, expected in ((D(2026, 9, 1), True), (D(2026, 9, 2), False)):
+        case = step(kenv, LICENCE, licence(kenv, D(2026, 9, 1)), "accept", accepted)
+        entry = LedgerEntry.objects.filter(object_id=str(case.pk), action="accept_case").get()
+        assert json.loads(entry.entry)["payload"]["on_the_spot"] is expected
+
+
+@pytest.mark.parametrize("moves, waived", [
+    ([], [LI.ACCEPTANCE]),
+    ([("accept", D(2026, 9, 1)), ("start_review", D(2026, 9, 2)), ("inform_hearing_right", D(2026, 9, 2)),
+      ("request_hearing", D(2026, 9, 3))], [LI.DECISION, LI.HEARING_ORGANISE]),
+    ([("request_supplement", D(2026, 9, 2))], []),
+])
+def test_the_applicant_withdraws_before_the_decision_and_the_deadlines_end(kenv, moves, waived):
+    case = licence(kenv, D(2026, 9, 1))
+    for action, on in moves:
+        step(kenv, LICENCE, case, action, on)
+    case = step(kenv, LICENCE, case, "withdraw_application", D(2026, 9, 4), requested_by="申请人孙某")
+    assert (case.status, case.closed_on) == ("withdrawn", D(2026, 9, 4))
+    assert case.end_reason == "申请人孙某申请撤回：经营场所另行选址" and not case.decision_outcome
+    obs = Obligation.objects.filter(object_id=str(case.pk), object_type="cases.case")
+    assert sorted(obs.filter(status="waived").values_list("kind", flat=True)) == sorted(waived)
+    assert not obs.filter(status__in=("open", "overdue", "expired")).exists()
+    entry = LedgerEntry.objects.filter(object_id=str(case.pk), action="withdraw_application_case").get()
+    payload = json.loads(entry.entry)["payload"]
+    assert (payload["requested_by"], payload["on"], payload["to"]) == ("申请人孙某", "2026-09-04", "withdrawn")
+
+
+def test_withdrawal_after_the_decision_or_without_who_asked_is_refused(kenv):
+    case = licence(kenv, D(2026, 9, 1), accepted=D(2026, 9, 1))
+    step(kenv, LICENCE, case, "start_review", D(2026, 9, 2))
+    refused(kenv, LICENCE, case, "withdraw_application", D(2026, 9, 3), "提出撤回的申请人或其代理人不能为空",
+            requested_by="  ")
+    step(kenv, LICENCE, case, "grant", D(2026, 9, 3))
+    refused(kenv, LICENCE, case, "withdraw_application", D(2026, 9, 4), "不能执行“申请人撤回申请”")
+
+
+def test_the_case_page_offers_the_new_moves_and_shows_what_was_recorded(kenv, client):
+    case = new_kind_case(kenv, "licence", on=D(2026, 9, 1), on_the_spot=True)
+    client.force_login(kenv.head)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "当场作出准予许可决定" in html and "可以当场作出书面的行政许可决定" in html
+    client.force_login(kenv.officer)
+    posted = client.post(f"/cases/{case.pk}/act/withdraw_application/",
+                         {"state": "applied", "version": case.version, "on": "2026-09-02", "requested_by": ""})
+    assert posted.status_code == 400 and Case.objects.get(pk=case.pk).status == "applied"
+    posted = client.post(f"/cases/{case.pk}/act/withdraw_application/",
+                         {"state": "applied", "version": case.version, "on": "2026-09-02",
+                          "requested_by": "申请人孙某", "reason": "不再经营"})
+    assert posted.status_code == 302
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "已撤回申请（终止办理）" in html and "申请人孙某申请撤回：不再经营" in html
+
+
+# ---- 劳动保障监察: 时效 (第二十条) and 移送 (第十八条第二款) -------------------------------------------------
+
+@pytest.mark.parametrize("act_on, ended, received, refusal", [
+    (D(2024, 9, 1), None, D(2026, 9, 1), None),  # the last day of the two years
+    (D(2024, 8, 31), None, D(2026, 9, 1), "查处时效自行为发生之日 2024-08-31 起计算 2 年，至 2026-08-31 届满；"
+                                            "该违法行为在此期间内未被发现，也未被举报、投诉，本案于 2026-09-01"),
+    (D(2023, 1, 10), D(2024, 12, 31), D(2026, 9, 1), None),  # continuing: from its end
+    (D(2023, 1, 10), D(2024, 8, 30), D(2026, 9, 1), "自行为终了之日 2024-08-30 起计算"),
+    (D(2024, 2, 29), None, D(2026, 2, 28), None),  # 29 Feb + two years = 28 Feb
+    (D(2024, 2, 29), None, D(2026, 3, 2), "至 2026-02-28 届满"),
+])
+def test_labour_violation_not_filed_after_two_years(kenv, act_on, ended, received, refusal):
+    case = new_kind_case(kenv, "labour_inspection", on=received)
+    dates = {"act_on": act_on.isoformat(), "act_ended_on": ended.isoformat() if ended else ""}
+    if refusal:
+        error = refused(kenv, LABOUR, case, "file", received, refusal, **dates)
+        assert "劳动保障监察条例第二十条" in error.message
+        return
+    case = step(kenv, LABOUR, case, "file", received, **dates)
+    assert (case.status, case.act_on, case.act_ended_on) == ("filed", act_on, ended)
+
+
+@pytest.mark.parametrize("dates, text", [
+    ({"act_on": ""}, "须写明违法行为发生日期"),
+    ({"act_on": "2026-09-02"}, "晚于发现或者接到举报、投诉之日 2026-09-01"),
+    ({"act_on": "2026-05-01", "act_ended_on": "2026-04-30"}, "早于行为发生日期 2026-05-01"),
+    ({"act_on": "去年"}, "无效"),
+])
+def test_bad_violation_dates_are_refused(kenv, dates, text):
+    case = new_kind_case(kenv, "labour_inspection", on=D(2026, 9, 1))
+    refused(kenv, LABOUR, case, "file", D(2026, 9, 1), text, **dates)
+
+
+def test_the_limitation_is_a_profile_value_of_the_hrss_agency_only():
+    from sanxiang.deadlines.queries import profile_value
+
+    assert profile_value("urumqi-gxq-hrss", "cases.labour_limitation_period", D(2026, 9, 1)) == {
+        "count": 24, "unit": "months"}
+    for code in ("urumqi-gxq-amr", "zhuzhou-amr", "quanzhou-licheng-amr", "pingluo-commerce"):
+        assert profile_value(code, "cases.labour_limitation_period", D(2026, 9, 1)) is None
+
+
+def test_labour_case_transferred_ends_the_agencys_handling(kenv):
+    case = new_kind_case(kenv, "labour_inspection", on=D(2026, 9, 1))
+    step(kenv, LABOUR, case, "file", D(2026, 9, 1))
+    step(kenv, LABOUR, case, "investigate", D(2026, 9, 2))
+    step(kenv, LABOUR, case, "order_correction", D(2026, 9, 3), rectify_by="2026-09-18")
+    refused(kenv, LABOUR, case, "transfer_case", D(2026, 9, 21), "须选择移送情形", transfer_ground="police")
+    refused(kenv, LABOUR, case, "transfer_case", D(2026, 9, 21), "接收移送的机关不能为空", recipient="")
+    before = state(case)
+    with pytest.raises(NotPermitted):
+        C.move_case(case, "transfer_case", actor=kenv.officer, on=D(2026, 9, 21), **L_INPUTS)
+    assert state(case) == before
+    case = step(kenv, LABOUR, case, "transfer_case", D(2026, 9, 21))
+    assert (case.status, case.transfer_ground, case.transferred_to, case.closed_on) == (
+        "transferred", "crime", "某市公安局某分局", D(2026, 9, 21))
+    assert "拒不支付劳动报酬罪" in case.end_reason
+    assert Obligation.objects.get(object_id=str(case.pk), kind=L.RECTIFICATION).status == "met"
+    entry = LedgerEntry.objects.filter(object_id=str(case.pk), action="transfer_case_case").get()
+    assert json.loads(entry.entry)["payload"]["ground"] == "涉嫌犯罪，依法移送司法机关"
+    refused(kenv, LABOUR, case, "transfer_case", D(2026, 9, 22), "不能执行“移送”")
+
+
+def test_a_complaint_outside_labour_inspection_is_transferred_from_the_clue(kenv, client):
+    case = new_kind_case(kenv, "labour_inspection", on=D(2026, 9, 1))
+    client.force_login(kenv.head)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'name="act_on"' in html and "违法行为发生日期" in html and "不属于劳动保障监察事项" in html
+    posted = client.post(f"/cases/{case.pk}/act/transfer_case/",
+                         {"state": "clue", "version": case.version, "on": "2026-09-02",
+                          "transfer_ground": "not_competent", "recipient": "区住房和建设局",
+                          "reason": "投诉事项为物业服务纠纷，不属于劳动保障监察事项"})
+    assert posted.status_code == 302, posted.content.decode()[:2000]
+    case.refresh_from_db()
+    assert case.status == "transferred"
+    assert Obligation.objects.get(object_id=str(case.pk), kind=L.ACCEPTANCE).status == "met"
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "移送区住房和建设局（不属于劳动保障监察事项，移送有关部门处理）" in html
+
+
+@pytest.mark.parametrize("moves, met, waived", [
+    ([], [L.ACCEPTANCE], []),
+    ([("file", D(2026, 9, 2)), ("investigate", D(2026, 9, 2)), ("conclude", D(2026, 9, 3)), ("notify", D(2026, 9, 4))],
+     [L.ACCEPTANCE, "办案期限"], ["听证申请期", "陈述申辩期"]),  # a ¥200,000 fine: the right to a hearing too
+    ([("file", D(2026, 9, 2)), ("investigate", D(2026, 9, 2)), ("suspend", D(2026, 9, 3))], [L.ACCEPTANCE, "办案期限"],
+     []),
+])
+def test_a_transfer_meets_the_agencys_deadlines_and_ends_the_partys(kenv, moves, met, waived):
+    case = new_kind_case(kenv, "labour_inspection", on=D(2026, 9, 1))
+    for action, on in moves:
+        step(kenv, LABOUR, case, action, on)
+    case = step(kenv, LABOUR, case, "transfer_case", D(2026, 9, 7))
+    obs = Obligation.objects.filter(object_id=str(case.pk), object_type="cases.case")
+    assert sorted(obs.filter(status="met").values_list("kind", flat=True)) == sorted(met)
+    assert sorted(obs.filter(status="waived").values_list("kind", flat=True)) == sorted(waived)
+    assert not obs.filter(status__in=("open", "overdue")).exists()
+
+
+def test_the_api_takes_the_new_moves_and_refuses_in_the_json_error_shape(kenv, client):
+    client.force_login(kenv.officer)
+    body = {"agency": kenv.agency.code, "unit_id": kenv.unit.pk, "kind": "licence", "source": "application",
+            "cause": "食品经营许可（即办）", "category": "行政许可", "clue_on": "2026-09-01", "on_the_spot": True}
+    made = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert made.status_code == 201 and Case.objects.get(pk=made.json()["id"]).decidable_on_the_spot
+    bad = client.post("/api/v1/cases/", {**body, "kind": "confirmation"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["field"] == "on_the_spot"
+    case = new_kind_case(kenv, "labour_inspection", on=D(2026, 9, 1))
+    client.force_login(kenv.head)
+    before = state(case)
+    late = client.post(f"/api/v1/cases/{case.pk}/actions/file", {"on": "2026-09-01", "act_on": "2024-08-01"},
+                       content_type="application/json")
+    assert late.status_code == 400 and set(late.json()) >= {"code", "message", "field", "reasons"}
+    assert "至 2026-08-01 届满" in late.json()["message"] and state(case) == before
+    wrong = client.post(f"/api/v1/cases/{case.pk}/actions/transfer_case",
+                        {"on": "2026-09-02", "transfer_ground": "nowhere", "recipient": "某局", "reason": "不属于"},
+                        content_type="application/json")
+    assert wrong.status_code == 400 and wrong.json()["field"] == "transfer_ground" and state(case) == before
+    filed = client.post(f"/api/v1/cases/{case.pk}/actions/file",
+                        {"on": "2026-09-01", "act_on": "2025-01-01", "act_ended_on": "2026-08-20"},
+                        content_type="application/json")
+    assert filed.status_code == 200 and filed.json()["status"] == "filed"
+
+
+def test_the_new_case_page_registers_an_application_decidable_on_the_spot(kenv, client):
+    client.force_login(kenv.officer)
+    form = client.get("/cases/new/").content.decode()
+    assert 'name="on_the_spot"' in form and "可当场作出许可决定" in form
+    posted = client.post("/cases/new/", {"unit": str(kenv.unit.pk), "kind": "licence", "source": "application",
+                                         "cause": "食品经营许可（即办件）", "category": "行政许可",
+                                         "clue_on": "2026-09-01", "on_the_spot": "on"})
+    assert posted.status_code == 302
+    assert Case.objects.get(cause="食品经营许可（即办件）").decidable_on_the_spot
+
+
+def test_unset_new_fields_leave_the_digest_of_cases_ledgered_before(kenv):
+    case = new_kind_case(kenv, "labour_inspection", on=D(2026, 9, 1))
+    state_ = Case.objects.get(pk=case.pk).ledger_state()
+    assert not set(state_) & {"decidable_on_the_spot", "act_on", "act_ended_on", "transfer_ground", "transferred_to"}
+    case = step(kenv, LABOUR, case, "file", D(2026, 9, 1))
+    assert Case.objects.get(pk=case.pk).ledger_state()["act_on"] == D(2026, 6, 1)

@@ -6,6 +6,9 @@
 acceptance) → 颁发许可证件 (Art.44: within 10 working days) → 已发证. A granted licence's later moves stay on
 the same case (one row per licence, its whole history on one timeline): 变更 (Art.49), 延续 (Art.50: applied
 30 days before expiry, decided before it, else deemed granted), 撤销 (Art.69), 注销 (Art.70).
+当场决定 (Art.34 第二款): an application registered as decidable on the spot, its materials complete, is
+granted the day they were received. 撤回申请: the applicant withdraws before the decision → 终止办理, the
+licence deadlines end unmet (waived), nothing decided.
 Every period is a `cases.licence_*` profile value (Art.82: working days).
 """
 
@@ -100,6 +103,17 @@ def extend(case, kind, rule, *, actor, reason, on):
         raise RuleViolation(f"{case.agency.name}的规则配置不允许延长{kind}。")
     approver = actor if getattr(actor, "pk", None) else None
     do_extend_obligation(ob, count=found[0], unit=found[1], approver=approver, reason=reason, date=on, actor=actor)
+
+
+def end_deadlines(case, reason, actor):
+    """Every unsettled deadline of the case ends unmet (免除): the matter is no longer handled."""
+    from sanxiang.deadlines.actions import UNSETTLED
+    from sanxiang.deadlines.models import Obligation
+    from sanxiang.deadlines.workflows import OBLIGATION
+    from sanxiang.workflow import apply_consequence
+
+    for ob in Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk), status__in=UNSETTLED):
+        apply_consequence(ob, "waive", actor=actor, table=OBLIGATION, reason=reason)
 
 
 def due_date(case, rule, start):
@@ -212,6 +226,19 @@ def licence_notice_served(case, actor, on=None, **params):
     return None
 
 
+def decidable_on_the_spot(case, actor, on=None, **params):
+    """申请事项可以当场作出决定，且当日收到齐全的申请材料（行政许可法第三十四条第二款）"""
+    if not case.decidable_on_the_spot:
+        return ("登记申请时未注明该事项可以当场作出决定：应当受理，并在法定期限内审查后作出决定"
+                "（行政许可法第三十四条第二款：申请材料齐全、符合法定形式，能够当场作出决定的，才当场作出书面决定）。")
+    ob = last_obligation(case, ACCEPTANCE)
+    complete_on = ob.start if ob is not None else case.clue_on
+    if on is not None and _day(on) != complete_on:
+        return (f"齐全的申请材料于 {complete_on:%Y-%m-%d} 收到，当场作出决定须在当日；"
+                f"{_day(on):%Y-%m-%d} 已不是当场，应当受理后审查决定。")
+    return None
+
+
 def decision_extension_lawful(case, actor, **params):
     """许可决定期限经负责人批准只能延长一次（行政许可法第四十二条）"""
     if R.period(case, "cases.licence_decision_extension") is None:
@@ -267,7 +294,25 @@ def accept_effect(case, actor, on=None, **params):
     case.accepted_on = case.clue_on if deemed else on
     _number(case, case.accepted_on)
     case.number = "许" + case.number[1:]
-    return {"number": case.number, "accepted_on": case.accepted_on, "deemed": deemed}
+    # 当场受理 (Art.32(5)): accepted the day the complete materials were received.
+    on_the_spot = not deemed and ob is not None and on == ob.start
+    return {"number": case.number, "accepted_on": case.accepted_on, "deemed": deemed, "on_the_spot": on_the_spot}
+
+
+def on_the_spot_effect(case, actor, on=None, content="", **params):
+    """受理 and 准予 in one act, the day the complete materials were received (行政许可法第三十四条第二款)."""
+    on = on or timezone.localdate()
+    case.accepted_on = on
+    _number(case, on)
+    case.number = "许" + case.number[1:]
+    _decided(case, actor, on, DecisionOutcome.GRANTED, content)
+    return {"number": case.number, "accepted_on": on, "outcome": DecisionOutcome.GRANTED.label, "on_the_spot": True}
+
+
+def withdraw_effect(case, actor, on=None, requested_by="", reason="", **params):
+    case.closed_on = on or timezone.localdate()
+    case.end_reason = f"{requested_by}申请撤回：{reason}" if reason else f"{requested_by}申请撤回"
+    return {"requested_by": requested_by}
 
 
 def supplement_effect(case, actor, on=None, materials="", **params):
@@ -346,8 +391,11 @@ HEAD_GUARDS = (G.actor_not_handler,)
 HEARING_PARAMS = {**ON, "hearing_on": Param("听证日期", text=False), "place": Param("听证地点", max_length=300)}
 DECIDING = (S.ACCEPTED, S.REVIEWING)
 
+# Before the decision: the applicant may withdraw (撤回申请 → 终止办理).
+UNDECIDED = (S.APPLIED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.REVIEWING, S.ASSESSING, S.HEARING)
 LICENCE_STATES = [S.APPLIED, S.SUPPLEMENT_REQUESTED, S.NOT_ACCEPTED, S.ACCEPTED, S.REVIEWING, S.ASSESSING, S.HEARING,
-                  S.GRANTED, S.REFUSED, S.SERVED, S.CLOSED, S.LICENSED, S.EXTENDING, S.REVOKED, S.DEREGISTERED]
+                  S.GRANTED, S.REFUSED, S.SERVED, S.CLOSED, S.LICENSED, S.EXTENDING, S.REVOKED, S.DEREGISTERED,
+                  S.WITHDRAWN]
 
 LICENCE_GENERAL = register(Table(
     name="licence_general", label="行政许可", model=Case, state_field="status",
@@ -431,6 +479,16 @@ LICENCE_GENERAL = register(Table(
                    effect=revoke_effect),
         Transition("deregister", (S.LICENSED, S.REVOKED), S.DEREGISTERED, "注销许可", roles=HEAD, params=REASON,
                    guards=HEAD_GUARDS, effect=deregister_effect),
+        # 当场作出书面的行政许可决定 (Art.34 第二款) and 申请人撤回申请 (终止办理)
+        Transition("decide_on_the_spot", S.APPLIED, S.GRANTED, "当场作出准予许可决定", roles=HEAD,
+                   params={**ON, "content": Param("许可内容", required=False, max_length=2000)},
+                   guards=(*HEAD_GUARDS, G.has_party, decidable_on_the_spot),
+                   effect=on_the_spot_effect, closes=(ACCEPTANCE,),
+                   opens=(Opens(CERTIFICATE, rule="cases.licence_certificate_limit", start=_start),)),
+        Transition("withdraw_application", UNDECIDED, S.WITHDRAWN, "申请人撤回申请", roles=OFFICER,
+                   params={**ON, "requested_by": Param("提出撤回的申请人或其代理人", max_length=100),
+                           "reason": Param("撤回理由", required=False, max_length=500)},
+                   guards=STAFF, effect=withdraw_effect),
     ],
 ))
 
@@ -476,6 +534,8 @@ def consequences(case, action, *, actor, on, params):
         resume(case, DECISION, on, actor)
     elif action == "extend_decision":
         extend(case, DECISION, "cases.licence_decision_extension", actor=actor, reason=params["reason"], on=on)
+    elif action == "withdraw_application":
+        end_deadlines(case, f"申请人撤回申请，终止办理（{case.end_reason}）", actor)
     elif action == "apply_extension":
         days = (case.licence_valid_until - on).days
         open_obligation(case, EXTENSION_DECISION, actor=actor, start=on, count=days, unit="days",
@@ -556,15 +616,16 @@ def do_deregister_licence(case, *, reason, actor, on=None):
 DEMO_ITEMS = {"pingluo-commerce": "成品油零售经营许可"}
 
 
-def demo_case(loader, kind, cause, ago, party, *, source=Source.APPLICATION, category=None):
+def demo_case(loader, kind, cause, ago, party, *, source=Source.APPLICATION, category=None, on_the_spot=False):
     """A case of `kind` received `ago` days ago, with its party and the loader's two handlers."""
     from .. import actions as C
 
     agency = loader.agency
-    category = category or next(c for c in ("市场监督管理", "商务执法", "劳动保障监察", "行政处罚")
-                                if c in (agency.categories or []))
+    # A licence is handled under 行政许可 (the demo officers' certificates cover it, orgs/demo.py).
+    category = category or ("行政许可" if kind == CaseKind.LICENCE else
+                            next(c for c in ("劳动保障监察", "行政处罚") if c in (agency.categories or [])))
     case = C.do_create_case(agency, unit=loader.unit, kind=kind, source=source, cause=cause, category=category,
-                            clue_on=loader.day(ago), actor=loader.officer_user)
+                            clue_on=loader.day(ago), on_the_spot=on_the_spot, actor=loader.officer_user)
     C.do_add_case_party(case, party, actor=loader.officer_user)
     C.do_assign_case_handler(case, loader.officer, lead=True, on=loader.day(ago), actor=loader.head_user)
     C.do_assign_case_handler(case, loader.second, on=loader.day(ago), actor=loader.head_user)
@@ -574,7 +635,8 @@ def demo_case(loader, kind, cause, ago, party, *, source=Source.APPLICATION, cat
 def demo_licence(loader) -> int:
     """行政许可 demo cases of an agency with the licensing function (the SAMR agencies, the commerce bureau):
     a new application, one under review past its 20 working days, one waiting for the head's decision, one in
-    a hearing the applicant asked for, and a granted licence with its certificate."""
+    a hearing the applicant asked for, a granted licence with its certificate, one granted on the spot and one
+    the applicant withdrew."""
     if "行政许可" not in (loader.agency.categories or []):
         return 0
     item = DEMO_ITEMS.get(loader.agency.code, "食品经营许可")
@@ -594,4 +656,11 @@ def demo_licence(loader) -> int:
                 ("grant", 50, {"content": f"准予{item}"}),
                 ("issue_certificate", 45, {"licence_number": f"JY1{loader.agency.pk:05d}0000001",
                                            "valid_until": valid_until})])
-    return 5
+    loader.run(demo_case(loader, CaseKind.LICENCE, f"{item}（变更经营项目，当场办结）", 20, loader.org, on_the_spot=True),
+               [("decide_on_the_spot", 20, {"content": f"准予{item}（当场决定）"}),
+                ("issue_certificate", 20, {"licence_number": f"JY1{loader.agency.pk:05d}0000002",
+                                           "valid_until": valid_until})])
+    loader.run(demo_case(loader, CaseKind.LICENCE, f"{item}（申请人撤回）", 30, loader.person),
+               [("accept", 29, {}), ("start_review", 28, {}),
+                ("withdraw_application", 25, {"requested_by": "申请人本人", "reason": "经营场所另行选址"})])
+    return 7
