@@ -6,7 +6,6 @@ import json
 import subprocess
 
 import pytest
-from django.db import transaction
 from documents_cast import FACTS, REASONS, decided_case, docx_text
 
 from sanxiang.access.actors import JOBS
@@ -179,34 +178,3 @@ def _with_text(template: bytes, text: str) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-@pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
-def test_two_concurrent_generators_get_consecutive_numbers():
-    """Two officers generate at the same moment on their own connections: 1 and 2, no gap, no clash."""
-    import threading
-
-    from cases_cast import make_env
-    from django.db import connection
-
-    env = make_env()
-    cases = [decided_case(env, "filed") for _ in range(2)]
-    barrier, numbers, errors = threading.Barrier(2), [], []
-
-    def generate(case):
-        try:
-            barrier.wait(timeout=10)
-            with transaction.atomic():
-                numbers.append(D.do_generate_document(case, "filing_approval", actor=env.officer).number_seq)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()  # the thread's own connection, so the test database can be dropped
-
-    threads = [threading.Thread(target=generate, args=(case,)) for case in cases]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == [] and sorted(numbers) == [1, 2]
