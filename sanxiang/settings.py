@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sanxiang.orgs",
     "sanxiang.parties",
     "sanxiang.cases",
+    "sanxiang.documents",  # 执法文书 (issue 8)
     "sanxiang.accounts",
     "django_tasks",
     "django_tasks_db",

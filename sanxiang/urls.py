@@ -13,4 +13,5 @@ urlpatterns = [
     path("deadlines/", include("sanxiang.deadlines.urls")),
     path("parties/", include("sanxiang.parties.urls")),
     path("cases/", include("sanxiang.cases.urls")),
+    path("documents/", include("sanxiang.documents.urls")),
 ]

@@ -7,6 +7,7 @@ from sanxiang.cases.api import router as cases_router
 from sanxiang.cases.api_coercion import router as coercion_router
 from sanxiang.cases.api_inspection import router as inspections_router
 from sanxiang.deadlines.api import router as deadlines_router
+from sanxiang.documents.api import router as documents_router
 from sanxiang.ledger.api import router as ledger_router
 from sanxiang.orgs.api import router as orgs_router
 from sanxiang.parties.api import router as parties_router
@@ -54,6 +55,7 @@ api.add_router("/cases/", cases_router)
 api.add_router("/coercion/", coercion_router)
 api.add_router("/inspections/", inspections_router)
 api.add_router("/uploads/", uploads_router)
+api.add_router("/documents/", documents_router)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]
