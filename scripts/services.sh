@@ -7,13 +7,20 @@ ensure_debian_packages() {
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
     [ -x /usr/bin/wrk ] || missing+=(wrk)  # bench/bench_web.py's load generator
-    [ ${#missing[@]} -eq 0 ] && return 0
+    # 执法文书: docx → PDF (sanxiang/documents/render.py) and pdftotext in tests/documents/,
+    # without recommends (LibreOffice's would pull in Java and desktop integration).
+    local lean=()
+    [ -x /usr/bin/soffice ] || lean+=(libreoffice-writer-nogui)
+    [ -x /usr/bin/pdftotext ] || lean+=(poppler-utils)
+    [ ${#missing[@]} -eq 0 ] && [ ${#lean[@]} -eq 0 ] && return 0
     if [ "$(id -u)" -ne 0 ]; then
-        echo "缺少 Debian 软件包：${missing[*]}（请以 root 安装）" >&2
+        echo "缺少 Debian 软件包：${missing[*]} ${lean[*]}（请以 root 安装）" >&2
         return 1
     fi
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    [ ${#missing[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    [ ${#lean[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${lean[@]}" >/dev/null
 }
 
 free_port() {

@@ -8,10 +8,12 @@ from sanxiang.cases.api import router as cases_router
 from sanxiang.cases.api_coercion import router as coercion_router
 from sanxiang.cases.api_inspection import router as inspections_router
 from sanxiang.deadlines.api import router as deadlines_router
+from sanxiang.documents.api import router as documents_router
 from sanxiang.ledger.api import router as ledger_router
 from sanxiang.orgs.api import router as orgs_router
 from sanxiang.parties.api import router as parties_router
 from sanxiang.profiles.api import router as profiles_router
+from sanxiang.records.api import router as uploads_router
 from sanxiang.witness.api import router as witness_router
 
 
@@ -54,6 +56,8 @@ api.add_router("/parties/", parties_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/coercion/", coercion_router)
 api.add_router("/inspections/", inspections_router)
+api.add_router("/uploads/", uploads_router)
+api.add_router("/documents/", documents_router)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]

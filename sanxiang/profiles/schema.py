@@ -218,6 +218,9 @@ _SPECS = [
     _s("cases.inspection_repeat_refuses", "bool", "cases", "重复检查预警时拒绝实施检查（否＝只提示）"),
     _s("cases.labour_limitation_period", "period", "cases", "劳动保障违法行为不再查处的期限（自行为发生或终了之日）",
        nullable=True),
+    # 执法文书 (sanxiang/documents/): the 文号 of the documents an agency issues
+    _s("documents.number_format", "str", "records", "执法文书文号格式"),
+    _s("documents.agency_short", "str", "records", "文号中的机关简称（未规定时用机关全称）", nullable=True),
     # 时限
     _s("deadlines.warning_lead_workdays", "int", "deadlines", "到期前黄色预警提前工作日数"),
     # 人员装备

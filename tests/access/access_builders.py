@@ -128,7 +128,28 @@ def _build(cast, label):
         return Built(party_of_a(cast), a)
     if label.startswith("cases."):
         return _cases(cast, label)
+    if label == "records.upload":
+        from sanxiang.records.actions import do_create_upload
+        officer = cast.members["officer-a"].user
+        return Built(do_create_upload(length=1000, metadata={"filename": "现场照片.jpg"}, actor=officer), a, None, officer)
+    if label.startswith("documents."):
+        return _documents(cast, label)
     return None
+
+
+def _documents(cast, label):
+    """执法文书: a 立案审批表 of a case of agency A, or agency A's own template version."""
+    from sanxiang.cases import actions as C
+    from sanxiang.documents import actions as DOC
+
+    if label == "documents.documenttemplate":
+        return Built(DOC.do_upload_document_template(cast.a, "filing_approval", DOC.packaged_template("filing_approval"),
+                                                     reason="权限测试", actor=OPERATOR), cast.a)
+    case = C.do_create_case(cast.a, unit=cast.unit_a, source="report", cause="权限测试案件", category="行政处罚",
+                            clue_on="2026-03-02", actor=OPERATOR)
+    C.do_add_case_party(case, party_of_a(cast), actor=OPERATOR)
+    C.move_case(case, "verify", actor=OPERATOR, on="2026-03-04")
+    return Built(DOC.do_generate_document(case, "filing_approval", actor=OPERATOR), cast.a, cast.unit_a)
 
 
 def _cases(cast, label):

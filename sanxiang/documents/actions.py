@@ -1,0 +1,289 @@
+"""The acts on documents (执法文书): generate, render (the job runner), issue, upload a template.
+
+Each checks permission and the law, writes its rows and appends its ledger entry — with the
+stored files' digests (`files=`), so `sanxiang verify` re-hashes them — in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from importlib import resources
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from sanxiang import storage
+from sanxiang.access.actors import JOBS, MIGRATION
+from sanxiang.access.policy import can
+from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.deadlines.queries import profile_key_of, profile_value
+from sanxiang.ledger.actions import append_entry
+from sanxiang.ledger.registry import register_actions
+
+from . import fill, kinds, render
+from .models import Document, DocumentKind, DocumentStatus, DocumentTemplate
+
+register_actions({
+    "install_document_template": "登记国家默认文书模板",
+    "upload_document_template": "上传文书模板",
+    "generate_document": "生成执法文书",
+    "render_document": "生成执法文书 PDF",
+    "fail_document_render": "执法文书 PDF 生成失败",
+    "issue_document": "签发执法文书",
+})
+
+NUMBER_ATTEMPTS = 8
+S = DocumentStatus
+
+
+def _kind(kind) -> kinds.Spec:
+    spec = kinds.SPECS.get(kind)
+    if spec is None:
+        raise RuleViolation(f"没有“{kind}”这种执法文书。", field="kind")
+    return spec
+
+
+def _user(actor):
+    """The user row of a person acting; None for a system actor (its name is in the ledger entry)."""
+    return actor if getattr(actor, "pk", None) is not None else None
+
+
+def _store(data: bytes) -> storage.StoredFile:
+    try:
+        return storage.put(io.BytesIO(data))
+    except storage.StorageError as exc:
+        raise RuleViolation(f"文件未能保存：{exc}") from None
+
+
+# ---- templates ---------------------------------------------------------------------------------
+
+def packaged_template(kind: str) -> bytes:
+    """The national template shipped with the platform (authoring.py writes it)."""
+    return resources.files("sanxiang.documents").joinpath(f"templates/docx/{kind}.docx").read_bytes()
+
+
+def _national_template(kind: str) -> DocumentTemplate:
+    """The newest national version, registered from the shipped file the first time it is needed
+    (and again as a new version when a release ships a changed file)."""
+    data = packaged_template(kind)
+    digest = hashlib.sha256(data).hexdigest()
+    newest = DocumentTemplate.objects.filter(agency=None, kind=kind).order_by("-version").first()
+    if newest is not None and newest.sha256 == digest:
+        return newest
+    stored = _store(data)
+    try:
+        with transaction.atomic():
+            row = DocumentTemplate.objects.create(
+                agency=None, kind=kind, version=(newest.version + 1) if newest else 1, file_path=stored.path,
+                sha256=stored.sha256, sm3=stored.sm3, size=stored.size, uploaded_at=timezone.now(),
+                reason="随平台发布的国家默认模板")
+            append_entry(action="install_document_template", actor=MIGRATION, obj=row,
+                         payload={"kind": kind, "version": row.version}, files=[stored.record()])
+    except IntegrityError:  # another request registered it at the same moment
+        return DocumentTemplate.objects.filter(agency=None, kind=kind).order_by("-version").first()
+    return row
+
+
+def current_template(agency, kind: str) -> DocumentTemplate:
+    """The newest active version of the agency's own, else the national one."""
+    own = DocumentTemplate.objects.filter(agency=agency, kind=kind, active=True).order_by("-version").first()
+    return own or _national_template(kind)
+
+
+def template_bytes(template: DocumentTemplate) -> bytes:
+    try:
+        with storage.open_file(template.file_path) as fh:
+            return fh.read()
+    except storage.StorageError as exc:
+        raise RuleViolation(f"{template}的文件缺失，无法生成文书：{exc}") from None
+
+
+@transaction.atomic
+def do_upload_document_template(agency, kind: str, data: bytes, *, reason: str, actor) -> DocumentTemplate:
+    """上传文书模板: the agency's own version of a kind; checked by filling it with a sample case."""
+    if not can(actor, "manage_document_templates", agency):
+        raise NotPermitted(f"只有“{agency.name}”的管理员或单位领导可以上传文书模板。")
+    spec = _kind(kind)
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise RuleViolation("请写明上传模板的原因。", field="reason")
+    if len(reason) > 300:
+        raise RuleViolation("上传原因过长（最多 300 字）。", field="reason")
+    fill.check_template(data, kinds.sample_context(spec.kind))
+    last = DocumentTemplate.objects.filter(agency=agency, kind=kind).aggregate(v=Max("version"))["v"] or 0
+    stored = _store(data)
+    try:
+        with transaction.atomic():
+            row = DocumentTemplate.objects.create(
+                agency=agency, kind=kind, version=last + 1, file_path=stored.path, sha256=stored.sha256,
+                sm3=stored.sm3, size=stored.size, uploaded_by=_user(actor),
+                uploaded_at=timezone.now(), reason=reason)
+    except IntegrityError:
+        raise Conflict("另一用户刚刚上传了同类模板，请刷新后重试。", field="file") from None
+    append_entry(action="upload_document_template", actor=actor, obj=row,
+                 payload={"kind": kind, "version": row.version, "reason": reason}, files=[stored.record()])
+    return row
+
+
+# ---- numbering ---------------------------------------------------------------------------------
+
+def number_text(agency, spec: kinds.Spec, year: int, seq: int, on) -> str:
+    """文号 by the agency's rule (profile `documents.number_format`, `documents.agency_short`)."""
+    key = profile_key_of(agency)
+    pattern = profile_value(key, "documents.number_format", on)
+    short = profile_value(key, "documents.agency_short", on) or agency.name
+    try:
+        return pattern.format(agency_short=short, kind_short=spec.short, year=year, seq=seq)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise RuleViolation(f"{agency.name}的规则配置“documents.number_format”无效（{pattern}）：{exc}",
+                            code="profile_value") from None
+
+
+def _allot(case, spec, template, *, actor, on, replaces) -> Document:
+    """A new document row with the next 文号 of (agency, kind, year): the highest plus one, as case
+    numbers are allotted; the unique constraint catches a concurrent allotment, which then takes
+    the next number (a savepoint per attempt), so numbers have neither gaps nor duplicates."""
+    for _attempt in range(NUMBER_ATTEMPTS):
+        last = (Document.objects.filter(agency_id=case.agency_id, kind=spec.kind, number_year=on.year)
+                .aggregate(seq=Max("number_seq"))["seq"]) or 0
+        try:
+            with transaction.atomic():
+                return Document.objects.create(
+                    case=case, agency_id=case.agency_id, kind=spec.kind, template=template,
+                    number=number_text(case.agency, spec, on.year, last + 1, on), number_year=on.year,
+                    number_seq=last + 1, docx_path="", docx_sha256="", docx_sm3="", docx_size=0,
+                    replaces=replaces, created_by=_user(actor), created_at=timezone.now())
+        except IntegrityError:
+            continue
+    raise Conflict("文号分配冲突（多人同时生成），请重试。", field="kind")
+
+
+# ---- documents ---------------------------------------------------------------------------------
+
+def _open_of_kind(case, kind, exclude=None):
+    found = Document.objects.filter(case=case, kind=kind).exclude(status=S.FAILED)
+    return found.exclude(pk=exclude.pk) if exclude is not None else found
+
+
+@transaction.atomic
+def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, replaces=None) -> Document:
+    """生成执法文书: fill the template from the case, number it and queue its PDF (待生成).
+
+    A kind is generated once per case; once issued, a correction names the document it replaces."""
+    from sanxiang.cases.models import Case
+
+    case = Case.objects.select_related("agency", "unit").select_for_update(of=("self",)).get(pk=case.pk)
+    if not can(actor, "generate_documents", case):
+        raise NotPermitted(f"您无权为案件{case.title}生成执法文书。")
+    spec = _kind(kind)
+    if spec not in kinds.available_kinds(case):
+        raise RuleViolation(f"案件{case.title}处于“{case.status_label}”，不能生成{spec.label}。", field="kind")
+    if replaces is not None:
+        replaces = Document.objects.select_for_update().get(pk=replaces.pk)
+        if replaces.case_id != case.pk or replaces.kind != spec.kind:
+            raise RuleViolation(f"更正文书须与被更正的文书（{replaces}）属同一案件、同一种类。", field="replaces")
+        if replaces.status != S.ISSUED:
+            raise RuleViolation(f"{replaces}尚未签发，无需更正：直接签发或重新生成即可。", field="replaces")
+    existing = _open_of_kind(case, spec.kind).order_by("-id").first()
+    if replaces is None and existing is not None and existing.status == S.ISSUED:
+        raise Conflict(f"{existing}已签发，不能再生成；如需更正，请生成更正文书。", field="kind",
+                       code="document_already_issued")
+    if existing is not None and existing != replaces:
+        raise Conflict(f"本案已有{existing.get_status_display()}的{existing}，请先签发或等待生成完成。",
+                       field="kind", code="document_exists")
+    cleaned = kinds.clean_inputs(spec, inputs)
+    template = current_template(case.agency, spec.kind)
+    on = timezone.localdate()
+    document = _allot(case, spec, template, actor=actor, on=on, replaces=replaces)
+    served = None
+    if spec.kind == DocumentKind.SERVICE_RECEIPT:
+        served = _open_of_kind(case, DocumentKind.PENALTY_DECISION).order_by("-id").first()
+    context = kinds.context(case, spec, cleaned, number=document.number, on=on, served_document=served)
+    try:
+        docx = fill.fill(template_bytes(template), context)
+    except Exception as exc:  # an agency's template that passed the sample may still fail on a real case
+        raise RuleViolation(f"{template}无法填充本案：{type(exc).__name__}：{exc}", field="kind") from None
+    stored = _store(docx)
+    document.fields = {"inputs": cleaned, "context": context}
+    document.docx_path, document.docx_sha256, document.docx_sm3, document.docx_size = (
+        stored.path, stored.sha256, stored.sm3, stored.size)
+    document.save()
+    append_entry(action="generate_document", actor=actor, obj=document, files=[stored.record()], payload={
+        "case": case.number, "kind": spec.kind, "number": document.number, "template_version": template.version,
+        "national_template": template.agency_id is None, "replaces": replaces.number if replaces else None})
+    transaction.on_commit(_queue_rendering)
+    return document
+
+
+def _queue_rendering():
+    """The PDF is made by the job runner (`sanxiang worker`), never in the request: LibreOffice
+    takes seconds. The task renders every pending document, so a lost enqueue is caught up by the next."""
+    from .tasks import render_documents
+
+    render_documents.enqueue()
+
+
+def do_render_document(document, *, actor=JOBS) -> Document:
+    """生成 PDF (the job runner): convert the filled docx with LibreOffice, outside any transaction
+    (seconds), then store the PDF and mark the document 已生成 — unless someone else did first."""
+    if document.status != S.PENDING:
+        return document
+    pdf, failure = None, ""
+    try:
+        with storage.open_file(document.docx_path) as fh:
+            pdf = render.to_pdf(fh.read())
+    except (render.RenderError, storage.StorageError) as exc:
+        failure = str(exc)[:500]
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.status != S.PENDING:
+            return locked
+        stored = None
+        if pdf is not None:
+            try:  # stored only now: a PDF another worker already delivered is not left behind untracked
+                stored = storage.put(io.BytesIO(pdf))
+            except storage.StorageError as exc:
+                failure = str(exc)[:500]
+        if stored is None:
+            locked.status, locked.failure = S.FAILED, failure
+            locked.save(update_fields=["status", "failure"])
+            append_entry(action="fail_document_render", actor=actor, obj=locked,
+                         payload={"number": locked.number, "failure": failure})
+            return locked
+        locked.status, locked.generated_at = S.GENERATED, timezone.now()
+        locked.pdf_path, locked.pdf_sha256, locked.pdf_sm3, locked.pdf_size = (
+            stored.path, stored.sha256, stored.sm3, stored.size)
+        locked.save()
+        append_entry(action="render_document", actor=actor, obj=locked, files=[stored.record()],
+                     payload={"number": locked.number})
+    return locked
+
+
+@transaction.atomic
+def do_issue_document(document, *, actor) -> Document:
+    """签发: freeze the document — its docx and PDF digests go into the ledger; never again changed."""
+    locked = Document.objects.select_related("case").select_for_update(of=("self",)).get(pk=document.pk)
+    if not can(actor, "issue", locked):
+        raise NotPermitted("只有承办机构负责人或单位领导可以签发执法文书。")
+    if locked.status == S.ISSUED:
+        raise Conflict(f"{locked}已于 {timezone.localtime(locked.issued_at):%Y-%m-%d %H:%M} 签发，不能重复签发；"
+                       "如需更正，请生成更正文书。", code="document_already_issued")
+    if locked.status != S.GENERATED:
+        raise RuleViolation(f"{locked}{locked.get_status_display()}，PDF 生成后才能签发。", code="document_not_ready")
+    for label, record in (("Word 文件", locked.docx_record()), ("PDF 文件", locked.pdf_record())):
+        try:
+            found = storage.rehash(record["path"])
+        except storage.StorageError:
+            found = None
+        if found is None or found["sha256"] != record["sha256"]:
+            raise RuleViolation(f"{locked}的{label}与生成时不一致（已缺失或被改动），不能签发，请重新生成。")
+    locked.status, locked.issued_by, locked.issued_at = S.ISSUED, _user(actor), timezone.now()
+    locked.save(update_fields=["status", "issued_by", "issued_at"])
+    append_entry(action="issue_document", actor=actor, obj=locked,
+                 files=[locked.docx_record(), locked.pdf_record()],
+                 payload={"case": locked.case.number, "kind": locked.kind, "number": locked.number,
+                          "replaces": locked.replaces.number if locked.replaces_id else None})
+    document.__dict__.update({k: getattr(locked, k) for k in ("status", "issued_by_id", "issued_at")})
+    return locked

@@ -1,0 +1,210 @@
+"""执法文书 API (`/api/v1/documents/`): the same actions, access policy and errors as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from sanxiang import storage
+from sanxiang.access.policy import restrict
+from sanxiang.api.errors import error_responses
+from sanxiang.cases import queries as case_queries
+from sanxiang.core.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
+
+from . import actions, kinds, queries
+from .fill import MAX_TEMPLATE_BYTES
+from .models import Document, DocumentStatus, DocumentTemplate
+
+router = Router(tags=["documents"])
+
+_PDF_RESPONSE = {"description": "文书的 PDF", "content": {"application/pdf": {"schema": {"type": "string",
+                                                                                      "format": "binary"}}}}
+
+
+def _user(request):
+    if not request.user.is_authenticated:
+        raise NotAuthenticated()
+    return request.user
+
+
+def _case(request, case_id):
+    user = _user(request)
+    if case_id in (None, ""):
+        raise RuleViolation("请指定案件（case_id）。", field="case_id")
+    found = case_queries.case_for(user, case_id)
+    if found is None:
+        raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
+    return found
+
+
+def _document(request, document_id) -> Document:
+    found = queries.document_for(_user(request), document_id)
+    if found is None:
+        raise NotFound("未找到该文书，或您无权查看。", code="document_not_found")
+    return found
+
+
+class DocumentOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    kind_label: str
+    number: str
+    status: str
+    status_label: str
+    template_version: int
+    national_template: bool
+    fields: dict
+    docx_sha256: str
+    pdf_sha256: str
+    failure: str
+    replaces_id: int | None
+    created_at: dt.datetime
+    issued_at: dt.datetime | None
+
+
+def _out(document: Document) -> dict:
+    return {"id": document.pk, "case_id": document.case_id, "kind": document.kind,
+            "kind_label": document.get_kind_display(), "number": document.number, "status": document.status,
+            "status_label": document.get_status_display(), "template_version": document.template.version,
+            "national_template": document.template.agency_id is None, "fields": document.fields.get("inputs", {}),
+            "docx_sha256": document.docx_sha256, "pdf_sha256": document.pdf_sha256, "failure": document.failure,
+            "replaces_id": document.replaces_id, "created_at": document.created_at, "issued_at": document.issued_at}
+
+
+class GenerateIn(Schema):
+    case_id: int
+    kind: str
+    inputs: dict[str, str] = {}
+    replaces_id: int | None = None
+
+
+class KindOut(Schema):
+    kind: str
+    label: str
+    inputs: list[dict]
+
+
+class TemplateOut(Schema):
+    id: int
+    kind: str
+    version: int
+    sha256: str
+    reason: str
+
+
+@router.get("/", response={200: list[DocumentOut], **error_responses(400, 401, 404, 422)}, summary="案件的执法文书")
+def list_documents(request, case_id: int | None = None):
+    case = _case(request, case_id)
+    return Status(200, [_out(d) for d in queries.documents_of(request.user, case)])
+
+
+@router.get("/kinds", response={200: list[KindOut], **error_responses(400, 401, 404, 422)},
+            summary="案件当前可生成的文书种类")
+def available(request, case_id: int | None = None):
+    case = _case(request, case_id)
+    return Status(200, [{"kind": s.kind, "label": s.label,
+                         "inputs": [{"name": i.name, "label": i.label, "required": i.required, "help": i.help}
+                                    for i in s.inputs]} for s in kinds.available_kinds(case)])
+
+
+@router.post("/", response={201: DocumentOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="生成执法文书（PDF 由后台任务生成）")
+def generate(request, data: GenerateIn):
+    case = _case(request, data.case_id)
+    replaces = None
+    if data.replaces_id is not None:
+        replaces = queries.document_for(request.user, data.replaces_id)
+        if replaces is None:
+            raise NotFound("未找到被更正的文书，或您无权查看。", code="document_not_found")
+    document = actions.do_generate_document(case, data.kind, inputs=data.inputs, replaces=replaces,
+                                            actor=request.user)
+    return Status(201, _out(document))
+
+
+@router.get("/templates", response={200: list[TemplateOut], **error_responses(400, 401, 404, 422)},
+            summary="本机关上传的文书模板版本")
+def list_templates(request, agency: str = ""):
+    from sanxiang.orgs.models import Agency
+
+    user = _user(request)
+    found = restrict(Agency.objects.filter(code=agency), user).first() if agency else None
+    if found is None:
+        raise NotFound(f"未找到执法主体“{agency}”。", code="agency_not_found")
+    rows = restrict(DocumentTemplate.objects.filter(agency=found), user).order_by("kind", "-version")
+    return Status(200, [_template_out(row) for row in rows])
+
+
+def _template_out(row) -> dict:
+    return {"id": row.pk, "kind": row.kind, "version": row.version, "sha256": row.sha256, "reason": row.reason}
+
+
+@router.get("/{document_id}", response={200: DocumentOut, **error_responses(401, 404)}, summary="执法文书")
+def get_document(request, document_id: str):
+    return Status(200, _out(_document(request, document_id)))
+
+
+class IssueCheckOut(Schema):
+    may_issue: bool
+    reason: str
+
+
+@router.get("/{document_id}/issue", response={200: IssueCheckOut, **error_responses(401, 404)},
+            summary="能否签发（及不能的原因）")
+def issue_check(request, document_id: str):
+    from sanxiang.access.policy import can
+
+    document = _document(request, document_id)
+    if document.status == DocumentStatus.ISSUED:
+        reason = "已签发，不能重复签发；如需更正，请生成更正文书。"
+    elif document.status != DocumentStatus.GENERATED:
+        reason = f"{document.get_status_display()}，PDF 生成后才能签发。"
+    elif not can(request.user, "issue", document):
+        reason = "只有承办机构负责人或单位领导可以签发执法文书。"
+    else:
+        reason = ""
+    return Status(200, {"may_issue": not reason, "reason": reason})
+
+
+@router.post("/{document_id}/issue", response={200: DocumentOut, **error_responses(400, 401, 403, 404, 409)},
+             summary="签发执法文书")
+def issue(request, document_id: str):
+    document = actions.do_issue_document(_document(request, document_id), actor=request.user)
+    return Status(200, _out(document))
+
+
+@router.get("/{document_id}/pdf", response={**error_responses(401, 404, 409)}, summary="下载文书 PDF",
+            openapi_extra={"responses": {200: _PDF_RESPONSE}})
+def download_pdf(request, document_id: str):
+    document = _document(request, document_id)
+    if not document.pdf_path:
+        raise Conflict(f"{document}的 PDF 尚未生成（{document.get_status_display()}）。", code="pdf_not_ready")
+    return pdf_response(document)
+
+
+def pdf_response(document: Document) -> HttpResponse:
+    with storage.open_file(document.pdf_path) as fh:
+        response = HttpResponse(fh.read(), content_type="application/pdf")
+    name = f"{document.get_kind_display()}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@router.post("/templates", response={201: TemplateOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="上传本机关的文书模板（新版本）")
+def upload_template(request, agency: Form[str], kind: Form[str], reason: Form[str], file: File[UploadedFile]):
+    from sanxiang.orgs.models import Agency
+
+    user = _user(request)
+    found = Agency.objects.filter(code=agency).first()
+    if found is None:
+        raise NotFound(f"未找到执法主体“{agency}”。", code="agency_not_found")
+    data = file.read(MAX_TEMPLATE_BYTES + 1)
+    row = actions.do_upload_document_template(found, kind, data, reason=reason, actor=user)
+    return Status(201, _template_out(row))
+

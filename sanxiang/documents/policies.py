@@ -1,0 +1,28 @@
+"""Who reads, makes and issues documents (执法文书) and who replaces an agency's templates.
+
+Documents are read as their case is read (its unit's officers and handlers, heads, leaders,
+reviewers submitted to, supervisors, advisers entrusted with it); those who work on the case
+generate them; heads of the unit and the agency's leaders issue (签发) them. An agency's own
+template versions are uploaded by its administrator or leaders.
+"""
+
+from sanxiang.access.policy import AGENCY, UNIT, grant, register
+from sanxiang.cases.models import Case
+from sanxiang.cases.policies import VIEW, WORK
+from sanxiang.orgs.models import Agency, Role
+
+from .models import Document, DocumentTemplate
+
+register(Document, agency="case__agency", unit="case__unit", assigned="case__accesses__user",
+         mark="case__confidentiality", rules={
+             "view": VIEW,
+             "issue": {Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY},
+         })
+grant(Case, "generate_documents", WORK)
+
+TEMPLATE_MANAGERS = {Role.ADMINISTRATOR: AGENCY, Role.AGENCY_LEADER: AGENCY}
+register(DocumentTemplate, agency="agency", rules={
+    "view": {Role.OFFICER: AGENCY, Role.UNIT_HEAD: AGENCY, Role.AGENCY_LEADER: AGENCY, Role.REVIEWER: AGENCY,
+             Role.ADMINISTRATOR: AGENCY},
+})
+grant(Agency, "manage_document_templates", TEMPLATE_MANAGERS)

@@ -1,0 +1,37 @@
+"""Builders of the document tests: a decided penalty case with the 说理 the decision carries."""
+
+import io
+import sys
+from pathlib import Path
+
+import docx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
+from cases_cast import reach  # noqa: E402
+
+from sanxiang import storage  # noqa: E402
+from sanxiang.cases import actions as C  # noqa: E402
+from sanxiang.workflow import get_table  # noqa: E402
+
+GENERAL = get_table("penalty_general")
+FACTS = "经查，当事人于2026年8月在其经营场所销售超过保质期的牛奶12箱，货值金额1200元。"
+REASONS = {"evidence": "现场笔录、询问笔录及进货单据相互印证，足以认定违法事实。",
+           "basis": "依据《中华人民共和国食品安全法》第一百二十四条第一款第（五）项予以处罚。",
+           "statement_adoption": "当事人放弃陈述申辩，无需采纳。"}
+
+
+def decided_case(env, state="decided"):
+    case, _day = reach(env, GENERAL, state, party=env.org_party)
+    C.do_update_case(case, version=case.version, facts=FACTS, discretion="首次违法且积极配合，依法从轻处罚。",
+                      actor=env.officer)
+    case.refresh_from_db()
+    return case
+
+
+def docx_text(path: str) -> str:
+    """Every paragraph and table cell of the stored docx, read back with python-docx."""
+    with storage.open_file(path) as fh:
+        document = docx.Document(io.BytesIO(fh.read()))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
