@@ -160,7 +160,7 @@ def _forms(request, case, data, bound):
     roles = pages.roles_by_agency(user).get(case.agency_id, set())
     for option in data["options"]:
         if option.allowed:
-            form = bound.get(option.action) or F.TransitionForm(option.transition)
+            form = bound.get(option.action) or F.TransitionForm(option.transition, case=case)
             out["moves"].append({"option": option, "form": form})
         elif not (user.is_superuser or roles & set(option.transition.roles)):
             out["others"].append(option)  # someone else's step: named, not offered
