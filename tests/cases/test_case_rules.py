@@ -389,3 +389,18 @@ def test_an_onsite_penalty_or_an_inspection_under_another_kinds_category_is_refu
                    party=env.org_party, handlers=[env.p1, env.p2], planned_on=D0, category="行政处罚",
                    actor=env.officer)
     assert "不能用于行政检查案件" in text
+
+
+def test_the_page_and_the_api_refuse_alike(env, client):
+    """Defects 2 and 3 as they were found: the page's 调查终结 by the system administrator, the API's 行政拘留."""
+    case, day = reach(env, GENERAL, "investigating", party=env.org_party)
+    client.force_login(sysadmin())
+    before = snapshot()
+    r = client.post(f"/cases/{case.pk}/act/conclude/", {"state": "investigating", "version": str(case.version),
+                                                         "penalties": ["warning"], "on": str(day)})
+    assert r.status_code == 400 and "系统管理员不是" in r.content.decode()
+    client.force_login(env.officer)
+    r = client.post(f"/api/v1/cases/{case.pk}/actions/conclude", {"penalties": ["detention"], "on": str(day)},
+                    content_type="application/json")
+    assert r.status_code == 400 and "只能由公安机关决定" in r.json()["message"]
+    assert snapshot() == before
