@@ -102,7 +102,7 @@ def actor_handles(case, actor, on=None, **params):
 
 
 def actor_not_handler(case, actor, **params):
-    """审批、审核、主持听证的人是本机关负责人（或法制审核人员），不是本案承办人"""
+    """审批、审核、主持听证的人不是本案承办人"""
     if is_system_actor(actor):
         return None
     problem = platform_admin_problem(case.agency, actor)

@@ -93,7 +93,7 @@ def actor_handles_case(m, actor, on=None, **params):
 
 
 def approver_not_handler(m, actor, **params):
-    """批准的负责人是本机关负责人，不是本案承办人"""
+    """批准的负责人不是本案承办人"""
     problem = G.actor_not_handler(m.case, actor)
     if problem and not problem.startswith("本案承办人"):
         return problem
