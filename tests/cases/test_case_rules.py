@@ -404,3 +404,12 @@ def test_the_page_and_the_api_refuse_alike(env, client):
                     content_type="application/json")
     assert r.status_code == 400 and "只能由公安机关决定" in r.json()["message"]
     assert snapshot() == before
+
+
+def test_the_case_page_offers_the_administrator_no_forms(env, client):
+    case, _ = reach(env, GENERAL, "investigating")
+    client.force_login(env.head)
+    assert 'id="act-handler"' in client.get(f"/cases/{case.pk}/").content.decode()
+    client.force_login(sysadmin())
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="act-handler"' not in html and 'id="act-participant"' not in html and "系统管理员不是" in html

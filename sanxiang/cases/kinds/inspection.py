@@ -478,7 +478,7 @@ def do_create_inspection(agency, *, unit, source, cause, party, handlers, actor,
     inspectors holding a certificate for 行政检查 (never 辅助人员: 国办发〔2024〕54号) fixed in advance."""
     from .. import actions as C
 
-    if draw is None and not C._may(actor, "open_case", agency):  # a draw's inspections: the draw's permission
+    if draw is None and not C.may_act(actor, "open_case", agency):  # a draw's inspections: the draw's permission
         raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以登记行政检查。")
     if unit is None or unit.agency_id != agency.pk:
         raise RuleViolation(f"承办机构须为{agency.name}的科室或所队。", field="unit")
