@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from sanxiang.access.policy import is_system
+from sanxiang.access.actors import is_system_actor
+from sanxiang.access.policy import current_roles, is_system
 from sanxiang.orgs.guards import can_enforce
+from sanxiang.orgs.models import Role
 
 from . import rules
 from .models import HEARING_TYPES, PenaltyType, ServiceMethod
@@ -39,18 +41,20 @@ def active_handlers(case, on: dt.date):
     return [h for h in case_handlers(case) if h.since <= on and (h.until is None or h.until > on)]
 
 
-def handler_problems(case, on: dt.date) -> list[str]:
-    """Why the case's handlers may not act on `on` (empty: at least two qualified handlers)."""
+def handler_problems(case, on: dt.date, category: str | None = None) -> list[str]:
+    """Why the case's handlers may not act on `on` (empty: at least two qualified handlers) in `category`
+    (default the case's; a 查封、扣押 asks for 行政强制)."""
+    category = category or case.category
     handlers = active_handlers(case, on)
     problems, qualified = [], 0
     for h in handlers:
-        decision = can_enforce(h.person, case.category, on)
+        decision = can_enforce(h.person, category, on)
         if decision.ok:
             qualified += 1
         else:
             problems += decision.reasons
     if qualified < 2:
-        problems.insert(0, f"执法人员不得少于两人：{on:%Y-%m-%d} 本案具备“{case.category}”执法资格的承办人只有 "
+        problems.insert(0, f"执法人员不得少于两人：{on:%Y-%m-%d} 本案具备“{category}”执法资格的承办人只有 "
                            f"{qualified} 名（行政处罚法第四十二条）。")
         return problems
     return []
@@ -66,19 +70,44 @@ def _is_actor(handler, actor) -> bool:
     return getattr(actor, "pk", None) is not None and handler.person.user_id == actor.pk
 
 
+# Roles in which a person acts on an agency's cases (its 管理员 and the platform's administrator do not).
+CASE_ROLES = (Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_LEADER, Role.REVIEWER, Role.APPROVAL_STAFF)
+
+
+def platform_admin_problem(agency, actor) -> str | None:
+    """Why a person with the platform administrator's pass may not act on `agency`'s cases: the access
+    policy lets a system administrator do anything, but enforcement is done by the agency's certified officers
+    and approved by its leadership (行政处罚法第四十二条, 行政强制法第十八条). System actors (the demo loader,
+    jobs, the console) still pass."""
+    if is_system_actor(actor) or not is_system(actor):
+        return None
+    if current_roles(actor).filter(agency_id=agency.pk, role__in=CASE_ROLES).exists():
+        return None
+    return (f"系统管理员不是{agency.name}的执法人员或负责人，不能办理、审批其案件（行政执法由本机关具备执法资格的"
+            "执法人员实施、由本机关负责人批准：行政处罚法第四十二条、行政强制法第十八条）。")
+
+
+def acts_for_agency(case, actor, **params):
+    """由本机关工作人员办理（系统管理员不办理案件）"""
+    return platform_admin_problem(case.agency, actor)
+
+
 def actor_handles(case, actor, on=None, **params):
     """由本案承办人办理"""
-    if is_system(actor):
+    if is_system_actor(actor):
         return None
     if not any(_is_actor(h, actor) for h in active_handlers(case, _day(on))):
-        return "只有本案的承办人可以办理此事项。"
+        return platform_admin_problem(case.agency, actor) or "只有本案的承办人可以办理此事项。"
     return None
 
 
 def actor_not_handler(case, actor, **params):
     """审批、审核、主持听证的人不是本案承办人"""
-    if is_system(actor):
+    if is_system_actor(actor):
         return None
+    problem = platform_admin_problem(case.agency, actor)
+    if problem:
+        return problem
     if any(_is_actor(h, actor) for h in case_handlers(case)):
         return "本案承办人不能审批、审核本案或主持本案听证。"
     return None
@@ -88,6 +117,56 @@ def has_party(case, actor, **params):
     """已列明当事人"""
     if not case.case_parties.exists():
         return "尚未列明当事人。"
+    return None
+
+
+# 执法类别 naming the power to detain: 限制人身自由的行政处罚 only by 公安机关 (行政处罚法第十八条第三款).
+DETENTION_CATEGORY = "治安管理"
+
+
+def may_detain(agency) -> bool:
+    return DETENTION_CATEGORY in (agency.categories or [])
+
+
+def penalty_choices(case) -> list[tuple[str, str]]:
+    """The penalty types the case's agency may impose (the conclude form offers only these)."""
+    return [(value, label) for value, label in PenaltyType.choices
+            if value != PenaltyType.DETENTION or may_detain(case.agency)]
+
+
+def penalty_powers_problem(case, penalties) -> str | None:
+    """Why the agency may not impose `penalties` on the case's parties (None: it may)."""
+    if PenaltyType.DETENTION not in (penalties or ()):
+        return None
+    if not may_detain(case.agency):
+        return (f"行政拘留只能由公安机关决定（行政处罚法第十八条第三款：限制人身自由的行政处罚权只能由公安机关和法律规定的"
+                f"其他机关行使），{case.agency.name}不能作出。")
+    orgs = [cp.party.name for cp in case.case_parties.select_related("party") if cp.party.kind == "org"]
+    if orgs:
+        return f"行政拘留只能对自然人作出，不能对法人或者其他组织（{'、'.join(orgs)}）作出。"
+    return None
+
+
+def penalties_within_powers(case, actor, penalties=None, **params):
+    """处罚种类在本机关职权之内（行政拘留只由公安机关对自然人作出）"""
+    return penalty_powers_problem(case, case.proposed_penalties if penalties is None else penalties)
+
+
+# 执法类别 that name a kind of act (the others name a field: 市场监督管理, 商务执法, 劳动保障监察): a case of one kind
+# is not handled under another kind's name.
+KIND_CATEGORIES = {"行政处罚", "行政强制", "行政检查", "行政许可", "行政确认", "行政裁决"}
+
+
+def opening_category_problem(kind, category, source=None) -> str | None:
+    """Why a case of `kind` may not be opened under `category` from `source` (None: it may)."""
+    from .models import CaseKind, Source
+
+    label = CaseKind(kind).label
+    if category in KIND_CATEGORIES and category != label:
+        return (f"执法类别“{category}”是另一种行政执法行为，不能用于{label}案件：请选择“{label}”或本机关的"
+                "业务领域类别。")
+    if kind == CaseKind.PENALTY and source == Source.APPLICATION:
+        return "行政处罚案件由行政机关依职权立案，案源不能为“申请”（申请适用于行政许可、行政确认、行政裁决）。"
     return None
 
 

@@ -334,3 +334,52 @@ def test_overdue_measure_deadlines_reach_the_leaders_escalations(env):
     assert pages.escalations(env.officer) is None  # leaders only
     K.do_release_measure(m, release_reason="expired", on=D(2026, 4, 2), actor=env.head)
     assert late.pk not in [r["ob"].pk for r in pages.escalations(env.leader)["overdue"]]
+
+
+# ---- powers: 查封、扣押 only by an agency with 行政强制 powers, by handlers certified for it (行政强制法第十七条) ----
+
+def _without_coercion(env):
+    from sanxiang.orgs.models import Agency
+
+    Agency.objects.filter(pk=env.agency.pk).update(categories=["行政处罚", "行政检查", "商务执法"])
+
+
+@pytest.mark.parametrize("kind", [MeasureKind.SEAL, MeasureKind.SEIZE])
+def test_an_agency_without_coercive_powers_cannot_seal_or_seize(env, kind):
+    case = investigating(env)
+    waiting = proposed(env, case, kind)  # proposed while the agency still had the power
+    _without_coercion(env)
+    refused(lambda: K.do_propose_measure(case, kind=kind, reason="涉嫌违法", on=START, actor=env.officer),
+            "不含“行政强制”，不能采取查封、扣押")
+    text = refused(lambda: K.do_approve_measure(waiting, actor=env.head, on=START), "行政强制法第十七条").message
+    assert "先行登记保存" in text  # says what the agency may do instead
+    refused(lambda: K.do_implement_measure(waiting, actor=env.officer, on=START, **on_site(case), urgently=True,
+                                           emergency_reason="当事人正在转移财物"), "行政强制法第十七条")
+
+
+def test_such_an_agency_may_still_preserve_evidence_but_not_turn_it_into_a_seizure(env):
+    _without_coercion(env)
+    m = in_force(env, kind=MeasureKind.PRESERVATION)  # 行政处罚法第五十六条: any penalty agency
+    refused(lambda: K.do_seal_or_seize_preserved(m, kind=MeasureKind.SEAL, reason="需要查封", actor=env.head,
+                                                 on=START), "不能采取查封、扣押")
+
+
+def test_a_seizure_needs_handlers_certified_for_coercion(env):
+    from sanxiang.orgs.models import Certificate
+
+    m = proposed(env)
+    K.do_approve_measure(m, actor=env.head, on=START)
+    Certificate.objects.filter(number__in=certificates(m.case)).update(categories=["行政处罚"])
+    text = refused(lambda: K.do_implement_measure(m, actor=env.officer, on=START, **on_site(m.case)),
+                   "具备“行政强制”执法资格的承办人只有 0 名").message
+    assert "行政强制法第十八条" in text
+
+
+def test_the_platform_administrator_does_not_approve_or_propose_a_measure(env):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("platform-admin", password="x-Pass-2026!")
+    m = proposed(env)
+    refused(lambda: K.do_approve_measure(m, actor=admin, on=START), "系统管理员不是")
+    refused(lambda: K.do_propose_measure(m.case, kind=MeasureKind.SEAL, reason="涉嫌违法", on=START, actor=admin),
+            "系统管理员不是", error=NotPermitted)

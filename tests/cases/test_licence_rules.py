@@ -238,6 +238,12 @@ def test_confirmation_and_adjudication_limit_from_the_profile(kenv, kind, accept
     ("labour_inspection", "application", "劳动保障监察", "案源应为投诉"),
     ("coercion", "report", "行政处罚", "尚未开放"),
     ("nonsense", "report", "行政处罚", "尚未开放"),
+    # a kind under another kind's 执法类别, a penalty on application (defect 19)
+    ("confirmation", "application", "行政处罚", "不能用于行政确认案件"),
+    ("adjudication", "application", "行政许可", "不能用于行政裁决案件"),
+    ("licence", "application", "行政处罚", "不能用于行政许可案件"),
+    ("penalty", "report", "行政许可", "不能用于行政处罚案件"),
+    ("penalty", "application", "行政处罚", "案源不能为“申请”"),
 ])
 def test_opening_a_kind_with_bad_input_writes_nothing(kenv, kind, source, category, text):
     before = (Case.objects.count(), LedgerEntry.objects.count(), Obligation.objects.count())
@@ -499,7 +505,8 @@ def test_the_api_takes_the_new_moves_and_refuses_in_the_json_error_shape(kenv, c
             "cause": "食品经营许可（即办）", "category": "行政许可", "clue_on": "2026-09-01", "on_the_spot": True}
     made = client.post("/api/v1/cases/", body, content_type="application/json")
     assert made.status_code == 201 and Case.objects.get(pk=made.json()["id"]).decidable_on_the_spot
-    bad = client.post("/api/v1/cases/", {**body, "kind": "confirmation"}, content_type="application/json")
+    bad = client.post("/api/v1/cases/", {**body, "kind": "confirmation", "category": "劳动保障监察"},
+                      content_type="application/json")
     assert bad.status_code == 400 and bad.json()["field"] == "on_the_spot"
     case = new_kind_case(kenv, "labour_inspection", on=D(2026, 9, 1))
     client.force_login(kenv.head)

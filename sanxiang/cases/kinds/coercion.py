@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.access.policy import can, is_system
+from sanxiang.access.policy import can
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.models import Role
@@ -94,14 +94,40 @@ def actor_handles_case(m, actor, on=None, **params):
 
 def approver_not_handler(m, actor, **params):
     """批准的负责人不是本案承办人"""
-    if G.actor_not_handler(m.case, actor):
+    problem = G.actor_not_handler(m.case, actor)
+    if problem and not problem.startswith("本案承办人"):
+        return problem
+    if problem:
         return "本案承办人不能批准本案的行政强制措施（须由行政机关负责人批准）。"
     return None
 
 
+# 执法类别 of the power to seal and seize; 先行登记保存 (行政处罚法第五十六条) is part of any penalty case.
+COERCION_CATEGORY = "行政强制"
+
+
+def coercion_problem(case, kind) -> str | None:
+    """Why the case's agency may not take a measure of `kind` (None: it may)."""
+    if kind == MeasureKind.PRESERVATION or COERCION_CATEGORY in (case.agency.categories or []):
+        return None
+    covered = "、".join(case.agency.categories or []) or "无"
+    return (f"{case.agency.name}的执法类别（{covered}）不含“行政强制”，不能采取查封、扣押（行政强制法第十七条：行政强制措施"
+            "由法律、法规规定的行政机关在法定职权范围内实施）；需要时可依法先行登记保存证据（行政处罚法第五十六条）。")
+
+
+def measure_category(m) -> str:
+    """The 执法类别 the handlers' certificates must cover to carry out the measure."""
+    return m.case.category if m.kind == MeasureKind.PRESERVATION else COERCION_CATEGORY
+
+
+def agency_may_coerce(m, actor, **params):
+    """查封、扣押由具有行政强制职权的行政机关实施（行政强制法第十七条）"""
+    return coercion_problem(m.case, m.kind)
+
+
 def two_qualified_handlers(m, actor, on=None, **params):
-    """由两名以上具备执法资格的承办人实施（行政强制法第十八条）"""
-    problems = G.handler_problems(m.case, _day(on))
+    """由两名以上具备执法资格（查封、扣押：执法类别含行政强制）的承办人实施（行政强制法第十八条）"""
+    problems = G.handler_problems(m.case, _day(on), measure_category(m))
     return "；".join(problems).replace("行政处罚法第四十二条", "行政强制法第十八条") if problems else None
 
 
@@ -284,10 +310,10 @@ def items_to_carry(m, actor, **params):
 
 
 def seal_or_seize_kind(m, actor, measure_kind=None, **params):
-    """查封或者扣押"""
+    """查封或者扣押（本机关具有行政强制职权）"""
     if measure_kind is not None and measure_kind not in (MeasureKind.SEAL, MeasureKind.SEIZE):
         return "先行登记保存只能转为查封或者扣押。"
-    return None
+    return coercion_problem(m.case, MeasureKind.SEAL)
 
 
 def no_open_measure(case, actor, **params):
@@ -397,7 +423,7 @@ ON_SITE = {**ON, "place": Param("实施地点", max_length=300),
            "video_recorded": Param("全过程音像记录", required=False, text=False),
            "record": Param("现场笔录", max_length=5000)}
 TOLD = {"party_told": Param("已书面告知当事人", required=False, text=False)}
-ON_SITE_GUARDS = (actor_handles_case, two_qualified_handlers, has_items, on_site_lawful)
+ON_SITE_GUARDS = (agency_may_coerce, actor_handles_case, two_qualified_handlers, has_items, on_site_lawful)
 
 MEASURE = Table(
     name="coercive_measure", label="行政强制措施（先行登记保存、查封、扣押）", model=CoerciveMeasure,
@@ -407,7 +433,7 @@ MEASURE = Table(
     transitions=[
         Transition("approve", M.PROPOSED, M.APPROVED, "批准行政强制措施", roles=HEAD,
                    params={**ON, "note": Param("审批意见", required=False)},
-                   guards=(approver_not_handler,), effect=approve_effect),
+                   guards=(approver_not_handler, agency_may_coerce), effect=approve_effect),
         Transition("refuse", M.PROPOSED, M.REFUSED, "不予批准行政强制措施", roles=HEAD,
                    params={**ON, "reason": Param("理由")}, guards=(approver_not_handler,), effect=end_effect),
         Transition("withdraw", M.APPROVED, M.WITHDRAWN, "撤回行政强制措施", roles=OFFICER,
@@ -419,7 +445,7 @@ MEASURE = Table(
                    guards=ON_SITE_GUARDS, effect=implement_effect),
         Transition("approve_afterwards", M.EMERGENCY, M.IN_FORCE, "补办批准行政强制措施", roles=HEAD,
                    params={**ON, "note": Param("审批意见", required=False)},
-                   guards=(approver_not_handler, within_24_hours), effect=approve_effect),
+                   guards=(approver_not_handler, agency_may_coerce, within_24_hours), effect=approve_effect),
         Transition("refuse_afterwards", M.EMERGENCY, M.RELEASED, "不予补办批准并立即解除", roles=HEAD,
                    params={**ON, "reason": Param("理由")}, guards=(approver_not_handler,),
                    effect=refuse_afterwards_effect),
@@ -795,6 +821,9 @@ def do_propose_measure(case, *, kind, reason, actor, on=None) -> CoerciveMeasure
         raise NotPermitted(problem)
     if kind not in MeasureKind.values:
         raise RuleViolation(f"未知的行政强制措施种类“{kind}”，应为先行登记保存、查封或扣押。", field="kind")
+    problem = coercion_problem(case, kind)
+    if problem:
+        raise RuleViolation(problem, field="kind")
     if case.status not in PROPOSING_STATES:
         raise RuleViolation(f"案件{case.title}当前为“{case.status_label}”，不能采取行政强制措施。", field="kind")
     if on < case.clue_on:
@@ -820,7 +849,7 @@ def _quantity(value) -> Decimal:
 def _item_checks(m, actor, states, doing):
     if not can(actor, "change", m):
         raise NotPermitted(f"只有本科室的执法人员、本案承办人或科室负责人可以{doing}。")
-    problem = None if is_system(actor) else G.actor_handles(m.case, actor)
+    problem = G.actor_handles(m.case, actor)
     if problem:
         raise NotPermitted(problem)
     if m.status not in states:

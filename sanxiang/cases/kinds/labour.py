@@ -280,6 +280,6 @@ def demo_labour(loader) -> int:
                 ("order_correction", 60, {"content": "限期支付拖欠的劳动报酬", "rectify_by": loader.day(45).isoformat()}),
                 ("transfer_case", 40, {"transfer_ground": "crime", "recipient": "乌鲁木齐市公安局高新区（新市区）分局",
                                        "reason": "经责令支付仍不支付劳动报酬，数额较大，涉嫌拒不支付劳动报酬罪"})])
-    loader.run(demo_case(loader, CaseKind.CONFIRMATION, "工伤认定申请", 10, loader.person, category="行政处罚"),
+    loader.run(demo_case(loader, CaseKind.CONFIRMATION, "工伤认定申请", 10, loader.person, category="劳动保障监察"),
                [("accept", 10, {}), ("start_review", 9, {})])
     return 6

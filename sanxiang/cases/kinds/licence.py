@@ -621,9 +621,10 @@ def demo_case(loader, kind, cause, ago, party, *, source=Source.APPLICATION, cat
     from .. import actions as C
 
     agency = loader.agency
-    # A licence is handled under 行政许可 (the demo officers' certificates cover it, orgs/demo.py).
+    # A licence is handled under 行政许可 (the demo officers' certificates cover it, orgs/demo.py); a 行政确认 or
+    # 行政裁决 under the agency's field, never another kind's name (guards.KIND_CATEGORIES).
     category = category or ("行政许可" if kind == CaseKind.LICENCE else
-                            next(c for c in ("劳动保障监察", "行政处罚") if c in (agency.categories or [])))
+                            next(c for c in ("劳动保障监察", "市场监督管理", "商务执法") if c in (agency.categories or [])))
     case = C.do_create_case(agency, unit=loader.unit, kind=kind, source=source, cause=cause, category=category,
                             clue_on=loader.day(ago), on_the_spot=on_the_spot, actor=loader.officer_user)
     C.do_add_case_party(case, party, actor=loader.officer_user)
