@@ -8,6 +8,8 @@ cases, in the same transaction. Any refusal writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -159,13 +161,17 @@ def _extend(case, kind, rule, *, actor, reason, on, count=None, unit=None):
 def _pause(case, reason, note, on, actor):
     ob = _obligation(case, R.TIME_LIMIT)
     if ob is not None and not ob.paused:
-        D.do_pause_obligation(ob, start=on, reason=reason, note=note, actor=actor)
+        # The day the limit starts never counts (起算当日不计入), so a pause from that day (a hearing
+        # requested on the day of filing) is a pause from the next one.
+        start = max(on, ob.start + dt.timedelta(days=1))
+        D.do_pause_obligation(ob, start=start, reason=reason, note=note, actor=actor)
 
 
 def _resume(case, on, actor):
     ob = _obligation(case, R.TIME_LIMIT)
-    if ob is not None and ob.pauses.filter(end__isnull=True).exists():
-        D.do_resume_obligation(ob, end=on, actor=actor)
+    pause = ob.pauses.filter(end__isnull=True).first() if ob is not None else None
+    if pause is not None:
+        D.do_resume_obligation(ob, end=max(on, pause.start), actor=actor)
 
 
 def _waive(case, kind, reason, actor):
@@ -260,9 +266,13 @@ def move_case(case, action: str, *, actor, version=None, **params) -> Case:
     try:
         with transaction.atomic():
             locked = lock_for_move(case)
-            _check_version(locked, version)
+            if case.status == locked.status:  # else `apply` names the state someone else moved it to
+                _check_version(locked, version)
             params = _clean(locked, action, params)
             on = params.get("on") or timezone.localdate()
+            # Every move is a new version, so a form or API call filled in before it is refused as stale
+            # (also the moves that keep the state: two sessions registering the same payment).
+            locked.version += 1
             moved = table.apply(case, action, actor=actor, locked=locked, **params)
             kind = kind_module(moved)
             (kind.consequences if kind else _consequences)(moved, action, actor=actor, on=on, params=params)
@@ -274,7 +284,9 @@ def move_case(case, action: str, *, actor, version=None, **params) -> Case:
 
 
 def _consequences(case, action, *, actor, on, params):
-    if action == "extend_verification":
+    if action == "verify":  # a clue registered before its limit opened with it
+        _open_verification(case, actor)
+    elif action == "extend_verification":
         _extend(case, R.VERIFICATION, "cases.verification_extension", actor=actor, reason=params["reason"], on=on)
     elif action == "suspend":
         _pause(case, "中止", params["reason"], on, actor)
@@ -487,7 +499,15 @@ def do_create_case(agency, *, unit, source, cause, category, actor, kind=CaseKin
     module = kind_module(kind)
     if module is not None:
         module.opened(case, actor=actor)
+    _open_verification(case, actor)
     return case
+
+
+def _open_verification(case, actor):
+    """案源核查期限 of a penalty clue runs from the day the clue was found or the materials received
+    (市场监督管理行政处罚程序规定第十八条), not from the day someone starts checking it."""
+    if case.workflow_table() == "penalty_general" and _obligation(case, R.VERIFICATION, D.UNSETTLED) is None:
+        _open(case, R.VERIFICATION, "cases.verification_limit", case.clue_on, actor)
 
 
 def do_create_onsite_case(agency, *, unit, cause, category, party, handlers, penalties, actor, fine=None, on=None,
@@ -816,7 +836,11 @@ def do_record_case_review(review, *, opinion, actor, note="", on=None) -> CaseRe
         raise Conflict("该次审核已提出意见。", field="opinion")
     if opinion not in (CaseReview.PASS, CaseReview.RETURN):
         raise RuleViolation("审核意见须为“同意”或“退回”。", field="opinion")
-    review.opinion, review.reviewed_on = opinion, R.as_date(on)
+    reviewed_on = R.as_date(on)
+    if reviewed_on < review.submitted_on:
+        raise RuleViolation(f"审核日期 {reviewed_on:%Y-%m-%d} 早于提交审核之日 {review.submitted_on:%Y-%m-%d}。",
+                            field="on")
+    review.opinion, review.reviewed_on = opinion, reviewed_on
     review.note = _text(note, "审核意见", "note", 1000, required=opinion == CaseReview.RETURN)
     review.save()
     append_entry(action="record_case_review", actor=actor, obj=review, payload={"opinion": opinion})
@@ -998,6 +1022,7 @@ def do_create_remade_case(case, *, actor, cause="", on=None) -> Case:
                  payload={"cause": cause, "remakes": old.number, "unit": old.unit.name})
     for link in old.case_parties.select_related("party"):
         _add_party(new, link.party, link.electronic_address, link.address_consent_on, actor)
+    _open_verification(new, actor)
     return new
 
 
