@@ -355,6 +355,8 @@ def test_a_lapsed_preservation_is_released_by_law_and_its_goods_only_returned(en
     refused(sell, "已自动解除")
     refused(lambda: K.do_decide_seized_item(sold, outcome="transfer", basis="移送公安", on=on, actor=env.head), "已自动解除")
     refused(lambda: K.do_end_measure_by_items(m, on=on, actor=env.head), "已自动解除")
+    error = refused(lambda: K.do_extend_measure(m, reason="复杂", party_told=True, on=on, actor=env.head), "不能延长")
+    assert "查封、扣押期限" not in error.message  # a preservation's own rule, not 行政强制法第二十五条、第二十八条
     client = Client()
     client.force_login(env.officer)
     page = client.get(f"/cases/{m.case_id}/").content.decode()
