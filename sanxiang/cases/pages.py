@@ -353,7 +353,8 @@ def reviewers_of(case):
     from sanxiang.orgs.models import RoleAssignment
 
     today = timezone.localdate()
-    handling = case.handlers.values("person__user_id")
+    # Handlers without a login account have no user: a NULL in `NOT IN (…)` would exclude everyone.
+    handling = case.handlers.filter(person__user__isnull=False).values("person__user_id")
     users = (RoleAssignment.objects.filter(agency_id=case.agency_id, role=Role.REVIEWER, active=True,
                                            valid_from__lte=today)
              .exclude(valid_to__lt=today).exclude(user_id__in=handling).values("user_id"))

@@ -128,6 +128,10 @@ def _build(cast, label):
         return Built(party_of_a(cast), a)
     if label.startswith("cases."):
         return _cases(cast, label)
+    if label == "records.upload":
+        from sanxiang.records.actions import do_create_upload
+        officer = cast.members["officer-a"].user
+        return Built(do_create_upload(length=1000, metadata={"filename": "现场照片.jpg"}, actor=officer), a, None, officer)
     return None
 
 

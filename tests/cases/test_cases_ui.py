@@ -4,12 +4,13 @@ with nothing written, stale tabs, the workbench panels, the dossier section and 
 import datetime as dt
 
 import pytest
-from cases_cast import make_env, new_case
+from cases_cast import make_env, new_case, person_with_cert
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from sanxiang.cases import actions as C
 from sanxiang.cases.models import Case, CaseStatus
+from sanxiang.cases.pages import reviewers_of
 from sanxiang.ledger.models import LedgerEntry
 
 
@@ -243,3 +244,14 @@ def test_a_recusal_is_requested_and_decided_by_the_head_not_a_handler(client, en
     assert handler.until is not None
     html = page(client, env.head, f"/cases/{case.pk}/")
     assert "决定回避" in html
+
+
+def test_the_reviewer_is_offered_when_a_handler_has_no_login_account(client, env):
+    """A handler without an account (person.user empty) once emptied the list: NOT IN (…, NULL)."""
+    no_account = person_with_cert(env.agency, env.unit, name="孙伟")
+    case = new_case(env, handlers=False)
+    C.do_assign_case_handler(case, env.p1, actor=env.head, on=case.clue_on, lead=True)
+    C.do_assign_case_handler(case, no_account, actor=env.head, on=case.clue_on)
+    assert list(reviewers_of(case)) == [env.reviewer]
+    C.do_assign_case_handler(case, env.p2, actor=env.head, on=case.clue_on)
+    assert list(reviewers_of(case)) == [env.reviewer]

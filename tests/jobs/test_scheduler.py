@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 # Within the history the prune job keeps; 7 s into a minute, so +10 s stays in the same minutes.
 NOW = timezone.now().replace(second=7, microsecond=0)
 NAMES = {"sign_checkpoint", "mark_overdue_obligations", "expire_certificates", "prune_job_history",
-         "witness_logs", "prune_security_events", "prune_cosignatures"}
+         "witness_logs", "prune_security_events", "prune_cosignatures",
+         "remove_abandoned_uploads"}
 
 
 def queued(name):

