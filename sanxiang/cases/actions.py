@@ -1062,7 +1062,8 @@ def do_pause_case_time_limit(case, *, reason, note, actor, on=None):
     if ob is None:
         kinds = "或".join(PAUSE_REASONS[reason])
         raise RuleViolation(f"案件{case.title}当前没有正在计算的{kinds}，无需中止。", field="reason")
-    pause = D.do_pause_obligation(ob, start=on, reason=reason, note=note, actor=actor)  # refusals: DeadlineError
+    start = max(on, ob.start + dt.timedelta(days=1))  # as `_pause`: the start day never counts
+    pause = D.do_pause_obligation(ob, start=start, reason=reason, note=note, actor=actor)  # refusals: DeadlineError
     append_entry(action="pause_case_time_limit", actor=actor, obj=case,
                  payload={"number": case.number, "deadline": ob.kind, "reason": reason, "note": note, "on": on})
     return pause
@@ -1085,7 +1086,7 @@ def do_resume_case_time_limit(case, *, actor, on=None):
             break
     else:
         raise RuleViolation(f"案件{case.title}没有因检测鉴定、辨认鉴别、公告或责令退款而中止的期限。", field="on")
-    D.do_resume_obligation(ob, end=on, actor=actor)
+    D.do_resume_obligation(ob, end=max(on, pause.start), actor=actor)
     append_entry(action="resume_case_time_limit", actor=actor, obj=case,
                  payload={"number": case.number, "deadline": ob.kind, "reason": pause.reason, "on": on})
     return ob

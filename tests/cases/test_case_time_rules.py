@@ -174,3 +174,14 @@ def test_a_hearing_may_be_requested_on_the_day_the_case_was_filed(env):
     step(env, GENERAL, case, "hold_hearing", d(2026, 10, 30))
     assert one(case, R.TIME_LIMIT).due == d(2027, 1, 10) + dt.timedelta(days=17)  # 90 days from 10-12: 2027-01-10
 
+
+
+def test_testing_sent_on_the_day_of_filing_pauses_the_limit_from_the_next_day(env):
+    day = d(2026, 10, 12)
+    case = new_case(env, clue_on=day)
+    for action in ("verify", "file", "investigate"):
+        step(env, GENERAL, case, action, day)
+    C.do_pause_case_time_limit(case, reason="检测检验检疫鉴定", note="样品送检", actor=env.officer, on=day)
+    C.do_resume_case_time_limit(case, actor=env.officer, on=d(2026, 10, 20))
+    # 10-13 … 10-19 (7 days) do not count: 2027-01-10 + 7 = 01-17, a Sunday → 01-18
+    assert one(case, R.TIME_LIMIT).due == d(2027, 1, 18)
