@@ -118,6 +118,24 @@ def test_a_stale_tab_gets_the_conflict_and_keeps_what_was_typed(client, env):
     assert entries() == n + 1
 
 
+def test_two_tabs_cannot_register_the_same_payment(client, env):
+    from cases_cast import reach
+
+    from sanxiang.workflow import get_table
+
+    case, day = reach(env, get_table("penalty_general"), "served")  # fine ¥20,000
+    C.do_record_case_payment(case, amount="50", actor=env.officer, on=day)  # 执行中: paying keeps the state
+    # two tabs opened on the same page: same state, same version
+    form = {"state": "executing", "version": str(case.version), "amount": "100", "receipt": "R9",
+            "on": day.isoformat()}
+    client.force_login(env.officer)
+    assert client.post(f"/cases/{case.pk}/act/record_payment/", form).status_code == 302
+    html = page(client, env.officer, f"/cases/{case.pk}/act/record_payment/", status=409, **form)
+    assert "已被他人修改" in html
+    case.refresh_from_db()
+    assert case.payments.count() == 2 and str(case.paid_total) == "150.00"
+
+
 def test_a_general_penalty_through_the_pages(client, env):
     case = new_case(env)
     url = f"/cases/{case.pk}"
