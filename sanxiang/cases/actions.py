@@ -167,11 +167,16 @@ def _pause(case, reason, note, on, actor):
         D.do_pause_obligation(ob, start=start, reason=reason, note=note, actor=actor)
 
 
+def _resume_day(ob, pause, on):
+    """A pause moved off the limit's start day (`_pause`) that ends that same day ends where it began."""
+    return pause.start if on == ob.start and pause.start == ob.start + dt.timedelta(days=1) else on
+
+
 def _resume(case, on, actor):
     ob = _obligation(case, R.TIME_LIMIT)
     pause = ob.pauses.filter(end__isnull=True).first() if ob is not None else None
     if pause is not None:
-        D.do_resume_obligation(ob, end=max(on, pause.start), actor=actor)
+        D.do_resume_obligation(ob, end=_resume_day(ob, pause, on), actor=actor)
 
 
 def _waive(case, kind, reason, actor):
@@ -1086,7 +1091,7 @@ def do_resume_case_time_limit(case, *, actor, on=None):
             break
     else:
         raise RuleViolation(f"案件{case.title}没有因检测鉴定、辨认鉴别、公告或责令退款而中止的期限。", field="on")
-    D.do_resume_obligation(ob, end=max(on, pause.start), actor=actor)
+    D.do_resume_obligation(ob, end=_resume_day(ob, pause, on), actor=actor)
     append_entry(action="resume_case_time_limit", actor=actor, obj=case,
                  payload={"number": case.number, "deadline": ob.kind, "reason": pause.reason, "on": on})
     return ob
