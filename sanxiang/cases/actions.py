@@ -8,6 +8,8 @@ cases, in the same transaction. Any refusal writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -166,13 +168,22 @@ def _extend(case, kind, rule, *, actor, reason, on, count=None, unit=None):
 def _pause(case, reason, note, on, actor):
     ob = _obligation(case, R.TIME_LIMIT)
     if ob is not None and not ob.paused:
-        D.do_pause_obligation(ob, start=on, reason=reason, note=note, actor=actor)
+        # The day the limit starts never counts (起算当日不计入), so a pause from that day (a hearing
+        # requested on the day of filing) is a pause from the next one.
+        start = max(on, ob.start + dt.timedelta(days=1))
+        D.do_pause_obligation(ob, start=start, reason=reason, note=note, actor=actor)
+
+
+def _resume_day(ob, pause, on):
+    """A pause moved off the limit's start day (`_pause`) that ends that same day ends where it began."""
+    return pause.start if on == ob.start and pause.start == ob.start + dt.timedelta(days=1) else on
 
 
 def _resume(case, on, actor):
     ob = _obligation(case, R.TIME_LIMIT)
-    if ob is not None and ob.pauses.filter(end__isnull=True).exists():
-        D.do_resume_obligation(ob, end=on, actor=actor)
+    pause = ob.pauses.filter(end__isnull=True).first() if ob is not None else None
+    if pause is not None:
+        D.do_resume_obligation(ob, end=_resume_day(ob, pause, on), actor=actor)
 
 
 def _waive(case, kind, reason, actor):
@@ -267,9 +278,13 @@ def move_case(case, action: str, *, actor, version=None, **params) -> Case:
     try:
         with transaction.atomic():
             locked = lock_for_move(case)
-            _check_version(locked, version)
+            if case.status == locked.status:  # else `apply` names the state someone else moved it to
+                _check_version(locked, version)
             params = _clean(locked, action, params)
             on = params.get("on") or timezone.localdate()
+            # Every move is a new version, so a form or API call filled in before it is refused as stale
+            # (also the moves that keep the state: two sessions registering the same payment).
+            locked.version += 1
             moved = table.apply(case, action, actor=actor, locked=locked, **params)
             kind = kind_module(moved)
             (kind.consequences if kind else _consequences)(moved, action, actor=actor, on=on, params=params)
@@ -281,7 +296,9 @@ def move_case(case, action: str, *, actor, version=None, **params) -> Case:
 
 
 def _consequences(case, action, *, actor, on, params):
-    if action == "extend_verification":
+    if action == "verify":  # a clue registered before its limit opened with it
+        _open_verification(case, actor)
+    elif action == "extend_verification":
         _extend(case, R.VERIFICATION, "cases.verification_extension", actor=actor, reason=params["reason"], on=on)
     elif action == "suspend":
         _pause(case, "中止", params["reason"], on, actor)
@@ -497,7 +514,15 @@ def do_create_case(agency, *, unit, source, cause, category, actor, kind=CaseKin
     module = kind_module(kind)
     if module is not None:
         module.opened(case, actor=actor)
+    _open_verification(case, actor)
     return case
+
+
+def _open_verification(case, actor):
+    """案源核查期限 of a penalty clue runs from the day the clue was found or the materials received
+    (市场监督管理行政处罚程序规定第十八条), not from the day someone starts checking it."""
+    if case.workflow_table() == "penalty_general" and _obligation(case, R.VERIFICATION, D.UNSETTLED) is None:
+        _open(case, R.VERIFICATION, "cases.verification_limit", case.clue_on, actor)
 
 
 def do_create_onsite_case(agency, *, unit, cause, category, party, handlers, penalties, actor, fine=None, on=None,
@@ -829,7 +854,11 @@ def do_record_case_review(review, *, opinion, actor, note="", on=None) -> CaseRe
         raise Conflict("该次审核已提出意见。", field="opinion")
     if opinion not in (CaseReview.PASS, CaseReview.RETURN):
         raise RuleViolation("审核意见须为“同意”或“退回”。", field="opinion")
-    review.opinion, review.reviewed_on = opinion, R.as_date(on)
+    reviewed_on = R.as_date(on)
+    if reviewed_on < review.submitted_on:
+        raise RuleViolation(f"审核日期 {reviewed_on:%Y-%m-%d} 早于提交审核之日 {review.submitted_on:%Y-%m-%d}。",
+                            field="on")
+    review.opinion, review.reviewed_on = opinion, reviewed_on
     review.note = _text(note, "审核意见", "note", 1000, required=opinion == CaseReview.RETURN)
     review.save()
     append_entry(action="record_case_review", actor=actor, obj=review, payload={"opinion": opinion})
@@ -1011,6 +1040,7 @@ def do_create_remade_case(case, *, actor, cause="", on=None) -> Case:
                  payload={"cause": cause, "remakes": old.number, "unit": old.unit.name})
     for link in old.case_parties.select_related("party"):
         _add_party(new, link.party, link.electronic_address, link.address_consent_on, actor)
+    _open_verification(new, actor)
     return new
 
 
@@ -1050,7 +1080,8 @@ def do_pause_case_time_limit(case, *, reason, note, actor, on=None):
     if ob is None:
         kinds = "或".join(PAUSE_REASONS[reason])
         raise RuleViolation(f"案件{case.title}当前没有正在计算的{kinds}，无需中止。", field="reason")
-    pause = D.do_pause_obligation(ob, start=on, reason=reason, note=note, actor=actor)  # refusals: DeadlineError
+    start = max(on, ob.start + dt.timedelta(days=1))  # as `_pause`: the start day never counts
+    pause = D.do_pause_obligation(ob, start=start, reason=reason, note=note, actor=actor)  # refusals: DeadlineError
     append_entry(action="pause_case_time_limit", actor=actor, obj=case,
                  payload={"number": case.number, "deadline": ob.kind, "reason": reason, "note": note, "on": on})
     return pause
@@ -1073,7 +1104,7 @@ def do_resume_case_time_limit(case, *, actor, on=None):
             break
     else:
         raise RuleViolation(f"案件{case.title}没有因检测鉴定、辨认鉴别、公告或责令退款而中止的期限。", field="on")
-    D.do_resume_obligation(ob, end=on, actor=actor)
+    D.do_resume_obligation(ob, end=_resume_day(ob, pause, on), actor=actor)
     append_entry(action="resume_case_time_limit", actor=actor, obj=case,
                  payload={"number": case.number, "deadline": ob.kind, "reason": pause.reason, "on": on})
     return ob

@@ -31,7 +31,7 @@ def _structured(name, label, required):
         return forms.DateField(label=label, required=required, widget=DATE, help_text="不填为今天。")
     if name == "hearing_on":
         return forms.DateField(label=label, required=required, widget=DATE,
-                               help_text="须不早于通知送达后的听证通知提前期（行政处罚法第六十四条）。")
+                               help_text="须在通知送达后的听证通知提前期届满之后；行政许可听证还须在组织听证期限内。")
     if name in ("valid_until", "rectify_by"):  # 许可有效期、责令改正期限: future dates
         return forms.DateField(label=label, required=required, widget=DATE)
     if name == "penalties":

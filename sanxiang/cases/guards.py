@@ -202,6 +202,21 @@ def review_passed(case, actor, **params):
     return review_problem(case, proposal_of(case))
 
 
+def not_before_earlier_steps(case, actor, on=None, **params):
+    """决定日期不早于告知、陈述申辩、听证和法制审核通过之日"""
+    day = _day(on)
+    steps = [("告知", case.notified_on), ("陈述申辩", case.statement_on), ("放弃陈述申辩和听证", case.rights_waived_on),
+             ("举行听证", case.hearing_held_on)]
+    review = case.reviews.filter(opinion="pass").order_by("-id").first()
+    if review is not None:
+        steps.append(("法制审核通过", review.reviewed_on or review.submitted_on))
+    late = [(label, when) for label, when in steps if when and when > day]
+    if late:
+        label, when = max(late, key=lambda step: step[1])
+        return f"决定日期 {day:%Y-%m-%d} 早于{label}之日 {when:%Y-%m-%d}：决定须在此之后作出。"
+    return None
+
+
 def heavier(case) -> list[str]:
     """How the proposal exceeds what the party was told (empty: not heavier)."""
     found = []
@@ -227,11 +242,17 @@ def not_heavier_than_notified(case, actor, **params):
 
 
 def service_lawful(case, actor, method=None, proof=None, **params):
-    """电子送达须当事人签署送达地址确认书；留置送达须有照片或录像"""
+    """当场决定书当场交付；电子送达须当事人签署送达地址确认书；留置送达须有照片或录像；公告送达须写明原因"""
     if not method:
         return None
     if method not in ServiceMethod.values:
         return f"未知的送达方式“{method}”。"
+    if case.procedure == "simplified" and method != ServiceMethod.DIRECT:
+        return ("当场作出的行政处罚决定书应当当场交付当事人（行政处罚法第五十二条）；当事人拒绝签收的，"
+                "在决定书上注明，仍选择直接送达。")
+    if method == ServiceMethod.ANNOUNCEMENT and not (proof or "").strip():
+        return ("公告送达只适用于受送达人下落不明或者以其他方式无法送达的情形（行政处罚法第六十一条、民事诉讼法第九十五条），"
+                "须写明其他方式无法送达的原因和公告的过程（张贴处拍照记录）。")
     if method == ServiceMethod.ELECTRONIC:
         missing = [cp.party.name for cp in case.case_parties.select_related("party")
                    if not (cp.address_consent_on and cp.electronic_address)]
@@ -327,17 +348,34 @@ def hearing_may_be_requested(case, actor, on=None, **params):
     return None
 
 
-def extension_lawful(case, actor, collective_discussion="", **params):
-    """首次延长由负责人批准；再次延长须经负责人集体讨论"""
+def expired_problem(case, kind: str, on, law: str) -> str | None:
+    """A limit of the agency is extended by an approval given before it runs out: once it has expired
+    the lateness stays on the record (an approval cannot undo it), so extending is refused."""
+    from sanxiang.deadlines.models import Obligation
+
+    ob = (Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk), kind=kind)
+          .exclude(status__in=(Obligation.MET, Obligation.WAIVED)).order_by("-id").first())
+    day = _day(on)
+    if ob is None or ob.paused or ob.due >= day:
+        return None
+    return (f"{kind}已于 {ob.due:%Y-%m-%d} 届满，延长须在期限届满前批准；逾期的事实予以保留，"
+            f"不能以延长消除（{law}）。")
+
+
+def extension_lawful(case, actor, collective_discussion="", on=None, **params):
+    """办案期限届满前批准；首次延长由负责人批准；再次延长须经负责人集体讨论"""
     if rules.period(case, "cases.penalty_time_extension") is None:
         return f"{case.agency.name}的规则配置不允许延长办案期限。"
+    late = expired_problem(case, rules.TIME_LIMIT, on, "市场监督管理行政处罚程序规定第六十四条")
+    if late:
+        return late
     if case.time_limit_extensions >= 1 and not (collective_discussion or "").strip():
         return "办案期限已延长过一次，再次延长须经负责人集体讨论，并记录讨论情况。"
     return None
 
 
-def verification_not_extended(case, actor, **params):
-    """核查期限只能延长一次"""
+def verification_not_extended(case, actor, on=None, **params):
+    """核查期限届满前批准，只能延长一次"""
     from sanxiang.deadlines.models import Obligation
 
     ob = Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk),
@@ -346,13 +384,28 @@ def verification_not_extended(case, actor, **params):
         return f"{case.agency.name}的规则配置不允许延长核查期限。"
     if ob is not None and ob.extensions.exists():
         return "核查期限已延长过一次。"
-    return None
+    return expired_problem(case, rules.VERIFICATION, on, "市场监督管理行政处罚程序规定第十八条")
 
 
 def fine_outstanding(case, actor, **params):
     """尚有未缴清的罚款"""
     if not _open_kinds(case, rules.PAYMENT, unsettled=True):
         return "本案没有待缴的罚款。"
+    return None
+
+
+def outstanding(case, on: dt.date) -> Decimal:
+    """What is still to pay on `on`: the fine and its 加处罚款 less what was paid."""
+    return (case.decided_fine or Decimal(0)) + late_surcharge(case, on) - (case.paid_total or Decimal(0))
+
+
+def payment_not_above_outstanding(case, actor, on=None, amount=None, **params):
+    """缴款金额不超过尚未缴纳的罚款（含加处罚款）"""
+    if amount is None:
+        return None
+    left = outstanding(case, _day(on))
+    if amount > left:
+        return f"缴款金额 {amount} 元超过尚未缴纳的罚款 {left} 元（含加处罚款），不能多收。"
     return None
 
 

@@ -82,7 +82,7 @@ INPUTS = {
     "reinvestigate": {"reason": "证据不足"}, "notify": {}, "record_statement": {"statement": "初次违法，请求从轻"},
     "waive_rights": {}, "request_hearing": {},
     "notify_hearing": {"hearing_on": "2026-12-30", "place": "本局听证室"}, "hold_hearing": {"record": "听证会已举行，当事人到场"},
-    "decide": {}, "serve": {"method": "direct"}, "record_payment": {"amount": "100"},
+    "decide": {}, "serve": {"method": "direct"}, "record_payment": {"amount": "50"},
     "approve_deferral": {"days": 10, "reason": "经济困难"}, "apply_court": {"note": "逾期不缴"},
     "close": {}, "extend_time_limit": {"reason": "案情复杂"}, "decide_on_site": {}, "hand_in_materials": {},
     # the on-site case's fine is ¥150, above the ¥100 of Art.68(1): collected as hard to enforce later (Art.68(2))

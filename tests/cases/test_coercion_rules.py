@@ -84,8 +84,9 @@ def test_an_extension_after_the_period_ended_is_refused(env):
 
 def test_a_preservation_is_neither_extended_nor_paused(env):
     m = in_force(env, kind=MeasureKind.PRESERVATION)
-    refused(lambda: K.do_extend_measure(m, reason="复杂", party_told=True, on=D(2026, 3, 5), actor=env.head),
-            "先行登记保存不能延长")
+    error = refused(lambda: K.do_extend_measure(m, reason="复杂", party_told=True, on=D(2026, 3, 5), actor=env.head),
+                    "先行登记保存不能延长")
+    assert "查封、扣押期限" not in error.message and "行政强制法" not in error.message  # its own rule, not 第二十五条
     refused(lambda: K.do_start_measure_testing(m, testing="送检", party_told=True, on=D(2026, 3, 5),
                                                actor=env.officer), "先行登记保存不能延长")
 
@@ -383,3 +384,32 @@ def test_the_platform_administrator_does_not_approve_or_propose_a_measure(env):
     refused(lambda: K.do_approve_measure(m, actor=admin, on=START), "系统管理员不是")
     refused(lambda: K.do_propose_measure(m.case, kind=MeasureKind.SEAL, reason="涉嫌违法", on=START, actor=admin),
             "系统管理员不是", error=NotPermitted)
+@pytest.mark.parametrize("on,lapsed", [(D(2026, 3, 11), False), (D(2026, 3, 12), True)])
+def test_a_lapsed_preservation_is_released_by_law_and_its_goods_only_returned(env, on, lapsed):
+    """行政处罚法第五十六条: not acted on within 7 working days (03-02 → 03-11), it is released by itself."""
+    from django.test import Client
+
+    m = proposed(env, kind=MeasureKind.PRESERVATION, items=2)
+    K.do_approve_measure(m, actor=env.head, on=START)
+    K.do_implement_measure(m, actor=env.officer, on=START, **on_site(m.case))
+    assert (K.lapsed_on(m, on) is not None) is lapsed
+    sold, returned = m.items.all()
+    sell = lambda: K.do_sell_seized_item(sold, method="sale", proceeds="300", ground="鲜活易腐", party_consent=True,  # noqa: E731
+                                         on=on, actor=env.head)
+    if not lapsed:
+        assert sell().sold_on == on
+        return
+    refused(sell, "已自动解除")
+    refused(lambda: K.do_decide_seized_item(sold, outcome="transfer", basis="移送公安", on=on, actor=env.head), "已自动解除")
+    refused(lambda: K.do_end_measure_by_items(m, on=on, actor=env.head), "已自动解除")
+    error = refused(lambda: K.do_extend_measure(m, reason="复杂", party_told=True, on=on, actor=env.head), "不能延长")
+    assert "查封、扣押期限" not in error.message  # a preservation's own rule, not 行政强制法第二十五条、第二十八条
+    client = Client()
+    client.force_login(env.officer)
+    page = client.get(f"/cases/{m.case_id}/").content.decode()
+    assert "已自动解除" in page and "实施中" not in page
+    assert client.get(f"/api/v1/coercion/measures/{m.pk}").json()["status_label"] == "已自动解除"
+    assert K.do_decide_seized_item(returned, outcome="returned", on=on, actor=env.head).disposal == "returned"
+    K.do_release_measure(m, release_reason="expired", note="逾期未采取措施，自动解除", on=on, actor=env.head)
+    m.refresh_from_db()
+    assert (m.status, K.lapsed_on(m, on)) == ("released", None)

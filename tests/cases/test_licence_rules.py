@@ -542,3 +542,35 @@ def test_unset_new_fields_leave_the_digest_of_cases_ledgered_before(kenv):
     assert not set(state_) & {"decidable_on_the_spot", "act_on", "act_ended_on", "transfer_ground", "transferred_to"}
     case = step(kenv, LABOUR, case, "file", D(2026, 9, 1))
     assert Case.objects.get(pk=case.pk).ledger_state()["act_on"] == D(2026, 6, 1)
+
+
+# 行政许可法 第四十七条: a requested hearing is organised within 20 days of the request.
+@pytest.mark.parametrize("notice_on, hearing_on, allowed", [
+    (D(2026, 10, 9), "2026-11-02", True),    # the last day of 组织听证期限 (20 working days from 29 Sep)
+    (D(2026, 10, 9), "2026-11-03", False),   # after it
+    (D(2026, 10, 26), "2026-11-04", True),   # noticed too late to keep it: the first day the notice allows
+    (D(2026, 10, 26), "2026-11-05", False),  # …and no later
+])
+def test_a_requested_licence_hearing_is_held_within_the_organising_limit(kenv, notice_on, hearing_on, allowed):
+    case = licence(kenv, D(2026, 9, 18), accepted=D(2026, 9, 21))
+    for action, on in (("start_review", D(2026, 9, 21)), ("inform_hearing_right", D(2026, 9, 22)),
+                       ("request_hearing", D(2026, 9, 29))):
+        step(kenv, LICENCE, case, action, on)
+    assert due(case, LI.HEARING_ORGANISE) == D(2026, 11, 2)
+    if allowed:
+        assert step(kenv, LICENCE, case, "notify_hearing", notice_on, hearing_on=hearing_on).hearing_on == \
+            D.fromisoformat(hearing_on)
+    else:
+        refused(kenv, LICENCE, case, "notify_hearing", notice_on, "组织听证期限至 2026-11-02 届满", hearing_on=hearing_on)
+
+
+def test_an_expired_licence_or_labour_limit_is_not_extended(kenv):
+    case = licence(kenv, D(2026, 9, 18), accepted=D(2026, 9, 21))  # 许可决定期限 due 2026-10-26
+    step(kenv, LICENCE, case, "start_review", D(2026, 9, 21))
+    refused(kenv, LICENCE, case, "extend_decision", D(2026, 10, 27), "已于 2026-10-26 届满")
+    step(kenv, LICENCE, case, "extend_decision", D(2026, 10, 26))
+    labour = new_kind_case(kenv, "labour_inspection", on=D(2026, 7, 1))  # 办案期限 due 2026-09-22
+    step(kenv, LABOUR, labour, "file", D(2026, 7, 1))
+    step(kenv, LABOUR, labour, "investigate", D(2026, 7, 1))
+    refused(kenv, LABOUR, labour, "extend_time_limit", D(2026, 9, 23), "劳动保障监察条例第十七条")
+    step(kenv, LABOUR, labour, "extend_time_limit", D(2026, 9, 22))

@@ -171,8 +171,32 @@ def within_24_hours(m, actor, on=None, **params):
 def seal_or_seize_only(m, actor, **params):
     """仅限查封、扣押（先行登记保存须在期限内作出处理决定）"""
     if m.kind == MeasureKind.PRESERVATION:
-        return "先行登记保存不能延长或中止计算，须在七日内作出处理决定（行政处罚法第五十六条）。"
+        return "先行登记保存不能延长或中止计算，须在处理期限内作出处理决定（行政处罚法第五十六条）。"
     return None
+
+
+def lapsed_on(m, on=None, periods=None) -> dt.date | None:
+    """The day a 先行登记保存 lapsed: its period ran out with no measure taken, so it is released by law
+    (行政处罚法第五十六条: 逾期未采取相关措施的，先行登记保存措施自动解除) though no one has recorded the
+    release yet. `periods`: the measure's deadlines when already read."""
+    from sanxiang.deadlines.actions import OPEN_STATES
+
+    if m.kind != MeasureKind.PRESERVATION or m.status not in IN_FORCE:
+        return None
+    if periods is None:
+        ob = _period(m)
+    else:
+        ob = next((o for o in periods if o.kind == PRESERVATION_PERIOD and o.status in OPEN_STATES), None)
+    return ob.due if ob is not None and _day(on) > ob.due else None
+
+
+def not_lapsed(m, actor, on=None, outcome=None, **params):
+    """先行登记保存未因逾期而自动解除（自动解除的，只能登记解除、退还财物）"""
+    due = lapsed_on(m, on)
+    if due is None or outcome == RETURNED:
+        return None
+    return (f"先行登记保存处理期限已于 {due:%Y-%m-%d} 届满，逾期未采取措施的先行登记保存已自动解除"
+            "（行政处罚法第五十六条）：财物应当退还，只能登记解除（期限已经届满）。")
 
 
 def _period(m):
@@ -185,6 +209,8 @@ def _period(m):
 
 def extension_lawful(m, actor, on=None, days=None, **params):
     """只延长一次，延长不超过规则配置的期限，且在期限届满前（行政强制法第二十五条）"""
+    if m.kind == MeasureKind.PRESERVATION:
+        return None  # `seal_or_seize_only` says why (its period is not that of 查封、扣押)
     if m.extension_days:
         return f"查封、扣押期限已于 {m.extended_on:%Y-%m-%d} 延长过一次，不能再次延长（行政强制法第二十五条）。"
     allowed = R.period(m.case, "cases.seizure_extension", _day(on))
@@ -466,12 +492,13 @@ MEASURE = Table(
         Transition("dispose", M.IN_FORCE, M.DISPOSED, "对查封扣押财物作出处理决定", roles=HEAD,
                    params={**ON, "outcome": Param("处理决定", max_length=16),
                            "note": Param("依据或接收机关", required=False)},
-                   guards=(approver_not_handler, outcome_lawful), effect=dispose_effect),
+                   guards=(approver_not_handler, not_lapsed, outcome_lawful), effect=dispose_effect),
         # Item by item (行政强制法 第二十七条、第二十八条): the measure ends by `end_by_items` once every item has one.
         *[Transition("decide_item", state, state, "对一项财物作出处理", roles=HEAD,
                      params={**ON, "item": Param("财物", text=False), "outcome": Param("处理", max_length=16),
                              "basis": Param("依据、接收机关或说明", required=False)},
-                     guards=(approver_not_handler, item_undecided, item_outcome_lawful), effect=decide_item_effect)
+                     guards=(approver_not_handler, not_lapsed, item_undecided, item_outcome_lawful),
+                     effect=decide_item_effect)
           for state in (M.IN_FORCE, M.TESTING)],
         *[Transition("sell_item", state, state, "批准拍卖、变卖不易保管的财物", roles=HEAD,
                      params={**ON, "item": Param("财物", text=False), "method": Param("处置方式", max_length=16),
@@ -479,11 +506,11 @@ MEASURE = Table(
                              "ground": Param("鲜活或者不易保管的情形"),
                              "party_consent": Param("权利人同意或者申请（权利人不明的已公告期满）", required=False,
                                                     text=False)},
-                     guards=(approver_not_handler, item_undecided, sale_lawful), effect=sell_item_effect)
+                     guards=(approver_not_handler, not_lapsed, item_undecided, sale_lawful), effect=sell_item_effect)
           for state in (M.IN_FORCE, M.TESTING)],
         Transition("end_by_items", M.IN_FORCE, M.DISPOSED, "财物已逐项处理，终结措施", roles=HEAD,
                    params={**ON, "note": Param("说明", required=False)},
-                   guards=(approver_not_handler, every_item_decided), effect=end_by_items_effect),
+                   guards=(approver_not_handler, not_lapsed, every_item_decided), effect=end_by_items_effect),
         Transition("seal_or_seize", M.IN_FORCE, M.DISPOSED, "决定查封、扣押先行登记保存的财物", roles=HEAD,
                    params={**ON, "measure_kind": Param("措施", max_length=16), "reason": Param("理由和依据")},
                    guards=(approver_not_handler, preservation_only, within_preservation_period, items_to_carry,

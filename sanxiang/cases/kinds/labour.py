@@ -38,13 +38,13 @@ REUSED = ("investigate", "suspend", "resume", "conclude", "reinvestigate", "noti
           "approve_deferral", "apply_court", "close", "extend_time_limit")
 
 
-def labour_extension_lawful(case, actor, **params):
-    """经劳动保障行政部门负责人批准只能延长一次（劳动保障监察条例第十七条）"""
+def labour_extension_lawful(case, actor, on=None, **params):
+    """办结期限届满前经劳动保障行政部门负责人批准，只能延长一次（劳动保障监察条例第十七条）"""
     if R.period(case, "cases.labour_inspection_extension") is None:
         return f"{case.agency.name}的规则配置不允许延长劳动保障监察案件的办结期限。"
     if case.time_limit_extensions >= 1:
         return "办结期限已延长过一次（劳动保障监察条例第十七条：可以延长30个工作日）。"
-    return None
+    return G.expired_problem(case, R.TIME_LIMIT, on, "劳动保障监察条例第十七条")
 
 
 def limitation_end(case, start):
