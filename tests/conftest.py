@@ -60,6 +60,17 @@ def seaweedfs(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def module_file_store(tmp_path_factory):
+    """Each test module stores files in its own empty directory (settings.FILES_DIR): the database
+    rolls back after a test, stored files would not, and `verify` would name them untracked in
+    whatever module ran next. Autouse at module scope, so the module's demo stores its files there."""
+    from django.test import override_settings
+
+    with override_settings(FILES_DIR=tmp_path_factory.mktemp("files")):
+        yield
+
+
 @pytest.fixture(scope="module")
 def demo_module(django_db_setup, django_db_blocker):
     """The demo data (`sanxiang demo`), built once per test module and rolled back after it.

@@ -8,12 +8,14 @@ cases, in the same transaction. Any refusal writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from sanxiang.access.actors import is_system_actor
 from sanxiang.access.policy import can, current_roles, is_system
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.core.rows import reload_row
@@ -122,6 +124,12 @@ def lock_for_move(case) -> Case:
             .prefetch_related(Prefetch("handlers", queryset=handlers)).get(pk=case.pk))
 
 
+def may_act(actor, action: str, obj) -> bool:
+    """`can`, without the platform administrator's pass: cases are handled by the agency's own people
+    (`guards.platform_admin_problem`). `obj` is a case or an agency."""
+    return can(actor, action, obj) and not G.platform_admin_problem(getattr(obj, "agency", obj), actor)
+
+
 def _check_version(locked: Case, version) -> None:
     if version is not None and int(version) != locked.version:
         raise Conflict(f"案件{locked.title}已被他人修改（当前第 {locked.version} 版，您看到的是第 {version} 版），"
@@ -162,13 +170,22 @@ def _extend(case, kind, rule, *, actor, reason, on, count=None, unit=None):
 def _pause(case, reason, note, on, actor):
     ob = _obligation(case, R.TIME_LIMIT)
     if ob is not None and not ob.paused:
-        D.do_pause_obligation(ob, start=on, reason=reason, note=note, actor=actor)
+        # The day the limit starts never counts (起算当日不计入), so a pause from that day (a hearing
+        # requested on the day of filing) is a pause from the next one.
+        start = max(on, ob.start + dt.timedelta(days=1))
+        D.do_pause_obligation(ob, start=start, reason=reason, note=note, actor=actor)
+
+
+def _resume_day(ob, pause, on):
+    """A pause moved off the limit's start day (`_pause`) that ends that same day ends where it began."""
+    return pause.start if on == ob.start and pause.start == ob.start + dt.timedelta(days=1) else on
 
 
 def _resume(case, on, actor):
     ob = _obligation(case, R.TIME_LIMIT)
-    if ob is not None and ob.pauses.filter(end__isnull=True).exists():
-        D.do_resume_obligation(ob, end=on, actor=actor)
+    pause = ob.pauses.filter(end__isnull=True).first() if ob is not None else None
+    if pause is not None:
+        D.do_resume_obligation(ob, end=_resume_day(ob, pause, on), actor=actor)
 
 
 def _waive(case, kind, reason, actor):
@@ -263,9 +280,13 @@ def move_case(case, action: str, *, actor, version=None, **params) -> Case:
     try:
         with transaction.atomic():
             locked = lock_for_move(case)
-            _check_version(locked, version)
+            if case.status == locked.status:  # else `apply` names the state someone else moved it to
+                _check_version(locked, version)
             params = _clean(locked, action, params)
             on = params.get("on") or timezone.localdate()
+            # Every move is a new version, so a form or API call filled in before it is refused as stale
+            # (also the moves that keep the state: two sessions registering the same payment).
+            locked.version += 1
             moved = table.apply(case, action, actor=actor, locked=locked, **params)
             kind = kind_module(moved)
             (kind.consequences if kind else _consequences)(moved, action, actor=actor, on=on, params=params)
@@ -277,7 +298,9 @@ def move_case(case, action: str, *, actor, version=None, **params) -> Case:
 
 
 def _consequences(case, action, *, actor, on, params):
-    if action == "extend_verification":
+    if action == "verify":  # a clue registered before its limit opened with it
+        _open_verification(case, actor)
+    elif action == "extend_verification":
         _extend(case, R.VERIFICATION, "cases.verification_extension", actor=actor, reason=params["reason"], on=on)
     elif action == "suspend":
         _pause(case, "中止", params["reason"], on, actor)
@@ -445,7 +468,7 @@ def do_hand_in_case_materials(case, *, actor, on=None):
 # ---- creating a case --------------------------------------------------------------------------
 
 def _check_opening(agency, unit, category, kind, actor, source=None):
-    if not can(actor, "open_case", agency):
+    if not may_act(actor, "open_case", agency):
         raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以登记案件。")
     if unit is None or unit.agency_id != agency.pk:
         raise RuleViolation(f"承办机构须为{agency.name}的科室或所队。", field="unit")
@@ -465,6 +488,9 @@ def _check_opening(agency, unit, category, kind, actor, source=None):
     if category not in (agency.categories or []):
         known = "、".join(agency.categories or []) or "无"
         raise RuleViolation(f"执法类别“{category}”不在{agency.name}的执法类别（{known}）之中。", field="category")
+    problem = G.opening_category_problem(kind, category, source)
+    if problem:
+        raise RuleViolation(problem, field="source" if "案源" in problem else "category")
 
 
 @transaction.atomic
@@ -495,7 +521,15 @@ def do_create_case(agency, *, unit, source, cause, category, actor, kind=CaseKin
     module = kind_module(kind)
     if module is not None:
         module.opened(case, actor=actor)
+    _open_verification(case, actor)
     return case
+
+
+def _open_verification(case, actor):
+    """案源核查期限 of a penalty clue runs from the day the clue was found or the materials received
+    (市场监督管理行政处罚程序规定第十八条), not from the day someone starts checking it."""
+    if case.workflow_table() == "penalty_general" and _obligation(case, R.VERIFICATION, D.UNSETTLED) is None:
+        _open(case, R.VERIFICATION, "cases.verification_limit", case.clue_on, actor)
 
 
 def do_create_onsite_case(agency, *, unit, cause, category, party, handlers, penalties, actor, fine=None, on=None,
@@ -545,7 +579,7 @@ def do_create_onsite_case(agency, *, unit, cause, category, party, handlers, pen
 def do_update_case(case, *, version, actor, **fields) -> Case:
     """修改案由、违法事实、裁量理由、保密标识: refused as a conflict when someone saved meanwhile."""
     locked = _lock(case)
-    if not can(actor, "change", locked):
+    if not may_act(actor, "change", locked):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以修改案件信息。")
     _check_version(locked, version)
     changes = {}
@@ -576,7 +610,7 @@ def do_update_case(case, *, version, actor, **fields) -> Case:
 def do_revise_case_proposal(case, *, version, penalties, actor, fine=None, confiscation=None, flags=()) -> Case:
     """修改拟处罚内容 after the investigation (a heavier one than notified is refused at decision)."""
     locked = _lock(case)
-    if not can(actor, "change", locked):
+    if not may_act(actor, "change", locked):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以修改拟处罚内容。")
     _check_version(locked, version)
     if locked.procedure != Procedure.GENERAL or locked.status not in (CaseStatus.CONCLUDED, CaseStatus.NOTIFIED):
@@ -585,6 +619,9 @@ def do_revise_case_proposal(case, *, version, penalties, actor, fine=None, confi
     if reason:
         raise NotPermitted(reason)
     proposal = _proposal(penalties, fine, confiscation, flags)
+    problem = G.penalty_powers_problem(locked, proposal["penalties"])
+    if problem:
+        raise RuleViolation(problem, field="penalties")
     before = {"penalties": locked.proposed_penalties, "fine": locked.proposed_fine,
               "confiscation": locked.proposed_confiscation, "flags": locked.review_flags}
     locked.proposed_penalties, locked.proposed_fine = proposal["penalties"], proposal["fine"]
@@ -648,7 +685,7 @@ def _assign(case, person, certificate, on, lead, actor) -> CaseHandler:
 def do_assign_case_handler(case, person, *, actor, certificate=None, lead=False, on=None) -> CaseHandler:
     """指定承办人: a person of the agency who may enforce the case's category on that day."""
     case = _lock(case)
-    if not can(actor, "assign", case):
+    if not may_act(actor, "assign", case):
         raise NotPermitted("只有承办机构的负责人可以指定承办人。")
     if case.status in (CaseStatus.CLOSED, CaseStatus.NOT_FILED, CaseStatus.NOT_ACCEPTED, CaseStatus.DEREGISTERED,
                        CaseStatus.CANCELLED):
@@ -706,7 +743,7 @@ def _add_party(case, party, electronic_address, address_consent_on, actor) -> Ca
 def do_add_case_party(case, party, *, actor, electronic_address="", address_consent_on=None) -> CaseParty:
     """列明当事人, with the electronic address the party consented to in a signed 送达地址确认书 (if any)."""
     case = _lock(case)
-    if not can(actor, "change", case):
+    if not may_act(actor, "change", case):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以列明当事人。")
     if case.status not in (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING,
                            CaseStatus.APPLIED, CaseStatus.SUPPLEMENT_REQUESTED, CaseStatus.ACCEPTED, CaseStatus.REVIEWING):
@@ -721,7 +758,7 @@ def do_add_case_participant(case, *, role, name, actor, id_number="", relation="
     from sanxiang.parties.identity import check_named_person
 
     case = _lock(case)
-    if not can(actor, "change", case):
+    if not may_act(actor, "change", case):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记案件参与人。")
     if role not in ParticipantRole.values:
         raise RuleViolation(f"未知的参与人身份“{role}”。", field="role")
@@ -741,7 +778,7 @@ def do_record_onsite_act(case, *, place, certificate_numbers, told_reason_basis_
                          date=None, note="") -> OnSiteAct:
     """现场执法: the certificates shown, that reason, basis and rights were told, whether it was filmed."""
     case = _lock(case)
-    if not can(actor, "change", case):
+    if not may_act(actor, "change", case):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以记录现场执法。")
     date = R.as_date(date, "date")
     reason = G.actor_handles(case, actor, on=date)
@@ -775,7 +812,7 @@ def do_record_onsite_act(case, *, place, certificate_numbers, told_reason_basis_
 def do_request_recusal(case, handler, *, requested_by, reason, actor, on=None) -> Recusal:
     """申请回避 (by the party or the handler)."""
     case = _lock(case)
-    if not can(actor, "change", case):
+    if not may_act(actor, "change", case):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记回避申请。")
     if handler.case_id != case.pk or handler.until is not None:
         raise RuleViolation("被申请回避的人不是本案现任承办人。", field="handler")
@@ -792,7 +829,7 @@ def do_decide_recusal(recusal, *, granted: bool, actor, reason="", on=None) -> R
     """回避决定 by the head (never a handler of the case); a granted one removes the handler."""
     recusal = Recusal.objects.select_for_update().get(pk=recusal.pk)
     case = recusal.case
-    if not can(actor, "assign", case):
+    if not may_act(actor, "assign", case):
         raise NotPermitted("回避由承办机构的负责人决定。")
     problem = G.actor_not_handler(case, actor)
     if problem:
@@ -822,7 +859,7 @@ def do_submit_case_review(case, *, reviewer, actor, on=None) -> CaseReview:
     from .review_gate import proposal_of, review_required
 
     case = _lock(case)
-    if not can(actor, "submit_review", case):
+    if not may_act(actor, "submit_review", case):
         raise NotPermitted("只有本科室的执法人员或本案承办人可以提交法制审核。")
     problem = G.actor_handles(case, actor)
     if problem:
@@ -850,7 +887,7 @@ def do_submit_case_review(case, *, reviewer, actor, on=None) -> CaseReview:
 def do_record_case_review(review, *, opinion, actor, note="", on=None) -> CaseReview:
     """法制审核意见: 同意 (pass) or 退回 (return), by the reviewer the case was submitted to."""
     review = CaseReview.objects.select_for_update().get(pk=review.pk)
-    if not is_system(actor) and getattr(actor, "pk", None) != review.reviewer_id:
+    if not is_system_actor(actor) and getattr(actor, "pk", None) != review.reviewer_id:
         raise NotPermitted("只有被指定的法制审核人员可以提出审核意见。")
     if G.actor_not_handler(review.case, actor):
         raise NotPermitted("审核人员不能审核自己承办的案件。")
@@ -858,9 +895,13 @@ def do_record_case_review(review, *, opinion, actor, note="", on=None) -> CaseRe
         raise Conflict("该次审核已提出意见。", field="opinion")
     if opinion not in (CaseReview.PASS, CaseReview.RETURN):
         raise RuleViolation("审核意见须为“同意”或“退回”。", field="opinion")
-    review.opinion, review.reviewed_on = opinion, R.as_date(on)
+    reviewed_on = R.as_date(on)
+    if reviewed_on < review.submitted_on:
+        raise RuleViolation(f"审核日期 {reviewed_on:%Y-%m-%d} 早于提交审核之日 {review.submitted_on:%Y-%m-%d}。",
+                            field="on")
     if opinion == CaseReview.RETURN and not (note or "").strip():
         raise RuleViolation("退回须写明理由：需补正、补充调查或修改的事项。", field="note")
+    review.opinion, review.reviewed_on = opinion, reviewed_on
     review.note = _text(note, "审核意见", "note", 1000, required=False)
     review.save()
     append_entry(action="record_case_review", actor=actor, obj=review, payload={"opinion": opinion})
@@ -904,7 +945,7 @@ def _optional_date(value_, field):
 def do_record_case_appeal(case, *, kind, body, applied_on, actor, accepted_on=None, note="") -> CaseAppeal:
     """登记行政复议申请或行政诉讼: the case shows 复议/诉讼中 until the outcome is recorded."""
     case = _lock(case)
-    if not can(actor, "change", case):
+    if not may_act(actor, "change", case):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记行政复议或行政诉讼。")
     if case.status not in APPEALABLE or case.decided_on is None:
         raise RuleViolation(f"案件{case.title}当前为“{case.status_label}”，尚未作出决定，不能登记行政复议或行政诉讼。",
@@ -941,7 +982,7 @@ def do_decide_case_appeal(appeal, *, outcome, decided_on, actor, accepted_on=Non
     A 复议决定 opens the party's 15 days to sue from `received_on` (收到复议决定书, default the decision day)."""
     appeal = CaseAppeal.objects.select_for_update().get(pk=appeal.pk)
     case = _lock(appeal.case)
-    if not can(actor, "change", case):
+    if not may_act(actor, "change", case):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记复议决定或裁判结果。")
     if not appeal.pending:
         raise Conflict(f"该{appeal.get_kind_display()}已登记结果“{appeal.get_outcome_display()}”。", field="outcome")
@@ -1027,7 +1068,7 @@ def do_create_remade_case(case, *, actor, cause="", on=None) -> Case:
     filing, investigation, notice with the party's rights again — and its decision meets the old case's
     remaking deadline. (行政诉讼法第七十一条: not the same decision on the same facts and reasons.)"""
     old = _lock(case)
-    if not can(actor, "open_case", old.agency) or not can(actor, "change", old):
+    if not may_act(actor, "open_case", old.agency) or not may_act(actor, "change", old):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以重新立案。")
     if old.remade_by.exists():
         raise Conflict(f"案件{old.title}已登记重新作出的案件。", field="case")
@@ -1042,6 +1083,7 @@ def do_create_remade_case(case, *, actor, cause="", on=None) -> Case:
                  payload={"cause": cause, "remakes": old.number, "unit": old.unit.name})
     for link in old.case_parties.select_related("party"):
         _add_party(new, link.party, link.electronic_address, link.address_consent_on, actor)
+    _open_verification(new, actor)
     return new
 
 
@@ -1067,7 +1109,7 @@ def do_pause_case_time_limit(case, *, reason, note, actor, on=None):
     """检测、检验、检疫、鉴定 or 公告 begins: the case's running limit (办案期限, or 案源核查期限 for
     检测/鉴定 during verification) stops counting from `on`."""
     case = _lock(case)
-    if not can(actor, "change", case):
+    if not may_act(actor, "change", case):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记期限中止。")
     problem = G.actor_handles(case, actor)
     if problem:
@@ -1081,7 +1123,8 @@ def do_pause_case_time_limit(case, *, reason, note, actor, on=None):
     if ob is None:
         kinds = "或".join(PAUSE_REASONS[reason])
         raise RuleViolation(f"案件{case.title}当前没有正在计算的{kinds}，无需中止。", field="reason")
-    pause = D.do_pause_obligation(ob, start=on, reason=reason, note=note, actor=actor)  # refusals: DeadlineError
+    start = max(on, ob.start + dt.timedelta(days=1))  # as `_pause`: the start day never counts
+    pause = D.do_pause_obligation(ob, start=start, reason=reason, note=note, actor=actor)  # refusals: DeadlineError
     append_entry(action="pause_case_time_limit", actor=actor, obj=case,
                  payload={"number": case.number, "deadline": ob.kind, "reason": reason, "note": note, "on": on})
     return pause
@@ -1091,7 +1134,7 @@ def do_pause_case_time_limit(case, *, reason, note, actor, on=None):
 def do_resume_case_time_limit(case, *, actor, on=None):
     """检测、检验、检疫、鉴定 or 公告 ended: the paused limit counts again from `on`."""
     case = _lock(case)
-    if not can(actor, "change", case):
+    if not may_act(actor, "change", case):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记期限恢复。")
     problem = G.actor_handles(case, actor)
     if problem:
@@ -1104,7 +1147,7 @@ def do_resume_case_time_limit(case, *, actor, on=None):
             break
     else:
         raise RuleViolation(f"案件{case.title}没有因检测鉴定、辨认鉴别、公告或责令退款而中止的期限。", field="on")
-    D.do_resume_obligation(ob, end=on, actor=actor)
+    D.do_resume_obligation(ob, end=_resume_day(ob, pause, on), actor=actor)
     append_entry(action="resume_case_time_limit", actor=actor, obj=case,
                  payload={"number": case.number, "deadline": ob.kind, "reason": pause.reason, "on": on})
     return ob

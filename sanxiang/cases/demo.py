@@ -19,6 +19,57 @@ PARTIES = {
 }
 
 
+# What each agency's demo cases are about: matters within its competence (市场监管: food safety and business
+# registration; 商务: 单用途商业预付卡, 成品油, 报废机动车, 二手车; 人社: 劳动保障监察), never another bureau's.
+MATTERS = {
+    "market": {
+        "complaint": "涉嫌销售过期食品（投诉）", "inspection": "涉嫌无照经营", "overdue": "涉嫌虚假宣传",
+        "notified": "涉嫌生产不符合食品安全标准的食品", "closed": "销售超过保质期的食品",
+        "facts": "经查，当事人销售超过保质期的食品，货值金额 1200 元。", "onsite": "未按规定公示营业执照",
+        "items": ["营业执照公示情况", "食品经营许可证", "进货查验记录"],
+        "draw": "双随机抽查：食品经营者日常监督检查", "planned": "年度计划检查：经营场所卫生和台账",
+        "random": "双随机抽查：登记事项和公示信息", "complained": "投诉举报核查：后厨卫生",
+        "problems": "进货查验记录不全。", "requirement": "补全近三个月进货查验记录。",
+        "referral": "转办交办：涉嫌销售过期食品", "found": "货架上有超过保质期的食品。",
+        "clue": "涉嫌销售超过保质期的食品（检查发现）",
+    },
+    "commerce": {
+        "complaint": "涉嫌预付卡经营者拒不退卡（投诉）", "inspection": "涉嫌未按规定办理单用途商业预付卡备案",
+        "overdue": "涉嫌无证从事成品油零售经营", "notified": "涉嫌违规回收拆解报废机动车",
+        "closed": "二手车经营主体未按规定备案",
+        "facts": "经查，当事人从事二手车经销业务，未按规定向商务主管部门备案。",
+        "onsite": "再生资源回收经营者未按规定登记废旧金属",
+        "items": ["营业执照公示情况", "单用途商业预付卡备案", "预付卡发行与兑付台账"],
+        "draw": "双随机抽查：单用途商业预付卡发卡企业", "planned": "年度计划检查：成品油零售经营台账",
+        "random": "双随机抽查：商务领域备案和公示信息", "complained": "投诉举报核查：预付卡退卡纠纷",
+        "problems": "预付卡发行与兑付台账不全。", "requirement": "补全近三个月预付卡发行与兑付台账。",
+        "referral": "转办交办：涉嫌违规发行预付卡", "found": "超出规定限额发行不记名预付卡。",
+        "clue": "涉嫌超限额发行不记名单用途商业预付卡（检查发现）",
+    },
+    "labour": {
+        "complaint": "涉嫌克扣劳动者工资（投诉）", "inspection": "涉嫌未按规定办理劳动用工备案",
+        "overdue": "涉嫌违法延长劳动者工作时间", "notified": "涉嫌非法使用童工", "closed": "未按规定建立职工名册",
+        "facts": "经查，当事人用工 35 人，未按规定建立职工名册。", "onsite": "职业中介机构未按规定公示收费标准",
+        "items": ["劳动合同签订情况", "工资支付台账", "社会保险参保情况"],
+        "draw": "双随机抽查：用人单位遵守劳动保障法律法规情况", "planned": "年度计划检查：工资支付和工时台账",
+        "random": "双随机抽查：劳动用工备案和公示信息", "complained": "投诉举报核查：拖欠工资",
+        "problems": "工资支付台账不全。", "requirement": "补全近三个月工资支付台账。",
+        "referral": "转办交办：涉嫌违法延长工作时间", "found": "考勤记录显示劳动者每月加班超过三十六小时。",
+        "clue": "涉嫌违法延长劳动者工作时间（检查发现）",
+    },
+}
+
+
+def matters(agency) -> dict:
+    """The demo matters within `agency`'s competence, by the field its 执法类别 name."""
+    categories = set(agency.categories or [])
+    if "劳动保障监察" in categories:
+        return MATTERS["labour"]
+    if "商务执法" in categories:
+        return MATTERS["commerce"]
+    return MATTERS["market"]
+
+
 def _check_char(base: str, valid) -> str:
     for c in "0123456789ABCDEFGHJKLMNPQRTUWXY":
         if valid(base + c):
@@ -89,18 +140,18 @@ class Loader:
         from . import actions as C
         from .review_gate import proposal_of, review_required
 
-        conclude = ("conclude", 0, {"penalties": ["warning", "fine"], "fine": "5000",
-                                    "facts": "经查，当事人销售超过保质期的食品，货值金额 1200 元。",
+        about = matters(self.agency)
+        conclude = ("conclude", 0, {"penalties": ["warning", "fine"], "fine": "5000", "facts": about["facts"],
                                     "discretion": "当事人积极配合调查，首次违法，依法从轻处罚。"})
         # 核查中: a fresh complaint.
-        self.run(self.clue("涉嫌销售过期食品（投诉）", 2, self.person, source="complaint"), [("verify", 2, {})])
+        self.run(self.clue(about["complaint"], 2, self.person, source="complaint"), [("verify", 2, {})])
         # 待负责人立案审批.
-        self.run(self.clue("涉嫌无照经营", 6, self.org, source="inspection"), [("verify", 6, {})])
+        self.run(self.clue(about["inspection"], 6, self.org, source="inspection"), [("verify", 6, {})])
         # 超期: filed 100 days ago and still being investigated.
-        self.run(self.clue("涉嫌虚假宣传", 105, self.org), [("verify", 104, {}), ("file", 100, {}),
-                                                        ("investigate", 99, {})])
+        self.run(self.clue(about["overdue"], 105, self.org), [("verify", 104, {}), ("file", 100, {}),
+                                                          ("investigate", 99, {})])
         # 已告知, windows over: waiting for the head's decision (after review where the profile requires it).
-        case = self.run(self.clue("涉嫌生产不符合食品安全标准的食品", 60, self.org),
+        case = self.run(self.clue(about["notified"], 60, self.org),
                         [("verify", 59, {}), ("file", 57, {}), ("investigate", 56, {}),
                          (conclude[0], 30, conclude[2]), ("notify", 25, {})])
         # 已结案: a fine paid in time.
@@ -108,13 +159,13 @@ class Loader:
                  ("notify", 68, {}), ("waive_rights", 67, {}), ("decide", 60, {}),
                  ("serve", 59, {"method": "direct"}), ("record_payment", 50, {"amount": "5000"}),
                  ("close", 45, {"note": "罚款已缴清，执行完毕"})]
-        case = self.clue("销售超过保质期的食品", 90, self.org)
+        case = self.clue(about["closed"], 90, self.org)
         self.run(case, steps[:5])
         if review_required(case, proposal_of(case))[0]:
             self.run(case, [("review", 66, {})])
         self.run(case, steps[5:])
         # 当场处罚 (简易程序): a ¥100 fine decided on site, served and paid.
-        onsite = C.do_create_onsite_case(self.agency, unit=self.unit, cause="占道经营", category="行政处罚",
+        onsite = C.do_create_onsite_case(self.agency, unit=self.unit, cause=about["onsite"], category="行政处罚",
                                          party=self.person, handlers=[self.officer, self.second],
                                          penalties=["fine"], fine="100", on=self.day(3), actor=self.officer_user)
         self.run(onsite, [("decide_on_site", 3, {}), ("serve", 3, {"method": "direct"}),

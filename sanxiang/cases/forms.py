@@ -31,7 +31,7 @@ def _structured(name, label, required):
         return forms.DateField(label=label, required=required, widget=DATE, help_text="不填为今天。")
     if name == "hearing_on":
         return forms.DateField(label=label, required=required, widget=DATE,
-                               help_text="须不早于通知送达后的听证通知提前期（行政处罚法第六十四条）。")
+                               help_text="须在通知送达后的听证通知提前期届满之后；行政许可听证还须在组织听证期限内。")
     if name in ("valid_until", "rectify_by"):  # 许可有效期、责令改正期限: future dates
         return forms.DateField(label=label, required=required, widget=DATE)
     if name == "penalties":
@@ -75,7 +75,7 @@ def _structured(name, label, required):
 class TransitionForm(forms.Form):
     """操作表单 — the inputs of one transition, from its `params`."""
 
-    def __init__(self, transition, *args, **kwargs):
+    def __init__(self, transition, *args, case=None, **kwargs):
         kwargs.setdefault("auto_id", f"{transition.action}_%s")  # several moves on one page
         super().__init__(*args, **kwargs)
         self.transition = transition
@@ -88,6 +88,10 @@ class TransitionForm(forms.Form):
                 widget = forms.Textarea(attrs={"rows": 3}) if max_length > 500 else None
                 field = forms.CharField(label=label, required=required, max_length=max_length, widget=widget)
             self.fields[name] = field
+        if case is not None and "penalties" in self.fields:  # only what the agency may impose (行政拘留)
+            from .guards import penalty_choices
+
+            self.fields["penalties"].choices = penalty_choices(case)
 
     def params(self) -> dict:
         """The cleaned inputs as the action takes them (dates as dates, blanks left out)."""

@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from sanxiang.access.policy import is_system
+from sanxiang.access.actors import is_system_actor
+from sanxiang.access.policy import current_roles, is_system
 from sanxiang.orgs.guards import can_enforce
+from sanxiang.orgs.models import Role
 from sanxiang.workflow import join_reasons
 
 from . import rules
@@ -40,12 +42,14 @@ def active_handlers(case, on: dt.date):
     return [h for h in case_handlers(case) if h.since <= on and (h.until is None or h.until > on)]
 
 
-def handler_problems(case, on: dt.date) -> list[str]:
-    """Why the case's handlers may not act on `on` (empty: at least two qualified handlers)."""
+def handler_problems(case, on: dt.date, category: str | None = None) -> list[str]:
+    """Why the case's handlers may not act on `on` (empty: at least two qualified handlers) in `category`
+    (default the case's; a 查封、扣押 asks for 行政强制)."""
+    category = category or case.category
     handlers = active_handlers(case, on)
     problems, qualified = [], 0
     for h in handlers:
-        decision = can_enforce(h.person, case.category, on)
+        decision = can_enforce(h.person, category, on)
         if decision.ok:
             qualified += 1
         else:
@@ -53,7 +57,7 @@ def handler_problems(case, on: dt.date) -> list[str]:
     if qualified < 2:
         # 行政处罚法第四十二条 binds penalties only; other kinds are not cited a penalty article.
         cited = "（行政处罚法第四十二条）" if case.kind == "penalty" else ""
-        problems.insert(0, f"执法人员不得少于两人：{on:%Y-%m-%d} 本案具备“{case.category}”执法资格的承办人只有 "
+        problems.insert(0, f"执法人员不得少于两人：{on:%Y-%m-%d} 本案具备“{category}”执法资格的承办人只有 "
                            f"{qualified} 名{cited}。")
         return problems
     return []
@@ -69,19 +73,44 @@ def _is_actor(handler, actor) -> bool:
     return getattr(actor, "pk", None) is not None and handler.person.user_id == actor.pk
 
 
+# Roles in which a person acts on an agency's cases (its 管理员 and the platform's administrator do not).
+CASE_ROLES = (Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_LEADER, Role.REVIEWER, Role.APPROVAL_STAFF)
+
+
+def platform_admin_problem(agency, actor) -> str | None:
+    """Why a person with the platform administrator's pass may not act on `agency`'s cases: the access
+    policy lets a system administrator do anything, but enforcement is done by the agency's certified officers
+    and approved by its leadership (行政处罚法第四十二条, 行政强制法第十八条). System actors (the demo loader,
+    jobs, the console) still pass."""
+    if is_system_actor(actor) or not is_system(actor):
+        return None
+    if current_roles(actor).filter(agency_id=agency.pk, role__in=CASE_ROLES).exists():
+        return None
+    return (f"系统管理员不是{agency.name}的执法人员或负责人，不能办理、审批其案件（行政执法由本机关具备执法资格的"
+            "执法人员实施、由本机关负责人批准：行政处罚法第四十二条、行政强制法第十八条）。")
+
+
+def acts_for_agency(case, actor, **params):
+    """由本机关工作人员办理（系统管理员不办理案件）"""
+    return platform_admin_problem(case.agency, actor)
+
+
 def actor_handles(case, actor, on=None, **params):
     """由本案承办人办理"""
-    if is_system(actor):
+    if is_system_actor(actor):
         return None
     if not any(_is_actor(h, actor) for h in active_handlers(case, _day(on))):
-        return "只有本案的承办人可以办理此事项。"
+        return platform_admin_problem(case.agency, actor) or "只有本案的承办人可以办理此事项。"
     return None
 
 
 def actor_not_handler(case, actor, **params):
     """审批、审核、主持听证的人不是本案承办人"""
-    if is_system(actor):
+    if is_system_actor(actor):
         return None
+    problem = platform_admin_problem(case.agency, actor)
+    if problem:
+        return problem
     if any(_is_actor(h, actor) for h in case_handlers(case)):
         return "本案承办人不能审批、审核本案或主持本案听证。"
     return None
@@ -91,6 +120,56 @@ def has_party(case, actor, **params):
     """已列明当事人"""
     if not case.case_parties.exists():
         return "尚未列明当事人。"
+    return None
+
+
+# 执法类别 naming the power to detain: 限制人身自由的行政处罚 only by 公安机关 (行政处罚法第十八条第三款).
+DETENTION_CATEGORY = "治安管理"
+
+
+def may_detain(agency) -> bool:
+    return DETENTION_CATEGORY in (agency.categories or [])
+
+
+def penalty_choices(case) -> list[tuple[str, str]]:
+    """The penalty types the case's agency may impose (the conclude form offers only these)."""
+    return [(value, label) for value, label in PenaltyType.choices
+            if value != PenaltyType.DETENTION or may_detain(case.agency)]
+
+
+def penalty_powers_problem(case, penalties) -> str | None:
+    """Why the agency may not impose `penalties` on the case's parties (None: it may)."""
+    if PenaltyType.DETENTION not in (penalties or ()):
+        return None
+    if not may_detain(case.agency):
+        return (f"行政拘留只能由公安机关决定（行政处罚法第十八条第三款：限制人身自由的行政处罚权只能由公安机关和法律规定的"
+                f"其他机关行使），{case.agency.name}不能作出。")
+    orgs = [cp.party.name for cp in case.case_parties.select_related("party") if cp.party.kind == "org"]
+    if orgs:
+        return f"行政拘留只能对自然人作出，不能对法人或者其他组织（{'、'.join(orgs)}）作出。"
+    return None
+
+
+def penalties_within_powers(case, actor, penalties=None, **params):
+    """处罚种类在本机关职权之内（行政拘留只由公安机关对自然人作出）"""
+    return penalty_powers_problem(case, case.proposed_penalties if penalties is None else penalties)
+
+
+# 执法类别 that name a kind of act (the others name a field: 市场监督管理, 商务执法, 劳动保障监察): a case of one kind
+# is not handled under another kind's name.
+KIND_CATEGORIES = {"行政处罚", "行政强制", "行政检查", "行政许可", "行政确认", "行政裁决"}
+
+
+def opening_category_problem(kind, category, source=None) -> str | None:
+    """Why a case of `kind` may not be opened under `category` from `source` (None: it may)."""
+    from .models import CaseKind, Source
+
+    label = CaseKind(kind).label
+    if category in KIND_CATEGORIES and category != label:
+        return (f"执法类别“{category}”是另一种行政执法行为，不能用于{label}案件：请选择“{label}”或本机关的"
+                "业务领域类别。")
+    if kind == CaseKind.PENALTY and source == Source.APPLICATION:
+        return "行政处罚案件由行政机关依职权立案，案源不能为“申请”（申请适用于行政许可、行政确认、行政裁决）。"
     return None
 
 
@@ -126,6 +205,21 @@ def review_passed(case, actor, **params):
     return review_problem(case, proposal_of(case))
 
 
+def not_before_earlier_steps(case, actor, on=None, **params):
+    """决定日期不早于告知、陈述申辩、听证和法制审核通过之日"""
+    day = _day(on)
+    steps = [("告知", case.notified_on), ("陈述申辩", case.statement_on), ("放弃陈述申辩和听证", case.rights_waived_on),
+             ("举行听证", case.hearing_held_on)]
+    review = case.reviews.filter(opinion="pass").order_by("-id").first()
+    if review is not None:
+        steps.append(("法制审核通过", review.reviewed_on or review.submitted_on))
+    late = [(label, when) for label, when in steps if when and when > day]
+    if late:
+        label, when = max(late, key=lambda step: step[1])
+        return f"决定日期 {day:%Y-%m-%d} 早于{label}之日 {when:%Y-%m-%d}：决定须在此之后作出。"
+    return None
+
+
 def heavier(case) -> list[str]:
     """How the proposal exceeds what the party was told (empty: not heavier)."""
     found = []
@@ -151,11 +245,17 @@ def not_heavier_than_notified(case, actor, **params):
 
 
 def service_lawful(case, actor, method=None, proof=None, **params):
-    """电子送达须当事人签署送达地址确认书；留置送达须有照片或录像"""
+    """当场决定书当场交付；电子送达须当事人签署送达地址确认书；留置送达须有照片或录像；公告送达须写明原因"""
     if not method:
         return None
     if method not in ServiceMethod.values:
         return f"未知的送达方式“{method}”。"
+    if case.procedure == "simplified" and method != ServiceMethod.DIRECT:
+        return ("当场作出的行政处罚决定书应当当场交付当事人（行政处罚法第五十二条）；当事人拒绝签收的，"
+                "在决定书上注明，仍选择直接送达。")
+    if method == ServiceMethod.ANNOUNCEMENT and not (proof or "").strip():
+        return ("公告送达只适用于受送达人下落不明或者以其他方式无法送达的情形（行政处罚法第六十一条、民事诉讼法第九十五条），"
+                "须写明其他方式无法送达的原因和公告的过程（张贴处拍照记录）。")
     if method == ServiceMethod.ELECTRONIC:
         missing = [cp.party.name for cp in case.case_parties.select_related("party")
                    if not (cp.address_consent_on and cp.electronic_address)]
@@ -251,17 +351,34 @@ def hearing_may_be_requested(case, actor, on=None, **params):
     return None
 
 
-def extension_lawful(case, actor, collective_discussion="", **params):
-    """首次延长由负责人批准；再次延长须经负责人集体讨论"""
+def expired_problem(case, kind: str, on, law: str) -> str | None:
+    """A limit of the agency is extended by an approval given before it runs out: once it has expired
+    the lateness stays on the record (an approval cannot undo it), so extending is refused."""
+    from sanxiang.deadlines.models import Obligation
+
+    ob = (Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk), kind=kind)
+          .exclude(status__in=(Obligation.MET, Obligation.WAIVED)).order_by("-id").first())
+    day = _day(on)
+    if ob is None or ob.paused or ob.due >= day:
+        return None
+    return (f"{kind}已于 {ob.due:%Y-%m-%d} 届满，延长须在期限届满前批准；逾期的事实予以保留，"
+            f"不能以延长消除（{law}）。")
+
+
+def extension_lawful(case, actor, collective_discussion="", on=None, **params):
+    """办案期限届满前批准；首次延长由负责人批准；再次延长须经负责人集体讨论"""
     if rules.period(case, "cases.penalty_time_extension") is None:
         return f"{case.agency.name}的规则配置不允许延长办案期限。"
+    late = expired_problem(case, rules.TIME_LIMIT, on, "市场监督管理行政处罚程序规定第六十四条")
+    if late:
+        return late
     if case.time_limit_extensions >= 1 and not (collective_discussion or "").strip():
         return "办案期限已延长过一次，再次延长须经负责人集体讨论，并记录讨论情况。"
     return None
 
 
-def verification_not_extended(case, actor, **params):
-    """核查期限只能延长一次"""
+def verification_not_extended(case, actor, on=None, **params):
+    """核查期限届满前批准，只能延长一次"""
     from sanxiang.deadlines.models import Obligation
 
     ob = Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk),
@@ -270,13 +387,28 @@ def verification_not_extended(case, actor, **params):
         return f"{case.agency.name}的规则配置不允许延长核查期限。"
     if ob is not None and ob.extensions.exists():
         return "核查期限已延长过一次。"
-    return None
+    return expired_problem(case, rules.VERIFICATION, on, "市场监督管理行政处罚程序规定第十八条")
 
 
 def fine_outstanding(case, actor, **params):
     """尚有未缴清的罚款"""
     if not _open_kinds(case, rules.PAYMENT, unsettled=True):
         return "本案没有待缴的罚款。"
+    return None
+
+
+def outstanding(case, on: dt.date) -> Decimal:
+    """What is still to pay on `on`: the fine and its 加处罚款 less what was paid."""
+    return (case.decided_fine or Decimal(0)) + late_surcharge(case, on) - (case.paid_total or Decimal(0))
+
+
+def payment_not_above_outstanding(case, actor, on=None, amount=None, **params):
+    """缴款金额不超过尚未缴纳的罚款（含加处罚款）"""
+    if amount is None:
+        return None
+    left = outstanding(case, _day(on))
+    if amount > left:
+        return f"缴款金额 {amount} 元超过尚未缴纳的罚款 {left} 元（含加处罚款），不能多收。"
     return None
 
 

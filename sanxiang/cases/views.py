@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from sanxiang.access.policy import can
 from sanxiang.core.errors import SanxiangError
 
 from . import actions as C
@@ -159,17 +158,17 @@ def _forms(request, case, data, bound):
     roles = pages.roles_by_agency(user).get(case.agency_id, set())
     for option in data["options"]:
         if option.allowed:
-            form = bound.get(option.action) or F.TransitionForm(option.transition)
+            form = bound.get(option.action) or F.TransitionForm(option.transition, case=case)
             out["moves"].append({"option": option, "form": form})
         elif not (user.is_superuser or roles & set(option.transition.roles)):
             out["others"].append(option)  # someone else's step: named, not offered
         else:
             out["refused"].append(option)
     open_case = case.status not in ENDED
-    may_change = can(user, "change", case)
+    may_change = C.may_act(user, "change", case)
     if may_change and case.status in PARTY_STATES:
         out["party"] = bound.get("party") or F.PartyPickForm(parties=pages.party_candidates(user, case)[:200])
-    if open_case and can(user, "assign", case):
+    if open_case and C.may_act(user, "assign", case):
         out["handler"] = bound.get("handler") or F.HandlerForm(people=pages.handler_candidates(case))
     if may_change and open_case:
         out["participant"] = bound.get("participant") or F.ParticipantForm()
@@ -179,14 +178,14 @@ def _forms(request, case, data, bound):
             out["onsite"] = bound.get("onsite") or F.OnSiteActForm(handlers=data["active_handlers"])
             out["recusal"] = bound.get("recusal") or F.RecusalRequestForm(handlers=data["active_handlers"])
     pending_recusals = [r for r in data["recusals"] if r.decision == r.PENDING]
-    if pending_recusals and can(user, "assign", case) and not any(
+    if pending_recusals and C.may_act(user, "assign", case) and not any(
             h.person.user_id == user.pk for h in data["handlers"]):
         out["decide_recusal"] = {"recusal": pending_recusals[0],
                                  "form": bound.get("decide_recusal") or F.RecusalDecisionForm()}
     handles = any(h.person.user_id == user.pk for h in data["active_handlers"])
     pending = [r for r in data["reviews"] if r.opinion == CaseReview.PENDING]
     if (handles and not pending and case.status in (CaseStatus.CONCLUDED, CaseStatus.NOTIFIED)
-            and can(user, "submit_review", case)):
+            and C.may_act(user, "submit_review", case)):
         out["review"] = bound.get("review") or F.ReviewSubmitForm(reviewers=pages.reviewers_of(case))
     if may_change and case.decided_on:
         pending_appeal = next((a for a in data["appeals"] if a.pending), None)
@@ -195,7 +194,7 @@ def _forms(request, case, data, bound):
                                      "form": bound.get("appeal_outcome") or F.AppealOutcomeForm()}
         else:
             out["appeal"] = bound.get("appeal") or F.AppealForm()
-        if C.remaking_due(case) and can(user, "open_case", case.agency):
+        if C.remaking_due(case) and C.may_act(user, "open_case", case.agency):
             out["remake"] = bound.get("remake") or F.RemakeForm()
     if handles and open_case and case.kind not in OWN_PAUSES:
         if any(p.end is None and p.reason in C.PAUSE_REASONS for d in data["deadlines"] for p in d["ob"].pauses.all()):

@@ -154,7 +154,8 @@ def section(request, case) -> dict:
                 refused.append(option)
         deadlines = [{"ob": ob, "level": warning_level(ob, today, lead=lead, calendar=calendar)
                       if ob.status in OPEN_STATES else None} for ob in m.deadlines]
-        row = {"m": m, "moves": moves, "refused": refused, "deadlines": deadlines, "items": items}
+        row = {"m": m, "moves": moves, "refused": refused, "deadlines": deadlines, "items": items,
+               "lapsed": K.lapsed_on(m, today, m.deadlines)}
         if handles and may_change and m.status in K.LISTING:
             row["item_form"] = bound.get(f"{m.pk}:item") or ItemForm(auto_id=f"m{m.pk}_item_%s")
         if handles and may_change and m.status in K.IN_FORCE and items:

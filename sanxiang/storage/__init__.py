@@ -46,11 +46,12 @@ class StoredFile:
 
 class DataDirFileStorage(FileSystemStorage):
     """The filesystem back end: DATA_DIR/files, read at each use (tests, restores and
-    `SANXIANG_DATA_DIR` move the data directory; a path fixed at start-up would not follow)."""
+    `SANXIANG_DATA_DIR` move the data directory; a path fixed at start-up would not follow).
+    `settings.FILES_DIR`, when set, is used instead (the tests give each module its own)."""
 
     @property
     def base_location(self):
-        return str(settings.DATA_DIR / "files")
+        return str(getattr(settings, "FILES_DIR", None) or settings.DATA_DIR / "files")
 
     @property
     def location(self):

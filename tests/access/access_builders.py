@@ -203,7 +203,7 @@ def _cases(cast, label):
         from sanxiang.cases.kinds import coercion as K
 
         C.move_case(case, "verify", actor=OPERATOR, on="2026-03-04")
-        measure = K.do_propose_measure(case, kind="seal", reason="权限测试", on="2026-03-04", actor=OPERATOR)
+        measure = K.do_propose_measure(case, kind="preservation", reason="权限测试", on="2026-03-04", actor=OPERATOR)
         if label == "cases.coercivemeasure":
             return Built(measure, a, unit)
         return Built(K.do_add_seized_item(measure, name="冷柜", quantity="1", unit="台", place="当事人仓库",

@@ -15,6 +15,9 @@ from sanxiang.parties.actions import do_register_party
 PERSON_ID = "11010519491231002X"
 ORG_CODE = "91110105MA01ABCD13"
 D0 = dt.date(2026, 9, 1)
+# The agency may seal and seize (行政强制), and its two handlers' certificates cover it.
+CATEGORIES = ("行政处罚", "行政强制", "行政检查")
+HANDLER_CATEGORIES = ("行政处罚", "行政强制")
 
 
 @dataclass
@@ -41,11 +44,11 @@ def person_with_cert(agency, unit, *, user=None, name=None, **cert):
 
 def make_env(code=None, profile_key="") -> Env:
     seed_calendar(actor=OPERATOR, years=[2026])
-    agency = T.agency(code, profile_key=profile_key)
+    agency = T.agency(code, profile_key=profile_key, categories=CATEGORIES)
     unit = A.do_create_unit(agency, "执法一队", actor=OPERATOR)
     officer, officer2 = T.member(agency, Role.OFFICER, unit=unit), T.member(agency, Role.OFFICER, unit=unit)
-    p1 = person_with_cert(agency, unit, user=officer, name="王执法")
-    p2 = person_with_cert(agency, unit, user=officer2, name="李执法")
+    p1 = person_with_cert(agency, unit, user=officer, name="王执法", categories=HANDLER_CATEGORIES)
+    p2 = person_with_cert(agency, unit, user=officer2, name="李执法", categories=HANDLER_CATEGORIES)
     head = T.member(agency, Role.UNIT_HEAD, unit=unit)
     person_with_cert(agency, unit, user=head, name="赵科长")
     leader = T.member(agency, Role.AGENCY_LEADER)
@@ -79,7 +82,7 @@ INPUTS = {
     "reinvestigate": {"reason": "证据不足"}, "notify": {}, "record_statement": {"statement": "初次违法，请求从轻"},
     "waive_rights": {}, "request_hearing": {},
     "notify_hearing": {"hearing_on": "2026-12-30", "place": "本局听证室"}, "hold_hearing": {"record": "听证会已举行，当事人到场"},
-    "decide": {}, "serve": {"method": "direct"}, "record_payment": {"amount": "100"},
+    "decide": {}, "serve": {"method": "direct"}, "record_payment": {"amount": "50"},
     "approve_deferral": {"days": 10, "reason": "经济困难"}, "apply_court": {"note": "逾期不缴"},
     "close": {}, "extend_time_limit": {"reason": "案情复杂"}, "decide_on_site": {}, "hand_in_materials": {},
     # the on-site case's fine is ¥150, above the ¥100 of Art.68(1): collected as hard to enforce later (Art.68(2))

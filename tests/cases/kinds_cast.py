@@ -16,7 +16,7 @@ CATEGORIES = ("行政处罚", "行政许可", "行政检查", "劳动保障监�
 D0 = dt.date(2026, 9, 1)
 KIND_OF = {"licence_general": "licence", "confirmation_general": "confirmation",
            "adjudication_general": "adjudication", "labour_inspection_general": "labour_inspection"}
-CATEGORY_OF = {"licence": "行政许可", "confirmation": "行政处罚", "adjudication": "行政处罚",
+CATEGORY_OF = {"licence": "行政许可", "confirmation": "劳动保障监察", "adjudication": "劳动保障监察",
                "labour_inspection": "劳动保障监察"}
 
 

@@ -223,13 +223,14 @@ def test_each_pause_of_the_case_time_limit_over_national_day(env, reason):
     assert one(case, R.TIME_LIMIT).due == d(2026, 12, 14)
 
 
-@pytest.mark.parametrize("reason,due", [("权利人辨认鉴别", d(2026, 10, 10)), ("检测检验检疫鉴定", d(2026, 10, 10))])
+@pytest.mark.parametrize("reason,due", [("权利人辨认鉴别", d(2026, 10, 12)), ("检测检验检疫鉴定", d(2026, 10, 12))])
 def test_identification_by_the_right_holder_pauses_the_verification_too(env, reason, due):
-    case, _ = reach(env, GENERAL, "verifying")  # verify 2026-09-02: 15 working days → 09-22 (09-20 is a make-up Sunday)
-    assert one(case, R.VERIFICATION).due == d(2026, 9, 22)
-    C.do_pause_case_time_limit(case, reason=reason, note="请商标权利人辨认", actor=env.officer, on=d(2026, 9, 21))
+    # clue found 2026-09-01 (verified 09-02): 15 working days from the clue → 09-21 (09-20 is a make-up Sunday)
+    case, _ = reach(env, GENERAL, "verifying")
+    assert one(case, R.VERIFICATION).due == d(2026, 9, 21)
+    C.do_pause_case_time_limit(case, reason=reason, note="请商标权利人辨认", actor=env.officer, on=d(2026, 9, 18))
     C.do_resume_case_time_limit(case, actor=env.officer, on=d(2026, 10, 9))
-    # 13 working days counted before 09-21; then 10-09 (Fri) and 10-10 (a make-up Saturday)
+    # 12 working days counted before 09-18; then 10-09 (Fri), 10-10 (a make-up Saturday) and 10-12 (Mon)
     assert one(case, R.VERIFICATION).due == due
 
 

@@ -20,10 +20,12 @@ def obligations(case):
 
 def test_general_penalty_from_clue_to_closing():
     env = make_env()
-    case = new_case(env)
+    case = new_case(env, clue_on=dt.date(2026, 9, 21))
     assert case.status == CaseStatus.CLUE and case.number == ""
-    C.do_verify_case(case, actor=env.officer, on=dt.date(2026, 9, 21))
-    assert obligations(case)["案源核查期限"].due == dt.date(2026, 10, 19)  # 15 workdays across National Day
+    # 15 workdays across National Day, from the day the clue was found (程序规定第十八条), not from 开始核查
+    assert obligations(case)["案源核查期限"].due == dt.date(2026, 10, 19)
+    C.do_verify_case(case, actor=env.officer, on=dt.date(2026, 9, 23))
+    assert obligations(case)["案源核查期限"].due == dt.date(2026, 10, 19)
     C.do_file_case(case, actor=env.head, on=dt.date(2026, 9, 25))
     assert case.number == "立〔2026〕0001号" and case.status == CaseStatus.FILED
     obs = obligations(case)

@@ -1,6 +1,8 @@
 """The case pages: the list, the case page offering only what the service allows, a move through
 its form, a refusal shown with its reason and nothing written; other agencies get nothing."""
 
+import datetime as dt
+
 import pytest
 from cases_cast import new_case
 from django.test import Client
@@ -17,7 +19,7 @@ def client_for(user):
 
 
 def test_list_page_and_case_page(env):
-    case = new_case(env)
+    case = new_case(env, clue_on=dt.date(2026, 9, 21))
     officer = client_for(env.officer)
     page = officer.get("/cases/").content.decode()
     assert "销售超过保质期的食品" in page and "线索" in page

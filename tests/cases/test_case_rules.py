@@ -360,3 +360,118 @@ def test_refusal_reasons_are_joined_without_doubled_punctuation(env):
     with pytest.raises(RuleViolation) as refused:
         step(env, GENERAL, case, "file", D0)
     assert "。；" not in refused.value.message
+
+
+# ---- who may act: the platform administrator is not the agency's officer or leadership --------------------
+
+def sysadmin():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("platform-admin", password="x-Pass-2026!")
+
+
+@pytest.mark.parametrize("state, action, inputs", [
+    ("clue", "verify", {}),
+    ("investigating", "conclude", INPUTS["conclude"]),
+    ("verifying", "file", {}),
+    ("notified", "decide", {}),
+    ("served", "record_payment", {"amount": "100"}),
+])
+def test_the_platform_administrator_neither_handles_nor_approves(env, state, action, inputs):
+    from sanxiang.workflow import available
+
+    case, day = reach(env, GENERAL, state)
+    if action == "decide":
+        step(env, GENERAL, case, "waive_rights", day)
+    admin = sysadmin()
+    option = next(o for o in available(case, admin) if o.action == action)
+    assert not option.allowed and "系统管理员不是" in option.reason  # the page does not offer it
+    text = refused(C.move_case, case, action, actor=admin, on=day, **inputs)
+    assert "系统管理员不是" in text and "行政强制法第十八条" in text
+
+
+def test_the_platform_administrator_does_not_open_staff_or_review_cases(env):
+    case, day = reach(env, GENERAL, "concluded")
+    admin = sysadmin()
+    assert "登记案件" in refused(C.do_create_case, env.agency, unit=env.unit, source="report", cause="无照经营",
+                               category="行政处罚", actor=admin, error=NotPermitted)
+    refused(C.do_assign_case_handler, case, env.p1, actor=admin, on=day, error=NotPermitted)
+    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=day)
+    refused(C.do_record_case_review, review, opinion="pass", actor=admin, on=day, error=NotPermitted)
+
+
+def test_the_platform_administrator_with_a_role_in_the_agency_acts_in_that_role(env):
+    admin = sysadmin()
+    A.do_assign_role(admin, env.agency, "unit_head", unit=env.unit, actor=OPERATOR)
+    case, day = reach(env, GENERAL, "verifying")
+    assert C.move_case(case, "file", actor=admin, on=day).status == "filed"
+
+
+# ---- powers: 行政拘留 only by public security, never against an organisation ------------------------------
+
+@pytest.mark.parametrize("police, party, text", [
+    (False, "org", "只能由公安机关决定"),
+    (False, "person", "只能由公安机关决定"),
+    (True, "org", "不能对法人或者其他组织"),
+    (True, "person", None),
+])
+def test_detention_only_by_public_security_and_only_of_a_natural_person(env, police, party, text):
+    from sanxiang.cases import forms as F
+    from sanxiang.orgs.models import Agency
+
+    if police:
+        Agency.objects.filter(pk=env.agency.pk).update(categories=[*env.agency.categories, "治安管理"])
+    case, day = reach(env, GENERAL, "investigating", party=env.org_party if party == "org" else env.person_party)
+    form = F.TransitionForm(GENERAL.find("investigating", "conclude"), case=Case.objects.get(pk=case.pk))
+    assert ("detention" in dict(form.fields["penalties"].choices)) is police
+    inputs = {"penalties": ["detention"], "facts": "经查，当事人扰乱公共秩序。"}
+    if text is None:
+        assert C.move_case(case, "conclude", actor=env.officer, on=day, **inputs).proposed_penalties == ["detention"]
+        return
+    assert text in refused(C.move_case, case, "conclude", actor=env.officer, on=day, **inputs)
+
+
+def test_a_revised_proposal_cannot_add_detention(env):
+    case, day = reach(env, GENERAL, "concluded")
+    text = refused(C.do_revise_case_proposal, case, version=case.version, penalties=["warning", "detention"],
+                   actor=env.officer)
+    assert "只能由公安机关决定" in text
+
+
+# ---- kind, category and source agree ------------------------------------------------------------------
+
+def test_an_onsite_penalty_or_an_inspection_under_another_kinds_category_is_refused(env):
+    from sanxiang.cases.kinds import inspection as I
+
+    text = refused(C.do_create_onsite_case, env.agency, unit=env.unit, cause="占道经营", category="行政检查",
+                   party=env.person_party, handlers=[env.p1, env.p2], penalties=["warning"], on=D0,
+                   actor=env.officer)
+    assert "不能用于行政处罚案件" in text
+    text = refused(I.do_create_inspection, env.agency, unit=env.unit, source="planned", cause="年度计划检查",
+                   party=env.org_party, handlers=[env.p1, env.p2], planned_on=D0, category="行政处罚",
+                   actor=env.officer)
+    assert "不能用于行政检查案件" in text
+
+
+def test_the_page_and_the_api_refuse_alike(env, client):
+    """Defects 2 and 3 as they were found: the page's 调查终结 by the system administrator, the API's 行政拘留."""
+    case, day = reach(env, GENERAL, "investigating", party=env.org_party)
+    client.force_login(sysadmin())
+    before = snapshot()
+    r = client.post(f"/cases/{case.pk}/act/conclude/", {"state": "investigating", "version": str(case.version),
+                                                         "penalties": ["warning"], "on": str(day)})
+    assert r.status_code == 400 and "系统管理员不是" in r.content.decode()
+    client.force_login(env.officer)
+    r = client.post(f"/api/v1/cases/{case.pk}/actions/conclude", {"penalties": ["detention"], "on": str(day)},
+                    content_type="application/json")
+    assert r.status_code == 400 and "只能由公安机关决定" in r.json()["message"]
+    assert snapshot() == before
+
+
+def test_the_case_page_offers_the_administrator_no_forms(env, client):
+    case, _ = reach(env, GENERAL, "investigating")
+    client.force_login(env.head)
+    assert 'id="act-handler"' in client.get(f"/cases/{case.pk}/").content.decode()
+    client.force_login(sysadmin())
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="act-handler"' not in html and 'id="act-participant"' not in html and "系统管理员不是" in html

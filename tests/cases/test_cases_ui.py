@@ -49,7 +49,8 @@ def test_the_list_shows_a_units_cases_to_its_staff_and_nothing_to_another_agency
     # filters
     assert "销售超过保质期的食品" not in page(client, env.officer, "/cases/?state=closed")
     assert "销售超过保质期的食品" in page(client, env.officer, "/cases/?state=clue&procedure=general")
-    assert "销售超过保质期的食品" not in page(client, env.officer, "/cases/?overdue=1")
+    # found 2026-09-01 and never checked: its 15 working days from discovery ran out on 09-21 (程序规定第十八条)
+    assert "销售超过保质期的食品" in page(client, env.officer, "/cases/?overdue=1")
     assert "销售超过保质期的食品" in page(client, env.officer, "/cases/?mine=1")
     assert "销售超过保质期的食品" not in page(client, env.head, "/cases/?mine=1")  # the head reads, not handles
 
@@ -90,11 +91,12 @@ def test_a_refused_move_is_shown_in_chinese_and_writes_nothing(client, env):
     C.do_verify_case(case, actor=env.officer, on=dt.date(2026, 9, 2))
     n = entries()
     # 立案 without two qualified handlers: the guard's reason on the form
-    html = page(client, env.head, f"/cases/{case.pk}/act/file/", status=400, state="verifying", version="1",
+    version = str(case.version)  # after 开始核查
+    html = page(client, env.head, f"/cases/{case.pk}/act/file/", status=400, state="verifying", version=version,
                 on="2026-09-03")
     assert "执法人员不得少于两人" in html
     # the officer may not file: refused as not permitted
-    html = page(client, env.officer, f"/cases/{case.pk}/act/file/", status=403, state="verifying", version="1")
+    html = page(client, env.officer, f"/cases/{case.pk}/act/file/", status=403, state="verifying", version=version)
     assert "科室负责人" in html
     case.refresh_from_db()
     assert case.status == CaseStatus.VERIFYING and case.number == "" and entries() == n
@@ -108,11 +110,30 @@ def test_a_stale_tab_gets_the_conflict_and_keeps_what_was_typed(client, env):
     html = page(client, env.head, f"/cases/{case.pk}/act/not_file/", status=409, state="clue", version="1",
                 reason="证据不足以立案")
     assert "已被他人改为" in html and "证据不足以立案" in html
-    C.do_update_case(case, version=1, cause="销售过期食品", actor=env.officer)
-    html = page(client, env.officer, f"/cases/{case.pk}/edit/", status=409, state="verifying", version="1",
+    seen = case.version
+    C.do_update_case(case, version=seen, cause="销售过期食品", actor=env.officer)
+    html = page(client, env.officer, f"/cases/{case.pk}/edit/", status=409, state="verifying", version=str(seen),
                 cause="另一个案由")
     assert "已被他人修改" in html and "另一个案由" in html
     assert entries() == n + 1
+
+
+def test_two_tabs_cannot_register_the_same_payment(client, env):
+    from cases_cast import reach
+
+    from sanxiang.workflow import get_table
+
+    case, day = reach(env, get_table("penalty_general"), "served")  # fine ¥20,000
+    C.do_record_case_payment(case, amount="50", actor=env.officer, on=day)  # 执行中: paying keeps the state
+    # two tabs opened on the same page: same state, same version
+    form = {"state": "executing", "version": str(case.version), "amount": "100", "receipt": "R9",
+            "on": day.isoformat()}
+    client.force_login(env.officer)
+    assert client.post(f"/cases/{case.pk}/act/record_payment/", form).status_code == 302
+    html = page(client, env.officer, f"/cases/{case.pk}/act/record_payment/", status=409, **form)
+    assert "已被他人修改" in html
+    case.refresh_from_db()
+    assert case.payments.count() == 2 and str(case.paid_total) == "150.00"
 
 
 def test_a_general_penalty_through_the_pages(client, env):

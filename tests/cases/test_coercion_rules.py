@@ -84,8 +84,9 @@ def test_an_extension_after_the_period_ended_is_refused(env):
 
 def test_a_preservation_is_neither_extended_nor_paused(env):
     m = in_force(env, kind=MeasureKind.PRESERVATION)
-    refused(lambda: K.do_extend_measure(m, reason="复杂", party_told=True, on=D(2026, 3, 5), actor=env.head),
-            "先行登记保存不能延长")
+    error = refused(lambda: K.do_extend_measure(m, reason="复杂", party_told=True, on=D(2026, 3, 5), actor=env.head),
+                    "先行登记保存不能延长")
+    assert "查封、扣押期限" not in error.message and "行政强制法" not in error.message  # its own rule, not 第二十五条
     refused(lambda: K.do_start_measure_testing(m, testing="送检", party_told=True, on=D(2026, 3, 5),
                                                actor=env.officer), "先行登记保存不能延长")
 
@@ -334,3 +335,81 @@ def test_overdue_measure_deadlines_reach_the_leaders_escalations(env):
     assert pages.escalations(env.officer) is None  # leaders only
     K.do_release_measure(m, release_reason="expired", on=D(2026, 4, 2), actor=env.head)
     assert late.pk not in [r["ob"].pk for r in pages.escalations(env.leader)["overdue"]]
+
+
+# ---- powers: 查封、扣押 only by an agency with 行政强制 powers, by handlers certified for it (行政强制法第十七条) ----
+
+def _without_coercion(env):
+    from sanxiang.orgs.models import Agency
+
+    Agency.objects.filter(pk=env.agency.pk).update(categories=["行政处罚", "行政检查", "商务执法"])
+
+
+@pytest.mark.parametrize("kind", [MeasureKind.SEAL, MeasureKind.SEIZE])
+def test_an_agency_without_coercive_powers_cannot_seal_or_seize(env, kind):
+    case = investigating(env)
+    waiting = proposed(env, case, kind)  # proposed while the agency still had the power
+    _without_coercion(env)
+    refused(lambda: K.do_propose_measure(case, kind=kind, reason="涉嫌违法", on=START, actor=env.officer),
+            "不含“行政强制”，不能采取查封、扣押")
+    text = refused(lambda: K.do_approve_measure(waiting, actor=env.head, on=START), "行政强制法第十七条").message
+    assert "先行登记保存" in text  # says what the agency may do instead
+    refused(lambda: K.do_implement_measure(waiting, actor=env.officer, on=START, **on_site(case), urgently=True,
+                                           emergency_reason="当事人正在转移财物"), "行政强制法第十七条")
+
+
+def test_such_an_agency_may_still_preserve_evidence_but_not_turn_it_into_a_seizure(env):
+    _without_coercion(env)
+    m = in_force(env, kind=MeasureKind.PRESERVATION)  # 行政处罚法第五十六条: any penalty agency
+    refused(lambda: K.do_seal_or_seize_preserved(m, kind=MeasureKind.SEAL, reason="需要查封", actor=env.head,
+                                                 on=START), "不能采取查封、扣押")
+
+
+def test_a_seizure_needs_handlers_certified_for_coercion(env):
+    from sanxiang.orgs.models import Certificate
+
+    m = proposed(env)
+    K.do_approve_measure(m, actor=env.head, on=START)
+    Certificate.objects.filter(number__in=certificates(m.case)).update(categories=["行政处罚"])
+    text = refused(lambda: K.do_implement_measure(m, actor=env.officer, on=START, **on_site(m.case)),
+                   "具备“行政强制”执法资格的承办人只有 0 名").message
+    assert "行政强制法第十八条" in text
+
+
+def test_the_platform_administrator_does_not_approve_or_propose_a_measure(env):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("platform-admin", password="x-Pass-2026!")
+    m = proposed(env)
+    refused(lambda: K.do_approve_measure(m, actor=admin, on=START), "系统管理员不是")
+    refused(lambda: K.do_propose_measure(m.case, kind=MeasureKind.SEAL, reason="涉嫌违法", on=START, actor=admin),
+            "系统管理员不是", error=NotPermitted)
+@pytest.mark.parametrize("on,lapsed", [(D(2026, 3, 11), False), (D(2026, 3, 12), True)])
+def test_a_lapsed_preservation_is_released_by_law_and_its_goods_only_returned(env, on, lapsed):
+    """行政处罚法第五十六条: not acted on within 7 working days (03-02 → 03-11), it is released by itself."""
+    from django.test import Client
+
+    m = proposed(env, kind=MeasureKind.PRESERVATION, items=2)
+    K.do_approve_measure(m, actor=env.head, on=START)
+    K.do_implement_measure(m, actor=env.officer, on=START, **on_site(m.case))
+    assert (K.lapsed_on(m, on) is not None) is lapsed
+    sold, returned = m.items.all()
+    sell = lambda: K.do_sell_seized_item(sold, method="sale", proceeds="300", ground="鲜活易腐", party_consent=True,  # noqa: E731
+                                         on=on, actor=env.head)
+    if not lapsed:
+        assert sell().sold_on == on
+        return
+    refused(sell, "已自动解除")
+    refused(lambda: K.do_decide_seized_item(sold, outcome="transfer", basis="移送公安", on=on, actor=env.head), "已自动解除")
+    refused(lambda: K.do_end_measure_by_items(m, on=on, actor=env.head), "已自动解除")
+    error = refused(lambda: K.do_extend_measure(m, reason="复杂", party_told=True, on=on, actor=env.head), "不能延长")
+    assert "查封、扣押期限" not in error.message  # a preservation's own rule, not 行政强制法第二十五条、第二十八条
+    client = Client()
+    client.force_login(env.officer)
+    page = client.get(f"/cases/{m.case_id}/").content.decode()
+    assert "已自动解除" in page and "实施中" not in page
+    assert client.get(f"/api/v1/coercion/measures/{m.pk}").json()["status_label"] == "已自动解除"
+    assert K.do_decide_seized_item(returned, outcome="returned", on=on, actor=env.head).disposal == "returned"
+    K.do_release_measure(m, release_reason="expired", note="逾期未采取措施，自动解除", on=on, actor=env.head)
+    m.refresh_from_db()
+    assert (m.status, K.lapsed_on(m, on)) == ("released", None)

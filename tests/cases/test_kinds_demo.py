@@ -59,3 +59,22 @@ def test_the_pages_show_the_kinds_to_their_people(client, demo):
     transferred = Case.objects.get(agency__code="urumqi-gxq-hrss", status="transferred")
     html = client.get(f"/cases/{transferred.pk}/").content.decode()
     assert "移送乌鲁木齐市公安局高新区（新市区）分局（涉嫌犯罪，依法移送司法机关）" in html
+
+
+# Matters of another bureau's competence (食品安全 and 名称登记 are 市场监管's, 占道经营 城管's).
+ELSEWHERE = {"urumqi-gxq-hrss": ("食品", "后厨", "占道", "无照", "虚假宣传", "预付卡"),
+             "pingluo-commerce": ("食品", "后厨", "占道", "无照", "虚假宣传", "工资"),
+             "zhuzhou-amr": ("占道", "工资", "预付卡")}
+
+
+@pytest.mark.parametrize("code", sorted(ELSEWHERE))
+def test_each_agencys_demo_cases_lie_within_its_competence(demo, code):
+    from sanxiang.cases.guards import KIND_CATEGORIES
+    from sanxiang.cases.models import CaseKind
+
+    cases = list(Case.objects.filter(agency__code=code).values_list("cause", "kind", "category"))
+    assert cases
+    stray = [cause for cause, _, _ in cases if any(word in cause for word in ELSEWHERE[code])]
+    assert stray == []
+    assert [(cause, category) for cause, kind, category in cases
+            if category in KIND_CATEGORIES and category != CaseKind(kind).label] == []

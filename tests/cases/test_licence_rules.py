@@ -238,6 +238,12 @@ def test_confirmation_and_adjudication_limit_from_the_profile(kenv, kind, accept
     ("labour_inspection", "application", "劳动保障监察", "案源应为投诉"),
     ("coercion", "report", "行政处罚", "在所属案件中提请"),
     ("nonsense", "report", "行政处罚", "尚未开放"),
+    # a kind under another kind's 执法类别, a penalty on application (defect 19)
+    ("confirmation", "application", "行政处罚", "不能用于行政确认案件"),
+    ("adjudication", "application", "行政许可", "不能用于行政裁决案件"),
+    ("licence", "application", "行政处罚", "不能用于行政许可案件"),
+    ("penalty", "report", "行政许可", "不能用于行政处罚案件"),
+    ("penalty", "application", "行政处罚", "案源不能为“申请”"),
 ])
 def test_opening_a_kind_with_bad_input_writes_nothing(kenv, kind, source, category, text):
     before = (Case.objects.count(), LedgerEntry.objects.count(), Obligation.objects.count())
@@ -499,7 +505,8 @@ def test_the_api_takes_the_new_moves_and_refuses_in_the_json_error_shape(kenv, c
             "cause": "食品经营许可（即办）", "category": "行政许可", "clue_on": "2026-09-01", "on_the_spot": True}
     made = client.post("/api/v1/cases/", body, content_type="application/json")
     assert made.status_code == 201 and Case.objects.get(pk=made.json()["id"]).decidable_on_the_spot
-    bad = client.post("/api/v1/cases/", {**body, "kind": "confirmation"}, content_type="application/json")
+    bad = client.post("/api/v1/cases/", {**body, "kind": "confirmation", "category": "劳动保障监察"},
+                      content_type="application/json")
     assert bad.status_code == 400 and bad.json()["field"] == "on_the_spot"
     case = new_kind_case(kenv, "labour_inspection", on=D(2026, 9, 1))
     client.force_login(kenv.head)
@@ -535,3 +542,35 @@ def test_unset_new_fields_leave_the_digest_of_cases_ledgered_before(kenv):
     assert not set(state_) & {"decidable_on_the_spot", "act_on", "act_ended_on", "transfer_ground", "transferred_to"}
     case = step(kenv, LABOUR, case, "file", D(2026, 9, 1))
     assert Case.objects.get(pk=case.pk).ledger_state()["act_on"] == D(2026, 6, 1)
+
+
+# 行政许可法 第四十七条: a requested hearing is organised within 20 days of the request.
+@pytest.mark.parametrize("notice_on, hearing_on, allowed", [
+    (D(2026, 10, 9), "2026-11-02", True),    # the last day of 组织听证期限 (20 working days from 29 Sep)
+    (D(2026, 10, 9), "2026-11-03", False),   # after it
+    (D(2026, 10, 26), "2026-11-04", True),   # noticed too late to keep it: the first day the notice allows
+    (D(2026, 10, 26), "2026-11-05", False),  # …and no later
+])
+def test_a_requested_licence_hearing_is_held_within_the_organising_limit(kenv, notice_on, hearing_on, allowed):
+    case = licence(kenv, D(2026, 9, 18), accepted=D(2026, 9, 21))
+    for action, on in (("start_review", D(2026, 9, 21)), ("inform_hearing_right", D(2026, 9, 22)),
+                       ("request_hearing", D(2026, 9, 29))):
+        step(kenv, LICENCE, case, action, on)
+    assert due(case, LI.HEARING_ORGANISE) == D(2026, 11, 2)
+    if allowed:
+        assert step(kenv, LICENCE, case, "notify_hearing", notice_on, hearing_on=hearing_on).hearing_on == \
+            D.fromisoformat(hearing_on)
+    else:
+        refused(kenv, LICENCE, case, "notify_hearing", notice_on, "组织听证期限至 2026-11-02 届满", hearing_on=hearing_on)
+
+
+def test_an_expired_licence_or_labour_limit_is_not_extended(kenv):
+    case = licence(kenv, D(2026, 9, 18), accepted=D(2026, 9, 21))  # 许可决定期限 due 2026-10-26
+    step(kenv, LICENCE, case, "start_review", D(2026, 9, 21))
+    refused(kenv, LICENCE, case, "extend_decision", D(2026, 10, 27), "已于 2026-10-26 届满")
+    step(kenv, LICENCE, case, "extend_decision", D(2026, 10, 26))
+    labour = new_kind_case(kenv, "labour_inspection", on=D(2026, 7, 1))  # 办案期限 due 2026-09-22
+    step(kenv, LABOUR, labour, "file", D(2026, 7, 1))
+    step(kenv, LABOUR, labour, "investigate", D(2026, 7, 1))
+    refused(kenv, LABOUR, labour, "extend_time_limit", D(2026, 9, 23), "劳动保障监察条例第十七条")
+    step(kenv, LABOUR, labour, "extend_time_limit", D(2026, 9, 22))

@@ -6,6 +6,7 @@ would (the drop is rolled back with the test's transaction).
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from django.test import override_settings
 from django.utils import timezone
 from tamper import SEED_A, SEED_B, drop_triggers, sql
 
+from sanxiang import storage
 from sanxiang.access.actors import OPERATOR
 from sanxiang.ledger import checkpoints, signing, verify
 from sanxiang.ledger.actions import append_entry, do_post_announcement, do_take_checkpoint
@@ -179,7 +181,7 @@ def test_rotated_key_is_accepted_when_listed_in_trusted_keys(ledger, data_dir):
 
 
 def _record_file(data_dir, rel, content):
-    path = data_dir / "files" / rel
+    path = Path(storage.backend().location) / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     with path.open("rb") as fh:
@@ -195,7 +197,7 @@ def test_files_checked(ledger, data_dir):
     assert verify.run().ok
     kept.write_bytes(b"photoshopped")
     gone.unlink()
-    (data_dir / "files" / "stray.bin").write_bytes(b"?")
+    (Path(storage.backend().location) / "stray.bin").write_bytes(b"?")
     report = verify.run()
     assert report.codes() == {"file_modified", "file_missing", "file_untracked"}
     messages = " ".join(f.message for f in report.findings)

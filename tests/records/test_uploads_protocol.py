@@ -27,7 +27,7 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 200  # ~50 KB
 
 @pytest.fixture
 def officer(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+    settings.DATA_DIR, settings.FILES_DIR = tmp_path, tmp_path / "files"
     user = T.member(T.agency("up-a"))
     client = Client()
     client.force_login(user)

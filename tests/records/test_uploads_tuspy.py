@@ -31,7 +31,7 @@ VIDEO = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + os.urandom(600_000
 
 @pytest.fixture
 def tus(transactional_db, live_server, settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+    settings.DATA_DIR, settings.FILES_DIR = tmp_path, tmp_path / "files"
     user = T.member(T.agency("tus-a"))
     _, secret = do_create_api_token(user, label="执法记录仪底座", actor=OPERATOR)
     return TusClient(f"{live_server.url}/api/v1/uploads/", headers={"Authorization": f"Bearer {secret}"})
@@ -73,7 +73,7 @@ def test_an_upload_cut_off_half_way_resumes_where_it_stopped(tus):
 @pytest.mark.django_db
 def test_completion_on_s3_puts_the_file_in_the_bucket(seaweedfs, client, tmp_path, django_capture_on_commit_callbacks):
     records = seaweedfs.storage_settings(BUCKET, location=f"t-{uuid.uuid4().hex[:12]}")
-    with override_settings(DATA_DIR=tmp_path, STORAGES={**settings.STORAGES, "records": records}):
+    with override_settings(DATA_DIR=tmp_path, FILES_DIR=tmp_path / "files", STORAGES={**settings.STORAGES, "records": records}):
         user = T.member(T.agency("tus-s3"))
         client.force_login(user)
         created = client.post("/api/v1/uploads/", HTTP_UPLOAD_LENGTH=str(len(VIDEO)), HTTP_TUS_RESUMABLE="1.0.0")
@@ -90,7 +90,7 @@ def test_completion_on_s3_puts_the_file_in_the_bucket(seaweedfs, client, tmp_pat
 
 @pytest.mark.django_db
 def test_the_job_removes_abandoned_uploads_only(settings, tmp_path, client, django_capture_on_commit_callbacks):
-    settings.DATA_DIR = tmp_path
+    settings.DATA_DIR, settings.FILES_DIR = tmp_path, tmp_path / "files"
     user = T.member(T.agency("tus-job"))
     client.force_login(user)
     urls = [urlsplit(client.post("/api/v1/uploads/", HTTP_UPLOAD_LENGTH=str(len(VIDEO)),

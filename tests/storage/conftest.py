@@ -14,5 +14,6 @@ def store_backend(request, tmp_path):
     if request.param == "s3":
         server = request.getfixturevalue("seaweedfs")
         records = server.storage_settings(BUCKET, location=f"t-{uuid.uuid4().hex[:12]}")
-    with override_settings(DATA_DIR=tmp_path, STORAGES={**settings.STORAGES, "records": records}):
+    with override_settings(DATA_DIR=tmp_path, FILES_DIR=tmp_path / "files",
+                           STORAGES={**settings.STORAGES, "records": records}):
         yield request.param, server

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -74,7 +75,7 @@ def _tamper(store_backend, path, content):
         else:
             client.put_object(Bucket=BUCKET, Key=key, Body=content)
     else:
-        target = settings.DATA_DIR / "files" / path
+        target = Path(storage.backend().location) / path
         if content is None:
             target.unlink()
         else:

@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.access.policy import can, is_system
+from sanxiang.access.policy import can
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.models import Role
@@ -94,14 +94,40 @@ def actor_handles_case(m, actor, on=None, **params):
 
 def approver_not_handler(m, actor, **params):
     """批准的负责人不是本案承办人"""
-    if G.actor_not_handler(m.case, actor):
+    problem = G.actor_not_handler(m.case, actor)
+    if problem and not problem.startswith("本案承办人"):
+        return problem
+    if problem:
         return "本案承办人不能批准本案的行政强制措施（须由行政机关负责人批准）。"
     return None
 
 
+# 执法类别 of the power to seal and seize; 先行登记保存 (行政处罚法第五十六条) is part of any penalty case.
+COERCION_CATEGORY = "行政强制"
+
+
+def coercion_problem(case, kind) -> str | None:
+    """Why the case's agency may not take a measure of `kind` (None: it may)."""
+    if kind == MeasureKind.PRESERVATION or COERCION_CATEGORY in (case.agency.categories or []):
+        return None
+    covered = "、".join(case.agency.categories or []) or "无"
+    return (f"{case.agency.name}的执法类别（{covered}）不含“行政强制”，不能采取查封、扣押（行政强制法第十七条：行政强制措施"
+            "由法律、法规规定的行政机关在法定职权范围内实施）；需要时可依法先行登记保存证据（行政处罚法第五十六条）。")
+
+
+def measure_category(m) -> str:
+    """The 执法类别 the handlers' certificates must cover to carry out the measure."""
+    return m.case.category if m.kind == MeasureKind.PRESERVATION else COERCION_CATEGORY
+
+
+def agency_may_coerce(m, actor, **params):
+    """查封、扣押由具有行政强制职权的行政机关实施（行政强制法第十七条）"""
+    return coercion_problem(m.case, m.kind)
+
+
 def two_qualified_handlers(m, actor, on=None, **params):
-    """由两名以上具备执法资格的承办人实施（行政强制法第十八条）"""
-    problems = G.handler_problems(m.case, _day(on))
+    """由两名以上具备执法资格（查封、扣押：执法类别含行政强制）的承办人实施（行政强制法第十八条）"""
+    problems = G.handler_problems(m.case, _day(on), measure_category(m))
     return "；".join(problems).replace("行政处罚法第四十二条", "行政强制法第十八条") if problems else None
 
 
@@ -145,8 +171,32 @@ def within_24_hours(m, actor, on=None, **params):
 def seal_or_seize_only(m, actor, **params):
     """仅限查封、扣押（先行登记保存须在期限内作出处理决定）"""
     if m.kind == MeasureKind.PRESERVATION:
-        return "先行登记保存不能延长或中止计算，须在七日内作出处理决定（行政处罚法第五十六条）。"
+        return "先行登记保存不能延长或中止计算，须在处理期限内作出处理决定（行政处罚法第五十六条）。"
     return None
+
+
+def lapsed_on(m, on=None, periods=None) -> dt.date | None:
+    """The day a 先行登记保存 lapsed: its period ran out with no measure taken, so it is released by law
+    (行政处罚法第五十六条: 逾期未采取相关措施的，先行登记保存措施自动解除) though no one has recorded the
+    release yet. `periods`: the measure's deadlines when already read."""
+    from sanxiang.deadlines.actions import OPEN_STATES
+
+    if m.kind != MeasureKind.PRESERVATION or m.status not in IN_FORCE:
+        return None
+    if periods is None:
+        ob = _period(m)
+    else:
+        ob = next((o for o in periods if o.kind == PRESERVATION_PERIOD and o.status in OPEN_STATES), None)
+    return ob.due if ob is not None and _day(on) > ob.due else None
+
+
+def not_lapsed(m, actor, on=None, outcome=None, **params):
+    """先行登记保存未因逾期而自动解除（自动解除的，只能登记解除、退还财物）"""
+    due = lapsed_on(m, on)
+    if due is None or outcome == RETURNED:
+        return None
+    return (f"先行登记保存处理期限已于 {due:%Y-%m-%d} 届满，逾期未采取措施的先行登记保存已自动解除"
+            "（行政处罚法第五十六条）：财物应当退还，只能登记解除（期限已经届满）。")
 
 
 def _period(m):
@@ -159,6 +209,8 @@ def _period(m):
 
 def extension_lawful(m, actor, on=None, days=None, **params):
     """只延长一次，延长不超过规则配置的期限，且在期限届满前（行政强制法第二十五条）"""
+    if m.kind == MeasureKind.PRESERVATION:
+        return None  # `seal_or_seize_only` says why (its period is not that of 查封、扣押)
     if m.extension_days:
         return f"查封、扣押期限已于 {m.extended_on:%Y-%m-%d} 延长过一次，不能再次延长（行政强制法第二十五条）。"
     allowed = R.period(m.case, "cases.seizure_extension", _day(on))
@@ -284,10 +336,10 @@ def items_to_carry(m, actor, **params):
 
 
 def seal_or_seize_kind(m, actor, measure_kind=None, **params):
-    """查封或者扣押"""
+    """查封或者扣押（本机关具有行政强制职权）"""
     if measure_kind is not None and measure_kind not in (MeasureKind.SEAL, MeasureKind.SEIZE):
         return "先行登记保存只能转为查封或者扣押。"
-    return None
+    return coercion_problem(m.case, MeasureKind.SEAL)
 
 
 def no_open_measure(case, actor, **params):
@@ -397,7 +449,7 @@ ON_SITE = {**ON, "place": Param("实施地点", max_length=300),
            "video_recorded": Param("全过程音像记录", required=False, text=False),
            "record": Param("现场笔录", max_length=5000)}
 TOLD = {"party_told": Param("已书面告知当事人", required=False, text=False)}
-ON_SITE_GUARDS = (actor_handles_case, two_qualified_handlers, has_items, on_site_lawful)
+ON_SITE_GUARDS = (agency_may_coerce, actor_handles_case, two_qualified_handlers, has_items, on_site_lawful)
 
 MEASURE = Table(
     name="coercive_measure", label="行政强制措施（先行登记保存、查封、扣押）", model=CoerciveMeasure,
@@ -407,7 +459,7 @@ MEASURE = Table(
     transitions=[
         Transition("approve", M.PROPOSED, M.APPROVED, "批准行政强制措施", roles=HEAD,
                    params={**ON, "note": Param("审批意见", required=False)},
-                   guards=(approver_not_handler,), effect=approve_effect),
+                   guards=(approver_not_handler, agency_may_coerce), effect=approve_effect),
         Transition("refuse", M.PROPOSED, M.REFUSED, "不予批准行政强制措施", roles=HEAD,
                    params={**ON, "reason": Param("理由")}, guards=(approver_not_handler,), effect=end_effect),
         Transition("withdraw", M.APPROVED, M.WITHDRAWN, "撤回行政强制措施", roles=OFFICER,
@@ -419,7 +471,7 @@ MEASURE = Table(
                    guards=ON_SITE_GUARDS, effect=implement_effect),
         Transition("approve_afterwards", M.EMERGENCY, M.IN_FORCE, "补办批准行政强制措施", roles=HEAD,
                    params={**ON, "note": Param("审批意见", required=False)},
-                   guards=(approver_not_handler, within_24_hours), effect=approve_effect),
+                   guards=(approver_not_handler, agency_may_coerce, within_24_hours), effect=approve_effect),
         Transition("refuse_afterwards", M.EMERGENCY, M.RELEASED, "不予补办批准并立即解除", roles=HEAD,
                    params={**ON, "reason": Param("理由")}, guards=(approver_not_handler,),
                    effect=refuse_afterwards_effect),
@@ -440,12 +492,13 @@ MEASURE = Table(
         Transition("dispose", M.IN_FORCE, M.DISPOSED, "对查封扣押财物作出处理决定", roles=HEAD,
                    params={**ON, "outcome": Param("处理决定", max_length=16),
                            "note": Param("依据或接收机关", required=False)},
-                   guards=(approver_not_handler, outcome_lawful), effect=dispose_effect),
+                   guards=(approver_not_handler, not_lapsed, outcome_lawful), effect=dispose_effect),
         # Item by item (行政强制法 第二十七条、第二十八条): the measure ends by `end_by_items` once every item has one.
         *[Transition("decide_item", state, state, "对一项财物作出处理", roles=HEAD,
                      params={**ON, "item": Param("财物", text=False), "outcome": Param("处理", max_length=16),
                              "basis": Param("依据、接收机关或说明", required=False)},
-                     guards=(approver_not_handler, item_undecided, item_outcome_lawful), effect=decide_item_effect)
+                     guards=(approver_not_handler, not_lapsed, item_undecided, item_outcome_lawful),
+                     effect=decide_item_effect)
           for state in (M.IN_FORCE, M.TESTING)],
         *[Transition("sell_item", state, state, "批准拍卖、变卖不易保管的财物", roles=HEAD,
                      params={**ON, "item": Param("财物", text=False), "method": Param("处置方式", max_length=16),
@@ -453,11 +506,11 @@ MEASURE = Table(
                              "ground": Param("鲜活或者不易保管的情形"),
                              "party_consent": Param("权利人同意或者申请（权利人不明的已公告期满）", required=False,
                                                     text=False)},
-                     guards=(approver_not_handler, item_undecided, sale_lawful), effect=sell_item_effect)
+                     guards=(approver_not_handler, not_lapsed, item_undecided, sale_lawful), effect=sell_item_effect)
           for state in (M.IN_FORCE, M.TESTING)],
         Transition("end_by_items", M.IN_FORCE, M.DISPOSED, "财物已逐项处理，终结措施", roles=HEAD,
                    params={**ON, "note": Param("说明", required=False)},
-                   guards=(approver_not_handler, every_item_decided), effect=end_by_items_effect),
+                   guards=(approver_not_handler, not_lapsed, every_item_decided), effect=end_by_items_effect),
         Transition("seal_or_seize", M.IN_FORCE, M.DISPOSED, "决定查封、扣押先行登记保存的财物", roles=HEAD,
                    params={**ON, "measure_kind": Param("措施", max_length=16), "reason": Param("理由和依据")},
                    guards=(approver_not_handler, preservation_only, within_preservation_period, items_to_carry,
@@ -795,6 +848,9 @@ def do_propose_measure(case, *, kind, reason, actor, on=None) -> CoerciveMeasure
         raise NotPermitted(problem)
     if kind not in MeasureKind.values:
         raise RuleViolation(f"未知的行政强制措施种类“{kind}”，应为先行登记保存、查封或扣押。", field="kind")
+    problem = coercion_problem(case, kind)
+    if problem:
+        raise RuleViolation(problem, field="kind")
     if case.status not in PROPOSING_STATES:
         raise RuleViolation(f"案件{case.title}当前为“{case.status_label}”，不能采取行政强制措施。", field="kind")
     if on < case.clue_on:
@@ -820,7 +876,7 @@ def _quantity(value) -> Decimal:
 def _item_checks(m, actor, states, doing):
     if not can(actor, "change", m):
         raise NotPermitted(f"只有本科室的执法人员、本案承办人或科室负责人可以{doing}。")
-    problem = None if is_system(actor) else G.actor_handles(m.case, actor)
+    problem = G.actor_handles(m.case, actor)
     if problem:
         raise NotPermitted(problem)
     if m.status not in states:

@@ -479,12 +479,15 @@ def do_create_inspection(agency, *, unit, source, cause, party, handlers, actor,
     inspectors holding a certificate for 行政检查 (never 辅助人员: 国办发〔2024〕54号) fixed in advance."""
     from .. import actions as C
 
-    if draw is None and not can(actor, "open_case", agency):  # a draw's inspections: the draw's permission
+    if draw is None and not C.may_act(actor, "open_case", agency):  # a draw's inspections: the draw's permission
         raise NotPermitted(f"只有“{agency.name}”的执法人员或科室负责人可以登记行政检查。")
     if unit is None or unit.agency_id != agency.pk:
         raise RuleViolation(f"承办机构须为{agency.name}的科室或所队。", field="unit")
     if category not in (agency.categories or []):
         raise RuleViolation(f"执法类别“{category}”不在{agency.name}的执法类别之中。", field="category")
+    problem = G.opening_category_problem(CaseKind.INSPECTION, category)
+    if problem:
+        raise RuleViolation(problem, field="category")
     if source not in InspectionSource.values:
         raise RuleViolation(f"未知的检查来源“{source}”。", field="source")
     cause = C._text(cause, "检查事项", "cause", 300)
@@ -552,7 +555,7 @@ DRAW_NOT_PERMITTED = "只有“{}”的科室负责人、单位领导或法制�
 
 
 def may_draw(user, agency) -> bool:
-    return can(user, "draw_random_inspections", agency)
+    return can(user, "draw_random_inspections", agency) and not G.platform_admin_problem(agency, user)
 
 
 def count_for_ratio(ratio, pool_size: int) -> int:
@@ -739,8 +742,10 @@ def demo_inspection(loader) -> int:
     one in progress, one with a normal result, one with problems and an overdue rectification, one that
     became a penalty clue."""
     from .. import actions as C
+    from ..demo import matters
 
     officer, second, user = loader.officer, loader.second, loader.officer_user
+    about = matters(loader.agency)  # within the agency's competence
     made = []
 
     def new(source, cause, planned_ago):
@@ -754,33 +759,33 @@ def demo_inspection(loader) -> int:
         C.do_record_onsite_act(case, place="企业经营场所", certificate_numbers=numbers, told_reason_basis_rights=True,
                                video_recorded=True, date=loader.day(ago), actor=user)
 
-    items = ["营业执照公示情况", "食品经营许可证", "进货查验记录"]
-    draw = do_draw_random_inspections(loader.agency, unit=loader.unit, cause="双随机抽查：食品经营者日常监督检查",
+    items = about["items"]
+    draw = do_draw_random_inspections(loader.agency, unit=loader.unit, cause=about["draw"],
                                       parties=[loader.org, loader.person], objects=1, people=[officer, second],
                                       planned_on=loader.day(-10), seed=f"{loader.agency.code}-demo",
                                       actor=loader.head_user)
     made += [i.case for i in draw.inspections.all()]
-    running = new("planned", "年度计划检查：经营场所卫生和台账", 5)
+    running = new("planned", about["planned"], 5)
     do_send_inspection_notice(running, note="电话通知企业负责人", on=loader.day(4), actor=user)
     do_start_inspection(running, on=loader.day(3), actor=user)
     on_site(running, 3)
-    normal = new("random", "双随机抽查：登记事项和公示信息", 25)
+    normal = new("random", about["random"], 25)
     do_start_inspection(normal, on=loader.day(24), actor=user)
     on_site(normal, 24)
     do_record_inspection_result(normal, result="normal", items=items, conclusion="未发现问题。", on=loader.day(24),
                                 actor=user)
     do_finish_inspection(normal, on=loader.day(23), actor=user)
-    overdue = new("complaint", "投诉举报核查：后厨卫生", 45)
+    overdue = new("complaint", about["complained"], 45)
     do_start_inspection(overdue, on=loader.day(44), actor=user)
     on_site(overdue, 44)
     do_record_inspection_result(overdue, result="problems", items=items, conclusion="发现问题，责令限期整改。",
-                                problems="进货查验记录不全。", on=loader.day(44), actor=user)
-    do_order_inspection_rectification(overdue, deadline=loader.day(14), requirement="补全近三个月进货查验记录。",
+                                problems=about["problems"], on=loader.day(44), actor=user)
+    do_order_inspection_rectification(overdue, deadline=loader.day(14), requirement=about["requirement"],
                                       on=loader.day(44), actor=user)
-    clue = new("referral", "转办交办：涉嫌销售过期食品", 30)
+    clue = new("referral", about["referral"], 30)
     do_start_inspection(clue, on=loader.day(29), actor=user)
     on_site(clue, 29)
     do_record_inspection_result(clue, result="problems", items=items, conclusion="发现涉嫌违法行为，移交立案查处。",
-                                problems="货架上有超过保质期的食品。", on=loader.day(29), actor=user)
-    do_hand_over_inspection_clue(clue, cause="涉嫌销售超过保质期的食品（检查发现）", on=loader.day(28), actor=user)
+                                problems=about["found"], on=loader.day(29), actor=user)
+    do_hand_over_inspection_clue(clue, cause=about["clue"], on=loader.day(28), actor=user)
     return len(made)

@@ -38,13 +38,13 @@ REUSED = ("investigate", "suspend", "resume", "conclude", "reinvestigate", "noti
           "approve_deferral", "apply_court", "close", "extend_time_limit")
 
 
-def labour_extension_lawful(case, actor, **params):
-    """经劳动保障行政部门负责人批准只能延长一次（劳动保障监察条例第十七条）"""
+def labour_extension_lawful(case, actor, on=None, **params):
+    """办结期限届满前经劳动保障行政部门负责人批准，只能延长一次（劳动保障监察条例第十七条）"""
     if R.period(case, "cases.labour_inspection_extension") is None:
         return f"{case.agency.name}的规则配置不允许延长劳动保障监察案件的办结期限。"
     if case.time_limit_extensions >= 1:
         return "办结期限已延长过一次（劳动保障监察条例第十七条：可以延长30个工作日）。"
-    return None
+    return G.expired_problem(case, R.TIME_LIMIT, on, "劳动保障监察条例第十七条")
 
 
 def limitation_end(case, start):
@@ -280,6 +280,6 @@ def demo_labour(loader) -> int:
                 ("order_correction", 60, {"content": "限期支付拖欠的劳动报酬", "rectify_by": loader.day(45).isoformat()}),
                 ("transfer_case", 40, {"transfer_ground": "crime", "recipient": "乌鲁木齐市公安局高新区（新市区）分局",
                                        "reason": "经责令支付仍不支付劳动报酬，数额较大，涉嫌拒不支付劳动报酬罪"})])
-    loader.run(demo_case(loader, CaseKind.CONFIRMATION, "工伤认定申请", 10, loader.person, category="行政处罚"),
+    loader.run(demo_case(loader, CaseKind.CONFIRMATION, "工伤认定申请", 10, loader.person, category="劳动保障监察"),
                [("accept", 10, {}), ("start_review", 9, {})])
     return 6

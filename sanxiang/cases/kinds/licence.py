@@ -205,6 +205,19 @@ def _earliest_hearing(case, notice_on):
     return due_date(case, "cases.licence_hearing_notice_lead", notice_on), words
 
 
+def hearing_within_organise_limit(case, actor, on=None, hearing_on=None, **params):
+    """申请听证的，在组织听证期限内举行（行政许可法第四十七条：收到申请之日起二十日内组织听证）"""
+    ob = obligation(case, HEARING_ORGANISE)
+    if ob is None or hearing_on is None:
+        return None  # a hearing the agency ordered itself (第四十六条) has no such limit
+    # Noticed too late to keep the limit, the hearing is held on the first day the notice allows (late, and shown so).
+    latest = max(ob.due, _earliest_hearing(case, _day(on))[0])
+    if hearing_on > latest:
+        return (f"{HEARING_ORGANISE}至 {ob.due:%Y-%m-%d} 届满（行政许可法第四十七条：应当在收到听证申请之日起二十日内"
+                f"组织听证），听证不能安排在 {hearing_on:%Y-%m-%d}，最晚于 {latest:%Y-%m-%d} 举行。")
+    return None
+
+
 def licence_notice_lead_kept(case, actor, on=None, hearing_on=None, **params):
     """听证日期不早于通知后的许可听证通知提前期（cases.licence_hearing_notice_lead）"""
     if hearing_on is None:
@@ -239,15 +252,15 @@ def decidable_on_the_spot(case, actor, on=None, **params):
     return None
 
 
-def decision_extension_lawful(case, actor, **params):
-    """许可决定期限经负责人批准只能延长一次（行政许可法第四十二条）"""
+def decision_extension_lawful(case, actor, on=None, **params):
+    """许可决定期限届满前经负责人批准，只能延长一次（行政许可法第四十二条）"""
     if R.period(case, "cases.licence_decision_extension") is None:
         return f"{case.agency.name}的规则配置不允许延长许可决定期限。"
     if case.time_limit_extensions >= 1:
         return "许可决定期限已延长过一次（行政许可法第四十二条：可以延长十日）。"
     if obligation(case, DECISION) is None:
         return "本申请没有进行中的许可决定期限。"
-    return None
+    return G.expired_problem(case, DECISION, on, "行政许可法第四十二条")
 
 
 def has_validity(case, actor, **params):
@@ -433,7 +446,8 @@ LICENCE_GENERAL = register(Table(
                    guards=(*STAFF, hearing_requestable), effect=hearing_request_effect, closes=(HEARING_WINDOW,),
                    opens=(Opens(HEARING_ORGANISE, rule="cases.licence_hearing_organise_limit", start=_start),)),
         Transition("notify_hearing", S.HEARING, S.HEARING, "送达听证通知", roles=OFFICER, params=HEARING_PARAMS,
-                   guards=(*STAFF, licence_notice_lead_kept), effect=hearing_notice_effect),
+                   guards=(*STAFF, licence_notice_lead_kept, hearing_within_organise_limit),
+                   effect=hearing_notice_effect),
         Transition("hold_hearing", S.HEARING, S.REVIEWING, "举行听证", roles=HEARING_HOST,
                    params={**ON, "record": Param("听证情况", max_length=5000)},
                    guards=(G.actor_not_handler, licence_notice_served), effect=hearing_effect,
@@ -621,9 +635,10 @@ def demo_case(loader, kind, cause, ago, party, *, source=Source.APPLICATION, cat
     from .. import actions as C
 
     agency = loader.agency
-    # A licence is handled under 行政许可 (the demo officers' certificates cover it, orgs/demo.py).
+    # A licence is handled under 行政许可 (the demo officers' certificates cover it, orgs/demo.py); a 行政确认 or
+    # 行政裁决 under the agency's field, never another kind's name (guards.KIND_CATEGORIES).
     category = category or ("行政许可" if kind == CaseKind.LICENCE else
-                            next(c for c in ("劳动保障监察", "行政处罚") if c in (agency.categories or [])))
+                            next(c for c in ("劳动保障监察", "市场监督管理", "商务执法") if c in (agency.categories or [])))
     case = C.do_create_case(agency, unit=loader.unit, kind=kind, source=source, cause=cause, category=category,
                             clue_on=loader.day(ago), on_the_spot=on_the_spot, actor=loader.officer_user)
     C.do_add_case_party(case, party, actor=loader.officer_user)
