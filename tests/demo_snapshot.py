@@ -119,3 +119,15 @@ class DemoSnapshot:
 
 
 DEMO = DemoSnapshot()
+
+
+def load_demo_of(*apps):
+    """Only these apps' part of the demo (`sanxiang.<app>.demo`), in the order given — for a test
+    about agencies, people or witnesses that has no use for the hundred cases."""
+    import importlib
+
+    from django.db import transaction
+
+    with transaction.atomic():
+        for app in apps:
+            importlib.import_module(f"sanxiang.{app}.demo").load(StringIO())
