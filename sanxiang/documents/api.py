@@ -60,6 +60,7 @@ class DocumentOut(Schema):
     template_version: int
     national_template: bool
     fields: dict
+    confidentiality: str
     docx_sha256: str
     pdf_sha256: str
     failure: str
@@ -73,6 +74,7 @@ def _out(document: Document) -> dict:
             "kind_label": document.get_kind_display(), "number": document.number, "status": document.status,
             "status_label": document.get_status_display(), "template_version": document.template.version,
             "national_template": document.template.agency_id is None, "fields": document.fields.get("inputs", {}),
+            "confidentiality": document.mark,
             "docx_sha256": document.docx_sha256, "pdf_sha256": document.pdf_sha256, "failure": document.failure,
             "replaces_id": document.replaces_id, "created_at": document.created_at, "issued_at": document.issued_at}
 
@@ -82,6 +84,7 @@ class GenerateIn(Schema):
     kind: str
     inputs: dict[str, str] = {}
     replaces_id: int | None = None
+    measure_id: int | None = None  # the coercive measure of a measure kind; default the newest fitting
 
 
 class KindOut(Schema):
@@ -123,7 +126,7 @@ def generate(request, data: GenerateIn):
         if replaces is None:
             raise NotFound("未找到被更正的文书，或您无权查看。", code="document_not_found")
     document = actions.do_generate_document(case, data.kind, inputs=data.inputs, replaces=replaces,
-                                            actor=request.user)
+                                            measure=data.measure_id, actor=request.user)
     return Status(201, _out(document))
 
 

@@ -24,8 +24,16 @@ class DocumentNotFound(NotFound, Http404):
     default_message = "未找到该文书，或您无权查看。"
 
 
-def inputs_form(spec: kinds.Spec, data=None, prefix=None):
+def measure_label(measure) -> str:
+    names = "、".join(item.name for item in measure.items.order_by("id")[:3])
+    return f"{measure.get_kind_display()}（{measure.get_status_display()}，{measure.proposed_on:%Y-%m-%d}）{names}"
+
+
+def inputs_form(spec: kinds.Spec, data=None, prefix=None, case=None):
     form = forms.Form(data, prefix=prefix)
+    if spec.measure is not None and case is not None:
+        form.fields["measure"] = forms.ChoiceField(
+            label="行政强制措施", choices=[(m.pk, measure_label(m)) for m in kinds.measures_for(case, spec)])
     for item in spec.inputs:
         form.fields[item.name] = forms.CharField(label=item.label, required=False, help_text=item.help,
                                                  widget=forms.Textarea(attrs={"rows": 3}))
@@ -47,8 +55,9 @@ def section(request, case) -> dict:
     if may_generate:
         for spec in kinds.available_kinds(case):
             current = newest.get(spec.kind)
-            if current is None or current.status == DocumentStatus.ISSUED:
-                offers.append({"spec": spec, "replaces": current, "form": inputs_form(spec, prefix=spec.kind)})
+            if spec.repeatable or current is None or current.status == DocumentStatus.ISSUED:
+                offers.append({"spec": spec, "replaces": None if spec.repeatable else current,
+                               "form": inputs_form(spec, prefix=spec.kind, case=case)})
     return {"rows": rows, "offers": offers, "pending": any(d.status == DocumentStatus.PENDING for d in documents)}
 
 
@@ -60,15 +69,17 @@ def generate(request, pk, kind):
     spec = kinds.SPECS.get(kind)
     if spec is None:
         raise DocumentNotFound("没有这种执法文书。")
-    form = inputs_form(spec, request.POST, prefix=kind)
+    form = inputs_form(spec, request.POST, prefix=kind, case=case)
     form.is_valid()
+    measure = request.POST.get(f"{kind}-measure") or None
     replaces = None
     if request.POST.get("replaces"):
         replaces = queries.document_for(request.user, request.POST["replaces"])
         if replaces is None:
             raise DocumentNotFound()
     try:
-        document = actions.do_generate_document(case, kind, inputs=form.cleaned_data, replaces=replaces,
+        inputs = {k: v for k, v in form.cleaned_data.items() if k != "measure"}
+        document = actions.do_generate_document(case, kind, inputs=inputs, replaces=replaces, measure=measure,
                                                 actor=request.user)
     except SanxiangError as exc:
         messages.error(request, f"未能生成{spec.label}：{exc.message}")
