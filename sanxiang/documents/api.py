@@ -99,6 +99,8 @@ class TemplateOut(Schema):
     version: int
     sha256: str
     reason: str
+    active: bool
+    deactivation_reason: str
 
 
 @router.get("/", response={200: list[DocumentOut], **error_responses(400, 401, 404, 422)}, summary="案件的执法文书")
@@ -144,7 +146,8 @@ def list_templates(request, agency: str = ""):
 
 
 def _template_out(row) -> dict:
-    return {"id": row.pk, "kind": row.kind, "version": row.version, "sha256": row.sha256, "reason": row.reason}
+    return {"id": row.pk, "kind": row.kind, "version": row.version, "sha256": row.sha256, "reason": row.reason,
+            "active": row.active, "deactivation_reason": row.deactivation_reason}
 
 
 @router.get("/{document_id}", response={200: DocumentOut, **error_responses(401, 404)}, summary="执法文书")
@@ -211,3 +214,45 @@ def upload_template(request, agency: Form[str], kind: Form[str], reason: Form[st
     row = actions.do_upload_document_template(found, kind, data, reason=reason, actor=user)
     return Status(201, _template_out(row))
 
+
+
+class SignIn(Schema):
+    officer_png: str  # base64 PNG (or a canvas's data URL)
+    party_png: str
+    party_name: str
+
+
+def _png(value: str) -> bytes:
+    import base64
+    import binascii
+
+    value = value.split(",", 1)[1] if value.startswith("data:") else value
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+@router.post("/{document_id}/sign", response={200: DocumentOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="执法人员与当事人手写签名（笔录、送达回证）")
+def sign(request, document_id: str, data: SignIn):
+    document = actions.do_sign_document(_document(request, document_id), officer_png=_png(data.officer_png),
+                                        party_png=_png(data.party_png), party_name=data.party_name,
+                                        actor=request.user)
+    return Status(200, _out(document))
+
+
+class DeactivateIn(Schema):
+    reason: str
+
+
+@router.post("/templates/{template_id}/deactivate",
+             response={200: TemplateOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="停用本机关的文书模板版本")
+def deactivate_template(request, template_id: int, data: DeactivateIn):
+    user = _user(request)
+    found = restrict(DocumentTemplate.objects.filter(pk=template_id, agency__isnull=False), user).first()
+    if found is None:
+        raise NotFound("未找到该模板版本，或您无权查看。", code="template_not_found")
+    row = actions.do_deactivate_document_template(found, reason=data.reason, actor=user)
+    return Status(200, _template_out(row))
