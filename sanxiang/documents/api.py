@@ -216,6 +216,34 @@ def upload_template(request, agency: Form[str], kind: Form[str], reason: Form[st
 
 
 
+class SignCheckOut(Schema):
+    may_sign: bool
+    reason: str
+    signatures: list[dict]
+
+
+@router.get("/{document_id}/sign", response={200: SignCheckOut, **error_responses(401, 404)},
+            summary="能否手写签名（及不能的原因），已有的签名")
+def sign_check(request, document_id: str):
+    from sanxiang.access.policy import can
+
+    document = _document(request, document_id)
+    signatures = [{"role": s.role, "role_label": s.get_role_display(), "name": s.signer_name,
+                   "png_sha256": s.png_sha256, "signed_at": s.signed_at.isoformat()}
+                  for s in document.signatures.order_by("role")]
+    if not kinds.SPECS[document.kind].signable:
+        reason = f"{document.get_kind_display()}不需要当事人手写签名。"
+    elif signatures:
+        reason = "已签名，不能再次签名。"
+    elif document.status not in (DocumentStatus.PENDING, DocumentStatus.GENERATED):
+        reason = f"{document.get_status_display()}，不能签名。"
+    elif not can(request.user, "generate_documents", document.case):
+        reason = "您无权为该文书签名。"
+    else:
+        reason = ""
+    return Status(200, {"may_sign": not reason, "reason": reason, "signatures": signatures})
+
+
 class SignIn(Schema):
     officer_png: str  # base64 PNG (or a canvas's data URL)
     party_png: str
@@ -246,13 +274,25 @@ class DeactivateIn(Schema):
     reason: str
 
 
+def _own_template(request, template_id: str) -> DocumentTemplate:
+    user = _user(request)
+    pk = int(template_id) if template_id.isdigit() else 0
+    found = restrict(DocumentTemplate.objects.filter(pk=pk, agency__isnull=False), user).first()
+    if found is None:
+        raise NotFound("未找到该模板版本，或您无权查看。", code="template_not_found")
+    return found
+
+
+@router.get("/templates/{template_id}/deactivate", response={200: TemplateOut, **error_responses(401, 404, 422)},
+            summary="本机关的文书模板版本（是否启用、停用原因）")
+def template_state(request, template_id: str):
+    return Status(200, _template_out(_own_template(request, template_id)))
+
+
 @router.post("/templates/{template_id}/deactivate",
              response={200: TemplateOut, **error_responses(400, 401, 403, 404, 409, 422)},
              summary="停用本机关的文书模板版本")
-def deactivate_template(request, template_id: int, data: DeactivateIn):
-    user = _user(request)
-    found = restrict(DocumentTemplate.objects.filter(pk=template_id, agency__isnull=False), user).first()
-    if found is None:
-        raise NotFound("未找到该模板版本，或您无权查看。", code="template_not_found")
-    row = actions.do_deactivate_document_template(found, reason=data.reason, actor=user)
+def deactivate_template(request, template_id: str, data: DeactivateIn):
+    row = actions.do_deactivate_document_template(_own_template(request, template_id), reason=data.reason,
+                                                  actor=request.user)
     return Status(200, _template_out(row))

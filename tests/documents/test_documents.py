@@ -44,14 +44,21 @@ def rendered(env, blocker):
 
 @pytest.fixture(scope="module")
 def signed_record(env, blocker):
-    """An 询问笔录 signed on a tablet by the officer and the party, then rendered (one conversion)."""
+    """An 询问笔录 signed on a tablet by the officer and the party, and a 财物清单 of a seizure,
+    rendered by one run of the job (two conversions)."""
+    import coercion_cast
+
     with blocker.unblock():
         case = decided_case(env, "investigating")
         record = D.do_generate_document(case, "inquiry_record", inputs=INQUIRY, actor=env.officer)
         D.do_sign_document(record, officer_png=png(), party_png=png(ink=(0, 0, 200)), party_name="孙某",
                            actor=env.officer)
+        measure = coercion_cast.in_force(env, kind="seize")
+        listing = D.do_generate_document(measure.case, "measure_list", actor=env.officer)
         render_documents.call()
         record.refresh_from_db()
+        listing.refresh_from_db()
+        record.listing = listing
         return record
 
 
@@ -265,6 +272,10 @@ def test_a_signed_record_carries_both_signatures_and_is_signed_once(env, signed_
     assert len(images.strip().splitlines()) - 2 == 2  # the header lines, then the two signatures
     text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
     for wanted in ("询问笔录", "孙某（法定代表人）", "申请执法人员回避", "执法人员签名"):
+        assert wanted in text, wanted
+    path.write_bytes(_pdf(record.listing))
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+    for wanted in ("场所/设施/财物清单", "扣押", "过期牛奶1", "250ml×24", "当事人冷库", record.listing.number):
         assert wanted in text, wanted
     entry = LedgerEntry.objects.filter(action="sign_document", object_id=str(record.pk),
                                        object_type="documents.document").latest("index")
