@@ -91,6 +91,9 @@ class KindOut(Schema):
     kind: str
     label: str
     inputs: list[dict]
+    measures: list[dict] = []  # for the measure kinds: the case's measures it may be made for (`measure_id`)
+    repeatable: bool = False
+    signable: bool = False
 
 
 class TemplateOut(Schema):
@@ -113,9 +116,13 @@ def list_documents(request, case_id: int | None = None):
             summary="案件当前可生成的文书种类")
 def available(request, case_id: int | None = None):
     case = _case(request, case_id)
+    from .views import measure_label
+
     return Status(200, [{"kind": s.kind, "label": s.label,
                          "inputs": [{"name": i.name, "label": i.label, "required": i.required, "help": i.help}
-                                    for i in s.inputs]} for s in kinds.available_kinds(case)])
+                                    for i in s.inputs],
+                         "measures": [{"id": m.pk, "label": measure_label(m)} for m in kinds.measures_for(case, s)],
+                         "repeatable": s.repeatable, "signable": s.signable} for s in kinds.available_kinds(case)])
 
 
 @router.post("/", response={201: DocumentOut, **error_responses(400, 401, 403, 404, 409, 422)},

@@ -227,9 +227,14 @@ def test_the_archive_forms_take_the_file_entries(env):
     assert "卷内备考表" in text and "本卷共有文件 1 件" in text  # the 立案审批表; the archive forms are not entries
 
 
-def test_records_and_measure_documents_repeat_and_a_measure_of_another_case_is_refused(env):
+def test_records_and_measure_documents_repeat_and_a_measure_of_another_case_is_refused(env, client):
     first = CC.in_force(env)
     other = CC.in_force(env)
+    client.force_login(env.officer)
+    offered = {k["kind"]: k for k in client.get(f"/api/v1/documents/kinds?case_id={first.case.pk}").json()}
+    assert [m["id"] for m in offered["measure_decision"]["measures"]] == [first.pk]
+    assert "过期牛奶1" in offered["measure_decision"]["measures"][0]["label"]
+    assert offered["inquiry_record"]["signable"] and offered["inquiry_record"]["repeatable"]
     a = D.do_generate_document(first.case, "measure_decision", actor=env.officer)
     b = D.do_generate_document(first.case, "measure_decision", measure=first.pk, actor=env.officer)
     assert a.number_seq + 1 == b.number_seq and b.fields["measure"] == first.pk
