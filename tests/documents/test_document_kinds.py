@@ -3,6 +3,7 @@ values recorded by the moves (the measure's items, the hearing's place, the insp
 No LibreOffice here: the filled docx is read back with python-docx."""
 
 import datetime as dt
+import functools
 import sys
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def kenv(blocker):
             transaction.set_rollback(True)
 
 
+@functools.cache  # one builder per state, so the module builds each case once (`built`)
 def penalty(state):
     return lambda env, kenv: reach(env, GENERAL, state, party=env.org_party)[0]
 
@@ -50,6 +52,7 @@ def with_onsite_act(env, kenv):
     return case
 
 
+@functools.cache
 def measure(kind="seal", then=None):
     def build(env, kenv):
         m = CC.in_force(env, kind=kind)
@@ -83,9 +86,10 @@ def served_unpaid(env, kenv):
     return decided_case(env, "served")
 
 
+@functools.cache
 def inspection(state):
     def build(env, kenv):
-        for p in (env.p1, env.p2):  # each test's rows roll back with it
+        for p in (env.p1, env.p2):
             T.certificate(p, categories=["行政检查"])
         case = INS.do_create_inspection(env.agency, unit=env.unit, source="planned", cause="食品经营日常检查",
                                         party=env.org_party, handlers=[env.p1, env.p2], planned_on=D0,
@@ -101,6 +105,7 @@ def inspection(state):
     return build
 
 
+@functools.cache
 def licence(*moves, kind="licence"):
     def build(env, kenv):
         table = get_table(f"{kind}_general")
@@ -191,10 +196,17 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def built(env, kenv, blocker):
+    """Each distinct case of CASES, built once for the module (the documents of each test roll back)."""
+    with blocker.unblock():
+        return {build: build(env, kenv) for build in dict.fromkeys(c[1] for c in CASES)}
+
+
 @pytest.mark.parametrize("kind, build, inputs, expected", CASES,
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
-def test_each_kind_fills_from_a_case_of_its_kind(env, kenv, kind, build, inputs, expected):
-    case = build(env, kenv)
+def test_each_kind_fills_from_a_case_of_its_kind(env, kenv, built, kind, build, inputs, expected):
+    case = built[build]
     case.refresh_from_db()
     assert kind in [s.kind for s in kinds.available_kinds(case)], case.status
     actor = kenv.officer if case.agency_id == kenv.agency.pk else env.officer
