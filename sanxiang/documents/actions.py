@@ -22,8 +22,8 @@ from sanxiang.deadlines.queries import profile_key_of, profile_value
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 
-from . import fill, kinds, render
-from .models import Document, DocumentKind, DocumentStatus, DocumentTemplate
+from . import fill, kinds, render, signing
+from .models import Document, DocumentKind, DocumentSignature, DocumentStatus, DocumentTemplate, SignatureRole
 
 register_actions({
     "install_document_template": "登记国家默认文书模板",
@@ -32,6 +32,8 @@ register_actions({
     "render_document": "生成执法文书 PDF",
     "fail_document_render": "执法文书 PDF 生成失败",
     "issue_document": "签发执法文书",
+    "sign_document": "执法文书手写签名",
+    "deactivate_document_template": "停用文书模板",
 })
 
 NUMBER_ATTEMPTS = 8
@@ -127,6 +129,29 @@ def do_upload_document_template(agency, kind: str, data: bytes, *, reason: str, 
     return row
 
 
+@transaction.atomic
+def do_deactivate_document_template(template, *, reason: str, actor) -> DocumentTemplate:
+    """停用文书模板: an agency's version is no longer used for new documents (the documents filled
+    from it keep naming it); the agency's next newest active version, else the national one, is used."""
+    locked = DocumentTemplate.objects.select_related("agency").select_for_update(of=("self",)).get(pk=template.pk)
+    if locked.agency_id is None or not can(actor, "manage_document_templates", locked.agency):
+        raise NotPermitted("只有本机关的管理员或单位领导可以停用本机关的文书模板。")
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise RuleViolation("请写明停用模板的原因。", field="reason")
+    if len(reason) > 300:
+        raise RuleViolation("停用原因过长（最多 300 字）。", field="reason")
+    if not locked.active:
+        raise Conflict(f"{locked}已于 {timezone.localtime(locked.deactivated_at):%Y-%m-%d %H:%M} 停用。",
+                       code="template_inactive")
+    locked.active, locked.deactivated_by, locked.deactivated_at = False, _user(actor), timezone.now()
+    locked.deactivation_reason = reason
+    locked.save(update_fields=["active", "deactivated_by", "deactivated_at", "deactivation_reason"])
+    append_entry(action="deactivate_document_template", actor=actor, obj=locked,
+                 payload={"kind": locked.kind, "version": locked.version, "reason": reason})
+    return locked
+
+
 # ---- numbering ---------------------------------------------------------------------------------
 
 def number_text(agency, spec: kinds.Spec, year: int, seq: int, on) -> str:
@@ -167,11 +192,29 @@ def _open_of_kind(case, kind, exclude=None):
     return found.exclude(pk=exclude.pk) if exclude is not None else found
 
 
+def _measure_of(case, spec: kinds.Spec, measure):
+    """The coercive measure a measure kind is about: the one named (of this case, in a fitting
+    state), else the case's newest that fits."""
+    if spec.measure is None:
+        return None
+    fitting = kinds.measures_for(case, spec)
+    if measure is None:
+        return fitting[0] if fitting else None
+    pk = getattr(measure, "pk", measure)
+    chosen = next((m for m in fitting if str(m.pk) == str(pk)), None)
+    if chosen is None:
+        raise RuleViolation(f"本案没有可制作{spec.label}的行政强制措施（所选措施不属于本案或状态不符）。", field="measure")
+    return chosen
+
+
 @transaction.atomic
-def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, replaces=None) -> Document:
+def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, replaces=None, measure=None,
+                         entries: list[dict] | None = None) -> Document:
     """生成执法文书: fill the template from the case, number it and queue its PDF (待生成).
 
-    A kind is generated once per case; once issued, a correction names the document it replaces."""
+    A kind is generated once per case, unless it is repeatable (笔录, the documents of each
+    measure); once issued, a correction names the document it replaces. `measure` picks the
+    coercive measure of a measure kind; `entries` are the file entries of the archive forms."""
     from sanxiang.cases.models import Case
 
     case = Case.objects.select_related("agency", "unit").select_for_update(of=("self",)).get(pk=case.pk)
@@ -186,33 +229,39 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
             raise RuleViolation(f"更正文书须与被更正的文书（{replaces}）属同一案件、同一种类。", field="replaces")
         if replaces.status != S.ISSUED:
             raise RuleViolation(f"{replaces}尚未签发，无需更正：直接签发或重新生成即可。", field="replaces")
-    existing = _open_of_kind(case, spec.kind).order_by("-id").first()
-    if replaces is None and existing is not None and existing.status == S.ISSUED:
-        raise Conflict(f"{existing}已签发，不能再生成；如需更正，请生成更正文书。", field="kind",
-                       code="document_already_issued")
-    if existing is not None and existing != replaces:
-        raise Conflict(f"本案已有{existing.get_status_display()}的{existing}，请先签发或等待生成完成。",
-                       field="kind", code="document_exists")
+    if not spec.repeatable:
+        existing = _open_of_kind(case, spec.kind).order_by("-id").first()
+        if replaces is None and existing is not None and existing.status == S.ISSUED:
+            raise Conflict(f"{existing}已签发，不能再生成；如需更正，请生成更正文书。", field="kind",
+                           code="document_already_issued")
+        if existing is not None and existing != replaces:
+            raise Conflict(f"本案已有{existing.get_status_display()}的{existing}，请先签发或等待生成完成。",
+                           field="kind", code="document_exists")
     cleaned = kinds.clean_inputs(spec, inputs)
+    given = kinds.Given(measure=_measure_of(case, spec, measure), entries=entries)
+    if spec.kind == DocumentKind.SERVICE_RECEIPT:
+        given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
+                        .order_by("-id").first())
     template = current_template(case.agency, spec.kind)
     on = timezone.localdate()
     document = _allot(case, spec, template, actor=actor, on=on, replaces=replaces)
-    served = None
-    if spec.kind == DocumentKind.SERVICE_RECEIPT:
-        served = _open_of_kind(case, DocumentKind.PENALTY_DECISION).order_by("-id").first()
-    context = kinds.context(case, spec, cleaned, number=document.number, on=on, served_document=served)
+    context = kinds.context(case, spec, cleaned, number=document.number, on=on, given=given)
     try:
         docx = fill.fill(template_bytes(template), context)
     except Exception as exc:  # an agency's template that passed the sample may still fail on a real case
         raise RuleViolation(f"{template}无法填充本案：{type(exc).__name__}：{exc}", field="kind") from None
     stored = _store(docx)
     document.fields = {"inputs": cleaned, "context": context}
+    if given.measure is not None:
+        document.fields["measure"] = given.measure.pk
+    document.confidentiality = case.confidentiality
     document.docx_path, document.docx_sha256, document.docx_sm3, document.docx_size = (
         stored.path, stored.sha256, stored.sm3, stored.size)
     document.save()
     append_entry(action="generate_document", actor=actor, obj=document, files=[stored.record()], payload={
         "case": case.number, "kind": spec.kind, "number": document.number, "template_version": template.version,
-        "national_template": template.agency_id is None, "replaces": replaces.number if replaces else None})
+        "national_template": template.agency_id is None, "replaces": replaces.number if replaces else None,
+        "measure": given.measure.pk if given.measure is not None else None})
     transaction.on_commit(_queue_rendering)
     return document
 
@@ -279,11 +328,113 @@ def do_issue_document(document, *, actor) -> Document:
             found = None
         if found is None or found["sha256"] != record["sha256"]:
             raise RuleViolation(f"{locked}的{label}与生成时不一致（已缺失或被改动），不能签发，请重新生成。")
+    sealed, seal = _seal(locked)
     locked.status, locked.issued_by, locked.issued_at = S.ISSUED, _user(actor), timezone.now()
-    locked.save(update_fields=["status", "issued_by", "issued_at"])
+    locked.unsealed_pdf_sha256 = locked.pdf_sha256
+    locked.pdf_path, locked.pdf_sha256, locked.pdf_sm3, locked.pdf_size = (
+        sealed.path, sealed.sha256, sealed.sm3, sealed.size)
+    locked.seal_certificate_sha256 = seal["certificate_sha256"]
+    locked.save(update_fields=["status", "issued_by", "issued_at", "pdf_path", "pdf_sha256", "pdf_sm3", "pdf_size",
+                               "unsealed_pdf_sha256", "seal_certificate_sha256"])
     append_entry(action="issue_document", actor=actor, obj=locked,
                  files=[locked.docx_record(), locked.pdf_record()],
                  payload={"case": locked.case.number, "kind": locked.kind, "number": locked.number,
-                          "replaces": locked.replaces.number if locked.replaces_id else None})
-    document.__dict__.update({k: getattr(locked, k) for k in ("status", "issued_by_id", "issued_at")})
+                          "replaces": locked.replaces.number if locked.replaces_id else None, "seal": seal,
+                          "unsealed_pdf_sha256": locked.unsealed_pdf_sha256})
+    document.__dict__.update({k: getattr(locked, k) for k in (
+        "status", "issued_by_id", "issued_at", "pdf_path", "pdf_sha256", "pdf_sm3", "pdf_size",
+        "unsealed_pdf_sha256", "seal_certificate_sha256")})
+    return locked
+
+
+def _seal(document) -> tuple[storage.StoredFile, dict]:
+    """The rendered PDF with the agency seal (signing.py), stored: what issuing freezes."""
+    chosen = signing.signer()
+    with storage.open_file(document.pdf_path) as fh:
+        pdf = fh.read()
+    agency = document.case.agency
+    try:
+        sealed = chosen.seal(pdf, agency=agency, reason=f"{agency.name}签发{document.get_kind_display()}{document.number}")
+        certificate = chosen.certificate(agency)
+    except signing.SealError as exc:
+        raise RuleViolation(f"{document}未能加盖电子印章，未签发：{exc}", code="seal_failed") from None
+    return _store(sealed), {"signer": chosen.name, "certificate_sha256": signing.certificate_sha256(certificate)}
+
+
+# ---- handwritten signatures --------------------------------------------------------------------
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MAX_SIGNATURE_BYTES = 512 << 10
+MAX_SIGNATURE_SIDE = 4000
+
+
+def _check_png(data, label: str) -> bytes:
+    """A real PNG of a sensible size (by its bytes, not its name): its IHDR width and height."""
+    if not isinstance(data, bytes | bytearray) or not data:
+        raise RuleViolation(f"缺少{label}的签名。", field=label)
+    if len(data) > MAX_SIGNATURE_BYTES:
+        raise RuleViolation(f"{label}的签名图片过大（最多 {MAX_SIGNATURE_BYTES >> 10} KB）。", field=label)
+    if not data.startswith(PNG_MAGIC) or data[12:16] != b"IHDR" or len(data) < 33:
+        raise RuleViolation(f"{label}的签名不是 PNG 图片。", field=label)
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if not (0 < width <= MAX_SIGNATURE_SIDE and 0 < height <= MAX_SIGNATURE_SIDE):
+        raise RuleViolation(f"{label}的签名图片尺寸不对（{width}×{height}）。", field=label)
+    return bytes(data)
+
+
+@transaction.atomic
+def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_name: str, actor) -> Document:
+    """手写签名: the officer's and the party's signatures, drawn on a phone or tablet, are stored by
+    digest, ledgered (who signed as whom, on whose device, when) and placed into the docx, which is
+    filled again from the same template and values and queued for its PDF. Once only."""
+    locked = Document.objects.select_related("case", "case__agency", "template").select_for_update(
+        of=("self",)).get(pk=document.pk)
+    if not can(actor, "generate_documents", locked.case):
+        raise NotPermitted(f"您无权为{locked}签名。")
+    spec = _kind(locked.kind)
+    if not spec.signable:
+        raise RuleViolation(f"{spec.label}不需要当事人手写签名。", code="not_signable")
+    if locked.signatures.exists():
+        first = locked.signatures.order_by("signed_at").first()
+        raise Conflict(f"{locked}已于 {timezone.localtime(first.signed_at):%Y-%m-%d %H:%M} 签名，不能再次签名；"
+                       "如需更正，请生成新的文书。", code="document_already_signed")
+    if locked.status not in (S.PENDING, S.GENERATED):
+        raise RuleViolation(f"{locked}{locked.get_status_display()}，不能签名。", code="document_not_signable")
+    party_name = (party_name or "").strip() if isinstance(party_name, str) else ""
+    if not party_name:
+        raise RuleViolation("请写明签名的当事人（被询问人）姓名。", field="party_name")
+    if len(party_name) > 100:
+        raise RuleViolation("当事人姓名过长（最多 100 字）。", field="party_name")
+    officer = _check_png(officer_png, "执法人员")
+    party = _check_png(party_png, "当事人")
+    person = actor.people.filter(agency_id=locked.case.agency_id).first()
+    officer_name = person.name if person else (actor.get_full_name() or actor.username)
+    now = timezone.now()
+    context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now))}
+    try:
+        docx = fill.fill(template_bytes(locked.template), context,
+                         images={"officer_signature": officer, "party_signature": party})
+    except Exception as exc:
+        raise RuleViolation(f"签名未能放入{locked}：{type(exc).__name__}：{exc}") from None
+    stored_docx, rows = _store(docx), []
+    for role, name, png in ((SignatureRole.OFFICER, officer_name, officer), (SignatureRole.PARTY, party_name, party)):
+        stored = _store(png)
+        rows.append(DocumentSignature.objects.create(
+            document=locked, role=role, signer_name=name, png_path=stored.path, png_sha256=stored.sha256,
+            png_sm3=stored.sm3, png_size=stored.size, captured_by=actor, signed_at=now))
+    locked.fields = {**locked.fields, "context": context}
+    locked.docx_path, locked.docx_sha256, locked.docx_sm3, locked.docx_size = (
+        stored_docx.path, stored_docx.sha256, stored_docx.sm3, stored_docx.size)
+    locked.status, locked.generated_at, locked.failure = S.PENDING, None, ""
+    locked.pdf_path, locked.pdf_sha256, locked.pdf_sm3, locked.pdf_size = "", "", "", None
+    locked.save()
+    append_entry(action="sign_document", actor=actor, obj=locked,
+                 files=[stored_docx.record()] + [row.png_record() for row in rows],
+                 payload={"number": locked.number, "signatures": [
+                     {"role": row.role, "name": row.signer_name, "png_sha256": row.png_sha256} for row in rows]})
+    for row in rows:
+        append_entry(action="sign_document", actor=actor, obj=row, files=[row.png_record()],
+                     payload={"number": locked.number, "role": row.role, "name": row.signer_name})
+    transaction.on_commit(_queue_rendering)
+    document.__dict__.update({k: getattr(locked, k) for k in ("status", "docx_path", "docx_sha256", "pdf_path")})
     return locked

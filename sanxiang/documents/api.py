@@ -60,6 +60,7 @@ class DocumentOut(Schema):
     template_version: int
     national_template: bool
     fields: dict
+    confidentiality: str
     docx_sha256: str
     pdf_sha256: str
     failure: str
@@ -73,6 +74,7 @@ def _out(document: Document) -> dict:
             "kind_label": document.get_kind_display(), "number": document.number, "status": document.status,
             "status_label": document.get_status_display(), "template_version": document.template.version,
             "national_template": document.template.agency_id is None, "fields": document.fields.get("inputs", {}),
+            "confidentiality": document.mark,
             "docx_sha256": document.docx_sha256, "pdf_sha256": document.pdf_sha256, "failure": document.failure,
             "replaces_id": document.replaces_id, "created_at": document.created_at, "issued_at": document.issued_at}
 
@@ -82,12 +84,16 @@ class GenerateIn(Schema):
     kind: str
     inputs: dict[str, str] = {}
     replaces_id: int | None = None
+    measure_id: int | None = None  # the coercive measure of a measure kind; default the newest fitting
 
 
 class KindOut(Schema):
     kind: str
     label: str
     inputs: list[dict]
+    measures: list[dict] = []  # for the measure kinds: the case's measures it may be made for (`measure_id`)
+    repeatable: bool = False
+    signable: bool = False
 
 
 class TemplateOut(Schema):
@@ -96,6 +102,8 @@ class TemplateOut(Schema):
     version: int
     sha256: str
     reason: str
+    active: bool
+    deactivation_reason: str
 
 
 @router.get("/", response={200: list[DocumentOut], **error_responses(400, 401, 404, 422)}, summary="案件的执法文书")
@@ -108,9 +116,13 @@ def list_documents(request, case_id: int | None = None):
             summary="案件当前可生成的文书种类")
 def available(request, case_id: int | None = None):
     case = _case(request, case_id)
+    from .views import measure_label
+
     return Status(200, [{"kind": s.kind, "label": s.label,
                          "inputs": [{"name": i.name, "label": i.label, "required": i.required, "help": i.help}
-                                    for i in s.inputs]} for s in kinds.available_kinds(case)])
+                                    for i in s.inputs],
+                         "measures": [{"id": m.pk, "label": measure_label(m)} for m in kinds.measures_for(case, s)],
+                         "repeatable": s.repeatable, "signable": s.signable} for s in kinds.available_kinds(case)])
 
 
 @router.post("/", response={201: DocumentOut, **error_responses(400, 401, 403, 404, 409, 422)},
@@ -123,7 +135,7 @@ def generate(request, data: GenerateIn):
         if replaces is None:
             raise NotFound("未找到被更正的文书，或您无权查看。", code="document_not_found")
     document = actions.do_generate_document(case, data.kind, inputs=data.inputs, replaces=replaces,
-                                            actor=request.user)
+                                            measure=data.measure_id, actor=request.user)
     return Status(201, _out(document))
 
 
@@ -141,7 +153,8 @@ def list_templates(request, agency: str = ""):
 
 
 def _template_out(row) -> dict:
-    return {"id": row.pk, "kind": row.kind, "version": row.version, "sha256": row.sha256, "reason": row.reason}
+    return {"id": row.pk, "kind": row.kind, "version": row.version, "sha256": row.sha256, "reason": row.reason,
+            "active": row.active, "deactivation_reason": row.deactivation_reason}
 
 
 @router.get("/{document_id}", response={200: DocumentOut, **error_responses(401, 404)}, summary="执法文书")
@@ -208,3 +221,85 @@ def upload_template(request, agency: Form[str], kind: Form[str], reason: Form[st
     row = actions.do_upload_document_template(found, kind, data, reason=reason, actor=user)
     return Status(201, _template_out(row))
 
+
+
+class SignCheckOut(Schema):
+    may_sign: bool
+    reason: str
+    signatures: list[dict]
+
+
+@router.get("/{document_id}/sign", response={200: SignCheckOut, **error_responses(401, 404)},
+            summary="能否手写签名（及不能的原因），已有的签名")
+def sign_check(request, document_id: str):
+    from sanxiang.access.policy import can
+
+    document = _document(request, document_id)
+    signatures = [{"role": s.role, "role_label": s.get_role_display(), "name": s.signer_name,
+                   "png_sha256": s.png_sha256, "signed_at": s.signed_at.isoformat()}
+                  for s in document.signatures.order_by("role")]
+    if not kinds.SPECS[document.kind].signable:
+        reason = f"{document.get_kind_display()}不需要当事人手写签名。"
+    elif signatures:
+        reason = "已签名，不能再次签名。"
+    elif document.status not in (DocumentStatus.PENDING, DocumentStatus.GENERATED):
+        reason = f"{document.get_status_display()}，不能签名。"
+    elif not can(request.user, "generate_documents", document.case):
+        reason = "您无权为该文书签名。"
+    else:
+        reason = ""
+    return Status(200, {"may_sign": not reason, "reason": reason, "signatures": signatures})
+
+
+class SignIn(Schema):
+    officer_png: str  # base64 PNG (or a canvas's data URL)
+    party_png: str
+    party_name: str
+
+
+def _png(value: str) -> bytes:
+    import base64
+    import binascii
+
+    value = value.split(",", 1)[1] if value.startswith("data:") else value
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+@router.post("/{document_id}/sign", response={200: DocumentOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="执法人员与当事人手写签名（笔录、送达回证）")
+def sign(request, document_id: str, data: SignIn):
+    document = actions.do_sign_document(_document(request, document_id), officer_png=_png(data.officer_png),
+                                        party_png=_png(data.party_png), party_name=data.party_name,
+                                        actor=request.user)
+    return Status(200, _out(document))
+
+
+class DeactivateIn(Schema):
+    reason: str
+
+
+def _own_template(request, template_id: str) -> DocumentTemplate:
+    user = _user(request)
+    pk = int(template_id) if template_id.isdigit() else 0
+    found = restrict(DocumentTemplate.objects.filter(pk=pk, agency__isnull=False), user).first()
+    if found is None:
+        raise NotFound("未找到该模板版本，或您无权查看。", code="template_not_found")
+    return found
+
+
+@router.get("/templates/{template_id}/deactivate", response={200: TemplateOut, **error_responses(401, 404, 422)},
+            summary="本机关的文书模板版本（是否启用、停用原因）")
+def template_state(request, template_id: str):
+    return Status(200, _template_out(_own_template(request, template_id)))
+
+
+@router.post("/templates/{template_id}/deactivate",
+             response={200: TemplateOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="停用本机关的文书模板版本")
+def deactivate_template(request, template_id: str, data: DeactivateIn):
+    row = actions.do_deactivate_document_template(_own_template(request, template_id), reason=data.reason,
+                                                  actor=request.user)
+    return Status(200, _template_out(row))

@@ -118,8 +118,245 @@ def service_receipt():
     return d
 
 
-TEMPLATES = {"filing_approval": filing_approval, "penalty_decision": penalty_decision,
-             "service_receipt": service_receipt}
+HANDLERS = ("{% for h in handlers %}{{ h.name }}（{{ h.certificate }}）{% if not loop.last %}、"
+            "{% endif %}{% endfor %}")
+PARTIES = ("{% for p in parties %}{{ p.name }}（{{ p.code_label }}：{{ p.code }}"
+           "{% if p.legal_representative %}，法定代表人（负责人）：{{ p.legal_representative }}{% endif %}"
+           "{% if p.address %}，住所：{{ p.address }}{% endif %}）{% if not loop.last %}；{% endif %}{% endfor %}")
+# The rows every 笔录 and 送达回证 ends with: what the party was told, the signatures (images placed
+# by docxtpl when signed on a tablet, documents/signatures.py).
+TOLD = [("出示执法证件（证号）", "{{ certificates_shown }}"), ("告知事项", "{{ told }}")]
+SIGNED = [("执法人员签名", "{{ officer_signature }}"), ("当事人（被询问人）签名", "{{ party_signature }}"),
+          ("签名日期", "{{ signed_on }}")]
+READ_BACK = "以上记录已交当事人（被询问人）核对（或已向其宣读），确认无误。"
+ITEMS = ("序号", "名称", "规格型号", "数量", "单位", "存放地点", "保管方式")
+ITEM_ROW = ("{{ it.seq }}", "{{ it.name }}", "{{ it.spec }}", "{{ it.quantity }}", "{{ it.unit }}",
+            "{{ it.place }}", "{{ it.custody }}")
+ENTRIES = ("顺序号", "文号", "责任者", "文件题名", "日期", "页号", "备注")
+ENTRY_ROW = ("{{ e.seq }}", "{{ e.number }}", "{{ e.responsible }}", "{{ e.title }}", "{{ e.date }}",
+             "{{ e.pages }}", "{{ e.note }}")
+APPEAL = ("当事人如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起"
+          "行政诉讼。")
+
+
+def _head(d, title):
+    _centre(d, "{{ agency_name }}", 16)
+    _centre(d, title, 22)
+    _centre(d, "{{ number }}", 12)
+
+
+def _loop_table(document, header, row, loop):
+    """A table with one row per item: docxtpl's {%tr %} rows around the row of tags."""
+    table = document.add_table(rows=0, cols=len(header))
+    table.style = "Table Grid"
+    for cells in (header, (f"{{%tr for {loop} %}}",) + ("",) * (len(header) - 1), row,
+                  ("{%tr endfor %}",) + ("",) * (len(header) - 1)):
+        for cell, text in zip(table.add_row().cells, cells, strict=True):
+            cell.text = text
+    return table
+
+
+def _sealed(d, date="{{ date }}"):
+    for text in ("{{ agency_name }}（印章）", date):
+        d.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def form(title, rows, *, after=(), signed=False, items=False):
+    """An approval form or a record (笔录): a two-column table, then paragraphs."""
+    def build():
+        d = _new()
+        _head(d, title)
+        if items:
+            _table(d, list(rows))
+            _loop_table(d, ITEMS, ITEM_ROW, "it in items")
+            rows_after = []
+        else:
+            rows_after = list(rows)
+        _table(d, rows_after + (TOLD + [("核对", READ_BACK)] + SIGNED if signed else []))
+        for text in after:
+            d.add_paragraph(text)
+        return d
+    return build
+
+
+def letter(title, paragraphs, *, to_party=True, items=False, signed=False, sealed=True, date="{{ date }}"):
+    """A decision or notice addressed to the party: paragraphs, the items table, the seal line."""
+    def build():
+        d = _new()
+        _head(d, title)
+        if to_party:
+            d.add_paragraph("{{ party_names }}：")
+        for text in paragraphs:
+            d.add_paragraph(text)
+        if items:
+            _loop_table(d, ITEMS, ITEM_ROW, "it in items")
+        if signed:
+            _table(d, TOLD + SIGNED)
+        if sealed:
+            _sealed(d, date)
+        return d
+    return build
+
+
+def archive_form(title, rows=(), *, table=True, after=()):
+    def build():
+        d = _new()
+        _centre(d, title, 22)
+        _centre(d, "{{ agency_name }}　{{ volume }}", 12)
+        if rows:
+            _table(d, list(rows))
+        if table:
+            _loop_table(d, ENTRIES, ENTRY_ROW, "e in entries")
+        for text in after:
+            d.add_paragraph(text)
+        return d
+    return build
+
+
+MEASURE_ROWS = [("当事人", PARTIES), ("案由", "{{ cause }}"), ("措施种类", "{{ measure_kind }}"),
+                ("理由和依据", "{{ measure_reason }}"), ("实施地点", "{{ measure_place }}"),
+                ("实施日期", "{{ measure_on }}")]
+
+TEMPLATES = {
+    "filing_approval": filing_approval,
+    "not_filing_approval": form("不予立案审批表", [
+        ("案件名称", "{{ cause }}"), ("案件来源", "{{ source }}"), ("发现线索日期", "{{ clue_on }}"),
+        ("当事人", "{{ party_names }}"), ("简要情况", "{{ facts }}"), ("不予立案的理由", "{{ reason }}"),
+        ("承办人及执法证号", HANDLERS), ("承办人意见", "建议不予立案。"), ("承办机构负责人意见", ""),
+        ("机关负责人意见", "")]),
+    "onsite_record": form("现场笔录", [
+        ("案由", "{{ cause }}"), ("当事人", PARTIES), ("检查时间", "{{ onsite_on }}"), ("检查地点", "{{ place }}"),
+        ("执法人员", HANDLERS), ("现场情况", "{{ content }}")], signed=True),
+    "inquiry_record": form("询问笔录", [
+        ("案由", "{{ cause }}"), ("案号", "{{ case_number }}"), ("被询问人", "{{ interviewee }}"),
+        ("询问地点", "{{ place }}"), ("询问日期", "{{ date }}"), ("询问人", HANDLERS),
+        ("询问内容", "{{ content }}")], signed=True),
+    "edata_record": form("电子数据证据提取笔录", [
+        ("案由", "{{ cause }}"), ("当事人", PARTIES), ("提取日期", "{{ date }}"), ("电子数据来源", "{{ source }}"),
+        ("提取方法及过程", "{{ method }}"), ("提取的电子数据", "{{ content }}"), ("完整性校验值", "{{ digest }}"),
+        ("执法人员", HANDLERS)], signed=True),
+    "preservation_notice": letter("先行登记保存证据通知书", [
+        "因你（单位）{{ cause }}一案，在证据可能灭失或者以后难以取得的情况下，依据《中华人民共和国行政处罚法》"
+        "第五十六条的规定，本机关决定对下列物品先行登记保存：{{ measure_reason }}",
+        "保存地点：{{ measure_place }}。保存期间，当事人或者有关人员不得销毁或者转移证据。本机关将在{{ measure_period }}内"
+        "作出处理决定。"], items=True),
+    "measure_decision": letter("实施行政强制措施决定书", [
+        "经查，你（单位）{{ cause }}。",
+        "理由和依据：{{ measure_reason }}",
+        "本机关决定自{{ measure_on }}起对下列场所、设施或者财物实施{{ measure_kind }}，期限为{{ measure_period }}"
+        "（场所/设施/财物清单附后）。",
+        "你（单位）有陈述、申辩的权利。" + APPEAL], items=True),
+    "measure_list": form("场所/设施/财物清单", MEASURE_ROWS + [("执法人员", HANDLERS)], signed=True, items=True),
+    "measure_extension": letter("延长行政强制措施期限决定书", [
+        "本机关于{{ measure_on }}对你（单位）的下列场所、设施或者财物实施了{{ measure_kind }}。",
+        "因{{ extension_reason }}，依据《中华人民共和国行政强制法》第二十五条的规定，经本机关负责人批准，决定将"
+        "{{ measure_kind }}期限延长{{ extension_days }}日。", APPEAL], items=True),
+    "measure_release": letter("解除行政强制措施决定书", [
+        "本机关于{{ measure_on }}对你（单位）的下列场所、设施或者财物实施了{{ measure_kind }}。",
+        "因{{ release_reason }}，依据《中华人民共和国行政强制法》第二十八条的规定，本机关决定自{{ released_on }}起"
+        "解除{{ measure_kind }}。"], items=True),
+    "sampling_record": form("抽样记录", [
+        ("案由", "{{ cause }}"), ("被抽样单位", PARTIES), ("抽样日期", "{{ date }}"), ("样品名称及规格", "{{ sample }}"),
+        ("抽样数量及基数", "{{ quantity }}"), ("抽样方法", "{{ method }}"), ("抽样人员", HANDLERS)], signed=True),
+    "investigation_report": form("案件调查终结报告", [
+        ("案件名称", "{{ cause }}"), ("案号", "{{ case_number }}"), ("当事人", PARTIES), ("立案日期", "{{ filed_on }}"),
+        ("违法事实", "{{ facts }}"), ("相关证据", "{{ evidence }}"), ("处理意见及理由", "{{ opinion }}"),
+        ("拟处罚内容", "{{ proposed }}"), ("承办人", HANDLERS), ("承办机构负责人意见", "")]),
+    "penalty_notice": letter("行政处罚告知书", [
+        "本机关对你（单位）{{ cause }}一案（案号：{{ case_number }}）已调查终结。经查：{{ facts }}",
+        "依据{{ basis }}，本机关拟对你（单位）作出如下行政处罚：{{ proposed }}。",
+        "根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）享有陈述、申辩的权利；"
+        "{% if hearing_right == '有' %}根据第六十三条、第六十四条的规定，你（单位）有权在收到本告知书之日起五个工作日内"
+        "要求听证。{% endif %}逾期未提出的，视为放弃上述权利。"]),
+    "statement_record": form("陈述申辩笔录", [
+        ("案由", "{{ cause }}"), ("案号", "{{ case_number }}"), ("陈述申辩人", PARTIES), ("日期", "{{ date }}"),
+        ("记录人", HANDLERS), ("陈述申辩内容", "{{ content }}")], signed=True),
+    "hearing_notice": letter("听证通知书", [
+        "根据你（单位）于{{ requested_on }}提出的听证要求，本机关决定于{{ hearing_on }}在{{ hearing_place }}"
+        "对{{ cause }}一案举行听证。",
+        "请你（单位）凭本通知书准时参加，可以委托一至二人代理。如申请主持人回避，请于听证前提出并说明理由。"
+        "无正当理由拒不出席或者未经许可中途退出的，视为放弃听证权利。"]),
+    "hearing_record": form("听证笔录", [
+        ("案由", "{{ cause }}"), ("案号", "{{ case_number }}"), ("听证时间", "{{ hearing_on }}"),
+        ("听证地点", "{{ hearing_place }}"), ("听证主持人", "{{ host }}"), ("当事人", PARTIES),
+        ("案件调查人员", HANDLERS), ("听证记录", "{{ content }}")], signed=True),
+    "hearing_report": form("听证报告", [
+        ("案由", "{{ cause }}"), ("案号", "{{ case_number }}"), ("听证时间", "{{ hearing_on }}"),
+        ("听证地点", "{{ hearing_place }}"), ("听证主持人", "{{ host }}"), ("当事人", PARTIES),
+        ("案件调查人员", HANDLERS), ("案件事实", "{{ facts }}"), ("听证主持人意见", "{{ opinion }}")]),
+    "penalty_decision": penalty_decision,
+    "onsite_decision": letter("当场行政处罚决定书", [
+        "当事人：" + PARTIES,
+        "违法事实：{{ facts }}",
+        "依据：{{ basis }}",
+        "执法人员当场作出如下行政处罚：{{ penalties }}。处罚地点：{{ place }}。",
+        "当事人应当自收到本决定书之日起十五日内缴纳罚款。" + APPEAL,
+        "执法人员：" + HANDLERS], to_party=False, signed=True, date="{{ decided_on }}"),
+    "no_penalty_decision": letter("不予行政处罚决定书", [
+        "当事人：" + PARTIES,
+        "{{ agency_name }}对当事人{{ cause }}一案（案号：{{ case_number }}）依法立案调查，现已调查终结。",
+        "一、查明的事实：{{ facts }}",
+        "二、证据及采信理由：{{ evidence }}",
+        "三、陈述申辩的采纳情况：{{ statement_adoption }}",
+        "四、不予行政处罚的理由和依据：{{ reason }}",
+        "综上，本机关决定对当事人不予行政处罚。" + APPEAL], to_party=False),
+    "service_address": form("送达地址确认书", [
+        ("案由", "{{ cause }}"), ("受送达人", PARTIES), ("电子送达地址", "{{ electronic_address }}"),
+        ("同意电子送达日期", "{{ address_consent_on }}"),
+        ("告知", "受送达人应当如实提供送达地址；送达地址变更的，应当及时告知本机关，未及时告知的，按原地址送达视为送达。")],
+        signed=True),
+    "service_receipt": form("送达回证", [
+        ("案号", "{{ case_number }}"), ("送达文书名称及文号", "{{ served_document }}"), ("受送达人", "{{ party_names }}"),
+        ("送达地点", "{% for p in parties %}{{ p.address }}{% if not loop.last %}；{% endif %}{% endfor %}"),
+        ("送达方式", "{{ service_method }}"), ("送达日期", "{{ served_on }}"), ("送达人（执法证号）", HANDLERS),
+        ("备注", "")], signed=True),
+    "demand_notice": letter("催告书", [
+        "本机关于{{ served_on }}向你（单位）送达了行政处罚决定书（{{ decision_number }}），决定：{{ penalties }}。",
+        "你（单位）至今尚有人民币 {{ owed }} 元未缴纳。依据《中华人民共和国行政强制法》第三十五条、第五十四条的规定，"
+        "催告你（单位）自收到本催告书之日起十日内履行。你（单位）有权进行陈述和申辩。逾期仍未履行的，本机关将依法"
+        "申请人民法院强制执行。"]),
+    "closing_approval": form("结案审批表", [
+        ("案件名称", "{{ cause }}"), ("案号", "{{ case_number }}"), ("当事人", PARTIES),
+        ("立案日期", "{{ filed_on }}"), ("决定日期", "{{ decided_on }}"), ("处理结果", "{{ outcome }}"),
+        ("执行情况", "{{ execution }}"), ("承办人", HANDLERS), ("承办人意见", "建议结案。"),
+        ("承办机构负责人意见", ""), ("机关负责人意见", "")]),
+    "inspection_notice": letter("检查通知书", [
+        "依据{{ basis }}，本机关定于{{ planned_on }}起对你（单位）进行检查（检查码：{{ inspection_code }}）。",
+        "检查事项：{% for i in items %}{{ loop.index }}. {{ i }}{% if not loop.last %}；{% endif %}{% endfor %}",
+        "检查人员：" + HANDLERS + "。请予配合，如实提供有关资料。"]),
+    "inspection_record": form("检查记录", [
+        ("被检查单位", PARTIES), ("检查依据", "{{ basis }}"), ("检查日期", "{{ started_on }}"), ("检查人员", HANDLERS),
+        ("检查事项", "{% for i in items %}{{ loop.index }}. {{ i }}{% if not loop.last %}；{% endif %}{% endfor %}"),
+        ("检查结果", "{{ result }}"), ("发现的问题", "{{ problems }}"), ("检查结论", "{{ conclusion }}"),
+        ("责令整改", "{{ rectification }}")], signed=True),
+    "acceptance_notice": letter("受理通知书", [
+        "你（单位）提出的{{ cause }}申请，本机关经审查，申请材料齐全、符合法定形式，决定于{{ accepted_on }}予以受理，"
+        "并将在{{ time_limit }}内作出决定。"]),
+    "not_accepted_decision": letter("不予受理决定书", [
+        "你（单位）提出的{{ cause }}申请，本机关经审查，决定不予受理。理由：{{ reason }}", APPEAL]),
+    "licence_grant": letter("准予行政许可决定书", [
+        "你（单位）提出的{{ cause }}申请，本机关经审查，符合法定条件、标准，根据《中华人民共和国行政许可法》第三十八条"
+        "第一款的规定，决定准予行政许可：{{ content }}",
+        "许可证件编号：{{ licence_number }}；有效期自{{ valid_from }}至{{ valid_until }}。"], date="{{ decided_on }}"),
+    "licence_refusal": letter("不予行政许可决定书", [
+        "你（单位）提出的{{ cause }}申请，本机关经审查，决定不予行政许可。理由：{{ reason }}",
+        "根据《中华人民共和国行政许可法》第三十八条第二款的规定，" + APPEAL], date="{{ decided_on }}"),
+    "case_decision": letter("{{ decision_kind }}决定书", [
+        "申请人：" + PARTIES,
+        "你（单位）提出的{{ cause }}申请，本机关已依法受理并审查。",
+        "一、认定的事实和证据：{{ evidence }}",
+        "二、依据及理由：{{ basis }}",
+        "三、决定：{{ content }}", APPEAL], to_party=False, date="{{ decided_on }}"),
+    "file_cover": archive_form("卷宗封面", [
+        ("案件名称", "{{ cause }}"), ("案号", "{{ case_number }}"), ("当事人", "{{ party_names }}"),
+        ("处理结果", "{{ outcome }}"), ("立案日期", "{{ filed_on }}"), ("结案日期", "{{ closed_on }}"),
+        ("本卷件数", "{{ entries|length }}"), ("本卷页数", "{{ total_pages }}"), ("保管期限", "{{ retention }}"),
+        ("承办人", "{{ handler_names }}")], table=False),
+    "file_catalogue": archive_form("卷内文件目录", [("案号", "{{ case_number }}")]),
+    "file_notes": archive_form("卷内备考表", [("案号", "{{ case_number }}")], table=False, after=(
+        "本卷共有文件 {{ entries|length }} 件，共 {{ total_pages }} 页。",
+        "说明：{{ notes }}", "立卷人：{{ compiled_by }}　检查人：{{ checked_by }}　立卷日期：{{ compiled_on }}")),
+}
 
 
 def main():

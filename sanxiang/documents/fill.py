@@ -6,17 +6,25 @@ import io
 import zipfile
 
 import jinja2
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 
 from sanxiang.core.errors import RuleViolation
 
 MAX_TEMPLATE_BYTES = 5 << 20
 
 
-def fill(template_bytes: bytes, context: dict) -> bytes:
+SIGNATURE_WIDTH_MM = 40
+
+
+def fill(template_bytes: bytes, context: dict, images: dict[str, bytes] | None = None) -> bytes:
     """The filled document. Unknown names in the template are errors (StrictUndefined), so a
-    template that asks for what the kind does not provide fails here, not silently blank."""
+    template that asks for what the kind does not provide fails here, not silently blank.
+    `images` (name → PNG) are placed where the template names them (the signatures)."""
     document = DocxTemplate(io.BytesIO(template_bytes))
+    if images:
+        context = {**context, **{name: InlineImage(document, io.BytesIO(png), width=Mm(SIGNATURE_WIDTH_MM))
+                                 for name, png in images.items()}}
     document.render(context, jinja_env=jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True))
     out = io.BytesIO()
     document.save(out)

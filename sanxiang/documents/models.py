@@ -11,14 +11,46 @@ from django.db import models
 
 from sanxiang.access.policy import RestrictedManager
 from sanxiang.ledger.models import Ledgered
+from sanxiang.orgs.marks import Confidentiality
 
 
 class DocumentKind(models.TextChoices):
     """文书种类 — the forms of SAMR 《行政处罚文书格式范本（2021年修订版）》 built so far."""
 
     FILING_APPROVAL = "filing_approval", "立案审批表"
+    NOT_FILING_APPROVAL = "not_filing_approval", "不予立案审批表"
+    ONSITE_RECORD = "onsite_record", "现场笔录"
+    INQUIRY_RECORD = "inquiry_record", "询问笔录"
+    EDATA_RECORD = "edata_record", "电子数据证据提取笔录"
+    PRESERVATION_NOTICE = "preservation_notice", "先行登记保存证据通知书"
+    MEASURE_DECISION = "measure_decision", "实施行政强制措施决定书"
+    MEASURE_LIST = "measure_list", "场所/设施/财物清单"
+    MEASURE_EXTENSION = "measure_extension", "延长行政强制措施期限决定书"
+    MEASURE_RELEASE = "measure_release", "解除行政强制措施决定书"
+    SAMPLING_RECORD = "sampling_record", "抽样记录"
+    INVESTIGATION_REPORT = "investigation_report", "案件调查终结报告"
+    PENALTY_NOTICE = "penalty_notice", "行政处罚告知书"
+    STATEMENT_RECORD = "statement_record", "陈述申辩笔录"
+    HEARING_NOTICE = "hearing_notice", "听证通知书"
+    HEARING_RECORD = "hearing_record", "听证笔录"
+    HEARING_REPORT = "hearing_report", "听证报告"
     PENALTY_DECISION = "penalty_decision", "行政处罚决定书"
+    ONSITE_DECISION = "onsite_decision", "当场行政处罚决定书"
+    NO_PENALTY_DECISION = "no_penalty_decision", "不予行政处罚决定书"
+    SERVICE_ADDRESS = "service_address", "送达地址确认书"
     SERVICE_RECEIPT = "service_receipt", "送达回证"
+    DEMAND_NOTICE = "demand_notice", "催告书"
+    CLOSING_APPROVAL = "closing_approval", "结案审批表"
+    INSPECTION_NOTICE = "inspection_notice", "检查通知书"
+    INSPECTION_RECORD = "inspection_record", "检查记录"
+    ACCEPTANCE_NOTICE = "acceptance_notice", "受理通知书"
+    NOT_ACCEPTED_DECISION = "not_accepted_decision", "不予受理决定书"
+    LICENCE_GRANT = "licence_grant", "准予行政许可决定书"
+    LICENCE_REFUSAL = "licence_refusal", "不予行政许可决定书"
+    CASE_DECISION = "case_decision", "行政确认（裁决）决定书"
+    FILE_COVER = "file_cover", "卷宗封面"
+    FILE_CATALOGUE = "file_catalogue", "卷内文件目录"
+    FILE_NOTES = "file_notes", "卷内备考表"
 
 
 class DocumentStatus(models.TextChoices):
@@ -45,6 +77,10 @@ class DocumentTemplate(Ledgered):
     sm3 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
     active = models.BooleanField(default=True)
+    deactivated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+")
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivation_reason = models.CharField(max_length=300, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     uploaded_at = models.DateTimeField()
@@ -60,6 +96,13 @@ class DocumentTemplate(Ledgered):
             models.UniqueConstraint(fields=["kind", "version"], condition=models.Q(agency__isnull=True),
                                     name="documents_national_template_version"),
         ]
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        for name in ("deactivated_by_id", "deactivated_at", "deactivation_reason"):
+            if state.get(name) in (None, ""):
+                state.pop(name, None)  # versions ledgered before these fields keep their digest
+        return state
 
     def __str__(self):
         owner = self.agency.name if self.agency_id else "国家默认"
@@ -77,6 +120,9 @@ class Document(Ledgered):
     number = models.CharField(max_length=100)  # 文号
     number_year = models.PositiveIntegerField()
     number_seq = models.PositiveIntegerField()
+    # 密级 (the foundation's marks): the case's when generated; empty on documents made before the
+    # field existed, which then follow their case (`mark`). The retrieval app reads it per record.
+    confidentiality = models.CharField(max_length=24, choices=Confidentiality.choices, blank=True)
     fields = models.JSONField(default=dict)  # what was filled in: the case's values and the 说理 written for it
     docx_path = models.CharField(max_length=200)
     docx_sha256 = models.CharField(max_length=64)
@@ -87,6 +133,9 @@ class Document(Ledgered):
     pdf_sm3 = models.CharField(max_length=64, blank=True)
     pdf_size = models.PositiveBigIntegerField(null=True, blank=True)
     failure = models.CharField(max_length=500, blank=True)
+    # 签发 seals the PDF (signing.py): pdf_* then name the sealed file; the rendered one's digest stays here
+    unsealed_pdf_sha256 = models.CharField(max_length=64, blank=True)
+    seal_certificate_sha256 = models.CharField(max_length=64, blank=True)
     replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
@@ -108,8 +157,53 @@ class Document(Ledgered):
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
 
+    @property
+    def mark(self) -> str:
+        """The document's confidentiality, else its case's."""
+        return self.confidentiality or self.case.confidentiality
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        for name in ("confidentiality", "unsealed_pdf_sha256", "seal_certificate_sha256"):
+            if not state.get(name):
+                state.pop(name, None)  # documents ledgered before these fields keep their digest
+        return state
+
     def docx_record(self) -> dict:
         return {"path": self.docx_path, "sha256": self.docx_sha256, "sm3": self.docx_sm3, "size": self.docx_size}
 
     def pdf_record(self) -> dict:
         return {"path": self.pdf_path, "sha256": self.pdf_sha256, "sm3": self.pdf_sm3, "size": self.pdf_size}
+
+
+class SignatureRole(models.TextChoices):
+    OFFICER = "officer", "执法人员"
+    PARTY = "party", "当事人（被询问人）"
+
+
+class DocumentSignature(Ledgered):
+    """手写签名 — a handwritten signature captured on a phone or tablet for a 笔录 or 送达回证: the PNG
+    (stored by its digest), who signed in which role, and the account that held the device."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="signatures")
+    role = models.CharField(max_length=16, choices=SignatureRole.choices)
+    signer_name = models.CharField(max_length=100)
+    png_path = models.CharField(max_length=200)
+    png_sha256 = models.CharField(max_length=64)
+    png_sm3 = models.CharField(max_length=64)
+    png_size = models.PositiveIntegerField()
+    captured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["document", "role"]
+        verbose_name = "手写签名"
+        constraints = [models.UniqueConstraint(fields=["document", "role"], name="documents_signed_once")]
+
+    def __str__(self):
+        return f"{self.document}的{self.get_role_display()}签名（{self.signer_name}）"
+
+    def png_record(self) -> dict:
+        return {"path": self.png_path, "sha256": self.png_sha256, "sm3": self.png_sm3, "size": self.png_size}

@@ -11,14 +11,16 @@ from sanxiang.cases.models import Case
 from sanxiang.cases.policies import VIEW, WORK
 from sanxiang.orgs.models import Agency, Role
 
-from .models import Document, DocumentTemplate
+from .models import Document, DocumentSignature, DocumentTemplate
 
 register(Document, agency="case__agency", unit="case__unit", assigned="case__accesses__user",
          mark="case__confidentiality", rules={
              "view": VIEW,
              "issue": {Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY},
          })
-grant(Case, "generate_documents", WORK)
+register(DocumentSignature, agency="document__case__agency", unit="document__case__unit",
+         assigned="document__case__accesses__user", mark="document__case__confidentiality", rules={"view": VIEW})
+grant(Case, "generate_documents", WORK)  # also: signing 笔录 and 送达回证 on a tablet
 
 TEMPLATE_MANAGERS = {Role.ADMINISTRATOR: AGENCY, Role.AGENCY_LEADER: AGENCY}
 register(DocumentTemplate, agency="agency", rules={

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from sanxiang.access.policy import can, restrict
 from sanxiang.cases import pages as case_pages
@@ -16,7 +17,7 @@ from sanxiang.orgs.models import Agency
 
 from . import actions, kinds, queries
 from .api import pdf_response
-from .models import DocumentKind, DocumentStatus, DocumentTemplate
+from .models import DocumentKind, DocumentSignature, DocumentStatus, DocumentTemplate
 
 
 class DocumentNotFound(NotFound, Http404):
@@ -24,8 +25,16 @@ class DocumentNotFound(NotFound, Http404):
     default_message = "未找到该文书，或您无权查看。"
 
 
-def inputs_form(spec: kinds.Spec, data=None, prefix=None):
+def measure_label(measure) -> str:
+    names = "、".join(item.name for item in measure.items.order_by("id")[:3])
+    return f"{measure.get_kind_display()}（{measure.get_status_display()}，{measure.proposed_on:%Y-%m-%d}）{names}"
+
+
+def inputs_form(spec: kinds.Spec, data=None, prefix=None, case=None):
     form = forms.Form(data, prefix=prefix)
+    if spec.measure is not None and case is not None:
+        form.fields["measure"] = forms.ChoiceField(
+            label="行政强制措施", choices=[(m.pk, measure_label(m)) for m in kinds.measures_for(case, spec)])
     for item in spec.inputs:
         form.fields[item.name] = forms.CharField(label=item.label, required=False, help_text=item.help,
                                                  widget=forms.Textarea(attrs={"rows": 3}))
@@ -37,7 +46,11 @@ def section(request, case) -> dict:
     user = request.user
     documents = list(queries.documents_of(user, case))
     may_generate = can(user, "generate_documents", case)
-    rows = [{"d": d, "may_issue": d.status == DocumentStatus.GENERATED and can(user, "issue", d)}
+    signed = set(DocumentSignature.objects.filter(document__in=documents).values_list("document_id", flat=True))
+    rows = [{"d": d, "may_issue": d.status == DocumentStatus.GENERATED and can(user, "issue", d),
+             "signed": d.pk in signed,
+             "may_sign": (may_generate and kinds.SPECS[d.kind].signable and d.pk not in signed
+                          and d.status in (DocumentStatus.PENDING, DocumentStatus.GENERATED))}
             for d in documents]
     newest = {}
     for d in documents:
@@ -47,8 +60,9 @@ def section(request, case) -> dict:
     if may_generate:
         for spec in kinds.available_kinds(case):
             current = newest.get(spec.kind)
-            if current is None or current.status == DocumentStatus.ISSUED:
-                offers.append({"spec": spec, "replaces": current, "form": inputs_form(spec, prefix=spec.kind)})
+            if spec.repeatable or current is None or current.status == DocumentStatus.ISSUED:
+                offers.append({"spec": spec, "replaces": None if spec.repeatable else current,
+                               "form": inputs_form(spec, prefix=spec.kind, case=case)})
     return {"rows": rows, "offers": offers, "pending": any(d.status == DocumentStatus.PENDING for d in documents)}
 
 
@@ -60,15 +74,17 @@ def generate(request, pk, kind):
     spec = kinds.SPECS.get(kind)
     if spec is None:
         raise DocumentNotFound("没有这种执法文书。")
-    form = inputs_form(spec, request.POST, prefix=kind)
+    form = inputs_form(spec, request.POST, prefix=kind, case=case)
     form.is_valid()
+    measure = request.POST.get(f"{kind}-measure") or None
     replaces = None
     if request.POST.get("replaces"):
         replaces = queries.document_for(request.user, request.POST["replaces"])
         if replaces is None:
             raise DocumentNotFound()
     try:
-        document = actions.do_generate_document(case, kind, inputs=form.cleaned_data, replaces=replaces,
+        inputs = {k: v for k, v in form.cleaned_data.items() if k != "measure"}
+        document = actions.do_generate_document(case, kind, inputs=inputs, replaces=replaces, measure=measure,
                                                 actor=request.user)
     except SanxiangError as exc:
         messages.error(request, f"未能生成{spec.label}：{exc.message}")
@@ -93,6 +109,49 @@ def issue(request, pk):
     return redirect(f"{case_pages_url(document.case)}#case-documents")
 
 
+def png_from_data_url(value) -> bytes:
+    """The PNG bytes of a canvas's data URL (the action checks they are a PNG)."""
+    import base64
+    import binascii
+
+    prefix = "data:image/png;base64,"
+    if not isinstance(value, str) or not value.startswith(prefix):
+        return b""
+    try:
+        return base64.b64decode(value[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+@login_required
+def sign(request, pk):
+    """手写签名 on a phone or tablet: two canvases (signature.js), the party's name."""
+    document = queries.document_for(request.user, pk)
+    if document is None:
+        raise DocumentNotFound()
+    if not can(request.user, "generate_documents", document.case) or not kinds.SPECS[document.kind].signable:
+        raise DocumentNotFound("您无权为该文书签名，或该文书不需要签名。")
+    party_name, status = document.case.case_parties.select_related("party").first(), 200
+    party_name = party_name.party.name if party_name else ""
+    if request.method == "POST":
+        party_name = request.POST.get("party_name", "")
+        try:
+            actions.do_sign_document(document, officer_png=png_from_data_url(request.POST.get("officer_png")),
+                                     party_png=png_from_data_url(request.POST.get("party_png")),
+                                     party_name=party_name, actor=request.user)
+        except SanxiangError as exc:
+            messages.error(request, f"未能签名：{exc.message}")
+            status = exc.status
+        else:
+            messages.success(request, f"已签名{document}，PDF 正在后台重新生成。")
+            return redirect(f"{case_pages_url(document.case)}#case-documents")
+    person = request.user.people.filter(agency_id=document.case.agency_id).first()
+    return render(request, "documents/sign.html", {
+        "document": document, "party_name": party_name,
+        "officer_name": person.name if person else request.user.get_full_name() or request.user.username},
+        status=status)
+
+
 @login_required
 def pdf(request, pk):
     document = queries.document_for(request.user, pk)
@@ -108,6 +167,29 @@ def case_pages_url(case) -> str:
 
 
 # ---- 文书模板 -----------------------------------------------------------------------------------
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(label="停用原因", max_length=300)
+
+
+@login_required
+def deactivate_template(request, pk):
+    """停用 an agency's template version (with the reason, ledgered)."""
+    agencies = managed_agencies(request.user)
+    template = DocumentTemplate.objects.filter(pk=pk if str(pk).isdigit() else 0,
+                                               agency__in=agencies).select_related("agency").first()
+    if template is None:
+        raise DocumentNotFound("未找到该模板版本，或您无权管理。")
+    if request.method == "POST":
+        try:
+            actions.do_deactivate_document_template(template, reason=request.POST.get("reason", ""),
+                                                    actor=request.user)
+        except SanxiangError as exc:
+            messages.error(request, f"未能停用：{exc.message}")
+        else:
+            messages.success(request, f"已停用{template}。")
+    return redirect(f"{reverse('documents:templates')}?agency={template.agency.code}")
+
 
 class TemplateForm(forms.Form):
     kind = forms.ChoiceField(label="文书种类", choices=DocumentKind.choices)
@@ -145,7 +227,8 @@ def templates(request):
             return redirect("documents:templates")
     elif request.method == "POST":
         status = 400
-    versions = DocumentTemplate.objects.filter(agency=agency).select_related("uploaded_by").order_by("kind", "-version")
+    versions = DocumentTemplate.objects.filter(agency=agency).select_related("uploaded_by", "deactivated_by").order_by("kind", "-version")
     return render(request, "documents/templates.html",
-                  {"agency": agency, "form": form, "versions": versions, "kinds": DocumentKind.choices},
+                  {"agency": agency, "form": form, "versions": versions, "kinds": DocumentKind.choices,
+                   "deactivate_form": DeactivateForm()},
                   status=status)

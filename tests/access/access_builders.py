@@ -149,6 +149,17 @@ def _documents(cast, label):
                             clue_on="2026-03-02", actor=OPERATOR)
     C.do_add_case_party(case, party_of_a(cast), actor=OPERATOR)
     C.move_case(case, "verify", actor=OPERATOR, on="2026-03-04")
+    if label == "documents.documentsignature":  # a signature row of a 询问笔录 (the PNG's bytes are not read)
+        from django.utils import timezone
+
+        from sanxiang.documents.models import DocumentSignature
+
+        record = DOC.do_generate_document(case, "inquiry_record", actor=OPERATOR,
+                                          inputs={"interviewee": "张三", "place": "询问室", "content": "问答"})
+        return Built(DocumentSignature.objects.create(
+            document=record, role="party", signer_name="张三", png_path="00/none.png", png_sha256="0" * 64,
+            png_sm3="0" * 64, png_size=1, captured_by=cast.members["officer-a"].user, signed_at=timezone.now()),
+            cast.a, cast.unit_a)
     return Built(DOC.do_generate_document(case, "filing_approval", actor=OPERATOR), cast.a, cast.unit_a)
 
 

@@ -6,7 +6,7 @@ import json
 import subprocess
 
 import pytest
-from documents_cast import FACTS, REASONS, decided_case, docx_text
+from documents_cast import FACTS, REASONS, decided_case, docx_text, png
 
 from sanxiang.access.actors import JOBS
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
@@ -18,6 +18,7 @@ from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import testing as T
 
 pytestmark = pytest.mark.django_db
+INQUIRY = {"interviewee": "孙某（法定代表人）", "place": "本局询问室", "content": "问：牛奶从何处进货？答：某批发市场。"}
 
 
 def refused(call, *args, error=RuleViolation, **kwargs) -> str:
@@ -39,6 +40,26 @@ def rendered(env, blocker):
         result = render_documents.call()
         document.refresh_from_db()
         return document, result
+
+
+@pytest.fixture(scope="module")
+def signed_record(env, blocker):
+    """An 询问笔录 signed on a tablet by the officer and the party, and a 财物清单 of a seizure,
+    rendered by one run of the job (two conversions)."""
+    import coercion_cast
+
+    with blocker.unblock():
+        case = decided_case(env, "investigating")
+        record = D.do_generate_document(case, "inquiry_record", inputs=INQUIRY, actor=env.officer)
+        D.do_sign_document(record, officer_png=png(), party_png=png(ink=(0, 0, 200)), party_name="孙某",
+                           actor=env.officer)
+        measure = coercion_cast.in_force(env, kind="seize")
+        listing = D.do_generate_document(measure.case, "measure_list", actor=env.officer)
+        render_documents.call()
+        record.refresh_from_db()
+        listing.refresh_from_db()
+        record.listing = listing
+        return record
 
 
 def test_the_decision_is_filled_with_the_case_and_its_reasoning(env, rendered):
@@ -108,7 +129,9 @@ def test_the_decision_must_state_its_evidence_and_basis(env):
 
 def test_documents_follow_the_case_state_and_the_case_permissions(env):
     case = decided_case(env, "investigating")
-    assert [s.kind for s in kinds.available_kinds(case)] == ["filing_approval"]
+    open_kinds = [s.kind for s in kinds.available_kinds(case)]
+    assert "filing_approval" in open_kinds and "inquiry_record" in open_kinds
+    assert "penalty_decision" not in open_kinds and "penalty_notice" not in open_kinds
     assert "不能生成行政处罚决定书" in refused(D.do_generate_document, case, "penalty_decision", inputs=REASONS,
                                               actor=env.officer)
     assert "无权" in refused(D.do_generate_document, case, "filing_approval", actor=env.outsider,
@@ -178,3 +201,108 @@ def _with_text(template: bytes, text: str) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _pdf(document) -> bytes:
+    from sanxiang import storage
+
+    with storage.open_file(document.pdf_path) as fh:
+        return fh.read()
+
+
+def test_the_issued_pdf_carries_the_agency_seal_that_pdfsig_and_pyhanko_verify(env, rendered, tmp_path):
+    from asn1crypto import x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from sanxiang.documents import signing
+
+    document, _ = rendered
+    document.refresh_from_db()
+    if document.status != "issued":
+        D.do_issue_document(document, actor=env.head)
+        document.refresh_from_db()
+    sealed = _pdf(document)
+    assert document.unsealed_pdf_sha256 and document.unsealed_pdf_sha256 != document.pdf_sha256
+    entry = LedgerEntry.objects.filter(action="issue_document", object_id=str(document.pk)).latest("index")
+    body = json.loads(entry.entry)
+    assert document.pdf_sha256 in {f["sha256"] for f in body["files"]}  # the ledger freezes the sealed PDF
+    assert body["payload"]["seal"]["certificate_sha256"] == document.seal_certificate_sha256
+    path = tmp_path / "sealed.pdf"
+    path.write_bytes(sealed)
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True)
+    assert "Signature is Valid" in out.stdout, out.stdout + out.stderr
+    assert env.agency.name in out.stdout  # the signer: the agency's certificate
+    cert = x509.Certificate.load(signing.signer().certificate(env.agency))
+    import io
+
+    signature = PdfFileReader(io.BytesIO(sealed)).embedded_signatures[0]
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[cert]))
+    assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+    # The key stays in the data directory, readable by the owner only.
+    key_path, _ = signing.PyHankoSigner()._paths(env.agency)
+    assert key_path.stat().st_mode & 0o777 == 0o600
+    # One flipped byte inside the signed range: both verifiers say so.
+    at = sealed.index(b"\nstream\n") + 20
+    flipped = sealed[:at] + bytes([sealed[at] ^ 0x01]) + sealed[at + 1:]
+    path.write_bytes(flipped)
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True)
+    assert "Signature is Valid" not in out.stdout
+    status = validate_pdf_signature(PdfFileReader(io.BytesIO(flipped)).embedded_signatures[0],
+                                    ValidationContext(trust_roots=[cert]))
+    assert not status.intact
+
+
+def test_a_signed_record_carries_both_signatures_and_is_signed_once(env, signed_record, tmp_path):
+    record = signed_record
+    assert record.status == "generated", record.failure
+    signatures = {s.role: s for s in record.signatures.all()}
+    assert signatures["party"].signer_name == "孙某" and signatures["officer"].signer_name == "王执法"
+    assert signatures["officer"].captured_by == env.officer
+    import io
+    import zipfile
+
+    with storage_open(record.docx_path) as fh:
+        media = [n for n in zipfile.ZipFile(io.BytesIO(fh.read())).namelist() if n.startswith("word/media/")]
+    assert len(media) == 2  # both PNGs placed in the docx
+    path = tmp_path / "record.pdf"
+    path.write_bytes(_pdf(record))
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) - 2 == 2  # the header lines, then the two signatures
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+    for wanted in ("询问笔录", "孙某（法定代表人）", "申请执法人员回避", "执法人员签名"):
+        assert wanted in text, wanted
+    path.write_bytes(_pdf(record.listing))
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+    for wanted in ("场所/设施/财物清单", "扣押", "过期牛奶", "250ml×", record.listing.number):  # cells wrap
+        assert wanted in text, wanted
+    entry = LedgerEntry.objects.filter(action="sign_document", object_id=str(record.pk),
+                                       object_type="documents.document").latest("index")
+    names = {(s["role"], s["name"]) for s in json.loads(entry.entry)["payload"]["signatures"]}
+    assert names == {("officer", "王执法"), ("party", "孙某")}
+    message = refused(D.do_sign_document, record, officer_png=png(), party_png=png(), party_name="孙某",
+                      actor=env.officer, error=Conflict)
+    assert "不能再次签名" in message
+
+
+def test_a_bad_signature_is_refused_and_writes_nothing(env):
+    case = decided_case(env, "investigating")
+    record = D.do_generate_document(case, "inquiry_record", inputs=INQUIRY, actor=env.officer)
+    for officer, party, name, expected in (
+        (b"GIF89a....", png(), "孙某", "不是 PNG"), (png(), b"", "孙某", "缺少当事人"),
+        (png(), png(), " ", "姓名"), (png(width=5000), png(), "孙某", "尺寸"),
+    ):
+        assert expected in refused(D.do_sign_document, record, officer_png=officer, party_png=party,
+                                   party_name=name, actor=env.officer)
+    assert "无权" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(), party_name="孙某",
+                             actor=env.outsider, error=NotPermitted)
+    decision = D.do_generate_document(decided_case(env), "penalty_decision", inputs=REASONS, actor=env.officer)
+    assert "不需要" in refused(D.do_sign_document, decision, officer_png=png(), party_png=png(), party_name="孙某",
+                               actor=env.officer)
+
+
+def storage_open(path):
+    from sanxiang import storage
+
+    return storage.open_file(path)

@@ -1,0 +1,129 @@
+"""The agency seal (电子印章) on issued PDFs, behind one small interface.
+
+`Signer` is what issuing needs: `seal(pdf, agency=..., reason=...)` returns the sealed PDF. The
+default, `PyHankoSigner`, makes a PAdES signature (pyHanko, an incremental update: the rendered
+PDF's bytes are kept unchanged before the signature) with the agency's own key and a self-signed
+certificate, both made once per agency in the data directory (`DATA_DIR/keys/seal/`, the key file
+mode 0600) — never in the repository, never logged. Any PDF reader or `pdfsig` checks it; the
+certificate is self-signed, so a reader says the signature is intact but the signer not trusted
+until the agency's certificate is pinned.
+
+An SM2 / OFD e-seal service (GB/T 38540, rules-2026.md §6) plugs in later as another class with
+the same `seal` method, named by the setting `DOCUMENT_SIGNER` (a dotted path); see
+docs/documents.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+from pathlib import Path
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+DEFAULT_SIGNER = "sanxiang.documents.signing.PyHankoSigner"
+FIELD_NAME = "AgencySeal"
+CERT_YEARS = 20
+
+
+class SealError(Exception):
+    """Sealing failed (the message is for people, in 中文)."""
+
+
+class Signer(Protocol):
+    name: str
+
+    def seal(self, pdf: bytes, *, agency, reason: str) -> bytes: ...
+
+    def certificate(self, agency) -> bytes:
+        """The agency's certificate (DER), to pin when verifying."""
+        ...
+
+
+def signer() -> Signer:
+    return import_string(getattr(settings, "DOCUMENT_SIGNER", DEFAULT_SIGNER))()
+
+
+def _key_dir() -> Path:
+    return Path(settings.DATA_DIR) / "keys" / "seal"
+
+
+class PyHankoSigner:
+    """PAdES signature with pyHanko; one RSA key and self-signed certificate per agency."""
+
+    name = "pyhanko"
+
+    def _paths(self, agency) -> tuple[Path, Path]:
+        safe = hashlib.sha256(agency.code.encode()).hexdigest()[:16]  # codes are ids, not path parts
+        return _key_dir() / f"{safe}.key.pem", _key_dir() / f"{safe}.crt.der"
+
+    def _make(self, agency, key_path: Path, cert_path: Path) -> None:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import NameOID
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, agency.name),
+                          x509.NameAttribute(NameOID.COMMON_NAME, f"{agency.name}电子印章")])
+        now = dt.datetime.now(dt.UTC)
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+                .not_valid_after(now + dt.timedelta(days=365 * CERT_YEARS))
+                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
+                                             key_encipherment=False, data_encipherment=False, key_agreement=False,
+                                             key_cert_sign=False, crl_sign=False, encipher_only=False,
+                                             decipher_only=False), critical=True)
+                .sign(key, hashes.SHA256()))
+        key_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:  # created 0600 at once; a concurrent first seal of the same agency keeps the first key
+            fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+        temporary = cert_path.with_suffix(".tmp")
+        temporary.write_bytes(cert.public_bytes(serialization.Encoding.DER))
+        temporary.replace(cert_path)
+
+    def _material(self, agency):
+        key_path, cert_path = self._paths(agency)
+        if not key_path.exists():
+            self._make(agency, key_path, cert_path)
+        if not cert_path.exists():
+            raise SealError(f"{agency.name}的印章证书缺失（密钥存在）：请管理员检查数据目录中的印章文件。")
+        return key_path.read_bytes(), cert_path.read_bytes()
+
+    def certificate(self, agency) -> bytes:
+        return self._material(agency)[1]
+
+    def seal(self, pdf: bytes, *, agency, reason: str) -> bytes:
+        from asn1crypto import keys, pem, x509
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import signers
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        key_pem, cert_der = self._material(agency)
+        _, _, key_der = pem.unarmor(key_pem)
+        cert = x509.Certificate.load(cert_der)
+        signer_ = signers.SimpleSigner(signing_cert=cert, signing_key=keys.PrivateKeyInfo.load(key_der),
+                                       cert_registry=SimpleCertificateStore.from_certs([cert]))
+        meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, reason=reason, name=agency.name,
+                                            md_algorithm="sha256")
+        try:
+            writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+            return signers.sign_pdf(writer, meta, signer=signer_).getvalue()
+        except Exception as exc:  # pyHanko raises its own kinds for a PDF it cannot update
+            raise SealError(f"加盖电子印章失败：{type(exc).__name__}：{exc}") from None
+
+
+def certificate_sha256(cert_der: bytes) -> str:
+    return hashlib.sha256(cert_der).hexdigest()

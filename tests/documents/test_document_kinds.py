@@ -1,0 +1,271 @@
+"""Every kind of 执法文书 fills from a case of its kind, in the state where the act is done, with the
+values recorded by the moves (the measure's items, the hearing's place, the inspection's items…).
+No LibreOffice here: the filled docx is read back with python-docx."""
+
+import datetime as dt
+import functools
+import sys
+from pathlib import Path
+
+import pytest
+from documents_cast import REASONS, decided_case, docx_text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
+import coercion_cast as CC  # noqa: E402
+import kinds_cast as KC  # noqa: E402
+from cases_cast import D0, new_case, onsite_case, reach, settle, step  # noqa: E402
+
+from sanxiang.cases import actions as C  # noqa: E402
+from sanxiang.cases.kinds import coercion as M  # noqa: E402
+from sanxiang.cases.kinds import inspection as INS  # noqa: E402
+from sanxiang.core.errors import RuleViolation  # noqa: E402
+from sanxiang.documents import actions as D  # noqa: E402
+from sanxiang.documents import fill, kinds  # noqa: E402
+from sanxiang.documents.models import Document, DocumentKind  # noqa: E402
+from sanxiang.orgs import testing as T  # noqa: E402
+from sanxiang.workflow import get_table  # noqa: E402
+
+pytestmark = pytest.mark.django_db
+GENERAL = get_table("penalty_general")
+RECORD = {"place": "某某食品有限公司仓库", "content": "现场发现过期牛奶12箱。"}
+
+
+@pytest.fixture(scope="module")
+def kenv(blocker):
+    with blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            yield KC.make_kinds_env()
+            transaction.set_rollback(True)
+
+
+@functools.cache  # one builder per state, so the module builds each case once (`built`)
+def penalty(state):
+    return lambda env, kenv: reach(env, GENERAL, state, party=env.org_party)[0]
+
+
+def with_onsite_act(env, kenv):
+    case = reach(env, GENERAL, "investigating", party=env.org_party)[0]
+    C.do_record_onsite_act(case, place="某市场冷库", certificate_numbers=CC.certificates(case),
+                           told_reason_basis_rights=True, video_recorded=True, date=case.filed_on, actor=env.officer)
+    return case
+
+
+@functools.cache
+def measure(kind="seal", then=None):
+    def build(env, kenv):
+        m = CC.in_force(env, kind=kind)
+        if then == "extend":
+            M.do_extend_measure(m, reason="需要检测鉴定，情况复杂", party_told=True, actor=env.head,
+                                on=CC.START + dt.timedelta(days=20))
+        if then == "release":
+            M.do_release_measure(m, release_reason="no_violation", actor=env.head, on=CC.START + dt.timedelta(days=3))
+        return m.case
+    return build
+
+
+def hearing(env, kenv):
+    """A case whose notice carried the right to a hearing (a large fine), the hearing asked for and notified."""
+    case, day = new_case(env, party=env.org_party), D0
+    for action in GENERAL.paths()["hearing"]:
+        day += dt.timedelta(days=1)
+        case = step(env, GENERAL, case, action, day, **({"fine": "200000"} if action == "conclude" else {}))
+    step(env, GENERAL, case, "notify_hearing", day + dt.timedelta(days=1))
+    return case
+
+
+def closed(env, kenv):
+    case = decided_case(env, "served")
+    day = case.served_on + dt.timedelta(days=1)
+    settle(env, GENERAL, case, day)
+    return step(env, GENERAL, case, "close", day)
+
+
+def served_unpaid(env, kenv):
+    return decided_case(env, "served")
+
+
+@functools.cache
+def inspection(state):
+    def build(env, kenv):
+        for p in (env.p1, env.p2):
+            T.certificate(p, categories=["行政检查"])
+        case = INS.do_create_inspection(env.agency, unit=env.unit, source="planned", cause="食品经营日常检查",
+                                        party=env.org_party, handlers=[env.p1, env.p2], planned_on=D0,
+                                        actor=env.officer)
+        if state == "planned":
+            return case
+        INS.do_start_inspection(case, actor=env.officer, on=D0)
+        C.do_record_onsite_act(case, place="经营场所", certificate_numbers=CC.certificates(case),
+                               told_reason_basis_rights=True, video_recorded=True, date=D0, actor=env.officer)
+        INS.do_record_inspection_result(case, result="problems", items=["营业执照公示", "进货查验记录"],
+                                        conclusion="发现问题", problems="进货查验记录不全", actor=env.officer, on=D0)
+        return case
+    return build
+
+
+@functools.cache
+def licence(*moves, kind="licence"):
+    def build(env, kenv):
+        table = get_table(f"{kind}_general")
+        case, day = KC.new_kind_case(kenv, kind), KC.D0
+        for action in moves:
+            day += dt.timedelta(days=1)
+            KC.prepare(kenv, table, case, action, day)
+            case = KC.step(kenv, table, case, action, day)
+        return case
+    return build
+
+
+def labour_decided(env, kenv):
+    table = get_table("labour_inspection_general")
+    case, day = KC.new_kind_case(kenv, "labour_inspection"), KC.D0
+    for action in table.paths()["decided"]:
+        day += dt.timedelta(days=1)
+        KC.prepare(kenv, table, case, action, day)
+        case = KC.step(kenv, table, case, action, day)
+    C.do_update_case(case, version=case.version, discretion="首次违法，从轻处罚。", actor=kenv.officer)
+    case.refresh_from_db()
+    return case
+
+
+ENTRIES = [{"seq": 1, "number": "某局立审〔2026〕1号", "responsible": "某局", "title": "立案审批表",
+            "date": "2026年9月2日", "pages": "1-2"},
+           {"seq": 2, "number": "某局处罚〔2026〕1号", "responsible": "某局", "title": "行政处罚决定书",
+            "date": "2026年9月20日", "pages": "3-6"}]
+
+# (kind, case builder, inputs, what the filled document says)
+CASES = [
+    ("not_filing_approval", penalty("verifying"), {"reason": "违法行为轻微并及时改正，没有造成危害后果"},
+     ["不予立案审批表", "违法行为轻微并及时改正", "某某食品有限公司"]),
+    ("onsite_record", with_onsite_act, {"content": "现场发现过期牛奶12箱。"},
+     ["现场笔录", "某市场冷库", "现场发现过期牛奶12箱", "全程音像记录", "出示了执法证件"]),
+    ("inquiry_record", penalty("investigating"),
+     {"interviewee": "孙某（法定代表人）", "place": "本局询问室", "content": "问：牛奶从何处进货？答：某批发市场。"},
+     ["询问笔录", "孙某（法定代表人）", "答：某批发市场", "申请执法人员回避", "王执法"]),
+    ("edata_record", penalty("investigating"),
+     {"source": "当事人收银电脑", "method": "使用只读拷贝工具复制", "content": "销售记录.xlsx 1个，12KB",
+      "digest": "SHA-256 9f86d081884c7d65"},
+     ["电子数据证据提取笔录", "当事人收银电脑", "SHA-256 9f86d081884c7d65"]),
+    ("sampling_record", penalty("investigating"),
+     {"sample": "纯牛奶 250ml", "quantity": "6 盒（基数 200 盒）", "method": "随机抽取，现场封样"},
+     ["抽样记录", "纯牛奶 250ml", "随机抽取，现场封样"]),
+    ("preservation_notice", measure("preservation"), {}, ["先行登记保存证据通知书", "过期牛奶1", "250ml×24", "当事人冷库"]),
+    ("measure_decision", measure(), {}, ["实施行政强制措施决定书", "查封", "过期牛奶1", "食品安全法第一百一十条"]),
+    ("measure_list", measure("seize"), {}, ["场所/设施/财物清单", "扣押", "过期牛奶1", "某市场冷库"]),
+    ("measure_extension", measure(then="extend"), {}, ["延长行政强制措施期限决定书", "需要检测鉴定，情况复杂", "过期牛奶1"]),
+    ("measure_release", measure(then="release"), {}, ["解除行政强制措施决定书", "当事人没有违法行为", "2026年3月5日"]),
+    ("investigation_report", penalty("concluded"), {"evidence": "询问笔录、进货单据", "opinion": "建议罚款"},
+     ["案件调查终结报告", "询问笔录、进货单据", "警告；罚款人民币 20,000.00 元"]),
+    ("penalty_notice", penalty("notified"), {"basis": "《中华人民共和国食品安全法》第一百二十四条"},
+     ["行政处罚告知书", "第一百二十四条", "警告；罚款人民币 20,000.00 元", "陈述、申辩的权利"]),
+    ("penalty_notice", hearing, {"basis": "《中华人民共和国食品安全法》第一百二十四条"},
+     ["罚款人民币 200,000.00 元", "五个工作日内要求听证"]),
+    ("statement_record", penalty("notified"), {"content": "初次违法，请求从轻处罚。"},
+     ["陈述申辩笔录", "初次违法，请求从轻处罚"]),
+    ("hearing_notice", hearing, {}, ["听证通知书", "2026年12月30日", "本局听证室"]),
+    ("hearing_record", hearing, {"host": "钱主持", "content": "当事人对事实无异议。"},
+     ["听证笔录", "钱主持", "2026年12月30日", "当事人对事实无异议"]),
+    ("hearing_report", hearing, {"host": "钱主持", "opinion": "建议维持处罚建议。"},
+     ["听证报告", "建议维持处罚建议", "本局听证室"]),
+    ("penalty_decision", lambda env, kenv: decided_case(env), REASONS, ["行政处罚决定书", "首次违法且积极配合"]),
+    ("onsite_decision", lambda env, kenv: onsite_case(env), {"basis": "《城市市容和环境卫生管理条例》第三十六条",
+                                                            "place": "某路口"},
+     ["当场行政处罚决定书", "罚款人民币 150.00 元", "某路口", "张三"]),
+    ("no_penalty_decision", penalty("concluded"),
+     {"evidence": "现场笔录证明", "reason": "首次违法且危害后果轻微并及时改正（行政处罚法第三十三条第一款）"},
+     ["不予行政处罚决定书", "行政处罚法第三十三条第一款", "现场笔录证明"]),
+    ("service_address", penalty("filed"), {}, ["送达地址确认书", "某某食品有限公司", "如实提供送达地址"]),
+    ("demand_notice", served_unpaid, {}, ["催告书", "20,000.00", "十日内履行"]),
+    ("closing_approval", closed, {}, ["结案审批表", "警告；罚款人民币 20,000.00 元", "已缴纳人民币 20,000.00 元"]),
+    ("inspection_notice", inspection("planned"), {"basis": "《食品安全法》第一百一十条"},
+     ["检查通知书", "第一百一十条", "王执法"]),
+    ("inspection_record", inspection("inspected"), {},
+     ["检查记录", "进货查验记录不全", "营业执照公示", "计划检查", "全程音像记录"]),
+    ("acceptance_notice", licence("accept"), {}, ["受理通知书", "食品经营许可", "予以受理"]),
+    ("not_accepted_decision", licence("not_accept"), {}, ["不予受理决定书", "不属于本机关职权范围"]),
+    ("licence_grant", licence("accept", "start_review", "grant", "issue_certificate"), {},
+     ["准予行政许可决定书", "准予食品经营许可", "JY16501060000001", "2031年9月30日"]),
+    ("licence_refusal", licence("accept", "start_review", "refuse"), {}, ["不予行政许可决定书", "经营场所不符合条件"]),
+    ("case_decision", licence("accept", "start_review", "make_decision", kind="confirmation"),
+     {"evidence": "劳动合同、考勤记录", "basis": "《工伤保险条例》第十四条"},
+     ["行政确认决定书", "认定为工伤", "工伤保险条例"]),
+    ("penalty_decision", labour_decided, REASONS, ["行政处罚决定书", "罚款人民币 200,000.00 元", "首次违法，从轻处罚"]),
+    ("filing_approval", licence("file", kind="labour_inspection"), {}, ["立案审批表", "王审批"]),
+]
+
+
+@pytest.fixture(scope="module")
+def built(env, kenv, blocker):
+    """Each distinct case of CASES, built once for the module (the documents of each test roll back)."""
+    with blocker.unblock():
+        return {build: build(env, kenv) for build in dict.fromkeys(c[1] for c in CASES)}
+
+
+@pytest.mark.parametrize("kind, build, inputs, expected", CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_each_kind_fills_from_a_case_of_its_kind(env, kenv, built, kind, build, inputs, expected):
+    case = built[build]
+    case.refresh_from_db()
+    assert kind in [s.kind for s in kinds.available_kinds(case)], case.status
+    actor = kenv.officer if case.agency_id == kenv.agency.pk else env.officer
+    document = D.do_generate_document(case, kind, inputs=inputs, actor=actor)
+    text = docx_text(document.docx_path)
+    for wanted in expected:
+        assert wanted in text, wanted
+    assert document.number.startswith(case.agency.name + kinds.SPECS[kind].short + "〔")
+    assert document.confidentiality == case.confidentiality
+
+
+def test_every_kind_has_a_template_that_fills_with_its_names():
+    assert set(kinds.SPECS) == set(DocumentKind.values)
+    for kind in kinds.SPECS:
+        fill.fill(D.packaged_template(kind), kinds.sample_context(kind))
+
+
+def test_the_archive_forms_take_the_file_entries(env):
+    case = reach(env, GENERAL, "closed", party=env.org_party)[0]  # ended by 终止 (the shortest way)
+    D.do_generate_document(case, "filing_approval", actor=env.officer)
+    cover = D.do_generate_document(case, "file_cover", entries=ENTRIES, actor=env.officer)
+    text = docx_text(cover.docx_path)
+    assert "卷宗封面" in text and "某某食品有限公司" in text and "6" in text
+    catalogue = D.do_generate_document(case, "file_catalogue", entries=ENTRIES, actor=env.officer)
+    text = docx_text(catalogue.docx_path)
+    for wanted in ("卷内文件目录", "某局立审〔2026〕1号", "行政处罚决定书", "3-6"):
+        assert wanted in text, wanted
+    notes = D.do_generate_document(case, "file_notes", actor=env.officer)  # no entries: the case's documents
+    text = docx_text(notes.docx_path)
+    assert "卷内备考表" in text and "本卷共有文件 1 件" in text  # the 立案审批表; the archive forms are not entries
+
+
+def test_records_and_measure_documents_repeat_and_a_measure_of_another_case_is_refused(env, client):
+    first = CC.in_force(env)
+    other = CC.in_force(env)
+    client.force_login(env.officer)
+    offered = {k["kind"]: k for k in client.get(f"/api/v1/documents/kinds?case_id={first.case.pk}").json()}
+    assert [m["id"] for m in offered["measure_decision"]["measures"]] == [first.pk]
+    assert "过期牛奶1" in offered["measure_decision"]["measures"][0]["label"]
+    assert offered["inquiry_record"]["signable"] and offered["inquiry_record"]["repeatable"]
+    a = D.do_generate_document(first.case, "measure_decision", actor=env.officer)
+    b = D.do_generate_document(first.case, "measure_decision", measure=first.pk, actor=env.officer)
+    assert a.number_seq + 1 == b.number_seq and b.fields["measure"] == first.pk
+    before = Document.objects.count()
+    with pytest.raises(RuleViolation, match="不属于本案"):
+        D.do_generate_document(first.case, "measure_decision", measure=other.pk, actor=env.officer)
+    assert Document.objects.count() == before
+    inquiry = {"interviewee": "孙某", "place": "询问室", "content": "问：……答：……"}
+    D.do_generate_document(first.case, "inquiry_record", inputs=inquiry, actor=env.officer)
+    D.do_generate_document(first.case, "inquiry_record", inputs=inquiry, actor=env.officer)
+    assert Document.objects.filter(case=first.case, kind="inquiry_record").count() == 2
+
+
+def test_a_kind_outside_its_state_or_case_kind_is_refused(env, kenv):
+    case = reach(env, GENERAL, "investigating", party=env.org_party)[0]
+    open_kinds = {s.kind for s in kinds.available_kinds(case)}
+    assert {"inquiry_record", "onsite_record", "filing_approval"} <= open_kinds
+    assert not open_kinds & {"penalty_notice", "licence_grant", "measure_decision", "file_cover", "hearing_notice"}
+    with pytest.raises(RuleViolation, match="不能生成行政处罚告知书"):
+        D.do_generate_document(case, "penalty_notice", inputs={"basis": "……"}, actor=env.officer)
+    licence_case = licence("accept")(env, kenv)
+    assert "penalty_decision" not in {s.kind for s in kinds.available_kinds(licence_case)}

@@ -1,0 +1,109 @@
+"""The tablet signature page, the template page's 停用, and their API (no LibreOffice here)."""
+
+import base64
+import json
+
+import pytest
+from documents_cast import decided_case, png
+
+from sanxiang.documents import actions as D
+from sanxiang.documents.models import Document, DocumentSignature, DocumentTemplate
+from sanxiang.ledger.models import LedgerEntry
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/documents/"
+INQUIRY = {"interviewee": "孙某", "place": "本局询问室", "content": "问：……答：……"}
+
+
+def data_url(image: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(image).decode()
+
+
+def written():
+    return LedgerEntry.objects.count(), DocumentSignature.objects.count(), DocumentTemplate.objects.count()
+
+
+@pytest.fixture
+def record(env):
+    case = decided_case(env, "investigating")
+    return D.do_generate_document(case, "inquiry_record", inputs=INQUIRY, actor=env.officer)
+
+
+def test_the_tablet_page_signs_once_and_the_case_page_says_so(client, env, record):
+    client.force_login(env.officer)
+    case_page = client.get(f"/cases/{record.case.pk}/").content.decode()
+    assert f"/documents/{record.pk}/sign/" in case_page
+    page = client.get(f"/documents/{record.pk}/sign/").content.decode()
+    assert 'data-signature="officer_png"' in page and 'data-signature="party_png"' in page
+    assert "documents/signature.js" in page and "王执法" in page
+    before = written()
+    response = client.post(f"/documents/{record.pk}/sign/", {"party_name": "孙某", "officer_png": data_url(b"GIF89a" + bytes(40)),
+                                                              "party_png": data_url(png())})
+    assert response.status_code == 400 and "不是 PNG" in response.content.decode()
+    assert written() == before
+    response = client.post(f"/documents/{record.pk}/sign/", {"party_name": "孙某", "officer_png": data_url(png()),
+                                                              "party_png": data_url(png())}, follow=True)
+    assert "已签名" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == "pending" and record.signatures.count() == 2
+    case_page = client.get(f"/cases/{record.case.pk}/").content.decode()
+    assert f"/documents/{record.pk}/sign/" not in case_page and "已签名" in case_page
+    again = client.post(f"/documents/{record.pk}/sign/", {"party_name": "孙某", "officer_png": data_url(png()),
+                                                           "party_png": data_url(png())})
+    assert again.status_code == 409 and "不能再次签名" in again.content.decode()
+
+
+def test_another_agency_gets_404_for_signing_and_templates(client, env, record):
+    client.force_login(env.outsider)
+    assert client.get(f"/documents/{record.pk}/sign/").status_code == 404
+    body = {"officer_png": data_url(png()), "party_png": data_url(png()), "party_name": "孙某"}
+    response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
+    assert response.status_code == 404 and response.json()["code"] == "document_not_found"
+    own = D.do_upload_document_template(env.agency, "filing_approval", D.packaged_template("filing_approval"),
+                                        reason="本局格式", actor=env.leader)
+    before = written()
+    response = client.post(f"{API}templates/{own.pk}/deactivate", {"reason": "试图停用"},
+                           content_type="application/json")
+    assert response.status_code == 404
+    assert client.post(f"/documents/templates/{own.pk}/deactivate/", {"reason": "x"}).status_code == 404
+    assert written() == before
+
+
+def test_the_api_signs_a_record(client, env, record):
+    client.force_login(env.officer)
+    body = {"officer_png": base64.b64encode(png()).decode(), "party_png": data_url(png()), "party_name": "孙某"}
+    response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "pending" and response.json()["confidentiality"] == "internal"
+    again = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "document_already_signed"
+
+
+def test_a_template_version_is_deactivated_with_its_reason_and_the_next_one_is_used(client, env):
+    sample = D.packaged_template("filing_approval")
+    own = D.do_upload_document_template(env.agency, "filing_approval", sample, reason="本局格式", actor=env.leader)
+    assert D.current_template(env.agency, "filing_approval") == own
+    client.force_login(env.leader)
+    page = client.get("/documents/templates/").content.decode()
+    assert f"/documents/templates/{own.pk}/deactivate/" in page and "启用中" in page
+    before = written()
+    response = client.post(f"/documents/templates/{own.pk}/deactivate/", {"reason": " "}, follow=True)
+    assert "请写明停用模板的原因" in response.content.decode() and written() == before
+    client.force_login(env.officer)
+    response = client.post(f"{API}templates/{own.pk}/deactivate", {"reason": "格式有误"},
+                           content_type="application/json")
+    assert response.status_code == 403 and written() == before
+    client.force_login(env.leader)
+    response = client.post(f"/documents/templates/{own.pk}/deactivate/", {"reason": "格式有误，恢复国家模板"}, follow=True)
+    assert "已停用" in response.content.decode() and "格式有误，恢复国家模板" in response.content.decode()
+    own.refresh_from_db()
+    assert not own.active and own.deactivated_by == env.leader
+    current = D.current_template(env.agency, "filing_approval")
+    assert current.agency_id is None  # back to the national version
+    entry = LedgerEntry.objects.filter(action="deactivate_document_template").latest("index")
+    assert json.loads(entry.entry)["payload"]["reason"] == "格式有误，恢复国家模板"
+    response = client.post(f"{API}templates/{own.pk}/deactivate", {"reason": "再停"}, content_type="application/json")
+    assert response.status_code == 409 and response.json()["code"] == "template_inactive"
+    document = D.do_generate_document(decided_case(env, "filed"), "filing_approval", actor=env.officer)
+    assert document.template == current
+    assert Document.objects.filter(template=own).count() == 0
