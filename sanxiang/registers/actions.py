@@ -164,9 +164,8 @@ def do_register_seized_goods(item, *, holder, place, handed_by, received_by, con
             item.carried_from_id and Goods.objects.filter(seized_item_id=item.carried_from_id).exists()):
         raise Conflict(f"“{item.name}”已登记入账，不能重复登记。", code="goods_already_registered")
     at = _moment(handed_at)
-    if m.implemented_at is not None and at < m.implemented_at:
-        raise RuleViolation(f"交接时间早于措施实施时间 {timezone.localtime(m.implemented_at):%Y-%m-%d %H:%M}。",
-                            field="handed_at")
+    if timezone.localdate(at) < m.implemented_on:
+        raise RuleViolation(f"交接时间早于措施实施之日 {m.implemented_on:%Y-%m-%d}。", field="handed_at")
     signed = _signed(handed_by, received_by, condition, location, reason)
     holder, place = _text(holder, "保管人", "holder", 200), _text(place, "存放地点", "place", 300)
     goods = Goods.objects.create(
