@@ -197,6 +197,54 @@ def register_goods(request, data: RegisterGoodsIn):
     return Status(201, _goods_out(queries.goods_for(user, goods.pk)))
 
 
+@goods_router.get("/", response={200: list[GoodsOut], **error_responses(401, 404, 422)},
+                  summary="涉案财物（可按案件筛选）")
+def list_goods(request, case_id: int | None = None):
+    user = _user(request)
+    found = queries.goods_of(user)
+    if case_id is not None:
+        case = case_queries.case_for(user, case_id)
+        if case is None:
+            raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
+        found = found.filter(case=case)
+    return Status(200, [_goods_out(g) for g in found])
+
+
+class HandOverCheckOut(Schema):
+    allowed: bool
+    reason: str
+    holder: str
+    place: str
+    stage: str
+    methods: list[str]
+
+
+def _check(request, goods, action) -> dict:
+    from sanxiang.access.policy import can
+
+    methods, why = actions.disposal_methods(goods) if action == "dispose" else ((), "")
+    if goods.stage == "disposed":
+        reason = f"已{goods.get_disposal_method_display()}，不能再交接或处置。"
+    elif not can(request.user, action, goods):
+        reason = "只有科室负责人或单位领导可以审批处置。" if action == "dispose" else "您无权交接该财物。"
+    else:
+        reason = why
+    return {"allowed": not reason, "reason": reason, "holder": goods.holder, "place": goods.place,
+            "stage": goods.stage, "methods": list(methods) if not reason else []}
+
+
+@goods_router.get("/{goods_id}/hand-over", response={200: HandOverCheckOut, **error_responses(401, 404)},
+                  summary="能否交接（当前保管人、存放地点）")
+def hand_over_check(request, goods_id: str):
+    return Status(200, _check(request, _goods(request, goods_id), "hand_over"))
+
+
+@goods_router.get("/{goods_id}/dispose", response={200: HandOverCheckOut, **error_responses(401, 404)},
+                  summary="能否处置（可选的处置方式）")
+def dispose_check(request, goods_id: str):
+    return Status(200, _check(request, _goods(request, goods_id), "dispose"))
+
+
 @goods_router.get("/{goods_id}", response={200: GoodsOut, **error_responses(401, 404)}, summary="涉案财物及其交接")
 def get_goods(request, goods_id: str):
     return Status(200, _goods_out(_goods(request, goods_id)))

@@ -52,13 +52,14 @@ CASES = register(Register(
     ),
 ))
 
-# Documents served on the party: their service is the case's (送达 is a move of the case).
+# Documents served on the party: their service is the case's (送达 is a move of the case, recorded
+# with its method and day whether or not the document's PDF was issued here).
 SERVED_KINDS = {DocumentKind.PENALTY_DECISION, DocumentKind.SERVICE_RECEIPT}
 
 
 def _served(document, what):
     case = document.case
-    if document.kind not in SERVED_KINDS or document.status != DocumentStatus.ISSUED or not case.served_on:
+    if document.kind not in SERVED_KINDS or not case.served_on:
         return None
     if what == "method":
         return ServiceMethod(case.service_method).label if case.service_method in ServiceMethod.values else ""

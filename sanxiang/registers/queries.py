@@ -65,10 +65,15 @@ def subtitle(reg: Register, f: dict) -> str:
     return "，".join(parts)
 
 
+def goods_of(user):
+    return (restrict(Goods.objects.select_related("case", "case__unit", "seized_item"), user)
+            .prefetch_related(Prefetch("hand_overs", queryset=HandOver.objects.order_by("seq")))
+            .order_by("registered_on", "id"))
+
+
 def goods_for(user, pk) -> Goods | None:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    return (restrict(Goods.objects.select_related("case", "case__unit", "seized_item"), user).filter(pk=pk)
-            .prefetch_related(Prefetch("hand_overs", queryset=HandOver.objects.order_by("seq"))).first())
+    return goods_of(user).filter(pk=pk).first()
