@@ -77,3 +77,25 @@ def goods_for(user, pk) -> Goods | None:
     except (TypeError, ValueError):
         return None
     return goods_of(user).filter(pk=pk).first()
+
+
+def _unregistered(user):
+    from sanxiang.cases.models import Case, SeizedItem
+
+    cases = restrict(Case.objects.all(), user, "register_goods")
+    return (SeizedItem.objects.filter(measure__case__in=cases, measure__implemented_on__isnull=False,
+                                      goods__isnull=True, carried_from__goods__isnull=True)
+            .select_related("measure__case"))
+
+
+def unregistered_items(user, limit: int = 100) -> list:
+    """查封扣押财物 of measures carried out that are not in the register yet, that `user` may register."""
+    return list(_unregistered(user).order_by("measure__implemented_on", "id")[:limit])
+
+
+def unregistered_item(user, pk):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return _unregistered(user).filter(pk=pk).first()

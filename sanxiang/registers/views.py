@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
+from sanxiang.access.policy import can
 from sanxiang.core.errors import NotFound, SanxiangError
 
-from . import queries
+from . import actions, queries
 from .api import xlsx_response
+from .forms import DisposeForm, HandOverForm, RegisterSeizedForm
 from .registry import AMOUNT, DATE, QUANTITY, registers, rows_of, table
 
 PAGE_SIZE = 200
@@ -59,7 +63,8 @@ def register_page(request, name):
         "reg": reg, "given": given, "error": error, "page": page, "count": len(rows),
         "headers": [c.label for c in reg.columns],
         "units": [(str(u.pk), f"{u.agency.name} {u.name}" if many_agencies else u.name) for u in units],
-        "states": list(reg.states().items()), "query": query, "goods": reg.name == "goods",
+        "states": list(reg.states().items()), "query": query,
+        "unregistered": queries.unregistered_items(request.user) if reg.name == "goods" else [],
     }, status=400 if error else 200)
 
 
@@ -75,9 +80,72 @@ def _shown(value, kind) -> str:
     return str(value)
 
 
+def _signed(data) -> dict:
+    return {k: data[k] for k in ("location", "condition", "handed_by", "received_by", "reason")} | {
+        "handed_at": data["handed_at"]}
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def goods_detail(request, pk):
     goods = queries.goods_for(request.user, pk)
     if goods is None:
         raise RegisterNotFound("未找到该财物，或您无权查看。")
-    return render(request, "registers/goods.html", {"goods": goods, "hand_overs": list(goods.hand_overs.all())})
+    act = request.POST.get("act") if request.method == "POST" else ""
+    open_ = goods.stage != "disposed"
+    hand_over_form = HandOverForm(request.POST if act == "hand_over" else None, prefix="h",
+                                  initial={"from_holder": goods.holder})
+    dispose_form = DisposeForm(request.POST if act == "dispose" else None, prefix="d",
+                               initial={"from_holder": goods.holder})
+    methods, why = actions.disposal_methods(goods) if open_ else ((), "")
+    dispose_form.fields["method"].choices = [(m.value, m.label) for m in methods]
+    form = {"hand_over": hand_over_form, "dispose": dispose_form}.get(act)
+    status = 200
+    if form is not None:
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if act == "hand_over":
+                    actions.do_hand_over_goods(goods, from_holder=data["from_holder"], to_holder=data["to_holder"],
+                                               to_place=data["to_place"], stage=data["stage"], actor=request.user,
+                                               **_signed(data))
+                else:
+                    actions.do_dispose_goods(goods, method=data["method"], approval=data["approval"],
+                                             from_holder=data["from_holder"], to_holder=data["to_holder"],
+                                             proceeds=data["proceeds"], actor=request.user, **_signed(data))
+            except SanxiangError as exc:
+                exc.show_on(form)
+            else:
+                messages.success(request, "已登记财物处置。" if act == "dispose" else "已登记财物交接。")
+                return redirect("registers:goods", pk=goods.pk)
+        status = 400
+    return render(request, "registers/goods.html", {
+        "goods": goods, "hand_overs": list(goods.hand_overs.all()),
+        "hand_over_form": hand_over_form if open_ and can(request.user, "hand_over", goods) else None,
+        "dispose_form": dispose_form if open_ and methods and can(request.user, "dispose", goods) else None,
+        "dispose_blocked": why if open_ else "",
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_seized(request, item_pk):
+    """登记入账: an item of a 清单 whose measure was carried out, handed from the party to its first holder."""
+    item = queries.unregistered_item(request.user, item_pk)
+    if item is None:
+        raise RegisterNotFound("未找到待登记的查封扣押财物，或您无权登记。")
+    form = RegisterSeizedForm(request.POST or None, initial={"place": item.place, "reason": "查封、扣押后交保管"})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                goods = actions.do_register_seized_goods(item, holder=data["holder"], place=data["place"],
+                                                         actor=request.user, **_signed(data))
+            except SanxiangError as exc:
+                exc.show_on(form)
+            else:
+                messages.success(request, f"已登记“{goods.name}”。")
+                return redirect("registers:goods", pk=goods.pk)
+        status = 400
+    return render(request, "registers/register_seized.html", {"item": item, "form": form}, status=status)

@@ -149,3 +149,38 @@ def test_goods_confiscated_by_the_decision(env):
                    place="仓库", actor=env.officer, **SIGNED) == "数量“-1”无效：应为大于 0、最多三位小数的数字。"
     assert refused(R.do_register_confiscated_goods, case, name="白酒", quantity="1", unit="瓶", holder="孙保管",
                    place="仓库", actor=env.outsider, **SIGNED, error=NotPermitted)
+
+
+def test_the_pages_register_hand_over_and_refuse_with_the_message(env):
+    from coercion_cast import in_force
+    from django.test import Client
+
+    item = in_force(env, kind="seize", day=DAY).items.get()
+    officer = Client()
+    officer.force_login(env.officer)
+    page = officer.get("/registers/goods/").content.decode()
+    assert "待登记的查封扣押财物" in page and "过期牛奶1" in page
+    signed = {"location": "当事人冷库", "condition": "封条完好", "handed_by": "张三", "received_by": "王执法",
+              "reason": "扣押后交保管", "handed_at": "2026-03-02T11:00"}
+    r = officer.post(f"/registers/goods/seized/{item.pk}/", {"holder": "王执法", "place": "执法车辆", **signed})
+    goods = Goods.objects.get(seized_item=item)
+    assert r.status_code == 302 and r["Location"] == f"/registers/goods/{goods.pk}/"
+    assert "待登记的查封扣押财物" not in officer.get("/registers/goods/").content.decode()  # none left
+
+    page = officer.get(r["Location"]).content.decode()
+    assert "财物交接" in page and "罚没财物处置" not in page  # not decided, and officers do not approve disposals
+    hand_over = {"act": "hand_over", "h-from_holder": "李保管", "h-to_holder": "赵保管", "h-to_place": "保管室",
+                 "h-stage": "custody", **{f"h-{k}": v for k, v in signed.items()}, "h-handed_at": "2026-03-02T15:00"}
+    entries = LedgerEntry.objects.count()
+    r = officer.post(f"/registers/goods/{goods.pk}/", hand_over)
+    assert r.status_code == 400 and "当前由“王执法”保管" in r.content.decode()
+    assert LedgerEntry.objects.count() == entries
+    r = officer.post(f"/registers/goods/{goods.pk}/", {**hand_over, "h-from_holder": "王执法"})
+    assert r.status_code == 302
+    assert Goods.objects.get(pk=goods.pk).holder == "赵保管"
+
+    outsider = Client()
+    outsider.force_login(env.outsider)
+    assert outsider.get(f"/registers/goods/{goods.pk}/").status_code == 404
+    assert outsider.post(f"/registers/goods/{goods.pk}/", {**hand_over, "h-from_holder": "赵保管"}).status_code == 404
+    assert outsider.get(f"/registers/goods/seized/{item.pk}/").status_code == 404
