@@ -105,6 +105,11 @@ def test_a_chain_from_seizure_to_destruction(env):
     # After the disposal nothing moves it any more.
     assert "销毁，不能再交接该财物" in refused(to_custody, env, goods, handed_at=at(day, 16), from_holder="某环保处置公司")
     assert "不能再处置" in refused(R.do_dispose_goods, goods, actor=env.head, from_holder="某环保处置公司", **destroy)
+    # Every goods and hand-over row is as its last ledger entry says (`sanxiang verify`).
+    from sanxiang.ledger.verify import run as verify
+
+    report = verify()
+    assert report.objects and not [f for f in report.findings if "registers." in str(f)], report.findings
 
 
 def test_returned_goods_can_only_be_returned(env):
