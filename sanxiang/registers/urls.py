@@ -7,6 +7,6 @@ app_name = "registers"
 urlpatterns = [
     path("", views.index, name="index"),
     path("goods/<int:pk>/", views.goods_detail, name="goods"),
-    path("goods/seized/<int:item_pk>/", views.register_seized, name="register-seized"),
+    path("goods/seized/<int:pk>/", views.register_seized, name="register-seized"),
     path("<slug:name>/", views.register_page, name="register"),
 ]

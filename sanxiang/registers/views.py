@@ -129,9 +129,9 @@ def goods_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def register_seized(request, item_pk):
+def register_seized(request, pk):
     """登记入账: an item of a 清单 whose measure was carried out, handed from the party to its first holder."""
-    item = queries.unregistered_item(request.user, item_pk)
+    item = queries.unregistered_item(request.user, pk)
     if item is None:
         raise RegisterNotFound("未找到待登记的查封扣押财物，或您无权登记。")
     form = RegisterSeizedForm(request.POST or None, initial={"place": item.place, "reason": "查封、扣押后交保管"})
