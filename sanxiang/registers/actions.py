@@ -212,7 +212,7 @@ def do_register_confiscated_goods(case, *, name, quantity, unit, holder, place, 
 
 
 def _locked(goods, actor, action, doing) -> Goods:
-    goods = Goods.objects.select_for_update().select_related("case", "seized_item").get(pk=goods.pk)
+    goods = Goods.objects.select_for_update(of=("self",)).select_related("case", "seized_item").get(pk=goods.pk)
     if not can(actor, action, goods):
         raise NotPermitted(f"您无权{doing}。")
     if goods.stage == CustodyStage.DISPOSED:
