@@ -37,3 +37,13 @@ class DisposeForm(SignedForm):
     to_holder = forms.CharField(label="接收方", max_length=200, help_text="拍卖机构、销毁单位、接收机关或当事人")
     proceeds = forms.DecimalField(label="拍卖所得（元）", required=False, max_digits=14, decimal_places=2)
     field_order = ["method", "approval", "from_holder", "to_holder", "proceeds"]
+
+
+class RegisterConfiscatedForm(SignedForm):
+    name = forms.CharField(label="财物名称", max_length=200)
+    spec = forms.CharField(label="规格型号", max_length=200, required=False)
+    quantity = forms.DecimalField(label="数量", max_digits=14, decimal_places=3)
+    unit = forms.CharField(label="计量单位", max_length=20)
+    holder = forms.CharField(label="接收保管人", max_length=200)
+    place = forms.CharField(label="存放地点", max_length=300)
+    field_order = ["name", "spec", "quantity", "unit", "holder", "place"]

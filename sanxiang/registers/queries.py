@@ -99,3 +99,22 @@ def unregistered_item(user, pk):
     except (TypeError, ValueError):
         return None
     return _unregistered(user).filter(pk=pk).first()
+
+
+def confiscating_cases(user, limit: int = 100):
+    """Cases whose decision confiscates goods (没收非法财物), where `user` may register goods."""
+    from sanxiang.cases.models import Case, PenaltyType
+
+    found = restrict(Case.objects.filter(decided_on__isnull=False), user, "register_goods").order_by("-decided_on", "-id")
+    return [c for c in found[:limit * 5] if PenaltyType.CONFISCATE_PROPERTY in (c.decided_penalties or [])][:limit]
+
+
+def confiscating_case(user, pk):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    from sanxiang.cases.models import Case, PenaltyType
+
+    case = restrict(Case.objects.filter(pk=pk, decided_on__isnull=False), user, "register_goods").first()
+    return case if case is not None and PenaltyType.CONFISCATE_PROPERTY in (case.decided_penalties or []) else None

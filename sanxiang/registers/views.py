@@ -18,7 +18,7 @@ from sanxiang.core.errors import NotFound, SanxiangError
 
 from . import actions, queries
 from .api import xlsx_response
-from .forms import DisposeForm, HandOverForm, RegisterSeizedForm
+from .forms import DisposeForm, HandOverForm, RegisterConfiscatedForm, RegisterSeizedForm
 from .registry import AMOUNT, DATE, QUANTITY, registers, rows_of, table
 
 PAGE_SIZE = 200
@@ -65,6 +65,7 @@ def register_page(request, name):
         "units": [(str(u.pk), f"{u.agency.name} {u.name}" if many_agencies else u.name) for u in units],
         "states": list(reg.states().items()), "query": query,
         "unregistered": queries.unregistered_items(request.user) if reg.name == "goods" else [],
+        "confiscating": queries.confiscating_cases(request.user) if reg.name == "goods" else [],
     }, status=400 if error else 200)
 
 
@@ -149,3 +150,28 @@ def register_seized(request, pk):
                 return redirect("registers:goods", pk=goods.pk)
         status = 400
     return render(request, "registers/register_seized.html", {"item": item, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_confiscated(request, pk):
+    """登记罚没财物: goods the case's decision confiscates that were not seized before."""
+    case = queries.confiscating_case(request.user, pk)
+    if case is None:
+        raise RegisterNotFound("未找到没收非法财物的案件，或您无权登记。")
+    form = RegisterConfiscatedForm(request.POST or None, initial={"reason": "执行没收非法财物的行政处罚决定"})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                goods = actions.do_register_confiscated_goods(
+                    case, name=data["name"], spec=data["spec"], quantity=data["quantity"], unit=data["unit"],
+                    holder=data["holder"], place=data["place"], actor=request.user, **_signed(data))
+            except SanxiangError as exc:
+                exc.show_on(form)
+            else:
+                messages.success(request, f"已登记“{goods.name}”。")
+                return redirect("registers:goods", pk=goods.pk)
+        status = 400
+    return render(request, "registers/register_confiscated.html", {"case": case, "form": form}, status=status)

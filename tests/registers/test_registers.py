@@ -185,3 +185,23 @@ def test_the_goods_register_and_hand_overs_through_the_api(env, built):
                                                           "unit": "瓶", "holder": "甲", "place": "乙", **SIGNED},
                                       content_type="application/json")
     assert r.status_code == 404 and r.json()["code"] == "case_not_found"
+
+
+def test_confiscated_goods_are_registered_on_their_page(env, built):
+    officer = client_for(env.officer)
+    page = officer.get("/registers/goods/").content.decode()
+    assert "没收非法财物的案件" in page and built.decided.number in page
+    assert built.open_case.number not in page.split("没收非法财物的案件")[1].split("</ul>")[0]
+    url = f"/registers/goods/confiscated/{built.decided.pk}/"
+    form = {"name": "假冒白酒", "quantity": "6", "unit": "瓶", "holder": "孙保管", "place": "罚没物品仓库",
+            "location": "当事人仓库", "condition": "外包装完好", "handed_by": "孙某", "received_by": "孙保管",
+            "reason": "执行没收决定", "handed_at": "2026-09-10T09:30"}
+    r = officer.post(url, {**form, "handed_at": "2026-09-01T09:30"})  # before the decision: refused, shown
+    assert r.status_code == 400 and "早于处罚决定之日 2026-09-08" in r.content.decode()
+    r = officer.post(url, form)
+    assert r.status_code == 302, r.content.decode()
+    goods = rows(env.officer, "goods", **{"from": "2026-09-10", "to": "2026-09-10"})
+    assert [(g["name"], g["origin"], g["holder"], g["stage"]) for g in goods] == [
+        ("假冒白酒", "没收（行政处罚决定）", "孙保管", "保管场所")]
+    assert client_for(env.outsider).get(url).status_code == 404
+    assert officer.get(f"/registers/goods/confiscated/{built.open_case.pk}/").status_code == 404  # nothing confiscated
