@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sanxiang.parties",
     "sanxiang.cases",
     "sanxiang.documents",  # 执法文书 (issue 8)
+    "sanxiang.registers",  # 执法台账, 涉案财物保管 (issue 8)
     "sanxiang.accounts",
     "django_tasks",
     "django_tasks_db",

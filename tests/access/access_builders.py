@@ -134,7 +134,34 @@ def _build(cast, label):
         return Built(do_create_upload(length=1000, metadata={"filename": "现场照片.jpg"}, actor=officer), a, None, officer)
     if label.startswith("documents."):
         return _documents(cast, label)
+    if label.startswith("registers."):
+        return _registers(cast, label)
     return None
+
+
+def _registers(cast, label):
+    """涉案财物: goods a decision of agency A confiscates, registered with their first hand-over."""
+    from sanxiang.cases import actions as C
+    from sanxiang.orgs import testing as T
+    from sanxiang.registers.actions import do_register_confiscated_goods
+
+    a, unit = cast.a, cast.unit_a
+    case = C.do_create_case(a, unit=unit, source="report", cause="权限测试案件", category="行政处罚",
+                            clue_on="2026-03-02", actor=OPERATOR)
+    C.do_add_case_party(case, party_of_a(cast), actor=OPERATOR)
+    second = T.person(a, unit=unit, name="王五")
+    T.certificate(second)
+    C.do_assign_case_handler(case, cast.owned_person, actor=OPERATOR, on="2026-03-02")
+    C.do_assign_case_handler(case, second, actor=OPERATOR, on="2026-03-02")
+    for action, params in (("verify", {}), ("file", {}), ("investigate", {}),
+                           ("conclude", {"penalties": ["fine", "confiscate_property"], "fine": "1000",
+                                         "confiscation": "500"}),
+                           ("notify", {}), ("waive_rights", {}), ("decide", {})):
+        C.move_case(case, action, actor=OPERATOR, on="2026-03-04", **params)
+    goods = do_register_confiscated_goods(case, name="冷柜", quantity="1", unit="台", holder="李保管", place="罚没物品仓库",
+                                          handed_by="王五", received_by="李保管", condition="完好", location="本局仓库",
+                                          handed_at="2026-03-05 10:00", actor=OPERATOR)
+    return Built(goods if label == "registers.goods" else goods.hand_overs.get(), a, unit)
 
 
 def _documents(cast, label):
