@@ -76,16 +76,14 @@ def _stamp(width: float, height: float, text: str):
 def _pdf(data: bytes, text: str) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
-    reader = PdfReader(io.BytesIO(data))
-    writer = PdfWriter()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     stamps = {}
-    for page in reader.pages:
+    for page in writer.pages:
         box = page.mediabox
         key = (float(box.width), float(box.height))
         if key not in stamps:
             stamps[key] = _stamp(*key, text)
         page.merge_page(stamps[key])
-        writer.add_page(page)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -1,0 +1,279 @@
+"""查看/下载 through the pages and the serving endpoint (Django's client), watermarks, 调阅 requests
+and grants with the expiry job, party copy requests; every refusal writes nothing."""
+
+import datetime as dt
+import hashlib
+import io
+import json
+import subprocess
+
+import pytest
+from django.utils import timezone
+from retrieval_cast import BODY_TEXT, case_with_pdf
+
+from sanxiang import storage
+from sanxiang.access.actors import OPERATOR
+from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from sanxiang.deadlines.models import Obligation
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.orgs import actions as A
+from sanxiang.orgs import testing as T
+from sanxiang.orgs.models import AgencyKind, Role
+from sanxiang.retrieval import actions as R
+from sanxiang.retrieval import queries as Q
+from sanxiang.retrieval import watermark
+from sanxiang.retrieval.models import AccessRequestStatus, PartyCopyStatus, RecordAccess
+from sanxiang.retrieval.tasks import expire_access_grants
+
+pytestmark = pytest.mark.django_db
+
+
+def file_url(document, mode="view", **query):
+    url = f"/api/v1/retrieval/files/document/{document.pk}/pdf"
+    params = {**({"mode": mode} if mode != "view" else {}), **query}
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+
+
+def pdf_text(data: bytes) -> str:
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True,
+                          timeout=30).stdout.decode()
+
+
+def entries(action):
+    return [json.loads(e.entry) for e in LedgerEntry.objects.filter(action=action).order_by("index")]
+
+
+def written():
+    return RecordAccess.objects.count(), LedgerEntry.objects.count()
+
+
+@pytest.fixture(scope="module")
+def internal(env, django_db_blocker):
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as mp:
+        return case_with_pdf(env, mp)
+
+
+@pytest.fixture(scope="module")
+def secret(env, django_db_blocker):
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as mp:
+        return case_with_pdf(env, mp, mark="business_secret")
+
+
+@pytest.fixture(scope="module")
+def other_unit_officer(env, django_db_blocker):
+    with django_db_blocker.unblock():
+        unit2 = A.do_create_unit(env.agency, "执法二队", actor=OPERATOR)
+        return T.member(env.agency, Role.OFFICER, unit=unit2)
+
+
+def test_each_view_and_download_is_one_ledgered_look_with_its_actor(client, env, internal):
+    case, document, data = internal
+    client.force_login(env.officer)
+    before = written()
+    view = client.get(file_url(document))
+    download = client.get(file_url(document, "download"))
+    assert b"".join(view.streaming_content) == data == b"".join(download.streaming_content)
+    assert view["Content-Disposition"].startswith("inline") and download["Content-Disposition"].startswith("attachment")
+    assert written() == (before[0] + 2, before[1] + 2)
+    looked, fetched = entries("view_record")[-1], entries("download_record")[-1]
+    assert looked["actor"] == fetched["actor"] == env.officer.username
+    assert looked["payload"]["record_id"] == document.pk and looked["payload"]["file_sha256"] == document.pdf_sha256
+    # HEAD serves no bytes and writes nothing
+    assert client.head(file_url(document)).status_code == 200 and written() == (before[0] + 2, before[1] + 2)
+
+
+def test_the_case_page_links_go_through_the_serving_layer(client, env, internal):
+    case, document, data = internal
+    client.force_login(env.officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f"/retrieval/records/document/{document.pk}/pdf/" in page and "查看" in page and "下载" in page
+    answer = client.get(f"/retrieval/records/document/{document.pk}/pdf/", follow=True)
+    assert answer.status_code == 200 and b"".join(answer.streaming_content) == data
+
+
+def test_another_agency_gets_404_and_nothing_is_written(client, env, internal, secret):
+    before = written()
+    client.force_login(env.outsider)
+    for _, document, _ in (internal, secret):
+        answer = client.get(file_url(document, purpose="x"))
+        assert answer.status_code == 404 and answer.json()["code"] == "record_not_found"
+        assert client.get(f"/retrieval/records/document/{document.pk}/pdf/").status_code == 404
+    assert client.get(file_url(internal[1]).replace("/document/", "/nonsense/")).status_code == 404
+    assert written() == before
+
+
+def test_a_confidential_record_asks_a_purpose_and_is_downloaded_watermarked(client, env, secret):
+    case, document, original = secret
+    client.force_login(env.head)
+    before = written()
+    refused = client.get(file_url(document, "download"))
+    assert refused.status_code == 400 and refused.json()["code"] == "purpose_required"
+    assert "商业秘密" in refused.json()["message"] and written() == before
+    page = client.get(f"/retrieval/records/document/{document.pk}/pdf/?mode=download")
+    assert "请写明查阅用途" in page.content.decode()
+    answer = client.post(f"/retrieval/records/document/{document.pk}/pdf/?mode=download", {"purpose": "案卷评查"},
+                         follow=True)
+    served = b"".join(answer.streaming_content) if answer.streaming else answer.content
+    text = pdf_text(served)
+    name = env.head.get_full_name() or env.head.username
+    assert name in text and "查阅" in text and BODY_TEXT in text
+    assert name not in pdf_text(original) and BODY_TEXT in pdf_text(original)
+    # the stored original is unchanged; the watermarked copy's digest is in the entry
+    assert storage.rehash(document.pdf_path)["sha256"] == document.pdf_sha256 == hashlib.sha256(original).hexdigest()
+    access = RecordAccess.objects.latest("id")
+    assert access.watermarked and access.purpose == "案卷评查" and access.mode == "download"
+    assert access.served_sha256 == hashlib.sha256(served).hexdigest() != document.pdf_sha256
+    entry = entries("download_record")[-1]
+    assert entry["payload"]["watermarked_sha256"] == access.served_sha256 and entry["payload"]["purpose"] == "案卷评查"
+    assert answer["Accept-Ranges"] == "none"
+
+
+def test_images_get_the_watermark_drawn_in():
+    from PIL import Image
+
+    blank = io.BytesIO()
+    Image.new("RGB", (400, 300), "white").save(blank, "PNG")
+    stamped = watermark.apply(blank.getvalue(), "image/png", "王执法 2026-11-24 10:00 查阅")
+    image = Image.open(io.BytesIO(stamped)).convert("RGB")
+    assert image.size == (400, 300) and image.getcolors(1 << 16) != [(400 * 300, (255, 255, 255))]
+
+
+def test_a_grant_lets_another_units_officer_view_until_it_expires(client, env, secret, other_unit_officer):
+    case, document, _ = secret
+    client.force_login(other_unit_officer)
+    assert client.get(file_url(document, purpose="x")).status_code == 404
+    request = R.do_request_access(case, reason="同类案件比对", actor=other_unit_officer)
+    assert client.get(file_url(document, purpose="x")).status_code == 404  # pending is not a grant
+    with pytest.raises(NotPermitted):
+        R.do_decide_access_request(request, approve=True, actor=env.officer)  # not a head
+    granted = R.do_decide_access_request(request, approve=True, reason="同意", actor=env.head)
+    assert granted.until - granted.decided_at == dt.timedelta(days=7)  # records.access_grant_days
+    view = client.get(file_url(document))  # the grant is the why: no purpose asked
+    assert view.status_code == 200
+    access = RecordAccess.objects.latest("id")
+    assert access.grant == granted and access.user == other_unit_officer
+    assert entries("view_record")[-1]["payload"]["grant"] == granted.pk
+    refused = client.get(file_url(document, "download"))  # 调阅 without copying
+    assert refused.status_code == 403 and refused.json()["code"] == "download_not_granted"
+    # time passes: the serving layer refuses at once, the job records the end
+    type(granted).objects.filter(pk=granted.pk).update(until=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(file_url(document)).status_code == 404
+    assert expire_access_grants.call()["done"] == 1
+    granted.refresh_from_db()
+    assert granted.status == AccessRequestStatus.EXPIRED and entries("expire_access_grant")[-1]["actor"] == "system:jobs"
+    assert expire_access_grants.call()["done"] == 0
+
+
+def test_refusals_write_nothing(env, secret, other_unit_officer):
+    case, _, _ = secret
+    request = R.do_request_access(case, reason="了解办案情况", actor=other_unit_officer)
+    before = LedgerEntry.objects.count()
+    with pytest.raises(RuleViolation):
+        R.do_decide_access_request(request, approve=False, reason="  ", actor=env.head)
+    with pytest.raises(Conflict):
+        R.do_request_access(case, reason="再次申请", actor=other_unit_officer)
+    with pytest.raises(Conflict):
+        R.do_request_access(case, reason="本人承办", actor=env.officer)  # already reads it
+    with pytest.raises(NotFound):
+        R.do_request_access(case, reason="外单位", actor=env.outsider)
+    with pytest.raises(NotPermitted):
+        R.do_request_access(case, reason="复制", kind="copy", actor=other_unit_officer)  # copying: supervisors
+    with pytest.raises(RuleViolation):
+        R.do_request_access(case, reason="", actor=env.reviewer)
+    request.refresh_from_db()
+    assert request.status == AccessRequestStatus.PENDING and LedgerEntry.objects.count() == before
+    refused = R.do_decide_access_request(request, approve=False, reason="与职责无关", actor=env.leader)
+    assert refused.status == AccessRequestStatus.REFUSED and refused.decision_reason == "与职责无关"
+    with pytest.raises(Conflict):
+        R.do_decide_access_request(refused, approve=True, actor=env.head)
+
+
+def test_a_supervisor_reads_and_copies_directly_and_asks_only_for_state_secrets(client, env, secret, django_db_blocker):
+    """执法监督条例 Art.22: 调阅、复制资料 is the supervisor's right over the agencies its body supervises —
+    standing access, each look ledgered with its purpose, copies watermarked; state secrets (outside
+    the SUPERVISED scope) need a 调阅 request decided by those named on the case."""
+    case, document, _ = secret
+    body = T.agency(kind=AgencyKind.SUPERVISORY)
+    A.do_update_agency(env.agency, supervised_by=[body.code], actor=OPERATOR)
+    supervisor = T.member(body, Role.SUPERVISOR)
+    client.force_login(supervisor)
+    download = client.get(file_url(document, "download", purpose="执法案卷评查"))
+    assert download.status_code == 200
+    assert (supervisor.get_full_name() or supervisor.username) in pdf_text(download.content)
+    assert RecordAccess.objects.latest("id").purpose == "执法案卷评查"
+    with pytest.raises(Conflict):
+        R.do_request_access(case, reason="执法案卷评查", kind="copy", actor=supervisor)
+    with pytest.MonkeyPatch.context() as mp:
+        state_case, state_document, _ = case_with_pdf(env, mp, mark="state_secret")
+    assert client.get(file_url(state_document, purpose="评查")).status_code == 404
+    request = R.do_request_access(state_case, reason="专项监督", kind="copy", actor=supervisor)
+    assert request.status == AccessRequestStatus.PENDING
+    assert Q.waiting_for(env.head).filter(pk=request.pk).count() == 0  # the head is not named
+
+
+def test_a_state_secret_request_is_decided_only_by_the_named(env, django_db_blocker, other_unit_officer):
+    with pytest.MonkeyPatch.context() as mp:
+        case, _, _ = case_with_pdf(env, mp, mark="state_secret")
+    request = R.do_request_access(case, reason="专项检查", actor=other_unit_officer)
+    for head in (env.head, env.leader):  # not named on the case (知悉范围)
+        with pytest.raises(NotPermitted):
+            R.do_decide_access_request(request, approve=True, actor=head)
+
+
+def test_the_requests_page_and_the_access_log(client, env, internal, other_unit_officer):
+    case, document, _ = internal
+    client.force_login(other_unit_officer)
+    form = client.get(f"/retrieval/cases/{case.pk}/request/")
+    assert form.status_code == 200 and "申请调阅" in form.content.decode()
+    answer = client.post(f"/retrieval/cases/{case.pk}/request/", {"reason": "查阅同类案件", "kind": "inspect"},
+                         follow=True)
+    assert "调阅申请已提交" in answer.content.decode() and "查阅同类案件" in answer.content.decode()
+    client.force_login(env.head)
+    waiting = client.get("/retrieval/requests/").content.decode()
+    assert "查阅同类案件" in waiting and "待我审批" in waiting
+    request = Q.waiting_for(env.head).get(reason="查阅同类案件")
+    decided = client.post(f"/retrieval/requests/{request.pk}/decide/", {"decision": "refuse", "reason": ""},
+                          follow=True)
+    assert "未能审批" in decided.content.decode()
+    client.post(f"/retrieval/requests/{request.pk}/decide/", {"decision": "approve", "reason": "同意"})
+    request.refresh_from_db()
+    assert request.status == AccessRequestStatus.APPROVED
+    client.force_login(env.officer)
+    client.get(file_url(document))
+    assert client.get(f"/retrieval/cases/{case.pk}/log/").status_code == 404  # officers do not read the log
+    client.force_login(env.head)
+    log = client.get(f"/retrieval/cases/{case.pk}/log/").content.decode()
+    assert document.get_kind_display() in log and (env.officer.get_full_name() or env.officer.username) in log
+
+
+def test_a_party_copy_request_is_answered_within_its_deadline(env, internal):
+    case, _, _ = internal
+    before = LedgerEntry.objects.count()
+    with pytest.raises(NotPermitted):
+        R.do_register_party_copy(case, party=env.person_party, records="处罚决定书", actor=env.outsider)
+    with pytest.raises(RuleViolation):
+        R.do_register_party_copy(case, party=env.org_party, records="处罚决定书", actor=env.officer)  # not a party
+    assert LedgerEntry.objects.count() == before
+    row = R.do_register_party_copy(case, party=env.person_party, records="立案审批表", actor=env.officer)
+    assert row.status == PartyCopyStatus.TO_ANSWER and not row.needs_approval  # national: no approval
+    obligation = Obligation.objects.get(object_type="retrieval.partycopyrequest", object_id=str(row.pk))
+    assert row.due_on == obligation.due and obligation.count == 7
+    with pytest.raises(RuleViolation):
+        R.do_answer_party_copy(row, provided=False, reason="", actor=env.officer)
+    answered = R.do_answer_party_copy(row, provided=True, actor=env.officer)
+    obligation.refresh_from_db()
+    assert answered.status == PartyCopyStatus.PROVIDED and obligation.status == "met"
+
+
+def test_where_the_profile_asks_the_head_approves_a_party_copy_first(env, internal, monkeypatch):
+    case, _, _ = internal
+    monkeypatch.setattr(R, "_profile_value", lambda agency, key, default: True if key.endswith("approval") else 5)
+    row = R.do_register_party_copy(case, party=env.person_party, records="询问笔录", actor=env.officer)
+    assert row.status == PartyCopyStatus.PENDING_APPROVAL
+    with pytest.raises(RuleViolation):
+        R.do_answer_party_copy(row, provided=True, actor=env.officer)
+    with pytest.raises(NotPermitted):
+        R.do_approve_party_copy(row, actor=env.officer)
+    R.do_approve_party_copy(row, actor=env.head)
+    refused = R.do_answer_party_copy(row, provided=False, reason="涉及他人隐私", actor=env.officer)
+    assert refused.status == PartyCopyStatus.REFUSED and refused.answer_reason == "涉及他人隐私"
