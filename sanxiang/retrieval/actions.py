@@ -200,7 +200,7 @@ def do_register_party_copy(case, *, party, records: str, reason: str = "", actor
     within `records.party_copy_answer_days` working days."""
     from sanxiang.deadlines.actions import do_open_obligation
 
-    if not can(actor, "register_party_copy", case):
+    if not is_person(actor) or not can(actor, "register_party_copy", case):
         raise NotPermitted("只有承办该案件的执法人员或负责人可以登记当事人的复制申请。")
     if not case.case_parties.filter(party=party).exists():
         raise RuleViolation("申请人不是本案当事人。", field="party")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sanxiang.access.policy import can, restrict
+from sanxiang.orgs.marks import Confidentiality
 
 from . import kinds
 from .models import AccessRequest, AccessRequestStatus, RecordAccess
@@ -16,6 +17,7 @@ def records_of(user, case) -> list[dict]:
         for record in found.order_by("pk"):
             mark = kinds.confidentiality(record, case)
             rows.append({"kind": kind, "record": record, "name": kind.name(record), "mark": mark,
+                         "mark_label": Confidentiality(mark).label,
                          "confidential": kinds.is_confidential(mark), "files": kind.files(record)})
     return rows
 

@@ -29,6 +29,12 @@ class RequestForm(forms.Form):
     kind = forms.ChoiceField(label="方式", choices=AccessRequestKind.choices, initial=AccessRequestKind.INSPECT)
 
 
+class NumberRequestForm(RequestForm):
+    number = forms.CharField(label="案号", max_length=100)
+
+    field_order = ["number", "kind", "reason"]
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label="审批", choices=[("approve", "批准"), ("refuse", "不予批准")])
     reason = forms.CharField(label="意见或理由", max_length=500, required=False,
@@ -70,9 +76,30 @@ def record(request, kind, pk, file):
 
 @login_required
 def requests_page(request):
+    """调阅: my requests, those waiting for my decision, and a request by 案号 (a case one cannot open)."""
+    from sanxiang.cases.models import Case
+
+    form = NumberRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        case = Case.objects.filter(number=form.cleaned_data["number"].strip(),
+                                   agency__in=actions.requestable_agencies(request.user)).first()
+        try:
+            if case is None:
+                raise NotFound("未找到该案号的案件，或您无权申请调阅。", field="number")
+            actions.do_request_access(case, reason=form.cleaned_data["reason"], kind=form.cleaned_data["kind"],
+                                      actor=request.user)
+        except SanxiangError as exc:
+            exc.show_on(form)
+            status = exc.status
+        else:
+            messages.success(request, "调阅申请已提交，请等待负责人审批。")
+            return redirect("retrieval:requests")
+    elif request.method == "POST":
+        status = 400
     return render(request, "retrieval/requests.html", {
         "mine": queries.my_requests(request.user)[:100], "waiting": queries.waiting_for(request.user)[:100],
-        "decision_form": DecisionForm()})
+        "decision_form": DecisionForm(), "form": form}, status=status)
 
 
 @login_required

@@ -277,3 +277,69 @@ def test_where_the_profile_asks_the_head_approves_a_party_copy_first(env, intern
     R.do_approve_party_copy(row, actor=env.head)
     refused = R.do_answer_party_copy(row, provided=False, reason="涉及他人隐私", actor=env.officer)
     assert refused.status == PartyCopyStatus.REFUSED and refused.answer_reason == "涉及他人隐私"
+
+
+def test_the_api_lists_records_requests_decisions_and_the_log(client, env, secret, other_unit_officer):
+    case, document, _ = secret
+    client.force_login(env.officer)
+    records = client.get(f"/api/v1/retrieval/cases/{case.pk}/records").json()
+    assert records[0]["id"] == document.pk and records[0]["purpose_required"] is True
+    pdf = next(f for f in records[0]["files"] if f["file"] == "pdf")
+    assert pdf["view_url"] == f"/api/v1/retrieval/files/document/{document.pk}/pdf"
+    assert client.get(f"/api/v1/retrieval/cases/{case.pk}/log").status_code == 403  # officers: no log
+    client.force_login(env.outsider)
+    assert client.get(f"/api/v1/retrieval/cases/{case.pk}/records").status_code == 404
+    assert client.post("/api/v1/retrieval/requests", {"case_id": case.pk, "reason": "看看"},
+                       content_type="application/json").status_code == 404
+    client.force_login(other_unit_officer)
+    created = client.post("/api/v1/retrieval/requests", {"case_id": case.pk, "reason": "对比办案"},
+                          content_type="application/json")
+    assert created.status_code == 201 and created.json()["status"] == "pending"
+    client.force_login(env.head)
+    waiting = client.get("/api/v1/retrieval/requests").json()["waiting"]
+    assert [r["reason"] for r in waiting] == ["对比办案"]
+    refused = client.post(f"/api/v1/retrieval/requests/{created.json()['id']}/decision", {"approve": False},
+                          content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["field"] == "reason"
+    approved = client.post(f"/api/v1/retrieval/requests/{created.json()['id']}/decision",
+                           {"approve": True, "reason": "同意"}, content_type="application/json")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    client.force_login(other_unit_officer)
+    assert client.get(file_url(document)).status_code == 200
+    client.force_login(env.head)
+    log = client.get(f"/api/v1/retrieval/cases/{case.pk}/log").json()
+    assert log[0]["user"] == (other_unit_officer.get_full_name() or other_unit_officer.username)
+    assert log[0]["grant_id"] == created.json()["id"]
+
+
+def test_the_api_registers_and_answers_party_copies(client, env, internal):
+    case, _, _ = internal
+    client.force_login(env.officer)
+    created = client.post("/api/v1/retrieval/party-copies",
+                          {"case_id": case.pk, "party_id": env.person_party.pk, "records": "现场笔录"},
+                          content_type="application/json")
+    assert created.status_code == 201 and created.json()["status"] == "to_answer"
+    answered = client.post(f"/api/v1/retrieval/party-copies/{created.json()['id']}/answer",
+                           {"provided": False, "reason": "涉及第三人商业秘密"}, content_type="application/json")
+    assert answered.status_code == 200 and answered.json()["status"] == "refused"
+    again = client.post(f"/api/v1/retrieval/party-copies/{created.json()['id']}/answer", {"provided": True},
+                        content_type="application/json")
+    assert again.status_code == 409
+    client.force_login(env.outsider)
+    assert client.get(f"/api/v1/retrieval/party-copies?case_id={case.pk}").status_code == 404
+
+
+def test_the_case_page_shows_the_records_and_the_log_link_to_heads(client, env, internal):
+    case, document, _ = internal
+    client.force_login(env.officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="case-records"' in page and "访问日志" not in page
+    client.force_login(env.head)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f"/retrieval/cases/{case.pk}/log/" in page and "内部" in page
+
+
+def test_a_request_by_case_number_on_the_requests_page(client, env, other_unit_officer):
+    client.force_login(other_unit_officer)
+    answer = client.post("/retrieval/requests/", {"number": "不存在的案号", "kind": "inspect", "reason": "查阅"})
+    assert answer.status_code == 404 and "未找到该案号的案件" in answer.content.decode()
