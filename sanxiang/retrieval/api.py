@@ -145,7 +145,7 @@ def _copy_out(row) -> dict:
 
 @router.get("/cases/{case_id}/records", response={200: list[RecordOut], **error_responses(401, 404, 422)},
             summary="案件的记录及其文件（查看/下载地址经统一调取服务）")
-def case_records(request, case_id: int):
+def case_records(request, case_id: str):
     case = _case(request, case_id)
     out = []
     for row in queries.records_of(request.user, case):
@@ -161,7 +161,7 @@ def case_records(request, case_id: int):
 
 @router.get("/cases/{case_id}/log", response={200: list[AccessOut], **error_responses(401, 403, 404, 422)},
             summary="案件记录的访问日志（负责人、单位领导、执法监督人员）")
-def case_log(request, case_id: int):
+def case_log(request, case_id: str):
     from sanxiang.core.errors import NotPermitted
 
     case = _case(request, case_id)
@@ -191,9 +191,18 @@ def create_request(request, data: RequestIn):
     return Status(201, _request_out(actions.do_request_access(case, reason=data.reason, kind=data.kind, actor=user)))
 
 
+@router.get("/requests/{request_id}/decision", response={200: RequestOut, **error_responses(401, 404)},
+            summary="待审批的调阅申请（审批前查看）")
+def request_to_decide(request, request_id: str):
+    row = queries.request_for(_user(request), request_id, "decide")
+    if row is None:
+        raise NotFound("未找到该调阅申请，或您无权审批。", code="access_request_not_found")
+    return Status(200, _request_out(row))
+
+
 @router.post("/requests/{request_id}/decision", response={200: RequestOut, **error_responses(400, 401, 403, 404, 409, 422)},
              summary="批准或不予批准调阅")
-def decide_request(request, request_id: int, data: DecisionIn):
+def decide_request(request, request_id: str, data: DecisionIn):
     user = _user(request)
     row = queries.request_for(user, request_id, "decide")
     if row is None:
@@ -203,7 +212,10 @@ def decide_request(request, request_id: int, data: DecisionIn):
 
 
 def _party_copy(request, copy_id) -> PartyCopyRequest:
-    row = PartyCopyRequest.objects.restrict(_user(request)).select_related("party").filter(pk=copy_id).first()
+    user = _user(request)
+    row = None
+    if str(copy_id).isdigit():
+        row = PartyCopyRequest.objects.restrict(user).select_related("party").filter(pk=int(copy_id)).first()
     if row is None:
         raise NotFound("未找到该复制申请，或您无权查看。", code="party_copy_not_found")
     return row
@@ -211,7 +223,7 @@ def _party_copy(request, copy_id) -> PartyCopyRequest:
 
 @router.get("/party-copies", response={200: list[PartyCopyOut], **error_responses(401, 404, 422)},
             summary="案件的当事人复制申请")
-def list_party_copies(request, case_id: int):
+def list_party_copies(request, case_id: str = ""):
     case = _case(request, case_id)
     rows = PartyCopyRequest.objects.restrict(request.user).filter(case=case).select_related("party")
     return Status(200, [_copy_out(r) for r in rows])
@@ -228,16 +240,28 @@ def register_party_copy(request, data: PartyCopyIn):
                                                                 reason=data.reason, actor=request.user)))
 
 
+@router.get("/party-copies/{copy_id}/approve", response={200: PartyCopyOut, **error_responses(401, 404)},
+            summary="当事人复制申请（审批前查看）")
+def party_copy_to_approve(request, copy_id: str):
+    return Status(200, _copy_out(_party_copy(request, copy_id)))
+
+
+@router.get("/party-copies/{copy_id}/answer", response={200: PartyCopyOut, **error_responses(401, 404)},
+            summary="当事人复制申请（答复前查看）")
+def party_copy_to_answer(request, copy_id: str):
+    return Status(200, _copy_out(_party_copy(request, copy_id)))
+
+
 @router.post("/party-copies/{copy_id}/approve", response={200: PartyCopyOut, **error_responses(401, 403, 404, 409)},
              summary="负责人同意当事人复制")
-def approve_party_copy(request, copy_id: int):
+def approve_party_copy(request, copy_id: str):
     return Status(200, _copy_out(actions.do_approve_party_copy(_party_copy(request, copy_id), actor=request.user)))
 
 
 @router.post("/party-copies/{copy_id}/answer",
              response={200: PartyCopyOut, **error_responses(400, 401, 403, 404, 409, 422)},
              summary="答复当事人复制申请（已提供 / 不予提供并说明理由）")
-def answer_party_copy(request, copy_id: int, data: AnswerIn):
+def answer_party_copy(request, copy_id: str, data: AnswerIn):
     row = _party_copy(request, copy_id)
     return Status(200, _copy_out(actions.do_answer_party_copy(row, provided=data.provided, reason=data.reason,
                                                               actor=request.user)))
