@@ -343,3 +343,54 @@ def test_a_request_by_case_number_on_the_requests_page(client, env, other_unit_o
     client.force_login(other_unit_officer)
     answer = client.post("/retrieval/requests/", {"number": "不存在的案号", "kind": "inspect", "reason": "查阅"})
     assert answer.status_code == 404 and "未找到该案号的案件" in answer.content.decode()
+
+
+def test_a_head_named_on_a_state_secret_case_decides_its_request(env, other_unit_officer):
+    from sanxiang.cases import actions as C
+    from sanxiang.orgs.models import Person
+
+    with pytest.MonkeyPatch.context() as mp:
+        case, _, _ = case_with_pdf(env, mp)
+    head_person = Person.objects.get(user=env.head)
+    T.certificate(head_person, categories=("行政处罚", "行政强制"))
+    C.do_assign_case_handler(case, head_person, actor=env.head, on=case.clue_on)  # now named (知悉范围)
+    case = C.do_update_case(case, version=case.version, confidentiality="state_secret", actor=env.officer)
+    request = R.do_request_access(case, reason="专项检查", actor=other_unit_officer)
+    assert Q.waiting_for(env.head).filter(pk=request.pk).exists() and not Q.waiting_for(env.leader).exists()
+    approved = R.do_decide_access_request(request, approve=True, actor=env.head)
+    assert approved.status == AccessRequestStatus.APPROVED
+
+
+@pytest.fixture
+def video_kind():
+    """A record kind whose file is a video (the evidence branch brings the real ones): the document's
+    stored bytes served as video/mp4, to exercise the player and the no-download rule."""
+    from sanxiang.documents.models import Document
+    from sanxiang.retrieval import kinds
+
+    kind = kinds.register(kinds.RecordKind("testvideo", "测试音像记录", Document, files=lambda d: {
+        "video": kinds.FileRef(d.pdf_path, d.pdf_sha256, d.pdf_size or 0, "video/mp4", "现场.mp4", "视频")}))
+    yield kind
+    kinds._kinds.pop("testvideo")
+
+
+def test_confidential_video_plays_in_the_browser_once_ledgered_and_is_never_downloaded(client, env, secret,
+                                                                                        video_kind):
+    case, document, data = secret
+    client.force_login(env.officer)
+    base = f"/api/v1/retrieval/files/testvideo/{document.pk}/video"
+    before = written()
+    refused = client.get(base + "?mode=download&purpose=x")
+    assert refused.status_code == 403 and refused.json()["code"] == "download_not_allowed" and written() == before
+    page = client.post(f"/retrieval/records/testvideo/{document.pk}/video/", {"purpose": "复核现场"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "<video" in html and "mode=download" not in html
+    src = html.split('<video controls preload="metadata" src="')[1].split('"')[0].replace("&amp;", "&")
+    assert written() == (before[0] + 1, before[1] + 1)  # the page ledgered the look
+    for first in (0, 500, len(data) - 100):  # the player's range requests: not ledgered again
+        part = client.get(src, HTTP_RANGE=f"bytes={first}-")
+        assert part.status_code == 206 and b"".join(part.streaming_content) == data[first:]
+    assert written() == (before[0] + 1, before[1] + 1)
+    assert RecordAccess.objects.latest("id").purpose == "复核现场"
+    client.force_login(env.head)  # another user's token is worth nothing
+    assert client.get(src, HTTP_RANGE="bytes=0-").status_code == 400
