@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sanxiang.workflow",
     "sanxiang.witness",
     "sanxiang.records",
+    "sanxiang.retrieval",  # 查阅留痕、调阅、水印 (issue 8 §4)
 ]
 
 MIDDLEWARE = [

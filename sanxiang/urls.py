@@ -5,6 +5,8 @@ from sanxiang.api.urls import api
 urlpatterns = [
     # tus 1.0 speaks raw bodies and its own statuses: plain views ahead of the ninja API (decision 0026).
     path("api/v1/uploads/", include("sanxiang.records.urls")),
+    # Record files stream with HTTP ranges (206/416): a plain view ahead of the ninja API (decision 0034).
+    path("api/v1/retrieval/files/", include("sanxiang.retrieval.urls_api")),
     path("api/v1/", api.urls),
     path("", include("sanxiang.core.urls")),
     path("", include("sanxiang.accounts.urls")),
@@ -15,4 +17,5 @@ urlpatterns = [
     path("cases/", include("sanxiang.cases.urls")),
     path("documents/", include("sanxiang.documents.urls")),
     path("registers/", include("sanxiang.registers.urls")),
+    path("retrieval/", include("sanxiang.retrieval.urls")),
 ]

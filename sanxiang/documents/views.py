@@ -16,7 +16,6 @@ from sanxiang.core.errors import NotFound, SanxiangError
 from sanxiang.orgs.models import Agency
 
 from . import actions, kinds, queries
-from .api import pdf_response
 from .models import DocumentKind, DocumentSignature, DocumentStatus, DocumentTemplate
 
 
@@ -157,7 +156,7 @@ def pdf(request, pk):
     document = queries.document_for(request.user, pk)
     if document is None or not document.pdf_path:
         raise DocumentNotFound("未找到该文书的 PDF（尚未生成，或您无权查看）。")
-    return pdf_response(document)
+    return redirect("retrieval:record", "document", document.pk, "pdf")
 
 
 def case_pages_url(case) -> str:

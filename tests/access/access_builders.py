@@ -136,6 +136,8 @@ def _build(cast, label):
         return _documents(cast, label)
     if label.startswith("registers."):
         return _registers(cast, label)
+    if label.startswith("retrieval."):
+        return _retrieval(cast, label)
     return None
 
 
@@ -162,6 +164,30 @@ def _registers(cast, label):
                                           handed_by="王五", received_by="李保管", condition="完好", location="本局仓库",
                                           handed_at="2026-03-05 10:00", actor=OPERATOR)
     return Built(goods if label == "registers.goods" else goods.hand_overs.get(), a, unit)
+
+
+def _retrieval(cast, label):
+    """查阅留痕 (the owner's look), 调阅申请 (a reviewer's, who does not read the case) and 当事人申请复制,
+    on a 立案审批表 of a case of agency A."""
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Role
+    from sanxiang.retrieval import actions as RET
+    from sanxiang.retrieval import kinds
+
+    document = _documents(cast, "documents.document").obj
+    case = document.case
+    if label == "retrieval.recordaccess":
+        access = RET.do_record_access(record=document, kind=kinds.get("document"), case=case, file_key="docx",
+                                      file_sha256=document.docx_sha256, served_sha256=document.docx_sha256,
+                                      mode="view", purpose="权限测试", grant=None, mark=case.confidentiality,
+                                      watermarked=False, byte_range="", actor=cast.owner)
+        return Built(access, cast.a, cast.unit_a, cast.owner)
+    if label == "retrieval.accessrequest":
+        requester = T.member(cast.a, Role.REVIEWER)
+        return Built(RET.do_request_access(case, reason="权限测试", actor=requester), cast.a, cast.unit_a, requester)
+    return Built(RET.do_register_party_copy(case, party=party_of_a(cast), records="立案审批表",
+                                            actor=cast.members["unit-head-a"].user),
+                 cast.a, cast.unit_a)
 
 
 def _documents(cast, label):

@@ -39,12 +39,12 @@ def page(client, user, case):
 def test_the_case_page_lists_documents_with_preview_and_issue_for_the_head(client, env, rendered):
     officer_view = page(client, env.officer, rendered.case)
     assert 'id="case-documents"' in officer_view and rendered.number in officer_view and "已生成" in officer_view
-    assert f"/documents/{rendered.pk}/pdf/" in officer_view
+    assert f"/retrieval/records/document/{rendered.pk}/pdf/" in officer_view  # 查看/下载 through the serving layer
     assert f"/documents/{rendered.pk}/issue/" not in officer_view  # officers do not issue
     assert "生成送达回证" in officer_view and "生成立案审批表" in officer_view
     head_view = page(client, env.head, rendered.case)
     assert f"/documents/{rendered.pk}/issue/" in head_view
-    preview = client.get(f"/documents/{rendered.pk}/pdf/")
+    preview = client.get(f"/documents/{rendered.pk}/pdf/", follow=True)
     assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
     response = client.post(f"/documents/{rendered.pk}/issue/", follow=True)
     assert f"已签发{rendered}" in response.content.decode()
@@ -69,7 +69,7 @@ def test_the_api_lists_generates_issues_and_serves_the_pdf(client, env, rendered
     assert [d["number"] for d in listed] == [rendered.number]
     assert listed[0]["fields"] == REASONS and listed[0]["national_template"] is True
     pdf = client.get(f"{API}{rendered.pk}/pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200 and pdf.getvalue().startswith(b"%PDF")  # streamed by the retrieval layer
     assert client.get(f"{API}{rendered.pk}/issue").json() == {
         "may_issue": False, "reason": "只有承办机构负责人或单位领导可以签发执法文书。"}
     refused = client.post(f"{API}{rendered.pk}/issue")

@@ -1,0 +1,264 @@
+"""Writes of 查阅与调阅: every look at a record ledgered, 调阅 requests and their grants, the party's
+copy requests. Permission and the law here, never only in views; a refusal writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.access.policy import can, current_roles, is_person
+from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from sanxiang.ledger.actions import append_entry
+from sanxiang.ledger.registry import register_actions
+from sanxiang.orgs.models import Agency, Role
+
+from .models import (
+    AccessMode,
+    AccessRequest,
+    AccessRequestKind,
+    AccessRequestStatus,
+    PartyCopyRequest,
+    PartyCopyStatus,
+    RecordAccess,
+)
+
+register_actions({
+    "view_record": "查看记录",
+    "download_record": "下载记录",
+    "request_access": "申请调阅",
+    "approve_access_request": "批准调阅",
+    "refuse_access_request": "不予批准调阅",
+    "expire_access_grant": "调阅期限届满",
+    "register_party_copy": "登记当事人复制申请",
+    "approve_party_copy": "同意当事人复制",
+    "answer_party_copy": "答复当事人复制申请",
+})
+
+# Marked defaults when a profile holds no value (the national profile has both, with citations).
+DEFAULT_GRANT_DAYS = 7
+DEFAULT_PARTY_COPY_ANSWER_DAYS = 7
+PARTY_COPY_DEADLINE = "party_copy_answer"
+
+
+def _profile_value(agency, key, default):
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.profiles.registry import get_profile
+
+    try:
+        value = get_profile(profile_key_of(agency)).value(key)
+    except KeyError:
+        return default
+    return default if value is None else value
+
+
+def _text(value, field, *, required=True, limit=500, label="原因") -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise RuleViolation(f"请填写{label}。", field=field)
+    if len(text) > limit:
+        raise RuleViolation(f"{label}不能超过 {limit} 个字。", field=field)
+    return text
+
+
+# ---- 查阅留痕 -----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_record_access(*, record, kind, case, file_key: str, file_sha256: str, served_sha256: str, mode: str,
+                     purpose: str, grant, mark: str, watermarked: bool, byte_range: str, actor) -> RecordAccess:
+    """查看/下载: one row and one ledger entry for a look at a record's file, in the serving request."""
+    if not is_person(actor):
+        raise NotPermitted("只有登录的用户可以查看记录。")
+    access = RecordAccess.objects.create(
+        case=case, record_kind=kind.key, record_id=record.pk, record_name=kind.name(record)[:200], file=file_key,
+        file_sha256=file_sha256, served_sha256=served_sha256, watermarked=watermarked, mode=mode,
+        purpose=purpose[:300], grant=grant, confidentiality=mark, byte_range=byte_range[:100], user=actor,
+        at=timezone.now())
+    payload = {"case": case.number or str(case.pk), "record_kind": kind.key, "record_id": record.pk,
+               "record": access.record_name, "file": file_key, "file_sha256": file_sha256, "mode": mode,
+               "purpose": access.purpose, "grant": grant.pk if grant else None, "confidentiality": mark}
+    if watermarked:
+        payload["watermarked_sha256"] = served_sha256
+    if byte_range:
+        payload["range"] = access.byte_range
+    append_entry(action="download_record" if mode == AccessMode.DOWNLOAD else "view_record", actor=actor,
+                 obj=access, payload=payload)
+    return access
+
+
+# ---- 调阅 -------------------------------------------------------------------------------------------
+
+def requestable_agencies(user):
+    """Agencies whose cases `user` may ask to see: where they hold a role in force, and those their
+    supervisory body supervises (执法监督条例 Art.22)."""
+    roles = current_roles(user)
+    own = set(roles.values_list("agency_id", flat=True))
+    bodies = roles.filter(role=Role.SUPERVISOR).values("agency_id")
+    supervised = set(Agency.objects.filter(supervised_by__in=bodies).values_list("pk", flat=True))
+    return own | supervised
+
+
+def requestable_case(user, case_id):
+    """The case `user` may ask 调阅 of, or None (another agency: as if it did not exist)."""
+    from sanxiang.cases.models import Case
+
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        return None
+    if not is_person(user):
+        return None
+    return Case.objects.filter(pk=case_id, agency__in=requestable_agencies(user)).select_related("agency").first()
+
+
+@transaction.atomic
+def do_request_access(case, *, reason: str, kind: str = AccessRequestKind.INSPECT, actor) -> AccessRequest:
+    """申请调阅: someone without standing access asks for a case's records, with a reason."""
+    if requestable_case(actor, case.pk) is None:
+        raise NotFound("未找到该案件，或您无权申请调阅。", code="case_not_found")
+    if kind not in AccessRequestKind.values:
+        raise RuleViolation("调阅方式应为“调阅”或“调阅并复制”。", field="kind")
+    if kind == AccessRequestKind.COPY and not current_roles(actor).filter(role=Role.SUPERVISOR).exists():
+        raise NotPermitted("调阅并复制只适用于执法监督（《行政执法监督条例》第二十二条）。", field="kind")
+    reason = _text(reason, "reason", label="调阅事由")
+    if can(actor, "view", case):
+        raise Conflict("您已可以查阅该案件的记录，无需申请调阅。", code="access_already_held")
+    if AccessRequest.objects.filter(case=case, requester=actor, status=AccessRequestStatus.PENDING).exists():
+        raise Conflict("您对该案件的调阅申请尚在审批中。", code="access_request_pending")
+    row = AccessRequest.objects.create(case=case, requester=actor, kind=kind, reason=reason,
+                                       requested_at=timezone.now())
+    append_entry(action="request_access", actor=actor, obj=row,
+                 payload={"case": case.number or str(case.pk), "kind": kind, "reason": reason})
+    return row
+
+
+def grant_days(agency) -> int:
+    return int(_profile_value(agency, "records.access_grant_days", DEFAULT_GRANT_DAYS))
+
+
+@transaction.atomic
+def do_decide_access_request(request: AccessRequest, *, approve: bool, reason: str = "", until=None,
+                             actor) -> AccessRequest:
+    """批准/不予批准调阅: the entitled head decides; an approval grants access until a time (by
+    default `records.access_grant_days` after now); a refusal gives its reason."""
+    locked = AccessRequest.objects.select_for_update().select_related("case", "case__agency").get(pk=request.pk)
+    if not can(actor, "decide", locked):
+        raise NotPermitted("只有承办机构负责人或单位领导可以审批调阅申请（国家秘密：仅限知悉范围内的负责人）。")
+    if locked.status != AccessRequestStatus.PENDING:
+        raise Conflict(f"该调阅申请已{locked.get_status_display()}，不能再次审批。", code="access_request_decided")
+    if locked.requester_id == getattr(actor, "pk", None):
+        raise NotPermitted("不能审批自己的调阅申请。")
+    now = timezone.now()
+    if approve:
+        reason = _text(reason, "reason", required=False, label="审批意见")
+        if until is None:
+            until = now + dt.timedelta(days=grant_days(locked.case.agency))
+        if until <= now:
+            raise RuleViolation("调阅期限应晚于现在。", field="until")
+        locked.status, locked.until = AccessRequestStatus.APPROVED, until
+    else:
+        reason = _text(reason, "reason", label="不予批准的理由")
+        locked.status = AccessRequestStatus.REFUSED
+    locked.decided_by, locked.decided_at, locked.decision_reason = actor, now, reason
+    locked.save()
+    append_entry(action="approve_access_request" if approve else "refuse_access_request", actor=actor, obj=locked,
+                 payload={"reason": reason, "until": locked.until.isoformat() if locked.until else None})
+    return locked
+
+
+@transaction.atomic
+def do_expire_access_grant(request: AccessRequest, *, actor, now=None) -> bool:
+    """调阅期限届满 (the job runner): an approved grant past its time ends. False when nothing to do."""
+    now = now or timezone.now()
+    locked = AccessRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != AccessRequestStatus.APPROVED or locked.until is None or locked.until > now:
+        return False
+    locked.status, locked.expired_at = AccessRequestStatus.EXPIRED, now
+    locked.save(update_fields=["status", "expired_at"])
+    append_entry(action="expire_access_grant", actor=actor, obj=locked, payload={"until": locked.until.isoformat()})
+    return True
+
+
+def active_grant(user, case_id, now=None):
+    """The user's approved 调阅 grant on the case still in force (until after now), or None."""
+    if not is_person(user):
+        return None
+    return (AccessRequest.objects.filter(requester=user, case_id=case_id, status=AccessRequestStatus.APPROVED,
+                                         until__gt=now or timezone.now()).order_by("-until").first())
+
+
+# ---- 当事人申请复制 ------------------------------------------------------------------------------------
+
+def _party_copy_subject(row):
+    return {"object_type": row.ledger_type(), "object_id": row.pk, "kinds": [PARTY_COPY_DEADLINE]}
+
+
+@transaction.atomic
+def do_register_party_copy(case, *, party, records: str, reason: str = "", actor) -> PartyCopyRequest:
+    """登记当事人复制申请: staff register a party's request (parties have no login); the answer is due
+    within `records.party_copy_answer_days` working days."""
+    from sanxiang.deadlines.actions import do_open_obligation
+
+    if not is_person(actor) or not can(actor, "register_party_copy", case):
+        raise NotPermitted("只有承办该案件的执法人员或负责人可以登记当事人的复制申请。")
+    if not case.case_parties.filter(party=party).exists():
+        raise RuleViolation("申请人不是本案当事人。", field="party")
+    records = _text(records, "records", label="申请复制的记录")
+    reason = _text(reason, "reason", required=False)
+    needs = bool(_profile_value(case.agency, "records.party_copy_requires_approval", False))
+    now = timezone.now()
+    row = PartyCopyRequest.objects.create(
+        case=case, party=party, records=records, reason=reason, needs_approval=needs,
+        status=PartyCopyStatus.PENDING_APPROVAL if needs else PartyCopyStatus.TO_ANSWER,
+        registered_by=actor, registered_at=now, due_on=timezone.localdate())
+    days = int(_profile_value(case.agency, "records.party_copy_answer_days", DEFAULT_PARTY_COPY_ANSWER_DAYS))
+    ob = do_open_obligation(object_type=row.ledger_type(), object_id=row.pk, agency=case.agency,
+                            kind=PARTY_COPY_DEADLINE, start=timezone.localdate(), count=days, unit="workdays",
+                            note="答复当事人复制申请", actor=actor)
+    row.due_on = ob.due
+    row.save(update_fields=["due_on"])
+    append_entry(action="register_party_copy", actor=actor, obj=row,
+                 payload={"party": party.name, "records": records, "needs_approval": needs,
+                          "due_on": row.due_on.isoformat()})
+    return row
+
+
+@transaction.atomic
+def do_approve_party_copy(row: PartyCopyRequest, *, actor) -> PartyCopyRequest:
+    """同意复制 (机关负责人): where the profile asks for it, before the copies are provided."""
+    locked = PartyCopyRequest.objects.select_for_update().get(pk=row.pk)
+    if not can(actor, "decide", locked):
+        raise NotPermitted("只有承办机构负责人或单位领导可以审批当事人的复制申请。")
+    if locked.status != PartyCopyStatus.PENDING_APPROVAL:
+        raise Conflict(f"该申请{locked.get_status_display()}，无需审批。", code="party_copy_not_pending")
+    locked.status, locked.decided_by, locked.decided_at = PartyCopyStatus.TO_ANSWER, actor, timezone.now()
+    locked.save()
+    append_entry(action="approve_party_copy", actor=actor, obj=locked, payload={})
+    return locked
+
+
+@transaction.atomic
+def do_answer_party_copy(row: PartyCopyRequest, *, provided: bool, reason: str = "", actor) -> PartyCopyRequest:
+    """答复: provided, or refused with a reason (a refusal before approval is the head's)."""
+    from sanxiang.deadlines.actions import meet_obligations_of
+
+    locked = PartyCopyRequest.objects.select_for_update().get(pk=row.pk)
+    if locked.status in (PartyCopyStatus.PROVIDED, PartyCopyStatus.REFUSED):
+        raise Conflict(f"该申请已答复（{locked.get_status_display()}）。", code="party_copy_answered")
+    if locked.status == PartyCopyStatus.PENDING_APPROVAL:
+        if provided:
+            raise RuleViolation("该机关规定当事人复制须经负责人同意，请先审批。", code="party_copy_needs_approval")
+        if not can(actor, "decide", locked):
+            raise NotPermitted("审批前不予提供，须由承办机构负责人或单位领导决定。")
+    elif not can(actor, "answer", locked):
+        raise NotPermitted("只有承办该案件的执法人员或负责人可以答复当事人的复制申请。")
+    reason = _text(reason, "reason", required=not provided, label="不予提供的理由")
+    now = timezone.now()
+    locked.status = PartyCopyStatus.PROVIDED if provided else PartyCopyStatus.REFUSED
+    locked.answered_by, locked.answered_at, locked.answer_reason = actor, now, reason
+    locked.save()
+    meet_obligations_of(**_party_copy_subject(locked), actor=actor, at=now)
+    append_entry(action="answer_party_copy", actor=actor, obj=locked,
+                 payload={"provided": provided, "reason": reason})
+    return locked

@@ -1,0 +1,112 @@
+"""The kinds of record a case holds (案件记录), as the serving layer and 调阅 see them.
+
+A record kind says how to find a record by id within a user's reach, which case it belongs to,
+which files it has and how confidential it is. Documents (执法文书) are registered here; evidence
+items and audio-video records register themselves the same way when their models exist:
+
+    register(RecordKind("evidence", "证据", EvidenceItem, files=lambda item: {"file": FileRef(...)}))
+
+A record's confidentiality is its own `confidentiality` field when it has one, else its case's mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sanxiang.orgs.marks import Confidentiality
+
+# Marks above 内部: a purpose is asked for each look, and downloads carry a watermark.
+CONFIDENTIAL = {Confidentiality.WORK_SECRET, Confidentiality.BUSINESS_SECRET, Confidentiality.PERSONAL_PRIVACY,
+                Confidentiality.STATE_SECRET}
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """One stored file of a record: where it is, its digest and size, how to name and type it."""
+
+    path: str
+    sha256: str
+    size: int
+    content_type: str
+    filename: str
+    label: str
+
+    @property
+    def is_player_media(self) -> bool:
+        return self.content_type.startswith(("video/", "audio/"))
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """记录种类 — one model whose rows are records of a case, and how to read them."""
+
+    key: str
+    label: str
+    model: type
+    files: Callable[[object], dict[str, FileRef]]
+    case_path: str = "case"
+    name: Callable[[object], str] = str
+    related: tuple[str, ...] = field(default=("case", "case__agency", "case__unit"))
+
+    def case_of(self, record):
+        obj = record
+        for part in self.case_path.split("__"):
+            obj = getattr(obj, part)
+        return obj
+
+
+_kinds: dict[str, RecordKind] = {}
+
+
+def register(kind: RecordKind) -> RecordKind:
+    _kinds[kind.key] = kind
+    return kind
+
+
+def get(key: str) -> RecordKind | None:
+    return _kinds.get(key)
+
+
+def all_kinds() -> list[RecordKind]:
+    return list(_kinds.values())
+
+
+def kind_of(record) -> RecordKind:
+    for kind in _kinds.values():
+        if isinstance(record, kind.model):
+            return kind
+    raise LookupError(f"{type(record).__name__} is not a registered record kind")
+
+
+def confidentiality(record, case) -> str:
+    return getattr(record, "confidentiality", None) or case.confidentiality
+
+
+def is_confidential(mark: str) -> bool:
+    return mark in CONFIDENTIAL
+
+
+# ---- documents (执法文书) ---------------------------------------------------------------------------
+
+def _document_files(document) -> dict[str, FileRef]:
+    label = document.get_kind_display()
+    files = {}
+    if document.pdf_path:
+        files["pdf"] = FileRef(document.pdf_path, document.pdf_sha256, document.pdf_size or 0, "application/pdf",
+                               f"{label}.pdf", "PDF")
+    if document.docx_path:
+        files["docx"] = FileRef(
+            document.docx_path, document.docx_sha256, document.docx_size,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document", f"{label}.docx", "Word 文档")
+    return files
+
+
+def _register_documents():
+    from sanxiang.documents.models import Document
+
+    register(RecordKind("document", "执法文书", Document, files=_document_files,
+                        name=lambda d: f"{d.get_kind_display()} {d.number}"))
+
+
+_register_documents()

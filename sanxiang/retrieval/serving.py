@@ -1,0 +1,295 @@
+"""The one way a record's file is served (查看/下载), to pages and API alike.
+
+    response = serve(request, "document", 12, "pdf", mode="view")
+
+1. The record is found through the access policy (restrict(…, "view")) or, failing that, through an
+   approved 调阅 grant still in force; otherwise 404 — another agency learns nothing.
+2. Records marked above 内部 ask for a purpose (`?purpose=`) unless a grant is used; confidential
+   PDFs and images are served as a watermarked copy (name and time); confidential audio and video
+   are played in the browser only, never downloaded.
+3. Every GET that serves bytes appends a 查阅留痕 row and its ledger entry before the first byte,
+   in the same request — except a range request of a player carrying the signed view token its
+   page got when the view was ledgered (a seek is not another look). HEAD serves no bytes and
+   writes nothing.
+4. HTTP range requests (RFC 9110 §14): `Accept-Ranges: bytes`, one range `bytes=a-b`, `a-`, `-n`
+   answered 206 with `Content-Range`; unsatisfiable 416 with `Content-Range: bytes */size`; several
+   ranges are answered 200 with the whole file (RFC 9110 allows ignoring Range); `If-Range` with
+   another validator than the file's ETag (its SHA-256) gets the whole file. Bytes stream from the
+   store in 1 MiB chunks (the filesystem: seek; S3: a ranged GetObject), constant memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.core import signing
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from sanxiang import storage
+from sanxiang.access.policy import restrict
+from sanxiang.core.errors import NotAuthenticated, NotFound, NotPermitted, RuleViolation, SanxiangError
+
+from . import kinds, watermark
+from .models import AccessMode, AccessRequestKind
+
+CHUNK = 1 << 20
+TOKEN_SALT = "sanxiang.retrieval.view"
+TOKEN_MAX_AGE = 4 * 3600
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+class RecordNotFound(NotFound):
+    code = "record_not_found"
+    default_message = "未找到该记录，或您无权查看。"
+
+
+class RangeNotSatisfiable(SanxiangError):
+    status = 416
+    code = "range_not_satisfiable"
+    default_message = "请求的字节范围超出文件大小。"
+
+
+@dataclass
+class Found:
+    kind: kinds.RecordKind
+    record: object
+    case: object
+    grant: object | None
+    mark: str
+
+    @property
+    def confidential(self) -> bool:
+        return kinds.is_confidential(self.mark)
+
+
+def find(user, kind_key: str, pk) -> Found:
+    """The record within `user`'s reach (standing access or a 调阅 grant in force), else RecordNotFound."""
+    from .actions import active_grant
+
+    if not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated()
+    kind = kinds.get(kind_key)
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise RecordNotFound() from None
+    if kind is None:
+        raise RecordNotFound()
+    rows = kind.model.objects.select_related(*kind.related)
+    record, grant = restrict(rows, user, "view").filter(pk=pk).first(), None
+    if record is None:
+        record = rows.filter(pk=pk).first()
+        grant = active_grant(user, kind.case_of(record).pk) if record is not None else None
+        if grant is None:
+            raise RecordNotFound()
+    case = kind.case_of(record)
+    return Found(kind, record, case, grant, kinds.confidentiality(record, case))
+
+
+# ---- the player's view token ----------------------------------------------------------------------
+
+def view_token(user, found: Found, file_key: str, access_id: int) -> str:
+    return signing.dumps([user.pk, found.kind.key, found.record.pk, file_key, access_id], salt=TOKEN_SALT)
+
+
+def _token_valid(token: str, user, found: Found, file_key: str) -> bool:
+    if not token:
+        return False
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return data[:4] == [user.pk, found.kind.key, found.record.pk, file_key]
+
+
+# ---- ranges ----------------------------------------------------------------------------------------
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """(first, last) inclusive for one satisfiable range; None for no or several ranges (whole file);
+    RangeNotSatisfiable when it cannot be met. Malformed headers are ignored (RFC 9110 §14.2)."""
+    header = (header or "").strip()
+    if not header or "," in header:
+        return None
+    match = _RANGE.match(header.replace(" ", ""))
+    if not match:
+        return None
+    first, last = match.groups()
+    if first == "" and last == "":
+        return None
+    if first == "":  # suffix: the last n bytes
+        n = int(last)
+        if n == 0 or size == 0:
+            raise _unsatisfiable(size)
+        return max(0, size - n), size - 1
+    first = int(first)
+    last = size - 1 if last == "" else min(int(last), size - 1)
+    if first >= size or (last < first):
+        raise _unsatisfiable(size)
+    return first, last
+
+
+def _unsatisfiable(size: int) -> RangeNotSatisfiable:
+    error = RangeNotSatisfiable(f"请求的字节范围超出文件大小（{size} 字节）。", field="Range")
+    error.headers = {"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"}
+    return error
+
+
+class _Reader:
+    """Bytes first..last of a stored file, opened before the response starts (a missing file is an
+    error then, not a truncated answer), read in chunks."""
+
+    def __init__(self, path: str, first: int, last: int):
+        self.remaining = last - first + 1
+        store = storage.backend()
+        name = storage.checked_path(path)
+        try:
+            if hasattr(store, "bucket"):  # S3 (django-storages): a ranged GetObject, streamed
+                from storages.utils import clean_name
+
+                obj = store.bucket.Object(store._normalize_name(clean_name(name)))
+                self.fh = obj.get(Range=f"bytes={first}-{last}")["Body"]
+            else:
+                self.fh = open(store.path(name), "rb")
+                self.fh.seek(first)
+        except Exception as exc:
+            raise storage.StorageError(f"文件缺失：{path}") from exc
+
+    def __iter__(self):
+        try:
+            while self.remaining > 0:
+                chunk = self.fh.read(min(CHUNK, self.remaining))
+                if not chunk:
+                    break
+                self.remaining -= len(chunk)
+                yield chunk
+        finally:
+            self.close()
+
+    def close(self):
+        try:
+            self.fh.close()
+        except Exception:  # closing a half-read HTTP body may complain; the bytes are not needed
+            pass
+
+
+def _disposition(mode: str, filename: str) -> str:
+    kind = "attachment" if mode == AccessMode.DOWNLOAD else "inline"
+    return f"{kind}; filename*=UTF-8''{quote(filename)}"
+
+
+def watermark_text(user, at) -> str:
+    name = (user.get_full_name() or user.username).strip()
+    return f"{name} {timezone.localtime(at):%Y-%m-%d %H:%M} 查阅 · 不得外传"
+
+
+# ---- serving ---------------------------------------------------------------------------------------
+
+def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.VIEW) -> HttpResponse:
+    """Answer GET or HEAD for one file of a record (see the module's docstring). Raises the error
+    family; the caller renders it (JSON for the API, a page for pages)."""
+    from .actions import do_record_access
+
+    user = request.user
+    found = find(user, kind_key, pk)
+    ref = found.kind.files(found.record).get(file_key)
+    if ref is None:
+        raise RecordNotFound("该记录没有这个文件（可能尚未生成）。", code="file_not_found")
+    if mode not in AccessMode.values:
+        raise RuleViolation("方式应为查看（view）或下载（download）。", field="mode")
+    purpose = (request.GET.get("purpose") or "").strip()
+    continuing = mode == AccessMode.VIEW and _token_valid(request.GET.get("t", ""), user, found, file_key)
+    if found.confidential and found.grant is None and not purpose and not continuing:
+        raise RuleViolation(f"该记录为{_mark_label(found.mark)}，查看或下载前请填写用途。", field="purpose",
+                            code="purpose_required")
+    if len(purpose) > 300:
+        raise RuleViolation("用途不能超过 300 个字。", field="purpose")
+    if mode == AccessMode.DOWNLOAD and found.grant is not None and found.grant.kind != AccessRequestKind.COPY:
+        raise NotPermitted("本次调阅经批准仅可查看，不含复制下载。", code="download_not_granted")
+    if found.confidential and ref.is_player_media and mode == AccessMode.DOWNLOAD:
+        raise NotPermitted("涉密音像记录只能在浏览器中播放，不能下载。", code="download_not_allowed")
+
+    head = request.method == "HEAD"
+    now = timezone.now()
+    stamped = None
+    if found.confidential and watermark.applies_to(ref.content_type):
+        with storage.open_file(ref.path) as fh:
+            original = fh.read()
+        stamped = watermark.apply(original, ref.content_type, watermark_text(user, now))
+        served_sha256, size = hashlib.sha256(stamped).hexdigest(), len(stamped)
+        span = None  # a watermarked copy is made per request: served whole
+    else:
+        served_sha256, size = ref.sha256, ref.size
+        if_range = request.headers.get("If-Range")
+        span = None if (if_range and if_range.strip() != f'"{ref.sha256}"') else parse_range(
+            request.headers.get("Range", ""), size)
+
+    if head:
+        response = HttpResponse(status=206 if span else 200)
+        reader = None
+    else:
+        first, last = span or (0, size - 1)
+        reader = None if stamped is not None or size == 0 else _Reader(ref.path, first, last)
+        if not continuing:
+            try:
+                do_record_access(record=found.record, kind=found.kind, case=found.case, file_key=file_key,
+                                 file_sha256=ref.sha256, served_sha256=served_sha256, mode=mode,
+                                 purpose=purpose, grant=found.grant, mark=found.mark,
+                                 watermarked=stamped is not None,
+                                 byte_range=f"bytes={first}-{last}" if span else "", actor=user)
+            except Exception:
+                if reader is not None:
+                    reader.close()
+                raise
+        if stamped is not None:
+            response = HttpResponse(stamped)
+        else:
+            response = StreamingHttpResponse(reader if reader is not None else iter(()), status=206 if span else 200)
+    response["Content-Type"] = ref.content_type
+    response["Content-Length"] = str((span[1] - span[0] + 1) if span else size)
+    if span:
+        response["Content-Range"] = f"bytes {span[0]}-{span[1]}/{size}"
+    response["Accept-Ranges"] = "none" if stamped is not None else "bytes"
+    response["ETag"] = f'"{served_sha256}"'
+    response["Content-Disposition"] = _disposition(mode, ref.filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _mark_label(mark: str) -> str:
+    from sanxiang.orgs.marks import Confidentiality
+
+    try:
+        return Confidentiality(mark).label
+    except ValueError:
+        return mark
+
+
+def open_player(request, found: Found, file_key: str, purpose: str) -> str:
+    """The browser player's page ledgers the view (one look, however many range requests the
+    <video> element makes) and returns the token its range requests carry."""
+    from .actions import do_record_access
+
+    ref = found.kind.files(found.record).get(file_key)
+    access = do_record_access(record=found.record, kind=found.kind, case=found.case, file_key=file_key,
+                              file_sha256=ref.sha256, served_sha256=ref.sha256, mode=AccessMode.VIEW,
+                              purpose=purpose, grant=found.grant, mark=found.mark, watermarked=False,
+                              byte_range="", actor=request.user)
+    return view_token(request.user, found, file_key, access.pk)
+
+
+def file_url(kind_key: str, pk, file_key: str, *, mode: str = AccessMode.VIEW, purpose: str = "",
+             token: str = "") -> str:
+    """The serving endpoint's URL (API and pages share it)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    url = reverse("retrieval-file", args=[kind_key, pk, file_key])
+    query = {k: v for k, v in (("mode", "" if mode == AccessMode.VIEW else mode), ("purpose", purpose),
+                               ("t", token)) if v}
+    return f"{url}?{urlencode(query)}" if query else url

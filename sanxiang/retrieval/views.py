@@ -1,0 +1,157 @@
+"""Pages: a record's 查看/下载 (purpose form, the browser player), 调阅 (my requests, those waiting for
+my decision, the request and decision forms) and the case's access log (访问日志) for heads."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from sanxiang.core.errors import NotFound, SanxiangError
+
+from . import actions, queries, serving
+from .models import AccessMode, AccessRequestKind
+
+
+class PageNotFound(NotFound, Http404):
+    code = "not_found"
+
+
+class PurposeForm(forms.Form):
+    purpose = forms.CharField(label="查阅用途", max_length=300)
+
+
+class RequestForm(forms.Form):
+    reason = forms.CharField(label="调阅事由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(label="方式", choices=AccessRequestKind.choices, initial=AccessRequestKind.INSPECT)
+
+
+class NumberRequestForm(RequestForm):
+    number = forms.CharField(label="案号", max_length=100)
+
+    field_order = ["number", "kind", "reason"]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="审批", choices=[("approve", "批准"), ("refuse", "不予批准")])
+    reason = forms.CharField(label="意见或理由", max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _found(request, kind, pk):
+    try:
+        return serving.find(request.user, kind, pk)
+    except SanxiangError:
+        raise PageNotFound("未找到该记录，或您无权查看。") from None
+
+
+@login_required
+def record(request, kind, pk, file):
+    """查看/下载: asks the purpose of a confidential record (unless a 调阅 grant is used), then hands
+    the file over to the serving endpoint — or, for audio and video, plays it here."""
+    found = _found(request, kind, pk)
+    ref = found.kind.files(found.record).get(file)
+    if ref is None:
+        raise PageNotFound("该记录没有这个文件（可能尚未生成）。")
+    mode = AccessMode.DOWNLOAD if request.GET.get("mode") == AccessMode.DOWNLOAD else AccessMode.VIEW
+    asks_purpose = found.confidential and found.grant is None
+    form = PurposeForm(request.POST or None)
+    purpose = ""
+    if asks_purpose:
+        if request.method != "POST" or not form.is_valid():
+            return render(request, "retrieval/purpose.html", {"found": found, "ref": ref, "form": form,
+                                                              "mode": mode, "name": found.kind.name(found.record)},
+                          status=400 if request.method == "POST" else 200)
+        purpose = form.cleaned_data["purpose"]
+    if ref.is_player_media and mode == AccessMode.VIEW:
+        token = serving.open_player(request, found, file, purpose)
+        return render(request, "retrieval/player.html", {
+            "found": found, "ref": ref, "name": found.kind.name(found.record),
+            "src": serving.file_url(kind, found.record.pk, file, token=token)})
+    return redirect(serving.file_url(kind, found.record.pk, file, mode=mode, purpose=purpose))
+
+
+@login_required
+def requests_page(request):
+    """调阅: my requests, those waiting for my decision, and a request by 案号 (a case one cannot open)."""
+    from sanxiang.cases.models import Case
+
+    form = NumberRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        case = Case.objects.filter(number=form.cleaned_data["number"].strip(),
+                                   agency__in=actions.requestable_agencies(request.user)).first()
+        try:
+            if case is None:
+                raise NotFound("未找到该案号的案件，或您无权申请调阅。", field="number")
+            actions.do_request_access(case, reason=form.cleaned_data["reason"], kind=form.cleaned_data["kind"],
+                                      actor=request.user)
+        except SanxiangError as exc:
+            exc.show_on(form)
+            status = exc.status
+        else:
+            messages.success(request, "调阅申请已提交，请等待负责人审批。")
+            return redirect("retrieval:requests")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "retrieval/requests.html", {
+        "mine": queries.my_requests(request.user)[:100], "waiting": queries.waiting_for(request.user)[:100],
+        "decision_form": DecisionForm(), "form": form}, status=status)
+
+
+@login_required
+def request_access(request, pk):
+    case = actions.requestable_case(request.user, pk)
+    if case is None:
+        raise PageNotFound("未找到该案件，或您无权申请调阅。")
+    form = RequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_request_access(case, reason=form.cleaned_data["reason"], kind=form.cleaned_data["kind"],
+                                      actor=request.user)
+        except SanxiangError as exc:
+            exc.show_on(form)
+            status = exc.status
+        else:
+            messages.success(request, "调阅申请已提交，请等待负责人审批。")
+            return redirect("retrieval:requests")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "retrieval/request_form.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+def decide(request, pk):
+    row = queries.request_for(request.user, pk, "decide")
+    if row is None:
+        raise PageNotFound("未找到该调阅申请，或您无权审批。")
+    if request.method != "POST":
+        return redirect("retrieval:requests")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择批准或不予批准。")
+        return redirect("retrieval:requests")
+    try:
+        actions.do_decide_access_request(row, approve=form.cleaned_data["decision"] == "approve",
+                                         reason=form.cleaned_data["reason"], actor=request.user)
+    except SanxiangError as exc:
+        messages.error(request, f"未能审批：{exc.message}")
+    else:
+        messages.success(request, "已审批。")
+    return redirect("retrieval:requests")
+
+
+@login_required
+def access_log(request, pk):
+    from sanxiang.cases import pages as case_pages
+
+    case = case_pages.case_for(request.user, pk)
+    rows = queries.access_log(request.user, case)
+    if rows is None:
+        raise PageNotFound("只有承办机构负责人、单位领导和执法监督人员可以查看访问日志。")
+    return render(request, "retrieval/log.html", {"case": case, "rows": rows[:500],
+                                                  "case_url": reverse("cases:detail", args=[case.pk])})
