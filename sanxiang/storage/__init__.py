@@ -160,3 +160,33 @@ def paths(top: str = ""):
         yield f"{top}/{name}" if top else name
     for name in dirs:
         yield from paths(f"{top}/{name}" if top else name)
+
+
+def listing():
+    """(path, size) of every stored file, from the back end's listing: one paginated pass on S3
+    (sizes come with it), a directory walk on the filesystem. Sizes are None where the back end
+    lists names only."""
+    store = backend()
+    bucket = getattr(store, "bucket", None)
+    if bucket is not None:  # django-storages' S3Storage: list objects with their sizes
+        prefix = store.location.strip("/")
+        prefix = f"{prefix}/" if prefix else ""
+        try:
+            for item in bucket.objects.filter(Prefix=prefix):
+                yield item.key[len(prefix):], item.size
+        except Exception as exc:  # botocore's errors: the store is unreachable or refuses
+            raise StorageError(f"无法列出存储中的文件：{exc}") from exc
+        return
+    if isinstance(store, FileSystemStorage):
+        root = store.location
+        for folder, _dirs, names in os.walk(root):
+            for name in names:
+                full = os.path.join(folder, name)
+                try:
+                    size = os.stat(full).st_size
+                except FileNotFoundError:
+                    continue
+                yield os.path.relpath(full, root).replace(os.sep, "/"), size
+        return
+    for path in paths():
+        yield path, None
