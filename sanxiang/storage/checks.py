@@ -21,6 +21,7 @@ counts as never checked, and the ledger holds the digests that decide.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 import sqlite3
 from contextlib import closing
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+logger = logging.getLogger("sanxiang.storage")
 MODES = ("all", "sample", "since-last")
 STATE_FILE = "file_checks.sqlite3"
 
@@ -60,18 +62,31 @@ def _connect():
 
 
 def last_checked(paths) -> dict[str, float]:
-    """path → when it was last re-hashed and found intact (UNIX time); absent: never."""
+    """path → when it was last re-hashed and found intact (UNIX time); absent: never. An unreadable
+    state file counts as "never": the schedule restarts, nothing is skipped."""
     wanted = set(paths)
-    with closing(_connect()) as db:
-        rows = db.execute("SELECT path, checked_at FROM checks WHERE ok = 1").fetchall()
+    try:
+        with closing(_connect()) as db:
+            rows = db.execute("SELECT path, checked_at FROM checks WHERE ok = 1").fetchall()
+    except (sqlite3.Error, OSError):
+        return {}
     return {path: when for path, when in rows if path in wanted}
 
 
 def record(results: dict[str, bool], when: float | None = None) -> None:
-    """Remember the outcome of the re-hashes just done (True: intact)."""
+    """Remember the outcome of the re-hashes just done (True: intact). A data directory that cannot
+    be written loses only the schedule (the findings are reported anyway), but `since-last` would
+    then read the same files again and again: say so on the log."""
     if not results:
         return
     when = dt.datetime.now(dt.UTC).timestamp() if when is None else when
+    try:
+        _record(results, when)
+    except (sqlite3.Error, OSError) as exc:
+        logger.warning("文件抽检：无法记录核验时间（%s）：%s；增量核验将从头开始", settings.DATA_DIR / STATE_FILE, exc)
+
+
+def _record(results: dict[str, bool], when: float) -> None:
     with closing(_connect()) as db, db:
         db.executemany("INSERT INTO checks (path, checked_at, ok) VALUES (?, ?, ?) "
                        "ON CONFLICT(path) DO UPDATE SET checked_at = excluded.checked_at, ok = excluded.ok",

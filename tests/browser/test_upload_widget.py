@@ -36,6 +36,9 @@ def test_an_upload_cut_off_mid_way_resumes_and_completes(officer, page, tmp_path
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(page.base + "/")
+    problems = []  # CSP reports and script errors: the widget runs under the policy (decision 0006)
+    page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(page.base + "/records/uploads/")
 
     patches = []
@@ -70,3 +73,4 @@ def test_an_upload_cut_off_mid_way_resumes_and_completes(officer, page, tmp_path
     page.locator("#my-uploads", has_text=f"{sha256[:12]}…").wait_for()
     assert page.locator("#my-uploads").inner_text().count("执法记录仪.mp4") == 1
     shoot(page, "upload-complete")
+    assert problems == []
