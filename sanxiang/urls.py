@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from sanxiang.api.urls import api
+from sanxiang.records import upload_pages
 
 urlpatterns = [
     # tus 1.0 speaks raw bodies and its own statuses: plain views ahead of the ninja API (decision 0026).
@@ -18,4 +19,5 @@ urlpatterns = [
     path("documents/", include("sanxiang.documents.urls")),
     path("registers/", include("sanxiang.registers.urls")),
     path("retrieval/", include("sanxiang.retrieval.urls")),
+    path("records/uploads/", upload_pages.uploads, name="uploads-page"),
 ]

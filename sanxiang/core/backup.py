@@ -460,6 +460,10 @@ def _copy_recorded_files(recorded_files: dict[str, dict], target: Path) -> list[
     Files are copied after the snapshot closed, so a file stored while the backup ran, whose entry
     the snapshot does not hold, is not copied: the backup stays what its ledger says.
     """
+    from sanxiang import storage
+
+    if not storage.is_filesystem():
+        return _copy_recorded_objects(recorded_files, target)
     source_root = (Path(settings.DATA_DIR) / FILES_DIR).resolve()
     warnings, missing = [], []
     for rel, record in sorted(recorded_files.items()):
@@ -486,6 +490,64 @@ def _copy_recorded_files(recorded_files: dict[str, dict], target: Path) -> list[
         if untracked:
             warnings.append(f"文件目录中有 {untracked} 个账本未登记的文件，未备份（sanxiang verify 会在本安装上列出它们）。")
     return warnings
+
+
+def _copy_recorded_objects(recorded_files: dict[str, dict], target: Path) -> list[str]:
+    """The S3 store's counterpart of `_copy_recorded_files`: each recorded object is streamed into
+    `files/<path>` of the backup (one chunk in memory at a time) while its SHA-256 is computed; an
+    object whose bytes no longer match its ledger record is left out with a warning, so a restore
+    never brings back a changed file as if it were the recorded one."""
+    from sanxiang import storage
+
+    warnings, missing, changed = [], [], []
+    recorded = set()
+    for rel, record in sorted(recorded_files.items()):
+        if record.get("deleted"):
+            continue
+        try:
+            rel = storage.checked_path(rel)
+        except storage.StorageError:
+            continue  # `verify` names it
+        recorded.add(rel)
+        copy = target / FILES_DIR / Path(rel)
+        for parent in reversed(copy.relative_to(target).parents):
+            if parent != Path("."):
+                (target / parent).mkdir(mode=0o700, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        try:
+            with storage.open_file(rel) as fh, open(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+                for chunk in storage.read_chunks(fh):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+        except storage.StorageError as exc:
+            copy.unlink(missing_ok=True)
+            if "缺失" not in str(exc):
+                raise BackupError(f"无法从文件存储读取 {rel}，备份未完成：{exc}") from exc
+            missing.append(rel)
+            continue
+        if (record.get("sha256") not in (None, digest.hexdigest())) or record.get("size") not in (None, size):
+            copy.unlink()
+            changed.append(rel)
+    if missing:
+        warnings.append(f"账本登记的 {len(missing)} 个文件在复制时已不存在，未备份："
+                        + "、".join(missing[:5]) + ("…" if len(missing) > 5 else ""))
+    if changed:
+        warnings.append(f"{len(changed)} 个文件的内容与账本记录不符，未备份（sanxiang verify 会列出它们）："
+                        + "、".join(changed[:5]) + ("…" if len(changed) > 5 else ""))
+    try:
+        untracked = sum(1 for rel, _ in storage.listing() if rel not in recorded)
+    except storage.StorageError as exc:
+        raise BackupError(f"无法列出文件存储中的文件，备份未完成：{exc}") from exc
+    if untracked:
+        warnings.append(f"文件存储中有 {untracked} 个账本未登记的文件，未备份（sanxiang verify 会在本安装上列出它们）。")
+    return warnings
+
+
+def _store_name() -> str:
+    from sanxiang import storage
+
+    return "filesystem" if storage.is_filesystem() else "s3"
 
 
 KEY_CHECK_CHECKPOINTS = 1000
@@ -604,6 +666,7 @@ def _backup_into(target: Path) -> dict:
         "witness_keys": sorted(witness_keys),
         "ledger_origin": settings.LEDGER_ORIGIN,
         "files": digests,
+        "store": _store_name(),  # where the installation kept the files under files/ (informational)
         "warnings": warnings,
     }
     _write_secret(target / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
@@ -692,6 +755,14 @@ def occupied(tables: set[str] | None = None) -> list[str]:
     files = Path(settings.DATA_DIR) / FILES_DIR
     if files.is_dir() and any(files.iterdir()):
         found.append(f"文件目录 {files} 不为空")
+    if _store_name() == "s3":
+        from sanxiang import storage
+
+        try:
+            if next(iter(storage.listing()), None) is not None:
+                found.append(f"文件存储（S3 存储桶 {storage.backend().bucket_name}）不为空")
+        except storage.StorageError as exc:
+            found.append(str(exc))
     return found
 
 
@@ -845,7 +916,7 @@ def restore(source: Path, *, migrate=None) -> dict:
 
     with Staging(data_dir, RESTORE_STAGING) as staging:
         staged_files = None
-        if (source / FILES_DIR).is_dir():
+        if (source / FILES_DIR).is_dir() and _store_name() == "filesystem":
             staged_files = staging.path / FILES_DIR
             shutil.copytree(source / FILES_DIR, staged_files, copy_function=shutil.copy2)
         try:
@@ -925,7 +996,9 @@ def _finish(source: Path, manifest: dict, staged_files: Path | None) -> str:
     pause.point("restore:files")
     files = data_dir / FILES_DIR
     placed = files.is_dir() and any(files.iterdir())
-    if (source / FILES_DIR).is_dir() and not placed:
+    if (source / FILES_DIR).is_dir() and _store_name() == "s3":
+        manifest["files_outcome"] = _restore_objects(source, manifest)
+    elif (source / FILES_DIR).is_dir() and not placed:
         with contextlib.ExitStack() as stack:
             if staged_files is None:  # resuming: the killed run's staging directory is gone
                 staging = stack.enter_context(Staging(data_dir, RESTORE_STAGING))
@@ -942,6 +1015,37 @@ def _finish(source: Path, manifest: dict, staged_files: Path | None) -> str:
     (data_dir / UNFINISHED_RESTORE).unlink(missing_ok=True)
     _fsync(data_dir)
     return outcome
+
+
+def _restore_objects(source: Path, manifest: dict) -> str:
+    """Put the backup's files into the S3 store, streamed, then read each back and compare its
+    SHA-256 with the manifest's. Idempotent: a resumed restore skips objects already whole."""
+    from botocore.exceptions import BotoCoreError, ClientError
+    from django.core.files import File
+
+    from sanxiang import storage
+
+    store = storage.backend()
+    root = source / FILES_DIR
+    count = 0
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        expected = manifest["files"][f"{FILES_DIR}/{rel}"]
+        try:
+            if not (store.exists(rel) and store.size(rel) == path.stat().st_size):
+                with open(path, "rb") as fh:
+                    saved = store.save(rel, File(fh, name=rel))
+                if saved != rel:
+                    raise BackupError(f"文件存储把 {rel} 存成了 {saved}：请检查存储桶的设置后重新运行同一恢复。")
+            actual = storage.rehash(rel)["sha256"]
+        except (storage.StorageError, OSError, BotoCoreError, ClientError) as exc:
+            raise BackupError(f"把文件恢复到 S3 存储时出错：{exc}。数据库已恢复；请排除故障后用同一备份重新运行 "
+                              "sanxiang restore 完成恢复。") from exc
+        if actual != expected:
+            raise BackupError(f"恢复到 S3 存储的文件 {rel} 读回后摘要不符（{actual}，应为 {expected}）："
+                              "请检查存储后用同一备份重新运行 sanxiang restore。")
+        count += 1
+    return f"已把 {count} 个文件恢复到 S3 存储桶 {store.bucket_name}，并逐一读回核对了 SHA-256。"
 
 
 def _load_database(path: Path, manifest: dict):

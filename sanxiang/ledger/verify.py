@@ -34,6 +34,7 @@ from django.db.models import Q
 
 from sanxiang import storage
 from sanxiang.lib import merkle
+from sanxiang.storage import checks
 
 from . import checkpoints as cp
 from . import sequencer, signing, tree
@@ -61,6 +62,7 @@ CODES = {
     "file_modified": "文件被修改",
     "file_missing": "文件缺失",
     "file_untracked": "存在未登记的文件",
+    "store_unreachable": "无法读取文件存储",
 }
 
 
@@ -79,6 +81,8 @@ class Report:
     objects: int = 0
     pending: int = 0
     files: int = 0
+    files_rehashed: int = 0
+    files_mode: str = "all"
     mode: str = "full"
     checkpoints_verified_before: int = 0
     pinned_size: int | None = None
@@ -112,6 +116,8 @@ class Report:
             "objects": self.objects,
             "pending": self.pending,
             "files": self.files,
+            "files_rehashed": self.files_rehashed,
+            "files_mode": self.files_mode,
             "findings": [asdict(f) for f in self.findings],
             "suppressed": dict(self.suppressed),
         }
@@ -154,9 +160,10 @@ class _Signed:
 
 
 def run(chunk: int = 20000, *, full: bool = False, pinned: Pinned | None = None,
-        remember: bool = True) -> Report:
+        remember: bool = True, files: checks.Selection | None = None) -> Report:
     """Verify everything; `full` re-checks every checkpoint; `pinned` trusts only what an
-    outsider kept; `remember` saves the latest checkpoint when all holds (for the next run)."""
+    outsider kept; `remember` saves the latest checkpoint when all holds (for the next run);
+    `files` re-hashes only a part of the stored files (storage/checks.py; default: all)."""
     report = Report()
     verifiers = _trust(report, pinned)
     anchor = None if full else _load_anchor(verifiers)
@@ -169,7 +176,7 @@ def run(chunk: int = 20000, *, full: bool = False, pinned: Pinned | None = None,
     for extra in (anchor, pinned_cp):
         if extra is not None:
             wanted.add(extra.size)
-    roots, files = _check_entries(report, wanted, chunk)
+    roots, recorded = _check_entries(report, wanted, chunk)
     _compare_roots(report, signed, roots)
     if anchor is not None and anchor.size in roots and roots[anchor.size] != anchor.root:
         report.add("checkpoint_inconsistent",
@@ -180,9 +187,9 @@ def run(chunk: int = 20000, *, full: bool = False, pinned: Pinned | None = None,
         _check_pinned_consistency(report, pinned_cp, roots)
     # Entries committed but not yet sequenced: an object's or a file's latest state may be there.
     report.pending = sequencer.pending_count()
-    files.update(sequencer.pending_files())
+    recorded.update(sequencer.pending_files())
     _check_objects(report)
-    _check_files(report, files)
+    _check_files(report, recorded, files)
     if report.ok and remember:
         _save_anchor(signed, anchor, last_id)
     return report
@@ -619,10 +626,18 @@ def _check_objects(report: Report) -> None:
 
 # --- files ----------------------------------------------------------------------------------
 
-def _check_files(report: Report, files: dict[str, dict]) -> None:
+def _check_files(report: Report, files: dict[str, dict], selection: checks.Selection | None = None) -> None:
     """Every file the entries list is in the store (sanxiang/storage/, filesystem or S3) with the
-    recorded digests and size; every stored file is listed by some entry."""
-    present: set[str] = set()
+    recorded size, and — for those `selection` picks (all by default) — the recorded digests;
+    every stored file is listed by some entry."""
+    selection = selection or checks.Selection()
+    report.files_mode = selection.mode
+    try:
+        listed = dict(storage.listing())
+    except storage.StorageError as exc:
+        report.add("store_unreachable", str(exc))
+        return
+    recorded: dict[str, dict] = {}
     for rel, record in sorted(files.items()):
         try:
             rel = storage.checked_path(rel)
@@ -631,17 +646,50 @@ def _check_files(report: Report, files: dict[str, dict]) -> None:
             continue
         if record.get("deleted"):
             continue
-        present.add(rel)
         report.files += 1
+        recorded[rel] = record
+        if rel not in listed:
+            report.add("file_missing", f"文件缺失：{rel}", path=rel)
+        elif listed[rel] is not None and "size" in record and record["size"] != listed[rel]:
+            report.add("file_modified", f"文件被修改：{rel}（size 不符）", path=rel)
+    intact_so_far = {rel: r for rel, r in recorded.items() if rel in listed and r.get("size") in (None, listed[rel])}
+    outcome: dict[str, bool] = {}
+    for rel in checks.choose(intact_so_far, selection):
         try:
             digest = storage.rehash(rel)
         except storage.StorageError:
             report.add("file_missing", f"文件缺失：{rel}", path=rel)
+            outcome[rel] = False
             continue
+        report.files_rehashed += 1
+        outcome[rel] = True
         for key in ("sha256", "sm3", "size"):
-            if key in record and record[key] != digest[key]:
+            if key in recorded[rel] and recorded[rel][key] != digest[key]:
                 report.add("file_modified", f"文件被修改：{rel}（{key} 不符）", path=rel)
+                outcome[rel] = False
                 break
-    for rel in storage.paths():
-        if rel not in present:
+    checks.record(outcome)
+    for rel in sorted(listed):
+        if rel not in recorded:
             report.add("file_untracked", f"未登记的文件：{rel}", path=rel)
+
+
+def recorded_files() -> dict[str, dict]:
+    """path → the latest record of every file the ledger lists, read without recomputing the ledger
+    (the daily file check; `run` does both in one pass)."""
+    files: dict[str, dict] = {}
+    with_files = LedgerEntry.objects.filter(entry__contains='"files":[{').order_by("index")
+    for text in with_files.values_list("entry", flat=True).iterator(chunk_size=2000):
+        for record in json.loads(text).get("files") or ():
+            if isinstance(record, dict) and isinstance(record.get("path"), str):
+                files[record["path"]] = record
+    files.update(sequencer.pending_files())
+    return files
+
+
+def check_files(selection: checks.Selection | None = None, files: dict[str, dict] | None = None) -> Report:
+    """Only the files: the recorded ones (`files`, else read from the ledger) against the store,
+    re-hashing what `selection` picks."""
+    report = Report()
+    _check_files(report, recorded_files() if files is None else files, selection)
+    return report

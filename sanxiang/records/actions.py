@@ -223,15 +223,17 @@ def do_append_upload(upload: Upload, stream, *, offset: int, content_length: int
     received = 0
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        # SM3 (and a piece's checksum) are computed by a helper thread while this one reads, writes
-        # and computes SHA-256: still one pass over the bytes, on two cores (hashlib lets go of the GIL).
+        # SM3 (and a piece's checksum) are computed by one helper thread and the bytes written by
+        # another while this one reads the request and computes SHA-256: still one pass over the
+        # bytes, spread over the cores (hashlib and file writes let go of the GIL). Each helper is
+        # at most one chunk behind, so memory stays a few chunks whatever the size.
         side_hashers = [digests.sm3] + ([checksum[1]] if checksum else [])
         with open(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+b") as out, \
-                ThreadPoolExecutor(max_workers=1) as side:
+                ThreadPoolExecutor(max_workers=1) as side, ThreadPoolExecutor(max_workers=1) as writer:
             out.truncate(offset)  # bytes a killed request wrote but never recorded
             out.seek(offset)
             renewed = time.monotonic()
-            hashing = None
+            hashing = writing = None
             while True:
                 want = CHUNK if content_length is None else min(CHUNK, content_length - received)
                 if want <= 0:
@@ -250,14 +252,17 @@ def do_append_upload(upload: Upload, stream, *, offset: int, content_length: int
                             lease_until=timezone.now() + dt.timedelta(seconds=LEASE_SECONDS)):
                         raise LeaseLost()
                     renewed = time.monotonic()
-                out.write(chunk)
+                if writing is not None:
+                    writing.result()  # in order, one chunk behind at most; a failed write raises here
+                writing = writer.submit(out.write, chunk)
                 if hashing is not None:
-                    hashing.result()  # the helper hashes the pieces in order, one chunk behind at most
+                    hashing.result()
                 hashing = side.submit(_update_all, side_hashers, chunk)
                 digests.sha256.update(chunk)
                 received += len(chunk)
-            if hashing is not None:
-                hashing.result()
+            for pending in (writing, hashing):
+                if pending is not None:
+                    pending.result()
             if checksum and (content_length is not None and received != content_length
                              or not hmac.compare_digest(checksum[1].digest(), checksum[2])):
                 raise ChecksumMismatch()

@@ -33,3 +33,9 @@ def abandon_hours() -> int:
 def partial_dir():
     """Where the bytes of incomplete uploads wait (always local disk, whatever the store)."""
     return settings.DATA_DIR / "uploads"
+
+
+def browser_chunk_bytes() -> int:
+    """The size of each PATCH the browser widget sends: a lost connection costs at most one piece,
+    and proxies in front of the server (request body limits) accept it. 8 MiB unless configured."""
+    return _number("UPLOAD_BROWSER_CHUNK_BYTES", "SANXIANG_UPLOAD_BROWSER_CHUNK_BYTES", 8 << 20)

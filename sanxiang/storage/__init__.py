@@ -127,12 +127,49 @@ def put_spooled(spool: str | os.PathLike, digest: StoredFile) -> StoredFile:
     return stored
 
 
+def is_filesystem() -> bool:
+    """True when the store is a directory on this machine (not S3)."""
+    return isinstance(backend(), FileSystemStorage)
+
+
+def s3_key(path: str) -> str:
+    """The object key of `path` in the S3 store (its `location` prefix included)."""
+    return backend()._normalize_name(checked_path(path))
+
+
 def open_file(path: str):
-    """The stored file at `path`, opened for binary reading (stream it; it may be large)."""
+    """The stored file at `path`, opened for binary reading (stream it; it may be large).
+
+    On S3 the object's body is streamed as it is read (django-storages' own `open` first copies
+    the whole object into a temporary file, in memory unless AWS_S3_MAX_MEMORY_SIZE is set)."""
+    store = backend()
+    if getattr(store, "bucket", None) is not None and not isinstance(store, FileSystemStorage):
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return store.bucket.Object(s3_key(path)).get()["Body"]
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in ("NoSuchKey", "404", "NotFound"):
+                raise StorageError(f"文件缺失：{path}") from exc
+            raise StorageError(f"无法读取文件 {path}：{exc}") from exc
+        except BotoCoreError as exc:
+            raise StorageError(f"无法读取文件 {path}：{exc}") from exc
     try:
-        return backend().open(checked_path(path), "rb")
+        return store.open(checked_path(path), "rb")
     except (FileNotFoundError, OSError) as exc:
         raise StorageError(f"文件缺失：{path}") from exc
+
+
+def read_chunks(fh):
+    """The chunks of an open stored file; a read that fails half-way is a StorageError."""
+    try:
+        while chunk := fh.read(CHUNK):
+            yield chunk
+    except StorageError:
+        raise
+    except Exception as exc:  # OSError, botocore's read timeouts and checksum errors
+        raise StorageError(f"读取文件中断：{exc}") from exc
 
 
 def exists(path: str) -> bool:
@@ -143,7 +180,7 @@ def rehash(path: str) -> dict:
     """{"sha256", "sm3", "size"} of the stored bytes at `path`, read again in one pass."""
     sha, sm3, size = hashlib.sha256(), hashlib.new("sm3"), 0
     with open_file(path) as fh:
-        while chunk := fh.read(CHUNK):
+        for chunk in read_chunks(fh):
             sha.update(chunk)
             sm3.update(chunk)
             size += len(chunk)
@@ -160,3 +197,33 @@ def paths(top: str = ""):
         yield f"{top}/{name}" if top else name
     for name in dirs:
         yield from paths(f"{top}/{name}" if top else name)
+
+
+def listing():
+    """(path, size) of every stored file, from the back end's listing: one paginated pass on S3
+    (sizes come with it), a directory walk on the filesystem. Sizes are None where the back end
+    lists names only."""
+    store = backend()
+    bucket = getattr(store, "bucket", None)
+    if bucket is not None:  # django-storages' S3Storage: list objects with their sizes
+        prefix = store.location.strip("/")
+        prefix = f"{prefix}/" if prefix else ""
+        try:
+            for item in bucket.objects.filter(Prefix=prefix):
+                yield item.key[len(prefix):], item.size
+        except Exception as exc:  # botocore's errors: the store is unreachable or refuses
+            raise StorageError(f"无法列出存储中的文件：{exc}") from exc
+        return
+    if isinstance(store, FileSystemStorage):
+        root = store.location
+        for folder, _dirs, names in os.walk(root):
+            for name in names:
+                full = os.path.join(folder, name)
+                try:
+                    size = os.stat(full).st_size
+                except FileNotFoundError:
+                    continue
+                yield os.path.relpath(full, root).replace(os.sep, "/"), size
+        return
+    for path in paths():
+        yield path, None

@@ -33,6 +33,8 @@ class Command(BaseCommand):
             f"恢复完成：{rows} 行，{len(manifest['files'])} 个备份文件，"
             f"留痕账本 {ledger['size']} 条，根 {ledger['root']}。"
         )
+        if manifest.get("files_outcome"):
+            self.stdout.write(manifest["files_outcome"])
         self.stdout.write(manifest["key_outcome"])
         if manifest.get("witness_key_outcome"):
             self.stdout.write(manifest["witness_key_outcome"])
