@@ -351,7 +351,7 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
     if rule is not None:
         units = _units_of(actor, agency)
         do_open_obligation(object_type=row.ledger_type(), object_id=row.pk, agency=agency, kind=UPLOAD_DUTY,
-                           start=rule[1].isoformat(), rule=rule[0], units=units, actor=actor,
+                           start=timezone.localtime(rule[1]), rule=rule[0], units=units, actor=actor,
                            note=f"音像记录“{row.title}”")
     if upload is not None:
         _store(row, upload, actor)
