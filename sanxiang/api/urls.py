@@ -14,6 +14,7 @@ from sanxiang.orgs.api import router as orgs_router
 from sanxiang.parties.api import router as parties_router
 from sanxiang.profiles.api import router as profiles_router
 from sanxiang.records.api import router as uploads_router
+from sanxiang.records.api_records import router as records_router
 from sanxiang.witness.api import router as witness_router
 
 
@@ -58,6 +59,7 @@ api.add_router("/coercion/", coercion_router)
 api.add_router("/inspections/", inspections_router)
 api.add_router("/uploads/", uploads_router)
 api.add_router("/documents/", documents_router)
+api.add_router("/records/", records_router)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]
