@@ -437,3 +437,47 @@ def show_catalogue(request, agency: str = ""):
 def my_uploads(request, case_id: int | None = None):
     case = _case(request, case_id)
     return Status(200, [_file(u) for u in queries.usable_uploads(request.user, case.agency)])
+
+
+# ---- GET on the paths of the acts: what the act would change (every API path answers GET) ----------
+
+@router.get("/evidence/{item_id}/correct", response={200: EvidenceOut, **error_responses(401, 404)},
+            summary="待更正的证据")
+def correction_target(request, item_id: str):
+    return Status(200, _evidence_out(_item(request, item_id)))
+
+
+@router.get("/evidence/{item_id}/confirm", response={200: EvidenceOut, **error_responses(401, 404)},
+            summary="证据的当事人确认情况")
+def confirmation_of(request, item_id: str):
+    return Status(200, _evidence_out(_item(request, item_id)))
+
+
+@router.get("/recordings/{recording_id}/upload", response={200: RecordingOut, **error_responses(401, 404)},
+            summary="音像记录的存储情况")
+def storage_of(request, recording_id: str):
+    return Status(200, _recording_out(_recording(request, recording_id)))
+
+
+@router.get("/recordings/{recording_id}/link", response={200: RecordingOut, **error_responses(401, 404)},
+            summary="音像记录关联的案件")
+def link_of(request, recording_id: str):
+    return Status(200, _recording_out(_recording(request, recording_id)))
+
+
+@router.get("/recordings/{recording_id}/handovers", response={200: list[HandoverOut], **error_responses(401, 404)},
+            summary="音像记录原件的移交")
+def handovers_of(request, recording_id: str):
+    return Status(200, _recording_out(_recording(request, recording_id))["handovers"])
+
+
+@router.get("/cases/{case_id}/missing/exception", response={200: list[MissingOut], **error_responses(401, 404)},
+            summary="本案未音像记录的执法活动（批准例外前查看）")
+def missing_before_exception(request, case_id: str):
+    return Status(200, [_missing_out(m) for m in catalogue.missing_recordings(_case(request, case_id))])
+
+
+@router.get("/cases/{case_id}/missing/reason", response={200: list[MissingOut], **error_responses(401, 404)},
+            summary="本案未音像记录的执法活动（说明理由前查看）")
+def missing_before_reason(request, case_id: str):
+    return Status(200, [_missing_out(m) for m in catalogue.missing_recordings(_case(request, case_id))])
