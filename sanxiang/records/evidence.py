@@ -150,14 +150,14 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
     if kind not in EvidenceKind.values:
         raise RuleViolation(f"没有“{kind}”这种证据（行政处罚法第四十六条列举的八种）。", field="kind")
     if replaces is not None:
-        replaces = EvidenceItem.objects.select_for_update().select_related("replaces").get(pk=replaces.pk)
+        replaces = EvidenceItem.objects.select_for_update(of=("self",)).select_related("replaces").get(pk=replaces.pk)
         if replaces.case_id != case.pk:
             raise RuleViolation("更正的证据须属于同一案件。", field="replaces")
         if replaces.corrections.exists():
             raise Conflict(f"{replaces}已被更正，请更正其最新的一条。", code="evidence_already_corrected",
                            field="replaces")
     if recording is not None:
-        recording = AudioVideoRecord.objects.select_for_update().select_related("upload").get(pk=recording.pk)
+        recording = AudioVideoRecord.objects.select_for_update(of=("self",)).select_related("upload").get(pk=recording.pk)
         if recording.case_id != case.pk:
             raise RuleViolation("复制件须来自本案的音像记录。", field="recording")
         if recording.upload is None:
@@ -390,7 +390,7 @@ def _store(row: AudioVideoRecord, upload: Upload, actor) -> None:
 @transaction.atomic
 def do_attach_recording_upload(recording: AudioVideoRecord, upload: Upload, *, actor) -> AudioVideoRecord:
     """音像记录存储: attach the completed upload of the declared recording (meets the obligation)."""
-    row = AudioVideoRecord.objects.select_for_update().select_related("agency").get(pk=recording.pk)
+    row = AudioVideoRecord.objects.select_for_update(of=("self",)).select_related("agency").get(pk=recording.pk)
     if not can(actor, "change", row):
         raise NotPermitted(f"您无权存储{row}。")
     if row.upload_id is not None:
