@@ -123,3 +123,19 @@ def test_audio_needs_its_transcript_where_the_profile_asks(env, case):
         assert item.party_confirmed_on == dt.date(2026, 9, 3)
     finally:
         Agency.objects.filter(pk=case.agency_id).update(profile_key="")
+        case.agency.refresh_from_db()
+
+
+def test_hand_overs_of_an_original_are_all_kept(env, case):
+    rec = E.do_declare_recording(case.agency, case=case, title="扣押现场录像", officers="王执法、李执法", recorder="李执法",
+                                 started_at="2026-09-03T09:00", ended_at="2026-09-03T09:40", place="当事人仓库",
+                                 device="执法记录仪 DSJ-02", actor=env.officer)
+    refused(lambda: E.do_hand_over_recording(rec, handed_by="李执法", received_by="档案室", handed_at="2026-09-03T08:00",
+                                             medium="存储卡", place="档案室", actor=env.officer), RuleViolation, "早于")
+    refused(lambda: E.do_hand_over_recording(rec, handed_by="李执法", received_by="档案室", handed_at="2026-09-04T08:00",
+                                             medium="存储卡", place="档案室", actor=env.outsider), NotPermitted, "无权")
+    E.do_hand_over_recording(rec, handed_by="李执法", received_by="内勤张某", handed_at="2026-09-03T18:00",
+                             medium="执法记录仪存储卡", place="执法一队", actor=env.officer)
+    E.do_hand_over_recording(rec, handed_by="内勤张某", received_by="档案室吴某", handed_at="2026-09-05T10:00",
+                             medium="执法记录仪存储卡", place="档案室", actor=env.officer2)
+    assert [(h.handed_by, h.received_by) for h in rec.handovers.all()] == [("李执法", "内勤张某"), ("内勤张某", "档案室吴某")]
