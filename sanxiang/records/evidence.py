@@ -282,6 +282,16 @@ def upload_obligation(recording: AudioVideoRecord) -> Obligation | None:
                                       kind=UPLOAD_DUTY).order_by("-id").first())
 
 
+def upload_obligations(recordings) -> dict:
+    """recording pk → its newest upload obligation, in one query (for pages listing many)."""
+    found = {}
+    ids = [str(r.pk) for r in recordings]
+    for ob in Obligation.objects.filter(object_type=AudioVideoRecord.ledger_type(), object_id__in=ids,
+                                        kind=UPLOAD_DUTY).order_by("id"):
+        found[int(ob.object_id)] = ob
+    return found
+
+
 def is_late(ob: Obligation, at: dt.datetime) -> bool:
     if ob.due_at is not None:
         return at > ob.due_at

@@ -65,11 +65,15 @@ class EvidenceForm(forms.Form):
     extraction_officers = forms.CharField(label="提取人员（电子数据）", required=False)
 
 
-def evidence_form(user, case, data=None, *, correction=None):
+def evidence_form(user, case, data=None, *, correction=None, uploads=None):
+    """The form to register (or, with `correction`, correct) an item; `uploads`: the choices, read once
+    for a whole page."""
     form = EvidenceForm(data, prefix=f"correct-{correction.pk}" if correction else "evidence",
                         initial={"confidentiality": case.confidentiality, "collected_on": timezone.localdate()})
+    if uploads is None:
+        uploads = _uploads(user, case.agency)
     if correction is not None:
-        form.fields["upload"].choices = _uploads(user, case.agency, optional="沿用原文件")
+        form.fields["upload"].choices = [("", "沿用原文件")] + uploads
         form.fields["upload"].required = False
         form.fields["upload"].label = "更正后的文件"
         for name in ("kind", "title", "content", "place", "officers", "recorder", "purpose", "source",
@@ -77,7 +81,7 @@ def evidence_form(user, case, data=None, *, correction=None):
             form.initial[name] = getattr(correction, name)
         form.initial["collected_on"] = correction.collected_on
     else:
-        form.fields["upload"].choices = _uploads(user, case.agency)
+        form.fields["upload"].choices = uploads
     return form
 
 
@@ -158,12 +162,14 @@ def section(request, case) -> dict:
     may_approve = can(user, "approve_recording_exception", case)
     missing = catalogue.missing_recordings(case)
     print_and_sign = bool(profile_value(profile_key_of(case.agency), "records.av_print_and_sign", timezone.localdate()))
+    uploads = _uploads(user, case.agency) if may_record else []
     rows = [{"item": i, "corrected": bool(i.corrections.all()),
-             "correction_form": evidence_form(user, case, correction=i) if may_record and not i.corrections.all()
-             else None,
+             "correction_form": evidence_form(user, case, correction=i, uploads=uploads)
+             if may_record and not i.corrections.all() else None,
              "needs_confirmation": print_and_sign and not i.party_confirmed_on
              and (i.transcript or i.upload.media_type.startswith("image/"))} for i in items]
-    rec_rows = [{"rec": r, "missing_metadata": E.missing_metadata(r), "obligation": E.upload_obligation(r),
+    duties = E.upload_obligations(recordings)
+    rec_rows = [{"rec": r, "missing_metadata": E.missing_metadata(r), "obligation": duties.get(r.pk),
                  "act_label": catalogue.ACTS.get(r.act, "")} for r in recordings]
     unattached = []
     if may_record:
@@ -172,11 +178,11 @@ def section(request, case) -> dict:
     return {
         "items": rows, "recordings": rec_rows, "missing": missing, "may_record": may_record,
         "may_approve": may_approve, "print_and_sign": print_and_sign,
-        "evidence_form": evidence_form(user, case) if may_record else None,
+        "evidence_form": evidence_form(user, case, uploads=uploads) if may_record else None,
         "recording_form": recording_form(user, case.agency, case=case) if may_record else None,
         "link_form": choice_form("待关联的音像记录", unattached, prefix="link") if unattached else None,
         "reason_form": ReasonForm(),
-        "has_uploads": may_record and queries.usable_uploads(user, case.agency).exists(),
+        "has_uploads": bool(uploads),
     }
 
 
@@ -383,9 +389,10 @@ def mine(request):
             return redirect("records:mine")
     cases = restrict(Case.objects.filter(agency=agency).exclude(status="closed"), request.user, "record_evidence")
     case_choices = [("", "请选择案件")] + [(str(c.pk), c.title) for c in cases.order_by("-created_at")[:100]]
-    rows = [{"rec": r, "obligation": E.upload_obligation(r), "act_label": catalogue.ACTS.get(r.act, ""),
-             "handover_form": HandoverForm(prefix=f"handover-{r.pk}")}
-            for r in queries.unattached_recordings(request.user).filter(agency=agency)]
+    recordings = list(queries.unattached_recordings(request.user).filter(agency=agency))
+    duties = E.upload_obligations(recordings)
+    rows = [{"rec": r, "obligation": duties.get(r.pk), "act_label": catalogue.ACTS.get(r.act, ""),
+             "handover_form": HandoverForm(prefix=f"handover-{r.pk}")} for r in recordings]
     return render(request, "records/mine.html", {
         "agency": agency, "agencies": agencies, "rows": rows,
         "uploads": _uploads(request.user, agency),
