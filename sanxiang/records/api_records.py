@@ -138,7 +138,7 @@ class EvidenceOut(Schema):
 
 
 def _evidence_out(item: EvidenceItem) -> dict:
-    correction = item.corrections.order_by("id").first()
+    correction = min(item.corrections.all(), key=lambda c: c.pk, default=None)  # prefetched on lists
     extraction = None
     if item.kind == "electronic":
         extraction = {"method": item.extraction_method, "medium": item.extraction_medium,
@@ -240,8 +240,8 @@ class RecordingOut(Schema):
     handovers: list[HandoverOut]
 
 
-def _recording_out(rec: AudioVideoRecord) -> dict:
-    ob = E.upload_obligation(rec)
+def _recording_out(rec: AudioVideoRecord, duties: dict | None = None) -> dict:
+    ob = duties.get(rec.pk) if duties is not None else E.upload_obligation(rec)
     due = None
     if ob is not None:
         due = (ob.due_at or ob.due).isoformat()
@@ -283,9 +283,10 @@ class RecordingIn(Schema):
             summary="案件的音像记录；不带 case_id 时为本人待关联案件的音像记录")
 def list_recordings(request, case_id: int | None = None):
     user = _user(request)
-    rows = queries.recordings_of(user, _case(request, case_id)) if case_id is not None \
-        else queries.unattached_recordings(user)
-    return Status(200, [_recording_out(r) for r in rows])
+    rows = list(queries.recordings_of(user, _case(request, case_id)) if case_id is not None
+                else queries.unattached_recordings(user))
+    duties = E.upload_obligations(rows)
+    return Status(200, [_recording_out(r, duties) for r in rows])
 
 
 @router.post("/recordings", response={201: RecordingOut, **WRITE},
