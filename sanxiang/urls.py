@@ -20,4 +20,5 @@ urlpatterns = [
     path("registers/", include("sanxiang.registers.urls")),
     path("retrieval/", include("sanxiang.retrieval.urls")),
     path("records/uploads/", upload_pages.uploads, name="uploads-page"),
+    path("records/", include("sanxiang.records.page_urls")),
 ]

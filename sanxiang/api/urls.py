@@ -17,6 +17,7 @@ from sanxiang.records.api import router as uploads_router
 from sanxiang.registers.api import goods_router
 from sanxiang.registers.api import router as registers_router
 from sanxiang.retrieval.api import router as retrieval_router
+from sanxiang.records.api_records import router as records_router
 from sanxiang.witness.api import router as witness_router
 
 
@@ -64,6 +65,7 @@ api.add_router("/documents/", documents_router)
 api.add_router("/registers/", registers_router)
 api.add_router("/goods/", goods_router)
 api.add_router("/retrieval/", retrieval_router)
+api.add_router("/records/", records_router)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]

@@ -116,6 +116,22 @@ def actor_not_handler(case, actor, **params):
     return None
 
 
+# Checks other apps add to 结案, each `(case) -> None | 中文理由` (records: the acts its audio-video list
+# asks to be recorded). Registered from their hooks.py, so cases needs not know them.
+CLOSING_CHECKS: list = []
+
+
+def register_closing_check(check) -> None:
+    if check not in CLOSING_CHECKS:
+        CLOSING_CHECKS.append(check)
+
+
+def closing_checks_pass(case, actor, **params):
+    """结案前各项记录齐备（应全程音像记录的执法活动已有记录或经负责人批准例外）"""
+    problems = [problem for check in CLOSING_CHECKS if (problem := check(case))]
+    return join_reasons(problems) if problems else None
+
+
 def has_party(case, actor, **params):
     """已列明当事人"""
     if not case.case_parties.exists():

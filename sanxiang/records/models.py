@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from sanxiang.ledger.models import Ledgered
+from sanxiang.orgs.marks import Confidentiality
 
 
 class Upload(Ledgered):
@@ -48,3 +49,163 @@ class Upload(Ledgered):
     @property
     def complete(self) -> bool:
         return self.completed_at is not None
+
+
+# ---- 证据 and 音像记录, made from completed uploads (issue 8 §2) --------------------------------
+
+class EvidenceKind(models.TextChoices):
+    """证据种类 — the eight kinds of 行政处罚法 第四十六条."""
+
+    DOCUMENTARY = "documentary", "书证"
+    PHYSICAL = "physical", "物证"
+    AUDIOVISUAL = "audiovisual", "视听资料"
+    ELECTRONIC = "electronic", "电子数据"
+    TESTIMONY = "testimony", "证人证言"
+    STATEMENT = "statement", "当事人的陈述"
+    EXPERT_OPINION = "expert_opinion", "鉴定意见"
+    SITE_RECORD = "site_record", "勘验笔录、现场笔录"
+
+
+class EvidenceItem(Ledgered):
+    """证据 — one item of evidence of a case, made from a completed upload of the officer's own.
+
+    Never edited or deleted: a correction (更正) is a new item whose `replaces` names the old one,
+    which is then shown as corrected. 电子数据 carries its 提取笔录 (`extraction_*`); an evidence copy of
+    an audio-video record (`recording`) carries the generated 文字说明 (`copy_note`).
+    """
+
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT,
+                             related_name="evidence_items")
+    upload = models.ForeignKey(Upload, verbose_name="文件", on_delete=models.PROTECT, related_name="evidence_items")
+    kind = models.CharField("证据种类", max_length=24, choices=EvidenceKind.choices)
+    title = models.CharField("名称", max_length=200)
+    content = models.TextField("内容说明", blank=True)
+    occurred_at = models.DateTimeField("形成或拍摄时间", null=True, blank=True)
+    place = models.CharField("地点", max_length=300, blank=True)
+    officers = models.CharField("执法人员", max_length=300, blank=True)
+    recorder = models.CharField("记录人", max_length=100, blank=True)
+    purpose = models.CharField("证明对象", max_length=500, blank=True)
+    source = models.CharField("来源", max_length=300)
+    collected_on = models.DateField("收集日期")
+    collected_by = models.CharField("收集人", max_length=200)
+    transcript = models.TextField("文字记录", blank=True)  # 录音整理成文 / 照片说明
+    confidentiality = models.CharField("保密标识", max_length=24, choices=Confidentiality.choices)
+    # 电子数据 提取笔录
+    extraction_method = models.CharField("提取方法", max_length=300, blank=True)
+    extraction_medium = models.CharField("原始存储介质或设备", max_length=300, blank=True)
+    extracted_at = models.DateTimeField("提取时间", null=True, blank=True)
+    extraction_digest = models.CharField("提取时计算的校验值", max_length=128, blank=True)
+    extraction_officers = models.CharField("提取人员", max_length=200, blank=True)
+    # 视听资料复制件: the recording it copies and its 文字说明 (maker, time, source digest)
+    recording = models.ForeignKey("AudioVideoRecord", verbose_name="原始音像记录", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="evidence_copies")
+    copy_note = models.TextField("复制件文字说明", blank=True)
+    party_confirmed_on = models.DateField("当事人签名确认日期", null=True, blank=True)
+    party_confirmation = models.CharField("当事人确认情况", max_length=300, blank=True)
+    replaces = models.ForeignKey("self", verbose_name="更正的证据", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="corrections")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "证据"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}“{self.title}”"
+
+
+class AudioVideoRecord(Ledgered):
+    """音像记录 — a recording of an enforcement act: declared by the officer when it ends (the upload
+    obligation, 音像记录存储时限, opens), its file attached from a completed upload, held unattached
+    until linked to a case when it was made before one existed.
+
+    The metadata the agency's profile asks (`records.av_metadata_fields`) are fields here; the act
+    recorded is a key of the 音像记录事项清单 (`records.catalogue`).
+    """
+
+    agency = models.ForeignKey("orgs.Agency", verbose_name="执法主体", on_delete=models.PROTECT,
+                               related_name="recordings")
+    case = models.ForeignKey("cases.Case", verbose_name="案件", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="recordings")
+    upload = models.OneToOneField(Upload, verbose_name="文件", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="recording")
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="recordings")
+    act = models.CharField("记录的执法活动", max_length=32, blank=True)  # a key of records.catalogue.ACTS
+    title = models.CharField("名称", max_length=200)
+    content = models.TextField("记录内容", blank=True)
+    party = models.CharField("当事人", max_length=200, blank=True)
+    officers = models.CharField("执法人员（承办人）", max_length=300)
+    recorder = models.CharField("记录人", max_length=100)
+    started_at = models.DateTimeField("开始时间")
+    ended_at = models.DateTimeField("结束时间")
+    place = models.CharField("地点", max_length=300)
+    device = models.CharField("记录设备", max_length=200)
+    purpose = models.CharField("证明对象", max_length=500, blank=True)
+    opening_statement = models.TextField("开始时的语音说明", blank=True)
+    party_informed = models.BooleanField("已告知当事人正在音像记录", default=False)
+    interruptions = models.TextField("中断情况及理由", blank=True)
+    remote_work = models.BooleanField("异地执法或连续工作", default=False)
+    returned_at = models.DateTimeField("返回单位时间", null=True, blank=True)
+    transcript = models.TextField("文字记录", blank=True)
+    party_confirmed_on = models.DateField("当事人签名确认日期", null=True, blank=True)
+    party_confirmation = models.CharField("当事人确认情况", max_length=300, blank=True)
+    confidentiality = models.CharField("保密标识", max_length=24, choices=Confidentiality.choices)
+    created_at = models.DateTimeField("登记时间")
+    stored_at = models.DateTimeField("存储时间", null=True, blank=True)  # the upload's completion, once attached
+    stored_late = models.BooleanField("逾期存储", default=False)
+    linked_at = models.DateTimeField("关联案件时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "音像记录"
+        ordering = ["started_at", "id"]
+
+    def __str__(self):
+        return f"音像记录“{self.title}”"
+
+
+class RecordingWaiver(Ledgered):
+    """未音像记录的说明 — for an act of the 音像记录事项清单 done without its recording: a head's reasoned
+    exception (批准例外) for a mandatory one, the handler's reason (说明理由) for a recommended one."""
+
+    APPROVED_EXCEPTION = "exception"
+    EXPLANATION = "explanation"
+    KINDS = [(APPROVED_EXCEPTION, "负责人批准的例外"), (EXPLANATION, "承办人说明的理由")]
+
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT,
+                             related_name="recording_waivers")
+    occurrence = models.CharField("执法活动", max_length=64)  # records.catalogue.Occurrence.ref
+    act = models.CharField("清单事项", max_length=32)
+    kind = models.CharField("种类", max_length=16, choices=KINDS)
+    reason = models.CharField("理由", max_length=500)
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准或说明人", on_delete=models.PROTECT,
+                                 related_name="+")
+    given_at = models.DateTimeField("时间")
+
+    class Meta:
+        verbose_name = "未音像记录的说明"
+        ordering = ["given_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "occurrence"], name="records_waiver_once")]
+
+
+class RecordingHandover(Ledgered):
+    """音像记录原件移交 — one hand-over of a recording's original medium (to the archive): from, to, when,
+    medium, place. Every hand-over is kept and listed on the recording."""
+
+    recording = models.ForeignKey(AudioVideoRecord, verbose_name="音像记录", on_delete=models.PROTECT,
+                                  related_name="handovers")
+    handed_by = models.CharField("移交人", max_length=100)
+    received_by = models.CharField("接收人", max_length=100)
+    handed_at = models.DateTimeField("移交时间")
+    medium = models.CharField("载体", max_length=200)
+    place = models.CharField("地点", max_length=300)
+    note = models.CharField("备注", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "音像记录原件移交"
+        ordering = ["handed_at", "id"]

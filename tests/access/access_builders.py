@@ -138,6 +138,48 @@ def _build(cast, label):
         return _registers(cast, label)
     if label.startswith("retrieval."):
         return _retrieval(cast, label)
+    if label.startswith("records."):
+        return _records(cast, label)
+    return None
+
+
+def _records(cast, label):
+    """证据 of a case of agency A, or a recording held unattached (the declarer's own) and its hand-over,
+    or the reason given for an on-site act not recorded — made by an officer of A's unit."""
+    from sanxiang.cases import actions as C
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Role
+    from sanxiang.records import evidence as E
+    from sanxiang.records import samples
+
+    a, unit = cast.a, cast.unit_a
+    recorder = T.member(a, Role.OFFICER, unit=unit)
+    case = C.do_create_case(a, unit=unit, source="report", cause="权限测试案件", category="行政处罚",
+                            clue_on="2026-03-02", actor=OPERATOR)
+    if label == "records.evidenceitem":
+        upload = samples.completed_upload(samples.png(), "现场照片.png", actor=recorder)
+        return Built(E.do_register_evidence(case, upload, kind="documentary", title="现场照片", source="现场拍摄",
+                                            collected_on="2026-03-02", collected_by="周执法", actor=recorder), a, unit)
+    if label == "records.recordingwaiver":
+        second = T.person(a, unit=unit, name="周执法")
+        numbers = [cast.certificate.number, T.certificate(second).number]
+        for person in (cast.owned_person, second):
+            C.do_assign_case_handler(case, person, actor=OPERATOR, on="2026-03-02")
+        C.do_record_onsite_act(case, date="2026-03-02", place="某市场", certificate_numbers=numbers,
+                               told_reason_basis_rights=True, video_recorded=False, actor=OPERATOR)
+        from sanxiang.records.catalogue import missing_recordings
+
+        ref = missing_recordings(case)[0].occurrence.ref
+        return Built(E.do_explain_missing_recording(case, ref, reason="设备故障", actor=recorder), a, unit)
+    recording = E.do_declare_recording(a, title="现场录像", officers="周执法", recorder="周执法",
+                                       started_at="2026-03-02T09:00", ended_at="2026-03-02T10:00", place="某市场",
+                                       device="执法记录仪", actor=recorder)
+    if label == "records.audiovideorecord":
+        return Built(recording, a, None, recorder)
+    if label == "records.recordinghandover":
+        return Built(E.do_hand_over_recording(recording, handed_by="周执法", received_by="档案室吴某",
+                                              handed_at="2026-03-03T09:00", medium="SD 卡", place="档案室",
+                                              actor=recorder), a, None, recorder)
     return None
 
 

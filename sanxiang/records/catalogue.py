@@ -1,0 +1,222 @@
+"""音像记录事项清单 — the agency's audio-video list, read from its profile, and the acts of a case done
+without their recording.
+
+The list is not copied into rows: it is read from the agency's profile each time
+(`records.av_full_recording_acts` → 应全程音像记录, mandatory; `records.av_dispute_prone_acts` and
+`records.av_gradual_acts` → 根据实际或逐步实现, recommended), on the date of each act, so a profile
+value's effective date and citation stay the one source (decision 0032). The profile's words are
+matched to the acts this platform knows (`ACTS`); words naming no act of a case (执法办案场所,
+直接涉及人身自由……的现场执法活动) are shown as principles.
+
+An act of a case (an `Occurrence`) is covered by a recording of the case naming the same act; a
+mandatory act without one blocks closing (`closing_problem`, a closing check of sanxiang/cases)
+unless a head approved a reasoned exception; a recommended one asks the handler for a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from sanxiang.deadlines.queries import profile_key_of, profile_value
+
+MANDATORY = "mandatory"
+RECOMMENDED = "recommended"
+TIER_LABELS = {MANDATORY: "应全程音像记录", RECOMMENDED: "宜音像记录"}
+
+# The acts the platform knows: key → name. Each is matched in the profile's words by `WORDS`.
+ACTS = {
+    "seal": "查封",
+    "seize": "扣押",
+    "preservation": "先行登记保存（证据保全）",
+    "sealing_up": "封存",
+    "disposal": "罚没财物处置",
+    "demolition": "强制拆除",
+    "onsite": "现场执法（现场检查）",
+    "investigation": "调查取证",
+    "sampling": "抽样（抽样场所、贮存环境、样品信息）",
+    "lab_intake": "承检机构接收样品",
+    "hearing": "举行听证",
+    "service_left": "留置送达",
+    "service_public": "公告送达",
+}
+
+# Words of the profiles' lists → the acts they name (in this order; one phrase may name several).
+WORDS = [
+    ("查封", ("seal",)), ("扣押", ("seize",)), ("登记保存", ("preservation",)), ("证据保全", ("preservation",)),
+    ("行政强制", ("seal", "seize", "preservation")), ("封存", ("sealing_up",)), ("罚没财物处置", ("disposal",)),
+    ("强制拆除", ("demolition",)), ("现场检查", ("onsite",)), ("现场执法", ("onsite",)),
+    ("调查取证", ("investigation",)), ("接收样品", ("lab_intake",)), ("抽样", ("sampling",)),
+    ("听证", ("hearing",)), ("留置送达", ("service_left",)), ("公告送达", ("service_public",)),
+]
+# A phrase that names the principle (人身自由、生命健康、重大财产权益) names no single act.
+PRINCIPLE_MARK = "涉及"
+
+
+def acts_named(phrase: str) -> tuple[str, ...]:
+    """The acts a phrase of a profile's list names: "查封扣押财产等直接涉及……的现场执法活动" names 查封 and
+    扣押 (the words before 涉及), "直接涉及……的现场执法活动" none."""
+    phrase = phrase.split(PRINCIPLE_MARK)[0]
+    found: list[str] = []
+    for word, keys in WORDS:
+        if word in phrase:
+            found += [k for k in keys if k not in found]
+    return tuple(found)
+
+
+@dataclass
+class Entry:
+    """One line of the 音像记录事项清单: an act and its tier, with the profile's words and citation."""
+
+    act: str
+    label: str
+    tier: str
+    phrases: list[str] = field(default_factory=list)
+
+    @property
+    def tier_label(self) -> str:
+        return TIER_LABELS[self.tier]
+
+
+@dataclass
+class Catalogue:
+    entries: dict[str, Entry]
+    principles: list[str]  # the profile's words that name no single act (执法办案场所, …)
+
+    def tier(self, act: str) -> str | None:
+        entry = self.entries.get(act)
+        return entry.tier if entry else None
+
+
+def _list(profile: str, name: str, on: dt.date) -> list[str]:
+    try:
+        value = profile_value(profile, name, on)
+    except Exception:  # a profile without the value: nothing listed
+        return []
+    return [str(v) for v in value or []]
+
+
+def catalogue(agency, on: dt.date | None = None) -> Catalogue:
+    """The agency's 音像记录事项清单 on `on` (default today), from its profile."""
+    on = on or timezone.localdate()
+    profile = profile_key_of(agency)
+    entries: dict[str, Entry] = {}
+    principles: list[str] = []
+    for name, tier in (("records.av_full_recording_acts", MANDATORY), ("records.av_dispute_prone_acts", RECOMMENDED),
+                       ("records.av_gradual_acts", RECOMMENDED)):
+        for phrase in _list(profile, name, on):
+            keys = acts_named(phrase)
+            if not keys and tier == MANDATORY and phrase not in principles:
+                principles.append(phrase)
+            for key in keys:
+                entry = entries.get(key)
+                if entry is None:
+                    entries[key] = Entry(key, ACTS[key], tier, [phrase])
+                else:
+                    if tier == MANDATORY:
+                        entry.tier = MANDATORY
+                    if phrase not in entry.phrases:
+                        entry.phrases.append(phrase)
+    ordered = {k: entries[k] for k in ACTS if k in entries}
+    return Catalogue(ordered, principles)
+
+
+def act_choices(agency, on=None) -> list[tuple[str, str]]:
+    """The acts an officer may name on a recording: the agency's list first, then the others."""
+    listed = catalogue(agency, on).entries
+    return ([(k, f"{e.label}（{e.tier_label}）") for k, e in listed.items()]
+            + [(k, label) for k, label in ACTS.items() if k not in listed])
+
+
+# ---- the acts of a case ------------------------------------------------------------------------
+
+@dataclass
+class Occurrence:
+    """One act done in a case that the list may ask to be recorded: `ref` names it for good."""
+
+    ref: str
+    act: str
+    on: dt.date
+    description: str
+
+
+def occurrences(case) -> list[Occurrence]:
+    """The acts of `case` that a 音像记录事项清单 can name, in date order."""
+    from sanxiang.cases.models import CoerciveMeasure, MeasureKind, MeasureOutcome, OnSiteAct, SeizedItem
+
+    found: list[Occurrence] = []
+    kinds = {MeasureKind.SEAL: "seal", MeasureKind.SEIZE: "seize", MeasureKind.PRESERVATION: "preservation"}
+    for m in CoerciveMeasure.objects.filter(case_id=case.pk, implemented_on__isnull=False).order_by("id"):
+        found.append(Occurrence(f"measure:{m.pk}", kinds[m.kind], m.implemented_on,
+                                f"{m.get_kind_display()}（{m.implemented_on:%Y-%m-%d} 实施，{m.place or '现场'}）"))
+    disposed = (SeizedItem.objects.filter(measure__case_id=case.pk, disposed_on__isnull=False,
+                                          disposal__in=(MeasureOutcome.CONFISCATE, MeasureOutcome.DESTROY))
+                .order_by("disposed_on", "id"))
+    for item in disposed:
+        found.append(Occurrence(f"item:{item.pk}", "disposal", item.disposed_on,
+                                f"罚没财物处置：{item.name}（{item.disposal_label}，{item.disposed_on:%Y-%m-%d}）"))
+    for act in OnSiteAct.objects.filter(case_id=case.pk).order_by("date", "id"):
+        found.append(Occurrence(f"onsite:{act.pk}", "onsite", act.date, f"现场执法（{act.date:%Y-%m-%d}，{act.place}）"))
+    if case.hearing_held_on:
+        found.append(Occurrence("hearing", "hearing", case.hearing_held_on, f"举行听证（{case.hearing_held_on:%Y-%m-%d}）"))
+    service = {"left": "service_left", "public": "service_public"}.get(case.service_method)
+    if service and case.served_on:
+        found.append(Occurrence("service", service, case.served_on,
+                                f"{ACTS[service]}（{case.served_on:%Y-%m-%d}）"))
+    return sorted(found, key=lambda o: (o.on, o.ref))
+
+
+@dataclass
+class Missing:
+    """An act of the case the list names, done without its recording."""
+
+    occurrence: Occurrence
+    tier: str
+    phrases: list[str]
+    waiver: object = None  # the RecordingWaiver given for it, if any
+
+    @property
+    def tier_label(self) -> str:
+        return TIER_LABELS[self.tier]
+
+    @property
+    def blocks_closing(self) -> bool:
+        return self.tier == MANDATORY and self.waiver is None
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.tier == RECOMMENDED and self.waiver is None
+
+
+def missing_recordings(case) -> list[Missing]:
+    """The acts of `case` its agency's list names (tier on the act's date) that no recording of the
+    case covers: recordings of an act cover its occurrences in date order, one each."""
+    from .models import AudioVideoRecord, RecordingWaiver
+
+    recorded: dict[str, int] = {}
+    for act in AudioVideoRecord.objects.filter(case_id=case.pk).exclude(act="").values_list("act", flat=True):
+        recorded[act] = recorded.get(act, 0) + 1
+    waivers = {w.occurrence: w for w in RecordingWaiver.objects.filter(case_id=case.pk).select_related("given_by")}
+    lists: dict[dt.date, Catalogue] = {}
+    missing = []
+    for occ in occurrences(case):
+        if recorded.get(occ.act, 0) > 0:
+            recorded[occ.act] -= 1
+            continue
+        listed = lists.setdefault(occ.on, catalogue(case.agency, occ.on)).entries.get(occ.act)
+        if listed is None:
+            continue
+        missing.append(Missing(occ, listed.tier, listed.phrases, waivers.get(occ.ref)))
+    return missing
+
+
+def closing_problem(case) -> str | None:
+    """Why `case` may not close for want of recordings (None: it may)."""
+    blocking = [m for m in missing_recordings(case) if m.blocks_closing]
+    if not blocking:
+        return None
+    names = "；".join(m.occurrence.description for m in blocking)
+    return (f"以下执法活动按本机关音像记录事项清单应全程音像记录，但本案没有其音像记录：{names}。"
+            "请关联其音像记录，或由负责人批准例外并说明理由。")

@@ -1,0 +1,529 @@
+"""The acts on evidence items (证据) and audio-video records (音像记录), made from completed uploads.
+
+Each checks permission and the law before writing, then writes its rows and appends its ledger
+entry — with the stored file (`files=`), so `sanxiang verify` re-hashes it — in one transaction:
+a refusal writes nothing (no row, no entry, no obligation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.access.policy import can, current_roles
+from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from sanxiang.deadlines.actions import do_open_obligation, meet_obligations_of
+from sanxiang.deadlines.models import Obligation
+from sanxiang.deadlines.queries import profile_key_of, profile_value
+from sanxiang.ledger.actions import append_entry
+from sanxiang.ledger.registry import register_actions
+from sanxiang.orgs.marks import Confidentiality
+
+from . import catalogue
+from .models import AudioVideoRecord, EvidenceItem, EvidenceKind, RecordingHandover, RecordingWaiver, Upload
+
+register_actions({
+    "register_evidence": "登记证据",
+    "correct_evidence": "更正证据",
+    "declare_recording": "登记音像记录",
+    "store_recording": "音像记录存储",
+    "link_recording": "音像记录关联案件",
+    "confirm_record_by_party": "当事人签名确认",
+    "approve_recording_exception": "批准未音像记录的例外",
+    "explain_missing_recording": "说明未音像记录的理由",
+    "hand_over_recording": "移交音像记录原件",
+})
+
+UPLOAD_DUTY = "音像记录存储"  # the obligation's kind, as people see it
+
+# The words of `records.av_metadata_fields` → the recording's field that holds it. Case-derived
+# words (案号) are met once the recording is linked to its case.
+METADATA_FIELDS = {
+    "案号": "case", "案件编号": "case", "执法案卷编号": "case",
+    "当事人姓名或者名称": "party", "当事人": "party",
+    "承办人姓名": "officers", "执法人员": "officers",
+    "采集时间": "started_at", "记录时间": "started_at", "制作时间": "started_at",
+    "采集地点": "place", "地点": "place",
+    "采集人": "recorder", "记录人员": "recorder", "制作人": "recorder",
+    "证明对象": "purpose", "拟证明目的": "purpose",
+    "记录内容": "content",
+    "制作方法": "device",
+}
+
+
+def _text(value, label: str, field: str, *, required=False, max_length=300) -> str:
+    text = value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
+    if required and not text:
+        raise RuleViolation(f"请填写{label}。", field=field)
+    if len(text) > max_length:
+        raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
+    return text
+
+
+def _moment(value, label: str, field: str, *, required=False) -> dt.datetime | None:
+    if value in (None, ""):
+        if required:
+            raise RuleViolation(f"请填写{label}。", field=field)
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise RuleViolation(f"{label}“{value}”不是有效的时间（例如 2026-03-02T09:30）。", field=field) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if moment > timezone.now() + dt.timedelta(minutes=5):
+        raise RuleViolation(f"{label}不能晚于现在。", field=field)
+    return moment
+
+
+def _day(value, label: str, field: str) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise RuleViolation(f"请填写有效的{label}（例如 2026-03-02）。", field=field) from None
+    if day > timezone.localdate():
+        raise RuleViolation(f"{label}不能晚于今天。", field=field)
+    return day
+
+
+def _confidentiality(value, default) -> str:
+    if value in (None, ""):
+        return default
+    if value not in Confidentiality.values:
+        raise RuleViolation(f"没有“{value}”这种保密标识。", field="confidentiality")
+    return value
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) is not None else None
+
+
+def file_record(upload: Upload) -> dict:
+    return {"path": upload.path, "sha256": upload.sha256, "sm3": upload.sm3, "size": upload.length}
+
+
+def own_upload(upload: Upload | None, agency, actor, *, field="upload") -> Upload:
+    """The upload, checked: the actor's own, of `agency`, complete (else refused, nothing written)."""
+    if upload is None:
+        raise RuleViolation("请选择一个已上传完成的文件。", field=field)
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    if upload.owner_id != getattr(actor, "pk", None):
+        raise NotFound("未找到该上传，或您无权查看。", code="upload_not_found")
+    if upload.agency_id != agency.pk:
+        raise RuleViolation(f"该文件是为{upload.agency.name}上传的，不能用于{agency.name}的记录。", field=field)
+    if not upload.complete:
+        raise RuleViolation(f"文件“{upload}”尚未上传完成（已接收 {upload.offset}/{upload.length} 字节）。", field=field)
+    return upload
+
+
+def _chain(item: EvidenceItem | None) -> set[int]:
+    """The item and those it corrects, back to the first."""
+    seen = set()
+    while item is not None and item.pk not in seen:
+        seen.add(item.pk)
+        item = item.replaces
+    return seen
+
+
+# ---- 证据 -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_register_evidence(case, upload: Upload | None = None, *, kind, title, source, collected_on, collected_by,
+                         content="", occurred_at=None, place="", officers="", recorder="", purpose="",
+                         transcript="", confidentiality=None, extraction: dict | None = None, recording=None,
+                         replaces: EvidenceItem | None = None, actor) -> EvidenceItem:
+    """登记证据 (or, with `replaces`, 更正证据): an item of the case made from a completed upload of the
+    actor's own — or, for an evidence copy of an audio-video record of the case, from its file."""
+    from sanxiang.cases.models import Case
+
+    case = Case.objects.select_related("agency").select_for_update(of=("self",)).get(pk=case.pk)
+    if not can(actor, "record_evidence", case):
+        raise NotPermitted(f"您无权登记案件{case.title}的证据。")
+    if kind not in EvidenceKind.values:
+        raise RuleViolation(f"没有“{kind}”这种证据（行政处罚法第四十六条列举的八种）。", field="kind")
+    if replaces is not None:
+        replaces = EvidenceItem.objects.select_for_update(of=("self",)).select_related("replaces").get(pk=replaces.pk)
+        if replaces.case_id != case.pk:
+            raise RuleViolation("更正的证据须属于同一案件。", field="replaces")
+        if replaces.corrections.exists():
+            raise Conflict(f"{replaces}已被更正，请更正其最新的一条。", code="evidence_already_corrected",
+                           field="replaces")
+    if recording is not None:
+        recording = AudioVideoRecord.objects.select_for_update(of=("self",)).select_related("upload").get(pk=recording.pk)
+        if recording.case_id != case.pk:
+            raise RuleViolation("复制件须来自本案的音像记录。", field="recording")
+        if recording.upload is None:
+            raise RuleViolation(f"{recording}尚未存储文件，不能制作复制件。", field="recording")
+        if kind != EvidenceKind.AUDIOVISUAL:
+            raise RuleViolation("音像记录的复制件属于视听资料。", field="kind")
+        upload = upload or recording.upload
+        if upload.pk != recording.upload_id:
+            upload = own_upload(upload, case.agency, actor)
+    elif replaces is not None and upload is not None and upload.pk == replaces.upload_id:
+        upload = replaces.upload  # a correction of the text keeps the item's file, whoever uploaded it
+    else:
+        upload = own_upload(upload, case.agency, actor)
+    kept = _chain(replaces)
+    others = EvidenceItem.objects.filter(upload=upload).exclude(pk__in=kept).first()
+    if others is not None:
+        raise Conflict(f"该文件已登记为{others}，不能再登记为另一项证据；如需更正，请更正该项证据。",
+                       code="upload_already_used", field="upload")
+    on = timezone.localdate()
+    profile = profile_key_of(case.agency)
+    transcript = _text(transcript, "文字记录", "transcript", max_length=20000)
+    if (upload.media_type.startswith("audio/") and not transcript
+            and profile_value(profile, "records.av_print_and_sign", on)):
+        raise RuleViolation("按本机关规定，录音资料应当整理成文字（文字记录）并经当事人签名确认。", field="transcript")
+    row = EvidenceItem(
+        case=case, upload=upload, kind=kind, title=_text(title, "证据名称", "title", required=True, max_length=200),
+        content=_text(content, "内容说明", "content", max_length=5000), place=_text(place, "地点", "place"),
+        occurred_at=_moment(occurred_at, "形成时间", "occurred_at"), officers=_text(officers, "执法人员", "officers"),
+        recorder=_text(recorder, "记录人", "recorder", max_length=100),
+        purpose=_text(purpose, "证明对象", "purpose", max_length=500),
+        source=_text(source, "证据来源", "source", required=True),
+        collected_on=_day(collected_on, "收集日期", "collected_on"),
+        collected_by=_text(collected_by, "收集人", "collected_by", required=True, max_length=200),
+        transcript=transcript, confidentiality=_confidentiality(confidentiality, case.confidentiality),
+        recording=recording, replaces=replaces, created_by=_user(actor), created_at=timezone.now())
+    if kind == EvidenceKind.ELECTRONIC:
+        _extraction(row, extraction or {}, upload)
+    elif extraction:
+        raise RuleViolation("提取笔录只用于电子数据。", field="extraction")
+    if recording is not None:
+        row.copy_note = copy_note(recording, upload, actor, row.created_at)
+    row.save()
+    append_entry(action="correct_evidence" if replaces else "register_evidence", actor=actor, obj=row,
+                 files=[file_record(upload)], payload={
+                     "case": case.number, "kind": kind, "title": row.title, "filename": upload.filename,
+                     "replaces": replaces.pk if replaces else None, "recording": recording.pk if recording else None})
+    return row
+
+
+def do_correct_evidence(item: EvidenceItem, upload: Upload | None = None, *, actor, **fields) -> EvidenceItem:
+    """更正证据: a new item replacing `item` (which stays, shown as corrected); the same file unless another is given."""
+    item = EvidenceItem.objects.select_related("upload", "case").get(pk=item.pk)
+    if item.recording_id is not None and upload is None:
+        fields.setdefault("recording", item.recording)
+    return do_register_evidence(item.case, upload or item.upload, replaces=item, actor=actor, **fields)
+
+
+def _extraction(row: EvidenceItem, extraction: dict, upload: Upload) -> None:
+    """电子数据的提取笔录: method, original medium, time, the digest computed at extraction, officers."""
+    row.extraction_method = _text(extraction.get("method"), "提取方法", "extraction.method", required=True)
+    row.extraction_medium = _text(extraction.get("medium"), "原始存储介质或设备", "extraction.medium", required=True)
+    row.extracted_at = _moment(extraction.get("extracted_at"), "提取时间", "extraction.extracted_at", required=True)
+    row.extraction_officers = _text(extraction.get("officers"), "提取人员", "extraction.officers", required=True,
+                                    max_length=200)
+    digest = _text(extraction.get("digest"), "提取时计算的校验值", "extraction.digest", required=True, max_length=128)
+    if digest.lower() not in (upload.sha256, upload.sm3):
+        raise RuleViolation("提取时计算的校验值与上传文件的 SHA-256、SM3 均不一致：文件可能不是提取时的数据。",
+                            field="extraction.digest")
+    row.extraction_digest = digest.lower()
+
+
+def copy_note(recording: AudioVideoRecord, upload: Upload, actor, at) -> str:
+    """The 文字说明 of an evidence copy of a recording: maker, time, the source and its digests."""
+    maker = (actor.get_full_name() or actor.get_username()) if _user(actor) else str(actor)
+    source = recording.upload
+    text = (f"本视听资料复制件由{maker}于{timezone.localtime(at):%Y年%m月%d日 %H:%M}制作，复制自音像记录“{recording.title}”"
+            f"（{timezone.localtime(recording.started_at):%Y-%m-%d %H:%M}至{timezone.localtime(recording.ended_at):%H:%M}，"
+            f"{recording.place}，记录人{recording.recorder}，记录设备{recording.device}）。"
+            f"原始文件 SHA-256：{source.sha256}；SM3：{source.sm3}。")
+    if upload.pk != source.pk:
+        text += f"复制件文件 SHA-256：{upload.sha256}。"
+    return text
+
+
+# ---- 音像记录 -----------------------------------------------------------------------------------
+
+def _agency_of_actor(actor, agency):
+    if not current_roles(actor).filter(agency_id=agency.pk).exists() and _user(actor):
+        raise NotPermitted(f"只有{agency.name}的在职工作人员可以登记其音像记录。")
+
+
+def missing_metadata(recording: AudioVideoRecord) -> list[str]:
+    """The words of the agency's `records.av_metadata_fields` this recording does not state yet."""
+    on = timezone.localtime(recording.started_at).date()
+    wanted = profile_value(profile_key_of(recording.agency), "records.av_metadata_fields", on) or []
+    missing = []
+    for word in wanted:
+        name = METADATA_FIELDS.get(word)
+        if name == "case":
+            if recording.case_id is None:
+                missing.append(word)
+        elif name and not getattr(recording, name):
+            missing.append(word)
+    return missing
+
+
+def upload_rule(recording: AudioVideoRecord) -> tuple[str, dt.datetime] | None:
+    """The profile rule of the upload obligation and the instant it runs from, or None when the
+    agency's profile sets no time limit. Remote work (异地执法、连续工作) counts from the return when
+    the profile says so (`records.av_upload_after_return`), else from the end of recording."""
+    profile = profile_key_of(recording.agency)
+    on = timezone.localtime(recording.ended_at).date()
+    if recording.remote_work and recording.returned_at and profile_value(profile, "records.av_upload_after_return", on):
+        return "records.av_upload_after_return", recording.returned_at
+    if profile_value(profile, "records.av_upload_limit", on):
+        return "records.av_upload_limit", recording.ended_at
+    return None
+
+
+def upload_obligation(recording: AudioVideoRecord) -> Obligation | None:
+    return (Obligation.objects.filter(object_type=AudioVideoRecord.ledger_type(), object_id=str(recording.pk),
+                                      kind=UPLOAD_DUTY).order_by("-id").first())
+
+
+def upload_obligations(recordings) -> dict:
+    """recording pk → its newest upload obligation, in one query (for pages listing many)."""
+    found = {}
+    ids = [str(r.pk) for r in recordings]
+    for ob in Obligation.objects.filter(object_type=AudioVideoRecord.ledger_type(), object_id__in=ids,
+                                        kind=UPLOAD_DUTY).order_by("id"):
+        found[int(ob.object_id)] = ob
+    return found
+
+
+def is_late(ob: Obligation, at: dt.datetime) -> bool:
+    if ob.due_at is not None:
+        return at > ob.due_at
+    return timezone.localtime(at).date() > ob.due
+
+
+@transaction.atomic
+def do_declare_recording(agency, *, title, officers, recorder, started_at, ended_at, place, device, act="",
+                         case=None, upload: Upload | None = None, content="", party="", purpose="",
+                         opening_statement="", party_informed=False, interruptions="", remote_work=False,
+                         returned_at=None, transcript="", confidentiality=None, actor) -> AudioVideoRecord:
+    """登记音像记录: the officer declares a recording that ended; the upload obligation opens (from the
+    end of recording, or from the return for remote work). With `upload` the file is stored at once
+    (the obligation opened and met)."""
+    from sanxiang.cases.models import Case
+
+    _agency_of_actor(actor, agency)
+    if case is not None:
+        case = Case.objects.select_related("agency").get(pk=case.pk)
+        if case.agency_id != agency.pk or not can(actor, "record_evidence", case):
+            raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
+    if act and act not in catalogue.ACTS:
+        raise RuleViolation(f"没有“{act}”这项执法活动。", field="act")
+    started = _moment(started_at, "开始时间", "started_at", required=True)
+    ended = _moment(ended_at, "结束时间", "ended_at", required=True)
+    if ended < started:
+        raise RuleViolation("结束时间早于开始时间。", field="ended_at")
+    remote = bool(remote_work)
+    returned = _moment(returned_at, "返回单位时间", "returned_at")
+    if returned is not None and not remote:
+        raise RuleViolation("只有异地执法或连续工作才填写返回单位时间。", field="returned_at")
+    if returned is not None and returned < ended:
+        raise RuleViolation("返回单位时间早于记录结束时间。", field="returned_at")
+    if remote and returned is None:
+        raise RuleViolation("异地执法或连续工作须填写返回单位时间（存储时限自返回起算）。", field="returned_at")
+    default_mark = case.confidentiality if case is not None else Confidentiality.INTERNAL
+    row = AudioVideoRecord(
+        agency=agency, case=case, declared_by=actor, act=act,
+        title=_text(title, "名称", "title", required=True, max_length=200),
+        content=_text(content, "记录内容", "content", max_length=5000), party=_text(party, "当事人", "party", max_length=200),
+        officers=_text(officers, "执法人员", "officers", required=True),
+        recorder=_text(recorder, "记录人", "recorder", required=True, max_length=100),
+        started_at=started, ended_at=ended, place=_text(place, "地点", "place", required=True),
+        device=_text(device, "记录设备", "device", required=True, max_length=200),
+        purpose=_text(purpose, "证明对象", "purpose", max_length=500),
+        opening_statement=_text(opening_statement, "开始时的语音说明", "opening_statement", max_length=2000),
+        party_informed=bool(party_informed), interruptions=_text(interruptions, "中断情况及理由", "interruptions",
+                                                                 max_length=2000),
+        remote_work=remote, returned_at=returned, transcript=_text(transcript, "文字记录", "transcript", max_length=20000),
+        confidentiality=_confidentiality(confidentiality, default_mark), created_at=timezone.now(),
+        linked_at=timezone.now() if case is not None else None)
+    missing = [w for w in missing_metadata(row) if METADATA_FIELDS.get(w) != "case"]
+    if missing:
+        raise RuleViolation(f"按本机关规定，音像记录须标明：{'、'.join(missing)}。", field=METADATA_FIELDS[missing[0]])
+    on = timezone.localtime(started).date()
+    if not row.opening_statement and profile_value(profile_key_of(agency), "records.av_voice_announcement", on):
+        raise RuleViolation("按本机关规定，音像记录开始时应语音说明时间、地点、执法人员和执法行为，请填写该说明。",
+                            field="opening_statement")
+    if upload is not None:
+        upload = own_upload(upload, agency, actor)
+        _check_unused(upload)
+    row.save()
+    append_entry(action="declare_recording", actor=actor, obj=row, payload={
+        "title": row.title, "act": act, "case": case.number if case else None,
+        "ended_at": row.ended_at.isoformat(), "remote_work": remote})
+    rule = upload_rule(row)
+    if rule is not None:
+        units = _units_of(actor, agency)
+        do_open_obligation(object_type=row.ledger_type(), object_id=row.pk, agency=agency, kind=UPLOAD_DUTY,
+                           start=timezone.localtime(rule[1]), rule=rule[0], units=units, actor=actor,
+                           note=f"音像记录“{row.title}”")
+    if upload is not None:
+        _store(row, upload, actor)
+    return row
+
+
+def _units_of(actor, agency) -> list:
+    from sanxiang.orgs.models import Person
+
+    person = Person.objects.filter(user_id=getattr(actor, "pk", None), agency=agency, unit__isnull=False).first()
+    return [person.unit] if person else []
+
+
+def _check_unused(upload: Upload) -> None:
+    used = AudioVideoRecord.objects.filter(upload=upload).first()
+    if used is not None:
+        raise Conflict(f"该文件已存储为{used}。", code="upload_already_used", field="upload")
+    item = EvidenceItem.objects.filter(upload=upload).first()
+    if item is not None:
+        raise Conflict(f"该文件已登记为{item}，不能再作为音像记录。", code="upload_already_used", field="upload")
+
+
+def _store(row: AudioVideoRecord, upload: Upload, actor) -> None:
+    """The file is stored: the obligation is met at the upload's completion, late if beyond its due."""
+    row.upload, row.stored_at = upload, upload.completed_at
+    ob = upload_obligation(row)
+    row.stored_late = bool(ob is not None and ob.status in (Obligation.OPEN, Obligation.OVERDUE)
+                           and is_late(ob, upload.completed_at))
+    row.save(update_fields=["upload", "stored_at", "stored_late"])
+    meet_obligations_of(object_type=row.ledger_type(), object_id=row.pk, kinds=[UPLOAD_DUTY], actor=actor,
+                        at=upload.completed_at)
+    append_entry(action="store_recording", actor=actor, obj=row, files=[file_record(upload)], payload={
+        "title": row.title, "filename": upload.filename, "late": row.stored_late})
+
+
+@transaction.atomic
+def do_attach_recording_upload(recording: AudioVideoRecord, upload: Upload, *, actor) -> AudioVideoRecord:
+    """音像记录存储: attach the completed upload of the declared recording (meets the obligation)."""
+    row = AudioVideoRecord.objects.select_for_update(of=("self",)).select_related("agency").get(pk=recording.pk)
+    if not can(actor, "change", row):
+        raise NotPermitted(f"您无权存储{row}。")
+    if row.upload_id is not None:
+        raise Conflict(f"{row}已存储文件，不能更换；如需更正，请登记新的音像记录。", code="recording_stored")
+    upload = own_upload(upload, row.agency, actor)
+    _check_unused(upload)
+    _store(row, upload, actor)
+    return row
+
+
+@transaction.atomic
+def do_link_recording(recording: AudioVideoRecord, case, *, actor) -> AudioVideoRecord:
+    """音像记录关联案件: a recording held unattached (made before the case existed) joins its case."""
+    from sanxiang.cases.models import Case
+
+    row = AudioVideoRecord.objects.select_for_update().get(pk=recording.pk)
+    case = Case.objects.get(pk=case.pk)
+    if case.agency_id != row.agency_id or not can(actor, "record_evidence", case):
+        raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
+    if not can(actor, "change", row):
+        raise NotPermitted(f"您无权关联{row}。")
+    if row.case_id is not None:
+        raise Conflict(f"{row}已关联案件，不能改关联。", code="recording_linked")
+    row.case, row.linked_at = case, timezone.now()
+    row.save(update_fields=["case", "linked_at"])
+    append_entry(action="link_recording", actor=actor, obj=row, payload={"title": row.title, "case": case.number})
+    return row
+
+
+@transaction.atomic
+def do_confirm_by_party(record, *, on, note="", actor):
+    """当事人签名确认: the party signed the printed photos or the transcript (株洲: `records.av_print_and_sign`)."""
+    model = type(record)
+    row = model.objects.select_for_update().get(pk=record.pk)
+    case = row.case
+    if case is None or not can(actor, "record_evidence", case):
+        raise NotPermitted("只有本案的承办人员可以登记当事人的确认。")
+    if row.party_confirmed_on is not None:
+        raise Conflict(f"{row}已于 {row.party_confirmed_on:%Y-%m-%d} 经当事人签名确认。", code="already_confirmed")
+    if not row.transcript and not (isinstance(row, EvidenceItem) and row.upload.media_type.startswith("image/")):
+        raise RuleViolation("请先整理文字记录，再请当事人签名确认。", field="transcript")
+    row.party_confirmed_on = _day(on, "确认日期", "on")
+    row.party_confirmation = _text(note, "确认情况", "note", max_length=300) or "当事人已签名确认"
+    row.save(update_fields=["party_confirmed_on", "party_confirmation"])
+    append_entry(action="confirm_record_by_party", actor=actor, obj=row,
+                 payload={"on": row.party_confirmed_on.isoformat(), "note": row.party_confirmation})
+    return row
+
+
+# ---- acts done without their recording ---------------------------------------------------------
+
+def _missing_of(case, occurrence: str) -> catalogue.Missing:
+    for m in catalogue.missing_recordings(case):
+        if m.occurrence.ref == occurrence:
+            return m
+    raise RuleViolation("本案没有这项未音像记录的执法活动（可能已关联其音像记录）。", field="occurrence")
+
+
+def _waive(case, occurrence, reason, *, kind, tier, actor) -> RecordingWaiver:
+    from sanxiang.cases.models import Case
+
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    reason = _text(reason, "理由", "reason", required=True, max_length=500)
+    missing = _missing_of(case, str(occurrence))
+    if missing.waiver is not None:
+        raise Conflict(f"{missing.occurrence.description}已有{missing.waiver.get_kind_display()}。",
+                       code="waiver_exists", field="occurrence")
+    if missing.tier != tier:
+        if tier == catalogue.MANDATORY:
+            raise RuleViolation("这项执法活动属宜音像记录的事项，由承办人说明理由即可，无需负责人批准例外。",
+                                field="occurrence")
+        raise RuleViolation("这项执法活动按清单应全程音像记录，须由负责人批准例外。", field="occurrence")
+    row = RecordingWaiver.objects.create(case=case, occurrence=missing.occurrence.ref, act=missing.occurrence.act,
+                                         kind=kind, reason=reason, given_by=actor, given_at=timezone.now())
+    append_entry(action="approve_recording_exception" if kind == RecordingWaiver.APPROVED_EXCEPTION
+                 else "explain_missing_recording", actor=actor, obj=row,
+                 payload={"case": case.number, "act": row.act, "occurrence": missing.occurrence.description,
+                          "reason": reason})
+    return row
+
+
+@transaction.atomic
+def do_approve_recording_exception(case, occurrence: str, *, reason, actor) -> RecordingWaiver:
+    """批准例外: a head approves, with reasons, that a mandatory act stays without its recording."""
+    from sanxiang.cases.guards import actor_not_handler
+
+    if not can(actor, "approve_recording_exception", case):
+        raise NotPermitted("只有承办机构负责人或单位领导可以批准未音像记录的例外。")
+    problem = actor_not_handler(case, actor)
+    if problem:
+        raise NotPermitted(problem)
+    return _waive(case, occurrence, reason, kind=RecordingWaiver.APPROVED_EXCEPTION, tier=catalogue.MANDATORY,
+                  actor=actor)
+
+
+@transaction.atomic
+def do_explain_missing_recording(case, occurrence: str, *, reason, actor) -> RecordingWaiver:
+    """说明理由: the handler says why a recommended act was not recorded."""
+    if not can(actor, "record_evidence", case):
+        raise NotPermitted(f"您无权为案件{case.title}说明未音像记录的理由。")
+    return _waive(case, occurrence, reason, kind=RecordingWaiver.EXPLANATION, tier=catalogue.RECOMMENDED, actor=actor)
+
+
+# ---- 音像记录原件移交 ------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_hand_over_recording(recording: AudioVideoRecord, *, handed_by, received_by, handed_at, medium, place,
+                           note="", actor) -> RecordingHandover:
+    """移交音像记录原件: one hand-over of the original medium (e.g. to the archive)."""
+    row = AudioVideoRecord.objects.select_for_update().get(pk=recording.pk)
+    if not can(actor, "change", row):
+        raise NotPermitted(f"您无权登记{row}的原件移交。")
+    handover = RecordingHandover(
+        recording=row, handed_by=_text(handed_by, "移交人", "handed_by", required=True, max_length=100),
+        received_by=_text(received_by, "接收人", "received_by", required=True, max_length=100),
+        handed_at=_moment(handed_at, "移交时间", "handed_at", required=True),
+        medium=_text(medium, "载体", "medium", required=True, max_length=200),
+        place=_text(place, "地点", "place", required=True), note=_text(note, "备注", "note"),
+        recorded_by=actor, recorded_at=timezone.now())
+    if handover.handed_at < row.ended_at:
+        raise RuleViolation("移交时间早于记录结束时间。", field="handed_at")
+    handover.save()
+    append_entry(action="hand_over_recording", actor=actor, obj=handover, payload={
+        "recording": row.title, "from": handover.handed_by, "to": handover.received_by,
+        "medium": handover.medium})
+    return handover

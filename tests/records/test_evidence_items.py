@@ -1,0 +1,141 @@
+"""证据: made from a completed upload of the officer's own, never edited, corrected by a new item;
+every refusal writes nothing."""
+
+import datetime as dt
+
+import pytest
+from records_cast import EVIDENCE, audio, counts, photo, video
+
+from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.records import evidence as E
+from sanxiang.records.actions import do_create_upload
+from sanxiang.records.models import EvidenceItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def case(env, blocker):
+    from cases_cast import new_case
+
+    with blocker.unblock():
+        return new_case(env)
+
+
+def refused(call, error, words):
+    before = counts()
+    with pytest.raises(error) as caught:
+        call()
+    assert words in caught.value.message
+    assert counts() == before, "a refusal wrote something"
+
+
+def test_an_item_names_its_file_in_the_ledger_so_verify_rehashes_it(env, case):
+    upload = photo(env.officer)
+    item = E.do_register_evidence(case, upload, actor=env.officer, **EVIDENCE)
+    assert item.confidentiality == case.confidentiality and item.get_kind_display() == "书证"
+    entry = LedgerEntry.objects.filter(action="register_evidence", object_id=str(item.pk)).get()
+    assert upload.sha256 in entry.entry and upload.path in entry.entry
+
+
+def test_refusals_write_nothing(env, case):
+    mine = photo(env.officer)
+    theirs = photo(env.officer2)
+    refused(lambda: E.do_register_evidence(case, theirs, actor=env.officer, **EVIDENCE), NotFound, "未找到该上传")
+    half = do_create_upload(length=100, metadata={"filename": "半截.png"}, actor=env.officer)
+    refused(lambda: E.do_register_evidence(case, half, actor=env.officer, **EVIDENCE), RuleViolation, "尚未上传完成")
+    refused(lambda: E.do_register_evidence(case, mine, actor=env.outsider, **EVIDENCE), NotPermitted, "无权")
+    refused(lambda: E.do_register_evidence(case, mine, actor=env.officer, **{**EVIDENCE, "kind": "rumour"}),
+            RuleViolation, "八种")
+    refused(lambda: E.do_register_evidence(case, mine, actor=env.officer, **{**EVIDENCE, "source": " "}),
+            RuleViolation, "证据来源")
+    tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    refused(lambda: E.do_register_evidence(case, mine, actor=env.officer, **{**EVIDENCE, "collected_on": tomorrow}),
+            RuleViolation, "不能晚于今天")
+    E.do_register_evidence(case, mine, actor=env.officer, **EVIDENCE)
+    refused(lambda: E.do_register_evidence(case, mine, actor=env.officer, **EVIDENCE), Conflict, "已登记为")
+
+
+def test_an_upload_made_for_another_agency_is_refused(env, case):
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.access.policy import current_roles
+    from sanxiang.orgs import actions as A
+    from sanxiang.orgs.models import Role
+
+    other = current_roles(env.outsider).first().agency
+    A.do_assign_role(env.officer, other, Role.OFFICER, valid_from=dt.date(2020, 1, 1), actor=OPERATOR)
+    upload = photo(env.officer, agency_code=other.code)
+    refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, **EVIDENCE), RuleViolation, "上传的")
+
+
+def test_electronic_data_carries_its_extraction_record(env, case):
+    upload = photo(env.officer, "网页截图.png")
+    base = {**EVIDENCE, "kind": "electronic", "title": "网店页面截图", "source": "执法人员提取"}
+    extraction = {"method": "使用取证软件对当事人网店页面截屏", "medium": "当事人办公电脑", "officers": "王执法、李执法",
+                  "extracted_at": "2026-09-02T10:30", "digest": "0" * 64}
+    refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, **base), RuleViolation, "提取方法")
+    refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, extraction=extraction, **base),
+            RuleViolation, "校验值")
+    item = E.do_register_evidence(case, upload, actor=env.officer, extraction={**extraction, "digest": upload.sm3},
+                                  **base)
+    assert item.extraction_medium == "当事人办公电脑" and item.extraction_digest == upload.sm3
+
+
+def test_a_correction_is_a_new_item_and_the_old_one_stays_corrected(env, case):
+    upload = photo(env.officer)
+    first = E.do_register_evidence(case, upload, actor=env.officer, **{**EVIDENCE, "title": "进货单"})
+    second = E.do_correct_evidence(first, actor=env.officer, **{**EVIDENCE, "title": "进货单据（更正名称）"})
+    third = E.do_correct_evidence(second, photo(env.officer2), actor=env.officer2, **EVIDENCE)
+    assert third.replaces == second and second.replaces == first and second.upload == first.upload
+    assert first.corrections.get() == second and second.corrections.get() == third
+    assert EvidenceItem.objects.get(pk=first.pk).title == "进货单"  # never edited
+    refused(lambda: E.do_correct_evidence(first, actor=env.officer, **EVIDENCE), Conflict, "已被更正")
+    # the first file is the chain's: no other item may take it
+    refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, **EVIDENCE), Conflict, "已登记为")
+    assert LedgerEntry.objects.filter(action="correct_evidence", object_id__in=[str(second.pk), str(third.pk)]).count() == 2
+
+
+def test_an_evidence_copy_of_a_recording_carries_its_note(env, case):
+    rec = E.do_declare_recording(case.agency, case=case, upload=video(env.officer), title="现场检查录像",
+                                 officers="王执法、李执法", recorder="李执法", started_at="2026-09-02T09:00",
+                                 ended_at="2026-09-02T09:40", place="当事人经营场所", device="执法记录仪 DSJ-01",
+                                 act="onsite", actor=env.officer)
+    copy = E.do_register_evidence(case, recording=rec, actor=env.officer2,
+                                  **{**EVIDENCE, "kind": "audiovisual", "title": "现场检查录像（复制件）"})
+    assert copy.upload == rec.upload
+    assert rec.upload.sha256 in copy.copy_note and "执法记录仪 DSJ-01" in copy.copy_note
+    assert "李执法" in copy.copy_note
+
+
+def test_audio_needs_its_transcript_where_the_profile_asks(env, case):
+    from sanxiang.orgs.models import Agency
+
+    Agency.objects.filter(pk=case.agency_id).update(profile_key="zhuzhou-amr")
+    case.agency.refresh_from_db()
+    try:
+        upload = audio(env.officer)
+        base = {**EVIDENCE, "kind": "statement", "title": "询问录音"}
+        refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, **base), RuleViolation, "整理成文字")
+        item = E.do_register_evidence(case, upload, transcript="问：你是否知道……答：知道。", actor=env.officer, **base)
+        E.do_confirm_by_party(item, on="2026-09-03", actor=env.officer)
+        item.refresh_from_db()
+        assert item.party_confirmed_on == dt.date(2026, 9, 3)
+    finally:
+        Agency.objects.filter(pk=case.agency_id).update(profile_key="")
+        case.agency.refresh_from_db()
+
+
+def test_hand_overs_of_an_original_are_all_kept(env, case):
+    rec = E.do_declare_recording(case.agency, case=case, title="扣押现场录像", officers="王执法、李执法", recorder="李执法",
+                                 started_at="2026-09-03T09:00", ended_at="2026-09-03T09:40", place="当事人仓库",
+                                 device="执法记录仪 DSJ-02", actor=env.officer)
+    refused(lambda: E.do_hand_over_recording(rec, handed_by="李执法", received_by="档案室", handed_at="2026-09-03T08:00",
+                                             medium="存储卡", place="档案室", actor=env.officer), RuleViolation, "早于")
+    refused(lambda: E.do_hand_over_recording(rec, handed_by="李执法", received_by="档案室", handed_at="2026-09-04T08:00",
+                                             medium="存储卡", place="档案室", actor=env.outsider), NotPermitted, "无权")
+    E.do_hand_over_recording(rec, handed_by="李执法", received_by="内勤张某", handed_at="2026-09-03T18:00",
+                             medium="执法记录仪存储卡", place="执法一队", actor=env.officer)
+    E.do_hand_over_recording(rec, handed_by="内勤张某", received_by="档案室吴某", handed_at="2026-09-05T10:00",
+                             medium="执法记录仪存储卡", place="档案室", actor=env.officer2)
+    assert [(h.handed_by, h.received_by) for h in rec.handovers.all()] == [("李执法", "内勤张某"), ("内勤张某", "档案室吴某")]

@@ -1,0 +1,142 @@
+"""音像记录事项清单 from each profile, the acts of a case done without their recording, and the
+closing gate: a mandatory act without its recording blocks 结案 unless a head approves a reasoned
+exception; a recommended one asks the handler for a reason."""
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from records_cast import counts, video
+
+from sanxiang.core.errors import NotPermitted, RuleViolation
+from sanxiang.records import catalogue as CAT
+from sanxiang.records import evidence as E
+from sanxiang.records.models import RecordingWaiver
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
+
+pytestmark = pytest.mark.django_db
+M, R = CAT.MANDATORY, CAT.RECOMMENDED
+
+
+class Agency:
+    def __init__(self, key):
+        self.profile_key = key
+
+
+@pytest.mark.parametrize("profile,expected", [
+    ("", {"onsite": R, "hearing": R, "service_left": R, "service_public": R}),
+    ("urumqi-gxq-amr", {"seal": M, "seize": M, "onsite": R}),
+    ("urumqi-gxq-hrss", {"preservation": M, "sealing_up": M, "disposal": M, "onsite": R}),
+    ("zhuzhou-amr", {"seal": M, "seize": M, "onsite": M, "sampling": M, "lab_intake": M}),
+    ("quanzhou-licheng-amr", {"seal": M, "seize": M, "preservation": R, "hearing": R}),
+    ("pingluo-commerce", {"seal": M, "seize": M, "demolition": M, "service_public": R}),
+])
+def test_each_profile_gives_its_list_with_tiers(profile, expected):
+    listed = CAT.catalogue(Agency(profile), dt.date(2026, 3, 2))
+    assert {k: listed.tier(k) for k in expected} == expected
+    assert "seal" not in listed.entries or profile  # the national list names no 查封 by itself
+
+
+def test_the_urumqi_list_applies_from_its_effective_date():
+    before = CAT.catalogue(Agency("urumqi-gxq-amr"), dt.date(2019, 10, 31))
+    assert before.tier("seal") is None and CAT.catalogue(Agency("urumqi-gxq-amr"), dt.date(2019, 11, 1)).tier("seal") == M
+
+
+@pytest.fixture(scope="module")
+def urumqi(django_db_setup, django_db_blocker):
+    from cases_cast import make_env
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_env(profile_key="urumqi-gxq-amr")
+        transaction.set_rollback(True)
+
+
+def sealed_then_terminated(env):
+    """A case whose 查封 was done (and released), its investigation terminated: ready to close."""
+    from coercion_cast import in_force, investigating
+
+    from sanxiang.cases import actions as C
+    from sanxiang.cases.kinds import coercion as K
+
+    case = investigating(env)
+    m = in_force(env, case)
+    K.do_release_measure(m, release_reason="no_violation", on=dt.date(2026, 3, 5), actor=env.head)
+    C.move_case(case, "terminate", actor=env.head, on=dt.date(2026, 3, 6), reason="违法事实不能成立")
+    case.refresh_from_db()
+    return case, m
+
+
+def close(env, case):
+    from sanxiang.cases import actions as C
+
+    return C.move_case(case, "close", actor=env.head, on=dt.date(2026, 3, 9))
+
+
+def test_a_seizure_without_its_recording_blocks_closing_until_a_head_approves_an_exception(urumqi):
+    env = urumqi
+    case, m = sealed_then_terminated(env)
+    missing = CAT.missing_recordings(case)
+    assert [(x.occurrence.act, x.tier, x.blocks_closing) for x in missing] == [("seal", M, True)]
+    before = counts()
+    with pytest.raises(RuleViolation) as caught:
+        close(env, case)
+    assert "应全程音像记录" in caught.value.message and "查封" in caught.value.message
+    case.refresh_from_db()
+    assert case.status == "terminated" and counts() == before
+    ref = missing[0].occurrence.ref
+    # a handler may not approve it, nor may a head without a reason; a recommended-style reason is not enough
+    for call, error in ((lambda: E.do_approve_recording_exception(case, ref, reason="设备故障", actor=env.officer),
+                         NotPermitted),
+                        (lambda: E.do_approve_recording_exception(case, ref, reason=" ", actor=env.head), RuleViolation),
+                        (lambda: E.do_explain_missing_recording(case, ref, reason="设备故障", actor=env.officer),
+                         RuleViolation)):
+        with pytest.raises(error):
+            call()
+        assert counts() == before
+    waiver = E.do_approve_recording_exception(case, ref, reason="执法记录仪当场故障，已由见证人全程在场并签字", actor=env.head)
+    assert waiver.kind == RecordingWaiver.APPROVED_EXCEPTION and not CAT.missing_recordings(case)[0].blocks_closing
+    case = close(env, case)
+    assert case.status == "closed"
+
+
+def test_a_linked_recording_of_the_act_lets_the_case_close(urumqi):
+    env = urumqi
+    case, m = sealed_then_terminated(env)
+    rec = E.do_declare_recording(env.agency, title="查封现场录像", officers="王执法、李执法", recorder="李执法",
+                                 started_at="2026-03-02T09:00", ended_at="2026-03-02T10:00", place="某市场冷库",
+                                 device="执法记录仪", party="某某食品有限公司", act="seal", upload=video(env.officer),
+                                 actor=env.officer)
+    assert rec.case is None and "案号" in E.missing_metadata(rec)  # unattached: the case number comes with the case
+    with pytest.raises(RuleViolation):
+        close(env, case)
+    with pytest.raises(Exception):  # another agency's officer cannot link it
+        E.do_link_recording(rec, case, actor=env.outsider)
+    E.do_link_recording(rec, case, actor=env.officer)
+    rec.refresh_from_db()
+    assert rec.case == case and E.missing_metadata(rec) == []
+    assert CAT.missing_recordings(case) == []
+    assert close(env, case).status == "closed"
+
+
+def test_a_recommended_act_asks_for_a_reason_and_never_blocks(urumqi):
+    from cases_cast import new_case
+
+    from sanxiang.cases import actions as C
+
+    env = urumqi
+    case = new_case(env)
+    from coercion_cast import certificates
+
+    C.do_record_onsite_act(case, date="2026-09-02", place="当事人经营场所", certificate_numbers=certificates(case),
+                           told_reason_basis_rights=True, video_recorded=False, actor=env.officer)
+    (missing,) = CAT.missing_recordings(case)
+    assert missing.tier == R and missing.needs_reason and not missing.blocks_closing
+    assert CAT.closing_problem(case) is None
+    with pytest.raises(RuleViolation):  # no exception for a recommended act: a reason
+        E.do_approve_recording_exception(case, missing.occurrence.ref, reason="无", actor=env.head)
+    E.do_explain_missing_recording(case, missing.occurrence.ref, reason="当事人拒绝配合录像，已制作现场笔录",
+                                   actor=env.officer)
+    assert not CAT.missing_recordings(case)[0].needs_reason

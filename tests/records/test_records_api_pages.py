@@ -1,0 +1,104 @@
+"""/api/v1/records/ and the case page's 证据与音像记录 section, 我的音像记录: the same actions, errors in
+the one JSON shape, another agency gets 404."""
+
+import pytest
+from django.test import Client
+from records_cast import EVIDENCE, counts, photo, video
+
+from sanxiang.records import evidence as E
+from sanxiang.records.models import AudioVideoRecord, EvidenceItem
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/records/"
+RECORDING = {"title": "现场检查录像", "officers": "王执法、李执法", "recorder": "李执法", "started_at": "2026-09-02T09:00",
+             "ended_at": "2026-09-02T09:30", "place": "当事人经营场所", "device": "执法记录仪 DSJ-01", "act": "onsite"}
+
+
+@pytest.fixture(scope="module")
+def case(env, blocker):
+    from cases_cast import new_case
+
+    with blocker.unblock():
+        return new_case(env)
+
+
+def client_of(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_the_api_registers_lists_and_corrects_evidence(env, case):
+    upload = photo(env.officer, "现场照片（API）.png")
+    officer = client_of(env.officer)
+    assert [f["filename"] for f in officer.get(f"{API}uploads?case_id={case.pk}").json()] == ["现场照片（API）.png"]
+    created = officer.post(f"{API}evidence", {**EVIDENCE, "case_id": case.pk, "upload_id": upload.pk},
+                           content_type="application/json")
+    assert created.status_code == 201, created.content
+    item = created.json()
+    assert item["kind_label"] == "书证" and item["file"]["sha256"] == upload.sha256
+    fixed = officer.post(f"{API}evidence/{item['id']}/correct", {**EVIDENCE, "title": "进货单据（更正）"},
+                         content_type="application/json")
+    assert fixed.status_code == 201 and fixed.json()["replaces_id"] == item["id"]
+    listed = officer.get(f"{API}evidence?case_id={case.pk}").json()
+    assert [(i["title"], i["corrected_by_id"]) for i in listed] == [("进货单据", fixed.json()["id"]),
+                                                                    ("进货单据（更正）", None)]
+
+
+def test_another_agency_gets_404_and_writes_nothing(env, case):
+    upload = photo(env.officer)
+    item = E.do_register_evidence(case, upload, actor=env.officer, **{**EVIDENCE, "title": "营业执照复印件"})
+    outsider = client_of(env.outsider)
+    before = counts()
+    for response in (outsider.get(f"{API}evidence/{item.pk}"), outsider.get(f"{API}evidence?case_id={case.pk}"),
+                     outsider.post(f"{API}evidence/{item.pk}/correct", EVIDENCE, content_type="application/json"),
+                     outsider.get(f"{API}cases/{case.pk}/missing")):
+        assert response.status_code == 404
+        assert set(response.json()) >= {"code", "message"} and response.json()["code"].endswith("not_found")
+    bad = client_of(env.officer).post(f"{API}evidence", {**EVIDENCE, "case_id": case.pk, "upload_id": upload.pk,
+                                                         "kind": "rumour"}, content_type="application/json")
+    assert bad.status_code == 400 and "八种" in bad.json()["message"]
+    assert counts() == before
+
+
+def test_an_unattached_recording_is_mine_until_linked(env, case):
+    officer = client_of(env.officer)
+    declared = officer.post(f"{API}recordings", {**RECORDING, "upload_id": video(env.officer).pk},
+                            content_type="application/json")
+    assert declared.status_code == 201, declared.content
+    rec = declared.json()
+    assert rec["case_id"] is None and rec["file"]["media_type"] == "video/mp4"
+    assert [r["id"] for r in officer.get(f"{API}recordings").json()] == [rec["id"]]
+    page = officer.get("/records/recordings/").content.decode()
+    assert "现场检查录像" in page and "待关联案件的音像记录" in page
+    assert client_of(env.officer2).get(f"{API}recordings/{rec['id']}").status_code == 404  # the declarer's own
+    assert client_of(env.outsider).post(f"{API}recordings/{rec['id']}/link", {"case_id": case.pk},
+                                        content_type="application/json").status_code == 404
+    linked = officer.post(f"{API}recordings/{rec['id']}/link", {"case_id": case.pk}, content_type="application/json")
+    assert linked.status_code == 200 and linked.json()["case_id"] == case.pk
+    handed = officer.post(f"{API}recordings/{rec['id']}/handovers",
+                          {"handed_by": "李执法", "received_by": "档案室吴某", "handed_at": "2026-09-03T10:00",
+                           "medium": "执法记录仪存储卡", "place": "档案室"}, content_type="application/json")
+    assert handed.status_code == 201 and handed.json()["handovers"][0]["received_by"] == "档案室吴某"
+    assert officer.get(f"{API}recordings").json() == []
+
+
+def test_the_case_page_shows_the_section_and_registers_through_it(env, case):
+    officer = client_of(env.officer)
+    upload = photo(env.officer, "询问现场.png")
+    page = officer.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="case-evidence"' in page and "证据与音像记录" in page and "询问现场.png" in page
+    form = {f"evidence-{k}": v for k, v in {**EVIDENCE, "title": "询问现场照片", "upload": upload.pk,
+                                            "confidentiality": "internal"}.items()}
+    response = officer.post(f"/records/cases/{case.pk}/evidence/", form, follow=True).content.decode()
+    assert "已登记书证“询问现场照片”" in response
+    refused = officer.post(f"/records/cases/{case.pk}/evidence/", form, follow=True).content.decode()
+    assert "未能登记证据" in refused
+    assert EvidenceItem.objects.filter(title="询问现场照片").count() == 1
+    declared = officer.post(f"/records/cases/{case.pk}/recordings/",
+                            {f"recording-{k}": v for k, v in {**RECORDING, "title": "页面登记的录像",
+                                                              "confidentiality": "internal"}.items()},
+                            follow=True).content.decode()
+    assert "已登记音像记录“页面登记的录像”" in declared
+    assert AudioVideoRecord.objects.get(title="页面登记的录像").case == case
+    assert client_of(env.outsider).get(f"/cases/{case.pk}/").status_code == 404
