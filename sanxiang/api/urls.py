@@ -14,10 +14,10 @@ from sanxiang.orgs.api import router as orgs_router
 from sanxiang.parties.api import router as parties_router
 from sanxiang.profiles.api import router as profiles_router
 from sanxiang.records.api import router as uploads_router
+from sanxiang.records.api_records import router as records_router
 from sanxiang.registers.api import goods_router
 from sanxiang.registers.api import router as registers_router
 from sanxiang.retrieval.api import router as retrieval_router
-from sanxiang.records.api_records import router as records_router
 from sanxiang.witness.api import router as witness_router
 
 
