@@ -17,7 +17,7 @@ from sanxiang.core.errors import NotFound, SanxiangError
 from sanxiang.deadlines.queries import profile_key_of, profile_value
 from sanxiang.orgs.marks import Confidentiality
 
-from . import catalogue, queries
+from . import catalogue, queries, upload_pages
 from . import evidence as E
 from .models import EvidenceKind, Upload
 
@@ -183,6 +183,7 @@ def section(request, case) -> dict:
         "link_form": choice_form("待关联的音像记录", unattached, prefix="link") if unattached else None,
         "reason_form": ReasonForm(),
         "has_uploads": bool(uploads),
+        "upload_widget": upload_pages.widget_context(agency=case.agency.code) if may_record else None,
     }
 
 

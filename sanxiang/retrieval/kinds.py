@@ -1,10 +1,8 @@
 """The kinds of record a case holds (案件记录), as the serving layer and 调阅 see them.
 
 A record kind says how to find a record by id within a user's reach, which case it belongs to,
-which files it has and how confidential it is. Documents (执法文书) are registered here; evidence
-items and audio-video records register themselves the same way when their models exist:
-
-    register(RecordKind("evidence", "证据", EvidenceItem, files=lambda item: {"file": FileRef(...)}))
+which files it has and how confidential it is. Documents (执法文书), evidence items (证据) and
+audio-video records (音像记录) are registered here, at the end of this module.
 
 A record's confidentiality is its own `confidentiality` field when it has one, else its case's mark.
 """
@@ -110,3 +108,27 @@ def _register_documents():
 
 
 _register_documents()
+
+
+# ---- evidence items and audio-video records (证据、音像记录) --------------------------------------
+
+def _upload_file(upload, label) -> dict[str, FileRef]:
+    if upload is None or not upload.complete:
+        return {}
+    return {"file": FileRef(upload.path, upload.sha256, upload.length, upload.media_type or "application/octet-stream",
+                            upload.filename or label, "原件")}
+
+
+def _register_records():
+    from sanxiang.records.models import AudioVideoRecord, EvidenceItem
+
+    register(RecordKind("evidence", "证据", EvidenceItem, files=lambda item: _upload_file(item.upload, item.title),
+                        related=("case", "case__agency", "case__unit", "upload")))
+    # A recording held unattached has no case yet: it is served once linked (its declarer sees it on
+    # 我的音像记录 without the serving layer's case-bound log).
+    register(RecordKind("recording", "音像记录", AudioVideoRecord,
+                        files=lambda rec: _upload_file(rec.upload, rec.title),
+                        related=("case", "case__agency", "case__unit", "upload")))
+
+
+_register_records()

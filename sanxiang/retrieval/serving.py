@@ -81,9 +81,12 @@ def find(user, kind_key: str, pk) -> Found:
         raise RecordNotFound()
     rows = kind.model.objects.select_related(*kind.related)
     record, grant = restrict(rows, user, "view").filter(pk=pk).first(), None
+    if record is not None and kind.case_of(record) is None:
+        raise RecordNotFound()  # a recording not yet linked to a case: served once linked
     if record is None:
         record = rows.filter(pk=pk).first()
-        grant = active_grant(user, kind.case_of(record).pk) if record is not None else None
+        owner = kind.case_of(record) if record is not None else None
+        grant = active_grant(user, owner.pk) if owner is not None else None
         if grant is None:
             raise RecordNotFound()
     case = kind.case_of(record)

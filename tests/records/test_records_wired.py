@@ -1,0 +1,69 @@
+"""Evidence and recordings where the other parts of issue 8 meet them: served and ledgered by the
+retrieval layer, listed in the 卷内文件目录 and the 音像记录台账, uploaded from the case page."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from sanxiang.documents.kinds import case_records
+from sanxiang.records.models import AudioVideoRecord, EvidenceItem
+from sanxiang.retrieval.models import RecordAccess
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def closed(demo):
+    """The demo's closed 行政处罚 case of 乌鲁木齐高新区市场监管局, with its evidence and recording."""
+    item = EvidenceItem.objects.select_related("case").filter(case__agency__code="urumqi-gxq-amr").first()
+    return item.case
+
+
+def login(client, username):
+    client.force_login(get_user_model().objects.get(username=username))
+
+
+def test_an_evidence_file_is_served_and_each_look_is_ledgered(client, closed):
+    item = EvidenceItem.objects.filter(case=closed, upload__filename="进货单据.png").get()
+    login(client, "urumqi-amr-officer")
+    response = client.get(f"/api/v1/retrieval/files/evidence/{item.pk}/file")
+    assert response.status_code == 200, response.content[:300]
+    assert b"".join(response.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
+    [look] = RecordAccess.objects.all()
+    assert (look.record_kind, look.record_id, look.file_sha256) == ("evidence", item.pk, item.upload.sha256)
+
+    login(client, "zhuzhou-officer")  # another agency learns nothing, and nothing is written
+    assert client.get(f"/api/v1/retrieval/files/evidence/{item.pk}/file").status_code == 404
+    assert RecordAccess.objects.count() == 1
+
+
+def test_a_recording_not_yet_linked_is_not_served(client, demo):
+    waiting = AudioVideoRecord.objects.filter(case__isnull=True).first()
+    assert waiting is not None
+    login(client, waiting.declared_by.username)
+    assert client.get(f"/api/v1/retrieval/files/recording/{waiting.pk}/file").status_code == 404
+    assert not RecordAccess.objects.exists()
+
+
+def test_the_file_catalogue_lists_evidence_in_force_and_recordings(closed):
+    titles = [entry["title"] for entry in case_records(closed)]
+    assert any(t.endswith("：进货单据照片") for t in titles)
+    assert any(t.startswith("音像记录：") for t in titles)
+    assert any("行政处罚决定书" in t for t in titles)  # the documents are still there
+
+
+def test_the_media_register_lists_the_agencys_recordings(client, closed):
+    login(client, "urumqi-amr-head")
+    body = client.get("/api/v1/registers/media").json()
+    rows = body["rows"]
+    assert any(row["case"] == closed.number and row["stored"] in ("已存储", "逾期存储") for row in rows)
+    assert "原件移交" in [c["label"] for c in body["columns"]]
+    login(client, "zhuzhou-head")
+    assert not any(row["case"] == closed.number for row in client.get("/api/v1/registers/media").json()["rows"])
+
+
+def test_the_case_page_offers_the_upload_widget_and_links_through_the_serving_layer(client, closed):
+    login(client, "urumqi-amr-officer")
+    page = client.get(f"/cases/{closed.pk}/").content.decode()
+    assert "data-upload-widget" in page and "tus.min.js" in page
+    item = EvidenceItem.objects.filter(case=closed).first()
+    assert f"/retrieval/records/evidence/{item.pk}/file/" in page
