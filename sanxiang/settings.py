@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sanxiang.workflow",
     "sanxiang.witness",
     "sanxiang.records",
+    "sanxiang.archive",  # 案卷与归档 (issue 8 §5)
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,87 @@
+"""The records of a case (案件记录), whatever app keeps them: documents now, evidence items and
+audio-video records when the records app has them.
+
+Each app that keeps records of a case registers one function `source(case) -> list[CaseRecord]`
+with `register_source`; the case file, the completeness check, archiving and the export all read
+the records through `records_of(case)` and never import the record models themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RecordFile:
+    """One stored file of a record, as its ledger entry lists it (`files=`)."""
+
+    role: str  # "pdf", "docx", "original", …: which rendition this is
+    path: str  # in sanxiang.storage
+    sha256: str
+    sm3: str
+    size: int
+
+    @property
+    def extension(self) -> str:
+        return self.path.rsplit(".", 1)[-1] if "." in self.path.rsplit("/", 1)[-1] else self.role
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """案件记录 — one document, evidence item or recording of a case, as the archive sees it."""
+
+    kind: str            # e.g. "document:penalty_decision", "evidence:documentary", "av"
+    title: str           # 题名, e.g. "行政处罚决定书"
+    number: str          # 文号 or item number, "" if none
+    made_on: dt.date | None
+    object_type: str     # ledger object type of the record's row
+    object_id: str
+    files: tuple[RecordFile, ...] = ()
+    volume_hint: str = ""  # "main" / "secondary" when the record knows its 卷 (else by kind)
+    confidentiality: str = ""
+    metadata: dict = field(default_factory=dict)
+
+
+Source = Callable[[object], list[CaseRecord]]
+_sources: dict[str, Source] = {}
+
+
+def register_source(name: str, source: Source) -> None:
+    """Register (or replace) the function that lists one app's records of a case."""
+    _sources[name] = source
+
+
+def records_of(case) -> list[CaseRecord]:
+    """Every record of `case` from every registered source, oldest first."""
+    out: list[CaseRecord] = []
+    for source in _sources.values():
+        out.extend(source(case))
+    return sorted(out, key=lambda r: (r.made_on or dt.date.max, r.object_type, _numeric(r.object_id)))
+
+
+def _numeric(value: str):
+    return (0, int(value), "") if value.isdigit() else (1, 0, value)
+
+
+# ---- documents (执法文书) ---------------------------------------------------------------------
+
+def _documents(case) -> list[CaseRecord]:
+    from sanxiang.documents.models import Document, DocumentStatus
+
+    out = []
+    for doc in Document.objects.filter(case=case).exclude(status=DocumentStatus.FAILED).order_by("created_at", "id"):
+        files = [RecordFile("docx", doc.docx_path, doc.docx_sha256, doc.docx_sm3, doc.docx_size)]
+        if doc.pdf_path:
+            files.insert(0, RecordFile("pdf", doc.pdf_path, doc.pdf_sha256, doc.pdf_sm3, doc.pdf_size or 0))
+        out.append(CaseRecord(
+            kind=f"document:{doc.kind}", title=doc.get_kind_display(), number=doc.number,
+            made_on=(doc.issued_at or doc.created_at).date(), object_type=doc.ledger_type(), object_id=str(doc.pk),
+            files=tuple(files), confidentiality=case.confidentiality,
+            metadata={"status": doc.get_status_display(), "issued": doc.status == DocumentStatus.ISSUED,
+                      "replaces": str(doc.replaces_id or "")}))
+    return out
+
+
+register_source("documents", _documents)
