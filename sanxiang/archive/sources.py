@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 
 @dataclass(frozen=True)
 class RecordFile:
@@ -46,11 +48,18 @@ class CaseRecord:
 
 Source = Callable[[object], list[CaseRecord]]
 _sources: dict[str, Source] = {}
+_titles: dict[str, Callable[[], set[str]]] = {}
 
 
-def register_source(name: str, source: Source) -> None:
-    """Register (or replace) the function that lists one app's records of a case."""
+def register_source(name: str, source: Source, titles: Callable[[], set[str]] = set) -> None:
+    """Register (or replace) the function that lists one app's records of a case, and the titles
+    (题名) of the records it can make (what the completeness check may require)."""
     _sources[name] = source
+    _titles[name] = titles
+
+
+def known_titles() -> set[str]:
+    return set().union(*(titles() for titles in _titles.values())) if _titles else set()
 
 
 def records_of(case) -> list[CaseRecord]:
@@ -77,11 +86,17 @@ def _documents(case) -> list[CaseRecord]:
             files.insert(0, RecordFile("pdf", doc.pdf_path, doc.pdf_sha256, doc.pdf_sm3, doc.pdf_size or 0))
         out.append(CaseRecord(
             kind=f"document:{doc.kind}", title=doc.get_kind_display(), number=doc.number,
-            made_on=(doc.issued_at or doc.created_at).date(), object_type=doc.ledger_type(), object_id=str(doc.pk),
+            made_on=timezone.localdate(doc.issued_at or doc.created_at), object_type=doc.ledger_type(), object_id=str(doc.pk),
             files=tuple(files), confidentiality=case.confidentiality,
             metadata={"status": doc.get_status_display(), "issued": doc.status == DocumentStatus.ISSUED,
                       "replaces": str(doc.replaces_id or "")}))
     return out
 
 
-register_source("documents", _documents)
+def _document_titles() -> set[str]:
+    from sanxiang.documents.models import DocumentKind
+
+    return set(DocumentKind.labels)
+
+
+register_source("documents", _documents, _document_titles)

@@ -141,6 +141,7 @@ _SPECS = [
         choices=("action_end", "case_closed", "unspecified"),
     ),
     _s("records.archive_transfer_month", "int", "records", "上年度案卷集中移交档案部门的月份", nullable=True),
+    _s("records.retention_period", "str", "records", "执法案卷保管期限"),
     _s("records.party_copy_requires_approval", "bool", "records", "当事人复制记录须经机关负责人同意"),
     _s("records.av_print_and_sign", "bool", "records", "照片打印、录音整理成文并经当事人签名"),
     _s("records.av_voice_announcement", "bool", "records", "音像记录开始时语音说明时间地点人员行为"),
