@@ -21,7 +21,7 @@ def open_archive_obligations() -> dict:
     from .actions import ARCHIVE_LIMIT, do_open_archive_obligation, ended_on
     from .models import ArchivedCaseFile
 
-    ended = {s for t in all_tables() if t.model_class() is Case for s in t.terminal_states()}
+    ended = {s for t in all_tables() if t.model_class is Case for s in t.terminal_states()}
     opened = Obligation.objects.filter(kind=ARCHIVE_LIMIT, object_type=Case._meta.label_lower).values("object_id")
     archived = ArchivedCaseFile.objects.values("case_id")
     done = 0

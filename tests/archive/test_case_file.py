@@ -225,11 +225,22 @@ def test_a_changed_stored_file_fails_authenticity(env, closed, rendered):
             fh.write(original)
 
 
-def test_the_job_opens_the_archive_obligation_of_an_ended_case_once(env, closed):
+def test_archiving_meets_the_archive_obligation(env, closed, rendered):
+    """The module's agency follows the national profile (no archive limit: the job opens nothing);
+    the obligation is opened here as an agency's profile would (tests/archive/test_archive_obligations.py
+    has the profiles' real dates), and archiving meets it."""
     from sanxiang.archive.tasks import open_archive_obligations
+    from sanxiang.deadlines.actions import do_open_obligation
     from sanxiang.deadlines.models import Obligation
 
-    case = closed[0]
-    # The module's agency follows the national profile: no archive limit, so no obligation.
-    assert open_archive_obligations.call()["done"] == 0
+    case, docs, keeper = closed
+    open_archive_obligations.call()
     assert not Obligation.objects.filter(kind=A.ARCHIVE_LIMIT, object_id=str(case.pk)).exists()
+    obligation = do_open_obligation(object_type="cases.case", object_id=case.pk, agency=case.agency,
+                                    kind=A.ARCHIVE_LIMIT, start=case.closed_on, count=30, unit="days",
+                                    actor=keeper)
+    issue_all(env, docs)
+    checkpoints.take()
+    A.do_archive_case(case, actor=keeper)
+    obligation.refresh_from_db()
+    assert obligation.status == "met"
