@@ -14,4 +14,5 @@ urlpatterns = [
     path("parties/", include("sanxiang.parties.urls")),
     path("cases/", include("sanxiang.cases.urls")),
     path("documents/", include("sanxiang.documents.urls")),
+    path("archive/", include("sanxiang.archive.urls")),
 ]

@@ -225,7 +225,7 @@ def test_a_changed_stored_file_fails_authenticity(env, closed, rendered):
             fh.write(original)
 
 
-def test_archiving_meets_the_archive_obligation(env, closed, rendered):
+def test_archiving_through_the_api_meets_the_archive_obligation(client, env, closed, rendered):
     """The module's agency follows the national profile (no archive limit: the job opens nothing);
     the obligation is opened here as an agency's profile would (tests/archive/test_archive_obligations.py
     has the profiles' real dates), and archiving meets it."""
@@ -241,6 +241,13 @@ def test_archiving_meets_the_archive_obligation(env, closed, rendered):
                                     actor=keeper)
     issue_all(env, docs)
     checkpoints.take()
-    A.do_archive_case(case, actor=keeper)
+    client.force_login(keeper)
+    response = client.post(f"/api/v1/archive/cases/{case.pk}/archive")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["items"] == 3 and body["retention"] == "定期30年" and body["checks"]["ok"]
+    assert client.get(f"/api/v1/archive/cases/{case.pk}").json()["archived"]["id"] == body["id"]
     obligation.refresh_from_db()
     assert obligation.status == "met"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f"档号 {body['archive_number']}" in page
