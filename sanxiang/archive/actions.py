@@ -194,11 +194,6 @@ def _integrity(case, records, volumes, report) -> None:
     report.item("integrity", "metadata", "必要元数据齐全（案号、案由、当事人、承办人、题名、日期、文号）", missing)
 
 
-def _extension(path: str, role: str) -> str:
-    name = path.rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[-1].lower() if "." in name else role
-
-
 def _usability(records, items, heads, report) -> None:
     unreadable = [f"{_name(i.record)}的 PDF 无法解析" for i in items
                   if any(f.role == "pdf" for f in i.record.files) and not i.pages]
@@ -223,7 +218,7 @@ def _usability(records, items, heads, report) -> None:
         for file in record.files:
             kind = filetype.guess(heads.get(file.path) or b"")
             actual = kind.extension if kind else ""
-            if file.role not in allowed and actual not in allowed:
+            if file.extension not in allowed and actual not in allowed:
                 formats.append(f"{_name(record, file.role)}不是归档格式")
     report.item("usability", "formats", "文书为版式文件（PDF/OFD），音像为通用格式；无加密或私有压缩", formats)
 

@@ -24,10 +24,11 @@ class RecordFile:
     sha256: str
     sm3: str
     size: int
+    suffix: str = ""  # the file's type as a name suffix ("mp4", "jpg"); stored paths have none
 
     @property
     def extension(self) -> str:
-        return self.path.rsplit(".", 1)[-1] if "." in self.path.rsplit("/", 1)[-1] else self.role
+        return (self.suffix or self.role).lower().lstrip(".")
 
 
 @dataclass(frozen=True)
