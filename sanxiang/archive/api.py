@@ -130,7 +130,7 @@ def archived_file(request, file_id: str):
     return Status(200, _archived_out(_archived(request, file_id)))
 
 
-@router.post("/files/{file_id}/hold", response={200: ArchivedOut, **error_responses(400, 401, 403, 404)},
+@router.post("/files/{file_id}/hold", response={200: ArchivedOut, **error_responses(400, 401, 403, 404, 422)},
              summary="设置或解除保全")
 def hold(request, file_id: str, data: HoldIn):
     row = actions.do_set_legal_hold(_archived(request, file_id), hold=data.hold, reason=data.reason,
