@@ -22,7 +22,6 @@ export's own ledger entry: a refusal or a failure leaves no file and no entry.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import tempfile
@@ -43,6 +42,7 @@ from sanxiang.ledger.models import LedgerEntry, PendingEntry
 from sanxiang.ledger.registry import register_actions
 
 from .sources import CaseRecord, records_of
+from .verify import Hashes
 
 register_actions({"export_case_archive": "导出案卷归档信息包"})
 
@@ -197,21 +197,21 @@ class _BagWriter:
         return self.zf.open(info, "w", force_zip64=True)
 
     def _add(self, name: str, chunks, *, compress: bool, payload: bool = True) -> dict:
-        hashes = {a: hashlib.new(a) for a in ALGORITHMS}
-        size = 0
-        with self._open(name, compress=compress) as dest:
-            for chunk in chunks:
-                for h in hashes.values():
-                    h.update(chunk)
-                dest.write(chunk)
-                size += len(chunk)
-        digests = {a: h.hexdigest() for a, h in hashes.items()}
+        hashes = Hashes()
+        try:
+            with self._open(name, compress=compress) as dest:
+                for chunk in chunks:
+                    hashes.update(chunk)
+                    dest.write(chunk)
+        finally:
+            digests = hashes.hexdigests()
+        size = digests["size"]
         if payload:
             for a in ALGORITHMS:
                 self.manifest[a][name] = digests[a]
             self.payload_bytes += size
             self.payload_files += 1
-        return {**digests, "size": size}
+        return digests
 
     def add_stored(self, name: str, path: str) -> dict:
         def chunks():
