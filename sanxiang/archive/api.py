@@ -35,7 +35,8 @@ def _case(request, case_id):
 def _agency(request, code: str):
     from sanxiang.orgs.models import Agency
 
-    found = restrict(Agency.objects.filter(code=code), _user(request)).first() if code else None
+    user = _user(request)
+    found = restrict(Agency.objects.filter(code=code), user).first() if code else None
     if found is None:
         raise NotFound(f"未找到执法主体“{code}”。", code="agency_not_found")
     return found
@@ -106,6 +107,27 @@ def check(request, case_id: str):
     return Status(200, {**result, "failed": actions.failed_items(result)})
 
 
+class MayOut(Schema):
+    allowed: bool
+    reason: str
+
+
+@router.get("/cases/{case_id}/archive", response={200: MayOut, **error_responses(401, 404)},
+            summary="能否归档（及不能的原因；四性检测见 check）")
+def archive_check(request, case_id: str):
+    case = _case(request, case_id)
+    view = queries.case_file_view(request.user, case)
+    if view.archived is not None:
+        reason = "本案已经归档。"
+    elif not view.ended:
+        reason = "案件尚未办结，不能归档。"
+    elif not view.may_archive:
+        reason = "只有档案管理人员、承办机构负责人或机关负责人可以归档。"
+    else:
+        reason = ""
+    return Status(200, {"allowed": not reason, "reason": reason})
+
+
 @router.post("/cases/{case_id}/archive", response={201: ArchivedOut, **error_responses(400, 401, 403, 404, 409)},
              summary="归档（未通过四性检测时拒绝，并列出未通过的项目）")
 def archive(request, case_id: str):
@@ -128,6 +150,16 @@ def _archived(request, file_id) -> ArchivedCaseFile:
 @router.get("/files/{file_id}", response={200: ArchivedOut, **error_responses(401, 404)}, summary="归档案卷")
 def archived_file(request, file_id: str):
     return Status(200, _archived_out(_archived(request, file_id)))
+
+
+@router.get("/files/{file_id}/hold", response={200: MayOut, **error_responses(401, 404)},
+            summary="能否设置或解除保全")
+def hold_check(request, file_id: str):
+    from sanxiang.access.policy import can
+
+    row = _archived(request, file_id)
+    allowed = can(request.user, "hold", row)
+    return Status(200, {"allowed": allowed, "reason": "" if allowed else "只有档案管理人员或机关负责人可以设置保全。"})
 
 
 @router.post("/files/{file_id}/hold", response={200: ArchivedOut, **error_responses(400, 401, 403, 404, 422)},
@@ -178,6 +210,13 @@ class TransferIn(Schema):
 def _transfer_out(row: TransferList) -> dict:
     return {"id": row.pk, "year": row.year, "items": row.items, "made_at": row.made_at.isoformat(),
             "made_by": row.made_by_name, "received_by": row.received_by}
+
+
+@router.get("/transfers", response={200: list[dict], **error_responses(401, 404)}, summary="本机关的移交清单")
+def transfers(request, agency: str = ""):
+    found = _agency(request, agency)
+    rows = restrict(TransferList.objects.filter(agency=found), request.user).order_by("-year")
+    return Status(200, [_transfer_out(t) for t in rows])
 
 
 @router.post("/transfers", response={201: dict, **error_responses(400, 401, 403, 404, 409, 422)},

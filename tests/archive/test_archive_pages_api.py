@@ -101,3 +101,13 @@ def test_the_archivist_page_lists_the_waiting_case(client, env, closed):
     assert case.pk in [w["case_id"] for w in body["waiting"]] and body["transfer_month"] is None
     client.force_login(env.officer)
     assert client.get("/archive/").status_code == 404
+
+
+def test_who_may_archive_is_answered_before_trying(client, env, closed):
+    case, keeper = closed
+    client.force_login(keeper)
+    assert client.get(f"{API}/cases/{case.pk}/archive").json() == {"allowed": True, "reason": ""}
+    assert client.get(f"{API}/transfers?agency={env.agency.code}").json() == []
+    client.force_login(env.officer)
+    answer = client.get(f"{API}/cases/{case.pk}/archive").json()
+    assert not answer["allowed"] and "档案管理人员" in answer["reason"]

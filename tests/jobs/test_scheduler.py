@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 NOW = timezone.now().replace(second=7, microsecond=0)
 NAMES = {"sign_checkpoint", "mark_overdue_obligations", "expire_certificates", "prune_job_history",
          "witness_logs", "prune_security_events", "prune_cosignatures",
-         "remove_abandoned_uploads"}
+         "remove_abandoned_uploads", "open_archive_obligations"}
 
 
 def queued(name):
