@@ -307,3 +307,21 @@ def test_an_output_directory_that_does_not_exist_is_refused(exported, tmp_path):
     code, _, err = run("archive", "export", exported[0].number, "--out", str(tmp_path / "无此目录" / "x.zip"))
     assert code == 2 and "输出目录不存在" in err
     nothing_written(tmp_path, before)
+
+
+@pytest.mark.own_sqlite_installation  # starts `sanxiang` with no database at all: the SQLite pass runs it
+def test_an_archive_or_a_court_verifies_without_any_installation(exported, tmp_path):
+    """`sanxiang archive verify` in an empty data directory, no database: what an outsider has."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    _, path, keys, _ = exported
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("SANXIANG_")}
+    env.update(PYTHONIOENCODING="utf-8", SANXIANG_DATA_DIR=str(tmp_path / "empty"))
+    sanxiang = str(Path(sys.executable).with_name("sanxiang"))
+    done = subprocess.run([sanxiang, "archive", "verify", str(path), "--key", str(keys)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "核验通过" in done.stdout and "固定公钥" in done.stdout
+    assert not (tmp_path / "empty" / "sanxiang.sqlite3").exists()
