@@ -127,8 +127,11 @@ def _authenticity(case, records, report) -> dict[str, bytes]:
         body = json.loads(entry.entry)
         found = recorded_by_object.setdefault((entry.object_type, entry.object_id), set())
         found.update(f.get("sha256", "") for f in body.get("files") or ())
+    def recorded_for(r: CaseRecord) -> set[str]:
+        return set().union(*(recorded_by_object.get(o, set()) for o in ((r.object_type, r.object_id), *r.also)))
+
     unledgered = [f"{_name(r, f.role)}的摘要未记入留痕账本" for r in records for f in r.files
-                  if f.sha256 not in recorded_by_object.get((r.object_type, r.object_id), set())]
+                  if f.sha256 not in recorded_for(r)]
     report.item("authenticity", "ledger", "每个文件的摘要都记入了该记录的留痕条目", unledgered)
 
     checkpoint = checkpoints.latest_valid()

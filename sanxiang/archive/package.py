@@ -72,7 +72,8 @@ def bag_name(case) -> str:
 
 
 def ledger_objects(case, records: list[CaseRecord]) -> set[tuple[str, str]]:
-    return {(case.ledger_type(), str(case.pk))} | {(r.object_type, r.object_id) for r in records}
+    return ({(case.ledger_type(), str(case.pk))} | {(r.object_type, r.object_id) for r in records}
+            | {also for r in records for also in r.also})
 
 
 def entries_of(objects: set[tuple[str, str]]) -> list[LedgerEntry]:

@@ -45,6 +45,9 @@ class CaseRecord:
     volume_hint: str = ""  # "main" / "secondary" when the record knows its 卷 (else by kind)
     confidentiality: str = ""
     metadata: dict = field(default_factory=dict)
+    # Other ledger objects whose entries belong to this record, e.g. the upload whose entry lists
+    # the file's digests (records.upload `complete_upload`) for an evidence item made from it.
+    also: tuple[tuple[str, str], ...] = ()
 
 
 Source = Callable[[object], list[CaseRecord]]
@@ -101,3 +104,47 @@ def _document_titles() -> set[str]:
 
 
 register_source("documents", _documents, _document_titles)
+
+
+# ---- evidence items and audio-video records (the records app, issue 8 §2) --------------------
+# Registered only where the records app has these models (they arrive with the evidence branch);
+# their files are the completed uploads', whose `complete_upload` entries list the digests.
+
+def _upload_file(upload) -> tuple[RecordFile, ...]:
+    if upload is None or not upload.path:
+        return ()
+    name = upload.filename or ""
+    suffix = name.rsplit(".", 1)[-1] if "." in name else (upload.media_type or "").rsplit("/", 1)[-1]
+    return (RecordFile("original", upload.path, upload.sha256, upload.sm3, upload.length, suffix=suffix[:10]),)
+
+
+def _evidence(case) -> list[CaseRecord]:
+    from sanxiang.records.models import AudioVideoRecord, EvidenceItem
+
+    out = []
+    for item in EvidenceItem.objects.filter(case=case).select_related("upload").order_by("created_at", "id"):
+        out.append(CaseRecord(
+            kind=f"evidence:{item.kind}", title=item.title, number="", made_on=item.collected_on,
+            object_type=item.ledger_type(), object_id=str(item.pk), files=_upload_file(item.upload),
+            confidentiality=item.confidentiality, also=((item.upload.ledger_type(), str(item.upload_id)),),
+            metadata={"kind": item.get_kind_display(), "source": item.source, "collected_by": item.collected_by,
+                      "replaces": str(item.replaces_id or "")}))
+    for rec in AudioVideoRecord.objects.filter(case=case).select_related("upload").order_by("started_at", "id"):
+        out.append(CaseRecord(
+            kind="av:recording", title=rec.title, number="", made_on=timezone.localdate(rec.started_at),
+            object_type=rec.ledger_type(), object_id=str(rec.pk), files=_upload_file(rec.upload),
+            confidentiality=rec.confidentiality,
+            also=((rec.upload.ledger_type(), str(rec.upload_id)),) if rec.upload_id else (),
+            metadata={"place": rec.place, "device": rec.device, "recorder": rec.recorder,
+                      "officers": rec.officers}))
+    return out
+
+
+def _register_records_source() -> None:
+    from sanxiang.records import models as records_models
+
+    if hasattr(records_models, "EvidenceItem") and hasattr(records_models, "AudioVideoRecord"):
+        register_source("records", _evidence)
+
+
+_register_records_source()
