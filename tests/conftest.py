@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -72,22 +73,19 @@ def module_file_store(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def demo_module(django_db_setup, django_db_blocker):
-    """The demo data (`sanxiang demo`), built once per test module and rolled back after it.
+def demo_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data (`sanxiang demo`) in a transaction of the module's own, rolled back after it.
 
-    Each test of the module runs in a savepoint inside this transaction (pytest-django's `db`),
-    so what one test changes is gone before the next; building the demo once per module instead of
-    once per test saves about a second and a half per test.
+    Each test of the module runs in a savepoint inside this transaction (pytest-django's `db`), so
+    what one test changes is gone before the next. Built once per test process; later modules get
+    the same rows and files laid down again (tests/demo_snapshot.py).
     """
-    import io
-
-    from django.core.management import call_command
+    from demo_snapshot import DEMO
+    from django.conf import settings
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        call_command("demo", stdout=out)
-        yield out.getvalue()
+        yield DEMO.load(Path(settings.FILES_DIR), lambda: tmp_path_factory.mktemp("demo-snapshot"))
         transaction.set_rollback(True)
 
 

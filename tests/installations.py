@@ -156,5 +156,15 @@ with transaction.atomic(), open(path, "rb") as fh:
 """
 
 
+# The demo without its cases and documents (tests/core/conftest.py, `small_installation`).
+SMALL_DEMO = """
+import importlib, io
+from django.db import transaction
+with transaction.atomic():
+    for app in ("profiles", "deadlines", "orgs", "parties", "witness"):
+        importlib.import_module(f"sanxiang.{app}.demo").load(io.StringIO())
+"""
+
+
 def manifest_of(backup_dir):
     return json.loads((backup_dir / "manifest.json").read_text(encoding="utf-8"))

@@ -24,14 +24,14 @@ def installation(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def source(installations, demo_installation):
-    """A copy of the demo installation (tests/core/conftest.py), shared by the module (read only)."""
-    return installations.copy_of(demo_installation, "backup-source")
+def source(installations, small_installation):
+    """A copy of the small installation (tests/core/conftest.py), shared by the module (read only)."""
+    return installations.copy_of(small_installation, "backup-source")
 
 
 @pytest.fixture(scope="module")
-def pristine_backup(demo_backup):
-    return demo_backup
+def pristine_backup(small_backup):
+    return small_backup
 
 
 @pytest.fixture
@@ -89,6 +89,21 @@ def test_backup_then_restore_into_fresh_installation_verifies(source, installati
     target.run("shell", "-c",
                "from django.contrib.auth.models import User; User.objects.create(username='新用户')")
     assert target.sql("SELECT count(*) FROM auth_user") == users + 1
+
+
+def test_the_whole_demo_backs_up_and_restores_row_for_row(demo_installation, demo_backup, installation, tmp_path):
+    """Every table the demo fills — cases, moves, deadlines, documents, parties — through one backup."""
+    manifest = manifest_of(demo_backup)
+    assert manifest["counts"]["cases.case"] == demo_installation.sql("SELECT count(*) FROM cases_case") > 0
+    assert manifest["counts"]["documents.document"] > 0
+    target = installation("whole-demo")
+    target.run("restore", str(demo_backup))
+    verify = target.run("verify", check=False)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    again = tmp_path / "again"
+    target.run("backup", str(again))
+    assert manifest_of(again)["counts"] == manifest["counts"]
+    assert manifest_of(again)["ledger"] == manifest["ledger"]
 
 
 def test_restore_into_non_empty_installation_is_refused(source, backup_dir):

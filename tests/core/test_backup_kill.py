@@ -32,15 +32,15 @@ def factory(installations):
 
 
 @pytest.fixture(scope="module")
-def source(factory, demo_installation):
-    """A copy of the demo installation (tests/core/conftest.py: the demo data, a recorded file and a
-    signed checkpoint); tests that write to it say so."""
-    return factory.copy_of(demo_installation, "kill-source")
+def source(factory, small_installation):
+    """A copy of the small installation (tests/core/conftest.py: the demo's agencies, people and
+    witnesses, a recorded file and a signed checkpoint); tests that write to it say so."""
+    return factory.copy_of(small_installation, "kill-source")
 
 
 @pytest.fixture(scope="module")
-def pristine_backup(demo_backup):
-    return demo_backup
+def pristine_backup(small_backup):
+    return small_backup
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def demo(tmp_path):
+def checkpointed_demo(demo, tmp_path):
+    """The demo (built once per process, tests/demo_snapshot.py) under a checkpoint of this test's key."""
     with override_settings(DATA_DIR=tmp_path, SIGNING_KEY=SEED_A):
-        call_command("demo", stdout=io.StringIO())
         do_take_checkpoint(actor=OPERATOR, force=True)
         yield
 

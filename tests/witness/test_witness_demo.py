@@ -5,8 +5,8 @@ an alert shows on the workbench of the holder's supervisors and the system admin
 import urllib.request
 
 import pytest
+from demo_snapshot import load_demo_of
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from sanxiang.access.actors import JOBS, OPERATOR
 from sanxiang.ledger import signing, verify
@@ -18,22 +18,24 @@ from sanxiang.witness.cosign import cosignatures, parse_cosigner_vkey
 from sanxiang.witness.models import AlertKind, TrustedWitness, WatchedLog
 from sanxiang.witness.tasks import witness_logs
 
+WITNESS_DEMO = ("profiles", "orgs", "witness")  # the agencies, their people and the witnesses, not the cases
+
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("demo", stdout=open("/dev/null", "w"))
+    load_demo_of(*WITNESS_DEMO)
 
 
 def test_each_supervising_justice_bureau_witnesses_the_demo_ledger(live_server, settings):
     # `make run` serves at SANXIANG_PUBLIC_URL, which the demo registers; here that is the live server.
     settings.PUBLIC_URL = live_server.url
-    call_command("demo", stdout=open("/dev/null", "w"))
+    load_demo_of(*WITNESS_DEMO)
     logs = list(WatchedLog.objects.select_related("holder").order_by("holder__code"))
     assert [log.holder.code for log in logs] == ["urumqi-gxq-justice", "zhuzhou-justice"]
     assert {log.url for log in logs} == {live_server.url}
     assert "株洲市市场监督管理局" in logs[1].name
     assert sorted(TrustedWitness.objects.values_list("label", flat=True)) == sorted(log.holder.name for log in logs)
-    call_command("demo", stdout=open("/dev/null", "w"))  # re-running adds nothing
+    load_demo_of(*WITNESS_DEMO)  # re-running adds nothing
     assert WatchedLog.objects.count() == 2 and TrustedWitness.objects.count() == 2
 
     checkpoint = do_take_checkpoint(actor=OPERATOR)
