@@ -30,6 +30,8 @@ OPERATOR_COMMANDS = {
     "backup": "backup DIR: database, ledger and files",
     "restore": "restore DIR into an empty installation",
     "dbroles": "--app-role NAME [--apply]: PostgreSQL grants of the application role (run as the owner)",
+    "archive": "export CASE_NUMBER --out FILE.zip | verify FILE.zip [--key VKEY]: the case's BagIt archive package",
+    "cases": "list [--agency KEY] [--state STATE] --json: cases for scripts",
 }
 
 # Commands that create or fill the data directory: they prepare it (directory, keys) first.
@@ -37,6 +39,8 @@ OPERATOR_COMMANDS = {
 PREPARES_DATA_DIR = {"migrate", "serve", "demo"}
 # Sanxiang commands that run without a migrated database (every other one needs it).
 WITHOUT_DATABASE = {"migrate", "restore", "profiles", "flush"}
+# Subcommands that work offline, on files alone (an archive or a court verifying a package).
+OFFLINE_SUBCOMMANDS = {("archive", "verify")}
 
 NOT_MIGRATED = "数据库尚未初始化：请先运行 `sanxiang migrate` 初始化数据库。"
 
@@ -85,7 +89,7 @@ def _run(argv) -> int:
 
                 if unfinished := unfinished_restore_message():
                     raise OperatorError(unfinished)
-            if _needs_database(command):
+            if _needs_database(command) and tuple(argv[:2]) not in OFFLINE_SUBCOMMANDS:
                 _require_migrated_database()
             if command in PREPARES_DATA_DIR:
                 from sanxiang.core.datadir import prepare

@@ -21,4 +21,5 @@ urlpatterns = [
     path("retrieval/", include("sanxiang.retrieval.urls")),
     path("records/uploads/", upload_pages.uploads, name="uploads-page"),
     path("records/", include("sanxiang.records.page_urls")),
+    path("archive/", include("sanxiang.archive.urls")),
 ]

@@ -3,6 +3,7 @@ from ninja.renderers import JSONRenderer
 
 from sanxiang.accounts.api import router as accounts_router
 from sanxiang.api import errors
+from sanxiang.archive.api import router as archive_router
 from sanxiang.cases import api_procedure  # noqa: F401 — adds its routes to the cases router
 from sanxiang.cases.api import router as cases_router
 from sanxiang.cases.api_coercion import router as coercion_router
@@ -66,6 +67,7 @@ api.add_router("/registers/", registers_router)
 api.add_router("/goods/", goods_router)
 api.add_router("/retrieval/", retrieval_router)
 api.add_router("/records/", records_router)
+api.add_router("/archive/", archive_router)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]

@@ -140,6 +140,8 @@ def _build(cast, label):
         return _retrieval(cast, label)
     if label.startswith("records."):
         return _records(cast, label)
+    if label.startswith("archive."):
+        return _archive(cast, label)
     return None
 
 
@@ -230,6 +232,27 @@ def _retrieval(cast, label):
     return Built(RET.do_register_party_copy(case, party=party_of_a(cast), records="立案审批表",
                                             actor=cast.members["unit-head-a"].user),
                  cast.a, cast.unit_a)
+
+
+def _archive(cast, label):
+    """归档案卷 / 移交清单 of agency A. Rows written directly: archiving for real needs rendered, issued
+    documents and a signed checkpoint (tests/archive/test_case_file.py does that); who reads the rows
+    depends on nothing of it."""
+    from django.utils import timezone
+
+    from sanxiang.archive.models import ArchivedCaseFile, TransferList
+    from sanxiang.cases import actions as C
+
+    now = timezone.now()
+    if label == "archive.transferlist":
+        return Built(TransferList.objects.create(agency=cast.a, year=2025, made_at=now, made_by_name="system:cli",
+                                                 received_by="档案室"), cast.a)
+    case = C.do_create_case(cast.a, unit=cast.unit_a, source="report", cause="权限测试案件", category="行政处罚",
+                            clue_on="2026-03-02", actor=OPERATOR)
+    return Built(ArchivedCaseFile.objects.create(
+        case=case, agency=cast.a, archive_number="A-2026-0001", archive_year=2026, archive_seq=1, outcome="penalty",
+        catalogue_sha256="0" * 64, items=0, pages=0, retention="定期30年", retention_basis="权限测试",
+        archived_at=now, archived_by_name="system:cli"), cast.a, cast.unit_a)
 
 
 def _documents(cast, label):

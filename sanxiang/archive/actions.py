@@ -1,0 +1,403 @@
+"""The acts of archiving (归档): the DA/T 70 checks, archiving a case, legal holds, the archive
+obligation and the January transfer list.
+
+`check_case_file(case)` runs the four checks of DA/T 70-2018 (legal-rules.md §6a) and writes nothing;
+`do_archive_case` runs them again under the case's lock and either refuses, naming every failed
+item and writing nothing, or records the archived file with the result, in one transaction with
+its ledger entry (which lists every file's digests again) and the archive obligation met.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import filetype
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from sanxiang import storage
+from sanxiang.access.policy import can, is_person
+from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.deadlines.queries import get_profile, profile_key_of
+from sanxiang.ledger import checkpoints
+from sanxiang.ledger.actions import append_entry
+from sanxiang.ledger.registry import register_actions
+from sanxiang.lib.canonical import canonical_bytes
+
+from . import casefile
+from .models import ArchivedCaseFile, TransferList
+from .package import entries_of, ledger_objects
+from .sources import CaseRecord, records_of
+
+register_actions({
+    "archive_case": "案卷归档",
+    "set_archive_legal_hold": "设置案卷保全",
+    "make_archive_transfer_list": "制作案卷移交清单",
+    "transfer_archived_file": "案卷移交档案部门",
+})
+
+ARCHIVE_LIMIT = "案卷归档期限"
+MARKS = ("public", "internal", "work_secret", "business_secret", "personal_privacy", "state_secret")
+# 版式文件 for documents; the media formats an evidence item or a recording may take.
+DOCUMENT_FORMATS = {"pdf", "ofd"}
+MEDIA_FORMATS = {"jpg", "jpeg", "png", "tif", "tiff", "mp3", "wav", "m4a", "mp4", "mov", "avi", "pdf", "ofd"}
+SOURCE_FORMATS = {"docx"}  # kept beside the 版式 file as the document's source
+EXECUTABLE_MIMES = {"application/x-executable", "application/x-msdownload", "application/x-sharedlib",
+                    "application/x-mach-binary", "application/x-elf", "application/vnd.microsoft.portable-executable"}
+CATEGORIES = (("authenticity", "真实性"), ("integrity", "完整性"), ("usability", "可用性"), ("security", "安全性"))
+
+
+def _who(actor) -> str:
+    return actor.get_username() if hasattr(actor, "get_username") else str(actor)
+
+
+def _user(actor):
+    return actor if is_person(actor) else None
+
+
+def ended_states(case) -> list[str]:
+    from sanxiang.workflow.tables import table_for
+
+    return table_for(case).terminal_states()
+
+
+# ---- the four checks ------------------------------------------------------------------------
+
+class _Report:
+    def __init__(self):
+        self.categories = {code: {"code": code, "label": label, "items": []} for code, label in CATEGORIES}
+
+    def item(self, category: str, code: str, label: str, failed: list[str], detail: str = "") -> None:
+        self.categories[category]["items"].append(
+            {"code": code, "label": label, "ok": not failed, "failed": failed, "detail": detail})
+
+    def as_dict(self, **extra) -> dict:
+        categories = []
+        for category in self.categories.values():
+            categories.append({**category, "ok": all(i["ok"] for i in category["items"])})
+        return {"ok": all(c["ok"] for c in categories), "categories": categories, **extra}
+
+
+def failed_items(result: dict) -> list[str]:
+    return [f"{c['label']}·{i['label']}：{f}" for c in result["categories"] for i in c["items"] if not i["ok"]
+            for f in i["failed"]]
+
+
+def _name(record: CaseRecord, role: str = "") -> str:
+    return f"“{record.title}”" + (f"（{role}）" if role else "")
+
+
+def check_case_file(case, records: list[CaseRecord] | None = None) -> dict:
+    """四性检测 (DA/T 70-2018) of the case's file as it stands; writes nothing."""
+    records = records_of(case) if records is None else records
+    volumes = casefile.assemble(case, records)
+    items = [i for v in (casefile.MAIN, casefile.SECONDARY) for i in volumes[v]]
+    report = _Report()
+    heads = _authenticity(case, records, report)
+    _integrity(case, records, volumes, report)
+    _usability(records, items, heads, report)
+    _security(case, records, heads, report)
+    done = casefile.completeness_of(case, records)
+    return report.as_dict(checked_at=timezone.localtime().isoformat(timespec="seconds"),
+                          outcome=done.outcome, outcome_label=done.outcome_label, unchecked=done.unchecked)
+
+
+def _authenticity(case, records, report) -> dict[str, bytes]:
+    changed, heads = [], {}
+    for record in records:
+        for file in record.files:
+            try:
+                again = storage.rehash(file.path)
+                with storage.open_file(file.path) as fh:
+                    heads[file.path] = fh.read(8192)
+            except storage.StorageError:
+                changed.append(f"{_name(record, file.role)}的文件缺失")
+                continue
+            if (again["sha256"], again["sm3"], again["size"]) != (file.sha256, file.sm3, file.size):
+                changed.append(f"{_name(record, file.role)}的文件与记录的摘要不符")
+    report.item("authenticity", "digests", "固化信息（SHA-256、SM3 摘要）重新计算一致", changed)
+
+    entries = entries_of(ledger_objects(case, records))
+    recorded_by_object: dict[tuple[str, str], set[str]] = {}
+    import json
+
+    for entry in entries:
+        body = json.loads(entry.entry)
+        found = recorded_by_object.setdefault((entry.object_type, entry.object_id), set())
+        found.update(f.get("sha256", "") for f in body.get("files") or ())
+    def recorded_for(r: CaseRecord) -> set[str]:
+        return set().union(*(recorded_by_object.get(o, set()) for o in ((r.object_type, r.object_id), *r.also)))
+
+    unledgered = [f"{_name(r, f.role)}的摘要未记入留痕账本" for r in records for f in r.files
+                  if f.sha256 not in recorded_for(r)]
+    report.item("authenticity", "ledger", "每个文件的摘要都记入了该记录的留痕条目", unledgered)
+
+    checkpoint = checkpoints.latest_valid()
+    signed = checkpoint.tree_size if checkpoint else 0
+    unsigned = [f"留痕条目 #{e.index}（{e.action}）尚未被已签名的检查点覆盖（检查点每几秒签发一次，请稍后再试）"
+                for e in entries if e.index >= signed]
+    report.item("authenticity", "checkpoint", "本案全部留痕条目都在已签名的检查点之内", unsigned[:20],
+                detail=f"检查点树大小 {signed}" if checkpoint else "尚无检查点")
+
+    unissued = [f"{_name(r)}尚未签发" for r in records
+                if r.kind.startswith("document:") and not r.metadata.get("issued")]
+    report.item("authenticity", "signatures", "文书均已签发（签发人、签发时间记入账本）", unissued)
+    return heads
+
+
+def _integrity(case, records, volumes, report) -> None:
+    done = casefile.completeness_of(case, records)
+    report.item("integrity", "completeness", f"按办理结果（{done.outcome_label}）应归档的材料齐全",
+                [f"缺少{m}" for m in done.missing],
+                detail=("尚不能检查：" + "、".join(done.unchecked)) if done.unchecked else "")
+
+    placed = sum(len(v) for v in volumes.values())
+    counts = [] if placed == len(records) and records else (
+        ["案卷中没有任何材料"] if not records else [f"材料 {len(records)} 件，编入目录 {placed} 件"])
+    files = sum(len(r.files) for r in records)
+    size = sum(f.size for r in records for f in r.files)
+    report.item("integrity", "counts", "材料件数、文件数与目录一致", counts,
+                detail=f"{placed} 件，{files} 个文件，{size} 字节")
+
+    gaps = []
+    for volume, items in volumes.items():
+        label = casefile.VOLUME_LABELS[volume]
+        expected_page = 1
+        for n, item in enumerate(items, start=1):
+            if item.seq != n:
+                gaps.append(f"{label}件号 {item.seq} 应为 {n}")
+            if not item.pages:
+                gaps.append(f"{label}{_name(item.record)}页数无法确定（没有可读的 PDF）")
+                continue
+            if item.start_page != expected_page:
+                gaps.append(f"{label}{_name(item.record)}起始页号 {item.start_page} 应为 {expected_page}")
+            expected_page += item.pages
+    report.item("integrity", "numbering", "件号、页号连续无缺", gaps)
+
+    missing = []
+    if not case.number:
+        missing.append("案件没有案号")
+    if not case.cause:
+        missing.append("案件没有案由")
+    if case.kind != "inspection" and not case.case_parties.exists():
+        missing.append("案件没有当事人")
+    if not case.handlers.exists():
+        missing.append("案件没有承办人")
+    for record in records:
+        if not record.title:
+            missing.append(f"记录 {record.object_type}:{record.object_id} 没有题名")
+        if record.made_on is None:
+            missing.append(f"{_name(record)}没有形成日期")
+        if record.kind.startswith("document:") and not record.number:
+            missing.append(f"{_name(record)}没有文号")
+        if not record.files:
+            missing.append(f"{_name(record)}没有电子文件")
+    report.item("integrity", "metadata", "必要元数据齐全（案号、案由、当事人、承办人、题名、日期、文号）", missing)
+
+
+def _usability(records, items, heads, report) -> None:
+    unreadable = [f"{_name(i.record)}的 PDF 无法解析" for i in items
+                  if any(f.role == "pdf" for f in i.record.files) and not i.pages]
+    for record in records:
+        for file in record.files:
+            head = heads.get(file.path)
+            if head is None or file.role == "pdf":
+                continue
+            if filetype.guess(head) is None and file.size:
+                unreadable.append(f"{_name(record, file.role)}的格式无法识别")
+    report.item("usability", "opens", "文件可以打开（PDF 可解析，媒体格式可识别）", unreadable)
+
+    formats = []
+    for record in records:
+        roles = {f.role for f in record.files}
+        if record.kind.startswith("document:"):
+            if not roles & DOCUMENT_FORMATS:
+                formats.append(f"{_name(record)}没有版式文件（PDF 或 OFD）")
+            allowed = DOCUMENT_FORMATS | SOURCE_FORMATS
+        else:
+            allowed = MEDIA_FORMATS
+        for file in record.files:
+            kind = filetype.guess(heads.get(file.path) or b"")
+            actual = kind.extension if kind else ""
+            if file.extension not in allowed and actual not in allowed:
+                formats.append(f"{_name(record, file.role)}不是归档格式")
+    report.item("usability", "formats", "文书为版式文件（PDF/OFD），音像为通用格式；无加密或私有压缩", formats)
+
+
+def _security(case, records, heads, report) -> None:
+    marks = []
+    if case.confidentiality not in MARKS:
+        marks.append("案件没有密级或敏感标识")
+    elif case.confidentiality == "state_secret":
+        marks.append("涉及国家秘密的案卷不得在本系统归档，应按保密规定在涉密系统中管理")
+    for record in records:
+        if record.confidentiality and record.confidentiality not in MARKS:
+            marks.append(f"{_name(record)}的敏感标识无效")
+    report.item("security", "marks", "密级和敏感标识明确，且不含国家秘密", marks)
+
+    unexpected = []
+    for record in records:
+        for file in record.files:
+            kind = filetype.guess(heads.get(file.path) or b"")
+            if kind is not None and kind.mime in EXECUTABLE_MIMES:
+                unexpected.append(f"{_name(record, file.role)}是可执行程序")
+            elif kind is not None and file.role in ("pdf", "docx") and kind.extension != file.role:
+                unexpected.append(f"{_name(record, file.role)}的实际格式是 {kind.extension}，与记录不符")
+    report.item("security", "content", "文件内容与登记的格式一致，无可执行程序等异常文件", unexpected)
+
+
+# ---- archiving ---------------------------------------------------------------------------------
+
+def retention_of(case) -> tuple[str, str]:
+    profile = get_profile(profile_key_of(case.agency))
+    entry = profile.entry("records.retention_period")
+    return entry.value, profile.cite(entry)
+
+
+def do_archive_case(case, *, actor) -> ArchivedCaseFile:
+    """归档: run the four checks under the case's lock; refuse naming every failed item, or record
+    the archived file (catalogue, notes, result, retention) and meet the archive obligation."""
+    from sanxiang.cases.models import Case
+
+    with transaction.atomic():
+        locked = Case.objects.select_for_update(of=("self",)).select_related("agency", "unit").get(pk=case.pk)
+        if not can(actor, "archive_case", locked):
+            raise NotPermitted("只有档案管理人员、承办机构负责人或机关负责人可以归档。")
+        if ArchivedCaseFile.objects.filter(case=locked).exists():
+            raise Conflict("本案已经归档，归档案卷不可更改。")
+        if locked.status not in ended_states(locked):
+            raise RuleViolation("案件尚未办结，不能归档。", field="case")
+        records = records_of(locked)
+        result = check_case_file(locked, records)
+        if not result["ok"]:
+            failed = failed_items(result)
+            raise RuleViolation("案卷未通过归档检测：" + "；".join(failed), reasons=failed, code="archive_checks_failed")
+        volumes = casefile.assemble(locked, records)
+        catalogue = casefile.catalogue(locked, volumes)
+        today = timezone.localdate()
+        seq = (ArchivedCaseFile.objects.filter(agency=locked.agency, archive_year=today.year)
+               .aggregate(m=Max("archive_seq"))["m"] or 0) + 1
+        retention, basis = retention_of(locked)
+        archived = ArchivedCaseFile.objects.create(
+            case=locked, agency=locked.agency, archive_number=f"{locked.agency.code}-{today.year}-{seq:04d}",
+            archive_year=today.year, archive_seq=seq, outcome=result["outcome"], catalogue=catalogue,
+            notes=casefile.notes(locked, volumes, made_by=_who(actor), checked_by=_who(actor), made_on=today),
+            checks=result, catalogue_sha256=hashlib.sha256(canonical_bytes(catalogue)).hexdigest(),
+            items=len(catalogue), pages=sum(i["pages"] or 0 for i in catalogue), retention=retention,
+            retention_basis=basis[:300], archived_at=timezone.now(), archived_by=_user(actor),
+            archived_by_name=_who(actor))
+        append_entry(action="archive_case", actor=actor, obj=archived,
+                     payload={"case": locked.pk, "catalogue_sha256": archived.catalogue_sha256,
+                              "items": archived.items, "pages": archived.pages},
+                     files=[{"path": f["path"], "sha256": f["sha256"], "sm3": f["sm3"], "size": f["size"]}
+                            for item in catalogue for f in item["files"]])
+        from sanxiang.deadlines.actions import meet_obligations_of
+
+        meet_obligations_of(object_type=locked.ledger_type(), object_id=locked.pk, kinds=[ARCHIVE_LIMIT], actor=actor)
+        return archived
+
+
+def supplements_of(archived: ArchivedCaseFile) -> list[CaseRecord]:
+    """补充材料: records of the case made after it was archived (outside the archived file)."""
+    inside = {(i["object_type"], i["object_id"]) for i in archived.catalogue}
+    return [r for r in records_of(archived.case) if (r.object_type, r.object_id) not in inside]
+
+
+def do_set_legal_hold(archived: ArchivedCaseFile, *, hold: bool, reason: str, actor) -> ArchivedCaseFile:
+    """保全 (legal hold): the file is kept whatever its retention period, e.g. during litigation."""
+    reason = (reason or "").strip()
+    if hold and not reason:
+        raise RuleViolation("设置保全须写明理由。", field="reason")
+    with transaction.atomic():
+        locked = ArchivedCaseFile.objects.select_for_update().select_related("case").get(pk=archived.pk)
+        if not can(actor, "hold", locked):
+            raise NotPermitted("只有档案管理人员或机关负责人可以设置保全。")
+        before = {"legal_hold": locked.legal_hold, "legal_hold_reason": locked.legal_hold_reason}
+        locked.legal_hold, locked.legal_hold_reason = hold, reason[:300] if hold else ""
+        locked.save(update_fields=["legal_hold", "legal_hold_reason"])
+        append_entry(action="set_archive_legal_hold", actor=actor, obj=locked, payload={
+            k: {"old": before[k], "new": getattr(locked, k)} for k in before})
+        return locked
+
+
+# ---- the archive obligation and the January transfer ----------------------------------------
+
+def archive_limit_of(agency, on: dt.date):
+    profile = get_profile(profile_key_of(agency))
+    return profile.value("records.archive_limit", on=on)
+
+
+def ended_on(case) -> dt.date:
+    """When the act ended: the closing date, else the day of the case's last ledger entry (the move
+    into its final state, e.g. 不予立案)."""
+    from sanxiang.ledger.models import LedgerEntry
+
+    if case.closed_on:
+        return case.closed_on
+    last = (LedgerEntry.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk))
+            .order_by("-index").first())
+    return timezone.localdate(last.created_at) if last else timezone.localdate()
+
+
+def do_open_archive_obligation(case, *, ended_on: dt.date, actor):
+    """案卷归档期限: from the end of the act or the closing (records.archive_trigger) for the period of
+    records.archive_limit; none where the profile sets no limit. Idempotent."""
+    from sanxiang.deadlines.actions import do_open_obligation
+    from sanxiang.deadlines.models import Obligation
+
+    if archive_limit_of(case.agency, ended_on) is None:
+        return None
+    with transaction.atomic():
+        existing = Obligation.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk),
+                                             kind=ARCHIVE_LIMIT).first()
+        if existing is not None:
+            return existing
+        return do_open_obligation(object_type=case.ledger_type(), object_id=case.pk, agency=case.agency,
+                                  kind=ARCHIVE_LIMIT, start=ended_on, rule="records.archive_limit",
+                                  duty="archive", note=f"{case.number} 归档", actor=actor)
+
+
+def transfer_month_of(agency, on: dt.date):
+    return get_profile(profile_key_of(agency)).value("records.archive_transfer_month", on=on)
+
+
+def waiting_for_transfer(agency, year: int):
+    return (ArchivedCaseFile.objects.filter(agency=agency, archive_year=year, transfer__isnull=True)
+            .select_related("case").order_by("archive_seq"))
+
+
+def do_make_transfer_list(agency, *, year: int, received_by: str, actor) -> TransferList:
+    """移交清单: last year's archived files handed to the archive office in one act (where the profile
+    sets a transfer month, e.g. Zhuzhou: January)."""
+    received_by = (received_by or "").strip()
+    if not can(actor, "transfer_case_files", agency):
+        raise NotPermitted("只有档案管理人员或机关负责人可以移交案卷。")
+    today = timezone.localdate()
+    if transfer_month_of(agency, today) is None:
+        raise RuleViolation("本机关的规则配置未规定按年集中移交案卷。")
+    if year >= today.year:
+        raise RuleViolation(f"只能移交以前年度的案卷（{year} 年尚未结束）。", field="year")
+    if not received_by:
+        raise RuleViolation("请填写档案部门的接收人。", field="received_by")
+    with transaction.atomic():
+        if TransferList.objects.filter(agency=agency, year=year).exists():
+            raise Conflict(f"{year} 年度的移交清单已经制作。")
+        files = list(waiting_for_transfer(agency, year).select_for_update(of=("self",)))
+        if not files:
+            raise RuleViolation(f"{year} 年度没有待移交的归档案卷。", field="year")
+        items = [{"archive_number": f.archive_number, "case_number": f.case.number, "cause": f.case.cause,
+                  "items": f.items, "pages": f.pages, "retention": f.retention, "legal_hold": f.legal_hold}
+                 for f in files]
+        transfer = TransferList.objects.create(agency=agency, year=year, items=items, made_at=timezone.now(),
+                                               made_by=_user(actor), made_by_name=_who(actor),
+                                               received_by=received_by[:100])
+        append_entry(action="make_archive_transfer_list", actor=actor, obj=transfer,
+                     payload={"year": year, "files": len(items)})
+        for f in files:
+            f.transfer = transfer
+            f.save(update_fields=["transfer"])
+            append_entry(action="transfer_archived_file", actor=actor, obj=f,
+                         payload={"transfer": {"old": None, "new": transfer.pk}})
+        return transfer

@@ -1,0 +1,228 @@
+"""案卷与归档 API (`/api/v1/archive/`): the case file, the DA/T 70 check, archiving, legal holds, the
+archivist's lists and the transfer lists — the same actions and access policy as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from sanxiang.access.policy import restrict
+from sanxiang.api.errors import error_responses
+from sanxiang.cases import queries as case_queries
+from sanxiang.core.errors import NotAuthenticated, NotFound
+
+from . import actions, queries
+from .models import ArchivedCaseFile, TransferList
+
+router = Router(tags=["archive"])
+
+
+def _user(request):
+    if not request.user.is_authenticated:
+        raise NotAuthenticated()
+    return request.user
+
+
+def _case(request, case_id):
+    found = case_queries.case_for(_user(request), case_id)
+    if found is None:
+        raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
+    return found
+
+
+def _agency(request, code: str):
+    from sanxiang.orgs.models import Agency
+
+    user = _user(request)
+    found = restrict(Agency.objects.filter(code=code), user).first() if code else None
+    if found is None:
+        raise NotFound(f"未找到执法主体“{code}”。", code="agency_not_found")
+    return found
+
+
+class ArchivedOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    archive_number: str
+    outcome: str
+    items: int
+    pages: int
+    catalogue_sha256: str
+    retention: str
+    retention_basis: str
+    legal_hold: bool
+    legal_hold_reason: str
+    archived_at: dt.datetime
+    archived_by: str
+    transferred: bool
+    catalogue: list[dict]
+    notes: dict
+    checks: dict
+
+
+def _archived_out(row: ArchivedCaseFile) -> dict:
+    return {"id": row.pk, "case_id": row.case_id, "case_number": row.case.number,
+            "archive_number": row.archive_number, "outcome": row.outcome, "items": row.items, "pages": row.pages,
+            "catalogue_sha256": row.catalogue_sha256, "retention": row.retention,
+            "retention_basis": row.retention_basis, "legal_hold": row.legal_hold,
+            "legal_hold_reason": row.legal_hold_reason, "archived_at": row.archived_at,
+            "archived_by": row.archived_by_name, "transferred": row.transfer_id is not None,
+            "catalogue": row.catalogue, "notes": row.notes, "checks": row.checks}
+
+
+class CaseFileOut(Schema):
+    case_id: int
+    case_number: str
+    ended: bool
+    outcome: str
+    outcome_label: str
+    missing: list[str]
+    unchecked: list[str]
+    catalogue: list[dict]
+    archived: ArchivedOut | None
+    supplements: list[dict]
+
+
+@router.get("/cases/{case_id}", response={200: CaseFileOut, **error_responses(401, 404)},
+            summary="案件的案卷：卷内文件目录、完整性、归档情况")
+def case_file(request, case_id: str):
+    case = _case(request, case_id)
+    view = queries.case_file_view(request.user, case)
+    return Status(200, {
+        "case_id": case.pk, "case_number": case.number, "ended": view.ended, "outcome": view.completeness.outcome,
+        "outcome_label": view.completeness.outcome_label, "missing": view.completeness.missing,
+        "unchecked": view.completeness.unchecked, "catalogue": view.catalogue,
+        "archived": _archived_out(view.archived) if view.archived else None,
+        "supplements": [{"title": r.title, "number": r.number, "kind": r.kind} for r in view.supplements]})
+
+
+@router.get("/cases/{case_id}/check", response={200: dict, **error_responses(401, 404)},
+            summary="四性检测（真实性、完整性、可用性、安全性），不作任何更改")
+def check(request, case_id: str):
+    case = _case(request, case_id)
+    result = actions.check_case_file(case)
+    return Status(200, {**result, "failed": actions.failed_items(result)})
+
+
+class MayOut(Schema):
+    allowed: bool
+    reason: str
+
+
+@router.get("/cases/{case_id}/archive", response={200: MayOut, **error_responses(401, 404)},
+            summary="能否归档（及不能的原因；四性检测见 check）")
+def archive_check(request, case_id: str):
+    case = _case(request, case_id)
+    view = queries.case_file_view(request.user, case)
+    if view.archived is not None:
+        reason = "本案已经归档。"
+    elif not view.ended:
+        reason = "案件尚未办结，不能归档。"
+    elif not view.may_archive:
+        reason = "只有档案管理人员、承办机构负责人或机关负责人可以归档。"
+    else:
+        reason = ""
+    return Status(200, {"allowed": not reason, "reason": reason})
+
+
+@router.post("/cases/{case_id}/archive", response={201: ArchivedOut, **error_responses(400, 401, 403, 404, 409)},
+             summary="归档（未通过四性检测时拒绝，并列出未通过的项目）")
+def archive(request, case_id: str):
+    archived = actions.do_archive_case(_case(request, case_id), actor=request.user)
+    return Status(201, _archived_out(archived))
+
+
+class HoldIn(Schema):
+    hold: bool
+    reason: str = ""
+
+
+def _archived(request, file_id) -> ArchivedCaseFile:
+    found = queries.archived_for(_user(request), file_id)
+    if found is None:
+        raise NotFound("未找到该归档案卷，或您无权查看。", code="archived_file_not_found")
+    return found
+
+
+@router.get("/files/{file_id}", response={200: ArchivedOut, **error_responses(401, 404)}, summary="归档案卷")
+def archived_file(request, file_id: str):
+    return Status(200, _archived_out(_archived(request, file_id)))
+
+
+@router.get("/files/{file_id}/hold", response={200: MayOut, **error_responses(401, 404)},
+            summary="能否设置或解除保全")
+def hold_check(request, file_id: str):
+    from sanxiang.access.policy import can
+
+    row = _archived(request, file_id)
+    allowed = can(request.user, "hold", row)
+    return Status(200, {"allowed": allowed, "reason": "" if allowed else "只有档案管理人员或机关负责人可以设置保全。"})
+
+
+@router.post("/files/{file_id}/hold", response={200: ArchivedOut, **error_responses(400, 401, 403, 404, 422)},
+             summary="设置或解除保全")
+def hold(request, file_id: str, data: HoldIn):
+    row = actions.do_set_legal_hold(_archived(request, file_id), hold=data.hold, reason=data.reason,
+                                    actor=request.user)
+    return Status(200, _archived_out(row))
+
+
+class WaitingOut(Schema):
+    case_id: int
+    case_number: str
+    cause: str
+    status_label: str
+    ended_on: dt.date
+    due: dt.date | None
+
+
+class ArchivistOut(Schema):
+    waiting: list[WaitingOut]
+    archived: list[dict]
+    transfer_month: int | None
+    transfers: list[dict]
+
+
+@router.get("/", response={200: ArchivistOut, **error_responses(401, 404)},
+            summary="档案管理：待归档的案件、已归档的案卷、移交清单")
+def archivist(request, agency: str = ""):
+    found = _agency(request, agency)
+    lists = queries.archivist_lists(request.user, found)
+    return Status(200, {
+        "waiting": [{"case_id": w.case.pk, "case_number": w.case.number, "cause": w.case.cause,
+                     "status_label": w.status_label, "ended_on": w.ended_on, "due": w.due} for w in lists.waiting],
+        "archived": [{"id": a.pk, "archive_number": a.archive_number, "case_number": a.case.number,
+                      "archive_year": a.archive_year, "items": a.items, "pages": a.pages, "retention": a.retention,
+                      "legal_hold": a.legal_hold, "transferred": a.transfer_id is not None} for a in lists.archived],
+        "transfer_month": lists.transfer_month,
+        "transfers": [_transfer_out(t) for t in lists.transfers]})
+
+
+class TransferIn(Schema):
+    agency: str
+    year: int
+    received_by: str
+
+
+def _transfer_out(row: TransferList) -> dict:
+    return {"id": row.pk, "year": row.year, "items": row.items, "made_at": row.made_at.isoformat(),
+            "made_by": row.made_by_name, "received_by": row.received_by}
+
+
+@router.get("/transfers", response={200: list[dict], **error_responses(401, 404)}, summary="本机关的移交清单")
+def transfers(request, agency: str = ""):
+    found = _agency(request, agency)
+    rows = restrict(TransferList.objects.filter(agency=found), request.user).order_by("-year")
+    return Status(200, [_transfer_out(t) for t in rows])
+
+
+@router.post("/transfers", response={201: dict, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="制作移交清单（上年度案卷集中移交档案部门）")
+def make_transfer(request, data: TransferIn):
+    found = _agency(request, data.agency)
+    row = actions.do_make_transfer_list(found, year=data.year, received_by=data.received_by, actor=request.user)
+    return Status(201, _transfer_out(row))
+

@@ -1,0 +1,69 @@
+"""`sanxiang archive export CASE_NUMBER --out FILE.zip [--agency KEY]` and
+`sanxiang archive verify FILE.zip [--key VKEY_FILE] [--json]` (offline: no database needed)."""
+
+import json
+import sys
+from pathlib import Path
+
+from sanxiang.core.errors import NotFound
+from sanxiang.core.management.subcommands import SubcommandCommand
+
+
+class Command(SubcommandCommand):
+    help = "案卷归档信息包：export CASE_NUMBER --out FILE.zip | verify FILE.zip [--key VKEY_FILE]"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="sub", required=True, title="子命令")
+        export = sub.add_parser("export", help="把一个案件导出为 BagIt 归档信息包（zip）")
+        export.add_argument("number", metavar="CASE_NUMBER", help="案号")
+        export.add_argument("--out", required=True, metavar="FILE.zip", help="输出文件")
+        export.add_argument("--agency", metavar="KEY", help="执法机关代码（案号在多个机关重复时必填）")
+        verify = sub.add_parser("verify", help="离线核验归档信息包；全部通过时退出码为 0，否则为 1")
+        verify.add_argument("file", metavar="FILE.zip")
+        verify.add_argument("--key", metavar="VKEY_FILE",
+                            help="固定的验签公钥文件（从执法机关另行取得的 sanxiang checkpoint --vkey 输出）")
+        verify.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+
+    def do_export(self, options):
+        from sanxiang.access.actors import OPERATOR
+        from sanxiang.archive.package import export
+        from sanxiang.cases.models import Case
+
+        cases = Case.objects.select_related("agency", "unit").filter(number=options["number"])
+        if options["agency"]:
+            cases = cases.filter(agency__code=options["agency"])
+        found = list(cases[:10])
+        if not found:
+            raise NotFound(f"没有案号为“{options['number']}”的案件。")
+        if len(found) > 1:
+            codes = "、".join(c.agency.code for c in found)
+            raise NotFound(f"多个执法机关有案号“{options['number']}”（{codes}）：请用 --agency 指定。")
+        done = export(found[0], options["out"], actor=OPERATOR)
+        self.stdout.write(f"已导出 {done.path}：记录 {done.records} 件（文件 {done.files} 个，"
+                          f"{done.payload_bytes} 字节），留痕条目 {done.entries} 条，检查点树大小 {done.tree_size}")
+
+    def do_verify(self, options):
+        from sanxiang.archive.verify import verify_package
+
+        pinned = None
+        if options["key"]:
+            try:
+                pinned = Path(options["key"]).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                self.stderr.write(f"错误：无法读取公钥文件 {options['key']}：{exc}")
+                sys.exit(2)
+        result = verify_package(options["file"], pinned_keys=pinned)
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+        else:
+            self.stdout.write(f"归档信息包：文件 {result.files} 个，留痕条目 {result.entries} 条，"
+                              f"检查点树大小 {result.tree_size if result.tree_size is not None else '—'}，"
+                              f"公钥：{'固定公钥（--key）' if result.pinned else '包内公钥'}")
+            for note in result.notes:
+                self.stdout.write(f"注意：{note}")
+            for finding in result.findings:
+                self.stdout.write(f"[{finding.code}] {finding.message}")
+            self.stdout.write("核验通过：包内容完整，条目均在已签名的账本中" if result.ok else
+                              f"核验失败：发现 {len(result.findings)} 项问题")
+        if not result.ok:
+            sys.exit(1)

@@ -1,0 +1,74 @@
+"""归档案卷 and 移交清单: what archiving a case leaves behind.
+
+An archived file is immutable: its catalogue (卷内文件目录, every file with its digests), its notes
+(卷内备考表) and its DA/T 70 check result are written once; only the legal hold (保全) and the
+transfer to the archive office are recorded on it later. Records added to the case after archiving
+are a 补充 outside the archived file (docs/archive.md explains why they are not refused).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from sanxiang.access.policy import RestrictedManager
+from sanxiang.ledger.models import Ledgered
+
+
+class ArchivedCaseFile(Ledgered):
+    """归档案卷 — one case's file as archived (正卷 and 副卷), with the result of the four checks."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="archived_file")
+    agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="+")
+    archive_number = models.CharField(max_length=64)  # 档号: agency code · year · sequence
+    archive_year = models.PositiveIntegerField()
+    archive_seq = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=24)
+    catalogue = models.JSONField(default=list)
+    notes = models.JSONField(default=dict)
+    checks = models.JSONField(default=dict)
+    catalogue_sha256 = models.CharField(max_length=64)
+    items = models.PositiveIntegerField()
+    pages = models.PositiveIntegerField()
+    retention = models.CharField(max_length=32)  # 保管期限, e.g. 定期30年
+    retention_basis = models.CharField(max_length=300)
+    legal_hold = models.BooleanField(default=False)  # 保全: not to be destroyed whatever the retention
+    legal_hold_reason = models.CharField(max_length=300, blank=True)
+    archived_at = models.DateTimeField()
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    archived_by_name = models.CharField(max_length=150)
+    transfer = models.ForeignKey("archive.TransferList", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="files")
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-archived_at", "id"]
+        verbose_name = "归档案卷"
+        constraints = [models.UniqueConstraint(fields=["agency", "archive_year", "archive_seq"],
+                                               name="archive_number_unique")]
+
+    def __str__(self):
+        return f"{self.archive_number}（{self.case.number}）"
+
+
+class TransferList(Ledgered):
+    """移交清单 — the archived files of one year an agency hands to its archive office in one act."""
+
+    agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()  # the year the files were archived
+    items = models.JSONField(default=list)  # [{archive_number, case_number, cause, items, pages, retention}]
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    made_by_name = models.CharField(max_length=150)
+    received_by = models.CharField(max_length=100)  # 接收人 of the archive office
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-year", "id"]
+        verbose_name = "移交清单"
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="archive_transfer_per_year")]
+
+    def __str__(self):
+        return f"{self.year} 年度案卷移交清单"

@@ -1,0 +1,351 @@
+"""The archive package (归档信息包): one case as a BagIt bag (RFC 8493) in a zip, verifiable offline.
+
+    export(case, "案卷.zip", actor=OPERATOR)
+
+The bag holds the case's records (documents, evidence, recordings: streamed, constant memory),
+the case's metadata as JSON and XML, the ledger entries of the case and of its records with their
+RFC 6962 inclusion proofs to one signed checkpoint, the verifier keys, and a README (中文 and
+English) on how to verify. Layout inside the zip (one top directory, as BagIt tools expect):
+
+    case-<id>/bagit.txt, bag-info.txt, manifest-sha256.txt, manifest-sha512.txt, tagmanifest-*.txt
+    case-<id>/data/README.txt
+    case-<id>/data/case.json, data/case.xml
+    case-<id>/data/records/0001-<kind>.<ext> …
+    case-<id>/data/ledger/entries.json       {"tree_size", "entries": [{"index", "leaf_hash", "entry", "proof"}]}
+    case-<id>/data/ledger/checkpoint.txt     the signed note (C2SP tlog-checkpoint)
+    case-<id>/data/ledger/verification-keys.txt
+
+The package is written to a temporary file beside the target and renamed at the end, after the
+export's own ledger entry: a refusal or a failure leaves no file and no entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sanxiang import storage
+from sanxiang.core.errors import RuleViolation
+from sanxiang.ledger import checkpoints, sequencer, signing, tree
+from sanxiang.ledger.actions import append_entry, do_take_checkpoint
+from sanxiang.ledger.models import LedgerEntry, PendingEntry
+from sanxiang.ledger.registry import register_actions
+
+from .sources import CaseRecord, records_of
+from .verify import Hashes
+
+register_actions({"export_case_archive": "导出案卷归档信息包"})
+
+CHUNK = 1 << 20
+BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+ALGORITHMS = ("sha256", "sha512")
+# Already compressed or large: stored as is, so export costs hashing and copying only.
+STORED_EXTENSIONS = {"pdf", "docx", "xlsx", "jpg", "jpeg", "png", "mp4", "mov", "mp3", "m4a", "wav", "ofd", "zip"}
+
+
+class ArchiveError(RuleViolation):
+    """The package cannot be made (the message says why, in 中文)."""
+
+
+@dataclass
+class Exported:
+    path: Path
+    records: int
+    files: int
+    entries: int
+    tree_size: int
+    payload_bytes: int
+
+
+def bag_name(case) -> str:
+    return f"case-{case.pk}"
+
+
+def ledger_objects(case, records: list[CaseRecord]) -> set[tuple[str, str]]:
+    return ({(case.ledger_type(), str(case.pk))} | {(r.object_type, r.object_id) for r in records}
+            | {also for r in records for also in r.also})
+
+
+def entries_of(objects: set[tuple[str, str]]) -> list[LedgerEntry]:
+    """The ledger entries about the given objects, in index order."""
+    by_type: dict[str, list[str]] = {}
+    for object_type, object_id in objects:
+        by_type.setdefault(object_type, []).append(object_id)
+    query = Q()
+    for object_type, ids in by_type.items():
+        query |= Q(object_type=object_type, object_id__in=ids)
+    return list(LedgerEntry.objects.filter(query).order_by("index"))
+
+
+def _recorded_digests(entries: list[LedgerEntry]) -> set[str]:
+    found = set()
+    for entry in entries:
+        for listed in json.loads(entry.entry).get("files") or ():
+            found.add(listed.get("sha256", ""))
+    return found
+
+
+def _signed_checkpoint(needed_size: int, actor):
+    """The latest valid checkpoint covering the first `needed_size` entries; signed now if none does."""
+    current = checkpoints.latest_valid()
+    if current is None or current.tree_size < needed_size:
+        current = do_take_checkpoint(actor=actor)
+    if current.tree_size < needed_size:
+        raise ArchiveError("无法签发覆盖本案全部留痕条目的检查点。")
+    return current
+
+
+def verification_keys() -> str:
+    own = signing.signer()
+    return f"{own.ed25519.vkey}\n{own.sm2.vkey}\n"
+
+
+def export(case, out, *, actor) -> Exported:
+    """Write `case`'s archive package to `out` (a .zip path). Raises ArchiveError, writing nothing."""
+    out = Path(out)
+    if out.exists() and out.is_dir():
+        raise ArchiveError(f"输出路径是一个目录：{out}")
+    if not out.parent.is_dir():
+        raise ArchiveError(f"输出目录不存在：{out.parent}")
+    if PendingEntry.objects.exists():
+        sequencer.integrate()
+    records = records_of(case)
+    entries = entries_of(ledger_objects(case, records))
+    if not entries:
+        raise ArchiveError("本案没有留痕条目，无法导出。")
+    recorded = _recorded_digests(entries)
+    for record in records:
+        for file in record.files:
+            if file.sha256 not in recorded:
+                raise ArchiveError(f"“{record.title}”的文件未记入留痕账本，不能归档导出。")
+    checkpoint = _signed_checkpoint(entries[-1].index + 1, actor)
+    size = checkpoint.tree_size
+
+    fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(temp, "w", allowZip64=True) as zf:
+            bag = _BagWriter(zf, bag_name(case))
+            listed = _write_records(bag, records)
+            ledger_doc = {
+                "origin": signing.signer().name, "tree_size": size,
+                "entries": [{"index": e.index, "leaf_hash": e.leaf_hash, "entry": e.entry,
+                             "proof": [h.hex() for h in tree.inclusion_proof(e.index, size)]} for e in entries],
+            }
+            bag.add_text("data/ledger/entries.json", json.dumps(ledger_doc, ensure_ascii=False, indent=1))
+            bag.add_text("data/ledger/checkpoint.txt", checkpoint.note)
+            bag.add_text("data/ledger/verification-keys.txt", verification_keys())
+            metadata = case_metadata(case, listed, size)
+            bag.add_text("data/case.json", json.dumps(metadata, ensure_ascii=False, indent=1, default=str))
+            bag.add_text("data/case.xml", metadata_xml(metadata))
+            bag.add_text("data/README.txt", readme(case, bag.name))
+            bag.finish(case)
+        with transaction.atomic():
+            append_entry(action="export_case_archive", actor=actor, obj=case, payload={
+                "records": len(records), "entries": len(entries), "tree_size": size,
+                "payload_oxum": bag.oxum, "manifest_sha256": bag.manifest_digest})
+            os.replace(temp, out)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+    return Exported(out, len(records), sum(len(x["files"]) for x in listed), len(entries), size, bag.payload_bytes)
+
+
+def _write_records(bag: _BagWriter, records: list[CaseRecord]) -> list[dict]:
+    listed = []
+    for seq, record in enumerate(records, start=1):
+        files = []
+        for file in record.files:
+            name = f"data/records/{seq:04d}-{record.kind.replace(':', '-')}-{file.role}.{file.extension}"
+            digests = bag.add_stored(name, file.path)
+            if digests["sha256"] != file.sha256 or digests["size"] != file.size:
+                raise ArchiveError(f"“{record.title}”的存储文件与留痕账本记录不一致，请先运行 sanxiang verify。")
+            files.append({"name": name, "role": file.role, "sha256": file.sha256, "sm3": file.sm3,
+                          "size": file.size})
+        listed.append({"seq": seq, "kind": record.kind, "title": record.title, "number": record.number,
+                       "made_on": record.made_on, "object_type": record.object_type,
+                       "object_id": record.object_id, "confidentiality": record.confidentiality,
+                       "metadata": record.metadata, "files": files})
+    return listed
+
+
+class _BagWriter:
+    """Writes a BagIt bag into a zip, hashing every payload file in the pass that copies it."""
+
+    def __init__(self, zf: zipfile.ZipFile, name: str):
+        self.zf, self.name = zf, name
+        self.manifest: dict[str, dict[str, str]] = {a: {} for a in ALGORITHMS}
+        self.payload_bytes = 0
+        self.payload_files = 0
+        self.oxum = ""
+        self.manifest_digest = ""
+
+    def _open(self, name: str, *, compress: bool):
+        info = zipfile.ZipInfo(f"{self.name}/{name}", date_time=timezone.localtime().timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        info.external_attr = 0o644 << 16
+        return self.zf.open(info, "w", force_zip64=True)
+
+    def _add(self, name: str, chunks, *, compress: bool, payload: bool = True) -> dict:
+        hashes = Hashes()
+        try:
+            with self._open(name, compress=compress) as dest:
+                for chunk in chunks:
+                    hashes.update(chunk)
+                    dest.write(chunk)
+        finally:
+            digests = hashes.hexdigests()
+        size = digests["size"]
+        if payload:
+            for a in ALGORITHMS:
+                self.manifest[a][name] = digests[a]
+            self.payload_bytes += size
+            self.payload_files += 1
+        return digests
+
+    def add_stored(self, name: str, path: str) -> dict:
+        def chunks():
+            try:
+                with storage.open_file(path) as fh:
+                    while chunk := fh.read(CHUNK):
+                        yield chunk
+            except storage.StorageError as exc:
+                raise ArchiveError(f"归档文件无法读取：{exc}") from None
+        extension = name.rsplit(".", 1)[-1].lower()
+        return self._add(name, chunks(), compress=extension not in STORED_EXTENSIONS)
+
+    def add_text(self, name: str, text: str, *, payload: bool = True) -> dict:
+        return self._add(name, [text.encode("utf-8")], compress=True, payload=payload)
+
+    def finish(self, case) -> None:
+        self.oxum = f"{self.payload_bytes}.{self.payload_files}"
+        tags: dict[str, dict] = {}
+        tags["bagit.txt"] = self.add_text("bagit.txt", BAGIT_TXT, payload=False)
+        info = [
+            ("Source-Organization", case.agency.name),
+            ("Bagging-Date", timezone.localdate().isoformat()),
+            ("External-Identifier", case.number or f"case-{case.pk}"),
+            ("External-Description", f"{case.agency.name} {case.get_kind_display()}案件 {case.number} 案卷归档信息包"),
+            ("Bag-Software-Agent", "Sanxiang 三项 (sanxiang archive export)"),
+            ("Payload-Oxum", self.oxum),
+        ]
+        tags["bag-info.txt"] = self.add_text(
+            "bag-info.txt", "".join(f"{k}: {_one_line(v)}\n" for k, v in info), payload=False)
+        for a in ALGORITHMS:
+            lines = "".join(f"{digest}  {_encode_path(name)}\n" for name, digest in sorted(self.manifest[a].items()))
+            tags[f"manifest-{a}.txt"] = self.add_text(f"manifest-{a}.txt", lines, payload=False)
+        self.manifest_digest = tags["manifest-sha256.txt"]["sha256"]
+        for a in ALGORITHMS:
+            lines = "".join(f"{d[a]}  {name}\n" for name, d in sorted(tags.items()))
+            self.add_text(f"tagmanifest-{a}.txt", lines, payload=False)
+
+
+def _one_line(value: str) -> str:
+    return " ".join(str(value).split())
+
+
+def _encode_path(name: str) -> str:
+    """RFC 8493 §2.1.3: CR, LF and % in manifest paths are percent-encoded."""
+    return name.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+# ---- metadata --------------------------------------------------------------------------------
+
+def case_metadata(case, records: list[dict], tree_size: int) -> dict:
+    parties = [{"name": link.party.name, "kind": link.party.get_kind_display()}
+               for link in case.case_parties.select_related("party").order_by("id")]
+    handlers = [h.person.name for h in case.handlers.select_related("person").order_by("id")]
+    return {
+        "format": "sanxiang-archive/1",
+        "exported_at": timezone.localtime().isoformat(timespec="seconds"),
+        "case": {
+            "id": case.pk, "number": case.number, "agency": {"code": case.agency.code, "name": case.agency.name},
+            "unit": case.unit.name, "kind": case.kind, "kind_label": case.get_kind_display(),
+            "procedure": case.get_procedure_display(), "status": case.status,
+            "status_label": _status_label(case.status), "cause": case.cause, "category": case.category,
+            "confidentiality": case.confidentiality, "clue_on": case.clue_on, "filed_on": case.filed_on,
+            "decided_on": case.decided_on, "closed_on": case.closed_on, "facts": case.facts,
+            "decided_penalties": case.decided_penalties, "decided_fine": case.decided_fine,
+            "parties": parties, "handlers": handlers,
+        },
+        "records": records,
+        "ledger": {"tree_size": tree_size, "entries": "ledger/entries.json", "checkpoint": "ledger/checkpoint.txt",
+                   "verification_keys": "ledger/verification-keys.txt"},
+    }
+
+
+def _status_label(status: str) -> str:
+    from sanxiang.cases.models import CaseStatus
+
+    try:
+        return CaseStatus(status).label
+    except ValueError:
+        return status
+
+
+def metadata_xml(metadata: dict) -> str:
+    root = ET.Element("archive", {"format": metadata["format"]})
+    _to_xml(root, {k: v for k, v in metadata.items() if k != "format"})
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _to_xml(parent: ET.Element, value) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _to_xml(ET.SubElement(parent, key), item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _to_xml(ET.SubElement(parent, "item"), item)
+    elif value is None:
+        parent.set("nil", "true")
+    elif isinstance(value, (dt.date, dt.datetime)):
+        parent.text = value.isoformat()
+    else:
+        parent.text = str(value)
+
+
+def readme(case, name: str) -> str:
+    return f"""案卷归档信息包 / Case archive package
+=====================================
+
+{case.agency.name} · {case.get_kind_display()} · {case.number}
+
+【中文】如何核验
+本包是一个 BagIt 包（RFC 8493），案件的文书、证据、音像记录在 data/records/，案件元数据在 data/case.json 与
+data/case.xml，留痕账本条目及其包含证明在 data/ledger/entries.json，签名检查点在 data/ledger/checkpoint.txt，
+验签公钥在 data/ledger/verification-keys.txt。
+1. 完整性：任何 BagIt 校验工具均可核对 manifest-sha256.txt 与 manifest-sha512.txt，例如解压后运行
+   `bagit.py --validate {name}`（美国国会图书馆 bagit 软件包）。
+2. 一并核验（离线、无需联网）：`sanxiang archive verify 本文件.zip --key 机关公钥文件`。公钥文件应从执法机关
+   另行取得（例如书面公布的 `sanxiang checkpoint --vkey` 输出），不要只信任包内公钥：包内公钥只能证明包内自洽。
+3. 手工核验：每个条目的叶哈希 = SHA-256(0x00 ‖ 条目的 UTF-8 字节)；用 RFC 9162 §2.1.3.2 的算法以 proof 验证它位于
+   检查点所签的树（树大小、根哈希）中；检查点是 C2SP signed-note，第一行签名为 Ed25519。每个记录文件的 SHA-256
+   都列在某个条目的 files 中，因此文件、条目、检查点环环相扣。
+
+[English] How to verify
+This is a BagIt bag (RFC 8493). The case's documents, evidence and recordings are in data/records/, its
+metadata in data/case.json and data/case.xml, its ledger entries with RFC 6962 inclusion proofs in
+data/ledger/entries.json, the signed checkpoint in data/ledger/checkpoint.txt, the verifier keys in
+data/ledger/verification-keys.txt.
+1. Bag integrity: any BagIt validator checks the SHA-256 and SHA-512 manifests, e.g. after unzipping,
+   `bagit.py --validate {name}` (Library of Congress bagit package).
+2. Everything at once, offline: `sanxiang archive verify THIS.zip --key AGENCY.vkey`, with the agency's
+   verifier key obtained separately (e.g. published on paper); the key inside the package only shows the
+   package is consistent with itself.
+3. By hand: leaf hash = SHA-256(0x00 || entry bytes, UTF-8); check each proof with RFC 9162 §2.1.3.2
+   against the tree size and root hash the checkpoint signs; the checkpoint is a C2SP signed note whose
+   first signature line is Ed25519 (Go golang.org/x/mod/sumdb/note verifies it). Every record file's
+   SHA-256 is listed in the `files` of one of the entries, which ties file, entry and checkpoint together.
+"""

@@ -1,0 +1,33 @@
+"""The archive's scheduled work: open the archive obligation (案卷归档期限) of every case that has
+ended and is not archived yet."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from sanxiang.access.actors import JOBS
+
+BATCH = 500
+
+
+@task()
+def open_archive_obligations() -> dict:
+    """案卷归档期限: each ended case without the obligation gets it, from its end (idempotent; each
+    case in its own transaction, so a killed run leaves each case done or still to do)."""
+    from sanxiang.cases.models import Case
+    from sanxiang.deadlines.models import Obligation
+    from sanxiang.workflow.tables import all_tables
+
+    from .actions import ARCHIVE_LIMIT, do_open_archive_obligation, ended_on
+    from .models import ArchivedCaseFile
+
+    ended = {s for t in all_tables() if t.model_class is Case for s in t.terminal_states()}
+    opened = Obligation.objects.filter(kind=ARCHIVE_LIMIT, object_type=Case._meta.label_lower).values("object_id")
+    archived = ArchivedCaseFile.objects.values("case_id")
+    done = 0
+    for case in (Case.objects.filter(status__in=ended).exclude(pk__in=archived)
+                 .exclude(pk__in=[int(o["object_id"]) for o in opened]).select_related("agency")
+                 .order_by("id")[:BATCH]):
+        if do_open_archive_obligation(case, ended_on=ended_on(case), actor=JOBS) is not None:
+            done += 1
+    return {"done": done, "summary": f"开始计算 {done} 个案卷的归档期限" if done else ""}

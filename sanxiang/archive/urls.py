@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "archive"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("cases/<int:pk>/check/", views.check, name="check"),
+    path("cases/<int:pk>/archive/", views.archive, name="archive"),
+    path("files/<int:pk>/hold/", views.hold, name="hold"),
+]
