@@ -37,6 +37,8 @@ register_actions({
     "make_archive_transfer_list": "制作案卷移交清单",
     "transfer_archived_file": "案卷移交档案部门",
 })
+# 卷宗封面, 卷内文件目录, 卷内备考表 (documents.kinds.ARCHIVE_KINDS), in the order they are bound.
+FRAME_KINDS = ("file_cover", "file_catalogue", "file_notes")
 
 ARCHIVE_LIMIT = "案卷归档期限"
 MARKS = ("public", "internal", "work_secret", "business_secret", "personal_privacy", "state_secret")
@@ -297,6 +299,28 @@ def do_archive_case(case, *, actor) -> ArchivedCaseFile:
 
         meet_obligations_of(object_type=locked.ledger_type(), object_id=locked.pk, kinds=[ARCHIVE_LIMIT], actor=actor)
         return archived
+
+
+@transaction.atomic
+def do_prepare_file_forms(case, *, actor) -> list:
+    """立卷: generate the 正卷's 卷宗封面, 卷内文件目录 and 卷内备考表 from the file as assembled now
+    (numbered items and pages), as documents of the case — by those who generate its documents (the
+    handlers 立卷; the archivist then checks and archives). Forms already made stay: a form issued
+    before the file changed is corrected on the documents' page (更正). Refused before the case has
+    ended, once archived, or while a document's PDF is still being made (its pages are not known)."""
+    from sanxiang.documents.actions import do_generate_document
+    from sanxiang.documents.models import Document, DocumentStatus
+
+    if ArchivedCaseFile.objects.filter(case=case).exists():
+        raise Conflict("本案已归档，案卷不能再变更。", code="case_archived")
+    if case.status not in ended_states(case):
+        raise RuleViolation(f"案件{case.title}尚未办结，不能立卷。", field="case")
+    if Document.objects.filter(case=case, status=DocumentStatus.PENDING).exclude(kind__in=FRAME_KINDS).exists():
+        raise Conflict("本案还有文书正在生成 PDF，页数未定；请稍后再立卷。", code="documents_pending")
+    existing = set(Document.objects.filter(case=case, kind__in=FRAME_KINDS)
+                   .exclude(status=DocumentStatus.FAILED).values_list("kind", flat=True))
+    entries = casefile.form_entries(case, casefile.assemble(case))
+    return [do_generate_document(case, kind, entries=entries, actor=actor) for kind in FRAME_KINDS if kind not in existing]
 
 
 def supplements_of(archived: ArchivedCaseFile) -> list[CaseRecord]:

@@ -8,7 +8,7 @@ import datetime as dt
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from sanxiang.access.policy import restrict
+from sanxiang.access.policy import can, restrict
 from sanxiang.api.errors import error_responses
 from sanxiang.cases import queries as case_queries
 from sanxiang.core.errors import NotAuthenticated, NotFound
@@ -133,6 +133,25 @@ def archive_check(request, case_id: str):
 def archive(request, case_id: str):
     archived = actions.do_archive_case(_case(request, case_id), actor=request.user)
     return Status(201, _archived_out(archived))
+
+
+class FormsOut(Schema):
+    generated: list[dict]
+
+
+@router.get("/cases/{case_id}/forms", response={200: MayOut, **error_responses(401, 404)},
+            summary="可否立卷（生成卷宗封面、卷内文件目录和备考表）")
+def forms_check(request, case_id: str):
+    case = _case(request, case_id)
+    allowed = can(_user(request), "generate_documents", case)
+    return Status(200, {"allowed": allowed, "reason": "" if allowed else "只有本案承办人员或负责人可以立卷。"})
+
+
+@router.post("/cases/{case_id}/forms", response={201: FormsOut, **error_responses(400, 401, 403, 404, 409)},
+             summary="立卷：按当前案卷生成正卷的卷宗封面、卷内文件目录和卷内备考表（已生成的不重复生成）")
+def prepare_forms(request, case_id: str):
+    made = actions.do_prepare_file_forms(_case(request, case_id), actor=request.user)
+    return Status(201, {"generated": [{"id": d.pk, "kind": d.kind, "number": d.number} for d in made]})
 
 
 class HoldIn(Schema):

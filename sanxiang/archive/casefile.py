@@ -21,6 +21,8 @@ from sanxiang import storage
 from .sources import CaseRecord, known_titles, records_of
 
 MAIN, SECONDARY = "main", "secondary"
+# The volume's frame (卷宗封面, 卷内文件目录, 卷内备考表): made from the numbered items, not items themselves.
+FRAME_TITLES = ("卷宗封面", "卷内文件目录", "卷内备考表")
 VOLUME_LABELS = {MAIN: "正卷", SECONDARY: "副卷"}
 
 # 正卷 (Art.78 ¶1), rank by title; 送达回证 follow the decisions (see docs/archive.md: a receipt
@@ -198,12 +200,28 @@ def assemble(case, records: list[CaseRecord] | None = None) -> dict[str, list[Ca
     volumes: dict[str, list[CatalogueItem]] = {MAIN: [], SECONDARY: []}
     next_page = {MAIN: 1, SECONDARY: 1}
     for (volume, _rank), _i, record in placed:
+        if record.kind.startswith("document:") and record.title in FRAME_TITLES:
+            continue
         pages = _pages_of(record)
         start = next_page[volume] if pages else None
         if pages:
             next_page[volume] += pages
         volumes[volume].append(CatalogueItem(volume, len(volumes[volume]) + 1, record, pages, start))
     return volumes
+
+
+def form_entries(case, volumes: dict[str, list[CatalogueItem]], volume: str = MAIN) -> list[dict]:
+    """The entries of the 卷内文件目录 of one volume, as the documents' archive forms take them."""
+    entries = []
+    for item in volumes[volume]:
+        pages = ""
+        if item.pages and item.start_page:
+            end = item.start_page + item.pages - 1
+            pages = str(item.start_page) if end == item.start_page else f"{item.start_page}-{end}"
+        entries.append({"seq": item.seq, "number": item.record.number, "responsible": case.agency.name,
+                        "title": item.record.title, "date": item.record.made_on.isoformat() if item.record.made_on else "",
+                        "pages": pages, "note": ""})
+    return entries
 
 
 def catalogue(case, volumes: dict[str, list[CatalogueItem]]) -> list[dict]:

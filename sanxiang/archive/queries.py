@@ -22,6 +22,7 @@ class CaseFileView:
     archived: ArchivedCaseFile | None
     supplements: list[CaseRecord]
     may_archive: bool
+    may_prepare_forms: bool = False
 
 
 def case_file_view(user, case) -> CaseFileView:
@@ -37,7 +38,8 @@ def case_file_view(user, case) -> CaseFileView:
         supplements = []
     ended = case.status in actions.ended_states(case)
     return CaseFileView(ended, casefile.completeness_of(case, records), catalogue, archived, supplements,
-                        may_archive=ended and archived is None and can(user, "archive_case", case))
+                        may_archive=ended and archived is None and can(user, "archive_case", case),
+                        may_prepare_forms=ended and archived is None and can(user, "generate_documents", case))
 
 
 def archived_for(user, pk) -> ArchivedCaseFile | None:

@@ -107,8 +107,7 @@ register_source("documents", _documents, _document_titles)
 
 
 # ---- evidence items and audio-video records (the records app, issue 8 §2) --------------------
-# Registered only where the records app has these models (they arrive with the evidence branch);
-# their files are the completed uploads', whose `complete_upload` entries list the digests.
+# Their files are the completed uploads', whose `complete_upload` entries list the digests.
 
 def _upload_file(upload) -> tuple[RecordFile, ...]:
     if upload is None or not upload.path:
@@ -140,11 +139,4 @@ def _evidence(case) -> list[CaseRecord]:
     return out
 
 
-def _register_records_source() -> None:
-    from sanxiang.records import models as records_models
-
-    if hasattr(records_models, "EvidenceItem") and hasattr(records_models, "AudioVideoRecord"):
-        register_source("records", _evidence)
-
-
-_register_records_source()
+register_source("records", _evidence)

@@ -61,6 +61,24 @@ def archive(request, pk):
     return redirect(_case_url(case))
 
 
+@login_required
+def prepare_forms(request, pk):
+    """立卷: the 卷宗封面, 卷内文件目录 and 卷内备考表 of the 正卷, generated from the file as it stands."""
+    case = case_pages.case_for(request.user, pk)
+    if request.method != "POST":
+        return redirect(_case_url(case))
+    try:
+        made = actions.do_prepare_file_forms(case, actor=request.user)
+    except SanxiangError as exc:
+        messages.error(request, f"未能生成卷宗文书：{exc.message}")
+    else:
+        if made:
+            messages.success(request, f"已生成{'、'.join(d.get_kind_display() for d in made)}，PDF 正在后台生成。")
+        else:
+            messages.info(request, "卷宗封面、卷内文件目录和卷内备考表均已生成；案卷有变化时请在执法文书中生成更正文书。")
+    return redirect(_case_url(case))
+
+
 class HoldForm(forms.Form):
     reason = forms.CharField(label="保全理由", max_length=300, required=False)
 

@@ -438,6 +438,13 @@ def case_records(case) -> list[dict]:
     return [record for source in RECORD_SOURCES for record in source(case)]
 
 
+def _retention(case) -> str:
+    """保管期限 on the cover: the agency's profile value (`records.retention_period`)."""
+    from sanxiang.deadlines.queries import profile_key_of, profile_value
+
+    return profile_value(profile_key_of(case.agency), "records.retention_period", timezone.localdate()) or ""
+
+
 def file_context(entries: list[dict], *, volume="正卷") -> dict:
     """The archive forms' file names from a list of file entries (the archive engineer's 案卷): each
     {"seq", "number", "responsible", "title", "date", "pages", "note"}; missing keys are blank."""
@@ -563,7 +570,7 @@ def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 
         v.update(file_context(entries))
         if kind == K.FILE_COVER:
             v.update({"outcome": _decided(case) or case.decision_content or case.end_reason or case.status_label,
-                      "closed_on": chinese_date(case.closed_on), "retention": "永久"})
+                      "closed_on": chinese_date(case.closed_on), "retention": _retention(case)})
         if kind == K.FILE_NOTES:
             v.update({"notes": "", "compiled_by": "", "checked_by": "", "compiled_on": chinese_date(timezone.localdate())})
     return v

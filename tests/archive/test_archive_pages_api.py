@@ -41,7 +41,7 @@ def test_the_case_file_as_json(client, env, closed):
     assert body["ended"] and body["outcome"] == "penalty" and body["archived"] is None
     assert [(i["volume"], i["seq"], i["title"]) for i in body["catalogue"]] == [
         ("main", 1, "立案审批表"), ("main", 2, "行政处罚决定书")]
-    assert body["missing"] == ["送达回证"]
+    assert body["missing"] == ["案件调查终结报告", "行政处罚告知书", "送达回证", "结案审批表"]
 
 
 def test_archiving_an_incomplete_file_is_refused_naming_the_items(client, env, closed):
@@ -85,7 +85,7 @@ def test_the_case_page_shows_the_case_file_in_chinese(client, env, closed):
     case, keeper = closed
     client.force_login(keeper)
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert 'id="case-file"' in page and "正卷 · 卷内文件目录" in page and "缺少：送达回证" in page
+    assert 'id="case-file"' in page and "正卷 · 卷内文件目录" in page and "缺少：案件调查终结报告、行政处罚告知书、送达回证、结案审批表" in page
     assert "penalty_decision" not in page and "documents.document" not in page
     check = client.get(f"/archive/cases/{case.pk}/check/").content.decode()
     assert "真实性" in check and "完整性" in check and "可用性" in check and "安全性" in check

@@ -4,8 +4,8 @@ archiving (issue 8 §5). One LibreOffice run in this module (the `closed` fixtur
 import datetime as dt
 
 import pytest
-from cases_cast import reach, settle, step
-from documents_cast import REASONS
+from cases_cast import D0, new_case, reach, settle, step
+from documents_cast import REASONS, docx_text
 
 from sanxiang.archive import actions as A
 from sanxiang.archive import casefile
@@ -13,6 +13,7 @@ from sanxiang.archive.models import ArchivedCaseFile
 from sanxiang.archive.sources import CaseRecord
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.documents import actions as D
+from sanxiang.documents.models import Document
 from sanxiang.documents.tasks import render_documents
 from sanxiang.ledger import checkpoints
 from sanxiang.ledger.models import LedgerEntry
@@ -88,7 +89,15 @@ def test_pdf_pages_are_counted_and_broken_pdfs_refused():
 # ---- archiving a real case ---------------------------------------------------------------------
 
 def decided_then_closed(env):
-    case, day = reach(env, GENERAL, "decided")
+    """A penalty case from 立案 to 结案, one day per move; the 行政处罚告知书 made while the party is told."""
+    case, day = new_case(env), D0
+    for action in GENERAL.paths()["decided"]:
+        day += dt.timedelta(days=1)
+        if action == "decide":
+            D.do_generate_document(case, "penalty_notice", inputs={"basis": "《食品安全法》第一百二十四条"},
+                                   actor=env.officer)
+            step(env, GENERAL, case, "waive_rights", day)
+        case = step(env, GENERAL, case, action, day)
     for action in ("serve", "close"):
         day += dt.timedelta(days=1)
         if action == "close":
@@ -104,7 +113,12 @@ def closed(env, blocker):
         case = decided_then_closed(env)
         docs = [D.do_generate_document(case, "filing_approval", actor=env.officer),
                 D.do_generate_document(case, "penalty_decision", inputs=REASONS, actor=env.officer),
-                D.do_generate_document(case, "service_receipt", actor=env.officer)]
+                D.do_generate_document(case, "service_receipt", actor=env.officer),
+                D.do_generate_document(case, "investigation_report", inputs={
+                    "evidence": "现场检查笔录、进货单据", "opinion": "拟罚款，依据《食品安全法》第一百二十四条"},
+                    actor=env.officer),
+                D.do_generate_document(case, "closing_approval", actor=env.officer),
+                *Document.objects.filter(case=case, kind="penalty_notice")]
         keeper = T.member(env.agency, Role.RECORDS_KEEPER)
         return case, docs, keeper
 
@@ -172,20 +186,22 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     checkpoints.take()
     result = A.check_case_file(case)
     assert result["ok"], A.failed_items(result)
-    assert result["unchecked"] == ["案件调查终结报告", "行政处罚告知书", "结案审批表"]
+    assert result["unchecked"] == []  # every document the outcome needs is a kind the documents app makes
 
     archived = A.do_archive_case(case, actor=keeper)
     assert [(i["volume"], i["seq"], i["title"]) for i in archived.catalogue] == [
-        ("main", 1, "立案审批表"), ("main", 2, "行政处罚决定书"), ("main", 3, "送达回证")]
-    pages = [i["pages"] for i in archived.catalogue]
+        ("main", 1, "立案审批表"), ("main", 2, "行政处罚决定书"), ("main", 3, "送达回证"), ("main", 4, "行政处罚告知书"),
+        ("secondary", 1, "案件调查终结报告"), ("secondary", 2, "结案审批表")]
+    main = [i for i in archived.catalogue if i["volume"] == "main"]
+    pages = [i["pages"] for i in main]
     assert all(p >= 1 for p in pages)
-    assert [i["start_page"] for i in archived.catalogue] == [1, 1 + pages[0], 1 + pages[0] + pages[1]]
-    assert archived.pages == sum(pages) and archived.items == 3
-    assert archived.notes["main"]["statement"].startswith(f"本卷共有文件材料 3 件，{sum(pages)} 页")
+    assert [i["start_page"] for i in main] == [1 + sum(pages[:n]) for n in range(len(main))]  # continuous
+    assert archived.items == 6 and archived.pages == sum(i["pages"] for i in archived.catalogue)
+    assert archived.notes["main"]["statement"].startswith(f"本卷共有文件材料 4 件，{sum(pages)} 页")
     assert archived.retention == "定期30年" and "国家档案局令第8号" in archived.retention_basis
     assert archived.archive_number == f"{env.agency.code}-{archived.archive_year}-0001"
     entry = LedgerEntry.objects.get(action="archive_case", object_id=str(archived.pk))
-    assert len(entry.entry.split('"sha256"')) - 1 == 6  # docx and PDF of three documents
+    assert len(entry.entry.split('"sha256"')) - 1 == 12  # docx and PDF of six documents
 
     with pytest.raises(Conflict, match="已经归档"):
         A.do_archive_case(case, actor=keeper)
@@ -203,7 +219,28 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     correction = D.do_generate_document(case, "service_receipt", actor=env.officer, replaces=docs[2])
     assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk)]
     held.refresh_from_db()
-    assert held.catalogue == archived.catalogue and held.items == 3
+    assert held.catalogue == archived.catalogue and held.items == 6
+
+
+def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(env, closed, rendered):
+    """立卷: 卷宗封面, 卷内文件目录 and 卷内备考表 from the file as assembled, once; not items themselves."""
+    case, _, keeper = closed
+    with pytest.raises(NotPermitted):
+        A.do_prepare_file_forms(case, actor=keeper)  # the handlers 立卷; the archivist checks and archives
+    volumes = casefile.assemble(case)
+    made = A.do_prepare_file_forms(case, actor=env.officer)
+    assert [d.kind for d in made] == ["file_cover", "file_catalogue", "file_notes"]
+    listed = docx_text(made[1].docx_path)
+    for item in volumes["main"]:
+        assert item.record.title in listed and item.record.number in listed
+        end = item.start_page + item.pages - 1
+        assert (f"{item.start_page}-{end}" if end > item.start_page else str(item.start_page)) in listed
+    assert "定期30年" in docx_text(made[0].docx_path)  # the profile's 保管期限, not a constant
+    assert A.do_prepare_file_forms(case, actor=env.officer) == []  # made once; a change is a 更正
+    assert [i.record.title for i in casefile.assemble(case)["main"]] == [i.record.title for i in volumes["main"]]
+    decided, _ = reach(env, GENERAL, "decided")
+    with pytest.raises(RuleViolation, match="尚未办结"):
+        A.do_prepare_file_forms(decided, actor=env.officer)
 
 
 def test_a_changed_stored_file_fails_authenticity(env, closed, rendered):
@@ -245,7 +282,7 @@ def test_archiving_through_the_api_meets_the_archive_obligation(client, env, clo
     response = client.post(f"/api/v1/archive/cases/{case.pk}/archive")
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["items"] == 3 and body["retention"] == "定期30年" and body["checks"]["ok"]
+    assert body["items"] == 6 and body["retention"] == "定期30年" and body["checks"]["ok"]
     assert client.get(f"/api/v1/archive/cases/{case.pk}").json()["archived"]["id"] == body["id"]
     obligation.refresh_from_db()
     assert obligation.status == "met"

@@ -1,0 +1,45 @@
+"""Evidence items and audio-video records in the case file, its checks and the exported package."""
+
+
+import pytest
+from archive_cast import members, run
+from cases_cast import reach
+
+from sanxiang.archive import actions as A
+from sanxiang.archive.package import verification_keys
+from sanxiang.archive.sources import records_of
+from sanxiang.archive.verify import verify_package
+from sanxiang.ledger import checkpoints
+from sanxiang.records import evidence as E
+from sanxiang.records import samples
+from sanxiang.workflow import get_table
+
+pytestmark = pytest.mark.django_db
+GENERAL = get_table("penalty_general")
+
+
+def test_evidence_and_recordings_are_archived_and_packaged(env, tmp_path):
+    case, day = reach(env, GENERAL, "decided")
+    photo = samples.completed_upload(samples.png(), "现场照片.png", actor=env.officer)
+    item = E.do_register_evidence(case, photo, kind="documentary", title="现场照片", source="现场拍摄",
+                                  collected_on="2026-03-02", collected_by="王执法", actor=env.officer)
+    video = samples.completed_upload(samples.mp4(), "现场录像.mp4", actor=env.officer)
+    rec = E.do_declare_recording(env.agency, title="现场录像", officers="王执法", recorder="王执法",
+                                 started_at="2026-03-02T09:00", ended_at="2026-03-02T10:00", place="某市场",
+                                 device="执法记录仪", case=case, upload=video, actor=env.officer)
+    titles = [r.title for r in records_of(case)]
+    assert "现场照片" in titles and "现场录像" in titles, titles
+    checkpoints.take()
+    result = A.check_case_file(case)
+    bad = [f for f in A.failed_items(result) if "现场" in f]
+    assert not [f for f in bad if "摘要" in f or "格式" in f], bad
+    out = tmp_path / "x.zip"
+    code, o, err = run("archive", "export", case.number, "--out", str(out))
+    assert code == 0, err
+    names = [n for n in members(out) if "/data/records/" in n]
+    assert any(n.endswith(".png") for n in names) and any(n.endswith(".mp4") for n in names), names
+    keys = tmp_path / "k"
+    keys.write_text(verification_keys())
+    r = verify_package(out, pinned_keys=keys.read_text())
+    assert r.ok, r.findings
+    assert {item.title, rec.title} <= {r.title for r in records_of(case)}
