@@ -309,7 +309,6 @@ def test_an_output_directory_that_does_not_exist_is_refused(exported, tmp_path):
     nothing_written(tmp_path, before)
 
 
-@pytest.mark.own_sqlite_installation  # starts `sanxiang` with no database at all: the SQLite pass runs it
 def test_an_archive_or_a_court_verifies_without_any_installation(exported, tmp_path):
     """`sanxiang archive verify` in an empty data directory, no database: what an outsider has."""
     import subprocess
