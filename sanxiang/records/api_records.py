@@ -63,6 +63,7 @@ class FileOut(Schema):
     upload_id: int
     filename: str
     media_type: str
+    type_label: str
     size: int
     sha256: str
     sm3: str
@@ -72,7 +73,7 @@ def _file(upload) -> dict | None:
     if upload is None:
         return None
     return {"upload_id": upload.pk, "filename": upload.filename, "media_type": upload.media_type,
-            "size": upload.length, "sha256": upload.sha256, "sm3": upload.sm3}
+            "type_label": upload.type_label, "size": upload.length, "sha256": upload.sha256, "sm3": upload.sm3}
 
 
 class ExtractionIn(Schema):
@@ -234,6 +235,7 @@ class RecordingOut(Schema):
     confidentiality: str
     stored_at: dt.datetime | None
     stored_late: bool
+    late_reason: str
     upload_due: str | None
     missing_metadata: list[str]
     file: FileOut | None
@@ -249,7 +251,8 @@ def _recording_out(rec: AudioVideoRecord, duties: dict | None = None) -> dict:
             **{f: getattr(rec, f) for f in ("title", "content", "party", "officers", "recorder", "started_at",
                                             "ended_at", "place", "device", "purpose", "opening_statement",
                                             "party_informed", "interruptions", "remote_work", "returned_at",
-                                            "transcript", "confidentiality", "stored_at", "stored_late")},
+                                            "transcript", "confidentiality", "stored_at", "stored_late",
+                                            "late_reason")},
             "upload_due": due, "missing_metadata": E.missing_metadata(rec), "file": _file(rec.upload),
             "handovers": [{f: getattr(h, f) for f in ("handed_by", "received_by", "handed_at", "medium", "place",
                                                        "note")} for h in rec.handovers.all()]}
@@ -277,6 +280,7 @@ class RecordingIn(Schema):
     returned_at: str | None = None
     transcript: str = ""
     confidentiality: str | None = None
+    late_reason: str = ""  # required when the file given is stored late (逾期存储)
 
 
 @router.get("/recordings", response={200: list[RecordingOut], **error_responses(400, 401, 404, 422)},
@@ -314,15 +318,16 @@ def get_recording(request, recording_id: str):
     return Status(200, _recording_out(_recording(request, recording_id)))
 
 
-class UploadRef(Schema):
+class StoreIn(Schema):
     upload_id: int
+    late_reason: str = ""  # required when stored late (逾期存储): the reason of the delay
 
 
 @router.post("/recordings/{recording_id}/upload", response={200: RecordingOut, **WRITE},
              summary="存储音像记录的文件（履行存储时限）")
-def store_recording(request, recording_id: str, data: UploadRef):
+def store_recording(request, recording_id: str, data: StoreIn):
     rec = E.do_attach_recording_upload(_recording(request, recording_id), _upload(request, data.upload_id),
-                                       actor=request.user)
+                                       late_reason=data.late_reason, actor=request.user)
     return Status(200, _recording_out(rec))
 
 
@@ -365,6 +370,8 @@ class MissingOut(Schema):
     tier_label: str
     blocks_closing: bool
     needs_reason: bool
+    status_label: str
+    pending_recording_id: int | None = None
     waiver: dict | None
 
 
@@ -376,6 +383,7 @@ def _missing_out(m: catalogue.Missing) -> dict:
     return {"occurrence": m.occurrence.ref, "act": m.occurrence.act, "act_label": catalogue.ACTS[m.occurrence.act],
             "on": m.occurrence.on, "description": m.occurrence.description, "tier": m.tier,
             "tier_label": m.tier_label, "blocks_closing": m.blocks_closing, "needs_reason": m.needs_reason,
+            "status_label": m.status_label, "pending_recording_id": m.pending.pk if m.pending is not None else None,
             "waiver": waiver}
 
 

@@ -8,7 +8,9 @@ value's effective date and citation stay the one source (decision 0032). The pro
 matched to the acts this platform knows (`ACTS`); words naming no act of a case (执法办案场所,
 直接涉及人身自由……的现场执法活动) are shown as principles.
 
-An act of a case (an `Occurrence`) is covered by a recording of the case naming the same act; a
+An act of a case (an `Occurrence`) is covered by a recording of the case naming the same act, whose
+file is stored and which was made at the act (its time span overlapping the act's day, or the act's
+time when known); a declared recording not stored yet shows the act as 待存储 and covers nothing. A
 mandatory act without one blocks closing (`closing_problem`, a closing check of sanxiang/cases)
 unless a head approved a reasoned exception; a recommended one asks the handler for a reason.
 """
@@ -140,6 +142,7 @@ class Occurrence:
     act: str
     on: dt.date
     description: str
+    at: dt.datetime | None = None  # the act's time, when known (else its day `on` counts)
 
 
 def occurrences(case) -> list[Occurrence]:
@@ -176,6 +179,11 @@ class Missing:
     tier: str
     phrases: list[str]
     waiver: object = None  # the RecordingWaiver given for it, if any
+    pending: object = None  # a recording declared at the act whose file is not stored yet (待存储)
+
+    @property
+    def status_label(self) -> str:
+        return f"音像记录“{self.pending.title}”待存储" if self.pending is not None else "尚无其音像记录"
 
     @property
     def tier_label(self) -> str:
@@ -190,25 +198,52 @@ class Missing:
         return self.tier == RECOMMENDED and self.waiver is None
 
 
+def _span(rec) -> tuple[dt.date, dt.date]:
+    return timezone.localtime(rec.started_at).date(), timezone.localtime(rec.ended_at).date()
+
+
+def made_at(rec, occ: Occurrence) -> bool:
+    """Whether recording `rec` was made at the act `occ`: its time span overlaps the act's time when
+    known, else the act's day."""
+    if occ.at is not None:
+        return rec.started_at <= occ.at <= rec.ended_at
+    first, last = _span(rec)
+    return first <= occ.on <= last
+
+
+def _take(pool: list, occ: Occurrence):
+    """The recording of `pool` (same act) made at `occ` that ends first, removed from the pool."""
+    fits = [r for r in pool if made_at(r, occ)]
+    if not fits:
+        return None
+    chosen = min(fits, key=lambda r: (r.ended_at, r.pk))
+    pool.remove(chosen)
+    return chosen
+
+
 def missing_recordings(case) -> list[Missing]:
     """The acts of `case` its agency's list names (tier on the act's date) that no recording of the
-    case covers: recordings of an act cover its occurrences in date order, one each."""
+    case covers. A recording covers an act when it names the act, its file is stored and it was made
+    at the act (`made_at`); each covers one act, matched in date order. A recording declared at the
+    act but not stored yet does not cover it: the act is listed with it as 待存储 (`pending`)."""
     from .models import AudioVideoRecord, RecordingWaiver
 
-    recorded: dict[str, int] = {}
-    for act in AudioVideoRecord.objects.filter(case_id=case.pk).exclude(act="").values_list("act", flat=True):
-        recorded[act] = recorded.get(act, 0) + 1
+    stored: dict[str, list] = {}
+    declared: dict[str, list] = {}
+    for rec in AudioVideoRecord.objects.filter(case_id=case.pk).exclude(act="").order_by("started_at", "id"):
+        (stored if rec.upload_id is not None and rec.stored_at is not None else declared).setdefault(
+            rec.act, []).append(rec)
     waivers = {w.occurrence: w for w in RecordingWaiver.objects.filter(case_id=case.pk).select_related("given_by")}
     lists: dict[dt.date, Catalogue] = {}
     missing = []
     for occ in occurrences(case):
-        if recorded.get(occ.act, 0) > 0:
-            recorded[occ.act] -= 1
+        if _take(stored.get(occ.act, []), occ) is not None:
             continue
         listed = lists.setdefault(occ.on, catalogue(case.agency, occ.on)).entries.get(occ.act)
         if listed is None:
             continue
-        missing.append(Missing(occ, listed.tier, listed.phrases, waivers.get(occ.ref)))
+        missing.append(Missing(occ, listed.tier, listed.phrases, waivers.get(occ.ref),
+                               _take(declared.get(occ.act, []), occ)))
     return missing
 
 
@@ -217,6 +252,7 @@ def closing_problem(case) -> str | None:
     blocking = [m for m in missing_recordings(case) if m.blocks_closing]
     if not blocking:
         return None
-    names = "；".join(m.occurrence.description for m in blocking)
-    return (f"以下执法活动按本机关音像记录事项清单应全程音像记录，但本案没有其音像记录：{names}。"
-            "请关联其音像记录，或由负责人批准例外并说明理由。")
+    names = "；".join(m.occurrence.description + (f"（{m.status_label}）" if m.pending is not None else "")
+                     for m in blocking)
+    return (f"以下执法活动按本机关音像记录事项清单应全程音像记录，但本案没有其已存储的音像记录：{names}。"
+            "请存储或关联当时的音像记录，或由负责人批准例外并说明理由。")

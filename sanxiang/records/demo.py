@@ -50,7 +50,8 @@ def load(stdout) -> list[str]:
             cp.party.name for cp in case.case_parties.select_related("party")) or "当事人",
         officers="执法人员二名", recorder="执法人员", started_at=start, ended_at=start + dt.timedelta(minutes=40),
         place="当事人经营场所", device="执法记录仪", purpose="证明现场检查过程", party_informed=True,
-        opening_statement="现在开始现场检查，执法人员已出示执法证件，本次检查全程录音录像。", actor=officer)
+        opening_statement="现在开始现场检查，执法人员已出示执法证件，本次检查全程录音录像。",
+        late_reason="执法记录仪存储卡损坏，经送修恢复数据后存储", actor=officer)
     E.do_register_evidence(case, recording=recording, kind="audiovisual", title="现场检查录像（复制件）",
                            source="执法记录仪原始记录复制", actor=officer, **common)
     E.do_hand_over_recording(recording, handed_by="执法人员", received_by="档案室", handed_at=start + dt.timedelta(days=1),

@@ -133,6 +133,17 @@ def _chain(item: EvidenceItem | None) -> set[int]:
     return seen
 
 
+def _in_force(item: EvidenceItem) -> EvidenceItem:
+    """The item in force of `item`'s chain of corrections: the newest correction, followed forward."""
+    seen = {item.pk}
+    while True:
+        nxt = item.corrections.order_by("-created_at", "-id").first()
+        if nxt is None or nxt.pk in seen:
+            return item
+        seen.add(nxt.pk)
+        item = nxt
+
+
 # ---- 证据 -------------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -302,10 +313,11 @@ def is_late(ob: Obligation, at: dt.datetime) -> bool:
 def do_declare_recording(agency, *, title, officers, recorder, started_at, ended_at, place, device, act="",
                          case=None, upload: Upload | None = None, content="", party="", purpose="",
                          opening_statement="", party_informed=False, interruptions="", remote_work=False,
-                         returned_at=None, transcript="", confidentiality=None, actor) -> AudioVideoRecord:
+                         returned_at=None, transcript="", confidentiality=None, late_reason="",
+                         actor) -> AudioVideoRecord:
     """登记音像记录: the officer declares a recording that ended; the upload obligation opens (from the
     end of recording, or from the return for remote work). With `upload` the file is stored at once
-    (the obligation opened and met)."""
+    (the obligation opened and met; late, with `late_reason`)."""
     from sanxiang.cases.models import Case
 
     _agency_of_actor(actor, agency)
@@ -364,7 +376,7 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
                            start=timezone.localtime(rule[1]), rule=rule[0], units=units, actor=actor,
                            note=f"音像记录“{row.title}”")
     if upload is not None:
-        _store(row, upload, actor)
+        _store(row, upload, actor, late_reason)
     return row
 
 
@@ -384,22 +396,32 @@ def _check_unused(upload: Upload) -> None:
         raise Conflict(f"该文件已登记为{item}，不能再作为音像记录。", code="upload_already_used", field="upload")
 
 
-def _store(row: AudioVideoRecord, upload: Upload, actor) -> None:
-    """The file is stored: the obligation is met at the upload's completion, late if beyond its due."""
-    row.upload, row.stored_at = upload, upload.completed_at
+def _store(row: AudioVideoRecord, upload: Upload, actor, late_reason="") -> None:
+    """The file is stored: the obligation is met at the upload's completion, late if beyond its due —
+    then only with the reason of the delay (逾期存储的理由), kept on the recording."""
     ob = upload_obligation(row)
-    row.stored_late = bool(ob is not None and ob.status in (Obligation.OPEN, Obligation.OVERDUE)
-                           and is_late(ob, upload.completed_at))
-    row.save(update_fields=["upload", "stored_at", "stored_late"])
+    late = bool(ob is not None and ob.status in (Obligation.OPEN, Obligation.OVERDUE)
+                and is_late(ob, upload.completed_at))
+    reason = ""
+    if late:
+        due = f"{timezone.localtime(ob.due_at):%Y-%m-%d %H:%M}" if ob.due_at else f"{ob.due:%Y-%m-%d}"
+        reason = _text(late_reason, "逾期存储的理由", "late_reason", max_length=500)
+        if not reason:
+            raise RuleViolation(f"{row}的存储时限为 {due}，该文件 {timezone.localtime(upload.completed_at):%Y-%m-%d %H:%M} "
+                                "才上传完成，属逾期存储，请说明逾期的理由。", field="late_reason")
+    row.upload, row.stored_at, row.stored_late, row.late_reason = upload, upload.completed_at, late, reason
+    row.save(update_fields=["upload", "stored_at", "stored_late", "late_reason"])
     meet_obligations_of(object_type=row.ledger_type(), object_id=row.pk, kinds=[UPLOAD_DUTY], actor=actor,
                         at=upload.completed_at)
     append_entry(action="store_recording", actor=actor, obj=row, files=[file_record(upload)], payload={
-        "title": row.title, "filename": upload.filename, "late": row.stored_late})
+        "title": row.title, "filename": upload.filename, "late": row.stored_late, "late_reason": row.late_reason})
 
 
 @transaction.atomic
-def do_attach_recording_upload(recording: AudioVideoRecord, upload: Upload, *, actor) -> AudioVideoRecord:
-    """音像记录存储: attach the completed upload of the declared recording (meets the obligation)."""
+def do_attach_recording_upload(recording: AudioVideoRecord, upload: Upload, *, late_reason="",
+                               actor) -> AudioVideoRecord:
+    """音像记录存储: attach the completed upload of the declared recording (meets the obligation; when
+    late, `late_reason` — the reason of the delay — is required)."""
     row = AudioVideoRecord.objects.select_for_update(of=("self",)).select_related("agency").get(pk=recording.pk)
     if not can(actor, "change", row):
         raise NotPermitted(f"您无权存储{row}。")
@@ -407,7 +429,7 @@ def do_attach_recording_upload(recording: AudioVideoRecord, upload: Upload, *, a
         raise Conflict(f"{row}已存储文件，不能更换；如需更正，请登记新的音像记录。", code="recording_stored")
     upload = own_upload(upload, row.agency, actor)
     _check_unused(upload)
-    _store(row, upload, actor)
+    _store(row, upload, actor, late_reason)
     return row
 
 
@@ -438,6 +460,11 @@ def do_confirm_by_party(record, *, on, note="", actor):
     case = row.case
     if case is None or not can(actor, "record_evidence", case):
         raise NotPermitted("只有本案的承办人员可以登记当事人的确认。")
+    if isinstance(row, EvidenceItem):
+        latest = _in_force(row)
+        if latest.pk != row.pk:
+            raise Conflict(f"{row}已被更正，请对最新的一条（{latest}，{timezone.localtime(latest.created_at):%Y-%m-%d %H:%M}"
+                           "登记）确认。", code="evidence_already_corrected")
     if row.party_confirmed_on is not None:
         raise Conflict(f"{row}已于 {row.party_confirmed_on:%Y-%m-%d} 经当事人签名确认。", code="already_confirmed")
     if not row.transcript and not (isinstance(row, EvidenceItem) and row.upload.media_type.startswith("image/")):
@@ -506,10 +533,23 @@ def do_explain_missing_recording(case, occurrence: str, *, reason, actor) -> Rec
 
 # ---- 音像记录原件移交 ------------------------------------------------------------------------------
 
+def _first_holders(row: AudioVideoRecord) -> list[str]:
+    """Who holds a recording's original before its first hand-over: its recorder, or the officer who
+    declared it (by name)."""
+    names = [row.recorder]
+    user = row.declared_by
+    name = user.get_full_name() or user.get_username()
+    if name and name not in names:
+        names.append(name)
+    return names
+
+
 @transaction.atomic
 def do_hand_over_recording(recording: AudioVideoRecord, *, handed_by, received_by, handed_at, medium, place,
                            note="", actor) -> RecordingHandover:
-    """移交音像记录原件: one hand-over of the original medium (e.g. to the archive)."""
+    """移交音像记录原件: one hand-over of the original medium (e.g. to the archive), from its current
+    holder — the first from the recorder or the declarer, each next from the previous receiver — and
+    not dated before the previous one (the custody chain of sanxiang/registers' goods)."""
     row = AudioVideoRecord.objects.select_for_update().get(pk=recording.pk)
     if not can(actor, "change", row):
         raise NotPermitted(f"您无权登记{row}的原件移交。")
@@ -522,6 +562,18 @@ def do_hand_over_recording(recording: AudioVideoRecord, *, handed_by, received_b
         recorded_by=actor, recorded_at=timezone.now())
     if handover.handed_at < row.ended_at:
         raise RuleViolation("移交时间早于记录结束时间。", field="handed_at")
+    last = row.handovers.order_by("-handed_at", "-id").first()
+    holders = [last.received_by] if last is not None else _first_holders(row)
+    if handover.handed_by not in holders:
+        raise RuleViolation(f"原件现由{'或'.join(holders)}持有，移交须由其移交"
+                            f"（{'上一次移交的接收人' if last is not None else '音像记录的记录人或登记人'}）。",
+                            field="handed_by")
+    if handover.received_by == handover.handed_by:
+        raise RuleViolation("移交人和接收人是同一人，无需移交。", field="received_by")
+    if last is not None and handover.handed_at < last.handed_at:
+        raise RuleViolation(f"移交时间 {timezone.localtime(handover.handed_at):%Y-%m-%d %H:%M} 早于上一次移交"
+                            f"（{timezone.localtime(last.handed_at):%Y-%m-%d %H:%M}），移交须按时间先后登记。",
+                            field="handed_at")
     handover.save()
     append_entry(action="hand_over_recording", actor=actor, obj=handover, payload={
         "recording": row.title, "from": handover.handed_by, "to": handover.received_by,

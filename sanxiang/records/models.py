@@ -50,6 +50,13 @@ class Upload(Ledgered):
     def complete(self) -> bool:
         return self.completed_at is not None
 
+    @property
+    def type_label(self) -> str:
+        """The file's type as people see it (图片, 音频, PDF 文件…), never its MIME type."""
+        from .content import type_label
+
+        return type_label(self.media_type)
+
 
 # ---- 证据 and 音像记录, made from completed uploads (issue 8 §2) --------------------------------
 
@@ -156,6 +163,7 @@ class AudioVideoRecord(Ledgered):
     created_at = models.DateTimeField("登记时间")
     stored_at = models.DateTimeField("存储时间", null=True, blank=True)  # the upload's completion, once attached
     stored_late = models.BooleanField("逾期存储", default=False)
+    late_reason = models.CharField("逾期存储理由", max_length=500, blank=True)
     linked_at = models.DateTimeField("关联案件时间", null=True, blank=True)
 
     class Meta:

@@ -118,6 +118,9 @@ class RecordingForm(forms.Form):
                                   help_text="异地执法、连续工作的，存储时限按本机关规定自返回起算")
     transcript = forms.CharField(label="文字记录", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confidentiality = forms.ChoiceField(label="保密标识", choices=Confidentiality.choices)
+    late_reason = forms.CharField(label="逾期存储的理由", required=False, max_length=500,
+                                  widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text="选择的文件超过存储时限才上传完成的，须说明逾期的理由")
 
 
 def recording_form(user, agency, data=None, *, case=None):
@@ -166,7 +169,7 @@ def section(request, case) -> dict:
     rows = [{"item": i, "corrected": bool(i.corrections.all()),
              "correction_form": evidence_form(user, case, correction=i, uploads=uploads)
              if may_record and not i.corrections.all() else None,
-             "needs_confirmation": print_and_sign and not i.party_confirmed_on
+             "needs_confirmation": print_and_sign and not i.party_confirmed_on and not i.corrections.all()
              and (i.transcript or i.upload.media_type.startswith("image/"))} for i in items]
     duties = E.upload_obligations(recordings)
     rec_rows = [{"rec": r, "missing_metadata": E.missing_metadata(r), "obligation": duties.get(r.pk),
@@ -315,7 +318,7 @@ def attach(request, pk):
     if request.method == "POST":
         try:
             rec = E.do_attach_recording_upload(rec, _upload_of(request.user, request.POST.get("upload")),
-                                               actor=request.user)
+                                               late_reason=request.POST.get("late_reason", ""), actor=request.user)
         except SanxiangError as exc:
             _refused(request, "存储音像记录", exc)
         else:

@@ -94,6 +94,12 @@ def test_a_correction_is_a_new_item_and_the_old_one_stays_corrected(env, case):
     # the first file is the chain's: no other item may take it
     refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, **EVIDENCE), Conflict, "已登记为")
     assert LedgerEntry.objects.filter(action="correct_evidence", object_id__in=[str(second.pk), str(third.pk)]).count() == 2
+    # defect #11: the party confirms the item in force, not a corrected one (the message names the one in force)
+    for old in (first, second):
+        refused(lambda old=old: E.do_confirm_by_party(old, on="2026-09-03", actor=env.officer), Conflict,
+                "已被更正，请对最新的一条（书证“进货单据”")
+    assert not EvidenceItem.objects.filter(pk__in=[first.pk, second.pk], party_confirmed_on__isnull=False).exists()
+    E.do_confirm_by_party(third, on="2026-09-03", actor=env.officer)
 
 
 def test_an_evidence_copy_of_a_recording_carries_its_note(env, case):
@@ -134,8 +140,22 @@ def test_hand_overs_of_an_original_are_all_kept(env, case):
                                              medium="存储卡", place="档案室", actor=env.officer), RuleViolation, "早于")
     refused(lambda: E.do_hand_over_recording(rec, handed_by="李执法", received_by="档案室", handed_at="2026-09-04T08:00",
                                              medium="存储卡", place="档案室", actor=env.outsider), NotPermitted, "无权")
+    # defect #10: the first hand-over starts from the recorder (or the declarer), no one else
+    refused(lambda: E.do_hand_over_recording(rec, handed_by="张三", received_by="档案室", handed_at="2026-09-03T18:00",
+                                             medium="存储卡", place="档案室", actor=env.officer), RuleViolation,
+            "原件现由李执法")
     E.do_hand_over_recording(rec, handed_by="李执法", received_by="内勤张某", handed_at="2026-09-03T18:00",
                              medium="执法记录仪存储卡", place="执法一队", actor=env.officer)
+    # each next one from the previous receiver, not dated before the previous one
+    refused(lambda: E.do_hand_over_recording(rec, handed_by="李执法", received_by="档案室吴某", handed_at="2026-09-05T10:00",
+                                             medium="执法记录仪存储卡", place="档案室", actor=env.officer2),
+            RuleViolation, "原件现由内勤张某持有")
+    refused(lambda: E.do_hand_over_recording(rec, handed_by="内勤张某", received_by="档案室吴某", handed_at="2026-09-03T17:00",
+                                             medium="执法记录仪存储卡", place="档案室", actor=env.officer2),
+            RuleViolation, "早于上一次移交")
+    refused(lambda: E.do_hand_over_recording(rec, handed_by="内勤张某", received_by="内勤张某", handed_at="2026-09-05T10:00",
+                                             medium="执法记录仪存储卡", place="档案室", actor=env.officer2),
+            RuleViolation, "同一人")
     E.do_hand_over_recording(rec, handed_by="内勤张某", received_by="档案室吴某", handed_at="2026-09-05T10:00",
                              medium="执法记录仪存储卡", place="档案室", actor=env.officer2)
     assert [(h.handed_by, h.received_by) for h in rec.handovers.all()] == [("李执法", "内勤张某"), ("内勤张某", "档案室吴某")]

@@ -108,7 +108,7 @@ def test_a_linked_recording_of_the_act_lets_the_case_close(urumqi):
     rec = E.do_declare_recording(env.agency, title="查封现场录像", officers="王执法、李执法", recorder="李执法",
                                  started_at="2026-03-02T09:00", ended_at="2026-03-02T10:00", place="某市场冷库",
                                  device="执法记录仪", party="某某食品有限公司", act="seal", upload=video(env.officer),
-                                 actor=env.officer)
+                                 late_reason="存储卡损坏，送修后导出", actor=env.officer)
     assert rec.case is None and "案号" in E.missing_metadata(rec)  # unattached: the case number comes with the case
     with pytest.raises(RuleViolation):
         close(env, case)
@@ -119,6 +119,52 @@ def test_a_linked_recording_of_the_act_lets_the_case_close(urumqi):
     assert rec.case == case and E.missing_metadata(rec) == []
     assert CAT.missing_recordings(case) == []
     assert close(env, case).status == "closed"
+
+
+def test_only_a_stored_recording_made_at_the_act_covers_it(urumqi):
+    """Defect #2: a recording with no file, or made on another day, does not clear the act; a declared
+    one not stored yet shows the act as 待存储 and still blocks closing, until its file is attached."""
+    from sanxiang.records.models import Upload
+
+    env = urumqi
+    case, m = sealed_then_terminated(env)
+    day = m.implemented_on
+    common = dict(officers="王执法、李执法", recorder="李执法", place="某市场冷库", device="执法记录仪",
+                  party="某某食品有限公司", act="seal", case=case, actor=env.officer)
+    later = E.do_declare_recording(env.agency, title="事后补录", started_at=f"{day + dt.timedelta(days=5)}T10:00",
+                                   ended_at=f"{day + dt.timedelta(days=5)}T10:30", upload=video(env.officer),
+                                   late_reason="事后补录", **common)
+    assert later.stored_at is not None
+    (missing,) = CAT.missing_recordings(case)
+    assert missing.blocks_closing and missing.pending is None and missing.status_label == "尚无其音像记录"
+    declared = E.do_declare_recording(env.agency, title="查封现场录像", started_at=f"{day}T09:00",
+                                      ended_at=f"{day}T10:00", **common)
+    (missing,) = CAT.missing_recordings(case)
+    assert missing.blocks_closing and missing.pending == declared and "待存储" in missing.status_label
+    with pytest.raises(RuleViolation) as caught:
+        close(env, case)
+    assert "待存储" in caught.value.message
+    upload = video(env.officer)
+    Upload.objects.filter(pk=upload.pk).update(completed_at=declared.ended_at + dt.timedelta(hours=1))
+    upload.refresh_from_db()
+    E.do_attach_recording_upload(declared, upload, actor=env.officer)
+    assert CAT.missing_recordings(case) == []
+    assert close(env, case).status == "closed"
+
+
+def test_the_act_time_when_known_must_fall_in_the_recording(urumqi):
+    env = urumqi
+
+    class Rec:
+        started_at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        ended_at = started_at + dt.timedelta(hours=1)
+
+    on = dt.date(2026, 3, 2)
+    assert CAT.made_at(Rec, CAT.Occurrence("x", "seal", on, ""))
+    assert not CAT.made_at(Rec, CAT.Occurrence("x", "seal", on + dt.timedelta(days=1), ""))
+    assert CAT.made_at(Rec, CAT.Occurrence("x", "seal", on, "", at=Rec.started_at + dt.timedelta(minutes=30)))
+    assert not CAT.made_at(Rec, CAT.Occurrence("x", "seal", on, "", at=Rec.ended_at + dt.timedelta(hours=2)))
+    assert env
 
 
 def test_a_recommended_act_asks_for_a_reason_and_never_blocks(urumqi):

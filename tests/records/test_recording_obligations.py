@@ -3,6 +3,7 @@ Urumqi AMR, never rolled over; 3 working days for the Urumqi HRSS, across weeken
 after the return for remote work where the profile says so), met when the file is attached."""
 
 import datetime as dt
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,10 +15,12 @@ from sanxiang.access.actors import JOBS, OPERATOR
 from sanxiang.core.errors import RuleViolation
 from sanxiang.deadlines.actions import do_mark_overdue_obligations, seed_calendar
 from sanxiang.deadlines.models import Obligation
+from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import Role
 from sanxiang.records import evidence as E
+from sanxiang.records.models import AudioVideoRecord
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -93,9 +96,20 @@ def test_attaching_late_is_shown_late_and_meets_the_obligation(officers):
     rec = declare(user, "2026-10-30T17:00")
     do_mark_overdue_obligations(today=dt.date(2026, 11, 2), actor=JOBS)  # the job runner's sweep flags it
     assert E.upload_obligation(rec).status == Obligation.OVERDUE
-    rec = E.do_attach_recording_upload(rec, video(user), actor=user)
+    # defect #14f: stored late, the reason of the delay is required (a refusal writes nothing), then kept
+    upload = video(user)
+    before = counts()
+    with pytest.raises(RuleViolation) as caught:
+        E.do_attach_recording_upload(rec, upload, late_reason="  ", actor=user)
+    assert caught.value.field == "late_reason" and "逾期的理由" in caught.value.message and counts() == before
+    rec.refresh_from_db()
+    assert rec.upload is None and E.upload_obligation(rec).status == Obligation.OVERDUE
+    rec = E.do_attach_recording_upload(rec, upload, late_reason="执法记录仪故障，送修后导出", actor=user)
     ob = E.upload_obligation(rec)
     assert rec.stored_late and ob.status == Obligation.MET and rec.stored_at == rec.upload.completed_at
+    assert AudioVideoRecord.objects.get(pk=rec.pk).late_reason == "执法记录仪故障，送修后导出"
+    entry = LedgerEntry.objects.filter(action="store_recording", object_id=str(rec.pk)).get()
+    assert json.loads(entry.entry)["payload"]["late_reason"] == "执法记录仪故障，送修后导出"
 
 
 def test_attaching_within_the_limit_is_on_time(officers):
@@ -135,7 +149,7 @@ def test_a_refused_declaration_writes_nothing(officers, profile, changes, words)
 def test_an_upload_cannot_be_attached_twice(officers):
     user = officers["urumqi-gxq-amr"]
     upload = video(user)
-    first = declare(user, "2026-10-30T17:00", upload=upload)
+    first = declare(user, "2026-10-30T17:00", upload=upload, late_reason="存储卡损坏，送修后导出")
     second = declare(user, "2026-10-30T19:00")
     before = counts()
     with pytest.raises(Exception) as caught:
