@@ -61,8 +61,8 @@ def _media_register():
             Column("place", "地点", lambda r: r.place, width=24),
             Column("recorder", "记录人", lambda r: r.recorder),
             Column("device", "记录设备", lambda r: r.device),
-            Column("stored", "存储情况", lambda r: ((f"逾期存储（{r.late_reason}）" if r.late_reason else "逾期存储")
-                                                  if r.stored_late else "已存储") if r.upload_id else "待存储"),
+            Column("stored", "存储情况", lambda r: ("逾期存储" if r.stored_late else "已存储") if r.upload_id else "待存储"),
+            Column("late_reason", "逾期存储理由", lambda r: r.late_reason, width=24),
             Column("handed", "原件移交", handed, width=20),
         ),
     ))

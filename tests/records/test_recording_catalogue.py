@@ -141,6 +141,12 @@ def test_only_a_stored_recording_made_at_the_act_covers_it(urumqi):
                                       ended_at=f"{day}T10:00", **common)
     (missing,) = CAT.missing_recordings(case)
     assert missing.blocks_closing and missing.pending == declared and "待存储" in missing.status_label
+    from django.test import Client
+
+    api = Client()
+    api.force_login(env.officer)
+    (shown,) = api.get(f"/api/v1/records/cases/{case.pk}/missing").json()
+    assert shown["blocks_closing"] and shown["pending_recording_id"] == declared.pk and "待存储" in shown["status_label"]
     with pytest.raises(RuleViolation) as caught:
         close(env, case)
     assert "待存储" in caught.value.message

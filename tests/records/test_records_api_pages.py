@@ -92,6 +92,9 @@ def test_the_case_page_shows_the_section_and_registers_through_it(env, case):
                                             "confidentiality": "internal"}.items()}
     response = officer.post(f"/records/cases/{case.pk}/evidence/", form, follow=True).content.decode()
     assert "已登记书证“询问现场照片”" in response
+    # defect #14a: the file's type in Chinese, never its MIME type
+    section = response[response.index('id="case-evidence"'):]
+    assert "图片" in section and "image/png" not in section
     refused = officer.post(f"/records/cases/{case.pk}/evidence/", form, follow=True).content.decode()
     assert "未能登记证据" in refused
     assert EvidenceItem.objects.filter(title="询问现场照片").count() == 1

@@ -57,6 +57,8 @@ def test_the_media_register_lists_the_agencys_recordings(client, closed):
     rows = body["rows"]
     assert any(row["case"] == closed.number and row["stored"] in ("已存储", "逾期存储") for row in rows)
     assert "原件移交" in [c["label"] for c in body["columns"]]
+    late = [row for row in rows if row["stored"] == "逾期存储"]
+    assert late and all(row["late_reason"] for row in late)  # defect #14f: the reason of the delay is kept
     login(client, "zhuzhou-head")
     assert not any(row["case"] == closed.number for row in client.get("/api/v1/registers/media").json()["rows"])
 
