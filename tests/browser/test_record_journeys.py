@@ -26,7 +26,10 @@ def demo_case(agency, cause):
     return Case.objects.get(agency__code=agency, cause=cause)
 
 
-def no_refusal(page):
+def submit(page, button):
+    """Click a form's button, wait for the page it leads back to, and expect no refusal on it."""
+    with page.expect_navigation():
+        button.click()
     refusals = page.locator(".card.error, [role=alert]:not(:empty)")
     assert refusals.count() == 0, refusals.all_inner_texts()
 
@@ -53,9 +56,7 @@ def generate(page, kind, **inputs):
     if not box.evaluate("details => details.open"):
         box.locator("summary").click()
     fill(box, **inputs)
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    no_refusal(page)
+    submit(page, box.locator("button[type=submit]"))
 
 
 def sign_with_the_mouse(page, canvas):
@@ -102,9 +103,7 @@ def test_a_seal_with_its_recording_its_list_and_a_signed_onsite_record(demo, pag
                  "recording-started_at": f"{end - dt.timedelta(minutes=25):%Y-%m-%dT%H:%M}",
                  "recording-ended_at": f"{end:%Y-%m-%dT%H:%M}", "recording-device": "执法记录仪 DSJ-03",
                  "recording-party_informed": True})
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    no_refusal(page)
+    submit(page, box.locator("button[type=submit]"))
     recording = page.locator("#case-evidence table.recordings tr", has_text="查封电动自行车头盔现场录像")
     assert "查封" in recording.inner_text() and recording.locator("text=播放").count() == 1
     assert not any(text.startswith("查封") for text in missing.all_inner_texts())
@@ -132,9 +131,8 @@ def test_a_seal_with_its_recording_its_list_and_a_signed_onsite_record(demo, pag
     sign_with_the_mouse(page, page.locator("canvas[data-signature=officer_png]"))
     sign_with_the_mouse(page, page.locator("canvas[data-signature=party_png]"))
     shoot(page, "record-signature")
-    page.click("form[data-signatures] button[type=submit]")
-    page.wait_for_url(f"{page.base}/cases/{case.pk}/**")
-    no_refusal(page)
+    submit(page, page.locator("form[data-signatures] button[type=submit]"))
+    assert page.url.startswith(f"{page.base}/cases/{case.pk}/")
     assert "已签名" in page.locator(f"#document-{record.pk}").inner_text()
     assert page.locator(f"#document-{record.pk}").locator("text=手写签名").count() == 0
     signers = dict(DocumentSignature.objects.filter(document=record).values_list("role", "signer_name"))
@@ -170,9 +168,7 @@ def test_a_decision_and_its_service_receipt_generated_issued_and_looked_at(demo,
     log_in(page, "pingluo-head")
     page.goto(f"{page.base}/cases/{case.pk}/")
     for document in (decision, receipt):
-        page.locator(f"#document-{document.pk} button", has_text="签发").click()
-        page.wait_for_load_state()
-        no_refusal(page)
+        submit(page, page.locator(f"#document-{document.pk} button", has_text="签发"))
         assert "已签发" in page.locator(f"#document-{document.pk}").inner_text()
     shoot(page, "record-decision-issued")
 
@@ -190,8 +186,8 @@ def test_a_decision_and_its_service_receipt_generated_issued_and_looked_at(demo,
     look = RecordAccess.objects.get(case=case, record_kind="document", record_id=decision.pk)
     assert (look.mode, look.user.username, look.served_sha256) == ("view", "pingluo-head", decision.pdf_sha256)
 
-    page.locator("#case-records a", has_text="访问日志").click()
-    page.wait_for_url(f"**/retrieval/cases/{case.pk}/log/")
+    with page.expect_navigation(url=f"**/retrieval/cases/{case.pk}/log/"):
+        page.locator("#case-records a", has_text="访问日志").click()
     rows = page.locator("#access-log tr")
     assert rows.count() == 2  # the header and the one look
     assert "行政处罚决定书" in rows.nth(1).inner_text() and "查看" in rows.nth(1).inner_text()
