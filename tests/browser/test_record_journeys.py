@@ -72,6 +72,7 @@ def sign_with_the_mouse(page, canvas):
 def test_a_seal_with_its_recording_its_list_and_a_signed_onsite_record(demo, page, tmp_path, shoot):
     from django.utils import timezone
 
+    from sanxiang.cases.models import CoerciveMeasure, MeasureKind
     from sanxiang.documents.models import Document, DocumentSignature
     from sanxiang.records import samples
     from sanxiang.records.models import AudioVideoRecord
@@ -94,7 +95,9 @@ def test_a_seal_with_its_recording_its_list_and_a_signed_onsite_record(demo, pag
     page.reload()
     box = page.locator("#declare-recording")
     box.locator("summary").click()
-    end = timezone.localtime().replace(second=0, microsecond=0) - dt.timedelta(minutes=5)
+    # made at the 查封 (its day): only a stored recording made at the act covers it (docs/records.md)
+    seal = CoerciveMeasure.objects.get(case=case, kind=MeasureKind.SEAL)
+    end = timezone.make_aware(dt.datetime.combine(seal.implemented_on, dt.time(10, 30)))
     fill(box, **{"recording-upload": option_value(box, "recording-upload", video.name), "recording-act": "seal",
                  "recording-title": "查封电动自行车头盔现场录像", "recording-officers": "刘执法、张执法",
                  "recording-recorder": "张执法", "recording-place": "当事人仓库",
