@@ -306,3 +306,41 @@ def storage_open(path):
     from sanxiang import storage
 
     return storage.open_file(path)
+
+
+@pytest.mark.parametrize("code,name", [("urumqi-gxq-amr", "乌鲁木齐高新区（新市区）市场监督管理局"),
+                                       ("urumqi-gxq-hrss", "高新区（新市区）人力资源和社会保障局"),
+                                       ("long-agency", "某某省" * 30 + "市场监督管理局")])
+def test_the_seal_certificate_fits_any_agency_name(settings, tmp_path, code, name):
+    """The two longest seed names made a CN over 64 UTF-8 bytes (500 on issuing): the CN is cut,
+    O keeps the name (the full name in `description` when even that is too long), the code tells apart."""
+    import io
+    import types
+
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    from sanxiang.documents import signing
+
+    settings.DATA_DIR = tmp_path
+    agency = types.SimpleNamespace(code=code, name=name)
+    cert = x509.load_der_x509_certificate(signing.PyHankoSigner().certificate(agency))
+    subject = {a.oid: a.value for a in cert.subject}
+    assert all(len(v.encode()) <= 64 for oid, v in subject.items() if oid.dotted_string != "2.5.4.13")
+    assert subject[NameOID.COMMON_NAME].endswith("电子印章")
+    assert subject[NameOID.ORGANIZATION_IDENTIFIER] == code
+    if len(name.encode()) <= 64:
+        assert subject[NameOID.ORGANIZATION_NAME] == name  # the seed names: O whole, CN cut (…电子印章)
+    else:
+        assert subject[x509.ObjectIdentifier("2.5.4.13")] == name
+    blank = PdfFileWriter()
+    blank.insert_page(generic.DictionaryObject({
+        generic.pdf_name("/Type"): generic.pdf_name("/Page"),
+        generic.pdf_name("/MediaBox"): generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 595, 842)])}))
+    out = io.BytesIO()
+    blank.write(out)
+    sealed = signing.PyHankoSigner().seal(out.getvalue(), agency=agency, reason="签发")
+    assert PdfFileReader(io.BytesIO(sealed)).embedded_signatures
