@@ -35,8 +35,9 @@ def inputs_form(spec: kinds.Spec, data=None, prefix=None, case=None):
         form.fields["measure"] = forms.ChoiceField(
             label="行政强制措施", choices=[(m.pk, measure_label(m)) for m in kinds.measures_for(case, spec)])
     for item in spec.inputs:
-        form.fields[item.name] = forms.CharField(label=item.label, required=False, help_text=item.help,
-                                                 widget=forms.Textarea(attrs={"rows": 3}))
+        widget = (forms.TextInput(attrs={"type": "datetime-local"}) if item.datetime
+                  else forms.Textarea(attrs={"rows": 3}))
+        form.fields[item.name] = forms.CharField(label=item.label, required=False, help_text=item.help, widget=widget)
     return form
 
 

@@ -6,7 +6,7 @@ import json
 import subprocess
 
 import pytest
-from documents_cast import FACTS, REASONS, decided_case, docx_text, png
+from documents_cast import FACTS, REASONS, TIMES, decided_case, docx_text, png
 
 from sanxiang.access.actors import JOBS
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
@@ -18,7 +18,8 @@ from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import testing as T
 
 pytestmark = pytest.mark.django_db
-INQUIRY = {"interviewee": "孙某（法定代表人）", "place": "本局询问室", "content": "问：牛奶从何处进货？答：某批发市场。"}
+INQUIRY = {"interviewee": "孙某（法定代表人）", "place": "本局询问室", "content": "问：牛奶从何处进货？答：某批发市场。",
+           **TIMES}
 
 
 def refused(call, *args, error=RuleViolation, **kwargs) -> str:

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from django.utils import timezone
-from documents_cast import decided_case, png
+from documents_cast import TIMES, decided_case, png
 
 from sanxiang.documents import actions as D
 from sanxiang.documents.models import Document, DocumentSignature, DocumentTemplate
@@ -13,7 +13,7 @@ from sanxiang.ledger.models import LedgerEntry
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/documents/"
-INQUIRY = {"interviewee": "孙某", "place": "本局询问室", "content": "问：……答：……"}
+INQUIRY = {"interviewee": "孙某", "place": "本局询问室", "content": "问：……答：……", **TIMES}
 
 
 def data_url(image: bytes) -> str:
