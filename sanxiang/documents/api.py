@@ -226,9 +226,12 @@ class SignCheckOut(Schema):
 @router.get("/{document_id}/sign", response={200: SignCheckOut, **error_responses(401, 404)},
             summary="能否手写签名（及不能的原因），已有的签名")
 def sign_check(request, document_id: str):
+    return Status(200, _sign_state(request, _document(request, document_id)))
+
+
+def _sign_state(request, document) -> dict:
     from sanxiang.access.policy import can
 
-    document = _document(request, document_id)
     signatures = [{"role": s.role, "role_label": s.get_role_display(), "name": s.signer_name,
                    "png_sha256": s.png_sha256, "signed_at": s.signed_at.isoformat()}
                   for s in document.signatures.order_by("role")]
@@ -242,8 +245,8 @@ def sign_check(request, document_id: str):
         reason = "您无权为该文书签名。"
     else:
         reason = ""
-    return Status(200, {"may_sign": not reason, "reason": reason, "signatures": signatures,
-                        "party_refusal": document.fields.get("party_refusal")})
+    return {"may_sign": not reason, "reason": reason, "signatures": signatures,
+            "party_refusal": document.fields.get("party_refusal")}
 
 
 class SignIn(Schema):
@@ -279,6 +282,20 @@ class RefusalIn(Schema):
     refused_on: str  # YYYY-MM-DD
     witnesses: str = ""
     recorded: bool = False  # 拍照、录像 recorded the refusal (送达回证, Art.82)
+
+
+class RefusalCheckOut(Schema):
+    may_note: bool
+    reason: str
+    party_refusal: dict | None = None
+
+
+@router.get("/{document_id}/refusal", response={200: RefusalCheckOut, **error_responses(401, 404)},
+            summary="能否注明当事人拒绝签名（及不能的原因），已注明的内容")
+def refusal_check(request, document_id: str):
+    body = _sign_state(request, _document(request, document_id))
+    return Status(200, {"may_note": body["may_sign"], "reason": body["reason"],
+                        "party_refusal": body["party_refusal"]})
 
 
 @router.post("/{document_id}/refusal", response={200: DocumentOut, **error_responses(400, 401, 403, 404, 409, 422)},

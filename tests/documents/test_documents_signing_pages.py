@@ -151,3 +151,5 @@ def test_the_page_and_the_api_note_a_refusal_to_sign(client, env, record):
     assert not check["may_sign"] and check["party_refusal"]["reason"] == "拒绝在笔录上签名"
     page = client.get(f"/cases/{record.case_id}/").content.decode()
     assert "已注明当事人拒绝签名" in page
+    check = client.get(f"{API}{record.pk}/refusal").json()
+    assert not check["may_note"] and check["party_refusal"]["party_name"] == "孙某"
