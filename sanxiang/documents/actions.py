@@ -6,6 +6,7 @@ stored files' digests (`files=`), so `sanxiang verify` re-hashes them — in one
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from importlib import resources
@@ -33,6 +34,7 @@ register_actions({
     "fail_document_render": "执法文书 PDF 生成失败",
     "issue_document": "签发执法文书",
     "sign_document": "执法文书手写签名",
+    "note_signature_refusal": "注明当事人拒绝签名",
     "deactivate_document_template": "停用文书模板",
 })
 
@@ -321,6 +323,9 @@ def do_issue_document(document, *, actor) -> Document:
                        "如需更正，请生成更正文书。", code="document_already_issued")
     if locked.status != S.GENERATED:
         raise RuleViolation(f"{locked}{locked.get_status_display()}，PDF 生成后才能签发。", code="document_not_ready")
+    problem = signature_problem(locked)
+    if problem:
+        raise RuleViolation(problem, code="document_not_signed")
     for label, record in (("Word 文件", locked.docx_record()), ("PDF 文件", locked.pdf_record())):
         try:
             found = storage.rehash(record["path"])
@@ -368,17 +373,18 @@ MAX_SIGNATURE_BYTES = 512 << 10
 MAX_SIGNATURE_SIDE = 4000
 
 
-def _check_png(data, label: str) -> bytes:
-    """A real PNG of a sensible size (by its bytes, not its name): its IHDR width and height."""
+def _check_png(data, label: str, field: str) -> bytes:
+    """A real PNG of a sensible size (by its bytes, not its name): its IHDR width and height.
+    `field` is the request's field (`officer_png`, `party_png`), `label` who signs."""
     if not isinstance(data, bytes | bytearray) or not data:
-        raise RuleViolation(f"缺少{label}的签名。", field=label)
+        raise RuleViolation(f"缺少{label}的签名。", field=field)
     if len(data) > MAX_SIGNATURE_BYTES:
-        raise RuleViolation(f"{label}的签名图片过大（最多 {MAX_SIGNATURE_BYTES >> 10} KB）。", field=label)
+        raise RuleViolation(f"{label}的签名图片过大（最多 {MAX_SIGNATURE_BYTES >> 10} KB）。", field=field)
     if not data.startswith(PNG_MAGIC) or data[12:16] != b"IHDR" or len(data) < 33:
-        raise RuleViolation(f"{label}的签名不是 PNG 图片。", field=label)
+        raise RuleViolation(f"{label}的签名不是 PNG 图片。", field=field)
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     if not (0 < width <= MAX_SIGNATURE_SIDE and 0 < height <= MAX_SIGNATURE_SIDE):
-        raise RuleViolation(f"{label}的签名图片尺寸不对（{width}×{height}）。", field=label)
+        raise RuleViolation(f"{label}的签名图片尺寸不对（{width}×{height}）。", field=field)
     return bytes(data)
 
 
@@ -387,6 +393,64 @@ def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_na
     """手写签名: the officer's and the party's signatures, drawn on a phone or tablet, are stored by
     digest, ledgered (who signed as whom, on whose device, when) and placed into the docx, which is
     filled again from the same template and values and queued for its PDF. Once only."""
+    locked = _signing_checks(document, actor)
+    party_name = _party_name(party_name)
+    officer = _check_png(officer_png, "执法人员", "officer_png")
+    party = _check_png(party_png, "当事人", "party_png")
+    now = timezone.now()
+    context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now))}
+    stored_docx = _refill(locked, context, {"officer_signature": officer, "party_signature": party})
+    rows = _signature_rows(locked, actor, now, ((SignatureRole.OFFICER, _officer_name(locked, actor), officer),
+                                                (SignatureRole.PARTY, party_name, party)))
+    _requeue(locked, context, stored_docx)
+    append_entry(action="sign_document", actor=actor, obj=locked,
+                 files=[stored_docx.record()] + [row.png_record() for row in rows],
+                 payload={"number": locked.number, "signatures": [
+                     {"role": row.role, "name": row.signer_name, "png_sha256": row.png_sha256} for row in rows]})
+    for row in rows:
+        append_entry(action="sign_document", actor=actor, obj=row, files=[row.png_record()],
+                     payload={"number": locked.number, "role": row.role, "name": row.signer_name})
+    transaction.on_commit(_queue_rendering)
+    document.__dict__.update({k: getattr(locked, k) for k in ("status", "docx_path", "docx_sha256", "pdf_path")})
+    return locked
+
+
+def _officer_name(locked, actor) -> str:
+    person = actor.people.filter(agency_id=locked.case.agency_id).first()
+    return person.name if person else (actor.get_full_name() or actor.username)
+
+
+def _refill(locked, context: dict, images: dict):
+    """The docx filled again from the same template version and values, with the signature images."""
+    try:
+        docx = fill.fill(template_bytes(locked.template), context, images=images)
+    except Exception as exc:
+        raise RuleViolation(f"签名未能放入{locked}：{type(exc).__name__}：{exc}") from None
+    return _store(docx)
+
+
+def _signature_rows(locked, actor, now, signers) -> list:
+    rows = []
+    for role, name, png in signers:
+        stored = _store(png)
+        rows.append(DocumentSignature.objects.create(
+            document=locked, role=role, signer_name=name, png_path=stored.path, png_sha256=stored.sha256,
+            png_sm3=stored.sm3, png_size=stored.size, captured_by=actor, signed_at=now))
+    return rows
+
+
+def _requeue(locked, context: dict, stored_docx, **fields) -> None:
+    locked.fields = {**locked.fields, **fields, "context": context}
+    locked.docx_path, locked.docx_sha256, locked.docx_sm3, locked.docx_size = (
+        stored_docx.path, stored_docx.sha256, stored_docx.sm3, stored_docx.size)
+    locked.status, locked.generated_at, locked.failure = S.PENDING, None, ""
+    locked.pdf_path, locked.pdf_sha256, locked.pdf_sm3, locked.pdf_size = "", "", "", None
+    locked.save()
+
+
+
+def _signing_checks(document, actor):
+    """The document, locked, that `actor` may sign: a signable kind, not yet signed, not issued."""
     locked = Document.objects.select_related("case", "case__agency", "template").select_for_update(
         of=("self",)).get(pk=document.pk)
     if not can(actor, "generate_documents", locked.case):
@@ -400,41 +464,91 @@ def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_na
                        "如需更正，请生成新的文书。", code="document_already_signed")
     if locked.status not in (S.PENDING, S.GENERATED):
         raise RuleViolation(f"{locked}{locked.get_status_display()}，不能签名。", code="document_not_signable")
+    return locked
+
+
+def _party_name(party_name) -> str:
     party_name = (party_name or "").strip() if isinstance(party_name, str) else ""
     if not party_name:
         raise RuleViolation("请写明签名的当事人（被询问人）姓名。", field="party_name")
     if len(party_name) > 100:
         raise RuleViolation("当事人姓名过长（最多 100 字）。", field="party_name")
-    officer = _check_png(officer_png, "执法人员")
-    party = _check_png(party_png, "当事人")
-    person = actor.people.filter(agency_id=locked.case.agency_id).first()
-    officer_name = person.name if person else (actor.get_full_name() or actor.username)
+    return party_name
+
+
+def refusal_text(refusal: dict, kind: str) -> str:
+    """What the document says in the party's signature box when the party refused (注明)."""
+    verb = "拒绝签收" if kind == DocumentKind.SERVICE_RECEIPT else "拒绝签名"
+    on = kinds.chinese_date(dt.date.fromisoformat(refusal["refused_on"]))
+    text = f"当事人{refusal['party_name']}于{on}{verb}，理由：{refusal['reason']}。"
+    if refusal.get("witnesses"):
+        text += f"见证人：{refusal['witnesses']}。"
+    if refusal.get("recorded"):
+        text += "已以拍照、录像等方式记录。"
+    return text + f"（执法人员{refusal['noted_by']}注明）"
+
+
+@transaction.atomic
+def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, reason: str, refused_on,
+                              witnesses: str = "", recorded: bool = False, actor) -> Document:
+    """当事人拒绝签名（送达回证：拒绝签收）: the officer signs and notes on the document that the party
+    refused, why and when — 市场监管行政处罚程序规定 第二十八、二十九条（笔录：当事人拒绝签名的，执法人员
+    应当在笔录上注明）, 第八十二条（留置送达：载明拒收事由和日期，由送达人、见证人签名，或以拍照、录像记录）.
+    The note takes the party's signature box; the docx is filled again and its PDF queued. Ledgered."""
+    locked = _signing_checks(document, actor)
+    party_name = _party_name(party_name)
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise RuleViolation("请写明当事人拒绝签名的理由（或情况）。", field="reason")
+    if len(reason) > 500:
+        raise RuleViolation("拒绝签名的理由过长（最多 500 字）。", field="reason")
+    if isinstance(refused_on, str):
+        try:
+            refused_on = dt.date.fromisoformat(refused_on)
+        except ValueError:
+            refused_on = None
+    if not isinstance(refused_on, dt.date):
+        raise RuleViolation("请填写当事人拒绝签名的日期。", field="refused_on")
+    today = timezone.localdate()
+    if refused_on > today:
+        raise RuleViolation("拒绝签名的日期不能晚于今天。", field="refused_on")
+    if refused_on < timezone.localdate(locked.created_at):
+        raise RuleViolation(f"拒绝签名的日期不能早于{locked}的制作日期。", field="refused_on")
+    witnesses = (witnesses or "").strip() if isinstance(witnesses, str) else ""
+    if len(witnesses) > 200:
+        raise RuleViolation("见证人过长（最多 200 字）。", field="witnesses")
+    if locked.kind == DocumentKind.SERVICE_RECEIPT and not (witnesses or recorded):
+        raise RuleViolation("受送达人拒绝签收的，须写明到场见证人，或以拍照、录像等方式记录送达过程"
+                            "（市场监管行政处罚程序规定第八十二条）。", field="witnesses")
+    officer = _check_png(officer_png, "执法人员", "officer_png")
     now = timezone.now()
-    context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now))}
-    try:
-        docx = fill.fill(template_bytes(locked.template), context,
-                         images={"officer_signature": officer, "party_signature": party})
-    except Exception as exc:
-        raise RuleViolation(f"签名未能放入{locked}：{type(exc).__name__}：{exc}") from None
-    stored_docx, rows = _store(docx), []
-    for role, name, png in ((SignatureRole.OFFICER, officer_name, officer), (SignatureRole.PARTY, party_name, party)):
-        stored = _store(png)
-        rows.append(DocumentSignature.objects.create(
-            document=locked, role=role, signer_name=name, png_path=stored.path, png_sha256=stored.sha256,
-            png_sm3=stored.sm3, png_size=stored.size, captured_by=actor, signed_at=now))
-    locked.fields = {**locked.fields, "context": context}
-    locked.docx_path, locked.docx_sha256, locked.docx_sm3, locked.docx_size = (
-        stored_docx.path, stored_docx.sha256, stored_docx.sm3, stored_docx.size)
-    locked.status, locked.generated_at, locked.failure = S.PENDING, None, ""
-    locked.pdf_path, locked.pdf_sha256, locked.pdf_sm3, locked.pdf_size = "", "", "", None
-    locked.save()
-    append_entry(action="sign_document", actor=actor, obj=locked,
-                 files=[stored_docx.record()] + [row.png_record() for row in rows],
-                 payload={"number": locked.number, "signatures": [
-                     {"role": row.role, "name": row.signer_name, "png_sha256": row.png_sha256} for row in rows]})
-    for row in rows:
-        append_entry(action="sign_document", actor=actor, obj=row, files=[row.png_record()],
-                     payload={"number": locked.number, "role": row.role, "name": row.signer_name})
+    refusal = {"party_name": party_name, "reason": reason, "refused_on": refused_on.isoformat(),
+               "witnesses": witnesses, "recorded": bool(recorded), "noted_by": _officer_name(locked, actor),
+               "noted_at": now.isoformat()}
+    context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now)),
+               "party_signature": refusal_text(refusal, locked.kind)}
+    stored_docx = _refill(locked, context, {"officer_signature": officer})
+    rows = _signature_rows(locked, actor, now, ((SignatureRole.OFFICER, refusal["noted_by"], officer),))
+    _requeue(locked, context, stored_docx, party_refusal=refusal)
+    append_entry(action="note_signature_refusal", actor=actor, obj=locked,
+                 files=[stored_docx.record(), rows[0].png_record()],
+                 payload={"number": locked.number, "officer_png_sha256": rows[0].png_sha256, **refusal})
+    append_entry(action="sign_document", actor=actor, obj=rows[0], files=[rows[0].png_record()],
+                 payload={"number": locked.number, "role": rows[0].role, "name": rows[0].signer_name})
     transaction.on_commit(_queue_rendering)
-    document.__dict__.update({k: getattr(locked, k) for k in ("status", "docx_path", "docx_sha256", "pdf_path")})
+    document.__dict__.update({k: getattr(locked, k) for k in ("status", "docx_path", "docx_sha256", "pdf_path",
+                                                              "fields")})
     return locked
+
+
+def signature_problem(document) -> str:
+    """Why a signable document cannot be issued yet: the officer's and the party's signatures, or the
+    officer's with the party's refusal noted; "" when complete (or the kind is not signed)."""
+    if not kinds.SPECS[document.kind].signable:
+        return ""
+    roles = set(document.signatures.values_list("role", flat=True))
+    if SignatureRole.OFFICER in roles and (SignatureRole.PARTY in roles or document.fields.get("party_refusal")):
+        return ""
+    who = "受送达人签收" if document.kind == DocumentKind.SERVICE_RECEIPT else "当事人（被询问人）签名"
+    return (f"{document}尚未由执法人员和{who}，不能签发：请先手写签名，"
+            "或由执法人员签名并注明当事人拒绝签名的理由和日期。")

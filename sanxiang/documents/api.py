@@ -174,6 +174,8 @@ def issue_check(request, document_id: str):
         reason = "已签发，不能重复签发；如需更正，请生成更正文书。"
     elif document.status != DocumentStatus.GENERATED:
         reason = f"{document.get_status_display()}，PDF 生成后才能签发。"
+    elif problem := actions.signature_problem(document):
+        reason = problem
     elif not can(request.user, "issue", document):
         reason = "只有承办机构负责人或单位领导可以签发执法文书。"
     else:
@@ -218,28 +220,33 @@ class SignCheckOut(Schema):
     may_sign: bool
     reason: str
     signatures: list[dict]
+    party_refusal: dict | None = None  # 当事人拒绝签名 noted by the officer
 
 
 @router.get("/{document_id}/sign", response={200: SignCheckOut, **error_responses(401, 404)},
             summary="能否手写签名（及不能的原因），已有的签名")
 def sign_check(request, document_id: str):
+    return Status(200, _sign_state(request, _document(request, document_id)))
+
+
+def _sign_state(request, document) -> dict:
     from sanxiang.access.policy import can
 
-    document = _document(request, document_id)
     signatures = [{"role": s.role, "role_label": s.get_role_display(), "name": s.signer_name,
                    "png_sha256": s.png_sha256, "signed_at": s.signed_at.isoformat()}
                   for s in document.signatures.order_by("role")]
     if not kinds.SPECS[document.kind].signable:
         reason = f"{document.get_kind_display()}不需要当事人手写签名。"
     elif signatures:
-        reason = "已签名，不能再次签名。"
+        reason = "已签名（或已注明当事人拒绝签名），不能再次签名。"
     elif document.status not in (DocumentStatus.PENDING, DocumentStatus.GENERATED):
         reason = f"{document.get_status_display()}，不能签名。"
     elif not can(request.user, "generate_documents", document.case):
         reason = "您无权为该文书签名。"
     else:
         reason = ""
-    return Status(200, {"may_sign": not reason, "reason": reason, "signatures": signatures})
+    return {"may_sign": not reason, "reason": reason, "signatures": signatures,
+            "party_refusal": document.fields.get("party_refusal")}
 
 
 class SignIn(Schema):
@@ -265,6 +272,39 @@ def sign(request, document_id: str, data: SignIn):
     document = actions.do_sign_document(_document(request, document_id), officer_png=_png(data.officer_png),
                                         party_png=_png(data.party_png), party_name=data.party_name,
                                         actor=request.user)
+    return Status(200, _out(document))
+
+
+class RefusalIn(Schema):
+    officer_png: str  # base64 PNG (or a canvas's data URL): the officer signs the note
+    party_name: str
+    reason: str
+    refused_on: str  # YYYY-MM-DD
+    witnesses: str = ""
+    recorded: bool = False  # 拍照、录像 recorded the refusal (送达回证, Art.82)
+
+
+class RefusalCheckOut(Schema):
+    may_note: bool
+    reason: str
+    party_refusal: dict | None = None
+
+
+@router.get("/{document_id}/refusal", response={200: RefusalCheckOut, **error_responses(401, 404)},
+            summary="能否注明当事人拒绝签名（及不能的原因），已注明的内容")
+def refusal_check(request, document_id: str):
+    body = _sign_state(request, _document(request, document_id))
+    return Status(200, {"may_note": body["may_sign"], "reason": body["reason"],
+                        "party_refusal": body["party_refusal"]})
+
+
+@router.post("/{document_id}/refusal", response={200: DocumentOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="注明当事人拒绝签名（执法人员签名；送达回证为拒绝签收）")
+def note_refusal(request, document_id: str, data: RefusalIn):
+    document = actions.do_note_signature_refusal(
+        _document(request, document_id), officer_png=_png(data.officer_png), party_name=data.party_name,
+        reason=data.reason, refused_on=data.refused_on, witnesses=data.witnesses, recorded=data.recorded,
+        actor=request.user)
     return Status(200, _out(document))
 
 

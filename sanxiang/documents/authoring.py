@@ -229,7 +229,7 @@ TEMPLATES = {
         ("执法人员", HANDLERS), ("现场情况", "{{ content }}")], signed=True),
     "inquiry_record": form("询问笔录", [
         ("案由", "{{ cause }}"), ("案号", "{{ case_number }}"), ("被询问人", "{{ interviewee }}"),
-        ("询问地点", "{{ place }}"), ("询问日期", "{{ date }}"), ("询问人", HANDLERS),
+        ("询问地点", "{{ place }}"), ("询问时间", "{{ inquiry_time }}"), ("询问人", HANDLERS),
         ("询问内容", "{{ content }}")], signed=True),
     "edata_record": form("电子数据证据提取笔录", [
         ("案由", "{{ cause }}"), ("当事人", PARTIES), ("提取日期", "{{ date }}"), ("电子数据来源", "{{ source }}"),

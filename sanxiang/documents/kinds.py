@@ -51,6 +51,7 @@ class Input:
     required: bool = True
     max_length: int = 4000
     help: str = ""
+    datetime: bool = False  # a local date and time ("2026-11-24 09:30"), kept as written in that form
 
 
 @dataclass(frozen=True)
@@ -137,9 +138,13 @@ SPECS = {spec.kind: spec for spec in (
     _spec(K.INQUIRY_RECORD, "询笔", {**_in(P, states=INVESTIGATING), **_in(L, states=LABOUR_INVESTIGATING)},
           inputs=(Input("interviewee", "被询问人", max_length=100, help="姓名、身份及与当事人的关系"),
                   Input("place", "询问地点", max_length=300),
+                  # 询问起止时间 (市场监管行政处罚程序规定 第二十八条: 询问笔录写明询问的起止时间)
+                  Input("started_at", "询问开始时间", max_length=20, help="如 2026-11-24 09:30", datetime=True),
+                  Input("ended_at", "询问结束时间", max_length=20, help="如 2026-11-24 10:45", datetime=True),
                   Input("content", "询问内容", help="问答记录"),
                   Input("told", "告知事项", required=False, help=TOLD_HELP)),
-          names={"interviewee": "张某（当事人员工）", "place": "本局询问室", "content": "问：……答：……"},
+          names={"interviewee": "张某（当事人员工）", "place": "本局询问室", "content": "问：……答：……",
+                 "inquiry_time": "2026年1月5日9时30分至10时45分"},
           signable=True, repeatable=True),
     _spec(K.EDATA_RECORD, "电取", {**_in(P, states=INVESTIGATING), **_in(L, states=LABOUR_INVESTIGATING)},
           inputs=(Input("source", "电子数据来源", max_length=500, help="存储介质或网络平台、账号、设备"),
@@ -303,10 +308,38 @@ def clean_inputs(spec: Spec, given: dict | None) -> dict:
         elif len(value) > item.max_length:
             problems.append(f"{item.label}过长（最多 {item.max_length} 字）。")
             field_name = field_name or item.name
+        elif item.datetime and value:
+            try:
+                value = dt.datetime.fromisoformat(value).replace(second=0, microsecond=0, tzinfo=None)
+                value = value.strftime("%Y-%m-%d %H:%M")
+            except ValueError:
+                problems.append(f"{item.label}须写成“年-月-日 时:分”，{item.help}。")
+                field_name = field_name or item.name
         cleaned[item.name] = value
+    if spec.kind == K.INQUIRY_RECORD and not problems:
+        started, ended = (dt.datetime.fromisoformat(cleaned[k]) for k in ("started_at", "ended_at"))
+        now = timezone.localtime().replace(tzinfo=None)
+        if ended <= started:
+            problems.append("询问结束时间须晚于开始时间。")
+            field_name = "ended_at"
+        elif ended > now + dt.timedelta(minutes=5):
+            problems.append("询问结束时间不能晚于现在：笔录记录的是已进行的询问。")
+            field_name = "ended_at"
+        elif ended - started > dt.timedelta(hours=24):
+            problems.append("询问起止时间相隔超过 24 小时，请核对。")
+            field_name = "ended_at"
     if problems:
         raise RuleViolation("；".join(problems), field=field_name, reasons=problems)
     return cleaned
+
+
+def inquiry_time(started: str, ended: str) -> str:
+    """询问起止时间 as the 笔录 writes it: 2026年11月24日9时30分至10时45分 (the end's date when it differs)."""
+    if not started or not ended:
+        return ""
+    a, b = dt.datetime.fromisoformat(started), dt.datetime.fromisoformat(ended)
+    end = f"{b.hour}时{b.minute:02d}分" if a.date() == b.date() else f"{chinese_date(b.date())}{b.hour}时{b.minute:02d}分"
+    return f"{chinese_date(a.date())}{a.hour}时{a.minute:02d}分至{end}"
 
 
 def chinese_date(day: dt.date | None) -> str:
@@ -492,6 +525,8 @@ def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 
     elif kind == K.ONSITE_RECORD:
         v["place"] = inputs.get("place") or (onsite.place if onsite else "")
         v["onsite_on"] = chinese_date(onsite.date if onsite else timezone.localdate())
+    elif kind == K.INQUIRY_RECORD:
+        v["inquiry_time"] = inquiry_time(inputs.get("started_at", ""), inputs.get("ended_at", ""))
     elif kind == K.INVESTIGATION_REPORT:
         v["proposed"] = _proposed(case) or _decided(case) or "（尚未提出处罚建议）"
     elif kind == K.PENALTY_NOTICE:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 import os
 from pathlib import Path
 from typing import Protocol
@@ -25,9 +26,14 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_SIGNER = "sanxiang.documents.signing.PyHankoSigner"
 FIELD_NAME = "AgencySeal"
 CERT_YEARS = 20
+SEAL_SUFFIX = "电子印章"
+NAME_BYTES = 64  # RFC 5280 ub-common-name / ub-organization-name; `cryptography` counts UTF-8 bytes for CN
+DESCRIPTION_BYTES = 1024  # X.520 ub-description
 
 
 class SealError(Exception):
@@ -46,6 +52,33 @@ class Signer(Protocol):
 
 def signer() -> Signer:
     return import_string(getattr(settings, "DOCUMENT_SIGNER", DEFAULT_SIGNER))()
+
+
+def _fit(text: str, limit: int) -> str:
+    """`text` cut at a character boundary so that its UTF-8 form is at most `limit` bytes."""
+    out = text
+    while len(out.encode()) > limit:
+        out = out[:-1]
+    return out
+
+
+def subject_attributes(agency) -> list[tuple[str, str]]:
+    """The seal certificate's subject as (attribute, value) pairs, every value within its bound.
+
+    CN is "<agency name>电子印章", the name cut (with …) when the whole exceeds 64 UTF-8 bytes
+    (a 19-character name already does); O is the full name when it fits 64 bytes, else cut, and then
+    the full name is kept in `description`; `organizationIdentifier` is the agency's code, which
+    tells apart two agencies whose cut names agree.
+    """
+    full = agency.name
+    cn = f"{full}{SEAL_SUFFIX}"
+    if len(cn.encode()) > NAME_BYTES:
+        cn = f"{_fit(full, NAME_BYTES - len(('…' + SEAL_SUFFIX).encode()))}…{SEAL_SUFFIX}"
+    pairs = [("C", "CN"), ("O", _fit(full, NAME_BYTES)), ("organizationIdentifier", _fit(agency.code, NAME_BYTES)),
+             ("CN", cn)]
+    if len(full.encode()) > NAME_BYTES:
+        pairs.append(("description", _fit(full, DESCRIPTION_BYTES)))
+    return pairs
 
 
 def _key_dir() -> Path:
@@ -70,9 +103,9 @@ class PyHankoSigner:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-        name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, agency.name),
-                          x509.NameAttribute(NameOID.COMMON_NAME, f"{agency.name}电子印章")])
+        oids = {"C": NameOID.COUNTRY_NAME, "O": NameOID.ORGANIZATION_NAME, "CN": NameOID.COMMON_NAME,
+                "organizationIdentifier": NameOID.ORGANIZATION_IDENTIFIER, "description": x509.ObjectIdentifier("2.5.4.13")}
+        name = x509.Name([x509.NameAttribute(oids[attribute], value) for attribute, value in subject_attributes(agency)])
         now = dt.datetime.now(dt.UTC)
         cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                 .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
@@ -97,7 +130,11 @@ class PyHankoSigner:
     def _material(self, agency):
         key_path, cert_path = self._paths(agency)
         if not key_path.exists():
-            self._make(agency, key_path, cert_path)
+            try:
+                self._make(agency, key_path, cert_path)
+            except (ValueError, TypeError, OSError):  # a name cryptography refuses, a data directory not writable
+                logger.exception("seal certificate for agency %s", agency.code)
+                raise SealError(f"未能为{agency.name}生成印章证书，请管理员检查数据目录中的印章文件。") from None
         if not cert_path.exists():
             raise SealError(f"{agency.name}的印章证书缺失（密钥存在）：请管理员检查数据目录中的印章文件。")
         return key_path.read_bytes(), cert_path.read_bytes()

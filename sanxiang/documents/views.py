@@ -35,8 +35,9 @@ def inputs_form(spec: kinds.Spec, data=None, prefix=None, case=None):
         form.fields["measure"] = forms.ChoiceField(
             label="行政强制措施", choices=[(m.pk, measure_label(m)) for m in kinds.measures_for(case, spec)])
     for item in spec.inputs:
-        form.fields[item.name] = forms.CharField(label=item.label, required=False, help_text=item.help,
-                                                 widget=forms.Textarea(attrs={"rows": 3}))
+        widget = (forms.TextInput(attrs={"type": "datetime-local"}) if item.datetime
+                  else forms.Textarea(attrs={"rows": 3}))
+        form.fields[item.name] = forms.CharField(label=item.label, required=False, help_text=item.help, widget=widget)
     return form
 
 
@@ -47,7 +48,9 @@ def section(request, case) -> dict:
     may_generate = can(user, "generate_documents", case)
     signed = set(DocumentSignature.objects.filter(document__in=documents).values_list("document_id", flat=True))
     rows = [{"d": d, "may_issue": d.status == DocumentStatus.GENERATED and can(user, "issue", d),
-             "signed": d.pk in signed,
+             "signed": d.pk in signed, "refused": bool(d.fields.get("party_refusal")),
+             "unsigned": (kinds.SPECS[d.kind].signable and d.status != DocumentStatus.ISSUED
+                          and bool(actions.signature_problem(d))),
              "may_sign": (may_generate and kinds.SPECS[d.kind].signable and d.pk not in signed
                           and d.status in (DocumentStatus.PENDING, DocumentStatus.GENERATED))}
             for d in documents]
@@ -132,21 +135,30 @@ def sign(request, pk):
         raise DocumentNotFound("您无权为该文书签名，或该文书不需要签名。")
     party_name, status = document.case.case_parties.select_related("party").first(), 200
     party_name = party_name.party.name if party_name else ""
+    refusal, refused = {}, request.method == "POST" and request.POST.get("refused") == "1"
     if request.method == "POST":
         party_name = request.POST.get("party_name", "")
         try:
-            actions.do_sign_document(document, officer_png=png_from_data_url(request.POST.get("officer_png")),
-                                     party_png=png_from_data_url(request.POST.get("party_png")),
-                                     party_name=party_name, actor=request.user)
+            if refused:
+                refusal = {k: request.POST.get(k, "") for k in ("reason", "refused_on", "witnesses")}
+                refusal["recorded"] = request.POST.get("recorded") == "1"
+                actions.do_note_signature_refusal(
+                    document, officer_png=png_from_data_url(request.POST.get("officer_png")), party_name=party_name,
+                    actor=request.user, **refusal)
+            else:
+                actions.do_sign_document(document, officer_png=png_from_data_url(request.POST.get("officer_png")),
+                                         party_png=png_from_data_url(request.POST.get("party_png")),
+                                         party_name=party_name, actor=request.user)
         except SanxiangError as exc:
-            messages.error(request, f"未能签名：{exc.message}")
+            messages.error(request, f"未能{'注明拒绝签名' if refused else '签名'}：{exc.message}")
             status = exc.status
         else:
-            messages.success(request, f"已签名{document}，PDF 正在后台重新生成。")
+            messages.success(request, f"已{'注明当事人拒绝签名' if refused else '签名'}：{document}，PDF 正在后台重新生成。")
             return redirect(f"{case_pages_url(document.case)}#case-documents")
     person = request.user.people.filter(agency_id=document.case.agency_id).first()
     return render(request, "documents/sign.html", {
-        "document": document, "party_name": party_name,
+        "document": document, "party_name": party_name, "refusal": refusal, "refusal_open": refused,
+        "is_receipt": document.kind == DocumentKind.SERVICE_RECEIPT,
         "officer_name": person.name if person else request.user.get_full_name() or request.user.username},
         status=status)
 

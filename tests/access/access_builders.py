@@ -273,7 +273,8 @@ def _documents(cast, label):
         from sanxiang.documents.models import DocumentSignature
 
         record = DOC.do_generate_document(case, "inquiry_record", actor=OPERATOR,
-                                          inputs={"interviewee": "张三", "place": "询问室", "content": "问答"})
+                                          inputs={"interviewee": "张三", "place": "询问室", "content": "问答",
+                                                  "started_at": "2026-03-04 09:00", "ended_at": "2026-03-04 10:00"})
         return Built(DocumentSignature.objects.create(
             document=record, role="party", signer_name="张三", png_path="00/none.png", png_sha256="0" * 64,
             png_sm3="0" * 64, png_size=1, captured_by=cast.members["officer-a"].user, signed_at=timezone.now()),

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from cases_cast import D0, new_case, reach, settle, step
-from documents_cast import REASONS, docx_text
+from documents_cast import REASONS, docx_text, png
 
 from sanxiang.archive import actions as A
 from sanxiang.archive import casefile
@@ -106,6 +106,13 @@ def decided_then_closed(env):
     return case
 
 
+def signed(env, receipt):
+    """A 送达回证 is issued only signed by the officer and the party (documents: Art.81–83)."""
+    D.do_sign_document(receipt, officer_png=png(), party_png=png(), party_name="某某食品有限公司", actor=env.officer)
+    receipt.refresh_from_db()
+    return receipt
+
+
 @pytest.fixture(scope="module")
 def closed(env, blocker):
     """A closed penalty case with its 立案审批表, 行政处罚决定书 and 送达回证 generated (still docx only)."""
@@ -113,7 +120,7 @@ def closed(env, blocker):
         case = decided_then_closed(env)
         docs = [D.do_generate_document(case, "filing_approval", actor=env.officer),
                 D.do_generate_document(case, "penalty_decision", inputs=REASONS, actor=env.officer),
-                D.do_generate_document(case, "service_receipt", actor=env.officer),
+                signed(env, D.do_generate_document(case, "service_receipt", actor=env.officer)),
                 D.do_generate_document(case, "investigation_report", inputs={
                     "evidence": "现场检查笔录、进货单据", "opinion": "拟罚款，依据《食品安全法》第一百二十四条"},
                     actor=env.officer),

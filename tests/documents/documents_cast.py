@@ -36,6 +36,9 @@ def docx_text(path: str) -> str:
     parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join(parts)
 
+# 询问起止时间 (Art.28): an 询问笔录 needs both
+TIMES = {"started_at": "2026-01-05 09:30", "ended_at": "2026-01-05 10:45"}
+
 
 def png(width=120, height=40, ink=(0, 0, 0)) -> bytes:
     """A small real PNG (a stroke across a white field), as a tablet's canvas exports it."""

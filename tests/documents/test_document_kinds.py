@@ -142,8 +142,10 @@ CASES = [
     ("onsite_record", with_onsite_act, {"content": "现场发现过期牛奶12箱。"},
      ["现场笔录", "某市场冷库", "现场发现过期牛奶12箱", "全程音像记录", "出示了执法证件"]),
     ("inquiry_record", penalty("investigating"),
-     {"interviewee": "孙某（法定代表人）", "place": "本局询问室", "content": "问：牛奶从何处进货？答：某批发市场。"},
-     ["询问笔录", "孙某（法定代表人）", "答：某批发市场", "申请执法人员回避", "王执法"]),
+     {"interviewee": "孙某（法定代表人）", "place": "本局询问室", "content": "问：牛奶从何处进货？答：某批发市场。",
+      "started_at": "2026-01-05 09:30", "ended_at": "2026-01-05 10:45"},
+     ["询问笔录", "孙某（法定代表人）", "答：某批发市场", "申请执法人员回避", "王执法", "询问时间",
+      "2026年1月5日9时30分至10时45分"]),
     ("edata_record", penalty("investigating"),
      {"source": "当事人收银电脑", "method": "使用只读拷贝工具复制", "content": "销售记录.xlsx 1个，12KB",
       "digest": "SHA-256 9f86d081884c7d65"},
@@ -254,7 +256,8 @@ def test_records_and_measure_documents_repeat_and_a_measure_of_another_case_is_r
     with pytest.raises(RuleViolation, match="不属于本案"):
         D.do_generate_document(first.case, "measure_decision", measure=other.pk, actor=env.officer)
     assert Document.objects.count() == before
-    inquiry = {"interviewee": "孙某", "place": "询问室", "content": "问：……答：……"}
+    inquiry = {"interviewee": "孙某", "place": "询问室", "content": "问：……答：……",
+               "started_at": "2026-01-05 09:30", "ended_at": "2026-01-05 10:45"}
     D.do_generate_document(first.case, "inquiry_record", inputs=inquiry, actor=env.officer)
     D.do_generate_document(first.case, "inquiry_record", inputs=inquiry, actor=env.officer)
     assert Document.objects.filter(case=first.case, kind="inquiry_record").count() == 2
@@ -269,3 +272,24 @@ def test_a_kind_outside_its_state_or_case_kind_is_refused(env, kenv):
         D.do_generate_document(case, "penalty_notice", inputs={"basis": "……"}, actor=env.officer)
     licence_case = licence("accept")(env, kenv)
     assert "penalty_decision" not in {s.kind for s in kinds.available_kinds(licence_case)}
+
+
+def test_an_inquiry_record_states_its_start_and_end_time(env):
+    """Defect #14e: 询问笔录 写明询问起止时间 (市场监管行政处罚程序规定 第二十八条)."""
+    from sanxiang.documents import kinds as KINDS
+
+    spec = KINDS.SPECS["inquiry_record"]
+    base = {"interviewee": "孙某", "place": "询问室", "content": "问：……答：……"}
+    for times, expected, field in (
+        ({}, "询问开始时间", "started_at"),
+        ({"started_at": "2026-01-05 09:30", "ended_at": "十点"}, "年-月-日 时:分", "ended_at"),
+        ({"started_at": "2026-01-05 09:30", "ended_at": "2026-01-05 09:00"}, "晚于开始时间", "ended_at"),
+        ({"started_at": "2099-01-05 09:30", "ended_at": "2099-01-05 10:00"}, "不能晚于现在", "ended_at"),
+        ({"started_at": "2026-01-05 09:30", "ended_at": "2026-01-07 10:00"}, "24 小时", "ended_at"),
+    ):
+        with pytest.raises(RuleViolation) as caught:
+            KINDS.clean_inputs(spec, {**base, **times})
+        assert expected in caught.value.message and caught.value.field == field, caught.value.message
+    cleaned = KINDS.clean_inputs(spec, {**base, "started_at": "2026-01-05T23:30", "ended_at": "2026-01-06 00:20"})
+    assert cleaned["started_at"] == "2026-01-05 23:30"
+    assert KINDS.inquiry_time(cleaned["started_at"], cleaned["ended_at"]) == "2026年1月5日23时30分至2026年1月6日0时20分"

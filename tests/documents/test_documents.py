@@ -6,7 +6,7 @@ import json
 import subprocess
 
 import pytest
-from documents_cast import FACTS, REASONS, decided_case, docx_text, png
+from documents_cast import FACTS, REASONS, TIMES, decided_case, docx_text, png
 
 from sanxiang.access.actors import JOBS
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
@@ -18,7 +18,8 @@ from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import testing as T
 
 pytestmark = pytest.mark.django_db
-INQUIRY = {"interviewee": "孙某（法定代表人）", "place": "本局询问室", "content": "问：牛奶从何处进货？答：某批发市场。"}
+INQUIRY = {"interviewee": "孙某（法定代表人）", "place": "本局询问室", "content": "问：牛奶从何处进货？答：某批发市场。",
+           **TIMES}
 
 
 def refused(call, *args, error=RuleViolation, **kwargs) -> str:
@@ -55,10 +56,14 @@ def signed_record(env, blocker):
                            actor=env.officer)
         measure = coercion_cast.in_force(env, kind="seize")
         listing = D.do_generate_document(measure.case, "measure_list", actor=env.officer)
+        receipt = D.do_generate_document(decided_case(env, "served"), "service_receipt", actor=env.officer)
+        D.do_note_signature_refusal(receipt, officer_png=png(), party_name="孙某", reason="称不认可处罚决定",
+                                    refused_on=dt.date.today().isoformat(), witnesses="李某（社区居委会主任）",
+                                    recorded=True, actor=env.officer)
         render_documents.call()
-        record.refresh_from_db()
-        listing.refresh_from_db()
-        record.listing = listing
+        for document in (record, listing, receipt):
+            document.refresh_from_db()
+        record.listing, record.receipt = listing, receipt
         return record
 
 
@@ -284,6 +289,69 @@ def test_a_signed_record_carries_both_signatures_and_is_signed_once(env, signed_
     message = refused(D.do_sign_document, record, officer_png=png(), party_png=png(), party_name="孙某",
                       actor=env.officer, error=Conflict)
     assert "不能再次签名" in message
+    D.do_issue_document(record, actor=env.head)  # both signatures: it may be issued
+    record.refresh_from_db()
+    assert record.status == "issued"
+
+
+def test_an_unsigned_record_or_receipt_cannot_be_issued(env):
+    """Defect #3: a 笔录 or 送达回证 was issued over empty signature boxes (Art.28–29, 81–83)."""
+    from sanxiang.documents.models import Document as Doc
+
+    record = D.do_generate_document(decided_case(env, "investigating"), "inquiry_record", inputs=INQUIRY,
+                                    actor=env.officer)
+    receipt = D.do_generate_document(decided_case(env, "served"), "service_receipt", actor=env.officer)
+    for document, who in ((record, "当事人（被询问人）签名"), (receipt, "受送达人签收")):
+        Doc.objects.filter(pk=document.pk).update(status="generated")  # as if rendered
+        document.refresh_from_db()
+        message = refused(D.do_issue_document, document, actor=env.head)
+        assert "不能签发" in message and who in message and "拒绝签名" in message
+        assert D.signature_problem(document)
+
+
+def test_a_refusal_to_sign_is_noted_ledgered_shown_and_lets_the_receipt_be_issued(env, signed_record, tmp_path):
+    receipt = signed_record.receipt
+    assert receipt.status == "generated", receipt.failure
+    refusal = receipt.fields["party_refusal"]
+    assert refusal["reason"] == "称不认可处罚决定" and refusal["witnesses"] and refusal["noted_by"] == "王执法"
+    assert D.signature_problem(receipt) == ""
+    assert [s.role for s in receipt.signatures.all()] == ["officer"]  # the officer signs the note
+    entry = LedgerEntry.objects.filter(action="note_signature_refusal", object_id=str(receipt.pk)).latest("index")
+    payload = json.loads(entry.entry)["payload"]
+    assert payload["party_name"] == "孙某" and payload["refused_on"] == dt.date.today().isoformat()
+    path = tmp_path / "receipt.pdf"
+    path.write_bytes(_pdf(receipt))
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+    for wanted in ("孙某", "拒绝签收", "称不认可处罚决定", "李某（社区居委会主任）", "拍照、录像"):
+        assert wanted in text, wanted
+    D.do_issue_document(receipt, actor=env.head)
+    receipt.refresh_from_db()
+    assert receipt.status == "issued"
+    message = refused(D.do_note_signature_refusal, receipt, officer_png=png(), party_name="孙某", reason="x",
+                      refused_on=dt.date.today(), witnesses="李某", actor=env.officer, error=Conflict)
+    assert "不能再次签名" in message
+
+
+def test_a_refusal_needs_its_reason_date_and_for_a_receipt_a_witness(env):
+    record = D.do_generate_document(decided_case(env, "investigating"), "inquiry_record", inputs=INQUIRY,
+                                    actor=env.officer)
+    receipt = D.do_generate_document(decided_case(env, "served"), "service_receipt", actor=env.officer)
+    today = dt.date.today()
+    good = {"officer_png": png(), "party_name": "孙某", "reason": "拒绝签名", "refused_on": today, "actor": env.officer}
+    for document, change, expected in (
+        (record, {"reason": " "}, "理由"), (record, {"refused_on": ""}, "日期"),
+        (record, {"refused_on": "2026-13-01"}, "日期"), (record, {"refused_on": today + dt.timedelta(days=1)}, "晚于"),
+        (record, {"officer_png": b""}, "执法人员"), (record, {"party_name": ""}, "姓名"),
+        (receipt, {}, "见证人"),
+    ):
+        with pytest.raises(RuleViolation) as caught:
+            D.do_note_signature_refusal(document, **{**good, **change})
+        assert expected in caught.value.message, (change, caught.value.message)
+    assert not LedgerEntry.objects.filter(action="note_signature_refusal").filter(
+        object_id__in=[str(record.pk), str(receipt.pk)]).exists()
+    assert "无权" in refused(D.do_note_signature_refusal, record, **{**good, "actor": env.outsider}, error=NotPermitted)
+    D.do_note_signature_refusal(record, **good)  # an 询问笔录 needs no witness: the officer's note (Art.28)
+    assert "拒绝签名" in docx_text(record.docx_path) and D.signature_problem(record) == ""
 
 
 def test_a_bad_signature_is_refused_and_writes_nothing(env):
@@ -306,3 +374,41 @@ def storage_open(path):
     from sanxiang import storage
 
     return storage.open_file(path)
+
+
+@pytest.mark.parametrize("code,name", [("urumqi-gxq-amr", "乌鲁木齐高新区（新市区）市场监督管理局"),
+                                       ("urumqi-gxq-hrss", "高新区（新市区）人力资源和社会保障局"),
+                                       ("long-agency", "某某省" * 30 + "市场监督管理局")])
+def test_the_seal_certificate_fits_any_agency_name(settings, tmp_path, code, name):
+    """The two longest seed names made a CN over 64 UTF-8 bytes (500 on issuing): the CN is cut,
+    O keeps the name (the full name in `description` when even that is too long), the code tells apart."""
+    import io
+    import types
+
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    from sanxiang.documents import signing
+
+    settings.DATA_DIR = tmp_path
+    agency = types.SimpleNamespace(code=code, name=name)
+    cert = x509.load_der_x509_certificate(signing.PyHankoSigner().certificate(agency))
+    subject = {a.oid: a.value for a in cert.subject}
+    assert all(len(v.encode()) <= 64 for oid, v in subject.items() if oid.dotted_string != "2.5.4.13")
+    assert subject[NameOID.COMMON_NAME].endswith("电子印章")
+    assert subject[NameOID.ORGANIZATION_IDENTIFIER] == code
+    if len(name.encode()) <= 64:
+        assert subject[NameOID.ORGANIZATION_NAME] == name  # the seed names: O whole, CN cut (…电子印章)
+    else:
+        assert subject[x509.ObjectIdentifier("2.5.4.13")] == name
+    blank = PdfFileWriter()
+    blank.insert_page(generic.DictionaryObject({
+        generic.pdf_name("/Type"): generic.pdf_name("/Page"),
+        generic.pdf_name("/MediaBox"): generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 595, 842)])}))
+    out = io.BytesIO()
+    blank.write(out)
+    sealed = signing.PyHankoSigner().seal(out.getvalue(), agency=agency, reason="签发")
+    assert PdfFileReader(io.BytesIO(sealed)).embedded_signatures

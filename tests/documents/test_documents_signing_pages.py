@@ -4,7 +4,8 @@ import base64
 import json
 
 import pytest
-from documents_cast import decided_case, png
+from django.utils import timezone
+from documents_cast import TIMES, decided_case, png
 
 from sanxiang.documents import actions as D
 from sanxiang.documents.models import Document, DocumentSignature, DocumentTemplate
@@ -12,7 +13,7 @@ from sanxiang.ledger.models import LedgerEntry
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/documents/"
-INQUIRY = {"interviewee": "孙某", "place": "本局询问室", "content": "问：……答：……"}
+INQUIRY = {"interviewee": "孙某", "place": "本局询问室", "content": "问：……答：……", **TIMES}
 
 
 def data_url(image: bytes) -> str:
@@ -107,3 +108,48 @@ def test_a_template_version_is_deactivated_with_its_reason_and_the_next_one_is_u
     document = D.do_generate_document(decided_case(env, "filed"), "filing_approval", actor=env.officer)
     assert document.template == current
     assert Document.objects.filter(template=own).count() == 0
+
+
+def test_a_bad_signature_names_the_request_field(client, env, record):
+    """Defect #14c: `field` is the request's field (officer_png), not a label (执法人员)."""
+    client.force_login(env.officer)
+    before = written()
+    for body, field in (({"officer_png": "not base64", "party_png": data_url(png()), "party_name": "孙某"}, "officer_png"),
+                        ({"officer_png": data_url(png()), "party_png": data_url(b"GIF89a" + bytes(40)),
+                          "party_name": "孙某"}, "party_png")):
+        response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
+        assert response.status_code == 400 and response.json()["field"] == field, response.json()
+    assert written() == before
+
+
+def test_the_issue_check_and_the_case_page_say_a_record_is_unsigned(client, env, record):
+    Document.objects.filter(pk=record.pk).update(status="generated")  # as if rendered
+    client.force_login(env.head)
+    check = client.get(f"{API}{record.pk}/issue").json()
+    assert not check["may_issue"] and "拒绝签名" in check["reason"]
+    response = client.post(f"{API}{record.pk}/issue")
+    assert response.status_code == 400 and response.json()["code"] == "document_not_signed"
+    page = client.get(f"/cases/{record.case_id}/").content.decode()
+    assert "签名后才能签发" in page and f"/documents/{record.pk}/issue/" not in page
+
+
+def test_the_page_and_the_api_note_a_refusal_to_sign(client, env, record):
+    client.force_login(env.officer)
+    page = client.get(f"/documents/{record.pk}/sign/").content.decode()
+    assert 'name="refused"' in page and "拒绝签名的理由" in page
+    before = written()
+    response = client.post(f"/documents/{record.pk}/sign/", {"refused": "1", "party_name": "孙某", "reason": " ",
+                                                               "refused_on": "2026-01-01", "officer_png": data_url(png())})
+    assert response.status_code == 400 and "理由" in response.content.decode() and written() == before
+    body = {"officer_png": data_url(png()), "party_name": "孙某", "reason": "拒绝在笔录上签名",
+            "refused_on": str(timezone.localdate(record.created_at))}
+    response = client.post(f"{API}{record.pk}/refusal", {**body, "reason": ""}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["field"] == "reason"
+    response = client.post(f"{API}{record.pk}/refusal", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    check = client.get(f"{API}{record.pk}/sign").json()
+    assert not check["may_sign"] and check["party_refusal"]["reason"] == "拒绝在笔录上签名"
+    page = client.get(f"/cases/{record.case_id}/").content.decode()
+    assert "已注明当事人拒绝签名" in page
+    check = client.get(f"{API}{record.pk}/refusal").json()
+    assert not check["may_note"] and check["party_refusal"]["party_name"] == "孙某"
