@@ -33,6 +33,7 @@ register_actions({
     "expire_access_grant": "调阅期限届满",
     "register_party_copy": "登记当事人复制申请",
     "approve_party_copy": "同意当事人复制",
+    "refuse_party_copy": "负责人不同意当事人复制",
     "answer_party_copy": "答复当事人复制申请",
 })
 
@@ -225,16 +226,31 @@ def do_register_party_copy(case, *, party, records: str, reason: str = "", actor
 
 
 @transaction.atomic
-def do_approve_party_copy(row: PartyCopyRequest, *, actor) -> PartyCopyRequest:
-    """同意复制 (机关负责人): where the profile asks for it, before the copies are provided."""
+def do_approve_party_copy(row: PartyCopyRequest, *, approve: bool = True, reason: str = "",
+                          actor) -> PartyCopyRequest:
+    """同意/不同意复制 (机关负责人): where the profile asks for it, before the copies are provided. A
+    refusal needs its reason; it answers the request (不予提供, the reason kept as the answer's) and
+    meets the answer deadline."""
+    from sanxiang.deadlines.actions import meet_obligations_of
+
     locked = PartyCopyRequest.objects.select_for_update().get(pk=row.pk)
     if not can(actor, "decide", locked):
         raise NotPermitted("只有承办机构负责人或单位领导可以审批当事人的复制申请。")
     if locked.status != PartyCopyStatus.PENDING_APPROVAL:
         raise Conflict(f"该申请{locked.get_status_display()}，无需审批。", code="party_copy_not_pending")
-    locked.status, locked.decided_by, locked.decided_at = PartyCopyStatus.TO_ANSWER, actor, timezone.now()
+    reason = _text(reason, "reason", required=not approve, label="审批意见" if approve else "不同意复制的理由")
+    now = timezone.now()
+    locked.decided_by, locked.decided_at = actor, now
+    if approve:
+        locked.status = PartyCopyStatus.TO_ANSWER
+    else:
+        locked.status = PartyCopyStatus.REFUSED
+        locked.answered_by, locked.answered_at, locked.answer_reason = actor, now, reason
     locked.save()
-    append_entry(action="approve_party_copy", actor=actor, obj=locked, payload={})
+    if not approve:
+        meet_obligations_of(**_party_copy_subject(locked), actor=actor, at=now)
+    append_entry(action="approve_party_copy" if approve else "refuse_party_copy", actor=actor, obj=locked,
+                 payload={"approve": approve, "reason": reason})
     return locked
 
 

@@ -112,6 +112,11 @@ class AnswerIn(Schema):
     reason: str = ""
 
 
+class PartyCopyDecisionIn(Schema):
+    approve: bool
+    reason: str = ""
+
+
 class PartyCopyOut(Schema):
     id: int
     case_id: int
@@ -252,10 +257,13 @@ def party_copy_to_answer(request, copy_id: str):
     return Status(200, _copy_out(_party_copy(request, copy_id)))
 
 
-@router.post("/party-copies/{copy_id}/approve", response={200: PartyCopyOut, **error_responses(401, 403, 404, 409)},
-             summary="负责人同意当事人复制")
-def approve_party_copy(request, copy_id: str):
-    return Status(200, _copy_out(actions.do_approve_party_copy(_party_copy(request, copy_id), actor=request.user)))
+@router.post("/party-copies/{copy_id}/approve",
+             response={200: PartyCopyOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="负责人同意或不同意当事人复制（不同意须说明理由）")
+def approve_party_copy(request, copy_id: str, data: PartyCopyDecisionIn):
+    row = _party_copy(request, copy_id)
+    return Status(200, _copy_out(actions.do_approve_party_copy(row, approve=data.approve, reason=data.reason,
+                                                               actor=request.user)))
 
 
 @router.post("/party-copies/{copy_id}/answer",

@@ -279,6 +279,33 @@ def test_where_the_profile_asks_the_head_approves_a_party_copy_first(env, intern
     assert refused.status == PartyCopyStatus.REFUSED and refused.answer_reason == "涉及他人隐私"
 
 
+def test_a_heads_refusal_of_a_party_copy_is_kept_as_a_refusal_with_its_reason(client, env, internal, monkeypatch):
+    case, _, _ = internal
+    monkeypatch.setattr(R, "_profile_value", lambda agency, key, default: True if key.endswith("approval") else 5)
+    row = R.do_register_party_copy(case, party=env.person_party, records="询问笔录", actor=env.officer)
+    url = f"/api/v1/retrieval/party-copies/{row.pk}/approve"
+    client.force_login(env.head)
+    before = LedgerEntry.objects.count()
+    bare = client.post(url, {"approve": False}, content_type="application/json")
+    assert bare.status_code == 400 and bare.json()["field"] == "reason"
+    assert client.post(url, {}, content_type="application/json").status_code == 422  # a decision is required
+    assert LedgerEntry.objects.count() == before
+    row.refresh_from_db()
+    assert row.status == PartyCopyStatus.PENDING_APPROVAL
+    refused = client.post(url, {"approve": False, "reason": "涉及他人隐私"}, content_type="application/json")
+    assert refused.status_code == 200, refused.content
+    assert refused.json()["status"] == "refused" and refused.json()["answer_reason"] == "涉及他人隐私"
+    entry = entries("refuse_party_copy")[-1]
+    assert entry["payload"] == {"approve": False, "reason": "涉及他人隐私"} and entry["actor"] == env.head.username
+    assert Obligation.objects.get(object_type="retrieval.partycopyrequest", object_id=str(row.pk)).status == "met"
+    assert client.post(url, {"approve": True}, content_type="application/json").status_code == 409
+    other = R.do_register_party_copy(case, party=env.person_party, records="现场笔录", actor=env.officer)
+    approved = client.post(f"/api/v1/retrieval/party-copies/{other.pk}/approve", {"approve": True},
+                           content_type="application/json")
+    assert approved.status_code == 200 and approved.json()["status"] == "to_answer"
+    assert entries("approve_party_copy")[-1]["payload"]["approve"] is True
+
+
 def test_the_api_lists_records_requests_decisions_and_the_log(client, env, secret, other_unit_officer):
     case, document, _ = secret
     client.force_login(env.officer)
