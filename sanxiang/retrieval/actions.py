@@ -186,7 +186,8 @@ def active_grant(user, case_id, now=None):
     if not is_person(user):
         return None
     return (AccessRequest.objects.filter(requester=user, case_id=case_id, status=AccessRequestStatus.APPROVED,
-                                         until__gt=now or timezone.now()).order_by("-until").first())
+                                         until__gt=now or timezone.now())
+            .select_related("case", "case__agency").order_by("-until").first())
 
 
 # ---- 当事人申请复制 ------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
     response = serve(request, "document", 12, "pdf", mode="view")
 
 1. The record is found through the access policy (restrict(…, "view")) or, failing that, through an
-   approved 调阅 grant still in force; otherwise 404 — another agency learns nothing.
+   approved 调阅 grant still in force; otherwise 404 — another agency learns nothing. A view-only
+   grant (调阅, not 调阅并复制) opens only what the browser shows (PDF, images, audio, video): no
+   `mode=download`, and no file that can only be saved (the Word original).
 2. Records marked above 内部 ask for a purpose (`?purpose=`) unless a grant is used; confidential
    PDFs and images are served as a watermarked copy (name and time); confidential audio and video
    are played in the browser only, never downloaded.
@@ -210,8 +212,12 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
                             code="purpose_required")
     if len(purpose) > 300:
         raise RuleViolation("用途不能超过 300 个字。", field="purpose")
-    if mode == AccessMode.DOWNLOAD and found.grant is not None and found.grant.kind != AccessRequestKind.COPY:
+    view_only = found.grant is not None and found.grant.kind != AccessRequestKind.COPY
+    if view_only and mode == AccessMode.DOWNLOAD:
         raise NotPermitted("本次调阅经批准仅可查看，不含复制下载。", code="download_not_granted")
+    if view_only and not ref.is_viewable:
+        raise NotPermitted("本次调阅经批准仅可查看，该文件不能在浏览器中查看（只能下载），请查看其 PDF 版本。",
+                           code="download_not_granted")
     if found.confidential and ref.is_player_media and mode == AccessMode.DOWNLOAD:
         raise NotPermitted("涉密音像记录只能在浏览器中播放，不能下载。", code="download_not_allowed")
 

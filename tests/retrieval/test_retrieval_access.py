@@ -155,9 +155,25 @@ def test_a_grant_lets_another_units_officer_view_until_it_expires(client, env, s
     assert entries("view_record")[-1]["payload"]["grant"] == granted.pk
     refused = client.get(file_url(document, "download"))  # 调阅 without copying
     assert refused.status_code == 403 and refused.json()["code"] == "download_not_granted"
+    before = written()
+    word = client.get(f"/api/v1/retrieval/files/document/{document.pk}/docx")  # viewing a Word file = saving it
+    assert word.status_code == 403 and word.json()["code"] == "download_not_granted" and written() == before
+    # the grant holder lists the case's records it covers: only what the browser shows, no download
+    listed = client.get(f"/api/v1/retrieval/cases/{case.pk}/records")
+    assert listed.status_code == 200, listed.content
+    [row] = [r for r in listed.json() if r["kind"] == "document" and r["id"] == document.pk]
+    assert [(f["file"], f["download_url"]) for f in row["files"]] == [("pdf", None)]
+    assert "/retrieval/cases/%d/records/" % case.pk in client.get("/retrieval/requests/").content.decode()
+    page = client.get(f"/retrieval/cases/{case.pk}/records/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f"/retrieval/records/document/{document.pk}/pdf/" in body and "mode=download" not in body
+    assert "/docx/" not in body and "仅可在浏览器中查看" in body
     # time passes: the serving layer refuses at once, the job records the end
     type(granted).objects.filter(pk=granted.pk).update(until=timezone.now() - dt.timedelta(seconds=1))
     assert client.get(file_url(document)).status_code == 404
+    assert client.get(f"/api/v1/retrieval/cases/{case.pk}/records").status_code == 404
+    assert client.get(f"/retrieval/cases/{case.pk}/records/").status_code == 404
     assert expire_access_grants.call()["done"] == 1
     granted.refresh_from_db()
     assert granted.status == AccessRequestStatus.EXPIRED and entries("expire_access_grant")[-1]["actor"] == "system:jobs"
