@@ -322,6 +322,34 @@ def test_a_heads_refusal_of_a_party_copy_is_kept_as_a_refusal_with_its_reason(cl
     assert entries("approve_party_copy")[-1]["payload"]["approve"] is True
 
 
+def test_a_grant_has_an_upper_limit_and_a_second_request_is_refused_while_one_holds(client, env, secret,
+                                                                                     other_unit_officer):
+    case, _, _ = secret
+    client.force_login(other_unit_officer)
+    created = client.post("/api/v1/retrieval/requests", {"case_id": case.pk, "reason": "对比办案"},
+                          content_type="application/json").json()
+    pending = client.post("/api/v1/retrieval/requests", {"case_id": case.pk, "reason": "再次申请"},
+                          content_type="application/json")
+    assert pending.status_code == 409 and pending.json()["code"] == "access_request_pending"
+    client.force_login(env.head)
+    url = f"/api/v1/retrieval/requests/{created['id']}/decision"
+    before = LedgerEntry.objects.count()
+    ten_years = client.post(url, {"approve": True, "until": "2036-01-01T00:00:00+08:00"},
+                            content_type="application/json")
+    assert ten_years.status_code == 400 and ten_years.json()["field"] == "until"
+    assert "30 日" in ten_years.json()["message"]  # records.access_grant_max_days (platform default)
+    assert LedgerEntry.objects.count() == before
+    until = timezone.now() + dt.timedelta(days=29)
+    ok = client.post(url, {"approve": True, "until": until.isoformat()}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["status"] == "approved"
+    client.force_login(other_unit_officer)
+    before = LedgerEntry.objects.count()
+    again = client.post("/api/v1/retrieval/requests", {"case_id": case.pk, "reason": "延长"},
+                        content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "access_already_held"
+    assert "有效期内" in again.json()["message"] and LedgerEntry.objects.count() == before
+
+
 def test_the_api_lists_records_requests_decisions_and_the_log(client, env, secret, other_unit_officer):
     case, document, _ = secret
     client.force_login(env.officer)
