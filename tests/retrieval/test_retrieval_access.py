@@ -180,6 +180,34 @@ def test_a_grant_lets_another_units_officer_view_until_it_expires(client, env, s
     assert expire_access_grants.call()["done"] == 0
 
 
+def test_a_file_whose_bytes_no_longer_match_the_ledger_is_not_served(client, env, internal, secret, settings,
+                                                                       caplog):
+    from pathlib import Path
+
+    case, document, data = internal
+    stored = Path(storage.backend().location) / document.pdf_path
+    marked = Path(storage.backend().location) / secret[1].pdf_path
+    originals = {stored: stored.read_bytes(), marked: marked.read_bytes()}
+    client.force_login(env.officer)
+    try:
+        for path, good in originals.items():
+            damaged = bytearray(good)
+            damaged[len(damaged) // 2] ^= 0xFF
+            path.write_bytes(bytes(damaged))
+        before = written()
+        refused = client.get(file_url(document))
+        assert refused.status_code == 409 and refused.json()["code"] == "file_modified"
+        assert refused.json()["message"] == "文件与留痕记录不符，已停止提供，请联系管理员"
+        assert written() == before and "文件与留痕记录不符" in caplog.text
+        assert client.get(file_url(secret[1], purpose="核对")).status_code == 409  # the watermark's original too
+        assert written() == before
+        settings.RETRIEVAL_REHASH_MAX_BYTES = len(data) - 1  # larger files: left to the daily sampled re-hash
+        assert client.get(file_url(document)).status_code == 200
+    finally:
+        for path, good in originals.items():
+            path.write_bytes(good)
+
+
 def test_refusals_write_nothing(env, secret, other_unit_officer):
     case, _, _ = secret
     request = R.do_request_access(case, reason="了解办案情况", actor=other_unit_officer)
