@@ -184,6 +184,9 @@ LOGIN_THROTTLE_WINDOW = int(os.environ.get("SANXIANG_LOGIN_THROTTLE_WINDOW", 900
 # API tokens (访问令牌): lifetime when none is given, and the longest allowed, in days.
 API_TOKEN_DEFAULT_DAYS = int(os.environ.get("SANXIANG_API_TOKEN_DAYS", 90))
 API_TOKEN_MAX_DAYS = int(os.environ.get("SANXIANG_API_TOKEN_MAX_DAYS", 730))
+# Serving a record's file whole: re-hash it first when it is at most this many bytes (64 MiB);
+# larger files are left to the daily sampled re-hash (docs/retrieval.md).
+RETRIEVAL_REHASH_MAX_BYTES = int(os.environ.get("SANXIANG_RETRIEVAL_REHASH_MAX_BYTES", 64 << 20))
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

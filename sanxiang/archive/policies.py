@@ -3,12 +3,20 @@
 An archived file is read as its case is read, and by the agency's 档案管理人员; the case is archived
 by the 档案管理人员, the unit's head or the agency's leaders (归档); transfer lists are the 档案管理人员's
 and the leaders'.
+
+The archivist reads the files she archives: the agency's cases and their records — documents and
+their signatures, evidence items, audio-video records with their hand-overs and exceptions — and
+she records the hand-over of a recording's original to the archive (`change` on the recording is
+what `do_hand_over_recording` asks). Confidentiality marks still apply (state secrets: only those
+named on the case).
 """
 
 from sanxiang.access.policy import AGENCY, UNIT, grant, register
 from sanxiang.cases.models import Case
 from sanxiang.cases.policies import VIEW
+from sanxiang.documents.models import Document, DocumentSignature
 from sanxiang.orgs.models import Agency, Role
+from sanxiang.records.models import AudioVideoRecord, EvidenceItem, RecordingHandover, RecordingWaiver
 
 from .models import ArchivedCaseFile, TransferList
 
@@ -23,5 +31,9 @@ register(TransferList, agency="agency", rules={
     "view": {Role.RECORDS_KEEPER: AGENCY, Role.AGENCY_LEADER: AGENCY},
 })
 grant(Case, "archive_case", ARCHIVISTS)
-grant(Case, "view", {Role.RECORDS_KEEPER: AGENCY})  # the archivist reads the files she archives
+# the archivist reads the files she archives (one rule, here)
+KEEPER = {Role.RECORDS_KEEPER: AGENCY}
+for model in (Case, Document, DocumentSignature, EvidenceItem, AudioVideoRecord, RecordingHandover, RecordingWaiver):
+    grant(model, "view", KEEPER)
+grant(AudioVideoRecord, "change", KEEPER)  # 原件移交: she records the originals handed to the archive
 grant(Agency, "transfer_case_files", {Role.RECORDS_KEEPER: AGENCY, Role.AGENCY_LEADER: AGENCY})

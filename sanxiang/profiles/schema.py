@@ -145,6 +145,7 @@ _SPECS = [
     _s("records.party_copy_requires_approval", "bool", "records", "当事人复制记录须经机关负责人同意"),
     _s("records.party_copy_answer_days", "int", "records", "答复当事人复制申请的期限（工作日）"),
     _s("records.access_grant_days", "int", "records", "调阅批准的有效天数"),
+    _s("records.access_grant_max_days", "int", "records", "调阅批准的最长有效天数"),
     _s("records.av_print_and_sign", "bool", "records", "照片打印、录音整理成文并经当事人签名"),
     _s("records.av_voice_announcement", "bool", "records", "音像记录开始时语音说明时间地点人员行为"),
     # 法制审核

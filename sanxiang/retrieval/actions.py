@@ -33,11 +33,13 @@ register_actions({
     "expire_access_grant": "调阅期限届满",
     "register_party_copy": "登记当事人复制申请",
     "approve_party_copy": "同意当事人复制",
+    "refuse_party_copy": "负责人不同意当事人复制",
     "answer_party_copy": "答复当事人复制申请",
 })
 
 # Marked defaults when a profile holds no value (the national profile has both, with citations).
 DEFAULT_GRANT_DAYS = 7
+DEFAULT_GRANT_MAX_DAYS = 30
 DEFAULT_PARTY_COPY_ANSWER_DAYS = 7
 PARTY_COPY_DEADLINE = "party_copy_answer"
 
@@ -124,6 +126,10 @@ def do_request_access(case, *, reason: str, kind: str = AccessRequestKind.INSPEC
     reason = _text(reason, "reason", label="调阅事由")
     if can(actor, "view", case):
         raise Conflict("您已可以查阅该案件的记录，无需申请调阅。", code="access_already_held")
+    held = active_grant(actor, case.pk)
+    if held is not None:
+        raise Conflict(f"您对该案件的调阅在有效期内（至 {timezone.localtime(held.until):%Y-%m-%d %H:%M}），"
+                       "到期后方可再次申请。", code="access_already_held")
     if AccessRequest.objects.filter(case=case, requester=actor, status=AccessRequestStatus.PENDING).exists():
         raise Conflict("您对该案件的调阅申请尚在审批中。", code="access_request_pending")
     row = AccessRequest.objects.create(case=case, requester=actor, kind=kind, reason=reason,
@@ -134,14 +140,20 @@ def do_request_access(case, *, reason: str, kind: str = AccessRequestKind.INSPEC
 
 
 def grant_days(agency) -> int:
-    return int(_profile_value(agency, "records.access_grant_days", DEFAULT_GRANT_DAYS))
+    return min(int(_profile_value(agency, "records.access_grant_days", DEFAULT_GRANT_DAYS)), grant_max_days(agency))
+
+
+def grant_max_days(agency) -> int:
+    """The longest a 调阅 grant may run (`records.access_grant_max_days`), from its approval."""
+    return int(_profile_value(agency, "records.access_grant_max_days", DEFAULT_GRANT_MAX_DAYS))
 
 
 @transaction.atomic
 def do_decide_access_request(request: AccessRequest, *, approve: bool, reason: str = "", until=None,
                              actor) -> AccessRequest:
     """批准/不予批准调阅: the entitled head decides; an approval grants access until a time (by
-    default `records.access_grant_days` after now); a refusal gives its reason."""
+    default `records.access_grant_days` after now, never more than `records.access_grant_max_days`);
+    a refusal gives its reason."""
     locked = AccessRequest.objects.select_for_update().select_related("case", "case__agency").get(pk=request.pk)
     if not can(actor, "decide", locked):
         raise NotPermitted("只有承办机构负责人或单位领导可以审批调阅申请（国家秘密：仅限知悉范围内的负责人）。")
@@ -156,6 +168,10 @@ def do_decide_access_request(request: AccessRequest, *, approve: bool, reason: s
             until = now + dt.timedelta(days=grant_days(locked.case.agency))
         if until <= now:
             raise RuleViolation("调阅期限应晚于现在。", field="until")
+        longest = grant_max_days(locked.case.agency)
+        if until > now + dt.timedelta(days=longest):
+            raise RuleViolation(f"调阅期限不能超过批准之日起 {longest} 日；需要更久的，请到期后重新申请。",
+                                field="until")
         locked.status, locked.until = AccessRequestStatus.APPROVED, until
     else:
         reason = _text(reason, "reason", label="不予批准的理由")
@@ -185,7 +201,8 @@ def active_grant(user, case_id, now=None):
     if not is_person(user):
         return None
     return (AccessRequest.objects.filter(requester=user, case_id=case_id, status=AccessRequestStatus.APPROVED,
-                                         until__gt=now or timezone.now()).order_by("-until").first())
+                                         until__gt=now or timezone.now())
+            .select_related("case", "case__agency").order_by("-until").first())
 
 
 # ---- 当事人申请复制 ------------------------------------------------------------------------------------
@@ -225,16 +242,31 @@ def do_register_party_copy(case, *, party, records: str, reason: str = "", actor
 
 
 @transaction.atomic
-def do_approve_party_copy(row: PartyCopyRequest, *, actor) -> PartyCopyRequest:
-    """同意复制 (机关负责人): where the profile asks for it, before the copies are provided."""
+def do_approve_party_copy(row: PartyCopyRequest, *, approve: bool = True, reason: str = "",
+                          actor) -> PartyCopyRequest:
+    """同意/不同意复制 (机关负责人): where the profile asks for it, before the copies are provided. A
+    refusal needs its reason; it answers the request (不予提供, the reason kept as the answer's) and
+    meets the answer deadline."""
+    from sanxiang.deadlines.actions import meet_obligations_of
+
     locked = PartyCopyRequest.objects.select_for_update().get(pk=row.pk)
     if not can(actor, "decide", locked):
         raise NotPermitted("只有承办机构负责人或单位领导可以审批当事人的复制申请。")
     if locked.status != PartyCopyStatus.PENDING_APPROVAL:
         raise Conflict(f"该申请{locked.get_status_display()}，无需审批。", code="party_copy_not_pending")
-    locked.status, locked.decided_by, locked.decided_at = PartyCopyStatus.TO_ANSWER, actor, timezone.now()
+    reason = _text(reason, "reason", required=not approve, label="审批意见" if approve else "不同意复制的理由")
+    now = timezone.now()
+    locked.decided_by, locked.decided_at = actor, now
+    if approve:
+        locked.status = PartyCopyStatus.TO_ANSWER
+    else:
+        locked.status = PartyCopyStatus.REFUSED
+        locked.answered_by, locked.answered_at, locked.answer_reason = actor, now, reason
     locked.save()
-    append_entry(action="approve_party_copy", actor=actor, obj=locked, payload={})
+    if not approve:
+        meet_obligations_of(**_party_copy_subject(locked), actor=actor, at=now)
+    append_entry(action="approve_party_copy" if approve else "refuse_party_copy", actor=actor, obj=locked,
+                 payload={"approve": approve, "reason": reason})
     return locked
 
 

@@ -40,7 +40,7 @@ class FileOut(Schema):
     size: int
     sha256: str
     view_url: str
-    download_url: str
+    download_url: str | None  # none under a view-only 调阅 grant
 
 
 class RecordOut(Schema):
@@ -112,6 +112,11 @@ class AnswerIn(Schema):
     reason: str = ""
 
 
+class PartyCopyDecisionIn(Schema):
+    approve: bool
+    reason: str = ""
+
+
 class PartyCopyOut(Schema):
     id: int
     case_id: int
@@ -144,17 +149,23 @@ def _copy_out(row) -> dict:
 
 
 @router.get("/cases/{case_id}/records", response={200: list[RecordOut], **error_responses(401, 404, 422)},
-            summary="案件的记录及其文件（查看/下载地址经统一调取服务）")
+            summary="案件的记录及其文件（查看/下载地址经统一调取服务；调阅获批者在有效期内可列出）")
 def case_records(request, case_id: str):
-    case = _case(request, case_id)
+    user = _user(request)
+    case, grant = case_queries.case_for(user, case_id), None
+    if case is None:  # a 调阅 grant in force lists the records it covers
+        case, grant = queries.granted_case(user, case_id)
+    if case is None:
+        raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
     out = []
-    for row in queries.records_of(request.user, case):
+    for row in queries.records_of(user, case, grant):
         key = row["kind"].key
         out.append({"kind": key, "kind_label": row["kind"].label, "id": row["record"].pk, "name": row["name"],
                     "confidentiality": row["mark"], "purpose_required": row["confidential"],
                     "files": [{"file": name, "label": ref.label, "content_type": ref.content_type, "size": ref.size,
                                "sha256": ref.sha256, "view_url": serving.file_url(key, row["record"].pk, name),
-                               "download_url": serving.file_url(key, row["record"].pk, name, mode="download")}
+                               "download_url": serving.file_url(key, row["record"].pk, name, mode="download")
+                               if row["download"] else None}
                               for name, ref in row["files"].items()]})
     return Status(200, out)
 
@@ -252,10 +263,13 @@ def party_copy_to_answer(request, copy_id: str):
     return Status(200, _copy_out(_party_copy(request, copy_id)))
 
 
-@router.post("/party-copies/{copy_id}/approve", response={200: PartyCopyOut, **error_responses(401, 403, 404, 409)},
-             summary="负责人同意当事人复制")
-def approve_party_copy(request, copy_id: str):
-    return Status(200, _copy_out(actions.do_approve_party_copy(_party_copy(request, copy_id), actor=request.user)))
+@router.post("/party-copies/{copy_id}/approve",
+             response={200: PartyCopyOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="负责人同意或不同意当事人复制（不同意须说明理由）")
+def approve_party_copy(request, copy_id: str, data: PartyCopyDecisionIn):
+    row = _party_copy(request, copy_id)
+    return Status(200, _copy_out(actions.do_approve_party_copy(row, approve=data.approve, reason=data.reason,
+                                                               actor=request.user)))
 
 
 @router.post("/party-copies/{copy_id}/answer",

@@ -34,6 +34,12 @@ class FileRef:
     def is_player_media(self) -> bool:
         return self.content_type.startswith(("video/", "audio/"))
 
+    @property
+    def is_viewable(self) -> bool:
+        """Shown in the browser (PDF, images, audio, video): what a view-only 调阅 grant may open; a
+        Word file or anything else the browser can only save is a download in practice."""
+        return self.content_type == "application/pdf" or self.content_type.startswith(("image/", "video/", "audio/"))
+
 
 @dataclass(frozen=True)
 class RecordKind:

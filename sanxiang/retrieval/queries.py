@@ -6,20 +6,42 @@ from sanxiang.access.policy import can, restrict
 from sanxiang.orgs.marks import Confidentiality
 
 from . import kinds
-from .models import AccessRequest, AccessRequestStatus, RecordAccess
+from .models import AccessRequest, AccessRequestKind, AccessRequestStatus, RecordAccess
 
 
-def records_of(user, case) -> list[dict]:
-    """The case's records `user` reads, each with its files, for the case page and the API."""
+def records_of(user, case, grant=None) -> list[dict]:
+    """The case's records `user` reads, each with its files, for the case page and the API. With a
+    调阅 grant in force (`grant`), all the case's records the grant covers, as the serving layer
+    serves them: a view-only grant lists only the files the browser shows."""
     rows = []
+    view_only = grant is not None and grant.kind != AccessRequestKind.COPY
     for kind in kinds.all_kinds():
-        found = restrict(kind.model.objects.filter(**{kind.case_path: case}), user, "view")
+        found = kind.model.objects.filter(**{kind.case_path: case})
+        if grant is None:
+            found = restrict(found, user, "view")
         for record in found.order_by("pk"):
             mark = kinds.confidentiality(record, case)
+            files = kind.files(record)
+            if view_only:
+                files = {name: ref for name, ref in files.items() if ref.is_viewable}
             rows.append({"kind": kind, "record": record, "name": kind.name(record), "mark": mark,
-                         "mark_label": Confidentiality(mark).label,
-                         "confidential": kinds.is_confidential(mark), "files": kind.files(record)})
+                         "mark_label": Confidentiality(mark).label, "confidential": kinds.is_confidential(mark),
+                         "files": files, "grant": grant, "download": not view_only})
     return rows
+
+
+def granted_case(user, case_id):
+    """(case, grant): the case `user` holds an approved 调阅 grant in force on, or (None, None)."""
+    from .actions import active_grant
+
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        return None, None
+    grant = active_grant(user, case_id)
+    if grant is None:
+        return None, None
+    return grant.case, grant
 
 
 def access_log(user, case):

@@ -3,7 +3,9 @@
     response = serve(request, "document", 12, "pdf", mode="view")
 
 1. The record is found through the access policy (restrict(…, "view")) or, failing that, through an
-   approved 调阅 grant still in force; otherwise 404 — another agency learns nothing.
+   approved 调阅 grant still in force; otherwise 404 — another agency learns nothing. A view-only
+   grant (调阅, not 调阅并复制) opens only what the browser shows (PDF, images, audio, video): no
+   `mode=download`, and no file that can only be saved (the Word original).
 2. Records marked above 内部 ask for a purpose (`?purpose=`) unless a grant is used; confidential
    PDFs and images are served as a watermarked copy (name and time); confidential audio and video
    are played in the browser only, never downloaded.
@@ -21,22 +23,26 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from sanxiang import storage
 from sanxiang.access.policy import restrict
-from sanxiang.core.errors import NotAuthenticated, NotFound, NotPermitted, RuleViolation, SanxiangError
+from sanxiang.core.errors import Conflict, NotAuthenticated, NotFound, NotPermitted, RuleViolation, SanxiangError
 
 from . import kinds, watermark
 from .models import AccessMode, AccessRequestKind
 
 CHUNK = 1 << 20
+DEFAULT_REHASH_MAX_BYTES = 64 << 20
+security_log = logging.getLogger("sanxiang.security")
 TOKEN_SALT = "sanxiang.retrieval.view"
 TOKEN_MAX_AGE = 4 * 3600
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -45,6 +51,33 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 class RecordNotFound(NotFound):
     code = "record_not_found"
     default_message = "未找到该记录，或您无权查看。"
+
+
+class FileModified(Conflict):
+    code = "file_modified"
+    default_message = "文件与留痕记录不符，已停止提供，请联系管理员"
+
+
+def rehash_max_bytes() -> int:
+    return int(getattr(settings, "RETRIEVAL_REHASH_MAX_BYTES", DEFAULT_REHASH_MAX_BYTES))
+
+
+def _refuse_modified(user, found, file_key: str, ref, actual: str):
+    """The stored bytes no longer match the ledger: nothing is served and nothing is written to the
+    records; the refusal goes to the security log (the accounts app's 安全事件 count visitors'
+    login and token failures only) for the administrators, and `sanxiang verify` names the file."""
+    security_log.error("文件与留痕记录不符，已停止提供：%s %s 的文件 %s（%s），记录的 SHA-256 %s，实际 %s，请求人 %s",
+                       found.kind.label, found.record.pk, file_key, ref.path, ref.sha256, actual,
+                       getattr(user, "username", ""))
+    return FileModified()
+
+
+def _sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with storage.open_file(path) as fh:
+        for chunk in storage.read_chunks(fh):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class RangeNotSatisfiable(SanxiangError):
@@ -210,8 +243,12 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
                             code="purpose_required")
     if len(purpose) > 300:
         raise RuleViolation("用途不能超过 300 个字。", field="purpose")
-    if mode == AccessMode.DOWNLOAD and found.grant is not None and found.grant.kind != AccessRequestKind.COPY:
+    view_only = found.grant is not None and found.grant.kind != AccessRequestKind.COPY
+    if view_only and mode == AccessMode.DOWNLOAD:
         raise NotPermitted("本次调阅经批准仅可查看，不含复制下载。", code="download_not_granted")
+    if view_only and not ref.is_viewable:
+        raise NotPermitted("本次调阅经批准仅可查看，该文件不能在浏览器中查看（只能下载），请查看其 PDF 版本。",
+                           code="download_not_granted")
     if found.confidential and ref.is_player_media and mode == AccessMode.DOWNLOAD:
         raise NotPermitted("涉密音像记录只能在浏览器中播放，不能下载。", code="download_not_allowed")
 
@@ -221,6 +258,8 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
     if found.confidential and watermark.applies_to(ref.content_type):
         with storage.open_file(ref.path) as fh:
             original = fh.read()
+        if hashlib.sha256(original).hexdigest() != ref.sha256:  # read whole anyway: always checked
+            raise _refuse_modified(user, found, file_key, ref, hashlib.sha256(original).hexdigest())
         stamped = watermark.apply(original, ref.content_type, watermark_text(user, now))
         served_sha256, size = hashlib.sha256(stamped).hexdigest(), len(stamped)
         span = None  # a watermarked copy is made per request: served whole
@@ -230,6 +269,10 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
         span = None if (if_range and if_range.strip() != f'"{ref.sha256}"') else parse_range(
             request.headers.get("Range", ""), size)
 
+    if not head and stamped is None and span is None and 0 < size <= rehash_max_bytes():
+        actual = _sha256_of(ref.path)  # a whole file is re-hashed before its first byte is sent
+        if actual != ref.sha256:
+            raise _refuse_modified(user, found, file_key, ref, actual)
     if head:
         response = HttpResponse(status=206 if span else 200)
         reader = None

@@ -10,4 +10,5 @@ urlpatterns = [
     path("requests/<int:pk>/decide/", views.decide, name="decide"),
     path("cases/<int:pk>/request/", views.request_access, name="request"),
     path("cases/<int:pk>/log/", views.access_log, name="log"),
+    path("cases/<int:pk>/records/", views.granted_records, name="granted"),
 ]

@@ -146,6 +146,17 @@ def decide(request, pk):
 
 
 @login_required
+def granted_records(request, pk):
+    """调阅: the records of a case its approved grant in force covers (the grant holder cannot open the
+    case page itself); each file through the serving layer, as the grant allows."""
+    case, grant = queries.granted_case(request.user, pk)
+    if case is None:
+        raise PageNotFound("未找到该案件，或您的调阅已到期。")
+    return render(request, "retrieval/granted.html", {"case": case, "grant": grant,
+                                                      "rows": queries.records_of(request.user, case, grant)})
+
+
+@login_required
 def access_log(request, pk):
     from sanxiang.cases import pages as case_pages
 

@@ -53,7 +53,7 @@ def apply(data: bytes, content_type: str, text: str) -> bytes:
     except WatermarkError:
         raise
     except Exception as exc:  # a damaged file: nothing served, nothing ledgered
-        raise WatermarkError(f"无法为该文件加水印（{type(exc).__name__}），未提供下载。") from exc
+        raise WatermarkError("无法为该文件加水印（文件可能已损坏），未提供下载，请联系管理员。") from exc
 
 
 def _stamp(width: float, height: float, text: str):

@@ -6,7 +6,9 @@
     rehash(path) / paths() / exists(path)     # what `sanxiang verify` asks of the store
 
 A file's path is its SHA-256 (`sha256/ab/abcdef…`), so the same bytes are stored once, a stored
-file is never overwritten with other bytes, and a changed file no longer matches its name. The
+file is never overwritten with other bytes, and a changed file no longer matches its name. When
+the same bytes are put again and the copy already stored no longer matches its name (damaged or
+tampered with), it is re-hashed and replaced with the good bytes (a warning on the storage log). The
 back end is Django's `STORAGES["records"]`: the filesystem under DATA_DIR/files by default, or S3
 (django-storages + boto3; tested against SeaweedFS) when `SANXIANG_S3_BUCKET` is set — see
 docs/operations.md "File storage". Nothing here knows about cases: records and documents build on it.
@@ -15,6 +17,7 @@ docs/operations.md "File storage". Nothing here knows about cases: records and d
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from dataclasses import asdict, dataclass
@@ -25,6 +28,7 @@ from django.core.files.storage import FileSystemStorage, storages
 
 CHUNK = 1 << 20
 PREFIX = "sha256"
+logger = logging.getLogger("sanxiang.storage")
 
 
 class StorageError(Exception):
@@ -113,7 +117,14 @@ def put_spooled(spool: str | os.PathLike, digest: StoredFile) -> StoredFile:
     stored = StoredFile(path_for(digest.sha256), digest.sha256, digest.sm3, digest.size)
     store = backend()
     try:
-        if not store.exists(stored.path):
+        present = store.exists(stored.path)
+        if present and not _intact(stored):
+            # The copy under this digest's name no longer holds these bytes (damaged or tampered
+            # with): the good bytes just received replace it.
+            logger.warning("存储中的文件 %s 与其摘要不符，已用新收到的完好内容替换", stored.path)
+            store.delete(stored.path)
+            present = False
+        if not present:
             with open(spool, "rb") as fh:
                 saved = store.save(stored.path, _Spooled(fh, name=str(spool)))
             if saved != stored.path:
@@ -125,6 +136,15 @@ def put_spooled(spool: str | os.PathLike, digest: StoredFile) -> StoredFile:
         if os.path.exists(spool):
             os.unlink(spool)
     return stored
+
+
+def _intact(stored: StoredFile) -> bool:
+    """Whether the file already stored under `stored.path` still holds the bytes its name says."""
+    try:
+        found = rehash(stored.path)
+    except StorageError:
+        return False
+    return found["sha256"] == stored.sha256 and found["size"] == stored.size
 
 
 def is_filesystem() -> bool:

@@ -3,6 +3,7 @@ retrieval layer, listed in the 卷内文件目录 and the 音像记录台账, up
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from sanxiang.documents.kinds import case_records
 from sanxiang.records.models import AudioVideoRecord, EvidenceItem
@@ -61,6 +62,35 @@ def test_the_media_register_lists_the_agencys_recordings(client, closed):
     assert late and all(row["late_reason"] for row in late)  # defect #14f: the reason of the delay is kept
     login(client, "zhuzhou-head")
     assert not any(row["case"] == closed.number for row in client.get("/api/v1/registers/media").json()["rows"])
+
+
+def test_the_records_keeper_reads_the_records_she_archives_and_receives_the_originals(client, closed):
+    """archive/policies.py: the 档案管理人员 reads the agency's case files (documents, evidence,
+    recordings, hand-overs) and records the hand-over of an original to the archive."""
+    login(client, "urumqi-amr-records")
+    kinds = {r["kind"] for r in client.get(f"/api/v1/retrieval/cases/{closed.pk}/records").json()}
+    assert kinds == {"document", "evidence", "recording"}
+    item = EvidenceItem.objects.filter(case=closed).first()
+    assert client.get(f"/api/v1/records/evidence?case_id={closed.pk}").json()
+    assert client.get(f"/api/v1/records/evidence/{item.pk}").status_code == 200
+    recordings = client.get(f"/api/v1/records/recordings?case_id={closed.pk}").json()
+    assert recordings
+    rec = AudioVideoRecord.objects.get(pk=recordings[0]["id"])
+    handed = client.post(f"/api/v1/records/recordings/{rec.pk}/handovers", {
+        "handed_by": "执法人员王某", "received_by": "档案室李某", "handed_at": timezone.now().isoformat(),
+        "medium": "光盘", "place": "档案室"}, content_type="application/json")
+    assert handed.status_code == 201, handed.content
+    login(client, "urumqi-amr-officer")
+    officer_rows = client.get("/api/v1/registers/media").json()["rows"]
+    login(client, "urumqi-amr-records")
+    assert client.get("/api/v1/registers/media").json()["rows"] == officer_rows
+    page = client.get("/registers/media/").content.decode()
+    assert f"共 {len(officer_rows)} 条" in page and "档案室李某" in page
+    served = client.get(f"/api/v1/retrieval/files/evidence/{item.pk}/file")
+    assert served.status_code == 200
+    login(client, "zhuzhou-records")  # another agency's archivist learns nothing
+    assert client.get(f"/api/v1/records/evidence/{item.pk}").status_code == 404
+    assert client.get(f"/api/v1/retrieval/cases/{closed.pk}/records").status_code == 404
 
 
 def test_the_case_page_offers_the_upload_widget_and_links_through_the_serving_layer(client, closed):

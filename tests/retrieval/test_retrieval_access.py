@@ -155,13 +155,57 @@ def test_a_grant_lets_another_units_officer_view_until_it_expires(client, env, s
     assert entries("view_record")[-1]["payload"]["grant"] == granted.pk
     refused = client.get(file_url(document, "download"))  # 调阅 without copying
     assert refused.status_code == 403 and refused.json()["code"] == "download_not_granted"
+    before = written()
+    word = client.get(f"/api/v1/retrieval/files/document/{document.pk}/docx")  # viewing a Word file = saving it
+    assert word.status_code == 403 and word.json()["code"] == "download_not_granted" and written() == before
+    # the grant holder lists the case's records it covers: only what the browser shows, no download
+    listed = client.get(f"/api/v1/retrieval/cases/{case.pk}/records")
+    assert listed.status_code == 200, listed.content
+    [row] = [r for r in listed.json() if r["kind"] == "document" and r["id"] == document.pk]
+    assert [(f["file"], f["download_url"]) for f in row["files"]] == [("pdf", None)]
+    assert "/retrieval/cases/%d/records/" % case.pk in client.get("/retrieval/requests/").content.decode()
+    page = client.get(f"/retrieval/cases/{case.pk}/records/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f"/retrieval/records/document/{document.pk}/pdf/" in body and "mode=download" not in body
+    assert "/docx/" not in body and "仅可在浏览器中查看" in body
     # time passes: the serving layer refuses at once, the job records the end
     type(granted).objects.filter(pk=granted.pk).update(until=timezone.now() - dt.timedelta(seconds=1))
     assert client.get(file_url(document)).status_code == 404
+    assert client.get(f"/api/v1/retrieval/cases/{case.pk}/records").status_code == 404
+    assert client.get(f"/retrieval/cases/{case.pk}/records/").status_code == 404
     assert expire_access_grants.call()["done"] == 1
     granted.refresh_from_db()
     assert granted.status == AccessRequestStatus.EXPIRED and entries("expire_access_grant")[-1]["actor"] == "system:jobs"
     assert expire_access_grants.call()["done"] == 0
+
+
+def test_a_file_whose_bytes_no_longer_match_the_ledger_is_not_served(client, env, internal, secret, settings,
+                                                                       caplog):
+    from pathlib import Path
+
+    case, document, data = internal
+    stored = Path(storage.backend().location) / document.pdf_path
+    marked = Path(storage.backend().location) / secret[1].pdf_path
+    originals = {stored: stored.read_bytes(), marked: marked.read_bytes()}
+    client.force_login(env.officer)
+    try:
+        for path, good in originals.items():
+            damaged = bytearray(good)
+            damaged[len(damaged) // 2] ^= 0xFF
+            path.write_bytes(bytes(damaged))
+        before = written()
+        refused = client.get(file_url(document))
+        assert refused.status_code == 409 and refused.json()["code"] == "file_modified"
+        assert refused.json()["message"] == "文件与留痕记录不符，已停止提供，请联系管理员"
+        assert written() == before and "文件与留痕记录不符" in caplog.text
+        assert client.get(file_url(secret[1], purpose="核对")).status_code == 409  # the watermark's original too
+        assert written() == before
+        settings.RETRIEVAL_REHASH_MAX_BYTES = len(data) - 1  # larger files: left to the daily sampled re-hash
+        assert client.get(file_url(document)).status_code == 200
+    finally:
+        for path, good in originals.items():
+            path.write_bytes(good)
 
 
 def test_refusals_write_nothing(env, secret, other_unit_officer):
@@ -277,6 +321,61 @@ def test_where_the_profile_asks_the_head_approves_a_party_copy_first(env, intern
     R.do_approve_party_copy(row, actor=env.head)
     refused = R.do_answer_party_copy(row, provided=False, reason="涉及他人隐私", actor=env.officer)
     assert refused.status == PartyCopyStatus.REFUSED and refused.answer_reason == "涉及他人隐私"
+
+
+def test_a_heads_refusal_of_a_party_copy_is_kept_as_a_refusal_with_its_reason(client, env, internal, monkeypatch):
+    case, _, _ = internal
+    monkeypatch.setattr(R, "_profile_value", lambda agency, key, default: True if key.endswith("approval") else 5)
+    row = R.do_register_party_copy(case, party=env.person_party, records="询问笔录", actor=env.officer)
+    url = f"/api/v1/retrieval/party-copies/{row.pk}/approve"
+    client.force_login(env.head)
+    before = LedgerEntry.objects.count()
+    bare = client.post(url, {"approve": False}, content_type="application/json")
+    assert bare.status_code == 400 and bare.json()["field"] == "reason"
+    assert client.post(url, {}, content_type="application/json").status_code == 422  # a decision is required
+    assert LedgerEntry.objects.count() == before
+    row.refresh_from_db()
+    assert row.status == PartyCopyStatus.PENDING_APPROVAL
+    refused = client.post(url, {"approve": False, "reason": "涉及他人隐私"}, content_type="application/json")
+    assert refused.status_code == 200, refused.content
+    assert refused.json()["status"] == "refused" and refused.json()["answer_reason"] == "涉及他人隐私"
+    entry = entries("refuse_party_copy")[-1]
+    assert entry["payload"] == {"approve": False, "reason": "涉及他人隐私"} and entry["actor"] == env.head.username
+    assert Obligation.objects.get(object_type="retrieval.partycopyrequest", object_id=str(row.pk)).status == "met"
+    assert client.post(url, {"approve": True}, content_type="application/json").status_code == 409
+    other = R.do_register_party_copy(case, party=env.person_party, records="现场笔录", actor=env.officer)
+    approved = client.post(f"/api/v1/retrieval/party-copies/{other.pk}/approve", {"approve": True},
+                           content_type="application/json")
+    assert approved.status_code == 200 and approved.json()["status"] == "to_answer"
+    assert entries("approve_party_copy")[-1]["payload"]["approve"] is True
+
+
+def test_a_grant_has_an_upper_limit_and_a_second_request_is_refused_while_one_holds(client, env, secret,
+                                                                                     other_unit_officer):
+    case, _, _ = secret
+    client.force_login(other_unit_officer)
+    created = client.post("/api/v1/retrieval/requests", {"case_id": case.pk, "reason": "对比办案"},
+                          content_type="application/json").json()
+    pending = client.post("/api/v1/retrieval/requests", {"case_id": case.pk, "reason": "再次申请"},
+                          content_type="application/json")
+    assert pending.status_code == 409 and pending.json()["code"] == "access_request_pending"
+    client.force_login(env.head)
+    url = f"/api/v1/retrieval/requests/{created['id']}/decision"
+    before = LedgerEntry.objects.count()
+    ten_years = client.post(url, {"approve": True, "until": "2036-01-01T00:00:00+08:00"},
+                            content_type="application/json")
+    assert ten_years.status_code == 400 and ten_years.json()["field"] == "until"
+    assert "30 日" in ten_years.json()["message"]  # records.access_grant_max_days (platform default)
+    assert LedgerEntry.objects.count() == before
+    until = timezone.now() + dt.timedelta(days=29)
+    ok = client.post(url, {"approve": True, "until": until.isoformat()}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["status"] == "approved"
+    client.force_login(other_unit_officer)
+    before = LedgerEntry.objects.count()
+    again = client.post("/api/v1/retrieval/requests", {"case_id": case.pk, "reason": "延长"},
+                        content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "access_already_held"
+    assert "有效期内" in again.json()["message"] and LedgerEntry.objects.count() == before
 
 
 def test_the_api_lists_records_requests_decisions_and_the_log(client, env, secret, other_unit_officer):

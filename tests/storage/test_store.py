@@ -83,6 +83,20 @@ def _tamper(store_backend, path, content):
             target.write_bytes(content)
 
 
+def test_putting_the_same_bytes_again_replaces_a_damaged_copy(store_backend, caplog):
+    first = storage.put(io.BytesIO(PHOTO))
+    damaged = bytearray(PHOTO)
+    damaged[1000] ^= 0xFF
+    _tamper(store_backend, first.path, bytes(damaged))
+    assert storage.rehash(first.path)["sha256"] != first.sha256
+    again = storage.put(io.BytesIO(PHOTO))
+    assert again == first
+    with storage.open_file(first.path) as fh:
+        assert fh.read() == PHOTO  # the good bytes are back under their name
+    assert "已用新收到的完好内容替换" in caplog.text
+    assert sorted(storage.paths()) == [first.path]
+
+
 def test_verify_rehashes_the_store_and_names_changed_missing_and_untracked_files(store_backend):
     with override_settings(SIGNING_KEY=SEED_A):
         kept = storage.put(io.BytesIO(PHOTO))
