@@ -131,10 +131,11 @@ def test_a_seal_with_its_recording_its_list_and_a_signed_onsite_record(demo, pag
     page.wait_for_selector("canvas[data-signature=party_png]")
     assert page.input_value("#party_name") == "株洲湘江源餐饮管理有限公司"
     page.fill("#party_name", "刘建")
-    sign_with_the_mouse(page, page.locator("canvas[data-signature=officer_png]"))
-    sign_with_the_mouse(page, page.locator("canvas[data-signature=party_png]"))
+    signing = page.locator("form[data-signatures]").first  # the second form notes a party's refusal
+    sign_with_the_mouse(page, signing.locator("canvas[data-signature=officer_png]"))
+    sign_with_the_mouse(page, signing.locator("canvas[data-signature=party_png]"))
     shoot(page, "record-signature")
-    submit(page, page.locator("form[data-signatures] button[type=submit]"))
+    submit(page, signing.locator("button[type=submit]"))
     assert page.url.startswith(f"{page.base}/cases/{case.pk}/")
     assert "已签名" in page.locator(f"#document-{record.pk}").inner_text()
     assert page.locator(f"#document-{record.pk}").locator("text=手写签名").count() == 0
@@ -149,8 +150,9 @@ def test_a_decision_and_its_service_receipt_generated_issued_and_looked_at(demo,
 
     from sanxiang.access.actors import JOBS
     from sanxiang.cases.actions import move_case
-    from sanxiang.documents.actions import do_render_document
+    from sanxiang.documents.actions import do_render_document, do_sign_document
     from sanxiang.documents.models import Document
+    from sanxiang.records import samples
     from sanxiang.retrieval.models import RecordAccess
 
     case = demo_case("pingluo-commerce", "涉嫌违规回收拆解报废机动车")  # 已告知, no review required
@@ -167,6 +169,13 @@ def test_a_decision_and_its_service_receipt_generated_issued_and_looked_at(demo,
     decision, receipt = (Document.objects.get(case=case, kind=kind) for kind in ("penalty_decision", "service_receipt"))
     for document in (decision, receipt):
         assert do_render_document(document, actor=JOBS).status == "generated", document.failure
+    # The 送达回证 is signed by the officer and the party (on the tablet, as the first journey does)
+    # before it may be issued; its PDF is made again with the signatures.
+    officer = get_user_model().objects.get(username="pingluo-officer")
+    do_sign_document(receipt, officer_png=samples.png(seed=7), party_png=samples.png(seed=8), party_name="刘某",
+                     actor=officer)
+    receipt.refresh_from_db()
+    assert do_render_document(receipt, actor=JOBS).status == "generated", receipt.failure
 
     log_in(page, "pingluo-head")
     page.goto(f"{page.base}/cases/{case.pk}/")

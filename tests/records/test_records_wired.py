@@ -76,8 +76,9 @@ def test_the_records_keeper_reads_the_records_she_archives_and_receives_the_orig
     recordings = client.get(f"/api/v1/records/recordings?case_id={closed.pk}").json()
     assert recordings
     rec = AudioVideoRecord.objects.get(pk=recordings[0]["id"])
+    last = rec.handovers.order_by("handed_at", "id").last()  # a hand-over starts from the current holder
     handed = client.post(f"/api/v1/records/recordings/{rec.pk}/handovers", {
-        "handed_by": "执法人员王某", "received_by": "档案室李某", "handed_at": timezone.now().isoformat(),
+        "handed_by": last.received_by if last else rec.recorder, "received_by": "档案室李某", "handed_at": timezone.now().isoformat(),
         "medium": "光盘", "place": "档案室"}, content_type="application/json")
     assert handed.status_code == 201, handed.content
     login(client, "urumqi-amr-officer")
