@@ -170,7 +170,7 @@ def _out(m) -> dict[str, Any]:
 
         deadlines = Obligation.objects.filter(object_type=m.ledger_type(), object_id=str(m.pk)).order_by("start", "id")
     return {"id": m.pk, "case_id": m.case_id, "kind": m.kind, "kind_label": m.get_kind_display(), "status": m.status,
-            "status_label": "已自动解除" if K.lapsed_on(m, None, deadlines) else m.get_status_display(), "reason": m.reason, "proposed_on": m.proposed_on,
+            "status_label": K.status_label(m, None, deadlines), "reason": m.reason, "proposed_on": m.proposed_on,
             "approved_on": m.approved_on, "emergency": m.emergency, "implemented_on": m.implemented_on,
             "place": m.place, "extension_days": m.extension_days, "extended_on": m.extended_on,
             "ended_on": m.ended_on, "release_reason": m.release_reason, "outcome": m.outcome, "end_note": m.end_note,

@@ -26,7 +26,9 @@ class DocumentNotFound(NotFound, Http404):
 
 def measure_label(measure) -> str:
     names = "、".join(item.name for item in measure.items.order_by("id")[:3])
-    return f"{measure.get_kind_display()}（{measure.get_status_display()}，{measure.proposed_on:%Y-%m-%d}）{names}"
+    from sanxiang.cases.kinds.coercion import status_label
+
+    return f"{measure.get_kind_display()}（{status_label(measure)}，{measure.proposed_on:%Y-%m-%d}）{names}"
 
 
 def inputs_form(spec: kinds.Spec, data=None, prefix=None, case=None):

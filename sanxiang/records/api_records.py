@@ -59,7 +59,7 @@ def _recording(request, pk) -> AudioVideoRecord:
     return found
 
 
-class FileOut(Schema):
+class StoredFileOut(Schema):
     upload_id: int
     filename: str
     media_type: str
@@ -134,7 +134,7 @@ class EvidenceOut(Schema):
     party_confirmed_on: dt.date | None
     replaces_id: int | None
     corrected_by_id: int | None
-    file: FileOut
+    file: StoredFileOut
     created_at: dt.datetime
 
 
@@ -238,7 +238,7 @@ class RecordingOut(Schema):
     late_reason: str
     upload_due: str | None
     missing_metadata: list[str]
-    file: FileOut | None
+    file: StoredFileOut | None
     handovers: list[HandoverOut]
 
 
@@ -441,7 +441,7 @@ def show_catalogue(request, agency: str = ""):
                                      "phrases": e.phrases} for e in listed.entries.values()]})
 
 
-@router.get("/uploads", response={200: list[FileOut], **error_responses(400, 401, 404, 422)},
+@router.get("/uploads", response={200: list[StoredFileOut], **error_responses(400, 401, 404, 422)},
             summary="本人已完成、尚未登记的上传（用于登记证据或音像记录）")
 def my_uploads(request, case_id: int | None = None):
     case = _case(request, case_id)

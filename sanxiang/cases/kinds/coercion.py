@@ -175,6 +175,11 @@ def seal_or_seize_only(m, actor, **params):
     return None
 
 
+def status_label(m, on=None, periods=None) -> str:
+    """What a measure's state is called: 已自动解除 once a 先行登记保存 lapsed by law, else its stored state."""
+    return "已自动解除" if lapsed_on(m, on, periods) else m.get_status_display()
+
+
 def lapsed_on(m, on=None, periods=None) -> dt.date | None:
     """The day a 先行登记保存 lapsed: its period ran out with no measure taken, so it is released by law
     (行政处罚法第五十六条: 逾期未采取相关措施的，先行登记保存措施自动解除) though no one has recorded the
