@@ -8,6 +8,7 @@ var/screenshots/. Set SANXIANG_SCREENSHOTS=DIR to also keep the journeys' page s
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still
@@ -84,21 +85,27 @@ class DemoCopy:
     before every browser test (SQLite's backup API: milliseconds, against seconds of CPU for each
     build): every test starts from the very same rows, ids and sequences, and what a test writes
     is flushed after it as before (`transactional_db`). Other databases build it for each test.
+    The files the build stored (templates, documents, media) are kept too and copied into each
+    module's own file store (`module_file_store`): the rows name them.
     """
 
     def __init__(self):
         self.saved = None
         self.output = None
+        self.files = None
 
     def load(self):
         from io import StringIO
 
+        from django.conf import settings
         from django.core.management import call_command
         from django.db import connection
 
         if self.saved is not None:
             connection.ensure_connection()
             self.saved.backup(connection.connection)
+            if self.files is not None:
+                shutil.copytree(self.files, settings.FILES_DIR, dirs_exist_ok=True)
             from django.contrib.contenttypes.models import ContentType
 
             ContentType.objects.clear_cache()  # ids as in the copy, not as the last flush made them
@@ -107,10 +114,14 @@ class DemoCopy:
         call_command("demo", stdout=out)
         if connection.vendor == "sqlite" and connection.is_in_memory_db():
             import sqlite3
+            import tempfile
 
             self.saved = sqlite3.connect(":memory:", check_same_thread=False)
             connection.connection.backup(self.saved)
             self.output = out.getvalue()
+            if Path(settings.FILES_DIR).is_dir():
+                self.files = Path(tempfile.mkdtemp(prefix="sanxiang-demo-files-")) / "files"
+                shutil.copytree(settings.FILES_DIR, self.files)
         return out.getvalue()
 
 
