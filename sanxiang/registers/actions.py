@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can
 from sanxiang.cases.kinds import coercion as K
+from sanxiang.cases.kinds.coercion import clean_quantity
 from sanxiang.cases.models import Case, MeasureKind, MeasureOutcome, PenaltyType, SeizedItem
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
@@ -70,16 +71,6 @@ def _moment(value, field="handed_at") -> dt.datetime:
     if value > timezone.now() + dt.timedelta(minutes=5):
         raise RuleViolation(f"交接时间 {timezone.localtime(value):%Y-%m-%d %H:%M} 晚于现在，不能预先登记。", field=field)
     return value
-
-
-def _quantity(value) -> Decimal:
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise RuleViolation(f"数量“{value}”无效。", field="quantity") from None
-    if not number.is_finite() or number <= 0 or number >= 10 ** 11 or number != number.quantize(Decimal("0.001")):
-        raise RuleViolation(f"数量“{value}”无效：应为大于 0、最多三位小数的数字。", field="quantity")
-    return number
 
 
 def party_names(case) -> str:
@@ -199,7 +190,7 @@ def do_register_confiscated_goods(case, *, name, quantity, unit, holder, place, 
     holder, place = _text(holder, "保管人", "holder", 200), _text(place, "存放地点", "place", 300)
     goods = Goods.objects.create(
         agency=case.agency, case=case, origin=GoodsOrigin.CONFISCATED, name=_text(name, "名称", "name", 200),
-        spec=_text(spec, "规格", "spec", 200, required=False), quantity=_quantity(quantity),
+        spec=_text(spec, "规格", "spec", 200, required=False), quantity=clean_quantity(quantity),
         unit=_text(unit, "计量单位", "unit", 20), holder=holder, place=place, stage=CustodyStage.CUSTODY,
         registered_on=timezone.localdate(at), created_at=timezone.now())
     append_entry(action="register_goods", actor=actor, obj=goods, payload={

@@ -868,7 +868,8 @@ def do_propose_measure(case, *, kind, reason, actor, on=None) -> CoerciveMeasure
     return m
 
 
-def _quantity(value) -> Decimal:
+def clean_quantity(value) -> Decimal:
+    """数量 of goods: a positive number with at most three decimals (清单 items, goods in custody)."""
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -908,7 +909,7 @@ def do_add_seized_item(measure, *, name, quantity, unit, place, actor, spec="", 
         raise RuleViolation("只有查封的场所、设施或者财物可以交当事人保管。", field="custody")
     item = SeizedItem.objects.create(measure=m, name=_text(name, "名称", "name", 200),
                                      spec=_text(spec, "规格", "spec", 200, required=False),
-                                     quantity=_quantity(quantity), unit=_text(unit, "计量单位", "unit", 20),
+                                     quantity=clean_quantity(quantity), unit=_text(unit, "计量单位", "unit", 20),
                                      place=_text(place, "存放地点", "place", 300), custody=custody, custodian=custodian)
     append_entry(action="add_seizeditem", actor=actor, obj=item,
                  payload={"measure": m.pk, "name": item.name, "quantity": item.quantity, "unit": item.unit})
