@@ -338,7 +338,7 @@ def case_record_onsite(request, pk):
         C.do_record_onsite_act(case, place=d["place"], certificate_numbers=d["certificate_numbers"],
                                told_reason_basis_rights=d["told_reason_basis_rights"],
                                video_recorded=d["video_recorded"], date=d["date"], note=d["note"],
-                               actor=request.user)
+                               act=d["act"], actor=request.user)
 
     return _act(request, pk, "onsite", make, perform, "已记录现场执法。")
 
