@@ -67,3 +67,22 @@ def request_for(user, pk, action="view"):
         return None
     return restrict(AccessRequest.objects.select_related("case", "case__agency", "requester"), user,
                     action).filter(pk=pk).first()
+
+
+def party_copies(user, case):
+    """The party copy requests of `case` that `user` sees, newest first."""
+    from .models import PartyCopyRequest
+
+    return list(PartyCopyRequest.objects.restrict(user).filter(case=case).select_related("party")
+                .order_by("-registered_at", "-id"))
+
+
+def party_copy_for(user, pk):
+    """One party copy request within `user`'s reach (None: not found, or another agency's)."""
+    from .models import PartyCopyRequest
+
+    try:
+        return (PartyCopyRequest.objects.restrict(user).select_related("party", "case", "case__agency")
+                .filter(pk=int(pk)).first())
+    except (TypeError, ValueError):
+        return None
