@@ -187,3 +187,29 @@ def test_the_records_keeper_hands_originals_over_but_changes_nothing_else(kenv):
     handover = E.do_hand_over_recording(rec, handed_by="李审批", received_by="档案室吴某", handed_at="2026-09-03T15:00",
                                         medium="SD 卡 1 张", place="档案室", actor=keeper)
     assert handover.recording == rec
+
+
+def test_the_case_page_and_the_api_record_the_kind_of_on_site_act(client, kenv):
+    env = kenv
+    case = reach(env, "licence_general", "reviewing")
+    client.force_login(env.officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "现场执法活动" in page and "强制拆除" in page
+    answer = client.post(f"/cases/{case.pk}/on-site-acts/", {
+        "act": "sealing_up", "place": "用人单位财务室", "certificate_numbers": numbers(case),
+        "told_reason_basis_rights": "on", "date": "2026-09-04"})
+    assert answer.status_code == 302
+    act = OnSiteAct.objects.filter(case=case).latest("id")
+    assert (act.act, act.date) == ("sealing_up", dt.date(2026, 9, 4))
+    assert "2026-09-04 封存 用人单位财务室" in client.get(f"/cases/{case.pk}/").content.decode()
+    api = client.post(f"/api/v1/cases/{case.pk}/on-site-acts", {
+        "act": "demolition", "place": "违章搭建处", "certificate_numbers": numbers(case),
+        "told_reason_basis_rights": True, "date": "2026-09-05"}, content_type="application/json")
+    assert api.status_code == 201 and api.json()["act"] == "demolition"
+    before = (OnSiteAct.objects.count(), counts())
+    bad = client.post(f"/api/v1/cases/{case.pk}/on-site-acts", {
+        "act": "bulldozing", "place": "违章搭建处", "certificate_numbers": numbers(case),
+        "told_reason_basis_rights": True, "date": "2026-09-05"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["field"] == "act" and "现场执法活动的种类" in bad.json()["message"]
+    assert (OnSiteAct.objects.count(), counts()) == before
+    assert [m.occurrence.act for m in CAT.missing_recordings(case)] == ["sealing_up"]  # 强制拆除: not on 人社's list
