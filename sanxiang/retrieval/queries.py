@@ -86,3 +86,14 @@ def party_copy_for(user, pk):
                 .filter(pk=int(pk)).first())
     except (TypeError, ValueError):
         return None
+
+
+def open_party_copies(user):
+    """The party copy requests `user` may approve or answer that still wait, earliest deadline first."""
+    from django.db.models import Q
+
+    from .models import PartyCopyRequest, PartyCopyStatus
+
+    waiting = PartyCopyRequest.objects.filter(status__in=(PartyCopyStatus.PENDING_APPROVAL, PartyCopyStatus.TO_ANSWER))
+    mine = Q(pk__in=restrict(waiting, user, "answer").values("pk")) | Q(pk__in=restrict(waiting, user, "decide").values("pk"))
+    return waiting.filter(mine).select_related("case", "party").order_by("due_on", "id")

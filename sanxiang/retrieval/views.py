@@ -76,7 +76,8 @@ def record(request, kind, pk, file):
 
 @login_required
 def requests_page(request):
-    """调阅: my requests, those waiting for my decision, and a request by 案号 (a case one cannot open)."""
+    """调阅: my requests, those waiting for my decision, the party copy requests I may answer or approve
+    (by deadline), and a request by 案号 (a case one cannot open)."""
     from sanxiang.cases.models import Case
 
     form = NumberRequestForm(request.POST or None)
@@ -99,6 +100,7 @@ def requests_page(request):
         status = 400
     return render(request, "retrieval/requests.html", {
         "mine": queries.my_requests(request.user)[:100], "waiting": queries.waiting_for(request.user)[:100],
+        "copies": queries.open_party_copies(request.user)[:100],
         "decision_form": DecisionForm(), "form": form}, status=status)
 
 

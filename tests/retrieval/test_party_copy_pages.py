@@ -43,6 +43,9 @@ def test_the_officer_registers_answers_and_hands_over_a_watermarked_copy(client,
     assert "立案审批表" in listed and f"{row.due_on:%Y-%m-%d}" in listed and "待答复" in listed
     shown = client.get(f"/cases/{case.pk}/").content.decode()
     assert "当事人申请复制" in shown and f"最早 {row.due_on:%Y-%m-%d} 到期" in shown
+    waiting = client.get("/retrieval/requests/").content.decode()
+    assert "待答复的当事人复制申请" in waiting and f'href="/retrieval/party-copies/{row.pk}/"' in waiting
+    assert "<title>调阅" in waiting and "<title>调阅<div" not in waiting
     detail = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
     assert "交付当事人的复制件" in detail and "立案审批表" in detail
     purpose = f"当事人{env.person_party.name}申请复制"
@@ -60,6 +63,7 @@ def test_the_officer_registers_answers_and_hands_over_a_watermarked_copy(client,
     done = client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "provide"})
     row.refresh_from_db()
     assert done.status_code == 302 and row.status == PartyCopyStatus.PROVIDED and row.answered_by == env.officer
+    assert f"/retrieval/party-copies/{row.pk}/" not in client.get("/retrieval/requests/").content.decode()
 
 
 def test_the_head_approves_or_refuses_with_a_reason_where_the_profile_asks(client, env, secret, monkeypatch):
@@ -88,6 +92,7 @@ def test_another_agency_finds_neither_page(client, env, secret):
     row = R.do_register_party_copy(case, party=env.person_party, records="现场笔录", actor=env.officer)
     client.force_login(env.outsider)
     before = written()
+    assert f"/retrieval/party-copies/{row.pk}/" not in client.get("/retrieval/requests/").content.decode()
     assert client.get(f"/retrieval/cases/{case.pk}/party-copies/").status_code == 404
     assert client.get(f"/retrieval/party-copies/{row.pk}/").status_code == 404
     assert client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "provide"}).status_code == 404
