@@ -6,8 +6,8 @@ and the leaders'.
 
 The archivist reads the files she archives: the agency's cases and their records — documents and
 their signatures, evidence items, audio-video records with their hand-overs and exceptions — and
-she records the hand-over of a recording's original to the archive (`change` on the recording is
-what `do_hand_over_recording` asks). Confidentiality marks still apply (state secrets: only those
+she records the hand-over of a recording's original to the archive (`hand_over` on the recording,
+what `do_hand_over_recording` asks; not `change`, which would let her store, link or correct it). Confidentiality marks still apply (state secrets: only those
 named on the case).
 """
 
@@ -35,5 +35,5 @@ grant(Case, "archive_case", ARCHIVISTS)
 KEEPER = {Role.RECORDS_KEEPER: AGENCY}
 for model in (Case, Document, DocumentSignature, EvidenceItem, AudioVideoRecord, RecordingHandover, RecordingWaiver):
     grant(model, "view", KEEPER)
-grant(AudioVideoRecord, "change", KEEPER)  # 原件移交: she records the originals handed to the archive
+grant(AudioVideoRecord, "hand_over", KEEPER)  # 原件移交: she records the originals handed to the archive
 grant(Agency, "transfer_case_files", {Role.RECORDS_KEEPER: AGENCY, Role.AGENCY_LEADER: AGENCY})

@@ -45,6 +45,7 @@ from .models import (
     CaseReview,
     CaseStatus,
     OnSiteAct,
+    OnSiteActKind,
     ParticipantRole,
     PenaltyType,
     Procedure,
@@ -775,8 +776,11 @@ def do_add_case_participant(case, *, role, name, actor, id_number="", relation="
 
 @transaction.atomic
 def do_record_onsite_act(case, *, place, certificate_numbers, told_reason_basis_rights, video_recorded, actor,
-                         date=None, note="") -> OnSiteAct:
-    """现场执法: the certificates shown, that reason, basis and rights were told, whether it was filmed."""
+                         date=None, note="", act=OnSiteActKind.INSPECTION) -> OnSiteAct:
+    """现场执法: what was done on site (现场检查, 封存, 强制拆除, 送检样品 — the acts a 音像记录事项清单 names),
+    the certificates shown, that reason, basis and rights were told, whether it was filmed."""
+    if act not in OnSiteActKind.values:
+        raise RuleViolation("请选择现场执法活动的种类（现场检查、封存、强制拆除或送检样品）。", field="act")
     case = _lock(case)
     if not may_act(actor, "change", case):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以记录现场执法。")
@@ -800,11 +804,13 @@ def do_record_onsite_act(case, *, place, certificate_numbers, told_reason_basis_
     if told_reason_basis_rights is not True:
         raise RuleViolation("现场执法须告知当事人执法事由、依据和权利义务（行政执法监督条例第十一条）。",
                             field="told_reason_basis_rights")
-    act = OnSiteAct.objects.create(case=case, date=date, place=place, certificate_numbers=sorted(set(numbers)),
+    kind = act
+    act = OnSiteAct.objects.create(case=case, act=kind, date=date, place=place, certificate_numbers=sorted(set(numbers)),
                                    told_reason_basis_rights=True, video_recorded=bool(video_recorded),
                                    note=_text(note, "备注", "note", 500, required=False))
     append_entry(action="record_onsite_act", actor=actor, obj=act,
-                 payload={"case": case.number, "place": place, "video_recorded": act.video_recorded})
+                 payload={"case": case.number, "place": place, "video_recorded": act.video_recorded,
+                          **({"act": kind} if kind != OnSiteActKind.INSPECTION else {})})
     return act
 
 

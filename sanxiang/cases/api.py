@@ -12,6 +12,7 @@ from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
 from sanxiang.api.errors import error_responses
+from sanxiang.cases.queries import api_case as case_api_case
 from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
 from sanxiang.core.ids import row_by_id
 from sanxiang.workflow import available
@@ -30,11 +31,7 @@ def _user(request):
     return request.user
 
 
-def _case(request, case_id) -> Case:
-    found = queries.case_for(_user(request), case_id)
-    if found is None:
-        raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
-    return found
+_case = case_api_case  # the shared resolver: a case within the caller's reach, or 404
 
 
 class CasePartyOut(Schema):

@@ -14,11 +14,11 @@ from pydantic import ConfigDict
 
 from sanxiang.access.policy import restrict
 from sanxiang.api.errors import error_responses
+from sanxiang.cases.queries import api_case as case_api_case
 from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
 from sanxiang.core.ids import row_by_id
 from sanxiang.workflow import available
 
-from . import queries
 from .kinds import coercion as K
 from .models import CoerciveMeasure
 
@@ -31,11 +31,7 @@ def _user(request):
     return request.user
 
 
-def _case(request, case_id):
-    found = queries.case_for(_user(request), case_id)
-    if found is None:
-        raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
-    return found
+_case = case_api_case  # the shared resolver: a case within the caller's reach, or 404
 
 
 def _measure(request, measure_id) -> CoerciveMeasure:

@@ -125,6 +125,7 @@ def add_participant(request, case_id: str, data: ParticipantIn):
 
 class OnSiteActOut(Schema):
     id: int
+    act: str
     date: dt.date
     place: str
     certificate_numbers: list[str]
@@ -134,6 +135,8 @@ class OnSiteActOut(Schema):
 
 
 class OnSiteActIn(Schema):
+    act: str = Field("onsite", description="现场执法活动：onsite 现场检查、sealing_up 封存、demolition 强制拆除、"
+                                            "lab_intake 送检样品（承检机构接收样品）")
     place: str = Field(..., max_length=300)
     certificate_numbers: list[str]
     told_reason_basis_rights: bool = False
@@ -157,7 +160,7 @@ def record_onsite_act(request, case_id: str, data: OnSiteActIn):
     act = C.do_record_onsite_act(_case(request, case_id), place=data.place, certificate_numbers=data.certificate_numbers,
                                  told_reason_basis_rights=data.told_reason_basis_rights,
                                  video_recorded=data.video_recorded, date=data.date, note=data.note,
-                                 actor=_user(request))
+                                 act=data.act, actor=_user(request))
     return Status(201, _onsite(act))
 
 

@@ -12,6 +12,7 @@ from .models import (
     CaseKind,
     InspectionResult,
     InspectionSource,
+    OnSiteActKind,
     OnSiteGround,
     ParticipantRole,
     PenaltyType,
@@ -203,6 +204,8 @@ class ParticipantForm(forms.Form):
 class OnSiteActForm(forms.Form):
     """现场执法记录."""
 
+    act = forms.ChoiceField(label="现场执法活动", choices=OnSiteActKind.choices, initial=OnSiteActKind.INSPECTION,
+                            required=False, help_text="音像记录事项清单按活动种类判断是否应全程音像记录。")
     place = forms.CharField(label="执法地点", max_length=300)
     certificate_numbers = forms.MultipleChoiceField(label="出示的执法证", widget=forms.CheckboxSelectMultiple)
     told_reason_basis_rights = forms.BooleanField(label="已告知执法事由、依据和权利义务", required=False)

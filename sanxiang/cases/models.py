@@ -363,10 +363,20 @@ class Recusal(Ledgered):
         verbose_name = "回避"
 
 
+class OnSiteActKind(models.TextChoices):
+    """现场执法活动 — what was done on site, in the words of the 音像记录事项清单 (records/catalogue.py)."""
+
+    INSPECTION = "onsite", "现场检查"
+    SEALING_UP = "sealing_up", "封存"
+    DEMOLITION = "demolition", "强制拆除"
+    LAB_INTAKE = "lab_intake", "送检样品（承检机构接收样品）"
+
+
 class OnSiteAct(Ledgered):
     """现场执法 — what 执法监督条例 第十一条（六） checks at an on-site act."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="onsite_acts")
+    act = models.CharField(max_length=16, choices=OnSiteActKind.choices, default=OnSiteActKind.INSPECTION)
     date = models.DateField()
     place = models.CharField(max_length=300)
     certificate_numbers = models.JSONField(default=list)  # 出示的执法证件
@@ -377,6 +387,12 @@ class OnSiteAct(Ledgered):
     class Meta:
         ordering = ["date", "id"]
         verbose_name = "现场执法"
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        if state.get("act") == OnSiteActKind.INSPECTION:
+            state.pop("act")  # acts ledgered before the field keep their digest
+        return state
 
 
 class CaseReview(Ledgered):

@@ -37,6 +37,23 @@ def case_for(user, pk) -> Case | None:
     return cases_for(user).filter(pk=pk).first()
 
 
+def api_case(request, case_id, *, required: bool = False) -> Case:
+    """The case `case_id` within the API caller's reach (agency, unit, assignment, confidentiality), for
+    every app's API: 401 before anything is looked up, 404 for another agency's case or none (one answer,
+    so ids cannot be probed); `required`: a missing `case_id` is a 422 naming the field."""
+    from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
+
+    user = request.user
+    if not user.is_authenticated:
+        raise NotAuthenticated()
+    if required and case_id in (None, ""):
+        raise RuleViolation("请指定案件（case_id）。", field="case_id")
+    found = case_for(user, case_id)
+    if found is None:
+        raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
+    return found
+
+
 def waiting_for_head(user):
     """Cases of the head's units in a state an approval move leaves (待办; `approval_moves`), that
     the head does not handle."""

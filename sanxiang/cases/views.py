@@ -17,7 +17,7 @@ from sanxiang.core.errors import SanxiangError
 from . import actions as C
 from . import forms as F
 from . import pages
-from .models import CaseReview, CaseStatus, Procedure
+from .models import CaseReview, CaseStatus, OnSiteActKind, Procedure
 
 PAGE_SIZE = 50
 # The states in which the action still accepts parties (do_add_case_party refuses the others);
@@ -338,7 +338,7 @@ def case_record_onsite(request, pk):
         C.do_record_onsite_act(case, place=d["place"], certificate_numbers=d["certificate_numbers"],
                                told_reason_basis_rights=d["told_reason_basis_rights"],
                                video_recorded=d["video_recorded"], date=d["date"], note=d["note"],
-                               actor=request.user)
+                               act=d["act"] or OnSiteActKind.INSPECTION, actor=request.user)
 
     return _act(request, pk, "onsite", make, perform, "已记录现场执法。")
 

@@ -6,6 +6,8 @@ hearing, the payment deadline only when there is a fine) and pauses are opened b
 (actions.py) in the same transaction.
 """
 
+from dataclasses import replace
+
 from django.utils import timezone
 
 from sanxiang.orgs.models import Role
@@ -222,8 +224,7 @@ PENALTY_GENERAL = register(Table(
                    guards=(G.actor_not_handler, G.fine_outstanding)),
         Transition("close", (S.SERVED, S.EXECUTING, S.COURT, S.TERMINATED), S.CLOSED, "结案", roles=HEAD,
                    approval=True, params=NOTE,
-                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY), coercion_kind.no_open_measure,
-                           G.closing_checks_pass),
+                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY), coercion_kind.no_open_measure),
                    effect=close_effect,
                    closes=(R.CLOSING,)),
         *[Transition("extend_time_limit", state, state, "延长办案期限", roles=HEAD, params=EXTENSION_PARAMS,
@@ -256,8 +257,7 @@ PENALTY_SIMPLIFIED = register(Table(
           for state in (S.DECIDED, S.SERVED, S.EXECUTING)],
         Transition("close", (S.SERVED, S.EXECUTING), S.CLOSED, "结案", roles=HEAD, approval=True,
                    params=NOTE,
-                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY), coercion_kind.no_open_measure,
-                           G.closing_checks_pass),
+                   guards=(G.actor_not_handler, obligations_met(*R.MANDATORY), coercion_kind.no_open_measure),
                    effect=close_effect,
                    closes=(R.CLOSING,)),
     ],
@@ -292,3 +292,18 @@ TABLES.update(INSPECTION_TABLES)
 from .kinds import decision, labour, licence  # noqa: E402 — 行政许可, 行政确认/行政裁决, 劳动保障监察
 
 TABLES.update({**licence.TABLES, **decision.TABLES, **labour.TABLES})
+
+
+def _checked_when_closing(table) -> None:
+    """One rule for every case table: a move that closes the case (to 已结案: 结案, 检查办结, 确认已改正并结案…)
+    carries the closing checks other apps register (`guards.register_closing_check`: the records' 音像记录事项
+    清单), so a kind added later cannot forget them. Set here, once the tables are built, rather than
+    written into each table's close."""
+    moves = tuple(t if t.target != S.CLOSED or G.closing_checks_pass in t.guards
+                  else replace(t, guards=(*t.guards, G.closing_checks_pass)) for t in table.transitions)
+    object.__setattr__(table, "transitions", moves)  # a table is frozen once built; this runs at import
+
+
+for _table in TABLES.values():
+    if _table.model is Case:
+        _checked_when_closing(_table)

@@ -10,8 +10,8 @@ from ninja.responses import Status
 
 from sanxiang.access.policy import restrict
 from sanxiang.api.errors import error_responses
-from sanxiang.cases import queries as case_queries
-from sanxiang.core.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
+from sanxiang.cases.queries import api_case as case_api_case
+from sanxiang.core.errors import Conflict, NotAuthenticated, NotFound
 
 from . import actions, kinds, queries
 from .fill import MAX_TEMPLATE_BYTES
@@ -30,13 +30,7 @@ def _user(request):
 
 
 def _case(request, case_id):
-    user = _user(request)
-    if case_id in (None, ""):
-        raise RuleViolation("请指定案件（case_id）。", field="case_id")
-    found = case_queries.case_for(user, case_id)
-    if found is None:
-        raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
-    return found
+    return case_api_case(request, case_id, required=True)
 
 
 def _document(request, document_id) -> Document:

@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from sanxiang.api.errors import error_responses
-from sanxiang.cases import queries as case_queries
+from sanxiang.cases.queries import api_case as case_api_case
 from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
 
 from . import catalogue, queries
@@ -27,13 +27,7 @@ def _user(request):
 
 
 def _case(request, case_id):
-    user = _user(request)
-    if case_id in (None, ""):
-        raise RuleViolation("请指定案件（case_id）。", field="case_id")
-    found = case_queries.case_for(user, case_id)
-    if found is None:
-        raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
-    return found
+    return case_api_case(request, case_id, required=True)
 
 
 def _upload(request, upload_id):

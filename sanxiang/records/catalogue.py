@@ -55,6 +55,17 @@ WORDS = [
 ]
 # A phrase that names the principle (人身自由、生命健康、重大财产权益) names no single act.
 PRINCIPLE_MARK = "涉及"
+# A phrase that names a kind of case binds only cases of that kind: 株洲's 行政处罚现场检查 is the on-site
+# check of a penalty case (and of a labour case, which ends in a penalty), not of a 行政检查. ("行政强制" is
+# not here: the lists use it for the measures themselves, `WORDS`.)
+KIND_WORDS = {"行政处罚": ("penalty", "labour_inspection"), "行政检查": ("inspection",), "行政许可": ("licence",),
+              "行政确认": ("confirmation",), "行政裁决": ("adjudication",)}
+
+
+def binds_kind(phrase: str, kind: str | None) -> bool:
+    """Whether a phrase of the list binds a case of `kind` (None: any case, e.g. the list as shown)."""
+    named = [kinds for word, kinds in KIND_WORDS.items() if word in phrase.split(PRINCIPLE_MARK)[0]]
+    return kind is None or not named or any(kind in kinds for kinds in named)
 
 
 def acts_named(phrase: str) -> tuple[str, ...]:
@@ -100,8 +111,9 @@ def _list(profile: str, name: str, on: dt.date) -> list[str]:
     return [str(v) for v in value or []]
 
 
-def catalogue(agency, on: dt.date | None = None) -> Catalogue:
-    """The agency's 音像记录事项清单 on `on` (default today), from its profile."""
+def catalogue(agency, on: dt.date | None = None, kind: str | None = None) -> Catalogue:
+    """The agency's 音像记录事项清单 on `on` (default today), from its profile; for a case of `kind`, without
+    the phrases that name another kind of case (`binds_kind`)."""
     on = on or timezone.localdate()
     profile = profile_key_of(agency)
     entries: dict[str, Entry] = {}
@@ -109,6 +121,8 @@ def catalogue(agency, on: dt.date | None = None) -> Catalogue:
     for name, tier in (("records.av_full_recording_acts", MANDATORY), ("records.av_dispute_prone_acts", RECOMMENDED),
                        ("records.av_gradual_acts", RECOMMENDED)):
         for phrase in _list(profile, name, on):
+            if not binds_kind(phrase, kind):
+                continue
             keys = acts_named(phrase)
             if not keys and tier == MANDATORY and phrase not in principles:
                 principles.append(phrase)
@@ -147,7 +161,7 @@ class Occurrence:
 
 def occurrences(case) -> list[Occurrence]:
     """The acts of `case` that a 音像记录事项清单 can name, in date order."""
-    from sanxiang.cases.models import CoerciveMeasure, MeasureKind, MeasureOutcome, OnSiteAct, SeizedItem
+    from sanxiang.cases.models import CoerciveMeasure, MeasureKind, MeasureOutcome, OnSiteAct, OnSiteActKind, SeizedItem
 
     found: list[Occurrence] = []
     kinds = {MeasureKind.SEAL: "seal", MeasureKind.SEIZE: "seize", MeasureKind.PRESERVATION: "preservation"}
@@ -161,7 +175,9 @@ def occurrences(case) -> list[Occurrence]:
         found.append(Occurrence(f"item:{item.pk}", "disposal", item.disposed_on,
                                 f"罚没财物处置：{item.name}（{item.disposal_label}，{item.disposed_on:%Y-%m-%d}）"))
     for act in OnSiteAct.objects.filter(case_id=case.pk).order_by("date", "id"):
-        found.append(Occurrence(f"onsite:{act.pk}", "onsite", act.date, f"现场执法（{act.date:%Y-%m-%d}，{act.place}）"))
+        label = "现场执法" if act.act == OnSiteActKind.INSPECTION else act.get_act_display()
+        found.append(Occurrence(f"onsite:{act.pk}", act.act, act.date, f"{label}（{act.date:%Y-%m-%d}，{act.place}）"))
+    found += document_occurrences(case)
     if case.hearing_held_on:
         found.append(Occurrence("hearing", "hearing", case.hearing_held_on, f"举行听证（{case.hearing_held_on:%Y-%m-%d}）"))
     service = {"left": "service_left", "public": "service_public"}.get(case.service_method)
@@ -169,6 +185,43 @@ def occurrences(case) -> list[Occurrence]:
         found.append(Occurrence("service", service, case.served_on,
                                 f"{ACTS[service]}（{case.served_on:%Y-%m-%d}）"))
     return sorted(found, key=lambda o: (o.on, o.ref))
+
+
+# The 笔录 that record an act on the list: 抽样记录 is the sampling on site; 询问笔录 and 电子数据证据提取笔录
+# are 调查取证 (a 现场笔录 goes with its 现场执法 record, counted there).
+DOCUMENT_ACTS = {"sampling_record": "sampling", "inquiry_record": "investigation", "edata_record": "investigation"}
+
+
+def document_occurrences(case) -> list[Occurrence]:
+    """The acts the case's 笔录 record, one per document in force (a corrected one counts once, by its
+    newest correction), dated by the inquiry's start when written, else by the day it was made."""
+    from sanxiang.documents.models import Document
+
+    docs = list(Document.objects.filter(case_id=case.pk, kind__in=DOCUMENT_ACTS).order_by("created_at", "id"))
+    replaced = {doc.pk: doc.replaces_id for doc in docs}
+
+    def first(pk):  # the chain's first document names the act for good (a waiver names it)
+        while replaced.get(pk):
+            pk = replaced[pk]
+        return pk
+
+    superseded = {doc.replaces_id for doc in docs if doc.replaces_id}
+    found = []
+    for doc in docs:
+        if doc.pk in superseded:
+            continue
+        act = DOCUMENT_ACTS[doc.kind]
+        on, at = timezone.localtime(doc.created_at).date(), None
+        started = ((doc.fields or {}).get("inputs") or {}).get("started_at")
+        if started:
+            try:
+                at = timezone.make_aware(dt.datetime.fromisoformat(str(started)))
+                on = at.date()
+            except ValueError:
+                pass
+        found.append(Occurrence(f"document:{first(doc.pk)}", act, on,
+                                f"{ACTS[act].split('（')[0]}：{doc.get_kind_display()}（{on:%Y-%m-%d}）", at))
+    return found
 
 
 @dataclass
@@ -239,7 +292,7 @@ def missing_recordings(case) -> list[Missing]:
     for occ in occurrences(case):
         if _take(stored.get(occ.act, []), occ) is not None:
             continue
-        listed = lists.setdefault(occ.on, catalogue(case.agency, occ.on)).entries.get(occ.act)
+        listed = lists.setdefault(occ.on, catalogue(case.agency, occ.on, case.kind)).entries.get(occ.act)
         if listed is None:
             continue
         missing.append(Missing(occ, listed.tier, listed.phrases, waivers.get(occ.ref),

@@ -551,7 +551,7 @@ def do_hand_over_recording(recording: AudioVideoRecord, *, handed_by, received_b
     holder — the first from the recorder or the declarer, each next from the previous receiver — and
     not dated before the previous one (the custody chain of sanxiang/registers' goods)."""
     row = AudioVideoRecord.objects.select_for_update().get(pk=recording.pk)
-    if not can(actor, "change", row):
+    if not can(actor, "hand_over", row):
         raise NotPermitted(f"您无权登记{row}的原件移交。")
     handover = RecordingHandover(
         recording=row, handed_by=_text(handed_by, "移交人", "handed_by", required=True, max_length=100),

@@ -188,9 +188,7 @@ def register_goods(request, data: RegisterGoodsIn):
         goods = actions.do_register_seized_goods(item, holder=data.holder, place=data.place, actor=user,
                                                  **_signed(data), **reason)
     else:
-        case = case_queries.case_for(user, data.case_id)
-        if case is None:
-            raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
+        case = case_queries.api_case(request, data.case_id)
         goods = actions.do_register_confiscated_goods(case, name=data.name, spec=data.spec, quantity=data.quantity,
                                                       unit=data.unit, holder=data.holder, place=data.place,
                                                       actor=user, **_signed(data), **reason)
@@ -203,10 +201,7 @@ def list_goods(request, case_id: int | None = None):
     user = _user(request)
     found = queries.goods_of(user)
     if case_id is not None:
-        case = case_queries.case_for(user, case_id)
-        if case is None:
-            raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
-        found = found.filter(case=case)
+        found = found.filter(case=case_queries.api_case(request, case_id))
     return Status(200, [_goods_out(g) for g in found])
 
 

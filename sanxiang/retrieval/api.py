@@ -11,6 +11,7 @@ from ninja.responses import Status
 
 from sanxiang.api.errors import error_responses
 from sanxiang.cases import queries as case_queries
+from sanxiang.cases.queries import api_case as case_api_case
 from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
 
 from . import actions, queries, serving
@@ -25,12 +26,7 @@ def _user(request):
     return request.user
 
 
-def _case(request, case_id):
-    user = _user(request)
-    found = case_queries.case_for(user, case_id)
-    if found is None:
-        raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
-    return found
+_case = case_api_case  # the shared resolver: a case within the caller's reach, or 404
 
 
 class FileOut(Schema):

@@ -67,3 +67,33 @@ def request_for(user, pk, action="view"):
         return None
     return restrict(AccessRequest.objects.select_related("case", "case__agency", "requester"), user,
                     action).filter(pk=pk).first()
+
+
+def party_copies(user, case):
+    """The party copy requests of `case` that `user` sees, newest first."""
+    from .models import PartyCopyRequest
+
+    return list(PartyCopyRequest.objects.restrict(user).filter(case=case).select_related("party")
+                .order_by("-registered_at", "-id"))
+
+
+def party_copy_for(user, pk):
+    """One party copy request within `user`'s reach (None: not found, or another agency's)."""
+    from .models import PartyCopyRequest
+
+    try:
+        return (PartyCopyRequest.objects.restrict(user).select_related("party", "case", "case__agency")
+                .filter(pk=int(pk)).first())
+    except (TypeError, ValueError):
+        return None
+
+
+def open_party_copies(user):
+    """The party copy requests `user` may approve or answer that still wait, earliest deadline first."""
+    from django.db.models import Q
+
+    from .models import PartyCopyRequest, PartyCopyStatus
+
+    waiting = PartyCopyRequest.objects.filter(status__in=(PartyCopyStatus.PENDING_APPROVAL, PartyCopyStatus.TO_ANSWER))
+    mine = Q(pk__in=restrict(waiting, user, "answer").values("pk")) | Q(pk__in=restrict(waiting, user, "decide").values("pk"))
+    return waiting.filter(mine).select_related("case", "party").order_by("due_on", "id")

@@ -217,9 +217,11 @@ def _disposition(mode: str, filename: str) -> str:
     return f"{kind}; filename*=UTF-8''{quote(filename)}"
 
 
-def watermark_text(user, at) -> str:
+def watermark_text(user, at, mode: str = AccessMode.VIEW) -> str:
+    """Who took the copy, when, and how: 查阅 when viewed, 下载 when downloaded."""
     name = (user.get_full_name() or user.username).strip()
-    return f"{name} {timezone.localtime(at):%Y-%m-%d %H:%M} 查阅 · 不得外传"
+    how = "下载" if mode == AccessMode.DOWNLOAD else "查阅"
+    return f"{name} {timezone.localtime(at):%Y-%m-%d %H:%M} {how} · 不得外传"
 
 
 # ---- serving ---------------------------------------------------------------------------------------
@@ -260,7 +262,7 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
             original = fh.read()
         if hashlib.sha256(original).hexdigest() != ref.sha256:  # read whole anyway: always checked
             raise _refuse_modified(user, found, file_key, ref, hashlib.sha256(original).hexdigest())
-        stamped = watermark.apply(original, ref.content_type, watermark_text(user, now))
+        stamped = watermark.apply(original, ref.content_type, watermark_text(user, now, mode))
         served_sha256, size = hashlib.sha256(stamped).hexdigest(), len(stamped)
         span = None  # a watermarked copy is made per request: served whole
     else:

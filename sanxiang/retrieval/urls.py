@@ -11,4 +11,6 @@ urlpatterns = [
     path("cases/<int:pk>/request/", views.request_access, name="request"),
     path("cases/<int:pk>/log/", views.access_log, name="log"),
     path("cases/<int:pk>/records/", views.granted_records, name="granted"),
+    path("cases/<int:pk>/party-copies/", views.party_copies, name="party-copies"),
+    path("party-copies/<int:pk>/", views.party_copy, name="party-copy"),
 ]

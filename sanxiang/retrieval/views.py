@@ -59,8 +59,8 @@ def record(request, kind, pk, file):
     mode = AccessMode.DOWNLOAD if request.GET.get("mode") == AccessMode.DOWNLOAD else AccessMode.VIEW
     asks_purpose = found.confidential and found.grant is None
     form = PurposeForm(request.POST or None)
-    purpose = ""
-    if asks_purpose:
+    purpose = (request.GET.get("purpose") or "").strip()[:300]  # a page that names it (a party's copy)
+    if asks_purpose and not purpose:
         if request.method != "POST" or not form.is_valid():
             return render(request, "retrieval/purpose.html", {"found": found, "ref": ref, "form": form,
                                                               "mode": mode, "name": found.kind.name(found.record)},
@@ -76,7 +76,8 @@ def record(request, kind, pk, file):
 
 @login_required
 def requests_page(request):
-    """调阅: my requests, those waiting for my decision, and a request by 案号 (a case one cannot open)."""
+    """调阅: my requests, those waiting for my decision, the party copy requests I may answer or approve
+    (by deadline), and a request by 案号 (a case one cannot open)."""
     from sanxiang.cases.models import Case
 
     form = NumberRequestForm(request.POST or None)
@@ -99,6 +100,7 @@ def requests_page(request):
         status = 400
     return render(request, "retrieval/requests.html", {
         "mine": queries.my_requests(request.user)[:100], "waiting": queries.waiting_for(request.user)[:100],
+        "copies": queries.open_party_copies(request.user)[:100],
         "decision_form": DecisionForm(), "form": form}, status=status)
 
 
@@ -166,3 +168,92 @@ def access_log(request, pk):
         raise PageNotFound("只有承办机构负责人、单位领导和执法监督人员可以查看访问日志。")
     return render(request, "retrieval/log.html", {"case": case, "rows": rows[:500],
                                                   "case_url": reverse("cases:detail", args=[case.pk])})
+
+
+# ---- 当事人申请复制 ------------------------------------------------------------------------------------
+
+class PartyCopyForm(forms.Form):
+    party = forms.ChoiceField(label="申请人（本案当事人）")
+    records = forms.CharField(label="申请复制的记录", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text="按当事人的申请写明，如：现场笔录、询问笔录、执法记录仪录像")
+    reason = forms.CharField(label="申请理由", max_length=500, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [(cp.party_id, cp.party.name)
+                                        for cp in case.case_parties.select_related("party").order_by("id")]
+
+
+class PartyCopyAnswerForm(forms.Form):
+    answer = forms.ChoiceField(label="答复", choices=[("approve", "同意复制"), ("refuse_approval", "不同意复制"),
+                                                      ("provide", "已提供"), ("refuse", "不予提供")])
+    reason = forms.CharField(label="意见或理由", max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _copy_purpose(row) -> str:
+    return f"当事人{row.party.name}申请复制（{row.registered_at:%Y-%m-%d}登记）"
+
+
+@login_required
+def party_copies(request, pk):
+    """当事人申请复制 of a case: its requests with their answer deadline, and the form that registers one."""
+    from sanxiang.access.policy import can
+    from sanxiang.cases import pages as case_pages
+
+    case = case_pages.case_for(request.user, pk)
+    form = PartyCopyForm(request.POST or None, case=case)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        link = case.case_parties.select_related("party").filter(party_id=form.cleaned_data["party"]).first()
+        try:
+            row = actions.do_register_party_copy(case, party=link.party, records=form.cleaned_data["records"],
+                                                 reason=form.cleaned_data["reason"], actor=request.user)
+        except SanxiangError as exc:
+            exc.show_on(form)
+            status = exc.status
+        else:
+            messages.success(request, f"已登记当事人的复制申请，应于 {row.due_on:%Y-%m-%d} 前答复。")
+            return redirect("retrieval:party-copy", row.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "retrieval/party_copies.html", {
+        "case": case, "rows": queries.party_copies(request.user, case), "form": form,
+        "may_register": can(request.user, "register_party_copy", case),
+        "case_url": reverse("cases:detail", args=[case.pk])}, status=status)
+
+
+@login_required
+def party_copy(request, pk):
+    """One request: the head's approval where the profile asks for it, the answer, and — once it may be
+    provided — the case's records to download for the party (through the serving layer: ledgered, a
+    confidential one watermarked, the request named as the purpose)."""
+    from sanxiang.access.policy import can
+
+    row = queries.party_copy_for(request.user, pk)
+    if row is None:
+        raise PageNotFound("未找到该复制申请，或您无权查看。")
+    form = PartyCopyAnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        answer, reason = form.cleaned_data["answer"], form.cleaned_data["reason"]
+        try:
+            if answer in ("approve", "refuse_approval"):
+                actions.do_approve_party_copy(row, approve=answer == "approve", reason=reason, actor=request.user)
+            else:
+                actions.do_answer_party_copy(row, provided=answer == "provide", reason=reason, actor=request.user)
+        except SanxiangError as exc:
+            exc.show_on(form)
+            status = exc.status
+        else:
+            messages.success(request, "已处理该复制申请。")
+            return redirect("retrieval:party-copy", row.pk)
+    elif request.method == "POST":
+        status = 400
+    copyable = row.status in ("to_answer", "provided") and can(request.user, "answer", row)
+    return render(request, "retrieval/party_copy.html", {
+        "row": row, "case": row.case, "form": form, "purpose": _copy_purpose(row),
+        "may_decide": row.status == "pending_approval" and can(request.user, "decide", row),
+        "may_answer": row.status in ("pending_approval", "to_answer") and (
+            can(request.user, "answer", row) or can(request.user, "decide", row)),
+        "rows": queries.records_of(request.user, row.case) if copyable else []}, status=status)

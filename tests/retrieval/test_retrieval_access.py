@@ -116,7 +116,8 @@ def test_a_confidential_record_asks_a_purpose_and_is_downloaded_watermarked(clie
     served = b"".join(answer.streaming_content) if answer.streaming else answer.content
     text = pdf_text(served)
     name = env.head.get_full_name() or env.head.username
-    assert name in text and "查阅" in text and BODY_TEXT in text
+    # a download says so (tester 14d: it said 查阅 on every copy)
+    assert name in text and "下载" in text and "查阅" not in text and BODY_TEXT in text
     assert name not in pdf_text(original) and BODY_TEXT in pdf_text(original)
     # the stored original is unchanged; the watermarked copy's digest is in the entry
     assert storage.rehash(document.pdf_path)["sha256"] == document.pdf_sha256 == hashlib.sha256(original).hexdigest()
@@ -126,6 +127,9 @@ def test_a_confidential_record_asks_a_purpose_and_is_downloaded_watermarked(clie
     entry = entries("download_record")[-1]
     assert entry["payload"]["watermarked_sha256"] == access.served_sha256 and entry["payload"]["purpose"] == "案卷评查"
     assert answer["Accept-Ranges"] == "none"
+    viewed = client.get(file_url(document, purpose="案卷评查"))
+    assert viewed.status_code == 200
+    assert "查阅" in pdf_text(viewed.content) and "下载" not in pdf_text(viewed.content)
 
 
 def test_images_get_the_watermark_drawn_in():

@@ -267,7 +267,7 @@ def code_scanned_valid(case, actor, code_scanned=None, **params):
 def onsite_check_recorded(case, actor, **params):
     """已记录现场检查（出示执法证件，告知检查事由、依据和权利义务）"""
     started = case.inspection.started_on
-    if not case.onsite_acts.filter(date__gte=started).exists():
+    if not case.onsite_acts.filter(date__gte=started, act="onsite").exists():  # a 封存 or 送检 is not the check
         return ("尚未记录现场检查：检查人员须出示执法证件、告知检查事由、依据和权利义务"
                 f"（行政执法监督条例第十一条；{CITATION_54}：出示执法证件，不得以其他证件代替）。")
     return None

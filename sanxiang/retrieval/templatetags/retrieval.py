@@ -11,4 +11,8 @@ def retrieval_section(context):
     from sanxiang.retrieval import queries
 
     request, case = context["request"], context["case"]
-    return {"rows": queries.records_of(request.user, case), "may_read_log": can(request.user, "view_access_log", case)}
+    copies = queries.party_copies(request.user, case)
+    return {"rows": queries.records_of(request.user, case), "may_read_log": can(request.user, "view_access_log", case),
+            "copies": copies, "may_register_copy": can(request.user, "register_party_copy", case),
+            "open_copies": sorted((c for c in copies if c.status in ("pending_approval", "to_answer")),
+                                  key=lambda c: c.due_on)}

@@ -1,0 +1,215 @@
+"""The acts of the 音像记录事项清单 that cases now record (封存, 强制拆除, 送检样品 as on-site acts; 抽样 and
+调查取证 from their 笔录), and the closing check on every kind of case: each table's closing move refuses
+while a mandatory act lacks its recording, until a head approves a reasoned exception. Real 2026 dates."""
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from records_cast import counts
+
+from sanxiang.access.policy import can
+from sanxiang.cases import actions as C
+from sanxiang.cases.models import OnSiteAct
+from sanxiang.core.errors import RuleViolation
+from sanxiang.records import catalogue as CAT
+from sanxiang.records import evidence as E
+from sanxiang.workflow import get_table
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
+
+pytestmark = pytest.mark.django_db
+M, R = CAT.MANDATORY, CAT.RECOMMENDED
+D0 = dt.date(2026, 9, 1)
+
+
+class Agency:
+    def __init__(self, key):
+        self.profile_key = key
+
+
+@pytest.mark.parametrize("kind,tier", [
+    ("penalty", M), ("labour_inspection", M),  # 株洲: 行政处罚现场检查 应全程音像记录
+    ("inspection", R), ("licence", R),  # …but a 行政检查's on-site check is only 现场执法 (宜音像记录)
+    (None, M),  # the list as shown names every phrase
+])
+def test_a_phrase_naming_a_kind_of_case_binds_only_that_kind(kind, tier):
+    assert CAT.catalogue(Agency("zhuzhou-amr"), dt.date(2026, 3, 2), kind).tier("onsite") == tier
+
+
+@pytest.fixture(scope="module")
+def kenv(django_db_setup, django_db_blocker):
+    """乌鲁木齐高新区人社: 封存 应全程音像记录, 现场执法 宜音像记录."""
+    from kinds_cast import make_kinds_env
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_kinds_env("urumqi-gxq-hrss")
+        transaction.set_rollback(True)
+
+
+def numbers(case):
+    return [h.certificate.number for h in case.handlers.select_related("certificate")]
+
+
+def on_site(env, case, on, act="onsite"):
+    return C.do_record_onsite_act(case, act=act, place="用人单位办公场所", certificate_numbers=numbers(case),
+                                  told_reason_basis_rights=True, video_recorded=False, date=on, actor=env.officer)
+
+
+def inspection(env):
+    from sanxiang.cases.kinds import inspection as I
+
+    case = I.do_create_inspection(env.agency, unit=env.unit, source="random", cause="双随机抽查：劳动用工",
+                                  party=env.party, handlers=[env.p1, env.p2], planned_on=D0, actor=env.officer)
+    I.do_start_inspection(case, on=D0, actor=env.officer)
+    on_site(env, case, D0)
+    I.do_record_inspection_result(case, result="normal", items="劳动合同\n工资支付台账", conclusion="未发现问题。",
+                                  on=D0, actor=env.officer)
+    return case
+
+
+def reach(env, table_name, state):
+    """A case of the table's kind walked, one real day per move, to `state` (the moves' shortest path)."""
+    from kinds_cast import KIND_OF, new_kind_case, prepare, step
+
+    table = get_table(table_name)
+    case = new_kind_case(env, KIND_OF[table_name], on=D0)
+    day = D0
+    for action in table.paths()[state]:
+        day += dt.timedelta(days=1)
+        prepare(env, table, case, action, day)
+        case.refresh_from_db()
+        step(env, table, case, action, day)
+        case.refresh_from_db()
+    return case
+
+
+# (table, the state before closing, the closing move, its inputs)
+CLOSINGS = [
+    ("inspection_general", "inspected", "finish_inspection", {}),
+    ("licence_general", "served", "close", {}),
+    ("confirmation_general", "served", "close", {}),
+    ("adjudication_general", "served", "close", {}),
+    ("labour_inspection_general", "rectifying", "confirm_rectified", {}),
+]
+
+
+@pytest.mark.parametrize("table_name,state,action,extra", CLOSINGS, ids=[c[0] for c in CLOSINGS])
+def test_every_kind_of_case_closes_only_with_its_mandatory_acts_recorded_or_excepted(kenv, table_name, state,
+                                                                                      action, extra):
+    env = kenv
+    case = inspection(env) if table_name == "inspection_general" else reach(env, table_name, state)
+    assert case.status == state
+    sealed = on_site(env, case, D0 + dt.timedelta(days=1), act="sealing_up")  # 封存 of the wage records
+    missing = CAT.missing_recordings(case)
+    assert [(m.occurrence.act, m.tier, m.blocks_closing) for m in missing
+            if m.occurrence.ref == f"onsite:{sealed.pk}"] == [("sealing_up", M, True)]
+    assert "封存" in missing[-1].occurrence.description
+    closing_day = dt.date(2026, 9, 20)
+    actor = env.officer if action == "finish_inspection" else env.head
+    before = counts()
+    with pytest.raises(RuleViolation) as refused:
+        C.move_case(case, action, actor=actor, on=closing_day, **extra)
+    assert "应全程音像记录" in refused.value.message and "封存" in refused.value.message
+    case.refresh_from_db()
+    assert case.status == state and counts() == before
+    E.do_approve_recording_exception(case, f"onsite:{sealed.pk}", reason="封存时执法记录仪电量耗尽，由见证人在场签字",
+                                     actor=env.head)
+    case = C.move_case(case, action, actor=actor, on=closing_day, **extra)
+    assert case.status == "closed"
+
+
+def test_a_recommended_act_never_blocks_the_close_of_another_kind(kenv):
+    env = kenv
+    case = reach(env, "licence_general", "served")
+    on_site(env, case, D0 + dt.timedelta(days=2))  # 现场执法: 宜音像记录
+    (missing,) = CAT.missing_recordings(case)
+    assert missing.tier == R and missing.needs_reason and not missing.blocks_closing
+    assert C.move_case(case, "close", actor=env.head, on=dt.date(2026, 9, 21)).status == "closed"
+
+
+def test_an_unknown_kind_of_on_site_act_is_refused_with_nothing_written(kenv):
+    env = kenv
+    case = reach(env, "licence_general", "reviewing")
+    before = (OnSiteAct.objects.count(), counts())
+    with pytest.raises(RuleViolation) as refused:
+        on_site(env, case, D0 + dt.timedelta(days=2), act="bulldozing")
+    assert "现场执法活动的种类" in refused.value.message
+    assert (OnSiteAct.objects.count(), counts()) == before
+
+
+@pytest.fixture(scope="module")
+def zhuzhou(django_db_setup, django_db_blocker):
+    from cases_cast import make_env
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_env(profile_key="zhuzhou-amr")
+        transaction.set_rollback(True)
+
+
+def test_sampling_and_inquiry_records_are_the_acts_the_list_names(zhuzhou):
+    from coercion_cast import investigating
+
+    from sanxiang.documents import actions as D
+
+    env = zhuzhou
+    case = investigating(env)
+    D.do_generate_document(case, "sampling_record", inputs={"sample": "纯牛奶 250ml", "quantity": "6 盒（基数 200 盒）",
+                                                             "method": "随机抽取，现场封样"}, actor=env.officer)
+    D.do_generate_document(case, "inquiry_record", inputs={
+        "interviewee": "张某（当事人员工）", "place": "本局询问室", "started_at": "2026-09-03 09:30",
+        "ended_at": "2026-09-03 10:45", "content": "问：……答：……"}, actor=env.officer)
+    found = {m.occurrence.act: m for m in CAT.missing_recordings(case)}
+    assert found["sampling"].tier == M and found["sampling"].blocks_closing  # 株洲: 抽样检验 应全程音像记录
+    assert found["investigation"].tier == R and found["investigation"].occurrence.on == dt.date(2026, 9, 3)
+    assert "询问笔录" in found["investigation"].occurrence.description
+    assert CAT.closing_problem(case) and "抽样" in CAT.closing_problem(case)
+
+
+def test_the_records_keeper_hands_originals_over_but_changes_nothing_else(kenv):
+    from records_cast import video
+
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Role
+
+    env = kenv
+    rec = E.do_declare_recording(env.agency, title="封存现场录像", officers="王审批、李审批", recorder="李审批",
+                                 started_at="2026-09-02T09:00", ended_at="2026-09-02T10:00", place="用人单位办公场所",
+                                 device="执法记录仪", act="sealing_up", upload=video(env.officer),
+                                 late_reason="存储卡送修后导出", purpose="证明封存过程", party="某某食品有限公司",
+                                 opening_statement="现在是2026年9月2日9时，王审批、李审批在用人单位办公场所实施封存",
+                                 actor=env.officer)
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    assert can(keeper, "view", rec) and can(keeper, "hand_over", rec) and not can(keeper, "change", rec)
+    assert can(env.officer, "hand_over", rec) and not can(env.outsider, "hand_over", rec)
+    handover = E.do_hand_over_recording(rec, handed_by="李审批", received_by="档案室吴某", handed_at="2026-09-03T15:00",
+                                        medium="SD 卡 1 张", place="档案室", actor=keeper)
+    assert handover.recording == rec
+
+
+def test_the_case_page_and_the_api_record_the_kind_of_on_site_act(client, kenv):
+    env = kenv
+    case = reach(env, "licence_general", "reviewing")
+    client.force_login(env.officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "现场执法活动" in page and "强制拆除" in page
+    answer = client.post(f"/cases/{case.pk}/on-site-acts/", {
+        "act": "sealing_up", "place": "用人单位财务室", "certificate_numbers": numbers(case),
+        "told_reason_basis_rights": "on", "date": "2026-09-04"})
+    assert answer.status_code == 302
+    act = OnSiteAct.objects.filter(case=case).latest("id")
+    assert (act.act, act.date) == ("sealing_up", dt.date(2026, 9, 4))
+    assert "2026-09-04 封存 用人单位财务室" in client.get(f"/cases/{case.pk}/").content.decode()
+    api = client.post(f"/api/v1/cases/{case.pk}/on-site-acts", {
+        "act": "demolition", "place": "违章搭建处", "certificate_numbers": numbers(case),
+        "told_reason_basis_rights": True, "date": "2026-09-05"}, content_type="application/json")
+    assert api.status_code == 201 and api.json()["act"] == "demolition"
+    before = (OnSiteAct.objects.count(), counts())
+    bad = client.post(f"/api/v1/cases/{case.pk}/on-site-acts", {
+        "act": "bulldozing", "place": "违章搭建处", "certificate_numbers": numbers(case),
+        "told_reason_basis_rights": True, "date": "2026-09-05"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["field"] == "act" and "现场执法活动的种类" in bad.json()["message"]
+    assert (OnSiteAct.objects.count(), counts()) == before
+    assert [m.occurrence.act for m in CAT.missing_recordings(case)] == ["sealing_up"]  # 强制拆除: not on 人社's list

@@ -1,0 +1,99 @@
+"""当事人申请复制 through the pages (Django's client): the officer registers the party's request, the head
+approves or refuses it with a reason where the profile asks, the answer is tracked with its deadline on the
+case page and the list, and the copy handed over is downloaded through the serving layer — ledgered with
+the request as its purpose, watermarked 下载 when the record is confidential."""
+
+import subprocess
+
+import pytest
+
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.retrieval import actions as R
+from sanxiang.retrieval.models import PartyCopyRequest, PartyCopyStatus, RecordAccess
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def secret(env, django_db_blocker):
+    from retrieval_cast import case_with_pdf
+
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as mp:
+        return case_with_pdf(env, mp, mark="business_secret")
+
+
+def written():
+    return PartyCopyRequest.objects.count(), RecordAccess.objects.count(), LedgerEntry.objects.count()
+
+
+def test_the_officer_registers_answers_and_hands_over_a_watermarked_copy(client, env, secret):
+    case, document, _ = secret
+    client.force_login(env.officer)
+    page = client.get(f"/retrieval/cases/{case.pk}/party-copies/")
+    assert page.status_code == 200 and "登记复制申请" in page.content.decode()
+    before = written()
+    blank = client.post(f"/retrieval/cases/{case.pk}/party-copies/", {"party": env.person_party.pk, "records": " "})
+    assert blank.status_code == 400 and written() == before
+    answer = client.post(f"/retrieval/cases/{case.pk}/party-copies/",
+                         {"party": env.person_party.pk, "records": "立案审批表", "reason": "准备陈述申辩"})
+    row = PartyCopyRequest.objects.latest("id")
+    assert answer.status_code == 302 and answer["Location"] == f"/retrieval/party-copies/{row.pk}/"
+    assert row.status == PartyCopyStatus.TO_ANSWER and row.party == env.person_party
+    listed = client.get(f"/retrieval/cases/{case.pk}/party-copies/").content.decode()
+    assert "立案审批表" in listed and f"{row.due_on:%Y-%m-%d}" in listed and "待答复" in listed
+    shown = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "当事人申请复制" in shown and f"最早 {row.due_on:%Y-%m-%d} 到期" in shown
+    waiting = client.get("/retrieval/requests/").content.decode()
+    assert "待答复的当事人复制申请" in waiting and f'href="/retrieval/party-copies/{row.pk}/"' in waiting
+    assert "<title>调阅" in waiting and "<title>调阅<div" not in waiting
+    detail = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
+    assert "交付当事人的复制件" in detail and "立案审批表" in detail
+    purpose = f"当事人{env.person_party.name}申请复制"
+    served = client.get(f"/retrieval/records/document/{document.pk}/pdf/",
+                        {"mode": "download", "purpose": f"{purpose}（{row.registered_at:%Y-%m-%d}登记）"}, follow=True)
+    data = b"".join(served.streaming_content) if served.streaming else served.content
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    access = RecordAccess.objects.latest("id")
+    assert access.mode == "download" and access.watermarked and access.purpose.startswith(purpose)
+    assert "下载" in text
+    refused = client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "refuse", "reason": ""})
+    assert refused.status_code == 400 and "理由" in refused.content.decode()
+    row.refresh_from_db()
+    assert row.status == PartyCopyStatus.TO_ANSWER
+    done = client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "provide"})
+    row.refresh_from_db()
+    assert done.status_code == 302 and row.status == PartyCopyStatus.PROVIDED and row.answered_by == env.officer
+    assert f"/retrieval/party-copies/{row.pk}/" not in client.get("/retrieval/requests/").content.decode()
+
+
+def test_the_head_approves_or_refuses_with_a_reason_where_the_profile_asks(client, env, secret, monkeypatch):
+    case, _, _ = secret
+    monkeypatch.setattr(R, "_profile_value", lambda agency, key, default: True if key.endswith("approval") else 5)
+    client.force_login(env.officer)
+    client.post(f"/retrieval/cases/{case.pk}/party-copies/", {"party": env.person_party.pk, "records": "询问笔录"})
+    row = PartyCopyRequest.objects.latest("id")
+    assert row.status == PartyCopyStatus.PENDING_APPROVAL
+    assert "交付当事人的复制件" not in client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
+    early = client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "provide"})
+    assert early.status_code == 400 and "请先审批" in early.content.decode()
+    client.force_login(env.head)
+    page = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
+    assert "请先审批" in page
+    before = written()
+    bare = client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "refuse_approval", "reason": ""})
+    assert bare.status_code == 400 and "不同意复制的理由" in bare.content.decode() and written() == before
+    client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "refuse_approval", "reason": "涉及第三人隐私"})
+    row.refresh_from_db()
+    assert row.status == PartyCopyStatus.REFUSED and row.answer_reason == "涉及第三人隐私" and row.decided_by == env.head
+
+
+def test_another_agency_finds_neither_page(client, env, secret):
+    case, _, _ = secret
+    row = R.do_register_party_copy(case, party=env.person_party, records="现场笔录", actor=env.officer)
+    client.force_login(env.outsider)
+    before = written()
+    assert f"/retrieval/party-copies/{row.pk}/" not in client.get("/retrieval/requests/").content.decode()
+    assert client.get(f"/retrieval/cases/{case.pk}/party-copies/").status_code == 404
+    assert client.get(f"/retrieval/party-copies/{row.pk}/").status_code == 404
+    assert client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "provide"}).status_code == 404
+    assert written() == before
