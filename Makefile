@@ -16,6 +16,7 @@ $(VENV)/.installed: pyproject.toml
 run: venv
 	$(BIN)/sanxiang migrate --noinput
 	$(BIN)/sanxiang demo
+	$(BIN)/sanxiang demo --archive
 	$(BIN)/sanxiang serve $(ADDR)
 
 test: venv
