@@ -56,7 +56,7 @@ ARCHIVED = {
 
 @dataclass
 class Plan:
-    """One agency's demo case on its way to the archive."""
+    """归档演示: one agency's demo case on its way to the archive."""
 
     agency: object
     officer: object
