@@ -194,6 +194,7 @@ def _pages_of(record: CaseRecord) -> int | None:
 
 
 def is_frame(record: CaseRecord) -> bool:
+    """A 卷宗封面, 卷内文件目录 or 卷内备考表: a volume's frame, not one of its numbered items."""
     return record.kind.startswith("document:") and record.title in FRAME_TITLES
 
 
