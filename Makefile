@@ -13,9 +13,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
 	touch $@
 
+# The address the deployment is reached at (links, QR codes, the demo's witnesses) is the one it
+# serves, unless SANXIANG_PUBLIC_URL says otherwise (behind a proxy).
+run: export SANXIANG_PUBLIC_URL ?= http://$(ADDR)
 run: venv
 	$(BIN)/sanxiang migrate --noinput
 	$(BIN)/sanxiang demo
+	$(BIN)/sanxiang demo --archive
 	$(BIN)/sanxiang serve $(ADDR)
 
 test: venv

@@ -16,7 +16,7 @@ import sys
 OPERATOR_COMMANDS = {
     "serve": "serve the web application (default 127.0.0.1:8000) with the job worker beside it",
     "worker": "run the scheduled jobs and queued tasks until stopped",
-    "demo": "load the demo data of the five seed agencies and print the logins",
+    "demo": "load the demo data of the five seed agencies and print the logins (--archive: then archive one case of each)",
     "verify": "verify the ledger, checkpoints, objects and files [--full] [--key VKEY --checkpoint FILE]",
     "checkpoint": "sign a ledger checkpoint now; --vkey prints the verifier keys",
     "witness": "add URL --vkey VKEY | remove LOG | run | list | vkey | trust VKEY: witness (co-sign) ledgers' checkpoints",

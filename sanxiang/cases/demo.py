@@ -136,9 +136,27 @@ class Loader:
             C.move_case(case, action, actor=actor, on=self.day(ago), **params)
         return case
 
+    def closed_penalty(self, cause, facts, *, fine="5000", while_notified=None):
+        """已结案: a warning and a fine paid in time. `while_notified(case)` runs while the party is
+        told (the 行政处罚告知书 is made then; the archive's demo step needs it)."""
+        from .review_gate import proposal_of, review_required
+
+        conclude = {"penalties": ["warning", "fine"], "fine": fine, "facts": facts,
+                    "discretion": "当事人积极配合调查，首次违法，依法从轻处罚。"}
+        steps = [("verify", 89, {}), ("file", 88, {}), ("investigate", 87, {}), ("conclude", 70, conclude),
+                 ("notify", 68, {}), ("waive_rights", 67, {}), ("decide", 60, {}),
+                 ("serve", 59, {"method": "direct"}), ("record_payment", 50, {"amount": fine}),
+                 ("close", 45, {"note": "罚款已缴清，执行完毕"})]
+        case = self.clue(cause, 90, self.org)
+        self.run(case, steps[:5])
+        if while_notified is not None:
+            while_notified(case)
+        if review_required(case, proposal_of(case))[0]:
+            self.run(case, [("review", 66, {})])
+        return self.run(case, steps[5:])
+
     def load(self) -> int:
         from . import actions as C
-        from .review_gate import proposal_of, review_required
 
         about = matters(self.agency)
         conclude = ("conclude", 0, {"penalties": ["warning", "fine"], "fine": "5000", "facts": about["facts"],
@@ -151,19 +169,10 @@ class Loader:
         self.run(self.clue(about["overdue"], 105, self.org), [("verify", 104, {}), ("file", 100, {}),
                                                           ("investigate", 99, {})])
         # 已告知, windows over: waiting for the head's decision (after review where the profile requires it).
-        case = self.run(self.clue(about["notified"], 60, self.org),
-                        [("verify", 59, {}), ("file", 57, {}), ("investigate", 56, {}),
-                         (conclude[0], 30, conclude[2]), ("notify", 25, {})])
-        # 已结案: a fine paid in time.
-        steps = [("verify", 89, {}), ("file", 88, {}), ("investigate", 87, {}), (conclude[0], 70, conclude[2]),
-                 ("notify", 68, {}), ("waive_rights", 67, {}), ("decide", 60, {}),
-                 ("serve", 59, {"method": "direct"}), ("record_payment", 50, {"amount": "5000"}),
-                 ("close", 45, {"note": "罚款已缴清，执行完毕"})]
-        case = self.clue(about["closed"], 90, self.org)
-        self.run(case, steps[:5])
-        if review_required(case, proposal_of(case))[0]:
-            self.run(case, [("review", 66, {})])
-        self.run(case, steps[5:])
+        self.run(self.clue(about["notified"], 60, self.org),
+                 [("verify", 59, {}), ("file", 57, {}), ("investigate", 56, {}),
+                  (conclude[0], 30, conclude[2]), ("notify", 25, {})])
+        self.closed_penalty(about["closed"], about["facts"])
         # 当场处罚 (简易程序): a ¥100 fine decided on site, served and paid.
         onsite = C.do_create_onsite_case(self.agency, unit=self.unit, cause=about["onsite"], category="行政处罚",
                                          party=self.person, handlers=[self.officer, self.second],

@@ -287,6 +287,32 @@ def do_render_document(document, *, actor=JOBS) -> Document:
             pdf = render.to_pdf(fh.read())
     except (render.RenderError, storage.StorageError) as exc:
         failure = str(exc)[:500]
+    return _store_render(document, pdf, failure, actor)
+
+
+def do_render_documents(documents, *, actor=JOBS) -> list[Document]:
+    """生成 PDF of several documents with one LibreOffice start (the job's batch, the demo's archive
+    step); each is then stored in its own transaction, as `do_render_document` does."""
+    pending = [d for d in documents if d.status == S.PENDING]
+    docxs, unreadable = {}, {}
+    for document in pending:
+        try:
+            with storage.open_file(document.docx_path) as fh:
+                docxs[document.pk] = fh.read()
+        except storage.StorageError as exc:
+            unreadable[document.pk] = str(exc)[:500]
+    converted = dict(zip(docxs, render.to_pdfs(list(docxs.values())), strict=True))
+    results = {}
+    for document in pending:
+        outcome = converted.get(document.pk)
+        failure = unreadable.get(document.pk, "")
+        if isinstance(outcome, render.RenderError):
+            outcome, failure = None, str(outcome)[:500]
+        results[document.pk] = _store_render(document, outcome, failure, actor)
+    return [results.get(d.pk, d) for d in documents]
+
+
+def _store_render(document, pdf: bytes | None, failure: str, actor) -> Document:
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.status != S.PENDING:

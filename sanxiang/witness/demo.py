@@ -3,7 +3,9 @@
 The five demo agencies share one deployment and therefore one ledger (one origin), so each
 supervisory body gets one witness identity (its own key and name) watching that ledger, and the
 deployment trusts both. The worker's `witness_logs` job fetches the checkpoint over HTTP from
-SANXIANG_PUBLIC_URL (http://127.0.0.1:8000 under `make run`), co-signs and delivers.
+SANXIANG_PUBLIC_URL, co-signs and delivers. `make run` sets SANXIANG_PUBLIC_URL from the address it
+serves (ADDR, default 127.0.0.1:8000) unless it is given; a re-run after the address changed moves
+the demo's watched logs to it (the old ones are stopped, their cosignatures kept).
 """
 
 from django.conf import settings
@@ -13,7 +15,7 @@ from sanxiang.ledger import signing
 from sanxiang.orgs.models import Agency, AgencyKind
 
 from . import keys
-from .actions import do_add_watched_log, do_trust_witness
+from .actions import do_add_watched_log, do_remove_watched_log, do_trust_witness, normalise_url
 from .models import TrustedWitness, WatchedLog
 
 
@@ -25,8 +27,12 @@ def load(stdout) -> list[str]:
         if not supervised:
             continue
         holders.append(body.name)
-        identity = keys.identity_name(body.code)
-        if not WatchedLog.objects.filter(witness_name=identity, origin=settings.LEDGER_ORIGIN).exists():
+        watched = WatchedLog.objects.filter(holder=body, origin=settings.LEDGER_ORIGIN, removed_at=None).first()
+        if watched is not None and watched.url != normalise_url(settings.PUBLIC_URL):
+            # Served at another address since (ADDR=…:9000 make run): watch this deployment where it is now.
+            do_remove_watched_log(watched, actor=DEMO)
+            watched = None
+        if watched is None:
             do_add_watched_log(url=settings.PUBLIC_URL, vkey=log_vkey, holder=body, actor=DEMO,
                                name=f"{'、'.join(supervised)}的留痕账本"[:100])
         witness_vkey = keys.cosigner(body.code).vkey

@@ -1,0 +1,77 @@
+"""The demo's archived cases (`sanxiang demo --archive`, issue 8 §6, tester defect 12): run once for
+the five seed agencies (the module's two LibreOffice starts), then what a records keeper notices."""
+
+import re
+
+import pytest
+from archive_cast import run
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from sanxiang.archive.models import ArchivedCaseFile
+from sanxiang.archive.package import verification_keys
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.orgs.demo import AGENCIES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def archived(demo_module, django_db_blocker):
+    """`sanxiang demo --archive` after the demo: (exit code, what it printed)."""
+    with django_db_blocker.unblock():
+        code, out, err = run("demo", "--archive")
+        return code, out + err
+
+
+def test_every_seed_agency_has_one_archived_case_printed_with_its_archive_number(archived):
+    code, out = archived
+    assert code == 0, out
+    for spec in AGENCIES:
+        files = list(ArchivedCaseFile.objects.filter(case__agency__code=spec["code"]).select_related("case", "case__agency"))
+        assert len(files) == 1, spec["code"]
+        file = files[0]
+        assert f"{file.case.agency.name} 案件 {file.case.number}" in out and f"档号 {file.archive_number}" in out
+        assert file.checks["ok"] and file.items >= 6
+    assert "LibreOffice 启动 2 次" in out  # the documents, then the 立卷 forms, for all five agencies at once
+
+
+def test_the_labour_agency_archives_a_labour_case_with_its_media(archived):
+    file = ArchivedCaseFile.objects.select_related("case").get(case__agency__code="urumqi-gxq-hrss")
+    assert file.case.kind == "labour_inspection"
+    titles = {item["title"] for item in file.catalogue}
+    assert {"不予行政处罚决定书", "送达回证", "结案审批表", "现场检查照片", "现场检查录像"} <= titles
+
+
+def test_each_records_keeper_sees_the_archived_case_on_the_archive_page(archived, client):
+    for spec in AGENCIES:
+        file = ArchivedCaseFile.objects.select_related("case").get(case__agency__code=spec["code"])
+        client.force_login(get_user_model().objects.get(username=f"{spec['prefix']}-records"))
+        page = client.get("/archive/").content.decode()
+        assert "已归档（1）" in page, spec["code"]
+        assert file.archive_number in page and file.case.number in page
+
+
+def test_an_archived_demo_file_exports_and_verifies_offline(archived, tmp_path):
+    file = ArchivedCaseFile.objects.select_related("case").get(case__agency__code="quanzhou-licheng-amr")
+    out = tmp_path / "案卷.zip"
+    code, _, err = run("archive", "export", file.case.number, "--agency", "quanzhou-licheng-amr", "--out", str(out))
+    assert code == 0, err
+    key = tmp_path / "agency.vkey"
+    key.write_text(verification_keys())
+    code, printed, err = run("archive", "verify", str(out), "--key", str(key))
+    assert code == 0, printed + err
+
+
+def test_running_it_again_changes_nothing_and_says_so(archived):
+    files, entries = ArchivedCaseFile.objects.count(), LedgerEntry.objects.count()
+    code, out, err = run("demo", "--archive")
+    assert code == 0, err
+    assert (ArchivedCaseFile.objects.count(), LedgerEntry.objects.count()) == (files, entries)
+    assert "本次未作任何变更" in out and len(re.findall("此前已归档", out)) == len(AGENCIES)
+
+
+def test_without_the_demo_it_says_what_to_run(db, monkeypatch):
+    monkeypatch.setattr("sanxiang.orgs.demo.AGENCIES", [*AGENCIES, {"code": "not-loaded", "prefix": "not-loaded"}])
+    with pytest.raises(CommandError, match="请先运行 sanxiang demo"):
+        call_command("demo", "--archive")
