@@ -146,7 +146,45 @@ def _authenticity(case, records, report) -> dict[str, bytes]:
     unissued = [f"{_name(r)}尚未签发" for r in records
                 if r.kind.startswith("document:") and not r.metadata.get("issued")]
     report.item("authenticity", "signatures", "文书均已签发（签发人、签发时间记入账本）", unissued)
+    report.item("authenticity", "seals", "签发文书的电子印章有效（以本机关的印章证书验证，且覆盖整个文件）",
+                _seal_failures(case, records))
     return heads
+
+
+def _seal_failures(case, records) -> list[str]:
+    """Each issued document sealed when issued (it names the seal's certificate) is validated with
+    pyHanko against the agency's certificate as stored (seals.py)."""
+    from sanxiang.documents import signing
+
+    from .seals import seal_problem
+
+    sealed = [r for r in records if r.metadata.get("issued") and r.metadata.get("seal_certificate_sha256")]
+    if not sealed:
+        return []
+    chosen = signing.signer()
+    stored = getattr(chosen, "stored_certificate", None)
+    certificate = stored(case.agency) if stored else chosen.certificate(case.agency)
+    failed = []
+    for record in sealed:
+        name = f"“{record.title}”{record.number}"
+        if certificate is None:
+            failed.append(f"{name}的电子印章无法验证：本机关的印章证书缺失")
+            continue
+        if signing.certificate_sha256(certificate) != record.metadata["seal_certificate_sha256"]:
+            failed.append(f"{name}的电子印章不是用本机关现存的印章证书所盖")
+            continue
+        pdf = next((f for f in record.files if f.role == "pdf"), None)
+        if pdf is None:
+            failed.append(f"{name}没有盖章的 PDF")
+            continue
+        try:
+            with storage.open_file(pdf.path) as fh:
+                problem = seal_problem(fh.read(), certificate)
+        except storage.StorageError:
+            continue  # a missing file is already named by the digests item
+        if problem:
+            failed.append(f"{name}{problem}")
+    return failed
 
 
 def _integrity(case, records, volumes, report) -> None:

@@ -269,6 +269,30 @@ def test_a_changed_stored_file_fails_authenticity(env, closed, rendered):
             fh.write(original)
 
 
+def test_the_seal_of_each_issued_document_is_validated_naming_the_document(env, closed, rendered):
+    """真实性: the seal issuing put on each PDF is checked with the agency's certificate; bytes appended to
+    a sealed PDF (an incremental update after sealing) fail the check naming that document."""
+    from sanxiang import storage
+
+    case, docs, _ = closed
+    issue_all(env, docs)
+    seals = next(i for c in A.check_case_file(case)["categories"] for i in c["items"] if i["code"] == "seals")
+    assert seals["ok"], seals["failed"]
+    decision = docs[1]
+    decision.refresh_from_db()
+    path = storage.backend().path(decision.pdf_path)
+    original = open(path, "rb").read()
+    try:
+        with open(path, "ab") as fh:
+            fh.write(b"\n% added after sealing\n")
+        failed = A.failed_items(A.check_case_file(case))
+        assert (f"真实性·签发文书的电子印章有效（以本机关的印章证书验证，且覆盖整个文件）：“行政处罚决定书”{decision.number}"
+                "电子印章未覆盖整个文件：盖章后又被追加了内容") in failed
+    finally:
+        with open(path, "wb") as fh:
+            fh.write(original)
+
+
 def test_archiving_through_the_api_meets_the_archive_obligation(client, env, closed, rendered):
     """The module's agency follows the national profile (no archive limit: the job opens nothing);
     the obligation is opened here as an agency's profile would (tests/archive/test_archive_obligations.py
