@@ -341,11 +341,13 @@ def do_archive_case(case, *, actor) -> ArchivedCaseFile:
 
 @transaction.atomic
 def do_prepare_file_forms(case, *, actor) -> list:
-    """立卷: generate the 正卷's 卷宗封面, 卷内文件目录 and 卷内备考表 from the file as assembled now
-    (numbered items and pages), as documents of the case — by those who generate its documents (the
-    handlers 立卷; the archivist then checks and archives). Forms already made stay: a form issued
-    before the file changed is corrected on the documents' page (更正). Refused before the case has
-    ended, once archived, or while a document's PDF is still being made (its pages are not known)."""
+    """立卷: generate each volume's 卷宗封面, 卷内文件目录 and 卷内备考表 from the file as assembled now
+    (items and pages numbered within the volume) — the 正卷's, then the 副卷's when it holds anything
+    (Art.78: each volume is bound on its own) — as documents of the case, by those who generate its
+    documents (the handlers 立卷; the archivist then checks and archives). Forms already made stay: a
+    form issued before the file changed is corrected on the documents' page (更正). Refused before
+    the case has ended, once archived, or while a document's PDF is still being made (its pages are
+    not known)."""
     from sanxiang.documents.actions import do_generate_document
     from sanxiang.documents.models import Document, DocumentStatus
 
@@ -355,10 +357,18 @@ def do_prepare_file_forms(case, *, actor) -> list:
         raise RuleViolation(f"案件{case.title}尚未办结，不能立卷。", field="case")
     if Document.objects.filter(case=case, status=DocumentStatus.PENDING).exclude(kind__in=FRAME_KINDS).exists():
         raise Conflict("本案还有文书正在生成 PDF，页数未定；请稍后再立卷。", code="documents_pending")
-    existing = set(Document.objects.filter(case=case, kind__in=FRAME_KINDS)
-                   .exclude(status=DocumentStatus.FAILED).values_list("kind", flat=True))
-    entries = casefile.form_entries(case, casefile.assemble(case))
-    return [do_generate_document(case, kind, entries=entries, actor=actor) for kind in FRAME_KINDS if kind not in existing]
+    existing = {(d.kind, (d.fields.get("context") or {}).get("volume", casefile.VOLUME_LABELS[casefile.MAIN]))
+                for d in Document.objects.filter(case=case, kind__in=FRAME_KINDS).exclude(status=DocumentStatus.FAILED)}
+    volumes = casefile.assemble(case)
+    made = []
+    for volume in (casefile.MAIN, casefile.SECONDARY):
+        if volume == casefile.SECONDARY and not volumes[volume]:
+            continue
+        label = casefile.VOLUME_LABELS[volume]
+        entries = casefile.form_entries(case, volumes, volume)
+        made += [do_generate_document(case, kind, entries=entries, volume=label, actor=actor)
+                 for kind in FRAME_KINDS if (kind, label) not in existing]
+    return made
 
 
 def supplements_of(archived: ArchivedCaseFile) -> list[CaseRecord]:

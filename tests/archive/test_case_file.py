@@ -236,13 +236,24 @@ def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(env, cl
         A.do_prepare_file_forms(case, actor=keeper)  # the handlers 立卷; the archivist checks and archives
     volumes = casefile.assemble(case)
     made = A.do_prepare_file_forms(case, actor=env.officer)
-    assert [d.kind for d in made] == ["file_cover", "file_catalogue", "file_notes"]
-    listed = docx_text(made[1].docx_path)
-    for item in volumes["main"]:
-        assert item.record.title in listed and item.record.number in listed
-        end = item.start_page + item.pages - 1
-        assert (f"{item.start_page}-{end}" if end > item.start_page else str(item.start_page)) in listed
-    assert "定期30年" in docx_text(made[0].docx_path)  # the profile's 保管期限, not a constant
+    assert [(d.kind, d.fields["context"]["volume"]) for d in made] == [
+        ("file_cover", "正卷"), ("file_catalogue", "正卷"), ("file_notes", "正卷"),
+        ("file_cover", "副卷"), ("file_catalogue", "副卷"), ("file_notes", "副卷")]
+    for volume, catalogue in (("main", made[1]), ("secondary", made[4])):
+        listed = docx_text(catalogue.docx_path)
+        for item in volumes[volume]:
+            assert item.record.title in listed and item.record.number in listed
+            end = item.start_page + item.pages - 1
+            assert (f"{item.start_page}-{end}" if end > item.start_page else str(item.start_page)) in listed
+    # Each volume numbered on its own (Art.78): the 副卷 starts again at item 1, page 1.
+    secondary = made[4].fields["context"]["entries"]
+    assert [e["seq"] for e in secondary] == ["1", "2"] and secondary[0]["pages"].split("-")[0] == "1"
+    assert [e["title"] for e in secondary] == ["案件调查终结报告", "结案审批表"]
+    main_titles = [e["title"] for e in made[1].fields["context"]["entries"]]
+    assert "结案审批表" not in main_titles and main_titles[0] == "立案审批表"
+    notes = docx_text(made[5].docx_path)
+    assert "副卷" in notes and f"本卷共有文件 2 件，共 {sum(i.pages for i in volumes['secondary'])} 页" in notes
+    assert "定期30年" in docx_text(made[0].docx_path) and "定期30年" in docx_text(made[3].docx_path)
     assert A.do_prepare_file_forms(case, actor=env.officer) == []  # made once; a change is a 更正
     assert [i.record.title for i in casefile.assemble(case)["main"]] == [i.record.title for i in volumes["main"]]
     decided, _ = reach(env, GENERAL, "decided")
