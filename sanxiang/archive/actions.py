@@ -194,8 +194,9 @@ def _integrity(case, records, volumes, report) -> None:
                 detail=("尚不能检查：" + "、".join(done.unchecked)) if done.unchecked else "")
 
     placed = sum(len(v) for v in volumes.values())
-    counts = [] if placed == len(records) and records else (
-        ["案卷中没有任何材料"] if not records else [f"材料 {len(records)} 件，编入目录 {placed} 件"])
+    items = [r for r in records if not casefile.is_frame(r)]  # the volumes' own forms are not items
+    counts = [] if placed == len(items) and items else (
+        ["案卷中没有任何材料"] if not items else [f"材料 {len(items)} 件，编入目录 {placed} 件"])
     files = sum(len(r.files) for r in records)
     size = sum(f.size for r in records for f in r.files)
     report.item("integrity", "counts", "材料件数、文件数与目录一致", counts,

@@ -193,6 +193,11 @@ def _pages_of(record: CaseRecord) -> int | None:
     return None
 
 
+def is_frame(record: CaseRecord) -> bool:
+    """A 卷宗封面, 卷内文件目录 or 卷内备考表: a volume's frame, not one of its numbered items."""
+    return record.kind.startswith("document:") and record.title in FRAME_TITLES
+
+
 def assemble(case, records: list[CaseRecord] | None = None) -> dict[str, list[CatalogueItem]]:
     """正卷 and 副卷 with continuous item and page numbers per volume (卷内文件目录)."""
     records = records_of(case) if records is None else records
@@ -200,7 +205,7 @@ def assemble(case, records: list[CaseRecord] | None = None) -> dict[str, list[Ca
     volumes: dict[str, list[CatalogueItem]] = {MAIN: [], SECONDARY: []}
     next_page = {MAIN: 1, SECONDARY: 1}
     for (volume, _rank), _i, record in placed:
-        if record.kind.startswith("document:") and record.title in FRAME_TITLES:
+        if is_frame(record):
             continue
         pages = _pages_of(record)
         start = next_page[volume] if pages else None
