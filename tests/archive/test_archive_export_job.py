@@ -149,3 +149,17 @@ def test_old_exports_expire_and_their_files_go(env, archived, export_dir):
     built.refresh_from_db()
     assert built.status == ExportStatus.EXPIRED and not path.exists()
     assert LedgerEntry.objects.filter(action="expire_archive_export", object_id=str(row.pk)).exists()
+
+
+def test_a_build_killed_half_way_is_taken_up_again_after_an_hour_not_before(env, archived, export_dir):
+    from django.utils import timezone
+
+    case, keeper = archived
+    ArchiveExport.objects.filter(case=case, status__in=X.OPEN).update(status=ExportStatus.FAILED)
+    row = X.do_request_export(case, actor=keeper)
+    ArchiveExport.objects.filter(pk=row.pk).update(status=ExportStatus.BUILDING, started_at=timezone.now())
+    assert build_archive_exports.call()["done"] == 0  # another worker is on it
+    ArchiveExport.objects.filter(pk=row.pk).update(started_at=timezone.now() - X.STALE_BUILD - dt.timedelta(minutes=1))
+    assert build_archive_exports.call()["done"] == 1
+    row.refresh_from_db()
+    assert row.status == ExportStatus.READY and X.path_of(row).is_file()
