@@ -254,6 +254,11 @@ def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(env, cl
     notes = docx_text(made[5].docx_path)
     assert "副卷" in notes and f"本卷共有文件 2 件，共 {sum(i.pages for i in volumes['secondary'])} 页" in notes
     assert "定期30年" in docx_text(made[0].docx_path) and "定期30年" in docx_text(made[3].docx_path)
+    # A correction of the 副卷's cover (on the documents' page) stays the 副卷's: the status is set
+    # here, as issuing needs the PDF this test does not render.
+    Document.objects.filter(pk=made[3].pk).update(status="issued")
+    corrected = D.do_generate_document(case, "file_cover", replaces=made[3], entries=secondary, actor=env.officer)
+    assert corrected.fields["context"]["volume"] == "副卷"
     assert A.do_prepare_file_forms(case, actor=env.officer) == []  # made once; a change is a 更正
     assert [i.record.title for i in casefile.assemble(case)["main"]] == [i.record.title for i in volumes["main"]]
     decided, _ = reach(env, GENERAL, "decided")
