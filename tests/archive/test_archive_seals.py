@@ -5,6 +5,7 @@ agency's seal all fail, each saying what (issue 8 §5). No LibreOffice: a one-pa
 
 import io
 import types
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from pyhanko.pdf_utils import generic
@@ -21,10 +22,19 @@ def agencies(tmp_path_factory):
         types.SimpleNamespace(code="SEAL-B", name="另一市市场监督管理局")
 
 
+class Sealer(signing.PyHankoSigner):
+    """The documents' signer, sealing in a thread of its own: pyHanko runs its own event loop, and
+    in a test process that has driven Playwright this thread already has one."""
+
+    def seal(self, pdf, *, agency, reason):
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(super().seal, pdf, agency=agency, reason=reason).result()
+
+
 @pytest.fixture
 def sealer(settings, tmp_path_factory):
     settings.DATA_DIR = tmp_path_factory.getbasetemp() / "seal-keys"  # one key per agency for the module
-    return signing.PyHankoSigner()
+    return Sealer()
 
 
 def blank_pdf() -> bytes:
