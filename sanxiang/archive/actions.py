@@ -36,6 +36,12 @@ register_actions({
     "set_archive_legal_hold": "设置案卷保全",
     "make_archive_transfer_list": "制作案卷移交清单",
     "transfer_archived_file": "案卷移交档案部门",
+    # the package asked for from the page or the API (exports.py); here, where a fresh process looks
+    "request_archive_export": "申请导出归档信息包",
+    "archive_export_ready": "归档信息包已生成",
+    "archive_export_failed": "归档信息包生成失败",
+    "download_archive_export": "下载归档信息包",
+    "expire_archive_export": "删除过期的归档信息包",
 })
 # 卷宗封面, 卷内文件目录, 卷内备考表 (documents.kinds.ARCHIVE_KINDS), in the order they are bound.
 FRAME_KINDS = ("file_cover", "file_catalogue", "file_notes")

@@ -22,18 +22,10 @@ from django.utils import timezone
 from sanxiang.access.policy import can, is_person
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
-from sanxiang.ledger.registry import register_actions
 
 from .models import ArchivedCaseFile, ArchiveExport, ExportStatus
 from .package import ArchiveError, export
 
-register_actions({
-    "request_archive_export": "申请导出归档信息包",
-    "archive_export_ready": "归档信息包已生成",
-    "archive_export_failed": "归档信息包生成失败",
-    "download_archive_export": "下载归档信息包",
-    "expire_archive_export": "删除过期的归档信息包",
-})
 log = logging.getLogger(__name__)
 # A build that has not finished after this long was killed: the next run takes it up again.
 STALE_BUILD = dt.timedelta(hours=1)
