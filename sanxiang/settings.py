@@ -187,6 +187,11 @@ API_TOKEN_MAX_DAYS = int(os.environ.get("SANXIANG_API_TOKEN_MAX_DAYS", 730))
 # Serving a record's file whole: re-hash it first when it is at most this many bytes (64 MiB);
 # larger files are left to the daily sampled re-hash (docs/retrieval.md).
 RETRIEVAL_REHASH_MAX_BYTES = int(os.environ.get("SANXIANG_RETRIEVAL_REHASH_MAX_BYTES", 64 << 20))
+# Archive packages asked for from the browser or the API (归档信息包导出): built by the job runner
+# into this directory (on a shared volume where web and worker run on different hosts), deleted
+# this many hours after they are ready.
+ARCHIVE_EXPORT_DIR = Path(os.environ.get("SANXIANG_ARCHIVE_EXPORT_DIR", "") or DATA_DIR / "exports")
+ARCHIVE_EXPORT_KEEP_HOURS = _positive_number("SANXIANG_ARCHIVE_EXPORT_KEEP_HOURS", 72)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -36,6 +36,12 @@ register_actions({
     "set_archive_legal_hold": "设置案卷保全",
     "make_archive_transfer_list": "制作案卷移交清单",
     "transfer_archived_file": "案卷移交档案部门",
+    # the package asked for from the page or the API (exports.py); here, where a fresh process looks
+    "request_archive_export": "申请导出归档信息包",
+    "archive_export_ready": "归档信息包已生成",
+    "archive_export_failed": "归档信息包生成失败",
+    "download_archive_export": "下载归档信息包",
+    "expire_archive_export": "删除过期的归档信息包",
 })
 # 卷宗封面, 卷内文件目录, 卷内备考表 (documents.kinds.ARCHIVE_KINDS), in the order they are bound.
 FRAME_KINDS = ("file_cover", "file_catalogue", "file_notes")
@@ -146,7 +152,45 @@ def _authenticity(case, records, report) -> dict[str, bytes]:
     unissued = [f"{_name(r)}尚未签发" for r in records
                 if r.kind.startswith("document:") and not r.metadata.get("issued")]
     report.item("authenticity", "signatures", "文书均已签发（签发人、签发时间记入账本）", unissued)
+    report.item("authenticity", "seals", "签发文书的电子印章有效（以本机关的印章证书验证，且覆盖整个文件）",
+                _seal_failures(case, records))
     return heads
+
+
+def _seal_failures(case, records) -> list[str]:
+    """Each issued document sealed when issued (it names the seal's certificate) is validated with
+    pyHanko against the agency's certificate as stored (seals.py)."""
+    from sanxiang.documents import signing
+
+    from .seals import seal_problem
+
+    sealed = [r for r in records if r.metadata.get("issued") and r.metadata.get("seal_certificate_sha256")]
+    if not sealed:
+        return []
+    chosen = signing.signer()
+    stored = getattr(chosen, "stored_certificate", None)
+    certificate = stored(case.agency) if stored else chosen.certificate(case.agency)
+    failed = []
+    for record in sealed:
+        name = f"“{record.title}”{record.number}"
+        if certificate is None:
+            failed.append(f"{name}的电子印章无法验证：本机关的印章证书缺失")
+            continue
+        if signing.certificate_sha256(certificate) != record.metadata["seal_certificate_sha256"]:
+            failed.append(f"{name}的电子印章不是用本机关现存的印章证书所盖")
+            continue
+        pdf = next((f for f in record.files if f.role == "pdf"), None)
+        if pdf is None:
+            failed.append(f"{name}没有盖章的 PDF")
+            continue
+        try:
+            with storage.open_file(pdf.path) as fh:
+                problem = seal_problem(fh.read(), certificate)
+        except storage.StorageError:
+            continue  # a missing file is already named by the digests item
+        if problem:
+            failed.append(f"{name}{problem}")
+    return failed
 
 
 def _integrity(case, records, volumes, report) -> None:
@@ -304,11 +348,13 @@ def do_archive_case(case, *, actor) -> ArchivedCaseFile:
 
 @transaction.atomic
 def do_prepare_file_forms(case, *, actor) -> list:
-    """立卷: generate the 正卷's 卷宗封面, 卷内文件目录 and 卷内备考表 from the file as assembled now
-    (numbered items and pages), as documents of the case — by those who generate its documents (the
-    handlers 立卷; the archivist then checks and archives). Forms already made stay: a form issued
-    before the file changed is corrected on the documents' page (更正). Refused before the case has
-    ended, once archived, or while a document's PDF is still being made (its pages are not known)."""
+    """立卷: generate each volume's 卷宗封面, 卷内文件目录 and 卷内备考表 from the file as assembled now
+    (items and pages numbered within the volume) — the 正卷's, then the 副卷's when it holds anything
+    (Art.78: each volume is bound on its own) — as documents of the case, by those who generate its
+    documents (the handlers 立卷; the archivist then checks and archives). Forms already made stay: a
+    form issued before the file changed is corrected on the documents' page (更正). Refused before
+    the case has ended, once archived, or while a document's PDF is still being made (its pages are
+    not known)."""
     from sanxiang.documents.actions import do_generate_document
     from sanxiang.documents.models import Document, DocumentStatus
 
@@ -318,10 +364,18 @@ def do_prepare_file_forms(case, *, actor) -> list:
         raise RuleViolation(f"案件{case.title}尚未办结，不能立卷。", field="case")
     if Document.objects.filter(case=case, status=DocumentStatus.PENDING).exclude(kind__in=FRAME_KINDS).exists():
         raise Conflict("本案还有文书正在生成 PDF，页数未定；请稍后再立卷。", code="documents_pending")
-    existing = set(Document.objects.filter(case=case, kind__in=FRAME_KINDS)
-                   .exclude(status=DocumentStatus.FAILED).values_list("kind", flat=True))
-    entries = casefile.form_entries(case, casefile.assemble(case))
-    return [do_generate_document(case, kind, entries=entries, actor=actor) for kind in FRAME_KINDS if kind not in existing]
+    existing = {(d.kind, (d.fields.get("context") or {}).get("volume", casefile.VOLUME_LABELS[casefile.MAIN]))
+                for d in Document.objects.filter(case=case, kind__in=FRAME_KINDS).exclude(status=DocumentStatus.FAILED)}
+    volumes = casefile.assemble(case)
+    made = []
+    for volume in (casefile.MAIN, casefile.SECONDARY):
+        if volume == casefile.SECONDARY and not volumes[volume]:
+            continue
+        label = casefile.VOLUME_LABELS[volume]
+        entries = casefile.form_entries(case, volumes, volume)
+        made += [do_generate_document(case, kind, entries=entries, volume=label, actor=actor)
+                 for kind in FRAME_KINDS if (kind, label) not in existing]
+    return made
 
 
 def supplements_of(archived: ArchivedCaseFile) -> list[CaseRecord]:

@@ -13,7 +13,7 @@ from sanxiang.api.errors import error_responses
 from sanxiang.cases.queries import api_case as case_api_case
 from sanxiang.core.errors import NotAuthenticated, NotFound
 
-from . import actions, queries
+from . import actions, exports, queries
 from .models import ArchivedCaseFile, TransferList
 
 router = Router(tags=["archive"])
@@ -241,3 +241,56 @@ def make_transfer(request, data: TransferIn):
     row = actions.do_make_transfer_list(found, year=data.year, received_by=data.received_by, actor=request.user)
     return Status(201, _transfer_out(row))
 
+
+
+# ---- the archive package from the API (归档信息包导出) -----------------------------------------
+
+class ExportOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    status: str
+    status_label: str
+    requested_by: str
+    requested_at: dt.datetime
+    ready_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    size: int | None
+    sha256: str
+    records: int | None
+    tree_size: int | None
+    failure: str
+    download: str | None
+
+
+def _export(request, export_id):
+    found = exports.export_for(_user(request), export_id)
+    if found is None:
+        raise NotFound("未找到该归档信息包，或您无权查看。", code="export_not_found")
+    return found
+
+
+@router.post("/cases/{case_id}/exports", response={201: ExportOut, **error_responses(400, 401, 403, 404, 409)},
+             summary="申请导出归档信息包（后台生成，生成后下载）")
+def request_export(request, case_id: str):
+    row = exports.do_request_export(_case(request, case_id), actor=request.user)
+    return Status(201, exports.export_out(row))
+
+
+@router.get("/cases/{case_id}/exports", response={200: list[ExportOut], **error_responses(401, 404)},
+            summary="本案最近的归档信息包导出")
+def case_exports(request, case_id: str):
+    case = _case(request, case_id)
+    return Status(200, [exports.export_out(r) for r in exports.exports_of(request.user, case)])
+
+
+@router.get("/exports/{export_id}", response={200: ExportOut, **error_responses(401, 404)},
+            summary="归档信息包导出的状态")
+def export_status(request, export_id: str):
+    return Status(200, exports.export_out(_export(request, export_id)))
+
+
+@router.get("/exports/{export_id}/download", response={200: None, **error_responses(401, 404, 409)},
+            summary="下载归档信息包（zip，BagIt；每次下载留痕）")
+def export_download(request, export_id: str):
+    return exports.stream(request, _export(request, export_id))

@@ -72,3 +72,42 @@ class TransferList(Ledgered):
 
     def __str__(self):
         return f"{self.year} 年度案卷移交清单"
+
+
+class ExportStatus(models.TextChoices):
+    REQUESTED = "requested", "排队中"
+    BUILDING = "building", "正在生成"
+    READY = "ready", "可以下载"
+    FAILED = "failed", "生成失败"
+    EXPIRED = "expired", "已过期删除"
+
+
+class ArchiveExport(Ledgered):
+    """归档信息包导出 — one request for an archived case's package: built by the job runner (which
+    signs the checkpoint the package needs, never a request), downloadable until it expires."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="archive_exports")
+    agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=ExportStatus.choices, default=ExportStatus.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_by_name = models.CharField(max_length=150)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=100, blank=True)  # in settings.ARCHIVE_EXPORT_DIR
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    records = models.PositiveIntegerField(null=True, blank=True)
+    tree_size = models.PositiveBigIntegerField(null=True, blank=True)
+    failure = models.CharField(max_length=500, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = "归档信息包导出"
+
+    def __str__(self):
+        return f"{self.case.number} 归档信息包"

@@ -18,7 +18,7 @@ from sanxiang.documents.models import Document, DocumentSignature
 from sanxiang.orgs.models import Agency, Role
 from sanxiang.records.models import AudioVideoRecord, EvidenceItem, RecordingHandover, RecordingWaiver
 
-from .models import ArchivedCaseFile, TransferList
+from .models import ArchivedCaseFile, ArchiveExport, TransferList
 
 ARCHIVISTS = {Role.RECORDS_KEEPER: AGENCY, Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY}
 
@@ -31,6 +31,10 @@ register(TransferList, agency="agency", rules={
     "view": {Role.RECORDS_KEEPER: AGENCY, Role.AGENCY_LEADER: AGENCY},
 })
 grant(Case, "archive_case", ARCHIVISTS)
+# 归档信息包: asked for and downloaded by those who archive (the package holds every record of the case)
+grant(Case, "export_archive", ARCHIVISTS)
+register(ArchiveExport, agency="agency", unit="case__unit", mark="case__confidentiality",
+         rules={"view": ARCHIVISTS})
 # the archivist reads the files she archives (one rule, here)
 KEEPER = {Role.RECORDS_KEEPER: AGENCY}
 for model in (Case, Document, DocumentSignature, EvidenceItem, AudioVideoRecord, RecordingHandover, RecordingWaiver):

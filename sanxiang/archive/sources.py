@@ -93,7 +93,8 @@ def _documents(case) -> list[CaseRecord]:
             made_on=timezone.localdate(doc.issued_at or doc.created_at), object_type=doc.ledger_type(), object_id=str(doc.pk),
             files=tuple(files), confidentiality=case.confidentiality,
             metadata={"status": doc.get_status_display(), "issued": doc.status == DocumentStatus.ISSUED,
-                      "replaces": str(doc.replaces_id or "")}))
+                      "replaces": str(doc.replaces_id or ""),
+                      "seal_certificate_sha256": doc.seal_certificate_sha256}))
     return out
 
 

@@ -31,3 +31,32 @@ def open_archive_obligations() -> dict:
         if do_open_archive_obligation(case, ended_on=ended_on(case), actor=JOBS) is not None:
             done += 1
     return {"done": done, "summary": f"开始计算 {done} 个案卷的归档期限" if done else ""}
+
+
+@task()
+def build_archive_exports() -> dict:
+    """生成归档信息包: every export asked for, oldest first, each built on its own (a killed run
+    leaves each request built, or waiting to be taken up again)."""
+    from .exports import build_export, waiting_exports
+    from .models import ExportStatus
+
+    done = failed = 0
+    for row in waiting_exports()[:BATCH]:
+        built = build_export(row, actor=JOBS)
+        done += built.status == ExportStatus.READY
+        failed += built.status == ExportStatus.FAILED
+    summary = (f"生成 {done} 个归档信息包" + (f"，{failed} 个失败" if failed else "")) if done or failed else ""
+    return {"done": done + failed, "summary": summary, "failed": failed}
+
+
+@task()
+def expire_archive_exports() -> dict:
+    """删除过期的归档信息包 (settings.ARCHIVE_EXPORT_KEEP_HOURS after each was ready)."""
+    from django.utils import timezone
+
+    from .exports import expire_export
+    from .models import ArchiveExport, ExportStatus
+
+    done = sum(expire_export(row, actor=JOBS) for row in ArchiveExport.objects.filter(
+        status=ExportStatus.READY, expires_at__lte=timezone.now()).order_by("id")[:BATCH])
+    return {"done": done, "summary": f"删除 {done} 个过期的归档信息包" if done else ""}

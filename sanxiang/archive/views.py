@@ -16,7 +16,7 @@ from sanxiang.cases import pages as case_pages
 from sanxiang.core.errors import NotFound, SanxiangError
 from sanxiang.orgs.models import Agency, Role
 
-from . import actions, casefile, queries
+from . import actions, casefile, exports, queries
 
 
 class ArchiveNotFound(NotFound, Http404):
@@ -35,7 +35,41 @@ def section(request, case) -> dict | None:
         return None
     volumes = [(casefile.VOLUME_LABELS[v], [i for i in view.catalogue if i["volume"] == v])
                for v in (casefile.MAIN, casefile.SECONDARY)]
-    return {"view": view, "volumes": [(label, items) for label, items in volumes if items]}
+    return {"view": view, "volumes": [(label, items) for label, items in volumes if items],
+            "may_export": view.archived is not None and can(request.user, "export_archive", case),
+            "exports": exports.exports_of(request.user, case) if view.archived is not None else []}
+
+
+@login_required
+def request_export(request, pk):
+    """申请导出归档信息包: the job runner builds it; the 案卷 section shows it ready to download."""
+    case = case_pages.case_for(request.user, pk)
+    if request.method != "POST":
+        return redirect(_case_url(case))
+    try:
+        exports.do_request_export(case, actor=request.user)
+    except SanxiangError as exc:
+        messages.error(request, f"未能申请导出：{exc.message}")
+    else:
+        messages.success(request, "已申请导出归档信息包，正在后台生成；生成后可在本页下载。")
+    return redirect(_case_url(case))
+
+
+class ExportNotFound(NotFound, Http404):
+    code = "export_not_found"
+    default_message = "未找到该归档信息包，或您无权查看。"
+
+
+@login_required
+def download_export(request, pk):
+    row = exports.export_for(request.user, pk)
+    if row is None:
+        raise ExportNotFound()
+    try:
+        return exports.stream(request, row)
+    except SanxiangError as exc:
+        messages.error(request, exc.message)
+        return redirect(_case_url(row.case))
 
 
 @login_required
@@ -73,7 +107,8 @@ def prepare_forms(request, pk):
         messages.error(request, f"未能生成卷宗文书：{exc.message}")
     else:
         if made:
-            messages.success(request, f"已生成{'、'.join(d.get_kind_display() for d in made)}，PDF 正在后台生成。")
+            names = "、".join(f"{d.fields['context']['volume']}{d.get_kind_display()}" for d in made)
+            messages.success(request, f"已生成{names}，PDF 正在后台生成。")
         else:
             messages.info(request, "卷宗封面、卷内文件目录和卷内备考表均已生成；案卷有变化时请在执法文书中生成更正文书。")
     return redirect(_case_url(case))

@@ -211,12 +211,13 @@ def _measure_of(case, spec: kinds.Spec, measure):
 
 @transaction.atomic
 def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, replaces=None, measure=None,
-                         entries: list[dict] | None = None) -> Document:
+                         entries: list[dict] | None = None, volume: str | None = None) -> Document:
     """生成执法文书: fill the template from the case, number it and queue its PDF (待生成).
 
     A kind is generated once per case, unless it is repeatable (笔录, the documents of each
     measure); once issued, a correction names the document it replaces. `measure` picks the
-    coercive measure of a measure kind; `entries` are the file entries of the archive forms."""
+    coercive measure of a measure kind; `entries` are the file entries of the archive forms, which
+    are made once per `volume` (正卷, 副卷; a correction keeps the volume of the form it replaces)."""
     from sanxiang.cases.models import Case
 
     case = Case.objects.select_related("agency", "unit").select_for_update(of=("self",)).get(pk=case.pk)
@@ -231,8 +232,13 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
             raise RuleViolation(f"更正文书须与被更正的文书（{replaces}）属同一案件、同一种类。", field="replaces")
         if replaces.status != S.ISSUED:
             raise RuleViolation(f"{replaces}尚未签发，无需更正：直接签发或重新生成即可。", field="replaces")
+    if spec.kind in kinds.ARCHIVE_KINDS and volume is None:
+        volume = ((replaces.fields.get("context") or {}).get("volume") if replaces is not None else None) or "正卷"
     if not spec.repeatable:
-        existing = _open_of_kind(case, spec.kind).order_by("-id").first()
+        existing = _open_of_kind(case, spec.kind)
+        if spec.kind in kinds.ARCHIVE_KINDS:
+            existing = existing.filter(fields__context__volume=volume)
+        existing = existing.order_by("-id").first()
         if replaces is None and existing is not None and existing.status == S.ISSUED:
             raise Conflict(f"{existing}已签发，不能再生成；如需更正，请生成更正文书。", field="kind",
                            code="document_already_issued")
@@ -240,7 +246,7 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
             raise Conflict(f"本案已有{existing.get_status_display()}的{existing}，请先签发或等待生成完成。",
                            field="kind", code="document_exists")
     cleaned = kinds.clean_inputs(spec, inputs)
-    given = kinds.Given(measure=_measure_of(case, spec, measure), entries=entries)
+    given = kinds.Given(measure=_measure_of(case, spec, measure), entries=entries, volume=volume or "正卷")
     if spec.kind == DocumentKind.SERVICE_RECEIPT:
         given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
                         .order_by("-id").first())

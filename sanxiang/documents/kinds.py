@@ -495,6 +495,7 @@ class Given:
     served: object = None
     measure: object = None
     entries: list | None = None
+    volume: str = "正卷"  # the archive forms' volume (正卷 or 副卷: each has its own)
 
 
 def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 — one branch per kind
@@ -602,7 +603,7 @@ def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 
                   "decided_on": chinese_date(case.decided_on)})
     elif kind in ARCHIVE_KINDS:
         entries = given.entries if given.entries is not None else _entries_default(case)
-        v.update(file_context(entries))
+        v.update(file_context(entries, volume=given.volume))
         if kind == K.FILE_COVER:
             v.update({"outcome": _decided(case) or case.decision_content or case.end_reason or case.status_label,
                       "closed_on": chinese_date(case.closed_on), "retention": _retention(case)})

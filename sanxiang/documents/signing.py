@@ -142,6 +142,11 @@ class PyHankoSigner:
     def certificate(self, agency) -> bytes:
         return self._material(agency)[1]
 
+    def stored_certificate(self, agency) -> bytes | None:
+        """The agency's certificate as stored, or None — never made here (checks write nothing)."""
+        _, cert_path = self._paths(agency)
+        return cert_path.read_bytes() if cert_path.is_file() else None
+
     def seal(self, pdf: bytes, *, agency, reason: str) -> bytes:
         from asn1crypto import keys, pem, x509
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

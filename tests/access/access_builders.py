@@ -240,10 +240,15 @@ def _archive(cast, label):
     depends on nothing of it."""
     from django.utils import timezone
 
-    from sanxiang.archive.models import ArchivedCaseFile, TransferList
+    from sanxiang.archive.models import ArchivedCaseFile, ArchiveExport, TransferList
     from sanxiang.cases import actions as C
 
     now = timezone.now()
+    if label == "archive.archiveexport":  # a package asked for (the job builds it; who reads it needs no file)
+        case = C.do_create_case(cast.a, unit=cast.unit_a, source="report", cause="权限测试案件", category="行政处罚",
+                                clue_on="2026-03-02", actor=OPERATOR)
+        return Built(ArchiveExport.objects.create(case=case, agency=cast.a, requested_by_name="system:cli",
+                                                  requested_at=now), cast.a, cast.unit_a)
     if label == "archive.transferlist":
         return Built(TransferList.objects.create(agency=cast.a, year=2025, made_at=now, made_by_name="system:cli",
                                                  received_by="档案室"), cast.a)

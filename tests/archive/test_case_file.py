@@ -236,13 +236,29 @@ def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(env, cl
         A.do_prepare_file_forms(case, actor=keeper)  # the handlers 立卷; the archivist checks and archives
     volumes = casefile.assemble(case)
     made = A.do_prepare_file_forms(case, actor=env.officer)
-    assert [d.kind for d in made] == ["file_cover", "file_catalogue", "file_notes"]
-    listed = docx_text(made[1].docx_path)
-    for item in volumes["main"]:
-        assert item.record.title in listed and item.record.number in listed
-        end = item.start_page + item.pages - 1
-        assert (f"{item.start_page}-{end}" if end > item.start_page else str(item.start_page)) in listed
-    assert "定期30年" in docx_text(made[0].docx_path)  # the profile's 保管期限, not a constant
+    assert [(d.kind, d.fields["context"]["volume"]) for d in made] == [
+        ("file_cover", "正卷"), ("file_catalogue", "正卷"), ("file_notes", "正卷"),
+        ("file_cover", "副卷"), ("file_catalogue", "副卷"), ("file_notes", "副卷")]
+    for volume, catalogue in (("main", made[1]), ("secondary", made[4])):
+        listed = docx_text(catalogue.docx_path)
+        for item in volumes[volume]:
+            assert item.record.title in listed and item.record.number in listed
+            end = item.start_page + item.pages - 1
+            assert (f"{item.start_page}-{end}" if end > item.start_page else str(item.start_page)) in listed
+    # Each volume numbered on its own (Art.78): the 副卷 starts again at item 1, page 1.
+    secondary = made[4].fields["context"]["entries"]
+    assert [e["seq"] for e in secondary] == ["1", "2"] and secondary[0]["pages"].split("-")[0] == "1"
+    assert [e["title"] for e in secondary] == ["案件调查终结报告", "结案审批表"]
+    main_titles = [e["title"] for e in made[1].fields["context"]["entries"]]
+    assert "结案审批表" not in main_titles and main_titles[0] == "立案审批表"
+    notes = docx_text(made[5].docx_path)
+    assert "副卷" in notes and f"本卷共有文件 2 件，共 {sum(i.pages for i in volumes['secondary'])} 页" in notes
+    assert "定期30年" in docx_text(made[0].docx_path) and "定期30年" in docx_text(made[3].docx_path)
+    # A correction of the 副卷's cover (on the documents' page) stays the 副卷's: the status is set
+    # here, as issuing needs the PDF this test does not render.
+    Document.objects.filter(pk=made[3].pk).update(status="issued")
+    corrected = D.do_generate_document(case, "file_cover", replaces=made[3], entries=secondary, actor=env.officer)
+    assert corrected.fields["context"]["volume"] == "副卷"
     assert A.do_prepare_file_forms(case, actor=env.officer) == []  # made once; a change is a 更正
     assert [i.record.title for i in casefile.assemble(case)["main"]] == [i.record.title for i in volumes["main"]]
     decided, _ = reach(env, GENERAL, "decided")
@@ -264,6 +280,30 @@ def test_a_changed_stored_file_fails_authenticity(env, closed, rendered):
         failed = A.failed_items(A.check_case_file(case))
         assert "真实性·固化信息（SHA-256、SM3 摘要）重新计算一致：“行政处罚决定书”（pdf）的文件与记录的摘要不符" in failed
         assert any("PDF 无法解析" in f for f in failed)
+    finally:
+        with open(path, "wb") as fh:
+            fh.write(original)
+
+
+def test_the_seal_of_each_issued_document_is_validated_naming_the_document(env, closed, rendered):
+    """真实性: the seal issuing put on each PDF is checked with the agency's certificate; bytes appended to
+    a sealed PDF (an incremental update after sealing) fail the check naming that document."""
+    from sanxiang import storage
+
+    case, docs, _ = closed
+    issue_all(env, docs)
+    seals = next(i for c in A.check_case_file(case)["categories"] for i in c["items"] if i["code"] == "seals")
+    assert seals["ok"], seals["failed"]
+    decision = docs[1]
+    decision.refresh_from_db()
+    path = storage.backend().path(decision.pdf_path)
+    original = open(path, "rb").read()
+    try:
+        with open(path, "ab") as fh:
+            fh.write(b"\n% added after sealing\n")
+        failed = A.failed_items(A.check_case_file(case))
+        assert (f"真实性·签发文书的电子印章有效（以本机关的印章证书验证，且覆盖整个文件）：“行政处罚决定书”{decision.number}"
+                "电子印章未覆盖整个文件：盖章后又被追加了内容") in failed
     finally:
         with open(path, "wb") as fh:
             fh.write(original)

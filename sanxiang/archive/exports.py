@@ -1,0 +1,206 @@
+"""Archive packages asked for from the browser or the API (归档信息包导出).
+
+The package is the one `sanxiang archive export` writes (`package.export`): a request only records
+the wish (`do_request_export`); the job runner builds it (`build_export`), signing the checkpoint
+that covers the case's entries if the scheduled one has not yet — signing never happens in a
+request. The file waits in `settings.ARCHIVE_EXPORT_DIR` until it expires (`expire_exports`);
+every download is ledgered before the first byte (`do_record_download`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sanxiang.access.policy import can, is_person
+from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.ledger.actions import append_entry
+
+from .models import ArchivedCaseFile, ArchiveExport, ExportStatus
+from .package import ArchiveError, export
+
+log = logging.getLogger(__name__)
+# A build that has not finished after this long was killed: the next run takes it up again.
+STALE_BUILD = dt.timedelta(hours=1)
+OPEN = (ExportStatus.REQUESTED, ExportStatus.BUILDING)
+
+
+def export_dir() -> Path:
+    return Path(settings.ARCHIVE_EXPORT_DIR)
+
+
+def path_of(row: ArchiveExport) -> Path:
+    return export_dir() / row.file_name
+
+
+def _who(actor) -> str:
+    """The name people read (the full name, else the user name; a system actor's own name)."""
+    if is_person(actor):
+        return actor.get_full_name() or actor.get_username()
+    return str(actor)
+
+
+def do_request_export(case, *, actor) -> ArchiveExport:
+    """申请导出: by those who may archive the case (档案管理人员, the unit's head, the agency's leaders),
+    for an archived case; one open request per case at a time."""
+    from sanxiang.cases.models import Case
+
+    with transaction.atomic():
+        locked = Case.objects.select_for_update(of=("self",)).select_related("agency").get(pk=case.pk)
+        if not can(actor, "export_archive", locked):
+            raise NotPermitted("只有档案管理人员、承办机构负责人或机关负责人可以导出归档信息包。")
+        if not ArchivedCaseFile.objects.filter(case=locked).exists():
+            raise RuleViolation("本案尚未归档，归档后才能导出归档信息包。", field="case")
+        if ArchiveExport.objects.filter(case=locked, status__in=OPEN).exists():
+            raise Conflict("本案的归档信息包正在生成，请稍候刷新页面。", code="export_pending")
+        row = ArchiveExport.objects.create(
+            case=locked, agency=locked.agency, requested_by=actor if is_person(actor) else None,
+            requested_by_name=_who(actor), requested_at=timezone.now())
+        append_entry(action="request_archive_export", actor=actor, obj=row, payload={"case": locked.number})
+        transaction.on_commit(_queue_build)
+        return row
+
+
+def _queue_build():
+    from .tasks import build_archive_exports
+
+    build_archive_exports.enqueue()
+
+
+def _claim(pk) -> bool:
+    """Take a request for this run (a killed build is taken up again after STALE_BUILD)."""
+    now = timezone.now()
+    waiting = Q(status=ExportStatus.REQUESTED) | Q(status=ExportStatus.BUILDING, started_at__lt=now - STALE_BUILD)
+    return ArchiveExport.objects.filter(waiting, pk=pk).update(status=ExportStatus.BUILDING, started_at=now) == 1
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build_export(row: ArchiveExport, *, actor) -> ArchiveExport:
+    """生成归档信息包 (the job runner): `package.export` into the export directory, then the row is
+    ready (or failed, saying why in 中文) with its ledger entry."""
+    if not _claim(row.pk):
+        row.refresh_from_db()
+        return row
+    row.refresh_from_db()
+    export_dir().mkdir(parents=True, exist_ok=True)
+    name = f"archive-{row.pk}-{row.case_id}.zip"
+    try:
+        done = export(row.case, export_dir() / name, actor=actor)
+    except ArchiveError as exc:
+        return _finish(row, actor, failure=exc.message)
+    except Exception:  # noqa: BLE001 — the row must not stay 正在生成; the log has the traceback
+        log.exception("archive export %s failed", row.pk)
+        return _finish(row, actor, failure="生成时发生系统错误，请联系管理员查看日志。")
+    size, digest = done.path.stat().st_size, _sha256_of(done.path)
+    return _finish(row, actor, file_name=name, size=size, sha256=digest, records=done.records,
+                   tree_size=done.tree_size)
+
+
+def _finish(row, actor, *, failure: str = "", **ready) -> ArchiveExport:
+    with transaction.atomic():
+        locked = ArchiveExport.objects.select_for_update().get(pk=row.pk)
+        now = timezone.now()
+        if failure:
+            locked.status, locked.failure = ExportStatus.FAILED, failure[:500]
+        else:
+            for key, value in ready.items():
+                setattr(locked, key, value)
+            locked.status, locked.ready_at = ExportStatus.READY, now
+            locked.expires_at = now + dt.timedelta(hours=settings.ARCHIVE_EXPORT_KEEP_HOURS)
+        locked.save()
+        append_entry(action="archive_export_failed" if failure else "archive_export_ready", actor=actor,
+                     obj=locked, payload={"case": locked.case.number, "failure": failure} if failure else {
+                         "case": locked.case.number, "sha256": locked.sha256, "size": locked.size,
+                         "tree_size": locked.tree_size})
+        return locked
+
+
+def waiting_exports():
+    now = timezone.now()
+    return (ArchiveExport.objects.filter(Q(status=ExportStatus.REQUESTED)
+                                         | Q(status=ExportStatus.BUILDING, started_at__lt=now - STALE_BUILD))
+            .select_related("case", "case__agency", "case__unit").order_by("id"))
+
+
+def do_record_download(row: ArchiveExport, *, actor) -> ArchiveExport:
+    """下载留痕: who took the package and when, written before the first byte is sent."""
+    with transaction.atomic():
+        locked = ArchiveExport.objects.select_for_update().select_related("case").get(pk=row.pk)
+        if not can(actor, "view", locked):
+            raise NotPermitted("您无权下载该归档信息包。")
+        if locked.status != ExportStatus.READY or not path_of(locked).is_file():
+            raise Conflict("该归档信息包已过期删除或尚未生成，请重新申请导出。", code="export_not_ready")
+        append_entry(action="download_archive_export", actor=actor, obj=locked,
+                     payload={"case": locked.case.number, "sha256": locked.sha256, "size": locked.size})
+        return locked
+
+
+def expire_export(row: ArchiveExport, *, actor) -> bool:
+    """Delete an expired package's file and mark the row (idempotent)."""
+    with transaction.atomic():
+        locked = ArchiveExport.objects.select_for_update().select_related("case").get(pk=row.pk)
+        if locked.status != ExportStatus.READY or locked.expires_at is None or locked.expires_at > timezone.now():
+            return False
+        path = path_of(locked)
+        locked.status = ExportStatus.EXPIRED
+        locked.save(update_fields=["status"])
+        append_entry(action="expire_archive_export", actor=actor, obj=locked, payload={"case": locked.case.number})
+    path.unlink(missing_ok=True)  # after the row says so: a killed run leaves a file no row offers
+    return True
+
+
+def exports_of(user, case) -> list[ArchiveExport]:
+    return list(ArchiveExport.objects.restrict(user).filter(case=case).order_by("-requested_at", "-id")[:5])
+
+
+def export_for(user, pk) -> ArchiveExport | None:
+    """The export `pk` if `user` may see it (another agency's: None, answered 404)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return ArchiveExport.objects.restrict(user).select_related("case", "agency").filter(pk=pk).first()
+
+
+def download_name(row: ArchiveExport) -> str:
+    archived = ArchivedCaseFile.objects.filter(case=row.case).values_list("archive_number", flat=True).first()
+    return f"归档信息包-{archived or row.case.number}.zip"
+
+
+def stream(request, row: ArchiveExport):
+    """The package as an attachment, streamed in 1 MiB chunks, after its download entry."""
+    from urllib.parse import quote
+
+    from django.http import FileResponse
+
+    row = do_record_download(row, actor=request.user)
+    response = FileResponse(open(path_of(row), "rb"), content_type="application/zip")  # noqa: SIM115 — closed by Django
+    name = download_name(row)
+    response["Content-Disposition"] = f"attachment; filename=\"archive-{row.pk}.zip\"; filename*=UTF-8''{quote(name)}"
+    response["Content-Length"] = str(row.size)
+    response["X-Content-SHA256"] = row.sha256
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def export_out(row: ArchiveExport) -> dict:
+    return {"id": row.pk, "case_id": row.case_id, "case_number": row.case.number, "status": row.status,
+            "status_label": row.get_status_display(), "requested_by": row.requested_by_name,
+            "requested_at": row.requested_at, "ready_at": row.ready_at, "expires_at": row.expires_at,
+            "size": row.size, "sha256": row.sha256, "records": row.records, "tree_size": row.tree_size,
+            "failure": row.failure,
+            "download": f"/api/v1/archive/exports/{row.pk}/download" if row.status == ExportStatus.READY else None}

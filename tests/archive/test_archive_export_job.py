@@ -1,0 +1,165 @@
+"""The archive package from the browser and the API (归档信息包导出): asked for by those who archive,
+built by the job runner with the one `package.export`, downloaded with a ledger entry, expired by
+the job; another agency gets 404, an officer is refused and nothing is written (issue 8 §5)."""
+
+import datetime as dt
+import io
+import zipfile
+
+import bagit
+import pytest
+from documents_cast import REASONS, decided_case
+
+from sanxiang.access.actors import JOBS
+from sanxiang.archive import exports as X
+from sanxiang.archive.models import ArchivedCaseFile, ArchiveExport, ExportStatus
+from sanxiang.archive.package import verification_keys
+from sanxiang.archive.tasks import build_archive_exports, expire_archive_exports
+from sanxiang.archive.verify import verify_package
+from sanxiang.documents import actions as D
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.orgs import testing as T
+from sanxiang.orgs.models import Role
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/archive"
+
+
+@pytest.fixture(scope="module")
+def archived(env, blocker, tmp_path_factory):
+    """A case with two documents (docx only: the package is about files and entries, not rendering),
+    its archived-file row written directly (archiving for real is tests/archive/test_case_file.py)."""
+    with blocker.unblock():
+        case = decided_case(env)
+        D.do_generate_document(case, "filing_approval", actor=env.officer)
+        D.do_generate_document(case, "penalty_decision", inputs=REASONS, actor=env.officer)
+        from django.utils import timezone
+
+        ArchivedCaseFile.objects.create(
+            case=case, agency=env.agency, archive_number=f"{env.agency.code}-2026-0001", archive_year=2026,
+            archive_seq=1, outcome="penalty", catalogue_sha256="0" * 64, items=2, pages=0, retention="定期30年",
+            retention_basis="测试", archived_at=timezone.now(), archived_by_name="测试")
+        keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+        return case, keeper
+
+
+@pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    settings.ARCHIVE_EXPORT_DIR = tmp_path / "exports"
+    return settings.ARCHIVE_EXPORT_DIR
+
+
+def written():
+    return ArchiveExport.objects.count(), LedgerEntry.objects.count()
+
+
+def test_asked_for_built_by_the_job_downloaded_and_verified(client, env, archived, export_dir, tmp_path):
+    case, keeper = archived
+    client.force_login(keeper)
+    response = client.post(f"{API}/cases/{case.pk}/exports")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "requested" and body["status_label"] == "排队中" and body["download"] is None
+    again = client.post(f"{API}/cases/{case.pk}/exports")
+    assert again.status_code == 409 and again.json()["code"] == "export_pending"
+    assert client.get(f"{API}/exports/{body['id']}/download").status_code == 409
+
+    assert build_archive_exports.call()["done"] == 1  # as the worker runs it
+    status = client.get(f"{API}/exports/{body['id']}").json()
+    assert status["status"] == "ready" and status["download"] == f"{API}/exports/{body['id']}/download"
+    built = ArchiveExport.objects.get(pk=body["id"])
+    assert LedgerEntry.objects.filter(action="export_case_archive", object_id=str(case.pk)).exists()
+    assert built.expires_at - built.ready_at == dt.timedelta(hours=72)
+
+    before = LedgerEntry.objects.filter(action="download_archive_export").count()
+    download = client.get(status["download"])
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    assert "filename*=UTF-8''%E5%BD%92%E6%A1%A3%E4%BF%A1%E6%81%AF%E5%8C%85-" in download["Content-Disposition"]
+    data = b"".join(download.streaming_content)
+    assert len(data) == built.size
+    assert LedgerEntry.objects.filter(action="download_archive_export").count() == before + 1
+
+    package = tmp_path / "downloaded.zip"
+    package.write_bytes(data)
+    keys = tmp_path / "agency.vkey"
+    keys.write_text(verification_keys())
+    result = verify_package(package, pinned_keys=keys.read_text())
+    assert result.ok, [f.message for f in result.findings]
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        zf.extractall(tmp_path / "bag")
+    bagit.Bag(str(tmp_path / "bag" / f"case-{case.pk}")).validate()
+
+    # The case page lists it ready, with a link people can follow.
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "归档信息包" in page and "可以下载" in page and f"/archive/exports/{built.pk}/download/" in page
+    assert client.get(f"/archive/exports/{built.pk}/download/").status_code == 200
+
+
+def test_another_agency_gets_404_an_officer_is_refused_writing_nothing(client, env, archived):
+    case, keeper = archived
+    row = ArchiveExport.objects.filter(case=case).first() or X.do_request_export(case, actor=keeper)
+    other = T.member(T.agency(), Role.RECORDS_KEEPER)
+    client.force_login(other)
+    before = written()
+    assert client.post(f"{API}/cases/{case.pk}/exports").status_code == 404
+    assert client.get(f"{API}/exports/{row.pk}").json()["code"] == "export_not_found"
+    assert client.get(f"{API}/exports/{row.pk}/download").status_code == 404
+    assert client.get(f"/archive/exports/{row.pk}/download/").status_code == 404
+    client.force_login(env.officer)
+    refused = client.post(f"{API}/cases/{case.pk}/exports")
+    assert refused.status_code == 403 and "档案管理人员" in refused.json()["message"]
+    assert client.get(f"{API}/exports/{row.pk}").status_code == 404
+    client.logout()
+    assert client.get(f"{API}/exports/{row.pk}").status_code == 401
+    assert written() == before
+
+
+def test_a_case_not_archived_is_refused(client, env, blocker):
+    case = decided_case(env)
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    client.force_login(keeper)
+    before = written()
+    response = client.post(f"{API}/cases/{case.pk}/exports")
+    assert response.status_code == 400 and "尚未归档" in response.json()["message"]
+    assert written() == before
+
+
+def test_an_export_that_cannot_be_made_fails_saying_why(env, archived, export_dir):
+    case, keeper = archived
+    ArchiveExport.objects.filter(case=case, status__in=X.OPEN).update(status=ExportStatus.FAILED)
+    row = X.do_request_export(case, actor=keeper)
+    export_dir.mkdir(parents=True, exist_ok=True)
+    (export_dir / f"archive-{row.pk}-{case.pk}.zip").mkdir()  # the target is taken by a directory
+    assert build_archive_exports.call()["failed"] == 1
+    row.refresh_from_db()
+    assert row.status == ExportStatus.FAILED and "输出路径是一个目录" in row.failure
+    assert LedgerEntry.objects.filter(action="archive_export_failed", object_id=str(row.pk)).exists()
+
+
+def test_old_exports_expire_and_their_files_go(env, archived, export_dir):
+    case, keeper = archived
+    ArchiveExport.objects.filter(case=case, status__in=X.OPEN).update(status=ExportStatus.FAILED)
+    row = X.do_request_export(case, actor=keeper)
+    built = X.build_export(row, actor=JOBS)
+    path = X.path_of(built)
+    assert built.status == ExportStatus.READY and path.is_file()
+    assert expire_archive_exports.call()["done"] == 0  # not yet
+    ArchiveExport.objects.filter(pk=row.pk).update(expires_at=built.ready_at)
+    assert expire_archive_exports.call()["done"] == 1
+    built.refresh_from_db()
+    assert built.status == ExportStatus.EXPIRED and not path.exists()
+    assert LedgerEntry.objects.filter(action="expire_archive_export", object_id=str(row.pk)).exists()
+
+
+def test_a_build_killed_half_way_is_taken_up_again_after_an_hour_not_before(env, archived, export_dir):
+    from django.utils import timezone
+
+    case, keeper = archived
+    ArchiveExport.objects.filter(case=case, status__in=X.OPEN).update(status=ExportStatus.FAILED)
+    row = X.do_request_export(case, actor=keeper)
+    ArchiveExport.objects.filter(pk=row.pk).update(status=ExportStatus.BUILDING, started_at=timezone.now())
+    assert build_archive_exports.call()["done"] == 0  # another worker is on it
+    ArchiveExport.objects.filter(pk=row.pk).update(started_at=timezone.now() - X.STALE_BUILD - dt.timedelta(minutes=1))
+    assert build_archive_exports.call()["done"] == 1
+    row.refresh_from_db()
+    assert row.status == ExportStatus.READY and X.path_of(row).is_file()
