@@ -66,10 +66,13 @@ def seaweedfs(tmp_path_factory):
 def module_file_store(tmp_path_factory):
     """Each test module stores files in its own empty directory (settings.FILES_DIR): the database
     rolls back after a test, stored files would not, and `verify` would name them untracked in
-    whatever module ran next. Autouse at module scope, so the module's demo stores its files there."""
+    whatever module ran next. Autouse at module scope, so the module's demo stores its files there.
+    Incomplete uploads too (UPLOAD_PARTIAL_DIR): both test processes number uploads from 1, and
+    a shared `uploads/2.part` was written by both at once."""
     from django.test import override_settings
 
-    with override_settings(FILES_DIR=tmp_path_factory.mktemp("files")):
+    with override_settings(FILES_DIR=tmp_path_factory.mktemp("files"),
+                           UPLOAD_PARTIAL_DIR=tmp_path_factory.mktemp("uploads")):
         yield
 
 
