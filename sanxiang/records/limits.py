@@ -31,8 +31,10 @@ def abandon_hours() -> int:
 
 
 def partial_dir():
-    """Where the bytes of incomplete uploads wait (always local disk, whatever the store)."""
-    return settings.DATA_DIR / "uploads"
+    """Where the bytes of incomplete uploads wait (always local disk, whatever the store): the data
+    directory's `uploads/`, or UPLOAD_PARTIAL_DIR (each test module has its own: the test
+    processes share one data directory, and upload numbers restart in each test database)."""
+    return getattr(settings, "UPLOAD_PARTIAL_DIR", None) or settings.DATA_DIR / "uploads"
 
 
 def browser_chunk_bytes() -> int:
