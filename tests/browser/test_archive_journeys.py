@@ -14,6 +14,7 @@ from pathlib import Path
 
 import bagit
 import pytest
+from journeys import cut_off_uploads
 from test_record_journeys import fill, log_in, option_value, submit
 
 pytestmark = pytest.mark.browser
@@ -141,18 +142,7 @@ def test_an_inspection_video_cut_off_mid_way_resumes_and_is_attached(demo, page,
     log_in(page, "zhuzhou-officer")
     page.goto(f"{page.base}/cases/{case.pk}/")
 
-    patches = []
-
-    def cut_the_third_piece(route):
-        if route.request.method == "PATCH":
-            patches.append(route.request.headers.get("upload-offset"))
-            if len(patches) == 3:
-                page.context.set_offline(True)
-                route.abort("internetdisconnected")
-                return
-        route.continue_()
-
-    page.route("**/api/v1/uploads/**", cut_the_third_piece)
+    patches = cut_off_uploads(page, at_piece=3)
     page.set_input_files("#case-evidence input[type=file]", str(video))
     status = page.locator("#case-evidence [data-upload-status]")
     status.filter(has_text="网络已断开").wait_for()

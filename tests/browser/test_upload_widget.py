@@ -7,6 +7,7 @@ import hashlib
 import os
 
 import pytest
+from journeys import cut_off_uploads
 
 pytestmark = pytest.mark.browser
 PASSWORD = "test-password-123"  # sanxiang.orgs.testing's accounts
@@ -41,18 +42,7 @@ def test_an_upload_cut_off_mid_way_resumes_and_completes(officer, page, tmp_path
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(page.base + "/records/uploads/")
 
-    patches = []
-
-    def cut_the_third_piece(route):
-        if route.request.method == "PATCH":
-            patches.append(route.request.headers.get("upload-offset"))
-            if len(patches) == 3:
-                page.context.set_offline(True)
-                route.abort("internetdisconnected")
-                return
-        route.continue_()
-
-    page.route("**/api/v1/uploads/**", cut_the_third_piece)
+    patches = cut_off_uploads(page, at_piece=3)
     page.set_input_files("input[type=file]", str(video))
     status = page.locator("[data-upload-status]")
     status.filter(has_text="网络已断开").wait_for()

@@ -1,0 +1,20 @@
+"""What several journeys do the same way."""
+
+
+def cut_off_uploads(page, at_piece: int) -> list:
+    """Lose the connection while the `at_piece`-th piece (PATCH) of a tus upload is under way: the
+    browser goes offline and that request fails. Returns the Upload-Offset of every PATCH sent, so
+    a journey can show that the upload resumed from the server's offset."""
+    offsets = []
+
+    def cut(route):
+        if route.request.method == "PATCH":
+            offsets.append(route.request.headers.get("upload-offset"))
+            if len(offsets) == at_piece:
+                page.context.set_offline(True)
+                route.abort("internetdisconnected")
+                return
+        route.continue_()
+
+    page.route("**/api/v1/uploads/**", cut)
+    return offsets
