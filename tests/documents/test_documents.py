@@ -89,6 +89,9 @@ def test_the_job_renders_the_pdf_with_the_chinese_text(rendered):
     with storage.open_file(document.pdf_path) as fh:
         pdf = fh.read()
     assert pdf.startswith(b"%PDF")
+    # an archival PDF: PDF/A-2b, declared in its XMP metadata (pdfaid:part 2, conformance B)
+    info = subprocess.run(["pdfinfo", "-meta", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "<pdfaid:part>2</pdfaid:part>" in info and "<pdfaid:conformance>B</pdfaid:conformance>" in info, info
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     flat = "".join(text.split())
     for expected in ("行政处罚决定书", "某某食品有限公司", "证据及采信理由", "食品安全法", document.number):
