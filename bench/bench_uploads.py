@@ -90,7 +90,43 @@ def memory_kib(pid: int, field: str) -> int:
     return 0
 
 
+def store_alone(seaweed, path: Path) -> dict:
+    """What SeaweedFS takes by itself, from this process: the file put with boto3 (parts of 8 MiB,
+    2 at once, as the server sends them), then copied inside the store (as a completion does)."""
+    from boto3.s3.transfer import TransferConfig
+    from seaweedfs import BUCKET
+
+    client, size_mib = seaweed.client(), path.stat().st_size / MIB
+    config = TransferConfig(multipart_chunksize=8 * MIB, max_concurrency=2)
+    started = time.perf_counter()
+    client.upload_file(str(path), BUCKET, "bench/alone", Config=config)
+    put = time.perf_counter() - started
+    started = time.perf_counter()
+    client.copy_object(Bucket=BUCKET, Key="bench/alone-copy", CopySource={"Bucket": BUCKET, "Key": "bench/alone"})
+    copy = time.perf_counter() - started
+    for key in ("bench/alone", "bench/alone-copy"):
+        client.delete_object(Bucket=BUCKET, Key=key)
+    return {"put_mib_s": round(size_mib / put, 1), "copy_mib_s": round(size_mib / copy, 1),
+            "put_then_copy_mib_s": round(size_mib / (put + copy), 1)}
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes (and their threads), from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+PATCH_SECONDS: list[float] = []
+
+
 def upload(port: int, token: str, path: Path) -> float:
+    PATCH_SECONDS.clear()
     size = path.stat().st_size
     chunk = min(CHUNK_MB * MIB, size)
     headers = {"Authorization": f"Bearer {token}", "Tus-Resumable": "1.0.0"}
@@ -106,12 +142,14 @@ def upload(port: int, token: str, path: Path) -> float:
         while offset < size:
             length = min(chunk, size - offset)
             fh.seek(offset)
+            sent = time.perf_counter()
             conn.request("PATCH", location, body=_Limited(fh, length), headers={
                 **headers, "Upload-Offset": str(offset), "Content-Length": str(length),
                 "Content-Type": "application/offset+octet-stream"})
             response = conn.getresponse()
             body = response.read()
             assert response.status == 204, (response.status, body)
+            PATCH_SECONDS.append(time.perf_counter() - sent)
             offset = int(response.getheader("Upload-Offset"))
     conn.close()
     return time.perf_counter() - started
@@ -166,8 +204,12 @@ def main():
         before = {pid: memory_kib(pid, "VmRSS") for pid in pids}
         hash_in_process(sample)  # the page cache holds the file for both measurements
         anchor = min(hash_in_process(sample) for _ in range(2))
+        store_pids = process_tree(seaweed.process.pid) if seaweed is not None else []
+        cpu_before = cpu_seconds(pids), cpu_seconds(store_pids), os.times()
         ingest = upload(port, token, sample)
+        cpu_after = cpu_seconds(pids), cpu_seconds(store_pids), os.times()
         growth = max(memory_kib(pid, "VmHWM") - before[pid] for pid in pids if pid in before)
+        alone = store_alone(seaweed, sample) if seaweed is not None else None
     finally:
         server.terminate()
         server.wait(30)
@@ -179,6 +221,17 @@ def main():
         "bench": "uploads", "database": connection.vendor, "store": STORE, "size_mib": SIZE_MB, "patch_mib": CHUNK_MB,
         "hash_mib_s": round(SIZE_MB / anchor, 1), "tus_mib_s": round(SIZE_MB / ingest, 1),
         "ratio": round(anchor / ingest, 3), "server_peak_rss_growth_mib": round(growth / 1024, 1),
+        # Where the two cores went during the upload: CPU seconds of the server, of SeaweedFS and of
+        # this client, against the wall time (2 cores: at most 2 × wall).
+        "cpu_seconds": {"server": round(cpu_after[0] - cpu_before[0], 1), "store": round(cpu_after[1] - cpu_before[1], 1),
+                        "client": round(sum(cpu_after[2][:2]) - sum(cpu_before[2][:2]), 1), "wall": round(ingest, 1)},
+        "load_average": round(os.getloadavg()[0], 2),
+        # On SeaweedFS: the store's own speed, the bound of the tus ingest (its ratio to that too).
+        "store_alone": alone,
+        "ratio_to_store_alone": round(alone["put_then_copy_mib_s"] and (SIZE_MB / ingest) / alone["put_then_copy_mib_s"], 3)
+        if alone else None,
+        # With several PATCHes, the last one's time less a middle one's is about what completion costs.
+        "patch_seconds": [round(t, 2) for t in PATCH_SECONDS] if len(PATCH_SECONDS) > 1 else None,
         "targets": {"ratio": ">= 0.5", "server_peak_rss_growth_mib": "<= 64 (1 GiB)"},
     }
     print(json.dumps(result, ensure_ascii=False))

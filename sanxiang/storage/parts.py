@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 from django.core.files.storage import FileSystemStorage
@@ -30,7 +31,8 @@ from . import StorageError, StoredFile, _intact, backend, path_for, s3_key
 logger = logging.getLogger("sanxiang.storage")
 
 MIB = 1 << 20
-PART_BYTES = 8 * MIB  # S3's minimum is 5 MiB (all parts but the last); 2 in memory at most
+PART_BYTES = 8 * MIB  # S3's minimum is 5 MiB (all parts but the last)
+IN_FLIGHT = 2  # parts sent at once, while the next one fills: at most 3 parts in memory
 MAX_PARTS = 10_000  # S3's limit
 COPY_IN_ONE_BYTES = 5 << 30  # CopyObject's limit; larger objects are copied part by part
 COPY_PART_BYTES = 1 << 30
@@ -77,8 +79,8 @@ def sent_bytes(state: dict) -> int:
 
 
 class PartSender:
-    """Sends the bytes fed to it as the parts of `state`'s multipart upload, in order, one part
-    being filled while the previous one is sent (a helper thread): at most two parts in memory.
+    """Sends the bytes fed to it as the parts of `state`'s multipart upload, one part being filled
+    while up to `IN_FLIGHT` earlier ones are sent (helper threads): memory stays a few parts.
 
     A part that fails to send stops the sending, not the receiving: the bytes stay in the caller's
     partial file and the next piece's sender sends them (`etags` lists the parts that arrived);
@@ -88,9 +90,9 @@ class PartSender:
         self.state = state
         self.etags = list(state["etags"])
         self.buffer = bytearray()
-        self.sending = None
+        self.sending = deque()
         self.failure: StorageError | None = None
-        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pool = ThreadPoolExecutor(max_workers=IN_FLIGHT)
 
     def feed(self, chunk) -> None:
         if self.failure is not None:
@@ -106,9 +108,11 @@ class PartSender:
             self._send(part)
 
     def _send(self, part) -> None:
-        self.wait()
+        while len(self.sending) >= IN_FLIGHT and self.failure is None:
+            self._collect()
         if self.failure is None:
-            self.sending = self.pool.submit(self._put, len(self.etags) + 1, part)
+            number = len(self.etags) + len(self.sending) + 1
+            self.sending.append(self.pool.submit(self._put, number, part))
 
     def _put(self, number: int, part) -> str:
         try:
@@ -117,15 +121,23 @@ class PartSender:
         except Exception as exc:
             raise _failed(f"存储第 {number} 段数据", exc) from exc
 
-    def wait(self) -> list[str]:
-        """Wait for the part being sent; the etags of every part that arrived."""
-        if self.sending is not None:
-            future, self.sending = self.sending, None
-            try:
-                self.etags.append(future.result())
-            except StorageError as exc:
+    def _collect(self) -> None:
+        """Wait for the oldest part being sent; after a failure the later ones do not count."""
+        future = self.sending.popleft()
+        try:
+            etag = future.result()
+        except StorageError as exc:
+            if self.failure is None:
                 logger.warning("%s；数据保留在本地，下一段续传时重新发送", exc)
                 self.failure, self.buffer = exc, bytearray()
+            return
+        if self.failure is None:
+            self.etags.append(etag)
+
+    def wait(self) -> list[str]:
+        """Wait for the parts being sent; the etags of the parts that arrived, in order from the first."""
+        while self.sending:
+            self._collect()
         return self.etags
 
     def finish(self) -> list[str]:
