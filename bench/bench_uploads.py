@@ -17,6 +17,7 @@ import hashlib
 import http.client
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -215,6 +216,7 @@ def main():
         server.wait(30)
         if seaweed is not None:
             seaweed.stop()
+        shutil.rmtree(work, ignore_errors=True)  # the sample and SeaweedFS's volumes (GiBs)
     done = Upload.objects.get(length=SIZE_MB * MIB)
     assert done.complete and done.length == SIZE_MB * MIB
     result = {
@@ -235,7 +237,6 @@ def main():
         "targets": {"ratio": ">= 0.5", "server_peak_rss_growth_mib": "<= 64 (1 GiB)"},
     }
     print(json.dumps(result, ensure_ascii=False))
-    sample.unlink()
     drop()
 
 
