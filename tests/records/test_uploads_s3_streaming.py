@@ -1,6 +1,7 @@
 """On SeaweedFS, a tus upload streams into an S3 multipart upload while its pieces arrive (tuspy as
 the client): resumed after a restart, terminated, abandoned, the same bytes twice, a copy by parts."""
 
+import base64
 import datetime as dt
 import hashlib
 import os
@@ -130,3 +131,25 @@ def test_the_same_bytes_twice_are_one_object_copied_part_by_part_above_the_copy_
     assert in_progress(s3client, location) == []
     assert storage.rehash(first.path) == {"sha256": first.sha256, "sm3": first.sm3, "size": len(VIDEO)}
     assert verify.run().ok
+
+
+def test_a_refused_piece_leaves_no_part_in_the_stored_file(s3):
+    client, s3client, location = s3
+    started = sender(client)
+    started.upload(stop_at=1)  # created, one byte in
+    garbage = os.urandom(6 * MIB)  # a whole part's worth, then refused by its checksum
+    refused = requests.patch(started.url, data=garbage, timeout=30, headers={
+        **client.headers, "Tus-Resumable": "1.0.0", "Upload-Offset": "1",
+        "Content-Type": "application/offset+octet-stream",
+        "Upload-Checksum": "sha256 " + base64.b64encode(hashlib.sha256(b"other").digest()).decode()})
+    assert refused.status_code == 460
+    upload = Upload.objects.get()
+    state = upload.multipart
+    got = s3client.list_parts(Bucket=BUCKET, Key=state["key"], UploadId=state["id"]).get("Parts", [])
+    assert [p["PartNumber"] for p in got] == [1]  # S3 received a part of the refused piece…
+    assert upload.offset == 1 and state["etags"] == []  # …which is not recorded: the next piece resends it
+    sender(client, url=started.url).upload()
+    upload.refresh_from_db()
+    with storage.open_file(upload.path) as fh:
+        assert fh.read() == VIDEO
+    assert upload.sha256 == hashlib.sha256(VIDEO).hexdigest() and in_progress(s3client, location) == []
