@@ -62,8 +62,8 @@ def _abort_stray_parts(before) -> int:
 
     if not parts.streams_parts():
         return 0
-    known = {state.get("key") for state in Upload.objects.filter(completed_at__isnull=True)
-             .exclude(multipart={}).values_list("multipart", flat=True)}
+    known = {(state or {}).get("key") for state in
+             Upload.objects.filter(completed_at__isnull=True).values_list("multipart", flat=True)}
     removed = 0
     for state in parts.staged(before):
         if state["key"] not in known:
