@@ -28,6 +28,10 @@ run_pytest() {
 echo "== 代码检查：ruff =="
 "$BIN/ruff" check sanxiang tests bench
 
+# The tests start hundreds of `sanxiang` processes: each imports compiled modules, also where
+# PYTHONDONTWRITEBYTECODE keeps Python from writing them (the editable install compiles nothing).
+"$BIN/python" -m compileall -q sanxiang >/dev/null
+
 # The 15 slowest tests of each pass are listed, to keep the suite within its time budget.
 # Two processes (pytest-xdist): the machines have two cores. PARALLEL=0 runs in one.
 # worksteal: each process starts on one contiguous half of the suite (a module's fixtures are

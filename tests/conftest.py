@@ -19,12 +19,13 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` are deselected, not skipped, on SQLite: the PostgreSQL pass runs them.
-    Tests marked `own_sqlite_installation`, and the browser tests, are deselected on PostgreSQL:
+    Tests marked `own_sqlite_installation` or `database_agnostic`, and the browser tests, are deselected on PostgreSQL:
     the SQLite pass runs them (docs/how-to.md "Test time")."""
     from django.conf import settings
 
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
         _deselect_own_sqlite_installations(config, items)
+        _deselect_database_agnostic_tests(config, items)
         return _deselect_browser_tests(config, items)
     deselected = [item for item in items if item.get_closest_marker("postgresql")]
     if deselected:
@@ -121,6 +122,17 @@ def _deselect_own_sqlite_installations(config, items):
     if marked:
         config.hook.pytest_deselected(items=marked)
         items[:] = [item for item in items if not item.get_closest_marker("own_sqlite_installation")]
+
+
+def _deselect_database_agnostic_tests(config, items):
+    """On the PostgreSQL pass, leave out the tests whose subject no database engine changes: the
+    OpenAPI conformance test checks that every operation answers as its schema documents (status
+    codes, shapes, content types) — thousands of generated requests, a tenth of a pass — while the
+    queries behind those answers are tested on PostgreSQL by the API and action tests."""
+    agnostic = [item for item in items if item.get_closest_marker("database_agnostic")]
+    if agnostic:
+        config.hook.pytest_deselected(items=agnostic)
+        items[:] = [item for item in items if not item.get_closest_marker("database_agnostic")]
 
 
 def _is_browser_test(item):

@@ -437,3 +437,8 @@ def do_remove_abandoned_upload(upload: Upload, *, actor) -> None:
     """清理未完成的上传: one that received nothing for `limits.abandon_hours()` hours."""
     _remove(upload, action="remove_abandoned_upload", actor=actor,
             reason=f"超过 {limits.abandon_hours()} 小时未续传")
+
+
+# The acts on evidence and recordings register their ledger actions where the registry looks for an
+# app's actions (`sanxiang verify` in a fresh process imports only the `actions` modules).
+from . import evidence  # noqa: E402, F401

@@ -24,6 +24,7 @@ def ledger_with_checkpoint(transactional_db):
     do_take_checkpoint(actor=OPERATOR)
 
 
+@pytest.mark.database_agnostic
 @pytest.mark.usefixtures("ledger_with_checkpoint")
 @schema.parametrize()
 @settings(max_examples=30, deadline=None,

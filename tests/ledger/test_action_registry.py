@@ -119,3 +119,19 @@ def test_an_act_without_an_actor_is_refused_and_none_is_not_an_administrator():
     with pytest.raises(OrgsPermissionDenied):
         A.do_create_unit(agency, "无主科室", actor=None)
     assert LedgerEntry.objects.count() == before + 1  # only the agency's creation
+
+
+def test_a_fresh_process_knows_every_action_the_application_records():
+    """`sanxiang verify` runs in a process that served no page: it must know the actions that only
+    modules reached through the pages and the API register (else it reports them as unknown)."""
+    import subprocess
+    import sys
+
+    import sanxiang.urls  # noqa: F401 — everything a served page or the API imports
+
+    script = ("import django, json; django.setup(); "
+              "from sanxiang.ledger.registry import registered; print(json.dumps(sorted(registered())))")
+    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "sanxiang.settings"})
+    test_only = {"delete_announcement", "retired_action"}  # tests/conftest.py, this module
+    assert set(registry.registered()) - test_only - set(json.loads(fresh.stdout)) == set()

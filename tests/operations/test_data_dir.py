@@ -2,6 +2,7 @@
 when the settings are imported, keys created only where no data lives, the database private."""
 
 import os
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -33,6 +34,23 @@ def env_for(data_dir=None, **extra):
 def run(args, data_dir, cwd, **extra):
     return subprocess.run(args, env=env_for(data_dir, **extra), cwd=cwd, capture_output=True,
                           text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """A data directory `sanxiang migrate` made, once for the module: tests about an existing
+    installation work on a copy (`existing_installation`)."""
+    data_dir = tmp_path_factory.mktemp("installed") / "data"
+    made = run([SANXIANG, "migrate", "--noinput", "-v0"], data_dir, data_dir.parent)
+    assert made.returncode == 0, made.stderr
+    return data_dir
+
+
+@pytest.fixture
+def existing_installation(installed, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(installed, data_dir)  # file modes too: keys stay 0600
+    return data_dir
 
 
 def mode(path: Path) -> int:
@@ -124,9 +142,8 @@ def test_keys_given_in_the_environment_are_not_written(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("missing", ["signing_key", "secret_key"])
 @pytest.mark.parametrize("command", ["migrate", "serve", "demo"])
-def test_no_new_key_next_to_an_existing_database(tmp_path, missing, command):
-    data_dir = tmp_path / "data"
-    assert run([SANXIANG, "migrate", "--noinput", "-v0"], data_dir, tmp_path).returncode == 0
+def test_no_new_key_next_to_an_existing_database(existing_installation, tmp_path, missing, command):
+    data_dir = existing_installation
     (data_dir / missing).unlink()
     args = [SANXIANG, command] + (["127.0.0.1:0"] if command == "serve" else [])
     refused = run(args, data_dir, tmp_path)
@@ -153,9 +170,8 @@ def test_an_empty_database_file_is_not_data(tmp_path):
     assert (data_dir / "signing_key").exists()
 
 
-def test_a_world_readable_database_becomes_private_on_next_use(tmp_path):
-    data_dir = tmp_path / "data"
-    assert run([SANXIANG, "migrate", "--noinput", "-v0"], data_dir, tmp_path).returncode == 0
+def test_a_world_readable_database_becomes_private_on_next_use(existing_installation, tmp_path):
+    data_dir = existing_installation
     database = data_dir / "sanxiang.sqlite3"
     with sqlite3.connect(database) as db:  # leave a WAL file behind, as a running server does
         db.execute("PRAGMA journal_mode=WAL")
