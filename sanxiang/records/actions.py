@@ -35,6 +35,7 @@ from sanxiang.access.policy import current_roles
 from sanxiang.core.errors import Conflict, NotFound, RuleViolation, SanxiangError
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
+from sanxiang.storage import parts
 
 from . import content, limits
 from .models import Upload
@@ -214,8 +215,11 @@ def do_append_upload(upload: Upload, stream, *, offset: int, content_length: int
                        f"文件共 {upload.length} 字节。", field="Content-Length")
     token = _take_lease(upload, offset)
     path = partial_path(upload)
+    sender = None
     try:
         base = _take_digests(upload, offset)
+        if parts.streams_parts():
+            sender = _part_sender(upload, token, offset)
     except BaseException:
         _release(upload, token)
         raise
@@ -259,6 +263,8 @@ def do_append_upload(upload: Upload, stream, *, offset: int, content_length: int
                     hashing.result()
                 hashing = side.submit(_update_all, side_hashers, chunk)
                 digests.sha256.update(chunk)
+                if sender is not None:
+                    sender.feed(chunk)  # waits while the previous part is still being sent
                 received += len(chunk)
             for pending in (writing, hashing):
                 if pending is not None:
@@ -270,9 +276,12 @@ def do_append_upload(upload: Upload, stream, *, offset: int, content_length: int
             if offset < content.HEAD_BYTES and (new_offset >= content.HEAD_BYTES or new_offset == upload.length):
                 out.flush()
                 _check_type(path)  # once, as soon as the first bytes are in
+        sent = {} if sender is None else {"multipart": parts.recorded(sender.state, sender.wait())}
     except LeaseLost:
+        _close_quietly(sender)
         raise  # the file is another request's now: leave it alone
     except BaseException:
+        _close_quietly(sender)  # parts sent for these bytes are not recorded
         with open(path, "r+b") as out:
             out.truncate(offset)
         _keep_digests(upload.pk, base)
@@ -280,17 +289,55 @@ def do_append_upload(upload: Upload, stream, *, offset: int, content_length: int
         raise
     digests.offset = new_offset
     if new_offset < upload.length:
+        _close_quietly(sender)  # the bytes of a part not yet full wait in the partial file
         _keep_digests(upload.pk, digests)
-        _release(upload, token, offset=new_offset, touched_at=timezone.now())
+        _release(upload, token, offset=new_offset, touched_at=timezone.now(), **sent)
         upload.offset = new_offset
         return upload
     try:
-        return _finish(upload, token, digests, actor=actor)
+        return _finish(upload, token, digests, actor=actor, sender=sender)
     except BaseException:
         # The bytes are whole: a later PATCH at the end offset with no body finishes it.
+        _close_quietly(sender)
         _keep_digests(upload.pk, digests)
-        _release(upload, token, offset=new_offset, touched_at=timezone.now())
+        _release(upload, token, offset=new_offset, touched_at=timezone.now(), **sent)
         raise
+
+
+def _part_sender(upload: Upload, token: str, offset: int):
+    """On the S3 store: the sender of this upload's multipart upload (begun on its first piece),
+    given first the received bytes no recorded part holds yet — read back from the partial file,
+    less than a part unless a send failed — so it continues in this process whatever sent before.
+    None when S3 cannot begin one now: the finish then stores the partial file whole (`put_spooled`)."""
+    state = Upload.objects.filter(pk=upload.pk).values_list("multipart", flat=True).first() or {}
+    if not state:
+        try:
+            state = parts.start(str(upload.pk), upload.length)
+        except storage.StorageError as exc:
+            # S3 unreachable: receive anyway; a later piece (or the finish, from the file) sends.
+            storage.logger.warning("%s；本段数据先存于本地", exc)
+            return None
+        Upload.objects.filter(pk=upload.pk, lease=token).update(multipart=state)
+    part_size = state["part_size"]
+    state = parts.recorded(state, state["etags"][:offset // part_size])
+    sender = parts.PartSender(state)
+    try:
+        start = parts.sent_bytes(state)
+        if start < offset:
+            with open(partial_path(upload), "rb") as fh:
+                fh.seek(start)
+                while start < offset and (chunk := fh.read(min(CHUNK, offset - start))):
+                    sender.feed(chunk)
+                    start += len(chunk)
+    except BaseException:
+        _close_quietly(sender)
+        raise
+    return sender
+
+
+def _close_quietly(sender) -> None:
+    if sender is not None:
+        sender.close()  # a part that failed to send is not recorded: the next piece sends it again
 
 
 def _update_all(hashers, chunk: bytes) -> None:
@@ -306,9 +353,10 @@ def _check_type(path) -> str:
     return mime
 
 
-def _finish(upload: Upload, token: str, digests: _Digests, *, actor) -> Upload:
-    """上传完成: the partial file goes into the store (a rename on the filesystem, a multipart upload
-    on S3), then the upload records it with its ledger entry in one transaction.
+def _finish(upload: Upload, token: str, digests: _Digests, *, actor, sender=None) -> Upload:
+    """上传完成: the partial file goes into the store (a rename on the filesystem; on S3, where the
+    bytes were sent as they arrived, the multipart upload is completed and copied to the digest's
+    name), then the upload records it with its ledger entry in one transaction.
 
     The store's copy is made before that transaction: sending a large file to S3 must not hold the
     database's write lock (on SQLite it would stop every other writer). The partial file is linked,
@@ -317,13 +365,16 @@ def _finish(upload: Upload, token: str, digests: _Digests, *, actor) -> Upload:
     dies between the two leaves the stored file unlisted (`verify`: untracked) until that retry."""
     path = partial_path(upload)
     media_type = _check_type(path)
-    spool = limits.partial_dir() / f"{upload.pk}.finishing-{token}"
-    try:
-        os.link(path, spool)
-    except OSError:
-        shutil.copyfile(path, spool)
-    stored = storage.put_spooled(spool, storage.StoredFile(
-        "", digests.sha256.hexdigest(), digests.sm3.hexdigest(), digests.offset))
+    digest = storage.StoredFile("", digests.sha256.hexdigest(), digests.sm3.hexdigest(), digests.offset)
+    if sender is not None:
+        stored = parts.place(parts.recorded(sender.state, sender.finish()), digest)
+    else:
+        spool = limits.partial_dir() / f"{upload.pk}.finishing-{token}"
+        try:
+            os.link(path, spool)
+        except OSError:
+            shutil.copyfile(path, spool)
+        stored = storage.put_spooled(spool, digest)
     with transaction.atomic():
         locked = Upload.objects.select_for_update().filter(pk=upload.pk, lease=token).first()
         if locked is None:
@@ -333,6 +384,7 @@ def _finish(upload: Upload, token: str, digests: _Digests, *, actor) -> Upload:
         locked.lease, locked.lease_until = "", None
         locked.media_type = media_type
         locked.path, locked.sha256, locked.sm3 = stored.path, stored.sha256, stored.sm3
+        locked.multipart = {}
         locked.save()
         append_entry(action="complete_upload", actor=actor, obj=locked, files=[stored.record()],
                      payload={"filename": locked.filename, "media_type": locked.media_type})
@@ -361,7 +413,17 @@ def _remove(upload: Upload, *, action: str, actor, reason: str) -> None:
                  payload={"received": locked.offset, "length": locked.length, "reason": reason})
     locked.delete()
     locked.pk = pk
-    transaction.on_commit(lambda: (forget_digests(pk), _remove_partial(locked)))
+    transaction.on_commit(lambda: (forget_digests(pk), _remove_partial(locked), _abort_parts(locked.multipart)))
+
+
+def _abort_parts(state: dict) -> None:
+    """The bytes sent to S3 for a removed upload are discarded; should S3 refuse now, the job's
+    sweep of multipart uploads no upload names discards them later."""
+    if state:
+        try:
+            parts.abort(state)
+        except storage.StorageError as exc:
+            storage.logger.warning("未能丢弃已取消上传的分段存储 %s：%s", state.get("key"), exc)
 
 
 @transaction.atomic

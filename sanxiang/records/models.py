@@ -30,6 +30,8 @@ class Upload(Ledgered):
     touched_at = models.DateTimeField("最近接收时间")
     lease = models.CharField("追加请求标识", max_length=32, blank=True)
     lease_until = models.DateTimeField("追加请求有效期", null=True, blank=True)
+    # On the S3 store: the multipart upload the bytes stream into as they arrive (sanxiang.storage.parts).
+    multipart = models.JSONField("分段存储状态", default=dict, blank=True)
     # Set once, on completion (ledgered with the stored file).
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
     media_type = models.CharField("文件类型", max_length=120, blank=True)
@@ -37,7 +39,7 @@ class Upload(Ledgered):
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     sm3 = models.CharField("SM3", max_length=64, blank=True)
 
-    ledger_exclude = ("offset", "touched_at", "lease", "lease_until")
+    ledger_exclude = ("offset", "touched_at", "lease", "lease_until", "multipart")
 
     class Meta:
         verbose_name = "上传"

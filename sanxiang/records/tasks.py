@@ -32,7 +32,7 @@ def remove_abandoned_uploads() -> dict:
                 continue
             do_remove_abandoned_upload(upload, actor=JOBS)
             removed += 1
-    strays = _remove_stray_partials(cutoff.timestamp())
+    strays = _remove_stray_partials(cutoff.timestamp()) + _abort_stray_parts(cutoff)
     return _done(removed + strays, f"清理了 {removed} 个未完成的上传，{strays} 个无主的临时文件")
 
 
@@ -49,5 +49,24 @@ def _remove_stray_partials(before: float) -> int:
     for path in files:
         if path.name.split(".")[0] not in known:
             path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _abort_stray_parts(before) -> int:
+    """On the S3 store: multipart uploads no incomplete upload names (a removal whose abort S3
+    refused, a process killed between beginning one and recording it) are discarded."""
+    from sanxiang.storage import parts
+
+    from .models import Upload
+
+    if not parts.streams_parts():
+        return 0
+    known = {(state or {}).get("key") for state in
+             Upload.objects.filter(completed_at__isnull=True).values_list("multipart", flat=True)}
+    removed = 0
+    for state in parts.staged(before):
+        if state["key"] not in known:
+            parts.abort(state)
             removed += 1
     return removed
