@@ -109,11 +109,12 @@ def do_seed_catalogue(agency, *, actor) -> CatalogueVersion | None:
 
 
 def seed_catalogues(*, actor) -> list[CatalogueVersion]:
-    """Every agency without a catalogue gets its first version (safe to re-run)."""
-    from sanxiang.orgs.models import Agency
+    """Every enforcement agency without a catalogue gets its first version (safe to re-run); a
+    supervisory body (司法局) makes no enforcement decisions of its own here."""
+    from sanxiang.orgs.models import Agency, AgencyKind
 
     made = []
-    for agency in Agency.objects.filter(review_catalogues__isnull=True).order_by("id"):
+    for agency in Agency.objects.filter(kind=AgencyKind.ENFORCEMENT, review_catalogues__isnull=True).order_by("id"):
         row = do_seed_catalogue(agency, actor=actor)
         if row is not None:
             made.append(row)

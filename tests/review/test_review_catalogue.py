@@ -14,15 +14,15 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from sanxiang.access.actors import OPERATOR
+from sanxiang.access.actors import MIGRATION, OPERATOR
 from sanxiang.cases import actions as C
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.ledger.models import LedgerEntry, PendingEntry
 from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
-from sanxiang.orgs.models import Role
+from sanxiang.orgs.models import AgencyKind, Role
 from sanxiang.parties.actions import do_register_party
-from sanxiang.review.actions import do_adopt_catalogue_version, do_seed_catalogue
+from sanxiang.review.actions import do_adopt_catalogue_version, do_seed_catalogue, seed_catalogues
 from sanxiang.review.conditions import ShapeError
 from sanxiang.review.determination import check_profile, review_required
 from sanxiang.review.models import CatalogueVersion
@@ -187,6 +187,15 @@ def test_a_new_version_changes_the_answer_from_its_date_only(zz, db):
     assert keys(org, {**GENERAL_3000, "fine": "100000.00"}, after) == ["large_fine"]
     assert keys(org, {"kind": "inspection_plan"}, before) == ["random_inspection_plan"]
     assert keys(org, {"kind": "inspection_plan"}, after) == []
+
+
+def test_seeding_gives_each_enforcement_agency_one_first_version(zz, db):
+    supervisor = T.agency(kind=AgencyKind.SUPERVISORY)
+    made = seed_catalogues(actor=MIGRATION)
+    agencies = {v.agency_id for v in made}
+    assert zz["agency"].pk in agencies and supervisor.pk not in agencies
+    assert all(v.version == 1 and v.made_by_name == "system:migrate" for v in made)
+    assert seed_catalogues(actor=MIGRATION) == []  # safe to re-run
 
 
 @pytest.mark.parametrize("rules,words", [
