@@ -36,8 +36,14 @@ def rules_in_force(agency, on: dt.date) -> list[Rule]:
 
 
 def party_kind_of(case) -> str | None:
-    link = case.case_parties.select_related("party").order_by("id").first()
-    return link.party.kind if link is not None else None
+    """The parties' kind as the amounts of the cases app read it: an organisation only when every
+    party is one (else the lower, natural-person amounts apply)."""
+    kinds = {link.party.kind for link in case.case_parties.select_related("party")}
+    if not kinds:
+        return None
+    if kinds == {"org"}:
+        return "org"
+    return "person" if "person" in kinds else "individual_business"
 
 
 def review_required(case, proposed_decision: dict, *, on: dt.date | None = None) -> tuple[bool, list[dict]]:

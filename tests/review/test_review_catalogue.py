@@ -135,10 +135,11 @@ def zz(django_db_setup, django_db_blocker):
         org = do_register_party(agency, kind="org", name="某某食品有限公司", credit_code="91110105MA01ABCD13",
                                 legal_representative="孙某", actor=OPERATOR)
         cases = {}
-        for name, party in (("person", person), ("org", org)):
+        for name, parties in (("person", [person]), ("org", [org]), ("both", [org, person])):
             case = C.do_create_case(agency, unit=unit, source="report", cause="销售超过保质期的食品",
                                     category="行政处罚", clue_on=dt.date(2026, 9, 1), actor=OPERATOR)
-            C.do_add_case_party(case, party, actor=OPERATOR)
+            for party in parties:
+                C.do_add_case_party(case, party, actor=OPERATOR)
             cases[name] = case
         yield {"agency": agency, "cases": cases, "reviewer": T.member(agency, Role.REVIEWER),
                "officer": T.member(agency, Role.OFFICER, unit=unit),
@@ -185,6 +186,8 @@ def test_a_new_version_changes_the_answer_from_its_date_only(zz, db):
     assert keys(org, {**GENERAL_3000, "fine": "10000.00"}, after) == []
     assert keys(org, {**GENERAL_3000, "fine": "99999.99"}, after) == []
     assert keys(org, {**GENERAL_3000, "fine": "100000.00"}, after) == ["large_fine"]
+    # an organisation and a person together: the natural-person amounts, as the cases app reads them
+    assert keys(zz["cases"]["both"], {**GENERAL_3000, "fine": "10000.00"}, after) == ["large_fine"]
     assert keys(org, {"kind": "inspection_plan"}, before) == ["random_inspection_plan"]
     assert keys(org, {"kind": "inspection_plan"}, after) == []
 
