@@ -6,8 +6,8 @@ environment configuration (DATABASE_URL, SANXIANG_DATA_DIR, ...) as the web serv
 What every command shares lives here, once: the data directory and its keys are prepared for
 the commands that create an installation (`migrate`, `serve`, `demo`); Sanxiang's own
 commands refuse to run on a database that `sanxiang migrate` has not brought up to date;
-`migrate` then seeds the holiday calendar; operator errors end with a message and exit code 1,
-never a traceback; and output piped into `head` ends quietly.
+`migrate` then seeds the holiday calendar and the agencies' review catalogues; operator errors
+end with a message and exit code 1, never a traceback; and output piped into `head` ends quietly.
 """
 
 import os
@@ -32,6 +32,7 @@ OPERATOR_COMMANDS = {
     "dbroles": "--app-role NAME [--apply]: PostgreSQL grants of the application role (run as the owner)",
     "archive": "export CASE_NUMBER --out FILE.zip | verify FILE.zip [--key VKEY]: the case's BagIt archive package",
     "cases": "list [--agency KEY] [--state STATE] --json: cases for scripts",
+    "review": "check --profile KEY [--on DATE] --json < PROPOSAL.json: does a decision need 法制审核, and why",
 }
 
 # Commands that create or fill the data directory: they prepare it (directory, keys) first.
@@ -40,7 +41,7 @@ PREPARES_DATA_DIR = {"migrate", "serve", "demo"}
 # Sanxiang commands that run without a migrated database (every other one needs it).
 WITHOUT_DATABASE = {"migrate", "restore", "profiles", "flush"}
 # Subcommands that work offline, on files alone (an archive or a court verifying a package).
-OFFLINE_SUBCOMMANDS = {("archive", "verify")}
+OFFLINE_SUBCOMMANDS = {("archive", "verify"), ("review", "check")}
 # The operator's commands that still run Django's system checks: the server (a misconfiguration shows
 # before anyone is served). The others skip them: the checks import every URL and API module, about
 # half of the start-up of a `sanxiang verify`; developers run them with `sanxiang check`.
@@ -118,6 +119,7 @@ def _run(argv) -> int:
     if command == "migrate" and not asks_help:
         _seed_calendar(quiet=_verbosity(argv) == 0)
         _backfill_bearers(quiet=_verbosity(argv) == 0)
+        _seed_review_catalogues(quiet=_verbosity(argv) == 0)
     return 0
 
 
@@ -194,6 +196,18 @@ def _seed_calendar(*, quiet: bool) -> None:
     if not quiet:
         changed = sum(1 for _, c in done if c)
         print(f"节假日日历：{SEED_YEARS[0]}–{SEED_YEARS[-1]} 年已就绪（本次更新 {changed} 个年度）")
+
+
+def _seed_review_catalogues(*, quiet: bool) -> None:
+    """Agencies without a 法制审核目录清单 get the one their rule profile gives (ledgered)."""
+    if _unapplied_migrations() != 0:
+        return
+    from sanxiang.access.actors import MIGRATION
+    from sanxiang.review.actions import seed_catalogues
+
+    made = seed_catalogues(actor=MIGRATION)
+    if made and not quiet:
+        print(f"法制审核目录清单：已按规则配置为 {len(made)} 个机关生成第1版")
 
 
 def _backfill_bearers(*, quiet: bool) -> None:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sanxiang.records",
     "sanxiang.retrieval",  # 查阅留痕、调阅、水印 (issue 8 §4)
     "sanxiang.archive",  # 案卷与归档 (issue 8 §5)
+    "sanxiang.review",  # 法制审核 (issue 9)
 ]
 
 MIDDLEWARE = [

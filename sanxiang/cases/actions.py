@@ -880,7 +880,7 @@ def do_submit_case_review(case, *, reviewer, actor, on=None) -> CaseReview:
     if case.reviews.filter(opinion=CaseReview.PENDING).exists():
         raise Conflict("本案已有待审核的提交。", field="reviewer")
     proposal = proposal_of(case)
-    _, found = review_required(case, proposal)
+    _, found = review_required(case, proposal, on=R.as_date(on))
     review = CaseReview.objects.create(case=case, reviewer=reviewer, proposal=proposal, rules=found,
                                        submitted_on=R.as_date(on))
     CaseAccess.objects.get_or_create(case=case, user=reviewer, reason=CaseAccess.REVIEWER)

@@ -218,7 +218,7 @@ def review_passed(case, actor, **params):
     """依法须经法制审核的，审核已通过（行政处罚法第五十八条）"""
     from .review_gate import proposal_of, review_problem
 
-    return review_problem(case, proposal_of(case))
+    return review_problem(case, proposal_of(case), on=_day(params.get("on")))
 
 
 def not_before_earlier_steps(case, actor, on=None, **params):

@@ -1,21 +1,13 @@
 """法制审核 gate: `review_required(case, proposed_decision)` and the check the decision runs.
 
-Until the legal-review issue replaces it, the answer is 行政处罚法 第五十八条 read from flags on
-the proposal (and the profile's "all general-procedure penalties" switch); the review itself is
-the minimal `CaseReview` record (a reviewer who did not handle the case, opinion 同意 or 退回).
+The answer is the agency's 法制审核目录清单 (sanxiang/review: 行政处罚法 第五十八条 and the
+agency's own rules, in force on the decision date); the review itself is still the minimal
+`CaseReview` record (a reviewer who did not handle the case, opinion 同意 or 退回).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-
-ART58 = "行政处罚法第五十八条"
-RULES = {
-    "public_interest": ("涉及重大公共利益", f"{ART58}第一款第（一）项"),
-    "hearing": ("直接关系当事人或者第三人重大权益，经过听证程序", f"{ART58}第一款第（二）项"),
-    "complex": ("案件情况疑难复杂、涉及多个法律关系", f"{ART58}第一款第（三）项"),
-    "other_statutory": ("法律、法规规定应当进行法制审核的其他情形", f"{ART58}第一款第（四）项"),
-}
 
 
 def _money(value) -> str | None:
@@ -30,30 +22,12 @@ def proposal_of(case) -> dict:
             "hearing": hearing, "flags": sorted(case.review_flags)}
 
 
-def review_required(case, proposed_decision: dict) -> tuple[bool, list[dict]]:
-    """Whether the decision needs a passed legal review, and the rules that say so."""
-    matched = []
-    flags = set(proposed_decision.get("flags") or [])
-    for key in ("public_interest", "complex", "other_statutory"):
-        if key in flags:
-            matched.append(key)
-    if proposed_decision.get("hearing") == "held":
-        matched.append("hearing")
-    found = [{"key": key, "label": RULES[key][0], "citation": RULES[key][1]} for key in sorted(matched)]
-    if proposed_decision.get("procedure") == "general" and _all_general(case):
-        found.append({"key": "all_general_procedure_penalties", "label": "一般程序行政处罚决定均须法制审核",
-                      "citation": f"{case.agency.name}重大执法决定法制审核目录清单"})
-    return bool(found), found
+def review_required(case, proposed_decision: dict, *, on=None) -> tuple[bool, list[dict]]:
+    """Whether the decision needs a passed legal review, and the rules that say so: the agency's
+    法制审核目录清单 in force on `on` (sanxiang.review.determination)."""
+    from sanxiang.review.determination import review_required as catalogue_answer
 
-
-def _all_general(case) -> bool:
-    from sanxiang.deadlines.engine import DeadlineError
-    from sanxiang.deadlines.queries import profile_key_of, profile_value
-
-    try:
-        return bool(profile_value(profile_key_of(case.agency), "review.all_general_procedure_penalties"))
-    except DeadlineError:
-        return False
+    return catalogue_answer(case, proposed_decision, on=on)
 
 
 def passed_review(case, proposal: dict):
@@ -64,8 +38,8 @@ def passed_review(case, proposal: dict):
     return latest
 
 
-def review_problem(case, proposal: dict) -> str | None:
-    required, found = review_required(case, proposal)
+def review_problem(case, proposal: dict, *, on=None) -> str | None:
+    required, found = review_required(case, proposal, on=on)
     if not required or passed_review(case, proposal) is not None:
         return None
     named = "；".join(f"{r['label']}（{r['citation']}）" for r in found)

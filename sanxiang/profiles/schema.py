@@ -154,6 +154,8 @@ _SPECS = [
     _s("review.unit_reviewers_allowed", "bool", "review", "业务机构可确定本机构法制审核员"),
     _s("review.scope", "list", "review", "应当法制审核的情形"),
     _s("review.all_general_procedure_penalties", "bool", "review", "一般程序行政处罚决定均须法制审核"),
+    _s("review.statutory_rules", "rules", "review", "法定审核情形（审核目录规则）"),
+    _s("review.catalogue_rules", "rules", "review", "本机关审核目录清单规则"),
     _s("review.time_limit", "period", "review", "重大执法决定审核时限", nullable=True),
     _s("review.time_limit_max", "period", "review", "延期后审核时限上限", nullable=True),
     _s("review.extension_approver", "str", "review", "延期审批人", nullable=True),
@@ -274,6 +276,7 @@ KIND_LABELS = {
     "minimums": "设备配备表列表",
     "items": "条目表列表 {code, label}",
     "amounts": "按当事人类别的金额表 {person = 整数, org = 整数}（个体工商户按 person）",
+    "rules": "审核目录规则列表 {key, label, citation, condition}（见 docs/review.md）",
 }
 
 
@@ -415,6 +418,17 @@ def _existing_annual_date(value: str) -> str:
     return value
 
 
+def _valid_review_rules(rules: list[dict]) -> list[dict]:
+    if rules:
+        from sanxiang.review.conditions import ShapeError, parse_rules
+
+        try:
+            parse_rules(rules)
+        except ShapeError as exc:
+            raise ValueError(exc.message) from None
+    return rules
+
+
 KIND_TYPES = {
     "int": NotNegative,
     "number": Annotated[int | float, Field(ge=0)],
@@ -427,6 +441,7 @@ KIND_TYPES = {
     "items": Annotated[list[Item], AfterValidator(_unique_codes)],
     "minimums": list[EquipmentMinimum],
     "amounts": Amounts,
+    "rules": Annotated[list[dict], AfterValidator(_valid_review_rules)],
 }
 _STRICT = ConfigDict(strict=True, str_strip_whitespace=True)
 
@@ -618,6 +633,8 @@ def format_value(spec: Spec, value) -> str:
         return "；".join(rows)
     if kind == "enum":
         return CHOICE_LABELS.get(value, value)
+    if kind == "rules":
+        return "；".join(r["label"] for r in value) if value else "（无）"
     if kind == "amounts":
         return f"自然人（含个体工商户）{value['person']:,}元；法人或其他组织{value['org']:,}元"
     if kind == "number" and spec.name.endswith("_percent_per_day"):

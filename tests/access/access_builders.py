@@ -142,6 +142,9 @@ def _build(cast, label):
         return _records(cast, label)
     if label.startswith("archive."):
         return _archive(cast, label)
+    if label == "review.catalogueversion":  # 法制审核目录清单, seeded from agency A's profile
+        from sanxiang.review.actions import do_seed_catalogue
+        return Built(do_seed_catalogue(a, actor=OPERATOR), a)
     return None
 
 

@@ -1,0 +1,121 @@
+"""Writes of the review app: versions of an agency's 法制审核目录清单 (never edited in place)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from sanxiang.access.policy import can
+from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.ledger.actions import append_entry
+from sanxiang.ledger.registry import register_actions
+
+from .catalogue import ALL_GENERAL, profile_catalogue
+from .conditions import ShapeError, parse_rules, rule_data
+from .models import CatalogueVersion
+
+register_actions({
+    "seed_review_catalogue": "按规则配置生成法制审核目录清单",
+    "adopt_review_catalogue": "发布法制审核目录清单新版本",
+})
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) is not None else None
+
+
+def _reason(reason) -> str:
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise RuleViolation("请写明发布新版本的原因。", field="reason")
+    if len(reason) > 300:
+        raise RuleViolation("原因过长（最多 300 字）。", field="reason")
+    return reason
+
+
+def _create(agency, *, rules: list[dict], effective_from, reason, origin, profile_key, actor) -> CatalogueVersion:
+    last = CatalogueVersion.objects.filter(agency=agency).aggregate(v=Max("version"))["v"] or 0
+    try:
+        with transaction.atomic():
+            row = CatalogueVersion.objects.create(
+                agency=agency, version=last + 1, effective_from=effective_from, reason=reason, origin=origin,
+                profile_key=profile_key, rules=rules, made_by=_user(actor), made_by_name=actor.get_username(),
+                made_at=timezone.now())
+    except IntegrityError:
+        raise Conflict("另一用户刚刚发布了新版本的审核目录，请刷新后重试。", code="catalogue_version_taken") from None
+    append_entry(action="seed_review_catalogue" if origin == CatalogueVersion.SEEDED else "adopt_review_catalogue",
+                 actor=actor, obj=row, payload={
+                     "version": row.version, "effective_from": effective_from.isoformat() if effective_from else None,
+                     "reason": reason, "rules": rules})
+    return row
+
+
+@transaction.atomic
+def do_adopt_catalogue_version(agency, rules, *, effective_from, reason: str, actor) -> CatalogueVersion:
+    """发布审核目录新版本: the agency's catalogue from `effective_from` on; earlier decisions keep theirs."""
+    if not can(actor, "manage_review_catalogue", agency):
+        raise NotPermitted(f"只有“{agency.name}”的法制审核人员或单位领导可以发布法制审核目录清单。")
+    reason = _reason(reason)
+    if isinstance(effective_from, str):
+        try:
+            effective_from = dt.date.fromisoformat(effective_from)
+        except ValueError:
+            raise RuleViolation("施行日期格式应为 YYYY-MM-DD。", field="effective_from") from None
+    if not isinstance(effective_from, dt.date):
+        raise RuleViolation("请填写新版本的施行日期。", field="effective_from")
+    try:
+        parsed = parse_rules(rules)
+    except ShapeError as exc:
+        raise RuleViolation(exc.message, field="rules") from None
+    latest = CatalogueVersion.objects.select_for_update().filter(agency=agency).order_by("-version").first()
+    if latest is not None and latest.effective_from and effective_from < latest.effective_from:
+        raise RuleViolation(f"施行日期不能早于现行第{latest.version}版的施行日期（{latest.effective_from:%Y-%m-%d}）："
+                            "新版本只能自其施行之日起取代旧版本。", field="effective_from")
+    return _create(agency, rules=[rule_data(r) for r in parsed], effective_from=effective_from, reason=reason,
+                   origin=CatalogueVersion.ADOPTED, profile_key="", actor=actor)
+
+
+def _profile_start(profile_key: str, on: dt.date):
+    """The day the profile's catalogue values in force on `on` took effect (None: always)."""
+    from sanxiang.profiles.registry import get_profile
+
+    profile = get_profile(profile_key)
+    names = ("review.statutory_rules", "review.catalogue_rules", f"review.{ALL_GENERAL}")
+    starts = [e.effective_from for e in (profile.entry(n, on=on) for n in names) if e.effective_from]
+    return max(starts, default=None)
+
+
+@transaction.atomic
+def do_seed_catalogue(agency, *, actor) -> CatalogueVersion | None:
+    """按规则配置生成审核目录: version 1 from the agency's profile; None when it already has one."""
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.orgs.models import Agency
+
+    if not can(actor, "manage_review_catalogue", agency):
+        raise NotPermitted(f"只有“{agency.name}”的法制审核人员或单位领导可以生成法制审核目录清单。")
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    if CatalogueVersion.objects.filter(agency=agency).exists():
+        return None
+    key, today = profile_key_of(agency), timezone.localdate()
+    rules = [rule_data(r) for r in profile_catalogue(key, today)]
+    from sanxiang.profiles.registry import get_profile
+
+    return _create(agency, rules=rules, effective_from=_profile_start(key, today),
+                   reason=f"按规则配置“{get_profile(key).name}”生成", origin=CatalogueVersion.SEEDED,
+                   profile_key=key, actor=actor)
+
+
+def seed_catalogues(*, actor) -> list[CatalogueVersion]:
+    """Every enforcement agency without a catalogue gets its first version (safe to re-run); a
+    supervisory body (司法局) makes no enforcement decisions of its own here."""
+    from sanxiang.orgs.models import Agency, AgencyKind
+
+    made = []
+    for agency in Agency.objects.filter(kind=AgencyKind.ENFORCEMENT, review_catalogues__isnull=True).order_by("id"):
+        row = do_seed_catalogue(agency, actor=actor)
+        if row is not None:
+            made.append(row)
+    return made
