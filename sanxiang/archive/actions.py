@@ -196,7 +196,7 @@ def _seal_failures(case, records) -> list[str]:
 def _integrity(case, records, volumes, report) -> None:
     done = casefile.completeness_of(case, records)
     report.item("integrity", "completeness", f"按办理结果（{done.outcome_label}）应归档的材料齐全",
-                [f"缺少{m}" for m in done.missing],
+                [f"缺少{m}" for m in done.missing] + done.contradictions,
                 detail=("尚不能检查：" + "、".join(done.unchecked)) if done.unchecked else "")
 
     placed = sum(len(v) for v in volumes.values())
@@ -222,6 +222,11 @@ def _integrity(case, records, volumes, report) -> None:
                 gaps.append(f"{label}{_name(item.record)}起始页号 {item.start_page} 应为 {expected_page}")
             expected_page += item.pages
     report.item("integrity", "numbering", "件号、页号连续无缺", gaps)
+
+    forms = casefile.stale_forms(case, records, volumes)
+    if any(casefile.is_frame(r) for r in records):  # 立卷 begun: every volume holding items has its forms
+        forms += casefile.missing_forms(records, volumes)
+    report.item("integrity", "forms", "卷宗封面、卷内文件目录和备考表与卷内材料一致", forms)
 
     missing = []
     if not case.number:

@@ -63,6 +63,12 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "inspection": (("检查记录", "现场笔录"),),
     "licence": (("准予行政许可决定书", "不予行政许可决定书", "不予受理决定书"), ("送达回证",)),
 }
+# Decisions that cannot both stand in one file: a case is decided one way (行政处罚法第五十七条; 行政许可法
+# 第三十八条). Documents replaced by a correction (更正) are not counted.
+CONTRADICTORY: tuple[tuple[str, ...], ...] = (
+    ("行政处罚决定书", "不予行政处罚决定书"), ("当场行政处罚决定书", "不予行政处罚决定书"),
+    ("准予行政许可决定书", "不予行政许可决定书"), ("准予行政许可决定书", "不予受理决定书"),
+)
 OUTCOME_LABELS = {
     "penalty": "给予行政处罚", "onsite_penalty": "当场行政处罚", "no_penalty": "不予行政处罚",
     "terminated": "终止调查", "transferred": "移送", "not_filed": "不予立案", "inspection": "行政检查",
@@ -97,10 +103,11 @@ class Completeness:
     outcome: str
     missing: list[str] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)
+    contradictions: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
-        return not self.missing
+        return not self.missing and not self.contradictions
 
     @property
     def outcome_label(self) -> str:
@@ -119,17 +126,29 @@ def completeness(outcome: str, titles: set[str], known: set[str]) -> Completenes
             result.missing.append(label)
         else:
             result.unchecked.append(label)
+    result.contradictions = [f"{a}与{b}不能同时存在（案件只有一个决定）" for a, b in CONTRADICTORY
+                             if a in titles and b in titles]
     return result
+
+
+def document_titles(records: list[CaseRecord]) -> set[str]:
+    """The titles that count for completeness: documents of that kind (执法文书), not evidence or a
+    recording whatever its title says, and not one replaced by a correction."""
+    return {r.title for r in records if r.kind.startswith("document:") and not r.metadata.get("superseded")}
 
 
 def completeness_of(case, records: list[CaseRecord] | None = None) -> Completeness:
     records = records_of(case) if records is None else records
-    return completeness(outcome_of(case), {r.title for r in records}, known_titles())
+    return completeness(outcome_of(case), document_titles(records), known_titles())
 
 
 # ---- assembly ------------------------------------------------------------------------------
 
 def placement(record: CaseRecord) -> tuple[str, int]:
+    """Documents by their title; evidence and recordings are evidence of the 正卷 whatever their
+    title (a photo titled 「结案审批表」 is not the form)."""
+    if not record.kind.startswith("document:") and record.volume_hint not in (MAIN, SECONDARY):
+        return MAIN, EVIDENCE_RANK
     if record.volume_hint in (MAIN, SECONDARY):
         rank = (MAIN_ORDER if record.volume_hint == MAIN else SECONDARY_ORDER).get(record.title, OTHER_MAIN_RANK)
         return record.volume_hint, rank
@@ -227,6 +246,38 @@ def form_entries(case, volumes: dict[str, list[CatalogueItem]], volume: str = MA
                         "title": item.record.title, "date": item.record.made_on.isoformat() if item.record.made_on else "",
                         "pages": pages, "note": ""})
     return entries
+
+
+def stale_forms(case, records: list[CaseRecord], volumes: dict[str, list[CatalogueItem]]) -> list[str]:
+    """The volumes' forms (卷内文件目录, 卷内备考表, 卷宗封面) that no longer list the volume as it stands
+    (items, titles, numbers, pages), each named; forms replaced by a correction are not counted."""
+    labels = {label: volume for volume, label in VOLUME_LABELS.items()}
+    stale = []
+    for record in records:
+        if not is_frame(record) or record.metadata.get("superseded") or "form_entries" not in record.metadata:
+            continue
+        label = record.metadata.get("form_volume") or VOLUME_LABELS[MAIN]
+        volume = labels.get(label, MAIN)
+        now = [[str(e[k] or "") for k in ("seq", "title", "number", "pages")]
+               for e in form_entries(case, volumes, volume)]
+        listed = record.metadata["form_entries"]
+        if listed != now:
+            stale.append(f"{label}{_form_name(record)}已过时：列有 {len(listed)} 件，卷内现有 {len(now)} 件"
+                         + ("" if len(listed) != len(now) else "（题名、文号或页号已变）")
+                         + "，请重新立卷（更正）")
+    return stale
+
+
+def _form_name(record: CaseRecord) -> str:
+    return f"“{record.title}”" + (record.number or "")
+
+
+def missing_forms(records: list[CaseRecord], volumes: dict[str, list[CatalogueItem]]) -> list[str]:
+    """The volumes holding items that have no form of a kind yet (立卷 not done for them)."""
+    made = {(r.title, r.metadata.get("form_volume") or VOLUME_LABELS[MAIN]) for r in records
+            if is_frame(r) and not r.metadata.get("superseded")}
+    return [f"{VOLUME_LABELS[v]}没有“{t}”" for v in (MAIN, SECONDARY) if volumes[v] for t in FRAME_TITLES
+            if (t, VOLUME_LABELS[v]) not in made]
 
 
 def catalogue(case, volumes: dict[str, list[CatalogueItem]]) -> list[dict]:

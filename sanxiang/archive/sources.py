@@ -84,7 +84,9 @@ def _documents(case) -> list[CaseRecord]:
     from sanxiang.documents.models import Document, DocumentStatus
 
     out = []
-    for doc in Document.objects.filter(case=case).exclude(status=DocumentStatus.FAILED).order_by("created_at", "id"):
+    docs = list(Document.objects.filter(case=case).exclude(status=DocumentStatus.FAILED).order_by("created_at", "id"))
+    replaced = {d.replaces_id for d in docs if d.replaces_id}
+    for doc in docs:
         files = [RecordFile("docx", doc.docx_path, doc.docx_sha256, doc.docx_sm3, doc.docx_size)]
         if doc.pdf_path:
             files.insert(0, RecordFile("pdf", doc.pdf_path, doc.pdf_sha256, doc.pdf_sm3, doc.pdf_size or 0))
@@ -94,8 +96,22 @@ def _documents(case) -> list[CaseRecord]:
             files=tuple(files), confidentiality=case.confidentiality,
             metadata={"status": doc.get_status_display(), "issued": doc.status == DocumentStatus.ISSUED,
                       "replaces": str(doc.replaces_id or ""),
-                      "seal_certificate_sha256": doc.seal_certificate_sha256}))
+                      "seal_certificate_sha256": doc.seal_certificate_sha256,
+                      "superseded": doc.pk in replaced, **_form_of(doc)}))
     return out
+
+
+def _form_of(doc) -> dict:
+    """An archive form's (卷宗封面, 卷内文件目录, 卷内备考表) volume and the entries it lists, to compare
+    with the volume as it stands (a form made before the file changed is stale)."""
+    from sanxiang.documents.kinds import ARCHIVE_KINDS
+
+    if doc.kind not in ARCHIVE_KINDS:
+        return {}
+    context = (doc.fields or {}).get("context") or {}
+    return {"form_volume": context.get("volume") or "正卷",
+            "form_entries": [[str(e.get(k) or "") for k in ("seq", "title", "number", "pages")]
+                             for e in context.get("entries") or ()]}
 
 
 def _document_titles() -> set[str]:

@@ -53,6 +53,27 @@ def test_completeness_by_outcome(outcome, present, missing):
     assert result.missing == missing and result.complete == (not missing) and result.unchecked == []
 
 
+def test_contradictory_decisions_fail_completeness():
+    titles = {"立案审批表", "案件调查终结报告", "行政处罚告知书", "行政处罚决定书", "不予行政处罚决定书", "送达回证",
+              "结案审批表"}
+    result = casefile.completeness("penalty", titles, ALL_KNOWN)
+    assert not result.complete and result.missing == []
+    assert result.contradictions == ["行政处罚决定书与不予行政处罚决定书不能同时存在（案件只有一个决定）"]
+
+
+def test_evidence_titled_like_a_document_neither_counts_nor_is_placed_as_it():
+    """A photo registered as 书证 titled 「结案审批表」 is evidence of the 正卷, not the form (defect s17 #1a)."""
+    records = [record("立案审批表", n=0), record("行政处罚决定书", n=1), record("送达回证", n=2),
+               record("结案审批表", kind="evidence:documentary", n=3),
+               record("案件调查终结报告", kind="evidence:photo", n=4), record("行政处罚告知书", kind="av:recording", n=5)]
+    assert casefile.document_titles(records) == {"立案审批表", "行政处罚决定书", "送达回证"}
+    assert casefile.completeness("penalty", casefile.document_titles(records), ALL_KNOWN).missing == [
+        "案件调查终结报告", "行政处罚告知书", "结案审批表"]
+    volumes = casefile.assemble(None, records)
+    assert volumes["secondary"] == []
+    assert [i.record.title for i in volumes["main"]][3:] == ["结案审批表", "案件调查终结报告", "行政处罚告知书"]
+
+
 def test_a_requirement_no_source_can_make_is_reported_not_blocking():
     result = casefile.completeness("penalty", {"立案审批表", "行政处罚决定书", "送达回证"},
                                    {"立案审批表", "行政处罚决定书", "送达回证"})
@@ -254,6 +275,19 @@ def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(env, cl
     notes = docx_text(made[5].docx_path)
     assert "副卷" in notes and f"本卷共有文件 2 件，共 {sum(i.pages for i in volumes['secondary'])} 页" in notes
     assert "定期30年" in docx_text(made[0].docx_path) and "定期30年" in docx_text(made[3].docx_path)
+    forms = next(i for c in A.check_case_file(case)["categories"] for i in c["items"] if i["code"] == "forms")
+    assert forms["ok"], forms["failed"]
+    # A form that no longer lists its volume is named stale by the check (defect s17 #1b).
+    case_docs = {d.kind: d for d in Document.objects.filter(case=case)}
+    Document.objects.filter(pk=case_docs["service_receipt"].pk).update(status="issued")
+    receipt = D.do_generate_document(case, "service_receipt", actor=env.officer,
+                                     replaces=Document.objects.get(pk=case_docs["service_receipt"].pk))
+    failed = A.failed_items(A.check_case_file(case))
+    stale = [f for f in failed if f.startswith("完整性·卷宗封面、卷内文件目录和备考表与卷内材料一致：")]
+    assert any(f"正卷“卷内文件目录”{made[1].number}已过时" in f for f in stale), failed
+    assert not any(made[4].number in f for f in stale)  # the 副卷 is unchanged
+    Document.objects.filter(pk=receipt.pk).delete()
+    Document.objects.filter(pk=case_docs["service_receipt"].pk).update(status=case_docs["service_receipt"].status)
     # A correction of the 副卷's cover (on the documents' page) stays the 副卷's: the status is set
     # here, as issuing needs the PDF this test does not render.
     Document.objects.filter(pk=made[3].pk).update(status="issued")
