@@ -224,6 +224,9 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     if not can(actor, "generate_documents", case):
         raise NotPermitted(f"您无权为案件{case.title}生成执法文书。")
     spec = _kind(kind)
+    conflict = kinds.decision_conflict(case, spec.kind)
+    if conflict:
+        raise RuleViolation(conflict, field="kind", code="decision_contradicts")
     if spec not in kinds.available_kinds(case):
         raise RuleViolation(f"案件{case.title}处于“{case.status_label}”，不能生成{spec.label}。", field="kind")
     if replaces is not None:
@@ -355,6 +358,9 @@ def do_issue_document(document, *, actor) -> Document:
                        "如需更正，请生成更正文书。", code="document_already_issued")
     if locked.status != S.GENERATED:
         raise RuleViolation(f"{locked}{locked.get_status_display()}，PDF 生成后才能签发。", code="document_not_ready")
+    conflict = kinds.decision_conflict(locked.case, locked.kind)
+    if conflict:
+        raise RuleViolation(conflict.replace("制作", "签发"), code="decision_contradicts")
     problem = signature_problem(locked)
     if problem:
         raise RuleViolation(problem, code="document_not_signed")

@@ -203,6 +203,7 @@ SPECS = {spec.kind: spec for spec in (
                   Input("opinion", "听证主持人意见", help="对事实、证据、依据的意见和处理建议")),
           names={"host": "钱某", "opinion": "……", "hearing_on": "2026年1月20日", "hearing_place": "本局听证室"}),
     _spec(K.PENALTY_DECISION, "处罚", _in(P, L, states=DECIDED), inputs=REASONING,
+          when=lambda case: decision_conflict(case, K.PENALTY_DECISION) is None,
           names={"evidence": "……", "basis": "……", "discretion": "……", "statement_adoption": "……",
                  "penalties": "警告；罚款人民币 5,000.00 元", "decided_on": "2026年1月5日"}),
     _spec(K.ONSITE_DECISION, "当罚", _in(PS, states={"filed", "decided", "served", "executing", "closed"}),
@@ -211,6 +212,7 @@ SPECS = {spec.kind: spec for spec in (
           names={"basis": "……", "place": "……", "penalties": "罚款人民币 150.00 元", "decided_on": "2026年1月5日"},
           signable=True),
     _spec(K.NO_PENALTY_DECISION, "不罚", _in(P, L, states=CONCLUDED),
+          when=lambda case: decision_conflict(case, K.NO_PENALTY_DECISION) is None,
           inputs=(Input("evidence", "证据采信", help="采信的证据及其证明的事实"),
                   Input("reason", "不予处罚的理由和依据", help="如 行政处罚法第三十三条 首违不罚、轻微不罚及理由"),
                   Input("statement_adoption", "陈述申辩的采纳情况", required=False, help="不填时按案件记录写明")),
@@ -276,6 +278,32 @@ ARCHIVE_KINDS = (K.FILE_COVER, K.FILE_CATALOGUE, K.FILE_NOTES)
 # What a 送达回证 serves: the newest of these the case has.
 SERVED_KINDS = (K.PENALTY_DECISION, K.ONSITE_DECISION, K.NO_PENALTY_DECISION, K.LICENCE_GRANT, K.LICENCE_REFUSAL,
                 K.NOT_ACCEPTED_DECISION, K.CASE_DECISION, K.PENALTY_NOTICE, K.HEARING_NOTICE, K.MEASURE_DECISION)
+
+
+# A case is decided one way (行政处罚法第五十七条): the decision documents that contradict each other.
+OPPOSITE_DECISIONS = {K.PENALTY_DECISION: (K.NO_PENALTY_DECISION,), K.ONSITE_DECISION: (K.NO_PENALTY_DECISION,),
+                      K.NO_PENALTY_DECISION: (K.PENALTY_DECISION, K.ONSITE_DECISION)}
+
+
+def decision_conflict(case, kind: str) -> str | None:
+    """Why a decision document of `kind` contradicts the decision the case has (a penalty decided, or
+    a decision without penalty), or an issued decision of the other kind still in force; else None."""
+    from .models import Document, DocumentStatus
+
+    label = DocumentKind(kind).label
+    if kind == K.NO_PENALTY_DECISION and case.decided_penalties:
+        return f"本案已决定给予行政处罚，不能制作{label}（行政处罚法第五十七条：案件只作出一种决定）。"
+    if kind == K.PENALTY_DECISION and case.decided_on is not None and not case.decided_penalties:
+        return f"本案的决定不含行政处罚，不能制作{label}（行政处罚法第五十七条）。"
+    opposite = OPPOSITE_DECISIONS.get(kind, ())
+    if opposite:
+        issued = Document.objects.filter(case=case, kind__in=opposite, status=DocumentStatus.ISSUED)
+        in_force = issued.exclude(pk__in=Document.objects.filter(case=case, replaces__isnull=False)
+                                  .exclude(status=DocumentStatus.FAILED).values("replaces_id")).first()
+        if in_force is not None:
+            return (f"本案已签发{in_force.get_kind_display()}{in_force.number}，不能再制作{label}"
+                    "（行政处罚法第五十七条：案件只作出一种决定）。")
+    return None
 
 
 def measures_for(case, spec: Spec) -> list:

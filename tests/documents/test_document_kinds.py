@@ -293,3 +293,33 @@ def test_an_inquiry_record_states_its_start_and_end_time(env):
     cleaned = KINDS.clean_inputs(spec, {**base, "started_at": "2026-01-05T23:30", "ended_at": "2026-01-06 00:20"})
     assert cleaned["started_at"] == "2026-01-05 23:30"
     assert KINDS.inquiry_time(cleaned["started_at"], cleaned["ended_at"]) == "2026年1月5日23时30分至2026年1月6日0时20分"
+
+
+def test_decision_documents_follow_the_decision_taken(env, kenv):
+    """Defect s17 #6 (行政处罚法第五十七条): a case decided with a penalty is offered no 不予行政处罚决定书,
+    even closed, and generating or issuing one is refused naming why; before the decision it is offered."""
+    concluded = reach(env, GENERAL, "concluded", party=env.org_party)[0]
+    assert "no_penalty_decision" in {s.kind for s in kinds.available_kinds(concluded)}
+    case = closed(env, kenv)
+    assert case.decided_penalties
+    open_kinds = {s.kind for s in kinds.available_kinds(case)}
+    assert "no_penalty_decision" not in open_kinds
+    before = Document.objects.filter(case=case).count()
+    with pytest.raises(RuleViolation, match="本案已决定给予行政处罚，不能制作不予行政处罚决定书") as caught:
+        D.do_generate_document(case, "no_penalty_decision", inputs={"evidence": "……", "reason": "……"},
+                               actor=env.officer)
+    assert caught.value.code == "decision_contradicts"
+    assert Document.objects.filter(case=case).count() == before
+    # One made before the decision (a draft) cannot be issued once a penalty is decided.
+    draft = D.do_generate_document(concluded, "no_penalty_decision", inputs={"evidence": "……", "reason": "……"},
+                                   actor=env.officer)
+    Document.objects.filter(pk=draft.pk).update(case=case, status="generated")
+    draft.refresh_from_db()
+    with pytest.raises(RuleViolation, match="不能签发不予行政处罚决定书"):
+        D.do_issue_document(draft, actor=env.head)
+    assert Document.objects.get(pk=draft.pk).status == "generated"
+    # A case decided without a penalty is offered no 行政处罚决定书.
+    Case = type(case)
+    Case.objects.filter(pk=case.pk).update(decided_penalties=[])
+    case.refresh_from_db()
+    assert "penalty_decision" not in {s.kind for s in kinds.available_kinds(case)}
