@@ -65,10 +65,28 @@ def _user(actor):
     return actor if is_person(actor) else None
 
 
+# States in which a case's file is complete though its table goes on: a licence granted and its
+# certificate issued (已发证), or revoked; a later 变更, 延续 or 注销 is an act of its own
+# (行政许可法第四十九条、第五十条、第七十条).
+ENDED_BEFORE_TERMINAL = {"licence_general": ("licensed", "revoked")}
+
+
+def table_ended_states(table) -> list[str]:
+    return [*table.terminal_states(), *ENDED_BEFORE_TERMINAL.get(table.name, ())]
+
+
 def ended_states(case) -> list[str]:
     from sanxiang.workflow.tables import table_for
 
-    return table_for(case).terminal_states()
+    return table_ended_states(table_for(case))
+
+
+def all_ended_states() -> set[str]:
+    """Every state in which some case kind has ended (for listing cases waiting to be archived)."""
+    from sanxiang.cases.models import Case
+    from sanxiang.workflow.tables import all_tables
+
+    return {s for t in all_tables() if t.model_class is Case for s in table_ended_states(t)}
 
 
 # ---- the four checks ------------------------------------------------------------------------

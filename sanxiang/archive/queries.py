@@ -73,7 +73,7 @@ def archivist_lists(user, agency, limit: int = 500) -> ArchivistLists:
     from sanxiang.deadlines.models import Obligation
     from sanxiang.workflow.tables import all_tables
 
-    ended = {s for t in all_tables() if t.model_class is Case for s in t.terminal_states()}
+    ended = actions.all_ended_states()
     cases = list(restrict(Case.objects.filter(agency=agency, status__in=ended), user, "archive_case")
                  .exclude(pk__in=ArchivedCaseFile.objects.values("case_id")).order_by("closed_on", "id")[:limit])
     dues = dict(Obligation.objects.filter(kind=actions.ARCHIVE_LIMIT, object_type="cases.case",
@@ -81,7 +81,7 @@ def archivist_lists(user, agency, limit: int = 500) -> ArchivistLists:
     labels = {}
     for table in all_tables():
         if table.model_class is Case:
-            labels.update({s: table.state_label(s) for s in table.terminal_states()})
+            labels.update({s: table.state_label(s) for s in actions.table_ended_states(table)})
     waiting = [Waiting(c, labels.get(c.status, c.status), actions.ended_on(c), dues.get(str(c.pk))) for c in cases]
     archived = list(restrict(ArchivedCaseFile.objects.filter(agency=agency), user).select_related("case")
                     .order_by("-archive_year", "-archive_seq")[:limit])

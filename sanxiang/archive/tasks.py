@@ -16,12 +16,11 @@ def open_archive_obligations() -> dict:
     case in its own transaction, so a killed run leaves each case done or still to do)."""
     from sanxiang.cases.models import Case
     from sanxiang.deadlines.models import Obligation
-    from sanxiang.workflow.tables import all_tables
 
-    from .actions import ARCHIVE_LIMIT, do_open_archive_obligation, ended_on
+    from .actions import ARCHIVE_LIMIT, all_ended_states, do_open_archive_obligation, ended_on
     from .models import ArchivedCaseFile
 
-    ended = {s for t in all_tables() if t.model_class is Case for s in t.terminal_states()}
+    ended = all_ended_states()
     opened = Obligation.objects.filter(kind=ARCHIVE_LIMIT, object_type=Case._meta.label_lower).values("object_id")
     archived = ArchivedCaseFile.objects.values("case_id")
     done = 0

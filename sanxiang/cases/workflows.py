@@ -294,12 +294,21 @@ from .kinds import decision, labour, licence  # noqa: E402 — 行政许可, 行
 TABLES.update({**licence.TABLES, **decision.TABLES, **labour.TABLES})
 
 
+# Moves that end a case's procedure before (or without) 已结案: a licence's with its decision (准予 / 不予许可,
+# 当场准予) and the certificate (颁发许可证件); the closing checks run on these as on 结案.
+ENDING_MOVES = {"licence_general": ("grant", "refuse", "decide_on_the_spot", "issue_certificate")}
+
+
+def _ends(table, transition) -> bool:
+    return transition.target == S.CLOSED or transition.action in ENDING_MOVES.get(table.name, ())
+
+
 def _checked_when_closing(table) -> None:
     """One rule for every case table: a move that closes the case (to 已结案: 结案, 检查办结, 确认已改正并结案…)
     carries the closing checks other apps register (`guards.register_closing_check`: the records' 音像记录事项
     清单), so a kind added later cannot forget them. Set here, once the tables are built, rather than
     written into each table's close."""
-    moves = tuple(t if t.target != S.CLOSED or G.closing_checks_pass in t.guards
+    moves = tuple(t if not _ends(table, t) or G.closing_checks_pass in t.guards
                   else replace(t, guards=(*t.guards, G.closing_checks_pass)) for t in table.transitions)
     object.__setattr__(table, "transitions", moves)  # a table is frozen once built; this runs at import
 

@@ -121,6 +121,31 @@ def test_every_kind_of_case_closes_only_with_its_mandatory_acts_recorded_or_exce
     assert case.status == "closed"
 
 
+def test_a_licence_ends_with_its_decision_and_certificate_only_with_its_mandatory_acts_recorded(kenv):
+    """Defect s17 #8: a licence's procedure ends with 准予许可 and 颁发许可证件 (no 结案 follows), so the
+    closing check runs on those moves; a licence issued (已发证) is ended for archiving."""
+    from kinds_cast import step
+
+    from sanxiang.archive.actions import ended_states
+
+    env = kenv
+    table = get_table("licence_general")
+    case = reach(env, "licence_general", "reviewing")
+    sealed = on_site(env, case, D0 + dt.timedelta(days=5), act="sealing_up")
+    before = counts()
+    with pytest.raises(RuleViolation, match="应全程音像记录"):
+        step(env, table, case, "grant", dt.date(2026, 9, 20))
+    case.refresh_from_db()
+    assert case.status == "reviewing" and counts() == before
+    assert "granted" in {t.target for t in table.transitions if t.action == "grant"}
+    E.do_approve_recording_exception(case, f"onsite:{sealed.pk}", reason="封存时执法记录仪故障，由见证人在场签字",
+                                     actor=env.head)
+    case = step(env, table, case, "grant", dt.date(2026, 9, 20))
+    assert case.status == "granted" and case.status not in ended_states(case)
+    case = step(env, table, case, "issue_certificate", dt.date(2026, 9, 21))
+    assert case.status == "licensed" and "licensed" in ended_states(case)
+
+
 def test_a_recommended_act_never_blocks_the_close_of_another_kind(kenv):
     env = kenv
     case = reach(env, "licence_general", "served")
