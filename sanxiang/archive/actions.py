@@ -374,10 +374,12 @@ def do_prepare_file_forms(case, *, actor) -> list:
     """立卷: generate each volume's 卷宗封面, 卷内文件目录 and 卷内备考表 from the file as assembled now
     (items and pages numbered within the volume) — the 正卷's, then the 副卷's when it holds anything
     (Art.78: each volume is bound on its own) — as documents of the case, by those who generate its
-    documents (the handlers 立卷; the archivist then checks and archives). Forms already made stay: a
-    form issued before the file changed is corrected on the documents' page (更正). Refused before
-    the case has ended, once archived, or while a document's PDF is still being made (its pages are
-    not known)."""
+    documents (the handlers 立卷; the archivist then checks and archives). A form that still lists its
+    volume stays; an issued one that no longer does is corrected (更正: a new form replacing it); an
+    unissued stale one is named (issue it, then 立卷 again). Refused, writing nothing, while the file
+    is incomplete for its outcome (naming what is missing) or empty, before the case has ended, once
+    archived, while a document's PDF is still being made (its pages are not known), or when there is
+    nothing to make."""
     from sanxiang.documents.actions import do_generate_document
     from sanxiang.documents.models import Document, DocumentStatus
 
@@ -387,18 +389,41 @@ def do_prepare_file_forms(case, *, actor) -> list:
         raise RuleViolation(f"案件{case.title}尚未办结，不能立卷。", field="case")
     if Document.objects.filter(case=case, status=DocumentStatus.PENDING).exclude(kind__in=FRAME_KINDS).exists():
         raise Conflict("本案还有文书正在生成 PDF，页数未定；请稍后再立卷。", code="documents_pending")
-    existing = {(d.kind, (d.fields.get("context") or {}).get("volume", casefile.VOLUME_LABELS[casefile.MAIN]))
-                for d in Document.objects.filter(case=case, kind__in=FRAME_KINDS).exclude(status=DocumentStatus.FAILED)}
-    volumes = casefile.assemble(case)
-    made = []
+    records = records_of(case)
+    volumes = casefile.assemble(case, records)
+    if not any(volumes.values()):
+        raise RuleViolation("案卷中没有任何材料，不能立卷。", code="file_incomplete")
+    done = casefile.completeness_of(case, records)
+    if not done.complete:
+        failed = [f"缺少{m}" for m in done.missing] + done.contradictions
+        raise RuleViolation(f"案卷材料不全，不能立卷（{done.outcome_label}）：" + "；".join(failed), reasons=failed,
+                            code="file_incomplete")
+    forms = Document.objects.filter(case=case, kind__in=FRAME_KINDS).exclude(status=DocumentStatus.FAILED)
+    replaced = {d.replaces_id for d in forms if d.replaces_id}
+    current = {(d.kind, (d.fields.get("context") or {}).get("volume") or casefile.VOLUME_LABELS[casefile.MAIN]): d
+               for d in forms.order_by("id") if d.pk not in replaced}
+    plan, unissued = [], []
     for volume in (casefile.MAIN, casefile.SECONDARY):
-        if volume == casefile.SECONDARY and not volumes[volume]:
+        if not volumes[volume]:
             continue
         label = casefile.VOLUME_LABELS[volume]
         entries = casefile.form_entries(case, volumes, volume)
-        made += [do_generate_document(case, kind, entries=entries, volume=label, actor=actor)
-                 for kind in FRAME_KINDS if (kind, label) not in existing]
-    return made
+        for kind in FRAME_KINDS:
+            form = current.get((kind, label))
+            if form is None:
+                plan.append((kind, label, entries, None))
+            elif casefile.form_keys((form.fields.get("context") or {}).get("entries") or []) != casefile.form_keys(entries):
+                if form.status == DocumentStatus.ISSUED:
+                    plan.append((kind, label, entries, form))  # 更正: a new form replacing the stale one
+                else:
+                    unissued.append(f"{label}“{form.get_kind_display()}”{form.number}")
+    if unissued:
+        raise Conflict("以下表格已与卷内材料不符，但尚未签发，不能更正："
+                       f"{'、'.join(unissued)}。请先签发，再立卷生成更正。", code="forms_stale")
+    if not plan:
+        raise Conflict("各卷的卷宗封面、卷内文件目录和备考表均已生成，且与卷内材料一致。", code="forms_exist")
+    return [do_generate_document(case, kind, entries=entries, volume=label, replaces=form, actor=actor)
+            for kind, label, entries, form in plan]
 
 
 def supplements_of(archived: ArchivedCaseFile) -> list[CaseRecord]:

@@ -77,6 +77,8 @@ class CaseFileOut(Schema):
     outcome_label: str
     missing: list[str]
     unchecked: list[str]
+    contradictions: list[str]
+    stale_forms: list[str]
     catalogue: list[dict]
     archived: ArchivedOut | None
     supplements: list[dict]
@@ -90,7 +92,8 @@ def case_file(request, case_id: str):
     return Status(200, {
         "case_id": case.pk, "case_number": case.number, "ended": view.ended, "outcome": view.completeness.outcome,
         "outcome_label": view.completeness.outcome_label, "missing": view.completeness.missing,
-        "unchecked": view.completeness.unchecked, "catalogue": view.catalogue,
+        "unchecked": view.completeness.unchecked, "contradictions": view.completeness.contradictions,
+        "stale_forms": view.stale_forms, "catalogue": view.catalogue,
         "archived": _archived_out(view.archived) if view.archived else None,
         "supplements": [{"title": r.title, "number": r.number, "kind": r.kind} for r in view.supplements]})
 
@@ -144,7 +147,8 @@ def forms_check(request, case_id: str):
 
 
 @router.post("/cases/{case_id}/forms", response={201: FormsOut, **error_responses(400, 401, 403, 404, 409)},
-             summary="立卷：按当前案卷生成正卷的卷宗封面、卷内文件目录和卷内备考表（已生成的不重复生成）")
+             summary="立卷：按当前案卷生成各卷的卷宗封面、卷内文件目录和卷内备考表（材料不全或为空时拒绝；"
+                     "已签发但与卷内材料不符的生成更正，一致的不重复生成）")
 def prepare_forms(request, case_id: str):
     made = actions.do_prepare_file_forms(_case(request, case_id), actor=request.user)
     return Status(201, {"generated": [{"id": d.pk, "kind": d.kind, "number": d.number} for d in made]})

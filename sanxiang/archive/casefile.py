@@ -248,6 +248,14 @@ def form_entries(case, volumes: dict[str, list[CatalogueItem]], volume: str = MA
     return entries
 
 
+FORM_KEYS = ("seq", "title", "number", "pages")
+
+
+def form_keys(entries: list[dict]) -> list[list[str]]:
+    """What a form's entries are compared by (not the dates: issuing a document later is no change)."""
+    return [[str(e.get(k) or "") for k in FORM_KEYS] for e in entries]
+
+
 def stale_forms(case, records: list[CaseRecord], volumes: dict[str, list[CatalogueItem]]) -> list[str]:
     """The volumes' forms (卷内文件目录, 卷内备考表, 卷宗封面) that no longer list the volume as it stands
     (items, titles, numbers, pages), each named; forms replaced by a correction are not counted."""
@@ -257,10 +265,8 @@ def stale_forms(case, records: list[CaseRecord], volumes: dict[str, list[Catalog
         if not is_frame(record) or record.metadata.get("superseded") or "form_entries" not in record.metadata:
             continue
         label = record.metadata.get("form_volume") or VOLUME_LABELS[MAIN]
-        volume = labels.get(label, MAIN)
-        now = [[str(e[k] or "") for k in ("seq", "title", "number", "pages")]
-               for e in form_entries(case, volumes, volume)]
         listed = record.metadata["form_entries"]
+        now = form_keys(form_entries(case, volumes, labels.get(label, MAIN)))
         if listed != now:
             stale.append(f"{label}{_form_name(record)}已过时：列有 {len(listed)} 件，卷内现有 {len(now)} 件"
                          + ("" if len(listed) != len(now) else "（题名、文号或页号已变）")

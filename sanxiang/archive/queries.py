@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ class CaseFileView:
     supplements: list[CaseRecord]
     may_archive: bool
     may_prepare_forms: bool = False
+    stale_forms: list[str] = field(default_factory=list)  # forms that no longer list their volume
 
 
 def case_file_view(user, case) -> CaseFileView:
@@ -33,13 +34,17 @@ def case_file_view(user, case) -> CaseFileView:
     if archived is not None:
         catalogue = archived.catalogue
         supplements = actions.supplements_of(archived)
+        stale = []
     else:
-        catalogue = casefile.catalogue(case, casefile.assemble(case, records))
+        volumes = casefile.assemble(case, records)
+        catalogue = casefile.catalogue(case, volumes)
         supplements = []
+        stale = casefile.stale_forms(case, records, volumes)
     ended = case.status in actions.ended_states(case)
     return CaseFileView(ended, casefile.completeness_of(case, records), catalogue, archived, supplements,
                         may_archive=ended and archived is None and can(user, "archive_case", case),
-                        may_prepare_forms=ended and archived is None and can(user, "generate_documents", case))
+                        may_prepare_forms=ended and archived is None and can(user, "generate_documents", case),
+                        stale_forms=stale)
 
 
 def archived_for(user, pk) -> ArchivedCaseFile | None:

@@ -106,12 +106,13 @@ def _form_of(doc) -> dict:
     with the volume as it stands (a form made before the file changed is stale)."""
     from sanxiang.documents.kinds import ARCHIVE_KINDS
 
+    from .casefile import form_keys
+
     if doc.kind not in ARCHIVE_KINDS:
         return {}
     context = (doc.fields or {}).get("context") or {}
     return {"form_volume": context.get("volume") or "正卷",
-            "form_entries": [[str(e.get(k) or "") for k in ("seq", "title", "number", "pages")]
-                             for e in context.get("entries") or ()]}
+            "form_entries": form_keys(context.get("entries") or [])}
 
 
 def _document_titles() -> set[str]:

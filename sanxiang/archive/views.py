@@ -106,11 +106,9 @@ def prepare_forms(request, pk):
     except SanxiangError as exc:
         messages.error(request, f"未能生成卷宗文书：{exc.message}")
     else:
-        if made:
-            names = "、".join(f"{d.fields['context']['volume']}{d.get_kind_display()}" for d in made)
-            messages.success(request, f"已生成{names}，PDF 正在后台生成。")
-        else:
-            messages.info(request, "卷宗封面、卷内文件目录和卷内备考表均已生成；案卷有变化时请在执法文书中生成更正文书。")
+        names = "、".join(f"{d.fields['context']['volume']}{d.get_kind_display()}{'（更正）' if d.replaces_id else ''}"
+                         for d in made)
+        messages.success(request, f"已生成{names}，PDF 正在后台生成。")
     return redirect(_case_url(case))
 
 

@@ -250,7 +250,7 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     assert held.catalogue == archived.catalogue and held.items == 6
 
 
-def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(env, closed, rendered):
+def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(client, env, closed, rendered):
     """立卷: 卷宗封面, 卷内文件目录 and 卷内备考表 from the file as assembled, once; not items themselves."""
     case, _, keeper = closed
     with pytest.raises(NotPermitted):
@@ -286,6 +286,24 @@ def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(env, cl
     stale = [f for f in failed if f.startswith("完整性·卷宗封面、卷内文件目录和备考表与卷内材料一致：")]
     assert any(f"正卷“卷内文件目录”{made[1].number}已过时" in f for f in stale), failed
     assert not any(made[4].number in f for f in stale)  # the 副卷 is unchanged
+    client.force_login(env.officer)  # the 案卷 section says so (s17 #9)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "以下表格与卷内材料已不一致" in page and f"正卷“卷内文件目录”{made[1].number}已过时" in page
+    assert f"正卷“卷内文件目录”{made[1].number}已过时" in client.get(
+        f"/api/v1/archive/cases/{case.pk}").json()["stale_forms"][1]
+    # 立卷 again: an unissued stale form is named (nothing written); issued, it is corrected (更正).
+    Document.objects.filter(pk=receipt.pk).update(status="generated")  # as if rendered (pages unknown here)
+    count = Document.objects.filter(case=case).count()
+    with pytest.raises(Conflict, match=f"正卷“卷内文件目录”{made[1].number}") as caught:
+        A.do_prepare_file_forms(case, actor=env.officer)
+    assert caught.value.code == "forms_stale" and Document.objects.filter(case=case).count() == count
+    Document.objects.filter(pk__in=[d.pk for d in made[:3]]).update(status="issued")
+    corrections = A.do_prepare_file_forms(case, actor=env.officer)
+    assert [(d.kind, d.replaces_id) for d in corrections] == [(d.kind, d.pk) for d in made[:3]]
+    assert receipt.number in [e["number"] for e in corrections[1].fields["context"]["entries"]]
+    assert not any(f.startswith("完整性·卷宗封面") for f in A.failed_items(A.check_case_file(case)))
+    Document.objects.filter(pk__in=[d.pk for d in corrections]).delete()
+    Document.objects.filter(pk__in=[d.pk for d in made[:3]]).update(status="generated")
     Document.objects.filter(pk=receipt.pk).delete()
     Document.objects.filter(pk=case_docs["service_receipt"].pk).update(status=case_docs["service_receipt"].status)
     # A correction of the 副卷's cover (on the documents' page) stays the 副卷's: the status is set
@@ -293,11 +311,32 @@ def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(env, cl
     Document.objects.filter(pk=made[3].pk).update(status="issued")
     corrected = D.do_generate_document(case, "file_cover", replaces=made[3], entries=secondary, actor=env.officer)
     assert corrected.fields["context"]["volume"] == "副卷"
-    assert A.do_prepare_file_forms(case, actor=env.officer) == []  # made once; a change is a 更正
+    with pytest.raises(Conflict, match="均已生成，且与卷内材料一致"):  # nothing to make: said, nothing written
+        A.do_prepare_file_forms(case, actor=env.officer)
     assert [i.record.title for i in casefile.assemble(case)["main"]] == [i.record.title for i in volumes["main"]]
     decided, _ = reach(env, GENERAL, "decided")
     with pytest.raises(RuleViolation, match="尚未办结"):
         A.do_prepare_file_forms(decided, actor=env.officer)
+
+
+def test_file_forms_are_refused_for_an_incomplete_or_empty_file_naming_what_is_missing(env, closed):
+    """Defect s17 #9: 立卷 runs the completeness check; refused, it writes nothing."""
+    case, docs, _ = closed
+    count = Document.objects.count()
+    Document.objects.filter(pk=docs[4].pk).update(status="failed")  # no 结案审批表
+    with pytest.raises(RuleViolation, match="案卷材料不全，不能立卷（给予行政处罚）：缺少结案审批表") as caught:
+        A.do_prepare_file_forms(case, actor=env.officer)
+    assert caught.value.code == "file_incomplete" and caught.value.reasons == ["缺少结案审批表"]
+    Document.objects.filter(pk=docs[4].pk).update(status=docs[4].status)
+    from sanxiang.archive import sources
+    try:
+        original = dict(sources._sources)
+        sources._sources.clear()
+        with pytest.raises(RuleViolation, match="案卷中没有任何材料"):
+            A.do_prepare_file_forms(case, actor=env.officer)
+    finally:
+        sources._sources.update(original)
+    assert Document.objects.count() == count
 
 
 def test_a_changed_stored_file_fails_authenticity(env, closed, rendered):
