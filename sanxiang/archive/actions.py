@@ -33,6 +33,7 @@ from .sources import CaseRecord, records_of
 
 register_actions({
     "archive_case": "案卷归档",
+    "recheck_archived_file": "归档案卷重新四性检测",
     "set_archive_legal_hold": "设置案卷保全",
     "make_archive_transfer_list": "制作案卷移交清单",
     "transfer_archived_file": "案卷移交档案部门",
@@ -426,26 +427,95 @@ def do_prepare_file_forms(case, *, actor) -> list:
             for kind, label, entries, form in plan]
 
 
-def supplements_of(archived: ArchivedCaseFile) -> list[CaseRecord]:
-    """补充材料: records of the case made after it was archived (outside the archived file)."""
+def _in_archived_file(archived: ArchivedCaseFile, inside: set, record: CaseRecord) -> bool:
+    """A numbered item of the catalogue, or one of the volumes' own forms (卷宗封面, 卷内文件目录, 卷内备考表)
+    made before archiving: the frame of the archived volumes, not an item of the catalogue."""
+    if (record.object_type, record.object_id) in inside:
+        return True
+    made = record.metadata.get("created_at")
+    return casefile.is_frame(record) and bool(made) and dt.datetime.fromisoformat(made) <= archived.archived_at
+
+
+def archived_records(archived: ArchivedCaseFile) -> list[CaseRecord]:
+    """The records of the archived file: its catalogue's items and its forms."""
     inside = {(i["object_type"], i["object_id"]) for i in archived.catalogue}
-    return [r for r in records_of(archived.case) if (r.object_type, r.object_id) not in inside]
+    return [r for r in records_of(archived.case) if _in_archived_file(archived, inside, r)]
+
+
+def supplements_of(archived: ArchivedCaseFile) -> list[CaseRecord]:
+    """补充材料: records of the case made after it was archived (outside the archived file); the
+    volumes' forms made before archiving are the file's frame, not supplements."""
+    inside = {(i["object_type"], i["object_id"]) for i in archived.catalogue}
+    return [r for r in records_of(archived.case) if not _in_archived_file(archived, inside, r)]
+
+
+def do_recheck_archived_file(archived: ArchivedCaseFile, *, actor) -> dict:
+    """重新检测: the four checks run again on the archived file as archived (its items and forms; a
+    supplement is not part of it). Writes only the ledger entry recording the result, which the
+    archived file's page then shows beside the archiving one (`latest_recheck`)."""
+    if not can(actor, "recheck", archived):
+        raise NotPermitted("只有档案管理人员、承办机构负责人或机关负责人可以重新检测归档案卷。")
+    with transaction.atomic():
+        locked = ArchivedCaseFile.objects.select_for_update().select_related("case", "case__agency").get(pk=archived.pk)
+        result = check_case_file(locked.case, archived_records(locked))
+        failed = failed_items(result)
+        append_entry(action="recheck_archived_file", actor=actor, obj=locked, payload={
+            "case": locked.case_id, "ok": result["ok"], "failed": failed, "checked_at": result["checked_at"],
+            "result": result})
+    return {**result, "failed": failed, "checked_by": _who(actor)}
+
+
+def latest_recheck(archived: ArchivedCaseFile) -> dict | None:
+    """The latest 重新检测 of the archived file (from its ledger entry), with who ran it; None if never."""
+    import json
+
+    from sanxiang.ledger.models import LedgerEntry
+
+    entry = (LedgerEntry.objects.filter(action="recheck_archived_file", object_type=archived.ledger_type(),
+                                        object_id=str(archived.pk)).order_by("-index").first())
+    if entry is None:
+        return None
+    payload = json.loads(entry.entry).get("payload") or {}
+    checked_at = payload.get("checked_at") or ""
+    return {**(payload.get("result") or {}), "failed": payload.get("failed") or [], "checked_by": entry.actor,
+            "checked_at_text": checked_at[:16].replace("T", " ")}
+
+
+def failing_rechecks(archived_ids: list[int]) -> set[int]:
+    """Of these archived files, those whose latest 重新检测 did not pass (one query)."""
+    import json
+
+    from sanxiang.ledger.models import LedgerEntry
+
+    latest: dict[int, bool] = {}
+    for entry in (LedgerEntry.objects.filter(action="recheck_archived_file", object_type=ArchivedCaseFile.ledger_type(),
+                                             object_id__in=[str(i) for i in archived_ids]).order_by("index")):
+        latest[int(entry.object_id)] = bool((json.loads(entry.entry).get("payload") or {}).get("ok"))
+    return {pk for pk, ok in latest.items() if not ok}
+
+
+HOLD_REASON_MAX = ArchivedCaseFile._meta.get_field("legal_hold_reason").max_length
 
 
 def do_set_legal_hold(archived: ArchivedCaseFile, *, hold: bool, reason: str, actor) -> ArchivedCaseFile:
-    """保全 (legal hold): the file is kept whatever its retention period, e.g. during litigation."""
+    """保全 (legal hold): the file is kept whatever its retention period, e.g. during litigation. Setting
+    and lifting both need a reason (lifting lets the file be destroyed when its retention ends), kept in
+    the ledger entry; an over-long reason is refused, not cut."""
     reason = (reason or "").strip()
-    if hold and not reason:
-        raise RuleViolation("设置保全须写明理由。", field="reason")
+    if not reason:
+        raise RuleViolation("设置保全须写明理由。" if hold else "解除保全须写明理由（解除后案卷可按保管期限到期处理）。",
+                            field="reason")
+    if len(reason) > HOLD_REASON_MAX:
+        raise RuleViolation(f"理由过长（最多 {HOLD_REASON_MAX} 字）。", field="reason")
     with transaction.atomic():
         locked = ArchivedCaseFile.objects.select_for_update().select_related("case").get(pk=archived.pk)
         if not can(actor, "hold", locked):
             raise NotPermitted("只有档案管理人员或机关负责人可以设置保全。")
         before = {"legal_hold": locked.legal_hold, "legal_hold_reason": locked.legal_hold_reason}
-        locked.legal_hold, locked.legal_hold_reason = hold, reason[:300] if hold else ""
+        locked.legal_hold, locked.legal_hold_reason = hold, reason if hold else ""
         locked.save(update_fields=["legal_hold", "legal_hold_reason"])
         append_entry(action="set_archive_legal_hold", actor=actor, obj=locked, payload={
-            k: {"old": before[k], "new": getattr(locked, k)} for k in before})
+            **{k: {"old": before[k], "new": getattr(locked, k)} for k in before}, "reason": reason})
         return locked
 
 

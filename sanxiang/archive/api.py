@@ -154,6 +154,12 @@ def prepare_forms(request, case_id: str):
     return Status(201, {"generated": [{"id": d.pk, "kind": d.kind, "number": d.number} for d in made]})
 
 
+@router.post("/files/{file_id}/check", response={200: dict, **error_responses(401, 403, 404)},
+             summary="重新检测归档案卷（四性检测，结果记入留痕账本，并在检测页与归档时的结果并列显示）")
+def recheck(request, file_id: str):
+    return Status(200, actions.do_recheck_archived_file(_archived(request, file_id), actor=request.user))
+
+
 class HoldIn(Schema):
     hold: bool
     reason: str = ""

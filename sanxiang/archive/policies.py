@@ -26,6 +26,8 @@ register(ArchivedCaseFile, agency="agency", unit="case__unit", assigned="case__a
          mark="case__confidentiality", rules={
              "view": {**VIEW, Role.RECORDS_KEEPER: AGENCY},
              "hold": {Role.RECORDS_KEEPER: AGENCY, Role.AGENCY_LEADER: AGENCY},
+             # 重新检测 (the four checks again, recorded): those who archive
+             "recheck": {Role.RECORDS_KEEPER: AGENCY, Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY},
          })
 register(TransferList, agency="agency", rules={
     "view": {Role.RECORDS_KEEPER: AGENCY, Role.AGENCY_LEADER: AGENCY},

@@ -69,6 +69,7 @@ class ArchivistLists:
     archived: list[ArchivedCaseFile]
     transfer_month: int | None
     transfers: list[TransferList]
+    recheck_failed: set[int] = field(default_factory=set)  # archived files whose latest 重新检测 failed
 
 
 def archivist_lists(user, agency, limit: int = 500) -> ArchivistLists:
@@ -91,4 +92,5 @@ def archivist_lists(user, agency, limit: int = 500) -> ArchivistLists:
     archived = list(restrict(ArchivedCaseFile.objects.filter(agency=agency), user).select_related("case")
                     .order_by("-archive_year", "-archive_seq")[:limit])
     transfers = list(restrict(TransferList.objects.filter(agency=agency), user).order_by("-year"))
-    return ArchivistLists(waiting, archived, actions.transfer_month_of(agency, timezone.localdate()), transfers)
+    return ArchivistLists(waiting, archived, actions.transfer_month_of(agency, timezone.localdate()), transfers,
+                          actions.failing_rechecks([a.pk for a in archived]))

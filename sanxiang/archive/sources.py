@@ -97,7 +97,7 @@ def _documents(case) -> list[CaseRecord]:
             metadata={"status": doc.get_status_display(), "issued": doc.status == DocumentStatus.ISSUED,
                       "replaces": str(doc.replaces_id or ""),
                       "seal_certificate_sha256": doc.seal_certificate_sha256,
-                      "superseded": doc.pk in replaced, **_form_of(doc)}))
+                      "superseded": doc.pk in replaced, "created_at": doc.created_at.isoformat(), **_form_of(doc)}))
     return out
 
 

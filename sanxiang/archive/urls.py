@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:pk>/archive/", views.archive, name="archive"),
     path("cases/<int:pk>/forms/", views.prepare_forms, name="forms"),
     path("files/<int:pk>/hold/", views.hold, name="hold"),
+    path("files/<int:pk>/recheck/", views.recheck, name="recheck"),
     path("cases/<int:pk>/export/", views.request_export, name="export"),
     path("exports/<int:pk>/download/", views.download_export, name="download"),
 ]

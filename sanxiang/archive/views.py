@@ -78,7 +78,29 @@ def check(request, pk):
     case = case_pages.case_for(request.user, pk)
     view = queries.case_file_view(request.user, case)
     result = view.archived.checks if view.archived else actions.check_case_file(case)
-    return render(request, "archive/check.html", {"case": case, "view": view, "result": result})
+    latest = actions.latest_recheck(view.archived) if view.archived else None
+    return render(request, "archive/check.html", {
+        "case": case, "view": view, "result": result, "latest": latest,
+        "may_recheck": view.archived is not None and can(request.user, "recheck", view.archived)})
+
+
+@login_required
+def recheck(request, pk):
+    """重新检测 an archived file: the result is recorded and shown beside the archiving one."""
+    archived = queries.archived_for(request.user, pk)
+    if archived is None:
+        raise ArchiveNotFound()
+    if request.method == "POST":
+        try:
+            result = actions.do_recheck_archived_file(archived, actor=request.user)
+        except SanxiangError as exc:
+            messages.error(request, f"未能重新检测：{exc.message}")
+        else:
+            if result["ok"]:
+                messages.success(request, "已重新检测：全部通过。")
+            else:
+                messages.error(request, f"已重新检测：未通过 {len(result['failed'])} 项，见下方。")
+    return redirect(reverse("archive:check", args=[archived.case_id]))
 
 
 @login_required
@@ -113,7 +135,7 @@ def prepare_forms(request, pk):
 
 
 class HoldForm(forms.Form):
-    reason = forms.CharField(label="保全理由", max_length=300, required=False)
+    reason = forms.CharField(label="理由", required=False)  # checked by do_set_legal_hold (refused, not cut)
 
 
 @login_required

@@ -239,8 +239,19 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
         A.do_set_legal_hold(archived, hold=True, reason=" ", actor=keeper)
     with pytest.raises(NotPermitted):
         A.do_set_legal_hold(archived, hold=True, reason="行政诉讼中", actor=env.officer)
+    entries = LedgerEntry.objects.count()
+    with pytest.raises(RuleViolation, match="理由过长（最多 300 字）"):  # refused, not cut (s17 #13)
+        A.do_set_legal_hold(archived, hold=True, reason="诉" * 301, actor=keeper)
+    assert LedgerEntry.objects.count() == entries and not ArchivedCaseFile.objects.get(pk=archived.pk).legal_hold
     held = A.do_set_legal_hold(archived, hold=True, reason="行政诉讼中", actor=keeper)
     assert held.legal_hold and held.catalogue == archived.catalogue
+    with pytest.raises(RuleViolation, match="解除保全须写明理由"):  # lifting needs a reason too
+        A.do_set_legal_hold(held, hold=False, reason=" ", actor=keeper)
+    assert ArchivedCaseFile.objects.get(pk=archived.pk).legal_hold
+    lifted = A.do_set_legal_hold(held, hold=False, reason="判决已生效", actor=keeper)
+    assert not lifted.legal_hold and LedgerEntry.objects.filter(
+        action="set_archive_legal_hold", entry__contains="判决已生效").exists()
+    held = A.do_set_legal_hold(lifted, hold=True, reason="行政诉讼中", actor=keeper)
 
     # A document made after archiving is a 补充 outside the archived file, which does not change.
     assert A.supplements_of(held) == []
@@ -248,6 +259,55 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk)]
     held.refresh_from_db()
     assert held.catalogue == archived.catalogue and held.items == 6
+    # The volume's forms made before archiving are its frame, not 补充 (s17 #11); one made after is.
+    volumes = casefile.assemble(case, [r for r in A.archived_records(held)])
+    before = D.do_generate_document(case, "file_cover", entries=casefile.form_entries(case, volumes), volume="正卷",
+                                    actor=env.officer)
+    Document.objects.filter(pk=before.pk).update(created_at=held.archived_at - dt.timedelta(seconds=5))
+    assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk)]
+    assert str(before.pk) in [r.object_id for r in A.archived_records(held)]
+    Document.objects.filter(pk=before.pk).update(created_at=held.archived_at + dt.timedelta(seconds=5))
+    assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk), str(before.pk)]
+    Document.objects.filter(pk=before.pk).delete()
+
+
+def test_an_archived_file_is_checked_again_on_request_and_the_result_recorded(client, env, closed, rendered):
+    """Defect s17 #10: 重新检测 of an archived file by those who archive; the result is ledgered, shown on
+    the 四性检测 page beside the archiving one, and a failure is flagged on /archive/."""
+    from sanxiang import storage
+
+    case, docs, keeper = closed
+    issue_all(env, docs)
+    checkpoints.take()
+    archived = A.do_archive_case(case, actor=keeper)
+    client.force_login(keeper)
+    page = client.get(f"/archive/cases/{case.pk}/check/").content.decode()
+    assert "归档后尚未重新检测" in page and "重新检测</button>" in page
+    with pytest.raises(NotPermitted):
+        A.do_recheck_archived_file(archived, actor=env.officer)
+    result = A.do_recheck_archived_file(archived, actor=keeper)
+    assert result["ok"], result["failed"]
+    decision = Document.objects.get(pk=docs[1].pk)
+    path = storage.backend().path(decision.pdf_path)
+    original = open(path, "rb").read()
+    try:
+        with open(path, "ab") as fh:
+            fh.write(b"\n% added after archiving\n")
+        response = client.post(f"/archive/files/{archived.pk}/recheck/", follow=True)
+        page = response.content.decode()
+        assert "已重新检测：未通过" in page and "最近一次重新检测" in page
+        assert "“行政处罚决定书”（pdf）的文件与记录的摘要不符" in page
+        assert "归档时的检测结果" in page
+        assert LedgerEntry.objects.filter(action="recheck_archived_file", object_id=str(archived.pk)).count() == 2
+        index = client.get(f"/archive/?agency={env.agency.code}").content.decode()
+        assert "重新检测未通过" in index
+        api = client.post(f"/api/v1/archive/files/{archived.pk}/check")
+        assert api.status_code == 200 and not api.json()["ok"]
+        client.force_login(env.officer)
+        assert client.post(f"/api/v1/archive/files/{archived.pk}/check").status_code in (403, 404)
+    finally:
+        with open(path, "wb") as fh:
+            fh.write(original)
 
 
 def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(client, env, closed, rendered):
