@@ -62,6 +62,12 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "not_filed": (("不予立案审批表", "立案/不予立案审批表"),),
     "inspection": (("检查记录", "现场笔录"),),
     "licence": (("准予行政许可决定书", "不予行政许可决定书", "不予受理决定书"), ("送达回证",)),
+    # 劳动保障监察: 责令改正 and corrected (劳动保障监察条例第三十条、第三十二条; 人社部 文书: 限期整改指令书, and the
+    # 复查 of the correction), then 结案. No decision on a penalty was taken: no 不予行政处罚决定书.
+    "rectified": (("立案审批表",), ("劳动保障监察限期整改指令书", "责令改正通知书"), ("整改复查记录",), ("结案审批表",)),
+    # 申请人撤回申请, 终止办理 (行政许可法第三十二条 and the agencies' rules): no decision to archive; the
+    # application's materials and the withdrawal are what the file holds.
+    "withdrawn": (),
 }
 # Decisions that cannot both stand in one file: a case is decided one way (行政处罚法第五十七条; 行政许可法
 # 第三十八条). Documents replaced by a correction (更正) are not counted.
@@ -72,7 +78,7 @@ CONTRADICTORY: tuple[tuple[str, ...], ...] = (
 OUTCOME_LABELS = {
     "penalty": "给予行政处罚", "onsite_penalty": "当场行政处罚", "no_penalty": "不予行政处罚",
     "terminated": "终止调查", "transferred": "移送", "not_filed": "不予立案", "inspection": "行政检查",
-    "licence": "许可、确认、裁决",
+    "licence": "许可、确认、裁决", "rectified": "责令改正并已改正", "withdrawn": "申请人撤回申请（终止办理）",
 }
 
 
@@ -86,7 +92,10 @@ def outcome_of(case) -> str:
     if kind == "inspection":
         return "inspection"
     if kind in ("licence", "confirmation", "adjudication"):
-        return "licence"
+        return "withdrawn" if status == "withdrawn" else "licence"
+    if (kind == "labour_inspection" and case.decision_outcome == "rectification" and status == "closed"
+            and not case.decided_penalties and case.rectified_on is not None):
+        return "rectified"
     if case.procedure == "simplified":
         return "onsite_penalty"
     if status == "cancelled" or (case.decided_on is None and case.end_reason):

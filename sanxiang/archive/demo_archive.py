@@ -154,15 +154,16 @@ def _required_kinds(case) -> list[str] | None:
     when a requirement cannot be made in the case's state."""
     from sanxiang.documents import kinds
 
-    from .casefile import REQUIRED, outcome_of
-    from .sources import records_of
+    from .casefile import REQUIRED, document_titles, outcome_of
+    from .sources import known_titles, records_of
 
-    present = {record.title for record in records_of(case)}
+    present = document_titles(records_of(case))
     open_now = {spec.label: spec.kind for spec in kinds.available_kinds(case)}
+    known = known_titles()
     needed = []
     for alternatives in REQUIRED[outcome_of(case)]:
-        if present & set(alternatives):
-            continue
+        if present & set(alternatives) or not known & set(alternatives):
+            continue  # present, or no source makes it (reported as unchecked, not blocking)
         kind = next((open_now[t] for t in alternatives if t in open_now), None)
         if kind is None:
             return None

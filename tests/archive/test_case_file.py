@@ -74,6 +74,28 @@ def test_evidence_titled_like_a_document_neither_counts_nor_is_placed_as_it():
     assert [i.record.title for i in volumes["main"]][3:] == ["结案审批表", "案件调查终结报告", "行政处罚告知书"]
 
 
+def test_labour_corrected_and_withdrawn_licence_outcomes_by_law():
+    """Defect s17 #7: a labour case closed after 责令改正 and its correction took no decision on a penalty
+    (劳动保障监察条例第三十条、第三十二条): it needs the order and the 复查, not a 不予行政处罚决定书; a
+    withdrawn licence application has no decision at all."""
+    from types import SimpleNamespace
+
+    labour = SimpleNamespace(status="closed", kind="labour_inspection", procedure="general", end_reason="",
+                             decided_on=dt.date(2026, 10, 15), decided_penalties=[], decision_outcome="rectification",
+                             rectified_on=dt.date(2026, 11, 6))
+    assert casefile.outcome_of(labour) == "rectified"
+    result = casefile.completeness("rectified", {"立案审批表", "结案审批表"}, ALL_KNOWN - {
+        "劳动保障监察限期整改指令书", "责令改正通知书", "整改复查记录"})
+    assert result.complete and result.unchecked == ["劳动保障监察限期整改指令书或责令改正通知书", "整改复查记录"]
+    assert "不予行政处罚决定书" not in {t for alts in casefile.REQUIRED["rectified"] for t in alts}
+    punished = SimpleNamespace(**{**vars(labour), "decided_penalties": ["fine"]})
+    assert casefile.outcome_of(punished) == "penalty"  # not corrected, then fined
+    withdrawn = SimpleNamespace(status="withdrawn", kind="licence", procedure="general", end_reason="申请人撤回",
+                                decided_on=None, decided_penalties=[], decision_outcome="")
+    assert casefile.outcome_of(withdrawn) == "withdrawn"
+    assert casefile.completeness("withdrawn", set(), ALL_KNOWN).complete
+
+
 def test_a_requirement_no_source_can_make_is_reported_not_blocking():
     result = casefile.completeness("penalty", {"立案审批表", "行政处罚决定书", "送达回证"},
                                    {"立案审批表", "行政处罚决定书", "送达回证"})
