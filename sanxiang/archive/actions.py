@@ -327,6 +327,22 @@ def retention_of(case) -> tuple[str, str]:
     return entry.value, profile.cite(entry)
 
 
+# 保管期限代码 of the 档号 (DA/T 22-2015 usage: 永久 Y, 定期30年 D30, 定期10年 D10); another period as written.
+RETENTION_CODES = {"永久": "Y", "定期30年": "D30", "定期10年": "D10"}
+
+
+def fonds_number_of(agency, on: dt.date) -> str:
+    """全宗号: the agency's, from its profile (`records.fonds_number`, given by the archive office); until
+    one is set, a provisional 「QZ」 + the agency's serial number — never the platform's internal key."""
+    fonds = get_profile(profile_key_of(agency)).value("records.fonds_number", on=on)
+    return (fonds or "").strip() or f"QZ{agency.pk:04d}"
+
+
+def archive_number_of(agency, *, year: int, retention: str, seq: int, on: dt.date) -> str:
+    """档号 as DA/T 13 composes it: 全宗号-年度-保管期限代码-件号."""
+    return f"{fonds_number_of(agency, on)}-{year}-{RETENTION_CODES.get(retention, retention)}-{seq:04d}"
+
+
 def do_archive_case(case, *, actor) -> ArchivedCaseFile:
     """归档: run the four checks under the case's lock; refuse naming every failed item, or record
     the archived file (catalogue, notes, result, retention) and meet the archive obligation."""
@@ -352,7 +368,8 @@ def do_archive_case(case, *, actor) -> ArchivedCaseFile:
                .aggregate(m=Max("archive_seq"))["m"] or 0) + 1
         retention, basis = retention_of(locked)
         archived = ArchivedCaseFile.objects.create(
-            case=locked, agency=locked.agency, archive_number=f"{locked.agency.code}-{today.year}-{seq:04d}",
+            case=locked, agency=locked.agency,
+            archive_number=archive_number_of(locked.agency, year=today.year, retention=retention, seq=seq, on=today),
             archive_year=today.year, archive_seq=seq, outcome=result["outcome"], catalogue=catalogue,
             notes=casefile.notes(locked, volumes, made_by=_who(actor), checked_by=_who(actor), made_on=today),
             checks=result, catalogue_sha256=hashlib.sha256(canonical_bytes(catalogue)).hexdigest(),

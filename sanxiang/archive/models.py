@@ -18,7 +18,7 @@ class ArchivedCaseFile(Ledgered):
 
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="archived_file")
     agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="+")
-    archive_number = models.CharField(max_length=64)  # 档号: agency code · year · sequence
+    archive_number = models.CharField(max_length=64)  # 档号: 全宗号-年度-保管期限代码-件号 (DA/T 13)
     archive_year = models.PositiveIntegerField()
     archive_seq = models.PositiveIntegerField()
     outcome = models.CharField(max_length=24)

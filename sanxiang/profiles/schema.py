@@ -142,6 +142,7 @@ _SPECS = [
     ),
     _s("records.archive_transfer_month", "int", "records", "上年度案卷集中移交档案部门的月份", nullable=True),
     _s("records.retention_period", "str", "records", "执法案卷保管期限"),
+    _s("records.fonds_number", "str", "records", "全宗号（档号的第一段，由同级档案馆给定）", nullable=True),
     _s("records.party_copy_requires_approval", "bool", "records", "当事人复制记录须经机关负责人同意"),
     _s("records.party_copy_answer_days", "int", "records", "答复当事人复制申请的期限（工作日）"),
     _s("records.access_grant_days", "int", "records", "调阅批准的有效天数"),

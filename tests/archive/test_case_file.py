@@ -249,7 +249,9 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     assert archived.items == 6 and archived.pages == sum(i["pages"] for i in archived.catalogue)
     assert archived.notes["main"]["statement"].startswith(f"本卷共有文件材料 4 件，{sum(pages)} 页")
     assert archived.retention == "定期30年" and "国家档案局令第8号" in archived.retention_basis
-    assert archived.archive_number == f"{env.agency.code}-{archived.archive_year}-0001"
+    # 档号 (s17 #17): 全宗号-年度-保管期限代码-件号; no 全宗号 in the profile → the provisional 「QZ」+ serial
+    assert archived.archive_number == f"QZ{env.agency.pk:04d}-{archived.archive_year}-D30-0001"
+    assert env.agency.code not in archived.archive_number
     entry = LedgerEntry.objects.get(action="archive_case", object_id=str(archived.pk))
     assert len(entry.entry.split('"sha256"')) - 1 == 12  # docx and PDF of six documents
 
@@ -490,3 +492,14 @@ def test_archiving_through_the_api_meets_the_archive_obligation(client, env, clo
     assert obligation.status == "met"
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert f"档号 {body['archive_number']}" in page
+
+
+def test_the_archive_number_takes_the_fonds_number_of_the_profile(env, monkeypatch):
+    """Defect s17 #17: 档号 = 全宗号-年度-保管期限代码-件号 (DA/T 13), the 全宗号 from the profile."""
+    class Profile:
+        def value(self, name, on=None):
+            return {"records.fonds_number": " J012 "}[name]
+
+    monkeypatch.setattr(A, "get_profile", lambda key: Profile())
+    assert A.archive_number_of(env.agency, year=2026, retention="永久", seq=3, on=D0) == "J012-2026-Y-0003"
+    assert A.archive_number_of(env.agency, year=2026, retention="定期10年", seq=12, on=D0) == "J012-2026-D10-0012"
