@@ -154,6 +154,17 @@ def prepare_forms(request, case_id: str):
     return Status(201, {"generated": [{"id": d.pk, "kind": d.kind, "number": d.number} for d in made]})
 
 
+@router.get("/files/{file_id}/check", response={200: dict, **error_responses(401, 404)},
+            summary="归档案卷的最近一次重新检测（未重新检测过时为 null），以及能否重新检测")
+def recheck_latest(request, file_id: str):
+    from sanxiang.access.policy import can
+
+    row = _archived(request, file_id)
+    allowed = can(request.user, "recheck", row)
+    return Status(200, {"latest": actions.latest_recheck(row), "allowed": allowed,
+                        "reason": "" if allowed else "只有档案管理人员、承办机构负责人或机关负责人可以重新检测归档案卷。"})
+
+
 @router.post("/files/{file_id}/check", response={200: dict, **error_responses(401, 403, 404)},
              summary="重新检测归档案卷（四性检测，结果记入留痕账本，并在检测页与归档时的结果并列显示）")
 def recheck(request, file_id: str):

@@ -327,6 +327,8 @@ def test_an_archived_file_is_checked_again_on_request_and_the_result_recorded(cl
         assert "重新检测未通过" in index
         api = client.post(f"/api/v1/archive/files/{archived.pk}/check")
         assert api.status_code == 200 and not api.json()["ok"]
+        latest = client.get(f"/api/v1/archive/files/{archived.pk}/check").json()
+        assert latest["allowed"] and not latest["latest"]["ok"] and latest["latest"]["failed"]
         client.force_login(env.officer)
         assert client.post(f"/api/v1/archive/files/{archived.pk}/check").status_code in (403, 404)
     finally:
