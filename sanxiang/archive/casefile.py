@@ -62,10 +62,11 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "not_filed": (("不予立案审批表", "立案/不予立案审批表"),),
     "inspection": (("检查记录", "现场笔录"),),
     "licence": (("准予行政许可决定书", "不予行政许可决定书", "不予受理决定书"), ("送达回证",)),
-    # 劳动保障监察: 责令改正 and corrected (劳动保障监察条例第三十条、第三十二条; 人社部 文书: 限期整改指令书, and the
+    # 劳动保障监察: 责令改正 and corrected (劳动保障监察条例第十八条第一款第二项: 责令改正 is its own outcome beside the
+    # penalty, legal-rules.md §5; 人社 文书: 限期整改指令书, and the
     # 复查 of the correction), then 结案. No decision on a penalty was taken: no 不予行政处罚决定书.
     "rectified": (("立案审批表",), ("劳动保障监察限期整改指令书", "责令改正通知书"), ("整改复查记录",), ("结案审批表",)),
-    # 申请人撤回申请, 终止办理 (行政许可法第三十二条 and the agencies' rules): no decision to archive; the
+    # 申请人撤回申请, 终止办理 (the licence table's 撤回; 行政许可法 names no decision for it): no decision to archive; the
     # application's materials and the withdrawal are what the file holds.
     "withdrawn": (),
 }

@@ -76,7 +76,7 @@ def test_evidence_titled_like_a_document_neither_counts_nor_is_placed_as_it():
 
 def test_labour_corrected_and_withdrawn_licence_outcomes_by_law():
     """Defect s17 #7: a labour case closed after 责令改正 and its correction took no decision on a penalty
-    (劳动保障监察条例第三十条、第三十二条): it needs the order and the 复查, not a 不予行政处罚决定书; a
+    (劳动保障监察条例第十八条): it needs the order and the 复查, not a 不予行政处罚决定书; a
     withdrawn licence application has no decision at all."""
     from types import SimpleNamespace
 
