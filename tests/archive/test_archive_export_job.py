@@ -12,7 +12,7 @@ from documents_cast import REASONS, decided_case
 
 from sanxiang.access.actors import JOBS
 from sanxiang.archive import exports as X
-from sanxiang.archive.models import ArchivedCaseFile, ArchiveExport, ExportStatus
+from sanxiang.archive.models import ArchiveExport, ExportStatus
 from sanxiang.archive.package import verification_keys
 from sanxiang.archive.tasks import build_archive_exports, expire_archive_exports
 from sanxiang.archive.verify import verify_package
@@ -28,17 +28,14 @@ API = "/api/v1/archive"
 @pytest.fixture(scope="module")
 def archived(env, blocker, tmp_path_factory):
     """A case with two documents (docx only: the package is about files and entries, not rendering),
-    its archived-file row written directly (archiving for real is tests/archive/test_case_file.py)."""
+    its archived file and manifest written directly (archiving for real is tests/archive/test_case_file.py)."""
     with blocker.unblock():
         case = decided_case(env)
         D.do_generate_document(case, "filing_approval", actor=env.officer)
         D.do_generate_document(case, "penalty_decision", inputs=REASONS, actor=env.officer)
-        from django.utils import timezone
+        from archive_cast import archive_as_is
 
-        ArchivedCaseFile.objects.create(
-            case=case, agency=env.agency, archive_number=f"{env.agency.code}-2026-0001", archive_year=2026,
-            archive_seq=1, outcome="penalty", catalogue_sha256="0" * 64, items=2, pages=0, retention="定期30年",
-            retention_basis="测试", archived_at=timezone.now(), archived_by_name="测试")
+        archive_as_is(case, env.officer)
         keeper = T.member(env.agency, Role.RECORDS_KEEPER)
         return case, keeper
 

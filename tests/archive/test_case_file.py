@@ -209,6 +209,16 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     assert archived.archive_number == f"{env.agency.code}-{archived.archive_year}-0001"
     entry = LedgerEntry.objects.get(action="archive_case", object_id=str(archived.pk))
     assert len(entry.entry.split('"sha256"')) - 1 == 12  # docx and PDF of six documents
+    # The manifest every package of the file carries, bound by this entry (s17 defects 2–4).
+    import hashlib
+    import json
+
+    from sanxiang.lib.canonical import canonical_bytes
+    manifest = archived.manifest
+    assert manifest["archive_number"] == archived.archive_number and manifest["retention"] == "定期30年"
+    assert [i["seq"] for i in manifest["catalogue"]] == [1, 2, 3, 4, 1, 2] and manifest["checks"]["ok"]
+    assert manifest["case"]["number"] == case.number and manifest["entries"]
+    assert json.loads(entry.entry)["payload"]["manifest_sha256"] == hashlib.sha256(canonical_bytes(manifest)).hexdigest()
 
     with pytest.raises(Conflict, match="已经归档"):
         A.do_archive_case(case, actor=keeper)
