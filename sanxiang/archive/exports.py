@@ -27,6 +27,7 @@ from .models import ArchivedCaseFile, ArchiveExport, ExportStatus
 from .package import ArchiveError, export
 
 log = logging.getLogger(__name__)
+security_log = logging.getLogger("sanxiang.security")
 # A build that has not finished after this long was killed: the next run takes it up again.
 STALE_BUILD = dt.timedelta(hours=1)
 OPEN = (ExportStatus.REQUESTED, ExportStatus.BUILDING)
@@ -136,17 +137,59 @@ def waiting_exports():
             .select_related("case", "case__agency", "case__unit").order_by("id"))
 
 
-def do_record_download(row: ArchiveExport, *, actor) -> ArchiveExport:
-    """下载留痕: who took the package and when, written before the first byte is sent."""
+class ExportModified(Conflict):
+    code = "export_modified"
+    default_message = "归档信息包与生成时记录的摘要不符，已停止提供；请重新申请导出，并请管理员检查。"
+
+
+def _refuse_modified(row: ArchiveExport, actor, actual: str, size: int) -> ExportModified:
+    """The file on disk is not the package that was built: nothing is served, the download is not
+    ledgered; the row is marked failed (so it is neither offered nor reused again) with its entry,
+    and the security log tells the administrators."""
+    security_log.error("归档信息包与记录不符，已停止提供：导出 %s（案件 %s），文件 %s，记录的 SHA-256 %s（%s 字节），"
+                       "实际 %s（%s 字节），请求人 %s", row.pk, row.case_id, row.file_name, row.sha256, row.size,
+                       actual, size, getattr(actor, "username", actor))
+    failure = "归档信息包文件在生成后被改动（与记录的摘要不符），已停止提供。"
     with transaction.atomic():
         locked = ArchiveExport.objects.select_for_update().select_related("case").get(pk=row.pk)
-        if not can(actor, "view", locked):
-            raise NotPermitted("您无权下载该归档信息包。")
-        if locked.status != ExportStatus.READY or not path_of(locked).is_file():
-            raise Conflict("该归档信息包已过期删除或尚未生成，请重新申请导出。", code="export_not_ready")
+        if locked.status == ExportStatus.READY:
+            locked.status, locked.failure = ExportStatus.FAILED, failure
+            locked.save(update_fields=["status", "failure"])
+            append_entry(action="archive_export_failed", actor=actor, obj=locked,
+                         payload={"case": locked.case.number, "failure": failure, "sha256": actual})
+    return ExportModified()
+
+
+def _expired(row: ArchiveExport) -> bool:
+    return row.expires_at is not None and row.expires_at <= timezone.now()
+
+
+def do_record_download(row: ArchiveExport, *, actor) -> ArchiveExport:
+    """下载留痕: who took the package and when, written before the first byte is sent — after the
+    file is re-hashed against the SHA-256 recorded when it was built (a changed file: 409, nothing
+    served, nothing ledgered as downloaded) and only while the package has not expired."""
+    if not can(actor, "view", row):
+        raise NotPermitted("您无权下载该归档信息包。")
+    _check_ready(row)
+    path = path_of(row)
+    size = path.stat().st_size
+    actual = _sha256_of(path)
+    if size != row.size or actual != row.sha256:
+        raise _refuse_modified(row, actor, actual, size)
+    with transaction.atomic():
+        locked = ArchiveExport.objects.select_for_update().select_related("case").get(pk=row.pk)
+        _check_ready(locked)
         append_entry(action="download_archive_export", actor=actor, obj=locked,
                      payload={"case": locked.case.number, "sha256": locked.sha256, "size": locked.size})
         return locked
+
+
+def _check_ready(row: ArchiveExport) -> None:
+    if row.status != ExportStatus.READY or not path_of(row).is_file():
+        raise Conflict("该归档信息包已过期删除或尚未生成，请重新申请导出。", code="export_not_ready")
+    if _expired(row):
+        raise Conflict(f"该归档信息包已于 {timezone.localtime(row.expires_at):%Y-%m-%d %H:%M} 过期，请重新申请导出。",
+                       code="export_expired")
 
 
 def expire_export(row: ArchiveExport, *, actor) -> bool:
@@ -164,7 +207,10 @@ def expire_export(row: ArchiveExport, *, actor) -> bool:
 
 
 def exports_of(user, case) -> list[ArchiveExport]:
-    return list(ArchiveExport.objects.restrict(user).filter(case=case).order_by("-requested_at", "-id")[:5])
+    rows = list(ArchiveExport.objects.restrict(user).filter(case=case).order_by("-requested_at", "-id")[:5])
+    for row in rows:  # what the page shows: 已过期 and no link once expired, before the job deletes it
+        row.label, row.downloadable = status_label(row), row.status == ExportStatus.READY and not _expired(row)
+    return rows
 
 
 def export_for(user, pk) -> ArchiveExport | None:
@@ -197,10 +243,16 @@ def stream(request, row: ArchiveExport):
     return response
 
 
+def status_label(row: ArchiveExport) -> str:
+    """可以下载 until it expires, 已过期 after (before the hourly job has deleted the file)."""
+    return "已过期" if row.status == ExportStatus.READY and _expired(row) else row.get_status_display()
+
+
 def export_out(row: ArchiveExport) -> dict:
+    downloadable = row.status == ExportStatus.READY and not _expired(row)
     return {"id": row.pk, "case_id": row.case_id, "case_number": row.case.number, "status": row.status,
-            "status_label": row.get_status_display(), "requested_by": row.requested_by_name,
+            "status_label": status_label(row), "requested_by": row.requested_by_name,
             "requested_at": row.requested_at, "ready_at": row.ready_at, "expires_at": row.expires_at,
             "size": row.size, "sha256": row.sha256, "records": row.records, "tree_size": row.tree_size,
             "failure": row.failure,
-            "download": f"/api/v1/archive/exports/{row.pk}/download" if row.status == ExportStatus.READY else None}
+            "download": f"/api/v1/archive/exports/{row.pk}/download" if downloadable else None}

@@ -160,3 +160,48 @@ def test_a_build_killed_half_way_is_taken_up_again_after_an_hour_not_before(env,
     assert build_archive_exports.call()["done"] == 1
     row.refresh_from_db()
     assert row.status == ExportStatus.READY and X.path_of(row).is_file()
+
+
+def ready_export(case, keeper):
+    ArchiveExport.objects.filter(case=case, status__in=X.OPEN).update(status=ExportStatus.FAILED)
+    return X.build_export(X.do_request_export(case, actor=keeper), actor=JOBS)
+
+
+def test_a_package_changed_on_disk_is_not_served_nor_ledgered_as_downloaded(client, env, archived, export_dir):
+    """s17 defect 5: the same byte length, one byte flipped: 409, nothing served, the row no longer offered."""
+    case, keeper = archived
+    built = ready_export(case, keeper)
+    path = X.path_of(built)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    client.force_login(keeper)
+    downloads = LedgerEntry.objects.filter(action="download_archive_export").count()
+    response = client.get(f"{API}/exports/{built.pk}/download")
+    assert response.status_code == 409 and response.json()["code"] == "export_modified", response.content
+    assert "与生成时记录的摘要不符" in response.json()["message"]
+    assert LedgerEntry.objects.filter(action="download_archive_export").count() == downloads
+    built.refresh_from_db()
+    assert built.status == ExportStatus.FAILED and "被改动" in built.failure
+    assert LedgerEntry.objects.filter(action="archive_export_failed", object_id=str(built.pk)).exists()
+    page = client.get(f"/archive/exports/{built.pk}/download/", follow=True)
+    assert page.status_code == 200 and page.get("Content-Type", "").startswith("text/html")
+
+
+def test_an_expired_package_is_not_served_before_the_job_deletes_it(client, env, archived, export_dir):
+    """s17 defect 22g: the download checks expires_at itself."""
+    from django.utils import timezone
+
+    case, keeper = archived
+    built = ready_export(case, keeper)
+    ArchiveExport.objects.filter(pk=built.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    client.force_login(keeper)
+    before = written()
+    response = client.get(f"{API}/exports/{built.pk}/download")
+    assert response.status_code == 409 and response.json()["code"] == "export_expired"
+    assert "已于" in response.json()["message"] and "过期" in response.json()["message"]
+    assert written() == before
+    status = client.get(f"{API}/exports/{built.pk}").json()
+    assert status["download"] is None and status["status_label"] == "已过期"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "已过期" in page and f"/archive/exports/{built.pk}/download/" not in page
