@@ -24,13 +24,15 @@ from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 
 from .models import ArchivedCaseFile, ArchiveExport, ExportStatus
-from .package import ArchiveError, export
+from .package import ArchiveError, changed_since, export
 
 log = logging.getLogger(__name__)
 security_log = logging.getLogger("sanxiang.security")
 # A build that has not finished after this long was killed: the next run takes it up again.
 STALE_BUILD = dt.timedelta(hours=1)
 OPEN = (ExportStatus.REQUESTED, ExportStatus.BUILDING)
+# A ready package is offered again to a new request while it has this long left to live.
+REUSE_MIN_LEFT = dt.timedelta(hours=1)
 
 
 def export_dir() -> Path:
@@ -50,7 +52,8 @@ def _who(actor) -> str:
 
 def do_request_export(case, *, actor) -> ArchiveExport:
     """申请导出: by those who may archive the case (档案管理人员, the unit's head, the agency's leaders),
-    for an archived case; one open request per case at a time."""
+    for an archived case; one open request per case at a time. A ready package of the unchanged file
+    is offered again (`reused`, ledgered as a request of that export) rather than built twice."""
     from sanxiang.cases.models import Case
 
     with transaction.atomic():
@@ -61,12 +64,33 @@ def do_request_export(case, *, actor) -> ArchiveExport:
             raise RuleViolation("本案尚未归档，归档后才能导出归档信息包。", field="case")
         if ArchiveExport.objects.filter(case=locked, status__in=OPEN).exists():
             raise Conflict("本案的归档信息包正在生成，请稍候刷新页面。", code="export_pending")
+        ready = _reusable(locked)
+        if ready is not None:  # the same file, already packed: no second copy of its recordings
+            append_entry(action="request_archive_export", actor=actor, obj=ready,
+                         payload={"case": locked.number, "reused": True})
+            ready.reused = True
+            return ready
         row = ArchiveExport.objects.create(
             case=locked, agency=locked.agency, requested_by=actor if is_person(actor) else None,
             requested_by_name=_who(actor), requested_at=timezone.now())
         append_entry(action="request_archive_export", actor=actor, obj=row, payload={"case": locked.number})
         transaction.on_commit(_queue_build)
         return row
+
+
+def _reusable(case) -> ArchiveExport | None:
+    """A ready package of the case that is still the package it would get now (nothing about the
+    case, its archived file or its records ledgered since it was built), with at least
+    REUSE_MIN_LEFT before it expires and its file in place; the download re-hashes it."""
+    row = (ArchiveExport.objects.filter(case=case, status=ExportStatus.READY,
+                                        expires_at__gt=timezone.now() + REUSE_MIN_LEFT)
+           .order_by("-ready_at", "-id").first())
+    if row is None or row.tree_size is None:
+        return None
+    path = path_of(row)
+    if not path.is_file() or path.stat().st_size != row.size or changed_since(case, row.tree_size):
+        return None
+    return row
 
 
 def _queue_build():

@@ -120,15 +120,8 @@ def export(case, out, *, actor) -> Exported:
         raise ArchiveError(f"输出目录不存在：{out.parent}")
     if PendingEntry.objects.exists():
         sequencer.integrate()
-    archived = _archived_file(case)
+    archived, records, supplements, objects = _contents(case)
     manifest = archived.manifest if archived is not None else {}
-    if manifest:
-        records, supplements = _as_archived(case, manifest)
-    else:
-        records, supplements = records_of(case), []
-    objects = ledger_objects(case, records + supplements)
-    if archived is not None:
-        objects.add((archived.ledger_type(), str(archived.pk)))
     entries = entries_of(objects)
     if not entries:
         raise ArchiveError("本案没有留痕条目，无法导出。")
@@ -174,6 +167,33 @@ def export(case, out, *, actor) -> Exported:
         raise
     return Exported(out, len(records), sum(len(x["files"]) for x in listed + added), len(entries), size,
                     bag.payload_bytes)
+
+
+def _contents(case):
+    """(archived file or None, records, supplements, ledger objects) of the case's package."""
+    archived = _archived_file(case)
+    manifest = archived.manifest if archived is not None else {}
+    if manifest:
+        records, supplements = _as_archived(case, manifest)
+    else:
+        records, supplements = records_of(case), []
+    objects = ledger_objects(case, records + supplements)
+    if archived is not None:
+        objects.add((archived.ledger_type(), str(archived.pk)))
+    return archived, records, supplements, objects
+
+
+def changed_since(case, tree_size: int) -> bool:
+    """Whether a package built with a checkpoint of `tree_size` would differ if built now: a ledger
+    entry about the case, its archived file or one of its records (a supplement, a correction, a
+    hold) at or after that size, or one still pending. The export's own entries do not count."""
+    _archived, _records, _supplements, objects = _contents(case)
+    query = Q()
+    for object_type, object_id in objects:
+        query |= Q(object_type=object_type, object_id=object_id)
+    if PendingEntry.objects.filter(query).exists():
+        return True
+    return LedgerEntry.objects.filter(query, index__gte=tree_size).exclude(action="export_case_archive").exists()
 
 
 def _archived_file(case):

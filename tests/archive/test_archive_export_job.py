@@ -205,3 +205,22 @@ def test_an_expired_package_is_not_served_before_the_job_deletes_it(client, env,
     assert status["download"] is None and status["status_label"] == "已过期"
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "已过期" in page and f"/archive/exports/{built.pk}/download/" not in page
+
+
+def test_a_ready_package_of_an_unchanged_file_is_offered_again_not_rebuilt(client, env, archived, export_dir):
+    """s17 defect 14: a second request gets the ready package (200); a change to the file, a new build."""
+    case, keeper = archived
+    built = ready_export(case, keeper)
+    client.force_login(keeper)
+    rows = ArchiveExport.objects.count()
+    again = client.post(f"{API}/cases/{case.pk}/exports")
+    assert again.status_code == 200 and again.json()["id"] == built.pk and again.json()["status"] == "ready"
+    assert ArchiveExport.objects.count() == rows
+    assert LedgerEntry.objects.filter(action="request_archive_export", object_id=str(built.pk)).count() == 2
+    assert len(list(export_dir.iterdir())) == 1
+    page = client.post(f"/archive/cases/{case.pk}/export/", follow=True).content.decode()
+    assert "已生成的归档信息包可以直接下载" in page and ArchiveExport.objects.count() == rows
+
+    D.do_generate_document(case, "service_receipt", actor=env.officer)  # a supplement after archiving
+    changed = client.post(f"{API}/cases/{case.pk}/exports")
+    assert changed.status_code == 201 and changed.json()["id"] != built.pk and changed.json()["status"] == "requested"
