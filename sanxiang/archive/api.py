@@ -292,6 +292,6 @@ def export_status(request, export_id: str):
 
 
 @router.get("/exports/{export_id}/download", response={200: None, **error_responses(401, 404, 409)},
-            summary="下载归档信息包（zip，BagIt；每次下载留痕）")
+            summary="下载归档信息包（zip，BagIt；每次下载留痕；含涉密记录时须带 purpose 用途）")
 def export_download(request, export_id: str):
     return exports.stream(request, _export(request, export_id))

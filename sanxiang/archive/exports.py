@@ -24,7 +24,7 @@ from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 
 from .models import ArchivedCaseFile, ArchiveExport, ExportStatus
-from .package import ArchiveError, changed_since, export
+from .package import ArchiveError, changed_since, contents, export
 
 log = logging.getLogger(__name__)
 security_log = logging.getLogger("sanxiang.security")
@@ -188,13 +188,32 @@ def _expired(row: ArchiveExport) -> bool:
     return row.expires_at is not None and row.expires_at <= timezone.now()
 
 
-def do_record_download(row: ArchiveExport, *, actor) -> ArchiveExport:
-    """下载留痕: who took the package and when, written before the first byte is sent — after the
-    file is re-hashed against the SHA-256 recorded when it was built (a changed file: 409, nothing
-    served, nothing ledgered as downloaded) and only while the package has not expired."""
+def confidential_marks(case) -> list[str]:
+    """The labels of the confidentiality marks (商业秘密, 个人隐私, …) among the package's records:
+    a package holds every record unwatermarked (it must stay bit-exact), so its download asks why."""
+    from sanxiang.orgs.marks import Confidentiality
+    from sanxiang.retrieval.kinds import is_confidential
+
+    _archived, records, supplements, _objects = contents(case)
+    marks = {r.confidentiality or case.confidentiality for r in records + supplements} | {case.confidentiality}
+    return [Confidentiality(m).label for m in Confidentiality.values if m in marks and is_confidential(m)]
+
+
+def do_record_download(row: ArchiveExport, *, actor, purpose: str = "") -> ArchiveExport:
+    """下载留痕: who took the package, when and why (用途, required when it holds records marked
+    商业秘密, 个人隐私 or the like — issue 8 §4 "who, when, what, why"), written before the first byte
+    is sent — after the file is re-hashed against the SHA-256 recorded when it was built (a changed
+    file: 409, nothing served, nothing ledgered as downloaded) and only while it has not expired."""
     if not can(actor, "view", row):
         raise NotPermitted("您无权下载该归档信息包。")
     _check_ready(row)
+    purpose = " ".join((purpose or "").split())
+    marks = confidential_marks(row.case)
+    if marks and not purpose:
+        raise RuleViolation(f"该归档信息包含有{'、'.join(marks)}的记录，下载前请填写用途。", field="purpose",
+                            code="purpose_required")
+    if len(purpose) > 300:
+        raise RuleViolation("用途不能超过 300 个字。", field="purpose")
     path = path_of(row)
     size = path.stat().st_size
     actual = _sha256_of(path)
@@ -204,7 +223,8 @@ def do_record_download(row: ArchiveExport, *, actor) -> ArchiveExport:
         locked = ArchiveExport.objects.select_for_update().select_related("case").get(pk=row.pk)
         _check_ready(locked)
         append_entry(action="download_archive_export", actor=actor, obj=locked,
-                     payload={"case": locked.case.number, "sha256": locked.sha256, "size": locked.size})
+                     payload={"case": locked.case.number, "sha256": locked.sha256, "size": locked.size,
+                              "records": locked.records, "confidentiality": marks, "purpose": purpose})
         return locked
 
 
@@ -232,7 +252,9 @@ def expire_export(row: ArchiveExport, *, actor) -> bool:
 
 def exports_of(user, case) -> list[ArchiveExport]:
     rows = list(ArchiveExport.objects.restrict(user).filter(case=case).order_by("-requested_at", "-id")[:5])
-    for row in rows:  # what the page shows: 已过期 and no link once expired, before the job deletes it
+    marks = confidential_marks(case) if any(r.status == ExportStatus.READY for r in rows) else []
+    for row in rows:
+        row.needs_purpose = bool(marks)  # what the page shows: 已过期 and no link once expired, before the job deletes it
         row.label, row.downloadable = status_label(row), row.status == ExportStatus.READY and not _expired(row)
     return rows
 
@@ -257,7 +279,7 @@ def stream(request, row: ArchiveExport):
 
     from django.http import FileResponse
 
-    row = do_record_download(row, actor=request.user)
+    row = do_record_download(row, actor=request.user, purpose=request.GET.get("purpose", ""))
     response = FileResponse(open(path_of(row), "rb"), content_type="application/zip")  # noqa: SIM115 — closed by Django
     name = download_name(row)
     response["Content-Disposition"] = f"attachment; filename=\"archive-{row.pk}.zip\"; filename*=UTF-8''{quote(name)}"

@@ -120,7 +120,7 @@ def export(case, out, *, actor) -> Exported:
         raise ArchiveError(f"输出目录不存在：{out.parent}")
     if PendingEntry.objects.exists():
         sequencer.integrate()
-    archived, records, supplements, objects = _contents(case)
+    archived, records, supplements, objects = contents(case)
     manifest = archived.manifest if archived is not None else {}
     entries = entries_of(objects)
     if not entries:
@@ -169,7 +169,7 @@ def export(case, out, *, actor) -> Exported:
                     bag.payload_bytes)
 
 
-def _contents(case):
+def contents(case):
     """(archived file or None, records, supplements, ledger objects) of the case's package."""
     archived = _archived_file(case)
     manifest = archived.manifest if archived is not None else {}
@@ -187,7 +187,7 @@ def changed_since(case, tree_size: int) -> bool:
     """Whether a package built with a checkpoint of `tree_size` would differ if built now: a ledger
     entry about the case, its archived file or one of its records (a supplement, a correction, a
     hold) at or after that size, or one still pending. The export's own entries do not count."""
-    _archived, _records, _supplements, objects = _contents(case)
+    _archived, _records, _supplements, objects = contents(case)
     query = Q()
     for object_type, object_id in objects:
         query |= Q(object_type=object_type, object_id=object_id)

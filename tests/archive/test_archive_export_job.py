@@ -224,3 +224,28 @@ def test_a_ready_package_of_an_unchanged_file_is_offered_again_not_rebuilt(clien
     D.do_generate_document(case, "service_receipt", actor=env.officer)  # a supplement after archiving
     changed = client.post(f"{API}/cases/{case.pk}/exports")
     assert changed.status_code == 201 and changed.json()["id"] != built.pk and changed.json()["status"] == "requested"
+
+
+def test_a_package_with_business_secrets_asks_for_the_purpose_and_ledgers_it(client, env, archived, export_dir):
+    """s17 defect 22i: who, when, what and why (issue 8 §4) for a package of marked records."""
+    from sanxiang.cases.models import Case
+
+    case, keeper = archived
+    built = ready_export(case, keeper)
+    Case.objects.filter(pk=case.pk).update(confidentiality="business_secret")
+    client.force_login(keeper)
+    before = written()
+    refused = client.get(f"{API}/exports/{built.pk}/download")
+    assert refused.status_code == 400 and refused.json()["code"] == "purpose_required"
+    assert "商业秘密" in refused.json()["message"] and "用途" in refused.json()["message"]
+    assert written() == before
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'name="purpose"' in page and "须填写用途" in page
+    done = client.get(f"{API}/exports/{built.pk}/download", {"purpose": "行政诉讼答辩举证"})
+    assert done.status_code == 200
+    b"".join(done.streaming_content)
+    entry = LedgerEntry.objects.filter(action="download_archive_export", object_id=str(built.pk)).last()
+    import json
+    payload = json.loads(entry.entry)["payload"]
+    assert payload["purpose"] == "行政诉讼答辩举证" and payload["confidentiality"] == ["商业秘密"]
+    assert payload["records"] == built.records
