@@ -184,7 +184,7 @@ def issue_all(env, docs):
         D.do_issue_document(doc, actor=env.head)
 
 
-def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(env, closed, rendered):
+def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(env, closed, rendered, tmp_path):
     case, docs, keeper = closed
     issue_all(env, docs)
     result = A.check_case_file(case)
@@ -219,6 +219,13 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     assert [i["seq"] for i in manifest["catalogue"]] == [1, 2, 3, 4, 1, 2] and manifest["checks"]["ok"]
     assert manifest["case"]["number"] == case.number and manifest["entries"]
     assert json.loads(entry.entry)["payload"]["manifest_sha256"] == hashlib.sha256(canonical_bytes(manifest)).hexdigest()
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.archive.package import export, verification_keys
+    from sanxiang.archive.verify import verify_package
+    done = export(case, tmp_path / "案卷.zip", actor=OPERATOR)
+    verified = verify_package(done.path, pinned_keys=verification_keys())
+    assert verified.ok and verified.notes == [], (verified.findings, verified.notes)
+    assert done.records == 6
 
     with pytest.raises(Conflict, match="已经归档"):
         A.do_archive_case(case, actor=keeper)
@@ -237,9 +244,14 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk)]
     held.refresh_from_db()
     assert held.catalogue == archived.catalogue and held.items == 6
+    # Its package still holds the file as archived; the correction apart, reported as 归档后补充.
+    again = export(case, tmp_path / "补充后.zip", actor=OPERATOR)
+    verified = verify_package(again.path, pinned_keys=verification_keys())
+    assert verified.ok and again.records == 6, verified.findings
+    assert [n[:9] for n in verified.notes] == ["归档后补充：1 件"]
 
 
-def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(env, closed, rendered):
+def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(env, closed, rendered, tmp_path):
     """立卷: 卷宗封面, 卷内文件目录 and 卷内备考表 from the file as assembled, once; not items themselves."""
     case, _, keeper = closed
     with pytest.raises(NotPermitted):
@@ -271,6 +283,22 @@ def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(env, cl
     assert corrected.fields["context"]["volume"] == "副卷"
     assert A.do_prepare_file_forms(case, actor=env.officer) == []  # made once; a change is a 更正
     assert [i.record.title for i in casefile.assemble(case)["main"]] == [i.record.title for i in volumes["main"]]
+
+    # Archived with its forms: every package carries them among the archived file's records.
+    import zipfile
+
+    from archive_cast import archive_as_is
+
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.archive.package import export, verification_keys
+    from sanxiang.archive.verify import verify_package
+    archive_as_is(case, keeper)
+    done = export(case, tmp_path / "案卷.zip", actor=OPERATOR)
+    verified = verify_package(done.path, pinned_keys=verification_keys())
+    assert verified.ok and verified.notes == [], (verified.findings, verified.notes)
+    names = zipfile.ZipFile(done.path).namelist()
+    assert sum("/data/records/forms-" in n for n in names) == 7  # six forms and the corrected cover (docx)
+    assert sum("/data/records/secondary-" in n for n in names) == 4  # two items, docx and PDF each
     decided, _ = reach(env, GENERAL, "decided")
     with pytest.raises(RuleViolation, match="尚未办结"):
         A.do_prepare_file_forms(decided, actor=env.officer)
