@@ -66,6 +66,8 @@ class Exported:
     entries: int
     tree_size: int
     payload_bytes: int
+    archive_number: str = ""  # 档号 of an archived file ("" for a case not archived)
+    supplements: int = 0
 
 
 def bag_name(case) -> str:
@@ -166,7 +168,7 @@ def export(case, out, *, actor) -> Exported:
             os.unlink(temp)
         raise
     return Exported(out, len(records), sum(len(x["files"]) for x in listed + added), len(entries), size,
-                    bag.payload_bytes)
+                    bag.payload_bytes, archived.archive_number if archived is not None else "", len(supplements))
 
 
 def contents(case):

@@ -54,6 +54,7 @@ class Result:
     files: int = 0
     tree_size: int | None = None
     pinned: bool = False
+    key_used: str = ""  # "pinned" or "package" once the checkpoint was checked with them
 
     @property
     def ok(self) -> bool:
@@ -105,8 +106,8 @@ def verify_package(path, *, pinned_keys: str | None = None) -> Result:
     if pinned_keys is not None:
         try:
             pinned = signing.parse_vkeys(pinned_keys)
-        except signing.SigningKeyError as exc:
-            result.fail("key_unreadable", f"固定公钥文件无法解析：{exc}")
+        except signing.SigningKeyError:  # its text is not echoed: it may be any file
+            result.fail("key_unreadable", "固定公钥文件无法解析：其中不是 sanxiang checkpoint --vkey 输出的验签公钥")
             return result
         if not pinned:
             result.fail("key_unreadable", "固定公钥文件中没有公钥")
@@ -266,8 +267,9 @@ class _Checker:
 
     def _verifiers(self):
         if self.pinned is not None:
-            self.result.pinned = True
+            self.result.pinned, self.result.key_used = True, "pinned"
             return self.pinned
+        self.result.key_used = "package"
         self.result.notes.append("未给出 --key：检查点用包内的公钥核验，只能证明本包自洽；"
                                  "请用从执法机关另行取得的公钥文件核验（--key）。")
         text = self._text("data/ledger/verification-keys.txt")

@@ -437,3 +437,18 @@ def test_an_added_record_fails(archived_export, tmp_path):
         files[supplement.replace("/data/supplements/", "/data/records/main-0003-")] = files.pop(supplement)
     result = verify_package(tampered(archived_export, tmp_path, change))
     assert "record_added" in codes(result), result.findings
+
+
+def test_cli_says_what_was_exported_and_which_key_was_used(archived_export, exported, tmp_path):
+    """s17 defect 22f: not archived is said; a bad key file is not echoed; a missing zip used no key."""
+    case, path, keys, archived = archived_export
+    code, out, _ = run("archive", "export", case.number, "--out", str(tmp_path / "a.zip"))
+    assert code == 0 and f"归档案卷 {archived.archive_number}，记录 2 件，归档后补充 1 件" in out
+    code, out, _ = run("archive", "export", exported[0].number, "--out", str(tmp_path / "b.zip"))
+    assert code == 0 and "本案尚未归档（不是归档案卷），记录 2 件" in out
+    secret = tmp_path / "not-a-key.txt"
+    secret.write_text("import requests, re, sys, json\n")
+    code, out, _ = run("archive", "verify", str(path), "--key", str(secret))
+    assert code == 1 and "[key_unreadable]" in out and "import requests" not in out
+    code, out, _ = run("archive", "verify", str(tmp_path / "无此文件.zip"), "--key", str(keys))
+    assert code == 1 and "公钥：—" in out and "[not_found]" in out
