@@ -55,6 +55,7 @@ class Result:
     tree_size: int | None = None
     pinned: bool = False
     key_used: str = ""  # "pinned" or "package" once the checkpoint was checked with them
+    archived_file: bool = False  # checked against an archived file's manifest bound in the ledger
 
     @property
     def ok(self) -> bool:
@@ -64,7 +65,7 @@ class Result:
         self.findings.append(Finding(code, message))
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "entries": self.entries, "files": self.files, "tree_size": self.tree_size,
+        return {"ok": self.ok, "archived_file": self.archived_file, "entries": self.entries, "files": self.files, "tree_size": self.tree_size,
                 "pinned_key": self.pinned, "notes": self.notes,
                 "findings": [{"code": f.code, "message": f.message} for f in self.findings]}
 
@@ -371,6 +372,7 @@ class _Checker:
             if missing:
                 self.fail("entry_missing", "归档时本案的留痕条目 " + "、".join(f"#{i}" for i in missing[:20])
                           + ("等" if len(missing) > 20 else "") + f" 不在包内（共缺 {len(missing)} 条）")
+        self.result.archived_file = True
         self._check_items(manifest)
         if metadata.get("case") != manifest.get("case"):
             self.fail("metadata_modified", "data/case.json 的案件信息与归档清单不符：元数据被改动")

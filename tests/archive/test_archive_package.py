@@ -450,5 +450,9 @@ def test_cli_says_what_was_exported_and_which_key_was_used(archived_export, expo
     secret.write_text("import requests, re, sys, json\n")
     code, out, _ = run("archive", "verify", str(path), "--key", str(secret))
     assert code == 1 and "[key_unreadable]" in out and "import requests" not in out
+    code, out, _ = run("archive", "verify", str(path), "--key", str(keys))
+    assert code == 0 and "核验通过：归档案卷完整，与留痕账本中的归档清单一致" in out
+    code, out, _ = run("archive", "verify", str(exported[1]), "--key", str(exported[2]))
+    assert code == 0 and "核验通过：包内文件均记入已签名的账本（本包没有归档清单，不证明案卷完整）" in out
     code, out, _ = run("archive", "verify", str(tmp_path / "无此文件.zip"), "--key", str(keys))
     assert code == 1 and "公钥：—" in out and "[not_found]" in out

@@ -67,7 +67,11 @@ class Command(SubcommandCommand):
                 self.stdout.write(f"注意：{note}")
             for finding in result.findings:
                 self.stdout.write(f"[{finding.code}] {finding.message}")
-            self.stdout.write("核验通过：包内容完整，条目均在已签名的账本中" if result.ok else
-                              f"核验失败：发现 {len(result.findings)} 项问题")
+            if not result.ok:
+                self.stdout.write(f"核验失败：发现 {len(result.findings)} 项问题")
+            elif result.archived_file:
+                self.stdout.write("核验通过：归档案卷完整，与留痕账本中的归档清单一致，条目均在已签名的账本中")
+            else:
+                self.stdout.write("核验通过：包内文件均记入已签名的账本（本包没有归档清单，不证明案卷完整）")
         if not result.ok:
             sys.exit(1)
