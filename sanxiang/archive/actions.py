@@ -376,9 +376,12 @@ def do_archive_case(case, *, actor) -> ArchivedCaseFile:
             items=len(catalogue), pages=sum(i["pages"] or 0 for i in catalogue), retention=retention,
             retention_basis=basis[:300], archived_at=timezone.now(), archived_by=_user(actor),
             archived_by_name=_who(actor))
+        from .package import fix_manifest
+
+        bound = fix_manifest(archived, records)  # the manifest every package of the file carries
         append_entry(action="archive_case", actor=actor, obj=archived,
                      payload={"case": locked.pk, "catalogue_sha256": archived.catalogue_sha256,
-                              "items": archived.items, "pages": archived.pages},
+                              "items": archived.items, "pages": archived.pages, **bound},
                      files=[{"path": f["path"], "sha256": f["sha256"], "sm3": f["sm3"], "size": f["size"]}
                             for item in catalogue for f in item["files"]])
         from sanxiang.deadlines.actions import meet_obligations_of

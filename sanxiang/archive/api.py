@@ -291,11 +291,12 @@ def _export(request, export_id):
     return found
 
 
-@router.post("/cases/{case_id}/exports", response={201: ExportOut, **error_responses(400, 401, 403, 404, 409)},
-             summary="申请导出归档信息包（后台生成，生成后下载）")
+@router.post("/cases/{case_id}/exports",
+             response={200: ExportOut, 201: ExportOut, **error_responses(400, 401, 403, 404, 409)},
+             summary="申请导出归档信息包（后台生成，生成后下载；案卷未变时返回已生成的包，200）")
 def request_export(request, case_id: str):
     row = exports.do_request_export(_case(request, case_id), actor=request.user)
-    return Status(201, exports.export_out(row))
+    return Status(200 if getattr(row, "reused", False) else 201, exports.export_out(row))
 
 
 @router.get("/cases/{case_id}/exports", response={200: list[ExportOut], **error_responses(401, 404)},
@@ -312,6 +313,6 @@ def export_status(request, export_id: str):
 
 
 @router.get("/exports/{export_id}/download", response={200: None, **error_responses(401, 404, 409)},
-            summary="下载归档信息包（zip，BagIt；每次下载留痕）")
+            summary="下载归档信息包（zip，BagIt；每次下载留痕；含涉密记录时须带 purpose 用途）")
 def export_download(request, export_id: str):
     return exports.stream(request, _export(request, export_id))

@@ -24,12 +24,15 @@ from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 
 from .models import ArchivedCaseFile, ArchiveExport, ExportStatus
-from .package import ArchiveError, export
+from .package import ArchiveError, changed_since, contents, export
 
 log = logging.getLogger(__name__)
+security_log = logging.getLogger("sanxiang.security")
 # A build that has not finished after this long was killed: the next run takes it up again.
 STALE_BUILD = dt.timedelta(hours=1)
 OPEN = (ExportStatus.REQUESTED, ExportStatus.BUILDING)
+# A ready package is offered again to a new request while it has this long left to live.
+REUSE_MIN_LEFT = dt.timedelta(hours=1)
 
 
 def export_dir() -> Path:
@@ -49,7 +52,8 @@ def _who(actor) -> str:
 
 def do_request_export(case, *, actor) -> ArchiveExport:
     """申请导出: by those who may archive the case (档案管理人员, the unit's head, the agency's leaders),
-    for an archived case; one open request per case at a time."""
+    for an archived case; one open request per case at a time. A ready package of the unchanged file
+    is offered again (`reused`, ledgered as a request of that export) rather than built twice."""
     from sanxiang.cases.models import Case
 
     with transaction.atomic():
@@ -60,12 +64,33 @@ def do_request_export(case, *, actor) -> ArchiveExport:
             raise RuleViolation("本案尚未归档，归档后才能导出归档信息包。", field="case")
         if ArchiveExport.objects.filter(case=locked, status__in=OPEN).exists():
             raise Conflict("本案的归档信息包正在生成，请稍候刷新页面。", code="export_pending")
+        ready = _reusable(locked)
+        if ready is not None:  # the same file, already packed: no second copy of its recordings
+            append_entry(action="request_archive_export", actor=actor, obj=ready,
+                         payload={"case": locked.number, "reused": True})
+            ready.reused = True
+            return ready
         row = ArchiveExport.objects.create(
             case=locked, agency=locked.agency, requested_by=actor if is_person(actor) else None,
             requested_by_name=_who(actor), requested_at=timezone.now())
         append_entry(action="request_archive_export", actor=actor, obj=row, payload={"case": locked.number})
         transaction.on_commit(_queue_build)
         return row
+
+
+def _reusable(case) -> ArchiveExport | None:
+    """A ready package of the case that is still the package it would get now (nothing about the
+    case, its archived file or its records ledgered since it was built), with at least
+    REUSE_MIN_LEFT before it expires and its file in place; the download re-hashes it."""
+    row = (ArchiveExport.objects.filter(case=case, status=ExportStatus.READY,
+                                        expires_at__gt=timezone.now() + REUSE_MIN_LEFT)
+           .order_by("-ready_at", "-id").first())
+    if row is None or row.tree_size is None:
+        return None
+    path = path_of(row)
+    if not path.is_file() or path.stat().st_size != row.size or changed_since(case, row.tree_size):
+        return None
+    return row
 
 
 def _queue_build():
@@ -136,17 +161,79 @@ def waiting_exports():
             .select_related("case", "case__agency", "case__unit").order_by("id"))
 
 
-def do_record_download(row: ArchiveExport, *, actor) -> ArchiveExport:
-    """下载留痕: who took the package and when, written before the first byte is sent."""
+class ExportModified(Conflict):
+    code = "export_modified"
+    default_message = "归档信息包与生成时记录的摘要不符，已停止提供；请重新申请导出，并请管理员检查。"
+
+
+def _refuse_modified(row: ArchiveExport, actor, actual: str, size: int) -> ExportModified:
+    """The file on disk is not the package that was built: nothing is served, the download is not
+    ledgered; the row is marked failed (so it is neither offered nor reused again) with its entry,
+    and the security log tells the administrators."""
+    security_log.error("归档信息包与记录不符，已停止提供：导出 %s（案件 %s），文件 %s，记录的 SHA-256 %s（%s 字节），"
+                       "实际 %s（%s 字节），请求人 %s", row.pk, row.case_id, row.file_name, row.sha256, row.size,
+                       actual, size, getattr(actor, "username", actor))
+    failure = "归档信息包文件在生成后被改动（与记录的摘要不符），已停止提供。"
     with transaction.atomic():
         locked = ArchiveExport.objects.select_for_update().select_related("case").get(pk=row.pk)
-        if not can(actor, "view", locked):
-            raise NotPermitted("您无权下载该归档信息包。")
-        if locked.status != ExportStatus.READY or not path_of(locked).is_file():
-            raise Conflict("该归档信息包已过期删除或尚未生成，请重新申请导出。", code="export_not_ready")
+        if locked.status == ExportStatus.READY:
+            locked.status, locked.failure = ExportStatus.FAILED, failure
+            locked.save(update_fields=["status", "failure"])
+            append_entry(action="archive_export_failed", actor=actor, obj=locked,
+                         payload={"case": locked.case.number, "failure": failure, "sha256": actual})
+    return ExportModified()
+
+
+def _expired(row: ArchiveExport) -> bool:
+    return row.expires_at is not None and row.expires_at <= timezone.now()
+
+
+def confidential_marks(case) -> list[str]:
+    """The labels of the confidentiality marks (商业秘密, 个人隐私, …) among the package's records:
+    a package holds every record unwatermarked (it must stay bit-exact), so its download asks why."""
+    from sanxiang.orgs.marks import Confidentiality
+    from sanxiang.retrieval.kinds import is_confidential
+
+    _archived, records, supplements, _objects = contents(case)
+    marks = {r.confidentiality or case.confidentiality for r in records + supplements} | {case.confidentiality}
+    return [Confidentiality(m).label for m in Confidentiality.values if m in marks and is_confidential(m)]
+
+
+def do_record_download(row: ArchiveExport, *, actor, purpose: str = "") -> ArchiveExport:
+    """下载留痕: who took the package, when and why (用途, required when it holds records marked
+    商业秘密, 个人隐私 or the like — issue 8 §4 "who, when, what, why"), written before the first byte
+    is sent — after the file is re-hashed against the SHA-256 recorded when it was built (a changed
+    file: 409, nothing served, nothing ledgered as downloaded) and only while it has not expired."""
+    if not can(actor, "view", row):
+        raise NotPermitted("您无权下载该归档信息包。")
+    _check_ready(row)
+    purpose = " ".join((purpose or "").split())
+    marks = confidential_marks(row.case)
+    if marks and not purpose:
+        raise RuleViolation(f"该归档信息包含有{'、'.join(marks)}的记录，下载前请填写用途。", field="purpose",
+                            code="purpose_required")
+    if len(purpose) > 300:
+        raise RuleViolation("用途不能超过 300 个字。", field="purpose")
+    path = path_of(row)
+    size = path.stat().st_size
+    actual = _sha256_of(path)
+    if size != row.size or actual != row.sha256:
+        raise _refuse_modified(row, actor, actual, size)
+    with transaction.atomic():
+        locked = ArchiveExport.objects.select_for_update().select_related("case").get(pk=row.pk)
+        _check_ready(locked)
         append_entry(action="download_archive_export", actor=actor, obj=locked,
-                     payload={"case": locked.case.number, "sha256": locked.sha256, "size": locked.size})
+                     payload={"case": locked.case.number, "sha256": locked.sha256, "size": locked.size,
+                              "records": locked.records, "confidentiality": marks, "purpose": purpose})
         return locked
+
+
+def _check_ready(row: ArchiveExport) -> None:
+    if row.status != ExportStatus.READY or not path_of(row).is_file():
+        raise Conflict("该归档信息包已过期删除或尚未生成，请重新申请导出。", code="export_not_ready")
+    if _expired(row):
+        raise Conflict(f"该归档信息包已于 {timezone.localtime(row.expires_at):%Y-%m-%d %H:%M} 过期，请重新申请导出。",
+                       code="export_expired")
 
 
 def expire_export(row: ArchiveExport, *, actor) -> bool:
@@ -164,7 +251,12 @@ def expire_export(row: ArchiveExport, *, actor) -> bool:
 
 
 def exports_of(user, case) -> list[ArchiveExport]:
-    return list(ArchiveExport.objects.restrict(user).filter(case=case).order_by("-requested_at", "-id")[:5])
+    rows = list(ArchiveExport.objects.restrict(user).filter(case=case).order_by("-requested_at", "-id")[:5])
+    marks = confidential_marks(case) if any(r.status == ExportStatus.READY for r in rows) else []
+    for row in rows:
+        row.needs_purpose = bool(marks)  # what the page shows: 已过期 and no link once expired, before the job deletes it
+        row.label, row.downloadable = status_label(row), row.status == ExportStatus.READY and not _expired(row)
+    return rows
 
 
 def export_for(user, pk) -> ArchiveExport | None:
@@ -187,7 +279,7 @@ def stream(request, row: ArchiveExport):
 
     from django.http import FileResponse
 
-    row = do_record_download(row, actor=request.user)
+    row = do_record_download(row, actor=request.user, purpose=request.GET.get("purpose", ""))
     response = FileResponse(open(path_of(row), "rb"), content_type="application/zip")  # noqa: SIM115 — closed by Django
     name = download_name(row)
     response["Content-Disposition"] = f"attachment; filename=\"archive-{row.pk}.zip\"; filename*=UTF-8''{quote(name)}"
@@ -197,10 +289,16 @@ def stream(request, row: ArchiveExport):
     return response
 
 
+def status_label(row: ArchiveExport) -> str:
+    """可以下载 until it expires, 已过期 after (before the hourly job has deleted the file)."""
+    return "已过期" if row.status == ExportStatus.READY and _expired(row) else row.get_status_display()
+
+
 def export_out(row: ArchiveExport) -> dict:
+    downloadable = row.status == ExportStatus.READY and not _expired(row)
     return {"id": row.pk, "case_id": row.case_id, "case_number": row.case.number, "status": row.status,
-            "status_label": row.get_status_display(), "requested_by": row.requested_by_name,
+            "status_label": status_label(row), "requested_by": row.requested_by_name,
             "requested_at": row.requested_at, "ready_at": row.ready_at, "expires_at": row.expires_at,
             "size": row.size, "sha256": row.sha256, "records": row.records, "tree_size": row.tree_size,
             "failure": row.failure,
-            "download": f"/api/v1/archive/exports/{row.pk}/download" if row.status == ExportStatus.READY else None}
+            "download": f"/api/v1/archive/exports/{row.pk}/download" if downloadable else None}

@@ -25,6 +25,9 @@ class ArchivedCaseFile(Ledgered):
     catalogue = models.JSONField(default=list)
     notes = models.JSONField(default=dict)
     checks = models.JSONField(default=dict)
+    # The archived file's manifest, fixed at archiving (package.fix_manifest): the archive_case
+    # entry carries its SHA-256, and every package exported from the file carries it.
+    manifest = models.JSONField(default=dict)
     catalogue_sha256 = models.CharField(max_length=64)
     items = models.PositiveIntegerField()
     pages = models.PositiveIntegerField()

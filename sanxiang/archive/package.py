@@ -22,10 +22,10 @@ export's own ledger entry: a refusal or a failure leaves no file and no entry.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import tempfile
-import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +40,10 @@ from sanxiang.ledger import checkpoints, sequencer, signing, tree
 from sanxiang.ledger.actions import append_entry, do_take_checkpoint
 from sanxiang.ledger.models import LedgerEntry, PendingEntry
 from sanxiang.ledger.registry import register_actions
+from sanxiang.lib.canonical import canonical_bytes
 
-from .sources import CaseRecord, records_of
-from .verify import Hashes
+from .sources import CaseRecord, RecordFile, records_of
+from .verify import MANIFEST, Hashes, metadata_xml
 
 register_actions({"export_case_archive": "导出案卷归档信息包"})
 
@@ -65,6 +66,8 @@ class Exported:
     entries: int
     tree_size: int
     payload_bytes: int
+    archive_number: str = ""  # 档号 of an archived file ("" for a case not archived)
+    supplements: int = 0
 
 
 def bag_name(case) -> str:
@@ -119,12 +122,13 @@ def export(case, out, *, actor) -> Exported:
         raise ArchiveError(f"输出目录不存在：{out.parent}")
     if PendingEntry.objects.exists():
         sequencer.integrate()
-    records = records_of(case)
-    entries = entries_of(ledger_objects(case, records))
+    archived, records, supplements, objects = contents(case)
+    manifest = archived.manifest if archived is not None else {}
+    entries = entries_of(objects)
     if not entries:
         raise ArchiveError("本案没有留痕条目，无法导出。")
     recorded = _recorded_digests(entries)
-    for record in records:
+    for record in records + supplements:
         for file in record.files:
             if file.sha256 not in recorded:
                 raise ArchiveError(f"“{record.title}”的文件未记入留痕账本，不能归档导出。")
@@ -136,7 +140,8 @@ def export(case, out, *, actor) -> Exported:
     try:
         with zipfile.ZipFile(temp, "w", allowZip64=True) as zf:
             bag = _BagWriter(zf, bag_name(case))
-            listed = _write_records(bag, records)
+            listed = _write_records(bag, records, manifest=manifest)
+            added = _write_records(bag, supplements, folder="supplements")
             ledger_doc = {
                 "origin": signing.signer().name, "tree_size": size,
                 "entries": [{"index": e.index, "leaf_hash": e.leaf_hash, "entry": e.entry,
@@ -145,38 +150,160 @@ def export(case, out, *, actor) -> Exported:
             bag.add_text("data/ledger/entries.json", json.dumps(ledger_doc, ensure_ascii=False, indent=1))
             bag.add_text("data/ledger/checkpoint.txt", checkpoint.note)
             bag.add_text("data/ledger/verification-keys.txt", verification_keys())
-            metadata = case_metadata(case, listed, size)
-            bag.add_text("data/case.json", json.dumps(metadata, ensure_ascii=False, indent=1, default=str))
+            if manifest:
+                bag.add_bytes(MANIFEST, canonical_bytes(manifest))
+            metadata = json.loads(json.dumps(case_metadata(case, listed, size, archived=archived, supplements=added),
+                                             ensure_ascii=False, default=str))
+            bag.add_text("data/case.json", json.dumps(metadata, ensure_ascii=False, indent=1))
             bag.add_text("data/case.xml", metadata_xml(metadata))
-            bag.add_text("data/README.txt", readme(case, bag.name))
+            bag.add_text("data/README.txt", readme(case, bag.name, archived=archived, supplements=len(added)))
             bag.finish(case)
         with transaction.atomic():
             append_entry(action="export_case_archive", actor=actor, obj=case, payload={
-                "records": len(records), "entries": len(entries), "tree_size": size,
-                "payload_oxum": bag.oxum, "manifest_sha256": bag.manifest_digest})
+                "records": len(records), "supplements": len(supplements), "entries": len(entries),
+                "tree_size": size, "payload_oxum": bag.oxum, "manifest_sha256": bag.manifest_digest})
             os.replace(temp, out)
     except BaseException:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
-    return Exported(out, len(records), sum(len(x["files"]) for x in listed), len(entries), size, bag.payload_bytes)
+    return Exported(out, len(records), sum(len(x["files"]) for x in listed + added), len(entries), size,
+                    bag.payload_bytes, archived.archive_number if archived is not None else "", len(supplements))
 
 
-def _write_records(bag: _BagWriter, records: list[CaseRecord]) -> list[dict]:
+def contents(case):
+    """(archived file or None, records, supplements, ledger objects) of the case's package."""
+    archived = _archived_file(case)
+    manifest = archived.manifest if archived is not None else {}
+    if manifest:
+        records, supplements = _as_archived(case, manifest)
+    else:
+        records, supplements = records_of(case), []
+    objects = ledger_objects(case, records + supplements)
+    if archived is not None:
+        objects.add((archived.ledger_type(), str(archived.pk)))
+    return archived, records, supplements, objects
+
+
+def changed_since(case, tree_size: int) -> bool:
+    """Whether a package built with a checkpoint of `tree_size` would differ if built now: a ledger
+    entry about the case, its archived file or one of its records (a supplement, a correction, a
+    hold) at or after that size, or one still pending. The export's own entries do not count."""
+    _archived, _records, _supplements, objects = contents(case)
+    query = Q()
+    for object_type, object_id in objects:
+        query |= Q(object_type=object_type, object_id=object_id)
+    if PendingEntry.objects.filter(query).exists():
+        return True
+    return LedgerEntry.objects.filter(query, index__gte=tree_size).exclude(action="export_case_archive").exists()
+
+
+def _archived_file(case):
+    from .models import ArchivedCaseFile
+
+    return ArchivedCaseFile.objects.filter(case=case).first()
+
+
+# ---- the archived file's manifest (fixed at archiving) ------------------------------------------
+
+def _file_dicts(files) -> list[dict]:
+    return [{"role": f.role, "path": f.path, "sha256": f.sha256, "sm3": f.sm3, "size": f.size,
+             "suffix": f.extension} for f in files]
+
+
+def fix_manifest(archived, records: list[CaseRecord] | None = None) -> dict:
+    """归档清单: fix what the archived file is — 档号, 保管期限, the four checks' result, the case's
+    metadata (and its digest), every item of the catalogue with its volume, item and page numbers and
+    its files' digests, the volumes' forms, and the ledger entries of the case so far — on the row;
+    return the archive entry's payload fields that bind it (`manifest_sha256`). Called by archiving,
+    inside its transaction, before the `archive_case` entry."""
+    from . import casefile
+
+    case = archived.case
+    records = records_of(case) if records is None else records
+    inside = {(i["object_type"], i["object_id"]) for i in archived.catalogue}
+    suffixes = {f.sha256: f.extension for r in records for f in r.files}
+    catalogue = [{**item, "files": [{**f, "suffix": suffixes.get(f["sha256"], f["role"])} for f in item["files"]]}
+                 for item in archived.catalogue]
+    forms = [{"kind": r.kind, "title": r.title, "number": r.number, "made_on": r.made_on,
+              "object_type": r.object_type, "object_id": r.object_id, "files": _file_dicts(r.files)}
+             for r in records if casefile.is_frame(r) and (r.object_type, r.object_id) not in inside]
+    objects = ledger_objects(case, records)
+    core = json.loads(json.dumps(case_metadata(case, [], 0)["case"], ensure_ascii=False, default=str))
+    manifest = json.loads(json.dumps({
+        "format": "sanxiang-archived-file/1",
+        "archive_number": archived.archive_number, "archived_at": timezone.localtime(archived.archived_at),
+        "archived_by": archived.archived_by_name, "outcome": archived.outcome,
+        "retention": archived.retention, "retention_basis": archived.retention_basis,
+        "items": archived.items, "pages": archived.pages, "notes": archived.notes,
+        "checks": archived.checks, "case": core,
+        "case_sha256": hashlib.sha256(canonical_bytes(core)).hexdigest(),
+        "catalogue": catalogue, "catalogue_sha256": archived.catalogue_sha256, "forms": forms,
+        "entries": [e.index for e in entries_of(objects) if e.index is not None],
+        "pending_entries": _pending_count(objects),
+    }, ensure_ascii=False, default=str))
+    archived.manifest = manifest
+    archived.save(update_fields=["manifest"])
+    return {"manifest_sha256": hashlib.sha256(canonical_bytes(manifest)).hexdigest(),
+            "archive_number": archived.archive_number, "case_sha256": manifest["case_sha256"]}
+
+
+def _pending_count(objects) -> int:
+    query = Q()
+    for object_type, object_id in objects:
+        query |= Q(object_type=object_type, object_id=object_id)
+    return PendingEntry.objects.filter(query).count() if objects else 0
+
+
+def _as_archived(case, manifest: dict) -> tuple[list[CaseRecord], list[CaseRecord]]:
+    """The archived file as archived (its catalogue's items in order, then its forms, each with the
+    files it was archived with), and the supplements: every other record of the case, and a record
+    whose files changed since (its current version)."""
+    current = {(r.object_type, r.object_id): r for r in records_of(case)}
+    archived: list[CaseRecord] = []
+    fixed: dict[tuple[str, str], set[str]] = {}
+    for item in list(manifest.get("catalogue", [])) + list(manifest.get("forms", [])):
+        key = (item["object_type"], str(item["object_id"]))
+        now = current.get(key)
+        files = tuple(RecordFile(role=f["role"], path=f["path"], sha256=f["sha256"], sm3=f["sm3"], size=f["size"],
+                                 suffix=f.get("suffix", "")) for f in item["files"])
+        made_on = dt.date.fromisoformat(item["made_on"]) if item.get("made_on") else None
+        archived.append(CaseRecord(
+            kind=item["kind"], title=item["title"], number=item.get("number") or "", made_on=made_on,
+            object_type=key[0], object_id=key[1], files=files,
+            confidentiality=item.get("confidentiality", now.confidentiality if now else ""),
+            metadata={**(now.metadata if now else {}), "volume": item.get("volume", "forms"),
+                      "seq": item.get("seq"), "pages": item.get("pages"), "start_page": item.get("start_page"),
+                      "end_page": item.get("end_page")},
+            also=now.also if now else ()))
+        fixed[key] = {f.sha256 for f in files}
+    supplements = [r for key, r in current.items()
+                   if key not in fixed or not {f.sha256 for f in r.files} <= fixed[key]]
+    return archived, supplements
+
+
+def _write_records(bag: _BagWriter, records: list[CaseRecord], *, manifest: dict | None = None,
+                   folder: str = "records") -> list[dict]:
     listed = []
     for seq, record in enumerate(records, start=1):
         files = []
+        place = record.metadata if manifest else {}
+        prefix = f"{place.get('volume')}-{place['seq']:04d}" if place.get("seq") else (
+            f"forms-{seq:04d}" if manifest else f"{seq:04d}")
         for file in record.files:
-            name = f"data/records/{seq:04d}-{record.kind.replace(':', '-')}-{file.role}.{file.extension}"
+            name = f"data/{folder}/{prefix}-{record.kind.replace(':', '-')}-{file.role}.{file.extension}"
             digests = bag.add_stored(name, file.path)
             if digests["sha256"] != file.sha256 or digests["size"] != file.size:
                 raise ArchiveError(f"“{record.title}”的存储文件与留痕账本记录不一致，请先运行 sanxiang verify。")
             files.append({"name": name, "role": file.role, "sha256": file.sha256, "sm3": file.sm3,
                           "size": file.size})
-        listed.append({"seq": seq, "kind": record.kind, "title": record.title, "number": record.number,
-                       "made_on": record.made_on, "object_type": record.object_type,
-                       "object_id": record.object_id, "confidentiality": record.confidentiality,
-                       "metadata": record.metadata, "files": files})
+        entry = {"seq": seq, "kind": record.kind, "title": record.title, "number": record.number,
+                 "made_on": record.made_on, "object_type": record.object_type,
+                 "object_id": record.object_id, "confidentiality": record.confidentiality,
+                 "metadata": record.metadata, "files": files}
+        if folder == "supplements":
+            entry["supplement"] = True
+        listed.append(entry)
     return listed
 
 
@@ -228,6 +355,9 @@ class _BagWriter:
     def add_text(self, name: str, text: str, *, payload: bool = True) -> dict:
         return self._add(name, [text.encode("utf-8")], compress=True, payload=payload)
 
+    def add_bytes(self, name: str, data: bytes) -> dict:
+        return self._add(name, [data], compress=True)
+
     def finish(self, case) -> None:
         self.oxum = f"{self.payload_bytes}.{self.payload_files}"
         tags: dict[str, dict] = {}
@@ -262,7 +392,30 @@ def _encode_path(name: str) -> str:
 
 # ---- metadata --------------------------------------------------------------------------------
 
-def case_metadata(case, records: list[dict], tree_size: int) -> dict:
+def case_metadata(case, records: list[dict], tree_size: int, *, archived=None,
+                  supplements: list[dict] | None = None) -> dict:
+    """case.json: the case (as archived, for an archived file with a manifest), its archived file
+    (档号, 保管期限, the checks' result, volumes) and its records; supplements apart, marked."""
+    out = _case_metadata(case, records, tree_size)
+    manifest = archived.manifest if archived is not None else {}
+    if manifest:
+        out["case"] = manifest["case"]
+        out["archived_file"] = {
+            "archive_number": manifest["archive_number"], "archived_at": manifest["archived_at"],
+            "retention": manifest["retention"], "retention_basis": manifest["retention_basis"],
+            "outcome": manifest["outcome"], "items": manifest["items"], "pages": manifest["pages"],
+            "checks_ok": bool((manifest.get("checks") or {}).get("ok")), "manifest": MANIFEST.split("/", 1)[1],
+            "manifest_sha256": hashlib.sha256(canonical_bytes(manifest)).hexdigest()}
+        out["supplements"] = supplements or []
+    elif archived is not None:
+        out["archived_file"] = {"archive_number": archived.archive_number, "manifest": None,
+                                "note": "归档时未固定归档清单，本包不能证明归档案卷的完整"}
+    else:
+        out["archived_file"] = None
+    return out
+
+
+def _case_metadata(case, records: list[dict], tree_size: int) -> dict:
     parties = [{"name": link.party.name, "kind": link.party.get_kind_display()}
                for link in case.case_parties.select_related("party").order_by("id")]
     handlers = [h.person.name for h in case.handlers.select_related("person").order_by("id")]
@@ -294,40 +447,29 @@ def _status_label(status: str) -> str:
         return status
 
 
-def metadata_xml(metadata: dict) -> str:
-    root = ET.Element("archive", {"format": metadata["format"]})
-    _to_xml(root, {k: v for k, v in metadata.items() if k != "format"})
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def _to_xml(parent: ET.Element, value) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _to_xml(ET.SubElement(parent, key), item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            _to_xml(ET.SubElement(parent, "item"), item)
-    elif value is None:
-        parent.set("nil", "true")
-    elif isinstance(value, (dt.date, dt.datetime)):
-        parent.text = value.isoformat()
+def readme(case, name: str, *, archived=None, supplements: int = 0) -> str:
+    if archived is not None and archived.manifest:
+        state = (f"归档案卷 {archived.archive_number}：data/records/ 中是归档时的案卷（正卷 main、副卷 secondary，"
+                 f"按卷内件号排列；forms 为卷宗封面、卷内文件目录、卷内备考表），归档清单在 {MANIFEST.split('/', 1)[1]}。")
+        if supplements:
+            state += f"\n归档后补充的材料 {supplements} 件在 data/supplements/，不属于归档案卷。"
+    elif archived is not None:
+        state = f"归档案卷 {archived.archive_number}：归档时未固定归档清单，本包不能证明归档案卷的完整。"
     else:
-        parent.text = str(value)
-
-
-def readme(case, name: str) -> str:
+        state = "本案尚未归档：本包是案件现有的全部记录，不是归档案卷。"
     return f"""案卷归档信息包 / Case archive package
 =====================================
 
 {case.agency.name} · {case.get_kind_display()} · {case.number}
+{state}
 
 【中文】如何核验
 本包是一个 BagIt 包（RFC 8493），案件的文书、证据、音像记录在 data/records/，案件元数据在 data/case.json 与
 data/case.xml，留痕账本条目及其包含证明在 data/ledger/entries.json，签名检查点在 data/ledger/checkpoint.txt，
 验签公钥在 data/ledger/verification-keys.txt。
 1. 完整性：任何 BagIt 校验工具均可核对 manifest-sha256.txt 与 manifest-sha512.txt，例如解压后运行
-   `bagit.py --validate {name}`（美国国会图书馆 bagit 软件包）。
+   `bagit.py --validate {name}`（美国国会图书馆 bagit 软件包）。但 BagIt 清单任何人都能重算：删去一件记录或改动
+   case.json 后重算清单，BagIt 校验照样通过。包是否完整、元数据是否归档时的原样，只有第 2 步能证明。
 2. 一并核验（离线、无需联网）：`sanxiang archive verify 本文件.zip --key 机关公钥文件`。公钥文件应从执法机关
    另行取得（例如书面公布的 `sanxiang checkpoint --vkey` 输出），不要只信任包内公钥：包内公钥只能证明包内自洽。
 3. 手工核验：每个条目的叶哈希 = SHA-256(0x00 ‖ 条目的 UTF-8 字节)；用 RFC 9162 §2.1.3.2 的算法以 proof 验证它位于
@@ -340,7 +482,8 @@ metadata in data/case.json and data/case.xml, its ledger entries with RFC 6962 i
 data/ledger/entries.json, the signed checkpoint in data/ledger/checkpoint.txt, the verifier keys in
 data/ledger/verification-keys.txt.
 1. Bag integrity: any BagIt validator checks the SHA-256 and SHA-512 manifests, e.g. after unzipping,
-   `bagit.py --validate {name}` (Library of Congress bagit package).
+   `bagit.py --validate {name}` (Library of Congress bagit package). Anyone can recompute those manifests
+   after removing a record or editing case.json, so this alone proves neither completeness nor metadata.
 2. Everything at once, offline: `sanxiang archive verify THIS.zip --key AGENCY.vkey`, with the agency's
    verifier key obtained separately (e.g. published on paper); the key inside the package only shows the
    package is consistent with itself.

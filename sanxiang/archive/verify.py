@@ -11,13 +11,20 @@ Checks, and reports every failure rather than stopping at the first:
   and its inclusion proof leads to the root the checkpoint signs (RFC 9162 §2.1.3.2);
 * the checkpoint's signatures verify under the pinned keys when given, else under the keys in the
   package (said so in the notes);
-* every record file's SHA-256 is among the files listed by the package's ledger entries.
+* every record file's SHA-256 is among the files listed by the package's ledger entries;
+* for an archived file, its manifest (data/archive/manifest.json) is the one whose SHA-256 the
+  `archive_case` entry carries, and against it: every item and form of the file is present, no
+  other file is among the records, every entry of the case listed at archiving is present, case.json's
+  case and archived-file data are as archived and case.xml says what case.json says. Records added
+  after archiving (data/supplements/) are reported as 归档后补充, not as the archived file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +37,7 @@ from sanxiang.lib import merkle
 CHUNK = 1 << 20
 ALGORITHMS = ("sha256", "sha512")
 TAG_FILES = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt")
+MANIFEST = "data/archive/manifest.json"  # the archived file's manifest, bound by its archive_case entry
 
 
 @dataclass
@@ -46,6 +54,8 @@ class Result:
     files: int = 0
     tree_size: int | None = None
     pinned: bool = False
+    key_used: str = ""  # "pinned" or "package" once the checkpoint was checked with them
+    archived_file: bool = False  # checked against an archived file's manifest bound in the ledger
 
     @property
     def ok(self) -> bool:
@@ -55,7 +65,7 @@ class Result:
         self.findings.append(Finding(code, message))
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "entries": self.entries, "files": self.files, "tree_size": self.tree_size,
+        return {"ok": self.ok, "archived_file": self.archived_file, "entries": self.entries, "files": self.files, "tree_size": self.tree_size,
                 "pinned_key": self.pinned, "notes": self.notes,
                 "findings": [{"code": f.code, "message": f.message} for f in self.findings]}
 
@@ -97,8 +107,8 @@ def verify_package(path, *, pinned_keys: str | None = None) -> Result:
     if pinned_keys is not None:
         try:
             pinned = signing.parse_vkeys(pinned_keys)
-        except signing.SigningKeyError as exc:
-            result.fail("key_unreadable", f"固定公钥文件无法解析：{exc}")
+        except signing.SigningKeyError:  # its text is not echoed: it may be any file
+            result.fail("key_unreadable", "固定公钥文件无法解析：其中不是 sanxiang checkpoint --vkey 输出的验签公钥")
             return result
         if not pinned:
             result.fail("key_unreadable", "固定公钥文件中没有公钥")
@@ -124,6 +134,8 @@ class _Checker:
         self.zf, self.result, self.pinned = zf, result, pinned
         self.root = ""
         self.payload_digests: dict[str, dict[str, str]] = {}
+        self.good: dict[int, dict] = {}  # intact entries with a valid proof, by index
+        self.present: set[int] = set()  # every index the package holds
 
     def fail(self, code, message):
         self.result.fail(code, message)
@@ -256,8 +268,9 @@ class _Checker:
 
     def _verifiers(self):
         if self.pinned is not None:
-            self.result.pinned = True
+            self.result.pinned, self.result.key_used = True, "pinned"
             return self.pinned
+        self.result.key_used = "package"
         self.result.notes.append("未给出 --key：检查点用包内的公钥核验，只能证明本包自洽；"
                                  "请用从执法机关另行取得的公钥文件核验（--key）。")
         text = self._text("data/ledger/verification-keys.txt")
@@ -319,9 +332,91 @@ class _Checker:
                 if sha not in recorded:
                     self.fail("file_not_in_ledger",
                               f"记录“{title}”的文件 {name} 的摘要不在包内任何完好的留痕条目中")
-        for name in sorted(n for n in self.payload_digests if n.startswith("data/records/")):
+        for name in sorted(n for n in self.payload_digests if n.startswith(("data/records/", "data/supplements/"))):
             if self.payload_digests[name]["sha256"] not in recorded:
                 self.fail("file_not_in_ledger", f"{name} 的摘要不在包内任何完好的留痕条目中")
+        self._check_archive(metadata, checkpoint)
+
+    def _check_archive(self, metadata: dict, checkpoint) -> None:
+        """The archived file against its manifest, which its archive_case entry binds."""
+        raw = self._read(MANIFEST)
+        supplements = metadata.get("supplements") or []
+        if raw is None:
+            archived = metadata.get("archived_file")
+            if (isinstance(archived, dict) and archived.get("manifest")) or any(
+                    e.get("action") == "archive_case" and (e.get("payload") or {}).get("manifest_sha256")
+                    for e in self.good.values()):
+                self.fail("manifest_missing", f"本包是归档案卷，但缺少归档清单 {MANIFEST}")
+            elif isinstance(archived, dict):
+                self.result.notes.append("本案归档时未固定归档清单（早于本版本）：只能证明其中文件记入了留痕账本，"
+                                         "不能证明归档案卷完整。")
+            else:
+                self.result.notes.append("本包没有归档清单：它不是归档案卷的信息包，只能证明其中文件记入了留痕账本，"
+                                         "不能证明案卷完整。")
+            return
+        archive_entries = [e for e in self.good.values() if e.get("action") == "archive_case"]
+        if not archive_entries:
+            self.fail("archive_entry_missing", "包内没有完好的“案卷归档”留痕条目，归档清单无从核对")
+            return
+        bound = (archive_entries[0].get("payload") or {}).get("manifest_sha256")
+        if hashlib.sha256(raw).hexdigest() != bound:
+            self.fail("manifest_modified", f"{MANIFEST} 与“案卷归档”留痕条目记载的摘要不符：归档清单被改动")
+            return
+        try:
+            manifest = json.loads(raw.decode("utf-8"))
+        except ValueError:
+            self.fail("bag_malformed", f"{MANIFEST} 不是有效的 JSON")
+            return
+        if checkpoint is not None:
+            missing = [i for i in manifest.get("entries", []) if i not in self.present]
+            if missing:
+                self.fail("entry_missing", "归档时本案的留痕条目 " + "、".join(f"#{i}" for i in missing[:20])
+                          + ("等" if len(missing) > 20 else "") + f" 不在包内（共缺 {len(missing)} 条）")
+        self.result.archived_file = True
+        self._check_items(manifest)
+        if metadata.get("case") != manifest.get("case"):
+            self.fail("metadata_modified", "data/case.json 的案件信息与归档清单不符：元数据被改动")
+        stated = metadata.get("archived_file") or {}
+        for key in ("archive_number", "retention", "retention_basis", "outcome", "items", "pages", "archived_at"):
+            if stated.get(key) != manifest.get(key):
+                self.fail("metadata_modified", f"data/case.json 的归档信息（{key}）与归档清单不符：元数据被改动")
+        items = {(str(i.get("object_type")), str(i.get("object_id"))): i
+                 for i in list(manifest.get("catalogue", [])) + list(manifest.get("forms", []))}
+        for record in metadata.get("records", []):
+            item = items.get((str(record.get("object_type")), str(record.get("object_id"))))
+            if item is None or any(record.get(k) != item.get(k) for k in ("title", "number", "kind")):
+                self.fail("metadata_modified", f"data/case.json 中的记录“{record.get('title', '')}”与归档清单不符")
+        xml = self._text("data/case.xml")
+        if xml is not None and xml != metadata_xml(metadata):
+            self.fail("metadata_modified", "data/case.xml 与 data/case.json 不一致：元数据被改动")
+        if supplements:
+            self.result.notes.append(f"归档后补充：{len(supplements)} 件材料在 data/supplements/，不属于归档案卷"
+                                     f"（{'、'.join(str(s.get('title', '')) for s in supplements[:10])}）。")
+
+    def _check_items(self, manifest: dict) -> None:
+        """Every file of the archived file's items and forms among data/records/, and nothing else there."""
+        present: dict[str, list[str]] = {}
+        for name, digests in self.payload_digests.items():
+            if name.startswith("data/records/"):
+                present.setdefault(digests["sha256"], []).append(name)
+        for name in self.files:
+            if name.startswith("data/records/") and name not in self.payload_digests:
+                present.setdefault("", []).append(name)
+        expected: set[str] = set()
+        for item in list(manifest.get("catalogue", [])) + list(manifest.get("forms", [])):
+            label = item.get("title", "")
+            if item.get("seq"):
+                label = f"{'副卷' if item.get('volume') == 'secondary' else '正卷'}第 {item['seq']} 件“{label}”"
+            else:
+                label = f"“{label}”"
+            for file in item.get("files", []):
+                expected.add(file.get("sha256", ""))
+                if file.get("sha256") not in present:
+                    self.fail("record_missing", f"归档案卷的{label}的文件不在包内：记录被删去")
+        for sha, names in sorted(present.items()):
+            if sha and sha not in expected:
+                for name in names:
+                    self.fail("record_added", f"{name} 不属于归档案卷（归档清单中没有）：记录被加入")
 
     def _check_entry(self, position: int, item, checkpoint, recorded: set[str]) -> None:
         try:
@@ -333,6 +428,7 @@ class _Checker:
             self.fail("entry_malformed", f"第 {position + 1} 个留痕条目格式错误")
             return
         label = f"留痕条目 #{index}"
+        self.present.add(index)
         leaf = merkle.leaf_hash(body.encode("utf-8"))
         intact = leaf.hex() == stated_leaf
         if not intact:
@@ -350,7 +446,33 @@ class _Checker:
                                                                   checkpoint.root):
             self.fail("proof_invalid", f"{label} 的包含证明不能导出检查点的根哈希：条目不在已签名的账本中")
             return
+        if intact and isinstance(parsed, dict) and checkpoint is not None:
+            self.good[index] = parsed
         files = parsed.get("files") if isinstance(parsed, dict) and intact else None
         for listed in files if isinstance(files, list) else ():
             if isinstance(listed, dict):
                 recorded.add(str(listed.get("sha256", "")))
+
+
+# ---- metadata as XML (written by the export, checked here) ----------------------------------
+
+def metadata_xml(metadata: dict) -> str:
+    root = ET.Element("archive", {"format": metadata["format"]})
+    _to_xml(root, {k: v for k, v in metadata.items() if k != "format"})
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _to_xml(parent: ET.Element, value) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _to_xml(ET.SubElement(parent, key), item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _to_xml(ET.SubElement(parent, "item"), item)
+    elif value is None:
+        parent.set("nil", "true")
+    elif isinstance(value, (dt.date, dt.datetime)):
+        parent.text = value.isoformat()
+    else:
+        parent.text = str(value)

@@ -47,11 +47,14 @@ def request_export(request, pk):
     if request.method != "POST":
         return redirect(_case_url(case))
     try:
-        exports.do_request_export(case, actor=request.user)
+        row = exports.do_request_export(case, actor=request.user)
     except SanxiangError as exc:
         messages.error(request, f"未能申请导出：{exc.message}")
     else:
-        messages.success(request, "已申请导出归档信息包，正在后台生成；生成后可在本页下载。")
+        if getattr(row, "reused", False):
+            messages.success(request, "案卷自上次导出后没有变化，已生成的归档信息包可以直接下载。")
+        else:
+            messages.success(request, "已申请导出归档信息包，正在后台生成；生成后可在本页下载。")
     return redirect(_case_url(case))
 
 

@@ -47,3 +47,32 @@ def run(*args) -> tuple[int, str, str]:
     except SystemExit as exc:
         code = exc.code
     return code, out.getvalue(), err.getvalue()
+
+
+def archive_as_is(case, actor):
+    """The archived-file row, its manifest and its `archive_case` entry as `do_archive_case` writes them,
+    without the four checks (which need rendered, issued PDFs: tests/archive/test_case_file.py)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from sanxiang.archive import casefile
+    from sanxiang.archive.models import ArchivedCaseFile
+    from sanxiang.archive.package import fix_manifest
+    from sanxiang.ledger.actions import append_entry
+    from sanxiang.lib.canonical import canonical_bytes
+
+    with transaction.atomic():
+        catalogue = casefile.catalogue(case, casefile.assemble(case))
+        seq = ArchivedCaseFile.objects.filter(agency=case.agency).count() + 1
+        archived = ArchivedCaseFile.objects.create(
+            case=case, agency=case.agency, archive_number=f"{case.agency.code}-2026-{seq:04d}", archive_year=2026,
+            archive_seq=seq, outcome="penalty", catalogue=catalogue, checks={"ok": True},
+            catalogue_sha256=hashlib.sha256(canonical_bytes(catalogue)).hexdigest(), items=len(catalogue),
+            pages=0, retention="定期30年", retention_basis="测试", archived_at=timezone.now(),
+            archived_by_name="测试")
+        bound = fix_manifest(archived)
+        append_entry(action="archive_case", actor=actor, obj=archived,
+                     payload={"case": case.pk, "catalogue_sha256": archived.catalogue_sha256, **bound},
+                     files=[{"path": f["path"], "sha256": f["sha256"], "sm3": f["sm3"], "size": f["size"]}
+                            for item in catalogue for f in item["files"]])
+    return archived

@@ -12,7 +12,7 @@ from documents_cast import REASONS, decided_case
 
 from sanxiang.access.actors import JOBS
 from sanxiang.archive import exports as X
-from sanxiang.archive.models import ArchivedCaseFile, ArchiveExport, ExportStatus
+from sanxiang.archive.models import ArchiveExport, ExportStatus
 from sanxiang.archive.package import verification_keys
 from sanxiang.archive.tasks import build_archive_exports, expire_archive_exports
 from sanxiang.archive.verify import verify_package
@@ -28,17 +28,14 @@ API = "/api/v1/archive"
 @pytest.fixture(scope="module")
 def archived(env, blocker, tmp_path_factory):
     """A case with two documents (docx only: the package is about files and entries, not rendering),
-    its archived-file row written directly (archiving for real is tests/archive/test_case_file.py)."""
+    its archived file and manifest written directly (archiving for real is tests/archive/test_case_file.py)."""
     with blocker.unblock():
         case = decided_case(env)
         D.do_generate_document(case, "filing_approval", actor=env.officer)
         D.do_generate_document(case, "penalty_decision", inputs=REASONS, actor=env.officer)
-        from django.utils import timezone
+        from archive_cast import archive_as_is
 
-        ArchivedCaseFile.objects.create(
-            case=case, agency=env.agency, archive_number=f"{env.agency.code}-2026-0001", archive_year=2026,
-            archive_seq=1, outcome="penalty", catalogue_sha256="0" * 64, items=2, pages=0, retention="定期30年",
-            retention_basis="测试", archived_at=timezone.now(), archived_by_name="测试")
+        archive_as_is(case, env.officer)
         keeper = T.member(env.agency, Role.RECORDS_KEEPER)
         return case, keeper
 
@@ -163,3 +160,92 @@ def test_a_build_killed_half_way_is_taken_up_again_after_an_hour_not_before(env,
     assert build_archive_exports.call()["done"] == 1
     row.refresh_from_db()
     assert row.status == ExportStatus.READY and X.path_of(row).is_file()
+
+
+def ready_export(case, keeper):
+    ArchiveExport.objects.filter(case=case, status__in=X.OPEN).update(status=ExportStatus.FAILED)
+    return X.build_export(X.do_request_export(case, actor=keeper), actor=JOBS)
+
+
+def test_a_package_changed_on_disk_is_not_served_nor_ledgered_as_downloaded(client, env, archived, export_dir):
+    """s17 defect 5: the same byte length, one byte flipped: 409, nothing served, the row no longer offered."""
+    case, keeper = archived
+    built = ready_export(case, keeper)
+    path = X.path_of(built)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    client.force_login(keeper)
+    downloads = LedgerEntry.objects.filter(action="download_archive_export").count()
+    response = client.get(f"{API}/exports/{built.pk}/download")
+    assert response.status_code == 409 and response.json()["code"] == "export_modified", response.content
+    assert "与生成时记录的摘要不符" in response.json()["message"]
+    assert LedgerEntry.objects.filter(action="download_archive_export").count() == downloads
+    built.refresh_from_db()
+    assert built.status == ExportStatus.FAILED and "被改动" in built.failure
+    assert LedgerEntry.objects.filter(action="archive_export_failed", object_id=str(built.pk)).exists()
+    page = client.get(f"/archive/exports/{built.pk}/download/", follow=True)
+    assert page.status_code == 200 and page.get("Content-Type", "").startswith("text/html")
+
+
+def test_an_expired_package_is_not_served_before_the_job_deletes_it(client, env, archived, export_dir):
+    """s17 defect 22g: the download checks expires_at itself."""
+    from django.utils import timezone
+
+    case, keeper = archived
+    built = ready_export(case, keeper)
+    ArchiveExport.objects.filter(pk=built.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    client.force_login(keeper)
+    before = written()
+    response = client.get(f"{API}/exports/{built.pk}/download")
+    assert response.status_code == 409 and response.json()["code"] == "export_expired"
+    assert "已于" in response.json()["message"] and "过期" in response.json()["message"]
+    assert written() == before
+    status = client.get(f"{API}/exports/{built.pk}").json()
+    assert status["download"] is None and status["status_label"] == "已过期"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "已过期" in page and f"/archive/exports/{built.pk}/download/" not in page
+
+
+def test_a_ready_package_of_an_unchanged_file_is_offered_again_not_rebuilt(client, env, archived, export_dir):
+    """s17 defect 14: a second request gets the ready package (200); a change to the file, a new build."""
+    case, keeper = archived
+    built = ready_export(case, keeper)
+    client.force_login(keeper)
+    rows = ArchiveExport.objects.count()
+    again = client.post(f"{API}/cases/{case.pk}/exports")
+    assert again.status_code == 200 and again.json()["id"] == built.pk and again.json()["status"] == "ready"
+    assert ArchiveExport.objects.count() == rows
+    assert LedgerEntry.objects.filter(action="request_archive_export", object_id=str(built.pk)).count() == 2
+    assert len(list(export_dir.iterdir())) == 1
+    page = client.post(f"/archive/cases/{case.pk}/export/", follow=True).content.decode()
+    assert "已生成的归档信息包可以直接下载" in page and ArchiveExport.objects.count() == rows
+
+    D.do_generate_document(case, "service_receipt", actor=env.officer)  # a supplement after archiving
+    changed = client.post(f"{API}/cases/{case.pk}/exports")
+    assert changed.status_code == 201 and changed.json()["id"] != built.pk and changed.json()["status"] == "requested"
+
+
+def test_a_package_with_business_secrets_asks_for_the_purpose_and_ledgers_it(client, env, archived, export_dir):
+    """s17 defect 22i: who, when, what and why (issue 8 §4) for a package of marked records."""
+    from sanxiang.cases.models import Case
+
+    case, keeper = archived
+    built = ready_export(case, keeper)
+    Case.objects.filter(pk=case.pk).update(confidentiality="business_secret")
+    client.force_login(keeper)
+    before = written()
+    refused = client.get(f"{API}/exports/{built.pk}/download")
+    assert refused.status_code == 400 and refused.json()["code"] == "purpose_required"
+    assert "商业秘密" in refused.json()["message"] and "用途" in refused.json()["message"]
+    assert written() == before
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'name="purpose"' in page and "须填写用途" in page
+    done = client.get(f"{API}/exports/{built.pk}/download", {"purpose": "行政诉讼答辩举证"})
+    assert done.status_code == 200
+    b"".join(done.streaming_content)
+    entry = LedgerEntry.objects.filter(action="download_archive_export", object_id=str(built.pk)).last()
+    import json
+    payload = json.loads(entry.entry)["payload"]
+    assert payload["purpose"] == "行政诉讼答辩举证" and payload["confidentiality"] == ["商业秘密"]
+    assert payload["records"] == built.records

@@ -227,7 +227,7 @@ def issue_all(env, docs):
         D.do_issue_document(doc, actor=env.head)
 
 
-def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(env, closed, rendered):
+def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(env, closed, rendered, tmp_path):
     case, docs, keeper = closed
     issue_all(env, docs)
     result = A.check_case_file(case)
@@ -254,6 +254,23 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     assert env.agency.code not in archived.archive_number
     entry = LedgerEntry.objects.get(action="archive_case", object_id=str(archived.pk))
     assert len(entry.entry.split('"sha256"')) - 1 == 12  # docx and PDF of six documents
+    # The manifest every package of the file carries, bound by this entry (s17 defects 2–4).
+    import hashlib
+    import json
+
+    from sanxiang.lib.canonical import canonical_bytes
+    manifest = archived.manifest
+    assert manifest["archive_number"] == archived.archive_number and manifest["retention"] == "定期30年"
+    assert [i["seq"] for i in manifest["catalogue"]] == [1, 2, 3, 4, 1, 2] and manifest["checks"]["ok"]
+    assert manifest["case"]["number"] == case.number and manifest["entries"]
+    assert json.loads(entry.entry)["payload"]["manifest_sha256"] == hashlib.sha256(canonical_bytes(manifest)).hexdigest()
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.archive.package import export, verification_keys
+    from sanxiang.archive.verify import verify_package
+    done = export(case, tmp_path / "案卷.zip", actor=OPERATOR)
+    verified = verify_package(done.path, pinned_keys=verification_keys())
+    assert verified.ok and verified.notes == [], (verified.findings, verified.notes)
+    assert done.records == 6
 
     with pytest.raises(Conflict, match="已经归档"):
         A.do_archive_case(case, actor=keeper)
@@ -283,6 +300,11 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk)]
     held.refresh_from_db()
     assert held.catalogue == archived.catalogue and held.items == 6
+    # Its package still holds the file as archived; the correction apart, reported as 归档后补充.
+    again = export(case, tmp_path / "补充后.zip", actor=OPERATOR)
+    verified = verify_package(again.path, pinned_keys=verification_keys())
+    assert verified.ok and again.records == 6, verified.findings
+    assert [n[:9] for n in verified.notes] == ["归档后补充：1 件"]
     # The volume's forms made before archiving are its frame, not 补充 (s17 #11); one made after is.
     volumes = casefile.assemble(case, [r for r in A.archived_records(held)])
     before = D.do_generate_document(case, "file_cover", entries=casefile.form_entries(case, volumes), volume="正卷",
@@ -336,7 +358,7 @@ def test_an_archived_file_is_checked_again_on_request_and_the_result_recorded(cl
             fh.write(original)
 
 
-def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(client, env, closed, rendered):
+def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(client, env, closed, rendered, tmp_path):
     """立卷: 卷宗封面, 卷内文件目录 and 卷内备考表 from the file as assembled, once; not items themselves."""
     case, _, keeper = closed
     with pytest.raises(NotPermitted):
@@ -400,6 +422,22 @@ def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(client,
     with pytest.raises(Conflict, match="均已生成，且与卷内材料一致"):  # nothing to make: said, nothing written
         A.do_prepare_file_forms(case, actor=env.officer)
     assert [i.record.title for i in casefile.assemble(case)["main"]] == [i.record.title for i in volumes["main"]]
+
+    # Archived with its forms: every package carries them among the archived file's records.
+    import zipfile
+
+    from archive_cast import archive_as_is
+
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.archive.package import export, verification_keys
+    from sanxiang.archive.verify import verify_package
+    archive_as_is(case, keeper)
+    done = export(case, tmp_path / "案卷.zip", actor=OPERATOR)
+    verified = verify_package(done.path, pinned_keys=verification_keys())
+    assert verified.ok and verified.notes == [], (verified.findings, verified.notes)
+    names = zipfile.ZipFile(done.path).namelist()
+    assert sum("/data/records/forms-" in n for n in names) == 7  # six forms and the corrected cover (docx)
+    assert sum("/data/records/secondary-" in n for n in names) == 4  # two items, docx and PDF each
     decided, _ = reach(env, GENERAL, "decided")
     with pytest.raises(RuleViolation, match="尚未办结"):
         A.do_prepare_file_forms(decided, actor=env.officer)

@@ -8,6 +8,8 @@ from pathlib import Path
 from sanxiang.core.errors import NotFound
 from sanxiang.core.management.subcommands import SubcommandCommand
 
+KEY_LABELS = {"pinned": "固定公钥（--key）", "package": "包内公钥"}
+
 
 class Command(SubcommandCommand):
     help = "案卷归档信息包：export CASE_NUMBER --out FILE.zip | verify FILE.zip [--key VKEY_FILE]"
@@ -39,7 +41,9 @@ class Command(SubcommandCommand):
             codes = "、".join(c.agency.code for c in found)
             raise NotFound(f"多个执法机关有案号“{options['number']}”（{codes}）：请用 --agency 指定。")
         done = export(found[0], options["out"], actor=OPERATOR)
-        self.stdout.write(f"已导出 {done.path}：记录 {done.records} 件（文件 {done.files} 个，"
+        what = (f"归档案卷 {done.archive_number}，" if done.archive_number else "本案尚未归档（不是归档案卷），")
+        extra = f"，归档后补充 {done.supplements} 件" if done.supplements else ""
+        self.stdout.write(f"已导出 {done.path}：{what}记录 {done.records} 件{extra}（文件 {done.files} 个，"
                           f"{done.payload_bytes} 字节），留痕条目 {done.entries} 条，检查点树大小 {done.tree_size}")
 
     def do_verify(self, options):
@@ -58,12 +62,16 @@ class Command(SubcommandCommand):
         else:
             self.stdout.write(f"归档信息包：文件 {result.files} 个，留痕条目 {result.entries} 条，"
                               f"检查点树大小 {result.tree_size if result.tree_size is not None else '—'}，"
-                              f"公钥：{'固定公钥（--key）' if result.pinned else '包内公钥'}")
+                              f"公钥：{KEY_LABELS.get(result.key_used, '—')}")
             for note in result.notes:
                 self.stdout.write(f"注意：{note}")
             for finding in result.findings:
                 self.stdout.write(f"[{finding.code}] {finding.message}")
-            self.stdout.write("核验通过：包内容完整，条目均在已签名的账本中" if result.ok else
-                              f"核验失败：发现 {len(result.findings)} 项问题")
+            if not result.ok:
+                self.stdout.write(f"核验失败：发现 {len(result.findings)} 项问题")
+            elif result.archived_file:
+                self.stdout.write("核验通过：归档案卷完整，与留痕账本中的归档清单一致，条目均在已签名的账本中")
+            else:
+                self.stdout.write("核验通过：包内文件均记入已签名的账本（本包没有归档清单，不证明案卷完整）")
         if not result.ok:
             sys.exit(1)
