@@ -250,10 +250,9 @@ def party_copy(request, pk):
             return redirect("retrieval:party-copy", row.pk)
     elif request.method == "POST":
         status = 400
-    copyable = row.status in ("to_answer", "provided") and can(request.user, "answer", row)
     return render(request, "retrieval/party_copy.html", {
         "row": row, "case": row.case, "form": form, "purpose": _copy_purpose(row),
         "may_decide": row.status == "pending_approval" and can(request.user, "decide", row),
         "may_answer": row.status in ("pending_approval", "to_answer") and (
             can(request.user, "answer", row) or can(request.user, "decide", row)),
-        "rows": queries.records_of(request.user, row.case) if copyable else []}, status=status)
+        "rows": queries.party_copy_records(request.user, row)}, status=status)

@@ -47,7 +47,14 @@ def test_the_officer_registers_answers_and_hands_over_a_watermarked_copy(client,
     assert "待答复的当事人复制申请" in waiting and f'href="/retrieval/party-copies/{row.pk}/"' in waiting
     assert "<title>调阅" in waiting and "<title>调阅<div" not in waiting
     detail = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
+    assert "交付当事人的复制件" not in detail  # a draft (not issued) is never a party's copy
+    from sanxiang.documents import actions as D
+
+    D.do_issue_document(document, actor=env.head)
+    detail = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
     assert "交付当事人的复制件" in detail and "立案审批表" in detail
+    assert f"/retrieval/records/document/{document.pk}/pdf/" in detail
+    assert "/docx/" not in detail and "Word" not in detail  # never the editable original
     purpose = f"当事人{env.person_party.name}申请复制"
     served = client.get(f"/retrieval/records/document/{document.pk}/pdf/",
                         {"mode": "download", "purpose": f"{purpose}（{row.registered_at:%Y-%m-%d}登记）"}, follow=True)
@@ -63,6 +70,7 @@ def test_the_officer_registers_answers_and_hands_over_a_watermarked_copy(client,
     done = client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "provide"})
     row.refresh_from_db()
     assert done.status_code == 302 and row.status == PartyCopyStatus.PROVIDED and row.answered_by == env.officer
+    assert "交付当事人的复制件" not in client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
     assert f"/retrieval/party-copies/{row.pk}/" not in client.get("/retrieval/requests/").content.decode()
 
 
@@ -97,3 +105,26 @@ def test_another_agency_finds_neither_page(client, env, secret):
     assert client.get(f"/retrieval/party-copies/{row.pk}/").status_code == 404
     assert client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "provide"}).status_code == 404
     assert written() == before
+
+
+def test_the_secondary_volume_is_never_offered_to_the_party(env, secret):
+    """副卷 (调查终结报告, 审核意见, 结案审批表 …) is the agency's internal deliberation: not a party's copy."""
+    from sanxiang.archive import casefile
+    from sanxiang.documents import actions as D
+    from sanxiang.retrieval import queries
+
+    case, document, _ = secret
+    document.refresh_from_db()
+    if document.status != "issued":
+        D.do_issue_document(document, actor=env.head)
+    row = R.do_register_party_copy(case, party=env.person_party, records="全部", actor=env.officer)
+    offered = {(r["kind"].key, r["record"].pk) for r in queries.party_copy_records(env.officer, row)}
+    assert ("document", document.pk) in offered
+    real = casefile.placement
+
+    def everything_secondary(record):
+        return casefile.SECONDARY, real(record)[1]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(casefile, "placement", everything_secondary)
+        assert queries.party_copy_records(env.officer, row) == []
