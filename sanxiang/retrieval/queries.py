@@ -110,9 +110,10 @@ def party_copy_records(user, row) -> list[dict]:
     from sanxiang.archive import casefile, sources
     from sanxiang.documents.models import DocumentStatus
 
+    from .actions import may_answer_party_copy
     from .models import PartyCopyStatus
 
-    if row.status != PartyCopyStatus.TO_ANSWER or not can(user, "answer", row):
+    if row.status != PartyCopyStatus.TO_ANSWER or not may_answer_party_copy(user, row):
         return []
     internal = set()
     for record in sources.records_of(row.case):
