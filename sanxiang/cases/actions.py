@@ -667,7 +667,7 @@ def _assign(case, person, certificate, on, lead, actor) -> CaseHandler:
         if case.category not in (certificate.categories or []):
             problems.append(f"执法证 {certificate.number} 的执法类别不含“{case.category}”。")
         if problems:
-            raise RuleViolation("；".join(problems), reasons=problems, field="certificate")
+            raise RuleViolation(join_reasons(problems), reasons=problems, field="certificate")
     if certificate is None:
         raise RuleViolation(f"{person.name}没有可用于“{case.category}”的有效执法证。", field="certificate")
     if case.handlers.filter(person=person, until__isnull=True).exists():
@@ -828,7 +828,7 @@ def do_record_onsite_act(case, *, place, certificate_numbers, told_reason_basis_
                             field="certificate_numbers")
     problems = G.handler_problems(case, date)
     if problems:
-        raise RuleViolation("；".join(problems), reasons=problems, field="certificate_numbers")
+        raise RuleViolation(join_reasons(problems), reasons=problems, field="certificate_numbers")
     if told_reason_basis_rights is not True:
         raise RuleViolation("现场执法须告知当事人执法事由、依据和权利义务（行政执法监督条例第十一条）。",
                             field="told_reason_basis_rights")
