@@ -161,6 +161,8 @@ def test_the_act_form_offers_only_the_agency_s_listed_acts(client, kenv):
                            actor=env.officer)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "执法人员声明已全程音像记录" in page and "尚未关联已存储的音像记录" in page
+    (listed,) = [a for a in client.get(f"/api/v1/cases/{case.pk}/on-site-acts").json() if a["act"] == "sealing_up"]
+    assert listed["video_recorded"] and not listed["recording_attached"]
 
 
 def onsite_form(page, case):
