@@ -62,6 +62,11 @@ class Waiting:
     ended_on: dt.date
     due: dt.date | None
 
+    @property
+    def overdue(self) -> bool:
+        """Past its 案卷归档期限 (the due day itself is still in time)."""
+        return self.due is not None and self.due < timezone.localdate()
+
 
 @dataclass
 class ArchivistLists:

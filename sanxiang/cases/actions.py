@@ -667,7 +667,7 @@ def _assign(case, person, certificate, on, lead, actor) -> CaseHandler:
         if case.category not in (certificate.categories or []):
             problems.append(f"执法证 {certificate.number} 的执法类别不含“{case.category}”。")
         if problems:
-            raise RuleViolation("；".join(problems), reasons=problems, field="certificate")
+            raise RuleViolation(join_reasons(problems), reasons=problems, field="certificate")
     if certificate is None:
         raise RuleViolation(f"{person.name}没有可用于“{case.category}”的有效执法证。", field="certificate")
     if case.handlers.filter(person=person, until__isnull=True).exists():
@@ -775,6 +775,27 @@ def do_add_case_participant(case, *, role, name, actor, id_number="", relation="
 
 
 @transaction.atomic
+def onsite_act_choices(case, on=None) -> list[tuple[str, str]]:
+    """The on-site acts an officer of `case` may record on `on`: 现场检查 always; the others (封存, 强制拆除,
+    送检样品) only where the agency's 音像记录事项清单 (its profile, records/catalogue.py) names them for a
+    case of this kind — 人社 has no 强制拆除 or 送检样品, and a 强制拆除 needs a 限期拆除 decision and its
+    公告 first (行政强制法第四十四条), never a 行政检查 or 行政许可."""
+    from sanxiang.records import catalogue
+
+    listed = catalogue.catalogue(case.agency, on, case.kind).entries
+    out = []
+    for key, label in OnSiteActKind.choices:
+        if key == OnSiteActKind.INSPECTION:
+            out.append((key, label))
+        elif key in listed and not (key == OnSiteActKind.DEMOLITION and case.kind in NO_DEMOLITION_KINDS):
+            out.append((key, label))
+    return out
+
+
+# 强制拆除 follows a 限期拆除 decision and its 公告 (行政强制法第四十四条): never within these kinds of case.
+NO_DEMOLITION_KINDS = ("inspection", "licence", "confirmation", "adjudication", "labour_inspection")
+
+
 def do_record_onsite_act(case, *, place, certificate_numbers, told_reason_basis_rights, video_recorded, actor,
                          date=None, note="", act=OnSiteActKind.INSPECTION) -> OnSiteAct:
     """现场执法: what was done on site (现场检查, 封存, 强制拆除, 送检样品 — the acts a 音像记录事项清单 names),
@@ -788,6 +809,13 @@ def do_record_onsite_act(case, *, place, certificate_numbers, told_reason_basis_
     reason = G.actor_handles(case, actor, on=date)
     if reason:
         raise NotPermitted(reason)
+    if act not in dict(onsite_act_choices(case, date)):
+        label = OnSiteActKind(act).label
+        if act == OnSiteActKind.DEMOLITION and case.kind in NO_DEMOLITION_KINDS:
+            raise RuleViolation(f"{case.get_kind_display()}案件中不能记录强制拆除：强制拆除须依据限期拆除决定并予公告"
+                                "（行政强制法第四十四条）。", field="act")
+        raise RuleViolation(f"本机关的音像记录事项清单中没有“{label}”这项现场执法活动，请选择现场检查或清单中的活动。",
+                            field="act")
     place = _text(place, "执法地点", "place", 300)
     numbers = [str(n).strip() for n in (certificate_numbers or []) if str(n).strip()]
     handlers = {h.certificate.number: h for h in G.active_handlers(case, date)}
@@ -800,7 +828,7 @@ def do_record_onsite_act(case, *, place, certificate_numbers, told_reason_basis_
                             field="certificate_numbers")
     problems = G.handler_problems(case, date)
     if problems:
-        raise RuleViolation("；".join(problems), reasons=problems, field="certificate_numbers")
+        raise RuleViolation(join_reasons(problems), reasons=problems, field="certificate_numbers")
     if told_reason_basis_rights is not True:
         raise RuleViolation("现场执法须告知当事人执法事由、依据和权利义务（行政执法监督条例第十一条）。",
                             field="told_reason_basis_rights")

@@ -130,7 +130,8 @@ class OnSiteActOut(Schema):
     place: str
     certificate_numbers: list[str]
     told_reason_basis_rights: bool
-    video_recorded: bool
+    video_recorded: bool = Field(description="执法人员的声明（全程音像记录），不是证明")
+    recording_attached: bool = Field(False, description="本案已存储的音像记录覆盖了这项活动")
     note: str
 
 
@@ -145,14 +146,19 @@ class OnSiteActIn(Schema):
     note: str = Field("", max_length=500)
 
 
-def _onsite(a) -> dict:
-    return {f: getattr(a, f) for f in OnSiteActOut.model_fields}
+def _onsite(a, covered=frozenset()) -> dict:
+    out = {f: getattr(a, f) for f in OnSiteActOut.model_fields if f != "recording_attached"}
+    return {**out, "recording_attached": f"onsite:{a.pk}" in covered}
 
 
 @router.get("/{case_id}/on-site-acts", response={200: list[OnSiteActOut], **error_responses(401, 404)},
             summary="现场执法记录")
 def list_onsite_acts(request, case_id: str):
-    return Status(200, [_onsite(a) for a in _case(request, case_id).onsite_acts.order_by("date", "id")])
+    from sanxiang.records.catalogue import covered_refs
+
+    case = _case(request, case_id)
+    covered = covered_refs(case)
+    return Status(200, [_onsite(a, covered) for a in case.onsite_acts.order_by("date", "id")])
 
 
 @router.post("/{case_id}/on-site-acts", response={201: OnSiteActOut, **ERRORS}, summary="记录现场执法")

@@ -209,12 +209,15 @@ class OnSiteActForm(forms.Form):
     place = forms.CharField(label="执法地点", max_length=300)
     certificate_numbers = forms.MultipleChoiceField(label="出示的执法证", widget=forms.CheckboxSelectMultiple)
     told_reason_basis_rights = forms.BooleanField(label="已告知执法事由、依据和权利义务", required=False)
-    video_recorded = forms.BooleanField(label="全过程音像记录", required=False)
+    video_recorded = forms.BooleanField(label="执法人员声明：已全程音像记录", required=False,
+                                        help_text="仅为声明；以本案关联并已存储的音像记录为准。")
     date = forms.DateField(label="日期", required=False, widget=DATE, help_text="不填为今天。")
     note = forms.CharField(label="备注", max_length=500, required=False)
 
-    def __init__(self, *args, handlers=(), **kwargs):
+    def __init__(self, *args, handlers=(), acts=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if acts is not None:
+            self.fields["act"].choices = acts
         self.fields["certificate_numbers"].choices = [
             (h.certificate.number, f"{h.person.name}（{h.certificate.number}）") for h in handlers]
 

@@ -99,8 +99,18 @@ def actor_handles(case, actor, on=None, **params):
     """由本案承办人办理"""
     if is_system_actor(actor):
         return None
-    if not any(_is_actor(h, actor) for h in active_handlers(case, _day(on))):
-        return platform_admin_problem(case.agency, actor) or "只有本案的承办人可以办理此事项。"
+    day = _day(on)
+    if not any(_is_actor(h, actor) for h in active_handlers(case, day)):
+        problem = platform_admin_problem(case.agency, actor)
+        if problem:
+            return problem
+        mine = [h for h in case_handlers(case) if _is_actor(h, actor)]
+        if mine and day < min(h.since for h in mine):
+            return (f"{day:%Y-%m-%d} 早于您被指定为本案承办人的日期（{min(h.since for h in mine):%Y-%m-%d}），"
+                    "请核对日期。")
+        if mine:
+            return f"{day:%Y-%m-%d} 您已不再承办本案，请核对日期。"
+        return "只有本案的承办人可以办理此事项。"
     return None
 
 

@@ -306,6 +306,12 @@ def case_page(user, case) -> dict:
     participants = list(case.participants.select_related("for_party__party"))
     recusals = list(case.recusals.select_related("handler__person"))
     onsite = list(case.onsite_acts.all())
+    if onsite:
+        from sanxiang.records.catalogue import covered_refs
+
+        covered = covered_refs(case)
+        for act in onsite:
+            act.recording_attached = f"onsite:{act.pk}" in covered
     reviews = list(case.reviews.select_related("reviewer"))
     payments = list(case.payments.all())
     appeals = list(case.appeals.all())

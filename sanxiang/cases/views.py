@@ -175,7 +175,8 @@ def _forms(request, case, data, bound):
         out["edit"] = bound.get("edit") or F.CaseEditForm(initial={"cause": case.cause, "facts": case.facts,
                                                                   "discretion": case.discretion})
         if data["active_handlers"]:
-            out["onsite"] = bound.get("onsite") or F.OnSiteActForm(handlers=data["active_handlers"])
+            out["onsite"] = bound.get("onsite") or F.OnSiteActForm(handlers=data["active_handlers"],
+                                                                       acts=C.onsite_act_choices(case))
             out["recusal"] = bound.get("recusal") or F.RecusalRequestForm(handlers=data["active_handlers"])
     pending_recusals = [r for r in data["recusals"] if r.decision == r.PENDING]
     if pending_recusals and C.may_act(user, "assign", case) and not any(
@@ -331,7 +332,7 @@ def case_add_participant(request, pk):
 def case_record_onsite(request, pk):
     def make(case):
         return F.OnSiteActForm(request.POST, handlers=case.handlers.filter(until__isnull=True)
-                               .select_related("person", "certificate"))
+                               .select_related("person", "certificate"), acts=C.onsite_act_choices(case))
 
     def perform(case, form, version):
         d = form.cleaned_data

@@ -64,3 +64,9 @@ class Conflict(SanxiangError):
     status = 409
     code = "conflict"
     default_message = "该对象已被他人修改，请刷新后重试。"
+
+
+def join_reasons(reasons) -> str:
+    """The one joiner rule: sentences joined into one message, "甲；乙。", never "甲。；乙。"."""
+    parts = [str(r).strip().rstrip("。；") for r in reasons if r and str(r).strip()]
+    return "；".join(parts) + "。" if parts else ""

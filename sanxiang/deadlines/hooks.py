@@ -13,6 +13,27 @@ def _counts(rows):
             "yellow": sum(1 for r in rows if r["level"] == queries.YELLOW)}
 
 
+def _name_cases(user, rows) -> None:
+    """Each row whose obligation runs on a case (案卷归档期限, 办案期限 …) names the case and links it,
+    when `user` may open it: a deadline without its case says nothing to act on."""
+    from sanxiang.access.policy import restrict
+    from sanxiang.cases.models import Case
+
+    rows = list(rows)
+    ids = {int(r["ob"].object_id) for r in rows
+           if r["ob"].object_type == Case.ledger_type() and str(r["ob"].object_id).isdigit()}
+    if not ids:
+        return
+    cases = {c.pk: c for c in restrict(Case.objects.filter(pk__in=ids), user, "view")}
+    for row in rows:
+        ob = row["ob"]
+        if ob.object_type == Case.ledger_type() and str(ob.object_id).isdigit():
+            case = cases.get(int(ob.object_id))
+            if case is not None:
+                row["case_label"] = case.number or case.cause
+                row["case_url"] = reverse("cases:detail", args=[case.pk])
+
+
 def obligations_panel(request):
     """时限待办与预警: the unit's queue, the agency's warnings, the supervised agencies' warnings."""
     found = queries.workbench_obligations(request.user, timezone.localdate())
@@ -23,6 +44,7 @@ def obligations_panel(request):
     for key in ("queue", "overdue", "due_soon", "supervised"):
         for row in found[key]:
             seen[row["ob"].pk] = row
+    _name_cases(request.user, seen.values())
     levels = _counts(seen.values())
     counts = []
     if scope["units"]:

@@ -587,6 +587,7 @@ def signature_problem(document) -> str:
     roles = set(document.signatures.values_list("role", flat=True))
     if SignatureRole.OFFICER in roles and (SignatureRole.PARTY in roles or document.fields.get("party_refusal")):
         return ""
-    who = "受送达人签收" if document.kind == DocumentKind.SERVICE_RECEIPT else "当事人（被询问人）签名"
+    who = {DocumentKind.SERVICE_RECEIPT: "受送达人签收",
+           DocumentKind.INQUIRY_RECORD: "当事人（被询问人）签名"}.get(document.kind, "当事人签名")
     return (f"{document}尚未由执法人员和{who}，不能签发：请先手写签名，"
             "或由执法人员签名并注明当事人拒绝签名的理由和日期。")

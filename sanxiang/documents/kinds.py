@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from sanxiang.core.errors import RuleViolation
+from sanxiang.core.errors import RuleViolation, join_reasons
 
 from .models import DocumentKind
 
@@ -333,16 +333,20 @@ def clean_inputs(spec: Spec, given: dict | None) -> dict:
             problems.append(f"{spec.label}须写明{item.label}（{item.help}）。" if item.help
                             else f"{spec.label}须写明{item.label}。")
             field_name = field_name or item.name
-        elif len(value) > item.max_length:
-            problems.append(f"{item.label}过长（最多 {item.max_length} 字）。")
-            field_name = field_name or item.name
         elif item.datetime and value:
+            # A real time: the form's "2026-11-24T09:30" (datetime-local), "2026-11-24 09:30", or ISO 8601
+            # with its offset ("2026-11-24T09:00+08:00", turned into local time) — kept as local minutes.
             try:
-                value = dt.datetime.fromisoformat(value).replace(second=0, microsecond=0, tzinfo=None)
-                value = value.strftime("%Y-%m-%d %H:%M")
+                parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                if parsed.tzinfo is not None:
+                    parsed = timezone.localtime(parsed)
+                value = parsed.replace(second=0, microsecond=0, tzinfo=None).strftime("%Y-%m-%d %H:%M")
             except ValueError:
                 problems.append(f"{item.label}须写成“年-月-日 时:分”，{item.help}。")
                 field_name = field_name or item.name
+        elif len(value) > item.max_length:
+            problems.append(f"{item.label}过长（最多 {item.max_length} 字）。")
+            field_name = field_name or item.name
         cleaned[item.name] = value
     if spec.kind == K.INQUIRY_RECORD and not problems:
         started, ended = (dt.datetime.fromisoformat(cleaned[k]) for k in ("started_at", "ended_at"))
@@ -357,7 +361,7 @@ def clean_inputs(spec: Spec, given: dict | None) -> dict:
             problems.append("询问起止时间相隔超过 24 小时，请核对。")
             field_name = "ended_at"
     if problems:
-        raise RuleViolation("；".join(problems), field=field_name, reasons=problems)
+        raise RuleViolation(join_reasons(problems), field=field_name, reasons=problems)
     return cleaned
 
 

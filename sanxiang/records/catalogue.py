@@ -12,7 +12,8 @@ An act of a case (an `Occurrence`) is covered by a recording of the case naming 
 file is stored and which was made at the act (its time span overlapping the act's day, or the act's
 time when known); a declared recording not stored yet shows the act as 待存储 and covers nothing. A
 mandatory act without one blocks closing (`closing_problem`, a closing check of sanxiang/cases)
-unless a head approved a reasoned exception; a recommended one asks the handler for a reason.
+unless a head approved a reasoned exception; a recommended one blocks it too until the handler
+has recorded a reason (说明理由).
 """
 
 from __future__ import annotations
@@ -300,12 +301,35 @@ def missing_recordings(case) -> list[Missing]:
     return missing
 
 
+def covered_refs(case) -> set[str]:
+    """The refs of the acts of `case` a stored recording made at the act covers (matched as
+    `missing_recordings` does): what the case page shows next to an officer's 「已全程音像记录」
+    declaration, which alone proves nothing."""
+    from .models import AudioVideoRecord
+
+    stored: dict[str, list] = {}
+    for rec in (AudioVideoRecord.objects.filter(case_id=case.pk, upload__isnull=False, stored_at__isnull=False)
+                .exclude(act="").order_by("started_at", "id")):
+        stored.setdefault(rec.act, []).append(rec)
+    return {occ.ref for occ in occurrences(case) if _take(stored.get(occ.act, []), occ) is not None}
+
+
 def closing_problem(case) -> str | None:
-    """Why `case` may not close for want of recordings (None: it may)."""
-    blocking = [m for m in missing_recordings(case) if m.blocks_closing]
-    if not blocking:
-        return None
-    names = "；".join(m.occurrence.description + (f"（{m.status_label}）" if m.pending is not None else "")
-                     for m in blocking)
-    return (f"以下执法活动按本机关音像记录事项清单应全程音像记录，但本案没有其已存储的音像记录：{names}。"
-            "请存储或关联当时的音像记录，或由负责人批准例外并说明理由。")
+    """Why `case` may not close for want of recordings (None: it may): a mandatory act without its
+    stored recording and no head's exception; a recommended one (宜音像记录) without the handler's
+    reason — issue §2 "a recommended act not recorded asks for a reason", asked at closing so that it
+    is never forgotten (the reason is a RecordingWaiver of kind 说明理由, recorded and ledgered)."""
+    missing = missing_recordings(case)
+    blocking = [m for m in missing if m.blocks_closing]
+    unexplained = [m for m in missing if m.needs_reason]
+    problems = []
+    if blocking:
+        names = "；".join(m.occurrence.description + (f"（{m.status_label}）" if m.pending is not None else "")
+                         for m in blocking)
+        problems.append(f"以下执法活动按本机关音像记录事项清单应全程音像记录，但本案没有其已存储的音像记录：{names}。"
+                        "请存储或关联当时的音像记录，或由负责人批准例外并说明理由。")
+    if unexplained:
+        names = "；".join(m.occurrence.description for m in unexplained)
+        problems.append(f"以下执法活动按本机关音像记录事项清单宜音像记录，但本案没有其音像记录：{names}。"
+                        "请关联当时的音像记录，或由承办人说明未音像记录的理由。")
+    return "".join(problems) or None

@@ -356,10 +356,12 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
         confidentiality=_confidentiality(confidentiality, default_mark), created_at=timezone.now(),
         linked_at=timezone.now() if case is not None else None)
     missing = [w for w in missing_metadata(row) if METADATA_FIELDS.get(w) != "case"]
-    if missing:
-        raise RuleViolation(f"按本机关规定，音像记录须标明：{'、'.join(missing)}。", field=METADATA_FIELDS[missing[0]])
     on = timezone.localtime(started).date()
-    if not row.opening_statement and profile_value(profile_key_of(agency), "records.av_voice_announcement", on):
+    voice = not row.opening_statement and profile_value(profile_key_of(agency), "records.av_voice_announcement", on)
+    if missing:  # everything missing in one answer, not one field per call (s17 #22d)
+        also = "；开始时应语音说明时间、地点、执法人员和执法行为，请填写该说明" if voice else ""
+        raise RuleViolation(f"按本机关规定，音像记录须标明：{'、'.join(missing)}{also}。", field=METADATA_FIELDS[missing[0]])
+    if voice:
         raise RuleViolation("按本机关规定，音像记录开始时应语音说明时间、地点、执法人员和执法行为，请填写该说明。",
                             field="opening_statement")
     if upload is not None:

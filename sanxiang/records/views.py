@@ -208,8 +208,10 @@ def _upload_of(user, value):
 
 
 def _form_errors(form) -> str:
-    return "；".join(f"{form.fields[f].label if f in form.fields else ''}{'：' if f in form.fields else ''}{e}"
-                    for f, errs in form.errors.items() for e in errs)
+    from sanxiang.core.errors import join_reasons
+
+    return join_reasons(f"{form.fields[f].label if f in form.fields else ''}{'：' if f in form.fields else ''}{e}"
+                        for f, errs in form.errors.items() for e in errs)
 
 
 @login_required

@@ -211,14 +211,43 @@ def _party_copy_subject(row):
     return {"object_type": row.ledger_type(), "object_id": row.pk, "kinds": [PARTY_COPY_DEADLINE]}
 
 
+def _keeps_archived(actor, case) -> bool:
+    """The agency's 档案管理人员 on an archived case: the archive keeps the file now and answers the
+    requests for it (档案法 第四章「档案的利用和公布」, article not verified; the case's own officers
+    may have moved on)."""
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    return (is_person(actor) and can(actor, "view", case)
+            and current_roles(actor).filter(role=Role.RECORDS_KEEPER, agency=case.agency_id).exists()
+            and ArchivedCaseFile.objects.filter(case=case).exists())
+
+
+def may_register_party_copy(actor, case) -> bool:
+    return can(actor, "register_party_copy", case) or _keeps_archived(actor, case)
+
+
+def may_answer_party_copy(actor, row) -> bool:
+    return can(actor, "answer", row) or _keeps_archived(actor, row.case)
+
+
+def party_copy_answers(actor, row) -> list[tuple[str, str]]:
+    """The answers `actor` may give to `row` now (the page offers only these): the head's 同意/不同意
+    while it waits for approval; 已提供/不予提供 once it may be answered."""
+    if row.status == PartyCopyStatus.PENDING_APPROVAL:
+        return [("approve", "同意复制"), ("refuse_approval", "不同意复制")] if can(actor, "decide", row) else []
+    if row.status == PartyCopyStatus.TO_ANSWER and may_answer_party_copy(actor, row):
+        return [("provide", "已提供"), ("refuse", "不予提供")]
+    return []
+
+
 @transaction.atomic
 def do_register_party_copy(case, *, party, records: str, reason: str = "", actor) -> PartyCopyRequest:
     """登记当事人复制申请: staff register a party's request (parties have no login); the answer is due
     within `records.party_copy_answer_days` working days."""
     from sanxiang.deadlines.actions import do_open_obligation
 
-    if not is_person(actor) or not can(actor, "register_party_copy", case):
-        raise NotPermitted("只有承办该案件的执法人员或负责人可以登记当事人的复制申请。")
+    if not is_person(actor) or not may_register_party_copy(actor, case):
+        raise NotPermitted("只有承办该案件的执法人员或负责人（已归档的案件：本机关档案管理人员）可以登记当事人的复制申请。")
     if not case.case_parties.filter(party=party).exists():
         raise RuleViolation("申请人不是本案当事人。", field="party")
     records = _text(records, "records", label="申请复制的记录")
@@ -256,7 +285,7 @@ def do_approve_party_copy(row: PartyCopyRequest, *, approve: bool = True, reason
         raise Conflict(f"该申请{locked.get_status_display()}，无需审批。", code="party_copy_not_pending")
     reason = _text(reason, "reason", required=not approve, label="审批意见" if approve else "不同意复制的理由")
     now = timezone.now()
-    locked.decided_by, locked.decided_at = actor, now
+    locked.decided_by, locked.decided_at, locked.decision_reason = actor, now, reason
     if approve:
         locked.status = PartyCopyStatus.TO_ANSWER
     else:
@@ -283,8 +312,8 @@ def do_answer_party_copy(row: PartyCopyRequest, *, provided: bool, reason: str =
             raise RuleViolation("该机关规定当事人复制须经负责人同意，请先审批。", code="party_copy_needs_approval")
         if not can(actor, "decide", locked):
             raise NotPermitted("审批前不予提供，须由承办机构负责人或单位领导决定。")
-    elif not can(actor, "answer", locked):
-        raise NotPermitted("只有承办该案件的执法人员或负责人可以答复当事人的复制申请。")
+    elif not may_answer_party_copy(actor, locked):
+        raise NotPermitted("只有承办该案件的执法人员或负责人（已归档的案件：本机关档案管理人员）可以答复当事人的复制申请。")
     reason = _text(reason, "reason", required=not provided, label="不予提供的理由")
     now = timezone.now()
     locked.status = PartyCopyStatus.PROVIDED if provided else PartyCopyStatus.REFUSED

@@ -122,6 +122,8 @@ class PartyCopyOut(Schema):
     status_label: str
     needs_approval: bool
     due_on: dt.date
+    decided_at: dt.datetime | None = None
+    decision_reason: str = ""
     answered_at: dt.datetime | None
     answer_reason: str
 
@@ -141,7 +143,8 @@ def _request_out(row) -> dict:
 def _copy_out(row) -> dict:
     return {"id": row.pk, "case_id": row.case_id, "party": row.party.name, "records": row.records,
             "status": row.status, "status_label": row.get_status_display(), "needs_approval": row.needs_approval,
-            "due_on": row.due_on, "answered_at": row.answered_at, "answer_reason": row.answer_reason}
+            "due_on": row.due_on, "decided_at": row.decided_at, "decision_reason": row.decision_reason,
+            "answered_at": row.answered_at, "answer_reason": row.answer_reason}
 
 
 @router.get("/cases/{case_id}/records", response={200: list[RecordOut], **error_responses(401, 404, 422)},

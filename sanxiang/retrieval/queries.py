@@ -97,3 +97,40 @@ def open_party_copies(user):
     waiting = PartyCopyRequest.objects.filter(status__in=(PartyCopyStatus.PENDING_APPROVAL, PartyCopyStatus.TO_ANSWER))
     mine = Q(pk__in=restrict(waiting, user, "answer").values("pk")) | Q(pk__in=restrict(waiting, user, "decide").values("pk"))
     return waiting.filter(mine).select_related("case", "party").order_by("due_on", "id")
+
+
+def party_copy_records(user, row) -> list[dict]:
+    """What may be handed to the party on request `row`, for `user` who answers it: only while the
+    request waits for its answer (once answered — provided or refused — the links go). Of the case's
+    records: 执法文书 only once issued (签发), and only their sealed PDF (never a draft or the editable
+    Word original); only the 正卷 — the 副卷 (调查终结报告, 审核意见, 结案审批表 and other internal
+    deliberation; SAMR 卷宗 practice keeps the 副卷 internal, legal-rules §3a) is internal; not the
+    volume's own forms (卷宗封面, 卷内文件目录, 卷内备考表). Confidential audio and video stay play-only
+    (the serving layer never downloads them)."""
+    from sanxiang.archive import casefile, sources
+    from sanxiang.documents.models import DocumentStatus
+
+    from .actions import may_answer_party_copy
+    from .models import PartyCopyStatus
+
+    if row.status != PartyCopyStatus.TO_ANSWER or not may_answer_party_copy(user, row):
+        return []
+    internal = set()
+    for record in sources.records_of(row.case):
+        if casefile.is_frame(record) or casefile.placement(record)[0] == casefile.SECONDARY:
+            internal.add((record.object_type, record.object_id))
+    out = []
+    for item in records_of(user, row.case):
+        record = item["record"]
+        if (record.ledger_type(), str(record.pk)) in internal:
+            continue
+        files = item["files"]
+        if item["kind"].key == "document":
+            if record.status != DocumentStatus.ISSUED:
+                continue
+            files = {name: ref for name, ref in files.items() if name == "pdf"}
+        if item["confidential"]:
+            files = {name: ref for name, ref in files.items() if not ref.is_player_media}
+        if files:
+            out.append({**item, "files": files})
+    return out

@@ -190,6 +190,11 @@ class PartyCopyAnswerForm(forms.Form):
     reason = forms.CharField(label="意见或理由", max_length=500, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, answers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if answers:  # only what this user may answer now (a stale page's choice is still refused by the action)
+            self.fields["answer"].choices = answers
+
 
 def _copy_purpose(row) -> str:
     return f"当事人{row.party.name}申请复制（{row.registered_at:%Y-%m-%d}登记）"
@@ -198,7 +203,6 @@ def _copy_purpose(row) -> str:
 @login_required
 def party_copies(request, pk):
     """当事人申请复制 of a case: its requests with their answer deadline, and the form that registers one."""
-    from sanxiang.access.policy import can
     from sanxiang.cases import pages as case_pages
 
     case = case_pages.case_for(request.user, pk)
@@ -219,7 +223,7 @@ def party_copies(request, pk):
         status = 400
     return render(request, "retrieval/party_copies.html", {
         "case": case, "rows": queries.party_copies(request.user, case), "form": form,
-        "may_register": can(request.user, "register_party_copy", case),
+        "may_register": actions.may_register_party_copy(request.user, case),
         "case_url": reverse("cases:detail", args=[case.pk])}, status=status)
 
 
@@ -233,7 +237,8 @@ def party_copy(request, pk):
     row = queries.party_copy_for(request.user, pk)
     if row is None:
         raise PageNotFound("未找到该复制申请，或您无权查看。")
-    form = PartyCopyAnswerForm(request.POST or None)
+    answers = actions.party_copy_answers(request.user, row)
+    form = PartyCopyAnswerForm(request.POST or None, answers=answers or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         answer, reason = form.cleaned_data["answer"], form.cleaned_data["reason"]
@@ -250,10 +255,8 @@ def party_copy(request, pk):
             return redirect("retrieval:party-copy", row.pk)
     elif request.method == "POST":
         status = 400
-    copyable = row.status in ("to_answer", "provided") and can(request.user, "answer", row)
     return render(request, "retrieval/party_copy.html", {
         "row": row, "case": row.case, "form": form, "purpose": _copy_purpose(row),
         "may_decide": row.status == "pending_approval" and can(request.user, "decide", row),
-        "may_answer": row.status in ("pending_approval", "to_answer") and (
-            can(request.user, "answer", row) or can(request.user, "decide", row)),
-        "rows": queries.records_of(request.user, row.case) if copyable else []}, status=status)
+        "may_answer": bool(answers),
+        "rows": queries.party_copy_records(request.user, row)}, status=status)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from sanxiang.access.policy import agency_code_of, agency_of, can
-from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation, join_reasons  # noqa: F401
 
 from .tables import Table, Transition, table_for
 
@@ -107,10 +107,6 @@ def _clean_params(t: Transition, params: dict) -> dict:
     return clean
 
 
-def join_reasons(reasons) -> str:
-    """Sentences joined into one message: "甲；乙。", never "甲。；乙。"."""
-    parts = [r.strip().rstrip("。；") for r in reasons if r and r.strip()]
-    return "；".join(parts) + "。" if parts else ""
 
 
 def refusals(t: Transition, obj, actor, params: dict | None = None) -> list[str]:

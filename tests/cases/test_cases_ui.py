@@ -240,7 +240,9 @@ def test_waiting_for_approval_lists_approval_moves_not_every_move_of_a_head(clie
     C.do_investigate_case(C.do_file_case(investigating, actor=env.head, on=dt.date(2026, 9, 3)),
                           actor=env.officer, on=dt.date(2026, 9, 4))
     html = page(client, env.head, "/")
-    panel = html[html.index('id="case-approvals"'):]
+    start = html.index('id="case-approvals"')
+    end = html.find('<div class="card"', start)
+    panel = html[start:end if end > 0 else None]  # the panel only: deadline rows below now link their cases
     assert f"/cases/{waiting.pk}/" in panel and "立案" in panel
     assert f"/cases/{investigating.pk}/" not in panel  # 中止/终止 are the head's to take, but nothing waits on them
     assert "中止调查" not in panel

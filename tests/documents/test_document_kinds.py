@@ -293,6 +293,13 @@ def test_an_inquiry_record_states_its_start_and_end_time(env):
     cleaned = KINDS.clean_inputs(spec, {**base, "started_at": "2026-01-05T23:30", "ended_at": "2026-01-06 00:20"})
     assert cleaned["started_at"] == "2026-01-05 23:30"
     assert KINDS.inquiry_time(cleaned["started_at"], cleaned["ended_at"]) == "2026年1月5日23时30分至2026年1月6日0时20分"
+    # s17 #21: real times — ISO 8601 with its offset is parsed (not refused as "too long"), and several
+    # problems are joined by the one rule, never 「。；」
+    iso = KINDS.clean_inputs(spec, {**base, "started_at": "2026-01-05T09:00+08:00", "ended_at": "2026-01-05T02:30Z"})
+    assert (iso["started_at"], iso["ended_at"]) == ("2026-01-05 09:00", "2026-01-05 10:30")
+    with pytest.raises(RuleViolation) as caught:
+        KINDS.clean_inputs(spec, {"started_at": "x" * 30, "ended_at": "y"})
+    assert "。；" not in caught.value.message and caught.value.message.count("；") >= 2
 
 
 def test_decision_documents_follow_the_decision_taken(env, kenv):

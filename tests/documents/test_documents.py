@@ -304,6 +304,9 @@ def test_an_unsigned_record_or_receipt_cannot_be_issued(env):
     record = D.do_generate_document(decided_case(env, "investigating"), "inquiry_record", inputs=INQUIRY,
                                     actor=env.officer)
     receipt = D.do_generate_document(decided_case(env, "served"), "service_receipt", actor=env.officer)
+    sampling = D.do_generate_document(decided_case(env, "investigating"), "sampling_record", inputs={
+        "sample": "纯牛奶 250ml", "quantity": "6 盒", "method": "随机抽取"}, actor=env.officer)
+    assert "被询问人" not in D.signature_problem(sampling)  # s17 #22e: a sampling record has no interviewee
     for document, who in ((record, "当事人（被询问人）签名"), (receipt, "受送达人签收")):
         Doc.objects.filter(pk=document.pk).update(status="generated")  # as if rendered
         document.refresh_from_db()

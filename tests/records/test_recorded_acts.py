@@ -64,7 +64,8 @@ def inspection(env):
     case = I.do_create_inspection(env.agency, unit=env.unit, source="random", cause="双随机抽查：劳动用工",
                                   party=env.party, handlers=[env.p1, env.p2], planned_on=D0, actor=env.officer)
     I.do_start_inspection(case, on=D0, actor=env.officer)
-    on_site(env, case, D0)
+    act = on_site(env, case, D0)
+    E.do_explain_missing_recording(case, f"onsite:{act.pk}", reason="现场禁止录像，已制作现场笔录", actor=env.officer)
     I.do_record_inspection_result(case, result="normal", items="劳动合同\n工资支付台账", conclusion="未发现问题。",
                                   on=D0, actor=env.officer)
     return case
@@ -146,13 +147,63 @@ def test_a_licence_ends_with_its_decision_and_certificate_only_with_its_mandator
     assert case.status == "licensed" and "licensed" in ended_states(case)
 
 
-def test_a_recommended_act_never_blocks_the_close_of_another_kind(kenv):
+def test_a_recommended_act_asks_the_handler_for_a_reason_before_closing(kenv):
+    """s17 #15: a recommended act left unrecorded asks, at closing, for the handler's reason."""
     env = kenv
     case = reach(env, "licence_general", "served")
-    on_site(env, case, D0 + dt.timedelta(days=2))  # 现场执法: 宜音像记录
+    act = on_site(env, case, D0 + dt.timedelta(days=2))  # 现场执法: 宜音像记录
     (missing,) = CAT.missing_recordings(case)
     assert missing.tier == R and missing.needs_reason and not missing.blocks_closing
+    before = counts()
+    with pytest.raises(RuleViolation) as refused:
+        C.move_case(case, "close", actor=env.head, on=dt.date(2026, 9, 21))
+    assert "宜音像记录" in refused.value.message and "说明未音像记录的理由" in refused.value.message
+    assert counts() == before
+    E.do_explain_missing_recording(case, f"onsite:{act.pk}", reason="用人单位办公场所禁止录像，已制作现场笔录",
+                                   actor=env.officer)
     assert C.move_case(case, "close", actor=env.head, on=dt.date(2026, 9, 21)).status == "closed"
+
+
+def test_the_act_form_offers_only_the_agency_s_listed_acts(client, kenv):
+    """s17 #16: 人社 has no 强制拆除 or 送检样品; the tick is a declaration, the page says if a recording is there."""
+    env = kenv
+    case = reach(env, "licence_general", "reviewing")
+    assert [k for k, _ in C.onsite_act_choices(case)] == ["onsite", "sealing_up"]
+    before = (OnSiteAct.objects.count(), counts())
+    for act in ("demolition", "lab_intake"):
+        with pytest.raises(RuleViolation) as refused:
+            on_site(env, case, D0 + dt.timedelta(days=2), act=act)
+        assert refused.value.field == "act"
+    assert "行政强制法第四十四条" in str(refused.value.message) or "清单" in str(refused.value.message)
+    assert (OnSiteAct.objects.count(), counts()) == before
+    client.force_login(env.officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    form = onsite_form(page, case)
+    assert 'value="demolition"' not in form and 'value="lab_intake"' not in form and 'value="sealing_up"' in form
+    assert "执法人员声明：已全程音像记录" in form
+    C.do_record_onsite_act(case, act="sealing_up", place="财务室", certificate_numbers=numbers(case),
+                           told_reason_basis_rights=True, video_recorded=True, date=D0 + dt.timedelta(days=2),
+                           actor=env.officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "执法人员声明已全程音像记录" in page and "尚未关联已存储的音像记录" in page
+    (listed,) = [a for a in client.get(f"/api/v1/cases/{case.pk}/on-site-acts").json() if a["act"] == "sealing_up"]
+    assert listed["video_recorded"] and not listed["recording_attached"]
+
+
+def onsite_form(page, case):
+    start = page.index(f'action="/cases/{case.pk}/on-site-acts/"')
+    return page[start:page.index("</form>", start)]
+
+
+def test_an_act_dated_before_the_assignment_says_so(kenv):
+    """s17 #20: not 「只有本案的承办人…」 for the handler himself."""
+    from sanxiang.core.errors import NotPermitted
+
+    env = kenv
+    case = reach(env, "licence_general", "reviewing")
+    with pytest.raises(NotPermitted) as refused:
+        on_site(env, case, dt.date(2020, 1, 1))
+    assert "早于您被指定为本案承办人的日期" in refused.value.message
 
 
 def test_an_unknown_kind_of_on_site_act_is_refused_with_nothing_written(kenv):
@@ -219,7 +270,7 @@ def test_the_case_page_and_the_api_record_the_kind_of_on_site_act(client, kenv):
     case = reach(env, "licence_general", "reviewing")
     client.force_login(env.officer)
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert "现场执法活动" in page and "强制拆除" in page
+    assert "现场执法活动" in page and "强制拆除" not in onsite_form(page, case)  # not on 人社's list (s17 #16)
     answer = client.post(f"/cases/{case.pk}/on-site-acts/", {
         "act": "sealing_up", "place": "用人单位财务室", "certificate_numbers": numbers(case),
         "told_reason_basis_rights": "on", "date": "2026-09-04"})
@@ -230,11 +281,11 @@ def test_the_case_page_and_the_api_record_the_kind_of_on_site_act(client, kenv):
     api = client.post(f"/api/v1/cases/{case.pk}/on-site-acts", {
         "act": "demolition", "place": "违章搭建处", "certificate_numbers": numbers(case),
         "told_reason_basis_rights": True, "date": "2026-09-05"}, content_type="application/json")
-    assert api.status_code == 201 and api.json()["act"] == "demolition"
+    assert api.status_code == 400 and api.json()["field"] == "act"
     before = (OnSiteAct.objects.count(), counts())
     bad = client.post(f"/api/v1/cases/{case.pk}/on-site-acts", {
         "act": "bulldozing", "place": "违章搭建处", "certificate_numbers": numbers(case),
         "told_reason_basis_rights": True, "date": "2026-09-05"}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["field"] == "act" and "现场执法活动的种类" in bad.json()["message"]
     assert (OnSiteAct.objects.count(), counts()) == before
-    assert [m.occurrence.act for m in CAT.missing_recordings(case)] == ["sealing_up"]  # 强制拆除: not on 人社's list
+    assert [m.occurrence.act for m in CAT.missing_recordings(case)] == ["sealing_up"]

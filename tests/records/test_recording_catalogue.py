@@ -173,7 +173,7 @@ def test_the_act_time_when_known_must_fall_in_the_recording(urumqi):
     assert env
 
 
-def test_a_recommended_act_asks_for_a_reason_and_never_blocks(urumqi):
+def test_a_recommended_act_asks_the_handler_for_a_reason_before_closing(urumqi):
     from cases_cast import new_case
 
     from sanxiang.cases import actions as C
@@ -186,9 +186,13 @@ def test_a_recommended_act_asks_for_a_reason_and_never_blocks(urumqi):
                            told_reason_basis_rights=True, video_recorded=False, actor=env.officer)
     (missing,) = CAT.missing_recordings(case)
     assert missing.tier == R and missing.needs_reason and not missing.blocks_closing
-    assert CAT.closing_problem(case) is None
+    problem = CAT.closing_problem(case)  # defect s17 #15: asked at closing, not forgotten
+    assert "宜音像记录" in problem and "承办人说明" in problem and "。；" not in problem
     with pytest.raises(RuleViolation):  # no exception for a recommended act: a reason
         E.do_approve_recording_exception(case, missing.occurrence.ref, reason="无", actor=env.head)
     E.do_explain_missing_recording(case, missing.occurrence.ref, reason="当事人拒绝配合录像，已制作现场笔录",
                                    actor=env.officer)
     assert not CAT.missing_recordings(case)[0].needs_reason
+    assert CAT.closing_problem(case) is None
+    waiver = RecordingWaiver.objects.get(case=case)
+    assert waiver.kind == RecordingWaiver.EXPLANATION and waiver.given_by == env.officer

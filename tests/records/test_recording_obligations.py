@@ -132,6 +132,7 @@ def test_registered_with_its_upload_the_obligation_opens_and_is_met(officers):
 @pytest.mark.parametrize("profile,changes,words", [
     ("urumqi-gxq-hrss", {"purpose": ""}, "证明对象"),  # 采集时间、采集地点、采集人、证明对象
     ("urumqi-gxq-hrss", {"opening_statement": ""}, "语音说明"),  # av_voice_announcement
+    ("urumqi-gxq-hrss", {"purpose": "", "opening_statement": ""}, "证明对象；开始时应语音说明"),  # s17 #22d: at once
     ("urumqi-gxq-amr", {"party": ""}, "当事人姓名或者名称"),
     ("urumqi-gxq-amr", {"remote_work": True}, "返回单位时间"),
     ("urumqi-gxq-amr", {"returned_at": "2026-10-31T09:00"}, "只有异地执法"),

@@ -47,7 +47,14 @@ def test_the_officer_registers_answers_and_hands_over_a_watermarked_copy(client,
     assert "待答复的当事人复制申请" in waiting and f'href="/retrieval/party-copies/{row.pk}/"' in waiting
     assert "<title>调阅" in waiting and "<title>调阅<div" not in waiting
     detail = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
+    assert "交付当事人的复制件" not in detail  # a draft (not issued) is never a party's copy
+    from sanxiang.documents import actions as D
+
+    D.do_issue_document(document, actor=env.head)
+    detail = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
     assert "交付当事人的复制件" in detail and "立案审批表" in detail
+    assert f"/retrieval/records/document/{document.pk}/pdf/" in detail
+    assert "/docx/" not in detail and "Word" not in detail  # never the editable original
     purpose = f"当事人{env.person_party.name}申请复制"
     served = client.get(f"/retrieval/records/document/{document.pk}/pdf/",
                         {"mode": "download", "purpose": f"{purpose}（{row.registered_at:%Y-%m-%d}登记）"}, follow=True)
@@ -63,6 +70,7 @@ def test_the_officer_registers_answers_and_hands_over_a_watermarked_copy(client,
     done = client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "provide"})
     row.refresh_from_db()
     assert done.status_code == 302 and row.status == PartyCopyStatus.PROVIDED and row.answered_by == env.officer
+    assert "交付当事人的复制件" not in client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
     assert f"/retrieval/party-copies/{row.pk}/" not in client.get("/retrieval/requests/").content.decode()
 
 
@@ -97,3 +105,75 @@ def test_another_agency_finds_neither_page(client, env, secret):
     assert client.get(f"/retrieval/party-copies/{row.pk}/").status_code == 404
     assert client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "provide"}).status_code == 404
     assert written() == before
+
+
+def test_the_secondary_volume_is_never_offered_to_the_party(env, secret):
+    """副卷 (调查终结报告, 审核意见, 结案审批表 …) is the agency's internal deliberation: not a party's copy."""
+    from sanxiang.archive import casefile
+    from sanxiang.documents import actions as D
+    from sanxiang.retrieval import queries
+
+    case, document, _ = secret
+    document.refresh_from_db()
+    if document.status != "issued":
+        D.do_issue_document(document, actor=env.head)
+    row = R.do_register_party_copy(case, party=env.person_party, records="全部", actor=env.officer)
+    offered = {(r["kind"].key, r["record"].pk) for r in queries.party_copy_records(env.officer, row)}
+    assert ("document", document.pk) in offered
+    real = casefile.placement
+
+    def everything_secondary(record):
+        return casefile.SECONDARY, real(record)[1]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(casefile, "placement", everything_secondary)
+        assert queries.party_copy_records(env.officer, row) == []
+
+
+def test_the_page_offers_only_what_the_user_may_answer_and_shows_refusals(client, env, secret, monkeypatch):
+    """s17 #18: the select offers only the user's choices; a second answer's refusal is shown (not a
+    silent 409); the head's opinion is shown; a textarea never widens a phone's page."""
+    from pathlib import Path
+
+    case, _, _ = secret
+    monkeypatch.setattr(R, "_profile_value", lambda agency, key, default: True if key.endswith("approval") else 5)
+    row = R.do_register_party_copy(case, party=env.person_party, records="询问笔录", actor=env.officer)
+    client.force_login(env.officer)
+    page = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
+    assert 'name="answer"' not in page  # waiting for the head: nothing the officer may choose
+    client.force_login(env.head)
+    page = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
+    assert 'value="approve"' in page and 'value="provide"' not in page
+    client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "approve", "reason": "同意提供，隐去第三人信息"})
+    client.force_login(env.officer)
+    page = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
+    assert "同意提供，隐去第三人信息" in page
+    assert 'value="provide"' in page and 'value="refuse"' in page and 'value="approve"' not in page
+    client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "provide"})
+    before = written()
+    again = client.post(f"/retrieval/party-copies/{row.pk}/", {"answer": "refuse", "reason": "重复答复"})
+    assert again.status_code == 409 and "该申请已答复" in again.content.decode() and written() == before
+    css = (Path(__file__).resolve().parents[2] / "sanxiang/core/static/core/site.css").read_text()
+    assert "textarea { max-width:100%; box-sizing:border-box; }" in css
+
+
+def test_the_records_keeper_registers_and_answers_on_an_archived_case(env, secret):
+    """s17 #18: once archived, the archive answers the party's requests for the file."""
+    from django.utils import timezone
+
+    from sanxiang.archive.models import ArchivedCaseFile
+    from sanxiang.core.errors import NotPermitted
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Role
+
+    case, _, _ = secret
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    with pytest.raises(NotPermitted):
+        R.do_register_party_copy(case, party=env.person_party, records="现场笔录", actor=keeper)
+    ArchivedCaseFile.objects.create(
+        case=case, agency=case.agency, archive_number="t-2026-0001", archive_year=2026, archive_seq=1,
+        outcome="penalty", catalogue_sha256="0" * 64, items=0, pages=0, retention="定期30年", retention_basis="测试",
+        archived_at=timezone.now(), archived_by_name="测试")
+    row = R.do_register_party_copy(case, party=env.person_party, records="现场笔录", actor=keeper)
+    assert R.party_copy_answers(keeper, row) == [("provide", "已提供"), ("refuse", "不予提供")]
+    assert R.do_answer_party_copy(row, provided=True, actor=keeper).status == PartyCopyStatus.PROVIDED

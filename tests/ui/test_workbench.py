@@ -149,3 +149,20 @@ def test_calendar_warning_tells_each_role_what_it_can_do(demo, login, visible):
     assert "sanxiang calendar" not in card
     calendar = visible(login("sysadmin").get(reverse("deadline-calendar")).content.decode())
     assert "docs/" not in calendar and '"holidays"' in calendar
+
+
+def test_a_deadline_on_a_case_names_and_links_the_case(demo, login):
+    """s17 #19: 「案卷归档期限 30 日 …已逾期」 says which case; /archive/ marks the overdue one."""
+    from sanxiang.archive import actions as A
+    from sanxiang.cases.models import Case
+
+    case = (Case.objects.filter(agency__code="urumqi-gxq-amr", status="closed", archived_file__isnull=True)
+            .exclude(number="").first())
+    assert case is not None
+    Obligation.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=A.ARCHIVE_LIMIT).delete()
+    A.do_open_archive_obligation(case, ended_on=timezone.localdate() - dt.timedelta(days=90), actor=OPERATOR)
+    page, _ = workbench(login, "urumqi-amr-records")
+    assert f'案卷归档期限 <a href="/cases/{case.pk}/">{case.number}</a>' in page
+    archive = login("urumqi-amr-records").get("/archive/").content.decode()
+    row = archive.split(case.number, 1)[1].split("</tr>", 1)[0]
+    assert "已逾期" in row

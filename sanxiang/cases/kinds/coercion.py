@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.access.policy import can
-from sanxiang.core.errors import NotPermitted, RuleViolation
+from sanxiang.core.errors import NotPermitted, RuleViolation, join_reasons
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.models import Role
 from sanxiang.workflow import Param, Table, Transition, register
@@ -128,7 +128,7 @@ def agency_may_coerce(m, actor, **params):
 def two_qualified_handlers(m, actor, on=None, **params):
     """由两名以上具备执法资格（查封、扣押：执法类别含行政强制）的承办人实施（行政强制法第十八条）"""
     problems = G.handler_problems(m.case, _day(on), measure_category(m))
-    return "；".join(problems).replace("行政处罚法第四十二条", "行政强制法第十八条") if problems else None
+    return join_reasons(problems).replace("行政处罚法第四十二条", "行政强制法第十八条") if problems else None
 
 
 def has_items(m, actor, **params):

@@ -756,8 +756,10 @@ def demo_inspection(loader) -> int:
 
     def on_site(case, ago):
         numbers = [h.certificate.number for h in case.handlers.select_related("certificate")]
-        C.do_record_onsite_act(case, place="企业经营场所", certificate_numbers=numbers, told_reason_basis_rights=True,
-                               video_recorded=True, date=loader.day(ago), actor=user)
+        act = C.do_record_onsite_act(case, place="企业经营场所", certificate_numbers=numbers,
+                                     told_reason_basis_rights=True, video_recorded=False, date=loader.day(ago),
+                                     actor=user)
+        explain_unrecorded(case, f"onsite:{act.pk}", user)
 
     items = about["items"]
     draw = do_draw_random_inspections(loader.agency, unit=loader.unit, cause=about["draw"],
@@ -789,3 +791,12 @@ def demo_inspection(loader) -> int:
                                 problems=about["found"], on=loader.day(29), actor=user)
     do_hand_over_inspection_clue(clue, cause=about["clue"], on=loader.day(28), actor=user)
     return len(made)
+
+
+def explain_unrecorded(case, ref, actor, reason="检查现场未配备执法记录仪，已制作现场检查笔录并由当事人签字确认。"):
+    """Demo: the handler's reason for a recommended act (宜音像记录) left unrecorded, as closing asks."""
+    from sanxiang.records import catalogue
+    from sanxiang.records import evidence as E
+
+    if any(m.occurrence.ref == ref and m.needs_reason for m in catalogue.missing_recordings(case)):
+        E.do_explain_missing_recording(case, ref, reason=reason, actor=actor)
