@@ -774,7 +774,6 @@ def do_add_case_participant(case, *, role, name, actor, id_number="", relation="
     return row
 
 
-@transaction.atomic
 def onsite_act_choices(case, on=None) -> list[tuple[str, str]]:
     """The on-site acts an officer of `case` may record on `on`: 现场检查 always; the others (封存, 强制拆除,
     送检样品) only where the agency's 音像记录事项清单 (its profile, records/catalogue.py) names them for a
@@ -796,6 +795,7 @@ def onsite_act_choices(case, on=None) -> list[tuple[str, str]]:
 NO_DEMOLITION_KINDS = ("inspection", "licence", "confirmation", "adjudication", "labour_inspection")
 
 
+@transaction.atomic
 def do_record_onsite_act(case, *, place, certificate_numbers, told_reason_basis_rights, video_recorded, actor,
                          date=None, note="", act=OnSiteActKind.INSPECTION) -> OnSiteAct:
     """现场执法: what was done on site (现场检查, 封存, 强制拆除, 送检样品 — the acts a 音像记录事项清单 names),

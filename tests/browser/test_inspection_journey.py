@@ -89,6 +89,12 @@ def test_an_inspection_with_a_normal_result_on_a_phone(world, phone_page, shoot)
     move(page, "record_inspection_result", result=["normal"], items="营业执照公示情况\n进货查验记录",
          conclusion="未发现问题。")
     assert page.locator("#inspection-result").inner_text().startswith("未发现问题")
+    assert page.locator("#move-finish_inspection").count() == 0  # the 现场检查 (宜音像记录): no recording, no reason
+    missing = page.locator("#case-evidence li").filter(has=page.locator("summary", has_text="说明理由")).first
+    missing.locator("summary").click()
+    missing.locator("[name=reason]").fill("执法记录仪送修，现场检查由两名执法人员书面记录")
+    missing.locator("button[type=submit]").click()
+    page.locator("#case-evidence li", has_text="执法记录仪送修").wait_for()
     move(page, "finish_inspection")
     assert state(page) == "已结案"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

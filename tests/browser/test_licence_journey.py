@@ -74,6 +74,18 @@ def test_a_licence_with_a_hearing_request(kinds_world, page, shoot):
     page.goto(case_url)
     move(page, "hold_hearing", on="2026-10-20", record="申请人、利害关系人到场陈述意见")
     assert state(page) == "审查中"
+    assert page.locator("#move-grant").count() == 0  # the hearing (宜音像记录) has neither recording nor reason
+
+    log_in(page, env.officer)  # the handler says why the hearing was not filmed
+    page.goto(case_url)
+    missing = page.locator("#case-evidence li", has_text="举行听证")
+    missing.locator("summary", has_text="说明理由").click()
+    missing.locator("[name=reason]").fill("听证室未配备录像设备，听证全程书面记录并由参加人签字")
+    missing.locator("button[type=submit]").click()
+    page.locator("#case-evidence li", has_text="听证室未配备录像设备").wait_for()
+
+    log_in(page, env.head)
+    page.goto(case_url)
     move(page, "grant", on="2026-10-21", content="准予食品经营许可")
     assert state(page) == "准予许可（待发证）"
     shoot(page, "licence-granted")

@@ -114,6 +114,11 @@ def test_hearing_request_window_notice_lead_and_pause_of_the_decision_limit(kenv
     assert case.status == "reviewing" and case.hearing_held_on == D(2026, 10, 20)
     # 4 working days ran before the hearing (22–24, 28 Sep); 16 remain from 20 Oct.
     assert due(case, LI.DECISION) == D(2026, 11, 10)
+    from sanxiang.records import catalogue, evidence
+
+    for missing in catalogue.missing_recordings(case):  # 举行听证: 宜音像记录 — the handler says why not
+        evidence.do_explain_missing_recording(case, missing.occurrence.ref, reason="听证室未配备录像设备，全程书面记录",
+                                              actor=kenv.officer)
     case = step(kenv, LICENCE, case, "grant", D(2026, 10, 21))
     assert case.decision_outcome == "granted" and due(case, LI.CERTIFICATE) == D(2026, 11, 4)
 
