@@ -23,7 +23,7 @@ from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.deadlines.queries import get_profile, profile_key_of
 from sanxiang.ledger import checkpoints
 from sanxiang.ledger.actions import append_entry
-from sanxiang.ledger.registry import register_actions
+from sanxiang.ledger.registry import action_label, register_actions
 from sanxiang.lib.canonical import canonical_bytes
 
 from . import casefile
@@ -163,10 +163,10 @@ def _authenticity(case, records, report) -> dict[str, bytes]:
 
     checkpoint = checkpoints.latest_valid()
     signed = checkpoint.tree_size if checkpoint else 0
-    unsigned = [f"留痕条目 #{e.index}（{e.action}）尚未被已签名的检查点覆盖（检查点每几秒签发一次，请稍后再试）"
+    unsigned = [f"第 {e.index} 条留痕（{action_label(e.action)}）尚未被已签名的检查点覆盖（检查点每几秒签发一次，请稍后再试）"
                 for e in entries if e.index >= signed]
     report.item("authenticity", "checkpoint", "本案全部留痕条目都在已签名的检查点之内", unsigned[:20],
-                detail=f"检查点树大小 {signed}" if checkpoint else "尚无检查点")
+                detail=f"已签名的检查点覆盖账本前 {signed} 条留痕" if checkpoint else "尚无已签名的检查点")
 
     unissued = [f"{_name(r)}尚未签发" for r in records
                 if r.kind.startswith("document:") and not r.metadata.get("issued")]

@@ -271,8 +271,10 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
         span = None if (if_range and if_range.strip() != f'"{ref.sha256}"') else parse_range(
             request.headers.get("Range", ""), size)
 
-    if not head and stamped is None and span is None and 0 < size <= rehash_max_bytes():
-        actual = _sha256_of(ref.path)  # a whole file is re-hashed before its first byte is sent
+    if not head and stamped is None and not continuing and 0 < size <= rehash_max_bytes():
+        # re-hashed whole before its first byte is sent, for a range too (a range over altered bytes
+        # would serve them); a player's seeks within a view already checked are not re-hashed again
+        actual = _sha256_of(ref.path)
         if actual != ref.sha256:
             raise _refuse_modified(user, found, file_key, ref, actual)
     if head:

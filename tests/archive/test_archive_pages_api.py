@@ -2,6 +2,7 @@
 refusals in the one JSON error shape writing nothing, another agency 404 (issue 8 §5, §6)."""
 
 import datetime as dt
+import re
 
 import pytest
 from cases_cast import reach, settle, step
@@ -90,6 +91,9 @@ def test_the_case_page_shows_the_case_file_in_chinese(client, env, closed):
     check = client.get(f"/archive/cases/{case.pk}/check/").content.decode()
     assert "真实性" in check and "完整性" in check and "可用性" in check and "安全性" in check
     assert "缺少送达回证" in check and "<button type=\"submit\">归档</button>" not in check
+    # times as people read them, no ledger vocabulary (tester s17 22b)
+    assert re.search(r"检测时间 \d{4}-\d\d-\d\d \d\d:\d\d：", check) and "T" not in check.split("检测时间")[1][:20]
+    assert "检查点树大小" not in check
 
 
 def test_the_archivist_page_lists_the_waiting_case(client, env, closed):

@@ -203,6 +203,8 @@ def test_a_file_whose_bytes_no_longer_match_the_ledger_is_not_served(client, env
         assert refused.status_code == 409 and refused.json()["code"] == "file_modified"
         assert refused.json()["message"] == "文件与留痕记录不符，已停止提供，请联系管理员"
         assert written() == before and "文件与留痕记录不符" in caplog.text
+        ranged = client.get(file_url(document), HTTP_RANGE="bytes=0-99")  # s17 22a: a range is no way round
+        assert ranged.status_code == 409 and ranged.json()["code"] == "file_modified"
         assert client.get(file_url(secret[1], purpose="核对")).status_code == 409  # the watermark's original too
         assert written() == before
         settings.RETRIEVAL_REHASH_MAX_BYTES = len(data) - 1  # larger files: left to the daily sampled re-hash
