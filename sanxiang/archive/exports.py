@@ -10,7 +10,6 @@ every download is ledgered before the first byte (`do_record_download`).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 from sanxiang.access.policy import can, is_person
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
+from sanxiang.lib.hashing import sha256_file
 
 from .models import ArchivedCaseFile, ArchiveExport, ExportStatus
 from .package import ArchiveError, changed_since, contents, export
@@ -106,12 +106,6 @@ def _claim(pk) -> bool:
     return ArchiveExport.objects.filter(waiting, pk=pk).update(status=ExportStatus.BUILDING, started_at=now) == 1
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def build_export(row: ArchiveExport, *, actor) -> ArchiveExport:
@@ -130,7 +124,7 @@ def build_export(row: ArchiveExport, *, actor) -> ArchiveExport:
     except Exception:  # noqa: BLE001 — the row must not stay 正在生成; the log has the traceback
         log.exception("archive export %s failed", row.pk)
         return _finish(row, actor, failure="生成时发生系统错误，请联系管理员查看日志。")
-    size, digest = done.path.stat().st_size, _sha256_of(done.path)
+    size, digest = done.path.stat().st_size, sha256_file(done.path)
     return _finish(row, actor, file_name=name, size=size, sha256=digest, records=done.records,
                    tree_size=done.tree_size)
 
@@ -216,7 +210,7 @@ def do_record_download(row: ArchiveExport, *, actor, purpose: str = "") -> Archi
         raise RuleViolation("用途不能超过 300 个字。", field="purpose")
     path = path_of(row)
     size = path.stat().st_size
-    actual = _sha256_of(path)
+    actual = sha256_file(path)
     if size != row.size or actual != row.sha256:
         raise _refuse_modified(row, actor, actual, size)
     with transaction.atomic():

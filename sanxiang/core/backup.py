@@ -42,6 +42,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from sanxiang.core import pause
+from sanxiang.lib.hashing import sha256_file
 
 FORMAT = "sanxiang-backup/1"
 MANIFEST = "manifest.json"
@@ -148,12 +149,6 @@ def _pk_of_natural(label: str, key):
 # Digests, ledger root
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _node(left: bytes, right: bytes) -> bytes:

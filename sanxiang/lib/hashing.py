@@ -21,3 +21,9 @@ def digest_stream(stream) -> dict:
         sm3.update(chunk)
         size += len(chunk)
     return {"sha256": sha.hexdigest(), "sm3": sm3.hexdigest(), "size": size}
+
+
+def sha256_file(path) -> str:
+    """The SHA-256 of a file on local disk (a backup's files, an export package)."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
