@@ -240,6 +240,9 @@ _SPECS = [
     *[_s(f"duties.{k}", "duty", "duties", label) for k, label in DUTIES.items()],
     # 其他
     _s("other.notes", "list", "other", "其他规定"),
+    # 执法层级 of the agency: a condition of review catalogue rules (issue 9 §1, "level and field")
+    _s("other.enforcement_level", "enum", "other", "执法层级", nullable=True,
+       choices=("province", "city", "county", "township")),
 ]
 
 SCHEMA: dict[str, Spec] = {spec.name: spec for spec in _SPECS}
@@ -262,6 +265,10 @@ CHOICE_LABELS = {
     "coordination": "协调机制",
     "collective_discussion": "报局领导集体讨论决定",
     "leadership_decision": "协商不成的，双方意见报局领导研究决定",
+    "province": "省级",
+    "city": "设区的市级",
+    "county": "县级",
+    "township": "乡镇（街道）",
 }
 
 KIND_LABELS = {

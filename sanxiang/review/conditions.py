@@ -8,9 +8,9 @@ with it, and the profile files validate their rules with it.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 Kind = Literal["penalty", "licence", "coercion", "inspection", "confirmation", "adjudication", "inspection_plan",
                "labour_inspection"]
@@ -22,6 +22,10 @@ Penalty = Literal["warning", "criticism", "fine", "confiscation", "confiscate_in
 Hearing = Literal["none", "requested", "held"]
 Flag = Literal["complex", "public_interest", "social_risk", "third_party_rights", "party_major_impact",
                "changes_decision", "below_benchmark", "above_benchmark", "other_statutory"]
+# 执法层级: the level of government the agency belongs to (its profile's `other.enforcement_level`).
+Level = Literal["province", "city", "county", "township"]
+# 执法领域: the agency's own field names (e.g. 市场监督管理, 劳动保障监察), as cases and agencies hold them.
+FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S(.*\S)?$")]
 
 CONFISCATIONS = {"confiscate_income", "confiscate_property"}
 # 行政处罚法 第五十一条: only these may be imposed on the spot (简易程序), within the fine ceiling.
@@ -29,10 +33,10 @@ SIMPLIFIED_PENALTIES = {"warning", "fine"}
 
 FIELD_LABELS = {
     "kind": "执法类别", "procedure": "程序", "party_kind": "当事人类别", "penalties": "处罚种类", "fine": "罚款数额",
-    "confiscation_value": "没收金额", "hearing": "听证", "flags": "情形",
+    "confiscation_value": "没收金额", "hearing": "听证", "flags": "情形", "level": "执法层级", "field": "执法领域",
     "kinds": "执法类别", "procedures": "程序", "party_kinds": "当事人类别", "penalties_any": "处罚种类",
     "fine_at_least": "罚款数额下限", "confiscation_at_least": "没收金额下限", "hearing_in": "听证",
-    "flags_any": "情形", "key": "规则代码", "label": "规则名称", "citation": "依据", "condition": "条件",
+    "flags_any": "情形", "levels": "执法层级", "fields": "执法领域", "key": "规则代码", "label": "规则名称", "citation": "依据", "condition": "条件",
     "person": "自然人金额", "org": "法人或其他组织金额",
 }
 
@@ -63,6 +67,8 @@ class Proposal(_Strict):
     confiscation_value: Decimal = Field(default=Decimal(0), ge=0)
     hearing: Hearing = "none"
     flags: tuple[Flag, ...] = ()
+    level: Level | None = None
+    field: FieldName | None = None
 
 
 class Amounts(_Strict):
@@ -86,6 +92,8 @@ class Condition(_Strict):
     confiscation_at_least: Amounts | None = None
     hearing_in: tuple[Hearing, ...] = ()
     flags_any: tuple[Flag, ...] = ()
+    levels: tuple[Level, ...] = ()
+    fields: tuple[FieldName, ...] = ()
 
     @model_validator(mode="after")
     def says_something(self):
@@ -106,6 +114,8 @@ class Condition(_Strict):
                 and p.confiscation_value >= self.confiscation_at_least.for_party(p.party_kind)),
             not self.hearing_in or p.hearing in self.hearing_in,
             not self.flags_any or bool(set(p.flags) & set(self.flags_any)),
+            not self.levels or p.level in self.levels,
+            not self.fields or p.field in self.fields,
         ))
 
 
@@ -133,6 +143,12 @@ def _message(exc: ValidationError, what: str) -> ShapeError:
         text = f"{what}中“{label}”的取值 {error['input']!r} 不可用（可用：{allowed}）"
     elif kind == "greater_than_equal":
         text = f"{what}中“{label}”（{name}）不能为负数"
+    elif kind == "string_too_short":
+        text = f"{what}中“{label}”（{name}）不能为空"
+    elif kind == "string_too_long":
+        text = f"{what}中“{label}”（{name}）过长（最多 {error['ctx']['max_length']} 字）"
+    elif kind == "string_pattern_mismatch" and name != "key":
+        text = f"{what}中“{label}”（{name}）{error['input']!r} 不可用：不能为空，首尾不能有空格"
     elif kind == "string_pattern_mismatch":
         text = f"{what}中“{label}”（{name}）{error['input']!r} 不可用：应为小写英文字母开头的字母、数字和下划线"
     elif kind == "value_error":
@@ -217,3 +233,65 @@ def effective_procedure(p: Proposal, simplified_max: Amounts) -> str:
     if p.procedure:
         return p.procedure
     return "simplified" if eligible and p.penalties else "general"
+
+
+# The vocabulary in words, for pages and workbooks (people see names, not keys).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "kind": {"penalty": "行政处罚", "licence": "行政许可", "coercion": "行政强制", "inspection": "行政检查",
+             "confirmation": "行政确认", "adjudication": "行政裁决", "inspection_plan": "双随机年度抽查计划",
+             "labour_inspection": "劳动保障监察"},
+    "procedure": {"general": "普通程序", "simplified": "简易程序"},
+    "party_kind": {"person": "自然人", "individual_business": "个体工商户", "org": "法人或其他组织"},
+    "penalty": {"warning": "警告", "criticism": "通报批评", "fine": "罚款", "confiscation": "没收（违法所得或非法财物）",
+                "confiscate_income": "没收违法所得", "confiscate_property": "没收非法财物", "suspension": "暂扣许可证件",
+                "downgrade": "降低资质等级", "revocation": "吊销许可证件", "restriction": "限制开展生产经营活动",
+                "production_suspension": "责令停产停业", "closure": "责令关闭", "practice_restriction": "限制从业",
+                "detention": "行政拘留", "other": "法律、行政法规规定的其他行政处罚"},
+    "hearing": {"none": "未听证", "requested": "当事人申请听证", "held": "已举行听证"},
+    "flag": {"complex": "案件情况疑难复杂、涉及多个法律关系", "public_interest": "涉及重大公共利益",
+             "social_risk": "可能造成重大社会影响或引发社会风险", "third_party_rights": "直接关系第三人重大权益",
+             "party_major_impact": "对当事人权益有重大影响", "changes_decision": "变更、撤销原执法决定",
+             "below_benchmark": "低于裁量基准（减轻）", "above_benchmark": "高于裁量基准（从重）",
+             "other_statutory": "法律、法规规定应当进行法制审核的其他情形"},
+    "level": {"province": "省级", "city": "设区的市级", "county": "县级", "township": "乡镇（街道）"},
+}
+
+# Which vocabulary each list part of a condition draws on.
+PART_VOCABULARY = {"kinds": "kind", "procedures": "procedure", "party_kinds": "party_kind",
+                   "penalties_any": "penalty", "hearing_in": "hearing", "flags_any": "flag", "levels": "level"}
+
+
+def words(vocabulary: str, values) -> str:
+    labels = VALUE_LABELS[vocabulary]
+    return "、".join(labels.get(v, v) for v in values)
+
+
+def _amounts_words(amounts: Amounts) -> str:
+    return f"自然人 {amounts.person:,} 元以上、法人或其他组织 {amounts.org:,} 元以上"
+
+
+def describe(condition: Condition) -> list[str]:
+    """The condition in Chinese, one clause per part it sets (all of them must hold)."""
+    c = condition
+    parts = []
+    if c.kinds:
+        parts.append(f"执法行为为{words('kind', c.kinds)}")
+    if c.procedures:
+        parts.append(f"适用{words('procedure', c.procedures)}")
+    if c.party_kinds:
+        parts.append(f"当事人为{words('party_kind', c.party_kinds)}")
+    if c.penalties_any:
+        parts.append(f"处罚种类含{words('penalty', c.penalties_any)}之一")
+    if c.fine_at_least:
+        parts.append(f"罚款数额达到{_amounts_words(c.fine_at_least)}")
+    if c.confiscation_at_least:
+        parts.append(f"没收金额达到{_amounts_words(c.confiscation_at_least)}")
+    if c.hearing_in:
+        parts.append(f"听证情况为{words('hearing', c.hearing_in)}")
+    if c.flags_any:
+        parts.append(f"存在情形：{words('flag', c.flags_any)}（任一）")
+    if c.levels:
+        parts.append(f"执法层级为{words('level', c.levels)}")
+    if c.fields:
+        parts.append(f"执法领域为{'、'.join(c.fields)}")
+    return parts

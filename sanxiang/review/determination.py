@@ -46,14 +46,54 @@ def party_kind_of(case) -> str | None:
     return "person" if "person" in kinds else "individual_business"
 
 
+def level_of(profile_key: str, on: dt.date) -> str | None:
+    """执法层级 of the agency a profile describes (`other.enforcement_level`; None: not stated)."""
+    from sanxiang.profiles.registry import get_profile
+
+    return get_profile(profile_key).value("other.enforcement_level", on=on)
+
+
+def agency_field(agency) -> str | None:
+    """执法领域 of an agency: its one category that names a field rather than a kind of act
+    (市场监督管理, 劳动保障监察 …); None when it has none or several."""
+    from sanxiang.cases.guards import KIND_CATEGORIES
+
+    fields = [c for c in agency.categories or [] if c not in KIND_CATEGORIES]
+    return fields[0] if len(fields) == 1 else None
+
+
+def field_of(case) -> str | None:
+    """执法领域 of a case: its category when that names a field, else the agency's."""
+    from sanxiang.cases.guards import KIND_CATEGORIES
+
+    if case.category and case.category not in KIND_CATEGORIES:
+        return case.category
+    return agency_field(case.agency)
+
+
+def _with_agency(data, agency, on) -> dict:
+    from sanxiang.deadlines.queries import profile_key_of
+
+    data = dict(data)
+    if data.get("level") is None:
+        data["level"] = level_of(profile_key_of(agency), on)
+    if data.get("field") is None:
+        data["field"] = agency_field(agency)
+    return data
+
+
 def review_required(case, proposed_decision: dict, *, on: dt.date | None = None) -> tuple[bool, list[dict]]:
-    """(required, [{"key", "label", "citation"}]) for the proposal, on `on` (None: today)."""
+    """(required, [{"key", "label", "citation"}]) for the proposal, on `on` (None: today). The
+    party's kind, the level and the field come from the case and its agency when not given."""
     from sanxiang.deadlines.queries import profile_key_of
 
     on = on or timezone.localdate()
     data = dict(proposed_decision)
     if data.get("party_kind") is None:
         data["party_kind"] = party_kind_of(case)
+    if data.get("field") is None:
+        data["field"] = field_of(case)
+    data = _with_agency(data, case.agency, on)
     try:
         proposal = parse_proposal(data)
         return answer(rules_in_force(case.agency, on), proposal, simplified_ceiling(profile_key_of(case.agency), on))
@@ -61,8 +101,27 @@ def review_required(case, proposed_decision: dict, *, on: dt.date | None = None)
         raise RuleViolation(exc.message, field=exc.field) from None
 
 
+def check_agency(agency, proposal_data, on: dt.date | None = None) -> dict:
+    """The answer of an agency's catalogue in force on `on` to a proposal without a case (the
+    page and API "does this need review?"); the level and field default to the agency's."""
+    from sanxiang.deadlines.queries import profile_key_of
+
+    on = on or timezone.localdate()
+    if not isinstance(proposal_data, dict):
+        raise RuleViolation("拟作出的决定应为 JSON 对象。")
+    try:
+        proposal = parse_proposal(_with_agency(proposal_data, agency, on))
+        required, rules = answer(rules_in_force(agency, on), proposal, simplified_ceiling(profile_key_of(agency), on))
+    except ShapeError as exc:
+        raise RuleViolation(exc.message, field=exc.field) from None
+    return {"required": required, "rules": rules}
+
+
 def check_profile(profile_key: str, proposal_data, on: dt.date | None = None) -> dict:
-    """`sanxiang review check`: the answer of the catalogue a profile seeds (no agency, no database)."""
+    """`sanxiang review check`: the answer of the catalogue a profile seeds (no agency, no database);
+    the level defaults to the profile's."""
+    if isinstance(proposal_data, dict) and proposal_data.get("level") is None:
+        proposal_data = {**proposal_data, "level": level_of(profile_key, on or timezone.localdate())}
     proposal = parse_proposal(proposal_data)
     required, rules = answer(profile_catalogue(profile_key, on), proposal, simplified_ceiling(profile_key, on))
     return {"required": required, "rules": rules}
