@@ -119,3 +119,16 @@ def seed_catalogues(*, actor) -> list[CatalogueVersion]:
         if row is not None:
             made.append(row)
     return made
+
+
+@transaction.atomic
+def do_import_catalogue_version(agency, data: bytes, *, effective_from, reason: str, actor) -> CatalogueVersion:
+    """导入审核目录: an xlsx workbook (catalogue_xlsx) published as a new version; a workbook with
+    any bad row or column is refused whole and nothing is written."""
+    from .catalogue_xlsx import read_rules
+
+    if not can(actor, "manage_review_catalogue", agency):
+        raise NotPermitted(f"只有“{agency.name}”的法制审核人员或单位领导可以导入法制审核目录清单。")
+    _reason(reason)
+    return do_adopt_catalogue_version(agency, read_rules(data), effective_from=effective_from, reason=reason,
+                                      actor=actor)

@@ -45,3 +45,13 @@ def answer(rules: list[Rule], proposal: Proposal, ceiling: Amounts) -> tuple[boo
     found = [{"key": r.key, "label": r.label, "citation": r.citation}
              for r in rules if r.condition.matches(proposal, procedure)]
     return bool(found), found
+
+
+def changes(before: list[dict], after: list[dict]) -> dict[str, list]:
+    """What a version changed against an earlier one, by rule key: added and removed rules, and
+    changed ones as (before, after)."""
+    old = {r["key"]: r for r in before}
+    new = {r["key"]: r for r in after}
+    return {"added": [r for k, r in new.items() if k not in old],
+            "removed": [r for k, r in old.items() if k not in new],
+            "changed": [(old[k], r) for k, r in new.items() if k in old and old[k] != r]}
