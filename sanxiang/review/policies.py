@@ -15,3 +15,6 @@ register(CatalogueVersion, agency="agency", rules={
              Role.ADMINISTRATOR: AGENCY, Role.SUPERVISOR: SUPERVISED},
 })
 grant(Agency, "manage_review_catalogue", {Role.REVIEWER: AGENCY, Role.AGENCY_LEADER: AGENCY})
+grant(Agency, "read_review_catalogue", {Role.OFFICER: AGENCY, Role.UNIT_HEAD: AGENCY, Role.AGENCY_LEADER: AGENCY,
+                                        Role.REVIEWER: AGENCY, Role.ADMINISTRATOR: AGENCY,
+                                        Role.SUPERVISOR: SUPERVISED})
