@@ -19,15 +19,14 @@ from sanxiang.core.errors import NotAuthenticated
 
 from . import catalogue_queries as Q
 from .actions import do_adopt_catalogue_version, do_import_catalogue_version
-from .catalogue_xlsx import MAX_BYTES, export_version
+from .catalogue_xlsx import MAX_BYTES, XLSX_TYPE, export_version
 from .conditions import Flag, Hearing, Kind, Level, PartyKind, Penalty, ProcedureName
 from .determination import check_agency
 
 router = Router(tags=["review"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _XLSX_RESPONSE = {"description": "审核目录（Excel 工作簿）",
-                  "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
+                  "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
 
 
 def _user(request):
@@ -144,7 +143,7 @@ def get_version(request, code: str, version: int):
 def export_xlsx(request, code: str, version: int):
     agency = Q.agency_for(_user(request), code)
     row = Q.version_of(agency, version)
-    response = HttpResponse(export_version(row), content_type=XLSX)
+    response = HttpResponse(export_version(row), content_type=XLSX_TYPE)
     name = f"{agency.name}法制审核目录清单第{row.version}版.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response

@@ -17,6 +17,7 @@ from sanxiang.core.errors import RuleViolation
 
 from .conditions import PART_VOCABULARY, VALUE_LABELS, ShapeError, parse_rules, rule_data
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_RULES = 500
 MAX_REASONS = 20
