@@ -149,7 +149,36 @@ def document_titles(records: list[CaseRecord]) -> set[str]:
 
 def completeness_of(case, records: list[CaseRecord] | None = None) -> Completeness:
     records = records_of(case) if records is None else records
-    return completeness(outcome_of(case), document_titles(records), known_titles())
+    titles, known = document_titles(records), known_titles()
+    result = completeness(outcome_of(case), titles, known)
+    _review_requirement(case, result, titles, known)
+    return result
+
+
+# The review record of the 副卷 (Art.78 ¶2: 审核意见), whichever form the agency uses.
+REVIEW_TITLES = ("案件审核表", "法制审核表", "案件审核/法制审核表")
+
+
+def _review_requirement(case, result: Completeness, titles: set[str], known: set[str]) -> None:
+    """A decision that needed a legal review (the catalogue's answer on the decision date, issue 9
+    §1) needs its passed review, and — once a source makes the form — the 审核表 in the file."""
+    from sanxiang.cases.review_gate import proposal_of, review_problem, review_required
+    from sanxiang.core.errors import RuleViolation
+
+    if case.decided_on is None or result.outcome not in ("penalty", "no_penalty"):
+        return
+    proposal = proposal_of(case)
+    try:
+        required, rules = review_required(case, proposal, on=case.decided_on)
+    except RuleViolation:
+        return
+    if not required:
+        return
+    named = "、".join(r["label"] for r in rules)
+    if review_problem(case, proposal, on=case.decided_on):
+        result.missing.append(f"法制审核通过的记录（须审核：{named}）")
+    if not titles & set(REVIEW_TITLES):
+        (result.missing if known & set(REVIEW_TITLES) else result.unchecked).append("或".join(REVIEW_TITLES))
 
 
 # ---- assembly ------------------------------------------------------------------------------
