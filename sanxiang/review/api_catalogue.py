@@ -19,9 +19,9 @@ from sanxiang.core.errors import NotAuthenticated
 
 from . import catalogue_queries as Q
 from .actions import do_adopt_catalogue_version, do_import_catalogue_version
-from .catalogue_xlsx import MAX_BYTES, XLSX_TYPE, export_version
-from .conditions import Flag, Hearing, Kind, Level, PartyKind, Penalty, ProcedureName
-from .determination import check_agency
+from .catalogue_xlsx import MAX_BYTES, XLSX_TYPE, export_rules, export_version
+from .conditions import VALUE_LABELS, Flag, Hearing, Kind, Level, PartyKind, Penalty, ProcedureName
+from .determination import agency_field, check_agency, level_of
 
 router = Router(tags=["review"])
 
@@ -35,7 +35,7 @@ def _user(request):
     return request.user
 
 
-class VersionOut(Schema):
+class CatalogueVersionOut(Schema):
     """法制审核目录清单版本 (without its rules)."""
 
     version: int
@@ -49,7 +49,7 @@ class VersionOut(Schema):
     in_force: bool
 
 
-class RuleOut(Schema):
+class CatalogueRuleOut(Schema):
     key: str
     label: str
     citation: str
@@ -57,11 +57,11 @@ class RuleOut(Schema):
     condition_text: str
 
 
-class VersionDetailOut(VersionOut):
-    rules: list[RuleOut]
+class CatalogueVersionDetailOut(CatalogueVersionOut):
+    rules: list[CatalogueRuleOut]
 
 
-class VersionIn(Schema):
+class CatalogueVersionIn(Schema):
     """A new version: its rules (`{key, label, citation, condition}`, docs/review.md), the reason and
     the date it is in force from (not before the current version's)."""
 
@@ -72,7 +72,7 @@ class VersionIn(Schema):
     effective_from: dt.date
 
 
-class ProposalIn(Schema):
+class CatalogueProposalIn(Schema):
     """拟作出的决定 (PROPOSAL.json of issue 9 §1); the level and field default to the agency's."""
 
     model_config = ConfigDict(extra="forbid")
@@ -89,17 +89,17 @@ class ProposalIn(Schema):
     field: str | None = Field(None, min_length=1, max_length=64)
 
 
-class RuleHitOut(Schema):
+class CatalogueRuleHitOut(Schema):
     key: str
     label: str
     citation: str
 
 
-class CheckOut(Schema):
+class CatalogueCheckOut(Schema):
     """The answer of issue 9 §1: required or not, and the rules that matched with their citations."""
 
     required: bool
-    rules: list[RuleHitOut]
+    rules: list[CatalogueRuleHitOut]
 
 
 def _out(row, current, *, rules=False) -> dict:
@@ -112,7 +112,7 @@ def _out(row, current, *, rules=False) -> dict:
     return out
 
 
-@router.get("/{code}/versions", response={200: list[VersionOut], **error_responses(401, 404)},
+@router.get("/{code}/versions", response={200: list[CatalogueVersionOut], **error_responses(401, 404)},
             summary="执法主体的法制审核目录清单版本（最新在前）")
 def list_versions(request, code: str):
     agency = Q.agency_for(_user(request), code)
@@ -121,7 +121,16 @@ def list_versions(request, code: str):
 
 
 # Before "/{code}/versions/{version}", which would otherwise take the path.
-@router.post("/{code}/versions/xlsx", response={201: VersionDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+@router.get("/{code}/versions/xlsx", response={**error_responses(401, 404)},
+            summary="导入用的空白工作簿（表头）", openapi_extra={"responses": {200: _XLSX_RESPONSE}})
+def import_template(request, code: str):
+    agency = Q.agency_for(_user(request), code)
+    response = HttpResponse(export_rules([], title=f"{agency.name}重大执法决定法制审核目录清单"), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('法制审核目录清单导入模板.xlsx')}"
+    return response
+
+
+@router.post("/{code}/versions/xlsx", response={201: CatalogueVersionDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
              summary="导入 xlsx 为新版本（逐行校验，有误则不导入）")
 def import_xlsx(request, code: str, reason: Form[str], effective_from: Form[dt.date], file: File[UploadedFile]):
     user = _user(request)
@@ -131,27 +140,31 @@ def import_xlsx(request, code: str, reason: Form[str], effective_from: Form[dt.d
     return Status(201, _out(row, Q.in_force(agency), rules=True))
 
 
-@router.get("/{code}/versions/{version}", response={200: VersionDetailOut, **error_responses(401, 404, 422)},
+def _version(agency, version: str):
+    return Q.version_of(agency, int(version) if version.isdigit() else None)
+
+
+@router.get("/{code}/versions/{version}", response={200: CatalogueVersionDetailOut, **error_responses(401, 404)},
             summary="一个版本的全部规则")
-def get_version(request, code: str, version: int):
+def get_version(request, code: str, version: str):
     agency = Q.agency_for(_user(request), code)
-    return Status(200, _out(Q.version_of(agency, version), Q.in_force(agency), rules=True))
+    return Status(200, _out(_version(agency, version), Q.in_force(agency), rules=True))
 
 
-@router.get("/{code}/versions/{version}/xlsx", response={**error_responses(401, 404, 422)},
+@router.get("/{code}/versions/{version}/xlsx", response={**error_responses(401, 404)},
             summary="导出一个版本（xlsx）", openapi_extra={"responses": {200: _XLSX_RESPONSE}})
-def export_xlsx(request, code: str, version: int):
+def export_xlsx(request, code: str, version: str):
     agency = Q.agency_for(_user(request), code)
-    row = Q.version_of(agency, version)
+    row = _version(agency, version)
     response = HttpResponse(export_version(row), content_type=XLSX_TYPE)
     name = f"{agency.name}法制审核目录清单第{row.version}版.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 
 
-@router.post("/{code}/versions", response={201: VersionDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+@router.post("/{code}/versions", response={201: CatalogueVersionDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
              summary="发布新版本（JSON 规则）")
-def create_version(request, code: str, data: VersionIn):
+def create_version(request, code: str, data: CatalogueVersionIn):
     user = _user(request)
     agency = Q.agency_for(user, code)
     row = do_adopt_catalogue_version(agency, data.rules, effective_from=data.effective_from, reason=data.reason,
@@ -159,8 +172,32 @@ def create_version(request, code: str, data: VersionIn):
     return Status(201, _out(row, Q.in_force(agency), rules=True))
 
 
-@router.post("/{code}/check", response={200: CheckOut, **error_responses(400, 401, 404, 422)},
+class CatalogueCheckInfoOut(Schema):
+    """What the check assumes when the proposal does not say: the agency's level and field, and the
+    version in force today."""
+
+    level: str | None
+    level_label: str | None
+    field: str | None
+    version_in_force: int | None
+
+
+@router.get("/{code}/check", response={200: CatalogueCheckInfoOut, **error_responses(401, 404)},
+            summary="查询时默认的执法层级、执法领域与现行版本")
+def check_info(request, code: str):
+    from django.utils import timezone
+
+    from sanxiang.deadlines.queries import profile_key_of
+
+    agency = Q.agency_for(_user(request), code)
+    level = level_of(profile_key_of(agency), timezone.localdate())
+    current = Q.in_force(agency)
+    return Status(200, {"level": level, "level_label": VALUE_LABELS["level"].get(level) if level else None,
+                        "field": agency_field(agency), "version_in_force": current.version if current else None})
+
+
+@router.post("/{code}/check", response={200: CatalogueCheckOut, **error_responses(400, 401, 404, 422)},
              summary="拟作出的决定是否须法制审核（PROPOSAL.json）")
-def check(request, code: str, proposal: ProposalIn, on: dt.date | None = None):
+def check(request, code: str, proposal: CatalogueProposalIn, on: dt.date | None = None):
     agency = Q.agency_for(_user(request), code)
     return Status(200, check_agency(agency, proposal.model_dump(exclude_none=True), on))

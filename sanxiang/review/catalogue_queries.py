@@ -11,7 +11,7 @@ from sanxiang.access.policy import can, restrict
 from sanxiang.core.errors import NotFound, RuleViolation
 
 from .catalogue import changes
-from .conditions import Rule, describe, parse_rules
+from .conditions import describe, parse_rules
 from .models import CatalogueVersion
 
 
@@ -42,9 +42,11 @@ def versions(agency) -> list[CatalogueVersion]:
 
 
 def version_of(agency, number) -> CatalogueVersion:
+    if isinstance(number, str) and number.isdigit():
+        number = int(number)
     row = CatalogueVersion.objects.filter(agency=agency, version=number).first() if isinstance(number, int) else None
     if row is None:
-        raise CatalogueNotFound(f"{agency.name}没有第{number}版法制审核目录清单。")
+        raise CatalogueNotFound(f"{agency.name}没有这一版法制审核目录清单。")
     return row
 
 
@@ -66,10 +68,6 @@ def shown_changes(before: CatalogueVersion | None, after: CatalogueVersion) -> d
     one = shown_rules
     return {"added": one(diff["added"]), "removed": one(diff["removed"]),
             "changed": [(one([a])[0], one([b])[0]) for a, b in diff["changed"]]}
-
-
-def rule_condition_words(rule: Rule) -> str:
-    return "；".join(describe(rule.condition))
 
 
 def parse_date(value, field: str, label: str) -> dt.date | None:

@@ -10,6 +10,6 @@ urlpatterns = [
     path("<slug:code>/new/", views.edit_page, name="edit"),
     path("<slug:code>/import/", views.import_page, name="import"),
     path("<slug:code>/check/", views.check_page, name="check"),
-    path("<slug:code>/v<int:version>/", views.version_page, name="version"),
-    path("<slug:code>/v<int:version>/xlsx/", views.export_page, name="export"),
+    path("<slug:code>/v<str:version>/", views.version_page, name="version"),
+    path("<slug:code>/v<str:version>/xlsx/", views.export_page, name="export"),
 ]

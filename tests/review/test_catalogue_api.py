@@ -141,3 +141,13 @@ def test_check_answers_a_proposal(cast, client, db, proposal, on, status, answer
         assert all(set(r) == {"key", "label", "citation"} and r["citation"] for r in body["rules"])
     else:
         assert answer in response.json()["message"]
+
+
+def test_the_check_defaults_and_the_import_template(cast, client, db):
+    client.force_login(cast["officer"])
+    info = client.get(f"{cast['base']}/check").json()
+    assert info == {"level": "city", "level_label": "设区的市级", "field": None, "version_in_force": 1}
+    template = client.get(f"{cast['base']}/versions/xlsx")
+    sheet = load_workbook(io.BytesIO(template.content)).active
+    assert template.status_code == 200 and sheet["A2"].value == "规则编号" and sheet["A3"].value is None
+    assert client.get(f"{cast['base']}/versions/first").status_code == 404
