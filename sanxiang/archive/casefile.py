@@ -149,19 +149,15 @@ def document_titles(records: list[CaseRecord]) -> set[str]:
 
 def completeness_of(case, records: list[CaseRecord] | None = None) -> Completeness:
     records = records_of(case) if records is None else records
-    titles, known = document_titles(records), known_titles()
-    result = completeness(outcome_of(case), titles, known)
-    _review_requirement(case, result, titles, known)
+    result = completeness(outcome_of(case), document_titles(records), known_titles())
+    _review_requirement(case, result)
     return result
 
 
-# The review record of the 副卷 (Art.78 ¶2: 审核意见), whichever form the agency uses.
-REVIEW_TITLES = ("案件审核表", "法制审核表", "案件审核/法制审核表")
-
-
-def _review_requirement(case, result: Completeness, titles: set[str], known: set[str]) -> None:
+def _review_requirement(case, result: Completeness) -> None:
     """A decision that needed a legal review (the catalogue's answer on the decision date, issue 9
-    §1) needs its passed review, and — once a source makes the form — the 审核表 in the file."""
+    §1) needs its passed review. The 审核表 itself is not required here: it is made on request, and
+    an agency may record a penalty's review in its internal approval form (docs/review.md)."""
     from sanxiang.cases.review_gate import proposal_of, review_problem, review_required
     from sanxiang.core.errors import RuleViolation
 
@@ -172,13 +168,9 @@ def _review_requirement(case, result: Completeness, titles: set[str], known: set
         required, rules = review_required(case, proposal, on=case.decided_on)
     except RuleViolation:
         return
-    if not required:
-        return
-    named = "、".join(r["label"] for r in rules)
-    if review_problem(case, proposal, on=case.decided_on):
+    if required and review_problem(case, proposal, on=case.decided_on):
+        named = "、".join(r["label"] for r in rules)
         result.missing.append(f"法制审核通过的记录（须审核：{named}）")
-    if not titles & set(REVIEW_TITLES):
-        (result.missing if known & set(REVIEW_TITLES) else result.unchecked).append("或".join(REVIEW_TITLES))
 
 
 # ---- assembly ------------------------------------------------------------------------------
