@@ -17,7 +17,7 @@ from sanxiang.core.errors import NotFound, SanxiangError
 from sanxiang.deadlines.queries import profile_key_of, profile_value
 from sanxiang.orgs.marks import Confidentiality
 
-from . import catalogue, queries, upload_pages
+from . import catalogue, naming, queries, upload_pages
 from . import evidence as E
 from .models import EvidenceKind, Upload
 
@@ -166,7 +166,7 @@ def section(request, case) -> dict:
     missing = catalogue.missing_recordings(case)
     print_and_sign = bool(profile_value(profile_key_of(case.agency), "records.av_print_and_sign", timezone.localdate()))
     uploads = _uploads(user, case.agency) if may_record else []
-    rows = [{"item": i, "corrected": bool(i.corrections.all()),
+    rows = [{"item": i, "corrected": bool(i.corrections.all()), "file_caption": naming.file_caption(i),
              "correction_form": evidence_form(user, case, correction=i, uploads=uploads)
              if may_record and not i.corrections.all() else None,
              "needs_confirmation": print_and_sign and not i.party_confirmed_on and not i.corrections.all()
