@@ -327,6 +327,13 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
             raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
     if act and act not in catalogue.ACTS:
         raise RuleViolation(f"没有“{act}”这项执法活动。", field="act")
+    given = {"title": title, "officers": officers, "recorder": recorder, "started_at": started_at,
+             "ended_at": ended_at, "place": place, "device": device}
+    blank = [name for name, _label in DECLARATION_REQUIRED if _blank(given[name])]
+    if blank:  # everything missing in one answer, the profile's words too (s17 #22d)
+        raise RuleViolation(_missing_declaration(agency, case, blank, given, purpose=purpose, party=party,
+                                                 content=content, opening_statement=opening_statement),
+                            field=blank[0])
     started = _moment(started_at, "开始时间", "started_at", required=True)
     ended = _moment(ended_at, "结束时间", "ended_at", required=True)
     if ended < started:
@@ -380,6 +387,36 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
     if upload is not None:
         _store(row, upload, actor, late_reason)
     return row
+
+
+DECLARATION_REQUIRED = (("title", "名称"), ("officers", "执法人员"), ("recorder", "记录人"), ("started_at", "开始时间"),
+                        ("ended_at", "结束时间"), ("place", "地点"), ("device", "记录设备"))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _missing_declaration(agency, case, blank: list[str], given: dict, **optional) -> str:
+    """One message naming every field a declaration lacks: the platform's required ones, then the words
+    of the agency's `records.av_metadata_fields` and its opening statement (语音说明) not given either."""
+    labels = dict(DECLARATION_REQUIRED)
+    try:
+        started = _moment(given["started_at"], "开始时间", "started_at") or timezone.now()
+    except RuleViolation:
+        started = timezone.now()
+    draft = AudioVideoRecord(agency=agency, case=case, started_at=started,
+                             **{k: v for k, v in given.items() if k not in ("started_at", "ended_at")}, **optional)
+    words = [w for w in missing_metadata(draft) if METADATA_FIELDS.get(w) not in ("case", *blank)]
+    on = timezone.localtime(started).date()
+    voice = _blank(optional.get("opening_statement")) and profile_value(
+        profile_key_of(agency), "records.av_voice_announcement", on)
+    message = f"请填写{'、'.join(labels[name] for name in blank)}"
+    if words:
+        message += f"；按本机关规定，音像记录还须标明：{'、'.join(words)}"
+    if voice:
+        message += "；开始时应语音说明时间、地点、执法人员和执法行为，请填写该说明"
+    return message + "。"
 
 
 def _units_of(actor, agency) -> list:

@@ -41,3 +41,35 @@ def test_the_case_page_names_evidence_by_its_title_not_the_cameras_file_name(env
     disposition = unquote(download["Content-Disposition"])
     assert "仓库货架照片." in disposition and "DSC_0001" not in disposition
     assert officer.get(f"/api/v1/records/evidence/{item.pk}").json()["file"]["filename"] == "DSC_0001.JPG"
+
+
+RECORDING = {"title": "现场检查录像", "officers": "王执法、李执法", "recorder": "李执法", "place": "当事人经营场所",
+             "device": "执法记录仪 DSJ-01", "act": "onsite", "started_at": "2026-09-02T09:00",
+             "ended_at": "2026-09-02T09:40"}
+
+
+def test_a_recording_named_for_an_act_the_case_has_not_done_then_is_accepted_and_says_so(env, case):
+    """s17 #22d: accepted (it may be declared before the act is entered, or before its case exists),
+    and the officer is told in the API and on the page which act it does not cover."""
+    from coercion_cast import certificates
+
+    from sanxiang.cases import actions as C
+
+    officer = client_of(env.officer)
+    declared = officer.post("/api/v1/records/recordings", {**RECORDING, "case_id": case.pk},
+                            content_type="application/json")
+    assert declared.status_code == 201, declared.content
+    rec = declared.json()
+    assert rec["uncovered_act"] == ("本案尚无“现场执法”的记录，此音像记录（2026-09-02）暂不对应本案任何执法活动；"
+                                    "请登记该执法活动，或核对所记录的执法活动。")
+    C.do_record_onsite_act(case, date="2026-09-01", place="当事人经营场所", certificate_numbers=certificates(case),
+                           told_reason_basis_rights=True, video_recorded=True, actor=env.officer)
+    again = officer.get(f"/api/v1/records/recordings/{rec['id']}").json()["uncovered_act"]
+    assert "本案的“现场执法”在 2026-09-01" in again and "不对应该执法活动" in again
+    form = {f"recording-{k}": v for k, v in {**RECORDING, "title": "第二段录像", "confidentiality": "internal"}.items()}
+    page = officer.post(f"/records/cases/{case.pk}/recordings/", form, follow=True).content.decode()
+    assert "已登记音像记录“第二段录像”" in page and "本案的“现场执法”在 2026-09-01" in page
+    C.do_record_onsite_act(case, date="2026-09-02", place="当事人经营场所", certificate_numbers=certificates(case),
+                           told_reason_basis_rights=True, video_recorded=True, actor=env.officer)
+    assert officer.get(f"/api/v1/records/recordings/{rec['id']}").json()["uncovered_act"] == ""
+    assert "不对应" not in officer.get(f"/cases/{case.pk}/").content.decode()
