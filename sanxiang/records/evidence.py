@@ -119,6 +119,9 @@ def own_upload(upload: Upload | None, agency, actor, *, field="upload") -> Uploa
         raise NotFound("未找到该上传，或您无权查看。", code="upload_not_found")
     if upload.agency_id != agency.pk:
         raise RuleViolation(f"该文件是为{upload.agency.name}上传的，不能用于{agency.name}的记录。", field=field)
+    if not upload.complete and upload.offset == 0:  # nothing kept: cut off at once, or refused (its type, s18 U1)
+        raise RuleViolation(f"文件“{upload}”没有收到任何数据：上传被中断，或文件被拒绝（例如不允许的文件类型），"
+                            "不能登记；请重新上传。", field=field)
     if not upload.complete:
         raise RuleViolation(f"文件“{upload}”尚未上传完成（已接收 {upload.offset}/{upload.length} 字节）。", field=field)
     return upload
