@@ -91,3 +91,30 @@ def test_the_same_photo_uploaded_twice_is_one_item_of_the_case(env, case):
         E.do_register_evidence(case, again, actor=env.officer, **{**EVIDENCE, "title": "营业执照照片（二）"})
     assert refused.value.code == "evidence_duplicate" and "书证“营业执照照片”" in refused.value.message
     assert counts() == before
+
+
+def test_a_recording_joins_no_archived_file_nor_a_case_closed_before_it_was_made(env, case):
+    """s18 R2: linking an unattached recording to an archived case, or to one closed before it was made,
+    is refused and writes nothing."""
+    from django.utils import timezone
+    from records_cast import counts
+
+    from sanxiang.archive.models import ArchivedCaseFile
+    from sanxiang.cases.models import Case
+    from sanxiang.core.errors import Conflict, RuleViolation
+
+    rec = E.do_declare_recording(env.agency, actor=env.officer, **{**RECORDING, "act": "", "title": "巡查录像",
+                                                                    "started_at": "2026-11-10T09:00",
+                                                                    "ended_at": "2026-11-10T09:30"})
+    Case.objects.filter(pk=case.pk).update(closed_on="2026-10-20")
+    before = counts()
+    with pytest.raises(RuleViolation, match="录制于 2026-11-10，晚于案件.*结案（2026-10-20）"):
+        E.do_link_recording(rec, case, actor=env.officer)
+    assert counts() == before
+    ArchivedCaseFile.objects.create(
+        case=case, agency=case.agency, archive_number="t-2026-0001", archive_year=2026, archive_seq=1,
+        outcome="penalty", catalogue_sha256="0" * 64, items=0, pages=0, retention="定期30年", retention_basis="测试",
+        archived_at=timezone.now(), archived_by_name="测试")
+    with pytest.raises(Conflict) as refused:
+        E.do_link_recording(rec, case, actor=env.officer)
+    assert refused.value.code == "case_archived" and counts() == before
