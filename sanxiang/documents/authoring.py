@@ -127,9 +127,17 @@ PARTIES = ("{% for p in parties %}{{ p.name }}（{{ p.code_label }}：{{ p.code 
 # The rows every 笔录 and 送达回证 ends with: what the party was told, the signatures (images placed
 # by docxtpl when signed on a tablet, documents/signatures.py).
 TOLD = [("出示执法证件（证号）", "{{ certificates_shown }}"), ("告知事项", "{{ told }}")]
-SIGNED = [("执法人员签名", "{{ officer_signature }}"), ("当事人（被询问人）签名", "{{ party_signature }}"),
-          ("签名日期", "{{ signed_on }}")]
-READ_BACK = "以上记录已交当事人（被询问人）核对（或已向其宣读），确认无误。"
+def signed_rows(party="当事人"):
+    """The signature rows; `party` is who signs beside the officers (documents/signers.py)."""
+    return [("执法人员签名", "{{ officer_signature }}"), (f"{party}签名", "{{ party_signature }}"),
+            ("签名日期", "{{ signed_on }}")]
+
+
+def read_back(party="当事人"):
+    return f"以上记录已交{party}核对（或已向其宣读），确认无误。"
+
+
+SIGNED = signed_rows()
 ITEMS = ("序号", "名称", "规格型号", "数量", "单位", "存放地点", "保管方式")
 ITEM_ROW = ("{{ it.seq }}", "{{ it.name }}", "{{ it.spec }}", "{{ it.quantity }}", "{{ it.unit }}",
             "{{ it.place }}", "{{ it.custody }}")
@@ -162,8 +170,9 @@ def _sealed(d, date="{{ date }}"):
         d.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def form(title, rows, *, after=(), signed=False, items=False):
-    """An approval form or a record (笔录): a two-column table, then paragraphs."""
+def form(title, rows, *, after=(), signed=False, items=False, party="当事人"):
+    """An approval form or a record (笔录): a two-column table, then paragraphs; `party` signs it
+    beside the officers (当事人, or the 被询问人 of an 询问笔录, the 受送达人 of a 送达回证)."""
     def build():
         d = _new()
         _head(d, title)
@@ -173,7 +182,7 @@ def form(title, rows, *, after=(), signed=False, items=False):
             rows_after = []
         else:
             rows_after = list(rows)
-        _table(d, rows_after + (TOLD + [("核对", READ_BACK)] + SIGNED if signed else []))
+        _table(d, rows_after + (TOLD + [("核对", read_back(party))] + signed_rows(party) if signed else []))
         for text in after:
             d.add_paragraph(text)
         return d
@@ -266,7 +275,7 @@ TEMPLATES = {
     "inquiry_record": form("询问笔录", [
         ("案由", "{{ cause }}"), ("案号", "{{ case_number }}"), ("被询问人", "{{ interviewee }}"),
         ("询问地点", "{{ place }}"), ("询问时间", "{{ inquiry_time }}"), ("询问人", HANDLERS),
-        ("询问内容", "{{ content }}")], signed=True),
+        ("询问内容", "{{ content }}")], signed=True, party="当事人（被询问人）"),
     "edata_record": form("电子数据证据提取笔录", [
         ("案由", "{{ cause }}"), ("当事人", PARTIES), ("提取日期", "{{ date }}"), ("电子数据来源", "{{ source }}"),
         ("提取方法及过程", "{{ method }}"), ("提取的电子数据", "{{ content }}"), ("完整性校验值", "{{ digest }}"),
@@ -345,7 +354,7 @@ TEMPLATES = {
         ("案号", "{{ case_number }}"), ("送达文书名称及文号", "{{ served_document }}"), ("受送达人", "{{ party_names }}"),
         ("送达地点", "{% for p in parties %}{{ p.address }}{% if not loop.last %}；{% endif %}{% endfor %}"),
         ("送达方式", "{{ service_method }}"), ("送达日期", "{{ served_on }}"), ("送达人（执法证号）", HANDLERS),
-        ("备注", "")], signed=True),
+        ("备注", "")], signed=True, party="受送达人"),
     "demand_notice": letter("催告书", [
         "本机关于{{ served_on }}向你（单位）送达了行政处罚决定书（{{ decision_number }}），决定：{{ penalties }}。",
         "你（单位）至今尚有人民币 {{ owed }} 元未缴纳。依据《中华人民共和国行政强制法》第三十五条、第五十四条的规定，"
