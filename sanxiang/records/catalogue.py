@@ -207,11 +207,12 @@ def document_occurrences(case) -> list[Occurrence]:
         return pk
 
     superseded = {doc.replaces_id for doc in docs if doc.replaces_id}
-    found, named = [], set()
-    for doc in reversed(docs):  # the newest in force of a chain names its act once (two corrections of one 笔录: s18 U4)
-        if doc.pk in superseded or first(doc.pk) in named:
+    # The newest in force of a chain names its act once (two corrections of one 笔录: s18 U4).
+    newest = {first(doc.pk): doc.pk for doc in docs if doc.pk not in superseded}
+    found = []
+    for doc in docs:
+        if doc.pk in superseded or newest[first(doc.pk)] != doc.pk:
             continue
-        named.add(first(doc.pk))
         act = DOCUMENT_ACTS[doc.kind]
         on, at = timezone.localtime(doc.created_at).date(), None
         started = ((doc.fields or {}).get("inputs") or {}).get("started_at")
@@ -223,7 +224,7 @@ def document_occurrences(case) -> list[Occurrence]:
                 pass
         found.append(Occurrence(f"document:{first(doc.pk)}", act, on,
                                 f"{ACTS[act].split('（')[0]}：{doc.get_kind_display()}（{on:%Y-%m-%d}）", at))
-    return found[::-1]
+    return found
 
 
 @dataclass
