@@ -59,17 +59,7 @@ CATEGORIES = (("authenticity", "真实性"), ("integrity", "完整性"), ("usabi
 
 
 def _who(actor) -> str:
-    """The name people read — the person's full name, else the account name; a system actor's own."""
-    if hasattr(actor, "get_username"):
-        return actor.get_full_name() or actor.get_username()
-    return str(actor)
-
-
-def _named(username: str) -> str:
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(username=username).first()
-    return _who(user) if user is not None else username
+    return actor.get_username() if hasattr(actor, "get_username") else str(actor)
 
 
 def _user(actor):
@@ -507,7 +497,7 @@ def latest_recheck(archived: ArchivedCaseFile) -> dict | None:
         return None
     payload = json.loads(entry.entry).get("payload") or {}
     checked_at = payload.get("checked_at") or ""
-    return {**(payload.get("result") or {}), "failed": payload.get("failed") or [], "checked_by": _named(entry.actor),
+    return {**(payload.get("result") or {}), "failed": payload.get("failed") or [], "checked_by": entry.actor,
             "checked_at_text": checked_at[:16].replace("T", " ")}
 
 
