@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from sanxiang import storage
@@ -17,20 +16,7 @@ from sanxiang.core.errors import SanxiangError
 from . import serving
 
 
-def _opened_as_page(request) -> bool:
-    """A person's browser opening the file as a page (查看/下载 on a page leads here): it asks for HTML,
-    and is no program with a token. A player's range requests ask for */* and keep the JSON shape."""
-    return ("text/html" in request.headers.get("Accept", "")
-            and not request.headers.get("Authorization", "").startswith("Bearer "))
-
-
-def error_response(error: SanxiangError, method: str = "GET", request=None) -> HttpResponse:
-    if request is not None and method == "GET" and _opened_as_page(request):
-        # People read a page in Chinese, never the JSON error shape (s18 T1).
-        message = "存储的文件缺失或无法读取，已停止提供，请联系管理员。" if error.code == "file_missing" else error.message
-        response = render(request, "retrieval/file_refused.html", {"message": message}, status=error.status)
-        response["Cache-Control"] = "no-store"
-        return response
+def error_response(error: SanxiangError, method: str = "GET") -> HttpResponse:
     body = b"" if method == "HEAD" else json.dumps(error.as_dict(), ensure_ascii=False).encode()
     response = HttpResponse(body, status=error.status, content_type="application/json; charset=utf-8")
     for key, value in getattr(error, "headers", {}).items():
@@ -46,8 +32,8 @@ def record_file(request, kind: str, pk: str, file: str):
     try:
         return serving.serve(request, kind, pk, file, mode=request.GET.get("mode") or "view")
     except SanxiangError as error:
-        return error_response(error, request.method, request)
+        return error_response(error, request.method)
     except storage.StorageError as exc:
         error = SanxiangError(str(exc), code="file_missing")
         error.status = 500
-        return error_response(error, request.method, request)
+        return error_response(error, request.method)

@@ -203,10 +203,6 @@ def test_a_file_whose_bytes_no_longer_match_the_ledger_is_not_served(client, env
         assert refused.status_code == 409 and refused.json()["code"] == "file_modified"
         assert refused.json()["message"] == "文件与留痕记录不符，已停止提供，请联系管理员"
         assert written() == before and "文件与留痕记录不符" in caplog.text
-        shown = client.get(file_url(document), HTTP_ACCEPT="text/html,application/xhtml+xml")  # 查看 on a page
-        assert shown.status_code == 409 and shown["Content-Type"].startswith("text/html")
-        assert "文件与留痕记录不符，已停止提供，请联系管理员" in shown.content.decode()
-        assert "file_modified" not in shown.content.decode()  # a page in Chinese, not the JSON shape (s18 T1)
         ranged = client.get(file_url(document), HTTP_RANGE="bytes=0-99")  # s17 22a: a range is no way round
         assert ranged.status_code == 409 and ranged.json()["code"] == "file_modified"
         assert client.get(file_url(secret[1], purpose="核对")).status_code == 409  # the watermark's original too
