@@ -190,13 +190,6 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
     if others is not None:
         raise Conflict(f"该文件已登记为{others}，不能再登记为另一项证据；如需更正，请更正该项证据。",
                        code="upload_already_used", field="upload")
-    # The same bytes uploaded twice are two uploads of one stored file (content addressing): in one case
-    # they are one item, not two 件 of its file (s18 U2).
-    same = (EvidenceItem.objects.filter(case=case, upload__sha256=upload.sha256).exclude(pk__in=kept)
-            .exclude(upload=upload).first() if upload.sha256 else None)
-    if same is not None:
-        raise Conflict(f"内容相同的文件已登记为本案的{same}（SHA-256 相同），不能重复登记；如需更正，请更正该项证据。",
-                       code="evidence_duplicate", field="upload")
     on = timezone.localdate()
     profile = profile_key_of(case.agency)
     transcript = _text(transcript, "文字记录", "transcript", max_length=20000)

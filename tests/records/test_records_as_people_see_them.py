@@ -75,24 +75,6 @@ def test_a_recording_named_for_an_act_the_case_has_not_done_then_is_accepted_and
     assert "不对应" not in officer.get(f"/cases/{case.pk}/").content.decode()
 
 
-def test_the_same_photo_uploaded_twice_is_one_item_of_the_case(env, case):
-    """s18 U2: two uploads of the same bytes (one stored file) are refused as a second item, naming the first."""
-    from records_cast import counts
-
-    from sanxiang.core.errors import Conflict
-    from sanxiang.records import samples
-
-    data = samples.png(seed=4242)
-    first, again = (samples.completed_upload(data, name, actor=env.officer) for name in ("IMG_1.PNG", "IMG_1(1).PNG"))
-    assert first.sha256 == again.sha256 and first.pk != again.pk
-    E.do_register_evidence(case, first, actor=env.officer, **{**EVIDENCE, "title": "营业执照照片"})
-    before = counts()
-    with pytest.raises(Conflict) as refused:
-        E.do_register_evidence(case, again, actor=env.officer, **{**EVIDENCE, "title": "营业执照照片（二）"})
-    assert refused.value.code == "evidence_duplicate" and "书证“营业执照照片”" in refused.value.message
-    assert counts() == before
-
-
 def test_a_recording_joins_no_archived_file_nor_a_case_closed_before_it_was_made(env, case):
     """s18 R2: linking an unattached recording to an archived case, or to one closed before it was made,
     is refused and writes nothing."""
