@@ -429,19 +429,6 @@ def _units_of(actor, agency) -> list:
     return [person.unit] if person else []
 
 
-def _check_linkable(recording: AudioVideoRecord, case) -> None:
-    """An archived file is closed to new records (issue 8 §5: immutable), and a recording made after
-    the case was closed is no record of it (s18 R2)."""
-    from sanxiang.archive.models import ArchivedCaseFile
-
-    if ArchivedCaseFile.objects.filter(case=case).exists():
-        raise Conflict(f"案件{case.title}已归档，归档案卷不能再加入音像记录。", code="case_archived", field="case")
-    made = timezone.localtime(recording.started_at).date()
-    if case.closed_on is not None and made > case.closed_on:
-        raise RuleViolation(f"{recording}录制于 {made:%Y-%m-%d}，晚于案件{case.title}结案（{case.closed_on:%Y-%m-%d}），"
-                            "不是本案的音像记录。", field="case")
-
-
 def _check_unused(upload: Upload) -> None:
     used = AudioVideoRecord.objects.filter(upload=upload).first()
     if used is not None:
@@ -486,6 +473,19 @@ def do_attach_recording_upload(recording: AudioVideoRecord, upload: Upload, *, l
     _check_unused(upload)
     _store(row, upload, actor, late_reason)
     return row
+
+
+def _check_linkable(recording: AudioVideoRecord, case) -> None:
+    """An archived file is closed to new records (issue 8 §5: immutable), and a recording made after
+    the case was closed is no record of it (s18 R2)."""
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    if ArchivedCaseFile.objects.filter(case=case).exists():
+        raise Conflict(f"案件{case.title}已归档，归档案卷不能再加入音像记录。", code="case_archived", field="case")
+    made = timezone.localtime(recording.started_at).date()
+    if case.closed_on is not None and made > case.closed_on:
+        raise RuleViolation(f"{recording}录制于 {made:%Y-%m-%d}，晚于案件{case.title}结案（{case.closed_on:%Y-%m-%d}），"
+                            "不是本案的音像记录。", field="case")
 
 
 @transaction.atomic
