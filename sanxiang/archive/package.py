@@ -229,6 +229,11 @@ def fix_manifest(archived, records: list[CaseRecord] | None = None) -> dict:
               "object_type": r.object_type, "object_id": r.object_id, "files": _file_dicts(r.files)}
              for r in records if casefile.is_frame(r) and (r.object_type, r.object_id) not in inside]
     objects = ledger_objects(case, records)
+    # Entries still pending (PostgreSQL under contention, or deferred sequencing) have no index yet:
+    # sequence them here, under the ledger lock, so the manifest lists every entry so far by index on
+    # both databases (before, PostgreSQL only counted them and verify could not name one removed).
+    checkpoints.lock_ledger()
+    sequencer.sequence_pending()
     core = json.loads(json.dumps(case_metadata(case, [], 0)["case"], ensure_ascii=False, default=str))
     manifest = json.loads(json.dumps({
         "format": "sanxiang-archived-file/1",
@@ -239,20 +244,12 @@ def fix_manifest(archived, records: list[CaseRecord] | None = None) -> dict:
         "checks": archived.checks, "case": core,
         "case_sha256": hashlib.sha256(canonical_bytes(core)).hexdigest(),
         "catalogue": catalogue, "catalogue_sha256": archived.catalogue_sha256, "forms": forms,
-        "entries": [e.index for e in entries_of(objects) if e.index is not None],
-        "pending_entries": _pending_count(objects),
+        "entries": [e.index for e in entries_of(objects)],
     }, ensure_ascii=False, default=str))
     archived.manifest = manifest
     archived.save(update_fields=["manifest"])
     return {"manifest_sha256": hashlib.sha256(canonical_bytes(manifest)).hexdigest(),
             "archive_number": archived.archive_number, "case_sha256": manifest["case_sha256"]}
-
-
-def _pending_count(objects) -> int:
-    query = Q()
-    for object_type, object_id in objects:
-        query |= Q(object_type=object_type, object_id=object_id)
-    return PendingEntry.objects.filter(query).count() if objects else 0
 
 
 def _as_archived(case, manifest: dict) -> tuple[list[CaseRecord], list[CaseRecord]]:
