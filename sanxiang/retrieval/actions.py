@@ -213,8 +213,11 @@ def _party_copy_subject(row):
 
 def _keeps_archived(actor, case) -> bool:
     """The agency's 档案管理人员 on an archived case: the archive keeps the file now and answers the
-    requests for it (档案法 第四章「档案的利用和公布」, article not verified; the case's own officers
-    may have moved on)."""
+    requests for it — the plans hand archived case files to the 档案管理部门 for custody and use
+    (株洲 plan 二（二）3.2)–4): 集中保管, 规范执法案卷归档、保管、使用、调阅; 乌鲁木齐高新区 plan 二（二）10(4):
+    the party's copy with the head's consent; 泉州鲤城 plan 17: 行政相对人的执法信息调阅权限). No
+    article of 档案法 or 机关档案管理规定 is cited: their texts are not in legal-rules.md (unverified).
+    The case's own officers may have moved on; they and the heads still may."""
     from sanxiang.archive.models import ArchivedCaseFile
 
     return (is_person(actor) and can(actor, "view", case)
