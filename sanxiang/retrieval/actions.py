@@ -41,6 +41,7 @@ register_actions({
 DEFAULT_GRANT_DAYS = 7
 DEFAULT_GRANT_MAX_DAYS = 30
 DEFAULT_PARTY_COPY_ANSWER_DAYS = 7
+DEFAULT_PARTY_COPY_LINK_DAYS = 30
 PARTY_COPY_DEADLINE = "party_copy_answer"
 
 
@@ -231,6 +232,17 @@ def may_register_party_copy(actor, case) -> bool:
 
 def may_answer_party_copy(actor, row) -> bool:
     return can(actor, "answer", row) or _keeps_archived(actor, row.case)
+
+
+def party_copy_links_until(row):
+    """Until when the copies for the party may be downloaded on `row`: `records.party_copy_link_days`
+    days from when it could first be answered (the head's consent where the profile asks for it, else
+    its registration); None while it cannot be answered yet."""
+    since = row.decided_at if row.needs_approval else row.registered_at
+    if since is None or row.status == PartyCopyStatus.PENDING_APPROVAL:
+        return None
+    days = int(_profile_value(row.case.agency, "records.party_copy_link_days", DEFAULT_PARTY_COPY_LINK_DAYS))
+    return since + dt.timedelta(days=days)
 
 
 def party_copy_answers(actor, row) -> list[tuple[str, str]]:
