@@ -48,6 +48,9 @@ class DocumentKind(models.TextChoices):
     LICENCE_GRANT = "licence_grant", "准予行政许可决定书"
     LICENCE_REFUSAL = "licence_refusal", "不予行政许可决定书"
     CASE_DECISION = "case_decision", "行政确认（裁决）决定书"
+    # 劳动保障监察 (劳动保障监察条例第十八条第一款第二项): the order to correct within a time, and its 复查.
+    RECTIFICATION_ORDER = "rectification_order", "劳动保障监察限期整改指令书"
+    RECTIFICATION_RECHECK = "rectification_recheck", "整改复查记录"
     FILE_COVER = "file_cover", "卷宗封面"
     FILE_CATALOGUE = "file_catalogue", "卷内文件目录"
     FILE_NOTES = "file_notes", "卷内备考表"

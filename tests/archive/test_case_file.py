@@ -88,6 +88,12 @@ def test_labour_corrected_and_withdrawn_licence_outcomes_by_law():
         "劳动保障监察限期整改指令书", "责令改正通知书", "整改复查记录"})
     assert result.complete and result.unchecked == ["劳动保障监察限期整改指令书或责令改正通知书", "整改复查记录"]
     assert "不予行政处罚决定书" not in {t for alts in casefile.REQUIRED["rectified"] for t in alts}
+    # the documents app makes both now (s17 "not done"): a rectified file without them is incomplete
+    from sanxiang.archive.sources import known_titles
+
+    assert {"劳动保障监察限期整改指令书", "整改复查记录"} <= known_titles()
+    result = casefile.completeness("rectified", {"立案审批表", "结案审批表"}, known_titles())
+    assert result.missing == ["劳动保障监察限期整改指令书或责令改正通知书", "整改复查记录"] and result.unchecked == []
     punished = SimpleNamespace(**{**vars(labour), "decided_penalties": ["fine"]})
     assert casefile.outcome_of(punished) == "penalty"  # not corrected, then fined
     withdrawn = SimpleNamespace(status="withdrawn", kind="licence", procedure="general", end_reason="申请人撤回",
