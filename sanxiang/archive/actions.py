@@ -53,6 +53,7 @@ MARKS = ("public", "internal", "work_secret", "business_secret", "personal_priva
 DOCUMENT_FORMATS = {"pdf", "ofd"}
 MEDIA_FORMATS = {"jpg", "jpeg", "png", "tif", "tiff", "mp3", "wav", "m4a", "mp4", "mov", "avi", "pdf", "ofd"}
 SOURCE_FORMATS = {"docx"}  # kept beside the 版式 file as the document's source
+SCAN_FORMATS = {"jpg", "jpeg", "png", "tif", "tiff"}  # a paper original's scan, beside PDF/OFD
 EXECUTABLE_MIMES = {"application/x-executable", "application/x-msdownload", "application/x-sharedlib",
                     "application/x-mach-binary", "application/x-elf", "application/vnd.microsoft.portable-executable"}
 CATEGORIES = (("authenticity", "真实性"), ("integrity", "完整性"), ("usability", "可用性"), ("security", "安全性"))
@@ -261,7 +262,7 @@ def _integrity(case, records, volumes, report) -> None:
             missing.append(f"记录 {record.object_type}:{record.object_id} 没有题名")
         if record.made_on is None:
             missing.append(f"{_name(record)}没有形成日期")
-        if record.kind.startswith("document:") and not record.number:
+        if record.kind.startswith("document:") and not record.number and not record.metadata.get("paper"):
             missing.append(f"{_name(record)}没有文号")
         if not record.files:
             missing.append(f"{_name(record)}没有电子文件")
@@ -283,7 +284,9 @@ def _usability(records, items, heads, report) -> None:
     formats = []
     for record in records:
         roles = {f.role for f in record.files}
-        if record.kind.startswith("document:"):
+        if record.kind.startswith("document:") and record.metadata.get("paper"):
+            allowed = DOCUMENT_FORMATS | SCAN_FORMATS  # a paper original's scan (DA/T 31: JPEG, TIFF, PDF/OFD)
+        elif record.kind.startswith("document:"):
             if not roles & DOCUMENT_FORMATS:
                 formats.append(f"{_name(record)}没有版式文件（PDF 或 OFD）")
             allowed = DOCUMENT_FORMATS | SOURCE_FORMATS

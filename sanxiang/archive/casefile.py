@@ -217,8 +217,8 @@ def _pages_of(record: CaseRecord) -> int | None:
     pdf = next((f for f in record.files if f.role == "pdf"), None)
     if pdf is not None:
         return stored_pdf_pages(pdf.path)
-    if record.files and not record.kind.startswith("document:"):
-        return 1  # a photo, a recording: one item, one sheet of its description
+    if record.files and (not record.kind.startswith("document:") or record.metadata.get("paper")):
+        return 1  # a photo, a recording, a paper original scanned as one image: one sheet
     return None
 
 

@@ -183,7 +183,7 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
     else:
         upload = own_upload(upload, case.agency, actor)
     kept = _chain(replaces)
-    others = EvidenceItem.objects.filter(upload=upload).exclude(pk__in=kept).first()
+    others = EvidenceItem.objects.filter(upload=upload).exclude(pk__in=kept).first() or _paper_use(upload)
     if others is not None:
         raise Conflict(f"该文件已登记为{others}，不能再登记为另一项证据；如需更正，请更正该项证据。",
                        code="upload_already_used", field="upload")
@@ -389,7 +389,16 @@ def _units_of(actor, agency) -> list:
     return [person.unit] if person else []
 
 
+def _paper_use(upload: Upload):
+    from sanxiang.documents.models import PaperOriginal
+
+    return PaperOriginal.objects.filter(upload=upload).first()
+
+
 def _check_unused(upload: Upload) -> None:
+    paper = _paper_use(upload)
+    if paper is not None:
+        raise Conflict(f"该文件已登记为{paper}。", code="upload_already_used", field="upload")
     used = AudioVideoRecord.objects.filter(upload=upload).first()
     if used is not None:
         raise Conflict(f"该文件已存储为{used}。", code="upload_already_used", field="upload")
