@@ -230,10 +230,13 @@ def fix_manifest(archived, records: list[CaseRecord] | None = None) -> dict:
              for r in records if casefile.is_frame(r) and (r.object_type, r.object_id) not in inside]
     objects = ledger_objects(case, records)
     # Entries still pending (PostgreSQL under contention, or deferred sequencing) have no index yet:
-    # sequence them here, under the ledger lock, so the manifest lists every entry so far by index on
-    # both databases (before, PostgreSQL only counted them and verify could not name one removed).
-    checkpoints.lock_ledger()
-    sequencer.sequence_pending()
+    # sequence them here when the ledger lock is free, so the manifest lists every entry by index on both
+    # databases. Never wait for it (archiving holds the case's row lock; a writer holding the ledger lock
+    # may want that row): any entry still pending is listed by the SHA-256 of its text without its index,
+    # which verify matches against the packaged entries. Before, such entries were only counted.
+    if sequencer.try_lock():
+        sequencer.sequence_pending()
+    pending = _pending_digests(objects)
     core = json.loads(json.dumps(case_metadata(case, [], 0)["case"], ensure_ascii=False, default=str))
     manifest = json.loads(json.dumps({
         "format": "sanxiang-archived-file/1",
@@ -245,11 +248,23 @@ def fix_manifest(archived, records: list[CaseRecord] | None = None) -> dict:
         "case_sha256": hashlib.sha256(canonical_bytes(core)).hexdigest(),
         "catalogue": catalogue, "catalogue_sha256": archived.catalogue_sha256, "forms": forms,
         "entries": [e.index for e in entries_of(objects)],
+        **({"pending_entry_digests": pending} if pending else {}),
     }, ensure_ascii=False, default=str))
     archived.manifest = manifest
     archived.save(update_fields=["manifest"])
     return {"manifest_sha256": hashlib.sha256(canonical_bytes(manifest)).hexdigest(),
             "archive_number": archived.archive_number, "case_sha256": manifest["case_sha256"]}
+
+
+def _pending_digests(objects) -> list[str]:
+    """SHA-256 of each pending entry's text without its index (`PendingEntry.body`), oldest first."""
+    if not objects:
+        return []
+    query = Q()
+    for object_type, object_id in objects:
+        query |= Q(object_type=object_type, object_id=object_id)
+    return [hashlib.sha256(body.encode("utf-8")).hexdigest()
+            for body in PendingEntry.objects.filter(query).order_by("id").values_list("body", flat=True)]
 
 
 def _as_archived(case, manifest: dict) -> tuple[list[CaseRecord], list[CaseRecord]]:

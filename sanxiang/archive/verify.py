@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from sanxiang.ledger import signing
 from sanxiang.ledger.checkpoints import parse_body
 from sanxiang.lib import merkle
+from sanxiang.lib.canonical import canonical_bytes
 
 CHUNK = 1 << 20
 ALGORITHMS = ("sha256", "sha512")
@@ -372,6 +373,13 @@ class _Checker:
             if missing:
                 self.fail("entry_missing", "归档时本案的留痕条目 " + "、".join(f"#{i}" for i in missing[:20])
                           + ("等" if len(missing) > 20 else "") + f" 不在包内（共缺 {len(missing)} 条）")
+            # Entries still unsequenced at archiving are listed by the digest of their text without its index.
+            held = {hashlib.sha256(canonical_bytes({k: v for k, v in e.items() if k != "index"})).hexdigest()
+                    for e in self.good.values()}
+            unsequenced = [d for d in manifest.get("pending_entry_digests", []) if d not in held]
+            if unsequenced:
+                self.fail("entry_missing", "归档时尚待排序的本案留痕条目 " + "、".join(d[:12] for d in unsequenced[:20])
+                          + f" 不在包内（共缺 {len(unsequenced)} 条）")
         self.result.archived_file = True
         self._check_items(manifest)
         if metadata.get("case") != manifest.get("case"):
