@@ -235,6 +235,10 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
             raise RuleViolation(f"更正文书须与被更正的文书（{replaces}）属同一案件、同一种类。", field="replaces")
         if replaces.status != S.ISSUED:
             raise RuleViolation(f"{replaces}尚未签发，无需更正：直接签发或重新生成即可。", field="replaces")
+        corrected = replaces.corrections.exclude(status=S.FAILED).order_by("-id").first()
+        if corrected is not None:  # one correction per document: a chain, never two rivals (s18 D1)
+            raise Conflict(f"{replaces}已由{corrected}更正，不能再次更正；如需更正，请更正{corrected}。",
+                           field="replaces", code="document_already_corrected")
     if spec.kind in kinds.ARCHIVE_KINDS and volume is None:
         volume = ((replaces.fields.get("context") or {}).get("volume") if replaces is not None else None) or "正卷"
     if not spec.repeatable:

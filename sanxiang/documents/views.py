@@ -49,7 +49,9 @@ def section(request, case) -> dict:
     documents = list(queries.documents_of(user, case))
     may_generate = can(user, "generate_documents", case)
     signed = set(DocumentSignature.objects.filter(document__in=documents).values_list("document_id", flat=True))
+    corrected_by = {d.replaces_id: d for d in documents if d.replaces_id and d.status != DocumentStatus.FAILED}
     rows = [{"d": d, "may_issue": d.status == DocumentStatus.GENERATED and can(user, "issue", d),
+             "corrected_by": corrected_by.get(d.pk),
              "signed": d.pk in signed, "refused": bool(d.fields.get("party_refusal")),
              "unsigned": (kinds.SPECS[d.kind].signable and d.status != DocumentStatus.ISSUED
                           and bool(actions.signature_problem(d))),
