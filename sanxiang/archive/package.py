@@ -490,7 +490,7 @@ data/case.xml，留痕账本条目及其包含证明在 data/ledger/entries.json
 
 [English] How to verify
 This is a BagIt bag (RFC 8493). The case's documents, evidence and recordings are in data/records/, its
-metadata in data/case.json and data/case.xml, its ledger entries with RFC 6962 inclusion proofs in
+metadata in data/case.json and data/case.xml, its ledger entries with RFC 9162 inclusion proofs in
 data/ledger/entries.json, the signed checkpoint in data/ledger/checkpoint.txt, the verifier keys in
 data/ledger/verification-keys.txt.
 1. Bag integrity: any BagIt validator checks the SHA-256 and SHA-512 manifests, e.g. after unzipping,
