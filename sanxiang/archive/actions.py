@@ -498,9 +498,13 @@ def latest_recheck(archived: ArchivedCaseFile) -> dict | None:
                                         object_id=str(archived.pk)).order_by("-index").first())
     if entry is None:
         return None
+    from django.contrib.auth import get_user_model
+
     payload = json.loads(entry.entry).get("payload") or {}
     checked_at = payload.get("checked_at") or ""
-    return {**(payload.get("result") or {}), "failed": payload.get("failed") or [], "checked_by": entry.actor,
+    user = get_user_model().objects.filter(username=entry.actor).first()  # people see names, not logins (s18 T2)
+    who = (user.get_full_name() if user is not None else "") or entry.actor
+    return {**(payload.get("result") or {}), "failed": payload.get("failed") or [], "checked_by": who,
             "checked_at_text": checked_at[:16].replace("T", " ")}
 
 

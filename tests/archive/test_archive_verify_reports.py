@@ -69,3 +69,19 @@ def test_the_archivists_api_defaults_to_her_agency(client, env):
     client.force_login(keeper)
     assert client.get("/api/v1/archive/").status_code == 200
     assert client.get(f"/api/v1/archive/?agency={env.agency.code}").status_code == 200
+
+
+def test_the_recheck_names_the_person_not_the_login(env):
+    """s18 tester T2: 「最近一次重新检测（…，pingluo-records）」 showed the login name."""
+    from sanxiang.archive import actions as A
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Role
+
+    case = decided_case(env)
+    D.do_generate_document(case, "filing_approval", actor=env.officer)
+    archived = archive_as_is(case, env.officer)
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    keeper.first_name = "虎彩霞"
+    keeper.save(update_fields=["first_name"])
+    A.do_recheck_archived_file(archived, actor=keeper)
+    assert A.latest_recheck(archived)["checked_by"] == "虎彩霞"
