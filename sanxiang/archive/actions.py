@@ -460,9 +460,16 @@ def _in_archived_file(archived: ArchivedCaseFile, inside: set, record: CaseRecor
 
 
 def archived_records(archived: ArchivedCaseFile) -> list[CaseRecord]:
-    """The records of the archived file: its catalogue's items and its forms."""
+    """The records of the archived file: its catalogue's items and its forms — judged as archived: one
+    counts as replaced only by a correction inside the file, never by one made after archiving (s18 D5:
+    a correction made later made the archived file fail its own 重新检测)."""
+    from dataclasses import replace
+
     inside = {(i["object_type"], i["object_id"]) for i in archived.catalogue}
-    return [r for r in records_of(archived.case) if _in_archived_file(archived, inside, r)]
+    records = [r for r in records_of(archived.case) if _in_archived_file(archived, inside, r)]
+    replaced = {(r.object_type, r.metadata["replaces"]) for r in records if r.metadata.get("replaces")}
+    return [replace(r, metadata={**r.metadata, "superseded": (r.object_type, r.object_id) in replaced})
+            if r.metadata.get("superseded") else r for r in records]
 
 
 def supplements_of(archived: ArchivedCaseFile) -> list[CaseRecord]:

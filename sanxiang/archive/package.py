@@ -289,8 +289,10 @@ def _as_archived(case, manifest: dict) -> tuple[list[CaseRecord], list[CaseRecor
                       "end_page": item.get("end_page")},
             also=now.also if now else ()))
         fixed[key] = {f.sha256 for f in files}
+    # An unissued draft is nobody's record yet: never exported as a supplement (s18 D5).
     supplements = [r for key, r in current.items()
-                   if key not in fixed or not {f.sha256 for f in r.files} <= fixed[key]]
+                   if (key not in fixed or not {f.sha256 for f in r.files} <= fixed[key])
+                   and not (r.kind.startswith("document:") and not r.metadata.get("issued"))]
     return archived, supplements
 
 

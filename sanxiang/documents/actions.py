@@ -49,6 +49,12 @@ def _kind(kind) -> kinds.Spec:
     return spec
 
 
+def _archived(case) -> bool:
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    return ArchivedCaseFile.objects.filter(case=case).exists()
+
+
 def _user(actor):
     """The user row of a person acting; None for a system actor (its name is in the ledger entry)."""
     return actor if getattr(actor, "pk", None) is not None else None
@@ -224,6 +230,9 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     if not can(actor, "generate_documents", case):
         raise NotPermitted(f"您无权为案件{case.title}生成执法文书。")
     spec = _kind(kind)
+    if spec.kind in kinds.ARCHIVE_KINDS and _archived(case):
+        raise Conflict("本案已归档：卷宗封面、卷内文件目录和卷内备考表是归档案卷的一部分，不能再生成或更正。",
+                       field="kind", code="case_archived")
     conflict = kinds.decision_conflict(case, spec.kind)
     if conflict:
         raise RuleViolation(conflict, field="kind", code="decision_contradicts")

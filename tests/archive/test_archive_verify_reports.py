@@ -85,3 +85,41 @@ def test_the_recheck_names_the_person_not_the_login(env):
     keeper.save(update_fields=["first_name"])
     A.do_recheck_archived_file(archived, actor=keeper)
     assert A.latest_recheck(archived)["checked_by"] == "虎彩霞"
+
+
+def test_an_archived_file_is_judged_as_archived_and_drafts_are_not_supplements(env, tmp_path, monkeypatch):
+    """s18 tester D5: a correction made after archiving made the archived file fail its own 重新检测 (its
+    decision then counted as replaced); an unissued draft was exported as a supplement; the archived file's
+    forms could be "corrected"."""
+    import io
+
+    from pypdf import PdfWriter
+
+    from sanxiang.archive import actions as A
+    from sanxiang.archive import casefile
+    from sanxiang.core.errors import Conflict
+    from sanxiang.documents import render
+
+    def blank(docx):
+        writer, out = PdfWriter(), io.BytesIO()
+        writer.add_blank_page(width=595, height=842)
+        writer.write(out)
+        return out.getvalue()
+
+    monkeypatch.setattr(render, "to_pdf", blank)
+    case = decided_case(env)
+    decision = D.do_generate_document(case, "penalty_decision", inputs=REASONS, actor=env.officer)
+    decision = D.do_issue_document(D.do_render_document(decision), actor=env.head)
+    archived = archive_as_is(case, env.officer)
+    titles = casefile.document_titles(A.archived_records(archived))
+    D.do_generate_document(case, "penalty_decision", inputs=REASONS, replaces=decision, actor=env.officer)
+    assert casefile.document_titles(A.archived_records(archived)) == titles  # still holds its decision
+    assert "行政处罚决定书" in titles
+    with pytest.raises(Conflict) as refused:
+        D.do_generate_document(case, "file_cover", actor=env.officer)
+    assert refused.value.code == "case_archived"
+    path = tmp_path / "案卷.zip"
+    code, _, err = run("archive", "export", case.number, "--out", str(path))
+    assert code == 0, err
+    metadata = json.loads(next(v for n, v in members(path).items() if n.endswith("/data/case.json")))
+    assert metadata["supplements"] == []  # the correction is a draft (not issued): not exported
