@@ -187,6 +187,12 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
     if others is not None:
         raise Conflict(f"该文件已登记为{others}，不能再登记为另一项证据；如需更正，请更正该项证据。",
                        code="upload_already_used", field="upload")
+    # The same bytes uploaded again are the same evidence: one item, not two 件 of the file (s18 tester U2).
+    same = (EvidenceItem.objects.filter(case=case, upload__sha256=upload.sha256).exclude(pk__in=kept)
+            .exclude(upload=upload).first()) if recording is None else None
+    if same is not None:
+        raise Conflict(f"内容相同的文件已登记为本案证据“{same.title}”，不能重复登记；如需更正，请更正该项证据。",
+                       code="evidence_duplicate", field="upload")
     on = timezone.localdate()
     profile = profile_key_of(case.agency)
     transcript = _text(transcript, "文字记录", "transcript", max_length=20000)
