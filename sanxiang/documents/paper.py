@@ -89,6 +89,9 @@ def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_
                  PaperOriginal.objects.filter(upload=upload).first()):
         if used is not None:
             raise Conflict(f"该文件已登记为{used}，不能再登记为纸质原件。", code="upload_already_used", field="upload")
+    same = PaperOriginal.objects.filter(case=case, upload__sha256=upload.sha256).first()
+    if same is not None:
+        raise Conflict(f"内容相同的扫描件已登记为本案的{same}，不能重复登记。", code="paper_duplicate", field="upload")
     row = PaperOriginal.objects.create(
         case=case, kind=kind, number=number, written_on=written_on, signers=signers, kept_at=kept_at, upload=upload,
         media_type=upload.media_type, confidentiality=case.confidentiality,

@@ -124,6 +124,10 @@ def test_an_upload_is_registered_once_and_only_by_those_who_work_on_the_case(env
     before = written()
     with pytest.raises(Conflict):
         do_register_paper_original(case, upload, written_on=case.clue_on, actor=env.officer, **RECEIPT)
+    with pytest.raises(Conflict) as same:  # the same bytes uploaded again
+        do_register_paper_original(case, scan(env.officer, samples_bytes(upload)), written_on=case.clue_on,
+                                   actor=env.officer, **RECEIPT)
+    assert same.value.code == "paper_duplicate"
     with pytest.raises(NotPermitted):
         do_register_paper_original(case, scan(env.outsider), written_on=case.clue_on, actor=env.outsider, **RECEIPT)
     assert written()[0] == before[0]
