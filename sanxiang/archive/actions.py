@@ -53,6 +53,7 @@ MARKS = ("public", "internal", "work_secret", "business_secret", "personal_priva
 DOCUMENT_FORMATS = {"pdf", "ofd"}
 MEDIA_FORMATS = {"jpg", "jpeg", "png", "tif", "tiff", "mp3", "wav", "m4a", "mp4", "mov", "avi", "pdf", "ofd"}
 SOURCE_FORMATS = {"docx"}  # kept beside the 版式 file as the document's source
+SCAN_FORMATS = {"jpg", "jpeg", "png", "tif", "tiff"}  # a paper original's scan, beside PDF/OFD
 EXECUTABLE_MIMES = {"application/x-executable", "application/x-msdownload", "application/x-sharedlib",
                     "application/x-mach-binary", "application/x-elf", "application/vnd.microsoft.portable-executable"}
 CATEGORIES = (("authenticity", "真实性"), ("integrity", "完整性"), ("usability", "可用性"), ("security", "安全性"))
@@ -261,7 +262,7 @@ def _integrity(case, records, volumes, report) -> None:
             missing.append(f"记录 {record.object_type}:{record.object_id} 没有题名")
         if record.made_on is None:
             missing.append(f"{_name(record)}没有形成日期")
-        if record.kind.startswith("document:") and not record.number:
+        if record.kind.startswith("document:") and not record.number and not record.metadata.get("paper"):
             missing.append(f"{_name(record)}没有文号")
         if not record.files:
             missing.append(f"{_name(record)}没有电子文件")
@@ -283,7 +284,9 @@ def _usability(records, items, heads, report) -> None:
     formats = []
     for record in records:
         roles = {f.role for f in record.files}
-        if record.kind.startswith("document:"):
+        if record.kind.startswith("document:") and record.metadata.get("paper"):
+            allowed = DOCUMENT_FORMATS | SCAN_FORMATS  # a paper original's scan: an image or PDF
+        elif record.kind.startswith("document:"):
             if not roles & DOCUMENT_FORMATS:
                 formats.append(f"{_name(record)}没有版式文件（PDF 或 OFD）")
             allowed = DOCUMENT_FORMATS | SOURCE_FORMATS
@@ -457,9 +460,16 @@ def _in_archived_file(archived: ArchivedCaseFile, inside: set, record: CaseRecor
 
 
 def archived_records(archived: ArchivedCaseFile) -> list[CaseRecord]:
-    """The records of the archived file: its catalogue's items and its forms."""
+    """The records of the archived file: its catalogue's items and its forms — judged as archived: one
+    counts as replaced only by a correction inside the file, never by one made after archiving (s18 D5:
+    a correction made later made the archived file fail its own 重新检测)."""
+    from dataclasses import replace
+
     inside = {(i["object_type"], i["object_id"]) for i in archived.catalogue}
-    return [r for r in records_of(archived.case) if _in_archived_file(archived, inside, r)]
+    records = [r for r in records_of(archived.case) if _in_archived_file(archived, inside, r)]
+    replaced = {(r.object_type, r.metadata["replaces"]) for r in records if r.metadata.get("replaces")}
+    return [replace(r, metadata={**r.metadata, "superseded": (r.object_type, r.object_id) in replaced})
+            if r.metadata.get("superseded") else r for r in records]
 
 
 def supplements_of(archived: ArchivedCaseFile) -> list[CaseRecord]:
@@ -495,9 +505,13 @@ def latest_recheck(archived: ArchivedCaseFile) -> dict | None:
                                         object_id=str(archived.pk)).order_by("-index").first())
     if entry is None:
         return None
+    from django.contrib.auth import get_user_model
+
     payload = json.loads(entry.entry).get("payload") or {}
     checked_at = payload.get("checked_at") or ""
-    return {**(payload.get("result") or {}), "failed": payload.get("failed") or [], "checked_by": entry.actor,
+    user = get_user_model().objects.filter(username=entry.actor).first()  # people see names, not logins (s18 T2)
+    who = (user.get_full_name() if user is not None else "") or entry.actor
+    return {**(payload.get("result") or {}), "failed": payload.get("failed") or [], "checked_by": who,
             "checked_at_text": checked_at[:16].replace("T", " ")}
 
 

@@ -222,10 +222,22 @@ class ArchivistOut(Schema):
     transfers: list[dict]
 
 
-@router.get("/", response={200: ArchivistOut, **error_responses(401, 404)},
-            summary="档案管理：待归档的案件、已归档的案卷、移交清单")
+def _own_agency(request):
+    """The one agency the user holds roles in (the `agency` parameter may then be left out)."""
+    from sanxiang.access.policy import current_roles
+    from sanxiang.core.errors import RuleViolation
+    from sanxiang.orgs.models import Agency
+
+    ids = set(current_roles(_user(request)).values_list("agency_id", flat=True))
+    if len(ids) != 1:
+        raise RuleViolation("请用 agency 参数指定执法主体（您在多个执法主体任职，或没有任职）。", field="agency")
+    return Agency.objects.get(pk=ids.pop())
+
+
+@router.get("/", response={200: ArchivistOut, **error_responses(400, 401, 404)},
+            summary="档案管理：待归档的案件、已归档的案卷、移交清单（agency 可省略：本人任职的执法主体）")
 def archivist(request, agency: str = ""):
-    found = _agency(request, agency)
+    found = _agency(request, agency) if agency else _own_agency(request)
     lists = queries.archivist_lists(request.user, found)
     return Status(200, {
         "waiting": [{"case_id": w.case.pk, "case_number": w.case.number, "cause": w.case.cause,

@@ -34,7 +34,7 @@ MAIN_ORDER = {
     "送达回证": 25,
     # 30: other documents served on the party (the default)
     "现场笔录": 40, "询问笔录": 40, "电子数据证据提取笔录": 40, "抽样记录": 40, "检查记录": 40,
-    "证据提取单": 40, "陈述申辩笔录": 40,
+    "证据提取单": 40, "陈述申辩笔录": 40, "整改复查记录": 40,
     "听证笔录": 50,
     "涉案物品处理记录": 60, "场所/设施/财物清单": 60, "先行处置物品确认书": 60,
 }
@@ -238,8 +238,8 @@ def _pages_of(record: CaseRecord) -> int | None:
     pdf = next((f for f in record.files if f.role == "pdf"), None)
     if pdf is not None:
         return stored_pdf_pages(pdf.path)
-    if record.files and not record.kind.startswith("document:"):
-        return 1  # a photo, a recording: one item, one sheet of its description
+    if record.files and (not record.kind.startswith("document:") or record.metadata.get("paper")):
+        return 1  # a photo, a recording, a paper original scanned as one image: one sheet
     return None
 
 

@@ -229,6 +229,14 @@ def fix_manifest(archived, records: list[CaseRecord] | None = None) -> dict:
               "object_type": r.object_type, "object_id": r.object_id, "files": _file_dicts(r.files)}
              for r in records if casefile.is_frame(r) and (r.object_type, r.object_id) not in inside]
     objects = ledger_objects(case, records)
+    # Entries still pending (PostgreSQL under contention, or deferred sequencing) have no index yet:
+    # sequence them here when the ledger lock is free, so the manifest lists every entry by index on both
+    # databases. Never wait for it (archiving holds the case's row lock; a writer holding the ledger lock
+    # may want that row): any entry still pending is listed by the SHA-256 of its text without its index,
+    # which verify matches against the packaged entries. Before, such entries were only counted.
+    if sequencer.try_lock():
+        sequencer.sequence_pending()
+    pending = _pending_digests(objects)
     core = json.loads(json.dumps(case_metadata(case, [], 0)["case"], ensure_ascii=False, default=str))
     manifest = json.loads(json.dumps({
         "format": "sanxiang-archived-file/1",
@@ -239,8 +247,8 @@ def fix_manifest(archived, records: list[CaseRecord] | None = None) -> dict:
         "checks": archived.checks, "case": core,
         "case_sha256": hashlib.sha256(canonical_bytes(core)).hexdigest(),
         "catalogue": catalogue, "catalogue_sha256": archived.catalogue_sha256, "forms": forms,
-        "entries": [e.index for e in entries_of(objects) if e.index is not None],
-        "pending_entries": _pending_count(objects),
+        "entries": [e.index for e in entries_of(objects)],
+        **({"pending_entry_digests": pending} if pending else {}),
     }, ensure_ascii=False, default=str))
     archived.manifest = manifest
     archived.save(update_fields=["manifest"])
@@ -248,11 +256,15 @@ def fix_manifest(archived, records: list[CaseRecord] | None = None) -> dict:
             "archive_number": archived.archive_number, "case_sha256": manifest["case_sha256"]}
 
 
-def _pending_count(objects) -> int:
+def _pending_digests(objects) -> list[str]:
+    """SHA-256 of each pending entry's text without its index (`PendingEntry.body`), oldest first."""
+    if not objects:
+        return []
     query = Q()
     for object_type, object_id in objects:
         query |= Q(object_type=object_type, object_id=object_id)
-    return PendingEntry.objects.filter(query).count() if objects else 0
+    return [hashlib.sha256(body.encode("utf-8")).hexdigest()
+            for body in PendingEntry.objects.filter(query).order_by("id").values_list("body", flat=True)]
 
 
 def _as_archived(case, manifest: dict) -> tuple[list[CaseRecord], list[CaseRecord]]:
@@ -277,8 +289,10 @@ def _as_archived(case, manifest: dict) -> tuple[list[CaseRecord], list[CaseRecor
                       "end_page": item.get("end_page")},
             also=now.also if now else ()))
         fixed[key] = {f.sha256 for f in files}
+    # An unissued draft is nobody's record yet: never exported as a supplement (s18 D5).
     supplements = [r for key, r in current.items()
-                   if key not in fixed or not {f.sha256 for f in r.files} <= fixed[key]]
+                   if (key not in fixed or not {f.sha256 for f in r.files} <= fixed[key])
+                   and not (r.kind.startswith("document:") and not r.metadata.get("issued"))]
     return archived, supplements
 
 
@@ -478,7 +492,7 @@ data/case.xml，留痕账本条目及其包含证明在 data/ledger/entries.json
 
 [English] How to verify
 This is a BagIt bag (RFC 8493). The case's documents, evidence and recordings are in data/records/, its
-metadata in data/case.json and data/case.xml, its ledger entries with RFC 6962 inclusion proofs in
+metadata in data/case.json and data/case.xml, its ledger entries with RFC 9162 inclusion proofs in
 data/ledger/entries.json, the signed checkpoint in data/ledger/checkpoint.txt, the verifier keys in
 data/ledger/verification-keys.txt.
 1. Bag integrity: any BagIt validator checks the SHA-256 and SHA-512 manifests, e.g. after unzipping,

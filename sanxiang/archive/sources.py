@@ -125,6 +125,30 @@ def _document_titles() -> set[str]:
 register_source("documents", _documents, _document_titles)
 
 
+def _paper_originals(case) -> list[CaseRecord]:
+    """纸质原件: a document made on paper, registered by its scan as a document of its kind — it meets
+    the requirement of that kind like a generated one. Frozen when registered (no 签发, no seal; its
+    文号 only if the paper has one). The scan is a PDF (its pages counted) or an image (one page)."""
+    from sanxiang.documents.models import PaperOriginal
+    from sanxiang.documents.paper import scan_suffix
+
+    out = []
+    for row in PaperOriginal.objects.filter(case=case).select_related("upload").order_by("written_on", "id"):
+        suffix = scan_suffix(row)
+        out.append(CaseRecord(
+            kind=f"document:{row.kind}", title=row.get_kind_display(), number=row.number, made_on=row.written_on,
+            object_type=row.ledger_type(), object_id=str(row.pk),
+            files=(RecordFile("pdf" if suffix == "pdf" else "scan", row.upload.path, row.upload.sha256, row.upload.sm3,
+                              row.upload.length, suffix=suffix),),
+            confidentiality=row.confidentiality, also=((row.upload.ledger_type(), str(row.upload_id)),),
+            metadata={"paper": True, "issued": True, "signers": row.signers, "kept_at": row.kept_at,
+                      "status": "纸质原件（扫描件）"}))
+    return out
+
+
+register_source("paper_originals", _paper_originals)
+
+
 # ---- evidence items and audio-video records (the records app, issue 8 §2) --------------------
 # Their files are the completed uploads', whose `complete_upload` entries list the digests.
 

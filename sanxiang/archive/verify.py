@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from sanxiang.ledger import signing
 from sanxiang.ledger.checkpoints import parse_body
 from sanxiang.lib import merkle
+from sanxiang.lib.canonical import canonical_bytes
 
 CHUNK = 1 << 20
 ALGORITHMS = ("sha256", "sha512")
@@ -56,6 +57,9 @@ class Result:
     pinned: bool = False
     key_used: str = ""  # "pinned" or "package" once the checkpoint was checked with them
     archived_file: bool = False  # checked against an archived file's manifest bound in the ledger
+    # Explanations, not evidence: an attacker who recomputes the bag's manifests can rewrite them, and no
+    # ledger entry binds them (s18 tester P1), so the result says they were not checked.
+    unverified: tuple[str, ...] = ("data/README.txt", "bag-info.txt")
 
     @property
     def ok(self) -> bool:
@@ -66,7 +70,7 @@ class Result:
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "archived_file": self.archived_file, "entries": self.entries, "files": self.files, "tree_size": self.tree_size,
-                "pinned_key": self.pinned, "notes": self.notes,
+                "pinned_key": self.pinned, "notes": self.notes, "unverified": list(self.unverified),
                 "findings": [{"code": f.code, "message": f.message} for f in self.findings]}
 
 
@@ -372,6 +376,13 @@ class _Checker:
             if missing:
                 self.fail("entry_missing", "归档时本案的留痕条目 " + "、".join(f"#{i}" for i in missing[:20])
                           + ("等" if len(missing) > 20 else "") + f" 不在包内（共缺 {len(missing)} 条）")
+            # Entries still unsequenced at archiving are listed by the digest of their text without its index.
+            held = {hashlib.sha256(canonical_bytes({k: v for k, v in e.items() if k != "index"})).hexdigest()
+                    for e in self.good.values()}
+            unsequenced = [d for d in manifest.get("pending_entry_digests", []) if d not in held]
+            if unsequenced:
+                self.fail("entry_missing", "归档时尚待排序的本案留痕条目 " + "、".join(d[:12] for d in unsequenced[:20])
+                          + f" 不在包内（共缺 {len(unsequenced)} 条）")
         self.result.archived_file = True
         self._check_items(manifest)
         if metadata.get("case") != manifest.get("case"):
@@ -403,6 +414,7 @@ class _Checker:
             if name.startswith("data/records/") and name not in self.payload_digests:
                 present.setdefault("", []).append(name)
         expected: set[str] = set()
+        changed: set[str] = set()
         for item in list(manifest.get("catalogue", [])) + list(manifest.get("forms", [])):
             label = item.get("title", "")
             if item.get("seq"):
@@ -411,12 +423,22 @@ class _Checker:
                 label = f"“{label}”"
             for file in item.get("files", []):
                 expected.add(file.get("sha256", ""))
-                if file.get("sha256") not in present:
+                if file.get("sha256") in present:
+                    continue
+                # The file in the item's own place with other bytes is a changed file, not a removed and an added one.
+                stem = (f"data/records/{item.get('volume')}-{int(item['seq']):04d}-"
+                        f"{str(item.get('kind', '')).replace(':', '-')}-{file.get('role')}.") if item.get("seq") else ""
+                moved = sorted(n for n in self.files if stem and n.startswith(stem))
+                if moved:
+                    changed.update(moved)
+                    self.fail("file_modified", f"归档案卷的{label}的文件 {moved[0]} 与归档清单记载的摘要不符：文件已被改动")
+                else:
                     self.fail("record_missing", f"归档案卷的{label}的文件不在包内：记录被删去")
         for sha, names in sorted(present.items()):
             if sha and sha not in expected:
                 for name in names:
-                    self.fail("record_added", f"{name} 不属于归档案卷（归档清单中没有）：记录被加入")
+                    if name not in changed:
+                        self.fail("record_added", f"{name} 不属于归档案卷（归档清单中没有）：记录被加入")
 
     def _check_entry(self, position: int, item, checkpoint, recorded: set[str]) -> None:
         try:

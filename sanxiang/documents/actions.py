@@ -49,6 +49,12 @@ def _kind(kind) -> kinds.Spec:
     return spec
 
 
+def _archived(case) -> bool:
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    return ArchivedCaseFile.objects.filter(case=case).exists()
+
+
 def _user(actor):
     """The user row of a person acting; None for a system actor (its name is in the ledger entry)."""
     return actor if getattr(actor, "pk", None) is not None else None
@@ -224,6 +230,9 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     if not can(actor, "generate_documents", case):
         raise NotPermitted(f"您无权为案件{case.title}生成执法文书。")
     spec = _kind(kind)
+    if spec.kind in kinds.ARCHIVE_KINDS and _archived(case):
+        raise Conflict("本案已归档：卷宗封面、卷内文件目录和卷内备考表是归档案卷的一部分，不能再生成或更正。",
+                       field="kind", code="case_archived")
     conflict = kinds.decision_conflict(case, spec.kind)
     if conflict:
         raise RuleViolation(conflict, field="kind", code="decision_contradicts")
@@ -235,6 +244,10 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
             raise RuleViolation(f"更正文书须与被更正的文书（{replaces}）属同一案件、同一种类。", field="replaces")
         if replaces.status != S.ISSUED:
             raise RuleViolation(f"{replaces}尚未签发，无需更正：直接签发或重新生成即可。", field="replaces")
+        corrected = replaces.corrections.exclude(status=S.FAILED).order_by("-id").first()
+        if corrected is not None:  # one correction per document: a chain, never two rivals (s18 D1)
+            raise Conflict(f"{replaces}已由{corrected}更正，不能再次更正；如需更正，请更正{corrected}。",
+                           field="replaces", code="document_already_corrected")
     if spec.kind in kinds.ARCHIVE_KINDS and volume is None:
         volume = ((replaces.fields.get("context") or {}).get("volume") if replaces is not None else None) or "正卷"
     if not spec.repeatable:
@@ -249,7 +262,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
             raise Conflict(f"本案已有{existing.get_status_display()}的{existing}，请先签发或等待生成完成。",
                            field="kind", code="document_exists")
     cleaned = kinds.clean_inputs(spec, inputs)
-    given = kinds.Given(measure=_measure_of(case, spec, measure), entries=entries, volume=volume or "正卷")
+    given = kinds.Given(measure=_measure_of(case, spec, measure), entries=entries, volume=volume or "正卷",
+                        replaces=replaces)
     if spec.kind == DocumentKind.SERVICE_RECEIPT:
         given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
                         .order_by("-id").first())

@@ -148,6 +148,66 @@ def _template_out(row) -> dict:
             "active": row.active, "deactivation_reason": row.deactivation_reason}
 
 
+class PaperIn(Schema):
+    case_id: int
+    kind: str
+    number: str = ""
+    written_on: str  # 成文日期, YYYY-MM-DD
+    signers: str
+    kept_at: str
+    upload_id: int  # a completed upload of the caller's own (tus, /api/v1/uploads/)
+
+
+class PaperOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    kind_label: str
+    number: str
+    written_on: dt.date
+    signers: str
+    kept_at: str
+    sha256: str
+    sm3: str
+    size: int
+    media_type: str
+    created_at: dt.datetime
+
+
+def _paper_out(row) -> dict:
+    return {"id": row.pk, "case_id": row.case_id, "kind": row.kind, "kind_label": row.get_kind_display(),
+            "number": row.number, "written_on": row.written_on, "signers": row.signers, "kept_at": row.kept_at,
+            "sha256": row.upload.sha256, "sm3": row.upload.sm3, "size": row.upload.length,
+            "media_type": row.media_type, "created_at": row.created_at}
+
+
+@router.get("/paper-originals", response={200: list[PaperOut], **error_responses(400, 401, 404, 422)},
+            summary="案件的纸质原件（扫描件）")
+def list_paper_originals(request, case_id: int | None = None):
+    from .models import PaperOriginal
+
+    case = _case(request, case_id)
+    rows = restrict(PaperOriginal.objects.filter(case=case), request.user, "view").select_related("upload")
+    return Status(200, [_paper_out(r) for r in rows.order_by("written_on", "id")])
+
+
+@router.post("/paper-originals", response={201: PaperOut, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="登记纸质原件（扫描件须为本人已上传完成的 PDF 或图片）")
+def register_paper_original(request, data: PaperIn):
+    from sanxiang.records.queries import upload_for
+
+    from . import paper
+
+    case = _case(request, data.case_id)
+    upload = upload_for(request.user, data.upload_id)
+    if upload is None:
+        raise NotFound("未找到该上传，或您无权查看。", code="upload_not_found")
+    row = paper.do_register_paper_original(case, upload, kind=data.kind, number=data.number,
+                                           written_on=data.written_on, signers=data.signers, kept_at=data.kept_at,
+                                           actor=request.user)
+    return Status(201, _paper_out(row))
+
+
 @router.get("/{document_id}", response={200: DocumentOut, **error_responses(401, 404)}, summary="执法文书")
 def get_document(request, document_id: str):
     return Status(200, _out(_document(request, document_id)))

@@ -392,6 +392,16 @@ TEMPLATES = {
         "一、认定的事实和证据：{{ evidence }}",
         "二、依据及理由：{{ basis }}",
         "三、决定：{{ content }}", APPEAL], to_party=False, date="{{ decided_on }}"),
+    # 劳动保障监察条例第十八条第一款第二项 (责令改正), 第三十条 (逾期不改正的处理).
+    "rectification_order": letter("劳动保障监察限期整改指令书", [
+        "经查，你（单位）存在下列违反劳动保障法律、法规或者规章的行为：{{ facts }}",
+        "依据《劳动保障监察条例》第十八条第一款第（二）项的规定，本机关于{{ ordered_on }}责令你（单位）于{{ rectify_by }}前"
+        "改正：{{ order_content }}",
+        "请将改正情况书面报告本机关。逾期不改正的，本机关将依法处理。" + APPEAL], date="{{ ordered_on }}"),
+    "rectification_recheck": form("整改复查记录", [
+        ("案号", "{{ case_number }}"), ("被复查单位", PARTIES), ("限期整改指令书", "{{ order_content }}"),
+        ("改正期限", "{{ rectify_by }}"), ("复查日期", "{{ rechecked_on }}"), ("复查人员", HANDLERS),
+        ("复查情况", "{{ content }}")], signed=True),
     "file_cover": archive_form("卷宗封面", [
         ("案件名称", "{{ cause }}"), ("案号", "{{ case_number }}"), ("当事人", "{{ party_names }}"),
         ("处理结果", "{{ outcome }}"), ("立案日期", "{{ filed_on }}"), ("结案日期", "{{ closed_on }}"),

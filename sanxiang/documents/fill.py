@@ -26,9 +26,24 @@ def fill(template_bytes: bytes, context: dict, images: dict[str, bytes] | None =
         context = {**context, **{name: InlineImage(document, io.BytesIO(png), width=Mm(SIGNATURE_WIDTH_MM))
                                  for name, png in images.items()}}
     document.render(context, jinja_env=jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True))
+    if context.get("corrects"):
+        _state_correction(document.docx, str(context["corrects"]), str(context.get("number") or ""))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _state_correction(document, text: str, number: str) -> None:
+    """A correction says what it corrects (更正 …), under its own 文号 — whatever the template (an
+    agency's own versions too), so it is added here, not asked of every template (s18 tester D2)."""
+    paragraphs = document.paragraphs
+    anchor = next((p for p in paragraphs if number and number in p.text), paragraphs[0] if paragraphs else None)
+    if anchor is None:
+        document.add_paragraph(text)
+        return
+    added = document.add_paragraph(text)  # appended at the end, then moved under the anchor
+    added.alignment = anchor.alignment
+    anchor._p.addnext(added._p)
 
 
 def check_template(data: bytes, sample: dict) -> bytes:

@@ -40,6 +40,9 @@ ENDED = {P: {"closed", "not_filed", "terminated"}, PS: {"closed"},
          LI: {"closed", "not_accepted", "withdrawn", "licensed", "revoked", "deregistered", "refused"},
          CF: {"closed", "not_accepted"}, AD: {"closed", "not_accepted"}}
 MEASURE_ACTIVE = ("approved", "emergency", "in_force", "testing")
+# 劳动保障监察: after 责令改正 — 限期整改中, then 结案 (corrected) or on to the penalty (not corrected).
+RECTIFICATION_ORDERED = {"rectifying", "closed", "concluded", "notified", "hearing", "decided", "served",
+                         "executing", "court", "transferred"}
 
 
 @dataclass(frozen=True)
@@ -265,6 +268,20 @@ SPECS = {spec.kind: spec for spec in (
           inputs=(Input("evidence", "认定的事实和证据"), Input("basis", "依据及理由")),
           names={"decision_kind": "行政确认", "evidence": "……", "basis": "……", "content": "……",
                  "decided_on": "2026年1月5日"}),
+    # 劳动保障监察: the 限期整改指令书 once 责令改正 is decided (also after it was not complied with and the
+    # case went on to a penalty), and the 复查 of the correction (before or after 确认已改正并结案).
+    _spec(K.RECTIFICATION_ORDER, "限改", _in(L, states=RECTIFICATION_ORDERED),
+          when=lambda case: case.rectify_by is not None,
+          names={"order_content": "限期足额支付拖欠的劳动报酬", "rectify_by": "2026年12月31日",
+                 "ordered_on": "2026年12月1日"}),
+    _spec(K.RECTIFICATION_RECHECK, "复查", _in(L, states=RECTIFICATION_ORDERED),
+          when=lambda case: case.rectify_by is not None,
+          inputs=(Input("content", "复查情况", required=False,
+                        help="复查的时间、地点、查看的材料和改正情况；不填时按结案时记录的复查情况写明"),
+                  Input("told", "告知事项", required=False, help=TOLD_HELP)),
+          names={"content": "经复查，已全额支付拖欠的劳动报酬。", "order_content": "限期足额支付拖欠的劳动报酬",
+                 "rectify_by": "2026年12月31日", "ordered_on": "2026年12月1日", "rechecked_on": "2026年12月20日"},
+          signable=True, repeatable=True),
     _spec(K.FILE_COVER, "卷封", {t: frozenset(s) for t, s in ENDED.items()},
           names={"outcome": "……", "closed_on": "2026年1月5日", "entries": [ENTRY], "total_pages": "3",
                  "retention": "永久", "volume": "正卷"}),
@@ -530,6 +547,7 @@ class Given:
     measure: object = None
     entries: list | None = None
     volume: str = "正卷"  # the archive forms' volume (正卷 or 副卷: each has its own)
+    replaces: object = None  # the issued document a correction (更正) replaces
 
 
 def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 — one branch per kind
@@ -635,6 +653,15 @@ def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 
     elif kind == K.CASE_DECISION:
         v.update({"decision_kind": case.get_kind_display(), "content": case.decision_content,
                   "decided_on": chinese_date(case.decided_on)})
+    elif kind in (K.RECTIFICATION_ORDER, K.RECTIFICATION_RECHECK):
+        order = moved(case, "order_correction")
+        v.update({"order_content": order.get("content") or case.decision_content,
+                  "rectify_by": chinese_date(case.rectify_by),
+                  "ordered_on": _date(order.get("on")) or chinese_date(case.decided_on)})
+        if kind == K.RECTIFICATION_RECHECK:
+            v.update({"content": inputs.get("content") or (case.closing_note if case.rectified_on else "")
+                      or "（未记载复查情况）",
+                      "rechecked_on": chinese_date(case.rectified_on or timezone.localdate())})
     elif kind in ARCHIVE_KINDS:
         entries = given.entries if given.entries is not None else _entries_default(case)
         v.update(file_context(entries, volume=given.volume))
@@ -660,7 +687,10 @@ def context(case, spec: Spec, inputs: dict, *, number: str, on: dt.date, given: 
         "handlers": handlers, "handler_names": "、".join(h["name"] for h in handlers),
         "date": chinese_date(on),
     }
-    values.update(_extra(case, spec, inputs, given or Given()))
+    given = given or Given()
+    values.update(_extra(case, spec, inputs, given))
+    if given.replaces is not None:
+        values["corrects"] = f"本文书系对{given.replaces.get_kind_display()}{given.replaces.number}的更正。"
     return values
 
 

@@ -48,6 +48,9 @@ class DocumentKind(models.TextChoices):
     LICENCE_GRANT = "licence_grant", "准予行政许可决定书"
     LICENCE_REFUSAL = "licence_refusal", "不予行政许可决定书"
     CASE_DECISION = "case_decision", "行政确认（裁决）决定书"
+    # 劳动保障监察 (劳动保障监察条例第十八条第一款第二项): the order to correct within a time, and its 复查.
+    RECTIFICATION_ORDER = "rectification_order", "劳动保障监察限期整改指令书"
+    RECTIFICATION_RECHECK = "rectification_recheck", "整改复查记录"
     FILE_COVER = "file_cover", "卷宗封面"
     FILE_CATALOGUE = "file_catalogue", "卷内文件目录"
     FILE_NOTES = "file_notes", "卷内备考表"
@@ -207,3 +210,37 @@ class DocumentSignature(Ledgered):
 
     def png_record(self) -> dict:
         return {"path": self.png_path, "sha256": self.png_sha256, "sm3": self.png_sm3, "size": self.png_size}
+
+
+class PaperOriginal(Ledgered):
+    """纸质原件（扫描件） — a document of a case made on paper (a 笔录 signed at the scene, a 送达回证
+    signed by the party, a decision issued on paper before the system), registered with its scan as
+    that kind of document: 文号 if it has one, 成文日期, who signed it, and where the paper is kept.
+    Frozen once registered (never edited, its scan's digests in the ledger entry); it meets the case
+    file's requirements as that kind and is archived with its digest."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="paper_originals")
+    kind = models.CharField(max_length=32, choices=DocumentKind.choices)
+    number = models.CharField(max_length=100, blank=True)  # 文号, if the paper has one
+    written_on = models.DateField()  # 成文日期
+    signers = models.CharField(max_length=300)
+    kept_at = models.CharField(max_length=300)  # where the paper original is kept
+    upload = models.OneToOneField("records.Upload", on_delete=models.PROTECT, related_name="paper_original")
+    media_type = models.CharField(max_length=120)  # the scan's type, judged by its bytes
+    confidentiality = models.CharField(max_length=24, choices=Confidentiality.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField()
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["written_on", "id"]
+        verbose_name = "纸质原件"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}（纸质原件）{self.number}".rstrip()
+
+    @property
+    def mark(self) -> str:
+        return self.confidentiality or self.case.confidentiality

@@ -11,7 +11,7 @@ from sanxiang.cases.models import Case
 from sanxiang.cases.policies import VIEW, WORK
 from sanxiang.orgs.models import Agency, Role
 
-from .models import Document, DocumentSignature, DocumentTemplate
+from .models import Document, DocumentSignature, DocumentTemplate, PaperOriginal
 
 register(Document, agency="case__agency", unit="case__unit", assigned="case__accesses__user",
          mark="case__confidentiality", rules={
@@ -20,6 +20,9 @@ register(Document, agency="case__agency", unit="case__unit", assigned="case__acc
          })
 register(DocumentSignature, agency="document__case__agency", unit="document__case__unit",
          assigned="document__case__accesses__user", mark="document__case__confidentiality", rules={"view": VIEW})
+# A paper original (纸质原件) is read like the documents of its case; registered by those who generate them.
+register(PaperOriginal, agency="case__agency", unit="case__unit", assigned="case__accesses__user",
+         mark="case__confidentiality", rules={"view": VIEW})
 grant(Case, "generate_documents", WORK)  # also: signing 笔录 and 送达回证 on a tablet
 
 TEMPLATE_MANAGERS = {Role.ADMINISTRATOR: AGENCY, Role.AGENCY_LEADER: AGENCY}

@@ -6,6 +6,7 @@ app_name = "documents"
 
 urlpatterns = [
     path("cases/<int:pk>/generate/<slug:kind>/", views.generate, name="generate"),
+    path("cases/<int:pk>/paper/", views.register_paper, name="register-paper"),
     path("<int:pk>/issue/", views.issue, name="issue"),
     path("<int:pk>/pdf/", views.pdf, name="pdf"),
     path("<int:pk>/sign/", views.sign, name="sign"),

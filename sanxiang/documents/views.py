@@ -15,8 +15,8 @@ from sanxiang.cases import pages as case_pages
 from sanxiang.core.errors import NotFound, SanxiangError
 from sanxiang.orgs.models import Agency
 
-from . import actions, kinds, queries
-from .models import DocumentKind, DocumentSignature, DocumentStatus, DocumentTemplate
+from . import actions, kinds, paper, queries
+from .models import DocumentKind, DocumentSignature, DocumentStatus, DocumentTemplate, PaperOriginal
 
 
 class DocumentNotFound(NotFound, Http404):
@@ -49,7 +49,9 @@ def section(request, case) -> dict:
     documents = list(queries.documents_of(user, case))
     may_generate = can(user, "generate_documents", case)
     signed = set(DocumentSignature.objects.filter(document__in=documents).values_list("document_id", flat=True))
+    corrected_by = {d.replaces_id: d for d in documents if d.replaces_id and d.status != DocumentStatus.FAILED}
     rows = [{"d": d, "may_issue": d.status == DocumentStatus.GENERATED and can(user, "issue", d),
+             "corrected_by": corrected_by.get(d.pk),
              "signed": d.pk in signed, "refused": bool(d.fields.get("party_refusal")),
              "unsigned": (kinds.SPECS[d.kind].signable and d.status != DocumentStatus.ISSUED
                           and bool(actions.signature_problem(d))),
@@ -67,7 +69,62 @@ def section(request, case) -> dict:
             if spec.repeatable or current is None or current.status == DocumentStatus.ISSUED:
                 offers.append({"spec": spec, "replaces": None if spec.repeatable else current,
                                "form": inputs_form(spec, prefix=spec.kind, case=case)})
-    return {"rows": rows, "offers": offers, "pending": any(d.status == DocumentStatus.PENDING for d in documents)}
+    papers = list(restrict(PaperOriginal.objects.filter(case=case), user, "view").order_by("written_on", "id"))
+    return {"rows": rows, "offers": offers, "pending": any(d.status == DocumentStatus.PENDING for d in documents),
+            "papers": papers, "paper_form": paper_form(user, case) if may_generate else None}
+
+
+class PaperForm(forms.Form):
+    """登记纸质原件: a document made on paper, by its scan (uploaded first, like evidence)."""
+
+    kind = forms.ChoiceField(label="文书种类")
+    number = forms.CharField(label="文号（纸质文书有文号的）", max_length=100, required=False)
+    written_on = forms.DateField(label="成文日期", widget=forms.DateInput(attrs={"type": "date"}))
+    signers = forms.CharField(label="签名人", max_length=300, help_text="如：执法人员王某、李某，当事人张某")
+    kept_at = forms.CharField(label="纸质原件的保存位置", max_length=300, help_text="如：执法科档案柜 3 号")
+    upload = forms.ChoiceField(label="扫描件（本人已上传完成的 PDF 或图片）")
+
+
+def paper_form(user, case, data=None) -> PaperForm:
+    from sanxiang.records.views import upload_label
+
+    form = PaperForm(data, prefix="paper")
+    form.fields["kind"].choices = paper.kinds_for(case)
+    form.fields["upload"].choices = [(str(u.pk), upload_label(u)) for u in
+                                     paper_uploads(user, case.agency)[:50]]
+    return form
+
+
+def paper_uploads(user, agency):
+    from sanxiang.records.queries import usable_uploads
+
+    return usable_uploads(user, agency).filter(media_type__in=list(paper.SCAN_TYPES))
+
+
+@login_required
+def register_paper(request, pk):
+    case = case_pages.case_for(request.user, pk)
+    if request.method != "POST":
+        return redirect(f"{case_pages_url(case)}#case-documents")
+    form = paper_form(request.user, case, request.POST)
+    if not form.is_valid():
+        from sanxiang.core.errors import join_reasons
+
+        messages.error(request, "未能登记纸质原件：" + join_reasons(
+            f"{form.fields[f].label}：{e}" if f in form.fields else e for f, errs in form.errors.items() for e in errs))
+        return redirect(f"{case_pages_url(case)}#case-documents")
+    from sanxiang.records.queries import upload_for
+
+    data = form.cleaned_data
+    try:
+        row = paper.do_register_paper_original(
+            case, upload_for(request.user, data["upload"]), kind=data["kind"], number=data["number"],
+            written_on=data["written_on"], signers=data["signers"], kept_at=data["kept_at"], actor=request.user)
+    except SanxiangError as exc:
+        messages.error(request, f"未能登记纸质原件：{exc.message}")
+    else:
+        messages.success(request, f"已登记{row}，其扫描件已留痕，计入案卷。")
+    return redirect(f"{case_pages_url(case)}#case-documents")
 
 
 @login_required

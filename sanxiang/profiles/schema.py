@@ -145,6 +145,7 @@ _SPECS = [
     _s("records.fonds_number", "str", "records", "全宗号（档号的第一段，由同级档案馆给定）", nullable=True),
     _s("records.party_copy_requires_approval", "bool", "records", "当事人复制记录须经机关负责人同意"),
     _s("records.party_copy_answer_days", "int", "records", "答复当事人复制申请的期限（工作日）"),
+    _s("records.party_copy_link_days", "int", "records", "交付当事人复制件的下载链接有效天数（自可答复之时起）"),
     _s("records.access_grant_days", "int", "records", "调阅批准的有效天数"),
     _s("records.access_grant_max_days", "int", "records", "调阅批准的最长有效天数"),
     _s("records.av_print_and_sign", "bool", "records", "照片打印、录音整理成文并经当事人签名"),

@@ -186,10 +186,16 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
     else:
         upload = own_upload(upload, case.agency, actor)
     kept = _chain(replaces)
-    others = EvidenceItem.objects.filter(upload=upload).exclude(pk__in=kept).first()
+    others = EvidenceItem.objects.filter(upload=upload).exclude(pk__in=kept).first() or _paper_use(upload)
     if others is not None:
         raise Conflict(f"该文件已登记为{others}，不能再登记为另一项证据；如需更正，请更正该项证据。",
                        code="upload_already_used", field="upload")
+    # The same bytes uploaded again are the same evidence: one item, not two 件 of the file (s18 tester U2).
+    same = (EvidenceItem.objects.filter(case=case, upload__sha256=upload.sha256).exclude(pk__in=kept)
+            .exclude(upload=upload).first()) if recording is None else None
+    if same is not None:
+        raise Conflict(f"内容相同的文件已登记为本案证据“{same.title}”，不能重复登记；如需更正，请更正该项证据。",
+                       code="evidence_duplicate", field="upload")
     on = timezone.localdate()
     profile = profile_key_of(case.agency)
     transcript = _text(transcript, "文字记录", "transcript", max_length=20000)
@@ -429,7 +435,16 @@ def _units_of(actor, agency) -> list:
     return [person.unit] if person else []
 
 
+def _paper_use(upload: Upload):
+    from sanxiang.documents.models import PaperOriginal
+
+    return PaperOriginal.objects.filter(upload=upload).first()
+
+
 def _check_unused(upload: Upload) -> None:
+    paper = _paper_use(upload)
+    if paper is not None:
+        raise Conflict(f"该文件已登记为{paper}。", code="upload_already_used", field="upload")
     used = AudioVideoRecord.objects.filter(upload=upload).first()
     if used is not None:
         raise Conflict(f"该文件已存储为{used}。", code="upload_already_used", field="upload")

@@ -55,6 +55,7 @@ def unattached_recordings(user):
 
 
 def usable_uploads(user, agency):
-    """The user's completed uploads for `agency` that no evidence item or recording uses yet."""
+    """The user's completed uploads for `agency` that no evidence item, recording or paper original uses yet."""
     return (Upload.objects.filter(owner_id=getattr(user, "pk", None), agency=agency, completed_at__isnull=False)
-            .filter(evidence_items__isnull=True, recording__isnull=True).order_by("-completed_at", "-id"))
+            .filter(evidence_items__isnull=True, recording__isnull=True, paper_original__isnull=True)
+            .order_by("-completed_at", "-id"))

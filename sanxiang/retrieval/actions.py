@@ -41,6 +41,7 @@ register_actions({
 DEFAULT_GRANT_DAYS = 7
 DEFAULT_GRANT_MAX_DAYS = 30
 DEFAULT_PARTY_COPY_ANSWER_DAYS = 7
+DEFAULT_PARTY_COPY_LINK_DAYS = 30
 PARTY_COPY_DEADLINE = "party_copy_answer"
 
 
@@ -213,8 +214,11 @@ def _party_copy_subject(row):
 
 def _keeps_archived(actor, case) -> bool:
     """The agency's 档案管理人员 on an archived case: the archive keeps the file now and answers the
-    requests for it (档案法 第四章「档案的利用和公布」, article not verified; the case's own officers
-    may have moved on)."""
+    requests for it — the plans hand archived case files to the 档案管理部门 for custody and use
+    (株洲 plan 二（二）3.2)–4): 集中保管, 规范执法案卷归档、保管、使用、调阅; 乌鲁木齐高新区 plan 二（二）10(4):
+    the party's copy with the head's consent; 泉州鲤城 plan 17: 行政相对人的执法信息调阅权限). No
+    article of 档案法 or 机关档案管理规定 is cited: their texts are not in legal-rules.md (unverified).
+    The case's own officers may have moved on; they and the heads still may."""
     from sanxiang.archive.models import ArchivedCaseFile
 
     return (is_person(actor) and can(actor, "view", case)
@@ -228,6 +232,17 @@ def may_register_party_copy(actor, case) -> bool:
 
 def may_answer_party_copy(actor, row) -> bool:
     return can(actor, "answer", row) or _keeps_archived(actor, row.case)
+
+
+def party_copy_links_until(row):
+    """Until when the copies for the party may be downloaded on `row`: `records.party_copy_link_days`
+    days from when it could first be answered (the head's consent where the profile asks for it, else
+    its registration); None while it cannot be answered yet."""
+    since = row.decided_at if row.needs_approval else row.registered_at
+    if since is None or row.status == PartyCopyStatus.PENDING_APPROVAL:
+        return None
+    days = int(_profile_value(row.case.agency, "records.party_copy_link_days", DEFAULT_PARTY_COPY_LINK_DAYS))
+    return since + dt.timedelta(days=days)
 
 
 def party_copy_answers(actor, row) -> list[tuple[str, str]]:

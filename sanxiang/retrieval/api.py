@@ -124,6 +124,7 @@ class PartyCopyOut(Schema):
     due_on: dt.date
     decided_at: dt.datetime | None = None
     decision_reason: str = ""
+    links_until: dt.datetime | None = None  # until when the copies for the party may be downloaded
     answered_at: dt.datetime | None
     answer_reason: str
 
@@ -144,7 +145,8 @@ def _copy_out(row) -> dict:
     return {"id": row.pk, "case_id": row.case_id, "party": row.party.name, "records": row.records,
             "status": row.status, "status_label": row.get_status_display(), "needs_approval": row.needs_approval,
             "due_on": row.due_on, "decided_at": row.decided_at, "decision_reason": row.decision_reason,
-            "answered_at": row.answered_at, "answer_reason": row.answer_reason}
+            "answered_at": row.answered_at, "answer_reason": row.answer_reason,
+            "links_until": actions.party_copy_links_until(row)}
 
 
 @router.get("/cases/{case_id}/records", response={200: list[RecordOut], **error_responses(401, 404, 422)},

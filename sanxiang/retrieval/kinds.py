@@ -116,6 +116,25 @@ def _register_documents():
 _register_documents()
 
 
+def _paper_files(row) -> dict[str, FileRef]:
+    from sanxiang.documents.paper import scan_suffix
+
+    upload = row.upload
+    return {"scan": FileRef(upload.path, upload.sha256, upload.length, row.media_type,
+                            f"{row.get_kind_display()}（纸质原件扫描件）.{scan_suffix(row)}", "扫描件")}
+
+
+def _register_paper_originals():
+    from sanxiang.documents.models import PaperOriginal
+
+    register(RecordKind("paper", "纸质原件", PaperOriginal, files=_paper_files,
+                        name=lambda r: f"{r.get_kind_display()}（纸质原件）{r.number}".rstrip(),
+                        related=("case", "case__agency", "case__unit", "upload")))
+
+
+_register_paper_originals()
+
+
 # ---- evidence items and audio-video records (证据、音像记录) --------------------------------------
 
 def _upload_file(upload, title) -> dict[str, FileRef]:

@@ -99,21 +99,27 @@ def open_party_copies(user):
     return waiting.filter(mine).select_related("case", "party").order_by("due_on", "id")
 
 
-def party_copy_records(user, row) -> list[dict]:
+def party_copy_records(user, row, *, now=None) -> list[dict]:
     """What may be handed to the party on request `row`, for `user` who answers it: only while the
-    request waits for its answer (once answered — provided or refused — the links go). Of the case's
+    request waits for its answer (once answered — provided or refused — the links go) and until the
+    links expire (`actions.party_copy_links_until`, the profile's `records.party_copy_link_days`). Of the case's
     records: 执法文书 only once issued (签发), and only their sealed PDF (never a draft or the editable
     Word original); only the 正卷 — the 副卷 (调查终结报告, 审核意见, 结案审批表 and other internal
     deliberation; SAMR 卷宗 practice keeps the 副卷 internal, legal-rules §3a) is internal; not the
     volume's own forms (卷宗封面, 卷内文件目录, 卷内备考表). Confidential audio and video stay play-only
     (the serving layer never downloads them)."""
+    from django.utils import timezone
+
     from sanxiang.archive import casefile, sources
     from sanxiang.documents.models import DocumentStatus
 
-    from .actions import may_answer_party_copy
+    from .actions import may_answer_party_copy, party_copy_links_until
     from .models import PartyCopyStatus
 
     if row.status != PartyCopyStatus.TO_ANSWER or not may_answer_party_copy(user, row):
+        return []
+    until = party_copy_links_until(row)
+    if until is None or (now or timezone.now()) >= until:
         return []
     internal = set()
     for record in sources.records_of(row.case):

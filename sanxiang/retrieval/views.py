@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from sanxiang.core.errors import NotFound, SanxiangError
 
@@ -259,4 +260,5 @@ def party_copy(request, pk):
         "row": row, "case": row.case, "form": form, "purpose": _copy_purpose(row),
         "may_decide": row.status == "pending_approval" and can(request.user, "decide", row),
         "may_answer": bool(answers),
-        "rows": queries.party_copy_records(request.user, row)}, status=status)
+        "rows": queries.party_copy_records(request.user, row), "links_until": actions.party_copy_links_until(row),
+        "now": timezone.now()}, status=status)

@@ -76,3 +76,13 @@ def archive_as_is(case, actor):
                      files=[{"path": f["path"], "sha256": f["sha256"], "sm3": f["sm3"], "size": f["size"]}
                             for item in catalogue for f in item["files"]])
     return archived
+
+
+def blank_pdf() -> bytes:
+    """A one-page PDF, what LibreOffice would render, for tests that do not render."""
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()

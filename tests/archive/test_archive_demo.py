@@ -45,7 +45,8 @@ def test_the_labour_agency_archives_a_labour_case_with_its_media(archived):
     # 责令改正 and corrected: no 不予行政处罚决定书 was decided, none is made to pass the check (s17 #7)
     if file.case.decision_outcome == "rectification" and not file.case.decided_penalties:
         assert file.outcome == "rectified" and "不予行政处罚决定书" not in titles
-        assert "劳动保障监察限期整改指令书或责令改正通知书" in file.checks["unchecked"]
+        # the order and its 复查 are document kinds now: checked, not 尚不能检查 (s17 "not done")
+        assert {"劳动保障监察限期整改指令书", "整改复查记录"} <= titles and file.checks["unchecked"] == []
 
 
 def test_each_records_keeper_sees_the_archived_case_on_the_archive_page(archived, client):

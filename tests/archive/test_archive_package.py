@@ -339,7 +339,16 @@ def archived_export(env, blocker, tmp_path_factory):
         D.do_generate_document(case, "filing_approval", actor=env.officer)
         D.do_generate_document(case, "penalty_decision", inputs=REASONS, actor=env.officer)
         archived = archive_as_is(case, env.officer)
-        D.do_generate_document(case, "service_receipt", actor=env.officer)
+        # A supplement is an issued document made after archiving (an unissued draft is not exported).
+        with pytest.MonkeyPatch.context() as mp:
+            from archive_cast import blank_pdf
+
+            from sanxiang.documents import render
+
+            mp.setattr(render, "to_pdf", lambda docx: blank_pdf())
+            later = D.do_generate_document(case, "investigation_report", actor=env.officer,
+                                           inputs={"evidence": "询问笔录、进货单据", "opinion": "建议罚款"})
+            D.do_issue_document(D.do_render_document(later), actor=env.head)
         folder = tmp_path_factory.mktemp("archived")
         path = folder / "案卷.zip"
         code, out, err = run("archive", "export", case.number, "--out", str(path))

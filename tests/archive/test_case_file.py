@@ -88,6 +88,12 @@ def test_labour_corrected_and_withdrawn_licence_outcomes_by_law():
         "劳动保障监察限期整改指令书", "责令改正通知书", "整改复查记录"})
     assert result.complete and result.unchecked == ["劳动保障监察限期整改指令书或责令改正通知书", "整改复查记录"]
     assert "不予行政处罚决定书" not in {t for alts in casefile.REQUIRED["rectified"] for t in alts}
+    # the documents app makes both now (s17 "not done"): a rectified file without them is incomplete
+    from sanxiang.archive.sources import known_titles
+
+    assert {"劳动保障监察限期整改指令书", "整改复查记录"} <= known_titles()
+    result = casefile.completeness("rectified", {"立案审批表", "结案审批表"}, known_titles())
+    assert result.missing == ["劳动保障监察限期整改指令书或责令改正通知书", "整改复查记录"] and result.unchecked == []
     punished = SimpleNamespace(**{**vars(labour), "decided_penalties": ["fine"]})
     assert casefile.outcome_of(punished) == "penalty"  # not corrected, then fined
     withdrawn = SimpleNamespace(status="withdrawn", kind="licence", procedure="general", end_reason="申请人撤回",
@@ -300,15 +306,18 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk)]
     held.refresh_from_db()
     assert held.catalogue == archived.catalogue and held.items == 6
-    # Its package still holds the file as archived; the correction apart, reported as 归档后补充.
+    # Its package still holds the file as archived; the correction is an unissued draft, which is nobody's
+    # record yet and not exported (s18 D5; an issued supplement: tests/archive/test_archive_package.py).
     again = export(case, tmp_path / "补充后.zip", actor=OPERATOR)
     verified = verify_package(again.path, pinned_keys=verification_keys())
     assert verified.ok and again.records == 6, verified.findings
-    assert [n[:9] for n in verified.notes] == ["归档后补充：1 件"]
+    assert verified.notes == [] and again.supplements == 0
     # The volume's forms made before archiving are its frame, not 补充 (s17 #11); one made after is.
     volumes = casefile.assemble(case, [r for r in A.archived_records(held)])
-    before = D.do_generate_document(case, "file_cover", entries=casefile.form_entries(case, volumes), volume="正卷",
-                                    actor=env.officer)
+    with pytest.MonkeyPatch.context() as mp:  # a form made before archiving (the file's forms are refused after)
+        mp.setattr(D, "_archived", lambda case: False)
+        before = D.do_generate_document(case, "file_cover", entries=casefile.form_entries(case, volumes),
+                                        volume="正卷", actor=env.officer)
     Document.objects.filter(pk=before.pk).update(created_at=held.archived_at - dt.timedelta(seconds=5))
     assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk)]
     assert str(before.pk) in [r.object_id for r in A.archived_records(held)]

@@ -130,6 +130,21 @@ def labour_decided(env, kenv):
     return case
 
 
+@functools.cache
+def labour_rectification(*after):
+    """A labour case ordered to correct (限期整改中), then the moves `after` (确认已改正并结案)."""
+    def build(env, kenv):
+        table = get_table("labour_inspection_general")
+        case, day = KC.new_kind_case(kenv, "labour_inspection"), KC.D0
+        for action in (*table.paths()["rectifying"], *after):
+            day += dt.timedelta(days=1)
+            KC.prepare(kenv, table, case, action, day)
+            case = KC.step(kenv, table, case, action, day, **({"note": "复查：已全额补发工资"}
+                                                             if action == "confirm_rectified" else {}))
+        return case
+    return build
+
+
 ENTRIES = [{"seq": 1, "number": "某局立审〔2026〕1号", "responsible": "某局", "title": "立案审批表",
             "date": "2026年9月2日", "pages": "1-2"},
            {"seq": 2, "number": "某局处罚〔2026〕1号", "responsible": "某局", "title": "行政处罚决定书",
@@ -195,6 +210,12 @@ CASES = [
      ["行政确认决定书", "认定为工伤", "工伤保险条例"]),
     ("penalty_decision", labour_decided, REASONS, ["行政处罚决定书", "罚款人民币 200,000.00 元", "首次违法，从轻处罚"]),
     ("filing_approval", licence("file", kind="labour_inspection"), {}, ["立案审批表", "王审批"]),
+    ("rectification_order", labour_rectification(), {},
+     ["劳动保障监察限期整改指令书", "补发拖欠工资", "2026年12月31日", "第十八条第一款第（二）项", "本机关于2026年"]),
+    ("rectification_recheck", labour_rectification(), {"content": "查看工资支付凭证，已补发。"},
+     ["整改复查记录", "查看工资支付凭证，已补发", "补发拖欠工资", "2026年12月31日", "出示了执法证件"]),
+    ("rectification_recheck", labour_rectification("confirm_rectified"), {},
+     ["整改复查记录", "复查：已全额补发工资"]),
 ]
 
 

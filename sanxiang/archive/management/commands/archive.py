@@ -67,6 +67,8 @@ class Command(SubcommandCommand):
                 self.stdout.write(f"注意：{note}")
             for finding in result.findings:
                 self.stdout.write(f"[{finding.code}] {finding.message}")
+            self.stdout.write(f"未核验：{'、'.join(result.unverified)} 只是说明文字，不在核验范围内；"
+                              "核验以本程序的结论为准，公钥请用 --key 指定机关公开的公钥文件，不要依包内说明跳过")
             if not result.ok:
                 self.stdout.write(f"核验失败：发现 {len(result.findings)} 项问题")
             elif result.archived_file:

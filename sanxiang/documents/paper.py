@@ -1,0 +1,107 @@
+"""纸质原件: registering a document made on paper, by its scan, as a document of its kind.
+
+The scan is a completed upload of the handler's own (the records app's tus machinery: digests in one
+pass, the type judged by the bytes). Registering freezes it: the row is never edited, its ledger entry
+lists the scan's digests, and the case file counts it as that kind of document (archive/sources.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.access.policy import can
+from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.ledger.actions import append_entry
+from sanxiang.ledger.registry import register_actions
+
+from . import kinds
+from .models import DocumentKind, PaperOriginal
+
+register_actions({"register_paper_original": "登记纸质文书原件扫描件"})
+
+# The usual scan formats (纸质档案数字化 practice, DA/T 31 — its text is not in legal-rules.md, not verified);
+# judged by the upload's bytes.
+SCAN_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif"}
+
+
+def kinds_for(case) -> list[tuple[str, str]]:
+    """The document kinds a paper original may be registered as in `case`: those its kind of case
+    uses (any state), not the archive's own forms (generated at 立卷)."""
+    table = case.workflow_table()
+    return [(spec.kind, spec.label) for spec in kinds.SPECS.values()
+            if table in spec.where and spec.kind not in kinds.ARCHIVE_KINDS]
+
+
+def _text(value, label, field, *, required, max_length) -> str:
+    value = (value or "").strip() if isinstance(value, str) or value is None else None
+    if value is None:
+        raise RuleViolation(f"{label}必须是文字。", field=field)
+    if required and not value:
+        raise RuleViolation(f"请写明{label}。", field=field)
+    if len(value) > max_length:
+        raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
+    return value
+
+
+def _day(value, case) -> dt.date:
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise RuleViolation("成文日期须写成“年-月-日”，如 2026-11-24。", field="written_on") from None
+    if not isinstance(value, dt.date):
+        raise RuleViolation("请写明成文日期。", field="written_on")
+    if value < case.clue_on:
+        raise RuleViolation(f"成文日期 {value:%Y-%m-%d} 早于本案的开始日期（{case.clue_on:%Y-%m-%d}），"
+                            "不是本案的文书。", field="written_on")
+    if value > timezone.localdate():
+        raise RuleViolation("成文日期不能晚于今天。", field="written_on")
+    return value
+
+
+@transaction.atomic
+def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_at, number="", actor) -> PaperOriginal:
+    """登记纸质原件: the scan (`upload`, a completed PDF or image of the actor's own) of a document of
+    `kind` made on paper, with its 文号 (if any), 成文日期, signers and where the paper is kept. Refused,
+    writing nothing: a kind the case's kind does not use, a date before the case began or in the future,
+    a scan that is not a PDF or an image, an upload already used."""
+    from sanxiang.cases.models import Case
+    from sanxiang.records.evidence import file_record, own_upload
+    from sanxiang.records.models import AudioVideoRecord, EvidenceItem
+
+    case = Case.objects.select_related("agency").select_for_update(of=("self",)).get(pk=case.pk)
+    if not can(actor, "generate_documents", case):
+        raise NotPermitted(f"您无权登记案件{case.title}的文书。")
+    allowed = dict(kinds_for(case))
+    if kind not in allowed:
+        label = DocumentKind(kind).label if kind in DocumentKind.values else kind
+        raise RuleViolation(f"{case.get_kind_display()}案件不使用“{label}”，不能登记为本案的文书。", field="kind")
+    written_on = _day(written_on, case)
+    number = _text(number, "文号", "number", required=False, max_length=100)
+    signers = _text(signers, "签名人", "signers", required=True, max_length=300)
+    kept_at = _text(kept_at, "纸质原件的保存位置", "kept_at", required=True, max_length=300)
+    upload = own_upload(upload, case.agency, actor)
+    if upload.media_type not in SCAN_TYPES:
+        raise RuleViolation(f"扫描件须为 PDF 或图片（JPEG、PNG、TIFF），“{upload}”不是。", field="upload")
+    for used in (EvidenceItem.objects.filter(upload=upload).first(), AudioVideoRecord.objects.filter(upload=upload).first(),
+                 PaperOriginal.objects.filter(upload=upload).first()):
+        if used is not None:
+            raise Conflict(f"该文件已登记为{used}，不能再登记为纸质原件。", code="upload_already_used", field="upload")
+    same = PaperOriginal.objects.filter(case=case, upload__sha256=upload.sha256).first()
+    if same is not None:
+        raise Conflict(f"内容相同的扫描件已登记为本案的{same}，不能重复登记。", code="paper_duplicate", field="upload")
+    row = PaperOriginal.objects.create(
+        case=case, kind=kind, number=number, written_on=written_on, signers=signers, kept_at=kept_at, upload=upload,
+        media_type=upload.media_type, confidentiality=case.confidentiality,
+        created_by=actor if getattr(actor, "pk", None) is not None else None, created_at=timezone.now())
+    append_entry(action="register_paper_original", actor=actor, obj=row, files=[file_record(upload)], payload={
+        "case": case.number, "kind": kind, "title": allowed[kind], "number": number,
+        "written_on": written_on.isoformat(), "signers": signers, "kept_at": kept_at})
+    return row
+
+
+def scan_suffix(row: PaperOriginal) -> str:
+    return SCAN_TYPES.get(row.media_type, "")

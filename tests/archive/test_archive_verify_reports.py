@@ -1,0 +1,125 @@
+"""What verify reports, as the s18 tester asked: a changed file of an archived item is 「文件已被改动」 (not
+a removed and an added record, P2); the README and bag-info.txt are said to be unverified explanations (P1);
+the README names one RFC for the proofs (P3); the archivist's API defaults to her one agency (P3)."""
+
+import json
+
+import pytest
+from archive_cast import archive_as_is, members, rebag, run, write
+from documents_cast import REASONS, decided_case
+
+from sanxiang.archive.package import verification_keys
+from sanxiang.archive.verify import verify_package
+from sanxiang.documents import actions as D
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def package(env, blocker, tmp_path_factory):
+    with blocker.unblock():
+        case = decided_case(env)
+        D.do_generate_document(case, "filing_approval", actor=env.officer)
+        D.do_generate_document(case, "penalty_decision", inputs=REASONS, actor=env.officer)
+        archive_as_is(case, env.officer)
+        path = tmp_path_factory.mktemp("verify") / "案卷.zip"
+        code, _, err = run("archive", "export", case.number, "--out", str(path))
+        assert code == 0, err
+        return path
+
+
+def test_a_changed_file_of_an_archived_item_is_reported_as_changed(package, tmp_path):
+    files = members(package)
+    name = next(n for n in sorted(files) if "/data/records/main-0002-" in n and n.endswith(".docx"))
+    data = bytearray(files[name])
+    data[len(data) // 2] ^= 0x01
+    files[name] = bytes(data)
+    path = tmp_path / "changed.zip"
+    write(path, rebag(files))
+    result = verify_package(path, pinned_keys=verification_keys())
+    codes = [f.code for f in result.findings]
+    assert "file_modified" in codes and "record_missing" not in codes and "record_added" not in codes, result.findings
+    assert any("main-0002-" in f.message and "文件已被改动" in f.message for f in result.findings if f.code == "file_modified")
+
+
+def test_verify_says_the_readme_and_bag_info_are_not_verified(package):
+    code, out, _ = run("archive", "verify", str(package), "--key", str(_keys(package)))
+    assert code == 0 and "未核验：data/README.txt、bag-info.txt" in out
+    code, out, _ = run("archive", "verify", str(package), "--json")
+    assert json.loads(out)["unverified"] == ["data/README.txt", "bag-info.txt"]
+
+
+def _keys(package):
+    path = package.parent / "agency.vkey"
+    path.write_text(verification_keys())
+    return path
+
+
+def test_the_readme_names_one_rfc_for_the_proofs(package):
+    files = members(package)
+    readme = next(v for n, v in files.items() if n.endswith("/data/README.txt")).decode()
+    assert "RFC 9162" in readme and "RFC 6962" not in readme
+
+
+def test_the_archivists_api_defaults_to_her_agency(client, env):
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Role
+
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    client.force_login(keeper)
+    assert client.get("/api/v1/archive/").status_code == 200
+    assert client.get(f"/api/v1/archive/?agency={env.agency.code}").status_code == 200
+
+
+def test_the_recheck_names_the_person_not_the_login(env):
+    """s18 tester T2: 「最近一次重新检测（…，pingluo-records）」 showed the login name."""
+    from sanxiang.archive import actions as A
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Role
+
+    case = decided_case(env)
+    D.do_generate_document(case, "filing_approval", actor=env.officer)
+    archived = archive_as_is(case, env.officer)
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    keeper.first_name = "虎彩霞"
+    keeper.save(update_fields=["first_name"])
+    A.do_recheck_archived_file(archived, actor=keeper)
+    assert A.latest_recheck(archived)["checked_by"] == "虎彩霞"
+
+
+def test_an_archived_file_is_judged_as_archived_and_drafts_are_not_supplements(env, tmp_path, monkeypatch):
+    """s18 tester D5: a correction made after archiving made the archived file fail its own 重新检测 (its
+    decision then counted as replaced); an unissued draft was exported as a supplement; the archived file's
+    forms could be "corrected"."""
+    import io
+
+    from pypdf import PdfWriter
+
+    from sanxiang.archive import actions as A
+    from sanxiang.archive import casefile
+    from sanxiang.core.errors import Conflict
+    from sanxiang.documents import render
+
+    def blank(docx):
+        writer, out = PdfWriter(), io.BytesIO()
+        writer.add_blank_page(width=595, height=842)
+        writer.write(out)
+        return out.getvalue()
+
+    monkeypatch.setattr(render, "to_pdf", blank)
+    case = decided_case(env)
+    decision = D.do_generate_document(case, "penalty_decision", inputs=REASONS, actor=env.officer)
+    decision = D.do_issue_document(D.do_render_document(decision), actor=env.head)
+    archived = archive_as_is(case, env.officer)
+    titles = casefile.document_titles(A.archived_records(archived))
+    D.do_generate_document(case, "penalty_decision", inputs=REASONS, replaces=decision, actor=env.officer)
+    assert casefile.document_titles(A.archived_records(archived)) == titles  # still holds its decision
+    assert "行政处罚决定书" in titles
+    with pytest.raises(Conflict) as refused:
+        D.do_generate_document(case, "file_cover", actor=env.officer)
+    assert refused.value.code == "case_archived"
+    path = tmp_path / "案卷.zip"
+    code, _, err = run("archive", "export", case.number, "--out", str(path))
+    assert code == 0, err
+    metadata = json.loads(next(v for n, v in members(path).items() if n.endswith("/data/case.json")))
+    assert metadata["supplements"] == []  # the correction is a draft (not issued): not exported
