@@ -174,6 +174,8 @@ _SPECS = [
     _s("review.form_fields", "list", "review", "法制审核表栏目"),
     _s("review.submission_package", "items", "review", "送审材料"),
     _s("review.first_time_reviewer_qualification", "bool", "review", "初次从事法制审核须取得法律职业资格"),
+    _s("review.tracks", "tracks", "review", "审核程序（按决定种类：审核机构、时限、材料、意见种类、审核表）"),
+    _s("review.emergency_coercion_exempt", "bool", "review", "情况紧急当场实施的行政强制措施免于事前法制审核"),
     # 案件办理
     _s("cases.verification_limit", "period", "cases", "案源核查期限"),
     _s("cases.verification_extension", "period", "cases", "核查经批准可延长", nullable=True),
@@ -278,6 +280,8 @@ KIND_LABELS = {
     "items": "条目表列表 {code, label}",
     "amounts": "按当事人类别的金额表 {person = 整数, org = 整数}（个体工商户按 person）",
     "rules": "审核目录规则列表 {key, label, citation, condition}（见 docs/review.md）",
+    "tracks": "审核程序列表 {key, label, kinds, body, time_limit, time_limit_max, extension_approver, materials, "
+              "opinion_kinds, agree, return_grounds, form, internal_form}（见 docs/review.md）",
 }
 
 
@@ -430,6 +434,13 @@ def _valid_review_rules(rules: list[dict]) -> list[dict]:
     return rules
 
 
+def _valid_review_tracks(tracks: list[dict]) -> list[dict]:
+    from sanxiang.review.tracks import parse_tracks
+
+    parse_tracks(tracks)
+    return tracks
+
+
 KIND_TYPES = {
     "int": NotNegative,
     "number": Annotated[int | float, Field(ge=0)],
@@ -443,6 +454,7 @@ KIND_TYPES = {
     "minimums": list[EquipmentMinimum],
     "amounts": Amounts,
     "rules": Annotated[list[dict], AfterValidator(_valid_review_rules)],
+    "tracks": Annotated[list[dict], AfterValidator(_valid_review_tracks)],
 }
 _STRICT = ConfigDict(strict=True, str_strip_whitespace=True)
 
@@ -636,6 +648,8 @@ def format_value(spec: Spec, value) -> str:
         return CHOICE_LABELS.get(value, value)
     if kind == "rules":
         return "；".join(r["label"] for r in value) if value else "（无）"
+    if kind == "tracks":
+        return "；".join(f"{t['label']}（{t['body']}）" for t in value) if value else "（无）"
     if kind == "amounts":
         return f"自然人（含个体工商户）{value['person']:,}元；法人或其他组织{value['org']:,}元"
     if kind == "number" and spec.name.endswith("_percent_per_day"):
