@@ -22,4 +22,5 @@ urlpatterns = [
     path("records/uploads/", upload_pages.uploads, name="uploads-page"),
     path("records/", include("sanxiang.records.page_urls")),
     path("archive/", include("sanxiang.archive.urls")),
+    path("review/", include("sanxiang.review.urls")),
 ]

@@ -261,7 +261,8 @@ def review_form(title):
 
 def major_review_form():
     """株洲市市场监督管理局 重大行政执法决定法制审核表 (its 三项制度 plan's 附件, seed 001): the form's own rows
-    in its order; the sign-offs go into the rows of their steps."""
+    in its order; each sign-off goes into the row of its step (the codes of 株洲's `review.signoff_chain`).
+    The 法制审核 row holds the reviewer's opinion and checklist, and the step's sign-off when there is one."""
     d = _new()
     _centre(d, "{{ agency_name }}", 16)
     _centre(d, "重大行政执法决定法制审核表", 22)
@@ -273,10 +274,10 @@ def major_review_form():
         "法律依据：{{ basis }}", "须经法制审核的情形：" + REVIEW_RULES])
     cells = table.add_row().cells
     cells[0].text = "承办部门负责人意见"
-    cells[1].text = '{{ signed.get("承办部门负责人", "") }}'
+    cells[1].text = '{{ signed.get("handling_head", "") }}'
     cells = table.add_row().cells
     cells[0].text = "承办部门分管领导意见"
-    cells[1].text = '{{ signed.get("承办部门分管领导", "") }}'
+    cells[1].text = '{{ signed.get("handling_leader", "") }}'
     cells = table.add_row().cells
     cells[0].text = "法制审核意见"
     _cell_lines(cells[1], [
@@ -284,9 +285,9 @@ def major_review_form():
         "审核要点：{% for c in checklist %}{{ c.point }}：{{ c.finding }}{% if c.note %}（{{ c.note }}）{% endif %}"
         "{% if not loop.last %}；{% endif %}{% endfor %}",
         "材料齐全之日 {{ complete_on }}，审核期限至 {{ due_on }}{% if extension %}；{{ extension }}{% endif %}",
-        REVIEWER])
-    for label, step in (("法制部门负责人意见", "法制部门负责人"), ("分管法制的局领导意见", "分管法制的局领导"),
-                        ("局长审批", "局长")):
+        REVIEWER, '{{ signed.get("legal_review", "") }}'])
+    for label, step in (("法制部门负责人意见", "legal_head"), ("分管法制的局领导意见", "legal_leader"),
+                        ("局长审批", "director")):
         cells = table.add_row().cells
         cells[0].text = label
         cells[1].text = f'{{{{ signed.get("{step}", "") }}}}'

@@ -127,7 +127,8 @@ ENTRY = {"seq": 1, "number": "示例处罚〔2026〕1号", "responsible": "示�
          "date": "2026年1月5日", "pages": "1-3", "note": ""}
 
 # The 审核表's own names (sanxiang/review/forms.py fills them from a round; docs/review.md "Documents").
-SIGN_STEPS = ("承办部门负责人", "承办部门分管领导", "法制审核", "法制部门负责人", "分管法制的局领导", "局长")
+# `signed`: each signed step's text by the step's code in the profile's `review.signoff_chain` (株洲's)
+SIGN_STEPS = ("handling_head", "handling_leader", "legal_review", "legal_head", "legal_leader", "director")
 REVIEW_NAMES = {
     "track": "行政处罚案件审核", "reviewing_body": "法制审核机构", "round_number": "1", "submitted_on": "2026年1月5日",
     "proposal": "罚款人民币 5,000.00 元", "basis": "……", "discretion": "……",

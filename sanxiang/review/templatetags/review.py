@@ -1,0 +1,12 @@
+"""`{% review_section as rv %}`: the data of the case page's 法制审核 section."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def review_section(context):
+    from sanxiang.review.views import case_section
+
+    return case_section(context["request"], context["case"])
