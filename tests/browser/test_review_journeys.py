@@ -1,0 +1,126 @@
+"""The legal review in the browser (issue 9 §6): a 株洲 general-procedure penalty is blocked at the
+decision naming the catalogue's rule, submitted from the case page, taken from the reviewer desk,
+returned for supplement, supplemented by the handling unit from its workbench, reviewed on the
+seven points and agreed — and then decided."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
+from cases_cast import make_env, reach, step  # noqa: E402
+
+pytestmark = pytest.mark.browser
+PASSWORD = "test-password-123"  # sanxiang.orgs.testing's accounts
+POINTS = ("subject", "procedure", "facts", "basis", "authority", "documents", "crime")
+
+
+@pytest.fixture
+def world(transactional_db, live_server):
+    from django.core.cache import cache
+
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.orgs.actions import do_add_qualification
+    from sanxiang.orgs.models import Person
+    from sanxiang.workflow import get_table
+
+    env = make_env(profile_key="zhuzhou-amr")
+    do_add_qualification(Person.objects.get(user=env.reviewer), "A20150001", "2015-12-01", actor=OPERATOR)
+    table = get_table("penalty_general")
+    case, day = reach(env, table, "notified")
+    step(env, table, case, "waive_rights", day)
+    cache.clear()
+    return env, case
+
+
+def log_in(page, user):
+    page.context.clear_cookies()
+    page.goto(page.base + "/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/")
+
+
+def no_refusal(page):
+    page.wait_for_load_state()
+    errors = page.locator("div.card.error")
+    assert errors.count() == 0, errors.all_inner_texts()
+
+
+def round_state(page):
+    return page.locator("#round-state").inner_text()
+
+
+def test_a_penalty_blocked_reviewed_with_a_supplement_and_decided(world, page, shoot):
+    env, case = world
+    case_url = f"{page.base}/cases/{case.pk}/"
+
+    log_in(page, env.head)
+    page.goto(case_url)
+    refused = page.locator("ul.refused").inner_text()
+    assert "作出处罚决定" in refused and "一般程序行政处罚决定均须法制审核" in refused
+    assert "须经法制审核后方可作出决定" in page.locator("#case-review").inner_text()
+
+    log_in(page, env.officer)
+    page.goto(case_url)
+    box = page.locator("#act-submit-review")
+    box.locator("summary").click()
+    for code in ("report", "draft", "evidence"):
+        box.locator(f"input[name='material-{code}'][value='provided']").check()
+    box.locator("input[name='material-hearing'][value='not_applicable']").check()
+    box.locator("textarea[name=note]").fill("当事人已放弃陈述申辩，请审核。")
+    box.locator("button[type=submit]").click()
+    no_refusal(page)
+    assert "第 1 轮：待确定审核人员" in page.locator("#case-review").inner_text()
+    shoot(page, "review-submitted")
+
+    log_in(page, env.reviewer)
+    page.click("nav >> text=法制审核")
+    page.locator("#review-desk").get_by_role("link", name=case.title).click()
+    page.locator("#round-assign select[name=reviewer]").select_option(label="钱审核")
+    page.click("#round-assign button[type=submit]")
+    no_refusal(page)
+    assert round_state(page) == "审核中"
+    box = page.locator("#round-request-supplement")
+    box.locator("summary").click()
+    box.locator("input[name=items][value=evidence]").check()
+    box.locator("input[name=supplement_by]").fill("2026-12-31")
+    box.locator("textarea[name=note]").fill("请补充进货单据。")
+    box.locator("button[type=submit]").click()
+    no_refusal(page)
+    assert round_state(page) == "退回补充材料"
+
+    log_in(page, env.officer)
+    panel = page.locator("#review-returned-panel")
+    assert "退回补充材料" in panel.inner_text()
+    panel.get_by_role("link", name="补交材料").click()
+    page.locator("#round-supplement input[name='material-evidence']").check()
+    page.click("#round-supplement button[type=submit]")
+    no_refusal(page)
+    assert round_state(page) == "审核中"
+
+    log_in(page, env.reviewer)
+    page.goto(page.base + "/review/")
+    page.locator("#review-desk").get_by_role("link", name=case.title).click()
+    for code in POINTS:
+        page.locator(f"#round-checklist select[name=finding-{code}]").select_option("lawful")
+    page.click("#round-checklist button[type=submit]")
+    no_refusal(page)
+    page.locator("#round-opinion select[name=opinion_kind]").select_option(label="同意案件处理意见")
+    page.locator("#round-opinion textarea[name=text]").fill("事实清楚，证据确凿，程序合法，处罚适当，同意。")
+    page.click("#round-opinion button[type=submit]")
+    no_refusal(page)
+    assert round_state(page) == "同意"
+    shoot(page, "review-agreed")
+
+    log_in(page, env.head)
+    page.goto(case_url)
+    review = page.locator("#case-review").inner_text()
+    assert "审核通过" in review and "同意案件处理意见" in review and "请补充进货单据" in review
+    box = page.locator("#move-decide")
+    box.locator("summary").click()
+    box.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#case-state").inner_text() == "已决定"
