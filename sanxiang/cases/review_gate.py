@@ -61,8 +61,10 @@ def _state(case, proposal: dict) -> str:
 
     latest = latest_round_of(case, proposal.get("kind"))
     if latest is not None:
-        if latest.proposal != proposal and latest.status in (RoundStatus.AGREED, RoundStatus.RETURNED):
-            return "审核后拟作出的决定已变更，须重新提交法制审核"
+        if latest.proposal != proposal and latest.status == RoundStatus.AGREED:
+            return "审核通过后拟作出的决定已变更，须重新审核"
+        if latest.proposal != proposal and latest.status == RoundStatus.RETURNED:
+            return "审核退回后拟作出的决定已变更，须重新审核"
         if latest.status in OPEN_ROUND:
             return f"法制审核尚未完成（第{latest.number}轮，{latest.get_status_display()}）"
         if latest.status == RoundStatus.RETURNED:
