@@ -18,6 +18,7 @@ from sanxiang.documents.kinds import chinese_date
 from sanxiang.documents.models import Document, DocumentKind, DocumentStatus
 
 from .models import ReviewRound, RoundStatus
+from .queries import names_of
 from .tracks import CHECKLIST_POINTS, FINDINGS
 
 # The titles a track's or profile's form name may begin with, longest first.
@@ -96,14 +97,13 @@ def form_values(case, rnd: ReviewRound) -> dict:
         f"{chinese_date(s.requested_on)}退回补充（{'、'.join(s.items)}），限{chinese_date(s.supplement_by)}前补交"
         + (f"，{chinese_date(s.supplied_on)}补交" if s.supplied_on else "，尚未补交")
         for s in rnd.supplements.order_by("requested_on", "id"))
+    names = names_of([rnd.reviewer, rnd.extension_approver])
     extension = ""
     if rnd.extended_on:
-        approver = rnd.extension_approver.get_full_name() if rnd.extension_approver_id else ""
-        extension = f"{chinese_date(rnd.extended_on)}经{approver or track.extension_approver}批准延长（{rnd.extension_reason}）"
+        approver = names.get(rnd.extension_approver_id) or track.extension_approver
+        extension = f"{chinese_date(rnd.extended_on)}经{approver}批准延长（{rnd.extension_reason}）"
     signoffs = signoffs_of(rnd)
-    reviewer = ""
-    if rnd.reviewer_id:
-        reviewer = rnd.reviewer.get_full_name() or rnd.reviewer.get_username()
+    reviewer = names.get(rnd.reviewer_id, "")
     return {
         "track": track.label, "reviewing_body": track.body, "round_number": str(rnd.number),
         "submitted_on": chinese_date(rnd.submitted_on), "proposal": _proposal_text(case, rnd.proposal),

@@ -8,6 +8,15 @@ from django.utils import timezone
 from sanxiang.core.errors import RuleViolation
 
 
+def names_of(users) -> dict:
+    """Display names by user id: the person's name, else the account's full name (never a login)."""
+    from sanxiang.orgs.models import Person
+
+    users = [u for u in users if u is not None]
+    names = dict(Person.objects.filter(user__in=users).values_list("user_id", "name"))
+    return {u.pk: names.get(u.pk) or u.get_full_name() or "（未登记姓名）" for u in users}
+
+
 def requirement(case) -> dict:
     """Whether the case's proposed decision needs a passed 法制审核 and the rules that say so (with
     their citations): `review_required` on today's catalogue, for the proposal as the case holds it."""

@@ -19,21 +19,15 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can, current_roles
 from sanxiang.core.errors import SanxiangError
-from sanxiang.orgs.models import Person, Role
+from sanxiang.orgs.models import Role
 
 from . import procedure as P
 from . import queries
 from .forms import FORM_READY, do_generate_review_form, form_documents
 from .models import RoundStatus
+from .queries import names_of
 from .tracks import CHECKLIST_POINTS, FINDINGS, NOT_APPLICABLE, PROVIDED
 from .workflows import assigned_reviewer
-
-
-def names_of(users) -> dict:
-    """Display names by user id: the person's name, else the account's full name (never a login)."""
-    users = [u for u in users if u is not None]
-    names = dict(Person.objects.filter(user__in=users).values_list("user_id", "name"))
-    return {u.pk: names.get(u.pk) or u.get_full_name() or "（未登记姓名）" for u in users}
 
 
 def _people(agency, role, on=None) -> list[dict]:
