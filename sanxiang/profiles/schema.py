@@ -174,6 +174,8 @@ _SPECS = [
     _s("review.form_fields", "list", "review", "法制审核表栏目"),
     _s("review.submission_package", "items", "review", "送审材料"),
     _s("review.first_time_reviewer_qualification", "bool", "review", "初次从事法制审核须取得法律职业资格"),
+    _s("review.tracks", "tracks", "review", "审核程序（按决定种类：审核机构、时限、材料、意见种类、审核表）"),
+    _s("review.emergency_coercion_exempt", "bool", "review", "情况紧急当场实施的行政强制措施免于事前法制审核"),
     _s("review.signoff_chain", "signoff_chains", "review", "审核签批流程（按决定种类）"),
     _s("review.signoff_before_decision", "bool", "review", "签批流程完成后方可作出决定"),
     _s("review.collective_discussion_rules", "rules", "review", "须集体讨论的案件（可判定的条件）"),
@@ -282,6 +284,8 @@ KIND_LABELS = {
     "items": "条目表列表 {code, label}",
     "amounts": "按当事人类别的金额表 {person = 整数, org = 整数}（个体工商户按 person）",
     "rules": "审核目录规则列表 {key, label, citation, condition}（见 docs/review.md）",
+    "tracks": "审核程序列表 {key, label, kinds, body, time_limit, time_limit_max, extension_approver, materials, "
+              "opinion_kinds, agree, return_grounds, form, internal_form}（见 docs/review.md）",
     "signoff_chains": "签批流程列表 {kinds, steps = [{code, label, roles, unit, review, not_handler}]}（见 docs/review.md）",
 }
 
@@ -467,6 +471,13 @@ def _valid_review_rules(rules: list[dict]) -> list[dict]:
     return rules
 
 
+def _valid_review_tracks(tracks: list[dict]) -> list[dict]:
+    from sanxiang.review.tracks import parse_tracks
+
+    parse_tracks(tracks)
+    return tracks
+
+
 KIND_TYPES = {
     "int": NotNegative,
     "number": Annotated[int | float, Field(ge=0)],
@@ -480,6 +491,7 @@ KIND_TYPES = {
     "minimums": list[EquipmentMinimum],
     "amounts": Amounts,
     "rules": Annotated[list[dict], AfterValidator(_valid_review_rules)],
+    "tracks": Annotated[list[dict], AfterValidator(_valid_review_tracks)],
     "signoff_chains": Annotated[list[SignoffChain], Field(min_length=1)],
 }
 _STRICT = ConfigDict(strict=True, str_strip_whitespace=True)
@@ -674,6 +686,13 @@ def format_value(spec: Spec, value) -> str:
         return CHOICE_LABELS.get(value, value)
     if kind == "rules":
         return "；".join(r["label"] for r in value) if value else "（无）"
+    if kind == "tracks":
+        return "；".join(f"{t['label']}（{t['body']}）" for t in value) if value else "（无）"
+    if kind == "signoff_chains":
+        return "；".join(("其他决定" if c["kinds"] == ["*"] else "、".join(c["kinds"])) + "："
+                        + " → ".join(step["label"] for step in c["steps"]) for c in value)
+    if kind == "number" and spec.name == "review.collective_discussion_quorum":
+        return f"超过负责人的{value * 100:g}%"
     if kind == "amounts":
         return f"自然人（含个体工商户）{value['person']:,}元；法人或其他组织{value['org']:,}元"
     if kind == "number" and spec.name.endswith("_percent_per_day"):

@@ -119,3 +119,7 @@ def seed_catalogues(*, actor) -> list[CatalogueVersion]:
         if row is not None:
             made.append(row)
     return made
+
+
+# 法制审核程序 (submission, assignment, supplement, checklist, opinion, extension, withdrawal).
+from .procedure import *  # noqa: E402,F401,F403
