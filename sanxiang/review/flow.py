@@ -50,6 +50,7 @@ register_actions({
     "record_consultation_opinion": "记录征求意见的回复",
     "end_consultation_access": "征求意见查阅授权到期",
     "record_review_inquiry": "记录审核调查",
+    "refuse_signoff_reviewround": "签批不同意并退回承办机构",
 })
 
 OPEN = (RoundStatus.SUBMITTED, RoundStatus.IN_REVIEW, RoundStatus.SUPPLEMENTING)
@@ -205,7 +206,9 @@ def _require_view(actor, obj, what: str):
 def do_sign_off(rnd: ReviewRound, step: str, *, approved: bool, opinion: str, on=None, actor) -> SignOff:
     """签批: sign the next step of the round's chain; a refusal returns the round."""
     rnd = _locked_round(rnd)
-    _require_view(actor, rnd, "审核")
+    # who signs is the chain's (a legal office head may not otherwise read the unit's cases)
+    if not current_roles(actor).filter(agency=rnd.review.case.agency).exists():
+        raise NotPermitted("您无权签批该审核。")
     if rnd.status in ENDED_BADLY:
         raise RuleViolation(f"本轮审核已{rnd.get_status_display()}，不能再签批。", field="step")
     if not isinstance(approved, bool):
@@ -243,11 +246,12 @@ def do_sign_off(rnd: ReviewRound, step: str, *, approved: bool, opinion: str, on
 
 
 def return_round_after_refusal(rnd: ReviewRound, signoff: SignOff, *, actor) -> None:
-    """A refused sign-off sends the round back to the handling unit (the round's table)."""
-    from sanxiang.workflow import apply
+    """A refused sign-off sends the round back to the handling unit (the round's table; a clock
+    still running ends with it, as when the reviewer sends a round back)."""
+    from .procedure import _apply
 
-    apply(rnd, "refuse_signoff", actor=actor, locked=rnd, on=signoff.signed_on,
-          reason=f"{signoff.step_label}：{signoff.opinion}")
+    _apply(rnd, "refuse_signoff", actor, None, on=signoff.signed_on,
+           reason=f"{signoff.step_label}：{signoff.opinion}")
 
 
 def _name(user) -> str:
@@ -459,6 +463,20 @@ def flow_problem(rnd: ReviewRound) -> str | None:
             return f"本案须经机关负责人集体讨论决定（{names}），尚未集体讨论。"
         if discussed.outcome != Outcome.AS_PROPOSED or discussed.proposal != rnd.proposal:
             return f"集体讨论的结果为“{discussed.get_outcome_display()}”，不能按拟作出的决定作出。"
+    return None
+
+
+def flow_state(rnd: ReviewRound) -> str | None:
+    """How the gate describes a round this file's procedures hold up (None: say the usual)."""
+    refused = rnd.signoffs.filter(approved=False).first()
+    if refused is not None:
+        return f"“{refused.step_label}”签批不同意，已退回承办机构"
+    if rnd.status == RoundStatus.AGREED or review_decided_by_disagreement(rnd.review):
+        problem = flow_problem(rnd)
+        return problem.rstrip("。") if problem else None
+    last = _last_resolution(rnd) if rnd.status == RoundStatus.RETURNED else None
+    if last is not None:
+        return f"{last._meta.verbose_name}的结果为“{last.get_outcome_display()}”"
     return None
 
 
