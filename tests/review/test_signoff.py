@@ -8,15 +8,15 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
+from flow_cast import make_flow_env, opinion, submitted_round  # noqa: E402  (tests/review)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flow_cast import make_flow_env, opinion, submitted_round  # noqa: E402  (tests/review)
+from sanxiang.access.actors import OPERATOR
 from sanxiang.cases import actions as C
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import actions as A
-from sanxiang.access.actors import OPERATOR
 from sanxiang.orgs.models import Role
 from sanxiang.review.flow import chain_for, chain_state, do_sign_off
 from sanxiang.review.models import ReviewRound, ReviewStatus, RoundStatus
