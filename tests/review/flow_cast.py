@@ -1,5 +1,5 @@
 """Builders for the sign-off, disagreement and consultation tests: an agency of a profile with its
-legal office (政策法规科: a reviewer with the 法律职业资格 and the office's head), three leaders, and
+legal office (政策法规科 or the unit the profile names: a reviewer with the 法律职业资格 and the office's head), three leaders, and
 penalty cases brought through the real actions to a round submitted, agreed or returned."""
 
 import datetime as dt
@@ -33,7 +33,7 @@ class FlowEnv:
 
 def make_flow_env(profile_key: str) -> FlowEnv:
     env = make_env(profile_key=profile_key)
-    legal = A.do_create_unit(env.agency, "政策法规科", actor=OPERATOR)
+    legal = A.do_create_unit(env.agency, (A.legal_review_units(env.agency) or ["政策法规科"])[0], actor=OPERATOR)
     A.do_assign_role(env.reviewer, env.agency, Role.REVIEWER, unit=legal, valid_from=dt.date(2020, 1, 1),
                      actor=OPERATOR)
     person = Person.objects.get(user=env.reviewer)
