@@ -48,8 +48,9 @@ def materials(rnd_or_case=None) -> dict:
             "source": "provided", "qualification": "provided", "procedure": "provided", "explanation": "provided"}
 
 
-def submitted_round(fe: FlowEnv, *, conclude=None):
-    """A penalty case concluded and notified (rights waived), submitted and assigned: 审核中."""
+def submitted_round(fe: FlowEnv, *, conclude=None, today=False):
+    """A penalty case concluded and notified (rights waived), submitted and assigned: 审核中 (from
+    the day after the rights were waived, or today — so its due date is still ahead)."""
     env = fe.env
     case, day = reach(env, GENERAL, "notified")
     if conclude:
@@ -62,6 +63,10 @@ def submitted_round(fe: FlowEnv, *, conclude=None):
 
     track = track_for(env.agency.profile_key, "penalty")
     given = {m.code: ("not_applicable" if m.optional else "provided") for m in track.materials}
+    if today:
+        from django.utils import timezone
+
+        day = timezone.localdate()
     rnd = P.do_submit_review(case, materials=given, actor=env.officer, on=day)
     rnd = P.do_assign_reviewer(rnd, reviewer=env.reviewer, actor=env.leader, on=day)
     return rnd, day
