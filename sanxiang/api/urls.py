@@ -19,6 +19,7 @@ from sanxiang.records.api_records import router as records_router
 from sanxiang.registers.api import goods_router
 from sanxiang.registers.api import router as registers_router
 from sanxiang.retrieval.api import router as retrieval_router
+from sanxiang.review.api import router as reviews_router
 from sanxiang.witness.api import router as witness_router
 
 
@@ -68,6 +69,7 @@ api.add_router("/goods/", goods_router)
 api.add_router("/retrieval/", retrieval_router)
 api.add_router("/records/", records_router)
 api.add_router("/archive/", archive_router)
+api.add_router("/reviews/", reviews_router)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]

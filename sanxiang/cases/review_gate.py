@@ -63,8 +63,10 @@ def _state(case, proposal: dict) -> str:
 
     latest = latest_round_of(case, proposal.get("kind"))
     if latest is not None:
-        if latest.proposal != proposal and latest.status in (RoundStatus.AGREED, RoundStatus.RETURNED):
-            return "审核后拟作出的决定已变更，须重新提交法制审核"
+        if latest.proposal != proposal and latest.status == RoundStatus.AGREED:
+            return "审核通过后拟作出的决定已变更，须重新审核"
+        if latest.proposal != proposal and latest.status == RoundStatus.RETURNED:
+            return "审核退回后拟作出的决定已变更，须重新审核"
         from sanxiang.review.flow import flow_state
 
         told = flow_state(latest)

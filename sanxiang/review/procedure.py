@@ -94,6 +94,13 @@ def _name(user) -> str:
     return (getattr(user, "name", "") or user.get_username()) if user is not None else ""
 
 
+def _not_before_submission(rnd, day, what):
+    if day < rnd.submitted_on:
+        raise RuleViolation(f"{what} {day:%Y-%m-%d} 早于提交审核之日 {rnd.submitted_on:%Y-%m-%d}。", field="on")
+    if rnd.assigned_on and day < rnd.assigned_on:
+        raise RuleViolation(f"{what} {day:%Y-%m-%d} 早于确定审核人员之日 {rnd.assigned_on:%Y-%m-%d}。", field="on")
+
+
 def _lock_round(rnd) -> ReviewRound:
     return ReviewRound.objects.select_related("review", "review__case", "review__case__agency").select_for_update(
         of=("self",)).get(pk=rnd.pk)
@@ -164,15 +171,15 @@ def reviewable_states(case) -> set[str]:
 def submission_state_problem(case, kind: str) -> str | None:
     """Why the case cannot be submitted now (None: it can): its own decision after the investigation
     ended; a 行政强制 decision while a measure awaits approval."""
-    if kind == case.kind:
-        if case.status not in reviewable_states(case):
-            return f"案件{case.title}当前为“{case.status_label}”，调查终结后、作出决定前方可提交法制审核。"
-        return None
     if kind == "coercion":
         from sanxiang.cases.models import MeasureStatus
 
         if not case.measures.filter(status=MeasureStatus.PROPOSED).exists():
             return "本案没有待批准的行政强制措施，无需提交行政强制决定的法制审核。"
+        return None
+    if kind == case.kind:
+        if case.status not in reviewable_states(case):
+            return f"案件{case.title}当前为“{case.status_label}”，调查终结后、作出决定前方可提交法制审核。"
         return None
     return f"本案不作出该类决定（{kind}）。"
 
@@ -283,13 +290,16 @@ def reviewer_problem(case, reviewer, *, on: dt.date) -> str | None:
 def do_assign_reviewer(rnd, *, reviewer, actor, on=None) -> ReviewRound:
     """确定审核人员 — the legal office names the round's reviewer, who from then on sees every record
     of the case (案件知悉人员, each access ledgered by the records app)."""
+    locked = _lock_round(rnd)
+    if not can(actor, "assign", locked):
+        raise NotPermitted(f"只有“{locked.review.case.agency.name}”的法制审核人员或单位领导可以确定审核人员。")
+    return _assign(locked, reviewer, actor, _day(on))
+
+
+def _assign(locked, reviewer, actor, day, *, consequence=False) -> ReviewRound:
     from sanxiang.cases.models import CaseAccess
 
-    locked = _lock_round(rnd)
     case = locked.review.case
-    day = _day(on)
-    if not can(actor, "assign", locked):
-        raise NotPermitted(f"只有“{case.agency.name}”的法制审核人员或单位领导可以确定审核人员。")
     if reviewer is None or getattr(reviewer, "pk", None) is None:
         raise RuleViolation("请选择审核人员。", field="reviewer")
     if day < locked.submitted_on:
@@ -302,21 +312,41 @@ def do_assign_reviewer(rnd, *, reviewer, actor, on=None) -> ReviewRound:
         obj.reviewer, obj.assigned_on, obj.assigned_by_name = reviewer, day, _name(_user(actor_))
         return {"reviewer": reviewer.get_username()}
 
-    locked = _apply(locked, "assign", actor, effect, on=day, reviewer=reviewer)
+    locked = _apply(locked, "assign", actor, effect, consequence=consequence, on=day, reviewer=reviewer)
     CaseAccess.objects.get_or_create(case=case, user=reviewer, reason=CaseAccess.REVIEWER)
     return locked
 
 
-def _apply(locked, action, actor, effect, **params):
+@transaction.atomic
+def do_submit_and_assign(case, *, reviewer, actor, on=None) -> ReviewRound:
+    """The case page's one-step 提交法制审核 (`cases.actions.do_submit_case_review`): the handling unit
+    declares the track's materials complete (optional ones not applicable, a hearing record provided
+    when a hearing was held) and names the reviewer, assigned with the same checks as the legal office's
+    assignment, as a consequence of the submission."""
+    from sanxiang.cases.review_gate import proposal_of
+
+    day = _day(on)
+    track = track_of_case(case, case.kind, day)
+    held = proposal_of(case)["hearing"] == "held"
+    materials = {m.code: PROVIDED if not m.optional or (held and "听证" in m.label) else NOT_APPLICABLE
+                 for m in track.materials}
+    rnd = do_submit_review(case, materials=materials, actor=actor, on=day)
+    return _assign(_lock_round(rnd), reviewer, actor, day, consequence=True)
+
+
+def _apply(locked, action, actor, effect, *, consequence=False, **params):
     """A move of the round table with this call's effect (the table's own effect is none)."""
     from dataclasses import replace
+
+    from sanxiang.workflow import apply_consequence
 
     t = REVIEW_ROUND.find(locked.status, action)
     table = REVIEW_ROUND
     if t is not None and effect is not None:
         moves = tuple(replace(x, effect=effect) if x is t else x for x in REVIEW_ROUND.transitions)
         table = replace(REVIEW_ROUND, transitions=moves)
-    row = apply(locked, action, actor=actor, table=table, locked=locked, **params)
+    move = apply_consequence if consequence else apply
+    row = move(locked, action, actor=actor, table=table, locked=locked, **params)
     _follow(row.review, row)
     return row
 
@@ -346,8 +376,7 @@ def do_request_supplement(rnd, *, items, supplement_by, note: str = "", actor, o
     if not isinstance(supplement_by, dt.date) or supplement_by <= day:
         raise RuleViolation("请指定晚于今日的补交期限。", field="supplement_by")
     note = (note or "").strip()
-    if day < (locked.assigned_on or locked.submitted_on):
-        raise RuleViolation(f"日期 {day:%Y-%m-%d} 早于确定审核人员之日。", field="on")
+    _not_before_submission(locked, day, "退回补充材料的日期")
 
     def effect(obj, actor_, **params):
         obj.materials = [{**m, "provided": False, "not_applicable": False} if m["code"] in codes else m
@@ -449,8 +478,13 @@ def do_record_checklist(rnd, *, points: dict, actor) -> ReviewRound:
 def do_record_opinion(rnd, *, kind: str, text: str, return_grounds=(), actor, on=None) -> ReviewRound:
     """审核意见 — a kind the track allows, with its text: the track's "agree" passes the round (审核
     同意); any other kind returns the case to the handling unit (退回承办机构), which may resubmit."""
+    from sanxiang.cases.guards import platform_admin_problem
+
     locked = _lock_round(rnd)
     day = _day(on)
+    if not is_system_actor(actor) and (getattr(actor, "pk", None) != locked.reviewer_id
+                                       or platform_admin_problem(locked.review.case.agency, actor)):
+        raise NotPermitted("只有被指定的法制审核人员可以提出审核意见。")
     track = track_of_round(locked)
     label = track.opinion_label(kind or "")
     if label is None:
@@ -466,8 +500,7 @@ def do_record_opinion(rnd, *, kind: str, text: str, return_grounds=(), actor, on
     if not agree and track.return_grounds and not grounds:
         raise RuleViolation(f"请选择提出审核建议或退回的情形（{'、'.join(track.return_grounds)}）。",
                             field="return_grounds")
-    if day < (locked.assigned_on or locked.submitted_on):
-        raise RuleViolation(f"审核日期 {day:%Y-%m-%d} 早于确定审核人员之日。", field="on")
+    _not_before_submission(locked, day, "审核日期")
 
     def effect(obj, actor_, **params):
         obj.opinion_kind, obj.opinion_label, obj.opinion_on, obj.return_grounds = kind, label, day, grounds
@@ -478,6 +511,23 @@ def do_record_opinion(rnd, *, kind: str, text: str, return_grounds=(), actor, on
     if not agree:
         params["return_grounds"] = grounds
     return _apply(locked, "agree" if agree else "send_back", actor, effect, **params)
+
+
+@transaction.atomic
+def do_record_pass_or_return(rnd, *, opinion: str, note: str = "", actor, on=None) -> ReviewRound:
+    """The case page's 同意 / 退回 (`cases.actions.do_record_case_review`): the track's agree kind, or
+    its first other kind with the reason as the opinion's text."""
+    track = track_of_round(rnd)
+    if opinion not in ("pass", "return"):
+        raise RuleViolation("审核意见须为“同意”或“退回”。", field="opinion")
+    note = (note or "").strip()
+    if opinion == "return" and not note:
+        raise RuleViolation("退回须写明理由：需补正、补充调查或修改的事项。", field="note")
+    if opinion == "pass":
+        return do_record_opinion(rnd, kind=track.agree, text=note or track.opinion_label(track.agree), actor=actor,
+                                 on=on)
+    other = next(o.code for o in track.opinion_kinds if o.code != track.agree)
+    return do_record_opinion(rnd, kind=other, text=note, actor=actor, on=on)
 
 
 # ---- 延期 / 撤回 ----------------------------------------------------------------------------------
