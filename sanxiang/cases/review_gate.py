@@ -47,7 +47,9 @@ def passed_review(case, proposal: dict):
         if latest.proposal != proposal:
             return None
         if latest.status == RoundStatus.AGREED or review_decided_by_disagreement(latest.review):
-            return latest
+            from sanxiang.review.flow import flow_problem  # 签批 and 集体讨论 (review/flow.py)
+
+            return latest if flow_problem(latest) is None else None
         return None
     legacy = case.reviews.order_by("-id").first()
     if legacy is None or legacy.opinion != legacy.PASS or legacy.proposal != proposal:
@@ -65,6 +67,11 @@ def _state(case, proposal: dict) -> str:
             return "审核通过后拟作出的决定已变更，须重新审核"
         if latest.proposal != proposal and latest.status == RoundStatus.RETURNED:
             return "审核退回后拟作出的决定已变更，须重新审核"
+        from sanxiang.review.flow import flow_state
+
+        told = flow_state(latest)
+        if told:
+            return told
         if latest.status in OPEN_ROUND:
             return f"法制审核尚未完成（第{latest.number}轮，{latest.get_status_display()}）"
         if latest.status == RoundStatus.RETURNED:

@@ -122,4 +122,5 @@ def seed_catalogues(*, actor) -> list[CatalogueVersion]:
 
 
 # 法制审核程序 (submission, assignment, supplement, checklist, opinion, extension, withdrawal).
+from .flow import *  # noqa: E402,F401,F403  签批、分歧、征求意见、审核调查 (issue 9 §2–§4)
 from .procedure import *  # noqa: E402,F401,F403

@@ -162,3 +162,13 @@ class ReviewSupplement(Ledgered):
     class Meta:
         ordering = ["round", "requested_on", "id"]
         verbose_name = "补充材料"
+
+
+from .models_flow import (  # noqa: E402,F401  签批、分歧、征求意见、审核调查 (issue 9 §2–§4)
+    CollectiveDiscussion,
+    Consultation,
+    LeadershipDecision,
+    Negotiation,
+    ReviewInquiry,
+    SignOff,
+)

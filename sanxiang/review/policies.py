@@ -31,3 +31,5 @@ register(ReviewRound, agency="review__case__agency", unit="review__case__unit",
 register(ReviewSupplement, agency="round__review__case__agency", unit="round__review__case__unit",
          assigned="round__review__case__accesses__user", mark="round__review__case__confidentiality",
          rules={"view": REVIEW_VIEW})
+
+from . import policies_flow  # noqa: E402,F401  签批、分歧、征求意见、审核调查

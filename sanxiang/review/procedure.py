@@ -598,8 +598,10 @@ def do_withdraw_review(rnd, *, reason: str, actor, on=None) -> ReviewRound:
 
 def review_decided_by_disagreement(review: LegalReview) -> bool:
     """Hook for the disagreement procedure (集体讨论 / 报局领导研究决定, issue 9 §4; filled by its
-    module): True when that procedure decided the latest round's proposal may be made. Until then, never."""
-    return False
+    module): True when that procedure decided the latest round's proposal may be made."""
+    from .flow import review_decided_by_disagreement as decided
+
+    return decided(review)
 
 
 def latest_round_of(case, kind: str) -> ReviewRound | None:

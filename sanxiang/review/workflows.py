@@ -19,6 +19,7 @@ CLOCK = "法制审核时限"
 LEGAL_OFFICE = (Role.REVIEWER, Role.AGENCY_LEADER)  # 法制部门确定审核人（负责人为审核人员或单位领导）
 REVIEWER = (Role.REVIEWER,)
 HANDLING_UNIT = (Role.OFFICER, Role.UNIT_HEAD)
+SIGNERS = (Role.UNIT_HEAD, Role.AGENCY_LEADER, Role.REVIEWER)  # the roles of review.signoff_chain
 ON = {"on": Param("日期", required=False, text=False)}
 
 
@@ -82,6 +83,10 @@ REVIEW_ROUND = register(Table(
                    params={**ON, "opinion_kind": Param("审核意见种类"), "text": Param("审核意见", max_length=4000),
                            "return_grounds": Param("退回情形", required=False, text=False)},
                    guards=(assigned_reviewer, not_handler, checklist_complete), closes=(CLOCK,)),
+        # 签批不同意 (review/flow.py checks the step and the signer): the round goes back to the unit.
+        Transition("refuse_signoff", (S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENTING, S.AGREED), S.RETURNED,
+                   "签批不同意并退回承办机构", roles=SIGNERS,
+                   params={**ON, "reason": Param("签批意见", max_length=2300)}, closes=(CLOCK,)),
         Transition("withdraw", (S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENTING), S.WITHDRAWN, "撤回送审",
                    roles=HANDLING_UNIT, params={**ON, "reason": Param("撤回理由", max_length=300)},
                    guards=(handling_unit,)),
