@@ -29,15 +29,17 @@ def _levels(rows) -> list[dict]:
 
 
 def desk_panel(request):
-    """法制审核 (reviewers, leaders, heads): the open rounds by due date."""
+    """法制审核 (reviewers, leaders, heads): the open rounds by due date, and the sign-offs waiting for the user."""
     if not current_roles(request.user).filter(role__in=DESK_ROLES).exists():
         return None
     rows = queries.desk_queue(request.user)
-    if not rows:
+    signing = queries.awaiting_signoff(request.user, limit=PANEL_ROWS)
+    if not rows and not signing:
         return None
-    return {"rows": rows[:PANEL_ROWS], "agency_names": False,
-            "counts": [{"label": "待法制审核", "count": len(rows), "level": "todo", "anchor": "review-desk-panel"},
-                       *_levels(rows)],
+    counts = [{"label": "待法制审核", "count": len(rows), "level": "todo", "anchor": "review-desk-panel"}] if rows else []
+    if signing:
+        counts.append({"label": "待我签批", "count": len(signing), "level": "todo", "anchor": "review-desk-panel"})
+    return {"rows": rows[:PANEL_ROWS], "signing": signing, "agency_names": False, "counts": counts + _levels(rows),
             "shortcuts": [{"label": "审核工作台", "url": reverse("review:desk")}]}
 
 

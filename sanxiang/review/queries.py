@@ -41,11 +41,47 @@ def rounds(user, action: str = "view"):
 
 
 def round_for(user, pk):
-    """The round if the user may read it, else None (the page answers 404)."""
+    """The round if the user may read it, or must sign its next step or signed one (the chain names a
+    legal office's head who does not otherwise read the handling unit's cases); else None (404)."""
     try:
-        return rounds(user).filter(pk=int(pk)).first()
+        pk = int(pk)
     except (TypeError, ValueError):
         return None
+    found = rounds(user).filter(pk=pk).first()
+    if found is None:
+        found = next((r for r in awaiting_signoff(user, pk=pk)), None)
+    if found is None:
+        from .models_flow import SignOff
+
+        signed = SignOff.objects.filter(round_id=pk, signer_id=getattr(user, "pk", None)).select_related(
+            "round__review__case__agency", "round__review__case__unit").first()
+        found = signed.round if signed is not None else None
+    return found
+
+
+def awaiting_signoff(user, *, pk=None, limit=100) -> list:
+    """Rounds of the user's agencies whose next sign-off step (签批) the chain gives to this user
+    (`flow.signer_problem`), oldest first: undecided cases, rounds not returned or withdrawn."""
+    from sanxiang.access.policy import current_roles
+
+    from .flow import ENDED_BADLY, chain_state, signer_problem
+    from .models import ReviewRound, RoundStatus
+
+    agencies = current_roles(user).values_list("agency_id", flat=True)
+    found = (ReviewRound.objects.filter(review__case__agency_id__in=agencies, review__case__decided_on__isnull=True)
+             .exclude(status__in=ENDED_BADLY).select_related("review", "review__case", "review__case__agency",
+                                                              "review__case__unit", "reviewer").order_by("id"))
+    if pk is not None:
+        found = found.filter(pk=pk)
+    today, waiting = timezone.localdate(), []
+    for rnd in found[:limit]:
+        nxt = next((s for s in chain_state(rnd) if s["signoff"] is None), None)
+        if nxt is None or (nxt.get("review") and rnd.status != RoundStatus.AGREED):
+            continue
+        if signer_problem(nxt, rnd, user, today) is None:
+            rnd.next_step_label = nxt["label"]
+            waiting.append(rnd)
+    return waiting
 
 
 def clocks(found) -> dict:

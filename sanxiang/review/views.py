@@ -89,6 +89,7 @@ def round_view(user, rnd) -> dict:
     may_extend = (rnd.status in P.OPEN_ROUND and rnd.due is not None and can(user, "extend", rnd)
                   and track is not None and bool(track.extension_approver))
     documents = list(form_documents(rnd)) if can(user, "view", case) else []
+    chain, sign = _chain(rnd, user)
     return {
         "round": rnd, "case": case, "track": track, "reviewer_name": names_of([rnd.reviewer]).get(rnd.reviewer_id, ""),
         "checklist": _checklist_rows(rnd), "supplements": list(rnd.supplements.all()), "signoffs": signoffs,
@@ -100,8 +101,33 @@ def round_view(user, rnd) -> dict:
         "approvers": _people(case.agency, Role.AGENCY_LEADER) if may_extend else [],
         "documents": documents,
         "may_make_form": rnd.status in FORM_READY and can(user, "generate_documents", case),
-        "findings": FINDINGS,
+        "findings": FINDINGS, "chain": chain, "sign": sign, "flow_problem": _flow_problem(rnd),
     }
+
+
+def _chain(rnd, user):
+    """The round's sign-off chain (签批) step by step, and the next step when this user is the one
+    the chain names for it (flow.signer_problem: the service's own rule)."""
+    from .flow import ENDED_BADLY, chain_state, signer_problem
+
+    state = chain_state(rnd)
+    names = names_of([s["signoff"].signer for s in state if s["signoff"] is not None])
+    chain = [{"label": s["label"], "signoff": s["signoff"],
+              "name": names.get(s["signoff"].signer_id, "") if s["signoff"] is not None else ""} for s in state]
+    nxt = next((s for s in state if s["signoff"] is None), None)
+    if nxt is None or rnd.status in ENDED_BADLY or signer_problem(nxt, rnd, user, timezone.localdate()):
+        return chain, None
+    if nxt.get("review") and rnd.status != RoundStatus.AGREED:
+        return chain, None  # the reviewer signs after an agreeing opinion; a disagreeing one returns the round
+    return chain, {"code": nxt["code"], "label": nxt["label"], "review": bool(nxt.get("review"))}
+
+
+def _flow_problem(rnd) -> str:
+    from .flow import flow_problem
+
+    if rnd.status != RoundStatus.AGREED:
+        return ""
+    return flow_problem(rnd) or ""
 
 
 # ---- the desk -----------------------------------------------------------------------------------
@@ -110,10 +136,12 @@ def round_view(user, rnd) -> dict:
 def desk(request):
     """审核工作台: the open rounds by due date, yellow and red."""
     rows = queries.desk_queue(request.user)
-    if not rows and not current_roles(request.user).filter(
+    signing = queries.awaiting_signoff(request.user)
+    if not rows and not signing and not current_roles(request.user).filter(
             role__in=(Role.REVIEWER, Role.AGENCY_LEADER, Role.UNIT_HEAD)).exists() and not request.user.is_superuser:
         raise PermissionDenied("审核工作台供法制审核人员、单位领导和科室负责人使用。")
-    return render(request, "review/desk.html", {"rows": rows, "returned": queries.returned_rounds(request.user)})
+    return render(request, "review/desk.html", {"rows": rows, "signing": signing,
+                                                "returned": queries.returned_rounds(request.user)})
 
 
 @login_required
@@ -122,7 +150,7 @@ def round_page(request, pk):
     from sanxiang.retrieval.queries import records_of
 
     view = round_view(request.user, rnd)
-    view["records"] = records_of(request.user, rnd.review.case)
+    view["records"] = records_of(request.user, rnd.review.case) if can(request.user, "view", rnd.review.case) else []
     view["self_view"] = view
     return render(request, "review/round.html", view)
 
@@ -179,6 +207,13 @@ def round_act(request, pk, act):
     elif act == "withdraw":
         _act(request, rnd, lambda: P.do_withdraw_review(rnd, reason=post.get("reason", ""), actor=user,
                                                        on=post.get("on")), "已撤回送审。")
+    elif act == "sign":
+        from .flow import do_sign_off
+
+        approved = post.get("approved")
+        _act(request, rnd, lambda: do_sign_off(rnd, post.get("step", ""), approved={"yes": True, "no": False}.get(approved),
+                                               opinion=post.get("opinion", ""), on=post.get("on") or None, actor=user),
+             "已签批。")
     elif act == "form":
         _act(request, rnd, lambda: do_generate_review_form(rnd, actor=user), "审核表已生成，PDF 正在后台生成。")
     else:

@@ -1,7 +1,8 @@
 """The legal review in the browser (issue 9 §6): a 株洲 general-procedure penalty is blocked at the
 decision naming the catalogue's rule, submitted from the case page, taken from the reviewer desk,
 returned for supplement, supplemented by the handling unit from its workbench, reviewed on the
-seven points and agreed — and then decided."""
+seven points and agreed, signed along 株洲's chain (承办机构负责人, 法制审核, 法制审核机构负责人) — and
+then decided."""
 
 import sys
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
-from cases_cast import make_env, reach, step  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))
+from cases_cast import reach, step  # noqa: E402
+from flow_cast import make_flow_env  # noqa: E402
 
 pytestmark = pytest.mark.browser
 PASSWORD = "test-password-123"  # sanxiang.orgs.testing's accounts
@@ -20,18 +23,15 @@ POINTS = ("subject", "procedure", "facts", "basis", "authority", "documents", "c
 def world(transactional_db, live_server):
     from django.core.cache import cache
 
-    from sanxiang.access.actors import OPERATOR
-    from sanxiang.orgs.actions import do_add_qualification
-    from sanxiang.orgs.models import Person
     from sanxiang.workflow import get_table
 
-    env = make_env(profile_key="zhuzhou-amr")
-    do_add_qualification(Person.objects.get(user=env.reviewer), "A20150001", "2015-12-01", actor=OPERATOR)
+    fe = make_flow_env("zhuzhou-amr")  # with its 政策法规科: the qualified reviewer and the office's head
+    env = fe.env
     table = get_table("penalty_general")
     case, day = reach(env, table, "notified")
     step(env, table, case, "waive_rights", day)
     cache.clear()
-    return env, case
+    return fe, case
 
 
 def log_in(page, user):
@@ -53,8 +53,16 @@ def round_state(page):
     return page.locator("#round-state").inner_text()
 
 
-def test_a_penalty_blocked_reviewed_with_a_supplement_and_decided(world, page, shoot):
-    env, case = world
+def sign(page, opinion):
+    box = page.locator("#round-sign")
+    box.locator("textarea[name=opinion]").fill(opinion)
+    box.locator("button[type=submit]").click()
+    no_refusal(page)
+
+
+def test_a_penalty_blocked_reviewed_with_a_supplement_signed_and_decided(world, page, shoot):
+    fe, case = world
+    env = fe.env
     case_url = f"{page.base}/cases/{case.pk}/"
 
     log_in(page, env.head)
@@ -75,6 +83,12 @@ def test_a_penalty_blocked_reviewed_with_a_supplement_and_decided(world, page, s
     no_refusal(page)
     assert "第 1 轮：待确定审核人员" in page.locator("#case-review").inner_text()
     shoot(page, "review-submitted")
+
+    log_in(page, env.head)  # 承办机构负责人意见, the chain's first step
+    page.goto(case_url)
+    page.locator("#case-review").get_by_role("link", name="查看本轮").click()
+    assert "承办机构负责人意见" in page.locator("#round-sign summary").inner_text()
+    sign(page, "拟处罚适当，同意送审。")
 
     log_in(page, env.reviewer)
     page.click("nav >> text=法制审核")
@@ -113,7 +127,16 @@ def test_a_penalty_blocked_reviewed_with_a_supplement_and_decided(world, page, s
     page.click("#round-opinion button[type=submit]")
     no_refusal(page)
     assert round_state(page) == "同意"
+    assert "作出决定前还须" in page.locator("#round-flow-problem").inner_text()
+    sign(page, "经审核，同意。")  # 法制审核意见
     shoot(page, "review-agreed")
+
+    log_in(page, fe.legal_head)
+    page.click("nav >> text=法制审核")
+    page.locator("#review-signing").get_by_role("link", name=case.title).click()
+    sign(page, "同意法制审核意见。")  # 法制审核机构负责人意见
+    assert page.locator("#round-flow-problem").count() == 0
+    assert "法制审核机构负责人意见：同意" in page.locator("#round-chain").inner_text()
 
     log_in(page, env.head)
     page.goto(case_url)
