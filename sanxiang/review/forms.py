@@ -56,9 +56,11 @@ def signoffs_of(rnd: ReviewRound) -> list[dict]:
     manager = getattr(rnd, "signoffs", None)
     if manager is None:
         return []
-    return [{"step": s.step_label, "code": s.step, "name": s.signer_name,
+    rows = list(manager.select_related("signer").order_by("position"))
+    names = names_of([s.signer for s in rows])
+    return [{"step": s.step_label, "code": s.step, "name": names.get(s.signer_id) or s.signer_name,
              "opinion": s.opinion or ("同意" if s.approved else "不同意"), "approved": s.approved,
-             "date": chinese_date(s.signed_on)} for s in manager.order_by("position")]
+             "date": chinese_date(s.signed_on)} for s in rows]
 
 
 def _proposal_text(case, proposal: dict) -> str:

@@ -15,13 +15,11 @@ from django.db import transaction
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
 from cases_cast import make_env, reach  # noqa: E402
+from flow_cast import make_flow_env  # noqa: E402  (tests/review)
 
 from sanxiang import storage  # noqa: E402
-from sanxiang.access.actors import OPERATOR  # noqa: E402
 from sanxiang.documents.models import Document  # noqa: E402
 from sanxiang.ledger.models import LedgerEntry  # noqa: E402
-from sanxiang.orgs.actions import do_add_qualification  # noqa: E402
-from sanxiang.orgs.models import Person  # noqa: E402
 from sanxiang.review import forms as review_forms  # noqa: E402
 from sanxiang.review.models import ReviewRound  # noqa: E402
 from sanxiang.workflow import get_table  # noqa: E402
@@ -36,9 +34,10 @@ LAWFUL = {f"finding-{code}": "lawful" for code in
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        env = make_env(profile_key="zhuzhou-amr")
+        fe = make_flow_env("zhuzhou-amr")  # with its 政策法规科: the qualified reviewer, the office's head
+        env = fe.env
+        env.legal_head = fe.legal_head
         other = make_env(profile_key="zhuzhou-amr")
-        do_add_qualification(Person.objects.get(user=env.reviewer), "A20150001", "2015-12-01", actor=OPERATOR)
         case, _ = reach(env, GENERAL, "concluded")
         yield env, other, case
         transaction.set_rollback(True)
@@ -110,9 +109,24 @@ def test_a_review_from_the_case_page_through_the_desk_to_the_form(world, client,
     rnd.refresh_from_db()
     assert rnd.status == "agreed" and rnd.opinion_label == "同意案件处理意见"
 
+    # 签批 along 株洲's penalty chain; the 政策法规科 head does not read the unit's cases, only his step
+    assert client.get(f"/review/rounds/{rnd.pk}/").status_code == 200
+    client.force_login(env.legal_head)
+    assert client.get(f"/review/rounds/{rnd.pk}/").status_code == 404  # not his turn yet
+    for who, step, words in ((env.head, "handling_head", "同意送审。"), (env.reviewer, "legal_review", "经审核，同意。"),
+                             (env.legal_head, "legal_head", "同意法制审核意见。")):
+        client.force_login(who)
+        if who == env.legal_head:
+            assert case.title in text(client.get("/review/"))  # 待我签批
+        assert "签批" in text(client.get(f"/review/rounds/{rnd.pk}/"))
+        post(client, who, f"/review/rounds/{rnd.pk}/sign/", {"step": step, "approved": "yes", "opinion": words})
+    assert "法制审核机构负责人意见：同意" in text(client.get(f"/review/rounds/{rnd.pk}/"))  # he signed: he reads it
+    assert client.get(f"/cases/{case.pk}/").status_code == 404  # but not the case
+
     client.force_login(env.officer)
     page = text(client.get(f"/cases/{case.pk}/"))
     assert "审核通过" in page and "同意案件处理意见" in page and "补充进货单据" in page
+    assert "法制审核机构负责人意见" in page
     post(client, env.officer, f"/review/rounds/{rnd.pk}/form/", {})
     form = Document.objects.get(case=case, kind="case_review_form")
     assert form.fields["subject"] == f"review.reviewround:{rnd.pk}"
@@ -120,7 +134,8 @@ def test_a_review_from_the_case_page_through_the_desk_to_the_form(world, client,
         filled = docx.Document(io.BytesIO(fh.read()))
     body = "\n".join(cell.text for table in filled.tables for row in table.rows for cell in row.cells)
     for wanted in ("案件审核表", "同意案件处理意见", "事实清楚，同意。", "执法主体、执法人员资格", "合法适当",
-                   "一般程序行政处罚决定均须法制审核", "证据材料：已提交", "罚款人民币 20,000.00 元"):
+                   "一般程序行政处罚决定均须法制审核", "证据材料：已提交", "罚款人民币 20,000.00 元",
+                   "承办机构负责人意见：同意送审。（赵科长", "法制审核机构负责人意见：同意法制审核意见。"):
         assert wanted in body or wanted in "\n".join(p.text for p in filled.paragraphs), wanted
     again = post(client, env.officer, f"/review/rounds/{rnd.pk}/form/", {})
     assert "请先签发或等待生成完成" in text(again) and Document.objects.filter(kind="case_review_form").count() == 1
