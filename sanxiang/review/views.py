@@ -102,7 +102,28 @@ def round_view(user, rnd) -> dict:
         "documents": documents,
         "may_make_form": rnd.status in FORM_READY and can(user, "generate_documents", case),
         "findings": FINDINGS, "chain": chain, "sign": sign, "flow_problem": _flow_problem(rnd),
+        "discussions": list(rnd.discussions.order_by("held_on", "id")), "discuss": _discussion_form(rnd, user),
     }
+
+
+def _discussion_form(rnd, user):
+    """集体讨论 (株洲): offered on the review's latest round when the rules or a disagreement send it
+    there (`flow.discussion_grounds`) to those who record it; the leaders offered are the agency's."""
+    from .flow import disagreement_procedure, discussion_grounds
+    from .models_flow import Outcome, Position
+
+    review = rnd.review
+    if rnd.status not in (RoundStatus.AGREED, RoundStatus.RETURNED) or not can(user, "record_disagreement", review):
+        return None
+    if review.rounds.order_by("-number").values_list("pk", flat=True).first() != rnd.pk:
+        return None
+    if disagreement_procedure(review, rnd.submitted_on) == "leadership_decision" and rnd.status == RoundStatus.RETURNED:
+        return None  # 人社: negotiate first, then the leaders' decision (not built as a page)
+    grounds = discussion_grounds(review, rnd)
+    if not grounds:
+        return None
+    return {"grounds": grounds, "leaders": _people(review.case.agency, Role.AGENCY_LEADER),
+            "outcomes": Outcome.choices, "positions": Position.choices}
 
 
 def _chain(rnd, user):
@@ -214,6 +235,14 @@ def round_act(request, pk, act):
         _act(request, rnd, lambda: do_sign_off(rnd, post.get("step", ""), approved={"yes": True, "no": False}.get(approved),
                                                opinion=post.get("opinion", ""), on=post.get("on") or None, actor=user),
              "已签批。")
+    elif act == "discuss":
+        from .flow import do_record_collective_discussion
+
+        attendees = [{"user": uid, "position": post.get(f"position-{uid}", ""), "text": post.get(f"text-{uid}", "")}
+                     for uid in (_int(v) for v in post.getlist("attendees")) if uid is not None]
+        _act(request, rnd, lambda: do_record_collective_discussion(
+            rnd.review, held_on=post.get("held_on") or None, attendees=attendees, outcome=post.get("outcome", ""),
+            minutes=post.get("minutes", ""), actor=user), "集体讨论已记录。")
     elif act == "form":
         _act(request, rnd, lambda: do_generate_review_form(rnd, actor=user), "审核表已生成，PDF 正在后台生成。")
     else:

@@ -147,3 +147,66 @@ def test_a_penalty_blocked_reviewed_with_a_supplement_signed_and_decided(world, 
     box.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator("#case-state").inner_text() == "已决定"
+
+
+@pytest.fixture
+def returned_world(transactional_db, live_server):
+    """A 株洲 penalty submitted and assigned, its seven points recorded: the reviewer's opinion is next."""
+    from django.core.cache import cache
+
+    from sanxiang.review import procedure as P
+    from sanxiang.review.tracks import CHECKLIST_POINTS
+    from sanxiang.workflow import get_table
+
+    fe = make_flow_env("zhuzhou-amr")
+    env = fe.env
+    table = get_table("penalty_general")
+    case, day = reach(env, table, "notified")
+    step(env, table, case, "waive_rights", day)
+    rnd = P.do_submit_review(case, materials={"report": "provided", "draft": "provided", "evidence": "provided",
+                                              "hearing": "not_applicable"}, actor=env.officer)
+    rnd = P.do_assign_reviewer(rnd, reviewer=env.reviewer, actor=env.leader)
+    P.do_record_checklist(rnd, points={c: {"finding": "lawful", "note": ""} for c, _ in CHECKLIST_POINTS},
+                          actor=env.reviewer)
+    cache.clear()
+    return fe, case, rnd
+
+
+def test_a_disagreement_resolved_by_collective_discussion(returned_world, page, shoot):
+    fe, case, rnd = returned_world
+    env = fe.env
+    round_url = f"{page.base}/review/rounds/{rnd.pk}/"
+
+    log_in(page, env.reviewer)
+    page.goto(round_url)
+    page.locator("#round-opinion select[name=opinion_kind]").select_option(label="建议纠正")
+    page.locator("#round-opinion textarea[name=text]").fill("罚款数额偏高，建议按裁量基准纠正。")
+    page.click("#round-opinion button[type=submit]")
+    no_refusal(page)
+    assert round_state(page) == "退回承办机构"
+
+    log_in(page, env.head)
+    page.goto(f"{page.base}/cases/{case.pk}/")
+    assert "作出处罚决定" in page.locator("ul.refused").inner_text()  # the review said no
+
+    log_in(page, env.leader)
+    page.goto(round_url)
+    box = page.locator("#round-discuss")
+    assert "存在重大分歧" in box.inner_text()
+    for row in box.locator("tr.attendee").all():
+        row.locator("input[name=attendees]").check()
+        row.locator("select").select_option("agree")
+    box.locator("select[name=outcome]").select_option("as_proposed")
+    box.locator("textarea[name=minutes]").fill("局领导集体讨论认为，拟处罚在裁量基准幅度内，按承办机构拟作出的决定作出。")
+    box.locator("button[type=submit]").click()
+    no_refusal(page)
+    assert "按承办机构拟作出的决定作出" in page.locator("#round-history").inner_text()
+    shoot(page, "review-collective-discussion")
+
+    log_in(page, env.head)
+    page.goto(f"{page.base}/cases/{case.pk}/")
+    box = page.locator("#move-decide")
+    box.locator("summary").click()
+    box.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#case-state").inner_text() == "已决定"
