@@ -130,24 +130,19 @@ def desk_queue(user, today=None) -> list[dict]:
     return with_levels(found.order_by(F("due").asc(nulls_last=True), "submitted_on", "id"), today)
 
 
-def returned_rounds(user) -> list[dict]:
+def returned_rounds(user, limit=50) -> list[dict]:
     """What came back to the handling unit: the latest round of each review the user may resubmit,
     returned with an opinion or for supplement."""
+    from django.db.models import F, OuterRef, Subquery
+
     from sanxiang.access.policy import can
 
-    from .models import RoundStatus
+    from .models import ReviewRound, RoundStatus
 
+    newest = ReviewRound.objects.filter(review=OuterRef("review")).order_by("-number").values("number")[:1]
     found = (rounds(user).filter(status__in=(RoundStatus.RETURNED, RoundStatus.SUPPLEMENTING))
-             .order_by("-opinion_on", "-id"))
-    latest = {}
-    for rnd in found:
-        if rnd.review_id not in latest and rnd.number == _latest_number(rnd):
-            latest[rnd.review_id] = rnd
-    return [r for r in with_levels(latest.values()) if can(user, "submit_review", r["case"])]
-
-
-def _latest_number(rnd) -> int:
-    return rnd.review.rounds.order_by("-number").values_list("number", flat=True).first()
+             .annotate(newest=Subquery(newest)).filter(number=F("newest")).order_by("-opinion_on", "-id")[:limit])
+    return [r for r in with_levels(found) if can(user, "submit_review", r["case"])]
 
 
 def case_reviews(user, case) -> list[dict]:

@@ -84,6 +84,7 @@ def round_view(user, rnd) -> dict:
     if "agree" in options or "send_back" in options:
         move = options.get("agree") or options.get("send_back")
         opinion = {"allowed": any(o.allowed for a, o in options.items() if a in ("agree", "send_back")),
+                   "mine": is_reviewer,
                    "reason": move.reason, "kinds": track.opinion_kinds if track else [],
                    "grounds": track.return_grounds if track else []}
     may_extend = (rnd.status in P.OPEN_ROUND and rnd.due is not None and can(user, "extend", rnd)
