@@ -66,13 +66,18 @@ def _profile_value(agency, name: str, on: dt.date | None = None):
     return get_profile(profile_key_of(agency)).value(name, on=on)
 
 
-def chain_for(review: LegalReview, on: dt.date | None = None) -> list[dict]:
-    """The sign-off steps of the review's decision kind (the first chain naming it, else "*")."""
+def chain_of(review: LegalReview, on: dt.date | None = None) -> dict:
+    """The sign-off chain of the review's decision kind (the first naming it, else "*")."""
     chains = _profile_value(review.case.agency, "review.signoff_chain", on) or []
     for chain in chains:
         if review.decision_kind in chain["kinds"]:
-            return chain["steps"]
-    return next((c["steps"] for c in chains if "*" in c["kinds"]), [])
+            return chain
+    return next((c for c in chains if "*" in c["kinds"]), {"kinds": ["*"], "steps": [], "before_decision": False})
+
+
+def chain_for(review: LegalReview, on: dt.date | None = None) -> list[dict]:
+    """The sign-off steps of the review's decision kind, in order."""
+    return chain_of(review, on)["steps"]
 
 
 def chain_state(rnd: ReviewRound) -> list[dict]:
@@ -447,11 +452,11 @@ def _last_resolution(rnd: ReviewRound):
 
 def flow_problem(rnd: ReviewRound) -> str | None:
     """What this file's procedures still lack before a decision on the round's proposal (None:
-    nothing): the sign-off chain where the profile puts it before the decision, and the collective
+    nothing): the sign-off chain where the profile puts it before the decision (`before_decision`),
+    and the collective
     discussion 行政处罚法 第五十七条 (or the agency's rules) require."""
     review = rnd.review
-    if rnd.status == RoundStatus.AGREED and _profile_value(review.case.agency, "review.signoff_before_decision",
-                                                          rnd.submitted_on):
+    if rnd.status == RoundStatus.AGREED and chain_of(review, rnd.submitted_on).get("before_decision"):
         pending = next_step(rnd)
         if pending is not None:
             return f"审核签批尚未完成（待“{pending['label']}”签署）。"
