@@ -193,12 +193,21 @@ class NegotiationOut(Schema):
     text: str
 
 
+def _negotiation(row) -> dict:
+    return {"id": row.pk, "held_on": row.held_on, "participants": row.participants, "agreed": row.agreed,
+            "text": row.text}
+
+
+@router.get("/rounds/{round_id}/negotiations", response={200: list[NegotiationOut], **READ}, summary="协商沟通")
+def negotiations(request, round_id: str):
+    return Status(200, [_negotiation(n) for n in _round(request, round_id).negotiations.order_by("id")])
+
+
 @router.post("/rounds/{round_id}/negotiations", response={201: NegotiationOut, **ERRORS}, summary="记录协商沟通")
 def record_negotiation(request, round_id: str, data: NegotiationIn):
     row = F.do_record_negotiation(_round(request, round_id), held_on=data.held_on, participants=data.participants,
                                   agreed=data.agreed, text=data.text, actor=_user(request))
-    return Status(201, {"id": row.pk, "held_on": row.held_on, "participants": row.participants,
-                        "agreed": row.agreed, "text": row.text})
+    return Status(201, _negotiation(row))
 
 
 class LeadershipIn(Schema):
@@ -222,6 +231,19 @@ class LeadershipOut(Schema):
     text: str
 
 
+def _leadership(row) -> dict:
+    return {"id": row.pk, "round": row.round.number, "decided_on": row.decided_on,
+            "deciders": [d["name"] for d in row.deciders], "outcome": row.outcome,
+            "outcome_label": Outcome(row.outcome).label, "text": row.text}
+
+
+@router.get("/{review_id}/leadership-decisions", response={200: list[LeadershipOut], **READ},
+            summary="局领导研究决定")
+def leadership_decisions(request, review_id: str):
+    review = _review(request, review_id)
+    return Status(200, [_leadership(d) for d in review.leadership_decisions.select_related("round").order_by("id")])
+
+
 @router.post("/{review_id}/leadership-decisions", response={201: LeadershipOut, **ERRORS},
              summary="记录局领导研究决定")
 def record_leadership_decision(request, review_id: str, data: LeadershipIn):
@@ -229,9 +251,7 @@ def record_leadership_decision(request, review_id: str, data: LeadershipIn):
         _review(request, review_id), handling_opinion=data.handling_opinion, review_opinion=data.review_opinion,
         decided_on=data.decided_on, deciders=_user_ids(data.deciders), outcome=data.outcome, text=data.text,
         actor=_user(request))
-    return Status(201, {"id": row.pk, "round": row.round.number, "decided_on": row.decided_on,
-                        "deciders": [d["name"] for d in row.deciders], "outcome": row.outcome,
-                        "outcome_label": Outcome(row.outcome).label, "text": row.text})
+    return Status(201, _leadership(row))
 
 
 # ---- 征求意见、审核调查 --------------------------------------------------------------------------
@@ -291,12 +311,23 @@ class ConsultationOpinionIn(Schema):
     on: dt.date | None = None
 
 
-@router.post("/consultations/{consultation_id}/opinion", response={200: ConsultationOut, **ERRORS},
-             summary="记录征求意见的回复")
-def consultation_opinion(request, consultation_id: str, data: ConsultationOpinionIn):
+def _consultation_row(request, consultation_id: str) -> Consultation:
     found = row_by_id(Consultation.objects.restrict(_user(request)).select_related("round"), consultation_id)
     if found is None:
         raise NotFound("未找到该征求意见。", code="consultation_not_found")
+    return found
+
+
+@router.get("/consultations/{consultation_id}", response={200: ConsultationOut, **READ},
+            summary="一项征求意见（被征求意见人可读本人的）")
+def consultation(request, consultation_id: str):
+    return Status(200, _consultation(_consultation_row(request, consultation_id)))
+
+
+@router.post("/consultations/{consultation_id}", response={200: ConsultationOut, **ERRORS},
+             summary="记录征求意见的回复")
+def consultation_opinion(request, consultation_id: str, data: ConsultationOpinionIn):
+    found = _consultation_row(request, consultation_id)
     row = F.do_record_consultation_opinion(found, opinion=data.opinion, on=data.on, actor=_user(request))
     return Status(200, _consultation(row))
 
@@ -320,6 +351,17 @@ class InquiryOut(Schema):
     record: str | None
 
 
+def _inquiry(row) -> dict:
+    return {"id": row.pk, "kind": row.kind, "held_on": row.held_on, "persons": row.persons, "content": row.content,
+            "record": row.record.number if row.record_id else None}
+
+
+@router.get("/rounds/{round_id}/inquiries", response={200: list[InquiryOut], **READ}, summary="审核调查")
+def inquiries(request, round_id: str):
+    return Status(200, [_inquiry(i) for i in _round(request, round_id).inquiries.select_related("record")
+                        .order_by("id")])
+
+
 @router.post("/rounds/{round_id}/inquiries", response={201: InquiryOut, **ERRORS}, summary="记录审核调查")
 def record_inquiry(request, round_id: str, data: InquiryIn):
     rnd = _round(request, round_id)
@@ -330,5 +372,4 @@ def record_inquiry(request, round_id: str, data: InquiryIn):
             raise NotFound("本案没有该文书。", code="document_not_found", field="record")
     row = F.do_record_inquiry(rnd, kind=data.kind, held_on=data.held_on, persons=data.persons, content=data.content,
                               record=record, actor=_user(request))
-    return Status(201, {"id": row.pk, "kind": row.kind, "held_on": row.held_on, "persons": row.persons,
-                        "content": row.content, "record": record.number if record else None})
+    return Status(201, _inquiry(row))

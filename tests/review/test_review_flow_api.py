@@ -80,7 +80,7 @@ def test_consultation_and_inquiry_through_the_api(zz, db):
               "question": "裁量是否适当？"})
     assert r.status_code == 201, r.content
     cid = r.json()["id"]
-    r = post(zz.outsider_user, f"consultations/{cid}/opinion", {"opinion": "裁量适当。"})
+    r = post(zz.outsider_user, f"consultations/{cid}", {"opinion": "裁量适当。"})
     assert r.status_code == 200 and r.json()["opinion"] == "裁量适当。"
     r = post(env.reviewer, f"rounds/{rnd.pk}/inquiries",
              {"kind": "inquiry", "held_on": str(day), "persons": "当事人张三", "content": "当事人陈述。", "record": 999999})
@@ -88,3 +88,6 @@ def test_consultation_and_inquiry_through_the_api(zz, db):
     r = post(env.reviewer, f"rounds/{rnd.pk}/inquiries",
              {"kind": "inquiry", "held_on": str(day), "persons": "当事人张三", "content": "当事人陈述。"})
     assert r.status_code == 201 and r.json()["record"] is None
+    listed = client_for(env.reviewer).get(BASE + f"rounds/{rnd.pk}/inquiries").json()
+    assert [i["persons"] for i in listed] == ["当事人张三"]
+    assert client_for(zz.outsider_user).get(BASE + f"consultations/{cid}").json()["opinion"] == "裁量适当。"
