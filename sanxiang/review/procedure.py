@@ -570,7 +570,8 @@ def do_extend_review(rnd, *, count: int, approver, reason: str, actor, on=None) 
 @transaction.atomic
 def do_withdraw_review(rnd, *, reason: str, actor, on=None) -> ReviewRound:
     """撤回送审 — the handling unit takes back a round still under review (its clock is waived)."""
-    from sanxiang.deadlines.actions import do_waive_obligation
+    from sanxiang.deadlines.workflows import OBLIGATION
+    from sanxiang.workflow import apply_consequence
 
     locked = _lock_round(rnd)
     locked = _apply(locked, "withdraw", actor, None, on=_day(on), reason=reason)
@@ -580,7 +581,8 @@ def do_withdraw_review(rnd, *, reason: str, actor, on=None) -> ReviewRound:
             from sanxiang.deadlines.actions import do_resume_obligation
 
             do_resume_obligation(ob, end=max(_day(on), ob.pauses.filter(end__isnull=True).first().start), actor=actor)
-        do_waive_obligation(ob, reason=f"撤回送审：{reason}"[:300], actor=actor)
+        # The clock ends with the round the handling unit withdrew (a consequence, not the leader's waiver).
+        apply_consequence(ob, "waive", actor=actor, table=OBLIGATION, reason=f"撤回送审：{reason}"[:300])
     return locked
 
 
