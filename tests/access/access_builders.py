@@ -147,6 +147,8 @@ def _build(cast, label):
     if label == "review.catalogueversion":  # 法制审核目录清单, seeded from agency A's profile
         from sanxiang.review.actions import do_seed_catalogue
         return Built(do_seed_catalogue(a, actor=OPERATOR), a)
+    if label in ("review.legalreview", "review.reviewround", "review.reviewsupplement"):
+        return _cases(cast, label)  # 法制审核 of a case of agency A, its round, a supplement request
     return None
 
 
@@ -351,9 +353,28 @@ def _cases(cast, label):
     for action, params in (("verify", {}), ("file", {}), ("investigate", {}),
                            ("conclude", {"penalties": ["fine"], "fine": "1000"}), ("notify", {})):
         C.move_case(case, action, actor=OPERATOR, on="2026-03-04", **params)
-    if label == "cases.casereview":
+    if label == "cases.casereview":  # the minimal record of before the review procedure: written directly
+        from sanxiang.cases.models import CaseReview
+        from sanxiang.cases.review_gate import proposal_of
+
         reviewer = T.member(a, "reviewer")  # not a member of the cast: the assignment is not theirs
-        return Built(C.do_submit_case_review(case, reviewer=reviewer, on="2026-03-05", actor=OPERATOR), a, unit)
+        return Built(CaseReview.objects.create(case=case, reviewer=reviewer, proposal=proposal_of(case),
+                                               submitted_on="2026-03-05"), a, unit)
+    if label.startswith("review."):
+        from sanxiang.review import procedure as P
+        from sanxiang.review.testing import qualify
+
+        rnd = P.do_submit_review(case, materials=["report", "draft", "evidence"], on="2026-03-05", actor=OPERATOR)
+        if label == "review.legalreview":
+            return Built(rnd.review, a, unit)
+        if label == "review.reviewround":
+            return Built(rnd, a, unit)
+        reviewer = T.member(a, "reviewer")  # not a member of the cast: the assignment is not theirs
+        T.person(a, user_obj=reviewer, name="钱审核")
+        qualify(reviewer)
+        rnd = P.do_assign_reviewer(rnd, reviewer=reviewer, on="2026-03-05", actor=OPERATOR)
+        return Built(P.do_request_supplement(rnd, items=["evidence"], supplement_by="2026-03-20", on="2026-03-05",
+                                             actor=OPERATOR), a, unit)
     for action, params in (("waive_rights", {}), ("decide", {}), ("serve", {"method": "direct"}),
                            ("record_payment", {"amount": "1000"})):
         C.move_case(case, action, actor=OPERATOR, on="2026-03-05", **params)

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('documents', '0002_kinds_confidentiality_signatures_seal'),
         ('orgs', '0002_totpdevice_last_t'),
-        ('review', '0003_proc_procedure'),
+        ('review', '0004_proc_round_warning'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
