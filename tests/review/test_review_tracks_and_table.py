@@ -23,6 +23,7 @@ from sanxiang.ledger import verify  # noqa: E402
 from sanxiang.ledger.models import LedgerEntry  # noqa: E402
 from sanxiang.profiles.registry import get_profile  # noqa: E402
 from sanxiang.review import procedure as P  # noqa: E402
+from sanxiang.review.flow import do_sign_off  # noqa: E402
 from sanxiang.review.models import ReviewRound  # noqa: E402
 from sanxiang.review.testing import all_points  # noqa: E402
 from sanxiang.review.tracks import parse_tracks, track_for, tracks_of  # noqa: E402
@@ -144,6 +145,9 @@ def act(env, rnd, action):
         "agree": lambda: P.do_record_opinion(rnd, kind="agree", text="同意", actor=env.reviewer, on=DAY),
         "send_back": lambda: P.do_record_opinion(rnd, kind="investigate", text="补充调查", actor=env.reviewer, on=DAY),
         "withdraw": lambda: P.do_withdraw_review(rnd, reason="撤回", actor=env.officer, on=DAY),
+        # 签批不同意 (review/flow.py): the handling unit's head refuses the chain's first step
+        "refuse_signoff": lambda: do_sign_off(rnd, "handling_head", approved=False, opinion="不同意送审", on=DAY,
+                                              actor=env.head),
     }
     return calls[action]()
 
