@@ -310,8 +310,6 @@ def _citation(review, name, on) -> str:
 
 
 def _attendees(agency, raw, on) -> list[dict]:
-    from django.contrib.auth import get_user_model
-
     leaders = _leaders_on(agency, on)
     if not isinstance(raw, list) or not raw:
         raise RuleViolation("请列出出席的机关负责人及各自的意见。", field="attendees")
@@ -333,7 +331,6 @@ def _attendees(agency, raw, on) -> list[dict]:
         if not isinstance(text, str) or len(text) > 1000:
             raise RuleViolation(f"{leaders[user_id]}的发言过长（最多 1000 字）。", field="attendees")
         found.append({"user": user_id, "name": leaders[user_id], "position": position, "text": text.strip()})
-    get_user_model()  # the users exist: they hold roles
     return found
 
 
