@@ -225,7 +225,7 @@ def statement_windows_over(case, actor, on=None, **params):
 
 
 def review_passed(case, actor, **params):
-    """依法须经法制审核的，审核已通过（行政处罚法第五十八条）"""
+    """依法须经法制审核的，审核已通过（行政处罚法第五十八条、本机关法制审核目录清单）"""
     from .review_gate import proposal_of, review_problem
 
     return review_problem(case, proposal_of(case), on=_day(params.get("on")))

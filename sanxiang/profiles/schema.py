@@ -177,7 +177,6 @@ _SPECS = [
     _s("review.tracks", "tracks", "review", "审核程序（按决定种类：审核机构、时限、材料、意见种类、审核表）"),
     _s("review.emergency_coercion_exempt", "bool", "review", "情况紧急当场实施的行政强制措施免于事前法制审核"),
     _s("review.signoff_chain", "signoff_chains", "review", "审核签批流程（按决定种类）"),
-    _s("review.signoff_before_decision", "bool", "review", "签批流程完成后方可作出决定"),
     _s("review.collective_discussion_rules", "rules", "review", "须集体讨论的案件（可判定的条件）"),
     _s("review.collective_discussion_quorum", "number", "review", "集体讨论出席人数须超过本机关负责人的比例"),
     # 案件办理
@@ -286,7 +285,7 @@ KIND_LABELS = {
     "rules": "审核目录规则列表 {key, label, citation, condition}（见 docs/review.md）",
     "tracks": "审核程序列表 {key, label, kinds, body, time_limit, time_limit_max, extension_approver, materials, "
               "opinion_kinds, agree, return_grounds, form, internal_form}（见 docs/review.md）",
-    "signoff_chains": "签批流程列表 {kinds, steps = [{code, label, roles, unit, review, not_handler}]}（见 docs/review.md）",
+    "signoff_chains": "签批流程列表 {kinds, before_decision, steps = [{code, label, roles, unit, review, not_handler}]}（见 docs/review.md）",
 }
 
 
@@ -448,6 +447,7 @@ class SignoffChain(StrictModel):
 
     kinds: Annotated[list[NonEmpty], Field(min_length=1)]
     steps: Annotated[list[SignoffStep], Field(min_length=1)]
+    before_decision: bool = False  # the decision waits for the whole chain (株洲's 审核表 ends in 局长审批)
 
     @model_validator(mode="after")
     def one_review_step_and_unique_codes(self):
@@ -690,7 +690,8 @@ def format_value(spec: Spec, value) -> str:
         return "；".join(f"{t['label']}（{t['body']}）" for t in value) if value else "（无）"
     if kind == "signoff_chains":
         return "；".join(("其他决定" if c["kinds"] == ["*"] else "、".join(c["kinds"])) + "："
-                        + " → ".join(step["label"] for step in c["steps"]) for c in value)
+                        + " → ".join(step["label"] for step in c["steps"])
+                        + ("（签批完成后方可作出决定）" if c.get("before_decision") else "") for c in value)
     if kind == "number" and spec.name == "review.collective_discussion_quorum":
         return f"超过负责人的{value * 100:g}%"
     if kind == "amounts":

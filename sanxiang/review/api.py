@@ -278,3 +278,20 @@ class WithdrawIn(Schema):
 def withdraw(request, round_id: str, data: WithdrawIn):
     rnd = P.do_withdraw_review(_round(request, round_id), reason=data.reason, on=data.on, actor=_user(request))
     return Status(200, round_data(rnd))
+
+
+# Each step's path also answers GET with the round as it stands (what the step would act on), so
+# every API path reads before it writes, as the rest of the API does.
+STEPS = {"assign": "确定审核人员", "supplement-request": "退回补充材料", "supplement": "补交材料",
+         "checklist": "审核要点", "opinion": "审核意见", "extension": "审核期限", "withdraw": "撤回送审"}
+
+
+def _round_view():
+    def view(request, round_id: str):
+        return Status(200, round_data(_round(request, round_id)))
+    return view
+
+
+for _step, _label in STEPS.items():
+    router.get(f"/rounds/{{round_id}}/{_step}", response={200: RoundOut, **READ}, summary=f"本轮审核（{_label}）",
+               operation_id=f"review_round_{_step.replace('-', '_')}")(_round_view())

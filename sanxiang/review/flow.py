@@ -66,13 +66,18 @@ def _profile_value(agency, name: str, on: dt.date | None = None):
     return get_profile(profile_key_of(agency)).value(name, on=on)
 
 
-def chain_for(review: LegalReview, on: dt.date | None = None) -> list[dict]:
-    """The sign-off steps of the review's decision kind (the first chain naming it, else "*")."""
+def chain_of(review: LegalReview, on: dt.date | None = None) -> dict:
+    """The sign-off chain of the review's decision kind (the first naming it, else "*")."""
     chains = _profile_value(review.case.agency, "review.signoff_chain", on) or []
     for chain in chains:
         if review.decision_kind in chain["kinds"]:
-            return chain["steps"]
-    return next((c["steps"] for c in chains if "*" in c["kinds"]), [])
+            return chain
+    return next((c for c in chains if "*" in c["kinds"]), {"kinds": ["*"], "steps": [], "before_decision": False})
+
+
+def chain_for(review: LegalReview, on: dt.date | None = None) -> list[dict]:
+    """The sign-off steps of the review's decision kind, in order."""
+    return chain_of(review, on)["steps"]
 
 
 def chain_state(rnd: ReviewRound) -> list[dict]:
@@ -256,7 +261,14 @@ def return_round_after_refusal(rnd: ReviewRound, signoff: SignOff, *, actor) -> 
 
 def _name(user) -> str:
     full = (user.get_full_name() or "").strip() if hasattr(user, "get_full_name") else ""
-    return full or user.get_username()
+    return full or (user.get_username() if hasattr(user, "get_username") else getattr(user, "username", ""))
+
+
+def _user(actor):
+    """The account behind `actor` (None for a system actor)."""
+    from sanxiang.access.actors import is_system_actor
+
+    return None if is_system_actor(actor) else actor
 
 
 # ---- 分歧：集体讨论、协商、局领导研究决定 ------------------------------------------------------
@@ -298,8 +310,6 @@ def _citation(review, name, on) -> str:
 
 
 def _attendees(agency, raw, on) -> list[dict]:
-    from django.contrib.auth import get_user_model
-
     leaders = _leaders_on(agency, on)
     if not isinstance(raw, list) or not raw:
         raise RuleViolation("请列出出席的机关负责人及各自的意见。", field="attendees")
@@ -321,7 +331,6 @@ def _attendees(agency, raw, on) -> list[dict]:
         if not isinstance(text, str) or len(text) > 1000:
             raise RuleViolation(f"{leaders[user_id]}的发言过长（最多 1000 字）。", field="attendees")
         found.append({"user": user_id, "name": leaders[user_id], "position": position, "text": text.strip()})
-    get_user_model()  # the users exist: they hold roles
     return found
 
 
@@ -353,7 +362,7 @@ def do_record_collective_discussion(review: LegalReview, *, held_on, attendees, 
                             f"{share:.0%}且不少于 2 名，本次 {len(people)} 名。", field="attendees")
     row = CollectiveDiscussion.objects.create(
         review=review, round=rnd, grounds=grounds, held_on=held_on, attendees=people, outcome=outcome,
-        minutes=minutes, proposal=rnd.proposal, recorded_by=actor, recorded_by_name=_name(actor),
+        minutes=minutes, proposal=rnd.proposal, recorded_by=_user(actor), recorded_by_name=_name(actor),
         recorded_at=timezone.now())
     append_entry(action="record_collective_discussion", actor=actor, obj=row, payload={
         "case": review.case.number, "round": rnd.number, "grounds": [g["key"] for g in grounds],
@@ -380,7 +389,7 @@ def do_record_negotiation(rnd: ReviewRound, *, held_on, participants, agreed: bo
         raise RuleViolation("请选择协商是否达成一致。", field="agreed")
     text = _text(text, "协商情况", "text", 4000)
     row = Negotiation.objects.create(round=rnd, held_on=held_on, participants=[p.strip() for p in participants],
-                                     agreed=agreed, text=text, recorded_by=actor, recorded_by_name=_name(actor),
+                                     agreed=agreed, text=text, recorded_by=_user(actor), recorded_by_name=_name(actor),
                                      recorded_at=timezone.now())
     append_entry(action="record_review_negotiation", actor=actor, obj=row, payload={
         "case": rnd.review.case.number, "round": rnd.number, "held_on": held_on, "participants": row.participants,
@@ -420,7 +429,7 @@ def do_record_leadership_decision(review: LegalReview, *, handling_opinion: str,
     row = LeadershipDecision.objects.create(
         review=review, round=rnd, negotiation=negotiation, handling_opinion=handling_opinion,
         review_opinion=review_opinion, decided_on=decided_on, deciders=[{"user": i, "name": leaders[i]} for i in ids],
-        outcome=outcome, text=text, proposal=rnd.proposal, recorded_by=actor, recorded_by_name=_name(actor),
+        outcome=outcome, text=text, proposal=rnd.proposal, recorded_by=_user(actor), recorded_by_name=_name(actor),
         recorded_at=timezone.now())
     append_entry(action="record_leadership_decision", actor=actor, obj=row, payload={
         "case": review.case.number, "round": rnd.number, "decided_on": decided_on, "deciders": row.deciders,
@@ -447,11 +456,11 @@ def _last_resolution(rnd: ReviewRound):
 
 def flow_problem(rnd: ReviewRound) -> str | None:
     """What this file's procedures still lack before a decision on the round's proposal (None:
-    nothing): the sign-off chain where the profile puts it before the decision, and the collective
+    nothing): the sign-off chain where the profile puts it before the decision (`before_decision`),
+    and the collective
     discussion 行政处罚法 第五十七条 (or the agency's rules) require."""
     review = rnd.review
-    if rnd.status == RoundStatus.AGREED and _profile_value(review.case.agency, "review.signoff_before_decision",
-                                                          rnd.submitted_on):
+    if rnd.status == RoundStatus.AGREED and chain_of(review, rnd.submitted_on).get("before_decision"):
         pending = next_step(rnd)
         if pending is not None:
             return f"审核签批尚未完成（待“{pending['label']}”签署）。"
@@ -544,7 +553,7 @@ def do_consult(rnd: ReviewRound, *, expertise: str, name: str, question: str, or
         raise RuleViolation("没有账号的人员不授予查阅权限。", field="access_until")
     row = Consultation.objects.create(round=rnd, expertise=expertise, name=name, organisation=organisation, user=user,
                                       grant=grant, access_until=access_until if user is not None else None,
-                                      question=question, asked_on=on, asked_by=actor)
+                                      question=question, asked_on=on, asked_by=_user(actor))
     append_entry(action="consult_on_review", actor=actor, obj=row, payload={
         "case": case.number, "round": rnd.number, "expertise": expertise, "name": name,
         "organisation": organisation, "question": question, "access_until": row.access_until,
@@ -636,7 +645,7 @@ def do_record_inquiry(rnd: ReviewRound, *, kind: str, held_on, persons: str, con
     if record is not None and getattr(record, "case_id", None) != case.pk:
         raise RuleViolation("笔录须是本案的文书。", field="record")
     row = ReviewInquiry.objects.create(round=rnd, kind=kind, held_on=held_on, persons=persons, content=content,
-                                       record=record, recorded_by=actor, recorded_by_name=_name(actor),
+                                       record=record, recorded_by=_user(actor), recorded_by_name=_name(actor),
                                        recorded_at=timezone.now())
     append_entry(action="record_review_inquiry", actor=actor, obj=row, payload={
         "case": case.number, "round": rnd.number, "kind": kind, "held_on": held_on, "persons": persons,

@@ -128,7 +128,10 @@ class ReviewRound(Ledgered):
     opinion_text = models.CharField(max_length=4000, blank=True)
     return_grounds = models.JSONField(default=list)
     opinion_on = models.DateField(null=True, blank=True)
+    # 预警 set by the job (review/jobs.py) from the clock: "yellow" 临期, "red" 已超期, "" none.
+    warning = models.CharField(max_length=8, blank=True, default="")
 
+    ledger_exclude = ("warning",)  # derived from the clock (an obligation, ledgered itself)
     objects = RestrictedManager()
 
     class Meta:
@@ -138,9 +141,6 @@ class ReviewRound(Ledgered):
 
     def __str__(self) -> str:
         return f"{self.review.case.number} 法制审核第{self.number}轮"
-
-    def obligation_units(self):
-        return self.review.case.obligation_units()
 
 
 class ReviewSupplement(Ledgered):

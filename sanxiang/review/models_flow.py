@@ -68,7 +68,8 @@ class CollectiveDiscussion(Ledgered):
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     minutes = models.TextField()
     proposal = models.JSONField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")  # none: a system actor (an import, the CLI)
     recorded_by_name = models.CharField(max_length=150)
     recorded_at = models.DateTimeField()
 
@@ -88,7 +89,8 @@ class Negotiation(Ledgered):
     participants = models.JSONField(default=list)  # names, both sides
     agreed = models.BooleanField()
     text = models.CharField(max_length=4000)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")  # none: a system actor (an import, the CLI)
     recorded_by_name = models.CharField(max_length=150)
     recorded_at = models.DateTimeField()
 
@@ -113,7 +115,8 @@ class LeadershipDecision(Ledgered):
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     text = models.CharField(max_length=4000)
     proposal = models.JSONField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")  # none: a system actor (an import, the CLI)
     recorded_by_name = models.CharField(max_length=150)
     recorded_at = models.DateTimeField()
 
@@ -143,7 +146,8 @@ class Consultation(Ledgered):
     access_until = models.DateField(null=True, blank=True)
     question = models.CharField(max_length=2000)
     asked_on = models.DateField()
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
     opinion = models.CharField(max_length=4000, blank=True)
     opinion_on = models.DateField(null=True, blank=True)
 
@@ -170,7 +174,8 @@ class ReviewInquiry(Ledgered):
     content = models.CharField(max_length=4000)
     record = models.ForeignKey("documents.Document", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")  # the 笔录, if one was made
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")  # none: a system actor (an import, the CLI)
     recorded_by_name = models.CharField(max_length=150)
     recorded_at = models.DateTimeField()
 

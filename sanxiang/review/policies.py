@@ -25,7 +25,8 @@ register(LegalReview, agency="case__agency", unit="case__unit", assigned="case__
 register(ReviewRound, agency="review__case__agency", unit="review__case__unit",
          assigned="review__case__accesses__user", mark="review__case__confidentiality", rules={
              "view": REVIEW_VIEW,
-             "extend": {Role.AGENCY_LEADER: AGENCY},  # 延期 is approved by a leader (review.tracks approver)
+             # 延期: approved by a 单位领导 (the track's approver), recorded by the legal office or the leader
+             "extend": {Role.REVIEWER: AGENCY, Role.AGENCY_LEADER: AGENCY},
              "record_checklist": {Role.REVIEWER: AGENCY},
          })
 register(ReviewSupplement, agency="round__review__case__agency", unit="round__review__case__unit",

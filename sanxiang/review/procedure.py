@@ -33,6 +33,7 @@ register_actions({
     "withdraw_reviewround": "撤回送审",
     "record_review_checklist": "记录审核要点",
     "extend_review": "延长审核期限",
+    "sync_review_due": "法制审核期限随日历调整",
 })
 
 OPEN_ROUND = (RoundStatus.SUBMITTED, RoundStatus.IN_REVIEW, RoundStatus.SUPPLEMENTING)
@@ -139,7 +140,7 @@ def _materials(track: Track, given, *, field="materials") -> list[dict]:
         raise RuleViolation(f"“{track.label}”的送审材料中没有：{'、'.join(unknown)}。", field=field)
     rows, missing = [], []
     for m in track.materials:
-        state = given.get(m.code)
+        state = given.get(m.code, NOT_APPLICABLE if m.optional else None)  # optional: not applicable unless given
         if state == NOT_APPLICABLE and not m.optional:
             raise RuleViolation(f"“{m.label}”是必须提交的材料，不能标为不适用。", field=field)
         if state not in (PROVIDED, NOT_APPLICABLE):
@@ -232,7 +233,7 @@ def do_submit_review(case, *, materials, kind: str | None = None, note: str = ""
 
         ob = do_open_obligation(object_type=rnd.ledger_type(), object_id=rnd.pk, agency=case.agency, kind=CLOCK,
                                 start=day, count=track.time_limit.count, unit=track.time_limit.unit,
-                                units=case.obligation_units(), actor=actor)
+                                unit_name=track.body, actor=actor)  # the reviewing body owes it
         rnd.due = ob.due
         rnd.save(update_fields=["due"])
     append_entry(action="submit_review", actor=actor, obj=rnd,
@@ -251,26 +252,15 @@ def do_resubmit_review(case, *, materials, kind: str | None = None, note: str = 
 # ---- 确定审核人员 --------------------------------------------------------------------------------
 
 def reviewer_problem(case, reviewer, *, on: dt.date) -> str | None:
-    """Why `reviewer` may not review this case (None: may): a 法制审核人员 of the reviewing body (of
-    a unit only where the profile allows business units their own reviewers, and never of the
-    handling unit otherwise), who has not handled the case, and — reviewing for the first time —
-    holds the 法律职业资格 where the profile requires it."""
+    """Why `reviewer` may not review this case (None: may): a 法制审核人员 of the agency (of a unit
+    where the profile allows business units their own reviewers), who has not handled the case, and —
+    reviewing for the first time — holds the 法律职业资格 where the profile requires it."""
     from sanxiang.orgs.models import LegalQualification, Role
 
-    roles = list(current_roles(reviewer, on).filter(agency=case.agency, role=Role.REVIEWER).select_related("unit"))
+    # Unit-scoped reviewer roles exist only where `review.unit_reviewers_allowed` (orgs refuses them elsewhere).
     who = _name(reviewer)
-    if not roles:
+    if not current_roles(reviewer, on).filter(agency=case.agency, role=Role.REVIEWER).exists():
         return f"{who}不是{case.agency.name}的法制审核人员。"
-    unit_ok = _profile_value(case.agency, "review.unit_reviewers_allowed", on)
-    handling = set(u.pk for u in case.obligation_units())
-
-    def counts(role) -> bool:
-        if role.unit_id is None or unit_ok:
-            return True
-        return role.unit_id not in handling  # the legal office's own unit, not the unit that handled it
-
-    if not any(counts(r) for r in roles):
-        return f"{who}是承办机构的法制审核员，“{case.agency.name}”的规则配置未授权业务机构审核本机构的案件。"
     if case.handlers.filter(person__user=reviewer).exists():
         return "审核人员不能审核自己承办的案件。"
     if _profile_value(case.agency, "review.first_time_reviewer_qualification", on):
@@ -580,7 +570,8 @@ def do_extend_review(rnd, *, count: int, approver, reason: str, actor, on=None) 
 @transaction.atomic
 def do_withdraw_review(rnd, *, reason: str, actor, on=None) -> ReviewRound:
     """撤回送审 — the handling unit takes back a round still under review (its clock is waived)."""
-    from sanxiang.deadlines.actions import do_waive_obligation
+    from sanxiang.deadlines.workflows import OBLIGATION
+    from sanxiang.workflow import apply_consequence
 
     locked = _lock_round(rnd)
     locked = _apply(locked, "withdraw", actor, None, on=_day(on), reason=reason)
@@ -590,7 +581,8 @@ def do_withdraw_review(rnd, *, reason: str, actor, on=None) -> ReviewRound:
             from sanxiang.deadlines.actions import do_resume_obligation
 
             do_resume_obligation(ob, end=max(_day(on), ob.pauses.filter(end__isnull=True).first().start), actor=actor)
-        do_waive_obligation(ob, reason=f"撤回送审：{reason}"[:300], actor=actor)
+        # The clock ends with the round the handling unit withdrew (a consequence, not the leader's waiver).
+        apply_consequence(ob, "waive", actor=actor, table=OBLIGATION, reason=f"撤回送审：{reason}"[:300])
     return locked
 
 

@@ -24,6 +24,24 @@ from sanxiang.review.flow import (
 from sanxiang.review.models_flow import CollectiveDiscussion, LeadershipDecision, Negotiation
 
 
+@pytest.mark.parametrize("profile, procedure, expertise, inquire", [
+    ("zhuzhou-amr", "collective_discussion", ["公职律师", "法律顾问", "行业专家"], True),
+    ("urumqi-gxq-hrss", "leadership_decision", [], False),
+    ("urumqi-gxq-amr", "coordination", ["政府法律顾问", "公职律师"], False),
+    ("quanzhou-licheng-amr", "coordination", ["法律顾问", "公职律师"], False),
+    ("pingluo-commerce", "coordination", [], False),
+])
+def test_each_agency_resolves_disagreement_and_consults_by_its_profile(profile, procedure, expertise, inquire):
+    from sanxiang.profiles.registry import get_profile
+
+    p = get_profile(profile)
+    on = dt.date(2026, 9, 1)
+    assert (p.value("review.disagreement", on=on), p.value("review.outside_expertise", on=on),
+            p.value("review.reviewer_may_inquire_party", on=on)) == (procedure, expertise, inquire)
+    assert p.value("review.collective_discussion_quorum", on=on) == 0.5
+    assert [r["key"] for r in p.value("review.collective_discussion_rules", on=on)] == ["art57_complex", "art57_heavy"]
+
+
 def _fe(profile, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield make_flow_env(profile)

@@ -1,6 +1,6 @@
 """签批 (issue 9 §2): each agency's chain from its profile; in 株洲 every step signed in order by an
-entitled person with an opinion, a refusal returning the round, and the decision refused until the
-chain is complete (review.signoff_before_decision). Real 2026 dates, real actions."""
+entitled person with an opinion, a refusal returning the round, and — on its 审核表 for decisions
+other than penalties (`before_decision`) — the decision refused until 局长审批. Real 2026 dates."""
 
 import datetime as dt
 import json
@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
-from flow_cast import make_flow_env, opinion, submitted_round  # noqa: E402  (tests/review)
+from flow_cast import make_flow_env, opinion, submitted_round
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,9 +82,6 @@ def test_chain_in_order_by_entitled_people_then_the_decision(fe, agreed, db):
     rnd, day = agreed
     env = fe.env
     case = rnd.review.case
-    with pytest.raises(RuleViolation) as gate:
-        C.do_decide_case(case, actor=env.head, on=day)
-    assert "审核签批尚未完成（待“承办机构负责人意见”签署）" in gate.value.message
 
     sign = dict(rnd=rnd, approved=True, opinion="同意。", on=day)
     assert "须按顺序签批：下一环节是“承办机构负责人意见”" in _refused(RuleViolation, do_sign_off, step="legal_head",
@@ -108,14 +105,17 @@ def test_chain_in_order_by_entitled_people_then_the_decision(fe, agreed, db):
                                           **{**sign, "approved": False})
     do_sign_off(step="legal_review", actor=env.reviewer, **sign)
     assert "已经签署" in _refused(RuleViolation, do_sign_off, step="handling_head", actor=env.head, **sign)
-    with pytest.raises(RuleViolation) as gate:
-        C.do_decide_case(case, actor=env.head, on=day)
-    assert "待“法制审核机构负责人意见”签署" in gate.value.message
     do_sign_off(step="legal_head", actor=fe.legal_head, **sign)
     assert [s["signoff"].step for s in chain_state(rnd)] == ZHUZHOU_PENALTY
     C.do_decide_case(case, actor=env.head, on=day)
     case.refresh_from_db()
     assert case.status == "decided"
+
+
+def test_a_zhuzhou_penalty_is_decided_without_waiting_for_its_chain(fe, agreed, db):
+    rnd, day = agreed  # 行政处罚案件审核: the seed gives the form's chain only for other decisions
+    case = type(rnd.review.case).objects.get(pk=rnd.review.case_id)  # fresh: another test decided it, rolled back
+    assert C.do_decide_case(case, actor=fe.env.head, on=day).status == "decided"
 
 
 def test_a_handler_cannot_sign_the_legal_steps_of_his_own_case(fe, db):
@@ -201,3 +201,39 @@ def test_walk_signed_steps_are_always_a_prefix_and_refusals_write_nothing(fe, ag
         status = ReviewRound.objects.get(pk=rnd.pk).status
         assert status == (RoundStatus.RETURNED if signed and not signed[-1][1] else RoundStatus.AGREED)
         transaction.set_rollback(True)
+
+
+# ---- 株洲's 审核表 (decisions other than penalties): the decision waits for 局长审批 ----------------------
+
+def test_a_zhuzhou_licence_is_granted_only_after_the_whole_form_is_signed(db):
+    from kinds_cast import make_kinds_env, new_kind_case
+    from kinds_cast import step as kstep
+
+    from sanxiang.orgs import testing as T
+    from sanxiang.records import catalogue, evidence
+    from sanxiang.review.testing import agree
+    from sanxiang.workflow import get_table
+
+    licence = get_table("licence_general")
+    D = dt.date
+    kenv = make_kinds_env(profile_key="zhuzhou-amr")
+    legal_head = T.member(kenv.agency, Role.UNIT_HEAD, unit=A.do_create_unit(kenv.agency, "政策法规科", actor=OPERATOR))
+    leader = T.member(kenv.agency, Role.AGENCY_LEADER)
+    case = new_kind_case(kenv, "licence", on=D(2026, 9, 1))
+    for action, on, extra in (("accept", D(2026, 9, 1), {}), ("start_review", D(2026, 9, 2), {}),
+                              ("order_hearing", D(2026, 9, 2), {}),
+                              ("notify_hearing", D(2026, 9, 3), {"hearing_on": "2026-09-22"})):
+        kstep(kenv, licence, case, action, on, **extra)
+    C.move_case(case, "hold_hearing", actor=kenv.reviewer, on=D(2026, 9, 22), record="听证已举行")
+    for missing in catalogue.missing_recordings(case):
+        evidence.do_explain_missing_recording(case, missing.occurrence.ref, reason="听证室未配备录像设备，全程书面记录",
+                                              actor=kenv.officer)
+    rnd = agree(case, officer=kenv.officer, reviewer=kenv.reviewer, on=D(2026, 9, 23))
+    signers = [("handling_head", kenv.head), ("handling_leader", leader), ("legal_review", kenv.reviewer),
+               ("legal_head", legal_head), ("legal_leader", leader), ("director", leader)]
+    for code, who in signers:
+        with pytest.raises(RuleViolation) as gate:
+            kstep(kenv, licence, case, "grant", D(2026, 9, 24))
+        assert "审核签批尚未完成" in gate.value.message
+        do_sign_off(rnd, code, approved=True, opinion="同意。", on=D(2026, 9, 24), actor=who)
+    assert kstep(kenv, licence, case, "grant", D(2026, 9, 24)).decision_outcome == "granted"
