@@ -45,7 +45,7 @@ def desk_panel(request):
 
 def returned_panel(request):
     """法制审核退回的案件 (the handling unit): rounds returned with an opinion or for supplement."""
-    rows = queries.returned_rounds(request.user)
+    rows = queries.returned_to_unit(request.user)
     if not rows:
         return None
     return {"rows": rows[:PANEL_ROWS],

@@ -1,11 +1,44 @@
-"""The reads of the review pages (reviewer desk, case page section, statistics), each through the
-access policy: one rule in one place, the pages only render what these return."""
+"""Reads of the review procedure for pages and desks, each within the reader's reach (`restrict`):
+one rule in one place, the pages only render what these return (the reviewer desk, a round's page,
+the case page's section, the workbench panels, the statistics)."""
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils import timezone
 
 from sanxiang.core.errors import RuleViolation
+
+from .models import LegalReview, ReviewRound, RoundStatus
+
+
+def reviews_of_case(user, case):
+    """The case's reviews the user may read, newest first, each with all its rounds (`rounds_prefetched`)."""
+    from django.db.models import Prefetch
+
+    rounds = ReviewRound.objects.restrict(user).select_related("reviewer").order_by("number")
+    return (LegalReview.objects.restrict(user).filter(case=case)
+            .prefetch_related(Prefetch("rounds", queryset=rounds, to_attr="rounds_prefetched")).order_by("-id"))
+
+
+def review_queue(user):
+    """审核工作台: rounds waiting on this reviewer (审核中 assigned to them) and rounds of their agency
+    waiting for a reviewer (待确定审核人员), the nearest due date first (no limit last)."""
+    from django.db.models import Q
+
+    return (ReviewRound.objects.restrict(user)
+            .filter(Q(status=RoundStatus.IN_REVIEW, reviewer=user) | Q(status=RoundStatus.SUBMITTED))
+            .select_related("review__case", "review__case__unit", "reviewer")
+            .order_by(F("due").asc(nulls_last=True), "submitted_on", "id"))
+
+
+def returned_rounds(user):
+    """承办机构: the latest rounds returned to the handling unit (退回承办机构) or asked to supplement
+    (退回补充材料) that the user may read, oldest first."""
+    return (ReviewRound.objects.restrict(user)
+            .filter(status__in=(RoundStatus.RETURNED, RoundStatus.SUPPLEMENTING))
+            .exclude(review__rounds__number__gt=F("number"))
+            .select_related("review__case", "review__case__unit").order_by("opinion_on", "id"))
 
 
 def names_of(users) -> dict:
@@ -130,19 +163,14 @@ def desk_queue(user, today=None) -> list[dict]:
     return with_levels(found.order_by(F("due").asc(nulls_last=True), "submitted_on", "id"), today)
 
 
-def returned_rounds(user, limit=50) -> list[dict]:
-    """What came back to the handling unit: the latest round of each review the user may resubmit,
-    returned with an opinion or for supplement."""
-    from django.db.models import F, OuterRef, Subquery
-
+def returned_to_unit(user, limit=50) -> list[dict]:
+    """What came back to the handling unit, for its workbench: `returned_rounds` (the latest rounds
+    returned with an opinion or for supplement) with the clock's level, of the reviews the user may
+    resubmit, newest first."""
     from sanxiang.access.policy import can
 
-    from .models import ReviewRound, RoundStatus
-
-    newest = ReviewRound.objects.filter(review=OuterRef("review")).order_by("-number").values("number")[:1]
-    found = (rounds(user).filter(status__in=(RoundStatus.RETURNED, RoundStatus.SUPPLEMENTING))
-             .annotate(newest=Subquery(newest)).filter(number=F("newest")).order_by("-opinion_on", "-id")[:limit])
-    return [r for r in with_levels(found) if can(user, "submit_review", r["case"])]
+    found = returned_rounds(user).select_related("review__case__agency", "reviewer").order_by("-opinion_on", "-id")
+    return [r for r in with_levels(found[:limit]) if can(user, "submit_review", r["case"])]
 
 
 def case_reviews(user, case) -> list[dict]:

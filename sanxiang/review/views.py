@@ -163,7 +163,7 @@ def desk(request):
             role__in=(Role.REVIEWER, Role.AGENCY_LEADER, Role.UNIT_HEAD)).exists() and not request.user.is_superuser:
         raise PermissionDenied("审核工作台供法制审核人员、单位领导和科室负责人使用。")
     return render(request, "review/desk.html", {"rows": rows, "signing": signing,
-                                                "returned": queries.returned_rounds(request.user)})
+                                                "returned": queries.returned_to_unit(request.user)})
 
 
 @login_required
