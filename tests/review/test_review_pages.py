@@ -18,6 +18,7 @@ from cases_cast import make_env, reach  # noqa: E402
 from flow_cast import make_flow_env  # noqa: E402  (tests/review)
 
 from sanxiang import storage  # noqa: E402
+from sanxiang.access.actors import OPERATOR  # noqa: E402
 from sanxiang.documents.models import Document  # noqa: E402
 from sanxiang.ledger.models import LedgerEntry  # noqa: E402
 from sanxiang.review import forms as review_forms  # noqa: E402
@@ -179,3 +180,23 @@ def test_the_form_of_each_track():
     assert review_forms._kind_of_name("案件审核表") == "case_review_form"
     assert review_forms._kind_of_name("法制审核表（第五十八条）") == "legal_review_form"
     assert review_forms._kind_of_name("行政处罚案件有关事项审批表") is None
+
+
+def test_supervisors_see_the_statistics_of_the_agencies_they_supervise(world, client, db):
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.actions import do_update_agency
+    from sanxiang.orgs.models import AgencyKind, Role
+    from sanxiang.review.procedure import do_submit_review
+
+    env, other, case = world
+    do_submit_review(case, materials={"report": "provided", "draft": "provided", "evidence": "provided",
+                                      "hearing": "not_applicable"}, actor=env.officer)
+    body, elsewhere = T.agency(kind=AgencyKind.SUPERVISORY), T.agency(kind=AgencyKind.SUPERVISORY)
+    do_update_agency(env.agency, supervised_by=[body.code], actor=OPERATOR)
+    supervisor, stranger = T.member(body, Role.SUPERVISOR), T.member(elsewhere, Role.SUPERVISOR)
+    client.force_login(supervisor)
+    rows = client.get("/api/v1/review-statistics/").json()["rows"]
+    assert [(r["agency"], r["reviews"], r["open"]) for r in rows] == [(env.agency.name, 1, 1)]
+    assert env.agency.name in text(client.get("/review/statistics/"))
+    client.force_login(stranger)
+    assert client.get("/api/v1/review-statistics/").json()["rows"] == []
