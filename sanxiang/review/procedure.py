@@ -191,7 +191,8 @@ def submission_state_problem(case, kind: str) -> str | None:
 def do_submit_review(case, *, materials, kind: str | None = None, note: str = "", actor, on=None) -> ReviewRound:
     """提交法制审核 — a new round of the case decision's review with the proposal as it stands and
     the track's materials, all of them present; the clock (if the track has a time limit) runs
-    from today. A resubmission after a non-agree opinion, or of a changed proposal, is a new round."""
+    from today. A resubmission after a non-agree opinion, or of a changed proposal, is a new round.
+    `kind`: a decision of another kind within the case (行政强制 while a measure awaits approval)."""
     from sanxiang.cases.actions import _lock
     from sanxiang.cases.review_gate import proposal_of, review_required
 

@@ -358,3 +358,20 @@ def test_the_gate_on_a_coercion_decision_and_the_emergency_exemption(env, db):
                       ("legal_head", legal_head), ("legal_leader", env.leader), ("director", env.leader)):
         do_sign_off(rnd, code, approved=True, opinion="同意。", on=D(2026, 9, 22), actor=who)
     assert K.do_approve_measure(measure, actor=env.head, on=D(2026, 9, 22)).status == "approved"
+
+
+def test_the_queries_for_the_desk_and_the_handling_unit(env, db):
+    from sanxiang.review import queries as Q
+
+    waiting = submitted(env)
+    mine = in_review(env, on=D(2026, 9, 23))
+    queue = list(Q.review_queue(env.reviewer))
+    assert waiting in queue and mine in queue and queue.index(waiting) < queue.index(mine)  # due 10-13 before 10-14
+    assert list(Q.review_queue(env.outsider)) == []
+    P.do_record_checklist(mine, points=all_points(), actor=env.reviewer)
+    P.do_record_opinion(mine, kind="investigate", text="补充调查进货来源", actor=env.reviewer, on=D(2026, 9, 24))
+    assert [r.pk for r in Q.returned_rounds(env.officer)] == [mine.pk]
+    P.do_resubmit_review(mine.review.case, materials=PACKAGE, actor=env.officer, on=D(2026, 9, 28))
+    assert list(Q.returned_rounds(env.officer)) == []  # a later round supersedes it
+    (review,) = Q.reviews_of_case(env.officer, mine.review.case)
+    assert [r.number for r in review.rounds_prefetched] == [1, 2]
