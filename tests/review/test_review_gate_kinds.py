@@ -15,7 +15,7 @@ from sanxiang.cases import actions as C  # noqa: E402
 from sanxiang.core.errors import RuleViolation  # noqa: E402
 from sanxiang.ledger.models import LedgerEntry  # noqa: E402
 from sanxiang.review import procedure as P  # noqa: E402
-from sanxiang.review.testing import all_points  # noqa: E402
+from sanxiang.review.testing import all_points, sign_whole_chain  # noqa: E402
 from sanxiang.workflow import get_table  # noqa: E402
 
 D = dt.date
@@ -56,5 +56,6 @@ def test_a_licence_after_a_hearing_is_granted_only_after_review(zenv, db):
     assert "只能是" in pytest.raises(RuleViolation, P.do_record_opinion, rnd, kind="agree", text="同意",
                                      actor=zenv.reviewer, on=D(2026, 9, 24)).value.message
     P.do_record_opinion(rnd, kind="A", text="同意准予许可", actor=zenv.reviewer, on=D(2026, 9, 24))
+    sign_whole_chain(rnd, head=zenv.head, on=D(2026, 9, 24))  # 株洲's 审核表 through 局长审批 (review/flow.py)
     case.refresh_from_db()
     assert step(zenv, LICENCE, case, "grant", D(2026, 9, 24)).status == "granted"

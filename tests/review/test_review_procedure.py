@@ -351,12 +351,9 @@ def test_the_gate_on_a_coercion_decision_and_the_emergency_exemption(env, db):
     P.do_record_checklist(rnd, points=all_points(), actor=env.reviewer)
     P.do_record_opinion(rnd, kind="A", text="同意查封", actor=env.reviewer, on=D(2026, 9, 22))
     # 株洲's 审核表 is signed through to 局长审批 before the decision (review/flow.py, review.signoff_chain)
-    from sanxiang.review.flow import do_sign_off
+    from sanxiang.review.testing import sign_whole_chain
 
-    legal_head = T.member(env.agency, Role.UNIT_HEAD, unit=A.do_create_unit(env.agency, "政策法规科", actor=OPERATOR))
-    for code, who in (("handling_head", env.head), ("handling_leader", env.leader), ("legal_review", env.reviewer),
-                      ("legal_head", legal_head), ("legal_leader", env.leader), ("director", env.leader)):
-        do_sign_off(rnd, code, approved=True, opinion="同意。", on=D(2026, 9, 22), actor=who)
+    sign_whole_chain(rnd, head=env.head, on=D(2026, 9, 22))
     assert K.do_approve_measure(measure, actor=env.head, on=D(2026, 9, 22)).status == "approved"
 
 
