@@ -201,11 +201,6 @@ def _locked_round(rnd: ReviewRound) -> ReviewRound:
             .select_related("review__case__agency", "review__case__unit").get(pk=rnd.pk))
 
 
-def _require_view(actor, obj, what: str):
-    if not can(actor, "view", obj):
-        raise NotPermitted(f"您无权办理该{what}。")
-
-
 # ---- 签批 -------------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -240,6 +235,10 @@ def do_sign_off(rnd: ReviewRound, step: str, *, approved: bool, opinion: str, on
     problem = signer_problem(named, rnd, actor, on)
     if problem:
         raise NotPermitted(problem)
+    earliest = max([rnd.submitted_on, *(s["signoff"].signed_on for s in state if s["signoff"])]
+                   + ([rnd.opinion_on] if named.get("review") and rnd.opinion_on else []))
+    if on < earliest:
+        raise RuleViolation(f"签批日期不能早于 {earliest:%Y-%m-%d}（送审、审核意见或上一环节签批之日）。", field="on")
     row = SignOff.objects.create(round=rnd, position=named["position"], step=named["code"],
                                  step_label=named["label"], approved=approved, opinion=opinion, signer=actor,
                                  signer_name=_name(actor), signed_on=on, signed_at=timezone.now())
