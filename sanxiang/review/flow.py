@@ -196,13 +196,9 @@ def _date(value, label: str, field: str) -> dt.date:
 
 
 def _locked_round(rnd: ReviewRound) -> ReviewRound:
-    return ReviewRound.objects.select_for_update().select_related("review__case__agency", "review__case__unit").get(
-        pk=rnd.pk)
-
-
-def _require_view(actor, obj, what: str):
-    if not can(actor, "view", obj):
-        raise NotPermitted(f"您无权办理该{what}。")
+    # of=self: the case's unit is a nullable join, which PostgreSQL does not lock
+    return (ReviewRound.objects.select_for_update(of=("self",))
+            .select_related("review__case__agency", "review__case__unit").get(pk=rnd.pk))
 
 
 # ---- 签批 -------------------------------------------------------------------------------------
@@ -239,6 +235,10 @@ def do_sign_off(rnd: ReviewRound, step: str, *, approved: bool, opinion: str, on
     problem = signer_problem(named, rnd, actor, on)
     if problem:
         raise NotPermitted(problem)
+    earliest = max([rnd.submitted_on, *(s["signoff"].signed_on for s in state if s["signoff"])]
+                   + ([rnd.opinion_on] if named.get("review") and rnd.opinion_on else []))
+    if on < earliest:
+        raise RuleViolation(f"签批日期不能早于 {earliest:%Y-%m-%d}（送审、审核意见或上一环节签批之日）。", field="on")
     row = SignOff.objects.create(round=rnd, position=named["position"], step=named["code"],
                                  step_label=named["label"], approved=approved, opinion=opinion, signer=actor,
                                  signer_name=_name(actor), signed_on=on, signed_at=timezone.now())
@@ -338,7 +338,7 @@ def _attendees(agency, raw, on) -> list[dict]:
 def do_record_collective_discussion(review: LegalReview, *, held_on, attendees, outcome: str, minutes: str,
                                     actor) -> CollectiveDiscussion:
     """集体讨论: the leaders' discussion of the latest round's proposal, with quorum, positions and outcome."""
-    review = LegalReview.objects.select_for_update().select_related("case__agency").get(pk=review.pk)
+    review = LegalReview.objects.select_for_update(of=("self",)).select_related("case__agency").get(pk=review.pk)
     if not can(actor, "record_disagreement", review):
         raise NotPermitted(f"只有{review.case.agency.name}的法制审核人员或单位领导可以记录集体讨论。")
     rnd = review.rounds.order_by("-number").first()
@@ -401,7 +401,7 @@ def do_record_negotiation(rnd: ReviewRound, *, held_on, participants, agreed: bo
 def do_record_leadership_decision(review: LegalReview, *, handling_opinion: str, review_opinion: str, decided_on,
                                   deciders, outcome: str, text: str, actor) -> LeadershipDecision:
     """局领导研究决定: after a failed negotiation both opinions go to the leaders; theirs counts."""
-    review = LegalReview.objects.select_for_update().select_related("case__agency").get(pk=review.pk)
+    review = LegalReview.objects.select_for_update(of=("self",)).select_related("case__agency").get(pk=review.pk)
     if not can(actor, "record_disagreement", review):
         raise NotPermitted(f"只有{review.case.agency.name}的法制审核人员或单位领导可以记录局领导研究决定。")
     if disagreement_procedure(review) != "leadership_decision":
@@ -575,7 +575,7 @@ def _date_any(value, label, field) -> dt.date:
 @transaction.atomic
 def do_record_consultation_opinion(consultation: Consultation, *, opinion: str, on=None, actor) -> Consultation:
     """征求意见的回复: written by the consulted person (their account) or entered by the reviewer."""
-    consultation = Consultation.objects.select_for_update().select_related("round__review__case").get(
+    consultation = Consultation.objects.select_for_update(of=("self",)).select_related("round__review__case").get(
         pk=consultation.pk)
     rnd = consultation.round
     own = consultation.user_id is not None and getattr(actor, "pk", None) == consultation.user_id
@@ -609,7 +609,7 @@ def consultation_grants_to_end(today: dt.date | None = None):
 @transaction.atomic
 def do_end_consultation_access(consultation: Consultation, *, actor) -> Consultation:
     """征求意见查阅授权到期: the job ends the grant on its day or when the round ends."""
-    consultation = Consultation.objects.select_for_update().select_related("grant", "round__review__case").get(
+    consultation = Consultation.objects.select_for_update(of=("self",)).select_related("grant", "round__review__case").get(
         pk=consultation.pk)
     grant = consultation.grant
     if grant is None or not grant.active:

@@ -350,6 +350,10 @@ def test_the_gate_on_a_coercion_decision_and_the_emergency_exemption(env, db):
     rnd = P.do_assign_reviewer(rnd, reviewer=env.reviewer, actor=env.reviewer, on=D(2026, 9, 21))
     P.do_record_checklist(rnd, points=all_points(), actor=env.reviewer)
     P.do_record_opinion(rnd, kind="A", text="同意查封", actor=env.reviewer, on=D(2026, 9, 22))
+    # 株洲's 审核表 is signed through to 局长审批 before the decision (review/flow.py, review.signoff_chain)
+    from sanxiang.review.testing import sign_whole_chain
+
+    sign_whole_chain(rnd, head=env.head, on=D(2026, 9, 22))
     assert K.do_approve_measure(measure, actor=env.head, on=D(2026, 9, 22)).status == "approved"
 
 

@@ -94,6 +94,8 @@ def test_chain_in_order_by_entitled_people_then_the_decision(fe, agreed, db):
     assert "不能晚于今天" in _refused(RuleViolation, do_sign_off, step="handling_head", actor=env.head,
                                     **{**sign, "on": dt.date.today() + dt.timedelta(days=3)})
     assert "无权" in _refused(NotPermitted, do_sign_off, step="handling_head", actor=env.outsider, **sign)
+    assert "签批日期不能早于" in _refused(RuleViolation, do_sign_off, step="handling_head", actor=env.head,
+                                      **{**sign, "on": day - dt.timedelta(days=1)})
 
     row = do_sign_off(step="handling_head", actor=env.head, **sign)
     assert (row.position, row.step_label, row.signer_id) == (1, "承办机构负责人意见", env.head.pk)
