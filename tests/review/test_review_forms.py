@@ -1,19 +1,23 @@
 """The 审核表 of a review round (issue 9 §6): 株洲's licence with a hearing goes through its 重大行政
-执法决定法制审核表 — every row of the plan's 附件, the materials A–G, the seven points and the opinion —
+执法决定法制审核表 — every row of the plan's 附件, the materials A–G, the seven points, the opinion and
+the six sign-offs in their rows —
 rendered to PDF by LibreOffice (the one render of this module); the form is made only once the round
 has its opinion, once per round, by those who make the case's documents, and never on its own."""
 
 import datetime as dt
+import io
 import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import pytest
 from django.db import transaction
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
 import kinds_cast as KC  # noqa: E402
 
+from sanxiang import storage  # noqa: E402
 from sanxiang.core.errors import NotPermitted, RuleViolation  # noqa: E402
 from sanxiang.documents import actions as D  # noqa: E402
 from sanxiang.documents.models import Document  # noqa: E402
@@ -68,12 +72,18 @@ def test_the_zhuzhou_form_holds_every_row_of_the_plan_and_renders(heard, db):
     assert values["opinion_kind"] == "同意" and values["track"] == "重大行政执法决定法制审核"
     assert [m["code"] for m in values["materials"]] == list("ABCDEFG") and values["materials"][-1]["provided"] == "不适用"
 
+    from django.utils import timezone
+
+    from sanxiang.review.testing import sign_whole_chain
+
+    sign_whole_chain(rnd, head=kenv.head, on=timezone.localdate())  # 株洲's six steps, 承办部门负责人 … 局长
+    assert [s["code"] for s in form_values(case, rnd)["signoffs"]] == [
+        "handling_head", "handling_leader", "legal_review", "legal_head", "legal_leader", "director"]
+
     document = do_generate_review_form(rnd, actor=kenv.officer)
     assert document.kind == "major_review_form" and document.number.endswith("号")
     [document] = D.do_render_documents([document])
     assert document.status == "generated", document.failure
-    from sanxiang import storage
-
     with storage.open_file(document.pdf_path) as fh:
         text = subprocess.run(["pdftotext", "-", "-"], input=fh.read(), capture_output=True, check=True).stdout.decode()
     flat = "".join(text.split())
@@ -81,6 +91,12 @@ def test_the_zhuzhou_form_holds_every_row_of_the_plan_and_renders(heard, db):
                 "承办部门负责人意见", "承办部门分管领导意见", "法制审核意见", "法制部门负责人意见", "分管法制的局领导意见",
                 "局长审批", "注：该表适用行政处罚以外的重大行政执法决定法制审核。"):
         assert row in flat, row
+    assert "同意。赵科长" in flat and "局长审批同意。" in flat
+    with storage.open_file(document.docx_path) as fh:
+        rows = {r.cells[0].text: r.cells[1].text for r in docx.Document(io.BytesIO(fh.read())).tables[0].rows}
+    for label in ("承办部门负责人意见", "承办部门分管领导意见", "法制部门负责人意见", "分管法制的局领导意见", "局长审批"):
+        assert rows[label].startswith("同意。"), label  # each sign-off in the row of its step
+    assert "符合法定条件，同意准予许可。" in rows["法制审核意见"] and "同意。　钱审核" in rows["法制审核意见"]
     for value in ("食品经营许可", "行政审批科", "同意：符合法定条件，同意准予许可。", "审核人：钱审核", "G.法制审核部门认为",
                   "是否涉嫌犯罪、需要移送：不涉及（不涉嫌犯罪）", document.number):
         assert value in flat, value
