@@ -225,7 +225,7 @@ def _cell_lines(cell, lines):
 
 
 REVIEW_RULES = "{% for r in rules %}{{ r.label }}（{{ r.citation }}）{% if not loop.last %}；{% endif %}{% endfor %}"
-REVIEW_MATERIALS = ("{% for m in materials %}{{ m.code }}. {{ m.label }}：{{ m.provided }}"
+REVIEW_MATERIALS = ("{% for m in materials %}{% if m.code %}{{ m.code }}. {% endif %}{{ m.label }}：{{ m.provided }}"
                     "{% if m.note %}（{{ m.note }}）{% endif %}{% if not loop.last %}；{% endif %}{% endfor %}")
 REVIEW_OPINION = "{{ opinion_kind }}{% if opinion_text %}：{{ opinion_text }}{% endif %}"
 REVIEWER = "审核人：{{ reviewer_name }}　　{{ opinion_on }}"

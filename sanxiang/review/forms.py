@@ -18,7 +18,7 @@ from sanxiang.documents.kinds import chinese_date
 from sanxiang.documents.models import Document, DocumentKind, DocumentStatus
 
 from .models import ReviewRound, RoundStatus
-from .queries import names_of
+from .queries import names_of, shown_code
 from .tracks import CHECKLIST_POINTS, FINDINGS
 
 # The titles a track's or profile's form name may begin with, longest first.
@@ -90,13 +90,15 @@ def form_values(case, rnd: ReviewRound) -> dict:
     from .procedure import track_of_round
 
     track = track_of_round(rnd)
-    materials = [{"code": m["code"], "label": m["label"], "note": m.get("note", ""),
+    materials = [{"code": shown_code(m["code"]), "label": m["label"], "note": m.get("note", ""),
                   "provided": "已提交" if m.get("provided") else ("不适用" if m.get("not_applicable") else "未提交")}
                  for m in rnd.materials]
     checklist = [{"point": label, "finding": FINDING_LABELS.get((rnd.checklist.get(code) or {}).get("finding"), "未记录"),
                   "note": (rnd.checklist.get(code) or {}).get("note", "")} for code, label in CHECKLIST_POINTS]
+    labels = {m["code"]: m["label"] for m in rnd.materials}
     supplements = "；".join(
-        f"{chinese_date(s.requested_on)}退回补充（{'、'.join(s.items)}），限{chinese_date(s.supplement_by)}前补交"
+        f"{chinese_date(s.requested_on)}退回补充（{'、'.join(labels.get(c, c) for c in s.items)}），"
+        f"限{chinese_date(s.supplement_by)}前补交"
         + (f"，{chinese_date(s.supplied_on)}补交" if s.supplied_on else "，尚未补交")
         for s in rnd.supplements.order_by("requested_on", "id"))
     names = names_of([rnd.reviewer, rnd.extension_approver])

@@ -41,6 +41,12 @@ def returned_rounds(user):
             .select_related("review__case", "review__case__unit").order_by("opinion_on", "id"))
 
 
+def shown_code(code: str) -> str:
+    """A material's code as the seed prints it (株洲's A–G), or nothing for the platform's own keys
+    (report, draft …), which people never see."""
+    return code if len(code) <= 2 and not code.islower() else ""
+
+
 def names_of(users) -> dict:
     """Display names by user id: the person's name, else the account's full name (never a login)."""
     from sanxiang.orgs.models import Person

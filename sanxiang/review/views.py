@@ -63,6 +63,15 @@ def _options(rnd, user) -> dict:
     return {o.action: o for o in available(rnd, user) if can(user, o.action, rnd)}
 
 
+def _supplements(rnd) -> list:
+    """The round's supplement requests, each with the items asked for by their labels."""
+    labels = {m["code"]: m["label"] for m in rnd.materials}
+    found = list(rnd.supplements.all())
+    for s in found:
+        s.items_label = "、".join(labels.get(code, code) for code in s.items)
+    return found
+
+
 def _checklist_rows(rnd) -> list[dict]:
     findings = dict(FINDINGS)
     return [{"code": code, "label": label, "finding": (rnd.checklist.get(code) or {}).get("finding", ""),
@@ -90,10 +99,12 @@ def round_view(user, rnd) -> dict:
     may_extend = (rnd.status in P.OPEN_ROUND and rnd.due is not None and can(user, "extend", rnd)
                   and track is not None and bool(track.extension_approver))
     documents = list(form_documents(rnd)) if can(user, "view", case) else []
+    names = names_of([rnd.reviewer, rnd.submitted_by])
     chain, sign = _chain(rnd, user)
     return {
-        "round": rnd, "case": case, "track": track, "reviewer_name": names_of([rnd.reviewer]).get(rnd.reviewer_id, ""),
-        "checklist": _checklist_rows(rnd), "supplements": list(rnd.supplements.all()), "signoffs": signoffs,
+        "round": rnd, "case": case, "track": track, "reviewer_name": names.get(rnd.reviewer_id, ""),
+        "submitted_name": names.get(rnd.submitted_by_id) or "",
+        "checklist": _checklist_rows(rnd), "supplements": _supplements(rnd), "signoffs": signoffs,
         "assign": options.get("assign"), "reviewers": _people(case.agency, Role.REVIEWER) if "assign" in options else [],
         "request_supplement": options.get("request_supplement"), "supplement": options.get("supplement"),
         "withdraw": options.get("withdraw"),
@@ -133,6 +144,8 @@ def _chain(rnd, user):
     from .flow import ENDED_BADLY, chain_state, signer_problem
 
     state = chain_state(rnd)
+    if rnd.status in ENDED_BADLY and all(s["signoff"] is None for s in state):
+        return [], None  # a round returned before anyone signed: no chain to show
     names = names_of([s["signoff"].signer for s in state if s["signoff"] is not None])
     chain = [{"label": s["label"], "signoff": s["signoff"],
               "name": names.get(s["signoff"].signer_id, "") if s["signoff"] is not None else ""} for s in state]

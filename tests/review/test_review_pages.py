@@ -128,6 +128,8 @@ def test_a_review_from_the_case_page_through_the_desk_to_the_form(world, client,
     page = text(client.get(f"/cases/{case.pk}/"))
     assert "审核通过" in page and "同意案件处理意见" in page and "补充进货单据" in page
     assert "法制审核机构负责人意见" in page
+    assert "退回补充材料（证据材料）" in page and "report. " not in page  # labels and names, never keys
+    assert "由王执法提交" in page
     post(client, env.officer, f"/review/rounds/{rnd.pk}/form/", {})
     form = Document.objects.get(case=case, kind="case_review_form")
     assert form.fields["subject"] == f"review.reviewround:{rnd.pk}"

@@ -10,3 +10,12 @@ def review_section(context):
     from sanxiang.review.views import case_section
 
     return case_section(context["request"], context["case"])
+
+
+@register.filter
+def material_mark(code):
+    """"A. " for 株洲's lettered items; nothing for a platform key."""
+    from sanxiang.review.queries import shown_code
+
+    shown = shown_code(str(code or ""))
+    return f"{shown}. " if shown else ""
