@@ -23,4 +23,5 @@ urlpatterns = [
     path("records/", include("sanxiang.records.page_urls")),
     path("archive/", include("sanxiang.archive.urls")),
     path("review/catalogue/", include("sanxiang.review.urls_catalogue")),
+    path("review/", include("sanxiang.review.urls")),
 ]

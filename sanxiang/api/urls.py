@@ -20,6 +20,9 @@ from sanxiang.registers.api import goods_router
 from sanxiang.registers.api import router as registers_router
 from sanxiang.retrieval.api import router as retrieval_router
 from sanxiang.review.api_catalogue import router as review_catalogue_router
+from sanxiang.review.api import router as reviews_router
+from sanxiang.review.api_flow import router as review_flow_router
+from sanxiang.review.api_stats import router as review_statistics_router
 from sanxiang.witness.api import router as witness_router
 
 
@@ -70,6 +73,9 @@ api.add_router("/retrieval/", retrieval_router)
 api.add_router("/records/", records_router)
 api.add_router("/archive/", archive_router)
 api.add_router("/review/catalogue/", review_catalogue_router)
+api.add_router("/reviews/", reviews_router)
+api.add_router("/reviews/", review_flow_router)  # 签批、分歧、征求意见、审核调查
+api.add_router("/review-statistics/", review_statistics_router)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]

@@ -15,8 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from sanxiang.access.actors import is_system_actor
-from sanxiang.access.policy import can, current_roles, is_system
+from sanxiang.access.policy import can, is_system
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.core.rows import reload_row
 from sanxiang.deadlines import actions as D
@@ -25,7 +24,7 @@ from sanxiang.deadlines.workflows import OBLIGATION
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.guards import can_enforce
-from sanxiang.orgs.models import Certificate, CertificateKind, Role
+from sanxiang.orgs.models import Certificate, CertificateKind
 from sanxiang.workflow import apply_consequence, join_reasons
 
 from . import guards as G
@@ -42,7 +41,6 @@ from .models import (
     CaseParticipant,
     CaseParty,
     CasePayment,
-    CaseReview,
     CaseStatus,
     OnSiteAct,
     OnSiteActKind,
@@ -885,62 +883,26 @@ def do_decide_recusal(recusal, *, granted: bool, actor, reason="", on=None) -> R
     return recusal
 
 
-# ---- legal review (minimal, until the legal-review issue) --------------------------------------
+# ---- legal review (the procedure is sanxiang/review; the case page's one-step forms) ---------------
 
 @transaction.atomic
-def do_submit_case_review(case, *, reviewer, actor, on=None) -> CaseReview:
-    """提交法制审核 of the current proposal to a reviewer of the agency who did not handle the case."""
-    from .review_gate import proposal_of, review_required
+def do_submit_case_review(case, *, reviewer, actor, on=None):
+    """提交法制审核 in one step (the case page's form): the handling unit submits the track's
+    materials as complete and names a reviewer of the legal office, who is assigned as the legal
+    office would (same checks). The procedure itself is sanxiang/review (`do_submit_review`,
+    `do_assign_reviewer`); returns the `ReviewRound`."""
+    from sanxiang.review.procedure import do_submit_and_assign
 
-    case = _lock(case)
-    if not may_act(actor, "submit_review", case):
-        raise NotPermitted("只有本科室的执法人员或本案承办人可以提交法制审核。")
-    problem = G.actor_handles(case, actor)
-    if problem:
-        raise NotPermitted(problem)
-    if case.status not in (CaseStatus.CONCLUDED, CaseStatus.NOTIFIED):
-        raise RuleViolation(f"案件{case.title}当前为“{case.status_label}”，调查终结后方可提交法制审核。", field="status")
-    if not current_roles(reviewer).filter(agency=case.agency, role=Role.REVIEWER).exists():
-        raise RuleViolation(f"{getattr(reviewer, 'name', '') or reviewer}不是{case.agency.name}的法制审核人员。",
-                            field="reviewer")
-    if case.handlers.filter(person__user=reviewer).exists():
-        raise RuleViolation("审核人员不能审核自己承办的案件。", field="reviewer")
-    if case.reviews.filter(opinion=CaseReview.PENDING).exists():
-        raise Conflict("本案已有待审核的提交。", field="reviewer")
-    proposal = proposal_of(case)
-    _, found = review_required(case, proposal, on=R.as_date(on))
-    review = CaseReview.objects.create(case=case, reviewer=reviewer, proposal=proposal, rules=found,
-                                       submitted_on=R.as_date(on))
-    CaseAccess.objects.get_or_create(case=case, user=reviewer, reason=CaseAccess.REVIEWER)
-    append_entry(action="submit_case_review", actor=actor, obj=review,
-                 payload={"case": case.number, "reviewer": reviewer.get_username()})
-    return review
+    return do_submit_and_assign(case, reviewer=reviewer, actor=actor, on=on)
 
 
 @transaction.atomic
-def do_record_case_review(review, *, opinion, actor, note="", on=None) -> CaseReview:
-    """法制审核意见: 同意 (pass) or 退回 (return), by the reviewer the case was submitted to."""
-    review = CaseReview.objects.select_for_update().get(pk=review.pk)
-    if not is_system_actor(actor) and getattr(actor, "pk", None) != review.reviewer_id:
-        raise NotPermitted("只有被指定的法制审核人员可以提出审核意见。")
-    if G.actor_not_handler(review.case, actor):
-        raise NotPermitted("审核人员不能审核自己承办的案件。")
-    if review.opinion != CaseReview.PENDING:
-        raise Conflict("该次审核已提出意见。", field="opinion")
-    if opinion not in (CaseReview.PASS, CaseReview.RETURN):
-        raise RuleViolation("审核意见须为“同意”或“退回”。", field="opinion")
-    reviewed_on = R.as_date(on)
-    if reviewed_on < review.submitted_on:
-        raise RuleViolation(f"审核日期 {reviewed_on:%Y-%m-%d} 早于提交审核之日 {review.submitted_on:%Y-%m-%d}。",
-                            field="on")
-    if opinion == CaseReview.RETURN and not (note or "").strip():
-        raise RuleViolation("退回须写明理由：需补正、补充调查或修改的事项。", field="note")
-    review.opinion, review.reviewed_on = opinion, reviewed_on
-    review.note = _text(note, "审核意见", "note", 1000, required=False)
-    review.save()
-    append_entry(action="record_case_review", actor=actor, obj=review, payload={"opinion": opinion})
-    return review
+def do_record_case_review(review, *, opinion, actor, note="", on=None):
+    """法制审核意见 in the case page's words: 同意 (pass) or 退回 (return, with the reason in `note`),
+    recorded as the track's agree kind or its first other kind (sanxiang/review `do_record_opinion`)."""
+    from sanxiang.review.procedure import do_record_pass_or_return
 
+    return do_record_pass_or_return(review, opinion=opinion, note=note, actor=actor, on=on)
 
 
 # ---- 行政复议 / 行政诉讼 ---------------------------------------------------------------------------

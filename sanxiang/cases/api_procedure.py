@@ -263,16 +263,26 @@ class ReviewOpinionIn(Schema):
 
 
 def _review(r) -> dict:
-    name = r.reviewer.get_full_name() or r.reviewer.get_username()
-    return {"id": r.pk, "reviewer": name, "submitted_on": r.submitted_on, "proposal": r.proposal, "rules": r.rules,
-            "opinion": r.opinion, "opinion_label": r.get_opinion_display(), "note": r.note,
-            "reviewed_on": r.reviewed_on}
+    """A round of the case's 法制审核 (sanxiang/review) in this endpoint's words: pending, pass or return."""
+    from sanxiang.review.models import RoundStatus
+
+    name = (r.reviewer.get_full_name() or r.reviewer.get_username()) if r.reviewer else ""
+    opinion = {RoundStatus.AGREED: "pass", RoundStatus.RETURNED: "return"}.get(r.status, "pending")
+    return {"id": r.pk, "reviewer": name, "submitted_on": r.submitted_on, "proposal": r.proposal,
+            "rules": r.review.rules, "opinion": opinion, "opinion_label": r.opinion_label or r.get_status_display(),
+            "note": r.opinion_text, "reviewed_on": r.opinion_on}
+
+
+def _rounds(case):
+    from sanxiang.review.models import ReviewRound
+
+    return ReviewRound.objects.filter(review__case=case).select_related("review", "reviewer")
 
 
 @router.get("/{case_id}/reviews", response={200: list[ReviewOut], **error_responses(401, 404)}, summary="法制审核")
 def list_reviews(request, case_id: str):
     case = _case(request, case_id)
-    return Status(200, [_review(r) for r in case.reviews.select_related("reviewer").order_by("id")])
+    return Status(200, [_review(r) for r in _rounds(case).order_by("id")])
 
 
 @router.post("/{case_id}/reviews", response={201: ReviewOut, **ERRORS}, summary="提交法制审核")
@@ -285,7 +295,7 @@ def submit_review(request, case_id: str, data: ReviewIn):
 
 
 def _review_of(request, case_id, review_id):
-    review = row_by_id(_case(request, case_id).reviews.select_related("reviewer"), review_id)
+    review = row_by_id(_rounds(_case(request, case_id)), review_id)
     if review is None:
         raise NotFound("未找到该次法制审核。", code="review_not_found")
     return review

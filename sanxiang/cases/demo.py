@@ -126,8 +126,13 @@ class Loader:
 
         for action, ago, params in steps:
             if action == "review":
+                from sanxiang.review.procedure import do_record_checklist
+                from sanxiang.review.tracks import CHECKLIST_POINTS
+
                 review = C.do_submit_case_review(case, reviewer=self.reviewer_user, on=self.day(ago),
                                                  actor=self.officer_user)
+                do_record_checklist(review, points={code: {"finding": "lawful", "note": ""}
+                                                    for code, _ in CHECKLIST_POINTS}, actor=self.reviewer_user)
                 C.do_record_case_review(review, opinion="pass", note="事实清楚，证据确凿，适用依据正确，程序合法。",
                                         on=self.day(ago), actor=self.reviewer_user)
                 continue

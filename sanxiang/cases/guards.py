@@ -225,10 +225,17 @@ def statement_windows_over(case, actor, on=None, **params):
 
 
 def review_passed(case, actor, **params):
-    """依法须经法制审核的，审核已通过（行政处罚法第五十八条）"""
+    """依法须经法制审核的，审核已通过（行政处罚法第五十八条、本机关法制审核目录清单）"""
     from .review_gate import proposal_of, review_problem
 
     return review_problem(case, proposal_of(case), on=_day(params.get("on")))
+
+
+def coercion_review_passed(case, on=None) -> str | None:
+    """A 行政强制 decision within the case (its own kind's proposal when it is a coercion case)."""
+    from .review_gate import proposal_of, review_problem
+
+    return review_problem(case, proposal_of(case, "coercion"), on=_day(on))
 
 
 def not_before_earlier_steps(case, actor, on=None, **params):
@@ -236,8 +243,14 @@ def not_before_earlier_steps(case, actor, on=None, **params):
     day = _day(on)
     steps = [("告知", case.notified_on), ("陈述申辩", case.statement_on), ("放弃陈述申辩和听证", case.rights_waived_on),
              ("举行听证", case.hearing_held_on)]
+    from sanxiang.review.models import ReviewRound, RoundStatus
+
+    agreed = (ReviewRound.objects.filter(review__case=case, review__decision_kind=case.kind, status=RoundStatus.AGREED)
+              .order_by("-number").first())
     review = case.reviews.filter(opinion="pass").order_by("-id").first()
-    if review is not None:
+    if agreed is not None:
+        steps.append(("法制审核通过", agreed.opinion_on))
+    elif review is not None:
         steps.append(("法制审核通过", review.reviewed_on or review.submitted_on))
     late = [(label, when) for label, when in steps if when and when > day]
     if late:

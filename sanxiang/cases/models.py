@@ -398,7 +398,8 @@ class OnSiteAct(Ledgered):
 class CaseReview(Ledgered):
     """法制审核（简） — a submission of the proposed decision and its reviewer's opinion.
 
-    The minimal record the decision gate reads until the legal-review issue replaces it.
+    Legacy: reviews recorded before the review procedure (sanxiang/review: `LegalReview` and its
+    rounds). No new rows are made; the gate still reads a case's rows when it has no rounds.
     """
 
     PENDING, PASS, RETURN = "pending", "pass", "return"

@@ -184,9 +184,11 @@ def awaiting_head(user, limit: int = 50) -> list:
         if options:
             waiting.append({"case": case, "actions": [o.label for o in options]})
     # 法制审核 submitted to this user (not a move of the table: the review's own record)
-    reviews = (CaseReview.objects.filter(reviewer=user, opinion=CaseReview.PENDING)
-               .select_related("case__agency", "case__unit").order_by("submitted_on", "id")[:limit])
-    waiting += [{"case": r.case, "actions": ["法制审核"]} for r in reviews if r.case.pk not in
+    from sanxiang.review.models import ReviewRound, RoundStatus
+
+    reviews = (ReviewRound.objects.filter(reviewer=user, status=RoundStatus.IN_REVIEW)
+               .select_related("review__case__agency", "review__case__unit").order_by("submitted_on", "id")[:limit])
+    waiting += [{"case": r.review.case, "actions": ["法制审核"]} for r in reviews if r.review.case.pk not in
                 {w["case"].pk for w in waiting}]
     # 行政强制措施 waiting for the head's approval before, or within 24 hours after, being implemented
     from .kinds.coercion import measures_awaiting
@@ -312,7 +314,11 @@ def case_page(user, case) -> dict:
         covered = covered_refs(case)
         for act in onsite:
             act.recording_attached = f"onsite:{act.pk}" in covered
-    reviews = list(case.reviews.select_related("reviewer"))
+    from sanxiang.review.models import ReviewRound
+
+    reviews = list(case.reviews.select_related("reviewer"))  # 法制审核 recorded before the review procedure
+    review_rounds = list(ReviewRound.objects.filter(review__case=case).select_related("review", "reviewer")
+                         .order_by("review_id", "number"))
     payments = list(case.payments.all())
     appeals = list(case.appeals.all())
     obligations = list(Obligation.objects.filter(object_type=CASE_TYPE, object_id=str(case.pk))
@@ -329,6 +335,7 @@ def case_page(user, case) -> dict:
         Recusal._meta.label_lower: [r.pk for r in recusals],
         OnSiteAct._meta.label_lower: [a.pk for a in onsite],
         CaseReview._meta.label_lower: [r.pk for r in reviews],
+        ReviewRound._meta.label_lower: [r.pk for r in review_rounds],
         CasePayment._meta.label_lower: [p.pk for p in payments],
         CaseAppeal._meta.label_lower: [a.pk for a in appeals],
         Obligation._meta.label_lower: [o.pk for o in obligations],
@@ -340,7 +347,7 @@ def case_page(user, case) -> dict:
     return {
         "case": case, "handlers": handlers, "active_handlers": [h for h in handlers if h.until is None],
         "parties": parties, "participants": participants, "recusals": recusals, "onsite_acts": onsite,
-        "reviews": reviews, "payments": payments, "appeals": appeals, "deadlines": deadline_rows, "timeline": timeline(case, related, {o.pk: o.kind for o in obligations}),
+        "reviews": reviews, "review_rounds": review_rounds, "payments": payments, "appeals": appeals, "deadlines": deadline_rows, "timeline": timeline(case, related, {o.pk: o.kind for o in obligations}),
         "options": options,
         "proposed": penalties_text(case.proposed_penalties, case.proposed_fine, case.proposed_confiscation),
         "notified": penalties_text(case.notified_penalties, case.notified_fine, case.notified_confiscation),

@@ -103,4 +103,15 @@ def _child_ids(case) -> dict[str, list[int]]:
         "cases.casereview": list(case.reviews.values_list("pk", flat=True)),
         "cases.casepayment": list(case.payments.values_list("pk", flat=True)),
         "cases.caseappeal": list(case.appeals.values_list("pk", flat=True)),
+        **_review_ids(case),
     }
+
+
+def _review_ids(case) -> dict[str, list[int]]:
+    """法制审核 of the case, its rounds and supplement requests (sanxiang/review)."""
+    from sanxiang.review.models import LegalReview, ReviewRound, ReviewSupplement
+
+    return {"review.legalreview": list(LegalReview.objects.filter(case=case).values_list("pk", flat=True)),
+            "review.reviewround": list(ReviewRound.objects.filter(review__case=case).values_list("pk", flat=True)),
+            "review.reviewsupplement": list(ReviewSupplement.objects.filter(round__review__case=case)
+                                            .values_list("pk", flat=True))}

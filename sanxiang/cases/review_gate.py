@@ -1,8 +1,8 @@
 """法制审核 gate: `review_required(case, proposed_decision)` and the check the decision runs.
 
 The answer is the agency's 法制审核目录清单 (sanxiang/review: 行政处罚法 第五十八条 and the
-agency's own rules, in force on the decision date); the review itself is still the minimal
-`CaseReview` record (a reviewer who did not handle the case, opinion 同意 or 退回).
+agency's own rules, in force on the decision date); the review itself is the 法制审核 procedure of
+sanxiang/review (its rounds; cases reviewed before it keep their minimal `CaseReview` records).
 """
 
 from __future__ import annotations
@@ -14,8 +14,13 @@ def _money(value) -> str | None:
     return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
 
 
-def proposal_of(case) -> dict:
-    """The proposed decision in the vocabulary of the legal-review issue (its PROPOSAL.json)."""
+def proposal_of(case, kind: str | None = None) -> dict:
+    """The proposed decision in the vocabulary of the legal-review issue (its PROPOSAL.json). `kind`:
+    a decision of another kind within the case (a 行政强制 decision in a penalty case), which carries
+    the case's flags and no penalty."""
+    if kind is not None and kind != case.kind:
+        return {"kind": kind, "procedure": "general", "penalties": [], "fine": None, "confiscation_value": None,
+                "hearing": "none", "flags": sorted(case.review_flags)}
     hearing = "held" if case.hearing_held_on else ("requested" if case.hearing_requested_on else "none")
     return {"kind": case.kind, "procedure": case.procedure, "penalties": sorted(case.proposed_penalties),
             "fine": _money(case.proposed_fine), "confiscation_value": _money(case.proposed_confiscation),
@@ -31,25 +36,63 @@ def review_required(case, proposed_decision: dict, *, on=None) -> tuple[bool, li
 
 
 def passed_review(case, proposal: dict):
-    """The latest review of exactly this proposal, if it passed (after the hearing when one was held)."""
-    latest = case.reviews.order_by("-id").first()
-    if latest is None or latest.opinion != latest.PASS or latest.proposal != proposal:
+    """The review that lets exactly this proposal be decided, or None: the latest round of the case
+    decision's 法制审核 agreed to this proposal (or the disagreement procedure decided it). A case
+    reviewed before the review procedure existed is read from its minimal `CaseReview` records."""
+    from sanxiang.review.models import RoundStatus
+    from sanxiang.review.procedure import latest_round_of, review_decided_by_disagreement
+
+    latest = latest_round_of(case, proposal.get("kind"))
+    if latest is not None:
+        if latest.proposal != proposal:
+            return None
+        if latest.status == RoundStatus.AGREED or review_decided_by_disagreement(latest.review):
+            from sanxiang.review.flow import flow_problem  # 签批 and 集体讨论 (review/flow.py)
+
+            return latest if flow_problem(latest) is None else None
         return None
-    return latest
+    legacy = case.reviews.order_by("-id").first()
+    if legacy is None or legacy.opinion != legacy.PASS or legacy.proposal != proposal:
+        return None
+    return legacy
+
+
+def _state(case, proposal: dict) -> str:
+    from sanxiang.review.models import RoundStatus
+    from sanxiang.review.procedure import OPEN_ROUND, latest_round_of
+
+    latest = latest_round_of(case, proposal.get("kind"))
+    if latest is not None:
+        if latest.proposal != proposal and latest.status == RoundStatus.AGREED:
+            return "审核通过后拟作出的决定已变更，须重新审核"
+        if latest.proposal != proposal and latest.status == RoundStatus.RETURNED:
+            return "审核退回后拟作出的决定已变更，须重新审核"
+        from sanxiang.review.flow import flow_state
+
+        told = flow_state(latest)
+        if told:
+            return told
+        if latest.status in OPEN_ROUND:
+            return f"法制审核尚未完成（第{latest.number}轮，{latest.get_status_display()}）"
+        if latest.status == RoundStatus.RETURNED:
+            return f"法制审核意见为“{latest.opinion_label}”，已退回承办机构"
+        if latest.status == RoundStatus.WITHDRAWN:
+            return "送审已撤回，尚未重新提交法制审核"
+        return "审核通过后拟作出的决定已变更，须重新审核"
+    legacy = case.reviews.order_by("-id").first()
+    if legacy is not None and legacy.opinion == legacy.PENDING:
+        return "法制审核尚未完成"
+    if legacy is not None and legacy.opinion == legacy.RETURN:
+        return "法制审核意见为退回"
+    if legacy is not None:
+        return "审核通过后拟作出的决定已变更，须重新审核"
+    return "尚未进行法制审核"
 
 
 def review_problem(case, proposal: dict, *, on=None) -> str | None:
+    """None when the decision may be made; else the refusal, naming the rules that required review."""
     required, found = review_required(case, proposal, on=on)
     if not required or passed_review(case, proposal) is not None:
         return None
     named = "；".join(f"{r['label']}（{r['citation']}）" for r in found)
-    latest = case.reviews.order_by("-id").first()
-    if latest is not None and latest.opinion == latest.PENDING:
-        state = "法制审核尚未完成"
-    elif latest is not None and latest.opinion == latest.RETURN:
-        state = "法制审核意见为退回"
-    elif latest is not None:
-        state = "审核通过后拟作出的决定已变更，须重新审核"
-    else:
-        state = "尚未进行法制审核"
-    return f"本案须经法制审核后方可作出决定（{named}），{state}。"
+    return f"本案须经法制审核后方可作出决定（{named}），{_state(case, proposal)}。"

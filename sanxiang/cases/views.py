@@ -17,7 +17,7 @@ from sanxiang.core.errors import SanxiangError
 from . import actions as C
 from . import forms as F
 from . import pages
-from .models import CaseReview, CaseStatus, OnSiteActKind, Procedure
+from .models import CaseStatus, OnSiteActKind, Procedure
 
 PAGE_SIZE = 50
 # The states in which the action still accepts parties (do_add_case_party refuses the others);
@@ -184,8 +184,10 @@ def _forms(request, case, data, bound):
         out["decide_recusal"] = {"recusal": pending_recusals[0],
                                  "form": bound.get("decide_recusal") or F.RecusalDecisionForm()}
     handles = any(h.person.user_id == user.pk for h in data["active_handlers"])
-    pending = [r for r in data["reviews"] if r.opinion == CaseReview.PENDING]
-    if (handles and not pending and case.status in (CaseStatus.CONCLUDED, CaseStatus.NOTIFIED)
+    from sanxiang.review.procedure import OPEN_ROUND, reviewable_states
+
+    pending = [r for r in data["review_rounds"] if r.status in OPEN_ROUND]
+    if (handles and not pending and case.status in reviewable_states(case)
             and C.may_act(user, "submit_review", case)):
         out["review"] = bound.get("review") or F.ReviewSubmitForm(reviewers=pages.reviewers_of(case))
     if may_change and case.decided_on:
@@ -202,7 +204,7 @@ def _forms(request, case, data, bound):
             out["resume"] = bound.get("resume") or F.ResumeForm()
         else:
             out["pause"] = bound.get("pause") or F.PauseForm()
-    mine = [r for r in pending if r.reviewer_id == user.pk]
+    mine = [r for r in pending if r.reviewer_id == user.pk and r.status == "in_review"]
     if mine:
         out["opinion"] = {"review": mine[0], "form": bound.get("opinion") or F.ReviewOpinionForm()}
     return out
@@ -366,7 +368,10 @@ def case_submit_review(request, pk):
 @login_required
 def case_review_opinion(request, pk):
     def perform(case, form, version):
-        review = case.reviews.filter(opinion=CaseReview.PENDING).order_by("-id").first()
+        from sanxiang.review.models import ReviewRound, RoundStatus
+
+        review = (ReviewRound.objects.filter(review__case=case, status=RoundStatus.IN_REVIEW, reviewer=request.user)
+                  .order_by("-id").first())
         if review is None:
             from sanxiang.core.errors import Conflict
 

@@ -217,13 +217,15 @@ def _measure_of(case, spec: kinds.Spec, measure):
 
 @transaction.atomic
 def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, replaces=None, measure=None,
-                         entries: list[dict] | None = None, volume: str | None = None) -> Document:
+                         entries: list[dict] | None = None, volume: str | None = None, subject=None) -> Document:
     """生成执法文书: fill the template from the case, number it and queue its PDF (待生成).
 
     A kind is generated once per case, unless it is repeatable (笔录, the documents of each
     measure); once issued, a correction names the document it replaces. `measure` picks the
     coercive measure of a measure kind; `entries` are the file entries of the archive forms, which
-    are made once per `volume` (正卷, 副卷; a correction keeps the volume of the form it replaces)."""
+    are made once per `volume` (正卷, 副卷; a correction keeps the volume of the form it replaces).
+    A kind not offered on the case page (the 审核表) is made from its `subject` (a review round),
+    once per subject; the calling app's action checks the subject belongs to the case."""
     from sanxiang.cases.models import Case
 
     case = Case.objects.select_related("agency", "unit").select_for_update(of=("self",)).get(pk=case.pk)
@@ -236,8 +238,12 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     conflict = kinds.decision_conflict(case, spec.kind)
     if conflict:
         raise RuleViolation(conflict, field="kind", code="decision_contradicts")
-    if spec not in kinds.available_kinds(case):
+    if not spec.offered:
+        if subject is None:
+            raise RuleViolation(f"{spec.label}须从其所记录的事项生成（如法制审核的审核轮次），不能单独生成。", field="kind")
+    elif spec not in kinds.available_kinds(case):
         raise RuleViolation(f"案件{case.title}处于“{case.status_label}”，不能生成{spec.label}。", field="kind")
+    subject_key = f"{subject._meta.label_lower}:{subject.pk}" if subject is not None else None
     if replaces is not None:
         replaces = Document.objects.select_for_update().get(pk=replaces.pk)
         if replaces.case_id != case.pk or replaces.kind != spec.kind:
@@ -254,6 +260,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
         existing = _open_of_kind(case, spec.kind)
         if spec.kind in kinds.ARCHIVE_KINDS:
             existing = existing.filter(fields__context__volume=volume)
+        if subject_key is not None:
+            existing = existing.filter(fields__subject=subject_key)
         existing = existing.order_by("-id").first()
         if replaces is None and existing is not None and existing.status == S.ISSUED:
             raise Conflict(f"{existing}已签发，不能再生成；如需更正，请生成更正文书。", field="kind",
@@ -263,7 +271,7 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
                            field="kind", code="document_exists")
     cleaned = kinds.clean_inputs(spec, inputs)
     given = kinds.Given(measure=_measure_of(case, spec, measure), entries=entries, volume=volume or "正卷",
-                        replaces=replaces)
+                        replaces=replaces, subject=subject)
     if spec.kind == DocumentKind.SERVICE_RECEIPT:
         given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
                         .order_by("-id").first())
@@ -279,6 +287,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     document.fields = {"inputs": cleaned, "context": context}
     if given.measure is not None:
         document.fields["measure"] = given.measure.pk
+    if subject_key is not None:
+        document.fields["subject"] = subject_key
     document.confidentiality = case.confidentiality
     document.docx_path, document.docx_sha256, document.docx_sm3, document.docx_size = (
         stored.path, stored.sha256, stored.sm3, stored.size)

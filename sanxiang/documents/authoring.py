@@ -262,6 +262,84 @@ MEASURE_ROWS = [("当事人", PARTIES), ("案由", "{{ cause }}"), ("措施种�
                 ("理由和依据", "{{ measure_reason }}"), ("实施地点", "{{ measure_place }}"),
                 ("实施日期", "{{ measure_on }}")]
 
+def _cell_lines(cell, lines):
+    """Several paragraphs in one table cell (a Word cell keeps line breaks only as paragraphs)."""
+    cell.text = lines[0]
+    for line in lines[1:]:
+        cell.add_paragraph(line)
+
+
+REVIEW_RULES = "{% for r in rules %}{{ r.label }}（{{ r.citation }}）{% if not loop.last %}；{% endif %}{% endfor %}"
+REVIEW_MATERIALS = ("{% for m in materials %}{% if m.code %}{{ m.code }}. {% endif %}{{ m.label }}：{{ m.provided }}"
+                    "{% if m.note %}（{{ m.note }}）{% endif %}{% if not loop.last %}；{% endif %}{% endfor %}")
+REVIEW_OPINION = "{{ opinion_kind }}{% if opinion_text %}：{{ opinion_text }}{% endif %}"
+REVIEWER = "审核人：{{ reviewer_name }}　　{{ opinion_on }}"
+CHECK_HEADER = ("审核事项", "审核结论", "说明")
+CHECK_ROW = ("{{ c.point }}", "{{ c.finding }}", "{{ c.note }}")
+SIGNOFFS = ("{% for s in signoffs %}{{ s.step }}：{{ s.opinion }}（{{ s.name }}，{{ s.date }}）"
+            "{% if not loop.last %}；{% endif %}{% endfor %}")
+
+
+def review_form(title):
+    """SAMR 范本 36 案件审核/法制审核表 (市场监督管理行政处罚程序规定 第四十九条至第五十五条): the case, the
+    proposal and its basis, what was submitted, the seven points with their findings, the opinion, the
+    reviewer and every sign-off of the round."""
+    def build():
+        d = _new()
+        _head(d, title)
+        _table(d, [
+            ("案件名称", "{{ cause }}"), ("案号", "{{ case_number }}"), ("当事人", PARTIES),
+            ("承办机构", "{{ unit_name }}"), ("承办人", HANDLERS), ("审核种类", "{{ track }}"),
+            ("审核机构", "{{ reviewing_body }}"), ("送审日期", "{{ submitted_on }}（第 {{ round_number }} 轮）"),
+            ("须经审核的情形", REVIEW_RULES), ("违法事实", "{{ facts }}"), ("拟处理意见", "{{ proposal }}"),
+            ("法律依据", "{{ basis }}"), ("自由裁量的理由", "{{ discretion }}"), ("送审材料", REVIEW_MATERIALS),
+            ("补充材料", "{{ supplements }}"),
+            ("审核期限", "材料齐全之日 {{ complete_on }}，应于 {{ due_on }} 前审核完毕{% if extension %}；{{ extension }}{% endif %}"),
+        ])
+        d.add_paragraph("审核要点")
+        _loop_table(d, CHECK_HEADER, CHECK_ROW, "c in checklist")
+        _table(d, [("审核意见", REVIEW_OPINION), ("审核人", "{{ reviewer_name }}"), ("审核日期", "{{ opinion_on }}"),
+                   ("审批意见", SIGNOFFS)])
+        return d
+    return build
+
+
+def major_review_form():
+    """株洲市市场监督管理局 重大行政执法决定法制审核表 (its 三项制度 plan's 附件, seed 001): the form's own rows
+    in its order; each sign-off goes into the row of its step (the codes of 株洲's `review.signoff_chain`).
+    The 法制审核 row holds the reviewer's opinion and checklist, and the step's sign-off when there is one."""
+    d = _new()
+    _centre(d, "{{ agency_name }}", 16)
+    _centre(d, "重大行政执法决定法制审核表", 22)
+    d.add_paragraph("编号：{{ number }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    table = _table(d, [("事  由", "{{ cause }}"), ("申请部门", "{{ unit_name }}"), ("申请时间", "{{ submitted_on }}"),
+                       ("基本情况、证据材料、拟处建议及法律依据", "")])
+    _cell_lines(table.rows[-1].cells[1], [
+        "当事人：" + PARTIES, "基本情况：{{ facts }}", "证据材料：" + REVIEW_MATERIALS, "拟处建议：{{ proposal }}",
+        "法律依据：{{ basis }}", "须经法制审核的情形：" + REVIEW_RULES])
+    cells = table.add_row().cells
+    cells[0].text = "承办部门负责人意见"
+    cells[1].text = '{{ signed.get("handling_head", "") }}'
+    cells = table.add_row().cells
+    cells[0].text = "承办部门分管领导意见"
+    cells[1].text = '{{ signed.get("handling_leader", "") }}'
+    cells = table.add_row().cells
+    cells[0].text = "法制审核意见"
+    _cell_lines(cells[1], [
+        REVIEW_OPINION,
+        "审核要点：{% for c in checklist %}{{ c.point }}：{{ c.finding }}{% if c.note %}（{{ c.note }}）{% endif %}"
+        "{% if not loop.last %}；{% endif %}{% endfor %}",
+        "材料齐全之日 {{ complete_on }}，审核期限至 {{ due_on }}{% if extension %}；{{ extension }}{% endif %}",
+        REVIEWER, '{{ signed.get("legal_review", "") }}'])
+    for label, step in (("法制部门负责人意见", "legal_head"), ("分管法制的局领导意见", "legal_leader"),
+                        ("局长审批", "director")):
+        cells = table.add_row().cells
+        cells[0].text = label
+        cells[1].text = f'{{{{ signed.get("{step}", "") }}}}'
+    d.add_paragraph("注：该表适用行政处罚以外的重大行政执法决定法制审核。")
+    return d
+
+
 TEMPLATES = {
     "filing_approval": filing_approval,
     "not_filing_approval": form("不予立案审批表", [
@@ -411,12 +489,19 @@ TEMPLATES = {
     "file_notes": archive_form("卷内备考表", [("案号", "{{ case_number }}")], table=False, after=(
         "本卷共有文件 {{ entries|length }} 件，共 {{ total_pages }} 页。",
         "说明：{{ notes }}", "立卷人：{{ compiled_by }}　检查人：{{ checked_by }}　立卷日期：{{ compiled_on }}")),
+    "case_review_form": review_form("案件审核表"),
+    "legal_review_form": review_form("法制审核表"),
+    "major_review_form": major_review_form,
 }
 
 
-def main():
+def main(only=()):
+    """Write every template, or only the kinds named (`python -m sanxiang.documents.authoring KIND…`):
+    each run writes new bytes (zip timestamps), which registers a new national version of each."""
     OUT.mkdir(parents=True, exist_ok=True)
     for kind, build in TEMPLATES.items():
+        if only and kind not in only:
+            continue
         document = build()
         document.core_properties.author = "三项 Sanxiang"
         path = OUT / f"{kind}.docx"
@@ -425,4 +510,6 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

@@ -81,6 +81,11 @@ class Spec:
     signable: bool = False  # signed by the officer and the party on a tablet (笔录, 送达回证)
     measure: MeasureRule | None = None
     when: Callable | None = None  # a further condition on the case (a hearing was asked for…)
+    # Kinds made from something else than the case's state — a review round's 审核表 — are not offered
+    # on the case page; another app's action generates them with `subject=` and `values` (a dotted
+    # path to `f(case, subject) -> dict`) adds the subject's names. One per subject, then corrections.
+    offered: bool = True
+    values: str = ""
 
     @property
     def label(self) -> str:
@@ -123,6 +128,27 @@ MEASURE_NAMES = {"measure_kind": "查封", "measure_reason": "涉嫌……，依
                       "place": "当事人冷库", "custody": "行政机关保管"}]}
 ENTRY = {"seq": 1, "number": "示例处罚〔2026〕1号", "responsible": "示例市场监督管理局", "title": "行政处罚决定书",
          "date": "2026年1月5日", "pages": "1-3", "note": ""}
+
+# The 审核表's own names (sanxiang/review/forms.py fills them from a round; docs/review.md "Documents").
+# `signed`: each signed step's text by the step's code in the profile's `review.signoff_chain` (株洲's)
+SIGN_STEPS = ("handling_head", "handling_leader", "legal_review", "legal_head", "legal_leader", "director")
+REVIEW_NAMES = {
+    "track": "行政处罚案件审核", "reviewing_body": "法制审核机构", "round_number": "1", "submitted_on": "2026年1月5日",
+    "proposal": "罚款人民币 5,000.00 元", "basis": "……", "discretion": "……",
+    "rules": [{"label": "一般程序行政处罚决定均须法制审核", "citation": "……"}],
+    "materials": [{"code": "A", "label": "调查终结报告或情况说明", "provided": "已提交", "note": ""}],
+    "complete_on": "2026年1月5日", "due_on": "2026年1月19日", "extension": "", "supplements": "",
+    "checklist": [{"point": "执法主体是否合法，执法人员是否具备执法资格", "finding": "合法", "note": ""}],
+    "opinion_kind": "同意", "opinion_text": "……", "opinion_on": "2026年1月12日", "reviewer_name": "赵某",
+    "signoffs": [{"step": "法制审核", "name": "赵某", "opinion": "同意", "date": "2026年1月12日"}],
+    "signed": {step: "" for step in SIGN_STEPS},
+}
+REVIEW_VALUES = "sanxiang.review.forms.form_values"
+
+
+def _review_form(kind, short):
+    return _spec(kind, short, {}, names=REVIEW_NAMES, offered=False, values=REVIEW_VALUES)
+
 
 SPECS = {spec.kind: spec for spec in (
     _spec(K.FILING_APPROVAL, "立审", {**_in(P, states=FILED | {"verifying"}), **_in(L, states=LABOUR_FILED | {"clue"})}),
@@ -290,6 +316,10 @@ SPECS = {spec.kind: spec for spec in (
     _spec(K.FILE_NOTES, "备考", {t: frozenset(s) for t, s in ENDED.items()},
           names={"entries": [ENTRY], "total_pages": "3", "volume": "正卷", "notes": "",
                  "compiled_by": "", "checked_by": "", "compiled_on": "2026年1月5日"}),
+    # 文书简称: SAMR 范本 36 (案件审核/法制审核表) gives none; the platform's own, as for 终报
+    _review_form(K.CASE_REVIEW_FORM, "案审"),
+    _review_form(K.LEGAL_REVIEW_FORM, "法审"),
+    _review_form(K.MAJOR_REVIEW_FORM, "重审"),
 )}
 ARCHIVE_KINDS = (K.FILE_COVER, K.FILE_CATALOGUE, K.FILE_NOTES)
 # What a 送达回证 serves: the newest of these the case has.
@@ -332,7 +362,7 @@ def measures_for(case, spec: Spec) -> list:
 def available_kinds(case) -> list[Spec]:
     """The kinds a document may be generated for in the case's table and state."""
     table = case.workflow_table()
-    return [spec for spec in SPECS.values() if case.status in spec.where.get(table, ())
+    return [spec for spec in SPECS.values() if spec.offered and case.status in spec.where.get(table, ())
             and (spec.measure is None or measures_for(case, spec)) and (spec.when is None or spec.when(case))]
 
 
@@ -548,6 +578,7 @@ class Given:
     entries: list | None = None
     volume: str = "正卷"  # the archive forms' volume (正卷 or 副卷: each has its own)
     replaces: object = None  # the issued document a correction (更正) replaces
+    subject: object = None  # what a kind that is not offered is made from (a review round)
 
 
 def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 — one branch per kind
@@ -670,6 +701,10 @@ def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 
                       "closed_on": chinese_date(case.closed_on), "retention": _retention(case)})
         if kind == K.FILE_NOTES:
             v.update({"notes": "", "compiled_by": "", "checked_by": "", "compiled_on": chinese_date(timezone.localdate())})
+    if spec.values:
+        from django.utils.module_loading import import_string
+
+        v.update(import_string(spec.values)(case, given.subject))
     return v
 
 

@@ -15,7 +15,8 @@ from sanxiang.orgs.marks import Confidentiality
 
 
 class DocumentKind(models.TextChoices):
-    """文书种类 — the forms of SAMR 《行政处罚文书格式范本（2021年修订版）》 built so far."""
+    """文书种类 — the forms of SAMR 《行政处罚文书格式范本（2021年修订版）》 built so far, and 株洲's
+    重大行政执法决定法制审核表 (its plan's 附件)."""
 
     FILING_APPROVAL = "filing_approval", "立案审批表"
     NOT_FILING_APPROVAL = "not_filing_approval", "不予立案审批表"
@@ -54,6 +55,10 @@ class DocumentKind(models.TextChoices):
     FILE_COVER = "file_cover", "卷宗封面"
     FILE_CATALOGUE = "file_catalogue", "卷内文件目录"
     FILE_NOTES = "file_notes", "卷内备考表"
+    # 法制审核 (issue 9 §6): made from a review round (sanxiang/review/forms.py), filed in the 副卷
+    CASE_REVIEW_FORM = "case_review_form", "案件审核表"
+    LEGAL_REVIEW_FORM = "legal_review_form", "法制审核表"
+    MAJOR_REVIEW_FORM = "major_review_form", "重大行政执法决定法制审核表"
 
 
 class DocumentStatus(models.TextChoices):

@@ -175,6 +175,11 @@ _SPECS = [
     _s("review.form_fields", "list", "review", "法制审核表栏目"),
     _s("review.submission_package", "items", "review", "送审材料"),
     _s("review.first_time_reviewer_qualification", "bool", "review", "初次从事法制审核须取得法律职业资格"),
+    _s("review.tracks", "tracks", "review", "审核程序（按决定种类：审核机构、时限、材料、意见种类、审核表）"),
+    _s("review.emergency_coercion_exempt", "bool", "review", "情况紧急当场实施的行政强制措施免于事前法制审核"),
+    _s("review.signoff_chain", "signoff_chains", "review", "审核签批流程（按决定种类）"),
+    _s("review.collective_discussion_rules", "rules", "review", "须集体讨论的案件（可判定的条件）"),
+    _s("review.collective_discussion_quorum", "number", "review", "集体讨论出席人数须超过本机关负责人的比例"),
     # 案件办理
     _s("cases.verification_limit", "period", "cases", "案源核查期限"),
     _s("cases.verification_extension", "period", "cases", "核查经批准可延长", nullable=True),
@@ -286,6 +291,9 @@ KIND_LABELS = {
     "items": "条目表列表 {code, label}",
     "amounts": "按当事人类别的金额表 {person = 整数, org = 整数}（个体工商户按 person）",
     "rules": "审核目录规则列表 {key, label, citation, condition}（见 docs/review.md）",
+    "tracks": "审核程序列表 {key, label, kinds, body, time_limit, time_limit_max, extension_approver, materials, "
+              "opinion_kinds, agree, return_grounds, form, internal_form}（见 docs/review.md）",
+    "signoff_chains": "签批流程列表 {kinds, before_decision, steps = [{code, label, roles, unit, review, not_handler}]}（见 docs/review.md）",
 }
 
 
@@ -427,6 +435,39 @@ def _existing_annual_date(value: str) -> str:
     return value
 
 
+SIGNOFF_ROLES = ("unit_head", "agency_leader", "reviewer")
+
+
+class SignoffStep(StrictModel):
+    """签批环节: who signs one step of the review chain (法制审核意见 is the round's reviewer)."""
+
+    code: NonEmpty
+    label: NonEmpty
+    roles: Annotated[list[Literal[SIGNOFF_ROLES]], Field(min_length=1)]
+    # handling: the case's unit (or one above it); review_body: the legal office; any: the agency.
+    unit: Literal["handling", "review_body", "any"] = "any"
+    review: bool = False
+    not_handler: bool = False
+
+
+class SignoffChain(StrictModel):
+    """签批流程: the steps, in order, for the decision kinds listed ("*": every other kind)."""
+
+    kinds: Annotated[list[NonEmpty], Field(min_length=1)]
+    steps: Annotated[list[SignoffStep], Field(min_length=1)]
+    before_decision: bool = False  # the decision waits for the whole chain (株洲's 审核表 ends in 局长审批)
+
+    @model_validator(mode="after")
+    def one_review_step_and_unique_codes(self):
+        codes = [step.code for step in self.steps]
+        duplicate = next((c for c in codes if codes.count(c) > 1), None)
+        if duplicate:
+            raise ValueError(f"签批环节代码重复：{duplicate}")
+        if sum(step.review for step in self.steps) > 1:
+            raise ValueError("签批流程只能有一个法制审核环节（review = true）")
+        return self
+
+
 def _valid_review_rules(rules: list[dict]) -> list[dict]:
     if rules:
         from sanxiang.review.conditions import ShapeError, parse_rules
@@ -436,6 +477,13 @@ def _valid_review_rules(rules: list[dict]) -> list[dict]:
         except ShapeError as exc:
             raise ValueError(exc.message) from None
     return rules
+
+
+def _valid_review_tracks(tracks: list[dict]) -> list[dict]:
+    from sanxiang.review.tracks import parse_tracks
+
+    parse_tracks(tracks)
+    return tracks
 
 
 KIND_TYPES = {
@@ -451,6 +499,8 @@ KIND_TYPES = {
     "minimums": list[EquipmentMinimum],
     "amounts": Amounts,
     "rules": Annotated[list[dict], AfterValidator(_valid_review_rules)],
+    "tracks": Annotated[list[dict], AfterValidator(_valid_review_tracks)],
+    "signoff_chains": Annotated[list[SignoffChain], Field(min_length=1)],
 }
 _STRICT = ConfigDict(strict=True, str_strip_whitespace=True)
 
@@ -644,6 +694,14 @@ def format_value(spec: Spec, value) -> str:
         return CHOICE_LABELS.get(value, value)
     if kind == "rules":
         return "；".join(r["label"] for r in value) if value else "（无）"
+    if kind == "tracks":
+        return "；".join(f"{t['label']}（{t['body']}）" for t in value) if value else "（无）"
+    if kind == "signoff_chains":
+        return "；".join(("其他决定" if c["kinds"] == ["*"] else "、".join(c["kinds"])) + "："
+                        + " → ".join(step["label"] for step in c["steps"])
+                        + ("（签批完成后方可作出决定）" if c.get("before_decision") else "") for c in value)
+    if kind == "number" and spec.name == "review.collective_discussion_quorum":
+        return f"超过负责人的{value * 100:g}%"
     if kind == "amounts":
         return f"自然人（含个体工商户）{value['person']:,}元；法人或其他组织{value['org']:,}元"
     if kind == "number" and spec.name.endswith("_percent_per_day"):

@@ -132,3 +132,6 @@ def do_import_catalogue_version(agency, data: bytes, *, effective_from, reason: 
     _reason(reason)
     return do_adopt_catalogue_version(agency, read_rules(data), effective_from=effective_from, reason=reason,
                                       actor=actor)
+# 法制审核程序 (submission, assignment, supplement, checklist, opinion, extension, withdrawal).
+from .flow import *  # noqa: E402,F401,F403  签批、分歧、征求意见、审核调查 (issue 9 §2–§4)
+from .procedure import *  # noqa: E402,F401,F403

@@ -142,9 +142,13 @@ def _build(cast, label):
         return _records(cast, label)
     if label.startswith("archive."):
         return _archive(cast, label)
+    if label in REVIEW_FLOW:
+        return _review_flow(cast, label)
     if label == "review.catalogueversion":  # 法制审核目录清单, seeded from agency A's profile
         from sanxiang.review.actions import do_seed_catalogue
         return Built(do_seed_catalogue(a, actor=OPERATOR), a)
+    if label in ("review.legalreview", "review.reviewround", "review.reviewsupplement"):
+        return _cases(cast, label)  # 法制审核 of a case of agency A, its round, a supplement request
     return None
 
 
@@ -359,9 +363,28 @@ def _cases(cast, label):
     for action, params in (("verify", {}), ("file", {}), ("investigate", {}),
                            ("conclude", {"penalties": ["fine"], "fine": "1000"}), ("notify", {})):
         C.move_case(case, action, actor=OPERATOR, on="2026-03-04", **params)
-    if label == "cases.casereview":
+    if label == "cases.casereview":  # the minimal record of before the review procedure: written directly
+        from sanxiang.cases.models import CaseReview
+        from sanxiang.cases.review_gate import proposal_of
+
         reviewer = T.member(a, "reviewer")  # not a member of the cast: the assignment is not theirs
-        return Built(C.do_submit_case_review(case, reviewer=reviewer, on="2026-03-05", actor=OPERATOR), a, unit)
+        return Built(CaseReview.objects.create(case=case, reviewer=reviewer, proposal=proposal_of(case),
+                                               submitted_on="2026-03-05"), a, unit)
+    if label.startswith("review."):
+        from sanxiang.review import procedure as P
+        from sanxiang.review.testing import qualify
+
+        rnd = P.do_submit_review(case, materials=["report", "draft", "evidence"], on="2026-03-05", actor=OPERATOR)
+        if label == "review.legalreview":
+            return Built(rnd.review, a, unit)
+        if label == "review.reviewround":
+            return Built(rnd, a, unit)
+        reviewer = T.member(a, "reviewer")  # not a member of the cast: the assignment is not theirs
+        T.person(a, user_obj=reviewer, name="钱审核")
+        qualify(reviewer)
+        rnd = P.do_assign_reviewer(rnd, reviewer=reviewer, on="2026-03-05", actor=OPERATOR)
+        return Built(P.do_request_supplement(rnd, items=["evidence"], supplement_by="2026-03-20", on="2026-03-05",
+                                             actor=OPERATOR), a, unit)
     for action, params in (("waive_rights", {}), ("decide", {}), ("serve", {"method": "direct"}),
                            ("record_payment", {"amount": "1000"})):
         C.move_case(case, action, actor=OPERATOR, on="2026-03-05", **params)
@@ -419,3 +442,69 @@ def build(cast, label) -> Built | None:
 
 
 TODAY = dt.date.today()
+
+
+# ---- 签批、分歧、征求意见、审核调查 (sanxiang/review/flow.py) -----------------------------------------------
+# Agency A follows the profile whose procedure the row needs (人社: negotiate, then the leaders;
+# 株洲: consultation and inquiries); people acting are fresh, so no member of the cast is assigned.
+REVIEW_FLOW = {"review.signoff": "national", "review.negotiation": "national",
+               "review.collectivediscussion": "national", "review.leadershipdecision": "urumqi-gxq-hrss",
+               "review.consultation": "zhuzhou-amr", "review.reviewinquiry": "zhuzhou-amr"}
+
+
+def _review_flow(cast, label):
+    from sanxiang.cases import actions as C
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Agency, RoleAssignment
+    from sanxiang.review import flow as F
+    from sanxiang.review import procedure as P
+    from sanxiang.review.testing import all_points, qualify
+    from sanxiang.review.tracks import track_for
+
+    a, unit = cast.a, cast.unit_a
+    Agency.objects.filter(pk=a.pk).update(profile_key=REVIEW_FLOW[label])
+    a.refresh_from_db()
+    case = C.do_create_case(a, unit=unit, source="report", cause="权限测试审核", category="行政处罚",
+                            clue_on="2026-03-02", actor=OPERATOR)
+    C.do_add_case_party(case, party_of_a(cast), actor=OPERATOR)
+    for name in ("王五", "赵六"):
+        handler = T.person(a, unit=unit, name=name)
+        T.certificate(handler)
+        C.do_assign_case_handler(case, handler, actor=OPERATOR, on="2026-03-02")
+    for action, params in (("verify", {}), ("file", {}), ("investigate", {}),
+                           ("conclude", {"penalties": ["fine"], "fine": "1000"}), ("notify", {}),
+                           ("waive_rights", {})):
+        C.move_case(case, action, actor=OPERATOR, on="2026-03-04", **params)
+    reviewer = T.member(a, "reviewer")
+    T.person(a, user_obj=reviewer, name="审核员")
+    qualify(reviewer)
+    rnd = P.do_submit_and_assign(case, reviewer=reviewer, actor=OPERATOR, on="2026-03-05")
+    if label == "review.consultation":
+        return Built(F.do_consult(rnd, expertise="行业专家", name="吴工程师", question="检测结论可否采信？",
+                                  on="2026-03-05", actor=reviewer), a, unit)
+    if label == "review.reviewinquiry":
+        return Built(F.do_record_inquiry(rnd, kind="inquiry", held_on="2026-03-05", persons="当事人",
+                                         content="了解情况", actor=reviewer), a, unit)
+    P.do_record_checklist(rnd, points=all_points(), actor=reviewer)
+    track = track_for(a.profile_key, "penalty")
+    if label == "review.signoff":
+        P.do_record_opinion(rnd, kind=track.agree, text="同意。", actor=reviewer, on="2026-03-05")
+        head = T.member(a, "unit_head", unit=unit)
+        return Built(F.do_sign_off(rnd, "handling_head", approved=True, opinion="同意。", on="2026-03-05",
+                                   actor=head), a, unit)
+    other = next(o.code for o in track.opinion_kinds if o.code != track.agree)
+    P.do_record_opinion(rnd, kind=other, text="证据不足。", return_grounds=track.return_grounds[:1], actor=reviewer,
+                        on="2026-03-05")
+    negotiation = F.do_record_negotiation(rnd, held_on="2026-03-06", participants=["承办人", "审核员"], agreed=False,
+                                          text="未达成一致。", actor=OPERATOR)
+    if label == "review.negotiation":
+        return Built(negotiation, a, unit)
+    leaders = list(RoleAssignment.objects.filter(agency=a, role="agency_leader").values_list("user_id", flat=True))
+    leaders += [T.member(a, "agency_leader").pk for _ in range(2)]
+    if label == "review.leadershipdecision":
+        return Built(F.do_record_leadership_decision(
+            rnd.review, handling_opinion="甲", review_opinion="乙", decided_on="2026-03-06", deciders=leaders[-1:],
+            outcome="as_proposed", text="按拟作出的决定作出。", actor=OPERATOR), a, unit)
+    return Built(F.do_record_collective_discussion(
+        rnd.review, held_on="2026-03-06", attendees=[{"user": pk, "position": "agree"} for pk in leaders],
+        outcome="as_proposed", minutes="纪要。", actor=OPERATOR), a, unit)

@@ -11,6 +11,7 @@ from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import Role
 from sanxiang.parties.actions import do_register_party
+from sanxiang.review.testing import qualify
 
 PERSON_ID = "11010519491231002X"
 ORG_CODE = "91110105MA01ABCD13"
@@ -54,6 +55,7 @@ def make_env(code=None, profile_key="") -> Env:
     leader = T.member(agency, Role.AGENCY_LEADER)
     reviewer = T.member(agency, Role.REVIEWER)
     T.person(agency, user_obj=reviewer, name="钱审核")
+    qualify(reviewer)  # 法律职业资格: a first-time reviewer needs it (行政处罚法第五十八条第二款)
     person_party = do_register_party(agency, kind="person", name="张三", id_kind="ric", id_number=PERSON_ID,
                                      actor=OPERATOR)
     org_party = do_register_party(agency, kind="org", name="某某食品有限公司", credit_code=ORG_CODE,

@@ -11,6 +11,7 @@ from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import Role
 from sanxiang.parties.actions import do_register_party
+from sanxiang.review.testing import qualify
 
 CATEGORIES = ("行政处罚", "行政许可", "行政检查", "劳动保障监察")
 D0 = dt.date(2026, 9, 1)
@@ -47,6 +48,7 @@ def make_kinds_env(profile_key="urumqi-gxq-hrss") -> Env:
     T.person(agency, unit=unit, user_obj=head, name="赵科长")
     reviewer = T.member(agency, Role.REVIEWER)
     T.person(agency, user_obj=reviewer, name="钱审核")
+    qualify(reviewer)  # 法律职业资格: a first-time reviewer needs it (行政处罚法第五十八条第二款)
     party = do_register_party(agency, kind="org", name="某某食品有限公司", credit_code="91110105MA01ABCD13",
                               legal_representative="孙某", actor=OPERATOR)
     outsider = T.member(T.agency(), Role.OFFICER)

@@ -146,6 +146,10 @@ def test_the_api_does_what_the_case_page_does(env):
     assert r.status_code == 201 and r.json()["opinion"] == "pending", r.content
     review = r.json()["id"]
     assert post(officer, f"{url}reviews/{review}", {"opinion": "pass"}).status_code == 403
+    points = {code: {"finding": "lawful"} for code in ("subject", "procedure", "facts", "basis", "authority",
+                                                        "documents", "crime")}
+    r = post(reviewer, f"/api/v1/reviews/rounds/{review}/checklist", {"points": points})
+    assert r.status_code == 200, r.content
     r = post(reviewer, f"{url}reviews/{review}", {"opinion": "pass", "note": "事实清楚，适用法律正确。"})
     assert r.status_code == 200 and r.json()["opinion_label"] == "同意", r.content
     assert officer.get(f"{url}reviews/{review}").json()["opinion"] == "pass"

@@ -18,6 +18,8 @@ from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import CertificateKind, PersonKind
+from sanxiang.review.procedure import do_record_checklist
+from sanxiang.review.testing import all_points
 from sanxiang.workflow import get_table
 
 pytestmark = pytest.mark.django_db
@@ -211,6 +213,7 @@ def test_a_hearing_pauses_the_time_limit_and_requires_a_review_after_it(env):
     assert "经过听证程序" in message and "行政处罚法第五十八条" in message
     review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=dt.date(2026, 9, 23))
     refused(C.do_record_case_review, review, opinion="pass", actor=env.officer, error=NotPermitted)
+    do_record_checklist(review, points=all_points(), actor=env.reviewer)
     C.do_record_case_review(review, opinion="pass", note="同意", actor=env.reviewer, on=dt.date(2026, 9, 23))
     C.do_decide_case(case, actor=env.head, on=dt.date(2026, 9, 23))
     assert case.status == "decided"
@@ -225,9 +228,11 @@ def test_review_gate_art58_flags_and_a_changed_proposal(env):
     C.do_waive_case_rights(case, actor=env.officer, on=day)
     assert "疑难复杂" in refused(C.do_decide_case, case, actor=env.head, on=day)
     review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=day)
+    do_record_checklist(review, points=all_points("problem", "证据不足"), actor=env.reviewer)
     C.do_record_case_review(review, opinion="return", note="证据不足", actor=env.reviewer, on=day)
     assert "退回" in refused(C.do_decide_case, case, actor=env.head, on=day)
     review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=day)
+    do_record_checklist(review, points=all_points(), actor=env.reviewer)
     C.do_record_case_review(review, opinion="pass", actor=env.reviewer, on=day)
     C.do_revise_case_proposal(case, version=case.version, penalties=["warning", "fine"], fine="10000",
                               flags=["complex"], actor=env.officer)

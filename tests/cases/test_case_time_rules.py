@@ -15,6 +15,8 @@ from sanxiang.cases.models import Case
 from sanxiang.core.errors import Conflict, RuleViolation
 from sanxiang.deadlines.models import Obligation
 from sanxiang.ledger.models import LedgerEntry
+from sanxiang.review.procedure import do_record_checklist
+from sanxiang.review.testing import all_points
 from sanxiang.workflow import get_table
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +130,7 @@ def test_a_decision_is_not_dated_before_the_legal_review_or_the_notice(env):
     review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=d(2026, 9, 8))
     assert "早于提交审核之日" in refused(C.do_record_case_review, review, opinion="pass", actor=env.reviewer,
                                          on=d(2026, 9, 7))
+    do_record_checklist(review, points=all_points(), actor=env.reviewer)
     C.do_record_case_review(review, opinion="pass", actor=env.reviewer, on=d(2026, 9, 10))
     for on in (d(2026, 9, 7), d(2026, 9, 9)):  # the latest step names itself
         before = written(case)

@@ -21,7 +21,8 @@ NOW = timezone.now().replace(second=7, microsecond=0)
 NAMES = {"sign_checkpoint", "mark_overdue_obligations", "expire_certificates", "prune_job_history",
          "witness_logs", "prune_security_events", "prune_cosignatures",
          "remove_abandoned_uploads", "check_stored_files",
-         "open_archive_obligations", "expire_access_grants", "build_archive_exports", "expire_archive_exports"}
+         "open_archive_obligations", "expire_access_grants", "build_archive_exports", "expire_archive_exports",
+         "review_clock_warnings", "end_consultation_access"}
 
 
 def queued(name):

@@ -92,6 +92,21 @@ def actor_handles_case(m, actor, on=None, **params):
     return G.actor_handles(m.case, actor, on=on)
 
 
+def review_passed(m, actor, on=None, **params):
+    """依法须经法制审核的行政强制决定，审核已通过"""
+    return G.coercion_review_passed(m.case, on=on)
+
+
+def review_passed_unless_emergency(m, actor, on=None, **params):
+    """情况紧急当场实施的，规则配置免于事前法制审核；否则审核已通过"""
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.review.tracks import emergency_exempt
+
+    if emergency_exempt(profile_key_of(m.case.agency), _day(on)):
+        return None
+    return G.coercion_review_passed(m.case, on=on)
+
+
 def approver_not_handler(m, actor, **params):
     """批准的负责人不是本案承办人"""
     problem = G.actor_not_handler(m.case, actor)
@@ -464,7 +479,7 @@ MEASURE = Table(
     transitions=[
         Transition("approve", M.PROPOSED, M.APPROVED, "批准行政强制措施", roles=HEAD,
                    params={**ON, "note": Param("审批意见", required=False)},
-                   guards=(approver_not_handler, agency_may_coerce), effect=approve_effect),
+                   guards=(approver_not_handler, agency_may_coerce, review_passed), effect=approve_effect),
         Transition("refuse", M.PROPOSED, M.REFUSED, "不予批准行政强制措施", roles=HEAD,
                    params={**ON, "reason": Param("理由")}, guards=(approver_not_handler,), effect=end_effect),
         Transition("withdraw", M.APPROVED, M.WITHDRAWN, "撤回行政强制措施", roles=OFFICER,
@@ -473,7 +488,7 @@ MEASURE = Table(
                    guards=ON_SITE_GUARDS, effect=implement_effect),
         Transition("implement_urgently", M.PROPOSED, M.EMERGENCY, "紧急情况当场实施", roles=OFFICER,
                    params={**ON_SITE, "emergency_reason": Param("紧急情况")},
-                   guards=ON_SITE_GUARDS, effect=implement_effect),
+                   guards=(*ON_SITE_GUARDS, review_passed_unless_emergency), effect=implement_effect),
         Transition("approve_afterwards", M.EMERGENCY, M.IN_FORCE, "补办批准行政强制措施", roles=HEAD,
                    params={**ON, "note": Param("审批意见", required=False)},
                    guards=(approver_not_handler, agency_may_coerce, within_24_hours), effect=approve_effect),

@@ -439,7 +439,7 @@ INSPECTION_GENERAL = register(Table(
                            "items": Param("检查事项", text=False),
                            "conclusion": Param("检查结论", max_length=2000),
                            "problems": Param("发现的问题", required=False, max_length=2000)},
-                   guards=(*HANDLING, onsite_check_recorded, result_complete), effect=result_effect),
+                   guards=(*HANDLING, onsite_check_recorded, result_complete, G.review_passed), effect=result_effect),
         Transition("order_rectification", S.INSPECTED, S.RECTIFYING, "责令整改", roles=OFFICER,
                    params={**ON, "deadline": Param("整改期限", text=False),
                            "requirement": Param("整改要求", max_length=1000)},

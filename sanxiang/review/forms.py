@@ -1,0 +1,149 @@
+"""The 审核表 of a review round (issue 9 §6): the documents app's kinds 案件审核表, 法制审核表 (SAMR 文书
+范本 36 案件审核/法制审核表) and 株洲's 重大行政执法决定法制审核表, filled from the round — the case, the
+proposal, the materials, the seven points, the opinion, every sign-off — numbered, rendered to PDF by
+the job runner and filed in the case's 副卷 (the archive places them by title) like every document.
+
+Which form: the track's `form` (`review.tracks`), else the agency's `review.form`, when it names one
+of these; else the SAMR form by the review's ground — 法制审核表 when a statutory rule (行政处罚法
+第五十八条, `review.statutory_rules`) required the review, 案件审核表 otherwise (市场监督管理行政处罚程序
+规定 第四十九条、第五十条).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from sanxiang.core.errors import NotPermitted, RuleViolation
+from sanxiang.documents.kinds import chinese_date
+from sanxiang.documents.models import Document, DocumentKind, DocumentStatus
+
+from .models import ReviewRound, RoundStatus
+from .queries import names_of, shown_code
+from .tracks import CHECKLIST_POINTS, FINDINGS
+
+# The titles a track's or profile's form name may begin with, longest first.
+FORM_KINDS = (("重大行政执法决定法制审核表", DocumentKind.MAJOR_REVIEW_FORM),
+              ("法制审核表", DocumentKind.LEGAL_REVIEW_FORM),
+              ("案件审核表", DocumentKind.CASE_REVIEW_FORM))
+REVIEW_FORM_KINDS = tuple(kind for _, kind in FORM_KINDS)
+FINDING_LABELS = dict(FINDINGS)
+# Rounds that ended with an opinion: their form can be made (the opinion is what it records).
+FORM_READY = (RoundStatus.AGREED, RoundStatus.RETURNED)
+
+
+def _kind_of_name(name: str | None) -> str | None:
+    return next((kind for title, kind in FORM_KINDS if name and name.startswith(title)), None)
+
+
+def form_kind(rnd: ReviewRound) -> str:
+    """The document kind the round is recorded in (module docstring)."""
+    from .procedure import _profile_value, track_of_round
+
+    review = rnd.review
+    kind = _kind_of_name(track_of_round(rnd).form) or _kind_of_name(
+        _profile_value(review.case.agency, "review.form", rnd.submitted_on))
+    if kind is not None:
+        return kind
+    statutory = {rule.get("key") for rule in _profile_value(review.case.agency, "review.statutory_rules",
+                                                           rnd.submitted_on) or []}
+    if any(rule.get("key") in statutory for rule in review.rules or []):
+        return DocumentKind.LEGAL_REVIEW_FORM
+    return DocumentKind.CASE_REVIEW_FORM
+
+
+def signoffs_of(rnd: ReviewRound) -> list[dict]:
+    """The round's sign-offs (签批, the sign-off chain's module), in order; none before it exists."""
+    manager = getattr(rnd, "signoffs", None)
+    if manager is None:
+        return []
+    rows = list(manager.select_related("signer").order_by("position"))
+    names = names_of([s.signer for s in rows])
+    return [{"step": s.step_label, "code": s.step, "name": names.get(s.signer_id) or s.signer_name,
+             "opinion": s.opinion or ("同意" if s.approved else "不同意"), "approved": s.approved,
+             "date": chinese_date(s.signed_on)} for s in rows]
+
+
+def _proposal_text(case, proposal: dict) -> str:
+    from decimal import Decimal
+
+    from sanxiang.documents.kinds import _penalties
+
+    fine = proposal.get("fine")
+    confiscation = proposal.get("confiscation_value")
+    text = _penalties(proposal.get("penalties") or [], Decimal(fine) if fine else None,
+                      Decimal(confiscation) if confiscation else None)
+    return text or case.decision_content or "（见送审材料）"
+
+
+def _basis(case) -> str:
+    """The legal basis as the handlers wrote it: in the 行政处罚告知书, else the 调查终结报告's opinion."""
+    for kind, name in ((DocumentKind.PENALTY_NOTICE, "basis"), (DocumentKind.INVESTIGATION_REPORT, "opinion")):
+        found = (Document.objects.filter(case=case, kind=kind).exclude(status=DocumentStatus.FAILED)
+                 .order_by("-id").first())
+        if found is not None and (found.fields.get("inputs") or {}).get(name):
+            return found.fields["inputs"][name]
+    return "（见送审材料）"
+
+
+def form_values(case, rnd: ReviewRound) -> dict:
+    """The 审核表's own names (docs/review.md "Documents"), from the round."""
+    from .procedure import track_of_round
+
+    track = track_of_round(rnd)
+    materials = [{"code": shown_code(m["code"]), "label": m["label"], "note": m.get("note", ""),
+                  "provided": "已提交" if m.get("provided") else ("不适用" if m.get("not_applicable") else "未提交")}
+                 for m in rnd.materials]
+    checklist = [{"point": label, "finding": FINDING_LABELS.get((rnd.checklist.get(code) or {}).get("finding"), "未记录"),
+                  "note": (rnd.checklist.get(code) or {}).get("note", "")} for code, label in CHECKLIST_POINTS]
+    labels = {m["code"]: m["label"] for m in rnd.materials}
+    supplements = "；".join(
+        f"{chinese_date(s.requested_on)}退回补充（{'、'.join(labels.get(c, c) for c in s.items)}），"
+        f"限{chinese_date(s.supplement_by)}前补交"
+        + (f"，{chinese_date(s.supplied_on)}补交" if s.supplied_on else "，尚未补交")
+        for s in rnd.supplements.order_by("requested_on", "id"))
+    names = names_of([rnd.reviewer, rnd.extension_approver])
+    extension = ""
+    if rnd.extended_on:
+        approver = names.get(rnd.extension_approver_id) or track.extension_approver
+        extension = f"{chinese_date(rnd.extended_on)}经{approver}批准延长（{rnd.extension_reason}）"
+    signoffs = signoffs_of(rnd)
+    reviewer = names.get(rnd.reviewer_id, "")
+    return {
+        "track": track.label, "reviewing_body": track.body, "round_number": str(rnd.number),
+        "submitted_on": chinese_date(rnd.submitted_on), "proposal": _proposal_text(case, rnd.proposal),
+        "basis": _basis(case), "discretion": case.discretion or "（未记载裁量理由）",
+        "rules": [{"label": r.get("label", ""), "citation": r.get("citation", "")} for r in rnd.review.rules],
+        "materials": materials, "complete_on": chinese_date(rnd.materials_complete_on),
+        "due_on": chinese_date(rnd.due) or "（未规定审核时限）", "extension": extension, "supplements": supplements or "无",
+        "checklist": checklist, "opinion_kind": rnd.opinion_label or "（尚未提出审核意见）",
+        "opinion_text": rnd.opinion_text, "opinion_on": chinese_date(rnd.opinion_on), "reviewer_name": reviewer,
+        "signoffs": signoffs,
+        "signed": {s["code"]: f"{s['opinion']}　{s['name']}　{s['date']}" for s in signoffs},
+    }
+
+
+def form_documents(rnd: ReviewRound):
+    """The round's 审核表 documents (newest first), corrections included."""
+    return (Document.objects.filter(case_id=rnd.review.case_id, kind__in=REVIEW_FORM_KINDS,
+                                    fields__subject=f"{rnd._meta.label_lower}:{rnd.pk}").order_by("-id"))
+
+
+@transaction.atomic
+def do_generate_review_form(rnd: ReviewRound, *, actor) -> Document:
+    """生成审核表 — the round's form, once it has its opinion; again (a correction naming the issued
+    one) after a later sign-off. Made by those who make the case's documents (the handling unit
+    fills in and files the form, 株洲 审核程序 1)); the documents app numbers, stores and queues the
+    PDF, and refuses what it refuses for every kind."""
+    from sanxiang.access.policy import can
+    from sanxiang.documents.actions import do_generate_document
+
+    rnd = ReviewRound.objects.select_related("review", "review__case").get(pk=rnd.pk)
+    case = rnd.review.case
+    if not can(actor, "generate_documents", case):
+        raise NotPermitted(f"只有本案的承办人员或承办机构负责人可以生成审核表（案件{case.title}）。")
+    if rnd.status not in FORM_READY:
+        raise RuleViolation(f"第{rnd.number}轮审核尚未提出审核意见（{rnd.get_status_display()}），审核表须在提出审核意见后生成。",
+                            field="round")
+    existing = form_documents(rnd).exclude(status=DocumentStatus.FAILED).first()
+    replaces = existing if existing is not None and existing.status == DocumentStatus.ISSUED else None
+    return do_generate_document(case, form_kind(rnd), actor=actor, subject=rnd, replaces=replaces)

@@ -1,0 +1,21 @@
+"""`{% review_section as rv %}`: the data of the case page's 法制审核 section."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def review_section(context):
+    from sanxiang.review.views import case_section
+
+    return case_section(context["request"], context["case"])
+
+
+@register.filter
+def material_mark(code):
+    """"A. " for 株洲's lettered items; nothing for a platform key."""
+    from sanxiang.review.queries import shown_code
+
+    shown = shown_code(str(code or ""))
+    return f"{shown}. " if shown else ""

@@ -1,0 +1,58 @@
+"""Builders for tests of the review procedure (as `sanxiang/orgs/testing.py` for people): a qualified
+reviewer, a full checklist, an agreed round — each through the actions, so the ledger stays complete."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sanxiang.access.actors import OPERATOR
+
+from .tracks import CHECKLIST_POINTS
+
+
+def qualify(user, *, number=None, obtained_on=dt.date(2020, 1, 1)):
+    """The user's person gets a 法律职业资格 (required of a first-time reviewer)."""
+    from sanxiang.orgs.actions import do_add_qualification
+    from sanxiang.orgs.models import Person
+
+    person = Person.objects.get(user=user)
+    return do_add_qualification(person, number or f"A2020{person.pk:08d}", obtained_on, actor=OPERATOR)
+
+
+def all_points(finding="lawful", note="") -> dict:
+    return {code: {"finding": finding, "note": note} for code, _ in CHECKLIST_POINTS}
+
+
+def agree(case, *, officer, reviewer, on, text="事实清楚，证据确凿，适用依据正确，程序合法。"):
+    """Submit the case's decision (one step), record the seven points and agree: the gate opens."""
+    from .procedure import do_record_checklist, do_record_pass_or_return, do_submit_and_assign
+
+    rnd = do_submit_and_assign(case, reviewer=reviewer, actor=officer, on=on)
+    do_record_checklist(rnd, points=all_points(), actor=reviewer)
+    return do_record_pass_or_return(rnd, opinion="pass", note=text, actor=reviewer, on=on)
+
+
+def sign_whole_chain(rnd, *, head, on):
+    """Sign every step of the round's 签批流程 (review/flow.py) in order, as entitled people would:
+    `head` (the handling unit's 科室负责人) its unit's steps, the round's reviewer 法制审核意见, and for
+    the others a head of the legal office and a leader, made here when the agency has none."""
+    from sanxiang.orgs import actions as A
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Role, RoleAssignment, Unit
+
+    from .flow import chain_state, do_sign_off
+
+    agency = rnd.review.case.agency
+    name = (A.legal_review_units(agency) or ["政策法规科"])[0]
+    office = Unit.objects.filter(agency=agency, name=name).first() or A.do_create_unit(agency, name, actor=OPERATOR)
+    office_head = (RoleAssignment.objects.filter(agency=agency, unit=office, role=Role.UNIT_HEAD, active=True).first()
+                   or None)
+    office_head = office_head.user if office_head else T.member(agency, Role.UNIT_HEAD, unit=office)
+    leader = RoleAssignment.objects.filter(agency=agency, role=Role.AGENCY_LEADER, active=True).first()
+    leader = leader.user if leader else T.member(agency, Role.AGENCY_LEADER)
+    for step in chain_state(rnd):
+        if step["signoff"] is not None:
+            continue
+        who = (rnd.reviewer if step["review"] else head if step["unit"] == "handling"
+               else office_head if step["unit"] == "review_body" else leader)
+        do_sign_off(rnd, step["code"], approved=True, opinion="同意。", on=on, actor=who)

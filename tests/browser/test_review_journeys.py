@@ -1,0 +1,211 @@
+"""The legal review in the browser (issue 9 §6): a 株洲 general-procedure penalty is blocked at the
+decision naming the catalogue's rule, submitted from the case page, taken from the reviewer desk,
+returned for supplement, supplemented by the handling unit from its workbench, reviewed on the
+seven points and agreed, signed along 株洲's chain (承办机构负责人, 法制审核, 法制审核机构负责人) — and
+then decided."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))
+from cases_cast import reach, step  # noqa: E402
+from flow_cast import make_flow_env  # noqa: E402
+
+pytestmark = pytest.mark.browser
+PASSWORD = "test-password-123"  # sanxiang.orgs.testing's accounts
+POINTS = ("subject", "procedure", "facts", "basis", "authority", "documents", "crime")
+
+
+@pytest.fixture
+def world(transactional_db, live_server):
+    from django.core.cache import cache
+
+    from sanxiang.workflow import get_table
+
+    fe = make_flow_env("zhuzhou-amr")  # with its 政策法规科: the qualified reviewer and the office's head
+    env = fe.env
+    table = get_table("penalty_general")
+    case, day = reach(env, table, "notified")
+    step(env, table, case, "waive_rights", day)
+    cache.clear()
+    return fe, case
+
+
+def log_in(page, user):
+    page.context.clear_cookies()
+    page.goto(page.base + "/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/")
+
+
+def no_refusal(page):
+    page.wait_for_load_state()
+    errors = page.locator("div.card.error")
+    assert errors.count() == 0, errors.all_inner_texts()
+
+
+def round_state(page):
+    return page.locator("#round-state").inner_text()
+
+
+def sign(page, opinion):
+    box = page.locator("#round-sign")
+    box.locator("textarea[name=opinion]").fill(opinion)
+    box.locator("button[type=submit]").click()
+    no_refusal(page)
+
+
+def test_a_penalty_blocked_reviewed_with_a_supplement_signed_and_decided(world, page, shoot):
+    fe, case = world
+    env = fe.env
+    case_url = f"{page.base}/cases/{case.pk}/"
+
+    log_in(page, env.head)
+    page.goto(case_url)
+    refused = page.locator("ul.refused").inner_text()
+    assert "作出处罚决定" in refused and "一般程序行政处罚决定均须法制审核" in refused
+    assert "须经法制审核后方可作出决定" in page.locator("#case-review").inner_text()
+
+    log_in(page, env.officer)
+    page.goto(case_url)
+    box = page.locator("#act-submit-review")
+    box.locator("summary").click()
+    for code in ("report", "draft", "evidence"):
+        box.locator(f"input[name='material-{code}'][value='provided']").check()
+    box.locator("input[name='material-hearing'][value='not_applicable']").check()
+    box.locator("textarea[name=note]").fill("当事人已放弃陈述申辩，请审核。")
+    box.locator("button[type=submit]").click()
+    no_refusal(page)
+    assert "第 1 轮：待确定审核人员" in page.locator("#case-review").inner_text()
+    shoot(page, "review-submitted")
+
+    log_in(page, env.head)  # 承办机构负责人意见, the chain's first step
+    page.goto(case_url)
+    page.locator("#case-review").get_by_role("link", name="查看本轮").click()
+    assert "承办机构负责人意见" in page.locator("#round-sign summary").inner_text()
+    sign(page, "拟处罚适当，同意送审。")
+
+    log_in(page, env.reviewer)
+    page.click("nav >> text=法制审核")
+    page.locator("#review-desk").get_by_role("link", name=case.title).click()
+    page.locator("#round-assign select[name=reviewer]").select_option(label="钱审核")
+    page.click("#round-assign button[type=submit]")
+    no_refusal(page)
+    assert round_state(page) == "审核中"
+    box = page.locator("#round-request-supplement")
+    box.locator("summary").click()
+    box.locator("input[name=items][value=evidence]").check()
+    box.locator("input[name=supplement_by]").fill("2026-12-31")
+    box.locator("textarea[name=note]").fill("请补充进货单据。")
+    box.locator("button[type=submit]").click()
+    no_refusal(page)
+    assert round_state(page) == "退回补充材料"
+
+    log_in(page, env.officer)
+    panel = page.locator("#review-returned-panel")
+    assert "退回补充材料" in panel.inner_text()
+    panel.get_by_role("link", name="补交材料").click()
+    page.locator("#round-supplement input[name='material-evidence']").check()
+    page.click("#round-supplement button[type=submit]")
+    no_refusal(page)
+    assert round_state(page) == "审核中"
+
+    log_in(page, env.reviewer)
+    page.goto(page.base + "/review/")
+    page.locator("#review-desk").get_by_role("link", name=case.title).click()
+    for code in POINTS:
+        page.locator(f"#round-checklist select[name=finding-{code}]").select_option("lawful")
+    page.click("#round-checklist button[type=submit]")
+    no_refusal(page)
+    page.locator("#round-opinion select[name=opinion_kind]").select_option(label="同意案件处理意见")
+    page.locator("#round-opinion textarea[name=text]").fill("事实清楚，证据确凿，程序合法，处罚适当，同意。")
+    page.click("#round-opinion button[type=submit]")
+    no_refusal(page)
+    assert round_state(page) == "同意"
+    sign(page, "经审核，同意。")  # 法制审核意见
+    shoot(page, "review-agreed")
+
+    log_in(page, fe.legal_head)
+    page.click("nav >> text=法制审核")
+    page.locator("#review-signing").get_by_role("link", name=case.title).click()
+    sign(page, "同意法制审核意见。")  # 法制审核机构负责人意见
+    assert page.locator("#round-flow-problem").count() == 0
+    assert "法制审核机构负责人意见：同意" in page.locator("#round-chain").inner_text()
+
+    log_in(page, env.head)
+    page.goto(case_url)
+    review = page.locator("#case-review").inner_text()
+    assert "审核通过" in review and "同意案件处理意见" in review and "请补充进货单据" in review
+    box = page.locator("#move-decide")
+    box.locator("summary").click()
+    box.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#case-state").inner_text() == "已决定"
+
+
+@pytest.fixture
+def returned_world(transactional_db, live_server):
+    """A 株洲 penalty submitted and assigned, its seven points recorded: the reviewer's opinion is next."""
+    from django.core.cache import cache
+
+    from sanxiang.review import procedure as P
+    from sanxiang.review.tracks import CHECKLIST_POINTS
+    from sanxiang.workflow import get_table
+
+    fe = make_flow_env("zhuzhou-amr")
+    env = fe.env
+    table = get_table("penalty_general")
+    case, day = reach(env, table, "notified")
+    step(env, table, case, "waive_rights", day)
+    rnd = P.do_submit_review(case, materials={"report": "provided", "draft": "provided", "evidence": "provided",
+                                              "hearing": "not_applicable"}, actor=env.officer)
+    rnd = P.do_assign_reviewer(rnd, reviewer=env.reviewer, actor=env.leader)
+    P.do_record_checklist(rnd, points={c: {"finding": "lawful", "note": ""} for c, _ in CHECKLIST_POINTS},
+                          actor=env.reviewer)
+    cache.clear()
+    return fe, case, rnd
+
+
+def test_a_disagreement_resolved_by_collective_discussion(returned_world, page, shoot):
+    fe, case, rnd = returned_world
+    env = fe.env
+    round_url = f"{page.base}/review/rounds/{rnd.pk}/"
+
+    log_in(page, env.reviewer)
+    page.goto(round_url)
+    page.locator("#round-opinion select[name=opinion_kind]").select_option(label="建议纠正")
+    page.locator("#round-opinion textarea[name=text]").fill("罚款数额偏高，建议按裁量基准纠正。")
+    page.click("#round-opinion button[type=submit]")
+    no_refusal(page)
+    assert round_state(page) == "退回承办机构"
+
+    log_in(page, env.head)
+    page.goto(f"{page.base}/cases/{case.pk}/")
+    assert "作出处罚决定" in page.locator("ul.refused").inner_text()  # the review said no
+
+    log_in(page, env.leader)
+    page.goto(round_url)
+    box = page.locator("#round-discuss")
+    assert "存在重大分歧" in box.inner_text()
+    for row in box.locator("tr.attendee").all():
+        row.locator("input[name=attendees]").check()
+        row.locator("select").select_option("agree")
+    box.locator("select[name=outcome]").select_option("as_proposed")
+    box.locator("textarea[name=minutes]").fill("局领导集体讨论认为，拟处罚在裁量基准幅度内，按承办机构拟作出的决定作出。")
+    box.locator("button[type=submit]").click()
+    no_refusal(page)
+    assert "按承办机构拟作出的决定作出" in page.locator("#round-history").inner_text()
+    shoot(page, "review-collective-discussion")
+
+    log_in(page, env.head)
+    page.goto(f"{page.base}/cases/{case.pk}/")
+    box = page.locator("#move-decide")
+    box.locator("summary").click()
+    box.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#case-state").inner_text() == "已决定"

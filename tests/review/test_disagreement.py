@@ -1,0 +1,214 @@
+"""分歧 (issue 9 §4): 株洲 sends a returned review to 局领导集体讨论 (attendees, quorum, positions,
+outcome, minutes); 乌鲁木齐人社 negotiates first and then reports both opinions to the leaders; the
+"coordination mechanism" agencies negotiate, then discuss. Only an outcome "按拟作出的决定作出"
+lets the decision through. 行政处罚法 第五十七条 cases go to collective discussion even when the
+review agreed. Every refusal writes nothing."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from flow_cast import make_flow_env, opinion, submitted_round
+
+from sanxiang.cases import actions as C
+from sanxiang.core.errors import NotPermitted, RuleViolation
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.review.flow import (
+    collective_discussion_grounds,
+    do_record_collective_discussion,
+    do_record_leadership_decision,
+    do_record_negotiation,
+    do_sign_off,
+    review_decided_by_disagreement,
+)
+from sanxiang.review.models_flow import CollectiveDiscussion, LeadershipDecision, Negotiation
+
+
+@pytest.mark.parametrize("profile, procedure, expertise, inquire", [
+    ("zhuzhou-amr", "collective_discussion", ["公职律师", "法律顾问", "行业专家"], True),
+    ("urumqi-gxq-hrss", "leadership_decision", [], False),
+    ("urumqi-gxq-amr", "coordination", ["政府法律顾问", "公职律师"], False),
+    ("quanzhou-licheng-amr", "coordination", ["法律顾问", "公职律师"], False),
+    ("pingluo-commerce", "coordination", [], False),
+])
+def test_each_agency_resolves_disagreement_and_consults_by_its_profile(profile, procedure, expertise, inquire):
+    from sanxiang.profiles.registry import get_profile
+
+    p = get_profile(profile)
+    on = dt.date(2026, 9, 1)
+    assert (p.value("review.disagreement", on=on), p.value("review.outside_expertise", on=on),
+            p.value("review.reviewer_may_inquire_party", on=on)) == (procedure, expertise, inquire)
+    assert p.value("review.collective_discussion_quorum", on=on) == 0.5
+    assert [r["key"] for r in p.value("review.collective_discussion_rules", on=on)] == ["art57_complex", "art57_heavy"]
+
+
+def _fe(profile, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_flow_env(profile)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def zz(django_db_setup, django_db_blocker):
+    yield from _fe("zhuzhou-amr", django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def hrss(django_db_setup, django_db_blocker):
+    yield from _fe("urumqi-gxq-hrss", django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def amr(django_db_setup, django_db_blocker):
+    yield from _fe("urumqi-gxq-amr", django_db_blocker)
+
+
+PUBLIC_INTEREST = {"penalties": ["warning", "fine"], "fine": "20000", "flags": ["public_interest"]}
+
+
+def _returned(fe, conclude=None):
+    rnd, day = submitted_round(fe, conclude=conclude)
+    return opinion(fe, rnd, agree=False, day=day), day
+
+
+def _positions(fe, *positions):
+    return [{"user": u.pk, "position": p, "text": "意见如上。"} for u, p in zip(fe.leaders, positions)]
+
+
+def _nothing_written(fn, exc=RuleViolation, **kw):
+    models = (CollectiveDiscussion, LeadershipDecision, Negotiation)
+    before = (LedgerEntry.objects.count(), *[m.objects.count() for m in models])
+    with pytest.raises(exc) as err:
+        fn(**kw)
+    assert (LedgerEntry.objects.count(), *[m.objects.count() for m in models]) == before
+    return err.value.message
+
+
+def _decide(fe, rnd, day):
+    return C.do_decide_case(rnd.review.case, actor=fe.env.head, on=day)
+
+
+def test_zhuzhou_disagreement_decided_by_collective_discussion_lets_the_decision_through(zz, db):
+    rnd, day = _returned(zz)
+    with pytest.raises(RuleViolation) as gate:
+        _decide(zz, rnd, day)
+    assert "已退回承办机构" in gate.value.message
+    assert not review_decided_by_disagreement(rnd.review)
+
+    row = do_record_collective_discussion(rnd.review, held_on=day, attendees=_positions(zz, "agree", "agree", "disagree"),
+                                          outcome="as_proposed", minutes="局长办公会议纪要：同意按拟处罚决定作出。",
+                                          actor=zz.env.leader)
+    assert [g["key"] for g in row.grounds] == ["disagreement"]
+    assert "4.明确审核程序 6）B" in row.grounds[0]["citation"]
+    assert [a["position"] for a in row.attendees] == ["agree", "agree", "disagree"]
+    assert review_decided_by_disagreement(rnd.review)
+    _decide(zz, rnd, day)
+    rnd.review.case.refresh_from_db()
+    assert rnd.review.case.status == "decided"
+
+
+@pytest.mark.parametrize("outcome, told", [
+    ("as_reviewer", "集体讨论的结果为“按法制审核意见处理（承办机构修改后重新送审）”"),
+    ("no_decision", "集体讨论的结果为“不予作出决定”"),
+])
+def test_other_outcomes_keep_the_gate_shut(zz, db, outcome, told):
+    rnd, day = _returned(zz)
+    do_record_collective_discussion(rnd.review, held_on=day, attendees=_positions(zz, "disagree", "disagree"),
+                                    outcome=outcome, minutes="纪要。", actor=zz.env.reviewer)
+    with pytest.raises(RuleViolation) as gate:
+        _decide(zz, rnd, day)
+    assert told in gate.value.message
+
+
+def test_collective_discussion_bad_input_is_refused_and_writes_nothing(zz, db):
+    rnd, day = _returned(zz)
+    ok = dict(review=rnd.review, held_on=day, attendees=_positions(zz, "agree", "agree"), outcome="as_proposed",
+              minutes="纪要。", actor=zz.env.leader)
+    assert "不足法定人数" in _nothing_written(do_record_collective_discussion,
+                                          **{**ok, "attendees": _positions(zz, "agree")})
+    assert "请记录" in _nothing_written(do_record_collective_discussion, **{
+        **ok, "attendees": [{"user": zz.leaders[0].pk, "position": "agree"}, {"user": zz.leaders[1].pk}]})
+    assert "不是" in _nothing_written(do_record_collective_discussion, **{
+        **ok, "attendees": [*_positions(zz, "agree"), {"user": zz.env.head.pk, "position": "agree"}]})
+    assert "出席人员重复" in _nothing_written(do_record_collective_discussion, **{
+        **ok, "attendees": _positions(zz, "agree") * 2})
+    assert "请选择讨论结果" in _nothing_written(do_record_collective_discussion, **{**ok, "outcome": "maybe"})
+    assert "纪要" in _nothing_written(do_record_collective_discussion, **{**ok, "minutes": ""})
+    assert "不能早于审核意见" in _nothing_written(do_record_collective_discussion,
+                                            **{**ok, "held_on": day - dt.timedelta(days=30)})
+    assert "法制审核人员或单位领导" in _nothing_written(do_record_collective_discussion, NotPermitted,
+                                              **{**ok, "actor": zz.env.officer})
+    assert "法制审核人员或单位领导" in _nothing_written(do_record_collective_discussion, NotPermitted,
+                                              **{**ok, "actor": zz.env.outsider})
+
+
+def test_no_discussion_without_grounds(zz, db):
+    rnd, day = submitted_round(zz)
+    rnd = opinion(zz, rnd, agree=True, day=day)
+    message = _nothing_written(do_record_collective_discussion, review=rnd.review, held_on=day,
+                               attendees=_positions(zz, "agree", "agree"), outcome="as_proposed", minutes="纪要。",
+                               actor=zz.env.leader)
+    assert "不属于须集体讨论的情形" in message
+    assert "不另行协商" in _nothing_written(do_record_negotiation, rnd=_returned(zz)[0], held_on=day,
+                                        participants=["赵科长", "钱审核"], agreed=False, text="协商。",
+                                        actor=zz.env.head)
+
+
+@pytest.mark.parametrize("change, rule", [
+    ({"penalties": ["warning", "fine"], "fine": "20000", "flags": ["complex"]}, "art57_complex"),
+    ({"penalties": ["fine", "production_suspension"], "fine": "20000", "flags": []}, "art57_heavy"),
+])
+def test_article_57_cases_go_to_collective_discussion_though_the_review_agreed(zz, db, change, rule):
+    rnd, day = submitted_round(zz, conclude=change)
+    assert [g["key"] for g in collective_discussion_grounds(rnd.review, rnd.proposal)] == [rule]
+    rnd = opinion(zz, rnd, agree=True, day=day)
+    for code, who in (("handling_head", zz.env.head), ("legal_review", zz.env.reviewer), ("legal_head", zz.legal_head)):
+        do_sign_off(rnd, code, approved=True, opinion="同意。", on=day, actor=who)
+    with pytest.raises(RuleViolation) as gate:
+        _decide(zz, rnd, day)
+    assert "须经机关负责人集体讨论决定" in gate.value.message and "行政处罚法第五十七条第二款" in gate.value.message
+    row = do_record_collective_discussion(rnd.review, held_on=day, attendees=_positions(zz, "agree", "agree"),
+                                          outcome="as_proposed", minutes="集体讨论：同意。", actor=zz.env.leader)
+    assert [g["key"] for g in row.grounds] == [rule]
+    if rule == "art57_heavy":  # the heavier penalty was not in the notice: Art.45 still holds it back
+        return
+    _decide(zz, rnd, day)
+
+
+def test_hrss_negotiates_then_the_leaders_decide(hrss, db):
+    rnd, day = _returned(hrss, PUBLIC_INTEREST)  # 行政处罚法 第五十八条 (一): the review is required
+    ok = dict(review=rnd.review, handling_opinion="承办机构认为事实清楚。", review_opinion="审核机构认为证据不足。",
+              decided_on=day, deciders=[hrss.leaders[0].pk], outcome="as_proposed", text="局领导研究决定：按拟作出的决定作出。",
+              actor=hrss.env.leader)
+    assert "须先与法制审核机构协商沟通" in _nothing_written(do_record_leadership_decision, **ok)
+    assert "至少 2 人" in _nothing_written(do_record_negotiation, rnd=rnd, held_on=day, participants=["赵科长"],
+                                        agreed=False, text="协商。", actor=hrss.env.head)
+    do_record_negotiation(rnd, held_on=day, participants=["赵科长", "钱审核"], agreed=True, text="达成一致。",
+                          actor=hrss.env.head)
+    assert "须先与法制审核机构协商沟通" in _nothing_written(do_record_leadership_decision, **ok)
+    do_record_negotiation(rnd, held_on=day, participants=["赵科长", "钱审核"], agreed=False, text="仍不一致。",
+                          actor=hrss.env.reviewer)
+    assert "负责人（单位领导）" in _nothing_written(do_record_leadership_decision,
+                                             **{**ok, "deciders": [hrss.env.head.pk]})
+    assert "不属于须集体讨论的情形" in _nothing_written(
+        do_record_collective_discussion, review=rnd.review, held_on=day, attendees=_positions(hrss, "agree", "agree"),
+        outcome="as_proposed", minutes="纪要。", actor=hrss.env.leader)
+    with pytest.raises(RuleViolation):
+        _decide(hrss, rnd, day)
+    row = do_record_leadership_decision(**ok)
+    assert row.negotiation.agreed is False and row.deciders[0]["user"] == hrss.leaders[0].pk
+    _decide(hrss, rnd, day)
+
+
+def test_coordination_agencies_negotiate_then_discuss(amr, db):
+    rnd, day = _returned(amr)
+    args = dict(review=rnd.review, held_on=day, attendees=_positions(amr, "agree", "agree"), outcome="as_proposed",
+                minutes="纪要。", actor=amr.env.leader)
+    assert "不属于须集体讨论的情形" in _nothing_written(do_record_collective_discussion, **args)
+    assert "不由局领导研究决定" in _nothing_written(
+        do_record_leadership_decision, review=rnd.review, handling_opinion="甲", review_opinion="乙", decided_on=day,
+        deciders=[amr.leaders[0].pk], outcome="as_proposed", text="丙", actor=amr.env.leader)
+    do_record_negotiation(rnd, held_on=day, participants=["赵科长", "钱审核"], agreed=False, text="未达成一致。",
+                          actor=amr.env.head)
+    do_record_collective_discussion(**args)
+    _decide(amr, rnd, day)
