@@ -272,6 +272,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     context = kinds.context(case, spec, cleaned, number=document.number, on=on, given=given)
     try:
         docx = fill.fill(template_bytes(template), context)
+    except RuleViolation:
+        raise
     except Exception as exc:  # an agency's template that passed the sample may still fail on a real case
         raise RuleViolation(f"{template}无法填充本案：{type(exc).__name__}：{exc}", field="kind") from None
     stored = _store(docx)
@@ -475,6 +477,8 @@ def _refill(locked, context: dict, images: dict):
     """The docx filled again from the same template version and values, with the signature images."""
     try:
         docx = fill.fill(template_bytes(locked.template), context, images=images)
+    except RuleViolation:
+        raise
     except Exception as exc:
         raise RuleViolation(f"签名未能放入{locked}：{type(exc).__name__}：{exc}") from None
     return _store(docx)
