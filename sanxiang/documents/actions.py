@@ -23,7 +23,7 @@ from sanxiang.deadlines.queries import profile_key_of, profile_value
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 
-from . import fill, kinds, render, signing
+from . import fill, kinds, render, required, signing
 from .models import Document, DocumentKind, DocumentSignature, DocumentStatus, DocumentTemplate, SignatureRole
 
 register_actions({
@@ -122,6 +122,10 @@ def do_upload_document_template(agency, kind: str, data: bytes, *, reason: str, 
     if len(reason) > 300:
         raise RuleViolation("上传原因过长（最多 300 字）。", field="reason")
     fill.check_template(data, kinds.sample_context(spec.kind))
+    lacking = required.missing(spec.kind, data)
+    if lacking:
+        raise RuleViolation(f"模板缺少{spec.label}必须载明的内容：" + "；".join(lacking)
+                            + "。请保留国家模板中的这些填充标记和文字后重新上传。", field="file", code="template_incomplete")
     last = DocumentTemplate.objects.filter(agency=agency, kind=kind).aggregate(v=Max("version"))["v"] or 0
     stored = _store(data)
     try:

@@ -68,3 +68,51 @@ def test_the_national_templates_fill_in_the_sandbox(env):
     for kind in kinds.SPECS:
         filled = fill.fill(D.packaged_template(kind), kinds.sample_context(kind))
         assert docx.Document(io.BytesIO(filled)).paragraphs, kind
+
+
+def _without(template: bytes, *texts: str) -> bytes:
+    """The template with `texts` taken out of every run (the tags are one run each in the national files)."""
+    document = docx.Document(io.BytesIO(template))
+    paragraphs = list(document.paragraphs)
+    paragraphs += [p for table in document.tables for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    for paragraph in paragraphs:
+        for run in paragraph.runs:
+            for text in texts:
+                run.text = run.text.replace(text, "")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_an_inquiry_template_without_number_signatures_or_notices_is_refused_naming_them(env):
+    """The tester's nosig.docx: a 询问笔录 with no 文号, no signature blocks, nothing told or shown."""
+    tags = ["{{ number }}", "{{ officer_signature }}", "{{ party_signature }}", "{{ told }}",
+            "{{ certificates_shown }}"]
+    data = _without(D.packaged_template("inquiry_record"), *tags)
+    message = _refused(D.do_upload_document_template, env.agency, "inquiry_record", data, reason="本局格式",
+                       actor=env.leader)
+    for named in ("文书编号（文号）", "执法人员签名", "当事人（被询问人）签名", "告知事项", "出示的执法证件"):
+        assert named in message, named
+    # One missing: only that one is named.
+    message = _refused(D.do_upload_document_template, env.agency, "inquiry_record",
+                       _without(D.packaged_template("inquiry_record"), "{{ told }}"), reason="本局格式",
+                       actor=env.leader)
+    assert "告知事项" in message and "签名" not in message
+
+
+def test_a_decision_template_must_keep_the_remedy_notice(env):
+    decision = D.packaged_template("penalty_decision")
+    data = _without(decision, "申请行政复议", "提起行政诉讼")
+    message = _refused(D.do_upload_document_template, env.agency, "penalty_decision", data, reason="本局格式",
+                       actor=env.leader)
+    assert "申请行政复议的途径和期限" in message and "提起行政诉讼的途径和期限" in message
+    kept = D.do_upload_document_template(env.agency, "penalty_decision", _with_text(decision, "本局自定格式"),
+                                         reason="本局格式", actor=env.leader)
+    assert kept.version == 1
+
+
+def test_every_national_template_keeps_what_it_requires():
+    from sanxiang.documents import kinds, required
+
+    for kind in kinds.SPECS:
+        assert required.missing(kind, D.packaged_template(kind)) == [], kind
