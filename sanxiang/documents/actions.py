@@ -55,6 +55,37 @@ def _archived(case) -> bool:
     return ArchivedCaseFile.objects.filter(case=case).exists()
 
 
+def _supplement_reason(case, reason, replaces) -> str:
+    """The reason of an 归档后补充, required on an archived case and refused on any other. A supplement
+    is new material beside the archived file; a correction would change the file, so none is made."""
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not _archived(case):
+        if reason:
+            raise RuleViolation("本案尚未归档，生成文书无需写明归档后补充原因。", field="supplement_reason")
+        return ""
+    if replaces is not None:
+        raise Conflict(f"本案已归档，归档案卷不可更改：{replaces}不能再更正。", field="replaces", code="case_archived")
+    if not reason:
+        raise Conflict("本案已归档，归档案卷不可更改，不能再生成执法文书；确需在归档后补充的，请写明补充原因"
+                       "（作为归档后补充材料，另附于归档案卷之外）。", field="supplement_reason", code="case_archived")
+    if len(reason) > 300:
+        raise RuleViolation("归档后补充原因过长（最多 300 字）。", field="supplement_reason")
+    return reason
+
+
+def ended_refusal(case, spec, replaces) -> str | None:
+    """Why a correction of a served decision is refused on an ended case: a decision served on the
+    party is changed only by its own procedure (撤销、变更 — with review, a new decision and a new
+    service), not by a "corrected" copy; the law the platform carries names no 笔误补正, so none is made."""
+    from sanxiang.workflow import get_table
+
+    if (replaces is None or spec.kind not in kinds.SERVED_KINDS
+            or case.status not in get_table(case.workflow_table()).terminal_states()):
+        return None
+    return (f"本案已结案：{replaces}已送达当事人，不能以更正文书改变；确有错误的，应依法定程序撤销或变更原决定，"
+            "重新作出决定并送达。")
+
+
 def _user(actor):
     """The user row of a person acting; None for a system actor (its name is in the ledger entry)."""
     return actor if getattr(actor, "pk", None) is not None else None
@@ -221,13 +252,18 @@ def _measure_of(case, spec: kinds.Spec, measure):
 
 @transaction.atomic
 def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, replaces=None, measure=None,
-                         entries: list[dict] | None = None, volume: str | None = None) -> Document:
+                         entries: list[dict] | None = None, volume: str | None = None,
+                         supplement_reason: str = "") -> Document:
     """生成执法文书: fill the template from the case, number it and queue its PDF (待生成).
 
     A kind is generated once per case, unless it is repeatable (笔录, the documents of each
     measure); once issued, a correction names the document it replaces. `measure` picks the
     coercive measure of a measure kind; `entries` are the file entries of the archive forms, which
-    are made once per `volume` (正卷, 副卷; a correction keeps the volume of the form it replaces)."""
+    are made once per `volume` (正卷, 副卷; a correction keeps the volume of the form it replaces).
+
+    An archived file does not change (issue §5): on an archived case a document is made only as an
+    归档后补充 with its `supplement_reason`, never a correction; on an ended case a served decision is
+    not "corrected" (`ended_refusal`)."""
     from sanxiang.cases.models import Case
 
     case = Case.objects.select_related("agency", "unit").select_for_update(of=("self",)).get(pk=case.pk)
@@ -237,6 +273,10 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     if spec.kind in kinds.ARCHIVE_KINDS and _archived(case):
         raise Conflict("本案已归档：卷宗封面、卷内文件目录和卷内备考表是归档案卷的一部分，不能再生成或更正。",
                        field="kind", code="case_archived")
+    supplement_reason = _supplement_reason(case, supplement_reason, replaces)
+    refusal = ended_refusal(case, spec, replaces)
+    if refusal:
+        raise Conflict(refusal, field="replaces", code="decision_served")
     conflict = kinds.decision_conflict(case, spec.kind)
     if conflict:
         raise RuleViolation(conflict, field="kind", code="decision_contradicts")
@@ -282,6 +322,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
         raise RuleViolation(f"{template}无法填充本案：{type(exc).__name__}：{exc}", field="kind") from None
     stored = _store(docx)
     document.fields = {"inputs": cleaned, "context": context}
+    if supplement_reason:
+        document.fields["supplement_reason"] = supplement_reason
     if given.measure is not None:
         document.fields["measure"] = given.measure.pk
     document.confidentiality = case.confidentiality
@@ -291,7 +333,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     append_entry(action="generate_document", actor=actor, obj=document, files=[stored.record()], payload={
         "case": case.number, "kind": spec.kind, "number": document.number, "template_version": template.version,
         "national_template": template.agency_id is None, "replaces": replaces.number if replaces else None,
-        "measure": given.measure.pk if given.measure is not None else None})
+        "measure": given.measure.pk if given.measure is not None else None,
+        **({"supplement_reason": supplement_reason} if supplement_reason else {})})
     transaction.on_commit(_queue_rendering)
     return document
 

@@ -76,6 +76,7 @@ class GenerateIn(Schema):
     inputs: dict[str, str] = {}
     replaces_id: int | None = None
     measure_id: int | None = None  # the coercive measure of a measure kind; default the newest fitting
+    supplement_reason: str = ""  # 归档后补充: required on an archived case, refused on any other
 
 
 class KindOut(Schema):
@@ -126,7 +127,8 @@ def generate(request, data: GenerateIn):
         if replaces is None:
             raise NotFound("未找到被更正的文书，或您无权查看。", code="document_not_found")
     document = actions.do_generate_document(case, data.kind, inputs=data.inputs, replaces=replaces,
-                                            measure=data.measure_id, actor=request.user)
+                                            measure=data.measure_id, supplement_reason=data.supplement_reason,
+                                            actor=request.user)
     return Status(201, _out(document))
 
 

@@ -63,14 +63,21 @@ def section(request, case) -> dict:
         if d.status != DocumentStatus.FAILED:
             newest[d.kind] = d
     offers = []
+    archived = actions._archived(case)
     if may_generate:
         for spec in kinds.available_kinds(case):
             current = newest.get(spec.kind)
-            if spec.repeatable or current is None or current.status == DocumentStatus.ISSUED:
-                offers.append({"spec": spec, "replaces": None if spec.repeatable else current,
-                               "form": inputs_form(spec, prefix=spec.kind, case=case)})
+            replaces = None if spec.repeatable else current
+            if not (spec.repeatable or current is None or current.status == DocumentStatus.ISSUED):
+                continue
+            # Only what the action takes: on an archived file a supplement, never a correction or a form.
+            if archived and (replaces is not None or spec.kind in kinds.ARCHIVE_KINDS):
+                continue
+            if actions.ended_refusal(case, spec, replaces):
+                continue
+            offers.append({"spec": spec, "replaces": replaces, "form": inputs_form(spec, prefix=spec.kind, case=case)})
     papers = list(restrict(PaperOriginal.objects.filter(case=case), user, "view").order_by("written_on", "id"))
-    return {"rows": rows, "offers": offers, "pending": any(d.status == DocumentStatus.PENDING for d in documents),
+    return {"rows": rows, "offers": offers, "archived": archived, "pending": any(d.status == DocumentStatus.PENDING for d in documents),
             "papers": papers, "paper_form": paper_form(user, case) if may_generate else None}
 
 
@@ -146,6 +153,7 @@ def generate(request, pk, kind):
     try:
         inputs = {k: v for k, v in form.cleaned_data.items() if k != "measure"}
         document = actions.do_generate_document(case, kind, inputs=inputs, replaces=replaces, measure=measure,
+                                                supplement_reason=request.POST.get("supplement_reason", ""),
                                                 actor=request.user)
     except SanxiangError as exc:
         messages.error(request, f"未能生成{spec.label}：{exc.message}")
