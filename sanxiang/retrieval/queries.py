@@ -99,6 +99,15 @@ def open_party_copies(user):
     return waiting.filter(mine).select_related("case", "party").order_by("due_on", "id")
 
 
+def _supplements(case) -> set:
+    """Of an archived case, the records added after archiving (归档后补充), which a copy marks as such."""
+    from sanxiang.archive import actions as archive
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    archived = ArchivedCaseFile.objects.filter(case=case).first()
+    return {(r.object_type, r.object_id) for r in archive.supplements_of(archived)} if archived else set()
+
+
 def party_copy_records(user, row, *, now=None) -> list[dict]:
     """What may be handed to the party on request `row`, for `user` who answers it: only while the
     request waits for its answer (once answered — provided or refused — the links go) and until the
@@ -106,8 +115,9 @@ def party_copy_records(user, row, *, now=None) -> list[dict]:
     records: 执法文书 only once issued (签发), and only their sealed PDF (never a draft or the editable
     Word original); only the 正卷 — the 副卷 (调查终结报告, 审核意见, 结案审批表 and other internal
     deliberation; SAMR 卷宗 practice keeps the 副卷 internal, legal-rules §3a) is internal; not the
-    volume's own forms (卷宗封面, 卷内文件目录, 卷内备考表). Confidential audio and video stay play-only
-    (the serving layer never downloads them)."""
+    volume's own forms (卷宗封面, 卷内文件目录, 卷内备考表). Of an archived case, what was added after
+    archiving is marked `supplement` (归档后补充: not the archived file). Confidential audio
+    and video stay play-only (the serving layer never downloads them)."""
     from django.utils import timezone
 
     from sanxiang.archive import casefile, sources
@@ -125,11 +135,14 @@ def party_copy_records(user, row, *, now=None) -> list[dict]:
     for record in sources.records_of(row.case):
         if casefile.is_frame(record) or casefile.placement(record)[0] == casefile.SECONDARY:
             internal.add((record.object_type, record.object_id))
+    later = _supplements(row.case)
     out = []
     for item in records_of(user, row.case):
         record = item["record"]
-        if (record.ledger_type(), str(record.pk)) in internal:
+        key = (record.ledger_type(), str(record.pk))
+        if key in internal:
             continue
+        item = {**item, "supplement": key in later}
         files = item["files"]
         if item["kind"].key == "document":
             if record.status != DocumentStatus.ISSUED:

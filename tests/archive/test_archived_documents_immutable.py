@@ -17,7 +17,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _issued(document):
-    Document.objects.filter(pk=document.pk).update(status=DocumentStatus.ISSUED)  # sealing is tests/documents
+    """Issued with a PDF as the job would render it (rendering and sealing are tests/documents)."""
+    import io
+
+    from archive_cast import blank_pdf
+
+    from sanxiang import storage
+
+    pdf = storage.put(io.BytesIO(blank_pdf()))
+    Document.objects.filter(pk=document.pk).update(status=DocumentStatus.ISSUED, pdf_path=pdf.path,
+                                                   pdf_sha256=pdf.sha256, pdf_sm3=pdf.sm3, pdf_size=pdf.size)
     document.refresh_from_db()
     return document
 
@@ -88,3 +97,18 @@ def test_the_case_page_offers_only_what_the_action_takes(client, env, cases):
     before = Document.objects.count()
     client.post(f"/documents/cases/{archived_case.pk}/generate/service_address/", {"supplement_reason": ""})
     assert Document.objects.count() == before
+
+
+def test_a_partys_copy_of_an_archived_case_marks_what_was_added_after_archiving(client, env, cases):
+    from sanxiang.retrieval import actions as R
+    from sanxiang.retrieval import queries
+
+    (case, decision), _closed, _ = cases
+    later = _issued(D.do_generate_document(case, "service_address", supplement_reason="执行阶段补充送达地址",
+                                           actor=env.officer))
+    row = R.do_register_party_copy(case, party=env.org_party, records="处罚决定书", actor=env.officer)
+    offered = {r["record"].pk: r["supplement"] for r in queries.party_copy_records(env.officer, row)}
+    assert offered[decision.pk] is False and offered[later.pk] is True
+    client.force_login(env.officer)
+    page = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
+    assert page.count("归档后补充，不属于归档案卷") == 1
