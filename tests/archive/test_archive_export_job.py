@@ -221,7 +221,8 @@ def test_a_ready_package_of_an_unchanged_file_is_offered_again_not_rebuilt(clien
     page = client.post(f"/archive/cases/{case.pk}/export/", follow=True).content.decode()
     assert "已生成的归档信息包可以直接下载" in page and ArchiveExport.objects.count() == rows
 
-    D.do_generate_document(case, "service_receipt", actor=env.officer)  # a supplement after archiving
+    D.do_generate_document(case, "service_receipt", actor=env.officer,  # a supplement after archiving
+                           supplement_reason="执行阶段补充送达")
     changed = client.post(f"{API}/cases/{case.pk}/exports")
     assert changed.status_code == 201 and changed.json()["id"] != built.pk and changed.json()["status"] == "requested"
 

@@ -347,7 +347,8 @@ def archived_export(env, blocker, tmp_path_factory):
 
             mp.setattr(render, "to_pdf", lambda docx: blank_pdf())
             later = D.do_generate_document(case, "investigation_report", actor=env.officer,
-                                           inputs={"evidence": "询问笔录、进货单据", "opinion": "建议罚款"})
+                                           inputs={"evidence": "询问笔录、进货单据", "opinion": "建议罚款"},
+                                           supplement_reason="复议机关调取案卷，补充调查终结报告")
             D.do_issue_document(D.do_render_document(later), actor=env.head)
         folder = tmp_path_factory.mktemp("archived")
         path = folder / "案卷.zip"

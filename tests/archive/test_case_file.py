@@ -302,7 +302,10 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
 
     # A document made after archiving is a 补充 outside the archived file, which does not change.
     assert A.supplements_of(held) == []
-    correction = D.do_generate_document(case, "service_receipt", actor=env.officer, replaces=docs[2])
+    with pytest.raises(Conflict, match="不能再更正"):  # an archived file takes no correction (s18 defect 2)
+        D.do_generate_document(case, "service_receipt", actor=env.officer, replaces=docs[2])
+    correction = D.do_generate_document(case, "service_address", actor=env.officer,
+                                        supplement_reason="执行阶段当事人变更送达地址")
     assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk)]
     held.refresh_from_db()
     assert held.catalogue == archived.catalogue and held.items == 6
@@ -313,8 +316,10 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     assert [n[:9] for n in verified.notes] == ["归档后补充：1 件"]
     # The volume's forms made before archiving are its frame, not 补充 (s17 #11); one made after is.
     volumes = casefile.assemble(case, [r for r in A.archived_records(held)])
-    before = D.do_generate_document(case, "file_cover", entries=casefile.form_entries(case, volumes), volume="正卷",
-                                    actor=env.officer)
+    with pytest.MonkeyPatch.context() as mp:  # as if made before archiving (its time is set below)
+        mp.setattr(D, "_archived", lambda case: False)
+        before = D.do_generate_document(case, "file_cover", entries=casefile.form_entries(case, volumes),
+                                        volume="正卷", actor=env.officer)
     Document.objects.filter(pk=before.pk).update(created_at=held.archived_at - dt.timedelta(seconds=5))
     assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk)]
     assert str(before.pk) in [r.object_id for r in A.archived_records(held)]
