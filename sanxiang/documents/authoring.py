@@ -59,7 +59,6 @@ def filing_approval():
     _centre(d, "{{ agency_name }}", 16)
     _centre(d, "立案审批表", 22)
     _centre(d, "{{ number }}", 12)
-    _corrects(d)
     _table(d, [
         ("案件名称", "{{ cause }}"), ("案号", "{{ case_number }}"), ("案件来源", "{{ source }}"),
         ("发现线索日期", "{{ clue_on }}"), ("当事人", "{{ party_names }}"),
@@ -79,7 +78,6 @@ def penalty_decision():
     _centre(d, "{{ agency_name }}", 16)
     _centre(d, "行政处罚决定书", 22)
     _centre(d, "{{ number }}", 12)
-    _corrects(d)
     for text in (
         "当事人：{% for p in parties %}{{ p.name }}，{{ p.code_label }}：{{ p.code }}"
         "{% if p.legal_representative %}，法定代表人（负责人）：{{ p.legal_representative }}{% endif %}"
@@ -108,7 +106,6 @@ def service_receipt():
     _centre(d, "{{ agency_name }}", 16)
     _centre(d, "送达回证", 22)
     _centre(d, "{{ number }}", 12)
-    _corrects(d)
     _table(d, [
         ("案号", "{{ case_number }}"), ("送达文书名称及文号", "{{ served_document }}"),
         ("受送达人", "{{ party_names }}"),
@@ -146,14 +143,6 @@ def _head(d, title):
     _centre(d, "{{ agency_name }}", 16)
     _centre(d, title, 22)
     _centre(d, "{{ number }}", 12)
-    _corrects(d)
-
-
-def _corrects(d):
-    """A correction says on its face which document it replaces; the paragraph is dropped otherwise."""
-    d.add_paragraph("{%p if corrects %}")
-    _centre(d, "{{ corrects }}", 10)
-    d.add_paragraph("{%p endif %}")
 
 
 def _loop_table(document, header, row, loop):
@@ -214,7 +203,6 @@ def archive_form(title, rows=(), *, table=True, after=()):
         d = _new()
         _centre(d, title, 22)
         _centre(d, "{{ agency_name }}　{{ volume }}", 12)
-        _corrects(d)
         if rows:
             _table(d, list(rows))
         if table:

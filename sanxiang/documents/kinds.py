@@ -545,7 +545,6 @@ class Given:
     measure: object = None
     entries: list | None = None
     volume: str = "正卷"  # the archive forms' volume (正卷 or 副卷: each has its own)
-    replaces: object = None  # the document a correction replaces
 
 
 def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 — one branch per kind
@@ -685,18 +684,8 @@ def context(case, spec: Spec, inputs: dict, *, number: str, on: dt.date, given: 
         "handlers": handlers, "handler_names": "、".join(h["name"] for h in handlers),
         "date": chinese_date(on),
     }
-    given = given or Given()
-    values.update(_extra(case, spec, inputs, given))
-    values["corrects"] = corrects_text(given.replaces)
+    values.update(_extra(case, spec, inputs, given or Given()))
     return values
-
-
-def corrects_text(replaces) -> str:
-    """What a correction states on its face (s18 tester, defect 10: the party and the archive got a
-    second 笔录 that did not say it replaced the first)."""
-    if replaces is None:
-        return ""
-    return f"本文书更正{replaces.get_kind_display()}{replaces.number}（{chinese_date(timezone.localtime(replaces.issued_at).date()) if replaces.issued_at else '未签发'}），以本文书为准。"
 
 
 def sample_context(kind: str) -> dict:
@@ -708,8 +697,7 @@ def sample_context(kind: str) -> dict:
               "case_number": "立〔2026〕0001号", "cause": "涉嫌销售过期食品", "source": "投诉",
               "clue_on": today, "filed_on": today, "facts": "经查，……", "parties": [party],
               "party_names": party["name"], "handlers": [{"name": "王某", "certificate": "00000001"}],
-              "handler_names": "王某", "date": today,
-              "corrects": "本文书更正询问笔录示例询笔〔2026〕1号（2026年1月5日），以本文书为准。"}
+              "handler_names": "王某", "date": today}
     spec = SPECS.get(kind)
     if spec is not None:
         values.update({item.name: "……" for item in spec.inputs})

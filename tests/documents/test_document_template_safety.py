@@ -116,21 +116,3 @@ def test_every_national_template_keeps_what_it_requires():
 
     for kind in kinds.SPECS:
         assert required.missing(kind, D.packaged_template(kind)) == [], kind
-
-
-def test_a_correction_states_on_its_face_what_it_corrects(env):
-    """s18 tester, defect 10: the corrected 笔录 says which one it replaces; a first one says nothing."""
-    from documents_cast import TIMES, docx_text
-
-    from sanxiang.documents.models import DocumentStatus
-
-    case = decided_case(env, "investigating")
-    inputs = {"interviewee": "孙某（法定代表人）", "place": "本局询问室", "content": "问：进货来源？答：批发市场。", **TIMES}
-    first = D.do_generate_document(case, "inquiry_record", inputs=inputs, actor=env.officer)
-    assert "本文书更正" not in docx_text(first.docx_path)
-    Document.objects.filter(pk=first.pk).update(status=DocumentStatus.ISSUED, issued_at=timezone.now())
-    first.refresh_from_db()
-    second = D.do_generate_document(case, "inquiry_record", inputs=inputs, replaces=first, actor=env.officer)
-    text = docx_text(second.docx_path)
-    assert f"本文书更正询问笔录{first.number}" in text and "以本文书为准" in text
-    assert second.fields["context"]["corrects"].startswith("本文书更正")
