@@ -285,7 +285,7 @@ def _usability(records, items, heads, report) -> None:
     for record in records:
         roles = {f.role for f in record.files}
         if record.kind.startswith("document:") and record.metadata.get("paper"):
-            allowed = DOCUMENT_FORMATS | SCAN_FORMATS  # a paper original's scan (DA/T 31: JPEG, TIFF, PDF/OFD)
+            allowed = DOCUMENT_FORMATS | SCAN_FORMATS  # a paper original's scan: an image or PDF
         elif record.kind.startswith("document:"):
             if not roles & DOCUMENT_FORMATS:
                 formats.append(f"{_name(record)}没有版式文件（PDF 或 OFD）")

@@ -306,7 +306,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
             raise Conflict(f"本案已有{existing.get_status_display()}的{existing}，请先签发或等待生成完成。",
                            field="kind", code="document_exists")
     cleaned = kinds.clean_inputs(spec, inputs)
-    given = kinds.Given(measure=_measure_of(case, spec, measure), entries=entries, volume=volume or "正卷")
+    given = kinds.Given(measure=_measure_of(case, spec, measure), entries=entries, volume=volume or "正卷",
+                        replaces=replaces)
     if spec.kind == DocumentKind.SERVICE_RECEIPT:
         given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
                         .order_by("-id").first())

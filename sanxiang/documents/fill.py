@@ -72,9 +72,24 @@ def fill(template_bytes: bytes, context: dict, images: dict[str, bytes] | None =
     except jinja2.sandbox.SecurityError:
         raise RuleViolation("模板试图访问填充项以外的内部属性或方法，不能使用；请停用该模板版本，改用国家模板或重新上传。",
                             field="file", code="template_unsafe") from None
+    if context.get("corrects"):
+        _state_correction(document.docx, str(context["corrects"]), str(context.get("number") or ""))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _state_correction(document, text: str, number: str) -> None:
+    """A correction says what it corrects (更正 …), under its own 文号 — whatever the template (an
+    agency's own versions too), so it is added here, not asked of every template (s18 tester D2)."""
+    paragraphs = document.paragraphs
+    anchor = next((p for p in paragraphs if number and number in p.text), paragraphs[0] if paragraphs else None)
+    if anchor is None:
+        document.add_paragraph(text)
+        return
+    added = document.add_paragraph(text)  # appended at the end, then moved under the anchor
+    added.alignment = anchor.alignment
+    anchor._p.addnext(added._p)
 
 
 def check_template(data: bytes, sample: dict) -> bytes:

@@ -545,6 +545,7 @@ class Given:
     measure: object = None
     entries: list | None = None
     volume: str = "正卷"  # the archive forms' volume (正卷 or 副卷: each has its own)
+    replaces: object = None  # the issued document a correction (更正) replaces
 
 
 def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 — one branch per kind
@@ -684,7 +685,10 @@ def context(case, spec: Spec, inputs: dict, *, number: str, on: dt.date, given: 
         "handlers": handlers, "handler_names": "、".join(h["name"] for h in handlers),
         "date": chinese_date(on),
     }
-    values.update(_extra(case, spec, inputs, given or Given()))
+    given = given or Given()
+    values.update(_extra(case, spec, inputs, given))
+    if given.replaces is not None:
+        values["corrects"] = f"本文书系对{given.replaces.get_kind_display()}{given.replaces.number}的更正。"
     return values
 
 

@@ -22,7 +22,8 @@ from .models import DocumentKind, PaperOriginal
 
 register_actions({"register_paper_original": "登记纸质文书原件扫描件"})
 
-# 纸质档案数字化 (DA/T 31-2017 §6.4: JPEG, TIFF, PDF/OFD for scans); judged by the upload's bytes.
+# The usual scan formats (纸质档案数字化 practice, DA/T 31 — its text is not in legal-rules.md, not verified);
+# judged by the upload's bytes.
 SCAN_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif"}
 
 

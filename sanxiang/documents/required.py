@@ -26,7 +26,6 @@ NAMES = {
     "statement_adoption": "陈述、申辩的采纳情况",
     "reason": "理由",
     "items": "财物清单",
-    "corrects": "更正说明（本文书更正的文书及原因）",
 }
 
 # Notices a document gives in its own words (the national template's text), by a phrase each keeps.

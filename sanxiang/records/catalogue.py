@@ -222,6 +222,13 @@ def document_occurrences(case) -> list[Occurrence]:
                 pass
         found.append(Occurrence(f"document:{first(doc.pk)}", act, on,
                                 f"{ACTS[act].split('（')[0]}：{doc.get_kind_display()}（{on:%Y-%m-%d}）", at))
+    # A 笔录 made on paper and registered by its scan records its act as a generated one does.
+    from sanxiang.documents.models import PaperOriginal
+
+    for paper in PaperOriginal.objects.filter(case_id=case.pk, kind__in=DOCUMENT_ACTS).order_by("written_on", "id"):
+        act = DOCUMENT_ACTS[paper.kind]
+        found.append(Occurrence(f"paper:{paper.pk}", act, paper.written_on,
+                                f"{ACTS[act].split('（')[0]}：{paper.get_kind_display()}（纸质原件，{paper.written_on:%Y-%m-%d}）"))
     return found
 
 

@@ -221,8 +221,16 @@ def test_a_ready_package_of_an_unchanged_file_is_offered_again_not_rebuilt(clien
     page = client.post(f"/archive/cases/{case.pk}/export/", follow=True).content.decode()
     assert "已生成的归档信息包可以直接下载" in page and ArchiveExport.objects.count() == rows
 
-    D.do_generate_document(case, "service_receipt", actor=env.officer,  # a supplement after archiving
-                           supplement_reason="执行阶段补充送达")
+    with pytest.MonkeyPatch.context() as mp:  # a supplement after archiving: an issued document
+        from archive_cast import blank_pdf
+
+        from sanxiang.documents import render
+
+        mp.setattr(render, "to_pdf", lambda docx: blank_pdf())
+        later = D.do_generate_document(case, "investigation_report", actor=env.officer,
+                                       inputs={"evidence": "询问笔录", "opinion": "建议罚款"},
+                                       supplement_reason="复议机关调取案卷，补充调查终结报告")
+        D.do_issue_document(D.do_render_document(later), actor=env.head)
     changed = client.post(f"{API}/cases/{case.pk}/exports")
     assert changed.status_code == 201 and changed.json()["id"] != built.pk and changed.json()["status"] == "requested"
 

@@ -309,14 +309,15 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk)]
     held.refresh_from_db()
     assert held.catalogue == archived.catalogue and held.items == 6
-    # Its package still holds the file as archived; the correction apart, reported as 归档后补充.
+    # Its package still holds the file as archived; the supplement is an unissued draft, which is nobody's
+    # record yet and not exported (s18 D5; an issued supplement: tests/archive/test_archive_package.py).
     again = export(case, tmp_path / "补充后.zip", actor=OPERATOR)
     verified = verify_package(again.path, pinned_keys=verification_keys())
     assert verified.ok and again.records == 6, verified.findings
-    assert [n[:9] for n in verified.notes] == ["归档后补充：1 件"]
+    assert verified.notes == [] and again.supplements == 0
     # The volume's forms made before archiving are its frame, not 补充 (s17 #11); one made after is.
     volumes = casefile.assemble(case, [r for r in A.archived_records(held)])
-    with pytest.MonkeyPatch.context() as mp:  # as if made before archiving (its time is set below)
+    with pytest.MonkeyPatch.context() as mp:  # a form made before archiving (the file's forms are refused after)
         mp.setattr(D, "_archived", lambda case: False)
         before = D.do_generate_document(case, "file_cover", entries=casefile.form_entries(case, volumes),
                                         volume="正卷", actor=env.officer)

@@ -162,3 +162,15 @@ def test_the_api_and_the_page(client, env, case):
     client.force_login(env.outsider)
     assert client.get(f"/api/v1/documents/paper-originals?case_id={case.pk}").status_code == 404
     assert client.post(f"/documents/cases/{case.pk}/paper/", {}).status_code == 404
+
+
+def test_a_paper_record_of_a_listed_act_counts_for_the_closing_check(env, case):
+    """A 询问笔录 signed on paper is 调查取证 done, as a generated one is: the audio-video list's closing
+    check sees the act (its recording, or a reason, is then asked like any other)."""
+    from sanxiang.records.catalogue import document_occurrences
+
+    row = do_register_paper_original(case, scan(env.officer), kind="inquiry_record", written_on=case.clue_on,
+                                     signers="被询问人孙某，执法人员王执法、李执法", kept_at="执法科档案柜 3 号",
+                                     actor=env.officer)
+    found = [o for o in document_occurrences(case) if o.ref == f"paper:{row.pk}"]
+    assert [(o.act, o.on) for o in found] == [("investigation", case.clue_on)] and "纸质原件" in found[0].description

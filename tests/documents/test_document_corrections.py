@@ -5,7 +5,7 @@ stood side by side). The case page marks the replaced document 已由 … 更正
 import io
 
 import pytest
-from documents_cast import TIMES, png
+from documents_cast import TIMES, docx_text, png
 from pypdf import PdfWriter
 
 from sanxiang.core.errors import Conflict
@@ -43,6 +43,14 @@ def test_an_issued_document_is_corrected_once_then_its_correction(client, env, m
     case = reach(env, get_table("penalty_general"), "investigating", party=env.org_party)[0]
     first = issued_inquiry(env, case, monkeypatch)
     correction = D.do_generate_document(case, "inquiry_record", inputs=INQUIRY, replaces=first, actor=env.officer)
+    # The correction itself says what it corrects, under its own number (s18 tester D2), and keeps saying
+    # so once signed (the signatures are placed by filling again).
+    text = docx_text(correction.docx_path)
+    assert f"本文书系对询问笔录{first.number}的更正。" in text and correction.number in text
+    assert f"{first.number}的更正" not in docx_text(first.docx_path)
+    signed = D.do_sign_document(correction, officer_png=png(), party_png=png(ink=(0, 0, 160)), party_name="王某",
+                                actor=env.officer)
+    assert f"本文书系对询问笔录{first.number}的更正。" in docx_text(signed.docx_path)
     before = Document.objects.count(), LedgerEntry.objects.count()
     with pytest.raises(Conflict) as refused:
         D.do_generate_document(case, "inquiry_record", inputs=INQUIRY, replaces=first, actor=env.officer)
