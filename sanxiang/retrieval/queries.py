@@ -13,8 +13,12 @@ def records_of(user, case, grant=None) -> list[dict]:
     """The case's records `user` reads, each with its files, for the case page and the API. With a
     调阅 grant in force (`grant`), all the case's records the grant covers, as the serving layer
     serves them: a view-only grant lists only the files the browser shows."""
+    from sanxiang.access.policy import current_roles
+
     rows = []
     view_only = grant is not None and grant.kind != AccessRequestKind.COPY
+    # a supervisor's look is guarded as a confidential one: purpose asked, copies watermarked (serving.supervises)
+    supervising = grant is None and not current_roles(user).filter(agency_id=case.agency_id).exists()
     for kind in kinds.all_kinds():
         found = kind.model.objects.filter(**{kind.case_path: case})
         if grant is None:
@@ -25,7 +29,7 @@ def records_of(user, case, grant=None) -> list[dict]:
             if view_only:
                 files = {name: ref for name, ref in files.items() if ref.is_viewable}
             rows.append({"kind": kind, "record": record, "name": kind.name(record), "mark": mark,
-                         "mark_label": Confidentiality(mark).label, "confidential": kinds.is_confidential(mark),
+                         "mark_label": Confidentiality(mark).label, "confidential": kinds.is_confidential(mark) or supervising,
                          "files": files, "grant": grant, "download": not view_only})
     return rows
 
@@ -148,8 +152,8 @@ def party_copy_records(user, row, *, now=None) -> list[dict]:
             if record.status != DocumentStatus.ISSUED:
                 continue
             files = {name: ref for name, ref in files.items() if name == "pdf"}
-        if item["confidential"]:
-            files = {name: ref for name, ref in files.items() if not ref.is_player_media}
+        if item["confidential"]:  # only what carries the watermark (s18 tester defect 11)
+            files = {name: ref for name, ref in files.items() if ref.is_watermarkable}
         if files:
             out.append({**item, "files": files})
     return out
