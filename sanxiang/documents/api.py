@@ -86,6 +86,7 @@ class KindOut(Schema):
     measures: list[dict] = []  # for the measure kinds: the case's measures it may be made for (`measure_id`)
     repeatable: bool = False
     signable: bool = False
+    supplement_required: bool = False  # an archived case: generated only as 归档后补充 with `supplement_reason`
 
 
 class TemplateOut(Schema):
@@ -110,11 +111,13 @@ def available(request, case_id: int | None = None):
     case = _case(request, case_id)
     from .views import measure_label
 
-    return Status(200, [{"kind": s.kind, "label": s.label,
+    archived = actions._archived(case)  # the archived file's own forms are not made again
+    return Status(200, [{"kind": s.kind, "label": s.label, "supplement_required": archived,
                          "inputs": [{"name": i.name, "label": i.label, "required": i.required, "help": i.help}
                                     for i in s.inputs],
                          "measures": [{"id": m.pk, "label": measure_label(m)} for m in kinds.measures_for(case, s)],
-                         "repeatable": s.repeatable, "signable": s.signable} for s in kinds.available_kinds(case)])
+                         "repeatable": s.repeatable, "signable": s.signable} for s in kinds.available_kinds(case)
+                        if not (archived and s.kind in kinds.ARCHIVE_KINDS)])
 
 
 @router.post("/", response={201: DocumentOut, **error_responses(400, 401, 403, 404, 409, 422)},

@@ -97,6 +97,9 @@ def test_the_case_page_offers_only_what_the_action_takes(client, env, cases):
     before = Document.objects.count()
     client.post(f"/documents/cases/{archived_case.pk}/generate/service_address/", {"supplement_reason": ""})
     assert Document.objects.count() == before
+    offered = client.get(f"/api/v1/documents/kinds?case_id={archived_case.pk}").json()
+    assert offered and all(k["supplement_required"] for k in offered)
+    assert not {"file_cover", "file_catalogue", "file_notes"} & {k["kind"] for k in offered}
 
 
 def test_a_partys_copy_of_an_archived_case_marks_what_was_added_after_archiving(client, env, cases):
