@@ -200,6 +200,17 @@ def _open_of_kind(case, kind, exclude=None):
     return found.exclude(pk=exclude.pk) if exclude is not None else found
 
 
+def _refuse_another(existing, replaces, already: str):
+    """A kind made once (per case, volume or measure): a second is refused naming the first; once
+    the first is issued, only its correction may follow."""
+    if replaces is None and existing is not None and existing.status == S.ISSUED:
+        raise Conflict(f"{existing}已签发，不能再生成；如需更正，请生成更正文书。", field="kind",
+                       code="document_already_issued")
+    if existing is not None and existing != replaces:
+        raise Conflict(already.format(status=existing.get_status_display(), existing=existing)
+                       + "，请先签发或等待生成完成。", field="kind", code="document_exists")
+
+
 def _measure_of(case, spec: kinds.Spec, measure):
     """The coercive measure a measure kind is about: the one named (of this case, in a fitting
     state), else the case's newest that fits."""
@@ -254,16 +265,17 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
         existing = _open_of_kind(case, spec.kind)
         if spec.kind in kinds.ARCHIVE_KINDS:
             existing = existing.filter(fields__context__volume=volume)
-        existing = existing.order_by("-id").first()
-        if replaces is None and existing is not None and existing.status == S.ISSUED:
-            raise Conflict(f"{existing}已签发，不能再生成；如需更正，请生成更正文书。", field="kind",
-                           code="document_already_issued")
-        if existing is not None and existing != replaces:
-            raise Conflict(f"本案已有{existing.get_status_display()}的{existing}，请先签发或等待生成完成。",
-                           field="kind", code="document_exists")
+        _refuse_another(existing.order_by("-id").first(), replaces, f"本案已有{{status}}的{{existing}}")
+    if replaces is not None and measure is None:
+        measure = replaces.fields.get("measure")  # a correction is about the measure of the one it corrects
+    chosen_measure = _measure_of(case, spec, measure)
+    if chosen_measure is not None:  # one document of each measure kind per measure (行政强制法 第二十四条)
+        if replaces is not None and replaces.fields.get("measure") != chosen_measure.pk:
+            raise RuleViolation(f"更正文书须与被更正的{replaces}针对同一项行政强制措施。", field="measure")
+        existing = _open_of_kind(case, spec.kind).filter(fields__measure=chosen_measure.pk).order_by("-id").first()
+        _refuse_another(existing, replaces, "该行政强制措施已有{status}的{existing}（一项措施只制作一份）")
     cleaned = kinds.clean_inputs(spec, inputs)
-    given = kinds.Given(measure=_measure_of(case, spec, measure), entries=entries, volume=volume or "正卷",
-                        replaces=replaces)
+    given = kinds.Given(measure=chosen_measure, entries=entries, volume=volume or "正卷", replaces=replaces)
     if spec.kind == DocumentKind.SERVICE_RECEIPT:
         given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
                         .order_by("-id").first())
