@@ -265,7 +265,7 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
         existing = _open_of_kind(case, spec.kind)
         if spec.kind in kinds.ARCHIVE_KINDS:
             existing = existing.filter(fields__context__volume=volume)
-        _refuse_another(existing.order_by("-id").first(), replaces, f"本案已有{{status}}的{{existing}}")
+        _refuse_another(existing.order_by("-id").first(), replaces, "本案已有{status}的{existing}")
     if replaces is not None and measure is None:
         measure = replaces.fields.get("measure")  # a correction is about the measure of the one it corrects
     chosen_measure = _measure_of(case, spec, measure)

@@ -92,9 +92,8 @@ def open_party_copies(user):
     """The party copy requests `user` may approve or answer that still wait, earliest deadline first."""
     from django.db.models import Q
 
-    from .models import PartyCopyRequest, PartyCopyStatus
-
     from .actions import keeps_archived
+    from .models import PartyCopyRequest, PartyCopyStatus
 
     waiting = PartyCopyRequest.objects.filter(status__in=(PartyCopyStatus.PENDING_APPROVAL, PartyCopyStatus.TO_ANSWER))
     mine = Q(pk__in=restrict(waiting, user, "answer").values("pk")) | Q(pk__in=restrict(waiting, user, "decide").values("pk"))
