@@ -458,7 +458,7 @@ def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_na
     digest, ledgered (who signed as whom, on whose device, when) and placed into the docx, which is
     filled again from the same template and values and queued for its PDF. Once only."""
     locked = _signing_checks(document, actor)
-    party_name = _party_name(party_name)
+    party_name = _party_name(party_name, locked.kind)
     officer = _check_png(officer_png, "执法人员", "officer_png")
     party = _check_png(party_png, "当事人", "party_png")
     now = timezone.now()
@@ -531,10 +531,12 @@ def _signing_checks(document, actor):
     return locked
 
 
-def _party_name(party_name) -> str:
+def _party_name(party_name, kind: str = "") -> str:
+    from .signers import signer_label
+
     party_name = (party_name or "").strip() if isinstance(party_name, str) else ""
     if not party_name:
-        raise RuleViolation("请写明签名的当事人（被询问人）姓名。", field="party_name")
+        raise RuleViolation(f"请写明签名的{signer_label(kind)}姓名。", field="party_name")
     if len(party_name) > 100:
         raise RuleViolation("当事人姓名过长（最多 100 字）。", field="party_name")
     return party_name
@@ -560,7 +562,7 @@ def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, 
     应当在笔录上注明）, 第八十二条（留置送达：载明拒收事由和日期，由送达人、见证人签名，或以拍照、录像记录）.
     The note takes the party's signature box; the docx is filled again and its PDF queued. Ledgered."""
     locked = _signing_checks(document, actor)
-    party_name = _party_name(party_name)
+    party_name = _party_name(party_name, locked.kind)
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
         raise RuleViolation("请写明当事人拒绝签名的理由（或情况）。", field="reason")
@@ -613,7 +615,8 @@ def signature_problem(document) -> str:
     roles = set(document.signatures.values_list("role", flat=True))
     if SignatureRole.OFFICER in roles and (SignatureRole.PARTY in roles or document.fields.get("party_refusal")):
         return ""
-    who = {DocumentKind.SERVICE_RECEIPT: "受送达人签收",
-           DocumentKind.INQUIRY_RECORD: "当事人（被询问人）签名"}.get(document.kind, "当事人签名")
+    from .signers import signer_label
+
+    who = "受送达人签收" if document.kind == DocumentKind.SERVICE_RECEIPT else f"{signer_label(document.kind)}签名"
     return (f"{document}尚未由执法人员和{who}，不能签发：请先手写签名，"
             "或由执法人员签名并注明当事人拒绝签名的理由和日期。")

@@ -192,8 +192,9 @@ def sign(request, pk):
         raise DocumentNotFound()
     if not can(request.user, "generate_documents", document.case) or not kinds.SPECS[document.kind].signable:
         raise DocumentNotFound("您无权为该文书签名，或该文书不需要签名。")
-    party_name, status = document.case.case_parties.select_related("party").first(), 200
-    party_name = party_name.party.name if party_name else ""
+    from .signers import signer_label, signer_name
+
+    party_name, status = signer_name(document), 200
     refusal, refused = {}, request.method == "POST" and request.POST.get("refused") == "1"
     if request.method == "POST":
         party_name = request.POST.get("party_name", "")
@@ -216,7 +217,7 @@ def sign(request, pk):
             return redirect(f"{case_pages_url(document.case)}#case-documents")
     person = request.user.people.filter(agency_id=document.case.agency_id).first()
     return render(request, "documents/sign.html", {
-        "document": document, "party_name": party_name, "refusal": refusal, "refusal_open": refused,
+        "document": document, "party_name": party_name, "signer": signer_label(document.kind), "refusal": refusal, "refusal_open": refused,
         "is_receipt": document.kind == DocumentKind.SERVICE_RECEIPT,
         "officer_name": person.name if person else request.user.get_full_name() or request.user.username},
         status=status)

@@ -119,6 +119,9 @@ def own_upload(upload: Upload | None, agency, actor, *, field="upload") -> Uploa
         raise NotFound("未找到该上传，或您无权查看。", code="upload_not_found")
     if upload.agency_id != agency.pk:
         raise RuleViolation(f"该文件是为{upload.agency.name}上传的，不能用于{agency.name}的记录。", field=field)
+    if not upload.complete and upload.offset == 0:  # nothing kept: cut off at once, or refused (its type, s18 U1)
+        raise RuleViolation(f"文件“{upload}”没有收到任何数据：上传被中断，或文件被拒绝（例如不允许的文件类型），"
+                            "不能登记；请重新上传。", field=field)
     if not upload.complete:
         raise RuleViolation(f"文件“{upload}”尚未上传完成（已接收 {upload.offset}/{upload.length} 字节）。", field=field)
     return upload
@@ -333,6 +336,13 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
             raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
     if act and act not in catalogue.ACTS:
         raise RuleViolation(f"没有“{act}”这项执法活动。", field="act")
+    given = {"title": title, "officers": officers, "recorder": recorder, "started_at": started_at,
+             "ended_at": ended_at, "place": place, "device": device}
+    blank = [name for name, _label in DECLARATION_REQUIRED if _blank(given[name])]
+    if blank:  # everything missing in one answer, the profile's words too (s17 #22d)
+        raise RuleViolation(_missing_declaration(agency, case, blank, given, purpose=purpose, party=party,
+                                                 content=content, opening_statement=opening_statement),
+                            field=blank[0])
     started = _moment(started_at, "开始时间", "started_at", required=True)
     ended = _moment(ended_at, "结束时间", "ended_at", required=True)
     if ended < started:
@@ -386,6 +396,36 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
     if upload is not None:
         _store(row, upload, actor, late_reason)
     return row
+
+
+DECLARATION_REQUIRED = (("title", "名称"), ("officers", "执法人员"), ("recorder", "记录人"), ("started_at", "开始时间"),
+                        ("ended_at", "结束时间"), ("place", "地点"), ("device", "记录设备"))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _missing_declaration(agency, case, blank: list[str], given: dict, **optional) -> str:
+    """One message naming every field a declaration lacks: the platform's required ones, then the words
+    of the agency's `records.av_metadata_fields` and its opening statement (语音说明) not given either."""
+    labels = dict(DECLARATION_REQUIRED)
+    try:
+        started = _moment(given["started_at"], "开始时间", "started_at") or timezone.now()
+    except RuleViolation:
+        started = timezone.now()
+    draft = AudioVideoRecord(agency=agency, case=case, started_at=started,
+                             **{k: v for k, v in given.items() if k not in ("started_at", "ended_at")}, **optional)
+    words = [w for w in missing_metadata(draft) if METADATA_FIELDS.get(w) not in ("case", *blank)]
+    on = timezone.localtime(started).date()
+    voice = _blank(optional.get("opening_statement")) and profile_value(
+        profile_key_of(agency), "records.av_voice_announcement", on)
+    message = f"请填写{'、'.join(labels[name] for name in blank)}"
+    if words:
+        message += f"；按本机关规定，音像记录还须标明：{'、'.join(words)}"
+    if voice:
+        message += "；开始时应语音说明时间、地点、执法人员和执法行为，请填写该说明"
+    return message + "。"
 
 
 def _units_of(actor, agency) -> list:
@@ -450,6 +490,19 @@ def do_attach_recording_upload(recording: AudioVideoRecord, upload: Upload, *, l
     return row
 
 
+def _check_linkable(recording: AudioVideoRecord, case) -> None:
+    """An archived file is closed to new records (issue 8 §5: immutable), and a recording made after
+    the case was closed is no record of it (s18 R2)."""
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    if ArchivedCaseFile.objects.filter(case=case).exists():
+        raise Conflict(f"案件{case.title}已归档，归档案卷不能再加入音像记录。", code="case_archived", field="case")
+    made = timezone.localtime(recording.started_at).date()
+    if case.closed_on is not None and made > case.closed_on:
+        raise RuleViolation(f"{recording}录制于 {made:%Y-%m-%d}，晚于案件{case.title}结案（{case.closed_on:%Y-%m-%d}），"
+                            "不是本案的音像记录。", field="case")
+
+
 @transaction.atomic
 def do_link_recording(recording: AudioVideoRecord, case, *, actor) -> AudioVideoRecord:
     """音像记录关联案件: a recording held unattached (made before the case existed) joins its case."""
@@ -463,6 +516,7 @@ def do_link_recording(recording: AudioVideoRecord, case, *, actor) -> AudioVideo
         raise NotPermitted(f"您无权关联{row}。")
     if row.case_id is not None:
         raise Conflict(f"{row}已关联案件，不能改关联。", code="recording_linked")
+    _check_linkable(row, case)
     row.case, row.linked_at = case, timezone.now()
     row.save(update_fields=["case", "linked_at"])
     append_entry(action="link_recording", actor=actor, obj=row, payload={"title": row.title, "case": case.number})

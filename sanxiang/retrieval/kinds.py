@@ -137,11 +137,14 @@ _register_paper_originals()
 
 # ---- evidence items and audio-video records (证据、音像记录) --------------------------------------
 
-def _upload_file(upload, label) -> dict[str, FileRef]:
+def _upload_file(upload, title) -> dict[str, FileRef]:
+    from sanxiang.records.naming import download_name
+
     if upload is None or not upload.complete:
         return {}
+    # Saved under the record's title, not the name it was uploaded under (DSC_0001.JPG).
     return {"file": FileRef(upload.path, upload.sha256, upload.length, upload.media_type or "application/octet-stream",
-                            upload.filename or label, "原件")}
+                            download_name(title, upload), "原件")}
 
 
 def _register_records():

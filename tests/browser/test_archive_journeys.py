@@ -174,3 +174,15 @@ def test_an_inspection_video_cut_off_mid_way_resumes_and_is_attached(demo, page,
     assert (recording.act, recording.place, recording.device, recording.recorder, recording.party_informed) == (
         "onsite", "企业经营场所", "执法记录仪 DSJ-05", "张执法", True)
     assert recording.officers == "刘执法、张执法" and recording.purpose == "证明现场检查的过程和发现的问题"
+
+    # At phone width (375 px) the party-copy pages fit the screen: registering a party's request and
+    # answering it scroll nothing sideways (s17 #18: the 「申请复制的记录」 textarea was 422 px wide).
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{page.base}/retrieval/cases/{case.pk}/party-copies/")
+    form = page.locator("#party-copies form")
+    assert form.locator("textarea[name=records]").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    fill(form, records="现场检查执法记录仪录像", reason="申请行政复议需要")
+    submit(page, form.locator("button[type=submit]"))
+    assert page.locator("textarea").count() >= 1 and "现场检查执法记录仪录像" in page.locator("body").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -153,3 +153,22 @@ def test_the_page_and_the_api_note_a_refusal_to_sign(client, env, record):
     assert "已注明当事人拒绝签名" in page
     check = client.get(f"{API}{record.pk}/refusal").json()
     assert not check["may_note"] and check["party_refusal"]["party_name"] == "孙某"
+
+
+def test_who_signs_is_named_by_the_kind_and_pre_filled_with_a_person(client, env):
+    """s18 D8, D3: a 抽样记录 is signed by the 当事人 (nobody was asked), an 询问笔录 by the person asked,
+    whose name is pre-filled — not the company's, which cannot sign by hand."""
+    from documents_cast import docx_text
+
+    asked = D.do_generate_document(decided_case(env, "investigating"), "inquiry_record", actor=env.officer,
+                                   inputs={**INQUIRY, "interviewee": "钱某（当事人员工）"})
+    sampling = D.do_generate_document(decided_case(env, "investigating"), "sampling_record", actor=env.officer,
+                                      inputs={"sample": "纯牛奶 250ml", "quantity": "6 盒", "method": "随机抽取"})
+    client.force_login(env.officer)
+    page = client.get(f"/documents/{sampling.pk}/sign/").content.decode()
+    assert "被询问人" not in page and "当事人姓名" in page
+    assert 'value="孙某"' in page  # the company's legal representative (decided_case: 某某食品有限公司)
+    assert "被询问人" not in docx_text(sampling.docx_path) and "当事人签名" in docx_text(sampling.docx_path)
+    page = client.get(f"/documents/{asked.pk}/sign/").content.decode()
+    assert "当事人（被询问人）姓名" in page and 'value="钱某"' in page
+    assert "当事人（被询问人）签名" in docx_text(asked.docx_path)

@@ -44,7 +44,8 @@ def test_refusals_write_nothing(env, case):
     theirs = photo(env.officer2)
     refused(lambda: E.do_register_evidence(case, theirs, actor=env.officer, **EVIDENCE), NotFound, "未找到该上传")
     half = do_create_upload(length=100, metadata={"filename": "半截.png"}, actor=env.officer)
-    refused(lambda: E.do_register_evidence(case, half, actor=env.officer, **EVIDENCE), RuleViolation, "尚未上传完成")
+    refused(lambda: E.do_register_evidence(case, half, actor=env.officer, **EVIDENCE), RuleViolation,
+            "没有收到任何数据：上传被中断，或文件被拒绝（例如不允许的文件类型）")  # s18 U1: not "尚未上传完成" alone
     refused(lambda: E.do_register_evidence(case, mine, actor=env.outsider, **EVIDENCE), NotPermitted, "无权")
     refused(lambda: E.do_register_evidence(case, mine, actor=env.officer, **{**EVIDENCE, "kind": "rumour"}),
             RuleViolation, "八种")
