@@ -230,6 +230,30 @@ def _media(plan: Plan) -> None:
             place="当事人经营场所", device="执法记录仪", purpose="证明现场检查过程", party_informed=True,
             opening_statement="现在开始现场检查，执法人员已出示执法证件，本次检查全程录音录像。",
             late_reason="演示数据：录像补录入系统", actor=officer)
+    _originals_to_archive(plan)
+
+
+def _originals_to_archive(plan: Plan) -> None:
+    """Where the profile sends audio-video originals with the case file (株洲: with_case_file), the
+    records keeper receives each recording's original before archiving (the check asks for it)."""
+    from sanxiang.records import evidence as E
+    from sanxiang.records.models import AudioVideoRecord
+
+    from .actions import originals_not_handed_over
+
+    if not originals_not_handed_over(plan.case):
+        return
+    person = plan.keeper.people.filter(agency=plan.agency).first()
+    keeper = person.name if person else plan.keeper.get_full_name()
+    for recording in AudioVideoRecord.objects.filter(case=plan.case).order_by("id"):
+        last = recording.handovers.order_by("-handed_at", "-id").first()
+        if last is not None and last.received_by == keeper:
+            continue
+        E.do_hand_over_recording(recording, handed_by=last.received_by if last else recording.recorder,
+                                 received_by=keeper, handed_at=min(timezone.now(), (last.handed_at if last else
+                                                                                recording.ended_at) + dt.timedelta(hours=1)),
+                                 medium="执法记录仪存储卡", place="本机关档案室", note="随执法案卷移交",
+                                 actor=plan.keeper)
 
 
 def _render_and_issue(plans: list[Plan]) -> int:
