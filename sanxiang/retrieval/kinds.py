@@ -35,6 +35,13 @@ class FileRef:
         return self.content_type.startswith(("video/", "audio/"))
 
     @property
+    def download_only(self) -> bool:
+        """电子数据 in its native form (text, HTML, e-mail, zip): served only as an attachment."""
+        from sanxiang.records.content import is_electronic_data
+
+        return is_electronic_data(self.content_type)
+
+    @property
     def is_viewable(self) -> bool:
         """Shown in the browser (PDF, images, audio, video): what a view-only 调阅 grant may open; a
         Word file or anything else the browser can only save is a download in practice."""

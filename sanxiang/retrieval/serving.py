@@ -304,7 +304,8 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
         response["Content-Range"] = f"bytes {span[0]}-{span[1]}/{size}"
     response["Accept-Ranges"] = "none" if stamped is not None else "bytes"
     response["ETag"] = f'"{served_sha256}"'
-    response["Content-Disposition"] = _disposition(mode, ref.filename)
+    # 电子数据 (text, HTML, e-mail, zip) is only ever saved, never shown: a page or script in it would run here
+    response["Content-Disposition"] = _disposition(AccessMode.DOWNLOAD if ref.download_only else mode, ref.filename)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
