@@ -533,6 +533,15 @@ def do_recheck_archived_file(archived: ArchivedCaseFile, *, actor) -> dict:
     return {**result, "failed": failed, "checked_by": _who(actor)}
 
 
+def archived_files_holding(paths) -> list[ArchivedCaseFile]:
+    """The archived files whose catalogue lists one of these stored files (by storage path)."""
+    wanted = set(paths)
+    if not wanted:
+        return []
+    return [a for a in ArchivedCaseFile.objects.select_related("case", "case__agency").order_by("id")
+            if any(f.get("path") in wanted for item in a.catalogue or () for f in item.get("files") or ())]
+
+
 def latest_recheck(archived: ArchivedCaseFile) -> dict | None:
     """The latest 重新检测 of the archived file (from its ledger entry), with who ran it; None if never."""
     import json

@@ -69,6 +69,9 @@ def _refuse_modified(user, found, file_key: str, ref, actual: str):
     security_log.error("文件与留痕记录不符，已停止提供：%s %s 的文件 %s（%s），记录的 SHA-256 %s，实际 %s，请求人 %s",
                        found.kind.label, found.record.pk, file_key, ref.path, ref.sha256, actual,
                        getattr(user, "username", ""))
+    from sanxiang.archive.tasks import recheck_archived_files_holding
+
+    recheck_archived_files_holding.enqueue([ref.path])  # an archived file holding it shows the failure
     return FileModified()
 
 
