@@ -218,7 +218,9 @@ def _media(plan: Plan) -> None:
                                                                agency_code=code),
                                kind="documentary", title="现场检查照片", source="执法人员现场拍摄",
                                content="当事人经营场所现场照片 1 张", purpose="证明现场情况", collected_on=day,
-                               collected_by="执法人员", place="当事人经营场所", actor=officer)
+                               collected_by="执法人员", place="当事人经营场所", officers="执法人员二名",
+                               recorder="执法人员", occurred_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30))),
+                               actor=officer)
     if not AudioVideoRecord.objects.filter(case=case).exists():
         start = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
         party = "、".join(cp.party.name for cp in case.case_parties.select_related("party")) or "当事人"
