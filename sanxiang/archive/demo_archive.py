@@ -192,7 +192,7 @@ def _inputs(kind: str, about: dict) -> dict:
 
 
 def _documents(plan: Plan) -> None:
-    from sanxiang.documents.actions import do_generate_document, do_sign_document
+    from sanxiang.documents.actions import _officer_name, do_generate_document, do_sign_document, named_officers
     from sanxiang.documents.demo import _stroke
     from sanxiang.documents.kinds import SPECS
 
@@ -201,8 +201,10 @@ def _documents(plan: Plan) -> None:
         document = do_generate_document(plan.case, kind, inputs=_inputs(kind, about), actor=plan.officer)
         if SPECS[kind].signable:
             party = plan.case.case_parties.select_related("party").order_by("id").first()
+            me = _officer_name(document, plan.officer)
             do_sign_document(document, officer_png=_stroke(), party_png=_stroke(ink=(0, 0, 160)),
-                             party_name=party.party.name if party else "当事人", actor=plan.officer)
+                             party_name=party.party.name if party else "当事人", actor=plan.officer,
+                             officer_pngs={name: _stroke() for name in named_officers(document) if name != me})
 
 
 def _media(plan: Plan) -> None:

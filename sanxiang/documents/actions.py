@@ -452,8 +452,59 @@ def _check_png(data, label: str, field: str) -> bytes:
     return bytes(data)
 
 
+def named_officers(document) -> list[str]:
+    """The officers a 笔录 names (its 执法人员 line: the case's handlers when it was made): each signs
+    it (行政处罚法 第四十二条: 执法人员不得少于两人; 市场监管行政处罚程序规定 on 笔录). A 送达回证 is
+    signed by the one who served it."""
+    if document.kind == DocumentKind.SERVICE_RECEIPT:
+        return []
+    handlers = ((document.fields or {}).get("context") or {}).get("handlers") or []
+    return list(dict.fromkeys(h.get("name", "") for h in handlers if h.get("name")))
+
+
+def _officer_signatures(locked, actor, officer_png, officer_pngs) -> list[tuple[str, bytes]]:
+    """(name, png) of every officer who signs: the one at the device, and each other officer the
+    document names — all of them, or refused naming who is missing (nothing written)."""
+    mine = _officer_name(locked, actor)
+    signers = [(mine, _check_png(officer_png, "执法人员", "officer_png"))]
+    named = named_officers(locked)
+    others = dict(officer_pngs or {})
+    strangers = [name for name in others if name not in named or name == mine]
+    if strangers:
+        raise RuleViolation(f"{'、'.join(strangers)}不是{locked}记载的其他执法人员"
+                            f"（记载：{'、'.join(named) or '无'}）。", field="officer_pngs")
+    missing = [name for name in named if name != mine and name not in others]
+    if missing:
+        raise RuleViolation(f"{locked}记载的执法人员都应签名（行政处罚法第四十二条）：尚缺{'、'.join(missing)}的签名。",
+                            field="officer_pngs", code="officer_signature_missing")
+    for name in named:
+        if name in others:
+            signers.append((name, _check_png(others[name], f"执法人员{name}", "officer_pngs")))
+    return signers
+
+
+def _side_by_side(pngs: list[bytes]) -> bytes:
+    """The officers' signatures in one image for the template's one 执法人员签名 place."""
+    if len(pngs) == 1:
+        return pngs[0]
+    from PIL import Image
+
+    images = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
+    gap = 24
+    out = Image.new("RGB", (sum(i.width for i in images) + gap * (len(images) - 1), max(i.height for i in images)),
+                    "white")
+    x = 0
+    for image in images:
+        out.paste(image, (x, 0))
+        x += image.width + gap
+    buffer = io.BytesIO()
+    out.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 @transaction.atomic
-def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_name: str, actor) -> Document:
+def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_name: str, actor,
+                     officer_pngs: dict[str, bytes] | None = None) -> Document:
     """手写签名: the officer's and the party's signatures, drawn on a phone or tablet, are stored by
     digest, ledgered (who signed as whom, on whose device, when) and placed into the docx, which is
     filled again from the same template and values and queued for its PDF. Once only."""
@@ -461,10 +512,12 @@ def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_na
     party_name = _party_name(party_name, locked.kind)
     officer = _check_png(officer_png, "执法人员", "officer_png")
     party = _check_png(party_png, "当事人", "party_png")
+    officers = _officer_signatures(locked, actor, officer, officer_pngs)
     now = timezone.now()
     context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now))}
-    stored_docx = _refill(locked, context, {"officer_signature": officer, "party_signature": party})
-    rows = _signature_rows(locked, actor, now, ((SignatureRole.OFFICER, _officer_name(locked, actor), officer),
+    stored_docx = _refill(locked, context, {"officer_signature": _side_by_side([png for _, png in officers]),
+                                            "party_signature": party})
+    rows = _signature_rows(locked, actor, now, (*((SignatureRole.OFFICER, name, png) for name, png in officers),
                                                 (SignatureRole.PARTY, party_name, party)))
     _requeue(locked, context, stored_docx)
     append_entry(action="sign_document", actor=actor, obj=locked,
@@ -556,7 +609,8 @@ def refusal_text(refusal: dict, kind: str) -> str:
 
 @transaction.atomic
 def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, reason: str, refused_on,
-                              witnesses: str = "", recorded: bool = False, actor) -> Document:
+                              witnesses: str = "", recorded: bool = False, actor,
+                              officer_pngs: dict[str, bytes] | None = None) -> Document:
     """当事人拒绝签名（送达回证：拒绝签收）: the officer signs and notes on the document that the party
     refused, why and when — 市场监管行政处罚程序规定 第二十八、二十九条（笔录：当事人拒绝签名的，执法人员
     应当在笔录上注明）, 第八十二条（留置送达：载明拒收事由和日期，由送达人、见证人签名，或以拍照、录像记录）.
@@ -586,21 +640,24 @@ def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, 
     if locked.kind == DocumentKind.SERVICE_RECEIPT and not (witnesses or recorded):
         raise RuleViolation("受送达人拒绝签收的，须写明到场见证人，或以拍照、录像等方式记录送达过程"
                             "（市场监管行政处罚程序规定第八十二条）。", field="witnesses")
-    officer = _check_png(officer_png, "执法人员", "officer_png")
+    officers = _officer_signatures(locked, actor, officer_png, officer_pngs)
     now = timezone.now()
     refusal = {"party_name": party_name, "reason": reason, "refused_on": refused_on.isoformat(),
                "witnesses": witnesses, "recorded": bool(recorded), "noted_by": _officer_name(locked, actor),
                "noted_at": now.isoformat()}
     context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now)),
                "party_signature": refusal_text(refusal, locked.kind)}
-    stored_docx = _refill(locked, context, {"officer_signature": officer})
-    rows = _signature_rows(locked, actor, now, ((SignatureRole.OFFICER, refusal["noted_by"], officer),))
+    stored_docx = _refill(locked, context, {"officer_signature": _side_by_side([png for _, png in officers])})
+    rows = _signature_rows(locked, actor, now, [(SignatureRole.OFFICER, name, png) for name, png in officers])
     _requeue(locked, context, stored_docx, party_refusal=refusal)
     append_entry(action="note_signature_refusal", actor=actor, obj=locked,
-                 files=[stored_docx.record(), rows[0].png_record()],
-                 payload={"number": locked.number, "officer_png_sha256": rows[0].png_sha256, **refusal})
-    append_entry(action="sign_document", actor=actor, obj=rows[0], files=[rows[0].png_record()],
-                 payload={"number": locked.number, "role": rows[0].role, "name": rows[0].signer_name})
+                 files=[stored_docx.record()] + [row.png_record() for row in rows],
+                 payload={"number": locked.number, "officer_png_sha256": rows[0].png_sha256,
+                          "officers": [{"name": row.signer_name, "png_sha256": row.png_sha256} for row in rows],
+                          **refusal})
+    for row in rows:
+        append_entry(action="sign_document", actor=actor, obj=row, files=[row.png_record()],
+                     payload={"number": locked.number, "role": row.role, "name": row.signer_name})
     transaction.on_commit(_queue_rendering)
     document.__dict__.update({k: getattr(locked, k) for k in ("status", "docx_path", "docx_sha256", "pdf_path",
                                                               "fields")})
