@@ -306,3 +306,18 @@ def test_a_package_with_business_secrets_asks_for_the_purpose_and_ledgers_it(cli
     payload = json.loads(entry.entry)["payload"]
     assert payload["purpose"] == "行政诉讼答辩举证" and payload["confidentiality"] == ["商业秘密"]
     assert payload["records"] == built.records
+
+
+def test_a_hold_is_true_or_false_not_yes(client, env, archived):
+    """s18 tester 23: {"hold": "yes"} was taken as true."""
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    case, keeper = archived
+    archived_file = ArchivedCaseFile.objects.get(case=case)
+    client.force_login(keeper)
+    before = written()
+    response = client.post(f"{API}/files/{archived_file.pk}/hold", {"hold": "yes", "reason": "诉讼中"},
+                           content_type="application/json")
+    assert response.status_code in (400, 422) and "code" in response.json() and written() == before
+    archived_file.refresh_from_db()
+    assert not archived_file.legal_hold
