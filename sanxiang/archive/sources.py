@@ -81,6 +81,7 @@ def _numeric(value: str):
 # ---- documents (执法文书) ---------------------------------------------------------------------
 
 def _documents(case) -> list[CaseRecord]:
+    from sanxiang.documents.dates import written_on  # 成文日期: the date the document states
     from sanxiang.documents.models import Document, DocumentStatus
 
     out = []
@@ -92,7 +93,7 @@ def _documents(case) -> list[CaseRecord]:
             files.insert(0, RecordFile("pdf", doc.pdf_path, doc.pdf_sha256, doc.pdf_sm3, doc.pdf_size or 0))
         out.append(CaseRecord(
             kind=f"document:{doc.kind}", title=doc.get_kind_display(), number=doc.number,
-            made_on=timezone.localdate(doc.issued_at or doc.created_at), object_type=doc.ledger_type(), object_id=str(doc.pk),
+            made_on=written_on(doc), object_type=doc.ledger_type(), object_id=str(doc.pk),
             files=tuple(files), confidentiality=case.confidentiality,
             metadata={"status": doc.get_status_display(), "issued": doc.status == DocumentStatus.ISSUED,
                       "replaces": str(doc.replaces_id or ""),

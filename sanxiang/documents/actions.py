@@ -235,6 +235,17 @@ def _open_of_kind(case, kind, exclude=None):
     return found.exclude(pk=exclude.pk) if exclude is not None else found
 
 
+def _refuse_another(existing, replaces, already: str):
+    """A kind made once (per case, volume or measure): a second is refused naming the first; once
+    the first is issued, only its correction may follow."""
+    if replaces is None and existing is not None and existing.status == S.ISSUED:
+        raise Conflict(f"{existing}已签发，不能再生成；如需更正，请生成更正文书。", field="kind",
+                       code="document_already_issued")
+    if existing is not None and existing != replaces:
+        raise Conflict(already.format(status=existing.get_status_display(), existing=existing)
+                       + "，请先签发或等待生成完成。", field="kind", code="document_exists")
+
+
 def _measure_of(case, spec: kinds.Spec, measure):
     """The coercive measure a measure kind is about: the one named (of this case, in a fitting
     state), else the case's newest that fits."""
@@ -298,16 +309,17 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
         existing = _open_of_kind(case, spec.kind)
         if spec.kind in kinds.ARCHIVE_KINDS:
             existing = existing.filter(fields__context__volume=volume)
-        existing = existing.order_by("-id").first()
-        if replaces is None and existing is not None and existing.status == S.ISSUED:
-            raise Conflict(f"{existing}已签发，不能再生成；如需更正，请生成更正文书。", field="kind",
-                           code="document_already_issued")
-        if existing is not None and existing != replaces:
-            raise Conflict(f"本案已有{existing.get_status_display()}的{existing}，请先签发或等待生成完成。",
-                           field="kind", code="document_exists")
+        _refuse_another(existing.order_by("-id").first(), replaces, "本案已有{status}的{existing}")
+    if replaces is not None and measure is None:
+        measure = replaces.fields.get("measure")  # a correction is about the measure of the one it corrects
+    chosen_measure = _measure_of(case, spec, measure)
+    if chosen_measure is not None:  # one document of each measure kind per measure (行政强制法 第二十四条)
+        if replaces is not None and replaces.fields.get("measure") != chosen_measure.pk:
+            raise RuleViolation(f"更正文书须与被更正的{replaces}针对同一项行政强制措施。", field="measure")
+        existing = _open_of_kind(case, spec.kind).filter(fields__measure=chosen_measure.pk).order_by("-id").first()
+        _refuse_another(existing, replaces, "该行政强制措施已有{status}的{existing}（一项措施只制作一份）")
     cleaned = kinds.clean_inputs(spec, inputs)
-    given = kinds.Given(measure=_measure_of(case, spec, measure), entries=entries, volume=volume or "正卷",
-                        replaces=replaces)
+    given = kinds.Given(measure=chosen_measure, entries=entries, volume=volume or "正卷", replaces=replaces)
     if spec.kind == DocumentKind.SERVICE_RECEIPT:
         given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
                         .order_by("-id").first())
@@ -489,19 +501,72 @@ def _check_png(data, label: str, field: str) -> bytes:
     return bytes(data)
 
 
+def named_officers(document) -> list[str]:
+    """The officers a 笔录 names (its 执法人员 line: the case's handlers when it was made): each signs
+    it (行政处罚法 第四十二条: 执法人员不得少于两人; 市场监管行政处罚程序规定 on 笔录). A 送达回证 is
+    signed by the one who served it."""
+    if document.kind == DocumentKind.SERVICE_RECEIPT:
+        return []
+    handlers = ((document.fields or {}).get("context") or {}).get("handlers") or []
+    return list(dict.fromkeys(h.get("name", "") for h in handlers if h.get("name")))
+
+
+def _officer_signatures(locked, actor, officer_png, officer_pngs) -> list[tuple[str, bytes]]:
+    """(name, png) of every officer who signs: the one at the device, and each other officer the
+    document names — all of them, or refused naming who is missing (nothing written)."""
+    mine = _officer_name(locked, actor)
+    signers = [(mine, _check_png(officer_png, "执法人员", "officer_png"))]
+    named = named_officers(locked)
+    others = dict(officer_pngs or {})
+    strangers = [name for name in others if name not in named or name == mine]
+    if strangers:
+        raise RuleViolation(f"{'、'.join(strangers)}不是{locked}记载的其他执法人员"
+                            f"（记载：{'、'.join(named) or '无'}）。", field="officer_pngs")
+    missing = [name for name in named if name != mine and name not in others]
+    if missing:
+        raise RuleViolation(f"{locked}记载的执法人员都应签名（行政处罚法第四十二条）：尚缺{'、'.join(missing)}的签名。",
+                            field="officer_pngs", code="officer_signature_missing")
+    for name in named:
+        if name in others:
+            signers.append((name, _check_png(others[name], f"执法人员{name}", "officer_pngs")))
+    return signers
+
+
+def _side_by_side(pngs: list[bytes]) -> bytes:
+    """The officers' signatures in one image for the template's one 执法人员签名 place."""
+    if len(pngs) == 1:
+        return pngs[0]
+    from PIL import Image
+
+    images = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
+    gap = 24
+    out = Image.new("RGB", (sum(i.width for i in images) + gap * (len(images) - 1), max(i.height for i in images)),
+                    "white")
+    x = 0
+    for image in images:
+        out.paste(image, (x, 0))
+        x += image.width + gap
+    buffer = io.BytesIO()
+    out.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 @transaction.atomic
-def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_name: str, actor) -> Document:
+def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_name: str, actor,
+                     officer_pngs: dict[str, bytes] | None = None) -> Document:
     """手写签名: the officer's and the party's signatures, drawn on a phone or tablet, are stored by
     digest, ledgered (who signed as whom, on whose device, when) and placed into the docx, which is
     filled again from the same template and values and queued for its PDF. Once only."""
     locked = _signing_checks(document, actor)
-    party_name = _party_name(party_name)
+    party_name = _party_name(party_name, locked.kind)
     officer = _check_png(officer_png, "执法人员", "officer_png")
     party = _check_png(party_png, "当事人", "party_png")
+    officers = _officer_signatures(locked, actor, officer, officer_pngs)
     now = timezone.now()
     context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now))}
-    stored_docx = _refill(locked, context, {"officer_signature": officer, "party_signature": party})
-    rows = _signature_rows(locked, actor, now, ((SignatureRole.OFFICER, _officer_name(locked, actor), officer),
+    stored_docx = _refill(locked, context, {"officer_signature": _side_by_side([png for _, png in officers]),
+                                            "party_signature": party})
+    rows = _signature_rows(locked, actor, now, (*((SignatureRole.OFFICER, name, png) for name, png in officers),
                                                 (SignatureRole.PARTY, party_name, party)))
     _requeue(locked, context, stored_docx)
     append_entry(action="sign_document", actor=actor, obj=locked,
@@ -570,10 +635,12 @@ def _signing_checks(document, actor):
     return locked
 
 
-def _party_name(party_name) -> str:
+def _party_name(party_name, kind: str = "") -> str:
+    from .signers import signer_label
+
     party_name = (party_name or "").strip() if isinstance(party_name, str) else ""
     if not party_name:
-        raise RuleViolation("请写明签名的当事人（被询问人）姓名。", field="party_name")
+        raise RuleViolation(f"请写明签名的{signer_label(kind)}姓名。", field="party_name")
     if len(party_name) > 100:
         raise RuleViolation("当事人姓名过长（最多 100 字）。", field="party_name")
     return party_name
@@ -593,13 +660,14 @@ def refusal_text(refusal: dict, kind: str) -> str:
 
 @transaction.atomic
 def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, reason: str, refused_on,
-                              witnesses: str = "", recorded: bool = False, actor) -> Document:
+                              witnesses: str = "", recorded: bool = False, actor,
+                              officer_pngs: dict[str, bytes] | None = None) -> Document:
     """当事人拒绝签名（送达回证：拒绝签收）: the officer signs and notes on the document that the party
     refused, why and when — 市场监管行政处罚程序规定 第二十八、二十九条（笔录：当事人拒绝签名的，执法人员
     应当在笔录上注明）, 第八十二条（留置送达：载明拒收事由和日期，由送达人、见证人签名，或以拍照、录像记录）.
     The note takes the party's signature box; the docx is filled again and its PDF queued. Ledgered."""
     locked = _signing_checks(document, actor)
-    party_name = _party_name(party_name)
+    party_name = _party_name(party_name, locked.kind)
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
         raise RuleViolation("请写明当事人拒绝签名的理由（或情况）。", field="reason")
@@ -623,21 +691,24 @@ def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, 
     if locked.kind == DocumentKind.SERVICE_RECEIPT and not (witnesses or recorded):
         raise RuleViolation("受送达人拒绝签收的，须写明到场见证人，或以拍照、录像等方式记录送达过程"
                             "（市场监管行政处罚程序规定第八十二条）。", field="witnesses")
-    officer = _check_png(officer_png, "执法人员", "officer_png")
+    officers = _officer_signatures(locked, actor, officer_png, officer_pngs)
     now = timezone.now()
     refusal = {"party_name": party_name, "reason": reason, "refused_on": refused_on.isoformat(),
                "witnesses": witnesses, "recorded": bool(recorded), "noted_by": _officer_name(locked, actor),
                "noted_at": now.isoformat()}
     context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now)),
                "party_signature": refusal_text(refusal, locked.kind)}
-    stored_docx = _refill(locked, context, {"officer_signature": officer})
-    rows = _signature_rows(locked, actor, now, ((SignatureRole.OFFICER, refusal["noted_by"], officer),))
+    stored_docx = _refill(locked, context, {"officer_signature": _side_by_side([png for _, png in officers])})
+    rows = _signature_rows(locked, actor, now, [(SignatureRole.OFFICER, name, png) for name, png in officers])
     _requeue(locked, context, stored_docx, party_refusal=refusal)
     append_entry(action="note_signature_refusal", actor=actor, obj=locked,
-                 files=[stored_docx.record(), rows[0].png_record()],
-                 payload={"number": locked.number, "officer_png_sha256": rows[0].png_sha256, **refusal})
-    append_entry(action="sign_document", actor=actor, obj=rows[0], files=[rows[0].png_record()],
-                 payload={"number": locked.number, "role": rows[0].role, "name": rows[0].signer_name})
+                 files=[stored_docx.record()] + [row.png_record() for row in rows],
+                 payload={"number": locked.number, "officer_png_sha256": rows[0].png_sha256,
+                          "officers": [{"name": row.signer_name, "png_sha256": row.png_sha256} for row in rows],
+                          **refusal})
+    for row in rows:
+        append_entry(action="sign_document", actor=actor, obj=row, files=[row.png_record()],
+                     payload={"number": locked.number, "role": row.role, "name": row.signer_name})
     transaction.on_commit(_queue_rendering)
     document.__dict__.update({k: getattr(locked, k) for k in ("status", "docx_path", "docx_sha256", "pdf_path",
                                                               "fields")})
@@ -652,7 +723,8 @@ def signature_problem(document) -> str:
     roles = set(document.signatures.values_list("role", flat=True))
     if SignatureRole.OFFICER in roles and (SignatureRole.PARTY in roles or document.fields.get("party_refusal")):
         return ""
-    who = {DocumentKind.SERVICE_RECEIPT: "受送达人签收",
-           DocumentKind.INQUIRY_RECORD: "当事人（被询问人）签名"}.get(document.kind, "当事人签名")
+    from .signers import signer_label
+
+    who = "受送达人签收" if document.kind == DocumentKind.SERVICE_RECEIPT else f"{signer_label(document.kind)}签名"
     return (f"{document}尚未由执法人员和{who}，不能签发：请先手写签名，"
             "或由执法人员签名并注明当事人拒绝签名的理由和日期。")

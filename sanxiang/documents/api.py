@@ -279,6 +279,7 @@ class SignCheckOut(Schema):
     may_sign: bool
     reason: str
     signatures: list[dict]
+    officers: list[str] = []  # the officers the document names: each signs (行政处罚法 第四十二条)
     party_refusal: dict | None = None  # 当事人拒绝签名 noted by the officer
 
 
@@ -305,13 +306,24 @@ def _sign_state(request, document) -> dict:
     else:
         reason = ""
     return {"may_sign": not reason, "reason": reason, "signatures": signatures,
+            "officers": actions.named_officers(document),
             "party_refusal": document.fields.get("party_refusal")}
 
 
+class OfficerSignatureIn(Schema):
+    name: str  # one of the other officers the document names (GET …/sign: officers)
+    png: str
+
+
 class SignIn(Schema):
-    officer_png: str  # base64 PNG (or a canvas's data URL)
+    officer_png: str  # base64 PNG (or a canvas's data URL): the officer at the device
     party_png: str
     party_name: str
+    officers: list[OfficerSignatureIn] = []  # each other officer the 笔录 names signs too
+
+
+def _officer_pngs(officers) -> dict[str, bytes]:
+    return {o.name.strip(): _png(o.png) for o in officers}
 
 
 def _png(value: str) -> bytes:
@@ -330,7 +342,7 @@ def _png(value: str) -> bytes:
 def sign(request, document_id: str, data: SignIn):
     document = actions.do_sign_document(_document(request, document_id), officer_png=_png(data.officer_png),
                                         party_png=_png(data.party_png), party_name=data.party_name,
-                                        actor=request.user)
+                                        officer_pngs=_officer_pngs(data.officers), actor=request.user)
     return Status(200, _out(document))
 
 
@@ -341,6 +353,7 @@ class RefusalIn(Schema):
     refused_on: str  # YYYY-MM-DD
     witnesses: str = ""
     recorded: bool = False  # 拍照、录像 recorded the refusal (送达回证, Art.82)
+    officers: list[OfficerSignatureIn] = []  # each other officer the 笔录 names signs too
 
 
 class RefusalCheckOut(Schema):
@@ -363,7 +376,7 @@ def note_refusal(request, document_id: str, data: RefusalIn):
     document = actions.do_note_signature_refusal(
         _document(request, document_id), officer_png=_png(data.officer_png), party_name=data.party_name,
         reason=data.reason, refused_on=data.refused_on, witnesses=data.witnesses, recorded=data.recorded,
-        actor=request.user)
+        officer_pngs=_officer_pngs(data.officers), actor=request.user)
     return Status(200, _out(document))
 
 

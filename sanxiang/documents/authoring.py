@@ -14,8 +14,9 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 FONT = "Noto Serif CJK SC"
 OUT = Path(__file__).parent / "templates" / "docx"
@@ -126,13 +127,21 @@ PARTIES = ("{% for p in parties %}{{ p.name }}（{{ p.code_label }}：{{ p.code 
 # The rows every 笔录 and 送达回证 ends with: what the party was told, the signatures (images placed
 # by docxtpl when signed on a tablet, documents/signatures.py).
 TOLD = [("出示执法证件（证号）", "{{ certificates_shown }}"), ("告知事项", "{{ told }}")]
-SIGNED = [("执法人员签名", "{{ officer_signature }}"), ("当事人（被询问人）签名", "{{ party_signature }}"),
-          ("签名日期", "{{ signed_on }}")]
-READ_BACK = "以上记录已交当事人（被询问人）核对（或已向其宣读），确认无误。"
+def signed_rows(party="当事人"):
+    """The signature rows; `party` is who signs beside the officers (documents/signers.py)."""
+    return [("执法人员签名", "{{ officer_signature }}"), (f"{party}签名", "{{ party_signature }}"),
+            ("签名日期", "{{ signed_on }}")]
+
+
+def read_back(party="当事人"):
+    return f"以上记录已交{party}核对（或已向其宣读），确认无误。"
+
+
+SIGNED = signed_rows()
 ITEMS = ("序号", "名称", "规格型号", "数量", "单位", "存放地点", "保管方式")
 ITEM_ROW = ("{{ it.seq }}", "{{ it.name }}", "{{ it.spec }}", "{{ it.quantity }}", "{{ it.unit }}",
             "{{ it.place }}", "{{ it.custody }}")
-ENTRIES = ("顺序号", "文号", "责任者", "文件题名", "日期", "页号", "备注")
+ENTRIES = ("序号", "文号", "责任者", "文件题名", "日期", "页号", "备注")
 ENTRY_ROW = ("{{ e.seq }}", "{{ e.number }}", "{{ e.responsible }}", "{{ e.title }}", "{{ e.date }}",
              "{{ e.pages }}", "{{ e.note }}")
 APPEAL = ("当事人如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起"
@@ -161,8 +170,9 @@ def _sealed(d, date="{{ date }}"):
         d.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def form(title, rows, *, after=(), signed=False, items=False):
-    """An approval form or a record (笔录): a two-column table, then paragraphs."""
+def form(title, rows, *, after=(), signed=False, items=False, party="当事人"):
+    """An approval form or a record (笔录): a two-column table, then paragraphs; `party` signs it
+    beside the officers (当事人, or the 被询问人 of an 询问笔录, the 受送达人 of a 送达回证)."""
     def build():
         d = _new()
         _head(d, title)
@@ -172,7 +182,7 @@ def form(title, rows, *, after=(), signed=False, items=False):
             rows_after = []
         else:
             rows_after = list(rows)
-        _table(d, rows_after + (TOLD + [("核对", READ_BACK)] + SIGNED if signed else []))
+        _table(d, rows_after + (TOLD + [("核对", read_back(party))] + signed_rows(party) if signed else []))
         for text in after:
             d.add_paragraph(text)
         return d
@@ -198,15 +208,50 @@ def letter(title, paragraphs, *, to_party=True, items=False, signed=False, seale
     return build
 
 
+# The archive forms on A4 (DA/T 22 卷内文件目录): 180 mm between 15 mm margins. The catalogue's columns are
+# fitted to what they hold at 9 pt (小五): 序号 narrow; 文号 holds 「泉鲤市监立审〔2026〕123号」 on one line;
+# 日期 holds 「2026年11月24日」 unbroken; 题名 and 责任者 wrap. Equal columns broke both (s17 #22c).
+A4_WIDTH, A4_HEIGHT, A4_MARGIN = 210, 297, 15
+ENTRY_WIDTHS = (12, 48, 26, 34, 32, 17, 11)
+COVER_WIDTHS = (36, 144)
+TABLE_FONT = 9
+
+
+def _a4(document):
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(A4_WIDTH), Mm(A4_HEIGHT)
+    section.left_margin = section.right_margin = Mm(A4_MARGIN)
+
+
+def _fit(table, widths_mm, size=None):
+    """Fixed column widths (LibreOffice and Word both read the grid and each cell's width) and,
+    with `size`, the table's text size."""
+    table.autofit = False
+    layout = table._tbl.tblPr.find(qn("w:tblLayout"))
+    if layout is None:
+        layout = OxmlElement("w:tblLayout")
+        table._tbl.tblPr.append(layout)
+    layout.set(qn("w:type"), "fixed")
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        col.set(qn("w:w"), str(int(Mm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+            for paragraph in cell.paragraphs if size else ():
+                for run in paragraph.runs:
+                    _font(run, size)
+
+
 def archive_form(title, rows=(), *, table=True, after=()):
     def build():
         d = _new()
+        _a4(d)
         _centre(d, title, 22)
         _centre(d, "{{ agency_name }}　{{ volume }}", 12)
         if rows:
-            _table(d, list(rows))
+            _fit(_table(d, list(rows)), COVER_WIDTHS)
         if table:
-            _loop_table(d, ENTRIES, ENTRY_ROW, "e in entries")
+            _fit(_loop_table(d, ENTRIES, ENTRY_ROW, "e in entries"), ENTRY_WIDTHS, TABLE_FONT)
         for text in after:
             d.add_paragraph(text)
         return d
@@ -230,7 +275,7 @@ TEMPLATES = {
     "inquiry_record": form("询问笔录", [
         ("案由", "{{ cause }}"), ("案号", "{{ case_number }}"), ("被询问人", "{{ interviewee }}"),
         ("询问地点", "{{ place }}"), ("询问时间", "{{ inquiry_time }}"), ("询问人", HANDLERS),
-        ("询问内容", "{{ content }}")], signed=True),
+        ("询问内容", "{{ content }}")], signed=True, party="当事人（被询问人）"),
     "edata_record": form("电子数据证据提取笔录", [
         ("案由", "{{ cause }}"), ("当事人", PARTIES), ("提取日期", "{{ date }}"), ("电子数据来源", "{{ source }}"),
         ("提取方法及过程", "{{ method }}"), ("提取的电子数据", "{{ content }}"), ("完整性校验值", "{{ digest }}"),
@@ -309,7 +354,7 @@ TEMPLATES = {
         ("案号", "{{ case_number }}"), ("送达文书名称及文号", "{{ served_document }}"), ("受送达人", "{{ party_names }}"),
         ("送达地点", "{% for p in parties %}{{ p.address }}{% if not loop.last %}；{% endif %}{% endfor %}"),
         ("送达方式", "{{ service_method }}"), ("送达日期", "{{ served_on }}"), ("送达人（执法证号）", HANDLERS),
-        ("备注", "")], signed=True),
+        ("备注", "")], signed=True, party="受送达人"),
     "demand_notice": letter("催告书", [
         "本机关于{{ served_on }}向你（单位）送达了行政处罚决定书（{{ decision_number }}），决定：{{ penalties }}。",
         "你（单位）至今尚有人民币 {{ owed }} 元未缴纳。依据《中华人民共和国行政强制法》第三十五条、第五十四条的规定，"

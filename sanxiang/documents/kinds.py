@@ -505,12 +505,12 @@ RECORD_SOURCES: list[Callable] = []
 
 
 def _documents_as_records(case) -> list[dict]:
+    from .dates import written_on
     from .models import Document, DocumentStatus
 
     found = (Document.objects.filter(case=case).exclude(status=DocumentStatus.FAILED)
              .exclude(kind__in=ARCHIVE_KINDS).order_by("created_at", "id"))
-    return [{"title": d.get_kind_display(), "number": d.number,
-             "date": timezone.localtime(d.issued_at or d.created_at).date(), "note": ""} for d in found]
+    return [{"title": d.get_kind_display(), "number": d.number, "date": written_on(d), "note": ""} for d in found]
 
 
 RECORD_SOURCES.append(_documents_as_records)
@@ -532,6 +532,8 @@ def file_context(entries: list[dict], *, volume="正卷") -> dict:
     {"seq", "number", "responsible", "title", "date", "pages", "note"}; missing keys are blank."""
     keys = ("seq", "number", "responsible", "title", "date", "pages", "note")
     rows = [{k: ("" if entry.get(k) is None else str(entry.get(k))) for k in keys} for entry in entries]
+    for row in rows:  # 2026年8月28日, as the documents print dates: an ISO date wraps as 「2026-08- / 28」
+        row["date"] = _date(row["date"])
     last = rows[-1]["pages"] if rows else ""
     total = last.rsplit("-", 1)[-1] if last else ""
     return {"entries": rows, "total_pages": total, "volume": volume}

@@ -200,33 +200,39 @@ def sign(request, pk):
         raise DocumentNotFound()
     if not can(request.user, "generate_documents", document.case) or not kinds.SPECS[document.kind].signable:
         raise DocumentNotFound("您无权为该文书签名，或该文书不需要签名。")
-    party_name, status = document.case.case_parties.select_related("party").first(), 200
-    party_name = party_name.party.name if party_name else ""
+    from .signers import signer_label, signer_name
+
+    party_name, status = signer_name(document), 200
     refusal, refused = {}, request.method == "POST" and request.POST.get("refused") == "1"
+    person = request.user.people.filter(agency_id=document.case.agency_id).first()
+    officer_name = person.name if person else request.user.get_full_name() or request.user.username
+    # a pad for each other officer the document names: each signs (行政处罚法 第四十二条)
+    others = [(n, name) for n, name in enumerate(actions.named_officers(document)) if name != officer_name]
     if request.method == "POST":
         party_name = request.POST.get("party_name", "")
+        officer_pngs = {name: png_from_data_url(request.POST.get(f"officer_png_{n}")) for n, name in others}
+        officer_pngs = {name: png for name, png in officer_pngs.items() if png}
         try:
             if refused:
                 refusal = {k: request.POST.get(k, "") for k in ("reason", "refused_on", "witnesses")}
                 refusal["recorded"] = request.POST.get("recorded") == "1"
                 actions.do_note_signature_refusal(
                     document, officer_png=png_from_data_url(request.POST.get("officer_png")), party_name=party_name,
-                    actor=request.user, **refusal)
+                    officer_pngs=officer_pngs, actor=request.user, **refusal)
             else:
                 actions.do_sign_document(document, officer_png=png_from_data_url(request.POST.get("officer_png")),
                                          party_png=png_from_data_url(request.POST.get("party_png")),
-                                         party_name=party_name, actor=request.user)
+                                         party_name=party_name, officer_pngs=officer_pngs, actor=request.user)
         except SanxiangError as exc:
             messages.error(request, f"未能{'注明拒绝签名' if refused else '签名'}：{exc.message}")
             status = exc.status
         else:
             messages.success(request, f"已{'注明当事人拒绝签名' if refused else '签名'}：{document}，PDF 正在后台重新生成。")
             return redirect(f"{case_pages_url(document.case)}#case-documents")
-    person = request.user.people.filter(agency_id=document.case.agency_id).first()
     return render(request, "documents/sign.html", {
-        "document": document, "party_name": party_name, "refusal": refusal, "refusal_open": refused,
+        "document": document, "party_name": party_name, "signer": signer_label(document.kind), "refusal": refusal, "refusal_open": refused,
         "is_receipt": document.kind == DocumentKind.SERVICE_RECEIPT,
-        "officer_name": person.name if person else request.user.get_full_name() or request.user.username},
+        "officer_name": officer_name, "other_officers": others},
         status=status)
 
 

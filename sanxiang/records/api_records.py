@@ -232,11 +232,12 @@ class RecordingOut(Schema):
     late_reason: str
     upload_due: str | None
     missing_metadata: list[str]
+    uncovered_act: str  # the act named that the case has not done when this was recorded ("" if none)
     file: StoredFileOut | None
     handovers: list[HandoverOut]
 
 
-def _recording_out(rec: AudioVideoRecord, duties: dict | None = None) -> dict:
+def _recording_out(rec: AudioVideoRecord, duties: dict | None = None, acts: list | None = None) -> dict:
     ob = duties.get(rec.pk) if duties is not None else E.upload_obligation(rec)
     due = None
     if ob is not None:
@@ -248,6 +249,7 @@ def _recording_out(rec: AudioVideoRecord, duties: dict | None = None) -> dict:
                                             "transcript", "confidentiality", "stored_at", "stored_late",
                                             "late_reason")},
             "upload_due": due, "missing_metadata": E.missing_metadata(rec), "file": _file(rec.upload),
+            "uncovered_act": catalogue.uncovered_act(rec, acts),
             "handovers": [{f: getattr(h, f) for f in ("handed_by", "received_by", "handed_at", "medium", "place",
                                                        "note")} for h in rec.handovers.all()]}
 
@@ -284,7 +286,8 @@ def list_recordings(request, case_id: int | None = None):
     rows = list(queries.recordings_of(user, _case(request, case_id)) if case_id is not None
                 else queries.unattached_recordings(user))
     duties = E.upload_obligations(rows)
-    return Status(200, [_recording_out(r, duties) for r in rows])
+    acts = catalogue.occurrences(rows[0].case) if case_id is not None and rows else None
+    return Status(200, [_recording_out(r, duties, acts) for r in rows])
 
 
 @router.post("/recordings", response={201: RecordingOut, **WRITE},

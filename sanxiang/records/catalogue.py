@@ -207,9 +207,11 @@ def document_occurrences(case) -> list[Occurrence]:
         return pk
 
     superseded = {doc.replaces_id for doc in docs if doc.replaces_id}
+    # The newest in force of a chain names its act once (two corrections of one 笔录: s18 U4).
+    newest = {first(doc.pk): doc.pk for doc in docs if doc.pk not in superseded}
     found = []
     for doc in docs:
-        if doc.pk in superseded:
+        if doc.pk in superseded or newest[first(doc.pk)] != doc.pk:
             continue
         act = DOCUMENT_ACTS[doc.kind]
         on, at = timezone.localtime(doc.created_at).date(), None
@@ -319,6 +321,29 @@ def covered_refs(case) -> set[str]:
                 .exclude(act="").order_by("started_at", "id")):
         stored.setdefault(rec.act, []).append(rec)
     return {occ.ref for occ in occurrences(case) if _take(stored.get(occ.act, []), occ) is not None}
+
+
+def uncovered_act(rec, occurrences_of_case: list[Occurrence] | None = None) -> str:
+    """What the officer is told when recording `rec` names an act (封存…) its case has not done at the
+    time it was made: the recording then covers no act (`made_at`) — "" when it does, names no act, or
+    has no case yet. The recording is kept, not refused: it may be declared before the act is entered,
+    or before its case exists (issue 8 §2, held unattached), and it stays evidence of what it shows;
+    the officer is told so as to correct the time or the act, or enter the act (docs/records.md)."""
+    if not rec.act or rec.case_id is None:
+        return ""
+    found = occurrences(rec.case) if occurrences_of_case is None else occurrences_of_case
+    same = [occ for occ in found if occ.act == rec.act]
+    if any(made_at(rec, occ) for occ in same):
+        return ""
+    label = ACTS.get(rec.act, rec.act).split("（")[0]
+    first, last = _span(rec)
+    when = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
+    if not same:
+        return (f"本案尚无“{label}”的记录，此音像记录（{when}）暂不对应本案任何执法活动；"
+                f"请登记该执法活动，或核对所记录的执法活动。")
+    days = "、".join(dict.fromkeys(f"{occ.on:%Y-%m-%d}" for occ in same))
+    return (f"本案的“{label}”在 {days}，此音像记录（{when}）不是当时所录，不对应该执法活动；"
+            f"请核对记录时间或所记录的执法活动。")
 
 
 def closing_problem(case) -> str | None:

@@ -22,6 +22,7 @@ from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.marks import Confidentiality
 
 from . import catalogue
+from . import content as file_types
 from .models import AudioVideoRecord, EvidenceItem, EvidenceKind, RecordingHandover, RecordingWaiver, Upload
 
 register_actions({
@@ -110,6 +111,29 @@ def file_record(upload: Upload) -> dict:
     return {"path": upload.path, "sha256": upload.sha256, "sm3": upload.sm3, "size": upload.length}
 
 
+MEDIA_DESCRIPTION = (("content", "内容说明"), ("occurred_at", "形成时间"), ("place", "地点"), ("officers", "执法人员"),
+                     ("recorder", "记录人（拍摄人、录制人）"), ("purpose", "证明对象"))
+
+
+def _describe_media(row: EvidenceItem, upload: Upload) -> None:
+    """Photos, audio and video registered as evidence carry their description — content, time,
+    place, officers, recorder, purpose (issue 8 §2) — every missing one named at once (s18 tester 13).
+    A copy of a recording has the recording's; 电子数据 its 提取笔录."""
+    if not (upload.media_type or "").startswith(("image/", "audio/", "video/")):
+        return
+    missing = [(field, label) for field, label in MEDIA_DESCRIPTION if not getattr(row, field)]
+    if missing:
+        what = {"image": "照片（图片）", "audio": "录音", "video": "录像"}[upload.media_type.split("/")[0]]
+        raise RuleViolation(f"{what}作为证据须写明：{'、'.join(label for _, label in missing)}。",
+                            field=missing[0][0], code="media_description_missing")
+
+
+def _not_electronic_data(upload: Upload) -> None:
+    if file_types.is_electronic_data(upload.media_type):
+        raise RuleViolation(f"{file_types.type_label(upload.media_type)}不是音像记录，只能作为电子数据登记为证据。",
+                            field="upload", code="electronic_data_only")
+
+
 def own_upload(upload: Upload | None, agency, actor, *, field="upload") -> Upload:
     """The upload, checked: the actor's own, of `agency`, complete (else refused, nothing written)."""
     if upload is None:
@@ -119,6 +143,9 @@ def own_upload(upload: Upload | None, agency, actor, *, field="upload") -> Uploa
         raise NotFound("未找到该上传，或您无权查看。", code="upload_not_found")
     if upload.agency_id != agency.pk:
         raise RuleViolation(f"该文件是为{upload.agency.name}上传的，不能用于{agency.name}的记录。", field=field)
+    if not upload.complete and upload.offset == 0:  # nothing kept: cut off at once, or refused (its type, s18 U1)
+        raise RuleViolation(f"文件“{upload}”没有收到任何数据：上传被中断，或文件被拒绝（例如不允许的文件类型），"
+                            "不能登记；请重新上传。", field=field)
     if not upload.complete:
         raise RuleViolation(f"文件“{upload}”尚未上传完成（已接收 {upload.offset}/{upload.length} 字节）。", field=field)
     return upload
@@ -193,6 +220,9 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
     if same is not None:
         raise Conflict(f"内容相同的文件已登记为本案证据“{same.title}”，不能重复登记；如需更正，请更正该项证据。",
                        code="evidence_duplicate", field="upload")
+    if file_types.is_electronic_data(upload.media_type) and kind != EvidenceKind.ELECTRONIC:
+        raise RuleViolation(f"{file_types.type_label(upload.media_type)}只能作为电子数据登记（行政处罚法第四十六条），"
+                            "不能作为其他种类的证据。", field="kind", code="electronic_data_only")
     on = timezone.localdate()
     profile = profile_key_of(case.agency)
     transcript = _text(transcript, "文字记录", "transcript", max_length=20000)
@@ -210,6 +240,8 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
         collected_by=_text(collected_by, "收集人", "collected_by", required=True, max_length=200),
         transcript=transcript, confidentiality=_confidentiality(confidentiality, case.confidentiality),
         recording=recording, replaces=replaces, created_by=_user(actor), created_at=timezone.now())
+    if recording is None and kind != EvidenceKind.ELECTRONIC:
+        _describe_media(row, upload)
     if kind == EvidenceKind.ELECTRONIC:
         _extraction(row, extraction or {}, upload)
     elif extraction:
@@ -333,6 +365,13 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
             raise NotFound("未找到该案件，或您无权查看。", code="case_not_found")
     if act and act not in catalogue.ACTS:
         raise RuleViolation(f"没有“{act}”这项执法活动。", field="act")
+    given = {"title": title, "officers": officers, "recorder": recorder, "started_at": started_at,
+             "ended_at": ended_at, "place": place, "device": device}
+    blank = [name for name, _label in DECLARATION_REQUIRED if _blank(given[name])]
+    if blank:  # everything missing in one answer, the profile's words too (s17 #22d)
+        raise RuleViolation(_missing_declaration(agency, case, blank, given, purpose=purpose, party=party,
+                                                 content=content, opening_statement=opening_statement),
+                            field=blank[0])
     started = _moment(started_at, "开始时间", "started_at", required=True)
     ended = _moment(ended_at, "结束时间", "ended_at", required=True)
     if ended < started:
@@ -373,6 +412,7 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
     if upload is not None:
         upload = own_upload(upload, agency, actor)
         _check_unused(upload)
+        _not_electronic_data(upload)
     row.save()
     append_entry(action="declare_recording", actor=actor, obj=row, payload={
         "title": row.title, "act": act, "case": case.number if case else None,
@@ -386,6 +426,36 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
     if upload is not None:
         _store(row, upload, actor, late_reason)
     return row
+
+
+DECLARATION_REQUIRED = (("title", "名称"), ("officers", "执法人员"), ("recorder", "记录人"), ("started_at", "开始时间"),
+                        ("ended_at", "结束时间"), ("place", "地点"), ("device", "记录设备"))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _missing_declaration(agency, case, blank: list[str], given: dict, **optional) -> str:
+    """One message naming every field a declaration lacks: the platform's required ones, then the words
+    of the agency's `records.av_metadata_fields` and its opening statement (语音说明) not given either."""
+    labels = dict(DECLARATION_REQUIRED)
+    try:
+        started = _moment(given["started_at"], "开始时间", "started_at") or timezone.now()
+    except RuleViolation:
+        started = timezone.now()
+    draft = AudioVideoRecord(agency=agency, case=case, started_at=started,
+                             **{k: v for k, v in given.items() if k not in ("started_at", "ended_at")}, **optional)
+    words = [w for w in missing_metadata(draft) if METADATA_FIELDS.get(w) not in ("case", *blank)]
+    on = timezone.localtime(started).date()
+    voice = _blank(optional.get("opening_statement")) and profile_value(
+        profile_key_of(agency), "records.av_voice_announcement", on)
+    message = f"请填写{'、'.join(labels[name] for name in blank)}"
+    if words:
+        message += f"；按本机关规定，音像记录还须标明：{'、'.join(words)}"
+    if voice:
+        message += "；开始时应语音说明时间、地点、执法人员和执法行为，请填写该说明"
+    return message + "。"
 
 
 def _units_of(actor, agency) -> list:
@@ -446,8 +516,22 @@ def do_attach_recording_upload(recording: AudioVideoRecord, upload: Upload, *, l
         raise Conflict(f"{row}已存储文件，不能更换；如需更正，请登记新的音像记录。", code="recording_stored")
     upload = own_upload(upload, row.agency, actor)
     _check_unused(upload)
+    _not_electronic_data(upload)
     _store(row, upload, actor, late_reason)
     return row
+
+
+def _check_linkable(recording: AudioVideoRecord, case) -> None:
+    """An archived file is closed to new records (issue 8 §5: immutable), and a recording made after
+    the case was closed is no record of it (s18 R2)."""
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    if ArchivedCaseFile.objects.filter(case=case).exists():
+        raise Conflict(f"案件{case.title}已归档，归档案卷不能再加入音像记录。", code="case_archived", field="case")
+    made = timezone.localtime(recording.started_at).date()
+    if case.closed_on is not None and made > case.closed_on:
+        raise RuleViolation(f"{recording}录制于 {made:%Y-%m-%d}，晚于案件{case.title}结案（{case.closed_on:%Y-%m-%d}），"
+                            "不是本案的音像记录。", field="case")
 
 
 @transaction.atomic
@@ -463,6 +547,7 @@ def do_link_recording(recording: AudioVideoRecord, case, *, actor) -> AudioVideo
         raise NotPermitted(f"您无权关联{row}。")
     if row.case_id is not None:
         raise Conflict(f"{row}已关联案件，不能改关联。", code="recording_linked")
+    _check_linkable(row, case)
     row.case, row.linked_at = case, timezone.now()
     row.save(update_fields=["case", "linked_at"])
     append_entry(action="link_recording", actor=actor, obj=row, payload={"title": row.title, "case": case.number})

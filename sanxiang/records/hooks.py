@@ -26,7 +26,7 @@ def _evidence_and_recordings(case) -> list[dict]:
     from .models import AudioVideoRecord, EvidenceItem
 
     entries = [{"title": f"{item.get_kind_display()}：{item.title}", "number": "",
-                "date": timezone.localtime(item.created_at).date(), "note": ""}
+                "date": item.collected_on, "note": ""}  # 收集日期, as the archive's catalogue dates it
                for item in EvidenceItem.objects.filter(case=case, corrections__isnull=True).order_by("created_at", "id")]
     entries += [{"title": f"音像记录：{rec.title}", "number": "", "date": timezone.localtime(rec.started_at).date(),
                  "note": "光盘或存储介质另存" if rec.upload_id else "尚未存储"}

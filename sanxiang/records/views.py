@@ -17,7 +17,7 @@ from sanxiang.core.errors import NotFound, SanxiangError
 from sanxiang.deadlines.queries import profile_key_of, profile_value
 from sanxiang.orgs.marks import Confidentiality
 
-from . import catalogue, queries, upload_pages
+from . import catalogue, naming, queries, upload_pages
 from . import evidence as E
 from .models import EvidenceKind, Upload
 
@@ -166,14 +166,16 @@ def section(request, case) -> dict:
     missing = catalogue.missing_recordings(case)
     print_and_sign = bool(profile_value(profile_key_of(case.agency), "records.av_print_and_sign", timezone.localdate()))
     uploads = _uploads(user, case.agency) if may_record else []
-    rows = [{"item": i, "corrected": bool(i.corrections.all()),
+    rows = [{"item": i, "corrected": bool(i.corrections.all()), "file_caption": naming.file_caption(i),
              "correction_form": evidence_form(user, case, correction=i, uploads=uploads)
              if may_record and not i.corrections.all() else None,
              "needs_confirmation": print_and_sign and not i.party_confirmed_on and not i.corrections.all()
              and (i.transcript or i.upload.media_type.startswith("image/"))} for i in items]
     duties = E.upload_obligations(recordings)
+    acts = catalogue.occurrences(case) if any(r.act for r in recordings) else []
     rec_rows = [{"rec": r, "missing_metadata": E.missing_metadata(r), "obligation": duties.get(r.pk),
-                 "act_label": catalogue.ACTS.get(r.act, "")} for r in recordings]
+                 "act_label": catalogue.ACTS.get(r.act, ""), "uncovered": catalogue.uncovered_act(r, acts)}
+                for r in recordings]
     unattached = []
     if may_record:
         unattached = [(str(r.pk), f"{r.title}（{timezone.localtime(r.started_at):%Y-%m-%d %H:%M}，{r.place}）")
@@ -290,7 +292,14 @@ def _declare(request, agency, case=None):
         messages.success(request, f"已登记{rec}，请于 {due} 前存储其文件。")
     else:
         messages.success(request, f"已登记{rec}，请及时存储其文件。")
+    _warn_uncovered(request, rec)
     return rec
+
+
+def _warn_uncovered(request, rec) -> None:
+    note = catalogue.uncovered_act(rec)
+    if note:
+        messages.warning(request, note)
 
 
 @login_required
@@ -339,11 +348,12 @@ def link(request, pk):
             messages.error(request, "未能关联：请选择案件。")
         else:
             try:
-                E.do_link_recording(rec, case, actor=request.user)
+                rec = E.do_link_recording(rec, case, actor=request.user)
             except SanxiangError as exc:
                 _refused(request, "关联案件", exc)
             else:
                 messages.success(request, f"{rec}已关联案件{case.title}。")
+                _warn_uncovered(request, rec)
                 return redirect(_back(case))
     return redirect(_after(request, rec))
 

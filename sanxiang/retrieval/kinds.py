@@ -42,6 +42,13 @@ class FileRef:
         return applies_to(self.content_type)
 
     @property
+    def download_only(self) -> bool:
+        """电子数据 in its native form (text, HTML, e-mail, zip): served only as an attachment."""
+        from sanxiang.records.content import is_electronic_data
+
+        return is_electronic_data(self.content_type)
+
+    @property
     def is_viewable(self) -> bool:
         """Shown in the browser (PDF, images, audio, video): what a view-only 调阅 grant may open; a
         Word file or anything else the browser can only save is a download in practice."""
@@ -144,11 +151,14 @@ _register_paper_originals()
 
 # ---- evidence items and audio-video records (证据、音像记录) --------------------------------------
 
-def _upload_file(upload, label) -> dict[str, FileRef]:
+def _upload_file(upload, title) -> dict[str, FileRef]:
+    from sanxiang.records.naming import download_name
+
     if upload is None or not upload.complete:
         return {}
+    # Saved under the record's title, not the name it was uploaded under (DSC_0001.JPG).
     return {"file": FileRef(upload.path, upload.sha256, upload.length, upload.media_type or "application/octet-stream",
-                            upload.filename or label, "原件")}
+                            download_name(title, upload), "原件")}
 
 
 def _register_records():

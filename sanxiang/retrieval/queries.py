@@ -96,11 +96,18 @@ def open_party_copies(user):
     """The party copy requests `user` may approve or answer that still wait, earliest deadline first."""
     from django.db.models import Q
 
+    from .actions import keeps_archived
     from .models import PartyCopyRequest, PartyCopyStatus
 
     waiting = PartyCopyRequest.objects.filter(status__in=(PartyCopyStatus.PENDING_APPROVAL, PartyCopyStatus.TO_ANSWER))
     mine = Q(pk__in=restrict(waiting, user, "answer").values("pk")) | Q(pk__in=restrict(waiting, user, "decide").values("pk"))
-    return waiting.filter(mine).select_related("case", "party").order_by("due_on", "id")
+    rows = list(waiting.filter(mine).select_related("case", "party").order_by("due_on", "id"))
+    # the 档案管理人员's: those of archived cases she reads (the same rule as answering them)
+    seen = {row.pk for row in rows}
+    archived = (restrict(waiting, user).filter(status=PartyCopyStatus.TO_ANSWER, case__archived_file__isnull=False)
+                .exclude(pk__in=seen).select_related("case", "party"))
+    rows += [row for row in archived if keeps_archived(user, row.case)]
+    return sorted(rows, key=lambda row: (row.due_on, row.pk))
 
 
 def _supplements(case) -> set:

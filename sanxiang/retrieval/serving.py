@@ -69,6 +69,9 @@ def _refuse_modified(user, found, file_key: str, ref, actual: str):
     security_log.error("文件与留痕记录不符，已停止提供：%s %s 的文件 %s（%s），记录的 SHA-256 %s，实际 %s，请求人 %s",
                        found.kind.label, found.record.pk, file_key, ref.path, ref.sha256, actual,
                        getattr(user, "username", ""))
+    from sanxiang.archive.tasks import recheck_archived_files_holding
+
+    recheck_archived_files_holding.enqueue([ref.path])  # an archived file holding it shows the failure
     return FileModified()
 
 
@@ -321,7 +324,8 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
         response["Content-Range"] = f"bytes {span[0]}-{span[1]}/{size}"
     response["Accept-Ranges"] = "none" if stamped is not None else "bytes"
     response["ETag"] = f'"{served_sha256}"'
-    response["Content-Disposition"] = _disposition(mode, ref.filename)
+    # 电子数据 (text, HTML, e-mail, zip) is only ever saved, never shown: a page or script in it would run here
+    response["Content-Disposition"] = _disposition(AccessMode.DOWNLOAD if ref.download_only else mode, ref.filename)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

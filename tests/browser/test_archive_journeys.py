@@ -40,8 +40,9 @@ def signed_inspection_record(case):
     officer = get_user_model().objects.get(username="zhuzhou-officer")
     record = (Document.objects.filter(case=case, kind="inspection_record").first()
               or D.do_generate_document(case, "inspection_record", actor=officer))
+    me = D._officer_name(record, officer)  # each other officer the record names signs too (s18 tester 9)
     D.do_sign_document(record, officer_png=samples.png(seed=3), party_png=samples.png(seed=4), party_name="刘建",
-                       actor=officer)
+                       officer_pngs={n: samples.png(seed=5) for n in D.named_officers(record) if n != me}, actor=officer)
     record.refresh_from_db()
     assert D.do_render_document(record, actor=JOBS).status == "generated", record.failure
     others = Document.objects.filter(case=case).exclude(pk=record.pk)
@@ -174,3 +175,15 @@ def test_an_inspection_video_cut_off_mid_way_resumes_and_is_attached(demo, page,
     assert (recording.act, recording.place, recording.device, recording.recorder, recording.party_informed) == (
         "onsite", "企业经营场所", "执法记录仪 DSJ-05", "张执法", True)
     assert recording.officers == "刘执法、张执法" and recording.purpose == "证明现场检查的过程和发现的问题"
+
+    # At phone width (375 px) the party-copy pages fit the screen: registering a party's request and
+    # answering it scroll nothing sideways (s17 #18: the 「申请复制的记录」 textarea was 422 px wide).
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{page.base}/retrieval/cases/{case.pk}/party-copies/")
+    form = page.locator("#party-copies form")
+    assert form.locator("textarea[name=records]").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    fill(form, records="现场检查执法记录仪录像", reason="申请行政复议需要")
+    submit(page, form.locator("button[type=submit]"))
+    assert page.locator("textarea").count() >= 1 and "现场检查执法记录仪录像" in page.locator("body").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -129,10 +129,13 @@ def test_a_seal_with_its_recording_its_list_and_a_signed_onsite_record(demo, pag
     # 手写签名: the officer and the party each sign on their pad with the mouse.
     row.locator("text=手写签名").click()
     page.wait_for_selector("canvas[data-signature=party_png]")
-    assert page.input_value("#party_name") == "株洲湘江源餐饮管理有限公司"
+    # A person signs: the company's legal representative is offered, not the company (s18 D3).
+    assert page.input_value("#party_name") == "刘某"
     page.fill("#party_name", "刘建")
     signing = page.locator("form[data-signatures]").first  # the second form notes a party's refusal
     sign_with_the_mouse(page, signing.locator("canvas[data-signature=officer_png]"))
+    for pad in signing.locator("canvas[data-signature^=officer_png_]").all():  # each other officer named (s18 9)
+        sign_with_the_mouse(page, pad)
     sign_with_the_mouse(page, signing.locator("canvas[data-signature=party_png]"))
     shoot(page, "record-signature")
     submit(page, signing.locator("button[type=submit]"))

@@ -242,6 +242,16 @@ def test_sampling_and_inquiry_records_are_the_acts_the_list_names(zhuzhou):
     assert found["investigation"].tier == R and found["investigation"].occurrence.on == dt.date(2026, 9, 3)
     assert "询问笔录" in found["investigation"].occurrence.description
     assert CAT.closing_problem(case) and "抽样" in CAT.closing_problem(case)
+    # Two corrections of one 笔录 (as rows: how they came about is the documents' business) name its act once (s18 U4).
+    from sanxiang.documents.models import Document
+
+    first = Document.objects.get(case=case, kind="inquiry_record")
+    for seq in (2, 3):
+        Document.objects.create(**{f.attname: getattr(first, f.attname) for f in Document._meta.concrete_fields
+                                   if f.attname != "id"} | {"number_seq": seq, "number": f"{first.number}-{seq}",
+                                                            "replaces_id": first.pk})
+    acts = [o for o in CAT.document_occurrences(case) if o.act == "investigation"]
+    assert [o.ref for o in acts] == [f"document:{first.pk}"]
 
 
 def test_the_records_keeper_hands_originals_over_but_changes_nothing_else(kenv):

@@ -133,6 +133,8 @@ def test_registered_with_its_upload_the_obligation_opens_and_is_met(officers):
     ("urumqi-gxq-hrss", {"purpose": ""}, "证明对象"),  # 采集时间、采集地点、采集人、证明对象
     ("urumqi-gxq-hrss", {"opening_statement": ""}, "语音说明"),  # av_voice_announcement
     ("urumqi-gxq-hrss", {"purpose": "", "opening_statement": ""}, "证明对象；开始时应语音说明"),  # s17 #22d: at once
+    ("urumqi-gxq-hrss", {"title": "", "recorder": " ", "place": "", "purpose": "", "opening_statement": ""},
+     "请填写名称、记录人、地点；按本机关规定，音像记录还须标明：证明对象；开始时应语音说明"),  # all at once, s18
     ("urumqi-gxq-amr", {"party": ""}, "当事人姓名或者名称"),
     ("urumqi-gxq-amr", {"remote_work": True}, "返回单位时间"),
     ("urumqi-gxq-amr", {"returned_at": "2026-10-31T09:00"}, "只有异地执法"),
