@@ -77,3 +77,5 @@ def test_a_supervisor_states_a_purpose_and_gets_watermarked_copies_only(client, 
     # the agency's own head is not a supervisor of it: no purpose asked on an internal record
     client.force_login(env.head)
     assert client.get(url(document)).status_code == 200
+    log = client.get(f"/retrieval/cases/{case.pk}/log/").content.decode()
+    assert f"{document.get_kind_display()}" in log and "（PDF）" in log  # which file was taken
