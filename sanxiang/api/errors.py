@@ -6,7 +6,8 @@ Views raise the error family of `sanxiang.core.errors`; request validation (422)
 
 import json
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -126,3 +127,12 @@ def install(api) -> None:
         return render(request, error)
 
     api.add_exception_handler(HttpError, http_error)
+
+    def too_big(request, exc: RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        error = RuleViolation(f"请求体过大（最多 {limit / (1 << 20):.1f} MB）；文件请用上传接口（/api/v1/uploads/）。",
+                              code="request_too_large")
+        error.status = 413
+        return render(request, error)
+
+    api.add_exception_handler(RequestDataTooBig, too_big)  # else Django's English HTML 400 (s18 tester 23)

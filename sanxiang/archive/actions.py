@@ -213,11 +213,49 @@ def _seal_failures(case, records) -> list[str]:
     return failed
 
 
+def originals_not_handed_over(case) -> list[str] | None:
+    """Where the profile's `records.av_upload_mode` is `with_case_file` (株洲: 执法人员应在移交执法案卷的
+    同时，将音像记录的原件一并移交给档案保管部门), each recording of the case names, as the receiver of its
+    latest 原件移交, one of the agency's 档案管理人员; the recordings whose original the archive does not
+    hold are named. None where the profile does not ask (the item is then not shown)."""
+    from django.contrib.auth import get_user_model
+
+    from sanxiang.orgs.models import Person, Role, RoleAssignment
+    from sanxiang.records.models import AudioVideoRecord
+
+    try:
+        mode = get_profile(profile_key_of(case.agency)).value("records.av_upload_mode")
+    except KeyError:
+        return None
+    if mode != "with_case_file":
+        return None
+    today = timezone.localdate()
+    keepers = (RoleAssignment.objects.filter(agency=case.agency_id, role=Role.RECORDS_KEEPER, active=True,
+                                             valid_from__lte=today)
+               .exclude(valid_to__lt=today).values("user"))
+    names = set(Person.objects.filter(user__in=keepers, agency=case.agency_id).values_list("name", flat=True))
+    names |= {u.get_full_name() for u in get_user_model().objects.filter(pk__in=keepers)} - {""}
+    missing = []
+    for recording in AudioVideoRecord.objects.filter(case=case).prefetch_related("handovers").order_by("started_at", "id"):
+        last = max(recording.handovers.all(), key=lambda h: (h.handed_at, h.pk), default=None)
+        when = timezone.localtime(recording.started_at).strftime("%Y-%m-%d %H:%M")
+        if last is None:
+            missing.append(f"音像记录“{recording.title}”（{when}）的原件尚未移交档案管理部门")
+        elif last.received_by not in names:
+            missing.append(f"音像记录“{recording.title}”（{when}）的原件现由{last.received_by}持有，"
+                           "尚未移交本机关档案管理人员")
+    return missing
+
+
 def _integrity(case, records, volumes, report) -> None:
     done = casefile.completeness_of(case, records)
     report.item("integrity", "completeness", f"按办理结果（{done.outcome_label}）应归档的材料齐全",
                 [f"缺少{m}" for m in done.missing] + done.contradictions,
                 detail=("尚不能检查：" + "、".join(done.unchecked)) if done.unchecked else "")
+
+    originals = originals_not_handed_over(case)
+    if originals is not None:
+        report.item("integrity", "av_originals", "音像记录原件已随案卷移交档案管理部门（本机关规定）", originals)
 
     placed = sum(len(v) for v in volumes.values())
     items = [r for r in records if not casefile.is_frame(r)]  # the volumes' own forms are not items
@@ -493,6 +531,15 @@ def do_recheck_archived_file(archived: ArchivedCaseFile, *, actor) -> dict:
             "case": locked.case_id, "ok": result["ok"], "failed": failed, "checked_at": result["checked_at"],
             "result": result})
     return {**result, "failed": failed, "checked_by": _who(actor)}
+
+
+def archived_files_holding(paths) -> list[ArchivedCaseFile]:
+    """The archived files whose catalogue lists one of these stored files (by storage path)."""
+    wanted = set(paths)
+    if not wanted:
+        return []
+    return [a for a in ArchivedCaseFile.objects.select_related("case", "case__agency").order_by("id")
+            if any(f.get("path") in wanted for item in a.catalogue or () for f in item.get("files") or ())]
 
 
 def latest_recheck(archived: ArchivedCaseFile) -> dict | None:

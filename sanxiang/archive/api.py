@@ -7,6 +7,7 @@ import datetime as dt
 
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import StrictBool
 
 from sanxiang.access.policy import can, restrict
 from sanxiang.api.errors import error_responses
@@ -172,7 +173,7 @@ def recheck(request, file_id: str):
 
 
 class HoldIn(Schema):
-    hold: bool
+    hold: StrictBool  # true or false, not "yes" (s18 tester 23)
     reason: str = ""
 
 

@@ -192,7 +192,7 @@ def _inputs(kind: str, about: dict) -> dict:
 
 
 def _documents(plan: Plan) -> None:
-    from sanxiang.documents.actions import do_generate_document, do_sign_document
+    from sanxiang.documents.actions import _officer_name, do_generate_document, do_sign_document, named_officers
     from sanxiang.documents.demo import _stroke
     from sanxiang.documents.kinds import SPECS
 
@@ -201,8 +201,10 @@ def _documents(plan: Plan) -> None:
         document = do_generate_document(plan.case, kind, inputs=_inputs(kind, about), actor=plan.officer)
         if SPECS[kind].signable:
             party = plan.case.case_parties.select_related("party").order_by("id").first()
+            me = _officer_name(document, plan.officer)
             do_sign_document(document, officer_png=_stroke(), party_png=_stroke(ink=(0, 0, 160)),
-                             party_name=party.party.name if party else "当事人", actor=plan.officer)
+                             party_name=party.party.name if party else "当事人", actor=plan.officer,
+                             officer_pngs={name: _stroke() for name in named_officers(document) if name != me})
 
 
 def _media(plan: Plan) -> None:
@@ -218,7 +220,9 @@ def _media(plan: Plan) -> None:
                                                                agency_code=code),
                                kind="documentary", title="现场检查照片", source="执法人员现场拍摄",
                                content="当事人经营场所现场照片 1 张", purpose="证明现场情况", collected_on=day,
-                               collected_by="执法人员", place="当事人经营场所", actor=officer)
+                               collected_by="执法人员", place="当事人经营场所", officers="执法人员二名",
+                               recorder="执法人员", occurred_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30))),
+                               actor=officer)
     if not AudioVideoRecord.objects.filter(case=case).exists():
         start = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
         party = "、".join(cp.party.name for cp in case.case_parties.select_related("party")) or "当事人"
@@ -230,6 +234,30 @@ def _media(plan: Plan) -> None:
             place="当事人经营场所", device="执法记录仪", purpose="证明现场检查过程", party_informed=True,
             opening_statement="现在开始现场检查，执法人员已出示执法证件，本次检查全程录音录像。",
             late_reason="演示数据：录像补录入系统", actor=officer)
+    _originals_to_archive(plan)
+
+
+def _originals_to_archive(plan: Plan) -> None:
+    """Where the profile sends audio-video originals with the case file (株洲: with_case_file), the
+    records keeper receives each recording's original before archiving (the check asks for it)."""
+    from sanxiang.records import evidence as E
+    from sanxiang.records.models import AudioVideoRecord
+
+    from .actions import originals_not_handed_over
+
+    if not originals_not_handed_over(plan.case):
+        return
+    person = plan.keeper.people.filter(agency=plan.agency).first()
+    keeper = person.name if person else plan.keeper.get_full_name()
+    for recording in AudioVideoRecord.objects.filter(case=plan.case).order_by("id"):
+        last = recording.handovers.order_by("-handed_at", "-id").first()
+        if last is not None and last.received_by == keeper:
+            continue
+        E.do_hand_over_recording(recording, handed_by=last.received_by if last else recording.recorder,
+                                 received_by=keeper, handed_at=min(timezone.now(), (last.handed_at if last else
+                                                                                recording.ended_at) + dt.timedelta(hours=1)),
+                                 medium="执法记录仪存储卡", place="本机关档案室", note="随执法案卷移交",
+                                 actor=plan.keeper)
 
 
 def _render_and_issue(plans: list[Plan]) -> int:

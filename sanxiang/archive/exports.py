@@ -160,6 +160,9 @@ class ExportModified(Conflict):
     default_message = "归档信息包与生成时记录的摘要不符，已停止提供；请重新申请导出，并请管理员检查。"
 
 
+MODIFIED_FAILURE = "归档信息包文件在生成后被改动（与记录的摘要不符），已停止提供。"
+
+
 def _refuse_modified(row: ArchiveExport, actor, actual: str, size: int) -> ExportModified:
     """The file on disk is not the package that was built: nothing is served, the download is not
     ledgered; the row is marked failed (so it is neither offered nor reused again) with its entry,
@@ -167,7 +170,7 @@ def _refuse_modified(row: ArchiveExport, actor, actual: str, size: int) -> Expor
     security_log.error("归档信息包与记录不符，已停止提供：导出 %s（案件 %s），文件 %s，记录的 SHA-256 %s（%s 字节），"
                        "实际 %s（%s 字节），请求人 %s", row.pk, row.case_id, row.file_name, row.sha256, row.size,
                        actual, size, getattr(actor, "username", actor))
-    failure = "归档信息包文件在生成后被改动（与记录的摘要不符），已停止提供。"
+    failure = MODIFIED_FAILURE
     with transaction.atomic():
         locked = ArchiveExport.objects.select_for_update().select_related("case").get(pk=row.pk)
         if locked.status == ExportStatus.READY:
@@ -223,6 +226,8 @@ def do_record_download(row: ArchiveExport, *, actor, purpose: str = "") -> Archi
 
 
 def _check_ready(row: ArchiveExport) -> None:
+    if row.status == ExportStatus.FAILED and row.failure == MODIFIED_FAILURE:  # not "expired": say what happened
+        raise ExportModified()
     if row.status != ExportStatus.READY or not path_of(row).is_file():
         raise Conflict("该归档信息包已过期删除或尚未生成，请重新申请导出。", code="export_not_ready")
     if _expired(row):

@@ -59,3 +59,19 @@ def expire_archive_exports() -> dict:
     done = sum(expire_export(row, actor=JOBS) for row in ArchiveExport.objects.filter(
         status=ExportStatus.READY, expires_at__lte=timezone.now()).order_by("id")[:BATCH])
     return {"done": done, "summary": f"删除 {done} 个过期的归档信息包" if done else ""}
+
+
+@task()
+def recheck_archived_files_holding(paths: list[str]) -> dict:
+    """重新检测 of every archived file holding one of these stored files, which a read or the daily
+    抽检 found changed or missing: the failed check, with the record named, is then what the archive's
+    list and the file's page show (「重新检测未通过」) to its keepers, heads and leaders — not only a
+    line in the server's log (s18 tester 4)."""
+    from .actions import archived_files_holding, do_recheck_archived_file
+
+    done = failed = 0
+    for archived in archived_files_holding(paths):
+        result = do_recheck_archived_file(archived, actor=JOBS)
+        done += 1
+        failed += not result["ok"]
+    return {"done": done, "summary": f"重新检测 {done} 个归档案卷，{failed} 个未通过" if done else ""}

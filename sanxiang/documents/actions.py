@@ -23,7 +23,7 @@ from sanxiang.deadlines.queries import profile_key_of, profile_value
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 
-from . import fill, kinds, render, signing
+from . import fill, kinds, render, required, signing
 from .models import Document, DocumentKind, DocumentSignature, DocumentStatus, DocumentTemplate, SignatureRole
 
 register_actions({
@@ -53,6 +53,37 @@ def _archived(case) -> bool:
     from sanxiang.archive.models import ArchivedCaseFile
 
     return ArchivedCaseFile.objects.filter(case=case).exists()
+
+
+def _supplement_reason(case, reason, replaces) -> str:
+    """The reason of an 归档后补充, required on an archived case and refused on any other. A supplement
+    is new material beside the archived file; a correction would change the file, so none is made."""
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not _archived(case):
+        if reason:
+            raise RuleViolation("本案尚未归档，生成文书无需写明归档后补充原因。", field="supplement_reason")
+        return ""
+    if replaces is not None:
+        raise Conflict(f"本案已归档，归档案卷不可更改：{replaces}不能再更正。", field="replaces", code="case_archived")
+    if not reason:
+        raise Conflict("本案已归档，归档案卷不可更改，不能再生成执法文书；确需在归档后补充的，请写明补充原因"
+                       "（作为归档后补充材料，另附于归档案卷之外）。", field="supplement_reason", code="case_archived")
+    if len(reason) > 300:
+        raise RuleViolation("归档后补充原因过长（最多 300 字）。", field="supplement_reason")
+    return reason
+
+
+def ended_refusal(case, spec, replaces) -> str | None:
+    """Why a correction of a served decision is refused on an ended case: a decision served on the
+    party is changed only by its own procedure (撤销、变更 — with review, a new decision and a new
+    service), not by a "corrected" copy; the law the platform carries names no 笔误补正, so none is made."""
+    from sanxiang.workflow import get_table
+
+    if (replaces is None or spec.kind not in kinds.SERVED_KINDS
+            or case.status not in get_table(case.workflow_table()).terminal_states()):
+        return None
+    return (f"本案已结案：{replaces}已送达当事人，不能以更正文书改变；确有错误的，应依法定程序撤销或变更原决定，"
+            "重新作出决定并送达。")
 
 
 def _user(actor):
@@ -122,6 +153,10 @@ def do_upload_document_template(agency, kind: str, data: bytes, *, reason: str, 
     if len(reason) > 300:
         raise RuleViolation("上传原因过长（最多 300 字）。", field="reason")
     fill.check_template(data, kinds.sample_context(spec.kind))
+    lacking = required.missing(spec.kind, data)
+    if lacking:
+        raise RuleViolation(f"模板缺少{spec.label}必须载明的内容：" + "；".join(lacking)
+                            + "。请保留国家模板中的这些填充标记和文字后重新上传。", field="file", code="template_incomplete")
     last = DocumentTemplate.objects.filter(agency=agency, kind=kind).aggregate(v=Max("version"))["v"] or 0
     stored = _store(data)
     try:
@@ -200,6 +235,17 @@ def _open_of_kind(case, kind, exclude=None):
     return found.exclude(pk=exclude.pk) if exclude is not None else found
 
 
+def _refuse_another(existing, replaces, already: str):
+    """A kind made once (per case, volume or measure): a second is refused naming the first; once
+    the first is issued, only its correction may follow."""
+    if replaces is None and existing is not None and existing.status == S.ISSUED:
+        raise Conflict(f"{existing}已签发，不能再生成；如需更正，请生成更正文书。", field="kind",
+                       code="document_already_issued")
+    if existing is not None and existing != replaces:
+        raise Conflict(already.format(status=existing.get_status_display(), existing=existing)
+                       + "，请先签发或等待生成完成。", field="kind", code="document_exists")
+
+
 def _measure_of(case, spec: kinds.Spec, measure):
     """The coercive measure a measure kind is about: the one named (of this case, in a fitting
     state), else the case's newest that fits."""
@@ -217,7 +263,8 @@ def _measure_of(case, spec: kinds.Spec, measure):
 
 @transaction.atomic
 def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, replaces=None, measure=None,
-                         entries: list[dict] | None = None, volume: str | None = None, subject=None) -> Document:
+                         entries: list[dict] | None = None, volume: str | None = None, subject=None,
+                         supplement_reason: str = "") -> Document:
     """生成执法文书: fill the template from the case, number it and queue its PDF (待生成).
 
     A kind is generated once per case, unless it is repeatable (笔录, the documents of each
@@ -225,7 +272,11 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     coercive measure of a measure kind; `entries` are the file entries of the archive forms, which
     are made once per `volume` (正卷, 副卷; a correction keeps the volume of the form it replaces).
     A kind not offered on the case page (the 审核表) is made from its `subject` (a review round),
-    once per subject; the calling app's action checks the subject belongs to the case."""
+    once per subject; the calling app's action checks the subject belongs to the case.
+
+    An archived file does not change (issue §5): on an archived case a document is made only as an
+    归档后补充 with its `supplement_reason`, never a correction; on an ended case a served decision is
+    not "corrected" (`ended_refusal`)."""
     from sanxiang.cases.models import Case
 
     case = Case.objects.select_related("agency", "unit").select_for_update(of=("self",)).get(pk=case.pk)
@@ -235,6 +286,10 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     if spec.kind in kinds.ARCHIVE_KINDS and _archived(case):
         raise Conflict("本案已归档：卷宗封面、卷内文件目录和卷内备考表是归档案卷的一部分，不能再生成或更正。",
                        field="kind", code="case_archived")
+    supplement_reason = _supplement_reason(case, supplement_reason, replaces)
+    refusal = ended_refusal(case, spec, replaces)
+    if refusal:
+        raise Conflict(refusal, field="replaces", code="decision_served")
     conflict = kinds.decision_conflict(case, spec.kind)
     if conflict:
         raise RuleViolation(conflict, field="kind", code="decision_contradicts")
@@ -262,16 +317,18 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
             existing = existing.filter(fields__context__volume=volume)
         if subject_key is not None:
             existing = existing.filter(fields__subject=subject_key)
-        existing = existing.order_by("-id").first()
-        if replaces is None and existing is not None and existing.status == S.ISSUED:
-            raise Conflict(f"{existing}已签发，不能再生成；如需更正，请生成更正文书。", field="kind",
-                           code="document_already_issued")
-        if existing is not None and existing != replaces:
-            raise Conflict(f"本案已有{existing.get_status_display()}的{existing}，请先签发或等待生成完成。",
-                           field="kind", code="document_exists")
+        _refuse_another(existing.order_by("-id").first(), replaces, "本案已有{status}的{existing}")
+    if replaces is not None and measure is None:
+        measure = replaces.fields.get("measure")  # a correction is about the measure of the one it corrects
+    chosen_measure = _measure_of(case, spec, measure)
+    if chosen_measure is not None:  # one document of each measure kind per measure (行政强制法 第二十四条)
+        if replaces is not None and replaces.fields.get("measure") != chosen_measure.pk:
+            raise RuleViolation(f"更正文书须与被更正的{replaces}针对同一项行政强制措施。", field="measure")
+        existing = _open_of_kind(case, spec.kind).filter(fields__measure=chosen_measure.pk).order_by("-id").first()
+        _refuse_another(existing, replaces, "该行政强制措施已有{status}的{existing}（一项措施只制作一份）")
     cleaned = kinds.clean_inputs(spec, inputs)
-    given = kinds.Given(measure=_measure_of(case, spec, measure), entries=entries, volume=volume or "正卷",
-                        replaces=replaces, subject=subject)
+    given = kinds.Given(measure=chosen_measure, entries=entries, volume=volume or "正卷", replaces=replaces,
+                        subject=subject)
     if spec.kind == DocumentKind.SERVICE_RECEIPT:
         given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
                         .order_by("-id").first())
@@ -281,10 +338,14 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     context = kinds.context(case, spec, cleaned, number=document.number, on=on, given=given)
     try:
         docx = fill.fill(template_bytes(template), context)
+    except RuleViolation:
+        raise
     except Exception as exc:  # an agency's template that passed the sample may still fail on a real case
         raise RuleViolation(f"{template}无法填充本案：{type(exc).__name__}：{exc}", field="kind") from None
     stored = _store(docx)
     document.fields = {"inputs": cleaned, "context": context}
+    if supplement_reason:
+        document.fields["supplement_reason"] = supplement_reason
     if given.measure is not None:
         document.fields["measure"] = given.measure.pk
     if subject_key is not None:
@@ -296,7 +357,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     append_entry(action="generate_document", actor=actor, obj=document, files=[stored.record()], payload={
         "case": case.number, "kind": spec.kind, "number": document.number, "template_version": template.version,
         "national_template": template.agency_id is None, "replaces": replaces.number if replaces else None,
-        "measure": given.measure.pk if given.measure is not None else None})
+        "measure": given.measure.pk if given.measure is not None else None,
+        **({"supplement_reason": supplement_reason} if supplement_reason else {})})
     transaction.on_commit(_queue_rendering)
     return document
 
@@ -450,8 +512,59 @@ def _check_png(data, label: str, field: str) -> bytes:
     return bytes(data)
 
 
+def named_officers(document) -> list[str]:
+    """The officers a 笔录 names (its 执法人员 line: the case's handlers when it was made): each signs
+    it (行政处罚法 第四十二条: 执法人员不得少于两人; 市场监管行政处罚程序规定 on 笔录). A 送达回证 is
+    signed by the one who served it."""
+    if document.kind == DocumentKind.SERVICE_RECEIPT:
+        return []
+    handlers = ((document.fields or {}).get("context") or {}).get("handlers") or []
+    return list(dict.fromkeys(h.get("name", "") for h in handlers if h.get("name")))
+
+
+def _officer_signatures(locked, actor, officer_png, officer_pngs) -> list[tuple[str, bytes]]:
+    """(name, png) of every officer who signs: the one at the device, and each other officer the
+    document names — all of them, or refused naming who is missing (nothing written)."""
+    mine = _officer_name(locked, actor)
+    signers = [(mine, _check_png(officer_png, "执法人员", "officer_png"))]
+    named = named_officers(locked)
+    others = dict(officer_pngs or {})
+    strangers = [name for name in others if name not in named or name == mine]
+    if strangers:
+        raise RuleViolation(f"{'、'.join(strangers)}不是{locked}记载的其他执法人员"
+                            f"（记载：{'、'.join(named) or '无'}）。", field="officer_pngs")
+    missing = [name for name in named if name != mine and name not in others]
+    if missing:
+        raise RuleViolation(f"{locked}记载的执法人员都应签名（行政处罚法第四十二条）：尚缺{'、'.join(missing)}的签名。",
+                            field="officer_pngs", code="officer_signature_missing")
+    for name in named:
+        if name in others:
+            signers.append((name, _check_png(others[name], f"执法人员{name}", "officer_pngs")))
+    return signers
+
+
+def _side_by_side(pngs: list[bytes]) -> bytes:
+    """The officers' signatures in one image for the template's one 执法人员签名 place."""
+    if len(pngs) == 1:
+        return pngs[0]
+    from PIL import Image
+
+    images = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
+    gap = 24
+    out = Image.new("RGB", (sum(i.width for i in images) + gap * (len(images) - 1), max(i.height for i in images)),
+                    "white")
+    x = 0
+    for image in images:
+        out.paste(image, (x, 0))
+        x += image.width + gap
+    buffer = io.BytesIO()
+    out.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 @transaction.atomic
-def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_name: str, actor) -> Document:
+def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_name: str, actor,
+                     officer_pngs: dict[str, bytes] | None = None) -> Document:
     """手写签名: the officer's and the party's signatures, drawn on a phone or tablet, are stored by
     digest, ledgered (who signed as whom, on whose device, when) and placed into the docx, which is
     filled again from the same template and values and queued for its PDF. Once only."""
@@ -459,10 +572,12 @@ def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_na
     party_name = _party_name(party_name, locked.kind)
     officer = _check_png(officer_png, "执法人员", "officer_png")
     party = _check_png(party_png, "当事人", "party_png")
+    officers = _officer_signatures(locked, actor, officer, officer_pngs)
     now = timezone.now()
     context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now))}
-    stored_docx = _refill(locked, context, {"officer_signature": officer, "party_signature": party})
-    rows = _signature_rows(locked, actor, now, ((SignatureRole.OFFICER, _officer_name(locked, actor), officer),
+    stored_docx = _refill(locked, context, {"officer_signature": _side_by_side([png for _, png in officers]),
+                                            "party_signature": party})
+    rows = _signature_rows(locked, actor, now, (*((SignatureRole.OFFICER, name, png) for name, png in officers),
                                                 (SignatureRole.PARTY, party_name, party)))
     _requeue(locked, context, stored_docx)
     append_entry(action="sign_document", actor=actor, obj=locked,
@@ -486,6 +601,8 @@ def _refill(locked, context: dict, images: dict):
     """The docx filled again from the same template version and values, with the signature images."""
     try:
         docx = fill.fill(template_bytes(locked.template), context, images=images)
+    except RuleViolation:
+        raise
     except Exception as exc:
         raise RuleViolation(f"签名未能放入{locked}：{type(exc).__name__}：{exc}") from None
     return _store(docx)
@@ -554,7 +671,8 @@ def refusal_text(refusal: dict, kind: str) -> str:
 
 @transaction.atomic
 def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, reason: str, refused_on,
-                              witnesses: str = "", recorded: bool = False, actor) -> Document:
+                              witnesses: str = "", recorded: bool = False, actor,
+                              officer_pngs: dict[str, bytes] | None = None) -> Document:
     """当事人拒绝签名（送达回证：拒绝签收）: the officer signs and notes on the document that the party
     refused, why and when — 市场监管行政处罚程序规定 第二十八、二十九条（笔录：当事人拒绝签名的，执法人员
     应当在笔录上注明）, 第八十二条（留置送达：载明拒收事由和日期，由送达人、见证人签名，或以拍照、录像记录）.
@@ -584,21 +702,24 @@ def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, 
     if locked.kind == DocumentKind.SERVICE_RECEIPT and not (witnesses or recorded):
         raise RuleViolation("受送达人拒绝签收的，须写明到场见证人，或以拍照、录像等方式记录送达过程"
                             "（市场监管行政处罚程序规定第八十二条）。", field="witnesses")
-    officer = _check_png(officer_png, "执法人员", "officer_png")
+    officers = _officer_signatures(locked, actor, officer_png, officer_pngs)
     now = timezone.now()
     refusal = {"party_name": party_name, "reason": reason, "refused_on": refused_on.isoformat(),
                "witnesses": witnesses, "recorded": bool(recorded), "noted_by": _officer_name(locked, actor),
                "noted_at": now.isoformat()}
     context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now)),
                "party_signature": refusal_text(refusal, locked.kind)}
-    stored_docx = _refill(locked, context, {"officer_signature": officer})
-    rows = _signature_rows(locked, actor, now, ((SignatureRole.OFFICER, refusal["noted_by"], officer),))
+    stored_docx = _refill(locked, context, {"officer_signature": _side_by_side([png for _, png in officers])})
+    rows = _signature_rows(locked, actor, now, [(SignatureRole.OFFICER, name, png) for name, png in officers])
     _requeue(locked, context, stored_docx, party_refusal=refusal)
     append_entry(action="note_signature_refusal", actor=actor, obj=locked,
-                 files=[stored_docx.record(), rows[0].png_record()],
-                 payload={"number": locked.number, "officer_png_sha256": rows[0].png_sha256, **refusal})
-    append_entry(action="sign_document", actor=actor, obj=rows[0], files=[rows[0].png_record()],
-                 payload={"number": locked.number, "role": rows[0].role, "name": rows[0].signer_name})
+                 files=[stored_docx.record()] + [row.png_record() for row in rows],
+                 payload={"number": locked.number, "officer_png_sha256": rows[0].png_sha256,
+                          "officers": [{"name": row.signer_name, "png_sha256": row.png_sha256} for row in rows],
+                          **refusal})
+    for row in rows:
+        append_entry(action="sign_document", actor=actor, obj=row, files=[row.png_record()],
+                     payload={"number": locked.number, "role": row.role, "name": row.signer_name})
     transaction.on_commit(_queue_rendering)
     document.__dict__.update({k: getattr(locked, k) for k in ("status", "docx_path", "docx_sha256", "pdf_path",
                                                               "fields")})

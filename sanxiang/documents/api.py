@@ -76,6 +76,7 @@ class GenerateIn(Schema):
     inputs: dict[str, str] = {}
     replaces_id: int | None = None
     measure_id: int | None = None  # the coercive measure of a measure kind; default the newest fitting
+    supplement_reason: str = ""  # 归档后补充: required on an archived case, refused on any other
 
 
 class KindOut(Schema):
@@ -85,6 +86,7 @@ class KindOut(Schema):
     measures: list[dict] = []  # for the measure kinds: the case's measures it may be made for (`measure_id`)
     repeatable: bool = False
     signable: bool = False
+    supplement_required: bool = False  # an archived case: generated only as 归档后补充 with `supplement_reason`
 
 
 class TemplateOut(Schema):
@@ -109,11 +111,13 @@ def available(request, case_id: int | None = None):
     case = _case(request, case_id)
     from .views import measure_label
 
-    return Status(200, [{"kind": s.kind, "label": s.label,
+    archived = actions._archived(case)  # the archived file's own forms are not made again
+    return Status(200, [{"kind": s.kind, "label": s.label, "supplement_required": archived,
                          "inputs": [{"name": i.name, "label": i.label, "required": i.required, "help": i.help}
                                     for i in s.inputs],
                          "measures": [{"id": m.pk, "label": measure_label(m)} for m in kinds.measures_for(case, s)],
-                         "repeatable": s.repeatable, "signable": s.signable} for s in kinds.available_kinds(case)])
+                         "repeatable": s.repeatable, "signable": s.signable} for s in kinds.available_kinds(case)
+                        if not (archived and s.kind in kinds.ARCHIVE_KINDS)])
 
 
 @router.post("/", response={201: DocumentOut, **error_responses(400, 401, 403, 404, 409, 422)},
@@ -126,7 +130,8 @@ def generate(request, data: GenerateIn):
         if replaces is None:
             raise NotFound("未找到被更正的文书，或您无权查看。", code="document_not_found")
     document = actions.do_generate_document(case, data.kind, inputs=data.inputs, replaces=replaces,
-                                            measure=data.measure_id, actor=request.user)
+                                            measure=data.measure_id, supplement_reason=data.supplement_reason,
+                                            actor=request.user)
     return Status(201, _out(document))
 
 
@@ -274,6 +279,7 @@ class SignCheckOut(Schema):
     may_sign: bool
     reason: str
     signatures: list[dict]
+    officers: list[str] = []  # the officers the document names: each signs (行政处罚法 第四十二条)
     party_refusal: dict | None = None  # 当事人拒绝签名 noted by the officer
 
 
@@ -300,13 +306,24 @@ def _sign_state(request, document) -> dict:
     else:
         reason = ""
     return {"may_sign": not reason, "reason": reason, "signatures": signatures,
+            "officers": actions.named_officers(document),
             "party_refusal": document.fields.get("party_refusal")}
 
 
+class OfficerSignatureIn(Schema):
+    name: str  # one of the other officers the document names (GET …/sign: officers)
+    png: str
+
+
 class SignIn(Schema):
-    officer_png: str  # base64 PNG (or a canvas's data URL)
+    officer_png: str  # base64 PNG (or a canvas's data URL): the officer at the device
     party_png: str
     party_name: str
+    officers: list[OfficerSignatureIn] = []  # each other officer the 笔录 names signs too
+
+
+def _officer_pngs(officers) -> dict[str, bytes]:
+    return {o.name.strip(): _png(o.png) for o in officers}
 
 
 def _png(value: str) -> bytes:
@@ -325,7 +342,7 @@ def _png(value: str) -> bytes:
 def sign(request, document_id: str, data: SignIn):
     document = actions.do_sign_document(_document(request, document_id), officer_png=_png(data.officer_png),
                                         party_png=_png(data.party_png), party_name=data.party_name,
-                                        actor=request.user)
+                                        officer_pngs=_officer_pngs(data.officers), actor=request.user)
     return Status(200, _out(document))
 
 
@@ -336,6 +353,7 @@ class RefusalIn(Schema):
     refused_on: str  # YYYY-MM-DD
     witnesses: str = ""
     recorded: bool = False  # 拍照、录像 recorded the refusal (送达回证, Art.82)
+    officers: list[OfficerSignatureIn] = []  # each other officer the 笔录 names signs too
 
 
 class RefusalCheckOut(Schema):
@@ -358,7 +376,7 @@ def note_refusal(request, document_id: str, data: RefusalIn):
     document = actions.do_note_signature_refusal(
         _document(request, document_id), officer_png=_png(data.officer_png), party_name=data.party_name,
         reason=data.reason, refused_on=data.refused_on, witnesses=data.witnesses, recorded=data.recorded,
-        actor=request.user)
+        officer_pngs=_officer_pngs(data.officers), actor=request.user)
     return Status(200, _out(document))
 
 

@@ -6,6 +6,8 @@ import io
 import zipfile
 
 import jinja2
+import jinja2.nodes
+import jinja2.sandbox
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
@@ -17,6 +19,46 @@ MAX_TEMPLATE_BYTES = 5 << 20
 SIGNATURE_WIDTH_MM = 40
 
 
+def _environment() -> jinja2.sandbox.ImmutableSandboxedEnvironment:
+    """Every template renders in Jinja's sandbox: an agency uploads its own, and a plain Environment
+    lets `{{ cycler.__init__.__globals__.os… }}` run code on the server (s18 tester, defect 1)."""
+    return jinja2.sandbox.ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def _template_sources(template_bytes: bytes) -> list[str]:
+    """The Jinja text of the document's body, headers and footers, as docxtpl renders it."""
+    from docx.oxml import parse_xml
+
+    document = DocxTemplate(io.BytesIO(template_bytes))
+    document.init_docx()
+    sources = [document.patch_xml(document.get_xml())]
+    for uri in (document.HEADER_URI, document.FOOTER_URI):
+        for rel in document.docx._part.rels.values():
+            if rel.reltype == uri and rel.target_part.blob:
+                sources.append(document.patch_xml(document.xml_to_string(parse_xml(rel.target_part.blob))))
+    return sources
+
+
+def _private_names(tree: jinja2.nodes.Node) -> list[str]:
+    """Names a template reaches for beyond the values it is given: `_`-names and `__` attributes
+    (`x.__class__`, `x['__globals__']`, `x|attr('__init__')`), the usual way out of a sandbox."""
+    found = [node.name for node in tree.find_all(jinja2.nodes.Name) if node.name.startswith("_")]
+    found += [node.attr for node in tree.find_all(jinja2.nodes.Getattr) if node.attr.startswith("_")]
+    keys = [node.arg for node in tree.find_all(jinja2.nodes.Getitem)]
+    keys += [arg for node in tree.find_all(jinja2.nodes.Filter) if node.name == "attr" for arg in node.args]
+    found += [key.value for key in keys
+              if isinstance(key, jinja2.nodes.Const) and isinstance(key.value, str) and key.value.startswith("_")]
+    return found
+
+
+def template_names(template_bytes: bytes) -> set[str]:
+    """The names the template reads from its context (for the upload's check of required names)."""
+    from jinja2 import meta
+
+    env = _environment()
+    return set().union(*(meta.find_undeclared_variables(env.parse(src)) for src in _template_sources(template_bytes)))
+
+
 def fill(template_bytes: bytes, context: dict, images: dict[str, bytes] | None = None) -> bytes:
     """The filled document. Unknown names in the template are errors (StrictUndefined), so a
     template that asks for what the kind does not provide fails here, not silently blank.
@@ -25,7 +67,11 @@ def fill(template_bytes: bytes, context: dict, images: dict[str, bytes] | None =
     if images:
         context = {**context, **{name: InlineImage(document, io.BytesIO(png), width=Mm(SIGNATURE_WIDTH_MM))
                                  for name, png in images.items()}}
-    document.render(context, jinja_env=jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True))
+    try:
+        document.render(context, jinja_env=_environment())
+    except jinja2.sandbox.SecurityError:
+        raise RuleViolation("模板试图访问填充项以外的内部属性或方法，不能使用；请停用该模板版本，改用国家模板或重新上传。",
+                            field="file", code="template_unsafe") from None
     if context.get("corrects"):
         _state_correction(document.docx, str(context["corrects"]), str(context.get("number") or ""))
     out = io.BytesIO()
@@ -55,7 +101,14 @@ def check_template(data: bytes, sample: dict) -> bytes:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise RuleViolation("模板文件不是 Word 文档（.docx）。", field="file")
     try:
+        env = _environment()
+        private = sorted({name for src in _template_sources(data) for name in _private_names(env.parse(src))})
+        if private:
+            raise RuleViolation("模板只能使用本类文书提供的填充项，不能访问以下划线开头的内部属性（"
+                                + "、".join(private[:5]) + "）。", field="file")
         fill(data, sample)
+    except RuleViolation:
+        raise
     except jinja2.TemplateSyntaxError as exc:
         raise RuleViolation(f"模板中的填充标记有语法错误（第 {exc.lineno} 行）：{exc.message}", field="file") from None
     except jinja2.UndefinedError as exc:

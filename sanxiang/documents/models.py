@@ -208,7 +208,9 @@ class DocumentSignature(Ledgered):
     class Meta:
         ordering = ["document", "role"]
         verbose_name = "手写签名"
-        constraints = [models.UniqueConstraint(fields=["document", "role"], name="documents_signed_once")]
+        # each officer named signs once (two officers: 行政处罚法 第四十二条), the party once
+        constraints = [models.UniqueConstraint(fields=["document", "role", "signer_name"],
+                                               name="documents_each_signer_once")]
 
     def __str__(self):
         return f"{self.document}的{self.get_role_display()}签名（{self.signer_name}）"

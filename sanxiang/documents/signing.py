@@ -66,19 +66,16 @@ def subject_attributes(agency) -> list[tuple[str, str]]:
     """The seal certificate's subject as (attribute, value) pairs, every value within its bound.
 
     CN is "<agency name>电子印章", the name cut (with …) when the whole exceeds 64 UTF-8 bytes
-    (a 19-character name already does); O is the full name when it fits 64 bytes, else cut, and then
-    the full name is kept in `description`; `organizationIdentifier` is the agency's code, which
-    tells apart two agencies whose cut names agree.
+    (a 19-character name already does); O is the full name when it fits 64 bytes, else cut; the full
+    name is always kept in `description`, which tells apart two agencies whose cut names agree. No
+    `organizationIdentifier`: it would be the agency's 统一社会信用代码, which the platform does not hold,
+    and a court's PDF reader must not show the platform's internal key instead (s18 tester 21).
     """
     full = agency.name
     cn = f"{full}{SEAL_SUFFIX}"
     if len(cn.encode()) > NAME_BYTES:
         cn = f"{_fit(full, NAME_BYTES - len(('…' + SEAL_SUFFIX).encode()))}…{SEAL_SUFFIX}"
-    pairs = [("C", "CN"), ("O", _fit(full, NAME_BYTES)), ("organizationIdentifier", _fit(agency.code, NAME_BYTES)),
-             ("CN", cn)]
-    if len(full.encode()) > NAME_BYTES:
-        pairs.append(("description", _fit(full, DESCRIPTION_BYTES)))
-    return pairs
+    return [("C", "CN"), ("O", _fit(full, NAME_BYTES)), ("CN", cn), ("description", _fit(full, DESCRIPTION_BYTES))]
 
 
 def _key_dir() -> Path:

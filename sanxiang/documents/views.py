@@ -63,14 +63,21 @@ def section(request, case) -> dict:
         if d.status != DocumentStatus.FAILED:
             newest[d.kind] = d
     offers = []
+    archived = actions._archived(case)
     if may_generate:
         for spec in kinds.available_kinds(case):
             current = newest.get(spec.kind)
-            if spec.repeatable or current is None or current.status == DocumentStatus.ISSUED:
-                offers.append({"spec": spec, "replaces": None if spec.repeatable else current,
-                               "form": inputs_form(spec, prefix=spec.kind, case=case)})
+            replaces = None if spec.repeatable else current
+            if not (spec.repeatable or current is None or current.status == DocumentStatus.ISSUED):
+                continue
+            # Only what the action takes: on an archived file a supplement, never a correction or a form.
+            if archived and (replaces is not None or spec.kind in kinds.ARCHIVE_KINDS):
+                continue
+            if actions.ended_refusal(case, spec, replaces):
+                continue
+            offers.append({"spec": spec, "replaces": replaces, "form": inputs_form(spec, prefix=spec.kind, case=case)})
     papers = list(restrict(PaperOriginal.objects.filter(case=case), user, "view").order_by("written_on", "id"))
-    return {"rows": rows, "offers": offers, "pending": any(d.status == DocumentStatus.PENDING for d in documents),
+    return {"rows": rows, "offers": offers, "archived": archived, "pending": any(d.status == DocumentStatus.PENDING for d in documents),
             "papers": papers, "paper_form": paper_form(user, case) if may_generate else None}
 
 
@@ -146,6 +153,7 @@ def generate(request, pk, kind):
     try:
         inputs = {k: v for k, v in form.cleaned_data.items() if k != "measure"}
         document = actions.do_generate_document(case, kind, inputs=inputs, replaces=replaces, measure=measure,
+                                                supplement_reason=request.POST.get("supplement_reason", ""),
                                                 actor=request.user)
     except SanxiangError as exc:
         messages.error(request, f"未能生成{spec.label}：{exc.message}")
@@ -196,30 +204,35 @@ def sign(request, pk):
 
     party_name, status = signer_name(document), 200
     refusal, refused = {}, request.method == "POST" and request.POST.get("refused") == "1"
+    person = request.user.people.filter(agency_id=document.case.agency_id).first()
+    officer_name = person.name if person else request.user.get_full_name() or request.user.username
+    # a pad for each other officer the document names: each signs (行政处罚法 第四十二条)
+    others = [(n, name) for n, name in enumerate(actions.named_officers(document)) if name != officer_name]
     if request.method == "POST":
         party_name = request.POST.get("party_name", "")
+        officer_pngs = {name: png_from_data_url(request.POST.get(f"officer_png_{n}")) for n, name in others}
+        officer_pngs = {name: png for name, png in officer_pngs.items() if png}
         try:
             if refused:
                 refusal = {k: request.POST.get(k, "") for k in ("reason", "refused_on", "witnesses")}
                 refusal["recorded"] = request.POST.get("recorded") == "1"
                 actions.do_note_signature_refusal(
                     document, officer_png=png_from_data_url(request.POST.get("officer_png")), party_name=party_name,
-                    actor=request.user, **refusal)
+                    officer_pngs=officer_pngs, actor=request.user, **refusal)
             else:
                 actions.do_sign_document(document, officer_png=png_from_data_url(request.POST.get("officer_png")),
                                          party_png=png_from_data_url(request.POST.get("party_png")),
-                                         party_name=party_name, actor=request.user)
+                                         party_name=party_name, officer_pngs=officer_pngs, actor=request.user)
         except SanxiangError as exc:
             messages.error(request, f"未能{'注明拒绝签名' if refused else '签名'}：{exc.message}")
             status = exc.status
         else:
             messages.success(request, f"已{'注明当事人拒绝签名' if refused else '签名'}：{document}，PDF 正在后台重新生成。")
             return redirect(f"{case_pages_url(document.case)}#case-documents")
-    person = request.user.people.filter(agency_id=document.case.agency_id).first()
     return render(request, "documents/sign.html", {
         "document": document, "party_name": party_name, "signer": signer_label(document.kind), "refusal": refusal, "refusal_open": refused,
         "is_receipt": document.kind == DocumentKind.SERVICE_RECEIPT,
-        "officer_name": person.name if person else request.user.get_full_name() or request.user.username},
+        "officer_name": officer_name, "other_officers": others},
         status=status)
 
 

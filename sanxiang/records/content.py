@@ -16,16 +16,53 @@ OFFICE = {
 ALLOWED_TEXT = "图片、音频、视频、PDF 和办公文档（Word、Excel、PowerPoint、WPS/OpenDocument）"
 
 
+# 电子数据 (行政处罚法 第四十六条) in its native form: chat exports, logs, csv, web pages, e-mails are
+# text; an extraction is packed as zip. Stored as they are, registered only as 电子数据, and only ever
+# served as a download (never shown inline: an HTML page or SVG would run in the platform's origin).
+# One national list (decision 0050): the form of electronic data is the law's, not an agency's.
+TEXT = "text/plain"
+ZIP = "application/zip"
+ELECTRONIC_DATA = {TEXT, ZIP}
+ELECTRONIC_DATA_TEXT = "电子数据（文本、CSV、网页、电子邮件、ZIP 压缩包）"
+_TEXT_ENCODINGS = ("utf-8", "gb18030")
+
+
 def media_type(head: bytes) -> str | None:
-    """The MIME type the first bytes show, or None when they show none filetype knows."""
-    kind = filetype.guess(bytes(head[:HEAD_BYTES]))
-    return kind.mime if kind else None
+    """The MIME type the first bytes show, or None when they show none filetype knows. Bytes
+    filetype does not know that read as text (UTF-8 or GB18030, no NUL, no other control
+    characters than tab, line ends and form feed) are text/plain."""
+    head = bytes(head[:HEAD_BYTES])
+    kind = filetype.guess(head)
+    if kind:
+        return kind.mime
+    return TEXT if _is_text(head) else None
+
+
+def _is_text(head: bytes) -> bool:
+    if head.startswith(b"#!"):  # a script is a program, refused as executables are
+        return False
+    if not head or any(b < 0x20 and b not in b"\t\n\r\x0c\x1b" for b in head):
+        return False
+    for encoding in _TEXT_ENCODINGS:
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:  # a character cut by the 8 KB head is still text
+                return True
+    return False
+
+
+def is_electronic_data(mime: str | None) -> bool:
+    """A type stored only as 电子数据 (text, zip): never as a photo, a 书证 scan or a recording."""
+    return (mime or "").split(";")[0].strip().lower() in ELECTRONIC_DATA
 
 
 def allowed(mime: str | None) -> bool:
     if not mime:
         return False
-    return mime.split("/")[0] in ("image", "audio", "video") or mime == "application/pdf" or mime in OFFICE
+    return (mime.split("/")[0] in ("image", "audio", "video") or mime == "application/pdf" or mime in OFFICE
+            or mime in ELECTRONIC_DATA)
 
 
 # The name people see for a file's type (never the MIME type itself).
@@ -38,6 +75,7 @@ TYPE_NAMES = {
     "application/rtf": "RTF 文档", "application/vnd.oasis.opendocument.text": "OpenDocument 文本",
     "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument 表格",
     "application/vnd.oasis.opendocument.presentation": "OpenDocument 演示文稿",
+    ZIP: "ZIP 压缩包",
 }
 MAJOR_NAMES = {"image": "图片", "audio": "音频", "video": "视频", "text": "文本文件"}
 
@@ -52,4 +90,4 @@ def type_label(mime: str | None) -> str:
 
 def refusal(mime: str | None) -> str:
     shown = f"（识别为{type_label(mime)}）" if mime else "（无法识别文件类型）"
-    return f"不允许上传此类文件{shown}：只接受{ALLOWED_TEXT}。"
+    return f"不允许上传此类文件{shown}：只接受{ALLOWED_TEXT}，以及{ELECTRONIC_DATA_TEXT}。"

@@ -36,12 +36,13 @@ def load(stdout) -> list[str]:
 
     day = case.filed_on or case.clue_on
     start = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
-    common = {"collected_on": day, "collected_by": "执法人员", "place": "当事人经营场所"}
+    common = {"collected_on": day, "collected_by": "执法人员", "place": "当事人经营场所", "occurred_at": start,
+              "officers": "执法人员二名", "recorder": "执法人员"}
     E.do_register_evidence(case, upload(samples.png(seed=1), "进货单据.png"), kind="documentary", title="进货单据照片",
                            source="当事人提供", content="当事人提供的进货单据 3 张（拍照留存）", purpose="证明进货数量和时间",
                            actor=officer, **common)
     E.do_register_evidence(case, upload(samples.mp3(seed=1), "询问录音.mp3"), kind="statement", title="当事人陈述录音",
-                           source="询问当事人", purpose="证明当事人知晓食品已超过保质期", actor=officer,
+                           source="询问当事人", content="询问当事人进货和销售情况的录音", purpose="证明当事人知晓食品已超过保质期", actor=officer,
                            transcript="问：这些牛奶是什么时候进的货？\n答：今年八月初，一共二十箱。\n问：你是否知道已经过期？\n答：知道。",
                            **common)
     recording = E.do_declare_recording(

@@ -22,6 +22,7 @@ from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.marks import Confidentiality
 
 from . import catalogue
+from . import content as file_types
 from .models import AudioVideoRecord, EvidenceItem, EvidenceKind, RecordingHandover, RecordingWaiver, Upload
 
 register_actions({
@@ -110,6 +111,29 @@ def file_record(upload: Upload) -> dict:
     return {"path": upload.path, "sha256": upload.sha256, "sm3": upload.sm3, "size": upload.length}
 
 
+MEDIA_DESCRIPTION = (("content", "内容说明"), ("occurred_at", "形成时间"), ("place", "地点"), ("officers", "执法人员"),
+                     ("recorder", "记录人（拍摄人、录制人）"), ("purpose", "证明对象"))
+
+
+def _describe_media(row: EvidenceItem, upload: Upload) -> None:
+    """Photos, audio and video registered as evidence carry their description — content, time,
+    place, officers, recorder, purpose (issue 8 §2) — every missing one named at once (s18 tester 13).
+    A copy of a recording has the recording's; 电子数据 its 提取笔录."""
+    if not (upload.media_type or "").startswith(("image/", "audio/", "video/")):
+        return
+    missing = [(field, label) for field, label in MEDIA_DESCRIPTION if not getattr(row, field)]
+    if missing:
+        what = {"image": "照片（图片）", "audio": "录音", "video": "录像"}[upload.media_type.split("/")[0]]
+        raise RuleViolation(f"{what}作为证据须写明：{'、'.join(label for _, label in missing)}。",
+                            field=missing[0][0], code="media_description_missing")
+
+
+def _not_electronic_data(upload: Upload) -> None:
+    if file_types.is_electronic_data(upload.media_type):
+        raise RuleViolation(f"{file_types.type_label(upload.media_type)}不是音像记录，只能作为电子数据登记为证据。",
+                            field="upload", code="electronic_data_only")
+
+
 def own_upload(upload: Upload | None, agency, actor, *, field="upload") -> Upload:
     """The upload, checked: the actor's own, of `agency`, complete (else refused, nothing written)."""
     if upload is None:
@@ -196,6 +220,9 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
     if same is not None:
         raise Conflict(f"内容相同的文件已登记为本案证据“{same.title}”，不能重复登记；如需更正，请更正该项证据。",
                        code="evidence_duplicate", field="upload")
+    if file_types.is_electronic_data(upload.media_type) and kind != EvidenceKind.ELECTRONIC:
+        raise RuleViolation(f"{file_types.type_label(upload.media_type)}只能作为电子数据登记（行政处罚法第四十六条），"
+                            "不能作为其他种类的证据。", field="kind", code="electronic_data_only")
     on = timezone.localdate()
     profile = profile_key_of(case.agency)
     transcript = _text(transcript, "文字记录", "transcript", max_length=20000)
@@ -213,6 +240,8 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
         collected_by=_text(collected_by, "收集人", "collected_by", required=True, max_length=200),
         transcript=transcript, confidentiality=_confidentiality(confidentiality, case.confidentiality),
         recording=recording, replaces=replaces, created_by=_user(actor), created_at=timezone.now())
+    if recording is None and kind != EvidenceKind.ELECTRONIC:
+        _describe_media(row, upload)
     if kind == EvidenceKind.ELECTRONIC:
         _extraction(row, extraction or {}, upload)
     elif extraction:
@@ -383,6 +412,7 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
     if upload is not None:
         upload = own_upload(upload, agency, actor)
         _check_unused(upload)
+        _not_electronic_data(upload)
     row.save()
     append_entry(action="declare_recording", actor=actor, obj=row, payload={
         "title": row.title, "act": act, "case": case.number if case else None,
@@ -486,6 +516,7 @@ def do_attach_recording_upload(recording: AudioVideoRecord, upload: Upload, *, l
         raise Conflict(f"{row}已存储文件，不能更换；如需更正，请登记新的音像记录。", code="recording_stored")
     upload = own_upload(upload, row.agency, actor)
     _check_unused(upload)
+    _not_electronic_data(upload)
     _store(row, upload, actor, late_reason)
     return row
 

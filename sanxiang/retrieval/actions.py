@@ -212,7 +212,7 @@ def _party_copy_subject(row):
     return {"object_type": row.ledger_type(), "object_id": row.pk, "kinds": [PARTY_COPY_DEADLINE]}
 
 
-def _keeps_archived(actor, case) -> bool:
+def keeps_archived(actor, case) -> bool:
     """The agency's 档案管理人员 on an archived case: the archive keeps the file now and answers the
     requests for it — the plans hand archived case files to the 档案管理部门 for custody and use
     (株洲 plan 二（二）3.2)–4): 集中保管, 规范执法案卷归档、保管、使用、调阅; 乌鲁木齐高新区 plan 二（二）10(4):
@@ -227,11 +227,11 @@ def _keeps_archived(actor, case) -> bool:
 
 
 def may_register_party_copy(actor, case) -> bool:
-    return can(actor, "register_party_copy", case) or _keeps_archived(actor, case)
+    return can(actor, "register_party_copy", case) or keeps_archived(actor, case)
 
 
 def may_answer_party_copy(actor, row) -> bool:
-    return can(actor, "answer", row) or _keeps_archived(actor, row.case)
+    return can(actor, "answer", row) or keeps_archived(actor, row.case)
 
 
 def party_copy_links_until(row):

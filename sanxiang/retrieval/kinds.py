@@ -35,6 +35,20 @@ class FileRef:
         return self.content_type.startswith(("video/", "audio/"))
 
     @property
+    def is_watermarkable(self) -> bool:
+        """A copy can carry the reader's name and time (PDF, images): what a guarded record serves."""
+        from .watermark import applies_to
+
+        return applies_to(self.content_type)
+
+    @property
+    def download_only(self) -> bool:
+        """电子数据 in its native form (text, HTML, e-mail, zip): served only as an attachment."""
+        from sanxiang.records.content import is_electronic_data
+
+        return is_electronic_data(self.content_type)
+
+    @property
     def is_viewable(self) -> bool:
         """Shown in the browser (PDF, images, audio, video): what a view-only 调阅 grant may open; a
         Word file or anything else the browser can only save is a download in practice."""

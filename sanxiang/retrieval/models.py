@@ -35,6 +35,13 @@ class RecordAccess(Ledgered):
 
     objects = RestrictedManager()
 
+    # The files a record serves, by their key in `file` (retrieval/kinds.py), as a page names them.
+    FILE_LABELS = {"pdf": "PDF", "docx": "Word 文档", "file": "原件", "scan": "扫描件"}
+
+    @property
+    def file_label(self) -> str:
+        return self.FILE_LABELS.get(self.file, "文件")
+
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = "查阅留痕"

@@ -5,8 +5,11 @@
 - 调阅申请: the requester (their own, whatever agency they are of); the case unit's head and the
   agency's leaders read and decide them — for state secrets (国家秘密) only those named on the
   case (ASSIGNED: the mark clearance keeps UNIT and AGENCY away from state secrets).
-- 当事人申请复制: read as the case is read; registered by those who work on the case; approved by
-  the unit's head or the agency's leaders; answered by those who work on it or the heads.
+- 当事人申请复制: read as the case is read — the agency's 档案管理人员 included, who reads every case
+  of her agency (archive/policies.py); registered by those who work on the case; approved by the
+  unit's head or the agency's leaders; answered by those who work on it or the heads — and, once the
+  case is archived, by the 档案管理人员 (the one rule for that is `actions.keeps_archived`: it depends
+  on the case being archived, which a role × scope table cannot say).
 """
 
 from sanxiang.access.policy import AGENCY, ASSIGNED, OWN, SELF, SUPERVISED, UNIT, grant, register
@@ -31,7 +34,7 @@ register(AccessRequest, own="requester", **CASE_PATHS, rules={
 })
 
 register(PartyCopyRequest, **CASE_PATHS, rules={
-    "view": VIEW,
+    "view": {**VIEW, Role.RECORDS_KEEPER: AGENCY},
     "decide": HEADS,
     "answer": {**WORK, **HEADS},
 })

@@ -13,8 +13,12 @@ def records_of(user, case, grant=None) -> list[dict]:
     """The case's records `user` reads, each with its files, for the case page and the API. With a
     调阅 grant in force (`grant`), all the case's records the grant covers, as the serving layer
     serves them: a view-only grant lists only the files the browser shows."""
+    from sanxiang.access.policy import current_roles
+
     rows = []
     view_only = grant is not None and grant.kind != AccessRequestKind.COPY
+    # a supervisor's look is guarded as a confidential one: purpose asked, copies watermarked (serving.supervises)
+    supervising = grant is None and not current_roles(user).filter(agency_id=case.agency_id).exists()
     for kind in kinds.all_kinds():
         found = kind.model.objects.filter(**{kind.case_path: case})
         if grant is None:
@@ -25,7 +29,7 @@ def records_of(user, case, grant=None) -> list[dict]:
             if view_only:
                 files = {name: ref for name, ref in files.items() if ref.is_viewable}
             rows.append({"kind": kind, "record": record, "name": kind.name(record), "mark": mark,
-                         "mark_label": Confidentiality(mark).label, "confidential": kinds.is_confidential(mark),
+                         "mark_label": Confidentiality(mark).label, "confidential": kinds.is_confidential(mark) or supervising,
                          "files": files, "grant": grant, "download": not view_only})
     return rows
 
@@ -92,11 +96,27 @@ def open_party_copies(user):
     """The party copy requests `user` may approve or answer that still wait, earliest deadline first."""
     from django.db.models import Q
 
+    from .actions import keeps_archived
     from .models import PartyCopyRequest, PartyCopyStatus
 
     waiting = PartyCopyRequest.objects.filter(status__in=(PartyCopyStatus.PENDING_APPROVAL, PartyCopyStatus.TO_ANSWER))
     mine = Q(pk__in=restrict(waiting, user, "answer").values("pk")) | Q(pk__in=restrict(waiting, user, "decide").values("pk"))
-    return waiting.filter(mine).select_related("case", "party").order_by("due_on", "id")
+    rows = list(waiting.filter(mine).select_related("case", "party").order_by("due_on", "id"))
+    # the 档案管理人员's: those of archived cases she reads (the same rule as answering them)
+    seen = {row.pk for row in rows}
+    archived = (restrict(waiting, user).filter(status=PartyCopyStatus.TO_ANSWER, case__archived_file__isnull=False)
+                .exclude(pk__in=seen).select_related("case", "party"))
+    rows += [row for row in archived if keeps_archived(user, row.case)]
+    return sorted(rows, key=lambda row: (row.due_on, row.pk))
+
+
+def _supplements(case) -> set:
+    """Of an archived case, the records added after archiving (归档后补充), which a copy marks as such."""
+    from sanxiang.archive import actions as archive
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    archived = ArchivedCaseFile.objects.filter(case=case).first()
+    return {(r.object_type, r.object_id) for r in archive.supplements_of(archived)} if archived else set()
 
 
 def party_copy_records(user, row, *, now=None) -> list[dict]:
@@ -106,8 +126,9 @@ def party_copy_records(user, row, *, now=None) -> list[dict]:
     records: 执法文书 only once issued (签发), and only their sealed PDF (never a draft or the editable
     Word original); only the 正卷 — the 副卷 (调查终结报告, 审核意见, 结案审批表 and other internal
     deliberation; SAMR 卷宗 practice keeps the 副卷 internal, legal-rules §3a) is internal; not the
-    volume's own forms (卷宗封面, 卷内文件目录, 卷内备考表). Confidential audio and video stay play-only
-    (the serving layer never downloads them)."""
+    volume's own forms (卷宗封面, 卷内文件目录, 卷内备考表). Of an archived case, what was added after
+    archiving is marked `supplement` (归档后补充: not the archived file). Confidential audio
+    and video stay play-only (the serving layer never downloads them)."""
     from django.utils import timezone
 
     from sanxiang.archive import casefile, sources
@@ -125,18 +146,21 @@ def party_copy_records(user, row, *, now=None) -> list[dict]:
     for record in sources.records_of(row.case):
         if casefile.is_frame(record) or casefile.placement(record)[0] == casefile.SECONDARY:
             internal.add((record.object_type, record.object_id))
+    later = _supplements(row.case)
     out = []
     for item in records_of(user, row.case):
         record = item["record"]
-        if (record.ledger_type(), str(record.pk)) in internal:
+        key = (record.ledger_type(), str(record.pk))
+        if key in internal:
             continue
+        item = {**item, "supplement": key in later}
         files = item["files"]
         if item["kind"].key == "document":
             if record.status != DocumentStatus.ISSUED:
                 continue
             files = {name: ref for name, ref in files.items() if name == "pdf"}
-        if item["confidential"]:
-            files = {name: ref for name, ref in files.items() if not ref.is_player_media}
+        if item["confidential"]:  # only what carries the watermark (s18 tester defect 11)
+            files = {name: ref for name, ref in files.items() if ref.is_watermarkable}
         if files:
             out.append({**item, "files": files})
     return out

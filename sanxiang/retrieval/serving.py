@@ -69,6 +69,9 @@ def _refuse_modified(user, found, file_key: str, ref, actual: str):
     security_log.error("文件与留痕记录不符，已停止提供：%s %s 的文件 %s（%s），记录的 SHA-256 %s，实际 %s，请求人 %s",
                        found.kind.label, found.record.pk, file_key, ref.path, ref.sha256, actual,
                        getattr(user, "username", ""))
+    from sanxiang.archive.tasks import recheck_archived_files_holding
+
+    recheck_archived_files_holding.enqueue([ref.path])  # an archived file holding it shows the failure
     return FileModified()
 
 
@@ -124,6 +127,14 @@ def find(user, kind_key: str, pk) -> Found:
             raise RecordNotFound()
     case = kind.case_of(record)
     return Found(kind, record, case, grant, kinds.confidentiality(record, case))
+
+
+def supervises(user, found: Found) -> bool:
+    """`user` reaches the record as a supervisor (执法监督条例 Art.22): not by a 调阅 grant and holding no
+    role in the case's agency — each look asks its purpose and copies are watermarked."""
+    from sanxiang.access.policy import current_roles
+
+    return found.grant is None and not current_roles(user).filter(agency_id=found.case.agency_id).exists()
 
 
 # ---- the player's view token ----------------------------------------------------------------------
@@ -240,9 +251,12 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
         raise RuleViolation("方式应为查看（view）或下载（download）。", field="mode")
     purpose = (request.GET.get("purpose") or "").strip()
     continuing = mode == AccessMode.VIEW and _token_valid(request.GET.get("t", ""), user, found, file_key)
-    if found.confidential and found.grant is None and not purpose and not continuing:
-        raise RuleViolation(f"该记录为{_mark_label(found.mark)}，查看或下载前请填写用途。", field="purpose",
-                            code="purpose_required")
+    supervising = supervises(user, found)
+    guarded = found.confidential or supervising  # a purpose asked, copies watermarked (docs/retrieval.md)
+    if guarded and found.grant is None and not purpose and not continuing:
+        raise RuleViolation(f"该记录为{_mark_label(found.mark)}，查看或下载前请填写用途。" if found.confidential
+                            else "执法监督人员查看或下载被监督机关的记录前请填写用途（执法监督条例第二十二条）。",
+                            field="purpose", code="purpose_required")
     if len(purpose) > 300:
         raise RuleViolation("用途不能超过 300 个字。", field="purpose")
     view_only = found.grant is not None and found.grant.kind != AccessRequestKind.COPY
@@ -251,13 +265,19 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
     if view_only and not ref.is_viewable:
         raise NotPermitted("本次调阅经批准仅可查看，该文件不能在浏览器中查看（只能下载），请查看其 PDF 版本。",
                            code="download_not_granted")
-    if found.confidential and ref.is_player_media and mode == AccessMode.DOWNLOAD:
-        raise NotPermitted("涉密音像记录只能在浏览器中播放，不能下载。", code="download_not_allowed")
+    if guarded and ref.is_player_media and mode == AccessMode.DOWNLOAD:
+        raise NotPermitted("涉密音像记录只能在浏览器中播放，不能下载。" if found.confidential
+                           else "执法监督人员查阅的音像记录只能在浏览器中播放，不能下载。", code="download_not_allowed")
+    if guarded and not ref.is_player_media and not ref.is_watermarkable:
+        # what cannot carry the reader's mark is not handed out (s18 tester defects 11, 12)
+        raise NotPermitted(("该记录为" + _mark_label(found.mark) if found.confidential else "执法监督人员查阅的记录")
+                           + f"：{ref.label}无法加注查阅人水印，不能查看或下载（执法文书请查看其 PDF 版本）。",
+                           code="watermark_impossible")
 
     head = request.method == "HEAD"
     now = timezone.now()
     stamped = None
-    if found.confidential and watermark.applies_to(ref.content_type):
+    if guarded and watermark.applies_to(ref.content_type):
         with storage.open_file(ref.path) as fh:
             original = fh.read()
         if hashlib.sha256(original).hexdigest() != ref.sha256:  # read whole anyway: always checked
@@ -304,7 +324,8 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
         response["Content-Range"] = f"bytes {span[0]}-{span[1]}/{size}"
     response["Accept-Ranges"] = "none" if stamped is not None else "bytes"
     response["ETag"] = f'"{served_sha256}"'
-    response["Content-Disposition"] = _disposition(mode, ref.filename)
+    # 电子数据 (text, HTML, e-mail, zip) is only ever saved, never shown: a page or script in it would run here
+    response["Content-Disposition"] = _disposition(AccessMode.DOWNLOAD if ref.download_only else mode, ref.filename)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -43,6 +43,12 @@ def check_stored_files() -> dict:
     checked = f"核对文件 {report.files} 个，重新计算摘要 {report.files_rehashed} 个"
     if problems:
         logger.warning("抽检存储文件：发现 %d 项问题：%s", len(problems), "；".join(problems[:20]))
+        changed = sorted({f.detail["path"] for f in report.findings
+                          if f.code in ("file_modified", "file_missing") and f.detail.get("path")})
+        if changed:  # the archived files holding them are checked again, so their keepers see it
+            from sanxiang.archive.tasks import recheck_archived_files_holding
+
+            recheck_archived_files_holding.enqueue(changed)
         return {"done": report.files_rehashed, "summary": f"警告：{checked}，发现 {len(problems)} 项问题："
                 + "；".join(problems[:5]), "problems": problems[:50], "ok": False}
     return {"done": report.files_rehashed, "summary": f"{checked}，均无问题" if report.files_rehashed else "",

@@ -168,7 +168,9 @@ def _records(cast, label):
     if label == "records.evidenceitem":
         upload = samples.completed_upload(samples.png(), "现场照片.png", actor=recorder)
         return Built(E.do_register_evidence(case, upload, kind="documentary", title="现场照片", source="现场拍摄",
-                                            collected_on="2026-03-02", collected_by="周执法", actor=recorder), a, unit)
+                                            collected_on="2026-03-02", collected_by="周执法", content="现场照片 1 张",
+                                            occurred_at="2026-03-02T10:00", place="某市场", officers="周执法",
+                                            recorder="周执法", purpose="证明现场情况", actor=recorder), a, unit)
     if label == "records.recordingwaiver":
         second = T.person(a, unit=unit, name="周执法")
         numbers = [cast.certificate.number, T.certificate(second).number]

@@ -67,3 +67,16 @@ def test_party_registration_is_documented_with_the_party_fields():
     ref = doc["paths"]["/api/v1/parties/"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     fields = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
     assert {"agency", "kind", "name"} <= set(fields) and "party_id" not in fields
+
+
+def test_an_over_large_body_is_refused_in_the_shape_not_as_djangos_english_page(client, settings):
+    """s18 tester 23: two 8 MB signatures sent to …/sign got Django's 「Bad Request (400)」 HTML page."""
+    from sanxiang.orgs import testing as T
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1 << 20
+    client.force_login(T.member(T.agency()))
+    response = client.post("/api/v1/documents/1/sign", '{"officer_png": "' + "A" * (2 << 20) + '"}',
+                           content_type="application/json")
+    assert response.status_code == 413 and response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == SHAPE and body["code"] == "request_too_large" and "1.0 MB" in body["message"]

@@ -22,7 +22,9 @@ def test_evidence_and_recordings_are_archived_and_packaged(env, tmp_path):
     case, day = reach(env, GENERAL, "decided")
     photo = samples.completed_upload(samples.png(), "现场照片.png", actor=env.officer)
     item = E.do_register_evidence(case, photo, kind="documentary", title="现场照片", source="现场拍摄",
-                                  collected_on="2026-03-02", collected_by="王执法", actor=env.officer)
+                                  collected_on="2026-03-02", collected_by="王执法", content="现场照片 1 张",
+                                  occurred_at="2026-03-02T09:30", place="某市场", officers="王执法、李执法",
+                                  recorder="王执法", purpose="证明现场情况", actor=env.officer)
     video = samples.completed_upload(samples.mp4(), "现场录像.mp4", actor=env.officer)
     rec = E.do_declare_recording(env.agency, title="现场录像", officers="王执法", recorder="王执法",
                                  started_at="2026-03-02T09:00", ended_at="2026-03-02T10:00", place="某市场",

@@ -186,6 +186,55 @@ def test_a_package_changed_on_disk_is_not_served_nor_ledgered_as_downloaded(clie
     assert LedgerEntry.objects.filter(action="archive_export_failed", object_id=str(built.pk)).exists()
     page = client.get(f"/archive/exports/{built.pk}/download/", follow=True)
     assert page.status_code == 200 and page.get("Content-Type", "").startswith("text/html")
+    # s18 tester 4: the page says the package was changed, not 「已过期删除或尚未生成」
+    assert "与生成时记录的摘要不符" in page.content.decode() and "已过期删除" not in page.content.decode()
+    again = client.get(f"{API}/exports/{built.pk}/download")
+    assert again.status_code == 409 and again.json()["code"] == "export_modified"
+
+
+def test_a_changed_file_found_by_a_read_or_the_daily_check_fails_the_archived_files_recheck(client, env, archived,
+                                                                                           settings):
+    """s18 tester 4: a changed stored file of an archived case is not only a line in the server's log — the
+    archived file is checked again by the job runner and its keepers see 「重新检测未通过」 naming the record."""
+    from django_tasks_db.models import DBTaskResult
+
+    from sanxiang import storage
+    from sanxiang.archive import actions as A
+    from sanxiang.archive.models import ArchivedCaseFile
+    from sanxiang.archive.tasks import recheck_archived_files_holding
+    from sanxiang.documents.models import Document
+    from sanxiang.storage.tasks import check_stored_files
+
+    case, keeper = archived
+    archived_file = ArchivedCaseFile.objects.get(case=case)
+    decision = Document.objects.get(case=case, kind="penalty_decision")
+    path = storage.backend().path(decision.docx_path)
+    original = open(path, "rb").read()
+    queued = DBTaskResult.objects.filter(task_path=recheck_archived_files_holding.module_path)
+    try:
+        with open(path, "wb") as fh:
+            fh.write(original[:-1] + bytes([original[-1] ^ 1]))
+        client.force_login(keeper)
+        before = queued.count()
+        read = client.get(f"/api/v1/retrieval/files/document/{decision.pk}/docx?mode=download&purpose=核对")
+        assert read.status_code == 409 and read.json()["code"] == "file_modified"
+        assert queued.count() == before + 1 and queued.latest("enqueued_at").args_kwargs["args"] == [[decision.docx_path]]
+        assert A.latest_recheck(archived_file) is None or A.latest_recheck(archived_file)["ok"]
+        assert recheck_archived_files_holding.call([decision.docx_path])["done"] == 1  # as the worker runs it
+        assert archived_file.pk in A.failing_rechecks([archived_file.pk])
+        failed = A.latest_recheck(archived_file)["failed"]
+        assert any("“行政处罚决定书”" in f and "摘要不符" in f for f in failed), failed
+        listing = client.get("/archive/").content.decode()
+        assert "重新检测未通过" in listing
+        # the daily 抽检 that finds it queues the same recheck (every byte re-hashed in a one-day cycle)
+        settings.FILE_CHECK_DAYS = 1
+        queued_before = queued.count()
+        assert not check_stored_files.call()["ok"]
+        assert queued.count() == queued_before + 1
+        assert decision.docx_path in queued.latest("enqueued_at").args_kwargs["args"][0]
+    finally:
+        with open(path, "wb") as fh:
+            fh.write(original)
 
 
 def test_an_expired_package_is_not_served_before_the_job_deletes_it(client, env, archived, export_dir):
@@ -228,7 +277,8 @@ def test_a_ready_package_of_an_unchanged_file_is_offered_again_not_rebuilt(clien
 
         mp.setattr(render, "to_pdf", lambda docx: blank_pdf())
         later = D.do_generate_document(case, "investigation_report", actor=env.officer,
-                                       inputs={"evidence": "询问笔录", "opinion": "建议罚款"})
+                                       inputs={"evidence": "询问笔录", "opinion": "建议罚款"},
+                                       supplement_reason="复议机关调取案卷，补充调查终结报告")
         D.do_issue_document(D.do_render_document(later), actor=env.head)
     changed = client.post(f"{API}/cases/{case.pk}/exports")
     assert changed.status_code == 201 and changed.json()["id"] != built.pk and changed.json()["status"] == "requested"
@@ -257,3 +307,18 @@ def test_a_package_with_business_secrets_asks_for_the_purpose_and_ledgers_it(cli
     payload = json.loads(entry.entry)["payload"]
     assert payload["purpose"] == "行政诉讼答辩举证" and payload["confidentiality"] == ["商业秘密"]
     assert payload["records"] == built.records
+
+
+def test_a_hold_is_true_or_false_not_yes(client, env, archived):
+    """s18 tester 23: {"hold": "yes"} was taken as true."""
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    case, keeper = archived
+    archived_file = ArchivedCaseFile.objects.get(case=case)
+    client.force_login(keeper)
+    before = written()
+    response = client.post(f"{API}/files/{archived_file.pk}/hold", {"hold": "yes", "reason": "诉讼中"},
+                           content_type="application/json")
+    assert response.status_code in (400, 422) and "code" in response.json() and written() == before
+    archived_file.refresh_from_db()
+    assert not archived_file.legal_hold

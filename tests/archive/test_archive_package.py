@@ -283,6 +283,16 @@ def test_a_missing_case_is_refused(env, tmp_path):
     nothing_written(tmp_path, before)
 
 
+def test_an_existing_output_file_is_not_overwritten(env, tmp_path):
+    """s18 tester 23: `--out` overwrote an earlier package silently."""
+    earlier = tmp_path / "earlier.zip"
+    earlier.write_bytes(b"an earlier package")
+    before = LedgerEntry.objects.count()
+    code, _, err = run("archive", "export", "无此案号", "--out", str(earlier))
+    assert code == 2 and "输出文件已存在" in err and earlier.read_bytes() == b"an earlier package"
+    assert LedgerEntry.objects.count() == before
+
+
 def test_a_store_file_that_no_longer_matches_the_ledger_is_refused(exported, tmp_path, settings):
     case = exported[0]
     document = case.documents.order_by("id").first()
@@ -347,7 +357,8 @@ def archived_export(env, blocker, tmp_path_factory):
 
             mp.setattr(render, "to_pdf", lambda docx: blank_pdf())
             later = D.do_generate_document(case, "investigation_report", actor=env.officer,
-                                           inputs={"evidence": "询问笔录、进货单据", "opinion": "建议罚款"})
+                                           inputs={"evidence": "询问笔录、进货单据", "opinion": "建议罚款"},
+                                           supplement_reason="复议机关调取案卷，补充调查终结报告")
             D.do_issue_document(D.do_render_document(later), actor=env.head)
         folder = tmp_path_factory.mktemp("archived")
         path = folder / "案卷.zip"

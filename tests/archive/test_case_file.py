@@ -302,11 +302,14 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
 
     # A document made after archiving is a 补充 outside the archived file, which does not change.
     assert A.supplements_of(held) == []
-    correction = D.do_generate_document(case, "service_receipt", actor=env.officer, replaces=docs[2])
+    with pytest.raises(Conflict, match="不能再更正"):  # an archived file takes no correction (s18 defect 2)
+        D.do_generate_document(case, "service_receipt", actor=env.officer, replaces=docs[2])
+    correction = D.do_generate_document(case, "service_address", actor=env.officer,
+                                        supplement_reason="执行阶段当事人变更送达地址")
     assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk)]
     held.refresh_from_db()
     assert held.catalogue == archived.catalogue and held.items == 6
-    # Its package still holds the file as archived; the correction is an unissued draft, which is nobody's
+    # Its package still holds the file as archived; the supplement is an unissued draft, which is nobody's
     # record yet and not exported (s18 D5; an issued supplement: tests/archive/test_archive_package.py).
     again = export(case, tmp_path / "补充后.zip", actor=OPERATOR)
     verified = verify_package(again.path, pinned_keys=verification_keys())

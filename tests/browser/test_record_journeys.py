@@ -134,6 +134,8 @@ def test_a_seal_with_its_recording_its_list_and_a_signed_onsite_record(demo, pag
     page.fill("#party_name", "刘建")
     signing = page.locator("form[data-signatures]").first  # the second form notes a party's refusal
     sign_with_the_mouse(page, signing.locator("canvas[data-signature=officer_png]"))
+    for pad in signing.locator("canvas[data-signature^=officer_png_]").all():  # each other officer named (s18 9)
+        sign_with_the_mouse(page, pad)
     sign_with_the_mouse(page, signing.locator("canvas[data-signature=party_png]"))
     shoot(page, "record-signature")
     submit(page, signing.locator("button[type=submit]"))

@@ -4,6 +4,7 @@ No LibreOffice here: the filled docx is read back with python-docx."""
 
 import datetime as dt
 import functools
+import re
 import sys
 from pathlib import Path
 
@@ -18,10 +19,11 @@ from cases_cast import D0, new_case, onsite_case, reach, settle, step  # noqa: E
 from sanxiang.cases import actions as C  # noqa: E402
 from sanxiang.cases.kinds import coercion as M  # noqa: E402
 from sanxiang.cases.kinds import inspection as INS  # noqa: E402
-from sanxiang.core.errors import RuleViolation  # noqa: E402
+from sanxiang.core.errors import Conflict, RuleViolation  # noqa: E402
 from sanxiang.documents import actions as D  # noqa: E402
 from sanxiang.documents import fill, kinds  # noqa: E402
 from sanxiang.documents.models import Document, DocumentKind  # noqa: E402
+from sanxiang.ledger.models import LedgerEntry, PendingEntry  # noqa: E402
 from sanxiang.orgs import testing as T  # noqa: E402
 from sanxiang.workflow import get_table  # noqa: E402
 
@@ -38,6 +40,10 @@ def kenv(blocker):
         with transaction.atomic():
             yield KC.make_kinds_env()
             transaction.set_rollback(True)
+
+
+def written():
+    return Document.objects.count(), LedgerEntry.objects.count() + PendingEntry.objects.count()
 
 
 @functools.cache  # one builder per state, so the module builds each case once (`built`)
@@ -262,17 +268,38 @@ def test_the_archive_forms_take_the_file_entries(env):
     assert "卷内备考表" in text and "本卷共有文件 1 件" in text  # the 立案审批表; the archive forms are not entries
 
 
-def test_records_and_measure_documents_repeat_and_a_measure_of_another_case_is_refused(env, client):
+def test_records_repeat_a_measure_has_one_document_of_each_kind_and_a_measure_of_another_case_is_refused(
+        env, client):
     first = CC.in_force(env)
     other = CC.in_force(env)
+    second = CC.in_force(env, case=first.case)
     client.force_login(env.officer)
     offered = {k["kind"]: k for k in client.get(f"/api/v1/documents/kinds?case_id={first.case.pk}").json()}
-    assert [m["id"] for m in offered["measure_decision"]["measures"]] == [first.pk]
+    assert {m["id"] for m in offered["measure_decision"]["measures"]} == {first.pk, second.pk}
     assert "过期牛奶1" in offered["measure_decision"]["measures"][0]["label"]
     assert offered["inquiry_record"]["signable"] and offered["inquiry_record"]["repeatable"]
-    a = D.do_generate_document(first.case, "measure_decision", actor=env.officer)
-    b = D.do_generate_document(first.case, "measure_decision", measure=first.pk, actor=env.officer)
-    assert a.number_seq + 1 == b.number_seq and b.fields["measure"] == first.pk
+    a = D.do_generate_document(first.case, "measure_decision", measure=first.pk, actor=env.officer)
+    b = D.do_generate_document(first.case, "measure_decision", measure=second.pk, actor=env.officer)
+    assert a.number_seq + 1 == b.number_seq and (a.fields["measure"], b.fields["measure"]) == (first.pk, second.pk)
+    before = written()
+    # s18 3.b: a second 实施行政强制措施决定书 (or 清单) of the same 查封 is refused naming the first…
+    with pytest.raises(Conflict, match=f"该行政强制措施已有.*{re.escape(a.number)}") as caught:
+        D.do_generate_document(first.case, "measure_decision", measure=first.pk, actor=env.officer)
+    assert caught.value.code == "document_exists"
+    the_list = D.do_generate_document(first.case, "measure_list", measure=first.pk, actor=env.officer)
+    with pytest.raises(Conflict, match=re.escape(the_list.number)):
+        D.do_generate_document(first.case, "measure_list", measure=first.pk, actor=env.officer)
+    before = written()
+    # …and once issued, only its correction follows, about the same measure.
+    Document.objects.filter(pk=a.pk).update(status="issued")
+    with pytest.raises(Conflict, match="已签发，不能再生成") as caught:
+        D.do_generate_document(first.case, "measure_decision", measure=first.pk, actor=env.officer)
+    assert caught.value.code == "document_already_issued"
+    with pytest.raises(RuleViolation, match="同一项行政强制措施"):
+        D.do_generate_document(first.case, "measure_decision", measure=second.pk, replaces=a, actor=env.officer)
+    assert written() == before
+    correction = D.do_generate_document(first.case, "measure_decision", replaces=a, actor=env.officer)
+    assert correction.fields["measure"] == first.pk and correction.replaces == a
     before = Document.objects.count()
     with pytest.raises(RuleViolation, match="不属于本案"):
         D.do_generate_document(first.case, "measure_decision", measure=other.pk, actor=env.officer)

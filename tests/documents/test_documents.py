@@ -53,7 +53,7 @@ def signed_record(env, blocker):
         case = decided_case(env, "investigating")
         record = D.do_generate_document(case, "inquiry_record", inputs=INQUIRY, actor=env.officer)
         D.do_sign_document(record, officer_png=png(), party_png=png(ink=(0, 0, 200)), party_name="孙某",
-                           actor=env.officer)
+                           officer_pngs={"李执法": png(ink=(0, 120, 0))}, actor=env.officer)
         measure = coercion_cast.in_force(env, kind="seize")
         listing = D.do_generate_document(measure.case, "measure_list", actor=env.officer)
         receipt = D.do_generate_document(decided_case(env, "served"), "service_receipt", actor=env.officer)
@@ -288,7 +288,7 @@ def test_a_signed_record_carries_both_signatures_and_is_signed_once(env, signed_
     entry = LedgerEntry.objects.filter(action="sign_document", object_id=str(record.pk),
                                        object_type="documents.document").latest("index")
     names = {(s["role"], s["name"]) for s in json.loads(entry.entry)["payload"]["signatures"]}
-    assert names == {("officer", "王执法"), ("party", "孙某")}
+    assert names == {("officer", "王执法"), ("officer", "李执法"), ("party", "孙某")}  # both officers named sign
     message = refused(D.do_sign_document, record, officer_png=png(), party_png=png(), party_name="孙某",
                       actor=env.officer, error=Conflict)
     assert "不能再次签名" in message
@@ -343,7 +343,8 @@ def test_a_refusal_needs_its_reason_date_and_for_a_receipt_a_witness(env):
                                     actor=env.officer)
     receipt = D.do_generate_document(decided_case(env, "served"), "service_receipt", actor=env.officer)
     today = dt.date.today()
-    good = {"officer_png": png(), "party_name": "孙某", "reason": "拒绝签名", "refused_on": today, "actor": env.officer}
+    good = {"officer_png": png(), "party_name": "孙某", "reason": "拒绝签名", "refused_on": today, "actor": env.officer,
+            "officer_pngs": {"李执法": png()}}
     for document, change, expected in (
         (record, {"reason": " "}, "理由"), (record, {"refused_on": ""}, "日期"),
         (record, {"refused_on": "2026-13-01"}, "日期"), (record, {"refused_on": today + dt.timedelta(days=1)}, "晚于"),
@@ -358,6 +359,30 @@ def test_a_refusal_needs_its_reason_date_and_for_a_receipt_a_witness(env):
     assert "无权" in refused(D.do_note_signature_refusal, record, **{**good, "actor": env.outsider}, error=NotPermitted)
     D.do_note_signature_refusal(record, **good)  # an 询问笔录 needs no witness: the officer's note (Art.28)
     assert "拒绝签名" in docx_text(record.docx_path) and D.signature_problem(record) == ""
+
+
+def test_every_officer_the_record_names_signs_it(env):
+    """行政处罚法 第四十二条 (two officers) — s18 tester 9: the 询问笔录 names 王执法 and 李执法; one pad was not
+    enough. Each named officer signs (the one at the device and each other), or nothing is written."""
+    record = D.do_generate_document(decided_case(env, "investigating"), "inquiry_record", inputs=INQUIRY,
+                                    actor=env.officer)
+    assert D.named_officers(record) == ["王执法", "李执法"]
+    message = refused(D.do_sign_document, record, officer_png=png(), party_png=png(), party_name="孙某",
+                      actor=env.officer)
+    assert "记载的执法人员都应签名（行政处罚法第四十二条）：尚缺李执法的签名" in message
+    assert "不是" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(), party_name="孙某",
+                             officer_pngs={"李执法": png(), "赵某": png()}, actor=env.officer)
+    assert "执法人员李执法的签名不是 PNG" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(),
+                                                party_name="孙某", officer_pngs={"李执法": b"GIF89a"},
+                                                actor=env.officer)
+    D.do_sign_document(record, officer_png=png(), party_png=png(), party_name="孙某",
+                       officer_pngs={"李执法": png(ink=(0, 120, 0))}, actor=env.officer)
+    assert sorted(record.signatures.values_list("role", "signer_name")) == [
+        ("officer", "李执法"), ("officer", "王执法"), ("party", "孙某")]
+    assert D.signature_problem(record) == ""
+    # a 送达回证 is signed by the one who served it
+    receipt = D.do_generate_document(decided_case(env, "served"), "service_receipt", actor=env.officer)
+    assert D.named_officers(receipt) == []
 
 
 def test_a_bad_signature_is_refused_and_writes_nothing(env):
@@ -387,7 +412,8 @@ def storage_open(path):
                                        ("long-agency", "某某省" * 30 + "市场监督管理局")])
 def test_the_seal_certificate_fits_any_agency_name(settings, tmp_path, code, name):
     """The two longest seed names made a CN over 64 UTF-8 bytes (500 on issuing): the CN is cut,
-    O keeps the name (the full name in `description` when even that is too long), the code tells apart."""
+    O keeps the name (cut when even that is too long), `description` always the full name; never the
+    platform's agency key as organizationIdentifier (s18 tester 21: a court's reader showed 「zhuzhou-amr」)."""
     import io
     import types
 
@@ -405,11 +431,10 @@ def test_the_seal_certificate_fits_any_agency_name(settings, tmp_path, code, nam
     subject = {a.oid: a.value for a in cert.subject}
     assert all(len(v.encode()) <= 64 for oid, v in subject.items() if oid.dotted_string != "2.5.4.13")
     assert subject[NameOID.COMMON_NAME].endswith("电子印章")
-    assert subject[NameOID.ORGANIZATION_IDENTIFIER] == code
+    assert NameOID.ORGANIZATION_IDENTIFIER not in subject and code not in cert.subject.rfc4514_string()
     if len(name.encode()) <= 64:
         assert subject[NameOID.ORGANIZATION_NAME] == name  # the seed names: O whole, CN cut (…电子印章)
-    else:
-        assert subject[x509.ObjectIdentifier("2.5.4.13")] == name
+    assert subject[x509.ObjectIdentifier("2.5.4.13")] == name
     blank = PdfFileWriter()
     blank.insert_page(generic.DictionaryObject({
         generic.pdf_name("/Type"): generic.pdf_name("/Page"),

@@ -37,16 +37,22 @@ def test_the_tablet_page_signs_once_and_the_case_page_says_so(client, env, recor
     page = client.get(f"/documents/{record.pk}/sign/").content.decode()
     assert 'data-signature="officer_png"' in page and 'data-signature="party_png"' in page
     assert "documents/signature.js" in page and "王执法" in page
+    # a pad for the other officer the record names (s18 tester 9: 行政处罚法 第四十二条)
+    assert 'data-signature="officer_png_1"' in page and "执法人员签名（李执法）" in page
     before = written()
     response = client.post(f"/documents/{record.pk}/sign/", {"party_name": "孙某", "officer_png": data_url(b"GIF89a" + bytes(40)),
                                                               "party_png": data_url(png())})
     assert response.status_code == 400 and "不是 PNG" in response.content.decode()
     assert written() == before
     response = client.post(f"/documents/{record.pk}/sign/", {"party_name": "孙某", "officer_png": data_url(png()),
+                                                              "party_png": data_url(png())})
+    assert response.status_code == 400 and "尚缺李执法的签名" in response.content.decode() and written() == before
+    response = client.post(f"/documents/{record.pk}/sign/", {"party_name": "孙某", "officer_png": data_url(png()),
+                                                              "officer_png_1": data_url(png()),
                                                               "party_png": data_url(png())}, follow=True)
     assert "已签名" in response.content.decode()
     record.refresh_from_db()
-    assert record.status == "pending" and record.signatures.count() == 2
+    assert record.status == "pending" and record.signatures.count() == 3
     case_page = client.get(f"/cases/{record.case.pk}/").content.decode()
     assert f"/documents/{record.pk}/sign/" not in case_page and "已签名" in case_page
     again = client.post(f"/documents/{record.pk}/sign/", {"party_name": "孙某", "officer_png": data_url(png()),
@@ -73,6 +79,10 @@ def test_another_agency_gets_404_for_signing_and_templates(client, env, record):
 def test_the_api_signs_a_record(client, env, record):
     client.force_login(env.officer)
     body = {"officer_png": base64.b64encode(png()).decode(), "party_png": data_url(png()), "party_name": "孙某"}
+    assert client.get(f"{API}{record.pk}/sign").json()["officers"] == ["王执法", "李执法"]
+    response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "officer_signature_missing"
+    body["officers"] = [{"name": "李执法", "png": data_url(png())}]
     response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "pending" and response.json()["confidentiality"] == "internal"
@@ -116,7 +126,9 @@ def test_a_bad_signature_names_the_request_field(client, env, record):
     before = written()
     for body, field in (({"officer_png": "not base64", "party_png": data_url(png()), "party_name": "孙某"}, "officer_png"),
                         ({"officer_png": data_url(png()), "party_png": data_url(b"GIF89a" + bytes(40)),
-                          "party_name": "孙某"}, "party_png")):
+                          "party_name": "孙某"}, "party_png"),
+                        ({"officer_png": data_url(png()), "party_png": data_url(png()), "party_name": "孙某",
+                          "officers": [{"name": "李执法", "png": "not base64"}]}, "officer_pngs")):
         response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
         assert response.status_code == 400 and response.json()["field"] == field, response.json()
     assert written() == before
@@ -142,7 +154,7 @@ def test_the_page_and_the_api_note_a_refusal_to_sign(client, env, record):
                                                                "refused_on": "2026-01-01", "officer_png": data_url(png())})
     assert response.status_code == 400 and "理由" in response.content.decode() and written() == before
     body = {"officer_png": data_url(png()), "party_name": "孙某", "reason": "拒绝在笔录上签名",
-            "refused_on": str(timezone.localdate(record.created_at))}
+            "refused_on": str(timezone.localdate(record.created_at)), "officers": [{"name": "李执法", "png": data_url(png())}]}
     response = client.post(f"{API}{record.pk}/refusal", {**body, "reason": ""}, content_type="application/json")
     assert response.status_code == 400 and response.json()["field"] == "reason"
     response = client.post(f"{API}{record.pk}/refusal", body, content_type="application/json")

@@ -31,4 +31,6 @@ def counts() -> tuple:
 
 
 EVIDENCE = {"kind": "documentary", "title": "进货单据", "source": "当事人提供", "collected_on": "2026-09-02",
-            "collected_by": "王执法、李执法", "content": "2026年8月进货单据3张", "place": "当事人经营场所"}
+            "collected_by": "王执法、李执法", "content": "2026年8月进货单据3张", "place": "当事人经营场所",
+            "occurred_at": "2026-09-02T10:00", "officers": "王执法、李执法", "recorder": "李执法",
+            "purpose": "证明进货数量和时间"}

@@ -160,3 +160,21 @@ def test_hand_overs_of_an_original_are_all_kept(env, case):
     E.do_hand_over_recording(rec, handed_by="内勤张某", received_by="档案室吴某", handed_at="2026-09-05T10:00",
                              medium="执法记录仪存储卡", place="档案室", actor=env.officer2)
     assert [(h.handed_by, h.received_by) for h in rec.handovers.all()] == [("李执法", "内勤张某"), ("内勤张某", "档案室吴某")]
+
+
+def test_a_photo_or_a_recording_of_sound_names_what_it_shows_when_where_by_whom_and_why(env, case):
+    """Issue 8 §2 (s18 tester 13): photos and audio get their description — content, time, place,
+    officers, recorder, purpose — every missing one named at once; nothing is written until they are."""
+    bare = {k: v for k, v in EVIDENCE.items() if k not in ("content", "occurred_at", "place", "officers", "recorder",
+                                                           "purpose")}
+    upload = photo(env.officer)
+    refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, **bare), RuleViolation,
+            "照片（图片）作为证据须写明：内容说明、形成时间、地点、执法人员、记录人（拍摄人、录制人）、证明对象。")
+    refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, **{**EVIDENCE, "recorder": " "}),
+            RuleViolation, "须写明：记录人（拍摄人、录制人）。")
+    sound = audio(env.officer)
+    refused(lambda: E.do_register_evidence(case, sound, actor=env.officer, transcript="问：……答：……",
+                                           **{**bare, "kind": "statement", "content": "询问录音"}),
+            RuleViolation, "录音作为证据须写明：形成时间、地点、执法人员、记录人（拍摄人、录制人）、证明对象。")
+    item = E.do_register_evidence(case, upload, actor=env.officer, **{**EVIDENCE, "title": "货架照片"})
+    assert (item.recorder, item.purpose) == ("李执法", "证明进货数量和时间") and item.occurred_at is not None

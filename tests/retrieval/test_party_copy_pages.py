@@ -9,6 +9,7 @@ import pytest
 
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.retrieval import actions as R
+from sanxiang.retrieval import queries
 from sanxiang.retrieval.models import PartyCopyRequest, PartyCopyStatus, RecordAccess
 
 pytestmark = pytest.mark.django_db
@@ -157,8 +158,9 @@ def test_the_page_offers_only_what_the_user_may_answer_and_shows_refusals(client
     assert "textarea { max-width:100%; box-sizing:border-box; }" in css
 
 
-def test_the_records_keeper_registers_and_answers_on_an_archived_case(env, secret):
-    """s17 #18: once archived, the archive answers the party's requests for the file."""
+def test_the_records_keeper_registers_and_answers_on_an_archived_case(env, secret, client):
+    """s17 #18: once archived, the archive answers the party's requests for the file — the whole round
+    through the pages and the API (s18 tester 7: she registered, then got 404 on what she registered)."""
     from django.utils import timezone
 
     from sanxiang.archive.models import ArchivedCaseFile
@@ -174,6 +176,17 @@ def test_the_records_keeper_registers_and_answers_on_an_archived_case(env, secre
         case=case, agency=case.agency, archive_number="t-2026-0001", archive_year=2026, archive_seq=1,
         outcome="penalty", catalogue_sha256="0" * 64, items=0, pages=0, retention="定期30年", retention_basis="测试",
         archived_at=timezone.now(), archived_by_name="测试")
-    row = R.do_register_party_copy(case, party=env.person_party, records="现场笔录", actor=keeper)
-    assert R.party_copy_answers(keeper, row) == [("provide", "已提供"), ("refuse", "不予提供")]
-    assert R.do_answer_party_copy(row, provided=True, actor=keeper).status == PartyCopyStatus.PROVIDED
+    client.force_login(keeper)
+    registered = client.post(f"/retrieval/cases/{case.pk}/party-copies/",
+                             {"party": env.person_party.pk, "records": "现场笔录"}, follow=True)
+    row = PartyCopyRequest.objects.filter(case=case).latest("id")
+    assert registered.status_code == 200 and registered.redirect_chain[-1][0] == f"/retrieval/party-copies/{row.pk}/"
+    assert "已登记当事人的复制申请" in registered.content.decode() and "已提供" in registered.content.decode()
+    assert [r["id"] for r in client.get(f"/api/v1/retrieval/party-copies?case_id={case.pk}").json()] == [row.pk]
+    assert client.get(f"/api/v1/retrieval/party-copies/{row.pk}/answer").status_code == 200
+    assert row in queries.open_party_copies(keeper)  # her workbench lists it to answer
+    answered = client.post(f"/api/v1/retrieval/party-copies/{row.pk}/answer", {"provided": True},
+                           content_type="application/json")
+    assert answered.status_code == 200, answered.content
+    row.refresh_from_db()
+    assert row.status == PartyCopyStatus.PROVIDED

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from sanxiang.core.errors import NotFound
+from sanxiang.core.errors import Conflict, NotFound
 from sanxiang.core.management.subcommands import SubcommandCommand
 
 KEY_LABELS = {"pinned": "固定公钥（--key）", "package": "包内公钥"}
@@ -31,6 +31,8 @@ class Command(SubcommandCommand):
         from sanxiang.archive.package import export
         from sanxiang.cases.models import Case
 
+        if Path(options["out"]).exists():  # an earlier package is evidence of what was handed over: never overwritten
+            raise Conflict(f"输出文件已存在：{options['out']}。请换一个文件名，或先移走原文件。")
         cases = Case.objects.select_related("agency", "unit").filter(number=options["number"])
         if options["agency"]:
             cases = cases.filter(agency__code=options["agency"])

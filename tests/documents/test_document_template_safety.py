@@ -1,0 +1,118 @@
+"""An agency's own 文书模板 is text the platform runs: it renders in Jinja's sandbox, is refused at
+upload when it reaches for Python's internals, and must keep what the kind requires (s18 tester,
+defects 1 and 8). No LibreOffice here: the checks are on the filled Word file."""
+
+import io
+import os
+
+import docx
+import pytest
+from django.utils import timezone
+from documents_cast import decided_case
+
+from sanxiang import storage
+from sanxiang.core.errors import RuleViolation
+from sanxiang.documents import actions as D
+from sanxiang.documents.models import Document, DocumentTemplate
+from sanxiang.ledger.models import LedgerEntry
+
+pytestmark = pytest.mark.django_db
+
+# The tester's payload: the working directory and the worker's PID, the first step to os.popen.
+PAYLOADS = ["{{ cycler.__init__.__globals__.os.getcwd() }}", "{{ lipsum.__globals__['os'].getpid() }}",
+            "{{ cause|attr('__class__') }}", "{{ ''.__class__.__mro__ }}"]
+
+
+def _with_text(template: bytes, text: str) -> bytes:
+    document = docx.Document(io.BytesIO(template))
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _refused(call, *args, **kwargs) -> str:
+    """The refusal's message; and nothing was written (no template, no document, no ledger entry)."""
+    counts = (DocumentTemplate.objects.count(), Document.objects.count(), LedgerEntry.objects.count())
+    with pytest.raises(RuleViolation) as caught:
+        call(*args, **kwargs)
+    assert (DocumentTemplate.objects.count(), Document.objects.count(), LedgerEntry.objects.count()) == counts
+    return caught.value.message
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_template_reaching_for_python_internals_is_refused_at_upload(env, payload):
+    data = _with_text(D.packaged_template("filing_approval"), f"本局格式 {payload}")
+    message = _refused(D.do_upload_document_template, env.agency, "filing_approval", data, reason="本局格式",
+                       actor=env.leader)
+    assert "内部属性" in message
+    assert os.getcwd() not in message and str(os.getpid()) not in message
+
+
+def test_a_template_stored_before_the_sandbox_does_not_run_at_generation(env):
+    """A version uploaded before the check (stored as it was) is refused when filled, never executed."""
+    data = _with_text(D.packaged_template("filing_approval"), "【" + "|".join(PAYLOADS[:2]) + "】")
+    stored = storage.put(io.BytesIO(data))
+    DocumentTemplate.objects.create(agency=env.agency, kind="filing_approval", version=1, file_path=stored.path,
+                                    sha256=stored.sha256, sm3=stored.sm3, size=stored.size,
+                                    uploaded_at=timezone.now(), reason="s18 之前上传")
+    case = decided_case(env, "filed")
+    message = _refused(D.do_generate_document, case, "filing_approval", actor=env.officer)
+    assert "内部属性" in message and os.getcwd() not in message
+
+
+def test_the_national_templates_fill_in_the_sandbox(env):
+    """Every shipped template still renders (the sandbox refuses nothing they use)."""
+    from sanxiang.documents import fill, kinds
+
+    for kind in kinds.SPECS:
+        filled = fill.fill(D.packaged_template(kind), kinds.sample_context(kind))
+        assert docx.Document(io.BytesIO(filled)).paragraphs, kind
+
+
+def _without(template: bytes, *texts: str) -> bytes:
+    """The template with `texts` taken out of every run (the tags are one run each in the national files)."""
+    document = docx.Document(io.BytesIO(template))
+    paragraphs = list(document.paragraphs)
+    paragraphs += [p for table in document.tables for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    for paragraph in paragraphs:
+        for run in paragraph.runs:
+            for text in texts:
+                run.text = run.text.replace(text, "")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_an_inquiry_template_without_number_signatures_or_notices_is_refused_naming_them(env):
+    """The tester's nosig.docx: a 询问笔录 with no 文号, no signature blocks, nothing told or shown."""
+    tags = ["{{ number }}", "{{ officer_signature }}", "{{ party_signature }}", "{{ told }}",
+            "{{ certificates_shown }}"]
+    data = _without(D.packaged_template("inquiry_record"), *tags)
+    message = _refused(D.do_upload_document_template, env.agency, "inquiry_record", data, reason="本局格式",
+                       actor=env.leader)
+    for named in ("文书编号（文号）", "执法人员签名", "当事人（被询问人）签名", "告知事项", "出示的执法证件"):
+        assert named in message, named
+    # One missing: only that one is named.
+    message = _refused(D.do_upload_document_template, env.agency, "inquiry_record",
+                       _without(D.packaged_template("inquiry_record"), "{{ told }}"), reason="本局格式",
+                       actor=env.leader)
+    assert "告知事项" in message and "签名" not in message
+
+
+def test_a_decision_template_must_keep_the_remedy_notice(env):
+    decision = D.packaged_template("penalty_decision")
+    data = _without(decision, "申请行政复议", "提起行政诉讼")
+    message = _refused(D.do_upload_document_template, env.agency, "penalty_decision", data, reason="本局格式",
+                       actor=env.leader)
+    assert "申请行政复议的途径和期限" in message and "提起行政诉讼的途径和期限" in message
+    kept = D.do_upload_document_template(env.agency, "penalty_decision", _with_text(decision, "本局自定格式"),
+                                         reason="本局格式", actor=env.leader)
+    assert kept.version == 1
+
+
+def test_every_national_template_keeps_what_it_requires():
+    from sanxiang.documents import kinds, required
+
+    for kind in kinds.SPECS:
+        assert required.missing(kind, D.packaged_template(kind)) == [], kind

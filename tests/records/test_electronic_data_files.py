@@ -1,0 +1,92 @@
+"""电子数据 in its native form (行政处罚法 第四十六条): a chat export, a csv, a web page, an e-mail and a zip
+of an extraction are stored; they are registered only as 电子数据 (never as a photo, a 书证 or a
+recording) and only ever served as a download — `attachment` and `nosniff` even when viewed — while
+executables and scripts stay refused (s18 tester 14; decision 0050)."""
+
+import io
+import zipfile
+
+import pytest
+from records_cast import EVIDENCE, counts
+
+from sanxiang.core.errors import RuleViolation
+from sanxiang.records import content, samples
+from sanxiang.records import evidence as E
+
+pytestmark = pytest.mark.django_db
+
+EML = ("From: seller@example.com\r\nTo: buyer@example.com\r\nSubject: =?UTF-8?B?6K6i5Y2V?=\r\n"
+       "Date: Mon, 2 Mar 2026 10:00:00 +0800\r\n\r\n订单已发货，共 12 箱。\r\n").encode()
+
+
+def zipped() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("chat/2026-03-02.txt", "买家：还有货吗？\n卖家：有，过期的便宜卖。\n")
+    return out.getvalue()
+
+
+NATIVE = {
+    "聊天记录.txt": "2026-03-02 10:01 卖家：这批牛奶打折处理\n".encode() * 20,
+    "销售记录.csv": "日期,商品,数量\n2026-03-01,牛奶,12\n".encode("gb18030"),
+    "网店页面.html": b"<!doctype html><html><body><script>alert(1)</script>\xe5\x95\x86\xe5\x93\x81</body></html>",
+    "邮件.eml": EML,
+    "提取包.zip": zipped(),
+}
+EXTRACTION = {"method": "使用取证软件导出", "medium": "当事人办公电脑", "officers": "王执法、李执法",
+              "extracted_at": "2026-09-02T10:30"}
+
+
+@pytest.fixture(scope="module")
+def case(env, blocker):
+    from cases_cast import new_case
+
+    with blocker.unblock():
+        return new_case(env)
+
+
+@pytest.mark.parametrize("data", [
+    b"\x7fELF\x02\x01\x01" + b"\x00" * 200,     # a Linux program
+    b"MZ\x90\x00\x03" + b"\x00" * 200 + b"PE\x00\x00",  # a Windows program
+    b"#!/bin/sh\nrm -rf /\n" * 10,               # a script
+    bytes(range(256)) * 4,                       # nothing recognisable
+], ids=["elf", "exe", "script", "binary"])
+def test_programs_and_unknown_bytes_stay_refused(data):
+    assert not content.allowed(content.media_type(data))
+
+
+def test_native_electronic_data_is_stored_registered_only_as_electronic_data_and_served_only_as_a_download(
+        env, case, client):
+    client.force_login(env.officer)
+    for name, data in NATIVE.items():
+        upload = samples.completed_upload(data, name, actor=env.officer)
+        assert upload.media_type in (content.TEXT, content.ZIP) and upload.length == len(data), name
+        before = counts()
+        with pytest.raises(RuleViolation, match="只能作为电子数据登记") as caught:
+            E.do_register_evidence(case, upload, actor=env.officer, **{**EVIDENCE, "title": name})
+        assert caught.value.code == "electronic_data_only" and counts() == before
+        item = E.do_register_evidence(case, upload, actor=env.officer, extraction={**EXTRACTION, "digest": upload.sm3},
+                                      **{**EVIDENCE, "kind": "electronic", "title": name})
+        for mode in ("view", "download"):
+            served = client.get(f"/api/v1/retrieval/files/evidence/{item.pk}/file?mode={mode}&purpose=核对")
+            assert served.status_code == 200, served.content
+            assert served["Content-Disposition"].startswith("attachment;"), (name, mode)
+            assert served["X-Content-Type-Options"] == "nosniff"
+            assert b"".join(served.streaming_content) == data
+
+
+def test_electronic_data_is_not_a_recording(env):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    start = timezone.make_aware(dt.datetime(2026, 9, 2, 9, 0))
+    text = samples.completed_upload(NATIVE["聊天记录.txt"], "录像.mp4", actor=env.officer)
+    before = counts()
+    with pytest.raises(RuleViolation, match="不是音像记录"):
+        E.do_declare_recording(env.agency, upload=text, act="onsite", title="现场录像", content="现场检查",
+                               party="张三", officers="王执法、李执法", recorder="王执法", started_at=start,
+                               ended_at=start + dt.timedelta(minutes=30), place="仓库", device="执法记录仪",
+                               purpose="证明现场检查", party_informed=True,
+                               opening_statement="现在开始现场检查。", late_reason="补录", actor=env.officer)
+    assert counts() == before
