@@ -19,8 +19,8 @@ from sanxiang.records.api_records import router as records_router
 from sanxiang.registers.api import goods_router
 from sanxiang.registers.api import router as registers_router
 from sanxiang.retrieval.api import router as retrieval_router
-from sanxiang.review.api_catalogue import router as review_catalogue_router
 from sanxiang.review.api import router as reviews_router
+from sanxiang.review.api_catalogue import router as review_catalogue_router
 from sanxiang.review.api_flow import router as review_flow_router
 from sanxiang.review.api_stats import router as review_statistics_router
 from sanxiang.witness.api import router as witness_router
