@@ -60,6 +60,7 @@ def generate(page, kind, **inputs):
 
 
 def sign_with_the_mouse(page, canvas):
+    canvas.scroll_into_view_if_needed()  # with a pad per officer the party's is below the fold
     box = canvas.bounding_box()
     x, y = box["x"], box["y"] + box["height"] / 2
     page.mouse.move(x + 30, y)
