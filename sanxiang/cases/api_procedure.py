@@ -239,7 +239,7 @@ def decide_recusal(request, case_id: str, recusal_id: str, data: RecusalDecision
     return Status(200, _recusal(row))
 
 
-class ReviewOut(Schema):
+class CaseReviewOut(Schema):
     id: int
     reviewer: str
     submitted_on: dt.date
@@ -279,13 +279,13 @@ def _rounds(case):
     return ReviewRound.objects.filter(review__case=case).select_related("review", "reviewer")
 
 
-@router.get("/{case_id}/reviews", response={200: list[ReviewOut], **error_responses(401, 404)}, summary="法制审核")
+@router.get("/{case_id}/reviews", response={200: list[CaseReviewOut], **error_responses(401, 404)}, summary="法制审核")
 def list_reviews(request, case_id: str):
     case = _case(request, case_id)
     return Status(200, [_review(r) for r in _rounds(case).order_by("id")])
 
 
-@router.post("/{case_id}/reviews", response={201: ReviewOut, **ERRORS}, summary="提交法制审核")
+@router.post("/{case_id}/reviews", response={201: CaseReviewOut, **ERRORS}, summary="提交法制审核")
 def submit_review(request, case_id: str, data: ReviewIn):
     reviewer = get_user_model().objects.filter(username=data.reviewer).first()
     if reviewer is None:
@@ -301,13 +301,13 @@ def _review_of(request, case_id, review_id):
     return review
 
 
-@router.get("/{case_id}/reviews/{review_id}", response={200: ReviewOut, **error_responses(401, 404)},
+@router.get("/{case_id}/reviews/{review_id}", response={200: CaseReviewOut, **error_responses(401, 404)},
             summary="一次法制审核")
 def get_review(request, case_id: str, review_id: str):
     return Status(200, _review(_review_of(request, case_id, review_id)))
 
 
-@router.post("/{case_id}/reviews/{review_id}", response={200: ReviewOut, **ERRORS}, summary="提出法制审核意见")
+@router.post("/{case_id}/reviews/{review_id}", response={200: CaseReviewOut, **ERRORS}, summary="提出法制审核意见")
 def record_review(request, case_id: str, review_id: str, data: ReviewOpinionIn):
     review = C.do_record_case_review(_review_of(request, case_id, review_id), opinion=data.opinion, note=data.note, on=data.on, actor=_user(request))
     return Status(200, _review(review))
