@@ -13,30 +13,15 @@ from ninja.responses import Status
 from pydantic import Field
 
 from sanxiang.access.policy import current_roles
-from sanxiang.api.errors import error_responses
-from sanxiang.core.errors import NotAuthenticated, NotFound
+from sanxiang.core.errors import NotFound
 from sanxiang.core.ids import row_by_id
 
 from . import flow as F
+from .api import ERRORS, READ, _round, _user
 from .models import LegalReview, ReviewRound
 from .models_flow import Consultation, Outcome
 
 router = Router(tags=["reviews"])
-ERRORS = error_responses(400, 401, 403, 404, 409, 422)
-READ = error_responses(401, 404)
-
-
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
-
-
-def _round(request, round_id: str) -> ReviewRound:
-    found = row_by_id(ReviewRound.objects.restrict(_user(request)).select_related("review__case__agency"), round_id)
-    if found is None:
-        raise NotFound("未找到该轮法制审核。", code="review_round_not_found")
-    return found
 
 
 def _round_of_my_agency(request, round_id: str) -> ReviewRound:

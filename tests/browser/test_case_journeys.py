@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
 from cases_cast import make_env  # noqa: E402
 
 pytestmark = pytest.mark.browser
-PASSWORD = "test-password-123"  # sanxiang.orgs.testing's accounts
+from journeys import log_in  # noqa: E402
 
 
 @pytest.fixture
@@ -22,13 +22,6 @@ def world(transactional_db, live_server):
     return env
 
 
-def log_in(page, user):
-    page.context.clear_cookies()
-    page.goto(page.base + "/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
 
 
 def move(page, action, **inputs):

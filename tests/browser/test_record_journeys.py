@@ -8,16 +8,11 @@ import hashlib
 import pytest
 
 pytestmark = pytest.mark.browser
-DEMO_PASSWORD = "sanxiang-demo-2025"
+import journeys  # noqa: E402
 
 
 def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto(page.base + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
+    journeys.log_in(page, username, journeys.DEMO_PASSWORD)
 
 
 def demo_case(agency, cause):

@@ -15,7 +15,8 @@ from cases_cast import reach, step  # noqa: E402
 from flow_cast import make_flow_env  # noqa: E402
 
 pytestmark = pytest.mark.browser
-PASSWORD = "test-password-123"  # sanxiang.orgs.testing's accounts
+from journeys import log_in  # noqa: E402
+
 POINTS = ("subject", "procedure", "facts", "basis", "authority", "documents", "crime")
 
 
@@ -34,13 +35,6 @@ def world(transactional_db, live_server):
     return fe, case
 
 
-def log_in(page, user):
-    page.context.clear_cookies()
-    page.goto(page.base + "/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
 
 
 def no_refusal(page):

@@ -5,15 +5,11 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "sanxiang-demo-2025"
+import journeys  # noqa: E402
 
 
 def log_in(page, username):
-    page.goto(page.base + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
+    journeys.log_in(page, username, journeys.DEMO_PASSWORD)
 
 
 def one_line(locator) -> bool:
