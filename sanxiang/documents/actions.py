@@ -28,6 +28,7 @@ from .models import Document, DocumentKind, DocumentSignature, DocumentStatus, D
 
 register_actions({
     "install_document_template": "登记国家默认文书模板",
+    "register_paper_original": "登记纸质文书原件扫描件",  # documents/paper.py; registered where the registry looks
     "upload_document_template": "上传文书模板",
     "generate_document": "生成执法文书",
     "render_document": "生成执法文书 PDF",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import io
 import zipfile
 
 import jinja2
 import jinja2.nodes
+import jinja2.runtime
 import jinja2.sandbox
+import markupsafe
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
@@ -19,10 +23,23 @@ MAX_TEMPLATE_BYTES = 5 << 20
 SIGNATURE_WIDTH_MM = 40
 
 
+class _DataOnlySandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, narrowed to data: a template reads attributes of the plain values it is given
+    (text, numbers, dates, lists, mappings, the loop) and of nothing else. The sandbox alone allows the
+    public methods of any object, and a signature image (docxtpl's InlineImage) carries the live
+    document, whose `.tpl.save(…)`/`.replace_zipname(…)` write and read server files (s18 re-test, 1)."""
+
+    DATA = (str, int, float, decimal.Decimal, dt.date, dt.time, bool, type(None), list, tuple, dict,
+            jinja2.runtime.LoopContext, markupsafe.Markup)
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        return isinstance(obj, self.DATA) and super().is_safe_attribute(obj, attr, value)
+
+
 def _environment() -> jinja2.sandbox.ImmutableSandboxedEnvironment:
-    """Every template renders in Jinja's sandbox: an agency uploads its own, and a plain Environment
+    """Every template renders in the sandbox: an agency uploads its own, and a plain Environment
     lets `{{ cycler.__init__.__globals__.os… }}` run code on the server (s18 tester, defect 1)."""
-    return jinja2.sandbox.ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    return _DataOnlySandbox(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
 def _template_sources(template_bytes: bytes) -> list[str]:

@@ -15,12 +15,9 @@ from django.utils import timezone
 from sanxiang.access.policy import can
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
-from sanxiang.ledger.registry import register_actions
 
 from . import kinds
 from .models import DocumentKind, PaperOriginal
-
-register_actions({"register_paper_original": "登记纸质文书原件扫描件"})
 
 # The usual scan formats (纸质档案数字化 practice, DA/T 31 — its text is not in legal-rules.md, not verified);
 # judged by the upload's bytes.

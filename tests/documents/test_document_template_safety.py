@@ -116,3 +116,24 @@ def test_every_national_template_keeps_what_it_requires():
 
     for kind in kinds.SPECS:
         assert required.missing(kind, D.packaged_template(kind)) == [], kind
+
+
+
+@pytest.mark.parametrize("method", ["save('{path}')", "replace_zipname('docProps/app.xml', '{path}')"])
+def test_a_signature_image_does_not_open_the_document_to_the_template(tmp_path, method):
+    """The signatures are docxtpl images carrying the live document (`.tpl`): a template reaching
+    through them to `save` or `replace_zipname` writes or reads server files (s18 re-test, 1). The
+    upload's sample has no images, so the check is at the fill that signs."""
+    from PIL import Image
+
+    from sanxiang.documents import fill, kinds
+
+    target = tmp_path / "written.docx"
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(png, format="PNG")
+    payload = _with_text(D.packaged_template("inquiry_record"),
+                         "{{ officer_signature.tpl." + method.format(path=target) + " }}")
+    with pytest.raises(RuleViolation) as caught:
+        fill.fill(payload, kinds.sample_context("inquiry_record"), images={"officer_signature": png.getvalue()})
+    assert caught.value.code == "template_unsafe"
+    assert not target.exists()
