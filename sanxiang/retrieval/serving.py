@@ -137,6 +137,12 @@ def supervises(user, found: Found) -> bool:
     return found.grant is None and not current_roles(user).filter(agency_id=found.case.agency_id).exists()
 
 
+def purpose_asked(user, found: Found) -> bool:
+    """A look at this record asks its purpose: a confidential record, or any record a supervisor
+    reaches (unless a 调阅 grant is used) — the one rule the pages and `serve` follow."""
+    return found.grant is None and (found.confidential or supervises(user, found))
+
+
 # ---- the player's view token ----------------------------------------------------------------------
 
 def view_token(user, found: Found, file_key: str, access_id: int) -> str:
@@ -253,7 +259,7 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
     continuing = mode == AccessMode.VIEW and _token_valid(request.GET.get("t", ""), user, found, file_key)
     supervising = supervises(user, found)
     guarded = found.confidential or supervising  # a purpose asked, copies watermarked (docs/retrieval.md)
-    if guarded and found.grant is None and not purpose and not continuing:
+    if purpose_asked(user, found) and not purpose and not continuing:
         raise RuleViolation(f"该记录为{_mark_label(found.mark)}，查看或下载前请填写用途。" if found.confidential
                             else "执法监督人员查看或下载被监督机关的记录前请填写用途（执法监督条例第二十二条）。",
                             field="purpose", code="purpose_required")

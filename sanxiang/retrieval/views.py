@@ -51,14 +51,14 @@ def _found(request, kind, pk):
 
 @login_required
 def record(request, kind, pk, file):
-    """查看/下载: asks the purpose of a confidential record (unless a 调阅 grant is used), then hands
+    """查看/下载: asks the purpose where a look needs one (a confidential record, a supervisor's look), then hands
     the file over to the serving endpoint — or, for audio and video, plays it here."""
     found = _found(request, kind, pk)
     ref = found.kind.files(found.record).get(file)
     if ref is None:
         raise PageNotFound("该记录没有这个文件（可能尚未生成）。")
     mode = AccessMode.DOWNLOAD if request.GET.get("mode") == AccessMode.DOWNLOAD else AccessMode.VIEW
-    asks_purpose = found.confidential and found.grant is None
+    asks_purpose = serving.purpose_asked(request.user, found)
     form = PurposeForm(request.POST or None)
     purpose = (request.GET.get("purpose") or "").strip()[:300]  # a page that names it (a party's copy)
     if asks_purpose and not purpose:

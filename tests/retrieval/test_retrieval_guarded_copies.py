@@ -74,6 +74,12 @@ def test_a_supervisor_states_a_purpose_and_gets_watermarked_copies_only(client, 
     assert access.watermarked and access.purpose == "执法监督检查"
     listed = client.get(f"/api/v1/retrieval/cases/{case.pk}/records").json()
     assert listed and all(row["purpose_required"] for row in listed)
+    # the case page's link asks the purpose on a form, then hands the copy over (s18 re-test 9)
+    page = f"/retrieval/records/document/{document.pk}/pdf/"
+    asked = client.get(page)
+    assert asked.status_code == 200 and "查阅用途" in asked.content.decode()
+    handed = client.post(page, {"purpose": "执法监督检查"})
+    assert handed.status_code == 302 and "purpose=" in handed["Location"]
     # the agency's own head is not a supervisor of it: no purpose asked on an internal record
     client.force_login(env.head)
     assert client.get(url(document)).status_code == 200
