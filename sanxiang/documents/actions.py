@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from sanxiang import storage
-from sanxiang.access.actors import JOBS, MIGRATION
+from sanxiang.access.actors import JOBS, MIGRATION, is_system_actor
 from sanxiang.access.policy import can
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.deadlines.queries import profile_key_of, profile_value
@@ -527,8 +527,10 @@ def _officer_signatures(locked, actor, officer_png, officer_pngs) -> list[tuple[
     """(name, png) of every officer who signs: the one at the device, and each other officer the
     document names — all of them, or refused naming who is missing (nothing written)."""
     mine = _officer_name(locked, actor)
-    signers = [(mine, _check_png(officer_png, "执法人员", "officer_png"))]
     named = named_officers(locked)
+    if named and mine not in named and not is_system_actor(actor):  # the pads are signed at a named officer's device
+        raise NotPermitted(f"您不是{locked}记载的执法人员（记载：{'、'.join(named)}），不能在本设备上收集执法人员签名。")
+    signers = [(mine, _check_png(officer_png, "执法人员", "officer_png"))]
     others = dict(officer_pngs or {})
     strangers = [name for name in others if name not in named or name == mine]
     if strangers:

@@ -375,6 +375,9 @@ def test_every_officer_the_record_names_signs_it(env):
     assert "执法人员李执法的签名不是 PNG" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(),
                                                 party_name="孙某", officer_pngs={"李执法": b"GIF89a"},
                                                 actor=env.officer)
+    # a colleague the record does not name cannot collect the officers' signatures (s18 re-test 10)
+    assert "不是" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(), party_name="孙某",
+                             officer_pngs={"王执法": png(), "李执法": png()}, actor=env.head, error=NotPermitted)
     D.do_sign_document(record, officer_png=png(), party_png=png(), party_name="孙某",
                        officer_pngs={"李执法": png(ink=(0, 120, 0))}, actor=env.officer)
     assert sorted(record.signatures.values_list("role", "signer_name")) == [
