@@ -161,6 +161,7 @@ class PaperIn(Schema):
     signers: str
     kept_at: str
     upload_id: int  # a completed upload of the caller's own (tus, /api/v1/uploads/)
+    supplement_reason: str = ""  # 归档后补充: required on an archived case, refused on any other
 
 
 class PaperOut(Schema):
@@ -209,7 +210,7 @@ def register_paper_original(request, data: PaperIn):
         raise NotFound("未找到该上传，或您无权查看。", code="upload_not_found")
     row = paper.do_register_paper_original(case, upload, kind=data.kind, number=data.number,
                                            written_on=data.written_on, signers=data.signers, kept_at=data.kept_at,
-                                           actor=request.user)
+                                           actor=request.user, supplement_reason=data.supplement_reason)
     return Status(201, _paper_out(row))
 
 

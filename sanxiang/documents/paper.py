@@ -17,7 +17,8 @@ from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 
 from . import kinds
-from .models import DocumentKind, PaperOriginal
+from .actions import _supplement_reason
+from .models import Document, DocumentKind, DocumentStatus, PaperOriginal
 
 # The usual scan formats (纸质档案数字化 practice, DA/T 31 — its text is not in legal-rules.md, not verified);
 # judged by the upload's bytes.
@@ -60,11 +61,15 @@ def _day(value, case) -> dt.date:
 
 
 @transaction.atomic
-def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_at, number="", actor) -> PaperOriginal:
+def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_at, number="", actor,
+                               supplement_reason="") -> PaperOriginal:
     """登记纸质原件: the scan (`upload`, a completed PDF or image of the actor's own) of a document of
     `kind` made on paper, with its 文号 (if any), 成文日期, signers and where the paper is kept. Refused,
     writing nothing: a kind the case's kind does not use, a date before the case began or in the future,
-    a scan that is not a PDF or an image, an upload already used."""
+    a scan that is not a PDF or an image, an upload already used. The rules of generated documents
+    hold (documents/actions.py, one rule in one place): on an archived case only as 归档后补充 with its
+    `supplement_reason`; a decision only where the case's state offers that kind and it does not
+    contradict the case's decision; a 文号 another document or paper original of the agency holds."""
     from sanxiang.cases.models import Case
     from sanxiang.records.evidence import file_record, own_upload
     from sanxiang.records.models import AudioVideoRecord, EvidenceItem
@@ -76,8 +81,20 @@ def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_
     if kind not in allowed:
         label = DocumentKind(kind).label if kind in DocumentKind.values else kind
         raise RuleViolation(f"{case.get_kind_display()}案件不使用“{label}”，不能登记为本案的文书。", field="kind")
+    supplement_reason = _supplement_reason(case, supplement_reason, None)
+    spec = kinds.SPECS[kind]
+    if kind in kinds.SERVED_KINDS and spec not in kinds.available_kinds(case):
+        raise RuleViolation(f"案件{case.title}处于“{case.status_label}”，不能登记{spec.label}。", field="kind")
+    conflict = kinds.decision_conflict(case, kind)
+    if conflict:
+        raise RuleViolation(conflict, field="kind", code="decision_contradicts")
     written_on = _day(written_on, case)
     number = _text(number, "文号", "number", required=False, max_length=100)
+    if number:
+        holder = (Document.objects.filter(agency_id=case.agency_id, number=number).exclude(status=DocumentStatus.FAILED)
+                  .first() or PaperOriginal.objects.filter(case__agency_id=case.agency_id, number=number).first())
+        if holder is not None:
+            raise Conflict(f"文号“{number}”已由{holder}使用，同一机关的文号不能重复。", code="number_taken", field="number")
     signers = _text(signers, "签名人", "signers", required=True, max_length=300)
     kept_at = _text(kept_at, "纸质原件的保存位置", "kept_at", required=True, max_length=300)
     upload = own_upload(upload, case.agency, actor)
@@ -96,7 +113,8 @@ def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_
         created_by=actor if getattr(actor, "pk", None) is not None else None, created_at=timezone.now())
     append_entry(action="register_paper_original", actor=actor, obj=row, files=[file_record(upload)], payload={
         "case": case.number, "kind": kind, "title": allowed[kind], "number": number,
-        "written_on": written_on.isoformat(), "signers": signers, "kept_at": kept_at})
+        "written_on": written_on.isoformat(), "signers": signers, "kept_at": kept_at,
+        **({"supplement_reason": supplement_reason} if supplement_reason else {})})
     return row
 
 

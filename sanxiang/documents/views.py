@@ -90,6 +90,7 @@ class PaperForm(forms.Form):
     signers = forms.CharField(label="签名人", max_length=300, help_text="如：执法人员王某、李某，当事人张某")
     kept_at = forms.CharField(label="纸质原件的保存位置", max_length=300, help_text="如：执法科档案柜 3 号")
     upload = forms.ChoiceField(label="扫描件（本人已上传完成的 PDF 或图片）")
+    supplement_reason = forms.CharField(label="归档后补充原因（仅已归档的案件填写）", max_length=300, required=False)
 
 
 def paper_form(user, case, data=None) -> PaperForm:
@@ -126,7 +127,8 @@ def register_paper(request, pk):
     try:
         row = paper.do_register_paper_original(
             case, upload_for(request.user, data["upload"]), kind=data["kind"], number=data["number"],
-            written_on=data["written_on"], signers=data["signers"], kept_at=data["kept_at"], actor=request.user)
+            written_on=data["written_on"], signers=data["signers"], kept_at=data["kept_at"], actor=request.user,
+            supplement_reason=data["supplement_reason"])
     except SanxiangError as exc:
         messages.error(request, f"未能登记纸质原件：{exc.message}")
     else:

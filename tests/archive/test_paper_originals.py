@@ -174,3 +174,39 @@ def test_a_paper_record_of_a_listed_act_counts_for_the_closing_check(env, case):
                                      actor=env.officer)
     found = [o for o in document_occurrences(case) if o.ref == f"paper:{row.pk}"]
     assert [(o.act, o.on) for o in found] == [("investigation", case.clue_on)] and "纸质原件" in found[0].description
+
+
+def refused(error, case, actor, **given):
+    """The refusal `error` of registering a fresh scan with `given`; it writes nothing."""
+    upload = scan(actor)
+    before = written()
+    with pytest.raises(error) as raised:
+        do_register_paper_original(case, upload, actor=actor, **given)
+    assert written() == before
+    return raised.value
+
+
+def test_paper_originals_obey_the_rules_of_generated_documents(env, case):
+    """s18 re-test 3: the paper route does not bypass the rules of generated documents — the agency's 文号
+    once, a decision only where the procedure offers it and the case's decision allows it, an archived
+    file changed only by an 归档后补充 with its reason."""
+    from documents_cast import decided_case as made
+
+    numbered = {**RECEIPT, "kind": "inquiry_record", "written_on": case.clue_on, "number": "某市监询笔〔2026〕9号"}
+    do_register_paper_original(case, scan(env.officer), actor=env.officer, **numbered)
+    taken = refused(Conflict, case, env.officer, **numbered)
+    assert taken.code == "number_taken" and "已由" in taken.message
+    contradicts = refused(RuleViolation, case, env.officer,  # the case decided a penalty
+                          **{**RECEIPT, "kind": "no_penalty_decision", "written_on": case.clue_on})
+    assert contradicts.field == "kind" and "不能" in contradicts.message
+    early = made(env, state="filed")
+    not_offered = refused(RuleViolation, early, env.officer,  # under investigation: no decision yet
+                          **{**RECEIPT, "kind": "penalty_decision", "written_on": early.clue_on})
+    assert not_offered.field == "kind" and "不能登记行政处罚决定书" in not_offered.message
+    archive_as_is(case, env.officer)
+    archived = refused(Conflict, case, env.officer, written_on=case.clue_on, **RECEIPT)
+    assert archived.code == "case_archived"
+    row = do_register_paper_original(case, scan(env.officer), written_on=case.clue_on, actor=env.officer,
+                                     supplement_reason="当事人补交签收的送达回证", **RECEIPT)
+    entry = LedgerEntry.objects.get(action="register_paper_original", object_id=str(row.pk))
+    assert json.loads(entry.entry)["payload"]["supplement_reason"] == "当事人补交签收的送达回证"
