@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 
 import filetype
 from django.db import transaction
@@ -25,6 +26,7 @@ from sanxiang.ledger import checkpoints
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import action_label, register_actions
 from sanxiang.lib.canonical import canonical_bytes
+from sanxiang.records import content
 
 from . import casefile
 from .models import ArchivedCaseFile, TransferList
@@ -54,8 +56,6 @@ DOCUMENT_FORMATS = {"pdf", "ofd"}
 MEDIA_FORMATS = {"jpg", "jpeg", "png", "tif", "tiff", "mp3", "wav", "m4a", "mp4", "mov", "avi", "pdf", "ofd"}
 SOURCE_FORMATS = {"docx"}  # kept beside the 版式 file as the document's source
 SCAN_FORMATS = {"jpg", "jpeg", "png", "tif", "tiff"}  # a paper original's scan, beside PDF/OFD
-EXECUTABLE_MIMES = {"application/x-executable", "application/x-msdownload", "application/x-sharedlib",
-                    "application/x-mach-binary", "application/x-elf", "application/vnd.microsoft.portable-executable"}
 CATEGORIES = (("authenticity", "真实性"), ("integrity", "完整性"), ("usability", "可用性"), ("security", "安全性"))
 
 
@@ -315,7 +315,7 @@ def _usability(records, items, heads, report) -> None:
             head = heads.get(file.path)
             if head is None or file.role == "pdf":
                 continue
-            if filetype.guess(head) is None and file.size:
+            if filetype.guess(head) is None and file.size and not _native_data(record, head):
                 unreadable.append(f"{_name(record, file.role)}的格式无法识别")
     report.item("usability", "opens", "文件可以打开（PDF 可解析，媒体格式可识别）", unreadable)
 
@@ -331,11 +331,25 @@ def _usability(records, items, heads, report) -> None:
         else:
             allowed = MEDIA_FORMATS
         for file in record.files:
-            kind = filetype.guess(heads.get(file.path) or b"")
+            head = heads.get(file.path) or b""
+            kind = filetype.guess(head)
             actual = kind.extension if kind else ""
-            if file.extension not in allowed and actual not in allowed:
+            if file.extension not in allowed and actual not in allowed and not _native_data(record, head):
                 formats.append(f"{_name(record, file.role)}不是归档格式")
     report.item("usability", "formats", "文书为版式文件（PDF/OFD），音像为通用格式；无加密或私有压缩", formats)
+
+
+def _native_data(record, head: bytes) -> bool:
+    """电子数据 in its original format: text (txt, csv, html, eml) or a zip, of evidence of that kind."""
+    return record.kind == "evidence:electronic" and content.is_electronic_data(content.media_type(head))
+
+
+def _zip_programs(file) -> list[str]:
+    try:
+        with storage.open_file(file.path) as fh:
+            return content.programs_in_zip(fh if fh.seekable() else io.BytesIO(fh.read()))
+    except storage.StorageError:
+        return []  # a missing file is the authenticity check's finding
 
 
 def _security(case, records, heads, report) -> None:
@@ -352,9 +366,13 @@ def _security(case, records, heads, report) -> None:
     unexpected = []
     for record in records:
         for file in record.files:
-            kind = filetype.guess(heads.get(file.path) or b"")
-            if kind is not None and kind.mime in EXECUTABLE_MIMES:
+            head = heads.get(file.path) or b""
+            kind = filetype.guess(head)
+            if content.is_program(head):
                 unexpected.append(f"{_name(record, file.role)}是可执行程序")
+            elif kind is not None and kind.mime == content.ZIP and _zip_programs(file):
+                unexpected.append(f"{_name(record, file.role)}的压缩包中含可执行程序或无法检查的内容："
+                                  f"{'、'.join(_zip_programs(file)[:3])}")
             elif kind is not None and file.role in ("pdf", "docx") and kind.extension != file.role:
                 unexpected.append(f"{_name(record, file.role)}的实际格式是 {kind.extension}，与记录不符")
     report.item("security", "content", "文件内容与登记的格式一致，无可执行程序等异常文件", unexpected)

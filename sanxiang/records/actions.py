@@ -348,8 +348,12 @@ def _update_all(hashers, chunk: bytes) -> None:
 def _check_type(path) -> str:
     with open(path, "rb") as fh:
         mime = content.media_type(fh.read(content.HEAD_BYTES))
-    if not content.allowed(mime):
-        raise UnsupportedType(content.refusal(mime), field="Content-Type")
+        if not content.allowed(mime):
+            raise UnsupportedType(content.refusal(mime), field="Content-Type")
+        programs = content.programs_in_zip(fh) if mime == content.ZIP else []
+    if programs:
+        raise UnsupportedType(f"ZIP 压缩包中含可执行程序或无法检查的内容（{'、'.join(programs[:3])}），不允许上传。",
+                              field="Content-Type")
     return mime
 
 

@@ -1,6 +1,8 @@
 """Which files may be uploaded, judged by their first bytes (not their name), with `filetype`
 (pure Python, magic numbers; decision 0026)."""
 
+import zipfile
+
 import filetype
 
 HEAD_BYTES = 8192  # what filetype reads: OOXML documents are told apart by names inside the zip
@@ -51,6 +53,35 @@ def _is_text(head: bytes) -> bool:
             if exc.start >= len(head) - 4:  # a character cut by the 8 KB head is still text
                 return True
     return False
+
+
+# Programs are never evidence files: refused at upload, and inside a zip of 电子数据 (at upload and in the
+# archive's 安全性 check — one rule).
+EXECUTABLE_MIMES = {"application/x-executable", "application/x-msdownload", "application/x-sharedlib",
+                    "application/x-mach-binary", "application/x-elf", "application/vnd.microsoft.portable-executable"}
+
+
+def is_program(head: bytes) -> bool:
+    """An executable (ELF, PE, Mach-O) or a script (#!) by its first bytes."""
+    kind = filetype.guess(bytes(head[:HEAD_BYTES]))
+    return head.startswith(b"#!") or (kind is not None and kind.mime in EXECUTABLE_MIMES)
+
+
+def programs_in_zip(fh) -> list[str]:
+    """The names of the programs a zip (an open binary file) holds; a zip that cannot be read is named
+    as one (its content cannot be checked)."""
+    try:
+        with zipfile.ZipFile(fh) as archive:
+            found = []
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                with archive.open(info) as member:
+                    if is_program(member.read(HEAD_BYTES)):
+                        found.append(info.filename)
+            return found
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError):
+        return ["（无法读取的压缩包）"]
 
 
 def is_electronic_data(mime: str | None) -> bool:

@@ -90,3 +90,38 @@ def test_electronic_data_is_not_a_recording(env):
                                purpose="证明现场检查", party_informed=True,
                                opening_statement="现在开始现场检查。", late_reason="补录", actor=env.officer)
     assert counts() == before
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("member", [
+    b"\x7fELF\x02\x01\x01" + b"\x00" * 200, b"MZ\x90\x00\x03" + b"\x00" * 200 + b"PE\x00\x00", b"#!/bin/sh\nrm -rf /\n",
+], ids=["elf", "exe", "script"])
+def test_a_zip_holding_a_program_is_refused_at_upload(env, member):
+    """s18 re-test 5: the rule the 安全性 check of archiving applies (archive/actions.py), at the upload."""
+    data = zip_of({"chat/记录.txt": "卖家：有货\n".encode(), "tools/run": member})
+    assert content.programs_in_zip(io.BytesIO(data)) == ["tools/run"]
+    with pytest.raises(Exception, match="ZIP 压缩包中含可执行程序"):
+        samples.completed_upload(data, "提取包.zip", actor=env.officer)
+    assert content.programs_in_zip(io.BytesIO(zipped())) == []
+
+
+def test_native_electronic_data_passes_the_four_checks_as_an_archival_format(env, case):
+    """s18 re-test 5: txt, csv, html, eml and zip of 电子数据 are kept in their original format (DA/T 70, with
+    the extraction record); the format, usability and security checks find nothing against them."""
+    from sanxiang.archive.actions import check_case_file, failed_items
+
+    titles = []
+    for name, data in NATIVE.items():
+        upload = samples.completed_upload(data, f"四性{name}", actor=env.officer)
+        E.do_register_evidence(case, upload, actor=env.officer, extraction={**EXTRACTION, "digest": upload.sm3},
+                               **{**EVIDENCE, "kind": "electronic", "title": f"四性{name}"})
+        titles.append(f"四性{name}")
+    failed = failed_items(check_case_file(case))
+    assert not [f for f in failed if "四性" in f], failed
