@@ -56,18 +56,19 @@ def _archived(case) -> bool:
     return ArchivedCaseFile.objects.filter(case=case).exists()
 
 
-def _supplement_reason(case, reason, replaces) -> str:
+def _supplement_reason(case, reason, replaces, act="生成执法文书") -> str:
     """The reason of an 归档后补充, required on an archived case and refused on any other. A supplement
-    is new material beside the archived file; a correction would change the file, so none is made."""
+    is new material beside the archived file; a correction would change the file, so none is made.
+    One rule for every record added to a case (documents, paper originals, evidence: `act` names it)."""
     reason = reason.strip() if isinstance(reason, str) else ""
     if not _archived(case):
         if reason:
-            raise RuleViolation("本案尚未归档，生成文书无需写明归档后补充原因。", field="supplement_reason")
+            raise RuleViolation(f"本案尚未归档，{act}无需写明归档后补充原因。", field="supplement_reason")
         return ""
     if replaces is not None:
         raise Conflict(f"本案已归档，归档案卷不可更改：{replaces}不能再更正。", field="replaces", code="case_archived")
     if not reason:
-        raise Conflict("本案已归档，归档案卷不可更改，不能再生成执法文书；确需在归档后补充的，请写明补充原因"
+        raise Conflict(f"本案已归档，归档案卷不可更改，不能再{act}；确需在归档后补充的，请写明补充原因"
                        "（作为归档后补充材料，另附于归档案卷之外）。", field="supplement_reason", code="case_archived")
     if len(reason) > 300:
         raise RuleViolation("归档后补充原因过长（最多 300 字）。", field="supplement_reason")

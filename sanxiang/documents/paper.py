@@ -81,7 +81,7 @@ def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_
     if kind not in allowed:
         label = DocumentKind(kind).label if kind in DocumentKind.values else kind
         raise RuleViolation(f"{case.get_kind_display()}案件不使用“{label}”，不能登记为本案的文书。", field="kind")
-    supplement_reason = _supplement_reason(case, supplement_reason, None)
+    supplement_reason = _supplement_reason(case, supplement_reason, None, act="登记文书")
     spec = kinds.SPECS[kind]
     if kind in kinds.SERVED_KINDS and spec not in kinds.available_kinds(case):
         raise RuleViolation(f"案件{case.title}处于“{case.status_label}”，不能登记{spec.label}。", field="kind")

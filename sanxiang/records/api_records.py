@@ -99,6 +99,7 @@ class EvidenceIn(EvidenceFields):
     case_id: int
     upload_id: int | None = None
     recording_id: int | None = None
+    supplement_reason: str = ""  # 归档后补充: required on an archived case, refused on any other
 
 
 class CorrectionIn(EvidenceFields):

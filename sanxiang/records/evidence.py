@@ -177,14 +177,17 @@ def _in_force(item: EvidenceItem) -> EvidenceItem:
 def do_register_evidence(case, upload: Upload | None = None, *, kind, title, source, collected_on, collected_by,
                          content="", occurred_at=None, place="", officers="", recorder="", purpose="",
                          transcript="", confidentiality=None, extraction: dict | None = None, recording=None,
-                         replaces: EvidenceItem | None = None, actor) -> EvidenceItem:
+                         replaces: EvidenceItem | None = None, supplement_reason="", actor) -> EvidenceItem:
     """登记证据 (or, with `replaces`, 更正证据): an item of the case made from a completed upload of the
-    actor's own — or, for an evidence copy of an audio-video record of the case, from its file."""
+    actor's own — or, for an evidence copy of an audio-video record of the case, from its file. On an
+    archived case only as 归档后补充 with its `supplement_reason`, never a correction (the documents' rule)."""
     from sanxiang.cases.models import Case
+    from sanxiang.documents.actions import _supplement_reason
 
     case = Case.objects.select_related("agency").select_for_update(of=("self",)).get(pk=case.pk)
     if not can(actor, "record_evidence", case):
         raise NotPermitted(f"您无权登记案件{case.title}的证据。")
+    supplement_reason = _supplement_reason(case, supplement_reason, replaces, act="登记证据")
     if kind not in EvidenceKind.values:
         raise RuleViolation(f"没有“{kind}”这种证据（行政处罚法第四十六条列举的八种）。", field="kind")
     if replaces is not None:
@@ -252,7 +255,8 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
     append_entry(action="correct_evidence" if replaces else "register_evidence", actor=actor, obj=row,
                  files=[file_record(upload)], payload={
                      "case": case.number, "kind": kind, "title": row.title, "filename": upload.filename,
-                     "replaces": replaces.pk if replaces else None, "recording": recording.pk if recording else None})
+                     "replaces": replaces.pk if replaces else None, "recording": recording.pk if recording else None,
+                     **({"supplement_reason": supplement_reason} if supplement_reason else {})})
     return row
 
 

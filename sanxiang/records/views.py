@@ -44,6 +44,7 @@ def _uploads(user, agency, *, optional: str = "") -> list[tuple[str, str]]:
 class EvidenceForm(forms.Form):
     upload = forms.ChoiceField(label="文件（本人已上传完成的）")
     kind = forms.ChoiceField(label="证据种类", choices=EvidenceKind.choices)
+    supplement_reason = forms.CharField(label="归档后补充原因（仅已归档的案件填写）", max_length=300, required=False)
     title = forms.CharField(label="证据名称", max_length=200)
     content = forms.CharField(label="内容说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     occurred_at = forms.CharField(label="形成或拍摄时间", required=False, widget=forms.DateTimeInput(attrs=DATETIME))
@@ -90,6 +91,8 @@ def _evidence_fields(form) -> dict:
     fields = {k: data.get(k) for k in ("kind", "title", "content", "occurred_at", "place", "officers", "recorder",
                                        "purpose", "source", "collected_on", "collected_by", "transcript",
                                        "confidentiality")}
+    if data.get("supplement_reason"):
+        fields["supplement_reason"] = data["supplement_reason"]
     if data.get("kind") == EvidenceKind.ELECTRONIC:
         fields["extraction"] = {k: data.get(f"extraction_{k}") for k in ("method", "medium", "extracted_at",
                                                                           "digest", "officers")}

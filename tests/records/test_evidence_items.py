@@ -178,3 +178,26 @@ def test_a_photo_or_a_recording_of_sound_names_what_it_shows_when_where_by_whom_
             RuleViolation, "录音作为证据须写明：形成时间、地点、执法人员、记录人（拍摄人、录制人）、证明对象。")
     item = E.do_register_evidence(case, upload, actor=env.officer, **{**EVIDENCE, "title": "货架照片"})
     assert (item.recorder, item.purpose) == ("李执法", "证明进货数量和时间") and item.occurred_at is not None
+
+
+def test_an_archived_file_takes_evidence_only_as_a_supplement_with_its_reason(env, blocker):
+    """s18 re-test 11: the documents' rule for every record — on an archived case evidence is added only as
+    归档后补充 with its reason (kept in the ledger), and no archived item is corrected."""
+    from archive_cast import archive_as_is
+    from cases_cast import new_case
+
+    with blocker.unblock():
+        case = new_case(env)
+    kept = E.do_register_evidence(case, photo(env.officer), actor=env.officer, **EVIDENCE)
+    early = photo(env.officer)
+    refused(lambda: E.do_register_evidence(case, early, actor=env.officer, supplement_reason="补交",
+                                           **EVIDENCE), RuleViolation, "尚未归档")
+    archive_as_is(case, env.officer)
+    upload = photo(env.officer)
+    refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, **EVIDENCE), Conflict, "写明补充原因")
+    refused(lambda: E.do_correct_evidence(kept, actor=env.officer, supplement_reason="改正", **EVIDENCE),
+            Conflict, "不能再更正")
+    item = E.do_register_evidence(case, upload, actor=env.officer, supplement_reason="当事人归档后补交的进货单据",
+                                  **EVIDENCE)
+    entry = LedgerEntry.objects.get(action="register_evidence", object_id=str(item.pk))
+    assert "当事人归档后补交的进货单据" in entry.entry
