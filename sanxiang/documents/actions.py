@@ -154,8 +154,9 @@ def do_upload_document_template(agency, kind: str, data: bytes, *, reason: str, 
         raise RuleViolation("请写明上传模板的原因。", field="reason")
     if len(reason) > 300:
         raise RuleViolation("上传原因过长（最多 300 字）。", field="reason")
-    fill.check_template(data, kinds.sample_context(spec.kind))
-    lacking = required.missing(spec.kind, data)
+    sample = kinds.sample_context(spec.kind)
+    fill.check_template(data, sample)
+    lacking = required.missing(spec.kind, data, sample)
     if lacking:
         raise RuleViolation(f"模板缺少{spec.label}必须载明的内容：" + "；".join(lacking)
                             + "。请保留国家模板中的这些填充标记和文字后重新上传。", field="file", code="template_incomplete")

@@ -50,23 +50,43 @@ def template_text(data: bytes) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _national(kind: str, digest: str) -> tuple[frozenset, frozenset]:
-    from . import actions, fill
+def _national(kind: str, digest: str) -> tuple[frozenset, frozenset, frozenset]:
+    """The required names the national template reads, those of them it prints (a marker value shows
+    in its output; a flag such as `hearing_right` only chooses wording), and the notices it gives."""
+    from . import actions, fill, kinds
 
     data = actions.packaged_template(kind)
-    text = template_text(data)
-    return (frozenset(fill.template_names(data)) & NAMES.keys(),
-            frozenset(phrase for phrase in NOTICES if phrase in text))
+    names = frozenset(fill.template_names(data)) & NAMES.keys()
+    sample = kinds.sample_context(kind)
+    markers = _markers(names, sample)
+    text = template_text(fill.fill(data, {**sample, **markers}))
+    printed = frozenset(name for name, marker in markers.items() if marker in text)
+    return names, printed, frozenset(phrase for phrase in NOTICES if phrase in text)
 
 
-def missing(kind: str, data: bytes) -> list[str]:
-    """What of the national template's required names and notices `data` (a template of `kind`) lacks."""
+def _markers(names, sample: dict) -> dict[str, str]:
+    """A distinctive value for each required name the sample gives as text (digits inside 〔〕, so no
+    filter a template might apply — upper, title, escape — changes it unnoticed)."""
+    return {name: f"〔必填{index:04d}〕" for index, name in enumerate(sorted(names))
+            if isinstance(sample.get(name), str)}
+
+
+def missing(kind: str, data: bytes, sample: dict | None = None) -> list[str]:
+    """What of the national template's required names and notices `data` (a template of `kind`) lacks
+    in what it renders: the template is filled (in the sandbox) with the sample where each name the
+    national template prints is a marker, and every marker and notice phrase must be in the filled
+    document's text — a name read only in `{% if false %}`, `{% set %}` or `{{ number[:0] }}` does not
+    count (s18 re-test, 2). A name the national template reads without printing must still be read."""
     import hashlib
 
-    from . import actions, fill
+    from . import actions, fill, kinds
 
-    names, notices = _national(kind, hashlib.sha256(actions.packaged_template(kind)).hexdigest())
+    names, printed, notices = _national(kind, hashlib.sha256(actions.packaged_template(kind)).hexdigest())
+    sample = dict(sample if sample is not None else kinds.sample_context(kind))
+    markers = {name: marker for name, marker in _markers(names, sample).items() if name in printed}
+    text = template_text(fill.fill(data, {**sample, **markers}))
     used = fill.template_names(data)
-    text = template_text(data)
-    return ([f"{NAMES[name]}（{{{{ {name} }}}}）" for name in sorted(names - used)]
+    absent = {name for name, marker in markers.items() if marker not in text}
+    absent |= {name for name in names - printed if name not in used}
+    return ([f"{NAMES[name]}（{{{{ {name} }}}}）" for name in sorted(absent)]
             + [NOTICES[phrase] for phrase in sorted(notices) if phrase not in text])

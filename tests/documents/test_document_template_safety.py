@@ -111,6 +111,32 @@ def test_a_decision_template_must_keep_the_remedy_notice(env):
     assert kept.version == 1
 
 
+INQUIRY_TAGS = ["{{ number }}", "{{ officer_signature }}", "{{ party_signature }}", "{{ told }}",
+                "{{ certificates_shown }}"]
+
+
+@pytest.mark.parametrize("hidden", ["{% if false %}" + "".join(INQUIRY_TAGS) + "{% endif %}",
+                                    "{% set n = number %}{% set o = officer_signature %}{% set p = party_signature %}"
+                                    "{% set t = told %}{% set c = certificates_shown %}",
+                                    "".join(tag.replace(" }}", "[:0] }}") for tag in INQUIRY_TAGS)])
+def test_required_names_read_but_not_rendered_are_refused(env, hidden):
+    """The tester's iffalse.docx, setonly2.docx and trimmed.docx: the names are read, nothing is printed."""
+    data = _with_text(_without(D.packaged_template("inquiry_record"), *INQUIRY_TAGS), hidden)
+    message = _refused(D.do_upload_document_template, env.agency, "inquiry_record", data, reason="本局格式",
+                       actor=env.leader)
+    for named in ("文书编号（文号）", "执法人员签名", "当事人（被询问人）签名", "告知事项", "出示的执法证件"):
+        assert named in message, named
+
+
+def test_a_remedy_notice_in_a_dead_branch_is_refused(env):
+    """The tester's ifremedy.docx: the 复议/诉讼 sentence kept, but never printed."""
+    data = _with_text(_without(D.packaged_template("penalty_decision"), "申请行政复议", "提起行政诉讼"),
+                      "{% if false %}可以依法申请行政复议，也可以依法提起行政诉讼。{% endif %}")
+    message = _refused(D.do_upload_document_template, env.agency, "penalty_decision", data, reason="本局格式",
+                       actor=env.leader)
+    assert "申请行政复议的途径和期限" in message and "提起行政诉讼的途径和期限" in message
+
+
 def test_every_national_template_keeps_what_it_requires():
     from sanxiang.documents import kinds, required
 
