@@ -5,6 +5,9 @@ import pytest
 from django.db import transaction
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
+# archive_cast (an archived case) and the documents_cast it builds on, also when tests/records runs alone
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "documents"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "archive"))
 
 
 @pytest.fixture(scope="module")
@@ -20,3 +23,12 @@ def env(django_db_setup, django_db_blocker):
 @pytest.fixture(scope="module")
 def blocker(django_db_blocker):
     return django_db_blocker
+
+
+@pytest.fixture(scope="module")
+def case(env, blocker):
+    """One new case of the module's agency (modules that need another kind define their own)."""
+    from cases_cast import new_case
+
+    with blocker.unblock():
+        return new_case(env)

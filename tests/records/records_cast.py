@@ -34,3 +34,12 @@ EVIDENCE = {"kind": "documentary", "title": "进货单据", "source": "当事人
             "collected_by": "王执法、李执法", "content": "2026年8月进货单据3张", "place": "当事人经营场所",
             "occurred_at": "2026-09-02T10:00", "officers": "王执法、李执法", "recorder": "李执法",
             "purpose": "证明进货数量和时间"}
+
+
+def client_of(user):
+    """A test client signed in as `user`."""
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user)
+    return c

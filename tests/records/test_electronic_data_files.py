@@ -37,13 +37,6 @@ EXTRACTION = {"method": "使用取证软件导出", "medium": "当事人办公�
               "extracted_at": "2026-09-02T10:30"}
 
 
-@pytest.fixture(scope="module")
-def case(env, blocker):
-    from cases_cast import new_case
-
-    with blocker.unblock():
-        return new_case(env)
-
 
 @pytest.mark.parametrize("data", [
     b"\x7fELF\x02\x01\x01" + b"\x00" * 200,     # a Linux program

@@ -15,13 +15,6 @@ from sanxiang.records.models import EvidenceItem
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def case(env, blocker):
-    from cases_cast import new_case
-
-    with blocker.unblock():
-        return new_case(env)
-
 
 def refused(call, error, words):
     before = counts()

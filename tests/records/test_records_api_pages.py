@@ -2,8 +2,7 @@
 the one JSON shape, another agency gets 404."""
 
 import pytest
-from django.test import Client
-from records_cast import EVIDENCE, counts, photo, video
+from records_cast import EVIDENCE, client_of, counts, photo, video
 
 from sanxiang.records import evidence as E
 from sanxiang.records.models import AudioVideoRecord, EvidenceItem
@@ -14,18 +13,6 @@ RECORDING = {"title": "现场检查录像", "officers": "王执法、李执法",
              "ended_at": "2026-09-02T09:30", "place": "当事人经营场所", "device": "执法记录仪 DSJ-01", "act": "onsite"}
 
 
-@pytest.fixture(scope="module")
-def case(env, blocker):
-    from cases_cast import new_case
-
-    with blocker.unblock():
-        return new_case(env)
-
-
-def client_of(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def test_the_api_registers_lists_and_corrects_evidence(env, case):

@@ -4,26 +4,13 @@ name (DSC_0001.JPG), and what a recording named for an act does or does not cove
 from urllib.parse import unquote
 
 import pytest
-from django.test import Client
-from records_cast import EVIDENCE, photo
+from records_cast import EVIDENCE, client_of, photo
 
 from sanxiang.records import evidence as E
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def case(env, blocker):
-    from cases_cast import new_case
-
-    with blocker.unblock():
-        return new_case(env)
-
-
-def client_of(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def test_the_case_page_names_evidence_by_its_title_not_the_cameras_file_name(env, case):
