@@ -245,26 +245,6 @@ class RecusalDecisionForm(forms.Form):
     on = forms.DateField(label="日期", required=False, widget=DATE, help_text="不填为今天。")
 
 
-class ReviewSubmitForm(forms.Form):
-    """提交法制审核."""
-
-    reviewer = forms.ChoiceField(label="法制审核人员")
-
-    def __init__(self, *args, reviewers=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.reviewers = {str(u.pk): u for u in reviewers}
-        self.fields["reviewer"].choices = [(str(u.pk), u.get_full_name() or u.username) for u in reviewers]
-
-
-class ReviewOpinionForm(forms.Form):
-    """法制审核意见."""
-
-    opinion = forms.ChoiceField(label="审核意见", choices=[("pass", "同意"), ("return", "退回")],
-                                widget=forms.RadioSelect)
-    note = forms.CharField(label="意见说明", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="退回的须写明理由。")
-
-
 class CaseEditForm(forms.Form):
     """修改案由、违法事实、裁量理由."""
 

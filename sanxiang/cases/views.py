@@ -184,12 +184,7 @@ def _forms(request, case, data, bound):
         out["decide_recusal"] = {"recusal": pending_recusals[0],
                                  "form": bound.get("decide_recusal") or F.RecusalDecisionForm()}
     handles = any(h.person.user_id == user.pk for h in data["active_handlers"])
-    from sanxiang.review.procedure import OPEN_ROUND, reviewable_states
-
-    pending = [r for r in data["review_rounds"] if r.status in OPEN_ROUND]
-    if (handles and not pending and case.status in reviewable_states(case)
-            and C.may_act(user, "submit_review", case)):
-        out["review"] = bound.get("review") or F.ReviewSubmitForm(reviewers=pages.reviewers_of(case))
+    # 提交法制审核 and the opinion are the review section's (review/_case_review.html, the round's page)
     if may_change and case.decided_on:
         pending_appeal = next((a for a in data["appeals"] if a.pending), None)
         if pending_appeal:
@@ -204,9 +199,6 @@ def _forms(request, case, data, bound):
             out["resume"] = bound.get("resume") or F.ResumeForm()
         else:
             out["pause"] = bound.get("pause") or F.PauseForm()
-    mine = [r for r in pending if r.reviewer_id == user.pk and r.status == "in_review"]
-    if mine:
-        out["opinion"] = {"review": mine[0], "form": bound.get("opinion") or F.ReviewOpinionForm()}
     return out
 
 
@@ -223,6 +215,9 @@ def _render_case(request, case, bound=None, status=200):
     data["alerts"] = [e for key, form in bound.items() if key not in shown
                       for errors in form.errors.values() for e in errors]
     return render(request, "cases/detail.html", data, status=status)
+
+
+render_case = _render_case  # the case page again with a refused form (the review section's submission too)
 
 
 @login_required
@@ -352,35 +347,6 @@ def case_edit(request, pk):
         C.do_update_case(case, version=version, actor=request.user, **form.cleaned_data)
 
     return _act(request, pk, "edit", lambda case: F.CaseEditForm(request.POST), perform, "已保存案件信息。")
-
-
-@login_required
-def case_submit_review(request, pk):
-    def make(case):
-        return F.ReviewSubmitForm(request.POST, reviewers=pages.reviewers_of(case))
-
-    def perform(case, form, version):
-        C.do_submit_case_review(case, reviewer=form.reviewers[form.cleaned_data["reviewer"]], actor=request.user)
-
-    return _act(request, pk, "review", make, perform, "已提交法制审核。")
-
-
-@login_required
-def case_review_opinion(request, pk):
-    def perform(case, form, version):
-        from sanxiang.review.models import ReviewRound, RoundStatus
-
-        review = (ReviewRound.objects.filter(review__case=case, status=RoundStatus.IN_REVIEW, reviewer=request.user)
-                  .order_by("-id").first())
-        if review is None:
-            from sanxiang.core.errors import Conflict
-
-            raise Conflict("该次审核已提出意见或已撤回，请刷新后查看。")
-        C.do_record_case_review(review, opinion=form.cleaned_data["opinion"], note=form.cleaned_data["note"],
-                                actor=request.user)
-
-    return _act(request, pk, "opinion", lambda case: F.ReviewOpinionForm(request.POST), perform,
-                "已提出法制审核意见。")
 
 
 @login_required

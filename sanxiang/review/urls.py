@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.desk, name="desk"),
     path("rounds/<int:pk>/", views.round_page, name="round"),
     path("rounds/<int:pk>/<slug:act>/", views.round_act, name="round-act"),
+    path("consultations/<int:pk>/", views.consultation_page, name="consultation"),
     path("cases/<int:pk>/submit/", views.submit, name="submit"),
     path("statistics/", views.statistics, name="statistics"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,6 +31,56 @@ from .tracks import CHECKLIST_POINTS, FINDINGS, NOT_APPLICABLE, PROVIDED
 from .workflows import assigned_reviewer
 
 
+# ---- one rule for a refused form --------------------------------------------------------------
+#
+# Every form of the review pages is a `PostedForm` bound with request.POST. The form itself checks
+# nothing (the `do_*` action holds the rules, never repeated here): when the action refuses, its
+# Chinese message goes beside the field it names (`SanxiangError.show_on`, as the cases pages do),
+# the page is rendered again with what was typed and the refusal's status (400, 403, 409); a
+# refusal on a form the page does not offer this user is said on top. Success redirects.
+
+FIELDS = {
+    # act: the names of its fields, the action's `field=` names where they are the same
+    "assign": ("reviewer", "on"),
+    "checklist": ("points",),
+    "opinion": ("opinion_kind", "return_grounds", "text", "on"),
+    "request-supplement": ("items", "supplement_by", "note", "on"),
+    "supplement": ("materials", "on"),
+    "extend": ("count", "approver", "reason", "on"),
+    "withdraw": ("reason", "on"),
+    "sign": ("step", "approved", "opinion", "on"),
+    "discuss": ("held_on", "attendees", "outcome", "minutes"),
+    "form": (),
+    "negotiate": ("held_on", "participants", "agreed", "text"),
+    "leadership": ("handling_opinion", "review_opinion", "decided_on", "deciders", "outcome", "text"),
+    "consult": ("expertise", "name", "organisation", "user", "access_until", "question", "on"),
+    "inquiry": ("kind", "held_on", "persons", "content", "record"),
+    "answer": ("opinion", "on"),
+    "submit": ("materials", "note", "on"),
+}
+
+
+class PostedForm(forms.Form):
+    """A review page's form bound with what was posted; errors come from the action."""
+
+    def __init__(self, act: str, data=None):
+        super().__init__(data)
+        self.act = act
+        for name in FIELDS[act]:
+            self.fields[name] = forms.CharField(required=False)
+
+
+def refuse(form: PostedForm, exc: SanxiangError) -> int:
+    """Put the action's refusal on the form (beside its field) and give the page's status."""
+    exc.show_on(form)
+    return exc.status
+
+
+def alerts_of(bound: dict, offered: set) -> list[str]:
+    """The messages of refused forms this page does not show the user (someone else's step, a stale tab)."""
+    return [e for act, form in bound.items() if act not in offered for errs in form.errors.values() for e in errs]
+
+
 def _people(agency, role, on=None) -> list[dict]:
     from django.contrib.auth import get_user_model
 
@@ -39,6 +90,15 @@ def _people(agency, role, on=None) -> list[dict]:
     ids = (RoleAssignment.objects.filter(agency=agency, role=role, active=True, valid_from__lte=on)
            .exclude(valid_to__lt=on).values_list("user_id", flat=True))
     users = list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("id"))
+    names = names_of(users)
+    return [{"id": u.pk, "name": names[u.pk]} for u in users]
+
+
+def _reviewers(case) -> list[dict]:
+    """The agency's 法制审核人员 in force today who do not handle the case (the action checks the rest)."""
+    from sanxiang.cases.pages import reviewers_of
+
+    users = list(reviewers_of(case))
     names = names_of(users)
     return [{"id": u.pk, "name": names[u.pk]} for u in users]
 
@@ -79,8 +139,9 @@ def _checklist_rows(rnd) -> list[dict]:
              "note": (rnd.checklist.get(code) or {}).get("note", "")} for code, label in CHECKLIST_POINTS]
 
 
-def round_view(user, rnd) -> dict:
-    """What a round's page and the case page show of one round, and the forms this user gets."""
+def round_view(user, rnd, bound=None) -> dict:
+    """What a round's page and the case page show of one round, and the forms this user gets
+    (`bound`: a refused form by its act, shown again with what was typed)."""
     case = rnd.review.case
     track = _track(rnd)
     options = _options(rnd, user)
@@ -101,11 +162,11 @@ def round_view(user, rnd) -> dict:
     documents = list(form_documents(rnd)) if can(user, "view", case) else []
     names = names_of([rnd.reviewer, rnd.submitted_by])
     chain, sign = _chain(rnd, user)
-    return {
+    view = {
         "round": rnd, "case": case, "track": track, "reviewer_name": names.get(rnd.reviewer_id, ""),
         "submitted_name": names.get(rnd.submitted_by_id) or "",
         "checklist": _checklist_rows(rnd), "supplements": _supplements(rnd), "signoffs": signoffs,
-        "assign": options.get("assign"), "reviewers": _people(case.agency, Role.REVIEWER) if "assign" in options else [],
+        "assign": options.get("assign"), "reviewers": _reviewers(case) if "assign" in options else [],
         "request_supplement": options.get("request_supplement"), "supplement": options.get("supplement"),
         "withdraw": options.get("withdraw"),
         "may_record_checklist": rnd.status == RoundStatus.IN_REVIEW and is_reviewer and can(user, "record_checklist", rnd),
@@ -115,7 +176,100 @@ def round_view(user, rnd) -> dict:
         "may_make_form": rnd.status in FORM_READY and can(user, "generate_documents", case),
         "findings": FINDINGS, "chain": chain, "sign": sign, "flow_problem": _flow_problem(rnd),
         "discussions": list(rnd.discussions.order_by("held_on", "id")), "discuss": _discussion_form(rnd, user),
+        **_disagreement_view(rnd, user), **_consultation_view(rnd, user, is_reviewer),
     }
+    offered = {act for act, shown in (
+        ("assign", view["assign"] and view["assign"].allowed), ("checklist", view["may_record_checklist"]),
+        ("opinion", opinion and opinion["mine"]),
+        ("request-supplement", view["request_supplement"] and view["request_supplement"].allowed),
+        ("supplement", view["supplement"] and view["supplement"].allowed), ("extend", may_extend),
+        ("withdraw", view["withdraw"] and view["withdraw"].allowed), ("sign", sign), ("discuss", view["discuss"]),
+        ("form", view["may_make_form"]), ("negotiate", view["negotiate"]), ("leadership", view["leadership"]),
+        ("consult", view["consult"]), ("inquiry", view["inquiry"])) if shown}
+    bound = bound or {}
+    view["bound"] = {act.replace("-", "_"): form for act, form in bound.items() if act in offered}
+    view["alerts"] = alerts_of(bound, offered)
+    view["offered"] = offered
+    return view
+
+
+def _latest(rnd) -> bool:
+    return rnd.review.rounds.order_by("-number").values_list("pk", flat=True).first() == rnd.pk
+
+
+def _disagreement_view(rnd, user) -> dict:
+    """协商沟通 and 局领导研究决定 (乌鲁木齐人社 三（三）4.(3); 协商 also before a "coordination" agency's
+    集体讨论): what was recorded, the forms this user may use now, and who acts when he may not.
+    Offered by the state the actions ask and the policy; the actions decide (flow.py)."""
+    from sanxiang.ledger.registry import action_label
+
+    from .flow import _failed_negotiation, disagreement_procedure
+    from .models_flow import Outcome
+
+    review = rnd.review
+    negotiations = list(rnd.negotiations.order_by("held_on", "id"))
+    decisions = list(rnd.leadership_decisions.order_by("decided_on", "id"))
+    out = {"negotiations": negotiations, "leadership_decisions": decisions, "negotiate": None, "leadership": None,
+           "flow_waiting": []}
+    if rnd.status != RoundStatus.RETURNED or not _latest(rnd):
+        return out
+    procedure = disagreement_procedure(review, rnd.submitted_on)
+    if procedure == "collective_discussion":
+        return out  # 株洲: a disagreement goes to 集体讨论 (the discuss form)
+    if can(user, "negotiate", rnd):
+        out["negotiate"] = {"label": action_label("record_review_negotiation")}
+    else:
+        out["flow_waiting"].append(f"{action_label('record_review_negotiation')}：由本案承办机构的人员或法制审核人员记录")
+    if procedure != "leadership_decision":
+        return out
+    failed = _failed_negotiation(rnd)
+    who = f"由{review.case.agency.name}的法制审核人员或单位领导记录"
+    if failed is None:
+        out["flow_waiting"].append(f"{action_label('record_leadership_decision')}：须先协商沟通，协商仍达不成一致的，"
+                                   f"将双方意见报局领导研究决定（{who}）")
+    elif can(user, "record_disagreement", review):
+        out["leadership"] = {"label": action_label("record_leadership_decision"), "negotiation": failed,
+                             "review_opinion": "：".join(x for x in (rnd.opinion_label, rnd.opinion_text) if x),
+                             "leaders": _people(review.case.agency, Role.AGENCY_LEADER),
+                             "outcomes": Outcome.choices}
+    else:
+        out["flow_waiting"].append(f"{action_label('record_leadership_decision')}：{who}")
+    return out
+
+
+def _consultation_view(rnd, user, is_reviewer: bool) -> dict:
+    """征求意见 (公职律师、法律顾问、专家 of the profile, with time-limited access) and 审核调查 (where the
+    profile lets the reviewer inquire): what was recorded, and the forms for the round's reviewer."""
+    from sanxiang.ledger.registry import action_label
+
+    from .flow import _access_limit, _profile_value
+    from .models_flow import InquiryKind
+
+    agency = rnd.review.case.agency
+    consultations = list(rnd.consultations.order_by("asked_on", "id"))
+    out = {"consultations": consultations, "inquiries": list(rnd.inquiries.order_by("held_on", "id")),
+           "consult": None, "inquiry": None, "consult_waiting": []}
+    if rnd.status != RoundStatus.IN_REVIEW:
+        return out
+    if not (is_reviewer and can(user, "consult", rnd)):
+        out["consult_waiting"].append(f"{action_label('consult_on_review')}、{action_label('record_review_inquiry')}："
+                                      "由本轮的审核人员办理")
+        return out
+    expertise = _profile_value(agency, "review.outside_expertise") or []
+    if expertise:
+        out["consult"] = {"label": action_label("consult_on_review"), "expertise": expertise,
+                          "limit": _access_limit(rnd)}
+    else:
+        out["consult_waiting"].append(f"{action_label('consult_on_review')}：{agency.name}的规定未列可征求意见的外部专业人员")
+    if _profile_value(agency, "review.reviewer_may_inquire_party"):
+        from sanxiang.documents.models import Document
+
+        out["inquiry"] = {"label": action_label("record_review_inquiry"), "kinds": InquiryKind.choices,
+                          "records": list(Document.objects.restrict(user).filter(case=rnd.review.case).order_by("id"))}
+    else:
+        out["consult_waiting"].append(f"{action_label('record_review_inquiry')}：按{agency.name}的规定，"
+                                      "审核人员以书面审核为主，不向当事人调查")
+    return out
 
 
 def _discussion_form(rnd, user):
@@ -134,7 +288,8 @@ def _discussion_form(rnd, user):
     grounds = discussion_grounds(review, rnd)
     if not grounds:
         return None
-    return {"grounds": grounds, "leaders": _people(review.case.agency, Role.AGENCY_LEADER),
+    leaders = [{**p, "position_name": f"position-{p['id']}"} for p in _people(review.case.agency, Role.AGENCY_LEADER)]
+    return {"grounds": grounds, "leaders": leaders,
             "outcomes": Outcome.choices, "positions": Position.choices}
 
 
@@ -181,87 +336,182 @@ def desk(request):
 
 @login_required
 def round_page(request, pk):
-    rnd = _round_or_404(request.user, pk)
+    return _render_round(request, _round_or_404(request.user, pk))
+
+
+def _render_round(request, rnd, bound=None, status=200):
     from sanxiang.retrieval.queries import records_of
 
-    view = round_view(request.user, rnd)
+    view = round_view(request.user, rnd, bound)
     view["records"] = records_of(request.user, rnd.review.case) if can(request.user, "view", rnd.review.case) else []
     view["self_view"] = view
-    return render(request, "review/round.html", view)
+    return render(request, "review/round.html", view, status=status)
 
 
 def _back(rnd, anchor=""):
     return redirect(reverse("review:round", args=[rnd.pk]) + anchor)
 
 
-def _act(request, rnd, run, done: str):
-    try:
-        run()
-    except SanxiangError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
+def _split_names(value: str) -> list[str]:
+    """参加人员 typed one a line or separated by 、，, (the action checks them)."""
+    import re
+
+    return [p.strip() for p in re.split(r"[\n、，,；;]+", value or "") if p.strip()]
+
+
+def _user_named(username: str):
+    """The consulted person's account by its login name (none typed: no account)."""
+    from django.contrib.auth import get_user_model
+
+    from sanxiang.core.errors import RuleViolation
+
+    username = (username or "").strip()
+    if not username:
+        return None
+    found = get_user_model().objects.filter(username=username).first()
+    if found is None:
+        raise RuleViolation(f"没有登录名为“{username}”的账号；没有账号的人员不填。", field="user")
+    return found
+
+
+def _run(act: str, rnd, post, user):
+    """The `do_*` action of one act of a round, with what was posted; returns the success message."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    if act == "assign":
+        reviewer = users.filter(pk=_int(post.get("reviewer"))).first()
+        P.do_assign_reviewer(rnd, reviewer=reviewer, actor=user, on=post.get("on"))
+        return "已确定审核人员。"
+    if act == "checklist":
+        points = {code: {"finding": post.get(f"finding-{code}", ""), "note": post.get(f"note-{code}", "")}
+                  for code, _ in CHECKLIST_POINTS if post.get(f"finding-{code}")}
+        P.do_record_checklist(rnd, points=points, actor=user)
+        return "审核要点已记录。"
+    if act == "opinion":
+        P.do_record_opinion(rnd, kind=post.get("opinion_kind", ""), text=post.get("text", ""),
+                            return_grounds=post.getlist("return_grounds"), actor=user, on=post.get("on"))
+        return "审核意见已提出。"
+    if act == "request-supplement":
+        P.do_request_supplement(rnd, items=post.getlist("items"), supplement_by=post.get("supplement_by", ""),
+                                note=post.get("note", ""), actor=user, on=post.get("on"))
+        return "已退回承办机构补充材料，审核期限暂停计算。"
+    if act == "supplement":
+        P.do_supplement_materials(rnd, materials=_materials(post), actor=user, on=post.get("on"))
+        return "材料已补交，审核期限恢复计算。"
+    if act == "extend":
+        approver = users.filter(pk=_int(post.get("approver"))).first()
+        P.do_extend_review(rnd, count=_int(post.get("count")), approver=approver, reason=post.get("reason", ""),
+                           actor=user, on=post.get("on"))
+        return "审核期限已延长。"
+    if act == "withdraw":
+        P.do_withdraw_review(rnd, reason=post.get("reason", ""), actor=user, on=post.get("on"))
+        return "已撤回送审。"
+    from . import flow as F
+
+    if act == "sign":
+        F.do_sign_off(rnd, post.get("step", ""), approved={"yes": True, "no": False}.get(post.get("approved")),
+                      opinion=post.get("opinion", ""), on=post.get("on") or None, actor=user)
+        return "已签批。"
+    if act == "discuss":
+        attendees = [{"user": uid, "position": post.get(f"position-{uid}", ""), "text": post.get(f"text-{uid}", "")}
+                     for uid in (_int(v) for v in post.getlist("attendees")) if uid is not None]
+        F.do_record_collective_discussion(rnd.review, held_on=post.get("held_on") or None, attendees=attendees,
+                                          outcome=post.get("outcome", ""), minutes=post.get("minutes", ""), actor=user)
+        return "集体讨论已记录。"
+    if act == "negotiate":
+        F.do_record_negotiation(rnd, held_on=post.get("held_on") or None,
+                                participants=_split_names(post.get("participants", "")),
+                                agreed={"yes": True, "no": False}.get(post.get("agreed")),
+                                text=post.get("text", ""), actor=user)
+        return "协商沟通已记录。"
+    if act == "leadership":
+        F.do_record_leadership_decision(
+            rnd.review, handling_opinion=post.get("handling_opinion", ""), review_opinion=post.get("review_opinion", ""),
+            decided_on=post.get("decided_on") or None,
+            deciders=[uid for uid in (_int(v) for v in post.getlist("deciders")) if uid is not None],
+            outcome=post.get("outcome", ""), text=post.get("text", ""), actor=user)
+        return "局领导研究决定已记录。"
+    if act == "consult":
+        F.do_consult(rnd, expertise=post.get("expertise", ""), name=post.get("name", ""),
+                     question=post.get("question", ""), organisation=post.get("organisation", ""),
+                     user=_user_named(post.get("user")), access_until=post.get("access_until") or None,
+                     on=post.get("on") or None, actor=user)
+        return "已征求意见。"
+    if act == "inquiry":
+        record = None
+        if post.get("record"):
+            from sanxiang.documents.models import Document
+
+            record = Document.objects.restrict(user).filter(pk=_int(post.get("record"))).first()
+        F.do_record_inquiry(rnd, kind=post.get("kind", ""), held_on=post.get("held_on") or None,
+                            persons=post.get("persons", ""), content=post.get("content", ""), record=record,
+                            actor=user)
+        return "审核调查已记录。"
+    if act == "form":
+        do_generate_review_form(rnd, actor=user)
+        return "审核表已生成，PDF 正在后台生成。"
+    raise Http404("没有这项操作。")
 
 
 @login_required
 def round_act(request, pk, act):
-    """One POST per act of a round; each calls the procedure's action."""
+    """One POST per act of a round; each calls one `do_*` action. A refusal renders the page again
+    with what was typed and the message beside its field (`PostedForm`)."""
     rnd = _round_or_404(request.user, pk)
+    if act not in FIELDS or act in ("answer", "submit"):
+        raise Http404("没有这项操作。")
     if request.method != "POST":
         return _back(rnd)
-    post, user = request.POST, request.user
-    if act == "assign":
-        from django.contrib.auth import get_user_model
-
-        reviewer = get_user_model().objects.filter(pk=_int(post.get("reviewer"))).first()
-        _act(request, rnd, lambda: P.do_assign_reviewer(rnd, reviewer=reviewer, actor=user, on=post.get("on")),
-             "已确定审核人员。")
-    elif act == "checklist":
-        points = {code: {"finding": post.get(f"finding-{code}", ""), "note": post.get(f"note-{code}", "")}
-                  for code, _ in CHECKLIST_POINTS if post.get(f"finding-{code}")}
-        _act(request, rnd, lambda: P.do_record_checklist(rnd, points=points, actor=user), "审核要点已记录。")
-    elif act == "opinion":
-        _act(request, rnd, lambda: P.do_record_opinion(rnd, kind=post.get("opinion_kind", ""), text=post.get("text", ""),
-                                                      return_grounds=post.getlist("return_grounds"), actor=user,
-                                                      on=post.get("on")), "审核意见已提出。")
-    elif act == "request-supplement":
-        _act(request, rnd, lambda: P.do_request_supplement(rnd, items=post.getlist("items"),
-                                                          supplement_by=post.get("supplement_by", ""),
-                                                          note=post.get("note", ""), actor=user, on=post.get("on")),
-             "已退回承办机构补充材料，审核期限暂停计算。")
-    elif act == "supplement":
-        _act(request, rnd, lambda: P.do_supplement_materials(rnd, materials=_materials(post), actor=user,
-                                                            on=post.get("on")), "材料已补交，审核期限恢复计算。")
-    elif act == "extend":
-        from django.contrib.auth import get_user_model
-
-        approver = get_user_model().objects.filter(pk=_int(post.get("approver"))).first()
-        _act(request, rnd, lambda: P.do_extend_review(rnd, count=_int(post.get("count")), approver=approver,
-                                                     reason=post.get("reason", ""), actor=user, on=post.get("on")),
-             "审核期限已延长。")
-    elif act == "withdraw":
-        _act(request, rnd, lambda: P.do_withdraw_review(rnd, reason=post.get("reason", ""), actor=user,
-                                                       on=post.get("on")), "已撤回送审。")
-    elif act == "sign":
-        from .flow import do_sign_off
-
-        approved = post.get("approved")
-        _act(request, rnd, lambda: do_sign_off(rnd, post.get("step", ""), approved={"yes": True, "no": False}.get(approved),
-                                               opinion=post.get("opinion", ""), on=post.get("on") or None, actor=user),
-             "已签批。")
-    elif act == "discuss":
-        from .flow import do_record_collective_discussion
-
-        attendees = [{"user": uid, "position": post.get(f"position-{uid}", ""), "text": post.get(f"text-{uid}", "")}
-                     for uid in (_int(v) for v in post.getlist("attendees")) if uid is not None]
-        _act(request, rnd, lambda: do_record_collective_discussion(
-            rnd.review, held_on=post.get("held_on") or None, attendees=attendees, outcome=post.get("outcome", ""),
-            minutes=post.get("minutes", ""), actor=user), "集体讨论已记录。")
-    elif act == "form":
-        _act(request, rnd, lambda: do_generate_review_form(rnd, actor=user), "审核表已生成，PDF 正在后台生成。")
-    else:
-        raise Http404("没有这项操作。")
+    form = PostedForm(act, request.POST)
+    form.is_valid()
+    try:
+        done = _run(act, rnd, request.POST, request.user)
+    except SanxiangError as exc:
+        status = refuse(form, exc)
+        return _render_round(request, _round_or_404(request.user, pk), {act: form}, status)
+    messages.success(request, done)
     return _back(rnd)
+
+
+# ---- a consultation: the consulted person's answer -------------------------------------------------
+
+@login_required
+def consultation_page(request, pk):
+    """征求意见: the question, who asked, the access granted, and the answer form for the consulted
+    account or the round's reviewer (`do_record_consultation_opinion`). Others who may read it see it."""
+    from sanxiang.access.policy import restrict
+
+    from .flow import OPEN
+    from .models_flow import Consultation
+
+    found = restrict(Consultation.objects.select_related("round__review__case__agency"), request.user).filter(
+        pk=_int(pk) or 0).first()
+    if found is None:
+        raise Http404("没有找到该征求意见。")
+    rnd = found.round
+    own = found.user_id is not None and found.user_id == request.user.pk
+    may_answer = found.opinion_on is None and rnd.status in OPEN and (own or rnd.reviewer_id == request.user.pk)
+    form, status = None, 200
+    if request.method == "POST":
+        from .flow import do_record_consultation_opinion
+
+        form = PostedForm("answer", request.POST)
+        form.is_valid()
+        try:
+            do_record_consultation_opinion(found, opinion=request.POST.get("opinion", ""),
+                                           on=request.POST.get("on") or None, actor=request.user)
+        except SanxiangError as exc:
+            status = refuse(form, exc)
+        else:
+            messages.success(request, "意见已记录。")
+            return redirect(reverse("review:consultation", args=[found.pk]))
+    names = names_of([found.asked_by])
+    return render(request, "review/consultation.html", {
+        "c": found, "round": rnd, "case": rnd.review.case, "asked_by_name": names.get(found.asked_by_id, ""),
+        "may_answer": may_answer, "may_read_round": queries.round_for(request.user, rnd.pk) is not None,
+        "b": form, "alerts": [] if may_answer or form is None else [e for errs in form.errors.values() for e in errs]},
+        status=status)
 
 
 def _int(value):
@@ -284,7 +534,7 @@ def _materials(post) -> dict:
 
 def case_section(request, case) -> dict:
     """The case page's 法制审核 section: whether review is required and why, every review and round,
-    the submission form for those who may submit."""
+    the submission form for those who may submit (`request.review_submit`: a refused one, as typed)."""
     user = request.user
     reviews = queries.case_reviews(user, case)
     for item in reviews:
@@ -299,7 +549,11 @@ def case_section(request, case) -> dict:
             track = None
         if track is not None and not open_:
             submit = {"track": track, "again": bool(reviews)}
-    return {"requirement": queries.requirement(case), "reviews": reviews, "submit": submit,
+    bound = getattr(request, "review_submit", None)
+    if submit is not None:
+        submit["b"] = bound
+    return {"alerts": [e for errs in bound.errors.values() for e in errs] if bound is not None and submit is None else [],
+            "requirement": queries.requirement(case), "reviews": reviews, "submit": submit,
             "show": bool(reviews or submit or case.kind in ("penalty", "labour_inspection", "licence"))}
 
 
@@ -312,13 +566,19 @@ def submit(request, pk):
     url = reverse("cases:detail", args=[case.pk]) + "#case-review"
     if request.method != "POST":
         return redirect(url)
+    form = PostedForm("submit", request.POST)
+    form.is_valid()
     try:
         rnd = P.do_submit_review(case, materials=_materials(request.POST), note=request.POST.get("note", ""),
                                  actor=request.user, on=request.POST.get("on"))
     except SanxiangError as exc:
-        messages.error(request, f"未能提交法制审核：{exc.message}")
-    else:
-        messages.success(request, f"已提交法制审核（第{rnd.number}轮）。")
+        from sanxiang.cases.views import render_case
+
+        status = refuse(form, exc)
+        request.review_submit = form  # the case page's 法制审核 section shows it again, as typed
+        case.refresh_from_db()
+        return render_case(request, case, status=status)
+    messages.success(request, f"已提交法制审核（第{rnd.number}轮）。")
     return redirect(url)
 
 

@@ -19,3 +19,39 @@ def material_mark(code):
 
     shown = shown_code(str(code or ""))
     return f"{shown}. " if shown else ""
+
+
+# ---- a refused form keeps what was typed (views.PostedForm, bound with request.POST) ------------
+
+def _name(parts) -> str:
+    return "".join(str(p) for p in parts)
+
+
+@register.simple_tag
+def posted(form, *name):
+    """What was typed into the field `name` (joined from its parts) of a refused form; "" otherwise."""
+    if form is None or not getattr(form, "is_bound", False):
+        return ""
+    return form.data.get(_name(name), "")
+
+
+@register.simple_tag
+def ticked(form, name, value, word="checked"):
+    """" checked" (or " selected") when the refused form had `value` in `name`."""
+    from django.utils.safestring import mark_safe
+
+    if form is None or not getattr(form, "is_bound", False):
+        return ""
+    return mark_safe(f" {word}") if str(value) in form.data.getlist(name) else ""
+
+
+@register.simple_tag
+def errors(form, *name):
+    """The Chinese message(s) the action gave for the field `name` (none: the form's own), beside it."""
+    from django.forms.forms import NON_FIELD_ERRORS
+    from django.utils.html import format_html_join
+
+    if form is None or not getattr(form, "is_bound", False):
+        return ""
+    found = form.errors.get(_name(name) if name else NON_FIELD_ERRORS, [])
+    return format_html_join("", '<div class="error" role="alert">{}</div>', ((e,) for e in found))
