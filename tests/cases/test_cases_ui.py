@@ -189,7 +189,13 @@ def test_the_workbench_panels(client, env):
     C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=dt.date(2026, 9, 5))
     html = page(client, env.reviewer, "/")
     assert 'id="case-approvals"' in html and "法制审核" in html
-    assert "提出法制审核意见" in page(client, env.reviewer, f"/cases/{case.pk}/")
+    # the opinion is given on the round's page, reached from the case page's 法制审核 section (one way)
+    from sanxiang.review.models import ReviewRound
+
+    rnd = ReviewRound.objects.get(review__case=case)
+    html = page(client, env.reviewer, f"/cases/{case.pk}/")
+    assert 'id="act-opinion"' not in html and f"/review/rounds/{rnd.pk}/" in html
+    assert "提出审核意见" in page(client, env.reviewer, f"/review/rounds/{rnd.pk}/")
 
 
 def test_the_party_dossier_lists_its_cases(client, env):
