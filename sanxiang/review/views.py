@@ -30,7 +30,6 @@ from .queries import names_of
 from .tracks import CHECKLIST_POINTS, FINDINGS, NOT_APPLICABLE, PROVIDED
 from .workflows import assigned_reviewer
 
-
 # ---- one rule for a refused form --------------------------------------------------------------
 #
 # Every form of the review pages is a `PostedForm` bound with request.POST. The form itself checks
