@@ -883,11 +883,11 @@ def do_decide_recusal(recusal, *, granted: bool, actor, reason="", on=None) -> R
     return recusal
 
 
-# ---- legal review (the procedure is sanxiang/review; the case page's one-step forms) ---------------
+# ---- legal review (the procedure is sanxiang/review; the API's one-step calls) -------------------
 
 @transaction.atomic
 def do_submit_case_review(case, *, reviewer, actor, on=None):
-    """提交法制审核 in one step (the case page's form): the handling unit submits the track's
+    """提交法制审核 in one step (`POST /api/v1/cases/{id}/reviews`, the demo): the handling unit submits the track's
     materials as complete and names a reviewer of the legal office, who is assigned as the legal
     office would (same checks). The procedure itself is sanxiang/review (`do_submit_review`,
     `do_assign_reviewer`); returns the `ReviewRound`."""
@@ -898,7 +898,7 @@ def do_submit_case_review(case, *, reviewer, actor, on=None):
 
 @transaction.atomic
 def do_record_case_review(review, *, opinion, actor, note="", on=None):
-    """法制审核意见 in the case page's words: 同意 (pass) or 退回 (return, with the reason in `note`),
+    """法制审核意见 in the API's two words: 同意 (pass) or 退回 (return, with the reason in `note`),
     recorded as the track's agree kind or its first other kind (sanxiang/review `do_record_opinion`)."""
     from sanxiang.review.procedure import do_record_pass_or_return
 
