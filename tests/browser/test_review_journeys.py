@@ -2,7 +2,7 @@
 decision naming the catalogue's rule, submitted from the case page, taken from the reviewer desk,
 returned for supplement, supplemented by the handling unit from its workbench, reviewed on the
 seven points and agreed, signed along 株洲's chain (承办机构负责人, 法制审核, 法制审核机构负责人) — and
-then decided."""
+then decided; a disagreement resolved by 集体讨论 (株洲), and by 协商 then 局领导研究决定 (乌鲁木齐人社)."""
 
 import sys
 from pathlib import Path
@@ -195,6 +195,65 @@ def test_a_disagreement_resolved_by_collective_discussion(returned_world, page, 
     no_refusal(page)
     assert "按承办机构拟作出的决定作出" in page.locator("#round-history").inner_text()
     shoot(page, "review-collective-discussion")
+
+    log_in(page, env.head)
+    page.goto(f"{page.base}/cases/{case.pk}/")
+    box = page.locator("#move-decide")
+    box.locator("summary").click()
+    box.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#case-state").inner_text() == "已决定"
+
+
+@pytest.fixture
+def hrss_world(transactional_db, live_server):
+    """乌鲁木齐人社: a penalty (行政处罚法 第五十八条 (一): public interest) whose review was returned."""
+    from django.core.cache import cache
+    from flow_cast import opinion, submitted_round
+
+    fe = make_flow_env("urumqi-gxq-hrss")
+    rnd, day = submitted_round(fe, conclude={"penalties": ["warning", "fine"], "fine": "20000",
+                                             "flags": ["public_interest"]})
+    rnd = opinion(fe, rnd, agree=False, day=day)
+    cache.clear()
+    return fe, rnd
+
+
+def test_hrss_negotiates_then_the_leaders_decide_and_the_case_is_decided(hrss_world, page, shoot):
+    fe, rnd = hrss_world
+    env, case = fe.env, rnd.review.case
+    round_url = f"{page.base}/review/rounds/{rnd.pk}/"
+
+    log_in(page, env.head)  # the handling unit disputes the opinion: 协商沟通
+    page.goto(round_url)
+    box = page.locator("#round-negotiate")
+    box.locator("textarea[name=participants]").fill("赵科长")
+    box.locator("input[name=agreed][value=no]").check()
+    box.locator("textarea[name=text]").fill("承办机构认为事实清楚，法制审核机构认为证据不足，未能达成一致。")
+    box.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    box = page.locator("#round-negotiate")
+    assert "至少 2 人" in box.inner_text()  # refused beside the field, the words kept
+    assert box.locator("textarea[name=text]").input_value().startswith("承办机构认为事实清楚")
+    box.locator("textarea[name=participants]").fill("赵科长、钱审核")
+    box.locator("button[type=submit]").click()
+    no_refusal(page)
+    assert "未达成一致" in page.locator("#round-history").inner_text()
+
+    log_in(page, env.leader)  # both opinions to the leaders
+    page.goto(round_url)
+    box = page.locator("#round-leadership")
+    assert "事实不清" in box.locator("textarea[name=review_opinion]").input_value()
+    box.locator("textarea[name=handling_opinion]").fill("事实清楚，证据确凿，拟处罚适当。")
+    for leader in fe.leaders[:2]:
+        box.locator(f"input[name=deciders][value='{leader.pk}']").check()
+    box.locator("select[name=outcome]").select_option("as_proposed")
+    box.locator("textarea[name=text]").fill("经局领导研究，按承办机构拟作出的决定作出。")
+    box.locator("button[type=submit]").click()
+    no_refusal(page)
+    history = page.locator("#round-history").inner_text()
+    assert "局领导研究决定" in history and "事实清楚，证据确凿，拟处罚适当。" in history
+    shoot(page, "review-leadership-decision")
 
     log_in(page, env.head)
     page.goto(f"{page.base}/cases/{case.pk}/")
