@@ -188,3 +188,24 @@ def test_a_refused_form_keeps_what_was_typed(zz, client, db):
     form = box(section, "act-submit-review")
     assert "送审材料不齐全" in form and ">请审核（补正后）</textarea>" in form
     assert 'name="material-report" value="provided" checked' in form
+
+
+def test_a_coordination_agency_negotiates_then_discusses_and_its_reviewer_does_not_inquire(django_db_blocker, client,
+                                                                                          db):
+    """乌鲁木齐市场监管: 协商 first, then (failing) 集体讨论 — no 局领导研究决定; 书面审核为主: no inquiry form."""
+    amr = make_flow_env("urumqi-gxq-amr")
+    env = amr.env
+    rnd, day = submitted_round(amr, today=True)
+    client.force_login(env.reviewer)
+    page = text(client.get(f"/review/rounds/{rnd.pk}/"))
+    assert box(page, "round-inquiry") == "" and "以书面审核为主，不向当事人调查" in page
+    assert '<option value="政府法律顾问"' in box(page, "round-consult")
+    rnd = opinion(amr, rnd, agree=False, day=day)
+    client.force_login(env.leader)
+    assert box(text(client.get(f"/review/rounds/{rnd.pk}/")), "round-discuss") == ""  # not before 协商
+    client.force_login(env.head)
+    assert client.post(f"/review/rounds/{rnd.pk}/negotiate/", {"participants": "赵科长\n钱审核", "agreed": "no",
+                                                               "text": "未达成一致。"}).status_code == 302
+    client.force_login(env.leader)
+    page = text(client.get(f"/review/rounds/{rnd.pk}/"))
+    assert "存在重大分歧" in box(page, "round-discuss") and box(page, "round-leadership") == ""
