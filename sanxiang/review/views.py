@@ -2,7 +2,9 @@
 viewer and forms, the case page's 法制审核 section, and the statistics. Every write calls a `do_*`
 action of the procedure; what a form offers is what the table and the policy allow (`available`,
 `can`), so a page never offers what the service would refuse, and a refusal comes back in Chinese
-with nothing written. Another agency's round is 404.
+beside its field, with what was typed and nothing written (`PostedForm`). The round's page also holds
+协商沟通, 局领导研究决定, 征求意见 and 审核调查 (`flow.py`); a consultation has its own page for the
+consulted person's answer. Another agency's round is 404.
 """
 
 from __future__ import annotations
