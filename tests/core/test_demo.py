@@ -1,4 +1,7 @@
-"""Demo data: idempotent, covers the five seed agencies, every role can log in and sees its home."""
+"""Demo data: idempotent, covers the five seed agencies, every role can log in and sees its home.
+
+Only the idempotency test builds the demo (twice); the others read the `demo` fixture's rows and
+printed logins (built once per test process, docs/how-to.md "Test time")."""
 
 import re
 from io import StringIO
@@ -9,7 +12,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from sanxiang.ledger.models import LedgerEntry
-from sanxiang.orgs import demo
+from sanxiang.orgs import demo as orgs_demo
 from sanxiang.orgs.models import (
     AccountEvent,
     Agency,
@@ -59,8 +62,7 @@ def test_demo_is_idempotent_and_fully_ledgered():
             assert last is not None and last.state_digest == row.ledger_digest(), (model.__name__, row.pk)
 
 
-def test_demo_covers_seed_agencies_and_profile_duties():
-    _load()
+def test_demo_covers_seed_agencies_and_profile_duties(demo):
     for code in SEEDS:
         agency = Agency.objects.get(code=code)
         assert agency.profile_key == code
@@ -76,7 +78,7 @@ def test_demo_covers_seed_agencies_and_profile_duties():
         unit_names = set(Unit.objects.filter(agency=agency).values_list("name", flat=True))
         for name in profile.names():
             if name.startswith("duties."):
-                for unit in demo.duty_unit_names(profile.value(name)["unit"]):
+                for unit in orgs_demo.duty_unit_names(profile.value(name)["unit"]):
                     assert unit in unit_names or unit.removesuffix("室") in unit_names, (code, unit)
     zhuzhou = set(Unit.objects.filter(agency__code="zhuzhou-amr").values_list("name", flat=True))
     assert {"政策法规科", "市市场监管执法支队", "执法一大队", "市食药检所", "市计量所", "市质检所"} <= zhuzhou
@@ -86,8 +88,7 @@ def test_demo_covers_seed_agencies_and_profile_duties():
     assert list(Agency.objects.get(code="zhuzhou-justice").supervises.values_list("code", flat=True)) == ["zhuzhou-amr"]
 
 
-def test_demo_zhuzhou_indicators_show_the_table_shortfall():
-    _load()
+def test_demo_zhuzhou_indicators_show_the_table_shortfall(demo):
     from sanxiang.orgs.indicators import equipment_shortfalls, reviewer_ratio
 
     zhuzhou = Agency.objects.get(code="zhuzhou-amr")
@@ -96,8 +97,8 @@ def test_demo_zhuzhou_indicators_show_the_table_shortfall():
     assert reviewer_ratio(zhuzhou).ok
 
 
-def test_every_demo_role_logs_in_and_sees_its_home(client):
-    out = _load()
+def test_every_demo_role_logs_in_and_sees_its_home(client, demo):
+    out = demo
     password = re.search(r"所有演示账号的密码：(\S+)", out).group(1)
     admin_password = re.search(r"的密码：(\S+)，登录时", out).group(1)
     secrets = dict(re.findall(r"^\s+(\S+): ([A-Z2-7]{32})$", out, re.M))
@@ -135,8 +136,7 @@ def test_every_demo_role_logs_in_and_sees_its_home(client):
     assert AccountEvent.objects.filter(event="login").count() == len(ROLES) + 5 + 2
 
 
-def test_agency_pages_render_for_demo_admin(client):
-    _load()
+def test_agency_pages_render_for_demo_admin(client, demo):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="sysadmin"))
@@ -150,8 +150,7 @@ def test_agency_pages_render_for_demo_admin(client):
     assert "<svg" in page and "三项制度专题培训" in page and "领用设备" in page
 
 
-def test_adviser_home_links_to_entrusted_objects_by_name_and_hides_agency_nav(client):
-    _load()
+def test_adviser_home_links_to_entrusted_objects_by_name_and_hides_agency_nav(client, demo):
     from django.contrib.auth import get_user_model
 
     from sanxiang.orgs.models import RoleAssignment
