@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from stdnum import luhn
 from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
 
 from .context import PARTY_KINDS, ROLES, PartyContext, parse_context
 from .policy import KEEP_ROLE_KINDS, KEEP_ROLES, MASK_KINDS, RedactionPolicy
@@ -209,17 +210,19 @@ PERSON_ONLY_LABELS = ["住所地", "住所", "联系地址"]  # a company's 住�
 
 NUM = r"[0-9０-９]"
 CN_NUM = r"[一二三四五六七八九十百千零〇两\d]+"
+# not glued to a longer number (an ID written "4302 0219 9001-2-15…" is no date)
+_ALONE = r"(?<!\d)(?<!\d[ \t\-])"
 KEEP_PATTERNS = [
     ("document_number", re.compile(r"[\u4e00-\u9fff]{1,16}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\s*\d{1,6}\s*号")),
     ("law", re.compile(r"《[^《》\n]{1,80}》")),
     ("law", re.compile(rf"第{CN_NUM}条(?:第{CN_NUM}款)?(?:第{CN_NUM}项)?")),
-    ("amount", re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元")),
-    ("date", re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")),
-    ("date", re.compile(r"(?<!\d)\d{4}([-/.])\d{1,2}\1\d{1,2}(?!\d)")),
+    ("amount", re.compile(rf"{_ALONE}\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元")),
+    ("date", re.compile(rf"{_ALONE}\d{{4}}\s*年\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?")),
+    ("date", re.compile(rf"{_ALONE}\d{{4}}([-/.])\d{{1,2}}\1\d{{1,2}}(?![ \t\-]?\d)")),
 ]
 ID_RE = re.compile(rf"(?<![0-9A-Za-z])(\d(?:{SEP}\d){{16}}{SEP}[\dXx]|\d(?:{SEP}\d){{14}})(?![0-9A-Za-z])")
 USCC_RE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Z]{18}(?![0-9A-Za-z])")
-MOBILE_RE = re.compile(rf"(?<![\d+])(?:(?:\+|00)?\(?86\)?{SEP})?1[3-9](?:{SEP}\d){{9}}(?!{SEP}\d)")
+MOBILE_RE = re.compile(rf"(?<![\d+])(?:(?:\+|00)?\(?86\)?{SEP})?1{SEP}[3-9](?:{SEP}\d){{9}}(?!{SEP}\d)")
 LANDLINE_RE = re.compile(
     rf"(?<![\d+])(?:(?:(?:\+|00)?\(?86\)?{SEP}\(?[1-9]\d{{1,2}}\)?)|(?:\(0\d{{2,3}}\)|0\d{{2,3}}))"
     rf"{SEP}[2-9](?:{SEP}\d){{6,7}}(?!{SEP}\d)")
@@ -376,8 +379,26 @@ def _keep_verbatim(folded, board):
             board.keep(m.start(), m.end(), kind, KEPT_KINDS[kind])
     for m in USCC_RE.finditer(folded):
         code = m.group(0)
-        if uscc.is_valid(code) and not ric.is_valid(code):
+        if uscc.is_valid(code) and not valid_id_number(code):
             board.keep(m.start(), m.end(), "uscc", "统一社会信用代码（GB 32100 校验正确）")
+
+
+def valid_id_number(number: str) -> bool:
+    """GB 11643: 18 characters, the check digit right (python-stdnum) and a real birth date.
+
+    Not stdnum's `is_valid`, which also wants the division code to have existed in the birth year:
+    real numbers carry the code of the place of registration (decision 0017), and masking more is
+    the safe side here.
+    """
+    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+        return False
+    if ric.calc_check_digit(number) != number[17]:
+        return False
+    try:
+        ric.get_birth_date(number)
+    except StdnumError:
+        return False
+    return True
 
 
 def _label_before(label: re.Pattern, folded: str, start: int, window: int) -> bool:
@@ -395,7 +416,7 @@ def _detect(folded, ctx, policy, board):
         for m in ID_RE.finditer(folded):
             number = normalise(m.group(0))
             labelled = _label_before(ID_LABEL, folded, m.start(), policy.id_label_window)
-            if len(number) == 18 and ric.is_valid(number):
+            if valid_id_number(number):
                 reason = "公民身份号码（GB 11643 校验位正确）"
             elif labelled:
                 reason = "身份证号标签后的号码（校验位不符，仍予隐去）"
