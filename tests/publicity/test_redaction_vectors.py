@@ -48,6 +48,10 @@ VECTORS = [
      ORG, f"当事人：株洲市某某食品有限公司，统一社会信用代码：{USCC}，法定代表人：李四。证人李某。"),
     ("shop-facts-kept", f"当事人：株洲市荷塘区王五便利店（{USCC_IB}），经营者王五，身份证号{ID}。",
      SHOP, f"当事人：株洲市荷塘区王五便利店（{USCC_IB}），经营者王五，身份证号{IDR}。"),
+    ("same-name-kept-and-masked-is-masked", "法定代表人李四，证人李四。",
+     {"kind": "org", "organization": {"name": "某公司"},
+      "persons": [{"role": "legal_representative", "name": "李四"}, {"role": "witness", "name": "李四"}]},
+     "法定代表人李某，证人李某。"),
     ("operator-not-kept-for-a-person", "经营者王五。", {**SHOP, "kind": "person", "organization": None}, "经营者王某。"),
     # the known person's own data from the context, in any written form, before the detectors
     ("context-phone-spaced", "电话 138 0013 8000 。", SHOP, f"电话 {TEL} 。"),
