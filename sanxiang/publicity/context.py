@@ -57,7 +57,10 @@ class Person(_Strict):
     @field_validator("name")
     @classmethod
     def one_word(cls, value: str) -> str:
-        return "".join(value.split())  # 张 三 → 张三: names are matched with any spacing anyway
+        value = "".join(value.split())  # 张 三 → 张三: names are matched with any spacing anyway
+        if len(value) < 2:  # a lone surname would mask that character everywhere in the text
+            raise ValueError("应为完整姓名，至少两个字（a full name of at least two characters）")
+        return value
 
 
 class Organization(_Strict):

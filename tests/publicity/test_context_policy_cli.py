@@ -26,6 +26,7 @@ USCC = "91430200MA4L0Q0X39"
     ({"kind": "person", "persons": [{"role": "neighbour", "name": "张三"}]}, ["身份", "persons.0.role"]),
     ({"kind": "person", "persons": [{"role": "party"}]}, ["缺少“姓名”", "missing field persons.0.name"]),
     ({"kind": "person", "persons": [{"role": "party", "name": " "}]}, ["不能为空"]),
+    ({"kind": "person", "persons": [{"role": "party", "name": "张"}]}, ["至少两个字", "at least two characters"]),
     ({"kind": "org", "organization": None}, ["须填写“单位”", "organization is required"]),
     ({"kind": "person", "organization": {"name": "某公司"}}, ["应为 null", "organization must be null"]),
     ({"kind": "org", "organization": {"name": "某公司", "uscc": "91430200MA4L0Q0X38"}}, ["校验位错误"]),
@@ -86,13 +87,20 @@ def test_cli_prints_the_redacted_text_offline(tmp_path):
     env = {**os.environ, "SANXIANG_DATA_DIR": str(tmp_path / "data"), "DJANGO_SETTINGS_MODULE": "sanxiang.settings"}
     env.pop("DATABASE_URL", None)
     cmd = [str(Path(sys.executable).parent / "sanxiang"), "redact", "--context", str(party), "--profile", "zhuzhou-amr"]
-    done = subprocess.run(cmd, input=text, capture_output=True, text=True, env=env, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == f"当事人：株洲市某某食品有限公司（{USCC}），法定代表人李四。证人王某，电话［电话已隐去］。\n"
     done = subprocess.run([*cmd, "--json"], input=text, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
+    assert answer["text"] == f"当事人：株洲市某某食品有限公司（{USCC}），法定代表人李四。证人王某，电话［电话已隐去］。\n"
     assert [(s["kind"], s["origin"]) for s in answer["spans"]] == [("person", "context"), ("phone", "context")]
     assert "138 0013 8000" not in done.stdout and "王五" not in done.stdout
+
+
+def test_cli_prints_the_text_alone(tmp_path, monkeypatch, capsys):
+    party = tmp_path / "PARTY.json"
+    party.write_text('{"kind": "person", "persons": [{"role": "party", "name": "张三"}]}', encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("当事人张三，电话0731-28888888。"))
+    call_command("redact", "--context", str(party))
+    assert capsys.readouterr().out == "当事人张某，电话［电话已隐去］。\n"
 
 
 @pytest.mark.parametrize("party,argv,stdin,words", [
