@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from sanxiang.lib.validation import StrictModel, explain
+from sanxiang.lib.validation import StrictModel, explain, where_in_list
 
 # What can be masked, with the Chinese name shown in previews, reasons and profile pages.
 MASK_KINDS = {
@@ -72,7 +72,7 @@ def parse_policy(value) -> RedactionPolicy:
     try:
         return RedactionPolicy.model_validate(value)
     except ValidationError as exc:
-        raise ValueError(explain(exc, subject="脱敏规则")) from None
+        raise ValueError(explain(exc, subject="脱敏规则", where=where_in_list)) from None
 
 
 def describe(value: dict) -> str:

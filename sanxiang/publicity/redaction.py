@@ -223,8 +223,9 @@ KEEP_PATTERNS = [
 ID_RE = re.compile(rf"(?<![0-9A-Za-z])(\d(?:{SEP}\d){{16}}{SEP}[\dXx]|\d(?:{SEP}\d){{14}})(?![0-9A-Za-z])")
 USCC_RE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Z]{18}(?![0-9A-Za-z])")
 MOBILE_RE = re.compile(rf"(?<![\d+])(?:(?:\+|00)?\(?86\)?{SEP})?1{SEP}[3-9](?:{SEP}\d){{9}}(?!{SEP}\d)")
+AREA = r"0(?:10|2\d|[3-9]\d{2})"  # 区号: 010, 02x, 0xxx (no area code starts 01 but Beijing's)
 LANDLINE_RE = re.compile(
-    rf"(?<![\d+])(?:(?:(?:\+|00)?\(?86\)?{SEP}\(?[1-9]\d{{1,2}}\)?)|(?:\(0\d{{2,3}}\)|0\d{{2,3}}))"
+    rf"(?<![\d+])(?:(?:(?:\+|00)?\(?86\)?{SEP}\(?[1-9]\d{{1,2}}\)?)|(?:\({AREA}\)|{AREA}))"
     rf"{SEP}[2-9](?:{SEP}\d){{6,7}}(?!{SEP}\d)")
 LOCAL_PHONE_RE = re.compile(rf"(?<!\d)[2-9](?:{SEP}\d){{6,7}}(?!{SEP}\d)")
 CARD_RE = re.compile(rf"(?<![0-9A-Za-z])[1-9](?:{SEP}\d){{15,18}}(?![0-9A-Za-z])")

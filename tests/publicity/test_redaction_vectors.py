@@ -78,6 +78,8 @@ VECTORS = [
     ("landline-010", "电话010-6512 3456。", None, f"电话{TEL}。"),
     ("landline-plus86", "Tel: +86 731 2888 8888", None, f"Tel: {TEL}"),
     ("local-number-after-label", "联系电话：28888888。", None, f"联系电话：{TEL}。"),
+    ("not-an-area-code", "检验报告编号：0123456789。", None, "检验报告编号：0123456789。"),
+    ("landline-020", "电话020 8888 8888。", None, f"电话{TEL}。"),
     ("eight-digits-no-label", "编号28888888。", None, "编号28888888。"),
     # ── bank cards (Luhn) ──
     ("card-luhn", f"转账至{CARD}。", None, f"转账至{CARDR}。"),
