@@ -33,13 +33,14 @@ OPERATOR_COMMANDS = {
     "archive": "export CASE_NUMBER --out FILE.zip | verify FILE.zip [--key VKEY]: the case's BagIt archive package",
     "cases": "list [--agency KEY] [--state STATE] --json: cases for scripts",
     "review": "check --profile KEY [--on DATE] --json < PROPOSAL.json: does a decision need 法制审核, and why",
+    "redact": "--context PARTY.json [--profile KEY] [--json] < decision.txt: 脱敏 (redact personal data before publication)",
 }
 
 # Commands that create or fill the data directory: they prepare it (directory, keys) first.
 # (`restore` prepares it itself, once the backup has passed its checks.)
 PREPARES_DATA_DIR = {"migrate", "serve", "demo"}
 # Sanxiang commands that run without a migrated database (every other one needs it).
-WITHOUT_DATABASE = {"migrate", "restore", "profiles", "flush"}
+WITHOUT_DATABASE = {"migrate", "restore", "profiles", "flush", "redact"}
 # Subcommands that work offline, on files alone (an archive or a court verifying a package).
 OFFLINE_SUBCOMMANDS = {("archive", "verify"), ("review", "check")}
 # The operator's commands that still run Django's system checks: the server (a misconfiguration shows

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sanxiang.retrieval",  # 查阅留痕、调阅、水印 (issue 8 §4)
     "sanxiang.archive",  # 案卷与归档 (issue 8 §5)
     "sanxiang.review",  # 法制审核 (issue 9)
+    "sanxiang.publicity",  # 公示 (issue 10): 脱敏 first
 ]
 
 MIDDLEWARE = [

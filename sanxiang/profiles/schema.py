@@ -118,6 +118,8 @@ _SPECS = [
     _s("publicity.annual_report.recipients", "list", "publicity", "年度执法情况报送对象"),
     _s("publicity.annual_report.channel", "str", "publicity", "年度数据公开载体", nullable=True),
     _s("publicity.channels", "list", "publicity", "公示载体"),
+    # 脱敏 (issue 10 §4): what is masked before publication, what stays (docs/publicity.md)
+    _s("publicity.redaction", "redaction", "publicity", "公开前脱敏规则"),
     _s("publicity.unified_platform", "str", "publicity", "统一公示平台", nullable=True),
     _s(
         "publicity.approval_scope", "enum", "publicity", "公示前审核范围",
@@ -294,6 +296,8 @@ KIND_LABELS = {
     "tracks": "审核程序列表 {key, label, kinds, body, time_limit, time_limit_max, extension_approver, materials, "
               "opinion_kinds, agree, return_grounds, form, internal_form}（见 docs/review.md）",
     "signoff_chains": "签批流程列表 {kinds, before_decision, steps = [{code, label, roles, unit, review, not_handler}]}（见 docs/review.md）",
+    "redaction": "脱敏规则表 {mask, keep_roles, keep, name_mark, address_keeps_division, id_label_window, "
+                 "address_max_chars}（见 docs/publicity.md）",
 }
 
 
@@ -479,6 +483,13 @@ def _valid_review_rules(rules: list[dict]) -> list[dict]:
     return rules
 
 
+def _valid_redaction(value: dict) -> dict:
+    from sanxiang.publicity.policy import parse_policy
+
+    parse_policy(value)
+    return value
+
+
 def _valid_review_tracks(tracks: list[dict]) -> list[dict]:
     from sanxiang.review.tracks import parse_tracks
 
@@ -501,6 +512,7 @@ KIND_TYPES = {
     "rules": Annotated[list[dict], AfterValidator(_valid_review_rules)],
     "tracks": Annotated[list[dict], AfterValidator(_valid_review_tracks)],
     "signoff_chains": Annotated[list[SignoffChain], Field(min_length=1)],
+    "redaction": Annotated[dict, AfterValidator(_valid_redaction)],
 }
 _STRICT = ConfigDict(strict=True, str_strip_whitespace=True)
 
@@ -700,6 +712,10 @@ def format_value(spec: Spec, value) -> str:
         return "；".join(("其他决定" if c["kinds"] == ["*"] else "、".join(c["kinds"])) + "："
                         + " → ".join(step["label"] for step in c["steps"])
                         + ("（签批完成后方可作出决定）" if c.get("before_decision") else "") for c in value)
+    if kind == "redaction":
+        from sanxiang.publicity.policy import describe
+
+        return describe(value)
     if kind == "number" and spec.name == "review.collective_discussion_quorum":
         return f"超过负责人的{value * 100:g}%"
     if kind == "amounts":
