@@ -95,7 +95,7 @@ def _consult_and_inquire(rnd, reviewer, day) -> None:
     from .flow import do_consult, do_record_consultation_opinion, do_record_inquiry
 
     agency = rnd.review.case.agency
-    expertise = next((e for e in ("公职律师", "法律顾问") if e in (_profile(agency, "review.outside_expertise") or [])),
+    expertise = next((e for e in ("法律顾问", "公职律师") if e in (_profile(agency, "review.outside_expertise") or [])),
                      None)
     if expertise is not None:
         asked = do_consult(rnd, expertise=expertise, name="唐明远", organisation=f"{agency.name}{expertise}",
