@@ -215,6 +215,8 @@ def _person_name(user) -> str:
 def _quanzhou(loader, case):
     """泉州: 应当予以纠正 (the fine), the proposal revised and resubmitted: round 2 待确定审核人员."""
     from sanxiang.cases.actions import do_revise_case_proposal
+    from sanxiang.deadlines.engine import subtract_workdays
+    from sanxiang.deadlines.queries import get_calendar
 
     from .procedure import do_resubmit_review, track_of_case
 
@@ -222,8 +224,11 @@ def _quanzhou(loader, case):
     case.refresh_from_db()
     do_revise_case_proposal(case, version=case.version, penalties=["warning", "fine"], fine="10000",
                             flags=case.review_flags, actor=loader.officer_user)
-    do_resubmit_review(case, materials=_required(track_of_case(case, case.kind)), actor=loader.officer_user,
-                       on=loader.day(11), note="已按审核意见调整罚款数额，重新提交审核。")
+    track = track_of_case(case, case.kind)
+    # Resubmitted so that its 10 working days end on the next working day (临期 whatever the holidays).
+    day = subtract_workdays(loader.today, track.time_limit.count - 1, get_calendar())
+    do_resubmit_review(case, materials=_required(track), actor=loader.officer_user, on=day,
+                       note="已按审核意见调整罚款数额，重新提交审核。")
 
 
 def _pingluo(loader, case):

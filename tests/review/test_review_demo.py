@@ -63,7 +63,7 @@ def test_a_returned_opinion_resubmitted_shows_two_rounds(demo):
     assert first.opinion_text and first.proposal["fine"] != second.proposal["fine"]
 
 
-def test_consultation_inquiry_extension_withdrawal_and_warnings(demo):
+def test_consultation_inquiry_extension_withdrawal_and_warnings(demo, client):
     asked = Consultation.objects.filter(expertise__in=("公职律师", "法律顾问"))
     assert asked.exists() and all(c.opinion and c.opinion_on for c in asked)
     assert ReviewInquiry.objects.filter(round__review__case__agency__code="zhuzhou-amr", kind="inquiry").exists()
@@ -80,4 +80,14 @@ def test_consultation_inquiry_extension_withdrawal_and_warnings(demo):
 
     red = ReviewRound.objects.get(warning="red")
     assert red.status == RoundStatus.IN_REVIEW and red.due < timezone.localdate()
-    assert ReviewRound.objects.filter(warning="yellow").exists()
+    yellow = ReviewRound.objects.get(warning="yellow")
+    for rnd, shown in ((red, "法制审核逾期"), (yellow, "法制审核临期")):  # the reviewer's workbench shows them
+        client.force_login(rnd.reviewer or reviewer_of(rnd))
+        assert shown in client.get("/").content.decode(), shown
+
+
+def reviewer_of(rnd):
+    from django.contrib.auth import get_user_model
+
+    prefix = {"urumqi-gxq-amr": "urumqi-amr", "quanzhou-licheng-amr": "quanzhou"}[rnd.review.case.agency.code]
+    return get_user_model().objects.get(username=f"{prefix}-reviewer")
