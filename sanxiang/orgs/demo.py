@@ -331,6 +331,15 @@ class _Loader:
         expired = self.person(agency, "肖雅琴", PersonKind.OFFICER, officer_unit, position="执法队员")
         self.certificate(expired, "43020000006", categories=cats, valid_from=dt.date(2019, 1, 1),
                          valid_to=dt.date(2024, 12, 31), **cert)
+        # Issue 9 (review/demo.py): its penalty chain's third step is the 政策法规科 head's (法制审核机构负责人
+        # 意见), and a collective discussion needs more than half of the agency's leaders, at least two.
+        legal_user = self.user("zhuzhou-legal-head", "易小兰", agency.code, "法制审核机构负责人")
+        self.person(agency, "易小兰", PersonKind.HEAD, units["政策法规科"], legal_user, "政策法规科科长",
+                    "负责重大执法决定法制审核和签批")
+        self.role(legal_user, agency, Role.UNIT_HEAD, units["政策法规科"])
+        second_user = self.user("zhuzhou-leader2", "贺文斌", agency.code, "单位领导（集体讨论）")
+        self.person(agency, "贺文斌", PersonKind.HEAD, None, second_user, "局长", "主持局务会议和重大执法决定集体讨论")
+        self.role(second_user, agency, Role.AGENCY_LEADER)
 
     def load(self):
         self.admin_secrets = []

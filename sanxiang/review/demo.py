@@ -1,3 +1,25 @@
+"""The legal review's demo (issue 9 §6): each agency's catalogue, and reviews in every state of the
+round table (`workflows.REVIEW_ROUND`) for the agencies whose profiles have them — made through the
+`do_*` actions by the agencies' own people (so the guards run and the ledger is complete), with dates
+relative to the day of the first load. Safe to re-run: a case already under review is left alone."""
+
+import datetime as dt
+
+# Each agency's extra demo case (cause, facts, flags) and what its review shows (`_STORIES`).
+# 乌鲁木齐人社, 平罗 and 泉州 require review of penalties only in the Art.58 cases: their cases are
+# flagged 涉及重大公共利益.
+CASES = {
+    "zhuzhou-amr": ("涉嫌经营未按规定检验的食用农产品", "经查，当事人经营未经检验的食用农产品 820 千克，货值金额 9600 元。", []),
+    "urumqi-gxq-amr": ("涉嫌经营无中文标签的进口预包装食品", "经查，当事人经营无中文标签的进口预包装食品 146 件，货值金额 8760 元。",
+                       []),
+    "quanzhou-licheng-amr": ("涉嫌销售掺杂掺假的食用植物油", "经查，当事人向辖区 23 家餐饮单位销售掺杂掺假的食用植物油 1.2 吨。",
+                             ["public_interest"]),
+    "pingluo-commerce": ("涉嫌超限额发行不记名单用途商业预付卡（涉及众多消费者）",
+                         "经查，当事人超出规定限额发行不记名预付卡 1260 张，涉及消费者 900 余人。", ["public_interest"]),
+    "urumqi-gxq-hrss": ("涉嫌拖欠众多农民工工资", "经查，当事人拖欠 86 名农民工工资共计 73 万元。", ["public_interest"]),
+}
+
+
 def load(stdout):
     from sanxiang.access.actors import DEMO
     from sanxiang.review.actions import seed_catalogues
@@ -5,17 +27,18 @@ def load(stdout):
     made = seed_catalogues(actor=DEMO)
     lines = [f"法制审核目录清单：已按规则配置为 {len(made)} 个机关生成第1版"] if made else []
     rounds = _demo_reviews()
-    if rounds:
-        lines.append(f"法制审核：{rounds} 件待决定的案件已送审（待确定审核人员、审核中、退回补充材料）")
+    stories = _demo_stories()
+    if rounds or stories:
+        lines.append(f"法制审核：{rounds + stories} 件案件已送审（待确定审核人员、审核中、退回补充材料、审核同意、"
+                     "退回承办机构、撤回送审；签批、集体讨论、局领导研究决定、征求意见、审核调查、延期、超期预警）")
     return lines
 
 
 def _demo_reviews() -> int:
     """Each seed agency's case waiting for the head's decision that needs a review and has none goes to
     review, in a different state per agency: 审核中, 退回补充材料, 待确定审核人员 (the agreed ones are the
-    closed cases of the cases demo). Safe to re-run: a case already under review is left alone."""
-    import datetime as dt
-
+    closed cases of the cases demo). Under review, the reviewer consults the 公职律师 or 法律顾问 and
+    asks the party where the profile allows it. Safe to re-run: a case already under review is left alone."""
     from django.utils import timezone
 
     from sanxiang.cases.models import Case, CaseStatus
@@ -41,14 +64,226 @@ def _demo_reviews() -> int:
         reviewer = Person.objects.get(user__username=f"{spec['prefix']}-reviewer").user
         track = track_of_case(case, case.kind)
         day = today - dt.timedelta(days=3)
-        rnd = do_submit_review(case, materials=[m.code for m in track.materials if not m.optional], actor=officer,
-                               on=day, note="调查终结，拟作出行政处罚决定，请予审核。")
+        rnd = do_submit_review(case, materials=_required(track), actor=officer, on=day,
+                               note="调查终结，拟作出行政处罚决定，请予审核。")
         made += 1
         if index % 3 == 2:
             continue  # 待确定审核人员
         rnd = do_assign_reviewer(rnd, reviewer=reviewer, actor=reviewer, on=day)
+        _consult_and_inquire(rnd, reviewer, today - dt.timedelta(days=2))
         if index % 3 == 1:
             needed = next((m.code for m in track.materials if not m.optional), None)
             do_request_supplement(rnd, items=[needed], supplement_by=today + dt.timedelta(days=5),
                                   note="请补充当事人营业执照复印件及进货凭证。", actor=reviewer, on=today - dt.timedelta(days=1))
     return made
+
+
+def _required(track) -> list[str]:
+    return [m.code for m in track.materials if not m.optional]
+
+
+def _profile(agency, name):
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.profiles.registry import get_profile
+
+    return get_profile(profile_key_of(agency)).value(name)
+
+
+def _consult_and_inquire(rnd, reviewer, day) -> None:
+    """征求意见 of the profile's 公职律师 or 法律顾问 (a person without an account: no access grant) with
+    the opinion received, and 审核调查 of the party where the reviewer may inquire."""
+    from .flow import do_consult, do_record_consultation_opinion, do_record_inquiry
+
+    agency = rnd.review.case.agency
+    expertise = next((e for e in ("法律顾问", "公职律师") if e in (_profile(agency, "review.outside_expertise") or [])),
+                     None)
+    if expertise is not None:
+        asked = do_consult(rnd, expertise=expertise, name="唐明远", organisation=f"{agency.name}{expertise}",
+                           question="当事人主张涉案食品系赠送而非销售，能否认定为经营行为？", on=day, actor=reviewer)
+        do_record_consultation_opinion(asked, opinion="涉案食品随商品一并提供给消费者，属于经营行为的组成部分，可以认定为经营。",
+                                       on=day, actor=reviewer)
+    if _profile(agency, "review.reviewer_may_inquire_party"):
+        link = rnd.review.case.case_parties.select_related("party").first()
+        do_record_inquiry(rnd, kind="inquiry", held_on=day, persons=link.party.name if link else "当事人",
+                          content="向当事人核实进货渠道和销售数量，当事人对认定的事实无异议。", actor=reviewer)
+
+
+def _demo_stories() -> int:
+    """The rest of the round table and of review/flow.py, one story per agency whose profile has it:
+    株洲 — the whole 签批 chain of the closed case's agreed round (the decision was made after it), a
+    returned opinion resolved by 集体讨论, and a 行政强制 decision's review extended within the maximum;
+    乌鲁木齐人社 — a returned opinion, 协商 that failed, then 局领导研究决定; 泉州 — a returned opinion and
+    the changed proposal resubmitted (two rounds, the second 待确定审核人员); 平罗 — a review withdrawn;
+    乌鲁木齐市场监管 — a review past its time limit (the job marks it red). Returns the cases sent."""
+    from sanxiang.cases.demo import Loader
+    from sanxiang.cases.models import Case
+    from sanxiang.orgs.demo import AGENCIES
+    from sanxiang.orgs.models import Agency
+
+    made = 0
+    for spec in AGENCIES:
+        agency = Agency.objects.filter(code=spec["code"]).first()
+        if agency is None or spec["code"] not in _STORIES:
+            continue
+        loader = Loader(agency, spec["prefix"], spec["region"])
+        if spec["code"] == "zhuzhou-amr":
+            _sign_closed_case(loader)
+            made += _extend_coercion_review(loader)
+        cause, facts, flags = CASES[spec["code"]]
+        if Case.objects.filter(agency=agency, cause=cause).exists():
+            continue
+        case = loader.run(loader.clue(cause, 70, loader.org), [
+            ("verify", 69, {}), ("file", 68, {}), ("investigate", 67, {}),
+            ("conclude", 45, {"penalties": ["warning", "fine"], "fine": "20000", "facts": facts, "flags": flags,
+                              "discretion": "当事人违法行为持续时间较长，依法从重处罚。"}),
+            ("notify", 40, {})])
+        _STORIES[spec["code"]](loader, case)
+        made += 1
+    if made:
+        from .tasks import review_clock_warnings
+
+        review_clock_warnings.call()  # 法制审核时限预警 as the job gives it (yellow 临期, red 已超期)
+    return made
+
+
+def _submitted(loader, case, ago, *, assign=True, kind=None, note="调查终结，拟作出行政处罚决定，请予审核。"):
+    from .procedure import do_assign_reviewer, do_record_checklist, do_submit_review, track_of_case
+    from .testing import all_points
+
+    track = track_of_case(case, kind or case.kind, loader.day(ago))
+    rnd = do_submit_review(case, materials=_required(track), kind=kind, note=note, actor=loader.officer_user,
+                           on=loader.day(ago))
+    if assign:
+        rnd = do_assign_reviewer(rnd, reviewer=loader.reviewer_user, actor=loader.reviewer_user, on=loader.day(ago))
+        do_record_checklist(rnd, points=all_points(), actor=loader.reviewer_user)
+    return rnd
+
+
+def _returned(loader, case, ago, kind, text, grounds=()):
+    from .procedure import do_record_checklist, do_record_opinion
+
+    rnd = _submitted(loader, case, ago + 5)
+    do_record_checklist(rnd, points={"facts": {"finding": "problem", "note": text}}, actor=loader.reviewer_user)
+    return do_record_opinion(rnd, kind=kind, text=text, return_grounds=list(grounds), actor=loader.reviewer_user,
+                             on=loader.day(ago))
+
+
+def _leaders(agency) -> list:
+    from sanxiang.orgs.models import Role, RoleAssignment
+
+    return [ra.user for ra in RoleAssignment.objects.filter(agency=agency, role=Role.AGENCY_LEADER, active=True)
+            .select_related("user").order_by("id")]
+
+
+def _zhuzhou(loader, case):
+    """株洲: 应当予以纠正, then (its profile: 报局领导集体讨论决定) the leaders decide as proposed."""
+    from .flow import do_record_collective_discussion
+
+    _returned(loader, case, 25, "correct", "涉案食用农产品已由第三方检测机构出具合格报告，认定“未经检验”的证据不足，建议不予处罚。")
+    leaders = _leaders(loader.agency)
+    said = ["检测报告出具于查获之后，不能证明经营时已经检验，同意按拟作出的决定作出。", "同意。承办机构已补强进货查验证据。"]
+    attendees = [{"user": leader, "position": "agree", "text": said[min(n, 1)]} for n, leader in enumerate(leaders)]
+    do_record_collective_discussion(case.legal_reviews.get(), held_on=loader.day(20), attendees=attendees,
+                                    outcome="as_proposed", minutes="局务会议集体讨论本案。法制审核机构认为“未经检验”证据不足；承办机构说明"
+                                    "检测报告系查获后委托作出。经讨论，出席的负责人一致同意按承办机构拟作出的决定作出。",
+                                    actor=leaders[0])
+
+
+def _hrss(loader, case):
+    """乌鲁木齐人社: 退回 (证据不足), 协商 without agreement, then 局领导研究决定."""
+    from .flow import do_record_leadership_decision, do_record_negotiation
+
+    rnd = _returned(loader, case, 25, "return", "拖欠工资的数额仅有部分劳动者的证言，工资支付台账未调取，证据不足。",
+                    grounds=["证据不足"])
+    officer, reviewer = loader.officer_user, loader.reviewer_user
+    do_record_negotiation(rnd, held_on=loader.day(22), participants=[loader.officer.name, _person_name(reviewer)], agreed=False,
+                          text="承办机构认为劳动者证言与银行流水相互印证，数额可以认定；法制审核机构坚持应调取工资支付台账。未达成一致。",
+                          actor=officer)
+    leader = _leaders(loader.agency)[0]
+    do_record_leadership_decision(case.legal_reviews.get(), handling_opinion="证言与银行流水相互印证，拖欠数额可以认定。",
+                                  review_opinion="未调取工资支付台账，拖欠数额证据不足。", decided_on=loader.day(18),
+                                  deciders=[leader], outcome="as_proposed",
+                                  text="经局领导研究，拖欠数额有银行流水佐证，按承办机构拟作出的决定作出。", actor=leader)
+
+
+def _person_name(user) -> str:
+    from sanxiang.orgs.models import Person
+
+    return Person.objects.get(user=user).name
+
+
+def _quanzhou(loader, case):
+    """泉州: 应当予以纠正 (the fine), the proposal revised and resubmitted: round 2 待确定审核人员."""
+    from sanxiang.cases.actions import do_revise_case_proposal
+    from sanxiang.deadlines.engine import subtract_workdays
+    from sanxiang.deadlines.queries import get_calendar
+
+    from .procedure import do_resubmit_review, track_of_case
+
+    _returned(loader, case, 26, "correct", "当事人系初次违法且主动召回，罚款数额未体现从轻情节，应当予以纠正。")
+    case.refresh_from_db()
+    do_revise_case_proposal(case, version=case.version, penalties=["warning", "fine"], fine="10000",
+                            flags=case.review_flags, actor=loader.officer_user)
+    track = track_of_case(case, case.kind)
+    # Resubmitted so that its 10 working days end on the next working day (临期 whatever the holidays).
+    day = subtract_workdays(loader.today, track.time_limit.count - 1, get_calendar())
+    do_resubmit_review(case, materials=_required(track), actor=loader.officer_user, on=day,
+                       note="已按审核意见调整罚款数额，重新提交审核。")
+
+
+def _pingluo(loader, case):
+    """平罗: submitted and assigned, then withdrawn by the handling unit."""
+    from .procedure import do_withdraw_review
+
+    rnd = _submitted(loader, case, 10)
+    do_withdraw_review(rnd, reason="发现新的违法事实，需补充调查后重新送审。", actor=loader.officer_user, on=loader.day(6))
+
+
+def _urumqi(loader, case):
+    """乌鲁木齐市场监管: under review for 30 days, past its 10 working days (red)."""
+    _submitted(loader, case, 30)
+
+
+_STORIES = {"zhuzhou-amr": _zhuzhou, "urumqi-gxq-hrss": _hrss, "quanzhou-licheng-amr": _quanzhou,
+            "pingluo-commerce": _pingluo, "urumqi-gxq-amr": _urumqi}
+
+
+def _sign_closed_case(loader) -> None:
+    """株洲's closed case: the whole 签批 chain of its agreed round, signed before the decision."""
+    from sanxiang.cases.models import CaseStatus
+    from sanxiang.orgs.models import Person
+
+    from .flow import chain_state, do_sign_off
+    from .models import ReviewRound, RoundStatus
+
+    rnd = (ReviewRound.objects.filter(review__case__agency=loader.agency, review__case__status=CaseStatus.CLOSED,
+                                      status=RoundStatus.AGREED).order_by("id").first())
+    if rnd is None:
+        return
+    legal_head = Person.objects.filter(user__username="zhuzhou-legal-head").first()
+    signers = {"handling": loader.head_user, "review_body": legal_head.user if legal_head else None}
+    for n, step in enumerate(chain_state(rnd)):
+        who = rnd.reviewer if step["review"] else signers.get(step["unit"])
+        if step["signoff"] is not None or who is None:
+            continue
+        do_sign_off(rnd, step["code"], approved=True, on=rnd.opinion_on + dt.timedelta(days=min(n, 2)),
+                    opinion="同意。" if not step["review"] else "同意，事实清楚，证据确凿，适用依据正确，程序合法。",
+                    actor=who)
+
+
+def _extend_coercion_review(loader) -> int:
+    """株洲: the 扣押 waiting for the head goes to review as a 行政强制 decision (its 重大行政执法决定 track,
+    10 working days, at most 20) and the time is extended by 5, approved by the leader."""
+    from sanxiang.cases.models import MeasureStatus
+
+    from .models import LegalReview
+    from .procedure import do_extend_review
+
+    case = (loader.agency.cases.filter(measures__status=MeasureStatus.PROPOSED)
+            .exclude(pk__in=LegalReview.objects.filter(decision_kind="coercion").values("case_id")).first())
+    if case is None:
+        return 0
+    rnd = _submitted(loader, case, 1, kind="coercion", note="拟扣押库存头盔，请予审核。")
+    do_extend_review(rnd, count=5, approver=_leaders(loader.agency)[0], reason="需等待产品质量检验报告。", actor=loader.reviewer_user,
+                     on=loader.day(0))
+    return 1

@@ -28,10 +28,22 @@ from sanxiang.orgs.models import (
     Training,
     Unit,
 )
+from sanxiang.review.models import LegalReview, ReviewRound, ReviewSupplement
+from sanxiang.review.models_flow import (
+    CollectiveDiscussion,
+    Consultation,
+    LeadershipDecision,
+    Negotiation,
+    ReviewInquiry,
+    SignOff,
+)
 
 pytestmark = pytest.mark.django_db
 MODELS = [Agency, Unit, Person, Certificate, LegalQualification, Training, Equipment, DeviceIssue, RoleAssignment,
-          TotpDevice]
+          TotpDevice,
+          # the review demo (review/demo.py): a re-run sends no case to review again and signs nothing twice
+          LegalReview, ReviewRound, ReviewSupplement, SignOff, CollectiveDiscussion, Negotiation, LeadershipDecision,
+          Consultation, ReviewInquiry]
 SEEDS = ["urumqi-gxq-amr", "zhuzhou-amr", "pingluo-commerce", "urumqi-gxq-hrss", "quanzhou-licheng-amr"]
 PREFIXES = ["urumqi-amr", "zhuzhou", "pingluo", "urumqi-hrss", "quanzhou"]
 ROLES = ["officer", "reviewer", "head", "leader", "records", "publicity", "approval", "adviser"]
@@ -45,7 +57,8 @@ def _load():
 
 def _counts():
     return {m.__name__: m.objects.count() for m in MODELS} | {
-        "orgs_entries": LedgerEntry.objects.filter(object_type__startswith="orgs.").count()}
+        "orgs_entries": LedgerEntry.objects.filter(object_type__startswith="orgs.").count(),
+        "review_entries": LedgerEntry.objects.filter(object_type__startswith="review.").count()}
 
 
 def test_demo_is_idempotent_and_fully_ledgered():
