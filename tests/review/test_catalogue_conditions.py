@@ -103,7 +103,8 @@ def county(django_db_setup, django_db_blocker):
     county-market catalogue, and a case of each."""
     from sanxiang.review.actions import do_adopt_catalogue_version
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic(), pytest.MonkeyPatch.context() as mp:
+        mp.setattr("sanxiang.review.actions.adoption_day", lambda: dt.date(2026, 1, 1))  # as tests/review/conftest.py
         made = {}
         for name, profile, categories in (("county", "quanzhou-licheng-amr", ["行政处罚", "市场监督管理"]),
                                           ("city", "zhuzhou-amr", ["行政处罚", "市场监督管理"]),
