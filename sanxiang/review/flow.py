@@ -253,10 +253,11 @@ def do_sign_off(rnd: ReviewRound, step: str, *, approved: bool, opinion: str, on
 def return_round_after_refusal(rnd: ReviewRound, signoff: SignOff, *, actor) -> None:
     """A refused sign-off sends the round back to the handling unit (the round's table; a clock
     still running ends with it, as when the reviewer sends a round back)."""
-    from .procedure import _apply
+    from .procedure import _apply, _close_supplement_deadline
 
     _apply(rnd, "refuse_signoff", actor, None, on=signoff.signed_on,
            reason=f"{signoff.step_label}：{signoff.opinion}")
+    _close_supplement_deadline(rnd, actor, met=False, reason=f"签批不同意并退回承办机构：{signoff.step_label}")
 
 
 def _name(user) -> str:

@@ -21,7 +21,7 @@ from sanxiang.workflow import apply
 
 from .models import LegalReview, ReviewRound, ReviewStatus, ReviewSupplement, RoundStatus
 from .tracks import CHECKLIST_POINTS, FINDINGS, NOT_APPLICABLE, PROVIDED, Track, track_for
-from .workflows import CLOCK, REVIEW_ROUND
+from .workflows import CLOCK, REVIEW_ROUND, SUPPLEMENT_CLOCK
 
 register_actions({
     "submit_review": "提交法制审核",
@@ -431,7 +431,44 @@ def do_request_supplement(rnd, *, items, supplement_by, note: str = "", actor, o
     append_entry(action="request_supplement_reviewround", actor=actor, obj=row,
                  payload={"case": locked.review.case.number, "round": locked.number, "items": codes,
                           "supplement_by": supplement_by.isoformat()})
+    _open_supplement_deadline(row, locked, day, supplement_by, actor)
     return row
+
+
+def _open_supplement_deadline(row, locked, day, supplement_by, actor):
+    """补交期限 as a deadline of the handling unit (its unit responsible, yellow/red warnings by the
+    job `review_supplement_warnings`): calendar days to the date given; a last day that is not a
+    working day moves to the next working day, as every period in days does."""
+    from sanxiang.deadlines.actions import do_open_obligation
+
+    case = locked.review.case
+    do_open_obligation(object_type=row.ledger_type(), object_id=row.pk, agency=case.agency, kind=SUPPLEMENT_CLOCK,
+                       start=day, count=(supplement_by - day).days, unit="days",
+                       units=[case.unit] if case.unit_id else (),
+                       note=f"{case.number} 法制审核第{locked.number}轮退回补充材料", actor=actor)
+
+
+def supplement_deadline(row):
+    """The deadline 法制审核补充材料期限 of a supplement request (None for requests made before it existed)."""
+    from sanxiang.deadlines.models import Obligation
+
+    return Obligation.objects.filter(object_type=row.ledger_type(), object_id=str(row.pk), kind=SUPPLEMENT_CLOCK).first()
+
+
+def _close_supplement_deadline(locked, actor, *, met: bool, reason: str = ""):
+    """The open 补交期限 of the round ends: met when the materials come, waived when the round ends
+    without them (withdrawn, or a refused sign-off returns it) — a consequence of that act."""
+    from sanxiang.deadlines.workflows import OBLIGATION
+    from sanxiang.workflow import apply_consequence
+
+    for row in locked.supplements.all():
+        ob = supplement_deadline(row)
+        if ob is None or ob.status not in ("open", "overdue"):
+            continue
+        if met:
+            apply_consequence(ob, "meet", actor=actor, table=OBLIGATION, locked=ob, met_at=timezone.now())
+        else:
+            apply_consequence(ob, "waive", actor=actor, table=OBLIGATION, locked=ob, reason=reason[:300])
 
 
 @transaction.atomic
@@ -467,6 +504,7 @@ def do_supplement_materials(rnd, *, materials, actor, on=None) -> ReviewRound:
     locked = _apply(locked, "supplement", actor, effect, on=day, materials=sorted(given))
     request.supplied_on = day
     request.save(update_fields=["supplied_on"])
+    _close_supplement_deadline(locked, actor, met=True)
     append_entry(action="supplement_reviewround", actor=actor, obj=request,
                  payload={"case": locked.review.case.number, "round": locked.number, "supplied_on": day.isoformat()})
     return locked
@@ -628,6 +666,7 @@ def do_withdraw_review(rnd, *, reason: str, actor, on=None) -> ReviewRound:
             do_resume_obligation(ob, end=max(_day(on), ob.pauses.filter(end__isnull=True).first().start), actor=actor)
         # The clock ends with the round the handling unit withdrew (a consequence, not the leader's waiver).
         apply_consequence(ob, "waive", actor=actor, table=OBLIGATION, reason=f"撤回送审：{reason}"[:300])
+    _close_supplement_deadline(locked, actor, met=False, reason=f"撤回送审：{reason}")
     return locked
 
 
