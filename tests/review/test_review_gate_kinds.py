@@ -211,3 +211,26 @@ def test_every_later_decision_move_carries_the_gate():
     for t in K.MEASURE.transitions:
         if t.action in ("dispose", "decide_item", "sell_item"):
             assert K.disposal_review_passed in t.guards, t.action
+
+
+def test_the_case_page_offers_the_review_of_a_later_decision_the_catalogue_requires(zenv, db, client):
+    from django.urls import reverse
+
+    case = new_kind_case(zenv, "licence", on=D(2026, 9, 1))
+    step(zenv, LICENCE, case, "accept", D(2026, 9, 1))
+    step(zenv, LICENCE, case, "start_review", D(2026, 9, 2))
+    step(zenv, LICENCE, case, "grant", D(2026, 9, 2))
+    step(zenv, LICENCE, case, "issue_certificate", D(2026, 9, 3), valid_until="2026-12-31")
+    client.force_login(zenv.officer)
+    page = reverse("cases:detail", args=[case.pk])
+    assert "act-submit-review-change" not in client.get(page).content.decode()  # no rule names it yet
+    _publish_later_decisions(zenv.agency, zenv.reviewer)
+    html = client.get(page).content.decode()
+    for decision, label in (("change", "变更许可"), ("revocation", "撤销许可"), ("deregistration", "注销许可")):
+        assert f"act-submit-review-{decision}" in html and f"提交“{label}”决定的法制审核" in html
+    assert "act-submit-review-extension" not in html  # no extension applied for
+    post = {"decision": "revocation", "note": "以欺骗手段取得许可", "on": "2026-09-07",
+            **{f"material-{c}": "provided" for c in "ABCDEF"}, "material-G": "not_applicable"}
+    client.post(reverse("review:submit", args=[case.pk]), post)
+    rnd = P.latest_round_of(case, "licence")
+    assert rnd.proposal["decision"] == "revocation" and rnd.submitted_on == D(2026, 9, 7)
