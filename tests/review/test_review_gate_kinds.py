@@ -234,3 +234,23 @@ def test_the_case_page_offers_the_review_of_a_later_decision_the_catalogue_requi
     client.post(reverse("review:submit", args=[case.pk]), post)
     rnd = P.latest_round_of(case, "licence")
     assert rnd.proposal["decision"] == "revocation" and rnd.submitted_on == D(2026, 9, 7)
+
+
+def test_the_api_submits_a_later_decision_and_refuses_an_unknown_one(zenv, db, client):
+    case = new_kind_case(zenv, "licence", on=D(2026, 9, 1))
+    step(zenv, LICENCE, case, "accept", D(2026, 9, 1))
+    step(zenv, LICENCE, case, "start_review", D(2026, 9, 2))
+    step(zenv, LICENCE, case, "grant", D(2026, 9, 2))
+    step(zenv, LICENCE, case, "issue_certificate", D(2026, 9, 3), valid_until="2026-12-31")
+    client.force_login(zenv.officer)
+    body = {"case": str(case.pk), "materials": {**{c: "provided" for c in "ABCDEF"}, "G": "not_applicable"},
+            "on": "2026-09-07"}
+    size = LedgerEntry.objects.count()
+    refused = client.post("/api/v1/reviews/", {**body, "decision": "renewal"}, content_type="application/json")
+    assert refused.status_code == 400 and "未知的决定事项" in refused.json()["message"]
+    refused = client.post("/api/v1/reviews/", {**body, "decision": "extension"}, content_type="application/json")
+    assert refused.status_code == 400 and "不能提交“延续许可”决定的法制审核" in refused.json()["message"]
+    assert LedgerEntry.objects.count() == size
+    made = client.post("/api/v1/reviews/", {**body, "decision": "change"}, content_type="application/json")
+    assert made.status_code == 201, made.json()
+    assert P.latest_round_of(case, "licence").proposal["decision"] == "change"
