@@ -238,6 +238,14 @@ def coercion_review_passed(case, on=None) -> str | None:
     return review_problem(case, proposal_of(case, "coercion"), on=_day(on))
 
 
+def decision_review_passed(case, decision: str, on=None) -> str | None:
+    """A later decision of the case (变更、延续、撤销、注销许可; 查封扣押财物的处理决定) that the catalogue
+    requires a review of has passed one — its own proposal (`review_gate.proposal_of(case, decision=…)`)."""
+    from .review_gate import proposal_of, review_problem
+
+    return review_problem(case, proposal_of(case, decision=decision), on=_day(on))
+
+
 def not_before_earlier_steps(case, actor, on=None, **params):
     """决定日期不早于告知、陈述申辩、听证和法制审核通过之日"""
     day = _day(on)

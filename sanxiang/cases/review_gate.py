@@ -14,10 +14,23 @@ def _money(value) -> str | None:
     return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
 
 
-def proposal_of(case, kind: str | None = None) -> dict:
+# 决定事项 after the kind's main decision, and the kind each belongs to (PROPOSAL.json `decision`).
+DECISION_KINDS = {"change": "licence", "extension": "licence", "revocation": "licence", "deregistration": "licence",
+                  "disposal": "coercion"}
+# 变更、撤销许可 change the decision that granted it (the catalogues' flag 变更、撤销原执法决定).
+CHANGING_DECISIONS = {"change", "revocation"}
+
+
+def proposal_of(case, kind: str | None = None, decision: str | None = None) -> dict:
     """The proposed decision in the vocabulary of the legal-review issue (its PROPOSAL.json). `kind`:
     a decision of another kind within the case (a 行政强制 decision in a penalty case), which carries
-    the case's flags and no penalty."""
+    the case's flags and no penalty. `decision`: a later decision of the kind (变更、延续、撤销、注销许可;
+    the 处理决定 on seized goods), which carries the case's flags (变更、撤销: also 变更、撤销原执法决定),
+    no penalty and no hearing (the case's hearing was the grant's)."""
+    if decision is not None:
+        flags = set(case.review_flags) | ({"changes_decision"} if decision in CHANGING_DECISIONS else set())
+        return {"kind": DECISION_KINDS[decision], "decision": decision, "procedure": "general", "penalties": [],
+                "fine": None, "confiscation_value": None, "hearing": "none", "flags": sorted(flags)}
     if kind is not None and kind != case.kind:
         return {"kind": kind, "procedure": "general", "penalties": [], "fine": None, "confiscation_value": None,
                 "hearing": "none", "flags": sorted(case.review_flags)}

@@ -340,6 +340,41 @@ def major_review_form():
     return d
 
 
+def internal_approval_form():
+    """行政处罚案件有关事项审批表 (SAMR 文书格式范本; 乌鲁木齐高新区市场监管's plan 二（三）13.: a general-
+    procedure penalty's review "可在内部审批表中体现"): the matter for approval is the round's review; the
+    grounds are the facts, the proposal, its basis and the rules; then the handlers, the handling unit's
+    head (`handling_head`), the 法制审核 opinion with its points, and every sign-off of the round."""
+    d = _new()
+    _centre(d, "{{ agency_name }}", 16)
+    _centre(d, "行政处罚案件有关事项审批表", 22)
+    d.add_paragraph("编号：{{ number }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    table = _table(d, [("案件名称", "{{ cause }}"), ("案号", "{{ case_number }}"), ("当事人", PARTIES),
+                       ("审批事项", "{{ track }}（第 {{ round_number }} 轮，{{ submitted_on }} 提请）"),
+                       ("提请审批的理由及依据", "")])
+    _cell_lines(table.rows[-1].cells[1], [
+        "违法事实：{{ facts }}", "拟处理意见：{{ proposal }}", "法律依据：{{ basis }}",
+        "自由裁量的理由：{{ discretion }}", "须经法制审核的情形：" + REVIEW_RULES, "送审材料：" + REVIEW_MATERIALS])
+    cells = table.add_row().cells
+    cells[0].text = "承办人"
+    cells[1].text = HANDLERS
+    cells = table.add_row().cells
+    cells[0].text = "承办机构负责人意见"
+    cells[1].text = '{{ signed.get("handling_head", "") }}'
+    cells = table.add_row().cells
+    cells[0].text = "法制审核意见"
+    _cell_lines(cells[1], [
+        REVIEW_OPINION,
+        "审核要点：{% for c in checklist %}{{ c.point }}：{{ c.finding }}{% if c.note %}（{{ c.note }}）{% endif %}"
+        "{% if not loop.last %}；{% endif %}{% endfor %}",
+        "材料齐全之日 {{ complete_on }}，审核期限至 {{ due_on }}{% if extension %}；{{ extension }}{% endif %}",
+        REVIEWER])
+    cells = table.add_row().cells
+    cells[0].text = "审批意见"
+    cells[1].text = SIGNOFFS
+    return d
+
+
 TEMPLATES = {
     "filing_approval": filing_approval,
     "not_filing_approval": form("不予立案审批表", [
@@ -492,6 +527,7 @@ TEMPLATES = {
     "case_review_form": review_form("案件审核表"),
     "legal_review_form": review_form("法制审核表"),
     "major_review_form": major_review_form,
+    "internal_approval_form": internal_approval_form,
 }
 
 

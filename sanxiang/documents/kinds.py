@@ -320,6 +320,7 @@ SPECS = {spec.kind: spec for spec in (
     _review_form(K.CASE_REVIEW_FORM, "案审"),
     _review_form(K.LEGAL_REVIEW_FORM, "法审"),
     _review_form(K.MAJOR_REVIEW_FORM, "重审"),
+    _review_form(K.INTERNAL_APPROVAL_FORM, "事批"),
 )}
 ARCHIVE_KINDS = (K.FILE_COVER, K.FILE_CATALOGUE, K.FILE_NOTES)
 # What a 送达回证 serves: the newest of these the case has.

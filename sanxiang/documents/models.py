@@ -59,6 +59,8 @@ class DocumentKind(models.TextChoices):
     CASE_REVIEW_FORM = "case_review_form", "案件审核表"
     LEGAL_REVIEW_FORM = "legal_review_form", "法制审核表"
     MAJOR_REVIEW_FORM = "major_review_form", "重大行政执法决定法制审核表"
+    # 乌鲁木齐市场监管 records its general-procedure penalty review in the internal approval form
+    INTERNAL_APPROVAL_FORM = "internal_approval_form", "行政处罚案件有关事项审批表"
 
 
 class DocumentStatus(models.TextChoices):

@@ -45,6 +45,7 @@ from .models import (
 from .workflows import CERTIFICATE
 
 register_actions({
+    "set_unit_overseer": "设置科室的分管领导",
     "create_agency": "设立执法主体",
     "update_agency": "修改执法主体",
     "assign_profile": "指定规则配置",
@@ -266,6 +267,29 @@ def do_create_unit(agency: Agency, name, *, kind=None, parent: Unit | None = Non
     append_entry(action="create_unit", actor=actor, obj=unit,
                  payload={"name": name, "parent": parent.pk if parent else None, "kind": unit.kind})
     return unit
+
+
+@transaction.atomic
+def do_set_unit_overseer(unit: Unit, leader: Person | None, *, actor) -> Unit:
+    """设置分管领导: the agency's administrator records which leader oversees the unit (None: clears it).
+    The leader is a person of the agency holding the 单位领导 role today."""
+    from sanxiang.access.policy import current_roles
+
+    _require_agency_admin(actor, unit.agency)
+    if leader is not None:
+        if leader.agency_id != unit.agency_id:
+            raise OrgsError("分管领导必须是本执法主体的人员。")
+        if leader.user_id is None or not current_roles(leader.user).filter(
+                agency=unit.agency, role=Role.AGENCY_LEADER).exists():
+            raise OrgsError(f"“{leader.name}”不是{unit.agency.name}现任的单位领导，不能设为分管领导。")
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = locked.overseen_by.name if locked.overseen_by_id else None
+    locked.overseen_by = leader
+    locked.save(update_fields=["overseen_by"])
+    append_entry(action="set_unit_overseer", actor=actor, obj=locked,
+                 payload={"unit": locked.name, "before": before, "after": leader.name if leader else None})
+    unit.overseen_by = leader
+    return locked
 
 
 # ---- people, certificates, qualifications, trainings --------------------------------------------

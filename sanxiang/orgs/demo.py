@@ -265,6 +265,10 @@ class _Loader:
         leader_user, leader = login_person("leader", "单位领导", PersonKind.HEAD, None, "副局长",
                                            "分管法制、行政执法三项制度和执法监督工作")
         self.role(leader_user, agency, Role.AGENCY_LEADER)
+        for overseen in dict.fromkeys((review_unit, officer_unit)):  # 分管领导 (the review's 分管领导 sign-off steps)
+            overseen.refresh_from_db()
+            if overseen.overseen_by_id is None:
+                A.do_set_unit_overseer(overseen, leader, actor=DEMO)
         records_unit = duty_unit(agency, "archive", units) or review_unit
         publicity_unit = duty_unit(agency, "publicity_review", units) or review_unit
         for suffix, label, role, unit in (("records", "档案管理人员", Role.RECORDS_KEEPER, records_unit),

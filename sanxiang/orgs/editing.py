@@ -20,7 +20,7 @@ from . import actions as A
 from . import forms as F
 from . import queries
 from .errors import OrgsError, OrgsPermissionDenied
-from .models import Agency, Certificate, Person, RoleAssignment
+from .models import Agency, Certificate, Person, RoleAssignment, Unit
 
 
 def admin_form(view):
@@ -99,6 +99,20 @@ def unit_create(request, code):
         perform=lambda d: A.do_create_unit(agency, d["name"], kind=d["kind"] or None, parent=d["parent"],
                                            equipment_group=d["equipment_group"], actor=request.user),
         done=lambda unit: (reverse("unit-detail", args=[unit.pk]), f"已新增科室“{unit.name}”。"),
+    )
+
+
+@admin_form
+def unit_overseer(request, pk):
+    """设置分管领导 (the 分管领导 sign-off steps of the review accept only that leader)."""
+    unit = queries.for_change(request.user, Unit, pk=pk)
+    return action_form(
+        request, F.OverseerForm, agency=unit.agency, title="设置分管领导", subject=unit.name,
+        back=reverse("unit-detail", args=[unit.pk]), form_kwargs={"user": request.user, "agency": unit.agency},
+        initial={"leader": unit.overseen_by_id},
+        perform=lambda d: A.do_set_unit_overseer(unit, d["leader"], actor=request.user),
+        done=lambda u: (reverse("unit-detail", args=[u.pk]),
+                        f"已设置“{u.name}”的分管领导：{u.overseen_by.name if u.overseen_by_id else '未设置'}。"),
     )
 
 

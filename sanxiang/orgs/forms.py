@@ -46,6 +46,24 @@ class UnitForm(_AgencyForm):
                                       help_text="与规则配置中执法装备最低配备标准的分组对应，可不填。")
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.position}）" if obj.position else obj.name
+
+
+class OverseerForm(forms.Form):
+    """分管领导 of a unit: one of the agency's people who hold the 单位领导 role today (the action checks)."""
+
+    leader = PersonChoiceField(label="分管领导", queryset=None, required=False, empty_label="（未设置）")
+
+    def __init__(self, *args, user, agency, **kwargs):
+        from sanxiang.orgs.models import Person, RoleAssignment
+
+        super().__init__(*args, **kwargs)
+        leaders = RoleAssignment.objects.filter(agency=agency, role=Role.AGENCY_LEADER, active=True).values("user_id")
+        self.fields["leader"].queryset = Person.objects.filter(agency=agency, user_id__in=leaders).order_by("id")
+
+
 class PersonForm(_AgencyForm):
     unit_fields = ("unit",)
 

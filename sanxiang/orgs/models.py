@@ -82,6 +82,10 @@ class Unit(OrgModel):
     name = models.CharField(max_length=200)
     # Matched against the `group` of the profile's equipment.minimums.
     equipment_group = models.CharField(max_length=64, blank=True)
+    # 分管领导: the agency leader who oversees this unit (set by the agency's administrator); the
+    # sign-off steps of a 分管领导 accept only that leader (sanxiang/review/flow.py).
+    overseen_by = models.ForeignKey("Person", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="overseen_units")
 
     class Meta:
         ordering = ["agency_id", "id"]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("agencies/<slug:code>/roles/new/", editing.role_assign, name="role-assign"),
     path("roles/<int:pk>/revoke/", editing.role_revoke, name="role-revoke"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
+    path("units/<int:pk>/overseer/", editing.unit_overseer, name="unit-overseer"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/certificates/new/", editing.certificate_issue, name="certificate-issue"),
     path("people/<int:pk>/trainings/new/", editing.training_add, name="training-add"),

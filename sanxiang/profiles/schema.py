@@ -449,6 +449,7 @@ class SignoffStep(StrictModel):
     label: NonEmpty
     roles: Annotated[list[Literal[SIGNOFF_ROLES]], Field(min_length=1)]
     # handling: the case's unit (or one above it); review_body: the legal office; any: the agency.
+    # For a leader's step (分管领导), the leader recorded as overseeing that unit (orgs.Unit.overseen_by).
     unit: Literal["handling", "review_body", "any"] = "any"
     review: bool = False
     not_handler: bool = False

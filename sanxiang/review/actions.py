@@ -53,6 +53,11 @@ def _create(agency, *, rules: list[dict], effective_from, reason, origin, profil
     return row
 
 
+def adoption_day() -> dt.date:
+    """Today: the earliest 施行日期 a newly published version may have (no back-dating)."""
+    return timezone.localdate()
+
+
 @transaction.atomic
 def do_adopt_catalogue_version(agency, rules, *, effective_from, reason: str, actor) -> CatalogueVersion:
     """发布审核目录新版本: the agency's catalogue from `effective_from` on; earlier decisions keep theirs."""
@@ -74,6 +79,11 @@ def do_adopt_catalogue_version(agency, rules, *, effective_from, reason: str, ac
     if latest is not None and latest.effective_from and effective_from < latest.effective_from:
         raise RuleViolation(f"施行日期不能早于现行第{latest.version}版的施行日期（{latest.effective_from:%Y-%m-%d}）："
                             "新版本只能自其施行之日起取代旧版本。", field="effective_from")
+    today = adoption_day()
+    if effective_from < today:
+        raise RuleViolation(f"施行日期不能早于今天（{today:%Y-%m-%d}）：新版本不溯及既往（参照立法法第一百零四条），已作出的"
+                            "决定按其作出之日施行的目录确定是否须经审核；目录印发在前、录入在后的，自录入之日起施行。",
+                            field="effective_from", code="backdated_catalogue")
     return _create(agency, rules=[rule_data(r) for r in parsed], effective_from=effective_from, reason=reason,
                    origin=CatalogueVersion.ADOPTED, profile_key="", actor=actor)
 

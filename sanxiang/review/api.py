@@ -170,6 +170,9 @@ def get_round(request, round_id: str):
 class SubmitIn(Schema):
     case: str = Field(..., max_length=20, description="案件编号（id）")
     kind: str | None = Field(None, max_length=32, description="案件内另一类决定（如 coercion）；默认案件本身的决定")
+    decision: str | None = Field(None, max_length=32,
+                                 description="其后的决定事项：change 变更许可、extension 延续许可、revocation 撤销许可、"
+                                             "deregistration 注销许可、disposal 查封扣押财物的处理决定")
     materials: dict[str, str] = Field(..., description="送审材料：代码 → provided | not_applicable")
     note: str = Field("", max_length=1000)
     on: dt.date | None = None
@@ -180,8 +183,8 @@ def submit(request, data: SubmitIn):
     from sanxiang.cases.api import _case
 
     case = _case(request, data.case)
-    rnd = P.do_submit_review(case, materials=data.materials, kind=data.kind, note=data.note, on=data.on,
-                             actor=_user(request))
+    rnd = P.do_submit_review(case, materials=data.materials, kind=data.kind, decision=data.decision,
+                             note=data.note, on=data.on, actor=_user(request))
     return Status(201, round_data(rnd))
 
 

@@ -53,7 +53,8 @@ def _day(value: str, field: str) -> dt.date | None:
 @router.get("/", response={200: StatisticsOut, **error_responses(400, 401, 403)},
             summary="法制审核统计（按执法主体和承办机构）")
 def review_statistics(request, start: str = "", end: str = ""):
-    """Reviews, rounds, outcomes, duration in working days and overdue rounds, by agency and handling
+    """Reviews, rounds, outcomes, duration in working days (the supplement pause not counted, as the
+    review clock) and overdue rounds, by agency and handling
     unit, of the rounds submitted between `start` and `end` (YYYY-MM-DD, both optional)."""
     user = request.user
     if not user.is_authenticated:

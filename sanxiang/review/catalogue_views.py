@@ -62,6 +62,7 @@ class RuleForm(forms.Form):
     label = forms.CharField(label="情形", max_length=200)
     citation = forms.CharField(label="依据", max_length=300)
     kinds = _many("决定种类", "kind")
+    decisions = _many("决定事项", "decision")
     procedures = _many("程序", "procedure")
     party_kinds = _many("当事人类别", "party_kind")
     penalties_any = _many("处罚种类（任一）", "penalty")
@@ -77,8 +78,8 @@ class RuleForm(forms.Form):
 
     def rule(self) -> dict:
         d = self.cleaned_data
-        condition = {part: d[part] for part in ("kinds", "procedures", "party_kinds", "penalties_any", "hearing_in",
-                                                "flags_any", "levels") if d.get(part)}
+        condition = {part: d[part] for part in ("kinds", "decisions", "procedures", "party_kinds", "penalties_any",
+                                                "hearing_in", "flags_any", "levels") if d.get(part)}
         for part, prefix, label in (("fine_at_least", "fine", "罚款数额"),
                                     ("confiscation_at_least", "confiscation", "没收金额")):
             person, org = d.get(f"{prefix}_person"), d.get(f"{prefix}_org")
@@ -100,7 +101,8 @@ def _initial(rule: dict) -> dict:
     c = rule["condition"]
     out = {"key": rule["key"], "label": rule["label"], "citation": rule["citation"],
            "fields": "；".join(c.get("fields", []))}
-    for part in ("kinds", "procedures", "party_kinds", "penalties_any", "hearing_in", "flags_any", "levels"):
+    for part in ("kinds", "decisions", "procedures", "party_kinds", "penalties_any", "hearing_in", "flags_any",
+                 "levels"):
         out[part] = c.get(part, [])
     for part, prefix in (("fine_at_least", "fine"), ("confiscation_at_least", "confiscation")):
         if part in c:

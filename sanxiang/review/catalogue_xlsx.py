@@ -48,8 +48,11 @@ COLUMNS = [
     Column("情形标记", "flags_any", 36),
     Column("执法层级", "levels", 12),
     Column("执法领域", "fields", 16),
+    Column("决定事项", "decisions", 16),
 ]
 HEADERS = [c.header for c in COLUMNS]
+# Columns added after workbooks were first exported: a workbook without them still imports (empty).
+OPTIONAL_HEADERS = {"决定事项"}
 
 
 def _letter(index: int) -> str:
@@ -201,18 +204,18 @@ def read_rules(data: bytes) -> list[dict]:
             problems.append(f"第 {header_at + 1} 行第 {_letter(index)} 列：未知的列“{name}”")
         elif name and header.index(name) != index - 1:
             problems.append(f"第 {header_at + 1} 行第 {_letter(index)} 列：列“{name}”重复")
-    missing = [h for h in HEADERS if h not in header]
+    missing = [h for h in HEADERS if h not in header and h not in OPTIONAL_HEADERS]
     if missing:
         problems.append(f"第 {header_at + 1} 行：缺少列 {'、'.join(missing)}")
     if problems:
         _refuse(problems)
-    position = {name: header.index(name) for name in HEADERS}
+    position = {name: header.index(name) for name in HEADERS if name in header}
     rules, row_of_key = [], {}
     for n, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         row = tuple(row or ())
         if not any(_text(v) for v in row):
             continue
-        cells = {name: row[i] if i < len(row) else None for name, i in position.items()}
+        cells = {name: row[position[name]] if position.get(name, len(row)) < len(row) else None for name in HEADERS}
 
         def where(column, n=n):
             return f"第 {n} 行第 {_letter(position[column.header] + 1)} 列（{column.header}）"

@@ -20,6 +20,9 @@ Penalty = Literal["warning", "criticism", "fine", "confiscation", "confiscate_in
                   "suspension", "downgrade", "revocation", "restriction", "production_suspension", "closure",
                   "practice_restriction", "detention", "other"]
 Hearing = Literal["none", "requested", "held"]
+# 决定事项: a decision within a kind other than its main one (行政许可法 第四十九条、第五十条、第六十九条、
+# 第七十条; 行政强制法 第二十七条、第二十八条). A proposal without it is the kind's main decision.
+Decision = Literal["change", "extension", "revocation", "deregistration", "disposal"]
 Flag = Literal["complex", "public_interest", "social_risk", "third_party_rights", "party_major_impact",
                "changes_decision", "below_benchmark", "above_benchmark", "other_statutory"]
 # 执法层级: the level of government the agency belongs to (its profile's `other.enforcement_level`).
@@ -34,6 +37,7 @@ SIMPLIFIED_PENALTIES = {"warning", "fine"}
 FIELD_LABELS = {
     "kind": "执法类别", "procedure": "程序", "party_kind": "当事人类别", "penalties": "处罚种类", "fine": "罚款数额",
     "confiscation_value": "没收金额", "hearing": "听证", "flags": "情形", "level": "执法层级", "field": "执法领域",
+    "decision": "决定事项", "decisions": "决定事项",
     "kinds": "执法类别", "procedures": "程序", "party_kinds": "当事人类别", "penalties_any": "处罚种类",
     "fine_at_least": "罚款数额下限", "confiscation_at_least": "没收金额下限", "hearing_in": "听证",
     "flags_any": "情形", "levels": "执法层级", "fields": "执法领域", "key": "规则代码", "label": "规则名称", "citation": "依据", "condition": "条件",
@@ -60,6 +64,7 @@ class Proposal(_Strict):
     """拟作出的决定: what the catalogue is asked about (PROPOSAL.json of issue 9 §1)."""
 
     kind: Kind
+    decision: Decision | None = None
     procedure: ProcedureName | None = None
     party_kind: PartyKind | None = None
     penalties: tuple[Penalty, ...] = ()
@@ -85,6 +90,7 @@ class Condition(_Strict):
     """审核情形的条件: every part given must hold (within a list, any one value will do)."""
 
     kinds: tuple[Kind, ...] = ()
+    decisions: tuple[Decision, ...] = ()
     procedures: tuple[ProcedureName, ...] = ()
     party_kinds: tuple[PartyKind, ...] = ()
     penalties_any: tuple[Penalty, ...] = ()
@@ -105,6 +111,7 @@ class Condition(_Strict):
         penalties = set(p.penalties) | ({"confiscation"} if CONFISCATIONS & set(p.penalties) else set())
         return all((
             not self.kinds or p.kind in self.kinds,
+            not self.decisions or p.decision in self.decisions,
             not self.procedures or procedure in self.procedures,
             not self.party_kinds or p.party_kind in self.party_kinds,
             not self.penalties_any or bool(penalties & set(self.penalties_any)),
@@ -240,6 +247,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "kind": {"penalty": "行政处罚", "licence": "行政许可", "coercion": "行政强制", "inspection": "行政检查",
              "confirmation": "行政确认", "adjudication": "行政裁决", "inspection_plan": "双随机年度抽查计划",
              "labour_inspection": "劳动保障监察"},
+    "decision": {"change": "变更许可", "extension": "延续许可", "revocation": "撤销许可", "deregistration": "注销许可",
+                 "disposal": "查封扣押财物的处理决定"},
     "procedure": {"general": "普通程序", "simplified": "简易程序"},
     "party_kind": {"person": "自然人", "individual_business": "个体工商户", "org": "法人或其他组织"},
     "penalty": {"warning": "警告", "criticism": "通报批评", "fine": "罚款", "confiscation": "没收（违法所得或非法财物）",
@@ -257,7 +266,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
 }
 
 # Which vocabulary each list part of a condition draws on.
-PART_VOCABULARY = {"kinds": "kind", "procedures": "procedure", "party_kinds": "party_kind",
+PART_VOCABULARY = {"kinds": "kind", "decisions": "decision", "procedures": "procedure", "party_kinds": "party_kind",
                    "penalties_any": "penalty", "hearing_in": "hearing", "flags_any": "flag", "levels": "level"}
 
 
@@ -276,6 +285,8 @@ def describe(condition: Condition) -> list[str]:
     parts = []
     if c.kinds:
         parts.append(f"执法行为为{words('kind', c.kinds)}")
+    if c.decisions:
+        parts.append(f"决定事项为{words('decision', c.decisions)}")
     if c.procedures:
         parts.append(f"适用{words('procedure', c.procedures)}")
     if c.party_kinds:

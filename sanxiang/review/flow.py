@@ -143,6 +143,30 @@ def _review_body_units(rnd: ReviewRound, on) -> set[int]:
     return ids
 
 
+def _overseer_problem(step: dict, rnd: ReviewRound, unit: str, actor, on) -> str | None:
+    """A 分管领导 step (a leader's step with `unit`): only the leader recorded as overseeing the case's
+    unit (or the nearest unit above it with one), or the legal office (`review_body`), may sign it."""
+    from sanxiang.orgs.models import Unit
+
+    case = rnd.review.case
+    if unit == "handling":
+        candidates, current = [], case.unit
+        while current is not None:
+            candidates.append(current)
+            current = current.parent
+        where = case.unit.name if case.unit_id else "承办机构"
+    else:
+        candidates = list(Unit.objects.filter(pk__in=_review_body_units(rnd, on)).order_by("id"))
+        where = "、".join(u.name for u in candidates) or "法制审核机构"
+    overseen = next((u for u in candidates if u.overseen_by_id), None)
+    if overseen is None:
+        return (f"“{step['label']}”须由分管{where}的局领导签署，而{case.agency.name}尚未登记{where}的分管领导："
+                f"请本单位管理员在“科室”页面设置分管领导。")
+    if overseen.overseen_by.user_id != getattr(actor, "pk", None):
+        return f"“{step['label']}”须由分管{overseen.name}的局领导（{overseen.overseen_by.name}）签署。"
+    return None
+
+
 def signer_problem(step: dict, rnd: ReviewRound, actor, on: dt.date) -> str | None:
     """Why `actor` may not sign `step` of the round (None: entitled)."""
     from sanxiang.cases.guards import actor_not_handler
@@ -160,6 +184,10 @@ def signer_problem(step: dict, rnd: ReviewRound, actor, on: dt.date) -> str | No
         elif unit == "review_body":
             body = _review_body_units(rnd, on)
             held = [ra for ra in held if ra.role != Role.UNIT_HEAD or ra.unit_id in body]
+        if held and unit in ("handling", "review_body") and all(ra.role == Role.AGENCY_LEADER for ra in held):
+            problem = _overseer_problem(step, rnd, unit, actor, on)
+            if problem:
+                return problem
         if not held:
             who = "、".join(Role(r).label for r in step["roles"])
             where = {"handling": "（承办机构）", "review_body": "（法制审核机构）"}.get(unit, "")
@@ -253,10 +281,11 @@ def do_sign_off(rnd: ReviewRound, step: str, *, approved: bool, opinion: str, on
 def return_round_after_refusal(rnd: ReviewRound, signoff: SignOff, *, actor) -> None:
     """A refused sign-off sends the round back to the handling unit (the round's table; a clock
     still running ends with it, as when the reviewer sends a round back)."""
-    from .procedure import _apply
+    from .procedure import _apply, _close_supplement_deadline
 
     _apply(rnd, "refuse_signoff", actor, None, on=signoff.signed_on,
            reason=f"{signoff.step_label}：{signoff.opinion}")
+    _close_supplement_deadline(rnd, actor, met=False, reason=f"签批不同意并退回承办机构：{signoff.step_label}")
 
 
 def _name(user) -> str:

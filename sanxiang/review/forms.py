@@ -23,6 +23,7 @@ from .tracks import CHECKLIST_POINTS, FINDINGS
 
 # The titles a track's or profile's form name may begin with, longest first.
 FORM_KINDS = (("重大行政执法决定法制审核表", DocumentKind.MAJOR_REVIEW_FORM),
+              ("行政处罚案件有关事项审批表", DocumentKind.INTERNAL_APPROVAL_FORM),
               ("法制审核表", DocumentKind.LEGAL_REVIEW_FORM),
               ("案件审核表", DocumentKind.CASE_REVIEW_FORM))
 REVIEW_FORM_KINDS = tuple(kind for _, kind in FORM_KINDS)

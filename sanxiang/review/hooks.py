@@ -48,8 +48,13 @@ def returned_panel(request):
     rows = queries.returned_to_unit(request.user)
     if not rows:
         return None
-    return {"rows": rows[:PANEL_ROWS],
-            "counts": [{"label": "法制审核退回", "count": len(rows), "level": "todo", "anchor": "review-returned-panel"}]}
+    counts = [{"label": "法制审核退回", "count": len(rows), "level": "todo", "anchor": "review-returned-panel"}]
+    asked = [s for s in (r["round"].supplements.last() for r in rows if r["round"].status == "supplementing") if s]
+    for level, label in (("yellow", "补交材料临期"), ("red", "补交材料逾期")):  # the job review_supplement_warnings
+        count = sum(1 for s in asked if s.warning == level)
+        if count:
+            counts.append({"label": label, "count": count, "level": level, "anchor": "review-returned-panel"})
+    return {"rows": rows[:PANEL_ROWS], "counts": counts}
 
 
 register_menu_item("法制审核", "review:desk", order=17, visible=works_the_desk)

@@ -156,7 +156,11 @@ class ReviewSupplement(Ledgered):
     requested_on = models.DateField()
     supplement_by = models.DateField()  # the time the handling unit has to supplement
     supplied_on = models.DateField(null=True, blank=True)
+    # 补交期限的预警 (yellow / red / ""): set by the job `review_supplement_warnings` from the deadline
+    # 法制审核补充材料期限 the handling unit owes; not ledgered (it follows the obligation, ledgered itself).
+    warning = models.CharField(max_length=8, blank=True, default="")
 
+    ledger_exclude = ("warning",)
     objects = RestrictedManager()
 
     class Meta:

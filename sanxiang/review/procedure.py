@@ -21,7 +21,7 @@ from sanxiang.workflow import apply
 
 from .models import LegalReview, ReviewRound, ReviewStatus, ReviewSupplement, RoundStatus
 from .tracks import CHECKLIST_POINTS, FINDINGS, NOT_APPLICABLE, PROVIDED, Track, track_for
-from .workflows import CLOCK, REVIEW_ROUND
+from .workflows import CLOCK, REVIEW_ROUND, SUPPLEMENT_CLOCK
 
 register_actions({
     "submit_review": "提交法制审核",
@@ -169,9 +169,45 @@ def reviewable_states(case) -> set[str]:
     return states
 
 
-def submission_state_problem(case, kind: str) -> str | None:
+# 决定事项 (PROPOSAL.json `decision`) and the states of the case or its measures where each is made.
+DECISION_STATES = {"change": ("licensed",), "revocation": ("licensed",), "deregistration": ("licensed", "revoked"),
+                   "extension": ("extending",)}
+
+
+def decision_state_problem(case, decision: str) -> str | None:
+    """Why a later decision of the case cannot be submitted now (None: it can): a licence 变更、撤销、注销
+    while it is in force (注销 also after 撤销), 延续 while an extension is applied for; the 处理决定 while
+    a seizure (or preservation) is in force."""
+    from sanxiang.cases.review_gate import DECISION_KINDS
+
+    if decision not in DECISION_KINDS:
+        raise RuleViolation(f"未知的决定事项“{decision}”。", field="decision")
+    label = _decision_label(decision)
+    if decision == "disposal":
+        from sanxiang.cases.models import MeasureStatus
+
+        if not case.measures.filter(status__in=(MeasureStatus.IN_FORCE, MeasureStatus.TESTING)).exists():
+            return "本案没有在执行中的查封、扣押或先行登记保存措施，无需提交财物处理决定的法制审核。"
+        return None
+    if case.kind != "licence":
+        return f"本案不是行政许可案件，不作出“{label}”决定。"
+    if case.status not in DECISION_STATES[decision]:
+        return f"案件{case.title}当前为“{case.status_label}”，不能提交“{label}”决定的法制审核。"
+    return None
+
+
+def _decision_label(decision: str) -> str:
+    from .conditions import VALUE_LABELS
+
+    return VALUE_LABELS["decision"].get(decision, decision)
+
+
+def submission_state_problem(case, kind: str, decision: str | None = None) -> str | None:
     """Why the case cannot be submitted now (None: it can): its own decision after the investigation
-    ended; a 行政强制 decision while a measure awaits approval."""
+    ended; a 行政强制 decision while a measure awaits approval; a later decision (`decision`) where
+    `decision_state_problem` allows it."""
+    if decision is not None:
+        return decision_state_problem(case, decision)
     if kind == "coercion":
         from sanxiang.cases.models import MeasureStatus
 
@@ -188,21 +224,28 @@ def submission_state_problem(case, kind: str) -> str | None:
 # ---- 提交法制审核 --------------------------------------------------------------------------------
 
 @transaction.atomic
-def do_submit_review(case, *, materials, kind: str | None = None, note: str = "", actor, on=None) -> ReviewRound:
+def do_submit_review(case, *, materials, kind: str | None = None, decision: str | None = None, note: str = "",
+                     actor, on=None) -> ReviewRound:
     """提交法制审核 — a new round of the case decision's review with the proposal as it stands and
     the track's materials, all of them present; the clock (if the track has a time limit) runs
     from today. A resubmission after a non-agree opinion, or of a changed proposal, is a new round.
-    `kind`: a decision of another kind within the case (行政强制 while a measure awaits approval)."""
+    `kind`: a decision of another kind within the case (行政强制 while a measure awaits approval).
+    `decision`: a later decision of the kind (变更、延续、撤销、注销许可; 查封扣押财物的处理决定), reviewed
+    within the kind's review as a round of its own proposal."""
     from sanxiang.cases.actions import _lock
-    from sanxiang.cases.review_gate import proposal_of, review_required
+    from sanxiang.cases.review_gate import DECISION_KINDS, proposal_of, review_required
 
     case = _lock(case)
     if not can(actor, "submit_review", case):
         raise NotPermitted("只有本科室的执法人员或本案承办人可以提交法制审核。")
     day = _day(on)
-    proposal = proposal_of(case, kind)
+    if decision in ("", None):
+        decision = None
+    elif decision not in DECISION_KINDS:
+        raise RuleViolation(f"未知的决定事项“{decision}”。", field="decision")
+    proposal = proposal_of(case, kind, decision)
     kind = proposal["kind"]
-    problem = submission_state_problem(case, kind)
+    problem = submission_state_problem(case, kind, decision)
     if problem:
         raise RuleViolation(problem, field="status")
     track = track_of_case(case, kind, day)
@@ -245,9 +288,10 @@ def do_submit_review(case, *, materials, kind: str | None = None, note: str = ""
     return rnd
 
 
-def do_resubmit_review(case, *, materials, kind: str | None = None, note: str = "", actor, on=None) -> ReviewRound:
+def do_resubmit_review(case, *, materials, kind: str | None = None, decision: str | None = None, note: str = "",
+                       actor, on=None) -> ReviewRound:
     """重新提交法制审核 — the same act as a first submission: a new round (the earlier ones stay)."""
-    return do_submit_review(case, materials=materials, kind=kind, note=note, actor=actor, on=on)
+    return do_submit_review(case, materials=materials, kind=kind, decision=decision, note=note, actor=actor, on=on)
 
 
 # ---- 确定审核人员 --------------------------------------------------------------------------------
@@ -387,7 +431,44 @@ def do_request_supplement(rnd, *, items, supplement_by, note: str = "", actor, o
     append_entry(action="request_supplement_reviewround", actor=actor, obj=row,
                  payload={"case": locked.review.case.number, "round": locked.number, "items": codes,
                           "supplement_by": supplement_by.isoformat()})
+    _open_supplement_deadline(row, locked, day, supplement_by, actor)
     return row
+
+
+def _open_supplement_deadline(row, locked, day, supplement_by, actor):
+    """补交期限 as a deadline of the handling unit (its unit responsible, yellow/red warnings by the
+    job `review_supplement_warnings`): calendar days to the date given; a last day that is not a
+    working day moves to the next working day, as every period in days does."""
+    from sanxiang.deadlines.actions import do_open_obligation
+
+    case = locked.review.case
+    do_open_obligation(object_type=row.ledger_type(), object_id=row.pk, agency=case.agency, kind=SUPPLEMENT_CLOCK,
+                       start=day, count=(supplement_by - day).days, unit="days",
+                       units=[case.unit] if case.unit_id else (),
+                       note=f"{case.number} 法制审核第{locked.number}轮退回补充材料", actor=actor)
+
+
+def supplement_deadline(row):
+    """The deadline 法制审核补充材料期限 of a supplement request (None for requests made before it existed)."""
+    from sanxiang.deadlines.models import Obligation
+
+    return Obligation.objects.filter(object_type=row.ledger_type(), object_id=str(row.pk), kind=SUPPLEMENT_CLOCK).first()
+
+
+def _close_supplement_deadline(locked, actor, *, met: bool, reason: str = ""):
+    """The open 补交期限 of the round ends: met when the materials come, waived when the round ends
+    without them (withdrawn, or a refused sign-off returns it) — a consequence of that act."""
+    from sanxiang.deadlines.workflows import OBLIGATION
+    from sanxiang.workflow import apply_consequence
+
+    for row in locked.supplements.all():
+        ob = supplement_deadline(row)
+        if ob is None or ob.status not in ("open", "overdue"):
+            continue
+        if met:
+            apply_consequence(ob, "meet", actor=actor, table=OBLIGATION, locked=ob, met_at=timezone.now())
+        else:
+            apply_consequence(ob, "waive", actor=actor, table=OBLIGATION, locked=ob, reason=reason[:300])
 
 
 @transaction.atomic
@@ -423,6 +504,7 @@ def do_supplement_materials(rnd, *, materials, actor, on=None) -> ReviewRound:
     locked = _apply(locked, "supplement", actor, effect, on=day, materials=sorted(given))
     request.supplied_on = day
     request.save(update_fields=["supplied_on"])
+    _close_supplement_deadline(locked, actor, met=True)
     append_entry(action="supplement_reviewround", actor=actor, obj=request,
                  payload={"case": locked.review.case.number, "round": locked.number, "supplied_on": day.isoformat()})
     return locked
@@ -584,6 +666,7 @@ def do_withdraw_review(rnd, *, reason: str, actor, on=None) -> ReviewRound:
             do_resume_obligation(ob, end=max(_day(on), ob.pauses.filter(end__isnull=True).first().start), actor=actor)
         # The clock ends with the round the handling unit withdrew (a consequence, not the leader's waiver).
         apply_consequence(ob, "waive", actor=actor, table=OBLIGATION, reason=f"撤回送审：{reason}"[:300])
+    _close_supplement_deadline(locked, actor, met=False, reason=f"撤回送审：{reason}")
     return locked
 
 

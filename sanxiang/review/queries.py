@@ -194,12 +194,33 @@ def case_reviews(user, case) -> list[dict]:
 
 # ---- statistics ---------------------------------------------------------------------------------
 
+def review_workdays(rnd, calendar, *, until=None) -> int:
+    """审核用时: working days of the round from its submission to `until` (its opinion), without the
+    days it waited for supplemented materials — counted as the review clock counts (a pause from the
+    day the materials were asked, never the submission day, to the day before they came)."""
+    import datetime as dt
+
+    from sanxiang.deadlines.engine import working_days_between
+
+    until = until or rnd.opinion_on
+    total = working_days_between(rnd.submitted_on, until, calendar)
+    paused = set()
+    for sup in rnd.supplements.all():
+        first = max(sup.requested_on, rnd.submitted_on + dt.timedelta(days=1))
+        last = (max(sup.supplied_on, first) if sup.supplied_on else until + dt.timedelta(days=1))
+        day = first
+        while day < last and day <= until:
+            if calendar.is_working(day):
+                paused.add(day)
+            day += dt.timedelta(days=1)
+    return total - len(paused)
+
+
 def statistics(user, *, start=None, end=None, today=None) -> list[dict]:
     """法制审核统计 by agency and handling unit, of the rounds the user may read submitted in
     [start, end]: reviews, rounds, outcomes (by the opinion's label), rounds per review, duration in
-    working days from submission to opinion (average and longest), overdue rounds (the opinion
-    after the due date, or still open past it)."""
-    from sanxiang.deadlines.engine import working_days_between
+    working days from submission to opinion without the supplement pause (average and longest,
+    `review_workdays`), overdue rounds (the opinion after the due date, or still open past it)."""
     from sanxiang.deadlines.queries import get_calendar
 
     from .models import RoundStatus
@@ -212,7 +233,8 @@ def statistics(user, *, start=None, end=None, today=None) -> list[dict]:
         found = found.filter(submitted_on__lte=end)
     calendar = get_calendar()
     groups: dict = {}
-    for rnd in found.order_by("review__case__agency__name", "review__case__unit__name", "id"):
+    for rnd in found.order_by("review__case__agency__name", "review__case__unit__name", "id").prefetch_related(
+            "supplements"):
         case = rnd.review.case
         key = (case.agency_id, case.unit_id)
         g = groups.setdefault(key, {"agency": case.agency.name, "unit": case.unit.name if case.unit_id else "",
@@ -222,7 +244,7 @@ def statistics(user, *, start=None, end=None, today=None) -> list[dict]:
         g["rounds"] += 1
         if rnd.opinion_on:
             g["outcomes"][rnd.opinion_label] = g["outcomes"].get(rnd.opinion_label, 0) + 1
-            g["durations"].append(working_days_between(rnd.submitted_on, rnd.opinion_on, calendar))
+            g["durations"].append(review_workdays(rnd, calendar))
         elif rnd.status == RoundStatus.WITHDRAWN:
             g["withdrawn"] += 1
         else:

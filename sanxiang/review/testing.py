@@ -53,6 +53,16 @@ def sign_whole_chain(rnd, *, head, on):
     for step in chain_state(rnd):
         if step["signoff"] is not None:
             continue
+        if Role.AGENCY_LEADER in step["roles"] and step["unit"] in ("handling", "review_body"):
+            # 分管领导: the leader recorded as overseeing the unit, recorded here when none is
+            unit = rnd.review.case.unit if step["unit"] == "handling" else office
+            if unit.overseen_by_id is None:
+                from sanxiang.orgs.models import Person
+
+                person = Person.objects.filter(user=leader).first() or T.person(agency, user_obj=leader, name="孙局长")
+                A.do_set_unit_overseer(unit, person, actor=OPERATOR)
+            do_sign_off(rnd, step["code"], approved=True, opinion="同意。", on=on, actor=unit.overseen_by.user)
+            continue
         who = (rnd.reviewer if step["review"] else head if step["unit"] == "handling"
                else office_head if step["unit"] == "review_body" else leader)
         do_sign_off(rnd, step["code"], approved=True, opinion="同意。", on=on, actor=who)

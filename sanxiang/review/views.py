@@ -553,9 +553,36 @@ def case_section(request, case) -> dict:
     bound = getattr(request, "review_submit", None)
     if submit is not None:
         submit["b"] = bound
+    later = later_submissions(user, case, reviews)
     return {"alerts": [e for errs in bound.errors.values() for e in errs] if bound is not None and submit is None else [],
-            "requirement": queries.requirement(case), "reviews": reviews, "submit": submit,
-            "show": bool(reviews or submit or case.kind in ("penalty", "labour_inspection", "licence"))}
+            "requirement": queries.requirement(case), "reviews": reviews, "submit": submit, "later": later,
+            "show": bool(reviews or submit or later or case.kind in ("penalty", "labour_inspection", "licence"))}
+
+
+def later_submissions(user, case, reviews) -> list[dict]:
+    """The later decisions (变更、延续、撤销、注销许可; 查封扣押财物的处理决定) the case can make now and the
+    catalogue requires a review of, each with its track — offered while the kind's review has no open round."""
+    from sanxiang.cases.review_gate import DECISION_KINDS, proposal_of, review_required
+
+    from .conditions import VALUE_LABELS
+
+    if not can(user, "submit_review", case):
+        return []
+    found = []
+    for decision, kind in DECISION_KINDS.items():
+        if P.decision_state_problem(case, decision) is not None:
+            continue
+        if any(r["review"].decision_kind == kind and r["latest"] and r["latest"]["round"].status in P.OPEN_ROUND
+               for r in reviews):
+            continue
+        try:
+            required, _ = review_required(case, proposal_of(case, decision=decision))
+            track = P.track_of_case(case, kind)
+        except SanxiangError:
+            continue
+        if required:
+            found.append({"decision": decision, "label": VALUE_LABELS["decision"][decision], "track": track})
+    return found
 
 
 @login_required
@@ -571,7 +598,8 @@ def submit(request, pk):
     form.is_valid()
     try:
         rnd = P.do_submit_review(case, materials=_materials(request.POST), note=request.POST.get("note", ""),
-                                 actor=request.user, on=request.POST.get("on"))
+                                 decision=request.POST.get("decision") or None, actor=request.user,
+                                 on=request.POST.get("on"))
     except SanxiangError as exc:
         from sanxiang.cases.views import render_case
 

@@ -16,6 +16,8 @@ from .models import ReviewRound, RoundStatus
 
 S = RoundStatus
 CLOCK = "法制审核时限"
+# The time the handling unit has to supplement the materials (退回补充材料的补交期限), owed by its unit.
+SUPPLEMENT_CLOCK = "法制审核补充材料期限"
 LEGAL_OFFICE = (Role.REVIEWER, Role.AGENCY_LEADER)  # 法制部门确定审核人（负责人为审核人员或单位领导）
 REVIEWER = (Role.REVIEWER,)
 HANDLING_UNIT = (Role.OFFICER, Role.UNIT_HEAD)

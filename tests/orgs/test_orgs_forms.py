@@ -307,3 +307,30 @@ def test_unparseable_date_is_a_form_error_in_chinese(world, client):
     text = response.content.decode()
     assert "请更正下列错误" in text and "有效的日期" in text
     assert (Certificate.objects.count(), LedgerEntry.objects.count()) == before
+
+
+def test_the_admin_records_the_leader_who_oversees_a_unit(world, client):
+    """分管领导 (the review's 分管领导 sign-off accepts only that leader): set on the unit page by the agency's
+    administrator; only a current 单位领导 of the agency is offered; officers get 403; one ledger entry."""
+    agency, unit = world["agency"], world["unit"]
+    leader = A.do_create_person(agency, "周副局长", kind=PersonKind.HEAD, position="副局长", user=T.user("zhou"),
+                                actor=OPERATOR)
+    A.do_assign_role(leader.user, agency, Role.AGENCY_LEADER, valid_from="2020-01-01", actor=OPERATOR)
+    url = f"/units/{unit.pk}/overseer/"
+    client.force_login(world["officer"])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"leader": leader.pk}).status_code == 403
+    client.force_login(world["admin"])
+    page = client.get(url).content.decode()
+    assert "周副局长（副局长）" in page and "张执法" not in page  # only leaders are offered
+    before = LedgerEntry.objects.count()
+    assert client.post(url, {"leader": world["person"].pk}).status_code == 400  # not a leader: not a choice
+    assert LedgerEntry.objects.count() == before
+    response = client.post(url, {"leader": leader.pk})
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert unit.overseen_by == leader and LedgerEntry.objects.count() == before + 1
+    assert LedgerEntry.objects.latest("index").action == "set_unit_overseer"
+    assert "周副局长" in client.get(f"/units/{unit.pk}/").content.decode()
+    with pytest.raises(A.OrgsError, match="不是.*现任的单位领导"):
+        A.do_set_unit_overseer(unit, world["person"], actor=OPERATOR)

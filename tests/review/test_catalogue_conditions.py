@@ -103,7 +103,8 @@ def county(django_db_setup, django_db_blocker):
     county-market catalogue, and a case of each."""
     from sanxiang.review.actions import do_adopt_catalogue_version
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic(), pytest.MonkeyPatch.context() as mp:
+        mp.setattr("sanxiang.review.actions.adoption_day", lambda: dt.date(2026, 1, 1))  # as tests/review/conftest.py
         made = {}
         for name, profile, categories in (("county", "quanzhou-licheng-amr", ["行政处罚", "市场监督管理"]),
                                           ("city", "zhuzhou-amr", ["行政处罚", "市场监督管理"]),
@@ -128,3 +129,18 @@ def test_a_case_is_answered_with_its_agency_level_and_field(county, db, which, r
     # the agency with two fields: the proposal names the field itself
     if which == "two_fields":
         assert check_agency(agency, {**proposal, "field": "市场监督管理"}, ON)["required"]
+
+
+def test_a_rule_may_name_the_later_decisions_of_a_kind():
+    """决定事项 (`decisions`): 变更、延续、撤销、注销许可 and the 处理决定 on seized goods; a proposal without a
+    decision is the kind's main decision and never matches such a rule."""
+    condition = Condition.model_validate({"kinds": ("licence",), "decisions": ("revocation", "deregistration")})
+    assert describe(condition) == ["执法行为为行政许可", "决定事项为撤销许可、注销许可"]
+    assert condition.matches(parse_proposal({"kind": "licence", "decision": "revocation"}), "general")
+    assert not condition.matches(parse_proposal({"kind": "licence", "decision": "extension"}), "general")
+    assert not condition.matches(parse_proposal({"kind": "licence"}), "general")
+    with pytest.raises(ShapeError) as refused:
+        parse_proposal({"kind": "licence", "decision": "renewal"})
+    assert "决定事项" in refused.value.message
+    with pytest.raises(ShapeError):
+        parse_rules([{"key": "x", "label": "续期", "citation": "依据", "condition": {"decisions": ["renewal"]}}])

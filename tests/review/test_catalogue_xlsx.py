@@ -163,3 +163,19 @@ def test_the_cli_exports_and_imports(zz, db, tmp_path, capsys):
         assert ended.value.code == 2 and words in capsys.readouterr().err
     assert written() == before
     assert dt.date(2027, 6, 1) == latest.effective_from
+
+
+def test_the_decision_column_round_trips_and_an_older_workbook_without_it_imports(zz, db):
+    """决定事项 (变更、延续、撤销、注销许可; 查封扣押财物的处理决定) is the last column; a workbook exported
+    before it existed has no such column and still imports (its rules name no decision)."""
+    later = [{"key": "licence_revocation", "label": "撤销、注销行政许可", "citation": "目录 第二条",
+              "condition": {"kinds": ["licence"], "decisions": ["revocation", "deregistration"]}}]
+    data = export_rules(later, title="修订")
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.cell(2, len(HEADERS)).value == "决定事项" and sheet.cell(3, len(HEADERS)).value == "撤销许可；注销许可"
+    assert read_rules(data) == later
+    book = load_workbook(io.BytesIO(export_rules(RICH, title="旧模板")))
+    book.active.delete_cols(len(HEADERS))
+    out = io.BytesIO()
+    book.save(out)
+    assert read_rules(out.getvalue()) == RICH

@@ -276,3 +276,19 @@ def test_cli_check_refuses_with_a_message_and_exit_code(monkeypatch, capsys, arg
         call_command("review", "check", *argv, "--json")
     assert ended.value.code == 2
     assert words in capsys.readouterr().err
+
+
+def test_a_version_may_not_take_effect_before_the_day_it_is_published(zz, db, monkeypatch):
+    """No back-dating: a new version takes effect today at the earliest, so it never changes the answer
+    for a decision already made (参照立法法第一百零四条, 不溯及既往)."""
+    agency = zz["agency"]
+    monkeypatch.setattr("sanxiang.review.actions.adoption_day", lambda: dt.date(2026, 11, 24))
+    before = written()
+    with pytest.raises(RuleViolation) as refused:
+        do_adopt_catalogue_version(agency, LARGE_FINES, effective_from="2026-11-23", reason="修订", actor=zz["reviewer"])
+    assert "施行日期不能早于今天（2026-11-24）" in refused.value.message and "不溯及既往" in refused.value.message
+    assert refused.value.field == "effective_from" and written() == before
+    today = do_adopt_catalogue_version(agency, LARGE_FINES, effective_from="2026-11-24", reason="修订", actor=zz["reviewer"])
+    later = do_adopt_catalogue_version(agency, LARGE_FINES, effective_from="2027-01-01", reason="再修订",
+                                       actor=zz["reviewer"])
+    assert (today.effective_from, later.effective_from) == (dt.date(2026, 11, 24), dt.date(2027, 1, 1))

@@ -104,3 +104,31 @@ def test_the_zhuzhou_form_holds_every_row_of_the_plan_and_renders(heard, db):
     with pytest.raises(Exception, match="请先签发或等待生成完成|已生成"):
         do_generate_review_form(rnd, actor=kenv.officer)
     assert Document.objects.filter(case=case, kind="major_review_form").count() == 1
+
+
+def test_urumqi_market_bureau_records_the_penalty_review_in_its_internal_approval_form(db):
+    """乌鲁木齐高新区市场监管: "一般程序行政处罚决定都要进行法制审核，可在内部审批表中体现" — its penalty
+    track's form is the 行政处罚案件有关事项审批表, a kind made from the round like the other three."""
+    from flow_cast import make_flow_env, opinion, submitted_round
+
+    from sanxiang.documents.kinds import SPECS
+    from sanxiang.review.flow import do_sign_off
+
+    fe = make_flow_env("urumqi-gxq-amr")
+    env = fe.env
+    rnd, day = submitted_round(fe)
+    assert form_kind(rnd) == "internal_approval_form" and not SPECS["internal_approval_form"].offered
+    with pytest.raises(RuleViolation, match="不能单独生成"):
+        D.do_generate_document(rnd.review.case, "internal_approval_form", actor=env.officer)
+    rnd = opinion(fe, rnd, agree=True, day=day)
+    do_sign_off(rnd, "handling_head", approved=True, opinion="同意提请审核。", on=day, actor=env.head)
+    document = do_generate_review_form(rnd, actor=env.officer)
+    assert document.kind == "internal_approval_form" and document.fields["subject"] == f"review.reviewround:{rnd.pk}"
+    [document] = D.do_render_documents([document])
+    assert document.status == "generated", document.failure
+    with storage.open_file(document.docx_path) as fh:
+        rows = {r.cells[0].text: r.cells[1].text for r in docx.Document(io.BytesIO(fh.read())).tables[0].rows}
+    assert rows["审批事项"].startswith("一般程序行政处罚决定法制审核（第 1 轮")
+    assert rows["承办机构负责人意见"].startswith("同意提请审核。")
+    assert "审核意见：同意。" in rows["法制审核意见"] and "审核人：钱审核" in rows["法制审核意见"]
+    assert "拟处理意见：" in rows["提请审批的理由及依据"] and "王执法" in rows["承办人"]

@@ -59,3 +59,198 @@ def test_a_licence_after_a_hearing_is_granted_only_after_review(zenv, db):
     sign_whole_chain(rnd, head=zenv.head, on=D(2026, 9, 24))  # 株洲's 审核表 through 局长审批 (review/flow.py)
     case.refresh_from_db()
     assert step(zenv, LICENCE, case, "grant", D(2026, 9, 24)).status == "granted"
+
+
+# ---- the later decisions: 变更、延续、撤销、注销许可 and the 处理决定 on seized goods -------------------------
+# A catalogue rule may name them (condition part `decisions`); the gate asks `review_required` with the
+# decision's own proposal (`proposal_of(case, decision=…)`) on every path, as for the first decision.
+
+LATER_DECISIONS = [{"key": "licence_later_decisions", "label": "变更、延续、撤销、注销行政许可的决定",
+                    "citation": "本局重大执法决定法制审核目录清单 第二条",
+                    "condition": {"kinds": ["licence"],
+                                  "decisions": ["change", "extension", "revocation", "deregistration"]}},
+                   {"key": "seized_goods_disposal", "label": "对查封、扣押财物作出处理决定",
+                    "citation": "本局重大执法决定法制审核目录清单 第三条",
+                    "condition": {"kinds": ["coercion"], "decisions": ["disposal"]}}]
+
+
+def _publish_later_decisions(agency, actor):
+    from sanxiang.review.actions import do_adopt_catalogue_version
+    from sanxiang.review.models import CatalogueVersion
+
+    latest = CatalogueVersion.objects.filter(agency=agency).order_by("-version").first()
+    rules = (latest.rules if latest else []) + LATER_DECISIONS
+    return do_adopt_catalogue_version(agency, rules, effective_from="2026-09-01", reason="将许可后续决定和财物处理决定纳入审核",
+                                      actor=actor)
+
+
+def _pass_review(env, case, decision, day, *, materials=None, chain=True):
+    rnd = P.do_submit_review(case, decision=decision, materials=materials or {c: "provided" for c in "ABCDEF"},
+                             actor=env.officer, on=day)
+    assert rnd.proposal["decision"] == decision
+    rnd = P.do_assign_reviewer(rnd, reviewer=env.reviewer, actor=env.reviewer, on=day)
+    P.do_record_checklist(rnd, points=all_points(), actor=env.reviewer)
+    P.do_record_opinion(rnd, kind=P.track_of_case(case, rnd.proposal["kind"], day).agree, text="同意", actor=env.reviewer,
+                        on=day)
+    if chain:
+        sign_whole_chain(rnd, head=env.head, on=day)
+    case.refresh_from_db()
+    return rnd
+
+
+def _refused(call, *texts):
+    size = LedgerEntry.objects.count()
+    with pytest.raises(RuleViolation) as refused:
+        call()
+    for text in texts:
+        assert text in refused.value.message, refused.value.message
+    assert LedgerEntry.objects.count() == size
+    return refused.value
+
+
+def test_licence_change_extension_revocation_and_deregistration_each_need_their_own_review(zenv, db):
+    _publish_later_decisions(zenv.agency, zenv.reviewer)
+    case = new_kind_case(zenv, "licence", on=D(2026, 9, 1))
+    step(zenv, LICENCE, case, "accept", D(2026, 9, 1))
+    step(zenv, LICENCE, case, "start_review", D(2026, 9, 2))
+    step(zenv, LICENCE, case, "grant", D(2026, 9, 2))  # no hearing, no flag: the grant needs no review
+    step(zenv, LICENCE, case, "issue_certificate", D(2026, 9, 3), valid_until="2026-12-31")
+    rule = "变更、延续、撤销、注销行政许可的决定（本局重大执法决定法制审核目录清单 第二条）"
+    _refused(lambda: step(zenv, LICENCE, case, "change_licence", D(2026, 9, 7)), rule, "尚未进行法制审核")
+    _pass_review(zenv, case, "change", D(2026, 9, 7))
+    assert step(zenv, LICENCE, case, "change_licence", D(2026, 9, 8)).licence_changes[-1]["on"] == "2026-09-08"
+    # the agreed 变更 does not open the 延续: its own proposal, its own round
+    step(zenv, LICENCE, case, "apply_extension", D(2026, 9, 14))
+    _refused(lambda: step(zenv, LICENCE, case, "grant_extension", D(2026, 9, 15)), rule, "须重新审核")
+    _refused(lambda: step(zenv, LICENCE, case, "refuse_extension", D(2026, 9, 15)), rule)
+    _pass_review(zenv, case, "extension", D(2026, 9, 15))
+    assert step(zenv, LICENCE, case, "grant_extension", D(2026, 9, 16)).licence_valid_until == D(2036, 9, 30)
+    _refused(lambda: step(zenv, LICENCE, case, "revoke", D(2026, 9, 17)), rule)
+    rnd = _pass_review(zenv, case, "revocation", D(2026, 9, 17))
+    assert "changes_decision" in rnd.proposal["flags"]  # 撤销 changes the decision that granted it
+    assert step(zenv, LICENCE, case, "revoke", D(2026, 9, 18)).status == "revoked"
+    _refused(lambda: step(zenv, LICENCE, case, "deregister", D(2026, 9, 21)), rule)
+    _pass_review(zenv, case, "deregistration", D(2026, 9, 21))
+    assert step(zenv, LICENCE, case, "deregister", D(2026, 9, 22)).status == "deregistered"
+    review = case.legal_reviews.get(decision_kind="licence")
+    assert [r.proposal.get("decision") for r in review.rounds.order_by("number")] == [
+        "change", "extension", "revocation", "deregistration"]
+
+
+def test_a_later_decision_is_submitted_only_when_it_can_be_made(zenv, db):
+    case = new_kind_case(zenv, "licence", on=D(2026, 9, 1))
+    step(zenv, LICENCE, case, "accept", D(2026, 9, 1))
+    materials = {c: "provided" for c in "ABCDEF"}
+    _refused(lambda: P.do_submit_review(case, decision="revocation", materials=materials, actor=zenv.officer,
+                                        on=D(2026, 9, 2)), "不能提交“撤销许可”决定的法制审核")
+    _refused(lambda: P.do_submit_review(case, decision="disposal", materials=materials, actor=zenv.officer,
+                                        on=D(2026, 9, 2)), "没有在执行中的查封、扣押")
+    _refused(lambda: P.do_submit_review(case, decision="renewal", materials=materials, actor=zenv.officer,
+                                        on=D(2026, 9, 2)), "未知的决定事项")
+
+
+def test_the_catalogue_answers_a_later_decision_only_where_a_rule_names_it(zenv, db):
+    from sanxiang.cases.review_gate import proposal_of, review_required
+
+    case = new_kind_case(zenv, "licence", on=D(2026, 9, 1))
+    # 株洲's seeded licence rules (hearing, public interest) do not reach a 延续 without them
+    assert review_required(case, proposal_of(case, decision="extension"), on=D(2026, 9, 2)) == (False, [])
+    _publish_later_decisions(zenv.agency, zenv.reviewer)
+    required, rules = review_required(case, proposal_of(case, decision="extension"), on=D(2026, 9, 2))
+    assert required and [r["key"] for r in rules] == ["licence_later_decisions"]
+    assert review_required(case, proposal_of(case), on=D(2026, 9, 2)) == (False, [])  # the grant: not named
+
+
+@pytest.fixture(scope="module")
+def cenv(django_db_setup, django_db_blocker):
+    from cases_cast import make_env
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_env()
+        transaction.set_rollback(True)
+
+
+def test_decisions_on_seized_goods_need_the_disposal_review(cenv, db):
+    from coercion_cast import in_force, proposed
+
+    from sanxiang.cases.kinds import coercion as K
+
+    _publish_later_decisions(cenv.agency, cenv.reviewer)
+    m = in_force(cenv, day=D(2026, 9, 1))
+    first = m.items.get()
+    rule = "对查封、扣押财物作出处理决定（本局重大执法决定法制审核目录清单 第三条）"
+    _refused(lambda: K.do_decide_seized_item(first, outcome="returned", basis="与违法行为无关", on=D(2026, 9, 3),
+                                             actor=cenv.head), rule)
+    _refused(lambda: K.do_dispose_measure(m, outcome="destroy", note="食品安全法第一百二十四条，已变质", on=D(2026, 9, 3),
+                                          actor=cenv.head), rule)
+    materials = {m.code: "provided" for m in P.track_of_case(m.case, "coercion", D(2026, 9, 3)).materials}
+    rnd = _pass_review(cenv, m.case, "disposal", D(2026, 9, 3), materials=materials, chain=False)
+    assert rnd.review.decision_kind == "coercion" and rnd.proposal["kind"] == "coercion"
+    K.do_decide_seized_item(first, outcome="returned", basis="与违法行为无关", on=D(2026, 9, 4), actor=cenv.head)
+    first.refresh_from_db()
+    assert first.disposal == "returned"
+    sale = proposed(cenv, kind="seize", day=D(2026, 9, 7))
+    K.do_approve_measure(sale, actor=cenv.head, on=D(2026, 9, 7))
+    assert sale.case.pk != m.case.pk  # another case: its own review
+    K.do_implement_measure(sale, actor=cenv.officer, on=D(2026, 9, 7), **__import__("coercion_cast").on_site(sale.case))
+    _refused(lambda: K.move_measure(sale, "sell_item", actor=cenv.head, on=D(2026, 9, 8), item=sale.items.get().pk,
+                                    method="auction", proceeds="300", ground="鲜活易腐"), rule)
+
+
+def test_every_later_decision_move_carries_the_gate():
+    """No path around: pages, API, CLI and imports all move through these tables, whose guards ask."""
+    from sanxiang.cases.kinds import coercion as K
+    from sanxiang.cases.kinds import licence as L
+
+    licence = {t.action: t.guards for t in LICENCE.transitions}
+    assert L.change_review_passed in licence["change_licence"]
+    assert L.extension_review_passed in licence["grant_extension"]
+    assert L.extension_review_passed in licence["refuse_extension"]
+    assert L.revocation_review_passed in licence["revoke"]
+    assert L.deregistration_review_passed in licence["deregister"]
+    for t in K.MEASURE.transitions:
+        if t.action in ("dispose", "decide_item", "sell_item"):
+            assert K.disposal_review_passed in t.guards, t.action
+
+
+def test_the_case_page_offers_the_review_of_a_later_decision_the_catalogue_requires(zenv, db, client):
+    from django.urls import reverse
+
+    case = new_kind_case(zenv, "licence", on=D(2026, 9, 1))
+    step(zenv, LICENCE, case, "accept", D(2026, 9, 1))
+    step(zenv, LICENCE, case, "start_review", D(2026, 9, 2))
+    step(zenv, LICENCE, case, "grant", D(2026, 9, 2))
+    step(zenv, LICENCE, case, "issue_certificate", D(2026, 9, 3), valid_until="2026-12-31")
+    client.force_login(zenv.officer)
+    page = reverse("cases:detail", args=[case.pk])
+    assert "act-submit-review-change" not in client.get(page).content.decode()  # no rule names it yet
+    _publish_later_decisions(zenv.agency, zenv.reviewer)
+    html = client.get(page).content.decode()
+    for decision, label in (("change", "变更许可"), ("revocation", "撤销许可"), ("deregistration", "注销许可")):
+        assert f"act-submit-review-{decision}" in html and f"提交“{label}”决定的法制审核" in html
+    assert "act-submit-review-extension" not in html  # no extension applied for
+    post = {"decision": "revocation", "note": "以欺骗手段取得许可", "on": "2026-09-07",
+            **{f"material-{c}": "provided" for c in "ABCDEF"}, "material-G": "not_applicable"}
+    client.post(reverse("review:submit", args=[case.pk]), post)
+    rnd = P.latest_round_of(case, "licence")
+    assert rnd.proposal["decision"] == "revocation" and rnd.submitted_on == D(2026, 9, 7)
+
+
+def test_the_api_submits_a_later_decision_and_refuses_an_unknown_one(zenv, db, client):
+    case = new_kind_case(zenv, "licence", on=D(2026, 9, 1))
+    step(zenv, LICENCE, case, "accept", D(2026, 9, 1))
+    step(zenv, LICENCE, case, "start_review", D(2026, 9, 2))
+    step(zenv, LICENCE, case, "grant", D(2026, 9, 2))
+    step(zenv, LICENCE, case, "issue_certificate", D(2026, 9, 3), valid_until="2026-12-31")
+    client.force_login(zenv.officer)
+    body = {"case": str(case.pk), "materials": {**{c: "provided" for c in "ABCDEF"}, "G": "not_applicable"},
+            "on": "2026-09-07"}
+    size = LedgerEntry.objects.count()
+    refused = client.post("/api/v1/reviews/", {**body, "decision": "renewal"}, content_type="application/json")
+    assert refused.status_code == 400 and "未知的决定事项" in refused.json()["message"]
+    refused = client.post("/api/v1/reviews/", {**body, "decision": "extension"}, content_type="application/json")
+    assert refused.status_code == 400 and "不能提交“延续许可”决定的法制审核" in refused.json()["message"]
+    assert LedgerEntry.objects.count() == size
+    made = client.post("/api/v1/reviews/", {**body, "decision": "change"}, content_type="application/json")
+    assert made.status_code == 201, made.json()
+    assert P.latest_round_of(case, "licence").proposal["decision"] == "change"

@@ -181,7 +181,8 @@ def test_the_form_of_each_track():
     assert review_forms._kind_of_name("重大行政执法决定法制审核表") == "major_review_form"
     assert review_forms._kind_of_name("案件审核表") == "case_review_form"
     assert review_forms._kind_of_name("法制审核表（第五十八条）") == "legal_review_form"
-    assert review_forms._kind_of_name("行政处罚案件有关事项审批表") is None
+    assert review_forms._kind_of_name("行政处罚案件有关事项审批表") == "internal_approval_form"  # 乌鲁木齐市场监管
+    assert review_forms._kind_of_name("行政处理决定审批表") is None
 
 
 def test_supervisors_see_the_statistics_of_the_agencies_they_supervise(world, client, db):

@@ -147,6 +147,30 @@ def test_returned_for_supplement_pauses_the_clock_until_the_materials_are_comple
     assert rnd.due == D(2026, 10, 15) == clock(rnd).due and not clock(rnd).paused
 
 
+def test_the_statistics_count_review_time_without_the_supplement_pause(env, db):
+    """审核用时 in the statistics is the clock's: working days from submission to opinion, less the
+    days the round waited for materials (行政处罚法 has the review run on complete materials)."""
+    from sanxiang.deadlines.engine import working_days_between
+    from sanxiang.deadlines.queries import get_calendar
+    from sanxiang.review.queries import review_workdays, statistics
+
+    rnd = in_review(env)
+    P.do_request_supplement(rnd, items=["evidence"], supplement_by=D(2026, 9, 30), actor=env.reviewer, on=D(2026, 9, 24))
+    P.do_supplement_materials(rnd, materials=["evidence"], actor=env.officer, on=D(2026, 9, 29))
+    P.do_record_checklist(rnd, points=all_points(), actor=env.reviewer)
+    P.do_record_opinion(rnd, kind="agree", text="同意", actor=env.reviewer, on=D(2026, 10, 9))
+    rnd.refresh_from_db()
+    calendar = get_calendar()
+    whole = working_days_between(D(2026, 9, 22), D(2026, 10, 9), calendar)
+    paused = working_days_between(D(2026, 9, 23), D(2026, 9, 28), calendar)  # 09-24 … 09-28, as the clock
+    assert paused > 0 and review_workdays(rnd, calendar) == whole - paused
+    # the clock agrees: the days it ran are those from submission to the opinion, less the pause
+    assert working_days_between(D(2026, 9, 22), rnd.due, calendar) - paused == 10
+    row = next(r for r in statistics(env.leader, start=D(2026, 9, 22), end=D(2026, 9, 22))
+               if r["unit"] == rnd.review.case.unit.name)
+    assert row["longest_workdays"] == whole - paused
+
+
 def test_the_extension_needs_the_leader_and_stays_within_the_maximum(env, db):
     # A 行政强制 decision in a penalty case follows 株洲's other-decisions track: 10 → at most 20 working days.
     from sanxiang.cases.kinds import coercion as K

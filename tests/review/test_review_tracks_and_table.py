@@ -233,6 +233,46 @@ def test_the_job_marks_rounds_yellow_then_red(env, db, monkeypatch):
     assert rnd.warning == ""  # paused: no warning while the materials are being supplemented
 
 
+def test_the_time_to_supplement_is_the_handling_units_deadline_with_warnings(env, db, monkeypatch):
+    """退回补充材料's 补交期限 opens the deadline 法制审核补充材料期限 of the handling unit; the job
+    `review_supplement_warnings` warns yellow, then red; the materials met it, a withdrawal waives it."""
+    from django.utils import timezone
+
+    from sanxiang.review import tasks
+    from sanxiang.review.workflows import SUPPLEMENT_CLOCK
+
+    rnd = round_in(env, "in_review")
+    ask = P.do_request_supplement(rnd, items=["draft"], supplement_by=D(2026, 10, 20), actor=env.reviewer,
+                                  on=D(2026, 9, 24))
+    ob = Obligation.objects.get(object_type="review.reviewsupplement", object_id=str(ask.pk), kind=SUPPLEMENT_CLOCK)
+    case = rnd.review.case
+    assert (ob.status, ob.start, ob.due) == ("open", D(2026, 9, 24), D(2026, 10, 20))
+    assert list(ob.responsible_units.all()) == [case.unit] and ob.bearer == "agency"
+    for today, level in ((D(2026, 9, 30), ""), (D(2026, 10, 19), "yellow"), (D(2026, 10, 21), "red")):
+        monkeypatch.setattr(timezone, "localdate", lambda today=today: today)
+        result = tasks.review_supplement_warnings.call()
+        ask.refresh_from_db()
+        assert ask.warning == level, today
+        assert (result["yellow"], result["red"]) == (level == "yellow", level == "red")
+    from sanxiang.review.hooks import returned_panel
+
+    panel = returned_panel(type("Request", (), {"user": env.officer})())
+    assert {"label": "补交材料逾期", "count": 1, "level": "red", "anchor": "review-returned-panel"} in panel["counts"]
+    P.do_supplement_materials(rnd, materials=["draft"], actor=env.officer, on=D(2026, 10, 21))
+    ob.refresh_from_db()
+    assert ob.status == "met"
+    tasks.review_supplement_warnings.call()
+    ask.refresh_from_db()
+    assert ask.warning == ""
+    # asked again, then withdrawn: the time to supplement is no longer owed
+    monkeypatch.setattr(timezone, "localdate", lambda: D(2026, 10, 23))
+    again = P.do_request_supplement(rnd, items=["draft"], supplement_by=D(2026, 10, 30), actor=env.reviewer,
+                                    on=D(2026, 10, 22))
+    P.do_withdraw_review(rnd, reason="拟作出的决定另行调整", actor=env.officer, on=D(2026, 10, 23))
+    ob = Obligation.objects.get(object_type="review.reviewsupplement", object_id=str(again.pk))
+    assert ob.status == "waived"
+
+
 # ---- legacy reviews ---------------------------------------------------------------------------------------------
 
 def test_a_case_reviewed_before_the_procedure_keeps_its_review(env, db):

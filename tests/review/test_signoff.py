@@ -219,8 +219,9 @@ def test_a_zhuzhou_licence_is_granted_only_after_the_whole_form_is_signed(db):
     licence = get_table("licence_general")
     D = dt.date
     kenv = make_kinds_env(profile_key="zhuzhou-amr")
-    legal_head = T.member(kenv.agency, Role.UNIT_HEAD, unit=A.do_create_unit(kenv.agency, "政策法规科", actor=OPERATOR))
-    leader = T.member(kenv.agency, Role.AGENCY_LEADER)
+    legal_office = A.do_create_unit(kenv.agency, "政策法规科", actor=OPERATOR)
+    legal_head = T.member(kenv.agency, Role.UNIT_HEAD, unit=legal_office)
+    leader, legal_leader, director = (T.member(kenv.agency, Role.AGENCY_LEADER) for _ in range(3))
     case = new_kind_case(kenv, "licence", on=D(2026, 9, 1))
     for action, on, extra in (("accept", D(2026, 9, 1), {}), ("start_review", D(2026, 9, 2), {}),
                               ("order_hearing", D(2026, 9, 2), {}),
@@ -231,8 +232,22 @@ def test_a_zhuzhou_licence_is_granted_only_after_the_whole_form_is_signed(db):
         evidence.do_explain_missing_recording(case, missing.occurrence.ref, reason="听证室未配备录像设备，全程书面记录",
                                               actor=kenv.officer)
     rnd = agree(case, officer=kenv.officer, reviewer=kenv.reviewer, on=D(2026, 9, 23))
-    signers = [("handling_head", kenv.head), ("handling_leader", leader), ("legal_review", kenv.reviewer),
-               ("legal_head", legal_head), ("legal_leader", leader), ("director", leader)]
+    do_sign_off(rnd, "handling_head", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=kenv.head)
+    # 分管领导: only the leader recorded as overseeing the unit; none recorded: refused, saying who sets it
+    refused = _refused(NotPermitted, do_sign_off, rnd=rnd, step="handling_leader", approved=True, opinion="同意。",
+                       on=D(2026, 9, 24), actor=leader)
+    assert "尚未登记行政审批科的分管领导" in refused and "管理员" in refused
+    person = {u: T.person(kenv.agency, user_obj=u, name=n) for u, n in ((leader, "周副局长"), (legal_leader, "吴副局长"))}
+    with pytest.raises(A.OrgsError):  # not a leader
+        A.do_set_unit_overseer(kenv.unit, kenv.p1, actor=OPERATOR)
+    A.do_set_unit_overseer(kenv.unit, person[leader], actor=OPERATOR)
+    A.do_set_unit_overseer(legal_office, person[legal_leader], actor=OPERATOR)
+    assert LedgerEntry.objects.filter(action="set_unit_overseer").count() == 2
+    refused = _refused(NotPermitted, do_sign_off, rnd=rnd, step="handling_leader", approved=True, opinion="同意。",
+                       on=D(2026, 9, 24), actor=director)
+    assert "须由分管行政审批科的局领导（周副局长）签署" in refused
+    signers = [("handling_leader", leader), ("legal_review", kenv.reviewer), ("legal_head", legal_head),
+               ("legal_leader", legal_leader), ("director", director)]
     for code, who in signers:
         with pytest.raises(RuleViolation) as gate:
             kstep(kenv, licence, case, "grant", D(2026, 9, 24))

@@ -107,6 +107,11 @@ def review_passed_unless_emergency(m, actor, on=None, **params):
     return G.coercion_review_passed(m.case, on=on)
 
 
+def disposal_review_passed(m, actor, on=None, **params):
+    """依法须经法制审核的查封扣押财物处理决定（没收、拍卖变卖、退还等），审核已通过（本机关法制审核目录清单）"""
+    return G.decision_review_passed(m.case, "disposal", on)
+
+
 def approver_not_handler(m, actor, **params):
     """批准的负责人不是本案承办人"""
     problem = G.actor_not_handler(m.case, actor)
@@ -512,12 +517,12 @@ MEASURE = Table(
         Transition("dispose", M.IN_FORCE, M.DISPOSED, "对查封扣押财物作出处理决定", roles=HEAD,
                    params={**ON, "outcome": Param("处理决定", max_length=16),
                            "note": Param("依据或接收机关", required=False)},
-                   guards=(approver_not_handler, not_lapsed, outcome_lawful), effect=dispose_effect),
+                   guards=(approver_not_handler, not_lapsed, outcome_lawful, disposal_review_passed), effect=dispose_effect),
         # Item by item (行政强制法 第二十七条、第二十八条): the measure ends by `end_by_items` once every item has one.
         *[Transition("decide_item", state, state, "对一项财物作出处理", roles=HEAD,
                      params={**ON, "item": Param("财物", text=False), "outcome": Param("处理", max_length=16),
                              "basis": Param("依据、接收机关或说明", required=False)},
-                     guards=(approver_not_handler, not_lapsed, item_undecided, item_outcome_lawful),
+                     guards=(approver_not_handler, not_lapsed, item_undecided, item_outcome_lawful, disposal_review_passed),
                      effect=decide_item_effect)
           for state in (M.IN_FORCE, M.TESTING)],
         *[Transition("sell_item", state, state, "批准拍卖、变卖不易保管的财物", roles=HEAD,
@@ -526,7 +531,8 @@ MEASURE = Table(
                              "ground": Param("鲜活或者不易保管的情形"),
                              "party_consent": Param("权利人同意或者申请（权利人不明的已公告期满）", required=False,
                                                     text=False)},
-                     guards=(approver_not_handler, not_lapsed, item_undecided, sale_lawful), effect=sell_item_effect)
+                     guards=(approver_not_handler, not_lapsed, item_undecided, sale_lawful, disposal_review_passed),
+                     effect=sell_item_effect)
           for state in (M.IN_FORCE, M.TESTING)],
         Transition("end_by_items", M.IN_FORCE, M.DISPOSED, "财物已逐项处理，终结措施", roles=HEAD,
                    params={**ON, "note": Param("说明", required=False)},

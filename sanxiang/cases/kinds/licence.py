@@ -297,6 +297,26 @@ def expiry_passed(case, actor, on=None, **params):
     return None
 
 
+def change_review_passed(case, actor, on=None, **params):
+    """依法须经法制审核的变更许可决定，审核已通过（本机关法制审核目录清单）"""
+    return G.decision_review_passed(case, "change", on)
+
+
+def extension_review_passed(case, actor, on=None, **params):
+    """依法须经法制审核的延续许可决定（准予或不予延续），审核已通过（本机关法制审核目录清单）"""
+    return G.decision_review_passed(case, "extension", on)
+
+
+def revocation_review_passed(case, actor, on=None, **params):
+    """依法须经法制审核的撤销许可决定，审核已通过（本机关法制审核目录清单）"""
+    return G.decision_review_passed(case, "revocation", on)
+
+
+def deregistration_review_passed(case, actor, on=None, **params):
+    """依法须经法制审核的注销许可决定，审核已通过（本机关法制审核目录清单）"""
+    return G.decision_review_passed(case, "deregistration", on)
+
+
 # ---- effects ----------------------------------------------------------------------------------
 
 def accept_effect(case, actor, on=None, **params):
@@ -478,22 +498,22 @@ LICENCE_GENERAL = register(Table(
         Transition("close", S.SERVED, S.CLOSED, "结案", roles=HEAD, approval=True, params=NOTE, guards=HEAD_GUARDS,
                    effect=close_effect),
         Transition("change_licence", S.LICENSED, S.LICENSED, "变更许可", roles=HEAD,
-                   params={**ON, "content": Param("变更事项", max_length=1000)}, guards=HEAD_GUARDS,
+                   params={**ON, "content": Param("变更事项", max_length=1000)}, guards=(*HEAD_GUARDS, change_review_passed),
                    effect=change_effect),
         Transition("apply_extension", S.LICENSED, S.EXTENDING, "申请延续", roles=OFFICER, params=ON,
                    guards=(*STAFF, has_validity, extension_applied_in_time), effect=apply_extension_effect),
         Transition("grant_extension", S.EXTENDING, S.LICENSED, "准予延续", roles=HEAD, approval=True,
                    params={**ON, "valid_until": Param("延续后有效期至", text=False)},
-                   guards=(*HEAD_GUARDS, before_expiry), effect=grant_extension_effect, closes=(EXTENSION_DECISION,)),
+                   guards=(*HEAD_GUARDS, before_expiry, extension_review_passed), effect=grant_extension_effect, closes=(EXTENSION_DECISION,)),
         Transition("refuse_extension", S.EXTENDING, S.LICENSED, "不予延续", roles=HEAD, approval=True, params=REASON,
-                   guards=(*HEAD_GUARDS, before_expiry), closes=(EXTENSION_DECISION,)),
+                   guards=(*HEAD_GUARDS, before_expiry, extension_review_passed), closes=(EXTENSION_DECISION,)),
         Transition("deem_extension", S.EXTENDING, S.LICENSED, "视为准予延续", roles=OFFICER, params=ON,
                    guards=(*STAFF, expiry_passed), effect=deem_extension_effect, closes=(EXTENSION_DECISION,)),
         Transition("revoke", S.LICENSED, S.REVOKED, "撤销许可", roles=HEAD,
-                   params={**ON, "reason": Param("撤销理由和依据", max_length=1000)}, guards=HEAD_GUARDS,
+                   params={**ON, "reason": Param("撤销理由和依据", max_length=1000)}, guards=(*HEAD_GUARDS, revocation_review_passed),
                    effect=revoke_effect),
         Transition("deregister", (S.LICENSED, S.REVOKED), S.DEREGISTERED, "注销许可", roles=HEAD, params=REASON,
-                   guards=HEAD_GUARDS, effect=deregister_effect),
+                   guards=(*HEAD_GUARDS, deregistration_review_passed), effect=deregister_effect),
         # 当场作出书面的行政许可决定 (Art.34 第二款) and 申请人撤回申请 (终止办理)
         Transition("decide_on_the_spot", S.APPLIED, S.GRANTED, "当场作出准予许可决定", roles=HEAD,
                    params={**ON, "content": Param("许可内容", required=False, max_length=2000)},
