@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+# The subject is text and profile files, no database: run once (docs/how-to.md "Test time").
+pytestmark = pytest.mark.database_agnostic
+
 SANXIANG = Path(sys.executable).with_name("sanxiang")
 
 

@@ -15,6 +15,9 @@ from sanxiang.profiles.schema import ProfileError
 from sanxiang.publicity.context import ContextError, parse_context
 from sanxiang.publicity.policy import RedactionPolicy, parse_policy, policy_for
 
+# The subject is text and profile files, no database: run once (docs/how-to.md "Test time").
+pytestmark = pytest.mark.database_agnostic
+
 USCC = "91430200MA4L0Q0X39"
 
 

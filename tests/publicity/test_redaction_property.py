@@ -8,6 +8,7 @@ name.
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum import luhn
@@ -15,6 +16,9 @@ from stdnum.cn import ric
 
 from sanxiang.publicity.policy import policy_for
 from sanxiang.publicity.redaction import normalise, redact
+
+# The subject is text and profile files, no database: run once (docs/how-to.md "Test time").
+pytestmark = pytest.mark.database_agnostic
 
 SURNAMES = ["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "欧阳", "司马", "诸葛"]
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛超秀霞平刚桂英"

@@ -9,6 +9,9 @@ import pytest
 from sanxiang.publicity.policy import policy_for
 from sanxiang.publicity.redaction import Span, masked_name, redact
 
+# The subject is text and profile files, no database: run once (docs/how-to.md "Test time").
+pytestmark = pytest.mark.database_agnostic
+
 ID = "430202199001011233"  # valid GB 11643 check digit
 ID_X = "11010519491231002X"
 ID_BAD = "430202199001011234"  # check digit wrong
