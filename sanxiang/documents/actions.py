@@ -332,6 +332,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     cleaned = kinds.clean_inputs(spec, inputs)
     given = kinds.Given(measure=chosen_measure, entries=entries, volume=volume or "正卷", replaces=replaces,
                         subject=subject)
+    if spec.kind == DocumentKind.RECTIFICATION_RECHECK:
+        given.order = issued_order(case)
     if spec.kind == DocumentKind.SERVICE_RECEIPT:
         given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
                         .order_by("-id").first())
@@ -364,6 +366,20 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
         **({"supplement_reason": supplement_reason} if supplement_reason else {})})
     transaction.on_commit(_queue_rendering)
     return document
+
+
+def issued_order(case) -> Document:
+    """The 限期整改指令书 a 整改复查记录 rechecks: the case's newest issued one (a correction, once issued,
+    in place of the one it corrects). A recheck checks an order the party was given, so none is made
+    before the order is issued (劳动保障监察条例 第十八条: 责令改正 — then the 复查 of that order)."""
+    order = (Document.objects.filter(case=case, kind=DocumentKind.RECTIFICATION_ORDER, status=S.ISSUED)
+             .order_by("-issued_at", "-id").first())
+    if order is None:
+        pending = _open_of_kind(case, DocumentKind.RECTIFICATION_ORDER).order_by("-id").first()
+        state = f"（{pending}{pending.get_status_display()}）" if pending is not None else ""
+        raise RuleViolation(f"劳动保障监察限期整改指令书尚未签发{state}，不能制作整改复查记录：请先生成并签发指令书。",
+                            field="kind", code="order_not_issued")
+    return order
 
 
 def _queue_rendering():
