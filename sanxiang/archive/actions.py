@@ -502,7 +502,9 @@ def do_prepare_file_forms(case, *, actor) -> list:
                        f"{'、'.join(unissued)}。请先签发，再立卷生成更正。", code="forms_stale")
     if not plan:
         raise Conflict("各卷的卷宗封面、卷内文件目录和备考表均已生成，且与卷内材料一致。", code="forms_exist")
-    return [do_generate_document(case, kind, entries=entries, volume=label, replaces=form, actor=actor)
+    return [do_generate_document(case, kind, entries=entries, volume=label, replaces=form, actor=actor,
+                                 correction_reason=(f"立卷：卷内材料已变化，{label}{form.get_kind_display()}按现有材料重新生成"
+                                                    if form is not None else ""))
             for kind, label, entries, form in plan]
 
 

@@ -97,6 +97,7 @@ def _documents(case) -> list[CaseRecord]:
             files=tuple(files), confidentiality=case.confidentiality,
             metadata={"status": doc.get_status_display(), "issued": doc.status == DocumentStatus.ISSUED,
                       "replaces": str(doc.replaces_id or ""),
+                      **({"correction_reason": doc.fields.get("correction_reason", "")} if doc.replaces_id else {}),
                       "seal_certificate_sha256": doc.seal_certificate_sha256,
                       "superseded": doc.pk in replaced, "created_at": doc.created_at.isoformat(), **_form_of(doc)}))
     return out

@@ -75,6 +75,17 @@ def _supplement_reason(case, reason, replaces, act="生成执法文书") -> str:
     return reason
 
 
+def _correction_reason(reason, replaces) -> str:
+    """Why an issued document is corrected (更正原因): required, so the file says what was wrong."""
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise RuleViolation(f"请写明更正原因：{replaces}哪里有误、如何更正。", field="correction_reason",
+                            code="correction_reason_missing")
+    if len(reason) > 300:
+        raise RuleViolation("更正原因过长（最多 300 字）。", field="correction_reason")
+    return reason
+
+
 def ended_refusal(case, spec, replaces) -> str | None:
     """Why a correction of a served decision is refused on an ended case: a decision served on the
     party is changed only by its own procedure (撤销、变更 — with review, a new decision and a new
@@ -267,7 +278,7 @@ def _measure_of(case, spec: kinds.Spec, measure):
 @transaction.atomic
 def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, replaces=None, measure=None,
                          entries: list[dict] | None = None, volume: str | None = None, subject=None,
-                         supplement_reason: str = "") -> Document:
+                         supplement_reason: str = "", correction_reason: str = "") -> Document:
     """生成执法文书: fill the template from the case, number it and queue its PDF (待生成).
 
     A kind is generated once per case, unless it is repeatable (笔录, the documents of each
@@ -279,7 +290,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
 
     An archived file does not change (issue §5): on an archived case a document is made only as an
     归档后补充 with its `supplement_reason`, never a correction; on an ended case a served decision is
-    not "corrected" (`ended_refusal`)."""
+    not "corrected" (`ended_refusal`). A correction states why (`correction_reason`): kept in the
+    document's fields, the ledger entry and the archive's metadata, shown on the case page."""
     from sanxiang.cases.models import Case
 
     case = Case.objects.select_related("agency", "unit").select_for_update(of=("self",)).get(pk=case.pk)
@@ -308,6 +320,7 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
             raise RuleViolation(f"更正文书须与被更正的文书（{replaces}）属同一案件、同一种类。", field="replaces")
         if replaces.status != S.ISSUED:
             raise RuleViolation(f"{replaces}尚未签发，无需更正：直接签发或重新生成即可。", field="replaces")
+        correction_reason = _correction_reason(correction_reason, replaces)
         corrected = replaces.corrections.exclude(status=S.FAILED).order_by("-id").first()
         if corrected is not None:  # one correction per document: a chain, never two rivals (s18 D1)
             raise Conflict(f"{replaces}已由{corrected}更正，不能再次更正；如需更正，请更正{corrected}。",
@@ -351,6 +364,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     document.fields = {"inputs": cleaned, "context": context}
     if supplement_reason:
         document.fields["supplement_reason"] = supplement_reason
+    if replaces is not None:
+        document.fields["correction_reason"] = correction_reason
     if given.measure is not None:
         document.fields["measure"] = given.measure.pk
     if subject_key is not None:
@@ -363,7 +378,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
         "case": case.number, "kind": spec.kind, "number": document.number, "template_version": template.version,
         "national_template": template.agency_id is None, "replaces": replaces.number if replaces else None,
         "measure": given.measure.pk if given.measure is not None else None,
-        **({"supplement_reason": supplement_reason} if supplement_reason else {})})
+        **({"supplement_reason": supplement_reason} if supplement_reason else {}),
+        **({"correction_reason": correction_reason} if replaces is not None else {})})
     transaction.on_commit(_queue_rendering)
     return document
 

@@ -329,9 +329,9 @@ def test_records_repeat_a_measure_has_one_document_of_each_kind_and_a_measure_of
         D.do_generate_document(first.case, "measure_decision", measure=first.pk, actor=env.officer)
     assert caught.value.code == "document_already_issued"
     with pytest.raises(RuleViolation, match="同一项行政强制措施"):
-        D.do_generate_document(first.case, "measure_decision", measure=second.pk, replaces=a, actor=env.officer)
+        D.do_generate_document(first.case, "measure_decision", measure=second.pk, replaces=a, correction_reason="更正笔误", actor=env.officer)
     assert written() == before
-    correction = D.do_generate_document(first.case, "measure_decision", replaces=a, actor=env.officer)
+    correction = D.do_generate_document(first.case, "measure_decision", replaces=a, correction_reason="更正笔误", actor=env.officer)
     assert correction.fields["measure"] == first.pk and correction.replaces == a
     before = Document.objects.count()
     with pytest.raises(RuleViolation, match="不属于本案"):
