@@ -209,6 +209,51 @@ def do_deactivate_document_template(template, *, reason: str, actor) -> Document
     return locked
 
 
+def do_recheck_agency_templates(*, actor) -> tuple[int, list[tuple[DocumentTemplate, str]]]:
+    """重新检查机关文书模板 (`sanxiang documents recheck`, operators): every active agency version is
+    checked again with the checks of an upload today (the sandbox's reach, the time bound, what the
+    kind requires). One that fails is deactivated — its agency needs a new version; the national one
+    is used meanwhile — with the reason, in its own transaction and ledger entry
+    (`deactivate_document_template`, `recheck: true`). Versions uploaded before a check existed are
+    so caught before a document is made from them. Returns (checked, [(template, why)])."""
+    if not is_system_actor(actor):
+        raise NotPermitted("重新检查文书模板由运维命令执行（sanxiang documents recheck）。")
+    failed, checked = [], 0
+    for template in DocumentTemplate.objects.filter(agency__isnull=False, active=True).select_related("agency") \
+            .order_by("agency__code", "kind", "version"):
+        checked += 1
+        problem = template_problem(template)
+        if not problem:
+            continue
+        reason = f"重新检查未通过（{timezone.localdate():%Y-%m-%d}）：{problem}"[:300]
+        with transaction.atomic():
+            locked = DocumentTemplate.objects.select_for_update().get(pk=template.pk)
+            if not locked.active:
+                continue
+            locked.active, locked.deactivated_by, locked.deactivated_at = False, _user(actor), timezone.now()
+            locked.deactivation_reason = reason
+            locked.save(update_fields=["active", "deactivated_by", "deactivated_at", "deactivation_reason"])
+            append_entry(action="deactivate_document_template", actor=actor, obj=locked,
+                         payload={"kind": locked.kind, "version": locked.version, "reason": reason, "recheck": True})
+        failed.append((locked, problem))
+    return checked, failed
+
+
+def template_problem(template: DocumentTemplate) -> str:
+    """Why a stored version would be refused if uploaded today ("" when it passes)."""
+    try:
+        data = template_bytes(template)
+        spec = _kind(template.kind)
+        sample = kinds.sample_context(spec.kind)
+        fill.check_template(data, sample)
+        lacking = required.missing(spec.kind, data, sample)
+    except RuleViolation as exc:
+        return exc.message
+    if lacking:
+        return f"模板缺少{spec.label}必须载明的内容：" + "；".join(lacking)
+    return ""
+
+
 # ---- numbering ---------------------------------------------------------------------------------
 
 def number_text(agency, spec: kinds.Spec, year: int, seq: int, on) -> str:
