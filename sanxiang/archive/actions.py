@@ -218,9 +218,7 @@ def originals_not_handed_over(case) -> list[str] | None:
     同时，将音像记录的原件一并移交给档案保管部门), each recording of the case names, as the receiver of its
     latest 原件移交, one of the agency's 档案管理人员; the recordings whose original the archive does not
     hold are named. None where the profile does not ask (the item is then not shown)."""
-    from django.contrib.auth import get_user_model
-
-    from sanxiang.orgs.models import Person, Role, RoleAssignment
+    from sanxiang.orgs.models import Role, RoleAssignment
     from sanxiang.records.models import AudioVideoRecord
 
     try:
@@ -232,16 +230,15 @@ def originals_not_handed_over(case) -> list[str] | None:
     today = timezone.localdate()
     keepers = (RoleAssignment.objects.filter(agency=case.agency_id, role=Role.RECORDS_KEEPER, active=True,
                                              valid_from__lte=today)
-               .exclude(valid_to__lt=today).values("user"))
-    names = set(Person.objects.filter(user__in=keepers, agency=case.agency_id).values_list("name", flat=True))
-    names |= {u.get_full_name() for u in get_user_model().objects.filter(pk__in=keepers)} - {""}
+               .exclude(valid_to__lt=today).values_list("user", flat=True))
+    keepers = set(keepers)  # by account, not by name: a namesake is not the keeper (s19, issue 8)
     missing = []
     for recording in AudioVideoRecord.objects.filter(case=case).prefetch_related("handovers").order_by("started_at", "id"):
         last = max(recording.handovers.all(), key=lambda h: (h.handed_at, h.pk), default=None)
         when = timezone.localtime(recording.started_at).strftime("%Y-%m-%d %H:%M")
         if last is None:
             missing.append(f"音像记录“{recording.title}”（{when}）的原件尚未移交档案管理部门")
-        elif last.received_by not in names:
+        elif last.received_by_user_id not in keepers:
             missing.append(f"音像记录“{recording.title}”（{when}）的原件现由{last.received_by}持有，"
                            "尚未移交本机关档案管理人员")
     return missing
