@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.archive import actions as A
-from sanxiang.orgs import testing as T
 from sanxiang.core.errors import RuleViolation
+from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import Role
 from sanxiang.records import evidence as E
 from sanxiang.records import samples
