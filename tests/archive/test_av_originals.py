@@ -107,3 +107,27 @@ def test_the_keeper_is_matched_by_account_not_by_name(envs):
     with pytest.raises(RuleViolation, match="接收人须是本机关的用户"):
         E.do_hand_over_recording(rec, handed_by="吴档案", received_by="档案室", receiver=T.user(), actor=env.officer,
                                  medium="SD 卡", place="档案室", handed_at=rec.ended_at + dt.timedelta(minutes=30))
+
+
+def test_the_migration_links_the_receivers_recorded_before_by_the_same_rule(envs):
+    """records 0005 fills `received_by_user` of the rows recorded by name before (the keeper's own
+    hand-over: to her account; a name no user has: left empty)."""
+    import importlib
+
+    from django.apps import apps
+
+    from sanxiang.records.models import AudioVideoRecord
+
+    migration = importlib.import_module("sanxiang.records.migrations.0005_handover_receiver_user")
+    env = envs["zhuzhou-amr"]
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    T.person(env.agency, user_obj=keeper, name="郑档案")
+    case = recorded_case(env, "先行登记保存录像")
+    recording = AudioVideoRecord.objects.get(case=case)
+    hand_over(recording, "王执法", "档案室", env.officer, 10)
+    hand_over(recording, "档案室", "郑档案", keeper, 20)
+    recording.handovers.update(received_by_user=None)  # as recorded before the field
+    assert not item(case)["ok"]
+    migration.link_receivers(apps, None)
+    assert [h.received_by_user for h in recording.handovers.order_by("handed_at")] == [None, keeper]
+    assert item(case)["ok"]

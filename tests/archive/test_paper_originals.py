@@ -223,6 +223,15 @@ def test_the_supplement_reason_is_on_the_row_the_page_and_in_case_json(client, e
                                      supplement_reason="当事人补交签收的送达回证", **RECEIPT)
     row.refresh_from_db()
     assert row.supplement_reason == "当事人补交签收的送达回证"
+    # documents 0007 fills the rows registered before the field from their ledger entries
+    import importlib
+
+    from django.apps import apps
+
+    PaperOriginal.objects.filter(pk=row.pk).update(supplement_reason="")
+    importlib.import_module("sanxiang.documents.migrations.0007_paper_supplement_reason").from_the_ledger(apps, None)
+    row.refresh_from_db()
+    assert row.supplement_reason == "当事人补交签收的送达回证"
     client.force_login(env.officer)
     assert "归档后补充，原因：当事人补交签收的送达回证" in client.get(f"/cases/{case.pk}/").content.decode()
     path = tmp_path / "案卷.zip"
