@@ -32,6 +32,7 @@ OPERATOR_COMMANDS = {
     "dbroles": "--app-role NAME [--apply]: PostgreSQL grants of the application role (run as the owner)",
     "archive": "export CASE_NUMBER --out FILE.zip | verify FILE.zip [--key VKEY]: the case's BagIt archive package",
     "cases": "list [--agency KEY] [--state STATE] --json: cases for scripts",
+    "documents": "recheck: check every active agency document template again, deactivating those that fail",
     "review": "check --profile KEY [--on DATE] --json < PROPOSAL.json: does a decision need 法制审核, and why",
     "redact": "--context PARTY.json [--profile KEY] [--json] < decision.txt: 脱敏 (redact personal data before publication)",
 }

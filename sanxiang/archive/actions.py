@@ -36,6 +36,7 @@ from .sources import CaseRecord, records_of
 register_actions({
     "archive_case": "案卷归档",
     "recheck_archived_file": "归档案卷重新四性检测",
+    "flag_modified_file": "发现案件存储文件与留痕记录不符",
     "set_archive_legal_hold": "设置案卷保全",
     "make_archive_transfer_list": "制作案卷移交清单",
     "transfer_archived_file": "案卷移交档案部门",
@@ -218,9 +219,7 @@ def originals_not_handed_over(case) -> list[str] | None:
     同时，将音像记录的原件一并移交给档案保管部门), each recording of the case names, as the receiver of its
     latest 原件移交, one of the agency's 档案管理人员; the recordings whose original the archive does not
     hold are named. None where the profile does not ask (the item is then not shown)."""
-    from django.contrib.auth import get_user_model
-
-    from sanxiang.orgs.models import Person, Role, RoleAssignment
+    from sanxiang.orgs.models import Role, RoleAssignment
     from sanxiang.records.models import AudioVideoRecord
 
     try:
@@ -232,16 +231,15 @@ def originals_not_handed_over(case) -> list[str] | None:
     today = timezone.localdate()
     keepers = (RoleAssignment.objects.filter(agency=case.agency_id, role=Role.RECORDS_KEEPER, active=True,
                                              valid_from__lte=today)
-               .exclude(valid_to__lt=today).values("user"))
-    names = set(Person.objects.filter(user__in=keepers, agency=case.agency_id).values_list("name", flat=True))
-    names |= {u.get_full_name() for u in get_user_model().objects.filter(pk__in=keepers)} - {""}
+               .exclude(valid_to__lt=today).values_list("user", flat=True))
+    keepers = set(keepers)  # by account, not by name: a namesake is not the keeper (s19, issue 8)
     missing = []
     for recording in AudioVideoRecord.objects.filter(case=case).prefetch_related("handovers").order_by("started_at", "id"):
         last = max(recording.handovers.all(), key=lambda h: (h.handed_at, h.pk), default=None)
         when = timezone.localtime(recording.started_at).strftime("%Y-%m-%d %H:%M")
         if last is None:
             missing.append(f"音像记录“{recording.title}”（{when}）的原件尚未移交档案管理部门")
-        elif last.received_by not in names:
+        elif last.received_by_user_id not in keepers:
             missing.append(f"音像记录“{recording.title}”（{when}）的原件现由{last.received_by}持有，"
                            "尚未移交本机关档案管理人员")
     return missing
@@ -502,7 +500,9 @@ def do_prepare_file_forms(case, *, actor) -> list:
                        f"{'、'.join(unissued)}。请先签发，再立卷生成更正。", code="forms_stale")
     if not plan:
         raise Conflict("各卷的卷宗封面、卷内文件目录和备考表均已生成，且与卷内材料一致。", code="forms_exist")
-    return [do_generate_document(case, kind, entries=entries, volume=label, replaces=form, actor=actor)
+    return [do_generate_document(case, kind, entries=entries, volume=label, replaces=form, actor=actor,
+                                 correction_reason=(f"立卷：卷内材料已变化，{label}{form.get_kind_display()}按现有材料重新生成"
+                                                    if form is not None else ""))
             for kind, label, entries, form in plan]
 
 
@@ -558,6 +558,72 @@ def archived_files_holding(paths) -> list[ArchivedCaseFile]:
         return []
     return [a for a in ArchivedCaseFile.objects.select_related("case", "case__agency").order_by("id")
             if any(f.get("path") in wanted for item in a.catalogue or () for f in item.get("files") or ())]
+
+
+def cases_holding(paths) -> list:
+    """The cases not archived whose records (documents, paper originals, evidence, recordings) hold one
+    of these stored files (by storage path); an archived one is rechecked instead."""
+    from django.db.models import Q
+
+    from sanxiang.cases.models import Case
+    from sanxiang.documents.models import Document, PaperOriginal
+    from sanxiang.records.models import AudioVideoRecord, EvidenceItem
+
+    wanted = list(set(paths))
+    if not wanted:
+        return []
+    ids = set(Document.objects.filter(Q(docx_path__in=wanted) | Q(pdf_path__in=wanted)).values_list("case_id", flat=True))
+    for model in (PaperOriginal, EvidenceItem, AudioVideoRecord):
+        ids |= set(model.objects.filter(upload__path__in=wanted, case__isnull=False).values_list("case_id", flat=True))
+    return list(Case.objects.filter(pk__in=ids).exclude(pk__in=ArchivedCaseFile.objects.values("case_id"))
+                .select_related("agency").order_by("id"))
+
+
+def do_flag_modified_files(case, paths, *, actor) -> dict | None:
+    """发现存储文件与留痕记录不符 of a case not archived (a read refused it, or the daily 抽检 found it):
+    the case's page and the archivists' list then show it to those who work on it — not only the security
+    log (s19, issue 8). One ledger entry per newly found file of the case (a file flagged before is not
+    flagged again); returns the flag, or None when nothing new."""
+    wanted = set(paths)
+    held = [(r.title, r.number, f.path) for r in records_of(case) for f in r.files if f.path in wanted]
+    known = {p for flag in modified_file_flags(case) for p in flag["paths"]}
+    new = [(t, n, p) for t, n, p in held if p not in known]
+    if not new:
+        return None
+    payload = {"found_at": timezone.now().isoformat(timespec="seconds"), "paths": sorted({p for _, _, p in new}),
+               "records": sorted({f"{t}{(' ' + n) if n else ''}" for t, n, _ in new})}
+    with transaction.atomic():
+        append_entry(action="flag_modified_file", actor=actor, obj=case, payload=payload)
+    return payload
+
+
+def modified_file_flags(case) -> list[dict]:
+    """The case's flags of stored files found changed or missing, oldest first (from the ledger)."""
+    import json
+
+    from sanxiang.ledger.models import LedgerEntry, PendingEntry
+
+    out = []
+    for text in LedgerEntry.objects.filter(action="flag_modified_file", object_type=case.ledger_type(),
+                                           object_id=str(case.pk)).order_by("index").values_list("entry", flat=True):
+        out.append(json.loads(text).get("payload") or {})
+    for text in PendingEntry.objects.filter(action="flag_modified_file", object_type=case.ledger_type(),
+                                            object_id=str(case.pk)).order_by("id").values_list("body", flat=True):
+        out.append(json.loads(text).get("payload") or {})
+    return [{"paths": f.get("paths") or [], "records": f.get("records") or [],
+             "found_at_text": (f.get("found_at") or "")[:16].replace("T", " ")} for f in out]
+
+
+def flagged_cases(case_ids) -> set[int]:
+    """Of these cases, those with a stored file found changed or missing (one query)."""
+    from sanxiang.ledger.models import LedgerEntry, PendingEntry
+
+    ids = [str(pk) for pk in case_ids]
+    found = set(LedgerEntry.objects.filter(action="flag_modified_file", object_type="cases.case", object_id__in=ids)
+                .values_list("object_id", flat=True))
+    found |= set(PendingEntry.objects.filter(action="flag_modified_file", object_type="cases.case",
+                                             object_id__in=ids).values_list("object_id", flat=True))
+    return {int(pk) for pk in found}
 
 
 def latest_recheck(archived: ArchivedCaseFile) -> dict | None:

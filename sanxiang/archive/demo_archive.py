@@ -9,7 +9,8 @@ the SAMR-style agencies: their 行政处罚告知书 can only be made while the 
 their past, so a closed penalty case is walked here with the notice made at that step.
 
 Every document of the step is rendered in two LibreOffice starts for all agencies (the file's
-documents, then the 立卷 forms, whose pages depend on the first). Safe to re-run: an archived
+documents, then the 立卷 forms, whose pages depend on the first), three when a document is made about
+an issued one (the 整改复查记录 names the issued 限期整改指令书: generated after the first start's issue). Safe to re-run: an archived
 case is left as it is; a run cut short goes on from where it stopped. Kept apart from `sanxiang
 demo` (which the tests load in many modules) because it renders.
 """
@@ -98,6 +99,13 @@ def load_archived() -> tuple[list[str], bool]:
                 _documents(plan)
                 _media(plan)
         starts += _render_and_issue(todo)
+        later = []
+        for plan in todo:
+            with transaction.atomic():
+                if _documents(plan, after_issue=True):
+                    later.append(plan)
+        if later:  # a 整改复查记录 rechecks the issued 限期整改指令书: made once the order is issued
+            starts += _render_and_issue(later)
         for plan in todo:
             _prepare_forms(plan)
         starts += _render_and_issue(todo)
@@ -191,13 +199,25 @@ def _inputs(kind: str, about: dict) -> dict:
     return {i.name: about[i.name] for i in kinds.SPECS[kind].inputs if i.required}
 
 
-def _documents(plan: Plan) -> None:
+# Kinds made about an issued document of the case: generated only after the first documents are issued.
+AFTER_ISSUE = {"rectification_recheck"}  # the 复查 names the issued 限期整改指令书's 文号
+
+
+def _documents(plan: Plan, *, after_issue: bool = False) -> bool:
+    """Generate (and sign) the documents the case still needs: first those that stand alone, then
+    (`after_issue`) those about an issued one. True when any was made."""
     from sanxiang.documents.actions import _officer_name, do_generate_document, do_sign_document, named_officers
     from sanxiang.documents.demo import _stroke
     from sanxiang.documents.kinds import SPECS
 
     about = ARCHIVED[field_of(plan.agency)]
+    if after_issue and (plan.case is None or plan.problems):
+        return False
+    made = False
     for kind in _required_kinds(plan.case) or ():
+        if (kind in AFTER_ISSUE) != after_issue:
+            continue
+        made = True
         document = do_generate_document(plan.case, kind, inputs=_inputs(kind, about), actor=plan.officer)
         if SPECS[kind].signable:
             party = plan.case.case_parties.select_related("party").order_by("id").first()
@@ -205,6 +225,7 @@ def _documents(plan: Plan) -> None:
             do_sign_document(document, officer_png=_stroke(), party_png=_stroke(ink=(0, 0, 160)),
                              party_name=party.party.name if party else "当事人", actor=plan.officer,
                              officer_pngs={name: _stroke() for name in named_officers(document) if name != me})
+    return made
 
 
 def _media(plan: Plan) -> None:

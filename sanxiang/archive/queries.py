@@ -24,6 +24,7 @@ class CaseFileView:
     may_archive: bool
     may_prepare_forms: bool = False
     stale_forms: list[str] = field(default_factory=list)  # forms that no longer list their volume
+    modified_files: list[dict] = field(default_factory=list)  # stored files found changed (not archived yet)
 
 
 def case_file_view(user, case) -> CaseFileView:
@@ -44,7 +45,7 @@ def case_file_view(user, case) -> CaseFileView:
     return CaseFileView(ended, casefile.completeness_of(case, records), catalogue, archived, supplements,
                         may_archive=ended and archived is None and can(user, "archive_case", case),
                         may_prepare_forms=ended and archived is None and can(user, "generate_documents", case),
-                        stale_forms=stale)
+                        stale_forms=stale, modified_files=actions.modified_file_flags(case) if archived is None else [])
 
 
 def archived_for(user, pk) -> ArchivedCaseFile | None:
@@ -75,6 +76,7 @@ class ArchivistLists:
     transfer_month: int | None
     transfers: list[TransferList]
     recheck_failed: set[int] = field(default_factory=set)  # archived files whose latest 重新检测 failed
+    modified: set[int] = field(default_factory=set)  # waiting cases with a stored file found changed
 
 
 def archivist_lists(user, agency, limit: int = 500) -> ArchivistLists:
@@ -98,4 +100,5 @@ def archivist_lists(user, agency, limit: int = 500) -> ArchivistLists:
                     .order_by("-archive_year", "-archive_seq")[:limit])
     transfers = list(restrict(TransferList.objects.filter(agency=agency), user).order_by("-year"))
     return ArchivistLists(waiting, archived, actions.transfer_month_of(agency, timezone.localdate()), transfers,
-                          actions.failing_rechecks([a.pk for a in archived]))
+                          actions.failing_rechecks([a.pk for a in archived]),
+                          actions.flagged_cases([w.case.pk for w in waiting]))

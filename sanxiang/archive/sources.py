@@ -97,6 +97,9 @@ def _documents(case) -> list[CaseRecord]:
             files=tuple(files), confidentiality=case.confidentiality,
             metadata={"status": doc.get_status_display(), "issued": doc.status == DocumentStatus.ISSUED,
                       "replaces": str(doc.replaces_id or ""),
+                      **({"correction_reason": doc.fields.get("correction_reason", "")} if doc.replaces_id else {}),
+                      **({"supplement_reason": doc.fields["supplement_reason"]}
+                         if doc.fields.get("supplement_reason") else {}),
                       "seal_certificate_sha256": doc.seal_certificate_sha256,
                       "superseded": doc.pk in replaced, "created_at": doc.created_at.isoformat(), **_form_of(doc)}))
     return out
@@ -142,7 +145,8 @@ def _paper_originals(case) -> list[CaseRecord]:
                               row.upload.length, suffix=suffix),),
             confidentiality=row.confidentiality, also=((row.upload.ledger_type(), str(row.upload_id)),),
             metadata={"paper": True, "issued": True, "signers": row.signers, "kept_at": row.kept_at,
-                      "status": "纸质原件（扫描件）"}))
+                      "status": "纸质原件（扫描件）",
+                      **({"supplement_reason": row.supplement_reason} if row.supplement_reason else {})}))
     return out
 
 

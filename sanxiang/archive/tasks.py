@@ -63,15 +63,20 @@ def expire_archive_exports() -> dict:
 
 @task()
 def recheck_archived_files_holding(paths: list[str]) -> dict:
-    """重新检测 of every archived file holding one of these stored files, which a read or the daily
+    """重新检测 of every archived file holding one of these stored files (and the flag of a case not
+    archived that holds one), which a read or the daily
     抽检 found changed or missing: the failed check, with the record named, is then what the archive's
     list and the file's page show (「重新检测未通过」) to its keepers, heads and leaders — not only a
     line in the server's log (s18 tester 4)."""
-    from .actions import archived_files_holding, do_recheck_archived_file
+    from .actions import archived_files_holding, cases_holding, do_flag_modified_files, do_recheck_archived_file
 
     done = failed = 0
     for archived in archived_files_holding(paths):
         result = do_recheck_archived_file(archived, actor=JOBS)
         done += 1
         failed += not result["ok"]
-    return {"done": done, "summary": f"重新检测 {done} 个归档案卷，{failed} 个未通过" if done else ""}
+    # A case not archived yet holding one is flagged on its page and the archivists' list (s19, issue 8).
+    flagged = sum(do_flag_modified_files(case, paths, actor=JOBS) is not None for case in cases_holding(paths))
+    parts = ([f"重新检测 {done} 个归档案卷，{failed} 个未通过"] if done else []) + (
+        [f"{flagged} 个未归档案件的存储文件与留痕记录不符，已在案件页标示"] if flagged else [])
+    return {"done": done + flagged, "summary": "；".join(parts)}

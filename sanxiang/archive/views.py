@@ -31,8 +31,8 @@ def _case_url(case) -> str:
 def section(request, case) -> dict | None:
     """What the case page's 案卷 section shows: nothing before the case has ended."""
     view = queries.case_file_view(request.user, case)
-    if not view.ended and view.archived is None:
-        return None
+    if not view.ended and view.archived is None:  # only a stored file found changed (s19, issue 8)
+        return {"view": view, "flag_only": True} if view.modified_files else None
     volumes = [(casefile.VOLUME_LABELS[v], [i for i in view.catalogue if i["volume"] == v])
                for v in (casefile.MAIN, casefile.SECONDARY)]
     return {"view": view, "volumes": [(label, items) for label, items in volumes if items],

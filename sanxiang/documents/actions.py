@@ -75,6 +75,17 @@ def _supplement_reason(case, reason, replaces, act="生成执法文书") -> str:
     return reason
 
 
+def _correction_reason(reason, replaces) -> str:
+    """Why an issued document is corrected (更正原因): required, so the file says what was wrong."""
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise RuleViolation(f"请写明更正原因：{replaces}哪里有误、如何更正。", field="correction_reason",
+                            code="correction_reason_missing")
+    if len(reason) > 300:
+        raise RuleViolation("更正原因过长（最多 300 字）。", field="correction_reason")
+    return reason
+
+
 def ended_refusal(case, spec, replaces) -> str | None:
     """Why a correction of a served decision is refused on an ended case: a decision served on the
     party is changed only by its own procedure (撤销、变更 — with review, a new decision and a new
@@ -198,6 +209,51 @@ def do_deactivate_document_template(template, *, reason: str, actor) -> Document
     return locked
 
 
+def do_recheck_agency_templates(*, actor) -> tuple[int, list[tuple[DocumentTemplate, str]]]:
+    """重新检查机关文书模板 (`sanxiang documents recheck`, operators): every active agency version is
+    checked again with the checks of an upload today (the sandbox's reach, the time bound, what the
+    kind requires). One that fails is deactivated — its agency needs a new version; the national one
+    is used meanwhile — with the reason, in its own transaction and ledger entry
+    (`deactivate_document_template`, `recheck: true`). Versions uploaded before a check existed are
+    so caught before a document is made from them. Returns (checked, [(template, why)])."""
+    if not is_system_actor(actor):
+        raise NotPermitted("重新检查文书模板由运维命令执行（sanxiang documents recheck）。")
+    failed, checked = [], 0
+    for template in DocumentTemplate.objects.filter(agency__isnull=False, active=True).select_related("agency") \
+            .order_by("agency__code", "kind", "version"):
+        checked += 1
+        problem = template_problem(template)
+        if not problem:
+            continue
+        reason = f"重新检查未通过（{timezone.localdate():%Y-%m-%d}）：{problem}"[:300]
+        with transaction.atomic():
+            locked = DocumentTemplate.objects.select_for_update().get(pk=template.pk)
+            if not locked.active:
+                continue
+            locked.active, locked.deactivated_by, locked.deactivated_at = False, _user(actor), timezone.now()
+            locked.deactivation_reason = reason
+            locked.save(update_fields=["active", "deactivated_by", "deactivated_at", "deactivation_reason"])
+            append_entry(action="deactivate_document_template", actor=actor, obj=locked,
+                         payload={"kind": locked.kind, "version": locked.version, "reason": reason, "recheck": True})
+        failed.append((locked, problem))
+    return checked, failed
+
+
+def template_problem(template: DocumentTemplate) -> str:
+    """Why a stored version would be refused if uploaded today ("" when it passes)."""
+    try:
+        data = template_bytes(template)
+        spec = _kind(template.kind)
+        sample = kinds.sample_context(spec.kind)
+        fill.check_template(data, sample)
+        lacking = required.missing(spec.kind, data, sample)
+    except RuleViolation as exc:
+        return exc.message
+    if lacking:
+        return f"模板缺少{spec.label}必须载明的内容：" + "；".join(lacking)
+    return ""
+
+
 # ---- numbering ---------------------------------------------------------------------------------
 
 def number_text(agency, spec: kinds.Spec, year: int, seq: int, on) -> str:
@@ -267,7 +323,7 @@ def _measure_of(case, spec: kinds.Spec, measure):
 @transaction.atomic
 def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, replaces=None, measure=None,
                          entries: list[dict] | None = None, volume: str | None = None, subject=None,
-                         supplement_reason: str = "") -> Document:
+                         supplement_reason: str = "", correction_reason: str = "") -> Document:
     """生成执法文书: fill the template from the case, number it and queue its PDF (待生成).
 
     A kind is generated once per case, unless it is repeatable (笔录, the documents of each
@@ -279,7 +335,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
 
     An archived file does not change (issue §5): on an archived case a document is made only as an
     归档后补充 with its `supplement_reason`, never a correction; on an ended case a served decision is
-    not "corrected" (`ended_refusal`)."""
+    not "corrected" (`ended_refusal`). A correction states why (`correction_reason`): kept in the
+    document's fields, the ledger entry and the archive's metadata, shown on the case page."""
     from sanxiang.cases.models import Case
 
     case = Case.objects.select_related("agency", "unit").select_for_update(of=("self",)).get(pk=case.pk)
@@ -308,6 +365,7 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
             raise RuleViolation(f"更正文书须与被更正的文书（{replaces}）属同一案件、同一种类。", field="replaces")
         if replaces.status != S.ISSUED:
             raise RuleViolation(f"{replaces}尚未签发，无需更正：直接签发或重新生成即可。", field="replaces")
+        correction_reason = _correction_reason(correction_reason, replaces)
         corrected = replaces.corrections.exclude(status=S.FAILED).order_by("-id").first()
         if corrected is not None:  # one correction per document: a chain, never two rivals (s18 D1)
             raise Conflict(f"{replaces}已由{corrected}更正，不能再次更正；如需更正，请更正{corrected}。",
@@ -332,6 +390,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     cleaned = kinds.clean_inputs(spec, inputs)
     given = kinds.Given(measure=chosen_measure, entries=entries, volume=volume or "正卷", replaces=replaces,
                         subject=subject)
+    if spec.kind == DocumentKind.RECTIFICATION_RECHECK:
+        given.order = issued_order(case)
     if spec.kind == DocumentKind.SERVICE_RECEIPT:
         given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
                         .order_by("-id").first())
@@ -349,6 +409,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     document.fields = {"inputs": cleaned, "context": context}
     if supplement_reason:
         document.fields["supplement_reason"] = supplement_reason
+    if replaces is not None:
+        document.fields["correction_reason"] = correction_reason
     if given.measure is not None:
         document.fields["measure"] = given.measure.pk
     if subject_key is not None:
@@ -361,9 +423,24 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
         "case": case.number, "kind": spec.kind, "number": document.number, "template_version": template.version,
         "national_template": template.agency_id is None, "replaces": replaces.number if replaces else None,
         "measure": given.measure.pk if given.measure is not None else None,
-        **({"supplement_reason": supplement_reason} if supplement_reason else {})})
+        **({"supplement_reason": supplement_reason} if supplement_reason else {}),
+        **({"correction_reason": correction_reason} if replaces is not None else {})})
     transaction.on_commit(_queue_rendering)
     return document
+
+
+def issued_order(case) -> Document:
+    """The 限期整改指令书 a 整改复查记录 rechecks: the case's newest issued one (a correction, once issued,
+    in place of the one it corrects). A recheck checks an order the party was given, so none is made
+    before the order is issued (劳动保障监察条例 第十八条: 责令改正 — then the 复查 of that order)."""
+    order = (Document.objects.filter(case=case, kind=DocumentKind.RECTIFICATION_ORDER, status=S.ISSUED)
+             .order_by("-issued_at", "-id").first())
+    if order is None:
+        pending = _open_of_kind(case, DocumentKind.RECTIFICATION_ORDER).order_by("-id").first()
+        state = f"（{pending}{pending.get_status_display()}）" if pending is not None else ""
+        raise RuleViolation(f"劳动保障监察限期整改指令书尚未签发{state}，不能制作整改复查记录：请先生成并签发指令书。",
+                            field="kind", code="order_not_issued")
+    return order
 
 
 def _queue_rendering():

@@ -56,6 +56,7 @@ class DocumentOut(Schema):
     pdf_sha256: str
     failure: str
     replaces_id: int | None
+    correction_reason: str = ""
     created_at: dt.datetime
     issued_at: dt.datetime | None
 
@@ -67,7 +68,8 @@ def _out(document: Document) -> dict:
             "national_template": document.template.agency_id is None, "fields": document.fields.get("inputs", {}),
             "confidentiality": document.mark,
             "docx_sha256": document.docx_sha256, "pdf_sha256": document.pdf_sha256, "failure": document.failure,
-            "replaces_id": document.replaces_id, "created_at": document.created_at, "issued_at": document.issued_at}
+            "replaces_id": document.replaces_id, "correction_reason": document.fields.get("correction_reason", ""),
+            "created_at": document.created_at, "issued_at": document.issued_at}
 
 
 class GenerateIn(Schema):
@@ -77,6 +79,7 @@ class GenerateIn(Schema):
     replaces_id: int | None = None
     measure_id: int | None = None  # the coercive measure of a measure kind; default the newest fitting
     supplement_reason: str = ""  # 归档后补充: required on an archived case, refused on any other
+    correction_reason: str = ""  # 更正原因: required with `replaces_id`
 
 
 class KindOut(Schema):
@@ -131,7 +134,7 @@ def generate(request, data: GenerateIn):
             raise NotFound("未找到被更正的文书，或您无权查看。", code="document_not_found")
     document = actions.do_generate_document(case, data.kind, inputs=data.inputs, replaces=replaces,
                                             measure=data.measure_id, supplement_reason=data.supplement_reason,
-                                            actor=request.user)
+                                            correction_reason=data.correction_reason, actor=request.user)
     return Status(201, _out(document))
 
 

@@ -512,7 +512,7 @@ TEMPLATES = {
         "改正：{{ order_content }}",
         "请将改正情况书面报告本机关。逾期不改正的，本机关将依法处理。" + APPEAL], date="{{ ordered_on }}"),
     "rectification_recheck": form("整改复查记录", [
-        ("案号", "{{ case_number }}"), ("被复查单位", PARTIES), ("限期整改指令书", "{{ order_content }}"),
+        ("案号", "{{ case_number }}"), ("被复查单位", PARTIES), ("限期整改指令书", "{{ order_number }}：{{ order_content }}"),
         ("改正期限", "{{ rectify_by }}"), ("复查日期", "{{ rechecked_on }}"), ("复查人员", HANDLERS),
         ("复查情况", "{{ content }}")], signed=True),
     "file_cover": archive_form("卷宗封面", [

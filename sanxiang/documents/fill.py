@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import io
+import time
 import zipfile
 
 import jinja2
@@ -22,6 +23,26 @@ MAX_TEMPLATE_BYTES = 5 << 20
 
 SIGNATURE_WIDTH_MM = 40
 
+# Filling is bounded in time (s19, issue 8): a template may loop (`{% for %}` over `range`, nested) and
+# compute; Jinja's sandbox bounds one `range` (100 000 items) but not loops nested in loops, so an
+# agency's template could keep a request or the worker busy for hours. Every loop step over a `range`,
+# every call, attribute and item lookup and every `*`/`**` counts against a deadline; a national
+# template fills in well under 0.1 s, so 10 s is generous for any real document and short for a stuck
+# request. Settings `DOCUMENT_FILL_SECONDS`, `DOCUMENT_FILL_MAX_TEXT` (what one `*` may build).
+FILL_SECONDS = 10.0
+FILL_MAX_TEXT = 1 << 20
+CHECK_EVERY = 256
+
+
+class FillTooSlow(Exception):
+    """Raised inside the sandbox when filling passes its deadline or builds too much."""
+
+
+def _limit(name: str, default):
+    from django.conf import settings
+
+    return getattr(settings, name, default)
+
 
 class _DataOnlySandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """Jinja's sandbox, narrowed to data: a template reads attributes of the plain values it is given
@@ -32,8 +53,63 @@ class _DataOnlySandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     DATA = (str, int, float, decimal.Decimal, dt.date, dt.time, bool, type(None), list, tuple, dict,
             jinja2.runtime.LoopContext, markupsafe.Markup)
 
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seconds = float(_limit("DOCUMENT_FILL_SECONDS", FILL_SECONDS))
+        self.max_text = int(_limit("DOCUMENT_FILL_MAX_TEXT", FILL_MAX_TEXT))
+        self.deadline, self.steps = time.monotonic() + self.seconds, 0
+        sandboxed_range, env = self.globals["range"], self
+
+        class CountedRange:
+            """Jinja's bounded `range`, each step counted (its length and `loop.length` still work)."""
+
+            def __init__(self, *args):
+                self.inner = sandboxed_range(*args)
+
+            def __len__(self):
+                return len(self.inner)
+
+            def __iter__(self):
+                for item in self.inner:
+                    env.tick()
+                    yield item
+
+        self.globals["range"] = CountedRange
+
+    def start(self) -> None:
+        self.deadline, self.steps = time.monotonic() + self.seconds, 0
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps % CHECK_EVERY == 0 and time.monotonic() > self.deadline:
+            raise FillTooSlow(f"填充超过 {self.seconds:g} 秒")
+
     def is_safe_attribute(self, obj, attr, value) -> bool:
         return isinstance(obj, self.DATA) and super().is_safe_attribute(obj, attr, value)
+
+    def call(self, __context, __obj, *args, **kwargs):
+        self.tick()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj, attribute):
+        self.tick()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        self.tick()
+        return super().getitem(obj, argument)
+
+    def call_binop(self, context, operator, left, right):
+        self.tick()
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
+            raise FillTooSlow(f"幂运算的指数过大（{right}）")
+        if operator == "*":
+            sized, times = (left, right) if isinstance(right, int) else (right, left)
+            if isinstance(sized, str | list | tuple) and isinstance(times, int) and len(sized) * times > self.max_text:
+                raise FillTooSlow(f"重复生成的文字过长（{len(sized)}×{times}）")
+        return super().call_binop(context, operator, left, right)
 
 
 def _environment() -> jinja2.sandbox.ImmutableSandboxedEnvironment:
@@ -84,8 +160,13 @@ def fill(template_bytes: bytes, context: dict, images: dict[str, bytes] | None =
     if images:
         context = {**context, **{name: InlineImage(document, io.BytesIO(png), width=Mm(SIGNATURE_WIDTH_MM))
                                  for name, png in images.items()}}
+    env = _environment()
     try:
-        document.render(context, jinja_env=_environment())
+        env.start()
+        document.render(context, jinja_env=env)
+    except FillTooSlow as exc:
+        raise RuleViolation(f"模板填充超出限制（{exc}）：模板中的循环或运算过多，不能使用；"
+                            "请停用该模板版本，改用国家模板或简化后重新上传。", field="file", code="template_too_slow") from None
     except jinja2.sandbox.SecurityError:
         raise RuleViolation("模板试图访问填充项以外的内部属性或方法，不能使用；请停用该模板版本，改用国家模板或重新上传。",
                             field="file", code="template_unsafe") from None

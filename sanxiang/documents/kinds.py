@@ -306,7 +306,7 @@ SPECS = {spec.kind: spec for spec in (
                         help="复查的时间、地点、查看的材料和改正情况；不填时按结案时记录的复查情况写明"),
                   Input("told", "告知事项", required=False, help=TOLD_HELP)),
           names={"content": "经复查，已全额支付拖欠的劳动报酬。", "order_content": "限期足额支付拖欠的劳动报酬",
-                 "rectify_by": "2026年12月31日", "ordered_on": "2026年12月1日", "rechecked_on": "2026年12月20日"},
+                 "order_number": "某人社限改〔2026〕1号", "rectify_by": "2026年12月31日", "ordered_on": "2026年12月1日", "rechecked_on": "2026年12月20日"},
           signable=True, repeatable=True),
     _spec(K.FILE_COVER, "卷封", {t: frozenset(s) for t, s in ENDED.items()},
           names={"outcome": "……", "closed_on": "2026年1月5日", "entries": [ENTRY], "total_pages": "3",
@@ -580,6 +580,7 @@ class Given:
     volume: str = "正卷"  # the archive forms' volume (正卷 or 副卷: each has its own)
     replaces: object = None  # the issued document a correction (更正) replaces
     subject: object = None  # what a kind that is not offered is made from (a review round)
+    order: object = None  # the issued 限期整改指令书 a 整改复查记录 rechecks
 
 
 def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 — one branch per kind
@@ -691,6 +692,7 @@ def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 
                   "rectify_by": chinese_date(case.rectify_by),
                   "ordered_on": _date(order.get("on")) or chinese_date(case.decided_on)})
         if kind == K.RECTIFICATION_RECHECK:
+            v["order_number"] = given.order.number if given.order is not None else ""
             v.update({"content": inputs.get("content") or (case.closing_note if case.rectified_on else "")
                       or "（未记载复查情况）",
                       "rechecked_on": chinese_date(case.rectified_on or timezone.localdate())})

@@ -234,6 +234,7 @@ class PaperOriginal(Ledgered):
     written_on = models.DateField()  # 成文日期
     signers = models.CharField(max_length=300)
     kept_at = models.CharField(max_length=300)  # where the paper original is kept
+    supplement_reason = models.CharField(max_length=300, blank=True)  # 归档后补充原因 (an archived case only)
     upload = models.OneToOneField("records.Upload", on_delete=models.PROTECT, related_name="paper_original")
     media_type = models.CharField(max_length=120)  # the scan's type, judged by its bytes
     confidentiality = models.CharField(max_length=24, choices=Confidentiality.choices)

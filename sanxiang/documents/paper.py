@@ -109,7 +109,7 @@ def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_
         raise Conflict(f"内容相同的扫描件已登记为本案的{same}，不能重复登记。", code="paper_duplicate", field="upload")
     row = PaperOriginal.objects.create(
         case=case, kind=kind, number=number, written_on=written_on, signers=signers, kept_at=kept_at, upload=upload,
-        media_type=upload.media_type, confidentiality=case.confidentiality,
+        media_type=upload.media_type, confidentiality=case.confidentiality, supplement_reason=supplement_reason,
         created_by=actor if getattr(actor, "pk", None) is not None else None, created_at=timezone.now())
     append_entry(action="register_paper_original", actor=actor, obj=row, files=[file_record(upload)], payload={
         "case": case.number, "kind": kind, "title": allowed[kind], "number": number,

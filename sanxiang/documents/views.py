@@ -156,6 +156,7 @@ def generate(request, pk, kind):
         inputs = {k: v for k, v in form.cleaned_data.items() if k != "measure"}
         document = actions.do_generate_document(case, kind, inputs=inputs, replaces=replaces, measure=measure,
                                                 supplement_reason=request.POST.get("supplement_reason", ""),
+                                                correction_reason=request.POST.get("correction_reason", ""),
                                                 actor=request.user)
     except SanxiangError as exc:
         messages.error(request, f"未能生成{spec.label}：{exc.message}")

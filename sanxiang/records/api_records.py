@@ -200,6 +200,7 @@ def confirm_evidence(request, item_id: str, data: ConfirmIn):
 class HandoverOut(Schema):
     handed_by: str
     received_by: str
+    received_by_user: str | None = None  # the receiver's account (username), when the receiver is a user
     handed_at: dt.datetime
     medium: str
     place: str
@@ -252,7 +253,9 @@ def _recording_out(rec: AudioVideoRecord, duties: dict | None = None, acts: list
             "upload_due": due, "missing_metadata": E.missing_metadata(rec), "file": _file(rec.upload),
             "uncovered_act": catalogue.uncovered_act(rec, acts),
             "handovers": [{f: getattr(h, f) for f in ("handed_by", "received_by", "handed_at", "medium", "place",
-                                                       "note")} for h in rec.handovers.all()]}
+                                                       "note")}
+                          | {"received_by_user": h.received_by_user.get_username() if h.received_by_user_id else None}
+                          for h in rec.handovers.all()]}
 
 
 class RecordingIn(Schema):
@@ -346,13 +349,15 @@ class HandoverIn(Schema):
     medium: str
     place: str
     note: str = ""
+    receiver_id: int | None = None  # the receiver's account (a user of the agency); default: by the name
 
 
 @router.post("/recordings/{recording_id}/handovers", response={201: RecordingOut, **WRITE},
              summary="登记音像记录原件移交")
 def hand_over(request, recording_id: str, data: HandoverIn):
     rec = _recording(request, recording_id)
-    E.do_hand_over_recording(rec, actor=request.user, **data.dict())
+    fields = data.dict()
+    E.do_hand_over_recording(rec, actor=request.user, receiver=fields.pop("receiver_id"), **fields)
     return Status(201, _recording_out(queries.recording_for(request.user, rec.pk)))
 
 

@@ -195,10 +195,14 @@ DOCUMENT_ACTS = {"sampling_record": "sampling", "inquiry_record": "investigation
 
 def document_occurrences(case) -> list[Occurrence]:
     """The acts the case's 笔录 record, one per document in force (a corrected one counts once, by its
-    newest correction), dated by the inquiry's start when written, else by the day it was made."""
-    from sanxiang.documents.models import Document
+    newest correction), dated by the inquiry's start when written, else by the day it was made.
+    Only an issued 笔录 records an act: a draft (generated, not issued) may be discarded or regenerated,
+    and must not block closing for an act that was never done (s19, issue 8 item 18); an unissued
+    correction leaves the issued document it would replace in force."""
+    from sanxiang.documents.models import Document, DocumentStatus
 
-    docs = list(Document.objects.filter(case_id=case.pk, kind__in=DOCUMENT_ACTS).order_by("created_at", "id"))
+    docs = list(Document.objects.filter(case_id=case.pk, kind__in=DOCUMENT_ACTS, status=DocumentStatus.ISSUED)
+                .order_by("created_at", "id"))
     replaced = {doc.pk: doc.replaces_id for doc in docs}
 
     def first(pk):  # the chain's first document names the act for good (a waiver names it)

@@ -651,8 +651,32 @@ def _first_holders(row: AudioVideoRecord) -> list[str]:
 
 
 @transaction.atomic
+def receiver_user(agency, name: str, actor, receiver=None):
+    """The account of a hand-over's receiver: the one named (`receiver`, a user of the agency), else the
+    one recording it when the name is theirs, else the only user of the agency whose person has that name
+    — None when the receiver is not a user (「档案室」, someone outside) or the name is ambiguous."""
+    from django.contrib.auth import get_user_model
+
+    from sanxiang.orgs.models import Person
+
+    people = Person.objects.filter(agency=agency, user__isnull=False)
+    if receiver is not None:
+        pk = getattr(receiver, "pk", receiver)
+        person = people.filter(user_id=pk).select_related("user").first()
+        if person is None:
+            raise RuleViolation("接收人须是本机关的用户。", field="receiver")
+        return person.user
+    if getattr(actor, "pk", None) is not None and (
+            people.filter(user=actor, name=name).exists() or actor.get_full_name() == name):
+        return actor
+    users = set(people.filter(name=name).values_list("user", flat=True))
+    if len(users) == 1:
+        return get_user_model().objects.get(pk=users.pop())
+    return None
+
+
 def do_hand_over_recording(recording: AudioVideoRecord, *, handed_by, received_by, handed_at, medium, place,
-                           note="", actor) -> RecordingHandover:
+                           note="", actor, receiver=None) -> RecordingHandover:
     """移交音像记录原件: one hand-over of the original medium (e.g. to the archive), from its current
     holder — the first from the recorder or the declarer, each next from the previous receiver — and
     not dated before the previous one (the custody chain of sanxiang/registers' goods)."""
@@ -676,6 +700,7 @@ def do_hand_over_recording(recording: AudioVideoRecord, *, handed_by, received_b
                             field="handed_by")
     if handover.received_by == handover.handed_by:
         raise RuleViolation("移交人和接收人是同一人，无需移交。", field="received_by")
+    handover.received_by_user = receiver_user(row.agency_id, handover.received_by, actor, receiver)
     if last is not None and handover.handed_at < last.handed_at:
         raise RuleViolation(f"移交时间 {timezone.localtime(handover.handed_at):%Y-%m-%d %H:%M} 早于上一次移交"
                             f"（{timezone.localtime(last.handed_at):%Y-%m-%d %H:%M}），移交须按时间先后登记。",
@@ -683,5 +708,6 @@ def do_hand_over_recording(recording: AudioVideoRecord, *, handed_by, received_b
     handover.save()
     append_entry(action="hand_over_recording", actor=actor, obj=handover, payload={
         "recording": row.title, "from": handover.handed_by, "to": handover.received_by,
+        "to_user": handover.received_by_user.get_username() if handover.received_by_user_id else None,
         "medium": handover.medium})
     return handover

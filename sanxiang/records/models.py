@@ -207,7 +207,11 @@ class RecordingHandover(Ledgered):
     recording = models.ForeignKey(AudioVideoRecord, verbose_name="音像记录", on_delete=models.PROTECT,
                                   related_name="handovers")
     handed_by = models.CharField("移交人", max_length=100)
-    received_by = models.CharField("接收人", max_length=100)
+    received_by = models.CharField("接收人", max_length=100)  # the name, as shown and written on the medium
+    # The receiver's account when the receiver is a user of the agency (named, the one recording it, or the
+    # only person of the agency with that name): the archive check asks who, not what name (s19, issue 8).
+    received_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人账号", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
     handed_at = models.DateTimeField("移交时间")
     medium = models.CharField("载体", max_length=200)
     place = models.CharField("地点", max_length=300)

@@ -147,4 +147,6 @@ def do_generate_review_form(rnd: ReviewRound, *, actor) -> Document:
                             field="round")
     existing = form_documents(rnd).exclude(status=DocumentStatus.FAILED).first()
     replaces = existing if existing is not None and existing.status == DocumentStatus.ISSUED else None
-    return do_generate_document(case, form_kind(rnd), actor=actor, subject=rnd, replaces=replaces)
+    return do_generate_document(case, form_kind(rnd), actor=actor, subject=rnd, replaces=replaces,
+                                correction_reason=(f"第{rnd.number}轮审核意见已签发的审核表按当前审核记录重新生成"
+                                                   if replaces is not None else ""))

@@ -1,5 +1,5 @@
 """The demo's archived cases (`sanxiang demo --archive`, issue 8 §6, tester defect 12): run once for
-the five seed agencies (the module's two LibreOffice starts), then what a records keeper notices."""
+the five seed agencies (the module's three LibreOffice starts), then what a records keeper notices."""
 
 import re
 
@@ -34,7 +34,9 @@ def test_every_seed_agency_has_one_archived_case_printed_with_its_archive_number
         assert f"{file.case.agency.name} 案件 {file.case.number}" in out and f"档号 {file.archive_number}" in out
         # a labour case corrected holds no decision and no 送达回证 of one (s17 #7)
         assert file.checks["ok"] and file.items >= (4 if file.outcome == "rectified" else 6)
-    assert "LibreOffice 启动 2 次" in out  # the documents, then the 立卷 forms, for all five agencies at once
+    # the documents, the 整改复查记录 once its 限期整改指令书 is issued (s19, issue 8), then the 立卷 forms,
+    # for all five agencies at once
+    assert "LibreOffice 启动 3 次" in out
 
 
 def test_the_labour_agency_archives_a_labour_case_with_its_media(archived):
@@ -47,6 +49,13 @@ def test_the_labour_agency_archives_a_labour_case_with_its_media(archived):
         assert file.outcome == "rectified" and "不予行政处罚决定书" not in titles
         # the order and its 复查 are document kinds now: checked, not 尚不能检查 (s17 "not done")
         assert {"劳动保障监察限期整改指令书", "整改复查记录"} <= titles and file.checks["unchecked"] == []
+        # the 复查 is made after its order is issued, and names the order's 文号 (s19, issue 8)
+        from sanxiang.documents.models import Document
+
+        order = Document.objects.get(case=file.case, kind="rectification_order")
+        recheck = Document.objects.get(case=file.case, kind="rectification_recheck")
+        assert order.status == recheck.status == "issued" and recheck.created_at > order.issued_at
+        assert recheck.fields["context"]["order_number"] == order.number
 
 
 def test_each_records_keeper_sees_the_archived_case_on_the_archive_page(archived, client):

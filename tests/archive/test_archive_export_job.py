@@ -322,3 +322,46 @@ def test_a_hold_is_true_or_false_not_yes(client, env, archived):
     assert response.status_code in (400, 422) and "code" in response.json() and written() == before
     archived_file.refresh_from_db()
     assert not archived_file.legal_hold
+
+
+def test_a_changed_file_of_a_case_not_archived_flags_the_case_on_its_page_and_the_archive_list(client, env):
+    """s19 (issue 8): a case not archived yet whose stored file is found changed (a read refused it) is
+    flagged — ledgered, on the case page and the keeper's 待归档 list — not only in the security log."""
+    from django_tasks_db.models import DBTaskResult
+
+    from sanxiang import storage
+    from sanxiang.archive import actions as A
+    from sanxiang.archive.tasks import recheck_archived_files_holding
+    from sanxiang.documents.models import Document
+
+    case = decided_case(env, "closed")
+    D.do_generate_document(case, "filing_approval", actor=env.officer)
+    document = Document.objects.filter(case=case).order_by("id").first()
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    T.person(env.agency, user_obj=keeper, name="吴档案")
+    path = storage.backend().path(document.docx_path)
+    original = open(path, "rb").read()
+    queued = DBTaskResult.objects.filter(task_path=recheck_archived_files_holding.module_path)
+    try:
+        with open(path, "wb") as fh:
+            fh.write(original[:-1] + bytes([original[-1] ^ 1]))
+        client.force_login(env.officer)
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+        assert "存储文件与留痕记录不符" not in page
+        before = queued.count()
+        read = client.get(f"/api/v1/retrieval/files/document/{document.pk}/docx?mode=download&purpose=核对")
+        assert read.status_code == 409 and queued.count() == before + 1
+        summary = recheck_archived_files_holding.call([document.docx_path])  # as the worker runs it
+        assert summary["done"] == 1 and "1 个未归档案件" in summary["summary"]
+        assert A.modified_file_flags(case)[0]["records"] == [f"{document.get_kind_display()} {document.number}"]
+        entry = LedgerEntry.objects.get(action="flag_modified_file", object_id=str(case.pk))
+        assert entry.object_type == "cases.case"
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+        assert 'id="modified-files"' in page and document.number in page.split('id="modified-files"', 1)[1]
+        client.force_login(keeper)
+        listing = client.get("/archive/").content.decode()
+        assert "存储文件与留痕记录不符" in listing and case.number in listing
+        assert recheck_archived_files_holding.call([document.docx_path])["done"] == 0  # flagged once
+    finally:
+        with open(path, "wb") as fh:
+            fh.write(original)

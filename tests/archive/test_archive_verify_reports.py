@@ -113,11 +113,11 @@ def test_an_archived_file_is_judged_as_archived_and_drafts_are_not_supplements(e
     archived = archive_as_is(case, env.officer)
     titles = casefile.document_titles(A.archived_records(archived))
     with pytest.raises(Conflict) as refused:  # an archived file takes no correction (s18 defect 2)
-        D.do_generate_document(case, "penalty_decision", inputs=REASONS, replaces=decision, actor=env.officer)
+        D.do_generate_document(case, "penalty_decision", inputs=REASONS, replaces=decision, correction_reason="更正笔误", actor=env.officer)
     assert refused.value.code == "case_archived"
     with pytest.MonkeyPatch.context() as mp:  # one made before that refusal existed (the tester's case 103)
         mp.setattr(D, "_archived", lambda case: False)
-        D.do_generate_document(case, "penalty_decision", inputs=REASONS, replaces=decision, actor=env.officer)
+        D.do_generate_document(case, "penalty_decision", inputs=REASONS, replaces=decision, correction_reason="更正笔误", actor=env.officer)
     assert casefile.document_titles(A.archived_records(archived)) == titles  # still holds its decision
     assert "行政处罚决定书" in titles
     with pytest.raises(Conflict) as refused:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.archive import actions as A
+from sanxiang.core.errors import RuleViolation
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import Role
 from sanxiang.records import evidence as E
@@ -71,3 +72,62 @@ def test_a_recording_not_handed_to_the_archive_fails_the_check_by_name_until_the
 def test_a_profile_without_the_rule_has_no_such_item(envs):
     case = recorded_case(envs[""], "现场检查录像")
     assert item(case) is None
+
+
+def test_the_keeper_is_matched_by_account_not_by_name(envs):
+    """s19 (issue 8): the receiver of the latest hand-over is the keeper's account, not a name — a namesake
+    who is no records keeper does not count, and the keeper still counts once their name is changed."""
+    from sanxiang.orgs.models import Person
+    from sanxiang.records.models import AudioVideoRecord
+
+    env = envs["zhuzhou-amr"]
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    T.person(env.agency, user_obj=keeper, name="吴档案")
+    namesake = T.member(env.agency, Role.OFFICER)
+    T.person(env.agency, user_obj=namesake, name="吴档案")  # same name, an officer
+    case = recorded_case(env, "扣押现场录像")
+    recording = AudioVideoRecord.objects.get(case=case)
+    E.do_hand_over_recording(recording, handed_by="王执法", received_by="吴档案", receiver=namesake, actor=env.officer,
+                             medium="SD 卡", place="执法科", handed_at=recording.ended_at + dt.timedelta(minutes=10))
+    assert recording.handovers.get().received_by_user == namesake
+    assert item(case)["failed"] == ["音像记录“扣押现场录像”（2026-03-02 10:00）的原件现由吴档案持有，尚未移交本机关档案管理人员"]
+    # the keeper records receiving it: linked to her account (the name is hers), and the check passes
+    E.do_hand_over_recording(recording, handed_by="吴档案", received_by="档案室吴档案", receiver=keeper, actor=keeper,
+                             medium="SD 卡", place="档案室", handed_at=recording.ended_at + dt.timedelta(minutes=20))
+    assert item(case)["ok"]
+    Person.objects.filter(user=keeper).update(name="吴某某")  # renamed: still the keeper who holds it
+    assert item(case)["ok"]
+    # an ambiguous name and no account named: not linked, so not the archive's
+    Person.objects.filter(user=keeper).update(name="吴档案")
+    other = recorded_case(env, "抽样录像")
+    rec = AudioVideoRecord.objects.get(case=other)
+    E.do_hand_over_recording(rec, handed_by="王执法", received_by="吴档案", actor=env.officer, medium="SD 卡",
+                             place="档案室", handed_at=rec.ended_at + dt.timedelta(minutes=10))
+    assert rec.handovers.get().received_by_user is None and not item(other)["ok"]
+    with pytest.raises(RuleViolation, match="接收人须是本机关的用户"):
+        E.do_hand_over_recording(rec, handed_by="吴档案", received_by="档案室", receiver=T.user(), actor=env.officer,
+                                 medium="SD 卡", place="档案室", handed_at=rec.ended_at + dt.timedelta(minutes=30))
+
+
+def test_the_migration_links_the_receivers_recorded_before_by_the_same_rule(envs):
+    """records 0005 fills `received_by_user` of the rows recorded by name before (the keeper's own
+    hand-over: to her account; a name no user has: left empty)."""
+    import importlib
+
+    from django.apps import apps
+
+    from sanxiang.records.models import AudioVideoRecord
+
+    migration = importlib.import_module("sanxiang.records.migrations.0005_handover_receiver_user")
+    env = envs["zhuzhou-amr"]
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    T.person(env.agency, user_obj=keeper, name="郑档案")
+    case = recorded_case(env, "先行登记保存录像")
+    recording = AudioVideoRecord.objects.get(case=case)
+    hand_over(recording, "王执法", "档案室", env.officer, 10)
+    hand_over(recording, "档案室", "郑档案", keeper, 20)
+    recording.handovers.update(received_by_user=None)  # as recorded before the field
+    assert not item(case)["ok"]
+    migration.link_receivers(apps, None)
+    assert [h.received_by_user for h in recording.handovers.order_by("handed_at")] == [None, keeper]
+    assert item(case)["ok"]

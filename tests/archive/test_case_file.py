@@ -303,7 +303,7 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     # A document made after archiving is a 补充 outside the archived file, which does not change.
     assert A.supplements_of(held) == []
     with pytest.raises(Conflict, match="不能再更正"):  # an archived file takes no correction (s18 defect 2)
-        D.do_generate_document(case, "service_receipt", actor=env.officer, replaces=docs[2])
+        D.do_generate_document(case, "service_receipt", actor=env.officer, replaces=docs[2], correction_reason="更正笔误")
     correction = D.do_generate_document(case, "service_address", actor=env.officer,
                                         supplement_reason="执行阶段当事人变更送达地址")
     assert [r.object_id for r in A.supplements_of(held)] == [str(correction.pk)]
@@ -401,7 +401,7 @@ def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(client,
     case_docs = {d.kind: d for d in Document.objects.filter(case=case)}
     Document.objects.filter(pk=case_docs["service_receipt"].pk).update(status="issued")
     receipt = D.do_generate_document(case, "service_receipt", actor=env.officer,
-                                     replaces=Document.objects.get(pk=case_docs["service_receipt"].pk))
+                                     replaces=Document.objects.get(pk=case_docs["service_receipt"].pk), correction_reason="更正笔误")
     failed = A.failed_items(A.check_case_file(case))
     stale = [f for f in failed if f.startswith("完整性·卷宗封面、卷内文件目录和备考表与卷内材料一致：")]
     assert any(f"正卷“卷内文件目录”{made[1].number}已过时" in f for f in stale), failed
@@ -429,7 +429,7 @@ def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(client,
     # A correction of the 副卷's cover (on the documents' page) stays the 副卷's: the status is set
     # here, as issuing needs the PDF this test does not render.
     Document.objects.filter(pk=made[3].pk).update(status="issued")
-    corrected = D.do_generate_document(case, "file_cover", replaces=made[3], entries=secondary, actor=env.officer)
+    corrected = D.do_generate_document(case, "file_cover", replaces=made[3], correction_reason="更正笔误", entries=secondary, actor=env.officer)
     assert corrected.fields["context"]["volume"] == "副卷"
     with pytest.raises(Conflict, match="均已生成，且与卷内材料一致"):  # nothing to make: said, nothing written
         A.do_prepare_file_forms(case, actor=env.officer)

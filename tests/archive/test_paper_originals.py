@@ -210,3 +210,34 @@ def test_paper_originals_obey_the_rules_of_generated_documents(env, case):
                                      supplement_reason="当事人补交签收的送达回证", **RECEIPT)
     entry = LedgerEntry.objects.get(action="register_paper_original", object_id=str(row.pk))
     assert json.loads(entry.entry)["payload"]["supplement_reason"] == "当事人补交签收的送达回证"
+
+
+def test_the_supplement_reason_is_on_the_row_the_page_and_in_case_json(client, env, tmp_path):
+    """s19 (issue 8): the 归档后补充 reason of a paper original was in the ledger only — it is on the row,
+    on the case page and in the package's case.json (its supplements), as a generated supplement's is."""
+    from documents_cast import decided_case as made
+
+    case = made(env)
+    archive_as_is(case, env.officer)
+    row = do_register_paper_original(case, scan(env.officer), written_on=case.clue_on, actor=env.officer,
+                                     supplement_reason="当事人补交签收的送达回证", **RECEIPT)
+    row.refresh_from_db()
+    assert row.supplement_reason == "当事人补交签收的送达回证"
+    # documents 0007 fills the rows registered before the field from their ledger entries
+    import importlib
+
+    from django.apps import apps
+
+    PaperOriginal.objects.filter(pk=row.pk).update(supplement_reason="")
+    importlib.import_module("sanxiang.documents.migrations.0007_paper_supplement_reason").from_the_ledger(apps, None)
+    row.refresh_from_db()
+    assert row.supplement_reason == "当事人补交签收的送达回证"
+    client.force_login(env.officer)
+    assert "归档后补充，原因：当事人补交签收的送达回证" in client.get(f"/cases/{case.pk}/").content.decode()
+    path = tmp_path / "案卷.zip"
+    code, _, err = run("archive", "export", case.number, "--out", str(path))
+    assert code == 0, err
+    files = members(path)
+    metadata = json.loads(next(data for name, data in files.items() if name.endswith("/data/case.json")))
+    reasons = {s["object_id"]: s["metadata"].get("supplement_reason") for s in metadata["supplements"]}
+    assert reasons.get(str(row.pk)) == "当事人补交签收的送达回证", metadata["supplements"]

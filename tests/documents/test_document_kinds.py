@@ -239,12 +239,45 @@ def test_each_kind_fills_from_a_case_of_its_kind(env, kenv, built, kind, build, 
     case.refresh_from_db()
     assert kind in [s.kind for s in kinds.available_kinds(case)], case.status
     actor = kenv.officer if case.agency_id == kenv.agency.pk else env.officer
+    if kind == "rectification_recheck":  # a recheck rechecks the issued order (its 文号 is named)
+        order = issue_directly(D.do_generate_document(case, "rectification_order", actor=actor))
+        expected = [*expected, order.number]
     document = D.do_generate_document(case, kind, inputs=inputs, actor=actor)
     text = docx_text(document.docx_path)
     for wanted in expected:
         assert wanted in text, wanted
     assert document.number.startswith(case.agency.name + kinds.SPECS[kind].short + "〔")
     assert document.confidentiality == case.confidentiality
+
+
+def issue_directly(document):
+    """The document marked issued without LibreOffice or a seal (what the recheck asks is only that)."""
+    from django.utils import timezone
+
+    Document.objects.filter(pk=document.pk).update(status="issued", issued_at=timezone.now())
+    document.refresh_from_db()
+    return document
+
+
+def test_a_recheck_needs_the_issued_order_and_names_its_number(kenv, built):
+    """issue 8 (s19): a 整改复查记录 rechecks the 限期整改指令书 the party was given — refused before the
+    order exists or while it is only generated, writing nothing; once issued, it names the order's 文号."""
+    case = built[labour_rectification()]
+    case.refresh_from_db()
+    before = written()
+    with pytest.raises(RuleViolation, match="限期整改指令书尚未签发") as caught:
+        D.do_generate_document(case, "rectification_recheck", actor=kenv.officer)
+    assert caught.value.code == "order_not_issued" and written() == before
+    order = D.do_generate_document(case, "rectification_order", actor=kenv.officer)
+    before = written()
+    with pytest.raises(RuleViolation, match=f"尚未签发（.*{re.escape(order.number)}"):
+        D.do_generate_document(case, "rectification_recheck", actor=kenv.officer)
+    assert written() == before
+    issue_directly(order)
+    recheck = D.do_generate_document(case, "rectification_recheck", actor=kenv.officer)
+    text = docx_text(recheck.docx_path)
+    assert f"{order.number}：补发拖欠工资" in text or order.number in text
+    assert recheck.fields["context"]["order_number"] == order.number
 
 
 def test_every_kind_has_a_template_that_fills_with_its_names():
@@ -296,9 +329,9 @@ def test_records_repeat_a_measure_has_one_document_of_each_kind_and_a_measure_of
         D.do_generate_document(first.case, "measure_decision", measure=first.pk, actor=env.officer)
     assert caught.value.code == "document_already_issued"
     with pytest.raises(RuleViolation, match="同一项行政强制措施"):
-        D.do_generate_document(first.case, "measure_decision", measure=second.pk, replaces=a, actor=env.officer)
+        D.do_generate_document(first.case, "measure_decision", measure=second.pk, replaces=a, correction_reason="更正笔误", actor=env.officer)
     assert written() == before
-    correction = D.do_generate_document(first.case, "measure_decision", replaces=a, actor=env.officer)
+    correction = D.do_generate_document(first.case, "measure_decision", replaces=a, correction_reason="更正笔误", actor=env.officer)
     assert correction.fields["measure"] == first.pk and correction.replaces == a
     before = Document.objects.count()
     with pytest.raises(RuleViolation, match="不属于本案"):

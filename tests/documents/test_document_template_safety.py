@@ -163,3 +163,71 @@ def test_a_signature_image_does_not_open_the_document_to_the_template(tmp_path, 
         fill.fill(payload, kinds.sample_context("inquiry_record"), images={"officer_signature": png.getvalue()})
     assert caught.value.code == "template_unsafe"
     assert not target.exists()
+
+
+# s19 (issue 8): filling is bounded — nested loops, a huge repetition or power are refused, quickly.
+ENDLESS = ["{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}{% endfor %}{% endfor %}",
+           "{{ '重复' * 100000000 }}", "{{ 9 ** 99999999 }}",
+           "{% for i in range(100000) %}{% for j in range(100000) %}{% for k in range(100000) %}{% endfor %}"
+           "{% endfor %}{% endfor %}"]
+
+
+@pytest.mark.parametrize("payload", ENDLESS)
+def test_a_template_that_would_render_for_ever_is_refused_within_its_time(env, settings, payload):
+    import time
+
+    settings.DOCUMENT_FILL_SECONDS = 0.5
+    data = _with_text(D.packaged_template("filing_approval"), f"本局格式 {payload}")
+    started = time.monotonic()
+    with pytest.raises(RuleViolation) as caught:
+        D.do_upload_document_template(env.agency, "filing_approval", data, reason="本局格式", actor=env.leader)
+    assert time.monotonic() - started < 5
+    assert caught.value.code == "template_too_slow" and "循环或运算过多" in caught.value.message
+    assert not DocumentTemplate.objects.filter(agency=env.agency).exists()
+    # …and one stored before the bound (or under a longer one) is refused when a document is generated.
+    stored = storage.put(io.BytesIO(data))
+    DocumentTemplate.objects.create(agency=env.agency, kind="filing_approval", version=1, file_path=stored.path,
+                                    sha256=stored.sha256, sm3=stored.sm3, size=stored.size,
+                                    uploaded_at=timezone.now(), reason="限时之前上传")
+    case = decided_case(env, "filed")
+    started = time.monotonic()
+    assert "循环或运算过多" in _refused(D.do_generate_document, case, "filing_approval", actor=env.officer)
+    assert time.monotonic() - started < 5
+
+
+def test_the_operator_rechecks_every_stored_agency_template_and_deactivates_those_failing_today(env, settings):
+    """s19 (issue 8): versions stored before a check existed are checked again (`sanxiang documents
+    recheck`); each that fails today's checks is deactivated with the reason, ledgered; the passing stay."""
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DOCUMENT_FILL_SECONDS = 0.5
+    good = D.do_upload_document_template(env.agency, "inquiry_record", D.packaged_template("inquiry_record"),
+                                         reason="本局格式", actor=env.leader)
+
+    def stored_before(kind, text):
+        stored = storage.put(io.BytesIO(_with_text(D.packaged_template(kind), text)))
+        return DocumentTemplate.objects.create(agency=env.agency, kind=kind, version=1, file_path=stored.path,
+                                               sha256=stored.sha256, sm3=stored.sm3, size=stored.size,
+                                               uploaded_at=timezone.now(), reason="检查之前上传")
+
+    unsafe = stored_before("filing_approval", PAYLOADS[0])
+    endless = stored_before("penalty_decision", ENDLESS[0])
+    out = StringIO()
+    call_command("documents", "recheck", stdout=out)
+    text = out.getvalue()
+    assert "重新检查了 3 个启用中的机关文书模板，2 个未通过并已停用" in text, text
+    for row, why in ((unsafe, "内部属性"), (endless, "循环或运算过多")):
+        row.refresh_from_db()
+        assert not row.active and why in row.deactivation_reason and "重新检查未通过" in row.deactivation_reason
+        entry = LedgerEntry.objects.get(action="deactivate_document_template", object_id=str(row.pk))
+        assert json.loads(entry.entry)["payload"]["recheck"] is True
+    good.refresh_from_db()
+    assert good.active
+    case = decided_case(env, "filed")  # the national template is used meanwhile
+    assert D.do_generate_document(case, "filing_approval", actor=env.officer).template.agency_id is None
+    out = StringIO()
+    call_command("documents", "recheck", stdout=out)  # again: nothing more to do
+    assert "重新检查了 1 个启用中的机关文书模板，0 个未通过并已停用。" in out.getvalue()

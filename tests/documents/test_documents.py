@@ -114,7 +114,7 @@ def test_issuing_freezes_the_files_in_the_ledger_and_twice_is_refused(env, rende
     assert "已签发" in refused(D.do_generate_document, document.case, "penalty_decision", inputs=REASONS,
                                actor=env.officer, error=Conflict)
     # A correction is a new document with the next number, naming the one it replaces.
-    correction = D.do_generate_document(document.case, "penalty_decision", inputs=REASONS, replaces=document,
+    correction = D.do_generate_document(document.case, "penalty_decision", inputs=REASONS, replaces=document, correction_reason="更正笔误",
                                         actor=env.officer)
     assert correction.replaces == document and correction.number_seq == document.number_seq + 1
     assert "更正" in docx_text(correction.docx_path) or correction.number in docx_text(correction.docx_path)

@@ -237,14 +237,18 @@ def test_sampling_and_inquiry_records_are_the_acts_the_list_names(zhuzhou):
     D.do_generate_document(case, "inquiry_record", inputs={
         "interviewee": "张某（当事人员工）", "place": "本局询问室", "started_at": "2026-09-03 09:30",
         "ended_at": "2026-09-03 10:45", "content": "问：……答：……"}, actor=env.officer)
+    # Drafts record no act: an unissued 抽样记录 does not block closing (s19, issue 8 item 18)…
+    from sanxiang.documents.models import Document
+
+    assert CAT.document_occurrences(case) == [] and not CAT.closing_problem(case)
+    # …the issued ones do.
+    Document.objects.filter(case=case).update(status="issued")
     found = {m.occurrence.act: m for m in CAT.missing_recordings(case)}
     assert found["sampling"].tier == M and found["sampling"].blocks_closing  # 株洲: 抽样检验 应全程音像记录
     assert found["investigation"].tier == R and found["investigation"].occurrence.on == dt.date(2026, 9, 3)
     assert "询问笔录" in found["investigation"].occurrence.description
     assert CAT.closing_problem(case) and "抽样" in CAT.closing_problem(case)
     # Two corrections of one 笔录 (as rows: how they came about is the documents' business) name its act once (s18 U4).
-    from sanxiang.documents.models import Document
-
     first = Document.objects.get(case=case, kind="inquiry_record")
     for seq in (2, 3):
         Document.objects.create(**{f.attname: getattr(first, f.attname) for f in Document._meta.concrete_fields
