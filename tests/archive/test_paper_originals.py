@@ -229,7 +229,7 @@ def test_the_supplement_reason_is_on_the_row_the_page_and_in_case_json(client, e
     from django.apps import apps
 
     PaperOriginal.objects.filter(pk=row.pk).update(supplement_reason="")
-    importlib.import_module("sanxiang.documents.migrations.0007_paper_supplement_reason").from_the_ledger(apps, None)
+    importlib.import_module("sanxiang.documents.migrations.0008_paper_supplement_reason").from_the_ledger(apps, None)
     row.refresh_from_db()
     assert row.supplement_reason == "当事人补交签收的送达回证"
     client.force_login(env.officer)

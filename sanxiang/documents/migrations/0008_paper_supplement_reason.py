@@ -23,7 +23,7 @@ def from_the_ledger(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0006_review_forms'),
+        ('documents', '0007_internal_approval_form'),
         ('ledger', '0005_pending_entries'),
     ]
 
