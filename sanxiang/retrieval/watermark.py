@@ -26,6 +26,22 @@ class WatermarkError(SanxiangError):
     default_message = "无法为该文件加水印，未提供下载。"
 
 
+class ImageTooLarge(SanxiangError):
+    status = 403
+    code = "image_too_large"
+    default_message = "图片过大，无法加注查阅人水印，未提供。"
+
+
+DEFAULT_MAX_PIXELS = 25_000_000
+
+
+def max_pixels() -> int:
+    """The largest image stamped (settings.RETRIEVAL_WATERMARK_MAX_PIXELS; its reason is there)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "RETRIEVAL_WATERMARK_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+
+
 @lru_cache(maxsize=1)
 def font_path() -> str:
     import os
@@ -50,7 +66,7 @@ def apply(data: bytes, content_type: str, text: str) -> bytes:
         if content_type == "application/pdf":
             return _pdf(data, text)
         return _image(data, content_type, text)
-    except WatermarkError:
+    except (WatermarkError, ImageTooLarge):
         raise
     except Exception as exc:  # a damaged file: nothing served, nothing ledgered
         raise WatermarkError("无法为该文件加水印（文件可能已损坏），未提供下载，请联系管理员。") from exc
@@ -92,7 +108,14 @@ def _pdf(data: bytes, text: str) -> bytes:
 def _image(data: bytes, content_type: str, text: str) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
-    image = Image.open(io.BytesIO(data))
+    try:
+        image = Image.open(io.BytesIO(data))  # reads the header only: the size is known before decoding
+    except Image.DecompressionBombError:  # beyond Pillow's own bound (~179 million pixels)
+        raise ImageTooLarge(f"图片过大（超过 {max_pixels() // 10000} 万像素），无法在线加注查阅人水印，未提供。") from None
+    width, height = image.size
+    if width * height > max_pixels():
+        raise ImageTooLarge(f"图片过大（{width}×{height} 像素，超过 {max_pixels() // 10000} 万像素），无法在线加注查阅人水印，"
+                            "未提供；请向办案单位索取其缩小或打印后的副本。")
     image.load()
     mode = "RGBA"
     base = image.convert(mode)

@@ -499,3 +499,20 @@ def test_confidential_video_plays_in_the_browser_once_ledgered_and_is_never_down
     assert RecordAccess.objects.latest("id").purpose == "复核现场"
     client.force_login(env.head)  # another user's token is worth nothing
     assert client.get(src, HTTP_RANGE="bytes=0-").status_code == 400
+
+
+def test_an_image_over_the_pixel_limit_is_refused_before_it_is_decoded(settings, monkeypatch):
+    """s18 issue 8 item 13: an 8000×8000 PNG cost ~700 MB to stamp; its header says so before decoding."""
+    from PIL import Image, ImageFile
+
+    huge = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(huge, "PNG")  # 1 bit per pixel: small to make, large to decode
+    decoded = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self.size))
+    with pytest.raises(watermark.ImageTooLarge) as refused:
+        watermark.apply(huge.getvalue(), "image/png", "王执法 2026-11-24 10:00 查阅")
+    assert decoded == []
+    assert refused.value.status == 403 and refused.value.code == "image_too_large"
+    assert "8000×8000" in refused.value.message and "2500 万像素" in refused.value.message
+    settings.RETRIEVAL_WATERMARK_MAX_PIXELS = 70_000_000
+    assert watermark.max_pixels() == 70_000_000
