@@ -152,6 +152,9 @@ def _run(argv) -> int:
                 make_directory()  # where SQLite can open the (still empty) database
     except (ImproperlyConfigured, DataDirError) as exc:
         raise OperatorError(str(exc)) from exc
+    if unknown := _unknown_command(command):
+        sys.stderr.write(unknown)
+        return 2
 
     from django.core.management import execute_from_command_line
 
@@ -166,6 +169,19 @@ def _run(argv) -> int:
         _backfill_bearers(quiet=_verbosity(argv) == 0)
         _seed_review_catalogues(quiet=_verbosity(argv) == 0)
     return 0
+
+
+def _unknown_command(command: str) -> str:
+    """Django's "Unknown command" in Chinese (an argument error: exit 2), with the nearest name."""
+    import difflib
+
+    from django.core.management import get_commands
+
+    if command.startswith("-") or command in get_commands():  # --version: Django's own
+        return ""
+    near = difflib.get_close_matches(command, list(OPERATOR_COMMANDS) + sorted(get_commands()), n=1)
+    hint = f"（是否想用 {near[0]}？）" if near else ""
+    return f"sanxiang：参数错误：未知命令 '{command}'{hint}。运行 sanxiang help 查看可用命令。\n"
 
 
 def _without_developer_checks(argv: list[str], asks_help: bool) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import io
+import logging
 import zipfile
 
 import jinja2
@@ -131,10 +132,13 @@ def check_template(data: bytes, sample: dict) -> bytes:
                             field="file") from None
     except jinja2.UndefinedError as exc:
         raise RuleViolation(f"模板使用了本类文书没有的填充项：{jinja_message_zh(exc.message)}", field="file") from None
-    except (KeyError, zipfile.BadZipFile, ValueError) as exc:
-        raise RuleViolation(f"模板文件不是有效的 Word 文档（.docx）：{exc}", field="file") from None
-    except Exception as exc:  # docxtpl/python-docx raise many kinds for a broken document
-        raise RuleViolation(f"模板无法填充：{type(exc).__name__}：{exc}", field="file") from None
+    except (KeyError, zipfile.BadZipFile, ValueError):
+        logging.getLogger(__name__).info("template refused", exc_info=True)  # the library's words, for admins
+        raise RuleViolation("模板文件不是有效的 Word 文档（.docx）：文件结构缺损或缺少必需的部分，请用 Word 另存为 .docx 后重新上传。",
+                            field="file") from None
+    except Exception:  # docxtpl/python-docx raise many kinds for a broken document
+        logging.getLogger(__name__).info("template refused", exc_info=True)
+        raise RuleViolation("模板无法填充：文件结构异常，请用 Word 另存为 .docx 后重新上传。", field="file") from None
     return data
 
 

@@ -91,6 +91,7 @@ def migrated(tmp_path_factory):
     (["verify", "--no-such-option"], ["无法识别的参数：--no-such-option"]),
     (["deadline", "--count", "3"], ["缺少必需的参数：--start"]),
     (["verify", "--sample-percent"], ["参数 --sample-percent：需要一个值"]),
+    (["verfy"], ["未知命令 'verfy'（是否想用 verify？）"]),
 ])
 def test_argument_errors_are_in_chinese_with_exit_code_2(migrated, argv, says):
     """s18 issue 8 item 23: argparse's English (usage:, error:, invalid choice…) became Chinese, in one place."""
@@ -99,6 +100,7 @@ def test_argument_errors_are_in_chinese_with_exit_code_2(migrated, argv, says):
     for text in says:
         assert text in result.stderr, result.stderr
     assert "用法：" in result.stderr or "参数错误" in result.stderr
-    for english in ("usage:", "error:", "invalid choice", "required", "unrecognized", "expected one argument"):
+    for english in ("usage:", "error:", "invalid choice", "required", "unrecognized", "expected one argument",
+                    "Unknown command"):
         assert english not in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
