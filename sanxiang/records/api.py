@@ -16,8 +16,6 @@ class UploadInfoOut(Schema):
     complete: bool
     sha256: str | None  # once complete
     sm3: str | None
-    refused: bool = False  # 已拒收: refused for its type, never resumed
-    refused_reason: str | None = None
 
 
 @router.get("/{upload_id}/info", response={200: UploadInfoOut, **error_responses(401, 404)})

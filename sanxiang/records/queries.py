@@ -14,8 +14,7 @@ def upload_for(user, upload_id) -> Upload | None:
 def info(upload: Upload) -> dict:
     """What `GET /api/v1/uploads/<id>/info` answers: the digests only once the upload is complete."""
     return {"size": upload.length, "offset": upload.offset, "complete": upload.complete,
-            "sha256": upload.sha256 or None, "sm3": upload.sm3 or None,
-            "refused": upload.refused_at is not None, "refused_reason": upload.refused_reason or None}
+            "sha256": upload.sha256 or None, "sm3": upload.sm3 or None}
 
 
 # ---- evidence items and recordings (read through their access policy) -------------------------
