@@ -57,9 +57,54 @@ class OperatorError(Exception):
     """A refusal the operator can act on: printed as is, exit code 1."""
 
 
+# argparse's messages in Chinese, for every command (Django's CommandParser is an ArgumentParser):
+# a wrong argument still ends with the usage and exit code 2, said in the operator's language.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：参数错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的值 %(value)r（应为 %(type)s）",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多一个值",
+    "expected at least one argument": "至少需要一个值",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 必须给出其中之一",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是：%(matches)s",
+    "ignored explicit argument %r": "该选项不接受值：%r",
+    "unexpected option string: %s": "意外的选项：%s",
+    "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "未知的子命令 %(parser_name)r（可选：%(choices)s）",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示此帮助并退出",
+}
+
+
+def _argparse_in_chinese() -> None:
+    """The one place the CLI's argument errors are put in Chinese (exit code 2 stays argparse's)."""
+    import argparse
+
+    argparse._ = lambda message: ARGPARSE_ZH.get(message, message)
+    name_of = getattr(argparse._get_action_name, "__wrapped__", argparse._get_action_name)
+
+    def action_name(action):  # a missing subcommand is named by its choices, not by its dest ("sub")
+        if isinstance(action, argparse._SubParsersAction) and action.metavar is None:
+            return f"子命令（{'|'.join(action.choices)}）"
+        return name_of(action)
+
+    action_name.__wrapped__ = name_of
+    argparse._get_action_name = action_name
+    argparse.ngettext = lambda singular, plural, n: ("需要 %s 个值" if singular == "expected %s argument"
+                                                     else "选项冲突：%s")
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
+    _argparse_in_chinese()
     try:
         if not argv or argv[0] in ("-h", "--help", "help"):
             print("用法：sanxiang <命令> [参数]\n")
@@ -109,6 +154,9 @@ def _run(argv) -> int:
                 make_directory()  # where SQLite can open the (still empty) database
     except (ImproperlyConfigured, DataDirError) as exc:
         raise OperatorError(str(exc)) from exc
+    if unknown := _unknown_command(command):
+        sys.stderr.write(unknown)
+        return 2
 
     from django.core.management import execute_from_command_line
 
@@ -123,6 +171,19 @@ def _run(argv) -> int:
         _backfill_bearers(quiet=_verbosity(argv) == 0)
         _seed_review_catalogues(quiet=_verbosity(argv) == 0)
     return 0
+
+
+def _unknown_command(command: str) -> str:
+    """Django's "Unknown command" in Chinese (an argument error: exit 2), with the nearest name."""
+    import difflib
+
+    from django.core.management import get_commands
+
+    if command.startswith("-") or command in get_commands():  # --version: Django's own
+        return ""
+    near = difflib.get_close_matches(command, list(OPERATOR_COMMANDS) + sorted(get_commands()), n=1)
+    hint = f"（是否想用 {near[0]}？）" if near else ""
+    return f"sanxiang：参数错误：未知命令 '{command}'{hint}。运行 sanxiang help 查看可用命令。\n"
 
 
 def _without_developer_checks(argv: list[str], asks_help: bool) -> list[str]:

@@ -189,6 +189,11 @@ API_TOKEN_MAX_DAYS = int(os.environ.get("SANXIANG_API_TOKEN_MAX_DAYS", 730))
 # Serving a record's file whole: re-hash it first when it is at most this many bytes (64 MiB);
 # larger files are left to the daily sampled re-hash (docs/retrieval.md).
 RETRIEVAL_REHASH_MAX_BYTES = int(os.environ.get("SANXIANG_RETRIEVAL_REHASH_MAX_BYTES", 64 << 20))
+# Watermarking an image decodes it whole (about 11 bytes per pixel while stamping: an 8000×8000 PNG
+# took ~700 MB). Larger images are refused before decoding (their header gives the size). 25 million
+# pixels (~280 MB) covers the 12–24 MP photos of phones, body cameras and scanners at 600 dpi A4
+# (~35 MP is over: scan at 400 dpi). Platform default, no rule of law (docs/retrieval.md).
+RETRIEVAL_WATERMARK_MAX_PIXELS = int(os.environ.get("SANXIANG_RETRIEVAL_WATERMARK_MAX_PIXELS", 25_000_000))
 # Archive packages asked for from the browser or the API (归档信息包导出): built by the job runner
 # into this directory (on a shared volume where web and worker run on different hosts), deleted
 # this many hours after they are ready.

@@ -45,7 +45,11 @@ from sanxiang.lib.canonical import canonical_bytes
 from .sources import CaseRecord, RecordFile, records_of
 from .verify import MANIFEST, Hashes, metadata_xml
 
-register_actions({"export_case_archive": "导出案卷归档信息包"})
+register_actions({"export_case_archive": "导出案卷归档信息包",
+                  "list_case_archive_package": "固定归档信息包清单（归档后补充）"})
+# The entry an archived file's package ends with: the supplements it holds and the entries before it,
+# bound by the checkpoint the package carries, so removing a supplement (and its entries) fails verify.
+LISTING = "list_case_archive_package"
 
 CHUNK = 1 << 20
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -87,7 +91,7 @@ def entries_of(objects: set[tuple[str, str]]) -> list[LedgerEntry]:
     query = Q()
     for object_type, ids in by_type.items():
         query |= Q(object_type=object_type, object_id__in=ids)
-    return list(LedgerEntry.objects.filter(query).order_by("index"))
+    return list(LedgerEntry.objects.filter(query).exclude(action=LISTING).order_by("index"))
 
 
 def _recorded_digests(entries: list[LedgerEntry]) -> set[str]:
@@ -132,6 +136,8 @@ def export(case, out, *, actor) -> Exported:
         for file in record.files:
             if file.sha256 not in recorded:
                 raise ArchiveError(f"“{record.title}”的文件未记入留痕账本，不能归档导出。")
+    if manifest:
+        entries.append(_list_package(archived, supplements, entries, actor))
     checkpoint = _signed_checkpoint(entries[-1].index + 1, actor)
     size = checkpoint.tree_size
 
@@ -171,6 +177,22 @@ def export(case, out, *, actor) -> Exported:
                     bag.payload_bytes, archived.archive_number if archived is not None else "", len(supplements))
 
 
+def _list_package(archived, supplements: list[CaseRecord], entries: list[LedgerEntry], actor) -> LedgerEntry:
+    """Append (and sequence) the package's listing entry: which supplements it holds, with their files'
+    digests, and the indices of every entry it holds. It is the package's last entry; an earlier
+    package's listing is never packaged again (`entries_of` callers drop them), so a package cut back to
+    look like an earlier one has no listing to show."""
+    with transaction.atomic():
+        append_entry(action=LISTING, actor=actor, obj=archived, payload={
+            "supplements": [{"object_type": r.object_type, "object_id": str(r.object_id), "title": r.title,
+                             "files": sorted(f.sha256 for f in r.files)} for r in supplements],
+            "entries": [e.index for e in entries]})
+    if PendingEntry.objects.exists():
+        sequencer.integrate()
+    return (LedgerEntry.objects.filter(action=LISTING, object_type=archived.ledger_type(), object_id=str(archived.pk))
+            .order_by("-index").first())
+
+
 def contents(case):
     """(archived file or None, records, supplements, ledger objects) of the case's package."""
     archived = _archived_file(case)
@@ -195,7 +217,7 @@ def changed_since(case, tree_size: int) -> bool:
         query |= Q(object_type=object_type, object_id=object_id)
     if PendingEntry.objects.filter(query).exists():
         return True
-    return LedgerEntry.objects.filter(query, index__gte=tree_size).exclude(action="export_case_archive").exists()
+    return LedgerEntry.objects.filter(query, index__gte=tree_size).exclude(action__in=("export_case_archive", LISTING)).exists()
 
 
 def _archived_file(case):

@@ -36,6 +36,7 @@ from sanxiang.lib import merkle
 from sanxiang.lib.canonical import canonical_bytes
 
 CHUNK = 1 << 20
+LISTING = "list_case_archive_package"  # the package's last entry, listing its supplements (package.py)
 ALGORITHMS = ("sha256", "sha512")
 TAG_FILES = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt")
 MANIFEST = "data/archive/manifest.json"  # the archived file's manifest, bound by its archive_case entry
@@ -400,9 +401,45 @@ class _Checker:
         xml = self._text("data/case.xml")
         if xml is not None and xml != metadata_xml(metadata):
             self.fail("metadata_modified", "data/case.xml 与 data/case.json 不一致：元数据被改动")
+        if checkpoint is not None:
+            self._check_listing(metadata)
         if supplements:
             self.result.notes.append(f"归档后补充：{len(supplements)} 件材料在 data/supplements/，不属于归档案卷"
                                      f"（{'、'.join(str(s.get('title', '')) for s in supplements[:10])}）。")
+
+    def _check_listing(self, metadata: dict) -> None:
+        """The supplements against the package's listing entry (its last entry): each listed one present
+        with its files, no other, and every entry it lists present — so a removed 归档后补充 fails."""
+        listings = [e for e in self.good.values() if e.get("action") == LISTING]
+        if not listings:
+            self.fail("package_listing_missing", "包内没有完好的“固定归档信息包清单”留痕条目：无法确认归档后补充是否齐全"
+                      "（可能被删去；本版本之前导出的包没有该条目，请重新导出）")
+            return
+        listing = max(listings, key=lambda e: e["index"])
+        if listing["index"] != max(self.present):
+            self.fail("package_listing_missing", f"留痕条目 #{listing['index']} 不是包内最后一个条目：清单之后的条目不在清单覆盖之内")
+        payload = listing.get("payload") or {}
+        missing = [i for i in payload.get("entries", []) if i not in self.present]
+        if missing:
+            self.fail("entry_missing", "导出时本案的留痕条目 " + "、".join(f"#{i}" for i in missing[:20])
+                      + ("等" if len(missing) > 20 else "") + f" 不在包内（共缺 {len(missing)} 条）")
+        held = {name: d["sha256"] for name, d in self.payload_digests.items() if name.startswith("data/supplements/")}
+        rows = {(str(r.get("object_type")), str(r.get("object_id"))): r for r in metadata.get("supplements") or []}
+        listed_files: set[str] = set()
+        for item in payload.get("supplements", []):
+            key = (str(item.get("object_type")), str(item.get("object_id")))
+            files = set(item.get("files", []))
+            listed_files |= files
+            row = rows.pop(key, None)
+            shown = {f.get("sha256") for f in (row or {}).get("files", [])}
+            if row is None or not files <= set(held.values()) or not files <= shown:
+                self.fail("supplement_missing", f"归档后补充的“{item.get('title', '')}”不在包内（清单条目 "
+                          f"#{listing['index']} 列有该件）：材料被删去")
+        for row in rows.values():
+            self.fail("supplement_added", f"data/case.json 中的归档后补充“{row.get('title', '')}”不在清单条目中：材料被加入")
+        for name, sha in sorted(held.items()):
+            if sha not in listed_files:
+                self.fail("supplement_added", f"{name} 不在清单条目列出的归档后补充之中：材料被加入")
 
     def _check_items(self, manifest: dict) -> None:
         """Every file of the archived file's items and forms among data/records/, and nothing else there."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import io
+import logging
 import time
 import zipfile
 
@@ -208,11 +209,67 @@ def check_template(data: bytes, sample: dict) -> bytes:
     except RuleViolation:
         raise
     except jinja2.TemplateSyntaxError as exc:
-        raise RuleViolation(f"模板中的填充标记有语法错误（第 {exc.lineno} 行）：{exc.message}", field="file") from None
+        raise RuleViolation(f"模板中的填充标记有语法错误（第 {exc.lineno} 行）：{jinja_message_zh(exc.message)}",
+                            field="file") from None
     except jinja2.UndefinedError as exc:
-        raise RuleViolation(f"模板使用了本类文书没有的填充项：{exc.message}", field="file") from None
-    except (KeyError, zipfile.BadZipFile, ValueError) as exc:
-        raise RuleViolation(f"模板文件不是有效的 Word 文档（.docx）：{exc}", field="file") from None
-    except Exception as exc:  # docxtpl/python-docx raise many kinds for a broken document
-        raise RuleViolation(f"模板无法填充：{type(exc).__name__}：{exc}", field="file") from None
+        raise RuleViolation(f"模板使用了本类文书没有的填充项：{jinja_message_zh(exc.message)}", field="file") from None
+    except (KeyError, zipfile.BadZipFile, ValueError):
+        logging.getLogger(__name__).info("template refused", exc_info=True)  # the library's words, for admins
+        raise RuleViolation("模板文件不是有效的 Word 文档（.docx）：文件结构缺损或缺少必需的部分，请用 Word 另存为 .docx 后重新上传。",
+                            field="file") from None
+    except Exception:  # docxtpl/python-docx raise many kinds for a broken document
+        logging.getLogger(__name__).info("template refused", exc_info=True)
+        raise RuleViolation("模板无法填充：文件结构异常，请用 Word 另存为 .docx 后重新上传。", field="file") from None
     return data
+
+
+# ---- Jinja's messages in Chinese (the one who uploads a template reads Chinese) --------------------
+
+_TOKENS = {"end of print statement": "“}}”", "end of statement block": "“%}”", "end of template": "模板结尾",
+           "begin of print statement": "“{{”", "begin of statement block": "“{%”", "name": "名称",
+           "end of comment": "“#}”"}
+
+
+def _token(name: str) -> str:
+    return _TOKENS.get(name, f"“{name}”")
+
+
+def _tags(listed: str) -> str:
+    """"'endfor' or 'else'" → “endfor”或“else”."""
+    return "或".join(f"“{tag.strip().strip(chr(39))}”" for tag in listed.split(" or "))
+
+
+_JINJA_ZH = [
+    (r"unexpected end of template, expected '(.+?)'\.?", lambda m: f"模板在此结束，缺少{_token(m[1])}"),
+    (r"Unexpected end of template\. Jinja was looking for the following tags: (.+)\. "
+     r"The innermost block that needs to be closed is '(.+?)'\.",
+     lambda m: f"模板在此结束，缺少结束标记{_tags(m[1])}（未闭合的是“{m[2]}”）"),
+    (r"Unexpected end of template\.?.*", lambda m: "模板在此意外结束"),
+    (r"Encountered unknown tag '(.+?)'\. Jinja was looking for the following tags: (.+)\. "
+     r"The innermost block that needs to be closed is '(.+?)'\.",
+     lambda m: f"不认识的标记“{m[1]}”，此处应为{_tags(m[2])}（未闭合的是“{m[3]}”）"),
+    (r"Encountered unknown tag '(.+?)'\..*", lambda m: f"不认识的标记“{m[1]}”"),
+    (r"No filter named '(.+?)'.*", lambda m: f"没有名为“{m[1]}”的过滤器"),
+    (r"No test named '(.+?)'.*", lambda m: f"没有名为“{m[1]}”的判断"),
+    (r"expected token '(.+?)', got '(.+?)'", lambda m: f"此处应为{_token(m[1])}，却是{_token(m[2])}"),
+    (r"Expected an expression, got '(.+?)'", lambda m: f"此处应为一个表达式，却是{_token(m[1])}"),
+    (r"Missing end of comment tag", lambda m: "注释缺少结束标记“#}”"),
+    (r"Missing end of raw directive", lambda m: "raw 块缺少结束标记“{% endraw %}”"),
+    (r"unexpected char (['\"])(.+?)\1 at (\d+)", lambda m: f"第 {int(m[3]) + 1} 个字符处有不应出现的字符“{m[2]}”"),
+    (r"unexpected '(.+?)', expected '(.+?)'", lambda m: f"此处不应出现{_token(m[1])}，应为{_token(m[2])}"),
+    (r"unexpected '(.+?)'", lambda m: f"此处不应出现{_token(m[1])}"),
+    (r"tag name expected", lambda m: "“{%”后应为标记名"),
+    (r"'(.+?)' is undefined", lambda m: f"“{m[1]}”"),
+    (r"'(.+?)' has no attribute '(.+?)'", lambda m: f"“{m[2]}”（其所属的填充项没有这一项）"),
+]
+
+
+def jinja_message_zh(message: str) -> str:
+    """Jinja's English message (syntax and undefined names) said in Chinese; the quoted template text kept."""
+    import re
+
+    for pattern, say in _JINJA_ZH:
+        match = re.fullmatch(pattern, (message or "").strip(), re.S)
+        if match:
+            return say(match)
+    return "填充标记无法解析，请检查“{{ }}”“{% %}”是否成对、拼写是否正确"

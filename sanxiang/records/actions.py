@@ -45,6 +45,7 @@ register_actions({
     "complete_upload": "上传完成",
     "terminate_upload": "取消上传",
     "remove_abandoned_upload": "清理未完成的上传",
+    "refuse_upload": "拒收上传",
 })
 
 CHUNK = 1 << 20
@@ -166,7 +167,7 @@ def _take_lease(upload: Upload, offset: int) -> str:
     live request holds it. Otherwise say why (409)."""
     token = secrets.token_hex(16)
     now = timezone.now()
-    taken = (Upload.objects.filter(pk=upload.pk, offset=offset, completed_at__isnull=True)
+    taken = (Upload.objects.filter(pk=upload.pk, offset=offset, completed_at__isnull=True, refused_at__isnull=True)
              .filter(Q(lease="") | Q(lease_until__lt=now))
              .update(lease=token, lease_until=now + dt.timedelta(seconds=LEASE_SECONDS)))
     if taken:
@@ -176,6 +177,8 @@ def _take_lease(upload: Upload, offset: int) -> str:
         raise NotFound("未找到该上传，或您无权查看。", code="upload_not_found")
     if current.complete:
         raise Conflict("该上传已完成，不能再追加数据。", code="upload_complete")
+    if current.refused_at is not None:
+        raise Conflict(f"该上传已被拒收，不能续传：{current.refused_reason}", code="upload_refused")
     if current.offset != offset:
         raise Conflict(f"偏移量不符：服务器已接收 {current.offset} 字节，请求从 {offset} 字节续传。",
                        code="offset_mismatch", field="Upload-Offset")
@@ -280,12 +283,14 @@ def do_append_upload(upload: Upload, stream, *, offset: int, content_length: int
     except LeaseLost:
         _close_quietly(sender)
         raise  # the file is another request's now: leave it alone
-    except BaseException:
+    except BaseException as exc:
         _close_quietly(sender)  # parts sent for these bytes are not recorded
         with open(path, "r+b") as out:
             out.truncate(offset)
         _keep_digests(upload.pk, base)
         _release(upload, token, touched_at=timezone.now())
+        if isinstance(exc, UnsupportedType):
+            _refuse(upload, exc.message, actor=actor)
         raise
     digests.offset = new_offset
     if new_offset < upload.length:
@@ -302,6 +307,21 @@ def do_append_upload(upload: Upload, stream, *, offset: int, content_length: int
         _keep_digests(upload.pk, digests)
         _release(upload, token, offset=new_offset, touched_at=timezone.now(), **sent)
         raise
+
+
+def _refuse(upload: Upload, reason: str, *, actor) -> None:
+    """已拒收: bytes refused for their type can never become a file; the upload says so with the reason
+    (listed as 已拒收, not 待续传), its received bytes and S3 parts are discarded, a resume gets 409."""
+    with transaction.atomic():
+        locked = Upload.objects.select_for_update().filter(pk=upload.pk, refused_at__isnull=True,
+                                                           completed_at__isnull=True).first()
+        if locked is None:
+            return
+        locked.refused_at, locked.refused_reason = timezone.now(), reason[:300]
+        locked.offset, locked.multipart, state = 0, {}, locked.multipart
+        locked.save()
+        append_entry(action="refuse_upload", actor=actor, obj=locked, payload={"reason": locked.refused_reason})
+        transaction.on_commit(lambda: (forget_digests(locked.pk), _remove_partial(locked), _abort_parts(state)))
 
 
 def _part_sender(upload: Upload, token: str, offset: int):

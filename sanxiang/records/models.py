@@ -38,6 +38,9 @@ class Upload(Ledgered):
     path = models.CharField("存储路径", max_length=200, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     sm3 = models.CharField("SM3", max_length=64, blank=True)
+    # Set once when its bytes are refused for their type (已拒收): it can never be resumed (ledgered).
+    refused_at = models.DateTimeField("拒收时间", null=True, blank=True)
+    refused_reason = models.CharField("拒收理由", max_length=300, blank=True)
 
     ledger_exclude = ("offset", "touched_at", "lease", "lease_until", "multipart")
 

@@ -30,6 +30,8 @@ def widget_context(**metadata) -> dict:
 def _state(upload: Upload, now) -> str:
     if upload.complete:
         return "已完成"
+    if upload.refused_at is not None:
+        return "已拒收"
     if upload.lease and upload.lease_until and upload.lease_until > now:
         return "上传中"
     return "待续传"
@@ -42,7 +44,7 @@ def my_uploads(user) -> list[dict]:
     return [{"name": u.filename or "（未命名文件）", "size": u.length, "received": u.offset,
              "percent": int(u.offset * 100 / u.length) if u.length else 0, "state": _state(u, now),
              "completed_at": u.completed_at, "sha256_short": u.sha256[:12] if u.sha256 else "",
-             "sha256": u.sha256} for u in uploads]
+             "sha256": u.sha256, "refused_reason": u.refused_reason} for u in uploads]
 
 
 @login_required

@@ -42,6 +42,13 @@ class FileRef:
         return applies_to(self.content_type)
 
     @property
+    def guarded_copy(self) -> str:
+        """What a guarded look gets of this file: watermark, player, native or refused (serving.guarded_copy)."""
+        from .serving import guarded_copy
+
+        return guarded_copy(self)
+
+    @property
     def download_only(self) -> bool:
         """电子数据 in its native form (text, HTML, e-mail, zip): served only as an attachment."""
         from sanxiang.records.content import is_electronic_data

@@ -274,7 +274,8 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
     if guarded and ref.is_player_media and mode == AccessMode.DOWNLOAD:
         raise NotPermitted("涉密音像记录只能在浏览器中播放，不能下载。" if found.confidential
                            else "执法监督人员查阅的音像记录只能在浏览器中播放，不能下载。", code="download_not_allowed")
-    if guarded and not ref.is_player_media and not ref.is_watermarkable:
+    copy = guarded_copy(ref) if guarded else "as_stored"
+    if copy == "refused":
         # what cannot carry the reader's mark is not handed out (s18 tester defects 11, 12)
         raise NotPermitted(("该记录为" + _mark_label(found.mark) if found.confidential else "执法监督人员查阅的记录")
                            + f"：{ref.label}无法加注查阅人水印，不能查看或下载（执法文书请查看其 PDF 版本）。",
@@ -283,7 +284,8 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
     head = request.method == "HEAD"
     now = timezone.now()
     stamped = None
-    if guarded and watermark.applies_to(ref.content_type):
+    access = None
+    if copy == "watermark":
         with storage.open_file(ref.path) as fh:
             original = fh.read()
         if hashlib.sha256(original).hexdigest() != ref.sha256:  # read whole anyway: always checked
@@ -311,7 +313,7 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
         reader = None if stamped is not None or size == 0 else _Reader(ref.path, first, last)
         if not continuing:
             try:
-                do_record_access(record=found.record, kind=found.kind, case=found.case, file_key=file_key,
+                access = do_record_access(record=found.record, kind=found.kind, case=found.case, file_key=file_key,
                                  file_sha256=ref.sha256, served_sha256=served_sha256, mode=mode,
                                  purpose=purpose, grant=found.grant, mark=found.mark,
                                  watermarked=stamped is not None,
@@ -332,9 +334,42 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
     response["ETag"] = f'"{served_sha256}"'
     # 电子数据 (text, HTML, e-mail, zip) is only ever saved, never shown: a page or script in it would run here
     response["Content-Disposition"] = _disposition(AccessMode.DOWNLOAD if ref.download_only else mode, ref.filename)
+    if copy == "native" and access is not None:
+        response["X-Sanxiang-Notice"] = quote(native_notice(found, access))
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def guarded_copy(ref) -> str:
+    """What a guarded look (a confidential record, or any record a supervisor reads) gets of a file —
+    the one rule the pages and `serve` follow (docs/retrieval.md, 「涉密记录的文件」):
+
+    - "watermark": PDFs and images, a copy stamped with the reader's name and time;
+    - "player": audio and video, played in the browser, never downloaded;
+    - "native": 电子数据 in its native form (text, csv, web pages, e-mail, zip) — it cannot carry a
+      watermark and must not be altered (its digest is the evidence, 行政处罚法 第四十六条, SAMR 第二十六条),
+      so the entitled (the case's people, a 调阅并复制 grant, a supervisor, 执法监督条例 第二十二条) get the
+      original as a download, with their purpose, in the 查阅留痕 and the ledger before the first byte,
+      and a notice naming that row (`X-Sanxiang-Notice`; the pages say so beside the link) in place of
+      the mark;
+    - "refused": anything else that cannot carry the mark (a Word original: its PDF is served instead).
+    """
+    if ref.is_watermarkable:
+        return "watermark"
+    if ref.is_player_media:
+        return "player"
+    if ref.download_only:
+        return "native"
+    return "refused"
+
+
+def native_notice(found: Found, access) -> str:
+    """The notice that goes with a guarded 电子数据 original in place of a watermark."""
+    return (f"本文件为电子数据原件（{_mark_label(found.mark)}），为保持原始格式和校验值未加水印；本次"
+            f"{'下载' if access.mode == AccessMode.DOWNLOAD else '查阅'}已记入查阅留痕第 {access.pk} 号"
+            f"（{access.user.get_full_name() or access.user.username}，{timezone.localtime(access.at):%Y-%m-%d %H:%M}，"
+            f"用途：{access.purpose or '调阅'}），不得外传。")
 
 
 def _mark_label(mark: str) -> str:

@@ -26,6 +26,22 @@ class WatermarkError(SanxiangError):
     default_message = "无法为该文件加水印，未提供下载。"
 
 
+class ImageTooLarge(SanxiangError):
+    status = 403
+    code = "image_too_large"
+    default_message = "图片过大，无法加注查阅人水印，未提供。"
+
+
+DEFAULT_MAX_PIXELS = 25_000_000
+
+
+def max_pixels() -> int:
+    """The largest image stamped (settings.RETRIEVAL_WATERMARK_MAX_PIXELS; its reason is there)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "RETRIEVAL_WATERMARK_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+
+
 @lru_cache(maxsize=1)
 def font_path() -> str:
     import os
@@ -50,13 +66,13 @@ def apply(data: bytes, content_type: str, text: str) -> bytes:
         if content_type == "application/pdf":
             return _pdf(data, text)
         return _image(data, content_type, text)
-    except WatermarkError:
+    except (WatermarkError, ImageTooLarge):
         raise
     except Exception as exc:  # a damaged file: nothing served, nothing ledgered
         raise WatermarkError("无法为该文件加水印（文件可能已损坏），未提供下载，请联系管理员。") from exc
 
 
-def _stamp(width: float, height: float, text: str):
+def _stamp(width: float, height: float, text: str, notice: str = ""):
     from fpdf import FPDF
     from pypdf import PdfReader
 
@@ -70,19 +86,55 @@ def _stamp(width: float, height: float, text: str):
     with pdf.local_context(fill_opacity=0.35, stroke_opacity=0.35):
         for fraction in (0.08, 0.5, 0.92):
             pdf.text(size, height * fraction, text)
+        if notice:  # a sealed original's copy says where its seal is checked
+            small = max(6.0, min(9.0, (width - 2 * size) / max(1, len(notice))))
+            pdf.set_font("cjk", size=small)
+            pdf.text(size, height * 0.96, notice)
     return PdfReader(io.BytesIO(bytes(pdf.output()))).pages[0]
 
 
+def is_sealed(data: bytes) -> bool:
+    """The PDF carries a signature (the agency's 电子印章): its signed bytes must stay as they are."""
+    return b"/ByteRange" in data
+
+
+def seal_notice(data: bytes) -> str:
+    import hashlib
+
+    return (f"复制件：电子印章以原件为准。原件即本文件前 {len(data)} 字节"
+            f"（SHA-256 {hashlib.sha256(data).hexdigest()[:16]}…），其印章可据此核验。")
+
+
 def _pdf(data: bytes, text: str) -> bytes:
+    """The stamp merged over every page as an **incremental update**: the original bytes stay the
+    file's first bytes, so a sealed PDF's signature still verifies (intact, valid) over its revision and
+    the original is cut back out by length; a reader shows the seal as followed by a later revision (the
+    copy's stamp), and the stamp says so (`seal_notice`). A PDF pypdf cannot update incrementally is
+    rewritten whole — unless it is sealed: then nothing is served rather than a copy with a broken seal."""
     from pypdf import PdfReader, PdfWriter
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    sealed = is_sealed(data)
+    notice = seal_notice(data) if sealed else ""
+    try:
+        writer = PdfWriter(io.BytesIO(data), incremental=True)
+        out = _stamped(writer, text, notice)
+        if out.startswith(data):
+            return out
+    except Exception:
+        if sealed:
+            raise
+    if sealed:
+        raise WatermarkError("无法在保留电子印章的前提下加水印，未提供；请联系管理员。")
+    return _stamped(PdfWriter(clone_from=PdfReader(io.BytesIO(data))), text, "")
+
+
+def _stamped(writer, text: str, notice: str) -> bytes:
     stamps = {}
     for page in writer.pages:
         box = page.mediabox
         key = (float(box.width), float(box.height))
         if key not in stamps:
-            stamps[key] = _stamp(*key, text)
+            stamps[key] = _stamp(*key, text, notice)
         page.merge_page(stamps[key])
     out = io.BytesIO()
     writer.write(out)
@@ -92,7 +144,14 @@ def _pdf(data: bytes, text: str) -> bytes:
 def _image(data: bytes, content_type: str, text: str) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
-    image = Image.open(io.BytesIO(data))
+    try:
+        image = Image.open(io.BytesIO(data))  # reads the header only: the size is known before decoding
+    except Image.DecompressionBombError:  # beyond Pillow's own bound (~179 million pixels)
+        raise ImageTooLarge(f"图片过大（超过 {max_pixels() // 10000} 万像素），无法在线加注查阅人水印，未提供。") from None
+    width, height = image.size
+    if width * height > max_pixels():
+        raise ImageTooLarge(f"图片过大（{width}×{height} 像素，超过 {max_pixels() // 10000} 万像素），无法在线加注查阅人水印，"
+                            "未提供；请向办案单位索取其缩小或打印后的副本。")
     image.load()
     mode = "RGBA"
     base = image.convert(mode)

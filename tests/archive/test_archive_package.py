@@ -459,6 +459,49 @@ def test_an_added_record_fails(archived_export, tmp_path):
     assert "record_added" in codes(result), result.findings
 
 
+def _without_supplement(files, root, *, drop_entries=(), drop_listing=False):
+    """Remove the supplement (its file and its case.json/xml row), and optionally ledger entries."""
+    from sanxiang.archive.verify import metadata_xml
+
+    for name in [n for n in files if "/data/supplements/" in n]:
+        del files[name]
+    metadata = json.loads(files[f"{root}/data/case.json"])
+    metadata["supplements"] = []
+    files[f"{root}/data/case.json"] = json.dumps(metadata, ensure_ascii=False).encode()
+    files[f"{root}/data/case.xml"] = metadata_xml(metadata).encode()
+    ledger = json.loads(files[f"{root}/data/ledger/entries.json"])
+    ledger["entries"] = [e for e in ledger["entries"] if json.loads(e["entry"])["action"] not in drop_entries
+                         and not (drop_listing and json.loads(e["entry"])["action"] == "list_case_archive_package")]
+    files[f"{root}/data/ledger/entries.json"] = json.dumps(ledger).encode()
+
+
+def test_the_export_binds_its_supplements_in_a_ledger_entry(archived_export):
+    """s18 issue 8 item 12: a package with its 归档后补充 removed still verified."""
+    _case, path, keys, _archived = archived_export
+    files = members(path)
+    root = root_of(files)
+    entries = [json.loads(e["entry"]) for e in json.loads(files[f"{root}/data/ledger/entries.json"])["entries"]]
+    listing = [e for e in entries if e["action"] == "list_case_archive_package"]
+    assert len(listing) == 1 and listing[0]["index"] == max(e["index"] for e in entries)
+    assert [s["title"] for s in listing[0]["payload"]["supplements"]] == ["案件调查终结报告"]
+    assert verify_package(path, pinned_keys=keys.read_text()).ok
+
+
+@pytest.mark.parametrize("drop_entries, drop_listing, code", [
+    ((), False, "supplement_missing"),                                    # the file and its metadata row
+    (("generate_document", "render_document", "issue_document"), False, "supplement_missing"),  # and its entries
+    ((), True, "package_listing_missing"),                                # and the listing entry itself
+])
+def test_a_removed_supplement_fails_verification(archived_export, tmp_path, drop_entries, drop_listing, code):
+    def change(files, root):
+        _without_supplement(files, root, drop_entries=drop_entries, drop_listing=drop_listing)
+    path = tampered(archived_export, tmp_path, change)
+    result = verify_package(path, pinned_keys=archived_export[2].read_text())
+    assert not result.ok and code in codes(result), result.findings
+    if code == "supplement_missing":
+        assert "“案件调查终结报告”" in next(f.message for f in result.findings if f.code == code)
+
+
 def test_cli_says_what_was_exported_and_which_key_was_used(archived_export, exported, tmp_path):
     """s17 defect 22f: not archived is said; a bad key file is not echoed; a missing zip used no key."""
     case, path, keys, archived = archived_export

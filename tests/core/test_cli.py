@@ -76,3 +76,32 @@ def test_serve_refuses_a_malformed_address(tmp_path):
     subprocess.run([SANXIANG, "migrate", "--noinput", "-v0"], env=env, check=True, capture_output=True)
     result = subprocess.run([SANXIANG, "serve", "127.0.0.1:http"], env=env, capture_output=True, text=True)
     assert result.returncode != 0 and "ADDR:PORT" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli-args")
+    subprocess.run([SANXIANG, "migrate", "--noinput", "-v0"], env=sqlite_env(path), check=True, capture_output=True)
+    return path
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["verify", "--files", "bogus"], ["参数 --files：无效的选项 'bogus'（可选：'all', 'sample', 'since-last'）"]),
+    (["archive", "verify"], ["缺少必需的参数：FILE.zip"]),
+    (["archive"], ["缺少必需的参数：子命令（export|verify）"]),
+    (["verify", "--no-such-option"], ["无法识别的参数：--no-such-option"]),
+    (["deadline", "--count", "3"], ["缺少必需的参数：--start"]),
+    (["verify", "--sample-percent"], ["参数 --sample-percent：需要一个值"]),
+    (["verfy"], ["未知命令 'verfy'（是否想用 verify？）"]),
+])
+def test_argument_errors_are_in_chinese_with_exit_code_2(migrated, argv, says):
+    """s18 issue 8 item 23: argparse's English (usage:, error:, invalid choice…) became Chinese, in one place."""
+    result = subprocess.run([SANXIANG, *argv], env=sqlite_env(migrated), capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr
+    for text in says:
+        assert text in result.stderr, result.stderr
+    assert "用法：" in result.stderr or "参数错误" in result.stderr
+    for english in ("usage:", "error:", "invalid choice", "required", "unrecognized", "expected one argument",
+                    "Unknown command"):
+        assert english not in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

@@ -446,3 +446,31 @@ def test_the_seal_certificate_fits_any_agency_name(settings, tmp_path, code, nam
     blank.write(out)
     sealed = signing.PyHankoSigner().seal(out.getvalue(), agency=agency, reason="签发")
     assert PdfFileReader(io.BytesIO(sealed)).embedded_signatures
+
+
+@pytest.mark.parametrize("text, says", [
+    ("{{ agency_name ", "第 {line} 行）：此处不应出现“/”"),  # docxtpl's XML follows the open tag
+    ("{% for x in items %}", "缺少结束标记“endfor”或“else”（未闭合的是“for”）"),
+    ("{% if case_number %}{% endfor %}", "不认识的标记“endfor”，此处应为“elif”或“else”或“endif”（未闭合的是“if”）"),
+    ("{% frobnicate %}", "不认识的标记“frobnicate”"),
+    ("{{ case_number|nofilter }}", "没有名为“nofilter”的过滤器"),
+    ("{{ case_number agency_name }}", "此处应为“}}}}”，却是“agency_name”"),
+    ("{{ case_number ! }}", "不应出现的字符“!”"),
+    ("{{ }}", "此处应为一个表达式，却是“}}}}”"),
+    ("{# 备注", "注释缺少结束标记“#}}”"),
+    ("{{ secret_field }}", "模板使用了本类文书没有的填充项：“secret_field”"),
+])
+def test_template_refusals_are_in_chinese_with_the_line(text, says):
+    """s18 issue 8 item 23: Jinja's English messages (unexpected end of template…) are translated."""
+    import re
+
+    from sanxiang.documents.fill import check_template
+
+    sample = D.packaged_template("filing_approval")
+    with pytest.raises(RuleViolation) as refused_:
+        check_template(_with_text(sample, text), kinds.sample_context("filing_approval"))
+    message = refused_.value.message
+    line = re.search(r"第 (\d+) 行", message)
+    assert says.format(line=line.group(1) if line else "") in message, message
+    english = re.sub(r"“[^”]*”", "", message)  # quoted template text aside, nothing in English
+    assert not re.search(r"[A-Za-z]{3,}", english), message

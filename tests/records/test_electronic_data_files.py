@@ -118,3 +118,44 @@ def test_native_electronic_data_passes_the_four_checks_as_an_archival_format(env
         titles.append(f"四性{name}")
     failed = failed_items(check_case_file(case))
     assert not [f for f in failed if "四性" in f], failed
+
+
+def test_confidential_electronic_data_is_served_natively_to_the_entitled_with_a_ledgered_notice(env, case, client):
+    """s18 issue 8 item 7: confidential 电子数据 (no watermark possible) was served to nobody, and
+    supervisors could open no 电子数据 at all. Now: the native bytes, as a download, with a purpose, each
+    look in the 查阅留痕 and a notice naming it (docs/retrieval.md, serving.guarded_copy)."""
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.ledger.models import LedgerEntry
+    from sanxiang.orgs import actions as A
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import AgencyKind, Role
+    from sanxiang.retrieval.models import RecordAccess
+
+    data = NATIVE["聊天记录.txt"]
+    upload = samples.completed_upload(data, "机密聊天.txt", actor=env.officer)
+    item = E.do_register_evidence(case, upload, actor=env.officer, confidentiality="business_secret",
+                                  extraction={**EXTRACTION, "digest": upload.sm3},
+                                  **{**EVIDENCE, "kind": "electronic", "title": "机密聊天记录"})
+    url = f"/api/v1/retrieval/files/evidence/{item.pk}/file"
+    body = T.agency(kind=AgencyKind.SUPERVISORY)
+    A.do_update_agency(env.agency, supervised_by=[body.code], actor=OPERATOR)
+    supervisor = T.member(body, Role.SUPERVISOR)
+    for who in (env.officer, supervisor):
+        client.force_login(who)
+        before = RecordAccess.objects.count(), LedgerEntry.objects.count()
+        assert client.get(url + "?mode=download").json()["code"] == "purpose_required"
+        assert (RecordAccess.objects.count(), LedgerEntry.objects.count()) == before
+        for mode in ("view", "download"):
+            served = client.get(f"{url}?mode={mode}&purpose=案卷评查")
+            assert served.status_code == 200, served.content
+            assert b"".join(served.streaming_content) == data  # native, never altered
+            assert served["Content-Disposition"].startswith("attachment;")
+            access = RecordAccess.objects.latest("pk")
+            assert access.user_id == who.pk and access.purpose == "案卷评查" and not access.watermarked
+            from urllib.parse import unquote
+
+            notice = unquote(served["X-Sanxiang-Notice"])
+            assert "电子数据原件" in notice and f"查阅留痕第 {access.pk} 号" in notice and "不得外传" in notice
+    client.force_login(env.officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "原件（电子数据原件，不加水印，留痕下载）" in page

@@ -303,3 +303,20 @@ def test_a_finish_the_store_refused_is_completed_by_an_empty_patch(officer, monk
                             HTTP_UPLOAD_OFFSET=str(len(PNG)), **TUS)
     assert empty.status_code == 204
     assert Upload.objects.get().sha256 == hashlib.sha256(PNG).hexdigest() and verify.run().ok
+
+
+def test_an_upload_refused_for_its_type_is_listed_as_refused_with_the_reason_not_as_resumable(officer):
+    """s18: a refused upload showed as 待续传 — it can never be resumed."""
+    script = b"#!/bin/sh\nrm -rf /\n" * 600
+    url = create(officer, len(script))
+    assert patch(officer, url, script, 0).status_code == 415
+    upload = Upload.objects.get()
+    assert upload.refused_at is not None and "不允许上传此类文件" in upload.refused_reason
+    assert LedgerEntry.objects.filter(action="refuse_upload", object_id=str(upload.pk)).count() == 1
+    page = officer.get("/records/uploads/").content.decode()
+    assert "已拒收" in page and "待续传" not in page and "不允许上传此类文件" in page
+    again = patch(officer, url, script, 0)  # a client resuming it is told why, nothing written
+    assert again.status_code == 409 and again.json()["code"] == "upload_refused"
+    assert "不允许上传此类文件" in again.json()["message"] and stored_paths() == []
+    assert LedgerEntry.objects.filter(action="refuse_upload").count() == 1
+    assert officer.get(f"{url}/info").json()["complete"] is False  # /info keeps the issue's shape

@@ -499,3 +499,60 @@ def test_confidential_video_plays_in_the_browser_once_ledgered_and_is_never_down
     assert RecordAccess.objects.latest("id").purpose == "复核现场"
     client.force_login(env.head)  # another user's token is worth nothing
     assert client.get(src, HTTP_RANGE="bytes=0-").status_code == 400
+
+
+def test_an_image_over_the_pixel_limit_is_refused_before_it_is_decoded(settings, monkeypatch):
+    """s18 issue 8 item 13: an 8000×8000 PNG cost ~700 MB to stamp; its header says so before decoding."""
+    from PIL import Image, ImageFile
+
+    huge = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(huge, "PNG")  # 1 bit per pixel: small to make, large to decode
+    decoded = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self.size))
+    with pytest.raises(watermark.ImageTooLarge) as refused:
+        watermark.apply(huge.getvalue(), "image/png", "王执法 2026-11-24 10:00 查阅")
+    assert decoded == []
+    assert refused.value.status == 403 and refused.value.code == "image_too_large"
+    assert "8000×8000" in refused.value.message and "2500 万像素" in refused.value.message
+    settings.RETRIEVAL_WATERMARK_MAX_PIXELS = 70_000_000
+    assert watermark.max_pixels() == 70_000_000
+
+
+def test_a_watermarked_copy_of_a_sealed_pdf_keeps_the_seal_valid_over_the_original(settings, tmp_path):
+    """s18 issue 8 item 6: watermarking rewrote the signed bytes, so the copy's seal showed as broken.
+    Now the stamp is an incremental update: pyHanko finds the seal intact, valid and trusted over the
+    original revision, which is the copy's first bytes; the stamp says where the seal is checked."""
+    import types
+
+    from asn1crypto import x509
+    from fpdf import FPDF
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    from sanxiang.archive.seals import seal_problem
+    from sanxiang.documents.signing import PyHankoSigner
+
+    settings.DATA_DIR = tmp_path
+    agency = types.SimpleNamespace(code="wm-seal", name="水印试验市场监督管理局")
+    page = FPDF()
+    page.add_page()
+    page.set_font("helvetica", size=20)
+    page.text(20, 30, "decision")
+    signer = PyHankoSigner()
+    sealed = signer.seal(bytes(page.output()), agency=agency, reason="签发")
+    certificate = signer.certificate(agency)
+    assert seal_problem(sealed, certificate) == ""
+
+    copy = watermark.apply(sealed, "application/pdf", "王执法 2026-11-24 10:00 下载 · 不得外传")
+    assert copy.startswith(sealed) and len(copy) > len(sealed)  # the original, then the stamp's revision
+    signatures = PdfFileReader(io.BytesIO(copy), strict=False).embedded_signatures
+    status = validate_pdf_signature(signatures[0], ValidationContext(trust_roots=[x509.Certificate.load(certificate)]))
+    assert status.intact and status.valid and status.trusted
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_REVISION  # the seal covers the original revision
+    byte_range = [int(n) for n in signatures[0].sig_object["/ByteRange"]]
+    assert copy[:byte_range[2] + byte_range[3]] == sealed  # the signed revision, cut out by its byte range
+    text = pdf_text(copy)
+    assert "王执法" in text and "复制件：电子印章以原件为准" in text
+    assert f"SHA-256 {hashlib.sha256(sealed).hexdigest()[:16]}" in text and f"前 {len(sealed)} 字节" in text

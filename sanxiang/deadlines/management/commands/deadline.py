@@ -3,25 +3,14 @@
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand
 
 from sanxiang.deadlines.engine import DeadlineError, compute_due
 from sanxiang.deadlines.queries import profile_period
 
 
-class _Parser(CommandParser):
-    def error(self, message):
-        sys.stderr.write(f"参数错误：{message}\n")
-        sys.exit(2)
-
-
 class Command(BaseCommand):
     help = "计算法定期限并给出说明（起算日不计入；节假日顺延；调休上班日计为工作日）。"
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.__class__ = _Parser
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("--start", required=True, help="起算日 YYYY-MM-DD（小时：YYYY-MM-DDTHH:MM）")
