@@ -617,6 +617,11 @@ def do_revise_case_proposal(case, *, version, penalties, actor, fine=None, confi
     reason = G.actor_handles(locked, actor)
     if reason:
         raise NotPermitted(reason)
+    from .review_gate import proposal_change_problem
+
+    problem = proposal_change_problem(locked)
+    if problem:
+        raise RuleViolation(problem, field="status")
     proposal = _proposal(penalties, fine, confiscation, flags)
     problem = G.penalty_powers_problem(locked, proposal["penalties"])
     if problem:

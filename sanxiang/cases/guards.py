@@ -231,11 +231,13 @@ def review_passed(case, actor, **params):
     return review_problem(case, proposal_of(case), on=_day(params.get("on")))
 
 
-def coercion_review_passed(case, on=None) -> str | None:
-    """A 行政强制 decision within the case (its own kind's proposal when it is a coercion case)."""
+def coercion_review_passed(case, on=None, *, measure=None, measure_kind=None) -> str | None:
+    """A 行政强制 decision within the case about `measure` (its own kind's proposal when it is a
+    coercion case): the review must be of that measure (`review_gate.measure_of`)."""
     from .review_gate import proposal_of, review_problem
 
-    return review_problem(case, proposal_of(case, "coercion"), on=_day(on))
+    return review_problem(case, proposal_of(case, "coercion", measure=measure, measure_kind=measure_kind),
+                          on=_day(on))
 
 
 def decision_review_passed(case, decision: str, on=None) -> str | None:

@@ -21,19 +21,33 @@ DECISION_KINDS = {"change": "licence", "extension": "licence", "revocation": "li
 CHANGING_DECISIONS = {"change", "revocation"}
 
 
-def proposal_of(case, kind: str | None = None, decision: str | None = None) -> dict:
+def measure_of(measure, measure_kind: str | None = None) -> dict:
+    """The 行政强制 measure a coercion decision is about, as the review names it: the measure, the kind
+    decided (查封/扣押 for `seal_or_seize` of a 先行登记保存, else the measure's own) and its items
+    (name, spec, quantity, unit). A review of one measure is not a review of another."""
+    items = sorted([item.name, item.spec, str(item.quantity.normalize()), item.unit]
+                   for item in measure.items.filter(disposal=""))
+    return {"id": measure.pk, "kind": measure_kind or measure.kind, "items": items}
+
+
+def proposal_of(case, kind: str | None = None, decision: str | None = None, *, measure=None,
+                measure_kind: str | None = None) -> dict:
     """The proposed decision in the vocabulary of the legal-review issue (its PROPOSAL.json). `kind`:
     a decision of another kind within the case (a 行政强制 decision in a penalty case), which carries
-    the case's flags and no penalty. `decision`: a later decision of the kind (变更、延续、撤销、注销许可;
-    the 处理决定 on seized goods), which carries the case's flags (变更、撤销: also 变更、撤销原执法决定),
-    no penalty and no hearing (the case's hearing was the grant's)."""
+    the case's flags and no penalty; a coercion decision names its `measure` (`measure_of`).
+    `decision`: a later decision of the kind (变更、延续、撤销、注销许可; the 处理决定 on seized goods),
+    which carries the case's flags (变更、撤销: also 变更、撤销原执法决定), no penalty and no hearing (the
+    case's hearing was the grant's)."""
     if decision is not None:
         flags = set(case.review_flags) | ({"changes_decision"} if decision in CHANGING_DECISIONS else set())
         return {"kind": DECISION_KINDS[decision], "decision": decision, "procedure": "general", "penalties": [],
                 "fine": None, "confiscation_value": None, "hearing": "none", "flags": sorted(flags)}
     if kind is not None and kind != case.kind:
-        return {"kind": kind, "procedure": "general", "penalties": [], "fine": None, "confiscation_value": None,
-                "hearing": "none", "flags": sorted(case.review_flags)}
+        proposal = {"kind": kind, "procedure": "general", "penalties": [], "fine": None, "confiscation_value": None,
+                    "hearing": "none", "flags": sorted(case.review_flags)}
+        if measure is not None:
+            proposal["measure"] = measure_of(measure, measure_kind)
+        return proposal
     hearing = "held" if case.hearing_held_on else ("requested" if case.hearing_requested_on else "none")
     return {"kind": case.kind, "procedure": case.procedure, "penalties": sorted(case.proposed_penalties),
             "fine": _money(case.proposed_fine), "confiscation_value": _money(case.proposed_confiscation),
@@ -48,6 +62,20 @@ def review_required(case, proposed_decision: dict, *, on=None) -> tuple[bool, li
     return catalogue_answer(case, proposed_decision, on=on)
 
 
+def binding_round(case, proposal: dict):
+    """The round that binds this decision whatever the catalogue now says, or None: the latest round
+    of the case's review of the decision's kind (for a coercion decision: of the same measure) unless
+    it was withdrawn. 行政处罚法 第五十八条 makes the review one of the decision to be made: once it is
+    submitted, the decision waits for it — dropping a flag or an amount afterwards does not end it;
+    only a reasoned withdrawal (撤回送审, by the handling unit's head or a leader) does."""
+    from sanxiang.review.models import RoundStatus
+    from sanxiang.review.procedure import latest_round_of
+
+    latest = latest_round_of(case, proposal.get("kind"), measure=(proposal.get("measure") or {}).get("id"),
+                             decision=proposal.get("decision"))
+    return None if latest is None or latest.status == RoundStatus.WITHDRAWN else latest
+
+
 def passed_review(case, proposal: dict):
     """The review that lets exactly this proposal be decided, or None: the latest round of the case
     decision's 法制审核 agreed to this proposal (or the disagreement procedure decided it). A case
@@ -55,7 +83,8 @@ def passed_review(case, proposal: dict):
     from sanxiang.review.models import RoundStatus
     from sanxiang.review.procedure import latest_round_of, review_decided_by_disagreement
 
-    latest = latest_round_of(case, proposal.get("kind"))
+    latest = latest_round_of(case, proposal.get("kind"), measure=(proposal.get("measure") or {}).get("id"),
+                             decision=proposal.get("decision"))
     if latest is not None:
         if latest.proposal != proposal:
             return None
@@ -74,7 +103,8 @@ def _state(case, proposal: dict) -> str:
     from sanxiang.review.models import RoundStatus
     from sanxiang.review.procedure import OPEN_ROUND, latest_round_of
 
-    latest = latest_round_of(case, proposal.get("kind"))
+    latest = latest_round_of(case, proposal.get("kind"), measure=(proposal.get("measure") or {}).get("id"),
+                             decision=proposal.get("decision"))
     if latest is not None:
         if latest.proposal != proposal and latest.status == RoundStatus.AGREED:
             return "审核通过后拟作出的决定已变更，须重新审核"
@@ -102,10 +132,33 @@ def _state(case, proposal: dict) -> str:
     return "尚未进行法制审核"
 
 
+def proposal_change_problem(case) -> str | None:
+    """Why the case's proposal may not change now (None: it may): while a round of its review is open,
+    the legal office reviews that proposal — changing it (a flag, an amount) first needs the round
+    withdrawn. After an opinion a change is allowed and reopens review: the gate then asks a new round
+    (`binding_round`)."""
+    from sanxiang.review.procedure import OPEN_ROUND, latest_round_of
+
+    latest = latest_round_of(case, case.kind)
+    if latest is not None and latest.status in OPEN_ROUND:
+        return (f"拟作出的决定正在法制审核中（第{latest.number}轮，{latest.get_status_display()}），"
+                "须由承办机构负责人或单位领导撤回送审后方可修改。")
+    return None
+
+
 def review_problem(case, proposal: dict, *, on=None) -> str | None:
-    """None when the decision may be made; else the refusal, naming the rules that required review."""
+    """None when the decision may be made; else the refusal, naming the rules that required review.
+    The one rule of the gate: a decision the catalogue requires review of, or one whose review was
+    submitted and not withdrawn (`binding_round`), is made only as the agreed round's proposal —
+    the same kind, measure, penalties, amounts and flags; another proposal needs a new round."""
     required, found = review_required(case, proposal, on=on)
-    if not required or passed_review(case, proposal) is not None:
+    bound = binding_round(case, proposal)
+    if (not required and bound is None) or passed_review(case, proposal) is not None:
         return None
+    if not required:
+        found = bound.review.rules or []
+        named = "；".join(f"{r['label']}（{r['citation']}）" for r in found) or "已提交法制审核"
+        return (f"本案的拟作出决定已提交法制审核（{named}），送审未撤回的，须审核通过后方可作出审核过的决定，"
+                f"{_state(case, proposal)}。")
     named = "；".join(f"{r['label']}（{r['citation']}）" for r in found)
     return f"本案须经法制审核后方可作出决定（{named}），{_state(case, proposal)}。"

@@ -241,7 +241,8 @@ PENALTY_SIMPLIFIED = register(Table(
     payload=lambda case: {"number": case.number, "status": case.status},
     transitions=[
         Transition("decide_on_site", S.FILED, S.DECIDED, "当场作出处罚决定", roles=OFFICER, params=ON,
-                   guards=(*HANDLING, G.has_party, G.simplified_within_limits), effect=onsite_decide_effect,
+                   guards=(*HANDLING, G.has_party, G.simplified_within_limits, G.review_passed),
+                   effect=onsite_decide_effect,
                    opens=(Opens(R.MATERIALS, rule="cases.simplified_materials_limit", start=_start),)),
         Transition("serve", S.DECIDED, S.SERVED, "送达", roles=OFFICER, params=SERVE_PARAMS,
                    guards=(G.actor_handles, G.service_lawful), effect=serve_effect, closes=(R.SERVICE,)),

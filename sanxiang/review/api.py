@@ -9,7 +9,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from ninja import Router, Schema
 from ninja.responses import Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from sanxiang.api.errors import error_responses
 from sanxiang.core.errors import NotAuthenticated, NotFound
@@ -37,11 +37,22 @@ def _round(request, round_id: str) -> ReviewRound:
     return found
 
 
-def _person(username: str | None, field: str):
+def _person(username: str | None, field: str, agency):
+    """The account named, among the people of `agency` (a role there, current or past): another
+    agency's account is answered as one that does not exist, and no message shows a login."""
+    from sanxiang.orgs.models import RoleAssignment
+
     user = get_user_model().objects.filter(username=username).first() if username else None
-    if user is None:
-        raise NotFound(f"未找到用户“{username or ''}”。", code="user_not_found", field=field)
+    if user is None or not RoleAssignment.objects.filter(user=user, agency=agency).exists():
+        raise NotFound(f"{agency.name}的人员中没有该用户。", code="user_not_found", field=field)
     return user
+
+
+class In(Schema):
+    """Every request body of the review API: unknown fields are refused (422, the one error shape),
+    as the catalogue API and `review check` refuse them."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class MaterialOut(Schema):
@@ -167,7 +178,7 @@ def get_round(request, round_id: str):
     return Status(200, round_data(_round(request, round_id)))
 
 
-class SubmitIn(Schema):
+class SubmitIn(In):
     case: str = Field(..., max_length=20, description="案件编号（id）")
     kind: str | None = Field(None, max_length=32, description="案件内另一类决定（如 coercion）；默认案件本身的决定")
     decision: str | None = Field(None, max_length=32,
@@ -176,6 +187,9 @@ class SubmitIn(Schema):
     materials: dict[str, str] = Field(..., description="送审材料：代码 → provided | not_applicable")
     note: str = Field("", max_length=1000)
     on: dt.date | None = None
+    measure: int | None = Field(None, description="行政强制决定：提请审核的措施（id）；本案只有一项待批准的措施时可省略")
+    measure_kind: str | None = Field(None, max_length=16,
+                                     description="决定查封、扣押先行登记保存的财物时：seal 查封 | seize 扣押")
 
 
 @router.post("", response={201: RoundOut, **ERRORS}, summary="提交法制审核（新的一轮）")
@@ -184,11 +198,12 @@ def submit(request, data: SubmitIn):
 
     case = _case(request, data.case)
     rnd = P.do_submit_review(case, materials=data.materials, kind=data.kind, decision=data.decision,
-                             note=data.note, on=data.on, actor=_user(request))
+                             note=data.note, on=data.on, measure=data.measure, measure_kind=data.measure_kind,
+                             actor=_user(request))
     return Status(201, round_data(rnd))
 
 
-class AssignIn(Schema):
+class AssignIn(In):
     reviewer: str = Field(..., max_length=150, description="审核人员的用户名")
     on: dt.date | None = None
 
@@ -196,11 +211,11 @@ class AssignIn(Schema):
 @router.post("/rounds/{round_id}/assign", response={200: RoundOut, **ERRORS}, summary="确定审核人员")
 def assign(request, round_id: str, data: AssignIn):
     rnd = _round(request, round_id)
-    reviewer = _person(data.reviewer, "reviewer")
+    reviewer = _person(data.reviewer, "reviewer", rnd.review.case.agency)
     return Status(200, round_data(P.do_assign_reviewer(rnd, reviewer=reviewer, on=data.on, actor=_user(request))))
 
 
-class SupplementRequestIn(Schema):
+class SupplementRequestIn(In):
     items: list[str] = Field(..., max_length=50)
     supplement_by: dt.date
     note: str = Field("", max_length=1000)
@@ -215,7 +230,7 @@ def request_supplement(request, round_id: str, data: SupplementRequestIn):
     return Status(200, round_data(_round(request, round_id)))
 
 
-class SupplementIn(Schema):
+class SupplementIn(In):
     materials: dict[str, str] = Field(..., description="补交的材料：代码 → provided | not_applicable")
     on: dt.date | None = None
 
@@ -227,12 +242,12 @@ def supplement(request, round_id: str, data: SupplementIn):
     return Status(200, round_data(rnd))
 
 
-class PointIn(Schema):
+class PointIn(In):
     finding: str = Field(..., max_length=20, description="lawful 合法适当 | problem 存在问题 | not_applicable 不涉及")
     note: str = Field("", max_length=1000)
 
 
-class ChecklistIn(Schema):
+class ChecklistIn(In):
     points: dict[str, PointIn]
 
 
@@ -243,7 +258,7 @@ def checklist(request, round_id: str, data: ChecklistIn):
     return Status(200, round_data(rnd))
 
 
-class OpinionIn(Schema):
+class OpinionIn(In):
     kind: str = Field(..., max_length=32, description="审核意见种类代码（规则配置所列）")
     text: str = Field(..., max_length=4000)
     return_grounds: list[str] = Field([], max_length=20)
@@ -257,7 +272,7 @@ def opinion(request, round_id: str, data: OpinionIn):
     return Status(200, round_data(rnd))
 
 
-class ExtensionIn(Schema):
+class ExtensionIn(In):
     count: int = Field(..., ge=1, le=200, description="延长的工作日数")
     approver: str = Field(..., max_length=150, description="批准人的用户名")
     reason: str = Field(..., max_length=300)
@@ -267,12 +282,12 @@ class ExtensionIn(Schema):
 @router.post("/rounds/{round_id}/extension", response={200: RoundOut, **ERRORS}, summary="延长审核期限")
 def extend(request, round_id: str, data: ExtensionIn):
     rnd = _round(request, round_id)
-    approver = _person(data.approver, "approver")
+    approver = _person(data.approver, "approver", rnd.review.case.agency)
     return Status(200, round_data(P.do_extend_review(rnd, count=data.count, approver=approver, reason=data.reason,
                                                      on=data.on, actor=_user(request))))
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(In):
     reason: str = Field(..., max_length=300)
     on: dt.date | None = None
 

@@ -17,7 +17,7 @@ from sanxiang.core.errors import NotFound
 from sanxiang.core.ids import row_by_id
 
 from . import flow as F
-from .api import ERRORS, READ, _round, _user
+from .api import ERRORS, READ, In, _round, _user
 from .models import LegalReview, ReviewRound
 from .models_flow import Consultation, Outcome
 
@@ -87,7 +87,7 @@ def _chain(rnd) -> dict:
                        "signoff": _signoff(s["signoff"]) if s["signoff"] else None} for s in state]}
 
 
-class SignOffIn(Schema):
+class SignOffIn(In):
     step: str = Field(max_length=64)
     approved: bool
     opinion: str = Field(max_length=2000)
@@ -109,13 +109,13 @@ def sign_off(request, round_id: str, data: SignOffIn):
 
 # ---- 分歧 -------------------------------------------------------------------------------------
 
-class AttendeeIn(Schema):
+class AttendeeIn(In):
     username: str = Field(max_length=150)
     position: str = Field(max_length=16)
     text: str = Field("", max_length=1000)
 
 
-class DiscussionIn(Schema):
+class DiscussionIn(In):
     """集体讨论: every attendee a leader of the agency with a position; more than the profile's share."""
 
     held_on: dt.date
@@ -163,7 +163,7 @@ def record_discussion(request, review_id: str, data: DiscussionIn):
     return Status(201, _discussion(row))
 
 
-class NegotiationIn(Schema):
+class NegotiationIn(In):
     held_on: dt.date
     participants: list[str]
     agreed: bool
@@ -195,7 +195,7 @@ def record_negotiation(request, round_id: str, data: NegotiationIn):
     return Status(201, _negotiation(row))
 
 
-class LeadershipIn(Schema):
+class LeadershipIn(In):
     """局领导研究决定: both opinions, the deciding leaders and their decision (after a failed negotiation)."""
 
     handling_opinion: str = Field(max_length=4000)
@@ -241,7 +241,7 @@ def record_leadership_decision(request, review_id: str, data: LeadershipIn):
 
 # ---- 征求意见、审核调查 --------------------------------------------------------------------------
 
-class ConsultIn(Schema):
+class ConsultIn(In):
     """征求意见: `username` — the person's account (none: no access is granted)."""
 
     expertise: str = Field(max_length=64)
@@ -291,7 +291,7 @@ def consult(request, round_id: str, data: ConsultIn):
     return Status(201, _consultation(row))
 
 
-class ConsultationOpinionIn(Schema):
+class ConsultationOpinionIn(In):
     opinion: str = Field(max_length=4000)
     on: dt.date | None = None
 
@@ -317,7 +317,7 @@ def consultation_opinion(request, consultation_id: str, data: ConsultationOpinio
     return Status(200, _consultation(row))
 
 
-class InquiryIn(Schema):
+class InquiryIn(In):
     """审核调查: `record` — the id of the case's 笔录 document, if one was made."""
 
     kind: str = Field(max_length=24)

@@ -169,6 +169,37 @@ def reviewable_states(case) -> set[str]:
     return states
 
 
+def coercion_measure(case, measure=None, measure_kind: str | None = None):
+    """The measure a coercion review is about: the one given — a measure awaiting approval, or a
+    先行登记保存 in force to be 查封/扣押 (`measure_kind` seal or seize) — else the case's one measure
+    awaiting approval. Refused when none or several could be meant: a review names its measure."""
+    from sanxiang.cases.models import CoerciveMeasure, MeasureKind, MeasureStatus
+
+    if measure is not None and not isinstance(measure, CoerciveMeasure):
+        measure = CoerciveMeasure.objects.filter(case=case, pk=measure).first()
+        if measure is None:
+            raise RuleViolation("本案没有该行政强制措施。", field="measure")
+    if measure is None:
+        proposed = list(case.measures.filter(status=MeasureStatus.PROPOSED))
+        if not proposed:
+            raise RuleViolation("本案没有待批准的行政强制措施，无需提交行政强制决定的法制审核。", field="status")
+        if len(proposed) > 1:
+            raise RuleViolation("本案有多项待批准的行政强制措施，请指明提请审核的措施。", field="measure")
+        measure = proposed[0]
+    if measure.case_id != case.pk:
+        raise RuleViolation("本案没有该行政强制措施。", field="measure")
+    if measure.status == MeasureStatus.PROPOSED:
+        if measure_kind not in (None, "", measure.kind):
+            raise RuleViolation("待批准的措施按其提请的种类审核。", field="measure_kind")
+        return measure, None
+    if measure.kind == MeasureKind.PRESERVATION and measure.status == MeasureStatus.IN_FORCE:
+        if measure_kind not in (MeasureKind.SEAL, MeasureKind.SEIZE):
+            raise RuleViolation("决定查封、扣押先行登记保存的财物的，须写明查封或者扣押。", field="measure_kind")
+        return measure, measure_kind
+    raise RuleViolation(f"该{measure.get_kind_display()}措施当前为“{measure.get_status_display()}”，"
+                        "没有待作出的行政强制决定。", field="measure")
+
+
 # 决定事项 (PROPOSAL.json `decision`) and the states of the case or its measures where each is made.
 DECISION_STATES = {"change": ("licensed",), "revocation": ("licensed",), "deregistration": ("licensed", "revoked"),
                    "extension": ("extending",)}
@@ -204,15 +235,11 @@ def _decision_label(decision: str) -> str:
 
 def submission_state_problem(case, kind: str, decision: str | None = None) -> str | None:
     """Why the case cannot be submitted now (None: it can): its own decision after the investigation
-    ended; a 行政强制 decision while a measure awaits approval; a later decision (`decision`) where
-    `decision_state_problem` allows it."""
+    ended; a 行政强制 decision while a measure awaits it (`coercion_measure`); a later decision
+    (`decision`) where `decision_state_problem` allows it."""
     if decision is not None:
         return decision_state_problem(case, decision)
     if kind == "coercion":
-        from sanxiang.cases.models import MeasureStatus
-
-        if not case.measures.filter(status=MeasureStatus.PROPOSED).exists():
-            return "本案没有待批准的行政强制措施，无需提交行政强制决定的法制审核。"
         return None
     if kind == case.kind:
         if case.status not in reviewable_states(case):
@@ -225,11 +252,12 @@ def submission_state_problem(case, kind: str, decision: str | None = None) -> st
 
 @transaction.atomic
 def do_submit_review(case, *, materials, kind: str | None = None, decision: str | None = None, note: str = "",
-                     actor, on=None) -> ReviewRound:
+                     actor, on=None, measure=None, measure_kind: str | None = None) -> ReviewRound:
     """提交法制审核 — a new round of the case decision's review with the proposal as it stands and
     the track's materials, all of them present; the clock (if the track has a time limit) runs
     from today. A resubmission after a non-agree opinion, or of a changed proposal, is a new round.
-    `kind`: a decision of another kind within the case (行政强制 while a measure awaits approval).
+    `kind`: a decision of another kind within the case (行政强制 while a measure awaits approval);
+    a coercion review names its `measure` (and `measure_kind` when a 先行登记保存 is to be 查封/扣押).
     `decision`: a later decision of the kind (变更、延续、撤销、注销许可; 查封扣押财物的处理决定), reviewed
     within the kind's review as a round of its own proposal."""
     from sanxiang.cases.actions import _lock
@@ -243,7 +271,11 @@ def do_submit_review(case, *, materials, kind: str | None = None, decision: str 
         decision = None
     elif decision not in DECISION_KINDS:
         raise RuleViolation(f"未知的决定事项“{decision}”。", field="decision")
-    proposal = proposal_of(case, kind, decision)
+    if decision is None and kind == "coercion" and kind != case.kind:
+        measure, measure_kind = coercion_measure(case, measure, measure_kind)
+        proposal = proposal_of(case, kind, measure=measure, measure_kind=measure_kind)
+    else:
+        proposal = proposal_of(case, kind, decision)
     kind = proposal["kind"]
     problem = submission_state_problem(case, kind, decision)
     if problem:
@@ -256,7 +288,7 @@ def do_submit_review(case, *, materials, kind: str | None = None, decision: str 
     _, rules = review_required(case, proposal, on=day)
     review = LegalReview.objects.select_for_update().filter(case=case, decision_kind=kind).first()
     if review is not None:
-        latest = review.latest_round()
+        latest = latest_round_of(case, kind, measure=(proposal.get("measure") or {}).get("id"))
         if latest is not None and latest.status in OPEN_ROUND:
             raise Conflict(f"本案已有尚未完成的法制审核（第{latest.number}轮，{latest.get_status_display()}）。",
                            field="status", code="review_open")
@@ -303,7 +335,7 @@ def reviewer_problem(case, reviewer, *, on: dt.date) -> str | None:
     from sanxiang.orgs.models import LegalQualification, Role
 
     # Unit-scoped reviewer roles exist only where `review.unit_reviewers_allowed` (orgs refuses them elsewhere).
-    who = _name(reviewer)
+    who = getattr(reviewer, "name", "") or "该人员"  # a name, never a login
     if not current_roles(reviewer, on).filter(agency=case.agency, role=Role.REVIEWER).exists():
         return f"{who}不是{case.agency.name}的法制审核人员。"
     if case.handlers.filter(person__user=reviewer).exists():
@@ -680,9 +712,21 @@ def review_decided_by_disagreement(review: LegalReview) -> bool:
     return decided(review)
 
 
-def latest_round_of(case, kind: str) -> ReviewRound | None:
-    return (ReviewRound.objects.filter(review__case=case, review__decision_kind=kind)
-            .select_related("review").order_by("-number").first())
+ANY_DECISION = object()
+
+
+def latest_round_of(case, kind: str, *, measure: int | None = None, decision=ANY_DECISION) -> ReviewRound | None:
+    """The latest round of the case's review of `kind`; of a coercion decision, the latest round
+    about that measure (`proposal.measure.id`); given `decision` (None: the kind's own decision, else
+    a later one, PROPOSAL.json `decision`), the latest round about that decision — an agreed 变更许可
+    neither opens nor binds the 延续."""
+    rounds = ReviewRound.objects.filter(review__case=case, review__decision_kind=kind)
+    if measure is not None:
+        rounds = rounds.filter(proposal__measure__id=measure)
+    rounds = rounds.select_related("review").order_by("-number")
+    if decision is ANY_DECISION:
+        return rounds.first()
+    return next((r for r in rounds if r.proposal.get("decision") == decision), None)
 
 
 def open_rounds(agency):

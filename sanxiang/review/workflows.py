@@ -4,7 +4,7 @@ A round is submitted with complete materials (待确定审核人员; the clock r
 office assigns a reviewer (审核中), who may return it for supplement (退回补充材料: the clock pauses
 until the handling unit supplies them) and ends it with an opinion: 同意 (the gate opens for exactly
 the proposal reviewed) or any other kind the track allows (退回承办机构). The handling unit may
-withdraw a round still under review. A new round is a new row (`do_resubmit_review`); rounds that
+(its head or a leader, not a handler) withdraw a round still under review. A new round is a new row (`do_resubmit_review`); rounds that
 ended stay as they are. Opinions, assignment and supplement go through `review/actions.py`, which
 checks what the table cannot see (the reviewer's qualification, the materials, the opinion kind).
 """
@@ -60,6 +60,24 @@ def handling_unit(rnd, actor, **params):
     return "只有本案承办人或承办机构负责人可以补交材料或撤回送审。"
 
 
+def head_not_handler(rnd, actor, **params):
+    """由承办机构负责人或单位领导撤回，且不是本案承办人（送审约束决定，承办人不能独自撤回）"""
+    from sanxiang.access.actors import is_system_actor
+    from sanxiang.access.policy import can, current_roles
+
+    if is_system_actor(actor):
+        return None
+    case = rnd.review.case
+    if case.handlers.filter(person__user=actor).exists():
+        return "本案承办人不能撤回送审：撤回须由承办机构负责人或单位领导决定并说明理由。"
+    roles = current_roles(actor).filter(agency=case.agency)
+    if roles.filter(role=Role.AGENCY_LEADER).exists():
+        return None
+    if roles.filter(role=Role.UNIT_HEAD).exists() and can(actor, "submit_review", case):
+        return None
+    return "只有承办机构负责人或单位领导可以撤回送审。"
+
+
 REVIEW_ROUND = register(Table(
     name="review_round",
     label="法制审核（审核轮次）",
@@ -89,8 +107,10 @@ REVIEW_ROUND = register(Table(
         Transition("refuse_signoff", (S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENTING, S.AGREED), S.RETURNED,
                    "签批不同意并退回承办机构", roles=SIGNERS,
                    params={**ON, "reason": Param("签批意见", max_length=2300)}, closes=(CLOCK,)),
+        # Submitted, the review binds the decision (cases/review_gate.binding_round): only a head
+        # withdraws it, with a reason (ledgered), never the handler alone.
         Transition("withdraw", (S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENTING), S.WITHDRAWN, "撤回送审",
-                   roles=HANDLING_UNIT, params={**ON, "reason": Param("撤回理由", max_length=300)},
-                   guards=(handling_unit,)),
+                   roles=(Role.UNIT_HEAD, Role.AGENCY_LEADER), params={**ON, "reason": Param("撤回理由", max_length=300)},
+                   guards=(head_not_handler,)),
     ],
 ))

@@ -45,7 +45,8 @@ CASES = [
     ("zhuzhou-amr", "2026-03-02", fine(3000, "individual_business"), [ALL_GENERAL]),
     ("zhuzhou-amr", "2026-03-02", fine(100, "person", procedure="general"), [ALL_GENERAL]),
     ("zhuzhou-amr", "2026-03-02", {"kind": "penalty", "party_kind": "org", "penalties": ["revocation"]}, [ALL_GENERAL]),
-    ("zhuzhou-amr", "2026-03-02", fine(200, "person", procedure="simplified", flags=["complex"]), ["complex"]),
+    # 行政处罚法第五十八条 is general procedure (第五章第三节): a 简易程序 penalty is outside it (decision 0056)
+    ("zhuzhou-amr", "2026-03-02", fine(200, "person", procedure="simplified", flags=["complex"]), []),
     ("zhuzhou-amr", "2026-06-15", {"kind": "inspection_plan"}, ["random_inspection_plan"]),
     ("zhuzhou-amr", "2026-06-15", {"kind": "licence", "hearing": "requested"}, ["licence_hearing_requested"]),
     ("zhuzhou-amr", "2026-06-15", {"kind": "licence", "hearing": "held"},

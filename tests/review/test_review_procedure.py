@@ -396,3 +396,30 @@ def test_the_queries_for_the_desk_and_the_handling_unit(env, db):
     assert list(Q.returned_rounds(env.officer)) == []  # a later round supersedes it
     (review,) = Q.reviews_of_case(env.officer, mine.review.case)
     assert [r.number for r in review.rounds_prefetched] == [1, 2]
+
+
+def test_the_api_refuses_unknown_fields_and_does_not_tell_of_other_agencies_users(env, db):
+    """tester9 12: an unknown body field is 422 in the one error shape, nothing written; 13: naming
+    another agency's account answers as for an account that does not exist, with no login shown."""
+    case = concluded(env)
+    officer, reviewer = Client(), Client()
+    officer.force_login(env.officer)
+    reviewer.force_login(env.reviewer)
+
+    def post(c, url, data):
+        return c.post(f"/api/v1/reviews/{url}", data, content_type="application/json")
+
+    size = (LedgerEntry.objects.count(), ReviewRound.objects.count())
+    r = post(officer, "", {"case": str(case.pk), "materials": PACKAGE, "on": "2026-09-22", "bogus": 1})
+    assert r.status_code == 422 and "bogus" in r.content.decode() and "code" in r.json()
+    assert (LedgerEntry.objects.count(), ReviewRound.objects.count()) == size
+    rid = post(officer, "", {"case": str(case.pk), "materials": PACKAGE, "on": "2026-09-22"}).json()["id"]
+    assert post(reviewer, f"rounds/{rid}/assign", {"reviewer": env.reviewer.username, "x": 1}).status_code == 422
+    stranger = post(reviewer, f"rounds/{rid}/assign", {"reviewer": env.outsider.username})
+    nobody = post(reviewer, f"rounds/{rid}/assign", {"reviewer": "no-such-login"})
+    assert stranger.status_code == nobody.status_code == 404
+    assert stranger.json() == nobody.json() and env.outsider.username not in stranger.content.decode()
+    r = post(reviewer, f"rounds/{rid}/assign", {"reviewer": env.reviewer.username, "on": "2026-09-22"})
+    assert r.status_code == 200
+    far = post(reviewer, f"rounds/{rid}/extension", {"count": 5, "approver": env.outsider.username, "reason": "复杂"})
+    assert far.status_code == 404 and env.outsider.username not in far.content.decode()

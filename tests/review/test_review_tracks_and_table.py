@@ -121,7 +121,7 @@ def round_in(env, state):
     if state == "submitted":
         return rnd
     if state == "withdrawn":
-        return P.do_withdraw_review(rnd, reason="拟改变处理意见", actor=env.officer, on=DAY)
+        return P.do_withdraw_review(rnd, reason="拟改变处理意见", actor=env.head, on=DAY)
     rnd = P.do_assign_reviewer(rnd, reviewer=env.reviewer, actor=env.reviewer, on=DAY)
     if state == "supplementing":
         P.do_request_supplement(rnd, items=["evidence"], supplement_by=D(2026, 9, 30), actor=env.reviewer, on=DAY)
@@ -144,7 +144,7 @@ def act(env, rnd, action):
         "supplement": lambda: P.do_supplement_materials(rnd, materials=["evidence"], actor=env.officer, on=DAY),
         "agree": lambda: P.do_record_opinion(rnd, kind="agree", text="同意", actor=env.reviewer, on=DAY),
         "send_back": lambda: P.do_record_opinion(rnd, kind="investigate", text="补充调查", actor=env.reviewer, on=DAY),
-        "withdraw": lambda: P.do_withdraw_review(rnd, reason="撤回", actor=env.officer, on=DAY),
+        "withdraw": lambda: P.do_withdraw_review(rnd, reason="撤回", actor=env.head, on=DAY),
         # 签批不同意 (review/flow.py): the handling unit's head refuses the chain's first step
         "refuse_signoff": lambda: do_sign_off(rnd, "handling_head", approved=False, opinion="不同意送审", on=DAY,
                                               actor=env.head),

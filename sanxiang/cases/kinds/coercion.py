@@ -93,8 +93,13 @@ def actor_handles_case(m, actor, on=None, **params):
 
 
 def review_passed(m, actor, on=None, **params):
-    """依法须经法制审核的行政强制决定，审核已通过"""
-    return G.coercion_review_passed(m.case, on=on)
+    """依法须经法制审核的行政强制决定，对本措施的审核已通过"""
+    return G.coercion_review_passed(m.case, on=on, measure=m)
+
+
+def seal_or_seize_review_passed(m, actor, on=None, measure_kind=None, **params):
+    """依法须经法制审核的，对查封、扣押先行登记保存财物的决定审核已通过（行政强制法第十八条的决定）"""
+    return G.coercion_review_passed(m.case, on=on, measure=m, measure_kind=measure_kind or None)
 
 
 def review_passed_unless_emergency(m, actor, on=None, **params):
@@ -104,7 +109,7 @@ def review_passed_unless_emergency(m, actor, on=None, **params):
 
     if emergency_exempt(profile_key_of(m.case.agency), _day(on)):
         return None
-    return G.coercion_review_passed(m.case, on=on)
+    return G.coercion_review_passed(m.case, on=on, measure=m)
 
 
 def disposal_review_passed(m, actor, on=None, **params):
@@ -540,7 +545,7 @@ MEASURE = Table(
         Transition("seal_or_seize", M.IN_FORCE, M.DISPOSED, "决定查封、扣押先行登记保存的财物", roles=HEAD,
                    params={**ON, "measure_kind": Param("措施", max_length=16), "reason": Param("理由和依据")},
                    guards=(approver_not_handler, preservation_only, within_preservation_period, items_to_carry,
-                           seal_or_seize_kind),
+                           seal_or_seize_kind, seal_or_seize_review_passed),
                    effect=continue_effect),
     ],
 )
