@@ -232,11 +232,12 @@ def _quanzhou(loader, case):
 
 
 def _pingluo(loader, case):
-    """平罗: submitted and assigned, then withdrawn by the handling unit."""
+    """平罗: submitted and assigned, then withdrawn by the handling unit's head (a handler cannot
+    withdraw alone: the submitted review binds the decision, decision 0056)."""
     from .procedure import do_withdraw_review
 
     rnd = _submitted(loader, case, 10)
-    do_withdraw_review(rnd, reason="发现新的违法事实，需补充调查后重新送审。", actor=loader.officer_user, on=loader.day(6))
+    do_withdraw_review(rnd, reason="发现新的违法事实，需补充调查后重新送审。", actor=loader.head_user, on=loader.day(6))
 
 
 def _urumqi(loader, case):

@@ -121,7 +121,7 @@ def test_licence_change_extension_revocation_and_deregistration_each_need_their_
     assert step(zenv, LICENCE, case, "change_licence", D(2026, 9, 8)).licence_changes[-1]["on"] == "2026-09-08"
     # the agreed 变更 does not open the 延续: its own proposal, its own round
     step(zenv, LICENCE, case, "apply_extension", D(2026, 9, 14))
-    _refused(lambda: step(zenv, LICENCE, case, "grant_extension", D(2026, 9, 15)), rule, "须重新审核")
+    _refused(lambda: step(zenv, LICENCE, case, "grant_extension", D(2026, 9, 15)), rule, "尚未进行法制审核")  # no round of the 延续 yet
     _refused(lambda: step(zenv, LICENCE, case, "refuse_extension", D(2026, 9, 15)), rule)
     _pass_review(zenv, case, "extension", D(2026, 9, 15))
     assert step(zenv, LICENCE, case, "grant_extension", D(2026, 9, 16)).licence_valid_until == D(2036, 9, 30)

@@ -268,7 +268,7 @@ def test_the_time_to_supplement_is_the_handling_units_deadline_with_warnings(env
     monkeypatch.setattr(timezone, "localdate", lambda: D(2026, 10, 23))
     again = P.do_request_supplement(rnd, items=["draft"], supplement_by=D(2026, 10, 30), actor=env.reviewer,
                                     on=D(2026, 10, 22))
-    P.do_withdraw_review(rnd, reason="拟作出的决定另行调整", actor=env.officer, on=D(2026, 10, 23))
+    P.do_withdraw_review(rnd, reason="拟作出的决定另行调整", actor=env.head, on=D(2026, 10, 23))
     ob = Obligation.objects.get(object_type="review.reviewsupplement", object_id=str(again.pk))
     assert ob.status == "waived"
 
