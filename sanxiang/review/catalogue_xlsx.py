@@ -219,6 +219,13 @@ def read_rules(data: bytes) -> list[dict]:
 
         def where(column, n=n):
             return f"第 {n} 行第 {_letter(position[column.header] + 1)} 列（{column.header}）"
+        # A key repeated is said whatever else is wrong with either row: every problem at once.
+        key = _text(cells["规则编号"])
+        repeated = key in row_of_key
+        if repeated:
+            problems.append(f"第 {n} 行第 A 列（规则编号）：“{key}”与第 {row_of_key[key]} 行重复")
+        elif key:
+            row_of_key[key] = n
         try:
             raw = _rule_of_row(cells, where)
             rule = parse_rules([raw])[0]
@@ -228,11 +235,8 @@ def read_rules(data: bytes) -> list[dict]:
         except ShapeError as exc:
             problems.append(f"第 {n} 行：{_row_message(exc.message)}")
             continue
-        if rule.key in row_of_key:
-            problems.append(f"第 {n} 行第 A 列（规则编号）：“{rule.key}”与第 {row_of_key[rule.key]} 行重复")
-            continue
-        row_of_key[rule.key] = n
-        rules.append(rule_data(rule))
+        if not repeated:
+            rules.append(rule_data(rule))
     if problems:
         _refuse(problems)
     if not rules:

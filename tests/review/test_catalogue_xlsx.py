@@ -121,6 +121,18 @@ def test_every_bad_row_is_named_at_once(zz, db):
     assert [r[:10] for r in refused.value.reasons] == ["第 3 行第 G 列", "第 4 行第 N 列"]
 
 
+def test_a_repeated_key_is_named_beside_the_other_problems_of_the_rows_it_repeats(zz, db):
+    """s19 tester #15: a key repeating a row that had another problem was said only once that was fixed."""
+    def three(sheet):
+        sheet["G3"] = "罚钱"
+        sheet["H4"] = "一万"
+        sheet["A5"] = sheet["A3"].value
+    with pytest.raises(RuleViolation) as refused:
+        read_rules(workbook(three))
+    assert refused.value.message.startswith("工作簿未导入（共 3 处问题）")
+    assert [r[:10] for r in refused.value.reasons] == ["第 3 行第 G 列", "第 4 行第 H 列", "第 5 行第 A 列"]
+
+
 def test_not_a_workbook_and_not_permitted_write_nothing(zz, db):
     before = written()
     with pytest.raises(RuleViolation) as refused:
