@@ -886,14 +886,14 @@ def do_decide_recusal(recusal, *, granted: bool, actor, reason="", on=None) -> R
 # ---- legal review (the procedure is sanxiang/review; the case page's one-step forms) ---------------
 
 @transaction.atomic
-def do_submit_case_review(case, *, reviewer, actor, on=None):
-    """提交法制审核 in one step (the case page's form): the handling unit submits the track's
-    materials as complete and names a reviewer of the legal office, who is assigned as the legal
-    office would (same checks). The procedure itself is sanxiang/review (`do_submit_review`,
-    `do_assign_reviewer`); returns the `ReviewRound`."""
-    from sanxiang.review.procedure import do_submit_and_assign
+def do_submit_case_review(case, *, materials, note="", actor, on=None):
+    """提交法制审核 from the case: the handling unit states each of the track's materials (provided or,
+    optional ones only, not applicable) exactly as `review.procedure.do_submit_review`, which this is.
+    The reviewer is not chosen here: 确定审核人员 is the legal office's act (`do_assign_reviewer`).
+    Returns the `ReviewRound`."""
+    from sanxiang.review.procedure import do_submit_review
 
-    return do_submit_and_assign(case, reviewer=reviewer, actor=actor, on=on)
+    return do_submit_review(case, materials=materials, note=note, actor=actor, on=on)
 
 
 @transaction.atomic

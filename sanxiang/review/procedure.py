@@ -308,22 +308,6 @@ def _assign(locked, reviewer, actor, day, *, consequence=False) -> ReviewRound:
     return locked
 
 
-@transaction.atomic
-def do_submit_and_assign(case, *, reviewer, actor, on=None) -> ReviewRound:
-    """The case page's one-step 提交法制审核 (`cases.actions.do_submit_case_review`): the handling unit
-    declares the track's materials complete (optional ones not applicable, a hearing record provided
-    when a hearing was held) and names the reviewer, assigned with the same checks as the legal office's
-    assignment, as a consequence of the submission."""
-    from sanxiang.cases.review_gate import proposal_of
-
-    day = _day(on)
-    track = track_of_case(case, case.kind, day)
-    held = proposal_of(case)["hearing"] == "held"
-    materials = {m.code: PROVIDED if not m.optional or (held and "听证" in m.label) else NOT_APPLICABLE
-                 for m in track.materials}
-    rnd = do_submit_review(case, materials=materials, actor=actor, on=day)
-    return _assign(_lock_round(rnd), reviewer, actor, day, consequence=True)
-
 
 def _apply(locked, action, actor, effect, *, consequence=False, **params):
     """A move of the round table with this call's effect (the table's own effect is none)."""

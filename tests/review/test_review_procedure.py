@@ -372,3 +372,30 @@ def test_the_queries_for_the_desk_and_the_handling_unit(env, db):
     assert list(Q.returned_rounds(env.officer)) == []  # a later round supersedes it
     (review,) = Q.reviews_of_case(env.officer, mine.review.case)
     assert [r.number for r in review.rounds_prefetched] == [1, 2]
+
+
+# ---- defect 9.7: the case's submission states the materials; the legal office assigns ------------------
+
+def test_the_case_submission_requires_the_materials_and_names_no_reviewer(env, db):
+    import inspect
+
+    case = concluded(env)
+    assert "reviewer" not in inspect.signature(C.do_submit_case_review).parameters
+    err = refused(C.do_submit_case_review, case, materials={}, actor=env.officer, on=D(2026, 9, 22))
+    assert err.code == "materials_incomplete" and "调查终结报告" in err.message
+    rnd = C.do_submit_case_review(case, materials=PACKAGE, actor=env.officer, on=D(2026, 9, 22))
+    assert rnd.status == "submitted" and rnd.reviewer_id is None
+    assert {m["code"]: m["provided"] for m in rnd.materials}["hearing"] is False
+    # 确定审核人员 is the legal office's act, never the submitting officer's
+    refused(P.do_assign_reviewer, rnd, reviewer=env.reviewer, actor=env.officer, on=D(2026, 9, 22), error=NotPermitted)
+
+
+def test_the_cases_api_no_longer_submits_a_review(env, db):
+    case = concluded(env)
+    client = Client()
+    client.force_login(env.officer)
+    url = f"/api/v1/cases/{case.pk}/reviews"
+    r = client.post(url, {"reviewer": env.reviewer.username}, content_type="application/json")
+    assert r.status_code == 405
+    assert not ReviewRound.objects.filter(review__case=case).exists()
+    assert client.get(url).status_code == 200  # the case's rounds are still listed
