@@ -19,3 +19,10 @@ def material_mark(code):
 
     shown = shown_code(str(code or ""))
     return f"{shown}. " if shown else ""
+
+
+@register.filter
+def cut_end_punct(text):
+    """A note followed by more of the sentence ("：{note}，限…"): its own closing 。；，. are dropped, so
+    the line never reads "。，"."""
+    return str(text or "").rstrip("。；，.;, ")
