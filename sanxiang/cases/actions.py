@@ -897,12 +897,13 @@ def do_submit_case_review(case, *, materials, note="", actor, on=None):
 
 
 @transaction.atomic
-def do_record_case_review(review, *, opinion, actor, note="", on=None):
+def do_record_case_review(review, *, opinion, actor, note="", return_grounds=(), on=None):
     """法制审核意见 in the case page's words: 同意 (pass) or 退回 (return, with the reason in `note`),
     recorded as the track's agree kind or its first other kind (sanxiang/review `do_record_opinion`)."""
     from sanxiang.review.procedure import do_record_pass_or_return
 
-    return do_record_pass_or_return(review, opinion=opinion, note=note, actor=actor, on=on)
+    return do_record_pass_or_return(review, opinion=opinion, note=note, return_grounds=return_grounds, actor=actor,
+                                    on=on)
 
 
 # ---- 行政复议 / 行政诉讼 ---------------------------------------------------------------------------

@@ -257,12 +257,19 @@ class ReviewSubmitForm(forms.Form):
 
 
 class ReviewOpinionForm(forms.Form):
-    """法制审核意见."""
+    """法制审核意见; where the round's track types its return grounds (乌鲁木齐人社), 退回 offers them."""
 
     opinion = forms.ChoiceField(label="审核意见", choices=[("pass", "同意"), ("return", "退回")],
                                 widget=forms.RadioSelect)
     note = forms.CharField(label="意见说明", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="退回的须写明理由。")
+
+    def __init__(self, *args, grounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if grounds:
+            self.fields["return_grounds"] = forms.MultipleChoiceField(
+                label="退回情形", choices=[(g, g) for g in grounds], required=False,
+                widget=forms.CheckboxSelectMultiple, help_text="退回的须选择至少一种情形。")
 
 
 class CaseEditForm(forms.Form):

@@ -206,7 +206,8 @@ def _forms(request, case, data, bound):
             out["pause"] = bound.get("pause") or F.PauseForm()
     mine = [r for r in pending if r.reviewer_id == user.pk and r.status == "in_review"]
     if mine:
-        out["opinion"] = {"review": mine[0], "form": bound.get("opinion") or F.ReviewOpinionForm()}
+        out["opinion"] = {"review": mine[0],
+                          "form": bound.get("opinion") or F.ReviewOpinionForm(grounds=_return_grounds(mine[0]))}
     return out
 
 
@@ -367,6 +368,20 @@ def case_submit_review(request, pk):
     return _act(request, pk, "review", make, perform, "已提交法制审核。")
 
 
+def _return_grounds(rnd) -> list[str]:
+    """The typed return grounds of the round's track (empty where the profile lists none)."""
+    from sanxiang.review.procedure import track_of_round
+
+    return list(track_of_round(rnd).return_grounds)
+
+
+def _my_round(case, user):
+    from sanxiang.review.models import ReviewRound, RoundStatus
+
+    return (ReviewRound.objects.filter(review__case=case, status=RoundStatus.IN_REVIEW, reviewer=user)
+            .order_by("-id").first())
+
+
 @login_required
 def case_review_opinion(request, pk):
     def perform(case, form, version):
@@ -379,9 +394,13 @@ def case_review_opinion(request, pk):
 
             raise Conflict("该次审核已提出意见或已撤回，请刷新后查看。")
         C.do_record_case_review(review, opinion=form.cleaned_data["opinion"], note=form.cleaned_data["note"],
-                                actor=request.user)
+                                return_grounds=form.cleaned_data.get("return_grounds") or (), actor=request.user)
 
-    return _act(request, pk, "opinion", lambda case: F.ReviewOpinionForm(request.POST), perform,
+    def make(case):
+        mine = _my_round(case, request.user)
+        return F.ReviewOpinionForm(request.POST, grounds=_return_grounds(mine) if mine is not None else ())
+
+    return _act(request, pk, "opinion", make, perform,
                 "已提出法制审核意见。")
 
 

@@ -489,7 +489,7 @@ def do_record_opinion(rnd, *, kind: str, text: str, return_grounds=(), actor, on
 
 
 @transaction.atomic
-def do_record_pass_or_return(rnd, *, opinion: str, note: str = "", actor, on=None) -> ReviewRound:
+def do_record_pass_or_return(rnd, *, opinion: str, note: str = "", return_grounds=(), actor, on=None) -> ReviewRound:
     """The case page's 同意 / 退回 (`cases.actions.do_record_case_review`): the track's agree kind, or
     its first other kind with the reason as the opinion's text."""
     track = track_of_round(rnd)
@@ -502,7 +502,7 @@ def do_record_pass_or_return(rnd, *, opinion: str, note: str = "", actor, on=Non
         return do_record_opinion(rnd, kind=track.agree, text=note or track.opinion_label(track.agree), actor=actor,
                                  on=on)
     other = next(o.code for o in track.opinion_kinds if o.code != track.agree)
-    return do_record_opinion(rnd, kind=other, text=note, actor=actor, on=on)
+    return do_record_opinion(rnd, kind=other, text=note, return_grounds=return_grounds, actor=actor, on=on)
 
 
 # ---- 延期 / 撤回 ----------------------------------------------------------------------------------
