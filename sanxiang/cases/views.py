@@ -184,12 +184,11 @@ def _forms(request, case, data, bound):
         out["decide_recusal"] = {"recusal": pending_recusals[0],
                                  "form": bound.get("decide_recusal") or F.RecusalDecisionForm()}
     handles = any(h.person.user_id == user.pk for h in data["active_handlers"])
-    from sanxiang.review.procedure import OPEN_ROUND, reviewable_states
+    from sanxiang.review.procedure import OPEN_ROUND
 
     pending = [r for r in data["review_rounds"] if r.status in OPEN_ROUND]
-    if (handles and not pending and case.status in reviewable_states(case)
-            and C.may_act(user, "submit_review", case)):
-        out["review"] = bound.get("review") or F.ReviewSubmitForm(reviewers=pages.reviewers_of(case))
+    # 提交法制审核 is the review section's form (materials stated, the legal office assigns); the compact
+    # one-step form that named a reviewer is no longer offered
     if may_change and case.decided_on:
         pending_appeal = next((a for a in data["appeals"] if a.pending), None)
         if pending_appeal:
