@@ -891,23 +891,24 @@ def do_decide_recusal(recusal, *, granted: bool, actor, reason="", on=None) -> R
 # ---- legal review (the procedure is sanxiang/review; the API's one-step calls) -------------------
 
 @transaction.atomic
-def do_submit_case_review(case, *, reviewer, actor, on=None):
-    """提交法制审核 in one step (`POST /api/v1/cases/{id}/reviews`, the demo): the handling unit submits the track's
-    materials as complete and names a reviewer of the legal office, who is assigned as the legal
-    office would (same checks). The procedure itself is sanxiang/review (`do_submit_review`,
-    `do_assign_reviewer`); returns the `ReviewRound`."""
-    from sanxiang.review.procedure import do_submit_and_assign
+def do_submit_case_review(case, *, materials, note="", actor, on=None):
+    """提交法制审核 from the case: the handling unit states each of the track's materials (provided or,
+    optional ones only, not applicable) exactly as `review.procedure.do_submit_review`, which this is.
+    The reviewer is not chosen here: 确定审核人员 is the legal office's act (`do_assign_reviewer`).
+    Returns the `ReviewRound`."""
+    from sanxiang.review.procedure import do_submit_review
 
-    return do_submit_and_assign(case, reviewer=reviewer, actor=actor, on=on)
+    return do_submit_review(case, materials=materials, note=note, actor=actor, on=on)
 
 
 @transaction.atomic
-def do_record_case_review(review, *, opinion, actor, note="", on=None):
-    """法制审核意见 in the API's two words: 同意 (pass) or 退回 (return, with the reason in `note`),
+def do_record_case_review(review, *, opinion, actor, note="", return_grounds=(), on=None):
+    """法制审核意见 in two words (the cases API): 同意 (pass) or 退回 (return, with the reason in `note`),
     recorded as the track's agree kind or its first other kind (sanxiang/review `do_record_opinion`)."""
     from sanxiang.review.procedure import do_record_pass_or_return
 
-    return do_record_pass_or_return(review, opinion=opinion, note=note, actor=actor, on=on)
+    return do_record_pass_or_return(review, opinion=opinion, note=note, return_grounds=return_grounds, actor=actor,
+                                    on=on)
 
 
 # ---- 行政复议 / 行政诉讼 ---------------------------------------------------------------------------

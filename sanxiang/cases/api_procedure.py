@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from ninja import Schema
 from ninja.responses import Status
 from pydantic import Field
@@ -251,11 +250,6 @@ class CaseReviewOut(Schema):
     reviewed_on: dt.date | None
 
 
-class ReviewIn(Schema):
-    reviewer: str = Field(..., max_length=150, description="法制审核人员的用户名")
-    on: dt.date | None = None
-
-
 class ReviewOpinionIn(Schema):
     opinion: str  # pass 同意 / return 退回 (with the reason in `note`)
     note: str = Field("", max_length=1000)
@@ -283,15 +277,6 @@ def _rounds(case):
 def list_reviews(request, case_id: str):
     case = _case(request, case_id)
     return Status(200, [_review(r) for r in _rounds(case).order_by("id")])
-
-
-@router.post("/{case_id}/reviews", response={201: CaseReviewOut, **ERRORS}, summary="提交法制审核")
-def submit_review(request, case_id: str, data: ReviewIn):
-    reviewer = get_user_model().objects.filter(username=data.reviewer).first()
-    if reviewer is None:
-        raise NotFound(f"未找到法制审核人员“{data.reviewer}”。", code="reviewer_not_found")
-    review = C.do_submit_case_review(_case(request, case_id), reviewer=reviewer, on=data.on, actor=_user(request))
-    return Status(201, _review(review))
 
 
 def _review_of(request, case_id, review_id):

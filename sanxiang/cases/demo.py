@@ -126,11 +126,16 @@ class Loader:
 
         for action, ago, params in steps:
             if action == "review":
-                from sanxiang.review.procedure import do_record_checklist
-                from sanxiang.review.tracks import CHECKLIST_POINTS
+                from sanxiang.review.procedure import do_assign_reviewer, do_record_checklist, track_of_case
+                from sanxiang.review.tracks import CHECKLIST_POINTS, NOT_APPLICABLE, PROVIDED
 
-                review = C.do_submit_case_review(case, reviewer=self.reviewer_user, on=self.day(ago),
-                                                 actor=self.officer_user)
+                track = track_of_case(case, case.kind, self.day(ago))
+                review = C.do_submit_case_review(
+                    case, materials={m.code: NOT_APPLICABLE if m.optional else PROVIDED for m in track.materials},
+                    on=self.day(ago), actor=self.officer_user)
+                # 确定审核人员 is the legal office's act: the reviewer (法制审核人员) takes the round
+                review = do_assign_reviewer(review, reviewer=self.reviewer_user, on=self.day(ago),
+                                            actor=self.reviewer_user)
                 do_record_checklist(review, points={code: {"finding": "lawful", "note": ""}
                                                     for code, _ in CHECKLIST_POINTS}, actor=self.reviewer_user)
                 C.do_record_case_review(review, opinion="pass", note="事实清楚，证据确凿，适用依据正确，程序合法。",

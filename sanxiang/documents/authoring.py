@@ -299,7 +299,7 @@ def review_form(title):
         d.add_paragraph("审核要点")
         _loop_table(d, CHECK_HEADER, CHECK_ROW, "c in checklist")
         _table(d, [("审核意见", REVIEW_OPINION), ("审核人", "{{ reviewer_name }}"), ("审核日期", "{{ opinion_on }}"),
-                   ("审批意见", SIGNOFFS)])
+                   ("审批意见", SIGNOFFS), ("集体讨论或局领导研究决定", "{{ resolution }}")])
         return d
     return build
 
@@ -336,6 +336,9 @@ def major_review_form():
         cells = table.add_row().cells
         cells[0].text = label
         cells[1].text = f'{{{{ signed.get("{step}", "") }}}}'
+    cells = table.add_row().cells
+    cells[0].text = "局领导集体讨论决定"
+    cells[1].text = "{{ resolution }}"
     d.add_paragraph("注：该表适用行政处罚以外的重大行政执法决定法制审核。")
     return d
 

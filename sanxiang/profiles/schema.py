@@ -182,6 +182,7 @@ _SPECS = [
     _s("review.signoff_chain", "signoff_chains", "review", "审核签批流程（按决定种类）"),
     _s("review.collective_discussion_rules", "rules", "review", "须集体讨论的案件（可判定的条件）"),
     _s("review.collective_discussion_quorum", "number", "review", "集体讨论出席人数须超过本机关负责人的比例"),
+    _s("review.collective_discussion_majority", "number", "review", "集体讨论按拟作出的决定作出须超过出席负责人的比例"),
     # 案件办理
     _s("cases.verification_limit", "period", "cases", "案源核查期限"),
     _s("cases.verification_extension", "period", "cases", "核查经批准可延长", nullable=True),
@@ -461,6 +462,9 @@ class SignoffChain(StrictModel):
     kinds: Annotated[list[NonEmpty], Field(min_length=1)]
     steps: Annotated[list[SignoffStep], Field(min_length=1)]
     before_decision: bool = False  # the decision waits for the whole chain (株洲's 审核表 ends in 局长审批)
+    # one person signs at most one step of the chain (a form of six opinions is six people's); a
+    # profile whose document lets one leader sign two steps says so with false
+    distinct_signers: bool = True
 
     @model_validator(mode="after")
     def one_review_step_and_unique_codes(self):
@@ -719,6 +723,8 @@ def format_value(spec: Spec, value) -> str:
         return describe(value)
     if kind == "number" and spec.name == "review.collective_discussion_quorum":
         return f"超过负责人的{value * 100:g}%"
+    if kind == "number" and spec.name == "review.collective_discussion_majority":
+        return f"同意的超过出席负责人的{value * 100:g}%"
     if kind == "amounts":
         return f"自然人（含个体工商户）{value['person']:,}元；法人或其他组织{value['org']:,}元"
     if kind == "number" and spec.name.endswith("_percent_per_day"):

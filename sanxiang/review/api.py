@@ -272,19 +272,36 @@ def opinion(request, round_id: str, data: OpinionIn):
     return Status(200, round_data(rnd))
 
 
+class ExtensionDiscussionIn(In):
+    held_on: dt.date
+    attendees: list[dict]  # [{username, position, text}], as for 集体讨论
+    minutes: str = Field(..., max_length=4000)
+
+
 class ExtensionIn(In):
     count: int = Field(..., ge=1, le=200, description="延长的工作日数")
     approver: str = Field(..., max_length=150, description="批准人的用户名")
     reason: str = Field(..., max_length=300)
     on: dt.date | None = None
+    discussion: ExtensionDiscussionIn | None = Field(None, description="第一次以后的延期：负责人集体讨论")
 
 
 @router.post("/rounds/{round_id}/extension", response={200: RoundOut, **ERRORS}, summary="延长审核期限")
 def extend(request, round_id: str, data: ExtensionIn):
     rnd = _round(request, round_id)
     approver = _person(data.approver, "approver", rnd.review.case.agency)
+    discussion = None
+    if data.discussion is not None:
+        from .api_flow import _user_ids
+
+        raw = data.discussion.attendees
+        names = [a.get("username") if isinstance(a, dict) else None for a in raw]
+        ids = _user_ids([n if isinstance(n, str) else "" for n in names])
+        discussion = {"held_on": data.discussion.held_on, "minutes": data.discussion.minutes,
+                      "attendees": [{"user": i, "position": a.get("position"), "text": a.get("text") or ""}
+                                    for i, a in zip(ids, raw)]}
     return Status(200, round_data(P.do_extend_review(rnd, count=data.count, approver=approver, reason=data.reason,
-                                                     on=data.on, actor=_user(request))))
+                                                     on=data.on, actor=_user(request), discussion=discussion)))
 
 
 class WithdrawIn(In):

@@ -199,6 +199,18 @@ def signer_problem(step: dict, rnd: ReviewRound, actor, on: dt.date) -> str | No
     return None
 
 
+def repeated_signer_problem(rnd: ReviewRound, state: list[dict], actor) -> str | None:
+    """One person signs at most one step of a chain (unless the chain's `distinct_signers` is false):
+    a form of several opinions is several people's."""
+    if not chain_of(rnd.review, rnd.submitted_on).get("distinct_signers", True):
+        return None
+    earlier = next((s for s in state if s["signoff"] is not None and s["signoff"].signer_id is not None
+                    and s["signoff"].signer_id == getattr(actor, "pk", None)), None)
+    if earlier is None:
+        return None
+    return f"同一人不能在签批流程中签署两个环节：您已签署“{earlier['label']}”。"
+
+
 def _text(value, label: str, field: str, max_length: int) -> str:
     value = value.strip() if isinstance(value, str) else ""
     if not value:
@@ -260,7 +272,7 @@ def do_sign_off(rnd: ReviewRound, step: str, *, approved: bool, opinion: str, on
                                 field="step")
         if not approved:
             raise RuleViolation("审核人员不同意的，应出具退回承办机构的审核意见，而不是在签批中拒绝。", field="approved")
-    problem = signer_problem(named, rnd, actor, on)
+    problem = signer_problem(named, rnd, actor, on) or repeated_signer_problem(rnd, state, actor)
     if problem:
         raise NotPermitted(problem)
     earliest = max([rnd.submitted_on, *(s["signoff"].signed_on for s in state if s["signoff"])]
@@ -363,6 +375,24 @@ def _attendees(agency, raw, on) -> list[dict]:
     return found
 
 
+def outcome_problem(agency, people: list[dict], outcome: str, on: dt.date) -> str | None:
+    """Why the outcome contradicts the attendees' positions (None: it follows them).
+
+    `review.collective_discussion_majority` (platform default 0.5, 民主集中制): the decision is made
+    as proposed only when those agreeing are more than that share of the leaders present; when they
+    are, the outcome may not be anything else."""
+    share = _profile_value(agency, "review.collective_discussion_majority", on) or 0.5
+    agreeing = sum(1 for p in people if p["position"] == Position.AGREE)
+    carried = agreeing > share * len(people)
+    if outcome == Outcome.AS_PROPOSED and not carried:
+        return (f"讨论结果与出席负责人的意见不一致：出席 {len(people)} 名，同意拟作出的决定的 {agreeing} 名，"
+                f"未超过{share:.0%}，不能按拟作出的决定作出。")
+    if outcome != Outcome.AS_PROPOSED and carried:
+        return (f"讨论结果与出席负责人的意见不一致：出席 {len(people)} 名，同意拟作出的决定的 {agreeing} 名，"
+                f"已超过{share:.0%}，讨论结果应为“{Outcome.AS_PROPOSED.label}”。")
+    return None
+
+
 @transaction.atomic
 def do_record_collective_discussion(review: LegalReview, *, held_on, attendees, outcome: str, minutes: str,
                                     actor) -> CollectiveDiscussion:
@@ -389,6 +419,9 @@ def do_record_collective_discussion(review: LegalReview, *, held_on, attendees, 
     if len(people) <= share * len(leaders) or len(people) < 2:
         raise RuleViolation(f"出席的负责人不足法定人数：{agency.name}有负责人 {len(leaders)} 名，出席须超过"
                             f"{share:.0%}且不少于 2 名，本次 {len(people)} 名。", field="attendees")
+    problem = outcome_problem(agency, people, outcome, held_on)
+    if problem:
+        raise RuleViolation(problem, field="outcome")
     row = CollectiveDiscussion.objects.create(
         review=review, round=rnd, grounds=grounds, held_on=held_on, attendees=people, outcome=outcome,
         minutes=minutes, proposal=rnd.proposal, recorded_by=_user(actor), recorded_by_name=_name(actor),

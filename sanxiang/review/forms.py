@@ -86,6 +86,33 @@ def _basis(case) -> str:
     return "（见送审材料）"
 
 
+def resolutions_of(rnd: ReviewRound) -> str:
+    """集体讨论 and 局领导研究决定 of the round, in order, as the form prints them ("无" when none): what
+    let a decision through after a negative opinion (or the discussion 第五十七条 requires)."""
+    from .models_flow import Outcome, Position
+
+    said = dict(Position.choices)
+    rows = []
+    for d in rnd.discussions.order_by("held_on", "id"):
+        people = "、".join(f"{a['name']}{said.get(a['position'], '')}" for a in d.attendees)
+        grounds = "；".join(g.get("label", "") for g in d.grounds)
+        rows.append((d.held_on, f"{chinese_date(d.held_on)}负责人集体讨论（{grounds}；出席：{people}）："
+                                f"{Outcome(d.outcome).label}；纪要：{d.minutes}"))
+    for d in rnd.leadership_decisions.order_by("decided_on", "id"):
+        deciders = "、".join(x["name"] for x in d.deciders)
+        rows.append((d.decided_on, f"{chinese_date(d.decided_on)}局领导研究决定（{deciders}）：{Outcome(d.outcome).label}；"
+                                   f"{d.text}"))
+    return "；".join(text for _, text in sorted(rows, key=lambda r: r[0])) or "无"
+
+
+def _extensions(rnd: ReviewRound) -> list:
+    """Every extension of the round's clock, in order (the round keeps only the last one's fields)."""
+    from .procedure import _clock
+
+    ob = _clock(rnd)
+    return list(ob.extensions.select_related("approver").order_by("date", "id")) if ob is not None else []
+
+
 def form_values(case, rnd: ReviewRound) -> dict:
     """The 审核表's own names (docs/review.md "Documents"), from the round."""
     from .procedure import track_of_round
@@ -102,11 +129,12 @@ def form_values(case, rnd: ReviewRound) -> dict:
         f"限{chinese_date(s.supplement_by)}前补交"
         + (f"，{chinese_date(s.supplied_on)}补交" if s.supplied_on else "，尚未补交")
         for s in rnd.supplements.order_by("requested_on", "id"))
-    names = names_of([rnd.reviewer, rnd.extension_approver])
-    extension = ""
-    if rnd.extended_on:
-        approver = names.get(rnd.extension_approver_id) or track.extension_approver
-        extension = f"{chinese_date(rnd.extended_on)}经{approver}批准延长（{rnd.extension_reason}）"
+    extensions = _extensions(rnd)
+    names = names_of([rnd.reviewer, *(e.approver for e in extensions)])
+    unit = {"workdays": "个工作日", "days": "日"}
+    extension = "；".join(
+        f"{chinese_date(e.date)}经{names.get(e.approver_id) or track.extension_approver}批准延长"
+        f"{e.count}{unit.get(e.unit, '日')}（{e.reason}）" for e in extensions)
     signoffs = signoffs_of(rnd)
     reviewer = names.get(rnd.reviewer_id, "")
     return {
@@ -118,7 +146,7 @@ def form_values(case, rnd: ReviewRound) -> dict:
         "due_on": chinese_date(rnd.due) or "（未规定审核时限）", "extension": extension, "supplements": supplements or "无",
         "checklist": checklist, "opinion_kind": rnd.opinion_label or "（尚未提出审核意见）",
         "opinion_text": rnd.opinion_text, "opinion_on": chinese_date(rnd.opinion_on), "reviewer_name": reviewer,
-        "signoffs": signoffs,
+        "signoffs": signoffs, "resolution": resolutions_of(rnd),
         "signed": {s["code"]: f"{s['opinion']}　{s['name']}　{s['date']}" for s in signoffs},
     }
 

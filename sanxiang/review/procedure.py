@@ -384,22 +384,6 @@ def _assign(locked, reviewer, actor, day, *, consequence=False) -> ReviewRound:
     return locked
 
 
-@transaction.atomic
-def do_submit_and_assign(case, *, reviewer, actor, on=None) -> ReviewRound:
-    """The case page's one-step 提交法制审核 (`cases.actions.do_submit_case_review`): the handling unit
-    declares the track's materials complete (optional ones not applicable, a hearing record provided
-    when a hearing was held) and names the reviewer, assigned with the same checks as the legal office's
-    assignment, as a consequence of the submission."""
-    from sanxiang.cases.review_gate import proposal_of
-
-    day = _day(on)
-    track = track_of_case(case, case.kind, day)
-    held = proposal_of(case)["hearing"] == "held"
-    materials = {m.code: PROVIDED if not m.optional or (held and "听证" in m.label) else NOT_APPLICABLE
-                 for m in track.materials}
-    rnd = do_submit_review(case, materials=materials, actor=actor, on=day)
-    return _assign(_lock_round(rnd), reviewer, actor, day, consequence=True)
-
 
 def _apply(locked, action, actor, effect, *, consequence=False, **params):
     """A move of the round table with this call's effect (the table's own effect is none)."""
@@ -619,7 +603,7 @@ def do_record_opinion(rnd, *, kind: str, text: str, return_grounds=(), actor, on
 
 
 @transaction.atomic
-def do_record_pass_or_return(rnd, *, opinion: str, note: str = "", actor, on=None) -> ReviewRound:
+def do_record_pass_or_return(rnd, *, opinion: str, note: str = "", return_grounds=(), actor, on=None) -> ReviewRound:
     """The case page's 同意 / 退回 (`cases.actions.do_record_case_review`): the track's agree kind, or
     its first other kind with the reason as the opinion's text."""
     track = track_of_round(rnd)
@@ -632,15 +616,18 @@ def do_record_pass_or_return(rnd, *, opinion: str, note: str = "", actor, on=Non
         return do_record_opinion(rnd, kind=track.agree, text=note or track.opinion_label(track.agree), actor=actor,
                                  on=on)
     other = next(o.code for o in track.opinion_kinds if o.code != track.agree)
-    return do_record_opinion(rnd, kind=other, text=note, actor=actor, on=on)
+    return do_record_opinion(rnd, kind=other, text=note, return_grounds=return_grounds, actor=actor, on=on)
 
 
 # ---- 延期 / 撤回 ----------------------------------------------------------------------------------
 
 @transaction.atomic
-def do_extend_review(rnd, *, count: int, approver, reason: str, actor, on=None) -> ReviewRound:
+def do_extend_review(rnd, *, count: int, approver, reason: str, actor, on=None, discussion=None) -> ReviewRound:
     """延长审核期限 — approved by the leader the track names (a 单位领导 of the agency), never beyond
-    the track's maximum (株洲: 20 个工作日 in all)."""
+    the track's maximum (株洲: 20 个工作日 in all). Where the track says
+    `further_extensions_by_discussion`, an extension after the first needs `discussion`
+    `{held_on, attendees: [{user, position, text}], minutes}`: 负责人集体讨论 with its quorum and a
+    majority agreeing (review/flow.py's rules), recorded in the ledger entry."""
     from sanxiang.deadlines.actions import do_extend_obligation
     from sanxiang.orgs.models import Role
 
@@ -665,21 +652,60 @@ def do_extend_review(rnd, *, count: int, approver, reason: str, actor, on=None) 
                             field="approver")
     if not (reason or "").strip():
         raise RuleViolation("请写明延长审核期限的理由。", field="reason")
+    discussed = _extension_discussion(locked, track, ob, discussion, day)
     if track.time_limit_max is not None:
         total = ob.count + sum(e.count for e in ob.extensions.all()) + count
         if total > track.time_limit_max.count:
             unit = "个工作日" if track.time_limit_max.unit == "workdays" else "日"
             raise RuleViolation(f"延期后审核期限共 {total}{unit}，超过规则配置的上限 {track.time_limit_max.count}{unit}"
                                 f"（{track.label}）。", field="count", code="extension_beyond_maximum")
-    do_extend_obligation(ob, count=count, unit=track.time_limit.unit, approver=approver, reason=reason.strip(),
+    reason = reason.strip()
+    if discussed:
+        reason = f"{reason}（经{discussed['held_on']:%Y-%m-%d}负责人集体讨论决定）"[:300]
+    do_extend_obligation(ob, count=count, unit=track.time_limit.unit, approver=approver, reason=reason,
                          date=day, actor=actor)
     _sync_due(locked)
     locked.extension_approver, locked.extension_reason, locked.extended_on = approver, reason.strip()[:300], day
     locked.save(update_fields=["due", "extension_approver", "extension_reason", "extended_on"])
     append_entry(action="extend_review", actor=actor, obj=locked,
                  payload={"case": case.number, "round": locked.number, "count": count,
-                          "approver": approver.get_username(), "due": locked.due.isoformat()})
+                          "approver": approver.get_username(), "due": locked.due.isoformat(),
+                          **({"discussion": discussed} if discussed else {})})
     return locked
+
+
+def _extension_discussion(rnd, track, ob, discussion, day) -> dict | None:
+    """The collective discussion an extension after the first needs (None when none is needed)."""
+    from .flow import _attendees, _date, _leaders_on, _profile_value, _text
+    from .models_flow import Position
+
+    if not track.further_extensions_by_discussion or not ob.extensions.exists():
+        if discussion:
+            raise RuleViolation("第一次延长审核期限由负责人批准，无需集体讨论。", field="discussion")
+        return None
+    if not isinstance(discussion, dict) or not discussion:
+        raise RuleViolation(f"“{track.label}”第一次以后的延期须经负责人集体讨论决定：请记录讨论日期、出席负责人及其意见和纪要。",
+                            field="discussion", code="extension_needs_discussion")
+    unknown = set(discussion) - {"held_on", "attendees", "minutes"}
+    if unknown:
+        raise RuleViolation(f"集体讨论含有未知字段：{'、'.join(sorted(unknown))}。", field="discussion")
+    held_on = _date(discussion.get("held_on"), "讨论日期", "discussion")
+    if held_on > day:
+        raise RuleViolation("讨论日期不能晚于延期日期。", field="discussion")
+    agency = rnd.review.case.agency
+    people = _attendees(agency, discussion.get("attendees"), held_on)
+    leaders = _leaders_on(agency, held_on)
+    share = _profile_value(agency, "review.collective_discussion_quorum", held_on) or 0.5
+    if len(people) <= share * len(leaders) or len(people) < 2:
+        raise RuleViolation(f"出席的负责人不足法定人数：{agency.name}有负责人 {len(leaders)} 名，出席须超过"
+                            f"{share:.0%}且不少于 2 名，本次 {len(people)} 名。", field="discussion")
+    majority = _profile_value(agency, "review.collective_discussion_majority", held_on) or 0.5
+    agreeing = sum(1 for p in people if p["position"] == Position.AGREE)
+    if agreeing <= majority * len(people):
+        raise RuleViolation(f"集体讨论未同意延期：出席 {len(people)} 名，同意的 {agreeing} 名，未超过{majority:.0%}。",
+                            field="discussion")
+    minutes = _text(discussion.get("minutes"), "讨论记录（纪要）", "discussion", 4000)
+    return {"held_on": held_on, "attendees": people, "minutes": minutes}
 
 
 @transaction.atomic

@@ -162,11 +162,17 @@ def desk_queue(user, today=None) -> list[dict]:
 
     from .procedure import OPEN_ROUND
 
-    found = rounds(user).filter(status__in=OPEN_ROUND)
     roles = set(current_roles(user).values_list("role", flat=True))
-    if roles and roles <= {Role.REVIEWER}:
+    if not roles & {Role.REVIEWER, Role.AGENCY_LEADER, Role.UNIT_HEAD} and not user.is_superuser:
+        return []  # the desk is the legal office's and the leaders' (an officer follows his cases on their pages)
+    found = rounds(user).filter(status__in=OPEN_ROUND).select_related("reviewer")
+    if roles <= {Role.REVIEWER}:
         found = found.filter(Q(reviewer=user) | Q(reviewer__isnull=True))
-    return with_levels(found.order_by(F("due").asc(nulls_last=True), "submitted_on", "id"), today)
+    rows = with_levels(found.order_by(F("due").asc(nulls_last=True), "submitted_on", "id"), today)
+    names = names_of([r["round"].reviewer for r in rows])
+    for row in rows:
+        row["reviewer_name"] = names.get(row["round"].reviewer_id, "")
+    return rows
 
 
 def returned_to_unit(user, limit=50) -> list[dict]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
+
 from sanxiang.access.actors import OPERATOR
 
 from .tracks import CHECKLIST_POINTS
@@ -23,11 +25,37 @@ def all_points(finding="lawful", note="") -> dict:
     return {code: {"finding": finding, "note": note} for code, _ in CHECKLIST_POINTS}
 
 
-def agree(case, *, officer, reviewer, on, text="事实清楚，证据确凿，适用依据正确，程序合法。"):
-    """Submit the case's decision (one step), record the seven points and agree: the gate opens."""
-    from .procedure import do_record_checklist, do_record_pass_or_return, do_submit_and_assign
+def all_materials(case, on=None) -> dict:
+    """The test's statement of the track's materials: every required one provided, optional ones not
+    applicable (a hearing record provided when a hearing was held)."""
+    from sanxiang.cases.review_gate import proposal_of
 
-    rnd = do_submit_and_assign(case, reviewer=reviewer, actor=officer, on=on)
+    from .procedure import track_of_case
+    from .tracks import NOT_APPLICABLE, PROVIDED
+
+    track = track_of_case(case, case.kind, on)
+    held = proposal_of(case)["hearing"] == "held"
+    return {m.code: PROVIDED if not m.optional or (held and "听证" in m.label) else NOT_APPLICABLE
+            for m in track.materials}
+
+
+@transaction.atomic
+def submit_and_assign(case, *, officer, reviewer, on, assigner=None):
+    """A test's two acts at once: the handling unit submits with every material (`officer`), then the
+    legal office assigns `reviewer` (`assigner`, by default the reviewer as 法制审核人员). All or nothing."""
+    from .procedure import do_assign_reviewer, do_submit_review
+
+    day = dt.date.fromisoformat(on) if isinstance(on, str) else on
+    rnd = do_submit_review(case, materials=all_materials(case, day), actor=officer, on=on)
+    return do_assign_reviewer(rnd, reviewer=reviewer, actor=assigner or reviewer, on=on)
+
+
+def agree(case, *, officer, reviewer, on, text="事实清楚，证据确凿，适用依据正确，程序合法。"):
+    """Submit the case's decision, have the legal office assign the reviewer, record the seven points
+    and agree: the gate opens."""
+    from .procedure import do_record_checklist, do_record_pass_or_return
+
+    rnd = submit_and_assign(case, officer=officer, reviewer=reviewer, on=on)
     do_record_checklist(rnd, points=all_points(), actor=reviewer)
     return do_record_pass_or_return(rnd, opinion="pass", note=text, actor=reviewer, on=on)
 
@@ -48,8 +76,14 @@ def sign_whole_chain(rnd, *, head, on):
     office_head = (RoleAssignment.objects.filter(agency=agency, unit=office, role=Role.UNIT_HEAD, active=True).first()
                    or None)
     office_head = office_head.user if office_head else T.member(agency, Role.UNIT_HEAD, unit=office)
-    leader = RoleAssignment.objects.filter(agency=agency, role=Role.AGENCY_LEADER, active=True).first()
-    leader = leader.user if leader else T.member(agency, Role.AGENCY_LEADER)
+    leaders = [ra.user for ra in RoleAssignment.objects.filter(agency=agency, role=Role.AGENCY_LEADER, active=True)
+               .select_related("user").order_by("pk")]
+    used = {s["signoff"].signer_id for s in chain_state(rnd) if s["signoff"] is not None}
+
+    def leader():  # one person signs one step of a chain: the next leader not yet signing, else a new one
+        found = next((u for u in leaders if u.pk not in used), None)
+        return found or T.member(agency, Role.AGENCY_LEADER)
+
     for step in chain_state(rnd):
         if step["signoff"] is not None:
             continue
@@ -64,5 +98,6 @@ def sign_whole_chain(rnd, *, head, on):
             do_sign_off(rnd, step["code"], approved=True, opinion="同意。", on=on, actor=unit.overseen_by.user)
             continue
         who = (rnd.reviewer if step["review"] else head if step["unit"] == "handling"
-               else office_head if step["unit"] == "review_body" else leader)
+               else office_head if step["unit"] == "review_body" else leader())
         do_sign_off(rnd, step["code"], approved=True, opinion="同意。", on=on, actor=who)
+        used.add(who.pk)

@@ -62,6 +62,8 @@ class Track(_Strict):
     time_limit: Limit | None = None
     time_limit_max: Limit | None = None
     extension_approver: str | None = None
+    # an extension after the first is decided by 负责人集体讨论 (the "extensions beyond the first")
+    further_extensions_by_discussion: bool = False
     materials: list[Material]
     opinion_kinds: list[OpinionKind]
     agree: Text  # the opinion kind that passes the review
@@ -82,6 +84,8 @@ class Track(_Strict):
             raise ValueError(f"审核程序 {self.key}：延期上限不能短于审核时限，且单位须相同")
         if self.time_limit and self.extension_approver is None and self.time_limit_max:
             raise ValueError(f"审核程序 {self.key}：可延期须写明延期审批人")
+        if self.time_limit and self.extension_approver and not self.time_limit_max:
+            raise ValueError(f"审核程序 {self.key}：可延期的审核程序须写明延期后的审核时限上限（time_limit_max）")
         for name, codes in (("材料", [m.code for m in self.materials]),
                             ("意见种类", [o.code for o in self.opinion_kinds])):
             dup = next((c for c in codes if codes.count(c) > 1), None)

@@ -326,11 +326,11 @@ def _flow_problem(rnd) -> str:
 @login_required
 def desk(request):
     """审核工作台: the open rounds by due date, yellow and red."""
+    if not current_roles(request.user).filter(role__in=(Role.REVIEWER, Role.AGENCY_LEADER, Role.UNIT_HEAD)).exists() \
+            and not request.user.is_superuser:
+        raise PermissionDenied("审核工作台供法制审核人员、单位领导和科室负责人使用。")
     rows = queries.desk_queue(request.user)
     signing = queries.awaiting_signoff(request.user)
-    if not rows and not signing and not current_roles(request.user).filter(
-            role__in=(Role.REVIEWER, Role.AGENCY_LEADER, Role.UNIT_HEAD)).exists() and not request.user.is_superuser:
-        raise PermissionDenied("审核工作台供法制审核人员、单位领导和科室负责人使用。")
     return render(request, "review/desk.html", {"rows": rows, "signing": signing,
                                                 "returned": queries.returned_to_unit(request.user)})
 

@@ -460,7 +460,7 @@ def _review_flow(cast, label):
     from sanxiang.orgs.models import Agency, RoleAssignment
     from sanxiang.review import flow as F
     from sanxiang.review import procedure as P
-    from sanxiang.review.testing import all_points, qualify
+    from sanxiang.review.testing import all_points, qualify, submit_and_assign
     from sanxiang.review.tracks import track_for
 
     a, unit = cast.a, cast.unit_a
@@ -480,7 +480,7 @@ def _review_flow(cast, label):
     reviewer = T.member(a, "reviewer")
     T.person(a, user_obj=reviewer, name="审核员")
     qualify(reviewer)
-    rnd = P.do_submit_and_assign(case, reviewer=reviewer, actor=OPERATOR, on="2026-03-05")
+    rnd = submit_and_assign(case, officer=OPERATOR, reviewer=reviewer, assigner=OPERATOR, on="2026-03-05")
     if label == "review.consultation":
         return Built(F.do_consult(rnd, expertise="行业专家", name="吴工程师", question="检测结论可否采信？",
                                   on="2026-03-05", actor=reviewer), a, unit)

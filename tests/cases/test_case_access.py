@@ -10,6 +10,7 @@ from sanxiang.cases import queries as Q
 from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import Role
+from sanxiang.review.testing import submit_and_assign
 from sanxiang.workflow import get_table
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_unit_assignment_review_and_agency(env):
 def test_the_reviewer_sees_the_case_once_submitted(env):
     case, day = reach(env, get_table("penalty_general"), "concluded")
     assert not sees(env.reviewer, case)
-    C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=day)
+    submit_and_assign(case, officer=env.officer, reviewer=env.reviewer, on=day)
     assert sees(env.reviewer, case)
 
 

@@ -6,6 +6,7 @@ from django.test import Client
 
 from sanxiang.cases.models import Case
 from sanxiang.ledger.models import LedgerEntry
+from sanxiang.review.models import ReviewRound
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/cases/"
@@ -142,9 +143,17 @@ def test_the_api_does_what_the_case_page_does(env):
                                               "told_reason_basis_rights": True})
     assert r.status_code == 400 and r.json()["field"] == "certificate_numbers"
     assert LedgerEntry.objects.count() == size
-    r = post(officer, f"{url}reviews", {"reviewer": env.reviewer.username})
-    assert r.status_code == 201 and r.json()["opinion"] == "pending", r.content
-    review = r.json()["id"]
+    # submitting is /api/v1/reviews/ with the materials stated; the legal office assigns (the case's old
+    # one-step POST, which named the reviewer and declared the materials, is gone)
+    assert post(officer, f"{url}reviews", {"reviewer": env.reviewer.username}).status_code == 405
+    from sanxiang.review.testing import all_materials
+
+    r = post(officer, "/api/v1/reviews/", {"case": str(case.pk), "materials": all_materials(case)})
+    assert r.status_code == 201, r.content
+    review = ReviewRound.objects.get(review__case=case).pk
+    r = post(reviewer, f"/api/v1/reviews/rounds/{review}/assign", {"reviewer": env.reviewer.username})
+    assert r.status_code == 200, r.content
+    assert officer.get(f"{url}reviews").json()[0]["opinion"] == "pending"
     assert post(officer, f"{url}reviews/{review}", {"opinion": "pass"}).status_code == 403
     points = {code: {"finding": "lawful"} for code in ("subject", "procedure", "facts", "basis", "authority",
                                                         "documents", "crime")}

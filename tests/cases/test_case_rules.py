@@ -19,7 +19,7 @@ from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import CertificateKind, PersonKind
 from sanxiang.review.procedure import do_record_checklist
-from sanxiang.review.testing import all_points
+from sanxiang.review.testing import all_points, submit_and_assign
 from sanxiang.workflow import get_table
 
 pytestmark = pytest.mark.django_db
@@ -211,7 +211,7 @@ def test_a_hearing_pauses_the_time_limit_and_requires_a_review_after_it(env):
     C.do_waive_case_rights(case, actor=env.officer, on=dt.date(2026, 9, 22))
     message = refused(C.do_decide_case, case, actor=env.head, on=dt.date(2026, 9, 23))
     assert "经过听证程序" in message and "行政处罚法第五十八条" in message
-    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=dt.date(2026, 9, 23))
+    review = submit_and_assign(case, officer=env.officer, reviewer=env.reviewer, on=dt.date(2026, 9, 23))
     refused(C.do_record_case_review, review, opinion="pass", actor=env.officer, error=NotPermitted)
     do_record_checklist(review, points=all_points(), actor=env.reviewer)
     C.do_record_case_review(review, opinion="pass", note="同意", actor=env.reviewer, on=dt.date(2026, 9, 23))
@@ -227,18 +227,19 @@ def test_review_gate_art58_flags_and_a_changed_proposal(env):
     assert required and [r["key"] for r in rules] == ["complex"]
     C.do_waive_case_rights(case, actor=env.officer, on=day)
     assert "疑难复杂" in refused(C.do_decide_case, case, actor=env.head, on=day)
-    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=day)
+    review = submit_and_assign(case, officer=env.officer, reviewer=env.reviewer, on=day)
     do_record_checklist(review, points=all_points("problem", "证据不足"), actor=env.reviewer)
     C.do_record_case_review(review, opinion="return", note="证据不足", actor=env.reviewer, on=day)
     assert "退回" in refused(C.do_decide_case, case, actor=env.head, on=day)
-    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=day)
+    review = submit_and_assign(case, officer=env.officer, reviewer=env.reviewer, on=day)
     do_record_checklist(review, points=all_points(), actor=env.reviewer)
     C.do_record_case_review(review, opinion="pass", actor=env.reviewer, on=day)
     C.do_revise_case_proposal(case, version=case.version, penalties=["warning", "fine"], fine="10000",
                               flags=["complex"], actor=env.officer)
     assert "须重新审核" in refused(C.do_decide_case, case, actor=env.head, on=day)
     handler_reviewer = env.officer2
-    assert "不是" in refused(C.do_submit_case_review, case, reviewer=handler_reviewer, actor=env.officer, on=day)
+    assert "不是" in refused(submit_and_assign, case, officer=env.officer, reviewer=handler_reviewer,
+                           assigner=env.leader, on=day)
 
 
 # ---- payment -------------------------------------------------------------------------------------------
@@ -341,7 +342,7 @@ def test_an_onsite_case_is_recorded_by_one_of_its_officers(env):
 
 def test_a_returned_review_asks_for_the_reason(env):
     case, day = reach(env, GENERAL, "concluded")
-    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=day)
+    review = submit_and_assign(case, officer=env.officer, reviewer=env.reviewer, on=day)
     with pytest.raises(RuleViolation) as refused:
         C.do_record_case_review(review, opinion="return", note=" ", actor=env.reviewer, on=day)
     assert refused.value.field == "note" and "退回须写明理由" in refused.value.message
@@ -401,7 +402,7 @@ def test_the_platform_administrator_does_not_open_staff_or_review_cases(env):
     assert "登记案件" in refused(C.do_create_case, env.agency, unit=env.unit, source="report", cause="无照经营",
                                category="行政处罚", actor=admin, error=NotPermitted)
     refused(C.do_assign_case_handler, case, env.p1, actor=admin, on=day, error=NotPermitted)
-    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=day)
+    review = submit_and_assign(case, officer=env.officer, reviewer=env.reviewer, on=day)
     refused(C.do_record_case_review, review, opinion="pass", actor=admin, on=day, error=NotPermitted)
 
 

@@ -16,7 +16,7 @@ from sanxiang.core.errors import Conflict, RuleViolation
 from sanxiang.deadlines.models import Obligation
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.review.procedure import do_record_checklist
-from sanxiang.review.testing import all_points
+from sanxiang.review.testing import all_points, submit_and_assign
 from sanxiang.workflow import get_table
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_a_decision_is_not_dated_before_the_legal_review_or_the_notice(env):
     assert "早于告知之日 2026-09-06" in refused(C.do_decide_case, case, actor=env.head, on=d(2026, 9, 5))
     assert written(case) == before
     step(env, GENERAL, case, "waive_rights", d(2026, 9, 7))
-    review = C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=d(2026, 9, 8))
+    review = submit_and_assign(case, officer=env.officer, reviewer=env.reviewer, on=d(2026, 9, 8))
     assert "早于提交审核之日" in refused(C.do_record_case_review, review, opinion="pass", actor=env.reviewer,
                                          on=d(2026, 9, 7))
     do_record_checklist(review, points=all_points(), actor=env.reviewer)

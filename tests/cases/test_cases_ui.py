@@ -12,6 +12,7 @@ from sanxiang.cases import actions as C
 from sanxiang.cases.models import Case, CaseStatus
 from sanxiang.cases.pages import reviewers_of
 from sanxiang.ledger.models import LedgerEntry
+from sanxiang.review.testing import submit_and_assign
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +187,7 @@ def test_the_workbench_panels(client, env):
     C.do_investigate_case(C.do_file_case(case, actor=env.head, on=dt.date(2026, 9, 3)), actor=env.officer,
                           on=dt.date(2026, 9, 4))
     C.do_conclude_case(case, penalties=["warning"], flags=["complex"], actor=env.officer, on=dt.date(2026, 9, 5))
-    C.do_submit_case_review(case, reviewer=env.reviewer, actor=env.officer, on=dt.date(2026, 9, 5))
+    submit_and_assign(case, officer=env.officer, reviewer=env.reviewer, on=dt.date(2026, 9, 5))
     html = page(client, env.reviewer, "/")
     assert 'id="case-approvals"' in html and "法制审核" in html
     # the opinion is given on the round's page, reached from the case page's 法制审核 section (one way)

@@ -7,7 +7,7 @@ from pathlib import Path
 import docx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
-from cases_cast import reach  # noqa: E402
+from cases_cast import new_case, settle, step  # noqa: E402
 
 from sanxiang import storage  # noqa: E402
 from sanxiang.cases import actions as C  # noqa: E402
@@ -21,7 +21,27 @@ REASONS = {"evidence": "现场笔录、询问笔录及进货单据相互印证�
 
 
 def decided_case(env, state="decided"):
-    case, _day = reach(env, GENERAL, state, party=env.org_party)
+    """`reach` with the review the agency's catalogue asks for passed just before 作出处罚决定 (泉州鲤城
+    reviews every 普通程序 penalty, 市场监督管理行政处罚程序规定第四十九条)."""
+    import datetime as dt
+
+    from cases_cast import D0
+
+    from sanxiang.cases.review_gate import proposal_of, review_required
+    from sanxiang.review.testing import agree, sign_whole_chain
+
+    case, day = new_case(env, party=env.org_party), D0
+    for action in GENERAL.paths()[state]:
+        day += dt.timedelta(days=1)
+        if action == "decide":
+            step(env, GENERAL, case, "waive_rights", day)
+            if review_required(case, proposal_of(case), on=day)[0]:
+                rnd = agree(case, officer=env.officer, reviewer=env.reviewer, on=day)
+                sign_whole_chain(rnd, head=env.head, on=day)
+                case.refresh_from_db()
+        if action == "close" and case.status in ("served", "executing"):
+            settle(env, GENERAL, case, day)
+        case = step(env, GENERAL, case, action, day)
     C.do_update_case(case, version=case.version, facts=FACTS, discretion="首次违法且积极配合，依法从轻处罚。",
                       actor=env.officer)
     case.refresh_from_db()

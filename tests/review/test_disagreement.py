@@ -39,7 +39,9 @@ def test_each_agency_resolves_disagreement_and_consults_by_its_profile(profile, 
     assert (p.value("review.disagreement", on=on), p.value("review.outside_expertise", on=on),
             p.value("review.reviewer_may_inquire_party", on=on)) == (procedure, expertise, inquire)
     assert p.value("review.collective_discussion_quorum", on=on) == 0.5
-    assert [r["key"] for r in p.value("review.collective_discussion_rules", on=on)] == ["art57_complex", "art57_heavy"]
+    samr = ["samr60_public_interest", "samr60_hearing", "samr60_other"] if profile.endswith("-amr") else []
+    assert [r["key"] for r in p.value("review.collective_discussion_rules", on=on)] == ["art57_complex", "art57_heavy",
+                                                                                      *samr]
 
 
 def _fe(profile, django_db_blocker):
@@ -61,6 +63,11 @@ def hrss(django_db_setup, django_db_blocker):
 @pytest.fixture(scope="module")
 def amr(django_db_setup, django_db_blocker):
     yield from _fe("urumqi-gxq-amr", django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def qz(django_db_setup, django_db_blocker):
+    yield from _fe("quanzhou-licheng-amr", django_db_blocker)
 
 
 PUBLIC_INTEREST = {"penalties": ["warning", "fine"], "fine": "20000", "flags": ["public_interest"]}
@@ -212,3 +219,71 @@ def test_coordination_agencies_negotiate_then_discuss(amr, db):
                           actor=amr.env.head)
     do_record_collective_discussion(**args)
     _decide(amr, rnd, day)
+
+
+# ---- defect 9.3: the outcome follows the positions ---------------------------------------------------
+
+@pytest.mark.parametrize("positions, outcome, told", [
+    (("disagree", "disagree", "disagree"), "as_proposed", "同意拟作出的决定的 0 名，未超过50%"),
+    (("agree", "disagree", "abstain"), "as_proposed", "同意拟作出的决定的 1 名，未超过50%"),
+    (("agree", "agree", "disagree"), "no_decision", "讨论结果应为“按承办机构拟作出的决定作出”"),
+])
+def test_an_outcome_against_the_attendees_positions_is_refused(zz, db, positions, outcome, told):
+    rnd, day = _returned(zz)
+    message = _nothing_written(do_record_collective_discussion, review=rnd.review, held_on=day,
+                               attendees=_positions(zz, *positions), outcome=outcome, minutes="纪要。",
+                               actor=zz.env.leader)
+    assert "讨论结果与出席负责人的意见不一致" in message and told in message
+    with pytest.raises(RuleViolation):
+        _decide(zz, rnd, day)
+
+
+def test_the_majority_rule_is_profile_data_with_its_citation():
+    from sanxiang.profiles.registry import get_profile
+
+    p = get_profile("zhuzhou-amr")
+    entry = p.entry("review.collective_discussion_majority", on=dt.date(2026, 9, 1))
+    assert entry.value == 0.5 and "民主集中制" in entry.citation
+
+
+# ---- defect 9.4: 市场监管 — 第五十条 cases are decided by 负责人集体讨论 (程序规定第六十条) --------------------
+
+@pytest.mark.parametrize("fixture", ["zz", "amr", "qz"])
+def test_samr_public_interest_penalty_needs_collective_discussion_after_an_agreed_review(fixture, request, db):
+    fe = request.getfixturevalue(fixture)
+    rnd, day = submitted_round(fe, conclude=PUBLIC_INTEREST)
+    grounds = collective_discussion_grounds(rnd.review, rnd.proposal)
+    assert [g["key"] for g in grounds] == ["samr60_public_interest"]
+    assert "市场监督管理行政处罚程序规定第六十条" in grounds[0]["citation"]
+    rnd = opinion(fe, rnd, agree=True, day=day)
+    from sanxiang.review.flow import chain_for
+
+    signers = {"handling_head": fe.env.head, "legal_review": fe.env.reviewer, "legal_head": fe.legal_head}
+    for step in chain_for(rnd.review, day):
+        do_sign_off(rnd, step["code"], approved=True, opinion="同意。", on=day, actor=signers[step["code"]])
+    with pytest.raises(RuleViolation) as gate:
+        _decide(fe, rnd, day)
+    assert "须经机关负责人集体讨论决定" in gate.value.message and "第六十条" in gate.value.message
+    do_record_collective_discussion(rnd.review, held_on=day, attendees=_positions(fe, "agree", "agree"),
+                                    outcome="as_proposed", minutes="局务会议：同意。", actor=fe.env.leader)
+    _decide(fe, rnd, day)
+    rnd.review.case.refresh_from_db()
+    assert rnd.review.case.status == "decided"
+
+
+# ---- defect 9.5: 市场监管 — every 普通程序 penalty is reviewed (程序规定第四十九条) --------------------------
+
+@pytest.mark.parametrize("profile", ["quanzhou-licheng-amr", "zhuzhou-amr", "urumqi-gxq-amr"])
+def test_every_samr_general_procedure_penalty_needs_review(profile):
+    import json
+    import subprocess
+    import sys
+
+    proposal = json.dumps({"kind": "penalty", "party_kind": "person", "penalties": ["fine"], "fine": 3000})
+    done = subprocess.run([sys.executable, "-m", "sanxiang.cli", "review", "check", "--profile", profile,
+                           "--on", "2026-09-01", "--json"], input=proposal, capture_output=True, text=True)
+    answer = json.loads(done.stdout)
+    assert answer["required"] is True
+    assert [r["key"] for r in answer["rules"]] == ["all_general_procedure_penalties"]
+    if profile == "quanzhou-licheng-amr":
+        assert "第四十九条" in answer["rules"][0]["citation"]

@@ -75,9 +75,12 @@ CASES = [
     ("urumqi-gxq-hrss", "2026-03-02", {"kind": "labour_inspection", "party_kind": "org", "penalties": ["fine"],
                                        "fine": 20000, "hearing": "held"}, ["hearing"]),
     ("urumqi-gxq-hrss", "2026-03-02", fine(3000, "person", procedure="general"), []),
-    # 泉州鲤城区市场监管局: its catalogue is still to be compiled by the bureau — Art.58 meanwhile
-    ("quanzhou-licheng-amr", "2026-03-02", fine(80000, "org", procedure="general"), []),
-    ("quanzhou-licheng-amr", "2026-03-02", fine(80000, "org", flags=["other_statutory"]), ["other_statutory"]),
+    # 泉州鲤城区市场监管局: its catalogue is still to be compiled by the bureau — Art.58, and 市场监督管理行政处罚程序
+    # 规定 第四十九条 (every 普通程序 case is reviewed: 法制审核 or 案件审核)
+    ("quanzhou-licheng-amr", "2026-03-02", fine(80000, "org", procedure="general"), ["all_general_procedure_penalties"]),
+    ("quanzhou-licheng-amr", "2026-03-02", fine(80000, "org", flags=["other_statutory"]),
+     ["other_statutory", "all_general_procedure_penalties"]),
+    ("quanzhou-licheng-amr", "2026-03-02", fine(100, "person", procedure="simplified"), []),
 ]
 
 

@@ -203,3 +203,55 @@ def test_supervisors_see_the_statistics_of_the_agencies_they_supervise(world, cl
     assert env.agency.name in text(client.get("/review/statistics/"))
     client.force_login(stranger)
     assert client.get("/api/v1/review-statistics/").json()["rows"] == []
+
+
+def test_the_desk_names_the_reviewer_is_not_an_officers_and_notes_read_cleanly(db):
+    """Defect 9.17: the queue shows who holds each round (his name, not 已确定); an officer gets 403
+    on the desk as the docs say; a supplement note ending in 。 does not read "。，限"."""
+    from django.test import Client
+
+    from sanxiang.review import procedure as P
+    from sanxiang.review.testing import submit_and_assign
+
+    fe = make_flow_env("zhuzhou-amr")
+    env = fe.env
+    case, day = reach(env, GENERAL, "concluded")
+    rnd = submit_and_assign(case, officer=env.officer, reviewer=env.reviewer, on=day)
+    P.do_request_supplement(rnd, items=["evidence"], supplement_by="2026-12-31", note="请补充进货凭证。",
+                            actor=env.reviewer, on=day)
+    client = Client()
+    client.force_login(env.leader)
+    desk = text(client.get("/review/"))
+    assert "钱审核" in desk and "已确定" not in desk
+    client.force_login(env.officer)
+    assert client.get("/review/").status_code == 403
+    client.force_login(env.reviewer)
+    page = text(client.get(f"/review/rounds/{rnd.pk}/"))
+    assert "请补充进货凭证，限" in page and "。，" not in page
+
+
+def test_hrss_returns_a_case_from_the_case_page_with_its_typed_grounds(db):
+    """Defect 9.10 (case-page half): 乌鲁木齐人社 requires return grounds; the case page's opinion form offers
+    the profile's grounds, and a return with one of them is recorded."""
+    from django.test import Client
+    from flow_cast import submitted_round
+
+    from sanxiang.review.testing import all_points
+
+    fe = make_flow_env("urumqi-gxq-hrss")
+    env = fe.env
+    rnd, day = submitted_round(fe)
+    from sanxiang.review import procedure as P
+
+    P.do_record_checklist(rnd, points=all_points(), actor=env.reviewer)
+    client = Client()
+    client.force_login(env.reviewer)
+    page = text(client.get(f"/cases/{rnd.review.case_id}/"))
+    assert "退回情形" in page and "证据不足" in page and "超越权限" in page
+    refused = text(client.post(f"/cases/{rnd.review.case_id}/review/opinion/",
+                               {"opinion": "return", "note": "证据不足以认定。"}, follow=True))
+    assert "请选择提出审核建议或退回的情形" in refused
+    client.post(f"/cases/{rnd.review.case_id}/review/opinion/",
+                {"opinion": "return", "note": "证据不足以认定。", "return_grounds": ["证据不足"]}, follow=True)
+    rnd.refresh_from_db()
+    assert rnd.status == "returned" and rnd.return_grounds == ["证据不足"]

@@ -423,3 +423,93 @@ def test_the_api_refuses_unknown_fields_and_does_not_tell_of_other_agencies_user
     assert r.status_code == 200
     far = post(reviewer, f"rounds/{rid}/extension", {"count": 5, "approver": env.outsider.username, "reason": "复杂"})
     assert far.status_code == 404 and env.outsider.username not in far.content.decode()
+
+
+# ---- defect 9.7: the case's submission states the materials; the legal office assigns ------------------
+
+def test_the_case_submission_requires_the_materials_and_names_no_reviewer(env, db):
+    import inspect
+
+    case = concluded(env)
+    assert "reviewer" not in inspect.signature(C.do_submit_case_review).parameters
+    err = refused(C.do_submit_case_review, case, materials={}, actor=env.officer, on=D(2026, 9, 22))
+    assert err.code == "materials_incomplete" and "调查终结报告" in err.message
+    rnd = C.do_submit_case_review(case, materials=PACKAGE, actor=env.officer, on=D(2026, 9, 22))
+    assert rnd.status == "submitted" and rnd.reviewer_id is None
+    assert {m["code"]: m["provided"] for m in rnd.materials}["hearing"] is False
+    # 确定审核人员 is the legal office's act, never the submitting officer's
+    refused(P.do_assign_reviewer, rnd, reviewer=env.reviewer, actor=env.officer, on=D(2026, 9, 22), error=NotPermitted)
+
+
+def test_the_cases_api_no_longer_submits_a_review(env, db):
+    case = concluded(env)
+    client = Client()
+    client.force_login(env.officer)
+    url = f"/api/v1/cases/{case.pk}/reviews"
+    r = client.post(url, {"reviewer": env.reviewer.username}, content_type="application/json")
+    assert r.status_code == 405
+    assert not ReviewRound.objects.filter(review__case=case).exists()
+    assert client.get(url).status_code == 200  # the case's rounds are still listed
+
+
+# ---- defect 9.16: every track has a maximum; extensions after the first go to 集体讨论; the form lists all --
+
+def test_every_extendable_track_has_a_maximum():
+    from sanxiang.review.tracks import Track, tracks_of
+
+    for key in ("national", "zhuzhou-amr", "urumqi-gxq-amr", "quanzhou-licheng-amr", "urumqi-gxq-hrss",
+                "pingluo-commerce"):
+        for track in tracks_of(key, D(2026, 9, 1)):
+            assert track.time_limit_max is not None or not (track.time_limit and track.extension_approver), key
+    bad = {"key": "p", "label": "审核", "kinds": ["penalty"], "body": "法制科", "time_limit": {"count": 10, "unit": "workdays"},
+           "extension_approver": "负责人", "materials": [{"code": "r", "label": "报告"}],
+           "opinion_kinds": [{"code": "agree", "label": "同意"}], "agree": "agree"}
+    with pytest.raises(ValueError, match="延期后的审核时限上限"):
+        Track.model_validate(bad)
+
+
+def test_the_penalty_track_extends_once_by_the_leader_then_by_collective_discussion_and_the_form_lists_both(env, db):
+    from sanxiang.review.forms import form_values
+
+    leaders = [env.leader, T.member(env.agency, Role.AGENCY_LEADER), T.member(env.agency, Role.AGENCY_LEADER)]
+    rnd = P.do_assign_reviewer(submitted(env), reviewer=env.reviewer, actor=env.leader, on=D(2026, 9, 22))
+    err = refused(P.do_extend_review, rnd, count=150, approver=env.leader, reason="复杂", actor=env.reviewer,
+                  on=D(2026, 9, 24))
+    assert err.code == "extension_beyond_maximum" and "上限 20个工作日" in err.message
+    rnd = P.do_extend_review(rnd, count=5, approver=env.leader, reason="需鉴定", actor=env.reviewer, on=D(2026, 9, 24))
+    err = refused(P.do_extend_review, rnd, count=3, approver=env.leader, reason="仍需时间", actor=env.reviewer,
+                  on=D(2026, 9, 25))
+    assert err.code == "extension_needs_discussion" and "集体讨论" in err.message
+    against = {"held_on": D(2026, 9, 25), "minutes": "局务会议：不同意再延期。",
+               "attendees": [{"user": u.pk, "position": p} for u, p in zip(leaders, ("agree", "disagree", "disagree"))]}
+    assert "未同意延期" in refused(P.do_extend_review, rnd, count=3, approver=env.leader, reason="仍需时间",
+                                  actor=env.reviewer, on=D(2026, 9, 25), discussion=against).message
+    agreed = {**against, "minutes": "局务会议：同意延长 3 个工作日。",
+              "attendees": [{"user": u.pk, "position": "agree"} for u in leaders[:2]]}
+    rnd = P.do_extend_review(rnd, count=3, approver=env.leader, reason="仍需时间", actor=env.reviewer,
+                             on=D(2026, 9, 25), discussion=agreed)
+    entry = LedgerEntry.objects.filter(action="extend_review").order_by("-index").first()
+    assert "局务会议：同意延长 3 个工作日。" in entry.entry
+    extension = form_values(rnd.review.case, rnd)["extension"]
+    assert "延长5个工作日（需鉴定）" in extension and "延长3个工作日（仍需时间（经2026-09-25负责人集体讨论决定））" in extension
+
+
+# ---- defect 9.18: the 审核表 records the 集体讨论 that let a decision through ---------------------------------
+
+def test_the_form_records_the_discussion_after_a_negative_opinion(db):
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from flow_cast import make_flow_env, opinion, submitted_round
+
+    from sanxiang.review.flow import do_record_collective_discussion
+    from sanxiang.review.forms import form_values
+
+    fe = make_flow_env("zhuzhou-amr")
+    rnd, day = submitted_round(fe)
+    rnd = opinion(fe, rnd, agree=False, day=day)
+    assert form_values(rnd.review.case, rnd)["resolution"] == "无"
+    do_record_collective_discussion(rnd.review, held_on=day, minutes="局长办公会议：按拟处罚决定作出。",
+                                    attendees=[{"user": u.pk, "position": "agree"} for u in fe.leaders[:2]],
+                                    outcome="as_proposed", actor=fe.env.leader)
+    text = form_values(rnd.review.case, rnd)["resolution"]
+    assert "负责人集体讨论" in text and "按承办机构拟作出的决定作出" in text and "局长办公会议" in text
+    assert "同意拟作出的决定" in text

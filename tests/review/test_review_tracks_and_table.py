@@ -39,18 +39,18 @@ DAY = D(2026, 9, 22)
 # ---- tracks ------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("profile, kind, on, track, limit, maximum, approver, agree, form", [
-    ("zhuzhou-amr", "penalty", D(2026, 9, 1), "penalty", (10, "workdays"), None, "市场监督管理部门负责人", "agree",
+    ("zhuzhou-amr", "penalty", D(2026, 9, 1), "penalty", (10, "workdays"), (20, "workdays"), "市场监督管理部门负责人", "agree",
      "案件审核表"),
     ("zhuzhou-amr", "licence", D(2026, 9, 1), "major", (10, "workdays"), (20, "workdays"), "分管局领导", "A",
      "重大行政执法决定法制审核表"),
     ("zhuzhou-amr", "coercion", D(2026, 9, 1), "major", (10, "workdays"), (20, "workdays"), "分管局领导", "A",
      "重大行政执法决定法制审核表"),
     ("zhuzhou-amr", "penalty", D(2021, 4, 18), "general", None, None, None, "agree", None),  # before the plan
-    ("urumqi-gxq-amr", "penalty", D(2026, 9, 1), "penalty", (10, "workdays"), None, "市场监督管理部门负责人", "agree",
+    ("urumqi-gxq-amr", "penalty", D(2026, 9, 1), "penalty", (10, "workdays"), (20, "workdays"), "市场监督管理部门负责人", "agree",
      "行政处罚案件有关事项审批表"),
     ("urumqi-gxq-amr", "licence", D(2026, 9, 1), "major", None, None, None, "agree", None),
     ("urumqi-gxq-hrss", "labour_inspection", D(2026, 9, 1), "general", None, None, None, "pass", None),
-    ("quanzhou-licheng-amr", "penalty", D(2026, 9, 1), "penalty", (10, "workdays"), None, "市场监督管理部门负责人",
+    ("quanzhou-licheng-amr", "penalty", D(2026, 9, 1), "penalty", (10, "workdays"), (20, "workdays"), "市场监督管理部门负责人",
      "agree", "案件审核表"),
     ("pingluo-commerce", "penalty", D(2026, 9, 1), "general", None, None, None, "agree", None),
 ])

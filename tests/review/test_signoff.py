@@ -254,3 +254,43 @@ def test_a_zhuzhou_licence_is_granted_only_after_the_whole_form_is_signed(db):
         assert "审核签批尚未完成" in gate.value.message
         do_sign_off(rnd, code, approved=True, opinion="同意。", on=D(2026, 9, 24), actor=who)
     assert kstep(kenv, licence, case, "grant", D(2026, 9, 24)).decision_outcome == "granted"
+
+
+def test_one_leader_may_not_sign_two_steps_of_the_chain(db):
+    """株洲's 审核表 is six opinions: the leader who signed 承办部门分管领导意见 may not sign 分管法制的局领导意见
+    or 局长审批 too (defect 9.6); another leader may."""
+    from kinds_cast import make_kinds_env, new_kind_case
+    from kinds_cast import step as kstep
+
+    from sanxiang.orgs import testing as T
+    from sanxiang.records import catalogue, evidence
+    from sanxiang.review.testing import agree
+    from sanxiang.workflow import get_table
+
+    licence = get_table("licence_general")
+    D = dt.date
+    kenv = make_kinds_env(profile_key="zhuzhou-amr")
+    legal_head = T.member(kenv.agency, Role.UNIT_HEAD, unit=A.do_create_unit(kenv.agency, "政策法规科", actor=OPERATOR))
+    leader = T.member(kenv.agency, Role.AGENCY_LEADER)
+    other = T.member(kenv.agency, Role.AGENCY_LEADER)
+    case = new_kind_case(kenv, "licence", on=D(2026, 9, 1))
+    for action, on, extra in (("accept", D(2026, 9, 1), {}), ("start_review", D(2026, 9, 2), {}),
+                              ("order_hearing", D(2026, 9, 2), {}),
+                              ("notify_hearing", D(2026, 9, 3), {"hearing_on": "2026-09-22"})):
+        kstep(kenv, licence, case, action, on, **extra)
+    C.move_case(case, "hold_hearing", actor=kenv.reviewer, on=D(2026, 9, 22), record="听证已举行")
+    for missing in catalogue.missing_recordings(case):
+        evidence.do_explain_missing_recording(case, missing.occurrence.ref, reason="听证室未配备录像设备，全程书面记录",
+                                              actor=kenv.officer)
+    rnd = agree(case, officer=kenv.officer, reviewer=kenv.reviewer, on=D(2026, 9, 23))
+    for code, who in (("handling_head", kenv.head), ("handling_leader", leader), ("legal_review", kenv.reviewer),
+                      ("legal_head", legal_head)):
+        do_sign_off(rnd, code, approved=True, opinion="同意。", on=D(2026, 9, 24), actor=who)
+    with pytest.raises(NotPermitted) as refused:
+        do_sign_off(rnd, "legal_leader", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=leader)
+    assert "同一人不能在签批流程中签署两个环节" in refused.value.message
+    assert "承办部门分管领导意见" in refused.value.message
+    assert not SignOff.objects.filter(round=rnd, step="legal_leader").exists()
+    do_sign_off(rnd, "legal_leader", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=other)
+    with pytest.raises(NotPermitted):
+        do_sign_off(rnd, "director", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=other)

@@ -55,3 +55,10 @@ def errors(form, *name):
         return ""
     found = form.errors.get(_name(name) if name else NON_FIELD_ERRORS, [])
     return format_html_join("", '<div class="error" role="alert">{}</div>', ((e,) for e in found))
+
+
+@register.filter
+def cut_end_punct(text):
+    """A note followed by more of the sentence ("：{note}，限…"): its own closing 。；，. are dropped, so
+    the line never reads "。，"."""
+    return str(text or "").rstrip("。；，.;, ")
