@@ -650,7 +650,6 @@ def _first_holders(row: AudioVideoRecord) -> list[str]:
     return names
 
 
-@transaction.atomic
 def receiver_user(agency, name: str, actor, receiver=None):
     """The account of a hand-over's receiver: the one named (`receiver`, a user of the agency), else the
     one recording it when the name is theirs, else the only user of the agency whose person has that name
@@ -665,6 +664,8 @@ def receiver_user(agency, name: str, actor, receiver=None):
         person = people.filter(user_id=pk).select_related("user").first()
         if person is None:
             raise RuleViolation("接收人须是本机关的用户。", field="receiver")
+        if person.name not in name:  # 「档案室吴档案」 names 吴档案; another person's account does not
+            raise RuleViolation(f"接收人账号是{person.name}的，与填写的接收人“{name}”不一致。", field="receiver")
         return person.user
     if getattr(actor, "pk", None) is not None and (
             people.filter(user=actor, name=name).exists() or actor.get_full_name() == name):
@@ -675,6 +676,7 @@ def receiver_user(agency, name: str, actor, receiver=None):
     return None
 
 
+@transaction.atomic
 def do_hand_over_recording(recording: AudioVideoRecord, *, handed_by, received_by, handed_at, medium, place,
                            note="", actor, receiver=None) -> RecordingHandover:
     """移交音像记录原件: one hand-over of the original medium (e.g. to the archive), from its current

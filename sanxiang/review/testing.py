@@ -93,9 +93,12 @@ def sign_whole_chain(rnd, *, head, on):
             if unit.overseen_by_id is None:
                 from sanxiang.orgs.models import Person
 
-                person = Person.objects.filter(user=leader).first() or T.person(agency, user_obj=leader, name="孙局长")
+                chosen = leader()
+                person = Person.objects.filter(user=chosen).first() or T.person(agency, user_obj=chosen, name="孙局长")
                 A.do_set_unit_overseer(unit, person, actor=OPERATOR)
+                unit.refresh_from_db()
             do_sign_off(rnd, step["code"], approved=True, opinion="同意。", on=on, actor=unit.overseen_by.user)
+            used.add(unit.overseen_by.user_id)
             continue
         who = (rnd.reviewer if step["review"] else head if step["unit"] == "handling"
                else office_head if step["unit"] == "review_body" else leader())

@@ -107,6 +107,9 @@ def test_the_keeper_is_matched_by_account_not_by_name(envs):
     with pytest.raises(RuleViolation, match="接收人须是本机关的用户"):
         E.do_hand_over_recording(rec, handed_by="吴档案", received_by="档案室", receiver=T.user(), actor=env.officer,
                                  medium="SD 卡", place="档案室", handed_at=rec.ended_at + dt.timedelta(minutes=30))
+    with pytest.raises(RuleViolation, match="接收人账号是吴档案的，与填写的接收人“刘某”不一致"):  # s19 tester8 #5
+        E.do_hand_over_recording(rec, handed_by="吴档案", received_by="刘某", receiver=keeper, actor=env.officer,
+                                 medium="SD 卡", place="档案室", handed_at=rec.ended_at + dt.timedelta(minutes=30))
 
 
 def test_the_migration_links_the_receivers_recorded_before_by_the_same_rule(envs):

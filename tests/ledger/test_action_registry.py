@@ -138,3 +138,30 @@ def test_a_fresh_process_knows_every_action_the_application_records():
     served = registered_in_a_fresh_process("import sanxiang.urls; ")  # all a page or the API imports
     assert "register_evidence" in served
     assert served - registered_in_a_fresh_process() == set()
+
+
+def test_every_action_that_writes_the_ledger_runs_in_one_transaction():
+    """A `do_*` that appends its ledger row must hold its row and the entry in one transaction
+    (`@transaction.atomic`, or a `with transaction.atomic()` of its own). s19 tester8 #1: a helper put
+    between the decorator and the action left 移交音像记录原件 outside any transaction — its row was
+    saved, the entry refused, the request a 500. Tests run inside a transaction and could not see it."""
+    import ast
+    from pathlib import Path
+
+    import sanxiang
+
+    outside = []
+    for path in Path(sanxiang.__file__).parent.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not (isinstance(node, ast.FunctionDef) and node.name.startswith("do_")):
+                continue
+            called = {getattr(c.func, "id", None) or getattr(c.func, "attr", None)
+                      for c in ast.walk(node) if isinstance(c, ast.Call)}
+            if "append_entry" not in called:
+                continue
+            decorated = any("atomic" in ast.unparse(d) for d in node.decorator_list)
+            if not decorated and "transaction.atomic()" not in ast.unparse(node):
+                outside.append(f"{path.name}:{node.lineno} {node.name}")
+    assert outside == []

@@ -57,7 +57,9 @@ def test_hrss_negotiates_then_its_leaders_decide(demo):
 
 
 def test_a_returned_opinion_resubmitted_shows_two_rounds(demo):
-    review = LegalReview.objects.get(case__agency__code="quanzhou-licheng-amr")
+    # 泉州's general-procedure penalties all need review (SAMR 第四十九条): the story is its two-round one
+    [review] = [r for r in LegalReview.objects.filter(case__agency__code="quanzhou-licheng-amr")
+                if r.rounds.count() == 2]
     first, second = review.rounds.order_by("number")
     assert (first.status, second.status) == (RoundStatus.RETURNED, RoundStatus.SUBMITTED)
     assert first.opinion_text and first.proposal["fine"] != second.proposal["fine"]

@@ -230,9 +230,10 @@ def test_the_desk_names_the_reviewer_is_not_an_officers_and_notes_read_cleanly(d
     assert "请补充进货凭证，限" in page and "。，" not in page
 
 
-def test_hrss_returns_a_case_from_the_case_page_with_its_typed_grounds(db):
-    """Defect 9.10 (case-page half): 乌鲁木齐人社 requires return grounds; the case page's opinion form offers
-    the profile's grounds, and a return with one of them is recorded."""
+def test_hrss_returns_a_round_with_its_typed_grounds_from_the_round_page(db):
+    """Defect 9.10: 乌鲁木齐人社 requires return grounds; the opinion form (on the round's page, the one
+    way to give an opinion) offers the profile's grounds, keeps what was typed when none is ticked,
+    and a return with one of them is recorded."""
     from django.test import Client
     from flow_cast import submitted_round
 
@@ -246,12 +247,12 @@ def test_hrss_returns_a_case_from_the_case_page_with_its_typed_grounds(db):
     P.do_record_checklist(rnd, points=all_points(), actor=env.reviewer)
     client = Client()
     client.force_login(env.reviewer)
-    page = text(client.get(f"/cases/{rnd.review.case_id}/"))
+    page = text(client.get(f"/review/rounds/{rnd.pk}/"))
     assert "退回情形" in page and "证据不足" in page and "超越权限" in page
-    refused = text(client.post(f"/cases/{rnd.review.case_id}/review/opinion/",
-                               {"opinion": "return", "note": "证据不足以认定。"}, follow=True))
-    assert "请选择提出审核建议或退回的情形" in refused
-    client.post(f"/cases/{rnd.review.case_id}/review/opinion/",
-                {"opinion": "return", "note": "证据不足以认定。", "return_grounds": ["证据不足"]}, follow=True)
+    response = client.post(f"/review/rounds/{rnd.pk}/opinion/", {"opinion_kind": "return", "text": "证据不足以认定。"})
+    refused = text(response)
+    assert response.status_code == 400 and "请选择提出审核建议或退回的情形" in refused and "证据不足以认定。" in refused
+    client.post(f"/review/rounds/{rnd.pk}/opinion/",
+                {"opinion_kind": "return", "text": "证据不足以认定。", "return_grounds": ["证据不足"]})
     rnd.refresh_from_db()
     assert rnd.status == "returned" and rnd.return_grounds == ["证据不足"]

@@ -270,9 +270,14 @@ def test_one_leader_may_not_sign_two_steps_of_the_chain(db):
     licence = get_table("licence_general")
     D = dt.date
     kenv = make_kinds_env(profile_key="zhuzhou-amr")
-    legal_head = T.member(kenv.agency, Role.UNIT_HEAD, unit=A.do_create_unit(kenv.agency, "政策法规科", actor=OPERATOR))
+    legal_office = A.do_create_unit(kenv.agency, "政策法规科", actor=OPERATOR)
+    legal_head = T.member(kenv.agency, Role.UNIT_HEAD, unit=legal_office)
     leader = T.member(kenv.agency, Role.AGENCY_LEADER)
     other = T.member(kenv.agency, Role.AGENCY_LEADER)
+    # the same leader oversees both units, so only the one-signer-per-chain rule can refuse him
+    leader_person = T.person(kenv.agency, user_obj=leader, name="周副局长")
+    A.do_set_unit_overseer(kenv.unit, leader_person, actor=OPERATOR)
+    A.do_set_unit_overseer(legal_office, leader_person, actor=OPERATOR)
     case = new_kind_case(kenv, "licence", on=D(2026, 9, 1))
     for action, on, extra in (("accept", D(2026, 9, 1), {}), ("start_review", D(2026, 9, 2), {}),
                               ("order_hearing", D(2026, 9, 2), {}),
@@ -291,6 +296,7 @@ def test_one_leader_may_not_sign_two_steps_of_the_chain(db):
     assert "同一人不能在签批流程中签署两个环节" in refused.value.message
     assert "承办部门分管领导意见" in refused.value.message
     assert not SignOff.objects.filter(round=rnd, step="legal_leader").exists()
+    A.do_set_unit_overseer(legal_office, T.person(kenv.agency, user_obj=other, name="吴副局长"), actor=OPERATOR)
     do_sign_off(rnd, "legal_leader", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=other)
     with pytest.raises(NotPermitted):
         do_sign_off(rnd, "director", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=other)
