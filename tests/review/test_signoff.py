@@ -207,21 +207,18 @@ def test_walk_signed_steps_are_always_a_prefix_and_refusals_write_nothing(fe, ag
 
 # ---- 株洲's 审核表 (decisions other than penalties): the decision waits for 局长审批 ----------------------
 
-def test_a_zhuzhou_licence_is_granted_only_after_the_whole_form_is_signed(db):
-    from kinds_cast import make_kinds_env, new_kind_case
+def _licence_heard_and_agreed(kenv):
+    """A 株洲 licence case after its hearing (2026-09-22), its review agreed on 2026-09-23: the round
+    whose 审核表 the sign-off tests sign."""
+    from kinds_cast import new_kind_case
     from kinds_cast import step as kstep
 
-    from sanxiang.orgs import testing as T
     from sanxiang.records import catalogue, evidence
     from sanxiang.review.testing import agree
     from sanxiang.workflow import get_table
 
     licence = get_table("licence_general")
     D = dt.date
-    kenv = make_kinds_env(profile_key="zhuzhou-amr")
-    legal_office = A.do_create_unit(kenv.agency, "政策法规科", actor=OPERATOR)
-    legal_head = T.member(kenv.agency, Role.UNIT_HEAD, unit=legal_office)
-    leader, legal_leader, director = (T.member(kenv.agency, Role.AGENCY_LEADER) for _ in range(3))
     case = new_kind_case(kenv, "licence", on=D(2026, 9, 1))
     for action, on, extra in (("accept", D(2026, 9, 1), {}), ("start_review", D(2026, 9, 2), {}),
                               ("order_hearing", D(2026, 9, 2), {}),
@@ -232,6 +229,23 @@ def test_a_zhuzhou_licence_is_granted_only_after_the_whole_form_is_signed(db):
         evidence.do_explain_missing_recording(case, missing.occurrence.ref, reason="听证室未配备录像设备，全程书面记录",
                                               actor=kenv.officer)
     rnd = agree(case, officer=kenv.officer, reviewer=kenv.reviewer, on=D(2026, 9, 23))
+    return case, rnd
+
+
+def test_a_zhuzhou_licence_is_granted_only_after_the_whole_form_is_signed(db):
+    from kinds_cast import make_kinds_env
+    from kinds_cast import step as kstep
+
+    from sanxiang.orgs import testing as T
+    from sanxiang.workflow import get_table
+
+    licence = get_table("licence_general")
+    D = dt.date
+    kenv = make_kinds_env(profile_key="zhuzhou-amr")
+    legal_office = A.do_create_unit(kenv.agency, "政策法规科", actor=OPERATOR)
+    legal_head = T.member(kenv.agency, Role.UNIT_HEAD, unit=legal_office)
+    leader, legal_leader, director = (T.member(kenv.agency, Role.AGENCY_LEADER) for _ in range(3))
+    case, rnd = _licence_heard_and_agreed(kenv)
     do_sign_off(rnd, "handling_head", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=kenv.head)
     # 分管领导: only the leader recorded as overseeing the unit; none recorded: refused, saying who sets it
     refused = _refused(NotPermitted, do_sign_off, rnd=rnd, step="handling_leader", approved=True, opinion="同意。",
@@ -259,15 +273,10 @@ def test_a_zhuzhou_licence_is_granted_only_after_the_whole_form_is_signed(db):
 def test_one_leader_may_not_sign_two_steps_of_the_chain(db):
     """株洲's 审核表 is six opinions: the leader who signed 承办部门分管领导意见 may not sign 分管法制的局领导意见
     or 局长审批 too (defect 9.6); another leader may."""
-    from kinds_cast import make_kinds_env, new_kind_case
-    from kinds_cast import step as kstep
+    from kinds_cast import make_kinds_env
 
     from sanxiang.orgs import testing as T
-    from sanxiang.records import catalogue, evidence
-    from sanxiang.review.testing import agree
-    from sanxiang.workflow import get_table
 
-    licence = get_table("licence_general")
     D = dt.date
     kenv = make_kinds_env(profile_key="zhuzhou-amr")
     legal_office = A.do_create_unit(kenv.agency, "政策法规科", actor=OPERATOR)
@@ -278,16 +287,7 @@ def test_one_leader_may_not_sign_two_steps_of_the_chain(db):
     leader_person = T.person(kenv.agency, user_obj=leader, name="周副局长")
     A.do_set_unit_overseer(kenv.unit, leader_person, actor=OPERATOR)
     A.do_set_unit_overseer(legal_office, leader_person, actor=OPERATOR)
-    case = new_kind_case(kenv, "licence", on=D(2026, 9, 1))
-    for action, on, extra in (("accept", D(2026, 9, 1), {}), ("start_review", D(2026, 9, 2), {}),
-                              ("order_hearing", D(2026, 9, 2), {}),
-                              ("notify_hearing", D(2026, 9, 3), {"hearing_on": "2026-09-22"})):
-        kstep(kenv, licence, case, action, on, **extra)
-    C.move_case(case, "hold_hearing", actor=kenv.reviewer, on=D(2026, 9, 22), record="听证已举行")
-    for missing in catalogue.missing_recordings(case):
-        evidence.do_explain_missing_recording(case, missing.occurrence.ref, reason="听证室未配备录像设备，全程书面记录",
-                                              actor=kenv.officer)
-    rnd = agree(case, officer=kenv.officer, reviewer=kenv.reviewer, on=D(2026, 9, 23))
+    case, rnd = _licence_heard_and_agreed(kenv)
     for code, who in (("handling_head", kenv.head), ("handling_leader", leader), ("legal_review", kenv.reviewer),
                       ("legal_head", legal_head)):
         do_sign_off(rnd, code, approved=True, opinion="同意。", on=D(2026, 9, 24), actor=who)
