@@ -39,6 +39,28 @@ def pytest_configure(config):
 
     register_actions({"delete_announcement": "删除公告（测试）"})
     _cheap_password_hashing()
+    _share_one_schema_cache(config)
+
+
+def _share_one_schema_cache(config):
+    """The `sanxiang` processes the tests start migrate hundreds of empty SQLite databases: one
+    schema cache for the run (sanxiang/core/schema_cache.py), made by the first and copied by the
+    others. Set here, in the process that starts the test processes, so they all inherit it;
+    tests about `migrate` itself unset it (tests/operations/test_first_run.py)."""
+    import tempfile
+
+    from sanxiang.core.schema_cache import ENV
+
+    if os.environ.get(ENV) or hasattr(config, "workerinput"):
+        return
+    os.environ[ENV] = config._sanxiang_schema_cache = tempfile.mkdtemp(prefix="sanxiang-schema-cache-")
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    if made := getattr(config, "_sanxiang_schema_cache", None):
+        shutil.rmtree(made, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

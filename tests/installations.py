@@ -21,6 +21,7 @@ SANXIANG = str(Path(sys.executable).parent / "sanxiang")
 SERVER_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = SERVER_URL.startswith(("postgres://", "postgresql://"))
 PAUSE_ENV = "SANXIANG_TEST_PAUSE_AT"  # sanxiang/core/pause.py
+SCHEMA_CACHE = "SANXIANG_SCHEMA_CACHE"  # sanxiang/core/schema_cache.py: one for the test run
 
 
 class Installation:
@@ -32,7 +33,7 @@ class Installation:
         self.extra_env = extra_env or {}
 
     def env(self, **more):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SANXIANG_")}
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SANXIANG_") or k == SCHEMA_CACHE}
         env.update(SANXIANG_DATA_DIR=str(self.data_dir), DATABASE_URL=self.database_url,
                    PYTHONIOENCODING="utf-8", **self.extra_env, **more)
         return env
