@@ -66,6 +66,11 @@ def _build(cast, label):
     if label == "orgs.totpdevice":
         A.do_enrol_totp(cast.owner, actor=OPERATOR)
         return Built(TotpDevice.objects.get(user=cast.owner), None, None, cast.owner)
+    if label == "search.searchentry":
+        from sanxiang.search import engine
+
+        return Built(engine.index(agency=a, kind="penalty", published_on=dt.date(2026, 3, 2), ref="权限测试-1",
+                                  title="行政处罚决定", summary="罚款一千元"), a)
     if label == "orgs.accountevent":
         return Built(A.do_record_account_event("someone", "login_failed", "10.0.0.9", actor=OPERATOR))
     if label == "ledger.ledgerentry":
