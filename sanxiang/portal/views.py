@@ -7,8 +7,9 @@ description meta for sharing, and show only what is published: names and public 
 from __future__ import annotations
 
 import segno
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -45,7 +46,9 @@ def _page(request, template, agency, title, description, context=None, status=20
     ctx = {"agency": agency, "page_title": title, "description": description,
            "canonical": public_url(request.path), "nav": nav(agency) if agency else []}
     ctx.update(context or {})
-    response = render(request, template, ctx, status=status)
+    # Rendered without the request: no context processor runs, so nothing reads the session or the
+    # user (the navigation's would) — the answer is the same for every visitor, logged in or not.
+    response = HttpResponse(render_to_string(template, ctx), status=status)
     response["Cache-Control"] = "public, max-age=60"
     return response
 
