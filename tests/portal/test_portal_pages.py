@@ -139,3 +139,10 @@ def test_decision_publication_is_not_linked_before_it_exists(pcast):
 def test_unknown_agencies_and_sections_are_not_found(pcast):
     for path in ("/gk/no-such-agency/", f"/gk/{pcast.a.code}/nosuch/", f"/gk/{pcast.a.code}/zhinan/NO-1/"):
         assert Client().get(path).status_code == 404, path
+
+
+def test_the_case_page_links_the_inspection_to_its_public_code_page(pcast):
+    c = Client()
+    c.force_login(pcast.officer)
+    page = c.get(f"/cases/{pcast.case.pk}/").content.decode()
+    assert f'href="/gk/{pcast.a.code}/jiancha/{pcast.ins.code}/"' in page
