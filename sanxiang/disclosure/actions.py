@@ -11,12 +11,17 @@ from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 
-from .models import ChangeCause, DisclosureVersion, Section
+from .models import ChangeCause, DisclosureTrigger, DisclosureVersion, Section
 from .schema import clean_content, clean_record, fields_of, is_list
 
 register_actions({
     "publish_disclosure": "发布事前公开信息新版本",
+    "record_disclosure_trigger": "登记事前公开调整事由",
+    "answer_disclosure_trigger": "事前公开调整事由已按新版本调整",
 })
+UPDATE_DUTY = "事前公开动态调整期限"
+UPDATE_RULE = "publicity.update_after_change"
+TRIGGER_CAUSES = (ChangeCause.LAW, ChangeCause.FUNCTIONS)
 
 
 def _user(actor):
@@ -50,9 +55,19 @@ def latest(agency, section) -> DisclosureVersion | None:
 
 @transaction.atomic
 def do_publish_disclosure(agency, section, content, *, reason, actor, cause=ChangeCause.ROUTINE,
-                          change: dict | None = None) -> DisclosureVersion:
-    """发布事前公开新版本: the whole section as it is from now on; earlier versions stay, with their reasons."""
+                          change: dict | None = None, trigger=None) -> DisclosureVersion:
+    """发布事前公开新版本: the whole section as it is from now on; earlier versions stay, with their reasons.
+    With `trigger` (an open 调整事由 of the agency) the version answers it: its cause is the trigger's,
+    and the update deadline it opened is met."""
     _check(agency, actor)
+    if trigger is not None:
+        trigger = DisclosureTrigger.objects.select_for_update().filter(pk=getattr(trigger, "pk", trigger)).first()
+        if trigger is None or trigger.agency_id != agency.pk:
+            raise NotFound("没有这项调整事由。")
+        if trigger.answered_by_id is not None:
+            raise RuleViolation(f"调整事由“{trigger.description}”已于第{trigger.answered_by.version}版调整完毕。",
+                                field="trigger")
+        cause = trigger.cause
     section = _section(section)
     reason = _reason(reason)
     if cause not in ChangeCause.values:
@@ -72,6 +87,63 @@ def do_publish_disclosure(agency, section, content, *, reason, actor, cause=Chan
     append_entry(action="publish_disclosure", actor=actor, obj=row, payload={
         "section": section.value, "version": row.version, "cause": cause, "reason": reason,
         "change": change or {"kind": "replace"}, "content": content})
+    if trigger is not None:
+        _answer(trigger, row, actor)
+    return row
+
+
+def _answer(trigger, row, actor):
+    from sanxiang.deadlines.actions import meet_obligations_of
+
+    trigger.answered_by = row
+    trigger.save(update_fields=["answered_by"])
+    append_entry(action="answer_disclosure_trigger", actor=actor, obj=trigger, payload={
+        "section": row.section, "version": row.version, "description": trigger.description})
+    meet_obligations_of(object_type=trigger.ledger_type(), object_id=trigger.pk, kinds=[UPDATE_DUTY], actor=actor)
+
+
+def update_period(agency, on):
+    """The profile's period for updating after a change ({count, unit}), or None ("及时")."""
+    from sanxiang.deadlines.queries import profile_key_of, profile_value
+
+    try:
+        return profile_value(profile_key_of(agency), UPDATE_RULE, on)
+    except Exception:  # a profile without the value: no deadline
+        return None
+
+
+@transaction.atomic
+def do_record_disclosure_trigger(agency, *, cause, description, occurred_on, actor) -> DisclosureTrigger:
+    """登记调整事由: a law change or a change of functions; opens 事前公开动态调整期限 where the profile sets one."""
+    import datetime as dt
+
+    from sanxiang.deadlines.actions import do_open_obligation
+
+    _check(agency, actor)
+    if cause not in TRIGGER_CAUSES:
+        raise RuleViolation("调整事由应为法律、法规、规章变化或机构职能变化。", field="cause")
+    description = description.strip() if isinstance(description, str) else ""
+    if not description:
+        raise RuleViolation("请写明变化的内容（如某法律的修订及其施行日期）。", field="description")
+    if len(description) > 300:
+        raise RuleViolation("变化的内容过长（最多 300 字）。", field="description")
+    if isinstance(occurred_on, str):
+        try:
+            occurred_on = dt.date.fromisoformat(occurred_on)
+        except ValueError:
+            raise RuleViolation("日期格式应为 YYYY-MM-DD。", field="occurred_on") from None
+    if not isinstance(occurred_on, dt.date):
+        raise RuleViolation("请填写生效、废止或职能调整的日期。", field="occurred_on")
+    if occurred_on > timezone.localdate() + dt.timedelta(days=366):
+        raise RuleViolation("日期不能晚于一年以后。", field="occurred_on")
+    row = DisclosureTrigger.objects.create(
+        agency=agency, cause=cause, description=description, occurred_on=occurred_on, recorded_by=_user(actor),
+        recorded_by_name=actor.get_username(), recorded_at=timezone.now())
+    append_entry(action="record_disclosure_trigger", actor=actor, obj=row, payload={
+        "cause": cause, "description": description, "occurred_on": occurred_on.isoformat()})
+    if update_period(agency, occurred_on):
+        do_open_obligation(object_type=row.ledger_type(), object_id=row.pk, agency=agency, kind=UPDATE_DUTY,
+                           start=occurred_on, rule=UPDATE_RULE, actor=actor)
     return row
 
 
@@ -82,7 +154,7 @@ def _items(agency, section) -> list[dict]:
 
 @transaction.atomic
 def do_save_disclosure_item(agency, section, item, *, reason, actor, code=None,
-                            cause=ChangeCause.ROUTINE) -> DisclosureVersion:
+                            cause=ChangeCause.ROUTINE, trigger=None) -> DisclosureVersion:
     """增改一项: the item `code` (None: a new item) replaced by `item`, published as a new version."""
     _check(agency, actor)
     section = _section(section)
@@ -104,11 +176,12 @@ def do_save_disclosure_item(agency, section, item, *, reason, actor, code=None,
         items[codes.index(code)] = item
         change = {"kind": "edit", "code": code}
     return do_publish_disclosure(agency, section, {"items": items}, reason=reason, actor=actor, cause=cause,
-                                 change=change)
+                                 change=change, trigger=trigger)
 
 
 @transaction.atomic
-def do_remove_disclosure_item(agency, section, code, *, reason, actor, cause=ChangeCause.ROUTINE) -> DisclosureVersion:
+def do_remove_disclosure_item(agency, section, code, *, reason, actor, cause=ChangeCause.ROUTINE,
+                              trigger=None) -> DisclosureVersion:
     """删除一项: published as a new version without it (the earlier versions keep it)."""
     _check(agency, actor)
     section = _section(section)
@@ -116,4 +189,5 @@ def do_remove_disclosure_item(agency, section, code, *, reason, actor, cause=Cha
     if code not in [i["code"] for i in items]:
         raise NotFound(f"清单中没有编码为“{code}”的事项。")
     return do_publish_disclosure(agency, section, {"items": [i for i in items if i["code"] != code]},
-                                 reason=reason, actor=actor, cause=cause, change={"kind": "remove", "code": code})
+                                 reason=reason, actor=actor, cause=cause, change={"kind": "remove", "code": code},
+                                 trigger=trigger)

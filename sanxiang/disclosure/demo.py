@@ -149,7 +149,11 @@ def _officer(agency):
 
 
 def _agency(agency, spec, actor) -> int:
-    from .actions import do_publish_disclosure, do_save_disclosure_item
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .actions import do_publish_disclosure, do_record_disclosure_trigger, do_save_disclosure_item
     from .models import ChangeCause, DisclosureVersion, Section
 
     def missing(section):
@@ -173,9 +177,14 @@ def _agency(agency, spec, actor) -> int:
         made += 1
         extra = spec.get("matters_v2")
         if extra:
+            trigger = do_record_disclosure_trigger(
+                agency, cause=ChangeCause.LAW, description="《食品经营许可和备案管理办法》（国家市场监督管理总局令第92号）施行",
+                occurred_on=timezone.localdate() - dt.timedelta(days=20), actor=actor)
             do_save_disclosure_item(agency, Section.MATTERS, {**extra, "unit": officer_unit}, actor=actor,
-                                    cause=ChangeCause.LAW, reason="《食品经营许可和备案管理办法》施行，增加相应处罚事项")
+                                    trigger=trigger, reason="《食品经营许可和备案管理办法》施行，增加相应处罚事项")
             made += 1
+            do_record_disclosure_trigger(agency, cause=ChangeCause.FUNCTIONS, description="承接区政务服务中心划转的食品经营许可窗口职责",
+                                         occurred_on=timezone.localdate() - dt.timedelta(days=5), actor=actor)
     if missing(Section.GUIDES):
         items = [{**g, "accepting_body": f"{agency.name}政务服务窗口",
                   "approving_body": g["approving_body"] or agency.name, "office_hours": HOURS,

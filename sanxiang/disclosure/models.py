@@ -56,3 +56,31 @@ class DisclosureVersion(Ledgered):
 
     def __str__(self) -> str:
         return f"{self.agency.name}{self.get_section_display()}（第{self.version}版）"
+
+
+class DisclosureTrigger(Ledgered):
+    """事前公开调整事由 — a law, regulation or rule that took effect or was repealed, or a change of the
+    agency's functions, after which its 事前公开 must be updated: the profile's
+    `publicity.update_after_change` (乌鲁木齐: 60 个工作日) opens the deadline 事前公开动态调整期限 from
+    `occurred_on`; a profile without a period ("及时") records the cause without a deadline. The
+    version published in answer closes it (`answered_by`)."""
+
+    agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="disclosure_triggers")
+    cause = models.CharField(max_length=16, choices=ChangeCause.choices)
+    description = models.CharField(max_length=300)
+    occurred_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_by_name = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField()
+    answered_by = models.ForeignKey(DisclosureVersion, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="answers")
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["agency", "-occurred_on", "-id"]
+        verbose_name = "事前公开调整事由"
+
+    def __str__(self) -> str:
+        return f"{self.get_cause_display()}：{self.description}"

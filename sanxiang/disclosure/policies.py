@@ -9,15 +9,13 @@ publish new versions; supervisors read the agencies they supervise.
 from sanxiang.access.policy import AGENCY, SUPERVISED, grant, register
 from sanxiang.orgs.models import Agency, Role
 
-from .models import DisclosureVersion
+from .models import DisclosureTrigger, DisclosureVersion
 
 EDITORS = {Role.REVIEWER: AGENCY, Role.PUBLICITY_EDITOR: AGENCY, Role.AGENCY_LEADER: AGENCY}
 
-register(DisclosureVersion, agency="agency", rules={
-    "view": {Role.OFFICER: AGENCY, Role.UNIT_HEAD: AGENCY, Role.AGENCY_LEADER: AGENCY, Role.REVIEWER: AGENCY,
-             Role.PUBLICITY_EDITOR: AGENCY, Role.ADMINISTRATOR: AGENCY, Role.SUPERVISOR: SUPERVISED},
-})
+VIEW = {Role.OFFICER: AGENCY, Role.UNIT_HEAD: AGENCY, Role.AGENCY_LEADER: AGENCY, Role.REVIEWER: AGENCY,
+        Role.PUBLICITY_EDITOR: AGENCY, Role.ADMINISTRATOR: AGENCY, Role.SUPERVISOR: SUPERVISED}
+register(DisclosureVersion, agency="agency", rules={"view": VIEW})
+register(DisclosureTrigger, agency="agency", rules={"view": VIEW})
 grant(Agency, "manage_disclosure", EDITORS)
-grant(Agency, "read_disclosure", {Role.OFFICER: AGENCY, Role.UNIT_HEAD: AGENCY, Role.AGENCY_LEADER: AGENCY,
-                                  Role.REVIEWER: AGENCY, Role.PUBLICITY_EDITOR: AGENCY, Role.ADMINISTRATOR: AGENCY,
-                                  Role.SUPERVISOR: SUPERVISED})
+grant(Agency, "read_disclosure", VIEW)

@@ -40,3 +40,25 @@ def versions(user, agency, section=None):
     if section:
         qs = qs.filter(section=Section(section))
     return qs.order_by("section", "-version")
+
+
+def triggers(user, agency):
+    """调整事由 of the agency with the update deadline each opened (None where the profile sets none)."""
+    from sanxiang.deadlines.models import Obligation
+
+    from .actions import UPDATE_DUTY
+    from .models import DisclosureTrigger
+
+    rows = list(restrict(DisclosureTrigger.objects.filter(agency=agency), user, "view")
+                .select_related("answered_by").order_by("answered_by_id", "-occurred_on"))
+    obligations = {o.object_id: o for o in Obligation.objects.filter(
+        object_type=DisclosureTrigger.ledger_type(), object_id__in=[str(r.pk) for r in rows], kind=UPDATE_DUTY)}
+    for r in rows:
+        r.obligation = obligations.get(str(r.pk))
+    return rows
+
+
+def open_triggers(agency):
+    from .models import DisclosureTrigger
+
+    return DisclosureTrigger.objects.filter(agency=agency, answered_by__isnull=True).order_by("occurred_on", "id")

@@ -7,6 +7,7 @@ app_name = "disclosure"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:code>/", views.agency_page, name="agency"),
+    path("<slug:code>/triggers/new/", views.record_trigger, name="record-trigger"),
     path("<slug:code>/<slug:section>/", views.section_page, name="section"),
     path("<slug:code>/<slug:section>/edit/", views.edit, name="edit-record"),
     path("<slug:code>/<slug:section>/new/", views.edit, name="new"),

@@ -16,7 +16,14 @@ from sanxiang.access.policy import can, restrict
 from sanxiang.core.errors import SanxiangError
 
 from . import queries
-from .actions import do_publish_disclosure, do_remove_disclosure_item, do_save_disclosure_item
+from .actions import (
+    TRIGGER_CAUSES,
+    do_publish_disclosure,
+    do_record_disclosure_trigger,
+    do_remove_disclosure_item,
+    do_save_disclosure_item,
+    update_period,
+)
 from .models import ChangeCause, Section
 from .schema import DUTY, DUTY_STATES, MATERIALS, TEXT, UNITS, fields_of, is_list, shown
 
@@ -49,15 +56,36 @@ class ChangeForm(forms.Form):
     cause = forms.ChoiceField(label="调整原因类别", choices=ChangeCause.choices, initial=ChangeCause.ROUTINE)
     reason = forms.CharField(label="调整原因", max_length=300,
                              help_text="公开在门户的调整记录中，例如“依据新修订的……调整”")
+    trigger = forms.ChoiceField(label="所答复的调整事由", required=False,
+                                help_text="因登记的法律变化或职能变化而调整的，选择该事由：其调整期限随之履行")
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_ = list(queries.open_triggers(agency)) if agency is not None else []
+        if open_:
+            self.fields["trigger"].choices = [("", "—")] + [
+                (str(t.pk), f"{t.get_cause_display()}：{t.description}（{t.occurred_on:%Y-%m-%d}）") for t in open_]
+        else:
+            del self.fields["trigger"]
+
+    def trigger_value(self):
+        value = self.cleaned_data.get("trigger")
+        return int(value) if value else None
+
+
+class TriggerForm(forms.Form):
+    cause = forms.ChoiceField(label="变化类别", choices=[(c.value, c.label) for c in TRIGGER_CAUSES])
+    description = forms.CharField(label="变化内容", max_length=300, help_text="例如“《某法》修订，自 2026-01-01 起施行”")
+    occurred_on = forms.DateField(label="生效、废止或职能调整日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def _lines(value, keys):
     return "\n".join("｜".join(row.get(k, "") for k in keys) for row in value or [])
 
 
-def item_form(section, data=None, initial=None):
-    """A form with the section's fields, plus the change's cause and reason."""
-    form = ChangeForm(data)
+def item_form(section, data=None, initial=None, agency=None):
+    """A form with the section's fields, plus the change's cause and reason (and the 调整事由 answered)."""
+    form = ChangeForm(data, agency=agency)
     fields = {}
     for f in fields_of(section):
         if f.kind == DUTY:
@@ -95,9 +123,30 @@ def agency_page(request, code):
     agency = _agency(request.user, code)
     current = queries.public_all_current(agency)
     sections = [{"section": s, "label": s.label, "row": current.get(s.value)} for s in Section]
+    can_manage = can(request.user, "manage_disclosure", agency)
     return render(request, "disclosure/agency.html", {
-        "agency": agency, "sections": sections, "can_manage": can(request.user, "manage_disclosure", agency),
-        "portal": reverse("portal:home", args=[agency.code])})
+        "agency": agency, "sections": sections, "can_manage": can_manage,
+        "portal": reverse("portal:home", args=[agency.code]), "triggers": queries.triggers(request.user, agency),
+        "trigger_form": TriggerForm() if can_manage else None,
+        "period": update_period(agency, None)})
+
+
+@login_required
+@require_POST
+def record_trigger(request, code):
+    """登记调整事由 (a law or function change): opens the update deadline where the profile sets one."""
+    agency = _agency(request.user, code)
+    form = TriggerForm(request.POST)
+    if form.is_valid():
+        try:
+            row = do_record_disclosure_trigger(agency, actor=request.user, **form.cleaned_data)
+        except SanxiangError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已登记调整事由“{row.description}”。")
+    else:
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return redirect("disclosure:agency", agency.code)
 
 
 @login_required
@@ -112,7 +161,7 @@ def section_page(request, code, section):
         "agency": agency, "section": section, "row": row, "items": items,
         "record": shown(section, row.content) if row is not None and not is_list(section) else None,
         "versions": queries.versions(request.user, agency, section),
-        "can_manage": can(request.user, "manage_disclosure", agency), "remove_form": ChangeForm()})
+        "can_manage": can(request.user, "manage_disclosure", agency), "remove_form": ChangeForm(agency=agency)})
 
 
 @login_required
@@ -131,17 +180,18 @@ def edit(request, code, section, item=None):
         current = row.content if row else None
     status = 200
     if request.method == "POST":
-        form = item_form(section, request.POST)
+        form = item_form(section, request.POST, agency=agency)
         if form.is_valid():
             data = {f.name: form.cleaned_data[f.name] for f in fields_of(section)}
             try:
                 if is_list(section):
                     saved = do_save_disclosure_item(agency, section, data, code=item, reason=form.cleaned_data["reason"],
-                                                    cause=form.cleaned_data["cause"], actor=request.user)
+                                                    cause=form.cleaned_data["cause"], actor=request.user,
+                                                    trigger=form.trigger_value())
                 else:
                     saved = do_publish_disclosure(agency, section, data, reason=form.cleaned_data["reason"],
                                                   cause=form.cleaned_data["cause"], actor=request.user,
-                                                  change={"kind": "edit"})
+                                                  change={"kind": "edit"}, trigger=form.trigger_value())
             except SanxiangError as exc:
                 exc.show_on(form)
             else:
@@ -149,7 +199,7 @@ def edit(request, code, section, item=None):
                 return redirect("disclosure:section", agency.code, section.value)
         status = 400
     else:
-        form = item_form(section, initial=current)
+        form = item_form(section, initial=current, agency=agency)
     return render(request, "disclosure/edit.html", {"agency": agency, "section": section, "form": form,
                                                     "item": item, "current": current}, status=status)
 
@@ -159,13 +209,14 @@ def edit(request, code, section, item=None):
 def remove(request, code, section, item):
     agency = _agency(request.user, code)
     section = _section(section)
-    form = ChangeForm(request.POST)
+    form = ChangeForm(request.POST, agency=agency)
     if not form.is_valid():
         messages.error(request, "删除须写明调整原因。")
         return redirect("disclosure:section", agency.code, section.value)
     try:
         saved = do_remove_disclosure_item(agency, section, item, reason=form.cleaned_data["reason"],
-                                          cause=form.cleaned_data["cause"], actor=request.user)
+                                          cause=form.cleaned_data["cause"], actor=request.user,
+                                          trigger=form.trigger_value())
     except SanxiangError as exc:
         messages.error(request, exc.message)
     else:

@@ -74,3 +74,27 @@ def test_another_agency_and_anonymous_visitors_get_nothing(cast):
         assert other.get(f"/disclosure/{cast.a.code}/{path}").status_code == 404
     anonymous = Client().get(f"/disclosure/{cast.a.code}/matters/")
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+
+
+def test_a_change_is_recorded_and_answered_through_the_pages(cast):
+    from sanxiang.disclosure.models import DisclosureTrigger
+
+    publish_all(cast.a, actor=OPERATOR)
+    c = client_for(cast.reviewer)
+    r = c.post(f"/disclosure/{cast.a.code}/triggers/new/", {"cause": "law", "description": "某法修订",
+                                                              "occurred_on": "2026-03-02"})
+    assert r.status_code == 302
+    trigger = DisclosureTrigger.objects.get(agency=cast.a)
+    page = c.get(f"/disclosure/{cast.a.code}/").content.decode()
+    assert "某法修订" in page and "待调整" in page
+    form = c.get(f"/disclosure/{cast.a.code}/matters/JC-001/edit/").content.decode()
+    assert "所答复的调整事由" in form
+    r = c.post(f"/disclosure/{cast.a.code}/matters/JC-001/edit/", {
+        **MATTER, "basis": "某法（修订）", "cause": "routine", "reason": "按修订调整", "trigger": str(trigger.pk)})
+    assert r.status_code == 302
+    trigger.refresh_from_db()
+    assert trigger.answered_by.version == 2 and trigger.answered_by.cause == "law"
+    assert "已调整" in c.get(f"/disclosure/{cast.a.code}/").content.decode()
+    assert client_for(cast.officer).post(f"/disclosure/{cast.a.code}/triggers/new/", {
+        "cause": "law", "description": "x", "occurred_on": "2026-03-02"}).status_code == 302
+    assert DisclosureTrigger.objects.filter(agency=cast.a).count() == 1  # the officer's was refused

@@ -108,3 +108,48 @@ def test_the_internal_history_is_read_by_the_agency_and_not_by_another(cast):
     publish_all(cast.a, actor=OPERATOR)
     assert Q.versions(cast.officer, cast.a).count() == len(Section)
     assert Q.versions(cast.other, cast.a).count() == 0
+
+
+def test_a_law_change_opens_the_update_deadline_where_the_profile_sets_one_and_the_answer_meets_it(cast):
+    import datetime as dt
+
+    from sanxiang.deadlines.models import Obligation
+    from sanxiang.disclosure.actions import UPDATE_DUTY, do_record_disclosure_trigger
+    from sanxiang.orgs import testing as T
+
+    a = T.agency(profile_key="urumqi-gxq-amr")  # 60 个工作日 (seed 000)
+    reviewer = T.member(a, "reviewer")
+    publish_all(a, actor=OPERATOR)
+    trigger = do_record_disclosure_trigger(a, cause=ChangeCause.LAW, description="某法修订施行",
+                                           occurred_on=dt.date(2026, 3, 2), actor=reviewer)
+    ob = Obligation.objects.get(object_type="disclosure.disclosuretrigger", object_id=str(trigger.pk), kind=UPDATE_DUTY)
+    assert ob.status == "open" and ob.due == dt.date(2026, 5, 28)  # 60 working days without 清明, 劳动节
+    row = do_save_disclosure_item(a, Section.MATTERS, {**MATTER, "basis": "某法（修订）第十条"}, code="JC-001",
+                                  reason="按修订后的某法调整依据", trigger=trigger, actor=reviewer)
+    trigger.refresh_from_db()
+    ob.refresh_from_db()
+    assert row.cause == "law" and trigger.answered_by == row and ob.status == "met"
+    with pytest.raises(RuleViolation, match="调整完毕"):
+        do_save_disclosure_item(a, Section.MATTERS, {**MATTER, "basis": "再改"}, code="JC-001", reason="再改",
+                                trigger=trigger, actor=reviewer)
+    with pytest.raises(NotFound):  # another agency's 调整事由
+        do_save_disclosure_item(cast.a, Section.MATTERS, MATTER, reason="x", trigger=trigger, actor=cast.reviewer)
+
+
+def test_without_a_period_in_the_profile_the_change_is_recorded_without_a_deadline(cast):
+    import datetime as dt
+
+    from sanxiang.deadlines.models import Obligation
+    from sanxiang.disclosure.actions import do_record_disclosure_trigger
+
+    before = Obligation.objects.count()
+    trigger = do_record_disclosure_trigger(cast.a, cause=ChangeCause.FUNCTIONS, description="职能划入",
+                                           occurred_on=dt.date(2026, 3, 2), actor=cast.leader)
+    assert trigger.pk and Obligation.objects.count() == before  # national profile: "及时", no period
+    for bad, message in (({"cause": "routine"}, "调整事由"), ({"description": " "}, "变化的内容"),
+                         ({"occurred_on": "2026-13-01"}, "日期")):
+        args = {"cause": "law", "description": "x", "occurred_on": "2026-03-02", **bad}
+        with pytest.raises(RuleViolation, match=message):
+            do_record_disclosure_trigger(cast.a, actor=cast.reviewer, **args)
+    with pytest.raises(NotPermitted):
+        do_record_disclosure_trigger(cast.a, cause="law", description="x", occurred_on="2026-03-02", actor=cast.officer)
