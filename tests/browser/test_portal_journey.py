@@ -41,3 +41,18 @@ def test_an_enterprise_opens_the_inspection_code_page_on_a_phone(demo, phone_pag
     assert ins.code in page.locator("#inspection-code").inner_text()
     page.goto(page.base + f"/gk/{agency.code}/jiancha/?code=NOTACODE")
     assert "未查到" in page.locator("#verdict").inner_text()
+
+
+PAGES = ["", "jigou/", "renyuan/", "shixiang/", "zhinan/", "choucha/", "liucheng/chufa/", "yinxiang/", "shenhe/",
+         "gongshipai/", "gongshika/", "shixiang/lishi/"]
+
+
+def test_every_portal_page_fits_a_phone(demo, phone_page, shoot):
+    page = phone_page
+    for path in PAGES:
+        page.goto(page.base + "/gk/urumqi-gxq-amr/" + path)
+        assert page.locator("h1").count() == 1, path
+        no_sideways_scroll(page)
+        shoot(page, "portal-" + (path.strip("/").replace("/", "-") or "home"))
+    page.goto(page.base + "/gk/urumqi-gxq-amr/shixiang/lishi/")
+    assert "法律、法规、规章变化" in page.inner_text("main")  # the demo's second version, with its reason
