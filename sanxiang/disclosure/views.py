@@ -7,10 +7,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from sanxiang.access.policy import can, restrict
 from sanxiang.core.errors import SanxiangError
@@ -132,10 +131,11 @@ def agency_page(request, code):
 
 
 @login_required
-@require_POST
 def record_trigger(request, code):
     """登记调整事由 (a law or function change): opens the update deadline where the profile sets one."""
     agency = _agency(request.user, code)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = TriggerForm(request.POST)
     if form.is_valid():
         try:
@@ -205,10 +205,11 @@ def edit(request, code, section, item=None):
 
 
 @login_required
-@require_POST
 def remove(request, code, section, item):
     agency = _agency(request.user, code)
     section = _section(section)
+    if request.method != "POST":  # after the agency: another agency's staff learn nothing (404)
+        return HttpResponseNotAllowed(["POST"])
     form = ChangeForm(request.POST, agency=agency)
     if not form.is_valid():
         messages.error(request, "删除须写明调整原因。")
