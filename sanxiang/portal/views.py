@@ -236,6 +236,14 @@ def inspection_lookup(request, agency):
                  {"code": code, "not_found": bool(code)}, status=404 if code else 200)
 
 
+def _cap(yearly_cap, agency, on):
+    """The profile's yearly cap per enterprise (国办发〔2024〕54号), None when it sets none or has no value."""
+    try:
+        return yearly_cap(agency, on)
+    except Exception:  # a profile without the value publishes no cap
+        return None
+
+
 def inspection(request, agency, code):
     """扫码入企 (国办发〔2024〕54号, rules-2026.md §3): who inspects, why, on what basis."""
     from sanxiang.cases.kinds.inspection import yearly_cap
@@ -261,6 +269,6 @@ def inspection(request, agency, code):
                      "ins": ins, "case": case, "status": CaseStatus(case.status).label,
                      "source": InspectionSource(ins.source).label, "people": people, "basis": basis,
                      "random_items": random_items.content["items"] if random_items else [],
-                     "cap": yearly_cap(agency, ins.planned_on or today), "info": info.content if info else None,
+                     "cap": _cap(yearly_cap, agency, ins.planned_on or today), "info": info.content if info else None,
                      "qr": segno.make(url, error="m").svg_inline(scale=4), "url": url,
                  })
