@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "sanxiang.review",  # 法制审核 (issue 9)
     "sanxiang.publicity",  # 公示 (issue 10): 脱敏 first
     "sanxiang.search",  # 公开检索 (issue 10 §7)
+    "sanxiang.disclosure",  # 事前公开 (issue 10 §1): versioned before-enforcement disclosure
+    "sanxiang.portal",  # 公开门户 (issue 10 §7): public, session-less pages per agency
 ]
 
 MIDDLEWARE = [

@@ -24,4 +24,6 @@ urlpatterns = [
     path("archive/", include("sanxiang.archive.urls")),
     path("review/catalogue/", include("sanxiang.review.urls_catalogue")),
     path("review/", include("sanxiang.review.urls")),
+    path("disclosure/", include("sanxiang.disclosure.urls")),
+    path("gk/", include("sanxiang.portal.urls")),  # 公开门户 (issue 10 §7)
 ]

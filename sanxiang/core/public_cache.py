@@ -41,6 +41,7 @@ CACHEABLE_PREFIXES = (
     "/api/v1/ledger/proofs/",
     "/api/v1/profiles/",  # the shipped rule profiles: read once per process
     "/api/v1/docs",
+    "/gk/",  # 公开门户 (sanxiang/portal): 事前公开 versions, certificates, inspections — all ledgered
 )
 CACHEABLE_EXACT = ("/",)
 # Paths whose answer also depends on checkpoints and cosignatures (`checkpoint_version`). The

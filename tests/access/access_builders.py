@@ -152,6 +152,14 @@ def _build(cast, label):
     if label == "review.catalogueversion":  # 法制审核目录清单, seeded from agency A's profile
         from sanxiang.review.actions import do_seed_catalogue
         return Built(do_seed_catalogue(a, actor=OPERATOR), a)
+    if label == "disclosure.disclosureversion":  # 事前公开 of agency A, published by the operator
+        from sanxiang.disclosure.actions import do_publish_disclosure
+        from sanxiang.disclosure.testing import CONTENT
+        return Built(do_publish_disclosure(a, "matters", CONTENT["matters"], reason="首次发布", actor=OPERATOR), a)
+    if label == "disclosure.disclosuretrigger":  # 调整事由 of agency A (a law change)
+        from sanxiang.disclosure.actions import do_record_disclosure_trigger
+        return Built(do_record_disclosure_trigger(a, cause="law", description="某法修订", occurred_on="2026-03-02",
+                                                  actor=OPERATOR), a)
     if label in ("review.legalreview", "review.reviewround", "review.reviewsupplement"):
         return _cases(cast, label)  # 法制审核 of a case of agency A, its round, a supplement request
     return None

@@ -18,6 +18,12 @@ PUBLIC = {
     "api/v1/public/certificates/<number>", "api/v1/profiles/", "api/v1/profiles/<key>",
     "profiles/", "profiles/<slug:key>/",
     "api/v1/witness/cosignatures", "api/v1/witness/checkpoint", "api/v1/witness/status",
+    # 公开门户 (sanxiang/portal, issue 10 §7): every page public, without a session
+    "gk/", "gk/<slug:agency>/", "gk/<slug:agency>/renyuan/", "gk/<slug:agency>/gongshika/",
+    "gk/<slug:agency>/liucheng/", "gk/<slug:agency>/liucheng/<slug:slug>/", "gk/<slug:agency>/yinxiang/",
+    "gk/<slug:agency>/shenhe/", "gk/<slug:agency>/jiancha/", "gk/<slug:agency>/jiancha/<str:code>/",
+    "gk/<slug:agency>/<slug:slug>/", "gk/<slug:agency>/<slug:slug>/lishi/",
+    "gk/<slug:agency>/<slug:slug>/lishi/<int:number>/", "gk/<slug:agency>/zhinan/<str:code>/",
 }
 
 

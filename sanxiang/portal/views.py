@@ -1,0 +1,274 @@
+"""公开门户 pages: public, session-less (no login, no cookie, nothing read from a session), one set per
+agency under /gk/<agency code>/. They work without JavaScript and on a phone, carry title and
+description meta for sharing, and show only what is published: names and public numbers (事项编码,
+证号, 案号, 检查码, version numbers), never a database id or an internal key.
+"""
+
+from __future__ import annotations
+
+import segno
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from sanxiang.core.public import public_url
+from sanxiang.disclosure import queries as DQ
+from sanxiang.disclosure.models import Section
+from sanxiang.disclosure.schema import fields_of, shown
+
+from . import flowcharts, queries
+
+SECTION_SLUGS = {  # public address of each 事前公开 section
+    Section.AGENCY: "jigou", Section.MATTERS: "shixiang", Section.GUIDES: "zhinan",
+    Section.RANDOM_ITEMS: "choucha", Section.WINDOWS: "gongshipai",
+}
+SLUG_SECTIONS = {v: k for k, v in SECTION_SLUGS.items()}
+
+
+def _title(item: dict) -> str:
+    return item.get("name") or item.get("content") or item.get("window") or item["code"]
+
+
+def _items(sec, row) -> list[dict]:
+    return [{"code": i["code"], "title": _title(i), "rows": shown(sec, i), "data": i} for i in row.content["items"]]
+
+
+def _agency(code):
+    agency = queries.agency(code)
+    if agency is None:
+        raise Http404("未找到该机关。")
+    return agency
+
+
+def _page(request, template, agency, title, description, context=None, status=200):
+    ctx = {"agency": agency, "page_title": title, "description": description,
+           "canonical": public_url(request.path), "nav": nav(agency) if agency else []}
+    ctx.update(context or {})
+    # Rendered without the request: no context processor runs, so nothing reads the session or the
+    # user (the navigation's would) — the answer is the same for every visitor, logged in or not.
+    response = HttpResponse(render_to_string(template, ctx), status=status)
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def nav(agency) -> list[dict]:
+    """Every section of the agency's portal, in the order of the issue: before, during enforcement."""
+    code = agency.code
+    items = [
+        {"label": "机构职能", "url": reverse("portal:section", args=[code, "jigou"]), "group": "事前公开"},
+        {"label": "执法人员", "url": reverse("portal:officers", args=[code]), "group": "事前公开"},
+        {"label": "执法事项清单", "url": reverse("portal:section", args=[code, "shixiang"]), "group": "事前公开"},
+        {"label": "服务指南", "url": reverse("portal:section", args=[code, "zhinan"]), "group": "事前公开"},
+        {"label": "随机抽查事项", "url": reverse("portal:section", args=[code, "choucha"]), "group": "事前公开"},
+        {"label": "执法流程图", "url": reverse("portal:flowcharts", args=[code]), "group": "事前公开"},
+        {"label": "音像记录事项清单", "url": reverse("portal:av", args=[code]), "group": "事前公开"},
+        {"label": "法制审核目录清单", "url": reverse("portal:review", args=[code]), "group": "事前公开"},
+        {"label": "岗位信息公示牌", "url": reverse("portal:section", args=[code, "gongshipai"]), "group": "事中公示"},
+        {"label": "执法人员公示卡", "url": reverse("portal:cards", args=[code]), "group": "事中公示"},
+        {"label": "执法证件查询", "url": reverse("public-certificate"), "group": "事中公示"},
+        {"label": "检查码查询（扫码入企）", "url": reverse("portal:inspection-lookup", args=[code]), "group": "事中公示"},
+    ]
+    # 事后公开 (行政执法决定公开): the publicity app (issue 10 §3, pub10) builds the decisions and
+    # `published_decisions()`; its portal page appears here once a route named "portal:decisions"
+    # exists — until then the entry is left out rather than shown as a dead link.
+    try:
+        items.append({"label": "行政执法决定公开", "url": reverse("portal:decisions", args=[code]), "group": "事后公开"})
+    except NoReverseMatch:
+        pass
+    return items
+
+
+def index(request):
+    return _page(request, "portal/index.html", None, "行政执法公示", "各行政执法机关的事前公开、事中公示信息。",
+                 {"agencies": queries.agencies()})
+
+
+def home(request, agency):
+    agency = _agency(agency)
+    current = DQ.public_all_current(agency)
+    groups = {}
+    for item in nav(agency):
+        groups.setdefault(item["group"], []).append(item)
+    info = current.get(Section.AGENCY)
+    return _page(request, "portal/home.html", agency, f"{agency.name}行政执法公示",
+                 f"{agency.name}的机构职能、执法人员、执法事项、服务指南、流程图与事中公示信息。",
+                 {"groups": groups, "info": info.content if info else None})
+
+
+def section(request, agency, slug):
+    agency = _agency(agency)
+    if slug not in SLUG_SECTIONS:
+        raise Http404("未找到该栏目。")
+    sec = SLUG_SECTIONS[slug]
+    row = DQ.public_current(agency, sec)
+    label = Section(sec).label
+    context = {"section": sec, "section_label": label, "slug": slug, "row": row,
+               "fields": fields_of(sec)}
+    if row is not None:
+        if sec == Section.AGENCY:
+            context["record"] = shown(sec, row.content)
+        else:
+            context["items"] = _items(sec, row)
+    template = "portal/windows.html" if sec == Section.WINDOWS else "portal/section.html"
+    if sec == Section.WINDOWS and row is not None:
+        for item in context["items"]:
+            number = item["data"].get("certificate")
+            if number:
+                url = public_url(reverse("public-certificate-number", args=[number]))
+                item["qr"] = segno.make(url, error="m").svg_inline(scale=3)
+                item["qr_url"] = url
+    return _page(request, template, agency, f"{label} · {agency.name}",
+                 f"{agency.name}公开的{label}（第{row.version}版）。" if row else f"{agency.name}的{label}。", context)
+
+
+def guide(request, agency, code):
+    """One 服务指南 (or any list item) on its own page, to print or share."""
+    agency = _agency(agency)
+    item = DQ.public_item(agency, Section.GUIDES, code)
+    if item is None:
+        raise Http404("未找到该服务指南。")
+    return _page(request, "portal/guide.html", agency, f"{item['name']}服务指南 · {agency.name}",
+                 f"{agency.name}：{item['name']}的依据、条件、材料、流程与时限。",
+                 {"item": item, "rows": shown(Section.GUIDES, item)})
+
+
+def history(request, agency, slug):
+    agency = _agency(agency)
+    if slug not in SLUG_SECTIONS:
+        raise Http404("未找到该栏目。")
+    sec = SLUG_SECTIONS[slug]
+    label = Section(sec).label
+    return _page(request, "portal/history.html", agency, f"{label}调整记录 · {agency.name}",
+                 f"{agency.name}{label}的历次版本及调整原因。",
+                 {"versions": DQ.public_history(agency, sec), "section_label": label, "slug": slug})
+
+
+def version(request, agency, slug, number):
+    agency = _agency(agency)
+    if slug not in SLUG_SECTIONS:
+        raise Http404("未找到该栏目。")
+    sec = SLUG_SECTIONS[slug]
+    row = DQ.public_version(agency, sec, number)
+    if row is None:
+        raise Http404("未找到该版本。")
+    label = Section(sec).label
+    context = {"section": sec, "section_label": label, "slug": slug, "row": row, "old": True}
+    if sec == Section.AGENCY:
+        context["record"] = shown(sec, row.content)
+    else:
+        context["items"] = _items(sec, row)
+    return _page(request, "portal/section.html", agency, f"{label}（第{row.version}版） · {agency.name}",
+                 f"{agency.name}{label}第{row.version}版。", context)
+
+
+def officers(request, agency):
+    agency = _agency(agency)
+    q = request.GET.get("q", "").strip()
+    too_long = len(q) > queries.SEARCH_MAX
+    rows = [] if too_long else queries.officers(agency, timezone.localdate(), q)
+    return _page(request, "portal/officers.html", agency, f"执法人员清单 · {agency.name}",
+                 f"{agency.name}持有效行政执法证件的执法人员：姓名、证号、执法类别、执法区域。",
+                 {"rows": rows, "q": q, "too_long": too_long, "max": queries.SEARCH_MAX})
+
+
+def cards(request, agency):
+    """执法人员公示卡: one printable card per officer with the QR code of the certificate check."""
+    agency = _agency(agency)
+    rows = queries.officers(agency, timezone.localdate())
+    for row in rows:
+        row["url"] = public_url(reverse("public-certificate-number", args=[row["number"]]))
+        row["qr"] = segno.make(row["url"], error="m").svg_inline(scale=3)
+    return _page(request, "portal/cards.html", agency, f"执法人员公示卡 · {agency.name}",
+                 f"{agency.name}执法人员公示卡（可打印）。", {"rows": rows})
+
+
+def flowchart_list(request, agency):
+    agency = _agency(agency)
+    return _page(request, "portal/flowcharts.html", agency, f"执法流程图 · {agency.name}",
+                 f"{agency.name}的行政执法流程图，由系统的状态流转表生成。",
+                 {"charts": flowcharts.charts_for(agency)})
+
+
+def flowchart(request, agency, slug):
+    agency = _agency(agency)
+    name = flowcharts.table_name(agency, slug)
+    if name is None:
+        raise Http404("未找到该流程图。")
+    label, steps = flowcharts.steps(name)
+    return _page(request, "portal/flowchart.html", agency, f"{label}流程图 · {agency.name}",
+                 f"{agency.name}{label}的办理步骤、执行人和时限。", {"label": label, "steps": steps})
+
+
+def av_list(request, agency):
+    from sanxiang.records.catalogue import catalogue
+
+    agency = _agency(agency)
+    cat = catalogue(agency)
+    entries = [{"label": e.label, "tier": e.tier_label, "phrases": e.phrases} for e in cat.entries.values()]
+    return _page(request, "portal/av.html", agency, f"音像记录事项清单 · {agency.name}",
+                 f"{agency.name}应当或宜全程音像记录的执法活动。",
+                 {"entries": entries, "principles": cat.principles})
+
+
+def review_catalogue(request, agency):
+    from sanxiang.review.catalogue_queries import in_force, shown_rules
+
+    agency = _agency(agency)
+    row = in_force(agency)
+    rules = [{"label": r["label"], "citation": r["citation"], "condition": r["condition"]}
+             for r in shown_rules(row.rules)] if row else []
+    return _page(request, "portal/review.html", agency, f"重大执法决定法制审核目录清单 · {agency.name}",
+                 f"{agency.name}作出哪些执法决定前须经法制审核。", {"row": row, "rules": rules})
+
+
+def inspection_lookup(request, agency):
+    """检查码查询: the enterprise types the code it was shown (when it cannot scan it)."""
+    agency = _agency(agency)
+    code = request.GET.get("code", "").strip()
+    if code:
+        found = queries.inspection(agency, code)
+        if found is not None:
+            return redirect("portal:inspection", agency.code, found.code)
+    return _page(request, "portal/inspection_lookup.html", agency, f"检查码查询 · {agency.name}",
+                 f"输入{agency.name}检查人员出示的检查码，查看检查人员、事由和依据。",
+                 {"code": code, "not_found": bool(code)}, status=404 if code else 200)
+
+
+def _cap(yearly_cap, agency, on):
+    """The profile's yearly cap per enterprise (国办发〔2024〕54号), None when it sets none or has no value."""
+    try:
+        return yearly_cap(agency, on)
+    except Exception:  # a profile without the value publishes no cap
+        return None
+
+
+def inspection(request, agency, code):
+    """扫码入企 (国办发〔2024〕54号, rules-2026.md §3): who inspects, why, on what basis."""
+    from sanxiang.cases.kinds.inspection import yearly_cap
+    from sanxiang.cases.models import CaseStatus, InspectionSource
+
+    agency = _agency(agency)
+    ins = queries.inspection(agency, code)
+    if ins is None:
+        return _page(request, "portal/inspection_lookup.html", agency, f"检查码查询 · {agency.name}",
+                     "未查到该检查码。", {"code": code, "not_found": True}, status=404)
+    case = ins.case
+    today = timezone.localdate()
+    matters = DQ.public_current(agency, Section.MATTERS)
+    basis = [m for m in (matters.content["items"] if matters else []) if m.get("category") == case.category]
+    random_items = DQ.public_current(agency, Section.RANDOM_ITEMS) if ins.source == InspectionSource.RANDOM else None
+    info = DQ.public_current(agency, Section.AGENCY)
+    url = public_url(reverse("portal:inspection", args=[agency.code, ins.code]))
+    people = queries.inspectors(case)
+    for p in people:
+        p["url"] = reverse("public-certificate-number", args=[p["number"]])
+    return _page(request, "portal/inspection.html", agency, f"行政检查 {case.number} · {agency.name}",
+                 f"{agency.name}行政检查：检查人员、检查事由和依据。", {
+                     "ins": ins, "case": case, "status": CaseStatus(case.status).label,
+                     "source": InspectionSource(ins.source).label, "people": people, "basis": basis,
+                     "random_items": random_items.content["items"] if random_items else [],
+                     "cap": _cap(yearly_cap, agency, ins.planned_on or today), "info": info.content if info else None,
+                     "qr": segno.make(url, error="m").svg_inline(scale=4), "url": url,
+                 })

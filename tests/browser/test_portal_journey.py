@@ -1,0 +1,58 @@
+"""Journey: 扫码入企 — an enterprise opens the inspection code page on a phone (390 px), without
+login: by typing the code it was shown, and by the QR's address; it sees who inspects, why and on
+what basis, checks an inspector's certificate, and the page never scrolls sideways."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def no_sideways_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_an_enterprise_opens_the_inspection_code_page_on_a_phone(demo, phone_page, shoot):
+    from sanxiang.cases.models import Inspection
+
+    ins = Inspection.objects.select_related("case__agency").filter(case__agency__code="quanzhou-licheng-amr").first()
+    agency = ins.case.agency
+    inspectors = [h.person.name for h in ins.case.handlers.filter(until__isnull=True).select_related("person")]
+    page = phone_page
+    page.goto(page.base + f"/gk/{agency.code}/")
+    assert agency.name in page.title()
+    no_sideways_scroll(page)
+    page.click("text=检查码查询（扫码入企）")
+    page.fill("#id_code", ins.code.lower())  # as typed from the notice, in any case
+    page.click("button[type=submit]")
+    page.wait_for_selector("#result")
+    assert page.url.endswith(f"/gk/{agency.code}/jiancha/{ins.code}/")
+    assert agency.name in page.locator("#verdict").inner_text()
+    assert ins.case.cause in page.locator("#inspection-cause").inner_text()
+    people = page.locator("#inspectors").inner_text()
+    assert inspectors and all(name in people for name in inspectors)
+    assert "检查依据" in page.locator("#basis").inner_text()
+    assert page.locator("figure.qr svg").count() == 1
+    no_sideways_scroll(page)
+    shoot(page, "portal-inspection-code")
+    page.locator("#inspectors a").first.click()  # the certificate check of the first inspector
+    page.wait_for_selector("#verdict")
+    assert "证件有效" in page.locator("#verdict").inner_text()
+    page.goto(page.base + f"/gk/{agency.code}/jiancha/{ins.code}/")  # the address the QR code holds
+    assert ins.code in page.locator("#inspection-code").inner_text()
+    page.goto(page.base + f"/gk/{agency.code}/jiancha/?code=NOTACODE")
+    assert "未查到" in page.locator("#verdict").inner_text()
+
+
+PAGES = ["", "jigou/", "renyuan/", "shixiang/", "zhinan/", "choucha/", "liucheng/chufa/", "yinxiang/", "shenhe/",
+         "gongshipai/", "gongshika/", "shixiang/lishi/"]
+
+
+def test_every_portal_page_fits_a_phone(demo, phone_page, shoot):
+    page = phone_page
+    for path in PAGES:
+        page.goto(page.base + "/gk/urumqi-gxq-amr/" + path)
+        assert page.locator("h1").count() == 1, path
+        no_sideways_scroll(page)
+        shoot(page, "portal-" + (path.strip("/").replace("/", "-") or "home"))
+    page.goto(page.base + "/gk/urumqi-gxq-amr/shixiang/lishi/")
+    assert "法律、法规、规章变化" in page.inner_text("main")  # the demo's second version, with its reason
