@@ -169,14 +169,19 @@ def section(request, case) -> dict:
     missing = catalogue.missing_recordings(case)
     print_and_sign = bool(profile_value(profile_key_of(case.agency), "records.av_print_and_sign", timezone.localdate()))
     uploads = _uploads(user, case.agency) if may_record else []
-    rows = [{"item": i, "corrected": bool(i.corrections.all()), "file_caption": naming.file_caption(i),
+    from sanxiang.retrieval.content import withholder
+
+    withheld = withholder(user, case)  # the text of a guarded record: read with purpose and 查阅留痕 only
+    rows = [{"item": i, "withheld": withheld(i), "corrected": bool(i.corrections.all()),
+             "file_caption": naming.file_caption(i),
              "correction_form": evidence_form(user, case, correction=i, uploads=uploads)
              if may_record and not i.corrections.all() else None,
              "needs_confirmation": print_and_sign and not i.party_confirmed_on and not i.corrections.all()
              and (i.transcript or i.upload.media_type.startswith("image/"))} for i in items]
     duties = E.upload_obligations(recordings)
     acts = catalogue.occurrences(case) if any(r.act for r in recordings) else []
-    rec_rows = [{"rec": r, "missing_metadata": E.missing_metadata(r), "obligation": duties.get(r.pk),
+    rec_rows = [{"rec": r, "withheld": withheld(r), "missing_metadata": E.missing_metadata(r),
+                 "obligation": duties.get(r.pk),
                  "act_label": catalogue.ACTS.get(r.act, ""), "uncovered": catalogue.uncovered_act(r, acts)}
                 for r in recordings]
     unattached = []
