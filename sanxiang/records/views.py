@@ -66,9 +66,10 @@ class EvidenceForm(forms.Form):
     extraction_officers = forms.CharField(label="提取人员（电子数据）", required=False)
 
 
-def evidence_form(user, case, data=None, *, correction=None, uploads=None):
+def evidence_form(user, case, data=None, *, correction=None, uploads=None, withheld=False):
     """The form to register (or, with `correction`, correct) an item; `uploads`: the choices, read once
-    for a whole page."""
+    for a whole page. `withheld`: the item's text is read only with a purpose and 查阅留痕
+    (retrieval/content.py), so the correction form does not carry it pre-filled."""
     form = EvidenceForm(data, prefix=f"correct-{correction.pk}" if correction else "evidence",
                         initial={"confidentiality": case.confidentiality, "collected_on": timezone.localdate()})
     if uploads is None:
@@ -77,9 +78,14 @@ def evidence_form(user, case, data=None, *, correction=None, uploads=None):
         form.fields["upload"].choices = [("", "沿用原文件")] + uploads
         form.fields["upload"].required = False
         form.fields["upload"].label = "更正后的文件"
+        from sanxiang.retrieval.content import EVIDENCE_FIELDS
+
         for name in ("kind", "title", "content", "place", "officers", "recorder", "purpose", "source",
                      "collected_by", "transcript", "confidentiality"):
-            form.initial[name] = getattr(correction, name)
+            if not (withheld and name in EVIDENCE_FIELDS):
+                form.initial[name] = getattr(correction, name)
+        if withheld:
+            form.fields["transcript"].help_text = "涉密内容未预填：请先在“案件记录”中留痕查看内容，再填写更正后的内容"
         form.initial["collected_on"] = correction.collected_on
     else:
         form.fields["upload"].choices = uploads
@@ -174,7 +180,7 @@ def section(request, case) -> dict:
     withheld = withholder(user, case)  # the text of a guarded record: read with purpose and 查阅留痕 only
     rows = [{"item": i, "withheld": withheld(i), "corrected": bool(i.corrections.all()),
              "file_caption": naming.file_caption(i),
-             "correction_form": evidence_form(user, case, correction=i, uploads=uploads)
+             "correction_form": evidence_form(user, case, correction=i, uploads=uploads, withheld=withheld(i))
              if may_record and not i.corrections.all() else None,
              "needs_confirmation": print_and_sign and not i.party_confirmed_on and not i.corrections.all()
              and (i.transcript or i.upload.media_type.startswith("image/"))} for i in items]
