@@ -196,8 +196,9 @@ def _mark_q(policy: Policy, scope: str) -> Q:
     return Q(**{f"{policy.mark}__in": MARK_CLEARANCE[scope]})
 
 
-def access_q(policy: Policy, user, action: str, on_date=None) -> Q | None:
-    """The rows of `policy.model` `user` may `action`, as a Q (None: all rows; Q(pk__in=[]): none)."""
+def access_q(policy: Policy, user, action: str, on_date=None, exclude_roles=()) -> Q | None:
+    """The rows of `policy.model` `user` may `action`, as a Q (None: all rows; Q(pk__in=[]): none).
+    `exclude_roles`: as if the user did not hold those roles (does one reach a row otherwise?)."""
     if is_system(user) or (policy.public and action == VIEW):
         return None
     nothing = Q(pk__in=[])
@@ -210,7 +211,8 @@ def access_q(policy: Policy, user, action: str, on_date=None) -> Q | None:
     self_scopes = grants.get(SELF, ())
     if OWN in self_scopes and policy.own:
         q |= Q(**{policy.own: user.pk}) & _mark_q(policy, OWN)
-    for ra in current_roles(user, on_date).only("agency_id", "unit_id", "role", "scope"):
+    for ra in current_roles(user, on_date).exclude(role__in=list(exclude_roles)).only(
+            "agency_id", "unit_id", "role", "scope"):
         for scope in grants.get(ra.role, ()):
             if scope == AGENCY:
                 part = _agency_q(policy, [ra.agency_id])
@@ -248,8 +250,9 @@ def restrict(queryset, user, action: str = VIEW, on_date=None):
     return queryset.filter(pk__in=allowed)
 
 
-def can(user, action: str, obj, on_date=None) -> bool:
-    """May `user` `action` this object? The same table as `restrict`, asked of one row."""
+def can(user, action: str, obj, on_date=None, exclude_roles=()) -> bool:
+    """May `user` `action` this object? The same table as `restrict`, asked of one row (`exclude_roles`:
+    through another role than these — e.g. does the 档案管理人员 reach it otherwise)."""
     if is_system(user):
         return True
     policy = policy_for(obj)
@@ -257,7 +260,7 @@ def can(user, action: str, obj, on_date=None) -> bool:
         return False
     if policy.public and action == VIEW:
         return True
-    q = access_q(policy, user, action, on_date)
+    q = access_q(policy, user, action, on_date, exclude_roles)
     if q is None:
         return True
     return policy.model._base_manager.filter(q, pk=obj.pk).exists()

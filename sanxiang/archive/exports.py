@@ -206,8 +206,9 @@ def do_record_download(row: ArchiveExport, *, actor, purpose: str = "") -> Archi
     _check_ready(row)
     purpose = " ".join((purpose or "").split())
     marks = confidential_marks(row.case)
-    if marks and not purpose:
-        raise RuleViolation(f"该归档信息包含有{'、'.join(marks)}的记录，下载前请填写用途。", field="purpose",
+    if not purpose:  # every record of the case at once, unwatermarked: always asks why (s19 tester8 #27)
+        held = f"含有{'、'.join(marks)}的记录，" if marks else ""
+        raise RuleViolation(f"归档信息包包含本案全部记录的原件，{held}下载前请填写用途。", field="purpose",
                             code="purpose_required")
     if len(purpose) > 300:
         raise RuleViolation("用途不能超过 300 个字。", field="purpose")
@@ -222,7 +223,21 @@ def do_record_download(row: ArchiveExport, *, actor, purpose: str = "") -> Archi
         append_entry(action="download_archive_export", actor=actor, obj=locked,
                      payload={"case": locked.case.number, "sha256": locked.sha256, "size": locked.size,
                               "records": locked.records, "confidentiality": marks, "purpose": purpose})
+        # and in the case's 访问日志 (查阅留痕), where heads and supervisors read who took what and why
+        from sanxiang.retrieval.actions import record_package_access
+
+        record_package_access(case=locked.case, export=locked, purpose=purpose, mark=_highest_mark(locked.case),
+                              actor=actor)
         return locked
+
+
+def _highest_mark(case) -> str:
+    """The highest confidentiality among the case and its records (what the 访问日志 row carries)."""
+    from sanxiang.orgs.marks import Confidentiality
+
+    _archived, records, supplements, _objects = contents(case)
+    marks = {r.confidentiality or case.confidentiality for r in records + supplements} | {case.confidentiality}
+    return next((m for m in reversed(Confidentiality.values) if m in marks), case.confidentiality)
 
 
 def _check_ready(row: ArchiveExport) -> None:
@@ -253,7 +268,7 @@ def exports_of(user, case) -> list[ArchiveExport]:
     rows = list(ArchiveExport.objects.restrict(user).filter(case=case).order_by("-requested_at", "-id")[:5])
     marks = confidential_marks(case) if any(r.status == ExportStatus.READY for r in rows) else []
     for row in rows:
-        row.needs_purpose = bool(marks)  # what the page shows: 已过期 and no link once expired, before the job deletes it
+        row.needs_purpose, row.marks = True, marks  # every package asks why; what the page shows: 已过期 and no link once expired, before the job deletes it
         row.label, row.downloadable = status_label(row), row.status == ExportStatus.READY and not _expired(row)
     return rows
 

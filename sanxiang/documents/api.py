@@ -59,9 +59,26 @@ class DocumentOut(Schema):
     correction_reason: str = ""
     created_at: dt.datetime
     issued_at: dt.datetime | None
+    content_withheld: bool = False  # `fields` read at content_url, with a purpose and 查阅留痕
+    content_url: str | None = None
 
 
-def _out(document: Document) -> dict:
+def _out(document: Document, request=None, withheld=None) -> dict:
+    """DocumentOut; the filled inputs (`fields`) withheld from a caller for whom a look at the PDF asks a
+    purpose (retrieval/content.py: read at `content_url` with the purpose, in the 查阅留痕)."""
+    out = _fields_out(document)
+    if request is not None:
+        from sanxiang.retrieval.content import withholder
+
+        hidden = (withheld or withholder(request.user, document.case))(document)
+        out["content_withheld"] = hidden
+        if hidden:
+            out["fields"] = {}
+            out["content_url"] = f"/api/v1/retrieval/records/document/{document.pk}/content"
+    return out
+
+
+def _fields_out(document: Document) -> dict:
     return {"id": document.pk, "case_id": document.case_id, "kind": document.kind,
             "kind_label": document.get_kind_display(), "number": document.number, "status": document.status,
             "status_label": document.get_status_display(), "template_version": document.template.version,
@@ -105,7 +122,10 @@ class TemplateOut(Schema):
 @router.get("/", response={200: list[DocumentOut], **error_responses(400, 401, 404, 422)}, summary="案件的执法文书")
 def list_documents(request, case_id: int | None = None):
     case = _case(request, case_id)
-    return Status(200, [_out(d) for d in queries.documents_of(request.user, case)])
+    from sanxiang.retrieval.content import withholder
+
+    withheld = withholder(request.user, case)
+    return Status(200, [_out(d, request, withheld) for d in queries.documents_of(request.user, case)])
 
 
 @router.get("/kinds", response={200: list[KindOut], **error_responses(400, 401, 404, 422)},
@@ -135,7 +155,7 @@ def generate(request, data: GenerateIn):
     document = actions.do_generate_document(case, data.kind, inputs=data.inputs, replaces=replaces,
                                             measure=data.measure_id, supplement_reason=data.supplement_reason,
                                             correction_reason=data.correction_reason, actor=request.user)
-    return Status(201, _out(document))
+    return Status(201, _out(document, request))
 
 
 @router.get("/templates", response={200: list[TemplateOut], **error_responses(400, 401, 404, 422)},
@@ -219,7 +239,7 @@ def register_paper_original(request, data: PaperIn):
 
 @router.get("/{document_id}", response={200: DocumentOut, **error_responses(401, 404)}, summary="执法文书")
 def get_document(request, document_id: str):
-    return Status(200, _out(_document(request, document_id)))
+    return Status(200, _out(_document(request, document_id), request))
 
 
 class IssueCheckOut(Schema):
@@ -250,7 +270,7 @@ def issue_check(request, document_id: str):
              summary="签发执法文书")
 def issue(request, document_id: str):
     document = actions.do_issue_document(_document(request, document_id), actor=request.user)
-    return Status(200, _out(document))
+    return Status(200, _out(document, request))
 
 
 @router.get("/{document_id}/pdf", response={**error_responses(400, 401, 403, 404, 409)}, summary="文书 PDF（经统一调取服务，留痕）",
@@ -347,7 +367,7 @@ def sign(request, document_id: str, data: SignIn):
     document = actions.do_sign_document(_document(request, document_id), officer_png=_png(data.officer_png),
                                         party_png=_png(data.party_png), party_name=data.party_name,
                                         officer_pngs=_officer_pngs(data.officers), actor=request.user)
-    return Status(200, _out(document))
+    return Status(200, _out(document, request))
 
 
 class RefusalIn(Schema):
@@ -381,7 +401,7 @@ def note_refusal(request, document_id: str, data: RefusalIn):
         _document(request, document_id), officer_png=_png(data.officer_png), party_name=data.party_name,
         reason=data.reason, refused_on=data.refused_on, witnesses=data.witnesses, recorded=data.recorded,
         officer_pngs=_officer_pngs(data.officers), actor=request.user)
-    return Status(200, _out(document))
+    return Status(200, _out(document, request))
 
 
 class DeactivateIn(Schema):

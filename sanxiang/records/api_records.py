@@ -131,9 +131,41 @@ class EvidenceOut(Schema):
     corrected_by_id: int | None
     file: StoredFileOut
     created_at: dt.datetime
+    content_withheld: bool = False  # its text is read at content_url, with a purpose and 查阅留痕
+    content_url: str | None = None
 
 
-def _evidence_out(item: EvidenceItem) -> dict:
+def _withholder(request, case):
+    """`f(record) -> bool`: the record's text is withheld from this caller (retrieval/content.py)."""
+    from sanxiang.retrieval.content import withholder
+
+    return withholder(request.user, case)
+
+
+def _withhold(out: dict, kind: str, names, withheld: bool) -> dict:
+    """A guarded record's text goes out blank, saying where it is read (purpose and 查阅留痕)."""
+    from sanxiang.retrieval.content import BLANK
+
+    out["content_withheld"] = withheld
+    out["content_url"] = f"/api/v1/retrieval/records/{kind}/{out['id']}/content" if withheld else None
+    if withheld:
+        out.update({name: BLANK.get(name, "") for name in names})
+    return out
+
+
+def _evidence_out(item: EvidenceItem, withheld: bool = False) -> dict:
+    from sanxiang.retrieval.content import EVIDENCE_FIELDS
+
+    return _withhold(_evidence_fields(item), "evidence", EVIDENCE_FIELDS, withheld)
+
+
+def _ev(request, item: EvidenceItem, withheld=None) -> dict:
+    """EvidenceOut for this caller: the text withheld where a look at the file asks a purpose."""
+    withheld = withheld or _withholder(request, item.case)
+    return _evidence_out(item, withheld(item))
+
+
+def _evidence_fields(item: EvidenceItem) -> dict:
     correction = min(item.corrections.all(), key=lambda c: c.pk, default=None)  # prefetched on lists
     extraction = None
     if item.kind == "electronic":
@@ -159,7 +191,8 @@ def _fields(data: EvidenceFields) -> dict:
 @router.get("/evidence", response={200: list[EvidenceOut], **error_responses(400, 401, 404, 422)}, summary="案件的证据")
 def list_evidence(request, case_id: int | None = None):
     case = _case(request, case_id)
-    return Status(200, [_evidence_out(i) for i in queries.evidence_of(request.user, case)])
+    withheld = _withholder(request, case)
+    return Status(200, [_ev(request, i, withheld) for i in queries.evidence_of(request.user, case)])
 
 
 @router.post("/evidence", response={201: EvidenceOut, **WRITE}, summary="登记证据（来自本人已完成的上传）")
@@ -168,12 +201,12 @@ def register_evidence(request, data: EvidenceIn):
     recording = _recording(request, data.recording_id) if data.recording_id is not None else None
     item = E.do_register_evidence(case, _upload(request, data.upload_id), recording=recording, actor=request.user,
                                   **_fields(data))
-    return Status(201, _evidence_out(item))
+    return Status(201, _ev(request, item))
 
 
 @router.get("/evidence/{item_id}", response={200: EvidenceOut, **error_responses(401, 404)}, summary="证据")
 def get_evidence(request, item_id: str):
-    return Status(200, _evidence_out(_item(request, item_id)))
+    return Status(200, _ev(request, _item(request, item_id)))
 
 
 @router.post("/evidence/{item_id}/correct", response={201: EvidenceOut, **WRITE},
@@ -181,7 +214,7 @@ def get_evidence(request, item_id: str):
 def correct_evidence(request, item_id: str, data: CorrectionIn):
     item = E.do_correct_evidence(_item(request, item_id), _upload(request, data.upload_id), actor=request.user,
                                  **_fields(data))
-    return Status(201, _evidence_out(item))
+    return Status(201, _ev(request, item))
 
 
 class ConfirmIn(Schema):
@@ -191,7 +224,7 @@ class ConfirmIn(Schema):
 
 @router.post("/evidence/{item_id}/confirm", response={200: EvidenceOut, **WRITE}, summary="登记当事人签名确认")
 def confirm_evidence(request, item_id: str, data: ConfirmIn):
-    return Status(200, _evidence_out(E.do_confirm_by_party(_item(request, item_id), on=data.on, note=data.note,
+    return Status(200, _ev(request, E.do_confirm_by_party(_item(request, item_id), on=data.on, note=data.note,
                                                            actor=request.user)))
 
 
@@ -237,9 +270,29 @@ class RecordingOut(Schema):
     uncovered_act: str  # the act named that the case has not done when this was recorded ("" if none)
     file: StoredFileOut | None
     handovers: list[HandoverOut]
+    content_withheld: bool = False  # its text is read at content_url, with a purpose and 查阅留痕
+    content_url: str | None = None
 
 
-def _recording_out(rec: AudioVideoRecord, duties: dict | None = None, acts: list | None = None) -> dict:
+def _recording_out(rec: AudioVideoRecord, duties: dict | None = None, acts: list | None = None, *,
+                   withheld: bool = False) -> dict:
+    from sanxiang.retrieval.content import RECORDING_FIELDS
+
+    return _withhold(_recording_fields(rec, duties, acts), "recording", RECORDING_FIELDS, withheld)
+
+
+def _rec(request, rec: AudioVideoRecord, duties=None, acts=None, withheld=None) -> dict:
+    """RecordingOut for this caller (its text withheld as for evidence; unattached: its declarer's)."""
+    from sanxiang.retrieval.content import withheld_unattached
+
+    if rec.case_id is None:
+        hidden = withheld_unattached(request.user, rec)
+    else:
+        hidden = (withheld or _withholder(request, rec.case))(rec)
+    return _recording_out(rec, duties, acts, withheld=hidden)
+
+
+def _recording_fields(rec: AudioVideoRecord, duties: dict | None = None, acts: list | None = None) -> dict:
     ob = duties.get(rec.pk) if duties is not None else E.upload_obligation(rec)
     due = None
     if ob is not None:
@@ -291,7 +344,8 @@ def list_recordings(request, case_id: int | None = None):
                 else queries.unattached_recordings(user))
     duties = E.upload_obligations(rows)
     acts = catalogue.occurrences(rows[0].case) if case_id is not None and rows else None
-    return Status(200, [_recording_out(r, duties, acts) for r in rows])
+    withheld = _withholder(request, rows[0].case) if case_id is not None and rows else None
+    return Status(200, [_rec(request, r, duties, acts, withheld) for r in rows])
 
 
 @router.post("/recordings", response={201: RecordingOut, **WRITE},
@@ -310,13 +364,13 @@ def declare_recording(request, data: RecordingIn):
         agency = agencies[0]
     fields = data.dict(exclude={"case_id", "agency", "upload_id"})
     rec = E.do_declare_recording(agency, case=case, upload=_upload(request, data.upload_id), actor=user, **fields)
-    return Status(201, _recording_out(rec))
+    return Status(201, _rec(request, rec))
 
 
 @router.get("/recordings/{recording_id}", response={200: RecordingOut, **error_responses(401, 404)},
             summary="音像记录")
 def get_recording(request, recording_id: str):
-    return Status(200, _recording_out(_recording(request, recording_id)))
+    return Status(200, _rec(request, _recording(request, recording_id)))
 
 
 class StoreIn(Schema):
@@ -329,7 +383,7 @@ class StoreIn(Schema):
 def store_recording(request, recording_id: str, data: StoreIn):
     rec = E.do_attach_recording_upload(_recording(request, recording_id), _upload(request, data.upload_id),
                                        late_reason=data.late_reason, actor=request.user)
-    return Status(200, _recording_out(rec))
+    return Status(200, _rec(request, rec))
 
 
 class CaseRef(Schema):
@@ -339,7 +393,7 @@ class CaseRef(Schema):
 @router.post("/recordings/{recording_id}/link", response={200: RecordingOut, **WRITE}, summary="音像记录关联案件")
 def link_recording(request, recording_id: str, data: CaseRef):
     rec = E.do_link_recording(_recording(request, recording_id), _case(request, data.case_id), actor=request.user)
-    return Status(200, _recording_out(rec))
+    return Status(200, _rec(request, rec))
 
 
 class HandoverIn(Schema):
@@ -358,7 +412,7 @@ def hand_over(request, recording_id: str, data: HandoverIn):
     rec = _recording(request, recording_id)
     fields = data.dict()
     E.do_hand_over_recording(rec, actor=request.user, receiver=fields.pop("receiver_id"), **fields)
-    return Status(201, _recording_out(queries.recording_for(request.user, rec.pk)))
+    return Status(201, _rec(request, queries.recording_for(request.user, rec.pk)))
 
 
 # ---- 音像记录事项清单 and the acts not recorded ----------------------------------------------------
@@ -456,31 +510,31 @@ def my_uploads(request, case_id: int | None = None):
 @router.get("/evidence/{item_id}/correct", response={200: EvidenceOut, **error_responses(401, 404)},
             summary="待更正的证据")
 def correction_target(request, item_id: str):
-    return Status(200, _evidence_out(_item(request, item_id)))
+    return Status(200, _ev(request, _item(request, item_id)))
 
 
 @router.get("/evidence/{item_id}/confirm", response={200: EvidenceOut, **error_responses(401, 404)},
             summary="证据的当事人确认情况")
 def confirmation_of(request, item_id: str):
-    return Status(200, _evidence_out(_item(request, item_id)))
+    return Status(200, _ev(request, _item(request, item_id)))
 
 
 @router.get("/recordings/{recording_id}/upload", response={200: RecordingOut, **error_responses(401, 404)},
             summary="音像记录的存储情况")
 def storage_of(request, recording_id: str):
-    return Status(200, _recording_out(_recording(request, recording_id)))
+    return Status(200, _rec(request, _recording(request, recording_id)))
 
 
 @router.get("/recordings/{recording_id}/link", response={200: RecordingOut, **error_responses(401, 404)},
             summary="音像记录关联的案件")
 def link_of(request, recording_id: str):
-    return Status(200, _recording_out(_recording(request, recording_id)))
+    return Status(200, _rec(request, _recording(request, recording_id)))
 
 
 @router.get("/recordings/{recording_id}/handovers", response={200: list[HandoverOut], **error_responses(401, 404)},
             summary="音像记录原件的移交")
 def handovers_of(request, recording_id: str):
-    return Status(200, _recording_out(_recording(request, recording_id))["handovers"])
+    return Status(200, _rec(request, _recording(request, recording_id))["handovers"])
 
 
 @router.get("/cases/{case_id}/missing/exception", response={200: list[MissingOut], **error_responses(401, 404)},

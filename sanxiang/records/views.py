@@ -66,9 +66,10 @@ class EvidenceForm(forms.Form):
     extraction_officers = forms.CharField(label="提取人员（电子数据）", required=False)
 
 
-def evidence_form(user, case, data=None, *, correction=None, uploads=None):
+def evidence_form(user, case, data=None, *, correction=None, uploads=None, withheld=False):
     """The form to register (or, with `correction`, correct) an item; `uploads`: the choices, read once
-    for a whole page."""
+    for a whole page. `withheld`: the item's text is read only with a purpose and 查阅留痕
+    (retrieval/content.py), so the correction form does not carry it pre-filled."""
     form = EvidenceForm(data, prefix=f"correct-{correction.pk}" if correction else "evidence",
                         initial={"confidentiality": case.confidentiality, "collected_on": timezone.localdate()})
     if uploads is None:
@@ -77,9 +78,14 @@ def evidence_form(user, case, data=None, *, correction=None, uploads=None):
         form.fields["upload"].choices = [("", "沿用原文件")] + uploads
         form.fields["upload"].required = False
         form.fields["upload"].label = "更正后的文件"
+        from sanxiang.retrieval.content import EVIDENCE_FIELDS
+
         for name in ("kind", "title", "content", "place", "officers", "recorder", "purpose", "source",
                      "collected_by", "transcript", "confidentiality"):
-            form.initial[name] = getattr(correction, name)
+            if not (withheld and name in EVIDENCE_FIELDS):
+                form.initial[name] = getattr(correction, name)
+        if withheld:
+            form.fields["transcript"].help_text = "涉密内容未预填：请先在“案件记录”中留痕查看内容，再填写更正后的内容"
         form.initial["collected_on"] = correction.collected_on
     else:
         form.fields["upload"].choices = uploads
@@ -169,14 +175,19 @@ def section(request, case) -> dict:
     missing = catalogue.missing_recordings(case)
     print_and_sign = bool(profile_value(profile_key_of(case.agency), "records.av_print_and_sign", timezone.localdate()))
     uploads = _uploads(user, case.agency) if may_record else []
-    rows = [{"item": i, "corrected": bool(i.corrections.all()), "file_caption": naming.file_caption(i),
-             "correction_form": evidence_form(user, case, correction=i, uploads=uploads)
+    from sanxiang.retrieval.content import withholder
+
+    withheld = withholder(user, case)  # the text of a guarded record: read with purpose and 查阅留痕 only
+    rows = [{"item": i, "withheld": withheld(i), "corrected": bool(i.corrections.all()),
+             "file_caption": naming.file_caption(i),
+             "correction_form": evidence_form(user, case, correction=i, uploads=uploads, withheld=withheld(i))
              if may_record and not i.corrections.all() else None,
              "needs_confirmation": print_and_sign and not i.party_confirmed_on and not i.corrections.all()
              and (i.transcript or i.upload.media_type.startswith("image/"))} for i in items]
     duties = E.upload_obligations(recordings)
     acts = catalogue.occurrences(case) if any(r.act for r in recordings) else []
-    rec_rows = [{"rec": r, "missing_metadata": E.missing_metadata(r), "obligation": duties.get(r.pk),
+    rec_rows = [{"rec": r, "withheld": withheld(r), "missing_metadata": E.missing_metadata(r),
+                 "obligation": duties.get(r.pk),
                  "act_label": catalogue.ACTS.get(r.act, ""), "uncovered": catalogue.uncovered_act(r, acts)}
                 for r in recordings]
     unattached = []

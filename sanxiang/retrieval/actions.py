@@ -90,6 +90,28 @@ def do_record_access(*, record, kind, case, file_key: str, file_sha256: str, ser
     return access
 
 
+def record_package_access(*, case, export, purpose: str, mark: str, actor) -> RecordAccess:
+    """查阅留痕 of a downloaded 归档信息包 (s19 tester8 #27): every record of the case at once, so it
+    stands in the case's 访问日志 beside single looks — who, when, the package and its SHA-256, why.
+    Called inside the download's transaction (archive.exports.do_record_download), with its own entry."""
+    if not is_person(actor):
+        raise NotPermitted("只有登录的用户可以下载归档信息包。")
+    access = RecordAccess.objects.create(
+        case=case, record_kind=PACKAGE_KIND, record_id=export.pk,
+        record_name=f"归档信息包（{export.records} 件记录）"[:200], file=PACKAGE_FILE, file_sha256=export.sha256,
+        served_sha256=export.sha256, watermarked=False, mode=AccessMode.DOWNLOAD, purpose=purpose[:300], grant=None,
+        confidentiality=mark, byte_range="", user=actor, at=timezone.now())
+    append_entry(action="download_record", actor=actor, obj=access, payload={
+        "case": case.number or str(case.pk), "record_kind": PACKAGE_KIND, "record_id": export.pk,
+        "record": access.record_name, "file": PACKAGE_FILE, "file_sha256": export.sha256, "mode": AccessMode.DOWNLOAD,
+        "purpose": access.purpose, "grant": None, "confidentiality": mark})
+    return access
+
+
+PACKAGE_KIND = "archive_export"
+PACKAGE_FILE = "package"
+
+
 # ---- 调阅 -------------------------------------------------------------------------------------------
 
 def requestable_agencies(user):

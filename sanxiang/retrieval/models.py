@@ -36,7 +36,8 @@ class RecordAccess(Ledgered):
     objects = RestrictedManager()
 
     # The files a record serves, by their key in `file` (retrieval/kinds.py), as a page names them.
-    FILE_LABELS = {"pdf": "PDF", "docx": "Word 文档", "file": "原件", "scan": "扫描件"}
+    FILE_LABELS = {"pdf": "PDF", "docx": "Word 文档", "file": "原件", "scan": "扫描件", "content": "内容",
+                   "package": "归档信息包"}
 
     @property
     def file_label(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sanxiang.access.policy import can, restrict
 from sanxiang.orgs.marks import Confidentiality
 
@@ -19,6 +21,8 @@ def records_of(user, case, grant=None) -> list[dict]:
     view_only = grant is not None and grant.kind != AccessRequestKind.COPY
     # a supervisor's look is guarded as a confidential one: purpose asked, copies watermarked (serving.supervises)
     supervising = grant is None and not current_roles(user).filter(agency_id=case.agency_id).exists()
+    from .content import fields_of
+
     for kind in kinds.all_kinds():
         found = kind.model.objects.filter(**{kind.case_path: case})
         if grant is None:
@@ -28,9 +32,12 @@ def records_of(user, case, grant=None) -> list[dict]:
             files = kind.files(record)
             if view_only:
                 files = {name: ref for name, ref in files.items() if ref.is_viewable}
+            guarded = kinds.is_confidential(mark) or supervising
             rows.append({"kind": kind, "record": record, "name": kind.name(record), "mark": mark,
-                         "mark_label": Confidentiality(mark).label, "confidential": kinds.is_confidential(mark) or supervising,
-                         "files": files, "grant": grant, "download": not view_only})
+                         "mark_label": Confidentiality(mark).label, "confidential": guarded,
+                         "files": files, "grant": grant, "download": not view_only,
+                         # its text is read through the purpose and 查阅留痕 where its files are (content.py)
+                         "content": (guarded or grant is not None) and bool(fields_of(kind.key, record))})
     return rows
 
 
@@ -48,10 +55,17 @@ def granted_case(user, case_id):
     return grant.case, grant
 
 
-def access_log(user, case):
-    if not can(user, "view_access_log", case):
-        return None
-    return restrict(RecordAccess.objects.filter(case=case), user).select_related("user", "grant")
+class AccessLog(NamedTuple):
+    rows: object  # RecordAccess queryset, newest first
+    whole: bool  # the case's whole 访问日志 (heads, leaders, supervisors) — else the user's own looks
+
+
+def access_log(user, case) -> AccessLog:
+    """The 查阅留痕 of `case` that `user` reads — the one query the page and the API answer from (s19
+    tester8 #24): the whole log for the unit's heads, the agency's leaders and supervisors
+    (`view_access_log`); each other reader of the case their own looks (the policy's SELF: OWN)."""
+    rows = restrict(RecordAccess.objects.filter(case=case), user).select_related("user", "grant")
+    return AccessLog(rows, can(user, "view_access_log", case))
 
 
 def my_requests(user):
@@ -120,6 +134,21 @@ def _supplements(case) -> set:
 
 
 def party_copy_records(user, row, *, now=None) -> list[dict]:
+    """What may be handed to the party on request `row` (see `party_copy_offer`)."""
+    return party_copy_offer(user, row, now=now)[0]
+
+
+def party_copy_left_out(item, files: dict) -> str:
+    """Why a record's files are not offered as a party's copy (s19 tester8 #15: the page said nothing)."""
+    refs = list(files.values())
+    if any(ref.download_only for ref in refs):
+        return "涉密电子数据原件：为保持原始格式和校验值不能加注水印，不在线提供复制件"
+    if any(ref.is_player_media for ref in refs):
+        return "涉密音像记录：只能在线播放，不提供复制件"
+    return "无法加注水印的文件，不在线提供复制件"
+
+
+def party_copy_offer(user, row, *, now=None) -> tuple[list[dict], list[dict]]:
     """What may be handed to the party on request `row`, for `user` who answers it: only while the
     request waits for its answer (once answered — provided or refused — the links go) and until the
     links expire (`actions.party_copy_links_until`, the profile's `records.party_copy_link_days`). Of the case's
@@ -138,16 +167,16 @@ def party_copy_records(user, row, *, now=None) -> list[dict]:
     from .models import PartyCopyStatus
 
     if row.status != PartyCopyStatus.TO_ANSWER or not may_answer_party_copy(user, row):
-        return []
+        return [], []
     until = party_copy_links_until(row)
     if until is None or (now or timezone.now()) >= until:
-        return []
+        return [], []
     internal = set()
     for record in sources.records_of(row.case):
         if casefile.is_frame(record) or casefile.placement(record)[0] == casefile.SECONDARY:
             internal.add((record.object_type, record.object_id))
     later = _supplements(row.case)
-    out = []
+    out, left_out = [], []
     for item in records_of(user, row.case):
         record = item["record"]
         key = (record.ledger_type(), str(record.pk))
@@ -160,7 +189,10 @@ def party_copy_records(user, row, *, now=None) -> list[dict]:
                 continue
             files = {name: ref for name, ref in files.items() if name == "pdf"}
         if item["confidential"]:  # only what carries the watermark (s18 tester defect 11)
-            files = {name: ref for name, ref in files.items() if ref.is_watermarkable}
+            kept = {name: ref for name, ref in files.items() if ref.is_watermarkable}
+            if not kept and files:  # said on the page, so that 不予提供/提供纸质 is a conscious answer
+                left_out.append({**item, "reason": party_copy_left_out(item, files)})
+            files = kept
         if files:
             out.append({**item, "files": files})
-    return out
+    return out, left_out

@@ -41,6 +41,7 @@ from . import kinds, watermark
 from .models import AccessMode, AccessRequestKind
 
 CHUNK = 1 << 20
+PLAYER_SPAN = 4 << 20  # the most one answer to a play-only player's range request holds
 DEFAULT_REHASH_MAX_BYTES = 64 << 20
 security_log = logging.getLogger("sanxiang.security")
 TOKEN_SALT = "sanxiang.retrieval.view"
@@ -141,6 +142,51 @@ def purpose_asked(user, found: Found) -> bool:
     """A look at this record asks its purpose: a confidential record, or any record a supervisor
     reaches (unless a 调阅 grant is used) — the one rule the pages and `serve` follow."""
     return found.grant is None and (found.confidential or supervises(user, found))
+
+
+def purpose_reason(user, found: Found) -> str:
+    """Why a purpose is asked, as the pages and the API's 400 say it: the record's own mark (not its
+    case's), or the supervisor's rule (执法监督条例第二十二条)."""
+    if found.confidential:
+        return f"该记录为{_mark_label(found.mark)}，查看或下载前请填写用途。"
+    return "执法监督人员查看或下载被监督机关的记录前请填写用途（执法监督条例第二十二条）。"
+
+
+def check_purpose(user, found: Found, purpose: str, *, continuing: bool = False) -> str:
+    """The purpose given, cleaned; 400 `purpose_required` where a look asks one and none was given."""
+    purpose = (purpose or "").strip()
+    if purpose_asked(user, found) and not purpose and not continuing:
+        raise RuleViolation(purpose_reason(user, found), field="purpose", code="purpose_required")
+    if len(purpose) > 300:
+        raise RuleViolation("用途不能超过 300 个字。", field="purpose")
+    return purpose
+
+
+def keeper_only(user, found: Found) -> bool:
+    """`user` reaches the record only as the agency's 档案管理人员 (archive/policies.py KEEPER): no 调阅
+    grant, and no other rule of the record's `view` (a keeper who is also the case's officer is its officer)."""
+    from sanxiang.access.policy import can, current_roles
+    from sanxiang.orgs.models import Role
+
+    if found.grant is not None:
+        return False
+    if not current_roles(user).filter(role=Role.RECORDS_KEEPER, agency_id=found.case.agency_id).exists():
+        return False
+    return not can(user, "view", found.record, exclude_roles={Role.RECORDS_KEEPER})
+
+
+def keeper_problem(user, found: Found):
+    """The 档案管理人员 reads a confidential record's file and text only once its case is archived
+    (decision 0059: the archive keeps the file from 归档 on; before that she is not among those who need an
+    open investigation's 商业秘密 or 个人隐私 — issue 8 §4 "only those entitled"). None, or the error."""
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    if not found.confidential or not keeper_only(user, found):
+        return None
+    if ArchivedCaseFile.objects.filter(case=found.case).exists():
+        return None
+    return NotPermitted(f"该记录为{_mark_label(found.mark)}，案件尚未归档：档案管理人员在案卷归档后方可查阅涉密记录的文件和内容。",
+                        code="case_not_archived")
 
 
 # ---- the player's view token ----------------------------------------------------------------------
@@ -255,25 +301,28 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
         raise RecordNotFound("该记录没有这个文件（可能尚未生成）。", code="file_not_found")
     if mode not in AccessMode.values:
         raise RuleViolation("方式应为查看（view）或下载（download）。", field="mode")
-    purpose = (request.GET.get("purpose") or "").strip()
     continuing = mode == AccessMode.VIEW and _token_valid(request.GET.get("t", ""), user, found, file_key)
     supervising = supervises(user, found)
     guarded = found.confidential or supervising  # a purpose asked, copies watermarked (docs/retrieval.md)
-    if purpose_asked(user, found) and not purpose and not continuing:
-        raise RuleViolation(f"该记录为{_mark_label(found.mark)}，查看或下载前请填写用途。" if found.confidential
-                            else "执法监督人员查看或下载被监督机关的记录前请填写用途（执法监督条例第二十二条）。",
-                            field="purpose", code="purpose_required")
-    if len(purpose) > 300:
-        raise RuleViolation("用途不能超过 300 个字。", field="purpose")
+    purpose = check_purpose(user, found, request.GET.get("purpose") or "", continuing=continuing)
+    problem = keeper_problem(user, found)
+    if problem is not None:
+        raise problem
     view_only = found.grant is not None and found.grant.kind != AccessRequestKind.COPY
     if view_only and mode == AccessMode.DOWNLOAD:
         raise NotPermitted("本次调阅经批准仅可查看，不含复制下载。", code="download_not_granted")
     if view_only and not ref.is_viewable:
-        raise NotPermitted("本次调阅经批准仅可查看，该文件不能在浏览器中查看（只能下载），请查看其 PDF 版本。",
-                           code="download_not_granted")
-    if guarded and ref.is_player_media and mode == AccessMode.DOWNLOAD:
+        raise NotPermitted(view_only_refusal(found, ref), code="download_not_granted")
+    play_only = guarded and ref.is_player_media
+    if play_only and mode == AccessMode.DOWNLOAD:
         raise NotPermitted("涉密音像记录只能在浏览器中播放，不能下载。" if found.confidential
                            else "执法监督人员查阅的音像记录只能在浏览器中播放，不能下载。", code="download_not_allowed")
+    if play_only and not continuing and request.method != "HEAD":
+        # play-only (s19 tester8 #28): only the player page's ranged requests, carrying its signed token
+        raise NotPermitted("该音像记录只能在本系统的播放页中播放（查看时填写用途、留痕），不提供整个文件。",
+                           code="player_only")
+    if play_only and not (request.headers.get("Range") or "").strip() and request.method != "HEAD":
+        raise NotPermitted("该音像记录只能在播放器中分段播放，不提供整个文件。", code="player_only")
     copy = guarded_copy(ref) if guarded else "as_stored"
     if copy == "refused":
         # what cannot carry the reader's mark is not handed out (s18 tester defects 11, 12)
@@ -285,12 +334,24 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
     now = timezone.now()
     stamped = None
     access = None
+    unmarked = ""  # why a guarded original goes without its watermark (the notice says so)
     if copy == "watermark":
         with storage.open_file(ref.path) as fh:
             original = fh.read()
         if hashlib.sha256(original).hexdigest() != ref.sha256:  # read whole anyway: always checked
             raise _refuse_modified(user, found, file_key, ref, hashlib.sha256(original).hexdigest())
-        stamped = watermark.apply(original, ref.content_type, watermark_text(user, now, mode))
+        try:
+            stamped = watermark.apply(original, ref.content_type, watermark_text(user, now, mode))
+        except watermark.Unstampable as exc:
+            # s19 tester8 #7: an image over the pixel limit, a format Pillow cannot read, an encrypted PDF
+            # — readable by nobody before. The entitled get the original, like 电子数据 (4a): saved, not
+            # shown, their purpose and 查阅留痕 before the first byte, and the notice 「未加水印」 in place of the
+            # mark. A view-only 调阅 grant gets nothing (it does not cover copies).
+            if view_only:
+                raise NotPermitted(f"{exc.message}本次调阅经批准仅可查看，取得未加水印的原件须申请调阅并复制。",
+                                   code=exc.code) from None
+            unmarked, mode, copy = exc.reason, AccessMode.DOWNLOAD, "native"  # verified above: read whole
+    if stamped is not None:
         served_sha256, size = hashlib.sha256(stamped).hexdigest(), len(stamped)
         span = None  # a watermarked copy is made per request: served whole
     else:
@@ -298,8 +359,10 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
         if_range = request.headers.get("If-Range")
         span = None if (if_range and if_range.strip() != f'"{ref.sha256}"') else parse_range(
             request.headers.get("Range", ""), size)
+        if play_only and span is not None:  # the player reads on in pieces; no answer holds the whole file
+            span = (span[0], min(span[1], span[0] + PLAYER_SPAN - 1))
 
-    if not head and stamped is None and not continuing and 0 < size <= rehash_max_bytes():
+    if not head and stamped is None and not continuing and not unmarked and 0 < size <= rehash_max_bytes():
         # re-hashed whole before its first byte is sent, for a range too (a range over altered bytes
         # would serve them); a player's seeks within a view already checked are not re-hashed again
         actual = _sha256_of(ref.path)
@@ -326,19 +389,32 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
             response = HttpResponse(stamped)
         else:
             response = StreamingHttpResponse(reader if reader is not None else iter(()), status=206 if span else 200)
-    response["Content-Type"] = ref.content_type
+    response["Content-Type"] = watermark.output_type(ref.content_type) if stamped is not None else ref.content_type
     response["Content-Length"] = str((span[1] - span[0] + 1) if span else size)
     if span:
         response["Content-Range"] = f"bytes {span[0]}-{span[1]}/{size}"
     response["Accept-Ranges"] = "none" if stamped is not None else "bytes"
     response["ETag"] = f'"{served_sha256}"'
     # 电子数据 (text, HTML, e-mail, zip) is only ever saved, never shown: a page or script in it would run here
-    response["Content-Disposition"] = _disposition(AccessMode.DOWNLOAD if ref.download_only else mode, ref.filename)
+    if not play_only:  # play-only media get no file name to save under (s19 tester8 #28)
+        filename = watermark.output_name(ref.filename, ref.content_type) if stamped is not None else ref.filename
+        response["Content-Disposition"] = _disposition(
+            AccessMode.DOWNLOAD if (ref.download_only or unmarked) else mode, filename)
     if copy == "native" and access is not None:
-        response["X-Sanxiang-Notice"] = quote(native_notice(found, access))
+        response["X-Sanxiang-Notice"] = quote(native_notice(found, access, unmarked))
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def view_only_refusal(found: Found, ref) -> str:
+    """Why a view-only 调阅 grant does not open this file, naming what does (s19 tester8 #14: 电子数据 has
+    no PDF version)."""
+    if ref.download_only:
+        return "本次调阅经批准仅可查看；电子数据原件只能下载、不能在浏览器中查看，取得它须申请调阅并复制。"
+    if "pdf" in found.kind.files(found.record):
+        return "本次调阅经批准仅可查看，该文件不能在浏览器中查看（只能下载），请查看其 PDF 版本。"
+    return "本次调阅经批准仅可查看，该文件不能在浏览器中查看（只能下载），取得它须申请调阅并复制。"
 
 
 def guarded_copy(ref) -> str:
@@ -364,9 +440,12 @@ def guarded_copy(ref) -> str:
     return "refused"
 
 
-def native_notice(found: Found, access) -> str:
-    """The notice that goes with a guarded 电子数据 original in place of a watermark."""
-    return (f"本文件为电子数据原件（{_mark_label(found.mark)}），为保持原始格式和校验值未加水印；本次"
+def native_notice(found: Found, access, unmarked: str = "") -> str:
+    """The notice that goes with a guarded original in place of a watermark: 电子数据 (kept as it is), or
+    a file that cannot carry one (`unmarked`: an image over the pixel limit, an encrypted PDF…)."""
+    what = (f"本文件为原件（{_mark_label(found.mark)}），{unmarked}，未加水印；本次" if unmarked else
+            f"本文件为电子数据原件（{_mark_label(found.mark)}），为保持原始格式和校验值未加水印；本次")
+    return (what +
             f"{'下载' if access.mode == AccessMode.DOWNLOAD else '查阅'}已记入查阅留痕第 {access.pk} 号"
             f"（{access.user.get_full_name() or access.user.username}，{timezone.localtime(access.at):%Y-%m-%d %H:%M}，"
             f"用途：{access.purpose or '调阅'}），不得外传。")

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from sanxiang.core.errors import NotFound, SanxiangError
 
-from . import actions, queries, serving
+from . import actions, content, queries, serving
+from .content import CONTENT_FILE
 from .models import AccessMode, AccessRequestKind
 
 
@@ -54,23 +55,44 @@ def record(request, kind, pk, file):
     """查看/下载: asks the purpose where a look needs one (a confidential record, a supervisor's look), then hands
     the file over to the serving endpoint — or, for audio and video, plays it here."""
     found = _found(request, kind, pk)
-    ref = found.kind.files(found.record).get(file)
-    if ref is None:
+    reading = file == CONTENT_FILE  # the record's text (retrieval/content.py), not a file
+    ref = None if reading else found.kind.files(found.record).get(file)
+    if ref is None and not reading:
         raise PageNotFound("该记录没有这个文件（可能尚未生成）。")
-    mode = AccessMode.DOWNLOAD if request.GET.get("mode") == AccessMode.DOWNLOAD else AccessMode.VIEW
+    mode = AccessMode.DOWNLOAD if request.GET.get("mode") == AccessMode.DOWNLOAD and not reading else AccessMode.VIEW
     asks_purpose = serving.purpose_asked(request.user, found)
     form = PurposeForm(request.POST or None)
     purpose = (request.GET.get("purpose") or "").strip()[:300]  # a page that names it (a party's copy)
     if asks_purpose and not purpose:
         if request.method != "POST" or not form.is_valid():
-            return render(request, "retrieval/purpose.html", {"found": found, "ref": ref, "form": form,
-                                                              "mode": mode, "name": found.kind.name(found.record)},
-                          status=400 if request.method == "POST" else 200)
+            return render(request, "retrieval/purpose.html", {
+                "found": found, "ref": ref, "form": form, "mode": mode, "name": found.kind.name(found.record),
+                "mark_label": serving._mark_label(found.mark), "reading": reading,
+                "copy": ref.guarded_copy if ref is not None else ""},
+                status=400 if request.method == "POST" else 200)
         purpose = form.cleaned_data["purpose"]
+    if reading:
+        try:
+            found, fields, access = content.read(request, kind, pk, purpose)
+        except SanxiangError as exc:
+            from .files import error_page
+
+            return error_page(request, exc)
+        return render(request, "retrieval/content.html", {
+            "found": found, "fields": fields, "access": access, "name": found.kind.name(found.record),
+            "mark_label": serving._mark_label(found.mark),
+            "case_url": reverse("cases:detail", args=[found.case.pk]) if found.grant is None else
+            reverse("retrieval:granted", args=[found.case.pk])})
+    problem = serving.keeper_problem(request.user, found)
+    if problem is not None:
+        from .files import error_page
+
+        return error_page(request, problem)
     if ref.is_player_media and mode == AccessMode.VIEW:
         token = serving.open_player(request, found, file, purpose)
         return render(request, "retrieval/player.html", {
             "found": found, "ref": ref, "name": found.kind.name(found.record),
+            "guarded": found.confidential or serving.supervises(request.user, found),
             "src": serving.file_url(kind, found.record.pk, file, token=token)})
     return redirect(serving.file_url(kind, found.record.pk, file, mode=mode, purpose=purpose))
 
@@ -164,10 +186,8 @@ def access_log(request, pk):
     from sanxiang.cases import pages as case_pages
 
     case = case_pages.case_for(request.user, pk)
-    rows = queries.access_log(request.user, case)
-    if rows is None:
-        raise PageNotFound("只有承办机构负责人、单位领导和执法监督人员可以查看访问日志。")
-    return render(request, "retrieval/log.html", {"case": case, "rows": rows[:500],
+    log = queries.access_log(request.user, case)
+    return render(request, "retrieval/log.html", {"case": case, "rows": log.rows[:500], "whole": log.whole,
                                                   "case_url": reverse("cases:detail", args=[case.pk])})
 
 
@@ -256,9 +276,10 @@ def party_copy(request, pk):
             return redirect("retrieval:party-copy", row.pk)
     elif request.method == "POST":
         status = 400
+    offered, left_out = queries.party_copy_offer(request.user, row)
     return render(request, "retrieval/party_copy.html", {
         "row": row, "case": row.case, "form": form, "purpose": _copy_purpose(row),
         "may_decide": row.status == "pending_approval" and can(request.user, "decide", row),
         "may_answer": bool(answers),
-        "rows": queries.party_copy_records(request.user, row), "links_until": actions.party_copy_links_until(row),
+        "rows": offered, "left_out": left_out, "links_until": actions.party_copy_links_until(row),
         "now": timezone.now()}, status=status)

@@ -17,7 +17,12 @@ from sanxiang.core.errors import SanxiangError
 FONT_CANDIDATES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
                    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 SC_IN_COLLECTION = 2  # Noto CJK collections: JP, KR, SC, TC, HK
-WATERMARKED_TYPES = ("application/pdf", "image/jpeg", "image/png")
+# PDFs and the images Pillow reads; JPEG and PNG stay JPEG and PNG, the others (WebP, GIF — its first
+# frame —, TIFF, BMP) become a watermarked PNG copy (s19 tester8 #7). HEIC needs a plugin not installed:
+# like an image over the pixel limit it goes to the entitled as the original, marked 未加水印 (serving).
+WATERMARKED_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp", "image/gif", "image/tiff",
+                     "image/bmp", "image/heic", "image/heif")
+CONVERTED_TYPES = {"image/webp", "image/gif", "image/tiff", "image/bmp"}
 
 
 class WatermarkError(SanxiangError):
@@ -26,10 +31,34 @@ class WatermarkError(SanxiangError):
     default_message = "无法为该文件加水印，未提供下载。"
 
 
-class ImageTooLarge(SanxiangError):
+class Unstampable(SanxiangError):
+    """The file cannot carry the reader's mark (not damaged: an image too large or in a format Pillow
+    cannot read, an encrypted PDF). `reason` says why, for the notice of an unmarked original."""
+
     status = 403
+    code = "watermark_impossible"
+    default_message = "该文件无法加注查阅人水印。"
+
+    def __init__(self, message=None, *, reason="", **kwargs):
+        super().__init__(message, **kwargs)
+        self.reason = reason or "无法加注水印"
+
+
+class ImageTooLarge(Unstampable):
     code = "image_too_large"
     default_message = "图片过大，无法加注查阅人水印，未提供。"
+
+
+def output_type(content_type: str) -> str:
+    """The content type of the watermarked copy (a WebP, GIF or TIFF becomes a PNG)."""
+    return "image/png" if content_type in CONVERTED_TYPES else content_type
+
+
+def output_name(filename: str, content_type: str) -> str:
+    if content_type not in CONVERTED_TYPES:
+        return filename
+    stem = filename.rsplit(".", 1)[0] if "." in filename else filename
+    return f"{stem}（加水印副本）.png"
 
 
 DEFAULT_MAX_PIXELS = 25_000_000
@@ -66,7 +95,7 @@ def apply(data: bytes, content_type: str, text: str) -> bytes:
         if content_type == "application/pdf":
             return _pdf(data, text)
         return _image(data, content_type, text)
-    except (WatermarkError, ImageTooLarge):
+    except (WatermarkError, Unstampable):
         raise
     except Exception as exc:  # a damaged file: nothing served, nothing ledgered
         raise WatermarkError("无法为该文件加水印（文件可能已损坏），未提供下载，请联系管理员。") from exc
@@ -113,6 +142,8 @@ def _pdf(data: bytes, text: str) -> bytes:
     rewritten whole — unless it is sealed: then nothing is served rather than a copy with a broken seal."""
     from pypdf import PdfReader, PdfWriter
 
+    if _encrypted(data):
+        raise Unstampable("该 PDF 已加密（设有密码），无法加注查阅人水印。", reason="该 PDF 已加密、无法加注水印")
     sealed = is_sealed(data)
     notice = seal_notice(data) if sealed else ""
     try:
@@ -126,6 +157,15 @@ def _pdf(data: bytes, text: str) -> bytes:
     if sealed:
         raise WatermarkError("无法在保留电子印章的前提下加水印，未提供；请联系管理员。")
     return _stamped(PdfWriter(clone_from=PdfReader(io.BytesIO(data))), text, "")
+
+
+def _encrypted(data: bytes) -> bool:
+    from pypdf import PdfReader
+
+    try:
+        return PdfReader(io.BytesIO(data)).is_encrypted
+    except Exception:  # damaged: the stamping says so
+        return False
 
 
 def _stamped(writer, text: str, notice: str) -> bytes:
@@ -144,14 +184,19 @@ def _stamped(writer, text: str, notice: str) -> bytes:
 def _image(data: bytes, content_type: str, text: str) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
+    limit = f"超过 {max_pixels() // 10000} 万像素"
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only: the size is known before decoding
     except Image.DecompressionBombError:  # beyond Pillow's own bound (~179 million pixels)
-        raise ImageTooLarge(f"图片过大（超过 {max_pixels() // 10000} 万像素），无法在线加注查阅人水印，未提供。") from None
+        raise ImageTooLarge(f"图片过大（{limit}），无法在线加注查阅人水印。", reason=f"图片{limit}、无法加注水印") from None
+    except Image.UnidentifiedImageError:  # HEIC without its plugin, or a format Pillow does not read
+        raise Unstampable("该图片的格式无法加注查阅人水印。", reason="图片格式无法加注水印") from None
     width, height = image.size
     if width * height > max_pixels():
-        raise ImageTooLarge(f"图片过大（{width}×{height} 像素，超过 {max_pixels() // 10000} 万像素），无法在线加注查阅人水印，"
-                            "未提供；请向办案单位索取其缩小或打印后的副本。")
+        raise ImageTooLarge(f"图片过大（{width}×{height} 像素，{limit}），无法在线加注查阅人水印。",
+                            reason=f"图片 {width}×{height} 像素，{limit}、无法加注水印")
+    if getattr(image, "n_frames", 1) > 1:  # an animated GIF, a multi-page TIFF: a copy of one frame would hide the rest
+        raise Unstampable("该图片有多帧（动画或多页），无法加注查阅人水印。", reason="图片有多帧（动画或多页）、无法加注水印")
     image.load()
     mode = "RGBA"
     base = image.convert(mode)
@@ -163,7 +208,7 @@ def _image(data: bytes, content_type: str, text: str) -> bytes:
         draw.text((size, int(base.height * fraction)), text, font=font, fill=(200, 30, 30, 140))
     merged = Image.alpha_composite(base, layer)
     out = io.BytesIO()
-    if content_type == "image/png":
+    if output_type(content_type) == "image/png":
         merged.save(out, "PNG")
     else:
         merged.convert("RGB").save(out, "JPEG", quality=90)

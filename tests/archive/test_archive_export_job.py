@@ -69,12 +69,23 @@ def test_asked_for_built_by_the_job_downloaded_and_verified(client, env, archive
     assert built.expires_at - built.ready_at == dt.timedelta(hours=72)
 
     before = LedgerEntry.objects.filter(action="download_archive_export").count()
-    download = client.get(status["download"])
+    # every record of the case at once: a purpose always (s19 tester8 #27), even when none is marked
+    unasked = client.get(status["download"])
+    assert unasked.status_code == 400 and unasked.json()["code"] == "purpose_required"
+    assert LedgerEntry.objects.filter(action="download_archive_export").count() == before
+    download = client.get(status["download"], {"purpose": "移交档案馆前核对"})
     assert download.status_code == 200 and download["Content-Type"] == "application/zip"
     assert "filename*=UTF-8''%E5%BD%92%E6%A1%A3%E4%BF%A1%E6%81%AF%E5%8C%85-" in download["Content-Disposition"]
     data = b"".join(download.streaming_content)
     assert len(data) == built.size
     assert LedgerEntry.objects.filter(action="download_archive_export").count() == before + 1
+    # and it stands in the case's 访问日志 beside single looks, who, what and why
+    from sanxiang.retrieval.models import RecordAccess
+
+    look = RecordAccess.objects.filter(case=case).latest("at")
+    assert (look.user, look.record_kind, look.record_id, look.file, look.mode, look.purpose, look.file_sha256) == (
+        keeper, "archive_export", built.pk, "package", "download", "移交档案馆前核对", built.sha256)
+    assert LedgerEntry.objects.filter(action="download_record", object_id=str(look.pk)).exists()
 
     package = tmp_path / "downloaded.zip"
     package.write_bytes(data)
@@ -89,7 +100,8 @@ def test_asked_for_built_by_the_job_downloaded_and_verified(client, env, archive
     # The case page lists it ready, with a link people can follow.
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "归档信息包" in page and "可以下载" in page and f"/archive/exports/{built.pk}/download/" in page
-    assert client.get(f"/archive/exports/{built.pk}/download/").status_code == 200
+    assert 'name="purpose"' in page and "须填写用途" in page
+    assert client.get(f"/archive/exports/{built.pk}/download/", {"purpose": "核对"}).status_code == 200
 
 
 def test_another_agency_gets_404_an_officer_is_refused_writing_nothing(client, env, archived):
@@ -177,18 +189,18 @@ def test_a_package_changed_on_disk_is_not_served_nor_ledgered_as_downloaded(clie
     path.write_bytes(bytes(data))
     client.force_login(keeper)
     downloads = LedgerEntry.objects.filter(action="download_archive_export").count()
-    response = client.get(f"{API}/exports/{built.pk}/download")
+    response = client.get(f"{API}/exports/{built.pk}/download", {"purpose": "核对"})
     assert response.status_code == 409 and response.json()["code"] == "export_modified", response.content
     assert "与生成时记录的摘要不符" in response.json()["message"]
     assert LedgerEntry.objects.filter(action="download_archive_export").count() == downloads
     built.refresh_from_db()
     assert built.status == ExportStatus.FAILED and "被改动" in built.failure
     assert LedgerEntry.objects.filter(action="archive_export_failed", object_id=str(built.pk)).exists()
-    page = client.get(f"/archive/exports/{built.pk}/download/", follow=True)
+    page = client.get(f"/archive/exports/{built.pk}/download/", {"purpose": "核对"}, follow=True)
     assert page.status_code == 200 and page.get("Content-Type", "").startswith("text/html")
     # s18 tester 4: the page says the package was changed, not 「已过期删除或尚未生成」
     assert "与生成时记录的摘要不符" in page.content.decode() and "已过期删除" not in page.content.decode()
-    again = client.get(f"{API}/exports/{built.pk}/download")
+    again = client.get(f"{API}/exports/{built.pk}/download", {"purpose": "核对"})
     assert again.status_code == 409 and again.json()["code"] == "export_modified"
 
 
@@ -246,7 +258,7 @@ def test_an_expired_package_is_not_served_before_the_job_deletes_it(client, env,
     ArchiveExport.objects.filter(pk=built.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     client.force_login(keeper)
     before = written()
-    response = client.get(f"{API}/exports/{built.pk}/download")
+    response = client.get(f"{API}/exports/{built.pk}/download", {"purpose": "核对"})
     assert response.status_code == 409 and response.json()["code"] == "export_expired"
     assert "已于" in response.json()["message"] and "过期" in response.json()["message"]
     assert written() == before

@@ -290,7 +290,10 @@ def test_the_requests_page_and_the_access_log(client, env, internal, other_unit_
     assert request.status == AccessRequestStatus.APPROVED
     client.force_login(env.officer)
     client.get(file_url(document))
-    assert client.get(f"/retrieval/cases/{case.pk}/log/").status_code == 404  # officers do not read the log
+    own = client.get(f"/retrieval/cases/{case.pk}/log/")  # officers read their own looks only (s19 tester8 #24)
+    assert own.status_code == 200 and "我的查阅留痕" in own.content.decode()
+    assert {a["user"] for a in client.get(f"/api/v1/retrieval/cases/{case.pk}/log").json()} == {
+        env.officer.get_full_name() or env.officer.username}
     client.force_login(env.head)
     log = client.get(f"/retrieval/cases/{case.pk}/log/").content.decode()
     assert document.get_kind_display() in log and (env.officer.get_full_name() or env.officer.username) in log
@@ -391,7 +394,9 @@ def test_the_api_lists_records_requests_decisions_and_the_log(client, env, secre
     assert records[0]["id"] == document.pk and records[0]["purpose_required"] is True
     pdf = next(f for f in records[0]["files"] if f["file"] == "pdf")
     assert pdf["view_url"] == f"/api/v1/retrieval/files/document/{document.pk}/pdf"
-    assert client.get(f"/api/v1/retrieval/cases/{case.pk}/log").status_code == 403  # officers: no log
+    own = client.get(f"/api/v1/retrieval/cases/{case.pk}/log")  # officers: their own looks only (s19 tester8 #24)
+    assert own.status_code == 200 and {a["user"] for a in own.json()} <= {env.officer.get_full_name()
+                                                                          or env.officer.username}
     client.force_login(env.outsider)
     assert client.get(f"/api/v1/retrieval/cases/{case.pk}/records").status_code == 404
     assert client.post("/api/v1/retrieval/requests", {"case_id": case.pk, "reason": "看看"},
