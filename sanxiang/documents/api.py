@@ -90,6 +90,7 @@ class KindOut(Schema):
     repeatable: bool = False
     signable: bool = False
     supplement_required: bool = False  # an archived case: generated only as 归档后补充 with `supplement_reason`
+    unavailable: str = ""  # why it cannot be made yet although the state offers it (a 复查 before its order is issued)
 
 
 class TemplateOut(Schema):
@@ -119,7 +120,8 @@ def available(request, case_id: int | None = None):
                          "inputs": [{"name": i.name, "label": i.label, "required": i.required, "help": i.help}
                                     for i in s.inputs],
                          "measures": [{"id": m.pk, "label": measure_label(m)} for m in kinds.measures_for(case, s)],
-                         "repeatable": s.repeatable, "signable": s.signable} for s in kinds.available_kinds(case)
+                         "repeatable": s.repeatable, "signable": s.signable,
+                         "unavailable": actions.prerequisite_refusal(case, s)} for s in kinds.available_kinds(case)
                         if not (archived and s.kind in kinds.ARCHIVE_KINDS)])
 
 

@@ -75,7 +75,8 @@ def section(request, case) -> dict:
                 continue
             if actions.ended_refusal(case, spec, replaces):
                 continue
-            offers.append({"spec": spec, "replaces": replaces, "form": inputs_form(spec, prefix=spec.kind, case=case)})
+            offers.append({"spec": spec, "replaces": replaces, "form": inputs_form(spec, prefix=spec.kind, case=case),
+                           "unavailable": actions.prerequisite_refusal(case, spec)})
     papers = list(restrict(PaperOriginal.objects.filter(case=case), user, "view").order_by("written_on", "id"))
     return {"rows": rows, "offers": offers, "archived": archived, "pending": any(d.status == DocumentStatus.PENDING for d in documents),
             "papers": papers, "paper_form": paper_form(user, case) if may_generate else None}
