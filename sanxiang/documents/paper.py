@@ -25,6 +25,13 @@ from .models import Document, DocumentKind, DocumentStatus, PaperOriginal
 SCAN_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif"}
 
 
+# The kinds whose paper original passes the whole guard of generating them (state and prerequisites): the
+# decisions, and what presupposes a step done — a 送达回证 (something served), a 结案审批表 (the case ended),
+# a 整改复查记录 (its issued order). Records of the investigation are registered whatever the state now.
+STATE_BOUND = {*kinds.SERVED_KINDS, DocumentKind.SERVICE_RECEIPT, DocumentKind.CLOSING_APPROVAL,
+                                    DocumentKind.RECTIFICATION_RECHECK}
+
+
 def kinds_for(case) -> list[tuple[str, str]]:
     """The document kinds a paper original may be registered as in `case`: those its kind of case
     uses (any state), not the archive's own forms (generated at 立卷)."""
@@ -83,7 +90,12 @@ def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_
         label = DocumentKind(kind).label if kind in DocumentKind.values else kind
         raise RuleViolation(f"{case.get_kind_display()}案件不使用“{label}”，不能登记为本案的文书。", field="kind")
     supplement_reason = _supplement_reason(case, supplement_reason, None, act="登记文书")
-    making_guard(case, kinds.SPECS[kind], act="登记")  # where the generated kind may be made, no elsewhere
+    if kind in STATE_BOUND:  # where the generated kind may be made, no elsewhere (one guard)
+        making_guard(case, kinds.SPECS[kind], act="登记")
+    else:  # a record of the investigation (笔录…) is often scanned after the case moved on: no state rule
+        conflict = kinds.decision_conflict(case, kind)
+        if conflict:
+            raise RuleViolation(conflict, field="kind", code="decision_contradicts")
     written_on = _day(written_on, case)
     number = _text(number, "文号", "number", required=False, max_length=100)
     if number:

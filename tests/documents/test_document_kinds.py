@@ -291,10 +291,11 @@ def test_a_paper_original_passes_the_guard_of_its_generated_kind(kenv, built):
     case.refresh_from_db()
     recheck = kinds.SPECS["rectification_recheck"]
     assert "限期整改指令书尚未签发" in D.prerequisite_refusal(case, recheck)
-    seeds = iter(range(700, 720))
+    scans = iter([samples.completed_upload(samples.png(seed=seed), "扫描件.png", actor=kenv.officer)
+                  for seed in range(700, 705)])
 
     def register(kind):
-        upload = samples.completed_upload(samples.png(seed=next(seeds)), "扫描件.png", actor=kenv.officer)
+        upload = next(scans)
         return do_register_paper_original(case, upload, kind=kind, written_on=case.clue_on, signers="执法人员甲、当事人乙",
                                           kept_at="档案室", actor=kenv.officer)
 
