@@ -516,6 +516,24 @@ def making_guard(case, spec: kinds.Spec, act: str = "生成"):
     return None
 
 
+def superseded_order(document) -> str:
+    """For a 整改复查记录 naming an order that a later issued correction replaced: what to say of it (s20,
+    tester8 #26: it kept naming the corrected order, unmarked); "" otherwise. The record is not changed
+    (a made record stays as made); the note is shown with it (case page, API `order_superseded`)."""
+    if document.kind != DocumentKind.RECTIFICATION_RECHECK or document.status == S.FAILED:
+        return ""
+    named = (document.fields.get("context") or {}).get("order_number") or ""
+    try:
+        current = issued_order(document.case)
+    except RuleViolation:
+        return ""
+    if not named or current.number == named:
+        return ""
+    reason = current.fields.get("correction_reason") or ""
+    return (f"所复查的{named}已由{current.number}更正" + (f"（{reason}）" if reason else "")
+            + "；本记录复查的是更正前的指令书，应按更正后的指令书复查。")
+
+
 def prerequisite_refusal(case, spec: kinds.Spec) -> str:
     """Why a kind the case's state offers cannot be made yet ("" if it can): shown with the offer
     (kinds list, case page) instead of a refusal after the form is filled (s20, tester8 #17)."""

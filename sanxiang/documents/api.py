@@ -57,6 +57,7 @@ class DocumentOut(Schema):
     failure: str
     replaces_id: int | None
     correction_reason: str = ""
+    order_superseded: str = ""  # a 整改复查记录 whose order was later corrected: says so (the record is unchanged)
     created_at: dt.datetime
     issued_at: dt.datetime | None
 
@@ -69,7 +70,7 @@ def _out(document: Document) -> dict:
             "confidentiality": document.mark,
             "docx_sha256": document.docx_sha256, "pdf_sha256": document.pdf_sha256, "failure": document.failure,
             "replaces_id": document.replaces_id, "correction_reason": document.fields.get("correction_reason", ""),
-            "created_at": document.created_at, "issued_at": document.issued_at}
+            "order_superseded": actions.superseded_order(document), "created_at": document.created_at, "issued_at": document.issued_at}
 
 
 class GenerateIn(Schema):

@@ -280,6 +280,22 @@ def test_a_recheck_needs_the_issued_order_and_names_its_number(kenv, built):
     assert recheck.fields["context"]["order_number"] == order.number
 
 
+def test_a_recheck_of_a_corrected_order_says_so(kenv, built):
+    """s20 (tester8 #26): a 整改复查记录 made while an order was in force keeps its text, but once an issued
+    correction replaces that order it is marked (page and API `order_superseded`) — naming both 文号."""
+    case = built[labour_rectification()]
+    case.refresh_from_db()
+    order = issue_directly(D.do_generate_document(case, "rectification_order", actor=kenv.officer))
+    recheck = D.do_generate_document(case, "rectification_recheck", actor=kenv.officer)
+    assert D.superseded_order(recheck) == ""
+    corrected = issue_directly(D.do_generate_document(case, "rectification_order", replaces=order,
+                                                      correction_reason="整改期限写错", actor=kenv.officer))
+    note = D.superseded_order(recheck)
+    assert f"所复查的{order.number}已由{corrected.number}更正（整改期限写错）" in note
+    second = D.do_generate_document(case, "rectification_recheck", actor=kenv.officer)
+    assert second.fields["context"]["order_number"] == corrected.number and D.superseded_order(second) == ""
+
+
 def test_a_paper_original_passes_the_guard_of_its_generated_kind(kenv, built):
     """s20 (tester8 #4): registering a paper original of a kind goes through the guard of generating that
     kind — a 整改复查记录 before its order is issued, a 结案审批表 or 送达回证 the case's state does not offer
