@@ -56,6 +56,24 @@ def _is_text(head: bytes) -> bool:
     return False
 
 
+def served_type(mime: str | None, head: bytes) -> str:
+    """The Content-Type to serve a stored file with: text (电子数据) names its charset — UTF-8 or GB18030,
+    whichever its first bytes decode as (s20, tester8 #21: text/plain without one is read as Latin-1) —
+    other types as stored. For the serving code (retrieval), which owns the response."""
+    mime = mime or "application/octet-stream"
+    if mime != TEXT:
+        return mime
+    head = bytes(head[:HEAD_BYTES])
+    for encoding in _TEXT_ENCODINGS:
+        try:
+            head.decode(encoding)
+            return f"{TEXT}; charset={encoding}"
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:  # a character cut by the head
+                return f"{TEXT}; charset={encoding}"
+    return f"{TEXT}; charset=utf-8"
+
+
 # Programs are never evidence files: refused at upload, and inside a zip of 电子数据 (at upload and in the
 # archive's 安全性 check — one rule).
 EXECUTABLE_MIMES = {"application/x-executable", "application/x-msdownload", "application/x-sharedlib",

@@ -175,3 +175,12 @@ def test_a_program_in_a_zip_inside_a_zip_is_refused_and_nesting_is_bounded(env):
     assert any("嵌套超过" in name for name in content.programs_in_zip(io.BytesIO(deep)))
     harmless = zip_of({"inner.zip": zip_of({"聊天记录.txt": "卖家：有货\n".encode()})})
     assert content.programs_in_zip(io.BytesIO(harmless)) == []
+
+
+def test_text_is_served_with_its_charset():
+    """s20 (tester8 #21): the Content-Type of stored 电子数据 text names its charset (UTF-8 or GB18030)."""
+    assert content.served_type("text/plain", "姓名,金额\n张三,100\n".encode()) == "text/plain; charset=utf-8"
+    assert content.served_type("text/plain", "姓名,金额\n张三,100\n".encode("gb18030")) == "text/plain; charset=gb18030"
+    cut = ("订单" * 5000).encode()[:content.HEAD_BYTES - 1]  # a character cut by the head
+    assert content.served_type("text/plain", cut) == "text/plain; charset=utf-8"
+    assert content.served_type("image/png", b"\x89PNG") == "image/png"
