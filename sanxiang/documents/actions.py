@@ -501,14 +501,13 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
 def making_guard(case, spec: kinds.Spec, act: str = "生成"):
     """Whether a document of `spec` may be made in `case` now — one guard for a generated document
     and a paper original of the kind (paper.py; s20, tester8 #4): it does not contradict the case's
-    decision, the case's state offers the kind (a kind made from its subject, e.g. the 审核表: the
-    kind's states), and what it presupposes exists (a 整改复查记录: the issued order, returned)."""
+    decision, the case's state offers the kind (a kind made from its subject, e.g. the 审核表: whenever
+    its subject's app makes it, which checks the subject), and what it presupposes exists (a 整改复查记录:
+    the issued order, returned)."""
     conflict = kinds.decision_conflict(case, spec.kind)
     if conflict:
         raise RuleViolation(conflict, field="kind", code="decision_contradicts")
-    in_state = (spec in kinds.available_kinds(case)) if spec.offered else \
-        case.status in spec.where.get(case.workflow_table(), ())
-    if not in_state:
+    if spec.offered and spec not in kinds.available_kinds(case):
         raise RuleViolation(f"案件{case.title}处于“{case.status_label}”，不能{act}{spec.label}。", field="kind",
                             code="kind_not_available")
     if spec.kind == DocumentKind.RECTIFICATION_RECHECK:
