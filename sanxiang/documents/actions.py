@@ -7,8 +7,10 @@ stored files' digests (`files=`), so `sanxiang verify` re-hashes them — in one
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
+import json
 from importlib import resources
 
 from django.db import IntegrityError, transaction
@@ -40,6 +42,7 @@ register_actions({
 })
 
 NUMBER_ATTEMPTS = 8
+FILL_ATTEMPTS = 3
 S = DocumentStatus
 
 
@@ -154,9 +157,65 @@ def template_bytes(template: DocumentTemplate) -> bytes:
         raise RuleViolation(f"{template}的文件缺失，无法生成文书：{exc}") from None
 
 
-@transaction.atomic
+# ---- filling outside the transaction -----------------------------------------------------------
+# A filling takes up to `DOCUMENT_FILL_SECONDS` (fill.py), and a transaction holds the database's write
+# lock (SQLite: BEGIN IMMEDIATE) — the whole platform would wait for one agency's template (s20, tester8
+# #3). So an action that fills runs its checks in its transaction up to the filling, where `_filled`
+# asks for the filled document: the first time it is not there, the transaction is rolled back, the
+# template filled with no transaction open, and the action run again, now finding the document filled
+# from exactly the template and values it computes (else, the case changed meanwhile, once more).
+
+class _NeedsFill(Exception):
+    def __init__(self, key: str, template, context: dict, images: dict | None, failure: str):
+        super().__init__(key)
+        self.key, self.template, self.context, self.images, self.failure = key, template, context, images, failure
+
+
+def _fill_key(template, context: dict, images: dict | None) -> str:
+    text = json.dumps([template.sha256, context, {name: hashlib.sha256(png).hexdigest()
+                                                  for name, png in (images or {}).items()}],
+                      sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _filled(prefilled: dict | None, template, context: dict, *, images: dict | None = None, failure: str) -> bytes:
+    """The docx filled from `template` with `context` (and `images`), filled before this transaction."""
+    key = _fill_key(template, context, images)
+    if prefilled is None or key not in prefilled:
+        raise _NeedsFill(key, template, context, images, failure)
+    return prefilled[key]
+
+
+def _fill_outside(need: _NeedsFill) -> bytes:
+    if transaction.get_connection().in_atomic_block:  # a caller's own transaction (an app making its forms)
+        import logging
+        logging.getLogger(__name__).warning("template filled inside a caller's transaction: %s", need.template)
+    try:
+        return fill.fill(template_bytes(need.template), need.context, images=need.images)
+    except RuleViolation:
+        raise
+    except Exception as exc:  # an agency's template that passed the sample may still fail on a real case
+        raise RuleViolation(f"{need.failure}：{getattr(exc, 'kind', type(exc).__name__)}：{exc}", field="kind") from None
+
+
+def _fills_before_its_transaction(action):
+    """`action` runs in its own transaction (as `@transaction.atomic`), filling before it (above)."""
+    @functools.wraps(action)
+    def run(*args, **kwargs):
+        prefilled: dict[str, bytes] = {}
+        for _attempt in range(FILL_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    return action(*args, _prefilled=prefilled, **kwargs)
+            except _NeedsFill as need:
+                prefilled[need.key] = _fill_outside(need)
+        raise Conflict("案件信息在生成文书期间一再变化，请稍后重试。", code="case_changed")
+    return run
+
+
 def do_upload_document_template(agency, kind: str, data: bytes, *, reason: str, actor) -> DocumentTemplate:
-    """上传文书模板: the agency's own version of a kind; checked by filling it with a sample case."""
+    """上传文书模板: the agency's own version of a kind; checked by filling it with a sample case —
+    before the transaction opens (the check fills, up to its time bound; no lock is held meanwhile)."""
     if not can(actor, "manage_document_templates", agency):
         raise NotPermitted(f"只有“{agency.name}”的管理员或单位领导可以上传文书模板。")
     spec = _kind(kind)
@@ -171,18 +230,21 @@ def do_upload_document_template(agency, kind: str, data: bytes, *, reason: str, 
     if lacking:
         raise RuleViolation(f"模板缺少{spec.label}必须载明的内容：" + "；".join(lacking)
                             + "。请保留国家模板中的这些填充标记和文字后重新上传。", field="file", code="template_incomplete")
-    last = DocumentTemplate.objects.filter(agency=agency, kind=kind).aggregate(v=Max("version"))["v"] or 0
     stored = _store(data)
-    try:
-        with transaction.atomic():
-            row = DocumentTemplate.objects.create(
-                agency=agency, kind=kind, version=last + 1, file_path=stored.path, sha256=stored.sha256,
-                sm3=stored.sm3, size=stored.size, uploaded_by=_user(actor),
-                uploaded_at=timezone.now(), reason=reason)
-    except IntegrityError:
-        raise Conflict("另一用户刚刚上传了同类模板，请刷新后重试。", field="file") from None
-    append_entry(action="upload_document_template", actor=actor, obj=row,
-                 payload={"kind": kind, "version": row.version, "reason": reason}, files=[stored.record()])
+    with transaction.atomic():
+        if not can(actor, "manage_document_templates", agency):  # again, in the transaction that writes
+            raise NotPermitted(f"只有“{agency.name}”的管理员或单位领导可以上传文书模板。")
+        last = DocumentTemplate.objects.filter(agency=agency, kind=kind).aggregate(v=Max("version"))["v"] or 0
+        try:
+            with transaction.atomic():
+                row = DocumentTemplate.objects.create(
+                    agency=agency, kind=kind, version=last + 1, file_path=stored.path, sha256=stored.sha256,
+                    sm3=stored.sm3, size=stored.size, uploaded_by=_user(actor),
+                    uploaded_at=timezone.now(), reason=reason)
+        except IntegrityError:
+            raise Conflict("另一用户刚刚上传了同类模板，请刷新后重试。", field="file") from None
+        append_entry(action="upload_document_template", actor=actor, obj=row,
+                     payload={"kind": kind, "version": row.version, "reason": reason}, files=[stored.record()])
     return row
 
 
@@ -209,20 +271,32 @@ def do_deactivate_document_template(template, *, reason: str, actor) -> Document
     return locked
 
 
-def do_recheck_agency_templates(*, actor) -> tuple[int, list[tuple[DocumentTemplate, str]]]:
+class TemplateUnreadable(Exception):
+    """The stored file of a template could not be read now (storage fault, restore in progress): not a
+    verdict on the template."""
+
+
+def do_recheck_agency_templates(*, actor) -> tuple[int, list[tuple[DocumentTemplate, str]],
+                                                    list[tuple[DocumentTemplate, str]]]:
     """重新检查机关文书模板 (`sanxiang documents recheck`, operators): every active agency version is
     checked again with the checks of an upload today (the sandbox's reach, the time bound, what the
     kind requires). One that fails is deactivated — its agency needs a new version; the national one
     is used meanwhile — with the reason, in its own transaction and ledger entry
     (`deactivate_document_template`, `recheck: true`). Versions uploaded before a check existed are
-    so caught before a document is made from them. Returns (checked, [(template, why)])."""
+    so caught before a document is made from them. A version whose file cannot be read now is not
+    judged (a storage fault is not the template's failing, s20 tester8 #23): it is reported and left as
+    it is. Returns (checked, [(deactivated template, why)], [(unread template, why)])."""
     if not is_system_actor(actor):
         raise NotPermitted("重新检查文书模板由运维命令执行（sanxiang documents recheck）。")
-    failed, checked = [], 0
+    failed, unreadable, checked = [], [], 0
     for template in DocumentTemplate.objects.filter(agency__isnull=False, active=True).select_related("agency") \
             .order_by("agency__code", "kind", "version"):
         checked += 1
-        problem = template_problem(template)
+        try:
+            problem = template_problem(template)
+        except TemplateUnreadable as exc:
+            unreadable.append((template, str(exc)))
+            continue
         if not problem:
             continue
         reason = f"重新检查未通过（{timezone.localdate():%Y-%m-%d}）：{problem}"[:300]
@@ -236,13 +310,18 @@ def do_recheck_agency_templates(*, actor) -> tuple[int, list[tuple[DocumentTempl
             append_entry(action="deactivate_document_template", actor=actor, obj=locked,
                          payload={"kind": locked.kind, "version": locked.version, "reason": reason, "recheck": True})
         failed.append((locked, problem))
-    return checked, failed
+    return checked, failed, unreadable
 
 
 def template_problem(template: DocumentTemplate) -> str:
-    """Why a stored version would be refused if uploaded today ("" when it passes)."""
+    """Why a stored version would be refused if uploaded today ("" when it passes);
+    TemplateUnreadable when its file cannot be read now."""
     try:
-        data = template_bytes(template)
+        with storage.open_file(template.file_path) as fh:
+            data = fh.read()
+    except (storage.StorageError, OSError) as exc:
+        raise TemplateUnreadable(f"文件暂时无法读取（{exc}）") from None
+    try:
         spec = _kind(template.kind)
         sample = kinds.sample_context(spec.kind)
         fill.check_template(data, sample)
@@ -320,10 +399,10 @@ def _measure_of(case, spec: kinds.Spec, measure):
     return chosen
 
 
-@transaction.atomic
+@_fills_before_its_transaction
 def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, replaces=None, measure=None,
                          entries: list[dict] | None = None, volume: str | None = None, subject=None,
-                         supplement_reason: str = "", correction_reason: str = "") -> Document:
+                         supplement_reason: str = "", correction_reason: str = "", _prefilled=None) -> Document:
     """生成执法文书: fill the template from the case, number it and queue its PDF (待生成).
 
     A kind is generated once per case, unless it is repeatable (笔录, the documents of each
@@ -350,14 +429,9 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     refusal = ended_refusal(case, spec, replaces)
     if refusal:
         raise Conflict(refusal, field="replaces", code="decision_served")
-    conflict = kinds.decision_conflict(case, spec.kind)
-    if conflict:
-        raise RuleViolation(conflict, field="kind", code="decision_contradicts")
-    if not spec.offered:
-        if subject is None:
-            raise RuleViolation(f"{spec.label}须从其所记录的事项生成（如法制审核的审核轮次），不能单独生成。", field="kind")
-    elif spec not in kinds.available_kinds(case):
-        raise RuleViolation(f"案件{case.title}处于“{case.status_label}”，不能生成{spec.label}。", field="kind")
+    if not spec.offered and subject is None:
+        raise RuleViolation(f"{spec.label}须从其所记录的事项生成（如法制审核的审核轮次），不能单独生成。", field="kind")
+    order = making_guard(case, spec)
     subject_key = f"{subject._meta.label_lower}:{subject.pk}" if subject is not None else None
     if replaces is not None:
         replaces = Document.objects.select_for_update().get(pk=replaces.pk)
@@ -390,8 +464,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     cleaned = kinds.clean_inputs(spec, inputs)
     given = kinds.Given(measure=chosen_measure, entries=entries, volume=volume or "正卷", replaces=replaces,
                         subject=subject)
-    if spec.kind == DocumentKind.RECTIFICATION_RECHECK:
-        given.order = issued_order(case)
+    if order is not None:
+        given.order = order
     if spec.kind == DocumentKind.SERVICE_RECEIPT:
         given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
                         .order_by("-id").first())
@@ -399,12 +473,7 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     on = timezone.localdate()
     document = _allot(case, spec, template, actor=actor, on=on, replaces=replaces)
     context = kinds.context(case, spec, cleaned, number=document.number, on=on, given=given)
-    try:
-        docx = fill.fill(template_bytes(template), context)
-    except RuleViolation:
-        raise
-    except Exception as exc:  # an agency's template that passed the sample may still fail on a real case
-        raise RuleViolation(f"{template}无法填充本案：{type(exc).__name__}：{exc}", field="kind") from None
+    docx = _filled(_prefilled, template, context, failure=f"{template}无法填充本案")
     stored = _store(docx)
     document.fields = {"inputs": cleaned, "context": context}
     if supplement_reason:
@@ -429,7 +498,53 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
     return document
 
 
-def issued_order(case) -> Document:
+def making_guard(case, spec: kinds.Spec, act: str = "生成"):
+    """Whether a document of `spec` may be made in `case` now — one guard for a generated document
+    and a paper original of the kind (paper.py; s20, tester8 #4): it does not contradict the case's
+    decision, the case's state offers the kind (a kind made from its subject, e.g. the 审核表: whenever
+    its subject's app makes it, which checks the subject), and what it presupposes exists (a 整改复查记录:
+    the issued order, returned)."""
+    conflict = kinds.decision_conflict(case, spec.kind)
+    if conflict:
+        raise RuleViolation(conflict, field="kind", code="decision_contradicts")
+    if spec.offered and spec not in kinds.available_kinds(case):
+        raise RuleViolation(f"案件{case.title}处于“{case.status_label}”，不能{act}{spec.label}。", field="kind",
+                            code="kind_not_available")
+    if spec.kind == DocumentKind.RECTIFICATION_RECHECK:
+        return issued_order(case, act)
+    return None
+
+
+def superseded_order(document) -> str:
+    """For a 整改复查记录 naming an order that a later issued correction replaced: what to say of it (s20,
+    tester8 #26: it kept naming the corrected order, unmarked); "" otherwise. The record is not changed
+    (a made record stays as made); the note is shown with it (case page, API `order_superseded`)."""
+    if document.kind != DocumentKind.RECTIFICATION_RECHECK or document.status == S.FAILED:
+        return ""
+    named = (document.fields.get("context") or {}).get("order_number") or ""
+    try:
+        current = issued_order(document.case)
+    except RuleViolation:
+        return ""
+    if not named or current.number == named:
+        return ""
+    reason = current.fields.get("correction_reason") or ""
+    return (f"所复查的{named}已由{current.number}更正" + (f"（{reason}）" if reason else "")
+            + "；本记录复查的是更正前的指令书，应按更正后的指令书复查。")
+
+
+def prerequisite_refusal(case, spec: kinds.Spec) -> str:
+    """Why a kind the case's state offers cannot be made yet ("" if it can): shown with the offer
+    (kinds list, case page) instead of a refusal after the form is filled (s20, tester8 #17)."""
+    try:
+        if spec.kind == DocumentKind.RECTIFICATION_RECHECK:
+            issued_order(case)
+    except RuleViolation as exc:
+        return exc.message
+    return ""
+
+
+def issued_order(case, act: str = "生成") -> Document:
     """The 限期整改指令书 a 整改复查记录 rechecks: the case's newest issued one (a correction, once issued,
     in place of the one it corrects). A recheck checks an order the party was given, so none is made
     before the order is issued (劳动保障监察条例 第十八条: 责令改正 — then the 复查 of that order)."""
@@ -438,7 +553,8 @@ def issued_order(case) -> Document:
     if order is None:
         pending = _open_of_kind(case, DocumentKind.RECTIFICATION_ORDER).order_by("-id").first()
         state = f"（{pending}{pending.get_status_display()}）" if pending is not None else ""
-        raise RuleViolation(f"劳动保障监察限期整改指令书尚未签发{state}，不能制作整改复查记录：请先生成并签发指令书。",
+        made = "制作" if act == "生成" else act
+        raise RuleViolation(f"劳动保障监察限期整改指令书尚未签发{state}，不能{made}整改复查记录：请先生成并签发指令书。",
                             field="kind", code="order_not_issued")
     return order
 
@@ -644,9 +760,9 @@ def _side_by_side(pngs: list[bytes]) -> bytes:
     return buffer.getvalue()
 
 
-@transaction.atomic
+@_fills_before_its_transaction
 def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_name: str, actor,
-                     officer_pngs: dict[str, bytes] | None = None) -> Document:
+                     officer_pngs: dict[str, bytes] | None = None, _prefilled=None) -> Document:
     """手写签名: the officer's and the party's signatures, drawn on a phone or tablet, are stored by
     digest, ledgered (who signed as whom, on whose device, when) and placed into the docx, which is
     filled again from the same template and values and queued for its PDF. Once only."""
@@ -658,7 +774,7 @@ def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_na
     now = timezone.now()
     context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now))}
     stored_docx = _refill(locked, context, {"officer_signature": _side_by_side([png for _, png in officers]),
-                                            "party_signature": party})
+                                            "party_signature": party}, _prefilled)
     rows = _signature_rows(locked, actor, now, (*((SignatureRole.OFFICER, name, png) for name, png in officers),
                                                 (SignatureRole.PARTY, party_name, party)))
     _requeue(locked, context, stored_docx)
@@ -679,15 +795,9 @@ def _officer_name(locked, actor) -> str:
     return person.name if person else (actor.get_full_name() or actor.username)
 
 
-def _refill(locked, context: dict, images: dict):
+def _refill(locked, context: dict, images: dict, prefilled):
     """The docx filled again from the same template version and values, with the signature images."""
-    try:
-        docx = fill.fill(template_bytes(locked.template), context, images=images)
-    except RuleViolation:
-        raise
-    except Exception as exc:
-        raise RuleViolation(f"签名未能放入{locked}：{type(exc).__name__}：{exc}") from None
-    return _store(docx)
+    return _store(_filled(prefilled, locked.template, context, images=images, failure=f"签名未能放入{locked}"))
 
 
 def _signature_rows(locked, actor, now, signers) -> list:
@@ -751,10 +861,10 @@ def refusal_text(refusal: dict, kind: str) -> str:
     return text + f"（执法人员{refusal['noted_by']}注明）"
 
 
-@transaction.atomic
+@_fills_before_its_transaction
 def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, reason: str, refused_on,
                               witnesses: str = "", recorded: bool = False, actor,
-                              officer_pngs: dict[str, bytes] | None = None) -> Document:
+                              officer_pngs: dict[str, bytes] | None = None, _prefilled=None) -> Document:
     """当事人拒绝签名（送达回证：拒绝签收）: the officer signs and notes on the document that the party
     refused, why and when — 市场监管行政处罚程序规定 第二十八、二十九条（笔录：当事人拒绝签名的，执法人员
     应当在笔录上注明）, 第八十二条（留置送达：载明拒收事由和日期，由送达人、见证人签名，或以拍照、录像记录）.
@@ -791,7 +901,8 @@ def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, 
                "noted_at": now.isoformat()}
     context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now)),
                "party_signature": refusal_text(refusal, locked.kind)}
-    stored_docx = _refill(locked, context, {"officer_signature": _side_by_side([png for _, png in officers])})
+    stored_docx = _refill(locked, context, {"officer_signature": _side_by_side([png for _, png in officers])},
+                          _prefilled)
     rows = _signature_rows(locked, actor, now, [(SignatureRole.OFFICER, name, png) for name, png in officers])
     _requeue(locked, context, stored_docx, party_refusal=refusal)
     append_entry(action="note_signature_refusal", actor=actor, obj=locked,

@@ -57,6 +57,7 @@ class DocumentOut(Schema):
     failure: str
     replaces_id: int | None
     correction_reason: str = ""
+    order_superseded: str = ""  # a 整改复查记录 whose order was later corrected: says so (the record is unchanged)
     created_at: dt.datetime
     issued_at: dt.datetime | None
     content_withheld: bool = False  # `fields` read at content_url, with a purpose and 查阅留痕
@@ -86,7 +87,7 @@ def _fields_out(document: Document) -> dict:
             "confidentiality": document.mark,
             "docx_sha256": document.docx_sha256, "pdf_sha256": document.pdf_sha256, "failure": document.failure,
             "replaces_id": document.replaces_id, "correction_reason": document.fields.get("correction_reason", ""),
-            "created_at": document.created_at, "issued_at": document.issued_at}
+            "order_superseded": actions.superseded_order(document), "created_at": document.created_at, "issued_at": document.issued_at}
 
 
 class GenerateIn(Schema):
@@ -107,6 +108,7 @@ class KindOut(Schema):
     repeatable: bool = False
     signable: bool = False
     supplement_required: bool = False  # an archived case: generated only as 归档后补充 with `supplement_reason`
+    unavailable: str = ""  # why it cannot be made yet although the state offers it (a 复查 before its order is issued)
 
 
 class TemplateOut(Schema):
@@ -139,7 +141,8 @@ def available(request, case_id: int | None = None):
                          "inputs": [{"name": i.name, "label": i.label, "required": i.required, "help": i.help}
                                     for i in s.inputs],
                          "measures": [{"id": m.pk, "label": measure_label(m)} for m in kinds.measures_for(case, s)],
-                         "repeatable": s.repeatable, "signable": s.signable} for s in kinds.available_kinds(case)
+                         "repeatable": s.repeatable, "signable": s.signable,
+                         "unavailable": actions.prerequisite_refusal(case, s)} for s in kinds.available_kinds(case)
                         if not (archived and s.kind in kinds.ARCHIVE_KINDS)])
 
 

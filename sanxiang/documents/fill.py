@@ -6,6 +6,9 @@ import datetime as dt
 import decimal
 import io
 import logging
+import multiprocessing
+import os
+import resource
 import time
 import zipfile
 
@@ -24,14 +27,20 @@ MAX_TEMPLATE_BYTES = 5 << 20
 
 SIGNATURE_WIDTH_MM = 40
 
-# Filling is bounded in time (s19, issue 8): a template may loop (`{% for %}` over `range`, nested) and
-# compute; Jinja's sandbox bounds one `range` (100 000 items) but not loops nested in loops, so an
-# agency's template could keep a request or the worker busy for hours. Every loop step over a `range`,
-# every call, attribute and item lookup and every `*`/`**` counts against a deadline; a national
-# template fills in well under 0.1 s, so 10 s is generous for any real document and short for a stuck
-# request. Settings `DOCUMENT_FILL_SECONDS`, `DOCUMENT_FILL_MAX_TEXT` (what one `*` may build).
+# Filling is bounded (s19/s20, issue 8, decisions 0054, 0060): a template may loop and compute, and no
+# count of steps inside Jinja sees every loop (a `{% for %}` over a string built once counts nothing per
+# iteration) nor every allocation (`s ~ s` doubled, `s.replace("x", s)`). So every filling runs in a
+# child process (forked from a fork server that has this module loaded: ~10 ms, not a fresh interpreter)
+# with an address-space limit, and is killed when it passes its time: the bound holds for any template.
+# The sandbox still counts `range` steps, calls, lookups and `*`/`**` against the same deadline, so the
+# usual runaway loop ends with its own message before the kill. A national template fills in well under
+# 0.1 s, so 10 s is generous for any real document and short for a stuck request. Settings
+# `DOCUMENT_FILL_SECONDS`, `DOCUMENT_FILL_MAX_TEXT` (what one `*` may build), `DOCUMENT_FILL_MEMORY`
+# (bytes the filling may allocate beyond the loaded program).
 FILL_SECONDS = 10.0
 FILL_MAX_TEXT = 1 << 20
+FILL_MEMORY = 1 << 30
+KILL_GRACE_SECONDS = 2.0
 CHECK_EVERY = 256
 
 
@@ -56,10 +65,9 @@ class _DataOnlySandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, seconds: float = FILL_SECONDS, max_text: int = FILL_MAX_TEXT, **kwargs):
         super().__init__(*args, **kwargs)
-        self.seconds = float(_limit("DOCUMENT_FILL_SECONDS", FILL_SECONDS))
-        self.max_text = int(_limit("DOCUMENT_FILL_MAX_TEXT", FILL_MAX_TEXT))
+        self.seconds, self.max_text = float(seconds), int(max_text)
         self.deadline, self.steps = time.monotonic() + self.seconds, 0
         sandboxed_range, env = self.globals["range"], self
 
@@ -113,10 +121,10 @@ class _DataOnlySandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def _environment() -> jinja2.sandbox.ImmutableSandboxedEnvironment:
+def _environment(seconds: float = FILL_SECONDS, max_text: int = FILL_MAX_TEXT) -> jinja2.sandbox.ImmutableSandboxedEnvironment:
     """Every template renders in the sandbox: an agency uploads its own, and a plain Environment
     lets `{{ cycler.__init__.__globals__.os… }}` run code on the server (s18 tester, defect 1)."""
-    return _DataOnlySandbox(undefined=jinja2.StrictUndefined, autoescape=True)
+    return _DataOnlySandbox(undefined=jinja2.StrictUndefined, autoescape=True, seconds=seconds, max_text=max_text)
 
 
 def _template_sources(template_bytes: bytes) -> list[str]:
@@ -153,24 +161,118 @@ def template_names(template_bytes: bytes) -> set[str]:
     return set().union(*(meta.find_undeclared_variables(env.parse(src)) for src in _template_sources(template_bytes)))
 
 
+class FillFailed(Exception):
+    """A filling that failed in its process for a reason of the document (not of the bound): the
+    library's exception, by name and message (exceptions do not cross processes intact)."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+_TOO_SLOW = ("模板填充超出限制（{why}）：模板中的循环或运算过多，不能使用；"
+             "请停用该模板版本，改用国家模板或简化后重新上传。")
+
+
 def fill(template_bytes: bytes, context: dict, images: dict[str, bytes] | None = None) -> bytes:
     """The filled document. Unknown names in the template are errors (StrictUndefined), so a
     template that asks for what the kind does not provide fails here, not silently blank.
-    `images` (name → PNG) are placed where the template names them (the signatures)."""
+    `images` (name → PNG) are placed where the template names them (the signatures).
+
+    Filled in a child process bounded in time and memory (above); the caller holds no database
+    lock meanwhile (actions.py fills before its transaction). Refusals: `template_too_slow`,
+    `template_unsafe` (RuleViolation); Jinja's syntax and undefined-name errors as Jinja's; any other
+    failure of the document as `FillFailed`."""
+    seconds = float(_limit("DOCUMENT_FILL_SECONDS", FILL_SECONDS))
+    limits = (seconds, int(_limit("DOCUMENT_FILL_MAX_TEXT", FILL_MAX_TEXT)), int(_limit("DOCUMENT_FILL_MEMORY", FILL_MEMORY)))
+    outcome = _in_child(seconds + KILL_GRACE_SECONDS, template_bytes, context, images or {}, limits)
+    status, *rest = outcome
+    if status == "ok":
+        return rest[0]
+    if status == "slow":
+        raise RuleViolation(_TOO_SLOW.format(why=rest[0]), field="file", code="template_too_slow")
+    if status == "unsafe":
+        raise RuleViolation("模板试图访问填充项以外的内部属性或方法，不能使用；请停用该模板版本，改用国家模板或重新上传。",
+                            field="file", code="template_unsafe")
+    if status == "syntax":
+        raise jinja2.TemplateSyntaxError(rest[0], rest[1])
+    if status == "undefined":
+        raise jinja2.UndefinedError(rest[0])
+    raise FillFailed(rest[0], rest[1])
+
+
+def _process_context():
+    """The fork server (started once, on first use, from a clean interpreter: forking the threaded
+    server itself is unsafe) has this module and the main module loaded, so a filling starts in ms."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", __name__])
+    return context
+
+
+def _in_child(timeout: float, template_bytes: bytes, context: dict, images: dict, limits) -> tuple:
+    """The outcome of filling in a child process, which is killed when `timeout` passes."""
+    process_context = _process_context()
+    receiving, sending = process_context.Pipe(duplex=False)
+    child = process_context.Process(target=_child, args=(sending, template_bytes, context, images, limits),
+                                    name="sanxiang-fill")
+    child.start()
+    sending.close()
+    try:
+        if not receiving.poll(timeout):
+            return ("slow", f"填充超过 {limits[0]:g} 秒")
+        return receiving.recv()
+    except (EOFError, OSError):  # the child died: its memory limit (a MemoryError it could not report)
+        return ("slow", f"占用内存超过 {limits[2] >> 20} MB")
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+
+
+def _limit_memory(extra: int) -> None:
+    """Address space: what the child has mapped now (the loaded program) plus `extra`."""
+    try:
+        with open("/proc/self/statm") as fh:
+            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return  # not Linux: the time bound still holds
+    resource.setrlimit(resource.RLIMIT_AS, (mapped + extra, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+def _child(conn, template_bytes: bytes, context: dict, images: dict, limits) -> None:
+    seconds, max_text, memory = limits
+    try:
+        _limit_memory(memory)
+        outcome = ("ok", _fill_here(template_bytes, context, images, seconds, max_text))
+    except FillTooSlow as exc:
+        outcome = ("slow", str(exc))
+    except MemoryError:
+        outcome = ("slow", f"占用内存超过 {memory >> 20} MB")
+    except jinja2.sandbox.SecurityError:
+        outcome = ("unsafe",)
+    except jinja2.TemplateSyntaxError as exc:
+        outcome = ("syntax", exc.message, exc.lineno)
+    except jinja2.UndefinedError as exc:
+        outcome = ("undefined", exc.message)
+    except Exception as exc:  # docxtpl/python-docx raise many kinds for a broken document
+        outcome = ("failed", type(exc).__name__, str(exc)[:500])
+    try:
+        conn.send(outcome)
+    except MemoryError:
+        conn.send(("slow", f"占用内存超过 {memory >> 20} MB"))
+    finally:
+        conn.close()
+
+
+def _fill_here(template_bytes: bytes, context: dict, images: dict, seconds: float, max_text: int) -> bytes:
     document = DocxTemplate(io.BytesIO(template_bytes))
     if images:
         context = {**context, **{name: InlineImage(document, io.BytesIO(png), width=Mm(SIGNATURE_WIDTH_MM))
                                  for name, png in images.items()}}
-    env = _environment()
-    try:
-        env.start()
-        document.render(context, jinja_env=env)
-    except FillTooSlow as exc:
-        raise RuleViolation(f"模板填充超出限制（{exc}）：模板中的循环或运算过多，不能使用；"
-                            "请停用该模板版本，改用国家模板或简化后重新上传。", field="file", code="template_too_slow") from None
-    except jinja2.sandbox.SecurityError:
-        raise RuleViolation("模板试图访问填充项以外的内部属性或方法，不能使用；请停用该模板版本，改用国家模板或重新上传。",
-                            field="file", code="template_unsafe") from None
+    env = _environment(seconds, max_text)
+    env.start()
+    document.render(context, jinja_env=env)
     if context.get("corrects"):
         _state_correction(document.docx, str(context["corrects"]), str(context.get("number") or ""))
     out = io.BytesIO()
@@ -208,13 +310,19 @@ def check_template(data: bytes, sample: dict) -> bytes:
         fill(data, sample)
     except RuleViolation:
         raise
+    except FillFailed as exc:
+        logging.getLogger(__name__).info("template refused: %s: %s", exc.kind, exc)
+        if exc.kind in ("KeyError", "BadZipFile", "ValueError"):
+            raise RuleViolation("模板文件不是有效的 Word 文档（.docx）：文件结构缺损或缺少必需的部分，请用 Word 另存为 .docx 后重新上传。",
+                                field="file") from None
+        raise RuleViolation("模板无法填充：文件结构异常，请用 Word 另存为 .docx 后重新上传。", field="file") from None
     except jinja2.TemplateSyntaxError as exc:
         raise RuleViolation(f"模板中的填充标记有语法错误（第 {exc.lineno} 行）：{jinja_message_zh(exc.message)}",
                             field="file") from None
     except jinja2.UndefinedError as exc:
         raise RuleViolation(f"模板使用了本类文书没有的填充项：{jinja_message_zh(exc.message)}", field="file") from None
-    except (KeyError, zipfile.BadZipFile, ValueError):
-        logging.getLogger(__name__).info("template refused", exc_info=True)  # the library's words, for admins
+    except (KeyError, zipfile.BadZipFile, ValueError) as exc:
+        logging.getLogger(__name__).info("template refused: %s", exc)  # the library's words, for admins
         raise RuleViolation("模板文件不是有效的 Word 文档（.docx）：文件结构缺损或缺少必需的部分，请用 Word 另存为 .docx 后重新上传。",
                             field="file") from None
     except Exception:  # docxtpl/python-docx raise many kinds for a broken document

@@ -17,12 +17,19 @@ from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 
 from . import kinds
-from .actions import _supplement_reason
+from .actions import _supplement_reason, making_guard
 from .models import Document, DocumentKind, DocumentStatus, PaperOriginal
 
 # The usual scan formats (纸质档案数字化 practice, DA/T 31 — its text is not in legal-rules.md, not verified);
 # judged by the upload's bytes.
 SCAN_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif"}
+
+
+# The kinds whose paper original passes the whole guard of generating them (state and prerequisites): the
+# decisions, and what presupposes a step done — a 送达回证 (something served), a 结案审批表 (the case ended),
+# a 整改复查记录 (its issued order). Records of the investigation are registered whatever the state now.
+STATE_BOUND = {*kinds.SERVED_KINDS, DocumentKind.SERVICE_RECEIPT, DocumentKind.CLOSING_APPROVAL,
+                                    DocumentKind.RECTIFICATION_RECHECK}
 
 
 def kinds_for(case) -> list[tuple[str, str]]:
@@ -68,8 +75,9 @@ def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_
     writing nothing: a kind the case's kind does not use, a date before the case began or in the future,
     a scan that is not a PDF or an image, an upload already used. The rules of generated documents
     hold (documents/actions.py, one rule in one place): on an archived case only as 归档后补充 with its
-    `supplement_reason`; a decision only where the case's state offers that kind and it does not
-    contradict the case's decision; a 文号 another document or paper original of the agency holds."""
+    `supplement_reason`; any kind only where generating it would be allowed (`actions.making_guard`:
+    the case's state offers the kind, it does not contradict the case's decision, what it presupposes
+    exists — a 整改复查记录 its issued order); a 文号 another document or paper original of the agency holds."""
     from sanxiang.cases.models import Case
     from sanxiang.records.evidence import file_record, own_upload
     from sanxiang.records.models import AudioVideoRecord, EvidenceItem
@@ -82,12 +90,12 @@ def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_
         label = DocumentKind(kind).label if kind in DocumentKind.values else kind
         raise RuleViolation(f"{case.get_kind_display()}案件不使用“{label}”，不能登记为本案的文书。", field="kind")
     supplement_reason = _supplement_reason(case, supplement_reason, None, act="登记文书")
-    spec = kinds.SPECS[kind]
-    if kind in kinds.SERVED_KINDS and spec not in kinds.available_kinds(case):
-        raise RuleViolation(f"案件{case.title}处于“{case.status_label}”，不能登记{spec.label}。", field="kind")
-    conflict = kinds.decision_conflict(case, kind)
-    if conflict:
-        raise RuleViolation(conflict, field="kind", code="decision_contradicts")
+    if kind in STATE_BOUND:  # where the generated kind may be made, no elsewhere (one guard)
+        making_guard(case, kinds.SPECS[kind], act="登记")
+    else:  # a record of the investigation (笔录…) is often scanned after the case moved on: no state rule
+        conflict = kinds.decision_conflict(case, kind)
+        if conflict:
+            raise RuleViolation(conflict, field="kind", code="decision_contradicts")
     written_on = _day(written_on, case)
     number = _text(number, "文号", "number", required=False, max_length=100)
     if number:

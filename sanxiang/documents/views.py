@@ -51,7 +51,7 @@ def section(request, case) -> dict:
     signed = set(DocumentSignature.objects.filter(document__in=documents).values_list("document_id", flat=True))
     corrected_by = {d.replaces_id: d for d in documents if d.replaces_id and d.status != DocumentStatus.FAILED}
     rows = [{"d": d, "may_issue": d.status == DocumentStatus.GENERATED and can(user, "issue", d),
-             "corrected_by": corrected_by.get(d.pk),
+             "corrected_by": corrected_by.get(d.pk), "order_superseded": actions.superseded_order(d),
              "signed": d.pk in signed, "refused": bool(d.fields.get("party_refusal")),
              "unsigned": (kinds.SPECS[d.kind].signable and d.status != DocumentStatus.ISSUED
                           and bool(actions.signature_problem(d))),
@@ -75,7 +75,8 @@ def section(request, case) -> dict:
                 continue
             if actions.ended_refusal(case, spec, replaces):
                 continue
-            offers.append({"spec": spec, "replaces": replaces, "form": inputs_form(spec, prefix=spec.kind, case=case)})
+            offers.append({"spec": spec, "replaces": replaces, "form": inputs_form(spec, prefix=spec.kind, case=case),
+                           "unavailable": actions.prerequisite_refusal(case, spec)})
     papers = list(restrict(PaperOriginal.objects.filter(case=case), user, "view").order_by("written_on", "id"))
     return {"rows": rows, "offers": offers, "archived": archived, "pending": any(d.status == DocumentStatus.PENDING for d in documents),
             "papers": papers, "paper_form": paper_form(user, case) if may_generate else None}

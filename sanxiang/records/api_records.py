@@ -104,6 +104,7 @@ class EvidenceIn(EvidenceFields):
 
 class CorrectionIn(EvidenceFields):
     upload_id: int | None = None
+    correction_reason: str = ""  # 更正原因: required (what was wrong, how it is corrected)
 
 
 class EvidenceOut(Schema):
@@ -129,6 +130,7 @@ class EvidenceOut(Schema):
     party_confirmed_on: dt.date | None
     replaces_id: int | None
     corrected_by_id: int | None
+    correction_reason: str = ""
     file: StoredFileOut
     created_at: dt.datetime
     content_withheld: bool = False  # its text is read at content_url, with a purpose and 查阅留痕
@@ -179,7 +181,7 @@ def _evidence_fields(item: EvidenceItem) -> dict:
             "confidentiality": item.confidentiality, "extraction": extraction, "recording_id": item.recording_id,
             "copy_note": item.copy_note, "party_confirmed_on": item.party_confirmed_on,
             "replaces_id": item.replaces_id, "corrected_by_id": correction.pk if correction else None,
-            "file": _file(item.upload), "created_at": item.created_at}
+            "correction_reason": item.correction_reason, "file": _file(item.upload), "created_at": item.created_at}
 
 
 def _fields(data: EvidenceFields) -> dict:

@@ -177,12 +177,14 @@ def _in_force(item: EvidenceItem) -> EvidenceItem:
 def do_register_evidence(case, upload: Upload | None = None, *, kind, title, source, collected_on, collected_by,
                          content="", occurred_at=None, place="", officers="", recorder="", purpose="",
                          transcript="", confidentiality=None, extraction: dict | None = None, recording=None,
-                         replaces: EvidenceItem | None = None, supplement_reason="", actor) -> EvidenceItem:
+                         replaces: EvidenceItem | None = None, supplement_reason="", correction_reason="",
+                         actor) -> EvidenceItem:
     """登记证据 (or, with `replaces`, 更正证据): an item of the case made from a completed upload of the
     actor's own — or, for an evidence copy of an audio-video record of the case, from its file. On an
-    archived case only as 归档后补充 with its `supplement_reason`, never a correction (the documents' rule)."""
+    archived case only as 归档后补充 with its `supplement_reason`, never a correction (the documents' rule).
+    A correction states why (`correction_reason`, the documents' rule and function; s20 tester8 #9)."""
     from sanxiang.cases.models import Case
-    from sanxiang.documents.actions import _supplement_reason
+    from sanxiang.documents.actions import _correction_reason, _supplement_reason
 
     case = Case.objects.select_related("agency").select_for_update(of=("self",)).get(pk=case.pk)
     if not can(actor, "record_evidence", case):
@@ -197,6 +199,9 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
         if replaces.corrections.exists():
             raise Conflict(f"{replaces}已被更正，请更正其最新的一条。", code="evidence_already_corrected",
                            field="replaces")
+        correction_reason = _correction_reason(correction_reason, replaces)
+    else:
+        correction_reason = ""
     if recording is not None:
         recording = AudioVideoRecord.objects.select_for_update(of=("self",)).select_related("upload").get(pk=recording.pk)
         if recording.case_id != case.pk:
@@ -242,7 +247,8 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
         collected_on=_day(collected_on, "收集日期", "collected_on"),
         collected_by=_text(collected_by, "收集人", "collected_by", required=True, max_length=200),
         transcript=transcript, confidentiality=_confidentiality(confidentiality, case.confidentiality),
-        recording=recording, replaces=replaces, created_by=_user(actor), created_at=timezone.now())
+        recording=recording, replaces=replaces, correction_reason=correction_reason, created_by=_user(actor),
+        created_at=timezone.now())
     if recording is None and kind != EvidenceKind.ELECTRONIC:
         _describe_media(row, upload)
     if kind == EvidenceKind.ELECTRONIC:
@@ -256,7 +262,8 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
                  files=[file_record(upload)], payload={
                      "case": case.number, "kind": kind, "title": row.title, "filename": upload.filename,
                      "replaces": replaces.pk if replaces else None, "recording": recording.pk if recording else None,
-                     **({"supplement_reason": supplement_reason} if supplement_reason else {})})
+                     **({"supplement_reason": supplement_reason} if supplement_reason else {}),
+                     **({"correction_reason": correction_reason} if replaces is not None else {})})
     return row
 
 

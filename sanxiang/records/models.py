@@ -116,6 +116,7 @@ class EvidenceItem(Ledgered):
     party_confirmation = models.CharField("当事人确认情况", max_length=300, blank=True)
     replaces = models.ForeignKey("self", verbose_name="更正的证据", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="corrections")
+    correction_reason = models.CharField("更正原因", max_length=300, blank=True, default="")  # with `replaces`
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间")

@@ -78,6 +78,9 @@ def evidence_form(user, case, data=None, *, correction=None, uploads=None, withh
         form.fields["upload"].choices = [("", "沿用原文件")] + uploads
         form.fields["upload"].required = False
         form.fields["upload"].label = "更正后的文件"
+        form.fields["correction_reason"] = forms.CharField(label="更正原因（必填）", max_length=300,
+                                                           widget=forms.Textarea(attrs={"rows": 2}),
+                                                           help_text="哪里有误、如何更正")
         from sanxiang.retrieval.content import EVIDENCE_FIELDS
 
         for name in ("kind", "title", "content", "place", "officers", "recorder", "purpose", "source",
@@ -99,6 +102,8 @@ def _evidence_fields(form) -> dict:
                                        "confidentiality")}
     if data.get("supplement_reason"):
         fields["supplement_reason"] = data["supplement_reason"]
+    if "correction_reason" in data:
+        fields["correction_reason"] = data["correction_reason"]
     if data.get("kind") == EvidenceKind.ELECTRONIC:
         fields["extraction"] = {k: data.get(f"extraction_{k}") for k in ("method", "medium", "extracted_at",
                                                                           "digest", "officers")}

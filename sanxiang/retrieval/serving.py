@@ -389,7 +389,7 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
             response = HttpResponse(stamped)
         else:
             response = StreamingHttpResponse(reader if reader is not None else iter(()), status=206 if span else 200)
-    response["Content-Type"] = watermark.output_type(ref.content_type) if stamped is not None else ref.content_type
+    response["Content-Type"] = watermark.output_type(ref.content_type) if stamped is not None else _served_type(ref)
     response["Content-Length"] = str((span[1] - span[0] + 1) if span else size)
     if span:
         response["Content-Range"] = f"bytes {span[0]}-{span[1]}/{size}"
@@ -484,3 +484,16 @@ def file_url(kind_key: str, pk, file_key: str, *, mode: str = AccessMode.VIEW, p
     query = {k: v for k, v in (("mode", "" if mode == AccessMode.VIEW else mode), ("purpose", purpose),
                                ("t", token)) if v}
     return f"{url}?{urlencode(query)}" if query else url
+
+
+def _served_type(ref) -> str:
+    """As stored; 电子数据 text names its charset (s19 tester8 #21), read from its first bytes."""
+    from sanxiang.records.content import HEAD_BYTES, TEXT, served_type
+
+    if ref.content_type != TEXT or ref.size == 0:
+        return ref.content_type
+    reader = _Reader(ref.path, 0, min(ref.size, HEAD_BYTES) - 1)
+    try:
+        return served_type(ref.content_type, b"".join(reader))
+    finally:
+        reader.close()

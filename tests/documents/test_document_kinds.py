@@ -280,6 +280,56 @@ def test_a_recheck_needs_the_issued_order_and_names_its_number(kenv, built):
     assert recheck.fields["context"]["order_number"] == order.number
 
 
+def test_a_recheck_of_a_corrected_order_says_so(kenv, built):
+    """s20 (tester8 #26): a 整改复查记录 made while an order was in force keeps its text, but once an issued
+    correction replaces that order it is marked (page and API `order_superseded`) — naming both 文号."""
+    case = built[labour_rectification()]
+    case.refresh_from_db()
+    order = issue_directly(D.do_generate_document(case, "rectification_order", actor=kenv.officer))
+    recheck = D.do_generate_document(case, "rectification_recheck", actor=kenv.officer)
+    assert D.superseded_order(recheck) == ""
+    corrected = issue_directly(D.do_generate_document(case, "rectification_order", replaces=order,
+                                                      correction_reason="整改期限写错", actor=kenv.officer))
+    note = D.superseded_order(recheck)
+    assert f"所复查的{order.number}已由{corrected.number}更正（整改期限写错）" in note
+    second = D.do_generate_document(case, "rectification_recheck", actor=kenv.officer)
+    assert second.fields["context"]["order_number"] == corrected.number and D.superseded_order(second) == ""
+
+
+def test_a_paper_original_passes_the_guard_of_its_generated_kind(kenv, built):
+    """s20 (tester8 #4): registering a paper original of a kind goes through the guard of generating that
+    kind — a 整改复查记录 before its order is issued, a 结案审批表 or 送达回证 the case's state does not offer
+    are refused, writing nothing; the kinds list says why the 复查 is not yet possible (#17)."""
+    from sanxiang.documents.paper import do_register_paper_original
+    from sanxiang.records import samples
+
+    case = built[labour_rectification()]
+    case.refresh_from_db()
+    recheck = kinds.SPECS["rectification_recheck"]
+    assert "限期整改指令书尚未签发" in D.prerequisite_refusal(case, recheck)
+    scans = iter([samples.completed_upload(samples.png(seed=seed), "扫描件.png", actor=kenv.officer)
+                  for seed in range(700, 705)])
+
+    def register(kind):
+        upload = next(scans)
+        return do_register_paper_original(case, upload, kind=kind, written_on=case.clue_on, signers="执法人员甲、当事人乙",
+                                          kept_at="档案室", actor=kenv.officer)
+
+    before = written()
+    with pytest.raises(RuleViolation, match="限期整改指令书尚未签发") as caught:
+        register("rectification_recheck")
+    assert caught.value.code == "order_not_issued"
+    for kind in ("closing_approval", "service_receipt"):
+        if kinds.SPECS[kind] not in kinds.available_kinds(case):
+            with pytest.raises(RuleViolation, match=f"不能登记{kinds.SPECS[kind].label}") as caught:
+                register(kind)
+            assert caught.value.code == "kind_not_available"
+    assert written() == before
+    issue_directly(D.do_generate_document(case, "rectification_order", actor=kenv.officer))
+    assert D.prerequisite_refusal(case, recheck) == ""
+    assert register("rectification_recheck").kind == "rectification_recheck"
+
+
 def test_every_kind_has_a_template_that_fills_with_its_names():
     assert set(kinds.SPECS) == set(DocumentKind.values)
     for kind in kinds.SPECS:

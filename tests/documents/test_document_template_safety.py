@@ -169,7 +169,14 @@ def test_a_signature_image_does_not_open_the_document_to_the_template(tmp_path, 
 ENDLESS = ["{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}{% endfor %}{% endfor %}",
            "{{ '重复' * 100000000 }}", "{{ 9 ** 99999999 }}",
            "{% for i in range(100000) %}{% for j in range(100000) %}{% for k in range(100000) %}{% endfor %}"
-           "{% endfor %}{% endfor %}"]
+           "{% endfor %}{% endfor %}",
+           # s20 (tester8 #3): loops over a string built once counted nothing per step; text doubled by `~`
+           # or grown by a method was never counted at all — the child process's kill and memory limit hold.
+           '{% set s = "x" * 1000 %}{% for a in s %}{% for b in s %}{% for c in s %}{% endfor %}{% endfor %}{% endfor %}',
+           '{% set s = "ab" * 500000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}',
+           '{% set s = "x" * 1000000 %}{% set s = s ~ s ~ s ~ s %}{% set s = s ~ s ~ s ~ s %}{% set s = s ~ s ~ s ~ s %}'
+           '{% set s = s ~ s ~ s ~ s %}{% set s = s ~ s ~ s ~ s %}{{ s|length }}',
+           '{% set s = "x" * 1000000 %}{{ s.replace("x", s)|length }}']
 
 
 @pytest.mark.parametrize("payload", ENDLESS)
@@ -231,3 +238,28 @@ def test_the_operator_rechecks_every_stored_agency_template_and_deactivates_thos
     out = StringIO()
     call_command("documents", "recheck", stdout=out)  # again: nothing more to do
     assert "重新检查了 1 个启用中的机关文书模板，0 个未通过并已停用。" in out.getvalue()
+
+
+def test_a_template_whose_file_cannot_be_read_now_is_reported_not_deactivated(env, monkeypatch):
+    """s20 (tester8 #23): a storage fault during `sanxiang documents recheck` is not a verdict on the
+    template: it is named on stderr, the command exits 1, the version stays active, nothing is ledgered."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    row = D.do_upload_document_template(env.agency, "inquiry_record", D.packaged_template("inquiry_record"),
+                                        reason="本局格式", actor=env.leader)
+    entries = LedgerEntry.objects.filter(action="deactivate_document_template").count()
+
+    def unreachable(path):
+        raise storage.StorageError("对象存储暂时无法访问")
+
+    monkeypatch.setattr(D.storage, "open_file", unreachable)
+    out, err = StringIO(), StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("documents", "recheck", stdout=out, stderr=err)
+    assert exited.value.code == 1
+    assert "未能检查" in err.getvalue() and "对象存储暂时无法访问" in err.getvalue() and "未停用" in err.getvalue()
+    row.refresh_from_db()
+    assert row.active
+    assert LedgerEntry.objects.filter(action="deactivate_document_template").count() == entries

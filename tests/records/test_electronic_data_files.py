@@ -159,3 +159,28 @@ def test_confidential_electronic_data_is_served_natively_to_the_entitled_with_a_
     client.force_login(env.officer)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "原件（电子数据原件，不加水印，留痕下载）" in page
+
+
+def test_a_program_in_a_zip_inside_a_zip_is_refused_and_nesting_is_bounded(env):
+    """s20 (tester8 #22): a zip inside a zip is looked into (the same rule at upload and in the archive's
+    安全性 check); too deep a nesting is named as not checkable, so it is refused too."""
+    elf = b"\x7fELF\x02\x01\x01" + b"\x00" * 200
+    nested = zip_of({"说明.txt": "提取包\n".encode(), "inner.zip": zip_of({"bin/true": elf})})
+    assert content.programs_in_zip(io.BytesIO(nested)) == ["inner.zip/bin/true"]
+    with pytest.raises(Exception, match="ZIP 压缩包中含可执行程序"):
+        samples.completed_upload(nested, "提取包（嵌套）.zip", actor=env.officer)
+    deep = zip_of({"a.txt": b"x"})
+    for level in range(content.NESTED_ZIP_DEPTH):
+        deep = zip_of({f"level{level}.zip": deep})
+    assert any("嵌套超过" in name for name in content.programs_in_zip(io.BytesIO(deep)))
+    harmless = zip_of({"inner.zip": zip_of({"聊天记录.txt": "卖家：有货\n".encode()})})
+    assert content.programs_in_zip(io.BytesIO(harmless)) == []
+
+
+def test_text_is_served_with_its_charset():
+    """s20 (tester8 #21): the Content-Type of stored 电子数据 text names its charset (UTF-8 or GB18030)."""
+    assert content.served_type("text/plain", "姓名,金额\n张三,100\n".encode()) == "text/plain; charset=utf-8"
+    assert content.served_type("text/plain", "姓名,金额\n张三,100\n".encode("gb18030")) == "text/plain; charset=gb18030"
+    cut = ("订单" * 5000).encode()[:content.HEAD_BYTES - 1]  # a character cut by the head
+    assert content.served_type("text/plain", cut) == "text/plain; charset=utf-8"
+    assert content.served_type("image/png", b"\x89PNG") == "image/png"

@@ -28,5 +28,5 @@ def test_the_same_file_twice_in_one_case_is_refused(env):
     E.do_register_evidence(other, samples.completed_upload(data, "现场照片.png", actor=env.officer),
                            actor=env.officer, **EVIDENCE)  # another case may hold it
     again = samples.completed_upload(data, "更正.png", actor=env.officer)
-    corrected = E.do_correct_evidence(first, again, actor=env.officer, **{**EVIDENCE, "title": "现场照片（更正）"})
+    corrected = E.do_correct_evidence(first, again, actor=env.officer, correction_reason="照片拍错", **{**EVIDENCE, "title": "现场照片（更正）"})
     assert corrected.replaces == first

@@ -79,12 +79,15 @@ def test_electronic_data_carries_its_extraction_record(env, case):
 def test_a_correction_is_a_new_item_and_the_old_one_stays_corrected(env, case):
     upload = photo(env.officer)
     first = E.do_register_evidence(case, upload, actor=env.officer, **{**EVIDENCE, "title": "进货单"})
-    second = E.do_correct_evidence(first, actor=env.officer, **{**EVIDENCE, "title": "进货单据（更正名称）"})
-    third = E.do_correct_evidence(second, photo(env.officer2), actor=env.officer2, **EVIDENCE)
+    second = E.do_correct_evidence(first, actor=env.officer, correction_reason="名称写错",
+                                  **{**EVIDENCE, "title": "进货单据（更正名称）"})
+    third = E.do_correct_evidence(second, photo(env.officer2), actor=env.officer2, correction_reason="换成清晰的照片",
+                                  **EVIDENCE)
     assert third.replaces == second and second.replaces == first and second.upload == first.upload
     assert first.corrections.get() == second and second.corrections.get() == third
     assert EvidenceItem.objects.get(pk=first.pk).title == "进货单"  # never edited
-    refused(lambda: E.do_correct_evidence(first, actor=env.officer, **EVIDENCE), Conflict, "已被更正")
+    refused(lambda: E.do_correct_evidence(first, actor=env.officer, correction_reason="再改", **EVIDENCE), Conflict,
+            "已被更正")
     # the first file is the chain's: no other item may take it
     refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, **EVIDENCE), Conflict, "已登记为")
     assert LedgerEntry.objects.filter(action="correct_evidence", object_id__in=[str(second.pk), str(third.pk)]).count() == 2

@@ -24,7 +24,7 @@ def test_the_api_registers_lists_and_corrects_evidence(env, case):
     assert created.status_code == 201, created.content
     item = created.json()
     assert item["kind_label"] == "书证" and item["file"]["sha256"] == upload.sha256
-    fixed = officer.post(f"{API}evidence/{item['id']}/correct", {**EVIDENCE, "title": "进货单据（更正）"},
+    fixed = officer.post(f"{API}evidence/{item['id']}/correct", {**EVIDENCE, "title": "进货单据（更正）", "correction_reason": "名称写错"},
                          content_type="application/json")
     assert fixed.status_code == 201 and fixed.json()["replaces_id"] == item["id"]
     listed = officer.get(f"{API}evidence?case_id={case.pk}").json()
@@ -92,3 +92,30 @@ def test_the_case_page_shows_the_section_and_registers_through_it(env, case):
     assert "已登记音像记录“页面登记的录像”" in declared
     assert AudioVideoRecord.objects.get(title="页面登记的录像").case == case
     assert client_of(env.outsider).get(f"/cases/{case.pk}/").status_code == 404
+
+
+def test_an_evidence_correction_states_its_reason_on_the_api_and_the_page(env, case):
+    """s20 (tester8 #9): an evidence correction needs its 更正原因, as a document's does (the same rule):
+    refused without one (API 400 `correction_reason_missing`, page), writing nothing; kept on the new item,
+    in the ledger, the API and the case page."""
+    import json
+
+    from sanxiang.ledger.models import LedgerEntry
+
+    upload = photo(env.officer, "现场照片（更正原因）.png")
+    item = E.do_register_evidence(case, upload, actor=env.officer, **EVIDENCE)
+    officer = client_of(env.officer)
+    before = counts()
+    for reason in ("", "  ", "\u3000"):
+        refused = officer.post(f"{API}evidence/{item.pk}/correct", {**EVIDENCE, "correction_reason": reason},
+                               content_type="application/json")
+        assert refused.status_code == 400 and refused.json()["code"] == "correction_reason_missing", refused.content
+    page = officer.post(f"/records/evidence/{item.pk}/correct/", {f"correct-{item.pk}-{k}": v for k, v in
+                                                                  {**EVIDENCE, "upload": ""}.items()})
+    assert page.status_code == 302 and counts() == before
+    fixed = officer.post(f"{API}evidence/{item.pk}/correct", {**EVIDENCE, "correction_reason": "收集日期写错"},
+                         content_type="application/json")
+    assert fixed.status_code == 201 and fixed.json()["correction_reason"] == "收集日期写错"
+    entry = LedgerEntry.objects.get(action="correct_evidence", object_id=str(fixed.json()["id"]))
+    assert json.loads(entry.entry)["payload"]["correction_reason"] == "收集日期写错"
+    assert "更正原因：收集日期写错" in officer.get(f"/cases/{case.pk}/").content.decode()

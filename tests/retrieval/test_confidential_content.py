@@ -315,3 +315,17 @@ def test_what_cannot_carry_the_watermark_reaches_the_entitled_as_the_original_ma
     assert written() == (before[0] + 1, before[1] + 1)
     row = RecordAccess.objects.latest("id")
     assert (row.mode, row.watermarked, row.purpose) == ("download", False, "核对")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_electronic_data_text_is_served_with_its_charset(client, env, encoding):
+    """s19 tester8 #21: text/plain without a charset is read as Latin-1 by a browser."""
+    case = step(env, GENERAL, new_case(env), "verify", dt.date(2026, 9, 1))
+    text = evidence(env, case, "聊天记录：明日送货\n".encode(encoding), "聊天记录.txt", mark="internal",
+                    kind="electronic", transcript="", extraction={"method": "导出", "medium": "手机",
+                                                                  "officers": "王执法", "extracted_at": "2026-09-02T10:00"})
+    client.force_login(env.officer)
+    served = client.get(f"/api/v1/retrieval/files/evidence/{text.pk}/file?mode=download")
+    assert served.status_code == 200, served.content[:300]
+    assert served["Content-Type"] == f"text/plain; charset={encoding}"
+    assert b"".join(served.streaming_content).decode(encoding) == "聊天记录：明日送货\n"
