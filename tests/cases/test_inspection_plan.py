@@ -314,3 +314,88 @@ def test_operator_drafts_for_imports(zenv):
     plan = IP.do_create_inspection_plan(zenv.agency, unit=zenv.unit, year=timezone.localdate().year, items=[ITEM],
                                         actor=OPERATOR)
     assert plan.case.number.startswith("抽查计划〔")
+
+
+# ---- the pages ------------------------------------------------------------------------------------------------
+
+def _client(user):
+    from django.test import Client
+
+    c = Client(raise_request_exception=False)
+    c.force_login(user)
+    return c
+
+
+def test_the_plan_pages_draft_submit_and_adopt(zenv):
+    officer = _client(zenv.officer)
+    line = "|".join(ITEM.values())
+    year = timezone.localdate().year
+    r = officer.post("/cases/inspections/plans/new/", {"unit": str(zenv.unit.pk), "year": year, "items": "甲|乙"})
+    assert r.status_code == 400 and "应有 7 栏" in r.content.decode() and "甲|乙" in r.content.decode()
+    r = officer.post("/cases/inspections/plans/new/", {"unit": str(zenv.unit.pk), "year": year, "items": line})
+    assert r.status_code == 302
+    plan = InspectionPlan.objects.filter(case__agency=zenv.agency).order_by("-id").first()
+    page = officer.get(f"/cases/inspections/plans/{plan.pk}/").content.decode()
+    assert "计划起草中" in page and "辖区内工业产品生产企业" in page and "“双随机、一公开”年度计划" in page
+    assert f"{year}-03-01" in page  # the profile's 3月份前
+    # 送审 without the required materials: refused, the note typed is kept, nothing moved
+    r = officer.post(f"/cases/inspections/plans/{plan.pk}/", {"act": "submit", "materials": ["A"], "note": "请审核"})
+    assert r.status_code == 400 and "请审核" in r.content.decode()
+    plan.case.refresh_from_db()
+    assert plan.case.status == S.PLAN_DRAFT
+    r = officer.post(f"/cases/inspections/plans/{plan.pk}/", {"act": "edit", "title": "本年度计划",
+                                                              "items": line.replace("5%", "6%")})
+    assert r.status_code == 302
+    plan.refresh_from_db()
+    assert plan.title == "本年度计划" and plan.items[0]["ratio"] == "6%"
+    r = officer.post(f"/cases/inspections/plans/{plan.pk}/", {"act": "submit", "materials": list("ABCDF")})
+    assert r.status_code == 302
+    plan.case.refresh_from_db()
+    assert plan.case.status == S.PLAN_SUBMITTED
+    leader = _client(zenv.leader)
+    r = leader.post(f"/cases/inspections/plans/{plan.pk}/", {"act": "adopt"})
+    assert r.status_code == 400 and "法制审核尚未完成" in r.content.decode()
+    _pass_review(zenv, plan)
+    assert leader.post(f"/cases/inspections/plans/{plan.pk}/", {"act": "adopt"}).status_code == 302
+    plan.case.refresh_from_db()
+    assert plan.case.status == S.PLAN_ADOPTED
+    listing = officer.get("/cases/inspections/plans/").content.decode()
+    assert "本年度计划" in listing and "计划已通过" in listing
+    assert _client(zenv.outsider).get(f"/cases/inspections/plans/{plan.pk}/").status_code == 404
+
+
+# ---- the API ----------------------------------------------------------------------------------------------------
+
+def test_the_plan_api_drafts_edits_moves_and_the_draw_names_the_plan(zenv):
+    officer, leader = _client(zenv.officer), _client(zenv.leader)
+    year = timezone.localdate().year
+    body = {"agency": zenv.agency.code, "unit_id": zenv.unit.pk, "year": year, "items": [ITEM]}
+    size = LedgerEntry.objects.count()
+    r = officer.post("/api/v1/inspections/plans", {**body, "items": [{**ITEM, "ratio": ""}]},
+                     content_type="application/json")
+    assert r.status_code == 400 and r.json()["field"] == "items" and LedgerEntry.objects.count() == size
+    r = officer.post("/api/v1/inspections/plans", body, content_type="application/json")
+    assert r.status_code == 201 and r.json()["status"] == "plan_draft"
+    plan_id, case_id = r.json()["id"], r.json()["case_id"]
+    r = officer.put(f"/api/v1/inspections/plans/{plan_id}", {"items": [{**ITEM, "ratio": "7%"}]},
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["items"][0]["ratio"] == "7%"
+    r = officer.post(f"/api/v1/cases/{case_id}/actions/submit_inspection_plan", {"materials": MATERIALS},
+                     content_type="application/json")
+    assert r.status_code == 200, r.content
+    r = leader.post(f"/api/v1/cases/{case_id}/actions/adopt_inspection_plan", {}, content_type="application/json")
+    assert r.status_code == 400 and "法制审核尚未完成" in r.json()["message"]
+    plan = InspectionPlan.objects.get(pk=plan_id)
+    _pass_review(zenv, plan)
+    r = leader.post(f"/api/v1/cases/{case_id}/actions/adopt_inspection_plan", {}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert officer.get(f"/api/v1/inspections/plans/{plan_id}").json()["status_label"] == "计划已通过"
+    assert [p["id"] for p in officer.get(f"/api/v1/inspections/plans?year={year}").json()].count(plan_id) == 1
+    assert _client(zenv.outsider).get(f"/api/v1/inspections/plans/{plan_id}").status_code == 404
+    draw = {"agency": zenv.agency.code, "unit_id": zenv.unit.pk, "cause": "抽查", "party_ids": [zenv.party.pk],
+            "objects": 1, "person_ids": [zenv.p1.pk, zenv.p2.pk], "seed": "api"}
+    head = _client(zenv.head)
+    r = head.post("/api/v1/inspections/draws", draw, content_type="application/json")
+    assert r.status_code == 400 and r.json()["field"] == "plan"
+    r = head.post("/api/v1/inspections/draws", {**draw, "plan_id": plan_id}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["plan_id"] == plan_id

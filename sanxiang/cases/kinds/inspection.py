@@ -774,11 +774,16 @@ def demo_inspection(loader) -> int:
         explain_unrecorded(case, f"onsite:{act.pk}", user)
 
     items = about["items"]
-    draw = do_draw_random_inspections(loader.agency, unit=loader.unit, cause=about["draw"],
-                                      parties=[loader.org, loader.person], objects=1, people=[officer, second],
-                                      planned_on=loader.day(-10), seed=f"{loader.agency.code}-demo",
-                                      actor=loader.head_user)
-    made += [i.case for i in draw.inspections.all()]
+    from .inspection_plan import demo_plan, draw_plan_problem
+
+    plan = demo_plan(loader, about)  # 年度抽查计划: adopted where no review is required (株洲: in draft)
+    plan = plan if plan.case.status == S.PLAN_ADOPTED else None
+    if draw_plan_problem(loader.agency, plan, loader.today) is None:
+        draw = do_draw_random_inspections(loader.agency, unit=loader.unit, cause=about["draw"],
+                                          parties=[loader.org, loader.person], objects=1, people=[officer, second],
+                                          planned_on=loader.day(-10), seed=f"{loader.agency.code}-demo",
+                                          actor=loader.head_user, plan=plan)
+        made += [i.case for i in draw.inspections.all()]
     running = new("planned", about["planned"], 5)
     do_send_inspection_notice(running, note="电话通知企业负责人", on=loader.day(4), actor=user)
     do_start_inspection(running, on=loader.day(3), actor=user)

@@ -236,7 +236,7 @@ def do_create_inspection_plan(agency, *, unit, year, items, actor, title: str = 
     title = C._text(title or f"{year}年度“双随机、一公开”抽查计划（{unit.name}）", "计划名称", "title", 200)
     items = as_plan_items(items)
     case = Case(agency=agency, unit=unit, kind=KIND, procedure=Procedure.GENERAL, source="other", cause=title,
-                category="行政检查", status=S.PLAN_DRAFT, clue_on=timezone.localdate(),
+                category=CaseKind.INSPECTION_PLAN.label, status=S.PLAN_DRAFT, clue_on=timezone.localdate(),
                 number=_number(agency, year), created_at=timezone.now())
     case.save()
     append_entry(action="create_inspection_plan", actor=actor, obj=case,
@@ -308,3 +308,32 @@ def clean(case, action, params):
 
 def consequences(case, action, *, actor, on, params):
     return None
+
+
+# ---- demo --------------------------------------------------------------------------------------------------
+
+def demo_plan(loader, about) -> InspectionPlan:
+    """The agency's plan for this year, drafted by its officer: adopted by its leader where the catalogue
+    requires no review; 株洲's (review required, 审核表 through 局长审批) stays in draft for the legal office's
+    demo to take up — so 株洲's demo makes no 双随机 draw (the draw waits for an adopted plan)."""
+    from sanxiang.orgs.models import Person
+
+    year = loader.today.year
+    found = InspectionPlan.objects.filter(case__agency=loader.agency, year=year).first()
+    if found is not None:
+        return found
+    categories = set(loader.agency.categories or [])
+    basis = ("《劳动保障监察条例》第十五条" if "劳动保障监察" in categories
+             else "《单用途商业预付卡管理办法（试行）》第三十六条" if "商务执法" in categories
+             else "《国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见》（国发〔2019〕5号）")
+    item = {"subject": loader.agency.name, "basis": basis, "objects": "辖区内登记的市场主体（名录库）",
+            "content": about["draw"], "ratio": "5%", "method": "双随机抽取，现场检查", "frequency": "每年一次"}
+    plan = do_create_inspection_plan(loader.agency, unit=loader.unit, year=year, items=[item],
+                                     actor=loader.officer_user)
+    from ..review_gate import proposal_of, review_required
+
+    if not review_required(plan.case, proposal_of(plan.case))[0]:
+        leader = Person.objects.filter(agency=loader.agency, user__username__endswith="-leader").first()
+        if leader is not None:
+            plan = do_adopt_inspection_plan(plan, actor=leader.user)
+    return plan
