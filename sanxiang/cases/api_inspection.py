@@ -256,7 +256,7 @@ def _plans(request):
     return restrict(InspectionPlan.objects.select_related("case", "case__agency", "case__unit"), _user(request))
 
 
-@router.get("/plans", response={200: list[PlanOut], **error_responses(401)}, summary="年度抽查计划")
+@router.get("/plans", response={200: list[PlanOut], **error_responses(401, 422)}, summary="年度抽查计划")
 def list_plans(request, year: int | None = None):
     found = _plans(request)
     if year is not None:

@@ -362,6 +362,13 @@ def test_the_plan_pages_draft_submit_and_adopt(zenv):
     listing = officer.get("/cases/inspections/plans/").content.decode()
     assert "本年度计划" in listing and "计划已通过" in listing
     assert _client(zenv.outsider).get(f"/cases/inspections/plans/{plan.pk}/").status_code == 404
+    # the plan's case page and its review round's page render (the plan is a case of its own kind)
+    case_page = officer.get(f"/cases/{plan.case_id}/")
+    assert case_page.status_code == 200 and "年度抽查计划" in case_page.content.decode()
+    rnd = P.latest_round_of(plan.case, "inspection_plan")
+    assert _client(zenv.reviewer).get(f"/review/rounds/{rnd.pk}/").status_code == 200
+    entry = LedgerEntry.objects.filter(action="record_inspection_plan_adoption").order_by("-index").first()
+    assert json.loads(entry.entry)["payload"]["case"] == plan.case.number
 
 
 # ---- the API ----------------------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ FIELD_LABELS = {key: label for key, label, _ in PLAN_FIELDS}
 register_actions({
     "create_inspection_plan": "起草年度抽查计划",
     "edit_inspection_plan": "修改年度抽查计划",
+    "record_inspection_plan_adoption": "登记年度抽查计划通过",
 })
 
 
@@ -174,8 +175,8 @@ def adopt_effect(case, actor, on=None, **params):
     day = G._day(on)
     plan.adopted_on, plan.adopted_by_name = day, (getattr(actor, "name", "") or actor.get_username())
     plan.save()
-    append_entry(action="edit_inspection_plan", actor=actor, obj=plan,
-                 payload={"case": case.number, "adopted_on": day.isoformat()})
+    append_entry(action="record_inspection_plan_adoption", actor=actor, obj=plan,
+                 payload={"case": case.number, "adopted_on": day.isoformat(), "by": plan.adopted_by_name})
     due = plan_due(case.agency, plan.year)
     return {"adopted_on": day.isoformat(), "late": bool(due and day >= due)}
 
