@@ -84,7 +84,7 @@ EDITABLE = {"cause": ("案由", 300), "facts": ("违法事实", 5000), "discreti
 # ---- kinds with a module of their own (sanxiang/cases/kinds/): opening, inputs, consequences -----
 
 KIND_MODULES = {CaseKind.LICENCE: "licence", CaseKind.CONFIRMATION: "decision", CaseKind.ADJUDICATION: "decision",
-                CaseKind.LABOUR_INSPECTION: "labour"}
+                CaseKind.LABOUR_INSPECTION: "labour", CaseKind.INSPECTION_PLAN: "inspection_plan"}
 
 
 def kind_module(case_or_kind):

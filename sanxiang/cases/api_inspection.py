@@ -133,6 +133,7 @@ class DrawIn(Schema):
     person_ids: list[int] | None = None
     planned_on: dt.date | None = None
     seed: str | None = None
+    plan_id: int | None = None  # the adopted 年度抽查计划 carried out (required where the profile says so: 株洲)
 
 
 class DrawRow(Schema):
@@ -151,10 +152,11 @@ class DrawOut(Schema):
     result: list[DrawRow]
     case_ids: list[int]
     reproducible: bool
+    plan_id: int | None
 
 
 def _draw_out(draw: RandomDraw) -> dict:
-    fields = ("id", "cause", "drawn_on", "seed", "method", "party_pool", "person_pool", "result")
+    fields = ("id", "cause", "drawn_on", "seed", "method", "party_pool", "person_pool", "result", "plan_id")
     return {**{f: getattr(draw, f) for f in fields}, "reproducible": replay_draw(draw),
             "case_ids": list(draw.inspections.order_by("id").values_list("case_id", flat=True))}
 
@@ -186,8 +188,119 @@ def create_draw(request, data: DrawIn):
             raise NotFound("检查人员中有不属于该执法主体的人员。", code="person_not_found")
     draw = do_draw_random_inspections(agency, unit=Unit.objects.filter(pk=data.unit_id).first(), cause=data.cause,
                                       parties=parties, objects=data.objects, ratio=data.ratio, inspectors=data.inspectors, people=people,
-                                      planned_on=data.planned_on, seed=data.seed, actor=user)
+                                      planned_on=data.planned_on, seed=data.seed, actor=user, plan=_plan_for(data.plan_id, agency))
     return Status(201, _draw_out(draw))
+
+
+def _plan_for(plan_id, agency):
+    if plan_id is None:
+        return None
+    from .models import InspectionPlan
+
+    found = InspectionPlan.objects.select_related("case").filter(pk=plan_id, case__agency=agency).first()
+    if found is None:
+        raise NotFound("未找到该执法主体的年度抽查计划。", code="plan_not_found", field="plan_id")
+    return found
+
+
+# ---- 年度抽查计划 (kinds/inspection_plan.py): read, draft, edit; its moves (submit_inspection_plan with
+# `materials`, revise_inspection_plan, adopt_inspection_plan) go through /api/v1/cases/{case_id}/actions/{action}.
+
+class PlanItem(Schema):
+    subject: str  # 抽查主体
+    basis: str  # 抽查依据
+    objects: str  # 抽查对象
+    content: str  # 抽查内容
+    ratio: str  # 抽查比例
+    method: str  # 抽查方式
+    frequency: str  # 抽查频次
+
+
+class PlanIn(Schema):
+    agency: str
+    unit_id: int
+    year: int
+    title: str = ""
+    items: list[PlanItem]
+
+
+class PlanEditIn(Schema):
+    title: str | None = None
+    items: list[PlanItem]
+
+
+class PlanOut(Schema):
+    id: int
+    case_id: int
+    number: str
+    agency: str
+    unit: str
+    year: int
+    title: str
+    items: list[PlanItem]
+    status: str
+    status_label: str
+    adopted_on: dt.date | None
+
+
+def _plan_out(plan) -> dict:
+    case = plan.case
+    return {"id": plan.pk, "case_id": case.pk, "number": case.number, "agency": case.agency.code,
+            "unit": case.unit.name, "year": plan.year, "title": plan.title, "items": plan.items,
+            "status": case.status, "status_label": case.status_label, "adopted_on": plan.adopted_on}
+
+
+def _plans(request):
+    from .models import InspectionPlan
+
+    return restrict(InspectionPlan.objects.select_related("case", "case__agency", "case__unit"), _user(request))
+
+
+@router.get("/plans", response={200: list[PlanOut], **error_responses(401, 422)}, summary="年度抽查计划")
+def list_plans(request, year: int | None = None):
+    found = _plans(request)
+    if year is not None:
+        found = found.filter(year=year)
+    return Status(200, [_plan_out(p) for p in found[:200]])
+
+
+@router.post("/plans", response={201: PlanOut, **error_responses(400, 401, 403, 404, 422)},
+             summary="起草年度抽查计划")
+def create_plan(request, data: PlanIn):
+    from sanxiang.orgs.models import Agency, Unit
+
+    from .kinds.inspection_plan import do_create_inspection_plan
+
+    user = _user(request)
+    agency = Agency.objects.filter(code=data.agency).first()
+    if agency is None:
+        raise NotFound(f"未找到执法主体“{data.agency}”。", code="agency_not_found")
+    plan = do_create_inspection_plan(agency, unit=Unit.objects.filter(pk=data.unit_id, agency=agency).first(),
+                                     year=data.year, title=data.title, items=[i.model_dump() for i in data.items],
+                                     actor=user)
+    return Status(201, _plan_out(plan))
+
+
+def _plan_or_404(request, plan_id):
+    found = row_by_id(_plans(request), plan_id)
+    if found is None:
+        raise NotFound("未找到该年度抽查计划，或您无权查看。", code="plan_not_found")
+    return found
+
+
+@router.get("/plans/{plan_id}", response={200: PlanOut, **error_responses(401, 404)}, summary="年度抽查计划")
+def get_plan(request, plan_id: str):
+    return Status(200, _plan_out(_plan_or_404(request, plan_id)))
+
+
+@router.put("/plans/{plan_id}", response={200: PlanOut, **error_responses(400, 401, 403, 404, 422)},
+            summary="修改年度抽查计划（起草中）")
+def edit_plan(request, plan_id: str, data: PlanEditIn):
+    from .kinds.inspection_plan import do_edit_inspection_plan
+
+    plan = do_edit_inspection_plan(_plan_or_404(request, plan_id), items=[i.model_dump() for i in data.items],
+                                   title=data.title, actor=_user(request))
+    return Status(200, _plan_out(plan))
 
 
 @router.get("/draws/{draw_id}", response={200: DrawOut, **error_responses(401, 404)}, summary="双随机抽取及其复核")

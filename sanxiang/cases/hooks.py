@@ -101,5 +101,12 @@ def inspection_oversight_panel(request):
 
 
 register_menu_item("双随机抽查", "cases:draws", order=16, visible=oversees_inspections)
+
+
+def sees_inspection_plans(user) -> bool:
+    return signed_in(user) and (user.is_superuser or _has_role(user, Role.OFFICER, *INSPECTION_OVERSIGHT))
+
+
+register_menu_item("年度抽查计划", "cases:plans", order=17, visible=sees_inspection_plans)
 register_home_panel("inspection-oversight", "cases/_panel_inspections.html", context=inspection_oversight_panel,
                     order=8)

@@ -24,6 +24,9 @@ class CaseKind(models.TextChoices):
     CONFIRMATION = "confirmation", "行政确认"
     ADJUDICATION = "adjudication", "行政裁决"
     LABOUR_INSPECTION = "labour_inspection", "劳动保障监察"
+    # 年度双随机抽查计划 (kinds/inspection_plan.py): a plan is a case of this kind so that its legal review
+    # (株洲 二（三）2.4）C) is a review like any other decision's (decision 0058).
+    INSPECTION_PLAN = "inspection_plan", "年度抽查计划"
 
 
 class Procedure(models.TextChoices):
@@ -88,6 +91,10 @@ class CaseStatus(models.TextChoices):
     # licence (licence.py: 申请人撤回申请), labour (labour.py: 移送)
     WITHDRAWN = "withdrawn", "已撤回申请（终止办理）"
     TRANSFERRED = "transferred", "已移送"
+    # 年度抽查计划 (kinds/inspection_plan.py)
+    PLAN_DRAFT = "plan_draft", "计划起草中"
+    PLAN_SUBMITTED = "plan_submitted", "计划已送法制审核"
+    PLAN_ADOPTED = "plan_adopted", "计划已通过"
 
 
 class PenaltyType(models.TextChoices):
@@ -675,10 +682,43 @@ class RandomDraw(Ledgered):
     inspectors_each = models.PositiveIntegerField()
     result = models.JSONField()  # [{"party": id, "people": [id, id]}]
     created_at = models.DateTimeField()
+    # 年度抽查计划 the draw carries out (where the profile requires one: `cases.random_inspection_plan_required`)
+    plan = models.ForeignKey("cases.InspectionPlan", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="draws")
 
     class Meta:
         ordering = ["-drawn_on", "-id"]
         verbose_name = "双随机抽取"
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        if state.get("plan_id") is None:
+            state.pop("plan_id", None)  # draws ledgered before plans existed keep their digest
+        return state
+
+
+class InspectionPlan(Ledgered):
+    """年度抽查计划 — an agency unit's annual 双随机、一公开 plan: its year and items, each with the fields
+    the publicity issue publishes (issue 10 §1: 主体、依据、对象、内容、比例、方式、频次). The plan is the
+    case it belongs to (kind `inspection_plan`): the case's table `inspection_plan_general` moves it
+    起草 → 送法制审核 → 通过, and its legal review is the case's (decision 0058)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="inspection_plan")
+    year = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    # [{subject, basis, objects, content, ratio, method, frequency}] (kinds/inspection_plan.PLAN_FIELDS)
+    items = models.JSONField(default=list)
+    adopted_on = models.DateField(null=True, blank=True)
+    adopted_by_name = models.CharField(max_length=150, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        verbose_name = "年度抽查计划"
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Inspection(Ledgered):

@@ -57,3 +57,14 @@ register(RandomDraw, agency="agency", unit="unit", rules={"view": {
     Role.OFFICER: UNIT, Role.UNIT_HEAD: UNIT, Role.AGENCY_LEADER: AGENCY, Role.SUPERVISOR: SUPERVISED}})
 # 双随机抽取: organised by heads, leaders or the legal office (法制审核人员), apart from the inspectors drawn.
 grant(Agency, "draw_random_inspections", {Role.UNIT_HEAD: AGENCY, Role.AGENCY_LEADER: AGENCY, Role.REVIEWER: AGENCY})
+
+from .models import InspectionPlan  # noqa: E402  年度抽查计划 (kinds/inspection_plan.py)
+
+# Read across the agency (the plan is published later); drafted and changed by the unit that makes it;
+# submitted, revised and adopted through the plan's table (its roles are granted by the table).
+register(InspectionPlan, agency="case__agency", unit="case__unit", rules={
+    "view": {Role.OFFICER: AGENCY, Role.UNIT_HEAD: AGENCY, Role.AGENCY_LEADER: AGENCY, Role.REVIEWER: AGENCY,
+             Role.SUPERVISOR: SUPERVISED},
+    "change": {Role.OFFICER: UNIT, Role.UNIT_HEAD: UNIT},
+})
+grant(Agency, "manage_inspection_plans", {Role.OFFICER: AGENCY, Role.UNIT_HEAD: AGENCY})

@@ -48,6 +48,12 @@ def proposal_of(case, kind: str | None = None, decision: str | None = None, *, m
         if measure is not None:
             proposal["measure"] = measure_of(measure, measure_kind)
         return proposal
+    if case.kind == "inspection_plan":
+        from .kinds.inspection_plan import plan_of  # 年度抽查计划: the plan's year and items are the proposal
+
+        return {"kind": case.kind, "procedure": case.procedure, "penalties": [], "fine": None,
+                "confiscation_value": None, "hearing": "none", "flags": sorted(case.review_flags),
+                "plan": plan_of(case.inspection_plan)}
     hearing = "held" if case.hearing_held_on else ("requested" if case.hearing_requested_on else "none")
     return {"kind": case.kind, "procedure": case.procedure, "penalties": sorted(case.proposed_penalties),
             "fine": _money(case.proposed_fine), "confiscation_value": _money(case.proposed_confiscation),

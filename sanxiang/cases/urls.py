@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_coercion, views_inspection
+from . import views, views_coercion, views_inspection, views_plans
 
 app_name = "cases"
 
@@ -29,6 +29,10 @@ urlpatterns = [
     path("<int:pk>/measures/<str:measure_id>/custody/", views_coercion.measure_item_custody, name="measure-custody"),
     # 双随机抽查 (kinds/inspection.py)
     path("inspections/draws/", views_inspection.draw_list, name="draws"),
+    # 年度抽查计划 (kinds/inspection_plan.py)
+    path("inspections/plans/", views_plans.plan_list, name="plans"),
+    path("inspections/plans/new/", views_plans.plan_create, name="plan-create"),
+    path("inspections/plans/<str:pk>/", views_plans.plan_detail, name="plan-detail"),
     path("inspections/draws/new/", views_inspection.draw_create, name="draw-create"),
     path("inspections/draws/<str:pk>/", views_inspection.draw_detail, name="draw-detail"),
 ]

@@ -37,6 +37,8 @@ class DrawForm(forms.Form):
     """双随机抽取."""
 
     unit = forms.ChoiceField(label="承办机构")
+    plan = forms.ChoiceField(label="依据的年度抽查计划", required=False,
+                             help_text="本年度已通过的计划；规则配置要求依据计划抽取的（如株洲），必须选择。")
     cause = forms.CharField(label="抽查事项（抽查计划或任务）", max_length=300,
                             help_text="如：2026 年第二季度食品经营者双随机抽查。")
     items = forms.CharField(label="检查事项清单", required=False, max_length=5000,
@@ -64,6 +66,12 @@ class DrawForm(forms.Form):
         units = list(Unit.objects.filter(agency__in=agencies).select_related("agency").order_by("agency__name", "name"))
         self.units = {str(u.pk): u for u in units}
         self.fields["unit"].choices = [(str(u.pk), f"{u.agency.name} {u.name}" if several else u.name) for u in units]
+        from .models import InspectionPlan
+
+        plans = list(InspectionPlan.objects.filter(case__agency__in=agencies, case__status="plan_adopted",
+                                                   year=timezone.localdate().year).select_related("case"))
+        self.plans = {str(p.pk): p for p in plans}
+        self.fields["plan"].choices = [("", "（不依据计划）")] + [(str(p.pk), p.title) for p in plans]
         parties = list(Party.objects.filter(agency__in=agencies).exclude(kind="person").order_by("name", "id")[:2000])
         self.parties = {str(p.pk): p for p in parties}
         self.fields["parties"].choices = [(str(p.pk), p.name) for p in parties]
@@ -104,7 +112,8 @@ def draw_create(request):
                     unit.agency, unit=unit, cause=data["cause"], items=data["items"],
                     parties=[form.parties[i] for i in data["parties"]], objects=data["objects"],
                     ratio=data["ratio"], people=people, inspectors=data["inspectors"],
-                    planned_on=data["planned_on"], seed=data["seed"] or None, actor=request.user)
+                    planned_on=data["planned_on"], seed=data["seed"] or None, actor=request.user,
+                    plan=form.plans.get(data["plan"]))
             except SanxiangError as exc:
                 exc.show_on(form)
                 status = exc.status

@@ -294,6 +294,10 @@ from .kinds import decision, labour, licence  # noqa: E402 — 行政许可, 行
 
 TABLES.update({**licence.TABLES, **decision.TABLES, **labour.TABLES})
 
+from .kinds import inspection_plan  # noqa: E402 — 年度抽查计划 (decision 0058)
+
+TABLES.update(inspection_plan.TABLES)
+
 
 # Moves that end a case's procedure before (or without) 已结案: a licence's with its decision (准予 / 不予许可,
 # 当场准予) and the certificate (颁发许可证件); the closing checks run on these as on 结案.

@@ -214,6 +214,9 @@ _SPECS = [
     _s("cases.inspection_yearly_cap_per_enterprise", "int", "cases", "同一企业年度行政检查频次上限（次）",
        nullable=True),
     _s("cases.inspection_cap_exempt_sources", "list", "cases", "不受年度检查频次上限限制的检查来源"),
+    # 年度双随机抽查计划 (kinds/inspection_plan.py, decision 0058)
+    _s("cases.random_inspection_plan_required", "bool", "cases", "双随机抽取须依据已通过的本年度抽查计划"),
+    _s("cases.random_inspection_plan_due", "str", "cases", "年度抽查计划须于每年此日（月-日）前制定", nullable=True),
     # 行政许可 (行政许可法; 第八十二条: its periods count working days), 行政确认/裁决, 劳动保障监察 — kinds/
     _s("cases.licence_acceptance_limit", "period", "cases", "行政许可申请受理或一次告知补正期限（自收到申请材料）"),
     _s("cases.licence_decision_limit", "period", "cases", "行政许可决定期限（自受理）"),

@@ -201,16 +201,22 @@ class LeadershipIn(In):
     handling_opinion: str = Field(max_length=4000)
     review_opinion: str = Field(max_length=4000)
     decided_on: dt.date
-    deciders: list[str]
+    deciders: list[AttendeeIn]  # each leader taking part with a position (as a 集体讨论's attendees)
     outcome: str = Field(max_length=16)
     text: str = Field(max_length=4000)
+
+
+class DeciderOut(Schema):
+    name: str
+    position: str  # "" on decisions recorded before positions were
+    text: str
 
 
 class LeadershipOut(Schema):
     id: int
     round: int
     decided_on: dt.date
-    deciders: list[str]
+    deciders: list[DeciderOut]
     outcome: str
     outcome_label: str
     text: str
@@ -218,7 +224,8 @@ class LeadershipOut(Schema):
 
 def _leadership(row) -> dict:
     return {"id": row.pk, "round": row.round.number, "decided_on": row.decided_on,
-            "deciders": [d["name"] for d in row.deciders], "outcome": row.outcome,
+            "deciders": [{"name": d["name"], "position": d.get("position", ""), "text": d.get("text", "")}
+                         for d in row.deciders], "outcome": row.outcome,
             "outcome_label": Outcome(row.outcome).label, "text": row.text}
 
 
@@ -234,7 +241,9 @@ def leadership_decisions(request, review_id: str):
 def record_leadership_decision(request, review_id: str, data: LeadershipIn):
     row = F.do_record_leadership_decision(
         _review(request, review_id), handling_opinion=data.handling_opinion, review_opinion=data.review_opinion,
-        decided_on=data.decided_on, deciders=_user_ids(data.deciders), outcome=data.outcome, text=data.text,
+        decided_on=data.decided_on, outcome=data.outcome, text=data.text,
+        deciders=[{"user": i, "position": d.position, "text": d.text}
+                  for i, d in zip(_user_ids([d.username for d in data.deciders]), data.deciders)],
         actor=_user(request))
     return Status(201, _leadership(row))
 

@@ -38,7 +38,7 @@ FIELD_LABELS = {
     "kind": "执法类别", "procedure": "程序", "party_kind": "当事人类别", "penalties": "处罚种类", "fine": "罚款数额",
     "confiscation_value": "没收金额", "hearing": "听证", "flags": "情形", "level": "执法层级", "field": "执法领域",
     "decision": "决定事项", "decisions": "决定事项",
-    "measure": "行政强制措施",
+    "measure": "行政强制措施", "plan": "年度抽查计划",
     "kinds": "执法类别", "procedures": "程序", "party_kinds": "当事人类别", "penalties_any": "处罚种类",
     "fine_at_least": "罚款数额下限", "confiscation_at_least": "没收金额下限", "hearing_in": "听证",
     "flags_any": "情形", "levels": "执法层级", "fields": "执法领域", "key": "规则代码", "label": "规则名称", "citation": "依据", "condition": "条件",
@@ -77,6 +77,8 @@ class Proposal(_Strict):
     field: FieldName | None = None
     # 行政强制: the measure the decision is about (`cases.review_gate.measure_of`); no condition reads it.
     measure: dict | None = None
+    # 年度抽查计划: the plan reviewed (`cases.kinds.inspection_plan.plan_of`); no condition reads it.
+    plan: dict | None = None
 
 
 class Amounts(_Strict):

@@ -202,7 +202,9 @@ def _hrss(loader, case):
     leader = _leaders(loader.agency)[0]
     do_record_leadership_decision(case.legal_reviews.get(), handling_opinion="证言与银行流水相互印证，拖欠数额可以认定。",
                                   review_opinion="未调取工资支付台账，拖欠数额证据不足。", decided_on=loader.day(18),
-                                  deciders=[leader], outcome="as_proposed",
+                                  deciders=[{"user": leader.pk, "position": "agree",
+                                             "text": "银行流水与证言相互印证，同意按拟作出的决定作出。"}],
+                                  outcome="as_proposed",
                                   text="经局领导研究，拖欠数额有银行流水佐证，按承办机构拟作出的决定作出。", actor=leader)
 
 

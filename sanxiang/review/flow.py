@@ -350,33 +350,39 @@ def _citation(review, name, on) -> str:
     return profile.cite(profile.entry(name, on=on))
 
 
-def _attendees(agency, raw, on) -> list[dict]:
+def _attendees(agency, raw, on, *, field="attendees", who="出席人员") -> list[dict]:
+    """The leaders present with each one's position and words, as `[{user, name, position, text}]`: every
+    one a leader of the agency on `on`, none twice, each with a position (同意、不同意、弃权)."""
     leaders = _leaders_on(agency, on)
     if not isinstance(raw, list) or not raw:
-        raise RuleViolation("请列出出席的机关负责人及各自的意见。", field="attendees")
+        raise RuleViolation(f"请列出{'出席的机关负责人' if field == 'attendees' else '参加研究决定的局领导'}及各自的意见。",
+                            field=field)
     found, seen = [], set()
     for n, item in enumerate(raw, start=1):
         if not isinstance(item, dict) or set(item) - {"user", "position", "text"}:
-            raise RuleViolation(f"第 {n} 位出席人员的格式不正确（user、position、text）。", field="attendees")
+            raise RuleViolation(f"第 {n} 位{who}的格式不正确（user、position、text）。", field=field)
         user = item.get("user")
         user_id = getattr(user, "pk", user)
         if not isinstance(user_id, int) or user_id not in leaders:
-            raise RuleViolation(f"第 {n} 位出席人员不是{agency.name}在讨论之日的负责人（单位领导）。", field="attendees")
+            raise RuleViolation(f"第 {n} 位{who}不是{agency.name}在{'讨论' if field == 'attendees' else '决定'}之日的负责人（单位领导）。",
+                                field=field)
         if user_id in seen:
-            raise RuleViolation(f"出席人员重复：{leaders[user_id]}。", field="attendees")
+            raise RuleViolation(f"{who}重复：{leaders[user_id]}。", field=field)
         seen.add(user_id)
         position = item.get("position")
         if position not in Position.values:
-            raise RuleViolation(f"请记录{leaders[user_id]}的意见（同意、不同意或弃权）。", field="attendees")
+            raise RuleViolation(f"请记录{leaders[user_id]}的意见（同意、不同意或弃权）。", field=field)
         text = item.get("text") or ""
         if not isinstance(text, str) or len(text) > 1000:
-            raise RuleViolation(f"{leaders[user_id]}的发言过长（最多 1000 字）。", field="attendees")
+            raise RuleViolation(f"{leaders[user_id]}的发言过长（最多 1000 字）。", field=field)
         found.append({"user": user_id, "name": leaders[user_id], "position": position, "text": text.strip()})
     return found
 
 
-def outcome_problem(agency, people: list[dict], outcome: str, on: dt.date) -> str | None:
-    """Why the outcome contradicts the attendees' positions (None: it follows them).
+def outcome_problem(agency, people: list[dict], outcome: str, on: dt.date, *, what: str = "讨论结果",
+                    present: str = "出席") -> str | None:
+    """Why the outcome contradicts the positions of the leaders present (None: it follows them) — of a
+    集体讨论, or of a 局领导研究决定 (`what` 研究决定, `present` 参加研究的).
 
     `review.collective_discussion_majority` (platform default 0.5, 民主集中制): the decision is made
     as proposed only when those agreeing are more than that share of the leaders present; when they
@@ -384,12 +390,11 @@ def outcome_problem(agency, people: list[dict], outcome: str, on: dt.date) -> st
     share = _profile_value(agency, "review.collective_discussion_majority", on) or 0.5
     agreeing = sum(1 for p in people if p["position"] == Position.AGREE)
     carried = agreeing > share * len(people)
+    said = f"{what}与{present}负责人的意见不一致：{present} {len(people)} 名，同意拟作出的决定的 {agreeing} 名，"
     if outcome == Outcome.AS_PROPOSED and not carried:
-        return (f"讨论结果与出席负责人的意见不一致：出席 {len(people)} 名，同意拟作出的决定的 {agreeing} 名，"
-                f"未超过{share:.0%}，不能按拟作出的决定作出。")
+        return f"{said}未超过{share:.0%}，不能按拟作出的决定作出。"
     if outcome != Outcome.AS_PROPOSED and carried:
-        return (f"讨论结果与出席负责人的意见不一致：出席 {len(people)} 名，同意拟作出的决定的 {agreeing} 名，"
-                f"已超过{share:.0%}，讨论结果应为“{Outcome.AS_PROPOSED.label}”。")
+        return f"{said}已超过{share:.0%}，{what}应为“{Outcome.AS_PROPOSED.label}”。"
     return None
 
 
@@ -462,7 +467,9 @@ def do_record_negotiation(rnd: ReviewRound, *, held_on, participants, agreed: bo
 @transaction.atomic
 def do_record_leadership_decision(review: LegalReview, *, handling_opinion: str, review_opinion: str, decided_on,
                                   deciders, outcome: str, text: str, actor) -> LeadershipDecision:
-    """局领导研究决定: after a failed negotiation both opinions go to the leaders; theirs counts."""
+    """局领导研究决定: after a failed negotiation both opinions go to the leaders; theirs counts. `deciders`:
+    the leaders taking part, each with a position and words (`[{user, position, text}]`, as a 集体讨论's
+    attendees); the outcome follows their positions (`outcome_problem`, `review.collective_discussion_majority`)."""
     review = LegalReview.objects.select_for_update(of=("self",)).select_related("case__agency").get(pk=review.pk)
     if not can(actor, "record_disagreement", review):
         raise NotPermitted(f"只有{review.case.agency.name}的法制审核人员或单位领导可以记录局领导研究决定。")
@@ -481,16 +488,13 @@ def do_record_leadership_decision(review: LegalReview, *, handling_opinion: str,
     if outcome not in Outcome.values:
         raise RuleViolation("请选择局领导的决定。", field="outcome")
     text = _text(text, "研究决定的内容", "text", 4000)
-    leaders = _leaders_on(review.case.agency, decided_on)
-    if not isinstance(deciders, list) or not deciders:
-        raise RuleViolation("请列出作出决定的局领导。", field="deciders")
-    ids = [getattr(d, "pk", d) for d in deciders]
-    if any(not isinstance(i, int) or i not in leaders for i in ids) or len(set(ids)) != len(ids):
-        raise RuleViolation(f"作出决定的须是{review.case.agency.name}在决定之日的负责人（单位领导），且不重复。",
-                            field="deciders")
+    people = _attendees(review.case.agency, deciders, decided_on, field="deciders", who="局领导")
+    problem = outcome_problem(review.case.agency, people, outcome, decided_on, what="研究决定", present="参加研究的")
+    if problem:
+        raise RuleViolation(problem, field="outcome")
     row = LeadershipDecision.objects.create(
         review=review, round=rnd, negotiation=negotiation, handling_opinion=handling_opinion,
-        review_opinion=review_opinion, decided_on=decided_on, deciders=[{"user": i, "name": leaders[i]} for i in ids],
+        review_opinion=review_opinion, decided_on=decided_on, deciders=people,
         outcome=outcome, text=text, proposal=rnd.proposal, recorded_by=_user(actor), recorded_by_name=_name(actor),
         recorded_at=timezone.now())
     append_entry(action="record_leadership_decision", actor=actor, obj=row, payload={

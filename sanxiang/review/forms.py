@@ -99,7 +99,7 @@ def resolutions_of(rnd: ReviewRound) -> str:
         rows.append((d.held_on, f"{chinese_date(d.held_on)}负责人集体讨论（{grounds}；出席：{people}）："
                                 f"{Outcome(d.outcome).label}；纪要：{d.minutes}"))
     for d in rnd.leadership_decisions.order_by("decided_on", "id"):
-        deciders = "、".join(x["name"] for x in d.deciders)
+        deciders = "、".join(f"{x['name']}{said.get(x.get('position') or '', '')}" for x in d.deciders)
         rows.append((d.decided_on, f"{chinese_date(d.decided_on)}局领导研究决定（{deciders}）：{Outcome(d.outcome).label}；"
                                    f"{d.text}"))
     return "；".join(text for _, text in sorted(rows, key=lambda r: r[0])) or "无"

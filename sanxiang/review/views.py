@@ -47,7 +47,7 @@ FIELDS = {
     "opinion": ("opinion_kind", "return_grounds", "text", "on"),
     "request-supplement": ("items", "supplement_by", "note", "on"),
     "supplement": ("materials", "on"),
-    "extend": ("count", "approver", "reason", "on"),
+    "extend": ("count", "approver", "reason", "on", "discussion"),
     "withdraw": ("reason", "on"),
     "sign": ("step", "approved", "opinion", "on"),
     "discuss": ("held_on", "attendees", "outcome", "minutes"),
@@ -173,6 +173,7 @@ def round_view(user, rnd, bound=None) -> dict:
         "may_record_checklist": rnd.status == RoundStatus.IN_REVIEW and is_reviewer and can(user, "record_checklist", rnd),
         "opinion": opinion, "may_extend": may_extend,
         "approvers": _people(case.agency, Role.AGENCY_LEADER) if may_extend else [],
+        "extension_discussion": _extension_discussion_form(rnd, track) if may_extend else None,
         "documents": documents,
         "may_make_form": rnd.status in FORM_READY and can(user, "generate_documents", case),
         "findings": FINDINGS, "chain": chain, "sign": sign, "flow_problem": _flow_problem(rnd),
@@ -205,7 +206,7 @@ def _disagreement_view(rnd, user) -> dict:
     from sanxiang.ledger.registry import action_label
 
     from .flow import _failed_negotiation, disagreement_procedure
-    from .models_flow import Outcome
+    from .models_flow import Outcome, Position
 
     review = rnd.review
     negotiations = list(rnd.negotiations.order_by("held_on", "id"))
@@ -231,8 +232,9 @@ def _disagreement_view(rnd, user) -> dict:
     elif can(user, "record_disagreement", review):
         out["leadership"] = {"label": action_label("record_leadership_decision"), "negotiation": failed,
                              "review_opinion": "：".join(x for x in (rnd.opinion_label, rnd.opinion_text) if x),
-                             "leaders": _people(review.case.agency, Role.AGENCY_LEADER),
-                             "outcomes": Outcome.choices}
+                             "leaders": [{**p, "position_name": f"decider-position-{p['id']}"}
+                                         for p in _people(review.case.agency, Role.AGENCY_LEADER)],
+                             "outcomes": Outcome.choices, "positions": Position.choices}
     else:
         out["flow_waiting"].append(f"{action_label('record_leadership_decision')}：{who}")
     return out
@@ -292,6 +294,31 @@ def _discussion_form(rnd, user):
     leaders = [{**p, "position_name": f"position-{p['id']}"} for p in _people(review.case.agency, Role.AGENCY_LEADER)]
     return {"grounds": grounds, "leaders": leaders,
             "outcomes": Outcome.choices, "positions": Position.choices}
+
+
+def _extension_discussion_form(rnd, track):
+    """The 负责人集体讨论 an extension after the first needs where the track says so
+    (`further_extensions_by_discussion`, decision 0057): the leaders to tick with their positions; None
+    when the next extension needs none."""
+    from .models_flow import Position
+
+    ob = P._clock(rnd)
+    if track is None or not track.further_extensions_by_discussion or ob is None or not ob.extensions.exists():
+        return None
+    leaders = [{**p, "position_name": f"discussion-position-{p['id']}"}
+               for p in _people(rnd.review.case.agency, Role.AGENCY_LEADER)]
+    return {"leaders": leaders, "positions": Position.choices}
+
+
+def _posted_extension_discussion(post) -> dict | None:
+    """The extension's discussion as posted (None: none was filled in — the action says when one is needed)."""
+    ids = [uid for uid in (_int(v) for v in post.getlist("discussion_attendees")) if uid is not None]
+    held_on, minutes = post.get("discussion_held_on", ""), post.get("discussion_minutes", "")
+    if not (ids or held_on or minutes.strip()):
+        return None
+    return {"held_on": held_on or None, "minutes": minutes,
+            "attendees": [{"user": uid, "position": post.get(f"discussion-position-{uid}", ""),
+                           "text": post.get(f"discussion-text-{uid}", "")} for uid in ids]}
 
 
 def _chain(rnd, user):
@@ -403,7 +430,7 @@ def _run(act: str, rnd, post, user):
     if act == "extend":
         approver = users.filter(pk=_int(post.get("approver"))).first()
         P.do_extend_review(rnd, count=_int(post.get("count")), approver=approver, reason=post.get("reason", ""),
-                           actor=user, on=post.get("on"))
+                           actor=user, on=post.get("on"), discussion=_posted_extension_discussion(post))
         return "审核期限已延长。"
     if act == "withdraw":
         P.do_withdraw_review(rnd, reason=post.get("reason", ""), actor=user, on=post.get("on"))
@@ -430,7 +457,9 @@ def _run(act: str, rnd, post, user):
         F.do_record_leadership_decision(
             rnd.review, handling_opinion=post.get("handling_opinion", ""), review_opinion=post.get("review_opinion", ""),
             decided_on=post.get("decided_on") or None,
-            deciders=[uid for uid in (_int(v) for v in post.getlist("deciders")) if uid is not None],
+            deciders=[{"user": uid, "position": post.get(f"decider-position-{uid}", ""),
+                       "text": post.get(f"decider-text-{uid}", "")}
+                      for uid in (_int(v) for v in post.getlist("deciders")) if uid is not None],
             outcome=post.get("outcome", ""), text=post.get("text", ""), actor=user)
         return "局领导研究决定已记录。"
     if act == "consult":

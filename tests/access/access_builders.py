@@ -339,6 +339,12 @@ def _cases(cast, label):
         found = do_create_inspection(a, unit=unit, source="random", cause="权限测试检查", party=party_of_a(cast),
                                      handlers=[cast.owned_person, inspector], planned_on="2026-03-02", actor=OPERATOR)
         return Built(found.inspection, a, unit)
+    if label == "cases.inspectionplan":
+        from sanxiang.cases.kinds.inspection_plan import do_create_inspection_plan
+
+        item = {"subject": "本局", "basis": "产品质量法第十五条", "objects": "辖区生产企业", "content": "产品质量",
+                "ratio": "5%", "method": "现场检查", "frequency": "每年一次"}
+        return Built(do_create_inspection_plan(a, unit=unit, year=dt.date.today().year, items=[item], actor=OPERATOR), a, unit)
     if label == "cases.randomdraw":
         from sanxiang.cases.kinds.inspection import do_draw_random_inspections
 

@@ -247,6 +247,7 @@ def test_hrss_negotiates_then_the_leaders_decide_and_the_case_is_decided(hrss_wo
     box.locator("textarea[name=handling_opinion]").fill("事实清楚，证据确凿，拟处罚适当。")
     for leader in fe.leaders[:2]:
         box.locator(f"input[name=deciders][value='{leader.pk}']").check()
+        box.locator(f"select[name=decider-position-{leader.pk}]").select_option("agree")
     box.locator("select[name=outcome]").select_option("as_proposed")
     box.locator("textarea[name=text]").fill("经局领导研究，按承办机构拟作出的决定作出。")
     box.locator("button[type=submit]").click()

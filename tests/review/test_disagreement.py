@@ -185,7 +185,7 @@ def test_article_57_cases_go_to_collective_discussion_though_the_review_agreed(z
 def test_hrss_negotiates_then_the_leaders_decide(hrss, db):
     rnd, day = _returned(hrss, PUBLIC_INTEREST)  # 行政处罚法 第五十八条 (一): the review is required
     ok = dict(review=rnd.review, handling_opinion="承办机构认为事实清楚。", review_opinion="审核机构认为证据不足。",
-              decided_on=day, deciders=[hrss.leaders[0].pk], outcome="as_proposed", text="局领导研究决定：按拟作出的决定作出。",
+              decided_on=day, deciders=_positions(hrss, "agree"), outcome="as_proposed", text="局领导研究决定：按拟作出的决定作出。",
               actor=hrss.env.leader)
     assert "须先与法制审核机构协商沟通" in _nothing_written(do_record_leadership_decision, **ok)
     assert "至少 2 人" in _nothing_written(do_record_negotiation, rnd=rnd, held_on=day, participants=["赵科长"],
@@ -196,7 +196,14 @@ def test_hrss_negotiates_then_the_leaders_decide(hrss, db):
     do_record_negotiation(rnd, held_on=day, participants=["赵科长", "钱审核"], agreed=False, text="仍不一致。",
                           actor=hrss.env.reviewer)
     assert "负责人（单位领导）" in _nothing_written(do_record_leadership_decision,
-                                             **{**ok, "deciders": [hrss.env.head.pk]})
+                                             **{**ok, "deciders": [{"user": hrss.env.head.pk, "position": "agree"}]})
+    # each leader's position is recorded, and the decision follows them (review.collective_discussion_majority)
+    assert "请记录" in _nothing_written(do_record_leadership_decision,
+                                      **{**ok, "deciders": [{"user": hrss.leaders[0].pk}]})
+    assert "研究决定与参加研究的负责人的意见不一致" in _nothing_written(
+        do_record_leadership_decision, **{**ok, "deciders": _positions(hrss, "agree", "disagree")})
+    assert "应为“按承办机构拟作出的决定作出”" in _nothing_written(
+        do_record_leadership_decision, **{**ok, "deciders": _positions(hrss, "agree", "agree"), "outcome": "no_decision"})
     assert "不属于须集体讨论的情形" in _nothing_written(
         do_record_collective_discussion, review=rnd.review, held_on=day, attendees=_positions(hrss, "agree", "agree"),
         outcome="as_proposed", minutes="纪要。", actor=hrss.env.leader)
@@ -204,6 +211,11 @@ def test_hrss_negotiates_then_the_leaders_decide(hrss, db):
         _decide(hrss, rnd, day)
     row = do_record_leadership_decision(**ok)
     assert row.negotiation.agreed is False and row.deciders[0]["user"] == hrss.leaders[0].pk
+    assert row.deciders[0]["position"] == "agree"
+    from sanxiang.review.forms import resolutions_of
+
+    leader = row.deciders[0]["name"]  # the 审核表's cell names each leader with the position taken
+    assert f"局领导研究决定（{leader}同意拟作出的决定）" in resolutions_of(rnd)
     _decide(hrss, rnd, day)
 
 

@@ -91,3 +91,37 @@ def test_consultation_and_inquiry_through_the_api(zz, db):
     listed = client_for(env.reviewer).get(BASE + f"rounds/{rnd.pk}/inquiries").json()
     assert [i["persons"] for i in listed] == ["当事人张三"]
     assert client_for(zz.outsider_user).get(BASE + f"consultations/{cid}").json()["opinion"] == "裁量适当。"
+
+
+@pytest.fixture(scope="module")
+def hrss(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_flow_env("urumqi-gxq-hrss")
+        transaction.set_rollback(True)
+
+
+def test_the_leaders_decision_records_each_leaders_position_through_the_api(hrss, db):
+    from sanxiang.review.flow import do_record_negotiation
+
+    env = hrss.env
+    rnd, day = submitted_round(hrss, conclude={"penalties": ["warning", "fine"], "fine": "20000",
+                                               "flags": ["public_interest"]})
+    rnd = opinion(hrss, rnd, agree=False, day=day)
+    do_record_negotiation(rnd, held_on=day, participants=["赵科长", "钱审核"], agreed=False, text="未达成一致。",
+                          actor=env.head)
+    url = f"{rnd.review.pk}/leadership-decisions"
+    body = {"handling_opinion": "事实清楚。", "review_opinion": "证据不足。", "decided_on": str(day),
+            "outcome": "as_proposed", "text": "按拟作出的决定作出。",
+            "deciders": [{"username": hrss.leaders[0].username, "position": "agree", "text": "同意"},
+                         {"username": hrss.leaders[1].username, "position": "abstain", "text": ""}]}
+    size = LedgerEntry.objects.count()
+    r = post(env.leader, url, body)  # 1 of 2 agreeing is not more than half: refused, nothing written
+    assert r.status_code == 400 and r.json()["field"] == "outcome" and LedgerEntry.objects.count() == size
+    r = post(env.leader, url, {**body, "deciders": [{"username": hrss.leaders[0].username, "text": "同意"}]})
+    assert r.status_code == 422 and LedgerEntry.objects.count() == size  # a position is required
+    body["deciders"][1]["position"] = "agree"
+    r = post(env.leader, url, body)
+    assert r.status_code == 201, r.content
+    assert [(d["position"], d["text"]) for d in r.json()["deciders"]] == [("agree", "同意"), ("agree", "")]
+    listed = client_for(env.reviewer).get(BASE + url).json()
+    assert listed[0]["deciders"][0]["name"] and listed[0]["deciders"][1]["position"] == "agree"

@@ -84,22 +84,35 @@ def test_hrss_negotiates_then_the_leaders_decide_with_both_opinions_side_by_side
     assert "承办机构意见" in form and "法制审核机构意见" in form and 'id="round-two-opinions"' in form
     assert "事实不清，建议补充调查。" in form  # the review's opinion, offered for the leaders
     assert all(f'name="deciders" value="{leader.pk}"' in form for leader in hrss.leaders)
+    assert all(f'name="decider-position-{leader.pk}"' in form for leader in hrss.leaders)
+    first, second = hrss.leaders[0].pk, hrss.leaders[1].pk
     asked = {"handling_opinion": "承办机构认为事实清楚，证据确凿。", "review_opinion": "审核机构认为证据不足。",
-             "deciders": [env.head.pk], "outcome": "as_proposed", "text": "按拟作出的决定作出。"}
+             "deciders": [env.head.pk], "outcome": "as_proposed", "text": "按拟作出的决定作出。",
+             f"decider-position-{first}": "agree", f"decider-text-{first}": "证据已能相互印证。",
+             f"decider-position-{second}": "disagree", f"decider-text-{second}": "应补充调取台账。"}
     before = written(LeadershipDecision)
     refused = client.post(f"{url}leadership/", asked)
     assert refused.status_code == 400 and written(LeadershipDecision) == before
     form = box(text(refused), "round-leadership")
     assert "负责人（单位领导）" in form and "承办机构认为事实清楚，证据确凿。" in form
     assert '<option value="as_proposed" selected>' in form
+    # the leaders' positions are kept as typed; a decision against them is refused
+    assert "证据已能相互印证。" in form and '<option value="disagree" selected>' in form
+    against = client.post(f"{url}leadership/", {**asked, "deciders": [first, second]})
+    assert against.status_code == 400 and "研究决定与参加研究的负责人的意见不一致" in text(against)
+    assert written(LeadershipDecision) == before
     with pytest.raises(RuleViolation):
         C.do_decide_case(rnd.review.case, actor=env.head, on=day)  # the review said no, nothing decided yet
-    assert client.post(f"{url}leadership/", {**asked, "deciders": [hrss.leaders[0].pk, hrss.leaders[1].pk]}).status_code == 302
+    assert client.post(f"{url}leadership/", {**asked, "deciders": [first, second],
+                                              f"decider-position-{second}": "agree"}).status_code == 302
     row = LeadershipDecision.objects.get(round=rnd)
-    assert row.outcome == "as_proposed" and [d["user"] for d in row.deciders] == [hrss.leaders[0].pk, hrss.leaders[1].pk]
+    assert row.outcome == "as_proposed" and [d["user"] for d in row.deciders] == [first, second]
+    assert [(d["position"], d["text"]) for d in row.deciders] == [("agree", "证据已能相互印证。"),
+                                                                  ("agree", "应补充调取台账。")]
     history = text(client.get(url))
     assert "局领导研究决定" in history and "按承办机构拟作出的决定作出" in history
     assert "<td>承办机构认为事实清楚，证据确凿。</td><td>审核机构认为证据不足。</td>" in history
+    assert "（同意拟作出的决定：证据已能相互印证。）" in history  # each leader's position on the page
     case_page = text(client.get(f"/cases/{rnd.review.case.pk}/"))
     assert "审核机构认为证据不足。" in case_page  # the case page's section shows the rounds' history
     C.do_decide_case(rnd.review.case, actor=env.head, on=day)  # the leaders' decision counts for the gate
@@ -209,3 +222,43 @@ def test_a_coordination_agency_negotiates_then_discusses_and_its_reviewer_does_n
     client.force_login(env.leader)
     page = text(client.get(f"/review/rounds/{rnd.pk}/"))
     assert "存在重大分歧" in box(page, "round-discuss") and box(page, "round-leadership") == ""
+
+
+def test_a_further_extension_is_decided_by_collective_discussion_on_the_round_page(zz, client, db):
+    """株洲's penalty track: the first extension by the leader; a further one needs 负责人集体讨论 (decision
+    0057), recorded with the extension from the round page's form — a refused form keeps what was typed."""
+    from sanxiang.deadlines.models import ObligationExtension
+
+    env = zz.env
+    rnd, day = submitted_round(zz, today=True)
+    url = f"/review/rounds/{rnd.pk}/"
+    client.force_login(env.reviewer)
+    form = box(text(client.get(url)), "round-extend")
+    assert "延长审核期限" in form and "round-extend-discussion" not in form  # the first needs no discussion
+    first = {"count": "3", "approver": str(env.leader.pk), "reason": "需要鉴定"}
+    assert client.post(f"{url}extend/", first).status_code == 302
+    form = box(text(client.get(url)), "round-extend")
+    assert 'id="round-extend-discussion"' in form
+    assert all(f'name="discussion-position-{u.pk}"' in form for u in zz.leaders)
+    before = written(ObligationExtension)
+    again = {"count": "2", "approver": str(env.leader.pk), "reason": "仍需时间"}
+    refused = client.post(f"{url}extend/", again)
+    assert refused.status_code == 400 and written(ObligationExtension) == before
+    assert "须经负责人集体讨论决定" in box(text(refused), "round-extend")
+    a, b, c = zz.leaders
+    against = {**again, "discussion_held_on": str(day), "discussion_minutes": "局务会议：不同意再延期。",
+               "discussion_attendees": [str(a.pk), str(b.pk), str(c.pk)],
+               f"discussion-position-{a.pk}": "agree", f"discussion-text-{a.pk}": "案情复杂，同意延期。",
+               f"discussion-position-{b.pk}": "disagree", f"discussion-position-{c.pk}": "disagree"}
+    refused = client.post(f"{url}extend/", against)
+    form = box(text(refused), "round-extend")
+    assert refused.status_code == 400 and written(ObligationExtension) == before
+    assert "集体讨论未同意延期" in form and "局务会议：不同意再延期。" in form and "案情复杂，同意延期。" in form
+    assert '<option value="disagree" selected>' in form and f'value="{c.pk}" checked' in form
+    agreed = {**against, "discussion_minutes": "局务会议：同意延长 2 个工作日。",
+              f"discussion-position-{b.pk}": "agree"}
+    assert client.post(f"{url}extend/", agreed).status_code == 302
+    rnd.refresh_from_db()
+    assert "经" in rnd.extension_reason and "负责人集体讨论决定" in rnd.extension_reason
+    entry = LedgerEntry.objects.filter(action="extend_review").order_by("-index").first()
+    assert "局务会议：同意延长 2 个工作日。" in entry.entry and "案情复杂，同意延期。" in entry.entry

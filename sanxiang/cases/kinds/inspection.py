@@ -571,7 +571,8 @@ def count_for_ratio(ratio, pool_size: int) -> int:
 
 @transaction.atomic
 def do_draw_random_inspections(agency, *, unit, cause, parties, actor, objects=None, ratio=None, people=None,
-                               inspectors=2, planned_on=None, seed=None, category=CATEGORY, items=()) -> RandomDraw:
+                               inspectors=2, planned_on=None, seed=None, category=CATEGORY, items=(),
+                               plan=None) -> RandomDraw:
     """双随机抽取: draw `objects` entities (or `ratio` percent of them) from `parties` and, for each,
     `inspectors` officers from `people` (default: every officer of the agency qualified for 行政检查 on the
     day), by a recorded seed; then open one 双随机 inspection per entity. The draw is ledgered with its
@@ -590,6 +591,17 @@ def do_draw_random_inspections(agency, *, unit, cause, parties, actor, objects=N
     today = timezone.localdate()
     planned = _date(planned_on, "planned_on", "计划检查日期") or today
     day = min(planned, today)
+    from .inspection_plan import draw_plan_problem
+
+    if plan is not None and not hasattr(plan, "case"):
+        from ..models import InspectionPlan
+
+        plan = InspectionPlan.objects.select_related("case").filter(pk=plan).first()
+        if plan is None:
+            raise RuleViolation("未找到该年度抽查计划。", field="plan")
+    problem = draw_plan_problem(agency, plan, today)
+    if problem:
+        raise RuleViolation(problem, field="plan")
     pool = sorted({p.pk for p in parties or []})
     if not pool:
         raise RuleViolation("须列出抽查对象名录（至少一个）。", field="parties")
@@ -623,10 +635,10 @@ def do_draw_random_inspections(agency, *, unit, cause, parties, actor, objects=N
     draw = RandomDraw.objects.create(agency=agency, unit=unit, cause=cause, drawn_on=today, seed=seed,
                                      method=DRAW_METHOD, party_pool=pool, person_pool=person_pool,
                                      objects_drawn=objects, inspectors_each=inspectors, result=result,
-                                     created_at=timezone.now())
+                                     created_at=timezone.now(), plan=plan)
     append_entry(action="draw_random_inspections", actor=actor, obj=draw,
                  payload={"seed": seed, "method": DRAW_METHOD, "party_pool": pool, "person_pool": person_pool,
-                          "result": result})
+                          "result": result, **({"plan": plan.case.number} if plan is not None else {})})
     by_id = {p.pk: p for p in parties}
     people_by_id = {p.pk: p for p in people}
     for row in result:
@@ -762,11 +774,16 @@ def demo_inspection(loader) -> int:
         explain_unrecorded(case, f"onsite:{act.pk}", user)
 
     items = about["items"]
-    draw = do_draw_random_inspections(loader.agency, unit=loader.unit, cause=about["draw"],
-                                      parties=[loader.org, loader.person], objects=1, people=[officer, second],
-                                      planned_on=loader.day(-10), seed=f"{loader.agency.code}-demo",
-                                      actor=loader.head_user)
-    made += [i.case for i in draw.inspections.all()]
+    from .inspection_plan import demo_plan, draw_plan_problem
+
+    plan = demo_plan(loader, about)  # 年度抽查计划: adopted where no review is required (株洲: in draft)
+    plan = plan if plan.case.status == S.PLAN_ADOPTED else None
+    if draw_plan_problem(loader.agency, plan, loader.today) is None:
+        draw = do_draw_random_inspections(loader.agency, unit=loader.unit, cause=about["draw"],
+                                          parties=[loader.org, loader.person], objects=1, people=[officer, second],
+                                          planned_on=loader.day(-10), seed=f"{loader.agency.code}-demo",
+                                          actor=loader.head_user, plan=plan)
+        made += [i.case for i in draw.inspections.all()]
     running = new("planned", about["planned"], 5)
     do_send_inspection_notice(running, note="电话通知企业负责人", on=loader.day(4), actor=user)
     do_start_inspection(running, on=loader.day(3), actor=user)

@@ -62,3 +62,14 @@ def cut_end_punct(text):
     """A note followed by more of the sentence ("：{note}，限…"): its own closing 。；，. are dropped, so
     the line never reads "。，"."""
     return str(text or "").rstrip("。；，.;, ")
+
+
+@register.filter
+def position_label(person: dict) -> str:
+    """A leader's position in a 集体讨论 or 局领导研究决定 (`{position, text}`), as people read it:
+    “同意拟作出的决定：发言” (older 局领导研究决定 rows name no position: "")."""
+    from sanxiang.review.models_flow import Position
+
+    label = dict(Position.choices).get(person.get("position") or "", "")
+    text = (person.get("text") or "").strip()
+    return "：".join(x for x in (label, text) if x)
