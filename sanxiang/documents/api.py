@@ -57,6 +57,7 @@ class DocumentOut(Schema):
     failure: str
     replaces_id: int | None
     correction_reason: str = ""
+    supplement_reason: str = ""  # 归档后补充原因 (a document made after its case was archived)
     created_at: dt.datetime
     issued_at: dt.datetime | None
 
@@ -69,6 +70,7 @@ def _out(document: Document) -> dict:
             "confidentiality": document.mark,
             "docx_sha256": document.docx_sha256, "pdf_sha256": document.pdf_sha256, "failure": document.failure,
             "replaces_id": document.replaces_id, "correction_reason": document.fields.get("correction_reason", ""),
+            "supplement_reason": document.fields.get("supplement_reason", ""),
             "created_at": document.created_at, "issued_at": document.issued_at}
 
 

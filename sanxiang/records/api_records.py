@@ -131,9 +131,11 @@ class EvidenceOut(Schema):
     corrected_by_id: int | None
     file: StoredFileOut
     created_at: dt.datetime
+    supplement_reason: str = ""  # 归档后补充原因 (an item registered after its case was archived)
 
 
-def _evidence_out(item: EvidenceItem) -> dict:
+def _evidence_out(item: EvidenceItem, reasons: dict | None = None) -> dict:
+    reasons = queries.supplement_reasons([item]) if reasons is None else reasons
     correction = min(item.corrections.all(), key=lambda c: c.pk, default=None)  # prefetched on lists
     extraction = None
     if item.kind == "electronic":
@@ -147,7 +149,8 @@ def _evidence_out(item: EvidenceItem) -> dict:
             "confidentiality": item.confidentiality, "extraction": extraction, "recording_id": item.recording_id,
             "copy_note": item.copy_note, "party_confirmed_on": item.party_confirmed_on,
             "replaces_id": item.replaces_id, "corrected_by_id": correction.pk if correction else None,
-            "file": _file(item.upload), "created_at": item.created_at}
+            "file": _file(item.upload), "created_at": item.created_at,
+            "supplement_reason": reasons.get(item.pk, "")}
 
 
 def _fields(data: EvidenceFields) -> dict:
@@ -159,7 +162,9 @@ def _fields(data: EvidenceFields) -> dict:
 @router.get("/evidence", response={200: list[EvidenceOut], **error_responses(400, 401, 404, 422)}, summary="案件的证据")
 def list_evidence(request, case_id: int | None = None):
     case = _case(request, case_id)
-    return Status(200, [_evidence_out(i) for i in queries.evidence_of(request.user, case)])
+    items = list(queries.evidence_of(request.user, case))
+    reasons = queries.supplement_reasons(items)
+    return Status(200, [_evidence_out(i, reasons) for i in items])
 
 
 @router.post("/evidence", response={201: EvidenceOut, **WRITE}, summary="登记证据（来自本人已完成的上传）")

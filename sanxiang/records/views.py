@@ -169,7 +169,9 @@ def section(request, case) -> dict:
     missing = catalogue.missing_recordings(case)
     print_and_sign = bool(profile_value(profile_key_of(case.agency), "records.av_print_and_sign", timezone.localdate()))
     uploads = _uploads(user, case.agency) if may_record else []
+    reasons = queries.supplement_reasons(items)
     rows = [{"item": i, "corrected": bool(i.corrections.all()), "file_caption": naming.file_caption(i),
+             "supplement_reason": reasons.get(i.pk, ""),
              "correction_form": evidence_form(user, case, correction=i, uploads=uploads)
              if may_record and not i.corrections.all() else None,
              "needs_confirmation": print_and_sign and not i.party_confirmed_on and not i.corrections.all()
