@@ -108,14 +108,6 @@ class ResolveIn(Schema):
     reason: str
 
 
-@router.post("/cases/{case_id}/modified-files/resolve", response={201: dict, **error_responses(400, 401, 403, 404, 409)},
-             summary="登记存储文件与留痕记录不符已查明处理（原文件须已恢复；写明情况，记入留痕账本；此后再被改动将重新标示）")
-def resolve_modified_files(request, case_id: str, data: ResolveIn):
-    result = actions.do_resolve_modified_files(_case(request, case_id), reason=data.reason, actor=request.user)
-    return Status(201, {"resolved_at": result["resolved_at"], "resolved_by": result["resolved_by"],
-                        "records": result["records"], "reason": result["reason"]})
-
-
 @router.get("/cases/{case_id}/check", response={200: dict, **error_responses(401, 404)},
             summary="四性检测（真实性、完整性、可用性、安全性），不作任何更改")
 def check(request, case_id: str):
@@ -127,6 +119,28 @@ def check(request, case_id: str):
 class MayOut(Schema):
     allowed: bool
     reason: str
+
+
+@router.get("/cases/{case_id}/modified-files/resolve", response={200: MayOut, **error_responses(401, 404)},
+            summary="能否登记存储文件不符已查明处理（及不能的原因）")
+def resolve_check(request, case_id: str):
+    case = _case(request, case_id)
+    if not can(_user(request), "resolve_modified_files", case):
+        reason = "只有档案管理人员、承办机构负责人或机关负责人可以登记存储文件不符已查明处理。"
+    elif not actions.modified_file_flags(case):
+        reason = "本案没有待查明的存储文件不符。"
+    else:
+        reason = ""
+    return Status(200, {"allowed": not reason, "reason": reason})
+
+
+@router.post("/cases/{case_id}/modified-files/resolve",
+             response={201: dict, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="登记存储文件与留痕记录不符已查明处理（原文件须已恢复；写明情况，记入留痕账本；此后再被改动将重新标示）")
+def resolve_modified_files(request, case_id: str, data: ResolveIn):
+    result = actions.do_resolve_modified_files(_case(request, case_id), reason=data.reason, actor=request.user)
+    return Status(201, {"resolved_at": result["resolved_at"], "resolved_by": result["resolved_by"],
+                        "records": result["records"], "reason": result["reason"]})
 
 
 @router.get("/cases/{case_id}/archive", response={200: MayOut, **error_responses(401, 404)},

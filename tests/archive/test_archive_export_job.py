@@ -405,6 +405,7 @@ def test_a_changed_file_flag_is_resolved_with_a_reason_and_a_second_change_flags
 
         client.force_login(keeper)
         assert 'id="resolve-modified-files"' in client.get(f"/cases/{case.pk}/").content.decode()
+        assert client.get(resolve).json() == {"allowed": True, "reason": ""}
         still = client.post(resolve, {"reason": "已恢复"}, content_type="application/json")
         assert still.status_code == 409 and still.json()["code"] == "file_still_modified", still.content
         assert document.number in still.json()["message"] and LedgerEntry.objects.count() == before
