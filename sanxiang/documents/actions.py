@@ -611,7 +611,11 @@ def _officer_signatures(locked, actor, officer_png, officer_pngs) -> list[tuple[
         raise NotPermitted(f"您不是{locked}记载的执法人员（记载：{'、'.join(named)}），不能在本设备上收集执法人员签名。")
     signers = [(mine, _check_png(officer_png, "执法人员", "officer_png"))]
     others = dict(officer_pngs or {})
-    strangers = [name for name in others if name not in named or name == mine]
+    if mine in others:  # the officer at the device signs in officer_png, once (s19 tester8 #13)
+        raise RuleViolation(f"{mine}本人已在执法人员签名处（officer_png）签名，不必在其他执法人员（officers）中重复；"
+                            f"其他执法人员只列记载的另外几位（{'、'.join(n for n in named if n != mine) or '无'}）。",
+                            field="officer_pngs", code="officer_signed_twice")
+    strangers = [name for name in others if name not in named]
     if strangers:
         raise RuleViolation(f"{'、'.join(strangers)}不是{locked}记载的其他执法人员"
                             f"（记载：{'、'.join(named) or '无'}）。", field="officer_pngs")
@@ -672,6 +676,11 @@ def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_na
     transaction.on_commit(_queue_rendering)
     document.__dict__.update({k: getattr(locked, k) for k in ("status", "docx_path", "docx_sha256", "pdf_path")})
     return locked
+
+
+def officer_name(document, actor) -> str:
+    """The name the document's officers are known by for this user (their person in the case's agency)."""
+    return _officer_name(document, actor) if hasattr(actor, "people") else ""
 
 
 def _officer_name(locked, actor) -> str:

@@ -286,6 +286,7 @@ class SignCheckOut(Schema):
     reason: str
     signatures: list[dict]
     officers: list[str] = []  # the officers the document names: each signs (行政处罚法 第四十二条)
+    other_officers: list[str] = []  # of those, the ones besides you (the officer at this device): `officers` of POST
     party_refusal: dict | None = None  # 当事人拒绝签名 noted by the officer
 
 
@@ -311,8 +312,9 @@ def _sign_state(request, document) -> dict:
         reason = "您无权为该文书签名。"
     else:
         reason = ""
+    named = actions.named_officers(document)
     return {"may_sign": not reason, "reason": reason, "signatures": signatures,
-            "officers": actions.named_officers(document),
+            "officers": named, "other_officers": [n for n in named if n != actions.officer_name(document, request.user)],
             "party_refusal": document.fields.get("party_refusal")}
 
 
