@@ -392,6 +392,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
                         subject=subject)
     if spec.kind == DocumentKind.RECTIFICATION_RECHECK:
         given.order = issued_order(case)
+    if spec.kind == DocumentKind.FILE_NOTES:
+        given.compiled_by, given.checked_by = file_people(case, actor)
     if spec.kind == DocumentKind.SERVICE_RECEIPT:
         given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
                         .order_by("-id").first())
@@ -676,6 +678,26 @@ def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_na
     transaction.on_commit(_queue_rendering)
     document.__dict__.update({k: getattr(locked, k) for k in ("status", "docx_path", "docx_sha256", "pdf_path")})
     return locked
+
+
+def file_people(case, actor) -> tuple[str, str]:
+    """卷内备考表's 立卷人 and 检查人 (GB/T 9705: who made up the volume, who checked its quality): the one
+    who 立卷s (their name in the case's agency), and the head(s) of the case's unit in force today — who
+    check the volume and issue (签发) its forms before the archivist archives it (s19 tester8 #19)."""
+    from sanxiang.access.policy import is_person
+    from sanxiang.orgs.models import Person, Role, RoleAssignment
+
+    compiled = ""
+    if is_person(actor):
+        person = actor.people.filter(agency_id=case.agency_id).first()
+        compiled = person.name if person else (actor.get_full_name() or "")
+    today = timezone.localdate()
+    heads = (RoleAssignment.objects.filter(agency_id=case.agency_id, unit_id=case.unit_id, role=Role.UNIT_HEAD,
+                                           active=True, valid_from__lte=today)
+             .exclude(valid_to__lt=today).values_list("user_id", flat=True))
+    names = Person.objects.filter(agency_id=case.agency_id, user_id__in=list(heads)).order_by("id").values_list(
+        "name", flat=True)
+    return compiled, "、".join(dict.fromkeys(names))
 
 
 def officer_name(document, actor) -> str:
