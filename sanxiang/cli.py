@@ -101,10 +101,51 @@ def _argparse_in_chinese() -> None:
                                                      else "选项冲突：%s")
 
 
+# Django's options every command takes: Sanxiang's own commands keep them working (the CLI passes
+# --skip-checks) but do not list them in their usage — English help an operator has no use for.
+DJANGO_BASE_OPTIONS = {"--version", "--verbosity", "--settings", "--pythonpath", "--traceback", "--no-color",
+                       "--force-color", "--skip-checks"}
+
+
+def _command_errors_in_chinese() -> None:
+    """The one place Django's CommandError is said the operator's way: 「错误：…」 and its exit code (not
+    "CommandError: …"); Sanxiang's commands list only their own options in their usage."""
+    from django.core.management.base import BaseCommand, CommandError, SystemCheckError
+
+    if getattr(BaseCommand.execute, "sanxiang_cli", False):
+        return
+    execute, create_parser = BaseCommand.execute, BaseCommand.create_parser
+
+    def execute_said_in_chinese(self, *args, **options):
+        try:
+            return execute(self, *args, **options)
+        except CommandError as exc:
+            if (isinstance(exc, SystemCheckError) or options.get("traceback")
+                    or not getattr(self, "_called_from_command_line", False)):  # call_command: the caller's
+                raise
+            sys.stderr.write(f"错误：{exc}\n")
+            sys.exit(exc.returncode)
+
+    def create_parser_without_django_options(self, prog_name, subcommand, **kwargs):
+        import argparse
+
+        parser = create_parser(self, prog_name, subcommand, **kwargs)
+        if type(self).__module__.startswith("sanxiang."):
+            for action in parser._actions:
+                if DJANGO_BASE_OPTIONS & set(action.option_strings):
+                    action.help = argparse.SUPPRESS
+        return parser
+
+    execute_said_in_chinese.sanxiang_cli = True
+    BaseCommand.execute = execute_said_in_chinese
+    BaseCommand.create_parser = create_parser_without_django_options
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
     _argparse_in_chinese()
+    _command_errors_in_chinese()
     try:
         if not argv or argv[0] in ("-h", "--help", "help"):
             print("用法：sanxiang <命令> [参数]\n")

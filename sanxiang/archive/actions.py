@@ -37,6 +37,7 @@ register_actions({
     "archive_case": "案卷归档",
     "recheck_archived_file": "归档案卷重新四性检测",
     "flag_modified_file": "发现案件存储文件与留痕记录不符",
+    "resolve_modified_file": "案件存储文件不符已查明处理",
     "set_archive_legal_hold": "设置案卷保全",
     "make_archive_transfer_list": "制作案卷移交清单",
     "transfer_archived_file": "案卷移交档案部门",
@@ -582,8 +583,9 @@ def cases_holding(paths) -> list:
 def do_flag_modified_files(case, paths, *, actor) -> dict | None:
     """发现存储文件与留痕记录不符 of a case not archived (a read refused it, or the daily 抽检 found it):
     the case's page and the archivists' list then show it to those who work on it — not only the security
-    log (s19, issue 8). One ledger entry per newly found file of the case (a file flagged before is not
-    flagged again); returns the flag, or None when nothing new."""
+    log (s19, issue 8). One ledger entry per newly found file of the case (a file under an open flag is
+    not flagged again; once the flag is resolved, a new change flags it anew); returns the flag, or None
+    when nothing new."""
     wanted = set(paths)
     held = [(r.title, r.number, f.path) for r in records_of(case) for f in r.files if f.path in wanted]
     known = {p for flag in modified_file_flags(case) for p in flag["paths"]}
@@ -597,33 +599,117 @@ def do_flag_modified_files(case, paths, *, actor) -> dict | None:
     return payload
 
 
-def modified_file_flags(case) -> list[dict]:
-    """The case's flags of stored files found changed or missing, oldest first (from the ledger)."""
+def _still_changed(case, paths) -> list[str]:
+    """Of these stored files of the case, the records whose file is still missing or differs from the
+    digests its ledger entry lists (read again)."""
+    out = []
+    for record in records_of(case):
+        for f in record.files:
+            if f.path not in paths:
+                continue
+            try:
+                digest = storage.rehash(f.path)
+            except (storage.StorageError, OSError):
+                digest = None
+            if digest is None or digest["sha256"] != f.sha256 or (f.size and digest["size"] != f.size):
+                out.append(f"{record.title}{(' ' + record.number) if record.number else ''}")
+    return sorted(set(out))
+
+
+def do_resolve_modified_files(case, *, reason: str, actor) -> dict:
+    """已查明处理: those who archive record that the case's stored files flagged as changed or missing have
+    been looked into and put right (who, when, why — one ledger entry). Refused while a flagged file
+    still differs from its ledger entry, or without a reason. The flags before it are then closed: the
+    page no longer shows them, and a later change of the same file is flagged anew (s20, defects8c #8)."""
+    if not can(actor, "resolve_modified_files", case):
+        raise NotPermitted("只有档案管理人员、承办机构负责人或机关负责人可以登记存储文件不符已查明处理。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("请写明查明的情况和处理结果。", field="reason", code="resolution_reason_missing")
+    if len(reason) > 500:
+        raise RuleViolation("查明情况过长（最多 500 字）。", field="reason")
+    with transaction.atomic():
+        from sanxiang.cases.models import Case
+
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        flags = modified_file_flags(case)
+        if not flags:
+            raise Conflict("本案没有待查明的存储文件不符。", code="nothing_flagged")
+        paths = sorted({p for flag in flags for p in flag["paths"]})
+        still = _still_changed(case, set(paths))
+        if still:
+            raise Conflict(f"以下记录的存储文件仍与留痕记录不符，请先恢复原文件（sanxiang verify 可查明）："
+                           f"{'、'.join(still)}", code="file_still_modified")
+        payload = {"resolved_at": timezone.now().isoformat(timespec="seconds"), "paths": paths,
+                   "records": sorted({r for flag in flags for r in flag["records"]}), "reason": reason}
+        append_entry(action="resolve_modified_file", actor=actor, obj=case, payload=payload)
+    from sanxiang.review.queries import names_of
+
+    return {**payload, "resolved_by": names_of([actor])[actor.pk] if is_person(actor) else _who(actor)}
+
+
+def _flag_entries(case) -> list[tuple[str, str, dict]]:
+    """The case's flag and resolution entries in ledger order: (action, actor, payload)."""
     import json
 
     from sanxiang.ledger.models import LedgerEntry, PendingEntry
 
+    actions = ("flag_modified_file", "resolve_modified_file")
     out = []
-    for text in LedgerEntry.objects.filter(action="flag_modified_file", object_type=case.ledger_type(),
-                                           object_id=str(case.pk)).order_by("index").values_list("entry", flat=True):
-        out.append(json.loads(text).get("payload") or {})
-    for text in PendingEntry.objects.filter(action="flag_modified_file", object_type=case.ledger_type(),
-                                            object_id=str(case.pk)).order_by("id").values_list("body", flat=True):
-        out.append(json.loads(text).get("payload") or {})
-    return [{"paths": f.get("paths") or [], "records": f.get("records") or [],
-             "found_at_text": (f.get("found_at") or "")[:16].replace("T", " ")} for f in out]
+    for action, actor, text in (LedgerEntry.objects.filter(action__in=actions, object_type=case.ledger_type(),
+                                                           object_id=str(case.pk))
+                                .order_by("index").values_list("action", "actor", "entry")):
+        out.append((action, actor, json.loads(text).get("payload") or {}))
+    for action, actor, text in (PendingEntry.objects.filter(action__in=actions, object_type=case.ledger_type(),
+                                                            object_id=str(case.pk))
+                                .order_by("id").values_list("action", "actor", "body")):
+        out.append((action, actor, json.loads(text).get("payload") or {}))
+    return out
+
+
+def modified_file_flags(case) -> list[dict]:
+    """The case's open flags of stored files found changed or missing (those after its last 已查明处理),
+    oldest first (from the ledger)."""
+    out = []
+    for action, _actor, f in _flag_entries(case):
+        if action == "resolve_modified_file":
+            out = []
+        else:
+            out.append({"paths": f.get("paths") or [], "records": f.get("records") or [],
+                        "found_at": f.get("found_at") or ""})
+    return out
+
+
+def modified_file_resolutions(case) -> list[dict]:
+    """The case's 已查明处理 entries, oldest first: when, by whom (the person's name), why, which records."""
+    from django.contrib.auth import get_user_model
+
+    from sanxiang.review.queries import names_of
+
+    rows = [(actor, f) for action, actor, f in _flag_entries(case) if action == "resolve_modified_file"]
+    users = {u.username: u for u in get_user_model().objects.filter(username__in={a for a, _ in rows})}
+    names = names_of(list(users.values()))  # people see names, not logins
+    return [{"resolved_at": f.get("resolved_at") or "",
+             "resolved_by": names[users[actor].pk] if actor in users else actor,
+             "reason": f.get("reason") or "", "records": f.get("records") or []} for actor, f in rows]
 
 
 def flagged_cases(case_ids) -> set[int]:
-    """Of these cases, those with a stored file found changed or missing (one query)."""
+    """Of these cases, those with an open flag of a stored file found changed or missing."""
     from sanxiang.ledger.models import LedgerEntry, PendingEntry
 
     ids = [str(pk) for pk in case_ids]
-    found = set(LedgerEntry.objects.filter(action="flag_modified_file", object_type="cases.case", object_id__in=ids)
-                .values_list("object_id", flat=True))
-    found |= set(PendingEntry.objects.filter(action="flag_modified_file", object_type="cases.case",
-                                             object_id__in=ids).values_list("object_id", flat=True))
-    return {int(pk) for pk in found}
+    actions = ("flag_modified_file", "resolve_modified_file")
+    state: dict[str, bool] = {}
+    for object_id, action in (LedgerEntry.objects.filter(action__in=actions, object_type="cases.case",
+                                                         object_id__in=ids)
+                              .order_by("index").values_list("object_id", "action")):
+        state[object_id] = action == "flag_modified_file"
+    for object_id, action in (PendingEntry.objects.filter(action__in=actions, object_type="cases.case",
+                                                          object_id__in=ids)
+                              .order_by("id").values_list("object_id", "action")):
+        state[object_id] = action == "flag_modified_file"
+    return {int(pk) for pk, open_ in state.items() if open_}
 
 
 def latest_recheck(archived: ArchivedCaseFile) -> dict | None:

@@ -83,6 +83,8 @@ class CaseFileOut(Schema):
     catalogue: list[dict]
     archived: ArchivedOut | None
     supplements: list[dict]
+    modified_files: list[dict]  # open flags of stored files found changed or missing (found_at, records)
+    modified_file_resolutions: list[dict]  # their 已查明处理 (resolved_at, resolved_by, reason, records)
 
 
 @router.get("/cases/{case_id}", response={200: CaseFileOut, **error_responses(401, 404)},
@@ -96,7 +98,14 @@ def case_file(request, case_id: str):
         "unchecked": view.completeness.unchecked, "contradictions": view.completeness.contradictions,
         "stale_forms": view.stale_forms, "catalogue": view.catalogue,
         "archived": _archived_out(view.archived) if view.archived else None,
-        "supplements": [{"title": r.title, "number": r.number, "kind": r.kind} for r in view.supplements]})
+        "supplements": [{"title": r.title, "number": r.number, "kind": r.kind,
+                         "supplement_reason": r.metadata.get("supplement_reason", "")} for r in view.supplements],
+        "modified_files": [{"found_at": f["found_at"], "records": f["records"]} for f in view.modified_files],
+        "modified_file_resolutions": view.resolutions})
+
+
+class ResolveIn(Schema):
+    reason: str
 
 
 @router.get("/cases/{case_id}/check", response={200: dict, **error_responses(401, 404)},
@@ -110,6 +119,28 @@ def check(request, case_id: str):
 class MayOut(Schema):
     allowed: bool
     reason: str
+
+
+@router.get("/cases/{case_id}/modified-files/resolve", response={200: MayOut, **error_responses(401, 404)},
+            summary="能否登记存储文件不符已查明处理（及不能的原因）")
+def resolve_check(request, case_id: str):
+    case = _case(request, case_id)
+    if not can(_user(request), "resolve_modified_files", case):
+        reason = "只有档案管理人员、承办机构负责人或机关负责人可以登记存储文件不符已查明处理。"
+    elif not actions.modified_file_flags(case):
+        reason = "本案没有待查明的存储文件不符。"
+    else:
+        reason = ""
+    return Status(200, {"allowed": not reason, "reason": reason})
+
+
+@router.post("/cases/{case_id}/modified-files/resolve",
+             response={201: dict, **error_responses(400, 401, 403, 404, 409, 422)},
+             summary="登记存储文件与留痕记录不符已查明处理（原文件须已恢复；写明情况，记入留痕账本；此后再被改动将重新标示）")
+def resolve_modified_files(request, case_id: str, data: ResolveIn):
+    result = actions.do_resolve_modified_files(_case(request, case_id), reason=data.reason, actor=request.user)
+    return Status(201, {"resolved_at": result["resolved_at"], "resolved_by": result["resolved_by"],
+                        "records": result["records"], "reason": result["reason"]})
 
 
 @router.get("/cases/{case_id}/archive", response={200: MayOut, **error_responses(401, 404)},

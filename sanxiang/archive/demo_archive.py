@@ -188,7 +188,7 @@ def _walk_closed_penalty(plan: Plan, spec):
     loader = Loader(plan.agency, spec["prefix"], spec["region"])
     with transaction.atomic():
         return loader.closed_penalty(
-            about["cause"], about["facts"], fine=about["fine"],
+            about["cause"], about["facts"], fine=about["fine"], ending_today=True,
             while_notified=lambda case: do_generate_document(case, "penalty_notice", inputs=_inputs("penalty_notice", about),
                                                              actor=plan.officer))
 
@@ -236,13 +236,18 @@ def _media(plan: Plan) -> None:
 
     case, officer, code = plan.case, plan.officer, plan.agency.code
     day = case.filed_on or case.clue_on
+    # People, not a role, record and hand over (the custody check matches their names; s19 tester8 #18).
+    person = officer.people.filter(agency=plan.agency).first()
+    me = person.name if person else officer.get_full_name()
+    handlers = list(dict.fromkeys(h.person.name for h in case.handlers.select_related("person") if h.until is None))
+    officers = "、".join(handlers or [me])
     if not EvidenceItem.objects.filter(case=case).exists():
         E.do_register_evidence(case, samples.completed_upload(samples.png(seed=case.pk), "现场照片.png", actor=officer,
                                                                agency_code=code),
                                kind="documentary", title="现场检查照片", source="执法人员现场拍摄",
                                content="当事人经营场所现场照片 1 张", purpose="证明现场情况", collected_on=day,
-                               collected_by="执法人员", place="当事人经营场所", officers="执法人员二名",
-                               recorder="执法人员", occurred_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30))),
+                               collected_by=me, place="当事人经营场所", officers=officers,
+                               recorder=me, occurred_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30))),
                                actor=officer)
     if not AudioVideoRecord.objects.filter(case=case).exists():
         start = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
@@ -251,7 +256,7 @@ def _media(plan: Plan) -> None:
             plan.agency, case=case, upload=samples.completed_upload(samples.mp4(seed=case.pk), "执法记录仪_现场检查.mp4",
                                                                     actor=officer, agency_code=code),
             act="onsite", title="现场检查录像", content="执法人员出示证件、现场检查", party=party,
-            officers="执法人员二名", recorder="执法人员", started_at=start, ended_at=start + dt.timedelta(minutes=30),
+            officers=officers, recorder=me, started_at=start, ended_at=start + dt.timedelta(minutes=30),
             place="当事人经营场所", device="执法记录仪", purpose="证明现场检查过程", party_informed=True,
             opening_statement="现在开始现场检查，执法人员已出示执法证件，本次检查全程录音录像。",
             late_reason="演示数据：录像补录入系统", actor=officer)

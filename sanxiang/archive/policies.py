@@ -35,6 +35,8 @@ register(TransferList, agency="agency", rules={
 grant(Case, "archive_case", ARCHIVISTS)
 # 归档信息包: asked for and downloaded by those who archive (the package holds every record of the case)
 grant(Case, "export_archive", ARCHIVISTS)
+# 存储文件不符已查明处理: recorded by those who archive (they may not archive a flagged file)
+grant(Case, "resolve_modified_files", ARCHIVISTS)
 register(ArchiveExport, agency="agency", unit="case__unit", mark="case__confidentiality",
          rules={"view": ARCHIVISTS})
 # the archivist reads the files she archives (one rule, here)

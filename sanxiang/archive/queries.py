@@ -25,6 +25,8 @@ class CaseFileView:
     may_prepare_forms: bool = False
     stale_forms: list[str] = field(default_factory=list)  # forms that no longer list their volume
     modified_files: list[dict] = field(default_factory=list)  # stored files found changed (not archived yet)
+    resolutions: list[dict] = field(default_factory=list)  # their 已查明处理, oldest first
+    may_resolve: bool = False
 
 
 def case_file_view(user, case) -> CaseFileView:
@@ -42,10 +44,12 @@ def case_file_view(user, case) -> CaseFileView:
         supplements = []
         stale = casefile.stale_forms(case, records, volumes)
     ended = case.status in actions.ended_states(case)
+    flags = actions.modified_file_flags(case) if archived is None else []
     return CaseFileView(ended, casefile.completeness_of(case, records), catalogue, archived, supplements,
                         may_archive=ended and archived is None and can(user, "archive_case", case),
                         may_prepare_forms=ended and archived is None and can(user, "generate_documents", case),
-                        stale_forms=stale, modified_files=actions.modified_file_flags(case) if archived is None else [])
+                        stale_forms=stale, modified_files=flags, resolutions=actions.modified_file_resolutions(case),
+                        may_resolve=bool(flags) and can(user, "resolve_modified_files", case))
 
 
 def archived_for(user, pk) -> ArchivedCaseFile | None:

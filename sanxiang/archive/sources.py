@@ -166,15 +166,19 @@ def _upload_file(upload) -> tuple[RecordFile, ...]:
 
 def _evidence(case) -> list[CaseRecord]:
     from sanxiang.records.models import AudioVideoRecord, EvidenceItem
+    from sanxiang.records.queries import supplement_reasons
 
     out = []
-    for item in EvidenceItem.objects.filter(case=case).select_related("upload").order_by("created_at", "id"):
+    items = list(EvidenceItem.objects.filter(case=case).select_related("upload").order_by("created_at", "id"))
+    reasons = supplement_reasons(items)
+    for item in items:
         out.append(CaseRecord(
             kind=f"evidence:{item.kind}", title=item.title, number="", made_on=item.collected_on,
             object_type=item.ledger_type(), object_id=str(item.pk), files=_upload_file(item.upload),
             confidentiality=item.confidentiality, also=((item.upload.ledger_type(), str(item.upload_id)),),
             metadata={"kind": item.get_kind_display(), "source": item.source, "collected_by": item.collected_by,
-                      "replaces": str(item.replaces_id or "")}))
+                      "replaces": str(item.replaces_id or ""),
+                      **({"supplement_reason": reasons[item.pk]} if item.pk in reasons else {})}))
     for rec in AudioVideoRecord.objects.filter(case=case).select_related("upload").order_by("started_at", "id"):
         out.append(CaseRecord(
             kind="av:recording", title=rec.title, number="", made_on=timezone.localdate(rec.started_at),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("cases/<int:pk>/check/", views.check, name="check"),
     path("cases/<int:pk>/archive/", views.archive, name="archive"),
+    path("cases/<int:pk>/modified-files/resolve/", views.resolve_modified_files, name="resolve"),
     path("cases/<int:pk>/forms/", views.prepare_forms, name="forms"),
     path("files/<int:pk>/hold/", views.hold, name="hold"),
     path("files/<int:pk>/recheck/", views.recheck, name="recheck"),

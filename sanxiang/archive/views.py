@@ -58,6 +58,21 @@ def request_export(request, pk):
     return redirect(_case_url(case))
 
 
+@login_required
+def resolve_modified_files(request, pk):
+    """登记存储文件不符已查明处理 (who, when, why — ledgered); the flag then leaves the case page."""
+    case = case_pages.case_for(request.user, pk)
+    if request.method != "POST":
+        return redirect(_case_url(case))
+    try:
+        actions.do_resolve_modified_files(case, reason=request.POST.get("reason", ""), actor=request.user)
+    except SanxiangError as exc:
+        messages.error(request, f"未能登记：{exc.message}")
+    else:
+        messages.success(request, "已登记存储文件不符已查明处理。")
+    return redirect(_case_url(case))
+
+
 class ExportNotFound(NotFound, Http404):
     code = "export_not_found"
     default_message = "未找到该归档信息包，或您无权查看。"

@@ -146,23 +146,33 @@ class Loader:
             C.move_case(case, action, actor=actor, on=self.day(ago), **params)
         return case
 
-    def closed_penalty(self, cause, facts, *, fine="5000", while_notified=None):
+    def closed_penalty(self, cause, facts, *, fine="5000", while_notified=None, ending_today=False):
         """已结案: a warning and a fine paid in time. `while_notified(case)` runs while the party is
-        told (the 行政处罚告知书 is made then; the archive's demo step needs it)."""
+        told (the 行政处罚告知书 is made then; the archive's demo step needs it). `ending_today`: filed a
+        week ago, concluded, told, decided, served, paid and closed today — the archive's demo makes its
+        documents now, so the 告知书, 终结报告 and 结案审批表 it makes are not dated after the decision and
+        the closing they precede (s19 tester8 #18)."""
         from .review_gate import proposal_of, review_required
 
         conclude = {"penalties": ["warning", "fine"], "fine": fine, "facts": facts,
                     "discretion": "当事人积极配合调查，首次违法，依法从轻处罚。"}
         steps = [("verify", 89, {}), ("file", 88, {}), ("investigate", 87, {}), ("conclude", 70, conclude),
-                 ("notify", 68, {}), ("waive_rights", 67, {}), ("decide", 60, {}),
+                 ("notify", 68, {}), ("review", 66, {}), ("waive_rights", 67, {}), ("decide", 60, {}),
                  ("serve", 59, {"method": "direct"}), ("record_payment", 50, {"amount": fine}),
                  ("close", 45, {"note": "罚款已缴清，执行完毕"})]
-        case = self.clue(cause, 90, self.org)
+        clue_ago = 90
+        if ending_today:
+            clue_ago = 10
+            steps = [(action, {"verify": 9, "file": 8, "investigate": 7}.get(action, 0), inputs)
+                     for action, _ago, inputs in steps]
+        review = next(step for step in steps if step[0] == "review")
+        steps.remove(review)
+        case = self.clue(cause, clue_ago, self.org)
         self.run(case, steps[:5])
         if while_notified is not None:
             while_notified(case)
         if review_required(case, proposal_of(case))[0]:
-            self.run(case, [("review", 66, {})])
+            self.run(case, [review])
         return self.run(case, steps[5:])
 
     def load(self) -> int:

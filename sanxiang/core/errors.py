@@ -9,6 +9,8 @@ turns them into its own form — a Chinese message on a page, one JSON shape in 
 - `Conflict` (409): the object changed meanwhile (a stale edit), or a duplicate.
 """
 
+import errno
+
 from django.core.exceptions import PermissionDenied
 
 
@@ -70,3 +72,20 @@ def join_reasons(reasons) -> str:
     """The one joiner rule: sentences joined into one message, "甲；乙。", never "甲。；乙。"."""
     parts = [str(r).strip().rstrip("。；") for r in reasons if r and str(r).strip()]
     return "；".join(parts) + "。" if parts else ""
+
+
+OS_ERRORS_ZH = {
+    errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EPERM: "没有权限", errno.EISDIR: "这是一个目录，不是文件",
+    errno.ENOTDIR: "路径中有一级不是目录", errno.ENOSPC: "磁盘已满", errno.EROFS: "文件系统只读",
+    errno.ENAMETOOLONG: "文件名过长", errno.ELOOP: "符号链接循环",
+}
+
+
+def file_error_text(exc: BaseException) -> str:
+    """Why a file could not be read or written, in Chinese, for the operator (OSError's own text —
+    "[Errno 2] No such file or directory: …" — is English; the path is named by the caller)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "不是 UTF-8 编码的文本"
+    if isinstance(exc, OSError):
+        return OS_ERRORS_ZH.get(exc.errno or 0) or (f"系统错误（errno {exc.errno}）" if exc.errno else "无法访问")
+    return str(exc)

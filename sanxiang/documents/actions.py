@@ -466,6 +466,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
                         subject=subject)
     if order is not None:
         given.order = order
+    if spec.kind == DocumentKind.FILE_NOTES:
+        given.compiled_by, given.checked_by = file_people(case, actor)
     if spec.kind == DocumentKind.SERVICE_RECEIPT:
         given.served = (Document.objects.filter(case=case, kind__in=kinds.SERVED_KINDS).exclude(status=S.FAILED)
                         .order_by("-id").first())
@@ -727,7 +729,11 @@ def _officer_signatures(locked, actor, officer_png, officer_pngs) -> list[tuple[
         raise NotPermitted(f"您不是{locked}记载的执法人员（记载：{'、'.join(named)}），不能在本设备上收集执法人员签名。")
     signers = [(mine, _check_png(officer_png, "执法人员", "officer_png"))]
     others = dict(officer_pngs or {})
-    strangers = [name for name in others if name not in named or name == mine]
+    if mine in others:  # the officer at the device signs in officer_png, once (s19 tester8 #13)
+        raise RuleViolation(f"{mine}本人已在执法人员签名处（officer_png）签名，不必在其他执法人员（officers）中重复；"
+                            f"其他执法人员只列记载的另外几位（{'、'.join(n for n in named if n != mine) or '无'}）。",
+                            field="officer_pngs", code="officer_signed_twice")
+    strangers = [name for name in others if name not in named]
     if strangers:
         raise RuleViolation(f"{'、'.join(strangers)}不是{locked}记载的其他执法人员"
                             f"（记载：{'、'.join(named) or '无'}）。", field="officer_pngs")
@@ -788,6 +794,31 @@ def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_na
     transaction.on_commit(_queue_rendering)
     document.__dict__.update({k: getattr(locked, k) for k in ("status", "docx_path", "docx_sha256", "pdf_path")})
     return locked
+
+
+def file_people(case, actor) -> tuple[str, str]:
+    """卷内备考表's 立卷人 and 检查人 (GB/T 9705: who made up the volume, who checked its quality): the one
+    who 立卷s (their name in the case's agency), and the head(s) of the case's unit in force today — who
+    check the volume and issue (签发) its forms before the archivist archives it (s19 tester8 #19)."""
+    from sanxiang.access.policy import is_person
+    from sanxiang.orgs.models import Person, Role, RoleAssignment
+
+    compiled = ""
+    if is_person(actor):
+        person = actor.people.filter(agency_id=case.agency_id).first()
+        compiled = person.name if person else (actor.get_full_name() or "")
+    today = timezone.localdate()
+    heads = (RoleAssignment.objects.filter(agency_id=case.agency_id, unit_id=case.unit_id, role=Role.UNIT_HEAD,
+                                           active=True, valid_from__lte=today)
+             .exclude(valid_to__lt=today).values_list("user_id", flat=True))
+    names = Person.objects.filter(agency_id=case.agency_id, user_id__in=list(heads)).order_by("id").values_list(
+        "name", flat=True)
+    return compiled, "、".join(dict.fromkeys(names))
+
+
+def officer_name(document, actor) -> str:
+    """The name the document's officers are known by for this user (their person in the case's agency)."""
+    return _officer_name(document, actor) if hasattr(actor, "people") else ""
 
 
 def _officer_name(locked, actor) -> str:

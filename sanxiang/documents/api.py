@@ -58,6 +58,7 @@ class DocumentOut(Schema):
     replaces_id: int | None
     correction_reason: str = ""
     order_superseded: str = ""  # a 整改复查记录 whose order was later corrected: says so (the record is unchanged)
+    supplement_reason: str = ""  # 归档后补充原因 (a document made after its case was archived)
     created_at: dt.datetime
     issued_at: dt.datetime | None
     content_withheld: bool = False  # `fields` read at content_url, with a purpose and 查阅留痕
@@ -87,7 +88,9 @@ def _fields_out(document: Document) -> dict:
             "confidentiality": document.mark,
             "docx_sha256": document.docx_sha256, "pdf_sha256": document.pdf_sha256, "failure": document.failure,
             "replaces_id": document.replaces_id, "correction_reason": document.fields.get("correction_reason", ""),
-            "order_superseded": actions.superseded_order(document), "created_at": document.created_at, "issued_at": document.issued_at}
+            "order_superseded": actions.superseded_order(document),
+            "supplement_reason": document.fields.get("supplement_reason", ""),
+            "created_at": document.created_at, "issued_at": document.issued_at}
 
 
 class GenerateIn(Schema):
@@ -307,6 +310,7 @@ class SignCheckOut(Schema):
     reason: str
     signatures: list[dict]
     officers: list[str] = []  # the officers the document names: each signs (行政处罚法 第四十二条)
+    other_officers: list[str] = []  # of those, the ones besides you (the officer at this device): `officers` of POST
     party_refusal: dict | None = None  # 当事人拒绝签名 noted by the officer
 
 
@@ -332,8 +336,9 @@ def _sign_state(request, document) -> dict:
         reason = "您无权为该文书签名。"
     else:
         reason = ""
+    named = actions.named_officers(document)
     return {"may_sign": not reason, "reason": reason, "signatures": signatures,
-            "officers": actions.named_officers(document),
+            "officers": named, "other_officers": [n for n in named if n != actions.officer_name(document, request.user)],
             "party_refusal": document.fields.get("party_refusal")}
 
 

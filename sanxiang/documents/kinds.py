@@ -581,6 +581,8 @@ class Given:
     replaces: object = None  # the issued document a correction (更正) replaces
     subject: object = None  # what a kind that is not offered is made from (a review round)
     order: object = None  # the issued 限期整改指令书 a 整改复查记录 rechecks
+    compiled_by: str = ""  # 卷内备考表: who made up the volume (立卷人) …
+    checked_by: str = ""  # … and who checks it (检查人): the unit's head(s), who issue the forms
 
 
 def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 — one branch per kind
@@ -703,7 +705,8 @@ def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 
             v.update({"outcome": _decided(case) or case.decision_content or case.end_reason or case.status_label,
                       "closed_on": chinese_date(case.closed_on), "retention": _retention(case)})
         if kind == K.FILE_NOTES:
-            v.update({"notes": "", "compiled_by": "", "checked_by": "", "compiled_on": chinese_date(timezone.localdate())})
+            v.update({"notes": "", "compiled_by": given.compiled_by, "checked_by": given.checked_by,
+                      "compiled_on": chinese_date(timezone.localdate())})
     if spec.values:
         from django.utils.module_loading import import_string
 

@@ -133,11 +133,15 @@ class Pinned:
     @classmethod
     def from_files(cls, key_path, checkpoint_path) -> Pinned:
         """Read both files; raises ValueError in 中文 when one cannot be read or parsed."""
-        try:
-            key_text = Path(key_path).read_text(encoding="utf-8")
-            note = Path(checkpoint_path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ValueError(f"无法读取文件：{exc}") from exc
+        from sanxiang.core.errors import file_error_text
+
+        texts = []
+        for label, path in (("公钥文件", key_path), ("检查点文件", checkpoint_path)):
+            try:
+                texts.append(Path(path).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ValueError(f"无法读取{label} {path}：{file_error_text(exc)}") from exc
+        key_text, note = texts
         try:
             verifiers = signing.parse_vkeys(key_text)
         except signing.SigningKeyError as exc:

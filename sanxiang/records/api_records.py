@@ -135,6 +135,7 @@ class EvidenceOut(Schema):
     created_at: dt.datetime
     content_withheld: bool = False  # its text is read at content_url, with a purpose and 查阅留痕
     content_url: str | None = None
+    supplement_reason: str = ""  # 归档后补充原因 (an item registered after its case was archived)
 
 
 def _withholder(request, case):
@@ -155,19 +156,20 @@ def _withhold(out: dict, kind: str, names, withheld: bool) -> dict:
     return out
 
 
-def _evidence_out(item: EvidenceItem, withheld: bool = False) -> dict:
+def _evidence_out(item: EvidenceItem, withheld: bool = False, reasons: dict | None = None) -> dict:
     from sanxiang.retrieval.content import EVIDENCE_FIELDS
 
-    return _withhold(_evidence_fields(item), "evidence", EVIDENCE_FIELDS, withheld)
+    return _withhold(_evidence_fields(item, reasons), "evidence", EVIDENCE_FIELDS, withheld)
 
 
-def _ev(request, item: EvidenceItem, withheld=None) -> dict:
+def _ev(request, item: EvidenceItem, withheld=None, reasons: dict | None = None) -> dict:
     """EvidenceOut for this caller: the text withheld where a look at the file asks a purpose."""
     withheld = withheld or _withholder(request, item.case)
-    return _evidence_out(item, withheld(item))
+    return _evidence_out(item, withheld(item), reasons)
 
 
-def _evidence_fields(item: EvidenceItem) -> dict:
+def _evidence_fields(item: EvidenceItem, reasons: dict | None = None) -> dict:
+    reasons = queries.supplement_reasons([item]) if reasons is None else reasons
     correction = min(item.corrections.all(), key=lambda c: c.pk, default=None)  # prefetched on lists
     extraction = None
     if item.kind == "electronic":
@@ -181,7 +183,8 @@ def _evidence_fields(item: EvidenceItem) -> dict:
             "confidentiality": item.confidentiality, "extraction": extraction, "recording_id": item.recording_id,
             "copy_note": item.copy_note, "party_confirmed_on": item.party_confirmed_on,
             "replaces_id": item.replaces_id, "corrected_by_id": correction.pk if correction else None,
-            "correction_reason": item.correction_reason, "file": _file(item.upload), "created_at": item.created_at}
+            "correction_reason": item.correction_reason, "file": _file(item.upload), "created_at": item.created_at,
+            "supplement_reason": reasons.get(item.pk, "")}
 
 
 def _fields(data: EvidenceFields) -> dict:
@@ -194,7 +197,9 @@ def _fields(data: EvidenceFields) -> dict:
 def list_evidence(request, case_id: int | None = None):
     case = _case(request, case_id)
     withheld = _withholder(request, case)
-    return Status(200, [_ev(request, i, withheld) for i in queries.evidence_of(request.user, case)])
+    items = list(queries.evidence_of(request.user, case))
+    reasons = queries.supplement_reasons(items)
+    return Status(200, [_ev(request, i, withheld, reasons) for i in items])
 
 
 @router.post("/evidence", response={201: EvidenceOut, **WRITE}, summary="登记证据（来自本人已完成的上传）")

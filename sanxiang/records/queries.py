@@ -27,6 +27,29 @@ def evidence_of(user, case):
             .order_by("created_at", "id"))
 
 
+def supplement_reasons(items) -> dict[int, str]:
+    """归档后补充原因 of these evidence items, by id, as their `register_evidence` entries record it (the
+    reason lives in the ledger entry, not in the row: one query on each of the two entry tables)."""
+    import json
+
+    from sanxiang.ledger.models import LedgerEntry, PendingEntry
+
+    from .models import EvidenceItem
+
+    ids = [str(i.pk) for i in items]
+    out: dict[int, str] = {}
+    if not ids:
+        return out
+    for model, column in ((LedgerEntry, "entry"), (PendingEntry, "body")):
+        rows = model.objects.filter(action="register_evidence", object_type=EvidenceItem.ledger_type(),
+                                    object_id__in=ids, **{f"{column}__contains": "supplement_reason"})
+        for object_id, text in rows.values_list("object_id", column):
+            reason = (json.loads(text).get("payload") or {}).get("supplement_reason") or ""
+            if reason:
+                out[int(object_id)] = reason
+    return out
+
+
 def evidence_for(user, pk):
     from .models import EvidenceItem
 

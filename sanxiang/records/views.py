@@ -183,8 +183,9 @@ def section(request, case) -> dict:
     from sanxiang.retrieval.content import withholder
 
     withheld = withholder(user, case)  # the text of a guarded record: read with purpose and 查阅留痕 only
+    reasons = queries.supplement_reasons(items)
     rows = [{"item": i, "withheld": withheld(i), "corrected": bool(i.corrections.all()),
-             "file_caption": naming.file_caption(i),
+             "file_caption": naming.file_caption(i), "supplement_reason": reasons.get(i.pk, ""),
              "correction_form": evidence_form(user, case, correction=i, uploads=uploads, withheld=withheld(i))
              if may_record and not i.corrections.all() else None,
              "needs_confirmation": print_and_sign and not i.party_confirmed_on and not i.corrections.all()

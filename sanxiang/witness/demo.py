@@ -19,6 +19,25 @@ from .actions import do_add_watched_log, do_remove_watched_log, do_trust_witness
 from .models import TrustedWitness, WatchedLog
 
 
+def follow_public_url(*, actor, holder=None) -> list[str]:
+    """The demo's witnesses watch this deployment's own ledger (origin LEDGER_ORIGIN) at SANXIANG_PUBLIC_URL:
+    when it is served elsewhere since (`sanxiang serve 127.0.0.1:8858` after `sanxiang demo`, s19 tester8
+    #20), each such watched log is moved there — stopped (its cosignatures kept) and added again at the
+    new address, ledgered. Returns the holders moved."""
+    here = normalise_url(settings.PUBLIC_URL)
+    logs = WatchedLog.objects.filter(origin=settings.LEDGER_ORIGIN, removed_at=None, holder__isnull=False)
+    if holder is not None:
+        logs = logs.filter(holder=holder)
+    moved = []
+    for watched in logs.select_related("holder").order_by("id"):
+        if watched.url == here:
+            continue
+        do_remove_watched_log(watched, actor=actor)
+        do_add_watched_log(url=here, vkey=watched.vkey, holder=watched.holder, actor=actor, name=watched.name)
+        moved.append(watched.holder.name)
+    return moved
+
+
 def load(stdout) -> list[str]:
     log_vkey = signing.signer().ed25519.vkey
     holders = []
@@ -27,11 +46,8 @@ def load(stdout) -> list[str]:
         if not supervised:
             continue
         holders.append(body.name)
+        follow_public_url(actor=DEMO, holder=body)  # served at another address since (ADDR=…:9000 make run)
         watched = WatchedLog.objects.filter(holder=body, origin=settings.LEDGER_ORIGIN, removed_at=None).first()
-        if watched is not None and watched.url != normalise_url(settings.PUBLIC_URL):
-            # Served at another address since (ADDR=…:9000 make run): watch this deployment where it is now.
-            do_remove_watched_log(watched, actor=DEMO)
-            watched = None
         if watched is None:
             do_add_watched_log(url=settings.PUBLIC_URL, vkey=log_vkey, holder=body, actor=DEMO,
                                name=f"{'、'.join(supervised)}的留痕账本"[:100])

@@ -58,6 +58,28 @@ def test_the_labour_agency_archives_a_labour_case_with_its_media(archived):
         assert recheck.fields["context"]["order_number"] == order.number
 
 
+def test_the_walked_penalty_files_are_dated_as_their_procedure_and_name_people(archived):
+    """s19 tester8 #18: 株洲's archived file listed its 行政处罚告知书 after the decision and its 终结报告 and
+    结案审批表 after the closing (the documents were made today for a case closed weeks ago); its recording
+    named a role, not a person, as 记录人 and first 移交人."""
+    from sanxiang.orgs.models import Person
+    from sanxiang.records.models import AudioVideoRecord
+
+    walked = ArchivedCaseFile.objects.select_related("case").filter(case__kind="penalty")
+    assert walked.exists()
+    for file in walked:
+        case = file.case
+        dated = {item["title"]: item["made_on"] for item in file.catalogue if item["made_on"]}
+        assert all(day <= case.closed_on.isoformat() for day in dated.values()), (case.number, dated, case.closed_on)
+        if "行政处罚告知书" in dated and "行政处罚决定书" in dated:
+            assert dated["行政处罚告知书"] <= dated["行政处罚决定书"] == case.decided_on.isoformat()
+        names = set(Person.objects.filter(agency=case.agency).values_list("name", flat=True))
+        for recording in AudioVideoRecord.objects.filter(case=case):
+            assert recording.recorder in names, recording.recorder
+            first = recording.handovers.order_by("handed_at", "id").first()
+            assert first is None or first.handed_by in names
+
+
 def test_each_records_keeper_sees_the_archived_case_on_the_archive_page(archived, client):
     for spec in AGENCIES:
         file = ArchivedCaseFile.objects.select_related("case").get(case__agency__code=spec["code"])

@@ -377,3 +377,74 @@ def test_a_changed_file_of_a_case_not_archived_flags_the_case_on_its_page_and_th
     finally:
         with open(path, "wb") as fh:
             fh.write(original)
+
+
+def test_a_changed_file_flag_is_resolved_with_a_reason_and_a_second_change_flags_again(client, env):
+    """s20 (defects8c #8, #12): the flag of a changed file of a case not archived is closed by 已查明处理 —
+    by those who archive, with a reason, ledgered, refused while the file still differs — and a later
+    change of the same file is flagged anew; the flag's time is local time, as the rest of the page."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sanxiang import storage
+    from sanxiang.archive import actions as A
+    from sanxiang.archive.tasks import recheck_archived_files_holding
+    from sanxiang.documents.models import Document
+
+    case = decided_case(env, "closed")
+    D.do_generate_document(case, "filing_approval", actor=env.officer)
+    document = Document.objects.filter(case=case).order_by("id").first()
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    T.person(env.agency, user_obj=keeper, name="吴档案")
+    path = storage.backend().path(document.docx_path)
+    original = open(path, "rb").read()
+    resolve = f"{API}/cases/{case.pk}/modified-files/resolve"
+    try:
+        with open(path, "wb") as fh:
+            fh.write(original[:-1] + bytes([original[-1] ^ 1]))
+        assert recheck_archived_files_holding.call([document.docx_path])["done"] == 1
+        found_at = A.modified_file_flags(case)[0]["found_at"]
+        local = f"{timezone.localtime(dt.datetime.fromisoformat(found_at)):%Y-%m-%d %H:%M}"
+        client.force_login(env.officer)
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+        flag = page.split('id="modified-files"', 1)[1].split("</div>", 1)[0]
+        assert f"{local} 发现" in flag and found_at[:16].replace("T", " ") not in flag  # local time, not UTC
+        assert 'id="resolve-modified-files"' not in page  # the officer may not resolve it
+        before = LedgerEntry.objects.count()
+        refused = client.post(resolve, {"reason": "已恢复"}, content_type="application/json")
+        assert refused.status_code == 403 and LedgerEntry.objects.count() == before
+
+        client.force_login(keeper)
+        assert 'id="resolve-modified-files"' in client.get(f"/cases/{case.pk}/").content.decode()
+        assert client.get(resolve).json() == {"allowed": True, "reason": ""}
+        still = client.post(resolve, {"reason": "已恢复"}, content_type="application/json")
+        assert still.status_code == 409 and still.json()["code"] == "file_still_modified", still.content
+        assert document.number in still.json()["message"] and LedgerEntry.objects.count() == before
+
+        with open(path, "wb") as fh:  # the administrator puts the original bytes back
+            fh.write(original)
+        blank = client.post(resolve, {"reason": "　 "}, content_type="application/json")
+        assert blank.status_code == 400 and blank.json()["code"] == "resolution_reason_missing"
+        assert LedgerEntry.objects.count() == before
+        done = client.post(resolve, {"reason": "备份恢复了原文件，sanxiang verify 无误"}, content_type="application/json")
+        assert done.status_code == 201, done.content
+        assert done.json()["resolved_by"] == "吴档案"
+        entry = LedgerEntry.objects.get(action="resolve_modified_file", object_id=str(case.pk))
+        assert entry.actor == keeper.username and "备份恢复了原文件" in entry.entry
+        assert A.modified_file_flags(case) == [] and case.pk not in A.flagged_cases([case.pk])
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+        assert 'id="modified-files"' not in page and "备份恢复了原文件" in page and "吴档案登记已查明处理" in page
+        body = client.get(f"{API}/cases/{case.pk}").json()
+        assert body["modified_files"] == [] and body["modified_file_resolutions"][0]["resolved_by"] == "吴档案"
+        again = client.post(resolve, {"reason": "再次"}, content_type="application/json")
+        assert again.status_code == 409 and again.json()["code"] == "nothing_flagged"
+
+        with open(path, "wb") as fh:  # changed a second time: flagged anew
+            fh.write(original[:-1] + bytes([original[-1] ^ 2]))
+        assert recheck_archived_files_holding.call([document.docx_path])["done"] == 1
+        assert len(A.modified_file_flags(case)) == 1 and case.pk in A.flagged_cases([case.pk])
+        assert 'id="modified-files"' in client.get(f"/cases/{case.pk}/").content.decode()
+    finally:
+        with open(path, "wb") as fh:
+            fh.write(original)

@@ -115,3 +115,22 @@ def test_a_partys_copy_of_an_archived_case_marks_what_was_added_after_archiving(
     client.force_login(env.officer)
     page = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
     assert page.count("归档后补充，不属于归档案卷") == 1
+
+
+def test_a_supplement_reason_is_shown_on_the_case_page_and_in_the_api(client, env, cases):
+    """s20 (defects8c #11): the 归档后补充原因 of a generated document comes out as it went in — in the
+    document's API answer, beside the document on the case page and in the 案卷 section's list of
+    supplements (and the archive API's)."""
+    (case, _decision), _closed, _archived = cases
+    supplement = D.do_generate_document(case, "service_address", supplement_reason="当事人变更送达地址，补充确认",
+                                        actor=env.officer)
+    client.force_login(env.officer)
+    body = client.get(f"/api/v1/documents/{supplement.pk}").json()
+    assert body["supplement_reason"] == "当事人变更送达地址，补充确认"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    row = page.split(f'id="document-{supplement.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "归档后补充，原因：当事人变更送达地址，补充确认" in row
+    section = page.split('id="case-file"', 1)[1].split("归档后补充的材料", 1)[1].split("</ul>", 1)[0]
+    assert "补充原因：当事人变更送达地址，补充确认" in section
+    listed = client.get(f"/api/v1/archive/cases/{case.pk}").json()["supplements"]
+    assert {"当事人变更送达地址，补充确认"} <= {s["supplement_reason"] for s in listed}

@@ -394,6 +394,9 @@ def test_the_file_forms_are_made_from_the_numbered_items_by_the_handlers(client,
     assert "结案审批表" not in main_titles and main_titles[0] == "立案审批表"
     notes = docx_text(made[5].docx_path)
     assert "副卷" in notes and f"本卷共有文件 2 件，共 {sum(i.pages for i in volumes['secondary'])} 页" in notes
+    # s19 tester8 #19: who made up the volume (the officer who 立卷s) and who checks it (the unit's head)
+    assert "立卷人：王执法" in notes and "检查人：赵科长" in notes, notes
+    assert (made[2].fields["context"]["compiled_by"], made[2].fields["context"]["checked_by"]) == ("王执法", "赵科长")
     assert "定期30年" in docx_text(made[0].docx_path) and "定期30年" in docx_text(made[3].docx_path)
     forms = next(i for c in A.check_case_file(case)["categories"] for i in c["items"] if i["code"] == "forms")
     assert forms["ok"], forms["failed"]

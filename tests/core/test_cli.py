@@ -105,3 +105,43 @@ def test_argument_errors_are_in_chinese_with_exit_code_2(migrated, argv, says):
                     "Unknown command"):
         assert english not in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("argv, says, english", [
+    (["verify", "--files", "since-last", "--checked-before", "2026-13-45"],
+     "错误：--checked-before 应为日期 YYYY-MM-DD，收到：2026-13-45", "CommandError"),
+    (["archive", "verify", "u.zip", "--key", "/nonexistent/k.vkey"],
+     "错误：无法读取公钥文件 /nonexistent/k.vkey：文件不存在", "Errno"),
+    (["archive", "export", "立〔2026〕0001号", "--agency", "bogus", "--out", "x.zip"],
+     "错误：没有代码为“bogus”的执法机关。", "没有案号"),
+    (["documents", "recheck", "--bogus"], "无法识别的参数：--bogus", "--settings"),
+])
+def test_operator_errors_are_one_chinese_line_and_exit_code_2(migrated, tmp_path, argv, says, english):
+    """s19 tester8 #16: Django's "CommandError:" prefix, an English Errno text, an unknown --agency not named,
+    Django's English options in a usage — each now a Chinese message and exit code 2."""
+    result = subprocess.run([SANXIANG, *argv], env=sqlite_env(migrated), capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert says in result.stderr and english not in result.stderr, result.stderr
+    for django_option in ("--traceback", "--pythonpath", "--skip-checks", "--no-color"):
+        assert django_option not in result.stderr
+    assert "Traceback" not in result.stderr and "CommandError" not in result.stderr
+
+
+def test_a_listing_piped_into_head_ends_without_a_traceback(migrated):
+    """s19 tester8 #16: `sanxiang cases list --json | head -c 300` printed sqlite3's "Cannot operate on a
+    closed database" from the rows' cursor, closed after Django had closed the connection."""
+    make = ("import datetime as dt\nfrom django.utils import timezone\n"
+            "from sanxiang.orgs.models import Agency, Unit\nfrom sanxiang.cases.models import Case\n"
+            "a = Agency.objects.create(code='pipe-test', name='管道测试局')\nu = Unit.objects.create(agency=a, name='一科')\n"
+            "Case.objects.bulk_create([Case(agency=a, unit=u, source='inspection', cause='测试', category='x',"
+            " status='clue', clue_on=dt.date(2026, 1, 1), created_at=timezone.now()) for _ in range(3000)])\n")
+    subprocess.run([SANXIANG, "shell", "-c", make], env=sqlite_env(migrated), check=True, capture_output=True)
+    for listing in (["cases", "list", "--json"], ["cases", "list"]):
+        process = subprocess.Popen([SANXIANG, *listing], env=sqlite_env(migrated),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process.stdout.read(300)
+        process.stdout.close()  # the reader leaves, as `head -c 300` does
+        errors = process.stderr.read().decode("utf-8")
+        process.wait(timeout=60)
+        assert "Traceback" not in errors and "closed database" not in errors, errors
+        assert process.returncode == 1

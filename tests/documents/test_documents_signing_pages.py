@@ -82,6 +82,16 @@ def test_the_api_signs_a_record(client, env, record):
     assert client.get(f"{API}{record.pk}/sign").json()["officers"] == ["王执法", "李执法"]
     response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "officer_signature_missing"
+    # s20 (defects8c #13): GET says who besides you signs; listing yourself is refused saying so, not
+    # "王执法 is not among 王执法、李执法"
+    assert client.get(f"{API}{record.pk}/sign").json()["other_officers"] == ["李执法"]
+    before = written()
+    body["officers"] = [{"name": "王执法", "png": data_url(png())}, {"name": "李执法", "png": data_url(png())}]
+    response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "officer_signed_twice", response.content
+    message = response.json()["message"]
+    assert "王执法本人已在执法人员签名处（officer_png）签名" in message and "不是" not in message
+    assert written() == before
     body["officers"] = [{"name": "李执法", "png": data_url(png())}]
     response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
     assert response.status_code == 200, response.content

@@ -194,9 +194,10 @@ def test_unreadable_pinned_files_are_an_error_in_chinese(pinned, tmp_path):
     with pytest.raises(CommandError, match="公钥文件"):
         call_command("verify", "--key", str(tmp_path / "bad.vkey"), "--checkpoint",
                      str(pinned["checkpoint"]))
-    with pytest.raises(CommandError, match="无法读取文件"):
+    with pytest.raises(CommandError, match="无法读取检查点文件 .*missing.txt：文件不存在") as refused:
         call_command("verify", "--key", str(pinned["key"]), "--checkpoint",
                      str(tmp_path / "missing.txt"))
+    assert "Errno" not in str(refused.value) and refused.value.returncode == 2  # s19 tester8 #16
     with pytest.raises(CommandError, match="同时给出"):
         call_command("verify", "--key", str(pinned["key"]))
 

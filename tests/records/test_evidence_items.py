@@ -197,3 +197,14 @@ def test_an_archived_file_takes_evidence_only_as_a_supplement_with_its_reason(en
                                   **EVIDENCE)
     entry = LedgerEntry.objects.get(action="register_evidence", object_id=str(item.pk))
     assert "当事人归档后补交的进货单据" in entry.entry
+
+    # s20 (defects8c #25): the reason comes out of the API and onto the case page beside the item
+    from django.test import Client
+
+    client = Client()
+    client.force_login(env.officer)
+    assert client.get(f"/api/v1/records/evidence/{item.pk}").json()["supplement_reason"] == "当事人归档后补交的进货单据"
+    listed = {i["id"]: i["supplement_reason"] for i in client.get(f"/api/v1/records/evidence?case_id={case.pk}").json()}
+    assert listed == {kept.pk: "", item.pk: "当事人归档后补交的进货单据"}
+    row = client.get(f"/cases/{case.pk}/").content.decode().split(f'id="evidence-{item.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "归档后补充，原因：当事人归档后补交的进货单据" in row

@@ -53,3 +53,32 @@ def test_a_demo_rerun_on_another_address_moves_the_watched_logs(settings):
 
     load_demo_of("witness")  # the same address again: nothing changes
     assert WatchedLog.objects.count() == 4 and active.count() == 2
+
+
+@pytest.mark.django_db
+def test_serve_on_another_port_without_a_public_address_moves_the_watched_logs(settings, monkeypatch):
+    """s19 tester8 #20: `sanxiang demo`, then `sanxiang serve 127.0.0.1:8858` with no SANXIANG_PUBLIC_URL —
+    the demo's witnesses polled :8000 forever. serve now takes the served address as make run does (for
+    itself and the worker it starts), keeps the witness name its keys are registered under, and moves the
+    watched logs there."""
+    from sanxiang.core.management.commands.serve import Command
+
+    settings.PUBLIC_URL = "http://127.0.0.1:8000"
+    load_demo_of("profiles", "orgs", "witness")
+    name = settings.WITNESS_NAME
+    for variable in ("SANXIANG_PUBLIC_URL", "SANXIANG_WITNESS_NAME"):  # as if never set; restored after the test
+        monkeypatch.setenv(variable, "")
+        monkeypatch.delenv(variable)
+    Command().follow_served_address("127.0.0.1", "8858")
+    assert os.environ["SANXIANG_PUBLIC_URL"] == settings.PUBLIC_URL == "http://127.0.0.1:8858"
+    assert os.environ["SANXIANG_WITNESS_NAME"] == name == settings.WITNESS_NAME
+    active = WatchedLog.objects.filter(removed_at=None)
+    assert active.count() == 2 and set(active.values_list("url", flat=True)) == {"http://127.0.0.1:8858"}
+    assert set(active.values_list("witness_name", flat=True)) == set(
+        WatchedLog.objects.exclude(removed_at=None).values_list("witness_name", flat=True))
+
+    monkeypatch.setenv("SANXIANG_PUBLIC_URL", "https://zf.example.cn")  # given: kept, logs follow it
+    settings.PUBLIC_URL = "https://zf.example.cn"
+    Command().follow_served_address("0.0.0.0", "8000")
+    assert os.environ["SANXIANG_PUBLIC_URL"] == "https://zf.example.cn"
+    assert set(active.values_list("url", flat=True)) == {"https://zf.example.cn"}

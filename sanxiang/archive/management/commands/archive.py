@@ -33,12 +33,17 @@ class Command(SubcommandCommand):
 
         if Path(options["out"]).exists():  # an earlier package is evidence of what was handed over: never overwritten
             raise Conflict(f"输出文件已存在：{options['out']}。请换一个文件名，或先移走原文件。")
+        from sanxiang.orgs.models import Agency
+
         cases = Case.objects.select_related("agency", "unit").filter(number=options["number"])
         if options["agency"]:
+            if not Agency.objects.filter(code=options["agency"]).exists():
+                raise NotFound(f"没有代码为“{options['agency']}”的执法机关。")
             cases = cases.filter(agency__code=options["agency"])
         found = list(cases[:10])
         if not found:
-            raise NotFound(f"没有案号为“{options['number']}”的案件。")
+            where = f"执法机关“{options['agency']}”" if options["agency"] else ""
+            raise NotFound(f"{where}没有案号为“{options['number']}”的案件。")
         if len(found) > 1:
             codes = "、".join(c.agency.code for c in found)
             raise NotFound(f"多个执法机关有案号“{options['number']}”（{codes}）：请用 --agency 指定。")
@@ -56,7 +61,9 @@ class Command(SubcommandCommand):
             try:
                 pinned = Path(options["key"]).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                self.stderr.write(f"错误：无法读取公钥文件 {options['key']}：{exc}")
+                from sanxiang.core.errors import file_error_text
+
+                self.stderr.write(f"错误：无法读取公钥文件 {options['key']}：{file_error_text(exc)}")
                 sys.exit(2)
         result = verify_package(options["file"], pinned_keys=pinned)
         if options["json"]:

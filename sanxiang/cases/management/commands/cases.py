@@ -34,6 +34,16 @@ class Command(SubcommandCommand):
                 raise RuleViolation(f"没有“{options['state']}”这个案件状态；可用的状态：{', '.join(CaseStatus.values)}")
             cases = cases.filter(status=options["state"])
         rows = cases.values_list("number", "agency__code", "kind", "status").iterator(chunk_size=2000)
+        try:
+            self._write(rows, options)
+        finally:
+            # `| head` leaves: the rows' cursor is closed now, while the database is still open (Django
+            # closes the connections before the BrokenPipeError reaches the CLI), not at exit.
+            rows.close()
+
+    def _write(self, rows, options):
+        from sanxiang.cases.models import CaseStatus
+
         if options["json"]:
             self.stdout.write("[", ending="")
             for i, (number, agency, kind, state) in enumerate(rows):

@@ -75,6 +75,7 @@ class Command(BaseCommand):
         except UnfinishedRestore as exc:
             raise CommandError(str(exc)) from None
         call_command("collectstatic", interactive=False, verbosity=0)
+        self.follow_served_address(host, port)
 
         from sanxiang.wsgi import application
 
@@ -106,6 +107,24 @@ class Command(BaseCommand):
         finally:
             if worker is not None:
                 self.stop_worker(worker)
+
+    def follow_served_address(self, host: str, port: str) -> None:
+        """Without SANXIANG_PUBLIC_URL the deployment is reached where it is served, as `make run` sets it
+        (links, QR codes, and the demo's witnesses, which fetch this ledger's checkpoints from there — not
+        from :8000 forever, s19 tester8 #20). The witness name stays what it was (its keys are registered
+        under it), and the job worker started beside the server inherits both."""
+        from django.conf import settings
+
+        from sanxiang.access.actors import OPERATOR
+        from sanxiang.witness.demo import follow_public_url
+
+        if not os.environ.get("SANXIANG_PUBLIC_URL", "").strip():
+            reached = "127.0.0.1" if host in ("0.0.0.0", "::", "[::]", "") else host
+            os.environ.setdefault("SANXIANG_WITNESS_NAME", settings.WITNESS_NAME)
+            os.environ["SANXIANG_PUBLIC_URL"] = settings.PUBLIC_URL = f"http://{reached}:{port}"
+        moved = follow_public_url(actor=OPERATOR)
+        if moved:
+            self.stdout.write(f"见证：{'、'.join(moved)}的见证改为从 {settings.PUBLIC_URL} 取回本平台的检查点")
 
     def start_worker(self) -> subprocess.Popen:
         """`sanxiang worker` as a child process: the embedded default needs no other service."""

@@ -42,11 +42,11 @@ class Command(BaseCommand):
         pinned = None
         if options["key"] or options["checkpoint"]:
             if not (options["key"] and options["checkpoint"]):
-                raise CommandError("--key 与 --checkpoint 需要同时给出：固定的公钥和用它签名的检查点")
+                raise CommandError("--key 与 --checkpoint 需要同时给出：固定的公钥和用它签名的检查点", returncode=2)
             try:
                 pinned = verify.Pinned.from_files(options["key"], options["checkpoint"])
             except ValueError as exc:
-                raise CommandError(str(exc)) from exc
+                raise CommandError(str(exc), returncode=2) from exc
         report = verify.run(full=options["full"], pinned=pinned, files=self._selection(options))
         from sanxiang.witness.served import summary, summary_line
 
@@ -78,25 +78,25 @@ class Command(BaseCommand):
     def _selection(self, options) -> checks.Selection:
         mode, percent = options["files"], options["sample_percent"]
         if mode != "sample" and percent is not None:
-            raise CommandError("--sample-percent 只用于 --files=sample")
+            raise CommandError("--sample-percent 只用于 --files=sample", returncode=2)
         if mode != "since-last" and options["checked_before"]:
-            raise CommandError("--checked-before 只用于 --files=since-last")
+            raise CommandError("--checked-before 只用于 --files=since-last", returncode=2)
         if mode == "all" and options["max_bytes"]:
-            raise CommandError("--max-bytes 只用于 --files=sample 或 --files=since-last（all 读取全部文件）")
+            raise CommandError("--max-bytes 只用于 --files=sample 或 --files=since-last（all 读取全部文件）", returncode=2)
         if mode == "sample" and (percent is None or not 0 < percent <= 100):
-            raise CommandError("--files=sample 需要 --sample-percent，取值大于 0、不超过 100")
+            raise CommandError("--files=sample 需要 --sample-percent，取值大于 0、不超过 100", returncode=2)
         before = None
         if options["checked_before"]:
             try:
                 day = dt.date.fromisoformat(options["checked_before"])
             except ValueError:
-                raise CommandError(f"--checked-before 应为日期 YYYY-MM-DD，收到：{options['checked_before']}") from None
+                raise CommandError(f"--checked-before 应为日期 YYYY-MM-DD，收到：{options['checked_before']}", returncode=2) from None
             before = timezone.make_aware(dt.datetime.combine(day, dt.time()))
         budget = None
         if options["max_bytes"]:
             try:
                 budget = checks.parse_size(options["max_bytes"])
             except ValueError as exc:
-                raise CommandError(str(exc)) from None
+                raise CommandError(str(exc), returncode=2) from None
         self.selection = checks.Selection(mode, percent, before, budget)
         return self.selection

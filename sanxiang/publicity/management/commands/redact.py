@@ -10,6 +10,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from sanxiang.core.errors import file_error_text
 from sanxiang.profiles.schema import ProfileError
 from sanxiang.publicity.context import ContextError, parse_context
 from sanxiang.publicity.policy import policy_for
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             with open(opts["context"], encoding="utf-8") as given:
                 data = json.load(given)
         except OSError as exc:
-            self._refuse(f"无法读取当事人情况文件 {opts['context']}：{exc.strerror}")
+            self._refuse(f"无法读取当事人情况文件 {opts['context']}：{file_error_text(exc)}")
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             self._refuse(f"当事人情况文件不是有效的 JSON（PARTY.json is not valid JSON）：{exc}")
         try:

@@ -7,6 +7,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from sanxiang.core.errors import file_error_text
 from sanxiang.profiles.schema import ProfileError
 from sanxiang.review.conditions import ShapeError
 from sanxiang.review.determination import check_profile
@@ -83,14 +84,14 @@ class Command(BaseCommand):
                 with open(opts["file"], "wb") as out:
                     out.write(export_version(version))
             except OSError as exc:
-                self._refuse(f"无法写入 {opts['file']}：{exc.strerror}")
+                self._refuse(f"无法写入 {opts['file']}：{file_error_text(exc)}")
             self.stdout.write(f"已导出{agency.name}审核目录第{version.version}版（{len(version.rules)} 条规则）到 {opts['file']}")
             return
         try:
             with open(opts["file"], "rb") as given:
                 data = given.read()
         except OSError as exc:
-            self._refuse(f"无法读取 {opts['file']}：{exc.strerror}")
+            self._refuse(f"无法读取 {opts['file']}：{file_error_text(exc)}")
         try:
             version = do_import_catalogue_version(agency, data, effective_from=opts["effective_from"] or timezone.localdate(),
                                                   reason=opts["reason"], actor=OPERATOR)
