@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sanxiang.archive",  # 案卷与归档 (issue 8 §5)
     "sanxiang.review",  # 法制审核 (issue 9)
     "sanxiang.publicity",  # 公示 (issue 10): 脱敏 first
+    "sanxiang.annual",  # 行政执法统计年报 (issue 10 §6)
 ]
 
 MIDDLEWARE = [
