@@ -27,6 +27,7 @@ register_actions({
     "approve_annual_report": "审核通过年度行政执法统计年报",
     "publish_annual_report": "公开年度行政执法统计年报",
     "deliver_annual_report": "报送年度行政执法统计年报",
+    "warn_annual_report": "年报截止日预警",
 })
 
 

@@ -140,3 +140,35 @@ def test_readers(env, report):
     assert list(AnnualReport.objects.restrict(env.leader, "view")) == [report]
     assert list(AnnualReport.objects.restrict(env.outsider, "view")) == []
     assert UnitSubmission.objects.restrict(env.officer, "view").count() == 1
+
+
+# The 2026 report of a 株洲 agency: units by 2027-01-15 (a Friday), publication by 2027-01-31.
+WARNINGS = [
+    ("2027-01-04", "", ""),
+    ("2027-01-12", "yellow", ""),
+    ("2027-01-15", "yellow", ""),
+    ("2027-01-16", "red", ""),
+    ("2027-01-27", "red", "yellow"),
+    ("2027-02-01", "red", "red"),
+]
+
+
+@pytest.mark.parametrize("today,submission,report", WARNINGS)
+def test_the_job_warns_before_each_date(today, submission, report):
+    import datetime as dt
+
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.annual.tasks import warn
+    from sanxiang.deadlines.actions import seed_calendar
+    from sanxiang.jobs.schedules import all_schedules
+    from sanxiang.orgs import actions as A
+    from sanxiang.orgs import testing as T
+
+    seed_calendar(actor=OPERATOR, years=[2027])
+    agency = T.agency(profile_key="zhuzhou-amr")
+    A.do_create_unit(agency, "政策法规科", actor=OPERATOR)
+    rep = AA.do_open_annual_report(agency, 2026, actor=OPERATOR)
+    warn(dt.date.fromisoformat(today))
+    rep.refresh_from_db()
+    assert (rep.submissions.get().warning, rep.warning) == (submission, report)
+    assert "annual_report_warnings" in {s.name for s in all_schedules()}
