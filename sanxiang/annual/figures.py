@@ -158,3 +158,10 @@ def table(figures: dict) -> list[dict]:
 def _money(value) -> str:
     d = Decimal(str(value))
     return f"{d:,.2f}"
+
+
+def report_figures(report) -> dict:
+    """A report's figures: fixed at approval; computed now (with the recorded numbers) while compiled."""
+    if report.status == "compiling":
+        return compute(report.agency, report.year, recorded={r.item: r.count for r in report.recorded.all()})
+    return report.figures

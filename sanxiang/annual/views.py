@@ -18,8 +18,8 @@ from sanxiang.workflow import available
 
 from . import actions as AA
 from . import queries
-from .figures import COLUMNS, compute, dates, table
-from .models import RecordedItem, ReportStatus
+from .figures import COLUMNS, dates, report_figures, table
+from .models import RecordedItem
 from .workflows import REPORT, SUBMISSION
 from .xlsx import XLSX_TYPE, workbook
 
@@ -53,12 +53,6 @@ def open_report(request):
     return redirect("annual:report", pk=report.pk)
 
 
-def _figures(report) -> dict:
-    if report.status == ReportStatus.COMPILING:
-        return compute(report.agency, report.year, recorded={r.item: r.count for r in report.recorded.all()})
-    return report.figures
-
-
 def chart_data(figures: dict) -> dict:
     """What the charts draw: counts per kind and amounts per kind (kinds without power left out)."""
     rows = [r for r in table(figures) if not r["no_duty"]]
@@ -70,7 +64,7 @@ def chart_data(figures: dict) -> dict:
 @login_required
 def report_page(request, pk):
     report = queries.report_for(request.user, pk)
-    figures = _figures(report)
+    figures = report_figures(report)
     subs = list(queries.submissions(request.user, report))
     sub_options = {s.pk: available(s, request.user, table=SUBMISSION) for s in subs}
     return render(request, "annual/report.html", {
@@ -124,7 +118,7 @@ def act(request, pk, act):
 @login_required
 def report_xlsx(request, pk):
     report = queries.report_for(request.user, pk)
-    data = workbook(report, _figures(report), list(report.recorded.all()))
+    data = workbook(report, report_figures(report), list(report.recorded.all()))
     response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="annual-{report.agency.code}-{report.year}.xlsx"'
     return response

@@ -76,3 +76,25 @@ def test_the_xlsx(client, env, report):
     assert total[7] == 2
     assert ["行政诉讼", 2, "法院来函"] in [r[:3] for r in rows]
     assert any(r[0] == "公开截止" and r[1] == "2026-01-31" for r in rows)
+
+
+def test_the_pdf_is_rendered_once(env, report):
+    """The approved report through LibreOffice (the documents app's renderer): a PDF with the title."""
+    from sanxiang.annual.figures import report_figures
+    from sanxiang.annual.pdf import report_docx, report_pdf
+    from sanxiang.documents.render import soffice
+
+    AA.do_submit_unit_figures(report.submissions.get(), actor=env.head, on="2026-01-10")
+    report = AA.do_approve_annual_report(report, actor=env.leader, on="2026-01-20")
+    docx = report_docx(report, report_figures(report), [])
+    assert "行政征收".encode() in _docx_text(docx)
+    if soffice() is None:
+        pytest.fail("LibreOffice (soffice) is needed for this test")
+    pdf = report_pdf(report, report_figures(report), [])
+    assert pdf.startswith(b"%PDF-")
+
+
+def _docx_text(docx: bytes) -> bytes:
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
