@@ -19,8 +19,8 @@ class Command(BaseCommand):
         out.add_argument("--xlsx", help="输出 Excel 文件")
 
     def handle(self, *args, **opts):
-        from sanxiang.annual.models import AnnualReport
         from sanxiang.annual.figures import report_figures
+        from sanxiang.annual.models import AnnualReport
         from sanxiang.annual.xlsx import workbook
         from sanxiang.documents.render import RenderError
 
