@@ -78,9 +78,10 @@ def report_page(request, pk):
 
 
 @login_required
-@require_POST
 def act(request, pk, act):
-    report = queries.report_for(request.user, pk)
+    report = queries.report_for(request.user, pk)  # outsiders learn nothing (404), whatever the method
+    if request.method != "POST":
+        return redirect("annual:report", pk=report.pk)
     post, user, on = request.POST, request.user, request.POST.get("on") or None
     try:
         if act in ("submit", "return"):
