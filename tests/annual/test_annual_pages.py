@@ -98,3 +98,16 @@ def _docx_text(docx: bytes) -> bytes:
     import zipfile
 
     return zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
+
+
+def test_the_index_and_opening_a_year_through_the_page(client, env):
+    client.force_login(env.officer)
+    assert client.get(reverse("annual:index")).status_code == 403
+    client.force_login(env.reviewer)
+    page = client.get(reverse("annual:index")).content.decode()
+    assert "开始汇总" in page and env.agency.name in page
+    r = client.post(reverse("annual:open"), {"agency": env.agency.pk, "year": "2024"})
+    report = env.agency.annual_reports.get(year=2024)
+    assert r.status_code == 302 and r["Location"] == reverse("annual:report", args=[report.pk])
+    r = client.post(reverse("annual:open"), {"agency": env.agency.pk, "year": "2024"}, follow=True)
+    assert "已经开始汇总" in r.content.decode()
