@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sanxiang.search",  # 公开检索 (issue 10 §7)
     "sanxiang.disclosure",  # 事前公开 (issue 10 §1): versioned before-enforcement disclosure
     "sanxiang.portal",  # 公开门户 (issue 10 §7): public, session-less pages per agency
+    "sanxiang.annual",  # 行政执法统计年报 (issue 10 §6)
 ]
 
 MIDDLEWARE = [

@@ -26,4 +26,5 @@ urlpatterns = [
     path("review/", include("sanxiang.review.urls")),
     path("disclosure/", include("sanxiang.disclosure.urls")),
     path("gk/", include("sanxiang.portal.urls")),  # 公开门户 (issue 10 §7)
+    path("annual/", include("sanxiang.annual.urls")),
 ]

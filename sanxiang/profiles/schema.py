@@ -117,6 +117,8 @@ _SPECS = [
     ),
     _s("publicity.annual_report.recipients", "list", "publicity", "年度执法情况报送对象"),
     _s("publicity.annual_report.channel", "str", "publicity", "年度数据公开载体", nullable=True),
+    _s("publicity.annual_report.kinds", "list", "publicity", "年报统计的执法行为类别"),
+    _s("publicity.annual_report.no_duty", "list", "publicity", "年报中无相关职责的类别"),
     _s("publicity.channels", "list", "publicity", "公示载体"),
     # 脱敏 (issue 10 §4): what is masked before publication, what stays (docs/publicity.md)
     _s("publicity.redaction", "redaction", "publicity", "公开前脱敏规则"),

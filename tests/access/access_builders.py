@@ -160,9 +160,30 @@ def _build(cast, label):
         from sanxiang.disclosure.actions import do_record_disclosure_trigger
         return Built(do_record_disclosure_trigger(a, cause="law", description="某法修订", occurred_on="2026-03-02",
                                                   actor=OPERATOR), a)
+    if label.startswith("annual."):
+        return _annual(cast, label)
     if label in ("review.legalreview", "review.reviewround", "review.reviewsupplement"):
         return _cases(cast, label)  # 法制审核 of a case of agency A, its round, a supplement request
     return None
+
+
+def _annual(cast, label):
+    """行政执法统计年报 of agency A on 2025: the report, its unit's submission, a recorded figure, a delivery."""
+    from sanxiang.annual import actions as AA
+
+    a, unit = cast.a, cast.unit_a
+    report = AA.do_open_annual_report(a, 2025, actor=OPERATOR)
+    if label == "annual.annualreport":
+        return Built(report, a)
+    if label == "annual.unitsubmission":
+        return Built(report.submissions.get(unit=unit), a, unit)
+    if label == "annual.recordedfigure":
+        return Built(AA.do_record_figure(report, item="litigation", count=1, source="法院来函", actor=OPERATOR), a)
+    for sub in report.submissions.all():
+        AA.do_submit_unit_figures(sub, actor=OPERATOR, on="2026-01-10")
+    AA.do_approve_annual_report(report, actor=OPERATOR, on="2026-01-20")
+    AA.do_publish_annual_report(report, actor=OPERATOR, on="2026-01-25")
+    return Built(AA.do_deliver_annual_report(report, recipient="上级主管部门", actor=OPERATOR, on="2026-01-26"), a)
 
 
 def _records(cast, label):

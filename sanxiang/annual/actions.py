@@ -1,0 +1,158 @@
+"""Writes of the annual report (行政执法统计年报): each `do_*` checks permission and the rules and
+appends its ledger entry in the same transaction. State moves go through `workflows.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sanxiang.access.policy import can
+from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.ledger.actions import append_entry
+from sanxiang.ledger.registry import register_actions
+from sanxiang.workflow import apply
+
+from .figures import dates
+from .models import AnnualReport, RecordedFigure, RecordedItem, ReportDelivery, ReportStatus, UnitSubmission
+from .workflows import REPORT, SUBMISSION
+
+register_actions({
+    "open_annual_report": "开始汇总年度行政执法统计年报",
+    "submit_annual_figures": "科室报送年度执法数据",
+    "return_annual_figures": "退回科室年度执法数据",
+    "record_annual_figure": "录入年报数字（注明来源）",
+    "approve_annual_report": "审核通过年度行政执法统计年报",
+    "publish_annual_report": "公开年度行政执法统计年报",
+    "deliver_annual_report": "报送年度行政执法统计年报",
+    "warn_annual_report": "年报截止日预警",
+})
+
+
+def _day(value, field="on") -> dt.date:
+    if value in (None, ""):
+        return timezone.localdate()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise RuleViolation("日期格式应为 YYYY-MM-DD。", field=field) from None
+
+
+def _text(value, field, label, max_length) -> str:
+    value = value.strip() if isinstance(value, str) else ""
+    if not value:
+        raise RuleViolation(f"请填写{label}。", field=field)
+    if len(value) > max_length:
+        raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
+    return value
+
+
+def do_open_annual_report(agency, year: int, *, actor) -> AnnualReport:
+    """开始汇总: the agency's report on `year`, with one submission per unit of the agency."""
+    if not can(actor, "compile_annual_report", agency):
+        raise NotPermitted("只有法制机构（法制审核人员）或单位领导可以开始汇总年度执法统计年报。")
+    if not isinstance(year, int) or year < 2000 or year >= timezone.localdate().year + 1:
+        raise RuleViolation("统计年度应为已开始的年份。", field="year")
+    from sanxiang.orgs.models import Unit
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                report = AnnualReport.objects.create(agency=agency, year=year, created_at=timezone.now())
+        except IntegrityError:
+            raise Conflict(f"{year}年度的统计年报已经开始汇总。", field="year") from None
+        units = list(Unit.objects.filter(agency=agency).order_by("id"))
+        for unit in units:
+            UnitSubmission.objects.create(report=report, unit=unit)
+        d = dates(agency, year)
+        append_entry(action="open_annual_report", actor=actor, obj=report, payload={
+            "year": year, "units": [u.name for u in units],
+            "unit_submission_due": d.unit_submission_due.isoformat() if d.unit_submission_due else None,
+            "due": d.due.isoformat() if d.due else None})
+        for sub in report.submissions.all():
+            append_entry(action="open_annual_report", actor=actor, obj=sub, payload={"year": year,
+                                                                                      "unit": sub.unit.name})
+    return report
+
+
+def do_submit_unit_figures(submission: UnitSubmission, *, actor, on=None) -> UnitSubmission:
+    """报送: the unit's figures of the year, computed from its cases, sent to the legal office."""
+    return apply(submission, "submit", actor=actor, table=SUBMISSION, on=_day(on))
+
+
+def do_return_unit_figures(submission: UnitSubmission, *, reason: str, actor, on=None) -> UnitSubmission:
+    """退回: the legal office sends a submission back with its reason."""
+    return apply(submission, "return", actor=actor, table=SUBMISSION, reason=reason, on=_day(on))
+
+
+def do_record_figure(report: AnnualReport, *, item: str, count, source: str, amount=None, actor,
+                     on=None) -> RecordedFigure:
+    """录入: a number the platform does not hold (复议、诉讼、征收、征用), with where it comes from."""
+    if not can(actor, "compile_annual_report", report.agency):
+        raise NotPermitted("只有法制机构（法制审核人员）或单位领导可以录入年报数字。")
+    if item not in RecordedItem.values:
+        raise RuleViolation("未知的录入项目。", field="item")
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        raise RuleViolation("件数应为整数。", field="count") from None
+    if count < 0:
+        raise RuleViolation("件数不能为负数。", field="count")
+    if amount not in (None, ""):
+        try:
+            amount = Decimal(str(amount))
+        except InvalidOperation:
+            raise RuleViolation("金额应为数字。", field="amount") from None
+    else:
+        amount = None
+    source = _text(source, "source", "数据来源", 300)
+    with transaction.atomic():
+        locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status != ReportStatus.COMPILING:
+            raise RuleViolation("年报已审核，不能再录入数字。", field="item")
+        row, _ = RecordedFigure.objects.update_or_create(report=locked, item=item, defaults={
+            "count": count, "amount": amount, "source": source, "entered_on": _day(on),
+            "entered_by": actor if getattr(actor, "pk", None) is not None and hasattr(actor, "is_authenticated")
+            else None})
+        append_entry(action="record_annual_figure", actor=actor, obj=row, payload={
+            "year": locked.year, "item": item, "count": count, "source": source,
+            "amount": str(amount) if amount is not None else None})
+    return row
+
+
+def do_approve_annual_report(report: AnnualReport, *, actor, on=None) -> AnnualReport:
+    """审核通过: the leader approves; the report's figures are compiled and fixed."""
+    return apply(report, "approve", actor=actor, table=REPORT, on=_day(on))
+
+
+def do_publish_annual_report(report: AnnualReport, *, actor, on=None) -> AnnualReport:
+    """公开: the legal office publishes the approved report."""
+    return apply(report, "publish", actor=actor, table=REPORT, on=_day(on))
+
+
+def do_deliver_annual_report(report: AnnualReport, *, recipient: str, actor, on=None, note: str = "") -> ReportDelivery:
+    """报送: the published report sent to one of the recipients the profile names."""
+    if not can(actor, "compile_annual_report", report.agency):
+        raise NotPermitted("只有法制机构（法制审核人员）或单位领导可以记录年报报送。")
+    if report.status != ReportStatus.PUBLISHED:
+        raise RuleViolation("年报公开后方可记录报送。", field="recipient")
+    named = dates(report.agency, report.year).recipients
+    if recipient not in named:
+        raise RuleViolation(f"报送对象应为规则配置所列之一：{'、'.join(named)}。", field="recipient")
+    day = _day(on)
+    if report.published_on and day < report.published_on:
+        raise RuleViolation("报送日期不能早于公开日期。", field="on")
+    note = note.strip()[:300] if isinstance(note, str) else ""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = ReportDelivery.objects.create(report=report, recipient=recipient, delivered_on=day, note=note)
+        except IntegrityError:
+            raise Conflict(f"已记录向{recipient}报送。", field="recipient") from None
+        append_entry(action="deliver_annual_report", actor=actor, obj=row, payload={
+            "year": report.year, "recipient": recipient, "on": day.isoformat()})
+    return row

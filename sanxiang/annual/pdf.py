@@ -1,0 +1,54 @@
+"""年报 as PDF: a docx built with python-docx (title, the figures table, recorded numbers, dates and
+recipients with their citations), converted by the documents app's LibreOffice renderer. Run from the
+CLI (`sanxiang annual-report … --pdf`), never inside a web request (LibreOffice takes seconds)."""
+
+from __future__ import annotations
+
+import io
+
+from .figures import COLUMNS, dates, table
+
+
+def report_docx(report, figures: dict, recorded: list) -> bytes:
+    from docx import Document
+    from docx.shared import Pt
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Noto Sans CJK SC"
+    style.font.size = Pt(10)
+    doc.add_heading(f"{report.agency.name}{report.year}年度行政执法统计年报", level=1)
+    rows = table(figures)
+    grid = doc.add_table(rows=1, cols=len(COLUMNS) + 1)
+    grid.style = "Table Grid"
+    for cell, text in zip(grid.rows[0].cells, ["执法行为", *[label for _, label in COLUMNS]], strict=True):
+        cell.text = text
+    for row in rows:
+        cells = grid.add_row().cells
+        for cell, text in zip(cells, [row["label"], *row["cells"]], strict=True):
+            cell.text = str(text)
+    totals = figures.get("totals", {})
+    cells = grid.add_row().cells
+    for cell, text in zip(cells, ["合计", *[totals.get(c, "") for c, _ in COLUMNS]], strict=True):
+        cell.text = str(text)
+    if recorded:
+        doc.add_heading("录入数字（平台未办理的案件）", level=2)
+        for r in recorded:
+            doc.add_paragraph(f"{r.get_item_display()}：{r.count}件（来源：{r.source}）")
+    d = dates(report.agency, report.year)
+    doc.add_heading("报送与公开", level=2)
+    doc.add_paragraph(f"公开截止：{d.due.strftime('%Y-%m-%d') if d.due else '规则配置未规定'}（{d.due_citation}）")
+    doc.add_paragraph(f"报送对象：{'、'.join(d.recipients)}（{d.recipients_citation}）")
+    for delivery in report.deliveries.all():
+        doc.add_paragraph(f"已于{delivery.delivered_on:%Y-%m-%d}报送{delivery.recipient}")
+    status = {"compiling": "汇总中（未审核）", "approved": "已审核", "published": "已公开"}[report.status]
+    doc.add_paragraph(f"状态：{status}")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def report_pdf(report, figures: dict, recorded: list) -> bytes:
+    from sanxiang.documents.render import to_pdf
+
+    return to_pdf(report_docx(report, figures, recorded))

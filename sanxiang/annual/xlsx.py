@@ -1,0 +1,56 @@
+"""年报 as an Excel workbook: a title row, the header of the columns, one row per kind, the totals,
+the recorded figures with their sources, the dates and recipients with their citations."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from .figures import COLUMNS, NO_DUTY, dates, table
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cell(value):
+    if isinstance(value, str) and value != NO_DUTY:
+        try:
+            return Decimal(value.replace(",", ""))
+        except ArithmeticError:
+            return value
+    return value
+
+
+def workbook(report, figures: dict, recorded: list) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{report.year}年度"
+    ws.append([f"{report.agency.name}{report.year}年度行政执法统计年报"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["执法行为", *[label for _, label in COLUMNS]])
+    for row in table(figures):
+        ws.append([row["label"], *[_cell(c) for c in row["cells"]]])
+    totals = figures.get("totals", {})
+    ws.append(["合计", *[_cell(totals.get(c)) if c not in ("fine", "confiscation") else Decimal(str(totals.get(c, 0)))
+                        for c, _ in COLUMNS]])
+    for col in ("C", "D"):
+        for cell in ws[col][2:]:
+            cell.number_format = "#,##0.00"
+    ws.append([])
+    ws.append(["录入数字", "件数", "来源说明"])
+    for r in recorded:
+        ws.append([r.get_item_display(), r.count, r.source])
+    d = dates(report.agency, report.year)
+    ws.append([])
+    ws.append(["科室报送截止", d.unit_submission_due.isoformat() if d.unit_submission_due else "规则配置未规定",
+               d.unit_submission_citation])
+    ws.append(["公开截止", d.due.isoformat() if d.due else "规则配置未规定", d.due_citation])
+    ws.append(["报送对象", "、".join(d.recipients), d.recipients_citation])
+    ws.column_dimensions["A"].width = 16
+    for col in "BCDEFGH":
+        ws.column_dimensions[col].width = 14
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
