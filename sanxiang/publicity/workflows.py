@@ -46,6 +46,15 @@ def version_approved(pub, actor, **params):
     return None
 
 
+def not_withheld(pub, actor, **params):
+    """未决定不予公开"""
+    from .models import ObligationStatus
+
+    if pub.obligation.status == ObligationStatus.WITHHELD:
+        return "已决定不予公开，该信息不能再提交审核或发布。"
+    return None
+
+
 def first_publication(pub, actor, **params):
     """首次发布（更正的版本以“发布更正”发布）"""
     return "这是更正后的版本，请以“发布更正”发布。" if pub.public_version else None
@@ -185,10 +194,11 @@ PUBLICATION = register(Table(
                            "edits": Param("脱敏调整", required=False, text=False),
                            "disclosure": Param("公开方式", required=False, max_length=8),
                            "ground": Param("部分公开的法定事由", required=False, max_length=24)}),
-        Transition("submit", S.DRAFT, S.SUBMITTED, "提交审核", roles=EDITOR, effect=submit_effect),
+        Transition("submit", S.DRAFT, S.SUBMITTED, "提交审核", roles=EDITOR, guards=(not_withheld,),
+                   effect=submit_effect),
         Transition("send_back", S.SUBMITTED, S.DRAFT, "退回修改", roles=HEADS,
                    params={"reason": Param("退回理由", max_length=500)}, guards=(not_preparer,), effect=send_back_effect),
-        Transition("approve", S.SUBMITTED, S.APPROVED, "审核同意发布", roles=HEADS, guards=(not_preparer,),
+        Transition("approve", S.SUBMITTED, S.APPROVED, "审核同意发布", roles=HEADS, guards=(not_preparer, not_withheld),
                    effect=approve_effect),
         Transition("publish", S.APPROVED, S.PUBLISHED, "发布", roles=EDITOR_OR_HEAD, params=ON,
                    guards=(version_approved, first_publication), effect=publish_effect),

@@ -149,7 +149,20 @@ def _build(cast, label):
         return Built(do_seed_catalogue(a, actor=OPERATOR), a)
     if label in ("review.legalreview", "review.reviewround", "review.reviewsupplement"):
         return _cases(cast, label)  # 法制审核 of a case of agency A, its round, a supplement request
+    if label.startswith("publicity."):
+        return _publicity(cast, label)
     return None
+
+
+def _publicity(cast, label):
+    """公示义务, 公示信息 and its version: opened by the decision of a case of agency A's unit."""
+    from sanxiang.publicity.models import PublicationObligation
+
+    payment = _cases(cast, "cases.casepayment")  # decided on 2026-03-05, served, paid
+    ob = PublicationObligation.objects.get(case=payment.obj.case)
+    rows = {"publicity.publicationobligation": ob, "publicity.publication": ob.publication,
+            "publicity.publicationversion": ob.publication.current()}
+    return Built(rows[label], cast.a, cast.unit_a)
 
 
 def _records(cast, label):
