@@ -24,4 +24,5 @@ urlpatterns = [
     path("archive/", include("sanxiang.archive.urls")),
     path("review/catalogue/", include("sanxiang.review.urls_catalogue")),
     path("review/", include("sanxiang.review.urls")),
+    path("publicity/", include("sanxiang.publicity.urls")),
 ]
