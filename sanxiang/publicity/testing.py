@@ -32,7 +32,6 @@ def decided_case(agency, *, on="2026-03-05", penalties=("fine",), fine="1000", t
                  facts="经查，当事人张三丰于2026年3月1日销售过期食品，联系电话13800138000。"):
     """A 普通程序 penalty case of `agency` decided on `on` (by the operator, as the access builders do)."""
     from sanxiang.cases import actions as C
-
     from sanxiang.orgs.actions import do_create_unit
 
     unit = agency.units.first() or do_create_unit(agency, "执法科", actor=OPERATOR)

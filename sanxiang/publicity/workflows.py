@@ -14,7 +14,7 @@ from sanxiang.workflow import Param, Table, Transition, register
 
 from .models import ObligationStatus, Publication, PublicationObligation, PublicationStatus
 
-O, S = ObligationStatus, PublicationStatus
+OB, S = ObligationStatus, PublicationStatus
 EDITOR = (Role.PUBLICITY_EDITOR,)
 HEADS = (Role.UNIT_HEAD, Role.AGENCY_LEADER)  # 发布部门负责人
 EDITOR_OR_HEAD = (Role.PUBLICITY_EDITOR, Role.UNIT_HEAD, Role.AGENCY_LEADER)
@@ -170,15 +170,15 @@ def defer_effect(ob, actor, ground="", note="", approver=None, until=None, **par
 
 PUBLICATION_OBLIGATION = register(Table(
     name="publication_obligation", label="公示义务", model=PublicationObligation, state_field="status",
-    states=dict(ObligationStatus.choices), initial=O.OPEN,
+    states=dict(ObligationStatus.choices), initial=OB.OPEN,
     subject=lambda ob: f"公示义务（{ob.subject}）",
     payload=lambda ob: {"case": ob.case.number, "decision": ob.decision},
     transitions=[
         # a consequence of publishing its publication (actions.do_publish_publication), by the system
-        Transition("fulfil", O.OPEN, O.PUBLISHED, "公示义务已履行", roles=(), params=ON, effect=fulfil_effect),
-        Transition("withhold", O.OPEN, O.WITHHELD, "决定不予公开", roles=EDITOR_OR_HEAD, params={**GROUND, **ON},
+        Transition("fulfil", OB.OPEN, OB.PUBLISHED, "公示义务已履行", roles=(), params=ON, effect=fulfil_effect),
+        Transition("withhold", OB.OPEN, OB.WITHHELD, "决定不予公开", roles=EDITOR_OR_HEAD, params={**GROUND, **ON},
                    effect=withhold_effect),
-        Transition("defer", O.OPEN, O.OPEN, "决定暂缓公开", roles=EDITOR_OR_HEAD,
+        Transition("defer", OB.OPEN, OB.OPEN, "决定暂缓公开", roles=EDITOR_OR_HEAD,
                    params={**GROUND, **ON, "until": Param("暂缓至", text=False)}, effect=defer_effect),
     ],
 ))
