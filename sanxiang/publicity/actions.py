@@ -187,12 +187,11 @@ def _summary(case, obligation, context, policy) -> dict:
 
 
 def _decision_number(case) -> str:
-    try:
-        from sanxiang.documents.models import Document
-    except ImportError:  # pragma: no cover
-        return ""
-    doc = (Document.objects.filter(case=case, kind__in=("penalty_decision", "decision")).exclude(number="")
-           .order_by("-id").first()) if hasattr(Document, "number") else None
+    """The 文号 of the case's 行政处罚决定书 once generated (the editor's next edit picks it up)."""
+    from sanxiang.documents.models import Document
+
+    doc = (Document.objects.filter(case=case, kind__in=("penalty_decision", "onsite_decision")).exclude(number="")
+           .order_by("-id").first())
     return doc.number if doc is not None else ""
 
 

@@ -293,3 +293,30 @@ def withdraw(request, publication_id: str, data: ReasonIn):
 def take_down(request, publication_id: str, data: ReasonIn):
     pub = _publication(request, publication_id)
     return _out(request, P.do_take_down_publication(pub, reason=data.reason, on=data.on, actor=_user(request)))
+
+
+# Each act's path also answers GET with the row as it stands (what the act would act on), so every
+# API path reads before it writes, as the rest of the API does.
+ACTS = {"prepare": "编辑", "submit": "提交审核", "send-back": "退回修改", "approve": "审核", "publish": "发布",
+        "correct": "更正", "withdraw": "撤下", "take-down": "公示满期撤下"}
+OBLIGATION_ACTS = {"withhold": "不予公开", "defer": "暂缓公开"}
+
+
+def _publication_view():
+    def view(request, publication_id: str):
+        return Status(200, publication_out(_publication(request, publication_id), _user(request)))
+    return view
+
+
+def _obligation_view():
+    def view(request, obligation_id: str):
+        return Status(200, obligation_out(_obligation(request, obligation_id)))
+    return view
+
+
+for _act, _label in ACTS.items():
+    router.get(f"/{{publication_id}}/{_act}", response={200: PublicationOut, **READ}, summary=f"公示信息（{_label}）",
+               operation_id=f"publication_{_act.replace('-', '_')}_view")(_publication_view())
+for _act, _label in OBLIGATION_ACTS.items():
+    router.get(f"/obligations/{{obligation_id}}/{_act}", response={200: ObligationOut, **READ},
+               summary=f"公示义务（{_label}）", operation_id=f"obligation_{_act}_view")(_obligation_view())
