@@ -22,7 +22,8 @@ NAMES = {"sign_checkpoint", "mark_overdue_obligations", "expire_certificates", "
          "witness_logs", "prune_security_events", "prune_cosignatures",
          "remove_abandoned_uploads", "check_stored_files",
          "open_archive_obligations", "expire_access_grants", "build_archive_exports", "expire_archive_exports",
-         "review_clock_warnings", "review_supplement_warnings", "end_consultation_access"}
+         "review_clock_warnings", "review_supplement_warnings", "end_consultation_access",
+         "publication_deadline_warnings", "expire_publications"}
 
 
 def queued(name):
