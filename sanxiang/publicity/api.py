@@ -58,7 +58,7 @@ def _person(username: str | None, field: str, agency):
     return user
 
 
-class In(Schema):
+class PublicityIn(Schema):
     """Every request body of the publicity API: unknown fields are refused (422)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -170,7 +170,7 @@ def get_obligation(request, obligation_id: str):
     return Status(200, obligation_out(_obligation(request, obligation_id)))
 
 
-class WithholdIn(In):
+class WithholdIn(PublicityIn):
     ground: str = Field(..., max_length=24, description="state_secret 国家秘密 | business_secret 商业秘密 | "
                                                         "privacy 个人隐私 | other_law 法律另有规定")
     note: str = Field(..., max_length=500, description="适用该事由的具体情况")
@@ -207,7 +207,7 @@ def get_publication(request, publication_id: str):
     return Status(200, publication_out(_publication(request, publication_id), _user(request)))
 
 
-class EditIn(In):
+class EditIn(PublicityIn):
     op: Literal["add", "dismiss"] = Field(..., description="add 增加隐去 | dismiss 取消隐去")
     start: int = Field(..., ge=0)
     end: int = Field(..., ge=1)
@@ -215,28 +215,28 @@ class EditIn(In):
     reason: str = Field(..., max_length=300)
 
 
-class PrepareIn(In):
+class PrepareIn(PublicityIn):
     text: str | None = Field(None, max_length=50000, description="决定原文（内部）；不填沿用当前版本")
     edits: list[EditIn] = Field(default_factory=list, max_length=200, description="对自动隐去片段的调整，每项写明理由")
     disclosure: Literal["full", "partial"] = "full"
     ground: str = Field("", max_length=24, description="部分公开的法定事由")
 
 
-class ReasonIn(In):
+class ReasonIn(PublicityIn):
     reason: str = Field(..., max_length=500)
     on: dt.date | None = None
 
 
-class CorrectIn(In):
+class CorrectIn(PublicityIn):
     reason: str = Field(..., max_length=500)
     text: str | None = Field(None, max_length=50000)
 
 
-class OnIn(In):
+class OnIn(PublicityIn):
     on: dt.date | None = None
 
 
-class EmptyIn(In):
+class EmptyIn(PublicityIn):
     pass
 
 
