@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from sanxiang.access.actors import JOBS, OPERATOR
+from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.deadlines.actions import seed_calendar
 from sanxiang.deadlines.models import Obligation
@@ -127,10 +127,3 @@ def test_deferral_moves_the_due_date_with_the_ground(setting):
     assert ob.status == ObligationStatus.OPEN and ob.due == dt.date(2026, 4, 30)
     assert Obligation.objects.get(pk=ob.obligation_id).due == dt.date(2026, 4, 30)
 
-
-def test_expiry_by_the_job_actor():
-    seed_calendar(actor=OPERATOR, years=[2026])
-    agency = T.agency(profile_key="urumqi-gxq-amr")
-    # not a SAMR-scope case in review terms: build the publication by hand through the actions
-    assert agency
-    assert JOBS
