@@ -27,4 +27,5 @@ urlpatterns = [
     path("disclosure/", include("sanxiang.disclosure.urls")),
     path("gk/", include("sanxiang.portal.urls")),  # 公开门户 (issue 10 §7)
     path("annual/", include("sanxiang.annual.urls")),
+    path("publicity/", include("sanxiang.publicity.urls")),
 ]

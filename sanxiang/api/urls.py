@@ -14,6 +14,7 @@ from sanxiang.ledger.api import router as ledger_router
 from sanxiang.orgs.api import router as orgs_router
 from sanxiang.parties.api import router as parties_router
 from sanxiang.profiles.api import router as profiles_router
+from sanxiang.publicity.api import router as publications_router
 from sanxiang.records.api import router as uploads_router
 from sanxiang.records.api_records import router as records_router
 from sanxiang.registers.api import goods_router
@@ -76,6 +77,7 @@ api.add_router("/review/catalogue/", review_catalogue_router)
 api.add_router("/reviews/", reviews_router)
 api.add_router("/reviews/", review_flow_router)  # 签批、分歧、征求意见、审核调查
 api.add_router("/review-statistics/", review_statistics_router)
+api.add_router("/publications/", publications_router)  # 公示义务、公示信息 (issue 10 §3, §5)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]

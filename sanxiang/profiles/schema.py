@@ -128,6 +128,14 @@ _SPECS = [
         choices=("all", "sensitive_only", "none"),
     ),
     _s("publicity.reasoned_decisions", "bool", "publicity", "说理式执法（决定说明证据、依据、裁量）"),
+    # 公示义务 (issue 10 §3, docs/publicity.md): which penalty decisions the agency publishes, and how long
+    _s(
+        "publicity.penalty_scope", "enum", "publicity", "行政处罚决定的公示范围",
+        choices=("all_decisions", "samr_general_procedure"),
+    ),
+    _s("publicity.low_fine_below", "amounts", "publicity", "较低数额罚款（低于此数额，元，不含本数）", nullable=True),
+    _s("publicity.display_period", "period", "publicity", "处罚信息公示期（期满停止公示）", nullable=True),
+    _s("publicity.display_period_low", "period", "publicity", "仅通报批评或较低数额罚款的公示期", nullable=True),
     # 全过程记录
     _s(
         "records.av_upload_mode", "enum", "records", "音像记录存储方式",
@@ -263,6 +271,8 @@ SCHEMA: dict[str, Spec] = {spec.name: spec for spec in _SPECS}
 SCHEMA_PERIOD = Spec("period", "period", "deadlines", "期限")
 
 CHOICE_LABELS = {
+    "all_decisions": "全部行政处罚决定（含简易程序、警告）",
+    "samr_general_procedure": "普通程序作出的行政处罚决定，仅警告的除外（总局令第45号第2条）",
     "not_required": "不要求",
     "encouraged": "鼓励全文公示",
     "required_general_procedure": "一般程序处罚决定书应当全文公示",

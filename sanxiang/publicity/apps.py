@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class PublicityConfig(AppConfig):
     name = "sanxiang.publicity"
     verbose_name = "公示"
+
+    def ready(self):
+        # 公示义务: opened when a case decides; marked for withdrawal when a decision is revoked.
+        from sanxiang.cases.decisions import on_decision_made
+        from sanxiang.cases.revocation import on_decision_revoked
+
+        from . import actions
+
+        on_decision_made(actions.on_decision)
+        on_decision_revoked(actions.mark_revoked)

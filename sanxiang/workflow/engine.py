@@ -137,6 +137,18 @@ def available(obj, user, *, table: Table | None = None) -> list[Option]:
 
 # ---- writing ------------------------------------------------------------------------------------
 
+_listeners: list = []
+
+
+def on_applied(listener):
+    """Register `listener(table, transition, obj, actor, params)`, called after every applied move
+    inside its transaction (a refusal — an exception — refuses the move). Registering twice is once.
+    The cases app uses it to tell other apps that a decision was made (`cases/decisions.py`)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
 def apply(obj, action: str, *, actor, table: Table | None = None, locked=None, **params):
     """Perform `action` on `obj` as `actor` (see the module docstring). Returns the updated row;
     `obj` itself is updated too, so the caller's copy is not left stale. `locked`: the same row,
@@ -189,6 +201,8 @@ def _apply(table: Table, obj, action, actor, params, *, check_permission, locked
         append_entry(action=table.ledger_action(t), actor=actor, obj=locked, agency=code, payload=payload)
         _meet(t, locked, code, actor)
         _open(t, locked, code, actor, params)
+        for listener in list(_listeners):  # other apps' consequences, in the same transaction
+            listener(table, t, locked, actor, params)
     for f in model._meta.concrete_fields:
         setattr(obj, f.attname, getattr(locked, f.attname))
     return locked

@@ -164,6 +164,8 @@ def _build(cast, label):
         return _annual(cast, label)
     if label in ("review.legalreview", "review.reviewround", "review.reviewsupplement"):
         return _cases(cast, label)  # 法制审核 of a case of agency A, its round, a supplement request
+    if label.startswith("publicity."):
+        return _publicity(cast, label)
     return None
 
 
@@ -184,6 +186,17 @@ def _annual(cast, label):
     AA.do_approve_annual_report(report, actor=OPERATOR, on="2026-01-20")
     AA.do_publish_annual_report(report, actor=OPERATOR, on="2026-01-25")
     return Built(AA.do_deliver_annual_report(report, recipient="上级主管部门", actor=OPERATOR, on="2026-01-26"), a)
+
+
+def _publicity(cast, label):
+    """公示义务, 公示信息 and its version: opened by the decision of a case of agency A's unit."""
+    from sanxiang.publicity.models import PublicationObligation
+
+    payment = _cases(cast, "cases.casepayment")  # decided on 2026-03-05, served, paid
+    ob = PublicationObligation.objects.get(case=payment.obj.case)
+    rows = {"publicity.publicationobligation": ob, "publicity.publication": ob.publication,
+            "publicity.publicationversion": ob.publication.current()}
+    return Built(rows[label], cast.a, cast.unit_a)
 
 
 def _records(cast, label):

@@ -1,0 +1,322 @@
+"""公示 API (`/api/v1/publications/`): the obligations with their deadlines, a publication with its
+versions and redaction preview, and the acts — prepare, submit, send back, approve, publish, correct,
+withdraw, take down, 不予公开, 暂缓公开 — the same actions as the pages (`publicity/actions.py`).
+Every id is resolved within the caller's reach (another agency: 404); bodies are strict (unknown
+fields: 422, the one error shape)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from ninja import Router, Schema
+from ninja.responses import Status
+from pydantic import ConfigDict, Field
+
+from sanxiang.api.errors import error_responses
+from sanxiang.core.errors import NotAuthenticated, NotFound
+from sanxiang.core.ids import row_by_id
+
+from . import actions as P
+from . import queries as Q
+from .models import Publication, PublicationObligation
+
+router = Router(tags=["publications"])
+ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+READ = error_responses(401, 404)
+
+
+def _user(request):
+    if not request.user.is_authenticated:
+        raise NotAuthenticated()
+    return request.user
+
+
+def _obligation(request, obligation_id: str) -> PublicationObligation:
+    found = row_by_id(Q.obligations(_user(request)), obligation_id)
+    if found is None:
+        raise NotFound("未找到该公示义务。", code="obligation_not_found")
+    return found
+
+
+def _publication(request, publication_id: str) -> Publication:
+    found = row_by_id(Publication.objects.restrict(_user(request)).select_related("obligation__case", "agency"),
+                      publication_id)
+    if found is None:
+        raise NotFound("未找到该公示信息。", code="publication_not_found")
+    return found
+
+
+def _person(username: str | None, field: str, agency):
+    """The account named, among the people of `agency`: another agency's account is not found."""
+    from sanxiang.orgs.models import RoleAssignment
+
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    if user is None or not RoleAssignment.objects.filter(user=user, agency=agency).exists():
+        raise NotFound(f"{agency.name}的人员中没有该用户。", code="user_not_found", field=field)
+    return user
+
+
+class PublicityIn(Schema):
+    """Every request body of the publicity API: unknown fields are refused (422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ObligationOut(Schema):
+    id: int
+    case: str
+    case_id: int
+    subject: str
+    kind: str
+    decision: str
+    decided_on: dt.date
+    rule: str
+    citation: str
+    period: str
+    due: dt.date
+    status: str
+    status_label: str
+    level: str = Field(description="临期 yellow | 超期 red | 空")
+    scope_note: str
+    ground: str
+    ground_note: str
+    approver: str | None
+    deferred_until: dt.date | None
+    publication: int | None
+
+
+def _period(count, unit) -> str:
+    from sanxiang.profiles.schema import format_period
+
+    return format_period({"count": count, "unit": unit})
+
+
+def obligation_out(ob: PublicationObligation) -> dict:
+    pub = getattr(ob, "publication", None)
+    return {"id": ob.pk, "case": ob.case.number, "case_id": ob.case_id, "subject": ob.subject, "kind": ob.kind_label,
+            "decision": ob.decision_label, "decided_on": ob.decided_on, "rule": ob.rule, "citation": ob.citation,
+            "period": _period(ob.count, ob.unit), "due": ob.due, "status": ob.status,
+            "status_label": ob.get_status_display(), "level": Q.level(ob), "scope_note": ob.scope_note,
+            "ground": ob.get_ground_display() if ob.ground else "", "ground_note": ob.ground_note,
+            "approver": ob.approver.get_username() if ob.approver_id else None, "deferred_until": ob.deferred_until,
+            "publication": pub.pk if pub is not None else None}
+
+
+class VersionOut(Schema):
+    number: int
+    fields: dict[str, str]
+    summary: dict[str, str]
+    original: str = Field(description="决定原文（内部，不公开）")
+    text: str = Field(description="脱敏后公开的文本")
+    spans: list[dict]
+    kept: list[dict]
+    dismissed: list[dict]
+    edits: list[dict]
+    disclosure: str
+    ground: str
+    correction_reason: str
+    made_by: str
+    made_at: dt.datetime
+
+
+class PublicationOut(Schema):
+    id: int
+    obligation: int
+    case: str
+    status: str
+    status_label: str
+    version: int
+    public_version: int | None
+    approved_version: int | None
+    approved_by: str | None
+    published_on: dt.date | None
+    expires_on: dt.date | None
+    takedown_prompt_on: dt.date | None
+    withdrawn_on: dt.date | None
+    withdrawal_reason: str
+    revoked: bool
+    actions: list[str] = Field(description="当前用户现在可以做的操作")
+    versions: list[VersionOut]
+
+
+def publication_out(pub: Publication, user) -> dict:
+    from sanxiang.workflow import available
+
+    return {"id": pub.pk, "obligation": pub.obligation_id, "case": pub.obligation.case.number,
+            "status": pub.status, "status_label": pub.get_status_display(), "version": pub.version,
+            "public_version": pub.public_version, "approved_version": pub.approved_version,
+            "approved_by": pub.approved_by.get_username() if pub.approved_by_id else None,
+            "published_on": pub.published_on, "expires_on": pub.expires_on,
+            "takedown_prompt_on": pub.takedown_prompt_on, "withdrawn_on": pub.withdrawn_on,
+            "withdrawal_reason": pub.withdrawal_reason, "revoked": pub.revoked,
+            "actions": [o.action for o in available(pub, user) if o.allowed],
+            "versions": [{"number": v.number, "fields": v.fields, "summary": v.summary, "original": v.original,
+                          "text": v.text, "spans": v.spans, "kept": v.kept, "dismissed": v.dismissed,
+                          "edits": v.edits, "disclosure": v.disclosure, "ground": v.ground,
+                          "correction_reason": v.correction_reason, "made_by": v.made_by_name, "made_at": v.made_at}
+                         for v in pub.versions.order_by("number")]}
+
+
+@router.get("/obligations", response={200: list[ObligationOut], **READ}, summary="公示义务（本人可见的，按期限）")
+def list_obligations(request, status: str | None = None):
+    rows = Q.obligations(_user(request), status=status)
+    return Status(200, [obligation_out(ob) for ob in rows[:500]])
+
+
+@router.get("/obligations/{obligation_id}", response={200: ObligationOut, **READ}, summary="一项公示义务")
+def get_obligation(request, obligation_id: str):
+    return Status(200, obligation_out(_obligation(request, obligation_id)))
+
+
+class WithholdIn(PublicityIn):
+    ground: str = Field(..., max_length=24, description="state_secret 国家秘密 | business_secret 商业秘密 | "
+                                                        "privacy 个人隐私 | other_law 法律另有规定")
+    note: str = Field(..., max_length=500, description="适用该事由的具体情况")
+    approver: str = Field(..., max_length=150, description="批准人（发布部门负责人）的用户名")
+    on: dt.date | None = None
+
+
+class DeferIn(WithholdIn):
+    until: dt.date = Field(..., description="暂缓至（新的公示期限）")
+
+
+@router.post("/obligations/{obligation_id}/withhold", response={200: ObligationOut, **ERRORS},
+             summary="决定不予公开（须有法定事由和批准人）")
+def withhold(request, obligation_id: str, data: WithholdIn):
+    ob = _obligation(request, obligation_id)
+    approver = _person(data.approver, "approver", ob.agency)
+    done = P.do_withhold_obligation(ob, ground=data.ground, note=data.note, approver=approver, on=data.on,
+                                    actor=_user(request))
+    return Status(200, obligation_out(_obligation(request, str(done.pk))))
+
+
+@router.post("/obligations/{obligation_id}/defer", response={200: ObligationOut, **ERRORS},
+             summary="决定暂缓公开（须有法定事由和批准人）")
+def defer(request, obligation_id: str, data: DeferIn):
+    ob = _obligation(request, obligation_id)
+    approver = _person(data.approver, "approver", ob.agency)
+    done = P.do_defer_obligation(ob, ground=data.ground, note=data.note, approver=approver, until=data.until,
+                                 on=data.on, actor=_user(request))
+    return Status(200, obligation_out(_obligation(request, str(done.pk))))
+
+
+@router.get("/{publication_id}", response={200: PublicationOut, **READ}, summary="一条公示信息及其各版本（含脱敏预览）")
+def get_publication(request, publication_id: str):
+    return Status(200, publication_out(_publication(request, publication_id), _user(request)))
+
+
+class EditIn(PublicityIn):
+    op: Literal["add", "dismiss"] = Field(..., description="add 增加隐去 | dismiss 取消隐去")
+    start: int = Field(..., ge=0)
+    end: int = Field(..., ge=1)
+    kind: str = Field("", max_length=24, description="增加隐去的类别（person、address … 或 other）")
+    reason: str = Field(..., max_length=300)
+
+
+class PrepareIn(PublicityIn):
+    text: str | None = Field(None, max_length=50000, description="决定原文（内部）；不填沿用当前版本")
+    edits: list[EditIn] = Field(default_factory=list, max_length=200, description="对自动隐去片段的调整，每项写明理由")
+    disclosure: Literal["full", "partial"] = "full"
+    ground: str = Field("", max_length=24, description="部分公开的法定事由")
+
+
+class ReasonIn(PublicityIn):
+    reason: str = Field(..., max_length=500)
+    on: dt.date | None = None
+
+
+class CorrectIn(PublicityIn):
+    reason: str = Field(..., max_length=500)
+    text: str | None = Field(None, max_length=50000)
+
+
+class OnIn(PublicityIn):
+    on: dt.date | None = None
+
+
+class EmptyIn(PublicityIn):
+    pass
+
+
+def _out(request, pub) -> Status:
+    return Status(200, publication_out(_publication(request, str(pub.pk)), _user(request)))
+
+
+@router.post("/{publication_id}/prepare", response={200: PublicationOut, **ERRORS}, summary="编辑公示信息（脱敏调整）")
+def prepare(request, publication_id: str, data: PrepareIn):
+    pub = _publication(request, publication_id)
+    P.do_prepare_publication(pub, text=data.text, edits=[e.model_dump() for e in data.edits],
+                             disclosure=data.disclosure, ground=data.ground, actor=_user(request))
+    return _out(request, pub)
+
+
+@router.post("/{publication_id}/submit", response={200: PublicationOut, **ERRORS}, summary="提交审核")
+def submit(request, publication_id: str, data: EmptyIn):
+    pub = _publication(request, publication_id)
+    return _out(request, P.do_submit_publication(pub, actor=_user(request)))
+
+
+@router.post("/{publication_id}/send-back", response={200: PublicationOut, **ERRORS}, summary="退回修改")
+def send_back(request, publication_id: str, data: ReasonIn):
+    pub = _publication(request, publication_id)
+    return _out(request, P.do_send_back_publication(pub, reason=data.reason, actor=_user(request)))
+
+
+@router.post("/{publication_id}/approve", response={200: PublicationOut, **ERRORS}, summary="审核同意发布（发布部门负责人）")
+def approve(request, publication_id: str, data: EmptyIn):
+    pub = _publication(request, publication_id)
+    return _out(request, P.do_approve_publication(pub, actor=_user(request)))
+
+
+@router.post("/{publication_id}/publish", response={200: PublicationOut, **ERRORS}, summary="发布（仅限审核通过的版本）")
+def publish(request, publication_id: str, data: OnIn):
+    pub = _publication(request, publication_id)
+    return _out(request, P.do_publish_publication(pub, on=data.on, actor=_user(request)))
+
+
+@router.post("/{publication_id}/correct", response={200: PublicationOut, **ERRORS}, summary="更正（新版本，保留历史）")
+def correct(request, publication_id: str, data: CorrectIn):
+    pub = _publication(request, publication_id)
+    P.do_correct_publication(pub, reason=data.reason, text=data.text, actor=_user(request))
+    return _out(request, pub)
+
+
+@router.post("/{publication_id}/withdraw", response={200: PublicationOut, **ERRORS}, summary="撤下（公开说明理由）")
+def withdraw(request, publication_id: str, data: ReasonIn):
+    pub = _publication(request, publication_id)
+    return _out(request, P.do_withdraw_publication(pub, reason=data.reason, on=data.on, actor=_user(request)))
+
+
+@router.post("/{publication_id}/take-down", response={200: PublicationOut, **ERRORS}, summary="公示满期撤下")
+def take_down(request, publication_id: str, data: ReasonIn):
+    pub = _publication(request, publication_id)
+    return _out(request, P.do_take_down_publication(pub, reason=data.reason, on=data.on, actor=_user(request)))
+
+
+# Each act's path also answers GET with the row as it stands (what the act would act on), so every
+# API path reads before it writes, as the rest of the API does.
+ACTS = {"prepare": "编辑", "submit": "提交审核", "send-back": "退回修改", "approve": "审核", "publish": "发布",
+        "correct": "更正", "withdraw": "撤下", "take-down": "公示满期撤下"}
+OBLIGATION_ACTS = {"withhold": "不予公开", "defer": "暂缓公开"}
+
+
+def _publication_view():
+    def view(request, publication_id: str):
+        return Status(200, publication_out(_publication(request, publication_id), _user(request)))
+    return view
+
+
+def _obligation_view():
+    def view(request, obligation_id: str):
+        return Status(200, obligation_out(_obligation(request, obligation_id)))
+    return view
+
+
+for _act, _label in ACTS.items():
+    router.get(f"/{{publication_id}}/{_act}", response={200: PublicationOut, **READ}, summary=f"公示信息（{_label}）",
+               operation_id=f"publication_{_act.replace('-', '_')}_view")(_publication_view())
+for _act, _label in OBLIGATION_ACTS.items():
+    router.get(f"/obligations/{{obligation_id}}/{_act}", response={200: ObligationOut, **READ},
+               summary=f"公示义务（{_label}）", operation_id=f"obligation_{_act}_view")(_obligation_view())

@@ -1,0 +1,83 @@
+"""公示's demo (issue 10 §3, §5): the cases demo's decisions have opened their publication obligations
+(with redacted drafts) as they were made; here each seed agency's editor (`*-publicity`) and
+responsible head (`*-head`, `*-leader`) move them through the states — 待审核, 已审核待发布, 已公示,
+已更正, 已撤下 (with its public reason), 不予公开 and 暂缓公开 with their grounds — through the `do_*`
+actions, so the guards run and the ledger is complete. Dates are those of the decisions (never after
+today). Safe to re-run: an agency whose obligations were already worked on is left alone."""
+
+import datetime as dt
+
+STATES = ["published", "submitted", "corrected", "approved", "withdrawn", "withheld", "deferred"]
+
+
+def load(stdout):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from sanxiang.orgs.demo import AGENCIES
+    from sanxiang.orgs.models import Agency
+
+    from .models import ObligationStatus, PublicationObligation, PublicationStatus
+
+    users = get_user_model().objects
+    today, counts = timezone.localdate(), {}
+    for spec in AGENCIES:
+        agency = Agency.objects.filter(code=spec["code"]).first()
+        if agency is None:
+            continue
+        rows = list(PublicationObligation.objects.filter(agency=agency).select_related("publication").order_by("id"))
+        worked = any(ob.status != ObligationStatus.OPEN or ob.publication.status != PublicationStatus.DRAFT
+                     or ob.deferred_until for ob in rows)
+        if worked or not rows:
+            continue
+        prefix = spec["prefix"]
+        cast = {role: users.filter(username=f"{prefix}-{role}").first() for role in ("publicity", "head", "leader")}
+        if None in cast.values():
+            continue
+        for ob, state in zip(rows, STATES):
+            _move(ob, state, cast, today)
+            counts[state] = counts.get(state, 0) + 1
+    if not counts:
+        return []
+    labels = {"published": "已公示", "submitted": "待审核", "corrected": "已更正", "approved": "已审核待发布",
+              "withdrawn": "已撤下", "withheld": "不予公开", "deferred": "暂缓公开"}
+    made = "、".join(f"{labels[s]} {counts[s]}" for s in STATES if s in counts)
+    return [f"公示：各机关的执法决定已开启公示义务（待公示的附脱敏草稿）；演示状态 {made}"]
+
+
+def _move(ob, state, cast, today):
+    from . import actions as P
+
+    editor, head, leader = cast["publicity"], cast["head"], cast["leader"]
+    pub = ob.publication
+    day = min(ob.decided_on + dt.timedelta(days=3), today)
+    if state == "withheld":
+        P.do_withhold_obligation(ob, ground="privacy", note="决定涉及未成年人个人隐私，经审查不予公开", approver=leader,
+                                 actor=editor, on=day)
+        return
+    if state == "deferred":
+        P.do_defer_obligation(ob, ground="other_law", note="关联刑事案件尚在侦查，公开可能妨碍侦查", approver=leader,
+                              until=ob.due + dt.timedelta(days=30), actor=editor, on=day)
+        return
+    version = pub.current()
+    start = version.original.find("案由：")
+    if start >= 0 and state in ("published", "corrected"):
+        # the editor's own span in the preview, with its reason
+        end = version.original.find("\n", start)
+        P.do_prepare_publication(pub, edits=[{"op": "add", "start": start + 3, "end": end if end > 0 else start + 8,
+                                              "kind": "other", "reason": "案由涉及商业秘密的商品名称（演示）"}],
+                                 actor=editor)
+    P.do_submit_publication(pub, actor=editor)
+    if state == "submitted":
+        return
+    P.do_approve_publication(pub, actor=head)
+    if state == "approved":
+        return
+    P.do_publish_publication(pub, actor=editor, on=day)
+    if state == "corrected":
+        P.do_correct_publication(pub, reason="当事人申请更正：决定日期书写有误", actor=editor)
+        P.do_submit_publication(pub, actor=editor)
+        P.do_approve_publication(pub, actor=leader)
+        P.do_publish_publication(pub, actor=editor, on=day)
+    elif state == "withdrawn":
+        P.do_withdraw_publication(pub, reason="该行政处罚决定已被行政复议机关撤销，原公示信息撤下", actor=editor, on=day)

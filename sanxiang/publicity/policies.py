@@ -1,0 +1,25 @@
+"""Who reads and who acts on 公示义务 and 公示信息.
+
+The agency's publicity editors (公示编辑), its heads (科室负责人, the 发布部门负责人 who approve) and
+leaders read every obligation and publication of the agency; officers those of their unit's cases;
+supervisors those of the agencies they supervise. The original (unredacted) text is in the version
+rows: read by the same people, never by the public (the portal reads `queries.published_decisions`).
+Acting is granted by the transition tables (workflows.py); approving a 不予公开/暂缓公开 by
+`approve_withholding` (发布部门负责人).
+"""
+
+from sanxiang.access.policy import AGENCY, SUPERVISED, UNIT, register
+from sanxiang.orgs.models import Role
+
+from .models import Publication, PublicationObligation, PublicationVersion
+
+VIEW = {Role.PUBLICITY_EDITOR: AGENCY, Role.UNIT_HEAD: AGENCY, Role.AGENCY_LEADER: AGENCY, Role.OFFICER: UNIT,
+        Role.SUPERVISOR: SUPERVISED}
+HEADS = {Role.UNIT_HEAD: AGENCY, Role.AGENCY_LEADER: AGENCY}
+
+register(PublicationObligation, agency="agency", unit="case__unit", mark="case__confidentiality",
+         rules={"view": VIEW, "approve_withholding": HEADS})
+register(Publication, agency="agency", unit="obligation__case__unit", mark="obligation__case__confidentiality",
+         rules={"view": VIEW})
+register(PublicationVersion, agency="publication__agency", unit="publication__obligation__case__unit",
+         mark="publication__obligation__case__confidentiality", rules={"view": VIEW})

@@ -1,0 +1,136 @@
+"""公示范围与期限 — which decisions open a publication obligation, by when, and how long they show.
+
+All from the agency's profile on the decision's day (docs/publicity.md, "Obligations"):
+
+- the kind's label (处罚, 许可, 强制 …) in `publicity.short_deadline_kinds` → `publicity.decision_deadline_short`
+  (7 working days), any other decision → `publicity.decision_deadline_other` (20 working days);
+- a 双随机 inspection with a normal result → `publicity.random_inspection.normal_result_deadline` from
+  the inspection's end where the profile sets one, under the entity's name;
+- `publicity.penalty_scope = "samr_general_procedure"` (总局令第45号第2条): penalties by the simplified
+  procedure and warning-only penalties open none;
+- the display period (`publicity.display_period`, `publicity.display_period_low` for 通报批评 or a fine
+  below `publicity.low_fine_below` only) and the "may take down" prompt (`publicity.takedown.after`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+KIND_LABELS = {
+    "penalty": "处罚", "licence": "许可", "coercion": "强制", "inspection": "检查",
+    "confirmation": "确认", "adjudication": "裁决", "labour_inspection": "监察",
+}
+SHORT, OTHER = "publicity.decision_deadline_short", "publicity.decision_deadline_other"
+RANDOM_NORMAL = "publicity.random_inspection.normal_result_deadline"
+LOW_PENALTIES = {"criticism", "fine"}  # 总局令第45号第13条: 通报批评 or 较低数额罚款 only (警告 is not published)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The obligation a decision opens: the profile value giving its period, with the citation."""
+
+    rule: str
+    count: int
+    unit: str
+    start: dt.date
+    citation: str
+    subject: str
+    note: str
+    low_display: bool
+
+
+def _profile(agency):
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.profiles.registry import get_profile
+
+    return get_profile(profile_key_of(agency))
+
+
+def parties_of(case) -> list:
+    return [cp.party for cp in case.case_parties.select_related("party").order_by("id")]
+
+
+def subject_of(case) -> str:
+    """公示对象: the parties' names as registered (a natural person's name is masked in the fields)."""
+    names = [p.name for p in parties_of(case)]
+    return "、".join(names) or case.cause
+
+
+def low_fine(case, on: dt.date) -> tuple[bool, str]:
+    """仅通报批评或较低数额罚款 (总局令第45号第13条): (low?, why) under the profile on the decision day."""
+    from sanxiang.cases.rules import party_kind
+
+    penalties = set(case.decided_penalties or []) - {"warning"}
+    if not penalties or not penalties <= LOW_PENALTIES:
+        return False, ""
+    if "fine" not in penalties:
+        return True, "仅通报批评"
+    profile = _profile(case.agency)
+    below = profile.value("publicity.low_fine_below", on=on)
+    if below is None:
+        return False, "本省较低数额罚款标准未配置，按三年公示期"
+    limit = Decimal(str(below[party_kind(case)]))
+    fine = case.decided_fine or Decimal(0)
+    if fine < limit:
+        return True, f"罚款{fine:,.0f}元低于较低数额罚款标准{limit:,.0f}元"
+    return False, ""
+
+
+def scope_of(decision) -> Scope | None:
+    """The obligation `decision` (cases.decisions.Decision) opens, or None when the profile puts it out of scope."""
+    case, on = decision.case, decision.on
+    profile = _profile(case.agency)
+    label = KIND_LABELS.get(decision.kind, decision.kind)
+    subject, notes, low = subject_of(case), [], False
+    if decision.kind == "penalty":
+        scope = profile.value("publicity.penalty_scope", on=on)
+        if scope == "samr_general_procedure":
+            if case.procedure != "general":
+                return None  # 总局令第45号第2条: 普通程序 only
+            if set(case.decided_penalties or []) <= {"warning"}:
+                return None  # 仅受到警告 are not published
+            low, why = low_fine(case, on)
+            if why:
+                notes.append(why)
+    if decision.kind == "inspection":
+        inspection = getattr(case, "inspection", None)
+        if inspection is not None and inspection.source == "random" and inspection.result == "normal":
+            if profile.value(RANDOM_NORMAL, on=on) is not None:
+                entry = profile.entry(RANDOM_NORMAL, on=on)
+                value = entry.value
+                notes.insert(0, "双随机抽查结果正常：自抽查结束之日起计算，归于市场主体名下")
+                return Scope(RANDOM_NORMAL, value["count"], value["unit"], inspection.ended_on or on,
+                             profile.cite(entry), subject, "；".join(notes), False)
+    kinds = profile.value("publicity.short_deadline_kinds", on=on) or []
+    rule = SHORT if label in kinds else OTHER
+    entry = profile.entry(rule, on=on)
+    notes.insert(0, f"{label}决定：{'适用短时限' if rule == SHORT else '其他执法决定'}")
+    return Scope(rule, entry.value["count"], entry.value["unit"], on, profile.cite(entry), subject,
+                 "；".join(notes), low)
+
+
+def display_until(obligation, published_on: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """(公示期满日, 可撤下提示日) from the first publication: the profile's display period (short for
+    通报批评 and low fines) and its "may take down after" period, each None where it sets none."""
+    from sanxiang.deadlines.engine import compute_due
+    from sanxiang.deadlines.queries import get_calendar
+
+    profile = _profile(obligation.agency)
+    on = obligation.decided_on
+    calendar = get_calendar()
+
+    def after(name):
+        value = profile.value(name, on=on)
+        if value is None:
+            return None
+        return compute_due(published_on, value["count"], value["unit"], calendar=calendar).due
+
+    expires = after("publicity.display_period_low" if obligation.low_display else "publicity.display_period")
+    if obligation.low_display and expires is None:
+        expires = after("publicity.display_period")
+    prompt = None if profile.value("publicity.takedown.mandatory", on=on) else after("publicity.takedown.after")
+    if prompt and expires and prompt >= expires:
+        prompt = None
+    return expires, prompt

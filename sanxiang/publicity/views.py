@@ -1,0 +1,233 @@
+"""The internal pages of 公示: the obligations list with deadlines (临期/超期), a publication's page —
+the redaction preview with its highlighted spans (add or remove a span with a reason), the versions,
+and the forms of the acts the user may take now (submit, send back, approve, publish, correct,
+withdraw, take down; 不予公开 and 暂缓公开 on the obligation).
+
+Every form posts to one URL per act, which calls one `do_*` action. A refusal renders the page again
+with what was typed and the message beside its field (status 400/403/409); success redirects.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from sanxiang.core.errors import RuleViolation, SanxiangError
+from sanxiang.workflow import available
+
+from . import actions as P
+from . import queries as Q
+from .models import Ground, ObligationStatus, PublicationStatus
+from .policy import MASK_KINDS
+
+FIELDS = {
+    "prepare": ("text", "disclosure", "ground"),
+    "add-span": ("fragment", "kind", "reason"),
+    "dismiss-span": ("start", "end", "reason"),
+    "submit": (),
+    "send-back": ("reason",),
+    "approve": (),
+    "publish": ("on",),
+    "correct": ("reason", "text"),
+    "withdraw": ("reason", "on"),
+    "take-down": ("reason", "on"),
+    "withhold": ("ground", "note", "approver", "on"),
+    "defer": ("ground", "note", "approver", "until", "on"),
+}
+OBLIGATION_ACTS = ("withhold", "defer")
+ACT_OF_ACTION = {"prepare": "prepare", "submit": "submit", "send_back": "send-back", "approve": "approve",
+                 "publish": "publish", "publish_correction": "publish", "correct": "correct", "withdraw": "withdraw",
+                 "take_down": "take-down"}
+
+
+class PostedForm(forms.Form):
+    """A publicity page's form bound with what was posted; errors come from the action."""
+
+    def __init__(self, act: str, data=None):
+        super().__init__(data)
+        self.act = act
+        for name in FIELDS[act]:
+            self.fields[name] = forms.CharField(required=False)
+
+
+@login_required
+def obligations(request):
+    """公示义务: the agency's obligations by due date, 临期 and 超期 marked, with their publications."""
+    status = request.GET.get("status") or ""
+    if status and status not in ObligationStatus.values:
+        status = ""
+    today = timezone.localdate()
+    rows = []
+    for ob in Q.obligations(request.user, status=status or None)[:500]:
+        pub = getattr(ob, "publication", None)
+        rows.append({"ob": ob, "pub": pub, "level": Q.level(ob, today),
+                     "prompt": bool(pub and pub.takedown_prompt_on and pub.takedown_prompt_on <= today
+                                    and pub.status in (PublicationStatus.PUBLISHED, PublicationStatus.CORRECTED)),
+                     "revoked": bool(pub and pub.revoked and pub.status not in (PublicationStatus.WITHDRAWN,
+                                                                               PublicationStatus.EXPIRED))})
+    return render(request, "publicity/obligations.html", {
+        "rows": rows, "status": status, "statuses": ObligationStatus.choices,
+        "counts": {"yellow": sum(r["level"] == "yellow" for r in rows), "red": sum(r["level"] == "red" for r in rows)}})
+
+
+def _segments(version) -> list[dict]:
+    """The original text cut at the spans: plain pieces and masked ones (with replacement and reason)."""
+    text, out, at = version.original, [], 0
+    for span in sorted(version.spans, key=lambda s: s["start"]):
+        if span["start"] < at:
+            continue
+        if span["start"] > at:
+            out.append({"text": text[at:span["start"]]})
+        out.append({"text": text[span["start"]:span["end"]], "span": span})
+        at = span["end"]
+    if at < len(text):
+        out.append({"text": text[at:]})
+    return out
+
+
+def _approvers(agency):
+    from django.contrib.auth import get_user_model
+
+    from sanxiang.orgs.models import Role, RoleAssignment
+
+    ids = RoleAssignment.objects.filter(agency=agency, active=True, role__in=(Role.UNIT_HEAD, Role.AGENCY_LEADER)) \
+        .values_list("user_id", flat=True)
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("username"))
+
+
+def _publication_or_404(user, pk):
+    pub = Q.publication(user, pk)
+    if pub is None:
+        raise Http404("没有找到该公示信息。")
+    return pub
+
+
+def _render(request, pub, bound=None, status=200):
+    bound = bound or {}
+    version = pub.current()
+    options = available(pub, request.user)
+    offered = {ACT_OF_ACTION[o.action] for o in options if o.allowed and o.action in ACT_OF_ACTION}
+    if "prepare" in offered:
+        offered |= {"add-span", "dismiss-span"}
+    ob = pub.obligation
+    if ob.status == ObligationStatus.OPEN:
+        offered |= {o.action for o in available(ob, request.user) if o.allowed and o.action in OBLIGATION_ACTS}
+    alerts = [e for act, form in bound.items() if act not in offered for errs in form.errors.values() for e in errs]
+    return render(request, "publicity/publication.html", {
+        "pub": pub, "ob": ob, "case": ob.case, "version": version, "shown": pub.shown(),
+        "versions": list(pub.versions.order_by("-number")), "segments": _segments(version),
+        "offered": offered, "refusals": {ACT_OF_ACTION[o.action]: o.reason for o in options
+                                           if not o.allowed and o.action in ACT_OF_ACTION},
+        "b": {act.replace("-", "_"): form for act, form in bound.items()}, "alerts": alerts, "kinds": [*MASK_KINDS.items(), ("other", "其他应隐去的信息")],
+        "grounds": Ground.choices, "approvers": _approvers(pub.agency), "level": Q.level(ob),
+        "publish_problem": P.publish_problem(pub)}, status=status)
+
+
+@login_required
+def publication(request, pk):
+    """公示信息: the preview (原文 with highlighted spans, the text to publish), the versions, the acts."""
+    return _render(request, _publication_or_404(request.user, pk))
+
+
+def _edits_plus(version, edit) -> list[dict]:
+    return [*version.edits, edit]
+
+
+def _int(value, field):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise RuleViolation("片段位置不对。", field=field) from None
+
+
+def _run(act, pub, post, user) -> str:
+    version = pub.current()
+    if act == "prepare":
+        P.do_prepare_publication(pub, text=post.get("text"), edits=version.edits,
+                                 disclosure=post.get("disclosure") or "full", ground=post.get("ground", ""), actor=user)
+        return "公示信息已保存，脱敏预览已更新。"
+    if act == "add-span":
+        fragment = (post.get("fragment") or "").strip()
+        if not fragment:
+            raise RuleViolation("请填写要隐去的文字（须与原文一致）。", field="fragment")
+        if fragment not in version.original:
+            raise RuleViolation("原文中没有这段文字，请照原文填写。", field="fragment")
+        edits, start = list(version.edits), version.original.find(fragment)
+        while start >= 0:
+            edits.append({"op": "add", "start": start, "end": start + len(fragment),
+                          "kind": post.get("kind") or "other", "reason": post.get("reason", "")})
+            start = version.original.find(fragment, start + len(fragment))
+        P.do_prepare_publication(pub, edits=edits, disclosure=version.disclosure, ground=version.ground, actor=user)
+        return "已增加隐去片段。"
+    if act == "dismiss-span":
+        edit = {"op": "dismiss", "start": _int(post.get("start"), "start"), "end": _int(post.get("end"), "end"),
+                "reason": post.get("reason", "")}
+        P.do_prepare_publication(pub, edits=_edits_plus(version, edit), disclosure=version.disclosure,
+                                 ground=version.ground, actor=user)
+        return "已取消隐去该片段。"
+    if act == "submit":
+        P.do_submit_publication(pub, actor=user)
+        return "已提交发布部门负责人审核。"
+    if act == "send-back":
+        P.do_send_back_publication(pub, reason=post.get("reason", ""), actor=user)
+        return "已退回修改。"
+    if act == "approve":
+        P.do_approve_publication(pub, actor=user)
+        return "已审核同意发布。"
+    if act == "publish":
+        P.do_publish_publication(pub, on=post.get("on") or None, actor=user)
+        return "已发布。"
+    if act == "correct":
+        P.do_correct_publication(pub, reason=post.get("reason", ""), text=post.get("text") or None, actor=user)
+        return "已生成更正版本，审核同意并发布后替换公示内容。"
+    if act == "withdraw":
+        P.do_withdraw_publication(pub, reason=post.get("reason", ""), on=post.get("on") or None, actor=user)
+        return "已撤下，公示载体上保留撤下说明。"
+    if act == "take-down":
+        P.do_take_down_publication(pub, reason=post.get("reason", ""), on=post.get("on") or None, actor=user)
+        return "已撤下。"
+    approver = _approver(pub.agency, post.get("approver"))
+    if act == "withhold":
+        P.do_withhold_obligation(pub.obligation, ground=post.get("ground", ""), note=post.get("note", ""),
+                                 approver=approver, on=post.get("on") or None, actor=user)
+        return "已决定不予公开，公示义务已终结。"
+    P.do_defer_obligation(pub.obligation, ground=post.get("ground", ""), note=post.get("note", ""), approver=approver,
+                          until=post.get("until") or None, on=post.get("on") or None, actor=user)
+    return "已决定暂缓公开，公示期限已顺延。"
+
+
+def _approver(agency, username):
+    return next((u for u in _approvers(agency) if u.username == username), None)
+
+
+@login_required
+def publication_act(request, pk, act):
+    """One POST per act; a refusal renders the page again with the input kept."""
+    pub = _publication_or_404(request.user, pk)
+    if act not in FIELDS:
+        raise Http404("没有这项操作。")
+    if request.method != "POST":
+        return redirect(reverse("publicity:publication", args=[pub.pk]))
+    form = PostedForm(act, request.POST)
+    form.is_valid()
+    try:
+        done = _run(act, pub, request.POST, request.user)
+    except SanxiangError as exc:
+        exc.show_on(form)
+        return _render(request, _publication_or_404(request.user, pk), {act: form}, exc.status)
+    messages.success(request, done)
+    return redirect(reverse("publicity:publication", args=[pub.pk]))
+
+
+def may_see_obligations(user) -> bool:
+    from sanxiang.access.policy import current_roles
+    from sanxiang.orgs.models import Role
+
+    return bool(getattr(user, "is_authenticated", False)) and current_roles(user).filter(
+        role__in=(Role.PUBLICITY_EDITOR, Role.UNIT_HEAD, Role.AGENCY_LEADER)).exists()
+

@@ -1,0 +1,220 @@
+"""The states of a 公示义务 and of a 公示信息 as transition tables (docs/workflows.md).
+
+公示义务 (`publication_obligation`): 待公示 until its publication is published (by the system, as
+a consequence of 发布) or a responsible head decides 不予公开 with a legal ground; 暂缓公开 keeps it
+open with a later due date. 公示信息 (`publication`): the editor prepares (脱敏预览) and submits, the
+responsible head (发布部门负责人: 科室负责人 or 单位领导) approves — never the one who prepared or
+submitted it — or sends it back; approved, it is published; published, it is corrected (a new
+version, approved again, the old one shown meanwhile), withdrawn with a public reason, taken down
+when the profile allows, or expires at the end of the display period (the job runner).
+"""
+
+from sanxiang.orgs.models import Role
+from sanxiang.workflow import Param, Table, Transition, register
+
+from .models import ObligationStatus, Publication, PublicationObligation, PublicationStatus
+
+OB, S = ObligationStatus, PublicationStatus
+EDITOR = (Role.PUBLICITY_EDITOR,)
+HEADS = (Role.UNIT_HEAD, Role.AGENCY_LEADER)  # 发布部门负责人
+EDITOR_OR_HEAD = (Role.PUBLICITY_EDITOR, Role.UNIT_HEAD, Role.AGENCY_LEADER)
+GROUND = {"ground": Param("法定事由", max_length=24), "note": Param("说明", max_length=500),
+          "approver": Param("批准人", text=False)}
+ON = {"on": Param("日期", required=False, text=False)}
+
+
+def _user_id(actor):
+    return getattr(actor, "pk", None)
+
+
+def not_preparer(pub, actor, **params):
+    """审核人不是本版本的编辑或提交人"""
+    from sanxiang.access.actors import is_system_actor
+
+    if is_system_actor(actor):
+        return None
+    version = pub.current()
+    if _user_id(actor) in {version.made_by_id, pub.submitted_by_id} - {None}:
+        return "公示信息须由发布部门负责人审核，编辑或提交人不能审核自己准备的信息。"
+    return None
+
+
+def version_approved(pub, actor, **params):
+    """发布的正是审核通过的版本"""
+    if pub.approved_version is None or pub.approved_version != pub.version:
+        return "未经审核的公示信息不能发布：请先提交发布部门负责人审核。"
+    return None
+
+
+def not_withheld(pub, actor, **params):
+    """未决定不予公开"""
+    from .models import ObligationStatus
+
+    if pub.obligation.status == ObligationStatus.WITHHELD:
+        return "已决定不予公开，该信息不能再提交审核或发布。"
+    return None
+
+
+def first_publication(pub, actor, **params):
+    """首次发布（更正的版本以“发布更正”发布）"""
+    return "这是更正后的版本，请以“发布更正”发布。" if pub.public_version else None
+
+
+def is_correction(pub, actor, **params):
+    """已公示信息的更正版本"""
+    return None if pub.public_version else "尚未公示过的信息没有更正可发布，请以“发布”发布。"
+
+
+def is_public(pub, actor, **params):
+    """信息正在公示"""
+    return None if pub.public_version else "该信息尚未公示，无需撤下。"
+
+
+def takedown_allowed(pub, actor, **params):
+    """规则配置允许期满撤下且已到可撤下之日"""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    on = params.get("on") or timezone.localdate()
+    if isinstance(on, str):
+        on = dt.date.fromisoformat(on)
+    if pub.takedown_prompt_on is None:
+        return "本机关规则配置未规定公示满一定期限后可以撤下。"
+    if on < pub.takedown_prompt_on:
+        return f"公示满规定期限后（{pub.takedown_prompt_on:%Y-%m-%d} 起）方可撤下。"
+    return None
+
+
+def display_over(pub, actor, **params):
+    """公示期已满"""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    on = params.get("on") or timezone.localdate()
+    if isinstance(on, str):
+        on = dt.date.fromisoformat(on)
+    if pub.expires_on is None or on < pub.expires_on:
+        return "公示期未满。"
+    return None
+
+
+def _day(params):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    on = params.get("on") or timezone.localdate()
+    return dt.date.fromisoformat(on) if isinstance(on, str) else on
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) is not None and hasattr(actor, "get_username") else None
+
+
+def submit_effect(pub, actor, **params):
+    pub.submitted_by = _user(actor)
+    pub.approved_version, pub.approved_by = None, None
+    return None
+
+
+def send_back_effect(pub, actor, reason="", **params):
+    pub.approved_version, pub.approved_by = None, None
+    return {"reason": reason}
+
+
+def approve_effect(pub, actor, **params):
+    pub.approved_version, pub.approved_by = pub.version, _user(actor)
+    return {"approved_version": pub.version}
+
+
+def publish_effect(pub, actor, **params):
+    from .scope import display_until
+
+    day = _day(params)
+    pub.public_version = pub.version
+    if pub.published_on is None:
+        pub.published_on = day
+        pub.expires_on, pub.takedown_prompt_on = display_until(pub.obligation, day)
+    return {"public_version": pub.version, "published_on": pub.published_on,
+            "expires_on": pub.expires_on, "takedown_prompt_on": pub.takedown_prompt_on}
+
+
+def withdraw_effect(pub, actor, reason="", **params):
+    pub.withdrawn_on, pub.withdrawal_reason = _day(params), reason
+    return None
+
+
+def correct_effect(pub, actor, reason="", **params):
+    pub.version += 1
+    pub.approved_version = pub.approved_by = pub.submitted_by = None
+    return {"new_version": pub.version, "reason": reason}
+
+
+def fulfil_effect(ob, actor, **params):
+    ob.closed_on = _day(params)
+    return None
+
+
+def withhold_effect(ob, actor, ground="", note="", approver=None, **params):
+    ob.ground, ob.ground_note, ob.approver, ob.closed_on = ground, note, approver, _day(params)
+    return None
+
+
+def defer_effect(ob, actor, ground="", note="", approver=None, until=None, **params):
+    ob.ground, ob.ground_note, ob.approver = ground, note, approver
+    ob.deferred_until = ob.due = until
+    return {"until": until}
+
+
+PUBLICATION_OBLIGATION = register(Table(
+    name="publication_obligation", label="公示义务", model=PublicationObligation, state_field="status",
+    states=dict(ObligationStatus.choices), initial=OB.OPEN,
+    subject=lambda ob: f"公示义务（{ob.subject}）",
+    payload=lambda ob: {"case": ob.case.number, "decision": ob.decision},
+    transitions=[
+        # a consequence of publishing its publication (actions.do_publish_publication), by the system
+        Transition("fulfil", OB.OPEN, OB.PUBLISHED, "公示义务已履行", roles=(), params=ON, effect=fulfil_effect),
+        Transition("withhold", OB.OPEN, OB.WITHHELD, "决定不予公开", roles=EDITOR_OR_HEAD, params={**GROUND, **ON},
+                   effect=withhold_effect),
+        Transition("defer", OB.OPEN, OB.OPEN, "决定暂缓公开", roles=EDITOR_OR_HEAD,
+                   params={**GROUND, **ON, "until": Param("暂缓至", text=False)}, effect=defer_effect),
+    ],
+))
+
+PUBLICATION = register(Table(
+    name="publication", label="公示信息", model=Publication, state_field="status",
+    states=dict(PublicationStatus.choices), initial=S.DRAFT,
+    subject=lambda pub: f"公示信息（{pub.obligation.subject}）",
+    payload=lambda pub: {"case": pub.obligation.case.number, "version": pub.version},
+    transitions=[
+        Transition("prepare", S.DRAFT, S.DRAFT, "编辑公示信息", roles=EDITOR,
+                   params={"text": Param("公示文本", required=False, max_length=50000),
+                           "edits": Param("脱敏调整", required=False, text=False),
+                           "disclosure": Param("公开方式", required=False, max_length=8),
+                           "ground": Param("部分公开的法定事由", required=False, max_length=24)}),
+        Transition("submit", S.DRAFT, S.SUBMITTED, "提交审核", roles=EDITOR, guards=(not_withheld,),
+                   effect=submit_effect),
+        Transition("send_back", S.SUBMITTED, S.DRAFT, "退回修改", roles=HEADS,
+                   params={"reason": Param("退回理由", max_length=500)}, guards=(not_preparer,), effect=send_back_effect),
+        Transition("approve", S.SUBMITTED, S.APPROVED, "审核同意发布", roles=HEADS, guards=(not_preparer, not_withheld),
+                   effect=approve_effect),
+        Transition("publish", S.APPROVED, S.PUBLISHED, "发布", roles=EDITOR_OR_HEAD, params=ON,
+                   guards=(version_approved, first_publication), effect=publish_effect),
+        Transition("publish_correction", S.APPROVED, S.CORRECTED, "发布更正", roles=EDITOR_OR_HEAD, params=ON,
+                   guards=(version_approved, is_correction), effect=publish_effect),
+        Transition("correct", (S.PUBLISHED, S.CORRECTED), S.DRAFT, "更正", roles=EDITOR,
+                   params={"reason": Param("更正理由", max_length=500),
+                           "text": Param("更正后的公示文本", required=False, max_length=50000)},
+                   effect=correct_effect),
+        Transition("withdraw", (S.DRAFT, S.SUBMITTED, S.APPROVED, S.PUBLISHED, S.CORRECTED), S.WITHDRAWN, "撤下",
+                   roles=EDITOR_OR_HEAD, params={**ON, "reason": Param("撤下理由（公开说明）", max_length=500)},
+                   guards=(is_public,), effect=withdraw_effect),
+        Transition("take_down", (S.PUBLISHED, S.CORRECTED), S.EXPIRED, "公示满期撤下", roles=HEADS,
+                   params={**ON, "reason": Param("撤下说明", max_length=500)}, guards=(takedown_allowed,),
+                   effect=withdraw_effect),
+        Transition("expire", (S.PUBLISHED, S.CORRECTED), S.EXPIRED, "公示期满停止公示", roles=(), params=ON,
+                   guards=(display_over,)),
+    ],
+))
