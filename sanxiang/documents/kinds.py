@@ -333,6 +333,26 @@ OPPOSITE_DECISIONS = {K.PENALTY_DECISION: (K.NO_PENALTY_DECISION,), K.ONSITE_DEC
                       K.NO_PENALTY_DECISION: (K.PENALTY_DECISION, K.ONSITE_DECISION)}
 
 
+# A decision document offered before its case's decision (a draft: 决定书代拟稿) is issued only once the
+# decision was made by the case's own act, which runs the decision's guards and the 法制审核 gate
+# (cases/review_gate.review_problem; decision 0067). The kind, the act that decides it, and whether it was made.
+DECIDED_BY_ACT = {
+    K.NO_PENALTY_DECISION: ("不予行政处罚决定", lambda case: case.decided_on is not None and not case.decided_penalties),
+    K.ONSITE_DECISION: ("当场处罚决定", lambda case: case.decided_on is not None),
+}
+
+
+def decision_pending(case, kind: str) -> str | None:
+    """Why a decision document of `kind` cannot be issued yet: its case has not made the decision it
+    records (None: it has, or the kind is offered only after the decision)."""
+    found = DECIDED_BY_ACT.get(kind)
+    if found is None or found[1](case):
+        return None
+    label = DocumentKind(kind).label
+    return (f"本案尚未作出{found[0]}（案件当前为“{case.status_label}”），{label}只能作为代拟稿，"
+            f"不能签发：决定须经案件的决定程序作出（依法须经法制审核的，审核通过后）。")
+
+
 def decision_conflict(case, kind: str) -> str | None:
     """Why a decision document of `kind` contradicts the decision the case has (a penalty decided, or
     a decision without penalty), or an issued decision of the other kind still in force; else None."""

@@ -12,7 +12,7 @@
   法律顾问 role on the case's records when their account could not read it.
 - 审核调查 (`do_record_inquiry`) where `review.reviewer_may_inquire_party`.
 
-The gate asks `review_decided_by_disagreement(review)` and `flow_problem(round)`.
+The gate asks `round_decided_by_disagreement(round)` and `flow_problem(round)`.
 """
 
 from __future__ import annotations
@@ -502,9 +502,15 @@ def do_record_leadership_decision(review: LegalReview, *, handling_opinion: str,
 # ---- the gate's questions ------------------------------------------------------------------------
 
 def review_decided_by_disagreement(review: LegalReview) -> bool:
-    """The latest round was returned, and the disagreement procedure decided to make exactly the
+    """The review's latest round was decided by the disagreement procedure (`round_decided_by_disagreement`).
+    The gate asks the round of the decision it is about, never this (a coercion or licence review holds
+    the rounds of several decisions)."""
+    return round_decided_by_disagreement(review.rounds.order_by("-number").first())
+
+
+def round_decided_by_disagreement(rnd: ReviewRound | None) -> bool:
+    """This round was returned, and the disagreement procedure held on it decided to make exactly its
     proposed decision (集体讨论 or 局领导研究决定, outcome 按拟作出的决定作出)."""
-    rnd = review.rounds.order_by("-number").first()
     if rnd is None or rnd.status != RoundStatus.RETURNED:
         return False
     last = _last_resolution(rnd)
@@ -542,7 +548,7 @@ def flow_state(rnd: ReviewRound) -> str | None:
     refused = rnd.signoffs.filter(approved=False).first()
     if refused is not None:
         return f"“{refused.step_label}”签批不同意，已退回承办机构"
-    if rnd.status == RoundStatus.AGREED or review_decided_by_disagreement(rnd.review):
+    if rnd.status == RoundStatus.AGREED or round_decided_by_disagreement(rnd):
         problem = flow_problem(rnd)
         return problem.rstrip("。") if problem else None
     last = _last_resolution(rnd) if rnd.status == RoundStatus.RETURNED else None
