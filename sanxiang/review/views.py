@@ -289,8 +289,13 @@ def _discussion_form(rnd, user):
     grounds = discussion_grounds(review, rnd)
     if not grounds:
         return None
-    leaders = [{**p, "position_name": f"position-{p['id']}"} for p in _people(review.case.agency, Role.AGENCY_LEADER)]
-    return {"grounds": grounds, "leaders": leaders,
+    agency = review.case.agency
+    leaders = [{**p, "position_name": f"position-{p['id']}"} for p in _people(agency, Role.AGENCY_LEADER)]
+    blocked = None
+    if len(leaders) < 2:  # the quorum (flow.do_record_collective_discussion) can never be met: say so
+        blocked = (f"{agency.name}现有单位领导 {len(leaders)} 名，集体讨论须有不少于 2 名负责人出席，"
+                   "目前无法记录集体讨论：请本单位管理员为其他负责人设置“单位领导”角色。")
+    return {"grounds": grounds, "leaders": leaders, "blocked": blocked,
             "outcomes": Outcome.choices, "positions": Position.choices}
 
 
