@@ -26,7 +26,7 @@ from sanxiang.orgs.models import Role
 
 from . import procedure as P
 from . import queries
-from .forms import FORM_READY, do_generate_review_form, form_documents
+from .forms import FORM_READY, do_generate_review_form, form_documents, proposal_text
 from .models import RoundStatus
 from .queries import names_of
 from .tracks import CHECKLIST_POINTS, FINDINGS, NOT_APPLICABLE, PROVIDED
@@ -165,6 +165,7 @@ def round_view(user, rnd, bound=None) -> dict:
     chain, sign = _chain(rnd, user)
     view = {
         "round": rnd, "case": case, "track": track, "reviewer_name": names.get(rnd.reviewer_id, ""),
+        "proposal_text": proposal_text(case, rnd.proposal),
         "submitted_name": names.get(rnd.submitted_by_id) or "",
         "checklist": _checklist_rows(rnd), "supplements": _supplements(rnd), "signoffs": signoffs,
         "assign": options.get("assign"), "reviewers": _reviewers(case) if "assign" in options else [],
