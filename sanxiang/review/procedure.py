@@ -148,7 +148,9 @@ def _materials(track: Track, given, *, field="materials") -> list[dict]:
         rows.append({"code": m.code, "label": m.label, "provided": state == PROVIDED,
                      "not_applicable": state == NOT_APPLICABLE})
     if missing:
-        reasons = [f"缺少送审材料：{m.code} {m.label}" if m.code != m.label else f"缺少送审材料：{m.label}"
+        from .queries import shown_code  # 株洲's lettered items keep their letter; a platform key is not shown
+
+        reasons = [f"缺少送审材料：{shown_code(m.code)}. {m.label}" if shown_code(m.code) else f"缺少送审材料：{m.label}"
                    for m in missing]
         raise RuleViolation(f"送审材料不齐全，不能提交法制审核：{'；'.join(m.label for m in missing)}。",
                             field=field, reasons=reasons, code="materials_incomplete")

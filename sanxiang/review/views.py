@@ -300,6 +300,18 @@ def _discussion_form(rnd, user):
             "outcomes": Outcome.choices, "positions": Position.choices}
 
 
+def _said(signoff) -> str:
+    """A sign-off as read: its opinion, with the verdict first unless the opinion already says it
+    ("同意。", not "同意，同意。")."""
+    if signoff is None:
+        return ""
+    verdict = "同意" if signoff.approved else "不同意"
+    opinion = (signoff.opinion or "").strip()
+    if opinion.startswith(verdict) and not (signoff.approved and opinion.startswith("不同意")):
+        return opinion
+    return f"{verdict}，{opinion}" if opinion else verdict
+
+
 def _chain(rnd, user):
     """The round's sign-off chain (签批) step by step, and the next step when this user is the one
     the chain names for it (flow.signer_problem: the service's own rule)."""
@@ -309,7 +321,7 @@ def _chain(rnd, user):
     if rnd.status in ENDED_BADLY and all(s["signoff"] is None for s in state):
         return [], None  # a round returned before anyone signed: no chain to show
     names = names_of([s["signoff"].signer for s in state if s["signoff"] is not None])
-    chain = [{"label": s["label"], "signoff": s["signoff"],
+    chain = [{"label": s["label"], "signoff": s["signoff"], "said": _said(s["signoff"]),
               "name": names.get(s["signoff"].signer_id, "") if s["signoff"] is not None else ""} for s in state]
     nxt = next((s for s in state if s["signoff"] is None), None)
     if nxt is None or rnd.status in ENDED_BADLY or signer_problem(nxt, rnd, user, timezone.localdate()):

@@ -182,3 +182,15 @@ def test_measure_quantities_are_stored_as_people_write_them(stored, shown):
     from sanxiang.cases.review_gate import _quantity
 
     assert _quantity(stored) == shown
+
+
+def test_missing_materials_are_named_without_platform_keys(db):
+    """Finding 9 (s20): the API's reasons said "缺少送审材料：draft 拟作出的执法决定"."""
+    from cases_cast import reach
+
+    fe = make_flow_env("pingluo-commerce")
+    case, day = reach(fe.env, GENERAL, "concluded")
+    with pytest.raises(RuleViolation) as caught:
+        P.do_submit_review(case, materials={"report": "provided"}, actor=fe.env.officer, on=day)
+    assert caught.value.code == "materials_incomplete" and caught.value.reasons
+    assert all(r.startswith("缺少送审材料：") and "draft" not in r and "evidence" not in r for r in caught.value.reasons)

@@ -293,3 +293,16 @@ def test_the_round_page_shows_the_proposal_and_why_no_discussion_can_be_held(db,
         user=fe.env.leader).update(active=False)
     page = text(client.get(f"/review/rounds/{rnd.pk}/"))
     assert "round-discuss-blocked" in page and "不少于 2 名负责人出席" in page and 'name="minutes"' not in page
+
+
+@pytest.mark.parametrize(("approved", "opinion", "said"), [
+    (True, "同意。", "同意。"), (True, "同意送审。", "同意送审。"), (True, "经审核，同意。", "同意，经审核，同意。"),
+    (False, "不同意，证据不足。", "不同意，证据不足。"), (False, "证据不足。", "不同意，证据不足。"), (True, "", "同意"),
+])
+def test_a_signoff_reads_without_repeating_its_verdict(approved, opinion, said):
+    """Finding 9 (s20): the 签批 panel printed "同意，同意。"."""
+    from types import SimpleNamespace
+
+    from sanxiang.review.views import _said
+
+    assert _said(SimpleNamespace(approved=approved, opinion=opinion)) == said
