@@ -149,7 +149,9 @@ def test_a_review_from_the_case_page_through_the_desk_to_the_form(world, client,
 
     client.force_login(env.head)
     stats = text(client.get("/review/statistics/"))
-    assert env.agency.name in stats and "同意案件处理意见 1" in stats
+    # every track's agreeing opinion counts as 同意 (finding 9, s20); the footnote says the pause is excluded
+    assert env.agency.name in stats and "同意 1" in stats and "同意案件处理意见" not in stats
+    assert "不含等待补充材料的期间" in stats
     api = client.get("/api/v1/review-statistics/").json()
     assert api["rows"][0]["reviews"] == 1 and api["rows"][0]["rounds"] == 1
     assert client.get("/api/v1/review-statistics/?start=2026-13-01").status_code == 400
