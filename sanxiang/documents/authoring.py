@@ -377,7 +377,7 @@ def internal_approval_form():
         REVIEWER])
     cells = table.add_row().cells
     cells[0].text = "审批意见"
-    cells[1].text = SIGNOFFS
+    cells[1].text = SIGNOFFS + "{% if decided %}{% if signoffs %}；{% endif %}{{ decided }}{% endif %}"
     return d
 
 

@@ -166,6 +166,7 @@ def form_values(case, rnd: ReviewRound) -> dict:
         f"{e.count}{unit.get(e.unit, '日')}（{e.reason}）" for e in extensions)
     signoffs = signoffs_of(rnd)
     reviewer = names.get(rnd.reviewer_id, "")
+    decided = _decided(case, rnd)
     return {
         "track": track.label, "reviewing_body": track.body, "round_number": str(rnd.number),
         "submitted_on": chinese_date(rnd.submitted_on), "proposal": proposal_text(case, rnd.proposal),
@@ -178,7 +179,21 @@ def form_values(case, rnd: ReviewRound) -> dict:
         "opinion_text": rnd.opinion_text, "opinion_on": chinese_date(rnd.opinion_on), "reviewer_name": reviewer,
         "signoffs": signoffs, "resolution": resolutions_of(rnd),
         "signed": {s["code"]: f"{s['opinion']}　{s['name']}　{s['date']}" for s in signoffs},
+        "decided": decided,
     }
+
+
+def _decided(case, rnd: ReviewRound) -> str:
+    """The decision the case made on this round's proposal, as its 审批意见 where the agency has no 签批
+    chain (乌鲁木齐市场监管's 行政处罚案件有关事项审批表): who decided, when, what ("" before it)."""
+    from sanxiang.cases.review_gate import passed_review, proposal_of
+
+    if case.decided_on is None or rnd.review.decision_kind != case.kind:
+        return ""
+    if getattr(passed_review(case, proposal_of(case)), "pk", None) != rnd.pk:
+        return ""
+    who = names_of([case.decided_by]).get(case.decided_by_id, "") if case.decided_by_id else ""
+    return f"同意，作出决定：{proposal_text(case, rnd.proposal)}。　{who}　{chinese_date(case.decided_on)}".replace("　　", "　")
 
 
 def form_documents(rnd: ReviewRound):
