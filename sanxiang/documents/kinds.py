@@ -141,7 +141,7 @@ REVIEW_NAMES = {
     "checklist": [{"point": "执法主体是否合法，执法人员是否具备执法资格", "finding": "合法", "note": ""}],
     "opinion_kind": "同意", "opinion_text": "……", "opinion_on": "2026年1月12日", "reviewer_name": "赵某",
     "signoffs": [{"step": "法制审核", "name": "赵某", "opinion": "同意", "date": "2026年1月12日"}],
-    "signed": {step: "" for step in SIGN_STEPS}, "resolution": "无",
+    "signed": {step: "" for step in SIGN_STEPS}, "resolution": "无", "decided": "",
 }
 REVIEW_VALUES = "sanxiang.review.forms.form_values"
 
