@@ -231,6 +231,13 @@ def review_passed(case, actor, **params):
     return review_problem(case, proposal_of(case), on=_day(params.get("on")))
 
 
+def proposal_not_under_review(case, actor, **params):
+    """拟作出的决定不在法制审核中（审核中的，须先撤回送审）"""
+    from .review_gate import proposal_change_problem
+
+    return proposal_change_problem(case)
+
+
 def coercion_review_passed(case, on=None, *, measure=None, measure_kind=None) -> str | None:
     """A 行政强制 decision within the case about `measure` (its own kind's proposal when it is a
     coercion case): the review must be of that measure (`review_gate.measure_of`)."""

@@ -21,11 +21,16 @@ DECISION_KINDS = {"change": "licence", "extension": "licence", "revocation": "li
 CHANGING_DECISIONS = {"change", "revocation"}
 
 
+def _quantity(value) -> str:
+    """A quantity as people write it: 40, 2.5 — never the exponent form `Decimal.normalize` gives (4E+1)."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def measure_of(measure, measure_kind: str | None = None) -> dict:
     """The 行政强制 measure a coercion decision is about, as the review names it: the measure, the kind
     decided (查封/扣押 for `seal_or_seize` of a 先行登记保存, else the measure's own) and its items
     (name, spec, quantity, unit). A review of one measure is not a review of another."""
-    items = sorted([item.name, item.spec, str(item.quantity.normalize()), item.unit]
+    items = sorted([item.name, item.spec, _quantity(item.quantity), item.unit]
                    for item in measure.items.filter(disposal=""))
     return {"id": measure.pk, "kind": measure_kind or measure.kind, "items": items}
 
@@ -68,36 +73,47 @@ def review_required(case, proposed_decision: dict, *, on=None) -> tuple[bool, li
     return catalogue_answer(case, proposed_decision, on=on)
 
 
-def binding_round(case, proposal: dict):
-    """The round that binds this decision whatever the catalogue now says, or None: the latest round
-    of the case's review of the decision's kind (for a coercion decision: of the same measure) unless
-    it was withdrawn. 行政处罚法 第五十八条 makes the review one of the decision to be made: once it is
-    submitted, the decision waits for it — dropping a flag or an amount afterwards does not end it;
-    only a reasoned withdrawal (撤回送审, by the handling unit's head or a leader) does."""
+def _rounds(case, proposal: dict):
+    """The latest round about the proposal's decision (its kind; a coercion decision: its measure; a
+    later decision: that decision), and the one that binds it: the latest not withdrawn."""
     from sanxiang.review.models import RoundStatus
     from sanxiang.review.procedure import latest_round_of
 
-    latest = latest_round_of(case, proposal.get("kind"), measure=(proposal.get("measure") or {}).get("id"),
-                             decision=proposal.get("decision"))
-    return None if latest is None or latest.status == RoundStatus.WITHDRAWN else latest
+    about = {"measure": (proposal.get("measure") or {}).get("id"), "decision": proposal.get("decision")}
+    latest = latest_round_of(case, proposal.get("kind"), **about)
+    if latest is None or latest.status != RoundStatus.WITHDRAWN:
+        return latest, latest
+    return latest, latest_round_of(case, proposal.get("kind"), binding=True, **about)
+
+
+def binding_round(case, proposal: dict):
+    """The round that binds this decision whatever the catalogue now says, or None: the latest round
+    of the case's review of the decision's kind (for a coercion decision: of the same measure; for a
+    later decision: of that decision) that was not withdrawn. 行政处罚法 第五十八条 makes the review one
+    of the decision to be made: once it is submitted, the decision waits for it — dropping a flag or an
+    amount afterwards does not end it; only a reasoned withdrawal (撤回送审, by the handling unit's head
+    or a leader) does, and a withdrawal takes back only its own round: a returned round stays binding
+    when a later round is submitted and withdrawn (decision 0067). The ways out of a returned round are a
+    passed round or the disagreement procedure."""
+    return _rounds(case, proposal)[1]
 
 
 def passed_review(case, proposal: dict):
-    """The review that lets exactly this proposal be decided, or None: the latest round of the case
-    decision's 法制审核 agreed to this proposal (or the disagreement procedure decided it). A case
-    reviewed before the review procedure existed is read from its minimal `CaseReview` records."""
+    """The review that lets exactly this proposal be decided, or None: the binding round of the
+    decision's 法制审核 agreed to this proposal (or the disagreement procedure held on that round
+    decided it). A case reviewed before the review procedure existed is read from its minimal
+    `CaseReview` records."""
     from sanxiang.review.models import RoundStatus
-    from sanxiang.review.procedure import latest_round_of, review_decided_by_disagreement
+    from sanxiang.review.procedure import round_decided_by_disagreement
 
-    latest = latest_round_of(case, proposal.get("kind"), measure=(proposal.get("measure") or {}).get("id"),
-                             decision=proposal.get("decision"))
+    latest, bound = _rounds(case, proposal)
     if latest is not None:
-        if latest.proposal != proposal:
+        if bound is None or bound.proposal != proposal:
             return None
-        if latest.status == RoundStatus.AGREED or review_decided_by_disagreement(latest.review):
+        if bound.status == RoundStatus.AGREED or round_decided_by_disagreement(bound):
             from sanxiang.review.flow import flow_problem  # 签批 and 集体讨论 (review/flow.py)
 
-            return latest if flow_problem(latest) is None else None
+            return bound if flow_problem(bound) is None else None
         return None
     legacy = case.reviews.order_by("-id").first()
     if legacy is None or legacy.opinion != legacy.PASS or legacy.proposal != proposal:
@@ -105,29 +121,37 @@ def passed_review(case, proposal: dict):
     return legacy
 
 
-def _state(case, proposal: dict) -> str:
+def _round_state(latest, proposal: dict, open_states) -> str:
     from sanxiang.review.models import RoundStatus
-    from sanxiang.review.procedure import OPEN_ROUND, latest_round_of
 
-    latest = latest_round_of(case, proposal.get("kind"), measure=(proposal.get("measure") or {}).get("id"),
-                             decision=proposal.get("decision"))
-    if latest is not None:
-        if latest.proposal != proposal and latest.status == RoundStatus.AGREED:
-            return "审核通过后拟作出的决定已变更，须重新审核"
-        if latest.proposal != proposal and latest.status == RoundStatus.RETURNED:
-            return "审核退回后拟作出的决定已变更，须重新审核"
-        from sanxiang.review.flow import flow_state
-
-        told = flow_state(latest)
-        if told:
-            return told
-        if latest.status in OPEN_ROUND:
-            return f"法制审核尚未完成（第{latest.number}轮，{latest.get_status_display()}）"
-        if latest.status == RoundStatus.RETURNED:
-            return f"法制审核意见为“{latest.opinion_label}”，已退回承办机构"
-        if latest.status == RoundStatus.WITHDRAWN:
-            return "送审已撤回，尚未重新提交法制审核"
+    if latest.proposal != proposal and latest.status == RoundStatus.AGREED:
         return "审核通过后拟作出的决定已变更，须重新审核"
+    if latest.proposal != proposal and latest.status == RoundStatus.RETURNED:
+        return "审核退回后拟作出的决定已变更，须重新审核"
+    from sanxiang.review.flow import flow_state
+
+    told = flow_state(latest)
+    if told:
+        return told
+    if latest.status in open_states:
+        return f"法制审核尚未完成（第{latest.number}轮，{latest.get_status_display()}）"
+    if latest.status == RoundStatus.RETURNED:
+        return f"法制审核意见为“{latest.opinion_label}”，已退回承办机构"
+    if latest.status == RoundStatus.WITHDRAWN:
+        return "送审已撤回，尚未重新提交法制审核"
+    return "审核通过后拟作出的决定已变更，须重新审核"
+
+
+def _state(case, proposal: dict) -> str:
+    from sanxiang.review.procedure import OPEN_ROUND
+
+    last, latest = _rounds(case, proposal)
+    if latest is not None and last is not latest:
+        return (f"第{last.number}轮送审已撤回，第{latest.number}轮的审核仍然有效："
+                f"{_round_state(latest, proposal, OPEN_ROUND)}")
+    latest = latest or last
+    if latest is not None:
+        return _round_state(latest, proposal, OPEN_ROUND)
     legacy = case.reviews.order_by("-id").first()
     if legacy is not None and legacy.opinion == legacy.PENDING:
         return "法制审核尚未完成"

@@ -645,6 +645,9 @@ def do_issue_document(document, *, actor) -> Document:
     conflict = kinds.decision_conflict(locked.case, locked.kind)
     if conflict:
         raise RuleViolation(conflict.replace("制作", "签发"), code="decision_contradicts")
+    pending = kinds.decision_pending(locked.case, locked.kind)
+    if pending:
+        raise RuleViolation(pending, code="decision_not_made")
     problem = signature_problem(locked)
     if problem:
         raise RuleViolation(problem, code="document_not_signed")

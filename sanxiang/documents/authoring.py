@@ -294,7 +294,8 @@ def review_form(title):
             ("须经审核的情形", REVIEW_RULES), ("违法事实", "{{ facts }}"), ("拟处理意见", "{{ proposal }}"),
             ("法律依据", "{{ basis }}"), ("自由裁量的理由", "{{ discretion }}"), ("送审材料", REVIEW_MATERIALS),
             ("补充材料", "{{ supplements }}"),
-            ("审核期限", "材料齐全之日 {{ complete_on }}，应于 {{ due_on }} 前审核完毕{% if extension %}；{{ extension }}{% endif %}"),
+            ("审核期限", "材料齐全之日 {{ complete_on }}，{% if due_on %}应于 {{ due_on }} 前审核完毕{% else %}本机关未规定审核时限{% endif %}"
+                     "{% if extension %}；{{ extension }}{% endif %}"),
         ])
         d.add_paragraph("审核要点")
         _loop_table(d, CHECK_HEADER, CHECK_ROW, "c in checklist")
@@ -329,7 +330,8 @@ def major_review_form():
         REVIEW_OPINION,
         "审核要点：{% for c in checklist %}{{ c.point }}：{{ c.finding }}{% if c.note %}（{{ c.note }}）{% endif %}"
         "{% if not loop.last %}；{% endif %}{% endfor %}",
-        "材料齐全之日 {{ complete_on }}，审核期限至 {{ due_on }}{% if extension %}；{{ extension }}{% endif %}",
+        "材料齐全之日 {{ complete_on }}，{% if due_on %}审核期限至 {{ due_on }}{% else %}本机关未规定审核时限{% endif %}"
+        "{% if extension %}；{{ extension }}{% endif %}",
         REVIEWER, '{{ signed.get("legal_review", "") }}'])
     for label, step in (("法制部门负责人意见", "legal_head"), ("分管法制的局领导意见", "legal_leader"),
                         ("局长审批", "director")):
@@ -370,11 +372,12 @@ def internal_approval_form():
         REVIEW_OPINION,
         "审核要点：{% for c in checklist %}{{ c.point }}：{{ c.finding }}{% if c.note %}（{{ c.note }}）{% endif %}"
         "{% if not loop.last %}；{% endif %}{% endfor %}",
-        "材料齐全之日 {{ complete_on }}，审核期限至 {{ due_on }}{% if extension %}；{{ extension }}{% endif %}",
+        "材料齐全之日 {{ complete_on }}，{% if due_on %}审核期限至 {{ due_on }}{% else %}本机关未规定审核时限{% endif %}"
+        "{% if extension %}；{{ extension }}{% endif %}",
         REVIEWER])
     cells = table.add_row().cells
     cells[0].text = "审批意见"
-    cells[1].text = SIGNOFFS
+    cells[1].text = SIGNOFFS + "{% if decided %}{% if signoffs %}；{% endif %}{{ decided }}{% endif %}"
     return d
 
 

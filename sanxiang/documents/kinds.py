@@ -141,7 +141,7 @@ REVIEW_NAMES = {
     "checklist": [{"point": "执法主体是否合法，执法人员是否具备执法资格", "finding": "合法", "note": ""}],
     "opinion_kind": "同意", "opinion_text": "……", "opinion_on": "2026年1月12日", "reviewer_name": "赵某",
     "signoffs": [{"step": "法制审核", "name": "赵某", "opinion": "同意", "date": "2026年1月12日"}],
-    "signed": {step: "" for step in SIGN_STEPS}, "resolution": "无",
+    "signed": {step: "" for step in SIGN_STEPS}, "resolution": "无", "decided": "",
 }
 REVIEW_VALUES = "sanxiang.review.forms.form_values"
 
@@ -331,6 +331,26 @@ SERVED_KINDS = (K.PENALTY_DECISION, K.ONSITE_DECISION, K.NO_PENALTY_DECISION, K.
 # A case is decided one way (行政处罚法第五十七条): the decision documents that contradict each other.
 OPPOSITE_DECISIONS = {K.PENALTY_DECISION: (K.NO_PENALTY_DECISION,), K.ONSITE_DECISION: (K.NO_PENALTY_DECISION,),
                       K.NO_PENALTY_DECISION: (K.PENALTY_DECISION, K.ONSITE_DECISION)}
+
+
+# A decision document offered before its case's decision (a draft: 决定书代拟稿) is issued only once the
+# decision was made by the case's own act, which runs the decision's guards and the 法制审核 gate
+# (cases/review_gate.review_problem; decision 0067). The kind, the act that decides it, and whether it was made.
+DECIDED_BY_ACT = {
+    K.NO_PENALTY_DECISION: ("不予行政处罚决定", lambda case: case.decided_on is not None and not case.decided_penalties),
+    K.ONSITE_DECISION: ("当场处罚决定", lambda case: case.decided_on is not None),
+}
+
+
+def decision_pending(case, kind: str) -> str | None:
+    """Why a decision document of `kind` cannot be issued yet: its case has not made the decision it
+    records (None: it has, or the kind is offered only after the decision)."""
+    found = DECIDED_BY_ACT.get(kind)
+    if found is None or found[1](case):
+        return None
+    label = DocumentKind(kind).label
+    return (f"本案尚未作出{found[0]}（案件当前为“{case.status_label}”），{label}只能作为代拟稿，"
+            f"不能签发：决定须经案件的决定程序作出（依法须经法制审核的，审核通过后）。")
 
 
 def decision_conflict(case, kind: str) -> str | None:

@@ -147,6 +147,11 @@ def duty_unit(agency, duty: str, units: dict):
     return None
 
 
+# The second 单位领导 of the agencies whose seed names one (株洲's is in `zhuzhou_extras`).
+SECOND_LEADERS = {"urumqi-gxq-amr": "热合曼·艾买提", "pingluo-commerce": "马志宏", "urumqi-gxq-hrss": "阿不都热依木",
+                  "quanzhou-licheng-amr": "陈国梁"}
+
+
 class _Loader:
     def __init__(self):
         self.today = timezone.localdate()
@@ -345,6 +350,13 @@ class _Loader:
         self.person(agency, "贺文斌", PersonKind.HEAD, None, second_user, "局长", "主持局务会议和重大执法决定集体讨论")
         self.role(second_user, agency, Role.AGENCY_LEADER)
 
+    def second_leader(self, agency, spec, name):
+        """A 负责人集体讨论 needs more than half of the agency's leaders and at least two (行政处罚法第五十七条,
+        review.collective_discussion_quorum): with one leader the demo's discussions could never be held."""
+        user = self.user(f"{spec['prefix']}-leader2", name, agency.code, "单位领导（集体讨论）")
+        self.person(agency, name, PersonKind.HEAD, None, user, "局长", "主持局务会议和重大执法决定集体讨论")
+        self.role(user, agency, Role.AGENCY_LEADER)
+
     def load(self):
         self.admin_secrets = []
         self.supervisory()
@@ -352,6 +364,8 @@ class _Loader:
             agency, cats, cert, units = self.enforcement_agency(spec)
             if agency.code == "zhuzhou-amr":
                 self.zhuzhou_extras(agency, cats, cert, units)
+            elif agency.code in SECOND_LEADERS:
+                self.second_leader(agency, spec, SECOND_LEADERS[agency.code])
         sysadmin = self.User.objects.filter(username=SYSADMIN).first()
         if sysadmin is None:
             sysadmin, secret = A.do_create_administrator(SYSADMIN, None, "系统管理员", actor=DEMO,

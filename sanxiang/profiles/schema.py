@@ -480,6 +480,10 @@ class SignoffChain(StrictModel):
     # one person signs at most one step of the chain (a form of six opinions is six people's); a
     # profile whose document lets one leader sign two steps says so with false
     distinct_signers: bool = True
+    # where one 局领导 is recorded as 分管 both the handling unit and the legal office, he signs both
+    # 分管领导 steps (the law is silent; the steps name the office held): distinct_signers yields to the
+    # recorded 分管 relation for those two steps only (decision 0067). false: each needs its own leader
+    overseer_signs_both: bool = True
 
     @model_validator(mode="after")
     def one_review_step_and_unique_codes(self):

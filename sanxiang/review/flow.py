@@ -12,7 +12,7 @@
   法律顾问 role on the case's records when their account could not read it.
 - 审核调查 (`do_record_inquiry`) where `review.reviewer_may_inquire_party`.
 
-The gate asks `review_decided_by_disagreement(review)` and `flow_problem(round)`.
+The gate asks `round_decided_by_disagreement(round)` and `flow_problem(round)`.
 """
 
 from __future__ import annotations
@@ -199,16 +199,27 @@ def signer_problem(step: dict, rnd: ReviewRound, actor, on: dt.date) -> str | No
     return None
 
 
-def repeated_signer_problem(rnd: ReviewRound, state: list[dict], actor) -> str | None:
+def _overseer_step(step: dict) -> bool:
+    """A 分管领导 step: a leader's step bound to the handling unit or the legal office."""
+    return step.get("unit") in ("handling", "review_body") and Role.AGENCY_LEADER in step["roles"]
+
+
+def repeated_signer_problem(rnd: ReviewRound, state: list[dict], actor, step: dict | None = None) -> str | None:
     """One person signs at most one step of a chain (unless the chain's `distinct_signers` is false):
-    a form of several opinions is several people's."""
-    if not chain_of(rnd.review, rnd.submitted_on).get("distinct_signers", True):
+    a form of several opinions is several people's. The law is silent where one 局领导 is recorded as
+    分管 both the handling unit and the legal office: the 分管领导 steps name an office, and the one
+    holder signs both (`overseer_signs_both`, default true; decision 0067) — never 局长审批 as well."""
+    chain = chain_of(rnd.review, rnd.submitted_on)
+    if not chain.get("distinct_signers", True):
         return None
-    earlier = next((s for s in state if s["signoff"] is not None and s["signoff"].signer_id is not None
-                    and s["signoff"].signer_id == getattr(actor, "pk", None)), None)
-    if earlier is None:
+    earlier = [s for s in state if s["signoff"] is not None and s["signoff"].signer_id is not None
+               and s["signoff"].signer_id == getattr(actor, "pk", None)]
+    if step is not None and chain.get("overseer_signs_both", True) and _overseer_step(step):
+        earlier = [s for s in earlier if not _overseer_step(s)]
+    if not earlier:
         return None
-    return f"同一人不能在签批流程中签署两个环节：您已签署“{earlier['label']}”。"
+    return (f"同一人不能在签批流程中签署两个环节：您已签署“{earlier[0]['label']}”，"
+            "本环节须由另一名有权签署的人员签署。")
 
 
 def _text(value, label: str, field: str, max_length: int) -> str:
@@ -272,7 +283,7 @@ def do_sign_off(rnd: ReviewRound, step: str, *, approved: bool, opinion: str, on
                                 field="step")
         if not approved:
             raise RuleViolation("审核人员不同意的，应出具退回承办机构的审核意见，而不是在签批中拒绝。", field="approved")
-    problem = signer_problem(named, rnd, actor, on) or repeated_signer_problem(rnd, state, actor)
+    problem = signer_problem(named, rnd, actor, on) or repeated_signer_problem(rnd, state, actor, named)
     if problem:
         raise NotPermitted(problem)
     earliest = max([rnd.submitted_on, *(s["signoff"].signed_on for s in state if s["signoff"])]
@@ -506,9 +517,15 @@ def do_record_leadership_decision(review: LegalReview, *, handling_opinion: str,
 # ---- the gate's questions ------------------------------------------------------------------------
 
 def review_decided_by_disagreement(review: LegalReview) -> bool:
-    """The latest round was returned, and the disagreement procedure decided to make exactly the
+    """The review's latest round was decided by the disagreement procedure (`round_decided_by_disagreement`).
+    The gate asks the round of the decision it is about, never this (a coercion or licence review holds
+    the rounds of several decisions)."""
+    return round_decided_by_disagreement(review.rounds.order_by("-number").first())
+
+
+def round_decided_by_disagreement(rnd: ReviewRound | None) -> bool:
+    """This round was returned, and the disagreement procedure held on it decided to make exactly its
     proposed decision (集体讨论 or 局领导研究决定, outcome 按拟作出的决定作出)."""
-    rnd = review.rounds.order_by("-number").first()
     if rnd is None or rnd.status != RoundStatus.RETURNED:
         return False
     last = _last_resolution(rnd)
@@ -546,7 +563,7 @@ def flow_state(rnd: ReviewRound) -> str | None:
     refused = rnd.signoffs.filter(approved=False).first()
     if refused is not None:
         return f"“{refused.step_label}”签批不同意，已退回承办机构"
-    if rnd.status == RoundStatus.AGREED or review_decided_by_disagreement(rnd.review):
+    if rnd.status == RoundStatus.AGREED or round_decided_by_disagreement(rnd):
         problem = flow_problem(rnd)
         return problem.rstrip("。") if problem else None
     last = _last_resolution(rnd) if rnd.status == RoundStatus.RETURNED else None

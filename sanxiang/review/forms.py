@@ -64,6 +64,35 @@ def signoffs_of(rnd: ReviewRound) -> list[dict]:
              "date": chinese_date(s.signed_on)} for s in rows]
 
 
+DECISION_LABELS = {"change": "变更行政许可", "extension": "延续行政许可", "revocation": "撤销行政许可",
+                   "deregistration": "注销行政许可", "disposal": "查封、扣押财物的处理决定"}
+
+
+def proposal_text(case, proposal: dict) -> str:
+    """The proposed decision a round reviews (ReviewRound.proposal), as the reviewer, the signers and the
+    form read it: the penalties and amounts; a 行政强制 decision's measure and items; a later decision."""
+    if proposal.get("decision"):
+        return DECISION_LABELS.get(proposal["decision"], proposal["decision"])
+    measure = proposal.get("measure")
+    if measure:
+        from sanxiang.cases.models import MeasureKind
+
+        kind = dict(MeasureKind.choices).get(measure.get("kind"), measure.get("kind") or "行政强制措施")
+        items = "、".join(f"{name}{f'（{spec}）' if spec else ''}{_number(quantity)}{unit}"
+                         for name, spec, quantity, unit in measure.get("items") or [])
+        return f"{kind}：{items}" if items else kind
+    return _proposal_text(case, proposal)
+
+
+def _number(quantity) -> str:
+    from decimal import Decimal, InvalidOperation
+
+    try:  # rounds stored before decision 0067 wrote 40 as "4E+1"
+        return format(Decimal(str(quantity)).normalize(), "f")
+    except InvalidOperation:
+        return str(quantity)
+
+
 def _proposal_text(case, proposal: dict) -> str:
     from decimal import Decimal
 
@@ -137,18 +166,34 @@ def form_values(case, rnd: ReviewRound) -> dict:
         f"{e.count}{unit.get(e.unit, '日')}（{e.reason}）" for e in extensions)
     signoffs = signoffs_of(rnd)
     reviewer = names.get(rnd.reviewer_id, "")
+    decided = _decided(case, rnd)
     return {
         "track": track.label, "reviewing_body": track.body, "round_number": str(rnd.number),
-        "submitted_on": chinese_date(rnd.submitted_on), "proposal": _proposal_text(case, rnd.proposal),
+        "submitted_on": chinese_date(rnd.submitted_on), "proposal": proposal_text(case, rnd.proposal),
         "basis": _basis(case), "discretion": case.discretion or "（未记载裁量理由）",
-        "rules": [{"label": r.get("label", ""), "citation": r.get("citation", "")} for r in rnd.review.rules],
+        "rules": [{"label": r.get("label", ""), "citation": r.get("citation", "")} for r in rnd.review.rules]
+        or [{"label": "无", "citation": "法制审核目录清单未规定须审核，承办机构主动送审"}],
         "materials": materials, "complete_on": chinese_date(rnd.materials_complete_on),
-        "due_on": chinese_date(rnd.due) or "（未规定审核时限）", "extension": extension, "supplements": supplements or "无",
+        "due_on": chinese_date(rnd.due) or "", "extension": extension, "supplements": supplements or "无",
         "checklist": checklist, "opinion_kind": rnd.opinion_label or "（尚未提出审核意见）",
         "opinion_text": rnd.opinion_text, "opinion_on": chinese_date(rnd.opinion_on), "reviewer_name": reviewer,
         "signoffs": signoffs, "resolution": resolutions_of(rnd),
         "signed": {s["code"]: f"{s['opinion']}　{s['name']}　{s['date']}" for s in signoffs},
+        "decided": decided,
     }
+
+
+def _decided(case, rnd: ReviewRound) -> str:
+    """The decision the case made on this round's proposal, as its 审批意见 where the agency has no 签批
+    chain (乌鲁木齐市场监管's 行政处罚案件有关事项审批表): who decided, when, what ("" before it)."""
+    from sanxiang.cases.review_gate import passed_review, proposal_of
+
+    if case.decided_on is None or rnd.review.decision_kind != case.kind:
+        return ""
+    if getattr(passed_review(case, proposal_of(case)), "pk", None) != rnd.pk:
+        return ""
+    who = names_of([case.decided_by]).get(case.decided_by_id, "") if case.decided_by_id else ""
+    return f"同意，作出决定：{proposal_text(case, rnd.proposal)}。　{who}　{chinese_date(case.decided_on)}".replace("　　", "　")
 
 
 def form_documents(rnd: ReviewRound):

@@ -148,7 +148,9 @@ def _materials(track: Track, given, *, field="materials") -> list[dict]:
         rows.append({"code": m.code, "label": m.label, "provided": state == PROVIDED,
                      "not_applicable": state == NOT_APPLICABLE})
     if missing:
-        reasons = [f"缺少送审材料：{m.code} {m.label}" if m.code != m.label else f"缺少送审材料：{m.label}"
+        from .queries import shown_code  # 株洲's lettered items keep their letter; a platform key is not shown
+
+        reasons = [f"缺少送审材料：{shown_code(m.code)}. {m.label}" if shown_code(m.code) else f"缺少送审材料：{m.label}"
                    for m in missing]
         raise RuleViolation(f"送审材料不齐全，不能提交法制审核：{'；'.join(m.label for m in missing)}。",
                             field=field, reasons=reasons, code="materials_incomplete")
@@ -730,23 +732,30 @@ def do_withdraw_review(rnd, *, reason: str, actor, on=None) -> ReviewRound:
 
 # ---- the gate's reading ---------------------------------------------------------------------------
 
-def review_decided_by_disagreement(review: LegalReview) -> bool:
+def round_decided_by_disagreement(rnd: ReviewRound) -> bool:
     """Hook for the disagreement procedure (集体讨论 / 报局领导研究决定, issue 9 §4; filled by its
-    module): True when that procedure decided the latest round's proposal may be made."""
-    from .flow import review_decided_by_disagreement as decided
+    module): True when that procedure, held on this returned round, decided its proposal may be made.
+    The round is the one of the decision asked about: a discussion of one measure (or of a 延续) is
+    not one of another (decision 0067)."""
+    from .flow import round_decided_by_disagreement as decided
 
-    return decided(review)
+    return decided(rnd)
 
 
 ANY_DECISION = object()
 
 
-def latest_round_of(case, kind: str, *, measure: int | None = None, decision=ANY_DECISION) -> ReviewRound | None:
+def latest_round_of(case, kind: str, *, measure: int | None = None, decision=ANY_DECISION,
+                    binding: bool = False) -> ReviewRound | None:
     """The latest round of the case's review of `kind`; of a coercion decision, the latest round
     about that measure (`proposal.measure.id`); given `decision` (None: the kind's own decision, else
     a later one, PROPOSAL.json `decision`), the latest round about that decision — an agreed 变更许可
-    neither opens nor binds the 延续."""
+    neither opens nor binds the 延续. `binding`: the latest round not withdrawn — a withdrawal takes
+    back only its own round, so a round withdrawn after a returned (or agreed) one leaves that one
+    binding (decision 0067)."""
     rounds = ReviewRound.objects.filter(review__case=case, review__decision_kind=kind)
+    if binding:
+        rounds = rounds.exclude(status=RoundStatus.WITHDRAWN)
     if measure is not None:
         rounds = rounds.filter(proposal__measure__id=measure)
     rounds = rounds.select_related("review").order_by("-number")

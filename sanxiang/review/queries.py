@@ -222,6 +222,20 @@ def review_workdays(rnd, calendar, *, until=None) -> int:
     return total - len(paused)
 
 
+def _outcome_label(rnd) -> str:
+    """The opinion as the statistics count it: every track's agreeing opinion is 同意 (a track's
+    "同意案件处理意见" is the same outcome); the others keep their track's label."""
+    from sanxiang.core.errors import RuleViolation
+
+    from .procedure import track_of_round
+
+    try:
+        agrees = rnd.opinion_kind == track_of_round(rnd).agree
+    except RuleViolation:  # a track no longer in the profile: keep the label it was given
+        agrees = False
+    return "同意" if agrees else rnd.opinion_label
+
+
 def statistics(user, *, start=None, end=None, today=None) -> list[dict]:
     """法制审核统计 by agency and handling unit, of the rounds the user may read submitted in
     [start, end]: reviews, rounds, outcomes (by the opinion's label), rounds per review, duration in
@@ -249,7 +263,8 @@ def statistics(user, *, start=None, end=None, today=None) -> list[dict]:
         g["reviews"].add(rnd.review_id)
         g["rounds"] += 1
         if rnd.opinion_on:
-            g["outcomes"][rnd.opinion_label] = g["outcomes"].get(rnd.opinion_label, 0) + 1
+            label = _outcome_label(rnd)
+            g["outcomes"][label] = g["outcomes"].get(label, 0) + 1
             g["durations"].append(review_workdays(rnd, calendar))
         elif rnd.status == RoundStatus.WITHDRAWN:
             g["withdrawn"] += 1

@@ -26,7 +26,7 @@ from sanxiang.orgs.models import Role
 
 from . import procedure as P
 from . import queries
-from .forms import FORM_READY, do_generate_review_form, form_documents
+from .forms import FORM_READY, do_generate_review_form, form_documents, proposal_text
 from .models import RoundStatus
 from .queries import names_of
 from .tracks import CHECKLIST_POINTS, FINDINGS, NOT_APPLICABLE, PROVIDED
@@ -165,6 +165,7 @@ def round_view(user, rnd, bound=None) -> dict:
     chain, sign = _chain(rnd, user)
     view = {
         "round": rnd, "case": case, "track": track, "reviewer_name": names.get(rnd.reviewer_id, ""),
+        "proposal_text": proposal_text(case, rnd.proposal),
         "submitted_name": names.get(rnd.submitted_by_id) or "",
         "checklist": _checklist_rows(rnd), "supplements": _supplements(rnd), "signoffs": signoffs,
         "assign": options.get("assign"), "reviewers": _reviewers(case) if "assign" in options else [],
@@ -291,8 +292,13 @@ def _discussion_form(rnd, user):
     grounds = discussion_grounds(review, rnd)
     if not grounds:
         return None
-    leaders = [{**p, "position_name": f"position-{p['id']}"} for p in _people(review.case.agency, Role.AGENCY_LEADER)]
-    return {"grounds": grounds, "leaders": leaders,
+    agency = review.case.agency
+    leaders = [{**p, "position_name": f"position-{p['id']}"} for p in _people(agency, Role.AGENCY_LEADER)]
+    blocked = None
+    if len(leaders) < 2:  # the quorum (flow.do_record_collective_discussion) can never be met: say so
+        blocked = (f"{agency.name}现有单位领导 {len(leaders)} 名，集体讨论须有不少于 2 名负责人出席，"
+                   "目前无法记录集体讨论：请本单位管理员为其他负责人设置“单位领导”角色。")
+    return {"grounds": grounds, "leaders": leaders, "blocked": blocked,
             "outcomes": Outcome.choices, "positions": Position.choices}
 
 
@@ -321,6 +327,18 @@ def _posted_extension_discussion(post) -> dict | None:
                            "text": post.get(f"discussion-text-{uid}", "")} for uid in ids]}
 
 
+def _said(signoff) -> str:
+    """A sign-off as read: its opinion, with the verdict first unless the opinion already says it
+    ("同意。", not "同意，同意。")."""
+    if signoff is None:
+        return ""
+    verdict = "同意" if signoff.approved else "不同意"
+    opinion = (signoff.opinion or "").strip()
+    if opinion.startswith(verdict) and not (signoff.approved and opinion.startswith("不同意")):
+        return opinion
+    return f"{verdict}，{opinion}" if opinion else verdict
+
+
 def _chain(rnd, user):
     """The round's sign-off chain (签批) step by step, and the next step when this user is the one
     the chain names for it (flow.signer_problem: the service's own rule)."""
@@ -330,7 +348,7 @@ def _chain(rnd, user):
     if rnd.status in ENDED_BADLY and all(s["signoff"] is None for s in state):
         return [], None  # a round returned before anyone signed: no chain to show
     names = names_of([s["signoff"].signer for s in state if s["signoff"] is not None])
-    chain = [{"label": s["label"], "signoff": s["signoff"],
+    chain = [{"label": s["label"], "signoff": s["signoff"], "said": _said(s["signoff"]),
               "name": names.get(s["signoff"].signer_id, "") if s["signoff"] is not None else ""} for s in state]
     nxt = next((s for s in state if s["signoff"] is None), None)
     if nxt is None or rnd.status in ENDED_BADLY or signer_problem(nxt, rnd, user, timezone.localdate()):

@@ -461,3 +461,19 @@ def test_decision_documents_follow_the_decision_taken(env, kenv):
     Case.objects.filter(pk=case.pk).update(decided_penalties=[])
     case.refresh_from_db()
     assert "penalty_decision" not in {s.kind for s in kinds.available_kinds(case)}
+
+
+@pytest.mark.parametrize("state", ["concluded", "notified"])
+def test_a_no_penalty_decision_is_not_issued_before_the_case_decides_it(env, state):
+    """Issue-9 re-test s20 #3 (decision 0067): before the case's decision — which runs the 法制审核 gate —
+    a 不予行政处罚决定书 is a draft (决定书代拟稿): generated, never issued (sealed)."""
+    case = reach(env, GENERAL, state, party=env.org_party)[0]
+    draft = D.do_generate_document(case, "no_penalty_decision", inputs={"evidence": "……", "reason": "……"},
+                                   actor=env.officer)
+    Document.objects.filter(pk=draft.pk).update(status="generated")
+    draft.refresh_from_db()
+    with pytest.raises(RuleViolation, match="尚未作出不予行政处罚决定") as caught:
+        D.do_issue_document(draft, actor=env.head)
+    assert caught.value.code == "decision_not_made"
+    assert Document.objects.get(pk=draft.pk).status == "generated"
+    assert kinds.decision_pending(case, "penalty_decision") is None

@@ -132,3 +132,13 @@ def test_urumqi_market_bureau_records_the_penalty_review_in_its_internal_approva
     assert rows["承办机构负责人意见"].startswith("同意提请审核。")
     assert "审核意见：同意。" in rows["法制审核意见"] and "审核人：钱审核" in rows["法制审核意见"]
     assert "拟处理意见：" in rows["提请审批的理由及依据"] and "王执法" in rows["承办人"]
+    # Finding 9 (s20): once the case is decided on this round's proposal, the 审批意见 row records it.
+    from sanxiang.cases import actions as C
+
+    case = rnd.review.case
+    assert form_values(case, rnd)["decided"] == ""
+    case.refresh_from_db()
+    C.do_decide_case(case, actor=env.leader, on=day)
+    case.refresh_from_db()
+    decided = form_values(case, rnd)["decided"]
+    assert decided.startswith("同意，作出决定：") and "罚款" in decided and str(case.decided_on.year) in decided

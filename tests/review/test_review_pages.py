@@ -149,7 +149,9 @@ def test_a_review_from_the_case_page_through_the_desk_to_the_form(world, client,
 
     client.force_login(env.head)
     stats = text(client.get("/review/statistics/"))
-    assert env.agency.name in stats and "同意案件处理意见 1" in stats
+    # every track's agreeing opinion counts as 同意 (finding 9, s20); the footnote says the pause is excluded
+    assert env.agency.name in stats and "同意 1" in stats and "同意案件处理意见" not in stats
+    assert "不含等待补充材料的期间" in stats
     api = client.get("/api/v1/review-statistics/").json()
     assert api["rows"][0]["reviews"] == 1 and api["rows"][0]["rounds"] == 1
     assert client.get("/api/v1/review-statistics/?start=2026-13-01").status_code == 400
@@ -256,3 +258,53 @@ def test_hrss_returns_a_round_with_its_typed_grounds_from_the_round_page(db):
                 {"opinion_kind": "return", "text": "证据不足以认定。", "return_grounds": ["证据不足"]})
     rnd.refresh_from_db()
     assert rnd.status == "returned" and rnd.return_grounds == ["证据不足"]
+
+
+PROPOSALS = [
+    ({"kind": "penalty", "penalties": ["warning", "fine"], "fine": "20000.00"}, "罚款"),
+    ({"kind": "coercion", "measure": {"id": 1, "kind": "seize", "items": [["库存头盔", "", "4E+1", "个"]]}},
+     "扣押：库存头盔40个"),
+    ({"kind": "coercion", "measure": {"id": 1, "kind": "seal", "items": [["过期牛奶", "250ml×24", "10", "箱"]]}},
+     "查封：过期牛奶（250ml×24）10箱"),
+    ({"kind": "licence", "decision": "change"}, "变更行政许可"),
+]
+
+
+@pytest.mark.parametrize(("proposal", "shown"), PROPOSALS)
+def test_the_proposal_under_review_reads_as_its_decision(proposal, shown):
+    """Finding 6 (s20): the round page and the 审核表 print the proposal the round reviews — a measure's
+    kind and items (an exponent quantity stored before 0067 printed as written), a later decision."""
+    assert shown in review_forms.proposal_text(None, proposal)
+
+
+def test_the_round_page_shows_the_proposal_and_why_no_discussion_can_be_held(db, client):
+    from flow_cast import opinion, submitted_round
+
+    from sanxiang.orgs.models import Role, RoleAssignment
+
+    fe = make_flow_env("quanzhou-licheng-amr")
+    rnd, day = submitted_round(fe, conclude={"penalties": ["fine"], "fine": "20000", "flags": ["public_interest"]})
+    rnd = opinion(fe, rnd, agree=True, day=day)
+    client.force_login(fe.env.reviewer)
+    page = text(client.get(f"/review/rounds/{rnd.pk}/"))
+    assert "送审的拟作出决定" in page and "罚款" in page and "20,000" in page
+    client.force_login(fe.env.leader)
+    page = text(client.get(f"/review/rounds/{rnd.pk}/"))
+    assert "记录集体讨论" in page and "round-discuss-blocked" not in page  # 第六十条; three leaders: the form
+    RoleAssignment.objects.filter(agency=fe.env.agency, role=Role.AGENCY_LEADER).exclude(
+        user=fe.env.leader).update(active=False)
+    page = text(client.get(f"/review/rounds/{rnd.pk}/"))
+    assert "round-discuss-blocked" in page and "不少于 2 名负责人出席" in page and 'name="minutes"' not in page
+
+
+@pytest.mark.parametrize(("approved", "opinion", "said"), [
+    (True, "同意。", "同意。"), (True, "同意送审。", "同意送审。"), (True, "经审核，同意。", "同意，经审核，同意。"),
+    (False, "不同意，证据不足。", "不同意，证据不足。"), (False, "证据不足。", "不同意，证据不足。"), (True, "", "同意"),
+])
+def test_a_signoff_reads_without_repeating_its_verdict(approved, opinion, said):
+    """Finding 9 (s20): the 签批 panel printed "同意，同意。"."""
+    from types import SimpleNamespace
+
+    from sanxiang.review.views import _said
+
+    assert _said(SimpleNamespace(approved=approved, opinion=opinion)) == said

@@ -289,7 +289,7 @@ def test_the_disagreement_hook_opens_the_gate_for_the_latest_proposal(env, db, m
     for action in ("notify", "waive_rights"):
         C.move_case(case, action, actor=env.officer, on=D(2026, 9, 24))
     assert "已退回承办机构" in _decide_refused(env, case, D(2026, 9, 25))
-    monkeypatch.setattr(P, "review_decided_by_disagreement", lambda review: review.pk == rnd.review_id)
+    monkeypatch.setattr(P, "round_decided_by_disagreement", lambda decided: decided.pk == rnd.pk)
     assert C.do_decide_case(case, actor=env.head, on=D(2026, 9, 28)).status == "decided"
 
 

@@ -270,20 +270,26 @@ def test_a_zhuzhou_licence_is_granted_only_after_the_whole_form_is_signed(db):
     assert kstep(kenv, licence, case, "grant", D(2026, 9, 24)).decision_outcome == "granted"
 
 
-def test_one_leader_may_not_sign_two_steps_of_the_chain(db):
-    """株洲's 审核表 is six opinions: the leader who signed 承办部门分管领导意见 may not sign 分管法制的局领导意见
-    or 局长审批 too (defect 9.6); another leader may."""
+@pytest.mark.parametrize("overseer_signs_both", [True, False])
+def test_one_leader_overseeing_both_units_and_distinct_signers(db, monkeypatch, overseer_signs_both):
+    """株洲's 审核表 is six opinions: no one signs two steps (defect 9.6) — except that a leader recorded as
+    分管 both the handling unit and the legal office signs both 分管领导 steps (decision 0067; the
+    chain's `overseer_signs_both`, default true: the law is silent). He never signs 局长审批 as well.
+    With `overseer_signs_both` false the refusal names the fix (another leader for the step)."""
     from kinds_cast import make_kinds_env
 
     from sanxiang.orgs import testing as T
+    from sanxiang.review import flow as F
 
+    if not overseer_signs_both:
+        chain_of = F.chain_of
+        monkeypatch.setattr(F, "chain_of", lambda review, on=None: {**chain_of(review, on), "overseer_signs_both": False})
     D = dt.date
     kenv = make_kinds_env(profile_key="zhuzhou-amr")
     legal_office = A.do_create_unit(kenv.agency, "政策法规科", actor=OPERATOR)
     legal_head = T.member(kenv.agency, Role.UNIT_HEAD, unit=legal_office)
     leader = T.member(kenv.agency, Role.AGENCY_LEADER)
     other = T.member(kenv.agency, Role.AGENCY_LEADER)
-    # the same leader oversees both units, so only the one-signer-per-chain rule can refuse him
     leader_person = T.person(kenv.agency, user_obj=leader, name="周副局长")
     A.do_set_unit_overseer(kenv.unit, leader_person, actor=OPERATOR)
     A.do_set_unit_overseer(legal_office, leader_person, actor=OPERATOR)
@@ -291,12 +297,17 @@ def test_one_leader_may_not_sign_two_steps_of_the_chain(db):
     for code, who in (("handling_head", kenv.head), ("handling_leader", leader), ("legal_review", kenv.reviewer),
                       ("legal_head", legal_head)):
         do_sign_off(rnd, code, approved=True, opinion="同意。", on=D(2026, 9, 24), actor=who)
-    with pytest.raises(NotPermitted) as refused:
+    if overseer_signs_both:
         do_sign_off(rnd, "legal_leader", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=leader)
-    assert "同一人不能在签批流程中签署两个环节" in refused.value.message
-    assert "承办部门分管领导意见" in refused.value.message
-    assert not SignOff.objects.filter(round=rnd, step="legal_leader").exists()
-    A.do_set_unit_overseer(legal_office, T.person(kenv.agency, user_obj=other, name="吴副局长"), actor=OPERATOR)
-    do_sign_off(rnd, "legal_leader", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=other)
-    with pytest.raises(NotPermitted):
-        do_sign_off(rnd, "director", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=other)
+    else:
+        with pytest.raises(NotPermitted) as refused:
+            do_sign_off(rnd, "legal_leader", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=leader)
+        assert "同一人不能在签批流程中签署两个环节" in refused.value.message
+        assert "承办部门分管领导意见" in refused.value.message and "另一名" in refused.value.message
+        assert not SignOff.objects.filter(round=rnd, step="legal_leader").exists()
+        A.do_set_unit_overseer(legal_office, T.person(kenv.agency, user_obj=other, name="吴副局长"), actor=OPERATOR)
+        do_sign_off(rnd, "legal_leader", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=other)
+    with pytest.raises(NotPermitted, match="同一人不能在签批流程中签署两个环节"):
+        do_sign_off(rnd, "director", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=leader)
+    director = T.member(kenv.agency, Role.AGENCY_LEADER) if not overseer_signs_both else other
+    do_sign_off(rnd, "director", approved=True, opinion="同意。", on=D(2026, 9, 24), actor=director)
