@@ -328,16 +328,16 @@ def _documents(cast, label):
                             clue_on="2026-03-02", actor=OPERATOR)
     C.do_add_case_party(case, party_of_a(cast), actor=OPERATOR)
     C.move_case(case, "verify", actor=OPERATOR, on="2026-03-04")
-    if label == "documents.paperoriginal":  # a 送达回证 signed on paper, registered by its scan
+    if label == "documents.paperoriginal":  # a 询问笔录 signed on paper, registered by its scan
         from sanxiang.documents.paper import do_register_paper_original
         from sanxiang.orgs import testing as T
         from sanxiang.orgs.models import Role
         from sanxiang.records import samples
 
         handler = T.member(cast.a, Role.OFFICER, unit=cast.unit_a)
-        upload = samples.completed_upload(samples.png(seed=7), "送达回证.png", actor=handler)
-        return Built(do_register_paper_original(case, upload, kind="service_receipt", written_on="2026-03-04",
-                                                signers="受送达人", kept_at="档案柜", actor=handler), cast.a, cast.unit_a)
+        upload = samples.completed_upload(samples.png(seed=7), "询问笔录.png", actor=handler)
+        return Built(do_register_paper_original(case, upload, kind="inquiry_record", written_on="2026-03-04",
+                                                signers="被询问人", kept_at="档案柜", actor=handler), cast.a, cast.unit_a)
     if label == "documents.documentsignature":  # a signature row of a 询问笔录 (the PNG's bytes are not read)
         from django.utils import timezone
 
@@ -558,7 +558,8 @@ def _review_flow(cast, label):
     leaders += [T.member(a, "agency_leader").pk for _ in range(2)]
     if label == "review.leadershipdecision":
         return Built(F.do_record_leadership_decision(
-            rnd.review, handling_opinion="甲", review_opinion="乙", decided_on="2026-03-06", deciders=leaders[-1:],
+            rnd.review, handling_opinion="甲", review_opinion="乙", decided_on="2026-03-06",
+            deciders=[{"user": leaders[-1], "position": "agree"}],
             outcome="as_proposed", text="按拟作出的决定作出。", actor=OPERATOR), a, unit)
     return Built(F.do_record_collective_discussion(
         rnd.review, held_on="2026-03-06", attendees=[{"user": pk, "position": "agree"} for pk in leaders],

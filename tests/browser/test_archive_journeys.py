@@ -102,8 +102,9 @@ def test_an_inspection_archived_exported_downloaded_and_verified(demo, page, set
     page.reload()
     row = page.locator("#archive-exports tr", has_text="可以下载")
     shoot(page, "archive-export-ready")
+    row.locator("input[name=purpose]").fill("移交档案馆前核验")  # the package holds every record: a purpose, logged
     with page.expect_download() as waiting:
-        row.locator("a", has_text="下载归档信息包").click()
+        row.locator("button", has_text="下载归档信息包").click()
     download = waiting.value
     assert download.suggested_filename == f"归档信息包-{archived.archive_number}.zip"
     package = tmp_path / "package.zip"

@@ -140,6 +140,27 @@ def test_a_fresh_process_knows_every_action_the_application_records():
     assert served - registered_in_a_fresh_process() == set()
 
 
+# Decorators that run the action inside `transaction.atomic()` of their own (checked below).
+RUNS_IN_ITS_TRANSACTION = {"_fills_before_its_transaction"}  # documents/actions.py: fills a template first
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around it: the decorator's own is seen
+def test_the_decorators_that_stand_for_atomic_run_the_action_in_a_transaction():
+    from django.db import transaction
+
+    from sanxiang.documents import actions
+
+    seen = []
+
+    @actions._fills_before_its_transaction
+    def action(*, _prefilled):
+        seen.append(transaction.get_connection().in_atomic_block)
+
+    assert not transaction.get_connection().in_atomic_block
+    action()
+    assert seen == [True]
+
+
 def test_every_action_that_writes_the_ledger_runs_in_one_transaction():
     """A `do_*` that appends its ledger row must hold its row and the entry in one transaction
     (`@transaction.atomic`, or a `with transaction.atomic()` of its own). s19 tester8 #1: a helper put
@@ -161,7 +182,8 @@ def test_every_action_that_writes_the_ledger_runs_in_one_transaction():
                       for c in ast.walk(node) if isinstance(c, ast.Call)}
             if "append_entry" not in called:
                 continue
-            decorated = any("atomic" in ast.unparse(d) for d in node.decorator_list)
+            decorated = any("atomic" in ast.unparse(d) or ast.unparse(d) in RUNS_IN_ITS_TRANSACTION
+                            for d in node.decorator_list)
             if not decorated and "transaction.atomic()" not in ast.unparse(node):
                 outside.append(f"{path.name}:{node.lineno} {node.name}")
     assert outside == []
