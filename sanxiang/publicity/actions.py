@@ -22,6 +22,7 @@ from sanxiang.workflow import apply
 from sanxiang.workflow.engine import apply_consequence
 
 from .models import (
+    SUMMARY_LABELS,
     Disclosure,
     Ground,
     ObligationStatus,
@@ -179,11 +180,12 @@ def _summary(case, obligation, context, policy) -> dict:
             != "samr_general_procedure":
         return {}
     number = _decision_number(case) or case.number
-    return {"决定书文号": number,
-            "当事人基本情况": _redacted(obligation.subject, context, policy),
-            "违法行为类型": case.cause,
-            "处罚内容": _redacted(_conclusion(case, "penalty"), context, policy),
-            "作出决定的机关名称和日期": f"{case.agency.name}，{obligation.decided_on:%Y年%-m月%-d日}"}
+    return dict(zip(SUMMARY_LABELS, (
+        number,
+        _redacted(obligation.subject, context, policy),
+        case.cause,
+        _redacted(_conclusion(case, "penalty"), context, policy),
+        f"{case.agency.name}，{obligation.decided_on:%Y年%-m月%-d日}")))
 
 
 def _decision_number(case) -> str:

@@ -152,7 +152,7 @@ def publication_out(pub: Publication, user) -> dict:
             "takedown_prompt_on": pub.takedown_prompt_on, "withdrawn_on": pub.withdrawn_on,
             "withdrawal_reason": pub.withdrawal_reason, "revoked": pub.revoked,
             "actions": [o.action for o in available(pub, user) if o.allowed],
-            "versions": [{"number": v.number, "fields": v.fields, "summary": v.summary, "original": v.original,
+            "versions": [{"number": v.number, "fields": v.fields_in_order, "summary": v.summary_in_order, "original": v.original,
                           "text": v.text, "spans": v.spans, "kept": v.kept, "dismissed": v.dismissed,
                           "edits": v.edits, "disclosure": v.disclosure, "ground": v.ground,
                           "correction_reason": v.correction_reason, "made_by": v.made_by_name, "made_at": v.made_at}

@@ -150,6 +150,16 @@ class Publication(Ledgered):
         return self.versions.filter(number=self.public_version).first() if self.public_version else None
 
 
+# 行政处罚信息摘要 (总局令第45号第4条), in this order.
+SUMMARY_LABELS = ("决定书文号", "当事人基本情况", "违法行为类型", "处罚内容", "作出决定的机关名称和日期")
+
+
+def in_order(values: dict, order) -> dict:
+    """`values` with the keys of `order` first, in that order: PostgreSQL's jsonb keeps keys in an order of
+    its own (shortest first), not the one they were written in."""
+    return {k: values[k] for k in order if k in values} | {k: v for k, v in values.items() if k not in order}
+
+
 class PublicationVersion(Ledgered):
     """公示信息版本 — one version: the fields per profile, the SAMR summary, the original (internal)
     and redacted texts with their spans and the editor's changes (each with a reason)."""
@@ -182,3 +192,17 @@ class PublicationVersion(Ledgered):
 
     def __str__(self):
         return f"公示信息第{self.number}版"
+
+    @property
+    def fields_in_order(self) -> dict:
+        """The fields in the profile's order (publicity.decision_fields on the decision's date)."""
+        from sanxiang.deadlines.queries import profile_key_of
+        from sanxiang.profiles.registry import get_profile
+
+        ob = self.publication.obligation
+        order = get_profile(profile_key_of(ob.case.agency)).value("publicity.decision_fields", on=ob.decided_on)
+        return in_order(self.fields, order)
+
+    @property
+    def summary_in_order(self) -> dict:
+        return in_order(self.summary, SUMMARY_LABELS)

@@ -43,7 +43,7 @@ def level(ob, today=None) -> str:
 
 
 def _version_dict(v) -> dict:
-    return {"number": v.number, "text": v.text, "fields": v.fields, "summary": v.summary,
+    return {"number": v.number, "text": v.text, "fields": v.fields_in_order, "summary": v.summary_in_order,
             "disclosure": v.disclosure, "ground": v.get_ground_display() if v.ground else "",
             "correction_reason": v.correction_reason, "made_at": v.made_at.isoformat()}
 
@@ -72,8 +72,8 @@ def published_decisions(agency=None) -> list[dict]:
             "case": pub.obligation.case.number, "kind": pub.obligation.kind_label,
             "decision": pub.obligation.decision_label, "decided_on": pub.obligation.decided_on.isoformat(),
             "published_on": pub.published_on.isoformat() if pub.published_on else None,
-            "status": pub.status, "version": shown.number, "text": shown.text, "fields": shown.fields,
-            "summary": shown.summary, "disclosure": shown.disclosure,
+            "status": pub.status, "version": shown.number, "text": shown.text, "fields": shown.fields_in_order,
+            "summary": shown.summary_in_order, "disclosure": shown.disclosure,
             "ground": shown.get_ground_display() if shown.ground else "",
             "withdrawn": pub.status == PublicationStatus.WITHDRAWN, "withdrawal_reason": pub.withdrawal_reason,
             "withdrawn_on": pub.withdrawn_on.isoformat() if pub.withdrawn_on else None,

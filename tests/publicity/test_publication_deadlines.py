@@ -123,7 +123,7 @@ def test_display_period_and_takedown_prompt(profile, penalties, fine, expires, p
 
 def test_the_summary_stands_in_front_for_samr_penalties_only():
     samr = opened(T.agency(profile_key="quanzhou-licheng-amr"), fine="300000").publication.current()
-    assert list(samr.summary) == ["决定书文号", "当事人基本情况", "违法行为类型", "处罚内容", "作出决定的机关名称和日期"]
+    assert list(samr.summary_in_order) == ["决定书文号", "当事人基本情况", "违法行为类型", "处罚内容", "作出决定的机关名称和日期"]
     assert "张三丰" not in str(samr.summary) and "张某" in samr.summary["当事人基本情况"]
     other = opened(T.agency(profile_key="pingluo-commerce")).publication.current()
     assert other.summary == {}
@@ -131,4 +131,4 @@ def test_the_summary_stands_in_front_for_samr_penalties_only():
 
 def test_hrss_publishes_the_case_facts():
     version = opened(T.agency(profile_key="urumqi-gxq-hrss")).publication.current()
-    assert list(version.fields) == ["执法机关", "执法对象", "案件事实", "执法类别", "执法结论"]
+    assert list(version.fields_in_order) == ["执法机关", "执法对象", "案件事实", "执法类别", "执法结论"]
