@@ -24,6 +24,8 @@ ROW_CASE_KINDS = {
 }
 ROW_LABELS = {"许可": "行政许可", "处罚": "行政处罚", "强制": "行政强制", "检查": "行政检查", "征收": "行政征收",
               "征用": "行政征用", "确认": "行政确认", "裁决": "行政裁决"}
+# The measures the 行政强制 row counts (行政强制法 第九条: 查封、扣押; 先行登记保存 is 行政处罚法 第五十六条's).
+COERCIVE_MEASURE_KINDS = ("seal", "seize")
 RECORDED_ROWS = {"征收": "expropriation", "征用": "requisition"}
 COLUMNS = [("count", "件数"), ("fine", "罚款金额（元）"), ("confiscation", "没收金额（元）"), ("reviews", "法制审核"),
            ("hearings", "听证"), ("reconsideration", "行政复议"), ("litigation", "行政诉讼")]
@@ -83,7 +85,8 @@ def compute(agency, year: int, *, unit=None, recorded=None) -> dict:
     """统计: the agency's (or `unit`'s) figures of `year` from its case rows, as plain JSON-able data.
 
     - 件数: decisions made in the year (`decided_on`) for 许可、处罚、确认、裁决; measures implemented
-      (`implemented_on`) for 强制; inspections carried out (`started_on`) for 检查; recorded for 征收、征用.
+      (`implemented_on`) for 强制 — every 查封、扣押 of the agency's (or unit's) cases, a penalty case's
+      included; inspections carried out (`started_on`) for 检查; recorded for 征收、征用.
     - 罚款/没收: the decided amounts of the penalties decided in the year.
     - 法制审核: legal reviews whose first round was submitted in the year; 听证: hearings held in the year;
       复议/诉讼: applications made in the year against the kind's decisions (plus recorded numbers).
@@ -106,10 +109,14 @@ def compute(agency, year: int, *, unit=None, recorded=None) -> dict:
         row, case_kinds = _empty(), ROW_CASE_KINDS.get(label, ())
         of_kind = cases.filter(kind__in=case_kinds)
         if label == "强制":
+            # Every 查封、扣押 implemented in the year, in whichever case it was taken (most are taken
+            # while a penalty case is investigated, 行政强制法 第九条、第二十二条); 先行登记保存 is the
+            # penalty procedure's evidence measure (行政处罚法 第五十六条), not a 行政强制措施.
             row["count"] = CoerciveMeasure._base_manager.filter(
-                case__in=of_kind, **_year("implemented_on", year)).count()
+                case__in=cases, kind__in=COERCIVE_MEASURE_KINDS, **_year("implemented_on", year)).count()
         elif label == "检查":
-            row["count"] = (Inspection._base_manager.filter(case__in=of_kind, **_year("started_on", year)).count()
+            # Inspections carried out in the year, whatever case holds them (today only kind inspection).
+            row["count"] = (Inspection._base_manager.filter(case__in=cases, **_year("started_on", year)).count()
                             + of_kind.filter(kind="labour_inspection", **_year("decided_on", year)).count())
         elif case_kinds:
             decided = of_kind.filter(**_year("decided_on", year))
@@ -158,6 +165,16 @@ def table(figures: dict) -> list[dict]:
 def _money(value) -> str:
     d = Decimal(str(value))
     return f"{d:,.2f}"
+
+
+# The mark an export of a report not yet published carries (finding 13): its figures may still change.
+DRAFT_MARKS = {"compiling": "草稿：汇总中，未审核，数字尚未确定，不得作为正式年报使用",
+               "approved": "待公开：已审核，尚未公开"}
+
+
+def draft_mark(report) -> str:
+    """The visible status mark of an export ("" once published)."""
+    return DRAFT_MARKS.get(report.status, "")
 
 
 def report_figures(report) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from .figures import COLUMNS, dates, table
+from .figures import COLUMNS, dates, draft_mark, table
 
 
 def report_docx(report, figures: dict, recorded: list) -> bytes:
@@ -17,6 +17,15 @@ def report_docx(report, figures: dict, recorded: list) -> bytes:
     style = doc.styles["Normal"]
     style.font.name = "Noto Sans CJK SC"
     style.font.size = Pt(10)
+    mark = draft_mark(report)
+    if mark:  # a report not yet published: a red line above the title and the same in every page's header
+        from docx.shared import RGBColor
+
+        header = doc.sections[0].header.paragraphs[0]
+        run = header.add_run(mark)
+        run.bold, run.font.color.rgb = True, RGBColor(0xC0, 0, 0)
+        run = doc.add_paragraph().add_run(f"【{mark}】")
+        run.bold, run.font.size, run.font.color.rgb = True, Pt(14), RGBColor(0xC0, 0, 0)
     doc.add_heading(f"{report.agency.name}{report.year}年度行政执法统计年报", level=1)
     rows = table(figures)
     grid = doc.add_table(rows=1, cols=len(COLUMNS) + 1)

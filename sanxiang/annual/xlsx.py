@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from .figures import COLUMNS, NO_DUTY, dates, table
+from .figures import COLUMNS, NO_DUTY, dates, draft_mark, table
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,13 +22,21 @@ def _cell(value):
 
 def workbook(report, figures: dict, recorded: list) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
     ws = wb.active
-    ws.title = f"{report.year}年度"
+    mark = draft_mark(report)
+    ws.title = f"{report.year}年度（{mark.split('：')[0]}）" if mark else f"{report.year}年度"
     ws.append([f"{report.agency.name}{report.year}年度行政执法统计年报"])
     ws["A1"].font = Font(bold=True, size=14)
+    if mark:  # a report not yet published says so above its figures, in red, and in every printed header
+        ws.insert_rows(1)
+        ws["A1"] = f"【{mark}】"
+        ws["A1"].font = Font(bold=True, size=14, color="C00000")
+        ws["A1"].fill = PatternFill("solid", fgColor="FFF2CC")
+        ws.oddHeader.center.text = mark
+        ws.evenHeader.center.text = mark
     ws.append(["执法行为", *[label for _, label in COLUMNS]])
     for row in table(figures):
         ws.append([row["label"], *[_cell(c) for c in row["cells"]]])

@@ -59,6 +59,30 @@ def test_totals_add_recorded_reconsideration_and_litigation(env, cases):
     assert figures["totals"]["count"] == 2
 
 
+def test_coercive_measures_taken_in_penalty_cases_count_as_xingzheng_qiangzhi(env):
+    """Finding 8 (defects10): 查封、扣押 implemented while a penalty case is investigated are 行政强制
+    of the year; a 先行登记保存 (evidence, 行政处罚法 第五十六条) and a measure only proposed are not."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
+    from coercion_cast import START, in_force, proposed
+
+    from sanxiang.cases.models import MeasureKind
+
+    before = compute(env.agency, 2026)["rows"]["强制"]["count"]
+    sealed = in_force(env, kind=MeasureKind.SEAL)
+    assert sealed.case.kind == "penalty" and sealed.implemented_on == START
+    in_force(env, kind=MeasureKind.SEIZE)
+    in_force(env, kind=MeasureKind.PRESERVATION)
+    proposed(env, kind=MeasureKind.SEIZE)
+    figures = compute(env.agency, 2026)
+    assert figures["rows"]["强制"]["count"] == before + 2
+    assert compute(env.agency, 2025)["rows"]["强制"]["count"] == 0
+    assert compute(env.agency, 2026, unit=env.unit)["rows"]["强制"]["count"] == before + 2
+    assert figures["totals"]["count"] >= before + 2
+
+
 def test_unit_figures_only_count_the_units_cases(env, cases):
     from sanxiang.orgs import actions as A
 

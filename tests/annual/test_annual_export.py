@@ -1,0 +1,92 @@
+"""Exports of the annual report: a report not yet published is marked as such in the xlsx and the
+PDF (finding 13 of defects10), and `sanxiang annual-report` refuses a bad output path with a
+"错误：" line and exit code 1, never a traceback (finding 12)."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.management import call_command
+
+from sanxiang.annual import actions as AA
+from sanxiang.annual.figures import report_figures
+from sanxiang.annual.pdf import report_docx
+from sanxiang.annual.xlsx import workbook
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(env):
+    return AA.do_open_annual_report(env.agency, 2025, actor=env.reviewer)
+
+
+def _xlsx_first_cells(data: bytes):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.active
+    return ws.title, ws["A1"].value, ws.oddHeader.center.text
+
+
+def _docx(data: bytes) -> str:
+    z = zipfile.ZipFile(io.BytesIO(data))
+    return "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/") and n.endswith(".xml"))
+
+
+def _move(env, report, state):
+    if state in ("approved", "published"):
+        AA.do_submit_unit_figures(report.submissions.get(), actor=env.head, on="2026-01-10")
+        report = AA.do_approve_annual_report(report, actor=env.leader, on="2026-01-20")
+    if state == "published":
+        report = AA.do_publish_annual_report(report, actor=env.reviewer, on="2026-01-28")
+    return report
+
+
+# state → the mark every export carries ("" once published)
+MARKS = [("compiling", "草稿：汇总中，未审核"), ("approved", "待公开：已审核，尚未公开"), ("published", "")]
+
+
+@pytest.mark.parametrize("state,mark", MARKS)
+def test_exports_carry_the_status_mark_until_published(env, report, state, mark):
+    report = _move(env, report, state)
+    title, a1, header = _xlsx_first_cells(workbook(report, report_figures(report), []))
+    text = _docx(report_docx(report, report_figures(report), []))
+    if mark:
+        assert mark in a1 and mark.split("：")[0] in title and mark in (header or "")
+        assert mark in text
+    else:
+        assert a1.endswith("2025年度行政执法统计年报") and title == "2025年度" and not header
+        assert "草稿" not in text and "待公开" not in text
+
+
+def _run(capsys, *args):
+    with pytest.raises(SystemExit) as exited:
+        call_command("annual-report", *args)
+    out = capsys.readouterr()
+    return exited.value.code, out.err
+
+
+@pytest.mark.parametrize("make_target,text", [
+    (lambda tmp: str(tmp / "nosuch" / "x.xlsx"), "输出目录"),
+    (lambda tmp: str(tmp) + "/", "是一个目录"),
+    (lambda tmp: str(tmp), "是一个目录"),
+])
+def test_a_bad_output_path_is_an_error_line_not_a_traceback(env, report, capsys, tmp_path, make_target, text):
+    target = make_target(tmp_path)
+    for flag in ("--xlsx", "--pdf"):
+        code, err = _run(capsys, env.agency.code, "2025", flag, target)
+        assert code == 1
+        assert err.startswith("错误：") and text in err and "Traceback" not in err
+
+
+def test_a_missing_report_is_an_error_line(env, capsys, tmp_path):
+    code, err = _run(capsys, env.agency.code, "1999", "--xlsx", str(tmp_path / "x.xlsx"))
+    assert code == 1 and err.startswith("错误：没有执法主体")
+
+
+def test_the_xlsx_is_written_and_the_draft_says_so(env, report, capsys, tmp_path):
+    call_command("annual-report", env.agency.code, "2025", "--xlsx", str(tmp_path / "x.xlsx"))
+    out = capsys.readouterr().out
+    assert "已写出" in out and "草稿" in out
+    assert (tmp_path / "x.xlsx").read_bytes().startswith(b"PK")
