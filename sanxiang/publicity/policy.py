@@ -23,6 +23,7 @@ MASK_KINDS = {
     "plate": "机动车号牌",
     "email": "电子邮箱",
     "address": "详细住址",
+    "im_account": "QQ号、微信号",
 }
 MaskKind = Literal[tuple(MASK_KINDS)]
 

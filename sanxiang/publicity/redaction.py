@@ -16,7 +16,8 @@ facts, document numbers, laws, amounts, dates) and the redacted text. In this or
 4. **Detectors**: GB 11643 ID numbers (check digit by python-stdnum; an 18- or 15-digit number
    right after an ID label even with a wrong check digit), mobile and landline numbers, bank
    cards (Luhn), vehicle plates (new-energy too), e-mail addresses, home addresses after
-   住址/家住/现住 … (the 省/市/县 part kept when the policy says so).
+   住址/家住/现住 …, a bare 住 followed by an address and, for a natural person, 住所/地址： (the
+   省/市/县 part kept when the policy says so), QQ numbers and WeChat ids next to their label.
 
 Every match is made on a "folded" copy of the text (full-width ASCII → ASCII, ideographic space
 → space: one character for one, so offsets are the original's). The original stays with the
@@ -42,6 +43,7 @@ REPLACEMENTS = {
     "plate": "［车牌号已隐去］",
     "email": "［邮箱已隐去］",
     "address": "［详细地址已隐去］",
+    "im_account": "［账号已隐去］",
 }
 KEPT_KINDS = {
     "organization": "单位名称（登记事项）",
@@ -206,7 +208,18 @@ ID_LABEL = re.compile(r"(?:公民身份号码|身份证号码|身份证号|身�
 CARD_LABEL = re.compile(r"(?:银行卡号|银行卡|卡号)")
 PHONE_LABEL = re.compile(r"(?:联系电话|电话号码|电话|手机号码|手机号|手机|联系方式|座机|tel|TEL|Tel)")
 HOME_LABELS = ["家庭住址", "现住址", "户籍地址", "居住地址", "户籍地", "居住地", "住址", "家住", "现住"]
-PERSON_ONLY_LABELS = ["住所地", "住所", "联系地址"]  # a company's 住所 is registered: only for natural persons
+# a company's 住所 / 地址 is registered: only for natural persons (and 地址 only with its colon, "地址：")
+PERSON_ONLY_LABELS = ["住所地", "住所", "联系地址", r"地址(?=\s*[:：])"]
+# A bare 住 (张三，男，住湖南省…; 当事人住…), the usual form in decisions and judgments: not a word with 住
+# (入住、记住、住宿、住房、住院、住所 …; 居住、暂住 are residences), and followed by something that reads as an address (two place
+# words such as 省/市/区/路/号) — "住在老地方" or "住了三天" are not one.
+BARE_ZHU_RE = re.compile(r"(?<![入记留停抓站挡保拦围顶止忍守靠接稳包盖锁握困卡咬揪扶托按压罩])住(?:在)?"
+                         r"(?![所址宿房院建户宅处持口手嘴])")
+ADDRESS_HINT_RE = re.compile(r"省|自治区|市|区|县|旗|镇|乡|村|街道|路|街|巷|弄|小区|\d+\s*(?:号|栋|幢|单元|室|组)")
+# QQ numbers and WeChat ids next to their label (法释〔2016〕19号's 通讯方式): "QQ：12345678", "微信nana_oy88".
+QQ_RE = re.compile(r"(?:QQ|qq|Qq|扣扣)\s*(?:号码|号)?\s*[:：]?\s*([1-9]\d{4,11})(?!\d)")
+WECHAT_RE = re.compile(r"(?:微信|WeChat|wechat|weixin|vx|VX|wx|WX)\s*(?:账号|帐号|号码|号|ID|id)?\s*[:：]?\s*"
+                       r"(?!公众号|小程序|群|支付|搜索|扫码)([A-Za-z][A-Za-z0-9_\-]{5,19}|1[3-9]\d{9})(?![A-Za-z0-9_\-])")
 
 NUM = r"[0-9０-９]"
 CN_NUM = r"[一二三四五六七八九十百千零〇两\d]+"
@@ -464,3 +477,21 @@ def _detect(folded, ctx, policy, board):
             if any(board.taken[start:end]):
                 continue
             _mask_address(folded, start, end, policy, board, f"“{m.group(0).strip(' :：')}”后的详细住址", "detector")
+        for m in BARE_ZHU_RE.finditer(folded):
+            start = m.end()
+            while start < len(folded) and folded[start] in " :：":
+                start += 1
+            end, limit = start, min(len(folded), start + policy.address_max_chars)
+            while end < limit and folded[end] not in ADDRESS_STOP:
+                end += 1
+            while end > start and folded[end - 1].isspace():
+                end -= 1
+            if end - start < 4 or len(ADDRESS_HINT_RE.findall(folded[start:end])) < 2:
+                continue
+            if any(board.taken[start:end]):
+                continue
+            _mask_address(folded, start, end, policy, board, "“住”后的详细住址", "detector")
+    if policy.masks("im_account"):
+        for pattern, reason in ((QQ_RE, "QQ号（QQ标签后）"), (WECHAT_RE, "微信号（微信标签后）")):
+            for m in pattern.finditer(folded):
+                board.mask(m.start(1), m.end(1), "im_account", REPLACEMENTS["im_account"], reason, "detector")
