@@ -28,6 +28,8 @@ register_actions({
     "publish_annual_report": "公开年度行政执法统计年报",
     "deliver_annual_report": "报送年度行政执法统计年报",
     "warn_annual_report": "年报截止日预警",
+    "render_annual_report_pdf": "生成年度行政执法统计年报 PDF",
+    "fail_annual_report_pdf": "年度行政执法统计年报 PDF 生成失败",
 })
 
 
@@ -130,8 +132,63 @@ def do_approve_annual_report(report: AnnualReport, *, actor, on=None) -> AnnualR
 
 
 def do_publish_annual_report(report: AnnualReport, *, actor, on=None) -> AnnualReport:
-    """公开: the legal office publishes the approved report."""
-    return apply(report, "publish", actor=actor, table=REPORT, on=_day(on))
+    """公开: the legal office publishes the approved report; its PDF is then rendered by the job runner
+    (`render_annual_report_pdfs`, enqueued once the publication commits — LibreOffice takes seconds)."""
+    with transaction.atomic():
+        done = apply(report, "publish", actor=actor, table=REPORT, on=_day(on))
+        transaction.on_commit(_queue_pdf)
+    return done
+
+
+def _queue_pdf():
+    from .tasks import render_annual_report_pdfs
+
+    render_annual_report_pdfs.enqueue()
+
+
+def do_render_annual_pdf(report: AnnualReport, *, actor) -> AnnualReport:
+    """生成 PDF of a published report (the job runner): rendered outside any transaction, then stored
+    and recorded with its digest in the ledger (so the PDF the portal serves can be verified) — or
+    the failure recorded once."""
+    from sanxiang import storage
+    from sanxiang.documents.render import RenderError
+
+    from .figures import report_figures
+    from .pdf import report_pdf
+
+    if report.status != ReportStatus.PUBLISHED or report.pdf_path:
+        return report
+    pdf, failure = None, ""
+    try:
+        pdf = report_pdf(report, report_figures(report), list(report.recorded.all()))
+    except RenderError as exc:
+        failure = str(exc)[:500]
+    with transaction.atomic():
+        locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
+        if locked.pdf_path:
+            return locked
+        stored = None
+        if pdf is not None:
+            try:
+                import io
+
+                stored = storage.put(io.BytesIO(pdf))
+            except storage.StorageError as exc:
+                failure = str(exc)[:500]
+        if stored is None:
+            if locked.pdf_failure == failure:
+                return locked  # the same failure is ledgered once
+            locked.pdf_failure = failure or "PDF 生成失败"
+            locked.save(update_fields=["pdf_failure"])
+            append_entry(action="fail_annual_report_pdf", actor=actor, obj=locked,
+                         payload={"year": locked.year, "failure": locked.pdf_failure})
+            return locked
+        locked.pdf_path, locked.pdf_sha256, locked.pdf_size, locked.pdf_failure = (
+            stored.path, stored.sha256, stored.size, "")
+        locked.save(update_fields=list(AnnualReport.PDF_FIELDS))
+        append_entry(action="render_annual_report_pdf", actor=actor, obj=locked, files=[stored.record()],
+                     payload={"year": locked.year, "sha256": stored.sha256})
+    return locked
 
 
 def do_deliver_annual_report(report: AnnualReport, *, recipient: str, actor, on=None, note: str = "") -> ReportDelivery:

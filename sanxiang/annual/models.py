@@ -50,9 +50,23 @@ class AnnualReport(Ledgered):
     note = models.CharField(max_length=500, blank=True)
     warning = models.CharField(max_length=8, blank=True)  # yellow/red before/after the publication date (job)
     created_at = models.DateTimeField()
+    # The PDF rendered by the job runner once the report is published (LibreOffice, never in a request);
+    # the portal and the staff page offer it for download once it exists.
+    pdf_path = models.CharField(max_length=200, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_size = models.PositiveBigIntegerField(null=True, blank=True)
+    pdf_failure = models.CharField(max_length=500, blank=True)
 
     ledger_exclude = ("warning",)
     objects = RestrictedManager()
+    PDF_FIELDS = ("pdf_path", "pdf_sha256", "pdf_size", "pdf_failure")
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        for name in self.PDF_FIELDS:  # reports ledgered before the PDF existed keep their digest
+            if state.get(name) in ("", None):
+                state.pop(name, None)
+        return state
 
     class Meta:
         ordering = ["-year", "agency_id"]

@@ -68,3 +68,22 @@ def warn(today: dt.date | None = None) -> dict:
 def annual_report_warnings() -> dict:
     """The scheduled run of `warn` (today)."""
     return warn()
+
+
+PDF_BATCH = 10
+
+
+@task()
+def render_annual_report_pdfs() -> dict:
+    """年报 PDF: published reports without their PDF yet (enqueued at publication; the hourly run
+    catches up a lost enqueue or a failure LibreOffice has since recovered from)."""
+    from .actions import do_render_annual_pdf
+
+    done = failed = 0
+    for report in (AnnualReport.objects.filter(status=ReportStatus.PUBLISHED, pdf_path="")
+                   .select_related("agency").order_by("id")[:PDF_BATCH]):
+        result = do_render_annual_pdf(report, actor=JOBS)
+        done += bool(result.pdf_path)
+        failed += not result.pdf_path
+    summary = (f"生成 {done} 份年报 PDF" + (f"，{failed} 份失败" if failed else "")) if done or failed else ""
+    return {"done": done + failed, "summary": summary, "failed": failed}

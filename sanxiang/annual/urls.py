@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.report_page, name="report"),
     path("<int:pk>/act/<slug:act>/", views.act, name="act"),
     path("<int:pk>/xlsx/", views.report_xlsx, name="xlsx"),
+    path("<int:pk>/pdf/", views.report_pdf, name="pdf"),
 ]

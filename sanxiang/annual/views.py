@@ -123,3 +123,12 @@ def report_xlsx(request, pk):
     response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="annual-{report.agency.code}-{report.year}.xlsx"'
     return response
+
+
+@login_required
+def report_pdf(request, pk):
+    """The PDF the job runner rendered at publication (404 until then)."""
+    from .public import pdf_response
+
+    report = queries.report_for(request.user, pk)
+    return pdf_response(report, f"annual-{report.agency.code}-{report.year}.pdf")

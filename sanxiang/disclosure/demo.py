@@ -1,5 +1,5 @@
-"""事前公开 demo: each seed agency's functions and contacts, 执法事项清单, 服务指南, 随机抽查事项 and
-岗位信息公示牌, published through the actions by the demo actor (so the ledger is complete), and a
+"""事前公开 demo: each seed agency's functions and contacts, 执法事项清单, 服务指南, 随机抽查事项,
+行政处罚裁量基准 and 岗位信息公示牌, published through the actions by the demo actor (so the ledger is complete), and a
 second version of one list with its reason, so the portal shows a history. Safe to re-run: a
 section that already has a version is left alone. Illustrative content: the bases cite the laws
 that govern each field; an agency replaces them with its own lists."""
@@ -118,6 +118,43 @@ AGENCIES = {
                     "ratio": "不低于 5%", "method": "双随机抽取、书面审查与现场检查", "frequency": "每半年一次"}],
     },
 }
+# 行政处罚裁量基准 (行政处罚法 第三十四条; legal-rules.md §7): illustrative rows, by field of enforcement.
+_AMR_SOURCE = "国市监法规〔2022〕2号《关于规范市场监督管理行政处罚裁量权的指导意见》；本机关裁量基准（示例）"
+BENCHMARKS = {
+    "amr": [
+        {"code": "JZ-001", "name": "经营超过保质期的食品", "violated": f"{FOOD}第三十四条第（十）项",
+         "basis": f"{FOOD}第一百二十四条第一款第（五）项", "level": "不予处罚",
+         "circumstances": "初次违法、危害后果轻微并及时改正，货值金额不足五百元的（行政处罚法第三十三条第一款）",
+         "standard": "不予行政处罚，责令改正并予以教育", "source": _AMR_SOURCE},
+        {"code": "JZ-002", "name": "经营超过保质期的食品", "violated": f"{FOOD}第三十四条第（十）项",
+         "basis": f"{FOOD}第一百二十四条第一款第（五）项", "level": "从轻处罚",
+         "circumstances": "货值金额不足一万元，主动消除或者减轻危害后果的",
+         "standard": "没收违法所得和违法经营的食品，并处五万元以上八万元以下罚款", "source": _AMR_SOURCE},
+        {"code": "JZ-003", "name": "经营超过保质期的食品", "violated": f"{FOOD}第三十四条第（十）项",
+         "basis": f"{FOOD}第一百二十四条第一款第（五）项", "level": "一般处罚",
+         "circumstances": "货值金额不足一万元，无从轻、从重情节的",
+         "standard": "没收违法所得和违法经营的食品，并处八万元以上十二万元以下罚款", "source": _AMR_SOURCE},
+        {"code": "JZ-004", "name": "经营超过保质期的食品", "violated": f"{FOOD}第三十四条第（十）项",
+         "basis": f"{FOOD}第一百二十四条第一款第（五）项", "level": "从重处罚",
+         "circumstances": "以婴幼儿等特定人群为主要消费对象，或者一年内因同一违法行为受过处罚的",
+         "standard": "没收违法所得和违法经营的食品，并处十二万元以上十五万元以下罚款；情节严重的，吊销许可证",
+         "source": _AMR_SOURCE},
+    ],
+    "commerce": [
+        {"code": "JZ-001", "name": "发卡企业未按规定办理单用途商业预付卡备案", "violated": "《单用途商业预付卡管理办法（试行）》第七条",
+         "basis": "《单用途商业预付卡管理办法（试行）》第三十六条", "level": "一般处罚",
+         "circumstances": "经责令限期改正，逾期仍未改正的",
+         "standard": "处一万元以上二万元以下罚款", "source": "本机关商务领域行政处罚裁量基准（示例）"},
+    ],
+    "hrss": [
+        {"code": "JZ-001", "name": "用人单位克扣或者无故拖欠劳动者工资", "violated": "《劳动法》第五十条",
+         "basis": "《劳动保障监察条例》第二十六条", "level": "一般处罚",
+         "circumstances": "经责令限期支付，逾期不支付的",
+         "standard": "责令按应付金额百分之五十以上一倍以下的标准计算，向劳动者加付赔偿金",
+         "source": "人力资源社会保障行政处罚裁量权基准（示例）"},
+    ],
+}
+BENCHMARK_FIELD = {"pingluo-commerce": "commerce", "urumqi-gxq-hrss": "hrss"}
 HOURS = "周一至周五 9:30—13:30，15:30—19:30（法定节假日除外）"
 UNIT_DUTIES = "承担本机构职责范围内的行政执法和服务工作"
 
@@ -194,6 +231,10 @@ def _agency(agency, spec, actor) -> int:
     if missing(Section.RANDOM_ITEMS):
         items = [{**r, "subject": r["subject"] or agency.name} for r in spec["random"]]
         do_publish_disclosure(agency, Section.RANDOM_ITEMS, {"items": items}, reason=first, actor=actor)
+        made += 1
+    if missing(Section.BENCHMARKS) and "行政处罚" in (agency.categories or []):
+        items = BENCHMARKS[BENCHMARK_FIELD.get(agency.code, "amr")]
+        do_publish_disclosure(agency, Section.BENCHMARKS, {"items": items}, reason=first, actor=actor)
         made += 1
     cert = _officer(agency)
     if missing(Section.WINDOWS) and cert is not None:

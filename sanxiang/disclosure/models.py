@@ -13,6 +13,8 @@ class Section(models.TextChoices):
     GUIDES = "guides", "服务指南"
     RANDOM_ITEMS = "random_items", "随机抽查事项清单"
     WINDOWS = "windows", "岗位信息公示牌"
+    # 行政处罚裁量基准 (行政处罚法 第三十四条: 应当向社会公布): violation → basis → level → standard.
+    BENCHMARKS = "benchmarks", "行政处罚裁量基准"
 
 
 class ChangeCause(models.TextChoices):

@@ -1,6 +1,6 @@
 """The shape of each 事前公开 section's content, with the labels the portal and the editing pages show.
 
-List sections (执法事项清单, 服务指南, 随机抽查事项清单, 岗位信息公示牌) hold `{"items": [...]}`, each item
+List sections (执法事项清单, 服务指南, 随机抽查事项清单, 岗位信息公示牌, 行政处罚裁量基准) hold `{"items": [...]}`, each item
 with a public `code` (事项编码/牌号: letters, digits and "-", unique in the section) — the portal's
 addresses use it, never a database id. The 服务指南 fields are the union of the five seeds' (issue 10
 §1: 事项名称, 依据, 受理机构, 审批机构, 受理条件, 申请材料 with 示范文本 and 常见错误示例, 办理流程,
@@ -60,6 +60,13 @@ ITEM_FIELDS = {
         Field("code", "事项编码"), Field("subject", "抽查主体"), Field("basis", "抽查依据", TEXT),
         Field("objects", "抽查对象", TEXT), Field("content", "抽查内容", TEXT), Field("ratio", "抽查比例"),
         Field("method", "抽查方式"), Field("frequency", "抽查频次"),
+    ),
+    # legal-rules.md §7: violation → legal basis (违法条款 + 处罚条款) → level/情节 → penalty and amount
+    Section.BENCHMARKS: (
+        Field("code", "基准编号"), Field("name", "违法行为"), Field("violated", "违法依据", TEXT),
+        Field("basis", "处罚依据", TEXT), Field("level", "裁量阶次", help="不予处罚、减轻处罚、从轻处罚、一般处罚、从重处罚"),
+        Field("circumstances", "适用情形", TEXT), Field("standard", "处罚标准", TEXT),
+        Field("source", "制定依据", required=False, help="例如 国市监法规〔2022〕2号；本机关裁量基准文件名称"),
     ),
     Section.WINDOWS: (
         Field("code", "牌号"), Field("window", "窗口（岗位）"), Field("person", "工作人员"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import published, views
 
 app_name = "portal"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("<slug:agency>/shenhe/", views.review_catalogue, name="review"),
     path("<slug:agency>/jiancha/", views.inspection_lookup, name="inspection-lookup"),
     path("<slug:agency>/jiancha/<str:code>/", views.inspection, name="inspection"),
+    path("<slug:agency>/jihua/", published.plans, name="plans"),
+    path("<slug:agency>/nianbao/", published.annual_list, name="annual"),
+    path("<slug:agency>/nianbao/<int:year>/", published.annual_year, name="annual-year"),
+    path("<slug:agency>/nianbao/<int:year>/xlsx/", published.annual_xlsx, name="annual-xlsx"),
+    path("<slug:agency>/nianbao/<int:year>/pdf/", published.annual_pdf, name="annual-pdf"),
     path("<slug:agency>/<slug:slug>/", views.section, name="section"),
     path("<slug:agency>/<slug:slug>/lishi/", views.history, name="history"),
     path("<slug:agency>/<slug:slug>/lishi/<int:number>/", views.version, name="version"),

@@ -22,7 +22,7 @@ from . import flowcharts, queries
 
 SECTION_SLUGS = {  # public address of each 事前公开 section
     Section.AGENCY: "jigou", Section.MATTERS: "shixiang", Section.GUIDES: "zhinan",
-    Section.RANDOM_ITEMS: "choucha", Section.WINDOWS: "gongshipai",
+    Section.RANDOM_ITEMS: "choucha", Section.WINDOWS: "gongshipai", Section.BENCHMARKS: "jizhun",
 }
 SLUG_SECTIONS = {v: k for k, v in SECTION_SLUGS.items()}
 
@@ -32,7 +32,10 @@ def _title(item: dict) -> str:
 
 
 def _items(sec, row) -> list[dict]:
-    return [{"code": i["code"], "title": _title(i), "rows": shown(sec, i), "data": i} for i in row.content["items"]]
+    def title(i):  # a benchmark's violation has one row per level: the level names the row
+        return f"{_title(i)}（{i['level']}）" if sec == Section.BENCHMARKS and i.get("level") else _title(i)
+
+    return [{"code": i["code"], "title": title(i), "rows": shown(sec, i), "data": i} for i in row.content["items"]]
 
 
 def _agency(code):
@@ -62,6 +65,8 @@ def nav(agency) -> list[dict]:
         {"label": "执法事项清单", "url": reverse("portal:section", args=[code, "shixiang"]), "group": "事前公开"},
         {"label": "服务指南", "url": reverse("portal:section", args=[code, "zhinan"]), "group": "事前公开"},
         {"label": "随机抽查事项", "url": reverse("portal:section", args=[code, "choucha"]), "group": "事前公开"},
+        {"label": "年度抽查计划", "url": reverse("portal:plans", args=[code]), "group": "事前公开"},
+        {"label": "行政处罚裁量基准", "url": reverse("portal:section", args=[code, "jizhun"]), "group": "事前公开"},
         {"label": "执法流程图", "url": reverse("portal:flowcharts", args=[code]), "group": "事前公开"},
         {"label": "音像记录事项清单", "url": reverse("portal:av", args=[code]), "group": "事前公开"},
         {"label": "法制审核目录清单", "url": reverse("portal:review", args=[code]), "group": "事前公开"},
@@ -77,6 +82,7 @@ def nav(agency) -> list[dict]:
         items.append({"label": "行政执法决定公开", "url": reverse("portal:decisions", args=[code]), "group": "事后公开"})
     except NoReverseMatch:
         pass
+    items.append({"label": "行政执法统计年报", "url": reverse("portal:annual", args=[code]), "group": "事后公开"})
     return items
 
 

@@ -567,11 +567,10 @@ def do_defer_obligation(ob, *, ground: str, note: str, approver, until, actor, o
 
     locked = _lock_obligation(ob)
     _check_withholding(locked, "defer", ground=ground, note=note, approver=approver, actor=actor)
-    until = _day(until, "until")
-    if until <= locked.due:
-        raise RuleViolation(f"暂缓至的日期应晚于现在的公示期限（{locked.due:%Y-%m-%d}）。", field="until")
-    if until > locked.due + dt.timedelta(days=366):
-        raise RuleViolation("暂缓公开一次最长一年，期满再行决定。", field="until")
+    from .deferral import check_until
+
+    # not before the act's day, after the due date, a working day (deferral.py)
+    until = check_until(_day(until, "until"), locked.due, today=_day(on))
     extra = (until - locked.due).days
     done = apply(ob if isinstance(ob, PublicationObligation) else locked, "defer", actor=actor,
                  table=PUBLICATION_OBLIGATION, locked=locked, ground=ground, note=note.strip(), approver=approver,

@@ -76,6 +76,7 @@ class ObligationOut(Schema):
     citation: str
     period: str
     due: dt.date
+    provisional: bool = Field(False, description="公示期限为临时结果：所跨年度尚无官方节假日日历，仅按周末计算")
     status: str
     status_label: str
     level: str = Field(description="临期 yellow | 超期 red | 空")
@@ -97,7 +98,7 @@ def obligation_out(ob: PublicationObligation) -> dict:
     pub = getattr(ob, "publication", None)
     return {"id": ob.pk, "case": ob.case.number, "case_id": ob.case_id, "subject": ob.subject, "kind": ob.kind_label,
             "decision": ob.decision_label, "decided_on": ob.decided_on, "rule": ob.rule, "citation": ob.citation,
-            "period": _period(ob.count, ob.unit), "due": ob.due, "status": ob.status,
+            "period": _period(ob.count, ob.unit), "due": ob.due, "provisional": Q.provisional(ob), "status": ob.status,
             "status_label": ob.get_status_display(), "level": Q.level(ob), "scope_note": ob.scope_note,
             "ground": ob.get_ground_display() if ob.ground else "", "ground_note": ob.ground_note,
             "approver": ob.approver.get_username() if ob.approver_id else None, "deferred_until": ob.deferred_until,

@@ -56,8 +56,13 @@ def _move(ob, state, cast, today):
                                  actor=editor, on=day)
         return
     if state == "deferred":
+        from sanxiang.deadlines.queries import get_calendar
+
+        from .deferral import next_working_day
+
         P.do_defer_obligation(ob, ground="other_law", note="关联刑事案件尚在侦查，公开可能妨碍侦查", approver=leader,
-                              until=ob.due + dt.timedelta(days=30), actor=editor, on=day)
+                              until=next_working_day(ob.due + dt.timedelta(days=30), get_calendar()), actor=editor,
+                              on=day)
         return
     version = pub.current()
     start = version.original.find("案由：")

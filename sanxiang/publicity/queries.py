@@ -15,7 +15,8 @@ from .models import ObligationStatus, Publication, PublicationObligation, Public
 
 
 def obligations(user, *, agency=None, status=None):
-    rows = restrict(PublicationObligation.objects.select_related("agency", "case", "publication"), user, "view")
+    rows = restrict(PublicationObligation.objects.select_related("agency", "case", "publication", "obligation"), user,
+                    "view")
     if agency is not None:
         rows = rows.filter(agency=agency)
     if status:
@@ -30,6 +31,12 @@ def obligation(user, pk):
 def publication(user, pk):
     rows = restrict(Publication.objects.select_related("agency", "obligation__case"), user, "view")
     return rows.filter(pk=pk).first()
+
+
+def provisional(ob) -> bool:
+    """暂定: the due date was counted over a year without an official holiday calendar (weekends only);
+    it is recalculated when the State Council's notice is entered (finding 11, decision 0073)."""
+    return bool(ob.obligation_id) and bool(ob.obligation.provisional)
 
 
 def level(ob, today=None) -> str:

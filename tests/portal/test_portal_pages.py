@@ -23,7 +23,8 @@ def pages(c):
             base + "zhinan/", base + "zhinan/XK-001/", base + "choucha/", base + "gongshipai/", base + "gongshika/",
             base + "liucheng/", base + "liucheng/chufa/", base + "liucheng/jiancha/", base + "liucheng/fazhishenhe/",
             base + "yinxiang/", base + "shenhe/", base + "jiancha/", base + f"jiancha/{ins}/",
-            base + "shixiang/lishi/", base + "shixiang/lishi/1/"]
+            base + "shixiang/lishi/", base + "shixiang/lishi/1/", base + "jihua/", base + "jizhun/", base + "nianbao/",
+            base + "jizhun/lishi/"]
 
 
 def visible(html: str) -> str:

@@ -122,7 +122,7 @@ def test_deferral_moves_the_due_date_with_the_ground(setting):
     _, case, editor, head, _ = setting
     ob = PublicationObligation.objects.get(case=case)
     P.do_defer_obligation(ob, ground="business_secret", note="涉及商业秘密，待权利人意见", approver=head,
-                          until="2026-04-30", actor=editor)
+                          until="2026-04-30", actor=editor, on=ob.decided_on + dt.timedelta(days=1))
     ob.refresh_from_db()
     assert ob.status == ObligationStatus.OPEN and ob.due == dt.date(2026, 4, 30)
     assert Obligation.objects.get(pk=ob.obligation_id).due == dt.date(2026, 4, 30)

@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from sanxiang.access.actors import JOBS, OPERATOR
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.deadlines.actions import seed_calendar
+from sanxiang.deadlines.queries import get_calendar
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import testing as T
 from sanxiang.publicity import actions as P
+from sanxiang.publicity.deferral import next_working_day
 from sanxiang.publicity.models import ObligationStatus, Publication, PublicationObligation, PublicationStatus
 from sanxiang.publicity.queries import published_decisions
 from sanxiang.publicity.testing import opened, staff
@@ -131,7 +133,8 @@ def act_on_obligation(env, ob, action):
         "withhold": lambda: P.do_withhold_obligation(ob, ground="state_secret", note="涉及国家秘密", approver=env.head,
                                                      actor=env.editor),
         "defer": lambda: P.do_defer_obligation(ob, ground="other_law", note="案件尚在侦查", approver=env.leader,
-                                               until=ob.due + dt.timedelta(days=30), actor=env.editor),
+                                               until=next_working_day(ob.due + dt.timedelta(days=30), get_calendar()),
+                                               actor=env.editor, on=ob.decided_on + dt.timedelta(days=1)),
     }
     return calls[action]()
 
