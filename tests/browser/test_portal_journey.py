@@ -44,7 +44,7 @@ def test_an_enterprise_opens_the_inspection_code_page_on_a_phone(demo, phone_pag
 
 
 PAGES = ["", "jigou/", "renyuan/", "shixiang/", "zhinan/", "choucha/", "liucheng/chufa/", "yinxiang/", "shenhe/",
-         "gongshipai/", "gongshika/", "shixiang/lishi/"]
+         "gongshipai/", "gongshika/", "shixiang/lishi/", "jihua/", "jizhun/", "nianbao/"]
 
 
 def test_every_portal_page_fits_a_phone(demo, phone_page, shoot):
@@ -56,3 +56,18 @@ def test_every_portal_page_fits_a_phone(demo, phone_page, shoot):
         shoot(page, "portal-" + (path.strip("/").replace("/", "-") or "home"))
     page.goto(page.base + "/gk/urumqi-gxq-amr/shixiang/lishi/")
     assert "法律、法规、规章变化" in page.inner_text("main")  # the demo's second version, with its reason
+
+
+def test_the_officer_table_stacks_on_a_phone(demo, phone_page, shoot):
+    """Finding 14 of defects10: each officer is a block of "label：value" lines, nothing scrolls sideways
+    (neither the page nor the table)."""
+    page = phone_page
+    page.goto(page.base + "/gk/zhuzhou-amr/renyuan/")
+    no_sideways_scroll(page)
+    table = page.locator("table.officers")
+    assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+    assert page.locator("table.officers thead").evaluate("h => h.getBoundingClientRect().height <= 1")
+    first = page.locator("table.officers tbody td[data-label='执法类别']").first
+    assert first.evaluate("td => getComputedStyle(td, '::before').content").startswith('"执法类别')
+    assert first.evaluate("td => getComputedStyle(td).display") == "block"
+    shoot(page, "portal-renyuan-phone")
