@@ -238,3 +238,16 @@ def test_the_officer_table_is_stacked_on_a_phone(cast):
 
     css = Path(finders.find("portal/portal.css")).read_text(encoding="utf-8")
     assert "table.stack td::before { content:attr(data-label)" in css and "@media (max-width: 640px)" in css
+
+
+def test_the_pdf_job_is_scheduled_and_queued_in_the_task_table():
+    from django_tasks_db.models import DBTaskResult
+
+    from sanxiang.annual.actions import _queue_pdf
+    from sanxiang.jobs.schedules import all_schedules
+
+    schedule = {s.name: s for s in all_schedules()}["annual_report_pdfs"]
+    assert schedule.label == "生成已公开年报的 PDF" and schedule.interval == 3600
+    before = DBTaskResult.objects.filter(task_path=schedule.task.module_path).count()
+    _queue_pdf()
+    assert DBTaskResult.objects.filter(task_path=schedule.task.module_path).count() == before + 1
