@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import published, views
+from . import views
+from .published import annual_list, annual_pdf, annual_xlsx, annual_year, plans
 
 app_name = "portal"
 
@@ -15,11 +16,11 @@ urlpatterns = [
     path("<slug:agency>/shenhe/", views.review_catalogue, name="review"),
     path("<slug:agency>/jiancha/", views.inspection_lookup, name="inspection-lookup"),
     path("<slug:agency>/jiancha/<str:code>/", views.inspection, name="inspection"),
-    path("<slug:agency>/jihua/", published.plans, name="plans"),
-    path("<slug:agency>/nianbao/", published.annual_list, name="annual"),
-    path("<slug:agency>/nianbao/<int:year>/", published.annual_year, name="annual-year"),
-    path("<slug:agency>/nianbao/<int:year>/xlsx/", published.annual_xlsx, name="annual-xlsx"),
-    path("<slug:agency>/nianbao/<int:year>/pdf/", published.annual_pdf, name="annual-pdf"),
+    path("<slug:agency>/jihua/", plans, name="plans"),
+    path("<slug:agency>/nianbao/", annual_list, name="annual"),
+    path("<slug:agency>/nianbao/<int:year>/", annual_year, name="annual-year"),
+    path("<slug:agency>/nianbao/<int:year>/xlsx/", annual_xlsx, name="annual-xlsx"),
+    path("<slug:agency>/nianbao/<int:year>/pdf/", annual_pdf, name="annual-pdf"),
     path("<slug:agency>/<slug:slug>/", views.section, name="section"),
     path("<slug:agency>/<slug:slug>/lishi/", views.history, name="history"),
     path("<slug:agency>/<slug:slug>/lishi/<int:number>/", views.version, name="version"),
