@@ -286,7 +286,7 @@ def credit_penalties(agency) -> list[list]:
             person = org.operator if org.kind == "individual_business" else org.legal_representative
         else:  # a natural person: the redacted name only (张某), no number
             name, code, person = fields.get("执法对象") or summary.get("当事人基本情况", ""), "", ""
-        rows.append([summary.get("决定书文号") or row["case"], name, code, person,
+        rows.append([summary.get("决定书文号", ""), name, code, person,
                      summary.get("违法行为类型") or pub.obligation.case.cause,
                      summary.get("处罚内容") or fields.get("执法结论", ""), row["agency_name"], row["decided_on"],
                      row["published_on"], row.get("expires_on") or ""])
