@@ -40,7 +40,7 @@ from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import testing as T
 from sanxiang.portal import open as opendata
 from sanxiang.publicity import actions as P
-from sanxiang.publicity.models import Publication, PublicationVersion
+from sanxiang.publicity.models import PublicationVersion
 from sanxiang.publicity.proofs import ACTION, ATTESTOR, OBJECT_TYPE
 from sanxiang.publicity.testing import opened, party, staff
 
@@ -333,3 +333,13 @@ def test_the_home_page_lists_the_channels_and_the_open_data(client, site):
     html = client.get(f"/gk/{site['agency'].code}/").content.decode()
     assert "开放数据与订阅" in html and "feed.xml" in html and "credit-penalties.xlsx" in html
     assert "政府网站" in html and "公示栏" in html  # 株洲's publicity.channels
+
+
+def test_the_decision_page_section_links_the_proof_and_the_how_to(site):
+    from django.template import Context, Template
+
+    n = opendata.public_number(site["org"])
+    html = Template("{% load portal_open %}{% decision_proof agency n %}").render(
+        Context({"agency": site["agency"], "n": n}))
+    assert "如何独立核验" in html and f"/gk/{site['agency'].code}/jueding/{n}/proof.json" in html
+    assert f"/gk/{site['agency'].code}/hexin/" in html
