@@ -160,11 +160,24 @@ def decision_record(row: dict, pub) -> dict:
     return record
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A spreadsheet cell: None as empty, and text that a spreadsheet would run as a formula (a party
+    registered as "=HYPERLINK(…)") kept as text with a leading apostrophe (OWASP CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[list], filename: str) -> HttpResponse:
     out = io.StringIO()
     out.write("\ufeff")  # BOM: Excel reads the file as UTF-8
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([[("" if v is None else v) for v in r] for r in rows])
+    writer.writerows([[_cell(v) for v in r] for r in rows])
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "public, max-age=60"
@@ -306,7 +319,7 @@ def _xlsx(header: list[str], rows: list[list], title: str, filename: str) -> Htt
     sheet.title = title[:31]
     sheet.append(header)
     for r in rows:
-        sheet.append(["" if v is None else v for v in r])
+        sheet.append([_cell(v) for v in r])
     for i, name in enumerate(header, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = max(12, len(name) * 2 + 2)
     out = io.BytesIO()

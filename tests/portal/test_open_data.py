@@ -343,3 +343,16 @@ def test_the_decision_page_section_links_the_proof_and_the_how_to(site):
         Context({"agency": site["agency"], "n": n}))
     assert "如何独立核验" in html and f"/gk/{site['agency'].code}/jueding/{n}/proof.json" in html
     assert f"/gk/{site['agency'].code}/hexin/" in html
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(client, site):
+    from sanxiang.parties.models import Party
+
+    Party.objects.filter(pk=site["company"].pk).update(name="=HYPERLINK(\"http://x\",\"点我\")")
+    code = site["agency"].code
+    sheet = load_workbook(io.BytesIO(client.get(f"/gk/{code}/data/credit-penalties.xlsx").content)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(\"http://x\",\"点我\")" in names
+    assert all(cell.data_type == "s" for (cell,) in sheet.iter_rows(min_row=2, min_col=2, max_col=2))
+    raw = client.get(f"/gk/{code}/data/credit-inspections.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in raw and "\n=HYPERLINK" not in raw
