@@ -116,12 +116,18 @@ def verify_howto(request, agency):
 
 # ---- 2. open data --------------------------------------------------------------------------------
 
-def _publications(agency):
-    """(row of published_decisions(), Publication) pairs of `agency`, newest first."""
+def _publications(agency, limit: int | None = None):
+    """(row of published_decisions(), Publication) pairs of `agency`, newest first; the newest `limit`
+    read by the database when the function pages (decision 0070's `limit=`), else cut here."""
+    import inspect
+
     from sanxiang.publicity.models import Publication
     from sanxiang.publicity.queries import published_decisions
 
-    rows = published_decisions(agency)
+    if limit is not None and "limit" in inspect.signature(published_decisions).parameters:
+        rows = published_decisions(agency, limit=limit)
+    else:
+        rows = published_decisions(agency)[:limit]
     found = Publication.objects.filter(agency=agency).select_related("agency", "obligation__case")
     if rows and "id" not in rows[0]:  # decision 0070: rows carry the public number, not the key
         by = {p.public_number.number: p for p in found.filter(public_number__number__in=[r["number"] for r in rows])
@@ -347,7 +353,7 @@ def credit_export(request, agency, which, fmt):
 def latest(agency, limit: int) -> list[dict]:
     """The newest published decisions for the feed and the embed: title, link, day, summary line."""
     out = []
-    for row, pub in _publications(agency)[:limit]:
+    for row, pub in _publications(agency, limit):
         record = decision_record(row, pub)
         fields = record.get("fields", {})
         if record["withdrawn"]:
