@@ -90,7 +90,7 @@ def proof(request, agency, n):
     try:
         data = proof_of(pub)
     except Unavailable as gone:
-        status = {"withdrawn": 410, "pending": 503, "no_checkpoint": 503}.get(gone.code, 404)
+        status = {"withdrawn": 410, "expired": 410, "pending": 503, "no_checkpoint": 503}.get(gone.code, 404)
         response = JsonResponse({"code": gone.code, "message": gone.message, **gone.extra}, status=status,
                                 json_dumps_params={"ensure_ascii": False})
         if "retry_after" in gone.extra:

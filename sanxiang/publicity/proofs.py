@@ -88,7 +88,7 @@ def proof_of(pub) -> dict:
     """What `/gk/<agency>/jueding/<n>/proof.json` serves: the shown version's content (its exact bytes),
     the digest, the attestation entry (index, bytes, leaf hash), the inclusion proof against the latest
     valid signed checkpoint, that checkpoint's note, and the deployment's verifier key.
-    Raises `Unavailable` for a withdrawn publication (no content is served), content never attested
+    Raises `Unavailable` for a withdrawn or expired publication (no content is served), content never attested
     (published before attestations existed — or changed since, which the proof must not hide), an
     attestation not yet sequenced, or no checkpoint covering it yet."""
     from sanxiang.ledger import checkpoints, signing, tree
@@ -100,6 +100,9 @@ def proof_of(pub) -> dict:
         raise Unavailable("withdrawn", "该决定信息已撤下，不再提供其内容与核验数据。",
                           withdrawal_reason=pub.withdrawal_reason,
                           withdrawn_on=pub.withdrawn_on.isoformat() if pub.withdrawn_on else None)
+    if pub.status == PublicationStatus.EXPIRED:  # 公示期满 or taken down: stop showing it, here too
+        raise Unavailable("expired", "该决定信息公示期满，已停止公示，不再提供其内容与核验数据。",
+                          expires_on=pub.expires_on.isoformat() if pub.expires_on else None)
     version = pub.shown()
     if version is None:
         raise Unavailable("not_published", "该信息尚未公示。")

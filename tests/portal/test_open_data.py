@@ -356,3 +356,16 @@ def test_a_name_that_looks_like_a_formula_stays_text(client, site):
     assert all(cell.data_type == "s" for (cell,) in sheet.iter_rows(min_row=2, min_col=2, max_col=2))
     raw = client.get(f"/gk/{code}/data/credit-inspections.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in raw and "\n=HYPERLINK" not in raw
+
+
+def test_an_expired_decision_gives_no_content(client, site):
+    from sanxiang.access.actors import JOBS
+
+    pub = site["org"]
+    P.do_expire_publication(pub, actor=JOBS, on=pub.expires_on)
+    gone = client.get(url(site, pub))
+    assert gone.status_code == 410 and gone.json()["code"] == "expired" and "content" not in gone.json()
+    assert pub.shown().text not in gone.content.decode()
+    row = next(r for r in client.get(f"/gk/{site['agency'].code}/data/decisions.json").json()["decisions"]
+               if r["case"] == pub.obligation.case.number)
+    assert row["expired"] and "text" not in row and row["notice"]
