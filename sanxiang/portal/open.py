@@ -85,19 +85,21 @@ def proof(request, agency, n):
     agency = _agency(agency)
     pub = publication_at(agency, n)
     if pub is None:
-        return JsonResponse({"code": "not_found", "message": "未找到该决定信息。"}, status=404,
+        return JsonResponse({"code": "not_found", "message": "未找到该决定信息。", "field": None, "reasons": []}, status=404,
                             json_dumps_params={"ensure_ascii": False})
     try:
         data = proof_of(pub)
     except Unavailable as gone:
         status = {"withdrawn": 410, "expired": 410, "pending": 503, "no_checkpoint": 503}.get(gone.code, 404)
-        response = JsonResponse({"code": gone.code, "message": gone.message, **gone.extra}, status=status,
+        # the API's one error shape {code, message, field, reasons}, with the notice's own keys
+        response = JsonResponse({"code": gone.code, "message": gone.message, "field": None, "reasons": [],
+                                 **gone.extra}, status=status,
                                 json_dumps_params={"ensure_ascii": False})
         if "retry_after" in gone.extra:
             response["Retry-After"] = str(gone.extra["retry_after"])
         return response
-    data = {"decision": decision_url(agency.code, n), "how_to_verify": public_url(reverse("portal:verify-howto", args=[agency.code])),
-            **data}
+    data = {"decision": decision_url(agency.code, n),
+            "how_to_verify": public_url(reverse("portal:verify-howto", args=[agency.code])), **data}
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Cache-Control"] = "public, max-age=30"
     return response
