@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
+from . import open as opendata
 from . import views
 from .published import annual_list, annual_pdf, annual_xlsx, annual_year, plans
 
@@ -21,6 +22,16 @@ urlpatterns = [
     path("<slug:agency>/nianbao/<int:year>/", annual_year, name="annual-year"),
     path("<slug:agency>/nianbao/<int:year>/xlsx/", annual_xlsx, name="annual-xlsx"),
     path("<slug:agency>/nianbao/<int:year>/pdf/", annual_pdf, name="annual-pdf"),
+    # 开放数据、核验、订阅与嵌入 (open.py, decision 0071) — before the section pattern they would match
+    path("<slug:agency>/jueding/<int:n>/proof.json", opendata.proof, name="decision-proof"),
+    path("<slug:agency>/hexin/", opendata.verify_howto, name="verify-howto"),
+    re_path(r"^(?P<agency>[-\w]+)/data/decisions\.(?P<fmt>json|csv)$", opendata.decisions_data, name="data-decisions"),
+    re_path(r"^(?P<agency>[-\w]+)/data/random-inspections\.(?P<fmt>json|csv)$", opendata.random_data,
+            name="data-random"),
+    re_path(r"^(?P<agency>[-\w]+)/data/credit-(?P<which>penalties|inspections)\.(?P<fmt>csv|xlsx)$",
+            opendata.credit_export, name="credit"),
+    path("<slug:agency>/feed.xml", opendata.feed, name="feed"),
+    path("<slug:agency>/embed/", opendata.embed, name="embed"),
     path("<slug:agency>/<slug:slug>/", views.section, name="section"),
     path("<slug:agency>/<slug:slug>/lishi/", views.history, name="history"),
     path("<slug:agency>/<slug:slug>/lishi/<int:number>/", views.version, name="version"),

@@ -31,6 +31,7 @@ from .models import (
     PublicationStatus,
     PublicationVersion,
 )
+from .proofs import attest_publication, content_digest
 from .workflows import PUBLICATION, PUBLICATION_OBLIGATION
 
 register_actions({
@@ -270,7 +271,7 @@ def _version_entry(row, actor, what: str):
                  payload={"version": row.number, "what": what, "spans": len(row.spans),
                           "edits": [{k: e[k] for k in ("op", "start", "end", "kind", "reason")} for e in row.edits],
                           "disclosure": row.disclosure, "ground": row.ground,
-                          "correction_reason": row.correction_reason})
+                          "correction_reason": row.correction_reason, "content_sha256": content_digest(row)})
 
 
 # ---- 开启公示义务 (a decision was made) ------------------------------------------------------------
@@ -425,6 +426,7 @@ def do_publish_publication(pub, *, actor, on=None) -> Publication:
     first = locked.public_version is None
     action = "publish" if first else "publish_correction"
     done = apply(_seen(pub, locked), action, actor=actor, table=PUBLICATION, locked=locked, on=day)
+    attest_publication(done, on=day)  # the public attestation the portal's proof rests on (proofs.py)
     ob = PublicationObligation.objects.select_for_update().get(pk=locked.obligation_id)
     if ob.status == ObligationStatus.OPEN:
         apply_consequence(ob, "fulfil", actor=actor, table=PUBLICATION_OBLIGATION, locked=ob, on=day)

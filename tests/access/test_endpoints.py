@@ -24,6 +24,12 @@ PUBLIC = {
     "gk/<slug:agency>/shenhe/", "gk/<slug:agency>/jiancha/", "gk/<slug:agency>/jiancha/<str:code>/",
     "gk/<slug:agency>/<slug:slug>/", "gk/<slug:agency>/<slug:slug>/lishi/",
     "gk/<slug:agency>/<slug:slug>/lishi/<int:number>/", "gk/<slug:agency>/zhinan/<str:code>/",
+    # 核验数据、开放数据、信用公示导出、订阅与嵌入 (portal/open.py, decision 0071)
+    "gk/<slug:agency>/jueding/<int:n>/proof.json", "gk/<slug:agency>/hexin/",
+    r"gk/^(?P<agency>[-\w]+)/data/decisions\.(?P<fmt>json|csv)$",
+    r"gk/^(?P<agency>[-\w]+)/data/random-inspections\.(?P<fmt>json|csv)$",
+    r"gk/^(?P<agency>[-\w]+)/data/credit-(?P<which>penalties|inspections)\.(?P<fmt>csv|xlsx)$",
+    "gk/<slug:agency>/feed.xml", "gk/<slug:agency>/embed/",
 }
 
 
