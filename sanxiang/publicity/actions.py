@@ -564,7 +564,7 @@ def do_prepare_publication(pub, *, edits=None, field_edits=None, disclosure: str
             raise NotPermitted("只有本机关的公示编辑可以编辑公示信息。")
     if problem:
         raise RuleViolation(problem, field="ground" if disclosure == Disclosure.PARTIAL else "disclosure")
-    clean = _clean_edits(edits, original)
+    clean = list(row.edits) if edits is None else _clean_edits(edits, original)  # None: keep the current spans
     params = {"edits": clean, "field_edits": field_edits or [], "disclosure": disclosure, "ground": ground}
     apply(seen, "prepare", actor=actor, table=PUBLICATION, locked=locked, **params)
     keep = list(row.unplaced or [])
@@ -655,11 +655,16 @@ def do_correct_publication(pub, *, reason: str, text: str | None = None, actor) 
     row = PublicationVersion(publication=locked, number=locked.version, made_by=_user(actor),
                              made_by_name=_name(actor)[:150], made_at=timezone.now(),
                              disclosure=previous.disclosure, ground=previous.ground, correction_reason=reason[:500])
-    _fill_version(row, locked.obligation, original=original, edits=previous.edits, field_edits=previous.field_edits,
-                  report_unplaced=True)
+    _fill_version(row, locked.obligation, original=original, edits=_with_words(previous.edits, previous.original),
+                  field_edits=previous.field_edits, report_unplaced=True)
     row.save()
     _version_entry(row, actor, "更正")
     return row
+
+
+def _with_words(edits, original: str) -> list[dict]:
+    """Each edit with the words it covered in `original` (rows saved before the words were kept)."""
+    return [e if e.get("text") else {**e, "text": original[e["start"]:e["end"]]} for e in edits]
 
 
 def withdrawal_problem(pub, reason: str) -> str | None:

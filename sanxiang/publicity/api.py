@@ -252,7 +252,8 @@ class FieldEditIn(PublicityIn):
 
 
 class PrepareIn(PublicityIn):
-    edits: list[EditIn] = Field(default_factory=list, max_length=200, description="对自动隐去片段的调整，每项写明理由")
+    edits: list[EditIn] | None = Field(None, max_length=200,
+                                       description="对自动隐去片段的调整（完整列表），每项写明理由；不填沿用当前版本")
     field_edits: list[FieldEditIn] | None = Field(None, max_length=40,
                                                   description="公开字段、摘要的修改（不填沿用当前版本）")
     disclosure: Literal["full", "partial"] = "full"
@@ -280,7 +281,8 @@ def _out(request, pub) -> Status:
 @router.post("/{publication_id}/prepare", response={200: PublicationOut, **ERRORS}, summary="编辑公示信息（脱敏调整）")
 def prepare(request, publication_id: str, data: PrepareIn):
     pub = _publication(request, publication_id)
-    P.do_prepare_publication(pub, edits=[e.model_dump(exclude_none=True) for e in data.edits],
+    P.do_prepare_publication(pub, edits=None if data.edits is None else
+                             [e.model_dump(exclude_none=True) for e in data.edits],
                              field_edits=None if data.field_edits is None else
                              [e.model_dump() for e in data.field_edits],
                              disclosure=data.disclosure, ground=data.ground, actor=_user(request))

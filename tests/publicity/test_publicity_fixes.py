@@ -431,3 +431,19 @@ def test_the_summary_number_is_the_decision_documents_never_the_filing_number(ca
     ob = opened(agency)
     summary = ob.publication.current().summary
     assert summary["决定书文号"] == "（未编号）" and ob.case.number not in summary["决定书文号"]
+
+
+def test_conclusions_are_chinese_for_every_kind():
+    from types import SimpleNamespace as NS
+
+    inspection = NS(result="normal", conclusion="未发现问题。", get_result_display=lambda: "未发现问题")
+    assert P._conclusion(NS(inspection=inspection), NS(kind_label="检查")) == "未发现问题"
+    found = NS(result="problems", conclusion="消防通道堵塞", get_result_display=lambda: "发现问题")
+    assert P._conclusion(NS(inspection=found), NS(kind_label="检查")) == "发现问题：消防通道堵塞"
+    licence = NS(decision_outcome="granted", decision_content="准予食品经营许可")
+    assert P._conclusion(licence, NS(kind_label="许可", decision_label="准予行政许可")) == "准予食品经营许可"
+    refused = NS(decision_outcome="refused", decision_content="申请材料不齐全")
+    assert P._conclusion(refused, NS(kind_label="许可", decision_label="不予行政许可")) == "不予行政许可：申请材料不齐全"
+    labour = NS(decision_outcome="rectification", decision_content="")
+    assert P._conclusion(labour, NS(kind_label="监察", decision_label="责令改正")) == "责令改正"
+    assert P.kind_field(NS(kind_label="监察"), NS(category="劳动保障监察")) == "劳动保障监察"
