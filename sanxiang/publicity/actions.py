@@ -391,6 +391,19 @@ def mask_value(value: str, context: dict, policy, edits: list[dict]) -> str:
     return result.text
 
 
+def mask_words(value: str, policy, edits: list[dict]) -> str:
+    """Only the editor's masked words, every occurrence (for registered facts the context leaves alone)."""
+    from .redaction import Redaction
+
+    if not value:
+        return value
+    result = Redaction(original=value, spans=())
+    for edit in edits:
+        if edit["op"] == "add" and edit.get("text"):
+            result, _ = _add_by_words(result, value, edit, policy)
+    return result.text
+
+
 FIELD_PARTS = {"fields": "公开字段", "summary": "处罚信息摘要"}
 
 
@@ -430,6 +443,7 @@ def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, origina
     context = case_context(case)
     policy = _policy(ob)
     unplaced = [] if report_unplaced else None
+    edits = _with_words(edits, original)
     result = redaction_of(original, context, policy, edits, unplaced=unplaced)
     placed = [e for e in edits if not any(u["text"] == e.get("text") and u["op"] == e["op"] for u in unplaced or [])]
     data = result.as_dict()
@@ -437,10 +451,12 @@ def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, origina
     field_edits = _clean_field_edits(field_edits, fields=raw_fields, summary=raw_summary)
     for edit in field_edits:
         (raw_fields if edit["part"] == "fields" else raw_summary)[edit["name"]] = edit["value"]
-    masked = {k: (v if k == "执法机关" and not _edited(field_edits, "fields", k) else
+    # the agency's name, the 文号 and the date are registered facts: only the editor's words apply to them
+    masked = {k: (mask_words(v, policy, placed) if k == "执法机关" and not _edited(field_edits, "fields", k) else
                   mask_value(v, context, policy, placed)) for k, v in raw_fields.items()}
-    summary = {k: (v if k in ("决定书文号", "作出决定的机关名称和日期") and not _edited(field_edits, "summary", k) else
-                   mask_value(v, context, policy, placed)) for k, v in raw_summary.items()}
+    summary = {k: (mask_words(v, policy, placed) if k in ("决定书文号", "作出决定的机关名称和日期")
+                   and not _edited(field_edits, "summary", k) else mask_value(v, context, policy, placed))
+               for k, v in raw_summary.items()}
     row.original, row.text, row.context, row.edits = original, result.text, context, placed
     row.spans, row.kept, row.dismissed = data["spans"], data["kept"], data.get("dismissed", [])
     row.fields, row.summary, row.field_edits = masked, summary, field_edits

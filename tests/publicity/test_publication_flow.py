@@ -121,7 +121,7 @@ def test_withholding_needs_a_ground_and_an_approver(setting):
     ob.refresh_from_db()
     assert ob.status == ObligationStatus.WITHHELD and ob.approver == head and not ob.proposal
     assert Obligation.objects.get(pk=ob.obligation_id).status == Obligation.WAIVED
-    entry = LedgerEntry.objects.get(action="withhold_publicationobligation")
+    entry = LedgerEntry.objects.get(action="withhold_publicationobligation", object_id=str(ob.pk))
     assert entry.actor == head.username  # the head's own act, not the proposer's
 
 

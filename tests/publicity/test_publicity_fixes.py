@@ -126,7 +126,8 @@ def test_the_editor_edits_a_field_with_a_reason_and_it_is_still_redacted(cal, cl
     assert version["summary"]["违法行为类型"] == "张某销售不合格食品"  # the party still masked
     assert version["fields"]["执法结论"] == "罚款1,000.00元"
     assert [e["reason"] for e in version["field_edits"]] == ["按决定书表述", "统一写法"]
-    entry = LedgerEntry.objects.filter(action="prepare_publicationversion").order_by("-index").first()
+    entry = LedgerEntry.objects.filter(action="prepare_publicationversion",
+                                       object_id=str(pub.current().pk)).order_by("-index").first()
     assert [e["name"] for e in json.loads(entry.entry)["payload"]["field_edits"]] == ["违法行为类型", "执法结论"]
     unknown = post(client, f"{BASE}/{pub.pk}/prepare",
                    {"field_edits": [{"part": "fields", "name": "不存在", "value": "x", "reason": "y"}]})
@@ -241,7 +242,7 @@ def test_the_editor_only_proposes_and_the_head_asked_approves_as_their_own_act(c
     assert ob.subject in page and "待我批准" in page
     done = post(client, f"{BASE}/obligations/{ob.pk}/approve", {})
     assert done.status_code == 200 and done.json()["status"] == "withheld"
-    entry = LedgerEntry.objects.get(action="withhold_publicationobligation")
+    entry = LedgerEntry.objects.get(action="withhold_publicationobligation", object_id=str(ob.pk))
     assert entry.actor == leader.username and json.loads(entry.entry)["payload"]["proposed_by"]
 
 
@@ -273,7 +274,7 @@ def test_the_head_refuses_with_a_reason_and_the_obligation_stays_open(cal):
     P.do_refuse_withholding(ob, reason="不涉及商业秘密", actor=head)
     ob.refresh_from_db()
     assert ob.status == ObligationStatus.OPEN and not ob.proposal and ob.deferred_until is None
-    assert LedgerEntry.objects.get(action="refuse_publicationobligation").actor == head.username
+    assert LedgerEntry.objects.get(action="refuse_publicationobligation", object_id=str(ob.pk)).actor == head.username
 
 
 def test_the_page_shows_the_proposal_and_the_head_approves_there(cal, client):
@@ -447,3 +448,13 @@ def test_conclusions_are_chinese_for_every_kind():
     labour = NS(decision_outcome="rectification", decision_content="")
     assert P._conclusion(labour, NS(kind_label="监察", decision_label="责令改正")) == "责令改正"
     assert P.kind_field(NS(kind_label="监察"), NS(category="劳动保障监察")) == "劳动保障监察"
+
+
+def test_the_editors_words_are_masked_in_the_registered_fields_too(cal):
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, _, _ = staff(agency)
+    pub = opened(agency).publication
+    words = agency.name[:4]
+    row = P.do_prepare_publication(pub, edits=[{"op": "add", "text": words, "kind": "other", "reason": "演示"}],
+                                   actor=editor)
+    assert words not in published_blob(row) and "［已隐去］" in row.fields["执法机关"]
