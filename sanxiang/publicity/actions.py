@@ -37,8 +37,11 @@ from .workflows import PUBLICATION, PUBLICATION_OBLIGATION
 register_actions({
     "open_publicationobligation": "开启公示义务",
     "fulfil_publicationobligation": "公示义务已履行",
-    "withhold_publicationobligation": "决定不予公开",
-    "defer_publicationobligation": "决定暂缓公开",
+    "propose_publicationobligation": "申请不予公开或暂缓公开",
+    "withhold_publicationobligation": "批准不予公开",
+    "defer_publicationobligation": "批准暂缓公开",
+    "refuse_publicationobligation": "不批准不予公开或暂缓公开",
+    "void_publicationobligation": "决定已撤销，不再公示",
     "create_publication": "生成公示信息草稿",
     "prepare_publicationversion": "编辑公示信息版本（脱敏预览）",
     "prepare_publication": "编辑公示信息",
@@ -81,6 +84,21 @@ def _day(value, field="on") -> dt.date:
         raise RuleViolation("日期格式应为 YYYY-MM-DD。", field=field) from None
 
 
+def act_day(value, *, floors=(), field="on", what="该操作") -> dt.date:
+    """The date of an act (发布、撤下、不予公开…): today when not given; a recorded past date only if not
+    before any of `floors` ((date, "label") pairs: the decision, the approval, the first publication);
+    never a future date (decision 0069)."""
+    today = timezone.localdate()
+    day = _day(value, field)
+    if day > today:
+        raise RuleViolation(f"{what}的日期不能晚于今天（{today:%Y-%m-%d}）。", field=field, code="date_in_future")
+    for floor, label in floors:
+        if floor is not None and day < floor:
+            raise RuleViolation(f"{what}的日期不能早于{label}（{floor:%Y-%m-%d}）。", field=field,
+                                code="date_before_allowed")
+    return day
+
+
 # ---- what the case knows: the party context, the decision's text and fields ----------------------
 
 def case_context(case) -> dict:
@@ -117,10 +135,28 @@ def case_context(case) -> dict:
     return {"kind": kind, "organization": organization, "persons": persons}
 
 
-def _conclusion(case, kind: str) -> str:
+def _measure_of(obligation):
+    """The coercive measure a 强制 obligation was opened for (its decision key names it)."""
+    from sanxiang.cases.models import CoerciveMeasure
+
+    prefix = CoerciveMeasure.ledger_type() + ":"
+    if not obligation.decision_key.startswith(prefix):
+        return None
+    pk = obligation.decision_key[len(prefix):].split(":", 1)[0]
+    return CoerciveMeasure.objects.filter(pk=pk).first() if pk.isdigit() else None
+
+
+def _quantity(value) -> str:
+    text = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+    return text
+
+
+def _conclusion(case, obligation) -> str:
+    """执法结论 / 决定内容 in Chinese, from the decision's own record — never an internal state key."""
     from sanxiang.cases.models import PenaltyType
 
-    if kind == "penalty":
+    label = obligation.kind_label
+    if label == "处罚":
         labels = dict(PenaltyType.choices)
         parts = [labels.get(p, p) for p in case.decided_penalties or []]
         if case.decided_fine:
@@ -128,11 +164,38 @@ def _conclusion(case, kind: str) -> str:
         if case.decided_confiscation:
             parts = [f"没收非法财物（价值{case.decided_confiscation:,.2f}元）" if p == "没收非法财物" else p for p in parts]
         return "、".join(parts) or "已作出行政处罚决定"
-    if kind == "inspection":
+    if label == "强制":
+        measure = _measure_of(obligation)
+        if measure is None:
+            return "实施行政强制措施"
+        items = "、".join(f"{i.name}{_quantity(i.quantity)}{i.unit}" for i in measure.items.order_by("id"))
+        return f"{measure.get_kind_display()}" + (f"：{items}" if items else "")
+    if label == "检查":
         inspection = getattr(case, "inspection", None)
-        if inspection is not None:
-            return f"{inspection.get_result_display()}" + (f"：{inspection.conclusion}" if inspection.conclusion else "")
-    return case.get_status_display() if hasattr(case, "get_status_display") else case.status
+        if inspection is not None and inspection.result:
+            result = inspection.get_result_display()
+            said = (inspection.conclusion or "").strip()
+            if not said or said.rstrip("。.") == result:
+                return result
+            return said if said.startswith(result) else f"{result}：{said}"
+        return "已作出检查结论"
+    from sanxiang.cases.models import DecisionOutcome
+
+    code = getattr(case, "decision_outcome", "") or ""
+    outcome = dict(DecisionOutcome.choices).get(code, "") if code else ""
+    content = (getattr(case, "decision_content", "") or "").strip()
+    if content and outcome and not content.startswith(("准予", "不予", "责令", outcome)):
+        return f"{outcome}：{content}"
+    return content or outcome or obligation.decision_label
+
+
+def kind_field(obligation, case) -> str:
+    """执法类别 as published: 劳动保障监察 for a labour inspection, 行政许可/处罚/… otherwise."""
+    if obligation.kind_label == "监察":
+        return "劳动保障监察"
+    base = f"行政{obligation.kind_label}"
+    category = (case.category or "").strip()
+    return base + (f"（{category}）" if category and category not in (base, "劳动保障监察") else "")
 
 
 def decision_text(case, obligation) -> str:
@@ -143,35 +206,28 @@ def decision_text(case, obligation) -> str:
              f"案由：{case.cause}"]
     if case.facts:
         lines.append(f"违法事实：{case.facts}")
-    lines.append(f"决定内容：{_conclusion(case, case.kind if obligation.kind_label != '强制' else 'coercion')}")
+    lines.append(f"决定内容：{_conclusion(case, obligation)}")
     lines.append(f"决定日期：{obligation.decided_on:%Y年%-m月%-d日}")
     return "\n".join(lines)
 
 
-def _redacted(text: str, context: dict, policy) -> str:
-    from .redaction import redact
-
-    return redact(text, context, policy).text if text else text
-
-
-def _fields(case, obligation, context, policy) -> dict:
-    """The fields the profile publishes (publicity.decision_fields), each redacted."""
+def _raw_fields(case, obligation) -> dict:
+    """The fields the profile publishes (publicity.decision_fields), before redaction."""
     from sanxiang.deadlines.queries import profile_key_of
     from sanxiang.profiles.registry import get_profile
 
     names = get_profile(profile_key_of(case.agency)).value("publicity.decision_fields", on=obligation.decided_on)
     values = {
         "执法机关": case.agency.name,
-        "执法对象": _redacted(obligation.subject, context, policy),
-        "执法类别": f"行政{obligation.kind_label}" + (f"（{case.category}）" if case.category else ""),
-        "执法结论": _redacted(_conclusion(case, case.kind if obligation.kind_label != "强制" else "coercion"),
-                          context, policy),
-        "案件事实": _redacted(case.facts or "", context, policy),
+        "执法对象": obligation.subject,
+        "执法类别": kind_field(obligation, case),
+        "执法结论": _conclusion(case, obligation),
+        "案件事实": case.facts or "",
     }
     return {name: values.get(name, "") for name in names}
 
 
-def _summary(case, obligation, context, policy) -> dict:
+def _raw_summary(case, obligation) -> dict:
     """行政处罚信息摘要 (总局令第45号第4条), in front of the decision — for SAMR-scope penalties only."""
     from sanxiang.deadlines.queries import profile_key_of
     from sanxiang.profiles.registry import get_profile
@@ -180,17 +236,16 @@ def _summary(case, obligation, context, policy) -> dict:
     if obligation.kind_label != "处罚" or profile.value("publicity.penalty_scope", on=obligation.decided_on) \
             != "samr_general_procedure":
         return {}
-    number = _decision_number(case) or case.number
     return dict(zip(SUMMARY_LABELS, (
-        number,
-        _redacted(obligation.subject, context, policy),
+        _decision_number(case) or "（未编号）",  # the 决定书's number, never the 立案 number
+        obligation.subject,
         case.cause,
-        _redacted(_conclusion(case, "penalty"), context, policy),
+        _conclusion(case, obligation),
         f"{case.agency.name}，{obligation.decided_on:%Y年%-m月%-d日}")))
 
 
 def _decision_number(case) -> str:
-    """The 文号 of the case's 行政处罚决定书 once generated (the editor's next edit picks it up)."""
+    """The 文号 of the case's 行政处罚决定书 once generated ("" before: the summary says （未编号）)."""
     from sanxiang.documents.models import Document
 
     doc = (Document.objects.filter(case=case, kind__in=("penalty_decision", "onsite_decision")).exclude(number="")
@@ -206,8 +261,11 @@ def _policy(obligation):
     return policy_for(profile_key_of(obligation.agency), on=obligation.decided_on)
 
 
-def _clean_edits(edits) -> list[dict]:
-    """The editor's changes to the automatic spans: add a span (kind, reason) or dismiss one (reason)."""
+def _clean_edits(edits, original: str | None = None) -> list[dict]:
+    """The editor's changes to the automatic spans: add a span (kind, reason) or dismiss one (reason).
+    Each keeps the words it covers (`text`): an added span masks every occurrence of them — in the text,
+    every field and the summary — and a correction's new text gets them again (decision 0069). An edit
+    may give `text` instead of `start`/`end` (its first occurrence)."""
     from .policy import MASK_KINDS
 
     if edits in (None, ""):
@@ -216,8 +274,8 @@ def _clean_edits(edits) -> list[dict]:
         raise RuleViolation("脱敏调整应为列表。", field="edits")
     clean = []
     for i, edit in enumerate(edits, 1):
-        if not isinstance(edit, dict) or set(edit) - {"op", "start", "end", "kind", "reason"}:
-            raise RuleViolation(f"第{i}项脱敏调整格式不对（op、start、end、kind、reason）。", field="edits")
+        if not isinstance(edit, dict) or set(edit) - {"op", "start", "end", "kind", "reason", "text"}:
+            raise RuleViolation(f"第{i}项脱敏调整格式不对（op、start、end、kind、reason、text）。", field="edits")
         op, reason = edit.get("op"), str(edit.get("reason") or "").strip()
         if op not in ("add", "dismiss"):
             raise RuleViolation(f"第{i}项脱敏调整：操作应为增加隐去（add）或取消隐去（dismiss）。", field="edits")
@@ -225,52 +283,208 @@ def _clean_edits(edits) -> list[dict]:
             raise RuleViolation(f"第{i}项脱敏调整须写明理由。", field="edits")
         if len(reason) > 300:
             raise RuleViolation(f"第{i}项脱敏调整的理由过长（最多 300 字）。", field="edits")
-        start, end = edit.get("start"), edit.get("end")
-        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or start >= end:
+        start, end, words = edit.get("start"), edit.get("end"), edit.get("text")
+        if words is not None and (not isinstance(words, str) or not words.strip() or len(words) > 200):
+            raise RuleViolation(f"第{i}项脱敏调整的文字不对（1 至 200 字）。", field="edits")
+        if start is None and end is None and words and original is not None:
+            start = original.find(words)
+            if start < 0:
+                raise RuleViolation(f"第{i}项脱敏调整：原文中没有“{words}”，请照原文填写。", field="edits")
+            end = start + len(words)
+        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or start >= end \
+                or start < 0:
             raise RuleViolation(f"第{i}项脱敏调整的起止位置不对。", field="edits")
+        if original is not None:
+            if end > len(original):
+                raise RuleViolation(f"第{i}项脱敏调整：片段超出原文范围。", field="edits")
+            if words is None:
+                words = original[start:end]
+            elif original[start:end] != words:
+                raise RuleViolation(f"第{i}项脱敏调整：起止位置上的文字不是“{words}”。", field="edits")
         kind = edit.get("kind") or ("other" if op == "add" else "")
         if op == "add" and kind not in (*MASK_KINDS, "other"):
             raise RuleViolation(f"第{i}项脱敏调整：未知的隐去类别“{kind}”。", field="edits")
-        clean.append({"op": op, "start": start, "end": end, "kind": kind, "reason": reason})
+        row = {"op": op, "start": start, "end": end, "kind": kind, "reason": reason}
+        if words is not None:
+            row["text"] = words
+        clean.append(row)
     return clean
 
 
-def redaction_of(original: str, context: dict, policy, edits: list[dict]):
-    """The redaction of `original` with the editor's edits applied in order (ValueError → RuleViolation)."""
-    from .redaction import REPLACEMENTS, Span, redact
+def _editor_span(original: str, start: int, end: int, edit: dict, policy, spans):
+    """The editor's span over [start, end), widened to cover every span it overlaps (so no part of an
+    automatic span it cuts is left visible)."""
+    from .redaction import REPLACEMENTS, Span
+
+    for s in spans:
+        if s.start < end and s.end > start:
+            start, end = min(start, s.start), max(end, s.end)
+    kind = edit["kind"]
+    replacement = (REPLACEMENTS.get(kind) or EDITOR_REPLACEMENT) if kind != "person" else \
+        original[start] + policy.name_mark
+    return Span(start, end, kind, replacement, edit["reason"], origin="editor")
+
+
+def _occurrences(text: str, words: str) -> list[int]:
+    found, at = [], text.find(words) if words else -1
+    while at >= 0:
+        found.append(at)
+        at = text.find(words, at + len(words))
+    return found
+
+
+def _add_by_words(result, original, edit, policy):
+    """Every occurrence of the edit's words masked; (result, placed?)."""
+    words = edit.get("text") or ""
+    places = _occurrences(original, words)
+    for at in places:
+        if any(s.start <= at and at + len(words) <= s.end and s.origin == "editor" for s in result.spans):
+            continue  # already inside an editor's span
+        result = result.add(_editor_span(original, at, at + len(words), edit, policy, result.spans))
+    return result, bool(places)
+
+
+def redaction_of(original: str, context: dict, policy, edits: list[dict], *, unplaced: list | None = None):
+    """The redaction of `original` with the editor's edits applied in order (ValueError → RuleViolation).
+    An added span masks every occurrence of its words; a dismissal lifts the automatic span at its place
+    (when the same words are there). Edits whose words are not in `original` are appended to `unplaced`
+    (a correction's new text: reported to the editor, never dropped silently)."""
+    from .redaction import redact
 
     result = redact(original, context, policy)
     for i, edit in enumerate(edits, 1):
+        words = edit.get("text")
+        if words is None and edit["end"] <= len(original):
+            words = original[edit["start"]:edit["end"]]
+            edit = {**edit, "text": words}
         try:
             if edit["op"] == "add":
-                kind = edit["kind"]
-                replacement = (REPLACEMENTS.get(kind) or EDITOR_REPLACEMENT) if kind != "person" else \
-                    original[edit["start"]] + policy.name_mark
-                result = result.add(Span(edit["start"], edit["end"], kind, replacement, edit["reason"],
-                                         origin="editor"))
+                result, placed = _add_by_words(result, original, edit, policy)
+                if not placed:
+                    if unplaced is None:
+                        raise ValueError("原文中没有这段文字。")
+                    unplaced.append({"op": "add", "text": words, "kind": edit["kind"], "reason": edit["reason"]})
             else:
+                at = next((s for s in result.spans if (s.start, s.end) == (edit["start"], edit["end"])
+                           and original[s.start:s.end] == words), None)
+                if at is None:
+                    if unplaced is None:
+                        raise ValueError("没有这个隐去片段。")
+                    unplaced.append({"op": "dismiss", "text": words, "kind": "", "reason": edit["reason"]})
+                    continue
                 result = result.dismiss(edit["start"], edit["end"], edit["reason"])
         except ValueError as exc:
             raise RuleViolation(f"第{i}项脱敏调整：{exc}", field="edits") from None
     return result
 
 
-def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, original: str, edits: list[dict]):
+def mask_value(value: str, context: dict, policy, edits: list[dict]) -> str:
+    """A published field or summary entry: redacted with the case's context, then every word the editor
+    masked in the text masked here too (dismissals are not carried into fields: the safe side)."""
+    from .redaction import redact
+
+    if not value:
+        return value
+    result = redact(value, context, policy)
+    for edit in edits:
+        if edit["op"] == "add" and edit.get("text"):
+            result, _ = _add_by_words(result, value, edit, policy)
+    return result.text
+
+
+def mask_words(value: str, policy, edits: list[dict]) -> str:
+    """Only the editor's masked words, every occurrence (for registered facts the context leaves alone)."""
+    from .redaction import Redaction
+
+    if not value:
+        return value
+    result = Redaction(original=value, spans=())
+    for edit in edits:
+        if edit["op"] == "add" and edit.get("text"):
+            result, _ = _add_by_words(result, value, edit, policy)
+    return result.text
+
+
+FIELD_PARTS = {"fields": "公开字段", "summary": "处罚信息摘要"}
+
+
+def _clean_field_edits(field_edits, *, fields: dict, summary: dict) -> list[dict]:
+    """The editor's changes of published field values and summary entries, each with a reason."""
+    if field_edits in (None, ""):
+        return []
+    if not isinstance(field_edits, list):
+        raise RuleViolation("字段修改应为列表。", field="field_edits")
+    clean, seen = [], set()
+    for i, edit in enumerate(field_edits, 1):
+        if not isinstance(edit, dict) or set(edit) - {"part", "name", "value", "reason"}:
+            raise RuleViolation(f"第{i}项字段修改格式不对（part、name、value、reason）。", field="field_edits")
+        part, name = edit.get("part") or "fields", str(edit.get("name") or "")
+        value, reason = str(edit.get("value") or "").strip(), str(edit.get("reason") or "").strip()
+        names = fields if part == "fields" else summary if part == "summary" else None
+        if names is None:
+            raise RuleViolation(f"第{i}项字段修改：part 应为 fields 或 summary。", field="field_edits")
+        if name not in names:
+            raise RuleViolation(f"第{i}项字段修改：{FIELD_PARTS[part]}中没有“{name}”。", field="field_edits")
+        if not value or len(value) > 2000:
+            raise RuleViolation(f"第{i}项字段修改：“{name}”的内容不能为空，最多 2000 字。", field="field_edits")
+        if not reason or len(reason) > 300:
+            raise RuleViolation(f"第{i}项字段修改：修改“{name}”须写明理由（最多 300 字）。", field="field_edits")
+        if (part, name) in seen:
+            clean = [e for e in clean if (e["part"], e["name"]) != (part, name)]
+        seen.add((part, name))
+        clean.append({"part": part, "name": name, "value": value, "reason": reason})
+    return clean
+
+
+def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, original: str, edits: list[dict],
+                  field_edits: list[dict] | None = None, report_unplaced: bool = False):
+    """The version's redacted text, fields and summary: the case context and the editor's spans applied to
+    every one of them; the editor's field changes (also redacted) in place of the generated values."""
     case = ob.case
     context = case_context(case)
     policy = _policy(ob)
-    result = redaction_of(original, context, policy, edits)
+    unplaced = [] if report_unplaced else None
+    edits = _with_words(edits, original)
+    result = redaction_of(original, context, policy, edits, unplaced=unplaced)
+    placed = [e for e in edits if not any(u["text"] == e.get("text") and u["op"] == e["op"] for u in unplaced or [])]
     data = result.as_dict()
-    row.original, row.text, row.context, row.edits = original, result.text, context, edits
+    raw_fields, raw_summary = _raw_fields(case, ob), _raw_summary(case, ob)
+    field_edits = _clean_field_edits(field_edits, fields=raw_fields, summary=raw_summary)
+    for edit in field_edits:
+        (raw_fields if edit["part"] == "fields" else raw_summary)[edit["name"]] = edit["value"]
+    # the agency's name, the 文号 and the date are registered facts: only the editor's words apply to them
+    masked = {k: (mask_words(v, policy, placed) if k == "执法机关" and not _edited(field_edits, "fields", k) else
+                  mask_value(v, context, policy, placed)) for k, v in raw_fields.items()}
+    summary = {k: (mask_words(v, policy, placed) if k in ("决定书文号", "作出决定的机关名称和日期")
+                   and not _edited(field_edits, "summary", k) else mask_value(v, context, policy, placed))
+               for k, v in raw_summary.items()}
+    row.original, row.text, row.context, row.edits = original, result.text, context, placed
     row.spans, row.kept, row.dismissed = data["spans"], data["kept"], data.get("dismissed", [])
-    row.fields, row.summary = _fields(case, ob, context, policy), _summary(case, ob, context, policy)
+    row.fields, row.summary, row.field_edits = masked, summary, field_edits
+    row.unplaced = unplaced or []
+    _editor_words_gone(row, placed)
+
+
+def _edited(field_edits, part, name) -> bool:
+    return any(e["part"] == part and e["name"] == name for e in field_edits)
+
+
+def _editor_words_gone(row, edits):
+    """The editor's masked words appear nowhere in what is published (text, fields, summary) — else refuse."""
+    public = [row.text, *row.fields.values(), *row.summary.values()]
+    lifted = {e.get("text") for e in edits if e["op"] == "dismiss"}  # the editor unmasked one place, with a reason
+    for edit in edits:
+        words = edit.get("text")
+        if edit["op"] == "add" and words and words not in lifted and any(words in (v or "") for v in public):
+            raise RuleViolation(f"隐去的文字“{words[:20]}”仍出现在公开内容中，请检查字段修改。", field="edits")
 
 
 def _version_entry(row, actor, what: str):
     append_entry(action="prepare_publicationversion", actor=actor, obj=row,
                  payload={"version": row.number, "what": what, "spans": len(row.spans),
                           "edits": [{k: e[k] for k in ("op", "start", "end", "kind", "reason")} for e in row.edits],
-                          "disclosure": row.disclosure, "ground": row.ground,
+                          "field_edits": [{k: e[k] for k in ("part", "name", "reason")} for e in row.field_edits],
+                          "unplaced": len(row.unplaced), "disclosure": row.disclosure, "ground": row.ground,
                           "correction_reason": row.correction_reason, "content_sha256": content_digest(row)})
 
 
@@ -349,30 +563,31 @@ def prepare_problem(pub, *, disclosure: str, ground: str) -> str | None:
 
 
 @transaction.atomic
-def do_prepare_publication(pub, *, text: str | None = None, edits=None, disclosure: str = Disclosure.FULL,
+def do_prepare_publication(pub, *, edits=None, field_edits=None, disclosure: str = Disclosure.FULL,
                            ground: str = "", actor) -> PublicationVersion:
-    """编辑公示信息 (公示编辑): the draft version's text (the original, internal), the editor's
-    changes to the spans (each with a reason) and the way of disclosure; the redacted text follows."""
+    """编辑公示信息 (公示编辑): the editor's changes to the spans (each with a reason; an added span masks
+    every occurrence of its words in the text, the fields and the summary), the changes of field values
+    and summary entries (each with a reason) and the way of disclosure. The original — the decision as
+    recorded — is not the editor's to rewrite (decision 0069); a correction may change it, shown as a diff."""
     locked = _lock(pub)
     disclosure = disclosure or Disclosure.FULL
     ground = ground or ""
-    clean = _clean_edits(edits)
+    row = locked.current()
+    original = row.original
     problem = prepare_problem(locked, disclosure=disclosure, ground=ground)
-    params = {"edits": clean, "disclosure": disclosure, "ground": ground}
-    if text is not None:
-        params["text"] = text
     seen = _seen(pub, locked)
-    if problem:  # permission first: the engine says who may not act before the input's fault
+    if problem or edits or field_edits:  # permission first: who may not act learns nothing of the input's fault
         if not can(actor, "prepare", locked):
             raise NotPermitted("只有本机关的公示编辑可以编辑公示信息。")
+    if problem:
         raise RuleViolation(problem, field="ground" if disclosure == Disclosure.PARTIAL else "disclosure")
-    row = locked.current()
-    original = row.original if text in (None, "") else text.strip()
-    if not original:
-        raise RuleViolation("公示文本不能为空。", field="text")
-    apply(seen, "prepare", actor=actor, table=PUBLICATION, locked=locked,
-          **{k: v for k, v in params.items() if k != "text"})
-    _fill_version(row, locked.obligation, original=original, edits=clean)
+    clean = list(row.edits) if edits is None else _clean_edits(edits, original)  # None: keep the current spans
+    params = {"edits": clean, "field_edits": field_edits or [], "disclosure": disclosure, "ground": ground}
+    apply(seen, "prepare", actor=actor, table=PUBLICATION, locked=locked, **params)
+    keep = list(row.unplaced or [])
+    _fill_version(row, locked.obligation, original=original, edits=clean,
+                  field_edits=row.field_edits if field_edits is None else field_edits)
+    row.unplaced = keep  # a correction's spans not re-placed stay reported until the next correction
     row.disclosure, row.ground = disclosure, (ground if disclosure == Disclosure.PARTIAL else "")
     row.made_by, row.made_by_name, row.made_at = _user(actor), _name(actor)[:150], timezone.now()
     row.save()
@@ -395,10 +610,14 @@ def do_send_back_publication(pub, *, reason: str, actor) -> Publication:
 
 
 @transaction.atomic
-def do_approve_publication(pub, *, actor) -> Publication:
-    """审核同意发布 (发布部门负责人 — 科室负责人或单位领导, not the editor who prepared or submitted it)."""
+def do_approve_publication(pub, *, actor, on=None) -> Publication:
+    """审核同意发布 (发布部门负责人 — 科室负责人或单位领导, not the editor who prepared or submitted it);
+    dated today, or a recorded past date not before the decision."""
     locked = _lock(pub)
-    return apply(_seen(pub, locked), "approve", actor=actor, table=PUBLICATION, locked=locked)
+    if not can(actor, "approve", locked):
+        raise NotPermitted("只有本机关的发布部门负责人可以审核公示信息。")
+    day = act_day(on, what="审核", floors=((locked.obligation.decided_on, "决定日期"),))
+    return apply(_seen(pub, locked), "approve", actor=actor, table=PUBLICATION, locked=locked, on=day)
 
 
 def publish_problem(pub) -> str | None:
@@ -407,6 +626,8 @@ def publish_problem(pub) -> str | None:
         return "未经审核的公示信息不能发布：请先提交发布部门负责人审核同意。"
     if pub.obligation.status == ObligationStatus.WITHHELD:
         return "已决定不予公开，不能发布。"
+    if pub.obligation.status == ObligationStatus.VOIDED:
+        return "该决定已被撤销、确认无效或须重新作出，不再公示。"
     return None
 
 
@@ -417,12 +638,14 @@ def do_publish_publication(pub, *, actor, on=None) -> Publication:
     from sanxiang.deadlines.actions import meet_obligations_of
 
     locked = _lock(pub)
-    day = _day(on)
     if not can(actor, "publish", locked):
         raise NotPermitted("只有本机关的公示编辑或发布部门负责人可以发布公示信息。")
     problem = publish_problem(locked)
     if problem:
         raise RuleViolation(problem, field="status", code="not_approved")
+    ob = locked.obligation
+    day = act_day(on, what="发布", floors=((ob.decided_on, "决定日期"), (locked.approved_on, "审核同意之日"),
+                                          (locked.published_on, "首次公示之日")))
     first = locked.public_version is None
     action = "publish" if first else "publish_correction"
     done = apply(_seen(pub, locked), action, actor=actor, table=PUBLICATION, locked=locked, on=day)
@@ -437,7 +660,8 @@ def do_publish_publication(pub, *, actor, on=None) -> Publication:
 @transaction.atomic
 def do_correct_publication(pub, *, reason: str, text: str | None = None, actor) -> PublicationVersion:
     """更正 (公示编辑): a new version (the published one stays shown until the correction, approved
-    again, is published); the history of versions is kept."""
+    again, is published); the history of versions is kept. With a corrected decision text the editor's
+    spans are applied again by their words; those no longer found are listed on the draft (`unplaced`)."""
     locked = _lock(pub)
     reason = (reason or "").strip()
     if not reason and can(actor, "correct", locked):
@@ -449,10 +673,16 @@ def do_correct_publication(pub, *, reason: str, text: str | None = None, actor) 
     row = PublicationVersion(publication=locked, number=locked.version, made_by=_user(actor),
                              made_by_name=_name(actor)[:150], made_at=timezone.now(),
                              disclosure=previous.disclosure, ground=previous.ground, correction_reason=reason[:500])
-    _fill_version(row, locked.obligation, original=original, edits=previous.edits if text in (None, "") else [])
+    _fill_version(row, locked.obligation, original=original, edits=_with_words(previous.edits, previous.original),
+                  field_edits=previous.field_edits, report_unplaced=True)
     row.save()
     _version_entry(row, actor, "更正")
     return row
+
+
+def _with_words(edits, original: str) -> list[dict]:
+    """Each edit with the words it covered in `original` (rows saved before the words were kept)."""
+    return [e if e.get("text") else {**e, "text": original[e["start"]:e["end"]]} for e in edits]
 
 
 def withdrawal_problem(pub, reason: str) -> str | None:
@@ -475,8 +705,9 @@ def do_withdraw_publication(pub, *, reason: str, actor, on=None) -> Publication:
     problem = withdrawal_problem(locked, reason)
     if problem:
         raise RuleViolation(problem, field="reason")
+    day = act_day(on, what="撤下", floors=((locked.published_on, "首次公示之日"),))
     done = apply(_seen(pub, locked), "withdraw", actor=actor, table=PUBLICATION, locked=locked,
-                 reason=reason.strip(), on=_day(on))
+                 reason=reason.strip(), on=day)
     case = locked.obligation.case
     meet_obligations_of(object_type=case.ledger_type(), object_id=case.pk, kinds=[WITHDRAWAL], actor=actor)
     return done
@@ -486,8 +717,11 @@ def do_withdraw_publication(pub, *, reason: str, actor, on=None) -> Publication:
 def do_take_down_publication(pub, *, reason: str, actor, on=None) -> Publication:
     """公示满期撤下 (the profile's "may take down after", e.g. Urumqi's 1 year): by a responsible head."""
     locked = _lock(pub)
+    if not can(actor, "take_down", locked):
+        raise NotPermitted("只有本机关的发布部门负责人可以撤下期满的公示信息。")
+    day = act_day(on, what="撤下", floors=((locked.published_on, "首次公示之日"),))
     return apply(_seen(pub, locked), "take_down", actor=actor, table=PUBLICATION, locked=locked,
-                 reason=reason, on=_day(on))
+                 reason=reason, on=day)
 
 
 @transaction.atomic
@@ -498,18 +732,44 @@ def do_expire_publication(pub, *, actor, on=None) -> Publication:
 
 
 def mark_revoked(case, appeal, *, actor) -> None:
-    """The decision was revoked, confirmed illegal, void or remade (cases/revocation.py): each public
-    publication of the case is marked to be withdrawn (the case's deadline 撤下已公开决定 runs)."""
+    """The decision was revoked, confirmed illegal, void or remade (cases/revocation.py), in the
+    transaction recording the outcome:
+    - each public publication of the case is marked to be withdrawn (待撤下; the case's deadline
+      撤下已公开决定 runs);
+    - each obligation still 待公示 closes as 决定已撤销，不再公示 (its deadline waived as not due), and its
+      publication can no longer be submitted, approved or published (decision 0069);
+    - when nothing of the case is public, the case's 撤下已公开决定 deadline just opened is waived: there
+      is nothing to take down."""
+    from sanxiang.deadlines.models import Obligation
+    from sanxiang.deadlines.workflows import OBLIGATION
+
+    outcome = appeal.get_outcome_display()
     for pub in Publication.objects.select_for_update().filter(obligation__case=case, public_version__isnull=False,
                                                               revoked=False).exclude(
             status__in=(PublicationStatus.WITHDRAWN, PublicationStatus.EXPIRED)):
         pub.revoked = True
         pub.save(update_fields=["revoked"])
         append_entry(action="mark_publication_revoked", actor=actor, obj=pub,
-                     payload={"case": case.number, "outcome": appeal.get_outcome_display()})
+                     payload={"case": case.number, "outcome": outcome})
+    reason = f"决定已被{appeal.get_kind_display()}{outcome}（{appeal.body}，{appeal.decided_on:%Y-%m-%d}），不再公示"
+    for ob in PublicationObligation.objects.select_for_update().filter(case=case, status=ObligationStatus.OPEN):
+        apply_consequence(ob, "void", actor=actor, table=PUBLICATION_OBLIGATION, locked=ob, reason=reason[:500],
+                          on=appeal.decided_on)
+        if ob.obligation_id:
+            deadline = Obligation.objects.get(pk=ob.obligation_id)
+            if deadline.status in (Obligation.OPEN, Obligation.OVERDUE):
+                apply_consequence(deadline, "waive", actor=actor, table=OBLIGATION,
+                                  reason=f"决定已被{outcome}，不再公示")
+    public = Publication.objects.filter(obligation__case=case, public_version__isnull=False).exclude(
+        status__in=(PublicationStatus.WITHDRAWN, PublicationStatus.EXPIRED)).exists()
+    if not public:
+        for deadline in Obligation.objects.filter(object_type=case.ledger_type(), object_id=case.pk, kind=WITHDRAWAL,
+                                                  status__in=(Obligation.OPEN, Obligation.OVERDUE)):
+            apply_consequence(deadline, "waive", actor=actor, table=OBLIGATION,
+                              reason="该决定未曾公示或已撤下，无需撤下")
 
 
-# ---- 不予公开、暂缓公开 -------------------------------------------------------------------------------
+# ---- 不予公开、暂缓公开: the editor proposes, the head named approves or refuses -------------------------
 
 def _lock_obligation(ob) -> PublicationObligation:
     found = PublicationObligation.objects.select_for_update().filter(pk=getattr(ob, "pk", ob)).first()
@@ -518,68 +778,94 @@ def _lock_obligation(ob) -> PublicationObligation:
     return found
 
 
-def withholding_problem(ob, *, ground: str, note: str, approver) -> str | None:
-    """Why 不予公开/暂缓公开 may not be decided so (None: it may): a legal ground, the facts, an approver
-    who is a responsible head of the agency."""
+PROPOSALS = {"withhold": "不予公开", "defer": "暂缓公开"}
+
+
+def withholding_problem(ob, *, ground: str, note: str, approver, actor=None) -> str | None:
+    """Why 不予公开/暂缓公开 may not be proposed so (None: it may): a legal ground, the facts, and a head
+    to approve who is entitled to approve in the agency (as for approving a publication) and is not
+    the one proposing."""
     if ground not in Ground.values:
         return "不予公开或暂缓公开须有法定事由：涉及国家秘密、商业秘密、个人隐私，或法律、行政法规另有规定。"
     if not (note or "").strip():
         return "请说明适用该法定事由的具体情况。"
     if approver is None or not can(approver, "approve_withholding", ob):
-        return "须由本机关的发布部门负责人（科室负责人或单位领导）批准。"
+        return "须请本机关的发布部门负责人（科室负责人或单位领导）批准。"
+    if actor is not None and getattr(approver, "pk", None) == getattr(actor, "pk", None):
+        return "不能请自己批准自己的申请，请另选发布部门负责人。"
     return None
 
 
-def _check_withholding(locked, action, *, ground, note, approver, actor):
-    if not can(actor, action, locked):
-        raise NotPermitted("只有本机关的公示编辑或发布部门负责人可以决定不予公开或暂缓公开。")
+@transaction.atomic
+def do_propose_withholding(ob, *, proposal: str, ground: str, note: str, approver, actor, until=None,
+                           on=None) -> PublicationObligation:
+    """申请不予公开或暂缓公开 (公示编辑, or a head): the ground, the facts and the head asked to approve.
+    The obligation stays 待公示 until that head approves (`do_approve_withholding`)."""
+    locked = _lock_obligation(ob)
+    if not can(actor, "propose", locked):
+        raise NotPermitted("只有本机关的公示编辑或发布部门负责人可以申请不予公开或暂缓公开。")
     if locked.status != ObligationStatus.OPEN:
         raise Conflict(f"该公示义务已{locked.get_status_display()}。", field="status")
-    problem = withholding_problem(locked, ground=ground, note=note, approver=approver)
+    if proposal not in PROPOSALS:
+        raise RuleViolation("申请事项应为不予公开（withhold）或暂缓公开（defer）。", field="proposal")
+    problem = withholding_problem(locked, ground=ground, note=note, approver=approver, actor=actor)
     if problem:
         field = "ground" if ground not in Ground.values else ("note" if not (note or "").strip() else "approver")
         raise RuleViolation(problem, field=field, code="ground_required" if field == "ground" else "invalid")
+    day = act_day(on, what="申请", floors=((locked.decided_on, "决定日期"),))
+    until_day = None
+    if proposal == "defer":
+        if until in (None, ""):
+            raise RuleViolation("暂缓公开须写明暂缓至的日期。", field="until")
+        until_day = _day(until, "until")
+        if until_day <= locked.due:
+            raise RuleViolation(f"暂缓至的日期应晚于现在的公示期限（{locked.due:%Y-%m-%d}）。", field="until")
+        if until_day <= timezone.localdate():
+            raise RuleViolation("暂缓至的日期应晚于今天。", field="until")
+        if until_day > locked.due + dt.timedelta(days=366):
+            raise RuleViolation("暂缓公开一次最长一年，期满再行决定。", field="until")
+        from .deferral import check_until
+
+        until_day = check_until(until_day, locked.due, today=day)  # a working day (deferral.py)
+    return apply(ob if isinstance(ob, PublicationObligation) else locked, "propose", actor=actor,
+                 table=PUBLICATION_OBLIGATION, locked=locked, proposal=proposal, ground=ground, note=note.strip(),
+                 approver=approver, until=until_day, on=day)
 
 
 @transaction.atomic
-def do_withhold_obligation(ob, *, ground: str, note: str, approver, actor, on=None) -> PublicationObligation:
-    """不予公开: closes the obligation without publication — only with a legal ground, the facts and a
-    responsible head's approval; the deadline is waived with the ground as its reason."""
+def do_approve_withholding(ob, *, actor, on=None) -> PublicationObligation:
+    """批准 (the head asked, as their own act — never the proposer): 不予公开 closes the obligation and
+    waives its deadline with the ground; 暂缓公开 moves its due date (the deadline extended, approver
+    the head)."""
+    from sanxiang.deadlines.actions import do_extend_obligation
     from sanxiang.deadlines.models import Obligation
     from sanxiang.deadlines.workflows import OBLIGATION
 
     locked = _lock_obligation(ob)
-    _check_withholding(locked, "withhold", ground=ground, note=note, approver=approver, actor=actor)
-    done = apply(ob if isinstance(ob, PublicationObligation) else locked, "withhold", actor=actor,
-                 table=PUBLICATION_OBLIGATION, locked=locked, ground=ground, note=note.strip(), approver=approver,
-                 on=_day(on))
+    proposal = locked.proposal
+    if not proposal:
+        if not can(actor, "withhold", locked):
+            raise NotPermitted("只有本机关的发布部门负责人可以批准不予公开或暂缓公开。")
+        raise Conflict("没有待批准的不予公开或暂缓公开申请。", field="proposal")
+    day = act_day(on, what="批准", floors=((locked.proposed_on, "申请之日"),))
+    ground, old_due, until = locked.proposal_ground, locked.due, locked.proposal_until
+    done = apply(ob if isinstance(ob, PublicationObligation) else locked, proposal, actor=actor,
+                 table=PUBLICATION_OBLIGATION, locked=locked, on=day)
     if locked.obligation_id:
         deadline = Obligation.objects.get(pk=locked.obligation_id)
         if deadline.status in (Obligation.OPEN, Obligation.OVERDUE):
-            # a consequence of the approved decision not to publish (the deadline's own table checked)
-            apply_consequence(deadline, "waive", actor=actor, table=OBLIGATION, reason=f"不予公开：{Ground(ground).label}")
+            if proposal == "withhold":
+                apply_consequence(deadline, "waive", actor=actor, table=OBLIGATION,
+                                  reason=f"不予公开：{Ground(ground).label}")
+            else:
+                do_extend_obligation(deadline, count=(until - old_due).days, unit="days", approver=_user(actor),
+                                     reason=f"暂缓公开：{Ground(ground).label}", actor=actor)
     return done
 
 
 @transaction.atomic
-def do_defer_obligation(ob, *, ground: str, note: str, approver, until, actor, on=None) -> PublicationObligation:
-    """暂缓公开: the obligation stays open, due on `until` (the deadline extended with the approver)."""
-    from sanxiang.deadlines.actions import do_extend_obligation
-    from sanxiang.deadlines.models import Obligation
-
+def do_refuse_withholding(ob, *, reason: str, actor) -> PublicationObligation:
+    """不批准 (the head asked), with the reason: the proposal ends, the obligation stays 待公示."""
     locked = _lock_obligation(ob)
-    _check_withholding(locked, "defer", ground=ground, note=note, approver=approver, actor=actor)
-    from .deferral import check_until
-
-    # not before the act's day, after the due date, a working day (deferral.py)
-    until = check_until(_day(until, "until"), locked.due, today=_day(on))
-    extra = (until - locked.due).days
-    done = apply(ob if isinstance(ob, PublicationObligation) else locked, "defer", actor=actor,
-                 table=PUBLICATION_OBLIGATION, locked=locked, ground=ground, note=note.strip(), approver=approver,
-                 until=until, on=_day(on))
-    if locked.obligation_id:
-        deadline = Obligation.objects.get(pk=locked.obligation_id)
-        if deadline.status in (Obligation.OPEN, Obligation.OVERDUE):
-            do_extend_obligation(deadline, count=extra, unit="days", approver=approver,
-                                 reason=f"暂缓公开：{Ground(ground).label}", actor=actor)
-    return done
+    return apply(ob if isinstance(ob, PublicationObligation) else locked, "refuse", actor=actor,
+                 table=PUBLICATION_OBLIGATION, locked=locked, reason=reason)

@@ -85,6 +85,13 @@ class ObligationOut(Schema):
     ground_note: str
     approver: str | None
     deferred_until: dt.date | None
+    proposal: str = Field(description="待批准的申请：withhold 不予公开 | defer 暂缓公开 | 空")
+    proposal_ground: str
+    proposal_note: str
+    proposal_until: dt.date | None
+    proposed_by: str | None
+    proposed_to: str | None = Field(description="所请批准的负责人（用户名）")
+    proposed_on: dt.date | None
     publication: int | None
 
 
@@ -102,7 +109,11 @@ def obligation_out(ob: PublicationObligation) -> dict:
             "status_label": ob.get_status_display(), "level": Q.level(ob), "scope_note": ob.scope_note,
             "ground": ob.get_ground_display() if ob.ground else "", "ground_note": ob.ground_note,
             "approver": ob.approver.get_username() if ob.approver_id else None, "deferred_until": ob.deferred_until,
-            "publication": pub.pk if pub is not None else None}
+            "proposal": ob.proposal, "proposal_ground": ob.get_proposal_ground_display() if ob.proposal_ground else "",
+            "proposal_note": ob.proposal_note, "proposal_until": ob.proposal_until,
+            "proposed_by": ob.proposed_by.get_username() if ob.proposed_by_id else None,
+            "proposed_to": ob.proposed_to.get_username() if ob.proposed_to_id else None,
+            "proposed_on": ob.proposed_on, "publication": pub.pk if pub is not None else None}
 
 
 class VersionOut(Schema):
@@ -115,6 +126,9 @@ class VersionOut(Schema):
     kept: list[dict]
     dismissed: list[dict]
     edits: list[dict]
+    field_edits: list[dict] = Field(description="编辑对公开字段、摘要的修改，每项有理由")
+    unplaced: list[dict] = Field(description="更正后的原文中找不到、未能沿用的脱敏调整（须编辑核对）")
+    original_changes: list[str] = Field(description="原文与上一版相比的更正（- 原 / + 新）")
     disclosure: str
     ground: str
     correction_reason: str
@@ -145,6 +159,8 @@ class PublicationOut(Schema):
 def publication_out(pub: Publication, user) -> dict:
     from sanxiang.workflow import available
 
+    from .views import original_changes
+
     return {"id": pub.pk, "obligation": pub.obligation_id, "case": pub.obligation.case.number,
             "status": pub.status, "status_label": pub.get_status_display(), "version": pub.version,
             "public_version": pub.public_version, "approved_version": pub.approved_version,
@@ -155,7 +171,8 @@ def publication_out(pub: Publication, user) -> dict:
             "actions": [o.action for o in available(pub, user) if o.allowed],
             "versions": [{"number": v.number, "fields": v.fields_in_order, "summary": v.summary_in_order, "original": v.original,
                           "text": v.text, "spans": v.spans, "kept": v.kept, "dismissed": v.dismissed,
-                          "edits": v.edits, "disclosure": v.disclosure, "ground": v.ground,
+                          "edits": v.edits, "field_edits": v.field_edits, "unplaced": v.unplaced,
+                          "original_changes": original_changes(pub, v), "disclosure": v.disclosure, "ground": v.ground,
                           "correction_reason": v.correction_reason, "made_by": v.made_by_name, "made_at": v.made_at}
                          for v in pub.versions.order_by("number")]}
 
@@ -171,35 +188,46 @@ def get_obligation(request, obligation_id: str):
     return Status(200, obligation_out(_obligation(request, obligation_id)))
 
 
-class WithholdIn(PublicityIn):
-    ground: str = Field(..., max_length=24, description="state_secret 国家秘密 | business_secret 商业秘密 | "
-                                                        "privacy 个人隐私 | other_law 法律另有规定")
-    note: str = Field(..., max_length=500, description="适用该事由的具体情况")
-    approver: str = Field(..., max_length=150, description="批准人（发布部门负责人）的用户名")
+class OnIn(PublicityIn):
     on: dt.date | None = None
 
 
-class DeferIn(WithholdIn):
-    until: dt.date = Field(..., description="暂缓至（新的公示期限）")
+class ProposeIn(PublicityIn):
+    proposal: Literal["withhold", "defer"] = Field(..., description="withhold 不予公开 | defer 暂缓公开")
+    ground: str = Field(..., max_length=24, description="state_secret 国家秘密 | business_secret 商业秘密 | "
+                                                        "privacy 个人隐私 | other_law 法律另有规定")
+    note: str = Field(..., max_length=500, description="适用该事由的具体情况")
+    approver: str = Field(..., max_length=150, description="所请批准的发布部门负责人的用户名（不能是本人）")
+    until: dt.date | None = Field(None, description="暂缓至（暂缓公开时必填）")
 
 
-@router.post("/obligations/{obligation_id}/withhold", response={200: ObligationOut, **ERRORS},
-             summary="决定不予公开（须有法定事由和批准人）")
-def withhold(request, obligation_id: str, data: WithholdIn):
+@router.post("/obligations/{obligation_id}/propose", response={200: ObligationOut, **ERRORS},
+             summary="申请不予公开或暂缓公开（须有法定事由，请负责人批准）")
+def propose(request, obligation_id: str, data: ProposeIn):
     ob = _obligation(request, obligation_id)
     approver = _person(data.approver, "approver", ob.agency)
-    done = P.do_withhold_obligation(ob, ground=data.ground, note=data.note, approver=approver, on=data.on,
-                                    actor=_user(request))
+    done = P.do_propose_withholding(ob, proposal=data.proposal, ground=data.ground, note=data.note, approver=approver,
+                                    until=data.until, actor=_user(request))
     return Status(200, obligation_out(_obligation(request, str(done.pk))))
 
 
-@router.post("/obligations/{obligation_id}/defer", response={200: ObligationOut, **ERRORS},
-             summary="决定暂缓公开（须有法定事由和批准人）")
-def defer(request, obligation_id: str, data: DeferIn):
+@router.post("/obligations/{obligation_id}/approve", response={200: ObligationOut, **ERRORS},
+             summary="批准不予公开或暂缓公开（所请的负责人本人）")
+def approve_proposal(request, obligation_id: str, data: OnIn):
     ob = _obligation(request, obligation_id)
-    approver = _person(data.approver, "approver", ob.agency)
-    done = P.do_defer_obligation(ob, ground=data.ground, note=data.note, approver=approver, until=data.until,
-                                 on=data.on, actor=_user(request))
+    done = P.do_approve_withholding(ob, on=data.on, actor=_user(request))
+    return Status(200, obligation_out(_obligation(request, str(done.pk))))
+
+
+class RefuseIn(PublicityIn):
+    reason: str = Field(..., max_length=500)
+
+
+@router.post("/obligations/{obligation_id}/refuse", response={200: ObligationOut, **ERRORS},
+             summary="不批准不予公开或暂缓公开（写明理由）")
+def refuse_proposal(request, obligation_id: str, data: RefuseIn):
+    ob = _obligation(request, obligation_id)
+    done = P.do_refuse_withholding(ob, reason=data.reason, actor=_user(request))
     return Status(200, obligation_out(_obligation(request, str(done.pk))))
 
 
@@ -210,15 +238,25 @@ def get_publication(request, publication_id: str):
 
 class EditIn(PublicityIn):
     op: Literal["add", "dismiss"] = Field(..., description="add 增加隐去 | dismiss 取消隐去")
-    start: int = Field(..., ge=0)
-    end: int = Field(..., ge=1)
+    start: int | None = Field(None, ge=0, description="原文中的起止位置；或只给 text")
+    end: int | None = Field(None, ge=1)
+    text: str | None = Field(None, max_length=200, description="片段的文字；增加隐去时原文、各字段和摘要中的每一处都隐去")
     kind: str = Field("", max_length=24, description="增加隐去的类别（person、address … 或 other）")
     reason: str = Field(..., max_length=300)
 
 
+class FieldEditIn(PublicityIn):
+    part: Literal["fields", "summary"] = Field("fields", description="fields 公开字段 | summary 处罚信息摘要")
+    name: str = Field(..., max_length=40, description="字段名，如 执法结论、违法行为类型")
+    value: str = Field(..., max_length=2000, description="公开内容（仍按本案人员和隐去片段脱敏）")
+    reason: str = Field(..., max_length=300)
+
+
 class PrepareIn(PublicityIn):
-    text: str | None = Field(None, max_length=50000, description="决定原文（内部）；不填沿用当前版本")
-    edits: list[EditIn] = Field(default_factory=list, max_length=200, description="对自动隐去片段的调整，每项写明理由")
+    edits: list[EditIn] | None = Field(None, max_length=200,
+                                       description="对自动隐去片段的调整（完整列表），每项写明理由；不填沿用当前版本")
+    field_edits: list[FieldEditIn] | None = Field(None, max_length=40,
+                                                  description="公开字段、摘要的修改（不填沿用当前版本）")
     disclosure: Literal["full", "partial"] = "full"
     ground: str = Field("", max_length=24, description="部分公开的法定事由")
 
@@ -233,10 +271,6 @@ class CorrectIn(PublicityIn):
     text: str | None = Field(None, max_length=50000)
 
 
-class OnIn(PublicityIn):
-    on: dt.date | None = None
-
-
 class EmptyIn(PublicityIn):
     pass
 
@@ -248,7 +282,10 @@ def _out(request, pub) -> Status:
 @router.post("/{publication_id}/prepare", response={200: PublicationOut, **ERRORS}, summary="编辑公示信息（脱敏调整）")
 def prepare(request, publication_id: str, data: PrepareIn):
     pub = _publication(request, publication_id)
-    P.do_prepare_publication(pub, text=data.text, edits=[e.model_dump() for e in data.edits],
+    P.do_prepare_publication(pub, edits=None if data.edits is None else
+                             [e.model_dump(exclude_none=True) for e in data.edits],
+                             field_edits=None if data.field_edits is None else
+                             [e.model_dump() for e in data.field_edits],
                              disclosure=data.disclosure, ground=data.ground, actor=_user(request))
     return _out(request, pub)
 
@@ -266,9 +303,9 @@ def send_back(request, publication_id: str, data: ReasonIn):
 
 
 @router.post("/{publication_id}/approve", response={200: PublicationOut, **ERRORS}, summary="审核同意发布（发布部门负责人）")
-def approve(request, publication_id: str, data: EmptyIn):
+def approve(request, publication_id: str, data: OnIn):
     pub = _publication(request, publication_id)
-    return _out(request, P.do_approve_publication(pub, actor=_user(request)))
+    return _out(request, P.do_approve_publication(pub, on=data.on, actor=_user(request)))
 
 
 @router.post("/{publication_id}/publish", response={200: PublicationOut, **ERRORS}, summary="发布（仅限审核通过的版本）")
@@ -300,7 +337,7 @@ def take_down(request, publication_id: str, data: ReasonIn):
 # API path reads before it writes, as the rest of the API does.
 ACTS = {"prepare": "编辑", "submit": "提交审核", "send-back": "退回修改", "approve": "审核", "publish": "发布",
         "correct": "更正", "withdraw": "撤下", "take-down": "公示满期撤下"}
-OBLIGATION_ACTS = {"withhold": "不予公开", "defer": "暂缓公开"}
+OBLIGATION_ACTS = {"propose": "申请不予公开或暂缓公开", "approve": "批准", "refuse": "不批准"}
 
 
 def _publication_view():

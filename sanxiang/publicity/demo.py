@@ -51,23 +51,25 @@ def _move(ob, state, cast, today):
     editor, head, leader = cast["publicity"], cast["head"], cast["leader"]
     pub = ob.publication
     day = min(ob.decided_on + dt.timedelta(days=3), today)
-    if state == "withheld":
-        P.do_withhold_obligation(ob, ground="privacy", note="决定涉及未成年人个人隐私，经审查不予公开", approver=leader,
-                                 actor=editor, on=day)
+    if state == "withheld":  # the editor proposes, the leader asked approves as their own act
+        P.do_propose_withholding(ob, proposal="withhold", ground="privacy", note="决定涉及未成年人个人隐私，经审查不予公开",
+                                 approver=leader, actor=editor, on=day)
+        P.do_approve_withholding(ob, actor=leader, on=day)
         return
     if state == "deferred":
         from sanxiang.deadlines.queries import get_calendar
 
         from .deferral import next_working_day
 
-        P.do_defer_obligation(ob, ground="other_law", note="关联刑事案件尚在侦查，公开可能妨碍侦查", approver=leader,
-                              until=next_working_day(ob.due + dt.timedelta(days=30), get_calendar()), actor=editor,
-                              on=day)
+        until = next_working_day(max(ob.due, today) + dt.timedelta(days=30), get_calendar())
+        P.do_propose_withholding(ob, proposal="defer", ground="other_law", note="关联刑事案件尚在侦查，公开可能妨碍侦查",
+                                 approver=leader, until=until, actor=editor, on=day)
+        P.do_approve_withholding(ob, actor=leader, on=day)
         return
     version = pub.current()
     start = version.original.find("案由：")
     if start >= 0 and state in ("published", "corrected"):
-        # the editor's own span in the preview, with its reason
+        # the editor's own span in the preview, with its reason: masked wherever the words occur
         end = version.original.find("\n", start)
         P.do_prepare_publication(pub, edits=[{"op": "add", "start": start + 3, "end": end if end > 0 else start + 8,
                                               "kind": "other", "reason": "案由涉及商业秘密的商品名称（演示）"}],
@@ -75,14 +77,14 @@ def _move(ob, state, cast, today):
     P.do_submit_publication(pub, actor=editor)
     if state == "submitted":
         return
-    P.do_approve_publication(pub, actor=head)
+    P.do_approve_publication(pub, actor=head, on=day)
     if state == "approved":
         return
     P.do_publish_publication(pub, actor=editor, on=day)
     if state == "corrected":
         P.do_correct_publication(pub, reason="当事人申请更正：决定日期书写有误", actor=editor)
         P.do_submit_publication(pub, actor=editor)
-        P.do_approve_publication(pub, actor=leader)
+        P.do_approve_publication(pub, actor=leader, on=day)
         P.do_publish_publication(pub, actor=editor, on=day)
     elif state == "withdrawn":
         P.do_withdraw_publication(pub, reason="该行政处罚决定已被行政复议机关撤销，原公示信息撤下", actor=editor, on=day)

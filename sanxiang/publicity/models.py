@@ -26,6 +26,7 @@ class ObligationStatus(models.TextChoices):
     OPEN = "open", "待公示"
     PUBLISHED = "published", "已公示"
     WITHHELD = "withheld", "不予公开"
+    VOIDED = "voided", "决定已撤销，不再公示"  # revoked, void or remade before publication (decision 0069)
 
 
 class Ground(models.TextChoices):
@@ -74,6 +75,16 @@ class PublicationObligation(Ledgered):
     approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
     deferred_until = models.DateField(null=True, blank=True)  # 暂缓公开 to this day
+    # 不予公开/暂缓公开 proposed by the editor, awaiting the named head's own approval (decision 0069)
+    proposal = models.CharField(max_length=8, choices=[("withhold", "不予公开"), ("defer", "暂缓公开")], blank=True)
+    proposal_ground = models.CharField(max_length=24, choices=Ground.choices, blank=True)
+    proposal_note = models.CharField(max_length=500, blank=True)
+    proposal_until = models.DateField(null=True, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    proposed_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    proposed_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     obligation = models.ForeignKey("deadlines.Obligation", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
@@ -122,6 +133,7 @@ class Publication(Ledgered):
                                      related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
+    approved_on = models.DateField(null=True, blank=True)  # the day the head approved the version
     published_on = models.DateField(null=True, blank=True)  # first publication (the display period runs from it)
     expires_on = models.DateField(null=True, blank=True)  # 公示期满 (profile), None: no end
     takedown_prompt_on = models.DateField(null=True, blank=True)  # "may take down" from this day (prompt)
@@ -173,7 +185,12 @@ class PublicationVersion(Ledgered):
     spans = models.JSONField(default=list)  # the redaction's spans (offsets, kinds, reasons, origins)
     kept = models.JSONField(default=list)
     dismissed = models.JSONField(default=list)
-    edits = models.JSONField(default=list)  # [{"op": "add"|"dismiss", "start", "end", "kind", "reason"}]
+    edits = models.JSONField(default=list)  # [{"op": "add"|"dismiss", "start", "end", "kind", "reason", "text"}]
+    # the editor's changes of a published field or summary entry: [{"part": "fields"|"summary", "name", "value",
+    # "reason"}] — the value is redacted like the rest (decision 0069)
+    field_edits = models.JSONField(default=list, blank=True)
+    # the editor's spans a correction's new text no longer holds: [{"text", "kind", "reason"}] (shown, not dropped)
+    unplaced = models.JSONField(default=list, blank=True)
     context = models.JSONField(default=dict)  # the party context used (internal: names and numbers)
     disclosure = models.CharField(max_length=8, choices=Disclosure.choices, default=Disclosure.FULL)
     ground = models.CharField(max_length=24, choices=Ground.choices, blank=True)  # 部分公开's ground

@@ -26,8 +26,9 @@ from .models import Ground, ObligationStatus, PublicationStatus
 from .policy import MASK_KINDS
 
 FIELDS = {
-    "prepare": ("text", "disclosure", "ground"),
+    "prepare": ("disclosure", "ground"),
     "add-span": ("fragment", "kind", "reason"),
+    "edit-field": ("name", "value", "reason"),
     "dismiss-span": ("start", "end", "reason"),
     "submit": (),
     "send-back": ("reason",),
@@ -36,10 +37,13 @@ FIELDS = {
     "correct": ("reason", "text"),
     "withdraw": ("reason", "on"),
     "take-down": ("reason", "on"),
-    "withhold": ("ground", "note", "approver", "on"),
-    "defer": ("ground", "note", "approver", "until", "on"),
+    "propose": ("proposal", "ground", "note", "approver", "until"),
+    "approve-proposal": ("on",),
+    "refuse-proposal": ("reason",),
 }
-OBLIGATION_ACTS = ("withhold", "defer")
+# the obligation's table actions → the page's forms
+OBLIGATION_ACTS = {"propose": "propose", "withhold": "approve-proposal", "defer": "approve-proposal",
+                   "refuse": "refuse-proposal"}
 ACT_OF_ACTION = {"prepare": "prepare", "submit": "submit", "send_back": "send-back", "approve": "approve",
                  "publish": "publish", "publish_correction": "publish", "correct": "correct", "withdraw": "withdraw",
                  "take_down": "take-down"}
@@ -61,9 +65,13 @@ def obligations(request):
     status = request.GET.get("status") or ""
     if status and status not in ObligationStatus.values:
         status = ""
+    mine = request.GET.get("pending") == "mine"
     today = timezone.localdate()
     rows = []
-    for ob in Q.obligations(request.user, status=status or None)[:500]:
+    found = Q.obligations(request.user, status=status or None)
+    if mine:
+        found = found.filter(proposed_to=request.user)
+    for ob in found[:500]:
         pub = getattr(ob, "publication", None)
         rows.append({"ob": ob, "pub": pub, "level": Q.level(ob, today),
                      "prompt": bool(pub and pub.takedown_prompt_on and pub.takedown_prompt_on <= today
@@ -71,7 +79,8 @@ def obligations(request):
                      "revoked": bool(pub and pub.revoked and pub.status not in (PublicationStatus.WITHDRAWN,
                                                                                PublicationStatus.EXPIRED))})
     return render(request, "publicity/obligations.html", {
-        "rows": rows, "status": status, "statuses": ObligationStatus.choices,
+        "rows": rows, "status": status, "statuses": ObligationStatus.choices, "mine": mine,
+        "waiting": Q.obligations(request.user).filter(proposed_to=request.user).count(),
         "counts": {"yellow": sum(r["level"] == "yellow" for r in rows), "red": sum(r["level"] == "red" for r in rows)}})
 
 
@@ -113,10 +122,11 @@ def _render(request, pub, bound=None, status=200):
     options = available(pub, request.user)
     offered = {ACT_OF_ACTION[o.action] for o in options if o.allowed and o.action in ACT_OF_ACTION}
     if "prepare" in offered:
-        offered |= {"add-span", "dismiss-span"}
+        offered |= {"add-span", "dismiss-span", "edit-field"}
     ob = pub.obligation
     if ob.status == ObligationStatus.OPEN:
-        offered |= {o.action for o in available(ob, request.user) if o.allowed and o.action in OBLIGATION_ACTS}
+        offered |= {OBLIGATION_ACTS[o.action] for o in available(ob, request.user)
+                    if o.allowed and o.action in OBLIGATION_ACTS}
     alerts = [e for act, form in bound.items() if act not in offered for errs in form.errors.values() for e in errs]
     return render(request, "publicity/publication.html", {
         "pub": pub, "ob": ob, "case": ob.case, "version": version, "shown": pub.shown(),
@@ -125,7 +135,22 @@ def _render(request, pub, bound=None, status=200):
                                            if not o.allowed and o.action in ACT_OF_ACTION},
         "b": {act.replace("-", "_"): form for act, form in bound.items()}, "alerts": alerts, "kinds": [*MASK_KINDS.items(), ("other", "其他应隐去的信息")],
         "grounds": Ground.choices, "approvers": _approvers(pub.agency), "level": Q.level(ob),
-        "publish_problem": P.publish_problem(pub)}, status=status)
+        "publish_problem": P.publish_problem(pub), "changes": original_changes(pub, version),
+        "field_edits": {(e["part"], e["name"]): e for e in version.field_edits}}, status=status)
+
+
+def original_changes(pub, version) -> list[str]:
+    """The changed lines of the decision text against the previous version (a correction's new text),
+    for the approving head: "- old" / "+ new" lines; [] when unchanged."""
+    import difflib
+
+    if version.number <= 1:
+        return []
+    before = pub.versions.filter(number=version.number - 1).first()
+    if before is None or before.original == version.original:
+        return []
+    return [line for line in difflib.ndiff(before.original.splitlines(), version.original.splitlines())
+            if line[:2] in ("- ", "+ ")]
 
 
 @login_required
@@ -148,8 +173,8 @@ def _int(value, field):
 def _run(act, pub, post, user) -> str:
     version = pub.current()
     if act == "prepare":
-        P.do_prepare_publication(pub, text=post.get("text"), edits=version.edits,
-                                 disclosure=post.get("disclosure") or "full", ground=post.get("ground", ""), actor=user)
+        P.do_prepare_publication(pub, edits=version.edits, disclosure=post.get("disclosure") or "full",
+                                 ground=post.get("ground", ""), actor=user)
         return "公示信息已保存，脱敏预览已更新。"
     if act == "add-span":
         fragment = (post.get("fragment") or "").strip()
@@ -157,13 +182,18 @@ def _run(act, pub, post, user) -> str:
             raise RuleViolation("请填写要隐去的文字（须与原文一致）。", field="fragment")
         if fragment not in version.original:
             raise RuleViolation("原文中没有这段文字，请照原文填写。", field="fragment")
-        edits, start = list(version.edits), version.original.find(fragment)
-        while start >= 0:
-            edits.append({"op": "add", "start": start, "end": start + len(fragment),
-                          "kind": post.get("kind") or "other", "reason": post.get("reason", "")})
-            start = version.original.find(fragment, start + len(fragment))
-        P.do_prepare_publication(pub, edits=edits, disclosure=version.disclosure, ground=version.ground, actor=user)
-        return "已增加隐去片段。"
+        start = version.original.find(fragment)
+        edit = {"op": "add", "start": start, "end": start + len(fragment), "kind": post.get("kind") or "other",
+                "reason": post.get("reason", ""), "text": fragment}  # every occurrence, in every field
+        P.do_prepare_publication(pub, edits=_edits_plus(version, edit), disclosure=version.disclosure,
+                                 ground=version.ground, actor=user)
+        return "已增加隐去片段（原文、各公开字段和摘要中的每一处）。"
+    if act == "edit-field":
+        part, _, name = (post.get("name") or "").partition(":")
+        edit = {"part": part, "name": name, "value": post.get("value", ""), "reason": post.get("reason", "")}
+        P.do_prepare_publication(pub, edits=version.edits, field_edits=[*version.field_edits, edit],
+                                 disclosure=version.disclosure, ground=version.ground, actor=user)
+        return "已修改该公开字段。"
     if act == "dismiss-span":
         edit = {"op": "dismiss", "start": _int(post.get("start"), "start"), "end": _int(post.get("end"), "end"),
                 "reason": post.get("reason", "")}
@@ -191,18 +221,17 @@ def _run(act, pub, post, user) -> str:
     if act == "take-down":
         P.do_take_down_publication(pub, reason=post.get("reason", ""), on=post.get("on") or None, actor=user)
         return "已撤下。"
-    approver = _approver(pub.agency, post.get("approver"))
-    if act == "withhold":
-        P.do_withhold_obligation(pub.obligation, ground=post.get("ground", ""), note=post.get("note", ""),
-                                 approver=approver, on=post.get("on") or None, actor=user)
-        return "已决定不予公开，公示义务已终结。"
-    P.do_defer_obligation(pub.obligation, ground=post.get("ground", ""), note=post.get("note", ""), approver=approver,
-                          until=post.get("until") or None, on=post.get("on") or None, actor=user)
-    return "已决定暂缓公开，公示期限已顺延。"
-
-
-def _approver(agency, username):
-    return next((u for u in _approvers(agency) if u.username == username), None)
+    if act == "propose":
+        P.do_propose_withholding(pub.obligation, proposal=post.get("proposal", ""), ground=post.get("ground", ""),
+                                 note=post.get("note", ""), approver=_approver(pub.agency, post.get("approver")),
+                                 until=post.get("until") or None, actor=user)
+        return "已提交申请，待所请负责人批准。"
+    if act == "approve-proposal":
+        done = P.do_approve_withholding(pub.obligation, on=post.get("on") or None, actor=user)
+        return "已批准不予公开，公示义务已终结。" if done.status == ObligationStatus.WITHHELD else \
+            "已批准暂缓公开，公示期限已顺延。"
+    P.do_refuse_withholding(pub.obligation, reason=post.get("reason", ""), actor=user)
+    return "已不予批准，该信息仍应按期公示。"
 
 
 @login_required
@@ -231,3 +260,7 @@ def may_see_obligations(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and current_roles(user).filter(
         role__in=(Role.PUBLICITY_EDITOR, Role.UNIT_HEAD, Role.AGENCY_LEADER)).exists()
 
+
+
+def _approver(agency, username):
+    return next((u for u in _approvers(agency) if u.username == username), None)

@@ -1,8 +1,10 @@
 """The states of a 公示义务 and of a 公示信息 as transition tables (docs/workflows.md).
 
 公示义务 (`publication_obligation`): 待公示 until its publication is published (by the system, as
-a consequence of 发布) or a responsible head decides 不予公开 with a legal ground; 暂缓公开 keeps it
-open with a later due date. 公示信息 (`publication`): the editor prepares (脱敏预览) and submits, the
+a consequence of 发布), a responsible head approves a proposed 不予公开 with a legal ground (the
+editor proposes, the head named approves or refuses as their own act — never the proposer), or the
+decision is revoked, void or remade before publication (决定已撤销，不再公示; by the system, decision
+0069); an approved 暂缓公开 keeps it open with a later due date. 公示信息 (`publication`): the editor prepares (脱敏预览) and submits, the
 responsible head (发布部门负责人: 科室负责人 or 单位领导) approves — never the one who prepared or
 submitted it — or sends it back; approved, it is published; published, it is corrected (a new
 version, approved again, the old one shown meanwhile), withdrawn with a public reason, taken down
@@ -18,8 +20,9 @@ OB, S = ObligationStatus, PublicationStatus
 EDITOR = (Role.PUBLICITY_EDITOR,)
 HEADS = (Role.UNIT_HEAD, Role.AGENCY_LEADER)  # 发布部门负责人
 EDITOR_OR_HEAD = (Role.PUBLICITY_EDITOR, Role.UNIT_HEAD, Role.AGENCY_LEADER)
-GROUND = {"ground": Param("法定事由", max_length=24), "note": Param("说明", max_length=500),
-          "approver": Param("批准人", text=False)}
+PROPOSAL = {"proposal": Param("申请事项", max_length=8), "ground": Param("法定事由", max_length=24),
+            "note": Param("说明", max_length=500), "approver": Param("批准人", text=False),
+            "until": Param("暂缓至", required=False, text=False)}
 ON = {"on": Param("日期", required=False, text=False)}
 
 
@@ -47,11 +50,51 @@ def version_approved(pub, actor, **params):
 
 
 def not_withheld(pub, actor, **params):
-    """未决定不予公开"""
+    """未决定不予公开，决定未被撤销"""
     from .models import ObligationStatus
 
     if pub.obligation.status == ObligationStatus.WITHHELD:
         return "已决定不予公开，该信息不能再提交审核或发布。"
+    if pub.obligation.status == ObligationStatus.VOIDED:
+        return "该决定已被撤销、确认无效或须重新作出，不再公示。"
+    return None
+
+
+def no_proposal(ob, actor, **params):
+    """没有待批准的不予公开或暂缓公开申请"""
+    if ob.proposal:
+        return f"已有待{ob.proposed_to.get_full_name() or ob.proposed_to.get_username()}批准的{ob.get_proposal_display()}申请。"
+    return None
+
+
+def _proposal_is(kind):
+    def guard(ob, actor, **params):
+        if ob.proposal != kind:
+            return "没有待批准的" + ("不予公开" if kind == "withhold" else "暂缓公开") + "申请。"
+        return None
+    guard.__doc__ = "有待批准的" + ("不予公开" if kind == "withhold" else "暂缓公开") + "申请"
+    return guard
+
+
+def proposal_pending(ob, actor, **params):
+    """有待批准的不予公开或暂缓公开申请"""
+    return None if ob.proposal else "没有待批准的不予公开或暂缓公开申请。"
+
+
+def named_approver(ob, actor, **params):
+    """批准人是申请所请的负责人本人，不是申请人"""
+    from sanxiang.access.actors import is_system_actor
+    from sanxiang.access.policy import can
+
+    if is_system_actor(actor):
+        return "不予公开或暂缓公开须由负责人本人批准。"
+    if _user_id(actor) == ob.proposed_by_id:
+        return "申请人不能批准自己的不予公开或暂缓公开申请。"
+    if _user_id(actor) != ob.proposed_to_id:
+        who = ob.proposed_to.get_full_name() or ob.proposed_to.get_username() if ob.proposed_to_id else "负责人"
+        return f"该申请请{who}批准，其他人不能代为批准。"
+    if not can(actor, "approve_withholding", ob):
+        return "须由本机关的发布部门负责人（科室负责人或单位领导）批准。"
     return None
 
 
@@ -125,7 +168,7 @@ def send_back_effect(pub, actor, reason="", **params):
 
 
 def approve_effect(pub, actor, **params):
-    pub.approved_version, pub.approved_by = pub.version, _user(actor)
+    pub.approved_version, pub.approved_by, pub.approved_on = pub.version, _user(actor), _day(params)
     return {"approved_version": pub.version}
 
 
@@ -157,15 +200,49 @@ def fulfil_effect(ob, actor, **params):
     return None
 
 
-def withhold_effect(ob, actor, ground="", note="", approver=None, **params):
-    ob.ground, ob.ground_note, ob.approver, ob.closed_on = ground, note, approver, _day(params)
+def propose_effect(ob, actor, proposal="", ground="", note="", approver=None, until=None, **params):
+    ob.proposal, ob.proposal_ground, ob.proposal_note, ob.proposal_until = proposal, ground, note, until
+    ob.proposed_by, ob.proposed_to, ob.proposed_on = _user(actor), approver, _day(params)
+    return {"approver": approver.get_username() if approver else None}
+
+
+def _clear_proposal(ob):
+    ob.proposal, ob.proposal_ground, ob.proposal_note, ob.proposal_until = "", "", "", None
+    ob.proposed_by = ob.proposed_to = ob.proposed_on = None
+
+
+def withhold_effect(ob, actor, **params):
+    """The head's own approval: the ground and facts as proposed, the approver the head acting."""
+    out = {"ground": ob.proposal_ground, "note": ob.proposal_note, "proposed_by": _name(ob.proposed_by)}
+    ob.ground, ob.ground_note, ob.approver, ob.closed_on = ob.proposal_ground, ob.proposal_note, _user(actor), \
+        _day(params)
+    _clear_proposal(ob)
+    return out
+
+
+def defer_effect(ob, actor, **params):
+    until = ob.proposal_until
+    out = {"ground": ob.proposal_ground, "note": ob.proposal_note, "until": until, "proposed_by": _name(ob.proposed_by)}
+    ob.ground, ob.ground_note, ob.approver = ob.proposal_ground, ob.proposal_note, _user(actor)
+    ob.deferred_until = ob.due = until
+    _clear_proposal(ob)
+    return out
+
+
+def refuse_effect(ob, actor, reason="", **params):
+    out = {"proposal": ob.proposal, "ground": ob.proposal_ground, "proposed_by": _name(ob.proposed_by)}
+    _clear_proposal(ob)
+    return out
+
+
+def void_effect(ob, actor, reason="", **params):
+    ob.ground_note, ob.closed_on = reason[:500], _day(params)
+    _clear_proposal(ob)
     return None
 
 
-def defer_effect(ob, actor, ground="", note="", approver=None, until=None, **params):
-    ob.ground, ob.ground_note, ob.approver = ground, note, approver
-    ob.deferred_until = ob.due = until
-    return {"until": until}
+def _name(user):
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 PUBLICATION_OBLIGATION = register(Table(
@@ -176,10 +253,19 @@ PUBLICATION_OBLIGATION = register(Table(
     transitions=[
         # a consequence of publishing its publication (actions.do_publish_publication), by the system
         Transition("fulfil", OB.OPEN, OB.PUBLISHED, "公示义务已履行", roles=(), params=ON, effect=fulfil_effect),
-        Transition("withhold", OB.OPEN, OB.WITHHELD, "决定不予公开", roles=EDITOR_OR_HEAD, params={**GROUND, **ON},
-                   effect=withhold_effect),
-        Transition("defer", OB.OPEN, OB.OPEN, "决定暂缓公开", roles=EDITOR_OR_HEAD,
-                   params={**GROUND, **ON, "until": Param("暂缓至", text=False)}, effect=defer_effect),
+        # 不予公开/暂缓公开: the editor (or a head) proposes, asking a named head; that head approves or refuses
+        Transition("propose", OB.OPEN, OB.OPEN, "申请不予公开或暂缓公开", roles=EDITOR_OR_HEAD, params={**PROPOSAL, **ON},
+                   guards=(no_proposal,), effect=propose_effect),
+        Transition("withhold", OB.OPEN, OB.WITHHELD, "批准不予公开", roles=HEADS, params=ON,
+                   guards=(_proposal_is("withhold"), named_approver), effect=withhold_effect),
+        Transition("defer", OB.OPEN, OB.OPEN, "批准暂缓公开", roles=HEADS, params=ON,
+                   guards=(_proposal_is("defer"), named_approver), effect=defer_effect),
+        Transition("refuse", OB.OPEN, OB.OPEN, "不批准不予公开或暂缓公开", roles=HEADS,
+                   params={"reason": Param("不批准的理由", max_length=500)}, guards=(proposal_pending, named_approver),
+                   effect=refuse_effect),
+        # a consequence of a 复议/诉讼 outcome that takes the decision down before it was published
+        Transition("void", OB.OPEN, OB.VOIDED, "决定已撤销，不再公示", roles=(),
+                   params={**ON, "reason": Param("理由", max_length=500)}, effect=void_effect),
     ],
 ))
 
@@ -190,18 +276,18 @@ PUBLICATION = register(Table(
     payload=lambda pub: {"case": pub.obligation.case.number, "version": pub.version},
     transitions=[
         Transition("prepare", S.DRAFT, S.DRAFT, "编辑公示信息", roles=EDITOR,
-                   params={"text": Param("公示文本", required=False, max_length=50000),
-                           "edits": Param("脱敏调整", required=False, text=False),
+                   params={"edits": Param("脱敏调整", required=False, text=False),
+                           "field_edits": Param("字段修改", required=False, text=False),
                            "disclosure": Param("公开方式", required=False, max_length=8),
                            "ground": Param("部分公开的法定事由", required=False, max_length=24)}),
         Transition("submit", S.DRAFT, S.SUBMITTED, "提交审核", roles=EDITOR, guards=(not_withheld,),
                    effect=submit_effect),
         Transition("send_back", S.SUBMITTED, S.DRAFT, "退回修改", roles=HEADS,
                    params={"reason": Param("退回理由", max_length=500)}, guards=(not_preparer,), effect=send_back_effect),
-        Transition("approve", S.SUBMITTED, S.APPROVED, "审核同意发布", roles=HEADS, guards=(not_preparer, not_withheld),
+        Transition("approve", S.SUBMITTED, S.APPROVED, "审核同意发布", roles=HEADS, params=ON, guards=(not_preparer, not_withheld),
                    effect=approve_effect),
         Transition("publish", S.APPROVED, S.PUBLISHED, "发布", roles=EDITOR_OR_HEAD, params=ON,
-                   guards=(version_approved, first_publication), effect=publish_effect),
+                   guards=(version_approved, first_publication, not_withheld), effect=publish_effect),
         Transition("publish_correction", S.APPROVED, S.CORRECTED, "发布更正", roles=EDITOR_OR_HEAD, params=ON,
                    guards=(version_approved, is_correction), effect=publish_effect),
         Transition("correct", (S.PUBLISHED, S.CORRECTED), S.DRAFT, "更正", roles=EDITOR,

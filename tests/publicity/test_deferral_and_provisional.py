@@ -5,6 +5,7 @@ the act's day, nor on a rest day — refused, naming the working day to take."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import RuleViolation
@@ -58,19 +59,24 @@ def test_the_next_working_day_is_a_working_day(calendar):
 
 def test_deferral_to_a_rest_day_is_refused_with_nothing_written(calendar):
     agency = T.agency(profile_key="zhuzhou-amr")
-    ob = opened(agency, on="2026-09-21")
+    today = timezone.localdate()
+    ob = opened(agency, on=today.isoformat())
     editor, head, _ = staff(agency)
     before = (LedgerEntry.objects.count(), ob.due)
-    sunday = D(2026, 10, 11)
-    with pytest.raises(RuleViolation, match="2026-10-12"):
-        P.do_defer_obligation(ob, ground="business_secret", note="涉及商业秘密", approver=head, until=sunday,
-                              actor=editor, on="2026-09-22")
+    rest = ob.due + dt.timedelta(days=1)
+    while calendar.is_working(rest):
+        rest += dt.timedelta(days=1)
+    working = next_working_day(rest, calendar)
+    with pytest.raises(RuleViolation, match=f"{working:%Y-%m-%d}"):
+        P.do_propose_withholding(ob, proposal="defer", ground="business_secret", note="涉及商业秘密", approver=head,
+                                 until=rest, actor=editor)
     ob.refresh_from_db()
     assert (LedgerEntry.objects.count(), ob.due) == before
-    P.do_defer_obligation(ob, ground="business_secret", note="涉及商业秘密", approver=head, until="2026-10-12",
-                          actor=editor, on="2026-09-22")
+    P.do_propose_withholding(ob, proposal="defer", ground="business_secret", note="涉及商业秘密", approver=head,
+                             until=working, actor=editor)
+    P.do_approve_withholding(ob, actor=head)
     ob.refresh_from_db()
-    assert ob.due == D(2026, 10, 12)
+    assert ob.due == working
 
 
 @pytest.mark.parametrize("on,provisional", [("2027-01-29", True), ("2026-09-30", False)])

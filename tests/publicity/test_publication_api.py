@@ -44,7 +44,7 @@ def test_the_editor_prepares_the_head_approves_and_it_is_published(setting):
     assert refused.status_code == 400 and refused.json()["code"] == "not_approved"
     assert set(refused.json()) == {"code", "message", "field", "reasons"}
     client.force_login(head)
-    assert post(client, f"{BASE}/{pub_id}/approve", {}).status_code == 200
+    assert post(client, f"{BASE}/{pub_id}/approve", {"on": "2026-03-10"}).status_code == 200
     published = post(client, f"{BASE}/{pub_id}/publish", {"on": "2026-03-10"})
     assert published.status_code == 200 and published.json()["status"] == "published"
     missing = post(client, f"{BASE}/{pub_id}/withdraw", {"reason": ""})
@@ -57,12 +57,18 @@ def test_bodies_are_strict_and_withholding_needs_a_ground(setting):
     client.force_login(editor)
     unknown = post(client, f"{BASE}/{ob.publication.pk}/submit", {"force": True})
     assert unknown.status_code == 422 and unknown.json()["code"]
-    no_ground = post(client, f"{BASE}/obligations/{ob.pk}/withhold",
-                     {"ground": "", "note": "当事人请求", "approver": head.username})
+    no_ground = post(client, f"{BASE}/obligations/{ob.pk}/propose",
+                     {"proposal": "withhold", "ground": "", "note": "当事人请求", "approver": head.username})
     assert no_ground.status_code == 400 and no_ground.json()["field"] == "ground"
-    done = post(client, f"{BASE}/obligations/{ob.pk}/withhold",
-                {"ground": "privacy", "note": "涉及个人隐私", "approver": head.username})
+    proposed = post(client, f"{BASE}/obligations/{ob.pk}/propose",
+                    {"proposal": "withhold", "ground": "privacy", "note": "涉及个人隐私", "approver": head.username})
+    assert proposed.status_code == 200 and proposed.json()["status"] == "open"
+    assert proposed.json()["proposal"] == "withhold" and proposed.json()["proposed_to"] == head.username
+    assert post(client, f"{BASE}/obligations/{ob.pk}/approve", {}).status_code == 403  # the editor cannot approve
+    client.force_login(head)
+    done = post(client, f"{BASE}/obligations/{ob.pk}/approve", {})
     assert done.status_code == 200 and done.json()["status"] == "withheld" and done.json()["ground"] == "涉及个人隐私"
+    assert done.json()["approver"] == head.username
 
 
 def test_another_agency_finds_nothing(setting):

@@ -115,7 +115,7 @@ def test_display_period_and_takedown_prompt(profile, penalties, fine, expires, p
     editor, head, _ = staff(agency)
     pub = opened(agency, penalties=penalties, fine=fine).publication
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head)
+    P.do_approve_publication(pub, actor=head, on="2026-03-10")
     P.do_publish_publication(pub, actor=editor, on="2026-03-10")
     pub.refresh_from_db()
     assert (pub.expires_on, pub.takedown_prompt_on) == (expires, prompt)

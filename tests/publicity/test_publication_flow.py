@@ -5,14 +5,17 @@ corrected, withdrawn — each step ledgered; the refusals of issue 10 §9."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.deadlines.actions import seed_calendar
 from sanxiang.deadlines.models import Obligation
+from sanxiang.deadlines.queries import get_calendar
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import testing as T
 from sanxiang.publicity import actions as P
+from sanxiang.publicity.deferral import next_working_day
 from sanxiang.publicity.models import ObligationStatus, PublicationObligation, PublicationStatus
 from sanxiang.publicity.queries import published_decisions
 from sanxiang.publicity.testing import decided_case, staff
@@ -62,7 +65,7 @@ def test_prepare_submit_approve_publish_then_correct_and_withdraw(setting):
     P.do_submit_publication(pub, actor=editor)
     with pytest.raises(NotPermitted):
         P.do_approve_publication(pub, actor=editor)  # the editor is no 发布部门负责人
-    P.do_approve_publication(pub, actor=head)
+    P.do_approve_publication(pub, actor=head, on="2026-03-10")
     P.do_publish_publication(pub, actor=editor, on="2026-03-10")
     pub.refresh_from_db()
     assert pub.status == PublicationStatus.PUBLISHED and pub.public_version == 1
@@ -106,24 +109,31 @@ def test_withholding_needs_a_ground_and_an_approver(setting):
     ob = PublicationObligation.objects.get(case=case)
     before = LedgerEntry.objects.count()
     with pytest.raises(RuleViolation, match="法定事由") as refused:
-        P.do_withhold_obligation(ob, ground="", note="当事人不同意", approver=head, actor=editor)
+        P.do_propose_withholding(ob, proposal="withhold", ground="", note="当事人不同意", approver=head, actor=editor)
     assert refused.value.field == "ground"
     with pytest.raises(RuleViolation, match="批准"):
-        P.do_withhold_obligation(ob, ground="privacy", note="涉及未成年人", approver=editor, actor=editor)
+        P.do_propose_withholding(ob, proposal="withhold", ground="privacy", note="涉及未成年人", approver=editor,
+                                 actor=editor)
     assert LedgerEntry.objects.count() == before
-    P.do_withhold_obligation(ob, ground="privacy", note="涉及未成年人个人隐私", approver=head, actor=editor)
+    P.do_propose_withholding(ob, proposal="withhold", ground="privacy", note="涉及未成年人个人隐私", approver=head,
+                             actor=editor)
     ob.refresh_from_db()
-    assert ob.status == ObligationStatus.WITHHELD and ob.approver == head
+    assert ob.status == ObligationStatus.OPEN and ob.proposal == "withhold"  # open until the head approves
+    P.do_approve_withholding(ob, actor=head)
+    ob.refresh_from_db()
+    assert ob.status == ObligationStatus.WITHHELD and ob.approver == head and not ob.proposal
     assert Obligation.objects.get(pk=ob.obligation_id).status == Obligation.WAIVED
-    assert entries("withhold_publicationobligation") == 1
+    entry = LedgerEntry.objects.get(action="withhold_publicationobligation", object_id=str(ob.pk))
+    assert entry.actor == head.username  # the head's own act, not the proposer's
 
 
 def test_deferral_moves_the_due_date_with_the_ground(setting):
     _, case, editor, head, _ = setting
     ob = PublicationObligation.objects.get(case=case)
-    P.do_defer_obligation(ob, ground="business_secret", note="涉及商业秘密，待权利人意见", approver=head,
-                          until="2026-04-30", actor=editor, on=ob.decided_on + dt.timedelta(days=1))
+    until = next_working_day(timezone.localdate() + dt.timedelta(days=30), get_calendar())
+    P.do_propose_withholding(ob, proposal="defer", ground="business_secret", note="涉及商业秘密，待权利人意见",
+                             approver=head, until=until, actor=editor)
+    P.do_approve_withholding(ob, actor=head)
     ob.refresh_from_db()
-    assert ob.status == ObligationStatus.OPEN and ob.due == dt.date(2026, 4, 30)
-    assert Obligation.objects.get(pk=ob.obligation_id).due == dt.date(2026, 4, 30)
-
+    assert ob.status == ObligationStatus.OPEN and ob.due == until and ob.approver == head
+    assert Obligation.objects.get(pk=ob.obligation_id).due == until

@@ -62,7 +62,7 @@ def test_display_periods_end_by_the_job_and_urumqi_only_prompts(monkeypatch):
     for ob in (low, urumqi):
         editor, head, _ = staff(ob.agency)
         P.do_submit_publication(ob.publication, actor=editor)
-        P.do_approve_publication(ob.publication, actor=head)
+        P.do_approve_publication(ob.publication, actor=head, on="2026-03-10")
         P.do_publish_publication(ob.publication, actor=editor, on="2026-03-10")
     on(monkeypatch, D(2026, 6, 9))
     assert tasks.expire_publications.call()["done"] == 0

@@ -62,12 +62,13 @@ def test_approval_and_withdrawal_forms(setting):
     assert refused.status_code == 403
     client.force_login(head)
     assert client.post(url(pub, "approve")).status_code == 302
-    assert client.post(url(pub, "publish"), {"on": "2026-03-10"}).status_code == 302
+    assert client.post(url(pub, "publish")).status_code == 302  # dated today
     pub.refresh_from_db()
     assert pub.status == PublicationStatus.PUBLISHED
-    refused = client.post(url(pub, "withdraw"), {"reason": "", "on": "2026-04-01"})
+    day = timezone.localdate().isoformat()
+    refused = client.post(url(pub, "withdraw"), {"reason": "", "on": day})
     assert refused.status_code == 400 and "撤下须写明理由" in refused.content.decode()
-    assert 'value="2026-04-01"' in refused.content.decode()
+    assert f'value="{day}"' in refused.content.decode()
     assert client.post(url(pub, "withdraw"), {"reason": "复议撤销原决定"}).status_code == 302
     pub.refresh_from_db()
     assert pub.status == PublicationStatus.WITHDRAWN and pub.withdrawal_reason == "复议撤销原决定"
@@ -76,7 +77,8 @@ def test_approval_and_withdrawal_forms(setting):
 def test_withholding_without_a_ground_keeps_the_form(setting):
     client, ob, pub, editor, head = setting
     client.force_login(editor)
-    refused = client.post(url(pub, "withhold"), {"ground": "", "note": "涉及未成年人", "approver": head.username})
+    refused = client.post(url(pub, "propose"), {"proposal": "withhold", "ground": "", "note": "涉及未成年人",
+                                                "approver": head.username})
     assert refused.status_code == 400
     body = refused.content.decode()
     assert "法定事由" in body and 'value="涉及未成年人"' in body

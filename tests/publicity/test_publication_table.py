@@ -4,6 +4,7 @@ walk (hypothesis) that keeps the invariants: only approved versions are ever pub
 closes only by publication or 不予公开, every step is ledgered."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.db import transaction
@@ -42,9 +43,15 @@ def env(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def late(call):
+    """An act dated LATE, done on that day (acts are never dated in the future)."""
+    with mock.patch("django.utils.timezone.localdate", return_value=LATE):
+        return call()
+
+
 def publish(env, pub, actor=None):
     P.do_submit_publication(pub, actor=env.editor)
-    P.do_approve_publication(pub, actor=actor or env.head)
+    P.do_approve_publication(pub, actor=actor or env.head, on=PUBLISHED_ON)
     return P.do_publish_publication(pub, actor=env.editor, on=PUBLISHED_ON)
 
 
@@ -55,7 +62,7 @@ def publication_in(env, state) -> Publication:
     P.do_submit_publication(pub, actor=env.editor)
     if state == "submitted":
         return pub
-    P.do_approve_publication(pub, actor=env.head)
+    P.do_approve_publication(pub, actor=env.head, on=PUBLISHED_ON)
     if state == "approved":
         return pub
     P.do_publish_publication(pub, actor=env.editor, on=PUBLISHED_ON)
@@ -73,15 +80,16 @@ def publication_in(env, state) -> Publication:
 
 def act(env, pub, action):
     calls = {
-        "prepare": lambda: P.do_prepare_publication(pub, text="行政处罚决定：张三丰罚款。", actor=env.editor),
+        "prepare": lambda: P.do_prepare_publication(pub, edits=[{"op": "add", "text": "罚款", "kind": "other",
+                                                                 "reason": "测试"}], actor=env.editor),
         "submit": lambda: P.do_submit_publication(pub, actor=env.editor),
         "send_back": lambda: P.do_send_back_publication(pub, reason="请补充隐去住址", actor=env.head),
-        "approve": lambda: P.do_approve_publication(pub, actor=env.head),
+        "approve": lambda: P.do_approve_publication(pub, actor=env.head, on=PUBLISHED_ON),
         "publish": lambda: P.do_publish_publication(pub, actor=env.editor, on=PUBLISHED_ON),
         "publish_correction": lambda: P.do_publish_publication(pub, actor=env.editor, on=PUBLISHED_ON),
         "correct": lambda: P.do_correct_publication(pub, reason="当事人申请更正", actor=env.editor),
         "withdraw": lambda: P.do_withdraw_publication(pub, reason="复议决定撤销", actor=env.editor),
-        "take_down": lambda: P.do_take_down_publication(pub, reason="公示满一年", actor=env.head, on=LATE),
+        "take_down": lambda: late(lambda: P.do_take_down_publication(pub, reason="公示满一年", actor=env.head)),
         "expire": lambda: P.do_expire_publication(pub, actor=JOBS, on=LATE),
     }
     return calls[action]()
@@ -121,20 +129,50 @@ def obligation_in(env, state) -> PublicationObligation:
     if state == "published":
         publish(env, ob.publication)
     elif state == "withheld":
-        P.do_withhold_obligation(ob, ground="privacy", note="涉及个人隐私", approver=env.head, actor=env.editor)
+        withhold(env, ob)
+    elif state == "voided":
+        void(ob)
     ob.refresh_from_db()
     assert ob.status == state
     return ob
 
 
+def withhold(env, ob):
+    """不予公开: the editor proposes, the head asked approves as their own act."""
+    P.do_propose_withholding(ob, proposal="withhold", ground="state_secret", note="涉及国家秘密", approver=env.head,
+                             actor=env.editor)
+    return P.do_approve_withholding(ob, actor=env.head)
+
+
+def void(ob):
+    from sanxiang.workflow.engine import apply_consequence
+
+    with transaction.atomic():
+        locked = PublicationObligation.objects.select_for_update().get(pk=ob.pk)
+        return apply_consequence(locked, "void", actor=OPERATOR, table=PUBLICATION_OBLIGATION, locked=locked,
+                                 reason="决定已被撤销")
+
+
 def act_on_obligation(env, ob, action):
+    def defer():
+        P.do_propose_withholding(ob, proposal="defer", ground="other_law", note="案件尚在侦查", approver=env.leader,
+                                 until=next_working_day(max(ob.due, dt.date.today()) + dt.timedelta(days=30),
+                                                                 get_calendar()), actor=env.editor)
+        return P.do_approve_withholding(ob, actor=env.leader)
+
+    def refuse():
+        P.do_propose_withholding(ob, proposal="withhold", ground="privacy", note="涉及个人隐私", approver=env.head,
+                                 actor=env.editor)
+        return P.do_refuse_withholding(ob, reason="不属于个人隐私", actor=env.head)
+
     calls = {
         "fulfil": lambda: publish(env, ob.publication),
-        "withhold": lambda: P.do_withhold_obligation(ob, ground="state_secret", note="涉及国家秘密", approver=env.head,
-                                                     actor=env.editor),
-        "defer": lambda: P.do_defer_obligation(ob, ground="other_law", note="案件尚在侦查", approver=env.leader,
-                                               until=next_working_day(ob.due + dt.timedelta(days=30), get_calendar()),
-                                               actor=env.editor, on=ob.decided_on + dt.timedelta(days=1)),
+        "propose": lambda: P.do_propose_withholding(ob, proposal="withhold", ground="privacy", note="涉及个人隐私",
+                                                    approver=env.head, actor=env.editor),
+        "withhold": lambda: withhold(env, ob),
+        "defer": defer,
+        "refuse": refuse,
+        "void": lambda: void(ob),
     }
     return calls[action]()
 
@@ -187,8 +225,8 @@ def test_random_walks_publish_only_approved_versions(env, db, data):
                 elif move == "publish_by_officer":
                     P.do_publish_publication(pub, actor=officer)
                 elif move == "withhold":
-                    P.do_withhold_obligation(pub.obligation, ground="privacy", note="隐私", approver=env.head,
-                                             actor=env.editor)
+                    with transaction.atomic():
+                        withhold(env, pub.obligation)
                 elif move == "withdraw_no_reason":
                     P.do_withdraw_publication(pub, reason="", actor=env.editor)
                 else:
