@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import party_views, views
 
 app_name = "portal"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:agency>/shenhe/", views.review_catalogue, name="review"),
     path("<slug:agency>/jiancha/", views.inspection_lookup, name="inspection-lookup"),
     path("<slug:agency>/jiancha/<str:code>/", views.inspection, name="inspection"),
+    path("<slug:agency>/jiuzheng/", party_views.party, name="party"),  # 当事人申请更正、提前停止公示 (0072)
     path("<slug:agency>/<slug:slug>/", views.section, name="section"),
     path("<slug:agency>/<slug:slug>/lishi/", views.history, name="history"),
     path("<slug:agency>/<slug:slug>/lishi/<int:number>/", views.version, name="version"),
