@@ -261,3 +261,38 @@ def test_warning_job_counts_pending_requests(published):
     result = party_request_warnings.call()
     assert result["red"] == (1 if dt.date.today() > req.due else 0) or result["yellow"] >= 0
     assert EarlyStopRequest.objects.count() == 0
+
+
+def test_api_staff_and_public_calls(published):
+    import json
+
+    agency, case, pub, code, editor, head, _ = published
+    anon = Client()
+    base = "/api/v1/party-requests"
+    bad = anon.post(f"{base}/public/{agency.code}/corrections", json.dumps(
+        {"number": case.number, "code": "AAAA-AAAA", "content": "有误", "contact": "x"}), content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["code"] == "identity_mismatch" and bad.json()["message"] == R.WRONG_PAIR
+    extra = anon.post(f"{base}/public/{agency.code}/lookup", json.dumps({"number": case.number, "code": code, "x": 1}),
+                      content_type="application/json")
+    assert extra.status_code == 422
+    ok = anon.post(f"{base}/public/{agency.code}/corrections", json.dumps(
+        {"number": case.number, "code": code, "content": "罚款数额有误", "contact": "13900000000"}),
+        content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["corrections"][0]["pending"]
+    assert anon.get(f"{base}/corrections").status_code == 401
+    staff_client = Client()
+    staff_client.force_login(editor)
+    rows = staff_client.get(f"{base}/corrections").json()
+    assert len(rows) == 1 and rows[0]["number"] == "更〔2026〕1号"
+    refused = staff_client.post(f"{base}/corrections/{rows[0]['id']}/answer", json.dumps(
+        {"accept": False, "answer": "一致", "remedies": ""}), content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["field"] == "remedies"
+    done = staff_client.post(f"{base}/corrections/{rows[0]['id']}/answer", json.dumps(
+        {"accept": True, "answer": "予以更正"}), content_type="application/json")
+    assert done.status_code == 200 and done.json()["correction_version"] == 2
+    look = anon.post(f"{base}/public/{agency.code}/lookup", json.dumps({"number": case.number, "code": code}),
+                     content_type="application/json")
+    assert look.json()["corrections"][0]["answer"] == "予以更正"
+    other = Client()
+    other.force_login(T.member(T.agency(profile_key="zhuzhou-amr"), "publicity_editor"))
+    assert other.get(f"{base}/corrections/{rows[0]['id']}").status_code == 404
