@@ -5,7 +5,7 @@ is published; the party looks up the answer on the portal and sees the corrected
 
 import pytest
 
-from tests.browser.journeys import DEMO_PASSWORD, log_in
+from journeys import DEMO_PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
 
