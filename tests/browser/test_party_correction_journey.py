@@ -4,7 +4,6 @@ it (予以更正) on the staff queue, submits the corrected version, the respons
 is published; the party looks up the answer on the portal and sees the corrected version is public."""
 
 import pytest
-
 from journeys import DEMO_PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
