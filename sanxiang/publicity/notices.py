@@ -5,9 +5,10 @@ A document kind of the documents app (`publicity_notice`, not offered on the cas
 publication, `do_make_publicity_notice`). Making it issues a new 公示查询码 (`requests.issue_party_code`,
 the previous code stops working) and prints it on the notice with the case number — the pair the party
 types on the portal to ask for a correction or an early stop. The notice is a **required document to
-issue with the decision**: `notice_state(pub)` says whether it is made and issued; the publication's
-page and the obligations list show 「公示告知书未签发」 until it is, and the party's service (送达) of a
-decision with an open publication obligation is the moment to hand it over (送达回证 lists it).
+issue with the decision**: `notice_state(pub)` says whether it is made and issued, and the publication's
+party page (/publicity/party/<id>/, linked from the publication's page) shows 公示告知书未制作 / 未签发 /
+已签发; the officers hand it over with the decision when they serve it (the 送达 move does not make it:
+decision 0072).
 """
 
 from __future__ import annotations
