@@ -46,7 +46,7 @@ def _row(request, model, row_id, what):
     return found
 
 
-class In(Schema):
+class PartyRequestIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -120,7 +120,7 @@ def get_correction(request, request_id: str):
     return correction_out(_row(request, CorrectionRequest, request_id, "更正申请"))
 
 
-class AnswerIn(In):
+class CorrectionAnswerIn(PartyRequestIn):
     accept: bool
     answer: str = Field(max_length=2000)
     remedies: str = Field("", max_length=1000)
@@ -129,7 +129,7 @@ class AnswerIn(In):
 
 @router.post("/corrections/{request_id}/answer", response={200: CorrectionOut, **ERRORS},
              summary="答复更正申请（予以更正：开启更正；不予更正：理由和救济途径）")
-def answer(request, request_id: str, data: AnswerIn):
+def answer(request, request_id: str, data: CorrectionAnswerIn):
     req = _row(request, CorrectionRequest, request_id, "更正申请")
     done = R.do_answer_correction(req, accept=data.accept, answer=data.answer, remedies=data.remedies,
                                   text=data.text, actor=request.user)
@@ -147,12 +147,12 @@ def get_early_stop(request, request_id: str):
     return early_stop_out(_row(request, EarlyStopRequest, request_id, "提前停止公示申请"))
 
 
-class CheckIn(In):
+class CheckIn(PartyRequestIn):
     met: bool | None
     note: str = Field("", max_length=300)
 
 
-class ChecksIn(In):
+class ChecksIn(PartyRequestIn):
     checks: dict[str, CheckIn]
 
 
@@ -167,7 +167,7 @@ def check(request, request_id: str, data: ChecksIn):
     return Status(200, early_stop_out(done))
 
 
-class DecideIn(In):
+class DecideIn(PartyRequestIn):
     approve: bool
     reasons: str = Field(max_length=500)
 
@@ -186,7 +186,7 @@ class NoticeOut(Schema):
     status: str
 
 
-class EmptyIn(In):
+class NoticeIn(PartyRequestIn):
     pass
 
 
@@ -200,12 +200,12 @@ def _publication(request, publication_id):
 
 @router.post("/publications/{publication_id}/notice", response={200: NoticeOut, **ERRORS},
              summary="制作执法决定信息公示告知书（新的公示查询码印在告知书上）")
-def make_notice(request, publication_id: str, data: EmptyIn):
+def make_notice(request, publication_id: str, data: NoticeIn):
     doc = notices.do_make_publicity_notice(_publication(request, publication_id), actor=request.user)
     return Status(200, {"document_id": doc.pk, "number": doc.number, "status": doc.status})
 
 
-class PaperCorrectionIn(In):
+class PaperCorrectionIn(PartyRequestIn):
     content: str = Field(max_length=2000)
     contact: str = Field(max_length=200)
 
@@ -218,7 +218,7 @@ def record_correction(request, publication_id: str, data: PaperCorrectionIn):
     return Status(200, correction_out(req))
 
 
-class PaperEarlyStopIn(In):
+class PaperEarlyStopIn(PartyRequestIn):
     statement: str = Field(max_length=2000)
     contact: str = Field(max_length=200)
 
@@ -233,7 +233,7 @@ def record_early_stop(request, publication_id: str, data: PaperEarlyStopIn):
 
 # ---- the party (no login) ------------------------------------------------------------------------------
 
-class PairIn(In):
+class PairIn(PartyRequestIn):
     number: str = Field(min_length=1, max_length=80)
     code: str = Field(min_length=1, max_length=20)
 
