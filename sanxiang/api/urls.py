@@ -15,6 +15,7 @@ from sanxiang.orgs.api import router as orgs_router
 from sanxiang.parties.api import router as parties_router
 from sanxiang.profiles.api import router as profiles_router
 from sanxiang.publicity.api import router as publications_router
+from sanxiang.publicity.party_api import router as party_requests_router
 from sanxiang.records.api import router as uploads_router
 from sanxiang.records.api_records import router as records_router
 from sanxiang.registers.api import goods_router
@@ -78,6 +79,7 @@ api.add_router("/reviews/", reviews_router)
 api.add_router("/reviews/", review_flow_router)  # 签批、分歧、征求意见、审核调查
 api.add_router("/review-statistics/", review_statistics_router)
 api.add_router("/publications/", publications_router)  # 公示义务、公示信息 (issue 10 §3, §5)
+api.add_router("/party-requests/", party_requests_router)  # 更正申请、提前停止公示 (decision 0072)
 api.add_router("/", accounts_router)
 
 urlpatterns = api.urls[0]

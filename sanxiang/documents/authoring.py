@@ -534,6 +534,18 @@ TEMPLATES = {
     "legal_review_form": review_form("法制审核表"),
     "major_review_form": major_review_form,
     "internal_approval_form": internal_approval_form,
+    # 执法决定信息公示告知书 (总局令第45号第8条; decision 0072): served with the decision
+    "publicity_notice": letter("执法决定信息公示告知书", [
+        "本机关对你（单位）{{ cause }}一案{{ decision_label }}（{{ decision_number }}）。依据{{ basis }}，"
+        "该决定的相关信息将依法向社会公示，现告知如下：",
+        "一、公示内容：{{ published_items }}。涉及国家秘密、商业秘密、个人隐私的信息依法作必要的处理后公示。",
+        "二、公示载体：{{ channel }}；本机关公开门户：{{ portal_url }}。",
+        "三、公示时间：本机关将于{{ publish_by }}前公示，公示期限：{{ period }}。",
+        "四、你（单位）认为公示信息不准确的，有权凭本告知书所载案号和公示查询码，在本机关公开门户"
+        "（{{ correction_url }}）或以书面形式申请更正；本机关将在{{ correction_answer }}内核实并答复。",
+        "五、{{ early_stop }}",
+        "案号：{{ case_number }}　　公示查询码：{{ query_code }}",
+        "公示查询码用于核验你（单位）的身份，请妥善保管，不要告诉他人。"]),
 }
 
 

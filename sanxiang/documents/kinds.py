@@ -321,6 +321,15 @@ SPECS = {spec.kind: spec for spec in (
     _review_form(K.LEGAL_REVIEW_FORM, "法审"),
     _review_form(K.MAJOR_REVIEW_FORM, "重审"),
     _review_form(K.INTERNAL_APPROVAL_FORM, "事批"),
+    # 执法决定信息公示告知书 (decision 0072): made by the publicity app from a publication (subject), with the
+    # party's 公示查询码 printed on it; the platform's own 简称
+    _spec(K.PUBLICITY_NOTICE, "示告", {}, offered=False, values="sanxiang.publicity.notices.notice_values",
+          names={"decision_number": "示例处罚〔2026〕1号", "decision_label": "作出行政处罚决定",
+                 "published_items": "行政处罚决定书（经必要的脱敏处理）及行政处罚信息摘要",
+                 "channel": "国家企业信用信息公示系统、本机关政府信息公开专栏", "portal_url": "https://example.org/gk/x/",
+                 "correction_url": "https://example.org/gk/x/jiuzheng/", "period": "自公示之日起三年",
+                 "publish_by": "2026年1月20日", "query_code": "ABCD-EFGH", "early_stop": "……",
+                 "correction_answer": "20个工作日", "basis": "……"}),
 )}
 ARCHIVE_KINDS = (K.FILE_COVER, K.FILE_CATALOGUE, K.FILE_NOTES)
 # What a 送达回证 serves: the newest of these the case has.

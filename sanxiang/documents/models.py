@@ -61,6 +61,8 @@ class DocumentKind(models.TextChoices):
     MAJOR_REVIEW_FORM = "major_review_form", "重大行政执法决定法制审核表"
     # 乌鲁木齐市场监管 records its general-procedure penalty review in the internal approval form
     INTERNAL_APPROVAL_FORM = "internal_approval_form", "行政处罚案件有关事项审批表"
+    # 公示 (总局令第45号第8条: 送达时书面告知当事人将公示; issue 10 §3): made from a publication (decision 0072)
+    PUBLICITY_NOTICE = "publicity_notice", "执法决定信息公示告知书"
 
 
 class DocumentStatus(models.TextChoices):

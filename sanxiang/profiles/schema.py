@@ -136,6 +136,15 @@ _SPECS = [
     _s("publicity.low_fine_below", "amounts", "publicity", "较低数额罚款（低于此数额，元，不含本数）", nullable=True),
     _s("publicity.display_period", "period", "publicity", "处罚信息公示期（期满停止公示）", nullable=True),
     _s("publicity.display_period_low", "period", "publicity", "仅通报批评或较低数额罚款的公示期", nullable=True),
+    # 当事人更正申请、提前停止公示 (issue 10 §5, decision 0072)
+    _s("publicity.correction_answer", "period", "publicity", "答复当事人更正申请的期限", nullable=True),
+    _s("publicity.early_stop.after", "period", "publicity", "可申请提前停止公示的最短公示期", nullable=True),
+    _s("publicity.early_stop.after_special", "period", "publicity", "特定领域可申请提前停止公示的最短公示期",
+       nullable=True),
+    _s("publicity.early_stop.special_categories", "list", "publicity", "适用较长最短公示期的执法类别"),
+    _s("publicity.early_stop.conditions", "list", "publicity", "提前停止公示须同时符合的条件"),
+    _s("publicity.early_stop.excluded_penalties", "list", "publicity", "不得提前停止公示的处罚种类"),
+    _s("publicity.early_stop.answer", "period", "publicity", "答复提前停止公示申请的期限", nullable=True),
     # 全过程记录
     _s(
         "records.av_upload_mode", "enum", "records", "音像记录存储方式",

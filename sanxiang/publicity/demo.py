@@ -88,3 +88,12 @@ def _move(ob, state, cast, today):
         P.do_publish_publication(pub, actor=editor, on=day)
     elif state == "withdrawn":
         P.do_withdraw_publication(pub, reason="该行政处罚决定已被行政复议机关撤销，原公示信息撤下", actor=editor, on=day)
+
+
+_load_publications = load
+
+
+def load(stdout):  # noqa: F811 — then the party's requests (party_demo.py, decision 0072)
+    from .party_demo import load as load_party
+
+    return (_load_publications(stdout) or []) + (load_party(stdout) or [])

@@ -29,3 +29,7 @@ def panel(request):
 
 register_menu_item("公示", "publicity:obligations", order=19, visible=may_see_obligations)
 register_home_panel("publicity-panel", "publicity/_panel.html", context=panel, order=10, visible=may_see_obligations)
+
+
+# 当事人申请 (decision 0072): the queue of correction requests and early-stop applications.
+register_menu_item("当事人申请", "publicity:party-requests", order=20, visible=may_see_obligations)

@@ -223,3 +223,6 @@ class PublicationVersion(Ledgered):
     @property
     def summary_in_order(self) -> dict:
         return in_order(self.summary, SUMMARY_LABELS)
+
+
+from .party_models import CorrectionRequest, EarlyStopRequest, PartyCode  # noqa: E402, F401  (decision 0072)

@@ -23,3 +23,17 @@ register(Publication, agency="agency", unit="obligation__case__unit", mark="obli
          rules={"view": VIEW})
 register(PublicationVersion, agency="publication__agency", unit="publication__obligation__case__unit",
          mark="publication__obligation__case__confidentiality", rules={"view": VIEW})
+
+# 公示查询码, 更正申请, 提前停止公示申请 (decision 0072): read like the publication; answered by the
+# editors and heads (`answer_correction`), early stops decided by the heads (`decide_early_stop`).
+from .party_models import CorrectionRequest, EarlyStopRequest, PartyCode  # noqa: E402
+
+PARTY_ACT = {Role.PUBLICITY_EDITOR: AGENCY, Role.UNIT_HEAD: AGENCY, Role.AGENCY_LEADER: AGENCY}
+register(PartyCode, agency="agency", unit="publication__obligation__case__unit",
+         mark="publication__obligation__case__confidentiality", rules={"view": VIEW, "issue_code": PARTY_ACT})
+register(CorrectionRequest, agency="agency", unit="publication__obligation__case__unit",
+         mark="publication__obligation__case__confidentiality",
+         rules={"view": VIEW, "answer_correction": PARTY_ACT, "record_request": PARTY_ACT})
+register(EarlyStopRequest, agency="agency", unit="publication__obligation__case__unit",
+         mark="publication__obligation__case__confidentiality",
+         rules={"view": VIEW, "check_early_stop": PARTY_ACT, "decide_early_stop": HEADS, "record_request": PARTY_ACT})

@@ -11,6 +11,7 @@ version, approved again, the old one shown meanwhile), withdrawn with a public r
 when the profile allows, or expires at the end of the display period (the job runner).
 """
 
+from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.models import Role
 from sanxiang.workflow import Param, Table, Transition, register
 
@@ -245,6 +246,19 @@ def _name(user):
     return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
+register_actions({"stop_early_publication": "提前停止公示"})  # the transition below (decision 0072)
+
+
+def early_stop_approved(pub, actor, request=None, **params):
+    """提前停止公示的申请已经发布部门负责人批准（总局令第45号第十四条，决定 0072）"""
+    from .party_models import EarlyStopRequest, EarlyStopStatus
+
+    if not isinstance(request, EarlyStopRequest) or request.publication_id != pub.pk \
+            or request.status != EarlyStopStatus.APPROVED:
+        return "提前停止公示须有经批准的当事人申请。"
+    return None
+
+
 PUBLICATION_OBLIGATION = register(Table(
     name="publication_obligation", label="公示义务", model=PublicationObligation, state_field="status",
     states=dict(ObligationStatus.choices), initial=OB.OPEN,
@@ -302,5 +316,10 @@ PUBLICATION = register(Table(
                    effect=withdraw_effect),
         Transition("expire", (S.PUBLISHED, S.CORRECTED), S.EXPIRED, "公示期满停止公示", roles=(), params=ON,
                    guards=(display_over,)),
+        # 提前停止公示 on the party's application, approved by the head (decision 0072, party_actions.py)
+        Transition("stop_early", (S.PUBLISHED, S.CORRECTED), S.EXPIRED, "提前停止公示", roles=HEADS,
+                   params={**ON, "reason": Param("提前停止公示说明（公开）", max_length=500),
+                           "request": Param("提前停止公示申请", text=False)},
+                   guards=(early_stop_approved,), effect=withdraw_effect),
     ],
 ))

@@ -196,7 +196,32 @@ def _publicity(cast, label):
     ob = PublicationObligation.objects.get(case=payment.obj.case)
     rows = {"publicity.publicationobligation": ob, "publicity.publication": ob.publication,
             "publicity.publicationversion": ob.publication.current()}
-    return Built(rows[label], cast.a, cast.unit_a)
+    if label in rows:
+        return Built(rows[label], cast.a, cast.unit_a)
+    # the party's rows (decision 0072): the publication published by the operator, then its code, a
+    # correction request from the portal, an early-stop application
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sanxiang.publicity import actions as PA
+    from sanxiang.publicity import requests as PR
+    from sanxiang.publicity.party_models import EarlyStopRequest
+
+    pub = ob.publication
+    for act in (PA.do_submit_publication, PA.do_approve_publication, PA.do_publish_publication):
+        act(pub, actor=OPERATOR)
+    pub.refresh_from_db()
+    if label == "publicity.partycode":
+        PR.issue_party_code(pub, actor=OPERATOR)
+        return Built(pub.party_code, cast.a, cast.unit_a)
+    if label == "publicity.correctionrequest":
+        return Built(PR.do_request_correction(pub, content="罚款数额有误", contact="13900000000"), cast.a, cast.unit_a)
+    # agency A's profile sets no early stop (national): the row is written as the action would leave it
+    day = dt.date(2026, 9, 15)
+    row = EarlyStopRequest.objects.create(agency=cast.a, publication=pub, number="停〔2026〕1号", statement="均符合",
+                                          contact="x", received_on=day, due=day, created_at=timezone.now())
+    return Built(row, cast.a, cast.unit_a)
 
 
 def _records(cast, label):

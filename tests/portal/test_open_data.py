@@ -50,7 +50,7 @@ ORG = "某某食品有限公司"
 
 def publish(pub, editor, head, on="2026-03-10"):
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head)
+    P.do_approve_publication(pub, actor=head, on=on)
     P.do_publish_publication(pub, actor=editor, on=on)
     pub.refresh_from_db()
     return pub
@@ -181,7 +181,7 @@ def test_a_correction_is_attested_again_and_a_withdrawn_decision_gives_no_conten
     first = client.get(url(site, pub)).json()
     P.do_correct_publication(pub, reason="更正笔误", text=pub.current().original + "（已更正）", actor=site["editor"])
     P.do_submit_publication(pub, actor=site["editor"])
-    P.do_approve_publication(pub, actor=site["leader"])
+    P.do_approve_publication(pub, actor=site["leader"], on="2026-03-12")
     P.do_publish_publication(pub, actor=site["editor"], on="2026-03-12")
     pending = client.get(url(site, pub))  # signed every few seconds by the job: not yet covered
     assert pending.status_code == 503 and pending.json()["code"] == "no_checkpoint" and pending["Retry-After"]

@@ -20,9 +20,11 @@ from sanxiang.orgs import testing as T
 from sanxiang.publicity import actions as P
 from sanxiang.publicity.deferral import next_working_day
 from sanxiang.publicity.models import ObligationStatus, Publication, PublicationObligation, PublicationStatus
+from sanxiang.publicity.party_models import EarlyStopRequest
 from sanxiang.publicity.queries import published_decisions
 from sanxiang.publicity.testing import opened, staff
 from sanxiang.publicity.workflows import PUBLICATION, PUBLICATION_OBLIGATION
+from sanxiang.workflow import apply
 
 PUBLISHED_ON = dt.date(2026, 3, 10)
 LATE = dt.date(2030, 1, 10)  # after the 3-year display period and Urumqi's 1-year "may take down"
@@ -91,6 +93,9 @@ def act(env, pub, action):
         "withdraw": lambda: P.do_withdraw_publication(pub, reason="复议决定撤销", actor=env.editor),
         "take_down": lambda: late(lambda: P.do_take_down_publication(pub, reason="公示满一年", actor=env.head)),
         "expire": lambda: P.do_expire_publication(pub, actor=JOBS, on=LATE),
+        # 提前停止公示 only through an approved application (decision 0072, test_party_requests.py)
+        "stop_early": lambda: apply(pub, "stop_early", actor=env.head, table=PUBLICATION, reason="当事人申请",
+                                    request=EarlyStopRequest(publication=pub, status="pending")),
     }
     return calls[action]()
 
@@ -112,6 +117,7 @@ def test_every_pair_of_the_publication_table(env, db, state):
             fresh = Publication.objects.get(pk=pub.pk)
             before = (LedgerEntry.objects.count(), fresh.ledger_digest())
             guarded = move is not None and action in ("withdraw",) and fresh.public_version is None
+            guarded = guarded or action == "stop_early"  # never without an approved application
             if move is None or guarded:
                 with pytest.raises((RuleViolation, NotPermitted, Conflict)):
                     act(env, fresh, action)

@@ -1,0 +1,110 @@
+"""执法决定信息公示告知书 (issue 10 §3; 总局令第45号第8条: when the decision is served, the party is told in
+writing that it will be published; decision 0072).
+
+A document kind of the documents app (`publicity_notice`, not offered on the case page: made from a
+publication, `do_make_publicity_notice`). Making it issues a new 公示查询码 (`requests.issue_party_code`,
+the previous code stops working) and prints it on the notice with the case number — the pair the party
+types on the portal to ask for a correction or an early stop. The notice is a **required document to
+issue with the decision**: `notice_state(pub)` says whether it is made and issued, and the publication's
+party page (/publicity/party/<id>/, linked from the publication's page) shows 公示告知书未制作 / 未签发 /
+已签发; the officers hand it over with the decision when they serve it (the 送达 move does not make it:
+decision 0072).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+
+from sanxiang.core.errors import NotPermitted, RuleViolation
+from sanxiang.core.public import public_url
+
+from .models import Publication
+
+KIND = "publicity_notice"
+
+
+def _profile(agency):
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.profiles.registry import get_profile
+
+    return get_profile(profile_key_of(agency))
+
+
+def _period_text(value) -> str:
+    from sanxiang.lib.periods import UNITS
+
+    return f"{value['count']}{UNITS.get(value['unit'], value['unit'])}" if value else ""
+
+
+def notice_values(case, pub) -> dict:
+    """The notice's own names (kinds.Spec.values): filled from the publication and the profile."""
+    from .actions import _decision_number
+    from .requests import format_code
+
+    ob = pub.obligation
+    profile = _profile(pub.agency)
+    on = ob.decided_on
+    samr = ob.kind_label == "处罚" and profile.value("publicity.penalty_scope", on=on) == "samr_general_procedure"
+    display = None
+    if samr:
+        display = profile.value("publicity.display_period_low" if ob.low_display else "publicity.display_period", on=on)
+    channels = profile.value("publicity.channels", on=on) or []
+    early = profile.value("publicity.early_stop.after", on=on) if samr else None
+    conditions = profile.value("publicity.early_stop.conditions", on=on) if early else []
+    code = getattr(pub, "_party_code", "") or ""
+    agency_code = pub.agency.code
+    return {
+        "decision_number": _decision_number(case) or case.number,
+        "decision_label": ob.decision_label,
+        "published_items": ("行政处罚决定书及行政处罚信息摘要" if samr else
+                            "、".join(profile.value("publicity.decision_fields", on=on))),
+        "channel": "、".join(channels) or "本机关公开门户",
+        "portal_url": public_url(reverse("portal:home", args=[agency_code])),
+        "correction_url": public_url(reverse("portal:party", args=[agency_code])),
+        "period": f"自公示之日起{_period_text(display)}" if display else "依照有关规定确定",
+        "publish_by": f"{ob.due:%Y年%-m月%-d日}",
+        "query_code": format_code(code) if code else "（未生成）",
+        "correction_answer": _period_text(profile.value("publicity.correction_answer", on=on)) or "规定期限",
+        "early_stop": (f"公示满{_period_text(early)}后，同时符合{'；'.join(conditions)}等条件的，"
+                       "可以凭案号和公示查询码申请提前停止公示（受到责令停产停业、限制开展生产经营活动、限制从业、降低资质等级、"
+                       "吊销许可证件、吊销营业执照等处罚的除外）。" if early else "公示期满后停止公示。"),
+        "basis": profile.cite(profile.entry("publicity.decision_deadline_short" if ob.kind_label in (
+            profile.value("publicity.short_deadline_kinds", on=on) or []) else "publicity.decision_deadline_other",
+            on=on)).split("：")[0] + ("、《市场监督管理行政处罚信息公示规定》" if samr else ""),
+    }
+
+
+@transaction.atomic
+def do_make_publicity_notice(pub, *, actor, replaces=None, correction_reason: str = ""):
+    """公示告知书 (by those who make the case's documents — its handlers, its unit's head): a new 公示查询码 (the earlier one stops working) printed on a new notice of the publication's
+    case (a correction of an issued notice names it and its reason). Returns the document."""
+    from sanxiang.access.policy import can
+    from sanxiang.documents.actions import do_generate_document
+
+    from .requests import new_code
+
+    pub = Publication.objects.select_related("obligation__case", "agency").get(pk=pub.pk)
+    if not can(actor, "generate_documents", pub.obligation.case):
+        raise NotPermitted("公示告知书由制作本案执法文书的人员（承办人员或负责人）制作，随决定书送达。")
+    if pub.obligation.status == "withheld":
+        raise RuleViolation("已决定不予公开，无需告知公示。", field="status")
+    code = new_code(pub, actor=actor)
+    pub._party_code = code
+    document = do_generate_document(pub.obligation.case, KIND, actor=actor, subject=pub, replaces=replaces,
+                                     correction_reason=correction_reason)
+    return document
+
+
+def notice_state(pub) -> dict:
+    """Whether the publication's notice is made and issued (the required document of its decision)."""
+    from sanxiang.documents.models import Document, DocumentStatus
+
+    doc = (Document.objects.filter(case=pub.obligation.case, kind=KIND,
+                                   fields__subject=f"{pub._meta.label_lower}:{pub.pk}")
+           .exclude(status=DocumentStatus.FAILED).order_by("-id").first())
+    code = getattr(pub, "party_code", None) if hasattr(pub, "party_code") else None
+    return {"document": doc, "issued": doc is not None and doc.status == DocumentStatus.ISSUED,
+            "label": ("公示告知书未制作" if doc is None else
+                      ("公示告知书已签发" if doc.status == DocumentStatus.ISSUED else "公示告知书未签发")),
+            "code_issued_at": code.issued_at if code is not None else None}

@@ -1,0 +1,79 @@
+"""Journey (issue 10 §9, decision 0072): a party asks for a correction on the portal with the case number
+and the 公示查询码 of its 公示告知书 — a wrong code is refused with one clear message; the editor answers
+it (予以更正) on the staff queue, submits the corrected version, the responsible head approves it and it
+is published; the party looks up the answer on the portal and sees the corrected version is public."""
+
+import pytest
+from journeys import DEMO_PASSWORD, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_party_correction_request_is_answered_and_the_correction_published(demo, page, shoot):
+    from django.contrib.auth import get_user_model
+
+    from sanxiang.publicity import requests as R
+    from sanxiang.publicity.models import Publication, PublicationStatus
+
+    pub = (Publication.objects.filter(agency__code="zhuzhou-amr", obligation__kind_label="处罚",
+                                      status__in=(PublicationStatus.PUBLISHED, PublicationStatus.CORRECTED))
+           .select_related("obligation__case").order_by("id").first())
+    editor = get_user_model().objects.get(username="zhuzhou-publicity")
+    code = R.issue_party_code(pub, actor=editor)  # as printed on the 公示告知书
+    number = pub.obligation.case.number
+    before = pub.public_version
+
+    # the party, no login
+    page.goto(page.base + "/gk/zhuzhou-amr/jiuzheng/")
+    page.fill("#id_number", number)
+    page.fill("#id_code", "AAAA-AAAA")
+    page.fill("#id_content", "罚款数额与送达的决定书不一致")
+    page.fill("#id_contact", "13900000000")
+    page.click("#party-form button[type=submit]")
+    assert R.WRONG_PAIR in page.locator("#verdict").inner_text()
+    assert page.input_value("#id_code") == "" and page.input_value("#id_number") == number
+    page.fill("#id_number", "")
+    page.fill("#id_code", "")
+    page.locator("#id_number").evaluate("e => e.removeAttribute('required')")
+    page.locator("#id_code").evaluate("e => e.removeAttribute('required')")
+    page.click("#party-form button[type=submit]")
+    assert "请输入案号" in page.locator("#error-number").inner_text()
+    page.fill("#id_number", number)
+    page.fill("#id_code", R.format_code(code).lower())
+    page.fill("#id_content", "罚款数额与送达的决定书不一致，应以决定书为准。")
+    page.fill("#id_contact", "13900000000")
+    page.click("#party-form button[type=submit]")
+    verdict = page.locator("#verdict").inner_text()
+    assert "已收到您的更正申请" in verdict
+    shoot(page, "portal-party-correction")
+    req_number = verdict.split("受理编号 ")[1].split("）")[0]
+
+    # the editor answers on the queue
+    log_in(page, "zhuzhou-publicity", DEMO_PASSWORD)
+    page.goto(page.base + "/publicity/requests/")
+    page.click(f"text={req_number}")
+    assert "罚款数额与送达的决定书不一致" in page.locator("#request-content").inner_text()
+    page.check("input[name=decision][value=accept]")
+    page.fill("#id_answer", "经核实，公示的罚款数额有误，予以更正。")
+    page.click("#answer-form button[type=submit]")
+    assert "已更正" in page.locator("#request-status").inner_text()
+    page.click("text=编辑、提交审核后发布")
+    page.click("text=提交发布部门负责人审核")
+
+    # the responsible head approves and publishes the corrected version
+    log_in(page, "zhuzhou-head", DEMO_PASSWORD)
+    page.goto(page.base + f"/publicity/publications/{pub.pk}/")
+    page.click("text=审核同意发布")
+    page.locator("form[action$='/publish/'] button[type=submit]").click()
+    pub.refresh_from_db()
+    assert pub.public_version == before + 1 and pub.status == PublicationStatus.CORRECTED
+
+    # the party sees the answer
+    page.context.clear_cookies()
+    page.goto(page.base + "/gk/zhuzhou-amr/jiuzheng/?act=lookup")
+    page.fill("#id_number", number)
+    page.fill("#id_code", code)
+    page.click("#party-form button[type=submit]")
+    result = page.locator(f"[id='request-{req_number}']").inner_text()
+    assert "经核实，公示的罚款数额有误，予以更正。" in result and "已公示" in result
+    shoot(page, "portal-party-answer")
