@@ -32,6 +32,7 @@ urlpatterns = [
             opendata.credit_export, name="credit"),
     path("<slug:agency>/feed.xml", opendata.feed, name="feed"),
     path("<slug:agency>/embed/", opendata.embed, name="embed"),
+    path("<slug:agency>/jiuzheng/", party_views.party, name="party"),  # 当事人申请更正、提前停止公示 (0072)
     path("<slug:agency>/<slug:slug>/", views.section, name="section"),
     path("<slug:agency>/<slug:slug>/lishi/", views.history, name="history"),
     path("<slug:agency>/<slug:slug>/lishi/<int:number>/", views.version, name="version"),

@@ -35,7 +35,7 @@ def published():
     editor, head, leader = staff(agency)
     pub = ob.publication
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head)
+    P.do_approve_publication(pub, actor=head, on="2026-03-10")
     P.do_publish_publication(pub, actor=editor, on="2026-03-10")
     pub.refresh_from_db()
     code = R.issue_party_code(pub, actor=editor)
@@ -170,7 +170,7 @@ def test_early_stop_refused_for_excluded_penalties_and_outside_samr(published):
     keep_number(ob.case)
     pub = ob.publication
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head)
+    P.do_approve_publication(pub, actor=head, on="2026-03-10")
     P.do_publish_publication(pub, actor=editor, on="2026-03-10")
     pub.refresh_from_db()
     with pytest.raises(RuleViolation, match="吊销许可证件"):
