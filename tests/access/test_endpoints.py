@@ -24,6 +24,9 @@ PUBLIC = {
     "gk/<slug:agency>/shenhe/", "gk/<slug:agency>/jiancha/", "gk/<slug:agency>/jiancha/<str:code>/",
     "gk/<slug:agency>/<slug:slug>/", "gk/<slug:agency>/<slug:slug>/lishi/",
     "gk/<slug:agency>/<slug:slug>/lishi/<int:number>/", "gk/<slug:agency>/zhinan/<str:code>/",
+    # 行政执法决定公开 and its search (decision 0070)
+    "gk/search/", "gk/<slug:agency>/jueding/", "gk/<slug:agency>/jueding/<int:number>/", "gk/<slug:agency>/search/",
+    "api/v1/public/decisions/search",
 }
 
 
