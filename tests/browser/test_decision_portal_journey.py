@@ -29,6 +29,8 @@ def test_published_found_withdrawn_notice(demo, page, phone_page, shoot):
     from sanxiang.portal.models import DecisionNumber
 
     number = DecisionNumber.objects.get(publication=pub).number
+    pub.refresh_from_db()
+    assert pub.status == PublicationStatus.PUBLISHED
 
     # a citizen on a phone: the list, the page, the search
     phone = phone_page
@@ -66,10 +68,15 @@ def test_published_found_withdrawn_notice(demo, page, phone_page, shoot):
     form.locator("input[name=reason]").fill("该行政处罚决定已被行政复议机关撤销")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
+    pub.refresh_from_db()
+    assert pub.status == PublicationStatus.WITHDRAWN, page.locator("main").inner_text()
     phone.goto(phone.base + f"/gk/{agency.code}/jueding/{number}/")
+    phone.reload()  # portal pages may be kept a minute by the browser (Cache-Control: public, max-age=60)
     notice = phone.locator("#notice").inner_text()
     assert "已撤下" in notice and "该行政处罚决定已被行政复议机关撤销" in notice
     assert phone.locator("#decision-text").count() == 0 and phone.locator("#summary").count() == 0
     shoot(phone, "portal-decision-withdrawn")
     phone.goto(phone.base + f"/gk/{agency.code}/search/?q={case_number}")
+    phone.reload()
+    phone.wait_for_selector("#results")
     assert phone.locator(f"#results a[href='/gk/{agency.code}/jueding/{number}/']").count() == 0
