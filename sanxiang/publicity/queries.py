@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from sanxiang.access.policy import restrict
 
-from .models import ObligationStatus, Publication, PublicationObligation, PublicationStatus
+from .models import (
+    SUMMARY_LABELS,
+    ObligationStatus,
+    Publication,
+    PublicationObligation,
+    PublicationStatus,
+    in_order,
+)
 
 
 def obligations(user, *, agency=None, status=None):
@@ -54,10 +61,33 @@ def _history(pub, versions, published: dict) -> list[dict]:
     return out
 
 
+# Only the columns the public rows read (the case, the versions' originals and contexts are large and
+# internal): the portal's decision page is measured against the minimal view (bench/bench_portal.py).
+_PUBLIC_COLUMNS = ("status", "public_version", "published_on", "expires_on", "withdrawn_on", "withdrawal_reason",
+                   "agency__code", "agency__name", "agency__profile_key", "obligation__kind_label",
+                   "obligation__decision_label", "obligation__decided_on", "obligation__case__number",
+                   "public_number__number", "public_number__published")
+_VERSION_COLUMNS = ("publication_id", "number", "text", "fields", "summary", "disclosure", "ground",
+                    "correction_reason", "made_at")
+
+
 def _public_rows():
+    from django.db.models import Prefetch
+
+    from .models import PublicationVersion
+
+    versions = Prefetch("versions", queryset=PublicationVersion.objects.only(*_VERSION_COLUMNS).order_by("number"))
     return (Publication.objects.filter(public_version__isnull=False)
-            .select_related("agency", "obligation__case", "public_number").prefetch_related("versions")
-            .order_by("-published_on", "-id"))
+            .select_related("agency", "obligation__case", "public_number").only(*_PUBLIC_COLUMNS)
+            .prefetch_related(versions).order_by("-published_on", "-id"))
+
+
+def _field_order(pub) -> list[str]:
+    """The profile's order of the published fields on the decision's date (as `fields_in_order`)."""
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.profiles.registry import get_profile
+
+    return get_profile(profile_key_of(pub.agency)).value("publicity.decision_fields", on=pub.obligation.decided_on)
 
 
 def _public_dict(pub) -> dict:
@@ -87,7 +117,8 @@ def _public_dict(pub) -> dict:
                          "reason": pub.withdrawal_reason, "on": pub.withdrawn_on.isoformat() if pub.withdrawn_on
                          else (pub.expires_on.isoformat() if pub.expires_on else None)}
         return row
-    row.update({"text": shown.text, "fields": shown.fields_in_order, "summary": shown.summary_in_order,
+    row.update({"text": shown.text, "fields": in_order(shown.fields, _field_order(pub)),
+                "summary": in_order(shown.summary, SUMMARY_LABELS),
                 "disclosure": shown.disclosure, "ground": shown.get_ground_display() if shown.ground else ""})
     return row
 
