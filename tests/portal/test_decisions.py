@@ -277,3 +277,19 @@ def test_the_api_answers_results_and_the_error_shape(zz):
     assert c.get(API, {"q": "罚款", "agency": "nosuch"}).status_code == 404
     assert c.get(API, {"q": "罚款", "kind": "nosuch"}).json()["code"] == "bad_kind"
     assert c.get(API, {"q": "罚款", "from": "x"}).status_code == 422
+
+
+def test_a_decision_taken_down_shows_the_notice_and_leaves_the_index(cal):
+    """乌鲁木齐: may take down after a year (公示满期撤下 by a head, with its reason): the notice, no text."""
+    agency = T.agency(code="gk-wlmq", profile_key="urumqi-gxq-amr")
+    editor, head, leader = staff(agency)
+    pub = published(agency, editor, head, fine="300000")
+    assert found("罚款", agency_id=agency.pk)
+    P.do_take_down_publication(pub, reason="公示满一年，依规定撤下", actor=head, on="2027-03-11")
+    row = published_decision(agency, 1)
+    assert row["expired"] and not row["text"] and row["fields"] == {} and row["summary"] == {}
+    assert row["notice"] == {"kind": "expired", "label": "公示期满，已停止公示", "reason": "公示满一年，依规定撤下",
+                             "on": "2027-03-11"}
+    assert not found("罚款", agency_id=agency.pk)
+    text = visible(Client().get(f"/gk/{agency.code}/jueding/1/").content.decode())
+    assert "公示期满，已停止公示" in text and "公示满一年，依规定撤下" in text and "决定内容" not in text
