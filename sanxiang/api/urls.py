@@ -13,6 +13,7 @@ from sanxiang.documents.api import router as documents_router
 from sanxiang.ledger.api import router as ledger_router
 from sanxiang.orgs.api import router as orgs_router
 from sanxiang.parties.api import router as parties_router
+from sanxiang.portal.api import router as public_decisions_router
 from sanxiang.profiles.api import router as profiles_router
 from sanxiang.publicity.api import router as publications_router
 from sanxiang.publicity.party_api import router as party_requests_router
@@ -61,6 +62,7 @@ errors.install(api)
 api.add_router("/ledger/", ledger_router)
 api.add_router("/deadlines/", deadlines_router)
 api.add_router("/public/", orgs_router)
+api.add_router("/public/decisions/", public_decisions_router)  # 执法决定检索 (issue 10 §7)
 api.add_router("/profiles/", profiles_router)
 api.add_router("/witness/", witness_router)
 api.add_router("/parties/", parties_router)

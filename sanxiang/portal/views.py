@@ -75,11 +75,10 @@ def nav(agency) -> list[dict]:
         {"label": "执法证件查询", "url": reverse("public-certificate"), "group": "事中公示"},
         {"label": "检查码查询（扫码入企）", "url": reverse("portal:inspection-lookup", args=[code]), "group": "事中公示"},
     ]
-    # 事后公开 (行政执法决定公开): the publicity app (issue 10 §3, pub10) builds the decisions and
-    # `published_decisions()`; its portal page appears here once a route named "portal:decisions"
-    # exists — until then the entry is left out rather than shown as a dead link.
+    # 事后公开 (行政执法决定公开): the decisions the publicity app published (decisions.py, decision 0070).
     try:
         items.append({"label": "行政执法决定公开", "url": reverse("portal:decisions", args=[code]), "group": "事后公开"})
+        items.append({"label": "执法决定检索", "url": reverse("portal:agency-search", args=[code]), "group": "事后公开"})
     except NoReverseMatch:
         pass
     items.append({"label": "行政执法统计年报", "url": reverse("portal:annual", args=[code]), "group": "事后公开"})
@@ -278,3 +277,83 @@ def inspection(request, agency, code):
                      "cap": _cap(yearly_cap, agency, ins.planned_on or today), "info": info.content if info else None,
                      "qr": segno.make(url, error="m").svg_inline(scale=4), "url": url,
                  })
+
+
+# ---- 事后公开: 行政执法决定 (decisions.py, decision 0070) --------------------------------------------
+
+def _query_string(q: str, f: dict, page: int) -> str:
+    from urllib.parse import urlencode
+
+    params = {"q": q, "kind": f["kind"], "from": f["from"].isoformat() if f["from"] else "",
+              "to": f["to"].isoformat() if f["to"] else "", "page": page}
+    return "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def decision_list(request, agency):
+    """行政执法决定公开: the agency's published decisions, newest first, a page at a time, by kind and date."""
+    from . import decisions as D
+
+    agency = _agency(agency)
+    f, problems = D.filters_of(request)
+    rows, more = ([], False) if problems else D.decision_rows(agency, f)
+    return _page(request, "portal/decisions.html", agency, f"行政执法决定公开 · {agency.name}",
+                 f"{agency.name}依法公开的行政执法决定（处罚、许可、强制、检查等），含撤下说明和更正记录。",
+                 {"rows": rows, "f": f, "problems": problems, "kinds": D.KINDS,
+                  "prev": _query_string("", f, f["page"] - 1) if f["page"] > 1 else "",
+                  "next": _query_string("", f, f["page"] + 1) if more else ""})
+
+
+def decision(request, agency, number):
+    """One published decision: the SAMR summary in front of the text, the fields, the versions — or the
+    notice of its withdrawal or end of display instead of the text."""
+    from . import decisions as D
+
+    agency = _agency(agency)
+    row = D.decision(agency, number)
+    title = f"行政{row['kind']}决定 {row['case']}".strip()
+    if row["notice"]:
+        description = f"{agency.name}：该行政执法决定的公示信息{row['notice']['label']}。"
+    else:
+        content = row["summary"].get("处罚内容") or row["fields"].get("执法结论") or row["decision"]
+        description = f"{agency.name}{row['decision']}（{row['published_on']}公开）：{content}"[:160]
+    return _page(request, "portal/decision.html", agency, f"{title} · {agency.name}", description,
+                 {"row": row, "title": title, "kind_name": f"行政{row['kind']}"})
+
+
+def _search(request, agency):
+    from . import decisions as D
+
+    q = request.GET.get("q", "")
+    f, problems = D.filters_of(request)
+    chosen = agency
+    if agency is None and request.GET.get("agency", "").strip():
+        chosen = queries.agency(request.GET["agency"].strip())
+        if chosen is None:
+            problems.append("未找到该机关。")
+    rows, more, asked = [], False, "q" in request.GET
+    if asked and not problems:
+        try:
+            rows, more = D.search(q, agency=chosen, f=f)
+        except D.SearchQueryError as exc:
+            problems.append(str(exc))
+    where = agency.name if agency else "各机关"
+    base = {"q": q, "f": f, "problems": problems, "kinds": D.KINDS, "rows": rows, "asked": asked,
+            "agencies": [] if agency else queries.agencies(), "chosen": chosen, "scoped": agency,
+            "prev": _query_string(q, f, f["page"] - 1) if f["page"] > 1 and asked else "",
+            "next": _query_string(q, f, f["page"] + 1) if more else ""}
+    if agency is None and chosen is not None:
+        for key in ("prev", "next"):
+            if base[key]:
+                base[key] += "&agency=" + chosen.code
+    status = 400 if asked and problems else 200
+    return _page(request, "portal/search.html", agency, f"执法决定检索 · {where}",
+                 f"按关键词、执法类别和日期检索{where}依法公开的行政执法决定。", base, status=status)
+
+
+def search(request):
+    """执法决定检索 across agencies (?agency= narrows it)."""
+    return _search(request, None)
+
+
+def agency_search(request, agency):
+    return _search(request, _agency(agency))

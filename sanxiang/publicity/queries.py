@@ -1,6 +1,6 @@
 """Reads of 公示: the obligations list (with deadlines), a publication, and what the portal may show.
 
-`published_decisions(agency=None)` is the one function the public portal reads (docs/publicity.md,
+`published_decisions(agency=None)` and `published_decision(agency, number)` are what the public portal reads (docs/publicity.md,
 "What the portal shows"): only versions a responsible head approved and that were published, the
 redacted text and fields — never the original — and withdrawal notices instead of silence.
 """
@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from sanxiang.access.policy import restrict
 
-from .models import ObligationStatus, Publication, PublicationObligation, PublicationStatus
+from .models import (
+    SUMMARY_LABELS,
+    ObligationStatus,
+    Publication,
+    PublicationObligation,
+    PublicationStatus,
+    in_order,
+)
 
 
 def obligations(user, *, agency=None, status=None):
@@ -49,43 +56,115 @@ def level(ob, today=None) -> str:
     return ob.warning or ""
 
 
-def _version_dict(v) -> dict:
-    return {"number": v.number, "text": v.text, "fields": v.fields_in_order, "summary": v.summary_in_order,
-            "disclosure": v.disclosure, "ground": v.get_ground_display() if v.ground else "",
-            "correction_reason": v.correction_reason, "made_at": v.made_at.isoformat()}
+def _history(pub, versions, published: dict) -> list[dict]:
+    """The published versions by number, day and correction reason — never their text (a correction
+    made because a version leaked a name must not keep the leak public)."""
+    out = []
+    for v in versions:
+        day = published.get(str(v.number))
+        if day is None:  # published before the portal recorded the days: the first's day, a correction's draft day
+            day = pub.published_on.isoformat() if v.number == 1 and pub.published_on else v.made_at.date().isoformat()
+        out.append({"number": v.number, "published_on": day, "correction_reason": v.correction_reason})
+    return out
 
 
-def published_decisions(agency=None) -> list[dict]:
+# Only the columns the public rows read (the case, the versions' originals and contexts are large and
+# internal): the portal's decision page is measured against the minimal view (bench/bench_portal.py).
+_PUBLIC_COLUMNS = ("status", "public_version", "published_on", "expires_on", "withdrawn_on", "withdrawal_reason",
+                   "agency__code", "agency__name", "agency__profile_key", "obligation__kind_label",
+                   "obligation__decision_label", "obligation__decided_on", "obligation__case__number",
+                   "public_number__number", "public_number__published")
+_VERSION_COLUMNS = ("publication_id", "number", "text", "fields", "summary", "disclosure", "ground",
+                    "correction_reason", "made_at")
+
+
+def _public_rows():
+    from django.db.models import Prefetch
+
+    from .models import PublicationVersion
+
+    versions = Prefetch("versions", queryset=PublicationVersion.objects.only(*_VERSION_COLUMNS).order_by("number"))
+    return (Publication.objects.filter(public_version__isnull=False)
+            .select_related("agency", "obligation__case", "public_number").only(*_PUBLIC_COLUMNS)
+            .prefetch_related(versions).order_by("-published_on", "-id"))
+
+
+def _field_order(pub) -> list[str]:
+    """The profile's order of the published fields on the decision's date (as `fields_in_order`)."""
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.profiles.registry import get_profile
+
+    return get_profile(profile_key_of(pub.agency)).value("publicity.decision_fields", on=pub.obligation.decided_on)
+
+
+def _public_dict(pub) -> dict:
+    versions = [v for v in pub.versions.all() if v.number <= pub.public_version]
+    shown = next(v for v in versions if v.number == pub.public_version)
+    numbered = getattr(pub, "public_number", None)
+    withdrawn = pub.status == PublicationStatus.WITHDRAWN
+    expired = pub.status == PublicationStatus.EXPIRED
+    row = {
+        "number": numbered.number if numbered else None, "agency": pub.agency.code, "agency_name": pub.agency.name,
+        "case": pub.obligation.case.number, "kind": pub.obligation.kind_label,
+        "decision": pub.obligation.decision_label, "decided_on": pub.obligation.decided_on.isoformat(),
+        "published_on": pub.published_on.isoformat() if pub.published_on else None,
+        "status": pub.status, "version": shown.number,
+        "text": "", "fields": {}, "summary": {}, "disclosure": "", "ground": "",
+        "withdrawn": withdrawn, "withdrawal_reason": pub.withdrawal_reason if withdrawn else "",
+        "withdrawn_on": pub.withdrawn_on.isoformat() if withdrawn and pub.withdrawn_on else None,
+        "expired": expired, "expires_on": pub.expires_on.isoformat() if pub.expires_on else None,
+        "notice": None,
+        "history": _history(pub, versions, numbered.published if numbered else {}),
+    }
+    if withdrawn or expired:
+        # 总局令第45号第13条: stop showing — the notice only (reason and day), no text, field or summary.
+        # take_down keeps its reason and day in withdrawal_reason / withdrawn_on (workflows.withdraw_effect).
+        row["notice"] = {"kind": "withdrawn" if withdrawn else "expired",
+                         "label": "已撤下" if withdrawn else "公示期满，已停止公示",
+                         "reason": pub.withdrawal_reason, "on": pub.withdrawn_on.isoformat() if pub.withdrawn_on
+                         else (pub.expires_on.isoformat() if pub.expires_on else None)}
+        return row
+    row.update({"text": shown.text, "fields": in_order(shown.fields, _field_order(pub)),
+                "summary": in_order(shown.summary, SUMMARY_LABELS),
+                "disclosure": shown.disclosure, "ground": shown.get_ground_display() if shown.ground else ""})
+    return row
+
+
+def published_decisions(agency=None, *, kind: str | None = None, since=None, until=None, offset: int = 0,
+                        limit: int | None = None) -> list[dict]:
     """What the portal may show: every publication ever published (public_version set), newest first.
 
-    Each: {"id", "agency" (code), "agency_name", "case" (案号), "kind" (处罚…), "decision", "decided_on",
-    "published_on", "status", "version" (shown), "text", "fields", "summary", "disclosure", "ground",
-    "withdrawn" (bool), "withdrawal_reason", "withdrawn_on", "expired" (bool), "expires_on",
-    "history": [{"number", "text", "fields", "summary", "correction_reason", …} of published versions]}.
-    Withdrawn and expired ones stay with their notice (the portal shows the notice, not the text, for
-    withdrawn ones); drafts and unapproved versions never appear."""
-    rows = (Publication.objects.filter(public_version__isnull=False)
-            .select_related("agency", "obligation__case").prefetch_related("versions").order_by("-published_on", "-id"))
+    Each: {"number" (the public number within the agency, decision 0070), "agency" (code), "agency_name",
+    "case" (案号), "kind" (处罚…), "decision", "decided_on", "published_on", "status", "version" (shown),
+    "text", "fields", "summary", "disclosure", "ground", "withdrawn" (bool), "withdrawal_reason",
+    "withdrawn_on", "expired" (bool), "expires_on", "notice",
+    "history": [{"number", "published_on", "correction_reason"} of the published versions]}.
+
+    Withdrawn, expired or taken down: the notice only — `notice` {"kind", "label", "reason", "on"} and
+    empty `text`, `fields`, `summary`. The history never carries a version's text. Drafts and
+    unapproved versions never appear; no database id does either. `kind` (处罚…), `since`/`until` (first
+    publication day) filter; `offset`/`limit` page (the portal asks one more to know whether there are more)."""
+    rows = _public_rows()
     if agency is not None:
         rows = rows.filter(agency__code=getattr(agency, "code", agency))
-    out = []
-    for pub in rows:
-        versions = [v for v in pub.versions.all() if v.number <= pub.public_version]
-        shown = next(v for v in versions if v.number == pub.public_version)
-        # published versions: the first, each correction published since (approved and public once)
-        history = [_version_dict(v) for v in versions]
-        out.append({
-            "id": pub.pk, "agency": pub.agency.code, "agency_name": pub.agency.name,
-            "case": pub.obligation.case.number, "kind": pub.obligation.kind_label,
-            "decision": pub.obligation.decision_label, "decided_on": pub.obligation.decided_on.isoformat(),
-            "published_on": pub.published_on.isoformat() if pub.published_on else None,
-            "status": pub.status, "version": shown.number, "text": shown.text, "fields": shown.fields_in_order,
-            "summary": shown.summary_in_order, "disclosure": shown.disclosure,
-            "ground": shown.get_ground_display() if shown.ground else "",
-            "withdrawn": pub.status == PublicationStatus.WITHDRAWN, "withdrawal_reason": pub.withdrawal_reason,
-            "withdrawn_on": pub.withdrawn_on.isoformat() if pub.withdrawn_on else None,
-            "expired": pub.status == PublicationStatus.EXPIRED,
-            "expires_on": pub.expires_on.isoformat() if pub.expires_on else None,
-            "history": history,
-        })
-    return out
+    if kind:
+        rows = rows.filter(obligation__kind_label=kind)
+    if since is not None:
+        rows = rows.filter(published_on__gte=since)
+    if until is not None:
+        rows = rows.filter(published_on__lte=until)
+    if limit is not None:
+        rows = rows[offset:offset + limit]
+    return [_public_dict(pub) for pub in rows]
+
+
+def published_decision(agency, number: int) -> dict | None:
+    """One published decision of `agency` (an object or code) by its public number, as in
+    `published_decisions()`; None when there is none (never published, or another agency's)."""
+    code = getattr(agency, "code", agency)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        return None
+    pub = _public_rows().filter(agency__code=code, public_number__number=number).first()
+    return _public_dict(pub) if pub is not None else None

@@ -166,6 +166,10 @@ def _build(cast, label):
         return _cases(cast, label)  # 法制审核 of a case of agency A, its round, a supplement request
     if label.startswith("publicity."):
         return _publicity(cast, label)
+    if label == "portal.decisionnumber":  # the public number of a published decision (public, decision 0070)
+        from sanxiang.portal.indexing import number_for
+
+        return Built(number_for(_publicity(cast, "publicity.publication").obj), cast.a)
     return None
 
 

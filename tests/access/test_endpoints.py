@@ -30,6 +30,9 @@ PUBLIC = {
     r"gk/^(?P<agency>[-\w]+)/data/random-inspections\.(?P<fmt>json|csv)$",
     r"gk/^(?P<agency>[-\w]+)/data/credit-(?P<which>penalties|inspections)\.(?P<fmt>csv|xlsx)$",
     "gk/<slug:agency>/feed.xml", "gk/<slug:agency>/embed/",
+    # 行政执法决定公开 and its search (decision 0070)
+    "gk/search/", "gk/<slug:agency>/jueding/", "gk/<slug:agency>/jueding/<int:number>/", "gk/<slug:agency>/search/",
+    "api/v1/public/decisions/search",
 }
 
 

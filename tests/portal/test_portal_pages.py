@@ -132,9 +132,10 @@ def test_boards_and_cards_print_with_the_certificate_qr(pcast):
         assert word in boards
 
 
-def test_decision_publication_is_not_linked_before_it_exists(pcast):
+def test_the_home_page_links_the_decisions_and_their_search(pcast):
     html = Client().get(f"/gk/{pcast.a.code}/").content.decode()
-    assert "事前公开" in html and "事中公示" in html and "行政执法决定公开" not in html
+    assert "事前公开" in html and "事中公示" in html and "事后公开" in html
+    assert f'href="/gk/{pcast.a.code}/jueding/"' in html and f'href="/gk/{pcast.a.code}/search/"' in html
 
 
 def test_unknown_agencies_and_sections_are_not_found(pcast):

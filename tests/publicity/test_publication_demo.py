@@ -39,3 +39,18 @@ def test_every_publicity_row_matches_its_last_ledger_entry(demo):
             last = LedgerEntry.objects.filter(object_type=row.ledger_type(), object_id=str(row.pk)).order_by(
                 "-index").first()
             assert last is not None and last.state_digest == row.ledger_digest(), (model.__name__, row.pk)
+
+
+def test_the_demo_indexes_its_published_decisions_and_numbers_them(demo):
+    """The demo publishes through the actions: the portal's listener numbered and indexed each decision
+    on show, and left the withdrawn ones out of the public search (decision 0070)."""
+    from sanxiang.portal.indexing import ref_of
+    from sanxiang.portal.models import DecisionNumber
+    from sanxiang.search.models import SearchEntry
+
+    numbered = DecisionNumber.objects.select_related("publication", "agency")
+    assert numbered.count() == Publication.objects.filter(public_version__isnull=False).count()
+    refs = set(SearchEntry.objects.values_list("ref", flat=True))
+    for row in numbered:
+        live = row.publication.status not in ("withdrawn", "expired")
+        assert (ref_of(row.agency.code, row.number) in refs) == live, row.publication

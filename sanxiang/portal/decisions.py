@@ -1,0 +1,119 @@
+"""行政执法决定公开 on the portal (issue 10 §3, §7; decision 0070): the list, the decision page and the
+public search — rendered without the request like every portal page (views._page), addressed by
+the agency's code and the decision's public number, never a database id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.http import Http404
+from django.urls import reverse
+
+from sanxiang.publicity import queries as PQ
+from sanxiang.publicity.scope import KIND_LABELS
+from sanxiang.search import engine
+from sanxiang.search.tokens import SearchQueryError, normalize
+
+from . import queries
+from .indexing import parse_ref
+
+PAGE = 20
+KINDS = [(code, f"行政{label}") for code, label in KIND_LABELS.items()]
+KIND_NAMES = dict(KINDS)
+
+
+def _int(value, default=1) -> int:
+    try:
+        return max(1, min(int(value), 10_000))
+    except (TypeError, ValueError):
+        return default
+
+
+def _date(value: str, label: str, problems: list[str]) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        problems.append(f"{label}应为日期（如 2026-03-01）。")
+        return None
+
+
+def filters_of(request) -> tuple[dict, list[str]]:
+    """The list's and the search's filters from the query string, with the problems said in Chinese."""
+    problems: list[str] = []
+    kind = request.GET.get("kind", "").strip()
+    if kind and kind not in KIND_NAMES:
+        problems.append("没有这一执法类别。")
+        kind = ""
+    since = _date(request.GET.get("from", ""), "起始日期", problems)
+    until = _date(request.GET.get("to", ""), "截止日期", problems)
+    if since and until and since > until:
+        problems.append("起始日期不能晚于截止日期。")
+    return {"kind": kind, "from": since, "to": until, "page": _int(request.GET.get("page"))}, problems
+
+
+def decision_url(agency_code: str, number: int) -> str:
+    return reverse("portal:decision", args=[agency_code, number])
+
+
+def decision_rows(agency, f: dict) -> tuple[list[dict], bool]:
+    offset = (f["page"] - 1) * PAGE
+    rows = PQ.published_decisions(agency, kind=KIND_LABELS.get(f["kind"]) if f["kind"] else None,
+                                  since=f["from"], until=f["to"], offset=offset, limit=PAGE + 1)
+    for row in rows:
+        row["url"] = decision_url(row["agency"], row["number"]) if row["number"] else ""
+        row["title"] = _list_title(row)
+    return rows[:PAGE], len(rows) > PAGE
+
+
+def _list_title(row) -> str:
+    return f"行政{row['kind']}决定" + (f" {row['case']}" if row["case"] else "")
+
+
+def decision(agency, number) -> dict:
+    row = PQ.published_decision(agency, number)
+    if row is None:
+        raise Http404("未找到该执法决定。")
+    return row
+
+
+def excerpt(text: str, query: str, width: int = 60) -> str:
+    """A piece of `text` around the first term of `query` (the text as published), for a result."""
+    flat = re.sub(r"\s+", " ", text or "")
+    at = -1
+    for term in normalize(query or "").split():
+        at = normalize(flat).find(term)
+        if at >= 0:
+            break
+    if at < 0:
+        return flat[:width * 2] + ("…" if len(flat) > width * 2 else "")
+    start = max(0, at - width // 2)
+    return ("…" if start else "") + flat[start:start + width * 2] + ("…" if start + width * 2 < len(flat) else "")
+
+
+def search(q: str, *, agency=None, f: dict) -> tuple[list[dict], bool]:
+    """The public search over published decisions: results with their public address; SearchQueryError
+    for a query the engine refuses (empty, too long, too many terms, operators only, one character)."""
+    offset = (f["page"] - 1) * PAGE
+    page = engine.search(q, agency_id=agency.pk if agency else None, kind=f["kind"] or None, since=f["from"],
+                         until=f["to"], limit=PAGE, offset=offset)
+    names = {}
+    out = []
+    for entry in page.entries:
+        parsed = parse_ref(entry.ref)
+        if parsed is None:
+            continue
+        code, number = parsed
+        if code not in names:
+            found = queries.agency(code)
+            names[code] = found.name if found else ""
+        out.append({"agency": code, "agency_name": names[code], "number": number, "title": entry.title,
+                    "kind": KIND_NAMES.get(entry.kind, entry.kind), "published_on": entry.published_on.isoformat(),
+                    "url": decision_url(code, number), "excerpt": excerpt(entry.summary, q)})
+    return out, page.more
+
+
+__all__ = ["SearchQueryError", "KINDS", "filters_of", "decision_rows", "decision", "search", "excerpt"]
