@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from . import open as opendata
-from . import views
+from . import party_views, views
 from .published import annual_list, annual_pdf, annual_xlsx, annual_year, plans
 
 app_name = "portal"
