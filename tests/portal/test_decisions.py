@@ -39,12 +39,12 @@ def zz(cal):
 def walk(pub, editor, head, on="2026-03-10", **prep):
     P.do_prepare_publication(pub, actor=editor, **prep)
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head)
+    P.do_approve_publication(pub, actor=head, on=on)
     return P.do_publish_publication(pub, actor=head, on=on)
 
 
-def published(agency, editor, head, on="2026-03-10", **kw):
-    ob = opened(agency, on="2026-03-05", **kw)
+def published(agency, editor, head, on="2026-03-10", decided="2026-03-05", **kw):
+    ob = opened(agency, on=decided, **kw)
     walk(ob.publication, editor, head, on=on)
     ob.publication.refresh_from_db()
     return ob.publication
@@ -81,22 +81,29 @@ def test_correction_history_lists_versions_without_their_text(zz):
     agency, editor, head, leader = zz
     ob = opened(agency, on="2026-03-05")
     pub = ob.publication
+    walk(pub, editor, head)
+    # a correction (the facts completed) publishes a witness's name the detectors cannot know ...
     orig = pub.current().original + "\n附：证人路人乙钱多多作证。"
-    walk(pub, editor, head, text=orig)
+    P.do_correct_publication(pub, reason="补充证人证言", text=orig, actor=editor)
+    P.do_submit_publication(pub, actor=editor)
+    P.do_approve_publication(pub, actor=head, on="2026-03-11")
+    P.do_publish_publication(pub, actor=head, on="2026-03-11")
     assert "钱多多" in published_decisions(agency)[0]["text"]
-    start = orig.index("钱多多")
+    # ... and the next correction masks it
+    start = pub.current().text.index("钱多多")
     P.do_correct_publication(pub, reason="误将证人姓名公开", actor=editor)
     P.do_prepare_publication(pub, edits=[{"op": "add", "start": start, "end": start + 3, "kind": "person",
                                           "reason": "证人"}], actor=editor)
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head)
+    P.do_approve_publication(pub, actor=head, on="2026-03-12")
     P.do_publish_publication(pub, actor=head, on="2026-03-12")
     shown = published_decisions(agency)[0]
     assert "钱多多" not in shown["text"]
     assert "钱多多" not in repr(shown), "the corrected leak stays public"
     assert shown["history"] == [
         {"number": 1, "published_on": "2026-03-10", "correction_reason": ""},
-        {"number": 2, "published_on": "2026-03-12", "correction_reason": "误将证人姓名公开"}]
+        {"number": 2, "published_on": "2026-03-11", "correction_reason": "补充证人证言"},
+        {"number": 3, "published_on": "2026-03-12", "correction_reason": "误将证人姓名公开"}]
     assert not found("钱多多") and found("证人")  # the index holds the corrected words only
 
 
@@ -133,7 +140,7 @@ def test_publish_indexes_correct_reindexes_withdraw_removes(zz):
                              text=pub.current().original.replace("1,000.00", "2,000.00"))
     assert found("1,000.00") and not found("2,000.00")  # the shown version stays indexed until the correction is out
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head)
+    P.do_approve_publication(pub, actor=head, on="2026-03-11")
     P.do_publish_publication(pub, actor=head, on="2026-03-11")
     assert found("2,000.00") and not found("1,000.00")
     P.do_withdraw_publication(pub, reason="行政复议决定撤销", actor=head)
@@ -283,13 +290,13 @@ def test_a_decision_taken_down_shows_the_notice_and_leaves_the_index(cal):
     """乌鲁木齐: may take down after a year (公示满期撤下 by a head, with its reason): the notice, no text."""
     agency = T.agency(code="gk-wlmq", profile_key="urumqi-gxq-amr")
     editor, head, leader = staff(agency)
-    pub = published(agency, editor, head, fine="300000")
+    pub = published(agency, editor, head, fine="300000", decided="2025-03-05", on="2025-03-10")
     assert found("罚款", agency_id=agency.pk)
-    P.do_take_down_publication(pub, reason="公示满一年，依规定撤下", actor=head, on="2027-03-11")
+    P.do_take_down_publication(pub, reason="公示满一年，依规定撤下", actor=head, on="2026-03-11")
     row = published_decision(agency, 1)
     assert row["expired"] and not row["text"] and row["fields"] == {} and row["summary"] == {}
     assert row["notice"] == {"kind": "expired", "label": "公示期满，已停止公示", "reason": "公示满一年，依规定撤下",
-                             "on": "2027-03-11"}
+                             "on": "2026-03-11"}
     assert not found("罚款", agency_id=agency.pk)
     text = visible(Client().get(f"/gk/{agency.code}/jueding/1/").content.decode())
     assert "公示期满，已停止公示" in text and "公示满一年，依规定撤下" in text and "决定内容" not in text
