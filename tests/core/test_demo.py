@@ -28,7 +28,6 @@ from sanxiang.orgs.models import (
     Training,
     Unit,
 )
-from sanxiang.parties.models import Party
 from sanxiang.review.models import LegalReview, ReviewRound, ReviewSupplement
 from sanxiang.review.models_flow import (
     CollectiveDiscussion,
@@ -44,10 +43,7 @@ MODELS = [Agency, Unit, Person, Certificate, LegalQualification, Training, Equip
           TotpDevice,
           # the review demo (review/demo.py): a re-run sends no case to review again and signs nothing twice
           LegalReview, ReviewRound, ReviewSupplement, SignOff, CollectiveDiscussion, Negotiation, LeadershipDecision,
-          Consultation, ReviewInquiry,
-          # the parties (parties/demo.py): a re-run registers none again (was tests/parties/test_party_demo.py's
-          # own second build of the demo)
-          Party]
+          Consultation, ReviewInquiry]
 SEEDS = ["urumqi-gxq-amr", "zhuzhou-amr", "pingluo-commerce", "urumqi-gxq-hrss", "quanzhou-licheng-amr"]
 PREFIXES = ["urumqi-amr", "zhuzhou", "pingluo", "urumqi-hrss", "quanzhou"]
 ROLES = ["officer", "reviewer", "head", "leader", "records", "publicity", "approval", "adviser"]
@@ -62,8 +58,7 @@ def _load():
 def _counts():
     return {m.__name__: m.objects.count() for m in MODELS} | {
         "orgs_entries": LedgerEntry.objects.filter(object_type__startswith="orgs.").count(),
-        "review_entries": LedgerEntry.objects.filter(object_type__startswith="review.").count(),
-        "party_entries": LedgerEntry.objects.filter(object_type="parties.party").count()}
+        "review_entries": LedgerEntry.objects.filter(object_type__startswith="review.").count()}
 
 
 def test_demo_is_idempotent_and_fully_ledgered():

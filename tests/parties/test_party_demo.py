@@ -1,5 +1,9 @@
 """The demo parties: registered through the actions, numbers that pass the checks, not doubled on re-run."""
 
+import io
+
+from django.core.management import call_command
+
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs.models import Agency, AgencyKind
 from sanxiang.parties.actions import FIELDS, clean_party
@@ -19,5 +23,7 @@ def test_every_seed_agency_has_parties_that_pass_the_checks(demo):
     assert kinds == {"person", "individual_business", "org"}
 
 
-# Not doubled on re-run: tests/core/test_demo.py's idempotency test counts the parties and their ledger
-# entries across its two builds (one build fewer per pass than a re-run of the demo here).
+def test_loading_the_demo_again_adds_no_party(demo):
+    before = Party.objects.count()
+    call_command("demo", stdout=io.StringIO())
+    assert Party.objects.count() == before
