@@ -153,7 +153,10 @@ def _deselect_database_agnostic_tests(config, items):
     """On the PostgreSQL pass, leave out the tests whose subject no database engine changes: the
     OpenAPI conformance test checks that every operation answers as its schema documents (status
     codes, shapes, content types) — thousands of generated requests, a tenth of a pass — while the
-    queries behind those answers are tested on PostgreSQL by the API and action tests."""
+    queries behind those answers are tested on PostgreSQL by the API and action tests; the redaction
+    and profile-CLI tests; and the modules that use no database at all (pure functions, files and
+    profile data: Merkle proofs, the deadline engine, PDF seals, identity numbers, the docs' links),
+    which would run the very same thing a second time."""
     agnostic = [item for item in items if item.get_closest_marker("database_agnostic")]
     if agnostic:
         config.hook.pytest_deselected(items=agnostic)

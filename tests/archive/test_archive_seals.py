@@ -15,6 +15,9 @@ from pyhanko.pdf_utils.writer import PdfFileWriter
 from sanxiang.archive.seals import seal_problem
 from sanxiang.documents import signing
 
+# No database here (pure functions, files, profile data): the SQLite pass runs it once (docs/how-to.md "Test time").
+pytestmark = pytest.mark.database_agnostic
+
 
 @pytest.fixture(scope="module")
 def agencies(tmp_path_factory):

@@ -1,5 +1,5 @@
-"""The schema cache (数据库结构缓存, sanxiang/core/schema_cache.py): an empty SQLite database migrated
-from the cache is the database the migrations build, and the cache is used only where it may be."""
+"""The schema cache (数据库结构缓存, sanxiang/core/schema_cache.py): an empty SQLite or PostgreSQL database
+migrated from the cache is the database the migrations build, and the cache is used only where it may be."""
 
 import os
 import sqlite3
@@ -73,15 +73,70 @@ def test_a_changed_migration_is_another_cache_key(monkeypatch, tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_cache_is_not_used_for_the_test_database_nor_on_postgresql(monkeypatch, tmp_path):
-    """The suite's own database is in memory on SQLite, or on PostgreSQL: neither is a file to copy into."""
+def test_the_suites_own_database_is_built_by_the_migrations(monkeypatch, tmp_path):
+    """pytest-django builds the test database with `migrate --run-syncdb`: never from the cache. On
+    SQLite that database is in memory, nothing to copy into; with an application role set, the
+    grants (and the checks of the role before them) are never replayed."""
+    from django.conf import settings
     from django.db import connection
 
     monkeypatch.setenv(schema_cache.ENV, str(tmp_path))
     monkeypatch.setattr(connection.introspection, "table_names", lambda *a, **k: [])  # as if empty
-    assert connection.vendor == "postgresql" or connection.is_in_memory_db()
-    assert SchemaCache.for_migrate({"database": "default"}) is None
+    assert SchemaCache.for_migrate({"database": "default", "run_syncdb": True}) is None
+    if connection.vendor == "sqlite":
+        assert connection.is_in_memory_db()
+        assert SchemaCache.for_migrate({"database": "default"}) is None
+    else:
+        assert SchemaCache.for_migrate({"database": "default"}) is not None
+        monkeypatch.setattr(settings, "DATABASE_APP_ROLE", "sanxiang_app", raising=False)
+        assert SchemaCache.for_migrate({"database": "default"}) is None
     assert list(tmp_path.iterdir()) == []
+
+
+# What PostgreSQL's migrated schema is made of, read from its catalogs (ids and sequences too: the
+# replayed statements must leave every counter where the migrations left it).
+PG_CATALOG = [
+    "SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity, identity_generation "
+    "FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2",
+    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), condeferrable, condeferred "
+    "FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+    "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2",
+    "SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
+    "ORDER BY 1, 2",
+    "SELECT proname, pg_get_functiondef(oid) FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1",
+    "SELECT relname, relkind, pg_get_userbyid(relowner), relacl::text FROM pg_class "
+    "WHERE relnamespace = 'public'::regnamespace ORDER BY 1",
+    "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1",
+    "SELECT app, name FROM django_migrations ORDER BY app, name",
+    "SELECT id, app_label, model FROM django_content_type ORDER BY id",
+    "SELECT id, codename, name, content_type_id FROM auth_permission ORDER BY id",
+]
+
+
+@pytest.mark.postgresql
+def test_a_postgresql_database_built_from_the_cache_is_the_one_the_migrations_build(tmp_path):
+    """The first `migrate` of an empty PostgreSQL database runs the migrations and records their
+    statements; the second replays them (decision 0074). Both databases' catalogs are the same."""
+    import psycopg
+    from installations import Factory
+
+    cache = tmp_path / "cache"
+    made = Factory(tmp_path)
+    try:
+        first, second = (made(name, SANXIANG_SCHEMA_CACHE=str(cache)) for name in ("first", "second"))
+        assert COPIED not in first.run("migrate", "--noinput").stdout
+        [recorded] = cache.glob("schema-*.postgresql.json")
+        assert recorded.stat().st_mode & 0o777 == 0o600
+        out = second.run("migrate", "--noinput").stdout
+        assert COPIED in out and "节假日日历" in out  # what `sanxiang migrate` adds still happens
+        with psycopg.connect(first.database_url) as a, psycopg.connect(second.database_url) as b:
+            for query in PG_CATALOG:
+                built, replayed = a.execute(query).fetchall(), b.execute(query).fetchall()
+                assert built and replayed == built, query
+        # An installation already migrated is left as it is.
+        assert COPIED not in second.run("migrate", "--noinput", "-v1").stdout
+    finally:
+        made.close()
 
 
 def test_without_the_setting_there_is_no_cache(monkeypatch):

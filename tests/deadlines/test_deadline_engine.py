@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 from sanxiang.deadlines.actions import chinesecalendar_days
 from sanxiang.deadlines.engine import WORKDAY, Calendar, DeadlineError, compute_due, working_days_between
 
+# No database here (pure functions, files, profile data): the SQLite pass runs it once (docs/how-to.md "Test time").
+pytestmark = pytest.mark.database_agnostic
+
 
 def official_calendar(years=range(2004, 2027)):
     days = {}

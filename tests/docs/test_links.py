@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# No database here (pure functions, files, profile data): the SQLite pass runs it once (docs/how-to.md "Test time").
+pytestmark = pytest.mark.database_agnostic
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")

@@ -8,6 +8,9 @@ from hypothesis import strategies as st
 
 from sanxiang.lib import merkle
 
+# No database here (pure functions, files, profile data): the SQLite pass runs it once (docs/how-to.md "Test time").
+pytestmark = pytest.mark.database_agnostic
+
 LEAVES = [bytes.fromhex(h) for h in
           ["", "00", "10", "2021", "3031", "40414243", "5051525354555657",
            "606162636465666768696a6b6c6d6e6f"]]

@@ -7,6 +7,9 @@ import pytest
 from sanxiang.core.errors import RuleViolation
 from sanxiang.parties.identity import check_credit_code, check_id_number, check_named_person, mask_id_number
 
+# No database here (pure functions, files, profile data): the SQLite pass runs it once (docs/how-to.md "Test time").
+pytestmark = pytest.mark.database_agnostic
+
 TODAY = dt.date(2026, 11, 23)
 
 

@@ -7,6 +7,9 @@ import pytest
 from sanxiang.profiles.registry import ProfileError, get_profile, list_profiles
 from sanxiang.profiles.schema import SCHEMA
 
+# No database here (pure functions, files, profile data): the SQLite pass runs it once (docs/how-to.md "Test time").
+pytestmark = pytest.mark.database_agnostic
+
 AGENCIES = ["urumqi-gxq-amr", "zhuzhou-amr", "pingluo-commerce", "urumqi-gxq-hrss", "quanzhou-licheng-amr"]
 ON = dt.date(2024, 6, 1)
 

@@ -6,6 +6,9 @@ import pytest
 
 from sanxiang.profiles.registry import DATA_DIR, ProfileError, validate_files
 
+# No database here (pure functions, files, profile data): the SQLite pass runs it once (docs/how-to.md "Test time").
+pytestmark = pytest.mark.database_agnostic
+
 GOOD = '''key = "demo-agency"
 name = "示例局"
 extends = "national"

@@ -4,6 +4,9 @@ import pytest
 
 from sanxiang.retrieval.serving import RangeNotSatisfiable, parse_range
 
+# No database here (pure functions, files, profile data): the SQLite pass runs it once (docs/how-to.md "Test time").
+pytestmark = pytest.mark.database_agnostic
+
 SIZE = 1000
 
 

@@ -1,4 +1,6 @@
-"""Django's `migrate`, which builds an empty SQLite database from the schema cache when one is set."""
+"""Django's `migrate`, which builds an empty database from the schema cache when one is set."""
+
+from contextlib import nullcontext
 
 from django.core.management.commands.migrate import Command as DjangoMigrate
 
@@ -12,6 +14,7 @@ class Command(DjangoMigrate):
             if options["verbosity"] >= 1:
                 self.stdout.write("数据库结构：已从结构缓存复制（与运行全部迁移的结果相同）。")
             return
-        super().handle(*args, **options)
+        with cache.recording() if cache is not None else nullcontext():
+            super().handle(*args, **options)
         if cache is not None:
             cache.store()
