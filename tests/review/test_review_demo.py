@@ -125,3 +125,16 @@ def test_zhuzhou_plan_is_reviewed_signed_to_the_director_and_adopted(demo):
     signers = {s["code"]: s["signoff"].signer.username for s in steps}
     assert signers["director"] not in {signers["handling_leader"], signers["legal_leader"]}
     assert plan.adopted_by_name and RandomDraw.objects.filter(agency__code="zhuzhou-amr", plan=plan).exists()
+
+
+@pytest.mark.parametrize("head, words", [("zhuzhou-head", "集体讨论：按拟作出的决定作出"),
+                                         ("urumqi-hrss-head", "局领导研究决定：按拟作出的决定作出")])
+def test_a_returned_round_the_leaders_decided_is_shown_as_decidable_not_to_resubmit(demo, client, head, words):
+    """Found walking the desk as 株洲's and 乌鲁木齐人社's heads (decision 0075): the returned case whose
+    disagreement the leaders decided as proposed said "修改后重新提交"; it may be decided."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username=head))
+    html = client.get("/review/").content.decode()
+    row = html[html.index('id="review-returned"'):]
+    assert words in row and "作出决定</a>" in row
