@@ -681,4 +681,12 @@ def statistics(request):
     if "bad" in (start, end):
         problem, start, end = "日期格式应为 YYYY-MM-DD，已显示全部时间的统计。", None, None
     rows = queries.statistics(request.user, start=start, end=end)
-    return render(request, "review/statistics.html", {"rows": rows, "start": start, "end": end, "problem": problem})
+    # 法制审核人员比例 (issue 9 §3 "the reviewer ratio (≥ 5 %) shows per agency"): the user's own agencies
+    from sanxiang.access.policy import current_roles
+    from sanxiang.orgs.indicators import reviewer_ratio
+    from sanxiang.orgs.models import Agency
+
+    agencies = Agency.objects.filter(pk__in=current_roles(request.user).values("agency_id")).order_by("name")
+    ratios = [{"agency": a.name, "ratio": reviewer_ratio(a)} for a in agencies]
+    return render(request, "review/statistics.html", {"rows": rows, "start": start, "end": end, "problem": problem,
+                                                      "ratios": ratios})
