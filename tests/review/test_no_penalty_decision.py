@@ -125,6 +125,10 @@ def test_where_the_catalogue_asks_no_review_the_act_decides_and_the_document_is_
     from sanxiang.documents.kinds import decision_pending
 
     assert decision_pending(case, "no_penalty_decision") is None
+    # Issuing now passes the decision's rule and stops only at the next check (this test made no PDF).
+    with pytest.raises(RuleViolation, match="PDF") as refused:
+        DA.do_issue_document(draft, actor=env.head)
+    assert refused.value.code != "decision_not_made"
 
 
 @pytest.mark.parametrize("inputs, message", [
