@@ -42,6 +42,7 @@ from .models import (
     CaseParty,
     CasePayment,
     CaseStatus,
+    NoPenaltyGround,
     OnSiteAct,
     OnSiteActKind,
     ParticipantRole,
@@ -227,6 +228,24 @@ def _proposal(penalties, fine, confiscation, flags) -> dict:
     return {"penalties": penalties, "fine": fine, "confiscation": confiscation, "flags": _flags(flags)}
 
 
+def _conclusion(case, penalties, fine, confiscation, flags, ground) -> dict:
+    """The proposal of 调查终结 or 修改拟处罚内容: penalties, or — 拟不予行政处罚 — a ground and nothing else
+    (decision 0075)."""
+    if not ground:
+        return {**_proposal(penalties, fine, confiscation, flags), "no_penalty_ground": ""}
+    if ground not in NoPenaltyGround.values:
+        raise RuleViolation(f"未知的不予行政处罚情形：{ground}（行政处罚法第三十条、第三十一条、第三十三条、第五十七条）。",
+                            field="no_penalty_ground")
+    if "decide_no_penalty" not in table_of(case).actions():
+        raise RuleViolation(f"{table_of(case).label}没有不予行政处罚决定这一步，不能拟不予行政处罚。",
+                            field="no_penalty_ground")
+    if isinstance(penalties, str):
+        penalties = [p for p in penalties.replace("，", ",").split(",") if p.strip()]
+    if penalties or R.as_amount(fine, "fine") or R.as_amount(confiscation, "confiscation"):
+        raise RuleViolation("拟不予行政处罚的，不应同时拟定处罚种类、罚款或没收金额。", field="penalties")
+    return {"penalties": [], "fine": None, "confiscation": None, "flags": _flags(flags), "no_penalty_ground": ground}
+
+
 def _hearing_date(value_, notice_on):
     """The hearing's date: a future date is the point (unlike the other dates of a move)."""
     import datetime as dt
@@ -250,8 +269,8 @@ def _clean(case, action, params: dict) -> dict:
     if params["on"] < case.clue_on:
         raise RuleViolation(f"日期 {params['on']:%Y-%m-%d} 早于发现线索之日 {case.clue_on:%Y-%m-%d}。", field="on")
     if action == "conclude":
-        params.update(_proposal(params.get("penalties"), params.get("fine"), params.get("confiscation"),
-                                params.get("flags")))
+        params.update(_conclusion(case, params.get("penalties"), params.get("fine"), params.get("confiscation"),
+                                  params.get("flags"), params.get("no_penalty_ground") or ""))
     if action == "notify_hearing":
         params["hearing_on"] = _hearing_date(params.get("hearing_on"), params["on"])
     if action in ("record_payment", "collect_on_site"):
@@ -329,7 +348,7 @@ def _consequences(case, action, *, actor, on, params):
     elif action == "collect_on_site":
         _payment(case, params, actor)
         _open(case, R.ONSITE_HANDIN, "cases.onsite_collection_handin", on, actor)
-    elif action in ("decide", "decide_on_site") and case.remakes_id:
+    elif action in ("decide", "decide_on_site", "decide_no_penalty") and case.remakes_id:
         D.meet_obligations_of(object_type=case.ledger_type(), object_id=case.remakes_id, kinds=[REMAKING],
                               actor=actor)
     elif action == "approve_deferral":
@@ -390,10 +409,10 @@ def do_terminate_case(case, *, reason, actor, on=None):
 
 
 def do_conclude_case(case, *, penalties, actor, fine=None, confiscation=None, flags=(), facts="", discretion="",
-                     on=None):
-    """调查终结 with the proposed decision."""
+                     on=None, no_penalty_ground=""):
+    """调查终结 with the proposed decision (penalties, or 拟不予行政处罚 with its ground and no penalties)."""
     return move_case(case, "conclude", actor=actor, penalties=penalties, fine=fine, confiscation=confiscation,
-                     flags=flags, facts=facts, discretion=discretion, on=on)
+                     flags=flags, facts=facts, discretion=discretion, on=on, no_penalty_ground=no_penalty_ground)
 
 
 def do_reinvestigate_case(case, *, reason, actor, on=None):
@@ -429,6 +448,11 @@ def do_hold_case_hearing(case, *, record, actor, on=None):
 def do_decide_case(case, *, actor, on=None, version=None):
     """作出处罚决定 of the current proposal (gated by notice, windows, Art.45 and the legal review)."""
     return move_case(case, "decide", actor=actor, on=on, version=version)
+
+
+def do_decide_case_no_penalty(case, *, actor, on=None, version=None):
+    """作出不予行政处罚决定 on the proposal 拟不予行政处罚 (gated by the legal review like any decision)."""
+    return move_case(case, "decide_no_penalty", actor=actor, on=on, version=version)
 
 
 def do_serve_case(case, *, method, actor, proof="", on=None):
@@ -606,8 +630,10 @@ def do_update_case(case, *, version, actor, **fields) -> Case:
 
 
 @transaction.atomic
-def do_revise_case_proposal(case, *, version, penalties, actor, fine=None, confiscation=None, flags=()) -> Case:
-    """修改拟处罚内容 after the investigation (a heavier one than notified is refused at decision)."""
+def do_revise_case_proposal(case, *, version, penalties, actor, fine=None, confiscation=None, flags=(),
+                            no_penalty_ground="") -> Case:
+    """修改拟处罚内容 after the investigation (a heavier one than notified is refused at decision); with
+    `no_penalty_ground` and no penalties: 拟不予行政处罚 (e.g. the party's 陈述申辩 adopted)."""
     locked = _lock(case)
     if not may_act(actor, "change", locked):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以修改拟处罚内容。")
@@ -622,14 +648,16 @@ def do_revise_case_proposal(case, *, version, penalties, actor, fine=None, confi
     problem = proposal_change_problem(locked)
     if problem:
         raise RuleViolation(problem, field="status")
-    proposal = _proposal(penalties, fine, confiscation, flags)
+    proposal = _conclusion(locked, penalties, fine, confiscation, flags, no_penalty_ground or "")
     problem = G.penalty_powers_problem(locked, proposal["penalties"])
     if problem:
         raise RuleViolation(problem, field="penalties")
     before = {"penalties": locked.proposed_penalties, "fine": locked.proposed_fine,
-              "confiscation": locked.proposed_confiscation, "flags": locked.review_flags}
+              "confiscation": locked.proposed_confiscation, "flags": locked.review_flags,
+              "no_penalty_ground": locked.no_penalty_ground}
     locked.proposed_penalties, locked.proposed_fine = proposal["penalties"], proposal["fine"]
     locked.proposed_confiscation, locked.review_flags = proposal["confiscation"], proposal["flags"]
+    locked.no_penalty_ground = proposal["no_penalty_ground"]
     locked.version += 1
     locked.save()
     append_entry(action="revise_case_proposal", actor=actor, obj=locked,

@@ -67,6 +67,7 @@ class CaseOut(Schema):
     filed_on: dt.date | None
     proposed_penalties: list[str]
     proposed_fine: Decimal | None
+    no_penalty_ground: str  # 拟不予行政处罚的情形 (empty: penalties proposed)
     decided_penalties: list[str]
     decided_fine: Decimal | None
     decided_on: dt.date | None

@@ -42,10 +42,11 @@ class ProposalIn(Schema):
     decision (行政处罚法第四十五条)."""
 
     version: int
-    penalties: list[str]
+    penalties: list[str] = []
     fine: str | None = None
     confiscation: str | None = None
     flags: list[str] = []
+    no_penalty_ground: str = ""  # 拟不予行政处罚: the ground (NoPenaltyGround), with no penalties
 
 
 class ProposalOut(Schema):
@@ -54,6 +55,7 @@ class ProposalOut(Schema):
     fine: Decimal | None
     confiscation: Decimal | None
     flags: list[str]
+    no_penalty_ground: str
     notified_penalties: list[str]  # what the party was told (告知): a heavier decision is refused
     notified_fine: Decimal | None
 
@@ -61,7 +63,7 @@ class ProposalOut(Schema):
 def _proposal(case) -> dict:
     return {"version": case.version, "penalties": case.proposed_penalties, "fine": case.proposed_fine,
             "confiscation": case.proposed_confiscation, "flags": case.review_flags,
-            "notified_penalties": case.notified_penalties, "notified_fine": case.notified_fine}
+            "no_penalty_ground": case.no_penalty_ground, "notified_penalties": case.notified_penalties, "notified_fine": case.notified_fine}
 
 
 @router.get("/{case_id}/proposal", response={200: ProposalOut, **error_responses(401, 404)}, summary="拟处罚内容")
@@ -73,7 +75,7 @@ def get_proposal(request, case_id: str):
 def revise_proposal(request, case_id: str, data: ProposalIn):
     case = C.do_revise_case_proposal(_case(request, case_id), version=data.version, penalties=data.penalties,
                                      fine=data.fine, confiscation=data.confiscation, flags=data.flags,
-                                     actor=_user(request))
+                                     no_penalty_ground=data.no_penalty_ground, actor=_user(request))
     return Status(200, _detail(case))
 
 

@@ -1,7 +1,7 @@
 """作出决定 — what other apps do when a case makes a decision (执法决定).
 
 The moves that make a decision are listed here, per transition table: a penalty decided (普通程序 or
-当场), a licence granted or refused, a coercive measure approved, an inspection's result recorded, a
+当场) or not given (不予行政处罚决定), a licence granted or refused, a coercive measure approved, an inspection's result recorded, a
 confirmation or adjudication decided, a labour-inspection order to correct. After such a move the
 workflow engine (`on_applied`) calls every callback registered with `on_decision_made`, inside the
 move's transaction: the publicity app opens the publication obligation (公示义务) there.
@@ -22,6 +22,7 @@ from sanxiang.workflow.engine import on_applied
 # (table, action) → the decision's kind (CaseKind value)
 DECISION_MOVES = {
     ("penalty_general", "decide"): "penalty",
+    ("penalty_general", "decide_no_penalty"): "penalty",  # 不予行政处罚决定 (decision 0075)
     ("penalty_simplified", "decide_on_site"): "penalty",
     ("licence_general", "grant"): "licence",
     ("licence_general", "refuse"): "licence",

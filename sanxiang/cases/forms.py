@@ -12,6 +12,7 @@ from .models import (
     CaseKind,
     InspectionResult,
     InspectionSource,
+    NoPenaltyGround,
     OnSiteActKind,
     OnSiteGround,
     ParticipantRole,
@@ -38,6 +39,10 @@ def _structured(name, label, required):
     if name == "penalties":
         return forms.MultipleChoiceField(label=label, required=required, choices=PenaltyType.choices,
                                          widget=forms.CheckboxSelectMultiple)
+    if name == "no_penalty_ground":  # 拟不予行政处罚 (decision 0075)
+        return forms.ChoiceField(label=label, required=required, choices=[("", "—（拟给予行政处罚）"),
+                                                                          *NoPenaltyGround.choices],
+                                 help_text="拟不予行政处罚的，选择情形，不选处罚种类。")
     if name == "flags":
         return forms.MultipleChoiceField(label=label, required=required, choices=ReviewFlag.choices,
                                          widget=forms.CheckboxSelectMultiple,

@@ -201,8 +201,19 @@ def opening_category_problem(kind, category, source=None) -> str | None:
 
 def has_proposal(case, actor, **params):
     """已拟定处罚内容"""
+    if case.no_penalty_ground:
+        return ("调查终结时拟不予行政处罚：不告知拟处罚内容，由负责人作出不予行政处罚决定；"
+                "要给予处罚的，先修改拟处罚内容。")
     if not case.proposed_penalties:
         return "尚未拟定处罚内容（调查终结时提出）。"
+    return None
+
+
+def no_penalty_proposed(case, actor, **params):
+    """拟不予行政处罚，并写明了不予处罚的情形（行政处罚法第三十条、第三十一条、第三十三条、第五十七条第一款）"""
+    if not case.no_penalty_ground or case.proposed_penalties:
+        return ("本案未拟不予行政处罚：调查终结（或修改拟处罚内容）时须写明不予行政处罚的情形"
+                "（行政处罚法第三十条、第三十一条、第三十三条、第五十七条第一款）。")
     return None
 
 

@@ -129,6 +129,17 @@ class ReviewFlag(models.TextChoices):
     OTHER_STATUTORY = "other_statutory", "法律、法规规定应当进行法制审核的其他情形"
 
 
+class NoPenaltyGround(models.TextChoices):
+    """不予行政处罚的情形 — 行政处罚法 第三十条、第三十一条、第三十三条、第四十条、第五十七条第一款（二）（三）项."""
+
+    MINOR = "minor", "违法行为轻微并及时改正，没有造成危害后果（行政处罚法第三十三条第一款）"
+    FIRST_OFFENCE = "first_offence", "初次违法且危害后果轻微并及时改正（行政处罚法第三十三条第一款）"
+    NO_FAULT = "no_fault", "当事人有证据足以证明没有主观过错（行政处罚法第三十三条第二款）"
+    UNDER_FOURTEEN = "under_fourteen", "不满十四周岁的未成年人有违法行为（行政处罚法第三十条）"
+    INCAPABLE = "incapable", "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为（行政处罚法第三十一条）"
+    NOT_ESTABLISHED = "not_established", "违法事实不能成立（行政处罚法第四十条、第五十七条第一款第三项）"
+
+
 class ServiceMethod(models.TextChoices):
     """送达方式 — legal-rules.md §3a."""
 
@@ -147,7 +158,8 @@ class TransferGround(models.TextChoices):
 
 
 # Case fields added after cases were ledgered (left out of the digest while unset).
-LATER_FIELDS = ("decidable_on_the_spot", "act_on", "act_ended_on", "transfer_ground", "transferred_to")
+LATER_FIELDS = ("decidable_on_the_spot", "act_on", "act_ended_on", "transfer_ground", "transferred_to",
+                "no_penalty_ground")
 
 
 class Case(Ledgered):
@@ -180,6 +192,8 @@ class Case(Ledgered):
     proposed_fine = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     proposed_confiscation = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     review_flags = models.JSONField(default=list, blank=True)
+    # 拟不予行政处罚: the ground (NoPenaltyGround) proposed at 调查终结 instead of penalties (decision 0075).
+    no_penalty_ground = models.CharField(max_length=24, choices=NoPenaltyGround.choices, blank=True, default="")
     notified_penalties = models.JSONField(default=list, blank=True)
     notified_fine = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     notified_confiscation = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)

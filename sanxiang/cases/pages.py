@@ -349,7 +349,8 @@ def case_page(user, case) -> dict:
         "parties": parties, "participants": participants, "recusals": recusals, "onsite_acts": onsite,
         "reviews": reviews, "review_rounds": review_rounds, "payments": payments, "appeals": appeals, "deadlines": deadline_rows, "timeline": timeline(case, related, {o.pk: o.kind for o in obligations}),
         "options": options,
-        "proposed": penalties_text(case.proposed_penalties, case.proposed_fine, case.proposed_confiscation),
+        "proposed": (f"不予行政处罚：{case.get_no_penalty_ground_display()}" if case.no_penalty_ground else
+                     penalties_text(case.proposed_penalties, case.proposed_fine, case.proposed_confiscation)),
         "notified": penalties_text(case.notified_penalties, case.notified_fine, case.notified_confiscation),
         "decided": penalties_text(case.decided_penalties, case.decided_fine, case.decided_confiscation),
         "flags": "、".join(ReviewFlag(f).label for f in case.review_flags if f in ReviewFlag.values),

@@ -60,9 +60,12 @@ def proposal_of(case, kind: str | None = None, decision: str | None = None, *, m
                 "confiscation_value": None, "hearing": "none", "flags": sorted(case.review_flags),
                 "plan": plan_of(case.inspection_plan)}
     hearing = "held" if case.hearing_held_on else ("requested" if case.hearing_requested_on else "none")
-    return {"kind": case.kind, "procedure": case.procedure, "penalties": sorted(case.proposed_penalties),
-            "fine": _money(case.proposed_fine), "confiscation_value": _money(case.proposed_confiscation),
-            "hearing": hearing, "flags": sorted(case.review_flags)}
+    proposal = {"kind": case.kind, "procedure": case.procedure, "penalties": sorted(case.proposed_penalties),
+                "fine": _money(case.proposed_fine), "confiscation_value": _money(case.proposed_confiscation),
+                "hearing": hearing, "flags": sorted(case.review_flags)}
+    if getattr(case, "no_penalty_ground", ""):  # 拟不予行政处罚 (decision 0075): only then, so older rounds still match
+        proposal["no_penalty_ground"] = case.no_penalty_ground
+    return proposal
 
 
 def review_required(case, proposed_decision: dict, *, on=None) -> tuple[bool, list[dict]]:

@@ -54,8 +54,9 @@ def end_effect(case, actor, reason="", **params):
 
 
 def conclude_effect(case, actor, penalties=(), fine=None, confiscation=None, flags=(), facts="", discretion="",
-                    **params):
+                    no_penalty_ground="", **params):
     case.proposed_penalties, case.proposed_fine, case.proposed_confiscation = list(penalties), fine, confiscation
+    case.no_penalty_ground = no_penalty_ground or ""
     case.review_flags = list(flags or [])
     if facts:
         case.facts = facts
@@ -109,6 +110,14 @@ def decide_effect(case, actor, on=None, **params):
             "confiscation": case.decided_confiscation}
 
 
+def no_penalty_effect(case, actor, on=None, **params):
+    """不予行政处罚决定: the decision names no penalty; the ground stays the proposal's (decision 0075)."""
+    case.decided_penalties, case.decided_fine, case.decided_confiscation = [], None, None
+    case.decided_on = on or timezone.localdate()
+    case.decided_by = actor if getattr(actor, "pk", None) and hasattr(actor, "people") else None
+    return {"penalties": [], "no_penalty_ground": case.no_penalty_ground}
+
+
 def onsite_decide_effect(case, actor, on=None, **params):
     extra = decide_effect(case, actor, on=on)
     return extra
@@ -145,9 +154,10 @@ def extension_effect(case, actor, collective_discussion="", **params):
     return {"extensions": case.time_limit_extensions}
 
 
-CONCLUDE_PARAMS = {**ON, "penalties": Param("处罚种类", text=False), "fine": Param("罚款数额", required=False, text=False),
+CONCLUDE_PARAMS = {**ON, "penalties": Param("处罚种类", required=False, text=False), "fine": Param("罚款数额", required=False, text=False),
                    "confiscation": Param("没收金额", required=False, text=False),
                    "flags": Param("法制审核情形", required=False, text=False),
+                   "no_penalty_ground": Param("拟不予行政处罚的情形", required=False, max_length=24),
                    "facts": Param("违法事实", required=False, max_length=5000),
                    "discretion": Param("裁量理由", required=False, max_length=5000)}
 SERVE_PARAMS = {**ON, "method": Param("送达方式", max_length=16), "proof": Param("送达凭证", required=False)}
@@ -165,6 +175,7 @@ PENALTY_GENERAL_STATES = [S.CLUE, S.VERIFYING, S.NOT_FILED, S.FILED, S.INVESTIGA
 
 PENALTY_GENERAL = register(Table(
     name="penalty_general", label="行政处罚案件（普通程序）", model=Case, state_field="status",
+    side_roads=("decide_no_penalty",),  # 已决定 by the main road is a penalty decided (paths())
     states={s.value: s.label for s in PENALTY_GENERAL_STATES}, initial=S.CLUE,
     subject=lambda case: f"案件 {case.number}" if case.number else "该线索",
     payload=lambda case: {"number": case.number, "status": case.status},
@@ -212,6 +223,13 @@ PENALTY_GENERAL = register(Table(
                    guards=(G.actor_not_handler, G.has_proposal, G.penalties_within_powers, G.statement_windows_over,
                            G.not_heavier_than_notified, G.review_passed, G.not_before_earlier_steps),
                    effect=decide_effect, closes=(R.TIME_LIMIT, R.STATEMENT, R.HEARING_REQUEST),
+                   opens=(Opens(R.SERVICE, rule="cases.service_limit", start=_start),)),
+        # 不予行政处罚 (行政处罚法第三十条、第三十一条、第三十三条、第五十七条第一款): no penalty is notified, so
+        # it may be decided after 调查终结 or, the proposal revised after the party's statement, after 告知.
+        Transition("decide_no_penalty", (S.CONCLUDED, S.NOTIFIED), S.DECIDED, "作出不予行政处罚决定", roles=HEAD,
+                   approval=True, params=ON,
+                   guards=(G.actor_not_handler, G.no_penalty_proposed, G.review_passed, G.not_before_earlier_steps),
+                   effect=no_penalty_effect, closes=(R.TIME_LIMIT, R.STATEMENT, R.HEARING_REQUEST),
                    opens=(Opens(R.SERVICE, rule="cases.service_limit", start=_start),)),
         Transition("serve", S.DECIDED, S.SERVED, "送达", roles=OFFICER, params=SERVE_PARAMS,
                    guards=(G.actor_handles, G.service_lawful), effect=serve_effect, closes=(R.SERVICE,)),

@@ -122,6 +122,9 @@ class DiscussionIn(In):
     attendees: list[AttendeeIn]
     outcome: str = Field(max_length=16)
     minutes: str = Field(max_length=20000)
+    # 讨论的是哪一轮 (its number): required when the review holds several decisions with an opinion
+    # (a coercion review's measures, a licence's later decisions); else that one round (decision 0075).
+    round: int | None = None
 
 
 class AttendeeOut(Schema):
@@ -159,7 +162,7 @@ def record_discussion(request, review_id: str, data: DiscussionIn):
     ids = _user_ids([a.username for a in data.attendees])
     attendees = [{"user": i, "position": a.position, "text": a.text} for i, a in zip(ids, data.attendees)]
     row = F.do_record_collective_discussion(review, held_on=data.held_on, attendees=attendees, outcome=data.outcome,
-                                            minutes=data.minutes, actor=_user(request))
+                                            minutes=data.minutes, actor=_user(request), round=data.round)
     return Status(201, _discussion(row))
 
 
@@ -204,6 +207,7 @@ class LeadershipIn(In):
     deciders: list[AttendeeIn]  # each leader taking part with a position (as a 集体讨论's attendees)
     outcome: str = Field(max_length=16)
     text: str = Field(max_length=4000)
+    round: int | None = None  # the returned round decided (its number; required when several are)
 
 
 class DeciderOut(Schema):
@@ -244,7 +248,7 @@ def record_leadership_decision(request, review_id: str, data: LeadershipIn):
         decided_on=data.decided_on, outcome=data.outcome, text=data.text,
         deciders=[{"user": i, "position": d.position, "text": d.text}
                   for i, d in zip(_user_ids([d.username for d in data.deciders]), data.deciders)],
-        actor=_user(request))
+        actor=_user(request), round=data.round)
     return Status(201, _leadership(row))
 
 

@@ -124,7 +124,8 @@ class ImportForm(PublishForm):
 class CheckForm(forms.Form):
     kind = forms.ChoiceField(label="决定种类", choices=_choices("kind"))
     procedure = forms.ChoiceField(label="程序", required=False,
-                                  choices=[("", "按法律确定（未写明时）")] + _choices("procedure"))
+                                  choices=[("", "未写明（仅限依法只能适用普通程序的）")] + _choices("procedure"),
+                                  help_text="可以适用简易程序（行政处罚法第五十一条）的处罚须写明程序。")
     party_kind = forms.ChoiceField(label="当事人类别", required=False, choices=[("", "未定")] + _choices("party_kind"))
     penalties = forms.MultipleChoiceField(label="拟处罚种类", required=False, widget=forms.CheckboxSelectMultiple,
                                           choices=_choices("penalty", only=set(VALUE_LABELS["penalty"]) - {"confiscation"}))

@@ -20,6 +20,8 @@ Penalty = Literal["warning", "criticism", "fine", "confiscation", "confiscate_in
                   "suspension", "downgrade", "revocation", "restriction", "production_suspension", "closure",
                   "practice_restriction", "detention", "other"]
 Hearing = Literal["none", "requested", "held"]
+# 不予行政处罚的情形 (cases.models.NoPenaltyGround; 行政处罚法 第三十条、第三十一条、第三十三条、第五十七条).
+NoPenaltyGround = Literal["minor", "first_offence", "no_fault", "under_fourteen", "incapable", "not_established"]
 # 决定事项: a decision within a kind other than its main one (行政许可法 第四十九条、第五十条、第六十九条、
 # 第七十条; 行政强制法 第二十七条、第二十八条). A proposal without it is the kind's main decision.
 Decision = Literal["change", "extension", "revocation", "deregistration", "disposal"]
@@ -37,7 +39,7 @@ SIMPLIFIED_PENALTIES = {"warning", "fine"}
 FIELD_LABELS = {
     "kind": "执法类别", "procedure": "程序", "party_kind": "当事人类别", "penalties": "处罚种类", "fine": "罚款数额",
     "confiscation_value": "没收金额", "hearing": "听证", "flags": "情形", "level": "执法层级", "field": "执法领域",
-    "decision": "决定事项", "decisions": "决定事项",
+    "decision": "决定事项", "decisions": "决定事项", "no_penalty_ground": "不予行政处罚的情形",
     "measure": "行政强制措施", "plan": "年度抽查计划",
     "kinds": "执法类别", "procedures": "程序", "party_kinds": "当事人类别", "penalties_any": "处罚种类",
     "fine_at_least": "罚款数额下限", "confiscation_at_least": "没收金额下限", "hearing_in": "听证",
@@ -79,6 +81,15 @@ class Proposal(_Strict):
     measure: dict | None = None
     # 年度抽查计划: the plan reviewed (`cases.kinds.inspection_plan.plan_of`); no condition reads it.
     plan: dict | None = None
+    # 拟不予行政处罚: the ground, with no penalties (decision 0075); conditions read the kind and procedure.
+    no_penalty_ground: NoPenaltyGround | None = None
+
+    @model_validator(mode="after")
+    def no_penalty_without_penalties(self):
+        if self.no_penalty_ground is not None and (self.kind != "penalty" or self.penalties or self.fine
+                                                   or self.confiscation_value):
+            raise ValueError("拟不予行政处罚的决定只能是行政处罚类别，且不能同时含处罚种类或金额")
+        return self
 
 
 class Amounts(_Strict):
@@ -231,10 +242,13 @@ def rule_data(rule: Rule) -> dict:
 
 
 def effective_procedure(p: Proposal, simplified_max: Amounts) -> str:
-    """普通程序 unless the proposal may lawfully be decided on the spot (行政处罚法 第五十一条).
+    """The procedure the proposal is decided by (行政处罚法 第五十一条).
 
-    A proposal that names no procedure gets the one the law allows; one that says 简易程序 beyond
-    the ceiling is refused (ShapeError) — it could not be decided that way.
+    One that says 简易程序 beyond the ceiling is refused (ShapeError) — it could not be decided that
+    way. A penalty that names no procedure: where the law leaves none but the general one (beyond
+    第五十一条's penalties or ceiling), 普通程序; where it may be either — 第五十一条 says the agency
+    "可以" decide on the spot, a choice the catalogue cannot make for it, and the rules differ by
+    procedure (株洲: 所有普通程序案件) — it is refused (decision 0075: assuming 简易程序 under-reported).
     """
     eligible = (p.kind == "penalty" and set(p.penalties) <= SIMPLIFIED_PENALTIES
                 and p.fine <= simplified_max.for_party(p.party_kind) and p.confiscation_value == 0)
@@ -244,7 +258,16 @@ def effective_procedure(p: Proposal, simplified_max: Amounts) -> str:
                          "警告（行政处罚法第五十一条）。", field="procedure")
     if p.procedure:
         return p.procedure
-    return "simplified" if eligible and p.penalties else "general"
+    # Without the party's kind, the organisation's (higher) ceiling may be the one that applies.
+    ceiling = simplified_max.for_party(p.party_kind) if p.party_kind else max(simplified_max.person, simplified_max.org)
+    maybe = (p.kind == "penalty" and set(p.penalties) <= SIMPLIFIED_PENALTIES and p.fine <= ceiling
+             and p.confiscation_value == 0)
+    if maybe and p.penalties:
+        who = {"org": "法人或其他组织", None: "当事人"}.get(p.party_kind, "公民")
+        raise ShapeError(f"须写明程序（procedure：general 普通程序或 simplified 简易程序）：对{who}处以"
+                         f"{ceiling}元以下罚款或者警告，可以适用简易程序当场作出，也可以适用"
+                         "普通程序（行政处罚法第五十一条），是否须经法制审核因程序而异。", field="procedure")
+    return "general"
 
 
 # The vocabulary in words, for pages and workbooks (people see names, not keys).

@@ -28,6 +28,9 @@ def load(stdout):
     lines = [f"法制审核目录清单：已按规则配置为 {len(made)} 个机关生成第1版"] if made else []
     rounds = _demo_reviews()
     stories = _demo_stories()
+    materials = _demo_materials()
+    if materials:
+        lines.append(f"法制审核材料：{materials} 件送审案件登记了证据和音像资料（审核人员在审核页查看，查看留痕）")
     if rounds or stories:
         lines.append(f"法制审核：{rounds + stories} 件案件已送审（待确定审核人员、审核中、退回补充材料、审核同意、"
                      "退回承办机构、撤回送审；签批、集体讨论、局领导研究决定、征求意见、审核调查、延期、超期预警）")
@@ -290,3 +293,50 @@ def _extend_coercion_review(loader) -> int:
     do_extend_review(rnd, count=5, approver=_leaders(loader.agency)[0], reason="需等待产品质量检验报告。", actor=loader.reviewer_user,
                      on=loader.day(0))
     return 1
+
+
+def _demo_materials() -> int:
+    """The records a reviewer reads (issue 9 §3 "sees every record of the case, audio-video included", s20
+    tester9 #8): each case the demo sent to review that has no evidence yet gets, from its handling officer, a
+    photo of the on-site check (书证) and the party's recorded statement with its transcript (当事人的陈述) —
+    a few KB each (`records.samples`). Viewing them from the round page is ledgered (retrieval)."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from sanxiang.cases.models import Case
+    from sanxiang.orgs.demo import AGENCIES
+    from sanxiang.records import evidence as E
+    from sanxiang.records import samples
+    from sanxiang.records.models import EvidenceItem
+
+    from .models import LegalReview
+
+    users = get_user_model().objects
+    made = 0
+    for spec in AGENCIES:
+        officer = users.filter(username=f"{spec['prefix']}-officer").first()
+        if officer is None:
+            continue
+        cases = (Case.objects.filter(agency__code=spec["code"], pk__in=LegalReview.objects.values("case_id"))
+                 .exclude(pk__in=EvidenceItem.objects.values("case_id")).exclude(status="closed").order_by("id"))
+        for n, case in enumerate(cases, start=1):
+            if not case.handlers.filter(person__user=officer, until__isnull=True).exists():
+                continue
+            day = case.filed_on or case.clue_on
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
+            common = {"collected_on": day, "collected_by": "执法人员", "place": "当事人经营场所", "occurred_at": start,
+                      "officers": "执法人员二名", "recorder": "执法人员", "actor": officer}
+
+            def upload(data, name):
+                return samples.completed_upload(data, name, actor=officer, agency_code=spec["code"])
+
+            E.do_register_evidence(case, upload(samples.png(seed=10 + n), "现场检查照片.png"), kind="documentary",
+                                   title="现场检查照片", source="执法人员现场拍摄", content="涉案物品及其标签、存放现场",
+                                   purpose="证明涉案物品的数量和存放情况", **common)
+            E.do_register_evidence(case, upload(samples.mp3(seed=10 + n), "询问录音.mp3"), kind="statement",
+                                   title="当事人陈述录音", source="询问当事人", content="询问当事人经营情况的录音",
+                                   purpose="证明违法事实和当事人的陈述",
+                                   transcript="问：涉案物品是从哪里进货的？\n答：从批发市场进的，有进货单。\n"
+                                              "问：你是否知道需要检验（标注）？\n答：知道，但没有做。", **common)
+            made += 1
+    return made

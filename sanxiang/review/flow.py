@@ -409,16 +409,70 @@ def outcome_problem(agency, people: list[dict], outcome: str, on: dt.date, *, wh
     return None
 
 
+def _decision_key(rnd: ReviewRound) -> tuple:
+    """Which decision of the review a round is about: its measure (行政强制) and its later decision."""
+    return (rnd.proposal.get("measure") or {}).get("id"), rnd.proposal.get("decision")
+
+
+def discussable_rounds(review: LegalReview) -> list[ReviewRound]:
+    """The rounds a 集体讨论 or 局领导研究决定 may be about, latest first: of each decision the review holds
+    (a measure, a later licence decision, or the case's own), the round that binds it (the latest not
+    withdrawn, decision 0067), once it has an opinion (同意 or 退回)."""
+    seen, found = set(), []
+    for rnd in review.rounds.exclude(status=RoundStatus.WITHDRAWN).order_by("-number"):
+        key = _decision_key(rnd)
+        if key in seen:
+            continue
+        seen.add(key)
+        if rnd.status in (RoundStatus.AGREED, RoundStatus.RETURNED):
+            found.append(rnd)
+    return found
+
+
+def round_label(rnd: ReviewRound) -> str:
+    """第N轮（the decision it is about）: how the page and the refusals name a round."""
+    from .forms import proposal_text
+
+    return f"第{rnd.number}轮（{proposal_text(rnd.review.case, rnd.proposal)}，{rnd.get_status_display()}）"
+
+
+def discussed_round(review: LegalReview, chosen=None, *, what: str = "集体讨论") -> ReviewRound:
+    """The round `chosen` (a ReviewRound, its number or id-less None) names among `discussable_rounds`:
+    with one, that one; with several, the user must choose (decision 0075) — a discussion never
+    attaches to the latest round by default."""
+    rounds = discussable_rounds(review)
+    if chosen in (None, ""):
+        if not rounds:
+            raise RuleViolation(f"{what}在法制审核出具审核意见之后进行。", field="review")
+        if len(rounds) > 1:
+            names = "；".join(round_label(r) for r in rounds)
+            raise RuleViolation(f"本案有 {len(rounds)} 轮审核意见可供{what}：{names}。请选择{what}的是哪一轮。",
+                                field="round")
+        return rounds[0]
+    number = getattr(chosen, "number", chosen)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise RuleViolation("请选择审核轮次。", field="round") from None
+    found = next((r for r in rounds if r.number == number), None)
+    if found is None:
+        if not review.rounds.filter(number=number).exists():
+            raise RuleViolation(f"本审核没有第{number}轮。", field="round")
+        raise RuleViolation(f"第{number}轮不能{what}：只能{what}每项决定尚有效的、已出具审核意见的那一轮"
+                            f"（{'；'.join(round_label(r) for r in rounds) or '目前没有'}）。", field="round")
+    return found
+
+
 @transaction.atomic
 def do_record_collective_discussion(review: LegalReview, *, held_on, attendees, outcome: str, minutes: str,
-                                    actor) -> CollectiveDiscussion:
-    """集体讨论: the leaders' discussion of the latest round's proposal, with quorum, positions and outcome."""
+                                    actor, round=None) -> CollectiveDiscussion:  # noqa: A002 — the API's word
+    """集体讨论: the leaders' discussion of one round's proposal (`round`: its number; required when the review
+    holds several decisions with an opinion — a measure's, a later decision's), with quorum, positions and
+    outcome."""
     review = LegalReview.objects.select_for_update(of=("self",)).select_related("case__agency").get(pk=review.pk)
     if not can(actor, "record_disagreement", review):
         raise NotPermitted(f"只有{review.case.agency.name}的法制审核人员或单位领导可以记录集体讨论。")
-    rnd = review.rounds.order_by("-number").first()
-    if rnd is None or rnd.status not in (RoundStatus.AGREED, RoundStatus.RETURNED):
-        raise RuleViolation("集体讨论在法制审核出具审核意见之后进行。", field="review")
+    rnd = discussed_round(review, round)
     grounds = discussion_grounds(review, rnd)
     if not grounds:
         raise RuleViolation("本案不属于须集体讨论的情形，审核意见也未形成须报集体讨论的分歧。", field="review")
@@ -477,7 +531,8 @@ def do_record_negotiation(rnd: ReviewRound, *, held_on, participants, agreed: bo
 
 @transaction.atomic
 def do_record_leadership_decision(review: LegalReview, *, handling_opinion: str, review_opinion: str, decided_on,
-                                  deciders, outcome: str, text: str, actor) -> LeadershipDecision:
+                                  deciders, outcome: str, text: str, actor,
+                                  round=None) -> LeadershipDecision:  # noqa: A002 — the API's word
     """局领导研究决定: after a failed negotiation both opinions go to the leaders; theirs counts. `deciders`:
     the leaders taking part, each with a position and words (`[{user, position, text}]`, as a 集体讨论's
     attendees); the outcome follows their positions (`outcome_problem`, `review.collective_discussion_majority`)."""
@@ -486,7 +541,9 @@ def do_record_leadership_decision(review: LegalReview, *, handling_opinion: str,
         raise NotPermitted(f"只有{review.case.agency.name}的法制审核人员或单位领导可以记录局领导研究决定。")
     if disagreement_procedure(review) != "leadership_decision":
         raise RuleViolation("按本机关的规定，审核分歧不由局领导研究决定（见集体讨论）。", field="review")
-    rnd = review.rounds.order_by("-number").first()
+    rounds = [r for r in discussable_rounds(review) if r.status == RoundStatus.RETURNED]
+    rnd = (discussed_round(review, round, what="报局领导研究决定") if round not in (None, "") or len(rounds) > 1
+           else (rounds[0] if rounds else None))
     negotiation = _failed_negotiation(rnd) if rnd is not None and rnd.status == RoundStatus.RETURNED else None
     if negotiation is None:
         raise RuleViolation("须先与法制审核机构协商沟通，协商仍达不成一致的，方可将双方意见报局领导研究决定。",

@@ -81,6 +81,11 @@ def proposal_text(case, proposal: dict) -> str:
         items = "、".join(f"{name}{f'（{spec}）' if spec else ''}{_number(quantity)}{unit}"
                          for name, spec, quantity, unit in measure.get("items") or [])
         return f"{kind}：{items}" if items else kind
+    if proposal.get("no_penalty_ground"):
+        from sanxiang.cases.models import NoPenaltyGround
+
+        ground = dict(NoPenaltyGround.choices).get(proposal["no_penalty_ground"], proposal["no_penalty_ground"])
+        return f"不予行政处罚：{ground}"
     return _proposal_text(case, proposal)
 
 

@@ -181,8 +181,18 @@ def returned_to_unit(user, limit=50) -> list[dict]:
     resubmit, newest first."""
     from sanxiang.access.policy import can
 
+    from .flow import _last_resolution, round_decided_by_disagreement
+
     found = returned_rounds(user).select_related("review__case__agency", "reviewer").order_by("-opinion_on", "-id")
-    return [r for r in with_levels(found[:limit]) if can(user, "submit_review", r["case"])]
+    rows = [r for r in with_levels(found[:limit]) if can(user, "submit_review", r["case"])]
+    for row in rows:  # a returned round the disagreement procedure decided as proposed: the decision may be made
+        rnd = row["round"]
+        row["resolved"] = ""
+        if round_decided_by_disagreement(rnd):
+            last = _last_resolution(rnd)
+            what = "集体讨论" if hasattr(last, "attendees") else "局领导研究决定"
+            row["resolved"] = f"{last.held_on if hasattr(last, 'held_on') else last.decided_on:%Y-%m-%d} {what}：按拟作出的决定作出"
+    return rows
 
 
 def case_reviews(user, case) -> list[dict]:

@@ -277,15 +277,16 @@ def _consultation_view(rnd, user, is_reviewer: bool) -> dict:
 
 
 def _discussion_form(rnd, user):
-    """集体讨论 (株洲): offered on the review's latest round when the rules or a disagreement send it
+    """集体讨论 (株洲): offered on a round that binds its decision (`flow.discussable_rounds`: of a coercion or
+    licence review, each measure's or later decision's own) when the rules or a disagreement send it
     there (`flow.discussion_grounds`) to those who record it; the leaders offered are the agency's."""
-    from .flow import disagreement_procedure, discussion_grounds
+    from .flow import disagreement_procedure, discussable_rounds, discussion_grounds
     from .models_flow import Outcome, Position
 
     review = rnd.review
     if rnd.status not in (RoundStatus.AGREED, RoundStatus.RETURNED) or not can(user, "record_disagreement", review):
         return None
-    if review.rounds.order_by("-number").values_list("pk", flat=True).first() != rnd.pk:
+    if rnd.pk not in {r.pk for r in discussable_rounds(review)}:  # the round its decision's gate reads (0075)
         return None
     if disagreement_procedure(review, rnd.submitted_on) == "leadership_decision" and rnd.status == RoundStatus.RETURNED:
         return None  # 人社: negotiate first, then the leaders' decision (not built as a page)
@@ -463,7 +464,8 @@ def _run(act: str, rnd, post, user):
         attendees = [{"user": uid, "position": post.get(f"position-{uid}", ""), "text": post.get(f"text-{uid}", "")}
                      for uid in (_int(v) for v in post.getlist("attendees")) if uid is not None]
         F.do_record_collective_discussion(rnd.review, held_on=post.get("held_on") or None, attendees=attendees,
-                                          outcome=post.get("outcome", ""), minutes=post.get("minutes", ""), actor=user)
+                                          outcome=post.get("outcome", ""), minutes=post.get("minutes", ""), actor=user,
+                                          round=rnd.number)
         return "集体讨论已记录。"
     if act == "negotiate":
         F.do_record_negotiation(rnd, held_on=post.get("held_on") or None,
@@ -478,7 +480,7 @@ def _run(act: str, rnd, post, user):
             deciders=[{"user": uid, "position": post.get(f"decider-position-{uid}", ""),
                        "text": post.get(f"decider-text-{uid}", "")}
                       for uid in (_int(v) for v in post.getlist("deciders")) if uid is not None],
-            outcome=post.get("outcome", ""), text=post.get("text", ""), actor=user)
+            outcome=post.get("outcome", ""), text=post.get("text", ""), actor=user, round=rnd.number)
         return "局领导研究决定已记录。"
     if act == "consult":
         F.do_consult(rnd, expertise=post.get("expertise", ""), name=post.get("name", ""),
@@ -679,4 +681,12 @@ def statistics(request):
     if "bad" in (start, end):
         problem, start, end = "日期格式应为 YYYY-MM-DD，已显示全部时间的统计。", None, None
     rows = queries.statistics(request.user, start=start, end=end)
-    return render(request, "review/statistics.html", {"rows": rows, "start": start, "end": end, "problem": problem})
+    # 法制审核人员比例 (issue 9 §3 "the reviewer ratio (≥ 5 %) shows per agency"): the user's own agencies
+    from sanxiang.access.policy import current_roles
+    from sanxiang.orgs.indicators import reviewer_ratio
+    from sanxiang.orgs.models import Agency
+
+    agencies = Agency.objects.filter(pk__in=current_roles(request.user).values("agency_id")).order_by("name")
+    ratios = [{"agency": a.name, "ratio": reviewer_ratio(a)} for a in agencies]
+    return render(request, "review/statistics.html", {"rows": rows, "start": start, "end": end, "problem": problem,
+                                                      "ratios": ratios})

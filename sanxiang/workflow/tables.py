@@ -138,9 +138,13 @@ class Table:
     transitions: tuple[Transition, ...]
     subject: Callable[[Any], str] | None = None
     payload: Callable[[Any], dict] | None = None
+    # Side roads: actions `paths()` does not take unless asked — a move that reaches a state sooner
+    # than the main road, but only on inputs of its own (不予行政处罚: a proposal without a penalty).
+    side_roads: tuple[str, ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "transitions", tuple(self.transitions))
+        object.__setattr__(self, "side_roads", tuple(self.side_roads))
         object.__setattr__(self, "states", {_plain_state(k): str(v) for k, v in self.states.items()})
         object.__setattr__(self, "initial", _plain_state(self.initial))
         self._validate()
@@ -184,7 +188,10 @@ class Table:
             # The access policy grants per (model, action): one set of roles per action.
             if set(action_roles.setdefault(t.action, t.roles)) != set(t.roles):
                 raise TableError(f"{where}: action {t.action!r} has two sets of roles")
-        unreachable = set(self.states) - set(self.paths())
+        unknown = set(self.side_roads) - set(self.actions())
+        if unknown:
+            raise TableError(f"{where}: side roads {sorted(unknown)} are not actions of the table")
+        unreachable = set(self.states) - set(self.paths(avoid=()))
         if unreachable:
             raise TableError(f"{where}: unreachable states {sorted(unreachable)}")
         self._validate_model_choices(where)
@@ -227,13 +234,17 @@ class Table:
     def terminal_states(self) -> list[str]:
         return [s for s in self.states if not self.from_state(s)]
 
-    def paths(self) -> dict[str, list[str]]:
-        """A shortest sequence of actions from the initial state to each reachable state."""
+    def paths(self, avoid=None) -> dict[str, list[str]]:
+        """A shortest sequence of actions from the initial state to each reachable state, not taking
+        the actions in `avoid` (default: the table's `side_roads`)."""
+        avoid = self.side_roads if avoid is None else avoid
         paths = {self.initial: []}
         queue = deque([self.initial])
         while queue:
             state = queue.popleft()
             for t in self.from_state(state):
+                if t.action in avoid:
+                    continue
                 if t.target not in paths:
                     paths[t.target] = [*paths[state], t.action]
                     queue.append(t.target)

@@ -86,7 +86,7 @@ INPUTS = {
     "notify_hearing": {"hearing_on": "2026-12-30", "place": "本局听证室"}, "hold_hearing": {"record": "听证会已举行，当事人到场"},
     "decide": {}, "serve": {"method": "direct"}, "record_payment": {"amount": "50"},
     "approve_deferral": {"days": 10, "reason": "经济困难"}, "apply_court": {"note": "逾期不缴"},
-    "close": {}, "extend_time_limit": {"reason": "案情复杂"}, "decide_on_site": {}, "hand_in_materials": {},
+    "close": {}, "extend_time_limit": {"reason": "案情复杂"}, "decide_on_site": {}, "decide_no_penalty": {}, "hand_in_materials": {},
     # the on-site case's fine is ¥150, above the ¥100 of Art.68(1): collected as hard to enforce later (Art.68(2))
     "collect_on_site": {"amount": "100", "onsite_ground": "hard_to_enforce", "receipt": "湘财罚No.0000123",
                         "note": "当事人系外地流动摊贩，事后难以执行"},

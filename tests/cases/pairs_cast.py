@@ -11,11 +11,14 @@ class Rollback(Exception):
 
 
 def spanning_tree(table):
-    """{state: [(action, child state)]}: each state's first discovery in breadth-first order."""
+    """{state: [(action, child state)]}: each state's first discovery in breadth-first order, not by the
+    table's side roads (已决定 is reached by a penalty decided; 不予行政处罚 is tried as a pair)."""
     tree, seen, queue = {s: [] for s in table.states}, {table.initial}, [table.initial]
     while queue:
         state = queue.pop(0)
         for t in table.from_state(state):
+            if t.action in table.side_roads:
+                continue
             if t.target not in seen:
                 seen.add(t.target)
                 tree[state].append((t.action, t.target))

@@ -11,6 +11,7 @@ from cases_cast import D0, INPUTS, new_case, onsite_case, settle, step
 from django.db import transaction
 from pairs_cast import Rollback, entries, spanning_tree, written
 
+from sanxiang.cases import actions as C
 from sanxiang.cases.models import Case
 from sanxiang.core.errors import RuleViolation
 from sanxiang.workflow import get_table
@@ -46,6 +47,10 @@ def try_every_action(env, table, case, state, on, tried):
             with transaction.atomic():
                 if action == "decide":
                     step(env, table, case, "waive_rights", on)
+                if action == "decide_no_penalty":  # the proposal 拟不予行政处罚 (decision 0075)
+                    case.refresh_from_db()
+                    C.do_revise_case_proposal(case, version=case.version, penalties=[], no_penalty_ground="minor",
+                                              actor=env.officer)
                 if (table.name, state, action) in REFUSED_BY_LAW:
                     prepared = written(case)
                     with pytest.raises(RuleViolation) as refused:

@@ -27,8 +27,10 @@ AFTER_DECISION = {"decided", "served", "executing", "court"}
 
 def check_invariants(case):
     case.refresh_from_db()
-    if case.procedure == "general" and (case.status in AFTER_DECISION or case.decided_on):
+    if case.procedure == "general" and (case.status in AFTER_DECISION or case.decided_on) and case.decided_penalties:
         assert case.notified_on is not None and case.decided_on >= case.notified_on
+    if case.decided_on and not case.decided_penalties:  # 不予行政处罚: only on that proposal (decision 0075)
+        assert case.no_penalty_ground
     if case.status == "closed":
         assert not Obligation.objects.filter(object_type="cases.case", object_id=str(case.pk), kind__in=MANDATORY,
                                              status__in=UNSETTLED).exists()

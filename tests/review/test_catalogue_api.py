@@ -125,7 +125,9 @@ def test_a_bad_workbook_is_refused_naming_the_row(cast, client, db):
 @pytest.mark.parametrize("proposal,on,status,answer", [
     ({"kind": "penalty", "party_kind": "person", "penalties": ["fine"], "fine": 3000}, "2026-03-02", 200,
      ["all_general_procedure_penalties"]),
-    ({"kind": "penalty", "party_kind": "org", "penalties": ["fine"], "fine": 3000}, "2026-03-02", 200, []),
+    ({"kind": "penalty", "party_kind": "org", "procedure": "simplified", "penalties": ["fine"], "fine": 3000},
+     "2026-03-02", 200, []),
+    ({"kind": "penalty", "party_kind": "org", "penalties": ["fine"], "fine": 3000}, "2026-03-02", 400, "须写明程序"),
     ({"kind": "inspection_plan"}, "2026-03-02", 200, ["random_inspection_plan"]),
     ({"kind": "penalty", "fine_amount": 3000}, "2026-03-02", 422, "fine_amount"),
     ({"kind": "permit"}, "2026-03-02", 422, "kind"),

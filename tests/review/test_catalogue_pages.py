@@ -164,7 +164,9 @@ def test_an_xlsx_import_names_the_bad_row_or_publishes(cast, client, db):
 @pytest.mark.parametrize("query,status,words", [
     ("kind=penalty&party_kind=person&penalties=fine&fine=3000&hearing=none&on=2026-03-02", 200,
      ["须经法制审核后方可作出决定", "一般程序行政处罚决定均须法制审核", "二（三）2.明确审核范围"]),
-    ("kind=penalty&party_kind=org&penalties=fine&fine=3000&hearing=none&on=2026-03-02", 200, ["不须法制审核"]),
+    ("kind=penalty&party_kind=org&procedure=simplified&penalties=fine&fine=3000&hearing=none&on=2026-03-02", 200,
+     ["不须法制审核"]),
+    ("kind=penalty&party_kind=org&penalties=fine&fine=3000&hearing=none&on=2026-03-02", 400, ["须写明程序"]),
     ("kind=penalty&procedure=simplified&penalties=revocation&hearing=none", 400, ["不能适用简易程序"]),
     ("kind=permit&hearing=none", 400, ["选择一个有效的选项"]),
 ])

@@ -29,10 +29,10 @@ def _return(rnd, kind, *, reviewer, on):
 
 
 def _discuss(rnd, leaders, on):
-    """A 集体讨论 on the round, all present agreeing, outcome 按拟作出的决定作出."""
+    """A 集体讨论 on the round (named: decision 0075), all present agreeing, outcome 按拟作出的决定作出."""
     attendees = [{"user": u.pk, "position": "agree", "text": "同意"} for u in leaders]
-    F.do_record_collective_discussion(rnd.review, held_on=on, attendees=attendees, outcome="as_proposed",
-                                      minutes="同意", actor=leaders[0])
+    return F.do_record_collective_discussion(rnd.review, held_on=on, attendees=attendees, outcome="as_proposed",
+                                             minutes="同意", actor=leaders[0], round=rnd.number)
 
 
 def test_a_discussion_of_one_measure_does_not_open_another_measures_gate(db):

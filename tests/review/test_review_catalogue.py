@@ -38,9 +38,10 @@ def fine(amount, party_kind, **more):
 CASES = [
     # 株洲: every penalty except the simplified procedure; the procedure follows Art.51's ceilings
     ("zhuzhou-amr", "2026-03-02", fine(3000, "person"), [ALL_GENERAL]),
-    ("zhuzhou-amr", "2026-03-02", fine(3000, "org"), []),
+    ("zhuzhou-amr", "2026-03-02", fine(3000, "org", procedure="simplified"), []),
+    ("zhuzhou-amr", "2026-03-02", fine(3000, "org", procedure="general"), [ALL_GENERAL]),
     ("zhuzhou-amr", "2026-03-02", fine(3001, "org"), [ALL_GENERAL]),
-    ("zhuzhou-amr", "2026-03-02", fine(200, "person"), []),
+    ("zhuzhou-amr", "2026-03-02", fine(200, "person", procedure="simplified"), []),
     ("zhuzhou-amr", "2026-03-02", fine(201, "person"), [ALL_GENERAL]),
     ("zhuzhou-amr", "2026-03-02", fine(3000, "individual_business"), [ALL_GENERAL]),
     ("zhuzhou-amr", "2026-03-02", fine(100, "person", procedure="general"), [ALL_GENERAL]),
@@ -56,9 +57,9 @@ CASES = [
     ("zhuzhou-amr", "2026-06-15", {"kind": "adjudication", "flags": ["changes_decision"]}, ["other_changes_decision"]),
     # 乌鲁木齐高新区市场监管局: general-procedure penalties and its list, from its plan (2019-11-01) on
     ("urumqi-gxq-amr", "2026-03-02", fine(3000, "person"), [ALL_GENERAL]),
-    ("urumqi-gxq-amr", "2026-03-02", fine(3000, "org"), []),
+    ("urumqi-gxq-amr", "2026-03-02", fine(3000, "org", procedure="simplified"), []),
     ("urumqi-gxq-amr", "2026-03-02", {"kind": "penalty", "party_kind": "org", "penalties": ["warning"],
-                                      "flags": ["social_risk"]}, ["social_risk"]),
+                                      "procedure": "simplified", "flags": ["social_risk"]}, ["social_risk"]),
     ("urumqi-gxq-amr", "2026-03-02", {"kind": "licence", "hearing": "requested"}, ["licence_hearing"]),
     ("urumqi-gxq-amr", "2026-03-02", fine(50000, "org", hearing="held"), ["hearing", "hearing_held", ALL_GENERAL]),
     ("urumqi-gxq-amr", "2019-10-31", fine(3000, "person"), []),  # before the plan: national law only
@@ -108,6 +109,11 @@ def test_citations_name_the_law_and_the_plan():
     ({"kind": "penalty", "fine": -5}, "不能为负数"),
     ({"kind": "penalty", "fine": "三千"}, "应为金额"),
     (fine(3000, "person", procedure="simplified"), "不能适用简易程序"),
+    # 第五十一条 "可以": within its ceiling the procedure is the agency's choice — it must be named (decision 0075)
+    (fine(3000, "org"), "须写明程序"),
+    (fine(200, "person"), "须写明程序"),
+    ({"kind": "penalty", "party_kind": "org", "penalties": ["warning"]}, "须写明程序"),
+    (fine(1000, None), "须写明程序"),  # the party's kind unknown: an organisation's ceiling may apply
     ([], "应为 JSON 对象"),
 ])
 def test_a_proposal_outside_the_vocabulary_is_refused(proposal, words):
@@ -273,6 +279,9 @@ def test_cli_check_prints_the_answer(tmp_path):
     (["--profile", "zhuzhou-amr"], "not json", "不是有效的 JSON"),
     (["--profile", "nowhere"], '{"kind": "penalty"}', "未知的规则配置"),
     (["--profile", "zhuzhou-amr", "--on", "2026-13-01"], '{"kind": "penalty"}', "格式不正确"),
+    # no procedure where 第五十一条 leaves the choice: refused, never assumed 简易程序 (decision 0075)
+    (["--profile", "zhuzhou-amr", "--on", "2026-03-02"],
+     '{"kind": "penalty", "party_kind": "org", "penalties": ["fine"], "fine": 3000}', "须写明程序"),
 ])
 def test_cli_check_refuses_with_a_message_and_exit_code(monkeypatch, capsys, argv, stdin, words):
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))

@@ -93,3 +93,48 @@ def reviewer_of(rnd):
 
     prefix = {"urumqi-gxq-amr": "urumqi-amr", "quanzhou-licheng-amr": "quanzhou"}[rnd.review.case.agency.code]
     return get_user_model().objects.get(username=f"{prefix}-reviewer")
+
+
+def test_the_reviewer_reads_the_records_of_a_reviewed_case_and_the_reading_is_ledgered(demo, client):
+    """s20 tester9 #8 (decision 0075): the demo's reviewed cases carry evidence, audio included."""
+    from sanxiang.ledger.models import LedgerEntry
+    from sanxiang.records.models import EvidenceItem
+
+    for agency in ("zhuzhou-amr", "urumqi-gxq-hrss"):
+        rnd = (ReviewRound.objects.filter(review__case__agency__code=agency, reviewer__isnull=False)
+               .exclude(status=RoundStatus.WITHDRAWN).order_by("-id").first())
+        client.force_login(rnd.reviewer)
+        html = client.get(f"/review/rounds/{rnd.pk}/").content.decode()
+        assert "现场检查照片" in html and "当事人陈述录音" in html, agency
+        item = EvidenceItem.objects.get(case=rnd.review.case, title="当事人陈述录音")
+        before = LedgerEntry.objects.filter(action="view_record").count()
+        assert client.get(f"/retrieval/records/evidence/{item.pk}/file/").status_code == 200
+        assert LedgerEntry.objects.filter(action="view_record").count() == before + 1
+
+
+def test_zhuzhou_plan_is_reviewed_signed_to_the_director_and_adopted(demo):
+    """株洲's 双随机 annual plan (its 审核表: six steps, three leaders' steps, one person one step) is adopted
+    in the demo, and the demo's draw carries it out (decision 0075)."""
+    from sanxiang.cases.models import InspectionPlan, RandomDraw
+
+    plan = InspectionPlan.objects.get(case__agency__code="zhuzhou-amr")
+    assert plan.case.status == CaseStatus.PLAN_ADOPTED
+    rnd = ReviewRound.objects.get(review__case=plan.case)
+    steps = chain_state(rnd)
+    assert rnd.status == RoundStatus.AGREED and chain_complete(rnd) and len(steps) == 6
+    signers = {s["code"]: s["signoff"].signer.username for s in steps}
+    assert signers["director"] not in {signers["handling_leader"], signers["legal_leader"]}
+    assert plan.adopted_by_name and RandomDraw.objects.filter(agency__code="zhuzhou-amr", plan=plan).exists()
+
+
+@pytest.mark.parametrize("head, words", [("zhuzhou-head", "集体讨论：按拟作出的决定作出"),
+                                         ("urumqi-hrss-head", "局领导研究决定：按拟作出的决定作出")])
+def test_a_returned_round_the_leaders_decided_is_shown_as_decidable_not_to_resubmit(demo, client, head, words):
+    """Found walking the desk as 株洲's and 乌鲁木齐人社's heads (decision 0075): the returned case whose
+    disagreement the leaders decided as proposed said "修改后重新提交"; it may be decided."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username=head))
+    html = client.get("/review/").content.decode()
+    row = html[html.index('id="review-returned"'):]
+    assert words in row and "作出决定</a>" in row

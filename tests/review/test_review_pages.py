@@ -308,3 +308,13 @@ def test_a_signoff_reads_without_repeating_its_verdict(approved, opinion, said):
     from sanxiang.review.views import _said
 
     assert _said(SimpleNamespace(approved=approved, opinion=opinion)) == said
+
+
+def test_the_statistics_show_the_reviewer_ratio_of_ones_agency(world, client, db):
+    """Issue 9 §3 "the reviewer ratio (≥ 5 %) shows per agency" (decision 0075: found walking the statistics)."""
+    env, other, case = world
+    client.force_login(other.leader)  # 株洲: 全局法制审核人员不少于执法人员总数的5%
+    html = client.get("/review/statistics/").content.decode()
+    part = html[html.index('id="review-reviewer-ratio"'):]
+    assert other.agency.name in part and "法制审核人员" in part and "5%" in part
+    assert f"<li>{env.agency.name}：" not in part

@@ -40,6 +40,16 @@ def test_a_consistent_table_is_accepted():
     assert t.terminal_states() == ["c"] and t.find("b", "finish").target == "c" and t.find("c", "go") is None
 
 
+def test_paths_keep_off_the_side_roads_unless_asked():
+    """A side road (不予行政处罚 reaches 已决定 sooner than a penalty decided) is not a test's way there."""
+    roads = [Transition("go", "a", "b", "前进"), Transition("finish", "b", "c", "结束"), Transition("jump", "a", "c", "跳")]
+    t = table(roads, side_roads=("jump",))
+    assert t.paths() == {"a": [], "b": ["go"], "c": ["go", "finish"]}
+    assert t.paths(avoid=())["c"] == ["jump"] and table(roads).paths()["c"] == ["jump"]
+    with pytest.raises(TableError, match="side roads"):
+        table(roads, side_roads=("fly",))
+
+
 @pytest.mark.parametrize("transitions,kw,message", [
     ([*GOOD, Transition("jump", "a", "z", "跳")], {}, "unknown state 'z'"),
     ([*GOOD, Transition("go", "a", "c", "前进")], {}, "duplicate pair (state 'a', action 'go')"),

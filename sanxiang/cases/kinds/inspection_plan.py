@@ -315,8 +315,10 @@ def consequences(case, action, *, actor, on, params):
 
 def demo_plan(loader, about) -> InspectionPlan:
     """The agency's plan for this year, drafted by its officer: adopted by its leader where the catalogue
-    requires no review; 株洲's (review required, 审核表 through 局长审批) stays in draft for the legal office's
-    demo to take up — so 株洲's demo makes no 双随机 draw (the draw waits for an adopted plan)."""
+    requires no review; where it does (株洲: 审核表 through 局长审批), reviewed first — submitted, agreed, the
+    审核表's six steps signed by the unit's head, its 分管领导, the reviewer, the legal office's head, the
+    分管法制的局领导 and the 局长 (another leader: one person signs one step, decision 0067) — and then
+    adopted by the 局长, so the demo's 双随机 draw carries it out (decision 0075)."""
     from sanxiang.orgs.models import Person
 
     year = loader.today.year
@@ -337,4 +339,54 @@ def demo_plan(loader, about) -> InspectionPlan:
         leader = Person.objects.filter(agency=loader.agency, user__username__endswith="-leader").first()
         if leader is not None:
             plan = do_adopt_inspection_plan(plan, actor=leader.user)
+        return plan
+    director = _demo_review_plan(loader, plan)
+    if director is not None:
+        plan = do_adopt_inspection_plan(plan, actor=director, on=loader.day(0))
     return plan
+
+
+def _demo_review_plan(loader, plan):
+    """The plan's review in the demo, through the acts: submitted with the track's materials, taken and agreed
+    by the agency's reviewer, the 签批 chain signed; the leader who signed 局长审批 (None: the chain cannot be
+    completed by the demo's people — the plan stays submitted)."""
+    from sanxiang.orgs.models import Role, RoleAssignment
+    from sanxiang.review.flow import chain_state, do_sign_off, repeated_signer_problem, signer_problem
+    from sanxiang.review.procedure import (
+        do_assign_reviewer,
+        do_record_checklist,
+        do_record_pass_or_return,
+        track_of_case,
+    )
+    from sanxiang.review.testing import all_points
+
+    day = loader.day(0)  # the plan was drafted today (its 发现线索之日): every step of its review is today's
+    track = track_of_case(plan.case, KIND, day)
+    materials = {m.code: ("not_applicable" if m.optional else "provided") for m in track.materials}
+    plan = do_submit_inspection_plan(plan, materials=materials, note="年度抽查计划（草案），请予审核。",
+                                     actor=loader.officer_user, on=day)
+    from sanxiang.review.procedure import latest_round_of
+
+    rnd = latest_round_of(plan.case, KIND)
+    rnd = do_assign_reviewer(rnd, reviewer=loader.reviewer_user, actor=loader.reviewer_user, on=day)
+    do_record_checklist(rnd, points=all_points(), actor=loader.reviewer_user)
+    rnd = do_record_pass_or_return(rnd, opinion="pass", note="计划的检查事项、依据、比例和方式合法，同意。",
+                                   actor=loader.reviewer_user, on=day)
+    people = [loader.head_user, loader.reviewer_user]
+    people += [ra.user for ra in RoleAssignment.objects.filter(agency=loader.agency, active=True,
+                                                               role__in=(Role.UNIT_HEAD, Role.AGENCY_LEADER))
+               .select_related("user").order_by("id")]
+    director = None
+    for step in chain_state(rnd):
+        if step["signoff"] is not None:
+            continue
+        on = day
+        state = chain_state(rnd)
+        who = next((u for u in dict.fromkeys(people) if signer_problem(step, rnd, u, on) is None
+                    and repeated_signer_problem(rnd, state, u, step) is None), None)
+        if who is None:
+            return None
+        do_sign_off(rnd, step["code"], approved=True, opinion="同意。", on=on, actor=who)
+        rnd.refresh_from_db()
+        director = who
+    return director
