@@ -128,3 +128,49 @@ def test_an_archived_file_is_judged_as_archived_and_drafts_are_not_supplements(e
     assert code == 0, err
     metadata = json.loads(next(v for n, v in members(path).items() if n.endswith("/data/case.json")))
     assert metadata["supplements"] == []  # the correction is a draft (not issued): not exported
+
+
+# ---- s21 tester8 #2: one entry per name, nothing but the bag's own files ---------------------------
+
+def _with_entries(package, path, extra: list[tuple[str, bytes]], *, before: str | None = None):
+    """The package rewritten entry by entry, `extra` entries inserted before the entry named `before`
+    (or at the end): zipfile writes a second entry of a name it already holds (with a warning)."""
+    import warnings
+    import zipfile
+
+    with zipfile.ZipFile(package) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        warnings.simplefilter("ignore")
+        for info in zin.infolist():
+            if before is not None and info.filename == before:
+                for name, data in extra:
+                    zout.writestr(name, data)
+            zout.writestr(info, zin.read(info))
+        if before is None:
+            for name, data in extra:
+                zout.writestr(name, data)
+
+
+@pytest.mark.parametrize("where", ["first", "last", "casefolded"])
+def test_a_package_with_two_entries_of_one_name_is_refused(package, tmp_path, where):
+    files = members(package)
+    name = next(n for n in sorted(files) if "/data/records/" in n)
+    fake = b"\x89PNG\r\n\x1a\n" + b"FAKE" * 20
+    path = tmp_path / f"dup-{where}.zip"
+    if where == "casefolded":
+        root, _, rest = name.partition("/")
+        _with_entries(package, path, [(f"{root}/{rest.upper()}", fake)])
+    else:
+        _with_entries(package, path, [(name, fake)], before=name if where == "first" else None)
+    result = verify_package(path, pinned_keys=verification_keys())
+    assert not result.ok and [f.code for f in result.findings] == ["bag_malformed"], result.findings
+    assert "包内有重名文件" in result.findings[0].message
+    code, out, err = run("archive", "verify", str(path))
+    assert code != 0 and "包内有重名文件" in out + err
+
+
+def test_a_fetch_txt_or_any_file_outside_the_manifests_is_refused(package, tmp_path):
+    root = next(iter(members(package))).split("/", 1)[0]
+    path = tmp_path / "fetch.zip"
+    _with_entries(package, path, [(f"{root}/fetch.txt", b"http://evil.example/x 10 data/records/x.png\n")])
+    result = verify_package(path, pinned_keys=verification_keys())
+    assert not result.ok and any(f.code == "file_unlisted" and "fetch.txt" in f.message for f in result.findings)
