@@ -232,6 +232,32 @@ def test_play_only_media_are_served_only_to_the_player_in_pieces(client, env, wo
         serving.PLAYER_SPAN = old
 
 
+def test_play_only_media_never_fall_back_to_the_whole_file(client, env, world, settings):
+    """s21 tester8 #3: a malformed Range, several ranges or a stale If-Range gave 200 and the original."""
+    recording = world["recording"]
+    client.force_login(world["supervisor"])
+    page = client.post(f"/retrieval/records/recording/{recording.pk}/file/", {"purpose": "执法监督检查"})
+    html = page.content.decode()
+    src = html.split('<video controls preload="metadata" src="')[1].split('"')[0].replace("&amp;", "&")
+    from sanxiang.retrieval import serving
+
+    data = samples.mp4(seed=79)
+    old, serving.PLAYER_SPAN = serving.PLAYER_SPAN, 1000
+    try:
+        before = written()
+        for header in ("bytes=abc", "bytes=0-10,20-30", "items=0-1", "bytes=-"):
+            refused = client.get(src, HTTP_RANGE=header)
+            assert refused.status_code == 416, (header, refused.status_code)
+            assert refused.json()["code"] == "range_not_satisfiable" and "一个字节范围" in refused.json()["message"]
+        assert written() == before
+        stale = client.get(src, HTTP_RANGE="bytes=100-", HTTP_IF_RANGE='"x"')
+        body = b"".join(stale.streaming_content)
+        assert stale.status_code == 206 and body == data[:1000] and len(body) < len(data)
+        assert stale["Content-Range"] == f"bytes 0-999/{len(data)}"
+    finally:
+        serving.PLAYER_SPAN = old
+
+
 # ---- #6, #14: what the pages and refusals say -------------------------------------------------
 
 def test_the_purpose_page_states_the_records_mark_and_promises_no_watermark_to_electronic_data(client, env):
