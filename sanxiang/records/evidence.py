@@ -169,9 +169,16 @@ def _describe_media(row: EvidenceItem, upload: Upload) -> None:
 
 
 def _not_electronic_data(upload: Upload) -> None:
+    """An 音像记录's file is a sound or video recording, judged by its bytes (the type found at upload),
+    never a document, photo or 电子数据 (s21 tester8 #5: a PDF cleared a mandatory 全程音像记录 act)."""
+    from .catalogue import is_audio_video
+
     if file_types.is_electronic_data(upload.media_type):
         raise RuleViolation(f"{file_types.type_label(upload.media_type)}不是音像记录，只能作为电子数据登记为证据。",
                             field="upload", code="electronic_data_only")
+    if not is_audio_video(upload):
+        raise RuleViolation(f"{file_types.type_label(upload.media_type)}不是录音或录像：音像记录的文件应当是音频或视频"
+                            "（按文件内容判断）。照片、文书等请登记为证据。", field="upload", code="not_audio_video")
 
 
 def own_upload(upload: Upload | None, agency, actor, *, field="upload") -> Upload:
