@@ -31,6 +31,7 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from sanxiang.core.text import xml_safe
 from sanxiang.ledger import signing
 from sanxiang.ledger.checkpoints import parse_body
 from sanxiang.lib import merkle
@@ -344,6 +345,12 @@ class _Checker:
         metadata = self._payload_json("data/case.json")
         if metadata is None:
             return
+        xml = self._read("data/case.xml")
+        if xml is not None:
+            try:  # every package's case.xml is well-formed XML, archived or not (DA/T 70 usability)
+                ET.fromstring(xml)
+            except ET.ParseError as exc:
+                self.fail("metadata_malformed", f"data/case.xml 不是格式正确的 XML（{exc}）：元数据无法读取")
         for record in metadata.get("records", []):
             for file in record.get("files", []):
                 name, sha = file.get("name", ""), file.get("sha256", "")
@@ -554,4 +561,4 @@ def _to_xml(parent: ET.Element, value) -> None:
     elif isinstance(value, (dt.date, dt.datetime)):
         parent.text = value.isoformat()
     else:
-        parent.text = str(value)
+        parent.text = xml_safe(str(value))  # XML 1.0 holds no C0 controls (s21 tester8 #6)

@@ -22,6 +22,8 @@ from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.marks import Confidentiality
 
 from . import catalogue
+from sanxiang.core.text import check_no_controls
+
 from . import content as file_types
 from .models import AudioVideoRecord, EvidenceItem, EvidenceKind, RecordingHandover, RecordingWaiver, Upload
 
@@ -60,7 +62,7 @@ def _text(value, label: str, field: str, *, required=False, max_length=300) -> s
         raise RuleViolation(f"请填写{label}。", field=field)
     if len(text) > max_length:
         raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
-    return text
+    return check_no_controls(text, label, field)  # NUL and other C0 controls (s21 tester8 #6)
 
 
 def _moment(value, label: str, field: str, *, required=False) -> dt.datetime | None:

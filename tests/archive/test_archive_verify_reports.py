@@ -174,3 +174,14 @@ def test_a_fetch_txt_or_any_file_outside_the_manifests_is_refused(package, tmp_p
     _with_entries(package, path, [(f"{root}/fetch.txt", b"http://evil.example/x 10 data/records/x.png\n")])
     result = verify_package(path, pinned_keys=verification_keys())
     assert not result.ok and any(f.code == "file_unlisted" and "fetch.txt" in f.message for f in result.findings)
+
+
+def test_a_case_xml_that_is_not_well_formed_fails_verify(package, tmp_path):
+    """s21 tester8 #6: every package's case.xml is parsed, archived or not."""
+    files = members(package)
+    name = next(n for n in files if n.endswith("/data/case.xml"))
+    files[name] = files[name].replace(b"</archive>", "<title>x\x0b</title></archive>".encode())
+    path = tmp_path / "xml.zip"
+    write(path, rebag(files))
+    result = verify_package(path, pinned_keys=verification_keys())
+    assert any(f.code == "metadata_malformed" and "case.xml" in f.message for f in result.findings), result.findings
