@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can, current_roles
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from sanxiang.core.text import check_no_controls
 from sanxiang.deadlines.actions import do_open_obligation, meet_obligations_of
 from sanxiang.deadlines.models import Obligation
 from sanxiang.deadlines.queries import profile_key_of, profile_value
@@ -22,8 +23,6 @@ from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.marks import Confidentiality
 
 from . import catalogue
-from sanxiang.core.text import check_no_controls
-
 from . import content as file_types
 from .models import AudioVideoRecord, EvidenceItem, EvidenceKind, RecordingHandover, RecordingWaiver, Upload
 
