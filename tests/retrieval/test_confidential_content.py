@@ -258,6 +258,22 @@ def test_play_only_media_never_fall_back_to_the_whole_file(client, env, world, s
         serving.PLAYER_SPAN = old
 
 
+def test_the_media_register_withholds_the_place_of_a_guarded_recording(client, env, world):
+    """s21 tester8 #7: the 音像记录台账 (page, JSON, xlsx) printed the 地点 the case page withholds."""
+    from openpyxl import load_workbook
+
+    recording = world["recording"]
+    for user in (env.officer, world["keeper"]):
+        client.force_login(user)
+        rows = client.get("/api/v1/registers/media").json()["rows"]
+        row = next(r for r in rows if r["title"] == recording.title)
+        assert row["place"] == "已隐去（个人隐私）" and "当事人住所" not in str(rows), user
+        sheet = load_workbook(io.BytesIO(client.get("/api/v1/registers/media", {"format": "xlsx"}).content)).active
+        assert "当事人住所" not in str(list(sheet.iter_rows(values_only=True)))
+        page = client.get("/registers/media/").content.decode()
+        assert "已隐去（个人隐私）" in page and "当事人住所" not in page
+
+
 # ---- #6, #14: what the pages and refusals say -------------------------------------------------
 
 def test_the_purpose_page_states_the_records_mark_and_promises_no_watermark_to_electronic_data(client, env):
