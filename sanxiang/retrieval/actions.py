@@ -147,6 +147,9 @@ def do_request_access(case, *, reason: str, kind: str = AccessRequestKind.INSPEC
     if kind == AccessRequestKind.COPY and not current_roles(actor).filter(role=Role.SUPERVISOR).exists():
         raise NotPermitted("调阅并复制只适用于执法监督（《行政执法监督条例》第二十二条）。", field="kind")
     reason = _text(reason, "reason", label="调阅事由")
+    from sanxiang.core.text import check_purpose_text
+
+    check_purpose_text(reason, label="调阅事由", field="reason")  # the purpose's one rule (s21 tester8 #9)
     if can(actor, "view", case):
         raise Conflict("您已可以查阅该案件的记录，无需申请调阅。", code="access_already_held")
     held = active_grant(actor, case.pk)

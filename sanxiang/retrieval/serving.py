@@ -159,7 +159,9 @@ def check_purpose(user, found: Found, purpose: str, *, continuing: bool = False)
         raise RuleViolation(purpose_reason(user, found), field="purpose", code="purpose_required")
     if len(purpose) > 300:
         raise RuleViolation("用途不能超过 300 个字。", field="purpose")
-    return purpose
+    from sanxiang.core.text import check_purpose_text
+
+    return check_purpose_text(purpose)  # one rule wherever a purpose is asked (s21 tester8 #9)
 
 
 def keeper_only(user, found: Found) -> bool:

@@ -274,6 +274,31 @@ def test_the_media_register_withholds_the_place_of_a_guarded_recording(client, e
         assert "已隐去（个人隐私）" in page and "当事人住所" not in page
 
 
+@pytest.mark.parametrize("purpose", [".", "x", "。。", "ab", "…！"])
+def test_a_purpose_must_say_something(client, env, world, purpose):
+    """s21 tester8 #9: 「.」 was accepted as the why of a 个人隐私 look; one rule wherever a purpose is asked."""
+    from urllib.parse import quote
+
+    from sanxiang.retrieval import actions as R
+
+    private = world["private"]
+    client.force_login(env.officer)
+    before = written()
+    for url in (f"/api/v1/retrieval/files/evidence/{private.pk}/file?purpose={quote(purpose)}",
+                f"/api/v1/retrieval/records/evidence/{private.pk}/content?purpose={quote(purpose)}"):
+        refused = client.get(url)
+        assert refused.status_code == 400 and refused.json()["code"] == "purpose_too_short", refused.content
+        assert refused.json()["field"] == "purpose"
+    assert written() == before
+    from sanxiang.core.errors import SanxiangError
+
+    with pytest.raises(SanxiangError) as asked:
+        R.do_request_access(world["case"], reason=purpose, actor=world["supervisor"])
+    assert asked.value.code == "purpose_too_short" and asked.value.field == "reason" and written() == before
+    read = client.get(f"/api/v1/retrieval/records/evidence/{private.pk}/content?purpose={quote('核对')}")
+    assert read.status_code == 200
+
+
 # ---- #6, #14: what the pages and refusals say -------------------------------------------------
 
 def test_the_purpose_page_states_the_records_mark_and_promises_no_watermark_to_electronic_data(client, env):

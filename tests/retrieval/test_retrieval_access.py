@@ -492,7 +492,7 @@ def test_confidential_video_plays_in_the_browser_once_ledgered_and_is_never_down
     client.force_login(env.officer)
     base = f"/api/v1/retrieval/files/testvideo/{document.pk}/video"
     before = written()
-    refused = client.get(base + "?mode=download&purpose=x")
+    refused = client.get(base + "?mode=download&purpose=复核现场")
     assert refused.status_code == 403 and refused.json()["code"] == "download_not_allowed" and written() == before
     page = client.post(f"/retrieval/records/testvideo/{document.pk}/video/", {"purpose": "复核现场"})
     html = page.content.decode()
