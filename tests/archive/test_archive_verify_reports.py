@@ -69,6 +69,7 @@ def test_the_archivists_api_defaults_to_her_agency(client, env):
     client.force_login(keeper)
     assert client.get("/api/v1/archive/").status_code == 200
     assert client.get(f"/api/v1/archive/?agency={env.agency.code}").status_code == 200
+    assert client.get("/api/v1/archive/transfers").status_code == 200  # s21 tester8 #13: was 404 「执法主体“”」
 
 
 def test_the_recheck_names_the_person_not_the_login(env):

@@ -94,6 +94,8 @@ def test_a_file_is_served_by_the_strictest_mark_of_the_records_holding_it(client
     listed = {r["id"]: r for r in client.get(f"/api/v1/retrieval/cases/{case.pk}/records").json()
               if r["kind"] == "evidence"}
     assert listed[copy.pk]["purpose_required"] is True
+    # play-only: no download address that would always answer 403 (s21 tester8 #13)
+    assert [f["download_url"] for f in listed[copy.pk]["files"]] == [None]
     # the party's copy page offers no copy of the play-only file, and says why
     row = R.do_register_party_copy(case, party=env.person_party, records="全部证据", reason="", actor=env.officer)
     if row.needs_approval:
