@@ -85,6 +85,26 @@ def ended_states(case) -> list[str]:
     return table_ended_states(table_for(case))
 
 
+def plan_year_end(case) -> dt.date | None:
+    """The last day of an annual 抽查计划's year (its case's kind `inspection_plan`), else None. A plan is
+    a document of the year's work, not the file of one act: adopting it opens the year's inspections, and
+    it is archived once that year has ended — not from its adoption (s21 tester8 #11)."""
+    if case.kind != "inspection_plan":
+        return None
+    from sanxiang.cases.models import InspectionPlan
+
+    year = InspectionPlan.objects.filter(case_id=case.pk).values_list("year", flat=True).first()
+    return dt.date(year, 12, 31) if year else None
+
+
+def is_ended(case, today: dt.date | None = None) -> bool:
+    """The case has ended for archiving: in an ended state, and — an annual plan — its year is over."""
+    if case.status not in ended_states(case):
+        return False
+    end = plan_year_end(case)
+    return end is None or (today or timezone.localdate()) > end
+
+
 def all_ended_states() -> set[str]:
     """Every state in which some case kind has ended (for listing cases waiting to be archived)."""
     from sanxiang.cases.models import Case
@@ -412,8 +432,9 @@ def do_archive_case(case, *, actor) -> ArchivedCaseFile:
             raise NotPermitted("只有档案管理人员、承办机构负责人或机关负责人可以归档。")
         if ArchivedCaseFile.objects.filter(case=locked).exists():
             raise Conflict("本案已经归档，归档案卷不可更改。")
-        if locked.status not in ended_states(locked):
-            raise RuleViolation("案件尚未办结，不能归档。", field="case")
+        if not is_ended(locked):
+            raise RuleViolation("案件尚未办结，不能归档。" if plan_year_end(locked) is None else
+                                f"抽查计划所属年度（{plan_year_end(locked).year} 年）尚未结束，年度结束后归档。", field="case")
         records = records_of(locked)
         result = check_case_file(locked, records)
         if not result["ok"]:
@@ -464,7 +485,7 @@ def do_prepare_file_forms(case, *, actor) -> list:
 
     if ArchivedCaseFile.objects.filter(case=case).exists():
         raise Conflict("本案已归档，案卷不能再变更。", code="case_archived")
-    if case.status not in ended_states(case):
+    if not is_ended(case):
         raise RuleViolation(f"案件{case.title}尚未办结，不能立卷。", field="case")
     if Document.objects.filter(case=case, status=DocumentStatus.PENDING).exclude(kind__in=FRAME_KINDS).exists():
         raise Conflict("本案还有文书正在生成 PDF，页数未定；请稍后再立卷。", code="documents_pending")
@@ -782,6 +803,8 @@ def ended_on(case) -> dt.date:
     into its final state, e.g. 不予立案)."""
     from sanxiang.ledger.models import LedgerEntry
 
+    if plan_year_end(case) is not None:
+        return plan_year_end(case)
     if case.closed_on:
         return case.closed_on
     last = (LedgerEntry.objects.filter(object_type=case.ledger_type(), object_id=str(case.pk))

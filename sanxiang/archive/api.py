@@ -292,9 +292,10 @@ def _transfer_out(row: TransferList) -> dict:
             "made_by": row.made_by_name, "received_by": row.received_by}
 
 
-@router.get("/transfers", response={200: list[dict], **error_responses(401, 404)}, summary="本机关的移交清单")
+@router.get("/transfers", response={200: list[dict], **error_responses(400, 401, 404)},
+            summary="本机关的移交清单（agency 可省略：本人任职的执法主体）")
 def transfers(request, agency: str = ""):
-    found = _agency(request, agency)
+    found = _agency(request, agency) if agency else _own_agency(request)  # as GET / (s21 tester8 #13)
     rows = restrict(TransferList.objects.filter(agency=found), request.user).order_by("-year")
     return Status(200, [_transfer_out(t) for t in rows])
 

@@ -212,6 +212,9 @@ def do_record_download(row: ArchiveExport, *, actor, purpose: str = "") -> Archi
                             code="purpose_required")
     if len(purpose) > 300:
         raise RuleViolation("用途不能超过 300 个字。", field="purpose")
+    from sanxiang.core.text import check_purpose_text
+
+    check_purpose_text(purpose)  # the one rule of a purpose (s21 tester8 #9)
     path = path_of(row)
     size = path.stat().st_size
     actual = sha256_file(path)

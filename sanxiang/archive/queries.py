@@ -43,7 +43,7 @@ def case_file_view(user, case) -> CaseFileView:
         catalogue = casefile.catalogue(case, volumes)
         supplements = []
         stale = casefile.stale_forms(case, records, volumes)
-    ended = case.status in actions.ended_states(case)
+    ended = actions.is_ended(case)
     flags = actions.modified_file_flags(case) if archived is None else []
     return CaseFileView(ended, casefile.completeness_of(case, records), catalogue, archived, supplements,
                         may_archive=ended and archived is None and can(user, "archive_case", case),
@@ -93,6 +93,7 @@ def archivist_lists(user, agency, limit: int = 500) -> ArchivistLists:
     ended = actions.all_ended_states()
     cases = list(restrict(Case.objects.filter(agency=agency, status__in=ended), user, "archive_case")
                  .exclude(pk__in=ArchivedCaseFile.objects.values("case_id")).order_by("closed_on", "id")[:limit])
+    cases = [c for c in cases if actions.is_ended(c)]  # an annual plan once its year is over
     dues = dict(Obligation.objects.filter(kind=actions.ARCHIVE_LIMIT, object_type="cases.case",
                                           object_id__in=[str(c.pk) for c in cases]).values_list("object_id", "due"))
     labels = {}

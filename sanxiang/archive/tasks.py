@@ -17,7 +17,7 @@ def open_archive_obligations() -> dict:
     from sanxiang.cases.models import Case
     from sanxiang.deadlines.models import Obligation
 
-    from .actions import ARCHIVE_LIMIT, all_ended_states, do_open_archive_obligation, ended_on
+    from .actions import ARCHIVE_LIMIT, all_ended_states, do_open_archive_obligation, ended_on, is_ended
     from .models import ArchivedCaseFile
 
     ended = all_ended_states()
@@ -27,6 +27,8 @@ def open_archive_obligations() -> dict:
     for case in (Case.objects.filter(status__in=ended).exclude(pk__in=archived)
                  .exclude(pk__in=[int(o["object_id"]) for o in opened]).select_related("agency")
                  .order_by("id")[:BATCH]):
+        if not is_ended(case):  # an annual plan waits for its year's end
+            continue
         if do_open_archive_obligation(case, ended_on=ended_on(case), actor=JOBS) is not None:
             done += 1
     return {"done": done, "summary": f"开始计算 {done} 个案卷的归档期限" if done else ""}

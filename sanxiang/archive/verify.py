@@ -24,12 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from sanxiang.core.text import xml_safe
 from sanxiang.ledger import signing
 from sanxiang.ledger.checkpoints import parse_body
 from sanxiang.lib import merkle
@@ -195,15 +197,34 @@ class _Checker:
     def _find_root(self) -> None:
         names = [n for n in self.zf.namelist() if not n.endswith("/")]
         for name in names:
-            if name.startswith("/") or ".." in name.split("/") or "\\" in name:
+            parts = name.split("/")
+            if name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):
                 self.fail("bag_malformed", f"包内路径不安全：{name}")
                 raise _Stop
+        # One entry per name (s21 tester8 #2): a zip may hold two entries of one name, and readers differ
+        # on which they show (Python's zipfile the last, unzip the first) — the package verified would not
+        # be the one opened. Names equal after Unicode NFC and case-folding are refused too (a case-
+        # insensitive disk keeps one of them).
+        seen: dict[str, str] = {}
+        for info in self.zf.infolist():
+            key = unicodedata.normalize("NFC", info.filename.rstrip("/")).casefold()
+            if key in seen:
+                self.fail("bag_malformed", f"包内有重名文件：{info.filename}"
+                          + (f"（与 {seen[key]} 同名）" if seen[key] != info.filename else "")
+                          + "：不同软件打开时看到的可能不是核验的那一个")
+                raise _Stop
+            seen[key] = info.filename
         tops = {n.split("/", 1)[0] for n in names if "/" in n}
         if len(tops) != 1 or any("/" not in n for n in names):
             self.fail("bag_malformed", "归档信息包应当只有一个顶层目录（BagIt 包）")
             raise _Stop
         self.root = tops.pop()
         self.files = {n[len(self.root) + 1:] for n in names}
+        # Nothing but the payload (data/, each file checked against both manifests) and this package's
+        # own tag files: a fetch.txt or any other tag file would be read by BagIt tools, unverified here.
+        tags = set(TAG_FILES) | {f"tagmanifest-{a}.txt" for a in ALGORITHMS}
+        for extra in sorted(n for n in self.files if not n.startswith("data/") and n not in tags):
+            self.fail("file_unlisted", f"{extra} 不是本包的标签文件，也不在任何清单中：归档信息包不应含有它")
 
     def _manifest(self, relative: str) -> dict[str, str] | None:
         text = self._text(relative)
@@ -324,6 +345,12 @@ class _Checker:
         metadata = self._payload_json("data/case.json")
         if metadata is None:
             return
+        xml = self._read("data/case.xml")
+        if xml is not None:
+            try:  # every package's case.xml is well-formed XML, archived or not (DA/T 70 usability)
+                ET.fromstring(xml)
+            except ET.ParseError as exc:
+                self.fail("metadata_malformed", f"data/case.xml 不是格式正确的 XML（{exc}）：元数据无法读取")
         for record in metadata.get("records", []):
             for file in record.get("files", []):
                 name, sha = file.get("name", ""), file.get("sha256", "")
@@ -534,4 +561,4 @@ def _to_xml(parent: ET.Element, value) -> None:
     elif isinstance(value, (dt.date, dt.datetime)):
         parent.text = value.isoformat()
     else:
-        parent.text = str(value)
+        parent.text = xml_safe(str(value))  # XML 1.0 holds no C0 controls (s21 tester8 #6)

@@ -710,7 +710,40 @@ def _check_png(data, label: str, field: str) -> bytes:
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     if not (0 < width <= MAX_SIGNATURE_SIDE and 0 < height <= MAX_SIGNATURE_SIDE):
         raise RuleViolation(f"{label}的签名图片尺寸不对（{width}×{height}）。", field=field)
+    ink = ink_pixels(data)
+    if ink is None:
+        raise RuleViolation(f"{label}的签名图片无法读取（PNG 已损坏）。", field=field)
+    if ink < max(MIN_INK_PIXELS, width * height * MIN_INK_SHARE):
+        # s21 tester8 #4: a transparent or one-colour image made a 笔录 已签名 with nobody's signature; the
+        # pads' own check (signature.js `inked`) binds only the browser. A party who will not sign: 拒签.
+        raise RuleViolation(f"{label}的签名是空白的（图片上几乎没有笔迹）：请在签名板上签名；当事人拒绝签名的，"
+                            "请登记拒签。", field=field, code="signature_blank")
     return bytes(data)
+
+
+# A drawn signature's ink: at least this many pixels, and this share of the image (a stroke of the pad's
+# 2.5-pixel pen some 30 pixels long; a 400×150 pad needs 60) — a dot or an empty pad is refused.
+MIN_INK_PIXELS = 50
+MIN_INK_SHARE = 0.001
+
+
+def ink_pixels(data: bytes) -> int | None:
+    """How many pixels of a signature image differ clearly from its background (the commonest colour,
+    the image laid on white, so a transparent pad counts as white): its ink. None if unreadable."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            rgba = image.convert("RGBA")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+    flat = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    flat.alpha_composite(rgba)
+    grey = flat.convert("L")
+    counts = grey.histogram()  # 256 luminance levels
+    background = max(range(256), key=counts.__getitem__)
+    return sum(n for level, n in enumerate(counts) if abs(level - background) > 48)
 
 
 def named_officers(document) -> list[str]:
@@ -776,7 +809,7 @@ def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_na
     digest, ledgered (who signed as whom, on whose device, when) and placed into the docx, which is
     filled again from the same template and values and queued for its PDF. Once only."""
     locked = _signing_checks(document, actor)
-    party_name = _party_name(party_name, locked.kind)
+    party_name = _bound_party_name(locked, _party_name(party_name, locked.kind))
     officer = _check_png(officer_png, "执法人员", "officer_png")
     party = _check_png(party_png, "当事人", "party_png")
     officers = _officer_signatures(locked, actor, officer, officer_pngs)
@@ -883,6 +916,23 @@ def _party_name(party_name, kind: str = "") -> str:
     return party_name
 
 
+def _bound_party_name(locked, party_name: str) -> str:
+    """The one who signs an 询问笔录 beside the officers is the person it records as asked (被询问人):
+    the name given must be that name (s21 tester8 #4: any free text was accepted). Other 笔录 are signed
+    by whoever was present for the party, and a 送达回证 by the addressee or who received it for them —
+    their names are not recorded beforehand, so they are taken as given (and ledgered)."""
+    from .signers import signer_name
+
+    if locked.kind != DocumentKind.INQUIRY_RECORD:
+        return party_name
+    asked = ((locked.fields or {}).get("inputs") or {}).get("interviewee") or ""
+    expected = signer_name(locked) if asked.strip() else ""
+    if expected and party_name != expected:
+        raise RuleViolation(f"{locked}记载的被询问人是{expected}：签名的当事人（被询问人）应为{expected}，"
+                            f"不能是“{party_name}”。", field="party_name", code="party_name_mismatch")
+    return party_name
+
+
 def refusal_text(refusal: dict, kind: str) -> str:
     """What the document says in the party's signature box when the party refused (注明)."""
     verb = "拒绝签收" if kind == DocumentKind.SERVICE_RECEIPT else "拒绝签名"
@@ -904,7 +954,7 @@ def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, 
     应当在笔录上注明）, 第八十二条（留置送达：载明拒收事由和日期，由送达人、见证人签名，或以拍照、录像记录）.
     The note takes the party's signature box; the docx is filled again and its PDF queued. Ledgered."""
     locked = _signing_checks(document, actor)
-    party_name = _party_name(party_name, locked.kind)
+    party_name = _bound_party_name(locked, _party_name(party_name, locked.kind))
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
         raise RuleViolation("请写明当事人拒绝签名的理由（或情况）。", field="reason")

@@ -39,3 +39,23 @@ def needs_redaction(mark) -> bool:
 def narrowed_to_named_people(mark) -> bool:
     """True when only people named on the record may read it (国家秘密: 知悉范围)."""
     return _mark(mark) == Confidentiality.STATE_SECRET
+
+
+# How strict a mark is, for "at least as confidential as" (decision 0076): 商业秘密 and 个人隐私 are
+# different kinds of secret guarded alike (a purpose, a watermark, play-only media), hence one rank.
+RANK = {Confidentiality.PUBLIC: 0, Confidentiality.INTERNAL: 1, Confidentiality.WORK_SECRET: 2,
+        Confidentiality.BUSINESS_SECRET: 3, Confidentiality.PERSONAL_PRIVACY: 3, Confidentiality.STATE_SECRET: 4}
+
+
+def lower_than(mark, floor) -> bool:
+    """True when `mark` is less confidential than `floor` (a copy may not be; decision 0076)."""
+    return RANK[_mark(mark)] < RANK[_mark(floor)]
+
+
+def strictest(own, others=()) -> str:
+    """The strictest of `own` and `others` (`own` kept on a tie): how a file held by several records is guarded."""
+    best = own
+    for mark in others:
+        if mark and lower_than(best, mark):
+            best = mark
+    return best

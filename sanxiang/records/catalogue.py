@@ -288,6 +288,13 @@ def _take(pool: list, occ: Occurrence):
     return chosen
 
 
+def is_audio_video(upload) -> bool:
+    """The stored file is a sound or moving-picture recording, by the type its bytes showed at upload
+    (records/content.py `media_type`), not by its name: only that covers an act (s21 tester8 #5 — a PDF
+    or a photo had cleared a mandatory 全程音像记录 act)."""
+    return upload is not None and (upload.media_type or "").startswith(("audio/", "video/"))
+
+
 def missing_recordings(case) -> list[Missing]:
     """The acts of `case` its agency's list names (tier on the act's date) that no recording of the
     case covers. A recording covers an act when it names the act, its file is stored and it was made
@@ -297,9 +304,10 @@ def missing_recordings(case) -> list[Missing]:
 
     stored: dict[str, list] = {}
     declared: dict[str, list] = {}
-    for rec in AudioVideoRecord.objects.filter(case_id=case.pk).exclude(act="").order_by("started_at", "id"):
-        (stored if rec.upload_id is not None and rec.stored_at is not None else declared).setdefault(
-            rec.act, []).append(rec)
+    for rec in (AudioVideoRecord.objects.filter(case_id=case.pk).exclude(act="").select_related("upload")
+                .order_by("started_at", "id")):
+        (stored if rec.upload_id is not None and rec.stored_at is not None and is_audio_video(rec.upload)
+         else declared).setdefault(rec.act, []).append(rec)
     waivers = {w.occurrence: w for w in RecordingWaiver.objects.filter(case_id=case.pk).select_related("given_by")}
     lists: dict[dt.date, Catalogue] = {}
     missing = []
@@ -322,8 +330,9 @@ def covered_refs(case) -> set[str]:
 
     stored: dict[str, list] = {}
     for rec in (AudioVideoRecord.objects.filter(case_id=case.pk, upload__isnull=False, stored_at__isnull=False)
-                .exclude(act="").order_by("started_at", "id")):
-        stored.setdefault(rec.act, []).append(rec)
+                .exclude(act="").select_related("upload").order_by("started_at", "id")):
+        if is_audio_video(rec.upload):
+            stored.setdefault(rec.act, []).append(rec)
     return {occ.ref for occ in occurrences(case) if _take(stored.get(occ.act, []), occ) is not None}
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can, current_roles
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from sanxiang.core.text import check_no_controls
 from sanxiang.deadlines.actions import do_open_obligation, meet_obligations_of
 from sanxiang.deadlines.models import Obligation
 from sanxiang.deadlines.queries import profile_key_of, profile_value
@@ -60,7 +61,7 @@ def _text(value, label: str, field: str, *, required=False, max_length=300) -> s
         raise RuleViolation(f"请填写{label}。", field=field)
     if len(text) > max_length:
         raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
-    return text
+    return check_no_controls(text, label, field)  # NUL and other C0 controls (s21 tester8 #6)
 
 
 def _moment(value, label: str, field: str, *, required=False) -> dt.datetime | None:
@@ -103,6 +104,46 @@ def _confidentiality(value, default) -> str:
     return value
 
 
+def _floor_mark(upload: Upload, replaces, recording, kept: set) -> tuple[str, str] | None:
+    """(mark, whose) the lowest mark an item of this file may carry (decision 0076): an evidence copy is
+    at least as confidential as its recording, a correction as the item it corrects, and any item as
+    every other record holding the same bytes — else the file would be served to more people, less
+    guarded, through the copy (s21 tester8 #1). None when nothing sets a floor."""
+    from sanxiang.orgs.marks import lower_than
+
+    sources = []
+    if recording is not None:
+        sources.append((recording.confidentiality, f"音像记录“{recording.title}”"))
+    if replaces is not None:
+        sources.append((replaces.confidentiality, f"所更正的证据“{replaces.title}”"))
+    if upload.sha256:
+        for model, label in ((EvidenceItem, "证据"), (AudioVideoRecord, "音像记录")):
+            rows = model.objects.filter(upload__sha256=upload.sha256)
+            if model is EvidenceItem:
+                rows = rows.exclude(pk__in=kept)
+            for title, mark in rows.values_list("title", "confidentiality"):
+                sources.append((mark, f"内容相同的{label}“{title}”"))
+    best = None
+    for mark, whose in sources:
+        if best is None or lower_than(best[0], mark):
+            best = (mark, whose)
+    return best
+
+
+def _mark_for_copy(value, case, floor) -> str:
+    """The item's mark: the one given, else the case's — never below `floor` (decision 0076: lowering a
+    copy's mark is a declassification, which this system does not do on the officer's word)."""
+    from sanxiang.orgs.marks import lower_than
+
+    mark = _confidentiality(value, case.confidentiality)
+    if floor is None or not lower_than(mark, floor[0]):
+        return mark
+    if value in (None, ""):
+        return floor[0]  # not chosen: the source's mark
+    raise RuleViolation(f"保密标识不能低于{floor[1]}的“{Confidentiality(floor[0]).label}”：复制件和更正沿用原记录的"
+                        "保密标识，或选择更高的标识。", field="confidentiality", code="confidentiality_below_source")
+
+
 def _user(actor):
     return actor if getattr(actor, "pk", None) is not None else None
 
@@ -129,9 +170,16 @@ def _describe_media(row: EvidenceItem, upload: Upload) -> None:
 
 
 def _not_electronic_data(upload: Upload) -> None:
+    """An 音像记录's file is a sound or video recording, judged by its bytes (the type found at upload),
+    never a document, photo or 电子数据 (s21 tester8 #5: a PDF cleared a mandatory 全程音像记录 act)."""
+    from .catalogue import is_audio_video
+
     if file_types.is_electronic_data(upload.media_type):
         raise RuleViolation(f"{file_types.type_label(upload.media_type)}不是音像记录，只能作为电子数据登记为证据。",
                             field="upload", code="electronic_data_only")
+    if not is_audio_video(upload):
+        raise RuleViolation(f"{file_types.type_label(upload.media_type)}不是录音或录像：音像记录的文件应当是音频或视频"
+                            "（按文件内容判断）。照片、文书等请登记为证据。", field="upload", code="not_audio_video")
 
 
 def own_upload(upload: Upload | None, agency, actor, *, field="upload") -> Upload:
@@ -246,7 +294,8 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
         source=_text(source, "证据来源", "source", required=True),
         collected_on=_day(collected_on, "收集日期", "collected_on"),
         collected_by=_text(collected_by, "收集人", "collected_by", required=True, max_length=200),
-        transcript=transcript, confidentiality=_confidentiality(confidentiality, case.confidentiality),
+        transcript=transcript,
+        confidentiality=_mark_for_copy(confidentiality, case, _floor_mark(upload, replaces, recording, kept)),
         recording=recording, replaces=replaces, correction_reason=correction_reason, created_by=_user(actor),
         created_at=timezone.now())
     if recording is None and kind != EvidenceKind.ELECTRONIC:
@@ -293,9 +342,16 @@ def copy_note(recording: AudioVideoRecord, upload: Upload, actor, at) -> str:
     """The 文字说明 of an evidence copy of a recording: maker, time, the source and its digests."""
     maker = (actor.get_full_name() or actor.get_username()) if _user(actor) else str(actor)
     source = recording.upload
+    # The note is the copy's own text, shown wherever the copy is: it prints nothing its source withholds
+    # (retrieval/content.py RECORDING_FIELDS — the 地点 of a guarded recording; s21 tester8 #1).
+    from sanxiang.retrieval.content import RECORDING_FIELDS
+    from sanxiang.retrieval.kinds import is_confidential
+
+    guarded = is_confidential(recording.confidentiality or recording.case.confidentiality)
+    place = "" if (guarded and "place" in RECORDING_FIELDS) or not recording.place else f"{recording.place}，"
     text = (f"本视听资料复制件由{maker}于{timezone.localtime(at):%Y年%m月%d日 %H:%M}制作，复制自音像记录“{recording.title}”"
             f"（{timezone.localtime(recording.started_at):%Y-%m-%d %H:%M}至{timezone.localtime(recording.ended_at):%H:%M}，"
-            f"{recording.place}，记录人{recording.recorder}，记录设备{recording.device}）。"
+            f"{place}记录人{recording.recorder}，记录设备{recording.device}）。"
             f"原始文件 SHA-256：{source.sha256}；SM3：{source.sm3}。")
     if upload.pk != source.pk:
         text += f"复制件文件 SHA-256：{upload.sha256}。"

@@ -46,6 +46,16 @@ def _media_register():
     def query(user):
         return restrict(AudioVideoRecord.objects.select_related("case", "upload").prefetch_related("handovers"), user)
 
+    def withheld(rec) -> str:
+        """「已隐去（商业秘密）」 for a guarded recording's withheld text (retrieval/content.py RECORDING_FIELDS:
+        its 地点 among them), as the case page shows it — read on the record's page with a purpose and
+        查阅留痕 (s21 tester8 #7); "" for any other."""
+        from sanxiang.orgs.marks import Confidentiality
+        from sanxiang.retrieval import kinds
+
+        mark = rec.confidentiality or (rec.case.confidentiality if rec.case_id else "")
+        return f"已隐去（{Confidentiality(mark).label}）" if mark and kinds.is_confidential(mark) else ""
+
     def handed(rec):
         last = list(rec.handovers.all())[-1:] if rec.pk else []
         return f"{last[0].received_by}（{last[0].handed_at:%Y-%m-%d}）" if last else ""
@@ -58,7 +68,7 @@ def _media_register():
             Column("title", "名称", lambda r: r.title, width=24),
             Column("act", "执法活动", lambda r: ACTS.get(r.act, "")),
             Column("recorded_on", "录制日期", lambda r: timezone.localtime(r.started_at).date(), DATE, 12),
-            Column("place", "地点", lambda r: r.place, width=24),
+            Column("place", "地点", lambda r: withheld(r) or r.place, width=24),
             Column("recorder", "记录人", lambda r: r.recorder),
             Column("device", "记录设备", lambda r: r.device),
             Column("stored", "存储情况", lambda r: ("逾期存储" if r.stored_late else "已存储") if r.upload_id else "待存储"),

@@ -167,8 +167,10 @@ def case_records(request, case_id: str):
                     "confidentiality": row["mark"], "purpose_required": row["confidential"],
                     "files": [{"file": name, "label": ref.label, "content_type": ref.content_type, "size": ref.size,
                                "sha256": ref.sha256, "view_url": serving.file_url(key, row["record"].pk, name),
+                               # null where a download is always refused: a view-only grant, play-only media
+                               # (a guarded look at audio or video; s21 tester8 #13)
                                "download_url": serving.file_url(key, row["record"].pk, name, mode="download")
-                               if row["download"] else None}
+                               if row["download"] and not (row["confidential"] and ref.is_player_media) else None}
                               for name, ref in row["files"].items()],
                     "content_url": content_api_url(key, row["record"].pk) if row["content"] else None})
     return Status(200, out)

@@ -76,9 +76,19 @@ def withholder(user, case):
     if case is None:
         return lambda record: False
     supervising = not current_roles(user).filter(agency_id=case.agency_id).exists()
+    shared = None
 
     def withheld(record) -> bool:
-        return supervising or kinds.is_confidential(kinds.confidentiality(record, case))
+        nonlocal shared
+        if supervising:
+            return True
+        if shared is None:  # the marks of every record holding one of the case's files, read once
+            from sanxiang.records.models import AudioVideoRecord, EvidenceItem
+
+            digests = [*EvidenceItem.objects.filter(case=case).values_list("upload__sha256", flat=True),
+                       *AudioVideoRecord.objects.filter(case=case).values_list("upload__sha256", flat=True)]
+            shared = kinds.file_marks(digests)
+        return kinds.is_confidential(kinds.confidentiality(record, case, shared))
 
     return withheld
 

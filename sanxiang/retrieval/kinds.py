@@ -4,7 +4,10 @@ A record kind says how to find a record by id within a user's reach, which case 
 which files it has and how confidential it is. Documents (执法文书), evidence items (证据) and
 audio-video records (音像记录) are registered here, at the end of this module.
 
-A record's confidentiality is its own `confidentiality` field when it has one, else its case's mark.
+A record's confidentiality is its own `confidentiality` field when it has one, else its case's mark —
+raised to the strictest mark of any evidence item or audio-video record holding the same stored file
+(the same SHA-256): an evidence copy or a correction that reuses a confidential record's file never
+serves it less guarded than its source (s21 tester8 #1, decision 0076).
 """
 
 from __future__ import annotations
@@ -104,8 +107,54 @@ def kind_of(record) -> RecordKind:
     raise LookupError(f"{type(record).__name__} is not a registered record kind")
 
 
-def confidentiality(record, case) -> str:
+def own_mark(record, case) -> str:
+    """The record's own mark (or its case's), not raised by records sharing its file."""
     return getattr(record, "confidentiality", None) or case.confidentiality
+
+
+def file_marks(digests) -> dict[str, list[str]]:
+    """SHA-256 -> the marks of every evidence item and audio-video record holding a stored file with
+    those bytes (two queries for any number of files)."""
+    from sanxiang.records.models import AudioVideoRecord, EvidenceItem
+
+    digests = {d for d in digests if d}
+    out: dict[str, list[str]] = {}
+    if not digests:
+        return out
+    for model in (EvidenceItem, AudioVideoRecord):
+        for sha, mark in model.objects.filter(upload__sha256__in=digests).values_list("upload__sha256",
+                                                                                     "confidentiality"):
+            out.setdefault(sha, []).append(mark)
+    return out
+
+
+def _digest_of(record) -> str:
+    upload = getattr(record, "upload", None) if hasattr(record, "upload_id") else None
+    return upload.sha256 if upload is not None and upload.sha256 else ""
+
+
+def confidentiality(record, case, shared: dict | None = None) -> str:
+    """The mark a record is guarded by: its own, raised to the strictest of the records holding the same
+    file (`shared`: a `file_marks` answer computed once for a list; else queried here)."""
+    from sanxiang.orgs.marks import strictest
+
+    own = own_mark(record, case)
+    sha = _digest_of(record)
+    if not sha or not isinstance(record, _shared_models()):
+        return own
+    marks = (shared if shared is not None else file_marks([sha])).get(sha, [])
+    return strictest(own, marks)
+
+
+def _shared_models() -> tuple:
+    from sanxiang.records.models import AudioVideoRecord, EvidenceItem
+
+    return (EvidenceItem, AudioVideoRecord)
+
+
+def shared_marks_of(records) -> dict[str, list[str]]:
+    """`file_marks` for the files of `records` (a case's list)."""
+    return file_marks(_digest_of(r) for r in records if isinstance(r, _shared_models()))
 
 
 def is_confidential(mark: str) -> bool:

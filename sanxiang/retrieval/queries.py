@@ -27,8 +27,10 @@ def records_of(user, case, grant=None) -> list[dict]:
         found = kind.model.objects.filter(**{kind.case_path: case})
         if grant is None:
             found = restrict(found, user, "view")
-        for record in found.order_by("pk"):
-            mark = kinds.confidentiality(record, case)
+        found = list(found.order_by("pk"))
+        shared = kinds.shared_marks_of(found)  # a copy's file is guarded as its strictest holder's (0076)
+        for record in found:
+            mark = kinds.confidentiality(record, case, shared)
             files = kind.files(record)
             if view_only:
                 files = {name: ref for name, ref in files.items() if ref.is_viewable}

@@ -159,7 +159,9 @@ def check_purpose(user, found: Found, purpose: str, *, continuing: bool = False)
         raise RuleViolation(purpose_reason(user, found), field="purpose", code="purpose_required")
     if len(purpose) > 300:
         raise RuleViolation("用途不能超过 300 个字。", field="purpose")
-    return purpose
+    from sanxiang.core.text import check_purpose_text
+
+    return check_purpose_text(purpose)  # one rule wherever a purpose is asked (s21 tester8 #9)
 
 
 def keeper_only(user, found: Found) -> bool:
@@ -231,8 +233,8 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
     return first, last
 
 
-def _unsatisfiable(size: int) -> RangeNotSatisfiable:
-    error = RangeNotSatisfiable(f"请求的字节范围超出文件大小（{size} 字节）。", field="Range")
+def _unsatisfiable(size: int, message: str = "") -> RangeNotSatisfiable:
+    error = RangeNotSatisfiable(message or f"请求的字节范围超出文件大小（{size} 字节）。", field="Range")
     error.headers = {"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"}
     return error
 
@@ -357,8 +359,16 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
     else:
         served_sha256, size = ref.sha256, ref.size
         if_range = request.headers.get("If-Range")
-        span = None if (if_range and if_range.strip() != f'"{ref.sha256}"') else parse_range(
-            request.headers.get("Range", ""), size)
+        stale = bool(if_range and if_range.strip() != f'"{ref.sha256}"')
+        span = None if stale else parse_range(request.headers.get("Range", ""), size)
+        if play_only and not head and size > 0 and span is None:
+            # s21 tester8 #3: where an ordinary file falls back to the whole (several ranges, a malformed
+            # header, an If-Range that no longer matches), play-only media never do — a stale If-Range
+            # gets the first piece (the player starts over), anything else one satisfiable range or 416
+            if not stale:
+                raise _unsatisfiable(size, "该音像记录只能在播放器中分段播放：每次只接受一个字节范围"
+                                           "（Range: bytes=起-止）。")
+            span = (0, size - 1)
         if play_only and span is not None:  # the player reads on in pieces; no answer holds the whole file
             span = (span[0], min(span[1], span[0] + PLAYER_SPAN - 1))
 

@@ -218,7 +218,7 @@ class PartyCopyAnswerForm(forms.Form):
 
 
 def _copy_purpose(row) -> str:
-    return f"当事人{row.party.name}申请复制（{row.registered_at:%Y-%m-%d}登记）"
+    return f"当事人{row.party.name}申请复制（{timezone.localtime(row.registered_at):%Y-%m-%d}登记）"
 
 
 @login_required

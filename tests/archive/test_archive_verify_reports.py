@@ -69,6 +69,7 @@ def test_the_archivists_api_defaults_to_her_agency(client, env):
     client.force_login(keeper)
     assert client.get("/api/v1/archive/").status_code == 200
     assert client.get(f"/api/v1/archive/?agency={env.agency.code}").status_code == 200
+    assert client.get("/api/v1/archive/transfers").status_code == 200  # s21 tester8 #13: was 404 「执法主体“”」
 
 
 def test_the_recheck_names_the_person_not_the_login(env):
@@ -128,3 +129,60 @@ def test_an_archived_file_is_judged_as_archived_and_drafts_are_not_supplements(e
     assert code == 0, err
     metadata = json.loads(next(v for n, v in members(path).items() if n.endswith("/data/case.json")))
     assert metadata["supplements"] == []  # the correction is a draft (not issued): not exported
+
+
+# ---- s21 tester8 #2: one entry per name, nothing but the bag's own files ---------------------------
+
+def _with_entries(package, path, extra: list[tuple[str, bytes]], *, before: str | None = None):
+    """The package rewritten entry by entry, `extra` entries inserted before the entry named `before`
+    (or at the end): zipfile writes a second entry of a name it already holds (with a warning)."""
+    import warnings
+    import zipfile
+
+    with zipfile.ZipFile(package) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        warnings.simplefilter("ignore")
+        for info in zin.infolist():
+            if before is not None and info.filename == before:
+                for name, data in extra:
+                    zout.writestr(name, data)
+            zout.writestr(info, zin.read(info))
+        if before is None:
+            for name, data in extra:
+                zout.writestr(name, data)
+
+
+@pytest.mark.parametrize("where", ["first", "last", "casefolded"])
+def test_a_package_with_two_entries_of_one_name_is_refused(package, tmp_path, where):
+    files = members(package)
+    name = next(n for n in sorted(files) if "/data/records/" in n)
+    fake = b"\x89PNG\r\n\x1a\n" + b"FAKE" * 20
+    path = tmp_path / f"dup-{where}.zip"
+    if where == "casefolded":
+        root, _, rest = name.partition("/")
+        _with_entries(package, path, [(f"{root}/{rest.upper()}", fake)])
+    else:
+        _with_entries(package, path, [(name, fake)], before=name if where == "first" else None)
+    result = verify_package(path, pinned_keys=verification_keys())
+    assert not result.ok and [f.code for f in result.findings] == ["bag_malformed"], result.findings
+    assert "包内有重名文件" in result.findings[0].message
+    code, out, err = run("archive", "verify", str(path))
+    assert code != 0 and "包内有重名文件" in out + err
+
+
+def test_a_fetch_txt_or_any_file_outside_the_manifests_is_refused(package, tmp_path):
+    root = next(iter(members(package))).split("/", 1)[0]
+    path = tmp_path / "fetch.zip"
+    _with_entries(package, path, [(f"{root}/fetch.txt", b"http://evil.example/x 10 data/records/x.png\n")])
+    result = verify_package(path, pinned_keys=verification_keys())
+    assert not result.ok and any(f.code == "file_unlisted" and "fetch.txt" in f.message for f in result.findings)
+
+
+def test_a_case_xml_that_is_not_well_formed_fails_verify(package, tmp_path):
+    """s21 tester8 #6: every package's case.xml is parsed, archived or not."""
+    files = members(package)
+    name = next(n for n in files if n.endswith("/data/case.xml"))
+    files[name] = files[name].replace(b"</archive>", "<title>x\x0b</title></archive>".encode())
+    path = tmp_path / "xml.zip"
+    write(path, rebag(files))
+    result = verify_package(path, pinned_keys=verification_keys())
+    assert any(f.code == "metadata_malformed" and "case.xml" in f.message for f in result.findings), result.findings

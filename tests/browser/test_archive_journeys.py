@@ -34,15 +34,15 @@ def signed_inspection_record(case):
 
     from sanxiang.access.actors import JOBS
     from sanxiang.documents import actions as D
+    from sanxiang.documents.demo import _stroke  # a drawn signature: blank ones are refused
     from sanxiang.documents.models import Document
-    from sanxiang.records import samples
 
     officer = get_user_model().objects.get(username="zhuzhou-officer")
     record = (Document.objects.filter(case=case, kind="inspection_record").first()
               or D.do_generate_document(case, "inspection_record", actor=officer))
     me = D._officer_name(record, officer)  # each other officer the record names signs too (s18 tester 9)
-    D.do_sign_document(record, officer_png=samples.png(seed=3), party_png=samples.png(seed=4), party_name="刘建",
-                       officer_pngs={n: samples.png(seed=5) for n in D.named_officers(record) if n != me}, actor=officer)
+    D.do_sign_document(record, officer_png=_stroke(), party_png=_stroke(ink=(0, 0, 160)), party_name="刘建",
+                       officer_pngs={n: _stroke() for n in D.named_officers(record) if n != me}, actor=officer)
     record.refresh_from_db()
     assert D.do_render_document(record, actor=JOBS).status == "generated", record.failure
     others = Document.objects.filter(case=case).exclude(pk=record.pk)

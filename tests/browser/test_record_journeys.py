@@ -150,8 +150,8 @@ def test_a_decision_and_its_service_receipt_generated_issued_and_looked_at(demo,
     from sanxiang.access.actors import JOBS
     from sanxiang.cases.actions import move_case
     from sanxiang.documents.actions import do_render_document, do_sign_document
+    from sanxiang.documents.demo import _stroke  # a drawn signature: blank ones are refused
     from sanxiang.documents.models import Document
-    from sanxiang.records import samples
     from sanxiang.retrieval.models import RecordAccess
 
     case = demo_case("pingluo-commerce", "涉嫌违规回收拆解报废机动车")  # 已告知, no review required
@@ -171,7 +171,7 @@ def test_a_decision_and_its_service_receipt_generated_issued_and_looked_at(demo,
     # The 送达回证 is signed by the officer and the party (on the tablet, as the first journey does)
     # before it may be issued; its PDF is made again with the signatures.
     officer = get_user_model().objects.get(username="pingluo-officer")
-    do_sign_document(receipt, officer_png=samples.png(seed=7), party_png=samples.png(seed=8), party_name="刘某",
+    do_sign_document(receipt, officer_png=_stroke(), party_png=_stroke(ink=(0, 0, 160)), party_name="刘某",
                      actor=officer)
     receipt.refresh_from_db()
     assert do_render_document(receipt, actor=JOBS).status == "generated", receipt.failure

@@ -406,3 +406,26 @@ def test_the_plan_api_drafts_edits_moves_and_the_draw_names_the_plan(zenv):
     assert r.status_code == 400 and r.json()["field"] == "plan"
     r = head.post("/api/v1/inspections/draws", {**draw, "plan_id": plan_id}, content_type="application/json")
     assert r.status_code == 201 and r.json()["plan_id"] == plan_id
+
+
+def test_an_adopted_plan_waits_for_its_years_end_before_archiving(penv):
+    """s21 tester8 #11: an adopted plan was listed 待归档 with a deadline from its adoption; a plan is the
+    year's working document, archived once its year is over."""
+    import datetime as dt
+
+    from django.test import Client
+
+    from sanxiang.archive import actions as AR
+
+    keeper = T.member(penv.agency, Role.RECORDS_KEEPER)
+    plan = IP.do_adopt_inspection_plan(_plan(penv), actor=penv.leader)
+    case = Case.objects.get(pk=plan.case_id)
+    year_end = dt.date(plan.year, 12, 31)
+    assert AR.ended_on(case) == year_end and not AR.is_ended(case)
+    assert AR.is_ended(case, today=year_end + dt.timedelta(days=1))
+    client = Client()
+    client.force_login(keeper)
+    waiting = client.get(f"/api/v1/archive/?agency={penv.agency.code}").json()["waiting"]
+    assert plan.case_id not in [w["case_id"] for w in waiting]
+    with pytest.raises(RuleViolation, match="年度结束后归档"):
+        AR.do_archive_case(case, actor=keeper)

@@ -194,3 +194,60 @@ def test_who_signs_is_named_by_the_kind_and_pre_filled_with_a_person(client, env
     page = client.get(f"/documents/{asked.pk}/sign/").content.decode()
     assert "当事人（被询问人）姓名" in page and 'value="钱某"' in page
     assert "当事人（被询问人）签名" in docx_text(asked.docx_path)
+
+
+def _blank(mode: str, colour, size=(400, 150)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new(mode, size, colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _dot() -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (400, 150), "white")
+    for x in range(5):
+        for y in range(5):
+            image.putpixel((200 + x, 70 + y), (0, 0, 0))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("blank", ["transparent", "white", "one colour", "a dot"])
+@pytest.mark.parametrize("whose", ["officer_png", "party_png", "officers"])
+def test_a_blank_signature_is_refused_by_the_server(client, env, record, blank, whose):
+    """s21 tester8 #4: transparent or one-colour PNGs made the 笔录 已签名 with nobody's signature."""
+    image = {"transparent": lambda: _blank("RGBA", (0, 0, 0, 0)), "white": lambda: _blank("RGB", "white"),
+             "one colour": lambda: _blank("RGB", (20, 20, 160)), "a dot": _dot}[blank]()
+    body = {"officer_png": data_url(png()), "party_png": data_url(png()), "party_name": "孙某",
+            "officers": [{"name": "李执法", "png": data_url(png())}]}
+    if whose == "officers":
+        body["officers"] = [{"name": "李执法", "png": data_url(image)}]
+    else:
+        body[whose] = data_url(image)
+    client.force_login(env.officer)
+    before = written()
+    response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "signature_blank", response.content
+    assert "空白" in response.json()["message"] and written() == before
+    record.refresh_from_db()
+    assert record.signatures.count() == 0
+
+
+def test_the_party_who_signs_an_inquiry_record_is_the_person_asked(client, env, record):
+    body = {"officer_png": data_url(png()), "party_png": data_url(png()), "party_name": "王五",
+            "officers": [{"name": "李执法", "png": data_url(png())}]}
+    client.force_login(env.officer)
+    before = written()
+    response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "party_name_mismatch", response.content
+    assert "孙某" in response.json()["message"] and written() == before
+    response = client.post(f"{API}{record.pk}/sign", {**body, "party_name": "孙某"}, content_type="application/json")
+    assert response.status_code == 200, response.content

@@ -303,3 +303,51 @@ def test_the_case_page_and_the_api_record_the_kind_of_on_site_act(client, kenv):
     assert bad.status_code == 400 and bad.json()["field"] == "act" and "现场执法活动的种类" in bad.json()["message"]
     assert (OnSiteAct.objects.count(), counts()) == before
     assert [m.occurrence.act for m in CAT.missing_recordings(case)] == ["sealing_up"]
+
+
+def test_only_a_sound_or_video_recording_covers_a_mandatory_act(kenv):
+    """s21 tester8 #5: a PDF or a photo was accepted as the 音像记录 of a 封存 and cleared the closing check."""
+    import json
+
+    from django.test import Client
+    from django.utils import timezone
+    from records_cast import photo, video
+
+    from sanxiang.records import samples
+    from sanxiang.records.models import AudioVideoRecord
+
+    env = kenv
+    case = inspection(env)
+    day = D0 + dt.timedelta(days=1)
+    sealed = on_site(env, case, day, act="sealing_up")
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+    body = {"case_id": case.pk, "act": "sealing_up", "title": "封存现场录像", "officers": "王执法、李执法",
+            "recorder": "李执法", "started_at": f"{day} 09:00", "ended_at": f"{day} 10:00", "place": "用人单位办公场所",
+            "device": "执法记录仪", "content": "封存工资台账", "party": "某用人单位", "purpose": "证明封存过程",
+            "opening_statement": "现在开始封存，执法人员王执法、李执法", "party_informed": True}
+    extra = {k: body[k] for k in ("content", "party", "purpose", "opening_statement", "party_informed")}
+    client = Client()
+    client.force_login(env.officer)
+    pdf = samples.completed_upload(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "封存录像.pdf",
+                                   actor=env.officer)
+    picture = photo(env.officer, "封存照片.png")
+    before = counts()
+    for upload in (pdf, picture):
+        refused = client.post("/api/v1/records/recordings", json.dumps({**body, "upload_id": upload.pk}),
+                              content_type="application/json")
+        assert refused.status_code == 400 and refused.json()["code"] == "not_audio_video", refused.json()
+        assert "不是录音或录像" in refused.json()["message"]
+    assert counts() == before
+    def blocking():
+        return [m.occurrence.ref for m in CAT.missing_recordings(case) if m.blocks_closing]
+
+    assert blocking() == [f"onsite:{sealed.pk}"]
+    # one stored before this rule (its type as found at upload) still covers nothing
+    rec = E.do_declare_recording(env.agency, case=case, act="sealing_up", upload=video(env.officer),
+                                 title="封存现场录像", officers="王执法、李执法", recorder="李执法", started_at=start,
+                                 ended_at=start + dt.timedelta(hours=1), place="用人单位办公场所", device="执法记录仪",
+                                 late_reason="执法记录仪送修，取回后上传", actor=env.officer, **extra)
+    assert blocking() == []
+    type(rec.upload).objects.filter(pk=rec.upload_id).update(media_type="application/pdf")
+    assert blocking() == [f"onsite:{sealed.pk}"]
+    assert AudioVideoRecord.objects.filter(case=case).count() == 1

@@ -54,11 +54,23 @@ def test_the_officer_registers_answers_and_hands_over_a_watermarked_copy(client,
     D.do_issue_document(document, actor=env.head)
     detail = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
     assert "交付当事人的复制件" in detail and "立案审批表" in detail
+    # the purpose names the local date of registration (s21 tester8 #10: 04:15 in Urumqi/Beijing is the
+    # previous day in UTC)
+    import datetime as dt
+
+    from django.utils import timezone
+
+    late = dt.datetime(2026, 11, 24, 20, 15, tzinfo=dt.UTC)  # 2026-11-25 04:15 in Asia/Shanghai
+    PartyCopyRequest.objects.filter(pk=row.pk).update(registered_at=late)
+    row.refresh_from_db()
+    dated = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
+    assert "（2026-11-25登记）" in dated and "（2026-11-24登记）" not in dated
+    assert timezone.localtime(late).date() == dt.date(2026, 11, 25)
     assert f"/retrieval/records/document/{document.pk}/pdf/" in detail
     assert "/docx/" not in detail and "Word" not in detail  # never the editable original
     purpose = f"当事人{env.person_party.name}申请复制"
     served = client.get(f"/retrieval/records/document/{document.pk}/pdf/",
-                        {"mode": "download", "purpose": f"{purpose}（{row.registered_at:%Y-%m-%d}登记）"}, follow=True)
+                        {"mode": "download", "purpose": f"{purpose}（{timezone.localtime(row.registered_at):%Y-%m-%d}登记）"}, follow=True)
     data = b"".join(served.streaming_content) if served.streaming else served.content
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     access = RecordAccess.objects.latest("id")

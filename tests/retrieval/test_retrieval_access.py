@@ -376,9 +376,11 @@ def test_a_grant_has_an_upper_limit_and_a_second_request_is_refused_while_one_ho
     assert ten_years.status_code == 400 and ten_years.json()["field"] == "until"
     assert "30 日" in ten_years.json()["message"]  # records.access_grant_max_days (platform default)
     assert LedgerEntry.objects.count() == before
-    until = timezone.now() + dt.timedelta(days=29)
-    ok = client.post(url, {"approve": True, "until": until.isoformat()}, content_type="application/json")
-    assert ok.status_code == 200 and ok.json()["status"] == "approved"
+    # a time without a zone is local time (Asia/Shanghai), not a 500 (s21 tester8 #8)
+    naive = timezone.localtime(timezone.now() + dt.timedelta(days=29)).replace(tzinfo=None, microsecond=0)
+    ok = client.post(url, {"approve": True, "until": naive.isoformat()}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["status"] == "approved", ok.content
+    assert dt.datetime.fromisoformat(ok.json()["until"]) == timezone.make_aware(naive)
     client.force_login(other_unit_officer)
     before = LedgerEntry.objects.count()
     again = client.post("/api/v1/retrieval/requests", {"case_id": case.pk, "reason": "延长"},
@@ -490,7 +492,7 @@ def test_confidential_video_plays_in_the_browser_once_ledgered_and_is_never_down
     client.force_login(env.officer)
     base = f"/api/v1/retrieval/files/testvideo/{document.pk}/video"
     before = written()
-    refused = client.get(base + "?mode=download&purpose=x")
+    refused = client.get(base + "?mode=download&purpose=复核现场")
     assert refused.status_code == 403 and refused.json()["code"] == "download_not_allowed" and written() == before
     page = client.post(f"/retrieval/records/testvideo/{document.pk}/video/", {"purpose": "复核现场"})
     html = page.content.decode()

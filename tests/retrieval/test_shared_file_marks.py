@@ -1,0 +1,107 @@
+"""An evidence copy or a correction never serves a confidential record's file less guarded than its
+source (s21 tester8 #1, decision 0076): its mark is at least its source's, and a file is served by the
+strictest mark of every record holding it — purpose, play-only, the keeper before 归档, the party's
+copy page; the copy's 文字说明 prints nothing the source withholds."""
+
+import datetime as dt
+import json
+
+import pytest
+from retrieval_cast import new_case, step
+
+from sanxiang.orgs import testing as T
+from sanxiang.orgs.models import Role
+from sanxiang.records import evidence as E
+from sanxiang.records import samples
+from sanxiang.records.models import EvidenceItem
+from sanxiang.workflow import get_table
+
+pytestmark = pytest.mark.django_db
+GENERAL = get_table("penalty_general")
+MEDIA = {"content": "当事人身份证正面", "occurred_at": "2026-09-02T10:00", "place": "执法一队", "officers": "王执法、李执法",
+         "recorder": "李执法", "purpose": "证明当事人身份"}
+COPY = {"kind": "audiovisual", "title": "询问录像复制件", "source": "复制自音像记录", "collected_on": "2026-09-03",
+        "collected_by": "王执法"}
+
+
+@pytest.fixture(scope="module")
+def world(env, django_db_blocker):
+    from django.utils import timezone
+
+    with django_db_blocker.unblock():
+        keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+        case = step(env, GENERAL, new_case(env), "verify", dt.date(2026, 9, 1))
+        start = timezone.make_aware(dt.datetime(2026, 9, 2, 9, 0))
+        recording = E.do_declare_recording(
+            env.agency, case=case, upload=samples.completed_upload(samples.mp4(seed=91), "询问录像.mp4",
+                                                                   actor=env.officer),
+            title="询问过程录像", officers="王执法、李执法", recorder="李执法", started_at=start,
+            ended_at=start + dt.timedelta(minutes=20), place="秘密联络点甲", device="执法记录仪",
+            confidentiality="business_secret", actor=env.officer)
+        photo = E.do_register_evidence(
+            case, samples.completed_upload(samples.png(seed=92), "身份证照片.png", actor=env.officer),
+            kind="documentary", title="身份证照片", source="当事人提供", collected_on="2026-09-02",
+            collected_by="王执法", confidentiality="personal_privacy", actor=env.officer, **MEDIA)
+        return {"case": case, "recording": recording, "photo": photo, "keeper": keeper}
+
+
+def post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_a_copy_or_correction_may_not_carry_a_lower_mark_than_its_source(client, env, world):
+    case, recording, photo = world["case"], world["recording"], world["photo"]
+    client.force_login(env.officer)
+    before = EvidenceItem.objects.count()
+    lower = post(client, "/api/v1/records/evidence", {**COPY, "case_id": case.pk, "recording_id": recording.pk,
+                                                      "confidentiality": "public"})
+    assert lower.status_code == 400 and lower.json()["code"] == "confidentiality_below_source", lower.content
+    assert "商业秘密" in lower.json()["message"] and "询问过程录像" in lower.json()["message"]
+    corrected = post(client, f"/api/v1/records/evidence/{photo.pk}/correct",
+                     {"kind": "documentary", "title": "身份证照片", "source": "当事人提供", "collected_on": "2026-09-02",
+                      "collected_by": "王执法", "confidentiality": "internal", "correction_reason": "标题有误", **MEDIA})
+    assert corrected.status_code == 400 and corrected.json()["code"] == "confidentiality_below_source"
+    assert EvidenceItem.objects.count() == before
+    # not chosen: the source's mark, and the 文字说明 leaves out the place the recording withholds
+    copy = post(client, "/api/v1/records/evidence", {**COPY, "case_id": case.pk, "recording_id": recording.pk})
+    assert copy.status_code == 201 and copy.json()["confidentiality"] == "business_secret", copy.content
+    item = EvidenceItem.objects.get(pk=copy.json()["id"])
+    assert "秘密联络点甲" not in item.copy_note and recording.upload.sha256 in item.copy_note
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "秘密联络点甲" not in page
+
+
+def test_a_file_is_served_by_the_strictest_mark_of_the_records_holding_it(client, env, world):
+    """A copy marked 公开 before this rule (or any lower-marked holder of the same bytes) is guarded as
+    its business-secret recording: purpose asked, play-only, the keeper refused before 归档."""
+    from sanxiang.retrieval import actions as R
+
+    case, recording = world["case"], world["recording"]
+    copy = E.do_register_evidence(case, recording=recording, actor=env.officer, **COPY)
+    EvidenceItem.objects.filter(pk=copy.pk).update(confidentiality="public")  # as registered before 0076
+    url = f"/api/v1/retrieval/files/evidence/{copy.pk}/file"
+    client.force_login(env.officer)
+    asked = client.get(url)
+    assert asked.status_code == 400 and asked.json()["code"] == "purpose_required", asked.content
+    assert "商业秘密" in asked.json()["message"]
+    down = client.get(url + "?purpose=核对录像&mode=download")
+    assert down.status_code == 403 and down.json()["code"] == "download_not_allowed"
+    whole = client.get(url + "?purpose=核对录像")
+    assert whole.status_code == 403 and whole.json()["code"] == "player_only"
+    client.force_login(world["keeper"])
+    keeper = client.get(url + "?purpose=档案整理&mode=download")
+    assert keeper.status_code == 403 and keeper.json()["code"] == "case_not_archived"
+    listed = {r["id"]: r for r in client.get(f"/api/v1/retrieval/cases/{case.pk}/records").json()
+              if r["kind"] == "evidence"}
+    assert listed[copy.pk]["purpose_required"] is True
+    # play-only: no download address that would always answer 403 (s21 tester8 #13)
+    assert [f["download_url"] for f in listed[copy.pk]["files"]] == [None]
+    # the party's copy page offers no copy of the play-only file, and says why
+    row = R.do_register_party_copy(case, party=env.person_party, records="全部证据", reason="", actor=env.officer)
+    if row.needs_approval:
+        row = R.do_approve_party_copy(row, approve=True, reason="同意", actor=env.head)
+    client.force_login(env.officer)
+    html = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
+    offered, _, left_out = html.partition("不能在线提供复制件的记录")
+    assert f"/evidence/{copy.pk}/file" not in offered and "询问录像复制件" in left_out
+    assert "只能在线播放" in left_out
