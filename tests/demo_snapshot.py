@@ -18,6 +18,13 @@ from io import StringIO
 from pathlib import Path
 
 SKIPPED_TABLES = {"django_migrations", "sqlite_sequence"}
+# SQLite's full-text index of the public search (sanxiang/search) and its shadow tables: rebuilt from
+# search_searchentry after the rows are laid down, never copied (the copy would add each row twice)
+FTS_TABLE = "search_fts"
+
+
+def _skipped(table: str) -> bool:
+    return table in SKIPPED_TABLES or table == FTS_TABLE or table.startswith(FTS_TABLE + "_")
 
 
 class TableChange:
@@ -44,6 +51,8 @@ class DemoSnapshot:
             with connection.cursor() as cursor:
                 for change in self.changes:
                     self._restore(cursor, change)
+                if connection.vendor == "sqlite" and FTS_TABLE in connection.introspection.table_names(cursor):
+                    cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
             if self.files is not None:
                 shutil.copytree(self.files, files_dir, dirs_exist_ok=True)
         from django.contrib.contenttypes.models import ContentType
@@ -58,7 +67,7 @@ class DemoSnapshot:
         from django.db import connection
 
         with connection.cursor() as cursor:
-            tables = [t for t in connection.introspection.table_names(cursor) if t not in SKIPPED_TABLES]
+            tables = [t for t in connection.introspection.table_names(cursor) if not _skipped(t)]
             before = {t: self._rows(cursor, t) for t in tables}
         out = StringIO()
         call_command("demo", stdout=out)
