@@ -20,7 +20,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,7 +32,9 @@ from bench_web import (  # noqa: E402 — the same server, load generator and me
     SECONDS,
     SERVE_ARGS,
     UNCACHED,
+    compared,
     free_port,
+    installation,
     load,
     measured,
     status_of,
@@ -64,16 +65,7 @@ def pages(code, number, gone_code, gone_number):
 
 
 def main():
-    if shutil.which("wrk") is None:
-        sys.exit("需要 wrk（Debian 软件包 wrk；scripts/bench.sh 会安装）")
-    own_dir = None
-    if not os.environ.get("SANXIANG_DATA_DIR"):
-        own_dir = tempfile.mkdtemp(prefix="sanxiang-bench-portal-")
-    env = {**os.environ, "SANXIANG_DATA_DIR": os.environ.get("SANXIANG_DATA_DIR") or own_dir}
-    env.setdefault("SANXIANG_JOB_CHECKPOINT_SECONDS", "1")
-    env["SANXIANG_LOG_LEVEL"] = "ERROR"
-    for command in (["migrate", "--noinput", "-v0"], ["demo"]):
-        subprocess.run([SANXIANG, *command], env=env, check=True, capture_output=True)
+    env, own_dir = installation("sanxiang-bench-portal-")
     code, number, gone_code, gone_number = subprocess.run(
         [SANXIANG, "shell", "-c", FACTS], env=env, check=True, capture_output=True, text=True).stdout.split()[-4:]
     port = free_port()
@@ -90,17 +82,9 @@ def main():
         load(base + ANCHOR, seconds=2)
         anchors.append(measured(server.pid, base + ANCHOR))
         for name, path, headers in pages(code, number, gone_code, int(gone_number)):
-            load(base + path, seconds=1, headers=headers)
-            result = measured(server.pid, base + path, headers)
-            anchors.append(measured(server.pid, base + ANCHOR))
-            anchor_rps = round((anchors[-2]["rps"] + anchors[-1]["rps"]) / 2, 1)
-            anchor_cpu = (anchors[-2]["server_cpu_ms"] + anchors[-1]["server_cpu_ms"]) / 2
-            results[name] = {"path": path, "ratio": round(result["rps"] / anchor_rps, 2),
-                             "cpu_ratio": round(anchor_cpu / result["server_cpu_ms"], 2),
-                             "p50_ms": result.pop("p50_ms"), "p95_ms": result.pop("p95_ms"),
-                             "p99_ms": result.pop("p99_ms"), "anchor_rps": anchor_rps, **result}
+            results[name] = compared(server.pid, base, path, headers, anchors)
             print(f"{name:<20} ratio {results[name]['ratio']:>5} · cpu {results[name]['cpu_ratio']:>5}  "
-                  f"{result['rps']} req/s  p50/p95/p99 {results[name]['p50_ms']}/{results[name]['p95_ms']}/"
+                  f"{results[name]['rps']} req/s  p50/p95/p99 {results[name]['p50_ms']}/{results[name]['p95_ms']}/"
                   f"{results[name]['p99_ms']} ms", file=sys.stderr, flush=True)
     finally:
         os.killpg(server.pid, signal.SIGINT)

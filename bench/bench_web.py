@@ -185,17 +185,39 @@ def measured(pid, url, headers=()):
     return result
 
 
-def main():
+def installation(prefix):
+    """(environment, own data directory or None): a migrated installation with the demo, in
+    SANXIANG_DATA_DIR when set, else in a temporary directory of its own (removed by the caller)."""
     if shutil.which("wrk") is None:
         sys.exit("需要 wrk（Debian 软件包 wrk；scripts/bench.sh 会安装）")
     own_dir = None
     if not os.environ.get("SANXIANG_DATA_DIR"):
-        own_dir = tempfile.mkdtemp(prefix="sanxiang-bench-web-")
+        own_dir = tempfile.mkdtemp(prefix=prefix)
     env = {**os.environ, "SANXIANG_DATA_DIR": os.environ.get("SANXIANG_DATA_DIR") or own_dir}
     env.setdefault("SANXIANG_JOB_CHECKPOINT_SECONDS", "1")
     env["SANXIANG_LOG_LEVEL"] = "ERROR"
     for command in (["migrate", "--noinput", "-v0"], ["demo"]):
         subprocess.run([SANXIANG, *command], env=env, check=True, capture_output=True)
+    return env, own_dir
+
+
+def compared(pid, base, path, headers, anchors):
+    """`path` measured, then the anchor again: its ratios to the anchor runs just before and after it
+    (a machine whose load changes midway moves both sides alike); the ratios first, the latencies beside
+    them, then the raw measures."""
+    load(base + path, seconds=1, headers=headers)
+    result = measured(pid, base + path, headers)
+    anchors.append(measured(pid, base + ANCHOR))
+    anchor_rps = round((anchors[-2]["rps"] + anchors[-1]["rps"]) / 2, 1)
+    anchor_cpu = (anchors[-2]["server_cpu_ms"] + anchors[-1]["server_cpu_ms"]) / 2
+    return {"path": path, "ratio": round(result["rps"] / anchor_rps, 2),
+            "cpu_ratio": round(anchor_cpu / result["server_cpu_ms"], 2),
+            "p50_ms": result.pop("p50_ms"), "p95_ms": result.pop("p95_ms"),
+            "p99_ms": result.pop("p99_ms"), "anchor_rps": anchor_rps, **result}
+
+
+def main():
+    env, own_dir = installation("sanxiang-bench-web-")
     facts = subprocess.run([SANXIANG, "shell", "-c", FACTS], env=env, check=True,
                            capture_output=True, text=True).stdout.split()
     certificate, size = facts[-2], int(facts[-1])
@@ -210,25 +232,14 @@ def main():
         results, anchors = {}, []
         load(base + ANCHOR, seconds=2)  # warm every server process
         anchors.append(measured(server.pid, base + ANCHOR))
-        # The anchor is measured between every two endpoints: each endpoint's ratio is to the
-        # anchor runs just before and after it, so a machine whose load changes midway (other
-        # jobs on a shared host) moves both sides alike.
+        # The anchor is measured between every two endpoints (compared()).
         runs = [(name, path, ()) for name, path in endpoints(certificate, size) if ONLY.search(path)]
         # The same endpoints rendered every time: a browser that sends any cookie is never served
         # from the public page cache (sanxiang.core.public_cache).
         runs += [(f"{name}（不经缓存）", path, (UNCACHED,)) for name, path in endpoints(certificate, size)
                  if cacheable(path) and ONLY.search(path)]
         for name, path, headers in runs:
-            load(base + path, seconds=1, headers=headers)
-            result = measured(server.pid, base + path, headers)
-            anchors.append(measured(server.pid, base + ANCHOR))
-            anchor_rps = round((anchors[-2]["rps"] + anchors[-1]["rps"]) / 2, 1)
-            anchor_cpu = (anchors[-2]["server_cpu_ms"] + anchors[-1]["server_cpu_ms"]) / 2
-            # The ratios first, the latencies beside them, then the raw measures.
-            results[name] = {"path": path, "ratio": round(result["rps"] / anchor_rps, 2),
-                             "cpu_ratio": round(anchor_cpu / result["server_cpu_ms"], 2),
-                             "p50_ms": result.pop("p50_ms"), "p95_ms": result.pop("p95_ms"),
-                             "p99_ms": result.pop("p99_ms"), "anchor_rps": anchor_rps, **result}
+            results[name] = compared(server.pid, base, path, headers, anchors)
             print(f"{name:<24} {path[:60]:<60} ratio {results[name]['ratio']:>5} · cpu {results[name]['cpu_ratio']:>5}"
                   f"  p50/p95/p99 {results[name]['p50_ms']}/{results[name]['p95_ms']}/{results[name]['p99_ms']} ms",
                   file=sys.stderr, flush=True)
