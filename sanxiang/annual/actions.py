@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sanxiang.access.policy import can
+from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
@@ -34,23 +35,7 @@ register_actions({
 
 
 def _day(value, field="on") -> dt.date:
-    if value in (None, ""):
-        return timezone.localdate()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise RuleViolation("日期格式应为 YYYY-MM-DD。", field=field) from None
-
-
-def _text(value, field, label, max_length) -> str:
-    value = value.strip() if isinstance(value, str) else ""
-    if not value:
-        raise RuleViolation(f"请填写{label}。", field=field)
-    if len(value) > max_length:
-        raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
-    return value
+    return inputs.day(value, field=field)
 
 
 def do_open_annual_report(agency, year: int, *, actor) -> AnnualReport:
@@ -111,7 +96,7 @@ def do_record_figure(report: AnnualReport, *, item: str, count, source: str, amo
             raise RuleViolation("金额应为数字。", field="amount") from None
     else:
         amount = None
-    source = _text(source, "source", "数据来源", 300)
+    source = inputs.text(source, label="数据来源", field="source", max_length=300)
     with transaction.atomic():
         locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
         if locked.status != ReportStatus.COMPILING:

@@ -7,6 +7,7 @@ the legal office publishes it (公开). The actions in `actions.py` compute the 
 the tables cannot see (every unit submitted before approval).
 """
 
+from sanxiang.core import inputs
 from sanxiang.orgs.models import Role
 from sanxiang.workflow import Param, Table, Transition, register
 
@@ -19,18 +20,8 @@ LEADER = (Role.AGENCY_LEADER,)
 ON = {"on": Param("日期", required=False, text=False)}
 
 
-def _day(on):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    if not on:
-        return timezone.localdate()
-    return on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on))
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) is not None and hasattr(actor, "is_authenticated") else None
+_day = inputs.day
+_user = inputs.acting_user
 
 
 def submitted(sub, actor, on=None, **params):
