@@ -12,7 +12,8 @@ from pydantic import StrictBool
 from sanxiang.access.policy import can, restrict
 from sanxiang.api.errors import error_responses
 from sanxiang.cases.queries import api_case as case_api_case
-from sanxiang.core.errors import NotAuthenticated, NotFound
+from sanxiang.core.errors import NotFound
+from sanxiang.core.inputs import request_user
 
 from . import actions, exports, queries
 from .models import ArchivedCaseFile, TransferList
@@ -20,10 +21,7 @@ from .models import ArchivedCaseFile, TransferList
 router = Router(tags=["archive"])
 
 
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
+_user = request_user
 
 
 _case = case_api_case  # the shared resolver: a case within the caller's reach, or 404

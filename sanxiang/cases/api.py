@@ -13,8 +13,9 @@ from pydantic import ConfigDict, Field
 
 from sanxiang.api.errors import error_responses
 from sanxiang.cases.queries import api_case as case_api_case
-from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
+from sanxiang.core.errors import NotFound, RuleViolation
 from sanxiang.core.ids import row_by_id
+from sanxiang.core.inputs import request_user
 from sanxiang.workflow import available
 
 from . import actions as C
@@ -25,10 +26,7 @@ from .workflows import table_of
 router = Router(tags=["cases"])
 
 
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
+_user = request_user
 
 
 _case = case_api_case  # the shared resolver: a case within the caller's reach, or 404

@@ -15,8 +15,9 @@ from pydantic import ConfigDict
 from sanxiang.access.policy import restrict
 from sanxiang.api.errors import error_responses
 from sanxiang.cases.queries import api_case as case_api_case
-from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
+from sanxiang.core.errors import NotFound, RuleViolation
 from sanxiang.core.ids import row_by_id
+from sanxiang.core.inputs import request_user
 from sanxiang.workflow import available
 
 from .kinds import coercion as K
@@ -25,10 +26,7 @@ from .models import CoerciveMeasure
 router = Router(tags=["coercion"])
 
 
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
+_user = request_user
 
 
 _case = case_api_case  # the shared resolver: a case within the caller's reach, or 404

@@ -11,8 +11,9 @@ from ninja.responses import Status
 
 from sanxiang.access.policy import can, restrict
 from sanxiang.api.errors import error_responses
-from sanxiang.core.errors import NotAuthenticated, NotFound, NotPermitted
+from sanxiang.core.errors import NotFound, NotPermitted
 from sanxiang.core.ids import row_by_id
+from sanxiang.core.inputs import request_user
 
 from .kinds.inspection import (
     CATEGORY,
@@ -27,10 +28,7 @@ from .models import Inspection, RandomDraw
 router = Router(tags=["inspections"])
 
 
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
+_user = request_user
 
 
 class InspectionIn(Schema):

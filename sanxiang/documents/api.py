@@ -11,7 +11,8 @@ from ninja.responses import Status
 from sanxiang.access.policy import restrict
 from sanxiang.api.errors import error_responses
 from sanxiang.cases.queries import api_case as case_api_case
-from sanxiang.core.errors import Conflict, NotAuthenticated, NotFound
+from sanxiang.core.errors import Conflict, NotFound
+from sanxiang.core.inputs import request_user
 
 from . import actions, kinds, queries
 from .fill import MAX_TEMPLATE_BYTES
@@ -23,10 +24,7 @@ _PDF_RESPONSE = {"description": "文书的 PDF", "content": {"application/pdf": 
                                                                                       "format": "binary"}}}}
 
 
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
+_user = request_user
 
 
 def _case(request, case_id):

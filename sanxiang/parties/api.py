@@ -7,7 +7,8 @@ from ninja.responses import Status
 from pydantic import Field
 
 from sanxiang.api.errors import error_responses
-from sanxiang.core.errors import NotAuthenticated, NotFound
+from sanxiang.core.errors import NotFound
+from sanxiang.core.inputs import request_user
 from sanxiang.orgs.models import Agency
 
 from . import actions, queries
@@ -82,10 +83,7 @@ class PartyUpdate(Schema):
     changes: PartyChanges
 
 
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
+_user = request_user
 
 
 def _out(user, party, full=None):

@@ -13,8 +13,9 @@ from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
 from sanxiang.api.errors import error_responses
-from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation, SanxiangError
+from sanxiang.core.errors import NotFound, RuleViolation, SanxiangError
 from sanxiang.core.ids import row_by_id
+from sanxiang.core.inputs import request_user
 
 from . import notices
 from . import requests as R
@@ -33,10 +34,7 @@ class Throttled(SanxiangError):
     default_message = "核验失败次数过多，请稍后再试。"
 
 
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
+_user = request_user
 
 
 def _row(request, model, row_id, what):

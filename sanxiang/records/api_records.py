@@ -9,7 +9,8 @@ from ninja.responses import Status
 
 from sanxiang.api.errors import error_responses
 from sanxiang.cases.queries import api_case as case_api_case
-from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
+from sanxiang.core.errors import NotFound, RuleViolation
+from sanxiang.core.inputs import request_user
 
 from . import catalogue, queries
 from . import evidence as E
@@ -20,10 +21,7 @@ router = Router(tags=["records"])
 WRITE = error_responses(400, 401, 403, 404, 409, 422)
 
 
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
+_user = request_user
 
 
 def _case(request, case_id):

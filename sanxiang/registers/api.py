@@ -14,7 +14,8 @@ from ninja.responses import Status
 from sanxiang.api.errors import error_responses
 from sanxiang.cases import queries as case_queries
 from sanxiang.cases.models import SeizedItem
-from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
+from sanxiang.core.errors import NotFound, RuleViolation
+from sanxiang.core.inputs import request_user
 
 from . import actions, queries
 from .registry import as_json, as_xlsx, registers, rows_of, table
@@ -28,10 +29,7 @@ _REGISTER_RESPONSE = {"description": "台账（JSON，或 format=xlsx 时为 Exc
     XLSX: {"schema": {"type": "string", "format": "binary"}}}}
 
 
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
+_user = request_user
 
 
 class RegisterInfo(Schema):

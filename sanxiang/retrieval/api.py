@@ -12,7 +12,8 @@ from ninja.responses import Status
 from sanxiang.api.errors import error_responses
 from sanxiang.cases import queries as case_queries
 from sanxiang.cases.queries import api_case as case_api_case
-from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
+from sanxiang.core.errors import NotFound, RuleViolation
+from sanxiang.core.inputs import request_user
 
 from . import actions, queries, serving
 from .models import PartyCopyRequest
@@ -20,10 +21,7 @@ from .models import PartyCopyRequest
 router = Router(tags=["retrieval"])
 
 
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
+_user = request_user
 
 
 _case = case_api_case  # the shared resolver: a case within the caller's reach, or 404

@@ -12,8 +12,9 @@ from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
 from sanxiang.api.errors import error_responses
-from sanxiang.core.errors import NotAuthenticated, NotFound
+from sanxiang.core.errors import NotFound
 from sanxiang.core.ids import row_by_id
+from sanxiang.core.inputs import request_user
 
 from . import procedure as P
 from .models import LegalReview, ReviewRound
@@ -23,10 +24,7 @@ ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 READ = error_responses(401, 404)
 
 
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
+_user = request_user
 
 
 def _round(request, round_id: str) -> ReviewRound:

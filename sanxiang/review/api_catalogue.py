@@ -15,7 +15,7 @@ from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
 from sanxiang.api.errors import error_responses
-from sanxiang.core.errors import NotAuthenticated
+from sanxiang.core.inputs import request_user
 
 from . import catalogue_queries as Q
 from .actions import do_adopt_catalogue_version, do_import_catalogue_version
@@ -29,10 +29,7 @@ _XLSX_RESPONSE = {"description": "审核目录（Excel 工作簿）",
                   "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
 
 
-def _user(request):
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-    return request.user
+_user = request_user
 
 
 class CatalogueVersionOut(Schema):
