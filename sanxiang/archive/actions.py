@@ -21,6 +21,7 @@ from django.utils import timezone
 from sanxiang import storage
 from sanxiang.access.policy import can, is_person
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.core.inputs import acting_user
 from sanxiang.deadlines.queries import get_profile, profile_key_of
 from sanxiang.ledger import checkpoints
 from sanxiang.ledger.actions import append_entry
@@ -65,8 +66,7 @@ def _who(actor) -> str:
     return actor.get_username() if hasattr(actor, "get_username") else str(actor)
 
 
-def _user(actor):
-    return actor if is_person(actor) else None
+_user = acting_user
 
 
 # States in which a case's file is complete though its table goes on: a licence granted and its

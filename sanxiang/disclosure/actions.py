@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 
@@ -24,8 +25,7 @@ UPDATE_RULE = "publicity.update_after_change"
 TRIGGER_CAUSES = (ChangeCause.LAW, ChangeCause.FUNCTIONS)
 
 
-def _user(actor):
-    return actor if getattr(actor, "pk", None) is not None else None
+_user = acting_user
 
 
 def _reason(reason) -> str:

@@ -21,6 +21,7 @@ from sanxiang import storage
 from sanxiang.access.actors import JOBS, MIGRATION, is_system_actor
 from sanxiang.access.policy import can
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.core.inputs import acting_user
 from sanxiang.deadlines.queries import profile_key_of, profile_value
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
@@ -102,9 +103,7 @@ def ended_refusal(case, spec, replaces) -> str | None:
             "重新作出决定并送达。")
 
 
-def _user(actor):
-    """The user row of a person acting; None for a system actor (its name is in the ledger entry)."""
-    return actor if getattr(actor, "pk", None) is not None else None
+_user = acting_user
 
 
 def _store(data: bytes) -> storage.StoredFile:

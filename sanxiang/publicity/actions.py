@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 from sanxiang.workflow import apply
@@ -62,8 +63,7 @@ WITHDRAWAL = "撤下已公开决定"  # opened by the cases app when a decision 
 EDITOR_REPLACEMENT = "［已隐去］"
 
 
-def _user(actor):
-    return actor if getattr(actor, "pk", None) is not None and hasattr(actor, "get_username") else None
+_user = acting_user
 
 
 def _name(actor) -> str:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from sanxiang.access.actors import Visitor
 from sanxiang.access.policy import can, grant
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.models import Role
@@ -82,8 +83,7 @@ def _name(actor) -> str:
     return ((full() if full else "") or getattr(actor, "label", "") or str(actor))[:150]
 
 
-def _user(actor):
-    return actor if getattr(actor, "pk", None) is not None and hasattr(actor, "get_username") else None
+_user = acting_user
 
 
 def _profile(agency):

@@ -11,6 +11,7 @@ version, approved again, the old one shown meanwhile), withdrawn with a public r
 when the profile allows, or expires at the end of the display period (the job runner).
 """
 
+from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.models import Role
 from sanxiang.workflow import Param, Table, Transition, register
@@ -153,8 +154,7 @@ def _day(params):
     return dt.date.fromisoformat(on) if isinstance(on, str) else on
 
 
-def _user(actor):
-    return actor if getattr(actor, "pk", None) is not None and hasattr(actor, "get_username") else None
+_user = acting_user
 
 
 def submit_effect(pub, actor, **params):

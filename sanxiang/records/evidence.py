@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can, current_roles
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from sanxiang.core.inputs import acting_user
 from sanxiang.core.text import check_no_controls
 from sanxiang.deadlines.actions import do_open_obligation, meet_obligations_of
 from sanxiang.deadlines.models import Obligation
@@ -144,8 +145,7 @@ def _mark_for_copy(value, case, floor) -> str:
                         "保密标识，或选择更高的标识。", field="confidentiality", code="confidentiality_below_source")
 
 
-def _user(actor):
-    return actor if getattr(actor, "pk", None) is not None else None
+_user = acting_user
 
 
 def file_record(upload: Upload) -> dict:

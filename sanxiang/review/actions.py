@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 
@@ -23,8 +24,7 @@ register_actions({
 })
 
 
-def _user(actor):
-    return actor if getattr(actor, "pk", None) is not None else None
+_user = acting_user
 
 
 def _reason(reason) -> str:

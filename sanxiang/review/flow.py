@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can, current_roles
 from sanxiang.core.errors import NotPermitted, RuleViolation
+from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.models import Role
@@ -316,11 +317,7 @@ def _name(user) -> str:
     return full or (user.get_username() if hasattr(user, "get_username") else getattr(user, "username", ""))
 
 
-def _user(actor):
-    """The account behind `actor` (None for a system actor)."""
-    from sanxiang.access.actors import is_system_actor
-
-    return None if is_system_actor(actor) else actor
+_user = acting_user
 
 
 # ---- 分歧：集体讨论、协商、局领导研究决定 ------------------------------------------------------

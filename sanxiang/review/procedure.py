@@ -15,6 +15,7 @@ from django.utils import timezone
 from sanxiang.access.actors import is_system_actor
 from sanxiang.access.policy import can, current_roles
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 from sanxiang.workflow import apply
@@ -87,8 +88,7 @@ def _day(value, field="on") -> dt.date:
     return as_date(value, field)
 
 
-def _user(actor):
-    return actor if getattr(actor, "pk", None) is not None and not is_system_actor(actor) else None
+_user = acting_user
 
 
 def _name(user) -> str:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can
 from sanxiang.core.errors import NotPermitted, RuleViolation, join_reasons
+from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.models import Role
 from sanxiang.workflow import Param, Table, Transition, register
@@ -440,8 +441,7 @@ def dispose_effect(m, actor, on=None, outcome="", note="", **params):
     return None
 
 
-def _user(actor):
-    return actor if getattr(actor, "pk", None) and hasattr(actor, "people") else None
+_user = acting_user
 
 
 def decide_item_effect(m, actor, on=None, item=None, outcome="", basis="", **params):
