@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
-
 from sanxiang.access.actors import is_system_actor
 from sanxiang.access.policy import current_roles, is_system
+from sanxiang.core import inputs
 from sanxiang.orgs.guards import can_enforce
 from sanxiang.orgs.models import Role
 from sanxiang.workflow import join_reasons
@@ -22,12 +21,7 @@ from .models import HEARING_TYPES, PenaltyType, ServiceMethod
 
 
 def _day(on) -> dt.date:
-    if isinstance(on, dt.date):
-        return on
-    try:
-        return dt.date.fromisoformat(str(on)) if on else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return inputs.day(on)  # a bad date is refused (400), never quietly today
 
 
 def case_handlers(case):

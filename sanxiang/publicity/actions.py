@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.access.policy import can
+from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
 from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.actions import append_entry
@@ -74,14 +75,7 @@ def _name(actor) -> str:
 
 
 def _day(value, field="on") -> dt.date:
-    if value in (None, ""):
-        return timezone.localdate()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise RuleViolation("日期格式应为 YYYY-MM-DD。", field=field) from None
+    return inputs.day(value, field=field)
 
 
 def act_day(value, *, floors=(), field="on", what="该操作") -> dt.date:

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from sanxiang.core import inputs
 from sanxiang.core.errors import RuleViolation, SanxiangError
 from sanxiang.workflow import available
 
@@ -164,10 +165,7 @@ def _edits_plus(version, edit) -> list[dict]:
 
 
 def _int(value, field):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise RuleViolation("片段位置不对。", field=field) from None
+    return inputs.integer(value, label="片段位置", field=field, invalid="片段位置不对。", empty="片段位置不对。")
 
 
 def _run(act, pub, post, user) -> str:

@@ -11,6 +11,7 @@ version, approved again, the old one shown meanwhile), withdrawn with a public r
 when the profile allows, or expires at the end of the display period (the job runner).
 """
 
+from sanxiang.core import inputs
 from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.models import Role
@@ -117,13 +118,7 @@ def is_public(pub, actor, **params):
 
 def takedown_allowed(pub, actor, **params):
     """规则配置允许期满撤下且已到可撤下之日"""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    on = params.get("on") or timezone.localdate()
-    if isinstance(on, str):
-        on = dt.date.fromisoformat(on)
+    on = _day(params)
     if pub.takedown_prompt_on is None:
         return "本机关规则配置未规定公示满一定期限后可以撤下。"
     if on < pub.takedown_prompt_on:
@@ -133,25 +128,14 @@ def takedown_allowed(pub, actor, **params):
 
 def display_over(pub, actor, **params):
     """公示期已满"""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    on = params.get("on") or timezone.localdate()
-    if isinstance(on, str):
-        on = dt.date.fromisoformat(on)
+    on = _day(params)
     if pub.expires_on is None or on < pub.expires_on:
         return "公示期未满。"
     return None
 
 
 def _day(params):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    on = params.get("on") or timezone.localdate()
-    return dt.date.fromisoformat(on) if isinstance(on, str) else on
+    return inputs.day(params.get("on"))
 
 
 _user = acting_user
