@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from sanxiang.access.policy import can, is_system
+from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.core.rows import reload_row
 from sanxiang.deadlines import actions as D
@@ -99,14 +100,8 @@ def kind_module(case_or_kind):
 # ---- helpers ----------------------------------------------------------------------------------
 
 def _text(value, label, field, max_length, required=True) -> str:
-    if value is not None and not isinstance(value, str):
-        raise RuleViolation(f"{label}必须是文字。", field=field)
-    value = (value or "").strip()
-    if required and not value:
-        raise RuleViolation(f"{label}不能为空。", field=field)
-    if len(value) > max_length:
-        raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
-    return value
+    return inputs.text(value, label=label, field=field, max_length=max_length, required=required,
+                       empty="{label}不能为空。")
 
 
 def _lock(case) -> Case:
@@ -248,15 +243,8 @@ def _conclusion(case, penalties, fine, confiscation, flags, ground) -> dict:
 
 def _hearing_date(value_, notice_on):
     """The hearing's date: a future date is the point (unlike the other dates of a move)."""
-    import datetime as dt
-
-    if isinstance(value_, dt.date):
-        found = value_
-    else:
-        try:
-            found = dt.date.fromisoformat(str(value_ or ""))
-        except ValueError:
-            raise RuleViolation("须写明听证日期（YYYY-MM-DD）。", field="hearing_on") from None
+    found = inputs.day(value_, field="hearing_on", label="听证日期", empty=inputs.REQUIRED,
+                       invalid="须写明听证日期（YYYY-MM-DD）。", required="须写明听证日期（YYYY-MM-DD）。")
     if found <= notice_on:
         raise RuleViolation("听证日期须晚于通知日期。", field="hearing_on")
     return found
@@ -968,7 +956,7 @@ def _mark_appeal(case, pending, actor):
 
 
 def _optional_date(value_, field):
-    return R.as_date(value_, field) if value_ not in (None, "") else None
+    return R.as_date(value_, field, empty=None)
 
 
 @transaction.atomic

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
-
+from sanxiang.core import inputs
 from sanxiang.core.errors import RuleViolation
 from sanxiang.deadlines.engine import DeadlineError
 from sanxiang.deadlines.queries import profile_key_of, profile_period, profile_value
@@ -60,20 +59,11 @@ def amount(case, name: str, on: dt.date | None = None) -> Decimal:
     return Decimal(str(amounts[party_kind(case)]))
 
 
-def as_date(value_, field: str = "on") -> dt.date:
-    """A date input (a date, an ISO string, or nothing for today); a future date is refused."""
-    if value_ in (None, ""):
-        return timezone.localdate()
-    if isinstance(value_, dt.datetime):
-        value_ = value_.date()
-    if not isinstance(value_, dt.date):
-        try:
-            value_ = dt.date.fromisoformat(str(value_))
-        except ValueError:
-            raise RuleViolation(f"日期“{value_}”无效，应为 YYYY-MM-DD。", field=field) from None
-    if value_ > timezone.localdate():
-        raise RuleViolation(f"日期 {value_:%Y-%m-%d} 晚于今天，不能预先登记。", field=field)
-    return value_
+def as_date(value_, field: str = "on", *, empty=inputs.TODAY) -> dt.date | None:
+    """A date input (a date, an ISO string, or nothing for today — or None when `empty=None`); a future
+    date is refused."""
+    return inputs.day(value_, field=field, empty=empty, not_after_today=True,
+                      future="日期 {value:%Y-%m-%d} 晚于今天，不能预先登记。")
 
 
 def as_amount(value_, field: str) -> Decimal | None:

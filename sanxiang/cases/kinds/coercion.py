@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.access.policy import can
+from sanxiang.core import inputs
 from sanxiang.core.errors import NotPermitted, RuleViolation, join_reasons
 from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.registry import register_actions
@@ -849,14 +850,8 @@ def do_seal_or_seize_preserved(measure, *, kind, reason, actor, on=None) -> Coer
 # ---- acts outside the table: proposing a measure, its 清单 -----------------------------------------
 
 def _text(value, label, field, max_length, required=True) -> str:
-    if value is not None and not isinstance(value, str):
-        raise RuleViolation(f"{label}必须是文字。", field=field)
-    value = (value or "").strip()
-    if required and not value:
-        raise RuleViolation(f"{label}不能为空。", field=field)
-    if len(value) > max_length:
-        raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
-    return value
+    return inputs.text(value, label=label, field=field, max_length=max_length, required=required,
+                       empty="{label}不能为空。")
 
 
 def _lock_case(case):

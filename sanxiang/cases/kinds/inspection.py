@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sanxiang.access.policy import can, restrict
+from sanxiang.core import inputs
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
@@ -64,16 +65,7 @@ register_actions({
 # ---- inputs -----------------------------------------------------------------------------------
 
 def _date(value, field, label) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise RuleViolation(f"{label}“{value}”无效，应为 YYYY-MM-DD。", field=field) from None
+    return inputs.day(value, field=field, label=label, empty=None)
 
 
 def as_items(value) -> list[str]:

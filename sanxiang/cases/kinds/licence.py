@@ -18,6 +18,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from sanxiang.core import inputs
 from sanxiang.core.errors import RuleViolation
 from sanxiang.workflow import Opens, Param, Table, Transition, register
 
@@ -126,15 +127,9 @@ def due_date(case, rule, start):
 
 def later_date(value, field, label, after):
     """A date that may lie in the future (a validity's end, a rectification deadline), after `after`."""
-    if value in (None, ""):
+    value = inputs.day(value, field=field, label=label, empty=None)
+    if value is None:
         return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise RuleViolation(f"{label}“{value}”无效，应为 YYYY-MM-DD。", field=field) from None
     if value <= after:
         raise RuleViolation(f"{label}须晚于 {after:%Y-%m-%d}。", field=field)
     return value
