@@ -21,6 +21,7 @@ from sanxiang.access.policy import can
 from sanxiang.cases.kinds import coercion as K
 from sanxiang.cases.kinds.coercion import clean_quantity
 from sanxiang.cases.models import Case, MeasureKind, MeasureOutcome, PenaltyType, SeizedItem
+from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
@@ -45,14 +46,8 @@ METHODS_BY_DECISION = {
 
 
 def _text(value, label, field, max_length, required=True) -> str:
-    if value is not None and not isinstance(value, str):
-        raise RuleViolation(f"{label}必须是文字。", field=field)
-    value = (value or "").strip()
-    if required and not value:
-        raise RuleViolation(f"{label}不能为空。", field=field)
-    if len(value) > max_length:
-        raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
-    return value
+    return inputs.text(value, label=label, field=field, max_length=max_length, required=required,
+                       empty="{label}不能为空。")
 
 
 def _moment(value, field="handed_at") -> dt.datetime:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Prefetch
 
 from sanxiang.access.policy import restrict
+from sanxiang.core import inputs
 from sanxiang.core.errors import NotFound, RuleViolation
 from sanxiang.orgs.models import Unit
 
@@ -22,12 +23,7 @@ def register_named(name) -> Register:
 
 
 def _date(value, field, label) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise RuleViolation(f"{label}“{value}”无效，应为 YYYY-MM-DD。", field=field) from None
+    return inputs.day(value, field=field, label=label, empty=None)
 
 
 def units_for(user):
