@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from sanxiang.access.policy import can
+from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.actions import append_entry
@@ -64,13 +65,8 @@ def do_adopt_catalogue_version(agency, rules, *, effective_from, reason: str, ac
     if not can(actor, "manage_review_catalogue", agency):
         raise NotPermitted(f"只有“{agency.name}”的法制审核人员或单位领导可以发布法制审核目录清单。")
     reason = _reason(reason)
-    if isinstance(effective_from, str):
-        try:
-            effective_from = dt.date.fromisoformat(effective_from)
-        except ValueError:
-            raise RuleViolation("施行日期格式应为 YYYY-MM-DD。", field="effective_from") from None
-    if not isinstance(effective_from, dt.date):
-        raise RuleViolation("请填写新版本的施行日期。", field="effective_from")
+    effective_from = inputs.day(effective_from, field="effective_from", label="施行日期", empty=inputs.REQUIRED,
+                                required="请填写新版本的施行日期。")
     try:
         parsed = parse_rules(rules)
     except ShapeError as exc:

@@ -9,7 +9,8 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from sanxiang.api.errors import error_responses
-from sanxiang.core.errors import NotAuthenticated, NotPermitted, RuleViolation
+from sanxiang.core import inputs
+from sanxiang.core.errors import NotAuthenticated, NotPermitted
 
 from . import queries
 
@@ -42,12 +43,7 @@ class StatisticsOut(Schema):
 
 
 def _day(value: str, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise RuleViolation(f"日期“{value}”无效，应为 YYYY-MM-DD。", field=field) from None
+    return inputs.day(value, field=field, empty=None)
 
 
 @router.get("/", response={200: StatisticsOut, **error_responses(400, 401, 403)},

@@ -8,7 +8,8 @@ import datetime as dt
 from django.utils import timezone
 
 from sanxiang.access.policy import can, restrict
-from sanxiang.core.errors import NotFound, RuleViolation
+from sanxiang.core import inputs
+from sanxiang.core.errors import NotFound
 
 from .catalogue import changes
 from .conditions import describe, parse_rules
@@ -71,11 +72,4 @@ def shown_changes(before: CatalogueVersion | None, after: CatalogueVersion) -> d
 
 
 def parse_date(value, field: str, label: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise RuleViolation(f"{label}格式应为 YYYY-MM-DD。", field=field) from None
+    return inputs.day(value, field=field, label=label, empty=None)

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.access.policy import can, current_roles
+from sanxiang.core import inputs
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.actions import append_entry
@@ -224,27 +225,11 @@ def repeated_signer_problem(rnd: ReviewRound, state: list[dict], actor, step: di
 
 
 def _text(value, label: str, field: str, max_length: int) -> str:
-    value = value.strip() if isinstance(value, str) else ""
-    if not value:
-        raise RuleViolation(f"请填写{label}。", field=field)
-    if len(value) > max_length:
-        raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
-    return value
+    return inputs.text(value, label=label, field=field, max_length=max_length)
 
 
 def _date(value, label: str, field: str) -> dt.date:
-    if value is None:
-        return timezone.localdate()
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            raise RuleViolation(f"{label}格式不正确（应为 2026-03-02）：{value}", field=field) from None
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise RuleViolation(f"{label}格式不正确。", field=field)
-    if value > timezone.localdate():
-        raise RuleViolation(f"{label}不能晚于今天。", field=field)
-    return value
+    return inputs.day(value, label=label, field=field, not_after_today=True)
 
 
 def _locked_round(rnd: ReviewRound) -> ReviewRound:
@@ -699,14 +684,7 @@ def do_consult(rnd: ReviewRound, *, expertise: str, name: str, question: str, or
 
 
 def _date_any(value, label, field) -> dt.date:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise RuleViolation(f"{label}格式不正确（应为 2026-03-02）：{value}", field=field) from None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    raise RuleViolation(f"{label}格式不正确。", field=field)
+    return inputs.day(value, label=label, field=field, empty=inputs.REQUIRED)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from sanxiang.access.actors import is_system_actor
 from sanxiang.access.policy import can, current_roles
+from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.actions import append_entry
@@ -421,12 +422,8 @@ def do_request_supplement(rnd, *, items, supplement_by, note: str = "", actor, o
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise RuleViolation(f"“{track.label}”的送审材料中没有：{'、'.join(map(str, unknown))}。", field="items")
-    if isinstance(supplement_by, str):
-        try:
-            supplement_by = dt.date.fromisoformat(supplement_by)
-        except ValueError:
-            raise RuleViolation("补交期限格式应为 YYYY-MM-DD。", field="supplement_by") from None
-    if not isinstance(supplement_by, dt.date) or supplement_by <= day:
+    supplement_by = inputs.day(supplement_by, field="supplement_by", label="补交期限", empty=None)
+    if supplement_by is None or supplement_by <= day:
         raise RuleViolation("请指定晚于今日的补交期限。", field="supplement_by")
     note = (note or "").strip()
     _not_before_submission(locked, day, "退回补充材料的日期")
