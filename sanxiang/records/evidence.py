@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.access.policy import can, current_roles
+from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
 from sanxiang.core.inputs import acting_user
-from sanxiang.core.text import check_no_controls
 from sanxiang.deadlines.actions import do_open_obligation, meet_obligations_of
 from sanxiang.deadlines.models import Obligation
 from sanxiang.deadlines.queries import profile_key_of, profile_value
@@ -57,12 +57,7 @@ METADATA_FIELDS = {
 
 
 def _text(value, label: str, field: str, *, required=False, max_length=300) -> str:
-    text = value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
-    if required and not text:
-        raise RuleViolation(f"请填写{label}。", field=field)
-    if len(text) > max_length:
-        raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
-    return check_no_controls(text, label, field)  # NUL and other C0 controls (s21 tester8 #6)
+    return inputs.text(value, label=label, field=field, max_length=max_length, required=required)
 
 
 def _moment(value, label: str, field: str, *, required=False) -> dt.datetime | None:
@@ -85,16 +80,7 @@ def _moment(value, label: str, field: str, *, required=False) -> dt.datetime | N
 
 
 def _day(value, label: str, field: str) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        day = value
-    else:
-        try:
-            day = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise RuleViolation(f"请填写有效的{label}（例如 2026-03-02）。", field=field) from None
-    if day > timezone.localdate():
-        raise RuleViolation(f"{label}不能晚于今天。", field=field)
-    return day
+    return inputs.day(value, label=label, field=field, empty=inputs.REQUIRED, not_after_today=True)
 
 
 def _confidentiality(value, default) -> str:
