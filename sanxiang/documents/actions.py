@@ -20,6 +20,7 @@ from django.utils import timezone
 from sanxiang import storage
 from sanxiang.access.actors import JOBS, MIGRATION, is_system_actor
 from sanxiang.access.policy import can
+from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.core.inputs import acting_user
 from sanxiang.deadlines.queries import profile_key_of, profile_value
@@ -959,13 +960,7 @@ def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, 
         raise RuleViolation("请写明当事人拒绝签名的理由（或情况）。", field="reason")
     if len(reason) > 500:
         raise RuleViolation("拒绝签名的理由过长（最多 500 字）。", field="reason")
-    if isinstance(refused_on, str):
-        try:
-            refused_on = dt.date.fromisoformat(refused_on)
-        except ValueError:
-            refused_on = None
-    if not isinstance(refused_on, dt.date):
-        raise RuleViolation("请填写当事人拒绝签名的日期。", field="refused_on")
+    refused_on = inputs.day(refused_on, field="refused_on", label="当事人拒绝签名的日期", empty=inputs.REQUIRED)
     today = timezone.localdate()
     if refused_on > today:
         raise RuleViolation("拒绝签名的日期不能晚于今天。", field="refused_on")

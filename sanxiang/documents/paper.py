@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.access.policy import can
+from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 
@@ -41,29 +42,16 @@ def kinds_for(case) -> list[tuple[str, str]]:
 
 
 def _text(value, label, field, *, required, max_length) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else None
-    if value is None:
-        raise RuleViolation(f"{label}必须是文字。", field=field)
-    if required and not value:
-        raise RuleViolation(f"请写明{label}。", field=field)
-    if len(value) > max_length:
-        raise RuleViolation(f"{label}过长（最多 {max_length} 字）。", field=field)
-    return value
+    return inputs.text(value, label=label, field=field, max_length=max_length, required=required,
+                       empty="请写明{label}。")
 
 
 def _day(value, case) -> dt.date:
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise RuleViolation("成文日期须写成“年-月-日”，如 2026-11-24。", field="written_on") from None
-    if not isinstance(value, dt.date):
-        raise RuleViolation("请写明成文日期。", field="written_on")
+    value = inputs.day(value, field="written_on", label="成文日期", empty=inputs.REQUIRED, not_after_today=True,
+                       invalid="成文日期须写成“年-月-日”，如 2026-11-24。", required="请写明成文日期。")
     if value < case.clue_on:
         raise RuleViolation(f"成文日期 {value:%Y-%m-%d} 早于本案的开始日期（{case.clue_on:%Y-%m-%d}），"
                             "不是本案的文书。", field="written_on")
-    if value > timezone.localdate():
-        raise RuleViolation("成文日期不能晚于今天。", field="written_on")
     return value
 
 
