@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from sanxiang.access.policy import can
+from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
 from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.actions import append_entry
@@ -127,13 +128,8 @@ def do_record_disclosure_trigger(agency, *, cause, description, occurred_on, act
         raise RuleViolation("请写明变化的内容（如某法律的修订及其施行日期）。", field="description")
     if len(description) > 300:
         raise RuleViolation("变化的内容过长（最多 300 字）。", field="description")
-    if isinstance(occurred_on, str):
-        try:
-            occurred_on = dt.date.fromisoformat(occurred_on)
-        except ValueError:
-            raise RuleViolation("日期格式应为 YYYY-MM-DD。", field="occurred_on") from None
-    if not isinstance(occurred_on, dt.date):
-        raise RuleViolation("请填写生效、废止或职能调整的日期。", field="occurred_on")
+    occurred_on = inputs.day(occurred_on, field="occurred_on", label="日期", empty=inputs.REQUIRED,
+                             required="请填写生效、废止或职能调整的日期。")
     if occurred_on > timezone.localdate() + dt.timedelta(days=366):
         raise RuleViolation("日期不能晚于一年以后。", field="occurred_on")
     row = DisclosureTrigger.objects.create(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sanxiang.core import inputs
 from sanxiang.core.errors import RuleViolation
 
 from .models import Section
@@ -86,17 +87,9 @@ def is_list(section: str) -> bool:
 
 
 def _text(value, f: Field, where: str) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise RuleViolation(f"{where}“{f.label}”应为文字。", field=f.name)
-    value = value.strip()
-    if not value and f.required:
-        raise RuleViolation(f"{where}请填写“{f.label}”。", field=f.name)
-    if len(value) > MAX[f.kind if f.kind in MAX else LINE]:
-        raise RuleViolation(f"{where}“{f.label}”过长（最多 {MAX[f.kind if f.kind in MAX else LINE]} 字）。",
-                            field=f.name)
-    return value
+    return inputs.text(value, label=f.label, field=f.name, max_length=MAX[f.kind if f.kind in MAX else LINE],
+                       required=f.required, empty=where + "请填写“{label}”。", not_text=where + "“{label}”应为文字。",
+                       too_long=where + "“{label}”过长（最多 {max_length} 字）。")
 
 
 def _rows(value, f: Field, where: str, keys: tuple[str, ...]) -> list[dict]:

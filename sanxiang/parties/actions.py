@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sanxiang.access.policy import VIEW, can
+from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.actions import changes as changed_fields
@@ -42,10 +43,8 @@ class PartyExists(Conflict):
 
 
 def _text(data, key) -> str:
-    value = " ".join(str(data.get(key) or "").split())
-    if len(value) > _MAX[key]:
-        raise RuleViolation(f"{LABELS[key]}过长：最多{_MAX[key]}个字。", field=key)
-    return value
+    return inputs.text(" ".join(str(data.get(key) or "").split()), label=LABELS[key], field=key,
+                       max_length=_MAX[key], required=False, too_long="{label}过长：最多{max_length}个字。")
 
 
 def clean_party(data: dict) -> dict:

@@ -10,6 +10,8 @@ import re
 from django.http import Http404
 from django.urls import reverse
 
+from sanxiang.core import inputs
+from sanxiang.core.errors import RuleViolation
 from sanxiang.publicity import queries as PQ
 from sanxiang.publicity.scope import KIND_LABELS
 from sanxiang.search import engine
@@ -31,13 +33,10 @@ def _int(value, default=1) -> int:
 
 
 def _date(value: str, label: str, problems: list[str]) -> dt.date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        problems.append(f"{label}应为日期（如 2026-03-01）。")
+        return inputs.day(value, label=label, field="", empty=None, invalid="{label}应为日期（如 2026-03-02）。")
+    except RuleViolation as exc:  # a filter of a public list: said beside the form, the rest still shown
+        problems.append(exc.message)
         return None
 
 

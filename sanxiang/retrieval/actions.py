@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.access.policy import can, current_roles, is_person
+from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
@@ -57,12 +58,7 @@ def _profile_value(agency, key, default):
 
 
 def _text(value, field, *, required=True, limit=500, label="原因") -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise RuleViolation(f"请填写{label}。", field=field)
-    if len(text) > limit:
-        raise RuleViolation(f"{label}不能超过 {limit} 个字。", field=field)
-    return text
+    return inputs.text(value, label=label, field=field, max_length=limit, required=required)
 
 
 # ---- 查阅留痕 -----------------------------------------------------------------------------------------
