@@ -87,6 +87,7 @@ def is_list(section: str) -> bool:
 
 
 def _text(value, f: Field, where: str) -> str:
+    where = where.replace("{", "{{").replace("}", "}}")  # the messages below are templates
     return inputs.text(value, label=f.label, field=f.name, max_length=MAX[f.kind if f.kind in MAX else LINE],
                        required=f.required, empty=where + "请填写“{label}”。", not_text=where + "“{label}”应为文字。",
                        too_long=where + "“{label}”过长（最多 {max_length} 字）。")
