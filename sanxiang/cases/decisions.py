@@ -65,19 +65,11 @@ def on_decision_made(callback: Callable) -> Callable:
 
 
 def _decision_day(case, obj, params):
-    import datetime as dt
-
     from django.utils import timezone
 
-    on = params.get("on")
-    if isinstance(on, dt.date):
-        return on
-    if isinstance(on, str) and on:
-        try:
-            return dt.date.fromisoformat(on)
-        except ValueError:
-            pass
-    return case.decided_on or timezone.localdate()
+    from sanxiang.core import inputs
+
+    return inputs.day(params.get("on"), empty=None) or case.decided_on or timezone.localdate()
 
 
 @on_applied

@@ -45,3 +45,12 @@ def test_a_publicity_guard_and_step_refuse_a_bad_date(bad):
     ob = SimpleNamespace(closed_on=None)
     _refused(lambda: publicity_workflows.fulfil_effect(ob, None, on=bad))
     assert ob.closed_on is None
+
+
+def test_the_decision_day_of_a_listener_refuses_a_bad_date_instead_of_the_decision_day():
+    from sanxiang.cases.decisions import _decision_day
+
+    case = SimpleNamespace(decided_on=dt.date(2026, 3, 1))
+    assert _decision_day(case, None, {"on": "2026-03-02"}) == dt.date(2026, 3, 2)
+    assert _decision_day(case, None, {}) == dt.date(2026, 3, 1)
+    _refused(lambda: _decision_day(case, None, {"on": "2026-02-30"}))
