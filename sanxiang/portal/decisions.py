@@ -16,7 +16,7 @@ from sanxiang.search import engine
 from sanxiang.search.tokens import SearchQueryError, normalize
 
 from . import queries
-from .indexing import parse_ref
+from .indexing import NOTICE_MARK, parse_ref
 
 PAGE = 20
 KINDS = [(code, f"行政{label}") for code, label in KIND_LABELS.items()]
@@ -110,9 +110,11 @@ def search(q: str, *, agency=None, f: dict) -> tuple[list[dict], bool]:
         if code not in names:
             found = queries.agency(code)
             names[code] = found.name if found else ""
+        withdrawn = entry.summary.startswith(NOTICE_MARK)  # its withdrawal notice (decision 0078)
         out.append({"agency": code, "agency_name": names[code], "number": number, "title": entry.title,
                     "kind": KIND_NAMES.get(entry.kind, entry.kind), "published_on": entry.published_on.isoformat(),
-                    "url": decision_url(code, number), "excerpt": excerpt(entry.summary, q)})
+                    "url": decision_url(code, number), "withdrawn": withdrawn,
+                    "excerpt": entry.summary[len(NOTICE_MARK):] if withdrawn else excerpt(entry.summary, q)})
     return out, page.more
 
 
