@@ -93,7 +93,8 @@ def do_make_publicity_notice(pub, *, actor, replaces=None, correction_reason: st
         raise NotPermitted("公示告知书由制作本案执法文书的人员（承办人员或负责人）制作，随决定书送达。")
     if pub.obligation.status == "withheld":
         raise RuleViolation("已决定不予公开，无需告知公示。", field="status")
-    code = (printed_code(pub) if keep_code else "") or new_code(pub, actor=actor)
+    # the first notice keeps the code printed on the decision document; a re-made notice issues a new one
+    code = (printed_code(pub) if keep_code or replaces is None else "") or new_code(pub, actor=actor)
     pub._party_code = code
     document = do_generate_document(pub.obligation.case, KIND, actor=actor, subject=pub, replaces=replaces,
                                      correction_reason=correction_reason)
@@ -122,10 +123,41 @@ def printed_code(pub) -> str:
     return ""
 
 
-def code_to_print(pub, *, actor) -> str:
+def code_to_print(pub, *, actor, codes: dict) -> str:
     """For a decision document of `pub`'s case: the code already printed (its notice), else a new one (the
-    notice the job makes afterwards keeps it). Inside the document's transaction."""
-    return printed_code(pub) or new_code(pub, actor=actor)
+    notice the job makes afterwards keeps it). Inside the document's transaction; `codes` keeps the one drawn
+    across the documents app's fill-and-retry attempts (a retry must fill the very same values)."""
+    import secrets
+
+    from .requests import ALPHABET, CODE_LENGTH, new_code
+
+    printed = printed_code(pub)
+    if printed:
+        return printed
+    drawn = codes.setdefault(pub.pk, "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)))
+    return new_code(pub, actor=actor, code=drawn)
+
+
+def decision_code_values(case, *, measure=None, actor, codes: dict) -> dict:
+    """The names a decision document prints (documents.kinds.CODED_DECISIONS): the 公示查询码 of the
+    publication its decision opened and the portal page where the party uses it; empty when the decision
+    opens none (out of scope, 不予公开, a draft made before the decision)."""
+    from .models import ObligationStatus, PublicationObligation
+    from .requests import format_code
+
+    obs = PublicationObligation.objects.filter(case=case).exclude(
+        status__in=(ObligationStatus.WITHHELD, ObligationStatus.VOIDED))
+    if measure is not None:
+        obs = obs.filter(decision_key__startswith=f"{measure.ledger_type()}:{measure.pk}:")
+    else:
+        obs = obs.filter(decision_key__startswith=f"{case.ledger_type()}:{case.pk}:")
+    ob = obs.select_related("publication").order_by("-id").first()
+    pub = getattr(ob, "publication", None) if ob is not None else None
+    if pub is None or pub.status in ("withdrawn", "expired") or actor is None:
+        return {"query_code": "", "query_url": ""}
+    code = code_to_print(pub, actor=actor, codes=codes)
+    return {"query_code": format_code(code),
+            "query_url": public_url(reverse("portal:party", args=[case.agency.code]))}
 
 
 def _subject(pub) -> str:

@@ -84,3 +84,56 @@ def test_serving_the_decision_records_the_issued_notice_served_with_it(decided, 
     entry = LedgerEntry.objects.get(action="serve_publicity_notice")
     assert entry.object_id == str(doc.pk)
     assert notices.notice_state(pub)["label"] == "公示告知书已随决定书送达（2026-03-06）"
+
+
+def docx_text(document) -> str:
+    import docx
+
+    from sanxiang import storage
+
+    with storage.open_file(document.docx_path) as fh:
+        return "\n".join(p.text for p in docx.Document(io.BytesIO(fh.read())).paragraphs)
+
+
+def test_the_decision_document_prints_the_code_the_portal_accepts_and_the_notice_keeps(decided):
+    import json
+
+    from django.test import Client
+
+    from sanxiang.publicity.testing import staff
+
+    agency, case, pub = decided
+    head = staff(agency)[1]
+    decision = D.do_generate_document(case, "penalty_decision", actor=head,
+                                      inputs={"evidence": "现场笔录、询问笔录", "basis": "《食品安全法》第一百二十四条"})
+    printed = decision.fields["context"]["query_code"]
+    assert len(printed) == 9 and printed[4] == "-"
+    text = docx_text(decision)
+    assert f"公示查询码 {printed}" in text and f"/gk/{agency.code}/jiuzheng/" in text
+    assert LedgerEntry.objects.filter(action="issue_party_code").count() == 1  # one code, drawn once across retries
+    # the pair on the served decision works on the portal (the API of the 申请更正 page)
+    base = f"/api/v1/party-requests/public/{agency.code}"
+    answer = Client().post(f"{base}/lookup", json.dumps({"number": case.number, "code": printed.lower()}),
+                           content_type="application/json")
+    assert answer.status_code == 200, answer.content.decode()
+    early = Client().post(f"{base}/corrections", json.dumps(  # identified: refused only as not yet published
+        {"number": case.number, "code": printed, "content": "罚款金额有误", "contact": "13900000000"}),
+        content_type="application/json")
+    assert early.json()["message"] == "该决定信息尚未公示，暂无可更正的公示内容。"
+    # the notice the job makes afterwards prints the same code; the decision's keeps working
+    make_publicity_notices.call()
+    assert notices_of(case).get().fields["context"]["query_code"] == printed
+    assert R.identify(agency, case.number, printed) == pub
+
+
+def test_a_decision_without_an_obligation_prints_no_code():
+    from sanxiang.documents import kinds
+
+    seed_calendar(actor=OPERATOR, years=[2026, 2027])
+    agency = T.agency(profile_key="pingluo-commerce")
+    case = decided_case(agency)
+    Publication.objects.filter(obligation__case=case).update(status="withdrawn")
+    values = kinds.context(case, kinds.SPECS["penalty_decision"], {}, number="x", on=case.decided_on,
+                           given=kinds.Given(actor=OPERATOR))
+    assert values["query_code"] == "" and values["query_url"] == ""
+    assert set(kinds.CODE_NAMES) <= set(kinds.sample_context("licence_grant"))
