@@ -463,7 +463,8 @@ def do_generate_document(case, kind: str, *, actor, inputs: dict | None = None, 
         _refuse_another(existing, replaces, "该行政强制措施已有{status}的{existing}（一项措施只制作一份）")
     cleaned = kinds.clean_inputs(spec, inputs)
     given = kinds.Given(measure=chosen_measure, entries=entries, volume=volume or "正卷", replaces=replaces,
-                        subject=subject)
+                        subject=subject, actor=actor,
+                        codes=_prefilled.setdefault("party_codes", {}) if _prefilled is not None else {})
     if order is not None:
         given.order = order
     if spec.kind == DocumentKind.FILE_NOTES:

@@ -74,6 +74,11 @@ def filing_approval():
     return d
 
 
+# 公示查询码 (issue 10 §5, decision 0078): printed on a decision that opens a publication obligation.
+QUERY_CODE = ("{% if query_code %}本决定将依法向社会公示。当事人可以凭案号和公示查询码 {{ query_code }} 在 {{ query_url }} "
+              "查询公示情况、申请更正。{% endif %}")
+
+
 def penalty_decision():
     d = _new()
     _centre(d, "{{ agency_name }}", 16)
@@ -93,6 +98,7 @@ def penalty_decision():
         "当事人应当自收到本决定书之日起十五日内缴纳罚款。到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款。",
         "当事人如不服本处罚决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院"
         "提起行政诉讼。",
+        QUERY_CODE,
     ):
         d.add_paragraph(text)
     right = d.add_paragraph("{{ agency_name }}（印章）")
@@ -409,7 +415,7 @@ TEMPLATES = {
         "理由和依据：{{ measure_reason }}",
         "本机关决定自{{ measure_on }}起对下列场所、设施或者财物实施{{ measure_kind }}，期限为{{ measure_period }}"
         "（场所/设施/财物清单附后）。",
-        "你（单位）有陈述、申辩的权利。" + APPEAL], items=True),
+        "你（单位）有陈述、申辩的权利。" + APPEAL, QUERY_CODE], items=True),
     "measure_list": form("场所/设施/财物清单", MEASURE_ROWS + [("执法人员", HANDLERS)], signed=True, items=True),
     "measure_extension": letter("延长行政强制措施期限决定书", [
         "本机关于{{ measure_on }}对你（单位）的下列场所、设施或者财物实施了{{ measure_kind }}。",
@@ -454,7 +460,7 @@ TEMPLATES = {
         "违法事实：{{ facts }}",
         "依据：{{ basis }}",
         "执法人员当场作出如下行政处罚：{{ penalties }}。处罚地点：{{ place }}。",
-        "当事人应当自收到本决定书之日起十五日内缴纳罚款。" + APPEAL,
+        "当事人应当自收到本决定书之日起十五日内缴纳罚款。" + APPEAL, QUERY_CODE,
         "执法人员：" + HANDLERS], to_party=False, signed=True, date="{{ decided_on }}"),
     "no_penalty_decision": letter("不予行政处罚决定书", [
         "当事人：" + PARTIES,
@@ -463,7 +469,7 @@ TEMPLATES = {
         "二、证据及采信理由：{{ evidence }}",
         "三、陈述申辩的采纳情况：{{ statement_adoption }}",
         "四、不予行政处罚的理由和依据：{{ reason }}",
-        "综上，本机关决定对当事人不予行政处罚。" + APPEAL], to_party=False),
+        "综上，本机关决定对当事人不予行政处罚。" + APPEAL, QUERY_CODE], to_party=False),
     "service_address": form("送达地址确认书", [
         ("案由", "{{ cause }}"), ("受送达人", PARTIES), ("电子送达地址", "{{ electronic_address }}"),
         ("同意电子送达日期", "{{ address_consent_on }}"),
@@ -501,16 +507,17 @@ TEMPLATES = {
     "licence_grant": letter("准予行政许可决定书", [
         "你（单位）提出的{{ cause }}申请，本机关经审查，符合法定条件、标准，根据《中华人民共和国行政许可法》第三十八条"
         "第一款的规定，决定准予行政许可：{{ content }}",
-        "许可证件编号：{{ licence_number }}；有效期自{{ valid_from }}至{{ valid_until }}。"], date="{{ decided_on }}"),
+        "许可证件编号：{{ licence_number }}；有效期自{{ valid_from }}至{{ valid_until }}。", QUERY_CODE],
+        date="{{ decided_on }}"),
     "licence_refusal": letter("不予行政许可决定书", [
         "你（单位）提出的{{ cause }}申请，本机关经审查，决定不予行政许可。理由：{{ reason }}",
-        "根据《中华人民共和国行政许可法》第三十八条第二款的规定，" + APPEAL], date="{{ decided_on }}"),
+        "根据《中华人民共和国行政许可法》第三十八条第二款的规定，" + APPEAL, QUERY_CODE], date="{{ decided_on }}"),
     "case_decision": letter("{{ decision_kind }}决定书", [
         "申请人：" + PARTIES,
         "你（单位）提出的{{ cause }}申请，本机关已依法受理并审查。",
         "一、认定的事实和证据：{{ evidence }}",
         "二、依据及理由：{{ basis }}",
-        "三、决定：{{ content }}", APPEAL], to_party=False, date="{{ decided_on }}"),
+        "三、决定：{{ content }}", APPEAL, QUERY_CODE], to_party=False, date="{{ decided_on }}"),
     # 劳动保障监察条例第十八条第一款第二项 (责令改正), 第三十条 (逾期不改正的处理).
     "rectification_order": letter("劳动保障监察限期整改指令书", [
         "经查，你（单位）存在下列违反劳动保障法律、法规或者规章的行为：{{ facts }}",

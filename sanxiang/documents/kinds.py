@@ -612,6 +612,8 @@ class Given:
     order: object = None  # the issued 限期整改指令书 a 整改复查记录 rechecks
     compiled_by: str = ""  # 卷内备考表: who made up the volume (立卷人) …
     checked_by: str = ""  # … and who checks it (检查人): the unit's head(s), who issue the forms
+    actor: object = None  # who generates (a 公示查询码 issued for a decision document is ledgered as theirs)
+    codes: dict | None = None  # codes drawn for this generation, kept across its fill-and-retry attempts
 
 
 def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 — one branch per kind
@@ -740,7 +742,20 @@ def _extra(case, spec: Spec, inputs: dict, given: Given) -> dict:  # noqa: C901 
         from django.utils.module_loading import import_string
 
         v.update(import_string(spec.values)(case, given.subject))
+    if kind in CODED_DECISIONS:
+        from django.utils.module_loading import import_string
+
+        v.update(import_string(DECISION_CODE_VALUES)(case, measure=given.measure, actor=given.actor,
+                                                       codes=given.codes if given.codes is not None else {}))
     return v
+
+
+# The decision documents that print the 公示查询码 of the decision's publication (issue 10 §5, decision 0078):
+# `query_code` (ABCD-EFGH, "" when the decision opens no obligation) and `query_url` (the portal's 申请更正 page).
+CODED_DECISIONS = ("penalty_decision", "onsite_decision", "no_penalty_decision", "licence_grant",
+                   "licence_refusal", "measure_decision", "case_decision")
+DECISION_CODE_VALUES = "sanxiang.publicity.notices.decision_code_values"
+CODE_NAMES = {"query_code": "ABCD-EFGH", "query_url": "https://example.org/gk/x/jiuzheng/"}
 
 
 def context(case, spec: Spec, inputs: dict, *, number: str, on: dt.date, given: Given | None = None) -> dict:
@@ -778,4 +793,6 @@ def sample_context(kind: str) -> dict:
     if spec is not None:
         values.update({item.name: "……" for item in spec.inputs})
         values.update(spec.names)
+    if kind in CODED_DECISIONS:
+        values.update(CODE_NAMES)
     return values

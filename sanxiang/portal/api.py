@@ -27,7 +27,8 @@ class DecisionHitOut(Schema):
     kind: str  # 行政处罚 …
     published_on: dt.date
     url: str  # the decision's portal page
-    excerpt: str
+    excerpt: str  # a withdrawn decision: its public withdrawal notice, never its text
+    withdrawn: bool = False  # 已撤下 (decision 0078)
 
 
 class DecisionSearchOut(Schema):

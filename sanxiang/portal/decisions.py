@@ -18,7 +18,7 @@ from sanxiang.search import engine
 from sanxiang.search.tokens import SearchQueryError, normalize
 
 from . import queries
-from .indexing import parse_ref
+from .indexing import NOTICE_MARK, parse_ref
 
 PAGE = 20
 KINDS = [(code, f"行政{label}") for code, label in KIND_LABELS.items()]
@@ -72,8 +72,34 @@ def _list_title(row) -> str:
     return f"行政{row['kind']}决定" + (f" {row['case']}" if row["case"] else "")
 
 
+def kept(key: tuple, compute):
+    """`compute()`, kept in the public page cache's store (sanxiang.core.public_cache) until the next ledger
+    entry or PUBLIC_CACHE_SECONDS, whichever comes first — for the reads a rendered page repeats (decision
+    0078: a logged-in visitor's page is still rendered, its rows not read again). Every change of what
+    the portal shows is an action that appends a ledger entry; None is never kept."""
+    import time
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from sanxiang.core import public_cache as PC
+
+    seconds = settings.PUBLIC_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    full = ("portal.read", *key, timezone.localdate(), PC.data_version())
+    now = time.monotonic()
+    found = PC.cache.get(full, now)
+    if found is not None:
+        return found
+    value = compute()
+    if value is not None:
+        PC.cache.put(full, value, now + seconds)
+    return value
+
+
 def decision(agency, number) -> dict:
-    row = PQ.published_decision(agency, number)
+    row = kept(("decision", agency.code, str(number)), lambda: PQ.published_decision(agency, number))
     if row is None:
         raise Http404("未找到该执法决定。")
     return row
@@ -109,9 +135,11 @@ def search(q: str, *, agency=None, f: dict) -> tuple[list[dict], bool]:
         if code not in names:
             found = queries.agency(code)
             names[code] = found.name if found else ""
+        withdrawn = entry.summary.startswith(NOTICE_MARK)  # its withdrawal notice (decision 0078)
         out.append({"agency": code, "agency_name": names[code], "number": number, "title": entry.title,
                     "kind": KIND_NAMES.get(entry.kind, entry.kind), "published_on": entry.published_on.isoformat(),
-                    "url": decision_url(code, number), "excerpt": excerpt(entry.summary, q)})
+                    "url": decision_url(code, number), "withdrawn": withdrawn,
+                    "excerpt": entry.summary[len(NOTICE_MARK):] if withdrawn else excerpt(entry.summary, q)})
     return out, page.more
 
 

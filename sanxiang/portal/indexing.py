@@ -5,7 +5,11 @@ Registered with the workflow engine (`on_applied`), so it runs after every move 
 - 发布 (publish): the decision gets its public number within the agency (`DecisionNumber`), the day of
   the version is recorded, and the shown version is indexed for the public search;
 - 发布更正 (publish_correction): the day is recorded and the corrected version replaces the old words;
-- 撤下 / 公示满期撤下 / 公示期满 (withdraw, take_down, expire): out of the index (the portal shows the notice).
+- 撤下 (withdraw: the decision revoked, confirmed illegal, void or remade): its words replaced by the public
+  withdrawal notice under the same title and address (`index_notice`), so a search by its number, title or
+  the notice's words finds the notice, never the text — not a silent disappearance (decision 0078);
+- 公示满期撤下 / 公示期满 / 提前停止 (take_down, expire, stop_early): out of the index (the display period is
+  over; the portal's page still shows the notice).
 A failure here refuses the move: the index never shows what the portal does not.
 
 `reindex_all()` (`sanxiang search reindex`) rebuilds every decision's entry from the publications
@@ -26,8 +30,11 @@ from .models import DecisionNumber
 # The public search's kind codes (SearchEntry.kind, the portal's ?kind=) for the publicity kind labels.
 KIND_CODES = {label: code for code, label in KIND_LABELS.items()}
 INDEXED_ACTIONS = ("publish", "publish_correction")
-REMOVED_ACTIONS = ("withdraw", "take_down", "expire")
+NOTICE_ACTIONS = ("withdraw",)
+REMOVED_ACTIONS = ("take_down", "expire", "stop_early")
 LIVE = ("published", "corrected", "draft", "submitted", "approved")  # with a public version: shown
+NOTICED = ("withdrawn",)  # indexed as its withdrawal notice
+NOTICE_MARK = "【已撤下】"  # how a notice entry's words begin (the search shows it as a withdrawal)
 
 
 def ref_of(agency_code: str, number: int) -> str:
@@ -82,6 +89,24 @@ def index_publication(pub, numbered: DecisionNumber) -> None:
                  title=_title(pub, version), summary=_words(version))
 
 
+def notice_words(pub) -> str:
+    """A withdrawn decision's entry: the public notice only (its reason is public, decision 0072)."""
+    day = pub.withdrawn_on.isoformat() if pub.withdrawn_on else ""
+    number = pub.obligation.case.number or ""
+    shown = pub.versions.get(number=pub.public_version).text if number else ""
+    case = f"（案号 {number}）" if number and number in shown else ""  # only as public as it was
+    return f"{NOTICE_MARK}该行政执法决定{case}的公示信息已于{day}撤下。撤下说明：{pub.withdrawal_reason}"
+
+
+def index_notice(pub, numbered: DecisionNumber) -> None:
+    from sanxiang.search import engine
+
+    version = pub.versions.get(number=pub.public_version)
+    engine.index(agency=pub.agency, kind=KIND_CODES.get(pub.obligation.kind_label, "other"),
+                 published_on=pub.published_on, ref=ref_of(pub.agency.code, numbered.number),
+                 title=_title(pub, version), summary=notice_words(pub))
+
+
 def remove_publication(pub) -> bool:
     from sanxiang.search import engine
 
@@ -98,6 +123,12 @@ def on_publication_moved(table, transition, obj, actor, params):
                               or _day(obj.published_on)}
         numbered.save(update_fields=["published"])
         index_publication(obj, numbered)
+    elif transition.action in NOTICE_ACTIONS:
+        numbered = DecisionNumber.objects.filter(publication=obj).first()
+        if numbered is not None and obj.public_version:
+            index_notice(obj, numbered)
+        else:
+            remove_publication(obj)
     elif transition.action in REMOVED_ACTIONS:
         remove_publication(obj)
 
@@ -121,12 +152,14 @@ def reindex_all(stdout=None) -> tuple[int, int]:
             if pub.status in LIVE:
                 index_publication(pub, numbered)
                 indexed += 1
+            elif pub.status in NOTICED:
+                index_notice(pub, numbered)
             elif remove_publication(pub):
                 removed += 1
         for entry in SearchEntry.objects.filter(ref__startswith="jueding:"):  # entries of no live decision
             parsed = parse_ref(entry.ref)
             live = parsed and DecisionNumber.objects.filter(
-                agency__code=parsed[0], number=parsed[1], publication__status__in=LIVE).exists()
+                agency__code=parsed[0], number=parsed[1], publication__status__in=LIVE + NOTICED).exists()
             if not live:
                 removed += engine.remove(entry.ref)
     return indexed, removed

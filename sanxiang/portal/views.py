@@ -6,6 +6,8 @@ description meta for sharing, and show only what is published: names and public 
 
 from __future__ import annotations
 
+import functools
+
 import segno
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -39,7 +41,9 @@ def _items(sec, row) -> list[dict]:
 
 
 def _agency(code):
-    agency = queries.agency(code)
+    from .decisions import kept
+
+    agency = kept(("agency", str(code)), lambda: queries.agency(code))
     if agency is None:
         raise Http404("未找到该机关。")
     return agency
@@ -57,8 +61,13 @@ def _page(request, template, agency, title, description, context=None, status=20
 
 
 def nav(agency) -> list[dict]:
-    """Every section of the agency's portal, in the order of the issue: before, during enforcement."""
-    code = agency.code
+    """Every section of the agency's portal, in the order of the issue: before, during enforcement (its
+    addresses depend only on the agency's code: reversed once per code and process, decision 0078)."""
+    return list(_nav(agency.code))  # read only: the items are shared
+
+
+@functools.lru_cache(maxsize=512)
+def _nav(code: str) -> tuple:
     items = [
         {"label": "机构职能", "url": reverse("portal:section", args=[code, "jigou"]), "group": "事前公开"},
         {"label": "执法人员", "url": reverse("portal:officers", args=[code]), "group": "事前公开"},
@@ -82,7 +91,7 @@ def nav(agency) -> list[dict]:
     except NoReverseMatch:
         pass
     items.append({"label": "行政执法统计年报", "url": reverse("portal:annual", args=[code]), "group": "事后公开"})
-    return items
+    return tuple(items)
 
 
 def index(request):

@@ -531,7 +531,24 @@ def _kind_label(decision) -> str:
 
 
 def on_decision(decision, *, actor):
-    open_for_decision(decision, actor=actor)
+    ob = open_for_decision(decision, actor=actor)
+    if ob is not None:  # its 公示告知书, made by the job runner once the decision is committed (decision 0078)
+        transaction.on_commit(_queue_notices)
+
+
+def _queue_notices():
+    from .party_tasks import make_publicity_notices
+
+    make_publicity_notices.enqueue()
+
+
+def on_case_moved(table, transition, obj, actor, params):
+    """送达: the case's issued 公示告知书 are recorded as served with the decision (decision 0078)."""
+    if transition.action != "serve" or not hasattr(obj, "publication_obligations"):
+        return
+    from .notices import record_service
+
+    record_service(obj, actor=actor, on=obj.served_on, method=params.get("method", ""))
 
 
 # ---- 编辑、提交、审核、发布 ------------------------------------------------------------------------

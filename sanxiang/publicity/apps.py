@@ -15,3 +15,6 @@ class PublicityConfig(AppConfig):
 
         on_decision_made(actions.on_decision)
         on_decision_revoked(actions.mark_revoked)
+        from sanxiang.workflow.engine import on_applied
+
+        on_applied(actions.on_case_moved)  # 送达: the 公示告知书 served with the decision (decision 0078)

@@ -18,10 +18,12 @@ from django.urls import reverse
 
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.core.public import public_url
+from sanxiang.ledger.registry import register_actions
 
 from .models import Publication
 
 KIND = "publicity_notice"
+register_actions({"serve_publicity_notice": "公示告知书随决定书送达"})
 
 
 def _profile(agency):
@@ -76,9 +78,11 @@ def notice_values(case, pub) -> dict:
 
 
 @transaction.atomic
-def do_make_publicity_notice(pub, *, actor, replaces=None, correction_reason: str = ""):
-    """公示告知书 (by those who make the case's documents — its handlers, its unit's head): a new 公示查询码 (the earlier one stops working) printed on a new notice of the publication's
-    case (a correction of an issued notice names it and its reason). Returns the document."""
+def do_make_publicity_notice(pub, *, actor, replaces=None, correction_reason: str = "", keep_code: bool = False):
+    """公示告知书 (by those who make the case's documents — its handlers, its unit's head — or the job runner):
+    a new 公示查询码 (the earlier one stops working) printed on a new notice of the publication's case (a
+    correction of an issued notice names it and its reason); `keep_code`: the code already printed on a
+    document of the case (the decision) if it still works (the job's way). Returns the document."""
     from sanxiang.access.policy import can
     from sanxiang.documents.actions import do_generate_document
 
@@ -89,11 +93,112 @@ def do_make_publicity_notice(pub, *, actor, replaces=None, correction_reason: st
         raise NotPermitted("公示告知书由制作本案执法文书的人员（承办人员或负责人）制作，随决定书送达。")
     if pub.obligation.status == "withheld":
         raise RuleViolation("已决定不予公开，无需告知公示。", field="status")
-    code = new_code(pub, actor=actor)
+    # the first notice keeps the code printed on the decision document; a re-made notice issues a new one
+    code = (printed_code(pub) if keep_code or replaces is None else "") or new_code(pub, actor=actor)
     pub._party_code = code
     document = do_generate_document(pub.obligation.case, KIND, actor=actor, subject=pub, replaces=replaces,
                                      correction_reason=correction_reason)
     return document
+
+
+def printed_code(pub) -> str:
+    """The 公示查询码 of `pub` as printed on a document of its case (its notice or its decision) and still
+    valid — "" when none is (never printed, or replaced by a newer one)."""
+    from django.contrib.auth.hashers import check_password
+
+    from sanxiang.documents.models import Document, DocumentStatus
+
+    from .party_models import PartyCode
+    from .requests import normalize_code
+
+    row = PartyCode.objects.filter(publication_id=pub.pk).first()
+    if row is None:
+        return ""
+    docs = (Document.objects.filter(case_id=pub.obligation.case_id, fields__context__has_key="query_code")
+            .exclude(status=DocumentStatus.FAILED).order_by("-id")[:10])
+    for doc in docs:
+        code = normalize_code(str((doc.fields.get("context") or {}).get("query_code") or ""))
+        if code and check_password(code, row.code_hash):
+            return code
+    return ""
+
+
+def code_to_print(pub, *, actor, codes: dict) -> str:
+    """For a decision document of `pub`'s case: the code already printed (its notice), else a new one (the
+    notice the job makes afterwards keeps it). Inside the document's transaction; `codes` keeps the one drawn
+    across the documents app's fill-and-retry attempts (a retry must fill the very same values)."""
+    import secrets
+
+    from .requests import ALPHABET, CODE_LENGTH, new_code
+
+    printed = printed_code(pub)
+    if printed:
+        return printed
+    drawn = codes.setdefault(pub.pk, "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)))
+    return new_code(pub, actor=actor, code=drawn)
+
+
+def decision_code_values(case, *, measure=None, actor, codes: dict) -> dict:
+    """The names a decision document prints (documents.kinds.CODED_DECISIONS): the 公示查询码 of the
+    publication its decision opened and the portal page where the party uses it; empty when the decision
+    opens none (out of scope, 不予公开, a draft made before the decision)."""
+    from .models import ObligationStatus, PublicationObligation
+    from .requests import format_code
+
+    obs = PublicationObligation.objects.filter(case=case).exclude(
+        status__in=(ObligationStatus.WITHHELD, ObligationStatus.VOIDED))
+    if measure is not None:
+        obs = obs.filter(decision_key__startswith=f"{measure.ledger_type()}:{measure.pk}:")
+    else:
+        obs = obs.filter(decision_key__startswith=f"{case.ledger_type()}:{case.pk}:")
+    ob = obs.select_related("publication").order_by("-id").first()
+    pub = getattr(ob, "publication", None) if ob is not None else None
+    if pub is None or pub.status in ("withdrawn", "expired") or actor is None:
+        return {"query_code": "", "query_url": ""}
+    code = code_to_print(pub, actor=actor, codes=codes)
+    return {"query_code": format_code(code),
+            "query_url": public_url(reverse("portal:party", args=[case.agency.code]))}
+
+
+def _subject(pub) -> str:
+    return f"{pub._meta.label_lower}:{pub.pk}"
+
+
+def missing_notices(limit: int = 20) -> list:
+    """The publications whose decision needs its notice and has none (nor one being made): obligation open or
+    fulfilled (not 不予公开, not voided), not withdrawn or ended, oldest first."""
+    from sanxiang.documents.models import Document, DocumentStatus
+
+    from .models import ObligationStatus, PublicationStatus
+
+    made = set(Document.objects.filter(kind=KIND).exclude(status=DocumentStatus.FAILED)
+               .values_list("fields__subject", flat=True))
+    rows = (Publication.objects.filter(obligation__status__in=(ObligationStatus.OPEN, ObligationStatus.PUBLISHED))
+            .exclude(status__in=(PublicationStatus.WITHDRAWN, PublicationStatus.EXPIRED))
+            .select_related("obligation__case", "agency").order_by("id"))
+    out = []
+    for pub in rows.iterator():
+        if _subject(pub) not in made:
+            out.append(pub)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def record_service(case, *, actor, on, method: str = "") -> int:
+    """送达: each issued notice of the case's publications is served with the decision (ledgered with the
+    serve move, in its transaction). Returns how many."""
+    from sanxiang.documents.models import Document, DocumentStatus
+    from sanxiang.ledger.actions import append_entry
+
+    served = 0
+    for doc in Document.objects.filter(case=case, kind=KIND, status=DocumentStatus.ISSUED).order_by("id"):
+        if doc.corrections.exclude(status=DocumentStatus.FAILED).exists():
+            continue  # corrected: its correction is the one served
+        append_entry(action="serve_publicity_notice", actor=actor, obj=doc,
+                     payload={"case": case.number, "number": doc.number, "served_on": on, "method": method})
+        served += 1
+    return served
 
 
 def notice_state(pub) -> dict:
@@ -104,7 +209,19 @@ def notice_state(pub) -> dict:
                                    fields__subject=f"{pub._meta.label_lower}:{pub.pk}")
            .exclude(status=DocumentStatus.FAILED).order_by("-id").first())
     code = getattr(pub, "party_code", None) if hasattr(pub, "party_code") else None
-    return {"document": doc, "issued": doc is not None and doc.status == DocumentStatus.ISSUED,
-            "label": ("公示告知书未制作" if doc is None else
-                      ("公示告知书已签发" if doc.status == DocumentStatus.ISSUED else "公示告知书未签发")),
+    issued = doc is not None and doc.status == DocumentStatus.ISSUED
+    served_on = _served_on(doc) if issued else None
+    return {"document": doc, "issued": issued, "served_on": served_on,
+            "label": ("公示告知书未制作（系统将自动生成）" if doc is None else
+                      (f"公示告知书已随决定书送达（{served_on:%Y-%m-%d}）" if served_on else
+                       "公示告知书已签发" if issued else "公示告知书未签发")),
             "code_issued_at": code.issued_at if code is not None else None}
+
+
+def _served_on(doc):
+    """The day the case was served, if the notice was recorded as served with it (the ledger says so)."""
+    from sanxiang.ledger.models import LedgerEntry
+
+    served = LedgerEntry.objects.filter(action="serve_publicity_notice", object_type=doc.ledger_type(),
+                                        object_id=str(doc.pk)).exists()
+    return doc.case.served_on if served else None

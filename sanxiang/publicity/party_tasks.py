@@ -22,3 +22,26 @@ def party_request_warnings() -> dict:
             red += lv == "red"
     summary = f"当事人申请：{yellow} 件临期，{red} 件已超期未答复" if (yellow or red) else ""
     return {"done": 0, "summary": summary, "yellow": yellow, "red": red}
+
+
+@task()
+def make_publicity_notices() -> dict:
+    """执法决定信息公示告知书 (decision 0078): the notice of every decision whose obligation has none, made by
+    `JOBS` (each in its own transaction, the template filled outside it), its PDF queued as every
+    document's. Enqueued when a decision opens an obligation; scheduled too, so a lost enqueue is caught up.
+    A notice the documents app refuses (an agency's template that cannot be filled) is counted and left
+    for the case's staff, who see 公示告知书未制作 on the party page."""
+    from sanxiang.access.actors import JOBS
+    from sanxiang.core.errors import SanxiangError
+
+    from .notices import do_make_publicity_notice, missing_notices
+
+    made = failed = 0
+    for pub in missing_notices(limit=20):
+        try:
+            do_make_publicity_notice(pub, actor=JOBS, keep_code=True)
+            made += 1
+        except SanxiangError:
+            failed += 1
+    summary = (f"生成 {made} 份公示告知书" + (f"，{failed} 份未能生成" if failed else "")) if made or failed else ""
+    return {"done": made, "summary": summary, "failed": failed}

@@ -105,10 +105,11 @@ def issue_party_code(pub, *, actor) -> str:
     return new_code(pub, actor=actor)
 
 
-def new_code(pub, *, actor) -> str:
-    """The code itself, for a caller that checked who may act (the notice: the case's document makers)."""
+def new_code(pub, *, actor, code: str = "") -> str:
+    """The code itself, for a caller that checked who may act (the notice, a decision document: the case's
+    document makers); `code`: one drawn by the caller (the same across its retries)."""
     pub = Publication.objects.select_for_update().select_related("obligation__case", "agency").get(pk=pub.pk)
-    code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    code = code or "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     row = PartyCode.objects.filter(publication=pub).first() or PartyCode(publication=pub, agency=pub.agency)
     replaced = row.pk is not None
     row.code_hash, row.issued_at, row.issued_by_name = make_password(code), _now(), _name(actor)

@@ -1,6 +1,6 @@
 """Journey (issue 10 §9): a decision published by the editor appears on the portal's list and page and is
 found by the public search (on a phone, without login); withdrawn with a public reason, its page shows
-the withdrawal notice instead of the text and the search no longer finds it."""
+the withdrawal notice instead of the text and the search lists it with the notice, never the text (0078)."""
 
 import pytest
 
@@ -79,4 +79,5 @@ def test_published_found_withdrawn_notice(demo, page, phone_page, shoot):
     phone.goto(phone.base + f"/gk/{agency.code}/search/?q={case_number}")
     phone.reload()
     phone.wait_for_selector("#results")
-    assert phone.locator(f"#results a[href='/gk/{agency.code}/jueding/{number}/']").count() == 0
+    hit = phone.locator("#results li", has=phone.locator(f"a[href='/gk/{agency.code}/jueding/{number}/']"))
+    assert hit.count() == 1 and "已撤下" in hit.inner_text() and "行政复议机关撤销" in hit.inner_text()

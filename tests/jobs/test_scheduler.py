@@ -24,7 +24,8 @@ NAMES = {"sign_checkpoint", "mark_overdue_obligations", "expire_certificates", "
          "open_archive_obligations", "expire_access_grants", "build_archive_exports", "expire_archive_exports",
          "review_clock_warnings", "review_supplement_warnings", "end_consultation_access",
          "annual_report_warnings", "annual_report_pdfs",
-         "publication_deadline_warnings", "expire_publications", "party_request_warnings"}
+         "publication_deadline_warnings", "expire_publications", "party_request_warnings",
+         "make_publicity_notices"}
 
 
 def queued(name):

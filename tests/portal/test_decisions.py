@@ -9,11 +9,12 @@ import re
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from sanxiang.access.actors import JOBS, OPERATOR
 from sanxiang.deadlines.actions import seed_calendar
 from sanxiang.orgs import testing as T
+from sanxiang.portal import decisions as D
 from sanxiang.portal.models import DecisionNumber
 from sanxiang.publicity import actions as P
 from sanxiang.publicity.queries import published_decision, published_decisions
@@ -129,7 +130,7 @@ def test_public_numbers_run_per_agency_in_order_of_publication(zz):
 
 # ---- the index follows the publication ------------------------------------------------------------
 
-def test_publish_indexes_correct_reindexes_withdraw_removes(zz):
+def test_publish_indexes_correct_reindexes_withdraw_leaves_the_notice(zz):
     agency, editor, head, leader = zz
     pub = published(agency, editor, head)
     assert found("罚款", agency_id=agency.pk) == ["jueding:gk-zz:1"]
@@ -144,7 +145,12 @@ def test_publish_indexes_correct_reindexes_withdraw_removes(zz):
     P.do_publish_publication(pub, actor=head, on="2026-03-11")
     assert found("2,000.00") and not found("1,000.00")
     P.do_withdraw_publication(pub, reason="行政复议决定撤销", actor=head)
-    assert not found("罚款") and SearchEntry.objects.count() == 0
+    # the text is out of the index; the notice is found by its title and words, never silently gone (0078)
+    assert not found("罚款") and not found("2,000.00") and SearchEntry.objects.count() == 1
+    assert found("复议", agency_id=agency.pk) == ["jueding:gk-zz:1"]
+    hits, _ = D.search("复议", agency=agency, f=D.filters_of(RequestFactory().get("/"))[0])
+    assert hits[0]["withdrawn"] and hits[0]["excerpt"].startswith("该行政执法决定") and "撤下" in hits[0]["excerpt"]
+    assert "行政复议决定撤销" in hits[0]["excerpt"]
 
 
 def test_expiry_removes_from_the_index(zz):

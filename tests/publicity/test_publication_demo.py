@@ -43,7 +43,7 @@ def test_every_publicity_row_matches_its_last_ledger_entry(demo):
 
 def test_the_demo_indexes_its_published_decisions_and_numbers_them(demo):
     """The demo publishes through the actions: the portal's listener numbered and indexed each decision
-    on show, and left the withdrawn ones out of the public search (decision 0070)."""
+    on show, kept the withdrawn ones as their notice only (decision 0078) and left the ended ones out."""
     from sanxiang.portal.indexing import ref_of
     from sanxiang.portal.models import DecisionNumber
     from sanxiang.search.models import SearchEntry
@@ -52,5 +52,8 @@ def test_the_demo_indexes_its_published_decisions_and_numbers_them(demo):
     assert numbered.count() == Publication.objects.filter(public_version__isnull=False).count()
     refs = set(SearchEntry.objects.values_list("ref", flat=True))
     for row in numbered:
-        live = row.publication.status not in ("withdrawn", "expired")
+        live = row.publication.status != "expired"
         assert (ref_of(row.agency.code, row.number) in refs) == live, row.publication
+        if row.publication.status == "withdrawn":
+            words = SearchEntry.objects.get(ref=ref_of(row.agency.code, row.number)).summary
+            assert words.startswith("【已撤下】") and row.publication.withdrawal_reason in words
