@@ -36,6 +36,7 @@ from .sources import CaseRecord, records_of
 
 register_actions({
     "archive_case": "案卷归档",
+    "refuse_archive_case": "归档检测未通过（未归档）",
     "recheck_archived_file": "归档案卷重新四性检测",
     "flag_modified_file": "发现案件存储文件与留痕记录不符",
     "resolve_modified_file": "案件存储文件不符已查明处理",
@@ -426,6 +427,7 @@ def do_archive_case(case, *, actor) -> ArchivedCaseFile:
     the archived file (catalogue, notes, result, retention) and meet the archive obligation."""
     from sanxiang.cases.models import Case
 
+    failed = None
     with transaction.atomic():
         locked = Case.objects.select_for_update(of=("self",)).select_related("agency", "unit").get(pk=case.pk)
         if not can(actor, "archive_case", locked):
@@ -437,36 +439,45 @@ def do_archive_case(case, *, actor) -> ArchivedCaseFile:
                                 f"抽查计划所属年度（{plan_year_end(locked).year} 年）尚未结束，年度结束后归档。", field="case")
         records = records_of(locked)
         result = check_case_file(locked, records)
-        if not result["ok"]:
-            failed = failed_items(result)
-            raise RuleViolation("案卷未通过归档检测：" + "；".join(failed), reasons=failed, code="archive_checks_failed")
-        volumes = casefile.assemble(locked, records)
-        catalogue = casefile.catalogue(locked, volumes)
-        today = timezone.localdate()
-        seq = (ArchivedCaseFile.objects.filter(agency=locked.agency, archive_year=today.year)
-               .aggregate(m=Max("archive_seq"))["m"] or 0) + 1
-        retention, basis = retention_of(locked)
-        archived = ArchivedCaseFile.objects.create(
-            case=locked, agency=locked.agency,
-            archive_number=archive_number_of(locked.agency, year=today.year, retention=retention, seq=seq, on=today),
-            archive_year=today.year, archive_seq=seq, outcome=result["outcome"], catalogue=catalogue,
-            notes=casefile.notes(locked, volumes, made_by=_who(actor), checked_by=_who(actor), made_on=today),
-            checks=result, catalogue_sha256=hashlib.sha256(canonical_bytes(catalogue)).hexdigest(),
-            items=len(catalogue), pages=sum(i["pages"] or 0 for i in catalogue), retention=retention,
-            retention_basis=basis[:300], archived_at=timezone.now(), archived_by=_user(actor),
-            archived_by_name=_who(actor))
-        from .package import fix_manifest
+        if result["ok"]:
+            return _archive(locked, records, result, actor)
+        # A refused attempt is recorded — who tried and which items failed (s21 tester8 #13, decision 0079):
+        # the entry commits with this block, then the refusal is raised; nothing else is written.
+        failed = failed_items(result)
+        append_entry(action="refuse_archive_case", actor=actor, obj=locked,
+                     payload={"outcome": result.get("outcome", ""), "failed": failed})
+    raise RuleViolation("案卷未通过归档检测：" + "；".join(failed), reasons=failed, code="archive_checks_failed")
 
-        bound = fix_manifest(archived, records)  # the manifest every package of the file carries
-        append_entry(action="archive_case", actor=actor, obj=archived,
-                     payload={"case": locked.pk, "catalogue_sha256": archived.catalogue_sha256,
-                              "items": archived.items, "pages": archived.pages, **bound},
-                     files=[{"path": f["path"], "sha256": f["sha256"], "sm3": f["sm3"], "size": f["size"]}
-                            for item in catalogue for f in item["files"]])
-        from sanxiang.deadlines.actions import meet_obligations_of
 
-        meet_obligations_of(object_type=locked.ledger_type(), object_id=locked.pk, kinds=[ARCHIVE_LIMIT], actor=actor)
-        return archived
+def _archive(locked, records, result, actor) -> ArchivedCaseFile:
+    """The archived file of a case whose checks passed, under the caller's lock and transaction."""
+    volumes = casefile.assemble(locked, records)
+    catalogue = casefile.catalogue(locked, volumes)
+    today = timezone.localdate()
+    seq = (ArchivedCaseFile.objects.filter(agency=locked.agency, archive_year=today.year)
+           .aggregate(m=Max("archive_seq"))["m"] or 0) + 1
+    retention, basis = retention_of(locked)
+    archived = ArchivedCaseFile.objects.create(
+        case=locked, agency=locked.agency,
+        archive_number=archive_number_of(locked.agency, year=today.year, retention=retention, seq=seq, on=today),
+        archive_year=today.year, archive_seq=seq, outcome=result["outcome"], catalogue=catalogue,
+        notes=casefile.notes(locked, volumes, made_by=_who(actor), checked_by=_who(actor), made_on=today),
+        checks=result, catalogue_sha256=hashlib.sha256(canonical_bytes(catalogue)).hexdigest(),
+        items=len(catalogue), pages=sum(i["pages"] or 0 for i in catalogue), retention=retention,
+        retention_basis=basis[:300], archived_at=timezone.now(), archived_by=_user(actor),
+        archived_by_name=_who(actor))
+    from .package import fix_manifest
+
+    bound = fix_manifest(archived, records)  # the manifest every package of the file carries
+    append_entry(action="archive_case", actor=actor, obj=archived,
+                 payload={"case": locked.pk, "catalogue_sha256": archived.catalogue_sha256,
+                          "items": archived.items, "pages": archived.pages, **bound},
+                 files=[{"path": f["path"], "sha256": f["sha256"], "sm3": f["sm3"], "size": f["size"]}
+                        for item in catalogue for f in item["files"]])
+    from sanxiang.deadlines.actions import meet_obligations_of
+
+    meet_obligations_of(object_type=locked.ledger_type(), object_id=locked.pk, kinds=[ARCHIVE_LIMIT], actor=actor)
+    return archived
 
 
 @transaction.atomic

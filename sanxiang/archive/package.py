@@ -117,8 +117,10 @@ def verification_keys() -> str:
     return f"{own.ed25519.vkey}\n{own.sm2.vkey}\n"
 
 
-def export(case, out, *, actor) -> Exported:
-    """Write `case`'s archive package to `out` (a .zip path). Raises ArchiveError, writing nothing."""
+def export(case, out, *, actor, purpose: str | None = None) -> Exported:
+    """Write `case`'s archive package to `out` (a .zip path). Raises ArchiveError, writing nothing.
+    `purpose` (the operator's command, decision 0079): the export is also a 查阅留痕 row of the case — who
+    (运维命令行), why, the package's SHA-256 — in the same transaction as its ledger entry."""
     out = Path(out)
     if out.exists() and out.is_dir():
         raise ArchiveError(f"输出路径是一个目录：{out}")
@@ -164,10 +166,19 @@ def export(case, out, *, actor) -> Exported:
             bag.add_text("data/case.xml", metadata_xml(metadata))
             bag.add_text("data/README.txt", readme(case, bag.name, archived=archived, supplements=len(added)))
             bag.finish(case)
+        package_sha256 = _file_sha256(temp) if purpose else ""
         with transaction.atomic():
             append_entry(action="export_case_archive", actor=actor, obj=case, payload={
                 "records": len(records), "supplements": len(supplements), "entries": len(entries),
-                "tree_size": size, "payload_oxum": bag.oxum, "manifest_sha256": bag.manifest_digest})
+                "tree_size": size, "payload_oxum": bag.oxum, "manifest_sha256": bag.manifest_digest,
+                **({"purpose": purpose, "package_sha256": package_sha256} if purpose else {})})
+            if purpose:
+                from sanxiang.retrieval.actions import record_operator_export
+
+                from .exports import _highest_mark
+
+                record_operator_export(case=case, sha256=package_sha256, records=len(records) + len(supplements),
+                                       purpose=purpose, mark=_highest_mark(case), actor=actor)
             os.replace(temp, out)
     except BaseException:
         if os.path.exists(temp):
@@ -175,6 +186,16 @@ def export(case, out, *, actor) -> Exported:
         raise
     return Exported(out, len(records), sum(len(x["files"]) for x in listed + added), len(entries), size,
                     bag.payload_bytes, archived.archive_number if archived is not None else "", len(supplements))
+
+
+def _file_sha256(path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _list_package(archived, supplements: list[CaseRecord], entries: list[LedgerEntry], actor) -> LedgerEntry:

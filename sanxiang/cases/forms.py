@@ -260,6 +260,45 @@ class CaseEditForm(forms.Form):
 
 
 
+class ProposalForm(forms.Form):
+    """修改拟处罚内容 (after 调查终结, before the decision; e.g. the party's 陈述申辩 adopted): the fields of
+    调查终结's proposal, filled with the case's; 拟不予行政处罚 only where the case's table has that act."""
+
+    penalties = forms.MultipleChoiceField(label="处罚种类", required=False, choices=PenaltyType.choices,
+                                          widget=forms.CheckboxSelectMultiple)
+    fine = forms.DecimalField(label="罚款数额（元）", required=False, min_value=0, decimal_places=2, max_digits=14,
+                              widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+    confiscation = forms.DecimalField(label="没收金额（元）", required=False, min_value=0, decimal_places=2,
+                                      max_digits=14, widget=forms.NumberInput(attrs={"step": "0.01",
+                                                                                     "inputmode": "decimal"}))
+    flags = forms.MultipleChoiceField(label="法制审核情形", required=False, choices=ReviewFlag.choices,
+                                      widget=forms.CheckboxSelectMultiple,
+                                      help_text="属于行政处罚法第五十八条情形的，须经法制审核。")
+    no_penalty_ground = forms.ChoiceField(label="拟不予行政处罚的情形", required=False,
+                                          choices=[("", "—（拟给予行政处罚）"), *NoPenaltyGround.choices],
+                                          help_text="拟不予行政处罚的，选择情形，不选处罚种类、不填金额。")
+
+    def __init__(self, *args, case=None, **kwargs):
+        if case is not None and not args and "initial" not in kwargs:
+            kwargs["initial"] = {"penalties": case.proposed_penalties, "fine": case.proposed_fine,
+                                 "confiscation": case.proposed_confiscation, "flags": case.review_flags,
+                                 "no_penalty_ground": case.no_penalty_ground}
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            from .guards import penalty_choices
+            from .workflows import table_of
+
+            self.fields["penalties"].choices = penalty_choices(case)
+            if "decide_no_penalty" not in table_of(case).actions():
+                del self.fields["no_penalty_ground"]
+
+    def params(self) -> dict:
+        d = self.cleaned_data
+        return {"penalties": d["penalties"], "flags": d["flags"], "no_penalty_ground": d.get("no_penalty_ground") or "",
+                "fine": None if d["fine"] is None else str(d["fine"]),
+                "confiscation": None if d["confiscation"] is None else str(d["confiscation"])}
+
+
 class AppealForm(forms.Form):
     """登记行政复议/行政诉讼."""
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/recusals/", views.case_request_recusal, name="request-recusal"),
     path("<int:pk>/recusals/decision/", views.case_decide_recusal, name="decide-recusal"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
+    path("<int:pk>/proposal/", views.case_revise_proposal, name="revise-proposal"),
     path("<int:pk>/appeals/", views.case_record_appeal, name="record-appeal"),
     path("<int:pk>/appeals/outcome/", views.case_decide_appeal, name="decide-appeal"),
     path("<int:pk>/remake/", views.case_remake, name="remake"),

@@ -185,6 +185,12 @@ def _forms(request, case, data, bound):
                                  "form": bound.get("decide_recusal") or F.RecusalDecisionForm()}
     handles = any(h.person.user_id == user.pk for h in data["active_handlers"])
     # 提交法制审核 and the opinion are the review section's (review/_case_review.html, the round's page)
+    if handles and _revisable(case):  # 修改拟处罚内容 (the API's POST /proposal; decision 0079)
+        from .review_gate import proposal_change_problem
+
+        problem = proposal_change_problem(case)
+        out["proposal"] = {"problem": problem,
+                           "form": None if problem else bound.get("proposal") or F.ProposalForm(case=case)}
     if may_change and case.decided_on:
         pending_appeal = next((a for a in data["appeals"] if a.pending), None)
         if pending_appeal:
@@ -200,6 +206,12 @@ def _forms(request, case, data, bound):
         else:
             out["pause"] = bound.get("pause") or F.PauseForm()
     return out
+
+
+def _revisable(case) -> bool:
+    """The proposal may be revised now (do_revise_case_proposal's states): 普通程序, 调查终结 or 已告知."""
+    return (case.kind in ("penalty", "labour_inspection") and case.procedure == Procedure.GENERAL
+            and case.status in (CaseStatus.CONCLUDED, CaseStatus.NOTIFIED))
 
 
 def _render_case(request, case, bound=None, status=200):
@@ -339,6 +351,15 @@ def case_record_onsite(request, pk):
                                act=d["act"] or OnSiteActKind.INSPECTION, actor=request.user)
 
     return _act(request, pk, "onsite", make, perform, "已记录现场执法。")
+
+
+@login_required
+def case_revise_proposal(request, pk):
+    def perform(case, form, version):
+        C.do_revise_case_proposal(case, version=version, actor=request.user, **form.params())
+
+    return _act(request, pk, "proposal", lambda case: F.ProposalForm(request.POST, case=case), perform,
+                "已修改拟处罚内容。")
 
 
 @login_required

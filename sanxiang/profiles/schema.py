@@ -133,6 +133,12 @@ _SPECS = [
         "publicity.penalty_scope", "enum", "publicity", "行政处罚决定的公示范围",
         choices=("all_decisions", "samr_general_procedure"),
     ),
+    # 不予行政处罚决定 (decision 0079): an enforcement decision that imposes no penalty — its period ("short":
+    # the 处罚 period, "other": other decisions', "none": not published) where penalty_scope is all_decisions
+    _s(
+        "publicity.no_penalty_decision", "enum", "publicity", "不予行政处罚决定的公开",
+        choices=("short", "other", "none"),
+    ),
     _s("publicity.low_fine_below", "amounts", "publicity", "较低数额罚款（低于此数额，元，不含本数）", nullable=True),
     _s("publicity.display_period", "period", "publicity", "处罚信息公示期（期满停止公示）", nullable=True),
     _s("publicity.display_period_low", "period", "publicity", "仅通报批评或较低数额罚款的公示期", nullable=True),

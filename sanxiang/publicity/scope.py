@@ -7,7 +7,9 @@ All from the agency's profile on the decision's day (docs/publicity.md, "Obligat
 - a 双随机 inspection with a normal result → `publicity.random_inspection.normal_result_deadline` from
   the inspection's end where the profile sets one, under the entity's name;
 - `publicity.penalty_scope = "samr_general_procedure"` (总局令第45号第2条): penalties by the simplified
-  procedure and warning-only penalties open none;
+  procedure and warning-only penalties open none, nor a 不予行政处罚决定;
+- otherwise a 不予行政处罚决定 follows `publicity.no_penalty_decision` (decision 0079: "other" — an
+  enforcement decision, not a penalty — "short", or "none");
 - the display period (`publicity.display_period`, `publicity.display_period_low` for 通报批评 or a fine
   below `publicity.low_fine_below` only) and the "may take down" prompt (`publicity.takedown.after`).
 """
@@ -24,6 +26,7 @@ KIND_LABELS = {
 }
 SHORT, OTHER = "publicity.decision_deadline_short", "publicity.decision_deadline_other"
 RANDOM_NORMAL = "publicity.random_inspection.normal_result_deadline"
+NO_PENALTY = "publicity.no_penalty_decision"
 LOW_PENALTIES = {"criticism", "fine"}  # 总局令第45号第13条: 通报批评 or 较低数额罚款 only (警告 is not published)
 
 
@@ -84,8 +87,19 @@ def scope_of(decision) -> Scope | None:
     profile = _profile(case.agency)
     label = KIND_LABELS.get(decision.kind, decision.kind)
     subject, notes, low = subject_of(case), [], False
+    no_penalty = decision.action == "decide_no_penalty"
     if decision.kind == "penalty":
         scope = profile.value("publicity.penalty_scope", on=on)
+        if no_penalty and scope != "samr_general_procedure":
+            # 不予行政处罚决定 (decision 0079): an enforcement decision imposing no penalty, by the profile
+            entry = profile.entry(NO_PENALTY, on=on)
+            if entry.value == "none":
+                return None
+            rule = SHORT if entry.value == "short" else OTHER
+            period = profile.entry(rule, on=on)
+            return Scope(rule, period.value["count"], period.value["unit"], on,
+                         f"{profile.cite(entry)}；{profile.cite(period)}", subject,
+                         "不予行政处罚决定：" + ("适用处罚决定的短时限" if rule == SHORT else "按其他执法决定"), False)
         if scope == "samr_general_procedure":
             if case.procedure != "general":
                 return None  # 总局令第45号第2条: 普通程序 only

@@ -30,10 +30,25 @@ class RecordAccess(Ledgered):
     grant = models.ForeignKey("AccessRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="uses")
     confidentiality = models.CharField(max_length=24)
     byte_range = models.CharField(max_length=100, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who: the user; an operator's command (`sanxiang archive export`, decision 0079) has no user and
+    # names the system actor instead (运维命令行).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=100, blank=True)
     at = models.DateTimeField()
 
     objects = RestrictedManager()
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        if not state.get("actor_name"):
+            state.pop("actor_name", None)  # rows ledgered before the field keep their digest
+        return state
+
+    @property
+    def who(self) -> str:
+        if self.user is None:
+            return self.actor_name
+        return self.user.get_full_name() or self.user.username
 
     # The files a record serves, by their key in `file` (retrieval/kinds.py), as a page names them.
     FILE_LABELS = {"pdf": "PDF", "docx": "Word 文档", "file": "原件", "scan": "扫描件", "content": "内容",

@@ -28,6 +28,7 @@ def load(stdout):
     lines = [f"法制审核目录清单：已按规则配置为 {len(made)} 个机关生成第1版"] if made else []
     rounds = _demo_reviews()
     stories = _demo_stories()
+    rounds += _every_state()
     materials = _demo_materials()
     if materials:
         lines.append(f"法制审核材料：{materials} 件送审案件登记了证据和音像资料（审核人员在审核页查看，查看留痕）")
@@ -293,6 +294,102 @@ def _extend_coercion_review(loader) -> int:
     do_extend_review(rnd, count=5, approver=_leaders(loader.agency)[0], reason="需等待产品质量检验报告。", actor=loader.reviewer_user,
                      on=loader.day(0))
     return 1
+
+
+# The cases that complete each agency's reviews in every state (`_every_state`): (cause, facts) per
+# agency, one taken for each state its reviews lack.
+MORE_CASES = {
+    "市场监管": [("涉嫌销售超过保质期的食品", "经查，当事人销售超过保质期的预包装食品 38 件，货值金额 1140 元。"),
+             ("涉嫌发布虚假广告", "经查，当事人在店招及宣传单上宣称其保健食品“治疗高血压”，广告费用 6000 元。"),
+             ("涉嫌使用未经检定的计量器具", "经查，当事人使用未经检定的电子计价秤 3 台从事贸易结算。"),
+             ("涉嫌销售不合格电动自行车头盔", "经查，当事人销售经抽检不合格的电动自行车头盔 210 顶，货值金额 12600 元。"),
+             ("涉嫌未明码标价", "经查，当事人经营的 46 种商品未标明价格。"),
+             ("涉嫌销售无中文标签的进口化妆品", "经查，当事人销售无中文标签的进口化妆品 64 件，货值金额 9300 元。")],
+    "pingluo-commerce": [("涉嫌未按规定备案发行单用途商业预付卡", "经查，当事人发行单用途商业预付卡未向商务主管部门备案，涉及消费者 300 余人。"),
+                         ("涉嫌报废机动车回收拆解不规范", "经查，当事人拆解报废机动车未按规定登记，涉及车辆 42 辆。"),
+                         ("涉嫌成品油零售经营不规范", "经查，当事人成品油零售未按规定建立购销台账，涉及周边群众用油安全。"),
+                         ("涉嫌再生资源回收未备案", "经查，当事人从事再生资源回收经营活动未按规定备案。"),
+                         ("涉嫌拍卖活动未按规定备案", "经查，当事人举办拍卖会未按规定备案，竞买人 120 余人。"),
+                         ("涉嫌预付卡资金未按规定存管", "经查，当事人预付卡预收资金未按规定存管，涉及消费者 500 余人。")],
+    "urumqi-gxq-hrss": [("涉嫌未依法签订书面劳动合同", "经查，当事人与 54 名劳动者未依法签订书面劳动合同。"),
+                        ("涉嫌违法延长劳动者工作时间", "经查，当事人安排 37 名劳动者每月加班超过 36 小时。"),
+                        ("涉嫌克扣劳动者工资", "经查，当事人克扣 61 名劳动者工资共计 18 万元。"),
+                        ("涉嫌未按规定参加社会保险", "经查，当事人未为 73 名职工参加社会保险。"),
+                        ("涉嫌未按规定建立职工名册", "经查，当事人未按规定建立职工名册，涉及劳动者 80 余人。"),
+                        ("涉嫌未足额支付加班工资", "经查，当事人未足额支付 45 名劳动者加班工资共计 9 万元。")],
+}
+STATE_ORDER = ("submitted", "in_review", "supplementing", "agreed", "returned", "withdrawn")
+
+
+def _latest_states(agency) -> set[str]:
+    """The states of the agency's reviews: each review's latest round's."""
+    from .models import ReviewRound
+
+    latest = {}
+    for review_id, number, status in (ReviewRound.objects.filter(review__case__agency=agency)
+                                      .values_list("review_id", "number", "status")):
+        if number >= latest.get(review_id, (0, ""))[0]:
+            latest[review_id] = (number, status)
+    return {status for _, status in latest.values()}
+
+
+def _every_state() -> int:
+    """Every agency that has reviews gets one in each state of the round table (issue 9 §6 "reviews in
+    every state for the agencies that have them"): for each state none of its reviews is in (their latest
+    round's), a case of its own taken to 已告知 and its review taken to that state by the agency's officer,
+    reviewer and head — submitted today, so no warning is due yet. Returns the reviews made; a re-run
+    finds no state missing and makes none."""
+    from sanxiang.cases.demo import Loader
+    from sanxiang.cases.models import Case
+    from sanxiang.orgs.demo import AGENCIES
+    from sanxiang.orgs.models import Agency
+
+    from .models import LegalReview
+    from .procedure import (
+        do_record_checklist,
+        do_record_opinion,
+        do_request_supplement,
+        do_withdraw_review,
+        track_of_round,
+    )
+
+    made = 0
+    for spec in AGENCIES:
+        agency = Agency.objects.filter(code=spec["code"]).first()
+        if agency is None or not LegalReview.objects.filter(case__agency=agency).exists():
+            continue
+        missing = [s for s in STATE_ORDER if s not in _latest_states(agency)]
+        if not missing:
+            continue
+        loader = Loader(agency, spec["prefix"], spec["region"])
+        causes = [c for c in MORE_CASES.get(spec["code"], MORE_CASES["市场监管"])
+                  if not Case.objects.filter(agency=agency, cause=c[0]).exists()]
+        flags = CASES[spec["code"]][2]
+        for state, (cause, facts) in zip(missing, causes):
+            case = loader.run(loader.clue(cause, 40, loader.org), [
+                ("verify", 39, {}), ("file", 38, {}), ("investigate", 37, {}),
+                ("conclude", 20, {"penalties": ["warning", "fine"], "fine": "8000", "facts": facts, "flags": flags}),
+                ("notify", 15, {})])
+            rnd = _submitted(loader, case, 0, assign=state not in ("submitted", "withdrawn"))
+            track = track_of_round(rnd)
+            if state == "supplementing":
+                needed = next(m.code for m in track.materials if not m.optional)
+                do_request_supplement(rnd, items=[needed], supplement_by=loader.day(-5), note="请补充当事人的进货凭证。",
+                                      actor=loader.reviewer_user, on=loader.day(0))
+            elif state == "agreed":
+                do_record_opinion(rnd, kind=track.agree, text="事实清楚，证据确凿，适用依据正确，程序合法。",
+                                  actor=loader.reviewer_user, on=loader.day(0))
+            elif state == "returned":
+                text = "货值金额的计算依据不足，请补充调查后重新提交。"
+                do_record_checklist(rnd, points={"facts": {"finding": "problem", "note": text}}, actor=loader.reviewer_user)
+                kind = next(o.code for o in track.opinion_kinds if o.code != track.agree)
+                do_record_opinion(rnd, kind=kind, text=text, return_grounds=track.return_grounds[:1],
+                                  actor=loader.reviewer_user, on=loader.day(0))
+            elif state == "withdrawn":
+                do_withdraw_review(rnd, reason="当事人提出新的证据，需补充调查后重新送审。", actor=loader.head_user,
+                                   on=loader.day(0))
+            made += 1
+    return made
 
 
 def _demo_materials() -> int:

@@ -44,11 +44,15 @@ def desk_panel(request):
 
 
 def returned_panel(request):
-    """法制审核退回的案件 (the handling unit): rounds returned with an opinion or for supplement."""
+    """法制审核退回的案件 (the handling unit): rounds returned with an opinion or for supplement. The count
+    法制审核退回 is of those awaiting the unit's own move (`awaiting`): a round the leaders decided as
+    proposed, or one before the leaders after a failed 协商, is listed but not counted."""
     rows = queries.returned_to_unit(request.user)
     if not rows:
         return None
-    counts = [{"label": "法制审核退回", "count": len(rows), "level": "todo", "anchor": "review-returned-panel"}]
+    awaiting = sum(1 for r in rows if r["awaiting"])
+    counts = ([{"label": "法制审核退回", "count": awaiting, "level": "todo", "anchor": "review-returned-panel"}]
+              if awaiting else [])
     asked = [s for s in (r["round"].supplements.last() for r in rows if r["round"].status == "supplementing") if s]
     for level, label in (("yellow", "补交材料临期"), ("red", "补交材料逾期")):  # the job review_supplement_warnings
         count = sum(1 for s in asked if s.warning == level)

@@ -175,23 +175,36 @@ def desk_queue(user, today=None) -> list[dict]:
     return rows
 
 
+def _decided(rnd) -> bool:
+    """The decision the round reviewed has been made (the case's own decision of the review's kind)."""
+    case = rnd.review.case
+    return rnd.review.decision_kind == case.kind and "decision" not in (rnd.proposal or {}) and bool(case.decided_on)
+
+
 def returned_to_unit(user, limit=50) -> list[dict]:
     """What came back to the handling unit, for its workbench: `returned_rounds` (the latest rounds
     returned with an opinion or for supplement) with the clock's level, of the reviews the user may
-    resubmit, newest first."""
+    resubmit, newest first. `awaiting`: the unit's move is next — to supplement, or to revise and resubmit
+    (or take the disagreement further); not when the leaders decided the round as proposed (集体讨论 or
+    局领导研究决定: the decision may be made, shown as `resolved`) nor while a failed 协商 waits for the
+    leaders (`with_leaders`). A round whose decision has since been made is left out."""
     from sanxiang.access.policy import can
 
-    from .flow import _last_resolution, round_decided_by_disagreement
+    from .flow import _failed_negotiation, _last_resolution, round_decided_by_disagreement
 
-    found = returned_rounds(user).select_related("review__case__agency", "reviewer").order_by("-opinion_on", "-id")
-    rows = [r for r in with_levels(found[:limit]) if can(user, "submit_review", r["case"])]
+    found = (returned_rounds(user).select_related("review__case__agency", "reviewer")
+             .prefetch_related("discussions", "leadership_decisions").order_by("-opinion_on", "-id"))
+    rows = [r for r in with_levels(found[:limit]) if can(user, "submit_review", r["case"]) and not _decided(r["round"])]
     for row in rows:  # a returned round the disagreement procedure decided as proposed: the decision may be made
         rnd = row["round"]
-        row["resolved"] = ""
+        row["resolved"], row["with_leaders"] = "", False
         if round_decided_by_disagreement(rnd):
             last = _last_resolution(rnd)
             what = "集体讨论" if hasattr(last, "attendees") else "局领导研究决定"
             row["resolved"] = f"{last.held_on if hasattr(last, 'held_on') else last.decided_on:%Y-%m-%d} {what}：按拟作出的决定作出"
+        elif rnd.status == RoundStatus.RETURNED and _last_resolution(rnd) is None and _failed_negotiation(rnd):
+            row["with_leaders"] = True  # 协商未达成一致: both opinions are before the leaders
+        row["awaiting"] = not row["resolved"] and not row["with_leaders"]
     return rows
 
 

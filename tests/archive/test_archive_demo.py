@@ -92,7 +92,7 @@ def test_each_records_keeper_sees_the_archived_case_on_the_archive_page(archived
 def test_an_archived_demo_file_exports_and_verifies_offline(archived, tmp_path):
     file = ArchivedCaseFile.objects.select_related("case").get(case__agency__code="quanzhou-licheng-amr")
     out = tmp_path / "案卷.zip"
-    code, _, err = run("archive", "export", file.case.number, "--agency", "quanzhou-licheng-amr", "--out", str(out))
+    code, _, err = run("archive", "export", "--purpose", "核对归档案卷", file.case.number, "--agency", "quanzhou-licheng-amr", "--out", str(out))
     assert code == 0, err
     key = tmp_path / "agency.vkey"
     key.write_text(verification_keys())

@@ -36,7 +36,7 @@ def test_evidence_and_recordings_are_archived_and_packaged(env, tmp_path):
     bad = [f for f in A.failed_items(result) if "现场" in f]
     assert not [f for f in bad if "摘要" in f or "格式" in f], bad
     out = tmp_path / "x.zip"
-    code, o, err = run("archive", "export", case.number, "--out", str(out))
+    code, o, err = run("archive", "export", "--purpose", "核对归档案卷", case.number, "--out", str(out))
     assert code == 0, err
     names = [n for n in members(out) if "/data/records/" in n]
     assert any(n.endswith(".png") for n in names) and any(n.endswith(".mp4") for n in names), names

@@ -53,7 +53,7 @@ def test_while_the_ledger_lock_is_busy_pending_entries_are_listed_by_digest_and_
     assert len(digests) >= 2  # the case's moves and the document's generation, at least
     sequencer.integrate()
     path = tmp_path / "案卷.zip"
-    code, _, err = run("archive", "export", case.number, "--out", str(path))
+    code, _, err = run("archive", "export", "--purpose", "核对归档案卷", case.number, "--out", str(path))
     assert code == 0, err
     keys = verification_keys()
     result = verify_package(path, pinned_keys=keys)

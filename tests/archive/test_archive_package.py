@@ -31,7 +31,7 @@ def exported(env, blocker, tmp_path_factory):
         D.do_generate_document(case, "penalty_decision", inputs=REASONS, actor=env.officer)
         folder = tmp_path_factory.mktemp("export")
         path = folder / "案卷.zip"
-        code, out, err = run("archive", "export", case.number, "--out", str(path))
+        code, out, err = run("archive", "export", "--purpose", "核对归档案卷", case.number, "--out", str(path))
         assert code == 0, err
         keys = folder / "agency.vkey"
         keys.write_text(verification_keys())
@@ -278,7 +278,7 @@ def nothing_written(folder, entries_before):
 
 def test_a_missing_case_is_refused(env, tmp_path):
     before = LedgerEntry.objects.count()
-    code, _, err = run("archive", "export", "无此案号", "--out", str(tmp_path / "x.zip"))
+    code, _, err = run("archive", "export", "--purpose", "核对归档案卷", "无此案号", "--out", str(tmp_path / "x.zip"))
     assert code == 2 and "没有案号为“无此案号”的案件" in err
     nothing_written(tmp_path, before)
 
@@ -288,7 +288,7 @@ def test_an_existing_output_file_is_not_overwritten(env, tmp_path):
     earlier = tmp_path / "earlier.zip"
     earlier.write_bytes(b"an earlier package")
     before = LedgerEntry.objects.count()
-    code, _, err = run("archive", "export", "无此案号", "--out", str(earlier))
+    code, _, err = run("archive", "export", "--purpose", "核对归档案卷", "无此案号", "--out", str(earlier))
     assert code == 2 and "输出文件已存在" in err and earlier.read_bytes() == b"an earlier package"
     assert LedgerEntry.objects.count() == before
 
@@ -315,7 +315,7 @@ def test_a_store_file_that_no_longer_matches_the_ledger_is_refused(exported, tmp
 
 def test_an_output_directory_that_does_not_exist_is_refused(exported, tmp_path):
     before = LedgerEntry.objects.count()
-    code, _, err = run("archive", "export", exported[0].number, "--out", str(tmp_path / "无此目录" / "x.zip"))
+    code, _, err = run("archive", "export", "--purpose", "核对归档案卷", exported[0].number, "--out", str(tmp_path / "无此目录" / "x.zip"))
     assert code == 2 and "输出目录不存在" in err
     nothing_written(tmp_path, before)
 
@@ -362,7 +362,7 @@ def archived_export(env, blocker, tmp_path_factory):
             D.do_issue_document(D.do_render_document(later), actor=env.head)
         folder = tmp_path_factory.mktemp("archived")
         path = folder / "案卷.zip"
-        code, out, err = run("archive", "export", case.number, "--out", str(path))
+        code, out, err = run("archive", "export", "--purpose", "核对归档案卷", case.number, "--out", str(path))
         assert code == 0, err
         keys = folder / "agency.vkey"
         keys.write_text(verification_keys())
@@ -505,9 +505,9 @@ def test_a_removed_supplement_fails_verification(archived_export, tmp_path, drop
 def test_cli_says_what_was_exported_and_which_key_was_used(archived_export, exported, tmp_path):
     """s17 defect 22f: not archived is said; a bad key file is not echoed; a missing zip used no key."""
     case, path, keys, archived = archived_export
-    code, out, _ = run("archive", "export", case.number, "--out", str(tmp_path / "a.zip"))
+    code, out, _ = run("archive", "export", "--purpose", "核对归档案卷", case.number, "--out", str(tmp_path / "a.zip"))
     assert code == 0 and f"归档案卷 {archived.archive_number}，记录 2 件，归档后补充 1 件" in out
-    code, out, _ = run("archive", "export", exported[0].number, "--out", str(tmp_path / "b.zip"))
+    code, out, _ = run("archive", "export", "--purpose", "核对归档案卷", exported[0].number, "--out", str(tmp_path / "b.zip"))
     assert code == 0 and "本案尚未归档（不是归档案卷），记录 2 件" in out
     secret = tmp_path / "not-a-key.txt"
     secret.write_text("import requests, re, sys, json\n")
@@ -519,3 +519,46 @@ def test_cli_says_what_was_exported_and_which_key_was_used(archived_export, expo
     assert code == 0 and "核验通过：包内文件均记入已签名的账本（本包没有归档清单，不证明案卷完整）" in out
     code, out, _ = run("archive", "verify", str(tmp_path / "无此文件.zip"), "--key", str(keys))
     assert code == 1 and "公钥：—" in out and "[not_found]" in out
+
+
+# ---- the operator's export says why, and stands in the case's 访问日志 (s21 tester8 #12, decision 0079) ----------
+
+def test_the_operators_export_is_in_the_cases_access_log_with_its_purpose(exported, client, env):
+    import hashlib
+
+    from sanxiang.retrieval.models import RecordAccess
+
+    case, path, _keys, out = exported
+    assert "已记入本案访问日志（运维命令行，用途：核对归档案卷）" in out
+    row = RecordAccess.objects.get(case=case, record_kind="archive_export")
+    assert (row.user, row.actor_name, row.who, row.purpose, row.mode) == (None, "运维命令行", "运维命令行", "核对归档案卷",
+                                                                          "download")
+    assert row.served_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    entry = LedgerEntry.objects.get(action="download_record", object_id=str(row.pk))
+    assert entry.actor == OPERATOR.username and json.loads(entry.entry)["payload"]["purpose"] == "核对归档案卷"
+    export_entry = LedgerEntry.objects.filter(action="export_case_archive", object_id=str(case.pk)).get()
+    assert json.loads(export_entry.entry)["payload"]["package_sha256"] == row.served_sha256
+    client.force_login(env.head)  # the unit's head reads the whole log
+    [logged] = [r for r in client.get(f"/api/v1/retrieval/cases/{case.pk}/log").json() if r["record_kind"] == "archive_export"]
+    assert (logged["user"], logged["purpose"]) == ("运维命令行", "核对归档案卷")
+    assert "运维命令行" in client.get(f"/retrieval/cases/{case.pk}/log/").content.decode()
+
+
+@pytest.mark.parametrize("purpose, says", [
+    (None, "导出须写明用途：--purpose"),
+    ("   ", "导出须写明用途：--purpose"),
+    ("x", "用途“x”过于简单"),
+    ("查", "用途“查”过于简单"),
+    ("导出" + "\x07", "不可见的控制字符"),
+])
+def test_an_export_without_a_purpose_that_says_something_is_refused(exported, tmp_path, purpose, says):
+    from sanxiang.retrieval.models import RecordAccess
+
+    case = exported[0]
+    before, accesses = LedgerEntry.objects.count(), RecordAccess.objects.count()
+    args = ["archive", "export", case.number, "--out", str(tmp_path / "x.zip")]
+    code, out, err = run(*args, *(["--purpose", purpose] if purpose is not None else []))
+    assert code == 2 and says in err and out == "", err
+    assert "Traceback" not in err
+    nothing_written(tmp_path, before)
+    assert RecordAccess.objects.count() == accesses

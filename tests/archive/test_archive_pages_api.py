@@ -2,6 +2,7 @@
 refusals in the one JSON error shape writing nothing, another agency 404 (issue 8 §5, §6)."""
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -56,7 +57,15 @@ def test_archiving_an_incomplete_file_is_refused_naming_the_items(client, env, c
     error = response.json()
     assert error["code"] == "archive_checks_failed" and "缺少送达回证" in error["message"]
     assert set(check["failed"]) == set(error["reasons"])
-    assert (ArchivedCaseFile.objects.count(), LedgerEntry.objects.count()) == before
+    # nothing archived; the attempt itself is recorded — who tried and what failed (s21 tester8 #13, decision 0079)
+    assert (ArchivedCaseFile.objects.count(), LedgerEntry.objects.count()) == (before[0], before[1] + 1)
+    entry = LedgerEntry.objects.order_by("-index").first()
+    assert (entry.action, entry.object_id, entry.actor) == ("refuse_archive_case", str(case.pk), keeper.username)
+    payload = json.loads(entry.entry)["payload"]
+    assert payload["failed"] == error["reasons"] and payload["outcome"] == "penalty"
+    # shown in the case's 办案记录 under its label
+    client.force_login(env.head)
+    assert "归档检测未通过（未归档）" in client.get(f"/cases/{case.pk}/").content.decode()
 
 
 def test_another_agency_and_strangers_get_404_anonymous_401(client, env, closed):

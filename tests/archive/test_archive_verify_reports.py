@@ -23,7 +23,7 @@ def package(env, blocker, tmp_path_factory):
         D.do_generate_document(case, "penalty_decision", inputs=REASONS, actor=env.officer)
         archive_as_is(case, env.officer)
         path = tmp_path_factory.mktemp("verify") / "案卷.zip"
-        code, _, err = run("archive", "export", case.number, "--out", str(path))
+        code, _, err = run("archive", "export", "--purpose", "核对归档案卷", case.number, "--out", str(path))
         assert code == 0, err
         return path
 
@@ -125,7 +125,7 @@ def test_an_archived_file_is_judged_as_archived_and_drafts_are_not_supplements(e
         D.do_generate_document(case, "file_cover", actor=env.officer)
     assert refused.value.code == "case_archived"
     path = tmp_path / "案卷.zip"
-    code, _, err = run("archive", "export", case.number, "--out", str(path))
+    code, _, err = run("archive", "export", "--purpose", "核对归档案卷", case.number, "--out", str(path))
     assert code == 0, err
     metadata = json.loads(next(v for n, v in members(path).items() if n.endswith("/data/case.json")))
     assert metadata["supplements"] == []  # the correction is a draft (not issued): not exported

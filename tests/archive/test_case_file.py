@@ -2,6 +2,7 @@
 archiving (issue 8 §5). One LibreOffice run in this module (the `closed` fixture renders three PDFs)."""
 
 import datetime as dt
+import json
 
 import pytest
 from cases_cast import D0, new_case, reach, settle, step
@@ -189,10 +190,14 @@ def rendered(closed, blocker):
 
 
 def archive_refused(case, actor) -> list[str]:
+    """Refused naming the failed items: nothing archived, only the attempt recorded (decision 0079)."""
     files, entries = ArchivedCaseFile.objects.count(), LedgerEntry.objects.count()
     with pytest.raises(RuleViolation) as caught:
         A.do_archive_case(case, actor=actor)
-    assert (ArchivedCaseFile.objects.count(), LedgerEntry.objects.count()) == (files, entries)
+    assert (ArchivedCaseFile.objects.count(), LedgerEntry.objects.count()) == (files, entries + 1)
+    last = LedgerEntry.objects.order_by("-index").first()
+    assert (last.action, last.object_id) == ("refuse_archive_case", str(case.pk))
+    assert json.loads(last.entry)["payload"]["failed"] == caught.value.reasons
     return caught.value.reasons
 
 

@@ -72,7 +72,7 @@ def test_a_paper_receipt_meets_the_requirement_and_is_archived_with_its_digest(e
     entries = [i for i in archived.manifest["catalogue"] if i["title"] == "送达回证"]
     assert [f["sha256"] for i in entries for f in i["files"]] == [upload.sha256]
     path = tmp_path / "案卷.zip"
-    code, _, err = run("archive", "export", case.number, "--out", str(path))
+    code, _, err = run("archive", "export", "--purpose", "核对归档案卷", case.number, "--out", str(path))
     assert code == 0, err
     result = verify_package(path, pinned_keys=verification_keys())
     assert result.ok, result.findings
@@ -235,7 +235,7 @@ def test_the_supplement_reason_is_on_the_row_the_page_and_in_case_json(client, e
     client.force_login(env.officer)
     assert "归档后补充，原因：当事人补交签收的送达回证" in client.get(f"/cases/{case.pk}/").content.decode()
     path = tmp_path / "案卷.zip"
-    code, _, err = run("archive", "export", case.number, "--out", str(path))
+    code, _, err = run("archive", "export", "--purpose", "核对归档案卷", case.number, "--out", str(path))
     assert code == 0, err
     files = members(path)
     metadata = json.loads(next(data for name, data in files.items() if name.endswith("/data/case.json")))

@@ -112,7 +112,7 @@ def test_argument_errors_are_in_chinese_with_exit_code_2(migrated, argv, says):
      "错误：--checked-before 应为日期 YYYY-MM-DD，收到：2026-13-45", "CommandError"),
     (["archive", "verify", "u.zip", "--key", "/nonexistent/k.vkey"],
      "错误：无法读取公钥文件 /nonexistent/k.vkey：文件不存在", "Errno"),
-    (["archive", "export", "立〔2026〕0001号", "--agency", "bogus", "--out", "x.zip"],
+    (["archive", "export", "立〔2026〕0001号", "--agency", "bogus", "--out", "x.zip", "--purpose", "核对归档案卷"],
      "错误：没有代码为“bogus”的执法机关。", "没有案号"),
     (["documents", "recheck", "--bogus"], "无法识别的参数：--bogus", "--settings"),
 ])

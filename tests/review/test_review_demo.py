@@ -30,6 +30,27 @@ def test_every_state_of_the_round_table_is_in_the_demo(demo):
     assert not missing, f"演示数据中没有处于这些状态的审核轮次（在 sanxiang/review/demo.py 中补上）：{missing}"
 
 
+SEED_AGENCIES = ("urumqi-gxq-amr", "zhuzhou-amr", "pingluo-commerce", "urumqi-gxq-hrss", "quanzhou-licheng-amr")
+
+
+@pytest.mark.parametrize("state", list(REVIEW_ROUND.states))
+@pytest.mark.parametrize("agency", SEED_AGENCIES)
+def test_every_agency_with_reviews_has_one_in_each_state(demo, agency, state):
+    """issue 9 §6 "reviews in every state for the agencies that have them" (s21 leftover: 乌鲁木齐人社 had
+    one): per agency, a review whose latest round is in the state, made by the agency's own people."""
+    assert LegalReview.objects.filter(case__agency__code=agency).exists()  # every seed agency has reviews
+    found = [r for r in LegalReview.objects.filter(case__agency__code=agency).prefetch_related("rounds")
+             if max(r.rounds.all(), key=lambda x: x.number).status == state]
+    assert found, f"{agency} 没有处于“{REVIEW_ROUND.states[state]}”的法制审核"
+    from sanxiang.orgs.demo import AGENCIES
+
+    prefix = next(a["prefix"] for a in AGENCIES if a["code"] == agency)
+    rnd = max(found[0].rounds.all(), key=lambda x: x.number)
+    assert rnd.submitted_by.username == f"{prefix}-officer"
+    if state in ("in_review", "supplementing", "agreed", "returned"):
+        assert rnd.reviewer.username == f"{prefix}-reviewer"
+
+
 def test_zhuzhou_signs_its_whole_chain_before_the_decision(demo):
     rnd = ReviewRound.objects.get(review__case__agency__code="zhuzhou-amr", review__case__status=CaseStatus.CLOSED)
     steps = chain_state(rnd)
@@ -77,7 +98,7 @@ def test_consultation_inquiry_extension_withdrawal_and_warnings(demo, client):
     assert extended.extension_approver.username == "zhuzhou-leader"
     assert clock.count < clock.count + sum(e.count for e in clock.extensions.all()) <= limit.count
 
-    withdrawn = ReviewRound.objects.get(status=RoundStatus.WITHDRAWN)
+    withdrawn = ReviewRound.objects.get(status=RoundStatus.WITHDRAWN, review__case__agency__code="pingluo-commerce")
     assert withdrawn.review.case.agency.code == "pingluo-commerce"
 
     red = ReviewRound.objects.get(warning="red")

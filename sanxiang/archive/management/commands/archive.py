@@ -1,4 +1,4 @@
-"""`sanxiang archive export CASE_NUMBER --out FILE.zip [--agency KEY]` and
+"""`sanxiang archive export CASE_NUMBER --out FILE.zip --purpose TEXT [--agency KEY]` and
 `sanxiang archive verify FILE.zip [--key VKEY_FILE] [--json]` (offline: no database needed)."""
 
 import json
@@ -11,8 +11,22 @@ from sanxiang.core.management.subcommands import SubcommandCommand
 KEY_LABELS = {"pinned": "固定公钥（--key）", "package": "包内公钥"}
 
 
+def _purpose(text: str) -> str:
+    """Every export of a case's records says why (s21 tester8 #12): the one purpose rule (core/text.py)."""
+    from sanxiang.core.errors import RuleViolation
+    from sanxiang.core.text import check_purpose_text
+
+    text = " ".join((text or "").split())
+    if not text:
+        raise RuleViolation("归档信息包包含本案全部记录的原件，导出须写明用途：--purpose “用途”（如“移送人民法院”），"
+                            "导出记入本案的访问日志。", field="purpose", code="purpose_required")
+    if len(text) > 300:
+        raise RuleViolation("用途不能超过 300 个字。", field="purpose")
+    return check_purpose_text(text)
+
+
 class Command(SubcommandCommand):
-    help = "案卷归档信息包：export CASE_NUMBER --out FILE.zip | verify FILE.zip [--key VKEY_FILE]"
+    help = "案卷归档信息包：export CASE_NUMBER --out FILE.zip --purpose 用途 | verify FILE.zip [--key VKEY_FILE]"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="sub", required=True, title="子命令")
@@ -20,6 +34,8 @@ class Command(SubcommandCommand):
         export.add_argument("number", metavar="CASE_NUMBER", help="案号")
         export.add_argument("--out", required=True, metavar="FILE.zip", help="输出文件")
         export.add_argument("--agency", metavar="KEY", help="执法机关代码（案号在多个机关重复时必填）")
+        export.add_argument("--purpose", metavar="TEXT", default="",
+                            help="用途（必填，如“移送人民法院”）：导出记入本案的访问日志（查阅留痕）")
         verify = sub.add_parser("verify", help="离线核验归档信息包；全部通过时退出码为 0，否则为 1")
         verify.add_argument("file", metavar="FILE.zip")
         verify.add_argument("--key", metavar="VKEY_FILE",
@@ -31,6 +47,7 @@ class Command(SubcommandCommand):
         from sanxiang.archive.package import export
         from sanxiang.cases.models import Case
 
+        purpose = _purpose(options["purpose"])
         if Path(options["out"]).exists():  # an earlier package is evidence of what was handed over: never overwritten
             raise Conflict(f"输出文件已存在：{options['out']}。请换一个文件名，或先移走原文件。")
         from sanxiang.orgs.models import Agency
@@ -47,11 +64,12 @@ class Command(SubcommandCommand):
         if len(found) > 1:
             codes = "、".join(c.agency.code for c in found)
             raise NotFound(f"多个执法机关有案号“{options['number']}”（{codes}）：请用 --agency 指定。")
-        done = export(found[0], options["out"], actor=OPERATOR)
+        done = export(found[0], options["out"], actor=OPERATOR, purpose=purpose)
         what = (f"归档案卷 {done.archive_number}，" if done.archive_number else "本案尚未归档（不是归档案卷），")
         extra = f"，归档后补充 {done.supplements} 件" if done.supplements else ""
         self.stdout.write(f"已导出 {done.path}：{what}记录 {done.records} 件{extra}（文件 {done.files} 个，"
-                          f"{done.payload_bytes} 字节），留痕条目 {done.entries} 条，检查点树大小 {done.tree_size}")
+                          f"{done.payload_bytes} 字节），留痕条目 {done.entries} 条，检查点树大小 {done.tree_size}；"
+                          f"已记入本案访问日志（运维命令行，用途：{purpose}）")
 
     def do_verify(self, options):
         from sanxiang.archive.verify import verify_package
