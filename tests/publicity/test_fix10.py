@@ -1,0 +1,53 @@
+"""Issue 10's second exploratory test (defects10 of session 22, decision 0080): an editor's span whose words a
+correction's text no longer holds keeps masking the fields and the summary; ..."""
+
+import pytest
+
+from sanxiang.access.actors import OPERATOR
+from sanxiang.deadlines.actions import seed_calendar
+from sanxiang.orgs import testing as T
+from sanxiang.publicity import actions as P
+from sanxiang.publicity.testing import opened, staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cal():
+    seed_calendar(actor=OPERATOR, years=[2026, 2027])
+
+
+def published_blob(version) -> str:
+    return version.text + "".join(version.fields.values()) + "".join(version.summary.values())
+
+
+def walk(pub, editor, head, on="2026-03-10"):
+    P.do_submit_publication(pub, actor=editor)
+    P.do_approve_publication(pub, actor=head, on=on)
+    return P.do_publish_publication(pub, actor=head, on=on)
+
+
+# ---- 1. a correction's text without the masked words does not un-mask the summary ------------------------
+
+def test_a_span_lost_by_a_correction_still_masks_the_summary_and_fields(cal):
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, head, _ = staff(agency)
+    pub = opened(agency).publication
+    row = P.do_prepare_publication(pub, edits=[{"op": "add", "text": "销售过期食品", "kind": "other",
+                                                "reason": "商业秘密"}], actor=editor)
+    assert row.summary["违法行为类型"] == "［已隐去］"
+    walk(pub, editor, head)
+    text = "\n".join(line for line in pub.current().original.splitlines() if not line.startswith("案由"))
+    assert "销售过期食品" not in text
+    row = P.do_correct_publication(pub, reason="罚款数额有误", text=text, actor=editor)
+    assert row.unplaced and row.unplaced[0]["text"] == "销售过期食品"
+    assert "销售过期食品" not in published_blob(row)
+    assert row.summary["违法行为类型"] == "［已隐去］"
+    # the editor's later edit of the same version keeps it masked, and so does the next correction
+    row = P.do_prepare_publication(pub, actor=editor)
+    assert "销售过期食品" not in published_blob(row)
+    walk(pub, editor, head, on="2026-03-12")
+    assert "销售过期食品" not in published_blob(pub.shown())
+    again = P.do_correct_publication(pub, reason="再次更正", text=text + "\n补充：当事人销售过期食品。", actor=editor)
+    assert "销售过期食品" not in published_blob(again)
+    assert "［已隐去］" in again.text
