@@ -301,17 +301,42 @@ def credit_penalties(agency) -> list[list]:
         if row.get("kind") != "处罚" or row.get("status") not in SHOWN:
             continue
         summary, fields = row.get("summary") or {}, row.get("fields") or {}
-        org = _org(pub)
-        if org is not None:
-            name, code = org.name, org.credit_code
-            person = org.operator if org.kind == "individual_business" else org.legal_representative
-        else:  # a natural person: the redacted name only (张某), no number
+        name, code, person = _credit_party(pub)
+        if not name:  # a natural person: the redacted name only (张某), no number
             name, code, person = fields.get("执法对象") or summary.get("当事人基本情况", ""), "", ""
         rows.append([summary.get("决定书文号", ""), name, code, person,
-                     summary.get("违法行为类型") or pub.obligation.case.cause,
+                     summary.get("违法行为类型") or _text_line(row.get("text") or "", "案由"),
                      summary.get("处罚内容") or fields.get("执法结论", ""), row["agency_name"], row["decided_on"],
                      row["published_on"], row.get("expires_on") or ""])
     return rows
+
+
+def _text_line(text: str, label: str) -> str:
+    """The value of the published (redacted) text's line `label：…`, or ""."""
+    for line in text.splitlines():
+        if line.startswith(f"{label}：") or line.startswith(f"{label}:"):
+            return line[len(label) + 1:].strip()
+    return ""
+
+
+def _credit_party(pub) -> tuple[str, str, str]:
+    """(名称, 统一社会信用代码, 法定代表人/负责人/经营者) of the organisation the shown version was redacted
+    with, as that version publishes them: from the version's own context (not the live party row), each
+    value redacted as the version's fields are (the editor's masked words, a masked role) — decision 0080.
+    ("", "", "") when the version concerns no organisation."""
+    from sanxiang.publicity.actions import _policy, mask_value
+
+    version = pub.shown()
+    context = (version.context or {}) if version is not None else {}
+    org = context.get("organization")
+    if not org or context.get("kind") not in ("org", "individual_business"):
+        return "", "", ""
+    edits = list(version.edits or []) + [u for u in version.unplaced or [] if u.get("op") == "add" and u.get("text")]
+    policy = _policy(pub.obligation)
+    role = "operator" if context["kind"] == "individual_business" else "legal_representative"
+    person = next((p["name"] for p in context.get("persons") or [] if p.get("role") == role), "")
+    return tuple(mask_value(v, context, policy, edits) if v else "" for v in
+                 (org.get("name") or "", org.get("uscc") or "", person))
 
 
 def credit_inspections(agency) -> list[list]:

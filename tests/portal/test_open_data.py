@@ -349,6 +349,10 @@ def test_a_name_that_looks_like_a_formula_stays_text(client, site):
     from sanxiang.parties.models import Party
 
     Party.objects.filter(pk=site["company"].pk).update(name="=HYPERLINK(\"http://x\",\"点我\")")
+    version = site["org"].shown()  # the credit export reads the name the shown version was redacted with
+    version.context = {**version.context, "organization": {**version.context["organization"],
+                                                           "name": "=HYPERLINK(\"http://x\",\"点我\")"}}
+    version.save(update_fields=["context"])
     code = site["agency"].code
     sheet = load_workbook(io.BytesIO(client.get(f"/gk/{code}/data/credit-penalties.xlsx").content)).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
@@ -369,3 +373,28 @@ def test_an_expired_decision_gives_no_content(client, site):
     row = next(r for r in client.get(f"/gk/{site['agency'].code}/data/decisions.json").json()["decisions"]
                if r["case"] == pub.obligation.case.number)
     assert row["expired"] and "text" not in row and row["notice"]
+
+
+def test_the_credit_export_comes_from_the_shown_version_only(client):
+    """defects10 (s22) #2: a profile without the SAMR summary (平罗商务) exported the live, unredacted 案由
+    and the live party row; now every column is the shown version's, redacted as it is published."""
+    from sanxiang.parties.models import Party
+
+    seed_calendar(actor=OPERATOR, years=[2026])
+    agency = T.agency("od-pl", profile_key="pingluo-commerce")
+    editor, head, _ = staff(agency)
+    company = party(agency, kind="org", name="平罗县某某商贸有限公司")
+    ob = opened(agency, kind="org", the_party=company)
+    assert ob is not None
+    P.do_prepare_publication(ob.publication, edits=[{"op": "add", "text": "销售过期食品", "kind": "other",
+                                                     "reason": "商业秘密"}], actor=editor)
+    publish(ob.publication, editor, head)
+    Party.objects.filter(pk=company.pk).update(name="改名后的公司", legal_representative="王五")
+    rows = opendata.credit_penalties(agency)
+    assert len(rows) == 1
+    line = dict(zip(opendata.CREDIT_PENALTY_COLUMNS, rows[0]))
+    assert line["违法行为类型"] == "［已隐去］"
+    assert line["当事人名称"] == "平罗县某某商贸有限公司" and line["法定代表人（负责人、经营者）"] == "李四海"
+    assert line["统一社会信用代码"] == company.credit_code
+    raw = client.get(f"/gk/{agency.code}/data/credit-penalties.csv").content.decode("utf-8-sig")
+    assert "销售过期食品" not in raw and "改名后" not in raw and "王五" not in raw
