@@ -4,6 +4,7 @@ correction's text no longer holds keeps masking the fields and the summary; ..."
 import pytest
 
 from sanxiang.access.actors import OPERATOR
+from sanxiang.cases.models import Case
 from sanxiang.deadlines.actions import seed_calendar
 from sanxiang.orgs import testing as T
 from sanxiang.publicity import actions as P
@@ -51,3 +52,28 @@ def test_a_span_lost_by_a_correction_still_masks_the_summary_and_fields(cal):
     again = P.do_correct_publication(pub, reason="再次更正", text=text + "\n补充：当事人销售过期食品。", actor=editor)
     assert "销售过期食品" not in published_blob(again)
     assert "［已隐去］" in again.text
+
+
+# ---- 5. a correction of the text alone: the fields that still say the old value are flagged -------------
+
+def test_a_correction_flags_the_fields_that_still_hold_the_old_text(cal, client):
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, head, _ = staff(agency)
+    ob = opened(agency)
+    Case.objects.filter(pk=ob.case.pk).update(decided_penalties=ob.case.decided_penalties,
+                                              decided_fine=ob.case.decided_fine)  # as the 决定 move stores them
+    pub = ob.publication
+    walk(pub, editor, head)
+    text = pub.current().original.replace("罚款1,000.00元", "罚款800.00元")
+    row = P.do_correct_publication(pub, reason="罚款数额有误", text=text, actor=editor)
+    assert "罚款1,000.00元" in row.summary["处罚内容"]  # generated from the case, unchanged
+    client.force_login(head)
+    stale = client.get(f"/api/v1/publications/{pub.pk}").json()["versions"][-1]["stale_fields"]
+    assert {(s["part"], s["name"]) for s in stale} == {("summary", "处罚内容"), ("fields", "执法结论")}
+    page = client.get(f"/publicity/publications/{pub.pk}/").content.decode()
+    assert 'id="stale"' in page and "处罚内容" in page and "与更正后的原文不一致" in page
+    P.do_prepare_publication(pub, field_edits=[
+        {"part": "summary", "name": "处罚内容", "value": "罚款800.00元", "reason": "依更正"},
+        {"part": "fields", "name": "执法结论", "value": "罚款800.00元", "reason": "依更正"}], actor=editor)
+    assert client.get(f"/api/v1/publications/{pub.pk}").json()["versions"][-1]["stale_fields"] == []
+    assert 'id="stale"' not in client.get(f"/publicity/publications/{pub.pk}/").content.decode()
