@@ -237,11 +237,25 @@ def _raw_summary(case, obligation) -> dict:
             != "samr_general_procedure":
         return {}
     return dict(zip(SUMMARY_LABELS, (
-        _decision_number(case) or "（未编号）",  # the 决定书's number, never the 立案 number
+        _decision_number(case) or UNNUMBERED,  # the 决定书's number, never the 立案 number
         obligation.subject,
         case.cause,
         _conclusion(case, obligation),
         f"{case.agency.name}，{obligation.decided_on:%Y年%-m月%-d日}")))
+
+
+UNNUMBERED = "（未编号）"
+
+
+def summary_warnings(version) -> list[str]:
+    """What the approving head is told about a version's SAMR summary before approving it (decision 0080):
+    a summary without the 决定书文号 (总局令第45号第4条 requires it). A warning, not a refusal: the number
+    comes with the 决定书, which the system may not have made (a paper one), and the editor may write it in."""
+    summary = version.summary or {}
+    if "决定书文号" in summary and (summary["决定书文号"] or "").strip() in ("", UNNUMBERED):
+        return ["行政处罚信息摘要未载明决定书文号（总局令第45号第4条）：请先为行政处罚决定书编号后再保存一次公示信息"
+                "（摘要自动载明文号），或在摘要中修改“决定书文号”并写明理由。"]
+    return []
 
 
 def _decision_number(case) -> str:

@@ -129,6 +129,7 @@ class VersionOut(Schema):
     field_edits: list[dict] = Field(description="编辑对公开字段、摘要的修改，每项有理由")
     unplaced: list[dict] = Field(description="更正后的原文中找不到、未能沿用的脱敏调整（须编辑核对）")
     original_changes: list[str] = Field(description="原文与上一版相比的更正（- 原 / + 新）")
+    warnings: list[str] = Field(description="审核前须注意的问题（如摘要未载明决定书文号）")
     stale_fields: list[dict] = Field(description="更正后的原文已不再包含、仍为上一版内容的公开字段或摘要项（part、name、value；须编辑修改或核对）")
     disclosure: str
     ground: str
@@ -160,6 +161,7 @@ class PublicationOut(Schema):
 def publication_out(pub: Publication, user) -> dict:
     from sanxiang.workflow import available
 
+    from .actions import summary_warnings
     from .views import original_changes, stale_fields
 
     return {"id": pub.pk, "obligation": pub.obligation_id, "case": pub.obligation.case.number,
@@ -173,7 +175,7 @@ def publication_out(pub: Publication, user) -> dict:
             "versions": [{"number": v.number, "fields": v.fields_in_order, "summary": v.summary_in_order, "original": v.original,
                           "text": v.text, "spans": v.spans, "kept": v.kept, "dismissed": v.dismissed,
                           "edits": v.edits, "field_edits": v.field_edits, "unplaced": v.unplaced,
-                          "original_changes": original_changes(pub, v), "stale_fields": stale_fields(pub, v), "disclosure": v.disclosure, "ground": v.ground,
+                          "original_changes": original_changes(pub, v), "stale_fields": stale_fields(pub, v), "warnings": summary_warnings(v), "disclosure": v.disclosure, "ground": v.ground,
                           "correction_reason": v.correction_reason, "made_by": v.made_by_name, "made_at": v.made_at}
                          for v in pub.versions.order_by("number")]}
 

@@ -136,7 +136,7 @@ def _render(request, pub, bound=None, status=200):
         "b": {act.replace("-", "_"): form for act, form in bound.items()}, "alerts": alerts, "kinds": [*MASK_KINDS.items(), ("other", "其他应隐去的信息")],
         "grounds": Ground.choices, "approvers": _approvers(pub.agency), "level": Q.level(ob),
         "publish_problem": P.publish_problem(pub), "changes": original_changes(pub, version),
-        "stale": stale_fields(pub, version),
+        "stale": stale_fields(pub, version), "warnings": P.summary_warnings(version),
         "field_edits": {(e["part"], e["name"]): e for e in version.field_edits}}, status=status)
 
 

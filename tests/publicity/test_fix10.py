@@ -77,3 +77,27 @@ def test_a_correction_flags_the_fields_that_still_hold_the_old_text(cal, client)
         {"part": "fields", "name": "执法结论", "value": "罚款800.00元", "reason": "依更正"}], actor=editor)
     assert client.get(f"/api/v1/publications/{pub.pk}").json()["versions"][-1]["stale_fields"] == []
     assert 'id="stale"' not in client.get(f"/publicity/publications/{pub.pk}/").content.decode()
+
+
+# ---- 6. a SAMR summary without the 决定书文号 is flagged to the approver -------------------------------------
+
+def test_a_summary_without_the_decision_number_is_flagged(cal, client):
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, head, _ = staff(agency)
+    pub = opened(agency).publication
+    assert pub.current().summary["决定书文号"] == "（未编号）"
+    P.do_submit_publication(pub, actor=editor)
+    client.force_login(head)
+    warnings = client.get(f"/api/v1/publications/{pub.pk}").json()["versions"][-1]["warnings"]
+    assert len(warnings) == 1 and "决定书文号" in warnings[0] and "第45号第4条" in warnings[0]
+    assert 'id="summary-warning"' in client.get(f"/publicity/publications/{pub.pk}/").content.decode()
+    P.do_send_back_publication(pub, reason="补文号", actor=head)
+    P.do_prepare_publication(pub, field_edits=[{"part": "summary", "name": "决定书文号", "value": "株市监罚〔2026〕7号",
+                                                "reason": "纸质决定书的文号"}], actor=editor)
+    assert client.get(f"/api/v1/publications/{pub.pk}").json()["versions"][-1]["warnings"] == []
+
+
+def test_no_warning_outside_the_samr_summary(cal):
+    agency = T.agency(profile_key="pingluo-commerce")
+    pub = opened(agency).publication
+    assert P.summary_warnings(pub.current()) == []
