@@ -377,10 +377,41 @@ def credit_export(request, agency, which, fmt):
 
 # ---- 4. feed and embed ---------------------------------------------------------------------------
 
-def latest(agency, limit: int) -> list[dict]:
-    """The newest published decisions for the feed and the embed: title, link, day, summary line."""
+def _changed_on(pub) -> str | None:
+    """The day a published decision last changed in public: its first publication, a correction published,
+    its withdrawal, take-down, early stop or expiry (ISO day)."""
+    numbered = getattr(pub, "public_number", None) if _numbered() else None
+    days = [pub.published_on.isoformat() if pub.published_on else None,
+            *((numbered.published or {}).values() if numbered is not None else ())]
+    if pub.status in ("withdrawn", "expired"):
+        days.append((pub.withdrawn_on or pub.expires_on).isoformat() if (pub.withdrawn_on or pub.expires_on) else None)
+    days = [d for d in days if d]
+    return max(days) if days else None
+
+
+def _recently_changed(agency, limit: int):
+    """(row, Publication) of the `limit` decisions of `agency` changed last (a withdrawal or an expiry
+    counts as a change, so an old decision's notice reaches the feed), newest change first."""
+    from sanxiang.publicity.models import Publication
+    from sanxiang.publicity.queries import _public_dict, _public_rows
+
+    columns = ["status", "published_on", "withdrawn_on", "expires_on"]
+    light = Publication.objects.filter(agency=agency, public_version__isnull=False)
+    if _numbered():
+        light = light.select_related("public_number")
+        columns += ["public_number__published"]
+    light = light.only(*columns)
+    newest = sorted(light, key=lambda p: (_changed_on(p) or "", p.pk), reverse=True)[:limit]
+    by = {p.pk: p for p in _public_rows().filter(pk__in=[p.pk for p in newest])}
+    return [(_public_dict(by[p.pk]), by[p.pk]) for p in newest if p.pk in by]
+
+
+def latest(agency, limit: int, *, by_change: bool = False) -> list[dict]:
+    """The newest published decisions for the feed and the embed: title, link, day, summary line and
+    `updated` (the day it last changed in public). `by_change`: the decisions changed last (the feed),
+    else the newest published (the embed)."""
     out = []
-    for row, pub in _publications(agency, limit):
+    for row, pub in (_recently_changed(agency, limit) if by_change else _publications(agency, limit)):
         record = decision_record(row, pub)
         fields = record.get("fields", {})
         if record["withdrawn"]:
@@ -391,7 +422,7 @@ def latest(agency, limit: int) -> list[dict]:
             line = "；".join(f"{k}：{v}" for k, v in fields.items() if v and k != "案件事实")
         out.append({"title": f"{record['kind']}｜{record['case']}｜{record['decision']}", "url": record["url"]
                     or public_url(reverse("portal:home", args=[agency.code])), "day": record["published_on"],
-                    "line": line, "withdrawn": record["withdrawn"]})
+                    "line": line, "withdrawn": record["withdrawn"], "updated": _changed_on(pub) or record["published_on"]})
     return out
 
 
@@ -416,7 +447,7 @@ class DecisionFeed(Feed):
         return f"{agency.name}公示的行政执法决定（已脱敏），最新在前。"
 
     def items(self, agency):
-        return latest(agency, FEED_ROWS)
+        return latest(agency, FEED_ROWS, by_change=True)
 
     def item_title(self, item):
         return ("［已撤下］" if item["withdrawn"] else "") + item["title"]
@@ -437,7 +468,13 @@ class DecisionFeed(Feed):
         return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
 
     def item_updateddate(self, item):
-        return self.item_pubdate(item)
+        """The last public change (a correction, withdrawal or expiry; decision 0080): a reader keyed on the
+        entry's id learns that it changed."""
+        import datetime as dt
+
+        if not item.get("updated"):
+            return self.item_pubdate(item)
+        return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(item["updated"]), dt.time(9)))
 
 
 feed = DecisionFeed()

@@ -319,6 +319,23 @@ def test_atom_feed(client, site):
     assert site["person"].shown().text not in text  # the withdrawn one: its notice, never its text
 
 
+def test_a_withdrawal_updates_its_feed_entry_and_brings_it_back_to_the_top(client, site, monkeypatch):
+    """defects10 (s22) #7: the entry kept its first publication day as <updated>, and an entry older than
+    the newest 50 never came back — a reader never learnt of the withdrawal."""
+    monkeypatch.setattr(opendata, "FEED_ROWS", 1)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    first = ET.fromstring(client.get(f"/gk/{site['agency'].code}/feed.xml").content).findall("a:entry", ns)
+    assert len(first) == 1 and "［已撤下］" not in first[0].find("a:title", ns).text
+    withdraw(site)  # the person's penalty, published 2026-03-10, withdrawn 2026-04-01
+    cache.clear()
+    entries = ET.fromstring(client.get(f"/gk/{site['agency'].code}/feed.xml").content).findall("a:entry", ns)
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry.find("a:title", ns).text.startswith("［已撤下］")
+    assert entry.find("a:updated", ns).text.startswith("2026-04-01")
+    assert entry.find("a:published", ns).text.startswith("2026-03-10")
+
+
 def test_embed_is_small_scriptless_and_frameable(client, site):
     response = client.get(f"/gk/{site['agency'].code}/embed/?rows=2")
     html = response.content.decode()
