@@ -19,6 +19,7 @@ from . import queries
 from .indexing import parse_ref
 
 PAGE = 20
+NOTICE_MARKS = ("［已撤下］", "［已停止公示］")  # indexing.notice_words
 KINDS = [(code, f"行政{label}") for code, label in KIND_LABELS.items()]
 KIND_NAMES = dict(KINDS)
 
@@ -112,7 +113,10 @@ def search(q: str, *, agency=None, f: dict) -> tuple[list[dict], bool]:
             names[code] = found.name if found else ""
         out.append({"agency": code, "agency_name": names[code], "number": number, "title": entry.title,
                     "kind": KIND_NAMES.get(entry.kind, entry.kind), "published_on": entry.published_on.isoformat(),
-                    "url": decision_url(code, number), "excerpt": excerpt(entry.summary, q)})
+                    "url": decision_url(code, number),
+                    # a withdrawn or expired decision's entry is its short notice: shown whole (decision 0080)
+                    "excerpt": " ".join(entry.summary.split()) if entry.title.startswith(NOTICE_MARKS)
+                    else excerpt(entry.summary, q)})
     return out, page.more
 
 

@@ -5,7 +5,9 @@ Registered with the workflow engine (`on_applied`), so it runs after every move 
 - 发布 (publish): the decision gets its public number within the agency (`DecisionNumber`), the day of
   the version is recorded, and the shown version is indexed for the public search;
 - 发布更正 (publish_correction): the day is recorded and the corrected version replaces the old words;
-- 撤下 / 公示满期撤下 / 公示期满 (withdraw, take_down, expire): out of the index (the portal shows the notice).
+- 撤下 / 公示满期撤下 / 公示期满 / 提前停止公示 (withdraw, take_down, expire, stop_early): the decision's words
+  leave the index; its notice takes their place — the title marked ［已撤下］ or ［已停止公示］, the case number
+  and the public reason — so a search by its number or title shows the notice, not silence (decision 0080).
 A failure here refuses the move: the index never shows what the portal does not.
 
 `reindex_all()` (`sanxiang search reindex`) rebuilds every decision's entry from the publications
@@ -26,7 +28,7 @@ from .models import DecisionNumber
 # The public search's kind codes (SearchEntry.kind, the portal's ?kind=) for the publicity kind labels.
 KIND_CODES = {label: code for code, label in KIND_LABELS.items()}
 INDEXED_ACTIONS = ("publish", "publish_correction")
-REMOVED_ACTIONS = ("withdraw", "take_down", "expire")
+REMOVED_ACTIONS = ("withdraw", "take_down", "expire", "stop_early")
 LIVE = ("published", "corrected", "draft", "submitted", "approved")  # with a public version: shown
 
 
@@ -82,6 +84,27 @@ def index_publication(pub, numbered: DecisionNumber) -> None:
                  title=_title(pub, version), summary=_words(version))
 
 
+def notice_words(pub) -> tuple[str, str]:
+    """(title, summary) of a withdrawn or expired decision's entry: its notice only, never its words."""
+    withdrawn = pub.status == "withdrawn"
+    version = pub.versions.get(number=pub.public_version)
+    label = "已撤下" if withdrawn else "已停止公示"
+    day = pub.withdrawn_on or pub.expires_on
+    notice = (f"{label}：{pub.withdrawal_reason}" if pub.withdrawal_reason else
+              ("公示期满，已停止公示" if not withdrawn else label)) + (f"（{day:%Y-%m-%d}）" if day else "")
+    number = pub.obligation.case.number or ""
+    return f"［{label}］{_title(pub, version)}"[:300], notice + (f"\n案号：{number}" if number else "")
+
+
+def index_notice(pub, numbered: DecisionNumber) -> None:
+    from sanxiang.search import engine
+
+    title, summary = notice_words(pub)
+    engine.index(agency=pub.agency, kind=KIND_CODES.get(pub.obligation.kind_label, "other"),
+                 published_on=pub.published_on, ref=ref_of(pub.agency.code, numbered.number), title=title,
+                 summary=summary)
+
+
 def remove_publication(pub) -> bool:
     from sanxiang.search import engine
 
@@ -99,7 +122,11 @@ def on_publication_moved(table, transition, obj, actor, params):
         numbered.save(update_fields=["published"])
         index_publication(obj, numbered)
     elif transition.action in REMOVED_ACTIONS:
-        remove_publication(obj)
+        numbered = DecisionNumber.objects.filter(publication=obj).first()
+        if numbered is not None:
+            index_notice(obj, numbered)  # replaces the words: only the notice stays findable
+        else:
+            remove_publication(obj)
 
 
 def reindex_all(stdout=None) -> tuple[int, int]:
@@ -121,12 +148,13 @@ def reindex_all(stdout=None) -> tuple[int, int]:
             if pub.status in LIVE:
                 index_publication(pub, numbered)
                 indexed += 1
-            elif remove_publication(pub):
+            else:  # withdrawn or expired: its notice only
+                index_notice(pub, numbered)
                 removed += 1
-        for entry in SearchEntry.objects.filter(ref__startswith="jueding:"):  # entries of no live decision
+        for entry in SearchEntry.objects.filter(ref__startswith="jueding:"):  # entries of no published decision
             parsed = parse_ref(entry.ref)
             live = parsed and DecisionNumber.objects.filter(
-                agency__code=parsed[0], number=parsed[1], publication__status__in=LIVE).exists()
+                agency__code=parsed[0], number=parsed[1], publication__public_version__isnull=False).exists()
             if not live:
                 removed += engine.remove(entry.ref)
     return indexed, removed

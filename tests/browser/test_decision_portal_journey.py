@@ -1,6 +1,6 @@
 """Journey (issue 10 §9): a decision published by the editor appears on the portal's list and page and is
 found by the public search (on a phone, without login); withdrawn with a public reason, its page shows
-the withdrawal notice instead of the text and the search no longer finds it."""
+the withdrawal notice instead of the text and the search finds only that notice (decision 0080)."""
 
 import pytest
 
@@ -62,7 +62,7 @@ def test_published_found_withdrawn_notice(demo, page, phone_page, shoot):
     assert "请至少输入两个字" in phone.locator("#problems").inner_text()
     assert phone.input_value("#id_q") == "罚"
 
-    # withdrawn: the notice, not the text; out of the search
+    # withdrawn: the notice, not the text; in the search as its notice
     page.goto(page.base + f"/publicity/publications/{pub.pk}/")
     form = page.locator("form[action$='/withdraw/']")
     form.locator("input[name=reason]").fill("该行政处罚决定已被行政复议机关撤销")
@@ -79,4 +79,7 @@ def test_published_found_withdrawn_notice(demo, page, phone_page, shoot):
     phone.goto(phone.base + f"/gk/{agency.code}/search/?q={case_number}")
     phone.reload()
     phone.wait_for_selector("#results")
-    assert phone.locator(f"#results a[href='/gk/{agency.code}/jueding/{number}/']").count() == 0
+    # found by its case number as its notice only (decision 0080): marked ［已撤下］, the reason, not the text
+    hit = phone.locator(f"#results a[href='/gk/{agency.code}/jueding/{number}/']")
+    assert hit.count() == 1 and hit.inner_text().startswith("［已撤下］")
+    assert "该行政处罚决定已被行政复议机关撤销" in phone.locator("#results").inner_text()

@@ -144,7 +144,9 @@ def test_publish_indexes_correct_reindexes_withdraw_removes(zz):
     P.do_publish_publication(pub, actor=head, on="2026-03-11")
     assert found("2,000.00") and not found("1,000.00")
     P.do_withdraw_publication(pub, reason="行政复议决定撤销", actor=head)
-    assert not found("罚款") and SearchEntry.objects.count() == 0
+    assert not found("罚款") and not found("张某")  # the words left; the notice stays (decision 0080)
+    (entry,) = SearchEntry.objects.all()
+    assert entry.title.startswith("［已撤下］") and entry.summary.startswith("已撤下：行政复议决定撤销")
 
 
 def test_expiry_removes_from_the_index(zz):
@@ -152,6 +154,30 @@ def test_expiry_removes_from_the_index(zz):
     pub = published(agency, editor, head)
     P.do_expire_publication(pub, actor=JOBS, on=pub.expires_on)
     assert not found("罚款")
+
+
+def test_a_withdrawn_or_expired_decision_is_found_by_its_number_with_its_notice(zz):
+    """defects10 (s22) #8: a search that would have found a withdrawn or expired decision answered 没有找到; it
+    now shows the notice (by its title, case number or 文号 — never by the words no longer public)."""
+    agency, editor, head, leader = zz
+    gone, old = published(agency, editor, head), published(agency, editor, head)
+    from sanxiang.cases.models import Case
+
+    for i, pub in enumerate((gone, old), start=1):  # opened() numbers the case on the instance only
+        Case.objects.filter(pk=pub.obligation.case_id).update(number=f"株市监立〔2026〕{i}号")
+        pub.refresh_from_db()
+    P.do_withdraw_publication(gone, reason="行政复议决定撤销原处罚决定", actor=head, on="2026-04-01")
+    P.do_expire_publication(old, actor=JOBS, on=old.expires_on)
+    c = Client()
+    for pub, label in ((gone, "［已撤下］"), (old, "［已停止公示］")):
+        number = pub.obligation.case.number
+        body = c.get(API, {"q": number}).json()
+        (hit,) = body["results"]
+        assert hit["title"].startswith(label) and hit["url"].endswith(f"/jueding/{pub.public_number.number}/")
+        html = c.get("/gk/search/", {"q": number}).content.decode()
+        assert label in html and "没有找到" not in html
+    assert "行政复议决定撤销原处罚决定" in c.get(API, {"q": gone.obligation.case.number}).json()["results"][0]["excerpt"]
+    assert c.get(API, {"q": "张某"}).json()["results"] == []  # the withdrawn words are not searchable
 
 
 def test_reindex_rebuilds_the_entries_and_numbers_older_publications(zz, capsys):
@@ -300,3 +326,14 @@ def test_a_decision_taken_down_shows_the_notice_and_leaves_the_index(cal):
     assert not found("罚款", agency_id=agency.pk)
     text = visible(Client().get(f"/gk/{agency.code}/jueding/1/").content.decode())
     assert "公示期满，已停止公示" in text and "公示满一年，依规定撤下" in text and "决定内容" not in text
+
+
+def test_operator_words_are_refused_on_the_page_and_in_the_api(zz):
+    """defects10 (s22) #9: `OR` alone answered 「没有找到“OR”」, `罚款 OR 警告` nothing although 罚款 alone finds it."""
+    c = Client()
+    for q, message in (("OR", "没有可查找的文字"), ("ＯＲ", "没有可查找的文字"), ("NEAR(", "没有可查找的文字"),
+                       ("罚款 OR 警告", "多个词用空格分开，须同时出现")):
+        r = c.get(API, {"q": q})
+        assert r.status_code == 400 and r.json()["code"] == "bad_query" and message in r.json()["message"], q
+        page = c.get("/gk/search/", {"q": q})
+        assert page.status_code == 400 and message in page.content.decode(), q
