@@ -113,19 +113,28 @@ def scope_of(decision) -> Scope | None:
 
 def display_until(obligation, published_on: dt.date) -> tuple[dt.date | None, dt.date | None]:
     """(公示期满日, 可撤下提示日) from the first publication: the profile's display period (short for
-    通报批评 and low fines) and its "may take down after" period, each None where it sets none."""
-    from sanxiang.deadlines.engine import compute_due
+    通报批评 and low fines) and its "may take down after" period, each None where it sets none.
+
+    A display period is not the time limit of an act: no rule the profiles cite (总局令第45号第十三条, the
+    Urumqi plan) moves its end off a weekend or holiday, and moving it keeps personal data public for
+    longer — so a period in months or days ends on its day as counted (decision 0080). Only a period
+    counted in working days (none today) goes through the deadline engine."""
+    from sanxiang.deadlines.engine import add_months, compute_due
     from sanxiang.deadlines.queries import get_calendar
 
     profile = _profile(obligation.agency)
     on = obligation.decided_on
-    calendar = get_calendar()
 
     def after(name):
         value = profile.value(name, on=on)
         if value is None:
             return None
-        return compute_due(published_on, value["count"], value["unit"], calendar=calendar).due
+        count, unit = int(value["count"]), value["unit"]
+        if unit == "months":
+            return add_months(published_on, count)
+        if unit == "days":
+            return published_on + dt.timedelta(days=count)
+        return compute_due(published_on, count, unit, calendar=get_calendar()).due
 
     expires = after("publicity.display_period_low" if obligation.low_display else "publicity.display_period")
     if obligation.low_display and expires is None:
