@@ -15,7 +15,7 @@ from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
 from sanxiang.api.errors import error_responses
-from sanxiang.core.errors import NotAuthenticated, NotFound
+from sanxiang.core.errors import NotAuthenticated, NotFound, RuleViolation
 from sanxiang.core.ids import row_by_id
 
 from . import actions as P
@@ -209,8 +209,17 @@ class ProposeIn(PublicityIn):
 def propose(request, obligation_id: str, data: ProposeIn):
     ob = _obligation(request, obligation_id)
     approver = _person(data.approver, "approver", ob.agency)
-    done = P.do_propose_withholding(ob, proposal=data.proposal, ground=data.ground, note=data.note, approver=approver,
-                                    until=data.until, actor=_user(request))
+    try:
+        done = P.do_propose_withholding(ob, proposal=data.proposal, ground=data.ground, note=data.note,
+                                        approver=approver, until=data.until, actor=_user(request))
+    except RuleViolation as exc:
+        if exc.field != "ground":
+            raise
+        from .models import Ground
+
+        codes = "、".join(f"{value}（{label}）" for value, label in Ground.choices)
+        raise RuleViolation(f"{exc.message}ground 应为：{codes}。", field="ground", code=exc.code,
+                            reasons=[f"{value}：{label}" for value, label in Ground.choices]) from None
     return Status(200, obligation_out(_obligation(request, str(done.pk))))
 
 
