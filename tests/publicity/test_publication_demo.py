@@ -43,14 +43,25 @@ def test_every_publicity_row_matches_its_last_ledger_entry(demo):
 
 def test_the_demo_indexes_its_published_decisions_and_numbers_them(demo):
     """The demo publishes through the actions: the portal's listener numbered and indexed each decision
-    on show, and left the withdrawn ones out of the public search (decision 0070)."""
+    on show, and kept only the notice of the withdrawn ones in the public search (decisions 0070, 0080)."""
     from sanxiang.portal.indexing import ref_of
     from sanxiang.portal.models import DecisionNumber
     from sanxiang.search.models import SearchEntry
 
     numbered = DecisionNumber.objects.select_related("publication", "agency")
     assert numbered.count() == Publication.objects.filter(public_version__isnull=False).count()
-    refs = set(SearchEntry.objects.values_list("ref", flat=True))
+    titles = dict(SearchEntry.objects.values_list("ref", "title"))
     for row in numbered:
         live = row.publication.status not in ("withdrawn", "expired")
-        assert (ref_of(row.agency.code, row.number) in refs) == live, row.publication
+        title = titles[ref_of(row.agency.code, row.number)]
+        assert title.startswith(("［已撤下］", "［已停止公示］")) != live, (row.publication, title)
+
+
+def test_the_demo_withdrawal_notices_name_the_decisions_kind(demo):
+    """defects10 (s22) #12: every demo withdrawal said 「该行政处罚决定…」, also for a 行政强制 decision."""
+    from sanxiang.publicity.scope import kind_name
+
+    withdrawn = Publication.objects.filter(status="withdrawn").select_related("obligation")
+    assert withdrawn.exists()
+    for pub in withdrawn:
+        assert pub.withdrawal_reason.startswith(f"该{kind_name(pub.obligation.kind_label)}决定"), pub.withdrawal_reason
