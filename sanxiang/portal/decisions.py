@@ -11,7 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from sanxiang.publicity import queries as PQ
-from sanxiang.publicity.scope import KIND_LABELS
+from sanxiang.publicity.scope import KIND_LABELS, kind_name
 from sanxiang.search import engine
 from sanxiang.search.tokens import SearchQueryError, normalize
 
@@ -20,7 +20,7 @@ from .indexing import parse_ref
 
 PAGE = 20
 NOTICE_MARKS = ("［已撤下］", "［已停止公示］")  # indexing.notice_words
-KINDS = [(code, f"行政{label}") for code, label in KIND_LABELS.items()]
+KINDS = [(code, kind_name(label)) for code, label in KIND_LABELS.items()]
 KIND_NAMES = dict(KINDS)
 
 
@@ -71,7 +71,7 @@ def decision_rows(agency, f: dict) -> tuple[list[dict], bool]:
 
 
 def _list_title(row) -> str:
-    return f"行政{row['kind']}决定" + (f" {row['case']}" if row["case"] else "")
+    return f"{kind_name(row['kind'])}决定" + (f" {row['case']}" if row["case"] else "")
 
 
 def decision(agency, number) -> dict:

@@ -21,7 +21,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Max
 
-from sanxiang.publicity.scope import KIND_LABELS
+from sanxiang.publicity.scope import KIND_LABELS, kind_name
 
 from .models import DecisionNumber
 
@@ -66,7 +66,7 @@ def number_for(pub, day: str | None = None) -> DecisionNumber:
 def _title(pub, version) -> str:
     summary = version.summary or {}
     number = summary.get("决定书文号") or pub.obligation.case.number or ""
-    return f"{pub.agency.name}行政{pub.obligation.kind_label}决定 {number}".strip()[:300]
+    return f"{pub.agency.name}{kind_name(pub.obligation.kind_label)}决定 {number}".strip()[:300]
 
 
 def _words(version) -> str:

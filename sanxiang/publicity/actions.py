@@ -193,7 +193,7 @@ def kind_field(obligation, case) -> str:
     """执法类别 as published: 劳动保障监察 for a labour inspection, 行政许可/处罚/… otherwise."""
     if obligation.kind_label == "监察":
         return "劳动保障监察"
-    base = f"行政{obligation.kind_label}"
+    base = f"行政{obligation.kind_label}"  # 监察 returned above (scope.kind_name)
     category = (case.category or "").strip()
     return base + (f"（{category}）" if category and category not in (base, "劳动保障监察") else "")
 

@@ -22,6 +22,13 @@ KIND_LABELS = {
     "penalty": "处罚", "licence": "许可", "coercion": "强制", "inspection": "检查",
     "confirmation": "确认", "adjudication": "裁决", "labour_inspection": "监察",
 }
+
+
+def kind_name(label: str) -> str:
+    """The public name of a kind label: 行政处罚, 行政许可 …, and 劳动保障监察 (not 行政监察, another institution)."""
+    return "劳动保障监察" if label == "监察" else f"行政{label}"
+
+
 SHORT, OTHER = "publicity.decision_deadline_short", "publicity.decision_deadline_other"
 RANDOM_NORMAL = "publicity.random_inspection.normal_result_deadline"
 LOW_PENALTIES = {"criticism", "fine"}  # 总局令第45号第13条: 通报批评 or 较低数额罚款 only (警告 is not published)

@@ -337,3 +337,12 @@ def test_operator_words_are_refused_on_the_page_and_in_the_api(zz):
         assert r.status_code == 400 and r.json()["code"] == "bad_query" and message in r.json()["message"], q
         page = c.get("/gk/search/", {"q": q})
         assert page.status_code == 400 and message in page.content.decode(), q
+
+
+def test_labour_inspection_is_named_as_the_decisions_name_it(zz):
+    """defects10 (s22) #11: the kind filter offered 「行政监察」 (an abolished, different institution)."""
+    from sanxiang.portal.decisions import KIND_NAMES
+
+    assert KIND_NAMES["labour_inspection"] == "劳动保障监察" and KIND_NAMES["penalty"] == "行政处罚"
+    html = Client().get("/gk/search/").content.decode()
+    assert '<option value="labour_inspection"' in html and "劳动保障监察" in html and "行政监察" not in html
