@@ -168,6 +168,11 @@ def decision_record(row: dict, pub) -> dict:
     return record
 
 
+def _generated() -> str:
+    """When the file was made, in the installation's time zone (Beijing) like every other date here."""
+    return timezone.localtime().isoformat(timespec="seconds")
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -208,7 +213,7 @@ DECISION_COLUMNS = [("编号", "number"), ("执法机关", "agency"), ("案号",
 def decisions_data(request, agency, fmt):
     agency = _agency(agency)
     records = [decision_record(r, p) for r, p in _publications(agency)]
-    generated = timezone.now().isoformat(timespec="seconds")
+    generated = _generated()
     if fmt == "json":
         return _json({"agency": agency.name, "generated_at": generated, "decisions": records},
                      f"{agency.code}-decisions.json")
@@ -276,7 +281,7 @@ def random_data(request, agency, fmt):
     agency = _agency(agency)
     records = random_records(agency)
     if fmt == "json":
-        return _json({"agency": agency.name, "generated_at": timezone.now().isoformat(timespec="seconds"),
+        return _json({"agency": agency.name, "generated_at": _generated(),
                       "inspections": records}, f"{agency.code}-random-inspections.json")
     return _csv([[c for c, _ in RANDOM_COLUMNS]] + [[r[k] for _, k in RANDOM_COLUMNS] for r in records],
                 f"{agency.code}-random-inspections.csv")

@@ -415,3 +415,10 @@ def test_the_credit_export_comes_from_the_shown_version_only(client):
     assert line["统一社会信用代码"] == company.credit_code
     raw = client.get(f"/gk/{agency.code}/data/credit-penalties.csv").content.decode("utf-8-sig")
     assert "销售过期食品" not in raw and "改名后" not in raw and "王五" not in raw
+
+
+def test_generated_at_is_beijing_time_like_every_other_date(client, site):
+    """defects10 (s22) #18: open data said `…+00:00` while every other date is Beijing time."""
+    for path in ("data/decisions.json", "data/random-inspections.json"):
+        data = json.loads(client.get(f"/gk/{site['agency'].code}/{path}").content)
+        assert data["generated_at"].endswith("+08:00"), data["generated_at"]
