@@ -82,6 +82,14 @@ def normalise(value: str) -> str:
     return "".join(ch for ch in folded if ch not in _SEP_CHARS and not ch.isspace()).upper()
 
 
+OTHER_LABEL = "其他应隐去的信息"  # an editor's span of no listed kind ("other")
+
+
+def kind_label(kind: str) -> str:
+    """The Chinese name of a span's kind — never the key (an editor's "other" too)."""
+    return MASK_KINDS.get(kind) or (OTHER_LABEL if kind == "other" else kind)
+
+
 @dataclass(frozen=True)
 class Span:
     """A masked span of the original text (片段): [start, end) → replacement, with its reason.
@@ -98,7 +106,7 @@ class Span:
     origin: str = "detector"
 
     def as_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "kind": self.kind, "label": MASK_KINDS.get(self.kind, self.kind),
+        return {"start": self.start, "end": self.end, "kind": self.kind, "label": kind_label(self.kind),
                 "replacement": self.replacement, "reason": self.reason, "origin": self.origin}
 
 

@@ -101,3 +101,17 @@ def test_no_warning_outside_the_samr_summary(cal):
     agency = T.agency(profile_key="pingluo-commerce")
     pub = opened(agency).publication
     assert P.summary_warnings(pub.current()) == []
+
+
+# ---- 13. an editor's span of no listed kind is named in Chinese, not by its key ---------------------------
+
+def test_an_editor_span_of_other_kind_is_named_in_chinese(cal, client):
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, _, _ = staff(agency)
+    pub = opened(agency).publication
+    row = P.do_prepare_publication(pub, edits=[{"op": "add", "text": "销售过期食品", "kind": "other",
+                                                "reason": "商业秘密"}], actor=editor)
+    assert {s["label"] for s in row.spans if s["origin"] == "editor"} == {"其他应隐去的信息"}
+    client.force_login(editor)
+    page = client.get(f"/publicity/publications/{pub.pk}/").content.decode()
+    assert '<td class="name">其他应隐去的信息</td>' in page and '<td class="name">other</td>' not in page
