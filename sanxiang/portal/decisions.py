@@ -13,7 +13,7 @@ from django.urls import reverse
 from sanxiang.core import inputs
 from sanxiang.core.errors import RuleViolation
 from sanxiang.publicity import queries as PQ
-from sanxiang.publicity.scope import KIND_LABELS
+from sanxiang.publicity.scope import KIND_LABELS, kind_name
 from sanxiang.search import engine
 from sanxiang.search.tokens import SearchQueryError, normalize
 
@@ -21,7 +21,7 @@ from . import queries
 from .indexing import NOTICE_MARK, parse_ref
 
 PAGE = 20
-KINDS = [(code, f"行政{label}") for code, label in KIND_LABELS.items()]
+KINDS = [(code, kind_name(label)) for code, label in KIND_LABELS.items()]
 KIND_NAMES = dict(KINDS)
 
 
@@ -69,7 +69,7 @@ def decision_rows(agency, f: dict) -> tuple[list[dict], bool]:
 
 
 def _list_title(row) -> str:
-    return f"行政{row['kind']}决定" + (f" {row['case']}" if row["case"] else "")
+    return f"{kind_name(row['kind'])}决定" + (f" {row['case']}" if row["case"] else "")
 
 
 def kept(key: tuple, compute):

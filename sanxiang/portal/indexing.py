@@ -23,7 +23,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Max
 
-from sanxiang.publicity.scope import KIND_LABELS
+from sanxiang.publicity.scope import KIND_LABELS, kind_name
 
 from .models import DecisionNumber
 
@@ -71,7 +71,7 @@ def number_for(pub, day: str | None = None) -> DecisionNumber:
 def _title(pub, version) -> str:
     summary = version.summary or {}
     number = summary.get("决定书文号") or pub.obligation.case.number or ""
-    return f"{pub.agency.name}行政{pub.obligation.kind_label}决定 {number}".strip()[:300]
+    return f"{pub.agency.name}{kind_name(pub.obligation.kind_label)}决定 {number}".strip()[:300]
 
 
 def _words(version) -> str:
@@ -156,7 +156,7 @@ def reindex_all(stdout=None) -> tuple[int, int]:
                 index_notice(pub, numbered)
             elif remove_publication(pub):
                 removed += 1
-        for entry in SearchEntry.objects.filter(ref__startswith="jueding:"):  # entries of no live decision
+        for entry in SearchEntry.objects.filter(ref__startswith="jueding:"):  # entries of no published decision
             parsed = parse_ref(entry.ref)
             live = parsed and DecisionNumber.objects.filter(
                 agency__code=parsed[0], number=parsed[1], publication__status__in=LIVE + NOTICED).exists()

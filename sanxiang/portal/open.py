@@ -168,6 +168,11 @@ def decision_record(row: dict, pub) -> dict:
     return record
 
 
+def _generated() -> str:
+    """When the file was made, in the installation's time zone (Beijing) like every other date here."""
+    return timezone.localtime().isoformat(timespec="seconds")
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -208,7 +213,7 @@ DECISION_COLUMNS = [("编号", "number"), ("执法机关", "agency"), ("案号",
 def decisions_data(request, agency, fmt):
     agency = _agency(agency)
     records = [decision_record(r, p) for r, p in _publications(agency)]
-    generated = timezone.now().isoformat(timespec="seconds")
+    generated = _generated()
     if fmt == "json":
         return _json({"agency": agency.name, "generated_at": generated, "decisions": records},
                      f"{agency.code}-decisions.json")
@@ -276,7 +281,7 @@ def random_data(request, agency, fmt):
     agency = _agency(agency)
     records = random_records(agency)
     if fmt == "json":
-        return _json({"agency": agency.name, "generated_at": timezone.now().isoformat(timespec="seconds"),
+        return _json({"agency": agency.name, "generated_at": _generated(),
                       "inspections": records}, f"{agency.code}-random-inspections.json")
     return _csv([[c for c, _ in RANDOM_COLUMNS]] + [[r[k] for _, k in RANDOM_COLUMNS] for r in records],
                 f"{agency.code}-random-inspections.csv")
@@ -301,17 +306,42 @@ def credit_penalties(agency) -> list[list]:
         if row.get("kind") != "处罚" or row.get("status") not in SHOWN:
             continue
         summary, fields = row.get("summary") or {}, row.get("fields") or {}
-        org = _org(pub)
-        if org is not None:
-            name, code = org.name, org.credit_code
-            person = org.operator if org.kind == "individual_business" else org.legal_representative
-        else:  # a natural person: the redacted name only (张某), no number
+        name, code, person = _credit_party(pub)
+        if not name:  # a natural person: the redacted name only (张某), no number
             name, code, person = fields.get("执法对象") or summary.get("当事人基本情况", ""), "", ""
         rows.append([summary.get("决定书文号", ""), name, code, person,
-                     summary.get("违法行为类型") or pub.obligation.case.cause,
+                     summary.get("违法行为类型") or _text_line(row.get("text") or "", "案由"),
                      summary.get("处罚内容") or fields.get("执法结论", ""), row["agency_name"], row["decided_on"],
                      row["published_on"], row.get("expires_on") or ""])
     return rows
+
+
+def _text_line(text: str, label: str) -> str:
+    """The value of the published (redacted) text's line `label：…`, or ""."""
+    for line in text.splitlines():
+        if line.startswith(f"{label}：") or line.startswith(f"{label}:"):
+            return line[len(label) + 1:].strip()
+    return ""
+
+
+def _credit_party(pub) -> tuple[str, str, str]:
+    """(名称, 统一社会信用代码, 法定代表人/负责人/经营者) of the organisation the shown version was redacted
+    with, as that version publishes them: from the version's own context (not the live party row), each
+    value redacted as the version's fields are (the editor's masked words, a masked role) — decision 0080.
+    ("", "", "") when the version concerns no organisation."""
+    from sanxiang.publicity.actions import _policy, mask_value
+
+    version = pub.shown()
+    context = (version.context or {}) if version is not None else {}
+    org = context.get("organization")
+    if not org or context.get("kind") not in ("org", "individual_business"):
+        return "", "", ""
+    edits = list(version.edits or []) + [u for u in version.unplaced or [] if u.get("op") == "add" and u.get("text")]
+    policy = _policy(pub.obligation)
+    role = "operator" if context["kind"] == "individual_business" else "legal_representative"
+    person = next((p["name"] for p in context.get("persons") or [] if p.get("role") == role), "")
+    return tuple(mask_value(v, context, policy, edits) if v else "" for v in
+                 (org.get("name") or "", org.get("uscc") or "", person))
 
 
 def credit_inspections(agency) -> list[list]:
@@ -352,10 +382,41 @@ def credit_export(request, agency, which, fmt):
 
 # ---- 4. feed and embed ---------------------------------------------------------------------------
 
-def latest(agency, limit: int) -> list[dict]:
-    """The newest published decisions for the feed and the embed: title, link, day, summary line."""
+def _changed_on(pub) -> str | None:
+    """The day a published decision last changed in public: its first publication, a correction published,
+    its withdrawal, take-down, early stop or expiry (ISO day)."""
+    numbered = getattr(pub, "public_number", None) if _numbered() else None
+    days = [pub.published_on.isoformat() if pub.published_on else None,
+            *((numbered.published or {}).values() if numbered is not None else ())]
+    if pub.status in ("withdrawn", "expired"):
+        days.append((pub.withdrawn_on or pub.expires_on).isoformat() if (pub.withdrawn_on or pub.expires_on) else None)
+    days = [d for d in days if d]
+    return max(days) if days else None
+
+
+def _recently_changed(agency, limit: int):
+    """(row, Publication) of the `limit` decisions of `agency` changed last (a withdrawal or an expiry
+    counts as a change, so an old decision's notice reaches the feed), newest change first."""
+    from sanxiang.publicity.models import Publication
+    from sanxiang.publicity.queries import _public_dict, _public_rows
+
+    columns = ["status", "published_on", "withdrawn_on", "expires_on"]
+    light = Publication.objects.filter(agency=agency, public_version__isnull=False)
+    if _numbered():
+        light = light.select_related("public_number")
+        columns += ["public_number__published"]
+    light = light.only(*columns)
+    newest = sorted(light, key=lambda p: (_changed_on(p) or "", p.pk), reverse=True)[:limit]
+    by = {p.pk: p for p in _public_rows().filter(pk__in=[p.pk for p in newest])}
+    return [(_public_dict(by[p.pk]), by[p.pk]) for p in newest if p.pk in by]
+
+
+def latest(agency, limit: int, *, by_change: bool = False) -> list[dict]:
+    """The newest published decisions for the feed and the embed: title, link, day, summary line and
+    `updated` (the day it last changed in public). `by_change`: the decisions changed last (the feed),
+    else the newest published (the embed)."""
     out = []
-    for row, pub in _publications(agency, limit):
+    for row, pub in (_recently_changed(agency, limit) if by_change else _publications(agency, limit)):
         record = decision_record(row, pub)
         fields = record.get("fields", {})
         if record["withdrawn"]:
@@ -366,7 +427,7 @@ def latest(agency, limit: int) -> list[dict]:
             line = "；".join(f"{k}：{v}" for k, v in fields.items() if v and k != "案件事实")
         out.append({"title": f"{record['kind']}｜{record['case']}｜{record['decision']}", "url": record["url"]
                     or public_url(reverse("portal:home", args=[agency.code])), "day": record["published_on"],
-                    "line": line, "withdrawn": record["withdrawn"]})
+                    "line": line, "withdrawn": record["withdrawn"], "updated": _changed_on(pub) or record["published_on"]})
     return out
 
 
@@ -391,7 +452,7 @@ class DecisionFeed(Feed):
         return f"{agency.name}公示的行政执法决定（已脱敏），最新在前。"
 
     def items(self, agency):
-        return latest(agency, FEED_ROWS)
+        return latest(agency, FEED_ROWS, by_change=True)
 
     def item_title(self, item):
         return ("［已撤下］" if item["withdrawn"] else "") + item["title"]
@@ -412,7 +473,13 @@ class DecisionFeed(Feed):
         return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
 
     def item_updateddate(self, item):
-        return self.item_pubdate(item)
+        """The last public change (a correction, withdrawal or expiry; decision 0080): a reader keyed on the
+        entry's id learns that it changed."""
+        import datetime as dt
+
+        if not item.get("updated"):
+            return self.item_pubdate(item)
+        return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(item["updated"]), dt.time(9)))
 
 
 feed = DecisionFeed()

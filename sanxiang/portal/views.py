@@ -19,6 +19,7 @@ from sanxiang.core.public import public_url
 from sanxiang.disclosure import queries as DQ
 from sanxiang.disclosure.models import Section
 from sanxiang.disclosure.schema import fields_of, shown
+from sanxiang.publicity.scope import kind_name
 
 from . import flowcharts, queries
 
@@ -319,14 +320,14 @@ def decision(request, agency, number):
 
     agency = _agency(agency)
     row = D.decision(agency, number)
-    title = f"行政{row['kind']}决定 {row['case']}".strip()
+    title = f"{kind_name(row['kind'])}决定 {row['case']}".strip()
     if row["notice"]:
         description = f"{agency.name}：该行政执法决定的公示信息{row['notice']['label']}。"
     else:
         content = row["summary"].get("处罚内容") or row["fields"].get("执法结论") or row["decision"]
         description = f"{agency.name}{row['decision']}（{row['published_on']}公开）：{content}"[:160]
     return _page(request, "portal/decision.html", agency, f"{title} · {agency.name}", description,
-                 {"row": row, "title": title, "kind_name": f"行政{row['kind']}"})
+                 {"row": row, "title": title, "kind_name": kind_name(row["kind"])})
 
 
 def _search(request, agency):

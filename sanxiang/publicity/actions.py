@@ -187,7 +187,7 @@ def kind_field(obligation, case) -> str:
     """执法类别 as published: 劳动保障监察 for a labour inspection, 行政许可/处罚/… otherwise."""
     if obligation.kind_label == "监察":
         return "劳动保障监察"
-    base = f"行政{obligation.kind_label}"
+    base = f"行政{obligation.kind_label}"  # 监察 returned above (scope.kind_name)
     category = (case.category or "").strip()
     return base + (f"（{category}）" if category and category not in (base, "劳动保障监察") else "")
 
@@ -231,11 +231,25 @@ def _raw_summary(case, obligation) -> dict:
             != "samr_general_procedure":
         return {}
     return dict(zip(SUMMARY_LABELS, (
-        _decision_number(case) or "（未编号）",  # the 决定书's number, never the 立案 number
+        _decision_number(case) or UNNUMBERED,  # the 决定书's number, never the 立案 number
         obligation.subject,
         case.cause,
         _conclusion(case, obligation),
         f"{case.agency.name}，{obligation.decided_on:%Y年%-m月%-d日}")))
+
+
+UNNUMBERED = "（未编号）"
+
+
+def summary_warnings(version) -> list[str]:
+    """What the approving head is told about a version's SAMR summary before approving it (decision 0080):
+    a summary without the 决定书文号 (总局令第45号第4条 requires it). A warning, not a refusal: the number
+    comes with the 决定书, which the system may not have made (a paper one), and the editor may write it in."""
+    summary = version.summary or {}
+    if "决定书文号" in summary and (summary["决定书文号"] or "").strip() in ("", UNNUMBERED):
+        return ["行政处罚信息摘要未载明决定书文号（总局令第45号第4条）：请先为行政处罚决定书编号后再保存一次公示信息"
+                "（摘要自动载明文号），或在摘要中修改“决定书文号”并写明理由。"]
+    return []
 
 
 def _decision_number(case) -> str:
@@ -431,9 +445,14 @@ def _clean_field_edits(field_edits, *, fields: dict, summary: dict) -> list[dict
 
 
 def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, original: str, edits: list[dict],
-                  field_edits: list[dict] | None = None, report_unplaced: bool = False):
+                  field_edits: list[dict] | None = None, report_unplaced: bool = False,
+                  carried: list[dict] | None = None):
     """The version's redacted text, fields and summary: the case context and the editor's spans applied to
-    every one of them; the editor's field changes (also redacted) in place of the generated values."""
+    every one of them; the editor's field changes (also redacted) in place of the generated values.
+
+    An editor's span whose words the (corrected) text no longer holds — `unplaced`, or `carried` from the
+    correction before — keeps masking those words in the fields and the summary, which are generated
+    from the case, not from the text (decision 0080)."""
     case = ob.case
     context = case_context(case)
     policy = _policy(ob)
@@ -441,22 +460,25 @@ def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, origina
     edits = _with_words(edits, original)
     result = redaction_of(original, context, policy, edits, unplaced=unplaced)
     placed = [e for e in edits if not any(u["text"] == e.get("text") and u["op"] == e["op"] for u in unplaced or [])]
+    lost = [{"op": "add", "text": u["text"], "kind": u.get("kind") or "other", "reason": u.get("reason") or ""}
+            for u in [*(unplaced or []), *(carried or [])] if u.get("op") == "add" and u.get("text")]
+    masking = placed + [u for u in lost if not any(e.get("text") == u["text"] and e["op"] == "add" for e in placed)]
     data = result.as_dict()
     raw_fields, raw_summary = _raw_fields(case, ob), _raw_summary(case, ob)
     field_edits = _clean_field_edits(field_edits, fields=raw_fields, summary=raw_summary)
     for edit in field_edits:
         (raw_fields if edit["part"] == "fields" else raw_summary)[edit["name"]] = edit["value"]
     # the agency's name, the 文号 and the date are registered facts: only the editor's words apply to them
-    masked = {k: (mask_words(v, policy, placed) if k == "执法机关" and not _edited(field_edits, "fields", k) else
-                  mask_value(v, context, policy, placed)) for k, v in raw_fields.items()}
-    summary = {k: (mask_words(v, policy, placed) if k in ("决定书文号", "作出决定的机关名称和日期")
-                   and not _edited(field_edits, "summary", k) else mask_value(v, context, policy, placed))
+    masked = {k: (mask_words(v, policy, masking) if k == "执法机关" and not _edited(field_edits, "fields", k) else
+                  mask_value(v, context, policy, masking)) for k, v in raw_fields.items()}
+    summary = {k: (mask_words(v, policy, masking) if k in ("决定书文号", "作出决定的机关名称和日期")
+                   and not _edited(field_edits, "summary", k) else mask_value(v, context, policy, masking))
                for k, v in raw_summary.items()}
     row.original, row.text, row.context, row.edits = original, result.text, context, placed
     row.spans, row.kept, row.dismissed = data["spans"], data["kept"], data.get("dismissed", [])
     row.fields, row.summary, row.field_edits = masked, summary, field_edits
     row.unplaced = unplaced or []
-    _editor_words_gone(row, placed)
+    _editor_words_gone(row, masking)
 
 
 def _edited(field_edits, part, name) -> bool:
@@ -597,7 +619,7 @@ def do_prepare_publication(pub, *, edits=None, field_edits=None, disclosure: str
     apply(seen, "prepare", actor=actor, table=PUBLICATION, locked=locked, **params)
     keep = list(row.unplaced or [])
     _fill_version(row, locked.obligation, original=original, edits=clean,
-                  field_edits=row.field_edits if field_edits is None else field_edits)
+                  field_edits=row.field_edits if field_edits is None else field_edits, carried=keep)
     row.unplaced = keep  # a correction's spans not re-placed stay reported until the next correction
     row.disclosure, row.ground = disclosure, (ground if disclosure == Disclosure.PARTIAL else "")
     row.made_by, row.made_by_name, row.made_at = _user(actor), _name(actor)[:150], timezone.now()
@@ -684,11 +706,24 @@ def do_correct_publication(pub, *, reason: str, text: str | None = None, actor) 
     row = PublicationVersion(publication=locked, number=locked.version, made_by=_user(actor),
                              made_by_name=_name(actor)[:150], made_at=timezone.now(),
                              disclosure=previous.disclosure, ground=previous.ground, correction_reason=reason[:500])
-    _fill_version(row, locked.obligation, original=original, edits=_with_words(previous.edits, previous.original),
+    _fill_version(row, locked.obligation, original=original,
+                  edits=_with_words(previous.edits, previous.original) + _lost_adds(previous.unplaced, original),
                   field_edits=previous.field_edits, report_unplaced=True)
     row.save()
     _version_entry(row, actor, "更正")
     return row
+
+
+def _lost_adds(unplaced, original: str) -> list[dict]:
+    """The added spans an earlier correction could not place, tried again on the new text (decision 0080):
+    found, they mask it again; not found, they stay reported and keep masking the fields and summary."""
+    out = []
+    for u in unplaced or []:
+        if u.get("op") == "add" and u.get("text"):
+            at = original.find(u["text"])
+            out.append({"op": "add", "start": max(at, 0), "end": max(at, 0) + len(u["text"]),
+                        "kind": u.get("kind") or "other", "reason": u.get("reason") or "", "text": u["text"]})
+    return out
 
 
 def _with_words(edits, original: str) -> list[dict]:

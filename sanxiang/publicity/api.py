@@ -15,7 +15,7 @@ from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
 from sanxiang.api.errors import error_responses
-from sanxiang.core.errors import NotFound
+from sanxiang.core.errors import NotFound, RuleViolation
 from sanxiang.core.ids import row_by_id
 from sanxiang.core.inputs import request_user
 
@@ -127,6 +127,8 @@ class VersionOut(Schema):
     field_edits: list[dict] = Field(description="编辑对公开字段、摘要的修改，每项有理由")
     unplaced: list[dict] = Field(description="更正后的原文中找不到、未能沿用的脱敏调整（须编辑核对）")
     original_changes: list[str] = Field(description="原文与上一版相比的更正（- 原 / + 新）")
+    warnings: list[str] = Field(description="审核前须注意的问题（如摘要未载明决定书文号）")
+    stale_fields: list[dict] = Field(description="更正后的原文已不再包含、仍为上一版内容的公开字段或摘要项（part、name、value；须编辑修改或核对）")
     disclosure: str
     ground: str
     correction_reason: str
@@ -157,7 +159,8 @@ class PublicationOut(Schema):
 def publication_out(pub: Publication, user) -> dict:
     from sanxiang.workflow import available
 
-    from .views import original_changes
+    from .actions import summary_warnings
+    from .views import original_changes, stale_fields
 
     return {"id": pub.pk, "obligation": pub.obligation_id, "case": pub.obligation.case.number,
             "status": pub.status, "status_label": pub.get_status_display(), "version": pub.version,
@@ -170,7 +173,7 @@ def publication_out(pub: Publication, user) -> dict:
             "versions": [{"number": v.number, "fields": v.fields_in_order, "summary": v.summary_in_order, "original": v.original,
                           "text": v.text, "spans": v.spans, "kept": v.kept, "dismissed": v.dismissed,
                           "edits": v.edits, "field_edits": v.field_edits, "unplaced": v.unplaced,
-                          "original_changes": original_changes(pub, v), "disclosure": v.disclosure, "ground": v.ground,
+                          "original_changes": original_changes(pub, v), "stale_fields": stale_fields(pub, v), "warnings": summary_warnings(v), "disclosure": v.disclosure, "ground": v.ground,
                           "correction_reason": v.correction_reason, "made_by": v.made_by_name, "made_at": v.made_at}
                          for v in pub.versions.order_by("number")]}
 
@@ -204,8 +207,17 @@ class ProposeIn(PublicityIn):
 def propose(request, obligation_id: str, data: ProposeIn):
     ob = _obligation(request, obligation_id)
     approver = _person(data.approver, "approver", ob.agency)
-    done = P.do_propose_withholding(ob, proposal=data.proposal, ground=data.ground, note=data.note, approver=approver,
-                                    until=data.until, actor=_user(request))
+    try:
+        done = P.do_propose_withholding(ob, proposal=data.proposal, ground=data.ground, note=data.note,
+                                        approver=approver, until=data.until, actor=_user(request))
+    except RuleViolation as exc:
+        if exc.field != "ground":
+            raise
+        from .models import Ground
+
+        codes = "、".join(f"{value}（{label}）" for value, label in Ground.choices)
+        raise RuleViolation(f"{exc.message}ground 应为：{codes}。", field="ground", code=exc.code,
+                            reasons=[f"{value}：{label}" for value, label in Ground.choices]) from None
     return Status(200, obligation_out(_obligation(request, str(done.pk))))
 
 

@@ -87,7 +87,10 @@ def _move(ob, state, cast, today):
         P.do_approve_publication(pub, actor=leader, on=day)
         P.do_publish_publication(pub, actor=editor, on=day)
     elif state == "withdrawn":
-        P.do_withdraw_publication(pub, reason="该行政处罚决定已被行政复议机关撤销，原公示信息撤下", actor=editor, on=day)
+        from .scope import kind_name
+
+        P.do_withdraw_publication(pub, reason=f"该{kind_name(ob.kind_label)}决定已被行政复议机关撤销，原公示信息撤下",
+                                  actor=editor, on=day)
 
 
 _load_publications = load

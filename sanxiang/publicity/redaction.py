@@ -8,7 +8,7 @@ facts, document numbers, laws, amounts, dates) and the redacted text. In this or
    the policy keeps when the party's kind makes them registered facts (法定代表人/负责人 of an
    organisation, 经营者 of an individual business), the policy's `keep` strings.
 2. **The persons the case knows** (context `persons`): every occurrence of the name, with any
-   spacing, becomes surname + 某 (compound surnames 欧阳/司马… kept whole; two persons whose
+   spacing and any name separator or none (买买提·艾力 as 买买提.艾力, 买买提・艾力, 买买提-艾力, 买买提艾力), becomes surname + 某 (compound surnames 欧阳/司马… kept whole; two persons whose
    masked names would coincide become 张某甲, 张某乙); their ID number, phone and address from
    the context in any written form (spaces, dashes, full-width digits).
 3. **Kept verbatim** before the detectors look: 文号 (株市监罚〔2026〕12号), 《laws》 and 第…条,
@@ -82,6 +82,14 @@ def normalise(value: str) -> str:
     return "".join(ch for ch in folded if ch not in _SEP_CHARS and not ch.isspace()).upper()
 
 
+OTHER_LABEL = "其他应隐去的信息"  # an editor's span of no listed kind ("other")
+
+
+def kind_label(kind: str) -> str:
+    """The Chinese name of a span's kind — never the key (an editor's "other" too)."""
+    return MASK_KINDS.get(kind) or (OTHER_LABEL if kind == "other" else kind)
+
+
 @dataclass(frozen=True)
 class Span:
     """A masked span of the original text (片段): [start, end) → replacement, with its reason.
@@ -98,7 +106,7 @@ class Span:
     origin: str = "detector"
 
     def as_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "kind": self.kind, "label": MASK_KINDS.get(self.kind, self.kind),
+        return {"start": self.start, "end": self.end, "kind": self.kind, "label": kind_label(self.kind),
                 "replacement": self.replacement, "reason": self.reason, "origin": self.origin}
 
 
@@ -177,8 +185,14 @@ def apply_spans(original: str, spans) -> str:
 
 # ───────────── names ─────────────
 
+# The separators a minority or foreign name is written with (买买提·艾力, 买买提.艾力, 买买提・艾力, 买买提-艾力 …),
+# in the folded text (full-width ．－ are . - there): any of them, a space or none matches the name's own.
+NAME_SEPS = "·•・‧∙⋅.-‐–—"
+_NAME_SEP = r"\s*[" + "".join(re.escape(ch) for ch in NAME_SEPS) + r"]?\s*"
+
+
 def surname(name: str) -> str:
-    if "·" in name or "•" in name:  # 买买提·艾力: the first character only
+    if any(ch in NAME_SEPS for ch in fold(name)):  # 买买提·艾力: the first character only
         return name[:1]
     if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES:
         return name[:2]
@@ -195,6 +209,13 @@ def masked_name(name: str, mark: str = "某") -> str:
 def _spaced(value: str) -> str:
     """A regex for `value` with any whitespace between its characters."""
     return r"\s*".join(re.escape(ch) for ch in value)
+
+
+def _name_pattern(name: str) -> str:
+    """A regex for a person's name in any written form: any spacing, and between two characters a name
+    separator or none — 买买提·艾力 is found as 买买提.艾力, 买买提・艾力, 买买提-艾力, 买买提 艾力 and 买买提艾力."""
+    chars = [ch for ch in fold(name) if ch not in NAME_SEPS and not ch.isspace()]
+    return _NAME_SEP.join(re.escape(ch) for ch in chars)
 
 
 def _digits_pattern(value: str) -> str:
@@ -326,14 +347,14 @@ def _keep_registered_facts(folded, ctx, policy, board):
     for person in ctx.persons:
         # a name both kept and masked (the same name in two roles) is masked: privacy first
         if person.role in kept_roles and person.name not in masked_names:
-            for m in _finditer(_spaced(person.name), folded):
+            for m in _finditer(_name_pattern(person.name), folded):
                 candidates.append((m.start(), m.end(), "registered_person", f"{KEEP_ROLES[person.role]}姓名属登记事项"))
     for value in policy.keep:
         for m in _finditer(_spaced(fold(value)), folded):
             candidates.append((m.start(), m.end(), "policy_keep", "脱敏规则列明不隐去"))
     # longest first: the organisation's name wins over a witness's name inside it; a masked
     # person's longer name (李四明) wins over a kept shorter one (李四) at the same place
-    longer_masked = [(m.start(), m.end()) for n in masked_names for m in _finditer(_spaced(n), folded)]
+    longer_masked = [(m.start(), m.end()) for n in masked_names for m in _finditer(_name_pattern(n), folded)]
     for start, end, kind, reason in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
         if any(s <= start and end <= e and (e - s) > (end - start) for s, e in longer_masked):
             continue
@@ -359,7 +380,7 @@ def _mask_known_persons(folded, ctx, policy, board):
     labels = _person_labels(ctx, policy) if policy.masks("person") else {}
     for name in sorted(labels, key=len, reverse=True):
         roles = "、".join(dict.fromkeys(ROLES[p.role] for p in ctx.persons if p.name == name))
-        for m in _finditer(_spaced(name), folded):
+        for m in _finditer(_name_pattern(name), folded):
             board.mask(m.start(), m.end(), "person", labels[name], f"案件已知的{roles}姓名", "context")
     for person in ctx.persons:
         role = ROLES[person.role]

@@ -139,24 +139,46 @@ class Throttled(Exception):
         self.message = message
 
 
+# Hash checks made for every well-formed code, whatever the number names: the time of an answer does not
+# tell whether a case exists or has a code (decision 0080). A case with more coded publications than this
+# (several decisions of one case, all with a notice) costs one check more for each.
+LOOKUP_CHECKS = 2
+_dummy: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random code made by the installation's first hasher (kept per hasher for the process)."""
+    from django.conf import settings
+
+    hasher = settings.PASSWORD_HASHERS[0]
+    if hasher not in _dummy:
+        _dummy[hasher] = make_password(secrets.token_urlsafe(12))
+    return _dummy[hasher]
+
+
 def identify(agency, number: str, code: str, *, address: str = "") -> Publication | None:
-    """The publication the pair names, or None (one answer for a wrong number and a wrong code).
-    Counted like logins (accounts.throttle, per case number and per address): Throttled when over."""
+    """The publication the pair names, or None (one answer for a wrong number and a wrong code, in the
+    same time: every candidate's hash is checked without stopping at a match, and dummy hashes make up
+    `LOOKUP_CHECKS` when the number names fewer). Counted like logins (accounts.throttle) per client:
+    per (agency, number, address) and per address — someone else's wrong codes for a public case number
+    do not lock its party out (decision 0080). Throttled when over."""
     from sanxiang.accounts import throttle
 
-    key = f"gk:{agency.code}:{(number or '').strip()[:80]}"
-    if not throttle.begin_attempt(key, address or "?"):
+    client = address or "?"
+    key = f"gk:{agency.code}:{(number or '').strip()[:80]}@{client}"[:150]
+    if not throttle.begin_attempt(key, client):
         raise Throttled(throttle.message().replace("登录失败", "核验失败"))
     clean = normalize_code(code)
     found = None
     if len(clean) == CODE_LENGTH and all(ch in ALPHABET for ch in clean):
-        for pub in _publications_of(agency, number):
-            party = getattr(pub, "party_code", None)
-            if party is not None and check_password(clean, party.code_hash):
+        hashes = [(pub, pub.party_code.code_hash) for pub in _publications_of(agency, number)
+                  if getattr(pub, "party_code", None) is not None]
+        hashes += [(None, _dummy_hash())] * max(0, LOOKUP_CHECKS - len(hashes))
+        for pub, encoded in hashes:
+            if check_password(clean, encoded) and pub is not None and found is None:
                 found = pub
-                break
     if found is not None:
-        throttle.give_back(key, address or "?", succeeded=True)
+        throttle.give_back(key, client, succeeded=True)
     return found
 
 

@@ -24,6 +24,13 @@ KIND_LABELS = {
     "penalty": "处罚", "licence": "许可", "coercion": "强制", "inspection": "检查",
     "confirmation": "确认", "adjudication": "裁决", "labour_inspection": "监察",
 }
+
+
+def kind_name(label: str) -> str:
+    """The public name of a kind label: 行政处罚, 行政许可 …, and 劳动保障监察 (not 行政监察, another institution)."""
+    return "劳动保障监察" if label == "监察" else f"行政{label}"
+
+
 SHORT, OTHER = "publicity.decision_deadline_short", "publicity.decision_deadline_other"
 RANDOM_NORMAL = "publicity.random_inspection.normal_result_deadline"
 NO_PENALTY = "publicity.no_penalty_decision"
@@ -127,19 +134,28 @@ def scope_of(decision) -> Scope | None:
 
 def display_until(obligation, published_on: dt.date) -> tuple[dt.date | None, dt.date | None]:
     """(公示期满日, 可撤下提示日) from the first publication: the profile's display period (short for
-    通报批评 and low fines) and its "may take down after" period, each None where it sets none."""
-    from sanxiang.deadlines.engine import compute_due
+    通报批评 and low fines) and its "may take down after" period, each None where it sets none.
+
+    A display period is not the time limit of an act: no rule the profiles cite (总局令第45号第十三条, the
+    Urumqi plan) moves its end off a weekend or holiday, and moving it keeps personal data public for
+    longer — so a period in months or days ends on its day as counted (decision 0080). Only a period
+    counted in working days (none today) goes through the deadline engine."""
+    from sanxiang.deadlines.engine import add_months, compute_due
     from sanxiang.deadlines.queries import get_calendar
 
     profile = _profile(obligation.agency)
     on = obligation.decided_on
-    calendar = get_calendar()
 
     def after(name):
         value = profile.value(name, on=on)
         if value is None:
             return None
-        return compute_due(published_on, value["count"], value["unit"], calendar=calendar).due
+        count, unit = int(value["count"]), value["unit"]
+        if unit == "months":
+            return add_months(published_on, count)
+        if unit == "days":
+            return published_on + dt.timedelta(days=count)
+        return compute_due(published_on, count, unit, calendar=get_calendar()).due
 
     expires = after("publicity.display_period_low" if obligation.low_display else "publicity.display_period")
     if obligation.low_display and expires is None:

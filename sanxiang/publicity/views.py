@@ -137,6 +137,7 @@ def _render(request, pub, bound=None, status=200):
         "b": {act.replace("-", "_"): form for act, form in bound.items()}, "alerts": alerts, "kinds": [*MASK_KINDS.items(), ("other", "其他应隐去的信息")],
         "grounds": Ground.choices, "approvers": _approvers(pub.agency), "level": Q.level(ob),
         "publish_problem": P.publish_problem(pub), "changes": original_changes(pub, version),
+        "stale": stale_fields(pub, version), "warnings": P.summary_warnings(version),
         "field_edits": {(e["part"], e["name"]): e for e in version.field_edits}}, status=status)
 
 
@@ -152,6 +153,26 @@ def original_changes(pub, version) -> list[str]:
         return []
     return [line for line in difflib.ndiff(before.original.splitlines(), version.original.splitlines())
             if line[:2] in ("- ", "+ ")]
+
+
+def stale_fields(pub, version) -> list[dict]:
+    """The fields and summary entries a correction left behind (decision 0080): a value generated from the
+    case that the previous version's text held but the corrected text no longer does (罚款5,000.00元 in
+    执法结论 while the text now says 4,000.00), and that the editor has not changed — shown to the editor
+    and the approving head, who edit the field or confirm it. [] when none."""
+    if version.number <= 1:
+        return []
+    before = pub.versions.filter(number=version.number - 1).first()
+    if before is None or before.original == version.original:
+        return []
+    edited = {(e["part"], e["name"]) for e in version.field_edits or []}
+    out = []
+    for part, values in (("summary", version.summary or {}), ("fields", version.fields or {})):
+        for name, value in values.items():
+            if (value and (part, name) not in edited and value in (before.text or "")
+                    and value not in (version.text or "")):
+                out.append({"part": part, "name": name, "value": value})
+    return out
 
 
 @login_required

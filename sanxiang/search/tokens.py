@@ -59,6 +59,12 @@ def _pairs(han: str) -> list[str]:
     return [han[i:i + 2] for i in range(len(han) - 1)]
 
 
+# The words a search box's user types as operators (FTS5's and most engines'): never searched for as words
+# (decision 0080) — a query of them alone has nothing to find, and between words they would be read as
+# AND by this search, silently, which is not what the user meant.
+OPERATOR_WORDS = frozenset({"or", "and", "not", "near"})
+
+
 def query_phrases(query: str) -> list[list[str]]:
     """Each term of the query as the tokens that must stand together; refused with a reason."""
     if query is None or not query.strip():
@@ -68,9 +74,12 @@ def query_phrases(query: str) -> list[list[str]]:
     terms = [term for term in normalize(query).split() if term]
     if len(terms) > QUERY_MAX_TERMS:
         raise SearchQueryError(f"检索词过多：最多 {QUERY_MAX_TERMS} 个，用空格分开。")
-    phrases = []
+    phrases, operators = [], []
     for term in terms:
         found = tokens(term)
+        if found and all(t in OPERATOR_WORDS for t in found):
+            operators.append(term)
+            continue
         if not found:
             continue
         if len(found) == 1 and len(found[0]) == 1:
@@ -78,4 +87,6 @@ def query_phrases(query: str) -> list[list[str]]:
         phrases.append(found)
     if not phrases:
         raise SearchQueryError("检索词中没有可查找的文字（符号和运算符不参与检索）。")
+    if operators:
+        raise SearchQueryError(f"不支持“{operators[0].upper()}”等运算符：多个词用空格分开，须同时出现。")
     return phrases

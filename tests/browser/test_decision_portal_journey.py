@@ -62,7 +62,7 @@ def test_published_found_withdrawn_notice(demo, page, phone_page, shoot):
     assert "请至少输入两个字" in phone.locator("#problems").inner_text()
     assert phone.input_value("#id_q") == "罚"
 
-    # withdrawn: the notice, not the text; out of the search
+    # withdrawn: the notice, not the text; in the search as its notice
     page.goto(page.base + f"/publicity/publications/{pub.pk}/")
     form = page.locator("form[action$='/withdraw/']")
     form.locator("input[name=reason]").fill("该行政处罚决定已被行政复议机关撤销")

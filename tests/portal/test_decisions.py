@@ -160,6 +160,27 @@ def test_expiry_removes_from_the_index(zz):
     assert not found("罚款")
 
 
+def test_a_withdrawn_decision_is_found_by_its_number_with_its_notice_an_expired_one_is_not(zz):
+    """defects10 (s22) #8: a search that would have found a withdrawn decision answered 没有找到; it now shows
+    the notice (by its title or case number — never by the words no longer public). A decision whose display
+    period ended leaves the search: an entry naming the party would keep showing what the law stops showing
+    (the lead's ruling, s22); its page still answers with the notice."""
+    agency, editor, head, leader = zz
+    gone, old = published(agency, editor, head), published(agency, editor, head)
+    P.do_withdraw_publication(gone, reason="行政复议决定撤销原处罚决定", actor=head, on="2026-04-01")
+    P.do_expire_publication(old, actor=JOBS, on=old.expires_on)
+    c = Client()
+    title = SearchEntry.objects.get().title
+    (hit,) = c.get(API, {"q": title.split()[-1]}).json()["results"]
+    assert hit["withdrawn"] and hit["url"].endswith(f"/jueding/{gone.public_number.number}/")
+    assert "行政复议决定撤销原处罚决定" in hit["excerpt"]
+    html = c.get("/gk/search/", {"q": title.split()[-1]}).content.decode()
+    assert "已撤下" in html and "没有找到" not in html
+    assert c.get(API, {"q": "张某"}).json()["results"] == []  # the withdrawn words are not searchable
+    assert not SearchEntry.objects.filter(ref__endswith=f":{old.public_number.number}").exists()
+    assert c.get(f"/gk/{agency.code}/jueding/{old.public_number.number}/").status_code in (200, 410)
+
+
 def test_reindex_rebuilds_the_entries_and_numbers_older_publications(zz, capsys):
     agency, editor, head, leader = zz
     live, gone = published(agency, editor, head), published(agency, editor, head)
@@ -306,3 +327,23 @@ def test_a_decision_taken_down_shows_the_notice_and_leaves_the_index(cal):
     assert not found("罚款", agency_id=agency.pk)
     text = visible(Client().get(f"/gk/{agency.code}/jueding/1/").content.decode())
     assert "公示期满，已停止公示" in text and "公示满一年，依规定撤下" in text and "决定内容" not in text
+
+
+def test_operator_words_are_refused_on_the_page_and_in_the_api(zz):
+    """defects10 (s22) #9: `OR` alone answered 「没有找到“OR”」, `罚款 OR 警告` nothing although 罚款 alone finds it."""
+    c = Client()
+    for q, message in (("OR", "没有可查找的文字"), ("ＯＲ", "没有可查找的文字"), ("NEAR(", "没有可查找的文字"),
+                       ("罚款 OR 警告", "多个词用空格分开，须同时出现")):
+        r = c.get(API, {"q": q})
+        assert r.status_code == 400 and r.json()["code"] == "bad_query" and message in r.json()["message"], q
+        page = c.get("/gk/search/", {"q": q})
+        assert page.status_code == 400 and message in page.content.decode(), q
+
+
+def test_labour_inspection_is_named_as_the_decisions_name_it(zz):
+    """defects10 (s22) #11: the kind filter offered 「行政监察」 (an abolished, different institution)."""
+    from sanxiang.portal.decisions import KIND_NAMES
+
+    assert KIND_NAMES["labour_inspection"] == "劳动保障监察" and KIND_NAMES["penalty"] == "行政处罚"
+    html = Client().get("/gk/search/").content.decode()
+    assert '<option value="labour_inspection"' in html and "劳动保障监察" in html and "行政监察" not in html

@@ -319,6 +319,23 @@ def test_atom_feed(client, site):
     assert site["person"].shown().text not in text  # the withdrawn one: its notice, never its text
 
 
+def test_a_withdrawal_updates_its_feed_entry_and_brings_it_back_to_the_top(client, site, monkeypatch):
+    """defects10 (s22) #7: the entry kept its first publication day as <updated>, and an entry older than
+    the newest 50 never came back — a reader never learnt of the withdrawal."""
+    monkeypatch.setattr(opendata, "FEED_ROWS", 1)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    first = ET.fromstring(client.get(f"/gk/{site['agency'].code}/feed.xml").content).findall("a:entry", ns)
+    assert len(first) == 1 and "［已撤下］" not in first[0].find("a:title", ns).text
+    withdraw(site)  # the person's penalty, published 2026-03-10, withdrawn 2026-04-01
+    cache.clear()
+    entries = ET.fromstring(client.get(f"/gk/{site['agency'].code}/feed.xml").content).findall("a:entry", ns)
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry.find("a:title", ns).text.startswith("［已撤下］")
+    assert entry.find("a:updated", ns).text.startswith("2026-04-01")
+    assert entry.find("a:published", ns).text.startswith("2026-03-10")
+
+
 def test_embed_is_small_scriptless_and_frameable(client, site):
     response = client.get(f"/gk/{site['agency'].code}/embed/?rows=2")
     html = response.content.decode()
@@ -349,6 +366,10 @@ def test_a_name_that_looks_like_a_formula_stays_text(client, site):
     from sanxiang.parties.models import Party
 
     Party.objects.filter(pk=site["company"].pk).update(name="=HYPERLINK(\"http://x\",\"点我\")")
+    version = site["org"].shown()  # the credit export reads the name the shown version was redacted with
+    version.context = {**version.context, "organization": {**version.context["organization"],
+                                                           "name": "=HYPERLINK(\"http://x\",\"点我\")"}}
+    version.save(update_fields=["context"])
     code = site["agency"].code
     sheet = load_workbook(io.BytesIO(client.get(f"/gk/{code}/data/credit-penalties.xlsx").content)).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
@@ -369,3 +390,35 @@ def test_an_expired_decision_gives_no_content(client, site):
     row = next(r for r in client.get(f"/gk/{site['agency'].code}/data/decisions.json").json()["decisions"]
                if r["case"] == pub.obligation.case.number)
     assert row["expired"] and "text" not in row and row["notice"]
+
+
+def test_the_credit_export_comes_from_the_shown_version_only(client):
+    """defects10 (s22) #2: a profile without the SAMR summary (平罗商务) exported the live, unredacted 案由
+    and the live party row; now every column is the shown version's, redacted as it is published."""
+    from sanxiang.parties.models import Party
+
+    seed_calendar(actor=OPERATOR, years=[2026])
+    agency = T.agency("od-pl", profile_key="pingluo-commerce")
+    editor, head, _ = staff(agency)
+    company = party(agency, kind="org", name="平罗县某某商贸有限公司")
+    ob = opened(agency, kind="org", the_party=company)
+    assert ob is not None
+    P.do_prepare_publication(ob.publication, edits=[{"op": "add", "text": "销售过期食品", "kind": "other",
+                                                     "reason": "商业秘密"}], actor=editor)
+    publish(ob.publication, editor, head)
+    Party.objects.filter(pk=company.pk).update(name="改名后的公司", legal_representative="王五")
+    rows = opendata.credit_penalties(agency)
+    assert len(rows) == 1
+    line = dict(zip(opendata.CREDIT_PENALTY_COLUMNS, rows[0]))
+    assert line["违法行为类型"] == "［已隐去］"
+    assert line["当事人名称"] == "平罗县某某商贸有限公司" and line["法定代表人（负责人、经营者）"] == "李四海"
+    assert line["统一社会信用代码"] == company.credit_code
+    raw = client.get(f"/gk/{agency.code}/data/credit-penalties.csv").content.decode("utf-8-sig")
+    assert "销售过期食品" not in raw and "改名后" not in raw and "王五" not in raw
+
+
+def test_generated_at_is_beijing_time_like_every_other_date(client, site):
+    """defects10 (s22) #18: open data said `…+00:00` while every other date is Beijing time."""
+    for path in ("data/decisions.json", "data/random-inspections.json"):
+        data = json.loads(client.get(f"/gk/{site['agency'].code}/{path}").content)
+        assert data["generated_at"].endswith("+08:00"), data["generated_at"]

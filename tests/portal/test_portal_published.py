@@ -140,6 +140,8 @@ def test_only_published_reports_are_listed_with_their_fixed_figures(cast):
     assert page.count("<svg") >= 1 and 'aria-label="各类执法行为件数（数据见上表）"' in page
     assert 'data-label="件数"' in page
     assert "PDF 正在生成" in page  # the job has not run yet
+    assert "公开截止" not in page  # defects10 (s22) #18: read as "publication ends on"; it is "to publish by"
+    assert "前公开" in page
 
 
 def test_the_public_xlsx_is_the_published_report_without_a_draft_mark(cast):

@@ -81,6 +81,35 @@ def test_a_wrong_pair_is_one_answer_and_attempts_are_throttled(published, settin
             R.identify(agency, case.number, "BBBB-BBBB", address="10.0.0.9")
 
 
+def test_the_check_costs_the_same_hashes_whether_or_not_the_case_exists(published, monkeypatch):
+    """defects10 (s22) #3: an unknown number answered at once while a coded case ran the slow hash — the time
+    told whether the case exists and was served a notice. Every well-formed code now costs the same checks."""
+    agency, case, pub, code, *_ = published
+    calls = []
+    real = R.check_password
+    monkeypatch.setattr(R, "check_password", lambda raw, encoded: calls.append(encoded) or real(raw, encoded))
+    counts = {}
+    for label, number, tried in (("unknown", "立〔2099〕9999号", "ABCD-EFGH"), ("wrong", case.number, "ABCD-EFGH"),
+                                 ("right", case.number, code)):
+        calls.clear()
+        R.identify(agency, number, tried, address=f"10.1.0.{len(counts)}")
+        counts[label] = len(calls)
+    assert counts == {"unknown": R.LOOKUP_CHECKS, "wrong": R.LOOKUP_CHECKS, "right": R.LOOKUP_CHECKS}
+
+
+def test_wrong_codes_from_one_client_do_not_lock_the_party_out(published, settings):
+    """defects10 (s22) #17: the counter was per case number, so anyone could lock a party out with five wrong
+    codes for its public case number; it is per client now (number and address, and the address)."""
+    agency, case, pub, code, *_ = published
+    settings.LOGIN_THROTTLE_ACCOUNT_LIMIT = 3
+    with pytest.raises(R.Throttled):
+        for _ in range(5):
+            R.identify(agency, case.number, "BBBB-BBBB", address="10.0.0.66")
+    assert R.identify(agency, case.number, code, address="10.0.0.7") == pub
+    with pytest.raises(R.Throttled):  # the guessing client stays locked, even with the right code
+        R.identify(agency, case.number, code, address="10.0.0.66")
+
+
 def test_correction_from_the_portal_answered_accepted_and_published_after_approval(published):
     agency, case, pub, code, editor, head, leader = published
     req = R.do_request_correction(pub, content="罚款数额应为1000元整，公示写成了其他数额", contact="13900000000")

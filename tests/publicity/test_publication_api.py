@@ -60,6 +60,10 @@ def test_bodies_are_strict_and_withholding_needs_a_ground(setting):
     no_ground = post(client, f"{BASE}/obligations/{ob.pk}/propose",
                      {"proposal": "withhold", "ground": "", "note": "当事人请求", "approver": head.username})
     assert no_ground.status_code == 400 and no_ground.json()["field"] == "ground"
+    chinese = post(client, f"{BASE}/obligations/{ob.pk}/propose",  # defects10 (s22) #16: the codes are listed
+                   {"proposal": "withhold", "ground": "商业秘密", "note": "当事人请求", "approver": head.username})
+    assert chinese.status_code == 400 and "business_secret（涉及商业秘密）" in chinese.json()["message"]
+    assert "privacy：涉及个人隐私" in chinese.json()["reasons"]
     proposed = post(client, f"{BASE}/obligations/{ob.pk}/propose",
                     {"proposal": "withhold", "ground": "privacy", "note": "涉及个人隐私", "approver": head.username})
     assert proposed.status_code == 200 and proposed.json()["status"] == "open"

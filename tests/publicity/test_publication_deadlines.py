@@ -100,11 +100,12 @@ def test_obligations_of_other_kinds(profile, kind, inspection, on, rule, due):
     assert scope.citation
 
 
-# profile, penalties, fine → (公示期满, 可撤下提示) after publication on 2026-03-10
+# profile, penalties, fine → (公示期满, 可撤下提示) after publication on 2026-03-10; a display period is no act's
+# time limit: 2029-03-10 is a Saturday and stays the end (defects10 of s22 #15, decision 0080; was 2029-03-12)
 DISPLAY = [
-    ("urumqi-gxq-amr", ["fine"], "300000", D(2029, 3, 12), D(2027, 3, 10)),  # SAMR 3 years; 乌鲁木齐 may after 1 year
+    ("urumqi-gxq-amr", ["fine"], "300000", D(2029, 3, 10), D(2027, 3, 10)),  # SAMR 3 years; 乌鲁木齐 may after 1 year
     ("quanzhou-licheng-amr", ["fine"], "1000", D(2026, 6, 10), None),  # low fine: 3 months
-    ("quanzhou-licheng-amr", ["fine"], "300000", D(2029, 3, 12), None),
+    ("quanzhou-licheng-amr", ["fine"], "300000", D(2029, 3, 10), None),
     ("pingluo-commerce", ["fine"], "1000", None, None),  # 118号 sets no display period
 ]
 

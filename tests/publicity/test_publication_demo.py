@@ -57,3 +57,13 @@ def test_the_demo_indexes_its_published_decisions_and_numbers_them(demo):
         if row.publication.status == "withdrawn":
             words = SearchEntry.objects.get(ref=ref_of(row.agency.code, row.number)).summary
             assert words.startswith("【已撤下】") and row.publication.withdrawal_reason in words
+
+
+def test_the_demo_withdrawal_notices_name_the_decisions_kind(demo):
+    """defects10 (s22) #12: every demo withdrawal said 「该行政处罚决定…」, also for a 行政强制 decision."""
+    from sanxiang.publicity.scope import kind_name
+
+    withdrawn = Publication.objects.filter(status="withdrawn").select_related("obligation")
+    assert withdrawn.exists()
+    for pub in withdrawn:
+        assert pub.withdrawal_reason.startswith(f"该{kind_name(pub.obligation.kind_label)}决定"), pub.withdrawal_reason

@@ -45,6 +45,12 @@ VECTORS = [
      "举报人王某甲称，委托代理人王某乙到场。"),
     ("names-minority", "证人买买提·艾力证实。", {"kind": "person", "persons": [{"role": "witness", "name": "买买提·艾力"}]},
      "证人买某证实。"),
+    # defects10 (s22) #4: the separator written differently, or not at all, or a space
+    ("names-minority-any-separator", "A买买提.艾力 B买买提•艾力 C买买提・艾力 D买买提艾力 E买买提－艾力 F买买提-艾力 G买买提 艾力 H买买提‧艾力",
+     {"kind": "person", "persons": [{"role": "party", "name": "买买提·艾力"}]},
+     "A买某 B买某 C买某 D买某 E买某 F买某 G买某 H买某"),
+    ("names-minority-context-without-separator", "当事人买买提·艾力到场。",
+     {"kind": "person", "persons": [{"role": "party", "name": "买买提艾力"}]}, "当事人买某到场。"),
     ("names-in-evidence-title", "证据：《张三询问笔录》。", PERSON, "证据：《张某询问笔录》。"),
     # ── registered facts stay: organisation, code, legal representative; individual business, operator ──
     ("org-facts-kept", f"当事人：株洲市某某食品有限公司，统一社会信用代码：{USCC}，法定代表人：李四。证人李四明。",
@@ -179,6 +185,7 @@ def test_editor_can_add_and_dismiss_spans_with_reasons():
 
 
 @pytest.mark.parametrize("name,masked", [("张三", "张某"), ("张三丰", "张某"), ("欧阳娜娜", "欧阳某"), ("司马光", "司马某"),
-                                         ("欧阳", "欧某"), ("买买提·艾力", "买某")])
+                                         ("欧阳", "欧某"), ("买买提·艾力", "买某"),
+                                         ("买买提・艾力", "买某"), ("买买提．艾力", "买某")])
 def test_masked_name(name, masked):
     assert masked_name(name) == masked

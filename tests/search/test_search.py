@@ -37,8 +37,21 @@ def test_queries_the_search_cannot_run_are_refused_with_a_reason(query, message)
         query_phrases(query)
 
 
-def test_operators_are_words_like_any_other():
-    assert query_phrases('罚款 OR "张某"') == [["罚款"], ["or"], ["张某"]]
+@pytest.mark.parametrize("query", ["OR", "AND", "not", "NEAR(", "ＯＲ", "OR AND"])
+def test_a_query_of_operator_words_alone_is_refused(query):
+    """defects10 (s22) #9: 200 and no results before, as if the words were searched for."""
+    with pytest.raises(SearchQueryError, match="没有可查找的文字"):
+        query_phrases(query)
+
+
+@pytest.mark.parametrize("query", ["罚款 OR 警告", "罚款 NOT 警告", '罚款 OR "张某"', "罚款 and 警告"])
+def test_operator_words_between_words_are_refused_with_how_to_search(query):
+    with pytest.raises(SearchQueryError, match="多个词用空格分开，须同时出现"):
+        query_phrases(query)
+
+
+def test_symbols_stay_literal():
+    assert query_phrases('罚款 "张某" 湘B·12345') == [["罚款"], ["张某"], ["湘", "b", "12345"]]
 
 
 @pytest.fixture

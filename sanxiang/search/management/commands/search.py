@@ -14,4 +14,4 @@ class Command(SubcommandCommand):
         from sanxiang.portal.indexing import reindex_all
 
         indexed, removed = reindex_all()
-        self.stdout.write(f"已重建检索：正在公示的执法决定 {indexed} 件已编入，移出 {removed} 件（已撤下或公示期满）。")
+        self.stdout.write(f"已重建检索：正在公示的执法决定 {indexed} 件已编入，已撤下或停止公示的 {removed} 件只留公告（按标题、案号可查到）。")
