@@ -118,14 +118,45 @@ def do_seed_catalogue(agency, *, actor) -> CatalogueVersion | None:
                    profile_key=key, actor=actor)
 
 
+@transaction.atomic
+def do_refresh_seeded_catalogue(agency, *, actor) -> CatalogueVersion | None:
+    """按规则配置更新审核目录: when the agency's newest version is the one its rule profile seeded and the
+    profile now gives other rules (a corrected reading of the agency's plan, decision 0082), a new seeded
+    version with the profile's rules, in force from today (never back-dated: decisions already made keep
+    the answer of the version then in force). A version the agency published itself is left alone — its
+    legal office decides whether to take the profile's change. None when nothing changed."""
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.orgs.models import Agency
+    from sanxiang.profiles.registry import get_profile
+
+    if not can(actor, "manage_review_catalogue", agency):
+        raise NotPermitted(f"只有“{agency.name}”的法制审核人员或单位领导可以更新法制审核目录清单。")
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    latest = CatalogueVersion.objects.filter(agency=agency).order_by("-version").first()
+    key, today = profile_key_of(agency), adoption_day()
+    if latest is None or latest.origin != CatalogueVersion.SEEDED or latest.profile_key != key:
+        return None
+    rules = [rule_data(r) for r in profile_catalogue(key, today)]
+    if rules == latest.rules:
+        return None
+    start = max(today, latest.effective_from) if latest.effective_from else today
+    return _create(agency, rules=rules, effective_from=start,
+                   reason=f"按规则配置“{get_profile(key).name}”更新（规则配置的审核目录已更正，第{latest.version}版自本版施行之日起不再适用）",
+                   origin=CatalogueVersion.SEEDED, profile_key=key, actor=actor)
+
+
 def seed_catalogues(*, actor) -> list[CatalogueVersion]:
-    """Every enforcement agency without a catalogue gets its first version (safe to re-run); a
-    supervisory body (司法局) makes no enforcement decisions of its own here."""
+    """Every enforcement agency without a catalogue gets its first version, and one whose newest version
+    is an outdated seeded one gets the profile's current rules (safe to re-run); a supervisory body
+    (司法局) makes no enforcement decisions of its own here."""
     from sanxiang.orgs.models import Agency, AgencyKind
 
     made = []
-    for agency in Agency.objects.filter(kind=AgencyKind.ENFORCEMENT, review_catalogues__isnull=True).order_by("id"):
-        row = do_seed_catalogue(agency, actor=actor)
+    for agency in Agency.objects.filter(kind=AgencyKind.ENFORCEMENT).order_by("id"):
+        if CatalogueVersion.objects.filter(agency=agency).exists():
+            row = do_refresh_seeded_catalogue(agency, actor=actor)
+        else:
+            row = do_seed_catalogue(agency, actor=actor)
         if row is not None:
             made.append(row)
     return made
