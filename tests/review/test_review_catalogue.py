@@ -51,7 +51,7 @@ CASES = [
     ("zhuzhou-amr", "2026-06-15", {"kind": "inspection_plan"}, ["random_inspection_plan"]),
     ("zhuzhou-amr", "2026-06-15", {"kind": "licence", "hearing": "requested"}, ["licence_hearing_requested"]),
     ("zhuzhou-amr", "2026-06-15", {"kind": "licence", "hearing": "held"},
-     ["licence_statutory_hearing", "licence_hearing_requested"]),
+     ["licence_statutory_hearing", "licence_hearing_requested", "other_hearing"]),  # 5）D reaches licences (0082)
     ("zhuzhou-amr", "2026-06-15", {"kind": "coercion", "flags": ["party_major_impact"]}, ["coercion_major_impact"]),
     ("zhuzhou-amr", "2026-06-15", {"kind": "inspection"}, []),
     ("zhuzhou-amr", "2026-06-15", {"kind": "adjudication", "flags": ["changes_decision"]}, ["other_changes_decision"]),
