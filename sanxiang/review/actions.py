@@ -171,8 +171,22 @@ def do_import_catalogue_version(agency, data: bytes, *, effective_from, reason: 
     if not can(actor, "manage_review_catalogue", agency):
         raise NotPermitted(f"只有“{agency.name}”的法制审核人员或单位领导可以导入法制审核目录清单。")
     _reason(reason)
-    return do_adopt_catalogue_version(agency, read_rules(data), effective_from=effective_from, reason=reason,
-                                      actor=actor)
+    return do_adopt_catalogue_version(agency, read_rules(data, agency_name=agency.name), effective_from=effective_from,
+                                      reason=reason, actor=actor)
+
+
+def changes_summary(version: CatalogueVersion) -> str:
+    """What a new version changes against the one before it, in words for the publisher: "与第1版相比：
+    删除 14 条（…）；新增 …；修改 …" — an import that drops rules says which (decision 0082)."""
+    from .catalogue import changes
+
+    before = CatalogueVersion.objects.filter(agency=version.agency, version__lt=version.version).order_by("-version").first()
+    if before is None:
+        return ""
+    diff = changes(before.rules, version.rules)
+    named = (("删除", diff["removed"]), ("新增", diff["added"]), ("修改", [new for _, new in diff["changed"]]))
+    parts = [f"{label} {len(rows)} 条（{'、'.join(r['label'] for r in rows)}）" for label, rows in named if rows]
+    return f"与第{before.version}版相比：{'；'.join(parts) if parts else '规则没有变化'}。"
 # 法制审核程序 (submission, assignment, supplement, checklist, opinion, extension, withdrawal).
 from .flow import *  # noqa: E402,F401,F403  签批、分歧、征求意见、审核调查 (issue 9 §2–§4)
 from .procedure import *  # noqa: E402,F401,F403

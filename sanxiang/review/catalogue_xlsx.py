@@ -180,8 +180,28 @@ def _rule_of_row(cells: dict[str, object], where) -> dict:
     return rule
 
 
-def read_rules(data: bytes) -> list[dict]:
-    """The rules of a workbook, each validated; RuleViolation naming every bad row and column."""
+TITLE_MARK = "重大执法决定法制审核目录清单"
+
+
+def _title_problem(rows, header_at: int, agency_name: str | None) -> str | None:
+    """An exported workbook's title row names its agency ("…重大执法决定法制审核目录清单（第N版…）"): a
+    workbook of another agency is not this agency's catalogue (decision 0082). A title naming no agency
+    (a hand-made sheet) says nothing either way."""
+    if not agency_name:
+        return None
+    for n, row in enumerate(rows[:header_at], start=1):
+        title = _text((row or (None,))[0])
+        if TITLE_MARK in title:
+            named = title.split(TITLE_MARK, 1)[0].strip()
+            if named and named != agency_name:
+                return (f"第 {n} 行（标题）：这是“{named}”的审核目录清单，不是“{agency_name}”的；请导入本机关的目录"
+                        f"（可先导出本机关现行的目录，修改后导入）")
+    return None
+
+
+def read_rules(data: bytes, *, agency_name: str | None = None) -> list[dict]:
+    """The rules of a workbook, each validated; RuleViolation naming every bad row and column. With
+    `agency_name`, a workbook whose title names another agency is refused."""
     from openpyxl import load_workbook
 
     if len(data) > MAX_BYTES:
@@ -199,6 +219,9 @@ def read_rules(data: bytes) -> list[dict]:
         raise RuleViolation(f"找不到表头：前 5 行中应有一行以“{HEADERS[0]}”开头（请使用导出的模板）。", field="file")
     header = [_text(v) for v in rows[header_at]]
     problems = []
+    foreign = _title_problem(rows, header_at, agency_name)
+    if foreign:
+        raise RuleViolation(f"工作簿未导入：{foreign}。", field="file", reasons=[foreign], code="catalogue_of_another_agency")
     for index, name in enumerate(header, start=1):
         if name and name not in HEADERS:
             problems.append(f"第 {header_at + 1} 行第 {_letter(index)} 列：未知的列“{name}”")

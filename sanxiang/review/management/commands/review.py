@@ -97,5 +97,7 @@ class Command(BaseCommand):
                                                   reason=opts["reason"], actor=OPERATOR)
         except SanxiangError as exc:
             self._refuse("\n".join([exc.message, *(f"  {r}" for r in exc.reasons if r != exc.message)]))
+        from sanxiang.review.actions import changes_summary
+
         self.stdout.write(f"已发布{agency.name}审核目录第{version.version}版（{len(version.rules)} 条规则），"
-                          f"自 {version.effective_from:%Y-%m-%d} 起施行")
+                          f"自 {version.effective_from:%Y-%m-%d} 起施行。{changes_summary(version)}")
