@@ -278,6 +278,9 @@ def check_page(request, code):
             try:
                 answer = check_agency(agency, form.proposal(), form.cleaned_data.get("on"))
             except SanxiangError as exc:
+                # pages say words: the CLI's and the API's "procedure：general …" names the field by its key
+                exc.message = exc.message.replace("（procedure：general 普通程序或 simplified 简易程序）",
+                                                  "（请选择普通程序或简易程序）")
                 exc.show_on(form)
         if answer is None:
             status = 400

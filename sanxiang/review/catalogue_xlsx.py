@@ -281,5 +281,6 @@ def _row_message(message: str) -> str:
 def _refuse(problems: list[str]):
     shown = problems[:MAX_REASONS]
     more = f"；另有 {len(problems) - MAX_REASONS} 处问题" if len(problems) > MAX_REASONS else ""
+    shown = [p.rstrip("。") for p in shown]
     raise RuleViolation(f"工作簿未导入（共 {len(problems)} 处问题）：{shown[0]}{more}。", field="file",
                         reasons=shown, code="invalid_catalogue_workbook")
