@@ -207,7 +207,7 @@ def read_rules(data: bytes, *, agency_name: str | None = None) -> list[dict]:
     if len(data) > MAX_BYTES:
         raise RuleViolation(f"文件过大（最多 {MAX_BYTES // 1024 // 1024} MB）。", field="file")
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True)  # formulas as written: refused below, never guessed
     except Exception:  # noqa: BLE001 — openpyxl raises many kinds for a file that is not a workbook
         raise RuleViolation("文件不是有效的 Excel 工作簿（.xlsx）。", field="file") from None
     try:
@@ -239,6 +239,16 @@ def read_rules(data: bytes, *, agency_name: str | None = None) -> list[dict]:
         if not any(_text(v) for v in row):
             continue
         cells = {name: row[position[name]] if position.get(name, len(row)) < len(row) else None for name in HEADERS}
+        # a value under no header, or a formula, would be dropped or misread: said, not ignored (tester9 #6)
+        stray = [i for i, v in enumerate(row) if _text(v) and (i >= len(header) or not header[i])]
+        problems.extend(f"第 {n} 行第 {_letter(i + 1)} 列：该列没有表头，内容“{_text(row[i])[:20]}”无法导入"
+                        f"（请删除或移入相应的列）" for i in stray)
+        formulas = [i for i, v in enumerate(row) if isinstance(v, str) and v.startswith("=") and i not in stray]
+        problems.extend(f"第 {n} 行第 {_letter(i + 1)} 列"
+                        f"{'（' + header[i] + '）' if i < len(header) and header[i] else ''}：单元格是公式"
+                        f"“{row[i][:20]}”，请填写文字或数字（导入不计算公式）" for i in formulas)
+        if stray or formulas:
+            continue
 
         def where(column, n=n):
             return f"第 {n} 行第 {_letter(position[column.header] + 1)} 列（{column.header}）"

@@ -65,3 +65,13 @@ def test_a_workbook_refusal_ends_with_one_full_stop(ref, value, words):
         read_rules(_edited(ref, value))
     assert words in refused.value.message and "。。" not in refused.value.message
     assert all("。。" not in r for r in refused.value.reasons)
+
+
+@pytest.mark.parametrize("ref,value,words", [
+    ("T3", "多余", "第 3 行第 T 列：该列没有表头，内容“多余”无法导入"),
+    ("B3", "=1+1", "第 3 行第 B 列（情形）：单元格是公式“=1+1”"),
+])
+def test_a_value_under_no_header_or_a_formula_is_refused_not_ignored(ref, value, words):
+    with pytest.raises(RuleViolation) as refused:
+        read_rules(_edited(ref, value))
+    assert words in refused.value.message
