@@ -313,7 +313,11 @@ def _seed_review_catalogues(*, quiet: bool) -> None:
 
     made = seed_catalogues(actor=MIGRATION)
     if made and not quiet:
-        print(f"法制审核目录清单：已按规则配置为 {len(made)} 个机关生成第1版")
+        first = sum(1 for row in made if row.version == 1)
+        if first:
+            print(f"法制审核目录清单：已按规则配置为 {first} 个机关生成第1版")
+        if len(made) > first:
+            print(f"法制审核目录清单：已按更正后的规则配置为 {len(made) - first} 个机关发布新版本（自今日起施行）")
 
 
 def _backfill_bearers(*, quiet: bool) -> None:

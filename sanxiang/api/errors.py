@@ -75,6 +75,10 @@ def _validation(exc: ValidationError) -> RuleViolation:
     reasons, field = [], None
     for error in exc.errors:
         name = _field(error.get("loc"))
+        loc = tuple(error.get("loc") or ())
+        if error.get("type") == "missing" and len(loc) == 2 and loc[0] == "body":
+            reasons.append("缺少请求体（应为 JSON 对象）")  # the view's parameter name is nobody's business
+            continue
         field = field or name
         if error.get("type") == "missing":
             reasons.append(f"缺少参数 {name}")

@@ -114,14 +114,45 @@ def do_seed_catalogue(agency, *, actor) -> CatalogueVersion | None:
                    profile_key=key, actor=actor)
 
 
+@transaction.atomic
+def do_refresh_seeded_catalogue(agency, *, actor) -> CatalogueVersion | None:
+    """按规则配置更新审核目录: when the agency's newest version is the one its rule profile seeded and the
+    profile now gives other rules (a corrected reading of the agency's plan, decision 0082), a new seeded
+    version with the profile's rules, in force from today (never back-dated: decisions already made keep
+    the answer of the version then in force). A version the agency published itself is left alone — its
+    legal office decides whether to take the profile's change. None when nothing changed."""
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.orgs.models import Agency
+    from sanxiang.profiles.registry import get_profile
+
+    if not can(actor, "manage_review_catalogue", agency):
+        raise NotPermitted(f"只有“{agency.name}”的法制审核人员或单位领导可以更新法制审核目录清单。")
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    latest = CatalogueVersion.objects.filter(agency=agency).order_by("-version").first()
+    key, today = profile_key_of(agency), adoption_day()
+    if latest is None or latest.origin != CatalogueVersion.SEEDED or latest.profile_key != key:
+        return None
+    rules = [rule_data(r) for r in profile_catalogue(key, today)]
+    if rules == latest.rules:
+        return None
+    start = max(today, latest.effective_from) if latest.effective_from else today
+    return _create(agency, rules=rules, effective_from=start,
+                   reason=f"按规则配置“{get_profile(key).name}”更新（规则配置的审核目录已更正，第{latest.version}版自本版施行之日起不再适用）",
+                   origin=CatalogueVersion.SEEDED, profile_key=key, actor=actor)
+
+
 def seed_catalogues(*, actor) -> list[CatalogueVersion]:
-    """Every enforcement agency without a catalogue gets its first version (safe to re-run); a
-    supervisory body (司法局) makes no enforcement decisions of its own here."""
+    """Every enforcement agency without a catalogue gets its first version, and one whose newest version
+    is an outdated seeded one gets the profile's current rules (safe to re-run); a supervisory body
+    (司法局) makes no enforcement decisions of its own here."""
     from sanxiang.orgs.models import Agency, AgencyKind
 
     made = []
-    for agency in Agency.objects.filter(kind=AgencyKind.ENFORCEMENT, review_catalogues__isnull=True).order_by("id"):
-        row = do_seed_catalogue(agency, actor=actor)
+    for agency in Agency.objects.filter(kind=AgencyKind.ENFORCEMENT).order_by("id"):
+        if CatalogueVersion.objects.filter(agency=agency).exists():
+            row = do_refresh_seeded_catalogue(agency, actor=actor)
+        else:
+            row = do_seed_catalogue(agency, actor=actor)
         if row is not None:
             made.append(row)
     return made
@@ -136,8 +167,22 @@ def do_import_catalogue_version(agency, data: bytes, *, effective_from, reason: 
     if not can(actor, "manage_review_catalogue", agency):
         raise NotPermitted(f"只有“{agency.name}”的法制审核人员或单位领导可以导入法制审核目录清单。")
     _reason(reason)
-    return do_adopt_catalogue_version(agency, read_rules(data), effective_from=effective_from, reason=reason,
-                                      actor=actor)
+    return do_adopt_catalogue_version(agency, read_rules(data, agency_name=agency.name), effective_from=effective_from,
+                                      reason=reason, actor=actor)
+
+
+def changes_summary(version: CatalogueVersion) -> str:
+    """What a new version changes against the one before it, in words for the publisher: "与第1版相比：
+    删除 14 条（…）；新增 …；修改 …" — an import that drops rules says which (decision 0082)."""
+    from .catalogue import changes
+
+    before = CatalogueVersion.objects.filter(agency=version.agency, version__lt=version.version).order_by("-version").first()
+    if before is None:
+        return ""
+    diff = changes(before.rules, version.rules)
+    named = (("删除", diff["removed"]), ("新增", diff["added"]), ("修改", [new for _, new in diff["changed"]]))
+    parts = [f"{label} {len(rows)} 条（{'、'.join(r['label'] for r in rows)}）" for label, rows in named if rows]
+    return f"与第{before.version}版相比：{'；'.join(parts) if parts else '规则没有变化'}。"
 # 法制审核程序 (submission, assignment, supplement, checklist, opinion, extension, withdrawal).
 from .flow import *  # noqa: E402,F401,F403  签批、分歧、征求意见、审核调查 (issue 9 §2–§4)
 from .procedure import *  # noqa: E402,F401,F403

@@ -77,6 +77,16 @@ class SupplementOut(Schema):
     supplied_on: dt.date | None
 
 
+class ExtensionOut(Schema):
+    """延长审核期限: one extension of the round's clock."""
+
+    date: dt.date
+    count: int
+    unit: str
+    approver: str
+    reason: str
+
+
 class RoundOut(Schema):
     id: int
     review: int
@@ -94,6 +104,8 @@ class RoundOut(Schema):
     due: dt.date | None
     extended_on: dt.date | None
     extension_reason: str
+    extension_approver: str | None  # the last extension's approver (name)
+    extensions: list[ExtensionOut]  # every extension, in order
     checklist: list[PointOut]
     opinion_kind: str
     opinion_label: str
@@ -121,6 +133,7 @@ def _name(user) -> str | None:
 
 
 def round_data(r: ReviewRound) -> dict:
+    extensions = r.extension_history if r.extended_on else []
     points = []
     for code, label in P.CHECKLIST_POINTS:
         value = r.checklist.get(code) or {}
@@ -133,7 +146,9 @@ def round_data(r: ReviewRound) -> dict:
             "submitted_on": r.submitted_on, "note": r.note, "materials": r.materials,
             "materials_complete_on": r.materials_complete_on, "reviewer": _name(r.reviewer),
             "assigned_on": r.assigned_on, "due": r.due, "extended_on": r.extended_on,
-            "extension_reason": r.extension_reason, "checklist": points, "opinion_kind": r.opinion_kind,
+            "extension_reason": r.extension_reason,
+            "extension_approver": extensions[-1]["approver"] if extensions else None,
+            "extensions": extensions, "checklist": points, "opinion_kind": r.opinion_kind,
             "opinion_label": r.opinion_label, "opinion_text": r.opinion_text, "return_grounds": r.return_grounds,
             "opinion_on": r.opinion_on,
             "supplements": [{"id": s.pk, "items": s.items, "note": s.note, "requested_on": s.requested_on,

@@ -97,6 +97,7 @@ class CatalogueCheckOut(Schema):
 
     required: bool
     rules: list[CatalogueRuleHitOut]
+    note: str | None = None  # 该日没有施行的审核目录清单时：按当日施行的国家规定确定（决定 0082）
 
 
 def _out(row, current, *, rules=False) -> dict:

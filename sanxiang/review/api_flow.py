@@ -277,12 +277,14 @@ class ConsultationOut(Schema):
     asked_on: dt.date
     opinion: str
     opinion_on: dt.date | None
+    outside_agency: str  # "" or 本机关以外的账号（所属机关和角色）(decision 0082)
 
 
 def _consultation(row) -> dict:
     return {"id": row.pk, "round": row.round.number, "expertise": row.expertise, "name": row.name,
             "organisation": row.organisation, "access_until": row.access_until, "question": row.question,
-            "asked_on": row.asked_on, "opinion": row.opinion, "opinion_on": row.opinion_on}
+            "asked_on": row.asked_on, "opinion": row.opinion, "opinion_on": row.opinion_on,
+            "outside_agency": row.outside_agency}
 
 
 @router.get("/rounds/{round_id}/consultations", response={200: list[ConsultationOut], **READ}, summary="征求意见")

@@ -18,7 +18,7 @@ from sanxiang.access.policy import can
 from sanxiang.core.errors import SanxiangError
 
 from . import catalogue_queries as Q
-from .actions import do_adopt_catalogue_version, do_import_catalogue_version
+from .actions import changes_summary, do_adopt_catalogue_version, do_import_catalogue_version
 from .catalogue_xlsx import MAX_BYTES, XLSX_TYPE, export_version
 from .conditions import VALUE_LABELS
 from .determination import agency_field, check_agency, level_of
@@ -256,7 +256,8 @@ def import_page(request, code):
                 exc.show_on(form)
                 problems = exc.reasons if len(exc.reasons) > 1 else []
             else:
-                messages.success(request, f"已导入并发布审核目录第{row.version}版（{len(row.rules)} 条规则）。")
+                messages.success(request, f"已导入并发布审核目录第{row.version}版（{len(row.rules)} 条规则）。"
+                                          f"{changes_summary(row)}")
                 return redirect("review-catalogue:version", code=agency.code, version=row.version)
         status = 400
     else:
@@ -277,6 +278,9 @@ def check_page(request, code):
             try:
                 answer = check_agency(agency, form.proposal(), form.cleaned_data.get("on"))
             except SanxiangError as exc:
+                # pages say words: the CLI's and the API's "procedure：general …" names the field by its key
+                exc.message = exc.message.replace("（procedure：general 普通程序或 simplified 简易程序）",
+                                                  "（请选择普通程序或简易程序）")
                 exc.show_on(form)
         if answer is None:
             status = 400

@@ -180,14 +180,34 @@ def _rule_of_row(cells: dict[str, object], where) -> dict:
     return rule
 
 
-def read_rules(data: bytes) -> list[dict]:
-    """The rules of a workbook, each validated; RuleViolation naming every bad row and column."""
+TITLE_MARK = "重大执法决定法制审核目录清单"
+
+
+def _title_problem(rows, header_at: int, agency_name: str | None) -> str | None:
+    """An exported workbook's title row names its agency ("…重大执法决定法制审核目录清单（第N版…）"): a
+    workbook of another agency is not this agency's catalogue (decision 0082). A title naming no agency
+    (a hand-made sheet) says nothing either way."""
+    if not agency_name:
+        return None
+    for n, row in enumerate(rows[:header_at], start=1):
+        title = _text((row or (None,))[0])
+        if TITLE_MARK in title:
+            named = title.split(TITLE_MARK, 1)[0].strip()
+            if named and named != agency_name:
+                return (f"第 {n} 行（标题）：这是“{named}”的审核目录清单，不是“{agency_name}”的；请导入本机关的目录"
+                        f"（可先导出本机关现行的目录，修改后导入）")
+    return None
+
+
+def read_rules(data: bytes, *, agency_name: str | None = None) -> list[dict]:
+    """The rules of a workbook, each validated; RuleViolation naming every bad row and column. With
+    `agency_name`, a workbook whose title names another agency is refused."""
     from openpyxl import load_workbook
 
     if len(data) > MAX_BYTES:
         raise RuleViolation(f"文件过大（最多 {MAX_BYTES // 1024 // 1024} MB）。", field="file")
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True)  # formulas as written: refused below, never guessed
     except Exception:  # noqa: BLE001 — openpyxl raises many kinds for a file that is not a workbook
         raise RuleViolation("文件不是有效的 Excel 工作簿（.xlsx）。", field="file") from None
     try:
@@ -199,6 +219,9 @@ def read_rules(data: bytes) -> list[dict]:
         raise RuleViolation(f"找不到表头：前 5 行中应有一行以“{HEADERS[0]}”开头（请使用导出的模板）。", field="file")
     header = [_text(v) for v in rows[header_at]]
     problems = []
+    foreign = _title_problem(rows, header_at, agency_name)
+    if foreign:
+        raise RuleViolation(f"工作簿未导入：{foreign}。", field="file", reasons=[foreign], code="catalogue_of_another_agency")
     for index, name in enumerate(header, start=1):
         if name and name not in HEADERS:
             problems.append(f"第 {header_at + 1} 行第 {_letter(index)} 列：未知的列“{name}”")
@@ -216,6 +239,16 @@ def read_rules(data: bytes) -> list[dict]:
         if not any(_text(v) for v in row):
             continue
         cells = {name: row[position[name]] if position.get(name, len(row)) < len(row) else None for name in HEADERS}
+        # a value under no header, or a formula, would be dropped or misread: said, not ignored (tester9 #6)
+        stray = [i for i, v in enumerate(row) if _text(v) and (i >= len(header) or not header[i])]
+        problems.extend(f"第 {n} 行第 {_letter(i + 1)} 列：该列没有表头，内容“{_text(row[i])[:20]}”无法导入"
+                        f"（请删除或移入相应的列）" for i in stray)
+        formulas = [i for i, v in enumerate(row) if isinstance(v, str) and v.startswith("=") and i not in stray]
+        problems.extend(f"第 {n} 行第 {_letter(i + 1)} 列"
+                        f"{'（' + header[i] + '）' if i < len(header) and header[i] else ''}：单元格是公式"
+                        f"“{row[i][:20]}”，请填写文字或数字（导入不计算公式）" for i in formulas)
+        if stray or formulas:
+            continue
 
         def where(column, n=n):
             return f"第 {n} 行第 {_letter(position[column.header] + 1)} 列（{column.header}）"
@@ -258,5 +291,6 @@ def _row_message(message: str) -> str:
 def _refuse(problems: list[str]):
     shown = problems[:MAX_REASONS]
     more = f"；另有 {len(problems) - MAX_REASONS} 处问题" if len(problems) > MAX_REASONS else ""
+    shown = [p.rstrip("。") for p in shown]
     raise RuleViolation(f"工作簿未导入（共 {len(problems)} 处问题）：{shown[0]}{more}。", field="file",
                         reasons=shown, code="invalid_catalogue_workbook")

@@ -177,8 +177,12 @@ def _message(exc: ValidationError, what: str) -> ShapeError:
     elif kind == "value_error":
         text = f"{what}不正确：{error['ctx']['error']}"
     else:
-        text = f"{what}中“{label}”（{name}）格式不正确：{error['msg']}"
-    return ShapeError(text + "。", field=name or None)
+        from sanxiang.lib.validation import PROBLEMS
+
+        problem = {"tuple_type": "应为列表（如 [\"fine\"]）", "list_type": "应为列表（如 [\"fine\"]）"}.get(
+            kind, PROBLEMS.get(kind, "格式错误"))
+        text = f"{what}中“{label}”（{name}）格式不正确：{problem}"
+    return ShapeError(text.rstrip("。") + "。", field=name or None)
 
 
 def parse_proposal(data) -> Proposal:

@@ -25,7 +25,10 @@ def load(stdout):
     from sanxiang.review.actions import seed_catalogues
 
     made = seed_catalogues(actor=DEMO)
-    lines = [f"法制审核目录清单：已按规则配置为 {len(made)} 个机关生成第1版"] if made else []
+    first = sum(1 for row in made if row.version == 1)
+    lines = [f"法制审核目录清单：已按规则配置为 {first} 个机关生成第1版"] if first else []
+    if len(made) > first:
+        lines.append(f"法制审核目录清单：已按更正后的规则配置为 {len(made) - first} 个机关发布新版本")
     rounds = _demo_reviews()
     stories = _demo_stories()
     rounds += _every_state()

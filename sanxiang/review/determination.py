@@ -35,6 +35,30 @@ def rules_in_force(agency, on: dt.date) -> list[Rule]:
     return profile_catalogue(profile_key_of(agency), on)
 
 
+def no_catalogue_note(profile_key: str, on: dt.date) -> str | None:
+    """What the answer says when no 审核目录清单 was in force on `on` (a date before the agency's
+    document, or a profile without one): the answer is then the national rule as in force that day —
+    行政处罚法 第五十八条 from 2021-07-15, nothing before (decision 0082). None: a catalogue was in force."""
+    from sanxiang.profiles.registry import get_profile
+
+    profile = get_profile(profile_key)
+    if profile.document is not None and on >= profile.document.effective_from:
+        return None
+    since = f"（本机关的审核目录自 {profile.document.effective_from:%Y-%m-%d} 起施行）" if profile.document else ""
+    national = profile.entry("review.statutory_rules", on=on)
+    if national.value:
+        start = f"，{national.effective_from:%Y-%m-%d} 起施行" if national.effective_from else ""
+        return f"{on:%Y-%m-%d} 没有施行的审核目录清单{since}：按当日施行的国家规定确定（行政处罚法第五十八条{start}）。"
+    later = [e.effective_from for e in profile.history("review.statutory_rules")
+             if e.value and e.effective_from and e.effective_from > on]
+    after = f"（行政处罚法第五十八条自 {min(later):%Y-%m-%d} 起施行）" if later else ""
+    return f"{on:%Y-%m-%d} 没有施行的审核目录清单{since}，也没有要求法制审核的国家规定{after}。"
+
+
+def _noted(result: dict, note: str | None) -> dict:
+    return {**result, "note": note} if note else result
+
+
 def party_kind_of(case) -> str | None:
     """The parties' kind as the amounts of the cases app read it: an organisation only when every
     party is one (else the lower, natural-person amounts apply)."""
@@ -114,14 +138,17 @@ def check_agency(agency, proposal_data, on: dt.date | None = None) -> dict:
         required, rules = answer(rules_in_force(agency, on), proposal, simplified_ceiling(profile_key_of(agency), on))
     except ShapeError as exc:
         raise RuleViolation(exc.message, field=exc.field) from None
-    return {"required": required, "rules": rules}
+    note = None if version_in_force(agency, on) is not None else no_catalogue_note(profile_key_of(agency), on)
+    return _noted({"required": required, "rules": rules}, note)
 
 
 def check_profile(profile_key: str, proposal_data, on: dt.date | None = None) -> dict:
     """`sanxiang review check`: the answer of the catalogue a profile seeds (no agency, no database);
-    the level defaults to the profile's."""
+    the level defaults to the profile's. Before the profile's document a `note` says that no catalogue
+    was in force and which national rule answered."""
+    on = on or timezone.localdate()
     if isinstance(proposal_data, dict) and proposal_data.get("level") is None:
-        proposal_data = {**proposal_data, "level": level_of(profile_key, on or timezone.localdate())}
+        proposal_data = {**proposal_data, "level": level_of(profile_key, on)}
     proposal = parse_proposal(proposal_data)
     required, rules = answer(profile_catalogue(profile_key, on), proposal, simplified_ceiling(profile_key, on))
-    return {"required": required, "rules": rules}
+    return _noted({"required": required, "rules": rules}, no_catalogue_note(profile_key, on))

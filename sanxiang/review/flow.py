@@ -637,6 +637,39 @@ def _case_scope(case) -> list[str]:
     return scope
 
 
+def _roles_on(user, on: dt.date, *, exclude_grant=None):
+    from django.db.models import Q
+
+    from sanxiang.orgs.models import RoleAssignment
+
+    rows = (RoleAssignment.objects.filter(user=user, active=True, valid_from__lte=on)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).select_related("agency"))
+    granted = Consultation.objects.filter(grant__isnull=False).values("grant_id")
+    return [r for r in rows.exclude(pk__in=granted) if r.pk != exclude_grant]
+
+
+def outside_agency_text(user, agency, on: dt.date, *, grant=None) -> str:
+    """"" when the account holds a role of `agency` on `on` (a consultation's own grant does not count);
+    else "本机关以外的账号（…）" naming the agencies and roles it holds elsewhere."""
+    roles = _roles_on(user, on, exclude_grant=grant)
+    if any(r.agency_id == agency.pk for r in roles):
+        return ""
+    held = "；".join(sorted({f"{r.agency.name} {r.get_role_display()}" for r in roles}))
+    return f"本机关以外的账号（{held or '未在任何机关登记角色'}）"
+
+
+def _outside_problem(user, agency, on: dt.date) -> str | None:
+    """An account of another agency may be consulted only as a registered 公职律师、法律顾问 or 专家 (its
+    adviser role there); an officer, reviewer or leader of another agency may not be given this
+    agency's records (decision 0082). An account with no role anywhere is an outside person's own."""
+    roles = _roles_on(user, on)
+    if not roles or any(r.agency_id == agency.pk for r in roles) or any(r.role == Role.ADVISER for r in roles):
+        return None
+    held = "；".join(sorted({f"{r.agency.name}的{r.get_role_display()}" for r in roles}))
+    return (f"账号“{user.get_username()}”是{held}，不是登记的公职律师、法律顾问或专家：其他机关的账号只有登记为"
+            f"法律顾问/公职律师/行业专家的，才能因征求意见获得查阅本机关案件的限时权限。")
+
+
 @transaction.atomic
 def do_consult(rnd: ReviewRound, *, expertise: str, name: str, question: str, organisation: str = "", user=None,
                access_until=None, on=None, actor) -> Consultation:
@@ -661,6 +694,9 @@ def do_consult(rnd: ReviewRound, *, expertise: str, name: str, question: str, or
     if user is not None:
         if not getattr(user, "is_active", False):
             raise RuleViolation("该账号已停用。", field="user")
+        problem = _outside_problem(user, case.agency, on)
+        if problem:
+            raise RuleViolation(problem, field="user", code="consultant_of_another_agency")
         limit = _access_limit(rnd)
         until = _date_any(access_until, "查阅截止日期", "access_until") if access_until else limit
         if until > limit:
@@ -679,7 +715,8 @@ def do_consult(rnd: ReviewRound, *, expertise: str, name: str, question: str, or
     append_entry(action="consult_on_review", actor=actor, obj=row, payload={
         "case": case.number, "round": rnd.number, "expertise": expertise, "name": name,
         "organisation": organisation, "question": question, "access_until": row.access_until,
-        "grant": grant.pk if grant else None, "scope": grant.scope if grant else []})
+        "grant": grant.pk if grant else None, "scope": grant.scope if grant else [],
+        "outside_agency": row.outside_agency})
     return row
 
 

@@ -107,11 +107,31 @@ def _proposal_text(case, proposal: dict) -> str:
     confiscation = proposal.get("confiscation_value")
     text = _penalties(proposal.get("penalties") or [], Decimal(fine) if fine else None,
                       Decimal(confiscation) if confiscation else None)
+    plan = _plan(case) if not text else None
+    if plan is not None and plan.items:
+        return _plan_text(plan)
     return text or case.decision_content or "（见送审材料）"
 
 
+def _plan(case):
+    from sanxiang.cases.models import InspectionPlan
+
+    return InspectionPlan.objects.filter(case=case).first() if case.kind == "inspection_plan" else None
+
+
+def _plan_text(plan) -> str:
+    """年度抽查计划 as the form's 拟处建议: its year and each item's 抽查对象、内容、比例 (the plan holds them)."""
+    items = "；".join(f"{i}. {row.get('objects', '')}：{row.get('content', '')}（{row.get('ratio', '')}，"
+                     f"{row.get('method', '')}，{row.get('frequency', '')}）" for i, row in enumerate(plan.items, 1))
+    return f"{plan.year}年度“双随机、一公开”抽查计划，共 {len(plan.items)} 项：{items}"
+
+
 def _basis(case) -> str:
-    """The legal basis as the handlers wrote it: in the 行政处罚告知书, else the 调查终结报告's opinion."""
+    """The legal basis as the handlers wrote it: in the 行政处罚告知书, else the 调查终结报告's opinion; a
+    年度抽查计划's is each item's 抽查依据 (tester9 #8)."""
+    plan = _plan(case)
+    if plan is not None and plan.items:
+        return "；".join(dict.fromkeys(row.get("basis", "") for row in plan.items if row.get("basis")))
     for kind, name in ((DocumentKind.PENALTY_NOTICE, "basis"), (DocumentKind.INVESTIGATION_REPORT, "opinion")):
         found = (Document.objects.filter(case=case, kind=kind).exclude(status=DocumentStatus.FAILED)
                  .order_by("-id").first())

@@ -142,6 +142,14 @@ class ReviewRound(Ledgered):
     def __str__(self) -> str:
         return f"{self.review.case.number} 法制审核第{self.number}轮"
 
+    @property
+    def extension_history(self) -> list[dict]:
+        """Every extension of the round's clock, in order, each with its date, length, approver and
+        reason (`extension_*` fields keep only the last one)."""
+        from .queries import extensions_of
+
+        return extensions_of(self)
+
 
 class ReviewSupplement(Ledgered):
     """补充材料 — the reviewer's request to supplement a round's materials within a time, and when

@@ -157,6 +157,16 @@ class Consultation(Ledgered):
         ordering = ["round", "asked_on", "id"]
         verbose_name = "征求意见"
 
+    @property
+    def outside_agency(self) -> str:
+        """How the consulted account stands outside the case's agency ("" when it is the agency's own or
+        there is no account): shown wherever the grant is (decision 0082)."""
+        if self.user_id is None:
+            return ""
+        from .flow import outside_agency_text
+
+        return outside_agency_text(self.user, self.round.review.case.agency, self.asked_on, grant=self.grant_id)
+
 
 class InquiryKind(models.TextChoices):
     INQUIRY = "inquiry", "向当事人了解情况、听取陈述申辩"

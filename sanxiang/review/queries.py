@@ -56,6 +56,17 @@ def names_of(users) -> dict:
     return {u.pk: names.get(u.pk) or u.get_full_name() or "（未登记姓名）" for u in users}
 
 
+def extensions_of(rnd) -> list[dict]:
+    """延长审核期限, every one of the round's clock in order: {date, count, unit (个工作日/日), approver
+    (the person's name), reason} — the clock's extensions keep each one (decision 0082)."""
+    from .forms import _extensions
+
+    rows = _extensions(rnd)
+    names = names_of([e.approver for e in rows])
+    return [{"date": e.date, "count": e.count, "unit": "个工作日" if e.unit == "workdays" else "日",
+             "approver": names.get(e.approver_id, ""), "reason": e.reason} for e in rows]
+
+
 def requirement(case) -> dict:
     """Whether the case's proposed decision needs a passed 法制审核 and the rules that say so (with
     their citations): `review_required` on today's catalogue, for the proposal as the case holds it."""

@@ -82,6 +82,15 @@ def alerts_of(bound: dict, offered: set) -> list[str]:
     return [e for act, form in bound.items() if act not in offered for errs in form.errors.values() for e in errs]
 
 
+def _form_makeable(rnd) -> bool:
+    """生成审核表 is offered when the round has no form yet, or its form was issued (a later sign-off makes
+    a correction); not while one waits or is generated but not issued (the documents app refuses it)."""
+    from sanxiang.documents.models import DocumentStatus
+
+    existing = form_documents(rnd).exclude(status=DocumentStatus.FAILED).first()
+    return existing is None or existing.status == DocumentStatus.ISSUED
+
+
 def _people(agency, role, on=None) -> list[dict]:
     from django.contrib.auth import get_user_model
 
@@ -176,7 +185,7 @@ def round_view(user, rnd, bound=None) -> dict:
         "approvers": _people(case.agency, Role.AGENCY_LEADER) if may_extend else [],
         "extension_discussion": _extension_discussion_form(rnd, track) if may_extend else None,
         "documents": documents,
-        "may_make_form": rnd.status in FORM_READY and can(user, "generate_documents", case),
+        "may_make_form": rnd.status in FORM_READY and can(user, "generate_documents", case) and _form_makeable(rnd),
         "findings": FINDINGS, "chain": chain, "sign": sign, "flow_problem": _flow_problem(rnd),
         "discussions": list(rnd.discussions.order_by("held_on", "id")), "discuss": _discussion_form(rnd, user),
         **_disagreement_view(rnd, user), **_consultation_view(rnd, user, is_reviewer),

@@ -122,7 +122,13 @@ def test_zhuzhou_plan_adopted_only_as_the_agreed_items(zenv):
         IP.do_revise_inspection_plan(plan, actor=zenv.officer)
     with pytest.raises(RuleViolation, match="起草中方可修改"):
         IP.do_edit_inspection_plan(plan, items=[{**ITEM, "ratio": "3%"}], actor=zenv.officer)
-    _pass_review(zenv, plan)
+    rnd = _pass_review(zenv, plan)
+    from sanxiang.review.forms import form_values
+
+    values = form_values(plan.case, rnd)  # the 审核表 says what the plan holds, not "（见送审材料）" (tester9 #8)
+    assert values["basis"] == "《中华人民共和国产品质量法》第十五条"
+    assert values["proposal"].startswith(f"{plan.year}年度“双随机、一公开”抽查计划，共 1 项：1. 辖区内工业产品生产企业")
+    assert "5%" in values["proposal"]
     with pytest.raises(NotPermitted):  # adoption is a leader's act
         IP.do_adopt_inspection_plan(plan, actor=zenv.head)
     plan = IP.do_adopt_inspection_plan(plan, actor=zenv.leader)

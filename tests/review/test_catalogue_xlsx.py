@@ -51,7 +51,7 @@ def test_an_exported_version_imports_to_the_same_rules(zz, db):
     seeded = zz["seeded"]
     data = export_version(seeded)
     sheet = load_workbook(io.BytesIO(data)).active
-    assert "法制审核目录清单（第1版，自2021年04月19日起施行）" in sheet["A1"].value
+    assert "法制审核目录清单（第1版，自2021年07月15日起施行）" in sheet["A1"].value  # 第五十八条's date (0082)
     assert [c.value for c in sheet[2]] == HEADERS
     # people read words, not keys: 株洲's all-general-procedure rule
     row = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] == "all_general_procedure_penalties")
@@ -191,3 +191,32 @@ def test_the_decision_column_round_trips_and_an_older_workbook_without_it_import
     out = io.BytesIO()
     book.save(out)
     assert read_rules(out.getvalue()) == RICH
+
+
+def test_another_agencys_workbook_is_refused_and_an_import_says_what_it_removes(zz, db, tmp_path, capsys):
+    """tester9 #2: the title row names the agency; another agency's exported workbook is refused whole,
+    naming both; an import of the agency's own that drops rules says which, against the version before."""
+    agency = zz["agency"]
+    other = T.agency("pingluo-like", profile_key="pingluo-commerce")
+    foreign = export_version(do_seed_catalogue(other, actor=OPERATOR))
+    before = written()
+    with pytest.raises(RuleViolation) as refused:
+        do_import_catalogue_version(agency, foreign, effective_from="2027-08-01", reason="跨机关", actor=zz["reviewer"])
+    assert refused.value.code == "catalogue_of_another_agency"
+    assert "这是“测试主体pingluo-like”的审核目录清单，不是“测试主体" in refused.value.message
+    assert written() == before
+    path = tmp_path / "他局.xlsx"
+    path.write_bytes(foreign)
+    with pytest.raises(SystemExit) as ended:
+        call_command("review", "catalogue", "import", "--agency", agency.code, "--reason", "跨机关", "--from",
+                     "2027-08-01", str(path))
+    assert ended.value.code == 2 and "不是“测试主体" in capsys.readouterr().err and written() == before
+
+    latest = CatalogueVersion.objects.filter(agency=agency).order_by("-version").first()
+    kept = latest.rules[:2]
+    path.write_bytes(export_rules(kept, title=f"{agency.name}重大执法决定法制审核目录清单（第{latest.version}版）"))
+    call_command("review", "catalogue", "import", "--agency", agency.code, "--reason", "精简", "--from", "2027-08-01",
+                 str(path))
+    out = capsys.readouterr().out
+    dropped = latest.rules[2:]
+    assert f"与第{latest.version}版相比：删除 {len(dropped)} 条（{dropped[0]['label']}、" in out

@@ -41,6 +41,42 @@ def _nothing_written(fn, exc=RuleViolation, **kw):
     return err.value.message
 
 
+def test_another_agencys_account_is_granted_only_as_its_registered_consultant_and_marked_outside(zz, db, client):
+    """Decision 0082 (tester9 #9): another agency's officer is refused with a message naming the account's
+    agency and role; that agency's registered 法律顾问 is granted time-limited access, and the granter sees
+    on the round page, the consultation page and the API that the account is outside the agency."""
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Role
+
+    rnd, day = submitted_round(zz, today=True)
+    case = rnd.review.case
+    other = T.agency("wlmq-other")
+    officer = T.member(other, Role.OFFICER, valid_from=day - dt.timedelta(days=30))
+    adviser = T.member(other, Role.ADVISER, valid_from=day - dt.timedelta(days=30), valid_to=day + dt.timedelta(days=180),
+                       scope=[f"orgs.person:{T.person(other).pk}"])  # its own agency's registered 法律顾问
+    ask = dict(rnd=rnd, expertise="法律顾问", name="顾问", question="扣押是否适当？", on=day, actor=zz.env.reviewer)
+    message = _nothing_written(do_consult, **{**ask, "user": officer})
+    assert "测试主体wlmq-other的执法人员" in message and "不是登记的公职律师、法律顾问或专家" in message
+    assert not can(officer, "view", case)
+
+    row = do_consult(**{**ask, "user": adviser})
+    assert row.grant.valid_to == rnd.due and can(adviser, "view", case)
+    assert row.outside_agency == "本机关以外的账号（测试主体wlmq-other 法律顾问/公职律师/行业专家）"
+    entry = LedgerEntry.objects.filter(action="consult_on_review", object_id=str(row.pk)).get()
+    assert "本机关以外的账号" in entry.entry
+    # an account with no role anywhere (an outside lawyer's own) and the agency's own staff are not marked
+    own = do_consult(**{**ask, "user": zz.env.leader})
+    assert own.outside_agency == "" and own.grant is None
+    client.force_login(zz.env.reviewer)
+    page = client.get(f"/review/rounds/{rnd.pk}/").content.decode()
+    assert "本机关以外的账号（测试主体wlmq-other 法律顾问/公职律师/行业专家）" in page
+    consultation_page = client.get(f"/review/consultations/{row.pk}/").content.decode()
+    assert "本机关以外的账号（测试主体wlmq-other" in consultation_page
+    listed = client.get(f"/api/v1/reviews/rounds/{rnd.pk}/consultations").json()
+    assert [c["outside_agency"] for c in listed if c["id"] in (row.pk, own.pk)] == [
+        "本机关以外的账号（测试主体wlmq-other 法律顾问/公职律师/行业专家）", ""]
+
+
 def test_an_outside_lawyer_reads_the_case_until_the_rounds_end_and_the_job_ends_it(zz, db):
     rnd, day = submitted_round(zz, today=True)
     case = rnd.review.case

@@ -51,7 +51,7 @@ CASES = [
     ("zhuzhou-amr", "2026-06-15", {"kind": "inspection_plan"}, ["random_inspection_plan"]),
     ("zhuzhou-amr", "2026-06-15", {"kind": "licence", "hearing": "requested"}, ["licence_hearing_requested"]),
     ("zhuzhou-amr", "2026-06-15", {"kind": "licence", "hearing": "held"},
-     ["licence_statutory_hearing", "licence_hearing_requested"]),
+     ["licence_statutory_hearing", "licence_hearing_requested", "other_hearing"]),  # 5）D reaches licences (0082)
     ("zhuzhou-amr", "2026-06-15", {"kind": "coercion", "flags": ["party_major_impact"]}, ["coercion_major_impact"]),
     ("zhuzhou-amr", "2026-06-15", {"kind": "inspection"}, []),
     ("zhuzhou-amr", "2026-06-15", {"kind": "adjudication", "flags": ["changes_decision"]}, ["other_changes_decision"]),
@@ -175,8 +175,9 @@ def test_a_new_version_changes_the_answer_from_its_date_only(zz, db):
     assert keys(person, GENERAL_3000, dt.date(2026, 11, 30)) == [ALL_GENERAL]  # no catalogue yet: the profile's
 
     first = do_seed_catalogue(zz["agency"], actor=OPERATOR)
-    # in force from the plan's date (印发 2021-04-19); before it the profile's national law still answers
-    assert (first.version, first.effective_from, first.origin) == (1, dt.date(2021, 4, 19), CatalogueVersion.SEEDED)
+    # in force from the day its last rule took effect: 行政处罚法第五十八条 on 2021-07-15 (decision 0082); before it
+    # the profile answers on the date (株洲's plan from 2021-04-19, national law before)
+    assert (first.version, first.effective_from, first.origin) == (1, dt.date(2021, 7, 15), CatalogueVersion.SEEDED)
     assert keys(person, GENERAL_3000, dt.date(2021, 4, 18)) == []
     assert {"random_inspection_plan", ALL_GENERAL} <= {r["key"] for r in first.rules}
     assert do_seed_catalogue(zz["agency"], actor=OPERATOR) is None  # seeded once

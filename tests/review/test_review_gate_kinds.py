@@ -223,7 +223,9 @@ def test_the_case_page_offers_the_review_of_a_later_decision_the_catalogue_requi
     step(zenv, LICENCE, case, "issue_certificate", D(2026, 9, 3), valid_until="2026-12-31")
     client.force_login(zenv.officer)
     page = reverse("cases:detail", args=[case.pk])
-    assert "act-submit-review-change" not in client.get(page).content.decode()  # no rule names it yet
+    seeded = client.get(page).content.decode()
+    for decision in ("change", "revocation", "deregistration"):  # 株洲's seed: 5）F 改变原行政执法决定 (decision 0082)
+        assert f"act-submit-review-{decision}" in seeded
     _publish_later_decisions(zenv.agency, zenv.reviewer)
     html = client.get(page).content.decode()
     for decision, label in (("change", "变更许可"), ("revocation", "撤销许可"), ("deregistration", "注销许可")):

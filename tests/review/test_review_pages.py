@@ -130,8 +130,11 @@ def test_a_review_from_the_case_page_through_the_desk_to_the_form(world, client,
     assert "法制审核机构负责人意见" in page
     assert "退回补充材料（证据材料）" in page and "report. " not in page  # labels and names, never keys
     assert "由王执法提交" in page
+    assert 'id="round-form"' in client.get(f"/review/rounds/{rnd.pk}/").content.decode()  # 生成审核表 offered
     post(client, env.officer, f"/review/rounds/{rnd.pk}/form/", {})
     form = Document.objects.get(case=case, kind="case_review_form")
+    # not offered again while the form waits or is generated but not issued (tester9 #7)
+    assert 'id="round-form"' not in client.get(f"/review/rounds/{rnd.pk}/").content.decode()
     assert form.fields["subject"] == f"review.reviewround:{rnd.pk}"
     with storage.open_file(form.docx_path) as fh:
         filled = docx.Document(io.BytesIO(fh.read()))

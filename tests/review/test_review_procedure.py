@@ -191,6 +191,31 @@ def test_the_extension_needs_the_leader_and_stays_within_the_maximum(env, db):
                             actor=env.reviewer, on=D(2026, 10, 9)).message
 
 
+def test_every_extension_stays_visible_with_its_days_approver_and_reason(env, db, client):
+    """tester9 #3: a second extension does not hide the first — the round page and the API list each one
+    with its date, length, approver (by name) and reason."""
+    from sanxiang.cases.kinds import coercion as K
+    from sanxiang.review.queries import names_of
+
+    case, _ = reach(env, GENERAL, "investigating")
+    K.do_propose_measure(case, kind="seize", reason="涉案食品可能被转移", on=D(2026, 9, 21), actor=env.officer)
+    materials = {c: "provided" for c in "ABCDF"} | {"E": "not_applicable", "G": "not_applicable"}
+    rnd = P.do_submit_review(case, kind="coercion", materials=materials, actor=env.officer, on=D(2026, 9, 22))
+    rnd = P.do_extend_review(rnd, count=5, approver=env.leader, reason="需等待产品质量检验报告", actor=env.reviewer,
+                             on=D(2026, 9, 30))
+    rnd = P.do_extend_review(rnd, count=5, approver=env.leader, reason="检验报告仍未出具", actor=env.reviewer,
+                             on=D(2026, 10, 9))
+    leader = names_of([env.leader])[env.leader.pk]
+    client.force_login(env.reviewer)
+    page = client.get(f"/review/rounds/{rnd.pk}/").content.decode()
+    assert f"（2026-09-30 经{leader}批准延长 5 个工作日：需等待产品质量检验报告）" in page
+    assert f"（2026-10-09 经{leader}批准延长 5 个工作日：检验报告仍未出具）" in page
+    data = client.get(f"/api/v1/reviews/rounds/{rnd.pk}").json()
+    assert data["extension_approver"] == leader
+    assert [(e["date"], e["count"], e["unit"], e["approver"], e["reason"]) for e in data["extensions"]] == [
+        ("2026-09-30", 5, "个工作日", leader, "需等待产品质量检验报告"), ("2026-10-09", 5, "个工作日", leader, "检验报告仍未出具")]
+
+
 # ---- the review itself ------------------------------------------------------------------------------------
 
 def test_the_opinion_needs_the_seven_points_and_a_kind_the_track_allows(env, db):

@@ -51,8 +51,12 @@ class Command(BaseCommand):
                 self._refuse(f"日期 {opts['on']!r} 格式不正确，应为 YYYY-MM-DD。")
         try:
             data = json.loads(sys.stdin.read())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            self._refuse(f"拟作出的决定不是有效的 JSON：{exc}")
+        except json.JSONDecodeError as exc:
+            where = f"第 {exc.lineno} 行第 {exc.colno} 列" if exc.doc.strip() else "标准输入为空"
+            self._refuse(f"拟作出的决定不是有效的 JSON（{where}）：请从标准输入提供 PROPOSAL.json，如 "
+                         '{"kind": "penalty", "procedure": "general"}。')
+        except UnicodeDecodeError:
+            self._refuse("拟作出的决定不是有效的 JSON：标准输入应为 UTF-8 文本。")
         try:
             result = check_profile(opts["profile"], data, on)
         except ShapeError as exc:
@@ -97,5 +101,7 @@ class Command(BaseCommand):
                                                   reason=opts["reason"], actor=OPERATOR)
         except SanxiangError as exc:
             self._refuse("\n".join([exc.message, *(f"  {r}" for r in exc.reasons if r != exc.message)]))
+        from sanxiang.review.actions import changes_summary
+
         self.stdout.write(f"已发布{agency.name}审核目录第{version.version}版（{len(version.rules)} 条规则），"
-                          f"自 {version.effective_from:%Y-%m-%d} 起施行")
+                          f"自 {version.effective_from:%Y-%m-%d} 起施行。{changes_summary(version)}")
