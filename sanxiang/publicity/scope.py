@@ -7,9 +7,10 @@ All from the agency's profile on the decision's day (docs/publicity.md, "Obligat
 - a 双随机 inspection with a normal result → `publicity.random_inspection.normal_result_deadline` from
   the inspection's end where the profile sets one, under the entity's name;
 - `publicity.penalty_scope = "samr_general_procedure"` (总局令第45号第2条): penalties by the simplified
-  procedure and warning-only penalties open none, nor a 不予行政处罚决定;
-- otherwise a 不予行政处罚决定 follows `publicity.no_penalty_decision` (decision 0079: "other" — an
-  enforcement decision, not a penalty — "short", or "none");
+  procedure and warning-only penalties open none;
+- a 不予行政处罚决定 follows `publicity.no_penalty_decision` (decision 0079: "other" — an enforcement
+  decision, not a penalty — "short", or "none"), for the market regulators too: 总局令第45号 governs
+  行政处罚信息 and does not exempt the other enforcement decisions their plans publish;
 - the display period (`publicity.display_period`, `publicity.display_period_low` for 通报批评 or a fine
   below `publicity.low_fine_below` only) and the "may take down" prompt (`publicity.takedown.after`).
 """
@@ -97,7 +98,7 @@ def scope_of(decision) -> Scope | None:
     no_penalty = decision.action == "decide_no_penalty"
     if decision.kind == "penalty":
         scope = profile.value("publicity.penalty_scope", on=on)
-        if no_penalty and scope != "samr_general_procedure":
+        if no_penalty:
             # 不予行政处罚决定 (decision 0079): an enforcement decision imposing no penalty, by the profile
             entry = profile.entry(NO_PENALTY, on=on)
             if entry.value == "none":

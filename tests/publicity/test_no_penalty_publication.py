@@ -58,3 +58,15 @@ def test_a_penalty_decision_of_pingluo_keeps_its_7_working_days(db):
     ob = PublicationObligation.objects.get(case=case)
     # 7 working days from 25 September: 28, 29, 30 September, then 8, 9, 10 (Saturday, 调休), 12 October
     assert (ob.count, ob.due, ob.rule) == (7, D(2026, 10, 12), "publicity.decision_deadline_short")
+
+
+
+@pytest.mark.parametrize("key, seed", [("zhuzhou-amr", "二（一）1)"), ("urumqi-gxq-amr", "（1）"), ("quanzhou-licheng-amr", "10.")])
+def test_a_market_regulators_no_penalty_decision_is_published_as_another_decision(key, seed):
+    """The lead's ruling (s22, decision 0079): the three market regulators' plans publish 其他行政执法决定 within 20
+    working days; 总局令第45号 governs 行政处罚信息 only and exempts nothing else — so a 不予行政处罚决定 opens its
+    obligation there too (it opened none before; tests/review/test_no_penalty_decision.py decides one in 株洲)."""
+    profile = get_profile(key)
+    entry = profile.entry("publicity.no_penalty_decision", on=D(2026, 9, 25))
+    cited = profile.cite(entry)
+    assert entry.value == "other" and entry.source == key and seed in cited and "行政处罚法第二条" in cited

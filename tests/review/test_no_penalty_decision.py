@@ -81,6 +81,12 @@ def test_zhuzhou_no_penalty_decision_waits_for_the_review_then_is_served_and_clo
     case.refresh_from_db()
     assert case.status == "decided" and case.decided_penalties == [] and case.decided_fine is None
     assert seen == [("penalty", "decide_no_penalty")]  # publicity's listener is told (its scope decides)
+    from sanxiang.publicity.models import PublicationObligation
+
+    # 株洲's plan publishes 其他行政执法决定 within 20 working days (decision 0079, the lead's ruling in s22)
+    ob = PublicationObligation.objects.get(case=case)
+    assert (ob.count, ob.unit, ob.rule) == (20, "workdays", "publicity.decision_deadline_other")
+    assert "二（一）1)及时公开行政执法决定" in ob.citation and "不予行政处罚决定" in ob.scope_note
     day += dt.timedelta(days=2)
     step(env, GENERAL, case, "serve", day)
     case.refresh_from_db()
