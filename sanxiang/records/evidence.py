@@ -104,11 +104,14 @@ def _confidentiality(value, default) -> str:
     return value
 
 
-def _floor_mark(upload: Upload, replaces, recording, kept: set) -> tuple[str, str] | None:
+def _floor_mark(upload: Upload, replaces, recording, kept: set, agency) -> tuple[str, str] | None:
     """(mark, whose) the lowest mark an item of this file may carry (decision 0076): an evidence copy is
     at least as confidential as its recording, a correction as the item it corrects, and any item as
-    every other record holding the same bytes — else the file would be served to more people, less
-    guarded, through the copy (s21 tester8 #1). None when nothing sets a floor."""
+    every other record **of the same agency** holding the same bytes — else the file would be served to
+    more people, less guarded, through the copy (s21 tester8 #1). Another agency's records neither set
+    the floor nor are named: a mark belongs to the agency's own record, and a refusal naming another
+    agency's evidence would tell who holds a file (decision 0081, s22 tester8 #1). None when nothing
+    sets a floor."""
     from sanxiang.orgs.marks import lower_than
 
     sources = []
@@ -120,7 +123,9 @@ def _floor_mark(upload: Upload, replaces, recording, kept: set) -> tuple[str, st
         for model, label in ((EvidenceItem, "证据"), (AudioVideoRecord, "音像记录")):
             rows = model.objects.filter(upload__sha256=upload.sha256)
             if model is EvidenceItem:
-                rows = rows.exclude(pk__in=kept)
+                rows = rows.filter(case__agency_id=agency.pk).exclude(pk__in=kept)
+            else:
+                rows = rows.filter(agency_id=agency.pk)
             for title, mark in rows.values_list("title", "confidentiality"):
                 sources.append((mark, f"内容相同的{label}“{title}”"))
     best = None
@@ -130,18 +135,18 @@ def _floor_mark(upload: Upload, replaces, recording, kept: set) -> tuple[str, st
     return best
 
 
-def _mark_for_copy(value, case, floor) -> str:
-    """The item's mark: the one given, else the case's — never below `floor` (decision 0076: lowering a
-    copy's mark is a declassification, which this system does not do on the officer's word)."""
+def _mark_for_copy(value, default, floor) -> str:
+    """The item's mark: the one given, else `default` (the case's) — never below `floor` (decision 0076:
+    lowering a copy's mark is a declassification, which this system does not do on the officer's word)."""
     from sanxiang.orgs.marks import lower_than
 
-    mark = _confidentiality(value, case.confidentiality)
+    mark = _confidentiality(value, default)
     if floor is None or not lower_than(mark, floor[0]):
         return mark
     if value in (None, ""):
         return floor[0]  # not chosen: the source's mark
-    raise RuleViolation(f"保密标识不能低于{floor[1]}的“{Confidentiality(floor[0]).label}”：复制件和更正沿用原记录的"
-                        "保密标识，或选择更高的标识。", field="confidentiality", code="confidentiality_below_source")
+    raise RuleViolation(f"保密标识不能低于{floor[1]}的“{Confidentiality(floor[0]).label}”：复制件、更正和内容相同的"
+                        "文件沿用原记录的保密标识，或选择更高的标识。", field="confidentiality", code="confidentiality_below_source")
 
 
 def _user(actor):
@@ -295,7 +300,8 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
         collected_on=_day(collected_on, "收集日期", "collected_on"),
         collected_by=_text(collected_by, "收集人", "collected_by", required=True, max_length=200),
         transcript=transcript,
-        confidentiality=_mark_for_copy(confidentiality, case, _floor_mark(upload, replaces, recording, kept)),
+        confidentiality=_mark_for_copy(confidentiality, case.confidentiality,
+                                       _floor_mark(upload, replaces, recording, kept, case.agency)),
         recording=recording, replaces=replaces, correction_reason=correction_reason, created_by=_user(actor),
         created_at=timezone.now())
     if recording is None and kind != EvidenceKind.ELECTRONIC:
@@ -480,6 +486,8 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
         upload = own_upload(upload, agency, actor)
         _check_unused(upload)
         _not_electronic_data(upload)
+        # the same floor as evidence: the agency's own records of the same bytes (decision 0081)
+        row.confidentiality = _mark_for_copy(confidentiality, default_mark, _floor_mark(upload, None, None, set(), agency))
     row.save()
     append_entry(action="declare_recording", actor=actor, obj=row, payload={
         "title": row.title, "act": act, "case": case.number if case else None,
@@ -584,6 +592,9 @@ def do_attach_recording_upload(recording: AudioVideoRecord, upload: Upload, *, l
     upload = own_upload(upload, row.agency, actor)
     _check_unused(upload)
     _not_electronic_data(upload)
+    # the mark was chosen at declaration: a file the agency holds under a stricter mark is refused
+    # (declare a recording with that mark), never served less guarded through this one (decision 0081)
+    _mark_for_copy(row.confidentiality, row.confidentiality, _floor_mark(upload, None, None, set(), row.agency))
     _store(row, upload, actor, late_reason)
     return row
 
