@@ -139,6 +139,11 @@ def _name(record: CaseRecord, role: str = "") -> str:
     return f"“{record.title}”" + (f"（{role}）" if role else "")
 
 
+def _kind_word(record: CaseRecord) -> str:
+    """执法文书 / 证据 / 音像记录 — what a record is, before its title in a finding."""
+    return {"document": "执法文书", "evidence": "证据", "av": "音像记录"}.get(record.kind.split(":", 1)[0], "记录")
+
+
 def check_case_file(case, records: list[CaseRecord] | None = None) -> dict:
     """四性检测 (DA/T 70-2018) of the case's file as it stands; writes nothing."""
     records = records_of(case) if records is None else records
@@ -380,6 +385,9 @@ def _security(case, records, heads, report) -> None:
     for record in records:
         if record.confidentiality and record.confidentiality not in MARKS:
             marks.append(f"{_name(record)}的敏感标识无效")
+        elif record.confidentiality == "state_secret":  # any record, not only the case (s22 tester8 #2, 0081)
+            marks.append(f"{_kind_word(record)}{_name(record)}标为国家秘密：涉及国家秘密的案卷不得在本系统归档，"
+                         "应按保密规定在涉密系统中管理")
     report.item("security", "marks", "密级和敏感标识明确，且不含国家秘密", marks)
 
     unexpected = []
