@@ -21,6 +21,7 @@ from django.utils import timezone
 from sanxiang import storage
 from sanxiang.access.policy import can, is_person
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.core.text import check_reason_text
 from sanxiang.deadlines.queries import get_profile, profile_key_of
 from sanxiang.ledger import checkpoints
 from sanxiang.ledger.actions import append_entry
@@ -787,6 +788,7 @@ def do_set_legal_hold(archived: ArchivedCaseFile, *, hold: bool, reason: str, ac
                             field="reason")
     if len(reason) > HOLD_REASON_MAX:
         raise RuleViolation(f"理由过长（最多 {HOLD_REASON_MAX} 字）。", field="reason")
+    check_reason_text(reason, label="设置保全的理由" if hold else "解除保全的理由")  # not 「x」 (s22 tester8 #8)
     with transaction.atomic():
         locked = ArchivedCaseFile.objects.select_for_update().select_related("case").get(pk=archived.pk)
         if not can(actor, "hold", locked):

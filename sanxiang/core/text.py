@@ -95,3 +95,15 @@ def check_purpose_text(text: str, *, label: str = "用途", field: str = "purpos
                             field=field, code="purpose_too_short")
     return check_no_controls(text, label, field)
 
+
+def check_reason_text(text: str, *, label: str = "理由", field: str = "reason") -> str:
+    """The purpose's rule (`says_something`) for a reason that waives a duty or changes what is kept — an
+    exception to a mandatory recording, a missing recording's explanation, a legal hold and its release,
+    a late storage, a correction, a supplement after 归档 (s22 tester8 #8): `text` unchanged, or 400
+    `reason_too_short`. An empty reason is each caller's own (it says which reason is missing)."""
+    from .errors import RuleViolation
+
+    if text and not says_something(text):
+        raise RuleViolation(f"{label}“{text[:20]}”过于简单：请写明具体理由（至少两个汉字）。",
+                            field=field, code="reason_too_short")
+    return check_no_controls(text, label, field)

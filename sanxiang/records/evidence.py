@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sanxiang.access.policy import can, current_roles
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
-from sanxiang.core.text import check_no_controls
+from sanxiang.core.text import check_no_controls, check_reason_text
 from sanxiang.deadlines.actions import do_open_obligation, meet_obligations_of
 from sanxiang.deadlines.models import Obligation
 from sanxiang.deadlines.queries import profile_key_of, profile_value
@@ -567,7 +567,8 @@ def _store(row: AudioVideoRecord, upload: Upload, actor, late_reason="") -> None
     reason = ""
     if late:
         due = f"{timezone.localtime(ob.due_at):%Y-%m-%d %H:%M}" if ob.due_at else f"{ob.due:%Y-%m-%d}"
-        reason = _text(late_reason, "逾期存储的理由", "late_reason", max_length=500)
+        reason = check_reason_text(_text(late_reason, "逾期存储的理由", "late_reason", max_length=500),
+                                   label="逾期存储的理由", field="late_reason")
         if not reason:
             raise RuleViolation(f"{row}的存储时限为 {due}，该文件 {timezone.localtime(upload.completed_at):%Y-%m-%d %H:%M} "
                                 "才上传完成，属逾期存储，请说明逾期的理由。", field="late_reason")
@@ -670,7 +671,7 @@ def _waive(case, occurrence, reason, *, kind, tier, actor) -> RecordingWaiver:
     from sanxiang.cases.models import Case
 
     case = Case.objects.select_for_update().get(pk=case.pk)
-    reason = _text(reason, "理由", "reason", required=True, max_length=500)
+    reason = check_reason_text(_text(reason, "理由", "reason", required=True, max_length=500))  # s22 tester8 #8
     missing = _missing_of(case, str(occurrence))
     if missing.waiver is not None:
         raise Conflict(f"{missing.occurrence.description}已有{missing.waiver.get_kind_display()}。",
