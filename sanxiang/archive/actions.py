@@ -342,7 +342,12 @@ def _usability(records, items, heads, report) -> None:
                 continue
             if filetype.guess(head) is None and file.size and not _native_data(record, head):
                 unreadable.append(f"{_name(record, file.role)}的格式无法识别")
-    report.item("usability", "opens", "文件可以打开（PDF 可解析，媒体格式可识别）", unreadable)
+            elif content.is_iso_media(head):  # an MP4's header alone plays nothing (s22 tester8 #5)
+                with storage.open_file(file.path) as fh:
+                    problem = content.iso_media_problem(fh)
+                if problem:
+                    unreadable.append(f"{_name(record, file.role)}无法播放：{problem}")
+    report.item("usability", "opens", "文件可以打开（PDF 可解析，媒体可解析且有时长）", unreadable)
 
     formats = []
     for record in records:

@@ -185,6 +185,22 @@ def _not_electronic_data(upload: Upload) -> None:
     if not is_audio_video(upload):
         raise RuleViolation(f"{file_types.type_label(upload.media_type)}不是录音或录像：音像记录的文件应当是音频或视频"
                             "（按文件内容判断）。照片、文书等请登记为证据。", field="upload", code="not_audio_video")
+    problem = media_problem(upload)
+    if problem:  # a header alone is no recording (s22 tester8 #5)
+        raise RuleViolation(f"文件“{upload}”不是可播放的录音或录像：{problem}。请上传完整的原始文件。", field="upload",
+                            code="media_unplayable")
+
+
+def media_problem(upload: Upload) -> str | None:
+    """Why the stored MP4/MOV/M4A/3GP file holds nothing playable (`content.iso_media_problem`), else
+    None; other formats are judged by their type alone."""
+    from sanxiang import storage
+
+    with storage.open_file(upload.path) as fh:
+        if not file_types.is_iso_media(fh.read(8)):
+            return None
+    with storage.open_file(upload.path) as fh:
+        return file_types.iso_media_problem(fh)
 
 
 def own_upload(upload: Upload | None, agency, actor, *, field="upload") -> Upload:
@@ -447,8 +463,9 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
                             field=blank[0])
     started = _moment(started_at, "开始时间", "started_at", required=True)
     ended = _moment(ended_at, "结束时间", "ended_at", required=True)
-    if ended < started:
-        raise RuleViolation("结束时间早于开始时间。", field="ended_at")
+    if ended <= started:  # a recording lasts (s22 tester8 #5: start = end had covered a 查封)
+        raise RuleViolation("结束时间早于开始时间。" if ended < started else "结束时间与开始时间相同：录音录像应有时长。",
+                            field="ended_at")
     remote = bool(remote_work)
     returned = _moment(returned_at, "返回单位时间", "returned_at")
     if returned is not None and not remote:
