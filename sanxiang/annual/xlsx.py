@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from sanxiang.core.sheets import append_text_row
+
 from .figures import COLUMNS, NO_DUTY, dates, draft_mark, table
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,7 +51,7 @@ def workbook(report, figures: dict, recorded: list) -> bytes:
     ws.append([])
     ws.append(["录入数字", "件数", "来源说明"])
     for r in recorded:
-        ws.append([r.get_item_display(), r.count, r.source])
+        append_text_row(ws, [r.get_item_display(), r.count, r.source])  # text, never a formula (s22 tester8 #4)
     d = dates(report.agency, report.year)
     ws.append([])
     ws.append(["科室报送截止", d.unit_submission_due.isoformat() if d.unit_submission_due else "规则配置未规定",

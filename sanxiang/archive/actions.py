@@ -22,6 +22,7 @@ from sanxiang import storage
 from sanxiang.access.policy import can, is_person
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.core.inputs import acting_user
+from sanxiang.core.text import check_reason_text
 from sanxiang.deadlines.queries import get_profile, profile_key_of
 from sanxiang.ledger import checkpoints
 from sanxiang.ledger.actions import append_entry
@@ -138,6 +139,11 @@ def failed_items(result: dict) -> list[str]:
 
 def _name(record: CaseRecord, role: str = "") -> str:
     return f"“{record.title}”" + (f"（{role}）" if role else "")
+
+
+def _kind_word(record: CaseRecord) -> str:
+    """执法文书 / 证据 / 音像记录 — what a record is, before its title in a finding."""
+    return {"document": "执法文书", "evidence": "证据", "av": "音像记录"}.get(record.kind.split(":", 1)[0], "记录")
 
 
 def check_case_file(case, records: list[CaseRecord] | None = None) -> dict:
@@ -337,7 +343,12 @@ def _usability(records, items, heads, report) -> None:
                 continue
             if filetype.guess(head) is None and file.size and not _native_data(record, head):
                 unreadable.append(f"{_name(record, file.role)}的格式无法识别")
-    report.item("usability", "opens", "文件可以打开（PDF 可解析，媒体格式可识别）", unreadable)
+            elif content.is_iso_media(head):  # an MP4's header alone plays nothing (s22 tester8 #5)
+                with storage.open_file(file.path) as fh:
+                    problem = content.iso_media_problem(fh)
+                if problem:
+                    unreadable.append(f"{_name(record, file.role)}无法播放：{problem}")
+    report.item("usability", "opens", "文件可以打开（PDF 可解析，媒体可解析且有时长）", unreadable)
 
     formats = []
     for record in records:
@@ -381,6 +392,9 @@ def _security(case, records, heads, report) -> None:
     for record in records:
         if record.confidentiality and record.confidentiality not in MARKS:
             marks.append(f"{_name(record)}的敏感标识无效")
+        elif record.confidentiality == "state_secret":  # any record, not only the case (s22 tester8 #2, 0081)
+            marks.append(f"{_kind_word(record)}{_name(record)}标为国家秘密：涉及国家秘密的案卷不得在本系统归档，"
+                         "应按保密规定在涉密系统中管理")
     report.item("security", "marks", "密级和敏感标识明确，且不含国家秘密", marks)
 
     unexpected = []
@@ -790,6 +804,7 @@ def do_set_legal_hold(archived: ArchivedCaseFile, *, hold: bool, reason: str, ac
                             field="reason")
     if len(reason) > HOLD_REASON_MAX:
         raise RuleViolation(f"理由过长（最多 {HOLD_REASON_MAX} 字）。", field="reason")
+    check_reason_text(reason, label="设置保全的理由" if hold else "解除保全的理由")  # not 「x」 (s22 tester8 #8)
     with transaction.atomic():
         locked = ArchivedCaseFile.objects.select_for_update().select_related("case").get(pk=archived.pk)
         if not can(actor, "hold", locked):

@@ -94,7 +94,7 @@ def _documents(case) -> list[CaseRecord]:
         out.append(CaseRecord(
             kind=f"document:{doc.kind}", title=doc.get_kind_display(), number=doc.number,
             made_on=written_on(doc), object_type=doc.ledger_type(), object_id=str(doc.pk),
-            files=tuple(files), confidentiality=case.confidentiality,
+            files=tuple(files), confidentiality=doc.confidentiality or case.confidentiality,
             metadata={"status": doc.get_status_display(), "issued": doc.status == DocumentStatus.ISSUED,
                       "replaces": str(doc.replaces_id or ""),
                       **({"correction_reason": doc.fields.get("correction_reason", "")} if doc.replaces_id else {}),
@@ -183,7 +183,7 @@ def _evidence(case) -> list[CaseRecord]:
         out.append(CaseRecord(
             kind="av:recording", title=rec.title, number="", made_on=timezone.localdate(rec.started_at),
             object_type=rec.ledger_type(), object_id=str(rec.pk), files=_upload_file(rec.upload),
-            confidentiality=rec.confidentiality,
+            confidentiality=rec.confidentiality or case.confidentiality,
             also=((rec.upload.ledger_type(), str(rec.upload_id)),) if rec.upload_id else (),
             metadata={"place": rec.place, "device": rec.device, "recorder": rec.recorder,
                       "officers": rec.officers}))

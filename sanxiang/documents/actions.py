@@ -23,6 +23,7 @@ from sanxiang.access.policy import can
 from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
 from sanxiang.core.inputs import acting_user
+from sanxiang.core.text import check_reason_text
 from sanxiang.deadlines.queries import profile_key_of, profile_value
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
@@ -77,7 +78,7 @@ def _supplement_reason(case, reason, replaces, act="生成执法文书") -> str:
                        "（作为归档后补充材料，另附于归档案卷之外）。", field="supplement_reason", code="case_archived")
     if len(reason) > 300:
         raise RuleViolation("归档后补充原因过长（最多 300 字）。", field="supplement_reason")
-    return reason
+    return check_reason_text(reason, label="归档后补充原因", field="supplement_reason")
 
 
 def _correction_reason(reason, replaces) -> str:
@@ -88,7 +89,7 @@ def _correction_reason(reason, replaces) -> str:
                             code="correction_reason_missing")
     if len(reason) > 300:
         raise RuleViolation("更正原因过长（最多 300 字）。", field="correction_reason")
-    return reason
+    return check_reason_text(reason, label="更正原因", field="correction_reason")
 
 
 def ended_refusal(case, spec, replaces) -> str | None:

@@ -352,12 +352,14 @@ def credit_inspections(agency) -> list[list]:
 def _xlsx(header: list[str], rows: list[list], title: str, filename: str) -> HttpResponse:
     from openpyxl import Workbook
 
+    from sanxiang.core.sheets import append_text_row
+
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
     sheet.append(header)
-    for r in rows:
-        sheet.append([_cell(v) for v in r])
+    for r in rows:  # a party's name as text, never a formula (s22 tester8 #4)
+        append_text_row(sheet, [_cell(v) for v in r])
     for i, name in enumerate(header, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = max(12, len(name) * 2 + 2)
     out = io.BytesIO()

@@ -16,6 +16,7 @@ from sanxiang.access.policy import can, current_roles
 from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
 from sanxiang.core.inputs import acting_user
+from sanxiang.core.text import check_reason_text
 from sanxiang.deadlines.actions import do_open_obligation, meet_obligations_of
 from sanxiang.deadlines.models import Obligation
 from sanxiang.deadlines.queries import profile_key_of, profile_value
@@ -91,11 +92,14 @@ def _confidentiality(value, default) -> str:
     return value
 
 
-def _floor_mark(upload: Upload, replaces, recording, kept: set) -> tuple[str, str] | None:
+def _floor_mark(upload: Upload, replaces, recording, kept: set, agency) -> tuple[str, str] | None:
     """(mark, whose) the lowest mark an item of this file may carry (decision 0076): an evidence copy is
     at least as confidential as its recording, a correction as the item it corrects, and any item as
-    every other record holding the same bytes — else the file would be served to more people, less
-    guarded, through the copy (s21 tester8 #1). None when nothing sets a floor."""
+    every other record **of the same agency** holding the same bytes — else the file would be served to
+    more people, less guarded, through the copy (s21 tester8 #1). Another agency's records neither set
+    the floor nor are named: a mark belongs to the agency's own record, and a refusal naming another
+    agency's evidence would tell who holds a file (decision 0081, s22 tester8 #1). None when nothing
+    sets a floor."""
     from sanxiang.orgs.marks import lower_than
 
     sources = []
@@ -107,7 +111,9 @@ def _floor_mark(upload: Upload, replaces, recording, kept: set) -> tuple[str, st
         for model, label in ((EvidenceItem, "证据"), (AudioVideoRecord, "音像记录")):
             rows = model.objects.filter(upload__sha256=upload.sha256)
             if model is EvidenceItem:
-                rows = rows.exclude(pk__in=kept)
+                rows = rows.filter(case__agency_id=agency.pk).exclude(pk__in=kept)
+            else:
+                rows = rows.filter(agency_id=agency.pk)
             for title, mark in rows.values_list("title", "confidentiality"):
                 sources.append((mark, f"内容相同的{label}“{title}”"))
     best = None
@@ -117,18 +123,18 @@ def _floor_mark(upload: Upload, replaces, recording, kept: set) -> tuple[str, st
     return best
 
 
-def _mark_for_copy(value, case, floor) -> str:
-    """The item's mark: the one given, else the case's — never below `floor` (decision 0076: lowering a
-    copy's mark is a declassification, which this system does not do on the officer's word)."""
+def _mark_for_copy(value, default, floor) -> str:
+    """The item's mark: the one given, else `default` (the case's) — never below `floor` (decision 0076:
+    lowering a copy's mark is a declassification, which this system does not do on the officer's word)."""
     from sanxiang.orgs.marks import lower_than
 
-    mark = _confidentiality(value, case.confidentiality)
+    mark = _confidentiality(value, default)
     if floor is None or not lower_than(mark, floor[0]):
         return mark
     if value in (None, ""):
         return floor[0]  # not chosen: the source's mark
-    raise RuleViolation(f"保密标识不能低于{floor[1]}的“{Confidentiality(floor[0]).label}”：复制件和更正沿用原记录的"
-                        "保密标识，或选择更高的标识。", field="confidentiality", code="confidentiality_below_source")
+    raise RuleViolation(f"保密标识不能低于{floor[1]}的“{Confidentiality(floor[0]).label}”：复制件、更正和内容相同的"
+                        "文件沿用原记录的保密标识，或选择更高的标识。", field="confidentiality", code="confidentiality_below_source")
 
 
 _user = acting_user
@@ -166,6 +172,22 @@ def _not_electronic_data(upload: Upload) -> None:
     if not is_audio_video(upload):
         raise RuleViolation(f"{file_types.type_label(upload.media_type)}不是录音或录像：音像记录的文件应当是音频或视频"
                             "（按文件内容判断）。照片、文书等请登记为证据。", field="upload", code="not_audio_video")
+    problem = media_problem(upload)
+    if problem:  # a header alone is no recording (s22 tester8 #5)
+        raise RuleViolation(f"文件“{upload}”不是可播放的录音或录像：{problem}。请上传完整的原始文件。", field="upload",
+                            code="media_unplayable")
+
+
+def media_problem(upload: Upload) -> str | None:
+    """Why the stored MP4/MOV/M4A/3GP file holds nothing playable (`content.iso_media_problem`), else
+    None; other formats are judged by their type alone."""
+    from sanxiang import storage
+
+    with storage.open_file(upload.path) as fh:
+        if not file_types.is_iso_media(fh.read(8)):
+            return None
+    with storage.open_file(upload.path) as fh:
+        return file_types.iso_media_problem(fh)
 
 
 def own_upload(upload: Upload | None, agency, actor, *, field="upload") -> Upload:
@@ -281,7 +303,8 @@ def do_register_evidence(case, upload: Upload | None = None, *, kind, title, sou
         collected_on=_day(collected_on, "收集日期", "collected_on"),
         collected_by=_text(collected_by, "收集人", "collected_by", required=True, max_length=200),
         transcript=transcript,
-        confidentiality=_mark_for_copy(confidentiality, case, _floor_mark(upload, replaces, recording, kept)),
+        confidentiality=_mark_for_copy(confidentiality, case.confidentiality,
+                                       _floor_mark(upload, replaces, recording, kept, case.agency)),
         recording=recording, replaces=replaces, correction_reason=correction_reason, created_by=_user(actor),
         created_at=timezone.now())
     if recording is None and kind != EvidenceKind.ELECTRONIC:
@@ -427,8 +450,9 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
                             field=blank[0])
     started = _moment(started_at, "开始时间", "started_at", required=True)
     ended = _moment(ended_at, "结束时间", "ended_at", required=True)
-    if ended < started:
-        raise RuleViolation("结束时间早于开始时间。", field="ended_at")
+    if ended <= started:  # a recording lasts (s22 tester8 #5: start = end had covered a 查封)
+        raise RuleViolation("结束时间早于开始时间。" if ended < started else "结束时间与开始时间相同：录音录像应有时长。",
+                            field="ended_at")
     remote = bool(remote_work)
     returned = _moment(returned_at, "返回单位时间", "returned_at")
     if returned is not None and not remote:
@@ -466,6 +490,8 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
         upload = own_upload(upload, agency, actor)
         _check_unused(upload)
         _not_electronic_data(upload)
+        # the same floor as evidence: the agency's own records of the same bytes (decision 0081)
+        row.confidentiality = _mark_for_copy(confidentiality, default_mark, _floor_mark(upload, None, None, set(), agency))
     row.save()
     append_entry(action="declare_recording", actor=actor, obj=row, payload={
         "title": row.title, "act": act, "case": case.number if case else None,
@@ -545,7 +571,8 @@ def _store(row: AudioVideoRecord, upload: Upload, actor, late_reason="") -> None
     reason = ""
     if late:
         due = f"{timezone.localtime(ob.due_at):%Y-%m-%d %H:%M}" if ob.due_at else f"{ob.due:%Y-%m-%d}"
-        reason = _text(late_reason, "逾期存储的理由", "late_reason", max_length=500)
+        reason = check_reason_text(_text(late_reason, "逾期存储的理由", "late_reason", max_length=500),
+                                   label="逾期存储的理由", field="late_reason")
         if not reason:
             raise RuleViolation(f"{row}的存储时限为 {due}，该文件 {timezone.localtime(upload.completed_at):%Y-%m-%d %H:%M} "
                                 "才上传完成，属逾期存储，请说明逾期的理由。", field="late_reason")
@@ -570,6 +597,9 @@ def do_attach_recording_upload(recording: AudioVideoRecord, upload: Upload, *, l
     upload = own_upload(upload, row.agency, actor)
     _check_unused(upload)
     _not_electronic_data(upload)
+    # the mark was chosen at declaration: a file the agency holds under a stricter mark is refused
+    # (declare a recording with that mark), never served less guarded through this one (decision 0081)
+    _mark_for_copy(row.confidentiality, row.confidentiality, _floor_mark(upload, None, None, set(), row.agency))
     _store(row, upload, actor, late_reason)
     return row
 
@@ -645,7 +675,7 @@ def _waive(case, occurrence, reason, *, kind, tier, actor) -> RecordingWaiver:
     from sanxiang.cases.models import Case
 
     case = Case.objects.select_for_update().get(pk=case.pk)
-    reason = _text(reason, "理由", "reason", required=True, max_length=500)
+    reason = check_reason_text(_text(reason, "理由", "reason", required=True, max_length=500))  # s22 tester8 #8
     missing = _missing_of(case, str(occurrence))
     if missing.waiver is not None:
         raise Conflict(f"{missing.occurrence.description}已有{missing.waiver.get_kind_display()}。",

@@ -34,12 +34,15 @@ def mp3(frames: int = 40, seed: int = 0) -> bytes:
     return b"ID3\x03\x00\x00" + synchsafe + tag_frame + (b"\xff\xfb\x90\x64" + frame_body) * frames
 
 
-def mp4(seed: int = 0) -> bytes:
-    """An ISO base media file: `ftyp`, a free box and an empty `mdat` (a stand-in recording)."""
+def mp4(seed: int = 0, padding: bytes = b"") -> bytes:
+    """An ISO base media file: `ftyp`, a free box (`padding` appended to it), a `moov` holding a movie
+    header of 60 seconds and an `mdat` (a stand-in recording the usability check accepts)."""
     ftyp = b"ftyp" + b"isom" + struct.pack(">I", 512) + b"isomiso2avc1mp41"
-    free = b"free" + f"sanxiang sample recording {seed}".encode().ljust(2048, b"\x00")
+    free = b"free" + f"sanxiang sample recording {seed}".encode().ljust(2048, b"\x00") + padding
+    mvhd = b"mvhd" + b"\x00\x00\x00\x00" + struct.pack(">IIII", 0, 0, 1000, 60_000) + bytes(80)
+    moov = b"moov" + struct.pack(">I", len(mvhd) + 4) + mvhd
     mdat = b"mdat" + bytes((seed + i) % 256 for i in range(1024))
-    return b"".join(struct.pack(">I", len(box) + 4) + box for box in (ftyp, free, mdat))
+    return b"".join(struct.pack(">I", len(box) + 4) + box for box in (ftyp, free, moov, mdat))
 
 
 def completed_upload(data: bytes, filename: str, *, actor, agency_code: str = ""):

@@ -122,6 +122,8 @@ def as_xlsx(reg: Register, rows: list[list], *, subtitle: str = "") -> bytes:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from sanxiang.core.sheets import append_text_row
+
     book = Workbook()
     sheet = book.active
     sheet.title = reg.label[:31]
@@ -130,8 +132,8 @@ def as_xlsx(reg: Register, rows: list[list], *, subtitle: str = "") -> bytes:
     sheet.append([c.label for c in reg.columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    for row in rows:  # people's text as text, never a formula (s22 tester8 #4)
+        append_text_row(sheet, [float(v) if isinstance(v, Decimal) else v for v in row])
     for index, column in enumerate(reg.columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width

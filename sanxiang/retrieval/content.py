@@ -87,7 +87,7 @@ def withholder(user, case):
 
             digests = [*EvidenceItem.objects.filter(case=case).values_list("upload__sha256", flat=True),
                        *AudioVideoRecord.objects.filter(case=case).values_list("upload__sha256", flat=True)]
-            shared = kinds.file_marks(digests)
+            shared = kinds.file_marks(digests, case.agency_id)
         return kinds.is_confidential(kinds.confidentiality(record, case, shared))
 
     return withheld

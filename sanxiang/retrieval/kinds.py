@@ -5,8 +5,8 @@ which files it has and how confidential it is. Documents (执法文书), evidenc
 audio-video records (音像记录) are registered here, at the end of this module.
 
 A record's confidentiality is its own `confidentiality` field when it has one, else its case's mark —
-raised to the strictest mark of any evidence item or audio-video record holding the same stored file
-(the same SHA-256): an evidence copy or a correction that reuses a confidential record's file never
+raised to the strictest mark of any evidence item or audio-video record of the same agency holding the
+same stored file (the same SHA-256; another agency's records never count, decision 0081): an evidence copy or a correction that reuses a confidential record's file never
 serves it less guarded than its source (s21 tester8 #1, decision 0076).
 """
 
@@ -112,18 +112,19 @@ def own_mark(record, case) -> str:
     return getattr(record, "confidentiality", None) or case.confidentiality
 
 
-def file_marks(digests) -> dict[str, list[str]]:
-    """SHA-256 -> the marks of every evidence item and audio-video record holding a stored file with
-    those bytes (two queries for any number of files)."""
+def file_marks(digests, agency_id) -> dict[str, list[str]]:
+    """SHA-256 -> the marks of every evidence item and audio-video record **of the agency** `agency_id`
+    holding a stored file with those bytes (two queries for any number of files). Another agency's
+    records never raise a mark: a mark is the agency's own record's (decision 0081, s22 tester8 #1)."""
     from sanxiang.records.models import AudioVideoRecord, EvidenceItem
 
     digests = {d for d in digests if d}
     out: dict[str, list[str]] = {}
     if not digests:
         return out
-    for model in (EvidenceItem, AudioVideoRecord):
-        for sha, mark in model.objects.filter(upload__sha256__in=digests).values_list("upload__sha256",
-                                                                                     "confidentiality"):
+    for model, mine in ((EvidenceItem, {"case__agency_id": agency_id}), (AudioVideoRecord, {"agency_id": agency_id})):
+        for sha, mark in model.objects.filter(upload__sha256__in=digests, **mine).values_list("upload__sha256",
+                                                                                            "confidentiality"):
             out.setdefault(sha, []).append(mark)
     return out
 
@@ -142,7 +143,7 @@ def confidentiality(record, case, shared: dict | None = None) -> str:
     sha = _digest_of(record)
     if not sha or not isinstance(record, _shared_models()):
         return own
-    marks = (shared if shared is not None else file_marks([sha])).get(sha, [])
+    marks = (shared if shared is not None else file_marks([sha], case.agency_id)).get(sha, [])
     return strictest(own, marks)
 
 
@@ -152,9 +153,9 @@ def _shared_models() -> tuple:
     return (EvidenceItem, AudioVideoRecord)
 
 
-def shared_marks_of(records) -> dict[str, list[str]]:
-    """`file_marks` for the files of `records` (a case's list)."""
-    return file_marks(_digest_of(r) for r in records if isinstance(r, _shared_models()))
+def shared_marks_of(records, case) -> dict[str, list[str]]:
+    """`file_marks` for the files of `records` (a case's list), within the case's agency."""
+    return file_marks((_digest_of(r) for r in records if isinstance(r, _shared_models())), case.agency_id)
 
 
 def is_confidential(mark: str) -> bool:

@@ -28,7 +28,7 @@ def records_of(user, case, grant=None) -> list[dict]:
         if grant is None:
             found = restrict(found, user, "view")
         found = list(found.order_by("pk"))
-        shared = kinds.shared_marks_of(found)  # a copy's file is guarded as its strictest holder's (0076)
+        shared = kinds.shared_marks_of(found, case)  # a copy's file is guarded as its strictest holder's (0076)
         for record in found:
             mark = kinds.confidentiality(record, case, shared)
             files = kind.files(record)

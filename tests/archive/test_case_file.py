@@ -289,6 +289,8 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     # A legal hold needs a reason; the archivist sets it; an officer may not.
     with pytest.raises(RuleViolation, match="写明理由"):
         A.do_set_legal_hold(archived, hold=True, reason=" ", actor=keeper)
+    with pytest.raises(RuleViolation, match="过于简单"):  # nor 「x」 (s22 tester8 #8)
+        A.do_set_legal_hold(archived, hold=True, reason="x", actor=keeper)
     with pytest.raises(NotPermitted):
         A.do_set_legal_hold(archived, hold=True, reason="行政诉讼中", actor=env.officer)
     entries = LedgerEntry.objects.count()
@@ -299,6 +301,8 @@ def test_unsigned_entries_then_archived_with_catalogue_numbering_and_retention(e
     assert held.legal_hold and held.catalogue == archived.catalogue
     with pytest.raises(RuleViolation, match="解除保全须写明理由"):  # lifting needs a reason too
         A.do_set_legal_hold(held, hold=False, reason=" ", actor=keeper)
+    with pytest.raises(RuleViolation, match="解除保全的理由“.”过于简单"):
+        A.do_set_legal_hold(held, hold=False, reason=".", actor=keeper)
     assert ArchivedCaseFile.objects.get(pk=archived.pk).legal_hold
     lifted = A.do_set_legal_hold(held, hold=False, reason="判决已生效", actor=keeper)
     assert not lifted.legal_hold and LedgerEntry.objects.filter(

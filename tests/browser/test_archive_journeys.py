@@ -139,7 +139,9 @@ def test_an_inspection_video_cut_off_mid_way_resumes_and_is_attached(demo, page,
     settings.UPLOAD_BROWSER_CHUNK_BYTES = PIECE
     case = inspection("rectifying")  # on site, 检查结果 recorded (problems found), rectification ordered
     video = tmp_path / "现场检查录像_续传.mp4"  # a name no demo upload has
-    data = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + os.urandom(3 * (1 << 20))
+    from sanxiang.records import samples
+
+    data = samples.mp4(seed=142, padding=os.urandom(3 * (1 << 20)))  # a playable MP4: moov with a duration
     video.write_bytes(data)
     log_in(page, "zhuzhou-officer")
     page.goto(f"{page.base}/cases/{case.pk}/")

@@ -41,3 +41,29 @@ def test_case_xml_of_text_stored_before_the_rule_is_well_formed():
     root = ET.fromstring(text)
     titles = [e.text for e in root.iter("title")]
     assert titles == ["微信聊天记录\\u000b\\u0001导出]]><x>"] and root.find(".//source").text == "当\\u0000事人"
+
+
+@pytest.mark.parametrize("url,body,field", [
+    ("/api/v1/records/evidence", {"title": "照片\\ud800"}, "title"),
+    ("/api/v1/documents/", {"kind": "inquiry_record", "inputs": {"interviewee": "王\\udc00五"}}, "inputs.interviewee"),
+])
+def test_a_lone_surrogate_is_a_400_in_the_json_shape_never_a_500(client, env, case, url, body, field):
+    """`"\\ud800"` written in the JSON is half a character no UTF-8 encoder writes: refused by the body
+    parser for every endpoint, naming the field, before anything is written (s22 tester8 #3)."""
+    upload = photo(env.officer)
+    client.force_login(env.officer)
+    before = counts()
+    fields = {**EVIDENCE, "case_id": case.pk, "upload_id": upload.pk}
+    raw = json.dumps({**fields, **body}, ensure_ascii=False).replace("\\\\u", "\\u")  # the escape itself
+    refused = client.post(url, raw.encode(), content_type="application/json")
+    assert refused.status_code == 400 and refused["Content-Type"].startswith("application/json"), refused.content
+    answer = refused.json()
+    assert answer["code"] == "control_characters" and answer["field"] == field, answer
+    assert "U+D" in answer["message"] and "代理码" in answer["message"]
+    assert counts() == before
+
+
+def test_the_text_rule_counts_a_lone_surrogate_as_a_control_character():
+    from sanxiang.core.text import control_characters, xml_safe
+
+    assert control_characters("王\ud800五") == ["U+D800"] and xml_safe("王\udfff五") == "王\\udfff五"

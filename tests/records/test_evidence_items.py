@@ -193,6 +193,8 @@ def test_an_archived_file_takes_evidence_only_as_a_supplement_with_its_reason(en
     refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, **EVIDENCE), Conflict, "写明补充原因")
     refused(lambda: E.do_correct_evidence(kept, actor=env.officer, supplement_reason="改正", **EVIDENCE),
             Conflict, "不能再更正")
+    refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, supplement_reason="x", **EVIDENCE),
+            RuleViolation, "归档后补充原因“x”过于简单")  # a reason says something (s22 tester8 #8)
     item = E.do_register_evidence(case, upload, actor=env.officer, supplement_reason="当事人归档后补交的进货单据",
                                   **EVIDENCE)
     entry = LedgerEntry.objects.get(action="register_evidence", object_id=str(item.pk))

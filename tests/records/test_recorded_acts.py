@@ -337,6 +337,21 @@ def test_only_a_sound_or_video_recording_covers_a_mandatory_act(kenv):
                               content_type="application/json")
         assert refused.status_code == 400 and refused.json()["code"] == "not_audio_video", refused.json()
         assert "不是录音或录像" in refused.json()["message"]
+    # nor an MP4 header with nothing after it, nor a recording that lasts no time (s22 tester8 #5)
+    fake = samples.completed_upload(b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom" + b"C" * 100, "封存录像.mp4",
+                                    actor=env.officer)
+    hollow = samples.completed_upload(samples.mp4(seed=5)[:2100], "封存录像2.mp4", actor=env.officer)
+    whole = video(env.officer)
+    before = counts()  # the uploads are made; a refusal writes nothing more
+    for upload in (fake, hollow):
+        refused = client.post("/api/v1/records/recordings", json.dumps({**body, "upload_id": upload.pk}),
+                              content_type="application/json")
+        assert refused.status_code == 400 and refused.json()["code"] == "media_unplayable", refused.json()
+        assert "不是可播放的录音或录像" in refused.json()["message"]
+    instant = client.post("/api/v1/records/recordings", json.dumps({
+        **body, "ended_at": body["started_at"], "upload_id": whole.pk}), content_type="application/json")
+    assert instant.status_code == 400 and instant.json()["field"] == "ended_at", instant.json()
+    assert "应有时长" in instant.json()["message"]
     assert counts() == before
     def blocking():
         return [m.occurrence.ref for m in CAT.missing_recordings(case) if m.blocks_closing]

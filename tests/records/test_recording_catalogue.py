@@ -91,6 +91,8 @@ def test_a_seizure_without_its_recording_blocks_closing_until_a_head_approves_an
     for call, error in ((lambda: E.do_approve_recording_exception(case, ref, reason="设备故障", actor=env.officer),
                          NotPermitted),
                         (lambda: E.do_approve_recording_exception(case, ref, reason=" ", actor=env.head), RuleViolation),
+                        # a reasoned exception says something (s22 tester8 #8)
+                        (lambda: E.do_approve_recording_exception(case, ref, reason="x", actor=env.head), RuleViolation),
                         (lambda: E.do_explain_missing_recording(case, ref, reason="设备故障", actor=env.officer),
                          RuleViolation)):
         with pytest.raises(error):
@@ -189,7 +191,10 @@ def test_a_recommended_act_asks_the_handler_for_a_reason_before_closing(urumqi):
     problem = CAT.closing_problem(case)  # defect s17 #15: asked at closing, not forgotten
     assert "宜音像记录" in problem and "承办人说明" in problem and "。；" not in problem
     with pytest.raises(RuleViolation):  # no exception for a recommended act: a reason
-        E.do_approve_recording_exception(case, missing.occurrence.ref, reason="无", actor=env.head)
+        E.do_approve_recording_exception(case, missing.occurrence.ref, reason="设备故障", actor=env.head)
+    with pytest.raises(RuleViolation) as short:  # an explanation says something (s22 tester8 #8)
+        E.do_explain_missing_recording(case, missing.occurrence.ref, reason="x", actor=env.officer)
+    assert short.value.code == "reason_too_short"
     E.do_explain_missing_recording(case, missing.occurrence.ref, reason="当事人拒绝配合录像，已制作现场笔录",
                                    actor=env.officer)
     assert not CAT.missing_recordings(case)[0].needs_reason

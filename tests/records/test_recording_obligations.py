@@ -102,6 +102,9 @@ def test_attaching_late_is_shown_late_and_meets_the_obligation(officers):
     with pytest.raises(RuleViolation) as caught:
         E.do_attach_recording_upload(rec, upload, late_reason="  ", actor=user)
     assert caught.value.field == "late_reason" and "逾期的理由" in caught.value.message and counts() == before
+    with pytest.raises(RuleViolation) as caught:  # nor 「x」 (s22 tester8 #8)
+        E.do_attach_recording_upload(rec, upload, late_reason="x", actor=user)
+    assert caught.value.code == "reason_too_short" and caught.value.field == "late_reason" and counts() == before
     rec.refresh_from_db()
     assert rec.upload is None and E.upload_obligation(rec).status == Obligation.OVERDUE
     rec = E.do_attach_recording_upload(rec, upload, late_reason="执法记录仪故障，送修后导出", actor=user)

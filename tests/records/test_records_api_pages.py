@@ -110,6 +110,11 @@ def test_an_evidence_correction_states_its_reason_on_the_api_and_the_page(env, c
         refused = officer.post(f"{API}evidence/{item.pk}/correct", {**EVIDENCE, "correction_reason": reason},
                                content_type="application/json")
         assert refused.status_code == 400 and refused.json()["code"] == "correction_reason_missing", refused.content
+    for reason in ("x", ".", "改"):  # a reason says something: the purposes' rule (s22 tester8 #8)
+        refused = officer.post(f"{API}evidence/{item.pk}/correct", {**EVIDENCE, "correction_reason": reason},
+                               content_type="application/json")
+        assert refused.status_code == 400 and refused.json()["code"] == "reason_too_short", refused.content
+        assert refused.json()["field"] == "correction_reason" and "过于简单" in refused.json()["message"]
     page = officer.post(f"/records/evidence/{item.pk}/correct/", {f"correct-{item.pk}-{k}": v for k, v in
                                                                   {**EVIDENCE, "upload": ""}.items()})
     assert page.status_code == 302 and counts() == before

@@ -206,3 +206,20 @@ def test_confiscated_goods_are_registered_on_their_page(env, built):
         ("假冒白酒", "没收（行政处罚决定）", "孙保管", "保管场所")]
     assert client_for(env.outsider).get(url).status_code == 404
     assert officer.get(f"/registers/goods/confiscated/{built.open_case.pk}/").status_code == 404  # nothing confiscated
+
+
+def test_text_starting_with_equals_is_written_as_text_not_a_formula(env, built):
+    """A title typed as `=HYPERLINK(…)` is text in the register's workbook, not a live link or a computed
+    cell when Excel or WPS opens it (s22 tester8 #4)."""
+    from sanxiang.records import evidence as E
+
+    with transaction.atomic():
+        E.do_declare_recording(env.agency, case=built.open_case, title='=HYPERLINK("http://evil.example/x","点击查看")',
+                               officers="王执法、李执法", recorder="李执法", started_at="2026-03-02T09:00",
+                               ended_at="2026-03-02T09:30", place="=1+1", device="执法记录仪", actor=env.officer)
+        r = client_for(env.officer).get(f"{API}media", {"format": "xlsx"})
+        transaction.set_rollback(True)
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    cells = [c for row in sheet.iter_rows(min_row=3) for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert {c.value for c in cells} >= {'=HYPERLINK("http://evil.example/x","点击查看")', "=1+1"}, cells
+    assert {c.data_type for c in cells} == {"s"}, [(c.coordinate, c.data_type) for c in cells]

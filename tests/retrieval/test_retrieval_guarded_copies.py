@@ -85,3 +85,26 @@ def test_a_supervisor_states_a_purpose_and_gets_watermarked_copies_only(client, 
     assert client.get(url(document)).status_code == 200
     log = client.get(f"/retrieval/cases/{case.pk}/log/").content.decode()
     assert f"{document.get_kind_display()}" in log and "（PDF）" in log  # which file was taken
+
+
+def test_a_small_image_gets_a_band_wide_enough_for_the_whole_watermark():
+    """A 16×16 image had 15 pixels changed and was logged 「已加水印」 (s22 tester8 #12): the copy now
+    carries the whole mark, opaque, in a band below the image; a large image keeps its size."""
+    import io as _io
+
+    from PIL import Image
+
+    from sanxiang.retrieval import watermark
+
+    text = "赵科长 2026-11-24 10:00 下载 · 不得外传"
+    small = _io.BytesIO()
+    Image.new("RGB", (16, 16), (0, 120, 0)).save(small, "PNG")
+    marked = Image.open(_io.BytesIO(watermark.apply(small.getvalue(), "image/png", text))).convert("RGB")
+    assert marked.width > 200 and marked.height > 16 + 20, marked.size
+    band = marked.crop((0, 16, marked.width, marked.height))
+    red = sum(1 for r, g, b in band.getdata() if r > 150 and g < 120 and b < 120)
+    assert red > 300, red  # the characters, drawn, not a few stray pixels
+    assert marked.crop((0, 0, 16, 16)).getpixel((8, 8)) == (0, 120, 0)  # the image itself unchanged
+    large = _io.BytesIO()
+    Image.new("RGB", (1200, 900), (0, 120, 0)).save(large, "PNG")
+    assert Image.open(_io.BytesIO(watermark.apply(large.getvalue(), "image/png", text))).size == (1200, 900)

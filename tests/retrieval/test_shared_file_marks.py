@@ -105,3 +105,78 @@ def test_a_file_is_served_by_the_strictest_mark_of_the_records_holding_it(client
     offered, _, left_out = html.partition("不能在线提供复制件的记录")
     assert f"/evidence/{copy.pk}/file" not in offered and "询问录像复制件" in left_out
     assert "只能在线播放" in left_out
+
+
+@pytest.fixture(scope="module")
+def other(world, django_db_blocker):
+    """Another agency holding the same recording's bytes (s22 tester8 #1)."""
+    from retrieval_cast import make_env
+
+    with django_db_blocker.unblock():
+        env2 = make_env()
+        case2 = step(env2, GENERAL, new_case(env2), "verify", dt.date(2026, 9, 1))
+        return env2, case2
+
+
+def test_another_agency_s_records_neither_set_nor_reveal_a_mark(client, env, world, other):
+    """A mark is the agency's own record's: another agency uploading the same bytes is neither refused
+    nor told whose evidence or which mark holds them, and its own records are guarded by its own marks
+    (s22 tester8 #1, decision 0081)."""
+    env2, case2 = other
+    data = world["recording"].upload
+    start = "2026-09-02T09:00"
+    client.force_login(env2.officer)
+    upload = samples.completed_upload(samples.mp4(seed=91), "同一录像.mp4", actor=env2.officer)
+    assert upload.sha256 == data.sha256
+    recorded = post(client, "/api/v1/records/recordings", {
+        "case_id": case2.pk, "upload_id": upload.pk, "title": "公开录像", "officers": "王执法、李执法",
+        "recorder": "李执法", "started_at": start, "ended_at": "2026-09-02T09:20", "place": "门店",
+        "device": "执法记录仪", "confidentiality": "public"})
+    assert recorded.status_code == 201, recorded.content
+    assert recorded.json()["confidentiality"] == "public"
+    copy = E.do_register_evidence(case2, recording=E.AudioVideoRecord.objects.get(pk=recorded.json()["id"]),
+                                  confidentiality="public", actor=env2.officer, **COPY)
+    assert copy.confidentiality == "public"
+    photo = samples.completed_upload(samples.png(seed=92), "同一照片.png", actor=env2.officer)
+    item = post(client, "/api/v1/records/evidence", {
+        "case_id": case2.pk, "upload_id": photo.pk, "kind": "documentary", "title": "门店照片", "source": "现场拍摄",
+        "collected_on": "2026-09-02", "collected_by": "王执法", "confidentiality": "public", **MEDIA})
+    assert item.status_code == 201, item.content  # the other agency's 个人隐私 photo is not named
+    # its own recording is served as its own mark: no purpose asked, its text shown
+    served = client.get(f"/api/v1/retrieval/files/recording/{recorded.json()['id']}/file",
+                        HTTP_RANGE="bytes=0-99")
+    assert served.status_code == 206, served.content
+    shown = client.get(f"/api/v1/records/recordings/{recorded.json()['id']}").json()
+    assert shown["place"] == "门店", shown
+    page = client.get(f"/cases/{case2.pk}/").content.decode()
+    assert "内容已隐去" not in page and "门店" in page and "询问过程录像" not in page
+    # and the first agency's records stay guarded by theirs
+    client.force_login(env.officer)
+    asked = client.get(f"/api/v1/retrieval/files/recording/{world['recording'].pk}/file")
+    assert asked.status_code == 400 and asked.json()["code"] == "purpose_required"
+
+
+def test_a_recording_of_bytes_the_agency_holds_carries_at_least_their_mark(client, env, world):
+    """Recordings get the evidence's floor (s22 tester8 #1): the same bytes as the agency's 商业秘密
+    recording cannot be stored as a 公开 one; not chosen, the stricter mark is taken."""
+    from sanxiang.records.models import AudioVideoRecord
+
+    case = world["case"]
+    client.force_login(env.officer)
+    body = {"case_id": case.pk, "title": "另存的录像", "officers": "王执法、李执法", "recorder": "李执法",
+            "started_at": "2026-09-02T09:00", "ended_at": "2026-09-02T09:20", "place": "执法一队", "device": "执法记录仪"}
+    before = AudioVideoRecord.objects.count()
+    upload = samples.completed_upload(samples.mp4(seed=91), "再传一次.mp4", actor=env.officer)
+    lower = post(client, "/api/v1/records/recordings", {**body, "upload_id": upload.pk, "confidentiality": "public"})
+    assert lower.status_code == 400 and lower.json()["code"] == "confidentiality_below_source", lower.content
+    assert "询问过程录像" in lower.json()["message"] and "商业秘密" in lower.json()["message"]
+    assert AudioVideoRecord.objects.count() == before
+    # declared 公开 first, then the file attached: refused the same way
+    declared = post(client, "/api/v1/records/recordings", {**body, "confidentiality": "public"})
+    assert declared.status_code == 201, declared.content
+    attach = E.do_attach_recording_upload
+    with pytest.raises(E.RuleViolation) as refused:
+        attach(AudioVideoRecord.objects.get(pk=declared.json()["id"]), upload, actor=env.officer)
+    assert refused.value.code == "confidentiality_below_source"
+    taken = post(client, "/api/v1/records/recordings", {**body, "upload_id": upload.pk})
+    assert taken.status_code == 201 and taken.json()["confidentiality"] == "business_secret", taken.content
