@@ -110,9 +110,11 @@ def demo_module(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
     from django.db import transaction
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield DEMO.load(Path(settings.FILES_DIR), lambda: tmp_path_factory.mktemp("demo-snapshot"))
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        DEMO.keep_database_before()  # for the browser tests' committed copy (tests/browser/conftest.py)
+        with transaction.atomic():
+            yield DEMO.load(Path(settings.FILES_DIR), lambda: tmp_path_factory.mktemp("demo-snapshot"))
+            transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -40,6 +40,38 @@ class DemoSnapshot:
         self.changes = None
         self.output = None
         self.files = None
+        self.before = None  # in-memory SQLite: the whole database as the build found it
+
+    def keep_database_before(self):
+        """Before the first build, outside any transaction (SQLite's backup API waits forever on a
+        connection inside one): the in-memory SQLite test database as the build will find it, kept for
+        `commit_into`. Nothing on other databases."""
+        import sqlite3
+
+        from django.db import connection
+
+        if self.changes is not None or connection.vendor != "sqlite" or not connection.is_in_memory_db():
+            return
+        if connection.in_atomic_block:  # then the browser tests build their own copy, as before
+            return
+        connection.ensure_connection()
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(copy)
+        self.before = copy
+
+    def commit_into(self, files_dir: Path) -> str | None:
+        """Outside any transaction (the browser tests' live server reads committed rows): the database
+        put back as the build found it, then the demo laid down and committed — what `sanxiang demo` made
+        there, without building it again. None when there is nothing to lay down (not built in this
+        process, or not on in-memory SQLite): the caller builds it."""
+        from django.db import connection, transaction
+
+        if self.changes is None or self.before is None:
+            return None
+        connection.ensure_connection()
+        self.before.backup(connection.connection)
+        with transaction.atomic():
+            return self.load(files_dir, None)
 
     def load(self, files_dir: Path, snapshot_dir_factory) -> str:
         """The demo in the current transaction and in `files_dir`; returns what `sanxiang demo` printed."""

@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+# Redaction is text and profile data, and the bench runs without DATABASE_URL: the SQLite pass runs it once.
+pytestmark = pytest.mark.database_agnostic
 
 
 def test_the_redaction_bench_prints_its_json_line(tmp_path):

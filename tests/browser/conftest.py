@@ -86,7 +86,9 @@ class DemoCopy:
     build): every test starts from the very same rows, ids and sequences, and what a test writes
     is flushed after it as before (`transactional_db`). Other databases build it for each test.
     The files the build stored (templates, documents, media) are kept too and copied into each
-    module's own file store (`module_file_store`): the rows name them.
+    module's own file store (`module_file_store`): the rows name them. Where a module's `demo`
+    fixture built the demo in this process already, that build is laid down and committed on the
+    database as it found it (`DEMO.commit_into`) instead of building it a second time.
     """
 
     def __init__(self):
@@ -110,8 +112,14 @@ class DemoCopy:
 
             ContentType.objects.clear_cache()  # ids as in the copy, not as the last flush made them
             return self.output
-        out = StringIO()
-        call_command("demo", stdout=out)
+        from demo_snapshot import DEMO
+
+        # Built already in this process for the `demo` modules (tests/demo_snapshot.py): laid down on
+        # the database as that build found it and committed, instead of a second build.
+        laid_down = DEMO.commit_into(Path(settings.FILES_DIR))
+        out = StringIO(laid_down or "")
+        if laid_down is None:
+            call_command("demo", stdout=out)
         if connection.vendor == "sqlite" and connection.is_in_memory_db():
             import sqlite3
             import tempfile

@@ -28,6 +28,8 @@ def assert_refusal(text):
     assert f"sanxiang restore {BACKUP}" in text
 
 
+# gunicorn on a data directory of its own, DATABASE_URL removed: the SQLite pass runs it once.
+@pytest.mark.own_sqlite_installation
 def test_a_wsgi_server_refuses_to_boot_and_creates_no_keys(tmp_path):
     write_marker(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SANXIANG_") and k != "DATABASE_URL"}
@@ -40,6 +42,8 @@ def test_a_wsgi_server_refuses_to_boot_and_creates_no_keys(tmp_path):
     assert not (tmp_path / "secret_key").exists()
 
 
+# Refused from the marker before any database is opened: no engine changes it.
+@pytest.mark.database_agnostic
 def test_serve_refuses_however_it_is_invoked(tmp_path):
     write_marker(tmp_path)
     with override_settings(DATA_DIR=str(tmp_path)), pytest.raises(CommandError) as refused:

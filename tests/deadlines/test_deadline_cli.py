@@ -1,10 +1,6 @@
 """The `sanxiang deadline` contract, the JSON API and the two pages."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,7 +10,6 @@ from sanxiang.access.actors import OPERATOR
 from sanxiang.deadlines.actions import seed_calendar
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -74,24 +69,6 @@ def test_cli_bad_input_exit_2_chinese_error(capsys, args, message):
     captured = capsys.readouterr()
     assert message in captured.err
     assert message in json.loads(captured.out)["message"]
-
-
-def test_cli_subprocess_exit_codes(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["SANXIANG_DATA_DIR"] = str(tmp_path)
-    bin_ = [sys.executable, "-m", "sanxiang.cli"]
-    subprocess.run([*bin_, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*bin_, "calendar", "seed"], env=env, check=True, cwd=ROOT, capture_output=True)
-    ok = subprocess.run([*bin_, "deadline", "--start", "2025-09-26", "--count", "7", "--unit",
-                         "workdays", "--json"], env=env, cwd=ROOT, capture_output=True, text=True)
-    assert ok.returncode == 0
-    assert json.loads(ok.stdout)["due"] == "2025-10-13"
-    bad = subprocess.run([*bin_, "deadline", "--start", "2025-02-30", "--count", "7", "--unit",
-                          "workdays"], env=env, cwd=ROOT, capture_output=True, text=True)
-    assert bad.returncode == 2 and "日期格式错误" in bad.stderr and bad.stdout == ""
-    unknown = subprocess.run([*bin_, "deadline", "--start", "2025-02-03", "--bogus"], env=env,
-                             cwd=ROOT, capture_output=True, text=True)
-    assert unknown.returncode == 2 and "参数错误" in unknown.stderr
 
 
 # --- API -------------------------------------------------------------------------------------
