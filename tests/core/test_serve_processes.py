@@ -2,6 +2,7 @@
 installation: how many it starts, what it refuses, that one Ctrl+C stops them all and the job
 worker, and that the database it serves from is in WAL mode."""
 
+import json
 import os
 import signal
 import socket
@@ -9,6 +10,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -95,6 +98,13 @@ def test_serve_starts_the_processes_asked_for_and_ctrl_c_stops_them_and_the_work
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda _: get(f"http://127.0.0.1:{port}/healthz")[0], range(40)))
         assert answers == [200] * 40
+        # a long query reaches the application, which answers in its own JSON (not gunicorn's "URI Too Long")
+        q = urllib.parse.quote("罚" * 500)
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/public/decisions/search?q={q}", timeout=10)
+            raise AssertionError("a 500-character query was accepted")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 400 and json.loads(exc.read().decode())["code"] == "bad_query"
     finally:
         output = ctrl_c(server)
     assert server.returncode == 0, output

@@ -91,6 +91,9 @@ class Command(BaseCommand):
             "preload_app": True,
             # Django decides about X-Forwarded-Proto (SANXIANG_HTTPS), not the server.
             "forwarded_allow_ips": "",
+            # gunicorn's largest request line (its default 4094 answered a 500-character search with its own
+            # English "URI Too Long" page, s22 tester10 #10): the application answers long queries itself.
+            "limit_request_line": 8190,
             "control_socket_disable": True,
             "errorlog": "-",
             "loglevel": "warning",
