@@ -309,9 +309,43 @@ def party_copy_answers(actor, row) -> list[tuple[str, str]]:
     return []
 
 
+def _asked_records(actor, case, asked) -> list[dict]:
+    """The records named by `asked` (keys such as "evidence:27"), each one the party may ask to copy on
+    `case` (`queries.party_copy_candidates`); at least one (s22 tester8 #6: the approval covered every record)."""
+    from .queries import party_copy_candidates
+
+    keys = list(dict.fromkeys(str(key).strip() for key in (asked or []) if str(key).strip()))
+    if not keys:
+        raise RuleViolation("请选择当事人申请复制的记录（至少一项）。", field="asked", code="party_copy_no_records")
+    out, left_out = party_copy_candidates(actor, case, asking=True)
+    known = {item["key"]: item for item in out + left_out}
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise RuleViolation(f"所选记录不是本案可申请复制的记录：{'、'.join(unknown)}。", field="asked",
+                            code="party_copy_unknown_record")
+    return [known[key] for key in keys]
+
+
+def party_copy_asked(actor, row) -> list[dict]:
+    """The records `row` asks for, as `actor` reads them now (name, 保密标识, whether withheld and why),
+    for the head to see before approving (others' personal privacy or business secrets are flagged)."""
+    from .queries import party_copy_candidates
+
+    out, left_out = party_copy_candidates(actor, row.case, asking=True)
+    known = {item["key"]: item for item in out + left_out}
+    withheld = {w.get("record"): w.get("reason", "") for w in (row.withheld or [])}
+    return [{"key": key, "name": known[key]["name"] if key in known else key,
+             "mark_label": known[key]["mark_label"] if key in known else "",
+             "confidential": bool(known.get(key, {}).get("confidential")),
+             "withheld": key in withheld, "withheld_reason": withheld.get(key, "")}
+            for key in (row.asked or [])]
+
+
 @transaction.atomic
-def do_register_party_copy(case, *, party, records: str, reason: str = "", actor) -> PartyCopyRequest:
-    """登记当事人复制申请: staff register a party's request (parties have no login); the answer is due
+def do_register_party_copy(case, *, party, records: str, asked=None, reason: str = "",
+                           actor) -> PartyCopyRequest:
+    """登记当事人复制申请: staff register a party's request (parties have no login), naming the records
+    asked for (`asked`: keys such as "evidence:27"; only these may then be handed out); the answer is due
     within `records.party_copy_answer_days` working days."""
     from sanxiang.deadlines.actions import do_open_obligation
 
@@ -321,10 +355,12 @@ def do_register_party_copy(case, *, party, records: str, reason: str = "", actor
         raise RuleViolation("申请人不是本案当事人。", field="party")
     records = _text(records, "records", label="申请复制的记录")
     reason = _text(reason, "reason", required=False)
+    chosen = _asked_records(actor, case, asked)
     needs = bool(_profile_value(case.agency, "records.party_copy_requires_approval", False))
     now = timezone.now()
     row = PartyCopyRequest.objects.create(
-        case=case, party=party, records=records, reason=reason, needs_approval=needs,
+        case=case, party=party, records=records, asked=[item["key"] for item in chosen], reason=reason,
+        needs_approval=needs,
         status=PartyCopyStatus.PENDING_APPROVAL if needs else PartyCopyStatus.TO_ANSWER,
         registered_by=actor, registered_at=now, due_on=timezone.localdate())
     days = int(_profile_value(case.agency, "records.party_copy_answer_days", DEFAULT_PARTY_COPY_ANSWER_DAYS))
@@ -335,16 +371,18 @@ def do_register_party_copy(case, *, party, records: str, reason: str = "", actor
     row.save(update_fields=["due_on"])
     append_entry(action="register_party_copy", actor=actor, obj=row,
                  payload={"party": party.name, "records": records, "needs_approval": needs,
+                          "asked": [{"record": item["key"], "name": item["name"]} for item in chosen],
                           "due_on": row.due_on.isoformat()})
     return row
 
 
 @transaction.atomic
-def do_approve_party_copy(row: PartyCopyRequest, *, approve: bool = True, reason: str = "",
+def do_approve_party_copy(row: PartyCopyRequest, *, approve: bool = True, reason: str = "", withhold=None,
                           actor) -> PartyCopyRequest:
-    """同意/不同意复制 (机关负责人): where the profile asks for it, before the copies are provided. A
-    refusal needs its reason; it answers the request (不予提供, the reason kept as the answer's) and
-    meets the answer deadline."""
+    """同意/不同意复制 (机关负责人): where the profile asks for it, before the copies are provided. The
+    consent covers the records asked for, less those the head withholds (`withhold`: {key: reason},
+    each with its reason, at least one record kept). A refusal needs its reason; it answers the request
+    (不予提供, the reason kept as the answer's) and meets the answer deadline."""
     from sanxiang.deadlines.actions import meet_obligations_of
 
     locked = PartyCopyRequest.objects.select_for_update().get(pk=row.pk)
@@ -353,10 +391,23 @@ def do_approve_party_copy(row: PartyCopyRequest, *, approve: bool = True, reason
     if locked.status != PartyCopyStatus.PENDING_APPROVAL:
         raise Conflict(f"该申请{locked.get_status_display()}，无需审批。", code="party_copy_not_pending")
     reason = _text(reason, "reason", required=not approve, label="审批意见" if approve else "不同意复制的理由")
+    withheld = []
+    if approve and withhold:
+        names = {item["key"]: item["name"] for item in party_copy_asked(actor, locked)}
+        for key, why in dict(withhold).items():
+            if key not in names:
+                raise RuleViolation(f"“{key}”不在当事人申请复制的记录之中。", field="withhold",
+                                    code="party_copy_unknown_record")
+            why = _text(why, "withhold", label=f"不同意复制“{names[key]}”的理由")
+            withheld.append({"record": key, "name": names[key], "reason": why})
+        if len(withheld) >= len(names):
+            raise RuleViolation("所申请的记录均不同意复制的，请选择不同意复制并说明理由。", field="withhold",
+                                code="party_copy_all_withheld")
     now = timezone.now()
     locked.decided_by, locked.decided_at, locked.decision_reason = actor, now, reason
     if approve:
         locked.status = PartyCopyStatus.TO_ANSWER
+        locked.withheld = withheld
     else:
         locked.status = PartyCopyStatus.REFUSED
         locked.answered_by, locked.answered_at, locked.answer_reason = actor, now, reason
@@ -364,7 +415,7 @@ def do_approve_party_copy(row: PartyCopyRequest, *, approve: bool = True, reason
     if not approve:
         meet_obligations_of(**_party_copy_subject(locked), actor=actor, at=now)
     append_entry(action="approve_party_copy" if approve else "refuse_party_copy", actor=actor, obj=locked,
-                 payload={"approve": approve, "reason": reason})
+                 payload={"approve": approve, "reason": reason, **({"withheld": withheld} if approve else {})})
     return locked
 
 

@@ -100,6 +100,7 @@ class PartyCopyIn(Schema):
     case_id: int
     party_id: int
     records: str
+    asked: list[str] = []  # the records asked for: "kind:id" ("evidence:27") of `GET cases/{id}/records`
     reason: str = ""
 
 
@@ -111,6 +112,7 @@ class AnswerIn(Schema):
 class PartyCopyDecisionIn(Schema):
     approve: bool
     reason: str = ""
+    withhold: dict[str, str] = {}  # records asked for that the head does not consent to copy: {key: reason}
 
 
 class PartyCopyOut(Schema):
@@ -118,6 +120,8 @@ class PartyCopyOut(Schema):
     case_id: int
     party: str
     records: str
+    asked: list[str] = []
+    withheld: list[dict] = []
     status: str
     status_label: str
     needs_approval: bool
@@ -143,6 +147,7 @@ def _request_out(row) -> dict:
 
 def _copy_out(row) -> dict:
     return {"id": row.pk, "case_id": row.case_id, "party": row.party.name, "records": row.records,
+            "asked": row.asked or [], "withheld": row.withheld or [],
             "status": row.status, "status_label": row.get_status_display(), "needs_approval": row.needs_approval,
             "due_on": row.due_on, "decided_at": row.decided_at, "decision_reason": row.decision_reason,
             "answered_at": row.answered_at, "answer_reason": row.answer_reason,
@@ -279,7 +284,7 @@ def register_party_copy(request, data: PartyCopyIn):
     if link is None:
         raise RuleViolation("申请人不是本案当事人。", field="party_id")
     return Status(201, _copy_out(actions.do_register_party_copy(case, party=link.party, records=data.records,
-                                                                reason=data.reason, actor=request.user)))
+                                                                asked=data.asked, reason=data.reason, actor=request.user)))
 
 
 @router.get("/party-copies/{copy_id}/approve", response={200: PartyCopyOut, **error_responses(401, 404)},
@@ -300,7 +305,7 @@ def party_copy_to_answer(request, copy_id: str):
 def approve_party_copy(request, copy_id: str, data: PartyCopyDecisionIn):
     row = _party_copy(request, copy_id)
     return Status(200, _copy_out(actions.do_approve_party_copy(row, approve=data.approve, reason=data.reason,
-                                                               actor=request.user)))
+                                                               withhold=data.withhold, actor=request.user)))
 
 
 @router.post("/party-copies/{copy_id}/answer",

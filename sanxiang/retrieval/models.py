@@ -120,6 +120,10 @@ class PartyCopyRequest(Ledgered):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="party_copy_requests")
     party = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="+")
     records = models.CharField(max_length=500)  # what the party asks to copy, in their words
+    # the records asked for, by key ("evidence:27"): only these (less what the head withholds) are offered
+    asked = models.JSONField(default=list, blank=True)
+    # what the head keeps back on approving: [{"record": key, "name": ..., "reason": ...}]
+    withheld = models.JSONField(default=list, blank=True)
     reason = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=24, choices=PartyCopyStatus.choices)
     needs_approval = models.BooleanField()

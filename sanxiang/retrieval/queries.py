@@ -159,11 +159,9 @@ def party_copy_offer(user, row, *, now=None) -> tuple[list[dict], list[dict]]:
     deliberation; SAMR 卷宗 practice keeps the 副卷 internal, legal-rules §3a) is internal; not the
     volume's own forms (卷宗封面, 卷内文件目录, 卷内备考表). Of an archived case, what was added after
     archiving is marked `supplement` (归档后补充: not the archived file). Confidential audio
-    and video stay play-only (the serving layer never downloads them)."""
+    and video stay play-only (the serving layer never downloads them). Only the records the party
+    asked for (`asked`), less those the head withheld on approving (`withheld`)."""
     from django.utils import timezone
-
-    from sanxiang.archive import casefile, sources
-    from sanxiang.documents.models import DocumentStatus
 
     from .actions import may_answer_party_copy, party_copy_links_until
     from .models import PartyCopyStatus
@@ -173,18 +171,54 @@ def party_copy_offer(user, row, *, now=None) -> tuple[list[dict], list[dict]]:
     until = party_copy_links_until(row)
     if until is None or (now or timezone.now()) >= until:
         return [], []
+    # only the records the party asked for, less those the head withheld (s22 tester8 #6)
+    approved = party_copy_approved(row)
+    out, left_out = party_copy_candidates(user, row.case)
+    return ([item for item in out if item["key"] in approved],
+            [item for item in left_out if item["key"] in approved])
+
+
+def party_copy_purpose_text(row) -> str:
+    """A party's copy's purpose, named by its request (the access log shows it)."""
+    from django.utils import timezone
+
+    return f"当事人{row.party.name}申请复制（{timezone.localtime(row.registered_at):%Y-%m-%d}登记）"
+
+
+def party_copy_key(item) -> str:
+    """A record's key in a party copy request (`asked`, `withheld`): its kind and id, "evidence:27"."""
+    return f"{item['kind'].key}:{item['record'].pk}"
+
+
+def party_copy_approved(row) -> set:
+    """The keys of the records `row` covers: those the party asked for, less those the head withheld."""
+    withheld = {w.get("record") for w in (row.withheld or [])}
+    return {key for key in (row.asked or []) if key not in withheld}
+
+
+def party_copy_candidates(user, case, *, asking: bool = False) -> tuple[list[dict], list[dict]]:
+    """The case's records whose copies may be handed to a party (see `party_copy_offer`): those with files
+    offered online, and those whose files cannot be (with the reason), each with its `key`. `asking`: every
+    record of the 正卷 a party may name in a request (a document not issued yet too: only its issued PDF
+    is ever offered)."""
+    from sanxiang.archive import casefile, sources
+    from sanxiang.documents.models import DocumentStatus
+
     internal = set()
-    for record in sources.records_of(row.case):
+    for record in sources.records_of(case):
         if casefile.is_frame(record) or casefile.placement(record)[0] == casefile.SECONDARY:
             internal.add((record.object_type, record.object_id))
-    later = _supplements(row.case)
+    later = _supplements(case)
     out, left_out = [], []
-    for item in records_of(user, row.case):
+    for item in records_of(user, case):
         record = item["record"]
         key = (record.ledger_type(), str(record.pk))
         if key in internal:
             continue
-        item = {**item, "supplement": key in later}
+        item = {**item, "supplement": key in later, "key": party_copy_key(item)}
+        if asking:
+            out.append(item)
+            continue
         files = item["files"]
         if item["kind"].key == "document":
             if record.status != DocumentStatus.ISSUED:

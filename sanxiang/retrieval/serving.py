@@ -306,7 +306,10 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
     continuing = mode == AccessMode.VIEW and _token_valid(request.GET.get("t", ""), user, found, file_key)
     supervising = supervises(user, found)
     guarded = found.confidential or supervising  # a purpose asked, copies watermarked (docs/retrieval.md)
-    purpose = check_purpose(user, found, request.GET.get("purpose") or "", continuing=continuing)
+    purpose = request.GET.get("purpose") or ""
+    if (request.GET.get("copy") or "").strip():  # a party's copy: only what its request covers
+        purpose = party_copy_purpose(user, found, request.GET["copy"], file_key)
+    purpose = check_purpose(user, found, purpose, continuing=continuing)
     problem = keeper_problem(user, found)
     if problem is not None:
         raise problem
@@ -417,6 +420,27 @@ def serve(request, kind_key: str, pk, file_key: str, *, mode: str = AccessMode.V
     return response
 
 
+def party_copy_purpose(user, found: Found, copy_id, file_key: str) -> str:
+    """A download for a party's copy (`?copy=<request id>`: the request's page links carry it) serves
+    only a file the request offers — a record the party asked for and the head did not withhold, while
+    the request waits for its answer and its links last (`queries.party_copy_offer`; s22 tester8 #6);
+    anything else is refused (403 `not_in_party_copy`) and the refusal logged. The purpose is the
+    request's own (「当事人某某申请复制（登记日期）」)."""
+    from .queries import party_copy_for, party_copy_offer, party_copy_purpose_text
+
+    row = party_copy_for(user, copy_id)
+    if row is None or row.case_id != found.case.pk:
+        raise NotFound("未找到该复制申请，或您无权查看。", code="party_copy_not_found")
+    key = f"{found.kind.key}:{found.record.pk}"
+    item = next((item for item in party_copy_offer(user, row)[0] if item["key"] == key), None)
+    if item is None or file_key not in item["files"]:
+        security_log.warning("当事人复制申请 %s 不含 %s %s 的文件 %s，已拒绝作为复制件提供，请求人 %s",
+                             row.pk, found.kind.label, found.record.pk, file_key, getattr(user, "username", ""))
+        raise NotPermitted("该记录不在当事人申请复制并经同意的范围内（或该申请已答复、下载期限已过），"
+                           "不能作为当事人的复制件提供。", code="not_in_party_copy")
+    return party_copy_purpose_text(row)
+
+
 def view_only_refusal(found: Found, ref) -> str:
     """Why a view-only 调阅 grant does not open this file, naming what does (s19 tester8 #14: 电子数据 has
     no PDF version)."""
@@ -484,7 +508,7 @@ def open_player(request, found: Found, file_key: str, purpose: str) -> str:
 
 
 def file_url(kind_key: str, pk, file_key: str, *, mode: str = AccessMode.VIEW, purpose: str = "",
-             token: str = "") -> str:
+             token: str = "", copy: str = "") -> str:
     """The serving endpoint's URL (API and pages share it)."""
     from urllib.parse import urlencode
 
@@ -492,7 +516,7 @@ def file_url(kind_key: str, pk, file_key: str, *, mode: str = AccessMode.VIEW, p
 
     url = reverse("retrieval-file", args=[kind_key, pk, file_key])
     query = {k: v for k, v in (("mode", "" if mode == AccessMode.VIEW else mode), ("purpose", purpose),
-                               ("t", token)) if v}
+                               ("t", token), ("copy", copy)) if v}
     return f"{url}?{urlencode(query)}" if query else url
 
 

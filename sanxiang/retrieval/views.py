@@ -62,7 +62,15 @@ def record(request, kind, pk, file):
     mode = AccessMode.DOWNLOAD if request.GET.get("mode") == AccessMode.DOWNLOAD and not reading else AccessMode.VIEW
     asks_purpose = serving.purpose_asked(request.user, found)
     form = PurposeForm(request.POST or None)
-    purpose = (request.GET.get("purpose") or "").strip()[:300]  # a page that names it (a party's copy)
+    purpose = (request.GET.get("purpose") or "").strip()[:300]  # a page that names it
+    copy = (request.GET.get("copy") or "").strip()[:20]  # a party's copy: only what its request covers
+    if copy:
+        try:
+            purpose = serving.party_copy_purpose(request.user, found, copy, file)
+        except SanxiangError as exc:
+            from .files import error_page
+
+            return error_page(request, exc)
     if asks_purpose and not purpose:
         if request.method != "POST" or not form.is_valid():
             return render(request, "retrieval/purpose.html", {
@@ -94,7 +102,7 @@ def record(request, kind, pk, file):
             "found": found, "ref": ref, "name": found.kind.name(found.record),
             "guarded": found.confidential or serving.supervises(request.user, found),
             "src": serving.file_url(kind, found.record.pk, file, token=token)})
-    return redirect(serving.file_url(kind, found.record.pk, file, mode=mode, purpose=purpose))
+    return redirect(serving.file_url(kind, found.record.pk, file, mode=mode, purpose=purpose, copy=copy))
 
 
 @login_required
@@ -197,12 +205,19 @@ class PartyCopyForm(forms.Form):
     party = forms.ChoiceField(label="申请人（本案当事人）")
     records = forms.CharField(label="申请复制的记录", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
                               help_text="按当事人的申请写明，如：现场笔录、询问笔录、执法记录仪录像")
+    asked = forms.MultipleChoiceField(label="所申请的记录", widget=forms.CheckboxSelectMultiple,
+                                      help_text="只有勾选的记录（经负责人同意的）可作为复制件交付当事人")
     reason = forms.CharField(label="申请理由", max_length=500, required=False)
 
-    def __init__(self, *args, case, **kwargs):
+    field_order = ["party", "records", "asked", "reason"]
+
+    def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].choices = [(cp.party_id, cp.party.name)
                                         for cp in case.case_parties.select_related("party").order_by("id")]
+        out, left_out = queries.party_copy_candidates(user, case, asking=True)
+        self.fields["asked"].choices = [(item["key"], f"{item['name']}（{item['kind'].label}，{item['mark_label']}）")
+                                        for item in out + left_out]
 
 
 class PartyCopyAnswerForm(forms.Form):
@@ -211,14 +226,22 @@ class PartyCopyAnswerForm(forms.Form):
     reason = forms.CharField(label="意见或理由", max_length=500, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, answers=None, **kwargs):
+    withhold = forms.MultipleChoiceField(label="其中不同意复制的记录", required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    withhold_reason = forms.CharField(label="不同意复制这些记录的理由", max_length=500, required=False)
+
+    def __init__(self, *args, answers=None, asked=None, **kwargs):
         super().__init__(*args, **kwargs)
         if answers:  # only what this user may answer now (a stale page's choice is still refused by the action)
             self.fields["answer"].choices = answers
+        if asked and answers and answers[0][0] == "approve":  # the head may keep back some records asked for
+            self.fields["withhold"].choices = [(a["key"], a["name"]) for a in asked]
+        else:
+            del self.fields["withhold"], self.fields["withhold_reason"]
 
 
 def _copy_purpose(row) -> str:
-    return f"当事人{row.party.name}申请复制（{timezone.localtime(row.registered_at):%Y-%m-%d}登记）"
+    return queries.party_copy_purpose_text(row)
 
 
 @login_required
@@ -227,13 +250,14 @@ def party_copies(request, pk):
     from sanxiang.cases import pages as case_pages
 
     case = case_pages.case_for(request.user, pk)
-    form = PartyCopyForm(request.POST or None, case=case)
+    form = PartyCopyForm(request.POST or None, case=case, user=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
         link = case.case_parties.select_related("party").filter(party_id=form.cleaned_data["party"]).first()
         try:
             row = actions.do_register_party_copy(case, party=link.party, records=form.cleaned_data["records"],
-                                                 reason=form.cleaned_data["reason"], actor=request.user)
+                                                 asked=form.cleaned_data["asked"], reason=form.cleaned_data["reason"],
+                                                 actor=request.user)
         except SanxiangError as exc:
             exc.show_on(form)
             status = exc.status
@@ -259,13 +283,17 @@ def party_copy(request, pk):
     if row is None:
         raise PageNotFound("未找到该复制申请，或您无权查看。")
     answers = actions.party_copy_answers(request.user, row)
-    form = PartyCopyAnswerForm(request.POST or None, answers=answers or None)
+    asked = actions.party_copy_asked(request.user, row)
+    form = PartyCopyAnswerForm(request.POST or None, answers=answers or None, asked=asked)
     status = 200
     if request.method == "POST" and form.is_valid():
         answer, reason = form.cleaned_data["answer"], form.cleaned_data["reason"]
         try:
             if answer in ("approve", "refuse_approval"):
-                actions.do_approve_party_copy(row, approve=answer == "approve", reason=reason, actor=request.user)
+                withhold = {key: form.cleaned_data.get("withhold_reason", "")
+                            for key in form.cleaned_data.get("withhold") or []}
+                actions.do_approve_party_copy(row, approve=answer == "approve", reason=reason, withhold=withhold,
+                                              actor=request.user)
             else:
                 actions.do_answer_party_copy(row, provided=answer == "provide", reason=reason, actor=request.user)
         except SanxiangError as exc:
@@ -281,5 +309,5 @@ def party_copy(request, pk):
         "row": row, "case": row.case, "form": form, "purpose": _copy_purpose(row),
         "may_decide": row.status == "pending_approval" and can(request.user, "decide", row),
         "may_answer": bool(answers),
-        "rows": offered, "left_out": left_out, "links_until": actions.party_copy_links_until(row),
+        "rows": offered, "left_out": left_out, "asked": asked, "links_until": actions.party_copy_links_until(row),
         "now": timezone.now()}, status=status)

@@ -314,8 +314,12 @@ def _retrieval(cast, label):
     if label == "retrieval.accessrequest":
         requester = T.member(cast.a, Role.REVIEWER)
         return Built(RET.do_request_access(case, reason="权限测试", actor=requester), cast.a, cast.unit_a, requester)
-    return Built(RET.do_register_party_copy(case, party=party_of_a(cast), records="立案审批表",
-                                            actor=cast.members["unit-head-a"].user),
+    from sanxiang.retrieval.queries import party_copy_candidates
+
+    head = cast.members["unit-head-a"].user
+    asked = [item["key"] for item in sum(party_copy_candidates(head, case, asking=True), [])]
+    return Built(RET.do_register_party_copy(case, party=party_of_a(cast), records="立案审批表", asked=asked,
+                                            actor=head),
                  cast.a, cast.unit_a)
 
 

@@ -109,7 +109,7 @@ def test_a_partys_copy_of_an_archived_case_marks_what_was_added_after_archiving(
     (case, decision), _closed, _ = cases
     later = _issued(D.do_generate_document(case, "service_address", supplement_reason="执行阶段补充送达地址",
                                            actor=env.officer))
-    row = R.do_register_party_copy(case, party=env.org_party, records="处罚决定书", actor=env.officer)
+    row = R.do_register_party_copy(case, party=env.org_party, records="处罚决定书", asked=[i["key"] for i in sum(queries.party_copy_candidates(env.officer, case, asking=True), [])], actor=env.officer)
     offered = {r["record"].pk: r["supplement"] for r in queries.party_copy_records(env.officer, row)}
     assert offered[decision.pk] is False and offered[later.pk] is True
     client.force_login(env.officer)

@@ -48,3 +48,11 @@ def case_with_pdf(env, monkeypatch, *, mark="internal", padding=0):
 
 
 __all__ = ["make_env", "case_with_pdf", "pdf_bytes", "io"]
+
+
+def asked_all(actor, case) -> list[str]:
+    """Every record of `case` a party may ask to copy, as the registration names them ("evidence:27")."""
+    from sanxiang.retrieval.queries import party_copy_candidates
+
+    out, left_out = party_copy_candidates(actor, case, asking=True)
+    return [item["key"] for item in out + left_out]

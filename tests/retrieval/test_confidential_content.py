@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from retrieval_cast import new_case, step
+from retrieval_cast import asked_all, new_case, step
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.cases import actions as C
@@ -333,7 +333,7 @@ def test_the_party_copy_page_says_why_confidential_electronic_data_is_not_offere
     evidence(env, case, "聊天记录：明天发货\n".encode(), "聊天记录.txt", mark="business_secret", kind="electronic",
              transcript="", extraction={"method": "导出", "medium": "手机", "officers": "王执法",
                                         "extracted_at": "2026-09-02T10:00"})
-    row = R.do_register_party_copy(case, party=env.person_party, records="全部证据", reason="", actor=env.officer)
+    row = R.do_register_party_copy(case, party=env.person_party, records="全部证据", asked=asked_all(env.officer, case), reason="", actor=env.officer)
     if row.needs_approval:
         row = R.do_approve_party_copy(row, approve=True, reason="同意", actor=env.head)
     client.force_login(env.officer)

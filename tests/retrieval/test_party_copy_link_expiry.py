@@ -5,6 +5,7 @@ profile). Two values: the same request, two days on, still offers its copy under
 import datetime as dt
 
 import pytest
+from retrieval_cast import asked_all
 
 from sanxiang.documents import actions as D
 from sanxiang.profiles.registry import get_profile
@@ -33,7 +34,7 @@ def test_the_national_value_is_cited():
 def test_links_expire_as_the_profile_says(env, issued, monkeypatch, days, offered_after_two_days):
     case, document = issued
     monkeypatch.setattr(R, "_profile_value", lambda agency, key, default: days if key.endswith("link_days") else default)
-    row = R.do_register_party_copy(case, party=env.person_party, records="立案审批表", actor=env.officer)
+    row = R.do_register_party_copy(case, party=env.person_party, records="立案审批表", asked=asked_all(env.officer, case), actor=env.officer)
     assert R.party_copy_links_until(row) == row.registered_at + dt.timedelta(days=days)
     now = row.registered_at + dt.timedelta(hours=1)
     assert ("document", document.pk) in {(r["kind"].key, r["record"].pk)
@@ -45,7 +46,7 @@ def test_links_expire_as_the_profile_says(env, issued, monkeypatch, days, offere
 def test_with_approval_the_links_run_from_the_heads_consent(env, issued, monkeypatch):
     case, _ = issued
     monkeypatch.setattr(R, "_profile_value", lambda agency, key, default: True if key.endswith("approval") else 3)
-    row = R.do_register_party_copy(case, party=env.person_party, records="立案审批表", actor=env.officer)
+    row = R.do_register_party_copy(case, party=env.person_party, records="立案审批表", asked=asked_all(env.officer, case), actor=env.officer)
     assert R.party_copy_links_until(row) is None  # waiting for the head: nothing to download yet
     R.do_approve_party_copy(row, approve=True, reason="", actor=env.head)
     row.refresh_from_db()
@@ -54,7 +55,7 @@ def test_with_approval_the_links_run_from_the_heads_consent(env, issued, monkeyp
 
 def test_the_page_says_when_the_links_expired(client, env, issued, monkeypatch):
     case, document = issued
-    row = R.do_register_party_copy(case, party=env.person_party, records="立案审批表", actor=env.officer)
+    row = R.do_register_party_copy(case, party=env.person_party, records="立案审批表", asked=asked_all(env.officer, case), actor=env.officer)
     type(row).objects.filter(pk=row.pk).update(registered_at=row.registered_at - dt.timedelta(days=31))
     client.force_login(env.officer)
     page = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()

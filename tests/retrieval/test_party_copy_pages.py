@@ -6,6 +6,7 @@ the request as its purpose, watermarked 下载 when the record is confidential."
 import subprocess
 
 import pytest
+from retrieval_cast import asked_all
 
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.retrieval import actions as R
@@ -36,7 +37,8 @@ def test_the_officer_registers_answers_and_hands_over_a_watermarked_copy(client,
     blank = client.post(f"/retrieval/cases/{case.pk}/party-copies/", {"party": env.person_party.pk, "records": " "})
     assert blank.status_code == 400 and written() == before
     answer = client.post(f"/retrieval/cases/{case.pk}/party-copies/",
-                         {"party": env.person_party.pk, "records": "立案审批表", "reason": "准备陈述申辩"})
+                         {"party": env.person_party.pk, "records": "立案审批表", "reason": "准备陈述申辩",
+                          "asked": [f"document:{document.pk}"]})
     row = PartyCopyRequest.objects.latest("id")
     assert answer.status_code == 302 and answer["Location"] == f"/retrieval/party-copies/{row.pk}/"
     assert row.status == PartyCopyStatus.TO_ANSWER and row.party == env.person_party
@@ -91,7 +93,8 @@ def test_the_head_approves_or_refuses_with_a_reason_where_the_profile_asks(clien
     case, _, _ = secret
     monkeypatch.setattr(R, "_profile_value", lambda agency, key, default: True if key.endswith("approval") else 5)
     client.force_login(env.officer)
-    client.post(f"/retrieval/cases/{case.pk}/party-copies/", {"party": env.person_party.pk, "records": "询问笔录"})
+    client.post(f"/retrieval/cases/{case.pk}/party-copies/", {"party": env.person_party.pk, "records": "询问笔录",
+                                                         "asked": asked_all(env.officer, case)})
     row = PartyCopyRequest.objects.latest("id")
     assert row.status == PartyCopyStatus.PENDING_APPROVAL
     assert "交付当事人的复制件" not in client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
@@ -110,7 +113,7 @@ def test_the_head_approves_or_refuses_with_a_reason_where_the_profile_asks(clien
 
 def test_another_agency_finds_neither_page(client, env, secret):
     case, _, _ = secret
-    row = R.do_register_party_copy(case, party=env.person_party, records="现场笔录", actor=env.officer)
+    row = R.do_register_party_copy(case, party=env.person_party, records="现场笔录", asked=asked_all(env.officer, case), actor=env.officer)
     client.force_login(env.outsider)
     before = written()
     assert f"/retrieval/party-copies/{row.pk}/" not in client.get("/retrieval/requests/").content.decode()
@@ -130,7 +133,7 @@ def test_the_secondary_volume_is_never_offered_to_the_party(env, secret):
     document.refresh_from_db()
     if document.status != "issued":
         D.do_issue_document(document, actor=env.head)
-    row = R.do_register_party_copy(case, party=env.person_party, records="全部", actor=env.officer)
+    row = R.do_register_party_copy(case, party=env.person_party, records="全部", asked=asked_all(env.officer, case), actor=env.officer)
     offered = {(r["kind"].key, r["record"].pk) for r in queries.party_copy_records(env.officer, row)}
     assert ("document", document.pk) in offered
     real = casefile.placement
@@ -150,7 +153,7 @@ def test_the_page_offers_only_what_the_user_may_answer_and_shows_refusals(client
 
     case, _, _ = secret
     monkeypatch.setattr(R, "_profile_value", lambda agency, key, default: True if key.endswith("approval") else 5)
-    row = R.do_register_party_copy(case, party=env.person_party, records="询问笔录", actor=env.officer)
+    row = R.do_register_party_copy(case, party=env.person_party, records="询问笔录", asked=asked_all(env.officer, case), actor=env.officer)
     client.force_login(env.officer)
     page = client.get(f"/retrieval/party-copies/{row.pk}/").content.decode()
     assert 'name="answer"' not in page  # waiting for the head: nothing the officer may choose
@@ -183,14 +186,15 @@ def test_the_records_keeper_registers_and_answers_on_an_archived_case(env, secre
     case, _, _ = secret
     keeper = T.member(env.agency, Role.RECORDS_KEEPER)
     with pytest.raises(NotPermitted):
-        R.do_register_party_copy(case, party=env.person_party, records="现场笔录", actor=keeper)
+        R.do_register_party_copy(case, party=env.person_party, records="现场笔录", asked=asked_all(keeper, case), actor=keeper)
     ArchivedCaseFile.objects.create(
         case=case, agency=case.agency, archive_number="t-2026-0001", archive_year=2026, archive_seq=1,
         outcome="penalty", catalogue_sha256="0" * 64, items=0, pages=0, retention="定期30年", retention_basis="测试",
         archived_at=timezone.now(), archived_by_name="测试")
     client.force_login(keeper)
     registered = client.post(f"/retrieval/cases/{case.pk}/party-copies/",
-                             {"party": env.person_party.pk, "records": "现场笔录"}, follow=True)
+                             {"party": env.person_party.pk, "records": "现场笔录",
+                              "asked": asked_all(keeper, case)}, follow=True)
     row = PartyCopyRequest.objects.filter(case=case).latest("id")
     assert registered.status_code == 200 and registered.redirect_chain[-1][0] == f"/retrieval/party-copies/{row.pk}/"
     assert "已登记当事人的复制申请" in registered.content.decode() and "已提供" in registered.content.decode()

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 from django.utils import timezone
-from retrieval_cast import BODY_TEXT, case_with_pdf
+from retrieval_cast import BODY_TEXT, asked_all, case_with_pdf
 
 from sanxiang import storage
 from sanxiang.access.actors import OPERATOR
@@ -303,11 +303,11 @@ def test_a_party_copy_request_is_answered_within_its_deadline(env, internal):
     case, _, _ = internal
     before = LedgerEntry.objects.count()
     with pytest.raises(NotPermitted):
-        R.do_register_party_copy(case, party=env.person_party, records="处罚决定书", actor=env.outsider)
+        R.do_register_party_copy(case, party=env.person_party, records="处罚决定书", asked=asked_all(env.outsider, case), actor=env.outsider)
     with pytest.raises(RuleViolation):
-        R.do_register_party_copy(case, party=env.org_party, records="处罚决定书", actor=env.officer)  # not a party
+        R.do_register_party_copy(case, party=env.org_party, records="处罚决定书", asked=asked_all(env.officer, case), actor=env.officer)  # not a party
     assert LedgerEntry.objects.count() == before
-    row = R.do_register_party_copy(case, party=env.person_party, records="立案审批表", actor=env.officer)
+    row = R.do_register_party_copy(case, party=env.person_party, records="立案审批表", asked=asked_all(env.officer, case), actor=env.officer)
     assert row.status == PartyCopyStatus.TO_ANSWER and not row.needs_approval  # national: no approval
     obligation = Obligation.objects.get(object_type="retrieval.partycopyrequest", object_id=str(row.pk))
     assert row.due_on == obligation.due and obligation.count == 7
@@ -321,7 +321,7 @@ def test_a_party_copy_request_is_answered_within_its_deadline(env, internal):
 def test_where_the_profile_asks_the_head_approves_a_party_copy_first(env, internal, monkeypatch):
     case, _, _ = internal
     monkeypatch.setattr(R, "_profile_value", lambda agency, key, default: True if key.endswith("approval") else 5)
-    row = R.do_register_party_copy(case, party=env.person_party, records="询问笔录", actor=env.officer)
+    row = R.do_register_party_copy(case, party=env.person_party, records="询问笔录", asked=asked_all(env.officer, case), actor=env.officer)
     assert row.status == PartyCopyStatus.PENDING_APPROVAL
     with pytest.raises(RuleViolation):
         R.do_answer_party_copy(row, provided=True, actor=env.officer)
@@ -335,7 +335,7 @@ def test_where_the_profile_asks_the_head_approves_a_party_copy_first(env, intern
 def test_a_heads_refusal_of_a_party_copy_is_kept_as_a_refusal_with_its_reason(client, env, internal, monkeypatch):
     case, _, _ = internal
     monkeypatch.setattr(R, "_profile_value", lambda agency, key, default: True if key.endswith("approval") else 5)
-    row = R.do_register_party_copy(case, party=env.person_party, records="询问笔录", actor=env.officer)
+    row = R.do_register_party_copy(case, party=env.person_party, records="询问笔录", asked=asked_all(env.officer, case), actor=env.officer)
     url = f"/api/v1/retrieval/party-copies/{row.pk}/approve"
     client.force_login(env.head)
     before = LedgerEntry.objects.count()
@@ -352,7 +352,7 @@ def test_a_heads_refusal_of_a_party_copy_is_kept_as_a_refusal_with_its_reason(cl
     assert entry["payload"] == {"approve": False, "reason": "涉及他人隐私"} and entry["actor"] == env.head.username
     assert Obligation.objects.get(object_type="retrieval.partycopyrequest", object_id=str(row.pk)).status == "met"
     assert client.post(url, {"approve": True}, content_type="application/json").status_code == 409
-    other = R.do_register_party_copy(case, party=env.person_party, records="现场笔录", actor=env.officer)
+    other = R.do_register_party_copy(case, party=env.person_party, records="现场笔录", asked=asked_all(env.officer, case), actor=env.officer)
     approved = client.post(f"/api/v1/retrieval/party-copies/{other.pk}/approve", {"approve": True},
                            content_type="application/json")
     assert approved.status_code == 200 and approved.json()["status"] == "to_answer"
@@ -428,7 +428,8 @@ def test_the_api_registers_and_answers_party_copies(client, env, internal):
     case, _, _ = internal
     client.force_login(env.officer)
     created = client.post("/api/v1/retrieval/party-copies",
-                          {"case_id": case.pk, "party_id": env.person_party.pk, "records": "现场笔录"},
+                          {"case_id": case.pk, "party_id": env.person_party.pk, "records": "现场笔录",
+                           "asked": asked_all(env.officer, case)},
                           content_type="application/json")
     assert created.status_code == 201 and created.json()["status"] == "to_answer"
     answered = client.post(f"/api/v1/retrieval/party-copies/{created.json()['id']}/answer",

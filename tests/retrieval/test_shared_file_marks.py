@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 import pytest
-from retrieval_cast import new_case, step
+from retrieval_cast import asked_all, new_case, step
 
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import Role
@@ -97,7 +97,7 @@ def test_a_file_is_served_by_the_strictest_mark_of_the_records_holding_it(client
     # play-only: no download address that would always answer 403 (s21 tester8 #13)
     assert [f["download_url"] for f in listed[copy.pk]["files"]] == [None]
     # the party's copy page offers no copy of the play-only file, and says why
-    row = R.do_register_party_copy(case, party=env.person_party, records="全部证据", reason="", actor=env.officer)
+    row = R.do_register_party_copy(case, party=env.person_party, records="全部证据", asked=asked_all(env.officer, case), reason="", actor=env.officer)
     if row.needs_approval:
         row = R.do_approve_party_copy(row, approve=True, reason="同意", actor=env.head)
     client.force_login(env.officer)
