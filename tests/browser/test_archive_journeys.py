@@ -187,6 +187,7 @@ def test_an_inspection_video_cut_off_mid_way_resumes_and_is_attached(demo, page,
     assert form.locator("textarea[name=records]").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     fill(form, records="现场检查执法记录仪录像", reason="申请行政复议需要")
+    form.locator("label:has-text('现场检查执法记录仪录像') input[name=asked]").check()  # the records asked for
     submit(page, form.locator("button[type=submit]"))
     assert page.locator("textarea").count() >= 1 and "现场检查执法记录仪录像" in page.locator("body").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
