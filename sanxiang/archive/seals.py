@@ -9,23 +9,17 @@ sealing, even a well-formed incremental update, make the sealed document somethi
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
-from concurrent.futures import ThreadPoolExecutor
+
+from sanxiang.core.event_loop import call_outside_event_loop
 
 log = logging.getLogger(__name__)
 
 
 def seal_problem(pdf: bytes, certificate_der: bytes) -> str:
-    """pyHanko's validation runs its own event loop (asyncio.run): where this thread already runs
-    one (an async caller, a test process driving Playwright) it runs in a thread of its own."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return _seal_problem(pdf, certificate_der)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_seal_problem, pdf, certificate_der).result()
+    """pyHanko's validation runs its own event loop: `call_outside_event_loop`."""
+    return call_outside_event_loop(_seal_problem, pdf, certificate_der)
 
 
 def _seal_problem(pdf: bytes, certificate_der: bytes) -> str:

@@ -26,6 +26,8 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from sanxiang.core.event_loop import call_outside_event_loop
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_SIGNER = "sanxiang.documents.signing.PyHankoSigner"
@@ -159,7 +161,8 @@ class PyHankoSigner:
                                             md_algorithm="sha256")
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-            return signers.sign_pdf(writer, meta, signer=signer_).getvalue()
+            # pyHanko signs in its own event loop (asyncio.run): not inside one this thread runs
+            return call_outside_event_loop(signers.sign_pdf, writer, meta, signer=signer_).getvalue()
         except Exception as exc:  # pyHanko raises its own kinds for a PDF it cannot update
             raise SealError(f"加盖电子印章失败：{type(exc).__name__}：{exc}") from None
 

@@ -11,6 +11,7 @@ class PublicityConfig(AppConfig):
         from sanxiang.cases.revocation import on_decision_revoked
 
         from . import actions
+        from . import notices as _notices  # noqa: F401  its ledger action, known to every process (`verify`)
         from . import requests as _party  # noqa: F401  更正申请、提前停止公示 (decision 0072)
 
         on_decision_made(actions.on_decision)

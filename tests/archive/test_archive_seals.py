@@ -3,9 +3,9 @@ is validated with pyHanko against the agency's certificate as stored; a flipped 
 signed range, bytes appended after sealing, a later incremental update, a missing seal and another
 agency's seal all fail, each saying what (issue 8 §5). No LibreOffice: a one-page PDF is sealed."""
 
+import asyncio
 import io
 import types
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from pyhanko.pdf_utils import generic
@@ -25,19 +25,10 @@ def agencies(tmp_path_factory):
         types.SimpleNamespace(code="SEAL-B", name="另一市市场监督管理局")
 
 
-class Sealer(signing.PyHankoSigner):
-    """The documents' signer, sealing in a thread of its own: pyHanko runs its own event loop, and
-    in a test process that has driven Playwright this thread already has one."""
-
-    def seal(self, pdf, *, agency, reason):
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(super().seal, pdf, agency=agency, reason=reason).result()
-
-
 @pytest.fixture
 def sealer(settings, tmp_path_factory):
     settings.DATA_DIR = tmp_path_factory.getbasetemp() / "seal-keys"  # one key per agency for the module
-    return Sealer()
+    return signing.PyHankoSigner()
 
 
 def blank_pdf() -> bytes:
@@ -54,6 +45,18 @@ def test_a_sealed_pdf_passes_with_its_agencys_certificate(sealer, agencies):
     own, _ = agencies
     sealed = sealer.seal(blank_pdf(), agency=own, reason="签发")
     assert seal_problem(sealed, sealer.stored_certificate(own)) == ""
+
+
+def test_sealing_and_checking_work_inside_a_running_event_loop(sealer, agencies):
+    """pyHanko runs its own event loop: called where one already runs (an async caller; a worker process that
+    drove Playwright — the s22 proof's failure of the 公示告知书's issue) it must still seal and check."""
+    own, _ = agencies
+
+    async def inside_a_loop():
+        sealed = sealer.seal(blank_pdf(), agency=own, reason="签发")
+        return seal_problem(sealed, sealer.stored_certificate(own))
+
+    assert asyncio.run(inside_a_loop()) == ""
 
 
 def test_one_flipped_byte_inside_the_signed_range_fails(sealer, agencies):
