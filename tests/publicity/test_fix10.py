@@ -2,6 +2,7 @@
 correction's text no longer holds keeps masking the fields and the summary; ..."""
 
 import pytest
+from publication_cast import published_blob, walk
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.cases.models import Case
@@ -16,16 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cal():
     seed_calendar(actor=OPERATOR, years=[2026, 2027])
-
-
-def published_blob(version) -> str:
-    return version.text + "".join(version.fields.values()) + "".join(version.summary.values())
-
-
-def walk(pub, editor, head, on="2026-03-10"):
-    P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head, on=on)
-    return P.do_publish_publication(pub, actor=head, on=on)
 
 
 # ---- 1. a correction's text without the masked words does not un-mask the summary ------------------------

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.utils import timezone
+from publication_cast import published_blob, walk
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import NotPermitted, RuleViolation
@@ -31,16 +32,6 @@ def cal():
 
 def post(client, url, body):
     return client.post(url, body, content_type="application/json")
-
-
-def published_blob(version) -> str:
-    return version.text + "".join(version.fields.values()) + "".join(version.summary.values())
-
-
-def walk(pub, editor, head, on="2026-03-10"):
-    P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head, on=on)
-    return P.do_publish_publication(pub, actor=head, on=on)
 
 
 # ---- 1. masking applies to everything published -----------------------------------------------------------

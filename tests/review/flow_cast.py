@@ -81,3 +81,12 @@ def opinion(fe: FlowEnv, rnd, *, agree: bool, day):
     grounds = [] if agree or not track.return_grounds else [track.return_grounds[0]]
     return P.do_record_opinion(rnd, kind=kind, text="审核意见：" + ("同意。" if agree else "事实不清，建议补充调查。"),
                                return_grounds=grounds, actor=fe.env.reviewer, on=day)
+
+
+def module_flow_env(profile, django_db_blocker):
+    """A module's flow environment, built once in a transaction rolled back at the module's end (yield from it)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_flow_env(profile)
+        transaction.set_rollback(True)

@@ -7,8 +7,7 @@ review agreed. Every refusal writes nothing."""
 import datetime as dt
 
 import pytest
-from django.db import transaction
-from flow_cast import make_flow_env, opinion, submitted_round
+from flow_cast import module_flow_env, opinion, submitted_round
 
 from sanxiang.cases import actions as C
 from sanxiang.core.errors import NotPermitted, RuleViolation
@@ -44,30 +43,24 @@ def test_each_agency_resolves_disagreement_and_consults_by_its_profile(profile, 
                                                                                       *samr]
 
 
-def _fe(profile, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield make_flow_env(profile)
-        transaction.set_rollback(True)
-
-
 @pytest.fixture(scope="module")
 def zz(django_db_setup, django_db_blocker):
-    yield from _fe("zhuzhou-amr", django_db_blocker)
+    yield from module_flow_env("zhuzhou-amr", django_db_blocker)
 
 
 @pytest.fixture(scope="module")
 def hrss(django_db_setup, django_db_blocker):
-    yield from _fe("urumqi-gxq-hrss", django_db_blocker)
+    yield from module_flow_env("urumqi-gxq-hrss", django_db_blocker)
 
 
 @pytest.fixture(scope="module")
 def amr(django_db_setup, django_db_blocker):
-    yield from _fe("urumqi-gxq-amr", django_db_blocker)
+    yield from module_flow_env("urumqi-gxq-amr", django_db_blocker)
 
 
 @pytest.fixture(scope="module")
 def qz(django_db_setup, django_db_blocker):
-    yield from _fe("quanzhou-licheng-amr", django_db_blocker)
+    yield from module_flow_env("quanzhou-licheng-amr", django_db_blocker)
 
 
 PUBLIC_INTEREST = {"penalties": ["warning", "fine"], "fine": "20000", "flags": ["public_interest"]}

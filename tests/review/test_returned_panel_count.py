@@ -4,8 +4,7 @@ leaders decided as proposed (集体讨论 / 局领导研究决定: the decision 
 after a failed 协商, and a round whose decision has been made is no longer listed."""
 
 import pytest
-from django.db import transaction
-from flow_cast import make_flow_env, opinion, submitted_round
+from flow_cast import module_flow_env, opinion, submitted_round
 
 from sanxiang.cases import actions as C
 from sanxiang.review import procedure as P
@@ -13,20 +12,14 @@ from sanxiang.review.flow import do_record_collective_discussion, do_record_lead
 from sanxiang.review.hooks import returned_panel
 
 
-def _fe(profile, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield make_flow_env(profile)
-        transaction.set_rollback(True)
-
-
 @pytest.fixture(scope="module")
 def zz(django_db_setup, django_db_blocker):
-    yield from _fe("zhuzhou-amr", django_db_blocker)
+    yield from module_flow_env("zhuzhou-amr", django_db_blocker)
 
 
 @pytest.fixture(scope="module")
 def hrss(django_db_setup, django_db_blocker):
-    yield from _fe("urumqi-gxq-hrss", django_db_blocker)
+    yield from module_flow_env("urumqi-gxq-hrss", django_db_blocker)
 
 
 PUBLIC_INTEREST = {"penalties": ["warning", "fine"], "fine": "20000", "flags": ["public_interest"]}
