@@ -222,9 +222,10 @@ def _documents(plan: Plan, *, after_issue: bool = False) -> bool:
         if SPECS[kind].signable:
             party = plan.case.case_parties.select_related("party").order_by("id").first()
             me = _officer_name(document, plan.officer)
-            do_sign_document(document, officer_png=_stroke(), party_png=_stroke(ink=(0, 0, 160)),
-                             party_name=party.party.name if party else "当事人", actor=plan.officer,
-                             officer_pngs={name: _stroke() for name in named_officers(document) if name != me})
+            party_name = party.party.name if party else "当事人"
+            do_sign_document(document, officer_png=_stroke(me), party_png=_stroke(party_name, ink=(0, 0, 160)),
+                             party_name=party_name, actor=plan.officer,
+                             officer_pngs={name: _stroke(name) for name in named_officers(document) if name != me})
     return made
 
 
