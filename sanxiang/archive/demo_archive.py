@@ -222,9 +222,10 @@ def _documents(plan: Plan, *, after_issue: bool = False) -> bool:
         if SPECS[kind].signable:
             party = plan.case.case_parties.select_related("party").order_by("id").first()
             me = _officer_name(document, plan.officer)
-            do_sign_document(document, officer_png=_stroke(), party_png=_stroke(ink=(0, 0, 160)),
-                             party_name=party.party.name if party else "当事人", actor=plan.officer,
-                             officer_pngs={name: _stroke() for name in named_officers(document) if name != me})
+            party_name = party.party.name if party else "当事人"
+            do_sign_document(document, officer_png=_stroke(me), party_png=_stroke(party_name, ink=(0, 0, 160)),
+                             party_name=party_name, actor=plan.officer,
+                             officer_pngs={name: _stroke(name) for name in named_officers(document) if name != me})
     return made
 
 
@@ -265,7 +266,8 @@ def _media(plan: Plan) -> None:
 
 def _originals_to_archive(plan: Plan) -> None:
     """Where the profile sends audio-video originals with the case file (株洲: with_case_file), the
-    records keeper receives each recording's original before archiving (the check asks for it)."""
+    records keeper receives each recording's original before archiving (the check asks for it): its holder
+    records handing it to her (decision 0085: the 移交人 is the one who records it)."""
     from sanxiang.records import evidence as E
     from sanxiang.records.models import AudioVideoRecord
 
@@ -277,13 +279,14 @@ def _originals_to_archive(plan: Plan) -> None:
     keeper = person.name if person else plan.keeper.get_full_name()
     for recording in AudioVideoRecord.objects.filter(case=plan.case).order_by("id"):
         last = recording.handovers.order_by("-handed_at", "-id").first()
-        if last is not None and last.received_by == keeper:
+        if last is not None and last.received_by_user_id == plan.keeper.pk:
             continue
-        E.do_hand_over_recording(recording, handed_by=last.received_by if last else recording.recorder,
-                                 received_by=keeper, handed_at=min(timezone.now(), (last.handed_at if last else
-                                                                                recording.ended_at) + dt.timedelta(hours=1)),
-                                 medium="执法记录仪存储卡", place="本机关档案室", note="随执法案卷移交",
-                                 actor=plan.keeper)
+        # the holder (the officer who declared it, or the last receiver) records handing it to the keeper
+        holder = last.received_by_user if last is not None and last.received_by_user_id else recording.declared_by
+        E.do_hand_over_recording(recording, received_by=keeper, receiver=plan.keeper,
+                                 handed_at=min(timezone.now(), (last.handed_at if last else
+                                                                recording.ended_at) + dt.timedelta(hours=1)),
+                                 medium="执法记录仪存储卡", place="本机关档案室", note="随执法案卷移交", actor=holder)
 
 
 def _render_and_issue(plans: list[Plan]) -> int:

@@ -6,8 +6,9 @@ and the leaders'.
 
 The archivist reads the files she archives: the agency's cases and their records — documents and
 their signatures, evidence items, audio-video records with their hand-overs and exceptions — and
-she records the hand-over of a recording's original to the archive (`hand_over` on the recording,
-what `do_hand_over_recording` asks; not `change`, which would let her store, link or correct it). Confidentiality marks still apply (state secrets: only those
+she holds the recordings' originals handed to the archive (`hand_over` on the recording: whom
+`do_hand_over_recording` lets receive an original and, holding it, hand it on — decision 0085; not
+`change`, which would let her store, link or correct it). Confidentiality marks still apply (state secrets: only those
 named on the case).
 """
 
@@ -43,5 +44,5 @@ register(ArchiveExport, agency="agency", unit="case__unit", mark="case__confiden
 KEEPER = {Role.RECORDS_KEEPER: AGENCY}
 for model in (Case, Document, DocumentSignature, EvidenceItem, AudioVideoRecord, RecordingHandover, RecordingWaiver):
     grant(model, "view", KEEPER)
-grant(AudioVideoRecord, "hand_over", KEEPER)  # 原件移交: she records the originals handed to the archive
+grant(AudioVideoRecord, "hand_over", KEEPER)  # 原件移交: she receives the originals handed to the archive
 grant(Agency, "transfer_case_files", {Role.RECORDS_KEEPER: AGENCY, Role.AGENCY_LEADER: AGENCY})

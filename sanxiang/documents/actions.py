@@ -30,6 +30,7 @@ from sanxiang.ledger.registry import register_actions
 
 from . import fill, kinds, render, required, signing
 from .models import Document, DocumentKind, DocumentSignature, DocumentStatus, DocumentTemplate, SignatureRole
+from .signers import signer_label
 
 register_actions({
     "install_document_template": "登记国家默认文书模板",
@@ -729,9 +730,10 @@ MIN_INK_PIXELS = 50
 MIN_INK_SHARE = 0.001
 
 
-def ink_pixels(data: bytes) -> int | None:
-    """How many pixels of a signature image differ clearly from its background (the commonest colour,
-    the image laid on white, so a transparent pad counts as white): its ink. None if unreadable."""
+def _ink_mask(data: bytes):
+    """A signature image's ink as a black-and-white image (255 ink, 0 not): laid on white (a transparent pad counts as white),
+    in grey, the pixels that differ clearly (by more than 48 levels) from the commonest level, its
+    background. None if unreadable."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -745,7 +747,40 @@ def ink_pixels(data: bytes) -> int | None:
     grey = flat.convert("L")
     counts = grey.histogram()  # 256 luminance levels
     background = max(range(256), key=counts.__getitem__)
-    return sum(n for level, n in enumerate(counts) if abs(level - background) > 48)
+    return grey.point([255 if abs(level - background) > 48 else 0 for level in range(256)])
+
+
+def ink_pixels(data: bytes) -> int | None:
+    """How many pixels of a signature image are ink (`_ink_mask`). None if unreadable."""
+    mask = _ink_mask(data)
+    return None if mask is None else mask.histogram()[255]
+
+
+def ink_digest(data: bytes) -> str | None:
+    """The digest of a signature's normalised image (decision 0085): its ink mask cropped to the ink's
+    bounding box, with that box's size — the same drawing gives the same digest whatever its PNG
+    encoding, metadata, colour, transparency or margins. None if unreadable or without ink."""
+    mask = _ink_mask(data)
+    box = mask.getbbox() if mask is not None else None
+    if not box:
+        return None
+    ink = mask.crop(box)
+    return hashlib.sha256(f"{ink.width}x{ink.height}:".encode() + ink.tobytes()).hexdigest()
+
+
+def _distinct_signatures(signers: list[tuple[str, str, bytes]]) -> None:
+    """Refuse the same signature image for two signers of one document (s22 tester8 #7: one image
+    signed as the officer, the second officer and the party — one hand signed for all). `signers` are
+    (who, request field, png), already checked; compared by `ink_digest`."""
+    seen: dict[str, str] = {}
+    for who, field, png in signers:
+        digest = ink_digest(png)
+        if digest is None:
+            continue
+        if digest in seen:
+            raise RuleViolation(f"{seen[digest]}和{who}的签名是同一幅图像：每位签名人应在签名板上亲笔签名，"
+                                "不能复用他人的签名。", field=field, code="signature_duplicate")
+        seen[digest] = who
 
 
 def named_officers(document) -> list[str]:
@@ -785,6 +820,13 @@ def _officer_signatures(locked, actor, officer_png, officer_pngs) -> list[tuple[
     return signers
 
 
+def _officers_as_signers(officers: list[tuple[str, bytes]]) -> list[tuple[str, str, bytes]]:
+    """`_officer_signatures`' (name, png) as `_distinct_signatures` names them: the first is the officer
+    at the device (`officer_png`), the others come in `officers`."""
+    return [(f"执法人员{name}", "officer_png" if i == 0 else "officer_pngs", png)
+            for i, (name, png) in enumerate(officers)]
+
+
 def _side_by_side(pngs: list[bytes]) -> bytes:
     """The officers' signatures in one image for the template's one 执法人员签名 place."""
     if len(pngs) == 1:
@@ -815,6 +857,8 @@ def do_sign_document(document, *, officer_png: bytes, party_png: bytes, party_na
     officer = _check_png(officer_png, "执法人员", "officer_png")
     party = _check_png(party_png, "当事人", "party_png")
     officers = _officer_signatures(locked, actor, officer, officer_pngs)
+    _distinct_signatures([*_officers_as_signers(officers), (f"{signer_label(locked.kind)}{party_name}", "party_png",
+                                                            party)])
     now = timezone.now()
     context = {**locked.fields.get("context", {}), "signed_on": kinds.chinese_date(timezone.localdate(now))}
     stored_docx = _refill(locked, context, {"officer_signature": _side_by_side([png for _, png in officers]),
@@ -975,6 +1019,7 @@ def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, 
         raise RuleViolation("受送达人拒绝签收的，须写明到场见证人，或以拍照、录像等方式记录送达过程"
                             "（市场监管行政处罚程序规定第八十二条）。", field="witnesses")
     officers = _officer_signatures(locked, actor, officer_png, officer_pngs)
+    _distinct_signatures(_officers_as_signers(officers))
     now = timezone.now()
     refusal = {"party_name": party_name, "reason": reason, "refused_on": refused_on.isoformat(),
                "witnesses": witnesses, "recorded": bool(recorded), "noted_by": _officer_name(locked, actor),

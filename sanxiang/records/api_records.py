@@ -402,13 +402,14 @@ def link_recording(request, recording_id: str, data: CaseRef):
 
 
 class HandoverIn(Schema):
-    handed_by: str
+    handed_by: str | None = None  # the 移交人 is the caller: if given, the caller's name (decision 0085)
     received_by: str
     handed_at: str
     medium: str
     place: str
     note: str = ""
-    receiver_id: int | None = None  # the receiver's account (a user of the agency); default: by the name
+    receiver_id: int | None = None  # the receiver's account (a user of the agency who may hold the original);
+    # default: the only user of the agency with that name
 
 
 @router.post("/recordings/{recording_id}/handovers", response={201: RecordingOut, **WRITE},

@@ -55,8 +55,11 @@ def load(stdout) -> list[str]:
         late_reason="执法记录仪存储卡损坏，经送修恢复数据后存储", actor=officer)
     E.do_register_evidence(case, recording=recording, kind="audiovisual", title="现场检查录像（复制件）",
                            source="执法记录仪原始记录复制", actor=officer, **common)
-    E.do_hand_over_recording(recording, handed_by="执法人员", received_by="档案室", handed_at=start + dt.timedelta(days=1),
-                             medium="执法记录仪存储卡", place="本局档案室", actor=officer)
+    keeper = get_user_model().objects.get(username=f"{spec['prefix']}-records")  # 档案管理人员 (decision 0085)
+    keeper_person = keeper.people.filter(agency=agency).first()
+    E.do_hand_over_recording(recording, received_by=keeper_person.name if keeper_person else keeper.get_full_name(),
+                             receiver=keeper, handed_at=start + dt.timedelta(days=1), medium="执法记录仪存储卡",
+                             place="本局档案室", actor=officer)
     if not AudioVideoRecord.objects.filter(agency=agency, case__isnull=True).exists():
         ended = timezone.now() - dt.timedelta(hours=3)
         E.do_declare_recording(agency, title="巡查录像（尚未立案）", party="某商户", officers="执法人员二名",

@@ -718,21 +718,29 @@ def do_explain_missing_recording(case, occurrence: str, *, reason, actor) -> Rec
 
 # ---- 音像记录原件移交 ------------------------------------------------------------------------------
 
-def _first_holders(row: AudioVideoRecord) -> list[str]:
-    """Who holds a recording's original before its first hand-over: its recorder, or the officer who
-    declared it (by name)."""
-    names = [row.recorder]
-    user = row.declared_by
-    name = user.get_full_name() or user.get_username()
-    if name and name not in names:
-        names.append(name)
-    return names
+def _caller_name(agency_id, actor) -> str:
+    """The name the caller is known by in the agency: their person's, else the account's full name."""
+    from sanxiang.orgs.models import Person
+
+    person = Person.objects.filter(agency_id=agency_id, user=actor).first()
+    return person.name if person else (actor.get_full_name() or actor.get_username())
+
+
+def _holds_original(row: AudioVideoRecord, last, actor, name: str) -> bool:
+    """Whether the caller holds the recording's original now: before its first hand-over its declarer or
+    its recorder (by name), after it the previous receiver (by account; a row recorded before receivers
+    were accounts, by name)."""
+    if last is None:
+        return actor.pk == row.declared_by_id or name == row.recorder
+    if last.received_by_user_id is not None:
+        return actor.pk == last.received_by_user_id
+    return name == last.received_by
 
 
 def receiver_user(agency, name: str, actor, receiver=None):
     """The account of a hand-over's receiver: the one named (`receiver`, a user of the agency), else the
     one recording it when the name is theirs, else the only user of the agency whose person has that name
-    — None when the receiver is not a user (「档案室」, someone outside) or the name is ambiguous."""
+    — None when no user of the agency has the name (「档案室」, someone outside) or the name is ambiguous."""
     from django.contrib.auth import get_user_model
 
     from sanxiang.orgs.models import Person
@@ -742,7 +750,7 @@ def receiver_user(agency, name: str, actor, receiver=None):
         pk = getattr(receiver, "pk", receiver)
         person = people.filter(user_id=pk).select_related("user").first()
         if person is None:
-            raise RuleViolation("接收人须是本机关的用户。", field="receiver")
+            raise RuleViolation("接收人须是本机关的用户。", field="receiver", code="handover_receiver_unknown")
         if person.name not in name:  # 「档案室吴档案」 names 吴档案; another person's account does not
             raise RuleViolation(f"接收人账号是{person.name}的，与填写的接收人“{name}”不一致。", field="receiver")
         return person.user
@@ -756,16 +764,24 @@ def receiver_user(agency, name: str, actor, receiver=None):
 
 
 @transaction.atomic
-def do_hand_over_recording(recording: AudioVideoRecord, *, handed_by, received_by, handed_at, medium, place,
-                           note="", actor, receiver=None) -> RecordingHandover:
-    """移交音像记录原件: one hand-over of the original medium (e.g. to the archive), from its current
-    holder — the first from the recorder or the declarer, each next from the previous receiver — and
-    not dated before the previous one (the custody chain of sanxiang/registers' goods)."""
+def do_hand_over_recording(recording: AudioVideoRecord, *, received_by, handed_at, medium, place, note="", actor,
+                           receiver=None, handed_by=None) -> RecordingHandover:
+    """移交音像记录原件: one hand-over of the original medium (e.g. to the archive) by its current holder,
+    who records it: the caller is the 移交人 (`handed_by`, if given, must be the caller's name) — the
+    first from the declarer or the recorder, each next from the previous receiver — to a user of the agency
+    who may hold it and hand it on (`hand_over` on the recording: the officers and the head who work on
+    its case, the agency's 档案管理人员; decision 0085), not dated before the previous one (the custody
+    chain of sanxiang/registers' goods)."""
     row = AudioVideoRecord.objects.select_for_update().get(pk=recording.pk)
     if not can(actor, "hand_over", row):
         raise NotPermitted(f"您无权登记{row}的原件移交。")
+    giver = _caller_name(row.agency_id, actor)
+    named = _text(handed_by, "移交人", "handed_by", max_length=100)
+    if named and named != giver:  # s22 tester8 #11: 孙伟 was written as 移交人 by 艾力·买买提
+        raise RuleViolation(f"移交人是登记移交的您本人（{giver}），不能登记“{named}”的移交：请由{named}本人登记。",
+                            field="handed_by", code="handover_not_caller")
     handover = RecordingHandover(
-        recording=row, handed_by=_text(handed_by, "移交人", "handed_by", required=True, max_length=100),
+        recording=row, handed_by=giver,
         received_by=_text(received_by, "接收人", "received_by", required=True, max_length=100),
         handed_at=_moment(handed_at, "移交时间", "handed_at", required=True),
         medium=_text(medium, "载体", "medium", required=True, max_length=200),
@@ -774,21 +790,29 @@ def do_hand_over_recording(recording: AudioVideoRecord, *, handed_by, received_b
     if handover.handed_at < row.ended_at:
         raise RuleViolation("移交时间早于记录结束时间。", field="handed_at")
     last = row.handovers.order_by("-handed_at", "-id").first()
-    holders = [last.received_by] if last is not None else _first_holders(row)
-    if handover.handed_by not in holders:
-        raise RuleViolation(f"原件现由{'或'.join(holders)}持有，移交须由其移交"
+    if not _holds_original(row, last, actor, giver):
+        holder = last.received_by if last is not None else "或".join(dict.fromkeys(
+            [row.recorder, _caller_name(row.agency_id, row.declared_by)]))
+        raise RuleViolation(f"原件现由{holder}持有，移交须由其本人登记"
                             f"（{'上一次移交的接收人' if last is not None else '音像记录的记录人或登记人'}）。",
-                            field="handed_by")
-    if handover.received_by == handover.handed_by:
+                            field="handed_by", code="handover_not_holder")
+    user = receiver_user(row.agency_id, handover.received_by, actor, receiver)
+    if user is None:  # s22 tester8 #11: 「王档案」 was nobody in the system
+        raise RuleViolation(f"接收人“{handover.received_by}”不是本机关的用户（或有同名用户，请指定接收人账号）："
+                            "原件须移交本机关的档案管理人员或承办本案的执法人员。", field="received_by",
+                            code="handover_receiver_unknown")
+    if user.pk == actor.pk:
         raise RuleViolation("移交人和接收人是同一人，无需移交。", field="received_by")
-    handover.received_by_user = receiver_user(row.agency_id, handover.received_by, actor, receiver)
+    if not can(user, "hand_over", row):
+        raise RuleViolation(f"{handover.received_by}无权接收{row}的原件：原件须移交本机关的档案管理人员或承办本案的"
+                            "执法人员。", field="received_by", code="handover_receiver_not_entitled")
+    handover.received_by_user = user
     if last is not None and handover.handed_at < last.handed_at:
         raise RuleViolation(f"移交时间 {timezone.localtime(handover.handed_at):%Y-%m-%d %H:%M} 早于上一次移交"
                             f"（{timezone.localtime(last.handed_at):%Y-%m-%d %H:%M}），移交须按时间先后登记。",
                             field="handed_at")
     handover.save()
     append_entry(action="hand_over_recording", actor=actor, obj=handover, payload={
-        "recording": row.title, "from": handover.handed_by, "to": handover.received_by,
-        "to_user": handover.received_by_user.get_username() if handover.received_by_user_id else None,
-        "medium": handover.medium})
+        "recording": row.title, "from": handover.handed_by, "from_user": actor.get_username(),
+        "to": handover.received_by, "to_user": user.get_username(), "medium": handover.medium})
     return handover

@@ -6,7 +6,8 @@ confidentiality mark; a recording held unattached (made before its case) is its 
 the agency's leaders'). Those who work on the case register evidence and recordings; heads of the
 unit and the agency's leaders approve an exception to the audio-video list. Handing a recording's
 original over (原件移交) is its own right, `hand_over`: those who may change the recording, and whom
-another app grants it (the archive's 档案管理员), who may do nothing else with it.
+another app grants it (the archive's 档案管理员), who may do nothing else with it. It is also who may
+receive the original (decision 0085): a receiver must be able to hand it on in turn.
 """
 
 from sanxiang.access.policy import AGENCY, OWN, SELF, UNIT, grant, register

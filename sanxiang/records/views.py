@@ -152,8 +152,9 @@ class ReasonForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
-    handed_by = forms.CharField(label="移交人", max_length=100)
-    received_by = forms.CharField(label="接收人", max_length=100)
+    # The 移交人 is the one who records it (decision 0085): the page has no field for another name.
+    received_by = forms.CharField(label="接收人", max_length=100,
+                                  help_text="本机关档案管理人员或承办本案的执法人员的姓名；移交人为您本人（原件现由您持有）")
     handed_at = forms.CharField(label="移交时间", widget=forms.DateTimeInput(attrs=DATETIME))
     medium = forms.CharField(label="载体", help_text="例如：执法记录仪存储卡、光盘")
     place = forms.CharField(label="地点")

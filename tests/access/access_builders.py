@@ -264,7 +264,9 @@ def _records(cast, label):
     if label == "records.audiovideorecord":
         return Built(recording, a, None, recorder)
     if label == "records.recordinghandover":
-        return Built(E.do_hand_over_recording(recording, handed_by="周执法", received_by="档案室吴某",
+        keeper = T.member(a, Role.RECORDS_KEEPER)  # the original goes to the archive (decision 0085)
+        T.person(a, user_obj=keeper, name="吴某")
+        return Built(E.do_hand_over_recording(recording, received_by="档案室吴某", receiver=keeper,
                                               handed_at="2026-03-03T09:00", medium="SD 卡", place="档案室",
                                               actor=recorder), a, None, recorder)
     return None

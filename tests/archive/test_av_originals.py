@@ -46,8 +46,9 @@ def item(case):
     return found[0] if found else None
 
 
-def hand_over(recording, by, to, actor, minutes):
-    E.do_hand_over_recording(recording, handed_by=by, received_by=to, actor=actor, medium="SD 卡",
+def hand_over(recording, to, actor, minutes):
+    """`actor`, who holds the original, records handing it to `to` (decision 0085: the 移交人 is the caller)."""
+    E.do_hand_over_recording(recording, received_by=to, actor=actor, medium="SD 卡",
                              place="档案室", handed_at=recording.ended_at + dt.timedelta(minutes=minutes))
 
 
@@ -63,9 +64,9 @@ def test_a_recording_not_handed_to_the_archive_fails_the_check_by_name_until_the
     assert not found["ok"] and len(found["failed"]) == 1
     assert "“现场检查录像”（2026-03-02 10:00）的原件尚未移交档案管理部门" in found["failed"][0]
     assert any("现场检查录像" in f for f in A.failed_items(A.check_case_file(case)))  # what 归档 refuses with
-    hand_over(recording, "王执法", "李执法", env.officer, 10)  # handed on, but not to the archive
+    hand_over(recording, "李执法", env.officer, 10)  # handed on, but not to the archive
     assert item(case)["failed"] == ["音像记录“现场检查录像”（2026-03-02 10:00）的原件现由李执法持有，尚未移交本机关档案管理人员"]
-    hand_over(recording, "李执法", "周档案", keeper, 20)
+    hand_over(recording, "周档案", env.officer2, 20)  # 李执法 hands it to the keeper
     assert item(case)["ok"]
 
 
@@ -83,32 +84,33 @@ def test_the_keeper_is_matched_by_account_not_by_name(envs):
     env = envs["zhuzhou-amr"]
     keeper = T.member(env.agency, Role.RECORDS_KEEPER)
     T.person(env.agency, user_obj=keeper, name="吴档案")
-    namesake = T.member(env.agency, Role.OFFICER)
+    namesake = T.member(env.agency, Role.OFFICER, unit=env.unit)
     T.person(env.agency, user_obj=namesake, name="吴档案")  # same name, an officer
     case = recorded_case(env, "扣押现场录像")
     recording = AudioVideoRecord.objects.get(case=case)
-    E.do_hand_over_recording(recording, handed_by="王执法", received_by="吴档案", receiver=namesake, actor=env.officer,
+    E.do_hand_over_recording(recording, received_by="吴档案", receiver=namesake, actor=env.officer,
                              medium="SD 卡", place="执法科", handed_at=recording.ended_at + dt.timedelta(minutes=10))
     assert recording.handovers.get().received_by_user == namesake
     assert item(case)["failed"] == ["音像记录“扣押现场录像”（2026-03-02 10:00）的原件现由吴档案持有，尚未移交本机关档案管理人员"]
-    # the keeper records receiving it: linked to her account (the name is hers), and the check passes
-    E.do_hand_over_recording(recording, handed_by="吴档案", received_by="档案室吴档案", receiver=keeper, actor=keeper,
+    # the namesake who holds it hands it to the keeper: linked to her account, and the check passes
+    E.do_hand_over_recording(recording, received_by="档案室吴档案", receiver=keeper, actor=namesake,
                              medium="SD 卡", place="档案室", handed_at=recording.ended_at + dt.timedelta(minutes=20))
     assert item(case)["ok"]
     Person.objects.filter(user=keeper).update(name="吴某某")  # renamed: still the keeper who holds it
     assert item(case)["ok"]
-    # an ambiguous name and no account named: not linked, so not the archive's
+    # an ambiguous name and no account named: refused (decision 0085; before, a hand-over to nobody)
     Person.objects.filter(user=keeper).update(name="吴档案")
     other = recorded_case(env, "抽样录像")
     rec = AudioVideoRecord.objects.get(case=other)
-    E.do_hand_over_recording(rec, handed_by="王执法", received_by="吴档案", actor=env.officer, medium="SD 卡",
-                             place="档案室", handed_at=rec.ended_at + dt.timedelta(minutes=10))
-    assert rec.handovers.get().received_by_user is None and not item(other)["ok"]
+    with pytest.raises(RuleViolation, match="接收人“吴档案”不是本机关的用户（或有同名用户，请指定接收人账号）"):
+        E.do_hand_over_recording(rec, received_by="吴档案", actor=env.officer, medium="SD 卡", place="档案室",
+                                 handed_at=rec.ended_at + dt.timedelta(minutes=10))
+    assert not rec.handovers.exists() and not item(other)["ok"]
     with pytest.raises(RuleViolation, match="接收人须是本机关的用户"):
-        E.do_hand_over_recording(rec, handed_by="吴档案", received_by="档案室", receiver=T.user(), actor=env.officer,
+        E.do_hand_over_recording(rec, received_by="档案室", receiver=T.user(), actor=env.officer,
                                  medium="SD 卡", place="档案室", handed_at=rec.ended_at + dt.timedelta(minutes=30))
     with pytest.raises(RuleViolation, match="接收人账号是吴档案的，与填写的接收人“刘某”不一致"):  # s19 tester8 #5
-        E.do_hand_over_recording(rec, handed_by="吴档案", received_by="刘某", receiver=keeper, actor=env.officer,
+        E.do_hand_over_recording(rec, received_by="刘某", receiver=keeper, actor=env.officer,
                                  medium="SD 卡", place="档案室", handed_at=rec.ended_at + dt.timedelta(minutes=30))
 
 
@@ -127,9 +129,12 @@ def test_the_migration_links_the_receivers_recorded_before_by_the_same_rule(envs
     T.person(env.agency, user_obj=keeper, name="郑档案")
     case = recorded_case(env, "先行登记保存录像")
     recording = AudioVideoRecord.objects.get(case=case)
-    hand_over(recording, "王执法", "档案室", env.officer, 10)
-    hand_over(recording, "档案室", "郑档案", keeper, 20)
-    recording.handovers.update(received_by_user=None)  # as recorded before the field
+    from sanxiang.records.models import RecordingHandover
+
+    for by, to, minutes in (("王执法", "档案室", 10), ("档案室", "郑档案", 20)):  # as recorded before the field
+        RecordingHandover.objects.create(recording=recording, handed_by=by, received_by=to, medium="SD 卡",
+                                         place="档案室", handed_at=recording.ended_at + dt.timedelta(minutes=minutes),
+                                         recorded_by=env.officer, recorded_at=timezone.now())
     assert not item(case)["ok"]
     migration.link_receivers(apps, None)
     assert [h.received_by_user for h in recording.handovers.order_by("handed_at")] == [None, keeper]

@@ -158,7 +158,7 @@ def decided_then_closed(env):
 
 def signed(env, receipt):
     """A 送达回证 is issued only signed by the officer and the party (documents: Art.81–83)."""
-    D.do_sign_document(receipt, officer_png=png(), party_png=png(), party_name="某某食品有限公司", actor=env.officer)
+    D.do_sign_document(receipt, officer_png=png(), party_png=png(signer="当事人"), party_name="某某食品有限公司", actor=env.officer)
     receipt.refresh_from_db()
     return receipt
 

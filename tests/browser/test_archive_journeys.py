@@ -41,8 +41,8 @@ def signed_inspection_record(case):
     record = (Document.objects.filter(case=case, kind="inspection_record").first()
               or D.do_generate_document(case, "inspection_record", actor=officer))
     me = D._officer_name(record, officer)  # each other officer the record names signs too (s18 tester 9)
-    D.do_sign_document(record, officer_png=_stroke(), party_png=_stroke(ink=(0, 0, 160)), party_name="刘建",
-                       officer_pngs={n: _stroke() for n in D.named_officers(record) if n != me}, actor=officer)
+    D.do_sign_document(record, officer_png=_stroke(me), party_png=_stroke("刘建", ink=(0, 0, 160)),
+                       party_name="刘建", officer_pngs={n: _stroke(n) for n in D.named_officers(record) if n != me}, actor=officer)
     record.refresh_from_db()
     assert D.do_render_document(record, actor=JOBS).status == "generated", record.failure
     others = Document.objects.filter(case=case).exclude(pk=record.pk)

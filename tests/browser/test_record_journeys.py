@@ -54,14 +54,16 @@ def generate(page, kind, **inputs):
     submit(page, box.locator("button[type=submit]"))
 
 
-def sign_with_the_mouse(page, canvas):
+def sign_with_the_mouse(page, canvas, hand: int = 0):
+    """A stroke up and down across the pad; each signer's `hand` draws it differently (the same image for
+    two signers of one document is refused, decision 0085)."""
     canvas.scroll_into_view_if_needed()  # with a pad per officer the party's is below the fold
     box = canvas.bounding_box()
     x, y = box["x"], box["y"] + box["height"] / 2
     page.mouse.move(x + 30, y)
     page.mouse.down()
-    for step in range(1, 6):  # a stroke up and down across the pad
-        page.mouse.move(x + 30 + step * 40, y + (20 if step % 2 else -20), steps=3)
+    for step in range(1, 6 + hand):
+        page.mouse.move(x + 30 + step * (40 - 4 * hand), y + ((20 + 5 * hand) if step % 2 else -20), steps=3)
     page.mouse.up()
 
 
@@ -130,9 +132,10 @@ def test_a_seal_with_its_recording_its_list_and_a_signed_onsite_record(demo, pag
     page.fill("#party_name", "刘建")
     signing = page.locator("form[data-signatures]").first  # the second form notes a party's refusal
     sign_with_the_mouse(page, signing.locator("canvas[data-signature=officer_png]"))
-    for pad in signing.locator("canvas[data-signature^=officer_png_]").all():  # each other officer named (s18 9)
-        sign_with_the_mouse(page, pad)
-    sign_with_the_mouse(page, signing.locator("canvas[data-signature=party_png]"))
+    pads = signing.locator("canvas[data-signature^=officer_png_]").all()
+    for hand, pad in enumerate(pads, start=1):  # each other officer named (s18 9)
+        sign_with_the_mouse(page, pad, hand)
+    sign_with_the_mouse(page, signing.locator("canvas[data-signature=party_png]"), len(pads) + 1)
     shoot(page, "record-signature")
     submit(page, signing.locator("button[type=submit]"))
     assert page.url.startswith(f"{page.base}/cases/{case.pk}/")
@@ -171,7 +174,8 @@ def test_a_decision_and_its_service_receipt_generated_issued_and_looked_at(demo,
     # The 送达回证 is signed by the officer and the party (on the tablet, as the first journey does)
     # before it may be issued; its PDF is made again with the signatures.
     officer = get_user_model().objects.get(username="pingluo-officer")
-    do_sign_document(receipt, officer_png=_stroke(), party_png=_stroke(ink=(0, 0, 160)), party_name="刘某",
+    do_sign_document(receipt, officer_png=_stroke("pingluo-officer"), party_png=_stroke("刘某", ink=(0, 0, 160)),
+                     party_name="刘某",
                      actor=officer)
     receipt.refresh_from_db()
     assert do_render_document(receipt, actor=JOBS).status == "generated", receipt.failure

@@ -60,16 +60,21 @@ def docx_text(path: str) -> str:
 TIMES = {"started_at": "2026-01-05 09:30", "ended_at": "2026-01-05 10:45"}
 
 
-def png(width=120, height=40, ink=(0, 0, 0)) -> bytes:
-    """A small real PNG (a stroke across a white field), as a tablet's canvas exports it."""
+def png(width=120, height=40, ink=(0, 0, 0), signer="") -> bytes:
+    """A small real PNG (a stroke across a white field), as a tablet's canvas exports it: each `signer`
+    draws a stroke of their own (steps up and down from their name's digest) — the same image for two
+    signers of one document is refused (decision 0085); `ink` alone does not make it another one."""
+    import hashlib
     import struct
     import zlib
 
+    hand = hashlib.sha256(signer.encode()).digest()
     rows = []
     for y in range(height):
         row = bytearray(b"\x00")
         for x in range(width):
-            row += bytes(ink) if abs(y - height // 2) <= 1 and 10 <= x < width - 10 else b"\xff\xff\xff"
+            at = height // 2 + hand[(x // 8) % 32] % 9 - 4
+            row += bytes(ink) if abs(y - at) <= 1 and 10 <= x < width - 10 else b"\xff\xff\xff"
         rows.append(bytes(row))
 
     def chunk(kind, data):

@@ -29,8 +29,8 @@ def blank_pdf() -> bytes:
 def issued_inquiry(env, case, monkeypatch, replaces=None):
     monkeypatch.setattr(render, "to_pdf", lambda docx: blank_pdf())
     document = D.do_generate_document(case, "inquiry_record", inputs=INQUIRY, replaces=replaces, correction_reason="更正笔误", actor=env.officer)
-    document = D.do_sign_document(document, officer_png=png(), party_png=png(ink=(0, 0, 160)), party_name="王某",
-                                  officer_pngs={"李执法": png()}, actor=env.officer)
+    document = D.do_sign_document(document, officer_png=png(), party_png=png(signer="当事人", ink=(0, 0, 160)), party_name="王某",
+                                  officer_pngs={"李执法": png(signer="李执法")}, actor=env.officer)
     document = D.do_render_document(document)
     return D.do_issue_document(document, actor=env.head)
 
@@ -48,8 +48,8 @@ def test_an_issued_document_is_corrected_once_then_its_correction(client, env, m
     text = docx_text(correction.docx_path)
     assert f"本文书系对询问笔录{first.number}的更正。" in text and correction.number in text
     assert f"{first.number}的更正" not in docx_text(first.docx_path)
-    signed = D.do_sign_document(correction, officer_png=png(), party_png=png(ink=(0, 0, 160)), party_name="王某",
-                                officer_pngs={"李执法": png()}, actor=env.officer)
+    signed = D.do_sign_document(correction, officer_png=png(), party_png=png(signer="当事人", ink=(0, 0, 160)), party_name="王某",
+                                officer_pngs={"李执法": png(signer="李执法")}, actor=env.officer)
     assert f"本文书系对询问笔录{first.number}的更正。" in docx_text(signed.docx_path)
     before = Document.objects.count(), LedgerEntry.objects.count()
     with pytest.raises(Conflict) as refused:

@@ -2,6 +2,7 @@
 runner, frozen when issued. One LibreOffice conversion in this module (the `rendered` fixture)."""
 
 import datetime as dt
+import io
 import json
 import subprocess
 
@@ -52,8 +53,8 @@ def signed_record(env, blocker):
     with blocker.unblock():
         case = decided_case(env, "investigating")
         record = D.do_generate_document(case, "inquiry_record", inputs=INQUIRY, actor=env.officer)
-        D.do_sign_document(record, officer_png=png(), party_png=png(ink=(0, 0, 200)), party_name="孙某",
-                           officer_pngs={"李执法": png(ink=(0, 120, 0))}, actor=env.officer)
+        D.do_sign_document(record, officer_png=png(), party_png=png(signer="当事人", ink=(0, 0, 200)), party_name="孙某",
+                           officer_pngs={"李执法": png(signer="李执法", ink=(0, 120, 0))}, actor=env.officer)
         measure = coercion_cast.in_force(env, kind="seize")
         listing = D.do_generate_document(measure.case, "measure_list", actor=env.officer)
         receipt = D.do_generate_document(decided_case(env, "served"), "service_receipt", actor=env.officer)
@@ -289,7 +290,7 @@ def test_a_signed_record_carries_both_signatures_and_is_signed_once(env, signed_
                                        object_type="documents.document").latest("index")
     names = {(s["role"], s["name"]) for s in json.loads(entry.entry)["payload"]["signatures"]}
     assert names == {("officer", "王执法"), ("officer", "李执法"), ("party", "孙某")}  # both officers named sign
-    message = refused(D.do_sign_document, record, officer_png=png(), party_png=png(), party_name="孙某",
+    message = refused(D.do_sign_document, record, officer_png=png(), party_png=png(signer="当事人"), party_name="孙某",
                       actor=env.officer, error=Conflict)
     assert "不能再次签名" in message
     D.do_issue_document(record, actor=env.head)  # both signatures: it may be issued
@@ -344,7 +345,7 @@ def test_a_refusal_needs_its_reason_date_and_for_a_receipt_a_witness(env):
     receipt = D.do_generate_document(decided_case(env, "served"), "service_receipt", actor=env.officer)
     today = dt.date.today()
     good = {"officer_png": png(), "party_name": "孙某", "reason": "拒绝签名", "refused_on": today, "actor": env.officer,
-            "officer_pngs": {"李执法": png()}}
+            "officer_pngs": {"李执法": png(signer="李执法")}}
     for document, change, expected in (
         (record, {"reason": " "}, "理由"), (record, {"refused_on": ""}, "日期"),
         (record, {"refused_on": "2026-13-01"}, "日期“2026-13-01”无效"), (record, {"refused_on": today + dt.timedelta(days=1)}, "晚于"),
@@ -367,25 +368,64 @@ def test_every_officer_the_record_names_signs_it(env):
     record = D.do_generate_document(decided_case(env, "investigating"), "inquiry_record", inputs=INQUIRY,
                                     actor=env.officer)
     assert D.named_officers(record) == ["王执法", "李执法"]
-    message = refused(D.do_sign_document, record, officer_png=png(), party_png=png(), party_name="孙某",
+    message = refused(D.do_sign_document, record, officer_png=png(), party_png=png(signer="当事人"), party_name="孙某",
                       actor=env.officer)
     assert "记载的执法人员都应签名（行政处罚法第四十二条）：尚缺李执法的签名" in message
-    assert "不是" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(), party_name="孙某",
-                             officer_pngs={"李执法": png(), "赵某": png()}, actor=env.officer)
-    assert "执法人员李执法的签名不是 PNG" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(),
+    assert "不是" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(signer="当事人"), party_name="孙某",
+                             officer_pngs={"李执法": png(signer="李执法"), "赵某": png()}, actor=env.officer)
+    assert "执法人员李执法的签名不是 PNG" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(signer="当事人"),
                                                 party_name="孙某", officer_pngs={"李执法": b"GIF89a"},
                                                 actor=env.officer)
     # a colleague the record does not name cannot collect the officers' signatures (s18 re-test 10)
-    assert "不是" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(), party_name="孙某",
-                             officer_pngs={"王执法": png(), "李执法": png()}, actor=env.head, error=NotPermitted)
-    D.do_sign_document(record, officer_png=png(), party_png=png(), party_name="孙某",
-                       officer_pngs={"李执法": png(ink=(0, 120, 0))}, actor=env.officer)
+    assert "不是" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(signer="当事人"), party_name="孙某",
+                             officer_pngs={"王执法": png(), "李执法": png(signer="李执法")}, actor=env.head, error=NotPermitted)
+    D.do_sign_document(record, officer_png=png(), party_png=png(signer="当事人"), party_name="孙某",
+                       officer_pngs={"李执法": png(signer="李执法", ink=(0, 120, 0))}, actor=env.officer)
     assert sorted(record.signatures.values_list("role", "signer_name")) == [
         ("officer", "李执法"), ("officer", "王执法"), ("party", "孙某")]
     assert D.signature_problem(record) == ""
     # a 送达回证 is signed by the one who served it
     receipt = D.do_generate_document(decided_case(env, "served"), "service_receipt", actor=env.officer)
     assert D.named_officers(receipt) == []
+
+
+def test_one_image_for_two_signers_of_a_document_is_refused(env):
+    """s22 tester8 #7: one PNG sent as the officer's, the second officer's and the party's signature made
+    the 询问笔录 signed — one hand signed for all. The same drawing for two signers is refused (decision
+    0085: compared by the normalised image, so a copy re-encoded, recoloured or with other margins is the
+    same image), naming both, and nothing is written; distinct drawings sign."""
+    from PIL import Image
+
+    record = D.do_generate_document(decided_case(env, "investigating"), "inquiry_record", inputs=INQUIRY,
+                                    actor=env.officer)
+    mine, colleague, party = png(signer="王执法"), png(signer="李执法"), png(signer="孙某")
+    copied = io.BytesIO()  # 李执法's drawing, re-encoded as RGBA in blue with a wider margin
+    with Image.open(io.BytesIO(colleague)) as image:
+        wider = Image.new("RGBA", (image.width + 60, image.height + 20), (0, 0, 0, 0))
+        ink = image.convert("L").point(lambda level: 255 if level < 128 else 0)
+        wider.paste(Image.new("RGBA", image.size, (0, 0, 200, 255)), (30, 10), mask=ink)
+        wider.save(copied, format="PNG")
+    copied = copied.getvalue()
+    assert copied != colleague
+    for officer, others, party_png, expected in (
+        (mine, {"李执法": mine}, party, "执法人员王执法和执法人员李执法的签名是同一幅图像"),
+        (mine, {"李执法": colleague}, colleague, "执法人员李执法和当事人（被询问人）孙某的签名是同一幅图像"),
+        (mine, {"李执法": colleague}, mine, "执法人员王执法和当事人（被询问人）孙某的签名是同一幅图像"),
+        (mine, {"李执法": colleague}, copied, "执法人员李执法和当事人（被询问人）孙某的签名是同一幅图像"),
+    ):
+        with pytest.raises(RuleViolation) as caught:
+            D.do_sign_document(record, officer_png=officer, party_png=party_png, party_name="孙某",
+                               officer_pngs=others, actor=env.officer)
+        assert expected in caught.value.message and caught.value.code == "signature_duplicate"
+        assert not record.signatures.exists()
+    # a refusal: the officers' signatures are compared too
+    assert "同一幅图像" in refused(D.do_note_signature_refusal, record, officer_png=mine, party_name="孙某",
+                                   reason="拒绝签名", refused_on=dt.date.today().isoformat(),
+                                   officer_pngs={"李执法": mine}, actor=env.officer)
+    D.do_sign_document(record, officer_png=mine, party_png=party, party_name="孙某", officer_pngs={"李执法": colleague},
+                       actor=env.officer)
+    assert sorted(record.signatures.values_list("signer_name", flat=True)) == ["孙某", "李执法", "王执法"]
+    assert len(set(record.signatures.values_list("png_sha256", flat=True))) == 3
 
 
 def test_a_bad_signature_is_refused_and_writes_nothing(env):
@@ -397,10 +437,10 @@ def test_a_bad_signature_is_refused_and_writes_nothing(env):
     ):
         assert expected in refused(D.do_sign_document, record, officer_png=officer, party_png=party,
                                    party_name=name, actor=env.officer)
-    assert "无权" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(), party_name="孙某",
+    assert "无权" in refused(D.do_sign_document, record, officer_png=png(), party_png=png(signer="当事人"), party_name="孙某",
                              actor=env.outsider, error=NotPermitted)
     decision = D.do_generate_document(decided_case(env), "penalty_decision", inputs=REASONS, actor=env.officer)
-    assert "不需要" in refused(D.do_sign_document, decision, officer_png=png(), party_png=png(), party_name="孙某",
+    assert "不需要" in refused(D.do_sign_document, decision, officer_png=png(), party_png=png(signer="当事人"), party_name="孙某",
                                actor=env.officer)
 
 

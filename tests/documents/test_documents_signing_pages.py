@@ -41,29 +41,29 @@ def test_the_tablet_page_signs_once_and_the_case_page_says_so(client, env, recor
     assert 'data-signature="officer_png_1"' in page and "执法人员签名（李执法）" in page
     before = written()
     response = client.post(f"/documents/{record.pk}/sign/", {"party_name": "孙某", "officer_png": data_url(b"GIF89a" + bytes(40)),
-                                                              "party_png": data_url(png())})
+                                                              "party_png": data_url(png(signer="当事人"))})
     assert response.status_code == 400 and "不是 PNG" in response.content.decode()
     assert written() == before
     response = client.post(f"/documents/{record.pk}/sign/", {"party_name": "孙某", "officer_png": data_url(png()),
-                                                              "party_png": data_url(png())})
+                                                              "party_png": data_url(png(signer="当事人"))})
     assert response.status_code == 400 and "尚缺李执法的签名" in response.content.decode() and written() == before
     response = client.post(f"/documents/{record.pk}/sign/", {"party_name": "孙某", "officer_png": data_url(png()),
-                                                              "officer_png_1": data_url(png()),
-                                                              "party_png": data_url(png())}, follow=True)
+                                                              "officer_png_1": data_url(png(signer="李执法")),
+                                                              "party_png": data_url(png(signer="当事人"))}, follow=True)
     assert "已签名" in response.content.decode()
     record.refresh_from_db()
     assert record.status == "pending" and record.signatures.count() == 3
     case_page = client.get(f"/cases/{record.case.pk}/").content.decode()
     assert f"/documents/{record.pk}/sign/" not in case_page and "已签名" in case_page
     again = client.post(f"/documents/{record.pk}/sign/", {"party_name": "孙某", "officer_png": data_url(png()),
-                                                           "party_png": data_url(png())})
+                                                           "party_png": data_url(png(signer="当事人"))})
     assert again.status_code == 409 and "不能再次签名" in again.content.decode()
 
 
 def test_another_agency_gets_404_for_signing_and_templates(client, env, record):
     client.force_login(env.outsider)
     assert client.get(f"/documents/{record.pk}/sign/").status_code == 404
-    body = {"officer_png": data_url(png()), "party_png": data_url(png()), "party_name": "孙某"}
+    body = {"officer_png": data_url(png()), "party_png": data_url(png(signer="当事人")), "party_name": "孙某"}
     response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
     assert response.status_code == 404 and response.json()["code"] == "document_not_found"
     own = D.do_upload_document_template(env.agency, "filing_approval", D.packaged_template("filing_approval"),
@@ -78,7 +78,7 @@ def test_another_agency_gets_404_for_signing_and_templates(client, env, record):
 
 def test_the_api_signs_a_record(client, env, record):
     client.force_login(env.officer)
-    body = {"officer_png": base64.b64encode(png()).decode(), "party_png": data_url(png()), "party_name": "孙某"}
+    body = {"officer_png": base64.b64encode(png()).decode(), "party_png": data_url(png(signer="当事人")), "party_name": "孙某"}
     assert client.get(f"{API}{record.pk}/sign").json()["officers"] == ["王执法", "李执法"]
     response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "officer_signature_missing"
@@ -86,13 +86,13 @@ def test_the_api_signs_a_record(client, env, record):
     # "王执法 is not among 王执法、李执法"
     assert client.get(f"{API}{record.pk}/sign").json()["other_officers"] == ["李执法"]
     before = written()
-    body["officers"] = [{"name": "王执法", "png": data_url(png())}, {"name": "李执法", "png": data_url(png())}]
+    body["officers"] = [{"name": "王执法", "png": data_url(png())}, {"name": "李执法", "png": data_url(png(signer="李执法"))}]
     response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "officer_signed_twice", response.content
     message = response.json()["message"]
     assert "王执法本人已在执法人员签名处（officer_png）签名" in message and "不是" not in message
     assert written() == before
-    body["officers"] = [{"name": "李执法", "png": data_url(png())}]
+    body["officers"] = [{"name": "李执法", "png": data_url(png(signer="李执法"))}]
     response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "pending" and response.json()["confidentiality"] == "internal"
@@ -134,10 +134,10 @@ def test_a_bad_signature_names_the_request_field(client, env, record):
     """Defect #14c: `field` is the request's field (officer_png), not a label (执法人员)."""
     client.force_login(env.officer)
     before = written()
-    for body, field in (({"officer_png": "not base64", "party_png": data_url(png()), "party_name": "孙某"}, "officer_png"),
+    for body, field in (({"officer_png": "not base64", "party_png": data_url(png(signer="当事人")), "party_name": "孙某"}, "officer_png"),
                         ({"officer_png": data_url(png()), "party_png": data_url(b"GIF89a" + bytes(40)),
                           "party_name": "孙某"}, "party_png"),
-                        ({"officer_png": data_url(png()), "party_png": data_url(png()), "party_name": "孙某",
+                        ({"officer_png": data_url(png()), "party_png": data_url(png(signer="当事人")), "party_name": "孙某",
                           "officers": [{"name": "李执法", "png": "not base64"}]}, "officer_pngs")):
         response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
         assert response.status_code == 400 and response.json()["field"] == field, response.json()
@@ -164,7 +164,7 @@ def test_the_page_and_the_api_note_a_refusal_to_sign(client, env, record):
                                                                "refused_on": "2026-01-01", "officer_png": data_url(png())})
     assert response.status_code == 400 and "理由" in response.content.decode() and written() == before
     body = {"officer_png": data_url(png()), "party_name": "孙某", "reason": "拒绝在笔录上签名",
-            "refused_on": str(timezone.localdate(record.created_at)), "officers": [{"name": "李执法", "png": data_url(png())}]}
+            "refused_on": str(timezone.localdate(record.created_at)), "officers": [{"name": "李执法", "png": data_url(png(signer="李执法"))}]}
     response = client.post(f"{API}{record.pk}/refusal", {**body, "reason": ""}, content_type="application/json")
     assert response.status_code == 400 and response.json()["field"] == "reason"
     response = client.post(f"{API}{record.pk}/refusal", body, content_type="application/json")
@@ -226,8 +226,8 @@ def test_a_blank_signature_is_refused_by_the_server(client, env, record, blank, 
     """s21 tester8 #4: transparent or one-colour PNGs made the 笔录 已签名 with nobody's signature."""
     image = {"transparent": lambda: _blank("RGBA", (0, 0, 0, 0)), "white": lambda: _blank("RGB", "white"),
              "one colour": lambda: _blank("RGB", (20, 20, 160)), "a dot": _dot}[blank]()
-    body = {"officer_png": data_url(png()), "party_png": data_url(png()), "party_name": "孙某",
-            "officers": [{"name": "李执法", "png": data_url(png())}]}
+    body = {"officer_png": data_url(png()), "party_png": data_url(png(signer="当事人")), "party_name": "孙某",
+            "officers": [{"name": "李执法", "png": data_url(png(signer="李执法"))}]}
     if whose == "officers":
         body["officers"] = [{"name": "李执法", "png": data_url(image)}]
     else:
@@ -242,8 +242,8 @@ def test_a_blank_signature_is_refused_by_the_server(client, env, record, blank, 
 
 
 def test_the_party_who_signs_an_inquiry_record_is_the_person_asked(client, env, record):
-    body = {"officer_png": data_url(png()), "party_png": data_url(png()), "party_name": "王五",
-            "officers": [{"name": "李执法", "png": data_url(png())}]}
+    body = {"officer_png": data_url(png()), "party_png": data_url(png(signer="当事人")), "party_name": "王五",
+            "officers": [{"name": "李执法", "png": data_url(png(signer="李执法"))}]}
     client.force_login(env.officer)
     before = written()
     response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")

@@ -28,8 +28,8 @@ def test_generating_signing_and_uploading_fill_with_no_transaction_open(monkeypa
 
     monkeypatch.setattr(fill, "fill", watched)
     record = D.do_generate_document(case, "inquiry_record", inputs=INQUIRY, actor=env.officer)
-    D.do_sign_document(record, officer_png=png(), party_png=png(ink=(0, 0, 200)), party_name="孙某",
-                       officer_pngs={"李执法": png(ink=(0, 120, 0))}, actor=env.officer)
+    D.do_sign_document(record, officer_png=png(), party_png=png(signer="当事人", ink=(0, 0, 200)), party_name="孙某",
+                       officer_pngs={"李执法": png(signer="李执法", ink=(0, 120, 0))}, actor=env.officer)
     D.do_upload_document_template(env.agency, "filing_approval", D.packaged_template("filing_approval"),
                                   reason="本局格式", actor=env.leader)
     assert seen and not any(seen), seen

@@ -2,6 +2,7 @@
 every refusal writes nothing."""
 
 import datetime as dt
+import json
 
 import pytest
 from records_cast import EVIDENCE, audio, counts, photo, video
@@ -129,33 +130,47 @@ def test_audio_needs_its_transcript_where_the_profile_asks(env, case):
         case.agency.refresh_from_db()
 
 
-def test_hand_overs_of_an_original_are_all_kept(env, case):
+def test_the_original_is_handed_over_by_its_holder_to_one_entitled_to_hold_it_and_all_are_kept(env, case):
+    """s22 tester8 #11: an original was handed over by 孙伟, recorded by 艾力·买买提, to 「王档案」, who is
+    nobody. The 移交人 is the caller, who holds it (the declarer or the recorder, then the previous
+    receiver); the receiver is a user of the agency who may hold it — the officers and the head who work on
+    its case, the agency's 档案管理人员 (decision 0085); nothing is written when refused."""
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Role
+
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    T.person(env.agency, user_obj=keeper, name="吴档案")
     rec = E.do_declare_recording(case.agency, case=case, title="扣押现场录像", officers="王执法、李执法", recorder="李执法",
                                  started_at="2026-09-03T09:00", ended_at="2026-09-03T09:40", place="当事人仓库",
-                                 device="执法记录仪 DSJ-02", actor=env.officer)
-    refused(lambda: E.do_hand_over_recording(rec, handed_by="李执法", received_by="档案室", handed_at="2026-09-03T08:00",
-                                             medium="存储卡", place="档案室", actor=env.officer), RuleViolation, "早于")
-    refused(lambda: E.do_hand_over_recording(rec, handed_by="李执法", received_by="档案室", handed_at="2026-09-04T08:00",
-                                             medium="存储卡", place="档案室", actor=env.outsider), NotPermitted, "无权")
-    # defect #10: the first hand-over starts from the recorder (or the declarer), no one else
-    refused(lambda: E.do_hand_over_recording(rec, handed_by="张三", received_by="档案室", handed_at="2026-09-03T18:00",
-                                             medium="存储卡", place="档案室", actor=env.officer), RuleViolation,
-            "原件现由李执法")
-    E.do_hand_over_recording(rec, handed_by="李执法", received_by="内勤张某", handed_at="2026-09-03T18:00",
-                             medium="执法记录仪存储卡", place="执法一队", actor=env.officer)
-    # each next one from the previous receiver, not dated before the previous one
-    refused(lambda: E.do_hand_over_recording(rec, handed_by="李执法", received_by="档案室吴某", handed_at="2026-09-05T10:00",
-                                             medium="执法记录仪存储卡", place="档案室", actor=env.officer2),
-            RuleViolation, "原件现由内勤张某持有")
-    refused(lambda: E.do_hand_over_recording(rec, handed_by="内勤张某", received_by="档案室吴某", handed_at="2026-09-03T17:00",
-                                             medium="执法记录仪存储卡", place="档案室", actor=env.officer2),
-            RuleViolation, "早于上一次移交")
-    refused(lambda: E.do_hand_over_recording(rec, handed_by="内勤张某", received_by="内勤张某", handed_at="2026-09-05T10:00",
-                                             medium="执法记录仪存储卡", place="档案室", actor=env.officer2),
-            RuleViolation, "同一人")
-    E.do_hand_over_recording(rec, handed_by="内勤张某", received_by="档案室吴某", handed_at="2026-09-05T10:00",
-                             medium="执法记录仪存储卡", place="档案室", actor=env.officer2)
-    assert [(h.handed_by, h.received_by) for h in rec.handovers.all()] == [("李执法", "内勤张某"), ("内勤张某", "档案室吴某")]
+                                 device="执法记录仪 DSJ-02", actor=env.officer)  # declared by 王执法
+    at = {"handed_at": "2026-09-03T18:00", "medium": "执法记录仪存储卡", "place": "执法一队"}
+    for actor, fields, error, words in (
+        (env.officer, {"received_by": "吴档案", "handed_at": "2026-09-03T08:00"}, RuleViolation, "早于"),
+        (env.outsider, {"received_by": "吴档案"}, NotPermitted, "无权"),
+        (env.officer, {"handed_by": "孙伟", "received_by": "吴档案"}, RuleViolation,
+         "移交人是登记移交的您本人（王执法），不能登记“孙伟”的移交"),
+        (env.officer, {"received_by": "王档案"}, RuleViolation, "接收人“王档案”不是本机关的用户"),
+        (env.officer, {"received_by": "吴档案", "receiver": T.user()}, RuleViolation, "接收人须是本机关的用户"),
+        (env.officer, {"received_by": "钱审核"}, RuleViolation, "钱审核无权接收"),  # a reviewer holds no originals
+        (env.officer, {"received_by": "王执法"}, RuleViolation, "同一人"),
+        (env.head, {"received_by": "吴档案"}, RuleViolation, "原件现由李执法或王执法持有，移交须由其本人登记"),
+    ):
+        refused(lambda: E.do_hand_over_recording(rec, actor=actor, **{**at, **fields}), error, words)
+    first = E.do_hand_over_recording(rec, received_by="李执法", actor=env.officer, **at)  # to an officer on the case
+    assert (first.handed_by, first.received_by_user) == ("王执法", env.officer2)
+    # each next one by the previous receiver, not dated before the previous one
+    later = {**at, "handed_at": "2026-09-05T10:00", "place": "档案室"}
+    refused(lambda: E.do_hand_over_recording(rec, received_by="吴档案", actor=env.officer, **later), RuleViolation,
+            "原件现由李执法持有")
+    refused(lambda: E.do_hand_over_recording(rec, received_by="吴档案", actor=env.officer2,
+                                             **{**later, "handed_at": "2026-09-03T17:00"}), RuleViolation, "早于上一次移交")
+    E.do_hand_over_recording(rec, handed_by="李执法", received_by="档案室吴档案", receiver=keeper, actor=env.officer2,
+                             **later)
+    assert [(h.handed_by, h.received_by, h.received_by_user) for h in rec.handovers.all()] == [
+        ("王执法", "李执法", env.officer2), ("李执法", "档案室吴档案", keeper)]
+    entry = LedgerEntry.objects.filter(action="hand_over_recording").order_by("-index").first()
+    payload = json.loads(entry.entry)["payload"]
+    assert (payload["from_user"], payload["to_user"]) == (env.officer2.username, keeper.username)
 
 
 def test_a_photo_or_a_recording_of_sound_names_what_it_shows_when_where_by_whom_and_why(env, case):

@@ -274,9 +274,10 @@ def test_the_records_keeper_hands_originals_over_but_changes_nothing_else(kenv):
     keeper = T.member(env.agency, Role.RECORDS_KEEPER)
     assert can(keeper, "view", rec) and can(keeper, "hand_over", rec) and not can(keeper, "change", rec)
     assert can(env.officer, "hand_over", rec) and not can(env.outsider, "hand_over", rec)
-    handover = E.do_hand_over_recording(rec, handed_by="李审批", received_by="档案室吴某", handed_at="2026-09-03T15:00",
-                                        medium="SD 卡 1 张", place="档案室", actor=keeper)
-    assert handover.recording == rec
+    T.person(env.agency, user_obj=keeper, name="吴某")
+    handover = E.do_hand_over_recording(rec, received_by="档案室吴某", receiver=keeper, handed_at="2026-09-03T15:00",
+                                        medium="SD 卡 1 张", place="档案室", actor=env.officer)  # the holder records it
+    assert handover.recording == rec and handover.received_by_user == keeper
 
 
 def test_the_case_page_and_the_api_record_the_kind_of_on_site_act(client, kenv):

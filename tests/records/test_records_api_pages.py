@@ -63,10 +63,16 @@ def test_an_unattached_recording_is_mine_until_linked(env, case):
                                         content_type="application/json").status_code == 404
     linked = officer.post(f"{API}recordings/{rec['id']}/link", {"case_id": case.pk}, content_type="application/json")
     assert linked.status_code == 200 and linked.json()["case_id"] == case.pk
-    handed = officer.post(f"{API}recordings/{rec['id']}/handovers",
-                          {"handed_by": "李执法", "received_by": "档案室吴某", "handed_at": "2026-09-03T10:00",
-                           "medium": "执法记录仪存储卡", "place": "档案室"}, content_type="application/json")
-    assert handed.status_code == 201 and handed.json()["handovers"][0]["received_by"] == "档案室吴某"
+    handing = {"received_by": "李执法", "handed_at": "2026-09-03T10:00", "medium": "执法记录仪存储卡", "place": "执法一队"}
+    for change, code in (({"handed_by": "孙伟"}, "handover_not_caller"),  # s22 tester8 #11: the caller hands over
+                         ({"received_by": "王档案"}, "handover_receiver_unknown")):  # to a user of the agency
+        refused = officer.post(f"{API}recordings/{rec['id']}/handovers", {**handing, **change},
+                               content_type="application/json")
+        assert refused.status_code == 400 and refused.json()["code"] == code, refused.content
+    handed = officer.post(f"{API}recordings/{rec['id']}/handovers", handing, content_type="application/json")
+    assert handed.status_code == 201, handed.content
+    assert {k: handed.json()["handovers"][0][k] for k in ("handed_by", "received_by", "received_by_user")} == {
+        "handed_by": "王执法", "received_by": "李执法", "received_by_user": env.officer2.username}
     assert officer.get(f"{API}recordings").json() == []
 
 

@@ -75,18 +75,24 @@ def test_the_records_keeper_reads_the_records_she_archives_and_receives_the_orig
     assert client.get(f"/api/v1/records/evidence/{item.pk}").status_code == 200
     recordings = client.get(f"/api/v1/records/recordings?case_id={closed.pk}").json()
     assert recordings
-    rec = AudioVideoRecord.objects.get(pk=recordings[0]["id"])
-    last = rec.handovers.order_by("handed_at", "id").last()  # a hand-over starts from the current holder
+    rec = AudioVideoRecord.objects.filter(pk__in=[r["id"] for r in recordings], handovers__isnull=False).first()
+    keeper = get_user_model().objects.get(username="urumqi-amr-records")
+    keeper_name = keeper.people.get(agency=rec.agency).name
+    last = rec.handovers.order_by("handed_at", "id").last()  # the demo's officer handed the original to her
+    assert last.received_by_user == keeper and last.received_by == keeper_name
+    # she holds it, and records handing it on (decision 0085: the 移交人 is the one who records it)
+    officer = get_user_model().objects.get(username="urumqi-amr-officer")
     handed = client.post(f"/api/v1/records/recordings/{rec.pk}/handovers", {
-        "handed_by": last.received_by if last else rec.recorder, "received_by": "档案室李某", "handed_at": timezone.now().isoformat(),
-        "medium": "光盘", "place": "档案室"}, content_type="application/json")
+        "received_by": officer.people.get(agency=rec.agency).name, "handed_at": timezone.now().isoformat(),
+        "medium": "光盘", "place": "档案室", "note": "交承办人复制"}, content_type="application/json")
     assert handed.status_code == 201, handed.content
+    assert handed.json()["handovers"][-1]["handed_by"] == keeper_name
     login(client, "urumqi-amr-officer")
     officer_rows = client.get("/api/v1/registers/media").json()["rows"]
     login(client, "urumqi-amr-records")
     assert client.get("/api/v1/registers/media").json()["rows"] == officer_rows
     page = client.get("/registers/media/").content.decode()
-    assert f"共 {len(officer_rows)} 条" in page and "档案室李某" in page
+    assert f"共 {len(officer_rows)} 条" in page and keeper_name in page
     served = client.get(f"/api/v1/retrieval/files/evidence/{item.pk}/file")
     assert served.status_code == 200
     login(client, "zhuzhou-records")  # another agency's archivist learns nothing

@@ -4,13 +4,17 @@
  * percent and bytes, pause/resume, and resumption after a lost connection — retried with delays
  * while the browser is online, resumed by itself when it comes back online, and after a reload
  * from the upload's fingerprint kept in localStorage (choose the same file again).
- * When a file is complete the widget shows its SHA-256 and fires `sanxiang:upload-complete` on
- * the document (detail: the /info answer plus `name`), for the page to refresh its list.
+ * When a file is complete the widget asks the server for its digests (GET <upload>/info) — again and
+ * again, with growing delays (INFO_DELAYS, the last repeated) and at once when the browser comes back
+ * online, until it answers with them (s22 tester8 #10: a connection lost then left no digest) — shows
+ * its SHA-256 and SM3 and fires `sanxiang:upload-complete` on the document (detail: the /info answer
+ * plus `name`), for the page to refresh its list. Only a refusal (4xx) stops the asking.
  */
 (function () {
   "use strict";
 
   var RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
+  var INFO_DELAYS = [500, 1000, 2000, 4000, 8000, 15000, 30000];
 
   function formatBytes(n) {
     var units = ["字节", "KB", "MB", "GB", "TB"];
@@ -55,6 +59,60 @@
           upload.start();
         }
       });
+    }
+
+    function showDigests(info) {
+      digest.textContent = "";
+      [["SHA-256", info.sha256], ["SM3", info.sm3]].forEach(function (pair) {
+        var line = document.createElement("span");
+        line.className = "upload-digest-line";
+        line.setAttribute("data-digest", pair[0]);
+        line.textContent = pair[0] + "：" + pair[1];
+        digest.appendChild(line);
+      });
+    }
+
+    function askDigests(url, name, attempt) {
+      var current = upload;
+      function again() {
+        if (upload !== current) { return; }  // another file was chosen meanwhile
+        var delay = INFO_DELAYS[Math.min(attempt, INFO_DELAYS.length - 1)];
+        say("正在核对摘要：连接中断，" + delay / 1000 + " 秒后重试（第 " +
+            (attempt + 1) + " 次）……");
+        var timer = setTimeout(function () {
+          window.removeEventListener("online", now);
+          askDigests(url, name, attempt + 1);
+        }, delay);
+        function now() {  // back online: ask at once
+          window.removeEventListener("online", now);
+          clearTimeout(timer);
+          askDigests(url, name, attempt + 1);
+        }
+        window.addEventListener("online", now);
+      }
+      fetch(url + "/info", {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) {
+          if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
+            return r.json().catch(function () { return {}; }).then(function (body) {
+              throw {refused: body.message || ("服务器答复 " + r.status)};
+            });
+          }
+          if (!r.ok) { throw {}; }
+          return r.json();
+        })
+        .then(function (info) {
+          if (upload !== current) { return; }
+          if (!info.complete || !info.sha256 || !info.sm3) { again(); return; }
+          say("上传完成。");
+          showDigests(info);
+          info.name = name;
+          document.dispatchEvent(new CustomEvent("sanxiang:upload-complete", {detail: info}));
+        })
+        .catch(function (err) {
+          if (upload !== current) { return; }
+          if (err && err.refused) { say("上传完成，但未能取得摘要（" + err.refused + "），请刷新页面查看。"); return; }
+          again();
+        });
     }
 
     function start(file) {
@@ -103,15 +161,7 @@
           finished = true;
           pause.hidden = true;
           say("正在核对摘要……");
-          fetch(upload.url + "/info", {credentials: "same-origin", headers: {"Accept": "application/json"}})
-            .then(function (r) { return r.json(); })
-            .then(function (info) {
-              say("上传完成。");
-              digest.textContent = "SHA-256：" + (info.sha256 || "");
-              info.name = file.name;
-              document.dispatchEvent(new CustomEvent("sanxiang:upload-complete", {detail: info}));
-            })
-            .catch(function () { say("上传完成，但未能取得摘要，请刷新页面查看。"); });
+          askDigests(upload.url, file.name, 0);
         }
       });
       upload.findPreviousUploads().then(function (previous) {
