@@ -929,7 +929,11 @@ def do_record_case_review(review, *, opinion, actor, note="", return_grounds=(),
 
 # ---- 行政复议 / 行政诉讼 ---------------------------------------------------------------------------
 
-APPEALABLE = (CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.COURT, CaseStatus.CLOSED)
+# The states after a decision the party may challenge (行政复议法 2023 第十一条, 行政诉讼法第十二条: 行政处罚, 行政强制,
+# 行政许可 — granted or refused, and the licence it issued —, 确认/裁决 and 劳动保障监察的处理决定; s23 decision 0083).
+# A licence 撤销 or 注销 is a new act of its own (the grant is no longer what would be challenged): not here.
+APPEALABLE = (CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.COURT, CaseStatus.CLOSED,
+              CaseStatus.GRANTED, CaseStatus.REFUSED, CaseStatus.LICENSED, CaseStatus.EXTENDING)
 WITHDRAWAL = "撤下已公开决定"
 REMAKING = "重新作出行政处罚决定"
 # The party's windows a served decision opens (行政复议法 2023 第二十条; 行政诉讼法 第四十六条).
@@ -955,6 +959,10 @@ def _mark_appeal(case, pending, actor):
                  payload={"number": case.number, "appeal_pending": pending, "version": case.version})
 
 
+def _decision_word(case) -> str:
+    return {"penalty": "处罚决定", "labour_inspection": "处罚决定", "licence": "许可决定"}.get(case.kind, "决定")
+
+
 def _optional_date(value_, field):
     return R.as_date(value_, field, empty=None)
 
@@ -974,7 +982,7 @@ def do_record_case_appeal(case, *, kind, body, applied_on, actor, accepted_on=No
     body = _text(body, "复议机关" if kind == AppealKind.RECONSIDERATION else "受理法院", "body", 200)
     applied_on = R.as_date(applied_on, "applied_on")
     if applied_on < case.decided_on:
-        raise RuleViolation(f"申请日期 {applied_on:%Y-%m-%d} 早于处罚决定日期 {case.decided_on:%Y-%m-%d}。",
+        raise RuleViolation(f"申请日期 {applied_on:%Y-%m-%d} 早于{_decision_word(case)}日期 {case.decided_on:%Y-%m-%d}。",
                             field="applied_on")
     accepted_on = _optional_date(accepted_on, "accepted_on")
     if accepted_on and accepted_on < applied_on:

@@ -1,0 +1,86 @@
+"""复议/诉讼 on every kind of decision the law lets a party challenge (s23 notices10, decision 0083): 行政复议法
+2023 第十一条 and 行政诉讼法第十二条 name 行政许可 (granted or refused) beside 行政处罚; 确认/裁决 and 劳动保障监察's
+decisions are challenged too. Before, a licence case could not record one (its states were not in `APPEALABLE`),
+so a licence revoked by 复议 could not withdraw its publication. Each kind: the appeal is recorded, the case shows
+复议/诉讼中, and an outcome that revokes the decision takes its publication down as for a penalty (the open
+obligation is voided — 决定已撤销，不再公示 — and the 撤下已公开决定 deadline opens)."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from kinds_cast import make_kinds_env, new_kind_case, step
+
+from sanxiang.cases import actions as C
+from sanxiang.cases.models import Case
+from sanxiang.core.errors import RuleViolation
+from sanxiang.deadlines.models import Obligation
+from sanxiang.publicity.models import PublicationObligation
+from sanxiang.workflow import get_table
+
+pytestmark = pytest.mark.django_db
+D0 = dt.date(2026, 9, 1)
+
+
+@pytest.fixture(scope="module")
+def kenv(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_kinds_env(profile_key="urumqi-gxq-hrss")
+        transaction.set_rollback(True)
+
+
+def walk(kenv, kind, moves, *, on_the_spot=False):
+    table = get_table(f"{kind}_general")
+    case = new_kind_case(kenv, kind, on=D0, on_the_spot=on_the_spot)
+    for action in moves:
+        case = step(kenv, table, case, action, D0)
+    return Case.objects.get(pk=case.pk)
+
+
+# (kind, the moves that reach the decision, the state reached, on the spot)
+DECIDED = [
+    ("licence", ["decide_on_the_spot"], "granted", True),  # 准予许可（待发证）
+    ("licence", ["decide_on_the_spot", "issue_certificate"], "licensed", True),  # 已发证
+    ("licence", ["accept", "start_review", "refuse"], "refused", False),  # 不予许可
+    ("licence", ["accept", "start_review", "refuse", "serve"], "served", False),
+    ("confirmation", ["accept", "start_review", "make_decision"], "decided", False),
+    ("adjudication", ["accept", "start_review", "make_decision"], "decided", False),
+]
+
+
+@pytest.mark.parametrize("kind, moves, reached, on_the_spot", DECIDED)
+def test_an_appeal_is_recorded_and_a_revoking_outcome_withdraws_the_publication(kenv, kind, moves, reached,
+                                                                                 on_the_spot):
+    case = walk(kenv, kind, moves, on_the_spot=on_the_spot)
+    assert case.status == reached and case.decided_on == D0
+    opened = list(PublicationObligation.objects.filter(case=case, status="open"))
+    assert opened, (kind, reached)  # every one of these decisions is published (事后公开)
+    appeal = C.do_record_case_appeal(case, kind="reconsideration", body="乌鲁木齐市人民政府",
+                                     applied_on=D0 + dt.timedelta(days=3), actor=kenv.officer)
+    assert Case.objects.get(pk=case.pk).appeal_pending
+    C.do_decide_case_appeal(appeal, outcome="revoked", decided_on=D0 + dt.timedelta(days=20), actor=kenv.officer)
+    case.refresh_from_db()
+    assert not case.appeal_pending
+    # the withdrawal follows as for a penalty: nothing of it is published any more
+    for ob in opened:
+        ob.refresh_from_db()
+        assert ob.status == "voided", (kind, reached)
+    assert Obligation.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=C.WITHDRAWAL).exists()
+
+
+def test_a_licence_grant_opens_a_publication_the_revocation_voids(kenv):
+    """The licence row of the table above is not vacuous: the grant opens its publication obligation."""
+    case = walk(kenv, "licence", ["decide_on_the_spot"], on_the_spot=True)
+    assert PublicationObligation.objects.filter(case=case, status="open").exists()
+
+
+def test_before_the_decision_no_appeal_and_the_message_names_the_decision(kenv):
+    case = walk(kenv, "licence", ["accept", "start_review"])
+    with pytest.raises(RuleViolation) as error:
+        C.do_record_case_appeal(case, kind="litigation", body="某区人民法院", applied_on=D0, actor=kenv.officer)
+    assert "尚未作出决定" in error.value.message
+    granted = walk(kenv, "licence", ["decide_on_the_spot"], on_the_spot=True)
+    with pytest.raises(RuleViolation) as error:
+        C.do_record_case_appeal(granted, kind="litigation", body="某区人民法院", applied_on=D0 - dt.timedelta(days=1),
+                                actor=kenv.officer)
+    assert "早于许可决定日期" in error.value.message
