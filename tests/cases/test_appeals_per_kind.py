@@ -84,3 +84,49 @@ def test_before_the_decision_no_appeal_and_the_message_names_the_decision(kenv):
         C.do_record_case_appeal(granted, kind="litigation", body="某区人民法院", applied_on=D0 - dt.timedelta(days=1),
                                 actor=kenv.officer)
     assert "早于许可决定日期" in error.value.message
+
+
+# ---- 行政强制措施 (行政复议法第十一条第二项, 行政诉讼法第十二条第二项): challenged on its own, during the case ----------
+
+def measure_obligations(m):
+    return PublicationObligation.objects.filter(decision_key__startswith=f"cases.coercivemeasure:{m.pk}:")
+
+
+def test_a_coercive_measure_is_challenged_and_its_revocation_takes_down_only_its_publication(env):
+    from coercion_cast import START, in_force, investigating, proposed
+
+    case = investigating(env)
+    challenged, other = in_force(env, case), in_force(env, case)
+    assert measure_obligations(challenged).filter(status="open").exists()
+    with pytest.raises(RuleViolation) as error:  # the case itself has no decision yet
+        C.do_record_case_appeal(case, kind="reconsideration", body="某市人民政府", applied_on=START, actor=env.officer)
+    assert "尚未作出决定" in error.value.message
+    with pytest.raises(RuleViolation) as error:  # a measure not taken is no act to challenge
+        C.do_record_case_appeal(case, kind="reconsideration", body="某市人民政府", applied_on=START,
+                                measure=proposed(env, case), actor=env.officer)
+    assert "尚未实施" in error.value.message
+    appeal = C.do_record_case_appeal(case, kind="litigation", body="某区人民法院", applied_on=START + dt.timedelta(days=2),
+                                     measure=challenged.pk, actor=env.officer)
+    assert appeal.measure == challenged and Case.objects.get(pk=case.pk).appeal_pending
+    C.do_decide_case_appeal(appeal, outcome="confirmed_illegal", decided_on=START + dt.timedelta(days=30),
+                            actor=env.officer)
+    assert measure_obligations(challenged).get().status == "voided"
+    assert measure_obligations(other).get().status == "open"  # the other measure still stands
+    assert not Obligation.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=C.REMAKING).exists()
+
+
+def test_the_case_page_offers_the_measure_and_the_api_takes_it(env, client):
+    import json
+
+    from coercion_cast import START, in_force, investigating
+
+    case = investigating(env)
+    m = in_force(env, case)
+    client.force_login(env.officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "登记行政复议或行政诉讼" in page and f'value="{m.pk}"' in page and "不服的行为" in page
+    answer = client.post(f"/api/v1/cases/{case.pk}/appeals", json.dumps(
+        {"kind": "reconsideration", "body": "某市人民政府", "applied_on": str(START), "measure_id": m.pk}),
+        content_type="application/json")
+    assert answer.status_code == 201, answer.content.decode()
+    assert answer.json()["measure_id"] == m.pk
