@@ -130,3 +130,5 @@ def test_the_case_page_offers_the_measure_and_the_api_takes_it(env, client):
         content_type="application/json")
     assert answer.status_code == 201, answer.content.decode()
     assert answer.json()["measure_id"] == m.pk
+    listed = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f"行政复议（不服{m.get_kind_display()}措施，{m.implemented_on:%Y-%m-%d} 实施）" in listed
