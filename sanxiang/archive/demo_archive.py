@@ -96,6 +96,7 @@ def load_archived() -> tuple[list[str], bool]:
     if todo:
         for plan in todo:
             with transaction.atomic():
+                _notices(plan)
                 _documents(plan)
                 _media(plan)
         starts += _render_and_issue(todo)
@@ -227,6 +228,19 @@ def _documents(plan: Plan, *, after_issue: bool = False) -> bool:
                              party_name=party_name, actor=plan.officer,
                              officer_pngs={name: _stroke(name) for name in named_officers(document) if name != me})
     return made
+
+
+def _notices(plan: Plan) -> None:
+    """The 公示告知书 of the case's decisions, made before the file is archived, as the job runner makes them
+    at the decision (decision 0078): served with the decision, it belongs in the file. Left to the job, it
+    would meet an archived case and be refused (s23: 「5 份未能生成」 every 5 minutes after `make run`)."""
+    from sanxiang.access.actors import JOBS
+    from sanxiang.publicity.notices import do_make_publicity_notice, missing_notices
+
+    if plan.case is None or plan.problems:
+        return
+    for pub in missing_notices(limit=100, case=plan.case):
+        do_make_publicity_notice(pub, actor=JOBS, keep_code=True)
 
 
 def _media(plan: Plan) -> None:

@@ -929,7 +929,11 @@ def do_record_case_review(review, *, opinion, actor, note="", return_grounds=(),
 
 # ---- 行政复议 / 行政诉讼 ---------------------------------------------------------------------------
 
-APPEALABLE = (CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.COURT, CaseStatus.CLOSED)
+# The states after a decision the party may challenge (行政复议法 2023 第十一条, 行政诉讼法第十二条: 行政处罚, 行政强制,
+# 行政许可 — granted or refused, and the licence it issued —, 确认/裁决 and 劳动保障监察的处理决定; s23 decision 0083).
+# A licence 撤销 or 注销 is a new act of its own (the grant is no longer what would be challenged): not here.
+APPEALABLE = (CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.COURT, CaseStatus.CLOSED,
+              CaseStatus.GRANTED, CaseStatus.REFUSED, CaseStatus.LICENSED, CaseStatus.EXTENDING)
 WITHDRAWAL = "撤下已公开决定"
 REMAKING = "重新作出行政处罚决定"
 # The party's windows a served decision opens (行政复议法 2023 第二十条; 行政诉讼法 第四十六条).
@@ -955,26 +959,54 @@ def _mark_appeal(case, pending, actor):
                  payload={"number": case.number, "appeal_pending": pending, "version": case.version})
 
 
+# A measure taken (行政强制法第十八条 实施) is an act the party may challenge, whether or not it still holds.
+TAKEN_MEASURES = ("in_force", "testing", "emergency", "released", "disposed")
+
+
+def _appealed_measure(case, measure):
+    from .models import CoerciveMeasure
+
+    pk = getattr(measure, "pk", measure)
+    found = CoerciveMeasure.objects.filter(case=case, pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise RuleViolation("本案没有该行政强制措施。", field="measure")
+    if found.status not in TAKEN_MEASURES or found.implemented_on is None:
+        raise RuleViolation(f"该{found.get_kind_display()}措施当前为“{found.get_status_display()}”，尚未实施，"
+                            "不能登记行政复议或行政诉讼。", field="measure")
+    return found
+
+
+def _decision_word(case) -> str:
+    return {"penalty": "处罚决定", "labour_inspection": "处罚决定", "licence": "许可决定"}.get(case.kind, "决定")
+
+
 def _optional_date(value_, field):
     return R.as_date(value_, field, empty=None)
 
 
 @transaction.atomic
-def do_record_case_appeal(case, *, kind, body, applied_on, actor, accepted_on=None, note="") -> CaseAppeal:
-    """登记行政复议申请或行政诉讼: the case shows 复议/诉讼中 until the outcome is recorded."""
+def do_record_case_appeal(case, *, kind, body, applied_on, actor, accepted_on=None, note="",
+                          measure=None) -> CaseAppeal:
+    """登记行政复议申请或行政诉讼: the case shows 复议/诉讼中 until the outcome is recorded. Against the case's
+    decision, or (`measure`) against a 行政强制措施 of the case once it was taken (decision 0083)."""
     case = _lock(case)
     if not may_act(actor, "change", case):
         raise NotPermitted("只有本科室的执法人员、本案承办人或科室负责人可以登记行政复议或行政诉讼。")
-    if case.status not in APPEALABLE or case.decided_on is None:
+    if measure not in (None, ""):
+        measure = _appealed_measure(case, measure)
+        decided_on, what = measure.implemented_on, f"{measure.get_kind_display()}措施实施"
+    elif case.status not in APPEALABLE or case.decided_on is None:
         raise RuleViolation(f"案件{case.title}当前为“{case.status_label}”，尚未作出决定，不能登记行政复议或行政诉讼。",
                             field="status")
+    else:
+        measure, decided_on, what = None, case.decided_on, _decision_word(case)
     if kind not in AppealKind.values:
         raise RuleViolation(f"未知的救济途径“{kind}”，应为行政复议或行政诉讼。", field="kind")
     label = AppealKind(kind).label
     body = _text(body, "复议机关" if kind == AppealKind.RECONSIDERATION else "受理法院", "body", 200)
     applied_on = R.as_date(applied_on, "applied_on")
-    if applied_on < case.decided_on:
-        raise RuleViolation(f"申请日期 {applied_on:%Y-%m-%d} 早于处罚决定日期 {case.decided_on:%Y-%m-%d}。",
+    if applied_on < decided_on:
+        raise RuleViolation(f"申请日期 {applied_on:%Y-%m-%d} 早于{what}日期 {decided_on:%Y-%m-%d}。",
                             field="applied_on")
     accepted_on = _optional_date(accepted_on, "accepted_on")
     if accepted_on and accepted_on < applied_on:
@@ -982,10 +1014,14 @@ def do_record_case_appeal(case, *, kind, body, applied_on, actor, accepted_on=No
     if case.appeals.filter(outcome="").exists():
         raise Conflict(f"案件{case.title}已有尚未终结的行政复议或行政诉讼，请先登记其结果。", field="kind")
     appeal = CaseAppeal.objects.create(case=case, kind=kind, body=body, applied_on=applied_on, accepted_on=accepted_on,
-                                       note=_text(note, "备注", "note", 1000, required=False))
-    append_entry(action="record_case_appeal", actor=actor, obj=appeal,
-                 payload={"case": case.number, "kind": label, "body": body, "applied_on": applied_on})
+                                       note=_text(note, "备注", "note", 1000, required=False), measure=measure)
+    payload = {"case": case.number, "kind": label, "body": body, "applied_on": applied_on}
+    if measure is not None:
+        payload["measure"] = f"{measure.get_kind_display()}（{measure.implemented_on:%Y-%m-%d}）"
+    append_entry(action="record_case_appeal", actor=actor, obj=appeal, payload=payload)
     _mark_appeal(case, True, actor)
+    if measure is not None:
+        return appeal  # the windows the decision's service opened are the decision's, not the measure's
     # The party used the window: it is met (an application after it expired leaves it 已届满).
     D.meet_obligations_of(object_type=case.ledger_type(), object_id=case.pk, kinds=[APPEAL_WINDOWS[kind][0]],
                           actor=actor)
@@ -1030,7 +1066,7 @@ def do_decide_case_appeal(appeal, *, outcome, decided_on, actor, accepted_on=Non
     _mark_appeal(case, False, actor)
     if outcome in WITHDRAWING_OUTCOMES:
         _open(case, WITHDRAWAL, "publicity.withdrawal_deadline", decided_on, actor)
-    if isinstance(remake_days, int):
+    if isinstance(remake_days, int) and appeal.measure_id is None:  # a measure is not remade as a penalty is
         _open(case, REMAKING, "", decided_on, actor, count=remake_days, unit="days",
               note=f"{appeal.get_kind_display()}：{appeal.body}")
     if received_on is not None:

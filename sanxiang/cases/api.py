@@ -408,6 +408,7 @@ class AppealOut(Schema):
     outcome: str
     outcome_label: str
     pending: bool
+    measure_id: int | None = None  # against a 行政强制措施 of the case (decision 0083)
     note: str
 
 
@@ -417,6 +418,7 @@ class AppealIn(Schema):
     applied_on: dt.date | None = None
     accepted_on: dt.date | None = None
     note: str = ""
+    measure_id: int | None = None  # 对行政强制措施不服: the measure (its case's); empty: the case's decision
 
 
 class AppealOutcomeIn(Schema):
@@ -450,7 +452,8 @@ class ResumeIn(Schema):
 def _appeal_out(a) -> dict:
     return {"id": a.pk, "kind": a.kind, "kind_label": a.get_kind_display(), "body": a.body, "applied_on": a.applied_on,
             "accepted_on": a.accepted_on, "decided_on": a.decided_on, "outcome": a.outcome,
-            "outcome_label": a.get_outcome_display() if a.outcome else "", "pending": a.pending, "note": a.note}
+            "outcome_label": a.get_outcome_display() if a.outcome else "", "pending": a.pending, "note": a.note,
+            "measure_id": a.measure_id}
 
 
 @router.get("/{case_id}/appeals", response={200: list[AppealOut], **error_responses(401, 404)},
@@ -464,7 +467,7 @@ def list_appeals(request, case_id: str):
 def record_appeal(request, case_id: str, data: AppealIn):
     appeal = C.do_record_case_appeal(_case(request, case_id), kind=data.kind, body=data.body,
                                      applied_on=data.applied_on, accepted_on=data.accepted_on, note=data.note,
-                                     actor=_user(request))
+                                     measure=data.measure_id, actor=_user(request))
     return Status(201, _appeal_out(appeal))
 
 

@@ -307,6 +307,21 @@ class AppealForm(forms.Form):
     applied_on = forms.DateField(label="申请或起诉日期", required=False, widget=DATE, help_text="不填为今天。")
     accepted_on = forms.DateField(label="受理日期", required=False, widget=DATE)
     note = forms.CharField(label="备注", max_length=1000, required=False)
+    measure = forms.ChoiceField(label="不服的行为", required=False)
+
+    def __init__(self, *args, case=None, **kwargs):
+        """`measure`: the case's decision, or one of its 行政强制措施 once taken (decision 0083)."""
+        from sanxiang.cases.actions import TAKEN_MEASURES
+
+        super().__init__(*args, **kwargs)
+        taken = [] if case is None else list(case.measures.filter(status__in=TAKEN_MEASURES).order_by("id"))
+        if not taken:
+            del self.fields["measure"]
+            return
+        choices = [("", "本案的决定")] if case.decided_on else []
+        self.fields["measure"].choices = choices + [
+            (str(m.pk), f"{m.get_kind_display()}措施（{m.implemented_on:%Y-%m-%d} 实施）") for m in taken]
+        self.fields["measure"].required = not case.decided_on
 
 
 class AppealOutcomeForm(forms.Form):

@@ -511,6 +511,10 @@ class CaseAppeal(Ledgered):
     decided_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=AppealOutcome.choices, blank=True)
     note = models.CharField(max_length=1000, blank=True)
+    # 行政强制措施 challenged on its own (行政复议法第十一条第二项, 行政诉讼法第十二条第二项; decision 0083): the
+    # measure, not the case's decision; empty for the case's decision.
+    measure = models.ForeignKey("cases.CoerciveMeasure", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="appeals")
 
     class Meta:
         ordering = ["applied_on", "id"]

@@ -320,7 +320,7 @@ def case_page(user, case) -> dict:
     review_rounds = list(ReviewRound.objects.filter(review__case=case).select_related("review", "reviewer")
                          .order_by("review_id", "number"))
     payments = list(case.payments.all())
-    appeals = list(case.appeals.all())
+    appeals = list(case.appeals.select_related("measure"))
     obligations = list(Obligation.objects.filter(object_type=CASE_TYPE, object_id=str(case.pk))
                        .select_related("agency").prefetch_related("pauses", "extensions").order_by("start", "id"))
     today, calendar = timezone.localdate(), get_calendar()

@@ -191,13 +191,13 @@ def _forms(request, case, data, bound):
         problem = proposal_change_problem(case)
         out["proposal"] = {"problem": problem,
                            "form": None if problem else bound.get("proposal") or F.ProposalForm(case=case)}
-    if may_change and case.decided_on:
+    if may_change and (case.decided_on or case.measures.filter(status__in=C.TAKEN_MEASURES).exists()):
         pending_appeal = next((a for a in data["appeals"] if a.pending), None)
         if pending_appeal:
             out["appeal_outcome"] = {"appeal": pending_appeal,
                                      "form": bound.get("appeal_outcome") or F.AppealOutcomeForm()}
         else:
-            out["appeal"] = bound.get("appeal") or F.AppealForm()
+            out["appeal"] = bound.get("appeal") or F.AppealForm(case=case)
         if C.remaking_due(case) and C.may_act(user, "open_case", case.agency):
             out["remake"] = bound.get("remake") or F.RemakeForm()
     if handles and open_case and case.kind not in OWN_PAUSES:
@@ -406,7 +406,7 @@ def case_record_appeal(request, pk):
     def perform(case, form, version):
         C.do_record_case_appeal(case, **form.cleaned_data, actor=request.user)
 
-    return _act(request, pk, "appeal", lambda case: F.AppealForm(request.POST), perform,
+    return _act(request, pk, "appeal", lambda case: F.AppealForm(request.POST, case=case), perform,
                 "已登记行政复议或行政诉讼。")
 
 

@@ -790,15 +790,20 @@ def mark_revoked(case, appeal, *, actor) -> None:
     from sanxiang.deadlines.workflows import OBLIGATION
 
     outcome = appeal.get_outcome_display()
+    # an appeal against a 行政强制措施 (decision 0083) takes down that measure's publication only
+    mine = {"obligation__decision_key__startswith": f"{appeal.measure.ledger_type()}:{appeal.measure_id}:"} \
+        if appeal.measure_id else {}
     for pub in Publication.objects.select_for_update().filter(obligation__case=case, public_version__isnull=False,
-                                                              revoked=False).exclude(
+                                                              revoked=False, **mine).exclude(
             status__in=(PublicationStatus.WITHDRAWN, PublicationStatus.EXPIRED)):
         pub.revoked = True
         pub.save(update_fields=["revoked"])
         append_entry(action="mark_publication_revoked", actor=actor, obj=pub,
                      payload={"case": case.number, "outcome": outcome})
     reason = f"决定已被{appeal.get_kind_display()}{outcome}（{appeal.body}，{appeal.decided_on:%Y-%m-%d}），不再公示"
-    for ob in PublicationObligation.objects.select_for_update().filter(case=case, status=ObligationStatus.OPEN):
+    mine_ob = {k.removeprefix("obligation__"): v for k, v in mine.items()}
+    for ob in PublicationObligation.objects.select_for_update().filter(case=case, status=ObligationStatus.OPEN,
+                                                                       **mine_ob):
         apply_consequence(ob, "void", actor=actor, table=PUBLICATION_OBLIGATION, locked=ob, reason=reason[:500],
                           on=appeal.decided_on)
         if ob.obligation_id:
@@ -806,7 +811,7 @@ def mark_revoked(case, appeal, *, actor) -> None:
             if deadline.status in (Obligation.OPEN, Obligation.OVERDUE):
                 apply_consequence(deadline, "waive", actor=actor, table=OBLIGATION,
                                   reason=f"决定已被{outcome}，不再公示")
-    public = Publication.objects.filter(obligation__case=case, public_version__isnull=False).exclude(
+    public = Publication.objects.filter(obligation__case=case, public_version__isnull=False, revoked=True).exclude(
         status__in=(PublicationStatus.WITHDRAWN, PublicationStatus.EXPIRED)).exists()
     if not public:
         for deadline in Obligation.objects.filter(object_type=case.ledger_type(), object_id=case.pk, kind=WITHDRAWAL,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from sanxiang.core.errors import NotPermitted, RuleViolation
 from sanxiang.core.public import public_url
@@ -23,7 +24,9 @@ from sanxiang.ledger.registry import register_actions
 from .models import Publication
 
 KIND = "publicity_notice"
-register_actions({"serve_publicity_notice": "公示告知书随决定书送达"})
+register_actions({"serve_publicity_notice": "公示告知书随决定书送达",
+                  "publicity_notice_failed": "公示告知书未能自动生成"})
+FAILED_ACTION = "publicity_notice_failed"
 
 
 def _profile(agency):
@@ -78,7 +81,8 @@ def notice_values(case, pub) -> dict:
 
 
 @transaction.atomic
-def do_make_publicity_notice(pub, *, actor, replaces=None, correction_reason: str = "", keep_code: bool = False):
+def do_make_publicity_notice(pub, *, actor, replaces=None, correction_reason: str = "", keep_code: bool = False,
+                             supplement_reason: str = ""):
     """公示告知书 (by those who make the case's documents — its handlers, its unit's head — or the job runner):
     a new 公示查询码 (the earlier one stops working) printed on a new notice of the publication's case (a
     correction of an issued notice names it and its reason); `keep_code`: the code already printed on a
@@ -97,7 +101,7 @@ def do_make_publicity_notice(pub, *, actor, replaces=None, correction_reason: st
     code = (printed_code(pub) if keep_code or replaces is None else "") or new_code(pub, actor=actor)
     pub._party_code = code
     document = do_generate_document(pub.obligation.case, KIND, actor=actor, subject=pub, replaces=replaces,
-                                     correction_reason=correction_reason)
+                                     correction_reason=correction_reason, supplement_reason=supplement_reason)
     return document
 
 
@@ -164,7 +168,7 @@ def _subject(pub) -> str:
     return f"{pub._meta.label_lower}:{pub.pk}"
 
 
-def missing_notices(limit: int = 20) -> list:
+def missing_notices(limit: int = 20, *, case=None) -> list:
     """The publications whose decision needs its notice and has none (nor one being made): obligation open or
     fulfilled (not 不予公开, not voided), not withdrawn or ended, oldest first."""
     from sanxiang.documents.models import Document, DocumentStatus
@@ -173,16 +177,47 @@ def missing_notices(limit: int = 20) -> list:
 
     made = set(Document.objects.filter(kind=KIND).exclude(status=DocumentStatus.FAILED)
                .values_list("fields__subject", flat=True))
+    failed = set(_failure_entries().values_list("object_id", flat=True))  # left to a person: not retried
     rows = (Publication.objects.filter(obligation__status__in=(ObligationStatus.OPEN, ObligationStatus.PUBLISHED))
             .exclude(status__in=(PublicationStatus.WITHDRAWN, PublicationStatus.EXPIRED))
             .select_related("obligation__case", "agency").order_by("id"))
+    if case is not None:
+        rows = rows.filter(obligation__case=case)
     out = []
     for pub in rows.iterator():
-        if _subject(pub) not in made:
+        if _subject(pub) not in made and str(pub.pk) not in failed:
             out.append(pub)
             if len(out) >= limit:
                 break
     return out
+
+
+def _failure_entries(pub=None):
+    from sanxiang.ledger.models import LedgerEntry
+
+    rows = LedgerEntry.objects.filter(action=FAILED_ACTION, object_type=Publication.ledger_type())
+    return rows.filter(object_id=str(pub.pk)) if pub is not None else rows
+
+
+@transaction.atomic
+def record_notice_failure(pub, *, reason: str, actor) -> None:
+    """The job could not make the notice (decision 0078): the reason is ledgered on the publication, the job
+    does not try it again, and the case's staff read the reason on the party page and make the notice
+    themselves (after mending what stopped it: an agency's template, an 归档后补充 reason)."""
+    from sanxiang.ledger.actions import append_entry
+
+    append_entry(action=FAILED_ACTION, actor=actor, obj=pub,
+                 payload={"case": pub.obligation.case.number, "reason": reason})
+
+
+def notice_failure(pub) -> dict | None:
+    """The job's latest refusal to make `pub`'s notice: {"reason", "at"}; None if it never failed."""
+    import json
+
+    entry = _failure_entries(pub).order_by("-index").first()
+    if entry is None:
+        return None
+    return {"reason": (json.loads(entry.entry).get("payload") or {}).get("reason") or "", "at": entry.created_at}
 
 
 def record_service(case, *, actor, on, method: str = "") -> int:
@@ -211,11 +246,21 @@ def notice_state(pub) -> dict:
     code = getattr(pub, "party_code", None) if hasattr(pub, "party_code") else None
     issued = doc is not None and doc.status == DocumentStatus.ISSUED
     served_on = _served_on(doc) if issued else None
-    return {"document": doc, "issued": issued, "served_on": served_on,
-            "label": ("公示告知书未制作（系统将自动生成）" if doc is None else
+    failure = notice_failure(pub) if doc is None else None
+    archived = doc is None and _archived(pub.obligation.case)
+    return {"document": doc, "issued": issued, "served_on": served_on, "failure": failure, "archived": archived,
+            "label": (("公示告知书未能自动生成（" + f"{timezone.localtime(failure['at']):%Y-%m-%d %H:%M}）："
+                       + failure["reason"] + "请承办人员在本页制作。") if failure else
+                      "公示告知书未制作（系统将自动生成）" if doc is None else
                       (f"公示告知书已随决定书送达（{served_on:%Y-%m-%d}）" if served_on else
                        "公示告知书已签发" if issued else "公示告知书未签发")),
             "code_issued_at": code.issued_at if code is not None else None}
+
+
+def _archived(case) -> bool:
+    from sanxiang.documents.actions import _archived as archived
+
+    return archived(case)
 
 
 def _served_on(doc):

@@ -185,7 +185,8 @@ class NoticeOut(Schema):
 
 
 class NoticeIn(PartyRequestIn):
-    pass
+    supplement_reason: str = Field(default="", max_length=300,
+                                   description="归档后补充原因：案件已归档时必填（告知书作为归档后补充材料）")
 
 
 def _publication(request, publication_id):
@@ -199,7 +200,8 @@ def _publication(request, publication_id):
 @router.post("/publications/{publication_id}/notice", response={200: NoticeOut, **ERRORS},
              summary="制作执法决定信息公示告知书（新的公示查询码印在告知书上）")
 def make_notice(request, publication_id: str, data: NoticeIn):
-    doc = notices.do_make_publicity_notice(_publication(request, publication_id), actor=request.user)
+    doc = notices.do_make_publicity_notice(_publication(request, publication_id), actor=request.user,
+                                           supplement_reason=data.supplement_reason)
     return Status(200, {"document_id": doc.pk, "number": doc.number, "status": doc.status})
 
 

@@ -158,7 +158,7 @@ def party_act(request, pk, act):
     pub = _publication_or_404(request.user, pk)
     if request.method != "POST":
         return redirect(reverse("publicity:party", args=[pk]))
-    names = {"notice": (), "correction": ("content", "contact"), "early-stop": ("statement", "contact")}.get(act)
+    names = {"notice": ("supplement_reason",), "correction": ("content", "contact"), "early-stop": ("statement", "contact")}.get(act)
     if names is None:
         raise Http404("没有这项操作。")
     form = Posted(names, request.POST)
@@ -166,7 +166,8 @@ def party_act(request, pk, act):
     post = request.POST
     try:
         if act == "notice":
-            doc = notices.do_make_publicity_notice(pub, actor=request.user)
+            doc = notices.do_make_publicity_notice(pub, actor=request.user,
+                                                   supplement_reason=post.get("supplement_reason", ""))
             done = f"已生成{doc.get_kind_display()}（{doc.number}），公示查询码已印在告知书上；请签发后随决定书送达当事人。"
         elif act == "correction":
             req = R.do_request_correction(pub, content=post.get("content", ""), contact=post.get("contact", ""),

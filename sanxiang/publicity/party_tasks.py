@@ -29,19 +29,26 @@ def make_publicity_notices() -> dict:
     """执法决定信息公示告知书 (decision 0078): the notice of every decision whose obligation has none, made by
     `JOBS` (each in its own transaction, the template filled outside it), its PDF queued as every
     document's. Enqueued when a decision opens an obligation; scheduled too, so a lost enqueue is caught up.
-    A notice the documents app refuses (an agency's template that cannot be filled) is counted and left
-    for the case's staff, who see 公示告知书未制作 on the party page."""
+    A notice the documents app refuses (an agency's template that cannot be filled, an archived case) is
+    not tried again: the refusal is ledgered on the publication (`notices.record_notice_failure`), named
+    with its case and reason in the summary, and shown to the case's staff on the party page, who make the
+    notice themselves."""
     from sanxiang.access.actors import JOBS
     from sanxiang.core.errors import SanxiangError
 
-    from .notices import do_make_publicity_notice, missing_notices
+    from .notices import do_make_publicity_notice, missing_notices, record_notice_failure
 
-    made = failed = 0
+    made = 0
+    failures = []
     for pub in missing_notices(limit=20):
         try:
             do_make_publicity_notice(pub, actor=JOBS, keep_code=True)
             made += 1
-        except SanxiangError:
-            failed += 1
-    summary = (f"生成 {made} 份公示告知书" + (f"，{failed} 份未能生成" if failed else "")) if made or failed else ""
-    return {"done": made, "summary": summary, "failed": failed}
+        except SanxiangError as exc:
+            reason = str(getattr(exc, "message", "") or exc)
+            record_notice_failure(pub, reason=reason, actor=JOBS)
+            failures.append(f"{pub.agency.name} 案件 {pub.obligation.case.number}（{pub.obligation.decision_label}）：{reason}")
+    parts = [f"生成 {made} 份公示告知书"] if made else []
+    if failures:
+        parts.append(f"{len(failures)} 份未能生成，不再自动重试，请承办人员在公示告知页处理——" + "；".join(failures))
+    return {"done": made, "summary": "，".join(parts), "failed": len(failures), "failures": failures}

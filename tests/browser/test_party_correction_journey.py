@@ -1,4 +1,6 @@
-"""Journey (issue 10 §9, decision 0072): a party asks for a correction on the portal with the case number
+"""Journey (issue 10 §9, decision 0072): the case's head makes the 公示告知书 on the party page; the party
+reads the 公示查询码 off the notice it was served (the filled document's text, s23: not from the function
+that issues codes) and asks for a correction on the portal with the case number
 and the 公示查询码 of its 公示告知书 — a wrong code is refused with one clear message; the editor answers
 it (予以更正) on the staff queue, submits the corrected version, the responsible head approves it and it
 is published; the party looks up the answer on the portal and sees the corrected version is public."""
@@ -9,8 +11,24 @@ from journeys import DEMO_PASSWORD, log_in
 pytestmark = pytest.mark.browser
 
 
+def notice_text(case) -> str:
+    """The words of the case's newest 公示告知书 as the party reads them (the filled .docx the PDF is made of)."""
+    import io
+
+    import docx
+
+    from sanxiang import storage
+    from sanxiang.documents.models import Document
+    from sanxiang.publicity.notices import KIND
+
+    notice = Document.objects.filter(case=case, kind=KIND).order_by("-id").first()
+    assert notice is not None, "the party page made no notice"
+    with storage.open_file(notice.docx_path) as fh:
+        return "\n".join(p.text for p in docx.Document(io.BytesIO(fh.read())).paragraphs)
+
+
 def test_a_party_correction_request_is_answered_and_the_correction_published(demo, page, shoot):
-    from django.contrib.auth import get_user_model
+    import re
 
     from sanxiang.publicity import requests as R
     from sanxiang.publicity.models import Publication, PublicationStatus
@@ -18,10 +36,20 @@ def test_a_party_correction_request_is_answered_and_the_correction_published(dem
     pub = (Publication.objects.filter(agency__code="zhuzhou-amr", obligation__kind_label="处罚",
                                       status__in=(PublicationStatus.PUBLISHED, PublicationStatus.CORRECTED))
            .select_related("obligation__case").order_by("id").first())
-    editor = get_user_model().objects.get(username="zhuzhou-publicity")
-    code = R.issue_party_code(pub, actor=editor)  # as printed on the 公示告知书
     number = pub.obligation.case.number
     before = pub.public_version
+
+    # the case's head makes the notice served with the decision; the party holds its text
+    log_in(page, "zhuzhou-head", DEMO_PASSWORD)
+    page.goto(page.base + f"/publicity/party/{pub.pk}/")
+    page.click("form[action$='/notice/'] button[type=submit]")
+    assert "公示查询码已印在告知书上" in page.inner_text("body")
+    text = notice_text(pub.obligation.case)
+    assert number in text
+    found = re.search(r"公示查询码[：:\s]*([A-Z0-9]{4}-[A-Z0-9]{4})", text)
+    assert found, text
+    code = found.group(1)  # as the party reads it off the paper
+    page.context.clear_cookies()
 
     # the party, no login
     page.goto(page.base + "/gk/zhuzhou-amr/jiuzheng/")

@@ -71,3 +71,18 @@ def test_the_officer_table_stacks_on_a_phone(demo, phone_page, shoot):
     assert first.evaluate("td => getComputedStyle(td, '::before').content").startswith('"执法类别')
     assert first.evaluate("td => getComputedStyle(td).display") == "block"
     shoot(page, "portal-renyuan-phone")
+
+
+def test_the_verification_howto_fits_a_phone_on_every_agency(demo, phone_page, shoot):
+    """s22 defects10 #14: /gk/<agency>/hexin/ was 870 px wide at 390 px (its code blocks): they scroll inside
+    themselves now, and a long address in the text breaks."""
+    from sanxiang.orgs.demo import AGENCIES
+
+    page = phone_page
+    for spec in AGENCIES:
+        page.goto(page.base + f"/gk/{spec['code']}/hexin/")
+        assert page.locator("h1").count() == 1, spec["code"]
+        no_sideways_scroll(page)
+        block = page.locator("pre").last  # the widest block scrolls inside itself
+        assert block.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    shoot(page, "portal-hexin-phone")

@@ -36,3 +36,17 @@ def test_names_stay_whole_and_wide_tables_scroll_on_a_phone(demo, phone_page, sh
     assert name_cells.count() >= 10
     for i in range(name_cells.count()):
         assert one_line(name_cells.nth(i)), name_cells.nth(i).inner_text()
+
+
+def test_the_staff_publication_page_fits_a_phone(demo, phone_page, shoot):
+    """s22 defects10 #13: the staff publication page was 999 px wide at 390 px (its state table held the
+    citation on one line); long values wrap, the version table scrolls inside its frame."""
+    from sanxiang.publicity.models import Publication
+
+    page = phone_page
+    log_in(page, "zhuzhou-publicity")
+    for pub in Publication.objects.filter(agency__code="zhuzhou-amr").order_by("id")[:3]:
+        page.goto(page.base + f"/publicity/publications/{pub.pk}/")
+        page.wait_for_selector("#publication")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, pub.pk
+    shoot(page, "publicity-publication-phone")
