@@ -333,22 +333,16 @@ def _editor_span(original: str, start: int, end: int, edit: dict, policy, spans)
     return Span(start, end, kind, replacement, edit["reason"], origin="editor")
 
 
-def _occurrences(text: str, words: str) -> list[int]:
-    found, at = [], text.find(words) if words else -1
-    while at >= 0:
-        found.append(at)
-        at = text.find(words, at + len(words))
-    return found
-
-
 def _add_by_words(result, original, edit, policy):
-    """Every occurrence of the edit's words masked; (result, placed?)."""
-    words = edit.get("text") or ""
-    places = _occurrences(original, words)
-    for at in places:
-        if any(s.start <= at and at + len(words) <= s.end and s.origin == "editor" for s in result.spans):
+    """Every occurrence of the edit's words masked, in any spacing, width or separator (find_words,
+    decision 0086: a correction typed anew writes 「销售超过保质期的食 品」); (result, placed?)."""
+    from .redaction import find_words
+
+    places = find_words(original, edit.get("text") or "")
+    for start, end in places:
+        if any(s.start <= start and end <= s.end and s.origin == "editor" for s in result.spans):
             continue  # already inside an editor's span
-        result = result.add(_editor_span(original, at, at + len(words), edit, policy, result.spans))
+        result = result.add(_editor_span(original, start, end, edit, policy, result.spans))
     return result, bool(places)
 
 
@@ -487,11 +481,14 @@ def _edited(field_edits, part, name) -> bool:
 
 def _editor_words_gone(row, edits):
     """The editor's masked words appear nowhere in what is published (text, fields, summary) — else refuse."""
+    from .redaction import holds_words
+
     public = [row.text, *row.fields.values(), *row.summary.values()]
     lifted = {e.get("text") for e in edits if e["op"] == "dismiss"}  # the editor unmasked one place, with a reason
     for edit in edits:
         words = edit.get("text")
-        if edit["op"] == "add" and words and words not in lifted and any(words in (v or "") for v in public):
+        # compared folded (spaces, widths, separators, invisible characters: decision 0086)
+        if edit["op"] == "add" and words and words not in lifted and any(holds_words(v, words) for v in public):
             raise RuleViolation(f"隐去的文字“{words[:20]}”仍出现在公开内容中，请检查字段修改。", field="edits")
 
 
@@ -717,11 +714,14 @@ def do_correct_publication(pub, *, reason: str, text: str | None = None, actor) 
 def _lost_adds(unplaced, original: str) -> list[dict]:
     """The added spans an earlier correction could not place, tried again on the new text (decision 0080):
     found, they mask it again; not found, they stay reported and keep masking the fields and summary."""
+    from .redaction import find_words
+
     out = []
     for u in unplaced or []:
         if u.get("op") == "add" and u.get("text"):
-            at = original.find(u["text"])
-            out.append({"op": "add", "start": max(at, 0), "end": max(at, 0) + len(u["text"]),
+            found = find_words(original, u["text"])
+            start, end = found[0] if found else (0, len(u["text"]))
+            out.append({"op": "add", "start": start, "end": end,
                         "kind": u.get("kind") or "other", "reason": u.get("reason") or "", "text": u["text"]})
     return out
 

@@ -1,0 +1,77 @@
+"""Issue 10's third exploratory test (defects10 of session 23, decision 0086), the fixes of fix10a: an editor's
+masked words found in any written form (spaces, full width, separators, invisible characters) in a correction,
+the fields and the summary; names with invisible characters and the given name alone; ..."""
+
+import pytest
+from publication_cast import published_blob, walk
+
+from sanxiang.access.actors import OPERATOR
+from sanxiang.deadlines.actions import seed_calendar
+from sanxiang.orgs import testing as T
+from sanxiang.publicity import actions as P
+from sanxiang.publicity.redaction import find_words, holds_words, redact
+from sanxiang.publicity.testing import opened, staff
+
+pytestmark = pytest.mark.django_db
+
+WORDS = "销售过期食品"
+VARIANTS = ["销售过期食 品", "销售　过期食品", "销\u200b售过期食品", "销售·过期食品", "销售过期\u00ad食品"]
+
+
+@pytest.fixture
+def cal():
+    seed_calendar(actor=OPERATOR, years=[2026, 2027])
+
+
+def _masked(agency):
+    editor, head, _ = staff(agency)
+    pub = opened(agency).publication
+    P.do_prepare_publication(pub, edits=[{"op": "add", "text": WORDS, "kind": "other", "reason": "商业秘密"}],
+                             actor=editor)
+    return pub, editor, head
+
+
+def _leaks(blob: str) -> bool:
+    return holds_words(blob, WORDS)
+
+
+# ---- #2: a correction typed anew, with a space or another written form of the masked words --------------
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_correction_with_the_masked_words_in_another_form_is_masked(cal, variant):
+    pub, editor, head = _masked(T.agency(profile_key="zhuzhou-amr"))
+    walk(pub, editor, head)
+    text = pub.current().original + f"\n补充：当事人{variant}的事实清楚。"
+    row = P.do_correct_publication(pub, reason="补充案由", text=text, actor=editor)
+    assert variant not in row.text and not _leaks(published_blob(row))
+    assert row.text.count("［已隐去］") >= 2 and row.unplaced == []
+    walk(pub, editor, head, on="2026-03-12")
+    assert not _leaks(published_blob(pub.shown()))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_field_edit_with_the_masked_words_in_another_form_is_masked(cal, variant):
+    pub, editor, _ = _masked(T.agency(profile_key="zhuzhou-amr"))
+    row = P.do_prepare_publication(pub, field_edits=[{"part": "summary", "name": "违法行为类型", "value": variant,
+                                                      "reason": "按更正"}], actor=editor)
+    assert row.summary["违法行为类型"] == "［已隐去］"
+    row = P.do_prepare_publication(pub, field_edits=[{"part": "fields", "name": "执法结论",
+                                                      "value": f"当事人{variant}，罚款1,000.00元", "reason": "按更正"}],
+                                   actor=editor)
+    assert not _leaks(published_blob(row))
+
+
+def test_the_refusal_compares_the_folded_words():
+    assert holds_words("案由：销售过期食 品", WORDS) and holds_words("ＡＢ　c", "abc")
+    assert not holds_words("销售食品", WORDS) and not holds_words("x", "  ")
+    text = "甲销售过期食\u200b品乙"
+    assert [text[s:e] for s, e in find_words(text, WORDS)] == ["销售过期食\u200b品"]
+
+
+# ---- #15: zero-width characters inside a known name; the given name alone -------------------------------
+
+def test_a_name_with_invisible_characters_and_the_given_name_alone_are_masked():
+    context = {"kind": "person", "persons": [
+        {"role": "party", "name": "王小明", "phone": "13912345678"}, {"role": "witness", "name": "欧阳娜娜"}]}
+    text = "当事人王\u200b小明，王\ufeff小明，欧阳娜\u200d娜称，小明称，娜娜说，电话139\u200b1234\u200b5678。"
+    assert redact(text, context).text == "当事人王某，王某，欧阳某称，王某称，欧阳某说，电话［电话已隐去］。"
