@@ -75,3 +75,45 @@ def test_a_name_with_invisible_characters_and_the_given_name_alone_are_masked():
         {"role": "party", "name": "王小明", "phone": "13912345678"}, {"role": "witness", "name": "欧阳娜娜"}]}
     text = "当事人王\u200b小明，王\ufeff小明，欧阳娜\u200d娜称，小明称，娜娜说，电话139\u200b1234\u200b5678。"
     assert redact(text, context).text == "当事人王某，王某，欧阳某称，王某称，欧阳某说，电话［电话已隐去］。"
+
+
+# ---- #0a: the portal's party checks count apart from staff logins; the client behind a trusted proxy ---------
+
+def _lookup(client, agency, n, **meta):
+    return client.post(f"/api/v1/party-requests/public/{agency.code}/lookup",
+                       {"number": f"立〔2099〕{n:04d}号", "code": "ABCD-EFGH"}, content_type="application/json", **meta)
+
+
+def test_wrong_codes_do_not_lock_staff_logins_from_the_same_address(cal, client, settings):
+    settings.PORTAL_THROTTLE_ADDRESS_LIMIT = 4
+    agency = T.agency(profile_key="zhuzhou-amr")
+    _, head, _ = staff(agency)
+    head.set_password("sanxiang-demo-2025")
+    head.save()
+    answers = [_lookup(client, agency, n, REMOTE_ADDR="10.9.0.1").status_code for n in range(6)]
+    assert answers[:4] == [400] * 4 and answers[4:] == [429, 429]
+    login = client.post("/login/", {"username": head.username, "password": "sanxiang-demo-2025"},
+                        REMOTE_ADDR="10.9.0.1")
+    assert login.status_code == 302
+    # another client of the portal is not locked out by the first one
+    assert _lookup(client, agency, 1, REMOTE_ADDR="10.9.0.2").status_code == 400
+
+
+def test_behind_a_trusted_proxy_each_client_counts_apart_and_a_forged_header_is_not_believed(cal, client, settings):
+    settings.PORTAL_THROTTLE_ADDRESS_LIMIT = 2
+    agency = T.agency(profile_key="zhuzhou-amr")
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    # not configured: the header is ignored, every request through the proxy is the proxy's
+    settings.TRUSTED_PROXIES = frozenset()
+    assert [_lookup(client, agency, n, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}", **proxy).status_code
+            for n in range(3)] == [400, 400, 429]
+    # configured: the address the proxy saw (the right-most one not a proxy) — a client's own entry is not
+    settings.TRUSTED_PROXIES = frozenset({"127.0.0.1"})
+    guesser = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.5", **proxy}
+    assert [_lookup(client, agency, n, **guesser).status_code for n in range(3)] == [400, 400, 429]
+    assert _lookup(client, agency, 9, HTTP_X_FORWARDED_FOR="5.6.7.8, 203.0.113.5", **proxy).status_code == 429
+    assert _lookup(client, agency, 9, HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy).status_code == 400
+    # a client that is not the proxy cannot choose its address with the header
+    assert _lookup(client, agency, 9, HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="203.0.113.5").status_code \
+        == 429
+
