@@ -593,11 +593,13 @@ def prepare_problem(pub, *, disclosure: str, ground: str) -> str | None:
 
 
 @transaction.atomic
-def do_prepare_publication(pub, *, edits=None, field_edits=None, disclosure: str = Disclosure.FULL,
-                           ground: str = "", actor) -> PublicationVersion:
+def do_prepare_publication(pub, *, edits=None, field_edits=None, replace_field_edits: bool = False,
+                           disclosure: str = Disclosure.FULL, ground: str = "", actor) -> PublicationVersion:
     """编辑公示信息 (公示编辑): the editor's changes to the spans (each with a reason; an added span masks
     every occurrence of its words in the text, the fields and the summary), the changes of field values
-    and summary entries (each with a reason) and the way of disclosure. The original — the decision as
+    and summary entries (each with a reason) and the way of disclosure. Field changes accumulate, as on the
+    page: each given one replaces the version's change of the same field and the others stay
+    (`replace_field_edits`: the given list is the whole set, [] back to the generated values; decision 0086). The original — the decision as
     recorded — is not the editor's to rewrite (decision 0069); a correction may change it, shown as a diff."""
     locked = _lock(pub)
     disclosure = disclosure or Disclosure.FULL
@@ -615,8 +617,11 @@ def do_prepare_publication(pub, *, edits=None, field_edits=None, disclosure: str
     params = {"edits": clean, "field_edits": field_edits or [], "disclosure": disclosure, "ground": ground}
     apply(seen, "prepare", actor=actor, table=PUBLICATION, locked=locked, **params)
     keep = list(row.unplaced or [])
-    _fill_version(row, locked.obligation, original=original, edits=clean,
-                  field_edits=row.field_edits if field_edits is None else field_edits, carried=keep)
+    if field_edits is None:
+        field_edits = row.field_edits
+    elif not replace_field_edits and isinstance(field_edits, list):
+        field_edits = [*row.field_edits, *field_edits]  # the same field's later change wins (_clean_field_edits)
+    _fill_version(row, locked.obligation, original=original, edits=clean, field_edits=field_edits, carried=keep)
     row.unplaced = keep  # a correction's spans not re-placed stay reported until the next correction
     row.disclosure, row.ground = disclosure, (ground if disclosure == Disclosure.PARTIAL else "")
     row.made_by, row.made_by_name, row.made_at = _user(actor), _name(actor)[:150], timezone.now()

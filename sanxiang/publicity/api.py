@@ -266,7 +266,9 @@ class PrepareIn(PublicityIn):
     edits: list[EditIn] | None = Field(None, max_length=200,
                                        description="对自动隐去片段的调整（完整列表），每项写明理由；不填沿用当前版本")
     field_edits: list[FieldEditIn] | None = Field(None, max_length=40,
-                                                  description="公开字段、摘要的修改（不填沿用当前版本）")
+                                                  description="公开字段、摘要的修改：与当前版本已有的修改合并，同一字段以本次为准"
+                                                              "（不填沿用当前版本）")
+    replace_field_edits: bool = Field(False, description="为 true 时 field_edits 即全部修改（[] 恢复系统生成的内容）")
     disclosure: Literal["full", "partial"] = "full"
     ground: str = Field("", max_length=24, description="部分公开的法定事由")
 
@@ -296,7 +298,7 @@ def prepare(request, publication_id: str, data: PrepareIn):
                              [e.model_dump(exclude_none=True) for e in data.edits],
                              field_edits=None if data.field_edits is None else
                              [e.model_dump() for e in data.field_edits],
-                             disclosure=data.disclosure, ground=data.ground, actor=_user(request))
+                             replace_field_edits=data.replace_field_edits, disclosure=data.disclosure, ground=data.ground, actor=_user(request))
     return _out(request, pub)
 
 

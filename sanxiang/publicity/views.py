@@ -210,7 +210,7 @@ def _run(act, pub, post, user) -> str:
     if act == "edit-field":
         part, _, name = (post.get("name") or "").partition(":")
         edit = {"part": part, "name": name, "value": post.get("value", ""), "reason": post.get("reason", "")}
-        P.do_prepare_publication(pub, edits=version.edits, field_edits=[*version.field_edits, edit],
+        P.do_prepare_publication(pub, edits=version.edits, field_edits=[edit],
                                  disclosure=version.disclosure, ground=version.ground, actor=user)
         return "已修改该公开字段。"
     if act == "dismiss-span":

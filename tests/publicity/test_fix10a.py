@@ -117,3 +117,31 @@ def test_behind_a_trusted_proxy_each_client_counts_apart_and_a_forged_header_is_
     assert _lookup(client, agency, 9, HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="203.0.113.5").status_code \
         == 429
 
+
+# ---- #3: field edits accumulate through the API as on the page; replaced only when asked --------------------
+
+def test_api_field_edits_accumulate_and_replace_only_when_asked(cal, client):
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, _, _ = staff(agency)
+    pub = opened(agency).publication
+    client.force_login(editor)
+    url = f"/api/v1/publications/{pub.pk}/prepare"
+
+    def prepare(body):
+        answer = client.post(url, body, content_type="application/json")
+        assert answer.status_code == 200, answer.content
+        return answer.json()["versions"][-1]
+
+    generated = prepare({})["summary"]["处罚内容"]
+    prepare({"field_edits": [{"part": "summary", "name": "处罚内容", "value": "罚款800.00元", "reason": "依更正"}]})
+    v = prepare({"field_edits": [{"part": "summary", "name": "违法行为类型", "value": "销售变质食品", "reason": "依更正"}]})
+    assert v["summary"]["处罚内容"] == "罚款800.00元" and v["summary"]["违法行为类型"] == "销售变质食品"
+    assert {e["name"] for e in v["field_edits"]} == {"处罚内容", "违法行为类型"}
+    v = prepare({"field_edits": [{"part": "summary", "name": "处罚内容", "value": "罚款900.00元", "reason": "再更正"}]})
+    assert v["summary"]["处罚内容"] == "罚款900.00元" and len(v["field_edits"]) == 2
+    # the page's form adds to what the API made
+    client.post(f"/publicity/publications/{pub.pk}/edit-field/", {"name": "fields:执法结论", "value": "罚款900.00元",
+                                                                 "reason": "依更正"})
+    assert len(pub.current().field_edits) == 3
+    v = prepare({"field_edits": [], "replace_field_edits": True})
+    assert v["field_edits"] == [] and v["summary"]["处罚内容"] == generated
