@@ -745,9 +745,11 @@ def withdrawal_problem(pub, reason: str) -> str | None:
 
 
 @transaction.atomic
-def do_withdraw_publication(pub, *, reason: str, actor, on=None) -> Publication:
+def do_withdraw_publication(pub, *, reason: str, actor, on=None, ground: str = "") -> Publication:
     """撤下 (决定被撤销、确认违法、确认无效或重新作出; 行政处罚法第四十八条): with the reason, shown publicly
-    as the withdrawal notice; meets the case's 撤下已公开决定 deadline."""
+    as the withdrawal notice; meets the case's 撤下已公开决定 deadline. A decision the case has not recorded
+    as revoked (`revoked`) is taken down only with a ground (workflows.WITHDRAWAL_GROUNDS) by a responsible
+    head — ending the duty to keep it public needs an approver as 不予公开 does (decision 0086)."""
     from sanxiang.deadlines.actions import meet_obligations_of
 
     locked = _lock(pub)
@@ -758,7 +760,7 @@ def do_withdraw_publication(pub, *, reason: str, actor, on=None) -> Publication:
         raise RuleViolation(problem, field="reason")
     day = act_day(on, what="撤下", floors=((locked.published_on, "首次公示之日"),))
     done = apply(_seen(pub, locked), "withdraw", actor=actor, table=PUBLICATION, locked=locked,
-                 reason=reason.strip(), on=day)
+                 reason=reason.strip(), on=day, ground=(ground or "").strip() or ("revoked" if locked.revoked else ""))
     case = locked.obligation.case
     meet_obligations_of(object_type=case.ledger_type(), object_id=case.pk, kinds=[WITHDRAWAL], actor=actor)
     return done

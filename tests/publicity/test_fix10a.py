@@ -145,3 +145,41 @@ def test_api_field_edits_accumulate_and_replace_only_when_asked(cal, client):
     assert len(pub.current().field_edits) == 3
     v = prepare({"field_edits": [], "replace_field_edits": True})
     assert v["field_edits"] == [] and v["summary"]["处罚内容"] == generated
+
+
+# ---- #7: a decision not recorded as revoked is withdrawn only by a head, with a ground ------------------------
+
+def test_withdrawing_a_decision_not_revoked_needs_a_head_and_a_ground(cal, client):
+    from sanxiang.ledger.models import LedgerEntry
+    from sanxiang.publicity.models import Publication
+
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, head, _ = staff(agency)
+    pub = opened(agency).publication
+    walk(pub, editor, head)
+    url = f"/api/v1/publications/{pub.pk}/withdraw"
+    client.force_login(editor)
+    refused = client.post(url, {"reason": "该行政强制决定已被依法解除"}, content_type="application/json")
+    assert refused.status_code == 400 and "发布部门负责人" in refused.json()["message"]
+    assert "withdraw" not in client.get(f"/api/v1/publications/{pub.pk}").json()["actions"]
+    client.force_login(head)
+    refused = client.post(url, {"reason": "该决定已被撤销"}, content_type="application/json")
+    assert refused.status_code == 400 and "撤下事由" in refused.json()["message"] and "revoked" in refused.json()["message"]
+    assert Publication.objects.get(pk=pub.pk).status == "published"
+    done = client.post(url, {"reason": "该决定已被行政复议机关撤销", "ground": "revoked"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "withdrawn"
+    entry = LedgerEntry.objects.filter(action="withdraw_publication").get()
+    assert '"ground"' in entry.entry and "revoked" in entry.entry
+
+
+def test_a_decision_recorded_as_revoked_is_withdrawn_by_the_editor(cal):
+    from sanxiang.publicity.models import Publication
+
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, head, _ = staff(agency)
+    pub = opened(agency).publication
+    walk(pub, editor, head)
+    Publication.objects.filter(pk=pub.pk).update(revoked=True)  # as mark_revoked does on a recorded 撤销
+    done = P.do_withdraw_publication(Publication.objects.get(pk=pub.pk), reason="该决定已被撤销", actor=editor)
+    assert done.status == "withdrawn"
+
