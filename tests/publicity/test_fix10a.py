@@ -183,3 +183,17 @@ def test_a_decision_recorded_as_revoked_is_withdrawn_by_the_editor(cal):
     done = P.do_withdraw_publication(Publication.objects.get(pk=pub.pk), reason="该决定已被撤销", actor=editor)
     assert done.status == "withdrawn"
 
+
+# ---- #12: an unparsable body is refused without another endpoint's example -----------------------------------
+
+def test_an_unparsable_body_names_no_unrelated_example(cal, client):
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, _, _ = staff(agency)
+    pub = opened(agency).publication
+    client.force_login(editor)
+    for url, body, kind in ((f"/api/v1/publications/{pub.pk}/prepare", "not json", "application/json"),
+                            (f"/api/v1/party-requests/public/{agency.code}/lookup", "number=1&code=2",
+                             "application/x-www-form-urlencoded")):
+        answer = client.post(url, body, content_type=kind)
+        assert answer.status_code == 400 and answer.json()["code"] == "invalid_request", answer.content
+        assert "2026-09-01" not in answer.json()["message"] and "JSON 对象" in answer.json()["message"]
