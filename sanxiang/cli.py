@@ -35,7 +35,7 @@ OPERATOR_COMMANDS = {
     "documents": "recheck: check every active agency document template again, deactivating those that fail",
     "review": "check --profile KEY [--on DATE] --json < PROPOSAL.json: does a decision need 法制审核, and why",
     "annual-report": "AGENCY YEAR (--pdf FILE.pdf | --xlsx FILE.xlsx): export an agency's 行政执法统计年报",
-    "search": "reindex: rebuild the public search's entries of the published decisions (withdrawn, expired: out)",
+    "search": "reindex: rebuild the public search's entries of the published decisions (withdrawn: their notice only; expired: out)",
     "redact": "--context PARTY.json [--profile KEY] [--json] < decision.txt: 脱敏 (redact personal data before publication)",
 }
 

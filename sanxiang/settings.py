@@ -187,6 +187,14 @@ CSRF_COOKIE_HTTPONLY = False
 LOGIN_THROTTLE_ACCOUNT_LIMIT = int(os.environ.get("SANXIANG_LOGIN_THROTTLE_ACCOUNT_LIMIT", 5))
 LOGIN_THROTTLE_ADDRESS_LIMIT = int(os.environ.get("SANXIANG_LOGIN_THROTTLE_ADDRESS_LIMIT", 50))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("SANXIANG_LOGIN_THROTTLE_WINDOW", 900))
+# The public portal's party checks (公示查询码) count apart from staff logins, in the same window: per case
+# number and client, and per client (decision 0086).
+PORTAL_THROTTLE_NUMBER_LIMIT = int(os.environ.get("SANXIANG_PORTAL_THROTTLE_NUMBER_LIMIT", 5))
+PORTAL_THROTTLE_ADDRESS_LIMIT = int(os.environ.get("SANXIANG_PORTAL_THROTTLE_ADDRESS_LIMIT", 50))
+# The reverse proxies in front of `sanxiang serve` (comma-separated addresses, e.g. 127.0.0.1,::1): a request
+# from one of them is counted by the client address in its X-Forwarded-For (accounts.throttle.client_address).
+# Empty (the default): the header is ignored and every request counts by its own peer address.
+TRUSTED_PROXIES = frozenset(a.strip() for a in os.environ.get("SANXIANG_TRUSTED_PROXIES", "").split(",") if a.strip())
 # API tokens (访问令牌): lifetime when none is given, and the longest allowed, in days.
 API_TOKEN_DEFAULT_DAYS = int(os.environ.get("SANXIANG_API_TOKEN_DAYS", 90))
 API_TOKEN_MAX_DAYS = int(os.environ.get("SANXIANG_API_TOKEN_MAX_DAYS", 730))

@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 
 from sanxiang.core.errors import NotAuthenticated
 
+from .throttle import client_address
+
 API_PREFIX = "/api/"
 # A session whose password was set by someone else may only reach these paths until it is changed.
 TEMPORARY_PASSWORD_FLAG = "must_change_password"
@@ -51,9 +53,9 @@ class BearerTokenMiddleware:
             from .tokens import authenticate
 
             try:
-                user, token = authenticate(presented, request.META.get("REMOTE_ADDR", ""))
+                user, token = authenticate(presented, client_address(request))
             except NotAuthenticated as exc:
-                _count_dead_token(presented, request.META.get("REMOTE_ADDR", ""))
+                _count_dead_token(presented, client_address(request))
                 return unauthenticated(exc)
             request.user = user
             request.api_token = token

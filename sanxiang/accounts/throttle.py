@@ -23,11 +23,39 @@ def _window() -> dt.timedelta:
     return dt.timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW)
 
 
-def _counters(username: str, address: str) -> list[tuple[str, str, int]]:
+# The counters' scopes: staff logins, and the public portal's party checks (公示查询码), which count apart — an
+# anonymous visitor's wrong codes never lock a staff login, nor a staff failure the portal (decision 0086).
+LOGIN, PORTAL = "login", "portal"
+
+
+def _counters(username: str, address: str, scope: str = LOGIN) -> list[tuple[str, str, int]]:
+    if scope == PORTAL:
+        return [
+            (ThrottleKind.ACCOUNT, f"portal:{(username or '').strip()}"[:150], settings.PORTAL_THROTTLE_NUMBER_LIMIT),
+            (ThrottleKind.ADDRESS, f"portal@{address or '?'}"[:150], settings.PORTAL_THROTTLE_ADDRESS_LIMIT),
+        ]
     return [
         (ThrottleKind.ACCOUNT, (username or "").strip().lower()[:150], settings.LOGIN_THROTTLE_ACCOUNT_LIMIT),
         (ThrottleKind.ADDRESS, (address or "?")[:150], settings.LOGIN_THROTTLE_ADDRESS_LIMIT),
     ]
+
+
+def client_address(request) -> str:
+    """The client's address: `REMOTE_ADDR`, or — when that is one of the reverse proxies the deployment
+    names in `SANXIANG_TRUSTED_PROXIES` — the right-most address of `X-Forwarded-For` that is not one of
+    them (the one the proxy itself saw; what a client wrote to the left of it is not believed). Without the
+    setting the header is ignored: a client could otherwise choose its address (docs/operations.md)."""
+    if request is None:
+        return ""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    trusted = settings.TRUSTED_PROXIES
+    if not trusted or remote not in trusted:
+        return remote
+    chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    for address in reversed(chain):
+        if address not in trusted:
+            return address[:64]
+    return remote
 
 
 def message() -> str:
@@ -35,13 +63,14 @@ def message() -> str:
 
 
 @transaction.atomic
-def begin_attempt(username: str, address: str) -> bool:
-    """Reserve one attempt for `username` from `address`; False (nothing reserved) when throttled."""
+def begin_attempt(username: str, address: str, *, scope: str = LOGIN) -> bool:
+    """Reserve one attempt for `username` from `address`; False (nothing reserved) when throttled.
+    `scope` PORTAL: the portal's party checks, whose counters are their own (decision 0086)."""
     now = timezone.now()
     cutoff = now - _window()
     LoginThrottle.objects.filter(window_started__lt=cutoff).delete()
     rows = []
-    for kind, key, limit in _counters(username, address):
+    for kind, key, limit in _counters(username, address, scope):
         row, _ = LoginThrottle.objects.select_for_update().get_or_create(
             kind=kind, key=key, defaults={"failures": 0, "window_started": now})
         if row.failures >= limit:
@@ -53,9 +82,9 @@ def begin_attempt(username: str, address: str) -> bool:
 
 
 @transaction.atomic
-def give_back(username: str, address: str, *, succeeded: bool) -> None:
+def give_back(username: str, address: str, *, succeeded: bool, scope: str = LOGIN) -> None:
     """Return a reservation: the attempt was not a failure (`succeeded`: the login went through)."""
-    account, addr = _counters(username, address)
+    account, addr = _counters(username, address, scope)
     rows = LoginThrottle.objects.filter(failures__gt=0)
     if succeeded:
         LoginThrottle.objects.filter(kind=account[0], key=account[1]).delete()

@@ -128,8 +128,9 @@ def install(api) -> None:
         if isinstance(exc.__cause__, SanxiangError):  # the body parser's own refusal, as it said it
             return render(request, exc.__cause__)
         if exc.status_code == 400 and str(exc).startswith(_UNPARSABLE):
-            error = RuleViolation("请求体无法解析：应为一个 JSON 对象，如 {\"on\": \"2026-09-01\"}。",
-                                  code="invalid_request")
+            # no example: one body fits one endpoint (a date for the dated acts was shown for every one, s23 #12)
+            error = RuleViolation("请求体无法解析：应为一个 JSON 对象（以 { 开头，Content-Type: application/json），"
+                                  "各接口的字段见接口文档 /api/v1/docs。", code="invalid_request")
         else:
             error = SanxiangError(str(exc) if exc.status_code != 405 else "不支持该请求方法。", code="http_error")
         error.status = exc.status_code

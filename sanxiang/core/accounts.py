@@ -27,7 +27,7 @@ def login_view(request):
     if request.method == "POST":
         username = security_events.printable(request.POST.get("username", "")).strip()
         password = request.POST.get("password", "")
-        address = request.META.get("REMOTE_ADDR", "")
+        address = throttle.client_address(request)
         context["username"] = username
         if not throttle.begin_attempt(username, address):
             context["error"] = throttle.message()

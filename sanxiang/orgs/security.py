@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.access.actors import VISITOR
+from sanxiang.accounts.throttle import client_address
 
 from .models import Role, TotpDevice
 from .querysets import current_roles
@@ -65,7 +66,7 @@ def record_login_event(username, event, request):
     """
     from .actions import do_record_account_event
 
-    address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    address = client_address(request)
     user = getattr(request, "user", None)
     actor = user if user is not None and user.is_authenticated else VISITOR
     do_record_account_event(username, event, address, actor=actor)

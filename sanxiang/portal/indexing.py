@@ -133,14 +133,15 @@ def on_publication_moved(table, transition, obj, actor, params):
         remove_publication(obj)
 
 
-def reindex_all(stdout=None) -> tuple[int, int]:
-    """Rebuild the decisions' search entries from the publications: (indexed, removed). Numbers are given to
+def reindex_all(stdout=None) -> tuple[int, int, int]:
+    """Rebuild the decisions' search entries from the publications: (indexed, noticed — withdrawn, kept as their
+    notice only — and removed: expired, taken down, stopped early, stray). Numbers are given to
     publications published before the portal numbered them, in the order of publication."""
     from sanxiang.publicity.models import Publication
     from sanxiang.search import engine
     from sanxiang.search.models import SearchEntry
 
-    indexed = removed = 0
+    indexed = noticed = removed = 0
     rows = (Publication.objects.filter(public_version__isnull=False).select_related("agency", "obligation__case")
             .order_by("published_on", "id"))
     with transaction.atomic():
@@ -154,6 +155,7 @@ def reindex_all(stdout=None) -> tuple[int, int]:
                 indexed += 1
             elif pub.status in NOTICED:
                 index_notice(pub, numbered)
+                noticed += 1
             elif remove_publication(pub):
                 removed += 1
         for entry in SearchEntry.objects.filter(ref__startswith="jueding:"):  # entries of no published decision
@@ -162,4 +164,4 @@ def reindex_all(stdout=None) -> tuple[int, int]:
                 agency__code=parsed[0], number=parsed[1], publication__status__in=LIVE + NOTICED).exists()
             if not live:
                 removed += engine.remove(entry.ref)
-    return indexed, removed
+    return indexed, noticed, removed

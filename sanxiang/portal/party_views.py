@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from sanxiang.accounts.throttle import client_address
 from sanxiang.core.errors import RuleViolation
 from sanxiang.publicity import requests as R
 
@@ -58,7 +59,7 @@ def party(request, agency):
         return _form(request, agency, act=act, values=values, errors=errors, status=400)
     try:
         pub = R.identify(agency, values["number"], request.POST.get("code", ""),
-                         address=request.META.get("REMOTE_ADDR", ""))
+                         address=client_address(request))
     except R.Throttled as exc:
         return _form(request, agency, act=act, values=values, message=exc.message, status=429)
     if pub is None:

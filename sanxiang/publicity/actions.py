@@ -333,22 +333,16 @@ def _editor_span(original: str, start: int, end: int, edit: dict, policy, spans)
     return Span(start, end, kind, replacement, edit["reason"], origin="editor")
 
 
-def _occurrences(text: str, words: str) -> list[int]:
-    found, at = [], text.find(words) if words else -1
-    while at >= 0:
-        found.append(at)
-        at = text.find(words, at + len(words))
-    return found
-
-
 def _add_by_words(result, original, edit, policy):
-    """Every occurrence of the edit's words masked; (result, placed?)."""
-    words = edit.get("text") or ""
-    places = _occurrences(original, words)
-    for at in places:
-        if any(s.start <= at and at + len(words) <= s.end and s.origin == "editor" for s in result.spans):
+    """Every occurrence of the edit's words masked, in any spacing, width or separator (find_words,
+    decision 0086: a correction typed anew writes 「销售超过保质期的食 品」); (result, placed?)."""
+    from .redaction import find_words
+
+    places = find_words(original, edit.get("text") or "")
+    for start, end in places:
+        if any(s.start <= start and end <= s.end and s.origin == "editor" for s in result.spans):
             continue  # already inside an editor's span
-        result = result.add(_editor_span(original, at, at + len(words), edit, policy, result.spans))
+        result = result.add(_editor_span(original, start, end, edit, policy, result.spans))
     return result, bool(places)
 
 
@@ -487,11 +481,14 @@ def _edited(field_edits, part, name) -> bool:
 
 def _editor_words_gone(row, edits):
     """The editor's masked words appear nowhere in what is published (text, fields, summary) — else refuse."""
+    from .redaction import holds_words
+
     public = [row.text, *row.fields.values(), *row.summary.values()]
     lifted = {e.get("text") for e in edits if e["op"] == "dismiss"}  # the editor unmasked one place, with a reason
     for edit in edits:
         words = edit.get("text")
-        if edit["op"] == "add" and words and words not in lifted and any(words in (v or "") for v in public):
+        # compared folded (spaces, widths, separators, invisible characters: decision 0086)
+        if edit["op"] == "add" and words and words not in lifted and any(holds_words(v, words) for v in public):
             raise RuleViolation(f"隐去的文字“{words[:20]}”仍出现在公开内容中，请检查字段修改。", field="edits")
 
 
@@ -596,11 +593,13 @@ def prepare_problem(pub, *, disclosure: str, ground: str) -> str | None:
 
 
 @transaction.atomic
-def do_prepare_publication(pub, *, edits=None, field_edits=None, disclosure: str = Disclosure.FULL,
-                           ground: str = "", actor) -> PublicationVersion:
+def do_prepare_publication(pub, *, edits=None, field_edits=None, replace_field_edits: bool = False,
+                           disclosure: str = Disclosure.FULL, ground: str = "", actor) -> PublicationVersion:
     """编辑公示信息 (公示编辑): the editor's changes to the spans (each with a reason; an added span masks
     every occurrence of its words in the text, the fields and the summary), the changes of field values
-    and summary entries (each with a reason) and the way of disclosure. The original — the decision as
+    and summary entries (each with a reason) and the way of disclosure. Field changes accumulate, as on the
+    page: each given one replaces the version's change of the same field and the others stay
+    (`replace_field_edits`: the given list is the whole set, [] back to the generated values; decision 0086). The original — the decision as
     recorded — is not the editor's to rewrite (decision 0069); a correction may change it, shown as a diff."""
     locked = _lock(pub)
     disclosure = disclosure or Disclosure.FULL
@@ -618,8 +617,11 @@ def do_prepare_publication(pub, *, edits=None, field_edits=None, disclosure: str
     params = {"edits": clean, "field_edits": field_edits or [], "disclosure": disclosure, "ground": ground}
     apply(seen, "prepare", actor=actor, table=PUBLICATION, locked=locked, **params)
     keep = list(row.unplaced or [])
-    _fill_version(row, locked.obligation, original=original, edits=clean,
-                  field_edits=row.field_edits if field_edits is None else field_edits, carried=keep)
+    if field_edits is None:
+        field_edits = row.field_edits
+    elif not replace_field_edits and isinstance(field_edits, list):
+        field_edits = [*row.field_edits, *field_edits]  # the same field's later change wins (_clean_field_edits)
+    _fill_version(row, locked.obligation, original=original, edits=clean, field_edits=field_edits, carried=keep)
     row.unplaced = keep  # a correction's spans not re-placed stay reported until the next correction
     row.disclosure, row.ground = disclosure, (ground if disclosure == Disclosure.PARTIAL else "")
     row.made_by, row.made_by_name, row.made_at = _user(actor), _name(actor)[:150], timezone.now()
@@ -717,11 +719,14 @@ def do_correct_publication(pub, *, reason: str, text: str | None = None, actor) 
 def _lost_adds(unplaced, original: str) -> list[dict]:
     """The added spans an earlier correction could not place, tried again on the new text (decision 0080):
     found, they mask it again; not found, they stay reported and keep masking the fields and summary."""
+    from .redaction import find_words
+
     out = []
     for u in unplaced or []:
         if u.get("op") == "add" and u.get("text"):
-            at = original.find(u["text"])
-            out.append({"op": "add", "start": max(at, 0), "end": max(at, 0) + len(u["text"]),
+            found = find_words(original, u["text"])
+            start, end = found[0] if found else (0, len(u["text"]))
+            out.append({"op": "add", "start": start, "end": end,
                         "kind": u.get("kind") or "other", "reason": u.get("reason") or "", "text": u["text"]})
     return out
 
@@ -740,9 +745,11 @@ def withdrawal_problem(pub, reason: str) -> str | None:
 
 
 @transaction.atomic
-def do_withdraw_publication(pub, *, reason: str, actor, on=None) -> Publication:
+def do_withdraw_publication(pub, *, reason: str, actor, on=None, ground: str = "") -> Publication:
     """撤下 (决定被撤销、确认违法、确认无效或重新作出; 行政处罚法第四十八条): with the reason, shown publicly
-    as the withdrawal notice; meets the case's 撤下已公开决定 deadline."""
+    as the withdrawal notice; meets the case's 撤下已公开决定 deadline. A decision the case has not recorded
+    as revoked (`revoked`) is taken down only with a ground (workflows.WITHDRAWAL_GROUNDS) by a responsible
+    head — ending the duty to keep it public needs an approver as 不予公开 does (decision 0086)."""
     from sanxiang.deadlines.actions import meet_obligations_of
 
     locked = _lock(pub)
@@ -753,7 +760,7 @@ def do_withdraw_publication(pub, *, reason: str, actor, on=None) -> Publication:
         raise RuleViolation(problem, field="reason")
     day = act_day(on, what="撤下", floors=((locked.published_on, "首次公示之日"),))
     done = apply(_seen(pub, locked), "withdraw", actor=actor, table=PUBLICATION, locked=locked,
-                 reason=reason.strip(), on=day)
+                 reason=reason.strip(), on=day, ground=(ground or "").strip() or ("revoked" if locked.revoked else ""))
     case = locked.obligation.case
     meet_obligations_of(object_type=case.ledger_type(), object_id=case.pk, kinds=[WITHDRAWAL], actor=actor)
     return done

@@ -266,7 +266,9 @@ class PrepareIn(PublicityIn):
     edits: list[EditIn] | None = Field(None, max_length=200,
                                        description="对自动隐去片段的调整（完整列表），每项写明理由；不填沿用当前版本")
     field_edits: list[FieldEditIn] | None = Field(None, max_length=40,
-                                                  description="公开字段、摘要的修改（不填沿用当前版本）")
+                                                  description="公开字段、摘要的修改：与当前版本已有的修改合并，同一字段以本次为准"
+                                                              "（不填沿用当前版本）")
+    replace_field_edits: bool = Field(False, description="为 true 时 field_edits 即全部修改（[] 恢复系统生成的内容）")
     disclosure: Literal["full", "partial"] = "full"
     ground: str = Field("", max_length=24, description="部分公开的法定事由")
 
@@ -274,6 +276,12 @@ class PrepareIn(PublicityIn):
 class ReasonIn(PublicityIn):
     reason: str = Field(..., max_length=500)
     on: dt.date | None = None
+
+
+class WithdrawIn(ReasonIn):
+    ground: str = Field("", max_length=24, description="撤下事由（决定未记录为已被撤销时必填，须发布部门负责人撤下）："
+                        "revoked 决定已被撤销 | confirmed_illegal 决定被确认违法 | void 决定被确认无效 | changed 决定被变更 | "
+                        "remade 决定须重新作出 | published_in_error 信息不应公开或公示有误")
 
 
 class CorrectIn(PublicityIn):
@@ -296,7 +304,7 @@ def prepare(request, publication_id: str, data: PrepareIn):
                              [e.model_dump(exclude_none=True) for e in data.edits],
                              field_edits=None if data.field_edits is None else
                              [e.model_dump() for e in data.field_edits],
-                             disclosure=data.disclosure, ground=data.ground, actor=_user(request))
+                             replace_field_edits=data.replace_field_edits, disclosure=data.disclosure, ground=data.ground, actor=_user(request))
     return _out(request, pub)
 
 
@@ -332,9 +340,10 @@ def correct(request, publication_id: str, data: CorrectIn):
 
 
 @router.post("/{publication_id}/withdraw", response={200: PublicationOut, **ERRORS}, summary="撤下（公开说明理由）")
-def withdraw(request, publication_id: str, data: ReasonIn):
+def withdraw(request, publication_id: str, data: WithdrawIn):
     pub = _publication(request, publication_id)
-    return _out(request, P.do_withdraw_publication(pub, reason=data.reason, on=data.on, actor=_user(request)))
+    return _out(request, P.do_withdraw_publication(pub, reason=data.reason, on=data.on, ground=data.ground,
+                                                           actor=_user(request)))
 
 
 @router.post("/{publication_id}/take-down", response={200: PublicationOut, **ERRORS}, summary="公示满期撤下")

@@ -90,7 +90,7 @@ def _move(ob, state, cast, today):
         from .scope import kind_name
 
         P.do_withdraw_publication(pub, reason=f"该{kind_name(ob.kind_label)}决定已被行政复议机关撤销，原公示信息撤下",
-                                  actor=editor, on=day)
+                                  ground="revoked", actor=head, on=day)
 
 
 _load_publications = load

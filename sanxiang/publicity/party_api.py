@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
+from sanxiang.accounts.throttle import client_address
 from sanxiang.api.errors import error_responses
 from sanxiang.core.errors import NotFound, RuleViolation, SanxiangError
 from sanxiang.core.ids import row_by_id
@@ -277,7 +278,7 @@ def _identified(request, agency_code, data):
     if agency is None:
         raise NotFound("未找到该机关。", code="agency_not_found")
     try:
-        pub = R.identify(agency, data.number, data.code, address=request.META.get("REMOTE_ADDR", ""))
+        pub = R.identify(agency, data.number, data.code, address=client_address(request))
     except R.Throttled as exc:
         raise Throttled(exc.message) from None
     if pub is None:

@@ -68,7 +68,8 @@ DISAMBIGUATORS = "甲乙丙丁戊己庚辛壬癸"
 
 _FOLD = str.maketrans({**{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)}, "\u3000": " "})
 _SEP_CHARS = " \t\u00a0-‐–—"
-SEP = r"[ \t\u00a0\-‐–—]?"  # at most one separator between two digits (spaces, dashes)
+SEP = r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]*[ \t\u00a0\-‐–—]?[\u200b\u200c\u200d\u2060\ufeff\u00ad]*"
+# at most one separator between two digits (spaces, dashes), invisible format characters ignored
 
 
 def fold(text: str) -> str:
@@ -76,10 +77,49 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# Format characters that render as nothing (zero-width space/joiners, BOM, soft hyphen, word joiner): text pasted
+# from web pages and word processors carries them inside words; every match ignores them (defects10 s23 #15).
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_GAP = r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]*"  # any spacing, invisible characters too
+
+
+def words_key(text: str) -> tuple[str, list[int]]:
+    """`text` as compared for an editor's masked words (decision 0086): folded (full-width ASCII → ASCII),
+    lower case, without whitespace, invisible format characters and the name separators; with, for each
+    character of the key, its offset in `text`."""
+    key, where = [], []
+    for i, ch in enumerate(fold(text)):
+        if ch.isspace() or ch in INVISIBLE or ch in NAME_SEPS:
+            continue
+        key.append(ch.lower())
+        where.append(i)
+    return "".join(key), where
+
+
+def find_words(text: str, words: str) -> list[tuple[int, int]]:
+    """Every place [start, end) of `text` that holds `words` in any spacing, width or separator (words_key):
+    an editor's span masks 「销售超过保质期的食品」 typed as 「销售超过保质期的食 品」 too."""
+    needle, _ = words_key(words or "")
+    if not needle:
+        return []
+    hay, where = words_key(text)
+    found, at = [], hay.find(needle)
+    while at >= 0:
+        found.append((where[at], where[at + len(needle) - 1] + 1))
+        at = hay.find(needle, at + len(needle))
+    return found
+
+
+def holds_words(text: str, words: str) -> bool:
+    """`text` holds `words` in some written form (find_words)."""
+    needle = words_key(words or "")[0]
+    return bool(needle) and needle in words_key(text or "")[0]
+
+
 def normalise(value: str) -> str:
     """A value in its bare form: folded, separators and whitespace removed, upper case."""
     folded = fold(value)
-    return "".join(ch for ch in folded if ch not in _SEP_CHARS and not ch.isspace()).upper()
+    return "".join(ch for ch in folded if ch not in _SEP_CHARS and ch not in INVISIBLE and not ch.isspace()).upper()
 
 
 OTHER_LABEL = "其他应隐去的信息"  # an editor's span of no listed kind ("other")
@@ -188,7 +228,8 @@ def apply_spans(original: str, spans) -> str:
 # The separators a minority or foreign name is written with (买买提·艾力, 买买提.艾力, 买买提・艾力, 买买提-艾力 …),
 # in the folded text (full-width ．－ are . - there): any of them, a space or none matches the name's own.
 NAME_SEPS = "·•・‧∙⋅.-‐–—"
-_NAME_SEP = r"\s*[" + "".join(re.escape(ch) for ch in NAME_SEPS) + r"]?\s*"
+_NAME_SEP = r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]*[" + "".join(re.escape(ch) for ch in NAME_SEPS) + \
+    r"]?[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]*"
 
 
 def surname(name: str) -> str:
@@ -208,13 +249,13 @@ def masked_name(name: str, mark: str = "某") -> str:
 
 def _spaced(value: str) -> str:
     """A regex for `value` with any whitespace between its characters."""
-    return r"\s*".join(re.escape(ch) for ch in value)
+    return _GAP.join(re.escape(ch) for ch in value if ch not in INVISIBLE)
 
 
 def _name_pattern(name: str) -> str:
     """A regex for a person's name in any written form: any spacing, and between two characters a name
     separator or none — 买买提·艾力 is found as 买买提.艾力, 买买提・艾力, 买买提-艾力, 买买提 艾力 and 买买提艾力."""
-    chars = [ch for ch in fold(name) if ch not in NAME_SEPS and not ch.isspace()]
+    chars = [ch for ch in fold(name) if ch not in NAME_SEPS and not ch.isspace() and ch not in INVISIBLE]
     return _NAME_SEP.join(re.escape(ch) for ch in chars)
 
 
@@ -382,6 +423,15 @@ def _mask_known_persons(folded, ctx, policy, board):
         roles = "、".join(dict.fromkeys(ROLES[p.role] for p in ctx.persons if p.name == name))
         for m in _finditer(_name_pattern(name), folded):
             board.mask(m.start(), m.end(), "person", labels[name], f"案件已知的{roles}姓名", "context")
+    # the given name alone (小明称…, 娜娜说…), two characters or more, as the courts mask it (decision 0086);
+    # not a name written with separators (买买提·艾力: which part is the given name is not known)
+    for name in sorted(labels, key=lambda n: len(n) - len(surname(n)), reverse=True):
+        given = name[len(surname(name)):]
+        if any(ch in NAME_SEPS for ch in fold(name)) or len(given) < 2:
+            continue
+        roles = "、".join(dict.fromkeys(ROLES[p.role] for p in ctx.persons if p.name == name))
+        for m in _finditer(_name_pattern(given), folded):
+            board.mask(m.start(), m.end(), "person", labels[name], f"案件已知的{roles}的名字（单独出现）", "context")
     for person in ctx.persons:
         role = ROLES[person.role]
         if person.id_number and policy.masks("id_number"):

@@ -161,12 +161,13 @@ def identify(agency, number: str, code: str, *, address: str = "") -> Publicatio
     same time: every candidate's hash is checked without stopping at a match, and dummy hashes make up
     `LOOKUP_CHECKS` when the number names fewer). Counted like logins (accounts.throttle) per client:
     per (agency, number, address) and per address — someone else's wrong codes for a public case number
-    do not lock its party out (decision 0080). Throttled when over."""
+    do not lock its party out (decision 0080) — in the portal's own counters, never a staff login's
+    (decision 0086). `address`: accounts.throttle.client_address. Throttled when over."""
     from sanxiang.accounts import throttle
 
     client = address or "?"
-    key = f"gk:{agency.code}:{(number or '').strip()[:80]}@{client}"[:150]
-    if not throttle.begin_attempt(key, client):
+    key = f"{agency.code}:{(number or '').strip()[:80]}@{client}"[:140]
+    if not throttle.begin_attempt(key, client, scope=throttle.PORTAL):
         raise Throttled(throttle.message().replace("登录失败", "核验失败"))
     clean = normalize_code(code)
     found = None
@@ -178,7 +179,7 @@ def identify(agency, number: str, code: str, *, address: str = "") -> Publicatio
             if check_password(clean, encoded) and pub is not None and found is None:
                 found = pub
     if found is not None:
-        throttle.give_back(key, client, succeeded=True)
+        throttle.give_back(key, client, succeeded=True, scope=throttle.PORTAL)
     return found
 
 

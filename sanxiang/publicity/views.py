@@ -25,6 +25,7 @@ from . import actions as P
 from . import queries as Q
 from .models import Ground, ObligationStatus, PublicationStatus
 from .policy import MASK_KINDS
+from .workflows import WITHDRAWAL_GROUNDS
 
 FIELDS = {
     "prepare": ("disclosure", "ground"),
@@ -36,7 +37,7 @@ FIELDS = {
     "approve": (),
     "publish": ("on",),
     "correct": ("reason", "text"),
-    "withdraw": ("reason", "on"),
+    "withdraw": ("ground", "reason", "on"),
     "take-down": ("reason", "on"),
     "propose": ("proposal", "ground", "note", "approver", "until"),
     "approve-proposal": ("on",),
@@ -135,7 +136,7 @@ def _render(request, pub, bound=None, status=200):
         "offered": offered, "refusals": {ACT_OF_ACTION[o.action]: o.reason for o in options
                                            if not o.allowed and o.action in ACT_OF_ACTION},
         "b": {act.replace("-", "_"): form for act, form in bound.items()}, "alerts": alerts, "kinds": [*MASK_KINDS.items(), ("other", "其他应隐去的信息")],
-        "grounds": Ground.choices, "approvers": _approvers(pub.agency), "level": Q.level(ob),
+        "grounds": Ground.choices, "withdrawal_grounds": list(WITHDRAWAL_GROUNDS.items()), "approvers": _approvers(pub.agency), "level": Q.level(ob),
         "publish_problem": P.publish_problem(pub), "changes": original_changes(pub, version),
         "stale": stale_fields(pub, version), "warnings": P.summary_warnings(version),
         "field_edits": {(e["part"], e["name"]): e for e in version.field_edits}}, status=status)
@@ -210,7 +211,7 @@ def _run(act, pub, post, user) -> str:
     if act == "edit-field":
         part, _, name = (post.get("name") or "").partition(":")
         edit = {"part": part, "name": name, "value": post.get("value", ""), "reason": post.get("reason", "")}
-        P.do_prepare_publication(pub, edits=version.edits, field_edits=[*version.field_edits, edit],
+        P.do_prepare_publication(pub, edits=version.edits, field_edits=[edit],
                                  disclosure=version.disclosure, ground=version.ground, actor=user)
         return "已修改该公开字段。"
     if act == "dismiss-span":
@@ -235,7 +236,8 @@ def _run(act, pub, post, user) -> str:
         P.do_correct_publication(pub, reason=post.get("reason", ""), text=post.get("text") or None, actor=user)
         return "已生成更正版本，审核同意并发布后替换公示内容。"
     if act == "withdraw":
-        P.do_withdraw_publication(pub, reason=post.get("reason", ""), on=post.get("on") or None, actor=user)
+        P.do_withdraw_publication(pub, reason=post.get("reason", ""), on=post.get("on") or None,
+                                  ground=post.get("ground", ""), actor=user)
         return "已撤下，公示载体上保留撤下说明。"
     if act == "take-down":
         P.do_take_down_publication(pub, reason=post.get("reason", ""), on=post.get("on") or None, actor=user)

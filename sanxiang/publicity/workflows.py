@@ -116,6 +116,37 @@ def is_public(pub, actor, **params):
     return None if pub.public_version else "该信息尚未公示，无需撤下。"
 
 
+# 撤下事由 of a decision the case has not recorded as revoked (行政处罚法第四十八条: 变更、撤销、确认违法、确认无效;
+# 国办发〔2018〕118号: 撤销、确认违法、要求重新作出) — and a publication made in error (decision 0086).
+WITHDRAWAL_GROUNDS = {
+    "revoked": "决定已被撤销",
+    "confirmed_illegal": "决定被确认违法",
+    "void": "决定被确认无效",
+    "changed": "决定被变更",
+    "remade": "决定须重新作出",
+    "published_in_error": "信息不应公开或公示有误",
+}
+
+
+def withdrawal_grounded(pub, actor, ground=None, **params):
+    """撤下有据：本案已记录决定被撤销等（规则配置撤销时撤下），或由发布部门负责人选择撤下事由撤下"""
+    from sanxiang.access.actors import is_system_actor
+    from sanxiang.access.policy import can
+
+    from .scope import _profile
+
+    profile = _profile(pub.agency)
+    if pub.revoked and profile.value("publicity.takedown.on_revocation", on=_day(params)):
+        return None  # the case records the revocation: the editor takes it down within the withdrawal deadline
+    if is_system_actor(actor) or not can(actor, "approve", pub):
+        return ("该决定未记录为已被撤销：撤下仍在公示的决定须由发布部门负责人（科室负责人或单位领导）批准，"
+                "请提请负责人撤下。")
+    if ground is not None and ground not in WITHDRAWAL_GROUNDS:  # None: the form has not asked yet
+        listed = "、".join(f"{k}（{v}）" for k, v in WITHDRAWAL_GROUNDS.items())
+        return f"该决定未记录为已被撤销：撤下须选择撤下事由 —— {listed}。"
+    return None
+
+
 def takedown_allowed(pub, actor, **params):
     """规则配置允许期满撤下且已到可撤下之日"""
     on = _day(params)
@@ -169,8 +200,10 @@ def publish_effect(pub, actor, **params):
             "expires_on": pub.expires_on, "takedown_prompt_on": pub.takedown_prompt_on}
 
 
-def withdraw_effect(pub, actor, reason="", **params):
+def withdraw_effect(pub, actor, reason="", ground="", **params):
     pub.withdrawn_on, pub.withdrawal_reason = _day(params), reason
+    if ground or pub.revoked:  # 撤下: the ground in the ledger (the case's revocation, or the head's)
+        return {"ground": ground or "revoked", "revoked_on_the_case": pub.revoked}
     return None
 
 
@@ -293,8 +326,9 @@ PUBLICATION = register(Table(
                            "text": Param("更正后的公示文本", required=False, max_length=50000)},
                    effect=correct_effect),
         Transition("withdraw", (S.DRAFT, S.SUBMITTED, S.APPROVED, S.PUBLISHED, S.CORRECTED), S.WITHDRAWN, "撤下",
-                   roles=EDITOR_OR_HEAD, params={**ON, "reason": Param("撤下理由（公开说明）", max_length=500)},
-                   guards=(is_public,), effect=withdraw_effect),
+                   roles=EDITOR_OR_HEAD, params={**ON, "reason": Param("撤下理由（公开说明）", max_length=500),
+                                                 "ground": Param("撤下事由", required=False, max_length=24)},
+                   guards=(is_public, withdrawal_grounded), effect=withdraw_effect),
         Transition("take_down", (S.PUBLISHED, S.CORRECTED), S.EXPIRED, "公示满期撤下", roles=HEADS,
                    params={**ON, "reason": Param("撤下说明", max_length=500)}, guards=(takedown_allowed,),
                    effect=withdraw_effect),

@@ -62,9 +62,14 @@ def test_published_found_withdrawn_notice(demo, page, phone_page, shoot):
     assert "请至少输入两个字" in phone.locator("#problems").inner_text()
     assert phone.input_value("#id_q") == "罚"
 
-    # withdrawn: the notice, not the text; in the search as its notice
+    # withdrawn: the notice, not the text; in the search as its notice. The case has no revocation recorded:
+    # the editor is not offered the act, the head withdraws it with the ground (decision 0086)
+    page.goto(page.base + f"/publicity/publications/{pub.pk}/")
+    assert page.locator("form[action$='/withdraw/']").count() == 0
+    log_in(page, "zhuzhou-head", DEMO_PASSWORD)
     page.goto(page.base + f"/publicity/publications/{pub.pk}/")
     form = page.locator("form[action$='/withdraw/']")
+    form.locator("select[name=ground]").select_option("revoked")
     form.locator("input[name=reason]").fill("该行政处罚决定已被行政复议机关撤销")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()

@@ -40,8 +40,8 @@ def zz(cal):
 def walk(pub, editor, head, on="2026-03-10", **prep):
     P.do_prepare_publication(pub, actor=editor, **prep)
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head, on=on)
-    return P.do_publish_publication(pub, actor=head, on=on)
+    P.do_approve_publication(pub, ground="revoked", actor=head, on=on)
+    return P.do_publish_publication(pub, ground="revoked", actor=head, on=on)
 
 
 def published(agency, editor, head, on="2026-03-10", decided="2026-03-05", **kw):
@@ -63,7 +63,7 @@ def test_withdrawn_and_expired_carry_the_notice_only(zz):
     pub = published(agency, editor, head)
     live = published_decisions(agency)[0]
     assert live["text"] and live["fields"] and live["summary"] and live["notice"] is None
-    P.do_withdraw_publication(pub, reason="复议决定撤销", actor=head, on="2026-04-01")
+    P.do_withdraw_publication(pub, reason="复议决定撤销", ground="revoked", actor=head, on="2026-04-01")
     shown = published_decisions(agency)[0]
     assert shown["withdrawn"] and shown["status"] == "withdrawn"
     assert not shown["text"] and shown["fields"] == {} and shown["summary"] == {}
@@ -87,8 +87,8 @@ def test_correction_history_lists_versions_without_their_text(zz):
     orig = pub.current().original + "\n附：证人路人乙钱多多作证。"
     P.do_correct_publication(pub, reason="补充证人证言", text=orig, actor=editor)
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head, on="2026-03-11")
-    P.do_publish_publication(pub, actor=head, on="2026-03-11")
+    P.do_approve_publication(pub, ground="revoked", actor=head, on="2026-03-11")
+    P.do_publish_publication(pub, ground="revoked", actor=head, on="2026-03-11")
     assert "钱多多" in published_decisions(agency)[0]["text"]
     # ... and the next correction masks it
     start = pub.current().text.index("钱多多")
@@ -96,8 +96,8 @@ def test_correction_history_lists_versions_without_their_text(zz):
     P.do_prepare_publication(pub, edits=[{"op": "add", "start": start, "end": start + 3, "kind": "person",
                                           "reason": "证人"}], actor=editor)
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head, on="2026-03-12")
-    P.do_publish_publication(pub, actor=head, on="2026-03-12")
+    P.do_approve_publication(pub, ground="revoked", actor=head, on="2026-03-12")
+    P.do_publish_publication(pub, ground="revoked", actor=head, on="2026-03-12")
     shown = published_decisions(agency)[0]
     assert "钱多多" not in shown["text"]
     assert "钱多多" not in repr(shown), "the corrected leak stays public"
@@ -141,10 +141,10 @@ def test_publish_indexes_correct_reindexes_withdraw_leaves_the_notice(zz):
                              text=pub.current().original.replace("1,000.00", "2,000.00"))
     assert found("1,000.00") and not found("2,000.00")  # the shown version stays indexed until the correction is out
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, actor=head, on="2026-03-11")
-    P.do_publish_publication(pub, actor=head, on="2026-03-11")
+    P.do_approve_publication(pub, ground="revoked", actor=head, on="2026-03-11")
+    P.do_publish_publication(pub, ground="revoked", actor=head, on="2026-03-11")
     assert found("2,000.00") and not found("1,000.00")
-    P.do_withdraw_publication(pub, reason="行政复议决定撤销", actor=head)
+    P.do_withdraw_publication(pub, reason="行政复议决定撤销", ground="revoked", actor=head)
     # the text is out of the index; the notice is found by its title and words, never silently gone (0078)
     assert not found("罚款") and not found("2,000.00") and SearchEntry.objects.count() == 1
     assert found("复议", agency_id=agency.pk) == ["jueding:gk-zz:1"]
@@ -167,7 +167,7 @@ def test_a_withdrawn_decision_is_found_by_its_number_with_its_notice_an_expired_
     (the lead's ruling, s22); its page still answers with the notice."""
     agency, editor, head, leader = zz
     gone, old = published(agency, editor, head), published(agency, editor, head)
-    P.do_withdraw_publication(gone, reason="行政复议决定撤销原处罚决定", actor=head, on="2026-04-01")
+    P.do_withdraw_publication(gone, reason="行政复议决定撤销原处罚决定", ground="revoked", actor=head, on="2026-04-01")
     P.do_expire_publication(old, actor=JOBS, on=old.expires_on)
     c = Client()
     title = SearchEntry.objects.get().title
@@ -184,13 +184,14 @@ def test_a_withdrawn_decision_is_found_by_its_number_with_its_notice_an_expired_
 def test_reindex_rebuilds_the_entries_and_numbers_older_publications(zz, capsys):
     agency, editor, head, leader = zz
     live, gone = published(agency, editor, head), published(agency, editor, head)
-    P.do_withdraw_publication(gone, reason="撤销", actor=head)
+    P.do_withdraw_publication(gone, reason="撤销", ground="revoked", actor=head)
     SearchEntry.objects.all().delete()  # an index lost (or built before the portal numbered decisions)
     DecisionNumber.objects.filter(publication=live).delete()
     engine.index(agency=agency, kind="penalty", published_on=dt.date(2026, 3, 1), ref="jueding:gk-zz:77",
                  title="stale", summary="罚款")
     call_command("search", "reindex")
-    assert "1 件已编入" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "1 件已编入" in out and "已撤下的 1 件只留撤下公告" in out  # defects10 s23 #14: the notice counted
     refs = found("罚款")
     assert refs == [f"jueding:gk-zz:{DecisionNumber.objects.get(publication=live).number}"]
     assert DecisionNumber.objects.get(publication=live).number == 3  # never reuses a number
@@ -230,7 +231,7 @@ def test_the_list_and_the_decision_page(zz):
 def test_the_withdrawn_decision_page_shows_the_notice_not_the_text(zz):
     agency, editor, head, leader = zz
     pub = published(agency, editor, head)
-    P.do_withdraw_publication(pub, reason="该行政处罚决定已被行政复议机关撤销", actor=head, on="2026-04-02")
+    P.do_withdraw_publication(pub, reason="该行政处罚决定已被行政复议机关撤销", ground="revoked", actor=head, on="2026-04-02")
     text = visible(Client().get(f"/gk/{agency.code}/jueding/1/").content.decode())
     assert "已撤下" in text and "该行政处罚决定已被行政复议机关撤销" in text and "2026-04-02" in text
     assert "决定内容" not in text and "决定书文号" not in text and "张某" not in text
@@ -319,7 +320,7 @@ def test_a_decision_taken_down_shows_the_notice_and_leaves_the_index(cal):
     editor, head, leader = staff(agency)
     pub = published(agency, editor, head, fine="300000", decided="2025-03-05", on="2025-03-10")
     assert found("罚款", agency_id=agency.pk)
-    P.do_take_down_publication(pub, reason="公示满一年，依规定撤下", actor=head, on="2026-03-11")
+    P.do_take_down_publication(pub, reason="公示满一年，依规定撤下", ground="revoked", actor=head, on="2026-03-11")
     row = published_decision(agency, 1)
     assert row["expired"] and not row["text"] and row["fields"] == {} and row["summary"] == {}
     assert row["notice"] == {"kind": "expired", "label": "公示期满，已停止公示", "reason": "公示满一年，依规定撤下",

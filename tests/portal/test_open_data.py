@@ -190,7 +190,7 @@ def test_a_correction_is_attested_again_and_a_withdrawn_decision_gives_no_conten
     assert second["content"]["version"] == 2 and second["entry"]["index"] > first["entry"]["index"]
     tamperlog_check(second, base64.b64decode(second["entry"]["base64"]))
     assert LedgerEntry.objects.filter(action=ACTION).count() == 4
-    P.do_withdraw_publication(pub, reason="行政复议决定撤销原处罚决定", actor=site["editor"], on="2026-04-01")
+    P.do_withdraw_publication(pub, reason="行政复议决定撤销原处罚决定", ground="revoked", actor=site["head"], on="2026-04-01")
     gone = client.get(url(site, pub))
     assert gone.status_code == 410
     data = gone.json()
@@ -214,7 +214,7 @@ def test_the_how_to_page_names_standard_tools(client, site):
 # ---- open data -------------------------------------------------------------------------------------
 
 def withdraw(site):
-    P.do_withdraw_publication(site["person"], reason="行政复议决定撤销原处罚决定", actor=site["editor"], on="2026-04-01")
+    P.do_withdraw_publication(site["person"], reason="行政复议决定撤销原处罚决定", ground="revoked", actor=site["head"], on="2026-04-01")
 
 
 def internal(site) -> list[str]:

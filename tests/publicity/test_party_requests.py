@@ -75,7 +75,7 @@ def test_a_wrong_pair_is_one_answer_and_attempts_are_throttled(published, settin
     assert R.identify(agency, case.number, "AAAA-AAAA") is None
     assert R.identify(agency, "不存在〔2026〕1号", code) is None
     assert R.identify(other, case.number, code) is None  # another agency's portal
-    settings.LOGIN_THROTTLE_ACCOUNT_LIMIT = 3
+    settings.PORTAL_THROTTLE_NUMBER_LIMIT = 3
     with pytest.raises(R.Throttled, match="核验失败次数过多"):
         for _ in range(5):
             R.identify(agency, case.number, "BBBB-BBBB", address="10.0.0.9")
@@ -101,7 +101,7 @@ def test_wrong_codes_from_one_client_do_not_lock_the_party_out(published, settin
     """defects10 (s22) #17: the counter was per case number, so anyone could lock a party out with five wrong
     codes for its public case number; it is per client now (number and address, and the address)."""
     agency, case, pub, code, *_ = published
-    settings.LOGIN_THROTTLE_ACCOUNT_LIMIT = 3
+    settings.PORTAL_THROTTLE_NUMBER_LIMIT = 3
     with pytest.raises(R.Throttled):
         for _ in range(5):
             R.identify(agency, case.number, "BBBB-BBBB", address="10.0.0.66")

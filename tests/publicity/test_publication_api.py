@@ -49,7 +49,7 @@ def test_the_editor_prepares_the_head_approves_and_it_is_published(setting):
     assert published.status_code == 200 and published.json()["status"] == "published"
     missing = post(client, f"{BASE}/{pub_id}/withdraw", {"reason": ""})
     assert missing.status_code == 400 and missing.json()["field"] == "reason"
-    assert post(client, f"{BASE}/{pub_id}/withdraw", {"reason": "复议撤销"}).json()["withdrawal_reason"] == "复议撤销"
+    assert post(client, f"{BASE}/{pub_id}/withdraw", {"reason": "复议撤销", "ground": "revoked"}).json()["withdrawal_reason"] == "复议撤销"
 
 
 def test_bodies_are_strict_and_withholding_needs_a_ground(setting):

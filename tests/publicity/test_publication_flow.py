@@ -85,8 +85,8 @@ def test_prepare_submit_approve_publish_then_correct_and_withdraw(setting):
     assert pub.status == PublicationStatus.CORRECTED and pub.public_version == 2
     assert [v["number"] for v in published_decisions()[0]["history"]] == [1, 2]
     with pytest.raises(RuleViolation, match="理由"):
-        P.do_withdraw_publication(pub, reason="  ", actor=editor)
-    P.do_withdraw_publication(pub, reason="行政复议决定撤销原处罚决定", actor=editor, on="2026-04-01")
+        P.do_withdraw_publication(pub, reason="  ", ground="revoked", actor=head)
+    P.do_withdraw_publication(pub, reason="行政复议决定撤销原处罚决定", ground="revoked", actor=head, on="2026-04-01")
     shown = published_decisions()[0]
     assert shown["withdrawn"] and shown["withdrawal_reason"] == "行政复议决定撤销原处罚决定"
     assert entries("withdraw_publication") == 1

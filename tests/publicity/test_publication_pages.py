@@ -66,10 +66,10 @@ def test_approval_and_withdrawal_forms(setting):
     pub.refresh_from_db()
     assert pub.status == PublicationStatus.PUBLISHED
     day = timezone.localdate().isoformat()
-    refused = client.post(url(pub, "withdraw"), {"reason": "", "on": day})
+    refused = client.post(url(pub, "withdraw"), {"reason": "", "on": day, "ground": "revoked"})
     assert refused.status_code == 400 and "撤下须写明理由" in refused.content.decode()
     assert f'value="{day}"' in refused.content.decode()
-    assert client.post(url(pub, "withdraw"), {"reason": "复议撤销原决定"}).status_code == 302
+    assert client.post(url(pub, "withdraw"), {"reason": "复议撤销原决定", "ground": "revoked"}).status_code == 302
     pub.refresh_from_db()
     assert pub.status == PublicationStatus.WITHDRAWN and pub.withdrawal_reason == "复议撤销原决定"
 

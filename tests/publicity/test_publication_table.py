@@ -72,7 +72,7 @@ def publication_in(env, state) -> Publication:
         P.do_correct_publication(pub, reason="笔误", actor=env.editor)
         publish(env, pub, actor=env.leader)
     elif state == "withdrawn":
-        P.do_withdraw_publication(pub, reason="决定被撤销", actor=env.editor)
+        P.do_withdraw_publication(pub, reason="决定被撤销", ground="revoked", actor=env.head)
     elif state == "expired":
         P.do_expire_publication(pub, actor=JOBS, on=LATE)
     pub.refresh_from_db()
@@ -90,7 +90,8 @@ def act(env, pub, action):
         "publish": lambda: P.do_publish_publication(pub, actor=env.editor, on=PUBLISHED_ON),
         "publish_correction": lambda: P.do_publish_publication(pub, actor=env.editor, on=PUBLISHED_ON),
         "correct": lambda: P.do_correct_publication(pub, reason="当事人申请更正", actor=env.editor),
-        "withdraw": lambda: P.do_withdraw_publication(pub, reason="复议决定撤销", actor=env.editor),
+        "withdraw": lambda: P.do_withdraw_publication(pub, reason="复议决定撤销", ground="revoked",
+                                                      actor=env.head),
         "take_down": lambda: late(lambda: P.do_take_down_publication(pub, reason="公示满一年", actor=env.head)),
         "expire": lambda: P.do_expire_publication(pub, actor=JOBS, on=LATE),
         # 提前停止公示 only through an approved application (decision 0072, test_party_requests.py)

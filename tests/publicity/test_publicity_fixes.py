@@ -319,12 +319,12 @@ def test_withdrawal_dates(cal, client):
     editor, head, _ = staff(agency)
     pub = opened(agency, on="2026-03-05").publication
     walk(pub, editor, head, on="2026-03-10")
-    client.force_login(editor)
-    assert post(client, f"{BASE}/{pub.pk}/withdraw", {"reason": "撤销", "on": "2030-01-01"}).json()["code"] == \
+    client.force_login(head)
+    assert post(client, f"{BASE}/{pub.pk}/withdraw", {"reason": "撤销", "on": "2030-01-01", "ground": "revoked"}).json()["code"] == \
         "date_in_future"
-    early = post(client, f"{BASE}/{pub.pk}/withdraw", {"reason": "撤销", "on": "2026-03-09"})
+    early = post(client, f"{BASE}/{pub.pk}/withdraw", {"reason": "撤销", "on": "2026-03-09", "ground": "revoked"})
     assert early.status_code == 400 and "首次公示" in early.json()["message"]
-    assert post(client, f"{BASE}/{pub.pk}/withdraw", {"reason": "撤销", "on": "2026-03-12"}).status_code == 200
+    assert post(client, f"{BASE}/{pub.pk}/withdraw", {"reason": "撤销", "on": "2026-03-12", "ground": "revoked"}).status_code == 200
 
 
 def test_a_future_date_on_the_page_keeps_the_form(cal, client):
