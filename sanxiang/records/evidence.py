@@ -108,14 +108,21 @@ def _floor_mark(upload: Upload, replaces, recording, kept: set, agency) -> tuple
     if replaces is not None:
         sources.append((replaces.confidentiality, f"所更正的证据“{replaces.title}”"))
     if upload.sha256:
-        for model, label in ((EvidenceItem, "证据"), (AudioVideoRecord, "音像记录")):
+        from sanxiang.documents.models import PaperOriginal
+
+        for model, label in ((EvidenceItem, "证据"), (AudioVideoRecord, "音像记录"), (PaperOriginal, "纸质原件")):
             rows = model.objects.filter(upload__sha256=upload.sha256)
             if model is EvidenceItem:
                 rows = rows.filter(case__agency_id=agency.pk).exclude(pk__in=kept)
+            elif model is PaperOriginal:  # a scan takes part too (s23 tester8 #9, decision 0088)
+                rows = rows.filter(case__agency_id=agency.pk)
             else:
                 rows = rows.filter(agency_id=agency.pk)
-            for title, mark in rows.values_list("title", "confidentiality"):
-                sources.append((mark, f"内容相同的{label}“{title}”"))
+            named = "number" if model is PaperOriginal else "title"
+            for title, mark in rows.values_list(named, "confidentiality"):
+                # a 国家秘密 record's title may itself be secret: not named (s23 tester8 #6)
+                title = "国家秘密记录" if mark == Confidentiality.STATE_SECRET else title
+                sources.append((mark, f"内容相同的{label}“{title}”" if title else f"内容相同的{label}"))
     best = None
     for mark, whose in sources:
         if best is None or lower_than(best[0], mark):
