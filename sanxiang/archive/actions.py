@@ -138,6 +138,10 @@ def failed_items(result: dict) -> list[str]:
             for f in i["failed"]]
 
 
+class _NoKind:
+    mime = ""
+
+
 def _name(record: CaseRecord, role: str = "") -> str:
     if record.confidentiality == "state_secret":  # its title may itself be secret (s23 tester8 #6)
         return f"（第 {record.object_id} 号，国家秘密记录，题名不予显示）" + (f"（{role}）" if role else "")
@@ -346,9 +350,11 @@ def _usability(records, items, heads, report) -> None:
                 continue
             if filetype.guess(head) is None and file.size and not _native_data(record, head):
                 unreadable.append(f"{_name(record, file.role)}的格式无法识别")
-            elif content.is_iso_media(head):  # an MP4's header alone plays nothing (s22 tester8 #5)
+            elif (content.is_iso_media(head) or (filetype.guess(head) or _NoKind).mime.startswith(("audio/", "video/"))) \
+                    and content.media_checker(head):
+                # a header alone plays nothing (s22 tester8 #5; WAV, MP3, WebM too: s23 #1)
                 with storage.open_file(file.path) as fh:
-                    problem = content.iso_media_problem(fh)
+                    problem = content.media_checker(head)(fh)
                 if problem:
                     unreadable.append(f"{_name(record, file.role)}无法播放：{problem}")
     report.item("usability", "opens", "文件可以打开（PDF 可解析，媒体可解析且有时长）", unreadable)

@@ -186,15 +186,17 @@ def _not_electronic_data(upload: Upload) -> None:
 
 
 def media_problem(upload: Upload) -> str | None:
-    """Why the stored MP4/MOV/M4A/3GP file holds nothing playable (`content.iso_media_problem`), else
-    None; other formats are judged by their type alone."""
+    """Why the stored MP4/MOV/M4A/3GP, WAV, MP3 or WebM/Matroska file holds nothing playable
+    (`content.media_checker`; s22 and s23 tester8 #5/#1), else None; other formats are judged by their
+    type alone."""
     from sanxiang import storage
 
     with storage.open_file(upload.path) as fh:
-        if not file_types.is_iso_media(fh.read(8)):
-            return None
+        check = file_types.media_checker(fh.read(16))
+    if check is None:
+        return None
     with storage.open_file(upload.path) as fh:
-        return file_types.iso_media_problem(fh)
+        return check(fh)
 
 
 def own_upload(upload: Upload | None, agency, actor, *, field="upload") -> Upload:
