@@ -659,11 +659,23 @@ def do_confirm_by_party(record, *, on, note="", actor):
         if latest.pk != row.pk:
             raise Conflict(f"{row}已被更正，请对最新的一条（{latest}，{timezone.localtime(latest.created_at):%Y-%m-%d %H:%M}"
                            "登记）确认。", code="evidence_already_corrected")
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    if ArchivedCaseFile.objects.filter(case=case).exists():  # the archived file is immutable (s23 tester8 #5)
+        raise Conflict(f"案件{case.title}已归档，归档案卷不可更改：不能再登记当事人的确认。", code="case_archived")
     if row.party_confirmed_on is not None:
         raise Conflict(f"{row}已于 {row.party_confirmed_on:%Y-%m-%d} 经当事人签名确认。", code="already_confirmed")
     if not row.transcript and not (isinstance(row, EvidenceItem) and row.upload.media_type.startswith("image/")):
         raise RuleViolation("请先整理文字记录，再请当事人签名确认。", field="transcript")
-    row.party_confirmed_on = _day(on, "确认日期", "on")
+    confirmed = _day(on, "确认日期", "on")
+    # not before the record existed (s23 tester8 #5: a confirmation dated six years before the evidence)
+    since = (row.collected_on if isinstance(row, EvidenceItem)
+             else timezone.localtime(row.started_at).date() if row.started_at else None)
+    if since is not None and confirmed < since:
+        what = "取证日期" if isinstance(row, EvidenceItem) else "录制日期"
+        raise RuleViolation(f"确认日期 {confirmed:%Y-%m-%d} 早于{what}（{since:%Y-%m-%d}）：当事人只能确认已有的记录。",
+                            field="on")
+    row.party_confirmed_on = confirmed
     row.party_confirmation = _text(note, "确认情况", "note", max_length=300) or "当事人已签名确认"
     row.save(update_fields=["party_confirmed_on", "party_confirmation"])
     append_entry(action="confirm_record_by_party", actor=actor, obj=row,
