@@ -436,7 +436,7 @@ def is_late(ob: Obligation, at: dt.datetime) -> bool:
 def do_declare_recording(agency, *, title, officers, recorder, started_at, ended_at, place, device, act="",
                          case=None, upload: Upload | None = None, content="", party="", purpose="",
                          opening_statement="", party_informed=False, interruptions="", remote_work=False,
-                         returned_at=None, transcript="", confidentiality=None, late_reason="",
+                         returned_at=None, transcript="", confidentiality=None, late_reason="", return_reason="",
                          actor) -> AudioVideoRecord:
     """登记音像记录: the officer declares a recording that ended; the upload obligation opens (from the
     end of recording, or from the return for remote work). With `upload` the file is stored at once
@@ -470,6 +470,7 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
         raise RuleViolation("返回单位时间早于记录结束时间。", field="returned_at")
     if remote and returned is None:
         raise RuleViolation("异地执法或连续工作须填写返回单位时间（存储时限自返回起算）。", field="returned_at")
+    return_reason = _return_reason(agency, ended, returned, return_reason) if remote else ""
     default_mark = case.confidentiality if case is not None else Confidentiality.INTERNAL
     row = AudioVideoRecord(
         agency=agency, case=case, declared_by=actor, act=act,
@@ -483,7 +484,7 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
         opening_statement=_text(opening_statement, "开始时的语音说明", "opening_statement", max_length=2000),
         party_informed=bool(party_informed), interruptions=_text(interruptions, "中断情况及理由", "interruptions",
                                                                  max_length=2000),
-        remote_work=remote, returned_at=returned, transcript=_text(transcript, "文字记录", "transcript", max_length=20000),
+        remote_work=remote, returned_at=returned, late_reason=return_reason, transcript=_text(transcript, "文字记录", "transcript", max_length=20000),
         confidentiality=_confidentiality(confidentiality, default_mark), created_at=timezone.now(),
         linked_at=timezone.now() if case is not None else None)
     missing = [w for w in missing_metadata(row) if METADATA_FIELDS.get(w) != "case"]
@@ -504,7 +505,8 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
     row.save()
     append_entry(action="declare_recording", actor=actor, obj=row, payload={
         "title": row.title, "act": act, "case": case.number if case else None,
-        "ended_at": row.ended_at.isoformat(), "remote_work": remote})
+        "ended_at": row.ended_at.isoformat(), "remote_work": remote,
+        **({"returned_at": returned.isoformat(), "return_reason": return_reason} if remote else {})})
     rule = upload_rule(row)
     if rule is not None:
         units = _units_of(actor, agency)
@@ -514,6 +516,27 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
     if upload is not None:
         _store(row, upload, actor, late_reason)
     return row
+
+
+# A marked default (no plan or profile in the seeds bounds it): the storage deadline of 异地执法/连续工作 runs from the return
+# (records.av_upload_after_return); a return this many days or more after the recording ended is explained.
+DEFAULT_REMOTE_RETURN_DAYS = 7
+
+
+def _return_reason(agency, ended, returned, reason) -> str:
+    """Why the officers returned to the unit only days after the recording (s23 tester8 #11: a return typed
+    85 days later moved the storage deadline with nothing asked): from DEFAULT_REMOTE_RETURN_DAYS days
+    after the end (no plan or profile names a bound; a marked default), the reason is required — kept on the recording
+    (its `late_reason`, shown in the register) and in the ledger entry."""
+    days = DEFAULT_REMOTE_RETURN_DAYS
+    reason = _text(reason, "返回单位较晚的理由", "return_reason", max_length=500)
+    if returned - ended < dt.timedelta(days=days):
+        return ""
+    if not reason:
+        gap = (timezone.localtime(returned).date() - timezone.localtime(ended).date()).days
+        raise RuleViolation(f"返回单位时间在记录结束后 {gap} 日：存储时限自返回起算，请说明为何此时才返回单位"
+                            "（如连续在外执法的任务和日期）。", field="return_reason", code="return_reason_missing")
+    return check_reason_text(reason, label="返回单位较晚的理由", field="return_reason")
 
 
 DECLARATION_REQUIRED = (("title", "名称"), ("officers", "执法人员"), ("recorder", "记录人"), ("started_at", "开始时间"),
@@ -585,6 +608,8 @@ def _store(row: AudioVideoRecord, upload: Upload, actor, late_reason="") -> None
         if not reason:
             raise RuleViolation(f"{row}的存储时限为 {due}，该文件 {timezone.localtime(upload.completed_at):%Y-%m-%d %H:%M} "
                                 "才上传完成，属逾期存储，请说明逾期的理由。", field="late_reason")
+    # on time, a remote return's reason (declared) stays on the recording (s23 tester8 #11)
+    reason = reason or (row.late_reason if row.remote_work else "")
     row.upload, row.stored_at, row.stored_late, row.late_reason = upload, upload.completed_at, late, reason
     row.save(update_fields=["upload", "stored_at", "stored_late", "late_reason"])
     meet_obligations_of(object_type=row.ledger_type(), object_id=row.pk, kinds=[UPLOAD_DUTY], actor=actor,
