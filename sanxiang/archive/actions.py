@@ -9,6 +9,7 @@ its ledger entry (which lists every file's digests again) and the archive obliga
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -137,7 +138,13 @@ def failed_items(result: dict) -> list[str]:
             for f in i["failed"]]
 
 
+class _NoKind:
+    mime = ""
+
+
 def _name(record: CaseRecord, role: str = "") -> str:
+    if record.confidentiality == "state_secret":  # its title may itself be secret (s23 tester8 #6)
+        return f"（第 {record.object_id} 号，国家秘密记录，题名不予显示）" + (f"（{role}）" if role else "")
     return f"“{record.title}”" + (f"（{role}）" if role else "")
 
 
@@ -343,9 +350,11 @@ def _usability(records, items, heads, report) -> None:
                 continue
             if filetype.guess(head) is None and file.size and not _native_data(record, head):
                 unreadable.append(f"{_name(record, file.role)}的格式无法识别")
-            elif content.is_iso_media(head):  # an MP4's header alone plays nothing (s22 tester8 #5)
+            elif (content.is_iso_media(head) or (filetype.guess(head) or _NoKind).mime.startswith(("audio/", "video/"))) \
+                    and content.media_checker(head):
+                # a header alone plays nothing (s22 tester8 #5; WAV, MP3, WebM too: s23 #1)
                 with storage.open_file(file.path) as fh:
-                    problem = content.iso_media_problem(fh)
+                    problem = content.media_checker(head)(fh)
                 if problem:
                     unreadable.append(f"{_name(record, file.role)}无法播放：{problem}")
     report.item("usability", "opens", "文件可以打开（PDF 可解析，媒体可解析且有时长）", unreadable)
@@ -389,11 +398,22 @@ def _security(case, records, heads, report) -> None:
         marks.append("案件没有密级或敏感标识")
     elif case.confidentiality == "state_secret":
         marks.append("涉及国家秘密的案卷不得在本系统归档，应按保密规定在涉密系统中管理")
+    from sanxiang.orgs.marks import strictest
+    from sanxiang.retrieval.kinds import file_marks
+
+    # a record holding the bytes of one of the agency's 国家秘密 records — a paper original's scan among
+    # them — is one too (the serving mark, decisions 0076/0081/0088; s23 tester8 #9)
+    shared = file_marks((f.sha256 for r in records for f in r.files), case.agency_id)
     for record in records:
         if record.confidentiality and record.confidentiality not in MARKS:
             marks.append(f"{_name(record)}的敏感标识无效")
-        elif record.confidentiality == "state_secret":  # any record, not only the case (s22 tester8 #2, 0081)
-            marks.append(f"{_kind_word(record)}{_name(record)}标为国家秘密：涉及国家秘密的案卷不得在本系统归档，"
+            continue
+        mark = strictest(record.confidentiality, [m for f in record.files for m in shared.get(f.sha256, [])])
+        if mark == "state_secret":  # any record, not only the case (s22 tester8 #2, 0081)
+            own = record.confidentiality == mark
+            named = record if own else dataclasses.replace(record, confidentiality=mark)
+            what = "标为国家秘密" if own else "的文件与本机关的国家秘密记录相同"
+            marks.append(f"{_kind_word(record)}{_name(named)}{what}：涉及国家秘密的案卷不得在本系统归档，"
                          "应按保密规定在涉密系统中管理")
     report.item("security", "marks", "密级和敏感标识明确，且不含国家秘密", marks)
 

@@ -1006,6 +1006,7 @@ def do_note_signature_refusal(document, *, officer_png: bytes, party_name: str, 
         raise RuleViolation("请写明当事人拒绝签名的理由（或情况）。", field="reason")
     if len(reason) > 500:
         raise RuleViolation("拒绝签名的理由过长（最多 500 字）。", field="reason")
+    reason = check_reason_text(reason, label="拒绝签名的理由")  # not 「x」 (s23 tester8 #8)
     refused_on = inputs.day(refused_on, field="refused_on", label="当事人拒绝签名的日期", empty=inputs.REQUIRED)
     today = timezone.localdate()
     if refused_on > today:

@@ -189,6 +189,7 @@ class PaperIn(Schema):
     kept_at: str
     upload_id: int  # a completed upload of the caller's own (tus, /api/v1/uploads/)
     supplement_reason: str = ""  # 归档后补充: required on an archived case, refused on any other
+    confidentiality: str = ""  # 保密标识; empty: the case's, never below the same bytes' strictest mark (0088)
 
 
 class PaperOut(Schema):
@@ -204,6 +205,8 @@ class PaperOut(Schema):
     sm3: str
     size: int
     media_type: str
+    confidentiality: str
+    confidentiality_label: str
     created_at: dt.datetime
 
 
@@ -211,7 +214,8 @@ def _paper_out(row) -> dict:
     return {"id": row.pk, "case_id": row.case_id, "kind": row.kind, "kind_label": row.get_kind_display(),
             "number": row.number, "written_on": row.written_on, "signers": row.signers, "kept_at": row.kept_at,
             "sha256": row.upload.sha256, "sm3": row.upload.sm3, "size": row.upload.length,
-            "media_type": row.media_type, "created_at": row.created_at}
+            "media_type": row.media_type, "confidentiality": row.confidentiality,
+            "confidentiality_label": row.get_confidentiality_display(), "created_at": row.created_at}
 
 
 @router.get("/paper-originals", response={200: list[PaperOut], **error_responses(400, 401, 404, 422)},
@@ -237,7 +241,8 @@ def register_paper_original(request, data: PaperIn):
         raise NotFound("未找到该上传，或您无权查看。", code="upload_not_found")
     row = paper.do_register_paper_original(case, upload, kind=data.kind, number=data.number,
                                            written_on=data.written_on, signers=data.signers, kept_at=data.kept_at,
-                                           actor=request.user, supplement_reason=data.supplement_reason)
+                                           actor=request.user, supplement_reason=data.supplement_reason,
+                                           confidentiality=data.confidentiality)
     return Status(201, _paper_out(row))
 
 

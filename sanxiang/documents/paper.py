@@ -57,7 +57,7 @@ def _day(value, case) -> dt.date:
 
 @transaction.atomic
 def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_at, number="", actor,
-                               supplement_reason="") -> PaperOriginal:
+                               supplement_reason="", confidentiality=None) -> PaperOriginal:
     """登记纸质原件: the scan (`upload`, a completed PDF or image of the actor's own) of a document of
     `kind` made on paper, with its 文号 (if any), 成文日期, signers and where the paper is kept. Refused,
     writing nothing: a kind the case's kind does not use, a date before the case began or in the future,
@@ -65,9 +65,12 @@ def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_
     hold (documents/actions.py, one rule in one place): on an archived case only as 归档后补充 with its
     `supplement_reason`; any kind only where generating it would be allowed (`actions.making_guard`:
     the case's state offers the kind, it does not contradict the case's decision, what it presupposes
-    exists — a 整改复查记录 its issued order); a 文号 another document or paper original of the agency holds."""
+    exists — a 整改复查记录 its issued order); a 文号 another document or paper original of the agency holds.
+    Its 保密标识 (`confidentiality`, s23 tester8 #9, decision 0088): the one chosen, else the case's — never
+    below the strictest mark of the agency's other records holding the same bytes (the evidence floor of
+    decisions 0076/0081; not chosen: that mark; lower: 400 `confidentiality_below_source`)."""
     from sanxiang.cases.models import Case
-    from sanxiang.records.evidence import file_record, own_upload
+    from sanxiang.records.evidence import _floor_mark, _mark_for_copy, file_record, own_upload
     from sanxiang.records.models import AudioVideoRecord, EvidenceItem
 
     case = Case.objects.select_related("agency").select_for_update(of=("self",)).get(pk=case.pk)
@@ -103,13 +106,14 @@ def do_register_paper_original(case, upload, *, kind, written_on, signers, kept_
     same = PaperOriginal.objects.filter(case=case, upload__sha256=upload.sha256).first()
     if same is not None:
         raise Conflict(f"内容相同的扫描件已登记为本案的{same}，不能重复登记。", code="paper_duplicate", field="upload")
+    mark = _mark_for_copy(confidentiality, case.confidentiality, _floor_mark(upload, None, None, set(), case.agency))
     row = PaperOriginal.objects.create(
         case=case, kind=kind, number=number, written_on=written_on, signers=signers, kept_at=kept_at, upload=upload,
-        media_type=upload.media_type, confidentiality=case.confidentiality, supplement_reason=supplement_reason,
+        media_type=upload.media_type, confidentiality=mark, supplement_reason=supplement_reason,
         created_by=actor if getattr(actor, "pk", None) is not None else None, created_at=timezone.now())
     append_entry(action="register_paper_original", actor=actor, obj=row, files=[file_record(upload)], payload={
         "case": case.number, "kind": kind, "title": allowed[kind], "number": number,
-        "written_on": written_on.isoformat(), "signers": signers, "kept_at": kept_at,
+        "written_on": written_on.isoformat(), "signers": signers, "kept_at": kept_at, "confidentiality": mark,
         **({"supplement_reason": supplement_reason} if supplement_reason else {})})
     return row
 

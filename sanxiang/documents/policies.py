@@ -20,9 +20,11 @@ register(Document, agency="case__agency", unit="case__unit", assigned="case__acc
          })
 register(DocumentSignature, agency="document__case__agency", unit="document__case__unit",
          assigned="document__case__accesses__user", mark="document__case__confidentiality", rules={"view": VIEW})
-# A paper original (纸质原件) is read like the documents of its case; registered by those who generate them.
+# A paper original (纸质原件) is read like the documents of its case, by its own mark (chosen at registration,
+# never below its case's nor its bytes' strictest holder: s23 tester8 #9, decision 0088); registered by
+# those who generate them.
 register(PaperOriginal, agency="case__agency", unit="case__unit", assigned="case__accesses__user",
-         mark="case__confidentiality", rules={"view": VIEW})
+         mark="confidentiality", rules={"view": VIEW})
 grant(Case, "generate_documents", WORK)  # also: signing 笔录 and 送达回证 on a tablet
 
 TEMPLATE_MANAGERS = {Role.ADMINISTRATOR: AGENCY, Role.AGENCY_LEADER: AGENCY}

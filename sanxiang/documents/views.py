@@ -13,6 +13,7 @@ from django.urls import reverse
 from sanxiang.access.policy import can, restrict
 from sanxiang.cases import pages as case_pages
 from sanxiang.core.errors import NotFound, SanxiangError
+from sanxiang.orgs.marks import Confidentiality
 from sanxiang.orgs.models import Agency
 
 from . import actions, kinds, paper, queries
@@ -92,6 +93,11 @@ class PaperForm(forms.Form):
     kept_at = forms.CharField(label="纸质原件的保存位置", max_length=300, help_text="如：执法科档案柜 3 号")
     upload = forms.ChoiceField(label="扫描件（本人已上传完成的 PDF 或图片）")
     supplement_reason = forms.CharField(label="归档后补充原因（仅已归档的案件填写）", max_length=300, required=False)
+    # 保密标识 (s23 tester8 #9): a scanned 笔录 or 送达回证 often holds a person's ID number and address
+    confidentiality = forms.ChoiceField(
+        label="保密标识", required=False,
+        choices=[("", "与案件相同（不低于内容相同的记录）"), *Confidentiality.choices],
+        help_text="扫描件含当事人、证人的身份证号码、住址等的，请选择个人隐私")
 
 
 def paper_form(user, case, data=None) -> PaperForm:
@@ -129,7 +135,7 @@ def register_paper(request, pk):
         row = paper.do_register_paper_original(
             case, upload_for(request.user, data["upload"]), kind=data["kind"], number=data["number"],
             written_on=data["written_on"], signers=data["signers"], kept_at=data["kept_at"], actor=request.user,
-            supplement_reason=data["supplement_reason"])
+            supplement_reason=data["supplement_reason"], confidentiality=data["confidentiality"])
     except SanxiangError as exc:
         messages.error(request, f"未能登记纸质原件：{exc.message}")
     else:

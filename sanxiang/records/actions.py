@@ -33,6 +33,7 @@ from django.utils import timezone
 from sanxiang import storage
 from sanxiang.access.policy import current_roles
 from sanxiang.core.errors import Conflict, NotFound, RuleViolation, SanxiangError
+from sanxiang.core.text import check_no_controls
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 from sanxiang.storage import parts
@@ -101,7 +102,12 @@ def do_create_upload(*, length, metadata: dict | None = None, agency_code: str =
         raise RuleViolation("只有在职的执法主体工作人员可以上传文件。" if not agency_code
                             else f"您不是“{agency_code}”的在职工作人员，不能为其上传文件。", field="agency")
     now = timezone.now()
-    filename = str(metadata.get("filename") or metadata.get("name") or "")[:255]
+    filename = str(metadata.get("filename") or metadata.get("name") or "").strip()
+    # the same rule as every other text (s23 tester8 #7: a bidi override, CR LF, 600 characters were stored)
+    if len(filename) > 255:
+        raise RuleViolation(f"文件名过长（{len(filename)} 个字符，最多 255 个），请改短后重新上传。", field="filename")
+    check_no_controls(filename.replace("\t", "\x0b").replace("\r", "\x0b").replace("\n", "\x0b"), "文件名",
+                      "filename")  # nor a tab or a line end: a file's name is one line
     upload = Upload.objects.create(agency=agencies[0], owner=actor, length=length, filename=filename,
                                    metadata=metadata, created_at=now, touched_at=now)
     append_entry(action="create_upload", actor=actor, obj=upload,

@@ -339,6 +339,7 @@ class RecordingIn(Schema):
     transcript: str = ""
     confidentiality: str | None = None
     late_reason: str = ""  # required when the file given is stored late (逾期存储)
+    return_reason: str = ""  # remote work: required when the return is days after the recording (s23 #11)
 
 
 @router.get("/recordings", response={200: list[RecordingOut], **error_responses(400, 401, 404, 422)},

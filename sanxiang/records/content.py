@@ -203,9 +203,10 @@ def _movie_duration(body: bytes) -> tuple[int, int] | None:
 
 def iso_media_problem(fh) -> str | None:
     """Why an ISO base media file holds no playable movie — no movie header (`moov`, with `mvhd`), a
-    zero duration, or boxes running past the end — or None when it has one (or movie fragments,
-    `moof`). The magic bytes alone say only what the file claims to be (s22 tester8 #5: 116 bytes with
-    an `ftyp` header had covered a mandatory 查封)."""
+    zero duration (unless it is fragmented, `moof`, whose fragments carry the time), no `mdat` with bytes,
+    or boxes running past the end — or None when it has one. The magic bytes alone say only what the file
+    claims to be (s22 tester8 #5: 116 bytes with an `ftyp` header had covered a mandatory 查封; s23 #1: an
+    empty `moof`, or a `moov` with no `mdat`, had too)."""
     import struct
 
     seekable = fh.seekable() if hasattr(fh, "seekable") else False
@@ -213,7 +214,7 @@ def iso_media_problem(fh) -> str | None:
     if seekable:
         end = fh.seek(0, io.SEEK_END)
         fh.seek(0)
-    at, movie, fragments = 0, None, False
+    at, movie, fragments, media_bytes = 0, None, False, False
     while True:
         header = fh.read(8)
         if len(header) < 8:
@@ -231,6 +232,8 @@ def iso_media_problem(fh) -> str | None:
             return "文件结构损坏"
         if end is not None and at + size > end:
             return "文件不完整（数据被截断）"
+        if kind == b"mdat":
+            media_bytes = media_bytes or size > head_size
         if kind == b"moov":
             body = fh.read(min(size - head_size, _MOVIE_BODY_MAX))
             movie = _movie_duration(body) or (0, 0)
@@ -239,9 +242,143 @@ def iso_media_problem(fh) -> str | None:
             fragments = fragments or kind == b"moof"
             _skip(fh, size - head_size)
         at += size
-    if movie is None:
-        return None if fragments else "没有影片信息（moov），不是完整的音视频文件"
+    if movie is None:  # a fragmented file still carries its moov (with mvex) before the fragments
+        return "没有影片信息（moov），不是完整的音视频文件"
     timescale, duration = movie
-    if not timescale or not duration:
+    if (not timescale or not duration) and not fragments:
         return "时长为零，没有可播放的内容"
+    if not media_bytes:  # a header and an index with no samples (s23 tester8 #1)
+        return "没有音视频数据（mdat 为空），没有可播放的内容"
+    return None
+
+
+# ---- WAV, MP3 and WebM/Matroska hold samples, not only a header (s23 tester8 #1) -----------------
+
+_SCAN_MAX = 64 << 20  # how far into a file its first audio frames or its first cluster are looked for
+_MP3_RUN = 3  # frame headers in a row, each where the one before says it ends: an MPEG audio stream
+_MP3_KBPS = {1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),  # MPEG-1 Layer III
+             2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)}      # MPEG-2/2.5 Layer III
+_MP3_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+def is_wav(head: bytes) -> bool:
+    return len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WAVE"
+
+
+def is_mp3(head: bytes) -> bool:
+    return head[:3] == b"ID3" or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
+
+
+def is_matroska(head: bytes) -> bool:
+    return head[:4] == b"\x1a\x45\xdf\xa3"
+
+
+def wav_problem(fh) -> str | None:
+    """A RIFF/WAVE file needs its `fmt ` chunk and a `data` chunk holding samples."""
+    import struct
+
+    fh.read(12)
+    fmt = False
+    while True:
+        header = fh.read(8)
+        if len(header) < 8:
+            break
+        kind, size = struct.unpack("<4sI", header)
+        if kind == b"data":
+            if not fmt:
+                return "缺少音频格式信息（fmt）"
+            return None if size > 0 and fh.read(1) else "没有音频数据（data 为空），没有可播放的内容"
+        fmt = fmt or kind == b"fmt "
+        _skip(fh, size + (size & 1))
+    return "没有音频数据（data），不是完整的录音文件"
+
+
+def _mp3_frame_length(header: bytes) -> int:
+    """The length of the MPEG audio Layer III frame starting with these 4 bytes, or 0 when they are no
+    frame header."""
+    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        return 0
+    version, layer = (header[1] >> 3) & 3, (header[1] >> 1) & 3
+    bitrate, rate, padding = header[2] >> 4, (header[2] >> 2) & 3, (header[2] >> 1) & 1
+    if version == 1 or layer != 1 or bitrate in (0, 15) or rate == 3:  # reserved, not Layer III, free/bad
+        return 0
+    kbps = _MP3_KBPS[1 if version == 3 else 2][bitrate]
+    hz = _MP3_RATES[version][rate]
+    return (144 if version == 3 else 72) * kbps * 1000 // hz + padding
+
+
+def mp3_problem(fh) -> str | None:
+    """An MP3 needs MPEG audio frames, a few in a row, after its ID3 tag (a tag alone plays nothing)."""
+    data = fh.read(10)
+    if data[:3] == b"ID3" and len(data) == 10:
+        size = (data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F)
+        _skip(fh, size + (10 if data[5] & 0x10 else 0))
+        data = b""
+    data += fh.read(1 << 16)
+    start = 0
+    while start < len(data) - 4 and start < _SCAN_MAX:
+        at, run = start, 0
+        while run < _MP3_RUN:
+            if at + 4 > len(data):
+                data += fh.read(1 << 16)
+                if at + 4 > len(data):
+                    break
+            length = _mp3_frame_length(data[at:at + 4])
+            if not length:
+                break
+            at, run = at + length, run + 1
+        if run >= _MP3_RUN:
+            return None
+        found = data.find(b"\xff", start + 1)
+        if found < 0:
+            more = fh.read(1 << 16)
+            if not more:
+                break
+            start, data = len(data), data + more
+            continue
+        start = found
+    return "没有 MPEG 音频帧，不是完整的录音文件"
+
+
+def _vint(data: bytes, at: int, *, keep_marker: bool) -> tuple[int, int] | None:
+    """(value, length) of the EBML variable-size integer at `at`, or None."""
+    if at >= len(data) or data[at] == 0:
+        return None
+    length = 8 - data[at].bit_length() + 1
+    if at + length > len(data):
+        return None
+    value = int.from_bytes(data[at:at + length], "big")
+    if not keep_marker:
+        value &= (1 << (7 * length)) - 1
+    return value, length
+
+
+def matroska_problem(fh) -> str | None:
+    """A WebM/Matroska file needs a Segment holding at least one Cluster (its frames), after its EBML header."""
+    data = fh.read(1 << 16)
+    header = _vint(data, 4, keep_marker=False)
+    if header is None:
+        return "文件结构损坏"
+    at = 4 + header[1] + header[0]
+    if data[at:at + 4] != b"\x18\x53\x80\x67":
+        return "没有影片数据（Segment），不是完整的音视频文件"
+    scanned = len(data)
+    while True:
+        if data.find(b"\x1f\x43\xb6\x75", at) >= 0:
+            return None
+        more = fh.read(1 << 20)
+        if not more or scanned > _SCAN_MAX:
+            return "没有音视频帧（Cluster），没有可播放的内容"
+        scanned += len(more)
+        at, data = 0, data[-3:] + more
+
+
+def media_checker(head: bytes):
+    """The function telling why an audio or video file (by its first bytes) holds nothing playable — it
+    reads the file from its start and answers a reason or None — for ISO media (MP4, MOV, M4A, 3GP), WAV,
+    WebM/Matroska and MP3; None for other formats (judged by their type alone)."""
+    for claims, problem in ((is_iso_media, iso_media_problem), (is_wav, wav_problem), (is_matroska, matroska_problem),
+                            (is_mp3, mp3_problem)):
+        if claims(head):
+            return problem
     return None

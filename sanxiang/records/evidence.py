@@ -108,14 +108,21 @@ def _floor_mark(upload: Upload, replaces, recording, kept: set, agency) -> tuple
     if replaces is not None:
         sources.append((replaces.confidentiality, f"所更正的证据“{replaces.title}”"))
     if upload.sha256:
-        for model, label in ((EvidenceItem, "证据"), (AudioVideoRecord, "音像记录")):
+        from sanxiang.documents.models import PaperOriginal
+
+        for model, label in ((EvidenceItem, "证据"), (AudioVideoRecord, "音像记录"), (PaperOriginal, "纸质原件")):
             rows = model.objects.filter(upload__sha256=upload.sha256)
             if model is EvidenceItem:
                 rows = rows.filter(case__agency_id=agency.pk).exclude(pk__in=kept)
+            elif model is PaperOriginal:  # a scan takes part too (s23 tester8 #9, decision 0088)
+                rows = rows.filter(case__agency_id=agency.pk)
             else:
                 rows = rows.filter(agency_id=agency.pk)
-            for title, mark in rows.values_list("title", "confidentiality"):
-                sources.append((mark, f"内容相同的{label}“{title}”"))
+            named = "number" if model is PaperOriginal else "title"
+            for title, mark in rows.values_list(named, "confidentiality"):
+                # a 国家秘密 record's title may itself be secret: not named (s23 tester8 #6)
+                title = "国家秘密记录" if mark == Confidentiality.STATE_SECRET else title
+                sources.append((mark, f"内容相同的{label}“{title}”" if title else f"内容相同的{label}"))
     best = None
     for mark, whose in sources:
         if best is None or lower_than(best[0], mark):
@@ -179,15 +186,17 @@ def _not_electronic_data(upload: Upload) -> None:
 
 
 def media_problem(upload: Upload) -> str | None:
-    """Why the stored MP4/MOV/M4A/3GP file holds nothing playable (`content.iso_media_problem`), else
-    None; other formats are judged by their type alone."""
+    """Why the stored MP4/MOV/M4A/3GP, WAV, MP3 or WebM/Matroska file holds nothing playable
+    (`content.media_checker`; s22 and s23 tester8 #5/#1), else None; other formats are judged by their
+    type alone."""
     from sanxiang import storage
 
     with storage.open_file(upload.path) as fh:
-        if not file_types.is_iso_media(fh.read(8)):
-            return None
+        check = file_types.media_checker(fh.read(16))
+    if check is None:
+        return None
     with storage.open_file(upload.path) as fh:
-        return file_types.iso_media_problem(fh)
+        return check(fh)
 
 
 def own_upload(upload: Upload | None, agency, actor, *, field="upload") -> Upload:
@@ -427,7 +436,7 @@ def is_late(ob: Obligation, at: dt.datetime) -> bool:
 def do_declare_recording(agency, *, title, officers, recorder, started_at, ended_at, place, device, act="",
                          case=None, upload: Upload | None = None, content="", party="", purpose="",
                          opening_statement="", party_informed=False, interruptions="", remote_work=False,
-                         returned_at=None, transcript="", confidentiality=None, late_reason="",
+                         returned_at=None, transcript="", confidentiality=None, late_reason="", return_reason="",
                          actor) -> AudioVideoRecord:
     """登记音像记录: the officer declares a recording that ended; the upload obligation opens (from the
     end of recording, or from the return for remote work). With `upload` the file is stored at once
@@ -461,6 +470,7 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
         raise RuleViolation("返回单位时间早于记录结束时间。", field="returned_at")
     if remote and returned is None:
         raise RuleViolation("异地执法或连续工作须填写返回单位时间（存储时限自返回起算）。", field="returned_at")
+    return_reason = _return_reason(agency, ended, returned, return_reason) if remote else ""
     default_mark = case.confidentiality if case is not None else Confidentiality.INTERNAL
     row = AudioVideoRecord(
         agency=agency, case=case, declared_by=actor, act=act,
@@ -474,7 +484,7 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
         opening_statement=_text(opening_statement, "开始时的语音说明", "opening_statement", max_length=2000),
         party_informed=bool(party_informed), interruptions=_text(interruptions, "中断情况及理由", "interruptions",
                                                                  max_length=2000),
-        remote_work=remote, returned_at=returned, transcript=_text(transcript, "文字记录", "transcript", max_length=20000),
+        remote_work=remote, returned_at=returned, late_reason=return_reason, transcript=_text(transcript, "文字记录", "transcript", max_length=20000),
         confidentiality=_confidentiality(confidentiality, default_mark), created_at=timezone.now(),
         linked_at=timezone.now() if case is not None else None)
     missing = [w for w in missing_metadata(row) if METADATA_FIELDS.get(w) != "case"]
@@ -495,7 +505,8 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
     row.save()
     append_entry(action="declare_recording", actor=actor, obj=row, payload={
         "title": row.title, "act": act, "case": case.number if case else None,
-        "ended_at": row.ended_at.isoformat(), "remote_work": remote})
+        "ended_at": row.ended_at.isoformat(), "remote_work": remote,
+        **({"returned_at": returned.isoformat(), "return_reason": return_reason} if remote else {})})
     rule = upload_rule(row)
     if rule is not None:
         units = _units_of(actor, agency)
@@ -505,6 +516,27 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
     if upload is not None:
         _store(row, upload, actor, late_reason)
     return row
+
+
+# A marked default (no plan or profile in the seeds bounds it): the storage deadline of 异地执法/连续工作 runs from the return
+# (records.av_upload_after_return); a return this many days or more after the recording ended is explained.
+DEFAULT_REMOTE_RETURN_DAYS = 7
+
+
+def _return_reason(agency, ended, returned, reason) -> str:
+    """Why the officers returned to the unit only days after the recording (s23 tester8 #11: a return typed
+    85 days later moved the storage deadline with nothing asked): from DEFAULT_REMOTE_RETURN_DAYS days
+    after the end (no plan or profile names a bound; a marked default), the reason is required — kept on the recording
+    (its `late_reason`, shown in the register) and in the ledger entry."""
+    days = DEFAULT_REMOTE_RETURN_DAYS
+    reason = _text(reason, "返回单位较晚的理由", "return_reason", max_length=500)
+    if returned - ended < dt.timedelta(days=days):
+        return ""
+    if not reason:
+        gap = (timezone.localtime(returned).date() - timezone.localtime(ended).date()).days
+        raise RuleViolation(f"返回单位时间在记录结束后 {gap} 日：存储时限自返回起算，请说明为何此时才返回单位"
+                            "（如连续在外执法的任务和日期）。", field="return_reason", code="return_reason_missing")
+    return check_reason_text(reason, label="返回单位较晚的理由", field="return_reason")
 
 
 DECLARATION_REQUIRED = (("title", "名称"), ("officers", "执法人员"), ("recorder", "记录人"), ("started_at", "开始时间"),
@@ -576,6 +608,8 @@ def _store(row: AudioVideoRecord, upload: Upload, actor, late_reason="") -> None
         if not reason:
             raise RuleViolation(f"{row}的存储时限为 {due}，该文件 {timezone.localtime(upload.completed_at):%Y-%m-%d %H:%M} "
                                 "才上传完成，属逾期存储，请说明逾期的理由。", field="late_reason")
+    # on time, a remote return's reason (declared) stays on the recording (s23 tester8 #11)
+    reason = reason or (row.late_reason if row.remote_work else "")
     row.upload, row.stored_at, row.stored_late, row.late_reason = upload, upload.completed_at, late, reason
     row.save(update_fields=["upload", "stored_at", "stored_late", "late_reason"])
     meet_obligations_of(object_type=row.ledger_type(), object_id=row.pk, kinds=[UPLOAD_DUTY], actor=actor,
@@ -650,11 +684,23 @@ def do_confirm_by_party(record, *, on, note="", actor):
         if latest.pk != row.pk:
             raise Conflict(f"{row}已被更正，请对最新的一条（{latest}，{timezone.localtime(latest.created_at):%Y-%m-%d %H:%M}"
                            "登记）确认。", code="evidence_already_corrected")
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    if ArchivedCaseFile.objects.filter(case=case).exists():  # the archived file is immutable (s23 tester8 #5)
+        raise Conflict(f"案件{case.title}已归档，归档案卷不可更改：不能再登记当事人的确认。", code="case_archived")
     if row.party_confirmed_on is not None:
         raise Conflict(f"{row}已于 {row.party_confirmed_on:%Y-%m-%d} 经当事人签名确认。", code="already_confirmed")
     if not row.transcript and not (isinstance(row, EvidenceItem) and row.upload.media_type.startswith("image/")):
         raise RuleViolation("请先整理文字记录，再请当事人签名确认。", field="transcript")
-    row.party_confirmed_on = _day(on, "确认日期", "on")
+    confirmed = _day(on, "确认日期", "on")
+    # not before the record existed (s23 tester8 #5: a confirmation dated six years before the evidence)
+    since = (row.collected_on if isinstance(row, EvidenceItem)
+             else timezone.localtime(row.started_at).date() if row.started_at else None)
+    if since is not None and confirmed < since:
+        what = "取证日期" if isinstance(row, EvidenceItem) else "录制日期"
+        raise RuleViolation(f"确认日期 {confirmed:%Y-%m-%d} 早于{what}（{since:%Y-%m-%d}）：当事人只能确认已有的记录。",
+                            field="on")
+    row.party_confirmed_on = confirmed
     row.party_confirmation = _text(note, "确认情况", "note", max_length=300) or "当事人已签名确认"
     row.save(update_fields=["party_confirmed_on", "party_confirmation"])
     append_entry(action="confirm_record_by_party", actor=actor, obj=row,

@@ -179,6 +179,15 @@ class AudioVideoRecord(Ledgered):
     def __str__(self):
         return f"音像记录“{self.title}”"
 
+    @property
+    def return_days(self) -> int | None:
+        """Days from the end of recording to the return to the unit (异地执法), as the register shows them."""
+        from django.utils import timezone
+
+        if not self.remote_work or self.returned_at is None:
+            return None
+        return (timezone.localtime(self.returned_at).date() - timezone.localtime(self.ended_at).date()).days
+
 
 class RecordingWaiver(Ledgered):
     """未音像记录的说明 — for an act of the 音像记录事项清单 done without its recording: a head's reasoned

@@ -29,13 +29,25 @@ def file_caption(item) -> str:
     return label
 
 
+# Types whose extension the bytes do not tell (电子数据 as text or zip: .csv, .eml, .html, .txt…): the
+# uploaded name's is kept.
+_NAMED_BY_UPLOAD = {"text/plain", "application/zip", "application/octet-stream", ""}
+
+
 def download_name(title: str, upload) -> str:
-    """The name a download is saved under: the record's title with the file's extension (from the
-    uploaded name, else the detected type), e.g. 「进货单据.png」 for an upload named DSC_0001.PNG."""
+    """The name a download is saved under: the record's title with the extension of the type its bytes
+    show (s23 tester8 #7: a PNG uploaded as 「….exe」 was served as 「文件名测试1.exe」), e.g. 「进货单据.png」
+    for an upload named DSC_0001.PNG; the uploaded name's extension only where it names the same type
+    (.jpeg for a JPEG) or the bytes tell none (text, zip: .csv, .eml)."""
     name = upload.filename or ""
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if not suffix or len(suffix) > 5:
-        guessed = mimetypes.guess_extension((upload.media_type or "").split(";")[0].strip()) or ""
-        suffix = guessed.lstrip(".")
+    mime = (upload.media_type or "").split(";")[0].strip().lower()
+    claimed = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if not re.fullmatch(r"[a-z0-9]{1,5}", claimed):
+        claimed = ""
+    guessed = (mimetypes.guess_extension(mime) or "").lstrip(".") if mime not in _NAMED_BY_UPLOAD else ""
+    if claimed and (mime in _NAMED_BY_UPLOAD or mimetypes.guess_type(f"x.{claimed}")[0] == mime):
+        suffix = claimed
+    else:
+        suffix = guessed
     stem = _UNSAFE.sub("_", title).strip(" .") or "记录"
     return f"{stem[:80]}.{suffix}" if suffix else stem[:80]

@@ -130,6 +130,9 @@ class RecordingForm(forms.Form):
     remote_work = forms.BooleanField(label="异地执法或连续工作", required=False)
     returned_at = forms.CharField(label="返回单位时间", required=False, widget=forms.DateTimeInput(attrs=DATETIME),
                                   help_text="异地执法、连续工作的，存储时限按本机关规定自返回起算")
+    return_reason = forms.CharField(label="返回单位较晚的理由", required=False, max_length=500,
+                                    widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text="记录结束数日后才返回单位的，须说明理由")
     transcript = forms.CharField(label="文字记录", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confidentiality = forms.ChoiceField(label="保密标识", choices=Confidentiality.choices)
     late_reason = forms.CharField(label="逾期存储的理由", required=False, max_length=500,

@@ -12,6 +12,7 @@ from sanxiang.access.actors import is_system_actor
 from sanxiang.access.policy import can, current_roles, is_person
 from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
+from sanxiang.core.text import check_reason_text
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 from sanxiang.orgs.models import Agency, Role
@@ -217,7 +218,8 @@ def do_decide_access_request(request: AccessRequest, *, approve: bool, reason: s
         raise NotPermitted("不能审批自己的调阅申请。")
     now = timezone.now()
     if approve:
-        reason = _text(reason, "reason", required=False, label="审批意见")
+        reason = check_reason_text(_text(reason, "reason", required=False, label="审批意见"),
+                                   label="审批意见")  # s23 tester8 #8
         if until is None:
             until = now + dt.timedelta(days=grant_days(locked.case.agency))
         until = _aware(until)
@@ -229,7 +231,7 @@ def do_decide_access_request(request: AccessRequest, *, approve: bool, reason: s
                                 field="until")
         locked.status, locked.until = AccessRequestStatus.APPROVED, until
     else:
-        reason = _text(reason, "reason", label="不予批准的理由")
+        reason = check_reason_text(_text(reason, "reason", label="不予批准的理由"), label="不予批准的理由")
         locked.status = AccessRequestStatus.REFUSED
     locked.decided_by, locked.decided_at, locked.decision_reason = actor, now, reason
     locked.save()
@@ -320,22 +322,40 @@ def _asked_records(actor, case, asked) -> list[dict]:
     out, left_out = party_copy_candidates(actor, case, asking=True)
     known = {item["key"]: item for item in out + left_out}
     unknown = [key for key in keys if key not in known]
+    secret = _state_secret_keys(actor, case) & set(unknown)
+    if secret:  # s23 tester8 #6: a 国家秘密 record was handed to the party
+        raise RuleViolation("国家秘密记录不得作为当事人的复制件提供（国家秘密只在涉密信息系统中处理，"
+                            "查阅、复制按保密规定办理），请从申请中去掉。", field="asked", code="party_copy_state_secret")
     if unknown:
         raise RuleViolation(f"所选记录不是本案可申请复制的记录：{'、'.join(unknown)}。", field="asked",
                             code="party_copy_unknown_record")
     return [known[key] for key in keys]
 
 
+def _state_secret_keys(actor, case) -> set:
+    """The keys of the case's 国家秘密 records `actor` reads (their own mark or their file's)."""
+    from sanxiang.orgs.marks import Confidentiality
+
+    from .queries import party_copy_key, records_of
+
+    return {party_copy_key(item) for item in records_of(actor, case) if item["mark"] == Confidentiality.STATE_SECRET}
+
+
+UNREADABLE_NAME = "您无权查看的记录"
+
+
 def party_copy_asked(actor, row) -> list[dict]:
     """The records `row` asks for, as `actor` reads them now (name, 保密标识, whether withheld and why),
-    for the head to see before approving (others' personal privacy or business secrets are flagged)."""
+    for the head to see before approving (others' personal privacy or business secrets are flagged). A
+    record `actor` cannot read (or no longer offerable: a 国家秘密 one) is `unreadable`, named
+    「您无权查看的记录」, never by its key (s23 tester8 #6)."""
     from .queries import party_copy_candidates
 
     out, left_out = party_copy_candidates(actor, row.case, asking=True)
     known = {item["key"]: item for item in out + left_out}
     withheld = {w.get("record"): w.get("reason", "") for w in (row.withheld or [])}
-    return [{"key": key, "name": known[key]["name"] if key in known else key,
-             "mark_label": known[key]["mark_label"] if key in known else "",
+    return [{"key": key, "name": known[key]["name"] if key in known else UNREADABLE_NAME,
+             "mark_label": known[key]["mark_label"] if key in known else "", "unreadable": key not in known,
              "confidential": bool(known.get(key, {}).get("confidential")),
              "withheld": key in withheld, "withheld_reason": withheld.get(key, "")}
             for key in (row.asked or [])]
@@ -391,14 +411,22 @@ def do_approve_party_copy(row: PartyCopyRequest, *, approve: bool = True, reason
     if locked.status != PartyCopyStatus.PENDING_APPROVAL:
         raise Conflict(f"该申请{locked.get_status_display()}，无需审批。", code="party_copy_not_pending")
     reason = _text(reason, "reason", required=not approve, label="审批意见" if approve else "不同意复制的理由")
+    # a refusal answers the party's request 不予提供; an opinion given says something (s23 tester8 #3)
+    reason = check_reason_text(reason, label="审批意见" if approve else "不同意复制的理由")
     withheld = []
+    asked = party_copy_asked(actor, locked)
+    if approve and any(item["unreadable"] for item in asked):
+        # the head consents to what she sees (s23 tester8 #6): a record she cannot read is not hers to approve
+        raise NotPermitted("所申请的记录中有您无权查看的记录（如国家秘密记录），您不能同意复制：请由能查看全部记录的负责人审批，"
+                           "或不同意复制并说明理由。", code="party_copy_unreadable")
     if approve and withhold:
-        names = {item["key"]: item["name"] for item in party_copy_asked(actor, locked)}
+        names = {item["key"]: item["name"] for item in asked}
         for key, why in dict(withhold).items():
             if key not in names:
-                raise RuleViolation(f"“{key}”不在当事人申请复制的记录之中。", field="withhold",
+                raise RuleViolation("所选记录不在当事人申请复制的记录之中。", field="withhold",
                                     code="party_copy_unknown_record")
             why = _text(why, "withhold", label=f"不同意复制“{names[key]}”的理由")
+            why = check_reason_text(why, label=f"不同意复制“{names[key]}”的理由", field="withhold")
             withheld.append({"record": key, "name": names[key], "reason": why})
         if len(withheld) >= len(names):
             raise RuleViolation("所申请的记录均不同意复制的，请选择不同意复制并说明理由。", field="withhold",
@@ -434,7 +462,8 @@ def do_answer_party_copy(row: PartyCopyRequest, *, provided: bool, reason: str =
             raise NotPermitted("审批前不予提供，须由承办机构负责人或单位领导决定。")
     elif not may_answer_party_copy(actor, locked):
         raise NotPermitted("只有承办该案件的执法人员或负责人（已归档的案件：本机关档案管理人员）可以答复当事人的复制申请。")
-    reason = _text(reason, "reason", required=not provided, label="不予提供的理由")
+    reason = check_reason_text(_text(reason, "reason", required=not provided, label="不予提供的理由"),
+                               label="不予提供的理由")  # s23 tester8 #3
     now = timezone.now()
     locked.status = PartyCopyStatus.PROVIDED if provided else PartyCopyStatus.REFUSED
     locked.answered_by, locked.answered_at, locked.answer_reason = actor, now, reason

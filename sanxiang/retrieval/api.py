@@ -185,7 +185,7 @@ def case_log(request, case_id: str):
     case = _case(request, case_id)
     log = queries.access_log(request.user, case)  # the whole log, or the caller's own looks (as the page)
     return Status(200, [{"at": a.at, "user": a.who, "record_kind": a.record_kind, "record_id": a.record_id,
-                         "record": a.record_name, "file": a.file, "mode": a.mode, "purpose": a.purpose,
+                         "record": queries.log_record_name(request.user, a), "file": a.file, "mode": a.mode, "purpose": a.purpose,
                          "grant_id": a.grant_id, "watermarked": a.watermarked, "served_sha256": a.served_sha256,
                          "byte_range": a.byte_range}
                         for a in log.rows[:1000]])

@@ -5,7 +5,8 @@ which files it has and how confidential it is. Documents (执法文书), evidenc
 audio-video records (音像记录) are registered here, at the end of this module.
 
 A record's confidentiality is its own `confidentiality` field when it has one, else its case's mark —
-raised to the strictest mark of any evidence item or audio-video record of the same agency holding the
+raised to the strictest mark of any evidence item, audio-video record or paper original's scan (s23
+tester8 #9, decision 0088) of the same agency holding the
 same stored file (the same SHA-256; another agency's records never count, decision 0081): an evidence copy or a correction that reuses a confidential record's file never
 serves it less guarded than its source (s21 tester8 #1, decision 0076).
 """
@@ -116,13 +117,16 @@ def file_marks(digests, agency_id) -> dict[str, list[str]]:
     """SHA-256 -> the marks of every evidence item and audio-video record **of the agency** `agency_id`
     holding a stored file with those bytes (two queries for any number of files). Another agency's
     records never raise a mark: a mark is the agency's own record's (decision 0081, s22 tester8 #1)."""
+    from sanxiang.documents.models import PaperOriginal
     from sanxiang.records.models import AudioVideoRecord, EvidenceItem
 
     digests = {d for d in digests if d}
     out: dict[str, list[str]] = {}
     if not digests:
         return out
-    for model, mine in ((EvidenceItem, {"case__agency_id": agency_id}), (AudioVideoRecord, {"agency_id": agency_id})):
+    # paper originals' scans count too (s23 tester8 #9, decision 0088)
+    for model, mine in ((EvidenceItem, {"case__agency_id": agency_id}), (AudioVideoRecord, {"agency_id": agency_id}),
+                        (PaperOriginal, {"case__agency_id": agency_id})):
         for sha, mark in model.objects.filter(upload__sha256__in=digests, **mine).values_list("upload__sha256",
                                                                                             "confidentiality"):
             out.setdefault(sha, []).append(mark)
@@ -148,9 +152,10 @@ def confidentiality(record, case, shared: dict | None = None) -> str:
 
 
 def _shared_models() -> tuple:
+    from sanxiang.documents.models import PaperOriginal
     from sanxiang.records.models import AudioVideoRecord, EvidenceItem
 
-    return (EvidenceItem, AudioVideoRecord)
+    return (EvidenceItem, AudioVideoRecord, PaperOriginal)
 
 
 def shared_marks_of(records, case) -> dict[str, list[str]]:

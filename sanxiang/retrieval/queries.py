@@ -57,6 +57,21 @@ def granted_case(user, case_id):
     return grant.case, grant
 
 
+SECRET_NAME = "国家秘密记录（题名不予显示）"
+
+
+def log_record_name(user, row) -> str:
+    """A 访问日志 row's record name as `user` may read it: a 国家秘密 record's title may itself be secret, so a
+    reader who cannot see the record (the head, the supervisor, the keeper outside its 知悉范围) reads
+    「国家秘密记录」 (s23 tester8 #6); the looker and those who see the record read its name."""
+    if row.confidentiality != Confidentiality.STATE_SECRET or row.user_id == getattr(user, "pk", None):
+        return row.record_name
+    kind = kinds.get(row.record_kind)
+    if kind is not None and restrict(kind.model.objects.filter(pk=row.record_id), user, "view").exists():
+        return row.record_name
+    return SECRET_NAME
+
+
 class AccessLog(NamedTuple):
     rows: object  # RecordAccess queryset, newest first
     whole: bool  # the case's whole 访问日志 (heads, leaders, supervisors) — else the user's own looks
@@ -200,7 +215,8 @@ def party_copy_candidates(user, case, *, asking: bool = False) -> tuple[list[dic
     """The case's records whose copies may be handed to a party (see `party_copy_offer`): those with files
     offered online, and those whose files cannot be (with the reason), each with its `key`. `asking`: every
     record of the 正卷 a party may name in a request (a document not issued yet too: only its issued PDF
-    is ever offered)."""
+    is ever offered). Never a 国家秘密 record (its own mark or its file's, decisions 0081/0088): 国家秘密
+    只在涉密信息系统中处理, and a copy for the party would carry it out."""
     from sanxiang.archive import casefile, sources
     from sanxiang.documents.models import DocumentStatus
 
@@ -213,8 +229,8 @@ def party_copy_candidates(user, case, *, asking: bool = False) -> tuple[list[dic
     for item in records_of(user, case):
         record = item["record"]
         key = (record.ledger_type(), str(record.pk))
-        if key in internal:
-            continue
+        if key in internal or item["mark"] == Confidentiality.STATE_SECRET:
+            continue  # a 国家秘密 record never leaves this system, not as a party's copy either (s23 tester8 #6)
         item = {**item, "supplement": key in later, "key": party_copy_key(item)}
         if asking:
             out.append(item)

@@ -36,6 +36,7 @@ from django.utils import timezone
 from sanxiang import storage
 from sanxiang.access.policy import restrict
 from sanxiang.core.errors import Conflict, NotAuthenticated, NotFound, NotPermitted, RuleViolation, SanxiangError
+from sanxiang.orgs.marks import Confidentiality
 
 from . import kinds, watermark
 from .models import AccessMode, AccessRequestKind
@@ -432,13 +433,44 @@ def party_copy_purpose(user, found: Found, copy_id, file_key: str) -> str:
     if row is None or row.case_id != found.case.pk:
         raise NotFound("未找到该复制申请，或您无权查看。", code="party_copy_not_found")
     key = f"{found.kind.key}:{found.record.pk}"
-    item = next((item for item in party_copy_offer(user, row)[0] if item["key"] == key), None)
+    item = None
+    if found.mark != Confidentiality.STATE_SECRET:  # never, whatever the request says (s23 tester8 #6)
+        item = next((item for item in party_copy_offer(user, row)[0] if item["key"] == key), None)
     if item is None or file_key not in item["files"]:
-        security_log.warning("当事人复制申请 %s 不含 %s %s 的文件 %s，已拒绝作为复制件提供，请求人 %s",
-                             row.pk, found.kind.label, found.record.pk, file_key, getattr(user, "username", ""))
+        from .models import RecordAccess
+
+        security_log.warning("当事人复制申请 %s：%s %s 的%s已拒绝作为复制件提供（%s），请求人 %s",
+                             row.pk, found.kind.label, found.record.pk,
+                             RecordAccess.FILE_LABELS.get(file_key, "文件"),
+                             party_copy_refusal_why(user, found, row, key, item), getattr(user, "username", ""))
         raise NotPermitted("该记录不在当事人申请复制并经同意的范围内（或该申请已答复、下载期限已过），"
                            "不能作为当事人的复制件提供。", code="not_in_party_copy")
     return party_copy_purpose_text(row)
+
+
+def party_copy_refusal_why(user, found: Found, row, key: str, item) -> str:
+    """Why a download as the party's copy was refused, for the security log (s23 tester8 #10: it said 「不含」
+    of a record the request held once answered)."""
+    from .actions import party_copy_links_until
+    from .models import PartyCopyStatus
+    from .queries import party_copy_approved
+
+    if found.mark == Confidentiality.STATE_SECRET:
+        return "国家秘密记录不得作为复制件提供"
+    if key not in (row.asked or []):
+        return "不在申请复制的记录之中"
+    if key not in party_copy_approved(row):
+        return "负责人不同意复制该记录"
+    if row.status in (PartyCopyStatus.PROVIDED, PartyCopyStatus.REFUSED):
+        return f"该申请已答复（{row.get_status_display()}）"
+    if row.status == PartyCopyStatus.PENDING_APPROVAL:
+        return "该申请尚待负责人审批"
+    until = party_copy_links_until(row)
+    if until is not None and timezone.now() >= until:
+        return f"下载期限已于 {timezone.localtime(until):%Y-%m-%d %H:%M} 届满"
+    if item is not None:
+        return "该文件不作为复制件提供（只提供签发的 PDF 或可加注水印的文件）"
+    return "该记录的文件不能作为复制件提供（涉密音像记录只能在线播放，或无法加注水印）"
 
 
 def view_only_refusal(found: Found, ref) -> str:

@@ -195,7 +195,10 @@ def access_log(request, pk):
 
     case = case_pages.case_for(request.user, pk)
     log = queries.access_log(request.user, case)
-    return render(request, "retrieval/log.html", {"case": case, "rows": log.rows[:500], "whole": log.whole,
+    rows = list(log.rows[:500])
+    for a in rows:  # a 国家秘密 record's title only to those who see the record (s23 tester8 #6)
+        a.shown_name = queries.log_record_name(request.user, a)
+    return render(request, "retrieval/log.html", {"case": case, "rows": rows, "whole": log.whole,
                                                   "case_url": reverse("cases:detail", args=[case.pk])})
 
 

@@ -347,7 +347,8 @@ def test_a_refusal_needs_its_reason_date_and_for_a_receipt_a_witness(env):
     good = {"officer_png": png(), "party_name": "孙某", "reason": "拒绝签名", "refused_on": today, "actor": env.officer,
             "officer_pngs": {"李执法": png(signer="李执法")}}
     for document, change, expected in (
-        (record, {"reason": " "}, "理由"), (record, {"refused_on": ""}, "日期"),
+        (record, {"reason": " "}, "理由"), (record, {"reason": "x"}, "过于简单"),  # s23 tester8 #8
+        (record, {"refused_on": ""}, "日期"),
         (record, {"refused_on": "2026-13-01"}, "日期“2026-13-01”无效"), (record, {"refused_on": today + dt.timedelta(days=1)}, "晚于"),
         (record, {"officer_png": b""}, "执法人员"), (record, {"party_name": ""}, "姓名"),
         (receipt, {}, "见证人"),

@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("field,value", [("title", "补充聊天记录\x0b导出"), ("source", "当事人\x00提供"),
-                                         ("content", "进货单据\x01三张"), ("place", "经营\x1f场所")])
+                                         ("content", "进货单据\x01三张"), ("place", "经营\x1f场所"),
+                                         # s23 tester8 #4: DEL, C1, line separator, bidi override and isolate
+                                         ("title", "照片\x7f"), ("title", "照\x85片"), ("title", "照\u2028片"),
+                                         ("title", "照片\u202egnp.exe"), ("content", "单据\u2067三张")])
 def test_record_text_with_control_characters_is_refused(client, env, case, field, value):
     upload = photo(env.officer)
     client.force_login(env.officer)

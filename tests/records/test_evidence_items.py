@@ -225,3 +225,24 @@ def test_an_archived_file_takes_evidence_only_as_a_supplement_with_its_reason(en
     assert listed == {kept.pk: "", item.pk: "当事人归档后补交的进货单据"}
     row = client.get(f"/cases/{case.pk}/").content.decode().split(f'id="evidence-{item.pk}"', 1)[1].split("</tr>", 1)[0]
     assert "归档后补充，原因：当事人归档后补交的进货单据" in row
+
+
+def test_the_partys_confirmation_is_not_back_dated_nor_added_to_an_archived_file(env, case):
+    """s23 tester8 #5: a confirmation dated before the evidence was collected, and one added to the evidence
+    of an archived case (whose file, as archived and exported, would then differ), were both accepted."""
+    from django.utils import timezone
+
+    from sanxiang.archive.models import ArchivedCaseFile
+
+    item = E.do_register_evidence(case, photo(env.officer), actor=env.officer, **EVIDENCE)
+    refused(lambda: E.do_confirm_by_party(item, on="2020-01-01", actor=env.officer), RuleViolation,
+            f"早于取证日期（{item.collected_on:%Y-%m-%d}）")
+    ArchivedCaseFile.objects.create(
+        case=case, agency=case.agency, archive_number="t-2026-0009", archive_year=2026, archive_seq=9,
+        outcome="penalty", catalogue_sha256="0" * 64, items=0, pages=0, retention="定期30年", retention_basis="测试",
+        archived_at=timezone.now(), archived_by_name="测试")
+    with pytest.raises(Conflict) as caught:
+        E.do_confirm_by_party(item, on=item.collected_on.isoformat(), actor=env.officer)
+    assert caught.value.code == "case_archived"
+    item.refresh_from_db()
+    assert item.party_confirmed_on is None

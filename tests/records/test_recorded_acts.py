@@ -342,9 +342,24 @@ def test_only_a_sound_or_video_recording_covers_a_mandatory_act(kenv):
     fake = samples.completed_upload(b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom" + b"C" * 100, "封存录像.mp4",
                                     actor=env.officer)
     hollow = samples.completed_upload(samples.mp4(seed=5)[:2100], "封存录像2.mp4", actor=env.officer)
+    # nor an empty `moof`, a `moov` with no `mdat`, a WAV with no samples, an ID3 tag with no frames, a WebM
+    # header with no Segment (s23 tester8 #1: each covered the 查封 and passed DA/T 70 usability)
+    import struct
+
+    def box(kind, body=b""):
+        return struct.pack(">I", len(body) + 8) + kind + body
+
+    ftyp = box(b"ftyp", b"isom" + struct.pack(">I", 512) + b"isomiso2avc1mp41")
+    mvhd = box(b"mvhd", b"\0\0\0\0" + struct.pack(">IIII", 0, 0, 1000, 3_600_000) + bytes(80))
+    wav = (b"RIFF" + struct.pack("<I", 36) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16)
+           + b"data" + struct.pack("<I", 0))
+    hollows = [samples.completed_upload(data, name, actor=env.officer) for data, name in (
+        (ftyp + box(b"moof"), "moof.mp4"), (ftyp + box(b"moov", mvhd), "notrak.mp4"), (wav, "fake.wav"),
+        (b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"C" * 100, "fake.mp3"),
+        (bytes.fromhex("1A45DFA3") + b"\x9f\x42\x86\x81\x01\x42\x82\x84webm" + b"C" * 100, "fake.webm"))]
     whole = video(env.officer)
     before = counts()  # the uploads are made; a refusal writes nothing more
-    for upload in (fake, hollow):
+    for upload in (fake, hollow, *hollows):
         refused = client.post("/api/v1/records/recordings", json.dumps({**body, "upload_id": upload.pk}),
                               content_type="application/json")
         assert refused.status_code == 400 and refused.json()["code"] == "media_unplayable", refused.json()

@@ -162,3 +162,24 @@ def test_an_upload_cannot_be_attached_twice(officers):
         E.do_attach_recording_upload(second, upload, actor=user)
     assert "已存储为" in caught.value.message and str(first.title) in caught.value.message
     assert counts() == before
+
+
+def test_a_return_days_after_the_recording_is_explained_and_shown(officers, client):
+    """s23 tester8 #11: ticking 异地执法 and typing a return 85 days after the recording moved the storage
+    deadline with nothing asked and the register showed it stored on time. From DEFAULT_REMOTE_RETURN_DAYS
+    days after the end the reason is required (a refusal writes nothing), kept and shown."""
+    user = officers["urumqi-gxq-amr"]
+    far = {"remote_work": True, "returned_at": at("2026-11-24T08:00").isoformat()}
+    before = counts()
+    with pytest.raises(RuleViolation) as caught:
+        declare(user, "2026-09-01T09:40", **far)
+    assert caught.value.code == "return_reason_missing" and "记录结束后 84 日" in caught.value.message
+    with pytest.raises(RuleViolation) as caught:
+        declare(user, "2026-09-01T09:40", return_reason="x", **far)
+    assert caught.value.code == "reason_too_short" and counts() == before
+    rec = declare(user, "2026-09-01T09:40", return_reason="在南疆连续执法检查，11 月 24 日返回", **far)
+    assert rec.late_reason == "在南疆连续执法检查，11 月 24 日返回" and rec.return_days == 84
+    entry = LedgerEntry.objects.filter(action="declare_recording", object_id=str(rec.pk)).get()
+    assert json.loads(entry.entry)["payload"]["return_reason"] == "在南疆连续执法检查，11 月 24 日返回"
+    near = declare(user, "2026-10-26T10:00", remote_work=True, returned_at=at("2026-10-28T09:00").isoformat())
+    assert near.late_reason == ""

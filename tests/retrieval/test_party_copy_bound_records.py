@@ -128,3 +128,47 @@ def test_the_head_withholds_on_the_page(client, env, case, approval):
     row = PartyCopyRequest.objects.get(pk=copy_id)
     assert done.status_code == 302 and row.status == "to_answer"
     assert [w["record"] for w in row.withheld] == [photo_key]
+
+
+def test_withholding_and_refusing_need_a_real_reason_and_the_log_says_why(client, env, case, approval, caplog):
+    """s23 tester8 #3 and #10: a record withheld, or the whole copy refused, with the reason 「x」 was
+    accepted; after the answer, a download as the party's copy was logged 「不含 … 的文件 file」."""
+    case, document, photo = case
+    doc_key, photo_key = f"document:{document.pk}", f"evidence:{photo.pk}"
+    copy_id = register(client, env, case, [doc_key, photo_key]).json()["id"]
+    client.force_login(env.head)
+    url = f"/api/v1/retrieval/party-copies/{copy_id}/approve"
+    short = client.post(url, {"approve": True, "withhold": {photo_key: "x"}}, content_type="application/json")
+    assert short.status_code == 400 and short.json()["code"] == "reason_too_short", short.content
+    refused = client.post(url, {"approve": False, "reason": "x"}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "reason_too_short"
+    assert PartyCopyRequest.objects.get(pk=copy_id).status == "pending_approval"
+    kept = client.post(url, {"approve": True, "withhold": {photo_key: "证人的个人隐私"}}, content_type="application/json")
+    assert kept.json()["withheld"][0]["name"] == "书证“身份证照片”"
+    client.force_login(env.officer)
+    answer = f"/api/v1/retrieval/party-copies/{copy_id}/answer"
+    assert client.post(answer, {"provided": False, "reason": "x"}, content_type="application/json").json()["code"] == \
+        "reason_too_short"
+    assert client.post(answer, {"provided": True}, content_type="application/json").status_code == 200
+    with caplog.at_level(logging.WARNING, logger="sanxiang.security"):
+        late = client.get(f"/api/v1/retrieval/files/document/{document.pk}/pdf", {"mode": "download", "copy": copy_id},
+                          HTTP_ACCEPT="application/json")
+    assert late.status_code == 403
+    logged = [r.getMessage() for r in caplog.records if "已拒绝作为复制件提供" in r.getMessage()]
+    assert logged and "该申请已答复（已提供）" in logged[-1] and "的PDF" in logged[-1] and "文件 pdf" not in logged[-1]
+
+
+def test_an_access_decision_needs_a_real_reason(env, case):
+    """s23 tester8 #8: a 调阅 approved or refused with the reason 「x」."""
+    from django.utils import timezone
+
+    from sanxiang.core.errors import RuleViolation
+    from sanxiang.retrieval.models import AccessRequest
+
+    case = case[0]
+    for approve in (True, False):
+        row = AccessRequest.objects.create(case=case, requester=env.reviewer, reason="核查案件办理情况",
+                                           requested_at=timezone.now())
+        with pytest.raises(RuleViolation) as caught:
+            R.do_decide_access_request(row, approve=approve, reason="x", actor=env.head)
+        assert caught.value.code == "reason_too_short"
