@@ -92,6 +92,12 @@ def test_the_api_signs_a_record(client, env, record):
     message = response.json()["message"]
     assert "王执法本人已在执法人员签名处（officer_png）签名" in message and "不是" not in message
     assert written() == before
+    # s22 tester8 #7: the officer's image again for 李执法 — one hand for two signers (decision 0085)
+    body["officers"] = [{"name": "李执法", "png": data_url(png())}]
+    response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "signature_duplicate", response.content
+    assert response.json()["field"] == "officer_pngs" and "执法人员王执法和执法人员李执法" in response.json()["message"]
+    assert written() == before
     body["officers"] = [{"name": "李执法", "png": data_url(png(signer="李执法"))}]
     response = client.post(f"{API}{record.pk}/sign", body, content_type="application/json")
     assert response.status_code == 200, response.content

@@ -130,3 +130,27 @@ def test_an_evidence_correction_states_its_reason_on_the_api_and_the_page(env, c
     entry = LedgerEntry.objects.get(action="correct_evidence", object_id=str(fixed.json()["id"]))
     assert json.loads(entry.entry)["payload"]["correction_reason"] == "收集日期写错"
     assert "更正原因：收集日期写错" in officer.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_the_page_hands_an_original_over_as_the_caller_to_a_user_of_the_agency(env):
+    """s22 tester8 #11 on the page (我的音像记录: one not yet linked): the form has no 移交人 (the one who
+    records it hands it over); a receiver who is nobody in the system is refused with the reason, and so
+    is an officer who may not hold it (not linked: only its declarer works on it); the archive receives it."""
+    from sanxiang.orgs import testing as T
+    from sanxiang.orgs.models import Role
+
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    T.person(env.agency, user_obj=keeper, name="吴档案")
+    rec = E.do_declare_recording(env.agency, actor=env.officer, **RECORDING)
+    officer = client_of(env.officer)
+    page = officer.get("/records/recordings/").content.decode()
+    assert f'name="handover-{rec.pk}-received_by"' in page and f'name="handover-{rec.pk}-handed_by"' not in page
+    form = {f"handover-{rec.pk}-{k}": v for k, v in {"handed_at": "2026-09-03T10:00", "medium": "执法记录仪存储卡",
+                                                     "place": "档案室"}.items()}
+    before = counts()
+    for receiver, words in (("王档案", "接收人“王档案”不是本机关的用户"), ("李执法", "李执法无权接收")):
+        answer = officer.post(f"/records/recordings/{rec.pk}/handover/",
+                              {**form, f"handover-{rec.pk}-received_by": receiver}, follow=True).content.decode()
+        assert words in answer and counts() == before and not rec.handovers.exists()
+    officer.post(f"/records/recordings/{rec.pk}/handover/", {**form, f"handover-{rec.pk}-received_by": "吴档案"})
+    assert [(h.handed_by, h.received_by_user) for h in rec.handovers.all()] == [("王执法", keeper)]
