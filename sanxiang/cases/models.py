@@ -520,6 +520,12 @@ class CaseAppeal(Ledgered):
         ordering = ["applied_on", "id"]
         verbose_name = "行政复议/行政诉讼"
 
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        if state.get("measure_id") is None:
+            state.pop("measure_id", None)  # appeals ledgered before the field (cases 0011) keep their digest
+        return state
+
     @property
     def pending(self) -> bool:
         return not self.outcome

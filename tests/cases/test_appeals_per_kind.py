@@ -113,6 +113,16 @@ def test_a_coercive_measure_is_challenged_and_its_revocation_takes_down_only_its
     assert measure_obligations(challenged).get().status == "voided"
     assert measure_obligations(other).get().status == "open"  # the other measure still stands
     assert not Obligation.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=C.REMAKING).exists()
+    assert appeal.ledger_state()["measure_id"] == challenged.pk
+
+
+def test_an_appeal_of_the_decision_keeps_the_digest_it_was_ledgered_with_before_cases_0011(env):
+    """`sanxiang verify` compares each row with its last ledgered digest: an appeal recorded before the measure
+    field existed must not read as changed after the upgrade."""
+    from sanxiang.cases.models import CaseAppeal
+
+    state = CaseAppeal(case_id=1, kind="reconsideration", body="某市人民政府", applied_on=dt.date(2026, 9, 1)).ledger_state()
+    assert "measure_id" not in state and "case_id" in state
 
 
 def test_the_case_page_offers_the_measure_and_the_api_takes_it(env, client):
