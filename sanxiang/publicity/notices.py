@@ -57,7 +57,7 @@ def notice_values(case, pub) -> dict:
     channels = profile.value("publicity.channels", on=on) or []
     early = profile.value("publicity.early_stop.after", on=on) if samr else None
     conditions = profile.value("publicity.early_stop.conditions", on=on) if early else []
-    code = getattr(pub, "_party_code", "") or ""
+    code = _notice_code(pub)
     agency_code = pub.agency.code
     return {
         "decision_number": _decision_number(case) or case.number,
@@ -80,29 +80,43 @@ def notice_values(case, pub) -> dict:
     }
 
 
-@transaction.atomic
 def do_make_publicity_notice(pub, *, actor, replaces=None, correction_reason: str = "", keep_code: bool = False,
                              supplement_reason: str = ""):
     """公示告知书 (by those who make the case's documents — its handlers, its unit's head — or the job runner):
     a new 公示查询码 (the earlier one stops working) printed on a new notice of the publication's case (a
     correction of an issued notice names it and its reason); `keep_code`: the code already printed on a
-    document of the case (the decision) if it still works (the job's way). Returns the document."""
+    document of the case (the decision) if it still works (the job's way). Returns the document.
+
+    Not a transaction of its own: the documents app runs the checks, the code and the document in one,
+    filling the template before it (`documents.actions._fills_before_its_transaction`) — so the code is
+    drawn here, once, and issued inside that transaction (`_notice_code`), the same on its retry."""
+    import secrets
+
     from sanxiang.access.policy import can
     from sanxiang.documents.actions import do_generate_document
 
-    from .requests import new_code
+    from .requests import ALPHABET, CODE_LENGTH
 
     pub = Publication.objects.select_related("obligation__case", "agency").get(pk=pub.pk)
     if not can(actor, "generate_documents", pub.obligation.case):
         raise NotPermitted("公示告知书由制作本案执法文书的人员（承办人员或负责人）制作，随决定书送达。")
-    if pub.obligation.status == "withheld":
-        raise RuleViolation("已决定不予公开，无需告知公示。", field="status")
     # the first notice keeps the code printed on the decision document; a re-made notice issues a new one
-    code = (printed_code(pub) if keep_code or replaces is None else "") or new_code(pub, actor=actor)
-    pub._party_code = code
-    document = do_generate_document(pub.obligation.case, KIND, actor=actor, subject=pub, replaces=replaces,
-                                     correction_reason=correction_reason, supplement_reason=supplement_reason)
-    return document
+    pub._code_plan = {"keep": keep_code or replaces is None, "actor": actor,
+                      "drawn": "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))}
+    return do_generate_document(pub.obligation.case, KIND, actor=actor, subject=pub, replaces=replaces,
+                                correction_reason=correction_reason, supplement_reason=supplement_reason)
+
+
+def _notice_code(pub) -> str:
+    """Inside the document's transaction: the 公示查询码 the notice prints (see `do_make_publicity_notice`)."""
+    from .requests import new_code
+
+    plan = getattr(pub, "_code_plan", None)
+    if plan is None:  # values read without making the notice
+        return ""
+    if Publication.objects.filter(pk=pub.pk, obligation__status="withheld").exists():
+        raise RuleViolation("已决定不予公开，无需告知公示。", field="status")
+    return (printed_code(pub) if plan["keep"] else "") or new_code(pub, actor=plan["actor"], code=plan["drawn"])
 
 
 def printed_code(pub) -> str:

@@ -45,6 +45,8 @@ def make_publicity_notices() -> dict:
             do_make_publicity_notice(pub, actor=JOBS, keep_code=True)
             made += 1
         except SanxiangError as exc:
+            if getattr(exc, "code", "") == "case_changed":  # changed while filled: the next run tries again
+                continue
             reason = str(getattr(exc, "message", "") or exc)
             record_notice_failure(pub, reason=reason, actor=JOBS)
             failures.append(f"{pub.agency.name} 案件 {pub.obligation.case.number}（{pub.obligation.decision_label}）：{reason}")
