@@ -72,11 +72,12 @@ def _list_title(row) -> str:
     return f"{kind_name(row['kind'])}决定" + (f" {row['case']}" if row["case"] else "")
 
 
-def kept(key: tuple, compute):
+def kept(key: tuple, compute, version: int | None = None):
     """`compute()`, kept in the public page cache's store (sanxiang.core.public_cache) until the next ledger
     entry or PUBLIC_CACHE_SECONDS, whichever comes first — for the reads a rendered page repeats (decision
     0078: a logged-in visitor's page is still rendered, its rows not read again). Every change of what
-    the portal shows is an action that appends a ledger entry; None is never kept."""
+    the portal shows is an action that appends a ledger entry; None is never kept. `version`: the ledger's
+    size when the caller has read it already for this request (one read per page, not one per kept value)."""
     import time
 
     from django.conf import settings
@@ -87,7 +88,7 @@ def kept(key: tuple, compute):
     seconds = settings.PUBLIC_CACHE_SECONDS
     if not seconds:
         return compute()
-    full = ("portal.read", *key, timezone.localdate(), PC.data_version())
+    full = ("portal.read", *key, timezone.localdate(), PC.data_version() if version is None else version)
     now = time.monotonic()
     found = PC.cache.get(full, now)
     if found is not None:
@@ -98,8 +99,8 @@ def kept(key: tuple, compute):
     return value
 
 
-def decision(agency, number) -> dict:
-    row = kept(("decision", agency.code, str(number)), lambda: PQ.published_decision(agency, number))
+def decision(agency, number, version: int | None = None) -> dict:
+    row = kept(("decision", agency.code, str(number)), lambda: PQ.published_decision(agency, number), version)
     if row is None:
         raise Http404("未找到该执法决定。")
     return row
