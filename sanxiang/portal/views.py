@@ -41,10 +41,10 @@ def _items(sec, row) -> list[dict]:
     return [{"code": i["code"], "title": title(i), "rows": shown(sec, i), "data": i} for i in row.content["items"]]
 
 
-def _agency(code, version: int | None = None):
+def _agency(code, at: tuple | None = None):
     from .decisions import kept
 
-    agency = kept(("agency", str(code)), lambda: queries.agency(code), version)
+    agency = kept(("agency", str(code)), lambda: queries.agency(code), at)
     if agency is None:
         raise Http404("未找到该机关。")
     return agency
@@ -327,13 +327,11 @@ def decision_list(request, agency):
 def decision(request, agency, number):
     """One published decision: the SAMR summary in front of the text, the fields, the versions — or the
     notice of its withdrawal or end of display instead of the text."""
-    from sanxiang.core.public_cache import data_version
-
     from . import decisions as D
 
-    version = data_version()  # the ledger's size, read once for the page's kept values (decision 0078)
-    agency = _agency(agency, version)
-    row = D.decision(agency, number, version)
+    at = D.stamp()  # the date and the ledger's size, read once for the page's kept values (decision 0078)
+    agency = _agency(agency, at)
+    row = D.decision(agency, number, at)
     title = f"{kind_name(row['kind'])}决定 {row['case']}".strip()
     if row["notice"]:
         description = f"{agency.name}：该行政执法决定的公示信息{row['notice']['label']}。"
@@ -344,7 +342,7 @@ def decision(request, agency, number):
     # once per ledger entry and day and kept beside them (decision 0078); the page around it is rendered
     # for every request.
     body = D.kept(("decision-body", agency.code, str(number)), lambda: render_to_string(
-        "portal/_decision_body.html", {"agency": agency, "row": row, "title": title}), version)
+        "portal/_decision_body.html", {"agency": agency, "row": row, "title": title}), at)
     return _page(request, "portal/decision.html", agency, f"{title} · {agency.name}", description,
                  {"row": row, "title": title, "body": body})
 
