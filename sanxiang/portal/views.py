@@ -343,7 +343,7 @@ def decision(request, agency, number):
     # for every request.
     body = D.kept(("decision-body", agency.code, str(number)), lambda: render_to_string(
         "portal/_decision_body.html", {"agency": agency, "row": row, "title": title}), at)
-    return _page(request, "portal/decision.html", agency, f"{title} · {agency.name}", description,
+    return _page(request, "portal/base.html", agency, f"{title} · {agency.name}", description,
                  {"row": row, "title": title, "body": body})
 
 
