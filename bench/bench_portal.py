@@ -10,6 +10,13 @@ with a cookie (rendered every time: the honest figure), a withdrawn decision (it
 decisions list, the search page and the search API for 罚款. Target: the rendered decision page at
 ≥ 50 % of the minimal view's requests/s (decision 0070). Prints one JSON line.
 
+The pages are measured once the ledger has settled: `sanxiang serve` starts its job worker, whose first runs
+append entries for a minute after a fresh demo (公示告知书 for the demo's publications, 20 per run, …), and
+every entry ends what a server keeps for the public pages (the page cache and the decision page's kept part,
+decision 0078) — measured then, the figure is that of a ledger appended to every second. The bench waits
+until the signed checkpoint's size has not moved for SETTLE_SECONDS (10; at most 180 s) and reports the
+entries appended while it measured (`ledger.appended_while_measuring`: 0 for a clean run).
+
 Knobs as bench_web.py: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (16), BENCH_SERVE_ARGS.
 """
 
@@ -20,6 +27,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -40,6 +49,8 @@ from bench_web import (  # noqa: E402 — the same server, load generator and me
     status_of,
     wait_for,
 )
+
+SETTLE_SECONDS = float(os.environ.get("BENCH_SETTLE_SECONDS", "10"))
 
 FACTS = """
 from sanxiang.portal.models import DecisionNumber
@@ -64,6 +75,29 @@ def pages(code, number, gone_code, gone_number):
     return rows
 
 
+def ledger_size(base):
+    """The size of the latest signed checkpoint (its note's second line), or None before the first."""
+    try:
+        with urllib.request.urlopen(base + "/api/v1/ledger/checkpoint", timeout=5) as response:
+            return int(response.read().decode().splitlines()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def settled(base, quiet=SETTLE_SECONDS, limit=180):
+    """Wait until the checkpoint's size has not moved for `quiet` seconds (at most `limit`): (size, seconds waited)."""
+    started = time.monotonic()
+    size, since = ledger_size(base), time.monotonic()
+    while time.monotonic() - started < limit:
+        time.sleep(1)
+        now = ledger_size(base)
+        if now != size or now is None:
+            size, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            break
+    return size, round(time.monotonic() - started, 1)
+
+
 def main():
     env, own_dir = installation("sanxiang-bench-portal-")
     code, number, gone_code, gone_number = subprocess.run(
@@ -79,6 +113,8 @@ def main():
         for _, path, _ in pages(code, number, gone_code, int(gone_number)):
             if status_of(base + path) != 200:
                 raise SystemExit(f"{path} 未返回 200")
+        size_before, waited = settled(base)
+        print(f"账本已稳定：{size_before} 条（等待 {waited} 秒）", file=sys.stderr, flush=True)
         load(base + ANCHOR, seconds=2)
         anchors.append(measured(server.pid, base + ANCHOR))
         for name, path, headers in pages(code, number, gone_code, int(gone_number)):
@@ -86,6 +122,8 @@ def main():
             print(f"{name:<20} ratio {results[name]['ratio']:>5} · cpu {results[name]['cpu_ratio']:>5}  "
                   f"{results[name]['rps']} req/s  p50/p95/p99 {results[name]['p50_ms']}/{results[name]['p95_ms']}/"
                   f"{results[name]['p99_ms']} ms", file=sys.stderr, flush=True)
+        time.sleep(2)  # the checkpoint of any entry appended during the last page
+        size_after = ledger_size(base)
     finally:
         os.killpg(server.pid, signal.SIGINT)
         try:
@@ -103,6 +141,8 @@ def main():
         "anchor": {"path": ANCHOR, "runs": len(anchors),
                    "rps_median": sorted(a["rps"] for a in anchors)[len(anchors) // 2]},
         "pages": results,
+        "ledger": {"settled_size": size_before, "settle_wait_s": waited, "size_after": size_after,
+                   "appended_while_measuring": (size_after - size_before) if size_after and size_before else None},
         "decision_page_ratio": rendered["ratio"], "decision_page_cpu_ratio": rendered["cpu_ratio"],
         "target_ratio": 0.5, "met": rendered["ratio"] >= 0.5,
         "python": platform.python_version(), "machine": f"{platform.machine()} {os.cpu_count()} cpu",

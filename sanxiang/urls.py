@@ -4,6 +4,9 @@ from sanxiang.api.urls import api
 from sanxiang.records import upload_pages
 
 urlpatterns = [
+    # 公开门户 (issue 10 §7) first: the public pages are the most requested, and no other pattern starts with
+    # gk/ — tried first, a portal address is resolved without walking the ~50 patterns before it (decision 0078).
+    path("gk/", include("sanxiang.portal.urls")),
     # tus 1.0 speaks raw bodies and its own statuses: plain views ahead of the ninja API (decision 0026).
     path("api/v1/uploads/", include("sanxiang.records.urls")),
     # Record files stream with HTTP ranges (206/416): a plain view ahead of the ninja API (decision 0034).
@@ -25,7 +28,6 @@ urlpatterns = [
     path("review/catalogue/", include("sanxiang.review.urls_catalogue")),
     path("review/", include("sanxiang.review.urls")),
     path("disclosure/", include("sanxiang.disclosure.urls")),
-    path("gk/", include("sanxiang.portal.urls")),  # 公开门户 (issue 10 §7)
     path("annual/", include("sanxiang.annual.urls")),
     path("publicity/", include("sanxiang.publicity.urls")),
 ]

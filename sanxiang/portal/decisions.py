@@ -72,22 +72,32 @@ def _list_title(row) -> str:
     return f"{kind_name(row['kind'])}决定" + (f" {row['case']}" if row["case"] else "")
 
 
-def kept(key: tuple, compute):
+def stamp() -> tuple:
+    """What a kept value is kept under besides its key: today's date and the ledger's size — read once
+    for a page that keeps several values (decision 0078)."""
+    from django.utils import timezone
+
+    from sanxiang.core import public_cache as PC
+
+    return timezone.localdate(), PC.data_version()
+
+
+def kept(key: tuple, compute, at: tuple | None = None):
     """`compute()`, kept in the public page cache's store (sanxiang.core.public_cache) until the next ledger
-    entry or PUBLIC_CACHE_SECONDS, whichever comes first — for the reads a rendered page repeats (decision
-    0078: a logged-in visitor's page is still rendered, its rows not read again). Every change of what
-    the portal shows is an action that appends a ledger entry; None is never kept."""
+    entry, the next day or PUBLIC_CACHE_SECONDS, whichever comes first — for the reads a rendered page
+    repeats (decision 0078: a logged-in visitor's page is still rendered, its rows not read again). Every
+    change of what the portal shows is an action that appends a ledger entry; None is never kept. `at`:
+    the page's `stamp()` when it keeps more than one value (one date and one ledger read per page)."""
     import time
 
     from django.conf import settings
-    from django.utils import timezone
 
     from sanxiang.core import public_cache as PC
 
     seconds = settings.PUBLIC_CACHE_SECONDS
     if not seconds:
         return compute()
-    full = ("portal.read", *key, timezone.localdate(), PC.data_version())
+    full = ("portal.read", *key, *(at or stamp()))
     now = time.monotonic()
     found = PC.cache.get(full, now)
     if found is not None:
@@ -98,8 +108,8 @@ def kept(key: tuple, compute):
     return value
 
 
-def decision(agency, number) -> dict:
-    row = kept(("decision", agency.code, str(number)), lambda: PQ.published_decision(agency, number))
+def decision(agency, number, at: tuple | None = None) -> dict:
+    row = kept(("decision", agency.code, str(number)), lambda: PQ.published_decision(agency, number), at)
     if row is None:
         raise Http404("未找到该执法决定。")
     return row

@@ -9,6 +9,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
     path("search/", views.search, name="search"),  # before <agency>/: "search" is no agency code
+    # The most requested page first (decision 0078): no pattern before it matches <agency>/jueding/<n>/.
+    path("<slug:agency>/jueding/<int:number>/", views.decision, name="decision"),
     path("<slug:agency>/", views.home, name="home"),
     path("<slug:agency>/renyuan/", views.officers, name="officers"),
     path("<slug:agency>/gongshika/", views.cards, name="cards"),
@@ -35,7 +37,6 @@ urlpatterns = [
     path("<slug:agency>/embed/", opendata.embed, name="embed"),
     path("<slug:agency>/jiuzheng/", party_views.party, name="party"),  # 当事人申请更正、提前停止公示 (0072)
     path("<slug:agency>/jueding/", views.decision_list, name="decisions"),
-    path("<slug:agency>/jueding/<int:number>/", views.decision, name="decision"),
     path("<slug:agency>/search/", views.agency_search, name="agency-search"),
     path("<slug:agency>/<slug:slug>/", views.section, name="section"),
     path("<slug:agency>/<slug:slug>/lishi/", views.history, name="history"),

@@ -41,17 +41,17 @@ def _items(sec, row) -> list[dict]:
     return [{"code": i["code"], "title": title(i), "rows": shown(sec, i), "data": i} for i in row.content["items"]]
 
 
-def _agency(code):
+def _agency(code, at: tuple | None = None):
     from .decisions import kept
 
-    agency = kept(("agency", str(code)), lambda: queries.agency(code))
+    agency = kept(("agency", str(code)), lambda: queries.agency(code), at)
     if agency is None:
         raise Http404("未找到该机关。")
     return agency
 
 
 def _page(request, template, agency, title, description, context=None, status=200):
-    ctx = {"agency": agency, "page_title": title, "description": description,
+    ctx = {"agency": agency, "page_title": title, "description": description, "frame": _frame(agency.code if agency else ""),
            "canonical": public_url(request.path), "nav": nav(agency) if agency else []}
     ctx.update(context or {})
     # Rendered without the request: no context processor runs, so nothing reads the session or the
@@ -59,6 +59,17 @@ def _page(request, template, agency, title, description, context=None, status=20
     response = HttpResponse(render_to_string(template, ctx), status=status)
     response["Cache-Control"] = "public, max-age=60"
     return response
+
+
+@functools.lru_cache(maxsize=512)
+def _frame(code: str) -> dict:
+    """The addresses portal/base.html links to — the style sheets, the portal's and the agency's home —
+    which depend only on the agency's code: made once per code and process, not by template tags on every
+    page (decision 0078). Read only: shared."""
+    from django.templatetags.static import static
+
+    return {"site_css": static("core/site.css"), "portal_css": static("portal/portal.css"),
+            "index": reverse("portal:index"), "home": reverse("portal:home", args=[code]) if code else ""}
 
 
 def nav(agency) -> list[dict]:
@@ -318,16 +329,22 @@ def decision(request, agency, number):
     notice of its withdrawal or end of display instead of the text."""
     from . import decisions as D
 
-    agency = _agency(agency)
-    row = D.decision(agency, number)
+    at = D.stamp()  # the date and the ledger's size, read once for the page's kept values (decision 0078)
+    agency = _agency(agency, at)
+    row = D.decision(agency, number, at)
     title = f"{kind_name(row['kind'])}决定 {row['case']}".strip()
     if row["notice"]:
         description = f"{agency.name}：该行政执法决定的公示信息{row['notice']['label']}。"
     else:
         content = row["summary"].get("处罚内容") or row["fields"].get("执法结论") or row["decision"]
         description = f"{agency.name}{row['decision']}（{row['published_on']}公开）：{content}"[:160]
-    return _page(request, "portal/decision.html", agency, f"{title} · {agency.name}", description,
-                 {"row": row, "title": title, "kind_name": kind_name(row["kind"])})
+    # The decision's part of the page depends only on the agency's and the decision's kept rows: rendered
+    # once per ledger entry and day and kept beside them (decision 0078); the page around it is rendered
+    # for every request.
+    body = D.kept(("decision-body", agency.code, str(number)), lambda: render_to_string(
+        "portal/_decision_body.html", {"agency": agency, "row": row, "title": title}), at)
+    return _page(request, "portal/base.html", agency, f"{title} · {agency.name}", description,
+                 {"row": row, "title": title, "body": body})
 
 
 def _search(request, agency):

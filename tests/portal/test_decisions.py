@@ -238,6 +238,25 @@ def test_the_withdrawn_decision_page_shows_the_notice_not_the_text(zz):
     assert "已撤下" in visible(Client().get(f"/gk/{agency.code}/jueding/").content.decode())
 
 
+def test_a_rendered_decision_page_reads_the_ledger_size_only_and_follows_the_next_entry(zz, django_assert_num_queries):
+    """Decision 0078: with a cookie the public page cache never answers and the page is rendered every time —
+    from the agency, the decision and the decision's part of the page kept until the next ledger entry, so a
+    repeat costs one query (the ledger's size); the next action shows at once, the day after too."""
+    agency, editor, head, leader = zz
+    pub = published(agency, editor, head)
+    url = f"/gk/{agency.code}/jueding/1/"
+    c = Client()
+    c.cookies["visitor"] = "1"
+    first = c.get(url).content.decode()
+    assert "决定内容" in visible(first)
+    with django_assert_num_queries(1):
+        again = c.get(url)
+    assert again.status_code == 200 and again.content.decode() == first
+    P.do_withdraw_publication(pub, reason="该行政处罚决定已被行政复议机关撤销", actor=head, on="2026-04-02")
+    text = visible(c.get(url).content.decode())
+    assert "已撤下" in text and "该行政处罚决定已被行政复议机关撤销" in text and "决定内容" not in text
+
+
 def test_list_filters_and_pages(zz):
     agency, editor, head, leader = zz
     for _ in range(3):
