@@ -47,6 +47,22 @@ def _member(name, agency, role, unit=None, scope=(), valid_to=None):
 
 @pytest.fixture
 def cast():
+    return build_cast()
+
+
+@pytest.fixture(scope="module")
+def module_cast(django_db_setup, django_db_blocker):
+    """The cast built once for a module whose tests only read it (pages and endpoints asked, nothing
+    changed on the cast's own objects), in a transaction of the module's own rolled back after it;
+    each test runs in a savepoint inside it (`db`), as with `demo_module` (docs/how-to.md "Test time")."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_cast()
+        transaction.set_rollback(True)
+
+
+def build_cast():
     justice = T.agency("perm-justice", kind="supervisory")
     other_justice = T.agency("perm-justice-b", kind="supervisory")
     a = T.agency("perm-a", supervised_by=["perm-justice"])

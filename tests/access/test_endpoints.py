@@ -8,6 +8,23 @@ from django.urls import URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(scope="module")
+def endpoint_cast(module_cast, django_db_blocker):
+    from access_builders import party_of_a
+
+    with django_db_blocker.unblock():
+        party_of_a(module_cast)  # in the module's transaction: `_values` finds it in every test
+    return module_cast
+
+
+@pytest.fixture
+def cast(endpoint_cast, db):
+    """One cast for the module's ≈ 480 tests: they only ask pages and endpoints, as anonymous or as agency
+    B's staff (tests/access/conftest.py `module_cast`)."""
+    return endpoint_cast
+
+
 # Public on purpose: the certificate check (亮证), the deadline calculator, the ledger's proofs and
 # checkpoint, the rule profiles, the API documentation, login and health.
 PUBLIC = {
