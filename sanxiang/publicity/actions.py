@@ -501,6 +501,7 @@ def _version_entry(row, actor, what: str):
                           "edits": [{k: e[k] for k in ("op", "start", "end", "kind", "reason")} for e in row.edits],
                           "field_edits": [{k: e[k] for k in ("part", "name", "reason")} for e in row.field_edits],
                           "unplaced": len(row.unplaced), "disclosure": row.disclosure, "ground": row.ground,
+                          "serious_dishonesty": row.serious_dishonesty,
                           "correction_reason": row.correction_reason, "content_sha256": content_digest(row)})
 
 
@@ -587,7 +588,9 @@ def _seen(pub, locked):
     return pub if isinstance(pub, Publication) else locked
 
 
-def prepare_problem(pub, *, disclosure: str, ground: str) -> str | None:
+def prepare_problem(pub, *, disclosure: str, ground: str, serious_dishonesty=None) -> str | None:
+    if serious_dishonesty and pub.obligation.kind_label != "处罚":
+        return "只有行政处罚信息才有“涉及严重失信行为”的撤下期限。"
     if disclosure not in Disclosure.values:
         return f"未知的公开方式“{disclosure}”（公开或部分公开）。"
     if disclosure == Disclosure.PARTIAL and ground not in Ground.values:
@@ -597,31 +600,37 @@ def prepare_problem(pub, *, disclosure: str, ground: str) -> str | None:
 
 @transaction.atomic
 def do_prepare_publication(pub, *, edits=None, field_edits=None, disclosure: str = Disclosure.FULL,
-                           ground: str = "", actor) -> PublicationVersion:
+                           ground: str = "", serious_dishonesty: bool | None = None, actor) -> PublicationVersion:
     """编辑公示信息 (公示编辑): the editor's changes to the spans (each with a reason; an added span masks
     every occurrence of its words in the text, the fields and the summary), the changes of field values
-    and summary entries (each with a reason) and the way of disclosure. The original — the decision as
+    and summary entries (each with a reason), the way of disclosure and, for a penalty, whether it
+    concerns 严重失信行为 (None: unchanged; approved with the version — the take-down prompt counts the
+    profile's longer period, decision 0087). The original — the decision as
     recorded — is not the editor's to rewrite (decision 0069); a correction may change it, shown as a diff."""
     locked = _lock(pub)
     disclosure = disclosure or Disclosure.FULL
     ground = ground or ""
     row = locked.current()
     original = row.original
-    problem = prepare_problem(locked, disclosure=disclosure, ground=ground)
+    problem = prepare_problem(locked, disclosure=disclosure, ground=ground, serious_dishonesty=serious_dishonesty)
     seen = _seen(pub, locked)
-    if problem or edits or field_edits:  # permission first: who may not act learns nothing of the input's fault
+    if problem or edits or field_edits or serious_dishonesty:  # permission first: who may not act learns nothing of the input's fault
         if not can(actor, "prepare", locked):
             raise NotPermitted("只有本机关的公示编辑可以编辑公示信息。")
     if problem:
-        raise RuleViolation(problem, field="ground" if disclosure == Disclosure.PARTIAL else "disclosure")
+        raise RuleViolation(problem, field="serious_dishonesty" if serious_dishonesty and "严重失信" in problem else
+                            "ground" if disclosure == Disclosure.PARTIAL else "disclosure")
     clean = list(row.edits) if edits is None else _clean_edits(edits, original)  # None: keep the current spans
-    params = {"edits": clean, "field_edits": field_edits or [], "disclosure": disclosure, "ground": ground}
+    serious = row.serious_dishonesty if serious_dishonesty is None else bool(serious_dishonesty)
+    params = {"edits": clean, "field_edits": field_edits or [], "disclosure": disclosure, "ground": ground,
+              "serious_dishonesty": serious}
     apply(seen, "prepare", actor=actor, table=PUBLICATION, locked=locked, **params)
     keep = list(row.unplaced or [])
     _fill_version(row, locked.obligation, original=original, edits=clean,
                   field_edits=row.field_edits if field_edits is None else field_edits, carried=keep)
     row.unplaced = keep  # a correction's spans not re-placed stay reported until the next correction
     row.disclosure, row.ground = disclosure, (ground if disclosure == Disclosure.PARTIAL else "")
+    row.serious_dishonesty = serious
     row.made_by, row.made_by_name, row.made_at = _user(actor), _name(actor)[:150], timezone.now()
     row.save()
     _version_entry(row, actor, "编辑")
@@ -705,7 +714,8 @@ def do_correct_publication(pub, *, reason: str, text: str | None = None, actor) 
     original = previous.original if text in (None, "") else text.strip()
     row = PublicationVersion(publication=locked, number=locked.version, made_by=_user(actor),
                              made_by_name=_name(actor)[:150], made_at=timezone.now(),
-                             disclosure=previous.disclosure, ground=previous.ground, correction_reason=reason[:500])
+                             disclosure=previous.disclosure, ground=previous.ground, correction_reason=reason[:500],
+                             serious_dishonesty=previous.serious_dishonesty)
     _fill_version(row, locked.obligation, original=original,
                   edits=_with_words(previous.edits, previous.original) + _lost_adds(previous.unplaced, original),
                   field_edits=previous.field_edits, report_unplaced=True)

@@ -131,6 +131,7 @@ class VersionOut(Schema):
     stale_fields: list[dict] = Field(description="更正后的原文已不再包含、仍为上一版内容的公开字段或摘要项（part、name、value；须编辑修改或核对）")
     disclosure: str
     ground: str
+    serious_dishonesty: bool = Field(description="涉及严重失信行为（行政处罚；撤下提示按规则配置的较长期限）")
     correction_reason: str
     made_by: str
     made_at: dt.datetime
@@ -174,7 +175,7 @@ def publication_out(pub: Publication, user) -> dict:
                           "text": v.text, "spans": v.spans, "kept": v.kept, "dismissed": v.dismissed,
                           "edits": v.edits, "field_edits": v.field_edits, "unplaced": v.unplaced,
                           "original_changes": original_changes(pub, v), "stale_fields": stale_fields(pub, v), "warnings": summary_warnings(v), "disclosure": v.disclosure, "ground": v.ground,
-                          "correction_reason": v.correction_reason, "made_by": v.made_by_name, "made_at": v.made_at}
+                          "serious_dishonesty": v.serious_dishonesty, "correction_reason": v.correction_reason, "made_by": v.made_by_name, "made_at": v.made_at}
                          for v in pub.versions.order_by("number")]}
 
 
@@ -269,6 +270,8 @@ class PrepareIn(PublicityIn):
                                                   description="公开字段、摘要的修改（不填沿用当前版本）")
     disclosure: Literal["full", "partial"] = "full"
     ground: str = Field("", max_length=24, description="部分公开的法定事由")
+    serious_dishonesty: bool | None = Field(None, description="行政处罚是否涉及严重失信行为（撤下提示按规则配置的较长期限，"
+                                                              "如乌鲁木齐3年）；不填沿用当前版本")
 
 
 class ReasonIn(PublicityIn):
@@ -296,7 +299,8 @@ def prepare(request, publication_id: str, data: PrepareIn):
                              [e.model_dump(exclude_none=True) for e in data.edits],
                              field_edits=None if data.field_edits is None else
                              [e.model_dump() for e in data.field_edits],
-                             disclosure=data.disclosure, ground=data.ground, actor=_user(request))
+                             disclosure=data.disclosure, ground=data.ground,
+                             serious_dishonesty=data.serious_dishonesty, actor=_user(request))
     return _out(request, pub)
 
 
