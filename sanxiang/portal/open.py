@@ -161,6 +161,8 @@ def decision_record(row: dict, pub) -> dict:
     if shown:
         record.update({"fields": dict(row.get("fields") or {}), "summary": dict(row.get("summary") or {}),
                        "text": row.get("text") or "", "expires_on": row.get("expires_on")})
+        if row.get("full_text"):  # the 决定书's full text where published (decision 0087)
+            record["full_text"] = row["full_text"]
     if row.get("withdrawn"):
         record.update({"withdrawal_reason": row.get("withdrawal_reason") or "", "withdrawn_on": row.get("withdrawn_on")})
     if row.get("expired"):

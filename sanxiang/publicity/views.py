@@ -27,7 +27,7 @@ from .models import Ground, ObligationStatus, PublicationStatus
 from .policy import MASK_KINDS
 
 FIELDS = {
-    "prepare": ("disclosure", "ground", "serious"),
+    "prepare": ("disclosure", "ground", "serious", "full_text"),
     "add-span": ("fragment", "kind", "reason"),
     "edit-field": ("name", "value", "reason"),
     "dismiss-span": ("start", "end", "reason"),
@@ -138,7 +138,7 @@ def _render(request, pub, bound=None, status=200):
         "grounds": Ground.choices, "approvers": _approvers(pub.agency), "level": Q.level(ob),
         "publish_problem": P.publish_problem(pub), "changes": original_changes(pub, version),
         "stale": stale_fields(pub, version), "warnings": P.summary_warnings(version),
-        "serious_after": serious_after(ob),
+        "serious_after": serious_after(ob), "full_text_rule": P.full_text_rule(ob),
         "field_edits": {(e["part"], e["name"]): e for e in version.field_edits}}, status=status)
 
 
@@ -213,6 +213,8 @@ def _run(act, pub, post, user) -> str:
         P.do_prepare_publication(pub, edits=version.edits, disclosure=post.get("disclosure") or "full",
                                  ground=post.get("ground", ""), actor=user,
                                  serious_dishonesty=(post.get("serious") == "on") if pub.obligation.kind_label == "处罚"
+                                 else None,
+                                 full_text=(post.get("full_text") == "on") if P.full_text_rule(pub.obligation) == "encouraged"
                                  else None)
         return "公示信息已保存，脱敏预览已更新。"
     if act == "add-span":

@@ -63,3 +63,76 @@ def test_only_a_penalty_may_be_marked_serious_dishonesty_and_the_page_offers_it(
     pub.obligation.refresh_from_db()
     with pytest.raises(RuleViolation, match="只有行政处罚"):
         P.do_prepare_publication(pub, serious_dishonesty=True, actor=editor)
+
+
+# ---- #0b 乌鲁木齐人社: 一般程序的行政处罚决定书应当全文公示 ----------------------------------------------------
+
+def issued_decision(case, paragraphs, number="乌人社罚〔2026〕1号"):
+    """An issued 行政处罚决定书 of `case` whose DOCX holds `paragraphs` (the row as the documents app leaves it)."""
+    import io
+
+    from django.utils import timezone
+    from docx import Document as Docx
+
+    from sanxiang import storage
+    from sanxiang.documents.models import Document, DocumentTemplate
+
+    word = Docx()
+    for line in paragraphs:
+        word.add_paragraph(line)
+    buf = io.BytesIO()
+    word.save(buf)
+    buf.seek(0)
+    stored = storage.put(buf)
+    template = DocumentTemplate.objects.create(kind="penalty_decision", version=1, file_path=stored.path,
+                                               sha256=stored.sha256, sm3=stored.sm3, size=stored.size,
+                                               uploaded_at=timezone.now(), reason="测试")
+    return Document.objects.create(case=case, agency=case.agency, kind="penalty_decision", status="issued",
+                                   template=template, number=number, number_year=2026, number_seq=1,
+                                   docx_path=stored.path, docx_sha256=stored.sha256, docx_sm3=stored.sm3,
+                                   docx_size=stored.size, created_at=timezone.now(), issued_at=timezone.now())
+
+
+DECISION_PARAGRAPHS = ["乌鲁木齐高新区人力资源和社会保障局", "行政处罚决定书", "乌人社罚〔2026〕1号",
+                       "当事人：张三丰，身份证号码110105198001010011，联系电话13800138000。",
+                       "经查，当事人销售过期食品。依据《劳动保障监察条例》第二十六条，决定罚款1,000.00元。",
+                       "当事人如不服本决定，可在六十日内申请行政复议。"]
+
+
+def test_hrss_publishes_the_issued_decisions_full_text_redacted_below_the_summary(cal, client):
+    from sanxiang.publicity.queries import published_decision
+
+    agency = T.agency(profile_key="urumqi-gxq-hrss")  # publicity.full_text_penalty = required_general_procedure
+    editor, head, _ = staff(agency)
+    pub = opened(agency).publication
+    row = pub.current()
+    assert row.full_text == ""
+    assert any("全文公示" in w for w in P.summary_warnings(row))  # the approver is told it is missing
+    issued_decision(pub.obligation.case, DECISION_PARAGRAPHS)
+    P.do_prepare_publication(pub, edits=[{"op": "add", "text": "销售过期食品", "kind": "other", "reason": "商业秘密"}],
+                             actor=editor)
+    row = pub.current()
+    assert row.full_text_from == "乌人社罚〔2026〕1号" and "劳动保障监察条例》第二十六条" in row.full_text
+    for hidden in ("张三丰", "110105198001010011", "13800138000", "销售过期食品"):
+        assert hidden not in row.full_text  # the case's persons and the editor's words, as everywhere
+    assert not any("全文公示" in w for w in P.summary_warnings(row))
+    walk(pub, editor, head)
+    shown = published_decision(agency, 1)
+    assert shown["full_text"] == row.full_text
+    page = client.get(f"/gk/{agency.code}/jueding/1/").content.decode()
+    assert "行政处罚决定书全文（乌人社罚〔2026〕1号）" in page and "第二十六条" in page and "张三丰" not in page
+
+
+def test_where_the_full_text_is_only_encouraged_the_editor_chooses_it(cal):
+    agency = T.agency(profile_key="urumqi-gxq-amr")  # encouraged
+    editor, _, _ = staff(agency)
+    pub = opened(agency, fine="300000").publication
+    issued_decision(pub.obligation.case, DECISION_PARAGRAPHS, number="乌高市监处罚〔2026〕1号")
+    assert P.do_prepare_publication(pub, actor=editor).full_text == ""  # not without the editor's choice
+    assert not P.summary_warnings(pub.current()) or not any("全文" in w for w in P.summary_warnings(pub.current()))
+    row = P.do_prepare_publication(pub, full_text=True, actor=editor)
+    assert "第二十六条" in row.full_text and "张三丰" not in row.full_text
+    zz = T.agency(profile_key="pingluo-commerce")  # not_required: refused
+    other = opened(zz).publication
+    with pytest.raises(RuleViolation, match="全文"):
+        P.do_prepare_publication(other, full_text=True, actor=staff(zz)[0])
