@@ -216,7 +216,9 @@ def _raw_fields(case, obligation) -> dict:
         "执法对象": obligation.subject,
         "执法类别": kind_field(obligation, case),
         "执法结论": _conclusion(case, obligation),
-        "案件事实": case.facts or "",
+        # the facts the case established; a decision reached without a 违法事实 record (a labour inspection's
+        # 责令改正, a cancelled case) has its facts in the cause, as its 公示告知书 says (decision 0087)
+        "案件事实": (case.facts or "").strip() or (case.cause or "").strip(),
     }
     return {name: values.get(name, "") for name in names}
 
@@ -244,12 +246,17 @@ UNNUMBERED = "（未编号）"
 def summary_warnings(version) -> list[str]:
     """What the approving head is told about a version's SAMR summary before approving it (decision 0080):
     a summary without the 决定书文号 (总局令第45号第4条 requires it). A warning, not a refusal: the number
-    comes with the 决定书, which the system may not have made (a paper one), and the editor may write it in."""
+    comes with the 决定书, which the system may not have made (a paper one), and the editor may write it in.
+    Likewise a field of `publicity.decision_fields` left empty, and a required full text missing (decision 0087)."""
     summary = version.summary or {}
     out = []
     if "决定书文号" in summary and (summary["决定书文号"] or "").strip() in ("", UNNUMBERED):
         out.append("行政处罚信息摘要未载明决定书文号（总局令第45号第4条）：请先为行政处罚决定书编号后再保存一次公示信息"
                    "（摘要自动载明文号），或在摘要中修改“决定书文号”并写明理由。")
+    fields = version.fields or {}
+    for name, value in fields.items():
+        if not (value or "").strip():
+            out.append(f"公开字段“{name}”为空（本机关规则要求公开该项）：请以“修改公开字段”填写（写明理由）后再提交、审核。")
     return out + full_text_warnings(version)
 
 

@@ -136,3 +136,25 @@ def test_where_the_full_text_is_only_encouraged_the_editor_chooses_it(cal):
     other = opened(zz).publication
     with pytest.raises(RuleViolation, match="全文"):
         P.do_prepare_publication(other, full_text=True, actor=staff(zz)[0])
+
+
+# ---- #6 乌鲁木齐人社: a labour inspection's 案件事实 is never published empty without a word -----------------
+
+def test_a_decision_without_recorded_facts_publishes_its_cause_and_an_empty_field_is_warned(cal, client):
+    from sanxiang.cases.models import Case
+
+    agency = T.agency(profile_key="urumqi-gxq-hrss")
+    editor, _, _ = staff(agency)
+    ob = opened(agency)
+    Case.objects.filter(pk=ob.case_id).update(facts="", cause="未按规定支付加班费（投诉）")
+    ob.case.refresh_from_db()
+    pub = ob.publication
+    row = P.do_prepare_publication(pub, actor=editor)
+    assert row.fields["案件事实"] == "未按规定支付加班费（投诉）"
+    assert not any("为空" in w for w in P.summary_warnings(row))
+    Case.objects.filter(pk=ob.case_id).update(cause="")  # nothing recorded at all: the editor is told
+    row = P.do_prepare_publication(pub, actor=editor)
+    assert row.fields["案件事实"] == ""
+    client.force_login(editor)
+    page = client.get(f"/publicity/publications/{pub.pk}/").content.decode()
+    assert "公开字段“案件事实”为空" in page
