@@ -158,3 +158,25 @@ def test_a_decision_without_recorded_facts_publishes_its_cause_and_an_empty_fiel
     client.force_login(editor)
     page = client.get(f"/publicity/publications/{pub.pk}/").content.decode()
     assert "公开字段“案件事实”为空" in page
+
+
+# ---- #1 the demo's codes: the one printed on the 决定书 works, and it is the one `sanxiang demo` prints --------
+
+def test_the_demos_printed_codes_work(demo):
+    from sanxiang.orgs.demo import AGENCIES
+    from sanxiang.publicity import requests as R
+    from sanxiang.publicity.models import Publication
+    from sanxiang.publicity.notices import printed_code
+    from sanxiang.publicity.party_models import CorrectionRequest
+
+    checked = 0
+    for spec in AGENCIES:
+        asked = CorrectionRequest.objects.filter(agency__code=spec["code"]).order_by("id").first()
+        if asked is None:
+            continue
+        pub = Publication.objects.select_related("obligation__case", "agency").get(pk=asked.publication_id)
+        code = printed_code(pub)  # on a document of the case, and still valid
+        assert code, spec["code"]
+        assert R.identify(pub.agency, pub.obligation.case.number, code, address="10.0.0.9") == pub
+        checked += 1
+    assert checked >= 3
