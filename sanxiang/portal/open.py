@@ -516,8 +516,9 @@ def channels(agency) -> dict:
     from sanxiang.deadlines.queries import profile_key_of
     from sanxiang.profiles.registry import get_profile
 
-    entry = get_profile(profile_key_of(agency)).entry("publicity.channels", on=timezone.localdate())
-    return {"names": list(entry.value or []), "citation": entry.citation}
+    profile = get_profile(profile_key_of(agency))
+    entry = profile.entry("publicity.channels", on=timezone.localdate())
+    return {"names": list(entry.value or []), "citation": profile.cite(entry)}  # the document's title, not its file
 
 
 def links(agency) -> list[dict]:

@@ -180,3 +180,14 @@ def test_the_demos_printed_codes_work(demo):
         assert R.identify(pub.agency, pub.obligation.case.number, code, address="10.0.0.9") == pub
         checked += 1
     assert checked >= 3
+
+
+# ---- #4 the portal's home names the document, not the seed file ---------------------------------------------
+
+@pytest.mark.parametrize("profile", ["zhuzhou-amr", "urumqi-gxq-amr", "quanzhou-licheng-amr"])
+def test_the_portal_home_cites_the_documents_title_not_a_file_name(profile, client):
+    agency = T.agency(profile_key=profile)
+    page = client.get(f"/gk/{agency.code}/").content.decode()
+    start = page.index('id="open-data"')
+    section = page[start:page.index("</section>", start)]
+    assert "依据：《" in section and ".txt" not in section
