@@ -311,7 +311,9 @@ def credit_penalties(agency) -> list[list]:
         name, code, person = _credit_party(pub)
         if not name:  # a natural person: the redacted name only (张某), no number
             name, code, person = fields.get("执法对象") or summary.get("当事人基本情况", ""), "", ""
-        rows.append([summary.get("决定书文号", ""), name, code, person,
+        number = summary.get("决定书文号", "")
+        number = "" if number.strip() in ("", "（未编号）") else number  # a data column: no placeholder (s23 #17)
+        rows.append([number, name, code, person,
                      summary.get("违法行为类型") or _text_line(row.get("text") or "", "案由"),
                      summary.get("处罚内容") or fields.get("执法结论", ""), row["agency_name"], row["decided_on"],
                      row["published_on"], row.get("expires_on") or ""])

@@ -235,12 +235,19 @@ def _raw_summary(case, obligation) -> dict:
     return dict(zip(SUMMARY_LABELS, (
         _decision_number(case) or UNNUMBERED,  # the 决定书's number, never the 立案 number
         obligation.subject,
-        case.cause,
+        violation_type(case.cause),
         _conclusion(case, obligation),
         f"{case.agency.name}，{obligation.decided_on:%Y年%-m月%-d日}")))
 
 
 UNNUMBERED = "（未编号）"
+
+
+def violation_type(cause: str) -> str:
+    """违法行为类型 of a penalty's summary (总局令第45号第4条): the violation the decision established — the
+    filing cause without its 「涉嫌」 (written before the facts were; s23 defects10 #8)."""
+    cause = (cause or "").strip()
+    return cause[2:].lstrip() if cause.startswith("涉嫌") and len(cause) > 2 else cause
 
 
 def summary_warnings(version) -> list[str]:

@@ -191,3 +191,43 @@ def test_the_portal_home_cites_the_documents_title_not_a_file_name(profile, clie
     start = page.index('id="open-data"')
     section = page[start:page.index("</section>", start)]
     assert "依据：《" in section and ".txt" not in section
+
+
+# ---- #8 a penalty's 违法行为类型 is the established violation; #17 no placeholder in the credit export ---------
+
+def test_the_summary_names_the_violation_not_a_suspicion_and_the_credit_export_has_no_placeholder(cal):
+    from sanxiang.cases.models import Case
+    from sanxiang.portal.open import credit_penalties
+
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, head, _ = staff(agency)
+    ob = opened(agency, fine="300000")
+    Case.objects.filter(pk=ob.case_id).update(cause="涉嫌经营未按规定检验的食用农产品")
+    row = P.do_prepare_publication(ob.publication, actor=editor)
+    assert row.summary["违法行为类型"] == "经营未按规定检验的食用农产品"
+    assert row.summary["决定书文号"] == "（未编号）"
+    walk(ob.publication, editor, head)
+    (exported,) = credit_penalties(agency)
+    assert exported[0] == "" and exported[4] == "经营未按规定检验的食用农产品"
+
+
+# ---- #10 the party reads the publication's state in its words, not the staff's 草稿 --------------------------
+
+def test_the_party_view_says_not_yet_published_with_the_due_day_not_draft(cal):
+    from sanxiang.publicity.requests import party_view
+
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, head, _ = staff(agency)
+    ob = opened(agency, fine="300000")
+    status = party_view(ob.publication)["status"]
+    assert status.startswith("尚未公示（应于 ") and "草稿" not in status
+    P.do_submit_publication(ob.publication, actor=editor)
+    assert "待审核" not in party_view(ob.publication)["status"]
+    pub = ob.publication
+    P.do_approve_publication(pub, actor=head, on="2026-03-10")
+    P.do_publish_publication(pub, actor=head, on="2026-03-10")
+    pub.refresh_from_db()
+    assert party_view(pub)["status"] == "已公示"
+    P.do_correct_publication(pub, reason="更正", actor=editor)
+    pub.refresh_from_db()
+    assert party_view(pub)["status"] == "已公示"  # the correction's draft is the staff's business
