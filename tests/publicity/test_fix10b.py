@@ -231,3 +231,18 @@ def test_the_party_view_says_not_yet_published_with_the_due_day_not_draft(cal):
     P.do_correct_publication(pub, reason="更正", actor=editor)
     pub.refresh_from_db()
     assert party_view(pub)["status"] == "已公示"  # the correction's draft is the staff's business
+
+
+# ---- #13b the staff annual page shows neither a spec file nor a shell command --------------------------------
+
+def test_citations_shown_to_people_name_no_spec_file():
+    from sanxiang.annual.figures import dates
+
+    agency = T.agency(profile_key="zhuzhou-amr")
+    d = dates(agency, 2025)
+    for citation in (d.due_citation, d.unit_submission_citation, d.recipients_citation):
+        assert citation and ".md" not in citation
+    from sanxiang.profiles.registry import get_profile
+
+    national = get_profile("national")
+    assert "legal-rules" not in national.cite(national.entry("publicity.annual_report.due"))
