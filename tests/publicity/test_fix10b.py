@@ -246,3 +246,19 @@ def test_citations_shown_to_people_name_no_spec_file():
 
     national = get_profile("national")
     assert "legal-rules" not in national.cite(national.entry("publicity.annual_report.due"))
+
+
+# ---- #5 事前公开's update deadline counted over a year without a calendar is marked 暂定 -----------------------
+
+def test_the_disclosure_update_deadline_over_an_uncalendared_year_says_provisional(client):
+    from sanxiang.disclosure.actions import do_record_disclosure_trigger
+
+    seed_calendar(actor=OPERATOR, years=[2026])  # 2027's holidays not yet published
+    agency = T.agency(profile_key="urumqi-gxq-amr")  # 60 working days (seed 000)
+    reviewer = T.member(agency, "reviewer")
+    do_record_disclosure_trigger(agency, cause="law", description="某法修订施行", occurred_on=dt.date(2026, 11, 5),
+                                 actor=reviewer)
+    client.force_login(reviewer)
+    page = client.get(f"/disclosure/{agency.code}/").content.decode()
+    start = page.index('id="triggers"')
+    assert "暂定" in page[start:page.index("</table>", start)]
