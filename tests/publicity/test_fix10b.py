@@ -262,3 +262,12 @@ def test_the_disclosure_update_deadline_over_an_uncalendared_year_says_provision
     page = client.get(f"/disclosure/{agency.code}/").content.decode()
     start = page.index('id="triggers"')
     assert "暂定" in page[start:page.index("</table>", start)]
+
+
+def test_the_party_page_says_a_new_code_kills_the_one_on_the_decision(cal, client):
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, _, _ = staff(agency)
+    pub = opened(agency, fine="300000").publication
+    client.force_login(editor)
+    page = client.get(f"/publicity/party/{pub.pk}/").content.decode()
+    assert "包括已印在行政处罚决定书上的" in page
