@@ -38,7 +38,10 @@ def report_docx(report, figures: dict, recorded: list) -> bytes:
             cell.text = str(text)
     totals = figures.get("totals", {})
     cells = grid.add_row().cells
-    for cell, text in zip(cells, ["合计", *[totals.get(c, "") for c, _ in COLUMNS]], strict=True):
+    from .figures import _money
+
+    total_cells = [_money(totals.get(c, 0)) if c in ("fine", "confiscation") else totals.get(c, "") for c, _ in COLUMNS]
+    for cell, text in zip(cells, ["合计", *total_cells], strict=True):
         cell.text = str(text)
     if recorded:
         doc.add_heading("录入数字（平台未办理的案件）", level=2)
@@ -46,7 +49,8 @@ def report_docx(report, figures: dict, recorded: list) -> bytes:
             doc.add_paragraph(f"{r.get_item_display()}：{r.count}件（来源：{r.source}）")
     d = dates(report.agency, report.year)
     doc.add_heading("报送与公开", level=2)
-    doc.add_paragraph(f"公开截止：{d.due.strftime('%Y-%m-%d') if d.due else '规则配置未规定'}（{d.due_citation}）")
+    due = f"应于 {d.due:%Y年%-m月%-d日} 前公开" if d.due else "规则配置未规定"
+    doc.add_paragraph(f"公开期限：{due}（{d.due_citation}）")
     doc.add_paragraph(f"报送对象：{'、'.join(d.recipients)}（{d.recipients_citation}）")
     for delivery in report.deliveries.all():
         doc.add_paragraph(f"已于{delivery.delivered_on:%Y-%m-%d}报送{delivery.recipient}")

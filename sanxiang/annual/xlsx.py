@@ -56,7 +56,7 @@ def workbook(report, figures: dict, recorded: list) -> bytes:
     ws.append([])
     ws.append(["科室报送截止", d.unit_submission_due.isoformat() if d.unit_submission_due else "规则配置未规定",
                d.unit_submission_citation])
-    ws.append(["公开截止", d.due.isoformat() if d.due else "规则配置未规定", d.due_citation])
+    ws.append(["公开期限", f"应于 {d.due.isoformat()} 前公开" if d.due else "规则配置未规定", d.due_citation])
     ws.append(["报送对象", "、".join(d.recipients), d.recipients_citation])
     ws.column_dimensions["A"].width = 16
     for col in "BCDEFGH":

@@ -77,7 +77,7 @@ def _title(pub, version) -> str:
 def _words(version) -> str:
     """Everything the decision page shows of the version (all of it redacted, published text)."""
     parts = [str(v) for v in (version.summary or {}).values()] + [str(v) for v in (version.fields or {}).values()]
-    return "\n".join(parts + [version.text])
+    return "\n".join(parts + [version.text] + ([version.full_text] if version.full_text else []))
 
 
 def index_publication(pub, numbered: DecisionNumber) -> None:

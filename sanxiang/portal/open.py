@@ -161,6 +161,8 @@ def decision_record(row: dict, pub) -> dict:
     if shown:
         record.update({"fields": dict(row.get("fields") or {}), "summary": dict(row.get("summary") or {}),
                        "text": row.get("text") or "", "expires_on": row.get("expires_on")})
+        if row.get("full_text"):  # the 决定书's full text where published (decision 0087)
+            record["full_text"] = row["full_text"]
     if row.get("withdrawn"):
         record.update({"withdrawal_reason": row.get("withdrawal_reason") or "", "withdrawn_on": row.get("withdrawn_on")})
     if row.get("expired"):
@@ -309,7 +311,9 @@ def credit_penalties(agency) -> list[list]:
         name, code, person = _credit_party(pub)
         if not name:  # a natural person: the redacted name only (张某), no number
             name, code, person = fields.get("执法对象") or summary.get("当事人基本情况", ""), "", ""
-        rows.append([summary.get("决定书文号", ""), name, code, person,
+        number = summary.get("决定书文号", "")
+        number = "" if number.strip() in ("", "（未编号）") else number  # a data column: no placeholder (s23 #17)
+        rows.append([number, name, code, person,
                      summary.get("违法行为类型") or _text_line(row.get("text") or "", "案由"),
                      summary.get("处罚内容") or fields.get("执法结论", ""), row["agency_name"], row["decided_on"],
                      row["published_on"], row.get("expires_on") or ""])
@@ -514,8 +518,9 @@ def channels(agency) -> dict:
     from sanxiang.deadlines.queries import profile_key_of
     from sanxiang.profiles.registry import get_profile
 
-    entry = get_profile(profile_key_of(agency)).entry("publicity.channels", on=timezone.localdate())
-    return {"names": list(entry.value or []), "citation": entry.citation}
+    profile = get_profile(profile_key_of(agency))
+    entry = profile.entry("publicity.channels", on=timezone.localdate())
+    return {"names": list(entry.value or []), "citation": profile.cite(entry)}  # the document's title, not its file
 
 
 def links(agency) -> list[dict]:

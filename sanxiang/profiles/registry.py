@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,9 +123,9 @@ class Profile:
         profile = self
         while profile is not None:
             if profile.key == entry.source:
-                return profile.document.cite(entry.citation) if profile.document else entry.citation
+                return for_people(profile.document.cite(entry.citation) if profile.document else entry.citation)
             profile = profile.parent
-        return entry.citation
+        return for_people(entry.citation)
 
     def value(self, name: str, on=None):
         return self.entry(name, on=on).value
@@ -220,3 +221,13 @@ def validate_files(paths) -> list[Profile]:
     """Validate the given files (others they extend are looked up among them, then the shipped ones)."""
     registry = Registry(DATA_DIR, extra_files=paths)
     return [registry.get(Path(p).stem) for p in paths]
+
+
+_SPEC_REFERENCE = re.compile(r"[，、；,]?\s*(?:见\s*)?(?:legal-rules|rules-\d{4})\.md(?:\s*§\s*[\w.]+(?:\s*[、,]\s*§?\s*[\w.]+)*)?")
+
+
+def for_people(citation: str) -> str:
+    """A citation without the project's own spec files (「legal-rules.md §1a」): they mean nothing to the
+    people who read it (s23 defects10 #13b); an emptied bracket goes too."""
+    text = _SPEC_REFERENCE.sub("", citation or "")
+    return re.sub(r"（\s*）|\(\s*\)", "", text).strip()

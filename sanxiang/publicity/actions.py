@@ -216,7 +216,9 @@ def _raw_fields(case, obligation) -> dict:
         "执法对象": obligation.subject,
         "执法类别": kind_field(obligation, case),
         "执法结论": _conclusion(case, obligation),
-        "案件事实": case.facts or "",
+        # the facts the case established; a decision reached without a 违法事实 record (a labour inspection's
+        # 责令改正, a cancelled case) has its facts in the cause, as its 公示告知书 says (decision 0087)
+        "案件事实": (case.facts or "").strip() or (case.cause or "").strip(),
     }
     return {name: values.get(name, "") for name in names}
 
@@ -233,7 +235,7 @@ def _raw_summary(case, obligation) -> dict:
     return dict(zip(SUMMARY_LABELS, (
         _decision_number(case) or UNNUMBERED,  # the 决定书's number, never the 立案 number
         obligation.subject,
-        case.cause,
+        violation_type(case.cause),
         _conclusion(case, obligation),
         f"{case.agency.name}，{obligation.decided_on:%Y年%-m月%-d日}")))
 
@@ -241,15 +243,28 @@ def _raw_summary(case, obligation) -> dict:
 UNNUMBERED = "（未编号）"
 
 
+def violation_type(cause: str) -> str:
+    """违法行为类型 of a penalty's summary (总局令第45号第4条): the violation the decision established — the
+    filing cause without its 「涉嫌」 (written before the facts were; s23 defects10 #8)."""
+    cause = (cause or "").strip()
+    return cause[2:].lstrip() if cause.startswith("涉嫌") and len(cause) > 2 else cause
+
+
 def summary_warnings(version) -> list[str]:
     """What the approving head is told about a version's SAMR summary before approving it (decision 0080):
     a summary without the 决定书文号 (总局令第45号第4条 requires it). A warning, not a refusal: the number
-    comes with the 决定书, which the system may not have made (a paper one), and the editor may write it in."""
+    comes with the 决定书, which the system may not have made (a paper one), and the editor may write it in.
+    Likewise a field of `publicity.decision_fields` left empty, and a required full text missing (decision 0087)."""
     summary = version.summary or {}
+    out = []
     if "决定书文号" in summary and (summary["决定书文号"] or "").strip() in ("", UNNUMBERED):
-        return ["行政处罚信息摘要未载明决定书文号（总局令第45号第4条）：请先为行政处罚决定书编号后再保存一次公示信息"
-                "（摘要自动载明文号），或在摘要中修改“决定书文号”并写明理由。"]
-    return []
+        out.append("行政处罚信息摘要未载明决定书文号（总局令第45号第4条）：请先为行政处罚决定书编号后再保存一次公示信息"
+                   "（摘要自动载明文号），或在摘要中修改“决定书文号”并写明理由。")
+    fields = version.fields or {}
+    for name, value in fields.items():
+        if not (value or "").strip():
+            out.append(f"公开字段“{name}”为空（本机关规则要求公开该项）：请以“修改公开字段”填写（写明理由）后再提交、审核。")
+    return out + full_text_warnings(version)
 
 
 def _decision_number(case) -> str:
@@ -259,6 +274,70 @@ def _decision_number(case) -> str:
     doc = (Document.objects.filter(case=case, kind__in=("penalty_decision", "onsite_decision")).exclude(number="")
            .order_by("-id").first())
     return doc.number if doc is not None else ""
+
+
+def full_text_rule(ob) -> str:
+    """The profile's `publicity.full_text_penalty` for this decision: "required" (一般程序的处罚决定书应当全文
+    公示, 乌鲁木齐人社), "encouraged" (the editor may add it, 乌鲁木齐市场监管) or "" (not for this decision)."""
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.profiles.registry import get_profile
+
+    if ob.kind_label != "处罚":
+        return ""
+    value = get_profile(profile_key_of(ob.agency)).value("publicity.full_text_penalty", on=ob.decided_on)
+    if value == "required_general_procedure":
+        return "required" if ob.case.procedure == "general" else ""
+    return "encouraged" if value == "encouraged" else ""
+
+
+def decision_document(case):
+    """The case's issued 行政处罚决定书 (the last one), or None."""
+    from sanxiang.documents.models import Document, DocumentStatus
+
+    return (Document.objects.filter(case=case, kind__in=("penalty_decision", "onsite_decision"),
+                                    status=DocumentStatus.ISSUED).order_by("-id").first())
+
+
+def document_text(doc) -> str:
+    """The words of an issued document as it reads: its paragraphs and table rows in order (from its DOCX)."""
+    import io
+
+    from docx import Document as Docx
+
+    from sanxiang import storage
+
+    with storage.open_file(doc.docx_path) as fh:
+        word = Docx(io.BytesIO(fh.read()))
+    lines = []
+    for block in word.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")).strip())
+        elif tag == "tbl":
+            for row in block.iter():
+                if row.tag.endswith("}tr"):
+                    cells = []
+                    for cell in row:
+                        if cell.tag.endswith("}tc"):
+                            words = "".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")).strip()
+                            if words and words not in cells:
+                                cells.append(words)
+                    lines.append("　".join(cells))
+    out, blank = [], False
+    for line in lines:
+        if line or not blank:
+            out.append(line)
+        blank = not line
+    return "\n".join(out).strip()
+
+
+def full_text_warnings(version) -> list[str]:
+    """The approver's warning where the profile requires the 决定书's full text and the version has none."""
+    ob = version.publication.obligation
+    if version.full_text or full_text_rule(ob) != "required":
+        return []
+    return ["本机关规则要求一般程序的行政处罚决定书全文公示，本版本尚未载有决定书全文：请先签发行政处罚决定书，"
+            "再保存一次公示信息（自动载入脱敏后的全文）。"]
 
 
 def _policy(obligation):
@@ -472,6 +551,12 @@ def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, origina
     row.spans, row.kept, row.dismissed = data["spans"], data["kept"], data.get("dismissed", [])
     row.fields, row.summary, row.field_edits = masked, summary, field_edits
     row.unplaced = unplaced or []
+    rule = full_text_rule(ob)
+    doc = decision_document(case) if rule == "required" or (rule == "encouraged" and row.full_text_wanted) else None
+    if doc is not None:  # the 决定书's words, redacted as the fields are (decision 0087)
+        row.full_text, row.full_text_from = mask_value(document_text(doc), context, policy, masking), doc.number
+    else:
+        row.full_text, row.full_text_from = "", ""
     _editor_words_gone(row, masking)
 
 
@@ -483,7 +568,7 @@ def _editor_words_gone(row, edits):
     """The editor's masked words appear nowhere in what is published (text, fields, summary) — else refuse."""
     from .redaction import holds_words
 
-    public = [row.text, *row.fields.values(), *row.summary.values()]
+    public = [row.text, *row.fields.values(), *row.summary.values(), row.full_text]
     lifted = {e.get("text") for e in edits if e["op"] == "dismiss"}  # the editor unmasked one place, with a reason
     for edit in edits:
         words = edit.get("text")
@@ -498,6 +583,7 @@ def _version_entry(row, actor, what: str):
                           "edits": [{k: e[k] for k in ("op", "start", "end", "kind", "reason")} for e in row.edits],
                           "field_edits": [{k: e[k] for k in ("part", "name", "reason")} for e in row.field_edits],
                           "unplaced": len(row.unplaced), "disclosure": row.disclosure, "ground": row.ground,
+                          "serious_dishonesty": row.serious_dishonesty, "full_text_from": row.full_text_from,
                           "correction_reason": row.correction_reason, "content_sha256": content_digest(row)})
 
 
@@ -584,7 +670,9 @@ def _seen(pub, locked):
     return pub if isinstance(pub, Publication) else locked
 
 
-def prepare_problem(pub, *, disclosure: str, ground: str) -> str | None:
+def prepare_problem(pub, *, disclosure: str, ground: str, serious_dishonesty=None) -> str | None:
+    if serious_dishonesty and pub.obligation.kind_label != "处罚":
+        return "只有行政处罚信息才有“涉及严重失信行为”的撤下期限。"
     if disclosure not in Disclosure.values:
         return f"未知的公开方式“{disclosure}”（公开或部分公开）。"
     if disclosure == Disclosure.PARTIAL and ground not in Ground.values:
@@ -594,36 +682,48 @@ def prepare_problem(pub, *, disclosure: str, ground: str) -> str | None:
 
 @transaction.atomic
 def do_prepare_publication(pub, *, edits=None, field_edits=None, replace_field_edits: bool = False,
-                           disclosure: str = Disclosure.FULL, ground: str = "", actor) -> PublicationVersion:
+                           disclosure: str = Disclosure.FULL, ground: str = "", serious_dishonesty: bool | None = None,
+                           full_text: bool | None = None, actor) -> PublicationVersion:
     """编辑公示信息 (公示编辑): the editor's changes to the spans (each with a reason; an added span masks
     every occurrence of its words in the text, the fields and the summary), the changes of field values
-    and summary entries (each with a reason) and the way of disclosure. Field changes accumulate, as on the
-    page: each given one replaces the version's change of the same field and the others stay
-    (`replace_field_edits`: the given list is the whole set, [] back to the generated values; decision 0086). The original — the decision as
+    and summary entries (each with a reason), the way of disclosure and, for a penalty, whether it
+    concerns 严重失信行为 (None: unchanged; approved with the version — the take-down prompt counts the
+    profile's longer period, decision 0087). Field changes accumulate, as on the page: each given one
+    replaces the version's change of the same field and the others stay (`replace_field_edits`: the given
+    list is the whole set, [] back to the generated values; decision 0086). The original — the decision as
     recorded — is not the editor's to rewrite (decision 0069); a correction may change it, shown as a diff."""
     locked = _lock(pub)
     disclosure = disclosure or Disclosure.FULL
     ground = ground or ""
     row = locked.current()
     original = row.original
-    problem = prepare_problem(locked, disclosure=disclosure, ground=ground)
+    problem = prepare_problem(locked, disclosure=disclosure, ground=ground, serious_dishonesty=serious_dishonesty)
     seen = _seen(pub, locked)
-    if problem or edits or field_edits:  # permission first: who may not act learns nothing of the input's fault
+    if full_text and not problem and full_text_rule(locked.obligation) == "":
+        problem = "本机关规则配置未规定公示该决定的行政处罚决定书全文。"
+    if problem or edits or field_edits or serious_dishonesty or full_text:  # permission first: who may not act learns nothing of the input's fault
         if not can(actor, "prepare", locked):
             raise NotPermitted("只有本机关的公示编辑可以编辑公示信息。")
     if problem:
-        raise RuleViolation(problem, field="ground" if disclosure == Disclosure.PARTIAL else "disclosure")
+        raise RuleViolation(problem, field="serious_dishonesty" if serious_dishonesty and "严重失信" in problem else
+                            "full_text" if "全文" in problem else
+                            "ground" if disclosure == Disclosure.PARTIAL else "disclosure")
     clean = list(row.edits) if edits is None else _clean_edits(edits, original)  # None: keep the current spans
-    params = {"edits": clean, "field_edits": field_edits or [], "disclosure": disclosure, "ground": ground}
+    serious = row.serious_dishonesty if serious_dishonesty is None else bool(serious_dishonesty)
+    params = {"edits": clean, "field_edits": field_edits or [], "disclosure": disclosure, "ground": ground,
+              "serious_dishonesty": serious}
     apply(seen, "prepare", actor=actor, table=PUBLICATION, locked=locked, **params)
     keep = list(row.unplaced or [])
     if field_edits is None:
         field_edits = row.field_edits
     elif not replace_field_edits and isinstance(field_edits, list):
         field_edits = [*row.field_edits, *field_edits]  # the same field's later change wins (_clean_field_edits)
+    if full_text is not None:
+        row.full_text_wanted = bool(full_text)
     _fill_version(row, locked.obligation, original=original, edits=clean, field_edits=field_edits, carried=keep)
     row.unplaced = keep  # a correction's spans not re-placed stay reported until the next correction
     row.disclosure, row.ground = disclosure, (ground if disclosure == Disclosure.PARTIAL else "")
+    row.serious_dishonesty = serious
     row.made_by, row.made_by_name, row.made_at = _user(actor), _name(actor)[:150], timezone.now()
     row.save()
     _version_entry(row, actor, "编辑")
@@ -707,7 +807,9 @@ def do_correct_publication(pub, *, reason: str, text: str | None = None, actor) 
     original = previous.original if text in (None, "") else text.strip()
     row = PublicationVersion(publication=locked, number=locked.version, made_by=_user(actor),
                              made_by_name=_name(actor)[:150], made_at=timezone.now(),
-                             disclosure=previous.disclosure, ground=previous.ground, correction_reason=reason[:500])
+                             disclosure=previous.disclosure, ground=previous.ground, correction_reason=reason[:500],
+                             serious_dishonesty=previous.serious_dishonesty,
+                             full_text_wanted=previous.full_text_wanted)
     _fill_version(row, locked.obligation, original=original,
                   edits=_with_words(previous.edits, previous.original) + _lost_adds(previous.unplaced, original),
                   field_edits=previous.field_edits, report_unplaced=True)

@@ -131,6 +131,10 @@ class VersionOut(Schema):
     stale_fields: list[dict] = Field(description="更正后的原文已不再包含、仍为上一版内容的公开字段或摘要项（part、name、value；须编辑修改或核对）")
     disclosure: str
     ground: str
+    serious_dishonesty: bool = Field(description="涉及严重失信行为（行政处罚；撤下提示按规则配置的较长期限）")
+    full_text: str = Field(description="公示的行政处罚决定书全文（已签发的决定书，同样脱敏；无则为空）")
+    full_text_from: str = Field(description="全文所出的决定书文号")
+    full_text_wanted: bool = Field(description="编辑选择附决定书全文（规则鼓励全文公示时）")
     correction_reason: str
     made_by: str
     made_at: dt.datetime
@@ -174,6 +178,8 @@ def publication_out(pub: Publication, user) -> dict:
                           "text": v.text, "spans": v.spans, "kept": v.kept, "dismissed": v.dismissed,
                           "edits": v.edits, "field_edits": v.field_edits, "unplaced": v.unplaced,
                           "original_changes": original_changes(pub, v), "stale_fields": stale_fields(pub, v), "warnings": summary_warnings(v), "disclosure": v.disclosure, "ground": v.ground,
+                          "serious_dishonesty": v.serious_dishonesty, "full_text": v.full_text,
+                          "full_text_from": v.full_text_from, "full_text_wanted": v.full_text_wanted,
                           "correction_reason": v.correction_reason, "made_by": v.made_by_name, "made_at": v.made_at}
                          for v in pub.versions.order_by("number")]}
 
@@ -271,6 +277,10 @@ class PrepareIn(PublicityIn):
     replace_field_edits: bool = Field(False, description="为 true 时 field_edits 即全部修改（[] 恢复系统生成的内容）")
     disclosure: Literal["full", "partial"] = "full"
     ground: str = Field("", max_length=24, description="部分公开的法定事由")
+    serious_dishonesty: bool | None = Field(None, description="行政处罚是否涉及严重失信行为（撤下提示按规则配置的较长期限，"
+                                                              "如乌鲁木齐3年）；不填沿用当前版本")
+    full_text: bool | None = Field(None, description="附已签发的行政处罚决定书全文（规则鼓励全文公示时由编辑选择；"
+                                                     "规则要求时总是附上）；不填沿用当前版本")
 
 
 class ReasonIn(PublicityIn):
@@ -304,7 +314,9 @@ def prepare(request, publication_id: str, data: PrepareIn):
                              [e.model_dump(exclude_none=True) for e in data.edits],
                              field_edits=None if data.field_edits is None else
                              [e.model_dump() for e in data.field_edits],
-                             replace_field_edits=data.replace_field_edits, disclosure=data.disclosure, ground=data.ground, actor=_user(request))
+                             replace_field_edits=data.replace_field_edits, disclosure=data.disclosure,
+                             ground=data.ground, serious_dishonesty=data.serious_dishonesty, full_text=data.full_text,
+                             actor=_user(request))
     return _out(request, pub)
 
 

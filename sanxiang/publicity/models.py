@@ -194,6 +194,15 @@ class PublicationVersion(Ledgered):
     context = models.JSONField(default=dict)  # the party context used (internal: names and numbers)
     disclosure = models.CharField(max_length=8, choices=Disclosure.choices, default=Disclosure.FULL)
     ground = models.CharField(max_length=24, choices=Ground.choices, blank=True)  # 部分公开's ground
+    # 涉及严重失信行为 (penalties only): the editor's choice, approved with the version; the take-down prompt then
+    # counts the profile's publicity.takedown.serious_dishonesty_after (乌鲁木齐: 3 years; decision 0087)
+    serious_dishonesty = models.BooleanField(default=False)
+    # 行政处罚决定书全文 (publicity.full_text_penalty): the issued 决定书's text, redacted like the rest (the case's
+    # persons and the editor's words), published below the SAMR summary; "" where none (decision 0087).
+    # `full_text_wanted`: the editor's choice where the profile only encourages it (required: always)
+    full_text = models.TextField(blank=True)
+    full_text_from = models.CharField(max_length=100, blank=True)  # the 决定书's 文号
+    full_text_wanted = models.BooleanField(default=False)
     correction_reason = models.CharField(max_length=500, blank=True)  # version > 1: why corrected
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")

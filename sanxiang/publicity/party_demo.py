@@ -1,11 +1,30 @@
 """The party's demo rows (decision 0072), after the publications demo: for each seed market-supervision
-agency with published penalty decisions, a 公示查询码 issued for the first (printed here, so the portal's
-/gk/<agency>/jiuzheng/ can be tried), a correction request answered (refused, with reasons and
+agency with published penalty decisions, the 公示查询码 printed on the first one's 决定书 (or its 公示告知书)
+shown here, so the portal's /gk/<agency>/jiuzheng/ can be tried with the code on the paper, a correction request answered (refused, with reasons and
 remedies), one pending, and an early stop on application checked and approved by the head where the
 profile's minimum period has passed (else the application is left pending or not made, and said so).
 Through the actions; safe to re-run (an agency with requests is left alone)."""
 
 from __future__ import annotations
+
+
+def printed_code(pub, head) -> str:
+    """The code the party holds: the one printed on the case's 决定书 (made by the documents demo before this
+    one) — never a fresh one, which would kill it (s23 defects10 #1); none printed yet: the 公示告知书 made
+    now prints one (the decision documents made later print the same, decision 0078)."""
+    from sanxiang.core.errors import SanxiangError
+
+    from . import notices
+    from . import requests as R
+
+    code = notices.printed_code(pub)
+    if not code:
+        try:
+            notices.do_make_publicity_notice(pub, actor=head, keep_code=True)
+        except SanxiangError:
+            return R.issue_party_code(pub, actor=head)
+        code = notices.printed_code(pub)
+    return code
 
 
 def load(stdout):
@@ -34,7 +53,7 @@ def load(stdout):
         if editor is None or head is None or not shown:
             continue
         first = shown[0]
-        code = R.issue_party_code(first, actor=editor)
+        code = printed_code(first, head)
         answered = R.do_request_correction(first, content="公示的当事人住所地有误，应为登记的住所。", contact="0731-00000000",
                                            on=first.published_on)
         R.do_answer_correction(answered, accept=False, answer="经核实，公示内容与送达的行政处罚决定书一致，住所已按规定隐去详细地址。",

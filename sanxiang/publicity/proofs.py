@@ -11,7 +11,7 @@ checkpoint, and check that the content they were shown hashes to the digest the 
 
 *Published content* (`content_of`): what the portal shows of the version, as a JSON object — agency
 code and name, 案号, kind, decision, decision day, version number, the redacted text, the fields and
-the SAMR summary. Its digest is SHA-256 over its canonical JSON (UTF-8, sorted keys, no spaces:
+the SAMR summary (and the 决定书's full text where published). Its digest is SHA-256 over its canonical JSON (UTF-8, sorted keys, no spaces:
 `sanxiang.lib.canonical`). The proof carries those exact bytes (base64), so no one has to
 re-canonicalise: `base64 -d | sha256sum` is the whole check.
 
@@ -38,12 +38,15 @@ def content_of(version) -> dict:
     """The published content of `version` (a PublicationVersion), exactly as the portal shows it."""
     pub = version.publication
     ob = pub.obligation
-    return {
+    content = {
         "agency": pub.agency.code, "agency_name": pub.agency.name, "case": ob.case.number or "",
         "kind": ob.kind_label, "decision": ob.decision_label, "decided_on": ob.decided_on.isoformat(),
         "version": version.number, "text": version.text, "fields": dict(version.fields or {}),
         "summary": dict(version.summary or {}),
     }
+    if version.full_text:  # the 决定书's full text where published (decision 0087); absent: earlier digests hold
+        content["full_text"] = version.full_text
+    return content
 
 
 def content_bytes(version) -> bytes:

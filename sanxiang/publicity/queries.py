@@ -109,7 +109,7 @@ def _public_dict(pub) -> dict:
         "decision": pub.obligation.decision_label, "decided_on": pub.obligation.decided_on.isoformat(),
         "published_on": pub.published_on.isoformat() if pub.published_on else None,
         "status": pub.status, "version": shown.number,
-        "text": "", "fields": {}, "summary": {}, "disclosure": "", "ground": "",
+        "text": "", "fields": {}, "summary": {}, "full_text": "", "full_text_from": "", "disclosure": "", "ground": "",
         "withdrawn": withdrawn, "withdrawal_reason": pub.withdrawal_reason if withdrawn else "",
         "withdrawn_on": pub.withdrawn_on.isoformat() if withdrawn and pub.withdrawn_on else None,
         "expired": expired, "expires_on": pub.expires_on.isoformat() if pub.expires_on else None,
@@ -125,7 +125,8 @@ def _public_dict(pub) -> dict:
                          else (pub.expires_on.isoformat() if pub.expires_on else None)}
         return row
     row.update({"text": shown.text, "fields": in_order(shown.fields, _field_order(pub)),
-                "summary": in_order(shown.summary, SUMMARY_LABELS),
+                "summary": in_order(shown.summary, SUMMARY_LABELS), "full_text": shown.full_text,
+                "full_text_from": shown.full_text_from,
                 "disclosure": shown.disclosure, "ground": shown.get_ground_display() if shown.ground else ""})
     return row
 
@@ -136,7 +137,8 @@ def published_decisions(agency=None, *, kind: str | None = None, since=None, unt
 
     Each: {"number" (the public number within the agency, decision 0070), "agency" (code), "agency_name",
     "case" (案号), "kind" (处罚…), "decision", "decided_on", "published_on", "status", "version" (shown),
-    "text", "fields", "summary", "disclosure", "ground", "withdrawn" (bool), "withdrawal_reason",
+    "text", "fields", "summary", "full_text" (the 决定书's redacted text, "" where not published), "full_text_from"
+    (its 文号), "disclosure", "ground", "withdrawn" (bool), "withdrawal_reason",
     "withdrawn_on", "expired" (bool), "expires_on", "notice",
     "history": [{"number", "published_on", "correction_reason"} of the published versions]}.
 

@@ -457,7 +457,7 @@ def party_view(pub) -> dict:
     with the answers — never the internal original or the staff's names."""
     ob = pub.obligation
     return {
-        "case": ob.case.number, "subject": ob.subject, "decision": ob.decision_label, "status": pub.get_status_display(),
+        "case": ob.case.number, "subject": ob.subject, "decision": ob.decision_label, "status": public_status(pub),
         "published_on": pub.published_on, "version": pub.public_version,
         "corrections": [{"number": r.number, "received_on": r.received_on, "due": r.due,
                          "status": r.get_status_display(), "pending": r.status == RequestStatus.PENDING,
@@ -471,6 +471,23 @@ def party_view(pub) -> dict:
                          "reasons": r.reasons, "decided_on": r.decided_on}
                         for r in pub.early_stop_requests.order_by("-id")],
     }
+
+
+def public_status(pub) -> str:
+    """The publication's state in the party's words — never the staff's workflow states (草稿、待审核、
+    已审核待发布 read as "the decision is a draft"; s23 defects10 #10)."""
+    from .models import ObligationStatus, PublicationStatus
+
+    ob = pub.obligation
+    if pub.public_version is None:
+        if ob.status == ObligationStatus.WITHHELD:
+            return "依法不予公开"
+        if ob.status == ObligationStatus.VOIDED:
+            return ob.get_status_display()
+        return f"尚未公示（应于 {ob.due:%Y年%-m月%-d日} 前公示）"
+    if pub.status in (PublicationStatus.WITHDRAWN, PublicationStatus.EXPIRED):
+        return pub.get_status_display()
+    return "已更正" if (pub.public_version or 0) > 1 else "已公示"  # a correction being prepared: the shown one
 
 
 def find(model, agency, number) -> object:

@@ -133,9 +133,11 @@ def scope_of(decision) -> Scope | None:
                  "；".join(notes), low)
 
 
-def display_until(obligation, published_on: dt.date) -> tuple[dt.date | None, dt.date | None]:
+def display_until(obligation, published_on: dt.date, *, serious: bool = False) -> tuple[dt.date | None, dt.date | None]:
     """(公示期满日, 可撤下提示日) from the first publication: the profile's display period (short for
-    通报批评 and low fines) and its "may take down after" period, each None where it sets none.
+    通报批评 and low fines) and its "may take down after" period, each None where it sets none. A penalty
+    that concerns 严重失信行为 (`serious`, the version's) counts `publicity.takedown.serious_dishonesty_after`
+    instead where the profile sets it (乌鲁木齐: 3 years; decision 0087).
 
     A display period is not the time limit of an act: no rule the profiles cite (总局令第45号第十三条, the
     Urumqi plan) moves its end off a weekend or holiday, and moving it keeps personal data public for
@@ -162,6 +164,8 @@ def display_until(obligation, published_on: dt.date) -> tuple[dt.date | None, dt
     if obligation.low_display and expires is None:
         expires = after("publicity.display_period")
     prompt = None if profile.value("publicity.takedown.mandatory", on=on) else after("publicity.takedown.after")
+    if prompt is not None and serious and obligation.kind_label == "处罚":
+        prompt = after("publicity.takedown.serious_dishonesty_after") or prompt
     if prompt and expires and prompt >= expires:
         prompt = None
     return expires, prompt

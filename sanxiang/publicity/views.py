@@ -28,7 +28,7 @@ from .policy import MASK_KINDS
 from .workflows import WITHDRAWAL_GROUNDS
 
 FIELDS = {
-    "prepare": ("disclosure", "ground"),
+    "prepare": ("disclosure", "ground", "serious", "full_text"),
     "add-span": ("fragment", "kind", "reason"),
     "edit-field": ("name", "value", "reason"),
     "dismiss-span": ("start", "end", "reason"),
@@ -139,7 +139,25 @@ def _render(request, pub, bound=None, status=200):
         "grounds": Ground.choices, "withdrawal_grounds": list(WITHDRAWAL_GROUNDS.items()), "approvers": _approvers(pub.agency), "level": Q.level(ob),
         "publish_problem": P.publish_problem(pub), "changes": original_changes(pub, version),
         "stale": stale_fields(pub, version), "warnings": P.summary_warnings(version),
+        "serious_after": serious_after(ob), "full_text_rule": P.full_text_rule(ob),
         "field_edits": {(e["part"], e["name"]): e for e in version.field_edits}}, status=status)
+
+
+def serious_after(ob) -> str:
+    """The profile's take-down period for a penalty that concerns 严重失信行为, as words ("" where none)."""
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.profiles.registry import get_profile
+
+    if ob.kind_label != "处罚":
+        return ""
+    value = get_profile(profile_key_of(ob.agency)).value("publicity.takedown.serious_dishonesty_after", on=ob.decided_on)
+    if not value:
+        return ""
+    count, unit = int(value["count"]), value["unit"]
+    if unit == "months" and count % 12 == 0:
+        return f"{count // 12}年"
+    units = {"months": "个月", "days": "日", "workdays": "个工作日"}
+    return f"{count}{units.get(unit, unit)}"
 
 
 def original_changes(pub, version) -> list[str]:
@@ -194,7 +212,11 @@ def _run(act, pub, post, user) -> str:
     version = pub.current()
     if act == "prepare":
         P.do_prepare_publication(pub, edits=version.edits, disclosure=post.get("disclosure") or "full",
-                                 ground=post.get("ground", ""), actor=user)
+                                 ground=post.get("ground", ""), actor=user,
+                                 serious_dishonesty=(post.get("serious") == "on") if pub.obligation.kind_label == "处罚"
+                                 else None,
+                                 full_text=(post.get("full_text") == "on") if P.full_text_rule(pub.obligation) == "encouraged"
+                                 else None)
         return "公示信息已保存，脱敏预览已更新。"
     if act == "add-span":
         fragment = (post.get("fragment") or "").strip()

@@ -150,6 +150,14 @@ def withdrawal_grounded(pub, actor, ground=None, **params):
 def takedown_allowed(pub, actor, **params):
     """规则配置允许期满撤下且已到可撤下之日"""
     on = _day(params)
+    shown = pub.shown()
+    if shown is not None and shown.serious_dishonesty:  # 涉及严重失信行为 (decision 0087)
+        until = pub.takedown_prompt_on or pub.expires_on
+        if until is None:
+            return "涉及严重失信行为的行政处罚信息，本机关规则配置未规定公示满一定期限后可以撤下。"
+        if on < until:
+            end = "（届时公示期满，自动停止公示）" if pub.takedown_prompt_on is None else ""
+            return f"涉及严重失信行为的行政处罚信息须公示满规定期限（{until:%Y-%m-%d} 起）方可撤下{end}。"
     if pub.takedown_prompt_on is None:
         return "本机关规则配置未规定公示满一定期限后可以撤下。"
     if on < pub.takedown_prompt_on:
@@ -193,10 +201,13 @@ def publish_effect(pub, actor, **params):
 
     day = _day(params)
     pub.public_version = pub.version
+    serious = pub.current().serious_dishonesty
     if pub.published_on is None:
         pub.published_on = day
-        pub.expires_on, pub.takedown_prompt_on = display_until(pub.obligation, day)
-    return {"public_version": pub.version, "published_on": pub.published_on,
+        pub.expires_on, pub.takedown_prompt_on = display_until(pub.obligation, day, serious=serious)
+    else:  # a correction may change 涉及严重失信行为: the prompt follows the shown version (decision 0087)
+        pub.takedown_prompt_on = display_until(pub.obligation, pub.published_on, serious=serious)[1]
+    return {"public_version": pub.version, "published_on": pub.published_on, "serious_dishonesty": serious,
             "expires_on": pub.expires_on, "takedown_prompt_on": pub.takedown_prompt_on}
 
 
@@ -310,7 +321,8 @@ PUBLICATION = register(Table(
                    params={"edits": Param("脱敏调整", required=False, text=False),
                            "field_edits": Param("字段修改", required=False, text=False),
                            "disclosure": Param("公开方式", required=False, max_length=8),
-                           "ground": Param("部分公开的法定事由", required=False, max_length=24)}),
+                           "ground": Param("部分公开的法定事由", required=False, max_length=24),
+                           "serious_dishonesty": Param("涉及严重失信行为", required=False, text=False)}),
         Transition("submit", S.DRAFT, S.SUBMITTED, "提交审核", roles=EDITOR, guards=(not_withheld,),
                    effect=submit_effect),
         Transition("send_back", S.SUBMITTED, S.DRAFT, "退回修改", roles=HEADS,

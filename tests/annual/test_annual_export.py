@@ -90,3 +90,14 @@ def test_the_xlsx_is_written_and_the_draft_says_so(env, report, capsys, tmp_path
     out = capsys.readouterr().out
     assert "已写出" in out and "草稿" in out
     assert (tmp_path / "x.xlsx").read_bytes().startswith(b"PK")
+
+
+def test_the_pdfs_totals_are_amounts_and_its_due_reads_to_publish_by(env, report):
+    """s23 defects10 #11: 合计 read 「0 0」 beside rows of 0.00, and 「公开截止」 read as the end of publication."""
+    from docx import Document as Docx
+
+    word = Docx(io.BytesIO(report_docx(report, report_figures(report), [])))
+    total = [c.text for c in word.tables[0].rows[-1].cells]
+    assert total[0] == "合计" and total[2] == "0.00" and total[3] == "0.00"
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "公开截止" not in text and "应于 2026年1月31日 前公开" in text

@@ -77,7 +77,7 @@ def test_the_xlsx(client, env, report):
     total = next(r for r in rows if r[0] == "合计")
     assert total[7] == 2
     assert ["行政诉讼", 2, "法院来函"] in [r[:3] for r in rows]
-    assert any(r[0] == "公开截止" and r[1] == "2026-01-31" for r in rows)
+    assert any(r[0] == "公开期限" and r[1] == "应于 2026-01-31 前公开" for r in rows)  # s23 defects10 #11
 
 
 def test_the_pdf_is_rendered_once(env, report):
