@@ -417,12 +417,33 @@ def _recently_changed(agency, limit: int):
     return [(_public_dict(by[p.pk]), by[p.pk]) for p in newest if p.pk in by]
 
 
+# The acts that change what the portal shows of a decision (their ledger names: `<action>_publication`).
+PUBLIC_CHANGES = ("publish_publication", "publish_correction_publication", "withdraw_publication",
+                  "take_down_publication", "expire_publication", "stop_early_publication")
+
+
+def _recorded_at(pubs) -> dict:
+    """Publication pk → when its last public change was recorded (the ledger entry's moment), one query."""
+    from django.db.models import Max
+
+    from sanxiang.ledger.models import LedgerEntry
+
+    if not pubs:
+        return {}
+    rows = (LedgerEntry.objects.filter(object_type=pubs[0].ledger_type(), object_id__in=[str(p.pk) for p in pubs],
+                                       action__in=PUBLIC_CHANGES)
+            .values("object_id").annotate(at=Max("created_at")))
+    return {int(r["object_id"]): r["at"] for r in rows}
+
+
 def latest(agency, limit: int, *, by_change: bool = False) -> list[dict]:
     """The newest published decisions for the feed and the embed: title, link, day, summary line and
     `updated` (the day it last changed in public). `by_change`: the decisions changed last (the feed),
     else the newest published (the embed)."""
     out = []
-    for row, pub in (_recently_changed(agency, limit) if by_change else _publications(agency, limit)):
+    rows = _recently_changed(agency, limit) if by_change else _publications(agency, limit)
+    moments = _recorded_at([pub for _, pub in rows]) if by_change else {}
+    for row, pub in rows:
         record = decision_record(row, pub)
         fields = record.get("fields", {})
         if record["withdrawn"]:
@@ -433,7 +454,8 @@ def latest(agency, limit: int, *, by_change: bool = False) -> list[dict]:
             line = "；".join(f"{k}：{v}" for k, v in fields.items() if v and k != "案件事实")
         out.append({"title": f"{record['kind']}｜{record['case']}｜{record['decision']}", "url": record["url"]
                     or public_url(reverse("portal:home", args=[agency.code])), "day": record["published_on"],
-                    "line": line, "withdrawn": record["withdrawn"], "updated": _changed_on(pub) or record["published_on"]})
+                    "line": line, "withdrawn": record["withdrawn"], "updated": _changed_on(pub) or record["published_on"],
+                    "recorded_at": moments.get(pub.pk)})
     return out
 
 
@@ -485,7 +507,12 @@ class DecisionFeed(Feed):
 
         if not item.get("updated"):
             return self.item_pubdate(item)
-        return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(item["updated"]), dt.time(9)))
+        day = dt.date.fromisoformat(item["updated"])
+        if item.get("recorded_at"):  # the day of the change at the moment it was recorded (defects10 s23 #16):
+            # two changes of one day differ; an act dated back keeps its day
+            moment = timezone.localtime(item["recorded_at"])
+            return moment if moment.date() == day else timezone.make_aware(dt.datetime.combine(day, moment.time()))
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
 
 
 feed = DecisionFeed()

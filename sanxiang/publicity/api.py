@@ -288,7 +288,7 @@ class ReasonIn(PublicityIn):
     on: dt.date | None = None
 
 
-class WithdrawIn(ReasonIn):
+class PublicationWithdrawIn(ReasonIn):
     ground: str = Field("", max_length=24, description="撤下事由（决定未记录为已被撤销时必填，须发布部门负责人撤下）："
                         "revoked 决定已被撤销 | confirmed_illegal 决定被确认违法 | void 决定被确认无效 | changed 决定被变更 | "
                         "remade 决定须重新作出 | published_in_error 信息不应公开或公示有误")
@@ -352,7 +352,7 @@ def correct(request, publication_id: str, data: CorrectIn):
 
 
 @router.post("/{publication_id}/withdraw", response={200: PublicationOut, **ERRORS}, summary="撤下（公开说明理由）")
-def withdraw(request, publication_id: str, data: WithdrawIn):
+def withdraw(request, publication_id: str, data: PublicationWithdrawIn):
     pub = _publication(request, publication_id)
     return _out(request, P.do_withdraw_publication(pub, reason=data.reason, on=data.on, ground=data.ground,
                                                            actor=_user(request)))

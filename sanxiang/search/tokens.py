@@ -63,6 +63,7 @@ def _pairs(han: str) -> list[str]:
 # (decision 0080) — a query of them alone has nothing to find, and between words they would be read as
 # AND by this search, silently, which is not what the user meant.
 OPERATOR_WORDS = frozenset({"or", "and", "not", "near"})
+_COLUMN_FILTER = re.compile(r"^([a-z_][a-z0-9_]*)\s*:")
 
 
 def query_phrases(query: str) -> list[list[str]]:
@@ -76,8 +77,14 @@ def query_phrases(query: str) -> list[list[str]]:
         raise SearchQueryError(f"检索词过多：最多 {QUERY_MAX_TERMS} 个，用空格分开。")
     phrases, operators = [], []
     for term in terms:
+        column = _COLUMN_FILTER.match(term)
+        if column:  # FTS5's column filter (col:罚款) would be searched as the words "col 罚款" and find nothing
+            raise SearchQueryError(f"不支持“{column.group(1)}:”这样的字段限定：直接输入要查找的文字，多个词用空格分开。")
         found = tokens(term)
-        if found and all(t in OPERATOR_WORDS for t in found):
+        # an operator word alone, or glued to the words (NOT罚款, NEAR/2): refused, never searched for as a word
+        if any(t in OPERATOR_WORDS for t in found):
+            if not all(t in OPERATOR_WORDS for t in found):
+                raise SearchQueryError(f"不支持“{term.upper()}”中的运算符：多个词用空格分开，须同时出现。")
             operators.append(term)
             continue
         if not found:

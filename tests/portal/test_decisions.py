@@ -40,8 +40,8 @@ def zz(cal):
 def walk(pub, editor, head, on="2026-03-10", **prep):
     P.do_prepare_publication(pub, actor=editor, **prep)
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, ground="revoked", actor=head, on=on)
-    return P.do_publish_publication(pub, ground="revoked", actor=head, on=on)
+    P.do_approve_publication(pub, actor=head, on=on)
+    return P.do_publish_publication(pub, actor=head, on=on)
 
 
 def published(agency, editor, head, on="2026-03-10", decided="2026-03-05", **kw):
@@ -87,8 +87,8 @@ def test_correction_history_lists_versions_without_their_text(zz):
     orig = pub.current().original + "\n附：证人路人乙钱多多作证。"
     P.do_correct_publication(pub, reason="补充证人证言", text=orig, actor=editor)
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, ground="revoked", actor=head, on="2026-03-11")
-    P.do_publish_publication(pub, ground="revoked", actor=head, on="2026-03-11")
+    P.do_approve_publication(pub, actor=head, on="2026-03-11")
+    P.do_publish_publication(pub, actor=head, on="2026-03-11")
     assert "钱多多" in published_decisions(agency)[0]["text"]
     # ... and the next correction masks it
     start = pub.current().text.index("钱多多")
@@ -96,8 +96,8 @@ def test_correction_history_lists_versions_without_their_text(zz):
     P.do_prepare_publication(pub, edits=[{"op": "add", "start": start, "end": start + 3, "kind": "person",
                                           "reason": "证人"}], actor=editor)
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, ground="revoked", actor=head, on="2026-03-12")
-    P.do_publish_publication(pub, ground="revoked", actor=head, on="2026-03-12")
+    P.do_approve_publication(pub, actor=head, on="2026-03-12")
+    P.do_publish_publication(pub, actor=head, on="2026-03-12")
     shown = published_decisions(agency)[0]
     assert "钱多多" not in shown["text"]
     assert "钱多多" not in repr(shown), "the corrected leak stays public"
@@ -141,8 +141,8 @@ def test_publish_indexes_correct_reindexes_withdraw_leaves_the_notice(zz):
                              text=pub.current().original.replace("1,000.00", "2,000.00"))
     assert found("1,000.00") and not found("2,000.00")  # the shown version stays indexed until the correction is out
     P.do_submit_publication(pub, actor=editor)
-    P.do_approve_publication(pub, ground="revoked", actor=head, on="2026-03-11")
-    P.do_publish_publication(pub, ground="revoked", actor=head, on="2026-03-11")
+    P.do_approve_publication(pub, actor=head, on="2026-03-11")
+    P.do_publish_publication(pub, actor=head, on="2026-03-11")
     assert found("2,000.00") and not found("1,000.00")
     P.do_withdraw_publication(pub, reason="行政复议决定撤销", ground="revoked", actor=head)
     # the text is out of the index; the notice is found by its title and words, never silently gone (0078)
@@ -339,7 +339,7 @@ def test_a_decision_taken_down_shows_the_notice_and_leaves_the_index(cal):
     editor, head, leader = staff(agency)
     pub = published(agency, editor, head, fine="300000", decided="2025-03-05", on="2025-03-10")
     assert found("罚款", agency_id=agency.pk)
-    P.do_take_down_publication(pub, reason="公示满一年，依规定撤下", ground="revoked", actor=head, on="2026-03-11")
+    P.do_take_down_publication(pub, reason="公示满一年，依规定撤下", actor=head, on="2026-03-11")
     row = published_decision(agency, 1)
     assert row["expired"] and not row["text"] and row["fields"] == {} and row["summary"] == {}
     assert row["notice"] == {"kind": "expired", "label": "公示期满，已停止公示", "reason": "公示满一年，依规定撤下",

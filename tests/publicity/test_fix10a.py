@@ -197,3 +197,31 @@ def test_an_unparsable_body_names_no_unrelated_example(cal, client):
         answer = client.post(url, body, content_type=kind)
         assert answer.status_code == 400 and answer.json()["code"] == "invalid_request", answer.content
         assert "2026-09-01" not in answer.json()["message"] and "JSON 对象" in answer.json()["message"]
+
+
+# ---- #16: the feed's <updated> is the moment the change was recorded, not 09:00 of its day ---------------------
+
+def test_two_changes_of_one_day_give_the_feed_entry_two_updated_moments(cal, client):
+    import xml.etree.ElementTree as ET
+
+    from django.core.cache import cache
+
+    agency = T.agency(profile_key="zhuzhou-amr")
+    editor, head, _ = staff(agency)
+    pub = opened(agency).publication
+    walk(pub, editor, head)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+
+    def updated():
+        cache.clear()
+        entries = ET.fromstring(client.get(f"/gk/{agency.code}/feed.xml").content).findall("a:entry", ns)
+        assert len(entries) == 1
+        return entries[0].find("a:updated", ns).text
+
+    stamps = []
+    for n in (1, 2):
+        P.do_correct_publication(pub, reason=f"第{n}次更正", actor=editor)
+        walk(pub, editor, head, on="2026-03-12")
+        stamps.append(updated())
+    assert stamps[0].startswith("2026-03-12") and stamps[1].startswith("2026-03-12")
+    assert stamps[0] != stamps[1] and "T09:00:00" not in stamps[1]
