@@ -252,7 +252,7 @@ def test_a_rendered_decision_page_reads_the_ledger_size_only_and_follows_the_nex
     with django_assert_num_queries(1):
         again = c.get(url)
     assert again.status_code == 200 and again.content.decode() == first
-    P.do_withdraw_publication(pub, reason="该行政处罚决定已被行政复议机关撤销", actor=head, on="2026-04-02")
+    P.do_withdraw_publication(pub, reason="该行政处罚决定已被行政复议机关撤销", ground="revoked", actor=head, on="2026-04-02")
     text = visible(c.get(url).content.decode())
     assert "已撤下" in text and "该行政处罚决定已被行政复议机关撤销" in text and "决定内容" not in text
 
