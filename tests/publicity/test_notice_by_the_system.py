@@ -34,14 +34,6 @@ def blank_pdf() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
-def decided():
-    seed_calendar(actor=OPERATOR, years=[2026, 2027])
-    agency = T.agency(profile_key="pingluo-commerce")
-    case = decided_case(agency)
-    return agency, case, Publication.objects.get(obligation__case=case)
-
-
 def notices_of(case):
     return Document.objects.filter(case=case, kind=notices.KIND).exclude(status=DocumentStatus.FAILED)
 

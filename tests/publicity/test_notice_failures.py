@@ -6,27 +6,16 @@ again, and the case's staff read the reason on the party page and make the notic
 import pytest
 from django.utils import timezone
 
-from sanxiang.access.actors import OPERATOR
 from sanxiang.archive.models import ArchivedCaseFile
-from sanxiang.deadlines.actions import seed_calendar
 from sanxiang.documents.models import Document, DocumentStatus
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import testing as T
 from sanxiang.orgs.models import Role
 from sanxiang.publicity import notices
-from sanxiang.publicity.models import Publication
 from sanxiang.publicity.party_tasks import make_publicity_notices
 from sanxiang.publicity.testing import decided_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def decided():
-    seed_calendar(actor=OPERATOR, years=[2026, 2027])
-    agency = T.agency(profile_key="pingluo-commerce")
-    case = decided_case(agency)
-    return agency, case, Publication.objects.get(obligation__case=case)
 
 
 def archive(case):
