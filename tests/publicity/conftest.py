@@ -8,6 +8,12 @@ from sanxiang.publicity.testing import decided_case
 
 
 @pytest.fixture
+def cal():
+    """The working-day calendars of 2026 and 2027, which the publication deadlines count in."""
+    seed_calendar(actor=OPERATOR, years=[2026, 2027])
+
+
+@pytest.fixture
 def decided():
     """平罗 (pingluo-commerce): a decided penalty with its publication — (agency, case, publication)."""
     seed_calendar(actor=OPERATOR, years=[2026, 2027])

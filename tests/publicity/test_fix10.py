@@ -4,19 +4,12 @@ correction's text no longer holds keeps masking the fields and the summary; ..."
 import pytest
 from publication_cast import published_blob, walk
 
-from sanxiang.access.actors import OPERATOR
 from sanxiang.cases.models import Case
-from sanxiang.deadlines.actions import seed_calendar
 from sanxiang.orgs import testing as T
 from sanxiang.publicity import actions as P
 from sanxiang.publicity.testing import opened, staff
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cal():
-    seed_calendar(actor=OPERATOR, years=[2026, 2027])
 
 
 # ---- 1. a correction's text without the masked words does not un-mask the summary ------------------------

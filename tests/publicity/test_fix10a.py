@@ -5,8 +5,6 @@ the fields and the summary; names with invisible characters and the given name a
 import pytest
 from publication_cast import published_blob, walk
 
-from sanxiang.access.actors import OPERATOR
-from sanxiang.deadlines.actions import seed_calendar
 from sanxiang.orgs import testing as T
 from sanxiang.publicity import actions as P
 from sanxiang.publicity.redaction import find_words, holds_words, redact
@@ -16,11 +14,6 @@ pytestmark = pytest.mark.django_db
 
 WORDS = "销售过期食品"
 VARIANTS = ["销售过期食 品", "销售　过期食品", "销\u200b售过期食品", "销售·过期食品", "销售过期\u00ad食品"]
-
-
-@pytest.fixture
-def cal():
-    seed_calendar(actor=OPERATOR, years=[2026, 2027])
 
 
 def _masked(agency):

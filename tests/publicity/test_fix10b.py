@@ -17,11 +17,6 @@ from sanxiang.publicity.testing import opened, staff
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cal():
-    seed_calendar(actor=OPERATOR, years=[2026, 2027])
-
-
 # ---- #0 乌鲁木齐: 涉及严重失信行为的行政处罚信息公示满3年方可撤下 ------------------------------------------
 
 def test_a_serious_dishonesty_penalty_is_taken_down_after_three_years_not_one(cal):

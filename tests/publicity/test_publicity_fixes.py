@@ -13,7 +13,6 @@ from publication_cast import published_blob, walk
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import NotPermitted, RuleViolation
-from sanxiang.deadlines.actions import seed_calendar
 from sanxiang.deadlines.models import Obligation
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.orgs import testing as T
@@ -23,11 +22,6 @@ from sanxiang.publicity.testing import decided_case, opened, staff
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/publications"
-
-
-@pytest.fixture
-def cal():
-    seed_calendar(actor=OPERATOR, years=[2026, 2027])
 
 
 def post(client, url, body):
