@@ -518,24 +518,50 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
     return row
 
 
-# A marked default (no plan or profile in the seeds bounds it): the storage deadline of 异地执法/连续工作 runs from the return
-# (records.av_upload_after_return); a return this many days or more after the recording ended is explained.
-DEFAULT_REMOTE_RETURN_DAYS = 7
+RETURN_RULE = "records.remote_return_reason_after"
+
+
+def return_bound(agency, ended: dt.datetime):
+    """The latest return to the unit after a recording of 异地执法/连续工作 that needs no reason, by the
+    agency's profile (`records.remote_return_reason_after`: the platform's marked default 7 days where no
+    plan names a bound; decision 0089) — a moment for a period in hours, else a day — with the period's
+    words (「7日」); None when the profile sets none."""
+    from sanxiang.deadlines.engine import add_months, compute_due
+    from sanxiang.lib.periods import UNITS
+
+    period = profile_value(profile_key_of(agency), RETURN_RULE, timezone.localtime(ended).date())
+    if not period:
+        return None
+    count, unit = period["count"], period["unit"]
+    words = f"{count}{UNITS[unit]}"
+    if unit == "hours":
+        return ended + dt.timedelta(hours=count), words
+    day = timezone.localtime(ended).date()
+    if unit == "days":
+        return day + dt.timedelta(days=count), words
+    if unit == "months":
+        return add_months(day, count), words
+    return compute_due(day, count, unit).due, words
 
 
 def _return_reason(agency, ended, returned, reason) -> str:
     """Why the officers returned to the unit only days after the recording (s23 tester8 #11: a return typed
-    85 days later moved the storage deadline with nothing asked): from DEFAULT_REMOTE_RETURN_DAYS days
-    after the end (no plan or profile names a bound; a marked default), the reason is required — kept on the recording
-    (its `late_reason`, shown in the register) and in the ledger entry."""
-    days = DEFAULT_REMOTE_RETURN_DAYS
+    85 days later moved the storage deadline with nothing asked): after the agency's bound (`return_bound`),
+    the reason is required — kept on the recording (its `late_reason`, shown in the register) and in the
+    ledger entry."""
     reason = _text(reason, "返回单位较晚的理由", "return_reason", max_length=500)
-    if returned - ended < dt.timedelta(days=days):
+    bound = return_bound(agency, ended)
+    if bound is None:
+        return ""
+    limit, words = bound
+    late = returned > limit if isinstance(limit, dt.datetime) else timezone.localtime(returned).date() > limit
+    if not late:
         return ""
     if not reason:
         gap = (timezone.localtime(returned).date() - timezone.localtime(ended).date()).days
-        raise RuleViolation(f"返回单位时间在记录结束后 {gap} 日：存储时限自返回起算，请说明为何此时才返回单位"
-                            "（如连续在外执法的任务和日期）。", field="return_reason", code="return_reason_missing")
+        raise RuleViolation(f"返回单位时间在记录结束后 {gap} 日，超过本机关规定的{words}：存储时限自返回起算，"
+                            "请说明为何此时才返回单位（如连续在外执法的任务和日期）。", field="return_reason",
+                            code="return_reason_missing")
     return check_reason_text(reason, label="返回单位较晚的理由", field="return_reason")
 
 
