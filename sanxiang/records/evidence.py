@@ -8,6 +8,7 @@ a refusal writes nothing (no row, no entry, no obligation).
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from django.db import transaction
 from django.utils import timezone
@@ -697,9 +698,49 @@ def do_link_recording(recording: AudioVideoRecord, case, *, actor) -> AudioVideo
     return row
 
 
+def _signatures_of_others(case, signer: str):
+    """(who, where, png) of every signature captured for `case` but by someone else than `signer`: the officers'
+    and other parties' on its 笔录 and 送达回证, and other parties' on the confirmations of its records."""
+    from sanxiang import storage
+    from sanxiang.documents.models import DocumentSignature, SignatureRole
+
+    rows = (DocumentSignature.objects.filter(document__case=case).select_related("document")
+            .exclude(role=SignatureRole.PARTY, signer_name=signer))
+    for row in rows:
+        who = f"{'执法人员' if row.role == SignatureRole.OFFICER else '当事人'}{row.signer_name}在{row.document}上"
+        with storage.open_file(row.png_path) as fh:
+            yield who, fh.read()
+    for model in (EvidenceItem, AudioVideoRecord):
+        for row in (model.objects.filter(case=case).exclude(party_signature_path="")
+                    .exclude(party_signer=signer)):
+            with storage.open_file(row.party_signature_path) as fh:
+                yield f"当事人{row.party_signer}在{row}的确认上", fh.read()
+
+
+def _party_signature(case, signer: str, png) -> bytes:
+    """The party's handwritten signature: a PNG drawn on the pad with ink, checked as the 笔录's
+    (`documents.actions._check_png`), and not the image of another signer of the case — an officer's or
+    another party's (decision 0085: one image per signer, compared by the normalised image)."""
+    from sanxiang.documents.actions import _check_png, ink_digest
+
+    png = _check_png(png, f"当事人{signer}", "party_png")
+    digest = ink_digest(png)
+    for who, other in _signatures_of_others(case, signer):
+        if digest is not None and ink_digest(other) == digest:
+            raise RuleViolation(f"当事人{signer}的签名和{who}的签名是同一幅图像：每位签名人应在签名板上亲笔签名，"
+                                "不能复用他人的签名。", field="party_png", code="signature_duplicate")
+    return png
+
+
 @transaction.atomic
-def do_confirm_by_party(record, *, on, note="", actor):
-    """当事人签名确认: the party signed the printed photos or the transcript (株洲: `records.av_print_and_sign`)."""
+def do_confirm_by_party(record, *, on, party_name="", party_png: bytes | None = None, refusal_reason="", note="",
+                        actor):
+    """当事人签名确认: the party signed the printed photos or the transcript (株洲: `records.av_print_and_sign`) — their
+    handwritten signature drawn on the signature pad of the 笔录 (`party_png`), stored by its digest and listed in
+    the ledger entry — or the officer notes that the party refused to sign and why (`refusal_reason`, as on a
+    笔录: 市场监管行政处罚程序规定第二十八条). One of the two, with the party's name (decision 0089)."""
+    from sanxiang import storage
+
     model = type(record)
     row = model.objects.select_for_update().get(pk=record.pk)
     case = row.case
@@ -726,11 +767,37 @@ def do_confirm_by_party(record, *, on, note="", actor):
         what = "取证日期" if isinstance(row, EvidenceItem) else "录制日期"
         raise RuleViolation(f"确认日期 {confirmed:%Y-%m-%d} 早于{what}（{since:%Y-%m-%d}）：当事人只能确认已有的记录。",
                             field="on")
-    row.party_confirmed_on = confirmed
-    row.party_confirmation = _text(note, "确认情况", "note", max_length=300) or "当事人已签名确认"
-    row.save(update_fields=["party_confirmed_on", "party_confirmation"])
-    append_entry(action="confirm_record_by_party", actor=actor, obj=row,
-                 payload={"on": row.party_confirmed_on.isoformat(), "note": row.party_confirmation})
+    signer = _text(party_name, "当事人姓名", "party_name", required=True, max_length=100)
+    refusal = _text(refusal_reason, "当事人拒绝签名的理由", "refusal_reason", max_length=500)
+    note = _text(note, "确认情况", "note", max_length=200)
+    files = []
+    if refusal and party_png:
+        raise RuleViolation("当事人已签名的，不能同时登记拒绝签名。", field="refusal_reason")
+    if refusal:
+        refusal = check_reason_text(refusal, label="当事人拒绝签名的理由", field="refusal_reason")  # not 「x」
+        row.party_refusal_reason = refusal
+        row.party_confirmation = (f"当事人{signer}拒绝签名，理由：{refusal}（执法人员{_caller_name(case.agency_id, actor)}"
+                                  "注明）")[:300]
+    else:
+        if not party_png:
+            raise RuleViolation(f"缺少当事人{signer}的签名：请当事人在签名板上签名；当事人拒绝签名的，请登记拒签及其理由。",
+                                field="party_png", code="party_signature_missing")
+        png = _party_signature(case, signer, party_png)
+        try:
+            stored = storage.put(io.BytesIO(png))
+        except storage.StorageError as exc:
+            raise RuleViolation(f"签名未能保存：{exc}") from None
+        row.party_signature_path, row.party_signature_sha256 = stored.path, stored.sha256
+        row.party_signature_sm3, row.party_signature_size = stored.sm3, stored.size
+        row.party_confirmation = f"当事人{signer}已签名确认" + (f"：{note}" if note else "")
+        files = [row.party_signature_record()]
+    row.party_signer, row.party_confirmed_on = signer, confirmed
+    row.save(update_fields=["party_confirmed_on", "party_confirmation", "party_signer", "party_signature_path",
+                            "party_signature_sha256", "party_signature_sm3", "party_signature_size",
+                            "party_refusal_reason"])
+    append_entry(action="confirm_record_by_party", actor=actor, obj=row, files=files, payload={
+        "on": row.party_confirmed_on.isoformat(), "note": row.party_confirmation, "party": signer,
+        **({"refusal_reason": refusal} if refusal else {"png_sha256": row.party_signature_sha256})})
     return row
 
 
