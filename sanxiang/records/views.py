@@ -132,7 +132,7 @@ class RecordingForm(forms.Form):
                                   help_text="异地执法、连续工作的，存储时限按本机关规定自返回起算")
     return_reason = forms.CharField(label="返回单位较晚的理由", required=False, max_length=500,
                                     widget=forms.Textarea(attrs={"rows": 2}),
-                                    help_text="记录结束数日后才返回单位的，须说明理由")
+                                    help_text="记录结束后超过本机关规定的期限（平台默认 7 日）才返回单位的，须说明理由")
     transcript = forms.CharField(label="文字记录", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confidentiality = forms.ChoiceField(label="保密标识", choices=Confidentiality.choices)
     late_reason = forms.CharField(label="逾期存储的理由", required=False, max_length=500,
