@@ -177,7 +177,7 @@ def _evidence(case) -> list[CaseRecord]:
             object_type=item.ledger_type(), object_id=str(item.pk), files=_upload_file(item.upload),
             confidentiality=item.confidentiality, also=((item.upload.ledger_type(), str(item.upload_id)),),
             metadata={"kind": item.get_kind_display(), "source": item.source, "collected_by": item.collected_by,
-                      "replaces": str(item.replaces_id or ""),
+                      "replaces": str(item.replaces_id or ""), **_confirmation(item),
                       **({"supplement_reason": reasons[item.pk]} if item.pk in reasons else {})}))
     for rec in AudioVideoRecord.objects.filter(case=case).select_related("upload").order_by("started_at", "id"):
         out.append(CaseRecord(
@@ -186,7 +186,21 @@ def _evidence(case) -> list[CaseRecord]:
             confidentiality=rec.confidentiality or case.confidentiality,
             also=((rec.upload.ledger_type(), str(rec.upload_id)),) if rec.upload_id else (),
             metadata={"place": rec.place, "device": rec.device, "recorder": rec.recorder,
-                      "officers": rec.officers}))
+                      "officers": rec.officers, **_confirmation(rec)}))
+    return out
+
+
+def _confirmation(row) -> dict:
+    """当事人签名确认 in the record's metadata (decision 0089): date, who, and the signature's digests (the PNG is
+    listed in the `confirm_record_by_party` entry of the record) — or the refusal's reason."""
+    if row.party_confirmed_on is None:
+        return {}
+    out = {"party_confirmed_on": row.party_confirmed_on.isoformat(), "party_confirmation": row.party_confirmation,
+           "party_signer": row.party_signer}
+    if row.party_signature_sha256:
+        out.update(party_signature_sha256=row.party_signature_sha256, party_signature_sm3=row.party_signature_sm3)
+    if row.party_refusal_reason:
+        out["party_refusal_reason"] = row.party_refusal_reason
     return out
 
 

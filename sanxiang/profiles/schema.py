@@ -158,6 +158,8 @@ _SPECS = [
     ),
     _s("records.av_upload_limit", "period", "records", "音像记录存储时限", nullable=True),
     _s("records.av_upload_after_return", "period", "records", "异地或连续执法返回后存储时限", nullable=True),
+    _s("records.remote_return_reason_after", "period", "records", "异地或连续执法记录结束后多久返回单位须说明理由",
+       nullable=True),
     _s("records.av_full_recording_acts", "list", "records", "应全程音像记录的执法活动"),
     _s("records.av_gradual_acts", "list", "records", "逐步实现全程音像记录的程序"),
     _s("records.av_dispute_prone_acts", "list", "records", "容易引发争议、应根据实际音像记录的过程"),

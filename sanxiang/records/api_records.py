@@ -126,6 +126,10 @@ class EvidenceOut(Schema):
     recording_id: int | None
     copy_note: str
     party_confirmed_on: dt.date | None
+    party_confirmation: str = ""
+    party_signer: str = ""  # who signed (or refused to sign) the confirmation
+    party_signature_sha256: str = ""  # the handwritten signature's digest; "" for a refusal
+    party_refusal_reason: str = ""
     replaces_id: int | None
     corrected_by_id: int | None
     correction_reason: str = ""
@@ -180,6 +184,8 @@ def _evidence_fields(item: EvidenceItem, reasons: dict | None = None) -> dict:
             "collected_on": item.collected_on, "collected_by": item.collected_by, "transcript": item.transcript,
             "confidentiality": item.confidentiality, "extraction": extraction, "recording_id": item.recording_id,
             "copy_note": item.copy_note, "party_confirmed_on": item.party_confirmed_on,
+            "party_confirmation": item.party_confirmation, "party_signer": item.party_signer,
+            "party_signature_sha256": item.party_signature_sha256, "party_refusal_reason": item.party_refusal_reason,
             "replaces_id": item.replaces_id, "corrected_by_id": correction.pk if correction else None,
             "correction_reason": item.correction_reason, "file": _file(item.upload), "created_at": item.created_at,
             "supplement_reason": reasons.get(item.pk, "")}
@@ -224,13 +230,21 @@ def correct_evidence(request, item_id: str, data: CorrectionIn):
 
 class ConfirmIn(Schema):
     on: str
+    party_name: str = ""
+    party_png: str = ""  # the party's handwritten signature: a PNG, base64 or a data URL (the 笔录's pad)
+    refusal_reason: str = ""  # instead of party_png: the party refused to sign, and why
     note: str = ""
 
 
-@router.post("/evidence/{item_id}/confirm", response={200: EvidenceOut, **WRITE}, summary="登记当事人签名确认")
+@router.post("/evidence/{item_id}/confirm", response={200: EvidenceOut, **WRITE},
+             summary="登记当事人签名确认（手写签名，或注明拒绝签名的理由）")
 def confirm_evidence(request, item_id: str, data: ConfirmIn):
-    return Status(200, _ev(request, E.do_confirm_by_party(_item(request, item_id), on=data.on, note=data.note,
-                                                           actor=request.user)))
+    from sanxiang.documents.api import _png
+
+    return Status(200, _ev(request, E.do_confirm_by_party(
+        _item(request, item_id), on=data.on, party_name=data.party_name,
+        party_png=_png(data.party_png) if data.party_png else None, refusal_reason=data.refusal_reason,
+        note=data.note, actor=request.user)))
 
 
 # ---- 音像记录 -----------------------------------------------------------------------------------

@@ -181,6 +181,25 @@ def _skip(fh, n: int) -> None:
         n -= len(chunk)
 
 
+def _children(body: bytes):
+    """(kind, payload) of the boxes directly in `body` (a box's payload), stopping at a broken size."""
+    import struct
+
+    at = 0
+    while at + 8 <= len(body):
+        size, kind = struct.unpack(">I4s", body[at:at + 8])
+        if size < 8 or at + size > len(body):
+            return
+        yield kind, body[at + 8:at + size]
+        at += size
+
+
+def _has_track(movie: bytes) -> bool:
+    """The `moov` holds at least one `trak` with its media (`mdia`): a movie header alone describes no
+    picture or sound (s23 tester8 #1: the demo's own sample was `mvhd` only)."""
+    return any(kind == b"trak" and any(k == b"mdia" for k, _ in _children(body)) for kind, body in _children(movie))
+
+
 def _movie_duration(body: bytes) -> tuple[int, int] | None:
     """(timescale, duration) of the `mvhd` box among `body`'s child boxes, else None."""
     import struct
@@ -214,7 +233,7 @@ def iso_media_problem(fh) -> str | None:
     if seekable:
         end = fh.seek(0, io.SEEK_END)
         fh.seek(0)
-    at, movie, fragments, media_bytes = 0, None, False, False
+    at, movie, fragments, media_bytes, tracks = 0, None, False, False, False
     while True:
         header = fh.read(8)
         if len(header) < 8:
@@ -237,6 +256,7 @@ def iso_media_problem(fh) -> str | None:
         if kind == b"moov":
             body = fh.read(min(size - head_size, _MOVIE_BODY_MAX))
             movie = _movie_duration(body) or (0, 0)
+            tracks = tracks or _has_track(body)
             _skip(fh, size - head_size - len(body))
         else:
             fragments = fragments or kind == b"moof"
@@ -244,6 +264,8 @@ def iso_media_problem(fh) -> str | None:
         at += size
     if movie is None:  # a fragmented file still carries its moov (with mvex) before the fragments
         return "没有影片信息（moov），不是完整的音视频文件"
+    if not tracks:  # an index describing no track (s23 tester8 #1: `moov` with `mvhd` only)
+        return "影片信息中没有音视频轨道（trak），没有可播放的内容"
     timescale, duration = movie
     if (not timescale or not duration) and not fragments:
         return "时长为零，没有可播放的内容"
@@ -373,12 +395,153 @@ def matroska_problem(fh) -> str | None:
         at, data = 0, data[-3:] + more
 
 
+# ---- Ogg, FLAC and AVI hold their codec's header and data, not only a container's magic (decision 0089) ----
+
+# The first packet of an Ogg logical stream names its codec (the identification header).
+_OGG_CODECS = (b"\x01vorbis", b"OpusHead", b"\x7fFLAC", b"Speex   ", b"\x80theora", b"fishead\x00", b"\x80kate",
+               b"OVP80", b"BBCD\x00")
+
+
+def _crc_table(poly: int, width: int) -> list[int]:
+    top, mask = 1 << (width - 1), (1 << width) - 1
+    table = []
+    for byte in range(256):
+        crc = byte << (width - 8)
+        for _ in range(8):
+            crc = ((crc << 1) ^ poly) & mask if crc & top else (crc << 1) & mask
+        table.append(crc)
+    return table
+
+
+_OGG_CRC = _crc_table(0x04C11DB7, 32)
+_FLAC_CRC8 = _crc_table(0x07, 8)
+
+
+def _crc(data: bytes, table: list[int], width: int) -> int:
+    crc, shift, mask = 0, width - 8, (1 << width) - 1
+    for byte in data:
+        crc = ((crc << 8) & mask) ^ table[((crc >> shift) ^ byte) & 0xFF]
+    return crc
+
+
+def ogg_crc(page: bytes) -> int:
+    """The CRC of an Ogg page (its checksum field zeroed), as RFC 3533 computes it."""
+    return _crc(page[:22] + b"\0\0\0\0" + page[26:], _OGG_CRC, 32)
+
+
+def is_ogg(head: bytes) -> bool:
+    return head[:4] == b"OggS"
+
+
+def ogg_problem(fh) -> str | None:
+    """An Ogg file needs, page by page (each page's CRC checked), a first page opening a stream with its
+    codec's identification header (Vorbis, Opus, FLAC, Speex, Theora…), and a data page: one whose granule
+    position is past zero (samples or frames decoded), with a body."""
+    import struct
+
+    scanned, first = 0, True
+    while scanned < _SCAN_MAX:
+        header = fh.read(27)
+        if not header:
+            break
+        if len(header) < 27 or header[:4] != b"OggS":
+            return "文件结构损坏（不是完整的 Ogg 页）" if not first else "文件结构损坏"
+        flags, granule, segments = header[5], struct.unpack("<q", header[6:14])[0], header[26]
+        table = fh.read(segments)
+        body = fh.read(sum(table))
+        if len(table) < segments or len(body) < sum(table):
+            return "文件不完整（数据被截断）"
+        if ogg_crc(header + table + body) != struct.unpack("<I", header[22:26])[0]:
+            return "文件已损坏（Ogg 页校验和不符）"
+        if first:
+            if not flags & 2 or not body.startswith(_OGG_CODECS):
+                return "没有编码格式的标识头，不是完整的音视频文件"
+            first = False
+        elif granule > 0 and body:
+            return None
+        scanned += 27 + segments + len(body)
+    return "没有音视频数据页，没有可播放的内容" if not first else "文件结构损坏"
+
+
+def is_flac(head: bytes) -> bool:
+    return head[:4] == b"fLaC"
+
+
+def flac_problem(fh) -> str | None:
+    """A FLAC file needs its STREAMINFO block first and, after the metadata, at least one audio frame
+    (a frame header whose CRC-8 holds): a header alone — whatever sample count it claims — plays nothing."""
+    fh.read(4)
+    first = True
+    while True:
+        block = fh.read(4)
+        if len(block) < 4:
+            return "文件不完整（元数据被截断）"
+        last, kind, size = block[0] & 0x80, block[0] & 0x7F, int.from_bytes(block[1:4], "big")
+        if first and (kind != 0 or size != 34):
+            return "缺少音频格式信息（STREAMINFO）"
+        first = False
+        data = fh.read(size)
+        if len(data) < size:
+            return "文件不完整（元数据被截断）"
+        if last:
+            break
+    frame = fh.read(16)
+    if len(frame) < 6 or frame[0] != 0xFF or frame[1] & 0xFE != 0xF8:
+        return "没有音频帧，没有可播放的内容"
+    # the header runs to its CRC-8: 4 bytes, the UTF-8 coded number, optional block size and rate bytes
+    ones = 8 - (frame[4] ^ 0xFF).bit_length() if frame[4] & 0x80 else 0
+    at = 4 + max(ones, 1)
+    at += {6: 1, 7: 2}.get(frame[2] >> 4, 0) + {12: 1, 13: 2, 14: 2}.get(frame[2] & 0x0F, 0)
+    if at >= len(frame) or _crc(frame[:at], _FLAC_CRC8, 8) != frame[at]:
+        return "没有音频帧（帧头校验不符），没有可播放的内容"
+    return None
+
+
+def is_avi(head: bytes) -> bool:
+    return len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"AVI "
+
+
+def avi_problem(fh) -> str | None:
+    """An AVI file needs its header list (`hdrl`) and a `movi` list holding at least one data chunk."""
+    import struct
+
+    seekable = fh.seekable() if hasattr(fh, "seekable") else False
+    end = fh.seek(0, io.SEEK_END) if seekable else None
+    if seekable:
+        fh.seek(0)
+    fh.read(12)
+    at, header = 12, False
+    while True:
+        chunk = fh.read(8)
+        if len(chunk) < 8:
+            break
+        kind, size = struct.unpack("<4sI", chunk)
+        if end is not None and at + 8 + size > end:
+            return "文件不完整（数据被截断）"
+        if kind == b"LIST":
+            form = fh.read(4)
+            if form == b"hdrl":
+                header = True
+            elif form == b"movi":
+                if not header:
+                    return "缺少影片头信息（hdrl）"
+                first = fh.read(8)
+                if size < 12 or len(first) < 8 or struct.unpack("<I", first[4:8])[0] == 0:
+                    return "没有音视频数据（movi 为空），没有可播放的内容"
+                return None
+            _skip(fh, size - 4 + (size & 1))
+        else:
+            _skip(fh, size + (size & 1))
+        at += 8 + size + (size & 1)
+    return "没有音视频数据（movi），不是完整的音视频文件"
+
+
 def media_checker(head: bytes):
     """The function telling why an audio or video file (by its first bytes) holds nothing playable — it
     reads the file from its start and answers a reason or None — for ISO media (MP4, MOV, M4A, 3GP), WAV,
-    WebM/Matroska and MP3; None for other formats (judged by their type alone)."""
+    WebM/Matroska, MP3, Ogg, FLAC and AVI; None for other formats (judged by their type alone)."""
     for claims, problem in ((is_iso_media, iso_media_problem), (is_wav, wav_problem), (is_matroska, matroska_problem),
-                            (is_mp3, mp3_problem)):
+                            (is_mp3, mp3_problem), (is_ogg, ogg_problem), (is_flac, flac_problem), (is_avi, avi_problem)):
         if claims(head):
             return problem
     return None

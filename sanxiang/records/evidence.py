@@ -8,6 +8,7 @@ a refusal writes nothing (no row, no entry, no obligation).
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from django.db import transaction
 from django.utils import timezone
@@ -518,24 +519,50 @@ def do_declare_recording(agency, *, title, officers, recorder, started_at, ended
     return row
 
 
-# A marked default (no plan or profile in the seeds bounds it): the storage deadline of 异地执法/连续工作 runs from the return
-# (records.av_upload_after_return); a return this many days or more after the recording ended is explained.
-DEFAULT_REMOTE_RETURN_DAYS = 7
+RETURN_RULE = "records.remote_return_reason_after"
+
+
+def return_bound(agency, ended: dt.datetime):
+    """The latest return to the unit after a recording of 异地执法/连续工作 that needs no reason, by the
+    agency's profile (`records.remote_return_reason_after`: the platform's marked default 7 days where no
+    plan names a bound; decision 0089) — a moment for a period in hours, else a day — with the period's
+    words (「7日」); None when the profile sets none."""
+    from sanxiang.deadlines.engine import add_months, compute_due
+    from sanxiang.lib.periods import UNITS
+
+    period = profile_value(profile_key_of(agency), RETURN_RULE, timezone.localtime(ended).date())
+    if not period:
+        return None
+    count, unit = period["count"], period["unit"]
+    words = f"{count}{UNITS[unit]}"
+    if unit == "hours":
+        return ended + dt.timedelta(hours=count), words
+    day = timezone.localtime(ended).date()
+    if unit == "days":
+        return day + dt.timedelta(days=count), words
+    if unit == "months":
+        return add_months(day, count), words
+    return compute_due(day, count, unit).due, words
 
 
 def _return_reason(agency, ended, returned, reason) -> str:
     """Why the officers returned to the unit only days after the recording (s23 tester8 #11: a return typed
-    85 days later moved the storage deadline with nothing asked): from DEFAULT_REMOTE_RETURN_DAYS days
-    after the end (no plan or profile names a bound; a marked default), the reason is required — kept on the recording
-    (its `late_reason`, shown in the register) and in the ledger entry."""
-    days = DEFAULT_REMOTE_RETURN_DAYS
+    85 days later moved the storage deadline with nothing asked): after the agency's bound (`return_bound`),
+    the reason is required — kept on the recording (its `late_reason`, shown in the register) and in the
+    ledger entry."""
     reason = _text(reason, "返回单位较晚的理由", "return_reason", max_length=500)
-    if returned - ended < dt.timedelta(days=days):
+    bound = return_bound(agency, ended)
+    if bound is None:
+        return ""
+    limit, words = bound
+    late = returned > limit if isinstance(limit, dt.datetime) else timezone.localtime(returned).date() > limit
+    if not late:
         return ""
     if not reason:
         gap = (timezone.localtime(returned).date() - timezone.localtime(ended).date()).days
-        raise RuleViolation(f"返回单位时间在记录结束后 {gap} 日：存储时限自返回起算，请说明为何此时才返回单位"
-                            "（如连续在外执法的任务和日期）。", field="return_reason", code="return_reason_missing")
+        raise RuleViolation(f"返回单位时间在记录结束后 {gap} 日，超过本机关规定的{words}：存储时限自返回起算，"
+                            "请说明为何此时才返回单位（如连续在外执法的任务和日期）。", field="return_reason",
+                            code="return_reason_missing")
     return check_reason_text(reason, label="返回单位较晚的理由", field="return_reason")
 
 
@@ -671,9 +698,49 @@ def do_link_recording(recording: AudioVideoRecord, case, *, actor) -> AudioVideo
     return row
 
 
+def _signatures_of_others(case, signer: str):
+    """(who, where, png) of every signature captured for `case` but by someone else than `signer`: the officers'
+    and other parties' on its 笔录 and 送达回证, and other parties' on the confirmations of its records."""
+    from sanxiang import storage
+    from sanxiang.documents.models import DocumentSignature, SignatureRole
+
+    rows = (DocumentSignature.objects.filter(document__case=case).select_related("document")
+            .exclude(role=SignatureRole.PARTY, signer_name=signer))
+    for row in rows:
+        who = f"{'执法人员' if row.role == SignatureRole.OFFICER else '当事人'}{row.signer_name}在{row.document}上"
+        with storage.open_file(row.png_path) as fh:
+            yield who, fh.read()
+    for model in (EvidenceItem, AudioVideoRecord):
+        for row in (model.objects.filter(case=case).exclude(party_signature_path="")
+                    .exclude(party_signer=signer)):
+            with storage.open_file(row.party_signature_path) as fh:
+                yield f"当事人{row.party_signer}在{row}的确认上", fh.read()
+
+
+def _party_signature(case, signer: str, png) -> bytes:
+    """The party's handwritten signature: a PNG drawn on the pad with ink, checked as the 笔录's
+    (`documents.actions._check_png`), and not the image of another signer of the case — an officer's or
+    another party's (decision 0085: one image per signer, compared by the normalised image)."""
+    from sanxiang.documents.actions import _check_png, ink_digest
+
+    png = _check_png(png, f"当事人{signer}", "party_png")
+    digest = ink_digest(png)
+    for who, other in _signatures_of_others(case, signer):
+        if digest is not None and ink_digest(other) == digest:
+            raise RuleViolation(f"当事人{signer}的签名和{who}的签名是同一幅图像：每位签名人应在签名板上亲笔签名，"
+                                "不能复用他人的签名。", field="party_png", code="signature_duplicate")
+    return png
+
+
 @transaction.atomic
-def do_confirm_by_party(record, *, on, note="", actor):
-    """当事人签名确认: the party signed the printed photos or the transcript (株洲: `records.av_print_and_sign`)."""
+def do_confirm_by_party(record, *, on, party_name="", party_png: bytes | None = None, refusal_reason="", note="",
+                        actor):
+    """当事人签名确认: the party signed the printed photos or the transcript (株洲: `records.av_print_and_sign`) — their
+    handwritten signature drawn on the signature pad of the 笔录 (`party_png`), stored by its digest and listed in
+    the ledger entry — or the officer notes that the party refused to sign and why (`refusal_reason`, as on a
+    笔录: 市场监管行政处罚程序规定第二十八条). One of the two, with the party's name (decision 0089)."""
+    from sanxiang import storage
+
     model = type(record)
     row = model.objects.select_for_update().get(pk=record.pk)
     case = row.case
@@ -700,11 +767,37 @@ def do_confirm_by_party(record, *, on, note="", actor):
         what = "取证日期" if isinstance(row, EvidenceItem) else "录制日期"
         raise RuleViolation(f"确认日期 {confirmed:%Y-%m-%d} 早于{what}（{since:%Y-%m-%d}）：当事人只能确认已有的记录。",
                             field="on")
-    row.party_confirmed_on = confirmed
-    row.party_confirmation = _text(note, "确认情况", "note", max_length=300) or "当事人已签名确认"
-    row.save(update_fields=["party_confirmed_on", "party_confirmation"])
-    append_entry(action="confirm_record_by_party", actor=actor, obj=row,
-                 payload={"on": row.party_confirmed_on.isoformat(), "note": row.party_confirmation})
+    signer = _text(party_name, "当事人姓名", "party_name", required=True, max_length=100)
+    refusal = _text(refusal_reason, "当事人拒绝签名的理由", "refusal_reason", max_length=500)
+    note = _text(note, "确认情况", "note", max_length=200)
+    files = []
+    if refusal and party_png:
+        raise RuleViolation("当事人已签名的，不能同时登记拒绝签名。", field="refusal_reason")
+    if refusal:
+        refusal = check_reason_text(refusal, label="当事人拒绝签名的理由", field="refusal_reason")  # not 「x」
+        row.party_refusal_reason = refusal
+        row.party_confirmation = (f"当事人{signer}拒绝签名，理由：{refusal}（执法人员{_caller_name(case.agency_id, actor)}"
+                                  "注明）")[:300]
+    else:
+        if not party_png:
+            raise RuleViolation(f"缺少当事人{signer}的签名：请当事人在签名板上签名；当事人拒绝签名的，请登记拒签及其理由。",
+                                field="party_png", code="party_signature_missing")
+        png = _party_signature(case, signer, party_png)
+        try:
+            stored = storage.put(io.BytesIO(png))
+        except storage.StorageError as exc:
+            raise RuleViolation(f"签名未能保存：{exc}") from None
+        row.party_signature_path, row.party_signature_sha256 = stored.path, stored.sha256
+        row.party_signature_sm3, row.party_signature_size = stored.sm3, stored.size
+        row.party_confirmation = f"当事人{signer}已签名确认" + (f"：{note}" if note else "")
+        files = [row.party_signature_record()]
+    row.party_signer, row.party_confirmed_on = signer, confirmed
+    row.save(update_fields=["party_confirmed_on", "party_confirmation", "party_signer", "party_signature_path",
+                            "party_signature_sha256", "party_signature_sm3", "party_signature_size",
+                            "party_refusal_reason"])
+    append_entry(action="confirm_record_by_party", actor=actor, obj=row, files=files, payload={
+        "on": row.party_confirmed_on.isoformat(), "note": row.party_confirmation, "party": signer,
+        **({"refusal_reason": refusal} if refusal else {"png_sha256": row.party_signature_sha256})})
     return row
 
 

@@ -78,7 +78,27 @@ class EvidenceKind(models.TextChoices):
     SITE_RECORD = "site_record", "勘验笔录、现场笔录"
 
 
-class EvidenceItem(Ledgered):
+class PartySignature(models.Model):
+    """当事人签名确认's signature (株洲: the party confirms the printed photos or the transcript): the party's
+    handwritten signature drawn on the signature pad the 笔录 use (a PNG stored by its digest), or the
+    officer's note that the party refused to sign and why (decision 0089)."""
+
+    party_signer = models.CharField("确认的当事人（签名人）", max_length=100, blank=True)
+    party_signature_path = models.CharField("当事人签名图像", max_length=200, blank=True)
+    party_signature_sha256 = models.CharField("当事人签名 SHA-256", max_length=64, blank=True)
+    party_signature_sm3 = models.CharField("当事人签名 SM3", max_length=64, blank=True)
+    party_signature_size = models.PositiveIntegerField("当事人签名大小", null=True, blank=True)
+    party_refusal_reason = models.CharField("当事人拒绝签名的理由", max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def party_signature_record(self) -> dict:
+        return {"path": self.party_signature_path, "sha256": self.party_signature_sha256,
+                "sm3": self.party_signature_sm3, "size": self.party_signature_size}
+
+
+class EvidenceItem(Ledgered, PartySignature):
     """证据 — one item of evidence of a case, made from a completed upload of the officer's own.
 
     Never edited or deleted: a correction (更正) is a new item whose `replaces` names the old one,
@@ -129,7 +149,7 @@ class EvidenceItem(Ledgered):
         return f"{self.get_kind_display()}“{self.title}”"
 
 
-class AudioVideoRecord(Ledgered):
+class AudioVideoRecord(Ledgered, PartySignature):
     """音像记录 — a recording of an enforcement act: declared by the officer when it ends (the upload
     obligation, 音像记录存储时限, opens), its file attached from a completed upload, held unattached
     until linked to a case when it was made before one existed.

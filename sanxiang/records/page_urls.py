@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<int:pk>/missing/<slug:kind>/", views.waive, name="waive"),
     path("evidence/<int:pk>/correct/", views.correct_evidence, name="correct"),
     path("<slug:kind>/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<slug:kind>/<int:pk>/party-signature.png", views.party_signature, name="party-signature"),
     path("recordings/<int:pk>/upload/", views.attach, name="attach"),
     path("recordings/<int:pk>/link/", views.link, name="link"),
     path("recordings/link/", views.link, {"pk": None}, name="link-chosen"),

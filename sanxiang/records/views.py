@@ -132,7 +132,7 @@ class RecordingForm(forms.Form):
                                   help_text="异地执法、连续工作的，存储时限按本机关规定自返回起算")
     return_reason = forms.CharField(label="返回单位较晚的理由", required=False, max_length=500,
                                     widget=forms.Textarea(attrs={"rows": 2}),
-                                    help_text="记录结束数日后才返回单位的，须说明理由")
+                                    help_text="记录结束后超过本机关规定的期限（平台默认 7 日）才返回单位的，须说明理由")
     transcript = forms.CharField(label="文字记录", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confidentiality = forms.ChoiceField(label="保密标识", choices=Confidentiality.choices)
     late_reason = forms.CharField(label="逾期存储的理由", required=False, max_length=500,
@@ -280,20 +280,58 @@ def correct_evidence(request, pk):
     return redirect(_back(item.case))
 
 
-@login_required
-def confirm(request, kind, pk):
+def _confirmable(request, kind, pk):
     record = (queries.evidence_for if kind == "evidence" else queries.recording_for)(request.user, pk)
     if record is None or record.case is None:
         raise RecordNotFound()
+    return record
+
+
+@login_required
+def confirm(request, kind, pk):
+    """当事人签名确认 (株洲: the party confirms the printed photos or the transcript): the party signs on the pad the
+    笔录 use (documents/signature.js), or the officer notes the party's refusal and its reason (decision 0089)."""
+    from sanxiang.documents.views import png_from_data_url
+
+    record = _confirmable(request, kind, pk)
+    refused = request.method == "POST" and request.POST.get("refused") == "1"
+    values, status = {"on": timezone.localdate().isoformat(), "party_name": getattr(record.case.case_parties.select_related("party").order_by("id").first(), "party", None)}, 200
+    values["party_name"] = values["party_name"].name if values["party_name"] else ""
     if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in ("on", "party_name", "note", "refusal_reason")}
         try:
-            E.do_confirm_by_party(record, on=request.POST.get("on") or timezone.localdate(),
-                                  note=request.POST.get("note", ""), actor=request.user)
+            E.do_confirm_by_party(record, on=values["on"] or timezone.localdate(), party_name=values["party_name"],
+                                  party_png=None if refused else png_from_data_url(request.POST.get("party_png")),
+                                  refusal_reason=values["refusal_reason"] if refused else "", note=values["note"],
+                                  actor=request.user)
         except SanxiangError as exc:
-            _refused(request, "登记当事人确认", exc)
+            _refused(request, "登记当事人拒绝签名" if refused else "登记当事人签名确认", exc)
+            status = exc.status
         else:
-            messages.success(request, f"已登记当事人对{record}的签名确认。")
-    return redirect(_back(record.case))
+            messages.success(request, f"已登记当事人对{record}的{'拒绝签名' if refused else '签名确认'}。")
+            return redirect(_back(record.case))
+    return render(request, "records/confirm.html", {"record": record, "kind": kind, "values": values,
+                                                    "refusal_open": refused}, status=status)
+
+
+@login_required
+def party_signature(request, kind, pk):
+    """The party's signature image of a confirmation, to whoever sees the record — not where the record's text is
+    withheld from them (`retrieval.content.withholder`, as the case page decides): the signature is the party's
+    personal information."""
+    from django.http import HttpResponse
+
+    from sanxiang import storage
+    from sanxiang.retrieval.content import withholder
+
+    record = _confirmable(request, kind, pk)
+    if not record.party_signature_path or withholder(request.user, record.case)(record):
+        raise RecordNotFound("未找到当事人的签名。")
+    with storage.open_file(record.party_signature_path) as fh:
+        response = HttpResponse(fh.read(), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _declare(request, agency, case=None):

@@ -207,3 +207,29 @@ def test_a_decision_and_its_service_receipt_generated_issued_and_looked_at(demo,
     assert rows.count() == 2  # the header and the one look
     assert "行政处罚决定书" in rows.nth(1).inner_text() and "查看" in rows.nth(1).inner_text()
     shoot(page, "record-access-log")
+
+
+def test_the_party_signs_its_confirmation_on_a_phone(demo, phone_page, shoot):
+    """当事人签名确认 (decision 0089): on a phone, the party draws its signature on the pad the 笔录 use; the
+    case page then shows it under the confirmation."""
+    from sanxiang.archive.models import ArchivedCaseFile
+    from sanxiang.records.models import EvidenceItem
+
+    item = EvidenceItem.objects.get(title="进货单据照片", case__agency__code="urumqi-gxq-amr")
+    assert not ArchivedCaseFile.objects.filter(case=item.case).exists()
+    page = phone_page
+    journeys.log_in(page, "urumqi-amr-officer", journeys.DEMO_PASSWORD)
+    page.goto(f"{page.base}/records/evidence/{item.pk}/confirm/")
+    signing = page.locator("form[data-signatures]")
+    signing.locator("#party_name").fill("孙某")
+    sign_with_the_mouse(page, signing.locator("canvas[data-signature=party_png]"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide on a 390px phone"
+    shoot(page, "party-confirmation-signature")
+    submit(page, signing.locator("button[type=submit]"))
+    assert page.url.startswith(f"{page.base}/cases/{item.case_id}/")
+    shown = page.locator("img.party-signature[alt='当事人孙某的签名']")
+    shown.scroll_into_view_if_needed()
+    assert shown.evaluate("img => img.complete && img.naturalWidth > 0")
+    item.refresh_from_db()
+    assert item.party_signer == "孙某" and item.party_signature_sha256

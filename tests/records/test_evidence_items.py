@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 import pytest
+from documents_cast import png
 from records_cast import EVIDENCE, audio, counts, photo, video
 
 from sanxiang.core.errors import Conflict, NotFound, NotPermitted, RuleViolation
@@ -14,6 +15,7 @@ from sanxiang.records.actions import do_create_upload
 from sanxiang.records.models import EvidenceItem
 
 pytestmark = pytest.mark.django_db
+SIGNED = png(signer="孙某")  # the party's handwritten signature (decision 0089)
 
 
 
@@ -94,10 +96,11 @@ def test_a_correction_is_a_new_item_and_the_old_one_stays_corrected(env, case):
     assert LedgerEntry.objects.filter(action="correct_evidence", object_id__in=[str(second.pk), str(third.pk)]).count() == 2
     # defect #11: the party confirms the item in force, not a corrected one (the message names the one in force)
     for old in (first, second):
-        refused(lambda old=old: E.do_confirm_by_party(old, on="2026-09-03", actor=env.officer), Conflict,
+        refused(lambda old=old: E.do_confirm_by_party(old, on="2026-09-03", party_name="孙某", party_png=SIGNED,
+                                                      actor=env.officer), Conflict,
                 "已被更正，请对最新的一条（书证“进货单据”")
     assert not EvidenceItem.objects.filter(pk__in=[first.pk, second.pk], party_confirmed_on__isnull=False).exists()
-    E.do_confirm_by_party(third, on="2026-09-03", actor=env.officer)
+    E.do_confirm_by_party(third, on="2026-09-03", party_name="孙某", party_png=SIGNED, actor=env.officer)
 
 
 def test_an_evidence_copy_of_a_recording_carries_its_note(env, case):
@@ -122,7 +125,7 @@ def test_audio_needs_its_transcript_where_the_profile_asks(env, case):
         base = {**EVIDENCE, "kind": "statement", "title": "询问录音"}
         refused(lambda: E.do_register_evidence(case, upload, actor=env.officer, **base), RuleViolation, "整理成文字")
         item = E.do_register_evidence(case, upload, transcript="问：你是否知道……答：知道。", actor=env.officer, **base)
-        E.do_confirm_by_party(item, on="2026-09-03", actor=env.officer)
+        E.do_confirm_by_party(item, on="2026-09-03", party_name="孙某", party_png=SIGNED, actor=env.officer)
         item.refresh_from_db()
         assert item.party_confirmed_on == dt.date(2026, 9, 3)
     finally:
@@ -235,7 +238,8 @@ def test_the_partys_confirmation_is_not_back_dated_nor_added_to_an_archived_file
     from sanxiang.archive.models import ArchivedCaseFile
 
     item = E.do_register_evidence(case, photo(env.officer), actor=env.officer, **EVIDENCE)
-    refused(lambda: E.do_confirm_by_party(item, on="2020-01-01", actor=env.officer), RuleViolation,
+    refused(lambda: E.do_confirm_by_party(item, on="2020-01-01", party_name="孙某", party_png=SIGNED,
+                                          actor=env.officer), RuleViolation,
             f"早于取证日期（{item.collected_on:%Y-%m-%d}）")
     ArchivedCaseFile.objects.create(
         case=case, agency=case.agency, archive_number="t-2026-0009", archive_year=2026, archive_seq=9,

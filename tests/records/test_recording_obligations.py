@@ -166,8 +166,8 @@ def test_an_upload_cannot_be_attached_twice(officers):
 
 def test_a_return_days_after_the_recording_is_explained_and_shown(officers, client):
     """s23 tester8 #11: ticking 异地执法 and typing a return 85 days after the recording moved the storage
-    deadline with nothing asked and the register showed it stored on time. From DEFAULT_REMOTE_RETURN_DAYS
-    days after the end the reason is required (a refusal writes nothing), kept and shown."""
+    deadline with nothing asked and the register showed it stored on time. After the profile's bound (7
+    days, the platform's marked default) the reason is required (a refusal writes nothing), kept and shown."""
     user = officers["urumqi-gxq-amr"]
     far = {"remote_work": True, "returned_at": at("2026-11-24T08:00").isoformat()}
     before = counts()
@@ -183,3 +183,74 @@ def test_a_return_days_after_the_recording_is_explained_and_shown(officers, clie
     assert json.loads(entry.entry)["payload"]["return_reason"] == "在南疆连续执法检查，11 月 24 日返回"
     near = declare(user, "2026-10-26T10:00", remote_work=True, returned_at=at("2026-10-28T09:00").isoformat())
     assert near.late_reason == ""
+
+
+RETURNS = [
+    # profile, ended, returned, reason asked — the bound is the profile's records.remote_return_reason_after
+    ("urumqi-gxq-amr", "2026-10-30T17:00", "2026-11-06T23:00", False),  # 7 days (platform default): 11-06 is day 7
+    ("urumqi-gxq-amr", "2026-10-30T17:00", "2026-11-07T08:00", True),  # day 8
+    ("urumqi-gxq-hrss", "2026-09-30T17:00", "2026-10-07T18:00", False),  # through National Day, calendar days
+    ("urumqi-gxq-hrss", "2026-09-30T17:00", "2026-10-08T08:30", True),
+    ("remote-3-workdays", "2026-10-30T17:00", "2026-11-04T20:00", False),  # Fri → Mon, Tue, Wed
+    ("remote-3-workdays", "2026-10-30T17:00", "2026-11-05T08:00", True),
+    ("remote-36-hours", "2026-10-30T17:00", "2026-11-01T05:00", False),  # to the hour
+    ("remote-36-hours", "2026-10-30T17:00", "2026-11-01T05:01", True),
+    ("remote-no-bound", "2026-09-01T09:40", "2026-11-24T08:00", False),  # an agency setting none asks nothing
+]
+
+
+@pytest.fixture
+def remote_profiles(tmp_path, monkeypatch):
+    """Agencies whose own profile sets another bound than the platform's default (a file beside the shipped
+    ones, as an agency's would be)."""
+    from sanxiang.profiles import registry
+
+    files = []
+    for key, value in (("remote-3-workdays", '{ count = 3, unit = "workdays" }'),
+                       ("remote-36-hours", '{ count = 36, unit = "hours" }'), ("remote-no-bound", None)):
+        body = f"value = {value}" if value else "not_applicable = true"
+        path = tmp_path / f"{key}.toml"
+        path.write_text(f'key = "{key}"\nname = "测试机关"\nextends = "urumqi-gxq-amr"\n\n'
+                        f'[records.remote_return_reason_after]\n{body}\ncitation = "测试机关方案：返回单位的期限"\n',
+                        encoding="utf-8")
+        files.append(path)
+    monkeypatch.setattr(registry, "_default", lambda: registry.Registry(registry.DATA_DIR, extra_files=files))
+    found = {}
+    for key in ("remote-3-workdays", "remote-36-hours", "remote-no-bound"):
+        agency = T.agency(profile_key=key)
+        user = T.member(agency, Role.OFFICER, unit=A.do_create_unit(agency, "执法一队", actor=OPERATOR))
+        T.person(agency, user_obj=user, name="王执法")
+        found[key] = user
+    return found
+
+
+@pytest.mark.parametrize("profile,ended,returned,asked", RETURNS)
+def test_the_return_bound_is_the_agencys_profile_value(officers, remote_profiles, profile, ended, returned, asked):
+    """The bound after which a late return needs its reason is a profile value (decision 0089), not a
+    constant: the shipped agencies inherit the platform's marked default of 7 days; an agency's own value
+    (3 working days, 36 hours) or none replaces it. The storage deadline itself still runs from the return
+    (乌鲁木齐市场监管 返回单位后24小时内, unchanged)."""
+    user = {**officers, **remote_profiles}[profile]
+    far = {"remote_work": True, "returned_at": at(returned).isoformat()}
+    if asked:
+        before = counts()
+        with pytest.raises(RuleViolation) as caught:
+            declare(user, ended, **far)
+        assert caught.value.code == "return_reason_missing" and "超过本机关规定的" in caught.value.message
+        assert counts() == before
+        rec = declare(user, ended, return_reason="连续在外执法检查，任务结束后返回", **far)
+        assert rec.late_reason == "连续在外执法检查，任务结束后返回"
+    else:
+        rec = declare(user, ended, **far)
+        assert rec.late_reason == ""
+    if profile == "urumqi-gxq-amr":
+        assert timezone.localtime(E.upload_obligation(rec).due_at, TZ) == at(returned) + dt.timedelta(hours=24)
+
+
+def test_the_default_is_marked_as_the_platforms():
+    from sanxiang.profiles.registry import get_profile
+
+    for key in ("national", "urumqi-gxq-amr", "zhuzhou-amr"):
+        entry = get_profile(key).entry("records.remote_return_reason_after", on="2026-10-30")
+        assert entry.value == {"count": 7, "unit": "days"} and entry.citation.startswith("平台默认值")
+    assert get_profile("urumqi-gxq-amr").value("records.av_upload_after_return") == {"count": 24, "unit": "hours"}
