@@ -25,8 +25,8 @@ from .actions import (
     do_save_disclosure_item,
     update_period,
 )
-from .models import ChangeCause, Section
 from .files import ALLOWED_TEXT, max_bytes, size_label
+from .models import ChangeCause, Section
 from .schema import DUTY, DUTY_STATES, FILE_ROLES, MATERIALS, TEXT, UNITS, carry_files, fields_of, is_list, shown
 
 READ = "read_disclosure"

@@ -351,7 +351,7 @@ def decision_list(request, agency):
     rows, more = ([], False) if problems else D.decision_rows(agency, f)
     return _page(request, "portal/decisions.html", agency, f"行政执法决定公开 · {agency.name}",
                  f"{agency.name}依法公开的行政执法决定（处罚、许可、强制、检查等），含撤下说明和更正记录。",
-                 {"rows": rows, "f": f, "problems": problems, "kinds": D.KINDS,
+                 {"rows": rows, "f": f, "problems": problems, "kinds": D.agency_kinds(agency),
                   "prev": _query_string("", f, f["page"] - 1) if f["page"] > 1 else "",
                   "next": _query_string("", f, f["page"] + 1) if more else ""})
 
@@ -396,7 +396,7 @@ def _search(request, agency):
         except D.SearchQueryError as exc:
             problems.append(str(exc))
     where = agency.name if agency else "各机关"
-    base = {"q": q, "f": f, "problems": problems, "kinds": D.KINDS, "rows": rows, "asked": asked,
+    base = {"q": q, "f": f, "problems": problems, "kinds": D.agency_kinds(agency), "rows": rows, "asked": asked,
             "agencies": [] if agency else queries.agencies(), "chosen": chosen, "scoped": agency,
             "prev": _query_string(q, f, f["page"] - 1) if f["page"] > 1 and asked else "",
             "next": _query_string(q, f, f["page"] + 1) if more else ""}
