@@ -227,6 +227,14 @@ def _publicity(cast, label):
         return Built(PR.do_request_correction(pub, content="罚款数额有误", contact="13900000000"), cast.a, cast.unit_a)
     # agency A's profile sets no early stop (national): the row is written as the action would leave it
     day = dt.date(2026, 9, 15)
+    if label == "publicity.withdrawalproposal":  # 撤下申请 (decision 0090), as the editor's action leaves it
+        from django.contrib.auth import get_user_model
+
+        from sanxiang.publicity.models import WithdrawalProposal
+        head = get_user_model().objects.order_by("pk").first()
+        return Built(WithdrawalProposal.objects.create(
+            publication=pub, agency=cast.a, ground="void", reason="决定被确认无效", proposed_by_name="editor",
+            proposed_to=head, proposed_on=day, created_at=timezone.now()), cast.a, cast.unit_a)
     row = EarlyStopRequest.objects.create(agency=cast.a, publication=pub, number="停〔2026〕1号", statement="均符合",
                                           contact="x", received_on=day, due=day, created_at=timezone.now())
     return Built(row, cast.a, cast.unit_a)
