@@ -82,6 +82,29 @@ def _pdf_problem(data: bytes) -> str | None:
         return "不是完整的 PDF 文件"
     if re.search(rb"/(JavaScript|JS|Launch|EmbeddedFile)\b", data):
         return "含有脚本、启动动作或嵌入文件的 PDF 不能公开"
+    return _pdf_structure_problem(data)
+
+
+def _pdf_structure_problem(data: bytes) -> str | None:
+    """What the raw bytes cannot show (compressed object streams): the catalog's actions, name trees and
+    every page's additional actions, read with pypdf."""
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        root = reader.trailer["/Root"].get_object()
+        names = root.get("/Names")
+        names = names.get_object() if names is not None else {}
+        if "/OpenAction" in root or "/AA" in root or "/JavaScript" in names or "/EmbeddedFiles" in names:
+            return "含有脚本、启动动作或嵌入文件的 PDF 不能公开"
+        for page in reader.pages:
+            if "/AA" in page:
+                return "含有脚本、启动动作或嵌入文件的 PDF 不能公开"
+    except Exception:  # pypdf raises many kinds for a broken file
+        return "不是完整的 PDF 文件"
     return None
 
 

@@ -158,8 +158,10 @@ def _build(cast, label):
         return Built(do_publish_disclosure(a, "matters", CONTENT["matters"], reason="首次发布", actor=OPERATOR), a)
     if label == "disclosure.guidefile":  # 服务指南的示范文本 of agency A, uploaded by the operator
         from sanxiang.disclosure.actions import do_store_guide_file
-        pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-        return Built(do_store_guide_file(a, pdf, "示范.pdf", actor=OPERATOR), a)
+        from PIL import Image
+        out = __import__("io").BytesIO()
+        Image.new("RGB", (4, 4), "white").save(out, "PNG")
+        return Built(do_store_guide_file(a, out.getvalue(), "示范.png", actor=OPERATOR), a)
     if label == "disclosure.disclosuretrigger":  # 调整事由 of agency A (a law change)
         from sanxiang.disclosure.actions import do_record_disclosure_trigger
         return Built(do_record_disclosure_trigger(a, cause="law", description="某法修订", occurred_on="2026-03-02",

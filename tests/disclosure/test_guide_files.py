@@ -26,7 +26,22 @@ from sanxiang.ledger.models import LedgerEntry
 pytestmark = pytest.mark.django_db
 
 DOCX = sample_docx("申请书", [("申请人名称", "某某公司（示例）")])
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf(page_action=False) -> bytes:
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject
+
+    w = PdfWriter()
+    page = w.add_blank_page(100, 100)
+    if page_action:  # an action run when the page opens: nothing in the raw bytes' vocabulary shows it
+        page[NameObject("/AA")] = DictionaryObject()
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+PDF = pdf()
 
 
 def image(fmt) -> bytes:
@@ -130,7 +145,9 @@ def _docx_with(extra: dict) -> bytes:
     (image("GIF"), "示范.png", "只能上传"),
     (_docx_with({"word/vbaProject.bin": b"x"}), "示范.docx", "宏"),
     (PDF.replace(b"/Type /Catalog", b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), "示范.pdf", "脚本"),
+    (pdf(page_action=True), "示范.pdf", "脚本"),
     (PDF[:-7], "示范.pdf", "不是完整的 PDF"),
+    (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n", "示范.pdf", "不是完整的 PDF"),
     (image("PNG")[:40], "示范.png", "图片已损坏"),
     (b"PK\x03\x04" + b"\x00" * 60, "示范.docx", "只能上传"),
 ])
