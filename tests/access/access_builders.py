@@ -157,9 +157,12 @@ def _build(cast, label):
         from sanxiang.disclosure.testing import CONTENT
         return Built(do_publish_disclosure(a, "matters", CONTENT["matters"], reason="首次发布", actor=OPERATOR), a)
     if label == "disclosure.guidefile":  # 服务指南的示范文本 of agency A, uploaded by the operator
-        from sanxiang.disclosure.actions import do_store_guide_file
+        import io
+
         from PIL import Image
-        out = __import__("io").BytesIO()
+
+        from sanxiang.disclosure.actions import do_store_guide_file
+        out = io.BytesIO()
         Image.new("RGB", (4, 4), "white").save(out, "PNG")
         return Built(do_store_guide_file(a, out.getvalue(), "示范.png", actor=OPERATOR), a)
     if label == "disclosure.disclosuretrigger":  # 调整事由 of agency A (a law change)
