@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -13,13 +16,14 @@ from sanxiang.core.inputs import acting_user
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 
-from .models import ChangeCause, DisclosureTrigger, DisclosureVersion, Section
-from .schema import clean_content, clean_record, fields_of, is_list
+from .models import ChangeCause, DisclosureTrigger, DisclosureVersion, GuideFile, Section
+from .schema import FILE_ROLES, clean_content, clean_record, fields_of, is_list
 
 register_actions({
     "publish_disclosure": "发布事前公开信息新版本",
     "record_disclosure_trigger": "登记事前公开调整事由",
     "answer_disclosure_trigger": "事前公开调整事由已按新版本调整",
+    "store_guide_file": "上传服务指南示范文本或常见错误示例文件",
 })
 UPDATE_DUTY = "事前公开动态调整期限"
 UPDATE_RULE = "publicity.update_after_change"
@@ -73,7 +77,7 @@ def do_publish_disclosure(agency, section, content, *, reason, actor, cause=Chan
     reason = _reason(reason)
     if cause not in ChangeCause.values:
         raise RuleViolation(f"未知的调整原因类别“{cause}”。", field="cause")
-    content = clean_content(section, content)
+    content = clean_content(section, content, files=file_resolver(agency))
     before = latest(agency, section)
     if before is not None and before.content == content:
         raise RuleViolation("内容与现行版本相同，无需发布新版本。", field="content", code="disclosure_unchanged")
@@ -156,7 +160,7 @@ def do_save_disclosure_item(agency, section, item, *, reason, actor, code=None,
     section = _section(section)
     if not is_list(section):
         raise RuleViolation("该栏目不是清单。", field="section")
-    item = clean_record(item, fields_of(section))
+    item = clean_record(item, fields_of(section), files=file_resolver(agency))
     items = _items(agency, section)
     codes = [i["code"] for i in items]
     if code is None:
@@ -187,3 +191,114 @@ def do_remove_disclosure_item(agency, section, code, *, reason, actor, cause=Cha
     return do_publish_disclosure(agency, section, {"items": [i for i in items if i["code"] != code]},
                                  reason=reason, actor=actor, cause=cause, change={"kind": "remove", "code": code},
                                  trigger=trigger)
+
+
+# ---- 服务指南附件: 示范文本 and 常见错误示例 as files (issue 10 §1) -----------------------------------
+
+def file_resolver(agency):
+    """Resolves a 申请材料's file reference — the SHA-256 of a file the agency uploaded, as text or as
+    {"sha256": …} — to what the version records: {sha256, name, media_type, size} from the stored row
+    (never the caller's name, type or size)."""
+    def resolve(ref, what):
+        sha = ref.get("sha256") if isinstance(ref, dict) else ref
+        if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
+            raise RuleViolation(f"{what}文件的标识不对（应为上传后返回的 SHA-256）。", field="materials")
+        row = GuideFile.objects.filter(agency=agency, sha256=sha).order_by("-uploaded_at", "-id").first()
+        if row is None:
+            raise RuleViolation(f"{what}文件未上传到本机关。", field="materials", code="guide_file_unknown")
+        return {"sha256": row.sha256, "name": row.filename, "media_type": row.media_type, "size": row.size}
+    return resolve
+
+
+@transaction.atomic
+def do_store_guide_file(agency, data: bytes, filename, *, actor) -> GuideFile:
+    """上传示范文本或常见错误示例文件: checked by its bytes (files.py), kept in the content-addressed store,
+    ledgered with the file's digests. Not public until a version of the 服务指南 names it."""
+    from sanxiang import storage
+
+    from .files import clean_name, media_type_of
+
+    _check(agency, actor)
+    if not isinstance(data, (bytes, bytearray)):
+        raise RuleViolation("请选择要上传的文件。", field="file")
+    mime = media_type_of(bytes(data))
+    name = clean_name(filename, mime)
+    try:
+        stored = storage.put(io.BytesIO(data))
+    except storage.StorageError as exc:
+        raise RuleViolation(f"文件保存失败：{exc}", field="file") from exc
+    row = GuideFile.objects.create(
+        agency=agency, filename=name, media_type=mime, size=stored.size, path=stored.path, sha256=stored.sha256,
+        sm3=stored.sm3, uploaded_by=_user(actor), uploaded_by_name=actor.get_username(), uploaded_at=timezone.now())
+    append_entry(action="store_guide_file", actor=actor, obj=row, files=[stored.record()], payload={
+        "filename": name, "media_type": mime, "sha256": stored.sha256, "size": stored.size})
+    return row
+
+
+def _guide_material(agency, code, material):
+    items = _items(agency, Section.GUIDES)
+    item = next((i for i in items if i["code"] == code), None)
+    if item is None:
+        raise NotFound(f"服务指南中没有编码为“{code}”的事项。")
+    try:
+        index = int(material)
+    except (TypeError, ValueError):
+        index = 0
+    if not 1 <= index <= len(item["materials"]):
+        raise RuleViolation("请选择申请材料。", field="material")
+    return item, index - 1
+
+
+def _role(role) -> str:
+    if role not in FILE_ROLES:
+        raise RuleViolation("请选择作为示范文本还是常见错误示例。", field="role")
+    return role
+
+
+@transaction.atomic
+def do_attach_guide_file(agency, code, material, role, data: bytes, filename, *, reason, actor,
+                         cause=ChangeCause.ROUTINE, trigger=None) -> DisclosureVersion:
+    """为申请材料上传示范文本或常见错误示例: the file stored (ledgered), then the 服务指南 published as a new
+    version with the file on the material (`material`: its 1-based place) and the reason."""
+    _check(agency, actor)
+    role = _role(role)
+    _reason(reason)
+    item, at = _guide_material(agency, code, material)
+    row = do_store_guide_file(agency, data, filename, actor=actor)
+    materials = [dict(m) for m in item["materials"]]
+    materials[at][role] = row.sha256
+    return do_save_disclosure_item(agency, Section.GUIDES, {**item, "materials": materials}, code=code,
+                                   reason=reason, actor=actor, cause=cause, trigger=trigger)
+
+
+@transaction.atomic
+def do_detach_guide_file(agency, code, material, role, *, reason, actor, cause=ChangeCause.ROUTINE,
+                         trigger=None) -> DisclosureVersion:
+    """删除申请材料的示范文本或常见错误示例文件: a new version without it (earlier versions keep it)."""
+    _check(agency, actor)
+    role = _role(role)
+    item, at = _guide_material(agency, code, material)
+    materials = [dict(m) for m in item["materials"]]
+    if not materials[at].get(role):
+        raise RuleViolation(f"该申请材料没有{FILE_ROLES[role]}文件。", field="role")
+    del materials[at][role]
+    return do_save_disclosure_item(agency, Section.GUIDES, {**item, "materials": materials}, code=code,
+                                   reason=reason, actor=actor, cause=cause, trigger=trigger)
+
+
+def published_guide_file(agency, sha256: str) -> dict | None:
+    """The description of a 服务指南附件 that a published version of the agency's 服务指南 names (the
+    current one or an earlier one the portal's history shows), with its stored path; None otherwise."""
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
+        return None
+    for row in DisclosureVersion.objects.filter(agency=agency, section=Section.GUIDES).order_by("-version"):
+        for item in row.content.get("items", []):
+            for m in item.get("materials") or []:
+                for key in FILE_ROLES:
+                    desc = m.get(key)
+                    if isinstance(desc, dict) and desc.get("sha256") == sha256:
+                        stored = GuideFile.objects.filter(agency=agency, sha256=sha256).order_by("id").first()
+                        if stored is None:
+                            return None
+                        return {**desc, "path": stored.path}
+    return None

@@ -176,6 +176,65 @@ def load(stdout):
     return lines
 
 
+# 示范文本 as a file (issue 10 §1): the first material of each demo guide gets a filled-in sample form as
+# a Word document — fictitious example values, marked as a sample. Built with python-docx, its dates fixed.
+SAMPLE_LINES = {
+    "食品经营许可申请书": [
+        ("申请人名称", "某某餐饮管理有限公司（示例）"), ("统一社会信用代码", "与营业执照一致，18 位"),
+        ("法定代表人（负责人）", "张某"), ("经营场所", "与营业执照住所一致，写明门牌号"),
+        ("主体业态", "餐饮服务经营者 — 一般餐馆"), ("经营项目", "热食类食品制售（按实际勾选，不多选）"),
+        ("食品安全管理人员", "李某，已经培训考核合格"), ("申请人签字（盖章）", "法定代表人亲笔签字并加盖公章"),
+    ],
+    "单用途卡业务备案表": [
+        ("企业名称", "某某商贸有限公司（示例）"), ("统一社会信用代码", "与营业执照一致，18 位"),
+        ("发卡类型", "记名卡 / 不记名卡（按实际填写）"), ("预计发卡规模", "上一会计年度发卡金额及预计本年度规模"),
+        ("资金存管银行", "写明开户银行全称及存管账户"), ("企业法定代表人签字", "亲笔签字并加盖公章"),
+    ],
+    "劳动保障监察投诉书": [
+        ("投诉人", "王某（示例）"), ("联系电话", "本人可以接通的电话"),
+        ("被投诉用人单位", "写明全称和实际经营地址，与营业执照一致"), ("投诉事项", "2026 年 3 月至 5 月工资未发放"),
+        ("诉求", "要求支付拖欠工资 15,000 元（写明金额和期间）"), ("投诉人签名及日期", "亲笔签名，写明日期"),
+    ],
+}
+
+
+def sample_docx(title: str, lines) -> bytes:
+    """A small .docx 示范文本: the form's title, each field with how to fill it, and a footnote."""
+    import datetime as dt
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    doc.core_properties.created = doc.core_properties.modified = dt.datetime(2026, 1, 1)
+    doc.core_properties.title = f"{title}（填写示范）"
+    doc.core_properties.author = doc.core_properties.last_modified_by = "三项制度平台示例"
+    doc.add_heading(f"{title}（填写示范）", level=1)
+    table = doc.add_table(rows=0, cols=2)
+    for label, value in lines:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    doc.add_paragraph("本示范文本中的名称、人员均为示例，请按本单位实际情况填写。")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _with_sample_file(agency, items, actor) -> list[dict]:
+    from .actions import do_store_guide_file
+
+    out = []
+    for g in items:
+        materials = [dict(m) for m in g["materials"]]
+        first = materials[0] if materials else None
+        if first is not None and first["name"] in SAMPLE_LINES:
+            row = do_store_guide_file(agency, sample_docx(first["name"], SAMPLE_LINES[first["name"]]),
+                                      f"{first['name']}填写示范.docx", actor=actor)
+            first["sample"], first["sample_file"] = "填写示范见附件（Word 文档）", row.sha256
+        out.append({**g, "materials": materials})
+    return out
+
+
 def _officer(agency):
     from sanxiang.orgs.models import Certificate, CertificateKind, CertificateStatus, PersonKind
 
@@ -226,6 +285,7 @@ def _agency(agency, spec, actor) -> int:
         items = [{**g, "accepting_body": f"{agency.name}政务服务窗口",
                   "approving_body": g["approving_body"] or agency.name, "office_hours": HOURS,
                   "address": spec["address"], "phone": spec["phone"]} for g in spec["guides"]]
+        items = _with_sample_file(agency, items, actor)
         do_publish_disclosure(agency, Section.GUIDES, {"items": items}, reason=first, actor=actor)
         made += 1
     if missing(Section.RANDOM_ITEMS):

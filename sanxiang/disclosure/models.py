@@ -86,3 +86,33 @@ class DisclosureTrigger(Ledgered):
 
     def __str__(self) -> str:
         return f"{self.get_cause_display()}：{self.description}"
+
+
+class GuideFile(Ledgered):
+    """服务指南附件 — a file the agency's editors attach to one 申请材料 of a 服务指南 as its 示范文本 or
+    常见错误示例 (issue 10 §1): a filled-in form as PDF, Word (.docx) or an image (PNG, JPEG), checked by
+    its bytes (files.py). The bytes are in the content-addressed store (`path` is their SHA-256); the
+    guide's version names the file by `sha256` with its name, type and size, so attaching or removing
+    one publishes a new version with its reason. It is public only once a published version names it."""
+
+    agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="guide_files")
+    filename = models.CharField("文件名", max_length=120)
+    media_type = models.CharField("文件类型", max_length=120)
+    size = models.BigIntegerField("文件大小（字节）")
+    path = models.CharField("存储路径", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    sm3 = models.CharField("SM3", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_by_name = models.CharField(max_length=150)
+    uploaded_at = models.DateTimeField()
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["agency", "-uploaded_at", "-id"]
+        verbose_name = "服务指南附件"
+        indexes = [models.Index(fields=["agency", "sha256"])]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -9,7 +9,7 @@ publish new versions; supervisors read the agencies they supervise.
 from sanxiang.access.policy import AGENCY, SUPERVISED, grant, register
 from sanxiang.orgs.models import Agency, Role
 
-from .models import DisclosureTrigger, DisclosureVersion
+from .models import DisclosureTrigger, DisclosureVersion, GuideFile
 
 EDITORS = {Role.REVIEWER: AGENCY, Role.PUBLICITY_EDITOR: AGENCY, Role.AGENCY_LEADER: AGENCY}
 
@@ -19,3 +19,4 @@ register(DisclosureVersion, agency="agency", rules={"view": VIEW})
 register(DisclosureTrigger, agency="agency", rules={"view": VIEW})
 grant(Agency, "manage_disclosure", EDITORS)
 grant(Agency, "read_disclosure", VIEW)
+register(GuideFile, agency="agency", rules={"view": VIEW})

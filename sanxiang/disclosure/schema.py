@@ -52,7 +52,7 @@ ITEM_FIELDS = {
         Field("code", "事项编码"), Field("name", "事项名称"), Field("basis", "设定依据", TEXT),
         Field("accepting_body", "受理机构"), Field("approving_body", "审批机构"),
         Field("conditions", "受理条件", TEXT),
-        Field("materials", "申请材料", MATERIALS, help="每行一项：材料名称｜示范文本｜常见错误示例"),
+        Field("materials", "申请材料", MATERIALS, help="每行一项：材料名称｜示范文本｜常见错误示例（示范文本、常见错误示例的文件在本页下方上传）"),
         Field("process", "办理流程", TEXT), Field("time_limit", "办理时限"), Field("remedies", "救济渠道", TEXT),
         Field("supervision", "监督方式", TEXT), Field("accountability", "责任追究", TEXT),
         Field("office_hours", "办公时间"), Field("address", "办公地址"), Field("phone", "办公电话"),
@@ -120,7 +120,52 @@ def _rows(value, f: Field, where: str, keys: tuple[str, ...]) -> list[dict]:
     return rows
 
 
-def clean_record(data, fields: tuple[Field, ...], where: str = "") -> dict:
+# 申请材料's files (示范文本、常见错误示例 as PDF, Word or an image): the keys of a material row naming a
+# stored 服务指南附件 by its SHA-256; the version holds {sha256, name, media_type, size}.
+FILE_ROLES = {"sample_file": "示范文本", "errors_file": "常见错误示例"}
+MATERIAL_KEYS = ("name", "sample", "common_errors")
+
+
+def _materials(value, f: Field, where: str, files) -> list[dict]:
+    refs = []
+    if isinstance(value, list):
+        plain = []
+        for row in value:
+            if isinstance(row, dict):
+                refs.append({k: row[k] for k in FILE_ROLES if row.get(k)})
+                row = {k: v for k, v in row.items() if k not in FILE_ROLES}
+            else:
+                refs.append({})
+            plain.append(row)
+        value = plain
+    rows = _rows(value, f, where, MATERIAL_KEYS)
+    for i, (row, given) in enumerate(zip(rows, refs, strict=False), 1):
+        for key, label in FILE_ROLES.items():
+            if key not in given:
+                continue
+            if files is None:
+                raise RuleViolation(f"{where}“{f.label}”第 {i} 项的{label}文件须先上传。", field=f.name)
+            row[key] = files(given[key], f"{where}“{f.label}”第 {i} 项的{label}")
+    return rows
+
+
+def carry_files(new, old) -> list | str:
+    """The materials of an edit made as lines of text (the editing form) with the files each material of
+    the same name had: editing the words keeps the attached 示范文本 and 常见错误示例."""
+    if not isinstance(new, str):
+        return new
+    by_name = {m.get("name"): m for m in old or [] if isinstance(m, dict)}
+    rows = []
+    for line in new.splitlines():
+        if not line.strip():
+            continue
+        row = dict(zip(MATERIAL_KEYS, (p.strip() for p in re.split(r"[｜|]", line)), strict=False))
+        before = by_name.get(row.get("name"), {})
+        rows.append({**row, **{k: before[k] for k in FILE_ROLES if before.get(k)}})
+    return rows
+
+
+def clean_record(data, fields: tuple[Field, ...], where: str = "", files=None) -> dict:
     if not isinstance(data, dict):
         raise RuleViolation(f"{where}内容格式不对。", field="content")
     unknown = set(data) - {f.name for f in fields}
@@ -130,7 +175,7 @@ def clean_record(data, fields: tuple[Field, ...], where: str = "") -> dict:
     for f in fields:
         value = data.get(f.name)
         if f.kind == MATERIALS:
-            out[f.name] = _rows(value, f, where, ("name", "sample", "common_errors"))
+            out[f.name] = _materials(value, f, where, files)
         elif f.kind == UNITS:
             out[f.name] = _rows(value, f, where, ("name", "duties"))
         elif f.kind == DUTY:
@@ -144,8 +189,9 @@ def clean_record(data, fields: tuple[Field, ...], where: str = "") -> dict:
     return out
 
 
-def clean_content(section: str, content) -> dict:
-    """The section's content validated and normalised; RuleViolation names the first fault."""
+def clean_content(section: str, content, files=None) -> dict:
+    """The section's content validated and normalised; RuleViolation names the first fault. `files`
+    resolves a 申请材料's file reference (its SHA-256) to the stored file's description, or refuses."""
     section = Section(section)
     if not is_list(section):
         return clean_record(content, AGENCY_FIELDS)
@@ -153,7 +199,7 @@ def clean_content(section: str, content) -> dict:
         raise RuleViolation("内容应为 {\"items\": [...]}。", field="content")
     items, seen = [], set()
     for i, item in enumerate(content["items"], 1):
-        row = clean_record(item, ITEM_FIELDS[section], where=f"第 {i} 项：")
+        row = clean_record(item, ITEM_FIELDS[section], where=f"第 {i} 项：", files=files)
         if row["code"] in seen:
             raise RuleViolation(f"编码“{row['code']}”重复：同一清单中的编码不能相同。", field="code")
         seen.add(row["code"])
@@ -170,5 +216,20 @@ def shown(section: str, record: dict) -> list[dict]:
             value = DUTY_STATES.get(value, "")
         if value in ("", None, []):
             continue
+        if f.kind == MATERIALS:
+            value = [_with_labels(m) for m in value]
         rows.append({"name": f.name, "label": f.label, "value": value, "kind": f.kind})
     return rows
+
+
+def _with_labels(material: dict) -> dict:
+    """A material row for the pages: each file with its type and size as people read them."""
+    from .files import ALLOWED, size_label
+
+    out = dict(material)
+    for key in FILE_ROLES:
+        desc = material.get(key)
+        if isinstance(desc, dict):
+            out[key] = {**desc, "type_label": ALLOWED.get(desc.get("media_type"), "文件"),
+                        "size_label": size_label(int(desc.get("size") or 0))}
+    return out

@@ -17,14 +17,17 @@ from sanxiang.core.errors import SanxiangError
 from . import queries
 from .actions import (
     TRIGGER_CAUSES,
+    do_attach_guide_file,
+    do_detach_guide_file,
     do_publish_disclosure,
     do_record_disclosure_trigger,
     do_remove_disclosure_item,
     do_save_disclosure_item,
     update_period,
 )
+from .files import ALLOWED_TEXT, max_bytes, size_label
 from .models import ChangeCause, Section
-from .schema import DUTY, DUTY_STATES, MATERIALS, TEXT, UNITS, fields_of, is_list, shown
+from .schema import DUTY, DUTY_STATES, FILE_ROLES, MATERIALS, TEXT, UNITS, carry_files, fields_of, is_list, shown
 
 READ = "read_disclosure"
 
@@ -183,6 +186,8 @@ def edit(request, code, section, item=None):
         form = item_form(section, request.POST, agency=agency)
         if form.is_valid():
             data = {f.name: form.cleaned_data[f.name] for f in fields_of(section)}
+            if section == Section.GUIDES and current:  # the words edited, the files kept
+                data["materials"] = carry_files(data["materials"], current.get("materials"))
             try:
                 if is_list(section):
                     saved = do_save_disclosure_item(agency, section, data, code=item, reason=form.cleaned_data["reason"],
@@ -201,7 +206,92 @@ def edit(request, code, section, item=None):
     else:
         form = item_form(section, initial=current, agency=agency)
     return render(request, "disclosure/edit.html", {"agency": agency, "section": section, "form": form,
-                                                    "item": item, "current": current}, status=status)
+                                                    "item": item, "current": current, **_files_context(
+                                                        agency, section, item, current)}, status=status)
+
+
+class GuideFileForm(forms.Form):
+    material = forms.ChoiceField(label="申请材料")
+    role = forms.ChoiceField(label="作为", choices=list(FILE_ROLES.items()))
+    file = forms.FileField(label="文件", help_text="")
+
+    def __init__(self, *args, materials=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["material"].choices = [(str(i), m["name"]) for i, m in enumerate(materials, 1)]
+        self.fields["file"].help_text = f"{ALLOWED_TEXT}，最大 {size_label(max_bytes())}；按文件内容识别"
+
+
+def _files_context(agency, section, item, current, form=None):
+    """The 示范文本 / 常见错误示例 files of a 服务指南's materials, on the item's editing page."""
+    if section != Section.GUIDES or not item or not current:
+        return {}
+    rows = shown(section, {"materials": current.get("materials") or []})
+    materials = [{"name": m["name"], "files": [{"key": k, "label": label, "file": m[k]}
+                                               for k, label in FILE_ROLES.items() if m.get(k)]}
+                 for m in (rows[0]["value"] if rows else [])]
+    return {"materials": materials,
+            "file_form": form or GuideFileForm(materials=current.get("materials") or []),
+            "change_form": ChangeForm(agency=agency)}
+
+
+@login_required
+def attach_file(request, code, item):
+    """为申请材料上传示范文本或常见错误示例 (multipart form): the 服务指南 published again with the file."""
+    agency = _agency(request.user, code)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not can(request.user, "manage_disclosure", agency):
+        raise Http404("您无权调整该机关的事前公开信息。")
+    current = queries.public_item(agency, Section.GUIDES, item)
+    if current is None:
+        raise Http404("服务指南中没有该事项。")
+    form = GuideFileForm(request.POST, request.FILES, materials=current.get("materials") or [])
+    change = ChangeForm(request.POST, agency=agency)
+    if form.is_valid() and change.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > max_bytes():
+            form.add_error("file", f"文件过大：最大 {size_label(max_bytes())}。")
+        else:
+            try:
+                saved = do_attach_guide_file(
+                    agency, item, form.cleaned_data["material"], form.cleaned_data["role"], upload.read(),
+                    upload.name, reason=change.cleaned_data["reason"], cause=change.cleaned_data["cause"],
+                    trigger=change.trigger_value(), actor=request.user)
+            except SanxiangError as exc:
+                exc.show_on(form)
+            else:
+                messages.success(request, f"已上传{FILE_ROLES[form.cleaned_data['role']]}文件，"
+                                          f"发布{Section.GUIDES.label}第{saved.version}版。")
+                return redirect("disclosure:edit", agency.code, Section.GUIDES.value, item)
+    for errors in change.errors.values():
+        for e in errors:
+            form.add_error(None, f"调整原因：{e}")
+    edit_form = item_form(Section.GUIDES, initial=current, agency=agency)
+    return render(request, "disclosure/edit.html", {
+        "agency": agency, "section": Section.GUIDES, "form": edit_form, "item": item, "current": current,
+        **_files_context(agency, Section.GUIDES, item, current, form)}, status=400)
+
+
+@login_required
+def detach_file(request, code, item):
+    agency = _agency(request.user, code)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not can(request.user, "manage_disclosure", agency):
+        raise Http404("您无权调整该机关的事前公开信息。")
+    change = ChangeForm(request.POST, agency=agency)
+    if not change.is_valid():
+        messages.error(request, "删除文件须写明调整原因。")
+        return redirect("disclosure:edit", agency.code, Section.GUIDES.value, item)
+    try:
+        saved = do_detach_guide_file(agency, item, request.POST.get("material"), request.POST.get("role"),
+                                     reason=change.cleaned_data["reason"], cause=change.cleaned_data["cause"],
+                                     trigger=change.trigger_value(), actor=request.user)
+    except SanxiangError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已删除文件，发布{Section.GUIDES.label}第{saved.version}版。")
+    return redirect("disclosure:edit", agency.code, Section.GUIDES.value, item)
 
 
 @login_required

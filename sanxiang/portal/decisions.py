@@ -25,6 +25,22 @@ KINDS = [(code, kind_name(label)) for code, label in KIND_LABELS.items()]
 KIND_NAMES = dict(KINDS)
 
 
+def agency_kinds(agency) -> list[tuple[str, str]]:
+    """The kinds an agency's decision list and search offer (s23 tester10 #17): those among its 执法类别
+    (`Agency.categories`: 行政处罚, 行政许可 …, 劳动保障监察), and any kind it has published decisions of (a
+    category dropped later still finds its old decisions) — not 行政裁决 for a market regulator."""
+    def compute():
+        from sanxiang.publicity.models import Publication
+
+        categories = set(agency.categories or [])
+        published = set(Publication.objects.filter(agency=agency, public_version__isnull=False)
+                        .values_list("obligation__kind_label", flat=True).distinct())
+        return [(code, name) for code, name in KINDS
+                if name in categories or KIND_LABELS[code] in published]
+
+    return kept(("kinds", agency.code), compute) if agency is not None else KINDS
+
+
 def _int(value, default=1) -> int:
     try:
         return max(1, min(int(value), 10_000))

@@ -37,6 +37,8 @@ urlpatterns = [
     path("<slug:agency>/embed/", opendata.embed, name="embed"),
     path("<slug:agency>/jiuzheng/", party_views.party, name="party"),  # 当事人申请更正、提前停止公示 (0072)
     path("<slug:agency>/jueding/", views.decision_list, name="decisions"),
+    # 服务指南的示范文本、常见错误示例 (a file a published version names; by its SHA-256)
+    path("<slug:agency>/wenjian/<str:sha256>/", views.guide_file, name="guide-file"),
     path("<slug:agency>/search/", views.agency_search, name="agency-search"),
     path("<slug:agency>/<slug:slug>/", views.section, name="section"),
     path("<slug:agency>/<slug:slug>/lishi/", views.history, name="history"),

@@ -160,6 +160,38 @@ def guide(request, agency, code):
                  {"item": item, "rows": shown(Section.GUIDES, item)})
 
 
+def guide_file(request, agency, sha256):
+    """A 示范文本 or 常见错误示例 of a 服务指南, as a download: only a file a published version of the agency's
+    服务指南 names; the bytes never change under their SHA-256, so caches may keep them. Always an
+    attachment with the type checked on upload (never sniffed, never shown inline in the portal's origin)."""
+    from urllib.parse import quote
+
+    from django.http import FileResponse
+
+    from sanxiang import storage
+    from sanxiang.disclosure.actions import published_guide_file
+    from sanxiang.disclosure.files import EXTENSIONS
+
+    agency = _agency(agency)
+    desc = published_guide_file(agency, sha256)
+    if desc is None:
+        raise Http404("未找到该文件。")
+    try:
+        fh = storage.open_file(desc["path"])
+    except storage.StorageError:
+        raise Http404("该文件暂时无法提供。") from None
+    response = FileResponse(fh, content_type=desc["media_type"])
+    ascii_name = f"sample-{sha256[:12]}{EXTENSIONS.get(desc['media_type'], '')}"
+    response["Content-Disposition"] = (f'attachment; filename="{ascii_name}"; '
+                                       f"filename*=UTF-8''{quote(desc['name'])}")
+    response["Content-Length"] = str(desc["size"])
+    response["Cache-Control"] = "public, max-age=86400"
+    response["ETag"] = f'"{sha256}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
 def history(request, agency, slug):
     agency = _agency(agency)
     if slug not in SLUG_SECTIONS:
@@ -319,7 +351,7 @@ def decision_list(request, agency):
     rows, more = ([], False) if problems else D.decision_rows(agency, f)
     return _page(request, "portal/decisions.html", agency, f"行政执法决定公开 · {agency.name}",
                  f"{agency.name}依法公开的行政执法决定（处罚、许可、强制、检查等），含撤下说明和更正记录。",
-                 {"rows": rows, "f": f, "problems": problems, "kinds": D.KINDS,
+                 {"rows": rows, "f": f, "problems": problems, "kinds": D.agency_kinds(agency),
                   "prev": _query_string("", f, f["page"] - 1) if f["page"] > 1 else "",
                   "next": _query_string("", f, f["page"] + 1) if more else ""})
 
@@ -364,7 +396,7 @@ def _search(request, agency):
         except D.SearchQueryError as exc:
             problems.append(str(exc))
     where = agency.name if agency else "各机关"
-    base = {"q": q, "f": f, "problems": problems, "kinds": D.KINDS, "rows": rows, "asked": asked,
+    base = {"q": q, "f": f, "problems": problems, "kinds": D.agency_kinds(agency), "rows": rows, "asked": asked,
             "agencies": [] if agency else queries.agencies(), "chosen": chosen, "scoped": agency,
             "prev": _query_string(q, f, f["page"] - 1) if f["page"] > 1 and asked else "",
             "next": _query_string(q, f, f["page"] + 1) if more else ""}

@@ -15,7 +15,7 @@ from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
 from sanxiang.api.errors import error_responses
-from sanxiang.core.errors import NotFound, RuleViolation
+from sanxiang.core.errors import Conflict, NotFound, RuleViolation
 from sanxiang.core.ids import row_by_id
 from sanxiang.core.inputs import request_user
 
@@ -140,6 +140,15 @@ class VersionOut(Schema):
     made_at: dt.datetime
 
 
+class WithdrawalProposalOut(Schema):
+    ground: str
+    ground_label: str
+    reason: str
+    proposed_by: str
+    proposed_to: str
+    proposed_on: dt.date
+
+
 class PublicationOut(Schema):
     id: int
     obligation: int
@@ -157,7 +166,19 @@ class PublicationOut(Schema):
     withdrawal_reason: str
     revoked: bool
     actions: list[str] = Field(description="当前用户现在可以做的操作")
+    withdrawal_proposal: WithdrawalProposalOut | None = Field(None, description="待批准的撤下申请（决定 0090）")
     versions: list[VersionOut]
+
+
+def _proposal_out(pub) -> dict | None:
+    from .withdrawals import SHOWN, pending
+
+    row = pending(pub) if pub.status in SHOWN else None
+    if row is None:
+        return None
+    return {"ground": row.ground, "ground_label": row.ground_label, "reason": row.reason,
+            "proposed_by": row.proposed_by_name, "proposed_to": row.proposed_to.get_username(),
+            "proposed_on": row.proposed_on}
 
 
 def publication_out(pub: Publication, user) -> dict:
@@ -174,6 +195,7 @@ def publication_out(pub: Publication, user) -> dict:
             "takedown_prompt_on": pub.takedown_prompt_on, "withdrawn_on": pub.withdrawn_on,
             "withdrawal_reason": pub.withdrawal_reason, "revoked": pub.revoked,
             "actions": [o.action for o in available(pub, user) if o.allowed],
+            "withdrawal_proposal": _proposal_out(pub),
             "versions": [{"number": v.number, "fields": v.fields_in_order, "summary": v.summary_in_order, "original": v.original,
                           "text": v.text, "spans": v.spans, "kept": v.kept, "dismissed": v.dismissed,
                           "edits": v.edits, "field_edits": v.field_edits, "unplaced": v.unplaced,
@@ -358,6 +380,54 @@ def withdraw(request, publication_id: str, data: PublicationWithdrawIn):
                                                            actor=_user(request)))
 
 
+class WithdrawalProposeIn(PublicityIn):
+    ground: str = Field(..., max_length=24, description="撤下事由：revoked | confirmed_illegal | void | changed | remade | "
+                                                        "published_in_error")
+    reason: str = Field(..., max_length=500, description="撤下理由（批准后公开说明）")
+    approver: str = Field(..., max_length=150, description="所请批准的发布部门负责人的用户名（不能是本人）")
+    on: dt.date | None = None
+
+
+def _pending_proposal(pub):
+    from .withdrawals import pending
+
+    row = pending(pub)
+    if row is None:
+        raise Conflict("没有待批准的撤下申请。", field="status", code="no_withdrawal_proposal")
+    return row
+
+
+@router.post("/{publication_id}/propose-withdrawal", response={200: PublicationOut, **ERRORS},
+             summary="申请撤下仍有效的决定（写明事由和公开理由，请负责人批准）")
+def propose_withdrawal(request, publication_id: str, data: WithdrawalProposeIn):
+    from .withdrawals import do_propose_withdrawal
+
+    pub = _publication(request, publication_id)
+    approver = _person(data.approver, "approver", pub.agency)
+    do_propose_withdrawal(pub, ground=data.ground, reason=data.reason, approver=approver, on=data.on,
+                          actor=_user(request))
+    return _out(request, pub)
+
+
+@router.post("/{publication_id}/approve-withdrawal", response={200: PublicationOut, **ERRORS},
+             summary="批准撤下申请（以批准人的名义撤下）")
+def approve_withdrawal(request, publication_id: str, data: OnIn):
+    from .withdrawals import do_approve_withdrawal
+
+    pub = _publication(request, publication_id)
+    return _out(request, do_approve_withdrawal(_pending_proposal(pub), on=data.on, actor=_user(request)))
+
+
+@router.post("/{publication_id}/refuse-withdrawal", response={200: PublicationOut, **ERRORS},
+             summary="不批准撤下申请（写明理由）")
+def refuse_withdrawal(request, publication_id: str, data: RefuseIn):
+    from .withdrawals import do_refuse_withdrawal
+
+    pub = _publication(request, publication_id)
+    do_refuse_withdrawal(_pending_proposal(pub), reason=data.reason, actor=_user(request))
+    return _out(request, pub)
+
+
 @router.post("/{publication_id}/take-down", response={200: PublicationOut, **ERRORS}, summary="公示满期撤下")
 def take_down(request, publication_id: str, data: ReasonIn):
     pub = _publication(request, publication_id)
@@ -367,7 +437,8 @@ def take_down(request, publication_id: str, data: ReasonIn):
 # Each act's path also answers GET with the row as it stands (what the act would act on), so every
 # API path reads before it writes, as the rest of the API does.
 ACTS = {"prepare": "编辑", "submit": "提交审核", "send-back": "退回修改", "approve": "审核", "publish": "发布",
-        "correct": "更正", "withdraw": "撤下", "take-down": "公示满期撤下"}
+        "correct": "更正", "withdraw": "撤下", "take-down": "公示满期撤下", "propose-withdrawal": "申请撤下",
+        "approve-withdrawal": "批准撤下申请", "refuse-withdrawal": "不批准撤下申请"}
 OBLIGATION_ACTS = {"propose": "申请不予公开或暂缓公开", "approve": "批准", "refuse": "不批准"}
 
 

@@ -13,6 +13,7 @@ class PublicityConfig(AppConfig):
         from . import actions
         from . import notices as _notices  # noqa: F401  its ledger action, known to every process (`verify`)
         from . import requests as _party  # noqa: F401  更正申请、提前停止公示 (decision 0072)
+        from . import withdrawals as _withdrawals  # noqa: F401  撤下申请 (decision 0090)
 
         on_decision_made(actions.on_decision)
         on_decision_revoked(actions.mark_revoked)

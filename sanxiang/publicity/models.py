@@ -235,3 +235,50 @@ class PublicationVersion(Ledgered):
 
 
 from .party_models import CorrectionRequest, EarlyStopRequest, PartyCode  # noqa: E402, F401  (decision 0072)
+
+
+class WithdrawalProposalStatus(models.TextChoices):
+    PENDING = "pending", "待批准"
+    APPROVED = "approved", "已批准撤下"
+    REFUSED = "refused", "不予批准"
+
+
+class WithdrawalProposal(Ledgered):
+    """撤下申请 — the 公示编辑's proposal to take down a decision still in force (the case does not record it
+    revoked): the ground (workflows.WITHDRAWAL_GROUNDS), the public reason and the 发布部门负责人 asked.
+    That head approves — the withdrawal is then the head's act, with the proposed ground and reason — or
+    refuses with a reason (decision 0090). At most one is pending per publication."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="withdrawal_proposals")
+    agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="+")
+    ground = models.CharField(max_length=24)
+    reason = models.CharField(max_length=500)  # the public reason (撤下说明) when approved
+    status = models.CharField(max_length=12, choices=WithdrawalProposalStatus.choices,
+                              default=WithdrawalProposalStatus.PENDING, db_index=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    proposed_by_name = models.CharField(max_length=150)
+    proposed_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_on = models.DateField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_on = models.DateField(null=True, blank=True)
+    refusal_reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "撤下申请"
+        constraints = [models.UniqueConstraint(fields=["publication"], condition=models.Q(status="pending"),
+                                               name="publicity_one_pending_withdrawal_proposal")]
+
+    def __str__(self):
+        return f"撤下申请（{self.get_status_display()}）"
+
+    @property
+    def ground_label(self) -> str:
+        from .workflows import WITHDRAWAL_GROUNDS
+
+        return WITHDRAWAL_GROUNDS.get(self.ground, self.ground)

@@ -11,7 +11,7 @@ Acting is granted by the transition tables (workflows.py); approving a 不予公
 from sanxiang.access.policy import AGENCY, SUPERVISED, UNIT, register
 from sanxiang.orgs.models import Role
 
-from .models import Publication, PublicationObligation, PublicationVersion
+from .models import Publication, PublicationObligation, PublicationVersion, WithdrawalProposal
 
 VIEW = {Role.PUBLICITY_EDITOR: AGENCY, Role.UNIT_HEAD: AGENCY, Role.AGENCY_LEADER: AGENCY, Role.OFFICER: UNIT,
         Role.SUPERVISOR: SUPERVISED}
@@ -21,6 +21,9 @@ register(PublicationObligation, agency="agency", unit="case__unit", mark="case__
          rules={"view": VIEW, "approve_withholding": HEADS})
 register(Publication, agency="agency", unit="obligation__case__unit", mark="obligation__case__confidentiality",
          rules={"view": VIEW})
+# 撤下申请 (decision 0090): read like the publication; acted on through its actions (withdrawals.py)
+register(WithdrawalProposal, agency="agency", unit="publication__obligation__case__unit",
+         mark="publication__obligation__case__confidentiality", rules={"view": VIEW})
 register(PublicationVersion, agency="publication__agency", unit="publication__obligation__case__unit",
          mark="publication__obligation__case__confidentiality", rules={"view": VIEW})
 

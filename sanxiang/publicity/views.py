@@ -12,17 +12,20 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q as DQ
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from sanxiang.access.policy import can
 from sanxiang.core import inputs
-from sanxiang.core.errors import RuleViolation, SanxiangError
+from sanxiang.core.errors import Conflict, RuleViolation, SanxiangError
 from sanxiang.workflow import available
 
 from . import actions as P
 from . import queries as Q
+from . import withdrawals as W
 from .models import Ground, ObligationStatus, PublicationStatus
 from .policy import MASK_KINDS
 from .workflows import WITHDRAWAL_GROUNDS
@@ -42,6 +45,9 @@ FIELDS = {
     "propose": ("proposal", "ground", "note", "approver", "until"),
     "approve-proposal": ("on",),
     "refuse-proposal": ("reason",),
+    "propose-withdrawal": ("ground", "reason", "approver", "on"),
+    "approve-withdrawal": ("on",),
+    "refuse-withdrawal": ("reason",),
 }
 # the obligation's table actions → the page's forms
 OBLIGATION_ACTS = {"propose": "propose", "withhold": "approve-proposal", "defer": "approve-proposal",
@@ -71,18 +77,21 @@ def obligations(request):
     today = timezone.localdate()
     rows = []
     found = Q.obligations(request.user, status=status or None)
+    asked = set(W.WithdrawalProposal.objects.filter(proposed_to=request.user, status="pending")
+                .values_list("publication__obligation_id", flat=True))
     if mine:
-        found = found.filter(proposed_to=request.user)
+        found = found.filter(DQ(proposed_to=request.user) | DQ(pk__in=asked))
     for ob in found[:500]:
         pub = getattr(ob, "publication", None)
         rows.append({"ob": ob, "pub": pub, "level": Q.level(ob, today),
                      "prompt": bool(pub and pub.takedown_prompt_on and pub.takedown_prompt_on <= today
                                     and pub.status in (PublicationStatus.PUBLISHED, PublicationStatus.CORRECTED)),
                      "revoked": bool(pub and pub.revoked and pub.status not in (PublicationStatus.WITHDRAWN,
-                                                                               PublicationStatus.EXPIRED))})
+                                                                               PublicationStatus.EXPIRED)),
+                     "withdrawal": W.pending(pub) if pub and pub.status in W.SHOWN else None})
     return render(request, "publicity/obligations.html", {
         "rows": rows, "status": status, "statuses": ObligationStatus.choices, "mine": mine,
-        "waiting": Q.obligations(request.user).filter(proposed_to=request.user).count(),
+        "waiting": Q.obligations(request.user).filter(DQ(proposed_to=request.user) | DQ(pk__in=asked)).count(),
         "counts": {"yellow": sum(r["level"] == "yellow" for r in rows), "red": sum(r["level"] == "red" for r in rows)}})
 
 
@@ -129,9 +138,16 @@ def _render(request, pub, bound=None, status=200):
     if ob.status == ObligationStatus.OPEN:
         offered |= {OBLIGATION_ACTS[o.action] for o in available(ob, request.user)
                     if o.allowed and o.action in OBLIGATION_ACTS}
+    proposal = W.pending(pub) if pub.status in W.SHOWN else None
+    if pub.status in W.SHOWN and not pub.revoked and proposal is None and can(request.user, "withdraw", pub):
+        offered.add("propose-withdrawal")
+    if proposal is not None and proposal.proposed_to_id == request.user.pk:
+        offered |= {"approve-withdrawal", "refuse-withdrawal"}
     alerts = [e for act, form in bound.items() if act not in offered for errs in form.errors.values() for e in errs]
     return render(request, "publicity/publication.html", {
         "pub": pub, "ob": ob, "case": ob.case, "version": version, "shown": pub.shown(),
+        "withdrawal_proposal": proposal, "withdrawal_proposals": list(pub.withdrawal_proposals.exclude(
+            status="pending").select_related("proposed_to", "decided_by")),
         "versions": list(pub.versions.order_by("-number")), "segments": _segments(version),
         "offered": offered, "refusals": {ACT_OF_ACTION[o.action]: o.reason for o in options
                                            if not o.allowed and o.action in ACT_OF_ACTION},
@@ -264,6 +280,20 @@ def _run(act, pub, post, user) -> str:
     if act == "take-down":
         P.do_take_down_publication(pub, reason=post.get("reason", ""), on=post.get("on") or None, actor=user)
         return "已撤下。"
+    if act == "propose-withdrawal":
+        W.do_propose_withdrawal(pub, ground=post.get("ground", ""), reason=post.get("reason", ""),
+                                approver=_approver(pub.agency, post.get("approver")), on=post.get("on") or None,
+                                actor=user)
+        return "已提交撤下申请，待所请负责人批准。"
+    if act in ("approve-withdrawal", "refuse-withdrawal"):
+        proposal = W.pending(pub)
+        if proposal is None:
+            raise Conflict("没有待批准的撤下申请。", field="status")
+        if act == "approve-withdrawal":
+            W.do_approve_withdrawal(proposal, on=post.get("on") or None, actor=user)
+            return "已批准撤下申请，公示载体上保留撤下说明。"
+        W.do_refuse_withdrawal(proposal, reason=post.get("reason", ""), actor=user)
+        return "已不批准撤下申请，该信息继续公示。"
     if act == "propose":
         P.do_propose_withholding(pub.obligation, proposal=post.get("proposal", ""), ground=post.get("ground", ""),
                                  note=post.get("note", ""), approver=_approver(pub.agency, post.get("approver")),

@@ -156,6 +156,15 @@ def _build(cast, label):
         from sanxiang.disclosure.actions import do_publish_disclosure
         from sanxiang.disclosure.testing import CONTENT
         return Built(do_publish_disclosure(a, "matters", CONTENT["matters"], reason="首次发布", actor=OPERATOR), a)
+    if label == "disclosure.guidefile":  # 服务指南的示范文本 of agency A, uploaded by the operator
+        import io
+
+        from PIL import Image
+
+        from sanxiang.disclosure.actions import do_store_guide_file
+        out = io.BytesIO()
+        Image.new("RGB", (4, 4), "white").save(out, "PNG")
+        return Built(do_store_guide_file(a, out.getvalue(), "示范.png", actor=OPERATOR), a)
     if label == "disclosure.disclosuretrigger":  # 调整事由 of agency A (a law change)
         from sanxiang.disclosure.actions import do_record_disclosure_trigger
         return Built(do_record_disclosure_trigger(a, cause="law", description="某法修订", occurred_on="2026-03-02",
@@ -223,6 +232,14 @@ def _publicity(cast, label):
         return Built(PR.do_request_correction(pub, content="罚款数额有误", contact="13900000000"), cast.a, cast.unit_a)
     # agency A's profile sets no early stop (national): the row is written as the action would leave it
     day = dt.date(2026, 9, 15)
+    if label == "publicity.withdrawalproposal":  # 撤下申请 (decision 0090), as the editor's action leaves it
+        from django.contrib.auth import get_user_model
+
+        from sanxiang.publicity.models import WithdrawalProposal
+        head = get_user_model().objects.order_by("pk").first()
+        return Built(WithdrawalProposal.objects.create(
+            publication=pub, agency=cast.a, ground="void", reason="决定被确认无效", proposed_by_name="editor",
+            proposed_to=head, proposed_on=day, created_at=timezone.now()), cast.a, cast.unit_a)
     row = EarlyStopRequest.objects.create(agency=cast.a, publication=pub, number="停〔2026〕1号", statement="均符合",
                                           contact="x", received_on=day, due=day, created_at=timezone.now())
     return Built(row, cast.a, cast.unit_a)

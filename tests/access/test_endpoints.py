@@ -41,6 +41,7 @@ PUBLIC = {
     "gk/<slug:agency>/shenhe/", "gk/<slug:agency>/jiancha/", "gk/<slug:agency>/jiancha/<str:code>/",
     "gk/<slug:agency>/<slug:slug>/", "gk/<slug:agency>/<slug:slug>/lishi/",
     "gk/<slug:agency>/<slug:slug>/lishi/<int:number>/", "gk/<slug:agency>/zhinan/<str:code>/",
+    "gk/<slug:agency>/wenjian/<str:sha256>/",  # 服务指南的示范文本、常见错误示例 (decision 0090)
     # 核验数据、开放数据、信用公示导出、订阅与嵌入 (portal/open.py, decision 0071)
     "gk/<slug:agency>/jueding/<int:n>/proof.json", "gk/<slug:agency>/hexin/",
     r"gk/^(?P<agency>[-\w]+)/data/decisions\.(?P<fmt>json|csv)$",

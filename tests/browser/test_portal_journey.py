@@ -43,7 +43,7 @@ def test_an_enterprise_opens_the_inspection_code_page_on_a_phone(demo, phone_pag
     assert "未查到" in page.locator("#verdict").inner_text()
 
 
-PAGES = ["", "jigou/", "renyuan/", "shixiang/", "zhinan/", "choucha/", "liucheng/chufa/", "yinxiang/", "shenhe/",
+PAGES = ["", "jigou/", "renyuan/", "shixiang/", "zhinan/", "zhinan/XK-001/", "choucha/", "liucheng/chufa/", "yinxiang/", "shenhe/",
          "gongshipai/", "gongshika/", "shixiang/lishi/", "jihua/", "jizhun/", "nianbao/"]
 
 
