@@ -41,6 +41,35 @@ def pytest_configure(config):
     register_actions({"delete_announcement": "删除公告（测试）"})
     _cheap_password_hashing()
     _share_one_schema_cache(config)
+    _load_each_private_key_once()
+
+
+def _load_each_private_key_once():
+    """pyHanko loads the agency's seal key from its DER bytes for every seal it signs, and
+    cryptography checks an RSA key's numbers at each load (≈ 35 ms of CPU, twice a seal — the demo's
+    archive step alone seals 63 documents). In the test process a key is loaded, and checked, once
+    per distinct bytes; the same bytes later get the same key object (immutable; a load that fails
+    raises every time, nothing is kept). What is signed, and how, is unchanged; `sanxiang`
+    processes and production load as before (docs/how-to.md "Test time")."""
+    import functools
+
+    from cryptography.hazmat.primitives import serialization
+
+    original = serialization.load_der_private_key
+    if getattr(original, "sanxiang_loaded_once", False):
+        return
+    loaded = {}
+
+    @functools.wraps(original)
+    def load_der_private_key(data, password=None, backend=None, *, unsafe_skip_rsa_key_validation=False):
+        key = (bytes(data), password, unsafe_skip_rsa_key_validation)
+        if key not in loaded:
+            loaded[key] = original(data, password, backend,
+                                   unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation)
+        return loaded[key]
+
+    load_der_private_key.sanxiang_loaded_once = True
+    serialization.load_der_private_key = load_der_private_key
 
 
 def _share_one_schema_cache(config):

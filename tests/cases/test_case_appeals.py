@@ -60,7 +60,7 @@ def test_an_appeal_marks_the_case_until_its_outcome(env):
                                         decided_on=d(2026, 10, 30), actor=env.officer, error=Conflict)
     # after the reconsideration the party may still sue
     C.do_record_case_appeal(case, kind="litigation", body="某区人民法院", applied_on=d(2026, 11, 5), actor=env.officer)
-    labels = [e.action for e in LedgerEntry.objects.filter(object_type="cases.caseappeal")]
+    labels = [e.action for e in LedgerEntry.objects.filter(object_type="cases.caseappeal").order_by("index")]
     assert labels == ["record_case_appeal", "decide_case_appeal", "record_case_appeal"]
     # every row matches its last ledger entry (what `sanxiang verify` checks)
     case.refresh_from_db()
