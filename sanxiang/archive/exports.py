@@ -163,13 +163,19 @@ class ExportModified(Conflict):
 MODIFIED_FAILURE = "归档信息包文件在生成后被改动（与记录的摘要不符），已停止提供。"
 
 
+def _requester(actor) -> str:
+    from sanxiang.retrieval.serving import requester
+
+    return requester(actor) if getattr(actor, "pk", None) else str(getattr(actor, "username", actor))
+
+
 def _refuse_modified(row: ArchiveExport, actor, actual: str, size: int) -> ExportModified:
     """The file on disk is not the package that was built: nothing is served, the download is not
     ledgered; the row is marked failed (so it is neither offered nor reused again) with its entry,
     and the security log tells the administrators."""
     security_log.error("归档信息包与记录不符，已停止提供：导出 %s（案件 %s），文件 %s，记录的 SHA-256 %s（%s 字节），"
                        "实际 %s（%s 字节），请求人 %s", row.pk, row.case_id, row.file_name, row.sha256, row.size,
-                       actual, size, getattr(actor, "username", actor))
+                       actual, size, _requester(actor))
     failure = MODIFIED_FAILURE
     with transaction.atomic():
         locked = ArchiveExport.objects.select_for_update().select_related("case").get(pk=row.pk)

@@ -24,16 +24,24 @@ _INPUT_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def control_characters(text: str) -> list[str]:
-    """The control characters in `text`, as U+XXXX, each once, in order."""
-    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in _INPUT_CONTROLS.findall(text or "")))
+_LINE_BREAKS = re.compile("[\t\n\r]")
 
 
-def check_no_controls(text: str, label: str, field: str) -> str:
-    """`text` unchanged, or 400 `control_characters` naming them (record text at input)."""
+def control_characters(text: str, *, one_line: bool = False) -> list[str]:
+    """The control characters in `text`, as U+XXXX, each once, in order — with `one_line` a tab and the
+    line ends too (a file's name is one line)."""
+    found = _INPUT_CONTROLS.findall(text or "")
+    if one_line:
+        found = [c for c in (text or "") if c in found or _LINE_BREAKS.match(c)]
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in found))
+
+
+def check_no_controls(text: str, label: str, field: str, *, one_line: bool = False) -> str:
+    """`text` unchanged, or 400 `control_characters` naming them (record text at input; `one_line`: nor a
+    tab or a line end)."""
     from .errors import RuleViolation
 
-    found = control_characters(text)
+    found = control_characters(text, one_line=one_line)
     if found:
         raise RuleViolation(f"{label}含有不可见的控制字符（{'、'.join(found[:5])}），请删去后重新填写。",
                             field=field, code="control_characters")

@@ -106,8 +106,8 @@ def do_create_upload(*, length, metadata: dict | None = None, agency_code: str =
     # the same rule as every other text (s23 tester8 #7: a bidi override, CR LF, 600 characters were stored)
     if len(filename) > 255:
         raise RuleViolation(f"文件名过长（{len(filename)} 个字符，最多 255 个），请改短后重新上传。", field="filename")
-    check_no_controls(filename.replace("\t", "\x0b").replace("\r", "\x0b").replace("\n", "\x0b"), "文件名",
-                      "filename")  # nor a tab or a line end: a file's name is one line
+    # nor a tab or a line end: a file's name is one line — named as they are (s24 tester8 #4: CR was 「U+000B」)
+    check_no_controls(filename, "文件名", "filename", one_line=True)
     upload = Upload.objects.create(agency=agencies[0], owner=actor, length=length, filename=filename,
                                    metadata=metadata, created_at=now, touched_at=now)
     append_entry(action="create_upload", actor=actor, obj=upload,

@@ -23,6 +23,7 @@ from sanxiang.cases.kinds.coercion import clean_quantity
 from sanxiang.cases.models import Case, MeasureKind, MeasureOutcome, PenaltyType, SeizedItem
 from sanxiang.core import inputs
 from sanxiang.core.errors import Conflict, NotPermitted, RuleViolation
+from sanxiang.core.text import check_reason_text, says_something
 from sanxiang.ledger.actions import append_entry
 from sanxiang.ledger.registry import register_actions
 
@@ -78,7 +79,41 @@ def _signed(handed_by, received_by, condition, location, reason) -> dict:
             "received_by": _text(received_by, "接收人签名", "received_by", 100),
             "condition": _text(condition, "财物状况", "condition", 500),
             "location": _text(location, "交接地点", "location", 300),
-            "reason": _text(reason, "交接事由", "reason", 500)}
+            "reason": check_reason_text(_text(reason, "交接事由", "reason", 500), label="交接事由")}
+
+
+def _check_parties(goods, signed: dict, to_holder: str, receiver_outside, actor) -> dict:
+    """Who may appear on a hand-over between holders (decision 0092, mirroring 0085 for recordings): the
+    移交人 is the caller (`handover_not_caller`) and the current holder — the caller's name is in the
+    goods' holder (`handover_not_holder`); the 接收人 is a user of the agency who may hold the goods
+    (`hand_over` on them) and is named in the 接收方, or someone outside the agency marked as such with
+    their ID or unit (`receiver_outside`). `signed` with `receiver_outside` set."""
+    from sanxiang.records.evidence import _caller_name, receiver_user
+
+    giver = _caller_name(goods.agency_id, actor)
+    if signed["handed_by"] != giver:
+        raise RuleViolation(f"移交人是登记交接的您本人（{giver}），不能登记“{signed['handed_by']}”的移交：请由"
+                            f"{signed['handed_by']}本人登记。", field="handed_by", code="handover_not_caller")
+    if giver not in goods.holder:
+        raise RuleViolation(f"“{goods.name}”现由“{goods.holder}”保管，交接须由保管人本人登记（您是{giver}）。",
+                            field="from_holder", code="handover_not_holder")
+    outside = _text(receiver_outside, "外部接收人的身份证件号码或单位", "receiver_outside", 200, required=False)
+    receiver = signed["received_by"]
+    if receiver not in to_holder:
+        raise RuleViolation(f"接收人“{receiver}”不是接收方“{to_holder}”：接收方应写明接收人。", field="received_by")
+    if outside:
+        if not says_something(outside):
+            raise RuleViolation(f"外部接收人的身份证件号码或单位“{outside[:20]}”过于简单。", field="receiver_outside")
+    else:
+        user = receiver_user(goods.agency_id, receiver, actor)
+        if user is None:
+            raise RuleViolation(f"接收人“{receiver}”不是本机关的用户（或有同名用户）：财物须交本机关的执法人员或档案管理"
+                                "人员保管；交本机关以外的人，请注明其身份证件号码或单位。", field="received_by",
+                                code="handover_receiver_unknown")
+        if not can(user, "hand_over", goods):
+            raise RuleViolation(f"{receiver}无权接收“{goods.name}”：财物须交本机关承办本案的执法人员或档案管理人员保管。",
+                                field="received_by", code="handover_receiver_not_entitled")
+    return {**signed, "receiver_outside": outside}
 
 
 def _hand_over(goods, *, actor, to_holder, to_place, stage, at, signed, disposal_method="") -> HandOver:
@@ -225,8 +260,9 @@ def _move(goods, actor, hand_over, action="change_goods_custody", **payload):
 
 @transaction.atomic
 def do_hand_over_goods(goods, *, from_holder, to_holder, to_place, stage, handed_by, received_by, condition,
-                       location, reason, actor, handed_at=None) -> HandOver:
-    """财物交接: the current holder hands the goods on (保管场所, 罚没物品仓库), both sides sign by name."""
+                       location, reason, actor, handed_at=None, receiver_outside="") -> HandOver:
+    """财物交接: the current holder hands the goods on (保管场所, 罚没物品仓库), both sides sign by name; the
+    holder records it, to a user of the agency or a receiver marked as outside it (decision 0092)."""
     goods = _locked(goods, actor, "hand_over", "交接该财物")
     _from_current(goods, from_holder)
     if stage not in (CustodyStage.CUSTODY, CustodyStage.WAREHOUSE):
@@ -239,8 +275,10 @@ def do_hand_over_goods(goods, *, from_holder, to_holder, to_place, stage, handed
     to_holder, to_place = _text(to_holder, "接收方（保管人）", "to_holder", 200), _text(to_place, "存放地点", "to_place", 300)
     if (to_holder, to_place, stage) == (goods.holder, goods.place, goods.stage):
         raise RuleViolation("保管人、存放地点和环节都没有变化，无需交接。", field="to_holder")
+    signed = _check_parties(goods, _signed(handed_by, received_by, condition, location, reason), to_holder,
+                            receiver_outside, actor)
     hand_over = _hand_over(goods, actor=actor, to_holder=to_holder, to_place=to_place, stage=stage,
-                           at=_moment(handed_at), signed=_signed(handed_by, received_by, condition, location, reason))
+                           at=_moment(handed_at), signed=signed)
     _move(goods, actor, hand_over)
     return hand_over
 

@@ -93,6 +93,7 @@ class HandOverOut(Schema):
     condition: str
     handed_by: str
     received_by: str
+    receiver_outside: str
     reason: str
     disposal_method: str
 
@@ -157,6 +158,7 @@ class HandOverIn(Signed):
     to_holder: str = ""
     to_place: str = ""
     stage: str = ""
+    receiver_outside: str = ""  # 接收人在本机关以外时：其身份证件号码或单位 (decision 0092)
 
 
 class DisposeIn(Signed):
@@ -248,7 +250,8 @@ def get_goods(request, goods_id: str):
 def hand_over(request, goods_id: str, data: HandOverIn):
     goods = _goods(request, goods_id)
     actions.do_hand_over_goods(goods, from_holder=data.from_holder, to_holder=data.to_holder, to_place=data.to_place,
-                               stage=data.stage, reason=data.reason, actor=request.user, **_signed(data))
+                               stage=data.stage, reason=data.reason, actor=request.user,
+                               receiver_outside=data.receiver_outside, **_signed(data))
     return Status(201, _goods_out(queries.goods_for(request.user, goods.pk)))
 
 

@@ -25,6 +25,8 @@ def load(stdout) -> list[str]:
     users = get_user_model().objects
     officer, head = users.get(username="zhuzhou-officer"), users.get(username="zhuzhou-head")
     officer_name = officer.get_full_name() or "执法人员"
+    keeper = users.get(username="zhuzhou-records")  # the 保管室 keeper is an account (decision 0092)
+    keeper_name = keeper.get_full_name() or "档案管理人员"
     items = (SeizedItem.objects.filter(measure__case__agency=agency, measure__implemented_on__isnull=False,
                                        carried_from__isnull=True).select_related("measure__case").order_by("id"))
 
@@ -49,8 +51,8 @@ def load(stdout) -> list[str]:
                              reason="解除扣押，退还当事人" if method == "return" else "鲜活物品先行变卖后移交买受人",
                              handed_at=when, actor=head)
         elif item.measure.status in ("in_force", "emergency", "testing"):
-            do_hand_over_goods(goods, from_holder=officer_name, to_holder="本局涉案财物保管室 王保管",
+            do_hand_over_goods(goods, from_holder=officer_name, to_holder=f"本局涉案财物保管室 {keeper_name}",
                                to_place="本局涉案财物保管室", stage="custody", handed_by=officer_name,
-                               received_by="王保管", condition="数量与清单相符，封条完好", location="本局涉案财物保管室",
+                               received_by=keeper_name, condition="数量与清单相符，封条完好", location="本局涉案财物保管室",
                                reason="扣押后移交保管场所", handed_at=moment(day, 15), actor=officer)
     return [f"涉案财物：株洲市市场监管局的查封扣押财物登记入账 {made} 项，含交接与处置（执法台账 → 罚没物品台账）"]

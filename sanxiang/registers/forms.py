@@ -27,6 +27,8 @@ class HandOverForm(SignedForm):
     to_place = forms.CharField(label="存放地点", max_length=300)
     stage = forms.ChoiceField(label="去向", choices=[(CustodyStage.CUSTODY, CustodyStage.CUSTODY.label),
                                                     (CustodyStage.WAREHOUSE, CustodyStage.WAREHOUSE.label)])
+    receiver_outside = forms.CharField(label="外部接收人的身份证件号码或单位", max_length=200, required=False,
+                                       help_text="接收人不是本机关的用户时必填")
     field_order = ["from_holder", "to_holder", "to_place", "stage"]
 
 

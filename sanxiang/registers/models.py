@@ -95,6 +95,8 @@ class HandOver(Ledgered):
     condition = models.CharField(max_length=500)  # 财物状况
     handed_by = models.CharField(max_length=100)  # 移交人签名
     received_by = models.CharField(max_length=100)  # 接收人签名
+    # 外部接收人的身份证件号码或单位 (decision 0092): set when the receiver is no account of the agency
+    receiver_outside = models.CharField(max_length=200, blank=True, default="")
     reason = models.CharField(max_length=500)
     disposal_method = models.CharField(max_length=16, choices=DisposalMethod.choices, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

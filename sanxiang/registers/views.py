@@ -109,7 +109,7 @@ def goods_detail(request, pk):
                 if act == "hand_over":
                     actions.do_hand_over_goods(goods, from_holder=data["from_holder"], to_holder=data["to_holder"],
                                                to_place=data["to_place"], stage=data["stage"], actor=request.user,
-                                               **_signed(data))
+                                               receiver_outside=data["receiver_outside"], **_signed(data))
                 else:
                     actions.do_dispose_goods(goods, method=data["method"], approval=data["approval"],
                                              from_holder=data["from_holder"], to_holder=data["to_holder"],

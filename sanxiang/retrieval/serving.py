@@ -64,13 +64,26 @@ def rehash_max_bytes() -> int:
     return int(getattr(settings, "RETRIEVAL_REHASH_MAX_BYTES", DEFAULT_REHASH_MAX_BYTES))
 
 
+def requester(user) -> str:
+    """The person behind a request for the security log: their name, with the login the administrators
+    look up — 「艾力·买买提（urumqi-amr-officer）」 (s24 tester8 #3); the login alone for an account with no
+    person and no full name."""
+    from sanxiang.orgs.models import Person
+
+    login = getattr(user, "username", "") or ""
+    if not getattr(user, "pk", None):
+        return login
+    name = (Person.objects.filter(user=user).order_by("id").values_list("name", flat=True).first()
+            or user.get_full_name() or "").strip()
+    return f"{name}（{login}）" if name and name != login else login
+
+
 def _refuse_modified(user, found, file_key: str, ref, actual: str):
     """The stored bytes no longer match the ledger: nothing is served and nothing is written to the
     records; the refusal goes to the security log (the accounts app's 安全事件 count visitors'
     login and token failures only) for the administrators, and `sanxiang verify` names the file."""
     security_log.error("文件与留痕记录不符，已停止提供：%s %s 的文件 %s（%s），记录的 SHA-256 %s，实际 %s，请求人 %s",
-                       found.kind.label, found.record.pk, file_key, ref.path, ref.sha256, actual,
-                       getattr(user, "username", ""))
+                       found.kind.label, found.record.pk, file_key, ref.path, ref.sha256, actual, requester(user))
     from sanxiang.archive.tasks import recheck_archived_files_holding
 
     recheck_archived_files_holding.enqueue([ref.path])  # an archived file holding it shows the failure
@@ -442,7 +455,7 @@ def party_copy_purpose(user, found: Found, copy_id, file_key: str) -> str:
         security_log.warning("当事人复制申请 %s：%s %s 的%s已拒绝作为复制件提供（%s），请求人 %s",
                              row.pk, found.kind.label, found.record.pk,
                              RecordAccess.FILE_LABELS.get(file_key, "文件"),
-                             party_copy_refusal_why(user, found, row, key, item), getattr(user, "username", ""))
+                             party_copy_refusal_why(user, found, row, key, item), requester(user))
         raise NotPermitted("该记录不在当事人申请复制并经同意的范围内（或该申请已答复、下载期限已过），"
                            "不能作为当事人的复制件提供。", code="not_in_party_copy")
     return party_copy_purpose_text(row)

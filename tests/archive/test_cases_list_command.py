@@ -27,11 +27,15 @@ def listed(*args):
 
 def test_the_agencys_cases_as_json(env, cases):
     filed, clue = cases
+    a = {"agency": env.agency.code, "agency_name": env.agency.name, "kind": "penalty", "cause": "销售超过保质期的食品",
+         "parties": ["张三"]}
     assert listed("--agency", env.agency.code) == [
-        {"number": filed.number, "agency": env.agency.code, "kind": "penalty", "state": "filed"},
-        {"number": None, "agency": env.agency.code, "kind": "penalty", "state": "clue"},
+        {"id": filed.pk, "number": filed.number, **a, "state": "filed"},
+        {"id": clue.pk, "number": None, **a, "state": "clue"},
     ]
     assert env.agency.code in {r["agency"] for r in listed()}
+    # s24 tester8 #2: the name the text output shows selects the agency as well
+    assert [r["id"] for r in listed("--agency", env.agency.name)] == [filed.pk, clue.pk]
 
 
 def test_filtered_by_state(env, cases):
@@ -42,6 +46,7 @@ def test_filtered_by_state(env, cases):
 
 def test_bad_filters_are_refused_with_a_message(env, cases):
     code, out, err = run("cases", "list", "--agency", "no-such-agency", "--json")
-    assert code == 2 and "没有代码为“no-such-agency”的执法机关" in err and out == ""
+    assert code == 2 and "没有代码或名称为“no-such-agency”的执法机关" in err and out == ""
+    assert f"{env.agency.code}（{env.agency.name}）" in err  # the valid codes, with their names
     code, out, err = run("cases", "list", "--state", "archived-ish", "--json")
     assert code == 2 and "没有“archived-ish”这个案件状态" in err and out == ""

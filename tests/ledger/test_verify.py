@@ -202,3 +202,26 @@ def test_files_checked(ledger, data_dir):
     assert report.codes() == {"file_modified", "file_missing", "file_untracked"}
     messages = " ".join(f.message for f in report.findings)
     assert "证据1.jpg" in messages and "笔录.pdf" in messages and "stray.bin" in messages
+
+
+def test_a_file_whose_entry_commits_during_the_check_is_not_untracked(ledger, data_dir, monkeypatch):
+    """s24 tester8 #5: the running server stores a file (a generated notice) a moment before the entry that
+    lists it commits; `verify --files` looks for an unlisted file once more after a pause, so that file is
+    not 「未登记的文件」 — a file nobody records stays one."""
+    root = Path(storage.backend().location)
+    (root / "sha256/85/fresh.docx").parent.mkdir(parents=True, exist_ok=True)
+    (root / "sha256/85/fresh.docx").write_bytes(b"notice")
+    (root / "stray.bin").write_bytes(b"?")
+
+    def commit_meanwhile(seconds):  # the server's transaction commits while verify waits
+        assert seconds == verify.UNTRACKED_RECHECK_SECONDS
+        with (root / "sha256/85/fresh.docx").open("rb") as fh:
+            digest = digest_stream(fh)
+        with transaction.atomic():
+            append_entry(action="store_file", actor=OPERATOR, files=[{"path": "sha256/85/fresh.docx", **digest}])
+
+    monkeypatch.setattr(verify.time, "sleep", commit_meanwhile)
+    report = verify.run()
+    mine = [(f.code, f.message) for f in report.findings if f.message.endswith(("stray.bin", "fresh.docx"))]
+    assert mine == [("file_untracked", "未登记的文件：stray.bin")]
+    (root / "stray.bin").unlink()

@@ -28,6 +28,16 @@ def refused(call, *args, error=RuleViolation, **kwargs) -> str:
     return caught.value.message
 
 
+def keepers(env):
+    """The agency's 保管 keepers 李保管 and 孙保管, accounts who may hold goods (decision 0092)."""
+    made = []
+    for name in ("李保管", "孙保管"):
+        user = T.member(env.agency, Role.RECORDS_KEEPER)
+        T.person(env.agency, user_obj=user, name=name)
+        made.append(user)
+    return made
+
+
 def to_custody(env, goods, hour=14, **extra):
     return R.do_hand_over_goods(goods, **{
         "from_holder": "王执法", "to_holder": "李保管", "to_place": "本局涉案财物保管室", "stage": "custody",
@@ -58,6 +68,7 @@ def test_goods_of_a_measure_not_carried_out_cannot_be_registered(env):
 def test_a_chain_from_seizure_to_destruction(env):
     case, day = investigating_case(env)
     goods = seized_goods(env, case=case, day=day)
+    li, sun = keepers(env)
     assert goods.hand_overs.get().from_holder == "某某食品有限公司"
     custody_at = at(day, 14)
     to_custody(env, goods, handed_at=custody_at)
@@ -67,14 +78,14 @@ def test_a_chain_from_seizure_to_destruction(env):
     assert message == "“过期牛奶1”当前由“李保管”保管，交接须由当前保管人交出（登记的移交方为“王执法”）。"
     # Not confiscated yet: no warehouse, no disposal.
     warehouse = {"from_holder": "李保管", "to_holder": "孙保管", "to_place": "本局罚没物品仓库", "stage": "warehouse",
-                 "reason": "没收后入库", "handed_at": at(day + dt.timedelta(days=6)), **SIGNED}
+                 "reason": "没收后入库", "handed_at": at(day + dt.timedelta(days=6)), **SIGNED, "handed_by": "李保管"}
     assert refused(R.do_hand_over_goods, goods, actor=env.officer, **warehouse) == "“过期牛奶1”尚未依法没收，不能移入罚没物品仓库。"
     destroy = {"method": "destroy", "approval": "同意销毁（局长办公会纪要〔2026〕5号）", "to_holder": "某环保处置公司",
                "reason": "依法销毁", "handed_at": at(day + dt.timedelta(days=7)), **SIGNED}
     assert "尚未作出处理决定" in refused(R.do_dispose_goods, goods, actor=env.head, from_holder="李保管", **destroy)
     # Backwards in time, or back to the scene: refused.
     assert "早于上一次交接" in refused(to_custody, env, goods, handed_at=at(day, 9), from_holder="李保管",
-                                   to_holder="赵保管")
+                                   to_holder="孙保管", handed_by="李保管", received_by="孙保管", actor=li)
     assert refused(to_custody, env, goods, handed_at=at(day, 16), from_holder="李保管",
                    stage="seizure") == (
         "交接去向应为保管场所或罚没物品仓库；处置请登记罚没财物处置。")
@@ -82,7 +93,7 @@ def test_a_chain_from_seizure_to_destruction(env):
     case, decided_day = run(env, case, deciding(), day)  # the decision confiscates the goods
     K.do_decide_seized_item(goods.seized_item, outcome="confiscate", basis="行政处罚决定书没收", on=decided_day,
                             actor=env.head)
-    R.do_hand_over_goods(goods, actor=env.officer, **warehouse)
+    R.do_hand_over_goods(goods, actor=li, **warehouse)
     assert refused(to_custody, env, goods, handed_at=at(day, 16), from_holder="孙保管") == "“过期牛奶1”已在罚没物品仓库，不能退回保管场所。"
     # The decision allows 拍卖/销毁/移交, not 返还; only the unit's head or the agency's leaders approve.
     assert refused(R.do_dispose_goods, goods, actor=env.head, from_holder="孙保管", **{**destroy, "method": "return"}) == (
@@ -128,9 +139,13 @@ def test_another_agency_and_the_wrong_roles_are_refused(env):
     outsider_keeper = T.member(T.agency(), Role.RECORDS_KEEPER)
     for user in (env.outsider, outsider_keeper, env.reviewer):
         assert refused(to_custody, env, goods, actor=user, error=NotPermitted) == "您无权交接该财物。"
-    keeper = T.member(env.agency, Role.RECORDS_KEEPER)  # the agency's keeper records hand-overs
-    to_custody(env, goods, actor=keeper)
+    li, sun = keepers(env)  # the agency's keepers hold the goods and record their own hand-overs
+    to_custody(env, goods)
     assert Goods.objects.get(pk=goods.pk).holder == "李保管"
+    R.do_hand_over_goods(goods, from_holder="李保管", to_holder="孙保管", to_place="保管室二号柜", stage="custody",
+                         reason="保管人轮岗交接", handed_at=at(DAY, 16), actor=li,
+                         **{**SIGNED, "handed_by": "李保管"})
+    assert Goods.objects.get(pk=goods.pk).holder == "孙保管"
 
 
 def test_goods_confiscated_by_the_decision(env):
@@ -141,8 +156,9 @@ def test_goods_confiscated_by_the_decision(env):
     assert (goods.origin, goods.stage, goods.holder) == ("confiscated", "custody", "孙保管")
     assert goods.hand_overs.get().from_holder == "某某食品有限公司"
     # Confiscated: straight into the warehouse, then auctioned with the proceeds recorded.
+    _, sun = keepers(env)
     R.do_hand_over_goods(goods, from_holder="孙保管", to_holder="孙保管", to_place="本局罚没物品仓库 A 区", stage="warehouse",
-                         reason="入罚没物品仓库", handed_at=at(day, 15), actor=env.officer, **SIGNED)
+                         reason="入罚没物品仓库", handed_at=at(day, 15), actor=sun, **{**SIGNED, "handed_by": "孙保管"})
     R.do_dispose_goods(goods, method="auction", approval="同意委托拍卖", from_holder="孙保管", to_holder="某拍卖有限公司",
                        reason="委托拍卖", proceeds="860.00", handed_at=at(day, 16), actor=env.leader, **SIGNED)
     assert Goods.objects.get(pk=goods.pk).disposal_proceeds == 860
@@ -174,15 +190,17 @@ def test_the_pages_register_hand_over_and_refuse_with_the_message(env):
 
     page = officer.get(r["Location"]).content.decode()
     assert "财物交接" in page and "罚没财物处置" not in page  # not decided, and officers do not approve disposals
-    hand_over = {"act": "hand_over", "h-from_holder": "李保管", "h-to_holder": "赵保管", "h-to_place": "保管室",
-                 "h-stage": "custody", **{f"h-{k}": v for k, v in signed.items()}, "h-handed_at": "2026-03-02T15:00"}
+    hand_over = {"act": "hand_over", "h-from_holder": "李保管", "h-to_holder": "某仓储公司 赵保管", "h-to_place": "保管室",
+                 "h-stage": "custody", **{f"h-{k}": v for k, v in signed.items()}, "h-handed_at": "2026-03-02T15:00",
+                 "h-handed_by": "王执法", "h-received_by": "赵保管", "h-receiver_outside": "某仓储公司，身份证号码略"}
     entries = LedgerEntry.objects.count()
     r = officer.post(f"/registers/goods/{goods.pk}/", hand_over)
     assert r.status_code == 400 and "当前由“王执法”保管" in r.content.decode()
     assert LedgerEntry.objects.count() == entries
     r = officer.post(f"/registers/goods/{goods.pk}/", {**hand_over, "h-from_holder": "王执法"})
     assert r.status_code == 302
-    assert Goods.objects.get(pk=goods.pk).holder == "赵保管"
+    assert Goods.objects.get(pk=goods.pk).holder == "某仓储公司 赵保管"
+    assert "接收人 赵保管（本机关以外：某仓储公司，身份证号码略）" in officer.get(r["Location"]).content.decode()
 
     outsider = Client()
     outsider.force_login(env.outsider)

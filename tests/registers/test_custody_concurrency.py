@@ -28,14 +28,15 @@ def test_two_hand_overs_from_the_same_holder_one_wins():
             barrier.wait(timeout=10)
             with transaction.atomic():
                 R.do_hand_over_goods(goods, from_holder="王执法", to_holder=to_holder, to_place="保管室", stage="custody",
-                                     reason="移交保管", actor=user, **SIGNED)
+                                     reason="移交保管", actor=user, receiver_outside="某仓储公司",
+                                     **{**SIGNED, "received_by": to_holder})
             done.append(to_holder)
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=hand_over, args=args) for args in (("李保管", env.officer), ("赵保管", env.officer2))]
+    threads = [threading.Thread(target=hand_over, args=args) for args in (("李保管", env.officer), ("赵保管", env.officer))]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -161,7 +161,7 @@ def test_the_goods_register_and_hand_overs_through_the_api(env, built):
     c = client_for(env.officer)
     url = f"/api/v1/goods/{built.goods.pk}/hand-over"
     data = {"from_holder": "李保管", "to_holder": "赵保管", "to_place": "保管室", "stage": "custody", "reason": "移交保管",
-            "handed_at": at(dt.date(2026, 9, 5)), **SIGNED}
+            "handed_at": at(dt.date(2026, 9, 5)), **SIGNED, "received_by": "赵保管", "receiver_outside": "某仓储公司"}
     counts = HandOver.objects.count(), LedgerEntry.objects.count()
     r = c.post(url, data, content_type="application/json")
     assert r.status_code == 409 and r.json()["code"] == "not_current_holder" and r.json()["field"] == "from_holder"
@@ -223,3 +223,43 @@ def test_text_starting_with_equals_is_written_as_text_not_a_formula(env, built):
     cells = [c for row in sheet.iter_rows(min_row=3) for c in row if isinstance(c.value, str) and c.value.startswith("=")]
     assert {c.value for c in cells} >= {'=HYPERLINK("http://evil.example/x","点击查看")', "=1+1"}, cells
     assert {c.data_type for c in cells} == {"s"}, [(c.coordinate, c.data_type) for c in cells]
+
+
+def test_a_goods_hand_over_is_recorded_by_its_holder_to_an_account_or_a_marked_outsider(env):
+    """s24 tester8 #1 (decision 0092): the officer 李执法 wrote a hand-over of goods another person held, in that
+    holder's name, to 「赵六」 who is nobody, for the reason 「x」 — each refused in the JSON shape, nothing written;
+    the holder's own hand-over to a keeper account, or to a receiver marked as outside the agency, goes through."""
+    goods = seized_goods(env)  # held by 王执法 (env.officer)
+    keeper = T.member(env.agency, Role.RECORDS_KEEPER)
+    T.person(env.agency, user_obj=keeper, name="吴保管")
+    url = f"/api/v1/goods/{goods.pk}/hand-over"
+    data = {"from_holder": "王执法", "to_holder": "本局涉案财物保管室 吴保管", "to_place": "本局涉案财物保管室",
+            "stage": "custody", "reason": "扣押后移交保管场所", "handed_at": at(dt.date(2026, 9, 5)), **SIGNED,
+            "received_by": "吴保管"}
+
+    def refused(user, code, **change):
+        counts = HandOver.objects.count(), LedgerEntry.objects.count()
+        r = client_for(user).post(url, {**data, **change}, content_type="application/json")
+        assert r.status_code == 400 and r.json()["code"] == code, r.content
+        assert (HandOver.objects.count(), LedgerEntry.objects.count()) == counts
+        return r.json()["message"]
+
+    other = env.officer2  # 李执法 works on the case but does not hold the goods
+    assert "请由王执法本人登记" in refused(other, "handover_not_caller")
+    assert "交接须由保管人本人登记" in refused(other, "handover_not_holder", handed_by="李执法")
+    assert "不是本机关的用户" in refused(env.officer, "handover_receiver_unknown", to_holder="路边 赵六",
+                                     received_by="赵六")
+    assert "过于简单" in refused(env.officer, "reason_too_short", reason="x")
+    r = client_for(env.officer).post(url, data, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["hand_overs"][-1]["received_by"] == "吴保管"
+    # Onwards to someone outside the agency: only when marked as such, with the ID or unit.
+    later = {**data, "from_holder": "本局涉案财物保管室 吴保管", "to_holder": "某冷链仓储有限公司 赵六",
+             "to_place": "某冷链仓储有限公司冷库", "handed_by": "吴保管", "received_by": "赵六",
+             "reason": "需冷藏保存，委托第三方保管", "handed_at": at(dt.date(2026, 9, 6))}
+    data = later
+    assert "请注明其身份证件号码或单位" in refused(keeper, "handover_receiver_unknown")
+    r = client_for(keeper).post(url, {**later, "receiver_outside": "某冷链仓储有限公司（统一社会信用代码略）"},
+                                content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["hand_overs"][-1]["receiver_outside"] == "某冷链仓储有限公司（统一社会信用代码略）"

@@ -156,6 +156,10 @@ def test_withholding_and_refusing_need_a_real_reason_and_the_log_says_why(client
     assert late.status_code == 403
     logged = [r.getMessage() for r in caplog.records if "已拒绝作为复制件提供" in r.getMessage()]
     assert logged and "该申请已答复（已提供）" in logged[-1] and "的PDF" in logged[-1] and "文件 pdf" not in logged[-1]
+    from sanxiang.orgs.models import Person
+
+    name = Person.objects.filter(user=env.officer).values_list("name", flat=True).first()
+    assert logged[-1].endswith(f"请求人 {name}（{env.officer.username}）")  # s24 tester8 #3: the name, not the login
 
 
 def test_an_access_decision_needs_a_real_reason(env, case):
