@@ -335,8 +335,12 @@ def document_text(doc) -> str:
 def full_text_warnings(version) -> list[str]:
     """The approver's warning where the profile requires the 决定书's full text and the version has none."""
     ob = version.publication.obligation
-    if version.full_text or full_text_rule(ob) != "required":
+    rule = full_text_rule(ob)
+    if version.full_text or rule == "":
         return []
+    if rule == "encouraged":  # the editor asked for it and nothing was loaded (s24 defects10 #2)
+        return ["已选择附行政处罚决定书全文，但本案尚无已签发的行政处罚决定书，本版本未载有全文：请先签发决定书，"
+                "再保存一次公示信息（自动载入脱敏后的全文）。"] if version.full_text_wanted else []
     return ["本机关规则要求一般程序的行政处罚决定书全文公示，本版本尚未载有决定书全文：请先签发行政处罚决定书，"
             "再保存一次公示信息（自动载入脱敏后的全文）。"]
 

@@ -119,3 +119,17 @@ def test_the_search_title_names_the_case_number_not_the_placeholder(cal):
     walk(pub, editor, head)
     title = SearchEntry.objects.get(agency=agency).title
     assert "未编号" not in title and title.startswith(f"{agency.name}行政处罚决定")
+
+
+# ---- #2 LOW: the full text asked for but not loaded (no issued 决定书) is told, not silent ------------------------
+
+def test_the_editor_and_approver_are_told_when_the_wanted_full_text_is_absent(cal, client):
+    agency = T.agency(profile_key="urumqi-gxq-amr")  # encouraged
+    editor, _, _ = staff(agency)
+    pub = opened(agency, fine="300000").publication
+    row = P.do_prepare_publication(pub, full_text=True, actor=editor)
+    assert row.full_text == "" and any("附行政处罚决定书全文" in w for w in P.summary_warnings(row))
+    client.force_login(editor)
+    assert "尚无已签发的行政处罚决定书" in client.get(f"/publicity/publications/{pub.pk}/").content.decode()
+    issued_decision(pub.obligation.case, DECISION_PARAGRAPHS, number="乌高市监处罚〔2026〕1号")
+    assert not P.summary_warnings(P.do_prepare_publication(pub, actor=editor))
