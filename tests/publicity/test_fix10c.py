@@ -133,3 +133,30 @@ def test_the_editor_and_approver_are_told_when_the_wanted_full_text_is_absent(ca
     assert "尚无已签发的行政处罚决定书" in client.get(f"/publicity/publications/{pub.pk}/").content.decode()
     issued_decision(pub.obligation.case, DECISION_PARAGRAPHS, number="乌高市监处罚〔2026〕1号")
     assert not P.summary_warnings(P.do_prepare_publication(pub, actor=editor))
+
+
+# ---- #5 LOW: a decision stopped early on the party's application is not labelled 公示期满 --------------------------
+
+def test_an_early_stop_is_told_as_such_not_as_the_period_over(client):
+    import datetime as dt
+
+    from sanxiang.publicity import requests as R
+    from sanxiang.publicity.queries import published_decisions
+
+    agency = T.agency(profile_key="zhuzhou-amr")
+    seed_calendar(actor=OPERATOR, years=[2026, 2027])
+    editor, head, _ = staff(agency)
+    pub = opened(agency).publication
+    walk(pub, editor, head, on="2026-03-10")
+    pub.refresh_from_db()
+    day = dt.date(2026, 9, 15)
+    req = R.do_apply_early_stop(pub, statement="已缴清罚款，已消除影响", contact="13900000000", on=day)
+    R.do_check_early_stop(req, checks={c["code"]: (True, "已核实") for c in req.checks}, actor=editor)
+    R.do_decide_early_stop(req, approve=True, reasons="当事人已履行义务并消除影响", actor=head, on=day)
+    row = published_decisions(agency)[0]
+    assert (row["expired"], row["stopped_early"], row["text"]) == (False, True, "")
+    assert row["notice"]["label"] == "经当事人申请，已提前停止公示"
+    page = client.get(f"/gk/{agency.code}/jueding/1/").content.decode()
+    assert "提前停止公示" in page and "公示期满" not in page
+    record = next(r for r in client.get(f"/gk/{agency.code}/data/decisions.json").json()["decisions"])
+    assert record["stopped_early"] and not record["expired"] and "公示期满" not in str(record)
