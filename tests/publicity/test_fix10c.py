@@ -160,3 +160,15 @@ def test_an_early_stop_is_told_as_such_not_as_the_period_over(client):
     assert "提前停止公示" in page and "公示期满" not in page
     record = next(r for r in client.get(f"/gk/{agency.code}/data/decisions.json").json()["decisions"])
     assert record["stopped_early"] and not record["expired"] and "公示期满" not in str(record)
+
+
+# ---- #4 LOW: the demo's goods-name span is not put on a labour-inspection decision --------------------------------
+
+def test_the_demo_masks_no_labour_decisions_cause_as_a_goods_name(demo):
+    from sanxiang.publicity.models import Publication
+
+    hrss = Publication.objects.filter(agency__code__endswith="-hrss").exclude(public_version=None)
+    assert hrss.exists()
+    for pub in hrss:
+        assert not any("商品名称" in (e.get("reason") or "") for v in pub.versions.all() for e in v.edits)
+        assert "［已隐去］" not in (pub.current().fields or {}).get("案件事实", "")
