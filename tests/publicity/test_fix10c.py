@@ -172,3 +172,20 @@ def test_the_demo_masks_no_labour_decisions_cause_as_a_goods_name(demo):
     for pub in hrss:
         assert not any("商品名称" in (e.get("reason") or "") for v in pub.versions.all() for e in v.edits)
         assert "［已隐去］" not in (pub.current().fields or {}).get("案件事实", "")
+
+
+# ---- #8 LOW: `sanxiang redact` with a malformed PARTY.json answers in Chinese, with the place ----------------------
+
+def test_redact_cli_says_where_the_party_file_is_broken_in_chinese(tmp_path, monkeypatch, capsys):
+    import io
+    import sys
+
+    from django.core.management import call_command
+
+    path = tmp_path / "bad.json"
+    path.write_text("{\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("abc"))
+    with pytest.raises(SystemExit):
+        call_command("redact", "--context", str(path), "--profile", "zhuzhou-amr")
+    err = capsys.readouterr().err
+    assert "第 2 行第 1 列" in err and "Expecting" not in err and "not valid" not in err
