@@ -189,3 +189,25 @@ def test_redact_cli_says_where_the_party_file_is_broken_in_chinese(tmp_path, mon
         call_command("redact", "--context", str(path), "--profile", "zhuzhou-amr")
     err = capsys.readouterr().err
     assert "第 2 行第 1 列" in err and "Expecting" not in err and "not valid" not in err
+
+
+# ---- #7 LOW: a 公示告知书 made on or after the due day does not promise a day already past -----------------------
+
+def test_the_notice_says_when_it_will_publish_truthfully(cal):
+    import datetime as dt
+    from unittest import mock
+
+    from sanxiang.publicity.notices import notice_values
+
+    agency = T.agency(profile_key="quanzhou-licheng-amr")
+    editor, head, _ = staff(agency)
+    pub = opened(agency).publication
+    ob = pub.obligation
+    due = f"{ob.due:%Y年%-m月%-d日}"
+    with mock.patch("django.utils.timezone.localdate", return_value=ob.due - dt.timedelta(days=1)):
+        assert notice_values(ob.case, pub)["publish_by"] == f"本机关将于{due}前公示"
+    with mock.patch("django.utils.timezone.localdate", return_value=ob.due + dt.timedelta(days=1)):
+        assert notice_values(ob.case, pub)["publish_by"] == f"本机关应于{due}前公示，将尽快公示"
+    walk(pub, editor, head)
+    pub.refresh_from_db()
+    assert notice_values(ob.case, pub)["publish_by"].startswith("本机关已于")
