@@ -328,7 +328,7 @@ SPECS = {spec.kind: spec for spec in (
                  "published_items": "行政处罚决定书（经必要的脱敏处理）及行政处罚信息摘要",
                  "channel": "国家企业信用信息公示系统、本机关政府信息公开专栏", "portal_url": "https://example.org/gk/x/",
                  "correction_url": "https://example.org/gk/x/jiuzheng/", "period": "自公示之日起三年",
-                 "publish_by": "2026年1月20日", "query_code": "ABCD-EFGH", "early_stop": "……",
+                 "publish_by": "本机关将于2026年1月20日前公示", "query_code": "ABCD-EFGH", "early_stop": "……",
                  "correction_answer": "20个工作日", "basis": "……"}),
 )}
 ARCHIVE_KINDS = (K.FILE_COVER, K.FILE_CATALOGUE, K.FILE_NOTES)

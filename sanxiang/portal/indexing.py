@@ -70,7 +70,9 @@ def number_for(pub, day: str | None = None) -> DecisionNumber:
 
 def _title(pub, version) -> str:
     summary = version.summary or {}
-    number = summary.get("决定书文号") or pub.obligation.case.number or ""
+    number = (summary.get("决定书文号") or "").strip()
+    if number in ("", "（未编号）"):  # no 文号 yet: the 案号, as for the decisions without a summary (s24 defects10 #3)
+        number = pub.obligation.case.number or ""
     return f"{pub.agency.name}{kind_name(pub.obligation.kind_label)}决定 {number}".strip()[:300]
 
 

@@ -30,6 +30,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from sanxiang.core.public import public_url
+from sanxiang.publicity.queries import STOPPED_EARLY
 
 from . import queries
 
@@ -155,8 +156,10 @@ def decision_record(row: dict, pub) -> dict:
     record = {
         "number": public_number(pub), "url": decision_url(row["agency"], public_number(pub)),
         "agency": row["agency_name"], "case": row["case"], "kind": row["kind"], "decision": row["decision"],
-        "decided_on": row["decided_on"], "published_on": row["published_on"], "status": _status_label(row["status"]),
+        "decided_on": row["decided_on"], "published_on": row["published_on"],
+        "status": STOPPED_EARLY if row.get("stopped_early") else _status_label(row["status"]),
         "version": row.get("version"), "withdrawn": bool(row.get("withdrawn")), "expired": bool(row.get("expired")),
+        "stopped_early": bool(row.get("stopped_early")),
     }
     if shown:
         record.update({"fields": dict(row.get("fields") or {}), "summary": dict(row.get("summary") or {}),
@@ -167,6 +170,8 @@ def decision_record(row: dict, pub) -> dict:
         record.update({"withdrawal_reason": row.get("withdrawal_reason") or "", "withdrawn_on": row.get("withdrawn_on")})
     if row.get("expired"):
         record["notice"] = "公示期满，已停止公示。"
+    elif row.get("stopped_early"):  # the party's application granted (s24 defects10 #5): not 公示期满
+        record["notice"] = f"{STOPPED_EARLY}。{(row.get('notice') or {}).get('reason') or ''}".strip()
     return record
 
 
@@ -448,7 +453,7 @@ def latest(agency, limit: int, *, by_change: bool = False) -> list[dict]:
         fields = record.get("fields", {})
         if record["withdrawn"]:
             line = f"已撤下：{record.get('withdrawal_reason', '')}"
-        elif record["expired"]:
+        elif record["expired"] or record["stopped_early"]:
             line = record["notice"]
         else:
             line = "；".join(f"{k}：{v}" for k, v in fields.items() if v and k != "案件事实")

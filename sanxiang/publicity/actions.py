@@ -10,6 +10,7 @@ table's guard `version_approved` again.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -334,8 +335,12 @@ def document_text(doc) -> str:
 def full_text_warnings(version) -> list[str]:
     """The approver's warning where the profile requires the 决定书's full text and the version has none."""
     ob = version.publication.obligation
-    if version.full_text or full_text_rule(ob) != "required":
+    rule = full_text_rule(ob)
+    if version.full_text or rule == "":
         return []
+    if rule == "encouraged":  # the editor asked for it and nothing was loaded (s24 defects10 #2)
+        return ["已选择附行政处罚决定书全文，但本案尚无已签发的行政处罚决定书，本版本未载有全文：请先签发决定书，"
+                "再保存一次公示信息（自动载入脱敏后的全文）。"] if version.full_text_wanted else []
     return ["本机关规则要求一般程序的行政处罚决定书全文公示，本版本尚未载有决定书全文：请先签发行政处罚决定书，"
             "再保存一次公示信息（自动载入脱敏后的全文）。"]
 
@@ -348,12 +353,13 @@ def _policy(obligation):
     return policy_for(profile_key_of(obligation.agency), on=obligation.decided_on)
 
 
-def _clean_edits(edits, original: str | None = None) -> list[dict]:
+def _clean_edits(edits, original: str | None = None, elsewhere: list[str] | None = None) -> list[dict]:
     """The editor's changes to the automatic spans: add a span (kind, reason) or dismiss one (reason).
     Each keeps the words it covers (`text`): an added span masks every occurrence of them — in the text,
     every field and the summary — and a correction's new text gets them again (decision 0069). An edit
     may give `text` instead of `start`/`end` (its first occurrence)."""
     from .policy import MASK_KINDS
+    from .redaction import holds_words
 
     if edits in (None, ""):
         return []
@@ -361,7 +367,7 @@ def _clean_edits(edits, original: str | None = None) -> list[dict]:
         raise RuleViolation("脱敏调整应为列表。", field="edits")
     clean = []
     for i, edit in enumerate(edits, 1):
-        if not isinstance(edit, dict) or set(edit) - {"op", "start", "end", "kind", "reason", "text"}:
+        if not isinstance(edit, dict) or set(edit) - {"op", "start", "end", "kind", "reason", "text", "outside"}:
             raise RuleViolation(f"第{i}项脱敏调整格式不对（op、start、end、kind、reason、text）。", field="edits")
         op, reason = edit.get("op"), str(edit.get("reason") or "").strip()
         if op not in ("add", "dismiss"):
@@ -375,8 +381,18 @@ def _clean_edits(edits, original: str | None = None) -> list[dict]:
             raise RuleViolation(f"第{i}项脱敏调整的文字不对（1 至 200 字）。", field="edits")
         if start is None and end is None and words and original is not None:
             start = original.find(words)
+            if start < 0 and op == "add" and any(holds_words(v, words) for v in elsewhere or []):
+                # words only in another published part — the 决定书's full text, a field (decision 0093): masked
+                # there by their words; no place in the 原文
+                kind = edit.get("kind") or "other"
+                if kind not in (*MASK_KINDS, "other"):
+                    raise RuleViolation(f"第{i}项脱敏调整：未知的隐去类别“{kind}”。", field="edits")
+                clean.append({"op": op, "start": None, "end": None, "kind": kind, "reason": reason, "text": words,
+                              "outside": True})
+                continue
             if start < 0:
-                raise RuleViolation(f"第{i}项脱敏调整：原文中没有“{words}”，请照原文填写。", field="edits")
+                raise RuleViolation(f"第{i}项脱敏调整：原文和其他公开内容（决定书全文、字段）中都没有“{words}”，请照原文填写。",
+                                    field="edits")
             end = start + len(words)
         if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or start >= end \
                 or start < 0:
@@ -517,6 +533,48 @@ def _clean_field_edits(field_edits, *, fields: dict, summary: dict) -> list[dict
     return clean
 
 
+def without_party_code(text: str) -> str:
+    """A decision document's words without the sentence that prints the party's 公示查询码 (documents'
+    QUERY_CODE; decision 0093): the code is the party's secret (issue 10 §5) — the published full text keeps
+    only 「本决定将依法向社会公示。」."""
+    return PARTY_CODE_SENTENCE.sub("", text)
+
+
+PARTY_CODE_SENTENCE = re.compile(r"当事人可以凭案号和公示查询码.*?(?:申请更正。|$)", re.M)
+
+
+def printed_codes(case) -> list[str]:
+    """Every 公示查询码 printed on a document of `case` (the live one among them), formatted as printed."""
+    from sanxiang.documents.models import Document
+
+    out = []
+    for fields in Document.objects.filter(case=case, fields__context__has_key="query_code").values_list(
+            "fields", flat=True):
+        code = str(((fields or {}).get("context") or {}).get("query_code") or "").strip()
+        if code and code not in out:
+            out.append(code)
+    return out
+
+
+def party_code_problem(version, ob) -> str | None:
+    """Why `version` may not be public: it holds a 公示查询码 printed on a document of the case (in any written
+    form), the secret by which the party is known on the portal (decision 0093)."""
+    from .redaction import holds_words
+
+    public = [version.text, *(version.fields or {}).values(), *(version.summary or {}).values(), version.full_text]
+    for code in printed_codes(ob.case):
+        if any(holds_words(v or "", code) for v in public):
+            return ("公示内容中含有当事人的公示查询码（印在本案文书上的秘密代码），不能公开：请删去含查询码的文字"
+                    "（更正文本或修改字段）后再保存。")
+    return None
+
+
+def refuse_party_code(version, ob):
+    problem = party_code_problem(version, ob)
+    if problem:
+        raise RuleViolation(problem, field="edits", code="party_code_public")
+
+
 def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, original: str, edits: list[dict],
                   field_edits: list[dict] | None = None, report_unplaced: bool = False,
                   carried: list[dict] | None = None):
@@ -531,8 +589,14 @@ def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, origina
     policy = _policy(ob)
     unplaced = [] if report_unplaced else None
     edits = _with_words(edits, original)
+    from .redaction import find_words
+
+    # an editor's words found only outside the 原文 (the 决定书's full text, a field; decision 0093) mask there
+    outside = [e for e in edits if e.get("outside") and e["op"] == "add" and not find_words(original, e["text"])]
+    edits = [e for e in edits if not any(e is o for o in outside)]
     result = redaction_of(original, context, policy, edits, unplaced=unplaced)
     placed = [e for e in edits if not any(u["text"] == e.get("text") and u["op"] == e["op"] for u in unplaced or [])]
+    placed += outside
     lost = [{"op": "add", "text": u["text"], "kind": u.get("kind") or "other", "reason": u.get("reason") or ""}
             for u in [*(unplaced or []), *(carried or [])] if u.get("op") == "add" and u.get("text")]
     masking = placed + [u for u in lost if not any(e.get("text") == u["text"] and e["op"] == "add" for e in placed)]
@@ -554,10 +618,12 @@ def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, origina
     rule = full_text_rule(ob)
     doc = decision_document(case) if rule == "required" or (rule == "encouraged" and row.full_text_wanted) else None
     if doc is not None:  # the 决定书's words, redacted as the fields are (decision 0087)
-        row.full_text, row.full_text_from = mask_value(document_text(doc), context, policy, masking), doc.number
+        row.full_text = mask_value(without_party_code(document_text(doc)), context, policy, masking)
+        row.full_text_from = doc.number
     else:
         row.full_text, row.full_text_from = "", ""
     _editor_words_gone(row, masking)
+    refuse_party_code(row, ob)
 
 
 def _edited(field_edits, part, name) -> bool:
@@ -708,7 +774,7 @@ def do_prepare_publication(pub, *, edits=None, field_edits=None, replace_field_e
         raise RuleViolation(problem, field="serious_dishonesty" if serious_dishonesty and "严重失信" in problem else
                             "full_text" if "全文" in problem else
                             "ground" if disclosure == Disclosure.PARTIAL else "disclosure")
-    clean = list(row.edits) if edits is None else _clean_edits(edits, original)  # None: keep the current spans
+    clean = list(row.edits) if edits is None else _clean_edits(edits, original, _elsewhere(row, locked.obligation))
     serious = row.serious_dishonesty if serious_dishonesty is None else bool(serious_dishonesty)
     params = {"edits": clean, "field_edits": field_edits or [], "disclosure": disclosure, "ground": ground,
               "serious_dishonesty": serious}
@@ -778,6 +844,7 @@ def do_publish_publication(pub, *, actor, on=None) -> Publication:
     problem = publish_problem(locked)
     if problem:
         raise RuleViolation(problem, field="status", code="not_approved")
+    refuse_party_code(locked.current(), locked.obligation)  # a version saved before decision 0093 too
     ob = locked.obligation
     day = act_day(on, what="发布", floors=((ob.decided_on, "决定日期"), (locked.approved_on, "审核同意之日"),
                                           (locked.published_on, "首次公示之日")))
@@ -831,6 +898,17 @@ def _lost_adds(unplaced, original: str) -> list[dict]:
             out.append({"op": "add", "start": start, "end": end,
                         "kind": u.get("kind") or "other", "reason": u.get("reason") or "", "text": u["text"]})
     return out
+
+
+def _elsewhere(row, ob) -> list[str]:
+    """The published parts besides the 原文, unredacted: the fields, the summary and the 决定书's full text where
+    it is (to be) published — where an editor's words may be found (decision 0093)."""
+    parts = [*_raw_fields(ob.case, ob).values(), *_raw_summary(ob.case, ob).values()]
+    rule = full_text_rule(ob)
+    doc = decision_document(ob.case) if rule == "required" or (rule == "encouraged" and row.full_text_wanted) else None
+    if doc is not None:
+        parts.append(without_party_code(document_text(doc)))
+    return [str(v or "") for v in parts]
 
 
 def _with_words(edits, original: str) -> list[dict]:

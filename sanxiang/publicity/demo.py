@@ -68,7 +68,8 @@ def _move(ob, state, cast, today):
         return
     version = pub.current()
     start = version.original.find("案由：")
-    if start >= 0 and state in ("published", "corrected"):
+    goods = ob.kind_label == "处罚" and not pub.agency.code.endswith("-hrss")  # a 商品名称 only where goods are sold
+    if start >= 0 and state in ("published", "corrected") and goods:  # (s24 defects10 #4: not a labour case)
         # the editor's own span in the preview, with its reason: masked wherever the words occur
         end = version.original.find("\n", start)
         P.do_prepare_publication(pub, edits=[{"op": "add", "start": start + 3, "end": end if end > 0 else start + 8,

@@ -68,7 +68,7 @@ def notice_values(case, pub) -> dict:
         "portal_url": public_url(reverse("portal:home", args=[agency_code])),
         "correction_url": public_url(reverse("portal:party", args=[agency_code])),
         "period": f"自公示之日起{_period_text(display)}" if display else "依照有关规定确定",
-        "publish_by": f"{ob.due:%Y年%-m月%-d日}",
+        "publish_by": _publish_when(pub, ob),
         "query_code": format_code(code) if code else "（未生成）",
         "correction_answer": _period_text(profile.value("publicity.correction_answer", on=on)) or "规定期限",
         "early_stop": (f"公示满{_period_text(early)}后，同时符合{'；'.join(conditions)}等条件的，"
@@ -105,6 +105,18 @@ def do_make_publicity_notice(pub, *, actor, replaces=None, correction_reason: st
                       "drawn": "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))}
     return do_generate_document(pub.obligation.case, KIND, actor=actor, subject=pub, replaces=replaces,
                                 correction_reason=correction_reason, supplement_reason=supplement_reason)
+
+
+def _publish_when(pub, ob) -> str:
+    """三、公示时间 as true on the day the notice is made (s24 defects10 #7): published already — the day; the
+    due day still ahead — 「将于…前公示」; reached or passed — the due day said as the duty, and 「将尽快公示」."""
+    from django.utils import timezone
+
+    if pub.published_on:
+        return f"本机关已于{pub.published_on:%Y年%-m月%-d日}公示"
+    if ob.due and timezone.localdate() >= ob.due:
+        return f"本机关应于{ob.due:%Y年%-m月%-d日}前公示，将尽快公示"
+    return f"本机关将于{ob.due:%Y年%-m月%-d日}前公示" if ob.due else "本机关将依法及时公示"
 
 
 def _notice_code(pub) -> str:

@@ -97,12 +97,24 @@ def _field_order(pub) -> list[str]:
     return get_profile(profile_key_of(pub.agency)).value("publicity.decision_fields", on=pub.obligation.decided_on)
 
 
+STOPPED_EARLY = "经当事人申请，已提前停止公示"
+
+
+def _stopped_early(pub) -> bool:
+    from .party_models import EarlyStopRequest, EarlyStopStatus
+
+    return EarlyStopRequest.objects.filter(publication_id=pub.pk, status=EarlyStopStatus.APPROVED).exists()
+
+
 def _public_dict(pub) -> dict:
     versions = [v for v in pub.versions.all() if v.number <= pub.public_version]
     shown = next(v for v in versions if v.number == pub.public_version)
     numbered = getattr(pub, "public_number", None)
     withdrawn = pub.status == PublicationStatus.WITHDRAWN
-    expired = pub.status == PublicationStatus.EXPIRED
+    ended = pub.status == PublicationStatus.EXPIRED
+    # 提前停止公示 on the party's application (令101) is not 公示期满 (s24 defects10 #5): its own notice and flag
+    stopped = ended and _stopped_early(pub)
+    expired = ended and not stopped
     row = {
         "number": numbered.number if numbered else None, "agency": pub.agency.code, "agency_name": pub.agency.name,
         "case": pub.obligation.case.number, "kind": pub.obligation.kind_label,
@@ -112,15 +124,16 @@ def _public_dict(pub) -> dict:
         "text": "", "fields": {}, "summary": {}, "full_text": "", "full_text_from": "", "disclosure": "", "ground": "",
         "withdrawn": withdrawn, "withdrawal_reason": pub.withdrawal_reason if withdrawn else "",
         "withdrawn_on": pub.withdrawn_on.isoformat() if withdrawn and pub.withdrawn_on else None,
-        "expired": expired, "expires_on": pub.expires_on.isoformat() if pub.expires_on else None,
+        "expired": expired, "stopped_early": stopped,
+        "expires_on": pub.expires_on.isoformat() if pub.expires_on else None,
         "notice": None,
         "history": _history(pub, versions, numbered.published if numbered else {}),
     }
-    if withdrawn or expired:
+    if withdrawn or ended:
         # 总局令第45号第13条: stop showing — the notice only (reason and day), no text, field or summary.
         # take_down keeps its reason and day in withdrawal_reason / withdrawn_on (workflows.withdraw_effect).
-        row["notice"] = {"kind": "withdrawn" if withdrawn else "expired",
-                         "label": "已撤下" if withdrawn else "公示期满，已停止公示",
+        row["notice"] = {"kind": "withdrawn" if withdrawn else "stopped_early" if stopped else "expired",
+                         "label": "已撤下" if withdrawn else STOPPED_EARLY if stopped else "公示期满，已停止公示",
                          "reason": pub.withdrawal_reason, "on": pub.withdrawn_on.isoformat() if pub.withdrawn_on
                          else (pub.expires_on.isoformat() if pub.expires_on else None)}
         return row
