@@ -87,10 +87,14 @@ def _check_parties(goods, signed: dict, to_holder: str, receiver_outside, actor)
     移交人 is the caller (`handover_not_caller`) and the current holder — the caller's name is in the
     goods' holder (`handover_not_holder`); the 接收人 is a user of the agency who may hold the goods
     (`hand_over` on them) and is named in the 接收方, or someone outside the agency marked as such with
-    their ID or unit (`receiver_outside`). `signed` with `receiver_outside` set."""
+    their ID or unit (`receiver_outside`). Goods held outside come back recorded by the user who takes them
+    (`_returned_from_outside`). `signed` with `receiver_outside` set."""
     from sanxiang.records.evidence import _caller_name, receiver_user
 
     giver = _caller_name(goods.agency_id, actor)
+    back = _outside_holder(goods)
+    if back and signed["handed_by"] == back:
+        return _returned_from_outside(goods, signed, to_holder, receiver_outside, giver)
     if signed["handed_by"] != giver:
         raise RuleViolation(f"移交人是登记交接的您本人（{giver}），不能登记“{signed['handed_by']}”的移交：请由"
                             f"{signed['handed_by']}本人登记。", field="handed_by", code="handover_not_caller")
@@ -114,6 +118,25 @@ def _check_parties(goods, signed: dict, to_holder: str, receiver_outside, actor)
             raise RuleViolation(f"{receiver}无权接收“{goods.name}”：财物须交本机关承办本案的执法人员或档案管理人员保管。",
                                 field="received_by", code="handover_receiver_not_entitled")
     return {**signed, "receiver_outside": outside}
+
+
+def _outside_holder(goods) -> str:
+    """The receiver outside the agency who holds the goods now (the last hand-over was to them), or ""."""
+    last = goods.hand_overs.order_by("-seq").values_list("receiver_outside", "received_by").first()
+    return last[1] if last and last[0] and last[1] in goods.holder else ""
+
+
+def _returned_from_outside(goods, signed: dict, to_holder: str, receiver_outside, taker: str) -> dict:
+    """An outside holder (a lab, a cold store) has no account: the return is recorded by the agency's user who
+    takes the goods back — the 接收人 is the caller, who may hold them (`_locked` checked), named in the 接收方."""
+    if signed["received_by"] != taker:
+        raise RuleViolation(f"{signed['handed_by']}是本机关以外的保管人：交回须由接收的您本人（{taker}）登记，接收人应为"
+                            f"您本人。", field="received_by", code="handover_not_caller")
+    if taker not in to_holder:
+        raise RuleViolation(f"接收人“{taker}”不是接收方“{to_holder}”：接收方应写明接收人。", field="received_by")
+    if receiver_outside:
+        raise RuleViolation("交回本机关时接收人是本机关的用户，不填外部接收人。", field="receiver_outside")
+    return {**signed, "receiver_outside": ""}
 
 
 def _hand_over(goods, *, actor, to_holder, to_place, stage, at, signed, disposal_method="") -> HandOver:

@@ -263,3 +263,16 @@ def test_a_goods_hand_over_is_recorded_by_its_holder_to_an_account_or_a_marked_o
                                 content_type="application/json")
     assert r.status_code == 201, r.content
     assert r.json()["hand_overs"][-1]["receiver_outside"] == "某冷链仓储有限公司（统一社会信用代码略）"
+    # Back from the outside holder, who has no account: the keeper who takes them records it, as the receiver.
+    back = {**data, "from_holder": "某冷链仓储有限公司 赵六", "to_holder": "本局涉案财物保管室 吴保管",
+            "to_place": "本局涉案财物保管室", "handed_by": "赵六", "received_by": "吴保管",
+            "reason": "冷藏期满，取回保管", "handed_at": at(dt.date(2026, 9, 8))}
+    data = back
+    assert "交回须由接收的您本人" in refused(other, "handover_not_caller")  # 李执法 writing the keeper's receipt
+    r = client_for(keeper).post(url, back, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert [h["received_by"] for h in r.json()["hand_overs"][-2:]] == ["赵六", "吴保管"]
+    # Someone else posing as the outside holder after the return is the ordinary rule again.
+    assert "请由吴保管本人登记" in refused(env.officer, "handover_not_caller", handed_by="吴保管",
+                                       from_holder="本局涉案财物保管室 吴保管", to_holder="某冷链仓储有限公司 赵六",
+                                       received_by="赵六", handed_at=at(dt.date(2026, 9, 9)))
