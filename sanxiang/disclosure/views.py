@@ -234,14 +234,22 @@ def _files_context(agency, section, item, current, form=None):
             "change_form": ChangeForm(agency=agency)}
 
 
+def _guide_file_change(request, code):
+    """The agency whose 服务指南 file changes, for a POST by who may manage its 事前公开 (else 405 / 404)."""
+    agency = _agency(request.user, code)
+    if request.method != "POST":
+        return agency, HttpResponseNotAllowed(["POST"])
+    if not can(request.user, "manage_disclosure", agency):
+        raise Http404("您无权调整该机关的事前公开信息。")
+    return agency, None
+
+
 @login_required
 def attach_file(request, code, item):
     """为申请材料上传示范文本或常见错误示例 (multipart form): the 服务指南 published again with the file."""
-    agency = _agency(request.user, code)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not can(request.user, "manage_disclosure", agency):
-        raise Http404("您无权调整该机关的事前公开信息。")
+    agency, refused = _guide_file_change(request, code)
+    if refused:
+        return refused
     current = queries.public_item(agency, Section.GUIDES, item)
     if current is None:
         raise Http404("服务指南中没有该事项。")
@@ -274,11 +282,9 @@ def attach_file(request, code, item):
 
 @login_required
 def detach_file(request, code, item):
-    agency = _agency(request.user, code)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not can(request.user, "manage_disclosure", agency):
-        raise Http404("您无权调整该机关的事前公开信息。")
+    agency, refused = _guide_file_change(request, code)
+    if refused:
+        return refused
     change = ChangeForm(request.POST, agency=agency)
     if not change.is_valid():
         messages.error(request, "删除文件须写明调整原因。")
