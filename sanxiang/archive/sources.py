@@ -192,11 +192,13 @@ def _evidence(case) -> list[CaseRecord]:
 
 def _confirmation(row) -> dict:
     """当事人签名确认 in the record's metadata (decision 0089): date, who, and the signature's digests (the PNG is
-    listed in the `confirm_record_by_party` entry of the record) — or the refusal's reason."""
+    listed in the `confirm_record_by_party` entry of the record) — or the refusal's reason. A confirmation made
+    before the signature was required says so (`party_signature_status` `not_captured`, 确认时未采集签名)."""
     if row.party_confirmed_on is None:
         return {}
     out = {"party_confirmed_on": row.party_confirmed_on.isoformat(), "party_confirmation": row.party_confirmation,
-           "party_signer": row.party_signer}
+           "party_signer": row.party_signer, "party_signature_status": row.party_signature_status,
+           "party_signature_label": row.party_signature_label}
     if row.party_signature_sha256:
         out.update(party_signature_sha256=row.party_signature_sha256, party_signature_sm3=row.party_signature_sm3)
     if row.party_refusal_reason:

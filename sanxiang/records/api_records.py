@@ -130,6 +130,8 @@ class EvidenceOut(Schema):
     party_signer: str = ""  # who signed (or refused to sign) the confirmation
     party_signature_sha256: str = ""  # the handwritten signature's digest; "" for a refusal
     party_refusal_reason: str = ""
+    party_signature_status: str = ""  # signed | refused | not_captured (confirmed before decision 0089) | ""
+    party_signature_label: str = ""  # 当事人手写签名 / 当事人拒绝签名（…） / 确认时未采集签名
     replaces_id: int | None
     corrected_by_id: int | None
     correction_reason: str = ""
@@ -183,12 +185,19 @@ def _evidence_fields(item: EvidenceItem, reasons: dict | None = None) -> dict:
             "officers": item.officers, "recorder": item.recorder, "purpose": item.purpose, "source": item.source,
             "collected_on": item.collected_on, "collected_by": item.collected_by, "transcript": item.transcript,
             "confidentiality": item.confidentiality, "extraction": extraction, "recording_id": item.recording_id,
-            "copy_note": item.copy_note, "party_confirmed_on": item.party_confirmed_on,
-            "party_confirmation": item.party_confirmation, "party_signer": item.party_signer,
-            "party_signature_sha256": item.party_signature_sha256, "party_refusal_reason": item.party_refusal_reason,
+            "copy_note": item.copy_note, **_confirmation_fields(item),
             "replaces_id": item.replaces_id, "corrected_by_id": correction.pk if correction else None,
             "correction_reason": item.correction_reason, "file": _file(item.upload), "created_at": item.created_at,
             "supplement_reason": reasons.get(item.pk, "")}
+
+
+def _confirmation_fields(row) -> dict:
+    """当事人签名确认 of an evidence item or a recording, as the API gives it (decision 0089): a confirmation made
+    before the signature was required says so (`not_captured`, 确认时未采集签名), not an empty signature."""
+    return {"party_confirmed_on": row.party_confirmed_on, "party_confirmation": row.party_confirmation,
+            "party_signer": row.party_signer, "party_signature_sha256": row.party_signature_sha256,
+            "party_refusal_reason": row.party_refusal_reason, "party_signature_status": row.party_signature_status,
+            "party_signature_label": row.party_signature_label}
 
 
 def _fields(data: EvidenceFields) -> dict:
@@ -236,15 +245,24 @@ class ConfirmIn(Schema):
     note: str = ""
 
 
+def _confirm(request, record, data: ConfirmIn):
+    """当事人签名确认 of an evidence item or a recording: the page's service call (`do_confirm_by_party`, its guards
+    and errors); a signature that is not base64 or a data URL is refused as such, not taken as missing."""
+    from sanxiang.documents.api import _png
+
+    png = None
+    if data.party_png.strip():
+        png = _png(data.party_png.strip())
+        if not png:
+            raise RuleViolation("当事人签名（party_png）应为 PNG 图片的 base64 编码或 data URL。", field="party_png")
+    return E.do_confirm_by_party(record, on=data.on, party_name=data.party_name, party_png=png,
+                                 refusal_reason=data.refusal_reason, note=data.note, actor=request.user)
+
+
 @router.post("/evidence/{item_id}/confirm", response={200: EvidenceOut, **WRITE},
              summary="登记当事人签名确认（手写签名，或注明拒绝签名的理由）")
 def confirm_evidence(request, item_id: str, data: ConfirmIn):
-    from sanxiang.documents.api import _png
-
-    return Status(200, _ev(request, E.do_confirm_by_party(
-        _item(request, item_id), on=data.on, party_name=data.party_name,
-        party_png=_png(data.party_png) if data.party_png else None, refusal_reason=data.refusal_reason,
-        note=data.note, actor=request.user)))
+    return Status(200, _ev(request, _confirm(request, _item(request, item_id), data)))
 
 
 # ---- 音像记录 -----------------------------------------------------------------------------------
@@ -289,6 +307,13 @@ class RecordingOut(Schema):
     uncovered_act: str  # the act named that the case has not done when this was recorded ("" if none)
     file: StoredFileOut | None
     handovers: list[HandoverOut]
+    party_confirmed_on: dt.date | None = None  # 当事人签名确认 (株洲 records.av_print_and_sign), as on evidence
+    party_confirmation: str = ""
+    party_signer: str = ""
+    party_signature_sha256: str = ""
+    party_refusal_reason: str = ""
+    party_signature_status: str = ""  # signed | refused | not_captured (confirmed before decision 0089) | ""
+    party_signature_label: str = ""
     content_withheld: bool = False  # its text is read at content_url, with a purpose and 查阅留痕
     content_url: str | None = None
 
@@ -323,7 +348,7 @@ def _recording_fields(rec: AudioVideoRecord, duties: dict | None = None, acts: l
                                             "transcript", "confidentiality", "stored_at", "stored_late",
                                             "late_reason")},
             "upload_due": due, "missing_metadata": E.missing_metadata(rec), "file": _file(rec.upload),
-            "uncovered_act": catalogue.uncovered_act(rec, acts),
+            "uncovered_act": catalogue.uncovered_act(rec, acts), **_confirmation_fields(rec),
             "handovers": [{f: getattr(h, f) for f in ("handed_by", "received_by", "handed_at", "medium", "place",
                                                        "note")}
                           | {"received_by_user": h.received_by_user.get_username() if h.received_by_user_id else None}
@@ -436,6 +461,12 @@ def hand_over(request, recording_id: str, data: HandoverIn):
     return Status(201, _rec(request, queries.recording_for(request.user, rec.pk)))
 
 
+@router.post("/recordings/{recording_id}/confirm", response={200: RecordingOut, **WRITE},
+             summary="登记当事人对音像记录（文字记录）的签名确认（手写签名，或注明拒绝签名的理由）")
+def confirm_recording(request, recording_id: str, data: ConfirmIn):
+    return Status(200, _rec(request, _confirm(request, _recording(request, recording_id), data)))
+
+
 # ---- 音像记录事项清单 and the acts not recorded ----------------------------------------------------
 
 class MissingOut(Schema):
@@ -538,6 +569,12 @@ def correction_target(request, item_id: str):
             summary="证据的当事人确认情况")
 def confirmation_of(request, item_id: str):
     return Status(200, _ev(request, _item(request, item_id)))
+
+
+@router.get("/recordings/{recording_id}/confirm", response={200: RecordingOut, **error_responses(401, 404)},
+            summary="音像记录的当事人确认情况")
+def recording_confirmation_of(request, recording_id: str):
+    return Status(200, _rec(request, _recording(request, recording_id)))
 
 
 @router.get("/recordings/{recording_id}/upload", response={200: RecordingOut, **error_responses(401, 404)},

@@ -744,7 +744,9 @@ def do_confirm_by_party(record, *, on, party_name="", party_png: bytes | None = 
     model = type(record)
     row = model.objects.select_for_update().get(pk=record.pk)
     case = row.case
-    if case is None or not can(actor, "record_evidence", case):
+    if case is None:  # an unattached recording (its declarer sees it): the party confirms a case's record
+        raise Conflict(f"{row}尚未关联案件：请先关联案件，再请当事人签名确认。", code="recording_not_linked")
+    if not can(actor, "record_evidence", case):
         raise NotPermitted("只有本案的承办人员可以登记当事人的确认。")
     if isinstance(row, EvidenceItem):
         latest = _in_force(row)

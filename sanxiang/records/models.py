@@ -93,6 +93,24 @@ class PartySignature(models.Model):
     class Meta:
         abstract = True
 
+    # how the party's confirmation was signed (decision 0089): the handwritten signature, the noted refusal —
+    # or neither, for a confirmation recorded before the signature was required (kept as it was, not back-filled)
+    SIGNATURE_LABELS = {"signed": "当事人手写签名", "refused": "当事人拒绝签名（执法人员注明理由）",
+                        "not_captured": "确认时未采集签名"}
+
+    @property
+    def party_signature_status(self) -> str:
+        """"signed", "refused", "not_captured" (confirmed before decision 0089), or "" (not confirmed)."""
+        if getattr(self, "party_confirmed_on", None) is None:
+            return ""
+        if self.party_signature_path:
+            return "signed"
+        return "refused" if self.party_refusal_reason else "not_captured"
+
+    @property
+    def party_signature_label(self) -> str:
+        return self.SIGNATURE_LABELS.get(self.party_signature_status, "")
+
     def party_signature_record(self) -> dict:
         return {"path": self.party_signature_path, "sha256": self.party_signature_sha256,
                 "sm3": self.party_signature_sm3, "size": self.party_signature_size}

@@ -198,7 +198,9 @@ def section(request, case) -> dict:
     acts = catalogue.occurrences(case) if any(r.act for r in recordings) else []
     rec_rows = [{"rec": r, "withheld": withheld(r), "missing_metadata": E.missing_metadata(r),
                  "obligation": duties.get(r.pk),
-                 "act_label": catalogue.ACTS.get(r.act, ""), "uncovered": catalogue.uncovered_act(r, acts)}
+                 "act_label": catalogue.ACTS.get(r.act, ""), "uncovered": catalogue.uncovered_act(r, acts),
+                 # 株洲: the transcript of a recording is confirmed by the party too (the confirm page, the API)
+                 "needs_confirmation": print_and_sign and not r.party_confirmed_on and bool(r.transcript)}
                 for r in recordings]
     unattached = []
     if may_record:
