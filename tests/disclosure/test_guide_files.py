@@ -20,6 +20,7 @@ from sanxiang.disclosure.actions import (
 )
 from sanxiang.disclosure.demo import sample_docx
 from sanxiang.disclosure.models import DisclosureVersion, GuideFile, Section
+from sanxiang.disclosure.schema import FILE_ROLES
 from sanxiang.disclosure.testing import GUIDE, publish_all
 from sanxiang.ledger.models import LedgerEntry
 
@@ -312,3 +313,44 @@ def test_a_word_file_that_inflates_past_the_limit_is_refused_before_it_is_unpack
     assert state() == before
     assert upload(client_for(cast.editor), cast.a, DOCX, "示范.docx").status_code == 302  # the real one still fits
 
+
+def test_the_same_bytes_uploaded_again_under_another_name_keep_each_materials_name(cast):
+    """s25 tester10 #6: uploading the same bytes again (here as the same material's 常见错误示例) renamed the
+    file everywhere — the 示范文本's link and every download of it took the second upload's name."""
+    from urllib.parse import quote
+
+    publish_all(cast.a, actor=OPERATOR)
+    c = client_for(cast.editor)
+    assert upload(c, cast.a, PDF, "../../第一份‮fdp.exe").status_code == 302
+    first = DisclosureVersion.objects.filter(agency=cast.a, section=Section.GUIDES).order_by("-version")[0]
+    assert upload(c, cast.a, PDF, "第二份.pdf", role="errors_file", reason="上传常见错误示例").status_code == 302
+
+    def current():
+        row = DisclosureVersion.objects.filter(agency=cast.a, section=Section.GUIDES).order_by("-version")[0]
+        return row.content["items"][0]["materials"][0]
+
+    m = current()
+    assert m["sample_file"]["sha256"] == m["errors_file"]["sha256"]
+    assert (m["sample_file"]["name"], m["errors_file"]["name"]) == ("第一份fdp.pdf", "第二份.pdf")
+    # editing the words (the whole guide saved again) renames nothing either
+    form = {k: v for k, v in GUIDE.items() if k != "materials"}
+    form.update(materials="申请书｜填写示范见附件｜未签字", cause="routine", reason="改写示范文本说明")
+    assert c.post(f"/disclosure/{cast.a.code}/guides/XK-001/edit/", form).status_code == 302
+    after = current()
+    assert after["sample"] == "填写示范见附件" and [after[k] for k in FILE_ROLES] == [m[k] for k in FILE_ROLES]
+
+    anon = Client()
+    page = anon.get(f"/gk/{cast.a.code}/zhinan/XK-001/").content.decode()
+    assert "下载 第一份fdp.pdf" in page and "下载 第二份.pdf" in page
+    link = f"/gk/{cast.a.code}/wenjian/{m['sample_file']['sha256']}/"
+    for name in ("第一份fdp.pdf", "第二份.pdf"):
+        href = f"{link}?name={quote(name, safe='')}"
+        assert href in page
+        got = anon.get(href)
+        assert got.status_code == 200 and got["Content-Disposition"].endswith(f"filename*=UTF-8''{quote(name)}")
+    # a name no published version gives the file is not echoed: the latest version's is used
+    got = anon.get(f"{link}?name={quote('<script>.pdf')}")
+    assert got.status_code == 200 and "script" not in got["Content-Disposition"]
+    # the version that had only the first upload still offers it under that name
+    old = anon.get(f"/gk/{cast.a.code}/zhinan/lishi/{first.version}/").content.decode()
+    assert "第一份fdp.pdf" in old and "第二份.pdf" not in old
