@@ -197,13 +197,19 @@ def do_remove_disclosure_item(agency, section, code, *, reason, actor, cause=Cha
 
 def file_resolver(agency):
     """Resolves a 申请材料's file reference — the SHA-256 of a file the agency uploaded, as text or as
-    {"sha256": …} — to what the version records: {sha256, name, media_type, size} from the stored row
-    (never the caller's name, type or size)."""
+    {"sha256": …, "name": …} — to what the version records: {sha256, name, media_type, size} from the
+    stored row (never the caller's name, type or size). The same bytes uploaded again under another name
+    are one file with two names (s25 tester10 #6): a reference that carries one of the names the agency
+    uploaded them under keeps it (a material already showing the file, or the upload just made), so one
+    upload never renames the file on another material; a bare SHA-256 takes the latest upload's name."""
     def resolve(ref, what):
         sha = ref.get("sha256") if isinstance(ref, dict) else ref
+        name = ref.get("name") if isinstance(ref, dict) else None
         if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
             raise RuleViolation(f"{what}文件的标识不对（应为上传后返回的 SHA-256）。", field="materials")
-        row = GuideFile.objects.filter(agency=agency, sha256=sha).order_by("-uploaded_at", "-id").first()
+        rows = GuideFile.objects.filter(agency=agency, sha256=sha)
+        row = ((rows.filter(filename=name).order_by("-uploaded_at", "-id").first() if isinstance(name, str) else None)
+               or rows.order_by("-uploaded_at", "-id").first())
         if row is None:
             raise RuleViolation(f"{what}文件未上传到本机关。", field="materials", code="guide_file_unknown")
         return {"sha256": row.sha256, "name": row.filename, "media_type": row.media_type, "size": row.size}
@@ -266,7 +272,7 @@ def do_attach_guide_file(agency, code, material, role, data: bytes, filename, *,
     item, at = _guide_material(agency, code, material)
     row = do_store_guide_file(agency, data, filename, actor=actor)
     materials = [dict(m) for m in item["materials"]]
-    materials[at][role] = row.sha256
+    materials[at][role] = {"sha256": row.sha256, "name": row.filename}  # this upload's name, on this material
     return do_save_disclosure_item(agency, Section.GUIDES, {**item, "materials": materials}, code=code,
                                    reason=reason, actor=actor, cause=cause, trigger=trigger)
 
@@ -286,19 +292,27 @@ def do_detach_guide_file(agency, code, material, role, *, reason, actor, cause=C
                                    reason=reason, actor=actor, cause=cause, trigger=trigger)
 
 
-def published_guide_file(agency, sha256: str) -> dict | None:
+def published_guide_file(agency, sha256: str, name: str | None = None) -> dict | None:
     """The description of a 服务指南附件 that a published version of the agency's 服务指南 names (the
-    current one or an earlier one the portal's history shows), with its stored path; None otherwise."""
+    current one or an earlier one the portal's history shows), with its stored path; None otherwise.
+    The same bytes may be offered under several names (one per material that shows them): `name`, the
+    one the portal's link was shown with, is kept when a published version gives the file that name;
+    otherwise the latest version's first."""
     if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
         return None
+    found = None
     for row in DisclosureVersion.objects.filter(agency=agency, section=Section.GUIDES).order_by("-version"):
         for item in row.content.get("items", []):
             for m in item.get("materials") or []:
                 for key in FILE_ROLES:
                     desc = m.get(key)
                     if isinstance(desc, dict) and desc.get("sha256") == sha256:
-                        stored = GuideFile.objects.filter(agency=agency, sha256=sha256).order_by("id").first()
-                        if stored is None:
-                            return None
-                        return {**desc, "path": stored.path}
-    return None
+                        found = found or desc
+                        if name is None or desc.get("name") == name:
+                            return _with_path(agency, desc)
+    return _with_path(agency, found) if found else None
+
+
+def _with_path(agency, desc: dict) -> dict | None:
+    stored = GuideFile.objects.filter(agency=agency, sha256=desc["sha256"]).order_by("id").first()
+    return None if stored is None else {**desc, "path": stored.path}

@@ -162,7 +162,9 @@ def guide(request, agency, code):
 
 def guide_file(request, agency, sha256):
     """A 示范文本 or 常见错误示例 of a 服务指南, as a download: only a file a published version of the agency's
-    服务指南 names; the bytes never change under their SHA-256, so caches may keep them. Always an
+    服务指南 names; the bytes never change under their SHA-256, so caches may keep them. `?name=` (the
+    portal's link carries it) picks the name the material shows the file under, when a published version
+    gives it that name — the same bytes on two materials keep their own names (s25 tester10 #6). Always an
     attachment with the type checked on upload (never sniffed, never shown inline in the portal's origin)."""
     from urllib.parse import quote
 
@@ -173,7 +175,8 @@ def guide_file(request, agency, sha256):
     from sanxiang.disclosure.files import EXTENSIONS
 
     agency = _agency(agency)
-    desc = published_guide_file(agency, sha256)
+    name = request.GET.get("name")
+    desc = published_guide_file(agency, sha256, name if isinstance(name, str) else None)
     if desc is None:
         raise Http404("未找到该文件。")
     try:

