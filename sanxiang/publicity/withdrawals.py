@@ -70,6 +70,9 @@ def do_propose_withdrawal(pub, *, ground: str, reason: str, approver, actor, on=
     if approver.pk == getattr(acting_user(actor), "pk", None):
         raise RuleViolation("申请人不能请自己批准，请选择另一位负责人。", field="approver")
     day = act_day(on, what="申请", floors=((locked.published_on, "首次公示之日"),))
+    from .public_text import public_text
+
+    reason = public_text(reason, locked, what="撤下说明")  # the public notice once approved (decision 0097)
     try:
         with transaction.atomic():
             row = WithdrawalProposal.objects.create(
@@ -112,7 +115,11 @@ def do_approve_withdrawal(proposal, *, actor, on=None) -> Publication:
 
     row = _proposal(proposal)
     _asked(row, actor, "批准")
-    done = do_withdraw_publication(row.publication, reason=row.reason, ground=row.ground, on=on, actor=actor)
+    from .public_text import public_text
+
+    # a proposal saved before decision 0097: masked now, a code replaced (the head is not sent back for it)
+    reason = public_text(row.reason, row.publication, what="撤下说明", refuse_codes=False)
+    done = do_withdraw_publication(row.publication, reason=reason, ground=row.ground, on=on, actor=actor)
     row.status, row.decided_by, row.decided_on = WithdrawalProposalStatus.APPROVED, acting_user(actor), done.withdrawn_on
     row.save(update_fields=["status", "decided_by", "decided_on"])
     append_entry(action="approve_withdrawal", actor=actor, obj=row, payload={
