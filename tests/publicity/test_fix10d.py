@@ -11,7 +11,7 @@ from publication_cast import walk
 from test_fix10b import issued_decision
 
 from sanxiang.access.actors import OPERATOR
-from sanxiang.core.errors import RuleViolation
+from sanxiang.core.errors import Conflict, RuleViolation
 from sanxiang.deadlines.actions import seed_calendar
 from sanxiang.orgs import testing as T
 from sanxiang.publicity import actions as P
@@ -172,3 +172,40 @@ def test_a_code_shaped_word_printed_nowhere_is_not_refused(shown):
     row = P.do_prepare_publication(Publication.objects.get(pk=pub.pk), field_edits=[
         {"part": "fields", "name": "执法结论", "value": "罚款1,000.00元，型号 KFRW-35GW", "reason": "t"}], actor=editor)
     assert "KFRW-35GW" in row.fields["执法结论"]
+
+
+# ---- #7 MEDIUM, #8 LOW: an overtaken proposal closes; the refusals' wording -----------------------------------------
+
+def test_a_proposal_overtaken_by_the_leaders_withdrawal_closes_and_leaves_the_heads_queue(shown):
+    from django.test import Client
+
+    agency, pub, editor, head, leader = shown
+    row = W.do_propose_withdrawal(pub, ground="published_in_error", reason="有误", approver=head, actor=editor)
+    P.do_withdraw_publication(Publication.objects.get(pk=pub.pk), reason="决定被确认无效", ground="void", actor=leader)
+    row.refresh_from_db()
+    assert row.status == "closed" and row.get_status_display() == "终结（公示信息已不在公示中）"
+    with pytest.raises(Conflict, match="该撤下申请已终结"):
+        W.do_approve_withdrawal(row, actor=head)
+    c = Client()
+    c.force_login(head)
+    page = c.get("/publicity/?pending=mine").content.decode()
+    assert pub.obligation.case.number not in page
+    from sanxiang.ledger.models import LedgerEntry
+
+    assert LedgerEntry.objects.filter(action="close_withdrawal").count() == 1
+
+
+def test_refusals_name_the_state_in_plain_words(shown):
+    agency, pub, editor, head, _ = shown
+    day = dt.date(2026, 9, 15)
+    req = R.do_apply_early_stop(pub, statement="已缴清罚款", contact="13900000000", on=day)
+    R.do_check_early_stop(req, checks={c["code"]: (True, "已核实") for c in req.checks}, actor=editor)
+    pending = W.do_propose_withdrawal(pub, ground="published_in_error", reason="有误", approver=head, actor=editor)
+    R.do_decide_early_stop(req, approve=True, reasons="条件均已满足", actor=head, on=day)
+    pending.refresh_from_db()
+    assert pending.status == "closed"  # the early stop overtook it too (#7)
+    with pytest.raises(Conflict) as err:
+        W.do_propose_withdrawal(Publication.objects.get(pk=pub.pk), ground="published_in_error", reason="有误",
+                                approver=head, actor=editor)
+    assert str(err.value.message) == "该公示信息经当事人申请已提前停止公示，不在公示中。"
+    assert W.state_words(Publication(status="withdrawn")) == "已撤下"
