@@ -209,3 +209,21 @@ def test_refusals_name_the_state_in_plain_words(shown):
                                 approver=head, actor=editor)
     assert str(err.value.message) == "该公示信息经当事人申请已提前停止公示，不在公示中。"
     assert W.state_words(Publication(status="withdrawn")) == "已撤下"
+
+
+# ---- the API, as the tester reproduced #3 and #5 ---------------------------------------------------------------------
+
+def test_the_api_refuses_a_code_in_a_public_reason_and_answers_the_masked_reason(shown, client):
+    agency, pub, editor, head, _ = shown
+    base = f"/api/v1/publications/{pub.pk}"
+    client.force_login(editor)
+    refused = client.post(f"{base}/propose-withdrawal", {"ground": "published_in_error", "approver": head.username,
+                                                          "reason": f"当事人查询码 {CODE}"}, content_type="application/json")
+    assert refused.status_code == 400
+    body = refused.json()
+    assert body["code"] == "party_code_public" and body["message"].startswith("撤下说明中含有当事人的公示查询码")
+    corrected = client.post(f"{base}/correct", {"reason": "证人李强（电话13800138000）来电要求更正"},
+                            content_type="application/json")
+    assert corrected.status_code == 200, corrected.content
+    said = corrected.content.decode()
+    assert "证人李某（电话［电话已隐去］）来电要求更正" in said and "李强" not in said and "13800138000" not in said
