@@ -227,3 +227,13 @@ def test_the_api_refuses_a_code_in_a_public_reason_and_answers_the_masked_reason
     assert corrected.status_code == 200, corrected.content
     said = corrected.content.decode()
     assert "证人李某（电话［电话已隐去］）来电要求更正" in said and "李强" not in said and "13800138000" not in said
+
+
+def test_the_take_down_reason_is_guarded(shown, client):
+    agency, pub, editor, head, _ = shown
+    Publication.objects.filter(pk=pub.pk).update(takedown_prompt_on=dt.date(2026, 4, 1))  # the profile's period over
+    with pytest.raises(RuleViolation, match="撤下说明中含有当事人的公示查询码"):
+        P.do_take_down_publication(Publication.objects.get(pk=pub.pk), reason=f"期满 {CODE}", actor=head)
+    P.do_take_down_publication(Publication.objects.get(pk=pub.pk), reason="期满，张三丰申请撤下", actor=head)
+    assert Publication.objects.get(pk=pub.pk).withdrawal_reason == "期满，张某申请撤下"
+    assert "张三丰" not in public_bodies(client, agency)
