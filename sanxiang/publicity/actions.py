@@ -559,13 +559,13 @@ def printed_codes(case) -> list[str]:
 def party_code_problem(version, ob) -> str | None:
     """Why `version` may not be public: it holds a 公示查询码 printed on a document of the case (in any written
     form), the secret by which the party is known on the portal (decision 0093)."""
-    from .redaction import holds_words
+    from .public_text import holds_code
 
     public = [version.text, *(version.fields or {}).values(), *(version.summary or {}).values(), version.full_text]
-    for code in printed_codes(ob.case):
-        if any(holds_words(v or "", code) for v in public):
-            return ("公示内容中含有当事人的公示查询码（印在本案文书上的秘密代码），不能公开：请删去含查询码的文字"
-                    "（更正文本或修改字段）后再保存。")
+    # by letters and digits only, whatever stands between them; another case's printed code too (decision 0097)
+    if holds_code(public, ob.case):
+        return ("公示内容中含有当事人的公示查询码（印在本案文书上的秘密代码），不能公开：请删去含查询码的文字"
+                "（更正文本或修改字段）后再保存。")
     return None
 
 
@@ -624,6 +624,11 @@ def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, origina
         row.full_text, row.full_text_from = "", ""
     _editor_words_gone(row, masking)
     refuse_party_code(row, ob)
+    if row.correction_reason:  # the public 更正原因, masked with this save's words too (decision 0097)
+        from .public_text import public_text
+
+        row.correction_reason = public_text(row.correction_reason, row.publication, what="更正原因",
+                                            refuse_codes=False, extra_words=masking)[:500]
 
 
 def _edited(field_edits, part, name) -> bool:
@@ -845,6 +850,7 @@ def do_publish_publication(pub, *, actor, on=None) -> Publication:
     if problem:
         raise RuleViolation(problem, field="status", code="not_approved")
     refuse_party_code(locked.current(), locked.obligation)  # a version saved before decision 0093 too
+    _guard_correction_reason(locked.current())  # saved before decision 0097 too
     ob = locked.obligation
     day = act_day(on, what="发布", floors=((ob.decided_on, "决定日期"), (locked.approved_on, "审核同意之日"),
                                           (locked.published_on, "首次公示之日")))
@@ -859,6 +865,17 @@ def do_publish_publication(pub, *, actor, on=None) -> Publication:
     return done
 
 
+def _guard_correction_reason(row):
+    """The version's public 更正原因 masked again as it is published (decision 0097; a row saved before)."""
+    from .public_text import public_text
+
+    if row.correction_reason:
+        guarded = public_text(row.correction_reason, row.publication, what="更正原因", refuse_codes=False)[:500]
+        if guarded != row.correction_reason:
+            row.correction_reason = guarded
+            row.save(update_fields=["correction_reason"])
+
+
 @transaction.atomic
 def do_correct_publication(pub, *, reason: str, text: str | None = None, actor) -> PublicationVersion:
     """更正 (公示编辑): a new version (the published one stays shown until the correction, approved
@@ -868,6 +885,10 @@ def do_correct_publication(pub, *, reason: str, text: str | None = None, actor) 
     reason = (reason or "").strip()
     if not reason and can(actor, "correct", locked):
         raise RuleViolation("更正须写明理由。", field="reason")
+    if reason and can(actor, "correct", locked):  # shown publicly in 版本记录: one guard (decision 0097)
+        from .public_text import public_text
+
+        reason = public_text(reason, locked, what="更正原因")
     previous = locked.current()
     params = {"reason": reason}
     apply(_seen(pub, locked), "correct", actor=actor, table=PUBLICATION, locked=locked, **params)
@@ -938,6 +959,9 @@ def do_withdraw_publication(pub, *, reason: str, actor, on=None, ground: str = "
     problem = withdrawal_problem(locked, reason)
     if problem:
         raise RuleViolation(problem, field="reason")
+    from .public_text import public_text
+
+    reason = public_text(reason, locked, what="撤下说明")  # the public notice: one guard (decision 0097)
     day = act_day(on, what="撤下", floors=((locked.published_on, "首次公示之日"),))
     done = apply(_seen(pub, locked), "withdraw", actor=actor, table=PUBLICATION, locked=locked,
                  reason=reason.strip(), on=day, ground=(ground or "").strip() or ("revoked" if locked.revoked else ""))
@@ -952,6 +976,9 @@ def do_take_down_publication(pub, *, reason: str, actor, on=None) -> Publication
     locked = _lock(pub)
     if not can(actor, "take_down", locked):
         raise NotPermitted("只有本机关的发布部门负责人可以撤下期满的公示信息。")
+    from .public_text import public_text
+
+    reason = public_text(reason, locked, what="撤下说明")  # the public notice: one guard (decision 0097)
     day = act_day(on, what="撤下", floors=((locked.published_on, "首次公示之日"),))
     return apply(_seen(pub, locked), "take_down", actor=actor, table=PUBLICATION, locked=locked,
                  reason=reason, on=day)

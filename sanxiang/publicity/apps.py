@@ -20,3 +20,4 @@ class PublicityConfig(AppConfig):
         from sanxiang.workflow.engine import on_applied
 
         on_applied(actions.on_case_moved)  # 送达: the 公示告知书 served with the decision (decision 0078)
+        on_applied(_withdrawals.on_publication_moved)  # an overtaken 撤下申请 closes (decision 0097)

@@ -2,8 +2,9 @@
 
 PARTY.json of issue 10 §4: `{"kind": "person" | "individual_business" | "org", "organization":
 {"name", "uscc"} | null, "persons": [{"role", "name", "id_number"?, "address"?, "phone"?}]}`.
-Validated strictly (unknown fields refused), each refusal one sentence in Chinese with the field
-named in English too, so a script writer and an editor both understand it.
+Validated strictly (unknown fields refused), each refusal one sentence in Chinese naming the field by its
+Chinese name and its JSON key, and an unknown value with the allowed ones and their Chinese names (s25 defects10 #9:
+no English in a message; decision 0097).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class ContextError(ValueError):
-    """A PARTY.json that does not fit its shape; `message` is for people (Chinese, English)."""
+    """A PARTY.json that does not fit its shape; `message` is for people (Chinese)."""
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -59,7 +60,7 @@ class Person(_Strict):
     def one_word(cls, value: str) -> str:
         value = "".join(value.split())  # 张 三 → 张三: names are matched with any spacing anyway
         if len(value) < 2:  # a lone surname would mask that character everywhere in the text
-            raise ValueError("应为完整姓名，至少两个字（a full name of at least two characters）")
+            raise ValueError("应为完整姓名，至少两个字")
         return value
 
 
@@ -79,7 +80,7 @@ class Organization(_Strict):
         try:
             return check_credit_code(value, field="uscc")
         except RuleViolation as exc:
-            raise ValueError(f"{exc.message}（invalid unified social credit code）") from None
+            raise ValueError(exc.message) from None
 
 
 class PartyContext(_Strict):
@@ -90,11 +91,9 @@ class PartyContext(_Strict):
     @model_validator(mode="after")
     def organization_fits_kind(self):
         if self.kind == "person" and self.organization is not None:
-            raise ValueError("当事人为自然人时“单位”（organization）应为 null"
-                             "（organization must be null for kind person）")
+            raise ValueError("当事人为自然人时“单位”（字段 organization）应为 null")
         if self.kind != "person" and self.organization is None:
-            raise ValueError(f"当事人为{PARTY_KINDS[self.kind]}时须填写“单位”（organization）的名称"
-                             f"（organization is required for kind {self.kind}）")
+            raise ValueError(f"当事人为{PARTY_KINDS[self.kind]}时须填写“单位”（字段 organization）的名称")
         return self
 
 
@@ -107,27 +106,30 @@ def _message(exc: ValidationError) -> ContextError:
     label = FIELD_LABELS.get(name, name)
     where = "当事人情况" + "".join(f"第 {int(p) + 1} 项" if p.isdigit() else "" for p in loc)
     kind = error["type"]
+    key = f"（字段 {path}）"
     if kind == "extra_forbidden":
-        text = f"{where}含有未知字段“{name}”（unknown field {path}）"
+        text = f"{where}含有未知字段“{name}”{key}"
     elif kind == "missing":
-        text = f"{where}缺少“{label}”（missing field {path}）"
+        text = f"{where}缺少“{label}”{key}"
     elif kind == "literal_error":
-        allowed = error["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
-        text = f"{where}“{label}”的取值 {error['input']!r} 不可用（{path} must be one of {allowed}）"
+        names = {"kind": PARTY_KINDS, "role": ROLES}.get(name, {})
+        allowed = [v.strip().strip("'") for v in error["ctx"]["expected"].replace(" or ", ", ").split(",")]
+        listed = "、".join(f"{v}（{names[v]}）" if v in names else v for v in allowed)
+        text = f"{where}“{label}”的取值 {error['input']!r} 不可用{key}，可用的取值：{listed}"
     elif kind == "string_too_short":
-        text = f"{where}“{label}”不能为空（{path} must not be empty）"
+        text = f"{where}“{label}”不能为空{key}"
     elif kind == "string_too_long":
-        text = f"{where}“{label}”过长，最多 {error['ctx']['max_length']} 字（{path} is too long）"
+        text = f"{where}“{label}”过长，最多 {error['ctx']['max_length']} 字{key}"
     elif kind == "value_error":
-        text = f"{where}{'“' + label + '”' if name else ''}不正确：{error['ctx']['error']}"
+        text = f"{where}{'“' + label + '”' if name else ''}不正确：{str(error['ctx']['error']).rstrip('。')}"
     elif kind in ("model_type", "dict_type"):
-        text = f"{where}“{label or 'PARTY.json'}”应为 JSON 对象（{path} must be an object）"
+        text = f"{where}“{label or '当事人情况'}”应为 JSON 对象{key}"
     elif kind in ("tuple_type", "list_type"):
-        text = f"{where}“{label}”应为列表（{path} must be a list）"
+        text = f"{where}“{label}”应为列表{key}"
     elif kind == "string_type":
-        text = f"{where}“{label}”应为字符串（{path} must be a string）"
+        text = f"{where}“{label}”应为字符串{key}"
     else:
-        text = f"{where}“{label}”格式不正确（{path}: {error['msg']}）"
+        text = f"{where}“{label}”格式不正确{key}"
     return ContextError(text + "。")
 
 
@@ -136,7 +138,7 @@ def parse_context(data) -> PartyContext:
     if isinstance(data, PartyContext):
         return data
     if not isinstance(data, dict):
-        raise ContextError("当事人情况应为 JSON 对象（PARTY.json must be a JSON object）。")
+        raise ContextError("当事人情况应为 JSON 对象，如 {\"kind\": \"person\"}。")
     cleaned = dict(data)
     if isinstance(cleaned.get("persons"), list):
         cleaned["persons"] = tuple(cleaned["persons"])

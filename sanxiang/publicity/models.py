@@ -241,6 +241,8 @@ class WithdrawalProposalStatus(models.TextChoices):
     PENDING = "pending", "待批准"
     APPROVED = "approved", "已批准撤下"
     REFUSED = "refused", "不予批准"
+    # the publication left show otherwise (a head's own withdrawal, take-down, expiry, early stop; decision 0097)
+    CLOSED = "closed", "终结（公示信息已不在公示中）"
 
 
 class WithdrawalProposal(Ledgered):

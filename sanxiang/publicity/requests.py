@@ -282,8 +282,11 @@ def do_answer_correction(req, *, accept: bool, answer: str, remedies: str = "", 
     problem = answer_problem(req, accept=accept, answer=answer, remedies=remedies)
     if problem:
         raise (Conflict if problem[0] == "status" else RuleViolation)(problem[1], field=problem[0])
-    if accept:
-        version = do_correct_publication(req.publication, reason=f"当事人申请更正（{req.number}）：{answer.strip()}"[:500],
+    if accept:  # the answer becomes the public 更正原因: one guard (decision 0097); the party still reads it whole
+        from .public_text import public_text
+
+        public = public_text(answer, req.publication, what="答复（公开的更正原因）", field="answer")
+        version = do_correct_publication(req.publication, reason=f"当事人申请更正（{req.number}）：{public}"[:500],
                                          text=text, actor=actor)
         req.correction_version = version.number
     req.status = RequestStatus.ACCEPTED if accept else RequestStatus.REFUSED
@@ -436,6 +439,10 @@ def do_decide_early_stop(req, *, approve: bool, reasons: str, actor, on=None) ->
     problem = decision_problem(req, approve=approve, reasons=reasons, on=day)
     if problem:
         raise (Conflict if problem[0] == "status" else RuleViolation)(problem[1], field=problem[0])
+    if approve:  # the reasons are the public notice: one guard (decision 0097)
+        from .public_text import public_text
+
+        reasons = public_text(reasons, req.publication, what="提前停止公示的说明", field="reasons")
     req.status = EarlyStopStatus.APPROVED if approve else EarlyStopStatus.REFUSED
     req.reasons = reasons.strip() if approve else f"{reasons.strip()}\n{REMEDIES_DEFAULT}"
     req.decided_on, req.decided_by = day, _user(actor)

@@ -77,7 +77,9 @@ def obligations(request):
     today = timezone.localdate()
     rows = []
     found = Q.obligations(request.user, status=status or None)
-    asked = set(W.WithdrawalProposal.objects.filter(proposed_to=request.user, status="pending")
+    # a proposal left pending on a publication no longer on show (made before decision 0097 closed them) is not asked
+    asked = set(W.WithdrawalProposal.objects.filter(proposed_to=request.user, status="pending",
+                                                    publication__status__in=W.SHOWN)
                 .values_list("publication__obligation_id", flat=True))
     if mine:
         found = found.filter(DQ(proposed_to=request.user) | DQ(pk__in=asked))

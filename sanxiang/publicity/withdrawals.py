@@ -23,6 +23,7 @@ register_actions({
     "propose_withdrawal": "申请撤下仍有效决定的公示信息",
     "approve_withdrawal": "批准撤下申请",
     "refuse_withdrawal": "不批准撤下申请",
+    "close_withdrawal": "撤下申请终结（公示信息已不在公示中）",
 })
 SHOWN = (PublicationStatus.PUBLISHED, PublicationStatus.CORRECTED)
 
@@ -34,6 +35,38 @@ def _name(user) -> str:
 def pending(pub) -> WithdrawalProposal | None:
     return (WithdrawalProposal.objects.filter(publication=pub, status=WithdrawalProposalStatus.PENDING)
             .select_related("proposed_to", "proposed_by").first())
+
+
+def state_words(pub) -> str:
+    """Why `pub` is not on show, in plain words for a refusal (s25 defects10 #8: not 「已已撤下」, and an early
+    stop is not 「公示期满」)."""
+    if pub.status == PublicationStatus.WITHDRAWN:
+        return "已撤下"
+    if pub.status == PublicationStatus.EXPIRED:
+        from .queries import _stopped_early
+
+        return "经当事人申请已提前停止公示" if pub.pk and _stopped_early(pub) else "公示期满已停止公示"
+    return f"现为“{pub.get_status_display()}”"
+
+
+def close_overtaken(pub, *, actor) -> int:
+    """The pending proposal of `pub`, no longer on show (withdrawn by a head's own act, taken down, expired,
+    stopped early), is closed — 终结, ledgered — so it leaves the asked head's 待我批准 (s25 defects10 #7)."""
+    closed = 0
+    for row in WithdrawalProposal.objects.select_for_update().filter(publication=pub,
+                                                                     status=WithdrawalProposalStatus.PENDING):
+        row.status, row.decided_on = WithdrawalProposalStatus.CLOSED, timezone.localdate()
+        row.save(update_fields=["status", "decided_on"])
+        append_entry(action="close_withdrawal", actor=actor, obj=row, payload={
+            "publication": pub.pk, "publication_status": pub.status, "proposed_by": row.proposed_by_name})
+        closed += 1
+    return closed
+
+
+def on_publication_moved(table, transition, obj, actor, params):
+    """A move of the `publication` table that takes it off show closes its pending proposal (engine listener)."""
+    if table.name == "publication" and transition.target in (PublicationStatus.WITHDRAWN, PublicationStatus.EXPIRED):
+        close_overtaken(obj, actor=actor)
 
 
 def _head(agency, user) -> bool:
@@ -52,7 +85,7 @@ def do_propose_withdrawal(pub, *, ground: str, reason: str, approver, actor, on=
     if is_system_actor(actor) or not can(actor, "withdraw", locked):
         raise NotPermitted("只有本机关的公示编辑或发布部门负责人可以申请撤下公示信息。")
     if locked.status not in SHOWN:
-        raise Conflict(f"该公示信息{locked.get_status_display()}，不在公示中。", field="status")
+        raise Conflict(f"该公示信息{state_words(locked)}，不在公示中。", field="status")
     if locked.revoked:
         raise RuleViolation("本案已记录该决定被撤销，可以直接撤下，无需申请。", field="ground")
     if pending(locked) is not None:
@@ -70,6 +103,9 @@ def do_propose_withdrawal(pub, *, ground: str, reason: str, approver, actor, on=
     if approver.pk == getattr(acting_user(actor), "pk", None):
         raise RuleViolation("申请人不能请自己批准，请选择另一位负责人。", field="approver")
     day = act_day(on, what="申请", floors=((locked.published_on, "首次公示之日"),))
+    from .public_text import public_text
+
+    reason = public_text(reason, locked, what="撤下说明")  # the public notice once approved (decision 0097)
     try:
         with transaction.atomic():
             row = WithdrawalProposal.objects.create(
@@ -96,9 +132,10 @@ def _asked(row: WithdrawalProposal, actor, what: str) -> None:
         raise NotPermitted(f"撤下申请须由所请负责人本人{what}。")
     user = acting_user(actor)
     if row.status != WithdrawalProposalStatus.PENDING:
-        raise Conflict(f"该撤下申请已{row.get_status_display()}。", field="status")
+        label = row.get_status_display()
+        raise Conflict(f"该撤下申请{'' if label.startswith('已') else '已'}{label}。", field="status")
     if row.publication.status not in SHOWN:  # taken down meanwhile (the head's own act, expiry)
-        raise Conflict(f"该公示信息已{row.publication.get_status_display()}，撤下申请无需再{what}。", field="status")
+        raise Conflict(f"该公示信息{state_words(row.publication)}，撤下申请无需再{what}。", field="status")
     if getattr(user, "pk", None) == row.proposed_by_id:
         raise NotPermitted(f"申请人不能{what}自己的撤下申请。")
     if getattr(user, "pk", None) != row.proposed_to_id or not can(actor, "approve", row.publication):
@@ -112,9 +149,15 @@ def do_approve_withdrawal(proposal, *, actor, on=None) -> Publication:
 
     row = _proposal(proposal)
     _asked(row, actor, "批准")
-    done = do_withdraw_publication(row.publication, reason=row.reason, ground=row.ground, on=on, actor=actor)
-    row.status, row.decided_by, row.decided_on = WithdrawalProposalStatus.APPROVED, acting_user(actor), done.withdrawn_on
-    row.save(update_fields=["status", "decided_by", "decided_on"])
+    from .public_text import public_text
+
+    # a proposal saved before decision 0097: masked now, a code replaced (the head is not sent back for it)
+    reason = public_text(row.reason, row.publication, what="撤下说明", refuse_codes=False)
+    row.status = WithdrawalProposalStatus.APPROVED  # before the withdrawal, which closes a proposal still pending
+    row.save(update_fields=["status"])
+    done = do_withdraw_publication(row.publication, reason=reason, ground=row.ground, on=on, actor=actor)
+    row.decided_by, row.decided_on = acting_user(actor), done.withdrawn_on
+    row.save(update_fields=["decided_by", "decided_on"])
     append_entry(action="approve_withdrawal", actor=actor, obj=row, payload={
         "publication": row.publication_id, "ground": row.ground, "reason": row.reason,
         "proposed_by": row.proposed_by_name, "on": row.decided_on.isoformat() if row.decided_on else None})

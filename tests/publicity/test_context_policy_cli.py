@@ -23,24 +23,29 @@ USCC = "91430200MA4L0Q0X39"
 
 @pytest.mark.parametrize("data,words", [
     ({"kind": "person", "persons": [{"role": "party", "name": "张三", "gender": "男"}]},
-     ["未知字段“gender”", "unknown field persons.0.gender"]),
-    ({"kind": "person", "colour": "red"}, ["未知字段“colour”", "unknown field colour"]),
-    ({"kind": "company"}, ["当事人类别", "kind must be one of person, individual_business, org"]),
-    ({"kind": "person", "persons": [{"role": "neighbour", "name": "张三"}]}, ["身份", "persons.0.role"]),
-    ({"kind": "person", "persons": [{"role": "party"}]}, ["缺少“姓名”", "missing field persons.0.name"]),
+     ["未知字段“gender”", "字段 persons.0.gender"]),
+    ({"kind": "person", "colour": "red"}, ["未知字段“colour”", "字段 colour"]),
+    ({"kind": "company"}, ["当事人类别", "person（自然人）、individual_business（个体工商户）、org（法人或其他组织）"]),
+    ({"kind": "person", "persons": [{"role": "neighbour", "name": "张三"}]}, ["身份", "persons.0.role", "witness（证人）"]),
+    ({"kind": "person", "persons": [{"role": "party"}]}, ["缺少“姓名”", "字段 persons.0.name"]),
     ({"kind": "person", "persons": [{"role": "party", "name": " "}]}, ["不能为空"]),
-    ({"kind": "person", "persons": [{"role": "party", "name": "张"}]}, ["至少两个字", "at least two characters"]),
-    ({"kind": "org", "organization": None}, ["须填写“单位”", "organization is required"]),
-    ({"kind": "person", "organization": {"name": "某公司"}}, ["应为 null", "organization must be null"]),
+    ({"kind": "person", "persons": [{"role": "party", "name": "张"}]}, ["至少两个字"]),
+    ({"kind": "org", "organization": None}, ["须填写“单位”（字段 organization）"]),
+    ({"kind": "person", "organization": {"name": "某公司"}}, ["应为 null"]),
     ({"kind": "org", "organization": {"name": "某公司", "uscc": "91430200MA4L0Q0X38"}}, ["校验位错误"]),
     ({"kind": "person", "persons": "张三"}, ["应为列表"]),
     ([], ["应为 JSON 对象"]),
 ])
 def test_context_refusals_name_the_field_in_chinese_and_english(data, words):
+    """In Chinese only, the JSON key named (s25 defects10 #9: no English sentence in parentheses)."""
+    import re
+
     with pytest.raises(ContextError) as refused:
         parse_context(data)
     for word in words:
         assert word in refused.value.message
+    message = refused.value.message
+    assert not re.search(r"[A-Za-z]+ [A-Za-z]+", message) and "。。" not in message, message
 
 
 def test_context_accepts_the_issue_shape():
@@ -124,3 +129,14 @@ def test_cli_refuses_with_a_message_and_exit_code(tmp_path, monkeypatch, capsys,
     assert ended.value.code == 2
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err
+
+
+def test_cli_refuses_text_that_is_not_utf8_in_chinese(tmp_path, monkeypatch, capsys):
+    """s25 defects10 #9: the message is Chinese only."""
+    path = tmp_path / "PARTY.json"
+    path.write_text('{"kind": "person"}', encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("张三".encode("gbk") + b"\xff")))
+    with pytest.raises(SystemExit) as ended:
+        call_command("redact", "--context", str(path))
+    err = capsys.readouterr().err
+    assert ended.value.code == 2 and "标准输入不是 UTF-8 文本" in err and "must" not in err

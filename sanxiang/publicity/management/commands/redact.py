@@ -54,7 +54,7 @@ class Command(BaseCommand):
             stdin = getattr(sys.stdin, "buffer", None)
             text = stdin.read().decode("utf-8") if stdin is not None else sys.stdin.read()
         except UnicodeDecodeError:
-            self._refuse("标准输入不是 UTF-8 文本（the decision text must be UTF-8）。")
+            self._refuse("标准输入不是 UTF-8 文本：请以 UTF-8 编码提供决定书文本。")
         if not text.strip():
             self._refuse("标准输入为空：请从标准输入提供决定书文本（sanxiang redact --context PARTY.json < decision.txt）。")
         result = redact(text, context, policy)

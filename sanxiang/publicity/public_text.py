@@ -1,0 +1,128 @@
+"""公开说明 — the one guard on every free text the portal shows besides a version (decision 0097).
+
+A version's text, fields, summary and full text are redacted and checked for the party's 公示查询码 when they are
+saved (actions._fill_version, decisions 0069, 0093). The other words a person types that reach the public went
+round both (s25 defects10 #3, #5): the 更正原因 (and the answer to a party's correction request that becomes it),
+the 撤下说明 of a withdrawal — proposed, approved, or the head's own —, the take-down's 撤下说明 and the
+提前停止公示 说明. Each now passes `public_text` when it is saved and again when it is made public:
+
+- **masked** as a published field is (`actions.mask_value`): the persons the case knows, the detectors (phones,
+  ID numbers …) and every word an editor masked in any version of the publication;
+- **no 公示查询码** (`code_spans`): the codes printed on the case's documents in any written form — compared by
+  their letters and digits only, whatever stands between them (「2AUD/ZFYE」「2AUD、ZFYE」「2AUD−ZFYE」) —
+  and any token shaped as a code (4 + 4 characters of the code alphabet) that is a code printed on any case's
+  document. Typed anew the text is refused (`party_code_public`, in Chinese); a stored text made public later
+  (a proposal approved, a correction published) has the code replaced by 「［查询码已隐去］」.
+
+The version's own code check (`actions.party_code_problem`) uses `code_spans` too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sanxiang.core.errors import RuleViolation
+
+CODE_REPLACEMENT = "［查询码已隐去］"
+CODE_MESSAGE = ("{what}中含有当事人的公示查询码（印在文书上的秘密代码），不能公开：请删去查询码后再提交。")
+_CODE_CHARS = "A-HJKMNP-Z2-9"  # requests.ALPHABET: no 0/O, 1/I/L
+# 4 + 4 characters of the code alphabet (any case), between them at most three characters that are neither a
+# letter, a digit nor a Chinese character (spaces, dashes, slashes, 、，～ −, line breaks, invisible characters)
+CODE_SHAPE = re.compile(rf"(?<![A-Za-z0-9])([{_CODE_CHARS}]{{4}})[^A-Za-z0-9\u4e00-\u9fff]{{0,3}}"
+                        rf"([{_CODE_CHARS}]{{4}})(?![A-Za-z0-9])", re.I)
+
+
+def code_key(text: str) -> tuple[str, list[int]]:
+    """`text` as compared for a code: its ASCII letters and digits only (folded from full width), upper case,
+    with each key character's offset in `text`."""
+    from .redaction import fold
+
+    key, where = [], []
+    for i, ch in enumerate(fold(text or "")):
+        if ch.isascii() and ch.isalnum():
+            key.append(ch.upper())
+            where.append(i)
+    return "".join(key), where
+
+
+def _printed_anywhere(candidates: set[str]) -> set[str]:
+    """Which of `candidates` (8 characters, upper case) are printed on some case's document."""
+    from sanxiang.documents.models import Document
+
+    from .requests import format_code
+
+    if not candidates:
+        return set()
+    found = Document.objects.filter(fields__context__query_code__in=[format_code(c) for c in candidates]) \
+        .values_list("fields__context__query_code", flat=True)
+    return {str(c).replace("-", "") for c in found}
+
+
+def code_spans(text: str, case=None) -> list[tuple[int, int]]:
+    """Where `text` holds a 公示查询码: one printed on a document of `case` in any written form, or a code-shaped
+    token printed on any case's document."""
+    from .actions import printed_codes
+
+    if not text:
+        return []
+    key, where = code_key(text)
+    spans = []
+    for code in (printed_codes(case) if case is not None else []):
+        needle = code_key(code)[0]
+        at = key.find(needle) if len(needle) >= 8 else -1
+        while at >= 0:
+            spans.append((where[at], where[at + len(needle) - 1] + 1))
+            at = key.find(needle, at + len(needle))
+    from .redaction import fold
+
+    shaped = {(m.start(), m.end(), (m.group(1) + m.group(2)).upper()) for m in CODE_SHAPE.finditer(fold(text))}
+    printed = _printed_anywhere({c for _, _, c in shaped})
+    spans += [(s, e) for s, e, c in shaped if c in printed]
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def holds_code(texts, case=None) -> bool:
+    return any(code_spans(t or "", case) for t in texts)
+
+
+def editor_words(pub, extra=()) -> list[dict]:
+    """Every word an editor masked in any version of `pub` (added spans, placed or not), and `extra`."""
+    out, seen = [], set()
+    rows = list(pub.versions.values_list("edits", "unplaced")) if pub is not None and pub.pk else []
+    for edits, unplaced in rows:
+        for e in [*(edits or []), *(unplaced or [])]:
+            if e.get("op") == "add" and e.get("text") and e["text"] not in seen:
+                seen.add(e["text"])
+                out.append({"op": "add", "text": e["text"], "kind": e.get("kind") or "other",
+                            "reason": e.get("reason") or "编辑隐去的文字", "start": None, "end": None})
+    for e in extra:
+        if e.get("op") == "add" and e.get("text") and e["text"] not in seen:
+            seen.add(e["text"])
+            out.append({"op": "add", "text": e["text"], "kind": e.get("kind") or "other",
+                        "reason": e.get("reason") or "编辑隐去的文字", "start": None, "end": None})
+    return out
+
+
+def public_text(text: str, pub, *, what: str, field: str = "reason", refuse_codes: bool = True,
+                extra_words=()) -> str:
+    """The free text `text` as it may be shown publicly for `pub` (module doc): masked; with a 公示查询码 refused
+    (`refuse_codes`, a text typed now) or replaced (a stored text made public later)."""
+    from .actions import _policy, case_context, mask_value
+
+    text = (text or "").strip()
+    if not text:
+        return text
+    ob = pub.obligation
+    masked = mask_value(text, case_context(ob.case), _policy(ob), editor_words(pub, extra_words))
+    spans = code_spans(masked, ob.case)
+    if spans and refuse_codes:
+        raise RuleViolation(CODE_MESSAGE.format(what=what), field=field, code="party_code_public")
+    for start, end in reversed(spans):
+        masked = masked[:start] + CODE_REPLACEMENT + masked[end:]
+    return masked
