@@ -188,7 +188,7 @@ def publication_out(pub: Publication, user) -> dict:
     from .views import original_changes, stale_fields
 
     return {"id": pub.pk, "obligation": pub.obligation_id, "case": pub.obligation.case.number,
-            "status": pub.status, "status_label": pub.get_status_display(), "version": pub.version,
+            "status": pub.status, "status_label": pub.status_label(), "version": pub.version,
             "public_version": pub.public_version, "approved_version": pub.approved_version,
             "approved_by": pub.approved_by.get_username() if pub.approved_by_id else None,
             "published_on": pub.published_on, "expires_on": pub.expires_on,

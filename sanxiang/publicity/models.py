@@ -158,6 +158,12 @@ class Publication(Ledgered):
     def current(self) -> PublicationVersion:
         return self.versions.get(number=self.version)
 
+    def status_label(self) -> str:
+        """The state as people read it — an ended one says how it ended (queries.status_label, decision 0094)."""
+        from .queries import status_label
+
+        return status_label(self)
+
     def shown(self) -> PublicationVersion | None:
         return self.versions.filter(number=self.public_version).first() if self.public_version else None
 

@@ -75,7 +75,7 @@ _PUBLIC_COLUMNS = ("status", "public_version", "published_on", "expires_on", "wi
                    "obligation__decision_label", "obligation__decided_on", "obligation__case__number",
                    "public_number__number", "public_number__published")
 _VERSION_COLUMNS = ("publication_id", "number", "text", "fields", "summary", "disclosure", "ground",
-                    "correction_reason", "made_at")
+                    "correction_reason", "made_at", "serious_dishonesty")
 
 
 def _public_rows():
@@ -98,6 +98,63 @@ def _field_order(pub) -> list[str]:
 
 
 STOPPED_EARLY = "经当事人申请，已提前停止公示"
+EXPIRED_LABEL = "公示期满，已停止公示"
+
+
+def period_words(value) -> str:
+    """A profile period as words: 12 months → 1年, 36 months → 3年, 3 months → 3个月 ("" for none)."""
+    if not value:
+        return ""
+    count, unit = int(value["count"]), value["unit"]
+    if unit == "months" and count % 12 == 0:
+        return f"{count // 12}年"
+    units = {"months": "个月", "days": "日", "workdays": "个工作日", "years": "年"}
+    return f"{count}{units.get(unit, unit)}"
+
+
+def takedown_label(pub, serious: bool | None = None) -> str:
+    """A head's 公示满期撤下 after the profile's "may take down" period, in the seed's words (乌鲁木齐 000
+    二（一）6.（3）「公示满1年的，可以从有关公示载体上撤下」; 3 years for 严重失信): not 公示期满 — the display
+    period did not end, a responsible head chose to take it down (decision 0094)."""
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.profiles.registry import get_profile
+
+    if serious is None:
+        shown = next((v for v in pub.versions.all() if v.number == pub.public_version), None)
+        serious = bool(shown is not None and shown.serious_dishonesty)
+    profile = get_profile(profile_key_of(pub.agency))
+    on = pub.obligation.decided_on
+    value = (profile.value("publicity.takedown.serious_dishonesty_after", on=on) if serious else None) \
+        or profile.value("publicity.takedown.after", on=on)
+    words = period_words(value)
+    return f"已公示满{words}，经发布部门负责人决定从公示载体上撤下" if words else "经发布部门负责人决定从公示载体上撤下"
+
+
+def ending(pub) -> str:
+    """How a publication no longer shown ended: "withdrawn" (撤下, the decision revoked …), "stopped_early"
+    (the party's application, 令101), "taken_down" (a head's take-down after the "may take down" period —
+    `take_down` records its reason and day in withdrawal_reason / withdrawn_on), "expired" (the display
+    period's end, by the job runner: no reason, no day of its own); "" while shown."""
+    if pub.status == PublicationStatus.WITHDRAWN:
+        return "withdrawn"
+    if pub.status != PublicationStatus.EXPIRED:
+        return ""
+    if _stopped_early(pub):
+        return "stopped_early"
+    return "taken_down" if pub.withdrawn_on is not None else "expired"
+
+
+def status_label(pub) -> str:
+    """The publication's state as people read it: an ended one says how it ended (a head's take-down is not
+    公示期满, decision 0094); else the state's name."""
+    how = ending(pub)
+    if how == "taken_down":
+        return takedown_label(pub)
+    if how == "stopped_early":
+        return STOPPED_EARLY
+    if how == "expired":
+        return EXPIRED_LABEL
+    return pub.get_status_display()
 
 
 def _stopped_early(pub) -> bool:
@@ -110,11 +167,11 @@ def _public_dict(pub) -> dict:
     versions = [v for v in pub.versions.all() if v.number <= pub.public_version]
     shown = next(v for v in versions if v.number == pub.public_version)
     numbered = getattr(pub, "public_number", None)
-    withdrawn = pub.status == PublicationStatus.WITHDRAWN
-    ended = pub.status == PublicationStatus.EXPIRED
-    # 提前停止公示 on the party's application (令101) is not 公示期满 (s24 defects10 #5): its own notice and flag
-    stopped = ended and _stopped_early(pub)
-    expired = ended and not stopped
+    how = ending(pub)
+    withdrawn, ended = how == "withdrawn", how in ("stopped_early", "taken_down", "expired")
+    # 提前停止公示 on the party's application (令101) is not 公示期满 (s24 defects10 #5), nor is a head's take-down
+    # after the "may take down" period (decision 0094): each its own notice and flag
+    stopped, taken_down, expired = how == "stopped_early", how == "taken_down", how == "expired"
     row = {
         "number": numbered.number if numbered else None, "agency": pub.agency.code, "agency_name": pub.agency.name,
         "case": pub.obligation.case.number, "kind": pub.obligation.kind_label,
@@ -124,7 +181,7 @@ def _public_dict(pub) -> dict:
         "text": "", "fields": {}, "summary": {}, "full_text": "", "full_text_from": "", "disclosure": "", "ground": "",
         "withdrawn": withdrawn, "withdrawal_reason": pub.withdrawal_reason if withdrawn else "",
         "withdrawn_on": pub.withdrawn_on.isoformat() if withdrawn and pub.withdrawn_on else None,
-        "expired": expired, "stopped_early": stopped,
+        "expired": expired, "stopped_early": stopped, "taken_down": taken_down,
         "expires_on": pub.expires_on.isoformat() if pub.expires_on else None,
         "notice": None,
         "history": _history(pub, versions, numbered.published if numbered else {}),
@@ -132,8 +189,9 @@ def _public_dict(pub) -> dict:
     if withdrawn or ended:
         # 总局令第45号第13条: stop showing — the notice only (reason and day), no text, field or summary.
         # take_down keeps its reason and day in withdrawal_reason / withdrawn_on (workflows.withdraw_effect).
-        row["notice"] = {"kind": "withdrawn" if withdrawn else "stopped_early" if stopped else "expired",
-                         "label": "已撤下" if withdrawn else STOPPED_EARLY if stopped else "公示期满，已停止公示",
+        row["notice"] = {"kind": how,
+                         "label": "已撤下" if withdrawn else STOPPED_EARLY if stopped else
+                         takedown_label(pub, shown.serious_dishonesty) if taken_down else EXPIRED_LABEL,
                          "reason": pub.withdrawal_reason, "on": pub.withdrawn_on.isoformat() if pub.withdrawn_on
                          else (pub.expires_on.isoformat() if pub.expires_on else None)}
         return row
@@ -152,7 +210,8 @@ def published_decisions(agency=None, *, kind: str | None = None, since=None, unt
     "case" (案号), "kind" (处罚…), "decision", "decided_on", "published_on", "status", "version" (shown),
     "text", "fields", "summary", "full_text" (the 决定书's redacted text, "" where not published), "full_text_from"
     (its 文号), "disclosure", "ground", "withdrawn" (bool), "withdrawal_reason",
-    "withdrawn_on", "expired" (bool), "expires_on", "notice",
+    "withdrawn_on", "expired" (bool: the display period ended), "stopped_early" (bool: the party's application),
+    "taken_down" (bool: a head took it down after the "may take down" period, decision 0094), "expires_on", "notice",
     "history": [{"number", "published_on", "correction_reason"} of the published versions]}.
 
     Withdrawn, expired or taken down: the notice only — `notice` {"kind", "label", "reason", "on"} and
