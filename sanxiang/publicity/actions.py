@@ -55,7 +55,7 @@ register_actions({
     "publish_correction_publication": "发布更正后的公示信息",
     "correct_publication": "更正公示信息",
     "withdraw_publication": "撤下公示信息",
-    "take_down_publication": "公示满期撤下",
+    "take_down_publication": "公示满可撤下期限，经负责人决定撤下",  # not 公示期满 (decision 0094)
     "expire_publication": "公示期满停止公示",
     "mark_publication_revoked": "决定被撤销，公示信息待撤下",
 })

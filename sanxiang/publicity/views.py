@@ -164,6 +164,7 @@ def _render(request, pub, bound=None, status=200):
         "publish_problem": P.publish_problem(pub), "changes": original_changes(pub, version),
         "stale": stale_fields(pub, version), "warnings": P.summary_warnings(version),
         "serious_after": serious_after(ob), "full_text_rule": P.full_text_rule(ob),
+        "takedown_label": Q.takedown_label(pub) if "take-down" in offered else "",
         "field_edits": {(e["part"], e["name"]): e for e in version.field_edits}}, status=status)
 
 

@@ -31,6 +31,11 @@ def test_a_take_down_after_one_year_is_labelled_as_such(cal, client):
     walk(pub, editor, head, on="2026-03-10")
     pub.refresh_from_db()
     assert pub.takedown_prompt_on == dt.date(2027, 3, 10)
+    client.force_login(head)
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2027, 3, 11)):
+        offered = client.get(f"/publicity/publications/{pub.pk}/").content.decode()
+    assert f"门户上显示为“{LABEL}”" in offered  # the head sees the words before taking it down
+    client.logout()
     with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2027, 3, 11)):
         P.do_take_down_publication(pub, reason="公示已满一年，决定撤下", on="2027-03-11", actor=head)
     pub.refresh_from_db()
