@@ -85,6 +85,12 @@ def test_the_list_and_search_are_kept_until_the_next_ledger_entry(zz, settings):
     first, found = queries_of(client, search)
     again, same = queries_of(client, search)
     assert again == 1 < first and same == found and "罚款" in found
+    api = "/api/v1/public/decisions/search?q=罚款"
+    first, answer = queries_of(client, api)
+    again, same = queries_of(client, api)
+    assert again == 1 < first and same == answer
+    (hit,) = client.get(api).json()["results"]
+    assert hit["url"].endswith(f"/gk/{agency.code}/jueding/1/") and hit["url"].count("://") == 1  # not prefixed twice
     P.do_withdraw_publication(pub, reason="决定已撤销", ground="revoked", actor=head, on="2026-03-12")
     _, page = queries_of(client, url)
     assert "已撤下" in page  # the next entry shows at once
