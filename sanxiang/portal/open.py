@@ -176,7 +176,7 @@ def decision_record(row: dict, pub) -> dict:
     elif row.get("taken_down"):  # a head's take-down after the "may take down" period (decision 0094): not 公示期满
         notice = row.get("notice") or {}
         record.update({"notice": f"{notice.get('label')}。{notice.get('reason') or ''}".strip(),
-                       "taken_down_on": notice.get("on")})
+                       "taken_down_on": notice.get("on"), "taken_down_reason": notice.get("reason") or ""})
     return record
 
 
@@ -238,7 +238,8 @@ def decisions_data(request, agency, fmt):
         lines.append([r.get(k) for _, k in DECISION_COLUMNS]
                      + [r.get("fields", {}).get(n, "") for n in field_names]
                      + [r.get("summary", {}).get(n, "") for n in summary_names]
-                     + [r.get("text", ""), r.get("withdrawn_on"), r.get("withdrawal_reason", ""), r["url"]])
+                     + [r.get("text", ""), r.get("withdrawn_on") or r.get("taken_down_on"),
+                        r.get("withdrawal_reason") or r.get("taken_down_reason", ""), r["url"]])
     return _csv(lines, f"{agency.code}-decisions.csv")
 
 

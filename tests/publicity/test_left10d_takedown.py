@@ -52,7 +52,9 @@ def test_a_take_down_after_one_year_is_labelled_as_such(cal, client):
     record = client.get(f"/gk/{agency.code}/data/decisions.json").json()["decisions"][0]
     assert (record["taken_down"], record["expired"], record["status"]) == (True, False, LABEL)
     assert record["notice"] == f"{LABEL}。公示已满一年，决定撤下" and record["taken_down_on"] == "2027-03-11"
-    assert "公示期满" not in str(record)
+    assert "公示期满" not in str(record) and record["taken_down_reason"] == "公示已满一年，决定撤下"
+    csv = client.get(f"/gk/{agency.code}/data/decisions.csv").content.decode("utf-8-sig")
+    assert f"{LABEL}" in csv and "2027-03-11" in csv and "公示已满一年，决定撤下" in csv and "公示期满" not in csv
     feed = client.get(f"/gk/{agency.code}/feed.xml").content.decode()
     assert LABEL in feed and "公示期满" not in feed
 
