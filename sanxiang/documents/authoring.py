@@ -543,7 +543,7 @@ TEMPLATES = {
     "internal_approval_form": internal_approval_form,
     # 执法决定信息公示告知书 (总局令第45号第8条; decision 0072): served with the decision
     "publicity_notice": letter("执法决定信息公示告知书", [
-        "本机关对你（单位）{{ cause }}一案{{ decision_label }}（{{ decision_number }}）。依据{{ basis }}，"
+        "本机关对你（单位）{{ notice_subject }}（{{ decision_number }}）。依据{{ basis }}，"
         "该决定的相关信息将依法向社会公示，现告知如下：",
         "一、公示内容：{{ published_items }}。涉及国家秘密、商业秘密、个人隐私的信息依法作必要的处理后公示。",
         "二、公示载体：{{ channel }}；本机关公开门户：{{ portal_url }}。",

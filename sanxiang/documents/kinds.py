@@ -325,6 +325,7 @@ SPECS = {spec.kind: spec for spec in (
     # party's 公示查询码 printed on it; the platform's own 简称
     _spec(K.PUBLICITY_NOTICE, "示告", {}, offered=False, values="sanxiang.publicity.notices.notice_values",
           names={"decision_number": "示例处罚〔2026〕1号", "decision_label": "作出行政处罚决定",
+                 "notice_subject": "涉嫌销售过期食品一案作出行政处罚决定",
                  "published_items": "行政处罚决定书（经必要的脱敏处理）及行政处罚信息摘要",
                  "channel": "国家企业信用信息公示系统、本机关政府信息公开专栏", "portal_url": "https://example.org/gk/x/",
                  "correction_url": "https://example.org/gk/x/jiuzheng/", "period": "自公示之日起三年",

@@ -47,16 +47,18 @@ def search_decisions(request, q: str = "", agency: str = "", kind: str = "", pag
         raise RuleViolation("没有这一执法类别。", field="kind", code="bad_kind")
     if since and until and since > until:
         raise RuleViolation("起始日期不能晚于截止日期。", field="from", code="bad_dates")
+    at = D.stamp()  # one date and ledger-size read for the kept values (decision 0094)
     chosen = None
     if agency.strip():
-        chosen = queries.agency(agency.strip())
+        code = agency.strip()
+        chosen = D.kept(("agency", code), lambda: queries.agency(code), at)
         if chosen is None:
             raise NotFound("未找到该机关。", field="agency")
     f = {"kind": kind, "from": since, "to": until, "page": max(1, min(page, 10_000))}
+    # the results kept until the next ledger entry, as the search page's (a refused query raises: never kept)
+    key = ("search-api", chosen.code if chosen else "", q, kind, str(since or ""), str(until or ""), f["page"])
     try:
-        rows, more = D.search(q, agency=chosen, f=f)
+        rows, more = D.kept(key, lambda: D.search(q, agency=chosen, f=f, at=at), at)
     except SearchQueryError as exc:
         raise RuleViolation(str(exc), field="q", code="bad_query") from exc
-    for row in rows:
-        row["url"] = public_url(row["url"])
-    return {"results": rows, "page": f["page"], "more": more}
+    return {"results": [{**row, "url": public_url(row["url"])} for row in rows], "page": f["page"], "more": more}

@@ -25,7 +25,7 @@ KINDS = [(code, kind_name(label)) for code, label in KIND_LABELS.items()]
 KIND_NAMES = dict(KINDS)
 
 
-def agency_kinds(agency) -> list[tuple[str, str]]:
+def agency_kinds(agency, at: tuple | None = None) -> list[tuple[str, str]]:
     """The kinds an agency's decision list and search offer (s23 tester10 #17): those among its 执法类别
     (`Agency.categories`: 行政处罚, 行政许可 …, 劳动保障监察), and any kind it has published decisions of (a
     category dropped later still finds its old decisions) — not 行政裁决 for a market regulator."""
@@ -38,7 +38,7 @@ def agency_kinds(agency) -> list[tuple[str, str]]:
         return [(code, name) for code, name in KINDS
                 if name in categories or KIND_LABELS[code] in published]
 
-    return kept(("kinds", agency.code), compute) if agency is not None else KINDS
+    return kept(("kinds", agency.code), compute, at) if agency is not None else KINDS
 
 
 def _int(value, default=1) -> int:
@@ -74,14 +74,21 @@ def decision_url(agency_code: str, number: int) -> str:
     return reverse("portal:decision", args=[agency_code, number])
 
 
-def decision_rows(agency, f: dict) -> tuple[list[dict], bool]:
-    offset = (f["page"] - 1) * PAGE
-    rows = PQ.published_decisions(agency, kind=KIND_LABELS.get(f["kind"]) if f["kind"] else None,
-                                  since=f["from"], until=f["to"], offset=offset, limit=PAGE + 1)
-    for row in rows:
-        row["url"] = decision_url(row["agency"], row["number"]) if row["number"] else ""
-        row["title"] = _list_title(row)
-    return rows[:PAGE], len(rows) > PAGE
+def decision_rows(agency, f: dict, at: tuple | None = None) -> tuple[list[dict], bool]:
+    """A page of the agency's list: (rows, more). The rows carry what the list shows — title, address, state,
+    notice — not the decisions' text (`content=False`), in three queries whatever their number, and are kept
+    like the decision page's until the next ledger entry (`kept`, decision 0094)."""
+    def compute():
+        offset = (f["page"] - 1) * PAGE
+        rows = PQ.published_decisions(agency, kind=KIND_LABELS.get(f["kind"]) if f["kind"] else None,
+                                      since=f["from"], until=f["to"], offset=offset, limit=PAGE + 1, content=False)
+        for row in rows:
+            row["url"] = decision_url(row["agency"], row["number"]) if row["number"] else ""
+            row["title"] = _list_title(row)
+        return rows[:PAGE], len(rows) > PAGE
+
+    key = ("list", agency.code, f["kind"], str(f["from"] or ""), str(f["to"] or ""), f["page"])
+    return kept(key, compute, at)
 
 
 def _list_title(row) -> str:
@@ -145,10 +152,12 @@ def excerpt(text: str, query: str, width: int = 60) -> str:
     return ("…" if start else "") + flat[start:start + width * 2] + ("…" if start + width * 2 < len(flat) else "")
 
 
-def search(q: str, *, agency=None, f: dict) -> tuple[list[dict], bool]:
+def search(q: str, *, agency=None, f: dict, at: tuple | None = None) -> tuple[list[dict], bool]:
     """The public search over published decisions: results with their public address; SearchQueryError
-    for a query the engine refuses (empty, too long, too many terms, operators only, one character)."""
+    for a query the engine refuses (empty, too long, too many terms, operators only, one character). The
+    agencies' names come from the kept agencies (no query per result's agency, decision 0094)."""
     offset = (f["page"] - 1) * PAGE
+    at = at or stamp()
     page = engine.search(q, agency_id=agency.pk if agency else None, kind=f["kind"] or None, since=f["from"],
                          until=f["to"], limit=PAGE, offset=offset)
     names = {}
@@ -159,7 +168,7 @@ def search(q: str, *, agency=None, f: dict) -> tuple[list[dict], bool]:
             continue
         code, number = parsed
         if code not in names:
-            found = queries.agency(code)
+            found = kept(("agency", code), lambda code=code: queries.agency(code), at)
             names[code] = found.name if found else ""
         withdrawn = entry.summary.startswith(NOTICE_MARK)  # its withdrawal notice (decision 0078)
         out.append({"agency": code, "agency_name": names[code], "number": number, "title": entry.title,

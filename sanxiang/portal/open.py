@@ -157,9 +157,10 @@ def decision_record(row: dict, pub) -> dict:
         "number": public_number(pub), "url": decision_url(row["agency"], public_number(pub)),
         "agency": row["agency_name"], "case": row["case"], "kind": row["kind"], "decision": row["decision"],
         "decided_on": row["decided_on"], "published_on": row["published_on"],
-        "status": STOPPED_EARLY if row.get("stopped_early") else _status_label(row["status"]),
+        "status": (row.get("notice") or {}).get("label") if row.get("stopped_early") or row.get("taken_down")
+        else _status_label(row["status"]),
         "version": row.get("version"), "withdrawn": bool(row.get("withdrawn")), "expired": bool(row.get("expired")),
-        "stopped_early": bool(row.get("stopped_early")),
+        "stopped_early": bool(row.get("stopped_early")), "taken_down": bool(row.get("taken_down")),
     }
     if shown:
         record.update({"fields": dict(row.get("fields") or {}), "summary": dict(row.get("summary") or {}),
@@ -172,6 +173,10 @@ def decision_record(row: dict, pub) -> dict:
         record["notice"] = "公示期满，已停止公示。"
     elif row.get("stopped_early"):  # the party's application granted (s24 defects10 #5): not 公示期满
         record["notice"] = f"{STOPPED_EARLY}。{(row.get('notice') or {}).get('reason') or ''}".strip()
+    elif row.get("taken_down"):  # a head's take-down after the "may take down" period (decision 0094): not 公示期满
+        notice = row.get("notice") or {}
+        record.update({"notice": f"{notice.get('label')}。{notice.get('reason') or ''}".strip(),
+                       "taken_down_on": notice.get("on"), "taken_down_reason": notice.get("reason") or ""})
     return record
 
 
@@ -233,7 +238,8 @@ def decisions_data(request, agency, fmt):
         lines.append([r.get(k) for _, k in DECISION_COLUMNS]
                      + [r.get("fields", {}).get(n, "") for n in field_names]
                      + [r.get("summary", {}).get(n, "") for n in summary_names]
-                     + [r.get("text", ""), r.get("withdrawn_on"), r.get("withdrawal_reason", ""), r["url"]])
+                     + [r.get("text", ""), r.get("withdrawn_on") or r.get("taken_down_on"),
+                        r.get("withdrawal_reason") or r.get("taken_down_reason", ""), r["url"]])
     return _csv(lines, f"{agency.code}-decisions.csv")
 
 
@@ -453,7 +459,7 @@ def latest(agency, limit: int, *, by_change: bool = False) -> list[dict]:
         fields = record.get("fields", {})
         if record["withdrawn"]:
             line = f"已撤下：{record.get('withdrawal_reason', '')}"
-        elif record["expired"] or record["stopped_early"]:
+        elif record["expired"] or record["stopped_early"] or record["taken_down"]:
             line = record["notice"]
         else:
             line = "；".join(f"{k}：{v}" for k, v in fields.items() if v and k != "案件事实")

@@ -349,14 +349,24 @@ def decision_list(request, agency):
     """行政执法决定公开: the agency's published decisions, newest first, a page at a time, by kind and date."""
     from . import decisions as D
 
-    agency = _agency(agency)
+    at = D.stamp()  # the date and the ledger's size, read once for the page's kept values (decision 0078)
+    agency = _agency(agency, at)
     f, problems = D.filters_of(request)
-    rows, more = ([], False) if problems else D.decision_rows(agency, f)
-    return _page(request, "portal/decisions.html", agency, f"行政执法决定公开 · {agency.name}",
+
+    def body():
+        rows, more = ([], False) if problems else D.decision_rows(agency, f, at)
+        return render_to_string("portal/_decisions_body.html", {
+            "agency": agency, "rows": rows, "f": f, "problems": problems, "kinds": D.agency_kinds(agency, at),
+            "prev": _query_string("", f, f["page"] - 1) if f["page"] > 1 else "",
+            "next": _query_string("", f, f["page"] + 1) if more else ""})
+
+    # The list's part of the page depends only on the agency, the filters and the kept rows: rendered once per
+    # ledger entry and day and kept (as the decision page's, decision 0078); a page with a refused filter is
+    # rendered each time (its words are the visitor's). The page around it is rendered for every request.
+    key = ("list-body", agency.code, f["kind"], str(f["from"] or ""), str(f["to"] or ""), f["page"])
+    return _page(request, "portal/base.html", agency, f"行政执法决定公开 · {agency.name}",
                  f"{agency.name}依法公开的行政执法决定（处罚、许可、强制、检查等），含撤下说明和更正记录。",
-                 {"rows": rows, "f": f, "problems": problems, "kinds": D.agency_kinds(agency),
-                  "prev": _query_string("", f, f["page"] - 1) if f["page"] > 1 else "",
-                  "next": _query_string("", f, f["page"] + 1) if more else ""})
+                 {"body": body() if problems else D.kept(key, body, at)})
 
 
 def decision(request, agency, number):
@@ -382,34 +392,50 @@ def decision(request, agency, number):
                  {"row": row, "title": title, "body": body})
 
 
-def _search(request, agency):
+def _search(request, agency, at: tuple | None = None):
     from . import decisions as D
 
+    at = at or D.stamp()  # one date and ledger-size read for the page's kept values (decision 0094)
     q = request.GET.get("q", "")
     f, problems = D.filters_of(request)
     chosen = agency
     if agency is None and request.GET.get("agency", "").strip():
-        chosen = queries.agency(request.GET["agency"].strip())
+        code = request.GET["agency"].strip()
+        chosen = D.kept(("agency", code), lambda: queries.agency(code), at)
         if chosen is None:
             problems.append("未找到该机关。")
-    rows, more, asked = [], False, "q" in request.GET
-    if asked and not problems:
+    asked = "q" in request.GET
+    where = agency.name if agency else "各机关"
+
+    def body(rows, more):
+        base = {"agency": agency, "q": q, "f": f, "problems": problems, "kinds": D.agency_kinds(agency, at),
+                "rows": rows, "asked": asked,
+                "agencies": [] if agency else D.kept(("agencies",), lambda: list(queries.agencies()), at),
+                "chosen": chosen, "scoped": agency,
+                "prev": _query_string(q, f, f["page"] - 1) if f["page"] > 1 and asked else "",
+                "next": _query_string(q, f, f["page"] + 1) if more else ""}
+        if agency is None and chosen is not None:
+            for key in ("prev", "next"):
+                if base[key]:
+                    base[key] += "&agency=" + chosen.code
+        return render_to_string("portal/_search_body.html", base)
+
+    # The search's part of the page — its results — depends only on the query, the filters and the index: kept
+    # until the next ledger entry (every change of the index is an action that appends one; decision 0094).
+    # A refused query or filter is rendered each time (its words are the visitor's) and answered 400.
+    text = None
+    if not problems:
+        key = ("search-body", agency.code if agency else "", chosen.code if chosen else "", q if asked else None,
+               f["kind"], str(f["from"] or ""), str(f["to"] or ""), f["page"])
         try:
-            rows, more = D.search(q, agency=chosen, f=f)
+            text = D.kept(key, lambda: body(*(D.search(q, agency=chosen, f=f, at=at) if asked else ([], False))), at)
         except D.SearchQueryError as exc:
             problems.append(str(exc))
-    where = agency.name if agency else "各机关"
-    base = {"q": q, "f": f, "problems": problems, "kinds": D.agency_kinds(agency), "rows": rows, "asked": asked,
-            "agencies": [] if agency else queries.agencies(), "chosen": chosen, "scoped": agency,
-            "prev": _query_string(q, f, f["page"] - 1) if f["page"] > 1 and asked else "",
-            "next": _query_string(q, f, f["page"] + 1) if more else ""}
-    if agency is None and chosen is not None:
-        for key in ("prev", "next"):
-            if base[key]:
-                base[key] += "&agency=" + chosen.code
+    if text is None:
+        text = body([], False)
     status = 400 if asked and problems else 200
-    return _page(request, "portal/search.html", agency, f"执法决定检索 · {where}",
-                 f"按关键词、执法类别和日期检索{where}依法公开的行政执法决定。", base, status=status)
+    return _page(request, "portal/base.html", agency, f"执法决定检索 · {where}",
+                 f"按关键词、执法类别和日期检索{where}依法公开的行政执法决定。", {"body": text}, status=status)
 
 
 def search(request):
@@ -418,4 +444,7 @@ def search(request):
 
 
 def agency_search(request, agency):
-    return _search(request, _agency(agency))
+    from . import decisions as D
+
+    at = D.stamp()
+    return _search(request, _agency(agency, at), at)

@@ -55,7 +55,7 @@ register_actions({
     "publish_correction_publication": "发布更正后的公示信息",
     "correct_publication": "更正公示信息",
     "withdraw_publication": "撤下公示信息",
-    "take_down_publication": "公示满期撤下",
+    "take_down_publication": "公示满可撤下期限，经负责人决定撤下",  # not 公示期满 (decision 0094)
     "expire_publication": "公示期满停止公示",
     "mark_publication_revoked": "决定被撤销，公示信息待撤下",
 })
@@ -353,11 +353,13 @@ def _policy(obligation):
     return policy_for(profile_key_of(obligation.agency), on=obligation.decided_on)
 
 
-def _clean_edits(edits, original: str | None = None, elsewhere: list[str] | None = None) -> list[dict]:
+def _clean_edits(edits, original: str | None = None, elsewhere: list[str] | None = None,
+                 full_original: str | None = None) -> list[dict]:
     """The editor's changes to the automatic spans: add a span (kind, reason) or dismiss one (reason).
     Each keeps the words it covers (`text`): an added span masks every occurrence of them — in the text,
     every field and the summary — and a correction's new text gets them again (decision 0069). An edit
-    may give `text` instead of `start`/`end` (its first occurrence)."""
+    may give `text` instead of `start`/`end` (its first occurrence). A dismissal with `"in": "full_text"`
+    lifts a span of the 决定书's full text at its place there (`full_original`, decision 0094)."""
     from .policy import MASK_KINDS
     from .redaction import holds_words
 
@@ -367,8 +369,8 @@ def _clean_edits(edits, original: str | None = None, elsewhere: list[str] | None
         raise RuleViolation("脱敏调整应为列表。", field="edits")
     clean = []
     for i, edit in enumerate(edits, 1):
-        if not isinstance(edit, dict) or set(edit) - {"op", "start", "end", "kind", "reason", "text", "outside"}:
-            raise RuleViolation(f"第{i}项脱敏调整格式不对（op、start、end、kind、reason、text）。", field="edits")
+        if not isinstance(edit, dict) or set(edit) - {"op", "start", "end", "kind", "reason", "text", "outside", "in"}:
+            raise RuleViolation(f"第{i}项脱敏调整格式不对（op、start、end、kind、reason、text、in）。", field="edits")
         op, reason = edit.get("op"), str(edit.get("reason") or "").strip()
         if op not in ("add", "dismiss"):
             raise RuleViolation(f"第{i}项脱敏调整：操作应为增加隐去（add）或取消隐去（dismiss）。", field="edits")
@@ -376,6 +378,11 @@ def _clean_edits(edits, original: str | None = None, elsewhere: list[str] | None
             raise RuleViolation(f"第{i}项脱敏调整须写明理由。", field="edits")
         if len(reason) > 300:
             raise RuleViolation(f"第{i}项脱敏调整的理由过长（最多 300 字）。", field="edits")
+        if edit.get("in") not in (None, "", "text", "full_text"):
+            raise RuleViolation(f"第{i}项脱敏调整：in 应为 text（原文）或 full_text（决定书全文）。", field="edits")
+        if edit.get("in") == "full_text":
+            clean.append(_full_text_dismissal(i, edit, op, reason, full_original))
+            continue
         start, end, words = edit.get("start"), edit.get("end"), edit.get("text")
         if words is not None and (not isinstance(words, str) or not words.strip() or len(words) > 200):
             raise RuleViolation(f"第{i}项脱敏调整的文字不对（1 至 200 字）。", field="edits")
@@ -412,6 +419,24 @@ def _clean_edits(edits, original: str | None = None, elsewhere: list[str] | None
             row["text"] = words
         clean.append(row)
     return clean
+
+
+def _full_text_dismissal(i: int, edit: dict, op: str, reason: str, full_original: str | None) -> dict:
+    """取消隐去 at one place of the 决定书's full text (decision 0094): a dismissal by its position there, checked
+    against the words loaded; an added span goes by its words (every occurrence, everywhere) — no `in`."""
+    if op != "dismiss":
+        raise RuleViolation(f"第{i}项脱敏调整：决定书全文中增加隐去请按文字增加（不写 in），将隐去每一处。", field="edits")
+    if not full_original:
+        raise RuleViolation(f"第{i}项脱敏调整：本版本没有载入决定书全文。", field="edits")
+    start, end, words = edit.get("start"), edit.get("end"), edit.get("text")
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool) \
+            or not 0 <= start < end <= len(full_original):
+        raise RuleViolation(f"第{i}项脱敏调整：决定书全文中的起止位置不对。", field="edits")
+    if words is None:
+        words = full_original[start:end]
+    elif full_original[start:end] != words:
+        raise RuleViolation(f"第{i}项脱敏调整：决定书全文起止位置上的文字不是“{words}”。", field="edits")
+    return {"op": "dismiss", "in": "full_text", "start": start, "end": end, "kind": "", "reason": reason, "text": words}
 
 
 def _editor_span(original: str, start: int, end: int, edit: dict, policy, spans):
@@ -478,15 +503,33 @@ def redaction_of(original: str, context: dict, policy, edits: list[dict], *, unp
 def mask_value(value: str, context: dict, policy, edits: list[dict]) -> str:
     """A published field or summary entry: redacted with the case's context, then every word the editor
     masked in the text masked here too (dismissals are not carried into fields: the safe side)."""
-    from .redaction import redact
-
     if not value:
         return value
+    return mask_result(value, context, policy, edits).text
+
+
+def mask_result(value: str, context: dict, policy, edits: list[dict]):
+    """`mask_value` as the redaction (spans over `value`, for a preview): the case's context, then the editor's
+    words."""
+    from .redaction import redact
+
     result = redact(value, context, policy)
     for edit in edits:
         if edit["op"] == "add" and edit.get("text"):
             result, _ = _add_by_words(result, value, edit, policy)
-    return result.text
+    return result
+
+
+def _full_text_redaction(source: str, context: dict, policy, masking: list[dict], dismissals: list[dict]):
+    """The 决定书's full text redacted as the fields are, then the editor's dismissals at their places there (a
+    dismissal whose words are no longer at its place — a re-issued 决定书 — lifts nothing: the safe side)."""
+    result = mask_result(source, context, policy, masking)
+    for edit in dismissals:
+        at = next((s for s in result.spans if (s.start, s.end) == (edit["start"], edit["end"])
+                   and source[s.start:s.end] == edit.get("text")), None)
+        if at is not None:
+            result = result.dismiss(at.start, at.end, edit["reason"])
+    return result
 
 
 def mask_words(value: str, policy, edits: list[dict]) -> str:
@@ -588,7 +631,8 @@ def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, origina
     context = case_context(case)
     policy = _policy(ob)
     unplaced = [] if report_unplaced else None
-    edits = _with_words(edits, original)
+    in_full_text = [e for e in edits if e.get("in") == "full_text"]  # dismissals at a place of the full text
+    edits = _with_words([e for e in edits if e.get("in") != "full_text"], original)
     from .redaction import find_words
 
     # an editor's words found only outside the 原文 (the 决定书's full text, a field; decision 0093) mask there
@@ -596,7 +640,7 @@ def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, origina
     edits = [e for e in edits if not any(e is o for o in outside)]
     result = redaction_of(original, context, policy, edits, unplaced=unplaced)
     placed = [e for e in edits if not any(u["text"] == e.get("text") and u["op"] == e["op"] for u in unplaced or [])]
-    placed += outside
+    placed += outside + in_full_text
     lost = [{"op": "add", "text": u["text"], "kind": u.get("kind") or "other", "reason": u.get("reason") or ""}
             for u in [*(unplaced or []), *(carried or [])] if u.get("op") == "add" and u.get("text")]
     masking = placed + [u for u in lost if not any(e.get("text") == u["text"] and e["op"] == "add" for e in placed)]
@@ -617,11 +661,14 @@ def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, origina
     row.unplaced = unplaced or []
     rule = full_text_rule(ob)
     doc = decision_document(case) if rule == "required" or (rule == "encouraged" and row.full_text_wanted) else None
-    if doc is not None:  # the 决定书's words, redacted as the fields are (decision 0087)
-        row.full_text = mask_value(without_party_code(document_text(doc)), context, policy, masking)
-        row.full_text_from = doc.number
+    if doc is not None:  # the 决定书's words, redacted as the fields are (decision 0087), the spans kept (0094)
+        source = without_party_code(document_text(doc))
+        masked_full = _full_text_redaction(source, context, policy, masking, in_full_text).as_dict()
+        row.full_text, row.full_text_from, row.full_text_original = masked_full["text"], doc.number, source
+        row.full_text_spans, row.full_text_dismissed = masked_full["spans"], masked_full["dismissed"]
     else:
-        row.full_text, row.full_text_from = "", ""
+        row.full_text, row.full_text_from, row.full_text_original = "", "", ""
+        row.full_text_spans, row.full_text_dismissed = [], []
     _editor_words_gone(row, masking)
     refuse_party_code(row, ob)
     if row.correction_reason:  # the public 更正原因, masked with this save's words too (decision 0097)
@@ -779,7 +826,8 @@ def do_prepare_publication(pub, *, edits=None, field_edits=None, replace_field_e
         raise RuleViolation(problem, field="serious_dishonesty" if serious_dishonesty and "严重失信" in problem else
                             "full_text" if "全文" in problem else
                             "ground" if disclosure == Disclosure.PARTIAL else "disclosure")
-    clean = list(row.edits) if edits is None else _clean_edits(edits, original, _elsewhere(row, locked.obligation))
+    clean = list(row.edits) if edits is None else _clean_edits(edits, original, _elsewhere(row, locked.obligation),
+                                                               full_original=row.full_text_original)
     serious = row.serious_dishonesty if serious_dishonesty is None else bool(serious_dishonesty)
     params = {"edits": clean, "field_edits": field_edits or [], "disclosure": disclosure, "ground": ground,
               "serious_dishonesty": serious}

@@ -135,6 +135,9 @@ class VersionOut(Schema):
     full_text: str = Field(description="公示的行政处罚决定书全文（已签发的决定书，同样脱敏；无则为空）")
     full_text_from: str = Field(description="全文所出的决定书文号")
     full_text_wanted: bool = Field(description="编辑选择附决定书全文（规则鼓励全文公示时）")
+    full_text_original: str = Field(description="决定书全文原文（内部，不公开）")
+    full_text_spans: list[dict] = Field(description="决定书全文中隐去的片段（start、end 为全文原文中的位置，类别、替换、理由、来源）")
+    full_text_dismissed: list[dict] = Field(description="决定书全文中编辑取消隐去的片段及理由")
     correction_reason: str
     made_by: str
     made_at: dt.datetime
@@ -188,7 +191,7 @@ def publication_out(pub: Publication, user) -> dict:
     from .views import original_changes, stale_fields
 
     return {"id": pub.pk, "obligation": pub.obligation_id, "case": pub.obligation.case.number,
-            "status": pub.status, "status_label": pub.get_status_display(), "version": pub.version,
+            "status": pub.status, "status_label": pub.status_label(), "version": pub.version,
             "public_version": pub.public_version, "approved_version": pub.approved_version,
             "approved_by": pub.approved_by.get_username() if pub.approved_by_id else None,
             "published_on": pub.published_on, "expires_on": pub.expires_on,
@@ -202,6 +205,8 @@ def publication_out(pub: Publication, user) -> dict:
                           "original_changes": original_changes(pub, v), "stale_fields": stale_fields(pub, v), "warnings": summary_warnings(v), "disclosure": v.disclosure, "ground": v.ground,
                           "serious_dishonesty": v.serious_dishonesty, "full_text": v.full_text,
                           "full_text_from": v.full_text_from, "full_text_wanted": v.full_text_wanted,
+                          "full_text_original": v.full_text_original, "full_text_spans": v.full_text_spans,
+                          "full_text_dismissed": v.full_text_dismissed,
                           "correction_reason": v.correction_reason, "made_by": v.made_by_name, "made_at": v.made_at}
                          for v in pub.versions.order_by("number")]}
 
@@ -281,6 +286,9 @@ class EditIn(PublicityIn):
     text: str | None = Field(None, max_length=200, description="片段的文字；增加隐去时原文、各字段和摘要中的每一处都隐去")
     kind: str = Field("", max_length=24, description="增加隐去的类别（person、address … 或 other）")
     reason: str = Field(..., max_length=300)
+    where: Literal["text", "full_text"] | None = Field(
+        None, alias="in", description="full_text：取消隐去决定书全文中某一处的片段（start、end 为全文中的位置）；不填为原文")
+    outside: bool | None = Field(None, description="（系统记录）只出现在原文以外的公开内容中的文字")
 
 
 class FieldEditIn(PublicityIn):
@@ -333,7 +341,7 @@ def _out(request, pub) -> Status:
 def prepare(request, publication_id: str, data: PrepareIn):
     pub = _publication(request, publication_id)
     P.do_prepare_publication(pub, edits=None if data.edits is None else
-                             [e.model_dump(exclude_none=True) for e in data.edits],
+                             [e.model_dump(exclude_none=True, by_alias=True) for e in data.edits],
                              field_edits=None if data.field_edits is None else
                              [e.model_dump() for e in data.field_edits],
                              replace_field_edits=data.replace_field_edits, disclosure=data.disclosure,

@@ -158,6 +158,12 @@ class Publication(Ledgered):
     def current(self) -> PublicationVersion:
         return self.versions.get(number=self.version)
 
+    def status_label(self) -> str:
+        """The state as people read it — an ended one says how it ended (queries.status_label, decision 0094)."""
+        from .queries import status_label
+
+        return status_label(self)
+
     def shown(self) -> PublicationVersion | None:
         return self.versions.filter(number=self.public_version).first() if self.public_version else None
 
@@ -203,6 +209,12 @@ class PublicationVersion(Ledgered):
     full_text = models.TextField(blank=True)
     full_text_from = models.CharField(max_length=100, blank=True)  # the 决定书's 文号
     full_text_wanted = models.BooleanField(default=False)
+    # the staff preview of the full text (decision 0094): the 决定书's words as loaded (internal, never published, like
+    # `original`) and the spans masked in them [{"start", "end", "kind", "label", "replacement", "reason", "origin"}],
+    # and the automatic ones the editor lifted there (with `dismissal_reason`)
+    full_text_original = models.TextField(blank=True)
+    full_text_spans = models.JSONField(default=list, blank=True)
+    full_text_dismissed = models.JSONField(default=list, blank=True)
     correction_reason = models.CharField(max_length=500, blank=True)  # version > 1: why corrected
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")

@@ -13,6 +13,8 @@ decision 0072).
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -62,6 +64,7 @@ def notice_values(case, pub) -> dict:
     return {
         "decision_number": _decision_number(case) or case.number,
         "decision_label": ob.decision_label,
+        "notice_subject": notice_subject(case, ob),
         "published_items": ("行政处罚决定书及行政处罚信息摘要" if samr else
                             "、".join(profile.value("publicity.decision_fields", on=on))),
         "channel": "、".join(channels) or "本机关公开门户",
@@ -78,6 +81,52 @@ def notice_values(case, pub) -> dict:
             profile.value("publicity.short_deadline_kinds", on=on) or []) else "publicity.decision_deadline_other",
             on=on)).split("：")[0] + ("、《市场监督管理行政处罚信息公示规定》" if samr else ""),
     }
+
+
+# What a case's 案由 may carry about where it came from — 「转办交办：涉嫌…」, 「涉嫌…（投诉）」 (the clue's or the
+# inspection's source, cases.models.Source / InspectionSource): not part of the matter the notice names.
+SOURCE_WORDS = ("转办交办", "双随机抽查", "年度计划检查", "计划检查", "投诉举报核查", "投诉举报", "投诉", "举报", "检查发现",
+                "监督检查", "移送", "交办", "申请")
+_PREFIX = re.compile(r"^\s*(?:" + "|".join(SOURCE_WORDS) + r")\s*[：:]\s*")
+_SUFFIX = re.compile(r"\s*[（(]\s*(?:" + "|".join(SOURCE_WORDS) + r")\s*[）)]\s*$")
+
+# The deciding move (cases.decisions.DECISION_MOVES, the end of the obligation's decision_key) → how the notice
+# names the decision after 「本机关对你（单位）」: {matter} is the 案由 without its source words
+SUBJECTS = {
+    "penalty_general.decide": "{matter}一案作出行政处罚决定",
+    "penalty_general.decide_no_penalty": "{matter}一案作出不予行政处罚决定",
+    "penalty_simplified.decide_on_site": "{matter}一案当场作出行政处罚决定",
+    "licence_general.grant": "申请的{matter}作出准予行政许可决定",
+    "licence_general.refuse": "申请的{matter}作出不予行政许可决定",
+    "licence_general.decide_on_the_spot": "申请的{matter}当场作出准予行政许可决定",
+    "coercive_measure.approve": "{matter}一案作出实施行政强制措施决定",
+    "coercive_measure.approve_afterwards": "{matter}一案作出实施行政强制措施决定",
+    "inspection_general.record_inspection_result": "实施的行政检查（{source}检查事项：{matter}）作出检查结论",
+    "confirmation_general.make_decision": "申请的{matter}作出行政确认决定",
+    "adjudication_general.make_decision": "申请的{matter}作出行政裁决决定",
+    "labour_inspection_general.order_correction": "{matter}一案作出责令改正决定",
+}
+
+
+def bare_matter(cause: str) -> str:
+    """The case's 案由 without the words naming its source (「转办交办：」, 「（投诉）」) and a doubled 「一案」."""
+    matter = _SUFFIX.sub("", _PREFIX.sub("", cause or "")).strip()
+    matter = re.sub(r"(?:一案|案件)$", "", matter).strip()
+    return matter or (cause or "").strip()
+
+
+def notice_subject(case, ob) -> str:
+    """The notice's first sentence after 「本机关对你（单位）」: the matter and the decision in plain Chinese for each
+    kind of decision (a penalty's 一案, a licence the party applied for, an inspection with its source) —
+    never the case's internal wording glued together (「转办交办：涉嫌…一案登记检查结果」)."""
+    move = ob.decision_key.rsplit(":", 1)[-1]
+    source = ""
+    if move.startswith("inspection_general."):
+        inspection = getattr(case, "inspection", None)
+        if inspection is not None and inspection.source and inspection.source != "other":
+            source = f"{inspection.get_source_display()}，"
+    shape = SUBJECTS.get(move, "{matter}一案" + (ob.decision_label or "作出决定"))
+    return shape.format(matter=bare_matter(case.cause), source=source)
 
 
 def do_make_publicity_notice(pub, *, actor, replaces=None, correction_reason: str = "", keep_code: bool = False,

@@ -103,8 +103,10 @@ def proof_of(pub) -> dict:
         raise Unavailable("withdrawn", "该决定信息已撤下，不再提供其内容与核验数据。",
                           withdrawal_reason=pub.withdrawal_reason,
                           withdrawn_on=pub.withdrawn_on.isoformat() if pub.withdrawn_on else None)
-    if pub.status == PublicationStatus.EXPIRED:  # 公示期满 or taken down: stop showing it, here too
-        raise Unavailable("expired", "该决定信息公示期满，已停止公示，不再提供其内容与核验数据。",
+    if pub.status == PublicationStatus.EXPIRED:  # 公示期满, taken down or stopped early: stop showing it, here too
+        from .queries import status_label
+
+        raise Unavailable("expired", f"该决定信息{status_label(pub)}，不再提供其内容与核验数据。",
                           expires_on=pub.expires_on.isoformat() if pub.expires_on else None)
     version = pub.shown()
     if version is None:

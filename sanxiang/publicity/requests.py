@@ -493,7 +493,9 @@ def public_status(pub) -> str:
             return ob.get_status_display()
         return f"尚未公示（应于 {ob.due:%Y年%-m月%-d日} 前公示）"
     if pub.status in (PublicationStatus.WITHDRAWN, PublicationStatus.EXPIRED):
-        return pub.get_status_display()
+        from .queries import status_label
+
+        return status_label(pub)  # 公示期满, 提前停止 and a head's take-down each in its own words (decision 0094)
     return "已更正" if (pub.public_version or 0) > 1 else "已公示"  # a correction being prepared: the shown one
 
 

@@ -99,8 +99,14 @@ def obligations(request):
 
 def _segments(version) -> list[dict]:
     """The original text cut at the spans: plain pieces and masked ones (with replacement and reason)."""
-    text, out, at = version.original, [], 0
-    for span in sorted(version.spans, key=lambda s: s["start"]):
+    return segments_of(version.original, version.spans)
+
+
+def segments_of(text: str, spans) -> list[dict]:
+    """`text` cut at `spans` (dicts with start, end): plain pieces and masked ones — the 原文 and the 决定书's full
+    text alike (decision 0094)."""
+    out, at = [], 0
+    for span in sorted(spans or [], key=lambda s: s["start"]):
         if span["start"] < at:
             continue
         if span["start"] > at:
@@ -151,6 +157,8 @@ def _render(request, pub, bound=None, status=200):
         "withdrawal_proposal": proposal, "withdrawal_proposals": list(pub.withdrawal_proposals.exclude(
             status="pending").select_related("proposed_to", "decided_by")),
         "versions": list(pub.versions.order_by("-number")), "segments": _segments(version),
+        "full_segments": segments_of(version.full_text_original, version.full_text_spans)
+        if version.full_text_original else [],
         "offered": offered, "refusals": {ACT_OF_ACTION[o.action]: o.reason for o in options
                                            if not o.allowed and o.action in ACT_OF_ACTION},
         "b": {act.replace("-", "_"): form for act, form in bound.items()}, "alerts": alerts, "kinds": [*MASK_KINDS.items(), ("other", "其他应隐去的信息")],
@@ -158,6 +166,7 @@ def _render(request, pub, bound=None, status=200):
         "publish_problem": P.publish_problem(pub), "changes": original_changes(pub, version),
         "stale": stale_fields(pub, version), "warnings": P.summary_warnings(version),
         "serious_after": serious_after(ob), "full_text_rule": P.full_text_rule(ob),
+        "takedown_label": Q.takedown_label(pub) if "take-down" in offered else "",
         "field_edits": {(e["part"], e["name"]): e for e in version.field_edits}}, status=status)
 
 
@@ -255,6 +264,8 @@ def _run(act, pub, post, user) -> str:
     if act == "dismiss-span":
         edit = {"op": "dismiss", "start": _int(post.get("start"), "start"), "end": _int(post.get("end"), "end"),
                 "reason": post.get("reason", "")}
+        if post.get("in") == "full_text":  # a span of the 决定书's full text, at its place there (decision 0094)
+            edit["in"] = "full_text"
         P.do_prepare_publication(pub, edits=_edits_plus(version, edit), disclosure=version.disclosure,
                                  ground=version.ground, actor=user)
         return "已取消隐去该片段。"

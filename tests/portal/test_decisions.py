@@ -341,12 +341,13 @@ def test_a_decision_taken_down_shows_the_notice_and_leaves_the_index(cal):
     assert found("罚款", agency_id=agency.pk)
     P.do_take_down_publication(pub, reason="公示满一年，依规定撤下", actor=head, on="2026-03-11")
     row = published_decision(agency, 1)
-    assert row["expired"] and not row["text"] and row["fields"] == {} and row["summary"] == {}
-    assert row["notice"] == {"kind": "expired", "label": "公示期满，已停止公示", "reason": "公示满一年，依规定撤下",
-                             "on": "2026-03-11"}
+    # a head's take-down, not the display period's end (decision 0094)
+    assert row["taken_down"] and not row["expired"] and not row["text"] and row["fields"] == {} and row["summary"] == {}
+    label = "已公示满1年，经发布部门负责人决定从公示载体上撤下"
+    assert row["notice"] == {"kind": "taken_down", "label": label, "reason": "公示满一年，依规定撤下", "on": "2026-03-11"}
     assert not found("罚款", agency_id=agency.pk)
     text = visible(Client().get(f"/gk/{agency.code}/jueding/1/").content.decode())
-    assert "公示期满，已停止公示" in text and "公示满一年，依规定撤下" in text and "决定内容" not in text
+    assert label in text and "公示满一年，依规定撤下" in text and "决定内容" not in text and "公示期满" not in text
 
 
 def test_operator_words_are_refused_on_the_page_and_in_the_api(zz):
