@@ -142,6 +142,9 @@ _SPECS = [
     _s("publicity.low_fine_below", "amounts", "publicity", "较低数额罚款（低于此数额，元，不含本数）", nullable=True),
     _s("publicity.display_period", "period", "publicity", "处罚信息公示期（期满停止公示）", nullable=True),
     _s("publicity.display_period_low", "period", "publicity", "仅通报批评或较低数额罚款的公示期", nullable=True),
+    # 不予行政处罚决定 (decision 0098): no 行政处罚信息, so not 总局令第45号第十三条's periods; the agency's own
+    _s("publicity.no_penalty_display_period", "period", "publicity", "不予行政处罚决定的公示期（期满停止公示）",
+       nullable=True),
     # 当事人更正申请、提前停止公示 (issue 10 §5, decision 0072)
     _s("publicity.correction_answer", "period", "publicity", "答复当事人更正申请的期限", nullable=True),
     _s("publicity.early_stop.after", "period", "publicity", "可申请提前停止公示的最短公示期", nullable=True),
