@@ -84,7 +84,8 @@ def _empty() -> dict:
 def compute(agency, year: int, *, unit=None, recorded=None) -> dict:
     """统计: the agency's (or `unit`'s) figures of `year` from its case rows, as plain JSON-able data.
 
-    - 件数: decisions made in the year (`decided_on`) for 许可、处罚、确认、裁决; measures implemented
+    - 件数: decisions made in the year (`decided_on`) for 许可、处罚、确认、裁决 (处罚: penalties imposed; the
+      不予行政处罚决定 are `no_penalty`, apart — decision 0098); measures implemented
       (`implemented_on`) for 强制 — every 查封、扣押 of the agency's (or unit's) cases, a penalty case's
       included; inspections carried out (`started_on`) for 检查; recorded for 征收、征用.
     - 罚款/没收: the decided amounts of the penalties decided in the year.
@@ -101,7 +102,7 @@ def compute(agency, year: int, *, unit=None, recorded=None) -> dict:
     cases = Case._base_manager.filter(agency=agency)  # the service counts all; readers are checked by the caller
     if unit is not None:
         cases = cases.filter(unit=unit)
-    rows = {}
+    rows, no_penalty = {}, 0
     for label in listed:
         if label in no_duty:
             rows[label] = NO_DUTY
@@ -120,6 +121,10 @@ def compute(agency, year: int, *, unit=None, recorded=None) -> dict:
                             + of_kind.filter(kind="labour_inspection", **_year("decided_on", year)).count())
         elif case_kinds:
             decided = of_kind.filter(**_year("decided_on", year))
+            if label == "处罚":
+                # a 不予行政处罚决定 imposed no penalty (行政处罚法第二条): not a 行政处罚; counted apart (decision 0098)
+                no_penalty = decided.exclude(no_penalty_ground="").count()
+                decided = decided.filter(no_penalty_ground="")
             sums = decided.aggregate(n=Count("id"), fine=Sum("decided_fine"), conf=Sum("decided_confiscation"))
             row["count"] = sums["n"]
             row["fine"] = sums["fine"] or Decimal("0")
@@ -143,7 +148,7 @@ def compute(agency, year: int, *, unit=None, recorded=None) -> dict:
     if unit is None:
         totals["reconsideration"] += (recorded or {}).get("reconsideration", 0)
         totals["litigation"] += (recorded or {}).get("litigation", 0)
-    return {"year": year, "rows": rows, "order": listed,
+    return {"year": year, "rows": rows, "order": listed, "no_penalty": no_penalty,
             "recorded": dict(recorded or {}) if unit is None else {},
             "totals": {k: (str(v) if isinstance(v, Decimal) else v) for k, v in totals.items()}}
 
