@@ -44,6 +44,11 @@ def do_open_annual_report(agency, year: int, *, actor) -> AnnualReport:
         raise NotPermitted("只有法制机构（法制审核人员）或单位领导可以开始汇总年度执法统计年报。")
     if not isinstance(year, int) or year < 2000 or year >= timezone.localdate().year + 1:
         raise RuleViolation("统计年度应为已开始的年份。", field="year")
+    from .workflows import year_over
+
+    problem = year_over(year)  # last year's figures (§6): not the year still running (decision 0098)
+    if problem:
+        raise RuleViolation(problem, field="year", code="year_not_ended")
     from sanxiang.orgs.models import Unit
 
     with transaction.atomic():

@@ -11,6 +11,17 @@ from sanxiang.ledger.models import LedgerEntry
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def early_2027(monkeypatch):
+    """The 2026 report is compiled, approved and published in January 2027 (decision 0098: not before the
+    year ends): today is 2 February 2027, after every act's day in this module."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2027, 2, 2))
+
+
 @pytest.fixture
 def report(env):
     return AA.do_open_annual_report(env.agency, 2026, actor=env.reviewer)
@@ -172,3 +183,46 @@ def test_the_job_warns_before_each_date(today, submission, report):
     rep.refresh_from_db()
     assert (rep.submissions.get().warning, rep.warning) == (submission, report)
     assert "annual_report_warnings" in {s.name for s in all_schedules()}
+
+
+def test_the_year_still_running_is_not_reported(env, monkeypatch):
+    """s25 tester10b #16 (decision 0098): §6 reports last year's figures. On 25 November 2026 the 2026 report
+    cannot be opened; one opened before (in the data of an earlier release) can take no unit submission and
+    no approval until the year is over — neither today nor on a recorded act day inside the year."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2026, 11, 25))
+    with pytest.raises(RuleViolation, match="2026年度尚未结束") as refused:
+        AA.do_open_annual_report(env.agency, 2026, actor=env.reviewer)
+    assert refused.value.code == "year_not_ended" and not AnnualReport.objects.filter(year=2026).exists()
+    last = AA.do_open_annual_report(env.agency, 2025, actor=env.reviewer)  # last year's: opened
+    assert last.year == 2025
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2027, 1, 5))
+    early = AA.do_open_annual_report(env.agency, 2026, actor=env.reviewer)
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2026, 11, 25))  # as if opened before the fix
+    with pytest.raises(RuleViolation, match="2026年度尚未结束"):
+        AA.do_submit_unit_figures(early.submissions.get(), actor=env.head)
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2027, 1, 5))
+    with pytest.raises(RuleViolation, match="2026年度尚未结束"):
+        AA.do_submit_unit_figures(early.submissions.get(), actor=env.head, on="2026-12-30")
+    AA.do_submit_unit_figures(early.submissions.get(), actor=env.head, on="2027-01-04")
+    with pytest.raises(RuleViolation, match="2026年度尚未结束"):
+        AA.do_approve_annual_report(early, actor=env.leader, on="2026-12-31")
+    early.refresh_from_db()
+    assert early.status == ReportStatus.COMPILING
+    assert AA.do_approve_annual_report(early, actor=env.leader, on="2027-01-05").status == ReportStatus.APPROVED
+
+
+def test_the_list_page_offers_last_year_only(env, client, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2026, 11, 25))
+    client.force_login(env.reviewer)
+    page = client.get("/annual/").content.decode()
+    assert 'value="2025" min="2000" max="2025"' in page
+    refused = client.post("/annual/open/", {"agency": env.agency.pk, "year": "2026"}, follow=True).content.decode()
+    assert "2026年度尚未结束" in refused
