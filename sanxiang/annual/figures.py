@@ -43,6 +43,8 @@ class Dates:
     recipients: list
     recipients_citation: str
     channel: str | None
+    delivery_due: dt.date | None = None  # the report to the recipients (decision 0098)
+    delivery_citation: str = ""
 
 
 def _annual_date(value: str | None, year: int) -> dt.date | None:
@@ -58,10 +60,21 @@ def profile_of(agency):
 def dates(agency, year: int) -> Dates:
     """The dates of the report on `year` (in year + 1), read as in force on 1 January of year + 1."""
     profile, on = profile_of(agency), dt.date(year + 1, 1, 1)
-    sub, due, rec = (profile.entry(f"publicity.annual_report.{n}", on=on)
-                     for n in ("unit_submission_due", "due", "recipients"))
+    sub, due, rec, deliver = (profile.entry(f"publicity.annual_report.{n}", on=on)
+                              for n in ("unit_submission_due", "due", "recipients", "delivery_due"))
     return Dates(_annual_date(sub.value, year), profile.cite(sub), _annual_date(due.value, year), profile.cite(due),
-                 list(rec.value or []), profile.cite(rec), profile.value("publicity.annual_report.channel", on=on))
+                 list(rec.value or []), profile.cite(rec), profile.value("publicity.annual_report.channel", on=on),
+                 _annual_date(deliver.value, year), profile.cite(deliver))
+
+
+def undelivered(report, d: Dates | None = None) -> list[str]:
+    """The recipients the profile names that a published report has not been reported to yet ([] before
+    publication: the report is delivered once published)."""
+    if report.status != "published":
+        return []
+    d = d or dates(report.agency, report.year)
+    done = {row.recipient for row in report.deliveries.all()}
+    return [r for r in d.recipients if r not in done]
 
 
 def kinds(agency, year: int) -> tuple[list[str], set[str], str]:

@@ -116,6 +116,7 @@ _SPECS = [
         "各部门报送年度数据截止日", nullable=True,
     ),
     _s("publicity.annual_report.recipients", "list", "publicity", "年度执法情况报送对象"),
+    _s("publicity.annual_report.delivery_due", "annual_date", "publicity", "年度执法情况报送截止日", nullable=True),
     _s("publicity.annual_report.channel", "str", "publicity", "年度数据公开载体", nullable=True),
     _s("publicity.annual_report.kinds", "list", "publicity", "年报统计的执法行为类别"),
     _s("publicity.annual_report.no_duty", "list", "publicity", "年报中无相关职责的类别"),
