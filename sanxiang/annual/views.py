@@ -19,7 +19,6 @@ from sanxiang.workflow import available
 from . import actions as AA
 from . import queries
 from .figures import COLUMNS, dates, report_figures, table, undelivered
-from .models import RecordedItem
 from .workflows import REPORT, SUBMISSION
 from .xlsx import XLSX_TYPE, workbook
 
@@ -75,7 +74,7 @@ def report_page(request, pk):
         "rows": table(figures), "columns": [label for _, label in COLUMNS], "chart": chart_data(figures),
         "submissions": [(s, sub_options[s.pk]) for s in subs], "report_options": available(report, request.user,
                                                                                             table=REPORT),
-        "recorded": list(report.recorded.all()), "items": RecordedItem.choices,
+        "recorded": list(report.recorded.all()), "items": AA.recordable_items(report),
         "deliveries": list(report.deliveries.all()), "undelivered": undelivered(report),
         "may_compile": can(request.user, "compile_annual_report", report.agency)})
 
