@@ -14,6 +14,7 @@ def report_docx(report, figures: dict, recorded: list) -> bytes:
     from docx.shared import Pt
 
     doc = Document()
+    _landscape(doc.sections[0])  # eight columns: 「无相关职责」 on one line (s25 tester10b #4)
     style = doc.styles["Normal"]
     style.font.name = "Noto Sans CJK SC"
     style.font.size = Pt(10)
@@ -52,6 +53,10 @@ def report_docx(report, figures: dict, recorded: list) -> bytes:
     due = f"应于 {d.due:%Y年%-m月%-d日} 前公开" if d.due else "规则配置未规定"
     doc.add_paragraph(f"公开期限：{due}（{d.due_citation}）")
     doc.add_paragraph(f"报送对象：{'、'.join(d.recipients)}（{d.recipients_citation}）")
+    deliver_by = f"应于 {d.delivery_due:%Y年%-m月%-d日} 前报送" if d.delivery_due else "规则配置未规定"
+    doc.add_paragraph(f"报送期限：{deliver_by}（{d.delivery_citation}）")
+    if report.published_on:
+        doc.add_paragraph(f"公开日期：{report.published_on:%Y-%m-%d}")
     for delivery in report.deliveries.all():
         doc.add_paragraph(f"已于{delivery.delivered_on:%Y-%m-%d}报送{delivery.recipient}")
     status = {"compiling": "汇总中（未审核）", "approved": "已审核", "published": "已公开"}[report.status]
@@ -59,6 +64,15 @@ def report_docx(report, figures: dict, recorded: list) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _landscape(section):
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2)
 
 
 def report_pdf(report, figures: dict, recorded: list) -> bytes:

@@ -1,5 +1,6 @@
 """年报 as an Excel workbook: a title row, the header of the columns, one row per kind, the totals,
-the recorded figures with their sources, the dates and recipients with their citations."""
+the recorded figures with their sources, the dates and recipients with their citations, the day of
+publication and the deliveries recorded so far (made per request: always current)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,15 @@ def workbook(report, figures: dict, recorded: list) -> bytes:
                d.unit_submission_citation])
     ws.append(["公开期限", f"应于 {d.due.isoformat()} 前公开" if d.due else "规则配置未规定", d.due_citation])
     ws.append(["报送对象", "、".join(d.recipients), d.recipients_citation])
+    # s25 tester10b #4 (decision 0098): the day it was published, the report's due and its deliveries so far
+    ws.append(["报送期限", f"应于 {d.delivery_due.isoformat()} 前报送" if d.delivery_due else "规则配置未规定",
+               d.delivery_citation])
+    ws.append(["公开日期", report.published_on.isoformat() if report.published_on else "尚未公开"])
+    deliveries = list(report.deliveries.all())
+    for delivery in deliveries:
+        append_text_row(ws, ["报送记录", delivery.delivered_on.isoformat(), delivery.recipient])
+    if not deliveries:
+        ws.append(["报送记录", "尚未报送"])
     ws.column_dimensions["A"].width = 16
     for col in "BCDEFGH":
         ws.column_dimensions[col].width = 14
