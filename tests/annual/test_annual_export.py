@@ -120,3 +120,14 @@ def test_the_exports_carry_the_publication_day_the_delivery_due_and_the_deliveri
     text = _docx(report_docx(report, report_figures(report), []))
     assert "公开日期：2026-01-28" in text and "报送期限：应于 2026年1月31日 前报送" in text
     assert 'w:orient="landscape"' in text
+
+
+def test_the_xlsx_draws_the_two_charts_over_its_table(env, report):
+    """§6 asks for charts: the workbook has the pages' two (件数; 罚没金额) as Excel charts over the table's cells."""
+    report = _move(env, report, "published")
+    names = zipfile.ZipFile(io.BytesIO(workbook(report, report_figures(report), []))).namelist()
+    charts = [n for n in names if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2
+    xml = "".join(zipfile.ZipFile(io.BytesIO(workbook(report, report_figures(report), []))).read(n).decode()
+                  for n in charts)
+    assert "各类执法行为件数" in xml and "罚没金额" in xml and "$A$" in xml and "$B$" in xml
