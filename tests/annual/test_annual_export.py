@@ -131,3 +131,11 @@ def test_the_xlsx_draws_the_two_charts_over_its_table(env, report):
     xml = "".join(zipfile.ZipFile(io.BytesIO(workbook(report, report_figures(report), []))).read(n).decode()
                   for n in charts)
     assert "各类执法行为件数" in xml and "罚没金额" in xml and "$A$" in xml and "$B$" in xml
+
+
+def test_the_pdf_document_draws_the_charts(env, report):
+    """§6's charts in the printed report: the PDF's document carries the 件数 chart as an image (and the 罚没金额 one
+    where there are amounts)."""
+    report = _move(env, report, "published")
+    names = zipfile.ZipFile(io.BytesIO(report_docx(report, report_figures(report), []))).namelist()
+    assert len([n for n in names if n.startswith("word/media/")]) >= 1
