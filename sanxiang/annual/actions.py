@@ -44,6 +44,11 @@ def do_open_annual_report(agency, year: int, *, actor) -> AnnualReport:
         raise NotPermitted("只有法制机构（法制审核人员）或单位领导可以开始汇总年度执法统计年报。")
     if not isinstance(year, int) or year < 2000 or year >= timezone.localdate().year + 1:
         raise RuleViolation("统计年度应为已开始的年份。", field="year")
+    from .workflows import year_over
+
+    problem = year_over(year)  # last year's figures (§6): not the year still running (decision 0098)
+    if problem:
+        raise RuleViolation(problem, field="year", code="year_not_ended")
     from sanxiang.orgs.models import Unit
 
     with transaction.atomic():
@@ -76,6 +81,26 @@ def do_return_unit_figures(submission: UnitSubmission, *, reason: str, actor, on
     return apply(submission, "return", actor=actor, table=SUBMISSION, reason=reason, on=_day(on))
 
 
+def item_problem(report, item: str) -> str | None:
+    """Why `item` may not be recorded for `report` (None: it may): a 征收/征用 the agency holds no power for
+    (`publicity.annual_report.no_duty`) or does not report (`…kinds`) — its row says 无相关职责 and would never
+    show the number (s25 tester10b #9, decision 0098)."""
+    from .figures import RECORDED_ROWS, kinds
+
+    label = {v: k for k, v in RECORDED_ROWS.items()}.get(item)
+    if label is None:
+        return None
+    listed, no_duty, citation = kinds(report.agency, report.year)
+    if label in no_duty or label not in listed:
+        return f"本机关无行政{label}职责（规则配置：{citation}），年报该行为“无相关职责”，不能录入件数。"
+    return None
+
+
+def recordable_items(report) -> list[tuple[str, str]]:
+    """The 录入 form's items: those `item_problem` lets through."""
+    return [(v, label) for v, label in RecordedItem.choices if item_problem(report, v) is None]
+
+
 def do_record_figure(report: AnnualReport, *, item: str, count, source: str, amount=None, actor,
                      on=None) -> RecordedFigure:
     """录入: a number the platform does not hold (复议、诉讼、征收、征用), with where it comes from."""
@@ -83,6 +108,9 @@ def do_record_figure(report: AnnualReport, *, item: str, count, source: str, amo
         raise NotPermitted("只有法制机构（法制审核人员）或单位领导可以录入年报数字。")
     if item not in RecordedItem.values:
         raise RuleViolation("未知的录入项目。", field="item")
+    problem = item_problem(report, item)
+    if problem:
+        raise RuleViolation(problem, field="item", code="no_duty")
     try:
         count = int(count)
     except (TypeError, ValueError):

@@ -43,6 +43,8 @@ class Dates:
     recipients: list
     recipients_citation: str
     channel: str | None
+    delivery_due: dt.date | None = None  # the report to the recipients (decision 0098)
+    delivery_citation: str = ""
 
 
 def _annual_date(value: str | None, year: int) -> dt.date | None:
@@ -58,10 +60,21 @@ def profile_of(agency):
 def dates(agency, year: int) -> Dates:
     """The dates of the report on `year` (in year + 1), read as in force on 1 January of year + 1."""
     profile, on = profile_of(agency), dt.date(year + 1, 1, 1)
-    sub, due, rec = (profile.entry(f"publicity.annual_report.{n}", on=on)
-                     for n in ("unit_submission_due", "due", "recipients"))
+    sub, due, rec, deliver = (profile.entry(f"publicity.annual_report.{n}", on=on)
+                              for n in ("unit_submission_due", "due", "recipients", "delivery_due"))
     return Dates(_annual_date(sub.value, year), profile.cite(sub), _annual_date(due.value, year), profile.cite(due),
-                 list(rec.value or []), profile.cite(rec), profile.value("publicity.annual_report.channel", on=on))
+                 list(rec.value or []), profile.cite(rec), profile.value("publicity.annual_report.channel", on=on),
+                 _annual_date(deliver.value, year), profile.cite(deliver))
+
+
+def undelivered(report, d: Dates | None = None) -> list[str]:
+    """The recipients the profile names that a published report has not been reported to yet ([] before
+    publication: the report is delivered once published)."""
+    if report.status != "published":
+        return []
+    d = d or dates(report.agency, report.year)
+    done = {row.recipient for row in report.deliveries.all()}
+    return [r for r in d.recipients if r not in done]
 
 
 def kinds(agency, year: int) -> tuple[list[str], set[str], str]:
@@ -84,7 +97,8 @@ def _empty() -> dict:
 def compute(agency, year: int, *, unit=None, recorded=None) -> dict:
     """统计: the agency's (or `unit`'s) figures of `year` from its case rows, as plain JSON-able data.
 
-    - 件数: decisions made in the year (`decided_on`) for 许可、处罚、确认、裁决; measures implemented
+    - 件数: decisions made in the year (`decided_on`) for 许可、处罚、确认、裁决 (处罚: penalties imposed; the
+      不予行政处罚决定 are `no_penalty`, apart — decision 0098); measures implemented
       (`implemented_on`) for 强制 — every 查封、扣押 of the agency's (or unit's) cases, a penalty case's
       included; inspections carried out (`started_on`) for 检查; recorded for 征收、征用.
     - 罚款/没收: the decided amounts of the penalties decided in the year.
@@ -101,7 +115,7 @@ def compute(agency, year: int, *, unit=None, recorded=None) -> dict:
     cases = Case._base_manager.filter(agency=agency)  # the service counts all; readers are checked by the caller
     if unit is not None:
         cases = cases.filter(unit=unit)
-    rows = {}
+    rows, no_penalty = {}, 0
     for label in listed:
         if label in no_duty:
             rows[label] = NO_DUTY
@@ -120,6 +134,10 @@ def compute(agency, year: int, *, unit=None, recorded=None) -> dict:
                             + of_kind.filter(kind="labour_inspection", **_year("decided_on", year)).count())
         elif case_kinds:
             decided = of_kind.filter(**_year("decided_on", year))
+            if label == "处罚":
+                # a 不予行政处罚决定 imposed no penalty (行政处罚法第二条): not a 行政处罚; counted apart (decision 0098)
+                no_penalty = decided.exclude(no_penalty_ground="").count()
+                decided = decided.filter(no_penalty_ground="")
             sums = decided.aggregate(n=Count("id"), fine=Sum("decided_fine"), conf=Sum("decided_confiscation"))
             row["count"] = sums["n"]
             row["fine"] = sums["fine"] or Decimal("0")
@@ -143,7 +161,7 @@ def compute(agency, year: int, *, unit=None, recorded=None) -> dict:
     if unit is None:
         totals["reconsideration"] += (recorded or {}).get("reconsideration", 0)
         totals["litigation"] += (recorded or {}).get("litigation", 0)
-    return {"year": year, "rows": rows, "order": listed,
+    return {"year": year, "rows": rows, "order": listed, "no_penalty": no_penalty,
             "recorded": dict(recorded or {}) if unit is None else {},
             "totals": {k: (str(v) if isinstance(v, Decimal) else v) for k, v in totals.items()}}
 

@@ -1,5 +1,6 @@
-"""年报预警 (job): before each of the profile's dates — the units' submission to the legal office
-and the publication — the open submissions and reports get yellow within the profile's warning lead
+"""年报预警 (job): before each of the profile's dates — the units' submission to the legal office,
+the publication, and the report to the recipients (`delivery_due`: a published report with a recipient
+not yet reported to; decision 0098) — the open submissions and reports get yellow within the profile's warning lead
 (working days) and red after the date; the workbench and the pages show it. Idempotent, one row at a
 time; a level that changes is ledgered (so `verify` sees who warned whom, and when)."""
 
@@ -13,7 +14,7 @@ from django_tasks import task
 
 from sanxiang.access.actors import JOBS
 
-from .figures import dates
+from .figures import dates, undelivered
 from .models import AnnualReport, ReportStatus, SubmissionStatus, UnitSubmission
 
 BATCH = 500
@@ -40,6 +41,11 @@ def warn(today: dt.date | None = None) -> dict:
     work = [(AnnualReport, r, dates(r.agency, r.year).due, r.agency)
             for r in AnnualReport.objects.filter(status__in=(ReportStatus.COMPILING, ReportStatus.APPROVED))
             .select_related("agency").order_by("id")[:BATCH]]
+    # published, not yet reported to every recipient the profile names: warned by the delivery date (decision 0098)
+    for r in (AnnualReport.objects.filter(status=ReportStatus.PUBLISHED).select_related("agency")
+              .prefetch_related("deliveries").order_by("id")[:BATCH]):
+        d = dates(r.agency, r.year)
+        work.append((AnnualReport, r, d.delivery_due if undelivered(r, d) else None, r.agency))
     work += [(UnitSubmission, s, dates(s.report.agency, s.report.year).unit_submission_due, s.report.agency)
              for s in UnitSubmission.objects.filter(status__in=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED))
              .select_related("report__agency").order_by("id")[:BATCH]]

@@ -18,8 +18,7 @@ from sanxiang.workflow import available
 
 from . import actions as AA
 from . import queries
-from .figures import COLUMNS, dates, report_figures, table
-from .models import RecordedItem
+from .figures import COLUMNS, dates, report_figures, table, undelivered
 from .workflows import REPORT, SUBMISSION
 from .xlsx import XLSX_TYPE, workbook
 
@@ -28,7 +27,10 @@ from .xlsx import XLSX_TYPE, workbook
 def index(request):
     if not queries.sees_annual(request.user):
         raise PermissionDenied("年度执法统计年报供单位领导、法制机构、科室负责人和执法监督人员查看。")
-    return render(request, "annual/index.html", {"reports": queries.reports(request.user),
+    reports = list(queries.reports(request.user).prefetch_related("deliveries"))
+    for r in reports:
+        r.undelivered = undelivered(r)  # published, not yet reported to each recipient (decision 0098)
+    return render(request, "annual/index.html", {"reports": reports,
                                                  "agencies": queries.may_open(request.user),
                                                  "last_year": timezone.localdate().year - 1})
 
@@ -72,8 +74,8 @@ def report_page(request, pk):
         "rows": table(figures), "columns": [label for _, label in COLUMNS], "chart": chart_data(figures),
         "submissions": [(s, sub_options[s.pk]) for s in subs], "report_options": available(report, request.user,
                                                                                             table=REPORT),
-        "recorded": list(report.recorded.all()), "items": RecordedItem.choices,
-        "deliveries": list(report.deliveries.all()),
+        "recorded": list(report.recorded.all()), "items": AA.recordable_items(report),
+        "deliveries": list(report.deliveries.all()), "undelivered": undelivered(report),
         "may_compile": can(request.user, "compile_annual_report", report.agency)})
 
 

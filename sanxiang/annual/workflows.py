@@ -58,6 +58,26 @@ def report_compiling(sub, actor, **params):
     return None
 
 
+def year_over(year: int, on=None) -> str | None:
+    """Why the figures of `year` may not be reported yet (None: they may): the year has not ended — today,
+    nor on the act's day (§6: last year's figures; s25 tester10b #16, decision 0098)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    end = dt.date(year, 12, 31)
+    day = _day(on) if on not in (None, "") else None
+    if timezone.localdate() <= end or (day is not None and day <= end):
+        return f"{year}年度尚未结束，年报须在次年汇总、报送和审核（统计的是上一年度的数字）。"
+    return None
+
+
+def year_ended(obj, actor, on=None, **params):
+    """统计年度已结束"""
+    report = obj if isinstance(obj, AnnualReport) else obj.report
+    return year_over(report.year, on)
+
+
 def all_submitted(report, actor, **params):
     """各科室均已报送"""
     missing = [s.unit.name for s in report.submissions.select_related("unit") if s.status != S.SUBMITTED]
@@ -77,7 +97,7 @@ SUBMISSION = register(Table(
     payload=lambda s: {"year": s.report.year, "unit": s.unit.name},
     transitions=[
         Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, "报送法制机构", roles=UNIT, params=ON,
-                   guards=(report_compiling,), effect=submitted,
+                   guards=(report_compiling, year_ended), effect=submitted,
                    ledger_action="submit_annual_figures"),
         Transition("return", S.SUBMITTED, S.RETURNED, "退回科室", roles=LEGAL_OFFICE,
                    params={**ON, "reason": Param("退回理由", max_length=500)}, guards=(report_compiling,), effect=returned,
@@ -95,7 +115,7 @@ REPORT = register(Table(
     subject=lambda r: f"{r.year}年度行政执法统计年报",
     payload=lambda r: {"year": r.year},
     transitions=[
-        Transition("approve", R.COMPILING, R.APPROVED, "审核通过", roles=LEADER, params=ON, guards=(all_submitted,), effect=approved,
+        Transition("approve", R.COMPILING, R.APPROVED, "审核通过", roles=LEADER, params=ON, guards=(year_ended, all_submitted), effect=approved,
                    ledger_action="approve_annual_report"),
         Transition("publish", R.APPROVED, R.PUBLISHED, "公开", roles=LEGAL_OFFICE, params=ON, effect=published,
                    ledger_action="publish_annual_report"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from sanxiang.core import inputs
 from sanxiang.core.errors import RuleViolation
 from sanxiang.publicity import queries as PQ
-from sanxiang.publicity.scope import KIND_LABELS, kind_name
+from sanxiang.publicity.scope import KIND_LABELS, decision_name, kind_name
 from sanxiang.search import engine
 from sanxiang.search.tokens import SearchQueryError, normalize
 
@@ -92,7 +92,7 @@ def decision_rows(agency, f: dict, at: tuple | None = None) -> tuple[list[dict],
 
 
 def _list_title(row) -> str:
-    return f"{kind_name(row['kind'])}决定" + (f" {row['case']}" if row["case"] else "")
+    return decision_name(row["kind"], row.get("decision", "")) + (f" {row['case']}" if row["case"] else "")
 
 
 def stamp() -> tuple:

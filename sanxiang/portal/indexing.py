@@ -23,7 +23,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Max
 
-from sanxiang.publicity.scope import KIND_LABELS, kind_name
+from sanxiang.publicity.scope import KIND_LABELS, decision_name
 
 from .models import DecisionNumber
 
@@ -73,7 +73,8 @@ def _title(pub, version) -> str:
     number = (summary.get("决定书文号") or "").strip()
     if number in ("", "（未编号）"):  # no 文号 yet: the 案号, as for the decisions without a summary (s24 defects10 #3)
         number = pub.obligation.case.number or ""
-    return f"{pub.agency.name}{kind_name(pub.obligation.kind_label)}决定 {number}".strip()[:300]
+    name = decision_name(pub.obligation.kind_label, pub.obligation.decision_label)
+    return f"{pub.agency.name}{name} {number}".strip()[:300]
 
 
 def _words(version) -> str:

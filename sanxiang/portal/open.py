@@ -313,10 +313,13 @@ CREDIT_INSPECTION_COLUMNS = ["市场主体名称", "统一社会信用代码", "
 
 
 def credit_penalties(agency) -> list[list]:
-    """Shown penalty decisions (withdrawn and expired ones are off the system too)."""
+    """Shown penalty decisions (withdrawn and expired ones are off the system too); a 不予行政处罚决定 is no
+    行政处罚信息 and has no row here (decision 0098)."""
     rows = []
     for row, pub in _publications(agency):
         if row.get("kind") != "处罚" or row.get("status") not in SHOWN:
+            continue
+        if pub.obligation.no_penalty:  # 不予行政处罚决定: no 行政处罚信息 (行政处罚法第二条; decision 0098)
             continue
         summary, fields = row.get("summary") or {}, row.get("fields") or {}
         name, code, person = _credit_party(pub)
@@ -463,7 +466,8 @@ def latest(agency, limit: int, *, by_change: bool = False) -> list[dict]:
             line = record["notice"]
         else:
             line = "；".join(f"{k}：{v}" for k, v in fields.items() if v and k != "案件事实")
-        out.append({"title": f"{record['kind']}｜{record['case']}｜{record['decision']}", "url": record["url"]
+        kind = "不予处罚" if pub.obligation.no_penalty else record["kind"]  # no penalty imposed (decision 0098)
+        out.append({"title": f"{kind}｜{record['case']}｜{record['decision']}", "url": record["url"]
                     or public_url(reverse("portal:home", args=[agency.code])), "day": record["published_on"],
                     "line": line, "withdrawn": record["withdrawn"], "updated": _changed_on(pub) or record["published_on"],
                     "recorded_at": moments.get(pub.pk)})

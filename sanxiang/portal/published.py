@@ -96,7 +96,8 @@ def annual_year(request, agency, year):
                   "rows": [{**r, "pairs": list(zip((label for _, label in COLUMNS), r["cells"], strict=True))}
                            for r in table(figures)],
                   "columns": [label for _, label in COLUMNS], "charts": charts(figures),
-                  "dates": dates(agency, year), "recorded": list(report.recorded.all())})
+                  "dates": dates(agency, year), "recorded": list(report.recorded.all()),
+                  "no_penalty": figures.get("no_penalty", 0)})
 
 
 def annual_xlsx(request, agency, year):

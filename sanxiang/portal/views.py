@@ -19,7 +19,7 @@ from sanxiang.core.public import public_url
 from sanxiang.disclosure import queries as DQ
 from sanxiang.disclosure.models import Section
 from sanxiang.disclosure.schema import fields_of, shown
-from sanxiang.publicity.scope import kind_name
+from sanxiang.publicity.scope import decision_name
 
 from . import flowcharts, queries
 
@@ -377,7 +377,7 @@ def decision(request, agency, number):
     at = D.stamp()  # the date and the ledger's size, read once for the page's kept values (decision 0078)
     agency = _agency(agency, at)
     row = D.decision(agency, number, at)
-    title = f"{kind_name(row['kind'])}决定 {row['case']}".strip()
+    title = f"{decision_name(row['kind'], row.get('decision', ''))} {row['case']}".strip()
     if row["notice"]:
         description = f"{agency.name}：该行政执法决定的公示信息{row['notice']['label']}。"
     else:

@@ -116,6 +116,7 @@ _SPECS = [
         "各部门报送年度数据截止日", nullable=True,
     ),
     _s("publicity.annual_report.recipients", "list", "publicity", "年度执法情况报送对象"),
+    _s("publicity.annual_report.delivery_due", "annual_date", "publicity", "年度执法情况报送截止日", nullable=True),
     _s("publicity.annual_report.channel", "str", "publicity", "年度数据公开载体", nullable=True),
     _s("publicity.annual_report.kinds", "list", "publicity", "年报统计的执法行为类别"),
     _s("publicity.annual_report.no_duty", "list", "publicity", "年报中无相关职责的类别"),
@@ -142,6 +143,9 @@ _SPECS = [
     _s("publicity.low_fine_below", "amounts", "publicity", "较低数额罚款（低于此数额，元，不含本数）", nullable=True),
     _s("publicity.display_period", "period", "publicity", "处罚信息公示期（期满停止公示）", nullable=True),
     _s("publicity.display_period_low", "period", "publicity", "仅通报批评或较低数额罚款的公示期", nullable=True),
+    # 不予行政处罚决定 (decision 0098): no 行政处罚信息, so not 总局令第45号第十三条's periods; the agency's own
+    _s("publicity.no_penalty_display_period", "period", "publicity", "不予行政处罚决定的公示期（期满停止公示）",
+       nullable=True),
     # 当事人更正申请、提前停止公示 (issue 10 §5, decision 0072)
     _s("publicity.correction_answer", "period", "publicity", "答复当事人更正申请的期限", nullable=True),
     _s("publicity.early_stop.after", "period", "publicity", "可申请提前停止公示的最短公示期", nullable=True),

@@ -151,6 +151,8 @@ def _conclusion(case, obligation) -> str:
     from sanxiang.cases.models import PenaltyType
 
     label = obligation.kind_label
+    if getattr(obligation, "no_penalty", False):  # 不予行政处罚决定: no penalty imposed, and on which ground (decision 0098)
+        return no_penalty_conclusion(case)
     if label == "处罚":
         labels = dict(PenaltyType.choices)
         parts = [labels.get(p, p) for p in case.decided_penalties or []]
@@ -184,6 +186,23 @@ def _conclusion(case, obligation) -> str:
     return content or outcome or obligation.decision_label
 
 
+def no_penalty_conclusion(case) -> str:
+    """执法结论 of a 不予行政处罚决定: 「不予行政处罚（<情形>，<条款>）」 from the case's recorded ground."""
+    from sanxiang.cases.models import NoPenaltyGround
+
+    code = case.no_penalty_ground or ""
+    label = dict(NoPenaltyGround.choices).get(code, "") if code else ""
+    if not label:
+        return "不予行政处罚"
+    ground, _, article = label.partition("（")
+    return f"不予行政处罚（{ground}，{article.rstrip('）')}）" if article else f"不予行政处罚（{ground}）"
+
+
+def facts_not_established(case, obligation) -> bool:
+    """A 不予行政处罚决定 because 违法事实不能成立 (行政处罚法第四十条): the case's recorded facts are not 违法事实."""
+    return getattr(obligation, "no_penalty", False) and getattr(case, "no_penalty_ground", "") == "not_established"
+
+
 def kind_field(obligation, case) -> str:
     """执法类别 as published: 劳动保障监察 for a labour inspection, 行政许可/处罚/… otherwise."""
     if obligation.kind_label == "监察":
@@ -199,7 +218,9 @@ def decision_text(case, obligation) -> str:
              f"案号：{case.number or '（未编号）'}",
              f"当事人：{obligation.subject}",
              f"案由：{case.cause}"]
-    if case.facts:
+    if facts_not_established(case, obligation):  # what the agency found not established is no 违法事实 (decision 0098)
+        lines.append("调查结论：违法事实不能成立")
+    elif case.facts:
         lines.append(f"违法事实：{case.facts}")
     lines.append(f"决定内容：{_conclusion(case, obligation)}")
     lines.append(f"决定日期：{obligation.decided_on:%Y年%-m月%-d日}")
@@ -219,18 +240,20 @@ def _raw_fields(case, obligation) -> dict:
         "执法结论": _conclusion(case, obligation),
         # the facts the case established; a decision reached without a 违法事实 record (a labour inspection's
         # 责令改正, a cancelled case) has its facts in the cause, as its 公示告知书 says (decision 0087)
-        "案件事实": (case.facts or "").strip() or (case.cause or "").strip(),
+        "案件事实": ("违法事实不能成立" if facts_not_established(case, obligation) else
+                 (case.facts or "").strip() or (case.cause or "").strip()),
     }
     return {name: values.get(name, "") for name in names}
 
 
 def _raw_summary(case, obligation) -> dict:
-    """行政处罚信息摘要 (总局令第45号第4条), in front of the decision — for SAMR-scope penalties only."""
+    """行政处罚信息摘要 (总局令第45号第4条), in front of the decision — for SAMR-scope penalties only (a
+    不予行政处罚决定 is no 行政处罚信息: none; decision 0098)."""
     from sanxiang.deadlines.queries import profile_key_of
     from sanxiang.profiles.registry import get_profile
 
     profile = get_profile(profile_key_of(case.agency))
-    if obligation.kind_label != "处罚" or profile.value("publicity.penalty_scope", on=obligation.decided_on) \
+    if not obligation.penalty_information or profile.value("publicity.penalty_scope", on=obligation.decided_on) \
             != "samr_general_procedure":
         return {}
     return dict(zip(SUMMARY_LABELS, (
@@ -268,11 +291,12 @@ def summary_warnings(version) -> list[str]:
     return out + full_text_warnings(version)
 
 
-def _decision_number(case) -> str:
-    """The 文号 of the case's 行政处罚决定书 once generated ("" before: the summary says （未编号）)."""
+def _decision_number(case, kinds=("penalty_decision", "onsite_decision")) -> str:
+    """The 文号 of the case's 行政处罚决定书 once generated ("" before: the summary says （未编号）); `kinds`:
+    another decision document's (the 不予行政处罚决定书 of a 不予行政处罚决定)."""
     from sanxiang.documents.models import Document
 
-    doc = (Document.objects.filter(case=case, kind__in=("penalty_decision", "onsite_decision")).exclude(number="")
+    doc = (Document.objects.filter(case=case, kind__in=kinds).exclude(number="")
            .order_by("-id").first())
     return doc.number if doc is not None else ""
 
@@ -283,7 +307,7 @@ def full_text_rule(ob) -> str:
     from sanxiang.deadlines.queries import profile_key_of
     from sanxiang.profiles.registry import get_profile
 
-    if ob.kind_label != "处罚":
+    if not ob.penalty_information:  # the 行政处罚决定书's full text: a 不予行政处罚决定 has none (decision 0098)
         return ""
     value = get_profile(profile_key_of(ob.agency)).value("publicity.full_text_penalty", on=ob.decided_on)
     if value == "required_general_procedure":
@@ -789,7 +813,7 @@ def _seen(pub, locked):
 
 
 def prepare_problem(pub, *, disclosure: str, ground: str, serious_dishonesty=None) -> str | None:
-    if serious_dishonesty and pub.obligation.kind_label != "处罚":
+    if serious_dishonesty and not pub.obligation.penalty_information:
         return "只有行政处罚信息才有“涉及严重失信行为”的撤下期限。"
     if disclosure not in Disclosure.values:
         return f"未知的公开方式“{disclosure}”（公开或部分公开）。"

@@ -45,6 +45,9 @@ class Disclosure(models.TextChoices):
     PARTIAL = "partial", "部分公开"
 
 
+NO_PENALTY_DECISION = "penalty_general.decide_no_penalty"  # the move of a 不予行政处罚决定 (cases.decisions)
+
+
 class PublicationObligation(Ledgered):
     """公示义务 — the duty to publish one decision (执法决定) by its profile's deadline.
 
@@ -101,6 +104,17 @@ class PublicationObligation(Ledgered):
 
     def __str__(self):
         return f"公示义务：{self.subject}（{self.decision_label}，{self.decided_on:%Y-%m-%d}）"
+
+    @property
+    def no_penalty(self) -> bool:
+        """A 不予行政处罚决定 (decision 0075): of the 处罚 kind, but no penalty was imposed (行政处罚法第二条) —
+        not 行政处罚信息: no SAMR summary, no 45号 display period, no credit 行政处罚 row (decision 0098)."""
+        return self.decision == NO_PENALTY_DECISION
+
+    @property
+    def penalty_information(self) -> bool:
+        """行政处罚信息 (总局令第45号): a penalty decided — the 处罚 kind, not a 不予行政处罚决定."""
+        return self.kind_label == "处罚" and not self.no_penalty
 
 
 class PublicationStatus(models.TextChoices):

@@ -29,6 +29,7 @@ KIND = "publicity_notice"
 register_actions({"serve_publicity_notice": "公示告知书随决定书送达",
                   "publicity_notice_failed": "公示告知书未能自动生成"})
 FAILED_ACTION = "publicity_notice_failed"
+NO_PENALTY_DISPLAY = "publicity.no_penalty_display_period"
 
 
 def _profile(agency):
@@ -52,9 +53,12 @@ def notice_values(case, pub) -> dict:
     ob = pub.obligation
     profile = _profile(pub.agency)
     on = ob.decided_on
-    samr = ob.kind_label == "处罚" and profile.value("publicity.penalty_scope", on=on) == "samr_general_procedure"
+    # 总局令第45号 governs 行政处罚信息 only: a 不予行政处罚决定 is told its own period and basis (decision 0098)
+    samr = ob.penalty_information and profile.value("publicity.penalty_scope", on=on) == "samr_general_procedure"
     display = None
-    if samr:
+    if ob.no_penalty:
+        display = profile.value(NO_PENALTY_DISPLAY, on=on)
+    elif samr:
         display = profile.value("publicity.display_period_low" if ob.low_display else "publicity.display_period", on=on)
     channels = profile.value("publicity.channels", on=on) or []
     early = profile.value("publicity.early_stop.after", on=on) if samr else None
@@ -62,7 +66,8 @@ def notice_values(case, pub) -> dict:
     code = _notice_code(pub)
     agency_code = pub.agency.code
     return {
-        "decision_number": _decision_number(case) or case.number,
+        "decision_number": (_decision_number(case, ("no_penalty_decision",)) if ob.no_penalty else
+                            _decision_number(case)) or case.number,
         "decision_label": ob.decision_label,
         "notice_subject": notice_subject(case, ob),
         "published_items": ("行政处罚决定书及行政处罚信息摘要" if samr else
@@ -77,9 +82,7 @@ def notice_values(case, pub) -> dict:
         "early_stop": (f"公示满{_period_text(early)}后，同时符合{'；'.join(conditions)}等条件的，"
                        "可以凭案号和公示查询码申请提前停止公示（受到责令停产停业、限制开展生产经营活动、限制从业、降低资质等级、"
                        "吊销许可证件、吊销营业执照等处罚的除外）。" if early else "公示期满后停止公示。"),
-        "basis": profile.cite(profile.entry("publicity.decision_deadline_short" if ob.kind_label in (
-            profile.value("publicity.short_deadline_kinds", on=on) or []) else "publicity.decision_deadline_other",
-            on=on)).split("：")[0] + ("、《市场监督管理行政处罚信息公示规定》" if samr else ""),
+        "basis": _basis(profile, ob, on) + ("、《市场监督管理行政处罚信息公示规定》" if samr else ""),
     }
 
 
@@ -127,6 +130,17 @@ def notice_subject(case, ob) -> str:
             source = f"{inspection.get_source_display()}，"
     shape = SUBJECTS.get(move, "{matter}一案" + (ob.decision_label or "作出决定"))
     return shape.format(matter=bare_matter(case.cause), source=source)
+
+
+def _basis(profile, ob, on) -> str:
+    """The rule the decision is published under: the period its obligation was opened with (a 不予行政处罚决定's
+    own, `ob.rule`), else the kind's period in the profile."""
+    if ob.no_penalty and ob.rule:
+        name = ob.rule
+    else:
+        kinds = profile.value("publicity.short_deadline_kinds", on=on) or []
+        name = "publicity.decision_deadline_short" if ob.kind_label in kinds else "publicity.decision_deadline_other"
+    return profile.cite(profile.entry(name, on=on)).split("：")[0]
 
 
 def do_make_publicity_notice(pub, *, actor, replaces=None, correction_reason: str = "", keep_code: bool = False,

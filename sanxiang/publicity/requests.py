@@ -324,7 +324,7 @@ def early_stop_rules(pub, on=None) -> dict:
     failures = []
     if period is None or not conditions:
         failures.append("本机关规则配置未规定提前停止公示（仅市场监管部门依总局令第45号第十四条办理）。")
-    if pub.obligation.kind_label != "处罚":
+    if not pub.obligation.penalty_information:  # a 不予行政处罚决定 is none (decision 0098)
         failures.append("只有行政处罚信息可以申请提前停止公示。")
     if pub.status not in (PublicationStatus.PUBLISHED, PublicationStatus.CORRECTED):
         failures.append(f"该信息现为“{pub.get_status_display()}”，不在公示中。")

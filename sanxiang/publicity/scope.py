@@ -12,7 +12,8 @@ All from the agency's profile on the decision's day (docs/publicity.md, "Obligat
   decision, not a penalty — "short", or "none"), for the market regulators too: 总局令第45号 governs
   行政处罚信息 and does not exempt the other enforcement decisions their plans publish;
 - the display period (`publicity.display_period`, `publicity.display_period_low` for 通报批评 or a fine
-  below `publicity.low_fine_below` only) and the "may take down" prompt (`publicity.takedown.after`).
+  below `publicity.low_fine_below` only; a 不予行政处罚决定 `publicity.no_penalty_display_period`, decision 0098)
+  and the "may take down" prompt (`publicity.takedown.after`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ KIND_LABELS = {
 def kind_name(label: str) -> str:
     """The public name of a kind label: 行政处罚, 行政许可 …, and 劳动保障监察 (not 行政监察, another institution)."""
     return "劳动保障监察" if label == "监察" else f"行政{label}"
+
+
+def decision_name(kind_label: str, decision_label: str = "") -> str:
+    """What a published decision is called: 「行政处罚决定」, 「行政许可决定」 … — and 「不予行政处罚决定」 for one
+    imposing no penalty (its decision label says so; decision 0098), never 「行政处罚决定」."""
+    if "不予行政处罚" in (decision_label or ""):
+        return "不予行政处罚决定"
+    return f"{kind_name(kind_label)}决定"
 
 
 SHORT, OTHER = "publicity.decision_deadline_short", "publicity.decision_deadline_other"
@@ -160,11 +169,14 @@ def display_until(obligation, published_on: dt.date, *, serious: bool = False) -
             return published_on + dt.timedelta(days=count)
         return compute_due(published_on, count, unit, calendar=get_calendar()).due
 
-    expires = after("publicity.display_period_low" if obligation.low_display else "publicity.display_period")
-    if obligation.low_display and expires is None:
-        expires = after("publicity.display_period")
+    if getattr(obligation, "no_penalty", False):  # no 行政处罚信息: not 45号第十三条's periods (decision 0098)
+        expires = after("publicity.no_penalty_display_period")
+    else:
+        expires = after("publicity.display_period_low" if obligation.low_display else "publicity.display_period")
+        if obligation.low_display and expires is None:
+            expires = after("publicity.display_period")
     prompt = None if profile.value("publicity.takedown.mandatory", on=on) else after("publicity.takedown.after")
-    if prompt is not None and serious and obligation.kind_label == "处罚":
+    if prompt is not None and serious and obligation.penalty_information:
         prompt = after("publicity.takedown.serious_dishonesty_after") or prompt
     if prompt and expires and prompt >= expires:
         prompt = None

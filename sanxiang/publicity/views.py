@@ -175,7 +175,7 @@ def serious_after(ob) -> str:
     from sanxiang.deadlines.queries import profile_key_of
     from sanxiang.profiles.registry import get_profile
 
-    if ob.kind_label != "处罚":
+    if not ob.penalty_information:
         return ""
     value = get_profile(profile_key_of(ob.agency)).value("publicity.takedown.serious_dishonesty_after", on=ob.decided_on)
     if not value:
@@ -240,7 +240,7 @@ def _run(act, pub, post, user) -> str:
     if act == "prepare":
         P.do_prepare_publication(pub, edits=version.edits, disclosure=post.get("disclosure") or "full",
                                  ground=post.get("ground", ""), actor=user,
-                                 serious_dishonesty=(post.get("serious") == "on") if pub.obligation.kind_label == "处罚"
+                                 serious_dishonesty=(post.get("serious") == "on") if pub.obligation.penalty_information
                                  else None,
                                  full_text=(post.get("full_text") == "on") if P.full_text_rule(pub.obligation) == "encouraged"
                                  else None)

@@ -101,3 +101,41 @@ def test_the_pdfs_totals_are_amounts_and_its_due_reads_to_publish_by(env, report
     assert total[0] == "合计" and total[2] == "0.00" and total[3] == "0.00"
     text = "\n".join(p.text for p in word.paragraphs)
     assert "公开截止" not in text and "应于 2026年1月31日 前公开" in text
+
+
+def test_the_exports_carry_the_publication_day_the_delivery_due_and_the_deliveries(env, report):
+    """s25 tester10b #4 (decision 0098): the xlsx has the 公开日期, the 报送期限 and every delivery recorded so far;
+    the PDF's document the 公开日期 and the 报送期限, on a landscape page (「无相关职责」 fits its cell)."""
+    from openpyxl import load_workbook
+
+    report = _move(env, report, "published")
+    rows = [[c for c in r if c is not None] for r in load_workbook(io.BytesIO(
+        workbook(report, report_figures(report), []))).active.iter_rows(values_only=True)]
+    assert ["公开日期", "2026-01-28"] in rows and ["报送记录", "尚未报送"] in rows
+    assert any(r[:2] == ["报送期限", "应于 2026-01-31 前报送"] for r in rows)
+    AA.do_deliver_annual_report(report, recipient="本级人民政府", actor=env.reviewer, on="2026-01-29")
+    rows = [[c for c in r if c is not None] for r in load_workbook(io.BytesIO(
+        workbook(report, report_figures(report), []))).active.iter_rows(values_only=True)]
+    assert ["报送记录", "2026-01-29", "本级人民政府"] in rows
+    text = _docx(report_docx(report, report_figures(report), []))
+    assert "公开日期：2026-01-28" in text and "报送期限：应于 2026年1月31日 前报送" in text
+    assert 'w:orient="landscape"' in text
+
+
+def test_the_xlsx_draws_the_two_charts_over_its_table(env, report):
+    """§6 asks for charts: the workbook has the pages' two (件数; 罚没金额) as Excel charts over the table's cells."""
+    report = _move(env, report, "published")
+    names = zipfile.ZipFile(io.BytesIO(workbook(report, report_figures(report), []))).namelist()
+    charts = [n for n in names if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2
+    xml = "".join(zipfile.ZipFile(io.BytesIO(workbook(report, report_figures(report), []))).read(n).decode()
+                  for n in charts)
+    assert "各类执法行为件数" in xml and "罚没金额" in xml and "$A$" in xml and "$B$" in xml
+
+
+def test_the_pdf_document_draws_the_charts(env, report):
+    """§6's charts in the printed report: the PDF's document carries the 件数 chart as an image (and the 罚没金额 one
+    where there are amounts)."""
+    report = _move(env, report, "published")
+    names = zipfile.ZipFile(io.BytesIO(report_docx(report, report_figures(report), []))).namelist()
+    assert len([n for n in names if n.startswith("word/media/")]) >= 1

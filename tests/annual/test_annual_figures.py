@@ -117,3 +117,27 @@ def test_dates_per_profile(profile, submission, due, recipients):
     d = dates(agency, 2026)
     assert (d.unit_submission_due, d.due, d.recipients) == (submission, due, recipients)
     assert d.due_citation and d.recipients_citation
+
+
+def test_a_no_penalty_decision_is_not_counted_as_a_penalty(env, client, monkeypatch):
+    """s25 tester10b #12 (decision 0098): a 不予行政处罚决定 imposed no penalty (行政处罚法第二条) — it is left out
+    of 行政处罚 件数 and counted apart (`no_penalty`), which the report page says."""
+    from sanxiang.annual.actions import do_open_annual_report
+
+    before = compute(env.agency, 2026)
+    case, day = reach(env, get_table("penalty_general"), "concluded")
+    case.refresh_from_db()
+    C.do_revise_case_proposal(case, version=case.version, penalties=[], no_penalty_ground="first_offence",
+                              actor=env.officer)
+    case.refresh_from_db()
+    C.do_decide_case_no_penalty(case, actor=env.head, on=dt.date(2026, 9, 25))
+    figures = compute(env.agency, 2026)
+    assert figures["rows"]["处罚"]["count"] == before["rows"]["处罚"]["count"]
+    assert (before["no_penalty"], figures["no_penalty"]) == (0, 1)
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2027, 1, 5))  # the year over (decision 0098)
+    report = do_open_annual_report(env.agency, 2026, actor=env.leader)
+    client.force_login(env.leader)
+    page = client.get(f"/annual/{report.pk}/").content.decode()
+    assert "当年作出不予行政处罚决定 1 件" in page and "不予行政处罚决定不计入" in page
