@@ -9,6 +9,8 @@ from django.test import Client
 from sanxiang.disclosure.actions import do_save_disclosure_item
 from sanxiang.disclosure.models import Section
 from sanxiang.disclosure.testing import MATTER
+from sanxiang.orgs import testing as T
+from sanxiang.orgs.models import PersonKind
 from sanxiang.workflow.tables import get_table
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +82,20 @@ def test_the_officer_list_is_searchable_and_lists_only_usable_enforcement_certif
     found = visible(Client().get(base + "?q=GK0000002").content.decode())
     assert "李执法" in found and "王执法" not in found
     assert "过长" in Client().get(base + "?q=" + "王" * 41).content.decode()
+
+
+def test_heads_and_reviewers_with_a_certificate_are_listed_and_carded(pcast):
+    """A 科室负责人 or 法制审核人员 who holds a valid 行政执法证 may lead an inspection and show it: the public
+    list and the 公示卡 carry it like an officer's (tester10b #7)."""
+    head = T.person(pcast.a, unit=pcast.unit, name="赵科长", kind=PersonKind.HEAD)
+    T.certificate(head, "GK0000005", categories=["行政处罚"], area="测试区")
+    reviewer = T.person(pcast.a, name="钱审核", kind=PersonKind.REVIEWER)
+    T.certificate(reviewer, "GK0000006", categories=["行政检查"], area="测试区")
+    text = visible(Client().get(f"/gk/{pcast.a.code}/renyuan/?q=GK000000").content.decode())
+    assert "赵科长" in text and "GK0000005" in text and "钱审核" in text and "GK0000006" in text
+    assert "吴协管" not in text and "周过期" not in text
+    cards = Client().get(f"/gk/{pcast.a.code}/gongshika/").content.decode()
+    assert cards.count('class="pcard"') == 4 and "/public/certificate/GK0000006/" in cards and "赵科长" in cards
 
 
 def test_the_inspection_code_page_shows_who_why_and_the_basis(pcast):
