@@ -103,6 +103,9 @@ def _nav(code: str) -> tuple:
     except NoReverseMatch:
         pass
     items.append({"label": "行政执法统计年报", "url": reverse("portal:annual", args=[code]), "group": "事后公开"})
+    # The party's own page (§5, decision 0072): reachable from the portal, not only from the 告知书's address.
+    items.append({"label": "当事人申请更正、提前停止公示", "url": reverse("portal:party", args=[code]),
+                  "group": "事后公开"})
     return tuple(items)
 
 

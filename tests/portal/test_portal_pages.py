@@ -152,6 +152,9 @@ def test_the_home_page_links_the_decisions_and_their_search(pcast):
     html = Client().get(f"/gk/{pcast.a.code}/").content.decode()
     assert "事前公开" in html and "事中公示" in html and "事后公开" in html
     assert f'href="/gk/{pcast.a.code}/jueding/"' in html and f'href="/gk/{pcast.a.code}/search/"' in html
+    # tester10b #1: the party's correction / early-stop page is linked from the agency home (事后公开)
+    after = html[html.index("事后公开"):]
+    assert f'href="/gk/{pcast.a.code}/jiuzheng/"' in after and "当事人申请更正、提前停止公示" in after
 
 
 def test_unknown_agencies_and_sections_are_not_found(pcast):
