@@ -26,7 +26,7 @@ def pages(c):
             base + "liucheng/", base + "liucheng/chufa/", base + "liucheng/jiancha/", base + "liucheng/fazhishenhe/",
             base + "yinxiang/", base + "shenhe/", base + "jiancha/", base + f"jiancha/{ins}/",
             base + "shixiang/lishi/", base + "shixiang/lishi/1/", base + "jihua/", base + "jizhun/", base + "nianbao/",
-            base + "jizhun/lishi/"]
+            base + "jizhun/lishi/", base + "shenhe/lishi/"]
 
 
 def visible(html: str) -> str:
@@ -127,6 +127,29 @@ def test_the_portal_shows_the_current_version_and_the_history_with_reasons(pcast
     old = Client().get(base + "lishi/1/").content.decode()
     assert "历史版本" in old and "某处罚事项" not in old
     assert Client().get(base + "lishi/9/").status_code == 404
+
+
+def test_the_review_catalogue_and_the_av_list_show_their_versions_and_reasons(pcast):
+    """tester10b #8: the 法制审核目录清单 has an 调整记录 (each version: date in force, reason, what changed);
+    the 音像记录事项清单 says which rule it comes from, since when, with its citation."""
+    from django.utils import timezone
+
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.orgs.models import Role
+    from sanxiang.review import actions as R
+
+    first = R.do_seed_catalogue(pcast.a, actor=OPERATOR)
+    own = [{"key": "large_fine", "label": "大额罚款", "citation": "本局目录第三项",
+            "condition": {"kinds": ["penalty"], "fine_at_least": {"person": 10000, "org": 100000}}}]
+    R.do_adopt_catalogue_version(pcast.a, own, effective_from=timezone.localdate(), reason="局务会议修订目录",
+                                 actor=T.member(pcast.a, Role.REVIEWER))
+    base = f"/gk/{pcast.a.code}/shenhe/"
+    assert f'href="{base}lishi/"' in Client().get(base).content.decode()
+    text = re.sub(r"\s+", " ", visible(Client().get(base + "lishi/").content.decode()))
+    assert f"第 {first.version + 1} 版 现行" in text and f"第 {first.version} 版" in text
+    assert "局务会议修订目录" in text and first.reason in text and "增加：大额罚款" in text
+    av = visible(Client().get(f"/gk/{pcast.a.code}/yinxiang/").content.decode())
+    assert "依据和调整记录" in av and "应全程音像记录的执法活动" in av and "现行" in av
 
 
 def test_flowcharts_are_generated_from_the_transition_tables(pcast):
