@@ -5,6 +5,7 @@ internal note or a party's personal data."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import Q
 
@@ -37,10 +38,11 @@ def officers(agency, today: dt.date, q: str = ""):
 
 
 def inspection(agency, code: str):
-    """扫码入企: the inspection of `agency` whose 检查码 is `code` (exact), or None."""
+    """扫码入企: the inspection of `agency` whose 检查码 is `code` (exact, once the spaces and dashes a person
+    types when copying the code in groups are dropped, and in any case), or None."""
     from sanxiang.cases.models import Inspection
 
-    code = (code or "").strip().upper()
+    code = re.sub(r"[\s\-－–—_]", "", code or "").upper()
     if not code or len(code) > 32:
         return None
     return (Inspection.objects.select_related("case__agency", "case__unit")

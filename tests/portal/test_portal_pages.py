@@ -114,6 +114,12 @@ def test_an_inspection_code_of_another_agency_or_unknown_is_not_found(pcast):
     assert r.status_code == 404 and "未查到" in r.content.decode()
     r = Client().get(f"/gk/{pcast.a.code}/jiancha/?code={pcast.ins.code}")
     assert r.status_code == 302 and r["Location"].endswith(f"/jiancha/{pcast.ins.code}/")
+    # tester10b #17: typed in groups as read off a phone or a printed sheet, with spaces or dashes
+    code = pcast.ins.code
+    for typed in (" ".join(code[i:i + 4] for i in range(0, len(code), 4)),
+                  "-".join(code[i:i + 4] for i in range(0, len(code), 4)).lower()):
+        r = Client().get(f"/gk/{pcast.a.code}/jiancha/", {"code": typed})
+        assert r.status_code == 302 and r["Location"].endswith(f"/jiancha/{code}/"), typed
 
 
 def test_the_portal_shows_the_current_version_and_the_history_with_reasons(pcast):
