@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.http import Http404, HttpResponse
 from django.utils.html import escape
 
+from sanxiang.core.public import download_disposition
+
 from .figures import NO_DUTY, ROW_LABELS
 from .models import AnnualReport, ReportStatus
 
@@ -23,8 +25,14 @@ def published_year(agency, year: int) -> AnnualReport | None:
     return published(agency).filter(year=year).first()
 
 
+def report_name(report, ext: str) -> str:
+    """The Chinese name a download of the report is saved under (s25 tester10b #14)."""
+    return f"{report.agency.name}{report.year}年度行政执法统计年报.{ext}"
+
+
 def pdf_response(report, filename: str):
-    """The rendered PDF from the file store (404 while the job has not rendered it)."""
+    """The rendered PDF from the file store (404 while the job has not rendered it), saved as
+    「<机关>XXXX年度行政执法统计年报.pdf」 (`filename` the ASCII fallback)."""
     from sanxiang import storage
 
     if not report.pdf_path:
@@ -35,7 +43,7 @@ def pdf_response(report, filename: str):
     except storage.StorageError:
         raise Http404("该年报的 PDF 暂时无法读取。") from None
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = download_disposition(filename, report_name(report, "pdf"))
     return response
 
 

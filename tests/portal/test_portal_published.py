@@ -145,15 +145,21 @@ def test_only_published_reports_are_listed_with_their_fixed_figures(cast):
 
 
 def test_the_public_xlsx_is_the_published_report_without_a_draft_mark(cast):
+    from urllib.parse import quote
+
     from openpyxl import load_workbook
 
     r = get(base(cast) + "nianbao/2025/xlsx/")
+    saved = f"{cast.report.agency.name}2025年度行政执法统计年报"  # tester10b #14: a Chinese name, not the code
+    assert f"filename*=UTF-8''{quote(saved)}.xlsx" in r["Content-Disposition"]
     ws = load_workbook(io.BytesIO(r.content)).active
     assert ws["A1"].value.endswith("2025年度行政执法统计年报")
     assert ["行政诉讼", 2, "法院来函"] in [[c.value for c in row][:3] for row in ws.iter_rows()]
 
 
 def test_publication_enqueues_the_pdf_job_which_renders_and_ledgers_it(cast, monkeypatch, django_capture_on_commit_callbacks):
+    from urllib.parse import quote
+
     from sanxiang.annual import pdf as annual_pdf
     from sanxiang.annual.tasks import render_annual_report_pdfs
     from sanxiang.ledger.models import LedgerEntry
@@ -168,6 +174,7 @@ def test_publication_enqueues_the_pdf_job_which_renders_and_ledgers_it(cast, mon
     assert cast.report.pdf_sha256 in entry.entry
     r = get(base(cast) + "nianbao/2025/pdf/")
     assert r["Content-Type"] == "application/pdf" and r.content == b"%PDF-1.7 test"
+    assert f"filename*=UTF-8''{quote(cast.report.agency.name + '2025年度行政执法统计年报.pdf')}" in r["Content-Disposition"]
     assert "下载 PDF" in get(base(cast) + "nianbao/2025/").content.decode()
     assert render_annual_report_pdfs.call()["done"] == 0  # rendered once
     c = Client()
