@@ -260,3 +260,20 @@ def test_the_pdf_job_is_scheduled_and_queued_in_the_task_table():
     before = DBTaskResult.objects.filter(task_path=schedule.task.module_path).count()
     _queue_pdf()
     assert DBTaskResult.objects.filter(task_path=schedule.task.module_path).count() == before + 1
+
+
+def test_the_chart_text_stays_readable_on_a_phone():
+    """tester10b #15: on a 375 px phone the card is ≈ 309 px wide; the chart, scaled to it, keeps its text at
+    ≥ 12 px (it was drawn 462 units wide: 12-unit labels read at ≈ 8 px) and the largest amount still fits."""
+    import re
+
+    from sanxiang.annual.public import charts
+
+    rows = {"许可": {"count": 3, "fine": "0", "confiscation": "0"},
+            "处罚": {"count": 120, "fine": "1234567.89", "confiscation": "99999.00"}}
+    for svg in charts({"order": ["许可", "处罚"], "rows": rows}):
+        width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+        sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
+        assert 309 / width * min(sizes) >= 11.9, (width, min(sizes))
+        for x, text in re.findall(r'<text x="([\d.]+)"[^>]*>([^<]*)</text>', svg):
+            assert float(x) + len(text) * 12 * 0.6 <= width + 1, text  # digits ≈ 0.6 em wide
