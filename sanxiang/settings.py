@@ -191,10 +191,28 @@ LOGIN_THROTTLE_WINDOW = int(os.environ.get("SANXIANG_LOGIN_THROTTLE_WINDOW", 900
 # number and client, and per client (decision 0086).
 PORTAL_THROTTLE_NUMBER_LIMIT = int(os.environ.get("SANXIANG_PORTAL_THROTTLE_NUMBER_LIMIT", 5))
 PORTAL_THROTTLE_ADDRESS_LIMIT = int(os.environ.get("SANXIANG_PORTAL_THROTTLE_ADDRESS_LIMIT", 50))
-# The reverse proxies in front of `sanxiang serve` (comma-separated addresses, e.g. 127.0.0.1,::1): a request
-# from one of them is counted by the client address in its X-Forwarded-For (accounts.throttle.client_address).
-# Empty (the default): the header is ignored and every request counts by its own peer address.
-TRUSTED_PROXIES = frozenset(a.strip() for a in os.environ.get("SANXIANG_TRUSTED_PROXIES", "").split(",") if a.strip())
+# The reverse proxies in front of `sanxiang serve` (comma-separated addresses or networks, e.g. 127.0.0.1,::1 or
+# 10.0.0.0/8): a request from one of them is counted by the client address in its X-Forwarded-For
+# (accounts.throttle.client_address). Empty (the default): the header is ignored and every request counts by its
+# own peer address. An entry that is neither an address nor a network stops the start with a message: a typo
+# would otherwise silently count every visitor as the proxy (s25 tester10b #10).
+def _proxies(text: str) -> frozenset:
+    import ipaddress
+
+    found = set()
+    for entry in (a.strip() for a in text.split(",")):
+        if not entry:
+            continue
+        try:
+            found.add(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"环境变量 SANXIANG_TRUSTED_PROXIES 中的“{entry}”不是 IP 地址或网段（应为如 127.0.0.1、::1、"
+                "10.0.0.0/8 的地址或网段，以逗号分隔）") from None
+    return frozenset(found)
+
+
+TRUSTED_PROXIES = _proxies(os.environ.get("SANXIANG_TRUSTED_PROXIES", ""))
 # API tokens (访问令牌): lifetime when none is given, and the longest allowed, in days.
 API_TOKEN_DEFAULT_DAYS = int(os.environ.get("SANXIANG_API_TOKEN_DAYS", 90))
 API_TOKEN_MAX_DAYS = int(os.environ.get("SANXIANG_API_TOKEN_MAX_DAYS", 730))

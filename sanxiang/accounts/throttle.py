@@ -8,6 +8,8 @@ Many wrong names from one address only lock that address once it reaches its own
 """
 
 import datetime as dt
+import functools
+import ipaddress
 
 from django.conf import settings
 from django.db import transaction
@@ -48,14 +50,34 @@ def client_address(request) -> str:
     if request is None:
         return ""
     remote = request.META.get("REMOTE_ADDR", "") or ""
-    trusted = settings.TRUSTED_PROXIES
-    if not trusted or remote not in trusted:
+    trusted = _networks(frozenset(settings.TRUSTED_PROXIES))
+    if not trusted or not _among(remote, trusted):
         return remote
     chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
     for address in reversed(chain):
-        if address not in trusted:
+        if not _among(address, trusted):
             return address[:64]
     return remote
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(trusted: frozenset) -> tuple:
+    """The trusted proxies as networks (an address is its own /32 or /128); the setting holds networks, a
+    test may give strings."""
+    return tuple(t if isinstance(t, ipaddress.IPv4Network | ipaddress.IPv6Network)
+                 else ipaddress.ip_network(str(t).strip(), strict=False) for t in trusted)
+
+
+def _among(address: str, networks: tuple) -> bool:
+    """Whether `address` lies in one of `networks` (an IPv4-mapped IPv6 address as its IPv4 one); what is no
+    address at all is never a proxy."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in n for n in networks)
 
 
 def message() -> str:

@@ -13,12 +13,14 @@ from django.views.decorators.http import require_POST
 
 from sanxiang.access.policy import can
 from sanxiang.core.errors import SanxiangError
+from sanxiang.core.public import download_disposition
 from sanxiang.orgs.models import Agency
 from sanxiang.workflow import available
 
 from . import actions as AA
 from . import queries
 from .figures import COLUMNS, dates, report_figures, table, undelivered
+from .public import report_name
 from .workflows import REPORT, SUBMISSION
 from .xlsx import XLSX_TYPE, workbook
 
@@ -123,7 +125,8 @@ def report_xlsx(request, pk):
     report = queries.report_for(request.user, pk)
     data = workbook(report, report_figures(report), list(report.recorded.all()))
     response = HttpResponse(data, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="annual-{report.agency.code}-{report.year}.xlsx"'
+    response["Content-Disposition"] = download_disposition(f"annual-{report.agency.code}-{report.year}.xlsx",
+                                                           report_name(report, "xlsx"))
     return response
 
 

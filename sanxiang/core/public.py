@@ -16,3 +16,14 @@ def public_url(path: str) -> str:
 
 def public_reverse(name: str, *args) -> str:
     return public_url(reverse(name, args=args))
+
+
+def download_disposition(ascii_name: str, name: str, *, inline: bool = False) -> str:
+    """Content-Disposition of a download saved under a Chinese name (`filename*`, RFC 6266/5987), with the
+    ASCII `ascii_name` for clients that read only `filename` — a citizen's Downloads folder shows the agency's
+    name and the content, not its internal code (s25 tester10b #14)."""
+    from urllib.parse import quote
+
+    for bad in '/\\"\r\n':
+        name = name.replace(bad, "_")
+    return f"{'inline' if inline else 'attachment'}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

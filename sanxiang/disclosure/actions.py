@@ -142,8 +142,11 @@ def do_record_disclosure_trigger(agency, *, cause, description, occurred_on, act
     append_entry(action="record_disclosure_trigger", actor=actor, obj=row, payload={
         "cause": cause, "description": description, "occurred_on": occurred_on.isoformat()})
     if update_period(agency, occurred_on):
+        # Routed like every other duty: the profile's `duties.update_lists` names the units whose queue it
+        # reaches and the leader it is escalated to (decision 0064 point 8); the note says which change it answers.
         do_open_obligation(object_type=row.ledger_type(), object_id=row.pk, agency=agency, kind=UPDATE_DUTY,
-                           start=occurred_on, rule=UPDATE_RULE, actor=actor)
+                           start=occurred_on, rule=UPDATE_RULE, duty="update_lists",
+                           note=f"调整事由：{description}"[:300], actor=actor)
     return row
 
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from sanxiang.core.public import public_url
+from sanxiang.core.public import download_disposition, public_url
 from sanxiang.publicity.queries import STOPPED_EARLY
 
 from . import queries
@@ -198,21 +198,21 @@ def _cell(value):
     return value
 
 
-def _csv(rows: list[list], filename: str) -> HttpResponse:
+def _csv(rows: list[list], filename: str, name: str) -> HttpResponse:
     out = io.StringIO()
     out.write("\ufeff")  # BOM: Excel reads the file as UTF-8
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows([[_cell(v) for v in r] for r in rows])
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = download_disposition(filename, name)
     response["Cache-Control"] = "public, max-age=60"
     return response
 
 
-def _json(data, filename: str) -> HttpResponse:
+def _json(data, filename: str, name: str) -> HttpResponse:
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=1),
                             content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = download_disposition(filename, name, inline=True)
     response["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -228,7 +228,7 @@ def decisions_data(request, agency, fmt):
     generated = _generated()
     if fmt == "json":
         return _json({"agency": agency.name, "generated_at": generated, "decisions": records},
-                     f"{agency.code}-decisions.json")
+                     f"{agency.code}-decisions.json", f"{agency.name}行政执法决定.json")
     field_names = _union(r.get("fields", {}) for r in records)
     summary_names = _union(r.get("summary", {}) for r in records)
     header = [c for c, _ in DECISION_COLUMNS] + field_names + [f"摘要：{n}" for n in summary_names] + [
@@ -240,7 +240,7 @@ def decisions_data(request, agency, fmt):
                      + [r.get("summary", {}).get(n, "") for n in summary_names]
                      + [r.get("text", ""), r.get("withdrawn_on") or r.get("taken_down_on"),
                         r.get("withdrawal_reason") or r.get("taken_down_reason", ""), r["url"]])
-    return _csv(lines, f"{agency.code}-decisions.csv")
+    return _csv(lines, f"{agency.code}-decisions.csv", f"{agency.name}行政执法决定.csv")
 
 
 def _union(dicts) -> list[str]:
@@ -295,9 +295,10 @@ def random_data(request, agency, fmt):
     records = random_records(agency)
     if fmt == "json":
         return _json({"agency": agency.name, "generated_at": _generated(),
-                      "inspections": records}, f"{agency.code}-random-inspections.json")
+                      "inspections": records}, f"{agency.code}-random-inspections.json",
+                     f"{agency.name}双随机抽查结果.json")
     return _csv([[c for c, _ in RANDOM_COLUMNS]] + [[r[k] for _, k in RANDOM_COLUMNS] for r in records],
-                f"{agency.code}-random-inspections.csv")
+                f"{agency.code}-random-inspections.csv", f"{agency.name}双随机抽查结果.csv")
 
 
 # ---- 3. 国家企业信用信息公示系统 columns ------------------------------------------------------------
@@ -367,7 +368,7 @@ def credit_inspections(agency) -> list[list]:
             for r in random_records(agency)]
 
 
-def _xlsx(header: list[str], rows: list[list], title: str, filename: str) -> HttpResponse:
+def _xlsx(header: list[str], rows: list[list], title: str, filename: str, name: str) -> HttpResponse:
     from openpyxl import Workbook
 
     from sanxiang.core.sheets import append_text_row
@@ -378,13 +379,13 @@ def _xlsx(header: list[str], rows: list[list], title: str, filename: str) -> Htt
     sheet.append(header)
     for r in rows:  # a party's name as text, never a formula (s22 tester8 #4)
         append_text_row(sheet, [_cell(v) for v in r])
-    for i, name in enumerate(header, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = max(12, len(name) * 2 + 2)
+    for i, column in enumerate(header, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = max(12, len(column) * 2 + 2)
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = download_disposition(filename, name)
     return response
 
 
@@ -394,10 +395,10 @@ def credit_export(request, agency, which, fmt):
         header, rows, title = CREDIT_PENALTY_COLUMNS, credit_penalties(agency), "行政处罚信息"
     else:
         header, rows, title = CREDIT_INSPECTION_COLUMNS, credit_inspections(agency), "抽查检查结果"
-    name = f"{agency.code}-credit-{which}.{fmt}"
+    ascii_name, name = f"{agency.code}-credit-{which}.{fmt}", f"{agency.name}{title}（信用公示系统格式）.{fmt}"
     if fmt == "xlsx":
-        return _xlsx(header, rows, title, name)
-    return _csv([header] + rows, name)
+        return _xlsx(header, rows, title, ascii_name, name)
+    return _csv([header] + rows, ascii_name, name)
 
 
 # ---- 4. feed and embed ---------------------------------------------------------------------------

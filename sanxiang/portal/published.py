@@ -101,12 +101,15 @@ def annual_year(request, agency, year):
 
 
 def annual_xlsx(request, agency, year):
+    from sanxiang.annual.public import report_name
     from sanxiang.annual.xlsx import XLSX_TYPE, workbook
+    from sanxiang.core.public import download_disposition
 
     agency = _agency(agency)
     report = _report(agency, year)
     response = HttpResponse(workbook(report, report.figures, list(report.recorded.all())), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="annual-{agency.code}-{year}.xlsx"'
+    response["Content-Disposition"] = download_disposition(f"annual-{agency.code}-{year}.xlsx",
+                                                           report_name(report, "xlsx"))
     response["Cache-Control"] = "public, max-age=60"
     return response
 

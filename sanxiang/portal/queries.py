@@ -5,6 +5,7 @@ internal note or a party's personal data."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import Q
 
@@ -22,11 +23,12 @@ def agency(code: str) -> Agency | None:
 
 
 def officers(agency, today: dt.date, q: str = ""):
-    """执法人员清单: the agency's officers holding an enforcement certificate valid today (name, number,
-    categories, area); `q` matches a name or a certificate number."""
-    qs = (Certificate.objects.filter(person__agency=agency, person__kind=PersonKind.OFFICER,
-                                     kind=CertificateKind.ENFORCEMENT, status=CertificateStatus.VALID,
-                                     valid_from__lte=today, valid_to__gte=today)
+    """执法人员清单: every person of the agency holding an enforcement certificate valid today (name, number,
+    categories, area) — officers, and heads or legal reviewers who hold one too (they may lead an inspection
+    and show it); 辅助人员 never hold one (they carry a 工作证). `q` matches a name or a certificate number."""
+    qs = (Certificate.objects.filter(person__agency=agency, kind=CertificateKind.ENFORCEMENT,
+                                     status=CertificateStatus.VALID, valid_from__lte=today, valid_to__gte=today)
+          .exclude(person__kind=PersonKind.AUXILIARY)
           .select_related("person__unit").order_by("person__unit__name", "person__name", "number"))
     q = (q or "").strip()[:SEARCH_MAX]
     if q:
@@ -36,10 +38,11 @@ def officers(agency, today: dt.date, q: str = ""):
 
 
 def inspection(agency, code: str):
-    """扫码入企: the inspection of `agency` whose 检查码 is `code` (exact), or None."""
+    """扫码入企: the inspection of `agency` whose 检查码 is `code` (exact, once the spaces and dashes a person
+    types when copying the code in groups are dropped, and in any case), or None."""
     from sanxiang.cases.models import Inspection
 
-    code = (code or "").strip().upper()
+    code = re.sub(r"[\s\-－–—_]", "", code or "").upper()
     if not code or len(code) > 32:
         return None
     return (Inspection.objects.select_related("case__agency", "case__unit")

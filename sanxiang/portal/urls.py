@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:agency>/liucheng/<slug:slug>/", views.flowchart, name="flowchart"),
     path("<slug:agency>/yinxiang/", views.av_list, name="av"),
     path("<slug:agency>/shenhe/", views.review_catalogue, name="review"),
+    path("<slug:agency>/shenhe/lishi/", views.review_history, name="review-history"),
     path("<slug:agency>/jiancha/", views.inspection_lookup, name="inspection-lookup"),
     path("<slug:agency>/jiancha/<str:code>/", views.inspection, name="inspection"),
     path("<slug:agency>/jihua/", plans, name="plans"),

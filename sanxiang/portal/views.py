@@ -103,6 +103,9 @@ def _nav(code: str) -> tuple:
     except NoReverseMatch:
         pass
     items.append({"label": "行政执法统计年报", "url": reverse("portal:annual", args=[code]), "group": "事后公开"})
+    # The party's own page (§5, decision 0072): reachable from the portal, not only from the 告知书's address.
+    items.append({"label": "当事人申请更正、提前停止公示", "url": reverse("portal:party", args=[code]),
+                  "group": "事后公开"})
     return tuple(items)
 
 
@@ -262,6 +265,26 @@ def flowchart(request, agency, slug):
                  f"{agency.name}{label}的办理步骤、执行人和时限。", {"label": label, "steps": steps})
 
 
+AV_NAMES = ("records.av_full_recording_acts", "records.av_dispute_prone_acts", "records.av_gradual_acts")
+
+
+def _av_sources(agency, today):
+    """Where the 音像记录事项清单 comes from and since when (tester10b #8): per profile value, every version
+    that can apply — its dates, its citation, the one in force marked; a change of the profile shows here."""
+    from sanxiang.deadlines.queries import profile_key_of
+    from sanxiang.profiles.registry import get_profile
+
+    profile = get_profile(profile_key_of(agency))
+    rows = []
+    for name in AV_NAMES:
+        current = profile.entry(name, on=today)
+        for e in profile.own_versions(name) or [current]:
+            rows.append({"label": e.spec.label, "from": e.effective_from, "to": e.effective_to,
+                         "citation": profile.cite(e), "current": e == current,
+                         "values": "；".join(str(v) for v in e.value or []) or "（未规定）"})
+    return rows
+
+
 def av_list(request, agency):
     from sanxiang.records.catalogue import catalogue
 
@@ -270,7 +293,8 @@ def av_list(request, agency):
     entries = [{"label": e.label, "tier": e.tier_label, "phrases": e.phrases} for e in cat.entries.values()]
     return _page(request, "portal/av.html", agency, f"音像记录事项清单 · {agency.name}",
                  f"{agency.name}应当或宜全程音像记录的执法活动。",
-                 {"entries": entries, "principles": cat.principles})
+                 {"entries": entries, "principles": cat.principles,
+                  "sources": _av_sources(agency, timezone.localdate())})
 
 
 def review_catalogue(request, agency):
@@ -282,6 +306,30 @@ def review_catalogue(request, agency):
              for r in shown_rules(row.rules)] if row else []
     return _page(request, "portal/review.html", agency, f"重大执法决定法制审核目录清单 · {agency.name}",
                  f"{agency.name}作出哪些执法决定前须经法制审核。", {"row": row, "rules": rules})
+
+
+def review_history(request, agency):
+    """法制审核目录清单 · 调整记录 (tester10b #8): every version with its date in force, its reason and what it
+    changed against the version before (added, removed, changed items)."""
+    from sanxiang.review.catalogue_queries import in_force, shown_changes
+    from sanxiang.review.models import CatalogueVersion
+
+    agency = _agency(agency)
+    current = in_force(agency)
+    rows, before = [], None
+    for v in CatalogueVersion.objects.filter(agency=agency).order_by("version"):
+        diff = shown_changes(before, v) if before is not None else None
+        rows.append({"version": v.version, "effective_from": v.effective_from, "made_on": timezone.localtime(v.made_at).date(),
+                     "origin": v.get_origin_display(), "reason": v.reason,
+                     "current": current is not None and v.pk == current.pk,
+                     "pending": bool(v.effective_from and v.effective_from > timezone.localdate()),
+                     "added": [r["label"] for r in diff["added"]] if diff else [],
+                     "removed": [r["label"] for r in diff["removed"]] if diff else [],
+                     "changed": [b["label"] for _a, b in diff["changed"]] if diff else []})
+        before = v
+    rows.reverse()
+    return _page(request, "portal/review_history.html", agency, f"重大执法决定法制审核目录清单调整记录 · {agency.name}",
+                 f"{agency.name}法制审核目录清单的各版本、施行日期和调整原因。", {"rows": rows})
 
 
 def inspection_lookup(request, agency):

@@ -39,6 +39,7 @@ PUBLIC = {
     "gk/", "gk/<slug:agency>/", "gk/<slug:agency>/renyuan/", "gk/<slug:agency>/gongshika/",
     "gk/<slug:agency>/liucheng/", "gk/<slug:agency>/liucheng/<slug:slug>/", "gk/<slug:agency>/yinxiang/",
     "gk/<slug:agency>/shenhe/", "gk/<slug:agency>/jiancha/", "gk/<slug:agency>/jiancha/<str:code>/",
+    "gk/<slug:agency>/shenhe/lishi/",  # 法制审核目录清单调整记录 (s25 tester10b #8)
     "gk/<slug:agency>/<slug:slug>/", "gk/<slug:agency>/<slug:slug>/lishi/",
     "gk/<slug:agency>/<slug:slug>/lishi/<int:number>/", "gk/<slug:agency>/zhinan/<str:code>/",
     "gk/<slug:agency>/wenjian/<str:sha256>/",  # 服务指南的示范文本、常见错误示例 (decision 0090)

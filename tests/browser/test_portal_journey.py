@@ -44,6 +44,7 @@ def test_an_enterprise_opens_the_inspection_code_page_on_a_phone(demo, phone_pag
 
 
 PAGES = ["", "jigou/", "renyuan/", "shixiang/", "zhinan/", "zhinan/XK-001/", "choucha/", "liucheng/chufa/", "yinxiang/", "shenhe/",
+         "shenhe/lishi/",
          "gongshipai/", "gongshika/", "shixiang/lishi/", "jihua/", "jizhun/", "nianbao/"]
 
 

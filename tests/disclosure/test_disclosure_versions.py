@@ -1,6 +1,8 @@
 """事前公开 as versioned data: every change a new version with its reason and one ledger entry; refusals
 write nothing; only the legal office, the 公示编辑 and the leaders of the agency publish."""
 
+import re
+
 import pytest
 
 from sanxiang.access.actors import OPERATOR
@@ -153,3 +155,76 @@ def test_without_a_period_in_the_profile_the_change_is_recorded_without_a_deadli
             do_record_disclosure_trigger(cast.a, actor=cast.reviewer, **args)
     with pytest.raises(NotPermitted):
         do_record_disclosure_trigger(cast.a, cause="law", description="x", occurred_on="2026-03-02", actor=cast.officer)
+
+
+def test_the_update_deadline_is_routed_to_the_profiles_units_and_leader(cast):
+    """tester10b #5: 事前公开动态调整期限 reaches the queue of the units `duties.update_lists` names (乌鲁木齐:
+    政策法规科、注册登记备案科) and, overdue, the 分管领导's 督办 — with the change it answers in view."""
+    import datetime as dt
+
+    from django.test import Client
+
+    from sanxiang.deadlines.models import Obligation
+    from sanxiang.deadlines.queries import escalated_obligations, workbench_obligations
+    from sanxiang.disclosure.actions import UPDATE_DUTY, do_record_disclosure_trigger
+    from sanxiang.orgs import actions as A
+    from sanxiang.orgs import testing as T
+
+    a = T.agency(profile_key="urumqi-gxq-amr")
+    legal = A.do_create_unit(a, "政策法规科", actor=OPERATOR)
+    A.do_create_unit(a, "注册登记备案科", actor=OPERATOR)
+    other_unit = A.do_create_unit(a, "机关执法科", actor=OPERATOR)
+    reviewer = T.member(a, "reviewer", unit=legal)
+    officer = T.member(a, "officer", unit=other_unit)
+    publish_all(a, actor=OPERATOR)
+    trigger = do_record_disclosure_trigger(a, cause=ChangeCause.FUNCTIONS, description="区编办通知：划入小作坊登记职责",
+                                           occurred_on=dt.date(2026, 3, 2), actor=reviewer)
+    ob = Obligation.objects.get(object_type="disclosure.disclosuretrigger", object_id=str(trigger.pk), kind=UPDATE_DUTY)
+    assert ob.unit_name == "政策法规科、注册登记备案科" and ob.leader == "分管领导"
+    assert sorted(u.name for u in ob.responsible_units.all()) == ["政策法规科", "注册登记备案科"]
+    assert ob.note == "调整事由：区编办通知：划入小作坊登记职责"
+    after = dt.date(2026, 6, 1)  # past the due date 2026-05-28
+    assert [r["ob"].pk for r in workbench_obligations(reviewer, after)["queue"]] == [ob.pk]
+    assert not workbench_obligations(officer, after)["queue"]
+    assert ob in escalated_obligations(a, "分管领导", today=after)
+    c = Client()
+    c.force_login(reviewer)
+    html = c.get("/").content.decode()
+    assert "事前公开动态调整期限" in html and "调整事由：区编办通知：划入小作坊登记职责" in html
+
+
+def test_a_past_due_or_late_update_shows_as_such(cast):
+    """tester10b #6: past its due date an update reads 已超期 at once (not 进行中 until the job runs); met late it
+    reads 逾期履行（date）, never a plain 已履行; met in time 已履行（date）."""
+    import datetime as dt
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from sanxiang.disclosure.actions import do_record_disclosure_trigger
+    from sanxiang.orgs import testing as T
+
+    a = T.agency(profile_key="urumqi-gxq-amr")  # 60 个工作日
+    reviewer = T.member(a, "reviewer")
+    publish_all(a, actor=OPERATOR)
+    today = timezone.localdate()
+    late = do_record_disclosure_trigger(a, cause=ChangeCause.LAW, description="某法修订施行",
+                                        occurred_on=dt.date(2026, 3, 2), actor=reviewer)  # due 2026-05-28
+    fresh = do_record_disclosure_trigger(a, cause=ChangeCause.FUNCTIONS, description="职能划入",
+                                         occurred_on=today, actor=reviewer)
+    c = Client()
+    c.force_login(reviewer)
+    page = f"/disclosure/{a.code}/"
+
+    def row(trigger):
+        html = c.get(page).content.decode()
+        return re.search(rf"：{trigger.description}</td>.*?</tr>", html, re.S).group(0)
+
+    assert "2026-05-28 前（<span class=\"status-bad\">已超期</span>）" in row(late)
+    assert "（进行中）" in row(fresh)
+    do_save_disclosure_item(a, Section.MATTERS, {**MATTER, "basis": "某法（修订）第十条"}, code="JC-001",
+                            reason="按修订后的某法调整依据", trigger=late, actor=reviewer)
+    do_save_disclosure_item(a, Section.MATTERS, {**MATTER, "basis": "职能划入后的依据"}, code="JC-001",
+                            reason="职能划入", trigger=fresh, actor=reviewer)
+    assert f"逾期履行（{today:%Y-%m-%d}）" in row(late) and "已履行（" not in row(late)
+    assert f"（已履行（{today:%Y-%m-%d}））" in row(fresh)

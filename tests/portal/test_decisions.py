@@ -228,6 +228,15 @@ def test_the_list_and_the_decision_page(zz):
             assert href.startswith(("/gk/", "/static/", "?", settings.PUBLIC_URL + "/gk/")), (path, href)
 
 
+def test_the_decision_page_links_the_partys_correction_and_early_stop_page(zz):
+    """tester10b #1: a party reading its decision on the portal reaches 申请更正 / 申请提前停止公示 from it."""
+    agency, editor, head, leader = zz
+    published(agency, editor, head)
+    html = Client().get(f"/gk/{agency.code}/jueding/1/").content.decode()
+    assert f'href="/gk/{agency.code}/jiuzheng/"' in html
+    assert "申请更正、申请提前停止公示或查询办理结果" in visible(html)
+
+
 def test_the_withdrawn_decision_page_shows_the_notice_not_the_text(zz):
     agency, editor, head, leader = zz
     pub = published(agency, editor, head)

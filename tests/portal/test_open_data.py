@@ -261,6 +261,22 @@ def test_decisions_json_and_csv(client, site):
     assert_no_internal_id(site, raw.content.decode("utf-8-sig"))
 
 
+def test_downloads_are_saved_under_the_agencys_chinese_name(client, site):
+    """tester10b #14: filename* names the agency and the content; the ASCII filename stays for old clients."""
+    from urllib.parse import quote
+
+    agency = site["agency"]
+    code, name = agency.code, agency.name
+    for path, saved in (("data/decisions.csv", f"{name}行政执法决定.csv"),
+                        ("data/decisions.json", f"{name}行政执法决定.json"),
+                        ("data/random-inspections.csv", f"{name}双随机抽查结果.csv"),
+                        ("data/credit-penalties.xlsx", f"{name}行政处罚信息（信用公示系统格式）.xlsx"),
+                        ("data/credit-inspections.csv", f"{name}抽查检查结果（信用公示系统格式）.csv")):
+        header = client.get(f"/gk/{code}/{path}")["Content-Disposition"]
+        assert f"filename*=UTF-8''{quote(saved)}" in header, (path, header)
+        assert f'filename="{code}-' in header, (path, header)
+
+
 def test_random_inspection_results_under_the_entitys_name(client, site):
     code = site["agency"].code
     data = client.get(f"/gk/{code}/data/random-inspections.json").json()

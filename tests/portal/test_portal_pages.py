@@ -9,6 +9,8 @@ from django.test import Client
 from sanxiang.disclosure.actions import do_save_disclosure_item
 from sanxiang.disclosure.models import Section
 from sanxiang.disclosure.testing import MATTER
+from sanxiang.orgs import testing as T
+from sanxiang.orgs.models import PersonKind
 from sanxiang.workflow.tables import get_table
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +26,7 @@ def pages(c):
             base + "liucheng/", base + "liucheng/chufa/", base + "liucheng/jiancha/", base + "liucheng/fazhishenhe/",
             base + "yinxiang/", base + "shenhe/", base + "jiancha/", base + f"jiancha/{ins}/",
             base + "shixiang/lishi/", base + "shixiang/lishi/1/", base + "jihua/", base + "jizhun/", base + "nianbao/",
-            base + "jizhun/lishi/"]
+            base + "jizhun/lishi/", base + "shenhe/lishi/"]
 
 
 def visible(html: str) -> str:
@@ -82,6 +84,20 @@ def test_the_officer_list_is_searchable_and_lists_only_usable_enforcement_certif
     assert "过长" in Client().get(base + "?q=" + "王" * 41).content.decode()
 
 
+def test_heads_and_reviewers_with_a_certificate_are_listed_and_carded(pcast):
+    """A 科室负责人 or 法制审核人员 who holds a valid 行政执法证 may lead an inspection and show it: the public
+    list and the 公示卡 carry it like an officer's (tester10b #7)."""
+    head = T.person(pcast.a, unit=pcast.unit, name="赵科长", kind=PersonKind.HEAD)
+    T.certificate(head, "GK0000005", categories=["行政处罚"], area="测试区")
+    reviewer = T.person(pcast.a, name="钱审核", kind=PersonKind.REVIEWER)
+    T.certificate(reviewer, "GK0000006", categories=["行政检查"], area="测试区")
+    text = visible(Client().get(f"/gk/{pcast.a.code}/renyuan/?q=GK000000").content.decode())
+    assert "赵科长" in text and "GK0000005" in text and "钱审核" in text and "GK0000006" in text
+    assert "吴协管" not in text and "周过期" not in text
+    cards = Client().get(f"/gk/{pcast.a.code}/gongshika/").content.decode()
+    assert cards.count('class="pcard"') == 4 and "/public/certificate/GK0000006/" in cards and "赵科长" in cards
+
+
 def test_the_inspection_code_page_shows_who_why_and_the_basis(pcast):
     r = Client().get(f"/gk/{pcast.a.code}/jiancha/{pcast.ins.code}/")
     text = visible(r.content.decode())
@@ -98,6 +114,12 @@ def test_an_inspection_code_of_another_agency_or_unknown_is_not_found(pcast):
     assert r.status_code == 404 and "未查到" in r.content.decode()
     r = Client().get(f"/gk/{pcast.a.code}/jiancha/?code={pcast.ins.code}")
     assert r.status_code == 302 and r["Location"].endswith(f"/jiancha/{pcast.ins.code}/")
+    # tester10b #17: typed in groups as read off a phone or a printed sheet, with spaces or dashes
+    code = pcast.ins.code
+    for typed in (" ".join(code[i:i + 4] for i in range(0, len(code), 4)),
+                  "-".join(code[i:i + 4] for i in range(0, len(code), 4)).lower()):
+        r = Client().get(f"/gk/{pcast.a.code}/jiancha/", {"code": typed})
+        assert r.status_code == 302 and r["Location"].endswith(f"/jiancha/{code}/"), typed
 
 
 def test_the_portal_shows_the_current_version_and_the_history_with_reasons(pcast):
@@ -111,6 +133,29 @@ def test_the_portal_shows_the_current_version_and_the_history_with_reasons(pcast
     old = Client().get(base + "lishi/1/").content.decode()
     assert "历史版本" in old and "某处罚事项" not in old
     assert Client().get(base + "lishi/9/").status_code == 404
+
+
+def test_the_review_catalogue_and_the_av_list_show_their_versions_and_reasons(pcast):
+    """tester10b #8: the 法制审核目录清单 has an 调整记录 (each version: date in force, reason, what changed);
+    the 音像记录事项清单 says which rule it comes from, since when, with its citation."""
+    from django.utils import timezone
+
+    from sanxiang.access.actors import OPERATOR
+    from sanxiang.orgs.models import Role
+    from sanxiang.review import actions as R
+
+    first = R.do_seed_catalogue(pcast.a, actor=OPERATOR)
+    own = [{"key": "large_fine", "label": "大额罚款", "citation": "本局目录第三项",
+            "condition": {"kinds": ["penalty"], "fine_at_least": {"person": 10000, "org": 100000}}}]
+    R.do_adopt_catalogue_version(pcast.a, own, effective_from=timezone.localdate(), reason="局务会议修订目录",
+                                 actor=T.member(pcast.a, Role.REVIEWER))
+    base = f"/gk/{pcast.a.code}/shenhe/"
+    assert f'href="{base}lishi/"' in Client().get(base).content.decode()
+    text = re.sub(r"\s+", " ", visible(Client().get(base + "lishi/").content.decode()))
+    assert f"第 {first.version + 1} 版 现行" in text and f"第 {first.version} 版" in text
+    assert "局务会议修订目录" in text and first.reason in text and "增加：大额罚款" in text
+    av = visible(Client().get(f"/gk/{pcast.a.code}/yinxiang/").content.decode())
+    assert "依据和调整记录" in av and "应全程音像记录的执法活动" in av and "现行" in av
 
 
 def test_flowcharts_are_generated_from_the_transition_tables(pcast):
@@ -136,6 +181,9 @@ def test_the_home_page_links_the_decisions_and_their_search(pcast):
     html = Client().get(f"/gk/{pcast.a.code}/").content.decode()
     assert "事前公开" in html and "事中公示" in html and "事后公开" in html
     assert f'href="/gk/{pcast.a.code}/jueding/"' in html and f'href="/gk/{pcast.a.code}/search/"' in html
+    # tester10b #1: the party's correction / early-stop page is linked from the agency home (事后公开)
+    after = html[html.index("事后公开"):]
+    assert f'href="/gk/{pcast.a.code}/jiuzheng/"' in after and "当事人申请更正、提前停止公示" in after
 
 
 def test_unknown_agencies_and_sections_are_not_found(pcast):

@@ -145,15 +145,21 @@ def test_only_published_reports_are_listed_with_their_fixed_figures(cast):
 
 
 def test_the_public_xlsx_is_the_published_report_without_a_draft_mark(cast):
+    from urllib.parse import quote
+
     from openpyxl import load_workbook
 
     r = get(base(cast) + "nianbao/2025/xlsx/")
+    saved = f"{cast.report.agency.name}2025年度行政执法统计年报"  # tester10b #14: a Chinese name, not the code
+    assert f"filename*=UTF-8''{quote(saved)}.xlsx" in r["Content-Disposition"]
     ws = load_workbook(io.BytesIO(r.content)).active
     assert ws["A1"].value.endswith("2025年度行政执法统计年报")
     assert ["行政诉讼", 2, "法院来函"] in [[c.value for c in row][:3] for row in ws.iter_rows()]
 
 
 def test_publication_enqueues_the_pdf_job_which_renders_and_ledgers_it(cast, monkeypatch, django_capture_on_commit_callbacks):
+    from urllib.parse import quote
+
     from sanxiang.annual import pdf as annual_pdf
     from sanxiang.annual.tasks import render_annual_report_pdfs
     from sanxiang.ledger.models import LedgerEntry
@@ -168,6 +174,7 @@ def test_publication_enqueues_the_pdf_job_which_renders_and_ledgers_it(cast, mon
     assert cast.report.pdf_sha256 in entry.entry
     r = get(base(cast) + "nianbao/2025/pdf/")
     assert r["Content-Type"] == "application/pdf" and r.content == b"%PDF-1.7 test"
+    assert f"filename*=UTF-8''{quote(cast.report.agency.name + '2025年度行政执法统计年报.pdf')}" in r["Content-Disposition"]
     assert "下载 PDF" in get(base(cast) + "nianbao/2025/").content.decode()
     assert render_annual_report_pdfs.call()["done"] == 0  # rendered once
     c = Client()
@@ -253,3 +260,20 @@ def test_the_pdf_job_is_scheduled_and_queued_in_the_task_table():
     before = DBTaskResult.objects.filter(task_path=schedule.task.module_path).count()
     _queue_pdf()
     assert DBTaskResult.objects.filter(task_path=schedule.task.module_path).count() == before + 1
+
+
+def test_the_chart_text_stays_readable_on_a_phone():
+    """tester10b #15: on a 375 px phone the card is ≈ 309 px wide; the chart, scaled to it, keeps its text at
+    ≥ 12 px (it was drawn 462 units wide: 12-unit labels read at ≈ 8 px) and the largest amount still fits."""
+    import re
+
+    from sanxiang.annual.public import charts
+
+    rows = {"许可": {"count": 3, "fine": "0", "confiscation": "0"},
+            "处罚": {"count": 120, "fine": "1234567.89", "confiscation": "99999.00"}}
+    for svg in charts({"order": ["许可", "处罚"], "rows": rows}):
+        width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+        sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
+        assert 309 / width * min(sizes) >= 11.9, (width, min(sizes))
+        for x, text in re.findall(r'<text x="([\d.]+)"[^>]*>([^<]*)</text>', svg):
+            assert float(x) + len(text) * 12 * 0.6 <= width + 1, text  # digits ≈ 0.6 em wide

@@ -82,3 +82,27 @@ def test_serve_on_another_port_without_a_public_address_moves_the_watched_logs(s
     Command().follow_served_address("0.0.0.0", "8000")
     assert os.environ["SANXIANG_PUBLIC_URL"] == "https://zf.example.cn"
     assert set(active.values_list("url", flat=True)) == {"https://zf.example.cn"}
+
+
+@pytest.mark.django_db
+def test_a_server_without_the_worker_does_not_repoint_the_witnesses(settings, monkeypatch, capsys):
+    """s25 tester10b #13: a second `sanxiang serve 127.0.0.1:8873 --no-worker` beside the running :8872 moved the
+    demo's witnesses to :8873 (which stops later). Without the worker and without SANXIANG_PUBLIC_URL the served
+    address is for the server's own links only; a SANXIANG_PUBLIC_URL given still moves them."""
+    from sanxiang.core.management.commands.serve import Command
+
+    settings.PUBLIC_URL = "http://127.0.0.1:8872"
+    load_demo_of("profiles", "orgs", "witness")
+    for variable in ("SANXIANG_PUBLIC_URL", "SANXIANG_WITNESS_NAME"):
+        monkeypatch.setenv(variable, "")
+        monkeypatch.delenv(variable)
+    Command().follow_served_address("127.0.0.1", "8873", with_worker=False)
+    assert settings.PUBLIC_URL == "http://127.0.0.1:8873"  # its own links
+    active = WatchedLog.objects.filter(removed_at=None)
+    assert set(active.values_list("url", flat=True)) == {"http://127.0.0.1:8872"} and active.count() == 2
+    assert "见证取回检查点的地址不变" in capsys.readouterr().out
+
+    monkeypatch.setenv("SANXIANG_PUBLIC_URL", "https://zf.example.cn")
+    settings.PUBLIC_URL = "https://zf.example.cn"
+    Command().follow_served_address("127.0.0.1", "8873", with_worker=False)
+    assert set(active.values_list("url", flat=True)) == {"https://zf.example.cn"}

@@ -75,7 +75,7 @@ class Command(BaseCommand):
         except UnfinishedRestore as exc:
             raise CommandError(str(exc)) from None
         call_command("collectstatic", interactive=False, verbosity=0)
-        self.follow_served_address(host, port)
+        self.follow_served_address(host, port, with_worker=worker_wanted(no_worker))
 
         from sanxiang.wsgi import application
 
@@ -111,11 +111,16 @@ class Command(BaseCommand):
             if worker is not None:
                 self.stop_worker(worker)
 
-    def follow_served_address(self, host: str, port: str) -> None:
+    def follow_served_address(self, host: str, port: str, *, with_worker: bool = True) -> None:
         """Without SANXIANG_PUBLIC_URL the deployment is reached where it is served, as `make run` sets it
         (links, QR codes, and the demo's witnesses, which fetch this ledger's checkpoints from there — not
         from :8000 forever, s19 tester8 #20). The witness name stays what it was (its keys are registered
-        under it), and the job worker started beside the server inherits both."""
+        under it), and the job worker started beside the server inherits both.
+
+        A server started without the worker (`--no-worker`, SANXIANG_WORKER=0) and without SANXIANG_PUBLIC_URL
+        takes the address for its own links only: it runs no witness job, and a second server on another port
+        beside the running one must not repoint the witnesses that one's worker fetches from (s25 tester10b #13).
+        A SANXIANG_PUBLIC_URL given is the deployment's address: the witnesses follow it either way."""
         from django.conf import settings
 
         from sanxiang.access.actors import OPERATOR
@@ -125,6 +130,9 @@ class Command(BaseCommand):
             reached = "127.0.0.1" if host in ("0.0.0.0", "::", "[::]", "") else host
             os.environ.setdefault("SANXIANG_WITNESS_NAME", settings.WITNESS_NAME)
             os.environ["SANXIANG_PUBLIC_URL"] = settings.PUBLIC_URL = f"http://{reached}:{port}"
+            if not with_worker:
+                self.stdout.write("见证：本服务不运行定时任务，见证取回检查点的地址不变（如需改变，请设置 SANXIANG_PUBLIC_URL）")
+                return
         moved = follow_public_url(actor=OPERATOR)
         if moved:
             self.stdout.write(f"见证：{'、'.join(moved)}的见证改为从 {settings.PUBLIC_URL} 取回本平台的检查点")
