@@ -24,7 +24,7 @@ from sanxiang.deadlines.queries import EXPIRED, RED, YELLOW, get_calendar, profi
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.registry import action_label
 from sanxiang.orgs.models import Role
-from sanxiang.workflow import available, table_for
+from sanxiang.workflow import available, permitted_for, table_for
 
 from . import guards as G
 from .models import (
@@ -177,10 +177,13 @@ def awaiting_head(user, limit: int = 50) -> list:
     from .workflows import approval_moves
 
     moves = approval_moves()
-    rows = waiting_for_head(user).select_related("agency", "unit").order_by("created_at", "id")[:limit]
+    rows = list(waiting_for_head(user).select_related("agency", "unit").order_by("created_at", "id")[:limit])
+    # only the approval moves are asked, the policy once per move for all the rows (not per case and move)
+    permitted = permitted_for(rows, user, {action for case in rows for action in moves.get(case.status, ())})
     waiting = []
     for case in rows:
-        options = [o for o in available(case, user) if o.allowed and o.action in moves.get(case.status, ())]
+        options = [o for o in available(case, user, actions=moves.get(case.status, ()), permitted=permitted,
+                                        reasons=False) if o.allowed]
         if options:
             waiting.append({"case": case, "actions": [o.label for o in options]})
     # 法制审核 submitted to this user (not a move of the table: the review's own record)

@@ -101,15 +101,15 @@ def binding_round(case, proposal: dict):
     return _rounds(case, proposal)[1]
 
 
-def passed_review(case, proposal: dict):
+def passed_review(case, proposal: dict, *, rounds=None):
     """The review that lets exactly this proposal be decided, or None: the binding round of the
     decision's 法制审核 agreed to this proposal (or the disagreement procedure held on that round
     decided it). A case reviewed before the review procedure existed is read from its minimal
-    `CaseReview` records."""
+    `CaseReview` records. `rounds`: `_rounds(case, proposal)` when the caller has read them already."""
     from sanxiang.review.models import RoundStatus
     from sanxiang.review.procedure import round_decided_by_disagreement
 
-    latest, bound = _rounds(case, proposal)
+    latest, bound = rounds or _rounds(case, proposal)
     if latest is not None:
         if bound is None or bound.proposal != proposal:
             return None
@@ -145,10 +145,10 @@ def _round_state(latest, proposal: dict, open_states) -> str:
     return "审核通过后拟作出的决定已变更，须重新审核"
 
 
-def _state(case, proposal: dict) -> str:
+def _state(case, proposal: dict, rounds=None) -> str:
     from sanxiang.review.procedure import OPEN_ROUND
 
-    last, latest = _rounds(case, proposal)
+    last, latest = rounds or _rounds(case, proposal)
     if latest is not None and last is not latest:
         return (f"第{last.number}轮送审已撤回，第{latest.number}轮的审核仍然有效："
                 f"{_round_state(latest, proposal, OPEN_ROUND)}")
@@ -185,13 +185,14 @@ def review_problem(case, proposal: dict, *, on=None) -> str | None:
     submitted and not withdrawn (`binding_round`), is made only as the agreed round's proposal —
     the same kind, measure, penalties, amounts and flags; another proposal needs a new round."""
     required, found = review_required(case, proposal, on=on)
-    bound = binding_round(case, proposal)
-    if (not required and bound is None) or passed_review(case, proposal) is not None:
+    rounds = _rounds(case, proposal)  # read once for the three questions below (nothing is written between)
+    bound = rounds[1]  # binding_round
+    if (not required and bound is None) or passed_review(case, proposal, rounds=rounds) is not None:
         return None
     if not required:
         found = bound.review.rules or []
         named = "；".join(f"{r['label']}（{r['citation']}）" for r in found) or "已提交法制审核"
         return (f"本案的拟作出决定已提交法制审核（{named}），送审未撤回的，须审核通过后方可作出审核过的决定，"
-                f"{_state(case, proposal)}。")
+                f"{_state(case, proposal, rounds)}。")
     named = "；".join(f"{r['label']}（{r['citation']}）" for r in found)
-    return f"本案须经法制审核后方可作出决定（{named}），{_state(case, proposal)}。"
+    return f"本案须经法制审核后方可作出决定（{named}），{_state(case, proposal, rounds)}。"

@@ -148,8 +148,8 @@ class PyHankoSigner:
 
     def seal(self, pdf: bytes, *, agency, reason: str) -> bytes:
         from asn1crypto import keys, pem, x509
-        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import signers
+        from pyhanko.sign.general import SigningError
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
         key_pem, cert_der = self._material(agency)
@@ -159,12 +159,66 @@ class PyHankoSigner:
                                        cert_registry=SimpleCertificateStore.from_certs([cert]))
         meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, reason=reason, name=agency.name,
                                             md_algorithm="sha256")
+        reserved = signature_bytes_reserved([cert, *signer_.cert_registry], cert.public_key)
         try:
-            writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-            # pyHanko signs in its own event loop (asyncio.run): not inside one this thread runs
-            return call_outside_event_loop(signers.sign_pdf, writer, meta, signer=signer_).getvalue()
+            try:
+                return self._sign(pdf, meta, signer_, reserved)
+            except SigningError as exc:
+                if "larger than expected" not in str(exc):
+                    raise
+                # cannot happen with the bound below; should it, the seal is still made, sized by a dry run
+                logger.warning("seal signature for agency %s over %d reserved bytes; sized by a dry run",
+                               agency.code, reserved)
+                return self._sign(pdf, meta, signer_, None)
         except Exception as exc:  # pyHanko raises its own kinds for a PDF it cannot update
             raise SealError(f"加盖电子印章失败：{type(exc).__name__}：{exc}") from None
+
+    @staticmethod
+    def _sign(pdf: bytes, meta, signer_, bytes_reserved: int | None) -> bytes:
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import signers
+
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        # pyHanko signs in its own event loop (asyncio.run): not inside one this thread runs
+        return call_outside_event_loop(signers.sign_pdf, writer, meta, signer=signer_,
+                                       bytes_reserved=bytes_reserved).getvalue()
+
+
+# The CMS SignedData of a seal, beyond its certificates and the signature value: the digest and signature
+# algorithm identifiers, the content type, message digest, signing time and CMS algorithm protection
+# attributes (≈ 250 bytes for SHA-256 with RSA, measured), the DER headers around each. Generous: 1 KiB.
+SIGNED_DATA_OVERHEAD = 1024
+
+
+def signature_value_bytes(public_key) -> int:
+    """The most a signature value of this key can take, DER: RSA one modulus length; ECDSA (and DSA) two
+    integers of the order's length with their headers (≤ 2·n + 9). A kind not named here: twice the public
+    key's own DER, which bounds both (EdDSA keys are refused anyway: they sign SHA-512, the seal SHA-256).
+    `public_key` is asn1crypto's `PublicKeyInfo`."""
+    algorithm = public_key.algorithm
+    if algorithm in {"rsa", "rsassa_pss"}:
+        return (public_key.bit_size + 7) // 8
+    if algorithm in {"ec", "dsa"}:
+        return 2 * ((public_key.bit_size + 7) // 8) + 16
+    return 2 * len(public_key.dump()) + 16
+
+
+def signature_bytes_reserved(certificates, public_key, timestamp_token_bytes: int = 0) -> int:
+    """The /Contents space of a seal, in hex digits (twice its DER bytes), without a dry-run signature.
+
+    pyHanko sizes an unsized signature by signing once more beforehand (a whole second signature a seal,
+    half its time — stop 25, docs/how-to.md "Test time"). The CMS holds: every certificate of the chain
+    (`certificates`, DER, the signer's first), the signer's issuer name and serial twice — in the
+    SignerInfo's identifier and in the signing-certificate attribute (≤ the signer's certificate each) —,
+    the signature value (`signature_value_bytes`), a timestamp token if one is asked for (its own DER size;
+    none today) and `SIGNED_DATA_OVERHEAD`. Bounded by the chain: the largest certificate this module
+    makes (a 1,024-byte description, 64-byte names) reserves 12,352 hex digits for a 4,839-byte signature
+    (9,678 digits); an ordinary name's 7,720 for 2,510 bytes (pyHanko's own dry-run estimate: 7,574).
+    Unused space is zeros inside the signature's /Contents, outside the signed range."""
+    chain = list(dict.fromkeys(c.dump() for c in certificates))  # pyHanko embeds each certificate once
+    der = sum(len(c) for c in chain) + 2 * len(chain[0]) + signature_value_bytes(public_key) \
+        + timestamp_token_bytes + SIGNED_DATA_OVERHEAD
+    return 2 * der
 
 
 def certificate_sha256(cert_der: bytes) -> str:

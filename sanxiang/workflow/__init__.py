@@ -4,7 +4,7 @@ Declare a `Table` in your app's `workflows.py` and `register` it; act with `appl
 actor=…, **inputs)` and show the choices with `available(obj, user)`. See docs/workflow.md.
 """
 
-from .engine import Option, apply, apply_consequence, available, join_reasons, refusals
+from .engine import Option, apply, apply_consequence, available, join_reasons, permitted_for, refusals
 from .guards import obligations_met
 from .tables import (
     Opens,
@@ -20,5 +20,5 @@ from .tables import (
 
 __all__ = [
     "Opens", "Option", "Param", "Table", "TableError", "Transition", "all_tables", "apply",
-    "apply_consequence", "available", "get_table", "join_reasons", "obligations_met", "refusals", "register", "table_for",
+    "apply_consequence", "available", "get_table", "join_reasons", "obligations_met", "permitted_for", "refusals", "register", "table_for",
 ]

@@ -121,18 +121,44 @@ def refusals(t: Transition, obj, actor, params: dict | None = None) -> list[str]
 
 # ---- reading ------------------------------------------------------------------------------------
 
-def available(obj, user, *, table: Table | None = None) -> list[Option]:
+def available(obj, user, *, table: Table | None = None, actions=None, permitted=None,
+              reasons: bool = True) -> list[Option]:
     """The actions of `obj`'s current state, each allowed for `user` or refused with a Chinese
-    reason. Guards are asked without inputs (the form asks for those)."""
+    reason. Guards are asked without inputs (the form asks for those). For a page that lists rows
+    with some of their moves: `actions`, only these (nothing asked of the others); `permitted`, action →
+    the pks `user` may take it on, asked once for the page's rows (`permitted_for`) instead of the policy
+    per row and move; `reasons=False`, a refused move is not explained (the page shows only the allowed:
+    no message looked up, the guards asked until the first refuses)."""
     table = table or table_for(obj)
     options = []
     for t in table.from_state(getattr(obj, table.state_field)):
-        if not _permitted(user, t, obj, table):
-            options.append(Option(t, False, _permission_message(table, t, obj)))
+        if actions is not None and t.action not in actions:
             continue
-        reasons = refusals(t, obj, user)
-        options.append(Option(t, not reasons, join_reasons(reasons)))
+        allowed = obj.pk in permitted[t.action] if permitted is not None and t.action in permitted \
+            else _permitted(user, t, obj, table)
+        if not allowed:
+            options.append(Option(t, False, _permission_message(table, t, obj) if reasons else ""))
+            continue
+        if not reasons:
+            options.append(Option(t, not _refused(t, obj, user)))
+            continue
+        refused = refusals(t, obj, user)
+        options.append(Option(t, not refused, join_reasons(refused)))
     return options
+
+
+def _refused(t: Transition, obj, actor) -> bool:
+    """Does any guard refuse `t` on `obj` now? (`refusals` without asking the rest once one has.)"""
+    return any(guard(obj, actor) for guard in t.guards)
+
+
+def permitted_for(objs, user, actions) -> dict[str, set]:
+    """Action → the pks of `objs` (rows of one table's model) `user` may take it on: the access policy
+    asked once per action for all the rows (`available(..., permitted=)`)."""
+    from sanxiang.access.policy import permitted_pks
+
+    objs = list(objs)
+    return {action: permitted_pks(user, action, objs) for action in sorted(set(actions))}
 
 
 # ---- writing ------------------------------------------------------------------------------------

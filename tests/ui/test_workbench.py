@@ -166,3 +166,46 @@ def test_a_deadline_on_a_case_names_and_links_the_case(demo, login):
     archive = login("urumqi-amr-records").get("/archive/").content.decode()
     row = archive.split(case.number, 1)[1].split("</tr>", 1)[0]
     assert "已逾期" in row
+
+
+def test_the_heads_waiting_list_asks_the_access_policy_once_per_move_not_per_case(demo, monkeypatch):
+    """待我审批 asked the workflow engine every move of every waiting case, and the access policy each time
+    (407 queries for zhuzhou-head's home page, stop 24). Now only the approval moves are asked, and the
+    policy once per move for all the rows: the same list, and — the guards aside (each case's own checks,
+    asked per case as before) — the same number of queries for one case as for all of them."""
+    from django.contrib.auth import get_user_model
+
+    from sanxiang.access import policy
+    from sanxiang.cases import pages
+    from sanxiang.cases.queries import waiting_for_head
+    from sanxiang.cases.workflows import approval_moves
+    from sanxiang.workflow import engine
+
+    head = get_user_model().objects.get(username="zhuzhou-head")
+    moves = approval_moves()
+    rows = list(waiting_for_head(head).order_by("created_at", "id"))
+    assert len(rows) >= 5
+    # the list as it was made: every move of each case asked one by one, then the approval moves kept
+    expected = [(case.pk, [o.label for o in engine.available(case, head)
+                           if o.allowed and o.action in moves.get(case.status, ())]) for case in rows]
+    expected = [(pk, labels) for pk, labels in expected if labels]
+    assert expected
+    per_case, per_move = [], []
+    monkeypatch.setattr(engine, "_permitted", lambda *args: per_case.append(args) or True)
+    batched = policy.permitted_pks
+    monkeypatch.setattr(policy, "permitted_pks", lambda user, action, objs: per_move.append(action) or
+                        batched(user, action, objs))
+    waiting = pages.awaiting_head(head)
+    assert [(w["case"].pk, w["actions"][:len(labels)]) for w, (_, labels) in zip(waiting, expected)] == expected
+    assert per_case == []  # never the policy per case and move
+    assert sorted(per_move) == sorted({action for case in rows for action in moves.get(case.status, ())})
+
+    monkeypatch.setattr(engine, "_refused", lambda *args: False)  # the guards: per case, each case's own checks
+    with CaptureQueriesContext(connection) as one:
+        assert len(pages.awaiting_head(head, limit=1)) >= 1
+    with CaptureQueriesContext(connection) as every:
+        assert len(pages.awaiting_head(head, limit=len(rows))) >= len(expected)
+    # one case or all: the same queries, but for the policy asked of each further move (its roles, its rows)
+    more_moves = len(set(per_move)) - len({action for action in moves.get(rows[0].status, ())})
+    assert len(every.captured_queries) <= len(one.captured_queries) + 2 * more_moves, (
+        len(one.captured_queries), len(every.captured_queries), more_moves)
