@@ -121,7 +121,8 @@ def test_serve_defaults_to_sanxiang_web_processes_and_no_worker_means_none(insta
         assert len(children(server.pid)) == 2  # two server processes, no job worker
     finally:
         output = ctrl_c(server)
-    assert "2 个服务进程" in output and "定时任务" not in output
+    assert "2 个服务进程" in output and "本服务不运行定时任务" in output
+    assert "定时任务已启动" not in output and "定时任务进程" not in output and "定时任务已停止" not in output
 
 
 @pytest.mark.parametrize("args,env,message", [
