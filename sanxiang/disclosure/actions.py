@@ -33,13 +33,16 @@ TRIGGER_CAUSES = (ChangeCause.LAW, ChangeCause.FUNCTIONS)
 _user = acting_user
 
 
-def _reason(reason) -> str:
+def _reason(reason, agency) -> str:
+    """The 调整原因 as the portal's 历史版本 page shows it: masked, no 公示查询码 (decision 0097, s25 defects10c #1)."""
+    from sanxiang.publicity.public_text import agency_text
+
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason:
         raise RuleViolation("请写明本次调整的原因。", field="reason")
     if len(reason) > 300:
         raise RuleViolation("原因过长（最多 300 字）。", field="reason")
-    return reason
+    return agency_text(reason, agency, what="调整原因")
 
 
 def _section(section) -> Section:
@@ -74,7 +77,7 @@ def do_publish_disclosure(agency, section, content, *, reason, actor, cause=Chan
                                 field="trigger")
         cause = trigger.cause
     section = _section(section)
-    reason = _reason(reason)
+    reason = _reason(reason, agency)
     if cause not in ChangeCause.values:
         raise RuleViolation(f"未知的调整原因类别“{cause}”。", field="cause")
     content = clean_content(section, content, files=file_resolver(agency))
@@ -271,7 +274,7 @@ def do_attach_guide_file(agency, code, material, role, data: bytes, filename, *,
     version with the file on the material (`material`: its 1-based place) and the reason."""
     _check(agency, actor)
     role = _role(role)
-    _reason(reason)
+    _reason(reason, agency)
     item, at = _guide_material(agency, code, material)
     row = do_store_guide_file(agency, data, filename, actor=actor)
     materials = [dict(m) for m in item["materials"]]

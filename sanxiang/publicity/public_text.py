@@ -14,7 +14,8 @@ the 撤下说明 of a withdrawal — proposed, approved, or the head's own —, 
   document. Typed anew the text is refused (`party_code_public`, in Chinese); a stored text made public later
   (a proposal approved, a correction published) has the code replaced by 「［查询码已隐去］」.
 
-The version's own code check (`actions.party_code_problem`) uses `code_spans` too.
+The version's own code check (`actions.party_code_problem`) uses `code_spans` too. The texts of no case the portal
+shows (the 年报's 数据来源, the 事前公开 and 法制审核目录 reasons) pass `agency_text` (s25 defects10c #1).
 """
 
 from __future__ import annotations
@@ -126,3 +127,22 @@ def public_text(text: str, pub, *, what: str, field: str = "reason", refuse_code
     for start, end in reversed(spans):
         masked = masked[:start] + CODE_REPLACEMENT + masked[end:]
     return masked
+
+
+def agency_text(text: str, agency, *, what: str, field: str = "reason", on=None) -> str:
+    """A free text with no case that the portal shows as typed — the 统计年报's 录入数字 来源, the 事前公开 and
+    法制审核目录 调整原因 (s25 defects10c #1): the same guard with what is known without a case. Masked by the
+    detectors of the agency's profile policy (phones, ID numbers, bank cards, e-mail, addresses — no known
+    persons, no editor's words); a code-shaped token printed on any case's document refused (`party_code_public`).
+    Called when the text is saved, in the service layer (page, API and CLI alike)."""
+    from sanxiang.deadlines.queries import profile_key_of
+
+    from .policy import policy_for
+    from .redaction import redact
+
+    text = (text or "").strip()
+    if not text:
+        return text
+    if code_spans(text):
+        raise RuleViolation(CODE_MESSAGE.format(what=what), field=field, code="party_code_public")
+    return redact(text, None, policy_for(profile_key_of(agency), on=on)).text

@@ -28,13 +28,16 @@ register_actions({
 _user = acting_user
 
 
-def _reason(reason) -> str:
+def _reason(reason, agency) -> str:
+    """The 发布原因 as the portal's 调整记录 page shows it: masked, no 公示查询码 (decision 0097, s25 defects10c #1)."""
+    from sanxiang.publicity.public_text import agency_text
+
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason:
         raise RuleViolation("请写明发布新版本的原因。", field="reason")
     if len(reason) > 300:
         raise RuleViolation("原因过长（最多 300 字）。", field="reason")
-    return reason
+    return agency_text(reason, agency, what="发布原因")
 
 
 def _create(agency, *, rules: list[dict], effective_from, reason, origin, profile_key, actor) -> CatalogueVersion:
@@ -64,7 +67,7 @@ def do_adopt_catalogue_version(agency, rules, *, effective_from, reason: str, ac
     """发布审核目录新版本: the agency's catalogue from `effective_from` on; earlier decisions keep theirs."""
     if not can(actor, "manage_review_catalogue", agency):
         raise NotPermitted(f"只有“{agency.name}”的法制审核人员或单位领导可以发布法制审核目录清单。")
-    reason = _reason(reason)
+    reason = _reason(reason, agency)
     effective_from = inputs.day(effective_from, field="effective_from", label="施行日期", empty=inputs.REQUIRED,
                                 required="请填写新版本的施行日期。")
     try:
@@ -166,7 +169,7 @@ def do_import_catalogue_version(agency, data: bytes, *, effective_from, reason: 
 
     if not can(actor, "manage_review_catalogue", agency):
         raise NotPermitted(f"只有“{agency.name}”的法制审核人员或单位领导可以导入法制审核目录清单。")
-    _reason(reason)
+    _reason(reason, agency)
     return do_adopt_catalogue_version(agency, read_rules(data, agency_name=agency.name), effective_from=effective_from,
                                       reason=reason, actor=actor)
 
