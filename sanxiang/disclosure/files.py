@@ -98,9 +98,37 @@ def _attr(attrs: dict, local: str):
 
 def _field_problem(instruction: str) -> str | None:
     m = re.match(r"\s*(=|[A-Za-z]{1,20})", instruction)
+    if m and m.group(1).upper() == "HYPERLINK":
+        target = _hyperlink_target(instruction[m.end():])
+        if target and not target.lower().startswith(_LINK_SCHEMES):  # held as a hyperlink relationship is
+            return _REMOTE
+        return None
     if m and m.group(1).upper() in SAFE_FIELDS:
         return None
     return _FIELD.format(m.group(1).upper() if m else "无法识别的域")
+
+
+def _hyperlink_target(rest: str) -> str:
+    """The target of a HYPERLINK field (`HYPERLINK "target" \\l "bookmark" \\o "tip"`): its first argument that
+    is neither a switch nor a switch's argument; "" for a link inside the document only (s25 defects10c #2)."""
+    tokens = re.findall(r'"[^"]*"?|\S+', rest)
+    skip = False
+    for token in tokens:
+        if skip:
+            skip = False
+            continue
+        if re.fullmatch(r"\\[A-Za-z]", token):
+            skip = token[1].lower() in "lot"  # \l bookmark, \o tip, \t frame take an argument
+            continue
+        return token.strip('"').strip()
+    return ""
+
+
+def _local_template(target: str) -> bool:
+    """An attachedTemplate on the author's own disk: a drive path with no `..` and no share part (`\\\\host`,
+    `//host`) anywhere in it (s25 defects10c #2)."""
+    m = _LOCAL_PATH.match(target)
+    return bool(m) and ".." not in target and not re.search(r"[\\/]{2}", target[m.end():])
 
 
 class _PartScan:
@@ -151,6 +179,8 @@ class _PartScan:
             if kind == "begin":
                 if self.fields and not self.fields[-1][1] and not self.fields[-1][0].strip():
                     raise _Refused(_FIELD.format(_NESTED_NAME))
+                if self.fields and not self.fields[-1][1] and re.match(r"\s*HYPERLINK\b", self.fields[-1][0], re.I):
+                    raise _Refused(_REMOTE)  # a link target built by another field: not checkable here
                 self.fields.append(["", False])
             elif kind in ("separate", "end") and self.fields:
                 self._decide(self.fields[-1])
@@ -179,10 +209,10 @@ class _PartScan:
         kind = (_attr(attrs, "Type") or "").rstrip("/").rsplit("/", 1)[-1].lower()
         target = (_attr(attrs, "Target") or "").strip()
         if (_attr(attrs, "TargetMode") or "").lower() == "external" and not (
-                kind == "attachedtemplate" and _LOCAL_PATH.match(target)):
+                kind == "attachedtemplate" and _local_template(target)):
             if kind != "hyperlink" or not target.lower().startswith(_LINK_SCHEMES):
                 raise _Refused(_REMOTE)
-        if kind in _REMOTE_TYPES and not (kind == "attachedtemplate" and _LOCAL_PATH.match(target)):
+        if kind in _REMOTE_TYPES and not (kind == "attachedtemplate" and _local_template(target)):
             raise _Refused(_REMOTE)
         if kind in _EMBEDDED_TYPES:
             raise _Refused(_EMBEDDED)

