@@ -305,7 +305,9 @@ def do_answer_correction(req, *, accept: bool, answer: str, remedies: str = "", 
 
 def early_stop_rules(pub, on=None) -> dict:
     """The profile's conditions for `pub` on `on`: the minimum period and the day it is reached, the
-    conditions to confirm, the penalties that exclude an early stop, and what already fails."""
+    conditions to confirm, the penalties that exclude an early stop, and what already fails. `offered`: False
+    for a 不予行政处罚决定 (decision 0098), which never may be stopped early — no form, no day to wait for
+    (s25 defects10c #3)."""
     from sanxiang.cases.models import PenaltyType
     from sanxiang.deadlines.engine import compute_due
     from sanxiang.deadlines.queries import get_calendar
@@ -331,13 +333,14 @@ def early_stop_rules(pub, on=None) -> dict:
     if blocking:
         failures.append(f"受到{'、'.join(blocking)}处罚的，不得提前停止公示。")
     reached = None
-    if period is not None and pub.published_on is not None:
+    offered = bool(pub.obligation.penalty_information)  # a 不予行政处罚决定 never may (no period to wait for)
+    if offered and period is not None and pub.published_on is not None:
         count, unit = period["count"], period["unit"]
         reached = compute_due(pub.published_on, count, unit, calendar=get_calendar()).due
         if on < reached:
             failures.append(f"公示满{count}{'个月' if unit == 'months' else '日'}后（{reached:%Y年%-m月%-d日}起）方可申请提前停止公示。")
     return {"period": period, "reached": reached, "special": is_special, "conditions": conditions,
-            "excluded": sorted(excluded), "failures": failures,
+            "excluded": sorted(excluded), "failures": failures, "offered": offered,
             "citation": _citation(profile, "publicity.early_stop.conditions", on)}
 
 
