@@ -544,15 +544,21 @@ def mask_result(value: str, context: dict, policy, edits: list[dict]):
     return result
 
 
-def _full_text_redaction(source: str, context: dict, policy, masking: list[dict], dismissals: list[dict]):
+def _full_text_redaction(source: str, context: dict, policy, masking: list[dict], dismissals: list[dict],
+                         strict: bool = False):
     """The 决定书's full text redacted as the fields are, then the editor's dismissals at their places there (a
-    dismissal whose words are no longer at its place — a re-issued 决定书 — lifts nothing: the safe side)."""
+    dismissal whose words are no longer at its place — a re-issued 决定书 — lifts nothing: the safe side).
+    `strict` (the editor's new dismissals): one that is not exactly one masked span there is refused
+    (s25 defects10c #4), as a dismissal in the 原文 is."""
     result = mask_result(source, context, policy, masking)
     for edit in dismissals:
         at = next((s for s in result.spans if (s.start, s.end) == (edit["start"], edit["end"])
                    and source[s.start:s.end] == edit.get("text")), None)
         if at is not None:
             result = result.dismiss(at.start, at.end, edit["reason"])
+        elif strict:
+            raise RuleViolation(f"取消隐去“{edit.get('text')}”：决定书全文该位置没有隐去的内容（须正好选中一处隐去的文字）。",
+                                field="edits")
     return result
 
 
@@ -644,7 +650,7 @@ def refuse_party_code(version, ob):
 
 def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, original: str, edits: list[dict],
                   field_edits: list[dict] | None = None, report_unplaced: bool = False,
-                  carried: list[dict] | None = None):
+                  carried: list[dict] | None = None, strict_full_text: bool = False):
     """The version's redacted text, fields and summary: the case context and the editor's spans applied to
     every one of them; the editor's field changes (also redacted) in place of the generated values.
 
@@ -687,7 +693,8 @@ def _fill_version(row: PublicationVersion, ob: PublicationObligation, *, origina
     doc = decision_document(case) if rule == "required" or (rule == "encouraged" and row.full_text_wanted) else None
     if doc is not None:  # the 决定书's words, redacted as the fields are (decision 0087), the spans kept (0094)
         source = without_party_code(document_text(doc))
-        masked_full = _full_text_redaction(source, context, policy, masking, in_full_text).as_dict()
+        masked_full = _full_text_redaction(source, context, policy, masking, in_full_text,
+                                           strict=strict_full_text).as_dict()
         row.full_text, row.full_text_from, row.full_text_original = masked_full["text"], doc.number, source
         row.full_text_spans, row.full_text_dismissed = masked_full["spans"], masked_full["dismissed"]
     else:
@@ -863,7 +870,8 @@ def do_prepare_publication(pub, *, edits=None, field_edits=None, replace_field_e
         field_edits = [*row.field_edits, *field_edits]  # the same field's later change wins (_clean_field_edits)
     if full_text is not None:
         row.full_text_wanted = bool(full_text)
-    _fill_version(row, locked.obligation, original=original, edits=clean, field_edits=field_edits, carried=keep)
+    _fill_version(row, locked.obligation, original=original, edits=clean, field_edits=field_edits, carried=keep,
+                  strict_full_text=edits is not None)
     row.unplaced = keep  # a correction's spans not re-placed stay reported until the next correction
     row.disclosure, row.ground = disclosure, (ground if disclosure == Disclosure.PARTIAL else "")
     row.serious_dishonesty = serious
