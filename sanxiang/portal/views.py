@@ -357,6 +357,7 @@ def inspection(request, agency, code):
     """扫码入企 (国办发〔2024〕54号, rules-2026.md §3): who inspects, why, on what basis."""
     from sanxiang.cases.kinds.inspection import yearly_cap
     from sanxiang.cases.models import CaseStatus, InspectionSource
+    from sanxiang.publicity.public_text import inspection_cause
 
     agency = _agency(agency)
     ins = queries.inspection(agency, code)
@@ -376,6 +377,7 @@ def inspection(request, agency, code):
     return _page(request, "portal/inspection.html", agency, f"行政检查 {case.number} · {agency.name}",
                  f"{agency.name}行政检查：检查人员、检查事由和依据。", {
                      "ins": ins, "case": case, "status": CaseStatus(case.status).label,
+                     "cause": inspection_cause(ins),  # guarded at display (s25 defects10d #1)
                      "source": InspectionSource(ins.source).label, "people": people, "basis": basis,
                      "random_items": random_items.content["items"] if random_items else [],
                      "cap": _cap(yearly_cap, agency, ins.planned_on or today), "info": info.content if info else None,

@@ -16,6 +16,7 @@ the 撤下说明 of a withdrawal — proposed, approved, or the head's own —, 
 
 The version's own code check (`actions.party_code_problem`) uses `code_spans` too. The texts of no case the portal
 shows (the 年报's 数据来源, the 事前公开 and 法制审核目录 reasons) pass `agency_text` (s25 defects10c #1).
+The 检查事由 on the public 扫码入企 page passes `inspection_cause` at display (defects10d #1).
 """
 
 from __future__ import annotations
@@ -59,15 +60,24 @@ def _printed_anywhere(candidates: set[str]) -> set[str]:
     return {str(c).replace("-", "") for c in found}
 
 
-def code_spans(text: str, case=None) -> list[tuple[int, int]]:
+def code_spans(text: str, case=None, *, any_form: bool = False) -> list[tuple[int, int]]:
     """Where `text` holds a 公示查询码: one printed on a document of `case` in any written form, or a code-shaped
-    token printed on any case's document."""
+    token printed on any case's document. `any_form` (a short text of no case, s25 defects10d #2): a code printed
+    on any case's document in any written form too — every 8-character window of the text's letters and digits
+    that could be a code, looked up in one query."""
     from .actions import printed_codes
 
     if not text:
         return []
     key, where = code_key(text)
     spans = []
+    if any_form:
+        alphabet = set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+        windows = {key[i:i + 8]: i for i in range(len(key) - 7) if set(key[i:i + 8]) <= alphabet}
+        printed = _printed_anywhere(set(windows))
+        for i in range(len(key) - 7):
+            if key[i:i + 8] in printed:
+                spans.append((where[i], where[i + 7] + 1))
     for code in (printed_codes(case) if case is not None else []):
         needle = code_key(code)[0]
         at = key.find(needle) if len(needle) >= 8 else -1
@@ -146,3 +156,29 @@ def agency_text(text: str, agency, *, what: str, field: str = "reason", on=None)
     if code_spans(text):
         raise RuleViolation(CODE_MESSAGE.format(what=what), field=field, code="party_code_public")
     return redact(text, None, policy_for(profile_key_of(agency), on=on)).text
+
+
+def inspection_cause(inspection) -> str:
+    """The 检查事由 as the public 扫码入企 page shows it (s25 defects10d #1); the staff keep the typed cause.
+    An inspection from a complaint or report (投诉举报) shows only its label — the enterprise must not learn who
+    complained; the items are shown apart. Any other cause is masked as a published field is (the persons the
+    case knows, the detectors of the agency's profile policy) with any printed 公示查询码, in any written form,
+    replaced by 「［查询码已隐去］」."""
+    from sanxiang.cases.models import InspectionSource, Source
+
+    from .actions import case_context, mask_value
+    from .policy import policy_for
+
+    case = inspection.case
+    if inspection.source == InspectionSource.COMPLAINT or case.source in (Source.COMPLAINT, Source.REPORT):
+        return f"{InspectionSource.COMPLAINT.label}核查（具体事由依法对投诉举报人保密，不予公开）"
+    text = (case.cause or "").strip()
+    if not text:
+        return text
+    from sanxiang.deadlines.queries import profile_key_of
+
+    masked = mask_value(text, case_context(case), policy_for(profile_key_of(case.agency),
+                                                             on=inspection.planned_on), [])
+    for start, end in reversed(code_spans(masked, case, any_form=True)):
+        masked = masked[:start] + CODE_REPLACEMENT + masked[end:]
+    return masked
