@@ -15,8 +15,8 @@ the 撤下说明 of a withdrawal — proposed, approved, or the head's own —, 
   (a proposal approved, a correction published) has the code replaced by 「［查询码已隐去］」.
 
 The version's own code check (`actions.party_code_problem`) uses `code_spans` too. The texts of no case the portal
-shows (the 年报's 数据来源, the 事前公开 and 法制审核目录 reasons) pass `agency_text` (s25 defects10c #1).
-The 检查事由 on the public 扫码入企 page passes `inspection_cause` at display (defects10d #1).
+shows (the 年报's 数据来源, the 事前公开 and 法制审核目录 reasons) pass `agency_text` (s25 defects10c #1; a code
+in any written form: defects10d #2). The 检查事由 on the public 扫码入企 page passes `inspection_cause` at display (defects10d #1).
 """
 
 from __future__ import annotations
@@ -73,8 +73,7 @@ def code_spans(text: str, case=None, *, any_form: bool = False) -> list[tuple[in
     spans = []
     if any_form:
         alphabet = set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
-        windows = {key[i:i + 8]: i for i in range(len(key) - 7) if set(key[i:i + 8]) <= alphabet}
-        printed = _printed_anywhere(set(windows))
+        printed = _printed_anywhere({key[i:i + 8] for i in range(len(key) - 7) if set(key[i:i + 8]) <= alphabet})
         for i in range(len(key) - 7):
             if key[i:i + 8] in printed:
                 spans.append((where[i], where[i + 7] + 1))
@@ -143,8 +142,8 @@ def agency_text(text: str, agency, *, what: str, field: str = "reason", on=None)
     """A free text with no case that the portal shows as typed — the 统计年报's 录入数字 来源, the 事前公开 and
     法制审核目录 调整原因 (s25 defects10c #1): the same guard with what is known without a case. Masked by the
     detectors of the agency's profile policy (phones, ID numbers, bank cards, e-mail, addresses — no known
-    persons, no editor's words); a code-shaped token printed on any case's document refused (`party_code_public`).
-    Called when the text is saved, in the service layer (page, API and CLI alike)."""
+    persons, no editor's words); a code printed on any case's document, in any written form, refused
+    (`party_code_public`, s25 defects10d #2). Called when the text is saved, in the service layer (page, API and CLI alike)."""
     from sanxiang.deadlines.queries import profile_key_of
 
     from .policy import policy_for
@@ -153,7 +152,7 @@ def agency_text(text: str, agency, *, what: str, field: str = "reason", on=None)
     text = (text or "").strip()
     if not text:
         return text
-    if code_spans(text):
+    if code_spans(text, any_form=True):  # in any written form (s25 defects10d #2)
         raise RuleViolation(CODE_MESSAGE.format(what=what), field=field, code="party_code_public")
     return redact(text, None, policy_for(profile_key_of(agency), on=on)).text
 

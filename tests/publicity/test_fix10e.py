@@ -60,3 +60,18 @@ def test_a_complaint_inspection_shows_only_the_label_never_the_typed_cause(env):
     case, page = inspection_page("complaint", "投诉举报核查：举报人王秀英反映预付卡退卡纠纷")
     assert "王秀英" not in page and "退卡纠纷" not in page
     assert "投诉举报核查" in page and "预付卡管理" in page
+
+
+def test_a_printed_code_in_any_written_form_is_refused_and_plain_numbers_pass(env):
+    from sanxiang.annual import actions as AA
+    from sanxiang.disclosure.actions import do_publish_disclosure  # noqa: F401 (same guard, agency_text)
+    from sanxiang.publicity.public_text import agency_text
+
+    report = AA.do_open_annual_report(env.agency, 2025, actor=env.reviewer)
+    for form in FORMS:
+        refused(lambda: AA.do_record_figure(report, item="reconsideration", count=1, source=f"来函{form}",
+                                            actor=env.reviewer), "source", "数据来源")
+        refused(lambda: agency_text(f"调整{form}", env.agency, what="调整原因"), "reason", "调整原因")
+    ok = "2025年3月12日复议决定书（宁复〔2025〕12号，编号ABCD-EFGH，共3件，金额12345.67元）"
+    row = AA.do_record_figure(report, item="reconsideration", count=1, source=ok, actor=env.reviewer)
+    assert row.source == ok
