@@ -128,7 +128,7 @@ def do_record_figure(report: AnnualReport, *, item: str, count, source: str, amo
     # printed on the portal's page, PDF and xlsx: masked, no 公示查询码 (decision 0097, s25 defects10c #1)
     from sanxiang.publicity.public_text import agency_text
 
-    source = agency_text(source, report.agency, what="数据来源", field="source")
+    source = agency_text(source, report.agency, what="数据来源", field="source", max_length=300)
     with transaction.atomic():
         locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
         if locked.status != ReportStatus.COMPILING:

@@ -42,7 +42,7 @@ def _reason(reason, agency) -> str:
         raise RuleViolation("请写明本次调整的原因。", field="reason")
     if len(reason) > 300:
         raise RuleViolation("原因过长（最多 300 字）。", field="reason")
-    return agency_text(reason, agency, what="调整原因")
+    return agency_text(reason, agency, what="调整原因", max_length=300)
 
 
 def _section(section) -> Section:

@@ -16,7 +16,7 @@ the 撤下说明 of a withdrawal — proposed, approved, or the head's own —, 
 
 The version's own code check (`actions.party_code_problem`) uses `code_spans` too. The texts of no case the portal
 shows (the 年报's 数据来源, the 事前公开 and 法制审核目录 reasons) pass `agency_text` (s25 defects10c #1; a code
-in any written form: defects10d #2). The 检查事由 on the public 扫码入企 page passes `inspection_cause` at display (defects10d #1).
+in any written form, the length after masking: defects10d #2, #5). The 检查事由 on the public 扫码入企 page passes `inspection_cause` at display (defects10d #1).
 """
 
 from __future__ import annotations
@@ -138,12 +138,13 @@ def public_text(text: str, pub, *, what: str, field: str = "reason", refuse_code
     return masked
 
 
-def agency_text(text: str, agency, *, what: str, field: str = "reason", on=None) -> str:
+def agency_text(text: str, agency, *, what: str, field: str = "reason", on=None,
+                max_length: int | None = None) -> str:
     """A free text with no case that the portal shows as typed — the 统计年报's 录入数字 来源, the 事前公开 and
     法制审核目录 调整原因 (s25 defects10c #1): the same guard with what is known without a case. Masked by the
     detectors of the agency's profile policy (phones, ID numbers, bank cards, e-mail, addresses — no known
     persons, no editor's words); a code printed on any case's document, in any written form, refused
-    (`party_code_public`, s25 defects10d #2). Called when the text is saved, in the service layer (page, API and CLI alike)."""
+    (`party_code_public`, s25 defects10d #2); `max_length` checked on the masked text (#5). Called when the text is saved, in the service layer (page, API and CLI alike)."""
     from sanxiang.deadlines.queries import profile_key_of
 
     from .policy import policy_for
@@ -154,7 +155,10 @@ def agency_text(text: str, agency, *, what: str, field: str = "reason", on=None)
         return text
     if code_spans(text, any_form=True):  # in any written form (s25 defects10d #2)
         raise RuleViolation(CODE_MESSAGE.format(what=what), field=field, code="party_code_public")
-    return redact(text, None, policy_for(profile_key_of(agency), on=on)).text
+    masked = redact(text, None, policy_for(profile_key_of(agency), on=on)).text
+    if max_length is not None and len(masked) > max_length:  # a mask may be longer than what it hides (#5)
+        raise RuleViolation(f"{what}隐去个人信息后超过{max_length}字，请精简后再提交。", field=field)
+    return masked
 
 
 def inspection_cause(inspection) -> str:

@@ -37,7 +37,7 @@ def _reason(reason, agency) -> str:
         raise RuleViolation("请写明发布新版本的原因。", field="reason")
     if len(reason) > 300:
         raise RuleViolation("原因过长（最多 300 字）。", field="reason")
-    return agency_text(reason, agency, what="发布原因")
+    return agency_text(reason, agency, what="发布原因", max_length=300)
 
 
 def _create(agency, *, rules: list[dict], effective_from, reason, origin, profile_key, actor) -> CatalogueVersion:

@@ -10,6 +10,7 @@ from django.test import Client
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.cases.kinds.inspection import do_create_inspection
+from sanxiang.core.errors import RuleViolation
 from sanxiang.orgs import actions as A
 from sanxiang.orgs import testing as T
 from sanxiang.parties.actions import do_register_party
@@ -75,3 +76,14 @@ def test_a_printed_code_in_any_written_form_is_refused_and_plain_numbers_pass(en
     ok = "2025年3月12日复议决定书（宁复〔2025〕12号，编号ABCD-EFGH，共3件，金额12345.67元）"
     row = AA.do_record_figure(report, item="reconsideration", count=1, source=ok, actor=env.reviewer)
     assert row.source == ok
+
+
+def test_a_text_longer_than_its_column_after_masking_is_refused_in_chinese(env):
+    from sanxiang.annual import actions as AA
+
+    report = AA.do_open_annual_report(env.agency, 2025, actor=env.reviewer)
+    with pytest.raises(RuleViolation) as caught:
+        AA.do_record_figure(report, item="reconsideration", count=1, source="复" * 294 + "a@b.cn", actor=env.reviewer)
+    assert "超过300字" in str(caught.value) and caught.value.field == "source"
+    row = AA.do_record_figure(report, item="reconsideration", count=1, source="复" * 290 + "a@b.cn", actor=env.reviewer)
+    assert len(row.source) <= 300 and "a@b.cn" not in row.source
