@@ -16,7 +16,8 @@ the 撤下说明 of a withdrawal — proposed, approved, or the head's own —, 
 
 The version's own code check (`actions.party_code_problem`) uses `code_spans` too. The texts of no case the portal
 shows (the 年报's 数据来源, the 事前公开 and 法制审核目录 reasons) pass `agency_text` (s25 defects10c #1; a code
-in any written form, the length after masking: defects10d #2, #5). The 检查事由 on the public 扫码入企 page passes `inspection_cause` at display (defects10d #1).
+in any written form, the length after masking: defects10d #2, #5). The 检查事由 on the public 扫码入企 page passes
+`inspection_cause` at display (defects10d #1).
 """
 
 from __future__ import annotations
@@ -144,7 +145,8 @@ def agency_text(text: str, agency, *, what: str, field: str = "reason", on=None,
     法制审核目录 调整原因 (s25 defects10c #1): the same guard with what is known without a case. Masked by the
     detectors of the agency's profile policy (phones, ID numbers, bank cards, e-mail, addresses — no known
     persons, no editor's words); a code printed on any case's document, in any written form, refused
-    (`party_code_public`, s25 defects10d #2); `max_length` checked on the masked text (#5). Called when the text is saved, in the service layer (page, API and CLI alike)."""
+    (`party_code_public`, s25 defects10d #2); `max_length` checked on the masked text (#5). Called when the text
+    is saved, in the service layer (page, API and CLI alike)."""
     from sanxiang.deadlines.queries import profile_key_of
 
     from .policy import policy_for
