@@ -11,7 +11,6 @@ loaded the key for it: ≈ 2 × the anchor more. Reported: median and p95 wall p
 version.
 """
 
-import io
 import json
 import os
 import statistics
@@ -33,20 +32,11 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from tests.pdfs import blank_pdf  # noqa: E402
+
 N = int(os.environ.get("BENCH_SEALS", 200))
 
 
-def blank_pdf() -> bytes:
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.writer import PdfFileWriter
-
-    writer = PdfFileWriter()
-    writer.insert_page(generic.DictionaryObject({
-        generic.pdf_name("/Type"): generic.pdf_name("/Page"),
-        generic.pdf_name("/MediaBox"): generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 595, 842)])}))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def timed(function, runs):

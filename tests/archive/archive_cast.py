@@ -78,11 +78,3 @@ def archive_as_is(case, actor):
     return archived
 
 
-def blank_pdf() -> bytes:
-    """A one-page PDF, what LibreOffice would render, for tests that do not render."""
-    from pypdf import PdfWriter
-
-    writer, out = PdfWriter(), io.BytesIO()
-    writer.add_blank_page(width=595, height=842)
-    writer.write(out)
-    return out.getvalue()

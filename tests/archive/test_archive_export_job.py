@@ -283,7 +283,7 @@ def test_a_ready_package_of_an_unchanged_file_is_offered_again_not_rebuilt(clien
     assert "已生成的归档信息包可以直接下载" in page and ArchiveExport.objects.count() == rows
 
     with pytest.MonkeyPatch.context() as mp:  # a supplement after archiving: an issued document
-        from archive_cast import blank_pdf
+        from pdfs import blank_pdf
 
         from sanxiang.documents import render
 

@@ -351,7 +351,7 @@ def archived_export(env, blocker, tmp_path_factory):
         archived = archive_as_is(case, env.officer)
         # A supplement is an issued document made after archiving (an unissued draft is not exported).
         with pytest.MonkeyPatch.context() as mp:
-            from archive_cast import blank_pdf
+            from pdfs import blank_pdf
 
             from sanxiang.documents import render
 

@@ -9,9 +9,9 @@ import types
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from pdfs import blank_pdf
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.writer import PdfFileWriter
 
 from sanxiang.archive.seals import seal_problem
 from sanxiang.documents import signing
@@ -32,14 +32,6 @@ def sealer(settings, tmp_path_factory):
     return signing.PyHankoSigner()
 
 
-def blank_pdf() -> bytes:
-    writer = PdfFileWriter()
-    writer.insert_page(generic.DictionaryObject({
-        generic.pdf_name("/Type"): generic.pdf_name("/Page"),
-        generic.pdf_name("/MediaBox"): generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 595, 842)])}))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_a_sealed_pdf_passes_with_its_agencys_certificate(sealer, agencies):

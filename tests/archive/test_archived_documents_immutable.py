@@ -20,7 +20,7 @@ def _issued(document):
     """Issued with a PDF as the job would render it (rendering and sealing are tests/documents)."""
     import io
 
-    from archive_cast import blank_pdf
+    from pdfs import blank_pdf
 
     from sanxiang import storage
 

@@ -2,11 +2,10 @@
 is refused naming the correction to correct instead (s18 tester D1: two issued corrections of one 询问笔录
 stood side by side). The case page marks the replaced document 已由 … 更正."""
 
-import io
 
 import pytest
 from documents_cast import TIMES, docx_text, png
-from pypdf import PdfWriter
+from pdfs import blank_pdf
 
 from sanxiang.core.errors import Conflict
 from sanxiang.documents import actions as D
@@ -18,12 +17,6 @@ pytestmark = pytest.mark.django_db
 INQUIRY = {"interviewee": "王某（法定代表人）", "place": "本局询问室", "content": "问：……答：……", **TIMES}
 
 
-def blank_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def issued_inquiry(env, case, monkeypatch, replaces=None):

@@ -14,9 +14,8 @@ import subprocess
 import types
 
 import pytest
-from pyhanko.pdf_utils import generic
+from pdfs import blank_pdf
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.pdf_utils.writer import PdfFileWriter
 
 from sanxiang.archive.seals import seal_problem
 from sanxiang.documents import signing
@@ -27,14 +26,6 @@ pytestmark = pytest.mark.database_agnostic
 LONGEST = "某某省" * 200 + "市场监督管理局"  # description cut at 1,024 bytes, O and CN at 64: the largest subject
 
 
-def blank_pdf() -> bytes:
-    writer = PdfFileWriter()
-    writer.insert_page(generic.DictionaryObject({
-        generic.pdf_name("/Type"): generic.pdf_name("/Page"),
-        generic.pdf_name("/MediaBox"): generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 595, 842)])}))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def plant(agency, key) -> None:

@@ -8,7 +8,7 @@ import io
 
 import pytest
 from django_tasks_db.models import DBTaskResult
-from pypdf import PdfWriter
+from pdfs import blank_pdf
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.deadlines.actions import seed_calendar
@@ -26,12 +26,6 @@ from sanxiang.publicity.testing import decided_case
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def blank_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def notices_of(case):
