@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.utils import timezone
-from test_fix10b import issued_decision
+from test_dishonesty_full_text_and_wording import issued_decision
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import RuleViolation

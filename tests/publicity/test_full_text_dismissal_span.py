@@ -2,7 +2,7 @@
 (it was accepted and lifted nothing, silently), as a dismissal in the 原文 is."""
 
 import pytest
-from test_fix10c import WITNESS, cal, hrss_with_decision  # noqa: F401 (cal: a fixture)
+from test_full_text_hides_party_code import WITNESS, cal, hrss_with_decision  # noqa: F401 (cal: a fixture)
 
 from sanxiang.core.errors import RuleViolation
 from sanxiang.publicity import actions as P

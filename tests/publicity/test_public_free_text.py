@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from publication_cast import walk
-from test_fix10b import issued_decision
+from test_dishonesty_full_text_and_wording import issued_decision
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import Conflict, RuleViolation

@@ -69,7 +69,7 @@ def test_a_take_down_after_one_year_is_labelled_as_such(cal, client):
 
 def test_a_serious_dishonesty_penalty_names_its_longer_period(cal):
     # 乌鲁木齐市场监管: 严重失信 3 years (then the display period ends too, so no take-down happens before it —
-    # test_fix10b); the words follow the version's mark all the same
+    # test_dishonesty_full_text_and_wording); the words follow the version's mark all the same
     from sanxiang.publicity.queries import takedown_label
 
     agency = T.agency(profile_key="urumqi-gxq-amr")

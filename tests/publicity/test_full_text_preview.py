@@ -6,7 +6,7 @@ import re
 
 import pytest
 from publication_cast import walk
-from test_fix10c import WITNESS, cal, hrss_with_decision  # noqa: F401 (cal: a fixture)
+from test_full_text_hides_party_code import WITNESS, cal, hrss_with_decision  # noqa: F401 (cal: a fixture)
 
 from sanxiang.publicity import actions as P
 

@@ -4,7 +4,7 @@ behaviour that failed before its fix."""
 
 import pytest
 from publication_cast import walk
-from test_fix10b import DECISION_PARAGRAPHS, issued_decision
+from test_dishonesty_full_text_and_wording import DECISION_PARAGRAPHS, issued_decision
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import RuleViolation
