@@ -45,6 +45,31 @@ def _reason(reason, agency) -> str:
     return agency_text(reason, agency, what="调整原因", max_length=300)
 
 
+def published_texts(section, content) -> list[tuple[str, str, str]]:
+    """Every text of a section's content with where it is (「第 2 项（WIN-01）“岗位职责”」) and its field; a file's
+    stored description (SHA-256, type, size) is not text the agency wrote, its name is."""
+    from sanxiang.publicity.public_text import content_texts
+
+    if not is_list(section):
+        return [t for f in fields_of(section) for t in content_texts(content.get(f.name), f"“{f.label}”", f.name)]
+    out = []
+    for i, item in enumerate(content.get("items") or [], 1):
+        where = f"第 {i} 项（{item.get('code', '')}）"
+        out += [t for f in fields_of(section) for t in content_texts(
+            item.get(f.name), f"{where}“{f.label}”", f.name, skip=("sha256", "media_type", "size"))]
+    return out
+
+
+def _guard_content(agency, section, content, before):
+    """The section's content as the portal publishes it under the agency's name (decision 0101, s25 defects10d
+    #3): no 公示查询码 in any written form, no 公民身份号码 or 银行卡号 — refused naming the field; the agency's own
+    phones and addresses stay. Texts the version in force already has are not checked again."""
+    from sanxiang.publicity.public_text import agency_published_content
+
+    agency_published_content(published_texts(section, content), agency,
+                             before=published_texts(section, before.content) if before is not None else ())
+
+
 def _section(section) -> Section:
     try:
         return Section(section)
@@ -82,6 +107,7 @@ def do_publish_disclosure(agency, section, content, *, reason, actor, cause=Chan
         raise RuleViolation(f"未知的调整原因类别“{cause}”。", field="cause")
     content = clean_content(section, content, files=file_resolver(agency))
     before = latest(agency, section)
+    _guard_content(agency, section, content, before)
     if before is not None and before.content == content:
         raise RuleViolation("内容与现行版本相同，无需发布新版本。", field="content", code="disclosure_unchanged")
     last = DisclosureVersion.objects.filter(agency=agency, section=section).aggregate(v=Max("version"))["v"] or 0

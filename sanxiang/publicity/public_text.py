@@ -187,3 +187,50 @@ def inspection_cause(inspection) -> str:
     for start, end in reversed(code_spans(masked, case, any_form=True)):
         masked = masked[:start] + CODE_REPLACEMENT + masked[end:]
     return masked
+
+
+ID_OR_CARD = {"id_number": "公民身份号码", "bank_card": "银行卡号"}
+
+
+def content_texts(value, what: str = "", field: str = "content", skip=()) -> list[tuple[str, str, str]]:
+    """Every text in a published value (dicts, lists, strings; a dict's keys in `skip` left out), each with
+    where it is: (what, text, field)."""
+    if isinstance(value, str):
+        return [(what, value, field)] if value.strip() else []
+    if isinstance(value, dict):
+        return [t for k, v in value.items() if k not in skip for t in content_texts(v, what, field, skip)]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in content_texts(v, what, field, skip)]
+    return []
+
+
+def agency_published_content(texts, agency, *, field: str = "content", on=None, before=()) -> None:
+    """The published content the agency writes in its own name — the 事前公开 sections (公示牌, 机构, 办事指南,
+    执法事项 …), the 法制审核目录's rule labels and citations, the 抽查计划's title and items (s25 defects10d #3):
+    `texts` as (what, text) or (what, text, field) tuples, `what` naming the field in Chinese. Unlike `agency_text` nothing is masked —
+    the agency's own phones, addresses and e-mail are meant to be public, and a section must say what the agency
+    decided —, so what must not be published is **refused**, naming the field: a 公示查询码 printed on any case's
+    document, in any written form (`party_code_public`), and a 公民身份号码 (GB 11643 check digit, or 15/18 digits
+    after an ID label) or a 银行卡号 (Luhn, or after a card label) (`personal_number_public`); the profile policy's
+    `keep` strings (the agency's own account) pass. A text already in `before` (the version in force) is not
+    checked again: removing or editing another item is not blocked by a text published earlier. Called when the
+    content is saved, in the service layer (page, API, CLI and import alike)."""
+    from sanxiang.deadlines.queries import profile_key_of
+
+    from .policy import policy_for
+    from .redaction import redact
+
+    old = {t[1] for t in before}
+    texts = [(t[0], t[1], t[2] if len(t) > 2 else field) for t in texts
+             if isinstance(t[1], str) and t[1].strip() and t[1] not in old]
+    if not texts:
+        return
+    policy = policy_for(profile_key_of(agency), on=on).model_copy(update={"mask": list(ID_OR_CARD)})
+    for what, text, field in texts:
+        if code_spans(text, any_form=True):
+            raise RuleViolation(CODE_MESSAGE.format(what=what), field=field, code="party_code_public")
+        hit = next((s for s in redact(text, None, policy).spans if s.kind in ID_OR_CARD), None)
+        if hit is not None:
+            name = ID_OR_CARD[hit.kind]
+            raise RuleViolation(f"{what}中有{name}“{text[hit.start:hit.end]}”，不能公开：公开的内容以本机关名义发布，"
+                                f"不能含有个人的{name}，请删去后再提交。", field=field, code="personal_number_public")

@@ -40,6 +40,20 @@ def _reason(reason, agency) -> str:
     return agency_text(reason, agency, what="发布原因", max_length=300)
 
 
+def _rule_texts(rules: list[dict]) -> list[tuple[str, str, str]]:
+    return [(f"第 {n} 条规则的“{label}”", rule.get(key) or "", "rules") for n, rule in enumerate(rules, 1)
+            for key, label in (("label", "规则名称"), ("citation", "依据"), ("key", "规则代码")) if isinstance(rule, dict)]
+
+
+def _guard_rules(rules: list[dict], agency, before: list[dict]):
+    """The rules' labels and citations as the portal's 审核目录 and 调整记录 pages publish them (decision 0101,
+    s25 defects10d #3): no 公示查询码 in any written form, no 公民身份号码 or 银行卡号, refused naming the rule;
+    the texts of the version before are not checked again."""
+    from sanxiang.publicity.public_text import agency_published_content
+
+    agency_published_content(_rule_texts(rules), agency, before=_rule_texts(before or []))
+
+
 def _create(agency, *, rules: list[dict], effective_from, reason, origin, profile_key, actor) -> CatalogueVersion:
     last = CatalogueVersion.objects.filter(agency=agency).aggregate(v=Max("version"))["v"] or 0
     try:
@@ -75,6 +89,7 @@ def do_adopt_catalogue_version(agency, rules, *, effective_from, reason: str, ac
     except ShapeError as exc:
         raise RuleViolation(exc.message, field="rules") from None
     latest = CatalogueVersion.objects.select_for_update().filter(agency=agency).order_by("-version").first()
+    _guard_rules([rule_data(r) for r in parsed], agency, latest.rules if latest is not None else [])
     if latest is not None and latest.effective_from and effective_from < latest.effective_from:
         raise RuleViolation(f"施行日期不能早于现行第{latest.version}版的施行日期（{latest.effective_from:%Y-%m-%d}）："
                             "新版本只能自其施行之日起取代旧版本。", field="effective_from")

@@ -224,6 +224,16 @@ def _year(value) -> int:
     return year
 
 
+def _guard(agency, title: str, items: list[dict]):
+    """The title and items as `/gk/<a>/jihua/` publishes them under the agency's name once adopted (decision 0101,
+    s25 defects10d #3): no 公示查询码 in any written form, no 公民身份号码 or 银行卡号 — refused naming the field."""
+    from sanxiang.publicity.public_text import agency_published_content
+
+    agency_published_content([("计划名称", title, "title")] + [
+        (f"第{n}项抽查事项的“{label}”", item.get(key, ""), "items")
+        for n, item in enumerate(items, 1) for key, label, _ in PLAN_FIELDS], agency)
+
+
 @transaction.atomic
 def do_create_inspection_plan(agency, *, unit, year, items, actor, title: str = "") -> InspectionPlan:
     """起草年度抽查计划 — a unit's plan for `year`, in draft (起草中), with its items."""
@@ -236,6 +246,7 @@ def do_create_inspection_plan(agency, *, unit, year, items, actor, title: str = 
     year = _year(year)
     title = C._text(title or f"{year}年度“双随机、一公开”抽查计划（{unit.name}）", "计划名称", "title", 200)
     items = as_plan_items(items)
+    _guard(agency, title, items)
     case = Case(agency=agency, unit=unit, kind=KIND, procedure=Procedure.GENERAL, source="other", cause=title,
                 category=CaseKind.INSPECTION_PLAN.label, status=S.PLAN_DRAFT, clue_on=timezone.localdate(),
                 number=_number(agency, year), created_at=timezone.now())
@@ -263,6 +274,7 @@ def do_edit_inspection_plan(plan, *, items, actor, title: str | None = None) -> 
     plan.items = as_plan_items(items)
     if title is not None:
         plan.title = C._text(title, "计划名称", "title", 200)
+    _guard(plan.case.agency, plan.title, plan.items)
     plan.save()
     append_entry(action="edit_inspection_plan", actor=actor, obj=plan,
                  payload={"case": plan.case.number, "title": plan.title, "items": plan.items})
