@@ -99,20 +99,24 @@ def _attr(attrs: dict, local: str):
 def _field_problem(instruction: str) -> str | None:
     m = re.match(r"\s*(=|[A-Za-z]{1,20})", instruction)
     if m and m.group(1).upper() == "HYPERLINK":
-        target = _hyperlink_target(instruction[m.end():])
-        if target and not target.lower().startswith(_LINK_SCHEMES):  # held as a hyperlink relationship is
-            return _REMOTE
-        return None
+        return _REMOTE if _hyperlink_problem(instruction[m.end():]) else None  # held as a hyperlink relationship is
     if m and m.group(1).upper() in SAFE_FIELDS:
         return None
     return _FIELD.format(m.group(1).upper() if m else "无法识别的域")
 
 
-def _hyperlink_target(rest: str) -> str:
-    """The target of a HYPERLINK field (`HYPERLINK "target" \\l "bookmark" \\o "tip"`): its first argument that
-    is neither a switch nor a switch's argument; "" for a link inside the document only (s25 defects10c #2)."""
+def _allowed_link(target: str) -> bool:
+    """A link Word follows only on a click, in the browser or the mail program, or inside the document:
+    `http(s)://`, `mailto:`, `#anchor` — or none at all."""
+    target = target.strip()
+    return not target or target.startswith("#") or target.lower().startswith(_LINK_SCHEMES)
+
+
+def _hyperlink_arguments(rest: str) -> list[str]:
+    """The arguments of a HYPERLINK field (`HYPERLINK "target" \\l "bookmark" \\o "tip"`) that are neither a
+    switch nor a switch's argument, in order."""
     tokens = re.findall(r'"[^"]*"?|\S+', rest)
-    skip = False
+    skip, out = False, []
     for token in tokens:
         if skip:
             skip = False
@@ -120,8 +124,37 @@ def _hyperlink_target(rest: str) -> str:
         if re.fullmatch(r"\\[A-Za-z]", token):
             skip = token[1].lower() in "lot"  # \l bookmark, \o tip, \t frame take an argument
             continue
-        return token.strip('"').strip()
-    return ""
+        out.append(token.strip('"').strip())
+    return out
+
+
+def _hyperlink_problem(rest: str) -> bool:
+    """A HYPERLINK field whose target is not an allowed link: its first argument, and any later argument that
+    looks like an address (holds `\\`, `/` or `:`) — `HYPERLINK "" "\\\\share\\x"` puts the target second
+    behind an empty first one (s25 defects10d #4)."""
+    args = _hyperlink_arguments(rest)
+    return any(not _allowed_link(a) and (i == 0 or re.search(r"[\\/:]", a)) for i, a in enumerate(args))
+
+
+# VML (the legacy drawing format Word still writes for shapes, text boxes, WordArt and linked pictures): a shape
+# or text box's hyperlink is its `href` attribute, a linked picture's address its `v:imagedata`'s `src`,
+# `o:href` or `o:althref` — not relationships, so they are held here as a hyperlink relationship is
+# (s25 defects10d #4). Attributes in the relationships namespace (`r:href="rId5"`) name a relationship, which
+# the .rels part's own check covers.
+_VML_NAMESPACES = ("urn:schemas-microsoft-com:",)
+_VML_LINKS = {"href", "src", "althref"}
+_REL_NAMESPACES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                   "http://purl.oclc.org/ooxml/officeDocument/relationships")
+
+
+def _vml_problem(name: str, attrs: dict) -> bool:
+    if not name.startswith(_VML_NAMESPACES):
+        return False
+    for key, value in attrs.items():
+        namespace = key.rsplit(" ", 1)[0] if " " in key else ""
+        if _local(key).lower() in _VML_LINKS and namespace not in _REL_NAMESPACES and not _allowed_link(value):
+            return True
+    return False
 
 
 def _local_template(target: str) -> bool:
@@ -174,6 +207,8 @@ class _PartScan:
             if local == "Relationship":
                 self._relationship(attrs)
             return
+        if _vml_problem(name, attrs):
+            raise _Refused(_REMOTE)
         if local == "fldChar":
             kind = _attr(attrs, "fldCharType")
             if kind == "begin":

