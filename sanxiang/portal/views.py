@@ -357,7 +357,7 @@ def inspection(request, agency, code):
     """扫码入企 (国办发〔2024〕54号, rules-2026.md §3): who inspects, why, on what basis."""
     from sanxiang.cases.kinds.inspection import yearly_cap
     from sanxiang.cases.models import CaseStatus, InspectionSource
-    from sanxiang.publicity.public_text import inspection_cause
+    from sanxiang.publicity.public_text import inspection_cause, inspection_items
 
     agency = _agency(agency)
     ins = queries.inspection(agency, code)
@@ -378,6 +378,7 @@ def inspection(request, agency, code):
                  f"{agency.name}行政检查：检查人员、检查事由和依据。", {
                      "ins": ins, "case": case, "status": CaseStatus(case.status).label,
                      "cause": inspection_cause(ins),  # guarded at display (s25 defects10d #1)
+                     "items": inspection_items(ins),  # so are the items checked (decision 0101)
                      "source": InspectionSource(ins.source).label, "people": people, "basis": basis,
                      "random_items": random_items.content["items"] if random_items else [],
                      "cap": _cap(yearly_cap, agency, ins.planned_on or today), "info": info.content if info else None,

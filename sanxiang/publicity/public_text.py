@@ -171,23 +171,36 @@ def inspection_cause(inspection) -> str:
     replaced by 「［查询码已隐去］」."""
     from sanxiang.cases.models import InspectionSource, Source
 
+    case = inspection.case
+    if inspection.source == InspectionSource.COMPLAINT or case.source in (Source.COMPLAINT, Source.REPORT):
+        return f"{InspectionSource.COMPLAINT.label}核查（具体事由依法对投诉举报人保密，不予公开）"
+    return _inspection_text(case.cause, inspection)
+
+
+def inspection_items(inspection) -> list[str]:
+    """The 检查内容 (the items checked) as the public 扫码入企 page shows them (decision 0101): typed by the officer
+    when the inspection is made, drawn or its result recorded, so each is masked as the cause is, with any printed
+    公示查询码 replaced; the staff keep the typed items."""
+    return [t for t in (_inspection_text(i, inspection) for i in inspection.items or []) if t]
+
+
+def _inspection_text(text, inspection) -> str:
+    """A text of an inspection masked as a published field is (the persons the case knows, the detectors of the
+    agency's profile policy on the planned date), a printed code in any written form replaced."""
+    from sanxiang.deadlines.queries import profile_key_of
+
     from .actions import case_context, mask_value
     from .policy import policy_for
 
     case = inspection.case
-    if inspection.source == InspectionSource.COMPLAINT or case.source in (Source.COMPLAINT, Source.REPORT):
-        return f"{InspectionSource.COMPLAINT.label}核查（具体事由依法对投诉举报人保密，不予公开）"
-    text = (case.cause or "").strip()
+    text = (text or "").strip() if isinstance(text, str) else ""
     if not text:
         return text
-    from sanxiang.deadlines.queries import profile_key_of
-
     masked = mask_value(text, case_context(case), policy_for(profile_key_of(case.agency),
                                                              on=inspection.planned_on), [])
     for start, end in reversed(code_spans(masked, case, any_form=True)):
         masked = masked[:start] + CODE_REPLACEMENT + masked[end:]
     return masked
-
 
 ID_OR_CARD = {"id_number": "公民身份号码", "bank_card": "银行卡号"}
 

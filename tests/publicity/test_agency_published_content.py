@@ -15,6 +15,7 @@ from test_dishonesty_full_text_and_wording import issued_decision
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import RuleViolation
 from sanxiang.deadlines.actions import seed_calendar
+from sanxiang.parties.actions import do_register_party
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
 
@@ -164,3 +165,27 @@ def test_a_plans_title_and_items_are_guarded(env):
     plan = do_create_inspection_plan(env.agency, unit=env.unit, year=2026, items=[item], actor=env.officer)
     refused(lambda: do_edit_inspection_plan(plan, items=[{**item, "content": f"核查卡号{CARD}"}], actor=env.officer),
             code="personal_number_public", field="items", words=["抽查内容", "银行卡号"])
+
+
+def test_the_items_checked_are_masked_on_the_public_inspection_page(env):
+    from test_inspection_cause_and_codes_in_any_form import visible
+
+    from sanxiang.cases.kinds.inspection import do_create_inspection
+    from sanxiang.orgs import actions as A
+    from sanxiang.orgs import testing as T
+
+    a = T.agency("gk-items", categories=("行政处罚", "行政检查"))
+    unit = A.do_create_unit(a, "执法一队", actor=OPERATOR)
+    people = [T.person(a, unit=unit, name=n) for n in ("王执法", "李执法")]
+    for p, number in zip(people, ("IT0000001", "IT0000002"), strict=True):
+        T.certificate(p, number, categories=["行政处罚", "行政检查"], area="测试区")
+    party = do_register_party(a, kind="org", name="某某食品有限公司", credit_code="91110105MA01ABCD13",
+                              legal_representative="孙某某", actor=OPERATOR)
+    typed = ["预付卡管理", f"核查举报人13912345678、身份证{ID_NUMBER}所述情况", "另案码G2ZP和2B7V"]
+    case = do_create_inspection(a, unit=unit, source="planned", cause="日常检查", party=party, handlers=people,
+                                actor=OPERATOR, items=typed)
+    assert case.inspection.items == typed  # the staff keep what was typed
+    page = visible(Client().get(f"/gk/{a.code}/jiancha/{case.inspection.code}/").content.decode())
+    assert "预付卡管理" in page and "［查询码已隐去］" in page
+    for leak in ("13912345678", ID_NUMBER, "G2ZP", "2B7V"):
+        assert leak not in page, leak
