@@ -189,3 +189,32 @@ def test_the_items_checked_are_masked_on_the_public_inspection_page(env):
     assert "预付卡管理" in page and "［查询码已隐去］" in page
     for leak in ("13912345678", ID_NUMBER, "G2ZP", "2B7V"):
         assert leak not in page, leak
+
+
+def test_every_agency_text_is_checked_for_length_after_masking_and_stored_whole(env):
+    """s25 defects10d #5: a mask may be longer than what it hides (「a@b.cn」 → 「［邮箱已隐去］」). Every caller of
+    `agency_text` checks the masked length, so 301 characters never reach a `varchar(300)` — on PostgreSQL (the
+    suite's second pass) a longer value would be a DataError; here the longest text that fits is stored whole."""
+    from django.utils import timezone
+
+    from sanxiang.annual import actions as AA
+    from sanxiang.disclosure.actions import do_publish_disclosure
+    from sanxiang.disclosure.models import Section
+    from sanxiang.disclosure.testing import CONTENT
+    from sanxiang.review import actions as R
+
+    report = AA.do_open_annual_report(env.agency, 2025, actor=env.reviewer)
+    calls = {
+        "数据来源": lambda text: AA.do_record_figure(report, item="reconsideration", count=1, source=text,
+                                                 actor=env.reviewer).source,
+        "调整原因": lambda text: do_publish_disclosure(env.agency, Section.MATTERS, CONTENT[Section.MATTERS],
+                                                   reason=text, actor=env.reviewer).reason,
+        "发布原因": lambda text: R.do_adopt_catalogue_version(env.agency, [RULE], effective_from=timezone.localdate(),
+                                                          reason=text, actor=env.reviewer).reason,
+    }
+    for what, call in calls.items():
+        with pytest.raises(RuleViolation) as caught:
+            call("复" * 294 + "a@b.cn")  # 300 typed, 301 once masked
+        assert f"{what}隐去个人信息后超过300字" in str(caught.value)
+        stored = call("复" * 293 + "a@b.cn")  # 299 typed, exactly 300 once masked
+        assert len(stored) == 300 and stored.endswith("［邮箱已隐去］")
