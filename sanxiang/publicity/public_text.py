@@ -17,7 +17,10 @@ the 撤下说明 of a withdrawal — proposed, approved, or the head's own —, 
 The version's own code check (`actions.party_code_problem`) uses `code_spans` too. The texts of no case the portal
 shows (the 年报's 数据来源, the 事前公开 and 法制审核目录 reasons) pass `agency_text` (s25 defects10c #1; a code
 in any written form, the length after masking: defects10d #2, #5). The 检查事由 on the public 扫码入企 page passes
-`inspection_cause` at display (defects10d #1).
+`inspection_cause` at display (defects10d #1), its 检查内容 `inspection_items` (decision 0101). What the agency
+publishes in its own name — the 事前公开 sections' content, the 审核目录's rules, the 抽查计划 — passes
+`agency_published_content` at save: nothing masked (the agency's own phones stay), a printed code, an ID number or a
+bank card refused naming the field (decision 0101, defects10d #3).
 """
 
 from __future__ import annotations
