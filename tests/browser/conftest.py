@@ -9,7 +9,7 @@ Set SANXIANG_BROWSER_THROTTLE=BYTES_PER_SECOND (e.g. 30000) to have chromium rec
 that slowly, 50 ms late (its network emulation): a page is then shown long before all of it has
 arrived, and a read that races the page load (journeys.py's rule) fails every time instead of once in
 a while on a loaded machine — stop 25's CI failure of test_parties_phone.py fails so at once. (At 30000
-the API docs test's Swagger UI bundle, 1.4 MB, takes longer than its 15 s.)
+the API docs test's Swagger UI bundle, 1.5 MB, takes longer than its 15 s.)
 """
 
 import os
