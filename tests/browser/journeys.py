@@ -1,9 +1,10 @@
 """What several journeys do the same way — and the one rule of waiting they all follow.
 
-Playwright's `click()` does not wait for the navigation it starts (1.65), and `inner_text()`,
-`all_inner_texts()`, `count()`, `is_visible()`, `evaluate()`, `input_value()`, `page.url`, `content()`
-and the ORM read whatever is there at that instant: the page being left, the row the server has not
-written yet. `page.wait_for_load_state()` right after a click returns at once, on the old page that is
+Playwright's `click()` does not wait for the page it leads to to load (1.65: at most until its
+document is committed, its content still arriving), and `inner_text()`, `all_inner_texts()`,
+`count()`, `is_visible()`, `evaluate()`, `input_value()`, `page.url`, `content()` and the ORM read
+whatever is there at that instant: the page being left or the one half arrived, the row the server
+has not written yet. `page.wait_for_load_state()` right after a click returns at once, on the old page that is
 already loaded; `page.wait_for_url(u)` too when the old page is at `u` already (a form that posts back
 to its own page). On a loaded CI machine every such read fails sooner or later (stop 25: one did, and
 nothing landed). So:
