@@ -4,6 +4,12 @@ Never `playwright install`: the browser is /usr/bin/chromium from Debian. Every 
 browser context (`page`, laptop size; `phone_page`, 390×844) and, on failure, a screenshot in
 var/screenshots/. Set SANXIANG_SCREENSHOTS=DIR to also keep the journeys' page screenshots there
 (docs/screenshots/ is made that way).
+
+Set SANXIANG_BROWSER_THROTTLE=BYTES_PER_SECOND (e.g. 30000) to have chromium receive every response
+that slowly, 50 ms late (its network emulation): a page is then shown long before all of it has
+arrived, and a read that races the page load (journeys.py's rule) fails every time instead of once in
+a while on a loaded machine — stop 25's CI failure of test_parties_phone.py fails so at once. (At 30000
+the API docs test's Swagger UI bundle, 1.5 MB, takes longer than its 15 s.)
 """
 
 import os
@@ -50,6 +56,12 @@ def _page(browser, request, viewport, **extra):
     context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", **extra)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    throttle = int(os.environ.get("SANXIANG_BROWSER_THROTTLE") or 0)
+    if throttle:
+        network = context.new_cdp_session(page)
+        network.send("Network.enable")
+        network.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": 50, "downloadThroughput": throttle, "uploadThroughput": -1})
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:

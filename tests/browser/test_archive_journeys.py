@@ -14,8 +14,8 @@ from pathlib import Path
 
 import bagit
 import pytest
-from journeys import cut_off_uploads
-from test_record_journeys import fill, log_in, option_value, submit
+from journeys import cut_off_uploads, fill, follow, submit
+from test_record_journeys import log_in, option_value
 
 pytestmark = pytest.mark.browser
 PIECE = 512 << 10
@@ -84,8 +84,7 @@ def test_an_inspection_archived_exported_downloaded_and_verified(demo, page, set
     # 四性检测 and 归档 by the records keeper.
     log_in(page, "zhuzhou-records")
     page.goto(f"{page.base}/cases/{case.pk}/#case-file")
-    with page.expect_navigation():
-        page.locator("#case-file a", has_text="四性检测并归档").click()
+    follow(page, page.locator("#case-file a", has_text="四性检测并归档"))
     check = page.locator("#archive-check")
     assert "全部通过" in check.inner_text(), check.inner_text()
     assert "签发文书的电子印章有效" in check.inner_text()

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
 from cases_cast import make_env  # noqa: E402
 
 pytestmark = pytest.mark.browser
-from journeys import log_in  # noqa: E402
+from journeys import fill_and_submit, follow, log_in, move, submit  # noqa: E402
 
 
 @pytest.fixture
@@ -22,25 +22,6 @@ def world(transactional_db, live_server):
     return env
 
 
-
-
-def move(page, action, **inputs):
-    """Open the move's form on the case page, fill it, submit it, and expect no refusal."""
-    box = page.locator(f"#move-{action}")
-    box.locator("summary").click()
-    for name, value in inputs.items():
-        if isinstance(value, list):
-            for v in value:
-                box.locator(f"input[name='{name}'][value='{v}']").check()
-        elif box.locator(f"select[name='{name}']").count():
-            box.locator(f"select[name='{name}']").select_option(value)
-        else:
-            box.locator(f"[name='{name}']").fill(value)
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("[role=alert]").count() == 0, page.locator("[role=alert]").all_inner_texts()
-
-
 def state(page):
     return page.locator("#case-state").inner_text()
 
@@ -48,26 +29,21 @@ def state(page):
 def test_a_general_penalty_from_clue_to_closing(world, page, shoot):
     env = world
     log_in(page, env.officer)
-    page.click("nav >> text=案件")
-    page.click("text=新建线索")
+    follow(page, "nav >> text=案件")
+    follow(page, "text=新建线索")
     page.select_option("#id_source", "report")
     page.fill("#id_cause", "销售超过保质期的食品")
     page.fill("#id_clue_on", "2026-09-01")
-    page.click("#case-form button[type=submit]")
+    submit(page, "#case-form button[type=submit]")
     assert state(page) == "线索"
     case_url = page.url
-    page.click("#act-party summary")
-    page.select_option("#act-party select[name=party]", label="张三")
-    page.click("#act-party button[type=submit]")
+    fill_and_submit(page, "#act-party", party={"label": "张三"})
     assert "张三" in page.locator("#case-people").inner_text()
 
     log_in(page, env.head)
     page.goto(case_url)
     for name in ("王执法", "李执法"):
-        page.click("#act-handler summary")
-        page.select_option("#act-handler select[name=person]", label=name)
-        page.fill("#act-handler input[name=on]", "2026-09-01")
-        page.click("#act-handler button[type=submit]")
+        fill_and_submit(page, "#act-handler", person={"label": name}, on="2026-09-01")
     assert page.locator("#case-handlers tr").count() == 3
 
     log_in(page, env.officer)
@@ -122,11 +98,11 @@ def test_a_simplified_penalty_on_site_on_a_phone(world, phone_page, shoot):
     page.check("#case-form input[name=handlers][value='%d']" % env.p2.pk)
     page.check("#case-form input[name=penalties][value=fine]")
     page.fill("#id_fine", "500")  # above ¥200 for a person: refused, nothing lost
-    page.click("#case-form button[type=submit]")
+    submit(page, "#case-form button[type=submit]", refused=True)
     assert "200" in page.locator("[role=alert]").first.inner_text()
     assert page.input_value("#id_cause") == "占道经营"
     page.fill("#id_fine", "150")
-    page.click("#case-form button[type=submit]")
+    submit(page, "#case-form button[type=submit]")
     assert "简〔" in page.locator("h1").inner_text()
     move(page, "decide_on_site")
     move(page, "serve", method="direct")
@@ -137,6 +113,6 @@ def test_a_simplified_penalty_on_site_on_a_phone(world, phone_page, shoot):
     shoot(page, "case-onsite-phone")
     log_in(page, env.head)
     page.goto(page.base + "/")
-    page.click("#case-approvals a")
+    follow(page, "#case-approvals a")
     move(page, "close")
     assert state(page) == "已结案"

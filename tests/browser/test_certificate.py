@@ -1,6 +1,7 @@
 """Journey: the public certificate check (亮证查验) — no login, by number, on a phone."""
 
 import pytest
+from journeys import follow
 
 pytestmark = pytest.mark.browser
 
@@ -15,8 +16,7 @@ CASES = [
 def check(page, number):
     page.goto(page.base + "/public/certificate/")
     page.fill("#id_number", number)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#result")
+    follow(page, "button[type=submit]")
     return page.locator("#result")
 
 

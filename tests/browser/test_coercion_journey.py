@@ -12,24 +12,7 @@ from cases_cast import make_env  # noqa: E402
 from coercion_cast import investigating  # noqa: E402
 
 pytestmark = pytest.mark.browser
-from journeys import log_in  # noqa: E402
-
-
-def submit(page, box, **inputs):
-    """Open a form of the 行政强制 section, fill it, submit it, and expect no refusal."""
-    box = page.locator(box)
-    box.locator("summary").click()
-    for name, value in inputs.items():
-        field = box.locator(f"[name='{name}']")
-        if value is True:
-            field.check()
-        elif box.locator(f"select[name='{name}']").count():
-            field.select_option(value)
-        else:
-            field.fill(value)
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("[role=alert]").count() == 0, page.locator("[role=alert]").all_inner_texts()
+from journeys import fill_and_submit, log_in  # noqa: E402
 
 
 def test_a_seal_extended_and_released_on_a_phone(transactional_db, live_server, phone_page, shoot):
@@ -45,29 +28,22 @@ def test_a_seal_extended_and_released_on_a_phone(transactional_db, live_server, 
 
     log_in(page, env.officer)
     page.goto(url)
-    submit(page, "#act-propose-measure", kind="seal", reason="涉嫌销售过期食品（食品安全法第一百一十条）")
+    fill_and_submit(page, "#act-propose-measure", kind="seal", reason="涉嫌销售过期食品（食品安全法第一百一十条）")
     m = CoerciveMeasure.objects.get(case=case)
-    submit(page, f"#measure-{m.pk}-item", name="过期牛奶", quantity="12", unit="箱", place="当事人冷库")
+    fill_and_submit(page, f"#measure-{m.pk}-item", name="过期牛奶", quantity="12", unit="箱", place="当事人冷库")
     assert "过期牛奶" in page.locator(f"#measure-{m.pk} .measure-items").inner_text()
 
     log_in(page, env.head)
     page.goto(url)
-    submit(page, f"#measure-{m.pk}-approve")
+    fill_and_submit(page, f"#measure-{m.pk}-approve")
     assert page.locator(f"#measure-{m.pk} .measure-state").inner_text() == "已批准待实施"
 
     log_in(page, env.officer)
     page.goto(url)
     # without telling the party the reason, basis and rights: refused in Chinese, nothing done
-    box = page.locator(f"#measure-{m.pk}-implement")
-    box.locator("summary").click()
-    box.locator("[name=place]").fill("某超市冷库")
-    box.locator("[name=record]").fill("执法人员二名到场，出示执法证件。")
-    box.locator("button[type=submit]").click()
+    fill_and_submit(page, f"#measure-{m.pk}-implement", refused=True, place="某超市冷库", record="执法人员二名到场，出示执法证件。")
     assert "理由、依据" in page.locator("[role=alert]").first.inner_text()
-    page.locator(f"#measure-{m.pk}-implement [name=told_reason_basis_rights]").check()
-    page.locator(f"#measure-{m.pk}-implement [name=video_recorded]").check()
-    page.locator(f"#measure-{m.pk}-implement button[type=submit]").click()
-    page.wait_for_load_state()
+    fill_and_submit(page, f"#measure-{m.pk}-implement", told_reason_basis_rights=True, video_recorded=True)
     assert page.locator(f"#measure-{m.pk} .measure-state").inner_text() == "实施中"
     assert "查封扣押期限" in page.locator(f"#measure-{m.pk} .measure-deadlines").inner_text()
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -76,9 +52,9 @@ def test_a_seal_extended_and_released_on_a_phone(transactional_db, live_server, 
 
     log_in(page, env.head)
     page.goto(url)
-    submit(page, f"#measure-{m.pk}-extend", reason="需调取供货商资料，案情复杂", party_told=True)
+    fill_and_submit(page, f"#measure-{m.pk}-extend", reason="需调取供货商资料，案情复杂", party_told=True)
     assert "已延长 30 日" in page.locator(f"#measure-{m.pk}").inner_text()
     assert page.locator(f"#measure-{m.pk}-extend").count() == 0  # once only: not offered again
-    submit(page, f"#measure-{m.pk}-release", release_reason="no_violation", note="检验合格")
+    fill_and_submit(page, f"#measure-{m.pk}-release", release_reason="no_violation", note="检验合格")
     text = page.locator(f"#measure-{m.pk}").inner_text()
     assert "已解除" in text and "已解除，退还当事人" in text

@@ -5,7 +5,7 @@ the withdrawal notice instead of the text and the search lists it with the notic
 import pytest
 
 pytestmark = pytest.mark.browser
-from journeys import DEMO_PASSWORD, log_in  # noqa: E402
+from journeys import DEMO_PASSWORD, follow, log_in  # noqa: E402
 
 
 def no_sideways_scroll(page):
@@ -24,8 +24,7 @@ def test_published_found_withdrawn_notice(demo, page, phone_page, shoot):
     # the editor publishes it
     log_in(page, "zhuzhou-publicity", DEMO_PASSWORD)
     page.goto(page.base + f"/publicity/publications/{pub.pk}/")
-    page.click("form[action$='/publish/'] button[type=submit]")
-    page.wait_for_load_state()
+    follow(page, "form[action$='/publish/'] button[type=submit]")
     from sanxiang.portal.models import DecisionNumber
 
     number = DecisionNumber.objects.get(publication=pub).number
@@ -35,15 +34,14 @@ def test_published_found_withdrawn_notice(demo, page, phone_page, shoot):
     # a citizen on a phone: the list, the page, the search
     phone = phone_page
     phone.goto(phone.base + f"/gk/{agency.code}/")
-    phone.click("text=行政执法决定公开")
-    phone.wait_for_selector("#decisions")
+    follow(phone, "text=行政执法决定公开")
     link = phone.locator(f"#decisions a[href='/gk/{agency.code}/jueding/{number}/']")
     assert case_number in link.inner_text()
     no_sideways_scroll(phone)
     shoot(phone, "portal-decisions")
-    link.click()
-    phone.wait_for_selector("#decision-text")
+    follow(phone, link)
     assert phone.url.endswith(f"/gk/{agency.code}/jueding/{number}/")
+    assert phone.locator("#decision-text").count() == 1
     if pub.shown().summary:  # a penalty under the SAMR rules: its summary in front of the text
         assert "决定书文号" in phone.locator("#summary").inner_text()
     assert "执法机关" in phone.locator("#fields").inner_text()
@@ -52,13 +50,12 @@ def test_published_found_withdrawn_notice(demo, page, phone_page, shoot):
     shoot(phone, "portal-decision")
     phone.goto(phone.base + f"/gk/{agency.code}/search/")
     phone.fill("#id_q", case_number)
-    phone.click("button[type=submit]")
-    phone.wait_for_selector("#results")
+    follow(phone, "button[type=submit]")
     assert phone.locator(f"#results a[href='/gk/{agency.code}/jueding/{number}/']").count() == 1
     no_sideways_scroll(phone)
     shoot(phone, "portal-search")
     phone.fill("#id_q", "罚")  # one character: refused in Chinese, the query kept
-    phone.click("button[type=submit]")
+    follow(phone, "button[type=submit]")
     assert "请至少输入两个字" in phone.locator("#problems").inner_text()
     assert phone.input_value("#id_q") == "罚"
 
@@ -71,8 +68,7 @@ def test_published_found_withdrawn_notice(demo, page, phone_page, shoot):
     form = page.locator("form[action$='/withdraw/']")
     form.locator("select[name=ground]").select_option("revoked")
     form.locator("input[name=reason]").fill("该行政处罚决定已被行政复议机关撤销")
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    follow(page, form.locator("button[type=submit]"))
     pub.refresh_from_db()
     assert pub.status == PublicationStatus.WITHDRAWN, page.locator("main").inner_text()
     phone.goto(phone.base + f"/gk/{agency.code}/jueding/{number}/")

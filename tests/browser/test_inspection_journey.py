@@ -11,22 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
 from cases_cast import make_env  # noqa: E402
 
 pytestmark = pytest.mark.browser
-from journeys import log_in  # noqa: E402
-
-
-def move(page, action, **inputs):
-    """Open the move's form on the case page, fill it (a list checks boxes or radios), submit, expect no refusal."""
-    box = page.locator(f"#move-{action}")
-    box.locator("summary").click()
-    for name, value in inputs.items():
-        if isinstance(value, list):
-            for v in value:
-                box.locator(f"input[name='{name}'][value='{v}']").check()
-        else:
-            box.locator(f"[name='{name}']").fill(value)
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("[role=alert]").count() == 0, page.locator("[role=alert]").all_inner_texts()
+from journeys import fill_and_submit, follow, log_in, move, submit  # noqa: E402
 
 
 def state(page):
@@ -52,7 +37,7 @@ def test_an_inspection_with_a_normal_result_on_a_phone(world, phone_page, shoot)
     env, page = world, phone_page
     log_in(page, env.officer)
     page.goto(page.base + "/cases/")
-    page.click("text=登记行政检查")
+    follow(page, "text=登记行政检查")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.select_option("#id_source", "random")
     page.fill("#id_cause", "双随机抽查：食品经营者日常监督检查")
@@ -60,36 +45,30 @@ def test_an_inspection_with_a_normal_result_on_a_phone(world, phone_page, shoot)
     # 辅助人员 are never offered as inspectors (54号); one inspector alone is refused, nothing lost
     assert page.locator("#case-form input[name=handlers][value='%d']" % env.aux.pk).count() == 0
     page.check("#case-form input[name=handlers][value='%d']" % env.p1.pk)
-    page.click("#case-form button[type=submit]")
+    submit(page, "#case-form button[type=submit]", refused=True)
     assert "两名以上" in page.locator("[role=alert]").first.inner_text()
     assert page.input_value("#id_cause") == "双随机抽查：食品经营者日常监督检查"
     page.check("#case-form input[name=handlers][value='%d']" % env.p2.pk)
-    page.click("#case-form button[type=submit]")
+    submit(page, "#case-form button[type=submit]")
     assert "检〔" in page.locator("h1").inner_text() and state(page) == "待检查"
     move(page, "start_inspection")
     assert state(page) == "检查中"
     box = page.locator("#act-onsite")
-    box.locator("summary").click()
-    box.locator("[name=place]").fill("某某食品有限公司经营场所")
-    for checkbox in box.locator("input[name=certificate_numbers]").all():
-        checkbox.check()
-    box.locator("input[name=told_reason_basis_rights]").check()
-    box.locator("input[name=video_recorded]").check()
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    shown = box.locator("input[name=certificate_numbers]")  # every inspector's certificate shown
+    fill_and_submit(page, box, place="某某食品有限公司经营场所",
+                    certificate_numbers=[c.get_attribute("value") for c in shown.all()],
+                    told_reason_basis_rights=True, video_recorded=True)
     move(page, "record_inspection_result", result=["normal"], items="营业执照公示情况\n进货查验记录",
          conclusion="未发现问题。")
     assert page.locator("#inspection-result").inner_text().startswith("未发现问题")
     assert page.locator("#move-finish_inspection").count() == 0  # the 现场检查 (宜音像记录): no recording, no reason
     missing = page.locator("#case-evidence li").filter(has=page.locator("summary", has_text="说明理由")).first
-    missing.locator("summary").click()
-    missing.locator("[name=reason]").fill("执法记录仪送修，现场检查由两名执法人员书面记录")
-    missing.locator("button[type=submit]").click()
-    page.locator("#case-evidence li", has_text="执法记录仪送修").wait_for()
+    fill_and_submit(page, missing, reason="执法记录仪送修，现场检查由两名执法人员书面记录")
+    assert page.locator("#case-evidence li", has_text="执法记录仪送修").count() == 1
     move(page, "finish_inspection")
     assert state(page) == "已结案"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shoot(page, "inspection-normal-phone")
-    page.click("#case-people >> text=某某食品有限公司")
+    follow(page, "#case-people >> text=某某食品有限公司")
     table = page.locator("#inspections-of-party")
     assert "双随机抽查" in table.inner_text() and "未发现问题" in table.inner_text()

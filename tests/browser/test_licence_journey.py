@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
+from journeys import fill_and_submit, log_in, move, submit  # noqa: E402
 from kinds_cast import make_kinds_env  # noqa: E402
-from test_case_journeys import log_in, move, state  # noqa: E402
+from test_case_journeys import state  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -32,21 +33,17 @@ def test_a_licence_with_a_hearing_request(kinds_world, page, shoot):
     page.fill("#id_cause", "食品经营许可（新办）")
     page.select_option("#id_category", "行政许可")
     page.fill("#id_clue_on", "2026-09-18")
-    page.click("#case-form button[type=submit]")
+    submit(page, "#case-form button[type=submit]")
     assert state(page) == "已申请"
     case_url = page.url
     assert "许可受理期限" in page.locator("#case-deadlines").inner_text()
-    page.click("#act-party summary")
-    page.select_option("#act-party select[name=party]", label="某某食品有限公司")
-    page.click("#act-party button[type=submit]")
+    fill_and_submit(page, "#act-party", party={"label": "某某食品有限公司"})
+    assert "某某食品有限公司" in page.locator("#case-people").inner_text()
 
     log_in(page, env.head)
     page.goto(case_url)
     for name in ("王审批", "李审批"):
-        page.click("#act-handler summary")
-        page.select_option("#act-handler select[name=person]", label=name)
-        page.fill("#act-handler input[name=on]", "2026-09-18")
-        page.click("#act-handler button[type=submit]")
+        fill_and_submit(page, "#act-handler", person={"label": name}, on="2026-09-18")
 
     log_in(page, env.officer)
     page.goto(case_url)
@@ -59,12 +56,7 @@ def test_a_licence_with_a_hearing_request(kinds_world, page, shoot):
     deadlines = page.locator("#case-deadlines").inner_text()
     assert "组织听证期限" in deadlines and "2026-11-02" in deadlines and "暂停计时" in deadlines
     # Seven working days' notice (行政许可法第四十八条): a hearing on 16 Oct is refused, nothing lost.
-    box = page.locator("#move-notify_hearing")
-    box.locator("summary").click()
-    box.locator("[name=on]").fill("2026-10-09")
-    box.locator("[name=hearing_on]").fill("2026-10-16")
-    box.locator("[name=place]").fill("本局听证室")
-    box.locator("button[type=submit]").click()
+    move(page, "notify_hearing", refused=True, on="2026-10-09", hearing_on="2026-10-16", place="本局听证室")
     assert "最早于 2026-10-19 举行" in page.locator("[role=alert]").first.inner_text()
     page.goto(case_url)
     move(page, "notify_hearing", on="2026-10-09", hearing_on="2026-10-20", place="本局听证室")
@@ -79,10 +71,8 @@ def test_a_licence_with_a_hearing_request(kinds_world, page, shoot):
     log_in(page, env.officer)  # the handler says why the hearing was not filmed
     page.goto(case_url)
     missing = page.locator("#case-evidence li", has_text="举行听证")
-    missing.locator("summary", has_text="说明理由").click()
-    missing.locator("[name=reason]").fill("听证室未配备录像设备，听证全程书面记录并由参加人签字")
-    missing.locator("button[type=submit]").click()
-    page.locator("#case-evidence li", has_text="听证室未配备录像设备").wait_for()
+    fill_and_submit(page, missing, reason="听证室未配备录像设备，听证全程书面记录并由参加人签字")
+    assert page.locator("#case-evidence li", has_text="听证室未配备录像设备").count() == 1
 
     log_in(page, env.head)
     page.goto(case_url)

@@ -1,11 +1,12 @@
 """Journey: staff log in, see their own home page, log out (登录、工作台、退出)."""
 
+import journeys
 import pyotp
 import pytest
+from journeys import DEMO_PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "sanxiang-demo-2025"
 ADMIN_PASSWORD = "sanxiang-admin-2025"
 
 # Zhuzhou (seed 001) for every agency role, and the supervising 司法局. Each role must see what is
@@ -30,29 +31,14 @@ def full_name(username):
     return user.get_full_name() or user.username
 
 
-def log_in(page, username, password, totp=None):
-    page.goto(page.base + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    if totp is not None:
-        page.click("button[type=submit]")
-        # Administrators are asked for the dynamic code on a second step.
-        page.wait_for_selector("#id_totp")
-        page.fill("#id_password", password)
-        page.fill("#id_totp", totp)
-    page.click("button[type=submit]")
-
-
 def log_out(page):
-    page.click("button.logout")
-    page.wait_for_url(page.base + "/")
+    journeys.log_out(page)
     assert "工作人员登录" in page.inner_text("main")
 
 
 @pytest.mark.parametrize("username, role, selector, text", ROLES, ids=[r[0] for r in ROLES])
 def test_each_role_logs_in_sees_its_home_and_logs_out(demo, page, shoot, username, role, selector, text):
-    log_in(page, username, DEMO_PASSWORD)
-    page.wait_for_url(page.base + "/")
+    log_in(page, username, DEMO_PASSWORD)  # lands on the home page
     main = page.inner_text("main")
     assert f"{full_name(username)}，您好" in main
     assert role in main
@@ -64,19 +50,16 @@ def test_each_role_logs_in_sees_its_home_and_logs_out(demo, page, shoot, usernam
 
 def test_home_pages_differ_between_roles(demo, page):
     log_in(page, "zhuzhou-officer", DEMO_PASSWORD)
-    page.wait_for_url(page.base + "/")
     assert page.locator("#admin-warnings").count() == 0
     assert page.locator("#supervised").count() == 0
     log_out(page)
     log_in(page, "zhuzhou-leader", DEMO_PASSWORD)
-    page.wait_for_url(page.base + "/")
     assert page.locator("#admin-warnings").count() == 1
     assert page.locator("#my-person .status-ok").count() == 0
 
 
 def test_home_page_on_a_phone(demo, phone_page, shoot):
     log_in(phone_page, "zhuzhou-officer", DEMO_PASSWORD)
-    phone_page.wait_for_url(phone_page.base + "/")
     assert "43020000001" in phone_page.inner_text("#my-person")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     shoot(phone_page, "home-officer-phone")
@@ -84,7 +67,7 @@ def test_home_page_on_a_phone(demo, phone_page, shoot):
 
 def test_wrong_password_is_refused(demo, phone_page, shoot):
     page = phone_page
-    log_in(page, "zhuzhou-officer", "not-the-password")
+    log_in(page, "zhuzhou-officer", "not-the-password", lands=None)
     error = page.locator("[role=alert]")
     assert "用户名或密码错误" in error.inner_text()
     assert page.url.startswith(page.base + "/login/")
@@ -96,15 +79,14 @@ def test_administrator_logs_in_with_totp(demo, page, username):
     from sanxiang.orgs.models import TotpDevice
 
     secret = TotpDevice.objects.get(user__username=username).secret
-    log_in(page, username, ADMIN_PASSWORD, totp=pyotp.TOTP(secret).now())
-    page.wait_for_url(page.base + "/")
+    log_in(page, username, ADMIN_PASSWORD, totp=pyotp.TOTP(secret).now())  # the code on a second step
     assert f"{full_name(username)}，您好" in page.inner_text("main")
     assert "管理员" in page.inner_text("main")
     log_out(page)
 
 
 def test_administrator_without_correct_totp_stays_out(demo, page):
-    log_in(page, "zhuzhou-admin", ADMIN_PASSWORD, totp="000000")
+    log_in(page, "zhuzhou-admin", ADMIN_PASSWORD, totp="000000", lands=None)
     assert "动态口令错误" in page.locator("[role=alert]").inner_text()
     page.goto(page.base + "/agencies/")
     assert "/login/" in page.url

@@ -2,34 +2,21 @@
 
 import pyotp
 import pytest
+from journeys import DEMO_PASSWORD, follow, log_in, log_out, submit
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "sanxiang-demo-2025"
 ADMIN_PASSWORD = "sanxiang-admin-2025"
 
 NUMBER = "430200TEST01"
 
 
-def log_in(page, username, password, totp=None):
-    """As in test_login.py: administrators give the dynamic code on a second step."""
-    page.goto(page.base + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    if totp is not None:
-        page.click("button[type=submit]")
-        page.wait_for_selector("#id_totp")
-        page.fill("#id_password", password)
-        page.fill("#id_totp", totp)
-    page.click("button[type=submit]")
-
-
 def admin_logs_in(page, username="zhuzhou-admin"):
+    """Administrators give the dynamic code on a second step; they land on the home page."""
     from sanxiang.orgs.models import TotpDevice
 
     secret = TotpDevice.objects.get(user__username=username).secret
     log_in(page, username, ADMIN_PASSWORD, totp=pyotp.TOTP(secret).now())
-    page.wait_for_url(page.base + "/")
 
 
 def public_status(page, number):
@@ -44,17 +31,15 @@ def test_admin_issues_then_revokes_a_certificate(demo, page, shoot):
     officer = Person.objects.get(user__username="zhuzhou-officer")
     admin_logs_in(page)
     page.goto(page.base + "/agencies/zhuzhou-amr/")
-    page.click(f"a[href='/people/{officer.pk}/']")
-    page.click("#manage >> text=发放证件")
-    page.wait_for_selector("#action-form")
+    follow(page, f"a[href='/people/{officer.pk}/']")
+    follow(page, "#manage >> text=发放证件")
     page.fill("#id_number", NUMBER)
     page.check("input[name=categories] >> nth=0")
     page.fill("#id_area", "株洲市")
     page.fill("#id_issuing_authority", "湖南省人民政府")
     page.fill("#id_valid_from", "2025-01-01")
     page.fill("#id_valid_to", "2030-12-31")
-    page.click("#action-form button[type=submit]")
-    page.wait_for_url(f"{page.base}/people/{officer.pk}/")
+    submit(page, "#action-form button[type=submit]", url=f"{page.base}/people/{officer.pk}/")
     assert f"已发放行政执法证 {NUMBER}" in page.inner_text("main")
     cert = Certificate.objects.get(number=NUMBER)
     assert LedgerEntry.objects.filter(action="issue_certificate", object_id=str(cert.pk),
@@ -63,11 +48,9 @@ def test_admin_issues_then_revokes_a_certificate(demo, page, shoot):
     assert "证件有效" in page.inner_text("#verdict")
 
     page.goto(f"{page.base}/people/{officer.pk}/")
-    page.click(f"a[href='/certificates/{cert.pk}/revoke/']")
-    page.wait_for_selector("#action-form")
+    follow(page, f"a[href='/certificates/{cert.pk}/revoke/']")
     page.fill("#id_reason", "违法执法，依法吊销")
-    page.click("#action-form button[type=submit]")
-    page.wait_for_url(f"{page.base}/people/{officer.pk}/")
+    submit(page, "#action-form button[type=submit]", url=f"{page.base}/people/{officer.pk}/")
     assert "已吊销" in page.inner_text("main")
     assert public_status(page, NUMBER) == "已吊销"
     shoot(page, "certificate-revoked-by-admin")
@@ -84,7 +67,7 @@ def test_duplicate_number_is_refused_in_the_form(demo, page):
     page.fill("#id_valid_from", "2025-01-01")
     page.fill("#id_valid_to", "2030-12-31")
     before = Certificate.objects.count()
-    page.click("#action-form button[type=submit]")
+    submit(page, "#action-form button[type=submit]", refused=True)
     assert "证号 43020000001 已存在" in page.locator("[role=alert]").inner_text()
     assert Certificate.objects.count() == before
 
@@ -105,7 +88,6 @@ def test_officer_sees_no_admin_links(demo, page):
 
     officer = Person.objects.get(user__username="zhuzhou-officer")
     log_in(page, "zhuzhou-officer", DEMO_PASSWORD)
-    page.wait_for_url(page.base + "/")
     page.goto(f"{page.base}/people/{officer.pk}/")
     assert page.locator("#manage").count() == 0
     response = page.goto(f"{page.base}/people/{officer.pk}/certificates/new/")
@@ -122,34 +104,28 @@ def test_admin_opens_an_account_for_a_new_officer_who_then_logs_in(demo, page, s
     page.goto(page.base + "/agencies/zhuzhou-amr/people/new/")
     page.fill("#id_name", "韩新锐")
     page.select_option("#id_kind", "officer")
-    page.click("#action-form button[type=submit]")
+    submit(page, "#action-form button[type=submit]", url="**/people/*/")
     person = Person.objects.get(name="韩新锐", agency__code="zhuzhou-amr")
-    page.wait_for_url(f"{page.base}/people/{person.pk}/")
-    page.click("#login-account >> text=开通账号")
-    page.wait_for_selector("#action-form")
+    assert page.url == f"{page.base}/people/{person.pk}/"
+    follow(page, "#login-account >> text=开通账号")
     page.fill("#id_username", "zhuzhou-hanxr")
-    page.click("#action-form button[type=submit]")
+    submit(page, "#action-form button[type=submit]")
     temporary = page.locator("#shown-once").inner_text().strip()
     assert len(temporary) >= 12
     shoot(page, "account-opened-temporary-password")
-    page.click("text=我已记下，返回")
-    page.click("#manage >> text=分配角色")
-    page.wait_for_selector("#action-form")
+    follow(page, "text=我已记下，返回")
+    follow(page, "#manage >> text=分配角色")
     assert "韩新锐（zhuzhou-hanxr）" in page.locator("#id_account option:checked").inner_text()
     page.select_option("#id_role", "officer")
-    page.click("#action-form button[type=submit]")
-    page.wait_for_url(page.base + "/agencies/zhuzhou-amr/#roles")
-    page.click("button.logout")
-    page.wait_for_url(page.base + "/")
+    submit(page, "#action-form button[type=submit]", url=page.base + "/agencies/zhuzhou-amr/#roles")
+    log_out(page)
 
-    log_in(page, "zhuzhou-hanxr", temporary)
-    page.wait_for_url(page.base + "/account/password/")
+    log_in(page, "zhuzhou-hanxr", temporary, lands="/account/password/")
     assert "请先设置自己的新密码" in page.inner_text("main")
     page.fill("#id_current_password", temporary)
     page.fill("#id_new_password", "hanxr-own-password-1")
     page.fill("#id_new_password2", "hanxr-own-password-1")
-    page.click("#action-form button[type=submit]")
-    page.wait_for_url(page.base + "/account/")
+    submit(page, "#action-form button[type=submit]", url=page.base + "/account/")
     assert "执法人员" in page.inner_text("#account")
     page.goto(page.base + "/")
     assert "韩新锐，您好" in page.inner_text("main")

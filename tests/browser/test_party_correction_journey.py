@@ -6,7 +6,7 @@ it (予以更正) on the staff queue, submits the corrected version, the respons
 is published; the party looks up the answer on the portal and sees the corrected version is public."""
 
 import pytest
-from journeys import DEMO_PASSWORD, log_in
+from journeys import DEMO_PASSWORD, follow, log_in, submit
 
 pytestmark = pytest.mark.browser
 
@@ -62,20 +62,20 @@ def test_a_party_correction_request_is_answered_and_the_correction_published(dem
     page.fill("#id_code", "AAAA-AAAA")
     page.fill("#id_content", "罚款数额与送达的决定书不一致")
     page.fill("#id_contact", "13900000000")
-    page.click("#party-form button[type=submit]")
+    submit(page, "#party-form button[type=submit]", refused=True)
     assert R.WRONG_PAIR in page.locator("#verdict").inner_text()
     assert page.input_value("#id_code") == "" and page.input_value("#id_number") == number
     page.fill("#id_number", "")
     page.fill("#id_code", "")
     page.locator("#id_number").evaluate("e => e.removeAttribute('required')")
     page.locator("#id_code").evaluate("e => e.removeAttribute('required')")
-    page.click("#party-form button[type=submit]")
+    submit(page, "#party-form button[type=submit]", refused=True)
     assert "请输入案号" in page.locator("#error-number").inner_text()
     page.fill("#id_number", number)
     page.fill("#id_code", R.format_code(code).lower())
     page.fill("#id_content", "罚款数额与送达的决定书不一致，应以决定书为准。")
     page.fill("#id_contact", "13900000000")
-    page.click("#party-form button[type=submit]")
+    submit(page, "#party-form button[type=submit]")
     verdict = page.locator("#verdict").inner_text()
     assert "已收到您的更正申请" in verdict
     shoot(page, "portal-party-correction")
@@ -84,20 +84,20 @@ def test_a_party_correction_request_is_answered_and_the_correction_published(dem
     # the editor answers on the queue
     log_in(page, "zhuzhou-publicity", DEMO_PASSWORD)
     page.goto(page.base + "/publicity/requests/")
-    page.click(f"text={req_number}")
+    follow(page, f"text={req_number}")
     assert "罚款数额与送达的决定书不一致" in page.locator("#request-content").inner_text()
     page.check("input[name=decision][value=accept]")
     page.fill("#id_answer", "经核实，公示的罚款数额有误，予以更正。")
-    page.click("#answer-form button[type=submit]")
+    submit(page, "#answer-form button[type=submit]")
     assert "已更正" in page.locator("#request-status").inner_text()
-    page.click("text=编辑、提交审核后发布")
-    page.click("text=提交发布部门负责人审核")
+    follow(page, "text=编辑、提交审核后发布")
+    follow(page, "text=提交发布部门负责人审核")
 
     # the responsible head approves and publishes the corrected version
     log_in(page, "zhuzhou-head", DEMO_PASSWORD)
     page.goto(page.base + f"/publicity/publications/{pub.pk}/")
-    page.click("text=审核同意发布")
-    page.locator("form[action$='/publish/'] button[type=submit]").click()
+    follow(page, "text=审核同意发布")
+    follow(page, "form[action$='/publish/'] button[type=submit]")
     pub.refresh_from_db()
     assert pub.public_version == before + 1 and pub.status == PublicationStatus.CORRECTED
 
@@ -106,7 +106,7 @@ def test_a_party_correction_request_is_answered_and_the_correction_published(dem
     page.goto(page.base + "/gk/zhuzhou-amr/jiuzheng/?act=lookup")
     page.fill("#id_number", number)
     page.fill("#id_code", code)
-    page.click("#party-form button[type=submit]")
+    submit(page, "#party-form button[type=submit]")
     result = page.locator(f"[id='request-{req_number}']").inner_text()
     assert "经核实，公示的罚款数额有误，予以更正。" in result and "已公示" in result
     shoot(page, "portal-party-answer")

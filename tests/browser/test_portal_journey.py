@@ -3,6 +3,7 @@ login: by typing the code it was shown, and by the QR's address; it sees who ins
 what basis, checks an inspector's certificate, and the page never scrolls sideways."""
 
 import pytest
+from journeys import follow
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +22,10 @@ def test_an_enterprise_opens_the_inspection_code_page_on_a_phone(demo, phone_pag
     page.goto(page.base + f"/gk/{agency.code}/")
     assert agency.name in page.title()
     no_sideways_scroll(page)
-    page.click("text=检查码查询（扫码入企）")
+    follow(page, "text=检查码查询（扫码入企）")
     page.fill("#id_code", ins.code.lower())  # as typed from the notice, in any case
-    page.click("button[type=submit]")
-    page.wait_for_selector("#result")
+    follow(page, "button[type=submit]")
+    assert page.locator("#result").count() == 1
     assert page.url.endswith(f"/gk/{agency.code}/jiancha/{ins.code}/")
     assert agency.name in page.locator("#verdict").inner_text()
     from sanxiang.publicity.public_text import inspection_cause
@@ -37,8 +38,8 @@ def test_an_enterprise_opens_the_inspection_code_page_on_a_phone(demo, phone_pag
     assert page.locator("figure.qr svg").count() == 1
     no_sideways_scroll(page)
     shoot(page, "portal-inspection-code")
-    page.locator("#inspectors a").first.click()  # the certificate check of the first inspector
-    page.wait_for_selector("#verdict")
+    # the certificate check of the first inspector: a new page, whose #verdict this page has too
+    follow(page, page.locator("#inspectors a").first, url="**/public/certificate/**")
     assert "证件有效" in page.locator("#verdict").inner_text()
     page.goto(page.base + f"/gk/{agency.code}/jiancha/{ins.code}/")  # the address the QR code holds
     assert ins.code in page.locator("#inspection-code").inner_text()

@@ -8,21 +8,11 @@ withdraws it with a public reason → the public page and the search show the wi
 silent disappearance."""
 
 import pytest
-from journeys import DEMO_PASSWORD, log_in
+from journeys import DEMO_PASSWORD, fill, fill_and_submit, follow, log_in, move
 
 pytestmark = pytest.mark.browser
 
 MASKED = "820 千克"  # the words the editor masks
-
-
-def move(page, action, **inputs):
-    box = page.locator(f"#move-{action}")
-    box.locator("summary").click()
-    for name, value in inputs.items():
-        box.locator(f"[name='{name}']").fill(value)
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("[role=alert]").count() == 0, page.locator("[role=alert]").all_inner_texts()
 
 
 def test_a_decision_published_found_revoked_and_withdrawn_with_its_notice(demo, page, phone_page, shoot):
@@ -47,34 +37,28 @@ def test_a_decision_published_found_revoked_and_withdrawn_with_its_notice(demo, 
     page.goto(page.base + "/publicity/")
     row = page.locator("tr", has_text=case.number).first
     assert "处罚" in row.inner_text()
-    row.locator("a").first.click()
-    page.wait_for_selector("#preview")
+    follow(page, row.locator("a").first)
     assert MASKED in page.locator("#preview pre").nth(-1).inner_text()
     pub_url = page.url
 
     # the editor masks the quantity bought in, with a reason: highlighted in the original, gone from the text
     form = page.locator("form[action$='/add-span/']")
-    form.locator("[name=fragment]").fill(MASKED)
-    form.locator("[name=reason]").fill("进货数量属当事人的商业秘密")
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    fill(form, fragment=MASKED, reason="进货数量属当事人的商业秘密")
+    follow(page, form.locator("button[type=submit]"))
     marks = page.locator("#preview pre mark")
     assert MASKED in marks.all_inner_texts()
     assert "进货数量属当事人的商业秘密" in marks.first.get_attribute("title")
     assert MASKED not in page.locator("#preview pre").nth(-1).inner_text()
     shoot(page, "publicity-preview-span-added")
-    page.click("text=提交发布部门负责人审核")
-    page.wait_for_load_state()
+    follow(page, "text=提交发布部门负责人审核")
 
     # the responsible head approves; the editor publishes
     log_in(page, "zhuzhou-leader", DEMO_PASSWORD)
     page.goto(pub_url)
-    page.click("text=审核同意发布")
-    page.wait_for_load_state()
+    follow(page, "text=审核同意发布")
     log_in(page, "zhuzhou-publicity", DEMO_PASSWORD)
     page.goto(pub_url)
-    page.locator("form[action$='/publish/'] button[type=submit]").click()
-    page.wait_for_load_state()
+    follow(page, "form[action$='/publish/'] button[type=submit]")
     pub = case.publication_obligations.get().publication
     assert pub.status == PublicationStatus.PUBLISHED, page.locator("main").inner_text()
     number = DecisionNumber.objects.get(publication=pub).number
@@ -88,8 +72,7 @@ def test_a_decision_published_found_revoked_and_withdrawn_with_its_notice(demo, 
     assert "决定书文号" in phone.locator("#summary").inner_text()
     phone.goto(phone.base + "/gk/search/")
     phone.fill("#id_q", "农产")
-    phone.click("button[type=submit]")
-    phone.wait_for_selector("#results")
+    follow(phone, "button[type=submit]")
     hit = phone.locator("#results li", has=phone.locator(f"a[href='{decision_path}']"))
     assert hit.count() == 1 and "已撤下" not in hit.inner_text()
     shoot(phone, "portal-search-two-characters")
@@ -97,19 +80,8 @@ def test_a_decision_published_found_revoked_and_withdrawn_with_its_notice(demo, 
     # staff record the 行政复议决定 that revokes the grant
     log_in(page, "zhuzhou-head", DEMO_PASSWORD)
     page.goto(case_url)
-    box = page.locator("#act-appeal")
-    box.locator("summary").click()
-    box.locator("[name=kind]").select_option("reconsideration")
-    box.locator("[name=body]").fill("株洲市人民政府")
-    box.locator("[name=applied_on]").fill(today)
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    box = page.locator("#act-appeal-outcome")
-    box.locator("summary").click()
-    box.locator("[name=outcome]").select_option("revoked")
-    box.locator("[name=decided_on]").fill(today)
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    fill_and_submit(page, "#act-appeal", kind="reconsideration", body="株洲市人民政府", applied_on=today)
+    fill_and_submit(page, "#act-appeal-outcome", outcome="revoked", decided_on=today)
     assert "撤销" in page.locator("#case-appeals").inner_text()
 
     # the editor withdraws it: without a reason refused (nothing lost), then with the public reason
@@ -118,16 +90,14 @@ def test_a_decision_published_found_revoked_and_withdrawn_with_its_notice(demo, 
     assert "应当撤下" in page.locator("#publication").inner_text()
     form = page.locator("form[action$='/withdraw/']")
     form.locator("input[name=on]").fill(today)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    follow(page, form.locator("button[type=submit]"))
     assert "理由" in page.locator("form[action$='/withdraw/'] .error").first.inner_text()
     pub.refresh_from_db()
     assert pub.status == PublicationStatus.PUBLISHED
     reason = "该行政处罚决定已被行政复议机关撤销"
     form = page.locator("form[action$='/withdraw/']")
     form.locator("input[name=reason]").fill(reason)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    follow(page, form.locator("button[type=submit]"))
     pub.refresh_from_db()
     assert pub.status == PublicationStatus.WITHDRAWN, page.locator("main").inner_text()
 

@@ -9,6 +9,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 import journeys  # noqa: E402
+from journeys import fill, follow, submit, unfold  # noqa: E402
 
 
 def log_in(page, username):
@@ -21,26 +22,6 @@ def demo_case(agency, cause):
     return Case.objects.get(agency__code=agency, cause=cause)
 
 
-def submit(page, button):
-    """Click a form's button, wait for the page it leads back to, and expect no refusal on it."""
-    with page.expect_navigation():
-        button.click()
-    refusals = page.locator(".card.error, [role=alert]:not(:empty)")
-    assert refusals.count() == 0, refusals.all_inner_texts()
-
-
-def fill(box, **inputs):
-    """Fill a form of the case page by its fields' names (prefixed as the section prefixes them)."""
-    for name, value in inputs.items():
-        field = box.locator(f"[name='{name}']")
-        if value is True:
-            field.check()
-        elif box.locator(f"select[name='{name}']").count():
-            field.select_option(value)
-        else:
-            field.fill(value)
-
-
 def option_value(box, name, text):
     """The value of the option of select `name` whose label contains `text` (labels carry dates and sizes)."""
     return box.locator(f"select[name='{name}'] option", has_text=text).first.get_attribute("value")
@@ -48,8 +29,7 @@ def option_value(box, name, text):
 
 def generate(page, kind, **inputs):
     box = page.locator(f"#generate-{kind}")
-    if not box.evaluate("details => details.open"):
-        box.locator("summary").click()
+    unfold(box)
     fill(box, **inputs)
     submit(page, box.locator("button[type=submit]"))
 
@@ -125,8 +105,7 @@ def test_a_seal_with_its_recording_its_list_and_a_signed_onsite_record(demo, pag
     assert record.number in row.inner_text()
 
     # 手写签名: the officer and the party each sign on their pad with the mouse.
-    row.locator("text=手写签名").click()
-    page.wait_for_selector("canvas[data-signature=party_png]")
+    follow(page, row.locator("text=手写签名"))
     # A person signs: the company's legal representative is offered, not the company (s18 D3).
     assert page.input_value("#party_name") == "刘某"
     page.fill("#party_name", "刘建")
@@ -201,8 +180,7 @@ def test_a_decision_and_its_service_receipt_generated_issued_and_looked_at(demo,
     look = RecordAccess.objects.get(case=case, record_kind="document", record_id=decision.pk)
     assert (look.mode, look.user.username, look.served_sha256) == ("view", "pingluo-head", decision.pdf_sha256)
 
-    with page.expect_navigation(url=f"**/retrieval/cases/{case.pk}/log/"):
-        page.locator("#case-records a", has_text="访问日志").click()
+    follow(page, page.locator("#case-records a", has_text="访问日志"), url=f"**/retrieval/cases/{case.pk}/log/")
     rows = page.locator("#access-log tr")
     assert rows.count() == 2  # the header and the one look
     assert "行政处罚决定书" in rows.nth(1).inner_text() and "查看" in rows.nth(1).inner_text()

@@ -15,7 +15,7 @@ from cases_cast import reach, step  # noqa: E402
 from flow_cast import make_flow_env  # noqa: E402
 
 pytestmark = pytest.mark.browser
-from journeys import log_in  # noqa: E402
+from journeys import fill, fill_and_submit, follow, log_in, move, submit  # noqa: E402
 
 POINTS = ("subject", "procedure", "facts", "basis", "authority", "documents", "crime")
 
@@ -36,22 +36,14 @@ def world(transactional_db, live_server):
 
 
 
-
-def no_refusal(page):
-    page.wait_for_load_state()
-    errors = page.locator("div.card.error")
-    assert errors.count() == 0, errors.all_inner_texts()
-
-
 def round_state(page):
     return page.locator("#round-state").inner_text()
 
 
 def sign(page, opinion):
     box = page.locator("#round-sign")
-    box.locator("textarea[name=opinion]").fill(opinion)
-    box.locator("button[type=submit]").click()
-    no_refusal(page)
+    fill(box, opinion=opinion)
+    submit(page, box.locator("button[type=submit]"))
 
 
 def test_a_penalty_blocked_reviewed_with_a_supplement_signed_and_decided(world, page, shoot):
@@ -67,66 +59,51 @@ def test_a_penalty_blocked_reviewed_with_a_supplement_signed_and_decided(world, 
 
     log_in(page, env.officer)
     page.goto(case_url)
-    box = page.locator("#act-submit-review")
-    box.locator("summary").click()
-    for code in ("report", "draft", "evidence"):
-        box.locator(f"input[name='material-{code}'][value='provided']").check()
-    box.locator("input[name='material-hearing'][value='not_applicable']").check()
-    box.locator("textarea[name=note]").fill("当事人已放弃陈述申辩，请审核。")
-    box.locator("button[type=submit]").click()
-    no_refusal(page)
+    materials = {f"material-{code}": ["provided"] for code in ("report", "draft", "evidence")}
+    fill_and_submit(page, "#act-submit-review", **materials, **{"material-hearing": ["not_applicable"]},
+                    note="当事人已放弃陈述申辩，请审核。")
     assert "第 1 轮：待确定审核人员" in page.locator("#case-review").inner_text()
     shoot(page, "review-submitted")
 
     log_in(page, env.head)  # 承办机构负责人意见, the chain's first step
     page.goto(case_url)
-    page.locator("#case-review").get_by_role("link", name="查看本轮").click()
+    follow(page, page.locator("#case-review").get_by_role("link", name="查看本轮"))
     assert "承办机构负责人意见" in page.locator("#round-sign summary").inner_text()
     sign(page, "拟处罚适当，同意送审。")
 
     log_in(page, env.reviewer)
-    page.click("nav >> text=法制审核")
-    page.locator("#review-desk").get_by_role("link", name=case.title).click()
+    follow(page, "nav >> text=法制审核")
+    follow(page, page.locator("#review-desk").get_by_role("link", name=case.title))
     page.locator("#round-assign select[name=reviewer]").select_option(label="钱审核")
-    page.click("#round-assign button[type=submit]")
-    no_refusal(page)
+    submit(page, "#round-assign button[type=submit]")
     assert round_state(page) == "审核中"
-    box = page.locator("#round-request-supplement")
-    box.locator("summary").click()
-    box.locator("input[name=items][value=evidence]").check()
-    box.locator("input[name=supplement_by]").fill("2026-12-31")
-    box.locator("textarea[name=note]").fill("请补充进货单据。")
-    box.locator("button[type=submit]").click()
-    no_refusal(page)
+    fill_and_submit(page, "#round-request-supplement", items=["evidence"], supplement_by="2026-12-31", note="请补充进货单据。")
     assert round_state(page) == "退回补充材料"
 
     log_in(page, env.officer)
     panel = page.locator("#review-returned-panel")
     assert "退回补充材料" in panel.inner_text()
-    panel.get_by_role("link", name="补交材料").click()
+    follow(page, panel.get_by_role("link", name="补交材料"))
     page.locator("#round-supplement input[name='material-evidence']").check()
-    page.click("#round-supplement button[type=submit]")
-    no_refusal(page)
+    submit(page, "#round-supplement button[type=submit]")
     assert round_state(page) == "审核中"
 
     log_in(page, env.reviewer)
     page.goto(page.base + "/review/")
-    page.locator("#review-desk").get_by_role("link", name=case.title).click()
+    follow(page, page.locator("#review-desk").get_by_role("link", name=case.title))
     for code in POINTS:
         page.locator(f"#round-checklist select[name=finding-{code}]").select_option("lawful")
-    page.click("#round-checklist button[type=submit]")
-    no_refusal(page)
+    submit(page, "#round-checklist button[type=submit]")
     page.locator("#round-opinion select[name=opinion_kind]").select_option(label="同意案件处理意见")
     page.locator("#round-opinion textarea[name=text]").fill("事实清楚，证据确凿，程序合法，处罚适当，同意。")
-    page.click("#round-opinion button[type=submit]")
-    no_refusal(page)
+    submit(page, "#round-opinion button[type=submit]")
     assert round_state(page) == "同意"
     sign(page, "经审核，同意。")  # 法制审核意见
     shoot(page, "review-agreed")
 
     log_in(page, fe.legal_head)
-    page.click("nav >> text=法制审核")
-    page.locator("#review-signing").get_by_role("link", name=case.title).click()
+    follow(page, "nav >> text=法制审核")
+    follow(page, page.locator("#review-signing").get_by_role("link", name=case.title))
     sign(page, "同意法制审核意见。")  # 法制审核机构负责人意见
     assert page.locator("#round-flow-problem").count() == 0
     assert "法制审核机构负责人意见：同意" in page.locator("#round-chain").inner_text()
@@ -135,10 +112,7 @@ def test_a_penalty_blocked_reviewed_with_a_supplement_signed_and_decided(world, 
     page.goto(case_url)
     review = page.locator("#case-review").inner_text()
     assert "审核通过" in review and "同意案件处理意见" in review and "请补充进货单据" in review
-    box = page.locator("#move-decide")
-    box.locator("summary").click()
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    move(page, "decide")
     assert page.locator("#case-state").inner_text() == "已决定"
 
 
@@ -174,8 +148,7 @@ def test_a_disagreement_resolved_by_collective_discussion(returned_world, page, 
     page.goto(round_url)
     page.locator("#round-opinion select[name=opinion_kind]").select_option(label="建议纠正")
     page.locator("#round-opinion textarea[name=text]").fill("罚款数额偏高，建议按裁量基准纠正。")
-    page.click("#round-opinion button[type=submit]")
-    no_refusal(page)
+    submit(page, "#round-opinion button[type=submit]")
     assert round_state(page) == "退回承办机构"
 
     log_in(page, env.head)
@@ -191,17 +164,13 @@ def test_a_disagreement_resolved_by_collective_discussion(returned_world, page, 
         row.locator("select").select_option("agree")
     box.locator("select[name=outcome]").select_option("as_proposed")
     box.locator("textarea[name=minutes]").fill("局领导集体讨论认为，拟处罚在裁量基准幅度内，按承办机构拟作出的决定作出。")
-    box.locator("button[type=submit]").click()
-    no_refusal(page)
+    submit(page, box.locator("button[type=submit]"))
     assert "按承办机构拟作出的决定作出" in page.locator("#round-history").inner_text()
     shoot(page, "review-collective-discussion")
 
     log_in(page, env.head)
     page.goto(f"{page.base}/cases/{case.pk}/")
-    box = page.locator("#move-decide")
-    box.locator("summary").click()
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    move(page, "decide")
     assert page.locator("#case-state").inner_text() == "已决定"
 
 
@@ -230,14 +199,12 @@ def test_hrss_negotiates_then_the_leaders_decide_and_the_case_is_decided(hrss_wo
     box.locator("textarea[name=participants]").fill("赵科长")
     box.locator("input[name=agreed][value=no]").check()
     box.locator("textarea[name=text]").fill("承办机构认为事实清楚，法制审核机构认为证据不足，未能达成一致。")
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    submit(page, box.locator("button[type=submit]"), refused=True)
     box = page.locator("#round-negotiate")
     assert "至少 2 人" in box.inner_text()  # refused beside the field, the words kept
     assert box.locator("textarea[name=text]").input_value().startswith("承办机构认为事实清楚")
     box.locator("textarea[name=participants]").fill("赵科长、钱审核")
-    box.locator("button[type=submit]").click()
-    no_refusal(page)
+    submit(page, box.locator("button[type=submit]"))
     assert "未达成一致" in page.locator("#round-history").inner_text()
 
     log_in(page, env.leader)  # both opinions to the leaders
@@ -250,16 +217,12 @@ def test_hrss_negotiates_then_the_leaders_decide_and_the_case_is_decided(hrss_wo
         box.locator(f"select[name=decider-position-{leader.pk}]").select_option("agree")
     box.locator("select[name=outcome]").select_option("as_proposed")
     box.locator("textarea[name=text]").fill("经局领导研究，按承办机构拟作出的决定作出。")
-    box.locator("button[type=submit]").click()
-    no_refusal(page)
+    submit(page, box.locator("button[type=submit]"))
     history = page.locator("#round-history").inner_text()
     assert "局领导研究决定" in history and "事实清楚，证据确凿，拟处罚适当。" in history
     shoot(page, "review-leadership-decision")
 
     log_in(page, env.head)
     page.goto(f"{page.base}/cases/{case.pk}/")
-    box = page.locator("#move-decide")
-    box.locator("summary").click()
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    move(page, "decide")
     assert page.locator("#case-state").inner_text() == "已决定"

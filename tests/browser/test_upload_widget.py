@@ -7,12 +7,11 @@ import hashlib
 import os
 
 import pytest
-from journeys import cut_off_uploads
+from journeys import cut_off_uploads, log_in
 
 from sanxiang.lib.hashing import sm3_hex
 
 pytestmark = pytest.mark.browser
-PASSWORD = "test-password-123"  # sanxiang.orgs.testing's accounts
 PIECE = 512 << 10
 
 
@@ -26,14 +25,6 @@ def officer(transactional_db, live_server, settings, tmp_path):
     settings.UPLOAD_BROWSER_CHUNK_BYTES = PIECE
     cache.clear()
     return T.member(T.agency("up-web"))
-
-
-def log_in(page, officer):
-    page.goto(page.base + "/login/")
-    page.fill("#id_username", officer.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
 
 
 def test_an_upload_cut_off_mid_way_resumes_and_completes(officer, page, tmp_path, shoot):
