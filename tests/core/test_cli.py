@@ -41,7 +41,7 @@ def free_port():
 
 
 def get(url):
-    with urllib.request.urlopen(url, timeout=5) as response:
+    with urllib.request.urlopen(url, timeout=30) as response:  # a loaded CI machine answers late, not wrongly
         return response.status, response.read().decode()
 
 

@@ -188,7 +188,7 @@ def test_a_template_that_would_render_for_ever_is_refused_within_its_time(env, s
     started = time.monotonic()
     with pytest.raises(RuleViolation) as caught:
         D.do_upload_document_template(env.agency, "filing_approval", data, reason="本局格式", actor=env.leader)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # endless without the bound; 30 s leaves room for a loaded machine
     assert caught.value.code == "template_too_slow" and "循环或运算过多" in caught.value.message
     assert not DocumentTemplate.objects.filter(agency=env.agency).exists()
     # …and one stored before the bound (or under a longer one) is refused when a document is generated.
@@ -199,7 +199,7 @@ def test_a_template_that_would_render_for_ever_is_refused_within_its_time(env, s
     case = decided_case(env, "filed")
     started = time.monotonic()
     assert "循环或运算过多" in _refused(D.do_generate_document, case, "filing_approval", actor=env.officer)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # endless without the bound; 30 s leaves room for a loaded machine
 
 
 def test_the_operator_rechecks_every_stored_agency_template_and_deactivates_those_failing_today(env, settings):
