@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sanxiang.accounts.middleware.BearerTokenMiddleware",
     "sanxiang.accounts.middleware.PasswordChangeMiddleware",
+    "sanxiang.access.middleware.RolesReadOncePerRequest",  # a read page reads the user's roles once
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sanxiang.api.middleware.ApiErrorShapeMiddleware",

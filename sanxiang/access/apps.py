@@ -10,3 +10,12 @@ class AccessConfig(AppConfig):
     def ready(self):
         # Each app declares its models' policies in <app>/policies.py.
         autodiscover_modules("policies")
+        # What a read-only request read of the role assignments is forgotten when one changes.
+        from django.db.models.signals import post_delete, post_save
+
+        from sanxiang.orgs.models import RoleAssignment
+
+        from .policy import forget_roles_read
+
+        post_save.connect(forget_roles_read, sender=RoleAssignment, dispatch_uid="access-forget-roles-saved")
+        post_delete.connect(forget_roles_read, sender=RoleAssignment, dispatch_uid="access-forget-roles-deleted")

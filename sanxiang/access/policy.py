@@ -17,7 +17,9 @@ System administrators and system actors (jobs, the operator's console) get every
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -138,6 +140,43 @@ def current_roles(user, on_date=None):
         Q(valid_to__isnull=True) | Q(valid_to__gte=on_date))
 
 
+# The roles `access_q` reads, once per (user, date) while a page is read (`roles_read_once`): a case
+# page asked the access table about 35 times, and each time read the same role assignments again —
+# a fifth of its queries (docs/access.md "Read once per request").
+_roles_read = contextvars.ContextVar("sanxiang_roles_read", default=None)
+
+
+@contextmanager
+def roles_read_once():
+    """While this lasts (a GET or HEAD request, `RolesReadOncePerRequest`), `access_q` reads each user's
+    role assignments in force on a date once; any role assignment saved or deleted meanwhile forgets
+    what was read (`forget_roles_read`)."""
+    token = _roles_read.set({})
+    try:
+        yield
+    finally:
+        _roles_read.reset(token)
+
+
+def forget_roles_read(**kwargs) -> None:
+    """A role assignment was saved or deleted: read the roles again (post_save / post_delete)."""
+    read = _roles_read.get()
+    if read:
+        read.clear()
+
+
+def _roles_in_force(user, on_date) -> list:
+    """The user's role assignments in force on `on_date` (agency, unit, role and scope only), read once
+    per (user, date) inside `roles_read_once`, else every time."""
+    read = _roles_read.get()
+    if read is None:
+        return list(current_roles(user, on_date).only("agency_id", "unit_id", "role", "scope"))
+    key = (user.pk, on_date or today())
+    if key not in read:
+        read[key] = list(current_roles(user, key[1]).only("agency_id", "unit_id", "role", "scope"))
+    return read[key]
+
+
 def is_person(user) -> bool:
     """A logged-in, active account of a person (not anonymous, not a system actor)."""
     return (user is not None and not is_system_actor(user) and getattr(user, "is_authenticated", False)
@@ -211,8 +250,10 @@ def access_q(policy: Policy, user, action: str, on_date=None, exclude_roles=()) 
     self_scopes = grants.get(SELF, ())
     if OWN in self_scopes and policy.own:
         q |= Q(**{policy.own: user.pk}) & _mark_q(policy, OWN)
-    for ra in current_roles(user, on_date).exclude(role__in=list(exclude_roles)).only(
-            "agency_id", "unit_id", "role", "scope"):
+    excluded = {str(role) for role in exclude_roles}
+    for ra in _roles_in_force(user, on_date):
+        if ra.role in excluded:
+            continue
         for scope in grants.get(ra.role, ()):
             if scope == AGENCY:
                 part = _agency_q(policy, [ra.agency_id])

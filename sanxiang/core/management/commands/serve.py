@@ -29,6 +29,11 @@ def default_processes() -> int:
         raise CommandError(f"环境变量 SANXIANG_WEB_PROCESSES 应为正整数，收到：{text!r}") from None
 
 
+def ignore_ctrl_c(worker) -> None:
+    """In a server process (gunicorn's post_worker_init): SIGINT is the master's to act on."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class WebServer:
     """gunicorn's master with `gthread` workers, serving the application loaded here (decision 0015).
 
@@ -60,14 +65,29 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true",
                             help="do not start `sanxiang worker` (workers run separately)")
 
-    def handle(self, *args, addrport, processes, threads, no_worker, **options):
+    def execute(self, *args, **options):
+        self.asked = options
+        return super().execute(*args, **options)
+
+    def check(self, *args, **kwargs):
+        # A wrong address or size is refused before Django's system checks (≈ 1 s of a refusal's start).
+        if asked := getattr(self, "asked", None):
+            self.served(asked["addrport"], asked["processes"], asked["threads"])
+        return super().check(*args, **kwargs)
+
+    @staticmethod
+    def served(addrport, processes, threads):
+        """(host, port, processes): what to serve, or the operator's error."""
         host, _, port = addrport.rpartition(":")
         if not port.isdigit():
             raise CommandError(f"地址格式应为 ADDR:PORT，收到：{addrport}")
         processes = default_processes() if processes is None else processes
         if processes < 1 or threads < 1:
             raise CommandError(f"进程数和线程数应为正整数，收到：--processes {processes} --threads {threads}")
-        host = host or "127.0.0.1"
+        return host or "127.0.0.1", port, processes
+
+    def handle(self, *args, addrport, processes, threads, no_worker, **options):
+        host, port, processes = self.served(addrport, processes, threads)
         from sanxiang.core.backup import UnfinishedRestore, refuse_to_serve_if_restore_unfinished
 
         try:
@@ -95,6 +115,10 @@ class Command(BaseCommand):
             # English "URI Too Long" page, s22 tester10 #10): the application answers long queries itself.
             "limit_request_line": 8190,
             "control_socket_disable": True,
+            # Ctrl+C reaches the whole process group: the server processes leave it to the master, which
+            # stops them at once (SIGQUIT). Both answering it raced, and a server process caught twice
+            # could hang until gunicorn's 30 s graceful timeout killed it (s26: one stop in two).
+            "post_worker_init": ignore_ctrl_c,
             "errorlog": "-",
             "loglevel": "warning",
         })
