@@ -172,19 +172,41 @@ def inspection_cause(inspection) -> str:
     complained; the items are shown apart. Any other cause is masked as a published field is (the persons the
     case knows, the detectors of the agency's profile policy) with any printed 公示查询码, in any written form,
     replaced by 「［查询码已隐去］」."""
+    from sanxiang.cases.models import InspectionSource
+
+    if from_complaint(inspection):
+        return f"{InspectionSource.COMPLAINT.label}核查（具体事由依法对投诉举报人保密，不予公开）"
+    return _inspection_text(inspection.case.cause, inspection)
+
+
+ITEM_HIDDEN = "核查投诉举报反映的问题（投诉举报人的信息依法保密，不予公开）"
+# the words by which a text speaks of a complainant or informant (s26 defects10e #1)
+COMPLAINANT_LABEL = re.compile(r"(?:投诉举报人|举报人|投诉人|举报者|投诉者|反映人|来电人|来信人|信访人)")
+
+
+def from_complaint(inspection) -> bool:
+    """A 投诉举报 inspection: its source, or its case's source (投诉/举报)."""
     from sanxiang.cases.models import InspectionSource, Source
 
-    case = inspection.case
-    if inspection.source == InspectionSource.COMPLAINT or case.source in (Source.COMPLAINT, Source.REPORT):
-        return f"{InspectionSource.COMPLAINT.label}核查（具体事由依法对投诉举报人保密，不予公开）"
-    return _inspection_text(case.cause, inspection)
+    return inspection.source == InspectionSource.COMPLAINT or \
+        inspection.case.source in (Source.COMPLAINT, Source.REPORT)
 
 
 def inspection_items(inspection) -> list[str]:
     """The 检查内容 (the items checked) as the public 扫码入企 page shows them (decision 0101): typed by the officer
     when the inspection is made, drawn or its result recorded, so each is masked as the cause is, with any printed
-    公示查询码 replaced; the staff keep the typed items."""
-    return [t for t in (_inspection_text(i, inspection) for i in inspection.items or []) if t]
+    公示查询码 replaced; the staff keep the typed items. In a 投诉举报 inspection an item that speaks of the
+    complainant (举报人, 投诉人 …: a name the case does not know would stay) is shown only as 「核查投诉举报反映的
+    问题（…不予公开）」 — the enterprise learns what is checked, never who complained (s26 defects10e #1,
+    decision 0102). A printed code is refused when the items are typed (`cases.kinds.inspection.as_items`)."""
+    complaint = from_complaint(inspection)
+    out = []
+    for item in inspection.items or []:
+        shown = (ITEM_HIDDEN if complaint and isinstance(item, str) and COMPLAINANT_LABEL.search(item)
+                 else _inspection_text(item, inspection))
+        if shown and shown not in out:
+            out.append(shown)
+    return out
 
 
 def _inspection_text(text, inspection) -> str:
