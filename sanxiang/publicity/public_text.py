@@ -8,7 +8,8 @@ the 撤下说明 of a withdrawal — proposed, approved, or the head's own —, 
 
 - **masked** as a published field is (`actions.mask_value`): the persons the case knows, the detectors (phones,
   ID numbers …) and every word an editor masked in any version of the publication;
-- **no 公示查询码** (`code_spans`): the codes printed on the case's documents in any written form — compared by
+- **no 公示查询码** (`code_spans(..., any_form=True)`): the codes printed on any case's documents in any written
+  form (another case's too: s26 defects10e #3) — compared by
   their letters and digits only, whatever stands between them (「2AUD/ZFYE」「2AUD、ZFYE」「2AUD−ZFYE」) —
   and any token shaped as a code (4 + 4 characters of the code alphabet) that is a code printed on any case's
   document. Typed anew the text is refused (`party_code_public`, in Chinese); a stored text made public later
@@ -59,16 +60,19 @@ def _printed_anywhere(candidates: set[str]) -> set[str]:
 
     if not candidates:
         return set()
-    found = Document.objects.filter(fields__context__query_code__in=[format_code(c) for c in candidates]) \
-        .values_list("fields__context__query_code", flat=True)
-    return {str(c).replace("-", "") for c in found}
+    codes, found = sorted(format_code(c) for c in candidates), set()
+    for at in range(0, len(codes), 500):  # a long text (a 决定书's full text): within any database's limit
+        found |= {str(c).replace("-", "") for c in Document.objects.filter(
+            fields__context__query_code__in=codes[at:at + 500]).values_list("fields__context__query_code", flat=True)}
+    return found
 
 
 def code_spans(text: str, case=None, *, any_form: bool = False) -> list[tuple[int, int]]:
     """Where `text` holds a 公示查询码: one printed on a document of `case` in any written form, or a code-shaped
-    token printed on any case's document. `any_form` (a short text of no case, s25 defects10d #2): a code printed
-    on any case's document in any written form too — every 8-character window of the text's letters and digits
-    that could be a code, looked up in one query."""
+    token printed on any case's document. `any_form` (every public free text and version: s25 defects10d #2,
+    s26 defects10e #3): a code printed on any case's document in any written form too — every 8-character window
+    of the text's letters and digits that could be a code (made only of the code alphabet, which has no 0/1/I/L/O),
+    looked up in one query (in blocks of 500 for a long text)."""
     from .actions import printed_codes
 
     if not text:
@@ -102,7 +106,8 @@ def code_spans(text: str, case=None, *, any_form: bool = False) -> list[tuple[in
 
 
 def holds_code(texts, case=None) -> bool:
-    return any(code_spans(t or "", case) for t in texts)
+    """A 公示查询码 in any of `texts`: the case's own or another case's, in any written form (s26 defects10e #3)."""
+    return any(code_spans(t or "", case, any_form=True) for t in texts)
 
 
 def editor_words(pub, extra=()) -> list[dict]:
@@ -134,7 +139,7 @@ def public_text(text: str, pub, *, what: str, field: str = "reason", refuse_code
         return text
     ob = pub.obligation
     masked = mask_value(text, case_context(ob.case), _policy(ob), editor_words(pub, extra_words))
-    spans = code_spans(masked, ob.case)
+    spans = code_spans(masked, ob.case, any_form=True)  # another case's code in any form too (s26 defects10e #3)
     if spans and refuse_codes:
         raise RuleViolation(CODE_MESSAGE.format(what=what), field=field, code="party_code_public")
     for start, end in reversed(spans):
