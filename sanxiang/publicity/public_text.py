@@ -18,7 +18,9 @@ the 撤下说明 of a withdrawal — proposed, approved, or the head's own —, 
 The version's own code check (`actions.party_code_problem`) uses `code_spans` too. The texts of no case the portal
 shows (the 年报's 数据来源, the 事前公开 and 法制审核目录 reasons) pass `agency_text` (s25 defects10c #1; a code
 in any written form, the length after masking: defects10d #2, #5). The 检查事由 on the public 扫码入企 page passes
-`inspection_cause` at display (defects10d #1), its 检查内容 `inspection_items` (decision 0101). What the agency
+`inspection_cause` at display (defects10d #1), its 检查内容 `inspection_items` (decision 0101; in a 投诉举报
+inspection nothing of the complainant, s26 defects10e #1); a complainant's name after a label is masked in both
+(`mask_complainant_names`, #5). What the agency
 publishes in its own name — the 事前公开 sections' content, the 审核目录's rules, the 抽查计划 — passes
 `agency_published_content` at save: nothing masked (the agency's own phones stay), a printed code, an ID number or a
 bank card refused naming the field (decision 0101, defects10d #3).
@@ -189,6 +191,33 @@ ITEM_HIDDEN = "核查投诉举报反映的问题（投诉举报人的信息依�
 COMPLAINANT_LABEL = re.compile(r"(?:投诉举报人|举报人|投诉人|举报者|投诉者|反映人|来电人|来信人|信访人)")
 
 
+# what follows a complainant's label and is no name: a verb, a preposition, a particle (「举报人称」「投诉人反映」)
+_NOT_A_NAME = re.compile(r"^(?:称|反映|举报|投诉|来电|来信|表示|提出|要求|陈述|说|于|在|向|对|的|等|与|和|及|已|未|均|并|经|"
+                         r"所|系|为|是|信息|身份|姓名|电话|联系|住|某)")
+_NAME_STOP = re.compile(r"称|反映|举报|投诉|来电|来信|表示|提出|要求|陈述|说|于|在|向|对|的|等|与|和|及|已|未|均|并|经|所|系|为|是")
+
+
+def mask_complainant_names(text: str) -> str:
+    """A name right after a complainant's label (举报人王秀英, 投诉人：张三) masked as a known person's is — the
+    surname kept, the given name 某 (s26 defects10e #5): the case does not know a complainant, so `mask_value` does
+    not find them. The name is the Chinese characters after the label up to a verb or particle (称, 反映, 的 …) or
+    anything else, two to three of them (four for a compound surname); a label followed by a verb is left alone."""
+    from .redaction import COMPOUND_SURNAMES, masked_name
+
+    def one(m):
+        run = m.group(2)
+        if _NOT_A_NAME.match(run):
+            return m.group(0)
+        stop = _NAME_STOP.search(run, 2)
+        name = run[:stop.start()] if stop else run
+        name = name[:4 if name[:2] in COMPOUND_SURNAMES else 3]
+        if len(name) < 2:
+            return m.group(0)
+        return m.group(1) + masked_name(name) + run[len(name):]
+
+    return re.sub(rf"({COMPLAINANT_LABEL.pattern}[\s:：]*)([\u4e00-\u9fff]+)", one, text or "")
+
+
 def from_complaint(inspection) -> bool:
     """A 投诉举报 inspection: its source, or its case's source (投诉/举报)."""
     from sanxiang.cases.models import InspectionSource, Source
@@ -226,8 +255,8 @@ def _inspection_text(text, inspection) -> str:
     text = (text or "").strip() if isinstance(text, str) else ""
     if not text:
         return text
-    masked = mask_value(text, case_context(case), policy_for(profile_key_of(case.agency),
-                                                             on=inspection.planned_on), [])
+    masked = mask_complainant_names(mask_value(text, case_context(case), policy_for(profile_key_of(case.agency),
+                                                                                   on=inspection.planned_on), []))
     for start, end in reversed(code_spans(masked, case, any_form=True)):
         masked = masked[:start] + CODE_REPLACEMENT + masked[end:]
     return masked

@@ -1,7 +1,8 @@
 """s26 defects10e #1 (decision 0102): the 检查内容 (`Inspection.items`) on the public 扫码入企 page follows the rule of
 the 检查事由 — masked as it is (decision 0101, tests/publicity/test_agency_published_content.py) and in a 投诉举报
 inspection nothing of the complainant; a printed 公示查询码 is refused when the items are typed (register and
-result). Each as the public or the officer sees it, failing before the fix."""
+result). #5: a name after 举报人/投诉人 in any inspection's cause or items is masked 「王某」, and a card number right
+after 「卡」 even when it fails Luhn. Each as the public or the officer sees it, failing before the fix."""
 
 import pytest
 import test_inspection_cause_and_codes_in_any_form as base
@@ -61,3 +62,22 @@ def test_a_printed_code_in_the_items_is_refused_when_typed(env):
     problem = result_complete(case, OPERATOR, result="normal", items=["核查码G2ZP和2B7V"], conclusion="合格")
     assert problem and "公示查询码" in problem
     assert result_complete(case, OPERATOR, result="normal", items=["台账"], conclusion="合格") is None
+
+
+# ---- s26 defects10e #5 LOW: a complainant's name in a non-complaint cause; a card number right after 「卡」 -------
+
+def test_a_name_after_a_complainant_label_and_a_card_number_after_ka_are_masked_in_any_inspections_cause(env):
+    bad_card = "6222021234567890123"  # fails Luhn, right after 「卡」
+    cause = f"日常检查：举报人王秀英（{PHONE}，卡{bad_card}）反映；投诉人称店内有过期食品"
+    case, page = inspection("planned", cause, ["预付卡台账", "核对投诉人：张三丰所述"], slug="gi-names")
+    assert case.cause == cause  # the staff keep what was typed
+    for leak in ("王秀英", "张三丰", bad_card, PHONE):
+        assert leak not in page, leak
+    assert "举报人王某" in page and "投诉人：张某" in page and "投诉人称店内有过期食品" in page
+
+
+def test_a_number_right_after_ka_is_masked_by_the_redaction_and_an_order_number_elsewhere_stays():
+    from sanxiang.publicity.redaction import redact
+
+    assert "6222021234567890123" not in redact("退款至其会员卡：6222021234567890123").text
+    assert "6222021234567890123" in redact("订单号6222021234567890123").text
