@@ -248,6 +248,19 @@ def file_resolver(agency):
     return resolve
 
 
+def _guard_file(agency, data: bytes, media_type: str, name: str) -> None:
+    """A 示范文本 or 常见错误示例 is published under the agency's name as a download (s26 defects10e #4, decision
+    0102): its shown name and the text that can be read of it (a .docx, a PDF's text layer: `files.text_of`) pass
+    the guard of the agency's own content — a 公示查询码 in any written form, a 公民身份号码 or a 银行卡号 refused,
+    naming the file; the agency's own phones and addresses stay (decision 0101). An image's words are not read."""
+    from sanxiang.publicity.public_text import agency_published_content
+
+    from .files import text_of
+
+    agency_published_content([(f"文件名“{name}”", name, "file"),
+                              (f"文件“{name}”的内容", text_of(data, media_type), "file")], agency)
+
+
 @transaction.atomic
 def do_store_guide_file(agency, data: bytes, filename, *, actor) -> GuideFile:
     """上传示范文本或常见错误示例文件: checked by its bytes (files.py), kept in the content-addressed store,
@@ -261,6 +274,7 @@ def do_store_guide_file(agency, data: bytes, filename, *, actor) -> GuideFile:
         raise RuleViolation("请选择要上传的文件。", field="file")
     mime = media_type_of(bytes(data))
     name = clean_name(filename, mime)
+    _guard_file(agency, bytes(data), mime, name)
     try:
         stored = storage.put(io.BytesIO(data))
     except storage.StorageError as exc:

@@ -25,7 +25,7 @@ from .actions import (
     do_save_disclosure_item,
     update_period,
 )
-from .files import ALLOWED_TEXT, max_bytes, size_label
+from .files import ALLOWED_TEXT, UNCHECKED_TEXT, max_bytes, size_label
 from .models import ChangeCause, Section
 from .schema import DUTY, DUTY_STATES, FILE_ROLES, MATERIALS, TEXT, UNITS, carry_files, fields_of, is_list, shown
 
@@ -218,7 +218,8 @@ class GuideFileForm(forms.Form):
     def __init__(self, *args, materials=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["material"].choices = [(str(i), m["name"]) for i, m in enumerate(materials, 1)]
-        self.fields["file"].help_text = f"{ALLOWED_TEXT}，最大 {size_label(max_bytes())}；按文件内容识别"
+        self.fields["file"].help_text = (f"{ALLOWED_TEXT}，最大 {size_label(max_bytes())}；按文件内容识别。Word 文档和"
+                                         f"PDF 的文字及文件名中不能有身份证号、银行卡号或公示查询码；{UNCHECKED_TEXT}。")
 
 
 def _files_context(agency, section, item, current, form=None):

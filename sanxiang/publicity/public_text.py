@@ -8,7 +8,8 @@ the 撤下说明 of a withdrawal — proposed, approved, or the head's own —, 
 
 - **masked** as a published field is (`actions.mask_value`): the persons the case knows, the detectors (phones,
   ID numbers …) and every word an editor masked in any version of the publication;
-- **no 公示查询码** (`code_spans`): the codes printed on the case's documents in any written form — compared by
+- **no 公示查询码** (`code_spans(..., any_form=True)`): the codes printed on any case's documents in any written
+  form (another case's too: s26 defects10e #3) — compared by
   their letters and digits only, whatever stands between them (「2AUD/ZFYE」「2AUD、ZFYE」「2AUD−ZFYE」) —
   and any token shaped as a code (4 + 4 characters of the code alphabet) that is a code printed on any case's
   document. Typed anew the text is refused (`party_code_public`, in Chinese); a stored text made public later
@@ -17,7 +18,9 @@ the 撤下说明 of a withdrawal — proposed, approved, or the head's own —, 
 The version's own code check (`actions.party_code_problem`) uses `code_spans` too. The texts of no case the portal
 shows (the 年报's 数据来源, the 事前公开 and 法制审核目录 reasons) pass `agency_text` (s25 defects10c #1; a code
 in any written form, the length after masking: defects10d #2, #5). The 检查事由 on the public 扫码入企 page passes
-`inspection_cause` at display (defects10d #1), its 检查内容 `inspection_items` (decision 0101). What the agency
+`inspection_cause` at display (defects10d #1), its 检查内容 `inspection_items` (decision 0101; in a 投诉举报
+inspection nothing of the complainant, s26 defects10e #1); a complainant's name after a label is masked in both
+(`mask_complainant_names`, #5). What the agency
 publishes in its own name — the 事前公开 sections' content, the 审核目录's rules, the 抽查计划 — passes
 `agency_published_content` at save: nothing masked (the agency's own phones stay), a printed code, an ID number or a
 bank card refused naming the field (decision 0101, defects10d #3).
@@ -59,16 +62,19 @@ def _printed_anywhere(candidates: set[str]) -> set[str]:
 
     if not candidates:
         return set()
-    found = Document.objects.filter(fields__context__query_code__in=[format_code(c) for c in candidates]) \
-        .values_list("fields__context__query_code", flat=True)
-    return {str(c).replace("-", "") for c in found}
+    codes, found = sorted(format_code(c) for c in candidates), set()
+    for at in range(0, len(codes), 500):  # a long text (a 决定书's full text): within any database's limit
+        found |= {str(c).replace("-", "") for c in Document.objects.filter(
+            fields__context__query_code__in=codes[at:at + 500]).values_list("fields__context__query_code", flat=True)}
+    return found
 
 
 def code_spans(text: str, case=None, *, any_form: bool = False) -> list[tuple[int, int]]:
     """Where `text` holds a 公示查询码: one printed on a document of `case` in any written form, or a code-shaped
-    token printed on any case's document. `any_form` (a short text of no case, s25 defects10d #2): a code printed
-    on any case's document in any written form too — every 8-character window of the text's letters and digits
-    that could be a code, looked up in one query."""
+    token printed on any case's document. `any_form` (every public free text and version: s25 defects10d #2,
+    s26 defects10e #3): a code printed on any case's document in any written form too — every 8-character window
+    of the text's letters and digits that could be a code (made only of the code alphabet, which has no 0/1/I/L/O),
+    looked up in one query (in blocks of 500 for a long text)."""
     from .actions import printed_codes
 
     if not text:
@@ -102,7 +108,8 @@ def code_spans(text: str, case=None, *, any_form: bool = False) -> list[tuple[in
 
 
 def holds_code(texts, case=None) -> bool:
-    return any(code_spans(t or "", case) for t in texts)
+    """A 公示查询码 in any of `texts`: the case's own or another case's, in any written form (s26 defects10e #3)."""
+    return any(code_spans(t or "", case, any_form=True) for t in texts)
 
 
 def editor_words(pub, extra=()) -> list[dict]:
@@ -134,7 +141,7 @@ def public_text(text: str, pub, *, what: str, field: str = "reason", refuse_code
         return text
     ob = pub.obligation
     masked = mask_value(text, case_context(ob.case), _policy(ob), editor_words(pub, extra_words))
-    spans = code_spans(masked, ob.case)
+    spans = code_spans(masked, ob.case, any_form=True)  # another case's code in any form too (s26 defects10e #3)
     if spans and refuse_codes:
         raise RuleViolation(CODE_MESSAGE.format(what=what), field=field, code="party_code_public")
     for start, end in reversed(spans):
@@ -172,19 +179,68 @@ def inspection_cause(inspection) -> str:
     complained; the items are shown apart. Any other cause is masked as a published field is (the persons the
     case knows, the detectors of the agency's profile policy) with any printed 公示查询码, in any written form,
     replaced by 「［查询码已隐去］」."""
+    from sanxiang.cases.models import InspectionSource
+
+    if from_complaint(inspection):
+        return f"{InspectionSource.COMPLAINT.label}核查（具体事由依法对投诉举报人保密，不予公开）"
+    return _inspection_text(inspection.case.cause, inspection)
+
+
+ITEM_HIDDEN = "核查投诉举报反映的问题（投诉举报人的信息依法保密，不予公开）"
+# the words by which a text speaks of a complainant or informant (s26 defects10e #1)
+COMPLAINANT_LABEL = re.compile(r"(?:投诉举报人|举报人|投诉人|举报者|投诉者|反映人|来电人|来信人|信访人)")
+
+
+# what follows a complainant's label and is no name: a verb, a preposition, a particle (「举报人称」「投诉人反映」)
+_NOT_A_NAME = re.compile(r"^(?:称|反映|举报|投诉|来电|来信|表示|提出|要求|陈述|说|于|在|向|对|的|等|与|和|及|已|未|均|并|经|"
+                         r"所|系|为|是|信息|身份|姓名|电话|联系|住|某)")
+_NAME_STOP = re.compile(r"称|反映|举报|投诉|来电|来信|表示|提出|要求|陈述|说|于|在|向|对|的|等|与|和|及|已|未|均|并|经|所|系|为|是")
+
+
+def mask_complainant_names(text: str) -> str:
+    """A name right after a complainant's label (举报人王秀英, 投诉人：张三) masked as a known person's is — the
+    surname kept, the given name 某 (s26 defects10e #5): the case does not know a complainant, so `mask_value` does
+    not find them. The name is the Chinese characters after the label up to a verb or particle (称, 反映, 的 …) or
+    anything else, two to three of them (four for a compound surname); a label followed by a verb is left alone."""
+    from .redaction import COMPOUND_SURNAMES, masked_name
+
+    def one(m):
+        run = m.group(2)
+        if _NOT_A_NAME.match(run):
+            return m.group(0)
+        stop = _NAME_STOP.search(run, 2)
+        name = run[:stop.start()] if stop else run
+        name = name[:4 if name[:2] in COMPOUND_SURNAMES else 3]
+        if len(name) < 2:
+            return m.group(0)
+        return m.group(1) + masked_name(name) + run[len(name):]
+
+    return re.sub(rf"({COMPLAINANT_LABEL.pattern}[\s:：]*)([\u4e00-\u9fff]+)", one, text or "")
+
+
+def from_complaint(inspection) -> bool:
+    """A 投诉举报 inspection: its source, or its case's source (投诉/举报)."""
     from sanxiang.cases.models import InspectionSource, Source
 
-    case = inspection.case
-    if inspection.source == InspectionSource.COMPLAINT or case.source in (Source.COMPLAINT, Source.REPORT):
-        return f"{InspectionSource.COMPLAINT.label}核查（具体事由依法对投诉举报人保密，不予公开）"
-    return _inspection_text(case.cause, inspection)
+    return inspection.source == InspectionSource.COMPLAINT or \
+        inspection.case.source in (Source.COMPLAINT, Source.REPORT)
 
 
 def inspection_items(inspection) -> list[str]:
     """The 检查内容 (the items checked) as the public 扫码入企 page shows them (decision 0101): typed by the officer
     when the inspection is made, drawn or its result recorded, so each is masked as the cause is, with any printed
-    公示查询码 replaced; the staff keep the typed items."""
-    return [t for t in (_inspection_text(i, inspection) for i in inspection.items or []) if t]
+    公示查询码 replaced; the staff keep the typed items. In a 投诉举报 inspection an item that speaks of the
+    complainant (举报人, 投诉人 …: a name the case does not know would stay) is shown only as 「核查投诉举报反映的
+    问题（…不予公开）」 — the enterprise learns what is checked, never who complained (s26 defects10e #1,
+    decision 0102). A printed code is refused when the items are typed (`cases.kinds.inspection.as_items`)."""
+    complaint = from_complaint(inspection)
+    out = []
+    for item in inspection.items or []:
+        shown = (ITEM_HIDDEN if complaint and isinstance(item, str) and COMPLAINANT_LABEL.search(item)
+                 else _inspection_text(item, inspection))
+        if shown and shown not in out:
+            out.append(shown)
+    return out
 
 
 def _inspection_text(text, inspection) -> str:
@@ -199,8 +255,8 @@ def _inspection_text(text, inspection) -> str:
     text = (text or "").strip() if isinstance(text, str) else ""
     if not text:
         return text
-    masked = mask_value(text, case_context(case), policy_for(profile_key_of(case.agency),
-                                                             on=inspection.planned_on), [])
+    masked = mask_complainant_names(mask_value(text, case_context(case), policy_for(profile_key_of(case.agency),
+                                                                                   on=inspection.planned_on), []))
     for start, end in reversed(code_spans(masked, case, any_form=True)):
         masked = masked[:start] + CODE_REPLACEMENT + masked[end:]
     return masked

@@ -268,6 +268,7 @@ def _digits_pattern(value: str) -> str:
 
 ID_LABEL = re.compile(r"(?:公民身份号码|身份证号码|身份证号|身份证|证件号码|身份号码|证件号)")
 CARD_LABEL = re.compile(r"(?:银行卡号|银行卡|卡号)")
+CARD_RIGHT_AFTER = re.compile(r"卡[\s:：]*$")  # 「卡6222…」「会员卡：…」: a number right after 卡 (s26 defects10e #5)
 PHONE_LABEL = re.compile(r"(?:联系电话|电话号码|电话|手机号码|手机号|手机|联系方式|座机|tel|TEL|Tel)")
 HOME_LABELS = ["家庭住址", "现住址", "户籍地址", "居住地址", "户籍地", "居住地", "住址", "家住", "现住"]
 # a company's 住所 / 地址 is registered: only for natural persons (and 地址 only with its colon, "地址：")
@@ -515,6 +516,8 @@ def _detect(folded, ctx, policy, board):
                 reason = "银行卡号（Luhn 校验正确）"
             elif _label_before(CARD_LABEL, folded, m.start(), policy.id_label_window):
                 reason = "银行卡号标签后的号码"
+            elif CARD_RIGHT_AFTER.search(folded[max(0, m.start() - 4):m.start()]):
+                reason = "紧跟在“卡”字后的卡号"
             else:
                 continue
             board.mask(m.start(), m.end(), "bank_card", REPLACEMENTS["bank_card"], reason, "detector")

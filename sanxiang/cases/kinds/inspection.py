@@ -81,6 +81,12 @@ def as_items(value) -> list[str]:
     items = [str(v).strip() for v in value if str(v).strip()]
     if any(len(i) > 200 for i in items) or len(items) > 50:
         raise RuleViolation("检查事项过多或过长（最多 50 项，每项 200 字）。", field="items")
+    from sanxiang.publicity.public_text import CODE_MESSAGE, code_spans
+
+    # the 扫码入企 page shows them (s26 defects10e #1): a 公示查询码 printed on any case's document, in any
+    # written form, is refused as it is typed (the page replaces one stored earlier)
+    if any(code_spans(i, any_form=True) for i in items):
+        raise RuleViolation(CODE_MESSAGE.format(what="检查事项"), field="items", code="party_code_public")
     return list(dict.fromkeys(items))
 
 

@@ -1,0 +1,83 @@
+"""s26 defects10e #1 (decision 0102): the 检查内容 (`Inspection.items`) on the public 扫码入企 page follows the rule of
+the 检查事由 — masked as it is (decision 0101, tests/publicity/test_agency_published_content.py) and in a 投诉举报
+inspection nothing of the complainant; a printed 公示查询码 is refused when the items are typed (register and
+result). #5: a name after 举报人/投诉人 in any inspection's cause or items is masked 「王某」, and a card number right
+after 「卡」 even when it fails Luhn. Each as the public or the officer sees it, failing before the fix."""
+
+import pytest
+import test_inspection_cause_and_codes_in_any_form as base
+
+from sanxiang.access.actors import OPERATOR
+from sanxiang.cases.kinds.inspection import do_create_inspection, result_complete
+from sanxiang.core.errors import RuleViolation
+from sanxiang.orgs import actions as A
+from sanxiang.orgs import testing as T
+from sanxiang.parties.actions import do_register_party
+
+pytestmark = pytest.mark.django_db
+
+env = base.env  # the fixture: a case whose 决定书 printed G2ZP-2B7V
+ID, PHONE, visible = base.ID, base.PHONE, base.visible
+
+CARD = "6222021234567890128"  # Luhn-valid
+TYPED = f"核查举报人王秀英（{PHONE}，身份证{ID}，银行卡{CARD}）反映的问题"
+
+
+def inspection(source, cause, items, slug=None):
+    from django.test import Client
+
+    slug = slug or f"gi-{source}"
+    a = T.agency(slug, categories=("行政处罚", "行政检查"))
+    unit = A.do_create_unit(a, "执法一队", actor=OPERATOR)
+    people = [T.person(a, unit=unit, name=n) for n in ("王执法", "李执法")]
+    for p, number in zip(people, (f"{slug[-2:].upper()}0000001", f"{slug[-2:].upper()}0000002"), strict=True):
+        T.certificate(p, number, categories=["行政处罚", "行政检查"], area="测试区")
+    party = do_register_party(a, kind="org", name="某某食品有限公司", credit_code="91110105MA01ABCD13",
+                              legal_representative="孙某某", actor=OPERATOR)
+    case = do_create_inspection(a, unit=unit, source=source, cause=cause, party=party, handlers=people,
+                                actor=OPERATOR, items=items)
+    r = Client().get(f"/gk/{a.code}/jiancha/{case.inspection.code}/")
+    assert r.status_code == 200
+    return case, visible(r.content.decode())
+
+
+def test_a_complaint_inspections_items_never_show_the_complainant(env):
+    case, page = inspection("complaint", "投诉举报核查", [TYPED, f"预付卡台账（经办人电话{PHONE}）"])
+    assert case.inspection.items[0] == TYPED  # the staff keep what was typed
+    for leak in ("王秀英", PHONE, ID, CARD):
+        assert leak not in page, leak
+    assert "核查投诉举报反映的问题" in page and "预付卡台账" in page
+
+
+def test_a_printed_code_in_the_items_is_refused_when_typed(env):
+    forms = ("码G2ZP-2B7V", "码G2ZP和2B7V", "前四位G2ZP，后四位2B7V", "码 G 2 Z P 2 B 7 V")
+    for n, form in enumerate(forms):
+        with pytest.raises(RuleViolation) as caught:
+            inspection("planned", "日常检查", ["预付卡台账", f"核查{form}"], slug=f"gi-code{n}")
+        assert caught.value.code == "party_code_public" and caught.value.field == "items"
+        assert "检查事项中含有当事人的公示查询码" in str(caught.value)
+    case, page = inspection("planned", "日常检查", ["2025年台账（编号ABCD-EFGH，共3件）"], slug="gi-ok")
+    assert "ABCD-EFGH" in page
+    # the items typed again with the result (登记检查结果) pass the same refusal
+    problem = result_complete(case, OPERATOR, result="normal", items=["核查码G2ZP和2B7V"], conclusion="合格")
+    assert problem and "公示查询码" in problem
+    assert result_complete(case, OPERATOR, result="normal", items=["台账"], conclusion="合格") is None
+
+
+# ---- s26 defects10e #5 LOW: a complainant's name in a non-complaint cause; a card number right after 「卡」 -------
+
+def test_a_name_after_a_complainant_label_and_a_card_number_after_ka_are_masked_in_any_inspections_cause(env):
+    bad_card = "6222021234567890123"  # fails Luhn, right after 「卡」
+    cause = f"日常检查：举报人王秀英（{PHONE}，卡{bad_card}）反映；投诉人称店内有过期食品"
+    case, page = inspection("planned", cause, ["预付卡台账", "核对投诉人：张三丰所述"], slug="gi-names")
+    assert case.cause == cause  # the staff keep what was typed
+    for leak in ("王秀英", "张三丰", bad_card, PHONE):
+        assert leak not in page, leak
+    assert "举报人王某" in page and "投诉人：张某" in page and "投诉人称店内有过期食品" in page
+
+
+def test_a_number_right_after_ka_is_masked_by_the_redaction_and_an_order_number_elsewhere_stays():
+    from sanxiang.publicity.redaction import redact
+
+    assert "6222021234567890123" not in redact("退款至其会员卡：6222021234567890123").text
+    assert "6222021234567890123" in redact("订单号6222021234567890123").text
