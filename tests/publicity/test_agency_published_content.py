@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
 pytestmark = pytest.mark.django_db
 
 CODE = "G2ZP-2B7V"
-ID_NUMBER = "110101199003071235"  # GB 11643 check digit right
+ID_NUMBER = "110101199003071233"  # GB 11643 check digit right (found without a 身份证 label too)
 CARD = "6222021234567890128"  # Luhn right
 OWN = "咨询电话0991-3688123，地址乌鲁木齐市高新区长春南路 1 号，邮箱 zfj@example.gov.cn"
 
@@ -80,7 +80,7 @@ def test_the_agency_section_and_the_guides_are_guarded_through_the_staff_form_an
                                           reason="首次发布", actor=env.reviewer),
             code="party_code_public", field="complaint", words=["“投诉举报渠道”"])
     refused(lambda: do_publish_disclosure(env.agency, Section.AGENCY, {
-        **info, "structure": [{"name": "执法一队", "duties": f"联系人身份证号{ID_NUMBER}"}]},
+        **info, "structure": [{"name": "执法一队", "duties": f"联系人{ID_NUMBER}"}]},
         reason="首次发布", actor=env.reviewer), code="personal_number_public", field="structure",
         words=["“内设机构及职责”", "公民身份号码"])
     do_publish_disclosure(env.agency, Section.AGENCY, {**info, "complaint": OWN}, reason="首次发布", actor=env.reviewer)
