@@ -75,6 +75,10 @@ def _move(ob, state, cast, today):
         P.do_prepare_publication(pub, edits=[{"op": "add", "start": start + 3, "end": end if end > 0 else start + 8,
                                               "kind": "other", "reason": "案由涉及商业秘密的商品名称（演示）"}],
                                  actor=editor)
+    elif (state in ("published", "corrected") and P.full_text_rule(ob) == "required" and not version.full_text
+          and P.decision_document(ob.case) is not None):
+        # the 决定书 issued after the draft was made (documents/demo.py): saving again loads its redacted full text
+        P.do_prepare_publication(pub, actor=editor)
     P.do_submit_publication(pub, actor=editor)
     if state == "submitted":
         return

@@ -67,3 +67,24 @@ def test_the_demo_withdrawal_notices_name_the_decisions_kind(demo):
     assert withdrawn.exists()
     for pub in withdrawn:
         assert pub.withdrawal_reason.startswith(f"该{kind_name(pub.obligation.kind_label)}决定"), pub.withdrawal_reason
+
+
+def test_the_hrss_penalty_is_published_with_its_issued_decisions_full_text(demo, client):
+    """乌鲁木齐人社's profile requires the full text of a 普通程序 penalty's 决定书 (seed 003): the demo issues the
+    决定书 before publishing, so its portal page shows the redacted full text (audit10 GAP 1)."""
+    from sanxiang.portal.models import DecisionNumber
+    from sanxiang.publicity.actions import decision_document, summary_warnings
+
+    pub = Publication.objects.get(agency__code="urumqi-gxq-hrss", obligation__case__kind="penalty",
+                                  obligation__case__procedure="general", public_version__isnull=False)
+    doc = decision_document(pub.obligation.case)
+    assert doc is not None and doc.status == "issued"
+    shown = pub.shown()
+    assert shown.full_text_from == doc.number and "未按规定建立职工名册" in shown.full_text
+    assert not [w for w in summary_warnings(shown) if "全文" in w]
+    number = DecisionNumber.objects.get(publication=pub).number
+    page = client.get(f"/gk/urumqi-gxq-hrss/jueding/{number}/").content.decode()
+    assert "行政处罚决定书全文" in page and doc.number in page and "依据该条例第三十三条予以处罚" in page
+    assert "新疆北庭建筑劳务有限公司" in page  # the organisation is a registered fact, kept
+    for person in ("李强",):  # the party's people (its legal representative here) are masked
+        assert person not in page and "李某" in page
