@@ -4,7 +4,8 @@ with the full name, as the national rule says; 泉州鲤城: its own short name 
 that loads the demo pays for each document). Their PDFs are queued for the job runner (the worker `make run`
 starts renders them within seconds); nothing here runs LibreOffice, so loading the demo stays fast.
 Re-running the demo issues (签发, by the head) those whose PDF the worker has made meanwhile. The
-送达回证 is signed at once (the officer's and the party's drawn signatures): unsigned, it cannot be issued."""
+送达回证 is signed at once (the officer's and the party's drawn signatures): unsigned, it cannot be issued.
+One exception renders here: 乌鲁木齐人社's 行政处罚决定书 (FULL_TEXT_AGENCY below, decision 0103)."""
 
 REASONS = {
     "evidence": "现场检查笔录、询问笔录、进货票据及产品标签照片相互印证，证明当事人销售超过保质期的食品，予以采信。",
