@@ -4,7 +4,8 @@ with the full name, as the national rule says; 泉州鲤城: its own short name 
 that loads the demo pays for each document). Their PDFs are queued for the job runner (the worker `make run`
 starts renders them within seconds); nothing here runs LibreOffice, so loading the demo stays fast.
 Re-running the demo issues (签发, by the head) those whose PDF the worker has made meanwhile. The
-送达回证 is signed at once (the officer's and the party's drawn signatures): unsigned, it cannot be issued."""
+送达回证 is signed at once (the officer's and the party's drawn signatures): unsigned, it cannot be issued.
+One exception renders here: 乌鲁木齐人社's 行政处罚决定书 (FULL_TEXT_AGENCY below, decision 0103)."""
 
 REASONS = {
     "evidence": "现场检查笔录、询问笔录、进货票据及产品标签照片相互印证，证明当事人销售超过保质期的食品，予以采信。",
@@ -13,6 +14,17 @@ REASONS = {
 }
 
 WITH_DOCUMENTS = ("urumqi-gxq-amr", "quanzhou-licheng-amr")
+
+# 乌鲁木齐人社 publishes the full text of a 普通程序 penalty's 决定书 (profile `publicity.full_text_penalty` =
+# required_general_procedure, seed 003 三（一）4.): its closed penalty's 行政处罚决定书 is generated, rendered here
+# (one LibreOffice start: the only render of `sanxiang demo`) and issued, so that the publicity demo publishes it
+# with the redacted full text (brief demo10, decision 0103). Without LibreOffice it stays unissued and the
+# publication goes out with the approver's warning, as on a real installation.
+FULL_TEXT_AGENCY = "urumqi-gxq-hrss"
+LABOUR_REASONS = {
+    "evidence": "职工花名册、考勤记录、询问笔录相互印证，证明当事人未按规定建立职工名册，予以采信。",
+    "basis": "当事人的行为违反了《劳动合同法实施条例》第八条的规定，依据该条例第三十三条予以处罚。",
+}
 
 
 def load(stdout) -> list[str]:
@@ -51,9 +63,44 @@ def load(stdout) -> list[str]:
                 continue
             do_issue_document(document, actor=head)
             issued += 1
+    full_text = _full_text_decision()
     lines = [f"执法文书：乌鲁木齐高新区市场监管局、泉州鲤城区市场监管局的已结案案件生成立案审批表、行政处罚决定书、送达回证（本次新建 {made} 份，"
              f"PDF 由后台任务生成；再次运行 demo 时签发已生成的 {issued} 份）"]
+    if full_text:
+        lines.append("执法文书：高新区（新市区）人力资源和社会保障局的已结案行政处罚案件签发了行政处罚决定书（本机关规则要求全文公示）")
     return lines
+
+
+def _full_text_decision() -> int:
+    """The 行政处罚决定书 of 乌鲁木齐人社's closed 普通程序 penalty: generated, rendered and issued (see FULL_TEXT_AGENCY)."""
+    from django.contrib.auth import get_user_model
+
+    from sanxiang.cases.models import Case
+    from sanxiang.orgs.demo import AGENCIES
+    from sanxiang.orgs.models import Agency
+
+    from .actions import do_generate_document, do_issue_document, do_render_documents
+    from .models import Document, DocumentStatus
+
+    spec = next((s for s in AGENCIES if s["code"] == FULL_TEXT_AGENCY), None)
+    agency = Agency.objects.filter(code=FULL_TEXT_AGENCY).first() if spec else None
+    if agency is None:
+        return 0
+    users = get_user_model().objects
+    case = (Case.objects.filter(agency=agency, kind="penalty", procedure="general", status="closed")
+            .order_by("id").first())
+    if case is None:
+        return 0
+    doc = Document.objects.filter(case=case, kind="penalty_decision").order_by("-id").first()
+    if doc is None:
+        doc = do_generate_document(case, "penalty_decision", inputs=LABOUR_REASONS,
+                                   actor=users.get(username=f"{spec['prefix']}-officer"))
+    if doc.status == DocumentStatus.PENDING:
+        doc = do_render_documents([doc])[0]
+    if doc.status != DocumentStatus.GENERATED:
+        return 0
+    do_issue_document(doc, actor=users.get(username=f"{spec['prefix']}-head"))
+    return 1
 
 
 def _stroke(name: str = "", ink=(0, 0, 0)) -> bytes:

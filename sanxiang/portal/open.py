@@ -231,7 +231,10 @@ def decisions_data(request, agency, fmt):
                      f"{agency.code}-decisions.json", f"{agency.name}行政执法决定.json")
     field_names = _union(r.get("fields", {}) for r in records)
     summary_names = _union(r.get("summary", {}) for r in records)
-    header = [c for c, _ in DECISION_COLUMNS] + field_names + [f"摘要：{n}" for n in summary_names] + [
+    # one name per column: the profile's published fields (执法机关, 执法类别 … again) under 「公开字段：」, as the
+    # summary's under 「摘要：」 (audit10 observation 2, decision 0103); the JSON keeps them apart by nesting
+    header = [c for c, _ in DECISION_COLUMNS] + [f"公开字段：{n}" for n in field_names] + [
+        f"摘要：{n}" for n in summary_names] + [
         "公示内容", "撤下日期", "撤下理由", "页面地址"]
     lines = [header]
     for r in records:

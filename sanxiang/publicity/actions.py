@@ -241,7 +241,7 @@ def _raw_fields(case, obligation) -> dict:
         # the facts the case established; a decision reached without a 违法事实 record (a labour inspection's
         # 责令改正, a cancelled case) has its facts in the cause, as its 公示告知书 says (decision 0087)
         "案件事实": ("违法事实不能成立" if facts_not_established(case, obligation) else
-                 (case.facts or "").strip() or (case.cause or "").strip()),
+                 (case.facts or "").strip() or published_cause(case.cause)),
     }
     return {name: values.get(name, "") for name in names}
 
@@ -269,9 +269,18 @@ UNNUMBERED = "（未编号）"
 
 def violation_type(cause: str) -> str:
     """违法行为类型 of a penalty's summary (总局令第45号第4条): the violation the decision established — the
-    filing cause without its 「涉嫌」 (written before the facts were; s23 defects10 #8)."""
-    cause = (cause or "").strip()
+    filing cause without its 「涉嫌」 (written before the facts were; s23 defects10 #8) and its source marker."""
+    cause = published_cause(cause)
     return cause[2:].lstrip() if cause.startswith("涉嫌") and len(cause) > 2 else cause
+
+
+def published_cause(cause: str) -> str:
+    """A case's 案由 where it is published as a fact: without the words naming where the case came from
+    (「（投诉）」, 「转办交办：」 — notices.bare_matter, as the 公示告知书 says it since decision 0094; audit10 observation 4,
+    decision 0103)."""
+    from .notices import bare_matter
+
+    return bare_matter((cause or "").strip())
 
 
 def summary_warnings(version) -> list[str]:
@@ -365,8 +374,28 @@ def full_text_warnings(version) -> list[str]:
     if rule == "encouraged":  # the editor asked for it and nothing was loaded (s24 defects10 #2)
         return ["已选择附行政处罚决定书全文，但本案尚无已签发的行政处罚决定书，本版本未载有全文：请先签发决定书，"
                 "再保存一次公示信息（自动载入脱敏后的全文）。"] if version.full_text_wanted else []
+    doc = decision_document(ob.case)
+    if doc is not None:  # issued after this version was saved (decision 0103)
+        again = "以“更正”保存新版本" if version.publication.public_version else "再保存一次公示信息"
+        return [f"本机关规则要求一般程序的行政处罚决定书全文公示：行政处罚决定书（{doc.number}）已签发，本版本尚未载有全文，"
+                f"请{again}（自动载入脱敏后的全文）。"]
     return ["本机关规则要求一般程序的行政处罚决定书全文公示，本版本尚未载有决定书全文：请先签发行政处罚决定书，"
             "再保存一次公示信息（自动载入脱敏后的全文）。"]
+
+
+def full_text_late(pub) -> str:
+    """A publication on show without the 决定书's full text its profile requires, though the 决定书 has been issued
+    since it was published (decision 0103): the 文号 of that 决定书 — the 公示编辑 should correct the publication,
+    which loads the full text — or ""."""
+    from .models import PublicationStatus
+
+    if pub.status not in (PublicationStatus.PUBLISHED, PublicationStatus.CORRECTED):
+        return ""
+    shown = pub.shown()
+    if shown is None or shown.full_text or full_text_rule(pub.obligation) != "required":
+        return ""
+    doc = decision_document(pub.obligation.case)
+    return doc.number if doc is not None else ""
 
 
 def _policy(obligation):

@@ -37,12 +37,33 @@ def load(stdout):
         for ob, state in zip(rows, STATES):
             _move(ob, state, cast, today)
             counts[state] = counts.get(state, 0) + 1
+        if spec["code"] == RANDOM_AGENCY:  # a 双随机 result on show: the open data and credit export have a row
+            drawn = next((ob for ob in rows[len(STATES):] if _random_result(ob)), None)
+            if drawn is not None:
+                _move(drawn, "published", cast, today)
+                counts["random"] = counts.get("random", 0) + 1
     if not counts:
         return []
     labels = {"published": "已公示", "submitted": "待审核", "corrected": "已更正", "approved": "已审核待发布",
               "withdrawn": "已撤下", "withheld": "不予公开", "deferred": "暂缓公开"}
     made = "、".join(f"{labels[s]} {counts[s]}" for s in STATES if s in counts)
+    if counts.get("random"):
+        made += f"（另有双随机抽查结果已公示 {counts['random']}）"
     return [f"公示：各机关的执法决定已开启公示义务（待公示的附脱敏草稿）；演示状态 {made}"]
+
+
+# 乌鲁木齐高新区市场监管局 publishes a normal 双随机 result under the entity's name within 20 working days of the
+# inspection's end (profile publicity.random_inspection.normal_result_deadline): the demo carries its drawn
+# inspection through to 已公示 (audit10 observation 5, decision 0103).
+RANDOM_AGENCY = "urumqi-gxq-amr"
+
+
+def _random_result(ob) -> bool:
+    from .models import ObligationStatus, PublicationStatus
+
+    inspection = getattr(ob.case, "inspection", None)
+    return (ob.kind_label == "检查" and inspection is not None and inspection.source == "random"
+            and ob.status == ObligationStatus.OPEN and ob.publication.status == PublicationStatus.DRAFT)
 
 
 def _move(ob, state, cast, today):
@@ -67,14 +88,18 @@ def _move(ob, state, cast, today):
         P.do_approve_withholding(ob, actor=leader, on=day)
         return
     version = pub.current()
-    start = version.original.find("案由：")
-    goods = ob.kind_label == "处罚" and not pub.agency.code.endswith("-hrss")  # a 商品名称 only where goods are sold
-    if start >= 0 and state in ("published", "corrected") and goods:  # (s24 defects10 #4: not a labour case)
-        # the editor's own span in the preview, with its reason: masked wherever the words occur
-        end = version.original.find("\n", start)
-        P.do_prepare_publication(pub, edits=[{"op": "add", "start": start + 3, "end": end if end > 0 else start + 8,
-                                              "kind": "other", "reason": "案由涉及商业秘密的商品名称（演示）"}],
-                                 actor=editor)
+    start = version.original.find("货值金额")
+    end = version.original.find("元", start) + 1 if start >= 0 else 0
+    goods = ob.kind_label == "处罚" and not pub.agency.code.endswith("-hrss")  # goods are sold: not a labour case
+    if 0 <= start < end <= start + 20 and state in ("published", "corrected") and goods:  # (s24 defects10 #4)
+        # the editor's own span in the preview, with its reason: masked wherever the words occur. Only the party's
+        # own business figure — never the 案由, which is the published 违法行为类型 (audit10 observation 1)
+        P.do_prepare_publication(pub, edits=[{"op": "add", "start": start, "end": end, "kind": "other",
+                                              "reason": "货值金额属当事人的经营信息（演示）"}], actor=editor)
+    elif (state in ("published", "corrected") and P.full_text_rule(ob) == "required" and not version.full_text
+          and P.decision_document(ob.case) is not None):
+        # the 决定书 issued after the draft was made (documents/demo.py): saving again loads its redacted full text
+        P.do_prepare_publication(pub, actor=editor)
     P.do_submit_publication(pub, actor=editor)
     if state == "submitted":
         return

@@ -65,4 +65,22 @@ def expire_publications() -> dict:
     parts = [f"{expired} 条公示期满已停止公示"] if expired else []
     if prompts:
         parts.append(f"{prompts} 条已满可撤下期限，请发布部门负责人决定是否撤下")
-    return {"done": expired, "summary": "；".join(parts), "prompts": prompts}
+    late = missing_full_texts()
+    if late:
+        parts.append(f"{len(late)} 条已公示的行政处罚决定，其决定书已签发但公示信息未载有本机关规则要求的决定书全文，"
+                     "请公示编辑更正（" + "；".join(late[:5]) + ("等" if len(late) > 5 else "") + "）")
+    return {"done": expired, "summary": "；".join(parts), "prompts": prompts, "full_text_late": len(late)}
+
+
+def missing_full_texts() -> list[str]:
+    """「<机关> <案号>」 of each publication on show whose 决定书 was issued after it was published while its profile
+    requires the full text (actions.full_text_late, decision 0103); the obligations page flags the same rows."""
+    from .actions import full_text_late
+    from .models import Publication, PublicationStatus
+
+    shown = (Publication.objects.filter(status__in=(PublicationStatus.PUBLISHED, PublicationStatus.CORRECTED),
+                                        obligation__case__procedure="general",
+                                        obligation__case__documents__kind__in=("penalty_decision", "onsite_decision"),
+                                        obligation__case__documents__status="issued")
+             .select_related("agency", "obligation__case").distinct().order_by("id")[:BATCH])
+    return [f"{pub.agency.name} {pub.obligation.case.number}" for pub in shown if full_text_late(pub)]

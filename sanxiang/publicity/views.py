@@ -90,7 +90,8 @@ def obligations(request):
                                     and pub.status in (PublicationStatus.PUBLISHED, PublicationStatus.CORRECTED)),
                      "revoked": bool(pub and pub.revoked and pub.status not in (PublicationStatus.WITHDRAWN,
                                                                                PublicationStatus.EXPIRED)),
-                     "withdrawal": W.pending(pub) if pub and pub.status in W.SHOWN else None})
+                     "withdrawal": W.pending(pub) if pub and pub.status in W.SHOWN else None,
+                     "full_text_late": P.full_text_late(pub) if pub else ""})
     return render(request, "publicity/obligations.html", {
         "rows": rows, "status": status, "statuses": ObligationStatus.choices, "mine": mine,
         "waiting": Q.obligations(request.user).filter(DQ(proposed_to=request.user) | DQ(pk__in=asked)).count(),

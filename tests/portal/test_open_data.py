@@ -253,7 +253,8 @@ def test_decisions_json_and_csv(client, site):
     table = list(csv.reader(io.StringIO(raw.content.decode("utf-8-sig"))))
     header, lines = table[0], table[1:]
     assert header[:3] == ["编号", "执法机关", "案号"] and "公示内容" in header and "撤下理由" in header
-    assert len(lines) == 3
+    assert len(lines) == 3 and len(set(header)) == len(header)  # one name per column (audit10 observation 2)
+    assert "公开字段：执法对象" in header and header.count("执法机关") == 1
     by_case = {line[2]: dict(zip(header, line)) for line in lines}
     assert by_case[site["person"].obligation.case.number]["公示内容"] == ""
     assert by_case[site["person"].obligation.case.number]["撤下理由"] == "行政复议决定撤销原处罚决定"

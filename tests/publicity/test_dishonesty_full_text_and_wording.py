@@ -145,7 +145,7 @@ def test_a_decision_without_recorded_facts_publishes_its_cause_and_an_empty_fiel
     ob.case.refresh_from_db()
     pub = ob.publication
     row = P.do_prepare_publication(pub, actor=editor)
-    assert row.fields["案件事实"] == "未按规定支付加班费（投诉）"
+    assert row.fields["案件事实"] == "未按规定支付加班费"  # without its source marker (decision 0103)
     assert not any("为空" in w for w in P.summary_warnings(row))
     Case.objects.filter(pk=ob.case_id).update(cause="")  # nothing recorded at all: the editor is told
     row = P.do_prepare_publication(pub, actor=editor)

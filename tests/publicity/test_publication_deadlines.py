@@ -100,6 +100,18 @@ def test_obligations_of_other_kinds(profile, kind, inspection, on, rule, due):
     assert scope.citation
 
 
+@pytest.mark.parametrize("measure,opens", [("preservation", False), ("seal", True), ("seize", True)])
+def test_a_preservation_of_evidence_is_no_coercive_decision_to_publish(measure, opens):
+    """先行登记保存 (行政处罚法 第五十六条) is not among 行政强制法 第九条's measures: it opens no 行政强制 publication
+    obligation (泉州 would give it 7 working days), as the annual report does not count it (decision 0103)."""
+    agency = T.agency(profile_key="quanzhou-licheng-amr")
+    scope = scope_of(Decision(case=fake_case(agency), kind="coercion", table="coercive_measure", action="approve",
+                              label="批准", obj=SimpleNamespace(kind=measure), on=D(2026, 9, 28)))
+    assert (scope is not None) == opens
+    if opens:
+        assert scope.rule == SHORT and due_of(scope) == D(2026, 10, 13)
+
+
 # profile, penalties, fine → (公示期满, 可撤下提示) after publication on 2026-03-10; a display period is no act's
 # time limit: 2029-03-10 is a Saturday and stays the end (defects10 of s22 #15, decision 0080; was 2029-03-12)
 DISPLAY = [

@@ -67,3 +67,55 @@ def test_the_demo_withdrawal_notices_name_the_decisions_kind(demo):
     assert withdrawn.exists()
     for pub in withdrawn:
         assert pub.withdrawal_reason.startswith(f"该{kind_name(pub.obligation.kind_label)}决定"), pub.withdrawal_reason
+
+
+def test_the_hrss_penalty_is_published_with_its_issued_decisions_full_text(demo, client):
+    """乌鲁木齐人社's profile requires the full text of a 普通程序 penalty's 决定书 (seed 003): the demo issues the
+    决定书 before publishing, so its portal page shows the redacted full text (audit10 GAP 1)."""
+    from sanxiang.portal.models import DecisionNumber
+    from sanxiang.publicity.actions import decision_document, summary_warnings
+
+    pub = Publication.objects.get(agency__code="urumqi-gxq-hrss", obligation__case__kind="penalty",
+                                  obligation__case__procedure="general", public_version__isnull=False)
+    doc = decision_document(pub.obligation.case)
+    assert doc is not None and doc.status == "issued"
+    shown = pub.shown()
+    assert shown.full_text_from == doc.number and "未按规定建立职工名册" in shown.full_text
+    assert not [w for w in summary_warnings(shown) if "全文" in w]
+    number = DecisionNumber.objects.get(publication=pub).number
+    page = client.get(f"/gk/urumqi-gxq-hrss/jueding/{number}/").content.decode()
+    assert "行政处罚决定书全文" in page and doc.number in page and "依据该条例第三十三条予以处罚" in page
+    assert "新疆北庭建筑劳务有限公司" in page  # the organisation is a registered fact, kept
+    for person in ("李强",):  # the party's people (its legal representative here) are masked
+        assert person not in page and "李某" in page
+
+
+def test_the_demo_editors_span_leaves_the_violation_type_shown(demo, client):
+    """The demo editor masks the party's own figure (货值金额), not the 案由: every demo summary and credit-export row
+    shows its 违法行为类型 (audit10 observation 1)."""
+    spans = 0
+    for pub in Publication.objects.filter(public_version__isnull=False):
+        version = pub.shown()
+        assert "［已隐去］" not in (version.summary or {}).get("违法行为类型", ""), pub
+        spans += sum(s["origin"] == "editor" for s in version.spans)
+        for span in version.spans:
+            if span["origin"] == "editor":
+                assert version.original[span["start"]:span["end"]].startswith("货值金额")
+    assert spans
+    for spec in AGENCIES:
+        body = client.get(f"/gk/{spec['code']}/data/credit-penalties.csv").content.decode("utf-8-sig")
+        assert "已隐去" not in body and body.count("\n") > 1, spec["code"]
+
+
+def test_a_cause_published_as_a_fact_drops_its_source_marker(demo):
+    """人社's 案件事实 falls back to the cause (a 责令改正 records no 违法事实): published without 「（投诉）」 (audit10
+    observation 4), as the 违法行为类型 and the 公示告知书 say it."""
+    from sanxiang.publicity.actions import violation_type
+
+    assert violation_type("涉嫌销售过期食品（投诉）") == "销售过期食品"
+    assert violation_type("转办交办：涉嫌违法延长工作时间") == "违法延长工作时间"
+    pub = Publication.objects.get(agency__code="urumqi-gxq-hrss", obligation__case__cause="未按规定支付加班费（投诉）")
+    assert pub.public_version and pub.shown().fields["案件事实"] == "未按规定支付加班费"
+    for version in PublicationVersion.objects.filter(publication__agency__code="urumqi-gxq-hrss"):
+        facts = (version.fields or {}).get("案件事实", "")
+        assert not facts.endswith(("（投诉）", "（举报）", "（检查发现）")), facts
