@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from test_dishonesty_full_text_and_wording import issued_decision
+from publication_cast import env_with_printed_code
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import RuleViolation
-from sanxiang.deadlines.actions import seed_calendar
 from sanxiang.parties.actions import do_register_party
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cases"))
@@ -29,14 +28,7 @@ OWN = "咨询电话0991-3688123，地址乌鲁木齐市高新区长春南路 1 �
 
 @pytest.fixture
 def env():
-    from cases_cast import make_env, new_case
-
-    seed_calendar(actor=OPERATOR, years=[2025, 2026])
-    env = make_env()
-    doc = issued_decision(new_case(env), ["行政处罚决定书"])
-    doc.fields = {**(doc.fields or {}), "context": {"query_code": CODE, "query_url": "http://x/gk/x/jiuzheng/"}}
-    doc.save(update_fields=["fields"])
-    return env
+    return env_with_printed_code(CODE)
 
 
 def refused(call, *, code, field, words):

@@ -5,7 +5,7 @@ import datetime as dt
 from unittest import mock
 
 import pytest
-from publication_cast import walk
+from publication_cast import DECISION_PARAGRAPHS, issued_decision, walk
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import RuleViolation
@@ -61,38 +61,6 @@ def test_only_a_penalty_may_be_marked_serious_dishonesty_and_the_page_offers_it(
 
 
 # ---- #0b 乌鲁木齐人社: 一般程序的行政处罚决定书应当全文公示 ----------------------------------------------------
-
-def issued_decision(case, paragraphs, number="乌人社罚〔2026〕1号"):
-    """An issued 行政处罚决定书 of `case` whose DOCX holds `paragraphs` (the row as the documents app leaves it)."""
-    import io
-
-    from django.utils import timezone
-    from docx import Document as Docx
-
-    from sanxiang import storage
-    from sanxiang.documents.models import Document, DocumentTemplate
-
-    word = Docx()
-    for line in paragraphs:
-        word.add_paragraph(line)
-    buf = io.BytesIO()
-    word.save(buf)
-    buf.seek(0)
-    stored = storage.put(buf)
-    template = DocumentTemplate.objects.create(kind="penalty_decision", version=1, file_path=stored.path,
-                                               sha256=stored.sha256, sm3=stored.sm3, size=stored.size,
-                                               uploaded_at=timezone.now(), reason="测试")
-    return Document.objects.create(case=case, agency=case.agency, kind="penalty_decision", status="issued",
-                                   template=template, number=number, number_year=2026, number_seq=1,
-                                   docx_path=stored.path, docx_sha256=stored.sha256, docx_sm3=stored.sm3,
-                                   docx_size=stored.size, created_at=timezone.now(), issued_at=timezone.now())
-
-
-DECISION_PARAGRAPHS = ["乌鲁木齐高新区人力资源和社会保障局", "行政处罚决定书", "乌人社罚〔2026〕1号",
-                       "当事人：张三丰，身份证号码110105198001010011，联系电话13800138000。",
-                       "经查，当事人销售过期食品。依据《劳动保障监察条例》第二十六条，决定罚款1,000.00元。",
-                       "当事人如不服本决定，可在六十日内申请行政复议。"]
-
 
 def test_hrss_publishes_the_issued_decisions_full_text_redacted_below_the_summary(cal, client):
     from sanxiang.publicity.queries import published_decision

@@ -3,8 +3,7 @@ publish the party's 公示查询码, and the editor masks words found only in th
 behaviour that failed before its fix."""
 
 import pytest
-from publication_cast import walk
-from test_dishonesty_full_text_and_wording import DECISION_PARAGRAPHS, issued_decision
+from publication_cast import DECISION_PARAGRAPHS, issued_decision, walk
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import RuleViolation

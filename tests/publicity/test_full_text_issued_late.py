@@ -3,8 +3,7 @@
 flags the row and the hourly job names it — until a correction loads the redacted full text (decision 0103)."""
 
 import pytest
-from publication_cast import walk
-from test_dishonesty_full_text_and_wording import DECISION_PARAGRAPHS, issued_decision
+from publication_cast import DECISION_PARAGRAPHS, issued_decision, walk
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.deadlines.actions import seed_calendar

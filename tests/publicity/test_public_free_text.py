@@ -7,8 +7,7 @@ A withdrawal proposal overtaken by another withdrawal closes. Each a user-visibl
 import datetime as dt
 
 import pytest
-from publication_cast import walk
-from test_dishonesty_full_text_and_wording import issued_decision
+from publication_cast import issued_decision, walk
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import Conflict, RuleViolation
