@@ -28,16 +28,17 @@ def visible(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", re.sub(r"<svg.*?</svg>", "", html, flags=re.S))
 
 
-def inspection_page(source, cause, witness=None):
-    a = T.agency(f"gk-{source}", categories=("行政处罚", "行政检查"))
+def inspection_page(source, cause, witness=None, items=("预付卡管理",), slug=None):
+    a = T.agency(slug or f"gk-{source}", categories=("行政处罚", "行政检查"))
+    prefix = (slug[-2:] if slug else source[:2]).upper()
     unit = A.do_create_unit(a, "执法一队", actor=OPERATOR)
     people = [T.person(a, unit=unit, name=n) for n in ("王执法", "李执法")]
-    for p, number in zip(people, (f"{source[:2].upper()}0000001", f"{source[:2].upper()}0000002"), strict=True):
+    for p, number in zip(people, (f"{prefix}0000001", f"{prefix}0000002"), strict=True):
         T.certificate(p, number, categories=["行政处罚", "行政检查"], area="测试区")
     party = do_register_party(a, kind="org", name="某某食品有限公司", credit_code="91110105MA01ABCD13",
                               legal_representative="孙某某", actor=OPERATOR)
     case = do_create_inspection(a, unit=unit, source=source, cause=cause, party=party, handlers=people,
-                                actor=OPERATOR, items=["预付卡管理"])
+                                actor=OPERATOR, items=list(items))
     if witness:
         from sanxiang.cases import actions as C
 
