@@ -229,18 +229,51 @@ def from_complaint(inspection) -> bool:
 def inspection_items(inspection) -> list[str]:
     """The 检查内容 (the items checked) as the public 扫码入企 page shows them (decision 0101): typed by the officer
     when the inspection is made, drawn or its result recorded, so each is masked as the cause is, with any printed
-    公示查询码 replaced; the staff keep the typed items. In a 投诉举报 inspection an item that speaks of the
-    complainant (举报人, 投诉人 …: a name the case does not know would stay) is shown only as 「核查投诉举报反映的
-    问题（…不予公开）」 — the enterprise learns what is checked, never who complained (s26 defects10e #1,
-    decision 0102). A printed code is refused when the items are typed (`cases.kinds.inspection.as_items`)."""
+    公示查询码 replaced; the staff keep the typed items. In a 投诉举报 inspection an item is shown only when it is
+    one of the agency's published 执法事项/随机抽查事项 names (`published_item_names`, 事前公开); every other item —
+    whatever its wording (「消费者王秀英反映…」「王女士投诉…」「王秀英等3名会员…」) — is shown, once, as 「核查投诉
+    举报反映的问题（…不予公开）」: the enterprise learns what is checked, never who complained (s26 defects10e #1,
+    defects10g #8, decision 0102). A printed code is refused when the items are typed
+    (`cases.kinds.inspection.as_items`, each item and the items as the page joins them)."""
     complaint = from_complaint(inspection)
+    names = published_item_names(inspection.case.agency) if complaint else set()
     out = []
     for item in inspection.items or []:
-        shown = (ITEM_HIDDEN if complaint and isinstance(item, str) and COMPLAINANT_LABEL.search(item)
+        if not isinstance(item, str):
+            continue
+        shown = (ITEM_HIDDEN if complaint and _normal(item) not in names
                  else _inspection_text(item, inspection))
         if shown and shown not in out:
             out.append(shown)
     return out
+
+
+def _normal(text: str) -> str:
+    """`text` compared as a published item name: folded from full width, without whitespace and punctuation."""
+    from .redaction import fold
+
+    return re.sub(r"[\W_]+", "", fold(text or ""))
+
+
+_PIECES = re.compile(r"[；;。\n]+")
+
+
+def published_item_names(agency) -> set[str]:
+    """The names of the agency's published (事前公开) 行政执法事项 (事项名称) and 随机抽查事项 (抽查内容, whole and
+    each of its 「；」「。」-separated parts), as `_normal` compares them: the items an officer may show on a
+    投诉举报 inspection's public page, since they are public before any complaint (decision 0102)."""
+    from sanxiang.disclosure.actions import latest
+    from sanxiang.disclosure.models import Section
+
+    names = set()
+    for section, key in ((Section.MATTERS, "name"), (Section.RANDOM_ITEMS, "content")):
+        version = latest(agency, section)
+        for row in ((version.content or {}).get("items") or []) if version else []:
+            text = row.get(key) if isinstance(row, dict) else None
+            if isinstance(text, str):
+                names.update(_normal(t) for t in [text, *_PIECES.split(text)])
+    names.discard("")
+    return names
 
 
 def _inspection_text(text, inspection) -> str:

@@ -28,7 +28,9 @@ def visible(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", re.sub(r"<svg.*?</svg>", "", html, flags=re.S))
 
 
-def inspection_page(source, cause, witness=None, items=("预付卡管理",), slug=None):
+def inspection_page(source, cause, witness=None, items=("预付卡管理",), slug=None, published=("预付卡管理",)):
+    """A new agency's inspection and its public page; `published`: the agency's 事前公开 执法事项 names (a 投诉举报
+    inspection shows only those of its items, decision 0102)."""
     a = T.agency(slug or f"gk-{source}", categories=("行政处罚", "行政检查"))
     prefix = (slug[-2:] if slug else source[:2]).upper()
     unit = A.do_create_unit(a, "执法一队", actor=OPERATOR)
@@ -43,6 +45,13 @@ def inspection_page(source, cause, witness=None, items=("预付卡管理",), slu
         from sanxiang.cases import actions as C
 
         C.do_add_case_participant(case, role="witness", name=witness, actor=OPERATOR)
+    if published:
+        from sanxiang.disclosure.actions import do_publish_disclosure
+        from sanxiang.disclosure.models import Section
+        from sanxiang.disclosure.testing import MATTER
+
+        matters = [{**MATTER, "code": f"JC-{n:03}", "name": name} for n, name in enumerate(published, 1)]
+        do_publish_disclosure(a, Section.MATTERS, {"items": matters}, reason="首次发布", actor=OPERATOR)
     r = Client().get(f"/gk/{a.code}/jiancha/{case.inspection.code}/")
     assert r.status_code == 200
     return case, visible(r.content.decode())

@@ -20,16 +20,46 @@ CARD = "6222021234567890128"  # Luhn-valid
 TYPED = f"核查举报人王秀英（{PHONE}，身份证{ID}，银行卡{CARD}）反映的问题"
 
 
-def inspection(source, cause, items, slug=None):
-    return base.inspection_page(source, cause, items=items, slug=slug or f"gi-{source}")
+def inspection(source, cause, items, slug=None, published=("预付卡台账",)):
+    return base.inspection_page(source, cause, items=items, slug=slug or f"gi-{source}", published=published)
 
 
 def test_a_complaint_inspections_items_never_show_the_complainant(env):
-    case, page = inspection("complaint", "投诉举报核查", [TYPED, f"预付卡台账（经办人电话{PHONE}）"])
+    case, page = inspection("complaint", "投诉举报核查", [TYPED, f"预付卡台账（经办人电话{PHONE}）", "预付卡台账"])
     assert case.inspection.items[0] == TYPED  # the staff keep what was typed
     for leak in ("王秀英", PHONE, ID, CARD):
         assert leak not in page, leak
     assert "核查投诉举报反映的问题" in page and "预付卡台账" in page
+
+
+# ---- s26 defects10g #8 HIGH: any wording of a complainant in a 投诉举报 inspection's items; #1 LOW: a split code ----
+
+WORDINGS = ("核查消费者王秀英反映的预付卡退卡问题", "核实王女士投诉的退款问题",
+            "回访来电群众王秀英（住平罗县城关镇鼓楼街1号3单元501室）", "核查王秀英等3名会员的退卡诉求")
+
+
+def test_a_complaint_inspection_shows_only_its_published_items_and_the_standard_sentence_once(env):
+    items = [*WORDINGS, "预付卡 台账。", "单用途商业预付卡发卡企业监督检查"]
+    case, page = inspection("complaint", "投诉核查", items, slug="gi-words",
+                            published=("预付卡台账", "单用途商业预付卡发卡企业监督检查"))
+    assert case.inspection.items == items  # the staff keep what was typed
+    for leak in ("王秀英", "王女士", "鼓楼街", "3名会员", "退卡", "退款"):
+        assert leak not in page, leak
+    assert page.count("核查投诉举报反映的问题") == 1
+    # a published 执法事项 name is shown, exact after whitespace and punctuation
+    assert "预付卡 台账。" in page and "单用途商业预付卡发卡企业监督检查" in page
+    # a planned inspection keeps today's masking: its items are shown
+    _, planned = inspection("planned", "日常检查", ["核查预付卡退卡问题"], slug="gi-wplan", published=())
+    assert "核查预付卡退卡问题" in planned and "核查投诉举报反映的问题" not in planned
+
+
+def test_a_code_split_across_two_items_is_refused_when_typed(env):
+    for n, items in enumerate((["核查 G2ZP", "2B7V 台账"], "核查G2ZP；2B7V台账")):
+        with pytest.raises(RuleViolation) as caught:
+            inspection("planned", "日常检查", items, slug=f"gi-split{n}")
+        assert caught.value.code == "party_code_public" and caught.value.field == "items"
+    case, page = inspection("planned", "日常检查", ["核查 ABCD", "EFGH 台账"], slug="gi-splitok")
+    assert "核查 ABCD" in page and "EFGH 台账" in page
 
 
 def test_a_printed_code_in_the_items_is_refused_when_typed(env):

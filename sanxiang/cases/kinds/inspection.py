@@ -85,7 +85,8 @@ def as_items(value) -> list[str]:
 
     # the 扫码入企 page shows them (s26 defects10e #1): a 公示查询码 printed on any case's document, in any
     # written form, is refused as it is typed (the page replaces one stored earlier)
-    if any(code_spans(i, any_form=True) for i in items):
+    # — each item, and the items as the page joins them (a code split across two items: defects10g #1)
+    if any(code_spans(i, any_form=True) for i in [*items, "；".join(items)]):
         raise RuleViolation(CODE_MESSAGE.format(what="检查事项"), field="items", code="party_code_public")
     return list(dict.fromkeys(items))
 
