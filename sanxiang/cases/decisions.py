@@ -29,11 +29,18 @@ DECISION_MOVES = {
     ("licence_general", "decide_on_the_spot"): "licence",
     ("coercive_measure", "approve"): "coercion",
     ("coercive_measure", "approve_afterwards"): "coercion",
+    ("coercive_measure", "seal_or_seize"): "coercion",  # 依法查封、扣押 of preserved goods: the NEW measure
     ("inspection_general", "record_inspection_result"): "inspection",
     ("confirmation_general", "make_decision"): "confirmation",
     ("adjudication_general", "make_decision"): "adjudication",
     ("labour_inspection_general", "order_correction"): "labour_inspection",
 }
+
+
+# Moves whose decided row is made by the move's consequences, after the engine's `on_applied`: the listener leaves
+# them, and the consequence calls `decision_made` with that row. `seal_or_seize` moves the 先行登记保存 and creates the
+# 查封/扣押 measure it decides (cases.kinds.coercion); the decision is that new measure's (decision 0103, amended).
+DECIDED_BY_CONSEQUENCE = {("coercive_measure", "seal_or_seize")}
 
 
 @dataclass(frozen=True)
@@ -74,15 +81,22 @@ def _decision_day(case, obj, params):
 
 @on_applied
 def _decision_listener(table, transition, obj, actor, params):
-    kind = DECISION_MOVES.get((table.name, transition.action))
+    if (table.name, transition.action) in DECIDED_BY_CONSEQUENCE:
+        return
+    decision_made(table.name, transition.action, transition.label, obj, actor=actor, params=params)
+
+
+def decision_made(table: str, action: str, label: str, obj, *, actor, params=None):
+    """Tell every `on_decision_made` callback that the move `table`.`action` decided `obj` (inside its transaction)."""
+    kind = DECISION_MOVES.get((table, action))
     if kind is None or not _callbacks:
         return
+    params = params or {}
     case = getattr(obj, "case", None) or obj
     day = _decision_day(case, obj, params)
     if kind == "inspection":
         inspection = getattr(case, "inspection", None)
         day = getattr(inspection, "ended_on", None) or day
-    decision = Decision(case=case, kind=kind, table=table.name, action=transition.action, label=transition.label,
-                        obj=obj, on=day)
+    decision = Decision(case=case, kind=kind, table=table, action=action, label=label, obj=obj, on=day)
     for callback in list(_callbacks):
         callback(decision, actor=actor)

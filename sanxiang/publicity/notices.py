@@ -104,6 +104,7 @@ SUBJECTS = {
     "licence_general.decide_on_the_spot": "申请的{matter}当场作出准予行政许可决定",
     "coercive_measure.approve": "{matter}一案作出实施行政强制措施决定",
     "coercive_measure.approve_afterwards": "{matter}一案作出实施行政强制措施决定",
+    "coercive_measure.seal_or_seize": "{matter}一案作出实施行政强制措施决定",
     "inspection_general.record_inspection_result": "实施的行政检查（{source}检查事项：{matter}）作出检查结论",
     "confirmation_general.make_decision": "申请的{matter}作出行政确认决定",
     "adjudication_general.make_decision": "申请的{matter}作出行政裁决决定",

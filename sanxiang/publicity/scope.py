@@ -108,7 +108,7 @@ def scope_of(decision) -> Scope | None:
     if decision.kind == "coercion" and getattr(decision.obj, "kind", "") == "preservation":
         # 先行登记保存 is the evidence measure of 行政处罚法 第五十六条, not among 行政强制法 第九条's 行政强制措施 (限制人身
         # 自由、查封、扣押、冻结…): no 行政强制 decision to publish, as the annual report does not count it (decision 0103).
-        # Its 查封、扣押 (`seal_or_seize`, a measure of its own) is published as any other.
+        # Its 查封、扣押 (`seal_or_seize`) is the NEW measure's decision (cases.decisions.decision_made), published as any other.
         return None
     if decision.kind == "penalty":
         scope = profile.value("publicity.penalty_scope", on=on)

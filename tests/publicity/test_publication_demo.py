@@ -119,3 +119,23 @@ def test_a_cause_published_as_a_fact_drops_its_source_marker(demo):
     for version in PublicationVersion.objects.filter(publication__agency__code="urumqi-gxq-hrss"):
         facts = (version.fields or {}).get("案件事实", "")
         assert not facts.endswith(("（投诉）", "（举报）", "（检查发现）")), facts
+
+
+def test_the_demos_seizures_of_preserved_goods_have_their_obligation(demo):
+    """defects10g #5: the 扣押 decided on a 先行登记保存 (乌鲁木齐市场监管、株洲、泉州 立〔2026〕0006号) opens its 行政强制
+    obligation — the new measure's, with the profile's deadline (泉州: 7 working days) — and the preservation none."""
+    from sanxiang.cases.models import CoerciveMeasure
+    from sanxiang.deadlines.engine import compute_due
+    from sanxiang.deadlines.queries import get_calendar
+    from sanxiang.publicity.scope import OTHER, SHORT
+
+    seized = CoerciveMeasure.objects.filter(preserved_from__isnull=False).select_related("case__agency")
+    assert {m.case.agency.code for m in seized} >= {"urumqi-gxq-amr", "zhuzhou-amr", "quanzhou-licheng-amr"}
+    for m in seized:
+        assert not PublicationObligation.objects.filter(
+            decision_key__startswith=f"{m.ledger_type()}:{m.preserved_from_id}:").exists(), m
+        [ob] = PublicationObligation.objects.filter(decision_key__startswith=f"{m.ledger_type()}:{m.pk}:")
+        assert ob.decision == "coercive_measure.seal_or_seize" and ob.kind_label == "强制" and ob.case_id == m.case_id
+        rule, count = (SHORT, 7) if m.case.agency.code == "quanzhou-licheng-amr" else (OTHER, 20)
+        assert (ob.rule, ob.count, ob.unit, ob.decided_on) == (rule, count, "workdays", m.approved_on), m
+        assert ob.obligation.due == compute_due(m.approved_on, count, "workdays", calendar=get_calendar()).due

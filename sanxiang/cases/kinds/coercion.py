@@ -710,6 +710,11 @@ def _continue_as_seal_or_seize(m, actor, on, kind, reason):
         old.save(update_fields=["disposal", "disposed_on", "disposed_by", "disposal_basis"])
         append_entry(action="end_seizeditem", actor=actor, obj=old,
                      payload={"measure": m.pk, "name": old.name, "disposal": old.disposal, "carried_to": item.pk})
+    # the 查封/扣押 is a 行政强制措施 decided by this act: its decision (publication obligation …) is the new measure's
+    from sanxiang.cases.decisions import decision_made
+
+    label = next(t.label for t in MEASURE.transitions if t.action == "seal_or_seize")
+    decision_made(MEASURE.name, "seal_or_seize", label, new, actor=actor, params={"on": on})
     return new
 
 
