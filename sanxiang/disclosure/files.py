@@ -317,7 +317,7 @@ def _safe_open_action(action, depth: int = 0) -> bool:
     page and fit, `[1 0 R /XYZ null null 0]` as LibreOffice and fpdf2 write it; or a named destination), or a
     `/GoTo` action to such a local destination with no `/Next` that is not one too. Any other action — JavaScript,
     Launch, URI, SubmitForm, ImportData, GoToR, GoToE, Rendition, Sound, Movie … — is not."""
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject, ByteStringObject
+    from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, TextStringObject
 
     if action is None:
         return True

@@ -301,8 +301,38 @@ def agency_published_content(texts, agency, *, field: str = "content", on=None, 
     for what, text, field in texts:
         if code_spans(text, any_form=True):
             raise RuleViolation(CODE_MESSAGE.format(what=what), field=field, code="party_code_public")
-        hit = next((s for s in redact(text, None, policy).spans if s.kind in ID_OR_CARD), None)
-        if hit is not None:
-            name = ID_OR_CARD[hit.kind]
-            raise RuleViolation(f"{what}中有{name}“{text[hit.start:hit.end]}”，不能公开：公开的内容以本机关名义发布，"
-                                f"不能含有个人的{name}，请删去后再提交。", field=field, code="personal_number_public")
+        for hit in redact(text, None, policy).spans:
+            why = _personal_number(text, hit)
+            if why:
+                name = ID_OR_CARD[hit.kind]
+                raise RuleViolation(f"{what}中的“{text[hit.start:hit.end]}”{why}，不能公开：公开的内容以本机关名义发布，"
+                                    f"不能含有个人的{name}，请删去后再提交。{KEEP_HINT[hit.kind]}", field=field,
+                                    code="personal_number_public")
+
+
+# What a number in the agency's own content must look like to be refused as personal (s26 defects10g #4, decision
+# 0101): an agency publishes its 对公账号 for fees, its 受理编号, 流水号 and 批次 numbers, none of them Luhn-free —
+# so a 16–19-digit number is a 银行卡号 only when labelled as one right before it, and an 18-digit one a 公民身份号码
+# only when it is one (a real birth date and the right check digit), a label alone not making it so.
+CARD_RIGHT_BEFORE = re.compile(r"(?:银行卡号|银行卡|信用卡号|信用卡|借记卡号|借记卡|卡号|卡)[\s:：]*$")
+ACCOUNT_RIGHT_BEFORE = re.compile(r"(?:账号|帐号|账户|帐户)[\s:：]*$")
+KEEP_HINT = {
+    "bank_card": "如为本机关对公账号，请在号码前注明“账号”而非“卡号”。",
+    "id_number": "如确为其他编号而非身份证号，请联系管理员在本机关的脱敏规则中列明保留。",
+}
+
+
+def _personal_number(text: str, span) -> str:
+    """Why a detector's ID-number or card span in the agency's own content is personal, or "" when it is not."""
+    from .redaction import fold, normalise, valid_id_number
+
+    number = normalise(fold(text[span.start:span.end]))
+    if span.kind == "id_number":
+        if len(number) == 18:
+            return "是公民身份号码（出生日期和校验位均正确）" if valid_id_number(number) else ""
+        return "是身份证号标签后的号码" if span.reason.startswith("身份证号标签") else ""
+    if span.kind == "bank_card":
+        before = fold(text[max(0, span.start - 8):span.start])
+        if CARD_RIGHT_BEFORE.search(before) and not ACCOUNT_RIGHT_BEFORE.search(before):
+            return "标明为银行卡号"
+    return ""
