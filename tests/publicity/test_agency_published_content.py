@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from stdnum import luhn
 from publication_cast import env_with_printed_code
+from stdnum import luhn
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import RuleViolation
