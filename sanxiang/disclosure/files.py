@@ -312,6 +312,33 @@ def _pdf_problem(data: bytes) -> str | None:
     return _pdf_structure_problem(data)
 
 
+def _safe_open_action(action, depth: int = 0) -> bool:
+    """A catalog's `/OpenAction` that only sets the initial view (s26 defects10g #7): none, a destination (an array:
+    page and fit, `[1 0 R /XYZ null null 0]` as LibreOffice and fpdf2 write it; or a named destination), or a
+    `/GoTo` action to such a local destination with no `/Next` that is not one too. Any other action — JavaScript,
+    Launch, URI, SubmitForm, ImportData, GoToR, GoToE, Rendition, Sound, Movie … — is not."""
+    from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, TextStringObject
+
+    if action is None:
+        return True
+    action = action.get_object()
+    if isinstance(action, (ArrayObject, NameObject, TextStringObject, ByteStringObject)):
+        return True
+    if not isinstance(action, DictionaryObject) or depth > 8 or action.get("/S") != "/GoTo":
+        return False
+    dest = action.get("/D")
+    dest = dest.get_object() if dest is not None else None
+    if not isinstance(dest, (ArrayObject, NameObject, TextStringObject, ByteStringObject)):
+        return False
+    following = action.get("/Next")
+    if following is None:
+        return True
+    following = following.get_object()
+    steps = following if isinstance(following, ArrayObject) else [following]
+    return all(isinstance(step.get_object(), DictionaryObject) and _safe_open_action(step, depth + 1)
+               for step in steps)
+
+
 def _pdf_structure_problem(data: bytes) -> str | None:
     """What the raw bytes cannot show (compressed object streams): the catalog's actions, name trees and
     every page's additional actions, read with pypdf."""
@@ -325,7 +352,8 @@ def _pdf_structure_problem(data: bytes) -> str | None:
         root = reader.trailer["/Root"].get_object()
         names = root.get("/Names")
         names = names.get_object() if names is not None else {}
-        if "/OpenAction" in root or "/AA" in root or "/JavaScript" in names or "/EmbeddedFiles" in names:
+        if not _safe_open_action(root.get("/OpenAction")) or "/AA" in root or "/JavaScript" in names \
+                or "/EmbeddedFiles" in names:
             return "含有脚本、启动动作或嵌入文件的 PDF 不能公开"
         for page in reader.pages:
             if "/AA" in page:

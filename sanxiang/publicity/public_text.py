@@ -281,15 +281,19 @@ def _inspection_text(text, inspection) -> str:
     agency's profile policy on the planned date), a printed code in any written form replaced."""
     from sanxiang.deadlines.queries import profile_key_of
 
-    from .actions import case_context, mask_value
+    from .actions import case_context, mask_result
     from .policy import policy_for
 
     case = inspection.case
     text = (text or "").strip() if isinstance(text, str) else ""
     if not text:
         return text
-    masked = mask_complainant_names(mask_value(text, case_context(case), policy_for(profile_key_of(case.agency),
-                                                                                   on=inspection.planned_on), []))
+    policy = policy_for(profile_key_of(case.agency), on=inspection.planned_on)
+    result = mask_result(text, case_context(case), policy, [])
+    for span in result.spans:  # an unlabelled Luhn number is the agency's 批次/编号, not a card (s26 defects10g #4)
+        if span.kind == "bank_card" and span.origin == "detector" and not _card_labelled(text, span, policy):
+            result = result.dismiss(span.start, span.end, "未标明为银行卡号的编号")
+    masked = mask_complainant_names(result.text)
     for start, end in reversed(code_spans(masked, case, any_form=True)):
         masked = masked[:start] + CODE_REPLACEMENT + masked[end:]
     return masked
@@ -315,8 +319,9 @@ def agency_published_content(texts, agency, *, field: str = "content", on=None, 
     `texts` as (what, text) or (what, text, field) tuples, `what` naming the field in Chinese. Unlike `agency_text` nothing is masked —
     the agency's own phones, addresses and e-mail are meant to be public, and a section must say what the agency
     decided —, so what must not be published is **refused**, naming the field: a 公示查询码 printed on any case's
-    document, in any written form (`party_code_public`), and a 公民身份号码 (GB 11643 check digit, or 15/18 digits
-    after an ID label) or a 银行卡号 (Luhn, or after a card label) (`personal_number_public`); the profile policy's
+    document, in any written form (`party_code_public`), and a 公民身份号码 (a real birth date and the GB 11643 check
+    digit; 15 digits after an ID label) or a 银行卡号 (labelled as one right before it: `_personal_number`, s26
+    defects10g #4) (`personal_number_public`); the profile policy's
     `keep` strings (the agency's own account) pass. A text already in `before` (the version in force) is not
     checked again: removing or editing another item is not blocked by a text published earlier. Called when the
     content is saved, in the service layer (page, API, CLI and import alike)."""
@@ -334,8 +339,49 @@ def agency_published_content(texts, agency, *, field: str = "content", on=None, 
     for what, text, field in texts:
         if code_spans(text, any_form=True):
             raise RuleViolation(CODE_MESSAGE.format(what=what), field=field, code="party_code_public")
-        hit = next((s for s in redact(text, None, policy).spans if s.kind in ID_OR_CARD), None)
-        if hit is not None:
-            name = ID_OR_CARD[hit.kind]
-            raise RuleViolation(f"{what}中有{name}“{text[hit.start:hit.end]}”，不能公开：公开的内容以本机关名义发布，"
-                                f"不能含有个人的{name}，请删去后再提交。", field=field, code="personal_number_public")
+        for hit in redact(text, None, policy).spans:
+            why = _personal_number(text, hit, policy)
+            if why:
+                name = ID_OR_CARD[hit.kind]
+                raise RuleViolation(f"{what}中的“{text[hit.start:hit.end]}”{why}，不能公开：公开的内容以本机关名义发布，"
+                                    f"不能含有个人的{name}，请删去后再提交。{KEEP_HINT[hit.kind]}", field=field,
+                                    code="personal_number_public")
+
+
+# What a number in the agency's own content must look like to be refused as personal (s26 defects10g #4, decision
+# 0101): an agency publishes its 对公账号 for fees, its 受理编号, 流水号 and 批次 numbers, none of them Luhn-free —
+# so a 16–19-digit number is a 银行卡号 only when labelled as one right before it, and an 18-digit one a 公民身份号码
+# only when it is one (a real birth date and the right check digit), a label alone not making it so.
+CARD_RIGHT_BEFORE = re.compile(r"(?:银行卡号|银行卡|信用卡号|信用卡|借记卡号|借记卡|卡号|卡)[\s:：]*$")
+ACCOUNT_RIGHT_BEFORE = re.compile(r"(?:账号|帐号|账户|帐户)[\s:：]*$")
+KEEP_HINT = {
+    "bank_card": "如为本机关对公账号，请在号码前注明“账号”而非“卡号”。",
+    "id_number": "如确为其他编号而非身份证号，请联系管理员在本机关的脱敏规则中列明保留。",
+}
+
+
+def _card_labelled(text: str, span, policy) -> bool:
+    """A card span labelled as a card: 卡/卡号/银行卡/信用卡 right before it, or a card label within the policy's
+    window (银行卡号：…) — the one rule of the agency's own content and the 检查内容 shown on 扫码入企."""
+    from .redaction import CARD_LABEL, _label_before, fold
+
+    folded = fold(text)
+    before = folded[max(0, span.start - 8):span.start]
+    if ACCOUNT_RIGHT_BEFORE.search(before):
+        return False
+    return bool(CARD_RIGHT_BEFORE.search(before)) or _label_before(CARD_LABEL, folded, span.start,
+                                                                    policy.id_label_window)
+
+
+def _personal_number(text: str, span, policy) -> str:
+    """Why a detector's ID-number or card span in the agency's own content is personal, or "" when it is not."""
+    from .redaction import fold, normalise, valid_id_number
+
+    number = normalise(fold(text[span.start:span.end]))
+    if span.kind == "id_number":
+        if len(number) == 18:
+            return "是公民身份号码（出生日期和校验位均正确）" if valid_id_number(number) else ""
+        return "是身份证号标签后的号码" if span.reason.startswith("身份证号标签") else ""
+    if span.kind == "bank_card" and _card_labelled(text, span, policy):
+        return "标明为银行卡号"
+    return ""

@@ -5,6 +5,7 @@ size) to anyone, without a session, and only a file a published version names.""
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
@@ -158,6 +159,96 @@ def test_a_file_that_is_not_a_clean_pdf_docx_or_image_is_refused_and_nothing_is_
     before = state()
     r = upload(c, cast.a, data, name)
     assert r.status_code == 400 and message in r.content.decode()
+    assert state() == before
+
+
+LIBREOFFICE_PDF = (Path(__file__).parent / "data" / "libreoffice-7.4-sample.pdf").read_bytes()
+# `soffice --headless --convert-to pdf 示范.txt` (LibreOffice 7.4): its catalog opens page 1 by
+# `/OpenAction[1 0 R /XYZ null null 0]` — a destination, no action (s26 defects10g #7)
+
+
+def pdf_opening(action) -> bytes:
+    """A blank PDF whose catalog's `/OpenAction` is `action(writer, page)` (a pypdf object), written without the
+    raw bytes' vocabulary the first check reads (no /JavaScript, /JS, /Launch)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    w = PdfWriter()
+    page = w.add_blank_page(100, 100)
+    w._root_object[NameObject("/OpenAction")] = action(w, page)
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+def _action(kind, **entries):
+    from pypdf.generic import DictionaryObject, NameObject
+
+    return DictionaryObject({NameObject("/S"): NameObject(kind), **{NameObject(k): v for k, v in entries.items()}})
+
+
+def _fit(page, how="/Fit"):
+    from pypdf.generic import ArrayObject, NameObject
+
+    return ArrayObject([page.indirect_reference, NameObject(how)])
+
+
+def test_a_pdf_exported_by_libreoffice_whose_open_action_is_a_destination_is_accepted(cast):
+    assert b"/OpenAction[1 0 R /XYZ null null 0]" in LIBREOFFICE_PDF
+    publish_all(cast.a, actor=OPERATOR)
+    c = client_for(cast.editor)
+    assert upload(c, cast.a, LIBREOFFICE_PDF, "示范.pdf").status_code == 302
+    m = DisclosureVersion.objects.filter(agency=cast.a, section=Section.GUIDES).order_by("-version")[0].content[
+        "items"][0]["materials"][0]
+    assert m["sample_file"]["media_type"] == "application/pdf" and m["sample_file"]["name"] == "示范.pdf"
+
+
+@pytest.mark.parametrize("action", [
+    lambda w, page: _fit(page, "/FitH"),  # fpdf2's `[3 0 R /FitH null]`
+    lambda w, page: _fit(page),
+    lambda w, page: _action("/GoTo", **{"/D": _fit(page)}),  # a GoTo action to a page of this file
+])
+def test_an_open_action_that_only_sets_the_initial_view_is_accepted(cast, action):
+    publish_all(cast.a, actor=OPERATOR)
+    assert upload(client_for(cast.editor), cast.a, pdf_opening(action), "示范.pdf").status_code == 302
+
+
+def _text(value):
+    from pypdf.generic import TextStringObject
+
+    return TextStringObject(value)
+
+
+@pytest.mark.parametrize("action", [
+    lambda w, page: _action("/URI", **{"/URI": _text("http://example.invalid/x")}),
+    lambda w, page: _action("/SubmitForm", **{"/F": _text("http://example.invalid/x")}),
+    lambda w, page: _action("/ImportData", **{"/F": _text("data.fdf")}),
+    lambda w, page: _action("/GoToR", **{"/F": _text("other.pdf"), "/D": _fit(page)}),
+    lambda w, page: _action("/GoToE", **{"/D": _fit(page)}),
+    lambda w, page: _action("/Rendition"),
+    lambda w, page: _action("/Sound"),
+    lambda w, page: _action("/Movie"),
+    lambda w, page: _action("/GoTo", **{"/D": _fit(page), "/Next": _action("/URI", **{"/URI": _text("http://x.invalid")})}),
+    lambda w, page: _action("/GoTo"),  # a GoTo with no destination
+])
+def test_an_open_action_that_does_anything_but_go_to_a_page_of_the_file_is_refused(cast, action):
+    publish_all(cast.a, actor=OPERATOR)
+    before = state()
+    r = upload(client_for(cast.editor), cast.a, pdf_opening(action), "示范.pdf")
+    assert r.status_code == 400 and "脚本、启动动作或嵌入文件" in r.content.decode()
+    assert state() == before
+
+
+def test_a_hand_made_pdf_that_opens_with_javascript_is_refused(cast):
+    """LibreOffice's file with its destination replaced by a JavaScript action, and a pypdf-written one."""
+    publish_all(cast.a, actor=OPERATOR)
+    hand = LIBREOFFICE_PDF.replace(b"/OpenAction[1 0 R /XYZ null null 0]",
+                                   b"/OpenAction<</S/JavaScript/JS(x)>>".ljust(35))
+    assert len(hand) == len(LIBREOFFICE_PDF)  # the xref offsets still hold
+    before = state()
+    for data in (hand, pdf_opening(lambda w, page: _action("/JavaScript", **{"/JS": _text("app.alert(1)")}))):
+        r = upload(client_for(cast.editor), cast.a, data, "示范.pdf")
+        assert r.status_code == 400 and "脚本" in r.content.decode()
     assert state() == before
 
 

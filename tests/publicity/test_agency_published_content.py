@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from publication_cast import env_with_printed_code
+from stdnum import luhn
 
 from sanxiang.access.actors import OPERATOR
 from sanxiang.core.errors import RuleViolation
@@ -102,6 +103,35 @@ def test_the_agency_section_and_the_guides_are_guarded_through_the_staff_form_an
     do_remove_disclosure_item(env.agency, Section.GUIDES, "XK-002", reason="删除", actor=env.reviewer)
 
 
+def test_the_agencys_own_account_and_numbers_are_kept_and_only_a_labelled_card_or_a_real_id_is_refused(env):
+    """s26 defects10g #4: a 16–19-digit number is a personal 银行卡号 only when labelled 卡/卡号/银行卡/信用卡 right
+    before it — the agency's 对公账号 and its 受理编号/流水号/批次 numbers pass whatever their Luhn digit; an
+    18-digit number is a 公民身份号码 only with a real birth date and the right check digit, a label alone not
+    making it one. The refusal names the number, says why and how to keep an account."""
+    from sanxiang.disclosure.actions import do_publish_disclosure
+    from sanxiang.disclosure.models import DisclosureVersion, Section
+    from sanxiang.disclosure.testing import CONTENT
+
+    board = CONTENT[Section.WINDOWS]["items"][0]
+
+    def publish(**change):
+        return do_publish_disclosure(env.agency, Section.WINDOWS, {"items": [{**board, **change}]}, reason="调整",
+                                     actor=env.reviewer)
+
+    kept = ("罚没款缴款：户名平罗县财政局，开户行中国农业银行平罗县支行，账号2904000009100012345；"
+            f"对公账户{CARD}；办件受理编号2026112500100200，可凭编号查询进度；办件流水号650100000000000100；"
+            "抽查批次：2026112500100200；执法证件号码：650100000000000100")
+    assert luhn.is_valid("2904000009100012345") and luhn.is_valid("2026112500100200")  # as the tester's were
+    publish(progress=kept)
+    shown = DisclosureVersion.objects.filter(agency=env.agency, section=Section.WINDOWS).latest("version")
+    assert shown.content["items"][0]["progress"] == kept
+    for label in ("卡号", "银行卡", "信用卡：", "会员卡 "):
+        refused(lambda: publish(progress=f"退款至{label}{CARD}"), code="personal_number_public", field="progress",
+                words=[f"“{CARD}”", "标明为银行卡号", "个人的银行卡号", "注明“账号”"])
+    refused(lambda: publish(progress=f"办件编号{ID_NUMBER}"), code="personal_number_public", field="progress",
+            words=[f"“{ID_NUMBER}”", "出生日期和校验位均正确", "公民身份号码"])
+
+
 def test_matters_are_guarded(env):
     from sanxiang.disclosure.actions import do_save_disclosure_item
     from sanxiang.disclosure.models import Section
@@ -132,7 +162,7 @@ def test_catalogue_rules_are_guarded_in_the_api_and_the_xlsx_import(env):
                                content_type="application/json")
         assert response.status_code == 400, response.json()
         assert response.json()["code"] == code and words in response.json()["message"]
-    book = io.BytesIO(export_rules([{**RULE, "citation": f"本局目录第三项 {CARD}"}], title="目录"))
+    book = io.BytesIO(export_rules([{**RULE, "citation": f"本局目录第三项 银行卡{CARD}"}], title="目录"))
     book.name = "目录.xlsx"
     response = client.post(f"{base}/versions/xlsx", {"reason": "导入", "effective_from": "2027-02-01", "file": book})
     assert response.status_code == 400 and response.json()["code"] == "personal_number_public"

@@ -70,7 +70,7 @@ def attach(env, data, name):
 def test_a_word_file_holding_an_id_number_a_card_or_a_code_is_refused_naming_the_file(guides):
     env = guides
     before = (DisclosureVersion.objects.count(), GuideFile.objects.count())
-    for lines, kind in ((f"申请人：王秀英 身份证{ID_NUMBER}", "公民身份号码"), (f"退款账户{CARD}", "银行卡号"),
+    for lines, kind in ((f"申请人：王秀英 身份证{ID_NUMBER}", "公民身份号码"), (f"退款银行卡{CARD}", "银行卡号"),
                         ("查询码前四位G2ZP，后四位2B7V", "公示查询码"), (f"码 {CODE.lower()}", "公示查询码")):
         refused(lambda lines=lines: attach(env, sample_docx("申请书", [("申请人", lines)]), "错误示例.docx"),
                 code="personal_number_public" if kind != "公示查询码" else "party_code_public", field="file",

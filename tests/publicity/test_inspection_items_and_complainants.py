@@ -94,3 +94,23 @@ def test_a_number_right_after_ka_is_masked_by_the_redaction_and_an_order_number_
 
     assert "6222021234567890123" not in redact("退款至其会员卡：6222021234567890123").text
     assert "6222021234567890123" in redact("订单号6222021234567890123").text
+
+
+# ---- s26 defects10g #4 / #2 addendum: a Luhn-passing 批次 number is no card unless labelled as one ----------------
+
+def test_an_unlabelled_batch_number_stays_in_the_items_and_a_labelled_card_is_still_masked(env):
+    from stdnum import luhn
+
+    batch = "2026112500100200"
+    assert luhn.is_valid(batch)
+    case, page = inspection("planned", "日常检查", [f"抽查批次：{batch}", f"核查卡号{CARD}", f"会员卡 {CARD}"],
+                            slug="gi-batch")
+    assert f"抽查批次：{batch}" in page and "［银行卡号已隐去］" not in page.split(batch)[0]
+    assert CARD not in page and page.count("［银行卡号已隐去］") == 2
+
+
+def test_a_case_text_still_masks_an_unlabelled_luhn_number():
+    from sanxiang.publicity.redaction import redact
+
+    assert CARD not in redact(f"经查，当事人收款账户为{CARD}。").text
+    assert "2026112500100200" not in redact("编号2026112500100200").text  # the case texts' detector is unchanged
