@@ -171,6 +171,11 @@ def _conclusion(case, obligation) -> str:
         inspection = getattr(case, "inspection", None)
         if inspection is not None and inspection.result:
             result = inspection.get_result_display()
+            from .public_text import from_complaint, published_items
+
+            if from_complaint(inspection):  # the typed conclusion may name the complainant (s26 defects10h #1)
+                names = published_items(inspection)
+                return result + (f"（检查事项：{'、'.join(names)}）" if names else "")
             said = (inspection.conclusion or "").strip()
             if not said or said.rstrip("。.") == result:
                 return result
@@ -217,7 +222,7 @@ def decision_text(case, obligation) -> str:
     lines = [f"{case.agency.name}{obligation.decision_label}",
              f"案号：{case.number or '（未编号）'}",
              f"当事人：{obligation.subject}",
-             f"案由：{case.cause}"]
+             f"案由：{public_cause(case)}"]
     if facts_not_established(case, obligation):  # what the agency found not established is no 违法事实 (decision 0098)
         lines.append("调查结论：违法事实不能成立")
     elif case.facts:
@@ -241,7 +246,7 @@ def _raw_fields(case, obligation) -> dict:
         # the facts the case established; a decision reached without a 违法事实 record (a labour inspection's
         # 责令改正, a cancelled case) has its facts in the cause, as its 公示告知书 says (decision 0087)
         "案件事实": ("违法事实不能成立" if facts_not_established(case, obligation) else
-                 (case.facts or "").strip() or published_cause(case.cause)),
+                 (case.facts or "").strip() or public_cause(case)),
     }
     return {name: values.get(name, "") for name in names}
 
@@ -281,6 +286,17 @@ def published_cause(cause: str) -> str:
     from .notices import bare_matter
 
     return bare_matter((cause or "").strip())
+
+
+def public_cause(case) -> str:
+    """A case's 案由 in its publication draft: `published_cause` (no 「（投诉）」 marker, s26 defects10h #1), and for
+    a 投诉举报/转办交办 inspection only its source's label (`public_text.hidden_cause`), as its 扫码入企 page shows it."""
+    from .public_text import from_complaint, hidden_cause
+
+    inspection = getattr(case, "inspection", None) if case.kind == "inspection" else None
+    if inspection is not None and from_complaint(inspection):
+        return hidden_cause(inspection)
+    return published_cause(case.cause)
 
 
 def summary_warnings(version) -> list[str]:

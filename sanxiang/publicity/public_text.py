@@ -107,6 +107,24 @@ def code_spans(text: str, case=None, *, any_form: bool = False) -> list[tuple[in
     return merged
 
 
+def code_across(texts) -> bool:
+    """A 公示查询码 printed on any case's document split across two of `texts`, in either order (s26 defects10h #3:
+    「XZHF 台账」「核查 NBYU」): each pair's windows that cross the joint — the end of one text's letters and digits
+    then the start of another's — looked up at once (in blocks of 500). A code within one text is `code_spans`'s."""
+    alphabet = set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+    keys = [code_key(t)[0] for t in texts if t]
+    windows = set()
+    for i, left in enumerate(keys):
+        for j, right in enumerate(keys):
+            if i == j:
+                continue
+            joined = left[-7:] + right[:7]
+            cut = len(left[-7:])
+            windows |= {joined[k:k + 8] for k in range(max(0, cut - 7), cut) if len(joined[k:k + 8]) == 8
+                        and k + 8 > cut and set(joined[k:k + 8]) <= alphabet}
+    return bool(_printed_anywhere(windows))
+
+
 def holds_code(texts, case=None) -> bool:
     """A 公示查询码 in any of `texts`: the case's own or another case's, in any written form (s26 defects10e #3)."""
     return any(code_spans(t or "", case, any_form=True) for t in texts)
@@ -179,11 +197,25 @@ def inspection_cause(inspection) -> str:
     complained; the items are shown apart. Any other cause is masked as a published field is (the persons the
     case knows, the detectors of the agency's profile policy) with any printed 公示查询码, in any written form,
     replaced by 「［查询码已隐去］」."""
+    if from_complaint(inspection):
+        return hidden_cause(inspection)
+    return _inspection_text(inspection.case.cause, inspection)
+
+
+def hidden_cause(inspection) -> str:
+    """The 检查事由 of a 投诉举报 or 转办交办 inspection wherever it is public (扫码入企, the 检查结果's 案由 and
+    案件事实: s26 defects10h #1): its source's label only."""
     from sanxiang.cases.models import InspectionSource
 
-    if from_complaint(inspection):
-        return f"{InspectionSource.COMPLAINT.label}核查（具体事由依法对投诉举报人保密，不予公开）"
-    return _inspection_text(inspection.case.cause, inspection)
+    label = (InspectionSource.REFERRAL.label if inspection.source == InspectionSource.REFERRAL
+             else InspectionSource.COMPLAINT.label)
+    return f"{label}核查（具体事由依法对投诉举报人保密，不予公开）"
+
+
+def published_items(inspection) -> list[str]:
+    """The items of a 投诉举报/转办交办 inspection that are the agency's published 事项 names (as `inspection_items`
+    shows them), without the standard sentence: what its 检查结果 publication may name (s26 defects10h #1)."""
+    return [i for i in inspection_items(inspection) if i != ITEM_HIDDEN]
 
 
 ITEM_HIDDEN = "核查投诉举报反映的问题（投诉举报人的信息依法保密，不予公开）"
@@ -219,11 +251,14 @@ def mask_complainant_names(text: str) -> str:
 
 
 def from_complaint(inspection) -> bool:
-    """A 投诉举报 inspection: its source, or its case's source (投诉/举报)."""
+    """An inspection that may carry a complainant (decision 0102, amended for s26 defects10h #2): its source 投诉举报
+    or 转办交办 (how a 12345-hotline 工单 or a complaint another agency received arrives), or its case's source
+    投诉, 举报 or 交办 (a 转办交办 inspection's case is 交办: `cases.kinds.inspection.CASE_SOURCE`). Not 移送 (another
+    agency hands over its own findings; no inspection is registered with it), 计划, 双随机 or 其他."""
     from sanxiang.cases.models import InspectionSource, Source
 
-    return inspection.source == InspectionSource.COMPLAINT or \
-        inspection.case.source in (Source.COMPLAINT, Source.REPORT)
+    return inspection.source in (InspectionSource.COMPLAINT, InspectionSource.REFERRAL) or \
+        inspection.case.source in (Source.COMPLAINT, Source.REPORT, Source.ASSIGNED)
 
 
 def inspection_items(inspection) -> list[str]:

@@ -81,12 +81,13 @@ def as_items(value) -> list[str]:
     items = [str(v).strip() for v in value if str(v).strip()]
     if any(len(i) > 200 for i in items) or len(items) > 50:
         raise RuleViolation("检查事项过多或过长（最多 50 项，每项 200 字）。", field="items")
-    from sanxiang.publicity.public_text import CODE_MESSAGE, code_spans
+    from sanxiang.publicity.public_text import CODE_MESSAGE, code_across, code_spans
 
     # the 扫码入企 page shows them (s26 defects10e #1): a 公示查询码 printed on any case's document, in any
     # written form, is refused as it is typed (the page replaces one stored earlier)
-    # — each item, and the items as the page joins them (a code split across two items: defects10g #1)
-    if any(code_spans(i, any_form=True) for i in [*items, "；".join(items)]):
+    # — each item, the items as the page joins them (a code split across two items: defects10g #1) and any two
+    # items in either order (defects10h #3)
+    if any(code_spans(i, any_form=True) for i in [*items, "；".join(items)]) or code_across(items):
         raise RuleViolation(CODE_MESSAGE.format(what="检查事项"), field="items", code="party_code_public")
     return list(dict.fromkeys(items))
 
