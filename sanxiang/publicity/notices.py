@@ -124,13 +124,18 @@ def notice_subject(case, ob) -> str:
     kind of decision (a penalty's 一案, a licence the party applied for, an inspection with its source) —
     never the case's internal wording glued together (「转办交办：涉嫌…一案登记检查结果」)."""
     move = ob.decision_key.rsplit(":", 1)[-1]
-    source = ""
+    source, matter = "", bare_matter(case.cause)
     if move.startswith("inspection_general."):
         inspection = getattr(case, "inspection", None)
         if inspection is not None and inspection.source and inspection.source != "other":
             source = f"{inspection.get_source_display()}，"
+        from .public_text import from_complaint, published_items
+
+        if inspection is not None and from_complaint(inspection):  # the party must not learn who complained
+            # (s26 defects10h #1): the item names its 扫码入企 page shows, never the typed cause
+            matter = "、".join(published_items(inspection)) or "依法保密的投诉举报事项"
     shape = SUBJECTS.get(move, "{matter}一案" + (ob.decision_label or "作出决定"))
-    return shape.format(matter=bare_matter(case.cause), source=source)
+    return shape.format(matter=matter, source=source)
 
 
 def _basis(profile, ob, on) -> str:

@@ -271,7 +271,7 @@ def inspection_items(inspection) -> list[str]:
     defects10g #8, decision 0102). A printed code is refused when the items are typed
     (`cases.kinds.inspection.as_items`, each item and the items as the page joins them)."""
     complaint = from_complaint(inspection)
-    names = published_item_names(inspection.case.agency) if complaint else set()
+    names = published_item_names(inspection.case.agency) if complaint and inspection.items else set()
     out = []
     for item in inspection.items or []:
         if not isinstance(item, str):

@@ -68,6 +68,11 @@ def test_the_result_publication_of_a_complaint_or_referral_inspection_never_name
     assert f"案由：{label}核查（具体事由依法对投诉举报人保密，不予公开）" in draft.text
     assert draft.fields["执法结论"] == f"发现问题（检查事项：{PUBLISHED}）"
     assert f"发现问题（检查事项：{PUBLISHED}）" in bodies
+    # the 公示告知书 the inspected enterprise receives names the published items, not the typed cause
+    from sanxiang.publicity.notices import notice_subject
+
+    said = notice_subject(case, draft.publication.obligation)
+    assert said == f"实施的行政检查（{case.inspection.get_source_display()}，检查事项：{PUBLISHED}）作出检查结论", said
 
 
 def test_a_planned_inspections_result_keeps_its_conclusion_and_the_cause_loses_its_source_marker(env):

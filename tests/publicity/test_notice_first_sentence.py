@@ -25,8 +25,9 @@ CASES = [
     ("涉嫌销售过期食品（投诉）", "case:1:penalty_general.decide_no_penalty", None,
      "本机关对你（单位）涉嫌销售过期食品一案作出不予行政处罚决定（株市监罚〔2026〕12号）。"),
     # 检查: the inspection's source named once, as words, and its 检查事项
-    ("转办交办：涉嫌销售过期食品", "case:1:inspection_general.record_inspection_result", ("referral", "转办交办"),
-     "本机关对你（单位）实施的行政检查（转办交办，检查事项：涉嫌销售过期食品）作出检查结论（株市监罚〔2026〕12号）。"),
+    # a 转办交办 inspection may carry a complainant: its typed cause is never named (s26 defects10h #1, #2)
+    ("转办交办：市民王秀英反映销售过期食品", "case:1:inspection_general.record_inspection_result", ("referral", "转办交办"),
+     "本机关对你（单位）实施的行政检查（转办交办，检查事项：依法保密的投诉举报事项）作出检查结论（株市监罚〔2026〕12号）。"),
     ("双随机抽查：食品经营者日常监督检查", "case:1:inspection_general.record_inspection_result", ("random", "双随机抽查"),
      "本机关对你（单位）实施的行政检查（双随机抽查，检查事项：食品经营者日常监督检查）作出检查结论（株市监罚〔2026〕12号）。"),
     ("后厨卫生", "case:1:inspection_general.record_inspection_result", ("other", "其他"),
@@ -52,7 +53,8 @@ CASES = [
 def test_the_notice_names_each_kind_of_decision_in_chinese(cause, key, source, sentence):
     inspection = None
     if source is not None:
-        inspection = SimpleNamespace(source=source[0], get_source_display=lambda: source[1])
+        inspection = SimpleNamespace(source=source[0], get_source_display=lambda: source[1], items=[],
+                                     case=SimpleNamespace(source="other"))
     case = SimpleNamespace(cause=cause, inspection=inspection)
     ob = SimpleNamespace(decision_key=key, decision_label="（内部动作名）")
     printed = f"本机关对你（单位）{notice_subject(case, ob)}（株市监罚〔2026〕12号）。"

@@ -422,9 +422,10 @@ def test_the_summary_number_is_the_decision_documents_never_the_filing_number(ca
 def test_conclusions_are_chinese_for_every_kind():
     from types import SimpleNamespace as NS
 
-    inspection = NS(result="normal", conclusion="未发现问题。", get_result_display=lambda: "未发现问题")
+    planned = {"source": "planned", "case": NS(source="other")}  # not from a complaint (s26 defects10h #1)
+    inspection = NS(result="normal", conclusion="未发现问题。", get_result_display=lambda: "未发现问题", **planned)
     assert P._conclusion(NS(inspection=inspection), NS(kind_label="检查")) == "未发现问题"
-    found = NS(result="problems", conclusion="消防通道堵塞", get_result_display=lambda: "发现问题")
+    found = NS(result="problems", conclusion="消防通道堵塞", get_result_display=lambda: "发现问题", **planned)
     assert P._conclusion(NS(inspection=found), NS(kind_label="检查")) == "发现问题：消防通道堵塞"
     licence = NS(decision_outcome="granted", decision_content="准予食品经营许可")
     assert P._conclusion(licence, NS(kind_label="许可", decision_label="准予行政许可")) == "准予食品经营许可"
